@@ -1,0 +1,222 @@
+//! Client configuration: the options of `new GistClient({...})`, checked once.
+
+use crate::error::Error;
+use serde::Deserialize;
+use std::fmt;
+
+/// Gist's own API host.
+pub const GIST_BASE_URL: &str = "https://api.getgist.com";
+const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+const DEFAULT_MAX_RETRIES: u32 = 2;
+const DEFAULT_PER_PAGE: u32 = 60;
+const MAX_RETRIES_LIMIT: u32 = 10;
+const MAX_PER_PAGE: u32 = 1_000;
+
+/// The API key. Its `Debug` never shows it.
+#[derive(Clone, PartialEq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// The `Authorization` header value.
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", self.0)
+    }
+
+    /// The key itself, for scrubbing text that may echo it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+/// The constructor options, as JS passes them (camelCase); `fetch` is taken separately by the wasm edge.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientOptions {
+    /// The Gist API key or OAuth access token.
+    #[serde(default)]
+    pub api_key: Option<String>,
+    /// Where requests go; default Gist's own API.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Deadline of one whole call, in milliseconds.
+    #[serde(default)]
+    pub timeout_ms: Option<f64>,
+    /// Retries after a failure that is safe to retry.
+    #[serde(default)]
+    pub max_retries: Option<f64>,
+    /// Page size of list calls.
+    #[serde(default)]
+    pub per_page: Option<f64>,
+    /// Lets a browser page call Gist's own API with a secret key.
+    #[serde(default)]
+    pub dangerously_allow_browser: Option<bool>,
+    /// Read by the wasm edge, never by serde (a function does not survive JSON).
+    #[serde(default)]
+    pub fetch: Option<serde::de::IgnoredAny>,
+}
+
+/// A checked configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The API key.
+    pub api_key: ApiKey,
+    /// The base URL, without a trailing slash.
+    pub base_url: String,
+    /// Deadline of one whole call, in milliseconds.
+    pub timeout_ms: f64,
+    /// Retries after a failure that is safe to retry.
+    pub max_retries: u32,
+    /// Page size of list calls.
+    pub per_page: u32,
+}
+
+impl Config {
+    /// A configuration with every default, for the given key and base URL.
+    pub fn new(api_key: &str, base_url: &str) -> Result<Self, Error> {
+        Self::from_options(
+            ClientOptions {
+                api_key: Some(api_key.to_owned()),
+                base_url: Some(base_url.to_owned()),
+                ..ClientOptions::default()
+            },
+            false,
+        )
+    }
+
+    /// Checks the options; `in_browser` refuses Gist's own host unless the caller opted in.
+    pub fn from_options(options: ClientOptions, in_browser: bool) -> Result<Self, Error> {
+        let api_key = options.api_key.unwrap_or_default();
+        if api_key.trim().is_empty() {
+            return Err(Error::invalid_argument(
+                "apiKey is required: copy it from Gist under Settings > API key",
+            ));
+        }
+        if api_key.chars().any(|c| c.is_control() || c == ' ') {
+            return Err(Error::invalid_argument(
+                "apiKey contains spaces or control characters: pass the key alone, without \"Bearer \"",
+            ));
+        }
+        let base_url = check_base_url(options.base_url.as_deref().unwrap_or(GIST_BASE_URL))?;
+        if in_browser && base_url == GIST_BASE_URL && options.dangerously_allow_browser != Some(true) {
+            return Err(Error::invalid_argument(
+                "calling Gist's API from a browser exposes your API key to every visitor: \
+                 call it from a backend, or point baseUrl at your own proxy, \
+                 or pass dangerouslyAllowBrowser: true if you accept the risk",
+            ));
+        }
+        Ok(Self {
+            api_key: ApiKey(api_key),
+            base_url,
+            timeout_ms: positive("timeoutMs", options.timeout_ms, DEFAULT_TIMEOUT_MS, f64::MAX)?,
+            max_retries: whole("maxRetries", options.max_retries, DEFAULT_MAX_RETRIES, 0, MAX_RETRIES_LIMIT)?,
+            per_page: whole("perPage", options.per_page, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)?,
+        })
+    }
+}
+
+/// A per-call timeout, checked like `timeoutMs`.
+pub fn check_timeout(value: Option<f64>, default: f64) -> Result<f64, Error> {
+    positive("timeoutMs", value, default, f64::MAX)
+}
+
+fn check_base_url(url: &str) -> Result<String, Error> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| Error::invalid_argument("baseUrl must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || url.contains(['?', '#', ' ']) {
+        return Err(Error::invalid_argument(
+            "baseUrl must be an absolute URL with a host and no query or fragment",
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+fn positive(name: &str, value: Option<f64>, default: f64, max: f64) -> Result<f64, Error> {
+    match value {
+        None => Ok(default),
+        Some(v) if v.is_finite() && v > 0.0 && v <= max => Ok(v),
+        Some(_) => Err(Error::invalid_argument(format!("{name} must be a positive number"))),
+    }
+}
+
+fn whole(name: &str, value: Option<f64>, default: u32, min: u32, max: u32) -> Result<u32, Error> {
+    match value {
+        None => Ok(default),
+        Some(v) if v.fract() == 0.0 && v >= f64::from(min) && v <= f64::from(max) => Ok(v as u32),
+        Some(_) => Err(Error::invalid_argument(format!(
+            "{name} must be a whole number from {min} to {max}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn options(key: &str) -> ClientOptions {
+        ClientOptions {
+            api_key: Some(key.into()),
+            ..ClientOptions::default()
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let config = Config::from_options(options("k"), false).expect("valid");
+        assert_eq!(config.base_url, "https://api.getgist.com");
+        assert_eq!((config.timeout_ms, config.max_retries, config.per_page), (30_000.0, 2, 60));
+    }
+
+    #[test]
+    fn a_missing_key_is_an_invalid_argument() {
+        let error = Config::from_options(options("  "), false).expect_err("must fail");
+        assert_eq!(error.code, ErrorCode::InvalidArgument);
+    }
+
+    #[test]
+    fn browsers_need_an_opt_in_for_gists_own_host_only() {
+        assert!(Config::from_options(options("k"), true).is_err());
+        let mut proxied = options("k");
+        proxied.base_url = Some("http://127.0.0.1:4010/".into());
+        assert_eq!(
+            Config::from_options(proxied, true).expect("proxy allowed").base_url,
+            "http://127.0.0.1:4010"
+        );
+        let mut opted_in = options("k");
+        opted_in.dangerously_allow_browser = Some(true);
+        assert!(Config::from_options(opted_in, true).is_ok());
+    }
+
+    #[test]
+    fn bad_numbers_and_urls_are_rejected() {
+        for (timeout, retries, per_page, url) in [
+            (Some(0.0), None, None, None),
+            (None, Some(1.5), None, None),
+            (None, None, Some(0.0), None),
+            (None, None, None, Some("ftp://x")),
+            (None, None, None, Some("https://")),
+        ] {
+            let mut o = options("k");
+            o.timeout_ms = timeout;
+            o.max_retries = retries;
+            o.per_page = per_page;
+            o.base_url = url.map(str::to_owned);
+            assert!(Config::from_options(o, false).is_err());
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let config = Config::new("sk_very_secret", GIST_BASE_URL).expect("valid");
+        assert!(!format!("{config:?}").contains("sk_very_secret"));
+    }
+}

@@ -1,0 +1,240 @@
+//! The one error type of the crate: a stable [`ErrorCode`] plus what the server said.
+
+use crate::http::Method;
+use crate::redact::redact_emails;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The stable category of an [`Error`]; its string form is the `code` of a JS `GistError`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// 401: the API key was refused.
+    Unauthorized,
+    /// 403: the key may not do this.
+    Forbidden,
+    /// 404, Gist's `not_found`, or a reference that matches no contact of the asked type.
+    NotFound,
+    /// 400, 422 and other 4xx answers.
+    InvalidRequest,
+    /// 429.
+    RateLimited,
+    /// 5xx.
+    ServerError,
+    /// The request never got an answer (DNS, refused connection, CORS).
+    NetworkError,
+    /// The call's deadline passed.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+    /// The input was rejected before any request was sent.
+    InvalidArgument,
+    /// A 2xx answer whose body is not what Gist documents.
+    InvalidResponse,
+    /// A webhook body that is not a JSON object, or one that failed verification.
+    InvalidWebhook,
+}
+
+impl ErrorCode {
+    /// The stable snake_case name (`"not_found"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::InvalidRequest => "invalid_request",
+            Self::RateLimited => "rate_limited",
+            Self::ServerError => "server_error",
+            Self::NetworkError => "network_error",
+            Self::Timeout => "timeout",
+            Self::Aborted => "aborted",
+            Self::InvalidArgument => "invalid_argument",
+            Self::InvalidResponse => "invalid_response",
+            Self::InvalidWebhook => "invalid_webhook",
+        }
+    }
+
+    /// The code for a non-2xx HTTP status.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            429 => Self::RateLimited,
+            500..=599 => Self::ServerError,
+            400..=499 => Self::InvalidRequest,
+            _ => Self::InvalidResponse,
+        }
+    }
+}
+
+/// One item of Gist's error body `{"errors": [{"code", "message"}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiErrorItem {
+    /// Gist's own code, such as `not_found`.
+    #[serde(default)]
+    pub code: String,
+    /// Gist's text, with email addresses replaced by `[email]`.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Every failure of the client. It never holds the API key, and messages never hold an email address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    /// The stable category.
+    pub code: ErrorCode,
+    /// What went wrong and what to do about it.
+    pub message: String,
+    /// The HTTP status, when an answer came.
+    pub status: Option<u16>,
+    /// Gist's error items, when the body had them.
+    pub errors: Vec<ApiErrorItem>,
+    /// The request id header of the answer, when there was one.
+    pub request_id: Option<String>,
+    /// Seconds to wait, from the `Retry-After` header.
+    pub retry_after: Option<f64>,
+    /// The HTTP method of the failed request.
+    pub method: Option<Method>,
+    /// The path of the failed request, without its query string (queries carry emails).
+    pub path: Option<String>,
+}
+
+impl Error {
+    /// An error with a code and a message and nothing else.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            status: None,
+            errors: Vec::new(),
+            request_id: None,
+            retry_after: None,
+            method: None,
+            path: None,
+        }
+    }
+
+    /// Input rejected before any request.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidArgument, message)
+    }
+
+    /// A 2xx answer of the wrong shape.
+    pub fn invalid_response(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidResponse, message)
+    }
+
+    /// No contact of the asked type matches the reference.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, message)
+    }
+
+    /// Records which request failed.
+    pub fn at(mut self, method: Method, path: &str) -> Self {
+        self.method = Some(method);
+        self.path = Some(path.to_owned());
+        self
+    }
+
+    /// The error for a non-2xx answer: the code from the status (or Gist's `not_found`), Gist's items kept.
+    pub fn from_status(status: u16, body: &str) -> Self {
+        let errors = parse_error_items(body);
+        let gist_not_found = errors.iter().any(|e| e.code == "not_found");
+        let code = if gist_not_found {
+            ErrorCode::NotFound
+        } else {
+            ErrorCode::from_status(status)
+        };
+        let mut message = match code {
+            ErrorCode::Unauthorized => {
+                "Gist refused the API key (401): check it under Settings > API key".to_owned()
+            }
+            ErrorCode::Forbidden => "Gist refused access (403): the key lacks this permission".to_owned(),
+            ErrorCode::NotFound => "Gist found nothing there (not_found)".to_owned(),
+            ErrorCode::RateLimited => "Gist rate-limited the request (429): slow down and retry later".to_owned(),
+            ErrorCode::ServerError => format!("Gist failed with a server error ({status}): retry later"),
+            _ => format!("Gist rejected the request ({status}): check the arguments"),
+        };
+        if let Some(first) = errors.first().filter(|e| !e.message.is_empty()) {
+            message.push_str(": ");
+            message.push_str(&first.message);
+        }
+        let mut error = Self::new(code, message);
+        error.status = Some(status);
+        error.errors = errors;
+        error
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Gist's `errors` items from an error body; anything unreadable gives none.
+fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
+    #[derive(Deserialize)]
+    struct Body {
+        #[serde(default)]
+        errors: Vec<ApiErrorItem>,
+    }
+    let mut items = serde_json::from_str::<Body>(body).map(|b| b.errors).unwrap_or_default();
+    for item in &mut items {
+        item.message = redact_emails(&item.message);
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_maps_to_code() {
+        let cases = [
+            (401, "unauthorized"),
+            (403, "forbidden"),
+            (404, "not_found"),
+            (400, "invalid_request"),
+            (422, "invalid_request"),
+            (409, "invalid_request"),
+            (429, "rate_limited"),
+            (500, "server_error"),
+            (503, "server_error"),
+            (302, "invalid_response"),
+        ];
+        for (status, code) in cases {
+            assert_eq!(Error::from_status(status, "").code.as_str(), code, "status {status}");
+        }
+    }
+
+    #[test]
+    fn gist_not_found_item_wins_over_status() {
+        let body = r#"{"errors":[{"code":"not_found","message":"Contact not found"}]}"#;
+        let error = Error::from_status(400, body);
+        assert_eq!(error.code, ErrorCode::NotFound);
+        assert_eq!(error.errors.len(), 1);
+        assert!(error.message.contains("Contact not found"));
+    }
+
+    #[test]
+    fn emails_in_gist_messages_are_redacted() {
+        let body = r#"{"errors":[{"code":"parameter_invalid","message":"a+b@example.com is taken"}]}"#;
+        let error = Error::from_status(422, body);
+        assert!(!error.message.contains("example.com"), "{}", error.message);
+        assert!(!error.errors.iter().any(|e| e.message.contains('@')));
+        assert_eq!(error.errors.first().map(|e| e.code.as_str()), Some("parameter_invalid"));
+    }
+
+    #[test]
+    fn unreadable_error_body_keeps_the_status_code() {
+        let error = Error::from_status(502, "<html>bad gateway</html>");
+        assert_eq!(error.code, ErrorCode::ServerError);
+        assert_eq!(error.status, Some(502));
+        assert!(error.errors.is_empty());
+    }
+}

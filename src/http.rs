@@ -1,0 +1,225 @@
+//! Sans-IO HTTP values: what a call wants sent, and what came back.
+
+use serde_json::Value;
+use std::fmt;
+
+/// An HTTP method that Gist's API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// The method's name, upper case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+
+    /// Parses an upper-case method name.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "GET" => Some(Self::Get),
+            "POST" => Some(Self::Post),
+            "PUT" => Some(Self::Put),
+            "PATCH" => Some(Self::Patch),
+            "DELETE" => Some(Self::Delete),
+            _ => None,
+        }
+    }
+
+    /// Whether repeating the request can do no harm (reads and deletes).
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Self::Get | Self::Delete)
+    }
+}
+
+/// One API request, relative to the client's base URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The path, starting with `/`; every dynamic segment already percent-encoded.
+    pub path: String,
+    /// Query parameters, not yet encoded.
+    pub query: Vec<(String, String)>,
+    /// Extra request headers (never `Authorization`).
+    pub headers: Vec<(String, String)>,
+    /// The JSON body.
+    pub body: Option<Value>,
+}
+
+impl HttpRequest {
+    /// A request with no query, headers or body.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A GET request.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::Get, path)
+    }
+
+    /// A POST request with a JSON body.
+    pub fn post(path: impl Into<String>, body: Value) -> Self {
+        Self::new(Method::Post, path).body(body)
+    }
+
+    /// A DELETE request.
+    pub fn delete(path: impl Into<String>) -> Self {
+        Self::new(Method::Delete, path)
+    }
+
+    /// Adds one query parameter.
+    pub fn query(mut self, name: &str, value: impl ToString) -> Self {
+        self.query.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter when the value is present.
+    pub fn query_opt(self, name: &str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Sets the JSON body.
+    pub fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// The path and the encoded query string, as appended to the base URL.
+    pub fn path_and_query(&self) -> String {
+        let mut out = self.path.clone();
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(&percent_encode(name));
+            out.push('=');
+            out.push_str(&percent_encode(value));
+        }
+        out
+    }
+}
+
+/// The request as it goes on the wire. Its `Debug` hides the `Authorization` header.
+#[derive(Clone, PartialEq)]
+pub struct WireRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: String,
+    /// Every header, `Authorization` included.
+    pub headers: Vec<(String, String)>,
+    /// The serialised body.
+    pub body: Option<String>,
+}
+
+impl fmt::Debug for WireRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case("authorization") { "[redacted]" } else { value };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("WireRequest")
+            .field("method", &self.method)
+            .field("url", &"[not shown: queries carry emails]")
+            .field("headers", &headers)
+            .field("body_len", &self.body.as_ref().map(String::len))
+            .finish()
+    }
+}
+
+/// An answer from the server.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The body text.
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (as `encodeURIComponent`, plus `!'()*`).
+pub fn percent_encode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        let request = HttpRequest::get("/contacts").query("email", "a+b@example.com").query("x y", "ü&=");
+        assert_eq!(
+            request.path_and_query(),
+            "/contacts?email=a%2Bb%40example.com&x%20y=%C3%BC%26%3D"
+        );
+    }
+
+    #[test]
+    fn wire_request_debug_hides_the_key_and_the_url() {
+        let wire = WireRequest {
+            method: Method::Get,
+            url: "https://api.getgist.com/contacts?email=a%40b.c".into(),
+            headers: vec![("Authorization".into(), "Bearer sk_secret".into())],
+            body: None,
+        };
+        let shown = format!("{wire:?}");
+        assert!(!shown.contains("sk_secret"), "{shown}");
+        assert!(!shown.contains("a%40b.c"), "{shown}");
+    }
+}

@@ -1,0 +1,26 @@
+//! A typed client for the Gist customer-messaging API (getgist.com), for Rust and, compiled to
+//! WebAssembly, for JavaScript.
+//!
+//! Everything but [`wasm`] is plain Rust and does no I/O of its own: resources build
+//! [`http::HttpRequest`]s and read answers; a [`transport::Transport`] sends them; [`client::Client`]
+//! runs one call within its deadline and retry policy.
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod input;
+pub mod models;
+pub mod pagination;
+pub mod redact;
+pub mod resources;
+pub mod retry;
+pub mod serde_util;
+pub mod transport;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use client::Client;
+pub use config::Config;
+pub use error::{Error, ErrorCode};

@@ -1,0 +1,5 @@
+//! What Gist returns, normalised.
+
+mod contact;
+
+pub use contact::{Contact, ContactType};

@@ -1,0 +1,120 @@
+//! Page-number paging (gist-api.md §7): `page`/`per_page`, ending on an empty page, on a `pages`
+//! object without `next`, or (when Gist sends no `pages`) on a short page.
+
+use crate::error::Error;
+use serde_json::Value;
+
+/// Pages read in one list call at the most, so a server that never ends cannot loop forever.
+pub const MAX_PAGES: u32 = 10_000;
+
+/// One page of a list answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items, in Gist's order.
+    pub items: Vec<T>,
+    /// Whether another page may follow.
+    pub has_more: bool,
+}
+
+/// Where a paged listing stands: the next page number, and the first id of the last page seen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cursor {
+    /// The 1-based number of the next page to fetch.
+    pub next_page: u32,
+    last_first_item: Option<Value>,
+    /// Whether the listing has ended.
+    pub done: bool,
+}
+
+impl Cursor {
+    /// A cursor at page 1.
+    pub fn new() -> Self {
+        Self {
+            next_page: 1,
+            last_first_item: None,
+            done: false,
+        }
+    }
+
+    /// Splits a list answer `{ <key>: [...], pages: {...} }` into its items and moves the cursor on.
+    ///
+    /// # Errors
+    /// `invalid_response` when `key` is not an array, or the server sends the same page twice.
+    pub fn read_page(&mut self, mut body: Value, key: &str, per_page: u32) -> Result<Vec<Value>, Error> {
+        let items = match body.get_mut(key).map(Value::take) {
+            Some(Value::Array(items)) => items,
+            _ => {
+                return Err(Error::invalid_response(format!(
+                    "Gist's list answer has no `{key}` array"
+                )))
+            }
+        };
+        let first = items.first().and_then(|item| item.get("id")).cloned();
+        if first.is_some() && first == self.last_first_item {
+            return Err(Error::invalid_response(format!(
+                "Gist sent page {} twice: the server ignores `page`",
+                self.next_page
+            )));
+        }
+        self.last_first_item = first;
+        self.done = !has_more(items.len(), per_page, body.get("pages")) || self.next_page >= MAX_PAGES;
+        self.next_page += 1;
+        Ok(items)
+    }
+}
+
+/// Whether another page may follow one that held `received` items.
+///
+/// A `pages` object is trusted when present (`next` null or missing ends the list, even after a full
+/// page; a `next` after a short page continues, since Gist may cap `per_page` below what was asked).
+pub fn has_more(received: usize, per_page: u32, pages: Option<&Value>) -> bool {
+    if received == 0 {
+        return false;
+    }
+    match pages.and_then(Value::as_object) {
+        Some(pages) => pages
+            .get("next")
+            .is_some_and(|next| !next.is_null() && next.as_str() != Some("")),
+        None => received >= per_page as usize,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_empty_page_ends_the_list() {
+        assert!(!has_more(0, 60, Some(&json!({"next": "https://x/contacts?page=2"}))));
+    }
+
+    #[test]
+    fn a_pages_object_decides_by_next() {
+        assert!(!has_more(60, 60, Some(&json!({"next": null}))));
+        assert!(!has_more(60, 60, Some(&json!({"first": "u"}))));
+        assert!(has_more(60, 60, Some(&json!({"next": "https://x/contacts?page=2"}))));
+        assert!(has_more(50, 60, Some(&json!({"next": "https://x/contacts?page=2"}))));
+    }
+
+    #[test]
+    fn without_pages_a_short_page_ends_the_list() {
+        assert!(!has_more(59, 60, None));
+        assert!(has_more(60, 60, None));
+    }
+
+    #[test]
+    fn a_repeated_page_is_an_invalid_response() {
+        let mut cursor = Cursor::new();
+        let page = json!({"contacts": [{"id": 1}, {"id": 2}]});
+        assert_eq!(cursor.read_page(page.clone(), "contacts", 2).map(|i| i.len()), Ok(2));
+        assert_eq!(cursor.next_page, 2);
+        assert!(cursor.read_page(page, "contacts", 2).is_err());
+    }
+
+    #[test]
+    fn a_missing_list_key_is_an_invalid_response() {
+        let mut cursor = Cursor::new();
+        assert!(cursor.read_page(json!({"users": []}), "contacts", 60).is_err());
+    }
+}

@@ -1,0 +1,393 @@
+//! What users and leads share: naming a contact, the writable fields, and the calls on `/contacts`.
+//!
+//! Gist's `POST /contacts` is an upsert (gist-api.md §2.2), so `update` first makes sure the contact
+//! exists and is of the asked type, then posts the changes with the contact's `id` (and, for a user,
+//! its current `user_id`; for a lead, its email) as the match keys. `delete` checks the type the same
+//! way and deletes by id, so `deleteUser` can never remove a lead.
+
+use crate::client::Client;
+use crate::error::{Error, ErrorCode};
+use crate::http::{HttpRequest, Method};
+use crate::input;
+use crate::models::{Contact, ContactType};
+use crate::pagination::Cursor;
+use crate::serde_util::as_whole;
+use crate::transport::Transport;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tsify::Tsify;
+
+/// Largest `limit` of a list call.
+pub const MAX_LIMIT: u32 = 10_000;
+/// `limit` of a list call when none is given.
+pub const DEFAULT_LIMIT: u32 = 100;
+
+/// How a caller names a contact: Gist's id, your `user_id`, or the email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactRef {
+    /// Gist's internal id.
+    Id(u64),
+    /// Your own user id (digits).
+    UserId(String),
+    /// The email address.
+    Email(String),
+}
+
+impl ContactRef {
+    /// Reads `{id}`, `{user_id}` or `{email}` (exactly one); `extra` names other keys that may appear.
+    pub fn from_value(value: &Value, kind: ContactType, extra: &[&str]) -> Result<Self, Error> {
+        let keys: &[&str] = match kind {
+            ContactType::User => &["id", "user_id", "email"],
+            ContactType::Lead => &["id", "email"],
+        };
+        let shape = keys.join("} | {");
+        let object = value
+            .as_object()
+            .ok_or_else(|| Error::invalid_argument(format!("name the {} as {{{shape}}}", kind.as_str())))?;
+        if let Some(unknown) = object.keys().find(|k| !keys.contains(&k.as_str()) && !extra.contains(&k.as_str())) {
+            return Err(Error::invalid_argument(format!(
+                "unknown key `{unknown}`: name the {} as {{{shape}}}",
+                kind.as_str()
+            )));
+        }
+        let given: Vec<(&String, &Value)> = object.iter().filter(|(k, _)| keys.contains(&k.as_str())).collect();
+        let [(key, value)] = given.as_slice() else {
+            return Err(Error::invalid_argument(format!(
+                "name the {} by exactly one of {{{shape}}}",
+                kind.as_str()
+            )));
+        };
+        match key.as_str() {
+            "id" => as_whole(value)
+                .map(Self::Id)
+                .ok_or_else(|| Error::invalid_argument("id must be a whole number")),
+            "user_id" => UserId::from_value(value).map(|u| Self::UserId(u.0)),
+            _ => check_email(value.as_str()).map(|e| Self::Email(e.to_owned())),
+        }
+    }
+
+    /// The reference for a message: ids are shown, an email never is.
+    fn describe(&self) -> String {
+        match self {
+            Self::Id(id) => format!("id {id}"),
+            Self::UserId(user_id) => format!("user_id {user_id}"),
+            Self::Email(_) => "that email".to_owned(),
+        }
+    }
+}
+
+/// A user id: a whole number, given as a number or a string of digits; sent as a string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct UserId(pub String);
+
+impl UserId {
+    /// Reads a whole number (or a string of digits).
+    pub fn from_value(value: &Value) -> Result<Self, Error> {
+        match value {
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Self(s.clone())),
+            Value::Number(_) => as_whole(value)
+                .map(|n| Self(n.to_string()))
+                .ok_or_else(|| Error::invalid_argument("user_id must be a whole number")),
+            _ => Err(Error::invalid_argument(
+                "user_id must be a whole number (a number or a string of digits)",
+            )),
+        }
+    }
+}
+
+fn check_email(email: Option<&str>) -> Result<&str, Error> {
+    match email {
+        Some(e) if e.contains('@') && !e.trim().is_empty() => Ok(e),
+        _ => Err(Error::invalid_argument("email must be a string with an @")),
+    }
+}
+
+/// The writable fields of a contact (the seed's Create User / Create Lead fields).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct ContactFields {
+    /// Email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub email: Option<String>,
+    /// Full name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub name: Option<String>,
+    /// Phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub phone: Option<String>,
+    /// The last IP address the contact was seen from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub last_seen_ip: Option<String>,
+    /// The last user agent the contact was seen with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub last_seen_user_agent: Option<String>,
+    /// Whether the contact unsubscribed from emails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// When the user signed up, in Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub signed_up_at: Option<u64>,
+    /// Tag names to add (created when missing; case-sensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub tags: Option<Vec<String>>,
+    /// Custom properties: strings, finite numbers, booleans or null (a date as Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "CustomProperties")]
+    pub custom_properties: Option<Map<String, Value>>,
+}
+
+impl ContactFields {
+    /// Reads the fields from an object, after the caller took out the keys it handles itself.
+    pub fn from_object(object: Map<String, Value>, what: &str) -> Result<Self, Error> {
+        let fields: Self = input::parse(what, Value::Object(object))?;
+        if let Some(email) = &fields.email {
+            check_email(Some(email))?;
+        }
+        if let Some((name, _)) = fields
+            .custom_properties
+            .iter()
+            .flatten()
+            .find(|(_, v)| v.is_array() || v.is_object())
+        {
+            return Err(Error::invalid_argument(format!(
+                "custom_properties.{name} must be a string, a number, a boolean or null"
+            )));
+        }
+        Ok(fields)
+    }
+
+    /// The fields as a JSON body.
+    pub fn to_body(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        }
+    }
+}
+
+/// Takes the input apart into an object, or says what the argument must be.
+pub fn object(value: Value, what: &str) -> Result<Map<String, Value>, Error> {
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(Error::invalid_argument(format!("{what} must be an object"))),
+    }
+}
+
+/// The field to sort a contact list by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactOrderBy {
+    /// Creation time.
+    CreatedAt,
+    /// Last seen time.
+    LastSeenAt,
+    /// Sign-up time.
+    SignedUpAt,
+    /// Last update time.
+    UpdatedAt,
+}
+
+/// A sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Ascending.
+    Asc,
+    /// Descending (the default).
+    #[default]
+    Desc,
+}
+
+/// Filters and sorting of `listUsers` / `listLeads` (the seed's List Users fields).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct ListContactsOptions {
+    /// The most contacts to return: default 100, at most 10000.
+    #[serde(default)]
+    #[tsify(optional, type = "number")]
+    pub limit: Option<f64>,
+    /// Only contacts in this segment.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub segment_id: Option<u64>,
+    /// Only contacts with this tag.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub tag_id: Option<u64>,
+    /// Only contacts created at or after this Unix time.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub created_since: Option<u64>,
+    /// Only contacts with this status.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub status: Option<String>,
+    /// The field to sort by.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub order_by: Option<ContactOrderBy>,
+    /// The direction; default `"desc"`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub order: Option<SortOrder>,
+}
+
+impl ListContactsOptions {
+    /// The request for one page.
+    pub fn page_request(&self, page: u32, per_page: u32) -> HttpRequest {
+        let order = match self.order.unwrap_or_default() {
+            SortOrder::Asc => "asc",
+            SortOrder::Desc => "desc",
+        };
+        let order_by = self.order_by.map(|o| match o {
+            ContactOrderBy::CreatedAt => "created_at",
+            ContactOrderBy::LastSeenAt => "last_seen_at",
+            ContactOrderBy::SignedUpAt => "signed_up_at",
+            ContactOrderBy::UpdatedAt => "updated_at",
+        });
+        HttpRequest::get("/contacts")
+            .query("page", page)
+            .query("per_page", per_page)
+            .query("order", order)
+            .query_opt("order_by", order_by)
+            .query_opt("segment_id", self.segment_id)
+            .query_opt("tag_id", self.tag_id)
+            .query_opt("created_since", self.created_since)
+            .query_opt("status", self.status.as_deref())
+    }
+}
+
+/// The request that reads one contact.
+pub fn find_request(reference: &ContactRef) -> HttpRequest {
+    match reference {
+        ContactRef::Id(id) => HttpRequest::get(format!("/contacts/{id}")),
+        ContactRef::UserId(user_id) => HttpRequest::get("/contacts").query("user_id", user_id),
+        ContactRef::Email(email) => HttpRequest::get("/contacts").query("email", email),
+    }
+}
+
+/// Reads `{contact}` (or, tolerated, `{contacts: [...]}` filtered by the reference) from an answer.
+pub fn read_single(body: Value, reference: &ContactRef) -> Result<Contact, Error> {
+    if let Some(contact) = body.get("contact") {
+        return Contact::from_value(contact.clone());
+    }
+    let Some(list) = body.get("contacts").and_then(Value::as_array) else {
+        return Err(Error::invalid_response("Gist's answer has no `contact` object"));
+    };
+    let found = Contact::from_values(list.clone())?.into_iter().find(|c| match reference {
+        ContactRef::Id(id) => c.id == *id,
+        ContactRef::UserId(user_id) => c.user_id.as_deref() == Some(user_id),
+        ContactRef::Email(email) => c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)),
+    });
+    found.ok_or_else(|| Error::not_found("no contact matches"))
+}
+
+/// Fetches the contact that `reference` names and checks that it is of type `kind`.
+///
+/// # Errors
+/// `not_found` when nothing matches, or the contact is of the other type.
+pub async fn fetch<T: Transport>(client: &Client<'_, T>, kind: ContactType, reference: &ContactRef) -> Result<Contact, Error> {
+    let request = find_request(reference);
+    let no_match = |mut error: Error| {
+        if error.code == ErrorCode::NotFound {
+            error.message = format!("no {} matches {}", kind.as_str(), reference.describe());
+        }
+        error.at(Method::Get, &request.path)
+    };
+    let body = client.send_json(&request).await.map_err(no_match)?;
+    let contact = read_single(body, reference).map_err(no_match)?;
+    if contact.kind != kind {
+        let (other, function) = match kind {
+            ContactType::User => ("a lead", "fetchLead"),
+            ContactType::Lead => ("a user", "fetchUser"),
+        };
+        return Err(Error::not_found(format!(
+            "{} is {other}, not a {}: use {function}",
+            reference.describe(),
+            kind.as_str()
+        ))
+        .at(Method::Get, &request.path));
+    }
+    Ok(contact)
+}
+
+/// Creates (Gist upserts) a contact from a body.
+pub async fn create<T: Transport>(client: &Client<'_, T>, body: Map<String, Value>) -> Result<Contact, Error> {
+    let request = HttpRequest::post("/contacts", Value::Object(body));
+    let answer = client.send_json(&request).await?;
+    read_contact(answer).map_err(|e| e.at(Method::Post, &request.path))
+}
+
+/// Changes a contact that must exist and be of type `kind`; never creates one.
+pub async fn update<T: Transport>(
+    client: &Client<'_, T>,
+    kind: ContactType,
+    reference: &ContactRef,
+    mut changes: Map<String, Value>,
+) -> Result<Contact, Error> {
+    let existing = fetch(client, kind, reference).await?;
+    changes.insert("id".into(), existing.id.into());
+    let (key, current) = match kind {
+        ContactType::User => ("user_id", existing.user_id),
+        ContactType::Lead => ("email", existing.email),
+    };
+    if let (false, Some(current)) = (changes.contains_key(key), current) {
+        changes.insert(key.into(), Value::String(current));
+    }
+    create(client, changes).await
+}
+
+/// Deletes a contact that must exist and be of type `kind`.
+pub async fn delete<T: Transport>(client: &Client<'_, T>, kind: ContactType, reference: &ContactRef) -> Result<(), Error> {
+    let existing = fetch(client, kind, reference).await?;
+    client.send(&HttpRequest::delete(format!("/contacts/{}", existing.id))).await?;
+    Ok(())
+}
+
+/// Fetches the next page of contacts and keeps those of type `kind`.
+pub async fn list_page<T: Transport>(
+    client: &Client<'_, T>,
+    kind: ContactType,
+    options: &ListContactsOptions,
+    cursor: &mut Cursor,
+) -> Result<Vec<Contact>, Error> {
+    let per_page = client.config().per_page;
+    let request = options.page_request(cursor.next_page, per_page);
+    let body = client.send_json(&request).await?;
+    let at = |e: Error| e.at(Method::Get, &request.path);
+    let items = cursor.read_page(body, "contacts", per_page).map_err(at)?;
+    let contacts = Contact::from_values(items).map_err(at)?;
+    Ok(contacts.into_iter().filter(|c| c.kind == kind).collect())
+}
+
+/// Lists up to `options.limit` (default 100) contacts of type `kind`, page by page.
+pub async fn list<T: Transport>(
+    client: &Client<'_, T>,
+    kind: ContactType,
+    options: &ListContactsOptions,
+) -> Result<Vec<Contact>, Error> {
+    let limit = input::limit(options.limit, Some(DEFAULT_LIMIT), MAX_LIMIT)?.unwrap_or(DEFAULT_LIMIT) as usize;
+    let mut cursor = Cursor::new();
+    let mut contacts = Vec::new();
+    while !cursor.done && contacts.len() < limit {
+        contacts.extend(list_page(client, kind, options, &mut cursor).await?);
+    }
+    contacts.truncate(limit);
+    Ok(contacts)
+}
+
+fn read_contact(answer: Value) -> Result<Contact, Error> {
+    match answer.get("contact") {
+        Some(contact) => Contact::from_value(contact.clone()),
+        None => Err(Error::invalid_response("Gist's answer has no `contact` object")),
+    }
+}

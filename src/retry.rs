@@ -1,0 +1,116 @@
+//! The retry policy of js-api.md "Retries", as pure functions.
+
+use crate::http::Method;
+
+/// Longest wait taken from a `Retry-After` header, in milliseconds.
+pub const MAX_RETRY_AFTER_MS: f64 = 60_000.0;
+const BACKOFF_BASE_MS: f64 = 500.0;
+const BACKOFF_CAP_MS: f64 = 8_000.0;
+
+/// Whether a failed attempt may be repeated: `status` is `None` when no answer came at all.
+///
+/// Reads and deletes are retried after a network failure or a 429, 500, 502, 503 or 504. Writes only
+/// after a 429 or 503, when the server said it did not act: Gist has no idempotency keys.
+pub fn is_retryable(method: Method, status: Option<u16>) -> bool {
+    match (method.is_idempotent(), status) {
+        (true, None) => true,
+        (true, Some(s)) => matches!(s, 429 | 500 | 502 | 503 | 504),
+        (false, Some(s)) => matches!(s, 429 | 503),
+        (false, None) => false,
+    }
+}
+
+/// Exponential backoff with full jitter: a random wait up to 0.5 s, 1 s, 2 s, ... capped at 8 s.
+pub fn backoff_ms(retry_index: u32, random: f64) -> f64 {
+    let ceiling = (BACKOFF_BASE_MS * 2f64.powi(retry_index.min(16) as i32)).min(BACKOFF_CAP_MS);
+    ceiling * random.clamp(0.0, 1.0)
+}
+
+/// Seconds to wait from a `Retry-After` value: delta-seconds or an HTTP date (IMF-fixdate).
+pub fn retry_after_seconds(value: &str, now_ms: f64) -> Option<f64> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then_some(seconds);
+    }
+    let at = parse_http_date(value)?;
+    Some((at - now_ms / 1000.0).max(0.0))
+}
+
+/// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into Unix seconds.
+fn parse_http_date(value: &str) -> Option<f64> {
+    let mut parts = value.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    let month = parts.next()?;
+    let year: i64 = parts.next()?.parse().ok()?;
+    let time = parts.next()?;
+    if parts.next()? != "GMT" {
+        return None;
+    }
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    Some((days_from_civil(year, month, day) * 86_400 + h * 3_600 + m * 60 + s) as f64)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_deletes_retry_on_network_failure_and_transient_statuses() {
+        for method in [Method::Get, Method::Delete] {
+            assert!(is_retryable(method, None));
+            for status in [429, 500, 502, 503, 504] {
+                assert!(is_retryable(method, Some(status)), "{method:?} {status}");
+            }
+            for status in [400, 401, 404, 501] {
+                assert!(!is_retryable(method, Some(status)), "{method:?} {status}");
+            }
+        }
+    }
+
+    #[test]
+    fn writes_retry_only_when_the_server_said_it_did_not_act() {
+        for method in [Method::Post, Method::Put, Method::Patch] {
+            assert!(!is_retryable(method, None));
+            assert!(is_retryable(method, Some(429)));
+            assert!(is_retryable(method, Some(503)));
+            for status in [500, 502, 504, 400] {
+                assert!(!is_retryable(method, Some(status)), "{method:?} {status}");
+            }
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_from_half_a_second_up_to_eight() {
+        assert_eq!(backoff_ms(0, 0.999_999).round(), 500.0);
+        assert_eq!(backoff_ms(1, 0.999_999).round(), 1000.0);
+        assert_eq!(backoff_ms(4, 0.999_999).round(), 8000.0);
+        assert_eq!(backoff_ms(30, 0.999_999).round(), 8000.0);
+        assert_eq!(backoff_ms(3, 0.0), 0.0);
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_an_http_date() {
+        assert_eq!(retry_after_seconds("3", 0.0), Some(3.0));
+        assert_eq!(retry_after_seconds("-1", 0.0), None);
+        assert_eq!(retry_after_seconds("soon", 0.0), None);
+        // 1994-11-06T08:49:37Z is 784111777.
+        let now_ms = 784_111_770_000.0;
+        assert_eq!(retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now_ms), Some(7.0));
+        assert_eq!(retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now_ms + 60_000.0), Some(0.0));
+    }
+}
