@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# gist-wasm's one entry point.
+#   ./build.sh demo    set up, build the package, serve the demo with the built-in mock Gist API
+#   ./build.sh test    set up, build, run every test (host, wasm in Node and Chromium, package, workerd)
+#   ./build.sh build   set up and build the npm package into pkg/
+#   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, Chromium
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+MOCK_PORT=${GIST_MOCK_PORT:-4010}
+DEMO_PORT=${GIST_DEMO_PORT:-8080}
+export GIST_MOCK_URL="http://127.0.0.1:$MOCK_PORT"
+
+say() { printf '\n== %s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# The wasm-bindgen version pinned in Cargo.lock; the CLI must match it exactly.
+bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+setup_rust() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  local want have
+  want=$(bindgen_version)
+  [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (about 3 minutes; found '${have:-none}')"
+    # No --locked: the CLI's own lockfile wants a crate version the registry does not serve.
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+setup_npm() {
+  local stamp=node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+    say "installing npm tools"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+setup_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Chromium and ChromeDriver (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+check_bindgen() {
+  local want have
+  want=$(bindgen_version)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  [ "$have" = "$want" ] || die "wasm-bindgen CLI is '${have:-missing}' but Cargo.lock pins $want: run ./build.sh setup"
+}
+
+build() {
+  check_bindgen
+  say "building the wasm (release)"
+  cargo build --release --target wasm32-unknown-unknown
+  rm -rf pkg && mkdir -p pkg
+  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+    --out-dir pkg target/wasm32-unknown-unknown/release/gist_wasm.wasm
+  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue \
+    pkg/gist_wasm_bg.wasm -o pkg/gist_wasm_bg.wasm
+  cp pkg-template/*.js pkg-template/*.d.ts pkg-template/package.json README.md pkg/
+  local glue
+  glue=$(cd pkg && ls snippets/*/src/wasm/glue.js)
+  printf '// The one GistError class, shared with the wasm glue so that `instanceof` works.\nexport { GistError } from "./%s";\n' "$glue" > pkg/gist-error.js
+  rm -f pkg/.gitignore
+  local raw gz
+  raw=$(stat -c%s pkg/gist_wasm_bg.wasm)
+  gz=$(gzip -9c pkg/gist_wasm_bg.wasm | wc -c)
+  say "pkg/gist_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9"
+}
+
+# Installs the packed package into node_modules, as a user's `npm install` would.
+install_pkg() {
+  local tarball
+  tarball=$(cd pkg && npm pack --silent --pack-destination "$ROOT/target")
+  rm -rf node_modules/gist-wasm && mkdir -p node_modules/gist-wasm
+  tar -xzf "target/$tarball" -C node_modules/gist-wasm --strip-components=1
+}
+
+start_mock() {
+  node pkg-template/mock-server.js --port "$MOCK_PORT" >target/mock-server.log 2>&1 &
+  MOCK_PID=$!
+  trap 'kill $MOCK_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do
+    curl -fs -o /dev/null -X POST "$GIST_MOCK_URL/__mock/reset" && return 0
+    sleep 0.1
+  done
+  die "the mock Gist API did not start on $GIST_MOCK_URL (see target/mock-server.log)"
+}
+
+run_tests() {
+  local t0=$SECONDS
+  say "format and lints"
+  cargo fmt --all -- --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+  say "host tests"
+  cargo test
+  start_mock
+  say "wasm tests in Node"
+  cargo test --target wasm32-unknown-unknown
+  say "wasm tests in headless Chromium"
+  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown
+  say "package tests (Node ESM and require, TypeScript, workerd)"
+  install_pkg
+  node_modules/.bin/tsc -p tests/ts/tsconfig.json
+  node --test --test-reporter=spec tests/js/
+  say "all tests passed in $((SECONDS - t0)) s"
+}
+
+case "${1:-}" in
+  setup) setup_rust; setup_npm; setup_chromium ;;
+  build) setup_rust; setup_npm; build ;;
+  test) setup_rust; setup_npm; setup_chromium; build; run_tests ;;
+  demo) setup_rust; setup_npm; build; install_pkg; exec node www/server.mjs --port "$DEMO_PORT" ;;
+  *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,55 @@
+/** A rule that makes the next matching request(s) fail. */
+export interface MockFailure {
+  /** Answer with this status (and `body`, `headers`). */
+  status?: number;
+  /** The answer's body: a string as is, anything else as JSON. */
+  body?: unknown;
+  /** Extra answer headers, such as `{ "retry-after": "1" }`. */
+  headers?: Record<string, string>;
+  /** Wait this long before answering. */
+  delayMs?: number;
+  /** Fail like a dropped connection instead of answering. */
+  drop?: boolean;
+  /** How many requests the rule applies to; default 1. */
+  times?: number;
+  /** Only requests with this method. */
+  method?: string;
+  /** Only requests whose path starts with this. */
+  path?: string;
+}
+
+/** Options of `createMockGist`. */
+export interface MockGistOptions {
+  /** The only API key the mock accepts; default "mock-key". */
+  apiKey?: string;
+  /** How many contacts to seed, users and leads mixed; default 240. */
+  contacts?: number;
+  /** The largest `per_page` it serves; default 60. */
+  maxPerPage?: number;
+}
+
+/** A logged request. */
+export interface MockRequest {
+  method: string;
+  path: string;
+  query: string;
+}
+
+/** An in-memory Gist API. */
+export interface MockGist {
+  /** Answers one Fetch-API request. */
+  handle(request: Request): Promise<Response>;
+  /** A `fetch` replacement served by this mock, with no network. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** Makes the next matching request(s) fail. */
+  fail(rule: MockFailure): void;
+  /** Restores the seeded data and forgets failures and the request log. */
+  reset(): void;
+  /** Every API request received, oldest first. */
+  readonly requests: MockRequest[];
+  /** The mock's data, for assertions. */
+  readonly state: { contacts: Record<string, unknown>[]; tags: { id: number; name: string }[] };
+}
+
+/** Creates an in-memory Gist API. */
+export function createMockGist(options?: MockGistOptions): MockGist;

@@ -1,0 +1,272 @@
+// gist-wasm/mock: an in-memory Gist API as a Fetch-API handler, in plain JavaScript with no dependencies.
+// It follows what is known of Gist's API (docs/gist-api.md of the project): Bearer auth, `{contact}` /
+// `{contacts, pages}` wrappers, `{"errors":[{code,message}]}` bodies, Gist's quirks in answers
+// (user_id and phone as strings, unsubscribed_from_emails as "true"/"false"), CORS on every answer.
+// Choices where Gist is unknown: per_page is capped at `maxPerPage` (60); a delete answers 200 with the
+// deleted contact; a create answers 200.
+
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+  "access-control-allow-headers": "authorization, content-type, accept",
+  "access-control-expose-headers": "retry-after, x-request-id",
+};
+
+const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Radia", "Ken", "Frances", "Linus", "Margaret", "Dennis"];
+const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Perlman", "Thompson", "Allen", "Torvalds", "Hamilton", "Ritchie"];
+const TAG_NAMES = ["customer", "trial", "VIP", "vip", "newsletter", "churn-risk"];
+const BASE_TIME = 1_700_000_000;
+
+function json(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...CORS, ...headers },
+  });
+}
+
+function gistError(status, code, message, headers) {
+  return json(status, { errors: [{ code, message }] }, headers);
+}
+
+function seededRandom(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+function seedData(count) {
+  const random = seededRandom(42);
+  const tags = TAG_NAMES.map((name, i) => ({ id: i + 1, name }));
+  const contacts = [];
+  for (let i = 1; i <= count; i++) {
+    const first = FIRST[i % FIRST.length];
+    const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
+    const isUser = random() < 0.6;
+    const created = BASE_TIME + i * 3600;
+    contacts.push({
+      id: 1000 + i,
+      type: isUser ? "user" : "lead",
+      user_id: isUser ? String(5000 + i) : null,
+      email: `${first}.${last}.${i}@example.com`.toLowerCase(),
+      name: `${first} ${last}`,
+      phone: random() < 0.5 ? `+1555${String(1000000 + i)}` : null,
+      unsubscribed_from_emails: random() < 0.1,
+      created_at: created,
+      updated_at: created,
+      signed_up_at: isUser ? created : 0,
+      last_seen_at: random() < 0.7 ? created + 600 : null,
+      last_seen_ip: "203.0.113.7",
+      last_seen_user_agent: "Mozilla/5.0",
+      custom_properties: { plan: random() < 0.5 ? "pro" : "free", seats: 1 + Math.floor(random() * 20) },
+      tags: tags.filter(() => random() < 0.2).map((t) => t.id),
+      segments: [1 + Math.floor(random() * 3)],
+      location_data: { city_name: "Chennai", country_code: "IN" },
+    });
+  }
+  return { contacts, tags, nextId: 1000 + count + 1 };
+}
+
+function wireContact(c, state) {
+  const { tags, segments, ...rest } = c;
+  return {
+    ...rest,
+    full_name: c.name,
+    unsubscribed_from_emails: String(Boolean(c.unsubscribed_from_emails)),
+    tags: tags.map((id) => state.tags.find((t) => t.id === id)).filter(Boolean),
+  };
+}
+
+function matchesRule(rule, request, url) {
+  if (rule.times <= 0) return false;
+  if (rule.method && rule.method.toUpperCase() !== request.method) return false;
+  if (rule.path && !url.pathname.startsWith(rule.path)) return false;
+  return true;
+}
+
+/**
+ * Creates a mock Gist API. `apiKey` (default "mock-key") is the only key it accepts; `contacts` is the
+ * size of the seeded data set (default 240, users and leads mixed); `maxPerPage` caps `per_page` (60).
+ */
+export function createMockGist(options = {}) {
+  const apiKey = options.apiKey ?? "mock-key";
+  const seedCount = options.contacts ?? 240;
+  const maxPerPage = options.maxPerPage ?? 60;
+  let state;
+  let rules = [];
+  const requests = [];
+
+  function reset() {
+    state = seedData(seedCount);
+    rules = [];
+    requests.length = 0;
+  }
+  reset();
+
+  function fail(rule) {
+    rules.push({ times: 1, ...rule });
+  }
+
+  function findContact(url) {
+    const email = url.searchParams.get("email");
+    const userId = url.searchParams.get("user_id");
+    if (email !== null) return state.contacts.find((c) => c.email && c.email.toLowerCase() === email.toLowerCase());
+    if (userId !== null) return state.contacts.find((c) => c.user_id === userId);
+    return undefined;
+  }
+
+  function listContacts(url) {
+    const q = url.searchParams;
+    let list = state.contacts.slice();
+    const tagId = q.get("tag_id");
+    if (tagId) list = list.filter((c) => c.tags.includes(Number(tagId)));
+    const segmentId = q.get("segment_id");
+    if (segmentId) list = list.filter((c) => c.segments.includes(Number(segmentId)));
+    const since = q.get("created_since");
+    if (since) list = list.filter((c) => c.created_at >= Number(since));
+    const orderBy = q.get("order_by") || "created_at";
+    const direction = q.get("order") === "asc" ? 1 : -1;
+    list.sort((a, b) => ((a[orderBy] ?? 0) - (b[orderBy] ?? 0)) * direction || (a.id - b.id) * direction);
+    return paged(url, list.map((c) => wireContact(c, state)), "contacts");
+  }
+
+  function paged(url, items, key) {
+    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
+    const perPage = Math.min(maxPerPage, Math.max(1, Number(url.searchParams.get("per_page")) || 50));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n) => {
+      const u = new URL(url);
+      u.searchParams.set("page", String(n));
+      return u.toString();
+    };
+    return json(200, {
+      [key]: items.slice((page - 1) * perPage, page * perPage),
+      pages: { first: link(1), last: link(last), next: page < last ? link(page + 1) : null },
+    });
+  }
+
+  function tagIds(names) {
+    return (names || []).map((name) => {
+      let tag = state.tags.find((t) => t.name === name);
+      if (!tag) {
+        tag = { id: state.tags.reduce((m, t) => Math.max(m, t.id), 0) + 1, name };
+        state.tags.push(tag);
+      }
+      return tag.id;
+    });
+  }
+
+  function upsertContact(body) {
+    if (!body || typeof body !== "object") return gistError(400, "parameter_invalid", "Body must be a JSON object");
+    const userId = body.user_id === undefined || body.user_id === null || body.user_id === "" ? undefined : String(body.user_id);
+    if (body.id === undefined && userId === undefined && !body.email) {
+      return gistError(422, "parameter_invalid", "Either email or user_id is required");
+    }
+    const now = Math.floor(Date.now() / 1000);
+    let contact =
+      (body.id !== undefined && state.contacts.find((c) => c.id === Number(body.id))) ||
+      (userId !== undefined && state.contacts.find((c) => c.user_id === userId)) ||
+      (body.email && state.contacts.find((c) => c.email && c.email.toLowerCase() === String(body.email).toLowerCase()));
+    if (!contact) {
+      contact = {
+        id: state.nextId++, type: "lead", user_id: null, email: null, name: null, phone: null,
+        unsubscribed_from_emails: false, created_at: now, updated_at: now, signed_up_at: 0, last_seen_at: null,
+        custom_properties: {}, tags: [], segments: [],
+      };
+      state.contacts.push(contact);
+    } else {
+      contact.updated_at = Math.max(now, contact.created_at + 1);
+    }
+    const { id, type, user_id, tags, custom_properties, phone, ...fields } = body;
+    Object.assign(contact, fields);
+    if (phone !== undefined) contact.phone = phone === null ? null : String(phone);
+    if (userId !== undefined) contact.user_id = userId;
+    contact.type = contact.user_id && type !== "lead" ? "user" : "lead";
+    if (custom_properties) Object.assign(contact.custom_properties, custom_properties);
+    if (tags) contact.tags = [...new Set([...contact.tags, ...tagIds(tags)])];
+    return json(200, { contact: wireContact(contact, state) });
+  }
+
+  function deleteContact(contact) {
+    if (!contact) return gistError(404, "not_found", "Contact not found");
+    state.contacts = state.contacts.filter((c) => c !== contact);
+    return json(200, { contact: wireContact(contact, state) });
+  }
+
+  async function control(request, url) {
+    if (url.pathname === "/__mock/reset" && request.method === "POST") {
+      reset();
+      return json(200, { ok: true });
+    }
+    if (url.pathname === "/__mock/fail" && request.method === "POST") {
+      fail(await request.json());
+      return json(200, { ok: true });
+    }
+    if (url.pathname === "/__mock/requests" && request.method === "GET") {
+      return json(200, { requests });
+    }
+    return gistError(404, "not_found", "Unknown mock control route");
+  }
+
+  async function route(request, url) {
+    const parts = url.pathname.split("/").filter(Boolean);
+    const [resource, id] = parts;
+    const body = ["POST", "PUT", "PATCH"].includes(request.method) ? await request.json().catch(() => undefined) : undefined;
+    if (resource === "contacts" && parts.length <= 2) {
+      if (request.method === "GET" && id) {
+        const contact = state.contacts.find((c) => c.id === Number(id));
+        return contact ? json(200, { contact: wireContact(contact, state) }) : gistError(404, "not_found", "Contact not found");
+      }
+      if (request.method === "GET") {
+        if (url.searchParams.has("email") || url.searchParams.has("user_id")) {
+          const contact = findContact(url);
+          return contact ? json(200, { contact: wireContact(contact, state) }) : gistError(404, "not_found", "Contact not found");
+        }
+        return listContacts(url);
+      }
+      if (request.method === "POST" && !id) return upsertContact(body);
+      if (request.method === "DELETE") {
+        return deleteContact(id ? state.contacts.find((c) => c.id === Number(id)) : findContact(url));
+      }
+    }
+    return gistError(404, "not_found", `No route for ${request.method} ${url.pathname}`);
+  }
+
+  /** Answers one Fetch-API request. */
+  async function handle(request) {
+    const url = new URL(request.url);
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
+    if (url.pathname.startsWith("/__mock/")) return control(request, url);
+    requests.push({ method: request.method, path: url.pathname, query: url.search });
+    const rule = rules.find((r) => matchesRule(r, request, url));
+    if (rule) {
+      rule.times -= 1;
+      if (rule.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
+      if (rule.drop) throw new TypeError("mock gist: connection dropped");
+      if (rule.status) {
+        const text = typeof rule.body === "string" ? rule.body : JSON.stringify(rule.body ?? { errors: [{ code: "mock_failure", message: `Mock failure ${rule.status}` }] });
+        return new Response(text, { status: rule.status, headers: { "content-type": "application/json", ...CORS, ...(rule.headers || {}) } });
+      }
+    }
+    if (request.headers.get("authorization") !== `Bearer ${apiKey}`) {
+      return gistError(401, "unauthorized", "Invalid or missing API key");
+    }
+    return route(request, url);
+  }
+
+  return {
+    handle,
+    /** A `fetch` replacement that answers from this mock, with no network at all. */
+    fetch: (input, init) => handle(new Request(input, init)),
+    /** Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?, path? }`. */
+    fail,
+    /** Restores the seeded data set and forgets failures and the request log. */
+    reset,
+    /** Every API request received, oldest first: `{ method, path, query }`. */
+    requests,
+    get state() {
+      return state;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+//! Bindings to `glue.js`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/wasm/glue.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = newGistError)]
+    pub fn new_gist_error(code: &str, message: &str, details: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = toJson, catch)]
+    pub fn to_json(value: &JsValue) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(js_name = isAbortSignal)]
+    pub fn is_abort_signal(value: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = inBrowser)]
+    pub fn in_browser() -> bool;
+    #[wasm_bindgen(js_name = fetchOnce)]
+    pub fn fetch_once(
+        fetch: &JsValue,
+        url: &str,
+        method: &str,
+        headers: js_sys::Array,
+        body: Option<String>,
+        timeout_ms: f64,
+        signal: &JsValue,
+    ) -> js_sys::Promise;
+    pub fn sleep(ms: f64, signal: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = asyncIterable)]
+    pub fn async_iterable(iterator: JsValue) -> JsValue;
+}

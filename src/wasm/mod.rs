@@ -1,0 +1,17 @@
+//! The wasm edge: the only code that touches JavaScript. It converts values, runs fetch, and maps
+//! [`crate::Error`] to the JS `GistError` class; the API logic stays in the pure core.
+
+mod client;
+mod convert;
+mod error;
+mod fetch;
+mod glue;
+mod iterator;
+
+pub use client::JsGistClient;
+pub use iterator::JsGistIterator;
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const HAND_WRITTEN_TYPES: &str = include_str!("types.d.ts");

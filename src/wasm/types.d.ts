@@ -1,0 +1,61 @@
+/** Options of `new GistClient(options)`. */
+export interface GistClientOptions {
+  /** Gist API key (Settings > API key) or an OAuth access token; sent as `Authorization: Bearer`, never logged. */
+  apiKey: string;
+  /** Where requests go: default `https://api.getgist.com`; a proxy, or the mock server. */
+  baseUrl?: string;
+  /** The `fetch` to use; default the runtime's global `fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Deadline of one whole call, retries and waits included, in ms; default 30000. */
+  timeoutMs?: number;
+  /** How many times a failed call may be retried when that is safe; default 2. */
+  maxRetries?: number;
+  /** Page size of list calls; default 60. */
+  perPage?: number;
+  /** Allow calling Gist's own API from a browser page, which exposes the key to its visitors. */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/** Per-call options, the optional last argument of every method. */
+export interface RequestOptions {
+  /** Aborts the call (and any retry wait): it rejects with code `aborted`. */
+  signal?: AbortSignal;
+  /** This call's deadline in ms, instead of the client's `timeoutMs`. */
+  timeoutMs?: number;
+}
+
+/** Custom property values: a date is sent as Unix seconds; numbers must be finite. */
+export type CustomProperties = Record<string, string | number | boolean | null>;
+
+/** Names a contact: Gist's internal id, your user id, or the email address. */
+export type ContactRef = { id: number } | { user_id: number | string } | { email: string };
+
+/** A user to create: `user_id` must be a whole number (a number or a string of digits). */
+export type NewUser = ContactFields & { user_id: number | string };
+
+/** Changes to a user: any field of `NewUser`, all optional. */
+export type UserChanges = ContactFields & { user_id?: number | string };
+
+/** The stable `code` of a `GistError`. */
+export type GistErrorCode =
+  | "unauthorized" | "forbidden" | "not_found" | "invalid_request" | "rate_limited" | "server_error"
+  | "network_error" | "timeout" | "aborted" | "invalid_argument" | "invalid_response" | "invalid_webhook";
+
+/** The one error every method rejects with; it never contains the API key or an email address. */
+export declare class GistError extends Error {
+  readonly name: "GistError";
+  /** The stable category: switch on it, not on the message. */
+  readonly code: GistErrorCode;
+  /** The HTTP status, when an answer came. */
+  readonly status?: number;
+  /** Gist's own error items. */
+  readonly errors?: { code: string; message: string }[];
+  /** The answer's request id header, when there was one. */
+  readonly requestId?: string;
+  /** Seconds to wait before retrying, from `Retry-After`. */
+  readonly retryAfter?: number;
+  /** The HTTP method of the failed request. */
+  readonly method?: string;
+  /** The path of the failed request, without its query string. */
+  readonly path?: string;
+}
