@@ -16,6 +16,8 @@ export interface MockFailure {
   method?: string;
   /** Only requests whose path starts with this. */
   path?: string;
+  /** Only requests whose body contains this text. */
+  bodyIncludes?: string;
 }
 
 /** Options of `createMockGist`. */
@@ -33,6 +35,8 @@ export interface MockRequest {
   method: string;
   path: string;
   query: string;
+  /** The body text (at most 4096 characters); empty for GET. */
+  body: string;
 }
 
 /** An in-memory Gist API. */

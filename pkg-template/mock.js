@@ -78,10 +78,11 @@ function wireContact(c, state) {
   };
 }
 
-function matchesRule(rule, request, url) {
+function matchesRule(rule, request, url, text) {
   if (rule.times <= 0) return false;
   if (rule.method && rule.method.toUpperCase() !== request.method) return false;
   if (rule.path && !url.pathname.startsWith(rule.path)) return false;
+  if (rule.bodyIncludes && !text.includes(rule.bodyIncludes)) return false;
   return true;
 }
 
@@ -238,8 +239,9 @@ export function createMockGist(options = {}) {
     const url = new URL(request.url);
     if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
     if (url.pathname.startsWith("/__mock/")) return control(request, url);
-    requests.push({ method: request.method, path: url.pathname, query: url.search });
-    const rule = rules.find((r) => matchesRule(r, request, url));
+    const text = ["GET", "HEAD"].includes(request.method) ? "" : await request.clone().text();
+    requests.push({ method: request.method, path: url.pathname, query: url.search, body: text.slice(0, 4096) });
+    const rule = rules.find((r) => matchesRule(r, request, url, text));
     if (rule) {
       rule.times -= 1;
       if (rule.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
@@ -259,11 +261,11 @@ export function createMockGist(options = {}) {
     handle,
     /** A `fetch` replacement that answers from this mock, with no network at all. */
     fetch: (input, init) => handle(new Request(input, init)),
-    /** Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?, path? }`. */
+    /** Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?, path?, bodyIncludes? }`. */
     fail,
     /** Restores the seeded data set and forgets failures and the request log. */
     reset,
-    /** Every API request received, oldest first: `{ method, path, query }`. */
+    /** Every API request received, oldest first: `{ method, path, query, body }`. */
     requests,
     get state() {
       return state;

@@ -46,7 +46,9 @@ impl<'c, T: Transport> Client<'c, T> {
         if response.is_success() {
             Ok(response)
         } else {
-            Err(self.status_error(&response).at(request.method, &request.path))
+            Err(self
+                .status_error(&response)
+                .at(request.method, &request.path))
         }
     }
 
@@ -73,11 +75,17 @@ impl<'c, T: Transport> Client<'c, T> {
             }
             let (status, error, response) = match self.transport.send(&wire, remaining).await {
                 Ok(response) if response.is_success() => return Ok(response),
-                Ok(response) => (Some(response.status), self.status_error(&response), Some(response)),
+                Ok(response) => (
+                    Some(response.status),
+                    self.status_error(&response),
+                    Some(response),
+                ),
                 Err(TransportError::Timeout) => {
                     return Err(self.timeout_error().at(request.method, &request.path))
                 }
-                Err(TransportError::Aborted) => return Err(aborted().at(request.method, &request.path)),
+                Err(TransportError::Aborted) => {
+                    return Err(aborted().at(request.method, &request.path))
+                }
                 Err(TransportError::Network(text)) => (None, self.network_error(&text), None),
             };
             let error = error.at(request.method, &request.path);
@@ -110,10 +118,16 @@ impl<'c, T: Transport> Client<'c, T> {
         headers.push(("Accept".into(), "application/json".into()));
         let body = match &request.body {
             Some(body) => {
-                if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+                if !headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                {
                     headers.push(("Content-Type".into(), "application/json".into()));
                 }
-                Some(serde_json::to_string(body).map_err(|_| Error::invalid_argument("the body cannot be sent as JSON"))?)
+                Some(
+                    serde_json::to_string(body)
+                        .map_err(|_| Error::invalid_argument("the body cannot be sent as JSON"))?,
+                )
             }
             None => None,
         };
@@ -159,5 +173,8 @@ impl<'c, T: Transport> Client<'c, T> {
 }
 
 fn aborted() -> Error {
-    Error::new(ErrorCode::Aborted, "the call was aborted by its AbortSignal")
+    Error::new(
+        ErrorCode::Aborted,
+        "the call was aborted by its AbortSignal",
+    )
 }

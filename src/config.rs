@@ -103,7 +103,10 @@ impl Config {
             ));
         }
         let base_url = check_base_url(options.base_url.as_deref().unwrap_or(GIST_BASE_URL))?;
-        if in_browser && base_url == GIST_BASE_URL && options.dangerously_allow_browser != Some(true) {
+        if in_browser
+            && base_url == GIST_BASE_URL
+            && options.dangerously_allow_browser != Some(true)
+        {
             return Err(Error::invalid_argument(
                 "calling Gist's API from a browser exposes your API key to every visitor: \
                  call it from a backend, or point baseUrl at your own proxy, \
@@ -113,9 +116,26 @@ impl Config {
         Ok(Self {
             api_key: ApiKey(api_key),
             base_url,
-            timeout_ms: positive("timeoutMs", options.timeout_ms, DEFAULT_TIMEOUT_MS, f64::MAX)?,
-            max_retries: whole("maxRetries", options.max_retries, DEFAULT_MAX_RETRIES, 0, MAX_RETRIES_LIMIT)?,
-            per_page: whole("perPage", options.per_page, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)?,
+            timeout_ms: positive(
+                "timeoutMs",
+                options.timeout_ms,
+                DEFAULT_TIMEOUT_MS,
+                f64::MAX,
+            )?,
+            max_retries: whole(
+                "maxRetries",
+                options.max_retries,
+                DEFAULT_MAX_RETRIES,
+                0,
+                MAX_RETRIES_LIMIT,
+            )?,
+            per_page: whole(
+                "perPage",
+                options.per_page,
+                DEFAULT_PER_PAGE,
+                1,
+                MAX_PER_PAGE,
+            )?,
         })
     }
 }
@@ -143,7 +163,9 @@ fn positive(name: &str, value: Option<f64>, default: f64, max: f64) -> Result<f6
     match value {
         None => Ok(default),
         Some(v) if v.is_finite() && v > 0.0 && v <= max => Ok(v),
-        Some(_) => Err(Error::invalid_argument(format!("{name} must be a positive number"))),
+        Some(_) => Err(Error::invalid_argument(format!(
+            "{name} must be a positive number"
+        ))),
     }
 }
 
@@ -173,7 +195,10 @@ mod tests {
     fn defaults_follow_the_contract() {
         let config = Config::from_options(options("k"), false).expect("valid");
         assert_eq!(config.base_url, "https://api.getgist.com");
-        assert_eq!((config.timeout_ms, config.max_retries, config.per_page), (30_000.0, 2, 60));
+        assert_eq!(
+            (config.timeout_ms, config.max_retries, config.per_page),
+            (30_000.0, 2, 60)
+        );
     }
 
     #[test]
@@ -188,7 +213,9 @@ mod tests {
         let mut proxied = options("k");
         proxied.base_url = Some("http://127.0.0.1:4010/".into());
         assert_eq!(
-            Config::from_options(proxied, true).expect("proxy allowed").base_url,
+            Config::from_options(proxied, true)
+                .expect("proxy allowed")
+                .base_url,
             "http://127.0.0.1:4010"
         );
         let mut opted_in = options("k");

@@ -150,10 +150,16 @@ impl Error {
             ErrorCode::Unauthorized => {
                 "Gist refused the API key (401): check it under Settings > API key".to_owned()
             }
-            ErrorCode::Forbidden => "Gist refused access (403): the key lacks this permission".to_owned(),
+            ErrorCode::Forbidden => {
+                "Gist refused access (403): the key lacks this permission".to_owned()
+            }
             ErrorCode::NotFound => "Gist found nothing there (not_found)".to_owned(),
-            ErrorCode::RateLimited => "Gist rate-limited the request (429): slow down and retry later".to_owned(),
-            ErrorCode::ServerError => format!("Gist failed with a server error ({status}): retry later"),
+            ErrorCode::RateLimited => {
+                "Gist rate-limited the request (429): slow down and retry later".to_owned()
+            }
+            ErrorCode::ServerError => {
+                format!("Gist failed with a server error ({status}): retry later")
+            }
             _ => format!("Gist rejected the request ({status}): check the arguments"),
         };
         if let Some(first) = errors.first().filter(|e| !e.message.is_empty()) {
@@ -182,7 +188,9 @@ fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
         #[serde(default)]
         errors: Vec<ApiErrorItem>,
     }
-    let mut items = serde_json::from_str::<Body>(body).map(|b| b.errors).unwrap_or_default();
+    let mut items = serde_json::from_str::<Body>(body)
+        .map(|b| b.errors)
+        .unwrap_or_default();
     for item in &mut items {
         item.message = redact_emails(&item.message);
     }
@@ -208,7 +216,11 @@ mod tests {
             (302, "invalid_response"),
         ];
         for (status, code) in cases {
-            assert_eq!(Error::from_status(status, "").code.as_str(), code, "status {status}");
+            assert_eq!(
+                Error::from_status(status, "").code.as_str(),
+                code,
+                "status {status}"
+            );
         }
     }
 
@@ -223,11 +235,15 @@ mod tests {
 
     #[test]
     fn emails_in_gist_messages_are_redacted() {
-        let body = r#"{"errors":[{"code":"parameter_invalid","message":"a+b@example.com is taken"}]}"#;
+        let body =
+            r#"{"errors":[{"code":"parameter_invalid","message":"a+b@example.com is taken"}]}"#;
         let error = Error::from_status(422, body);
         assert!(!error.message.contains("example.com"), "{}", error.message);
         assert!(!error.errors.iter().any(|e| e.message.contains('@')));
-        assert_eq!(error.errors.first().map(|e| e.code.as_str()), Some("parameter_invalid"));
+        assert_eq!(
+            error.errors.first().map(|e| e.code.as_str()),
+            Some("parameter_invalid")
+        );
     }
 
     #[test]

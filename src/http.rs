@@ -142,7 +142,11 @@ impl fmt::Debug for WireRequest {
             .headers
             .iter()
             .map(|(name, value)| {
-                let shown = if name.eq_ignore_ascii_case("authorization") { "[redacted]" } else { value };
+                let shown = if name.eq_ignore_ascii_case("authorization") {
+                    "[redacted]"
+                } else {
+                    value
+                };
                 (name.as_str(), shown)
             })
             .collect();
@@ -183,18 +187,22 @@ impl HttpResponse {
 
 /// Percent-encodes everything but RFC 3986's unreserved characters (as `encodeURIComponent`, plus `!'()*`).
 pub fn percent_encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(byte));
         } else {
             out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+            out.push(hex_digit(byte >> 4));
+            out.push(hex_digit(byte & 0xF));
         }
     }
     out
+}
+
+/// The upper-case hex digit of a nibble.
+fn hex_digit(nibble: u8) -> char {
+    char::from_digit(u32::from(nibble), 16).map_or('0', |c| c.to_ascii_uppercase())
 }
 
 #[cfg(test)]
@@ -203,7 +211,9 @@ mod tests {
 
     #[test]
     fn query_values_are_percent_encoded() {
-        let request = HttpRequest::get("/contacts").query("email", "a+b@example.com").query("x y", "ü&=");
+        let request = HttpRequest::get("/contacts")
+            .query("email", "a+b@example.com")
+            .query("x y", "ü&=");
         assert_eq!(
             request.path_and_query(),
             "/contacts?email=a%2Bb%40example.com&x%20y=%C3%BC%26%3D"

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 /// Reads `value` as a `T`; `what` names the argument in the error message.
 pub fn parse<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::invalid_argument(redact_emails(&format!("{what}: {e}"))))
+    serde_json::from_value(value)
+        .map_err(|e| Error::invalid_argument(redact_emails(&format!("{what}: {e}"))))
 }
 
 /// Reads an optional options object: `null` (or `undefined`) gives the defaults.
@@ -24,6 +25,8 @@ pub fn limit(value: Option<f64>, default: Option<u32>, max: u32) -> Result<Optio
     match value {
         None => Ok(default),
         Some(v) if v.fract() == 0.0 && v >= 1.0 && v <= f64::from(max) => Ok(Some(v as u32)),
-        Some(_) => Err(Error::invalid_argument(format!("limit must be a whole number from 1 to {max}"))),
+        Some(_) => Err(Error::invalid_argument(format!(
+            "limit must be a whole number from 1 to {max}"
+        ))),
     }
 }

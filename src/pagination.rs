@@ -40,7 +40,12 @@ impl Cursor {
     ///
     /// # Errors
     /// `invalid_response` when `key` is not an array, or the server sends the same page twice.
-    pub fn read_page(&mut self, mut body: Value, key: &str, per_page: u32) -> Result<Vec<Value>, Error> {
+    pub fn read_page(
+        &mut self,
+        mut body: Value,
+        key: &str,
+        per_page: u32,
+    ) -> Result<Vec<Value>, Error> {
         let items = match body.get_mut(key).map(Value::take) {
             Some(Value::Array(items)) => items,
             _ => {
@@ -57,7 +62,8 @@ impl Cursor {
             )));
         }
         self.last_first_item = first;
-        self.done = !has_more(items.len(), per_page, body.get("pages")) || self.next_page >= MAX_PAGES;
+        self.done =
+            !has_more(items.len(), per_page, body.get("pages")) || self.next_page >= MAX_PAGES;
         self.next_page += 1;
         Ok(items)
     }
@@ -86,15 +92,27 @@ mod tests {
 
     #[test]
     fn an_empty_page_ends_the_list() {
-        assert!(!has_more(0, 60, Some(&json!({"next": "https://x/contacts?page=2"}))));
+        assert!(!has_more(
+            0,
+            60,
+            Some(&json!({"next": "https://x/contacts?page=2"}))
+        ));
     }
 
     #[test]
     fn a_pages_object_decides_by_next() {
         assert!(!has_more(60, 60, Some(&json!({"next": null}))));
         assert!(!has_more(60, 60, Some(&json!({"first": "u"}))));
-        assert!(has_more(60, 60, Some(&json!({"next": "https://x/contacts?page=2"}))));
-        assert!(has_more(50, 60, Some(&json!({"next": "https://x/contacts?page=2"}))));
+        assert!(has_more(
+            60,
+            60,
+            Some(&json!({"next": "https://x/contacts?page=2"}))
+        ));
+        assert!(has_more(
+            50,
+            60,
+            Some(&json!({"next": "https://x/contacts?page=2"}))
+        ));
     }
 
     #[test]
@@ -107,7 +125,12 @@ mod tests {
     fn a_repeated_page_is_an_invalid_response() {
         let mut cursor = Cursor::new();
         let page = json!({"contacts": [{"id": 1}, {"id": 2}]});
-        assert_eq!(cursor.read_page(page.clone(), "contacts", 2).map(|i| i.len()), Ok(2));
+        assert_eq!(
+            cursor
+                .read_page(page.clone(), "contacts", 2)
+                .map(|i| i.len()),
+            Ok(2)
+        );
         assert_eq!(cursor.next_page, 2);
         assert!(cursor.read_page(page, "contacts", 2).is_err());
     }
@@ -115,6 +138,8 @@ mod tests {
     #[test]
     fn a_missing_list_key_is_an_invalid_response() {
         let mut cursor = Cursor::new();
-        assert!(cursor.read_page(json!({"users": []}), "contacts", 60).is_err());
+        assert!(cursor
+            .read_page(json!({"users": []}), "contacts", 60)
+            .is_err());
     }
 }

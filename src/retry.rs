@@ -47,7 +47,9 @@ fn parse_http_date(value: &str) -> Option<f64> {
     if parts.next()? != "GMT" {
         return None;
     }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
     let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
@@ -110,7 +112,13 @@ mod tests {
         assert_eq!(retry_after_seconds("soon", 0.0), None);
         // 1994-11-06T08:49:37Z is 784111777.
         let now_ms = 784_111_770_000.0;
-        assert_eq!(retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now_ms), Some(7.0));
-        assert_eq!(retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now_ms + 60_000.0), Some(0.0));
+        assert_eq!(
+            retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now_ms),
+            Some(7.0)
+        );
+        assert_eq!(
+            retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now_ms + 60_000.0),
+            Some(0.0)
+        );
     }
 }

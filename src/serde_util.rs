@@ -40,7 +40,12 @@ pub fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::
     let value = Value::deserialize(d)?;
     Ok(match &value {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f as i64),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| f as i64),
         _ => None,
     })
 }
@@ -53,7 +58,9 @@ pub fn as_whole(value: &Value) -> Option<u64> {
                 .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9_007_199_254_740_992.0)
                 .map(|f| f as u64)
         }),
-        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse().ok()
+        }
         _ => None,
     }
 }
@@ -79,7 +86,10 @@ mod tests {
 
     #[test]
     fn numbers_become_strings_and_empty_strings_become_none() {
-        assert_eq!(probe(json!({"s": 9876543210u64})).s.as_deref(), Some("9876543210"));
+        assert_eq!(
+            probe(json!({"s": 9876543210u64})).s.as_deref(),
+            Some("9876543210")
+        );
         assert_eq!(probe(json!({"s": ""})).s, None);
         assert_eq!(probe(json!({"s": null})).s, None);
     }

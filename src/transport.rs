@@ -17,7 +17,11 @@ pub enum TransportError {
 #[allow(async_fn_in_trait)] // wasm is single-threaded: the futures need not be `Send`
 pub trait Transport {
     /// Sends one request and reads the whole answer within `timeout_ms`.
-    async fn send(&self, request: &WireRequest, timeout_ms: f64) -> Result<HttpResponse, TransportError>;
+    async fn send(
+        &self,
+        request: &WireRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, TransportError>;
     /// Waits `ms` milliseconds, or fails with [`TransportError::Aborted`] when the caller aborts.
     async fn sleep(&self, ms: f64) -> Result<(), TransportError>;
     /// Milliseconds since the Unix epoch.

@@ -72,10 +72,13 @@ pub struct Contact {
 impl Contact {
     /// Reads a contact object from Gist, filling `type` from `user_id` when Gist leaves it out.
     pub fn from_value(mut value: Value) -> Result<Self, Error> {
-        let object = value
-            .as_object_mut()
-            .ok_or_else(|| Error::invalid_response("Gist sent a contact that is not a JSON object"))?;
-        let known_type = matches!(object.get("type").and_then(Value::as_str), Some("user" | "lead"));
+        let object = value.as_object_mut().ok_or_else(|| {
+            Error::invalid_response("Gist sent a contact that is not a JSON object")
+        })?;
+        let known_type = matches!(
+            object.get("type").and_then(Value::as_str),
+            Some("user" | "lead")
+        );
         if !known_type {
             let has_user_id = object
                 .get("user_id")
@@ -83,8 +86,9 @@ impl Contact {
             let kind = if has_user_id { "user" } else { "lead" };
             object.insert("type".into(), Value::String(kind.into()));
         }
-        serde_json::from_value(value)
-            .map_err(|e| Error::invalid_response(format!("Gist sent a contact of the wrong shape: {e}")))
+        serde_json::from_value(value).map_err(|e| {
+            Error::invalid_response(format!("Gist sent a contact of the wrong shape: {e}"))
+        })
     }
 
     /// Reads a list of contact objects.
@@ -123,7 +127,8 @@ mod tests {
     fn type_is_taken_from_gist_or_inferred_from_user_id() {
         let lead = Contact::from_value(json!({"id": 1, "user_id": null})).expect("parses");
         assert_eq!(lead.kind, ContactType::Lead);
-        let user = Contact::from_value(json!({"id": 1, "type": "lead", "user_id": "9"})).expect("parses");
+        let user =
+            Contact::from_value(json!({"id": 1, "type": "lead", "user_id": "9"})).expect("parses");
         assert_eq!(user.kind, ContactType::Lead, "Gist's own type wins");
     }
 

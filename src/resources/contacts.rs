@@ -41,16 +41,22 @@ impl ContactRef {
             ContactType::Lead => &["id", "email"],
         };
         let shape = keys.join("} | {");
-        let object = value
-            .as_object()
-            .ok_or_else(|| Error::invalid_argument(format!("name the {} as {{{shape}}}", kind.as_str())))?;
-        if let Some(unknown) = object.keys().find(|k| !keys.contains(&k.as_str()) && !extra.contains(&k.as_str())) {
+        let object = value.as_object().ok_or_else(|| {
+            Error::invalid_argument(format!("name the {} as {{{shape}}}", kind.as_str()))
+        })?;
+        if let Some(unknown) = object
+            .keys()
+            .find(|k| !keys.contains(&k.as_str()) && !extra.contains(&k.as_str()))
+        {
             return Err(Error::invalid_argument(format!(
                 "unknown key `{unknown}`: name the {} as {{{shape}}}",
                 kind.as_str()
             )));
         }
-        let given: Vec<(&String, &Value)> = object.iter().filter(|(k, _)| keys.contains(&k.as_str())).collect();
+        let given: Vec<(&String, &Value)> = object
+            .iter()
+            .filter(|(k, _)| keys.contains(&k.as_str()))
+            .collect();
         let [(key, value)] = given.as_slice() else {
             return Err(Error::invalid_argument(format!(
                 "name the {} by exactly one of {{{shape}}}",
@@ -85,7 +91,9 @@ impl UserId {
     /// Reads a whole number (or a string of digits).
     pub fn from_value(value: &Value) -> Result<Self, Error> {
         match value {
-            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Ok(Self(s.clone())),
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Self(s.clone()))
+            }
             Value::Number(_) => as_whole(value)
                 .map(|n| Self(n.to_string()))
                 .ok_or_else(|| Error::invalid_argument("user_id must be a whole number")),
@@ -281,13 +289,20 @@ pub fn read_single(body: Value, reference: &ContactRef) -> Result<Contact, Error
         return Contact::from_value(contact.clone());
     }
     let Some(list) = body.get("contacts").and_then(Value::as_array) else {
-        return Err(Error::invalid_response("Gist's answer has no `contact` object"));
+        return Err(Error::invalid_response(
+            "Gist's answer has no `contact` object",
+        ));
     };
-    let found = Contact::from_values(list.clone())?.into_iter().find(|c| match reference {
-        ContactRef::Id(id) => c.id == *id,
-        ContactRef::UserId(user_id) => c.user_id.as_deref() == Some(user_id),
-        ContactRef::Email(email) => c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)),
-    });
+    let found = Contact::from_values(list.clone())?
+        .into_iter()
+        .find(|c| match reference {
+            ContactRef::Id(id) => c.id == *id,
+            ContactRef::UserId(user_id) => c.user_id.as_deref() == Some(user_id),
+            ContactRef::Email(email) => c
+                .email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(email)),
+        });
     found.ok_or_else(|| Error::not_found("no contact matches"))
 }
 
@@ -295,7 +310,11 @@ pub fn read_single(body: Value, reference: &ContactRef) -> Result<Contact, Error
 ///
 /// # Errors
 /// `not_found` when nothing matches, or the contact is of the other type.
-pub async fn fetch<T: Transport>(client: &Client<'_, T>, kind: ContactType, reference: &ContactRef) -> Result<Contact, Error> {
+pub async fn fetch<T: Transport>(
+    client: &Client<'_, T>,
+    kind: ContactType,
+    reference: &ContactRef,
+) -> Result<Contact, Error> {
     let request = find_request(reference);
     let no_match = |mut error: Error| {
         if error.code == ErrorCode::NotFound {
@@ -321,7 +340,10 @@ pub async fn fetch<T: Transport>(client: &Client<'_, T>, kind: ContactType, refe
 }
 
 /// Creates (Gist upserts) a contact from a body.
-pub async fn create<T: Transport>(client: &Client<'_, T>, body: Map<String, Value>) -> Result<Contact, Error> {
+pub async fn create<T: Transport>(
+    client: &Client<'_, T>,
+    body: Map<String, Value>,
+) -> Result<Contact, Error> {
     let request = HttpRequest::post("/contacts", Value::Object(body));
     let answer = client.send_json(&request).await?;
     read_contact(answer).map_err(|e| e.at(Method::Post, &request.path))
@@ -347,9 +369,15 @@ pub async fn update<T: Transport>(
 }
 
 /// Deletes a contact that must exist and be of type `kind`.
-pub async fn delete<T: Transport>(client: &Client<'_, T>, kind: ContactType, reference: &ContactRef) -> Result<(), Error> {
+pub async fn delete<T: Transport>(
+    client: &Client<'_, T>,
+    kind: ContactType,
+    reference: &ContactRef,
+) -> Result<(), Error> {
     let existing = fetch(client, kind, reference).await?;
-    client.send(&HttpRequest::delete(format!("/contacts/{}", existing.id))).await?;
+    client
+        .send(&HttpRequest::delete(format!("/contacts/{}", existing.id)))
+        .await?;
     Ok(())
 }
 
@@ -375,7 +403,8 @@ pub async fn list<T: Transport>(
     kind: ContactType,
     options: &ListContactsOptions,
 ) -> Result<Vec<Contact>, Error> {
-    let limit = input::limit(options.limit, Some(DEFAULT_LIMIT), MAX_LIMIT)?.unwrap_or(DEFAULT_LIMIT) as usize;
+    let limit = input::limit(options.limit, Some(DEFAULT_LIMIT), MAX_LIMIT)?
+        .unwrap_or(DEFAULT_LIMIT) as usize;
     let mut cursor = Cursor::new();
     let mut contacts = Vec::new();
     while !cursor.done && contacts.len() < limit {
@@ -388,6 +417,8 @@ pub async fn list<T: Transport>(
 fn read_contact(answer: Value) -> Result<Contact, Error> {
     match answer.get("contact") {
         Some(contact) => Contact::from_value(contact.clone()),
-        None => Err(Error::invalid_response("Gist's answer has no `contact` object")),
+        None => Err(Error::invalid_response(
+            "Gist's answer has no `contact` object",
+        )),
     }
 }

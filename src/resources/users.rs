@@ -20,9 +20,9 @@ impl NewUser {
     /// Reads a `NewUser` object from JS.
     pub fn from_value(value: Value) -> Result<Self, Error> {
         let mut map = object(value, "user")?;
-        let user_id = map
-            .remove("user_id")
-            .ok_or_else(|| Error::invalid_argument("user.user_id is required: a user is a contact with a user_id"))?;
+        let user_id = map.remove("user_id").ok_or_else(|| {
+            Error::invalid_argument("user.user_id is required: a user is a contact with a user_id")
+        })?;
         Ok(Self {
             user_id: UserId::from_value(&user_id)?,
             fields: ContactFields::from_object(map, "user")?,
@@ -55,7 +55,10 @@ impl UserChanges {
 }
 
 /// Creates a user (`POST /contacts`; Gist updates the user when the `user_id` exists already).
-pub async fn create_user<T: Transport>(client: &Client<'_, T>, user: &NewUser) -> Result<Contact, Error> {
+pub async fn create_user<T: Transport>(
+    client: &Client<'_, T>,
+    user: &NewUser,
+) -> Result<Contact, Error> {
     let mut body = user.fields.to_body();
     body.insert("user_id".into(), Value::String(user.user_id.0.clone()));
     contacts::create(client, body).await
@@ -75,16 +78,25 @@ pub async fn update_user<T: Transport>(
 }
 
 /// Fetches a user; `not_found` for a lead or no match.
-pub async fn fetch_user<T: Transport>(client: &Client<'_, T>, reference: &ContactRef) -> Result<Contact, Error> {
+pub async fn fetch_user<T: Transport>(
+    client: &Client<'_, T>,
+    reference: &ContactRef,
+) -> Result<Contact, Error> {
     contacts::fetch(client, ContactType::User, reference).await
 }
 
 /// Lists users only, page by page, up to `options.limit`.
-pub async fn list_users<T: Transport>(client: &Client<'_, T>, options: &ListContactsOptions) -> Result<Vec<Contact>, Error> {
+pub async fn list_users<T: Transport>(
+    client: &Client<'_, T>,
+    options: &ListContactsOptions,
+) -> Result<Vec<Contact>, Error> {
     contacts::list(client, ContactType::User, options).await
 }
 
 /// Deletes a user; `not_found` for a lead or no match.
-pub async fn delete_user<T: Transport>(client: &Client<'_, T>, reference: &ContactRef) -> Result<(), Error> {
+pub async fn delete_user<T: Transport>(
+    client: &Client<'_, T>,
+    reference: &ContactRef,
+) -> Result<(), Error> {
     contacts::delete(client, ContactType::User, reference).await
 }

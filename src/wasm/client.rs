@@ -56,9 +56,14 @@ impl JsGistClient {
     /// Creates a client. Throws `GistError` (`invalid_argument`) for a missing key or bad options,
     /// and in a browser for Gist's own `baseUrl` unless `dangerouslyAllowBrowser` is true.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "GistClientOptions")] options: JsValue) -> Result<JsGistClient, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "GistClientOptions")] options: JsValue,
+    ) -> Result<JsGistClient, JsValue> {
         if !options.is_object() {
-            return Err(Error::invalid_argument("new GistClient(options) needs an options object with apiKey").into());
+            return Err(Error::invalid_argument(
+                "new GistClient(options) needs an options object with apiKey",
+            )
+            .into());
         }
         let fetch = get(&options, "fetch");
         if !fetch.is_undefined() && !fetch.is_function() {
@@ -88,7 +93,11 @@ impl JsGistClient {
             true => None,
             false => match timeout.as_f64() {
                 Some(ms) => Some(check_timeout(Some(ms), self.config.timeout_ms)?),
-                None => return Err(Error::invalid_argument("timeoutMs must be a positive number").into()),
+                None => {
+                    return Err(
+                        Error::invalid_argument("timeoutMs must be a positive number").into(),
+                    )
+                }
             },
         };
         Ok(Call {
@@ -144,7 +153,10 @@ impl JsGistClient {
         #[wasm_bindgen(js_name = requestOptions)] request_options: Option<RequestOptions>,
     ) -> Result<JsValue, JsValue> {
         let call = self.call(request_options)?;
-        let options: ListContactsOptions = input::parse_options("options", from_js(&options.map(Into::into).unwrap_or_default(), "options")?)?;
+        let options: ListContactsOptions = input::parse_options(
+            "options",
+            from_js(&options.map(Into::into).unwrap_or_default(), "options")?,
+        )?;
         to_js(&users::list_users(&call.client(), &options).await?)
     }
 
@@ -162,17 +174,25 @@ impl JsGistClient {
 
     /// Iterates over users one page at a time (`for await`); `limit` stops early, `break` stops fetching.
     #[wasm_bindgen(js_name = iterUsers, unchecked_return_type = "AsyncIterableIterator<Contact>")]
-    pub fn iter_users(
-        &self,
-        options: Option<ListOptions>,
-    ) -> Result<JsValue, JsValue> {
-        let options: ListContactsOptions = input::parse_options("options", from_js(&options.map(Into::into).unwrap_or_default(), "options")?)?;
+    pub fn iter_users(&self, options: Option<ListOptions>) -> Result<JsValue, JsValue> {
+        let options: ListContactsOptions = input::parse_options(
+            "options",
+            from_js(&options.map(Into::into).unwrap_or_default(), "options")?,
+        )?;
         let limit = input::limit(options.limit, None, u32::MAX)?;
         let call = self.call(None)?;
-        Ok(JsGistIterator::start(call, Source::Contacts(ContactType::User, options), limit))
+        Ok(JsGistIterator::start(
+            call,
+            Source::Contacts(ContactType::User, options),
+            limit,
+        ))
     }
 }
 
 fn user_ref(reference: &JsValue) -> Result<ContactRef, JsValue> {
-    Ok(ContactRef::from_value(&from_js(reference, "ref")?, ContactType::User, &[])?)
+    Ok(ContactRef::from_value(
+        &from_js(reference, "ref")?,
+        ContactType::User,
+        &[],
+    )?)
 }

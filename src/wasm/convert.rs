@@ -12,9 +12,17 @@ pub fn from_js(value: &JsValue, what: &str) -> Result<Value, JsValue> {
     match glue::to_json(value) {
         Ok(Some(text)) => serde_json::from_str(&text)
             .map_err(|_| Error::invalid_argument(format!("{what} cannot be read as JSON")).into()),
-        Ok(None) => Err(Error::invalid_argument(format!("{what} must be a plain value, not a function")).into()),
-        Err(thrown) if thrown.is_instance_of::<js_sys::Error>() && is_gist_error(&thrown) => Err(thrown),
-        Err(_) => Err(Error::invalid_argument(format!("{what} cannot be read as JSON (is it circular?)")).into()),
+        Ok(None) => Err(Error::invalid_argument(format!(
+            "{what} must be a plain value, not a function"
+        ))
+        .into()),
+        Err(thrown) if thrown.is_instance_of::<js_sys::Error>() && is_gist_error(&thrown) => {
+            Err(thrown)
+        }
+        Err(_) => Err(Error::invalid_argument(format!(
+            "{what} cannot be read as JSON (is it circular?)"
+        ))
+        .into()),
     }
 }
 
@@ -27,7 +35,11 @@ fn is_gist_error(value: &JsValue) -> bool {
 
 /// Writes a Rust value as a plain JS value.
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
-        .map_err(|_| JsValue::from(Error::invalid_response("the answer cannot be written as JSON")))?;
-    js_sys::JSON::parse(&text).map_err(|_| Error::invalid_response("the answer cannot be read back").into())
+    let text = serde_json::to_string(value).map_err(|_| {
+        JsValue::from(Error::invalid_response(
+            "the answer cannot be written as JSON",
+        ))
+    })?;
+    js_sys::JSON::parse(&text)
+        .map_err(|_| Error::invalid_response("the answer cannot be read back").into())
 }

@@ -29,7 +29,11 @@ fn text(value: &JsValue, key: &str) -> String {
 }
 
 impl Transport for FetchTransport {
-    async fn send(&self, request: &WireRequest, timeout_ms: f64) -> Result<HttpResponse, TransportError> {
+    async fn send(
+        &self,
+        request: &WireRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, TransportError> {
         let headers = Array::new();
         for (name, value) in &request.headers {
             headers.push(&Array::of2(&name.as_str().into(), &value.as_str().into()));
@@ -54,7 +58,12 @@ impl Transport for FetchTransport {
                     .unwrap_or(0.0) as u16;
                 let flat: Vec<String> = Reflect::get(&outcome, &"headers".into())
                     .ok()
-                    .map(|h| Array::from(&h).iter().filter_map(|v| v.as_string()).collect())
+                    .map(|h| {
+                        Array::from(&h)
+                            .iter()
+                            .filter_map(|v| v.as_string())
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let headers = flat
                     .chunks_exact(2)

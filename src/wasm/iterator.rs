@@ -60,7 +60,11 @@ fn result(value: Option<JsValue>) -> JsValue {
     let object = Object::new();
     let done = value.is_none();
     let _ = Reflect::set(&object, &"done".into(), &done.into());
-    let _ = Reflect::set(&object, &"value".into(), &value.unwrap_or(JsValue::UNDEFINED));
+    let _ = Reflect::set(
+        &object,
+        &"value".into(),
+        &value.unwrap_or(JsValue::UNDEFINED),
+    );
     object.into()
 }
 
@@ -68,10 +72,14 @@ async fn fill(state: &mut State) -> Result<(), JsValue> {
     while state.buffer.is_empty() && !state.cursor.done {
         let client = state.call.client();
         let page = match &state.source {
-            Source::Contacts(kind, options) => contacts::list_page(&client, *kind, options, &mut state.cursor).await?,
+            Source::Contacts(kind, options) => {
+                contacts::list_page(&client, *kind, options, &mut state.cursor).await?
+            }
         };
         for item in page {
-            state.buffer.push_back(serde_json::to_value(item).unwrap_or(Value::Null));
+            state
+                .buffer
+                .push_back(serde_json::to_value(item).unwrap_or(Value::Null));
         }
     }
     Ok(())

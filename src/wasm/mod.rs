@@ -8,7 +8,7 @@ mod fetch;
 mod glue;
 mod iterator;
 
-pub use client::JsGistClient;
+pub use client::{JsGistClient, ListOptions, RequestOptions};
 pub use iterator::JsGistIterator;
 
 use wasm_bindgen::prelude::*;

@@ -1,0 +1,186 @@
+//! The retry policy, the deadline and the error mapping, seen through real calls.
+
+use crate::fake::{json, with_header, FakeTransport};
+use crate::{client, config, run};
+use gist_wasm::http::HttpRequest;
+use gist_wasm::transport::TransportError;
+use gist_wasm::{Client, ErrorCode};
+use serde_json::json as j;
+
+#[test]
+fn a_read_that_gets_503_with_retry_after_is_retried_once_after_that_wait() {
+    let fake = FakeTransport::new(vec![
+        with_header(json(503, "{}"), "retry-after", "1"),
+        json(200, r#"{"tags":[]}"#),
+    ]);
+    let config = config();
+    let answer = run(client(&config, &fake).send_json(&HttpRequest::get("/tags")))
+        .expect("second try succeeds");
+    assert_eq!(answer, j!({"tags": []}));
+    assert_eq!(fake.sent.borrow().len(), 2);
+    assert_eq!(*fake.sleeps.borrow(), vec![1000.0]);
+}
+
+#[test]
+fn a_write_that_gets_500_is_sent_exactly_once() {
+    let fake = FakeTransport::new(vec![json(500, "{}"), json(200, "{}")]);
+    let config = config();
+    let error =
+        run(client(&config, &fake).send(&HttpRequest::post("/contacts", j!({})))).expect_err("500");
+    assert_eq!(error.code, ErrorCode::ServerError);
+    assert_eq!(fake.sent.borrow().len(), 1);
+}
+
+#[test]
+fn a_write_is_retried_after_429_and_503_but_not_after_a_network_failure() {
+    let fake = FakeTransport::new(vec![json(429, "{}"), json(503, "{}"), json(200, "{}")]);
+    let config = config();
+    run(client(&config, &fake).send(&HttpRequest::post("/events", j!({})))).expect("third try");
+    assert_eq!(fake.sent.borrow().len(), 3);
+
+    let fake = FakeTransport::new(vec![
+        Err(TransportError::Network("reset".into())),
+        json(200, "{}"),
+    ]);
+    let error = run(client(&config, &fake).send(&HttpRequest::post("/events", j!({}))))
+        .expect_err("not retried");
+    assert_eq!(error.code, ErrorCode::NetworkError);
+    assert_eq!(fake.sent.borrow().len(), 1);
+}
+
+#[test]
+fn reads_are_retried_after_network_failures_up_to_max_retries() {
+    let fake = FakeTransport::new(vec![
+        Err(TransportError::Network("down".into())),
+        Err(TransportError::Network("down".into())),
+        Err(TransportError::Network("down".into())),
+        json(200, "{}"),
+    ]);
+    let config = config();
+    let error = run(client(&config, &fake).send(&HttpRequest::get("/tags"))).expect_err("gives up");
+    assert_eq!(error.code, ErrorCode::NetworkError);
+    assert_eq!(
+        fake.sent.borrow().len(),
+        3,
+        "one try and maxRetries = 2 retries"
+    );
+    // Full jitter with random() = 0.5: half of 500 ms, then half of 1000 ms.
+    assert_eq!(*fake.sleeps.borrow(), vec![250.0, 500.0]);
+}
+
+#[test]
+fn a_retry_after_longer_than_the_deadline_fails_at_once_with_the_last_error() {
+    let fake = FakeTransport::new(vec![
+        with_header(json(429, "{}"), "retry-after", "30"),
+        json(200, "{}"),
+    ]);
+    let config = config();
+    let client = Client::new(&config, &fake, Some(5_000.0));
+    let error = run(client.send(&HttpRequest::get("/tags"))).expect_err("no time to wait");
+    assert_eq!(error.code, ErrorCode::RateLimited);
+    assert_eq!(error.retry_after, Some(30.0));
+    assert!(fake.sleeps.borrow().is_empty(), "did not wait");
+    assert_eq!(fake.sent.borrow().len(), 1);
+}
+
+#[test]
+fn retry_after_is_capped_at_sixty_seconds() {
+    let fake = FakeTransport::new(vec![
+        with_header(json(503, "{}"), "retry-after", "600"),
+        json(200, "{}"),
+    ]);
+    let config = config();
+    let client = Client::new(&config, &fake, Some(120_000.0));
+    run(client.send(&HttpRequest::get("/tags"))).expect("retried");
+    assert_eq!(*fake.sleeps.borrow(), vec![60_000.0]);
+}
+
+#[test]
+fn timeouts_and_aborts_keep_their_codes_and_are_not_retried() {
+    let config = config();
+    for (failure, code) in [
+        (TransportError::Timeout, ErrorCode::Timeout),
+        (TransportError::Aborted, ErrorCode::Aborted),
+    ] {
+        let fake = FakeTransport::new(vec![Err(failure), json(200, "{}")]);
+        let error =
+            run(client(&config, &fake).send(&HttpRequest::get("/tags"))).expect_err("fails");
+        assert_eq!(error.code, code);
+        assert_eq!(fake.sent.borrow().len(), 1);
+    }
+}
+
+#[test]
+fn each_status_maps_to_its_code_with_method_path_and_request_id() {
+    let config = config();
+    for (status, code) in [
+        (400, ErrorCode::InvalidRequest),
+        (401, ErrorCode::Unauthorized),
+        (403, ErrorCode::Forbidden),
+        (404, ErrorCode::NotFound),
+        (422, ErrorCode::InvalidRequest),
+        (501, ErrorCode::ServerError),
+    ] {
+        let fake = FakeTransport::new(vec![with_header(
+            json(
+                status,
+                r#"{"errors":[{"code":"x","message":"went wrong"}]}"#,
+            ),
+            "x-request-id",
+            "req-42",
+        )]);
+        let error = run(
+            client(&config, &fake).send(&HttpRequest::get("/contacts").query("email", "a@b.c"))
+        )
+        .expect_err("fails");
+        assert_eq!(error.code, code, "status {status}");
+        assert_eq!(error.status, Some(status));
+        assert_eq!(error.request_id.as_deref(), Some("req-42"));
+        assert_eq!(
+            error.path.as_deref(),
+            Some("/contacts"),
+            "no query string in the path"
+        );
+        assert_eq!(error.method.map(|m| m.as_str()), Some("GET"));
+        assert_eq!(error.errors.len(), 1);
+    }
+}
+
+#[test]
+fn a_2xx_that_is_not_json_is_an_invalid_response() {
+    let fake = FakeTransport::new(vec![json(200, "<html>hello</html>")]);
+    let config = config();
+    let error =
+        run(client(&config, &fake).send_json(&HttpRequest::get("/tags"))).expect_err("not JSON");
+    assert_eq!(error.code, ErrorCode::InvalidResponse);
+    assert_eq!(error.status, None);
+}
+
+#[test]
+fn the_key_goes_only_in_the_authorization_header_and_never_in_an_error() {
+    let fake = FakeTransport::new(vec![Err(TransportError::Network(
+        "echo sk_test_secret_key".into(),
+    ))]);
+    let config = config();
+    let mut request = HttpRequest::post("/contacts", j!({}));
+    request
+        .headers
+        .push(("authorization".into(), "Bearer stolen".into()));
+    let error = run(client(&config, &fake).send(&request)).expect_err("network");
+    let sent = fake.sent.borrow();
+    let auth: Vec<&str> = sent[0]
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(auth, vec!["Bearer sk_test_secret_key"]);
+    for shown in [
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{:?}", sent[0]),
+        format!("{config:?}"),
+    ] {
+        assert!(!shown.contains("sk_test_secret_key"), "{shown}");
+    }
+}

@@ -1,0 +1,481 @@
+//! The wasm edge through real `fetch` against the mock Gist API on 127.0.0.1 (started by
+//! `./build.sh test`). The same tests run in Node and, with WASM_BINDGEN_USE_BROWSER=1, in Chromium.
+
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use gist_wasm::wasm::{JsGistClient, ListOptions, RequestOptions};
+use js_sys::Reflect;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+const MOCK_URL: &str = match option_env!("GIST_MOCK_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:4010",
+};
+
+#[wasm_bindgen(inline_js = r#"
+export async function post(url, body) {
+  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!r.ok) throw new Error(`mock control ${url}: ${r.status}`);
+}
+export async function requestLog(url) {
+  return (await (await fetch(url)).json()).requests;
+}
+export function signalAbortedAfter(ms) {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
+}
+export function isInstanceOfGistError(value) {
+  return value instanceof Error && value.constructor.name === "GistError";
+}
+export function inBrowser() { return typeof window !== "undefined"; }
+export async function firstLeadEmail(url) {
+  const r = await fetch(`${url}/contacts?per_page=60`, { headers: { authorization: "Bearer mock-key" } });
+  return (await r.json()).contacts.find((c) => c.type === "lead").email;
+}
+"#)]
+extern "C" {
+    async fn post(url: &str, body: JsValue);
+    #[wasm_bindgen(js_name = requestLog)]
+    async fn request_log(url: &str) -> JsValue;
+    #[wasm_bindgen(js_name = signalAbortedAfter)]
+    fn signal_aborted_after(ms: u32) -> JsValue;
+    #[wasm_bindgen(js_name = isInstanceOfGistError)]
+    fn is_instance_of_gist_error(value: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = inBrowser)]
+    fn in_browser() -> bool;
+    #[wasm_bindgen(js_name = firstLeadEmail)]
+    async fn first_lead_email(url: &str) -> JsValue;
+}
+
+fn js(value: Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).unwrap()
+}
+
+fn rust(value: &JsValue) -> Value {
+    let text: String = js_sys::JSON::stringify(value).unwrap().into();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn field(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &key.into()).unwrap()
+}
+
+fn code(error: &JsValue) -> String {
+    field(error, "code").as_string().unwrap_or_default()
+}
+
+fn options(value: Value) -> Option<RequestOptions> {
+    Some(js(value).unchecked_into())
+}
+
+fn list_options(value: Value) -> Option<ListOptions> {
+    Some(js(value).unchecked_into())
+}
+
+fn client_with(extra: Value) -> JsGistClient {
+    let mut config = json!({ "apiKey": "mock-key", "baseUrl": MOCK_URL });
+    config
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    JsGistClient::new(js(config)).unwrap_or_else(|e| panic!("client: {}", rust(&e)))
+}
+
+fn client() -> JsGistClient {
+    client_with(json!({}))
+}
+
+async fn fail_next(rule: Value) {
+    post(&format!("{MOCK_URL}/__mock/fail"), js(rule)).await;
+}
+
+/// How many requests the mock logged with this method and path whose query or body contains `needle`.
+/// Tests run concurrently: each counts only requests that carry its own unique values.
+async fn requests_to(method: &str, path: &str, needle: &str) -> usize {
+    let log = rust(&request_log(&format!("{MOCK_URL}/__mock/requests")).await);
+    let contains = |r: &Value, key: &str| r[key].as_str().is_some_and(|t| t.contains(needle));
+    log.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["method"] == method
+                && r["path"] == path
+                && (contains(r, "query") || contains(r, "body"))
+        })
+        .count()
+}
+
+/// A user id no other test uses.
+fn fresh_user_id() -> u64 {
+    (js_sys::Date::now() as u64 % 1_000_000_000) * 1000 + (js_sys::Math::random() * 1000.0) as u64
+}
+
+async fn new_user(gist: &JsGistClient) -> Value {
+    let user_id = fresh_user_id();
+    let created = gist
+        .create_user(js(json!({ "user_id": user_id, "email": format!("u{user_id}+tag@example.com"), "name": "Wasm Test" })), None)
+        .await
+        .unwrap_or_else(|e| panic!("create: {}", rust(&e)));
+    rust(&created)
+}
+
+#[wasm_bindgen_test]
+async fn every_users_call_works_through_real_fetch() {
+    let gist = client();
+    let user = new_user(&gist).await;
+    let id = user["id"].as_u64().unwrap();
+    assert_eq!(user["type"], "user");
+    assert!(
+        user["user_id"].is_string(),
+        "user_id comes back as a string"
+    );
+    assert_eq!(
+        user["unsubscribed_from_emails"], false,
+        "the mock's \"false\" became a boolean"
+    );
+
+    for reference in [
+        json!({"id": id}),
+        json!({"user_id": user["user_id"]}),
+        json!({"email": user["email"]}),
+    ] {
+        let fetched = gist.fetch_user(js(reference.clone()), None).await.unwrap();
+        assert_eq!(rust(&fetched)["id"], id, "by {reference}");
+    }
+
+    let updated = gist
+        .update_user(
+            js(json!({"id": id})),
+            js(json!({"name": "Renamed", "custom_properties": {"plan": "pro"}})),
+            None,
+        )
+        .await
+        .unwrap();
+    let updated = rust(&updated);
+    assert_eq!(
+        (updated["id"].as_u64(), updated["name"].as_str()),
+        (Some(id), Some("Renamed"))
+    );
+    assert_eq!(updated["custom_properties"]["plan"], "pro");
+
+    let listed = rust(
+        &gist
+            .list_users(list_options(json!({"limit": 75})), None)
+            .await
+            .unwrap(),
+    );
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 75, "paged past the mock's 60 per page");
+    assert!(listed.iter().all(|c| c["type"] == "user"), "users only");
+
+    gist.delete_user(js(json!({"id": id})), None).await.unwrap();
+    let gone = gist
+        .fetch_user(js(json!({"id": id})), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&gone), "not_found");
+}
+
+#[wasm_bindgen_test]
+async fn iter_users_yields_users_and_stops_at_its_limit() {
+    let gist = client();
+    let iterator = gist.iter_users(list_options(json!({"limit": 65}))).unwrap();
+    let next = field(&iterator, "next").unchecked_into::<js_sys::Function>();
+    let mut seen = 0;
+    loop {
+        let step = JsFuture::from(
+            next.call0(&iterator)
+                .unwrap()
+                .unchecked_into::<js_sys::Promise>(),
+        )
+        .await
+        .unwrap();
+        if field(&step, "done").is_truthy() {
+            break;
+        }
+        assert_eq!(rust(&field(&step, "value"))["type"], "user");
+        seen += 1;
+    }
+    assert_eq!(seen, 65);
+}
+
+#[wasm_bindgen_test]
+async fn a_lead_or_an_unknown_email_is_not_found_for_fetch_user() {
+    let gist = client();
+    let lead_email = first_lead_email(MOCK_URL).await.as_string().unwrap();
+    let error = gist
+        .fetch_user(js(json!({"email": lead_email})), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "not_found");
+    assert!(field(&error, "message")
+        .as_string()
+        .unwrap()
+        .contains("is a lead"));
+
+    let nobody = format!("nobody-{}", fresh_user_id());
+    let error = gist
+        .fetch_user(js(json!({"email": format!("{nobody}@example.com")})), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "not_found");
+    assert_eq!(field(&error, "status").as_f64(), Some(404.0));
+    let message = field(&error, "message").as_string().unwrap();
+    assert!(!message.contains(&nobody), "no email in the message");
+    assert_eq!(
+        requests_to("GET", "/contacts", &nobody).await,
+        1,
+        "a 404 is not retried"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_timeout_and_an_abort_give_their_codes() {
+    let gist = client();
+    let user = new_user(&gist).await;
+    let path = format!("/contacts/{}", user["id"]);
+    fail_next(json!({"path": path, "delayMs": 3000, "status": 200, "body": "{}"})).await;
+    let error = gist
+        .fetch_user(
+            js(json!({"id": user["id"]})),
+            options(json!({"timeoutMs": 300})),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "timeout");
+
+    fail_next(json!({"path": path, "delayMs": 3000, "status": 200, "body": "{}"})).await;
+    let signal = signal_aborted_after(100);
+    let opts: RequestOptions = js_sys::Object::new().unchecked_into();
+    Reflect::set(&opts, &"signal".into(), &signal).unwrap();
+    let error = gist
+        .fetch_user(js(json!({"id": user["id"]})), Some(opts))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "aborted");
+}
+
+#[wasm_bindgen_test]
+async fn statuses_map_to_codes() {
+    let gist = client_with(json!({"maxRetries": 0}));
+    let user = new_user(&gist).await;
+    let path = format!("/contacts/{}", user["id"]);
+    let reference = json!({"id": user["id"]});
+
+    let wrong_key = JsGistClient::new(js(json!({"apiKey": "wrong", "baseUrl": MOCK_URL}))).unwrap();
+    let error = wrong_key
+        .fetch_user(js(reference.clone()), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (code(&error), field(&error, "status").as_f64()),
+        ("unauthorized".into(), Some(401.0))
+    );
+    assert!(
+        !rust(&error).to_string().contains("wrong"),
+        "the key is not in the error"
+    );
+
+    let error = gist
+        .fetch_user(js(json!({"id": 1})), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "not_found");
+    assert_eq!(
+        field(&error, "path").as_string().as_deref(),
+        Some("/contacts/1")
+    );
+    assert_eq!(field(&error, "method").as_string().as_deref(), Some("GET"));
+
+    fail_next(json!({"path": path, "status": 500})).await;
+    let error = gist
+        .fetch_user(js(reference.clone()), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (code(&error), field(&error, "status").as_f64()),
+        ("server_error".into(), Some(500.0))
+    );
+
+    fail_next(json!({"path": path, "status": 200, "body": "<html>not json</html>"})).await;
+    let error = gist.fetch_user(js(reference), None).await.unwrap_err();
+    assert_eq!(code(&error), "invalid_response");
+    assert!(is_instance_of_gist_error(&error));
+    assert_eq!(
+        field(&error, "name").as_string().as_deref(),
+        Some("GistError")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_read_that_gets_503_with_retry_after_succeeds_after_one_retry() {
+    let gist = client();
+    let user = new_user(&gist).await;
+    let path = format!("/contacts/{}", user["id"]);
+    fail_next(json!({"path": path, "status": 503, "headers": {"retry-after": "1"}})).await;
+    let started = js_sys::Date::now();
+    let fetched = gist
+        .fetch_user(js(json!({"id": user["id"]})), None)
+        .await
+        .unwrap();
+    assert_eq!(rust(&fetched)["id"], user["id"]);
+    assert_eq!(requests_to("GET", &path, "").await, 2, "one retry");
+    assert!(
+        js_sys::Date::now() - started >= 900.0,
+        "it waited for Retry-After"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_create_that_gets_500_is_sent_exactly_once() {
+    let gist = client();
+    let user_id = fresh_user_id().to_string();
+    let marker = format!("\"user_id\":\"{user_id}\"");
+    fail_next(
+        json!({"path": "/contacts", "method": "POST", "status": 500, "bodyIncludes": marker}),
+    )
+    .await;
+    let error = gist
+        .create_user(js(json!({"user_id": user_id})), None)
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "server_error");
+    assert_eq!(requests_to("POST", "/contacts", &marker).await, 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_deadline_shorter_than_retry_after_fails_without_waiting() {
+    let gist = client();
+    let user = new_user(&gist).await;
+    let path = format!("/contacts/{}", user["id"]);
+    fail_next(json!({"path": path, "status": 429, "headers": {"retry-after": "5"}})).await;
+    let started = js_sys::Date::now();
+    let error = gist
+        .fetch_user(
+            js(json!({"id": user["id"]})),
+            options(json!({"timeoutMs": 2000})),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "rate_limited");
+    assert_eq!(field(&error, "retryAfter").as_f64(), Some(5.0));
+    assert!(
+        js_sys::Date::now() - started < 2000.0,
+        "did not wait out the 5 s"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_an_invalid_argument_and_the_instance_keeps_working() {
+    let gist = client();
+    let bad_users = [
+        json!({"user_id": "abc"}),
+        json!({"email": "no-user-id@example.com"}),
+        json!({"user_id": 1, "name": 42}),
+        json!("a string"),
+        json!(null),
+    ];
+    for bad in bad_users {
+        let error = gist.create_user(js(bad.clone()), None).await.unwrap_err();
+        assert_eq!(code(&error), "invalid_argument", "{bad}");
+        assert!(is_instance_of_gist_error(&error));
+    }
+    let nan = js_sys::Object::new();
+    Reflect::set(&nan, &"user_id".into(), &1.into()).unwrap();
+    let props = js_sys::Object::new();
+    Reflect::set(&props, &"score".into(), &f64::NAN.into()).unwrap();
+    Reflect::set(&nan, &"custom_properties".into(), &props).unwrap();
+    assert_eq!(
+        code(&gist.create_user(nan.into(), None).await.unwrap_err()),
+        "invalid_argument"
+    );
+    let bigint = js_sys::Object::new();
+    Reflect::set(
+        &bigint,
+        &"user_id".into(),
+        &js_sys::BigInt::from(5u64).into(),
+    )
+    .unwrap();
+    assert_eq!(
+        code(&gist.create_user(bigint.into(), None).await.unwrap_err()),
+        "invalid_argument"
+    );
+
+    for bad_ref in [
+        json!({}),
+        json!({"id": "x"}),
+        json!({"id": 1, "email": "a@b.c"}),
+    ] {
+        assert_eq!(
+            code(&gist.fetch_user(js(bad_ref), None).await.unwrap_err()),
+            "invalid_argument"
+        );
+    }
+    assert_eq!(
+        code(
+            &gist
+                .list_users(list_options(json!({"limit": 0})), None)
+                .await
+                .unwrap_err()
+        ),
+        "invalid_argument"
+    );
+    assert_eq!(
+        code(
+            &gist
+                .list_users(list_options(json!({"order": "up"})), None)
+                .await
+                .unwrap_err()
+        ),
+        "invalid_argument"
+    );
+    let bad_timeout = gist
+        .list_users(None, options(json!({"timeoutMs": -5})))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&bad_timeout), "invalid_argument");
+
+    for bad_config in [
+        json!({}),
+        json!({"apiKey": ""}),
+        json!({"apiKey": "k", "fetch": "nope"}),
+        json!({"apiKey": "k", "timeout": 5}),
+    ] {
+        let error = JsGistClient::new(js(bad_config.clone()))
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(code(&error), "invalid_argument", "{bad_config}");
+    }
+
+    let still_works = rust(
+        &gist
+            .list_users(list_options(json!({"limit": 3})), None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(still_works.as_array().map(Vec::len), Some(3));
+}
+
+#[wasm_bindgen_test]
+fn gists_own_host_needs_an_opt_in_in_a_browser_only() {
+    let result = JsGistClient::new(js(json!({"apiKey": "k"})));
+    if in_browser() {
+        assert_eq!(code(&result.map(|_| ()).unwrap_err()), "invalid_argument");
+        assert!(
+            JsGistClient::new(js(json!({"apiKey": "k", "dangerouslyAllowBrowser": true}))).is_ok()
+        );
+    } else {
+        assert!(result.is_ok());
+    }
+}
