@@ -86,6 +86,9 @@ install_pkg() {
 }
 
 start_mock() {
+  if curl -fs -o /dev/null "$GIST_MOCK_URL/__mock/requests"; then
+    die "something already answers on $GIST_MOCK_URL: stop it, or pick another port with GIST_MOCK_PORT"
+  fi
   node pkg-template/mock-server.js --port "$MOCK_PORT" >target/mock-server.log 2>&1 &
   MOCK_PID=$!
   trap 'kill $MOCK_PID 2>/dev/null || true' EXIT
@@ -106,9 +109,9 @@ run_tests() {
   cargo test
   start_mock
   say "wasm tests in Node"
-  cargo test --target wasm32-unknown-unknown
+  cargo test --target wasm32-unknown-unknown --test wasm
   say "wasm tests in headless Chromium"
-  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown
+  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm
   say "package tests (Node ESM and require, TypeScript, workerd)"
   install_pkg
   node_modules/.bin/tsc -p tests/ts/tsconfig.json

@@ -1,0 +1,66 @@
+// The built package, imported by name in Node (ESM), against the mock served over HTTP on 127.0.0.1.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import init, { GistClient, GistError } from "gist-wasm";
+import { createMockGist } from "gist-wasm/mock";
+import { serveMock } from "gist-wasm/mock/server";
+
+let server;
+before(async () => { server = await serveMock({ port: 0 }); });
+after(() => server.close());
+
+test("init() is a harmless no-op in Node", async () => {
+  await init();
+  await init();
+});
+
+test("every Users function works over real HTTP", async () => {
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url });
+  const user = await gist.createUser({ user_id: "4242", email: "a+b@example.com", phone: "555", tags: ["VIP"] });
+  assert.equal(user.type, "user");
+  assert.equal(user.user_id, "4242");
+  assert.equal(typeof user.unsubscribed_from_emails, "boolean");
+  assert.deepEqual((await gist.fetchUser({ email: "a+b@example.com" })).id, user.id);
+  assert.deepEqual((await gist.fetchUser({ user_id: 4242 })).id, user.id);
+  const updated = await gist.updateUser({ id: user.id }, { name: "Renamed" });
+  assert.equal(updated.name, "Renamed");
+  const users = await gist.listUsers({ limit: 70, order: "asc", order_by: "created_at" });
+  assert.equal(users.length, 70);
+  assert.ok(users.every((u) => u.type === "user"));
+  let n = 0;
+  for await (const u of gist.iterUsers()) {
+    assert.equal(u.type, "user");
+    if (++n === 10) break;
+  }
+  assert.equal(n, 10);
+  await gist.deleteUser({ user_id: "4242" });
+  await assert.rejects(gist.fetchUser({ id: user.id }), (e) => e instanceof GistError && e.code === "not_found");
+});
+
+test("errors are GistError instances with a stable code and no secret", async () => {
+  const gist = new GistClient({ apiKey: "sk_wrong_key", baseUrl: server.url });
+  const error = await gist.listUsers().catch((e) => e);
+  assert.ok(error instanceof GistError);
+  assert.ok(error instanceof Error);
+  assert.equal(error.name, "GistError");
+  assert.equal(error.code, "unauthorized");
+  assert.equal(error.status, 401);
+  assert.ok(!JSON.stringify(error).includes("sk_wrong_key"));
+  assert.ok(!String(error.stack).includes("sk_wrong_key"));
+  assert.throws(() => new GistClient({ apiKey: "" }), (e) => e instanceof GistError && e.code === "invalid_argument");
+});
+
+test("the mock works as an injected fetch, with no network", async () => {
+  const mock = createMockGist({ contacts: 30 });
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch });
+  const users = await gist.listUsers({ limit: 1000 });
+  assert.equal(users.length, mock.state.contacts.filter((c) => c.type === "user").length);
+  mock.fail({ status: 503, headers: { "retry-after": "0" } });
+  assert.equal((await gist.listUsers({ limit: 1 })).length, 1, "the read was retried after 503");
+});
+
+test("a network failure is network_error", async () => {
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9", maxRetries: 0 });
+  const error = await gist.fetchUser({ id: 1 }).catch((e) => e);
+  assert.equal(error.code, "network_error");
+});

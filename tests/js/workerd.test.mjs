@@ -1,0 +1,50 @@
+// The built package in real workerd: wrangler bundles tests/worker (resolving gist-wasm's `workerd`
+// entry), then Miniflare runs it; the worker calls the mock over 127.0.0.1.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { serveMock } from "gist-wasm/mock/server";
+
+const workerDir = fileURLToPath(new URL("../worker/", import.meta.url));
+const wrangler = fileURLToPath(new URL("../../node_modules/.bin/wrangler", import.meta.url));
+let server;
+
+before(async () => {
+  server = await serveMock({ port: 0 });
+  execFileSync(wrangler, ["deploy", "--dry-run", "--outdir", "dist"], {
+    cwd: workerDir,
+    stdio: "pipe",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+});
+after(() => server.close());
+
+async function runWorker(bindings) {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: `${workerDir}dist/worker.js`,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2025-01-01",
+    bindings,
+  });
+  try {
+    const response = await mf.dispatchFetch("http://worker.test/");
+    return { status: response.status, body: await response.json() };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+test("a worker lists users from the loopback mock", async () => {
+  const { status, body } = await runWorker({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url });
+  assert.equal(status, 200);
+  assert.deepEqual(body, { count: 65, types: ["user"] });
+});
+
+test("a worker sees GistError with its code", async () => {
+  const { status, body } = await runWorker({ GIST_API_KEY: "wrong", GIST_BASE_URL: server.url });
+  assert.equal(status, 502);
+  assert.deepEqual(body, { code: "unauthorized", isGistError: true });
+});

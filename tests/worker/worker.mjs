@@ -1,0 +1,14 @@
+import init, { GistClient, GistError } from "gist-wasm";
+
+export default {
+  async fetch(request, env) {
+    await init();
+    const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL });
+    try {
+      const users = await gist.listUsers({ limit: 65 });
+      return Response.json({ count: users.length, types: [...new Set(users.map((u) => u.type))] });
+    } catch (error) {
+      return Response.json({ code: error.code, isGistError: error instanceof GistError }, { status: 502 });
+    }
+  },
+};
