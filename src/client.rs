@@ -156,7 +156,7 @@ impl<'c, T: Transport> Client<'c, T> {
             ErrorCode::Timeout,
             format!(
                 "the call did not finish within {} ms: raise timeoutMs or retry later",
-                self.timeout_ms
+                self.timeout_ms.round() as u64
             ),
         )
     }

@@ -1,7 +1,8 @@
 //! Client configuration: the options of `new GistClient({...})`, checked once.
 
 use crate::error::Error;
-use serde::Deserialize;
+use crate::input::Fields;
+use serde_json::Value;
 use std::fmt;
 
 /// Gist's own API host.
@@ -35,30 +36,38 @@ impl fmt::Debug for ApiKey {
 }
 
 /// The constructor options, as JS passes them (camelCase); `fetch` is taken separately by the wasm edge.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct ClientOptions {
     /// The Gist API key or OAuth access token.
-    #[serde(default)]
     pub api_key: Option<String>,
     /// Where requests go; default Gist's own API.
-    #[serde(default)]
     pub base_url: Option<String>,
     /// Deadline of one whole call, in milliseconds.
-    #[serde(default)]
     pub timeout_ms: Option<f64>,
     /// Retries after a failure that is safe to retry.
-    #[serde(default)]
     pub max_retries: Option<f64>,
     /// Page size of list calls.
-    #[serde(default)]
     pub per_page: Option<f64>,
     /// Lets a browser page call Gist's own API with a secret key.
-    #[serde(default)]
     pub dangerously_allow_browser: Option<bool>,
-    /// Read by the wasm edge, never by serde (a function does not survive JSON).
-    #[serde(default)]
-    pub fetch: Option<serde::de::IgnoredAny>,
+}
+
+impl ClientOptions {
+    /// Reads the options object; `fetch`, a function, is the wasm edge's to read.
+    pub fn from_value(value: Value) -> Result<Self, Error> {
+        let mut fields = Fields::new(value, "options")?;
+        fields.take("fetch");
+        let options = Self {
+            api_key: fields.string("apiKey")?,
+            base_url: fields.string("baseUrl")?,
+            timeout_ms: fields.number("timeoutMs")?,
+            max_retries: fields.number("maxRetries")?,
+            per_page: fields.number("perPage")?,
+            dangerously_allow_browser: fields.boolean("dangerouslyAllowBrowser")?,
+        };
+        fields.finish()?;
+        Ok(options)
+    }
 }
 
 /// A checked configuration.
@@ -239,6 +248,22 @@ mod tests {
             o.base_url = url.map(str::to_owned);
             assert!(Config::from_options(o, false).is_err());
         }
+    }
+
+    #[test]
+    fn options_are_read_from_camel_case_and_typos_are_refused() {
+        let options = ClientOptions::from_value(serde_json::json!({
+            "apiKey": "k", "baseUrl": "http://127.0.0.1:1", "timeoutMs": 5, "maxRetries": 0, "perPage": 10
+        }))
+        .expect("valid");
+        assert_eq!(
+            (options.timeout_ms, options.max_retries, options.per_page),
+            (Some(5.0), Some(0.0), Some(10.0))
+        );
+        let error = ClientOptions::from_value(serde_json::json!({"apiKey": "k", "timeout": 5}))
+            .expect_err("typo");
+        assert_eq!(error.code, ErrorCode::InvalidArgument);
+        assert!(ClientOptions::from_value(serde_json::json!({"apiKey": 5})).is_err());
     }
 
     #[test]

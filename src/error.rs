@@ -2,7 +2,7 @@
 
 use crate::http::Method;
 use crate::redact::redact_emails;
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::fmt;
 
 /// The stable category of an [`Error`]; its string form is the `code` of a JS `GistError`.
@@ -69,13 +69,11 @@ impl ErrorCode {
 }
 
 /// One item of Gist's error body `{"errors": [{"code", "message"}]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiErrorItem {
     /// Gist's own code, such as `not_found`.
-    #[serde(default)]
     pub code: String,
     /// Gist's text, with email addresses replaced by `[email]`.
-    #[serde(default)]
     pub message: String,
 }
 
@@ -183,18 +181,24 @@ impl std::error::Error for Error {}
 
 /// Gist's `errors` items from an error body; anything unreadable gives none.
 fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
-    #[derive(Deserialize)]
-    struct Body {
-        #[serde(default)]
-        errors: Vec<ApiErrorItem>,
-    }
-    let mut items = serde_json::from_str::<Body>(body)
-        .map(|b| b.errors)
-        .unwrap_or_default();
-    for item in &mut items {
-        item.message = redact_emails(&item.message);
-    }
-    items
+    let Ok(body) = serde_json::from_str::<Value>(body) else {
+        return Vec::new();
+    };
+    let text = |item: &Value, key: &str| {
+        item.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    body.get("errors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|item| ApiErrorItem {
+            code: text(item, "code"),
+            message: redact_emails(&text(item, "message")),
+        })
+        .collect()
 }
 
 #[cfg(test)]

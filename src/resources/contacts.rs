@@ -8,12 +8,11 @@
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, Method};
-use crate::input;
+use crate::input::{self, Fields};
 use crate::models::{Contact, ContactType};
 use crate::pagination::Cursor;
 use crate::serde_util::as_whole;
 use crate::transport::Transport;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tsify::Tsify;
 
@@ -83,8 +82,7 @@ impl ContactRef {
 }
 
 /// A user id: a whole number, given as a number or a string of digits; sent as a string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserId(pub String);
 
 impl UserId {
@@ -112,86 +110,96 @@ fn check_email(email: Option<&str>) -> Result<&str, Error> {
 }
 
 /// The writable fields of a contact (the seed's Create User / Create Lead fields).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Tsify)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Tsify)]
 pub struct ContactFields {
     /// Email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub email: Option<String>,
     /// Full name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub name: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub phone: Option<String>,
     /// The last IP address the contact was seen from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub last_seen_ip: Option<String>,
     /// The last user agent the contact was seen with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub last_seen_user_agent: Option<String>,
     /// Whether the contact unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub unsubscribed_from_emails: Option<bool>,
     /// When the user signed up, in Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub signed_up_at: Option<u64>,
     /// Tag names to add (created when missing; case-sensitive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub tags: Option<Vec<String>>,
     /// Custom properties: strings, finite numbers, booleans or null (a date as Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "CustomProperties")]
     pub custom_properties: Option<Map<String, Value>>,
 }
 
 impl ContactFields {
-    /// Reads the fields from an object, after the caller took out the keys it handles itself.
-    pub fn from_object(object: Map<String, Value>, what: &str) -> Result<Self, Error> {
-        let fields: Self = input::parse(what, Value::Object(object))?;
-        if let Some(email) = &fields.email {
+    /// Takes the writable fields out of an input object (the caller finishes it).
+    pub fn read(fields: &mut Fields) -> Result<Self, Error> {
+        let email = fields.string("email")?;
+        if let Some(email) = &email {
             check_email(Some(email))?;
         }
-        if let Some((name, _)) = fields
-            .custom_properties
-            .iter()
-            .flatten()
-            .find(|(_, v)| v.is_array() || v.is_object())
-        {
-            return Err(Error::invalid_argument(format!(
-                "custom_properties.{name} must be a string, a number, a boolean or null"
-            )));
-        }
-        Ok(fields)
+        Ok(Self {
+            email,
+            name: fields.string("name")?,
+            phone: fields.string("phone")?,
+            last_seen_ip: fields.string("last_seen_ip")?,
+            last_seen_user_agent: fields.string("last_seen_user_agent")?,
+            unsubscribed_from_emails: fields.boolean("unsubscribed_from_emails")?,
+            signed_up_at: fields.whole("signed_up_at")?,
+            tags: fields.strings("tags")?,
+            custom_properties: fields.scalars("custom_properties")?,
+        })
     }
 
-    /// The fields as a JSON body.
+    /// The fields that are set, as a JSON body.
     pub fn to_body(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
+        let mut body = Map::new();
+        let texts = [
+            ("email", &self.email),
+            ("name", &self.name),
+            ("phone", &self.phone),
+            ("last_seen_ip", &self.last_seen_ip),
+            ("last_seen_user_agent", &self.last_seen_user_agent),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                body.insert(key.into(), Value::String(value.clone()));
+            }
         }
-    }
-}
-
-/// Takes the input apart into an object, or says what the argument must be.
-pub fn object(value: Value, what: &str) -> Result<Map<String, Value>, Error> {
-    match value {
-        Value::Object(map) => Ok(map),
-        _ => Err(Error::invalid_argument(format!("{what} must be an object"))),
+        if let Some(unsubscribed) = self.unsubscribed_from_emails {
+            body.insert("unsubscribed_from_emails".into(), Value::Bool(unsubscribed));
+        }
+        if let Some(signed_up_at) = self.signed_up_at {
+            body.insert("signed_up_at".into(), signed_up_at.into());
+        }
+        if let Some(tags) = &self.tags {
+            body.insert(
+                "tags".into(),
+                tags.iter().map(|t| Value::String(t.clone())).collect(),
+            );
+        }
+        if let Some(properties) = &self.custom_properties {
+            body.insert(
+                "custom_properties".into(),
+                Value::Object(properties.clone()),
+            );
+        }
+        body
     }
 }
 
 /// The field to sort a contact list by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactOrderBy {
     /// Creation time.
@@ -205,7 +213,7 @@ pub enum ContactOrderBy {
 }
 
 /// A sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Tsify)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
     /// Ascending.
@@ -216,57 +224,90 @@ pub enum SortOrder {
 }
 
 /// Filters and sorting of `listUsers` / `listLeads` (the seed's List Users fields).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Tsify)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Tsify)]
 pub struct ListContactsOptions {
     /// The most contacts to return: default 100, at most 10000.
-    #[serde(default)]
     #[tsify(optional, type = "number")]
     pub limit: Option<f64>,
     /// Only contacts in this segment.
-    #[serde(default)]
     #[tsify(optional)]
     pub segment_id: Option<u64>,
     /// Only contacts with this tag.
-    #[serde(default)]
     #[tsify(optional)]
     pub tag_id: Option<u64>,
     /// Only contacts created at or after this Unix time.
-    #[serde(default)]
     #[tsify(optional)]
     pub created_since: Option<u64>,
     /// Only contacts with this status.
-    #[serde(default)]
     #[tsify(optional)]
     pub status: Option<String>,
     /// The field to sort by.
-    #[serde(default)]
     #[tsify(optional)]
     pub order_by: Option<ContactOrderBy>,
     /// The direction; default `"desc"`.
-    #[serde(default)]
     #[tsify(optional)]
     pub order: Option<SortOrder>,
 }
 
+const ORDER_BY: [(&str, ContactOrderBy); 4] = [
+    ("created_at", ContactOrderBy::CreatedAt),
+    ("last_seen_at", ContactOrderBy::LastSeenAt),
+    ("signed_up_at", ContactOrderBy::SignedUpAt),
+    ("updated_at", ContactOrderBy::UpdatedAt),
+];
+
+impl ContactOrderBy {
+    /// The wire name, such as `"created_at"`.
+    pub fn as_str(self) -> &'static str {
+        ORDER_BY
+            .iter()
+            .find(|(_, o)| *o == self)
+            .map_or("created_at", |(name, _)| name)
+    }
+}
+
+impl SortOrder {
+    /// `"asc"` or `"desc"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+}
+
 impl ListContactsOptions {
+    /// Reads the options object (`null` or `undefined` gives the defaults).
+    pub fn from_value(value: Value) -> Result<Self, Error> {
+        let mut fields = Fields::optional(value, "options")?;
+        let names = ORDER_BY.map(|(name, _)| name);
+        let order_by = fields.choice("order_by", &names)?;
+        let options = Self {
+            limit: fields.number("limit")?,
+            segment_id: fields.whole("segment_id")?,
+            tag_id: fields.whole("tag_id")?,
+            created_since: fields.whole("created_since")?,
+            status: fields.string("status")?,
+            order_by: ORDER_BY
+                .iter()
+                .find(|(n, _)| Some(*n) == order_by)
+                .map(|(_, o)| *o),
+            order: fields.choice("order", &["asc", "desc"])?.map(|o| match o {
+                "asc" => SortOrder::Asc,
+                _ => SortOrder::Desc,
+            }),
+        };
+        fields.finish()?;
+        Ok(options)
+    }
+
     /// The request for one page.
     pub fn page_request(&self, page: u32, per_page: u32) -> HttpRequest {
-        let order = match self.order.unwrap_or_default() {
-            SortOrder::Asc => "asc",
-            SortOrder::Desc => "desc",
-        };
-        let order_by = self.order_by.map(|o| match o {
-            ContactOrderBy::CreatedAt => "created_at",
-            ContactOrderBy::LastSeenAt => "last_seen_at",
-            ContactOrderBy::SignedUpAt => "signed_up_at",
-            ContactOrderBy::UpdatedAt => "updated_at",
-        });
         HttpRequest::get("/contacts")
             .query("page", page)
             .query("per_page", per_page)
-            .query("order", order)
-            .query_opt("order_by", order_by)
+            .query("order", self.order.unwrap_or_default().as_str())
+            .query_opt("order_by", self.order_by.map(ContactOrderBy::as_str))
             .query_opt("segment_id", self.segment_id)
             .query_opt("tag_id", self.tag_id)
             .query_opt("created_since", self.created_since)

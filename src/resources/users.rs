@@ -1,8 +1,9 @@
 //! Users: contacts with a `user_id` (the seed's Create / Update / Fetch / List / Delete User).
 
-use super::contacts::{self, object, ContactFields, ContactRef, ListContactsOptions, UserId};
+use super::contacts::{self, ContactFields, ContactRef, ListContactsOptions, UserId};
 use crate::client::Client;
 use crate::error::Error;
+use crate::input::Fields;
 use crate::models::{Contact, ContactType};
 use crate::transport::Transport;
 use serde_json::Value;
@@ -19,14 +20,16 @@ pub struct NewUser {
 impl NewUser {
     /// Reads a `NewUser` object from JS.
     pub fn from_value(value: Value) -> Result<Self, Error> {
-        let mut map = object(value, "user")?;
-        let user_id = map.remove("user_id").ok_or_else(|| {
+        let mut fields = Fields::new(value, "user")?;
+        let user_id = fields.take("user_id").ok_or_else(|| {
             Error::invalid_argument("user.user_id is required: a user is a contact with a user_id")
         })?;
-        Ok(Self {
+        let user = Self {
             user_id: UserId::from_value(&user_id)?,
-            fields: ContactFields::from_object(map, "user")?,
-        })
+            fields: ContactFields::read(&mut fields)?,
+        };
+        fields.finish()?;
+        Ok(user)
     }
 }
 
@@ -42,15 +45,17 @@ pub struct UserChanges {
 impl UserChanges {
     /// Reads a `UserChanges` object from JS.
     pub fn from_value(value: Value) -> Result<Self, Error> {
-        let mut map = object(value, "changes")?;
-        let user_id = match map.remove("user_id") {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(UserId::from_value(&value)?),
-        };
-        Ok(Self {
+        let mut fields = Fields::new(value, "changes")?;
+        let user_id = fields
+            .take("user_id")
+            .map(|v| UserId::from_value(&v))
+            .transpose()?;
+        let changes = Self {
             user_id,
-            fields: ContactFields::from_object(map, "changes")?,
-        })
+            fields: ContactFields::read(&mut fields)?,
+        };
+        fields.finish()?;
+        Ok(changes)
     }
 }
 

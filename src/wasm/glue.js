@@ -16,18 +16,22 @@ export function newGistError(code, message, details) {
   return new GistError(code, message, details);
 }
 
-// JSON text of a caller's value; NaN, Infinity and BigInt are refused instead of turned into null.
+class Refused extends Error {}
+
+// JSON text of a caller's value, or { error } saying why it has none: NaN, Infinity and BigInt are
+// refused instead of silently becoming null, and so are functions and cycles.
 export function toJson(value) {
   if (value === undefined || value === null) return "null";
-  return JSON.stringify(value, (key, v) => {
-    if (typeof v === "number" && !Number.isFinite(v)) {
-      throw new GistError("invalid_argument", `${key || "the value"} must be a finite number, not ${v}`);
-    }
-    if (typeof v === "bigint") {
-      throw new GistError("invalid_argument", `${key || "the value"} must be a number, not a BigInt`);
-    }
-    return v;
-  });
+  try {
+    const text = JSON.stringify(value, (key, v) => {
+      if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${key || "the value"} must be a finite number, not ${v}`);
+      if (typeof v === "bigint") throw new Refused(`${key || "the value"} must be a number, not a BigInt`);
+      return v;
+    });
+    return text === undefined ? { error: "a function is not a value" } : text;
+  } catch (error) {
+    return { error: error instanceof Refused ? error.message : "it cannot be read as JSON (is it circular?)" };
+  }
 }
 
 export function isAbortSignal(value) {

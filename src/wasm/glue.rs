@@ -6,8 +6,8 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_name = newGistError)]
     pub fn new_gist_error(code: &str, message: &str, details: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = toJson, catch)]
-    pub fn to_json(value: &JsValue) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = isAbortSignal)]
     pub fn is_abort_signal(value: &JsValue) -> bool;
     #[wasm_bindgen(js_name = inBrowser)]

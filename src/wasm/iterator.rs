@@ -1,13 +1,14 @@
 //! The async iterator behind `iterUsers` and friends: one page fetched per empty buffer.
 
 use super::client::Call;
-use super::convert::to_js;
 use super::glue;
+use super::promise::settle;
+use crate::error::Error;
 use crate::models::ContactType;
 use crate::pagination::Cursor;
 use crate::resources::contacts::{self, ListContactsOptions};
-use js_sys::{Object, Reflect};
-use serde_json::Value;
+use js_sys::Promise;
+use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -56,19 +57,18 @@ impl JsGistIterator {
     }
 }
 
-fn result(value: Option<JsValue>) -> JsValue {
-    let object = Object::new();
-    let done = value.is_none();
-    let _ = Reflect::set(&object, &"done".into(), &done.into());
-    let _ = Reflect::set(
-        &object,
-        &"value".into(),
-        &value.unwrap_or(JsValue::UNDEFINED),
-    );
-    object.into()
+/// An iterator result `{ done, value }`, as JSON.
+fn step(value: Option<Value>) -> Value {
+    let mut object = Map::new();
+    object.insert("done".into(), value.is_none().into());
+    if let Some(value) = value {
+        object.insert("value".into(), value);
+    }
+    Value::Object(object)
 }
 
-async fn fill(state: &mut State) -> Result<(), JsValue> {
+/// Fetches pages until there is an item to give, or the listing ends.
+async fn fill(state: &mut State) -> Result<(), Error> {
     while state.buffer.is_empty() && !state.cursor.done {
         let client = state.call.client();
         let page = match &state.source {
@@ -76,11 +76,7 @@ async fn fill(state: &mut State) -> Result<(), JsValue> {
                 contacts::list_page(&client, *kind, options, &mut state.cursor).await?
             }
         };
-        for item in page {
-            state
-                .buffer
-                .push_back(serde_json::to_value(item).unwrap_or(Value::Null));
-        }
+        state.buffer.extend(page.iter().map(|item| item.to_value()));
     }
     Ok(())
 }
@@ -88,27 +84,27 @@ async fn fill(state: &mut State) -> Result<(), JsValue> {
 #[wasm_bindgen(js_class = GistIterator)]
 impl JsGistIterator {
     /// The next item, fetching a page when the buffer is empty.
-    pub async fn next(&self) -> Result<JsValue, JsValue> {
-        let taken = self.state.borrow_mut().take();
-        let Some(mut state) = taken else {
-            return Ok(result(None));
-        };
-        if state.remaining == Some(0) {
-            return Ok(result(None));
-        }
-        fill(&mut state).await?;
-        let Some(item) = state.buffer.pop_front() else {
-            return Ok(result(None));
-        };
-        state.remaining = state.remaining.map(|n| n.saturating_sub(1));
-        *self.state.borrow_mut() = Some(state);
-        Ok(result(Some(to_js(&item)?)))
+    pub fn next(&self) -> Promise {
+        let shared = Rc::clone(&self.state);
+        settle(Ok(()), |()| async move {
+            let taken = shared.borrow_mut().take();
+            let Some(mut state) = taken.filter(|s| s.remaining != Some(0)) else {
+                return Ok(step(None));
+            };
+            fill(&mut state).await?;
+            let Some(item) = state.buffer.pop_front() else {
+                return Ok(step(None));
+            };
+            state.remaining = state.remaining.map(|n| n.saturating_sub(1));
+            *shared.borrow_mut() = Some(state);
+            Ok(step(Some(item)))
+        })
     }
 
     /// Ends the iteration (`break` in `for await` calls it): no more pages are fetched.
     #[wasm_bindgen(js_name = "return")]
-    pub fn finish(&self) -> JsValue {
+    pub fn finish(&self) -> Promise {
         self.state.borrow_mut().take();
-        js_sys::Promise::resolve(&result(None)).into()
+        settle(Ok(()), |()| async { Ok(step(None)) })
     }
 }

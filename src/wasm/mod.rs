@@ -7,6 +7,7 @@ mod error;
 mod fetch;
 mod glue;
 mod iterator;
+mod promise;
 
 pub use client::{JsGistClient, ListOptions, RequestOptions};
 pub use iterator::JsGistIterator;

@@ -291,7 +291,7 @@ fn list_users_pages_until_the_limit_and_returns_users_only() {
         json(200, &page(121..181, Some("https://x/contacts?page=4"))),
     ]);
     let config = config();
-    let options: ListContactsOptions = serde_json::from_value(j!({
+    let options = ListContactsOptions::from_value(j!({
         "limit": 45, "tag_id": 3, "segment_id": 2, "created_since": 1600000000u64,
         "status": "active", "order_by": "last_seen_at"
     }))
