@@ -128,10 +128,10 @@ impl Error {
         Self::new(ErrorCode::NotFound, message)
     }
 
-    /// Records which request failed.
+    /// Records which request failed (the path without any query string).
     pub fn at(mut self, method: Method, path: &str) -> Self {
         self.method = Some(method);
-        self.path = Some(path.to_owned());
+        self.path = Some(path.split('?').next().unwrap_or_default().to_owned());
         self
     }
 

@@ -113,8 +113,10 @@ impl HttpRequest {
     /// The path and the encoded query string, as appended to the base URL.
     pub fn path_and_query(&self) -> String {
         let mut out = self.path.clone();
-        for (i, (name, value)) in self.query.iter().enumerate() {
-            out.push(if i == 0 { '?' } else { '&' });
+        let mut separator = if out.contains('?') { '&' } else { '?' };
+        for (name, value) in &self.query {
+            out.push(separator);
+            separator = '&';
             out.push_str(&percent_encode(name));
             out.push('=');
             out.push_str(&percent_encode(value));

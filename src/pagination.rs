@@ -38,8 +38,11 @@ impl Cursor {
 
     /// Splits a list answer `{ <key>: [...], pages: {...} }` into its items and moves the cursor on.
     ///
+    /// A page whose first item is the previous page's first item means the server ignores `page`
+    /// (it sent everything at once): the listing ends there, without the repeated items.
+    ///
     /// # Errors
-    /// `invalid_response` when `key` is not an array, or the server sends the same page twice.
+    /// `invalid_response` when `key` is not an array.
     pub fn read_page(
         &mut self,
         mut body: Value,
@@ -56,10 +59,8 @@ impl Cursor {
         };
         let first = items.first().and_then(|item| item.get("id")).cloned();
         if first.is_some() && first == self.last_first_item {
-            return Err(Error::invalid_response(format!(
-                "Gist sent page {} twice: the server ignores `page`",
-                self.next_page
-            )));
+            self.done = true;
+            return Ok(Vec::new());
         }
         self.last_first_item = first;
         self.done =
@@ -122,17 +123,17 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_page_is_an_invalid_response() {
+    fn a_repeated_page_ends_the_list_without_repeating_items() {
         let mut cursor = Cursor::new();
-        let page = json!({"contacts": [{"id": 1}, {"id": 2}]});
+        let page = json!({"tags": [{"id": 1}, {"id": 2}]});
         assert_eq!(
-            cursor
-                .read_page(page.clone(), "contacts", 2)
-                .map(|i| i.len()),
+            cursor.read_page(page.clone(), "tags", 2).map(|i| i.len()),
             Ok(2)
         );
         assert_eq!(cursor.next_page, 2);
-        assert!(cursor.read_page(page, "contacts", 2).is_err());
+        assert!(!cursor.done);
+        assert_eq!(cursor.read_page(page, "tags", 2).map(|i| i.len()), Ok(0));
+        assert!(cursor.done);
     }
 
     #[test]

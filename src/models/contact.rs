@@ -1,7 +1,7 @@
 //! A Gist contact (gist-api.md §2.7): a user when it has a `user_id`, a lead when not.
 
+use super::record::{Out, Raw};
 use crate::error::Error;
-use crate::serde_util;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tsify::Tsify;
@@ -59,50 +59,32 @@ pub struct Contact {
     pub other: Map<String, Value>,
 }
 
-const TIMESTAMPS: [&str; 4] = ["created_at", "updated_at", "signed_up_at", "last_seen_at"];
-
 impl Contact {
     /// Reads a contact object from Gist, normalising its quirks; `type` comes from `user_id` when
     /// Gist leaves it out.
     pub fn from_value(value: Value) -> Result<Self, Error> {
-        let Value::Object(mut map) = value else {
-            return Err(Error::invalid_response(
-                "Gist sent a contact that is not a JSON object",
-            ));
-        };
-        let id = map
-            .remove("id")
-            .as_ref()
-            .and_then(serde_util::as_whole)
-            .ok_or_else(|| Error::invalid_response("Gist sent a contact without a numeric id"))?;
-        let mut take = |key: &str| map.remove(key);
-        let user_id = serde_util::string(take("user_id").as_ref());
-        let kind = match take("type").as_ref().and_then(Value::as_str) {
+        let mut raw = Raw::new(value, "contact")?;
+        let id = raw.id("contact")?;
+        let user_id = raw.string("user_id");
+        let kind = match raw.string("type").as_deref() {
             Some("user") => ContactType::User,
             Some("lead") => ContactType::Lead,
             _ if user_id.is_some() => ContactType::User,
             _ => ContactType::Lead,
         };
-        let email = serde_util::string(take("email").as_ref());
-        let name = serde_util::string(take("name").as_ref());
-        let phone = serde_util::string(take("phone").as_ref());
-        let unsubscribed_from_emails =
-            serde_util::boolean(take("unsubscribed_from_emails").as_ref());
-        let [created_at, updated_at, signed_up_at, last_seen_at] =
-            TIMESTAMPS.map(|key| serde_util::timestamp(take(key).as_ref()));
         Ok(Self {
             id,
             kind,
             user_id,
-            email,
-            name,
-            phone,
-            unsubscribed_from_emails,
-            created_at,
-            updated_at,
-            signed_up_at,
-            last_seen_at,
-            other: map,
+            email: raw.string("email"),
+            name: raw.string("name"),
+            phone: raw.string("phone"),
+            unsubscribed_from_emails: raw.boolean("unsubscribed_from_emails"),
+            created_at: raw.timestamp("created_at"),
+            updated_at: raw.timestamp("updated_at"),
+            signed_up_at: raw.timestamp("signed_up_at"),
+            last_seen_at: raw.timestamp("last_seen_at"),
+            other: raw.rest(),
         })
     }
 
@@ -113,29 +95,19 @@ impl Contact {
 
     /// The contact as JSON: the normalised fields (null when unknown) and every other field.
     pub fn to_value(&self) -> Value {
-        let mut map = self.other.clone();
-        let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
-        map.insert("id".into(), self.id.into());
-        map.insert("type".into(), self.kind.as_str().into());
-        map.insert("user_id".into(), text(&self.user_id));
-        map.insert("email".into(), text(&self.email));
-        map.insert("name".into(), text(&self.name));
-        map.insert("phone".into(), text(&self.phone));
-        map.insert(
-            "unsubscribed_from_emails".into(),
-            self.unsubscribed_from_emails
-                .map_or(Value::Null, Value::Bool),
-        );
-        let times = [
-            self.created_at,
-            self.updated_at,
-            self.signed_up_at,
-            self.last_seen_at,
-        ];
-        for (key, time) in TIMESTAMPS.iter().zip(times) {
-            map.insert((*key).into(), time.map_or(Value::Null, Value::from));
-        }
-        Value::Object(map)
+        Out::new(&self.other)
+            .put("id", self.id)
+            .put("type", self.kind.as_str())
+            .opt("user_id", self.user_id.clone())
+            .opt("email", self.email.clone())
+            .opt("name", self.name.clone())
+            .opt("phone", self.phone.clone())
+            .opt("unsubscribed_from_emails", self.unsubscribed_from_emails)
+            .opt("created_at", self.created_at)
+            .opt("updated_at", self.updated_at)
+            .opt("signed_up_at", self.signed_up_at)
+            .opt("last_seen_at", self.last_seen_at)
+            .done()
     }
 }
 

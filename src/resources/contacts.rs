@@ -5,10 +5,11 @@
 //! its current `user_id`; for a lead, its email) as the match keys. `delete` checks the type the same
 //! way and deletes by id, so `deleteUser` can never remove a lead.
 
+use super::{limit_of, next_page, single};
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, Method};
-use crate::input::{self, Fields};
+use crate::input::Fields;
 use crate::models::{Contact, ContactType};
 use crate::pagination::Cursor;
 use crate::serde_util::as_whole;
@@ -301,11 +302,9 @@ impl ListContactsOptions {
         Ok(options)
     }
 
-    /// The request for one page.
-    pub fn page_request(&self, page: u32, per_page: u32) -> HttpRequest {
+    /// The list request, without its page parameters.
+    pub fn request(&self) -> HttpRequest {
         HttpRequest::get("/contacts")
-            .query("page", page)
-            .query("per_page", per_page)
             .query("order", self.order.unwrap_or_default().as_str())
             .query_opt("order_by", self.order_by.map(ContactOrderBy::as_str))
             .query_opt("segment_id", self.segment_id)
@@ -422,6 +421,11 @@ pub async fn delete<T: Transport>(
     Ok(())
 }
 
+/// Reads one contact, keeping it only when it is of type `kind`.
+pub fn read_of_kind(kind: ContactType) -> impl Fn(Value) -> Result<Option<Contact>, Error> {
+    move |value| Contact::from_value(value).map(|c| (c.kind == kind).then_some(c))
+}
+
 /// Fetches the next page of contacts and keeps those of type `kind`.
 pub async fn list_page<T: Transport>(
     client: &Client<'_, T>,
@@ -429,13 +433,15 @@ pub async fn list_page<T: Transport>(
     options: &ListContactsOptions,
     cursor: &mut Cursor,
 ) -> Result<Vec<Contact>, Error> {
-    let per_page = client.config().per_page;
-    let request = options.page_request(cursor.next_page, per_page);
-    let body = client.send_json(&request).await?;
-    let at = |e: Error| e.at(Method::Get, &request.path);
-    let items = cursor.read_page(body, "contacts", per_page).map_err(at)?;
-    let contacts = Contact::from_values(items).map_err(at)?;
-    Ok(contacts.into_iter().filter(|c| c.kind == kind).collect())
+    let request = options.request();
+    let read = read_of_kind(kind);
+    let mut contacts = Vec::new();
+    for item in next_page(client, &request, "contacts", cursor).await? {
+        if let Some(contact) = read(item).map_err(|e| e.at(Method::Get, &request.path))? {
+            contacts.push(contact);
+        }
+    }
+    Ok(contacts)
 }
 
 /// Lists up to `options.limit` (default 100) contacts of type `kind`, page by page.
@@ -444,22 +450,17 @@ pub async fn list<T: Transport>(
     kind: ContactType,
     options: &ListContactsOptions,
 ) -> Result<Vec<Contact>, Error> {
-    let limit = input::limit(options.limit, Some(DEFAULT_LIMIT), MAX_LIMIT)?
-        .unwrap_or(DEFAULT_LIMIT) as usize;
-    let mut cursor = Cursor::new();
-    let mut contacts = Vec::new();
-    while !cursor.done && contacts.len() < limit {
-        contacts.extend(list_page(client, kind, options, &mut cursor).await?);
-    }
-    contacts.truncate(limit);
-    Ok(contacts)
+    let limit = limit_of(options.limit)?;
+    super::list(
+        client,
+        &options.request(),
+        "contacts",
+        limit,
+        read_of_kind(kind),
+    )
+    .await
 }
 
 fn read_contact(answer: Value) -> Result<Contact, Error> {
-    match answer.get("contact") {
-        Some(contact) => Contact::from_value(contact.clone()),
-        None => Err(Error::invalid_response(
-            "Gist's answer has no `contact` object",
-        )),
-    }
+    Contact::from_value(single(&answer, "contact")?)
 }

@@ -9,6 +9,9 @@
 )]
 
 mod fake;
+mod leads;
+mod reads;
+mod tags;
 mod transport;
 mod users;
 

@@ -302,8 +302,8 @@ fn list_users_pages_until_the_limit_and_returns_users_only() {
     assert_eq!(
         fake.paths(),
         vec![
-            "GET /contacts?page=1&per_page=60&order=desc&order_by=last_seen_at&segment_id=2&tag_id=3&created_since=1600000000&status=active",
-            "GET /contacts?page=2&per_page=60&order=desc&order_by=last_seen_at&segment_id=2&tag_id=3&created_since=1600000000&status=active",
+            "GET /contacts?order=desc&order_by=last_seen_at&segment_id=2&tag_id=3&created_since=1600000000&status=active&page=1&per_page=60",
+            "GET /contacts?order=desc&order_by=last_seen_at&segment_id=2&tag_id=3&created_since=1600000000&status=active&page=2&per_page=60",
         ]
     );
 }

@@ -1,0 +1,74 @@
+//! Segments (read-only): `GET /segments` and `GET /segments/{id}`, with `include_count`.
+
+use super::{limit_of, list, single};
+use crate::client::Client;
+use crate::error::Error;
+use crate::http::HttpRequest;
+use crate::input::Fields;
+use crate::models::Segment;
+use crate::transport::Transport;
+use serde_json::Value;
+
+/// Options of the segment calls.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SegmentOptions {
+    /// The most segments to list (default 100, at most 10000).
+    pub limit: Option<f64>,
+    /// Ask Gist for each segment's contact count.
+    pub include_count: bool,
+}
+
+impl SegmentOptions {
+    /// Reads `{ limit?, include_count? }` (`limit` only where `with_limit`).
+    pub fn from_value(value: Value, with_limit: bool) -> Result<Self, Error> {
+        let mut fields = Fields::optional(value, "options")?;
+        let options = Self {
+            limit: if with_limit {
+                fields.number("limit")?
+            } else {
+                None
+            },
+            include_count: fields.boolean("include_count")?.unwrap_or(false),
+        };
+        fields.finish()?;
+        Ok(options)
+    }
+
+    /// The list request, without its page parameters.
+    pub fn request(&self) -> HttpRequest {
+        with_count(HttpRequest::get("/segments"), self.include_count)
+    }
+}
+
+fn with_count(request: HttpRequest, include_count: bool) -> HttpRequest {
+    if include_count {
+        request.query("include_count", "true")
+    } else {
+        request
+    }
+}
+
+/// Fetches one segment.
+pub async fn fetch_segment<T: Transport>(
+    client: &Client<'_, T>,
+    id: u64,
+    include_count: bool,
+) -> Result<Segment, Error> {
+    let request = with_count(HttpRequest::get(format!("/segments/{id}")), include_count);
+    let answer = client.send_json(&request).await?;
+    single(&answer, "segment")
+        .and_then(Segment::from_value)
+        .map_err(|e| e.at(request.method, &request.path))
+}
+
+/// Lists segments, page by page, up to `options.limit`.
+pub async fn list_segments<T: Transport>(
+    client: &Client<'_, T>,
+    options: &SegmentOptions,
+) -> Result<Vec<Segment>, Error> {
+    let limit = limit_of(options.limit)?;
+    list(client, &options.request(), "segments", limit, |v| {
+        Segment::from_value(v).map(Some)
+    })
+    .await
+}

@@ -1,0 +1,184 @@
+//! The Tags module: names kept as given, batches of 50, failures reported per target.
+
+use crate::fake::{json, FakeTransport};
+use crate::{client, config, run};
+use gist_wasm::resources::tags::{self, TagRequest};
+use gist_wasm::transport::TransportError;
+use gist_wasm::ErrorCode;
+use serde_json::{json as j, Value};
+
+fn tag_answer(id: u64, name: &str) -> String {
+    j!({"tag": {"id": id, "name": name}}).to_string()
+}
+
+#[test]
+fn create_update_delete_and_list_build_their_requests() {
+    let fake = FakeTransport::new(vec![
+        json(200, &tag_answer(7, "VIP")),
+        json(200, &tag_answer(7, "vip")),
+        json(200, "{}"),
+        json(
+            200,
+            r#"{"tags": [{"id": 1, "name": "a"}, {"id": "2", "name": "b", "color": "red"}]}"#,
+        ),
+    ]);
+    let config = config();
+    let c = client(&config, &fake);
+    assert_eq!(
+        run(tags::create_tag(&c, "VIP")).expect("created").name,
+        "VIP"
+    );
+    assert_eq!(
+        run(tags::update_tag(&c, 7, "vip")).expect("renamed").name,
+        "vip",
+        "case kept as given"
+    );
+    run(tags::delete_tag(&c, 7)).expect("deleted");
+    let listed = run(tags::list_tags(&c, None)).expect("listed");
+    assert_eq!(listed.iter().map(|t| t.id).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(listed[1].to_value()["color"], "red");
+    assert_eq!(
+        fake.paths(),
+        vec![
+            "POST /tags",
+            "POST /tags",
+            "DELETE /tags/7",
+            "GET /tags?page=1&per_page=60"
+        ]
+    );
+    assert_eq!(fake.body(0), j!({"name": "VIP"}));
+    assert_eq!(fake.body(1), j!({"id": 7, "name": "vip"}));
+    assert!(run(tags::create_tag(&c, "  ")).is_err());
+}
+
+#[test]
+fn tagging_120_contacts_sends_three_batches_of_at_most_50() {
+    let users: Vec<Value> = (1..=100).map(|id| j!({"id": id})).collect();
+    let leads: Vec<Value> = (101..=120)
+        .map(|id| j!({"id": id, "untag": true}))
+        .collect();
+    let request =
+        TagRequest::from_value(j!({"tag": "Beta", "users": users, "leads": leads})).expect("valid");
+    let fake = FakeTransport::new((0..3).map(|_| json(200, &tag_answer(9, "Beta"))).collect());
+    let config = config();
+    let result = run(tags::tag_contacts(&client(&config, &fake), &request)).expect("tagged");
+    assert_eq!(
+        (result.tagged, result.untagged, result.failed.len()),
+        (100, 20, 0)
+    );
+    assert_eq!(fake.paths(), vec!["POST /tags"; 3]);
+    let sizes: Vec<usize> = (0..3)
+        .map(|i| fake.body(i)["contacts"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, vec![50, 50, 20]);
+    assert_eq!(fake.body(0)["name"], "Beta");
+    assert_eq!(fake.body(0)["contacts"][0], j!({"id": 1}));
+    assert_eq!(fake.body(2)["contacts"][19], j!({"id": 120, "untag": true}));
+}
+
+#[test]
+fn targets_by_email_or_user_id_are_resolved_and_failures_reported_without_losing_the_rest() {
+    let request = TagRequest::from_value(j!({
+        "tag": "t",
+        "users": [{"email": "a@example.com"}, {"user_id": "77"}, {"email": "ghost@example.com"}, {"name": "bad"}],
+        "leads": [{"id": 5}]
+    }))
+    .expect("valid");
+    let fake = FakeTransport::new(vec![
+        json(
+            200,
+            r#"{"contact": {"id": 11, "type": "user", "user_id": "1"}}"#,
+        ),
+        json(
+            200,
+            r#"{"contact": {"id": 12, "type": "user", "user_id": "77"}}"#,
+        ),
+        json(
+            404,
+            r#"{"errors": [{"code": "not_found", "message": "Contact not found"}]}"#,
+        ),
+        json(200, &tag_answer(3, "t")),
+    ]);
+    let config = config();
+    let result = run(tags::tag_contacts(&client(&config, &fake), &request)).expect("partly done");
+    assert_eq!(result.tagged, 3);
+    let failed: Vec<(&Value, &str)> = result
+        .failed
+        .iter()
+        .map(|f| (&f.target, f.error.code.as_str()))
+        .collect();
+    assert_eq!(
+        failed,
+        vec![
+            (&j!({"email": "ghost@example.com"}), "not_found"),
+            (&j!({"name": "bad"}), "invalid_argument")
+        ]
+    );
+    assert_eq!(
+        fake.body(3)["contacts"],
+        j!([{"id": 11}, {"id": 12}, {"id": 5}])
+    );
+}
+
+#[test]
+fn a_failed_batch_is_reported_and_the_other_batches_still_go_through() {
+    let users: Vec<Value> = (1..=120).map(|id| j!({"id": id})).collect();
+    let request = TagRequest::from_value(j!({"tag": "t", "users": users})).expect("valid");
+    let fake = FakeTransport::new(vec![
+        json(200, &tag_answer(3, "t")),
+        json(500, "{}"),
+        json(200, &tag_answer(3, "t")),
+    ]);
+    let config = config();
+    let result = run(tags::tag_contacts(&client(&config, &fake), &request)).expect("partly done");
+    assert_eq!(result.tagged, 70);
+    assert_eq!(result.failed.len(), 50);
+    assert!(result
+        .failed
+        .iter()
+        .all(|f| f.error.code == ErrorCode::ServerError));
+    assert_eq!(result.failed[0].target, j!({"id": 51}));
+    assert_eq!(
+        fake.sent.borrow().len(),
+        3,
+        "a POST that got 500 is not retried"
+    );
+}
+
+#[test]
+fn tagging_rejects_only_when_nothing_could_be_done() {
+    let request = TagRequest::from_value(j!({"tag": "t", "users": [{"id": 1}]})).expect("valid");
+    let fake = FakeTransport::new(vec![Err(TransportError::Network("down".into()))]);
+    let config = config();
+    let error =
+        run(tags::tag_contacts(&client(&config, &fake), &request)).expect_err("nothing done");
+    assert_eq!(error.code, ErrorCode::NetworkError);
+
+    let empty = TagRequest::from_value(j!({"tag": "only-create"})).expect("valid");
+    let fake = FakeTransport::new(vec![json(200, &tag_answer(4, "only-create"))]);
+    let result = run(tags::tag_contacts(&client(&config, &fake), &empty)).expect("tag created");
+    assert_eq!((result.tag.id, result.tagged), (4, 0));
+    assert_eq!(fake.body(0), j!({"name": "only-create"}));
+}
+
+#[test]
+fn a_bad_tag_request_is_an_invalid_argument() {
+    for bad in [
+        j!({}),
+        j!({"tag": ""}),
+        j!({"tag": "t", "users": {"id": 1}}),
+        j!({"tag": "t", "groups": []}),
+    ] {
+        assert_eq!(
+            TagRequest::from_value(bad.clone()).map_err(|e| e.code),
+            Err(ErrorCode::InvalidArgument),
+            "{bad}"
+        );
+    }
+    let request = TagRequest::from_value(j!({"tag": "t", "users": [{"id": 1, "untag": "yes"}]}))
+        .expect("kept");
+    assert!(
+        request.targets[0].reference.is_err(),
+        "a bad untag is reported per target"
+    );
+}
