@@ -28,6 +28,8 @@ export interface MockGistOptions {
   contacts?: number;
   /** The largest `per_page` it serves; default 60. */
   maxPerPage?: number;
+  /** Store event names with `.` and `$` turned into `-`, as Gist's docs say; default true. */
+  normalizeEventNames?: boolean;
 }
 
 /** A logged request. */
@@ -52,7 +54,13 @@ export interface MockGist {
   /** Every API request received, oldest first. */
   readonly requests: MockRequest[];
   /** The mock's data, for assertions. */
-  readonly state: { contacts: Record<string, unknown>[]; tags: { id: number; name: string }[] };
+  readonly state: {
+    contacts: Record<string, unknown>[];
+    tags: { id: number; name: string }[];
+    segments: Record<string, unknown>[];
+    campaigns: Record<string, unknown>[];
+    events: Record<string, unknown>[];
+  };
 }
 
 /** Creates an in-memory Gist API. */

@@ -3,7 +3,8 @@
 // `{contacts, pages}` wrappers, `{"errors":[{code,message}]}` bodies, Gist's quirks in answers
 // (user_id and phone as strings, unsubscribed_from_emails as "true"/"false"), CORS on every answer.
 // Choices where Gist is unknown: per_page is capped at `maxPerPage` (60); a delete answers 200 with the
-// deleted contact; a create answers 200.
+// deleted object; a create answers 200; tagging ignores contact ids it does not know; event names are
+// stored with `.` and `$` turned into `-` (switch: `normalizeEventNames: false`).
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -15,6 +16,9 @@ const CORS = {
 const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Radia", "Ken", "Frances", "Linus", "Margaret", "Dennis"];
 const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Perlman", "Thompson", "Allen", "Torvalds", "Hamilton", "Ritchie"];
 const TAG_NAMES = ["customer", "trial", "VIP", "vip", "newsletter", "churn-risk"];
+const SEGMENTS = ["Active users", "Trial accounts", "Churn risk"];
+const CAMPAIGNS = [["Onboarding", "live"], ["Win-back", "paused"], ["Product updates", "live"], ["Black Friday", "draft"]];
+const EVENT_NAMES = ["signed-in", "completed-order", "viewed-pricing", "invited-teammate"];
 const BASE_TIME = 1_700_000_000;
 
 function json(status, body, headers = {}) {
@@ -65,7 +69,18 @@ function seedData(count) {
       location_data: { city_name: "Chennai", country_code: "IN" },
     });
   }
-  return { contacts, tags, nextId: 1000 + count + 1 };
+  const segments = SEGMENTS.map((name, i) => ({ id: i + 1, name, created_at: BASE_TIME, updated_at: BASE_TIME + i }));
+  const campaigns = CAMPAIGNS.map(([name, status], i) => ({
+    id: 100 + i, name, status, href: `https://app.getgist.com/campaigns/${100 + i}`,
+    created_at: BASE_TIME, updated_at: BASE_TIME + i * 60,
+    active_subscriber_count: 40 + i * 7, unsubscribed_subscriber_count: i, email_count: 3 + i,
+    email_open_rate: (41.5 - i * 3).toFixed(1), email_click_rate: (9.25 - i).toFixed(2),
+  }));
+  const events = contacts.slice(0, 30).map((c, i) => ({
+    id: 9000 + i, name: EVENT_NAMES[i % EVENT_NAMES.length], contact_id: c.id, email: c.email,
+    user_id: c.user_id, properties: { recorded_from: "mock-seed" }, occurred_at: c.created_at + 60,
+  }));
+  return { contacts, tags, segments, campaigns, events, nextId: 1000 + count + 1, nextEventId: 9030 };
 }
 
 function wireContact(c, state) {
@@ -94,6 +109,7 @@ export function createMockGist(options = {}) {
   const apiKey = options.apiKey ?? "mock-key";
   const seedCount = options.contacts ?? 240;
   const maxPerPage = options.maxPerPage ?? 60;
+  const normalizeNames = options.normalizeEventNames ?? true;
   let state;
   let rules = [];
   const requests = [];
@@ -189,6 +205,66 @@ export function createMockGist(options = {}) {
     return json(200, { contact: wireContact(contact, state) });
   }
 
+  function tagWire(tag) {
+    return { ...tag };
+  }
+
+  function writeTag(body) {
+    if (!body || typeof body !== "object") return gistError(400, "parameter_invalid", "Body must be a JSON object");
+    if (body.id !== undefined) {
+      const tag = state.tags.find((t) => t.id === Number(body.id));
+      if (!tag) return gistError(404, "not_found", "Tag not found");
+      if (typeof body.name === "string" && body.name) tag.name = body.name;
+      return json(200, { tag: tagWire(tag) });
+    }
+    if (typeof body.name !== "string" || !body.name) return gistError(422, "parameter_invalid", "name is required");
+    const [id] = tagIds([body.name]);
+    for (const target of Array.isArray(body.contacts) ? body.contacts : []) {
+      const contact = state.contacts.find((c) => c.id === Number(target.id));
+      if (!contact) continue;
+      contact.tags = contact.tags.filter((t) => t !== id);
+      if (!target.untag) contact.tags.push(id);
+    }
+    return json(200, { tag: tagWire(state.tags.find((t) => t.id === id)) });
+  }
+
+  function deleteTag(id) {
+    const tag = state.tags.find((t) => t.id === Number(id));
+    if (!tag) return gistError(404, "not_found", "Tag not found");
+    state.tags = state.tags.filter((t) => t !== tag);
+    for (const c of state.contacts) c.tags = c.tags.filter((t) => t !== tag.id);
+    return json(200, { tag: tagWire(tag) });
+  }
+
+  function segmentWire(segment, url) {
+    if (url.searchParams.get("include_count") !== "true") return { ...segment };
+    return { ...segment, count: state.contacts.filter((c) => c.segments.includes(segment.id)).length };
+  }
+
+  function recordEvent(body) {
+    if (!body || typeof body !== "object" || typeof body.event_name !== "string" || !body.event_name) {
+      return gistError(422, "parameter_invalid", "event_name is required");
+    }
+    const userId = body.user_id === undefined || body.user_id === null ? undefined : String(body.user_id);
+    const contact =
+      (body.id !== undefined && state.contacts.find((c) => c.id === Number(body.id))) ||
+      (userId !== undefined && state.contacts.find((c) => c.user_id === userId)) ||
+      (body.email && state.contacts.find((c) => c.email && c.email.toLowerCase() === String(body.email).toLowerCase()));
+    if (!contact) return gistError(404, "not_found", "Contact not found");
+    const name = normalizeNames ? body.event_name.replace(/[.$]/g, "-") : body.event_name;
+    const event = {
+      id: state.nextEventId++, name, contact_id: contact.id, email: contact.email, user_id: contact.user_id,
+      properties: body.properties || {}, occurred_at: body.occurred_at ?? Math.floor(Date.now() / 1000),
+    };
+    state.events.push(event);
+    return json(200, { event });
+  }
+
+  function byId(list, id, what) {
+    const item = list.find((x) => x.id === Number(id));
+    return item ? json(200, { [what]: { ...item } }) : gistError(404, "not_found", `${what} not found`);
+  }
+
   function deleteContact(contact) {
     if (!contact) return gistError(404, "not_found", "Contact not found");
     state.contacts = state.contacts.filter((c) => c !== contact);
@@ -229,6 +305,31 @@ export function createMockGist(options = {}) {
       if (request.method === "POST" && !id) return upsertContact(body);
       if (request.method === "DELETE") {
         return deleteContact(id ? state.contacts.find((c) => c.id === Number(id)) : findContact(url));
+      }
+    }
+    if (resource === "tags" && parts.length <= 2) {
+      if (request.method === "GET" && !id) return paged(url, state.tags.map(tagWire), "tags");
+      if (request.method === "POST" && !id) return writeTag(body);
+      if (request.method === "DELETE" && id) return deleteTag(id);
+    }
+    if (resource === "segments" && parts.length <= 2 && request.method === "GET") {
+      if (id) {
+        const segment = state.segments.find((x) => x.id === Number(id));
+        return segment ? json(200, { segment: segmentWire(segment, url) }) : gistError(404, "not_found", "segment not found");
+      }
+      return paged(url, state.segments.map((x) => segmentWire(x, url)), "segments");
+    }
+    if (resource === "campaigns" && parts.length <= 2 && request.method === "GET") {
+      if (id) return byId(state.campaigns, id, "campaign");
+      if (url.searchParams.has("campaign_id")) return byId(state.campaigns, url.searchParams.get("campaign_id"), "campaign");
+      return paged(url, state.campaigns.map((x) => ({ ...x })), "campaigns");
+    }
+    if (resource === "events" && parts.length === 1) {
+      if (request.method === "POST") return recordEvent(body);
+      if (request.method === "GET") {
+        const type = url.searchParams.get("event_type");
+        if (type !== "all") return gistError(400, "parameter_invalid", "event_type=all is required");
+        return paged(url, state.events.map((x) => ({ ...x })).reverse(), "events");
       }
     }
     return gistError(404, "not_found", `No route for ${request.method} ${url.pathname}`);

@@ -9,7 +9,7 @@
     clippy::panic
 )]
 
-use gist_wasm::wasm::{JsGistClient, ListOptions, RequestOptions};
+use gist_wasm::wasm::{normalize_event_name, JsGistClient, ListOptions, RequestOptions};
 use js_sys::Reflect;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -83,23 +83,39 @@ fn list_options(value: Value) -> Option<ListOptions> {
     Some(js(value).unchecked_into())
 }
 
-/// The JS class as a test sees it: each method awaited, arguments given as plain JS values.
-struct Gist(JsGistClient);
-
-async fn settled(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
-}
+/// The JS class as a JS caller sees it: methods looked up by name on the object and awaited.
+struct Gist(JsValue);
 
 impl Gist {
     fn new(config: Value) -> Result<Self, JsValue> {
-        JsGistClient::new(js(config).unchecked_into()).map(Self)
+        JsGistClient::new(js(config).unchecked_into()).map(|c| Self(c.into()))
     }
+
+    /// Calls `method` with `args`; a returned Promise is awaited.
+    async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+        let function: js_sys::Function = field(&self.0, method)
+            .dyn_into()
+            .unwrap_or_else(|_| panic!("no method {method}"));
+        let result = function.apply(&self.0, &args.iter().collect::<js_sys::Array>())?;
+        match result.dyn_into::<js_sys::Promise>() {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(value) => Ok(value),
+        }
+    }
+
+    /// Calls `method` with JSON arguments.
+    async fn json(&self, method: &str, args: &[Value]) -> Result<JsValue, JsValue> {
+        let args: Vec<JsValue> = args.iter().map(|a| js(a.clone())).collect();
+        self.call(method, &args).await
+    }
+
     async fn create_user(
         &self,
         user: JsValue,
         o: Option<RequestOptions>,
     ) -> Result<JsValue, JsValue> {
-        settled(self.0.create_user(user.unchecked_into(), o)).await
+        self.call("createUser", &[user, o.map(Into::into).unwrap_or_default()])
+            .await
     }
     async fn update_user(
         &self,
@@ -107,27 +123,64 @@ impl Gist {
         changes: JsValue,
         o: Option<RequestOptions>,
     ) -> Result<JsValue, JsValue> {
-        settled(
-            self.0
-                .update_user(r.unchecked_into(), changes.unchecked_into(), o),
+        self.call(
+            "updateUser",
+            &[r, changes, o.map(Into::into).unwrap_or_default()],
         )
         .await
     }
     async fn fetch_user(&self, r: JsValue, o: Option<RequestOptions>) -> Result<JsValue, JsValue> {
-        settled(self.0.fetch_user(r.unchecked_into(), o)).await
+        self.call("fetchUser", &[r, o.map(Into::into).unwrap_or_default()])
+            .await
     }
     async fn list_users(
         &self,
         l: Option<ListOptions>,
         o: Option<RequestOptions>,
     ) -> Result<JsValue, JsValue> {
-        settled(self.0.list_users(l, o)).await
+        let l = l.map(Into::into).unwrap_or_default();
+        self.call("listUsers", &[l, o.map(Into::into).unwrap_or_default()])
+            .await
     }
     async fn delete_user(&self, r: JsValue, o: Option<RequestOptions>) -> Result<JsValue, JsValue> {
-        settled(self.0.delete_user(r.unchecked_into(), o)).await
+        self.call("deleteUser", &[r, o.map(Into::into).unwrap_or_default()])
+            .await
     }
     fn iter_users(&self, l: Option<ListOptions>) -> Result<JsValue, JsValue> {
-        self.0.iter_users(l)
+        let function: js_sys::Function = field(&self.0, "iterUsers").unchecked_into();
+        function.call1(&self.0, &l.map(Into::into).unwrap_or_default())
+    }
+}
+
+/// Drains an async iterator, calling `return()` after `stop_after` items when given.
+async fn drain(iterator: &JsValue, stop_after: Option<usize>) -> Vec<Value> {
+    let next: js_sys::Function = field(iterator, "next").unchecked_into();
+    let mut items = Vec::new();
+    loop {
+        if Some(items.len()) == stop_after {
+            let finish: js_sys::Function = field(iterator, "return").unchecked_into();
+            let done = JsFuture::from(
+                finish
+                    .call0(iterator)
+                    .unwrap()
+                    .unchecked_into::<js_sys::Promise>(),
+            )
+            .await
+            .unwrap();
+            assert!(field(&done, "done").is_truthy());
+            return items;
+        }
+        let step = JsFuture::from(
+            next.call0(iterator)
+                .unwrap()
+                .unchecked_into::<js_sys::Promise>(),
+        )
+        .await
+        .unwrap();
+        if field(&step, "done").is_truthy() {
+            return items;
+        }
+        items.push(rust(&field(&step, "value")));
     }
 }
 
@@ -239,23 +292,352 @@ async fn every_users_call_works_through_real_fetch() {
 async fn iter_users_yields_users_and_stops_at_its_limit() {
     let gist = client();
     let iterator = gist.iter_users(list_options(json!({"limit": 65}))).unwrap();
-    let next = field(&iterator, "next").unchecked_into::<js_sys::Function>();
-    let mut seen = 0;
-    loop {
-        let step = JsFuture::from(
-            next.call0(&iterator)
+    let users = drain(&iterator, None).await;
+    assert_eq!(users.len(), 65);
+    assert!(users.iter().all(|u| u["type"] == "user"));
+}
+
+#[wasm_bindgen_test]
+async fn breaking_out_of_iter_users_fetches_no_more_pages() {
+    let gist = client();
+    // The mock ignores `status`; it only marks this test's requests in the mock's log.
+    let marker = format!("iter-{}", fresh_user_id());
+    let iterator = gist
+        .iter_users(list_options(json!({"status": marker})))
+        .unwrap();
+    let users = drain(&iterator, Some(10)).await;
+    assert_eq!(users.len(), 10);
+    assert_eq!(
+        requests_to("GET", "/contacts", &marker).await,
+        1,
+        "one page was enough for 10 users"
+    );
+    let after = drain(&iterator, None).await;
+    assert!(after.is_empty(), "a returned iterator is done");
+    assert_eq!(requests_to("GET", "/contacts", &marker).await, 1);
+}
+
+#[wasm_bindgen_test]
+async fn every_leads_call_works_through_real_fetch() {
+    let gist = client();
+    let email = format!("lead-{}@example.com", fresh_user_id());
+    let lead = rust(
+        &gist
+            .json("createLead", &[json!({"email": email, "name": "A Lead"})])
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (lead["type"].as_str(), lead["user_id"].is_null()),
+        (Some("lead"), true)
+    );
+    let id = lead["id"].clone();
+    assert_eq!(
+        rust(
+            &gist
+                .json("fetchLead", &[json!({"email": email})])
+                .await
                 .unwrap()
-                .unchecked_into::<js_sys::Promise>(),
+        )["id"],
+        id
+    );
+    let updated = rust(
+        &gist
+            .json(
+                "updateLead",
+                &[json!({"id": id}), json!({"name": "Renamed"})],
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(updated["name"], "Renamed");
+
+    let leads = rust(
+        &gist
+            .json("listLeads", &[json!({"limit": 75})])
+            .await
+            .unwrap(),
+    );
+    let leads = leads.as_array().unwrap();
+    assert_eq!(
+        leads.len(),
+        75,
+        "paged across several pages of mixed contacts"
+    );
+    assert!(leads.iter().all(|c| c["type"] == "lead"));
+    let iterated = drain(
+        &gist
+            .json("iterLeads", &[json!({"limit": 3})])
+            .await
+            .unwrap(),
+        None,
+    )
+    .await;
+    assert_eq!(iterated.len(), 3);
+
+    let user = new_user(&gist).await;
+    let error = gist
+        .json("fetchLead", &[json!({"id": user["id"]})])
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "not_found");
+    gist.json("deleteLead", &[json!({"id": id})]).await.unwrap();
+    assert_eq!(
+        code(
+            &gist
+                .json("fetchLead", &[json!({"id": id})])
+                .await
+                .unwrap_err()
+        ),
+        "not_found"
+    );
+    assert_eq!(
+        code(
+            &gist
+                .json("createLead", &[json!({"name": "no email"})])
+                .await
+                .unwrap_err()
+        ),
+        "invalid_argument"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn every_tags_call_works_through_real_fetch() {
+    let gist = client();
+    let name = format!("Tag {}", fresh_user_id());
+    let tag = rust(&gist.json("createTag", &[json!(name)]).await.unwrap());
+    assert_eq!(tag["name"], name.as_str());
+    let renamed = rust(
+        &gist
+            .json(
+                "updateTag",
+                &[tag["id"].clone(), json!(name.to_uppercase())],
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(renamed["name"], name.to_uppercase());
+    let listed = rust(
+        &gist
+            .json("listTags", &[json!({"limit": 1000})])
+            .await
+            .unwrap(),
+    );
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == tag["id"]));
+    let iterated = drain(&gist.json("iterTags", &[]).await.unwrap(), None).await;
+    assert!(
+        iterated.iter().any(|t| t["id"] == tag["id"]),
+        "iterTags reaches the new tag"
+    );
+    gist.json("deleteTag", &[tag["id"].clone()]).await.unwrap();
+    let listed = rust(&gist.json("listTags", &[]).await.unwrap());
+    assert!(!listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == tag["id"]));
+    assert_eq!(
+        code(&gist.json("createTag", &[json!(42)]).await.unwrap_err()),
+        "invalid_argument"
+    );
+    assert_eq!(
+        code(&gist.json("deleteTag", &[json!("x")]).await.unwrap_err()),
+        "invalid_argument"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn tagging_120_contacts_makes_exactly_three_tag_requests() {
+    let gist = client();
+    let name = format!("bulk-{}", fresh_user_id());
+    let users: Vec<Value> = (1001..1121).map(|id| json!({"id": id})).collect();
+    let result = rust(
+        &gist
+            .json("tagContacts", &[json!({"tag": name, "users": users})])
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (result["tagged"].as_u64(), result["untagged"].as_u64()),
+        (Some(120), Some(0))
+    );
+    assert_eq!(result["failed"], json!([]));
+    assert_eq!(requests_to("POST", "/tags", &name).await, 3);
+    let tagged = rust(
+        &gist
+            .json("fetchUser", &[json!({"id": 1001})])
+            .await
+            .unwrap_or(JsValue::NULL),
+    );
+    let lead_or_user = if tagged.is_null() {
+        rust(
+            &gist
+                .json("fetchLead", &[json!({"id": 1001})])
+                .await
+                .unwrap(),
+        )
+    } else {
+        tagged
+    };
+    assert!(lead_or_user["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == name.as_str()));
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_batch_is_listed_in_failed_and_the_other_batches_succeed() {
+    let gist = client();
+    let name = format!("flaky-{}", fresh_user_id());
+    fail_next(json!({"path": "/tags", "method": "POST", "status": 500, "bodyIncludes": name}))
+        .await;
+    let users: Vec<Value> = (1001..1121).map(|id| json!({"id": id})).collect();
+    let leads = json!([{"email": "nobody-here@example.com"}]);
+    let result = rust(
+        &gist
+            .json(
+                "tagContacts",
+                &[json!({"tag": name, "users": users, "leads": leads})],
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(result["tagged"], 70);
+    let failed = result["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 51, "one batch of 50 and one unknown lead");
+    assert_eq!(
+        failed
+            .iter()
+            .filter(|f| f["error"]["code"] == "server_error")
+            .count(),
+        50
+    );
+    assert!(failed.iter().any(
+        |f| f["target"] == json!({"email": "nobody-here@example.com"})
+            && f["error"]["code"] == "not_found"
+    ));
+    assert_eq!(
+        requests_to("POST", "/tags", &name).await,
+        3,
+        "the failed write was not retried"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn segments_campaigns_and_events_work_through_real_fetch() {
+    let gist = client();
+    let segment = rust(
+        &gist
+            .json("fetchSegment", &[json!(1), json!({"include_count": true})])
+            .await
+            .unwrap(),
+    );
+    assert!(segment["count"].is_u64());
+    let segments = rust(
+        &gist
+            .json("listSegments", &[json!({"include_count": true})])
+            .await
+            .unwrap(),
+    );
+    assert!(segments
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["count"].is_u64()));
+    assert_eq!(
+        drain(
+            &gist
+                .json("iterSegments", &[json!({"limit": 2})])
+                .await
+                .unwrap(),
+            None
         )
         .await
-        .unwrap();
-        if field(&step, "done").is_truthy() {
-            break;
-        }
-        assert_eq!(rust(&field(&step, "value"))["type"], "user");
-        seen += 1;
+        .len(),
+        2
+    );
+
+    let campaign = rust(&gist.json("fetchCampaign", &[json!(100)]).await.unwrap());
+    assert!(
+        campaign["email_open_rate"].is_string(),
+        "rates stay strings"
+    );
+    let campaigns = rust(
+        &gist
+            .json("listCampaigns", &[json!({"limit": 2})])
+            .await
+            .unwrap(),
+    );
+    assert_eq!(campaigns.as_array().unwrap().len(), 2);
+    assert_eq!(
+        drain(&gist.json("iterCampaigns", &[]).await.unwrap(), None)
+            .await
+            .len(),
+        4
+    );
+
+    let user = new_user(&gist).await;
+    let event = json!({"event_name": "order.completed$now", "user": {"email": user["email"]}, "properties": {"total": 12.5}});
+    let recorded = rust(&gist.json("recordEvent", &[event]).await.unwrap());
+    assert_eq!(recorded["name"], "order-completed-now");
+    let listed = rust(
+        &gist
+            .json("listEvents", &[json!({"limit": 10000})])
+            .await
+            .unwrap(),
+    );
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == recorded["id"]));
+    assert!(
+        !drain(&gist.json("iterEvents", &[]).await.unwrap(), Some(5))
+            .await
+            .is_empty()
+    );
+    assert_eq!(normalize_event_name("completed.order"), "completed-order");
+}
+
+#[wasm_bindgen_test]
+async fn api_call_resolves_for_every_status_and_refuses_other_hosts() {
+    let gist = client();
+    let answer = rust(
+        &gist
+            .json(
+                "apiCall",
+                &[json!({"url": "/contacts", "query": {"per_page": 2}})],
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(answer["status"], 200);
+    assert_eq!(answer["body"]["contacts"].as_array().map(Vec::len), Some(2));
+    let missing = rust(
+        &gist
+            .json("apiCall", &[json!({"url": "/contacts/1"})])
+            .await
+            .unwrap(),
+    );
+    assert_eq!(missing["status"], 404);
+    assert_eq!(missing["body"]["errors"][0]["code"], "not_found");
+    for url in ["http://127.0.0.1:9/x", "//127.0.0.1:9/x"] {
+        assert_eq!(
+            code(
+                &gist
+                    .json("apiCall", &[json!({"url": url})])
+                    .await
+                    .unwrap_err()
+            ),
+            "invalid_argument"
+        );
     }
-    assert_eq!(seen, 65);
 }
 
 #[wasm_bindgen_test]

@@ -3,16 +3,13 @@
 use super::convert::from_js;
 use super::fetch::FetchTransport;
 use super::glue;
-use super::iterator::{JsGistIterator, Source};
-use super::promise::settle;
 use crate::client::Client;
 use crate::config::{check_timeout, ClientOptions, Config};
 use crate::error::Error;
-use crate::input;
-use crate::models::{Contact, ContactType};
-use crate::resources::contacts::{ContactRef, ListContactsOptions};
-use crate::resources::users::{self, NewUser, UserChanges};
-use js_sys::{Promise, Reflect};
+use crate::input::Fields;
+use crate::resources::contacts::ListContactsOptions;
+use crate::serde_util::as_whole;
+use js_sys::Reflect;
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -28,15 +25,9 @@ extern "C" {
     /// `ListContactsOptions` in TypeScript.
     #[wasm_bindgen(typescript_type = "ListContactsOptions")]
     pub type ListOptions;
-    /// `ContactRef` in TypeScript.
-    #[wasm_bindgen(typescript_type = "ContactRef")]
-    pub type JsContactRef;
-    /// `NewUser` in TypeScript.
-    #[wasm_bindgen(typescript_type = "NewUser")]
-    pub type JsNewUser;
-    /// `UserChanges` in TypeScript.
-    #[wasm_bindgen(typescript_type = "UserChanges")]
-    pub type JsUserChanges;
+    /// `LimitOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "LimitOptions")]
+    pub type LimitOptions;
 }
 
 /// A client of the Gist API. Every method returns a Promise that rejects only with a `GistError`.
@@ -61,21 +52,32 @@ impl Call {
     }
 }
 
+/// Reads an optional argument as JSON (absent: `null`).
+pub(super) fn optional(value: Option<impl Into<JsValue>>, what: &str) -> Result<Value, Error> {
+    from_js(&value.map(Into::into).unwrap_or_default(), what)
+}
+
+/// Reads `{ limit? }`.
+pub(super) fn limit_option(options: Option<LimitOptions>) -> Result<Option<f64>, Error> {
+    let mut fields = Fields::optional(optional(options, "options")?, "options")?;
+    let limit = fields.number("limit")?;
+    fields.finish()?;
+    Ok(limit)
+}
+
+/// Reads an id given as a JS number.
+pub(super) fn whole_id(id: f64, what: &str) -> Result<u64, Error> {
+    as_whole(&Value::from(id))
+        .ok_or_else(|| Error::invalid_argument(format!("{what} must be a whole number")))
+}
+
 fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn user_ref(reference: &JsValue) -> Result<ContactRef, Error> {
-    ContactRef::from_value(&from_js(reference, "ref")?, ContactType::User, &[])
-}
-
-fn list_options(options: Option<ListOptions>) -> Result<ListContactsOptions, Error> {
-    let options: JsValue = options.map(Into::into).unwrap_or_default();
-    ListContactsOptions::from_value(from_js(&options, "options")?)
-}
-
-fn contacts_json(contacts: Vec<Contact>) -> Value {
-    Value::Array(contacts.iter().map(Contact::to_value).collect())
+/// Reads `ListContactsOptions` (absent: the defaults).
+pub(super) fn list_options(options: Option<ListOptions>) -> Result<ListContactsOptions, Error> {
+    ListContactsOptions::from_value(optional(options, "options")?)
 }
 
 #[wasm_bindgen(js_class = GistClient)]
@@ -132,95 +134,5 @@ impl JsGistClient {
             transport: FetchTransport::new(self.fetch.clone(), signal),
             timeout_ms,
         })
-    }
-
-    /// Creates a user (`POST /contacts`). `user_id` must be a whole number, else `invalid_argument`.
-    #[wasm_bindgen(js_name = createUser, unchecked_return_type = "Promise<Contact>")]
-    pub fn create_user(&self, user: JsNewUser, options: Option<RequestOptions>) -> Promise {
-        let args = (|| {
-            Ok((
-                self.call(options)?,
-                NewUser::from_value(from_js(&user, "user")?)?,
-            ))
-        })();
-        settle(args, |(call, user)| async move {
-            Ok(users::create_user(&call.client(), &user).await?.to_value())
-        })
-    }
-
-    /// Changes an existing user; never creates one: `not_found` when `ref` matches no user.
-    #[wasm_bindgen(js_name = updateUser, unchecked_return_type = "Promise<Contact>")]
-    pub fn update_user(
-        &self,
-        #[wasm_bindgen(js_name = ref)] reference: JsContactRef,
-        changes: JsUserChanges,
-        options: Option<RequestOptions>,
-    ) -> Promise {
-        let args = (|| {
-            let changes = UserChanges::from_value(from_js(&changes, "changes")?)?;
-            Ok((self.call(options)?, user_ref(&reference)?, changes))
-        })();
-        settle(args, |(call, reference, changes)| async move {
-            Ok(users::update_user(&call.client(), &reference, &changes)
-                .await?
-                .to_value())
-        })
-    }
-
-    /// Fetches a user by `{id}`, `{user_id}` or `{email}`; a lead or no match is `not_found`.
-    #[wasm_bindgen(js_name = fetchUser, unchecked_return_type = "Promise<Contact>")]
-    pub fn fetch_user(
-        &self,
-        #[wasm_bindgen(js_name = ref)] reference: JsContactRef,
-        options: Option<RequestOptions>,
-    ) -> Promise {
-        let args = (|| Ok((self.call(options)?, user_ref(&reference)?)))();
-        settle(args, |(call, reference)| async move {
-            Ok(users::fetch_user(&call.client(), &reference)
-                .await?
-                .to_value())
-        })
-    }
-
-    /// Lists users (never leads), paging until `limit` (default 100, at most 10000) or the end.
-    #[wasm_bindgen(js_name = listUsers, unchecked_return_type = "Promise<Contact[]>")]
-    pub fn list_users(
-        &self,
-        options: Option<ListOptions>,
-        #[wasm_bindgen(js_name = requestOptions)] request_options: Option<RequestOptions>,
-    ) -> Promise {
-        let args = (|| Ok((self.call(request_options)?, list_options(options)?)))();
-        settle(args, |(call, options)| async move {
-            Ok(contacts_json(
-                users::list_users(&call.client(), &options).await?,
-            ))
-        })
-    }
-
-    /// Deletes a user; a lead or no match is `not_found`.
-    #[wasm_bindgen(js_name = deleteUser, unchecked_return_type = "Promise<void>")]
-    pub fn delete_user(
-        &self,
-        #[wasm_bindgen(js_name = ref)] reference: JsContactRef,
-        options: Option<RequestOptions>,
-    ) -> Promise {
-        let args = (|| Ok((self.call(options)?, user_ref(&reference)?)))();
-        settle(args, |(call, reference)| async move {
-            users::delete_user(&call.client(), &reference).await?;
-            Ok(Value::Null)
-        })
-    }
-
-    /// Iterates over users one page at a time (`for await`); `limit` stops early, `break` stops fetching.
-    #[wasm_bindgen(js_name = iterUsers, unchecked_return_type = "AsyncIterableIterator<Contact>")]
-    pub fn iter_users(&self, options: Option<ListOptions>) -> Result<JsValue, JsValue> {
-        let options = list_options(options)?;
-        let limit = input::limit(options.limit, None, u32::MAX)?;
-        let call = self.call(None)?;
-        Ok(JsGistIterator::start(
-            call,
-            Source::Contacts(ContactType::User, options),
-            limit,
-        ))
     }
 }

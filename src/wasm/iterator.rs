@@ -4,9 +4,11 @@ use super::client::Call;
 use super::glue;
 use super::promise::settle;
 use crate::error::Error;
+use crate::http::HttpRequest;
 use crate::models::ContactType;
 use crate::pagination::Cursor;
 use crate::resources::contacts::{self, ListContactsOptions};
+use crate::resources::next_page;
 use js_sys::Promise;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -18,6 +20,12 @@ use wasm_bindgen::prelude::*;
 pub(super) enum Source {
     /// Contacts of one type, with list options.
     Contacts(ContactType, ListContactsOptions),
+    /// Any other list: its request, the key of its items, and how to read one.
+    Plain {
+        request: HttpRequest,
+        key: &'static str,
+        read: fn(Value) -> Result<Value, Error>,
+    },
 }
 
 struct State {
@@ -71,12 +79,18 @@ fn step(value: Option<Value>) -> Value {
 async fn fill(state: &mut State) -> Result<(), Error> {
     while state.buffer.is_empty() && !state.cursor.done {
         let client = state.call.client();
-        let page = match &state.source {
+        match &state.source {
             Source::Contacts(kind, options) => {
-                contacts::list_page(&client, *kind, options, &mut state.cursor).await?
+                let page = contacts::list_page(&client, *kind, options, &mut state.cursor).await?;
+                state.buffer.extend(page.iter().map(|item| item.to_value()));
             }
-        };
-        state.buffer.extend(page.iter().map(|item| item.to_value()));
+            Source::Plain { request, key, read } => {
+                for item in next_page(&client, request, key, &mut state.cursor).await? {
+                    let item = read(item).map_err(|e| e.at(request.method, &request.path))?;
+                    state.buffer.push_back(item);
+                }
+            }
+        }
     }
     Ok(())
 }

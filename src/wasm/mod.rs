@@ -2,15 +2,20 @@
 //! [`crate::Error`] to the JS `GistError` class; the API logic stays in the pure core.
 
 mod client;
+mod contacts;
 mod convert;
 mod error;
 mod fetch;
 mod glue;
 mod iterator;
 mod promise;
+mod raw;
+mod reads;
+mod tags;
 
-pub use client::{JsGistClient, ListOptions, RequestOptions};
+pub use client::{JsGistClient, LimitOptions, ListOptions, RequestOptions};
 pub use iterator::JsGistIterator;
+pub use raw::normalize_event_name;
 
 use wasm_bindgen::prelude::*;
 

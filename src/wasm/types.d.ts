@@ -59,3 +59,73 @@ export declare class GistError extends Error {
   /** The path of the failed request, without its query string. */
   readonly path?: string;
 }
+
+/** Names a lead: Gist's internal id or the email address. */
+export type LeadRef = { id: number } | { email: string };
+
+/** A lead to create: it needs an email; it has no `user_id`. */
+export type NewLead = ContactFields & { email: string };
+
+/** Changes to a lead: any field of `NewLead`, all optional. */
+export type LeadChanges = ContactFields;
+
+/** A contact to tag, or to untag with `untag: true`. */
+export type ContactTarget = ContactRef & { untag?: boolean };
+
+/** What `tagContacts` should do: the tag (created when missing) and the users and leads to (un)tag. */
+export interface TagRequest {
+  tag: string;
+  users?: ContactTarget[];
+  leads?: (LeadRef & { untag?: boolean })[];
+}
+
+/** What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why. */
+export interface TagResult {
+  tag: Tag;
+  tagged: number;
+  untagged: number;
+  failed: { target: ContactTarget; error: { code: GistErrorCode; message: string } }[];
+}
+
+/** `{ limit }` of a list call: default 100, at most 10000. */
+export interface LimitOptions {
+  limit?: number;
+}
+
+/** Options of `fetchSegment`. */
+export interface SegmentOptions {
+  /** Also return the number of contacts in the segment, as `count`. */
+  include_count?: boolean;
+}
+
+/** Options of `listSegments` and `iterSegments`. */
+export interface ListSegmentsOptions extends SegmentOptions, LimitOptions {}
+
+/** A tracked event to record, for exactly one of a user or a lead. */
+export type NewEvent = {
+  /** Its name: every `.` and `$` becomes `-` before it is sent, as Gist stores it. */
+  event_name: string;
+  properties?: Record<string, unknown>;
+  /** When it happened, Unix seconds. */
+  occurred_at?: number;
+} & ({ user: ContactRef; lead?: never } | { lead: LeadRef; user?: never });
+
+/** An HTTP method of `apiCall`. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** A raw API call: `url` is a path relative to `baseUrl`, such as "/contacts". */
+export interface ApiCallRequest {
+  url: string;
+  method?: HttpMethod;
+  /** Extra headers; `Authorization` is the client's own and is refused here. */
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean>;
+  body?: unknown;
+}
+
+/** The answer of `apiCall`, whatever its status: `body` is the parsed JSON, or the text. */
+export interface ApiCallResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}

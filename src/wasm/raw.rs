@@ -1,0 +1,41 @@
+//! `GistClient.apiCall` and the free function `normalizeEventName`.
+
+use super::client::{JsGistClient, RequestOptions};
+use super::convert::from_js;
+use super::promise::settle;
+use crate::models;
+use crate::resources::raw;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `ApiCallRequest` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ApiCallRequest")]
+    pub type JsApiCallRequest;
+}
+
+#[wasm_bindgen(js_class = GistClient)]
+impl JsGistClient {
+    /// Calls any path of the API (relative to `baseUrl`) and resolves for every HTTP status with
+    /// `{ status, headers, body }`; rejects on network failure, timeout or abort.
+    #[wasm_bindgen(js_name = apiCall, unchecked_return_type = "Promise<ApiCallResponse>")]
+    pub fn api_call(&self, request: JsApiCallRequest, options: Option<RequestOptions>) -> Promise {
+        let args = (|| {
+            Ok((
+                self.call(options)?,
+                raw::read_call(from_js(&request, "request")?)?,
+            ))
+        })();
+        settle(args, |(call, request)| async move {
+            raw::api_call(&call.client(), &request).await
+        })
+    }
+}
+
+/// Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
+/// "completed-order"); nothing else changes.
+#[wasm_bindgen(js_name = normalizeEventName)]
+pub fn normalize_event_name(name: &str) -> String {
+    models::normalize_event_name(name)
+}
