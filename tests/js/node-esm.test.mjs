@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import init, { GistClient, GistError } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 import { serveMock } from "gist-wasm/mock/server";
+import { smoke, expectedFor } from "./smoke.mjs";
 
 let server;
 before(async () => { server = await serveMock({ port: 0 }); });
@@ -63,4 +64,14 @@ test("a network failure is network_error", async () => {
   const gist = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9", maxRetries: 0 });
   const error = await gist.fetchUser({ id: 1 }).catch((e) => e);
   assert.equal(error.code, "network_error");
+});
+
+test("every Gist module works from the built package, over HTTP and through an injected fetch", async () => {
+  const overHttp = new GistClient({ apiKey: "mock-key", baseUrl: server.url });
+  const seen = await smoke(overHttp, GistError);
+  assert.match(seen.user.user_id, /^[0-9]+$/);
+  assert.deepEqual(seen, expectedFor(seen));
+  const injected = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: createMockGist().fetch });
+  const again = await smoke(injected, GistError);
+  assert.deepEqual(again, expectedFor(again));
 });

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { serveMock } from "gist-wasm/mock/server";
+import { expectedFor } from "./smoke.mjs";
 
 const workerDir = fileURLToPath(new URL("../worker/", import.meta.url));
 const wrangler = fileURLToPath(new URL("../../node_modules/.bin/wrangler", import.meta.url));
@@ -21,7 +22,7 @@ before(async () => {
 });
 after(() => server.close());
 
-async function runWorker(bindings) {
+async function runWorker(bindings, path = "/") {
   const mf = new Miniflare({
     modules: true,
     scriptPath: `${workerDir}dist/worker.js`,
@@ -30,7 +31,7 @@ async function runWorker(bindings) {
     bindings,
   });
   try {
-    const response = await mf.dispatchFetch("http://worker.test/");
+    const response = await mf.dispatchFetch(`http://worker.test${path}`);
     return { status: response.status, body: await response.json() };
   } finally {
     await mf.dispose();
@@ -46,5 +47,13 @@ test("a worker lists users from the loopback mock", async () => {
 test("a worker sees GistError with its code", async () => {
   const { status, body } = await runWorker({ GIST_API_KEY: "wrong", GIST_BASE_URL: server.url });
   assert.equal(status, 502);
-  assert.deepEqual(body, { code: "unauthorized", isGistError: true });
+  assert.equal(body.code, "unauthorized");
+  assert.equal(body.isGistError, true);
+  assert.ok(!body.message.includes("wrong"), "the key is not in the message");
+});
+
+test("every Gist module works in a worker", async () => {
+  const { status, body } = await runWorker({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, "/smoke");
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.deepEqual(body, expectedFor(body));
 });

@@ -2,12 +2,25 @@
 import init, {
   GistClient,
   GistError,
+  normalizeEventName,
+  type ApiCallRequest,
+  type ApiCallResponse,
+  type Campaign,
   type Contact,
   type ContactRef,
   type GistErrorCode,
+  type LeadChanges,
+  type LeadRef,
   type ListContactsOptions,
+  type NewEvent,
+  type NewLead,
   type NewUser,
   type RequestOptions,
+  type Segment,
+  type Tag,
+  type TagRequest,
+  type TagResult,
+  type TrackedEvent,
   type UserChanges,
 } from "gist-wasm";
 import { createMockGist, type MockGist } from "gist-wasm/mock";
@@ -47,6 +60,58 @@ export async function useEveryUsersFunction(): Promise<number> {
   void [userId, kind, updated, fetched];
   return users.length;
 }
+
+export async function useEveryOtherModule(gist: GistClient): Promise<string> {
+  const options: RequestOptions = { timeoutMs: 2000 };
+  const newLead: NewLead = { email: "lead@example.com", name: "L" };
+  const lead: Contact = await gist.createLead(newLead, options);
+  const leadRef: LeadRef = { id: lead.id };
+  const leadChanges: LeadChanges = { phone: "555" };
+  await gist.updateLead(leadRef, leadChanges);
+  await gist.fetchLead({ email: "lead@example.com" });
+  const leads: Contact[] = await gist.listLeads({ limit: 75, segment_id: 1 });
+  for await (const each of gist.iterLeads()) void each.id;
+  await gist.deleteLead(leadRef);
+
+  const tag: Tag = await gist.createTag("VIP");
+  const renamed: Tag = await gist.updateTag(tag.id, "vip");
+  const request: TagRequest = { tag: "vip", users: [{ id: 1 }, { email: "a@example.com", untag: true }], leads: [{ id: 2 }] };
+  const result: TagResult = await gist.tagContacts(request);
+  const failedCodes: GistErrorCode[] = result.failed.map((f) => f.error.code);
+  const tags: Tag[] = await gist.listTags({ limit: 10 });
+  for await (const each of gist.iterTags()) void each.name;
+  await gist.deleteTag(renamed.id);
+
+  const segment: Segment = await gist.fetchSegment(1, { include_count: true });
+  const count: number | undefined = segment.count;
+  const segments: Segment[] = await gist.listSegments({ limit: 5, include_count: false });
+  for await (const each of gist.iterSegments({ limit: 1 })) void each.id;
+  const campaign: Campaign = await gist.fetchCampaign(100);
+  const rate: string | null = campaign.email_open_rate;
+  const campaigns: Campaign[] = await gist.listCampaigns({ limit: 3 });
+  for await (const each of gist.iterCampaigns()) void each.status;
+
+  const newEvent: NewEvent = { event_name: "order.completed", user: { user_id: 5 }, properties: { total: 3 } };
+  const event: TrackedEvent = await gist.recordEvent(newEvent);
+  const events: TrackedEvent[] = await gist.listEvents({ limit: 3 });
+  for await (const each of gist.iterEvents()) void each.name;
+
+  const call: ApiCallRequest = { url: "/contacts", method: "GET", query: { per_page: 1, active: true } };
+  const answer: ApiCallResponse = await gist.apiCall(call);
+  const status: number = answer.status;
+  void [leads, tags, failedCodes, count, segments, rate, campaigns, event, events, status];
+  return normalizeEventName("completed.order");
+}
+
+// @ts-expect-error an event belongs to a user or a lead, not both
+const bothContacts: NewEvent = { event_name: "x", user: { id: 1 }, lead: { id: 2 } };
+// @ts-expect-error a lead has no user_id
+const leadByUserId: LeadRef = { user_id: 1 };
+// @ts-expect-error a lead needs an email
+const leadWithoutEmail: NewLead = { name: "x" };
+// @ts-expect-error methods are the HTTP methods Gist uses
+const badMethod: ApiCallRequest = { url: "/x", method: "TRACE" };
+void [bothContacts, leadByUserId, leadWithoutEmail, badMethod];
 
 // @ts-expect-error user_id is required for a user
 const missingUserId: NewUser = { email: "x@example.com" };
