@@ -84,7 +84,7 @@ pub struct Error {
     pub code: ErrorCode,
     /// What went wrong and what to do about it.
     pub message: String,
-    /// The HTTP status, when an answer came.
+    /// The HTTP status, when an answer came (for a refused webhook: the status to answer it with).
     pub status: Option<u16>,
     /// Gist's error items, when the body had them.
     pub errors: Vec<ApiErrorItem>,

@@ -905,3 +905,159 @@ fn gists_own_host_needs_an_opt_in_in_a_browser_only() {
         assert!(result.is_ok());
     }
 }
+
+#[wasm_bindgen(inline_js = r#"
+export function headersOf(record) { return new Headers(record); }
+export function requestOf(body, headers) { return new Request("http://receiver.test/hook", { method: "POST", body, headers }); }
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = headersOf)]
+    fn headers_of(record: JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = requestOf)]
+    fn request_of(body: &str, headers: JsValue) -> JsValue;
+}
+
+const CONTACT_HOOK: &str = r#"{"topic":"contact.tagged","contact":{"id":1001,"user_id":5001,"unsubscribed_from_emails":"true","tags":[{"id":3,"name":"VIP"}]}}"#;
+// HMAC-SHA256 of CONTACT_HOOK with the key "s3cret", in hex.
+fn contact_hook_signature() -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(b"s3cret").unwrap();
+    mac.update(CONTACT_HOOK.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn parse_webhook_types_contact_payloads_and_refuses_only_non_objects() {
+    let event = rust(&gist_wasm::wasm::parse_webhook(CONTACT_HOOK.into(), None).unwrap());
+    assert_eq!(event["kind"], "contact");
+    assert_eq!(event["topic"], "contact.tagged");
+    assert_eq!(event["contact"]["user_id"], "5001");
+    assert_eq!(event["contact"]["unsubscribed_from_emails"], true);
+    assert_eq!(event["payload"]["contact"]["tags"][0]["name"], "VIP");
+
+    let headers = headers_of(js(json!({"X-Gist-Event": "meeting.scheduled"}))).unchecked_into();
+    let unknown =
+        rust(&gist_wasm::wasm::parse_webhook(r#"{"meeting":{}}"#.into(), Some(headers)).unwrap());
+    assert_eq!(
+        (unknown["kind"].as_str(), unknown["topic"].as_str()),
+        (Some("unknown"), Some("meeting.scheduled"))
+    );
+
+    for body in ["<html>", "[1]", ""] {
+        let error = gist_wasm::wasm::parse_webhook(body.into(), None).unwrap_err();
+        assert_eq!(code(&error), "invalid_webhook");
+        assert!(is_instance_of_gist_error(&error));
+    }
+    assert_eq!(
+        code(&gist_wasm::wasm::parse_webhook(JsValue::from(5), None).unwrap_err()),
+        "invalid_argument"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn verify_webhook_checks_tokens_and_signatures_with_rotation() {
+    let verify = |body: &str, headers: JsValue, options: Value| {
+        let request = js_sys::Object::new();
+        Reflect::set(&request, &"body".into(), &body.into()).unwrap();
+        Reflect::set(&request, &"headers".into(), &headers).unwrap();
+        JsFuture::from(gist_wasm::wasm::verify_webhook(
+            request.unchecked_into(),
+            js(options).unchecked_into(),
+        ))
+    };
+    let token = json!({"secret": ["old", "s3cret"]});
+    assert_eq!(
+        verify(
+            CONTACT_HOOK,
+            js(json!({"x-gist-webhook-token": "s3cret"})),
+            token.clone()
+        )
+        .await
+        .unwrap(),
+        true
+    );
+    assert_eq!(
+        verify(
+            CONTACT_HOOK,
+            js(json!({"x-gist-webhook-token": "forged"})),
+            token.clone()
+        )
+        .await
+        .unwrap(),
+        false
+    );
+    assert_eq!(
+        verify(CONTACT_HOOK, js(json!({})), token).await.unwrap(),
+        false
+    );
+
+    let hmac = json!({"secret": "s3cret", "scheme": "hmac-sha256"});
+    let signed = headers_of(js(
+        json!({"X-Gist-Signature": format!("sha256={}", contact_hook_signature())}),
+    ));
+    assert_eq!(
+        verify(CONTACT_HOOK, signed.clone(), hmac.clone())
+            .await
+            .unwrap(),
+        true
+    );
+    assert_eq!(
+        verify(&CONTACT_HOOK.replace("VIP", "vip"), signed, hmac)
+            .await
+            .unwrap(),
+        false,
+        "a changed body fails"
+    );
+
+    let error = verify(CONTACT_HOOK, js(json!({})), json!({"secret": ""}))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "invalid_argument");
+}
+
+#[wasm_bindgen_test]
+async fn handle_webhook_reads_verifies_and_parses_a_request() {
+    let handle = |request: JsValue, options: Option<Value>| {
+        JsFuture::from(gist_wasm::wasm::handle_webhook(
+            request.unchecked_into(),
+            options.map(|o| js(o).unchecked_into()),
+        ))
+    };
+    let verify = json!({"verify": {"secret": "s3cret", "scheme": "hmac-sha256"}});
+    let signature = js(json!({"x-gist-signature": contact_hook_signature()}));
+    let event = handle(
+        request_of(CONTACT_HOOK, signature.clone()),
+        Some(verify.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(rust(&event)["kind"], "contact");
+
+    let forged = handle(
+        request_of(CONTACT_HOOK, js(json!({"x-gist-signature": "00"}))),
+        Some(verify.clone()),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (code(&forged), field(&forged, "status").as_f64()),
+        ("invalid_webhook".into(), Some(401.0))
+    );
+
+    let malformed = handle(request_of("not json", js(json!({}))), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (code(&malformed), field(&malformed, "status").as_f64()),
+        ("invalid_webhook".into(), Some(400.0))
+    );
+
+    let unverified_without_options = handle(request_of(CONTACT_HOOK, js(json!({}))), None)
+        .await
+        .unwrap();
+    assert_eq!(rust(&unverified_without_options)["contact"]["id"], 1001);
+}

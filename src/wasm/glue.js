@@ -98,3 +98,27 @@ export function asyncIterable(iterator) {
   iterator[Symbol.asyncIterator] = function () { return this; };
   return iterator;
 }
+
+// Header pairs [name, value, ...] from a Headers object or a plain record; names in lower case.
+export function headerPairs(headers) {
+  const flat = [];
+  if (headers === undefined || headers === null) return flat;
+  if (typeof headers.forEach === "function" && typeof headers.get === "function") {
+    headers.forEach((value, name) => { flat.push(String(name).toLowerCase(), String(value)); });
+  } else if (typeof headers === "object") {
+    for (const [name, value] of Object.entries(headers)) {
+      if (value !== undefined && value !== null) flat.push(name.toLowerCase(), String(value));
+    }
+  }
+  return flat;
+}
+
+// Reads a Fetch-API Request once: resolves { body, headers } or { error }.
+export async function readRequest(request) {
+  if (!request || typeof request.text !== "function") return { error: "handleWebhook needs a Fetch-API Request" };
+  try {
+    return { body: await request.text(), headers: headerPairs(request.headers) };
+  } catch (error) {
+    return { error: `the request body cannot be read (${error && error.message})` };
+  }
+}

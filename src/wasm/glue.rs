@@ -23,6 +23,10 @@ extern "C" {
         signal: &JsValue,
     ) -> js_sys::Promise;
     pub fn sleep(ms: f64, signal: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = headerPairs)]
+    pub fn header_pairs(headers: &JsValue) -> js_sys::Array;
+    #[wasm_bindgen(js_name = readRequest)]
+    pub fn read_request(request: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = asyncIterable)]
     pub fn async_iterable(iterator: JsValue) -> JsValue;
 }

@@ -12,10 +12,12 @@ mod promise;
 mod raw;
 mod reads;
 mod tags;
+mod webhooks;
 
 pub use client::{JsGistClient, LimitOptions, ListOptions, RequestOptions};
 pub use iterator::JsGistIterator;
 pub use raw::normalize_event_name;
+pub use webhooks::{handle_webhook, parse_webhook, verify_webhook};
 
 use wasm_bindgen::prelude::*;
 

@@ -46,7 +46,8 @@ export declare class GistError extends Error {
   readonly name: "GistError";
   /** The stable category: switch on it, not on the message. */
   readonly code: GistErrorCode;
-  /** The HTTP status, when an answer came. */
+  /** The HTTP status, when an answer came; for `handleWebhook`'s `invalid_webhook`, the status to answer
+   * the sender with (401: did not verify, 400: not a JSON object). */
   readonly status?: number;
   /** Gist's own error items. */
   readonly errors?: { code: string; message: string }[];
@@ -128,4 +129,37 @@ export interface ApiCallResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+}
+
+/** A webhook delivery, by shape: `contact` (a top-level contact), `automation` (the contact under
+ * `message`), `conversation`, or `unknown`; `payload` is always the whole body. */
+export type WebhookEvent =
+  | { kind: "contact"; topic?: string; contact: Contact; payload: unknown }
+  | { kind: "automation"; topic?: string; contact: Contact; payload: unknown }
+  | { kind: "conversation"; topic?: string; conversation: unknown; payload: unknown }
+  | { kind: "unknown"; topic?: string; payload: unknown };
+
+/** How to check that a delivery comes from Gist. */
+export interface VerifyOptions {
+  /** The shared secret, or several during a rotation. */
+  secret: string | string[];
+  /** `"token"` (default): the secret itself in a header you add in Gist's webhook settings;
+   * `"hmac-sha256"` / `"hmac-sha1"`: a signature of the raw body. */
+  scheme?: "token" | "hmac-sha256" | "hmac-sha1";
+  /** The header to read: default `x-gist-webhook-token` (token) or `x-gist-signature` (HMAC). */
+  header?: string;
+  /** How the signature is written: default `"hex"` (a `sha256=` prefix is accepted). */
+  encoding?: "hex" | "base64";
+}
+
+/** A received delivery: the raw body text and its headers. */
+export interface WebhookRequest {
+  body: string;
+  headers: Record<string, string> | Headers;
+}
+
+/** Options of `handleWebhook`. */
+export interface HandleWebhookOptions {
+  /** Verify before parsing; an unverified delivery rejects with `invalid_webhook`. */
+  verify?: VerifyOptions;
 }

@@ -1,0 +1,27 @@
+//! Receiving Gist's webhooks (the seed's "Watch Events"): a tolerant parser and an optional verifier.
+//!
+//! Gist's delivery envelope and signing are largely unknown (gist-api.md §9), so:
+//! - any JSON object parses; a top-level `contact` is a contact event, a contact under `message` an
+//!   automation event, a top-level `conversation` a conversation event, anything else `unknown`, with
+//!   the whole body kept as `payload`. Only a body that is not a JSON object is `invalid_webhook`.
+//! - the topic is read from the body (`topic`, `event`, `event_name` or `event_type`) or else from a
+//!   header (`x-gist-topic`, `x-gist-event`, `x-gist-webhook-event`), when one carries it.
+//! - verification is the user's choice: a shared secret in a custom header (Gist's webhook settings let
+//!   you add headers), or an HMAC of the raw body, with several secrets for rotation.
+//!
+//! ```
+//! use gist_wasm::webhook::{WebhookEvent, WebhookKind};
+//!
+//! let body = r#"{"topic": "contact.tagged", "contact": {"id": 179351, "type": "user", "user_id": "100488",
+//!                "email": "ada@example.com", "tags": [{"id": 3, "name": "VIP"}]}}"#;
+//! let event = WebhookEvent::parse(body, &[]).expect("a JSON object always parses");
+//! assert_eq!(event.kind, WebhookKind::Contact);
+//! assert_eq!(event.topic.as_deref(), Some("contact.tagged"));
+//! assert_eq!(event.contact.map(|c| c.id), Some(179351));
+//! ```
+
+mod event;
+mod verify;
+
+pub use event::{WebhookEvent, WebhookKind};
+pub use verify::{verify, Encoding, Scheme, VerifyOptions};

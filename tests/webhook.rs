@@ -1,0 +1,218 @@
+//! The webhook parser on fixtures in the shapes gist-api.md describes (`*.inferred.json` until a real
+
+#![cfg(not(target_arch = "wasm32"))]
+//! delivery confirms them), and property tests of the parser and the event-name normaliser.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use gist_wasm::models::{normalize_event_name, ContactType};
+use gist_wasm::webhook::{WebhookEvent, WebhookKind};
+use gist_wasm::ErrorCode;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_contact_payload_is_a_contact_event_with_its_quirks_normalised() {
+    let event = WebhookEvent::parse(&fixture("webhook_user_created.inferred.json"), &[]).unwrap();
+    assert_eq!(event.kind, WebhookKind::Contact);
+    assert_eq!(event.topic.as_deref(), Some("user.created"));
+    let contact = event.contact.unwrap();
+    assert_eq!(
+        (contact.id, contact.kind, contact.unsubscribed_from_emails),
+        (179_351, ContactType::User, Some(false))
+    );
+    assert_eq!(contact.other["location_data"]["country_code"], "IN");
+    assert_eq!(
+        event.payload["contact"]["session_count"], 1,
+        "the payload is kept whole"
+    );
+}
+
+#[test]
+fn tagged_and_untagged_payloads_keep_their_tags() {
+    let tagged =
+        WebhookEvent::parse(&fixture("webhook_contact_tagged.inferred.json"), &[]).unwrap();
+    let contact = tagged.contact.unwrap();
+    assert_eq!(
+        (contact.kind, contact.created_at),
+        (ContactType::Lead, Some(1_600_000_000))
+    );
+    assert_eq!(
+        contact.other["tags"],
+        json!([{"id": 3, "name": "VIP"}, {"id": 4, "name": "vip"}])
+    );
+    assert_eq!(tagged.topic, None);
+
+    let untagged =
+        WebhookEvent::parse(&fixture("webhook_contact_untagged.inferred.json"), &[]).unwrap();
+    assert_eq!(untagged.kind, WebhookKind::Contact);
+    assert_eq!(untagged.topic.as_deref(), Some("contact.untagged"));
+    assert_eq!(
+        untagged.contact.unwrap().kind,
+        ContactType::Lead,
+        "no user_id: a lead"
+    );
+    assert_eq!(untagged.payload["tag"]["name"], "VIP");
+}
+
+#[test]
+fn an_automation_payload_has_its_contact_under_message() {
+    let event = WebhookEvent::parse(&fixture("webhook_automation.inferred.json"), &[]).unwrap();
+    assert_eq!(event.kind, WebhookKind::Automation);
+    assert_eq!(event.contact.unwrap().user_id.as_deref(), Some("100488"));
+    let nested = WebhookEvent::parse(
+        r#"{"message": {"contact": {"id": 5, "email": "a@b.c"}}}"#,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        (nested.kind, nested.contact.map(|c| c.id)),
+        (WebhookKind::Automation, Some(5))
+    );
+    let chat = WebhookEvent::parse(r#"{"message": {"id": 5, "body": "hello"}}"#, &[]).unwrap();
+    assert_eq!(
+        chat.kind,
+        WebhookKind::Unknown,
+        "a chat message is not a contact"
+    );
+}
+
+#[test]
+fn a_conversation_payload_and_a_topic_header() {
+    let headers = vec![(
+        "X-Gist-Topic".to_string(),
+        "ignored: the body has one".to_string(),
+    )];
+    let event =
+        WebhookEvent::parse(&fixture("webhook_conversation.inferred.json"), &headers).unwrap();
+    assert_eq!(event.kind, WebhookKind::Conversation);
+    assert_eq!(event.topic.as_deref(), Some("conversation.opened"));
+    assert_eq!(event.conversation.unwrap()["assignee"]["id"], 9539);
+
+    let headers = vec![("x-gist-event".to_string(), "meeting.scheduled".to_string())];
+    let event = WebhookEvent::parse(r#"{"meeting": {"id": 1}}"#, &headers).unwrap();
+    assert_eq!(
+        (event.kind, event.topic.as_deref()),
+        (WebhookKind::Unknown, Some("meeting.scheduled"))
+    );
+    assert_eq!(
+        event.to_value(),
+        json!({"kind": "unknown", "topic": "meeting.scheduled", "payload": {"meeting": {"id": 1}}})
+    );
+}
+
+#[test]
+fn only_a_body_that_is_not_a_json_object_is_refused() {
+    for body in [
+        fixture("webhook_garbage.txt"),
+        "[1,2]".into(),
+        "\"text\"".into(),
+        String::new(),
+        "null".into(),
+        "{".into(),
+    ] {
+        let error = WebhookEvent::parse(&body, &[]).expect_err("refused");
+        assert_eq!(error.code, ErrorCode::InvalidWebhook, "{body:?}");
+    }
+    let odd =
+        WebhookEvent::parse(r#"{"contact": "not an object", "conversation": 5}"#, &[]).unwrap();
+    assert_eq!(odd.kind, WebhookKind::Unknown);
+    let no_id = WebhookEvent::parse(r#"{"contact": {"email": "a@b.c"}}"#, &[]).unwrap();
+    assert_eq!(
+        no_id.kind,
+        WebhookKind::Unknown,
+        "a contact without an id is not typed, and not an error"
+    );
+}
+
+/// Any JSON value, nested a few levels.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        let keys = prop_oneof![
+            Just("contact".to_string()),
+            Just("message".to_string()),
+            Just("conversation".to_string()),
+            Just("id".to_string()),
+            Just("type".to_string()),
+            Just("user_id".to_string()),
+            Just("email".to_string()),
+            Just("topic".to_string()),
+            Just("tags".to_string()),
+            Just("created_at".to_string()),
+            ".{0,8}".prop_map(|s| s),
+        ];
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(keys, inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Cases per property: 10,000 each (40,000 in all), in about a second.
+const CASES: u32 = 10_000;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(error) = WebhookEvent::parse(&text, &[]) {
+            prop_assert_eq!(error.code, ErrorCode::InvalidWebhook);
+        }
+    }
+
+    #[test]
+    fn arbitrary_json_objects_always_parse_and_keep_the_payload(value in json_value()) {
+        let text = value.to_string();
+        match WebhookEvent::parse(&text, &[]) {
+            Ok(event) => {
+                prop_assert!(value.is_object());
+                prop_assert_eq!(&event.payload, &serde_json::from_str::<Value>(&text).unwrap());
+                prop_assert_eq!(event.contact.is_some(), matches!(event.kind, WebhookKind::Contact | WebhookKind::Automation));
+                let _ = event.to_value();
+            }
+            Err(error) => {
+                prop_assert!(!value.is_object());
+                prop_assert_eq!(error.code, ErrorCode::InvalidWebhook);
+            }
+        }
+    }
+
+    #[test]
+    fn normalized_names_have_no_dot_or_dollar_and_nothing_else_changes(name in ".{0,40}") {
+        let out = normalize_event_name(&name);
+        prop_assert!(!out.contains('.') && !out.contains('$'));
+        prop_assert_eq!(out.chars().count(), name.chars().count());
+        for (a, b) in name.chars().zip(out.chars()) {
+            if a == '.' || a == '$' { prop_assert_eq!(b, '-'); } else { prop_assert_eq!(a, b); }
+        }
+    }
+
+    #[test]
+    fn normalizing_twice_changes_nothing_more(name in "[a-z.$_ -]{0,30}") {
+        let once = normalize_event_name(&name);
+        prop_assert_eq!(normalize_event_name(&once), once.clone());
+    }
+}
