@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startDemoServer } from "../../www/server.mjs";
 import { expectedFor } from "./smoke.mjs";
+import { runtimeExpected } from "./runtime-smoke.mjs";
 
 const dir = (path) => fileURLToPath(new URL(path, import.meta.url));
 let server;
@@ -24,7 +25,7 @@ after(async () => {
   await server?.close();
 });
 
-test("every Gist module works from the built package in Chromium", async () => {
+test("every Gist module and the webhook functions work from the built package in Chromium", async () => {
   const page = await browser.newPage();
   // Chromium logs every 4xx fetch as a console error; those of the mock API are expected (the smoke
   // asks for missing contacts on purpose), any other failed resource or error is a problem.
@@ -38,8 +39,9 @@ test("every Gist module works from the built package in Chromium", async () => {
   const result = await page.evaluate(() => window.__result);
   assert.equal(result.error, undefined);
   assert.deepEqual(result.seen, expectedFor(result.seen));
+  assert.deepEqual(result.runtime, runtimeExpected, "the runtime smoke test: users and webhooks");
   assert.equal(result.refused, "invalid_argument", "a browser page may not call Gist's own host with a key");
   assert.equal(result.normalized, "a-b-c");
   assert.deepEqual(problems, []);
-  assert.equal(failedApiCalls.length, 3, "the smoke's three deliberate 404s");
+  assert.equal(failedApiCalls.length, 4, "the smoke tests' four deliberate 404s");
 });

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { serveMock } from "gist-wasm/mock/server";
 import { expectedFor } from "./smoke.mjs";
+import { runtimeExpected } from "./runtime-smoke.mjs";
 
 const workerDir = fileURLToPath(new URL("../worker/", import.meta.url));
 const wrangler = fileURLToPath(new URL("../../node_modules/.bin/wrangler", import.meta.url));
@@ -56,4 +57,10 @@ test("every Gist module works in a worker", async () => {
   const { status, body } = await runWorker({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, "/smoke");
   assert.equal(status, 200, JSON.stringify(body));
   assert.deepEqual(body, expectedFor(body));
+});
+
+test("workerd runs the runtime smoke test: users and webhooks", async () => {
+  const { status, body } = await runWorker({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, "/runtime");
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.deepEqual(body, runtimeExpected);
 });

@@ -1,12 +1,17 @@
-import init, { GistClient, GistError } from "gist-wasm";
+import init, * as gistWasm from "gist-wasm";
 import { smoke } from "../js/smoke.mjs";
+import { runtimeSmoke } from "../js/runtime-smoke.mjs";
+
+const { GistClient, GistError } = gistWasm;
 
 export default {
   async fetch(request, env) {
     await init();
     const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL });
     try {
-      if (new URL(request.url).pathname === "/smoke") return Response.json(await smoke(gist, GistError));
+      const path = new URL(request.url).pathname;
+      if (path === "/smoke") return Response.json(await smoke(gist, GistError));
+      if (path === "/runtime") return Response.json(await runtimeSmoke(gistWasm, env.GIST_BASE_URL));
       const users = await gist.listUsers({ limit: 65 });
       return Response.json({ count: users.length, types: [...new Set(users.map((u) => u.type))] });
     } catch (error) {

@@ -1,0 +1,36 @@
+// A Gist webhook receiver on Node's http module: 401 for an unverified delivery, 400 for a malformed
+// one, 200 at once for the rest, then each contact event is recorded back in Gist as a tracked event.
+// Run: GIST_API_KEY=... GIST_WEBHOOK_SECRET=... node examples/node/receiver.mjs [--port 3000]
+import { createServer } from "node:http";
+import { pathToFileURL } from "node:url";
+import { GistClient, GistError, normalizeEventName, parseWebhook, verifyWebhook } from "gist-wasm";
+
+/** The request listener; `env` holds GIST_API_KEY, GIST_WEBHOOK_SECRET and optionally GIST_BASE_URL. */
+export function createReceiver(env) {
+  const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL });
+  const verify = { secret: env.GIST_WEBHOOK_SECRET.split(",") };
+  return async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    if (!(await verifyWebhook({ body, headers: req.headers }, verify))) return res.writeHead(401).end("unverified\n");
+    let event;
+    try {
+      event = parseWebhook(body, req.headers);
+    } catch (error) {
+      if (error instanceof GistError) return res.writeHead(400).end(`${error.message}\n`);
+      throw error;
+    }
+    res.writeHead(200).end("ok\n");
+    if (event.contact) {
+      const who = event.contact.type === "user" ? { user: { id: event.contact.id } } : { lead: { id: event.contact.id } };
+      const event_name = normalizeEventName(`webhook.${event.topic ?? event.kind}`);
+      await gist.recordEvent({ event_name, ...who }).catch((error) => console.error(`recordEvent: ${error.code}`));
+    }
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const i = process.argv.indexOf("--port");
+  const port = i > 0 ? Number(process.argv[i + 1]) : 3000;
+  createServer(createReceiver(process.env)).listen(port, () => console.log(`Gist webhooks: POST http://localhost:${port}/`));
+}
