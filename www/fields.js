@@ -1,0 +1,105 @@
+// Form fields of the demo: each kind knows how to render itself and how to read its value back.
+
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+};
+export { el };
+
+let uid = 0;
+const nextId = () => `f${++uid}`;
+
+function labelled(text, control, hint) {
+  const id = control.id || (control.id = nextId());
+  return el("div", { className: "field" }, el("label", { htmlFor: id, textContent: text }), control, hint ? el("small", { textContent: hint }) : null);
+}
+
+const KINDS = ["text", "whole number", "boolean", "date", "email", "URL"];
+
+/** Reads one custom property value by its kind (a date becomes Unix seconds). */
+export function propertyValue(kind, raw) {
+  if (kind === "boolean") return raw === "true";
+  if (kind === "whole number") return Number.parseInt(raw, 10);
+  if (kind === "date") return Math.floor(new Date(raw).getTime() / 1000);
+  return raw;
+}
+
+const builders = {
+  text: (f) => el("input", { name: f.name, required: !!f.required, placeholder: f.placeholder ?? "", type: f.type ?? "text", value: f.value ?? "" }),
+  number: (f) => el("input", { name: f.name, required: !!f.required, type: "number", min: f.min ?? "0", step: "1", value: f.value ?? "" }),
+  textarea: (f) => el("textarea", { name: f.name, rows: f.rows ?? 4, placeholder: f.placeholder ?? "", value: f.value ?? "" }),
+  select: (f) => {
+    const select = el("select", { name: f.name });
+    for (const option of f.options) select.append(el("option", { value: option, textContent: option || "(none)" }));
+    if (f.value) select.value = f.value;
+    return select;
+  },
+  checkbox: (f) => el("input", { name: f.name, type: "checkbox", checked: !!f.value }),
+};
+
+/** A field element for a spec `{ kind, name, label, ... }`; `read(form)` gives its value or undefined. */
+export function field(spec) {
+  if (spec.kind === "ref") return refField(spec);
+  if (spec.kind === "props") return propsField(spec);
+  const control = builders[spec.kind](spec);
+  const node = labelled(spec.label, control, spec.hint);
+  if (spec.kind === "checkbox") node.classList.add("check");
+  return {
+    node,
+    read() {
+      if (spec.kind === "checkbox") return control.checked || undefined;
+      const raw = control.value.trim();
+      if (raw === "") return undefined;
+      if (spec.kind === "number") return Number(raw);
+      if (spec.list) return raw.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+      if (spec.json) return JSON.parse(raw);
+      return raw;
+    },
+  };
+}
+
+/** "Internal ID or user ID or email": a select of the ways, and the value. */
+function refField(spec) {
+  const ways = spec.ways ?? ["id", "user_id", "email"];
+  const by = builders.select({ name: `${spec.name}_by`, options: ways });
+  const value = builders.text({ name: `${spec.name}_value`, required: true, placeholder: "1001, 5001 or ada@example.com" });
+  const node = el("div", { className: "field ref" }, labelled(spec.label ?? "Contact by", by), labelled("Value", value));
+  return {
+    node,
+    read() {
+      const raw = value.value.trim();
+      return { [by.value]: by.value === "id" ? Number(raw) : raw };
+    },
+  };
+}
+
+/** Custom properties: rows of name, kind and value. */
+function propsField(spec) {
+  const rows = el("div", { className: "props" });
+  const addRow = () => {
+    const name = builders.text({ name: "prop_name", placeholder: "plan" });
+    const kind = builders.select({ name: "prop_kind", options: KINDS });
+    const value = builders.text({ name: "prop_value", placeholder: "pro" });
+    kind.setAttribute("aria-label", "Property kind");
+    name.setAttribute("aria-label", "Property name");
+    value.setAttribute("aria-label", "Property value");
+    kind.addEventListener("change", () => { value.type = kind.value === "date" ? "date" : "text"; });
+    rows.append(el("div", { className: "prop" }, name, kind, value));
+  };
+  addRow();
+  const add = el("button", { type: "button", className: "secondary", textContent: "+ property" });
+  add.addEventListener("click", addRow);
+  const node = el("fieldset", { className: "field wide" }, el("legend", { textContent: spec.label ?? "Custom properties" }), rows, add);
+  return {
+    node,
+    read() {
+      const out = {};
+      for (const row of rows.children) {
+        const [name, kind, value] = row.querySelectorAll("input, select");
+        if (name.value.trim() && value.value.trim() !== "") out[name.value.trim()] = propertyValue(kind.value, value.value.trim());
+      }
+      return Object.keys(out).length ? out : undefined;
+    },
+  };
+}
