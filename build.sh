@@ -111,6 +111,7 @@ run_tests() {
   cargo fmt --all -- --check
   cargo clippy --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
   say "host tests"
   cargo test
   start_mock

@@ -1,7 +1,7 @@
 //! A typed client for the Gist customer-messaging API (getgist.com), for Rust and, compiled to
 //! WebAssembly, for JavaScript.
 //!
-//! Everything but [`wasm`] is plain Rust and does no I/O of its own: resources build
+//! Everything but the `wasm` module (built for wasm32 only) is plain Rust and does no I/O of its own: resources build
 //! [`http::HttpRequest`]s and read answers; a [`transport::Transport`] sends them; [`client::Client`]
 //! runs one call within its deadline and retry policy.
 
