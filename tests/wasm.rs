@@ -103,6 +103,14 @@ impl Gist {
         }
     }
 
+    /// Calls `method` with JSON arguments and returns its JSON answer; panics when it rejects.
+    async fn ok(&self, method: &str, args: &[Value]) -> Value {
+        match self.json(method, args).await {
+            Ok(value) => rust(&value),
+            Err(error) => panic!("{method} rejected: {}", rust(&error)),
+        }
+    }
+
     /// Calls `method` with JSON arguments.
     async fn json(&self, method: &str, args: &[Value]) -> Result<JsValue, JsValue> {
         let args: Vec<JsValue> = args.iter().map(|a| js(a.clone())).collect();
@@ -321,43 +329,27 @@ async fn breaking_out_of_iter_users_fetches_no_more_pages() {
 async fn every_leads_call_works_through_real_fetch() {
     let gist = client();
     let email = format!("lead-{}@example.com", fresh_user_id());
-    let lead = rust(
-        &gist
-            .json("createLead", &[json!({"email": email, "name": "A Lead"})])
-            .await
-            .unwrap(),
-    );
+    let lead = gist
+        .ok("createLead", &[json!({"email": email, "name": "A Lead"})])
+        .await;
     assert_eq!(
         (lead["type"].as_str(), lead["user_id"].is_null()),
         (Some("lead"), true)
     );
     let id = lead["id"].clone();
     assert_eq!(
-        rust(
-            &gist
-                .json("fetchLead", &[json!({"email": email})])
-                .await
-                .unwrap()
-        )["id"],
+        gist.ok("fetchLead", &[json!({"email": email})]).await["id"],
         id
     );
-    let updated = rust(
-        &gist
-            .json(
-                "updateLead",
-                &[json!({"id": id}), json!({"name": "Renamed"})],
-            )
-            .await
-            .unwrap(),
-    );
+    let updated = gist
+        .ok(
+            "updateLead",
+            &[json!({"id": id}), json!({"name": "Renamed"})],
+        )
+        .await;
     assert_eq!(updated["name"], "Renamed");
 
-    let leads = rust(
-        &gist
-            .json("listLeads", &[json!({"limit": 75})])
-            .await
-            .unwrap(),
-    );
+    let leads = gist.ok("listLeads", &[json!({"limit": 75})]).await;
     let leads = leads.as_array().unwrap();
     assert_eq!(
         leads.len(),
@@ -406,24 +398,16 @@ async fn every_leads_call_works_through_real_fetch() {
 async fn every_tags_call_works_through_real_fetch() {
     let gist = client();
     let name = format!("Tag {}", fresh_user_id());
-    let tag = rust(&gist.json("createTag", &[json!(name)]).await.unwrap());
+    let tag = gist.ok("createTag", &[json!(name)]).await;
     assert_eq!(tag["name"], name.as_str());
-    let renamed = rust(
-        &gist
-            .json(
-                "updateTag",
-                &[tag["id"].clone(), json!(name.to_uppercase())],
-            )
-            .await
-            .unwrap(),
-    );
+    let renamed = gist
+        .ok(
+            "updateTag",
+            &[tag["id"].clone(), json!(name.to_uppercase())],
+        )
+        .await;
     assert_eq!(renamed["name"], name.to_uppercase());
-    let listed = rust(
-        &gist
-            .json("listTags", &[json!({"limit": 1000})])
-            .await
-            .unwrap(),
-    );
+    let listed = gist.ok("listTags", &[json!({"limit": 1000})]).await;
     assert!(listed
         .as_array()
         .unwrap()
@@ -435,7 +419,7 @@ async fn every_tags_call_works_through_real_fetch() {
         "iterTags reaches the new tag"
     );
     gist.json("deleteTag", &[tag["id"].clone()]).await.unwrap();
-    let listed = rust(&gist.json("listTags", &[]).await.unwrap());
+    let listed = gist.ok("listTags", &[]).await;
     assert!(!listed
         .as_array()
         .unwrap()
@@ -456,12 +440,9 @@ async fn tagging_120_contacts_makes_exactly_three_tag_requests() {
     let gist = client();
     let name = format!("bulk-{}", fresh_user_id());
     let users: Vec<Value> = (1001..1121).map(|id| json!({"id": id})).collect();
-    let result = rust(
-        &gist
-            .json("tagContacts", &[json!({"tag": name, "users": users})])
-            .await
-            .unwrap(),
-    );
+    let result = gist
+        .ok("tagContacts", &[json!({"tag": name, "users": users})])
+        .await;
     assert_eq!(
         (result["tagged"].as_u64(), result["untagged"].as_u64()),
         (Some(120), Some(0))
@@ -475,12 +456,7 @@ async fn tagging_120_contacts_makes_exactly_three_tag_requests() {
             .unwrap_or(JsValue::NULL),
     );
     let lead_or_user = if tagged.is_null() {
-        rust(
-            &gist
-                .json("fetchLead", &[json!({"id": 1001})])
-                .await
-                .unwrap(),
-        )
+        gist.ok("fetchLead", &[json!({"id": 1001})]).await
     } else {
         tagged
     };
@@ -499,15 +475,12 @@ async fn a_failing_batch_is_listed_in_failed_and_the_other_batches_succeed() {
         .await;
     let users: Vec<Value> = (1001..1121).map(|id| json!({"id": id})).collect();
     let leads = json!([{"email": "nobody-here@example.com"}]);
-    let result = rust(
-        &gist
-            .json(
-                "tagContacts",
-                &[json!({"tag": name, "users": users, "leads": leads})],
-            )
-            .await
-            .unwrap(),
-    );
+    let result = gist
+        .ok(
+            "tagContacts",
+            &[json!({"tag": name, "users": users, "leads": leads})],
+        )
+        .await;
     assert_eq!(result["tagged"], 70);
     let failed = result["failed"].as_array().unwrap();
     assert_eq!(failed.len(), 51, "one batch of 50 and one unknown lead");
@@ -532,19 +505,13 @@ async fn a_failing_batch_is_listed_in_failed_and_the_other_batches_succeed() {
 #[wasm_bindgen_test]
 async fn segments_campaigns_and_events_work_through_real_fetch() {
     let gist = client();
-    let segment = rust(
-        &gist
-            .json("fetchSegment", &[json!(1), json!({"include_count": true})])
-            .await
-            .unwrap(),
-    );
+    let segment = gist
+        .ok("fetchSegment", &[json!(1), json!({"include_count": true})])
+        .await;
     assert!(segment["count"].is_u64());
-    let segments = rust(
-        &gist
-            .json("listSegments", &[json!({"include_count": true})])
-            .await
-            .unwrap(),
-    );
+    let segments = gist
+        .ok("listSegments", &[json!({"include_count": true})])
+        .await;
     assert!(segments
         .as_array()
         .unwrap()
@@ -563,17 +530,12 @@ async fn segments_campaigns_and_events_work_through_real_fetch() {
         2
     );
 
-    let campaign = rust(&gist.json("fetchCampaign", &[json!(100)]).await.unwrap());
+    let campaign = gist.ok("fetchCampaign", &[json!(100)]).await;
     assert!(
         campaign["email_open_rate"].is_string(),
         "rates stay strings"
     );
-    let campaigns = rust(
-        &gist
-            .json("listCampaigns", &[json!({"limit": 2})])
-            .await
-            .unwrap(),
-    );
+    let campaigns = gist.ok("listCampaigns", &[json!({"limit": 2})]).await;
     assert_eq!(campaigns.as_array().unwrap().len(), 2);
     assert_eq!(
         drain(&gist.json("iterCampaigns", &[]).await.unwrap(), None)
@@ -584,14 +546,9 @@ async fn segments_campaigns_and_events_work_through_real_fetch() {
 
     let user = new_user(&gist).await;
     let event = json!({"event_name": "order.completed$now", "user": {"email": user["email"]}, "properties": {"total": 12.5}});
-    let recorded = rust(&gist.json("recordEvent", &[event]).await.unwrap());
+    let recorded = gist.ok("recordEvent", &[event]).await;
     assert_eq!(recorded["name"], "order-completed-now");
-    let listed = rust(
-        &gist
-            .json("listEvents", &[json!({"limit": 10000})])
-            .await
-            .unwrap(),
-    );
+    let listed = gist.ok("listEvents", &[json!({"limit": 10000})]).await;
     assert!(listed
         .as_array()
         .unwrap()
@@ -608,23 +565,15 @@ async fn segments_campaigns_and_events_work_through_real_fetch() {
 #[wasm_bindgen_test]
 async fn api_call_resolves_for_every_status_and_refuses_other_hosts() {
     let gist = client();
-    let answer = rust(
-        &gist
-            .json(
-                "apiCall",
-                &[json!({"url": "/contacts", "query": {"per_page": 2}})],
-            )
-            .await
-            .unwrap(),
-    );
+    let answer = gist
+        .ok(
+            "apiCall",
+            &[json!({"url": "/contacts", "query": {"per_page": 2}})],
+        )
+        .await;
     assert_eq!(answer["status"], 200);
     assert_eq!(answer["body"]["contacts"].as_array().map(Vec::len), Some(2));
-    let missing = rust(
-        &gist
-            .json("apiCall", &[json!({"url": "/contacts/1"})])
-            .await
-            .unwrap(),
-    );
+    let missing = gist.ok("apiCall", &[json!({"url": "/contacts/1"})]).await;
     assert_eq!(missing["status"], 404);
     assert_eq!(missing["body"]["errors"][0]["code"], "not_found");
     for url in ["http://127.0.0.1:9/x", "//127.0.0.1:9/x"] {
