@@ -119,7 +119,7 @@ run_tests() {
   cargo test --target wasm32-unknown-unknown --test wasm
   say "wasm tests in headless Chromium"
   WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm
-  say "package tests (Node 20, 22, Deno, Bun, workerd, Chromium, TypeScript, webhook examples)"
+  say "package tests (Node 20, 22, Deno, Bun, workerd, Chromium, Vite, webpack, TypeScript, examples, demo)"
   install_pkg
   node_modules/.bin/tsc -p tests/ts/tsconfig.json
   node --test --test-reporter=spec tests/js/
