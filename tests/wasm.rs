@@ -1010,3 +1010,26 @@ async fn handle_webhook_reads_verifies_and_parses_a_request() {
         .unwrap();
     assert_eq!(rust(&unverified_without_options)["contact"]["id"], 1001);
 }
+
+#[wasm_bindgen_test]
+async fn an_abort_cuts_a_retry_wait_short() {
+    let gist = client();
+    let user = new_user(&gist).await;
+    let path = format!("/contacts/{}", user["id"]);
+    fail_next(json!({"path": path, "status": 503, "headers": {"retry-after": "5"}})).await;
+    let opts: RequestOptions = js_sys::Object::new().unchecked_into();
+    Reflect::set(&opts, &"signal".into(), &signal_aborted_after(300)).unwrap();
+    Reflect::set(&opts, &"timeoutMs".into(), &20_000.into()).unwrap();
+    let started = js_sys::Date::now();
+    let error = gist
+        .fetch_user(js(json!({"id": user["id"]})), Some(opts))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&error), "aborted");
+    let waited = js_sys::Date::now() - started;
+    assert!(
+        waited < 3000.0,
+        "the 5 s wait was cut short after {waited} ms"
+    );
+    assert_eq!(requests_to("GET", &path, "").await, 1, "no retry was sent");
+}
