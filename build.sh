@@ -4,6 +4,7 @@
 #   ./build.sh test    set up, build, run every test (host, wasm in Node and Chromium, package, workerd)
 #   ./build.sh build   set up and build the npm package into pkg/
 #   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, Chromium
+#   ./build.sh bench   build, then compare download size and load time with the JS SDKs (tests/bench/)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -126,10 +127,18 @@ run_tests() {
   say "all tests passed in $((SECONDS - t0)) s"
 }
 
+bench() {
+  mkdir -p target/bench
+  cp tests/bench/package.json tests/bench/run.mjs target/bench/
+  (cd target/bench && npm install --no-audit --no-fund --silent)
+  node target/bench/run.mjs
+}
+
 case "${1:-}" in
   setup) setup_rust; setup_npm; setup_chromium ;;
   build) setup_rust; setup_npm; build ;;
   test) setup_rust; setup_npm; setup_chromium; build; run_tests ;;
   demo) setup_rust; setup_npm; build; install_pkg; exec node www/server.mjs --port "$DEMO_PORT" ;;
-  *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  bench) setup_rust; setup_npm; build; install_pkg; bench ;;
+  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
