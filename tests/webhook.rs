@@ -10,11 +10,10 @@
     clippy::panic
 )]
 
-use gist_wasm::models::{normalize_event_name, ContactType};
+use gist_wasm::models::ContactType;
 use gist_wasm::webhook::{WebhookEvent, WebhookKind};
 use gist_wasm::ErrorCode;
-use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -136,83 +135,4 @@ fn only_a_body_that_is_not_a_json_object_is_refused() {
         WebhookKind::Unknown,
         "a contact without an id is not typed, and not an error"
     );
-}
-
-/// Any JSON value, nested a few levels.
-fn json_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(Value::from),
-        ".{0,12}".prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 48, 6, |inner| {
-        let keys = prop_oneof![
-            Just("contact".to_string()),
-            Just("message".to_string()),
-            Just("conversation".to_string()),
-            Just("id".to_string()),
-            Just("type".to_string()),
-            Just("user_id".to_string()),
-            Just("email".to_string()),
-            Just("topic".to_string()),
-            Just("tags".to_string()),
-            Just("created_at".to_string()),
-            ".{0,8}".prop_map(|s| s),
-        ];
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map(keys, inner, 0..6)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
-
-/// Cases per property: 10,000 each (40,000 in all), in about a second.
-const CASES: u32 = 10_000;
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES))]
-
-    #[test]
-    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        let text = String::from_utf8_lossy(&bytes);
-        if let Err(error) = WebhookEvent::parse(&text, &[]) {
-            prop_assert_eq!(error.code, ErrorCode::InvalidWebhook);
-        }
-    }
-
-    #[test]
-    fn arbitrary_json_objects_always_parse_and_keep_the_payload(value in json_value()) {
-        let text = value.to_string();
-        match WebhookEvent::parse(&text, &[]) {
-            Ok(event) => {
-                prop_assert!(value.is_object());
-                prop_assert_eq!(&event.payload, &serde_json::from_str::<Value>(&text).unwrap());
-                prop_assert_eq!(event.contact.is_some(), matches!(event.kind, WebhookKind::Contact | WebhookKind::Automation));
-                let _ = event.to_value();
-            }
-            Err(error) => {
-                prop_assert!(!value.is_object());
-                prop_assert_eq!(error.code, ErrorCode::InvalidWebhook);
-            }
-        }
-    }
-
-    #[test]
-    fn normalized_names_have_no_dot_or_dollar_and_nothing_else_changes(name in ".{0,40}") {
-        let out = normalize_event_name(&name);
-        prop_assert!(!out.contains('.') && !out.contains('$'));
-        prop_assert_eq!(out.chars().count(), name.chars().count());
-        for (a, b) in name.chars().zip(out.chars()) {
-            if a == '.' || a == '$' { prop_assert_eq!(b, '-'); } else { prop_assert_eq!(a, b); }
-        }
-    }
-
-    #[test]
-    fn normalizing_twice_changes_nothing_more(name in "[a-z.$_ -]{0,30}") {
-        let once = normalize_event_name(&name);
-        prop_assert_eq!(normalize_event_name(&once), once.clone());
-    }
 }
