@@ -75,3 +75,16 @@ test("every Gist module works from the built package, over HTTP and through an i
   const again = await smoke(injected, GistError);
   assert.deepEqual(again, expectedFor(again));
 });
+
+test("a custom fetch that ignores the abort signal still cannot outlive the deadline", async () => {
+  const never = () => new Promise(() => {});
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://mock.invalid", fetch: never, timeoutMs: 200 });
+  const started = Date.now();
+  const error = await gist.listUsers().catch((e) => e);
+  assert.equal(error.code, "timeout");
+  assert.ok(Date.now() - started < 2000, "no hang");
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 50);
+  const aborted = await gist.fetchUser({ id: 1 }, { signal: controller.signal, timeoutMs: 10_000 }).catch((e) => e);
+  assert.equal(aborted.code, "aborted");
+});
