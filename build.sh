@@ -107,24 +107,29 @@ start_mock() {
 }
 
 run_tests() {
-  local t0=$SECONDS
-  say "format and lints"
+  local t0=$SECONDS log=target/test-output.log
+  mkdir -p target && : > "$log"
+  say "format, lints, docs"
   cargo fmt --all -- --check
   cargo clippy --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
   say "host tests"
-  cargo test
+  cargo test 2>&1 | tee -a "$log"
   start_mock
   say "wasm tests in Node"
-  cargo test --target wasm32-unknown-unknown --test wasm
+  cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee -a "$log"
   say "wasm tests in headless Chromium"
-  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm
+  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee -a "$log"
   say "package tests (Node 20, 22, Deno, Bun, workerd, Chromium, Vite, webpack, TypeScript, examples, demo)"
   install_pkg
   node_modules/.bin/tsc -p tests/ts/tsconfig.json
-  node --test --test-reporter=spec tests/js/
+  node --test --test-reporter=spec tests/js/ 2>&1 | tee -a "$log"
   say "all tests passed in $((SECONDS - t0)) s"
+  # One closing line for every runner above: cargo's "N passed; N failed" and node's "pass N", "fail N".
+  awk '/^test result:/ { p += $4; f += $6 } /^ℹ pass / { p += $3 } /^ℹ fail / { f += $3 }
+       END { printf "all: %d passed, %d failed\n", p, f }' "$log"
 }
 
 bench() {
