@@ -18,3 +18,11 @@ test("no .d.ts of the package uses `any`", () => {
     assert.deepEqual(hits, [], `${file} uses any`);
   }
 });
+
+test("the public .d.ts is the reviewed one in tests/golden (everything before wasm-bindgen's init types)", () => {
+  const publicPart = (text) => text.slice(0, text.indexOf("export type InitInput"));
+  const built = publicPart(readFileSync(join(root, "gist_wasm.d.ts"), "utf8"));
+  const golden = readFileSync(new URL("../golden/gist_wasm.d.ts", import.meta.url), "utf8");
+  assert.ok(built.length > 0 && golden.length > 0);
+  assert.equal(built, golden, "the public API changed: review the diff, then copy that part of pkg/gist_wasm.d.ts to tests/golden/gist_wasm.d.ts");
+});
