@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { startDemoServer } from "../../www/server.mjs";
 import { expectedFor } from "./smoke.mjs";
 import { runtimeExpected } from "./runtime-smoke.mjs";
@@ -14,11 +14,7 @@ let browser;
 
 before(async () => {
   server = await startDemoServer({ port: 0, mounts: { "/test/": dir("../browser/"), "/js/": dir("./") } });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { copyFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { startDemoServer } from "../../www/server.mjs";
 import { runtimeExpected } from "./runtime-smoke.mjs";
 
@@ -24,11 +24,7 @@ before(async () => {
     port: 0,
     mounts: { "/vite/": path("../../target/bundlers/vite/"), "/webpack/": path("../../target/bundlers/webpack/") },
   });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

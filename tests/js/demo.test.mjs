@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { serveMock } from "gist-wasm/mock/server";
 import { startDemoServer } from "../../www/server.mjs";
 
@@ -20,11 +20,7 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   upstream = await serveMock({ port: 0, apiKey: "real-key" });
   demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // Chromium logs every 4xx/5xx fetch as a console error; the API answers some on purpose here (a 404 to
   // show not_found, a 401 for a wrong key). Any other failed resource, console error or page error counts.
