@@ -1,11 +1,24 @@
 import type { MockGist, MockGistOptions } from "./mock.js";
 
+/** Options of `toNodeListener`. */
+export interface NodeListenerOptions {
+  /** The largest request body read, in bytes; a bigger one is refused with 413 without reading it all. Default 1 MB. */
+  maxBodyBytes?: number;
+}
+
 /** Turns a Fetch-API handler into a Node `http` request listener. */
 export function toNodeListener(
   handler: (request: Request) => Promise<Response>,
+  options?: NodeListenerOptions,
 ): (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>;
 
-/** Starts a mock Gist API over HTTP on `host:port` (default 127.0.0.1:4010; port 0 picks a free one). */
+/** The Host header values a server listening on `host:port` should answer: `127.0.0.1`, `localhost`, `[::1]` and `host`, each with `:port`. */
+export function allowedHosts(host: string, port: number): Set<string>;
+
+/**
+ * Starts a mock Gist API over HTTP on `host:port` (default 127.0.0.1:4010; port 0 picks a free one).
+ * Requests whose Host header is not one of `allowedHosts(host, port)` get 421; bodies over `maxBodyBytes` get 413.
+ */
 export function serveMock(
-  options?: MockGistOptions & { port?: number; host?: string },
+  options?: MockGistOptions & NodeListenerOptions & { port?: number; host?: string },
 ): Promise<{ url: string; mock: MockGist; close(): Promise<void> }>;

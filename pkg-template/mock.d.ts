@@ -30,6 +30,8 @@ export interface MockGistOptions {
   maxPerPage?: number;
   /** Store event names with `.` and `$` turned into `-`, as Gist's docs say; default true. */
   normalizeEventNames?: boolean;
+  /** How many of the latest requests `requests` (and `GET /__mock/requests`) keeps; default 1000. */
+  maxLoggedRequests?: number;
 }
 
 /** A logged request. */
@@ -51,7 +53,7 @@ export interface MockGist {
   fail(rule: MockFailure): void;
   /** Restores the seeded data and forgets failures and the request log. */
   reset(): void;
-  /** Every API request received, oldest first. */
+  /** The latest API requests received (at most `maxLoggedRequests`), oldest first. */
   readonly requests: MockRequest[];
   /** The mock's data, for assertions. */
   readonly state: {

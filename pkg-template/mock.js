@@ -5,6 +5,8 @@
 // Choices where Gist is unknown: per_page is capped at `maxPerPage` (60); a delete answers 200 with the
 // deleted object; a create answers 200; tagging ignores contact ids it does not know; event names are
 // stored with `.` and `$` turned into `-` (switch: `normalizeEventNames: false`).
+// The control routes (/__mock/*) have no `*` CORS: a browser page may call them only from this server's
+// own origin or a loopback one (http://127.0.0.1:*, localhost, [::1]), so no web page can rig the mock.
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -20,12 +22,10 @@ const SEGMENTS = ["Active users", "Trial accounts", "Churn risk"];
 const CAMPAIGNS = [["Onboarding", "live"], ["Win-back", "paused"], ["Product updates", "live"], ["Black Friday", "draft"]];
 const EVENT_NAMES = ["signed-in", "completed-order", "viewed-pricing", "invited-teammate"];
 const BASE_TIME = 1_700_000_000;
+const LOOPBACK_ORIGIN = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
-function json(status, body, headers = {}) {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...CORS, ...headers },
-  });
+function json(status, body, headers = CORS) {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
 function gistError(status, code, message, headers) {
@@ -103,13 +103,15 @@ function matchesRule(rule, request, url, text) {
 
 /**
  * Creates a mock Gist API. `apiKey` (default "mock-key") is the only key it accepts; `contacts` is the
- * size of the seeded data set (default 240, users and leads mixed); `maxPerPage` caps `per_page` (60).
+ * size of the seeded data set (default 240, users and leads mixed); `maxPerPage` caps `per_page` (60);
+ * `maxLoggedRequests` is how many of the latest requests the log keeps (1000).
  */
 export function createMockGist(options = {}) {
   const apiKey = options.apiKey ?? "mock-key";
   const seedCount = options.contacts ?? 240;
   const maxPerPage = options.maxPerPage ?? 60;
   const normalizeNames = options.normalizeEventNames ?? true;
+  const maxLogged = options.maxLoggedRequests ?? 1000;
   let state;
   let rules = [];
   const requests = [];
@@ -271,19 +273,26 @@ export function createMockGist(options = {}) {
     return json(200, { contact: wireContact(contact, state) });
   }
 
+  /** The control routes: only for non-browser callers and pages of this server's or a loopback origin. */
   async function control(request, url) {
+    const origin = request.headers.get("origin");
+    if (origin !== null && origin !== url.origin && !LOOPBACK_ORIGIN.test(origin)) {
+      return gistError(403, "forbidden", "The mock's control routes do not answer other sites' pages", {});
+    }
+    const cors = origin === null ? {} : { ...CORS, "access-control-allow-origin": origin, vary: "origin" };
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
     if (url.pathname === "/__mock/reset" && request.method === "POST") {
       reset();
-      return json(200, { ok: true });
+      return json(200, { ok: true }, cors);
     }
     if (url.pathname === "/__mock/fail" && request.method === "POST") {
       fail(await request.json());
-      return json(200, { ok: true });
+      return json(200, { ok: true }, cors);
     }
     if (url.pathname === "/__mock/requests" && request.method === "GET") {
-      return json(200, { requests });
+      return json(200, { requests }, cors);
     }
-    return gistError(404, "not_found", "Unknown mock control route");
+    return gistError(404, "not_found", "Unknown mock control route", cors);
   }
 
   async function route(request, url) {
@@ -338,10 +347,11 @@ export function createMockGist(options = {}) {
   /** Answers one Fetch-API request. */
   async function handle(request) {
     const url = new URL(request.url);
-    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
     if (url.pathname.startsWith("/__mock/")) return control(request, url);
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
     const text = ["GET", "HEAD"].includes(request.method) ? "" : await request.clone().text();
     requests.push({ method: request.method, path: url.pathname, query: url.search, body: text.slice(0, 4096) });
+    if (requests.length > maxLogged) requests.shift();
     const rule = rules.find((r) => matchesRule(r, request, url, text));
     if (rule) {
       rule.times -= 1;
@@ -366,7 +376,7 @@ export function createMockGist(options = {}) {
     fail,
     /** Restores the seeded data set and forgets failures and the request log. */
     reset,
-    /** Every API request received, oldest first: `{ method, path, query, body }`. */
+    /** The latest API requests received (at most `maxLoggedRequests`), oldest first: `{ method, path, query, body }`. */
     requests,
     get state() {
       return state;

@@ -2,12 +2,17 @@
 // a proxy to the real Gist API (/proxy/, so the page needs no CORS from Gist), and a webhook receiver
 // (POST /webhooks) whose deliveries the page watches live (GET /webhooks/stream, server-sent events).
 // Usage: node www/server.mjs [--port 8080]   (GIST_PROXY_TARGET changes where /proxy/ forwards to)
+// Limits: a Host header that is not this server's gets 421; bodies are capped (413: 1 MB for /api and
+// /proxy, GIST_DEMO_MAX_WEBHOOK_BYTES or 1 MB for /webhooks); a POST /webhooks from another site's page
+// (an Origin header not this server's) gets 403; at most 20 pages watch the stream (503 past it), and a
+// watcher with over 1 MB unsent is dropped; /proxy/ only forwards plain paths to the target's origin,
+// never follows a redirect, and refuses answers over 10 MB.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createMockGist } from "gist-wasm/mock";
-import { toNodeListener } from "gist-wasm/mock/server";
+import { allowedHosts, toNodeListener } from "gist-wasm/mock/server";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const pkg = fileURLToPath(new URL("../node_modules/gist-wasm/", import.meta.url));
@@ -20,6 +25,9 @@ const TYPES = {
   ".json": "application/json",
   ".svg": "image/svg+xml",
 };
+const MB = 1024 * 1024;
+const MAX_PROXY_ANSWER_BYTES = 10 * MB;
+const MAX_WATCHER_BACKLOG = MB;
 
 async function serveFile(root, path) {
   const file = normalize(join(root, path));
@@ -33,47 +41,94 @@ async function serveFile(root, path) {
   }
 }
 
-/** Forwards a request to the real Gist API with the page's own Authorization header. */
-async function proxy(request, url, target) {
-  const upstream = new URL(url.pathname.slice("/proxy".length) + url.search, target);
+/** Ends `res` with a Gist-style JSON error and closes the connection. */
+function refuse(req, res, status, code, message) {
+  res.on("finish", () => req.socket.destroy());
+  res.writeHead(status, { "content-type": "application/json", connection: "close" });
+  res.end(JSON.stringify({ errors: [{ code, message }] }));
+}
+
+/** The upstream URL of a raw `/proxy/...` request target: the target's origin plus that path, or null if the path is not plain. */
+function upstreamUrl(raw, target) {
+  const rest = raw.slice("/proxy".length);
+  try {
+    const path = decodeURIComponent(rest.split("?")[0]);
+    const plain = !/[\\\x00-\x1f\x7f]/.test(path) && path.split("/").slice(1).every((s) => s !== "" && s !== "." && s !== "..");
+    const url = new URL(target.origin + rest);
+    return plain && url.origin === target.origin ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads a fetch answer's body, or null if it is over `limit` bytes. */
+async function readCapped(body, limit) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of body ?? []) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Forwards a request to `upstream` with the page's own Authorization header; never follows a redirect. */
+async function proxy(request, upstream) {
   const headers = {};
   for (const name of ["authorization", "content-type", "accept"]) {
     const value = request.headers.get(name);
     if (value) headers[name] = value;
   }
-  const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.text();
+  const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
+  const failed = (code, message) => Response.json({ errors: [{ code, message }] }, { status: 502 });
   try {
-    const answer = await fetch(upstream, { method: request.method, headers, body });
+    const answer = await fetch(upstream, { method: request.method, headers, body, redirect: "manual" });
+    if (answer.status >= 300 && answer.status < 400) {
+      await answer.body?.cancel();
+      return failed("proxy_redirect", `${upstream.origin} answered a redirect (${answer.status}), which the demo proxy does not follow`);
+    }
+    const bytes = await readCapped(answer.body, MAX_PROXY_ANSWER_BYTES);
+    if (bytes === null) return failed("proxy_answer_too_large", `${upstream.origin} answered more than ${MAX_PROXY_ANSWER_BYTES} bytes`);
     const keep = {};
     for (const name of ["content-type", "retry-after", "x-request-id"]) {
       const value = answer.headers.get(name);
       if (value) keep[name] = value;
     }
-    return new Response(await answer.arrayBuffer(), { status: answer.status, headers: keep });
+    return new Response(bytes, { status: answer.status, headers: keep });
   } catch (error) {
-    const message = `the demo server could not reach ${target.origin} (${error.cause?.code ?? error.message})`;
-    return Response.json({ errors: [{ code: "proxy_failed", message }] }, { status: 502 });
+    return failed("proxy_failed", `the demo server could not reach ${upstream.origin} (${error.cause?.code ?? error.message})`);
   }
 }
 
-/** The webhook receiver: keeps the last deliveries and streams new ones to every watching page. */
-function webhookReceiver() {
+/** The webhook receiver: keeps the last deliveries and streams new ones to at most `maxWatchers` pages. */
+function webhookReceiver(maxWatchers) {
   const deliveries = [];
   const watchers = new Set();
   return {
     deliveries,
+    /** How many pages watch the stream now. */
+    get watching() {
+      return watchers.size;
+    },
     async receive(request) {
       const delivery = { receivedAt: Date.now(), body: await request.text(), headers: Object.fromEntries(request.headers) };
       deliveries.push(delivery);
       if (deliveries.length > 50) deliveries.shift();
-      for (const res of watchers) res.write(`data: ${JSON.stringify(delivery)}\n\n`);
+      // One buffer shared by every watcher; a watcher with over 1 MB still unsent is dropped, not buffered for.
+      const event = Buffer.from(`data: ${JSON.stringify(delivery)}\n\n`);
+      for (const res of watchers) {
+        if (res.writableLength > MAX_WATCHER_BACKLOG) res.destroy();
+        else res.write(event);
+      }
       return new Response("received\n", { status: 202 });
     },
     watch(req, res) {
+      if (watchers.size >= maxWatchers) return refuse(req, res, 503, "too_many_watchers", `At most ${maxWatchers} pages may watch`);
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
       res.write(": watching\n\n");
       watchers.add(res);
-      req.on("close", () => watchers.delete(res));
+      res.on("close", () => watchers.delete(res));
     },
     closeAll() {
       for (const res of watchers) res.end();
@@ -84,11 +139,21 @@ function webhookReceiver() {
 
 /**
  * Starts the demo server; `mounts` adds folders (`{ "/test/": "/abs/dir/" }`), for tests;
- * `proxyTarget` is where /proxy/ forwards (default Gist's API). Resolves `{ url, mock, webhooks, close() }`.
+ * `proxyTarget` is where /proxy/ forwards (default Gist's API); `maxBodyBytes` caps /api and /proxy
+ * bodies, `maxWebhookBytes` webhook deliveries (1 MB each), `maxWatchers` the stream's pages (20).
+ * Resolves `{ url, mock, webhooks, close() }`.
  */
-export function startDemoServer({ port = 8080, host = "127.0.0.1", mounts = {}, proxyTarget } = {}) {
+export function startDemoServer({
+  port = 8080,
+  host = "127.0.0.1",
+  mounts = {},
+  proxyTarget,
+  maxBodyBytes = MB,
+  maxWebhookBytes = Number(process.env.GIST_DEMO_MAX_WEBHOOK_BYTES) || MB,
+  maxWatchers = 20,
+} = {}) {
   const mock = createMockGist();
-  const webhooks = webhookReceiver();
+  const webhooks = webhookReceiver(maxWatchers);
   const target = new URL(proxyTarget ?? process.env.GIST_PROXY_TARGET ?? "https://api.getgist.com");
   const roots = { ...mounts, "/pkg/": pkg };
   async function handle(request) {
@@ -97,18 +162,39 @@ export function startDemoServer({ port = 8080, host = "127.0.0.1", mounts = {}, 
       url.pathname = url.pathname.slice(4) || "/";
       return mock.handle(new Request(url, request));
     }
-    if (url.pathname.startsWith("/proxy/")) return proxy(request, url, target);
-    if (url.pathname === "/webhooks" && request.method === "POST") return webhooks.receive(request);
     for (const [prefix, root] of Object.entries(roots)) {
       if (url.pathname.startsWith(prefix)) return serveFile(root, url.pathname.slice(prefix.length));
     }
     return serveFile(here, url.pathname === "/" ? "index.html" : url.pathname.slice(1));
   }
-  const listener = toNodeListener(handle);
-  const server = createServer((req, res) => (req.url === "/webhooks/stream" ? webhooks.watch(req, res) : listener(req, res)));
+  const listener = toNodeListener(handle, { maxBodyBytes });
+  const receive = toNodeListener(webhooks.receive, { maxBodyBytes: maxWebhookBytes });
+  let hosts;
+  /** Checks Host (and Origin for webhooks), then routes by the raw request target. */
+  function route(req, res) {
+    if (!hosts.has(String(req.headers.host).toLowerCase())) {
+      return refuse(req, res, 421, "misdirected_request", `This server answers only for ${[...hosts].join(", ")}`);
+    }
+    if (req.url === "/webhooks/stream") return webhooks.watch(req, res);
+    if (req.url.split("?")[0] === "/webhooks" && req.method === "POST") {
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== `http://${req.headers.host}`) {
+        return refuse(req, res, 403, "cross_origin_refused", "Webhook deliveries from other sites' pages are refused");
+      }
+      return receive(req, res);
+    }
+    if (req.url.startsWith("/proxy/")) {
+      const upstream = upstreamUrl(req.url, target);
+      if (!upstream) return refuse(req, res, 400, "proxy_refused", `The proxy forwards only plain paths to ${target.origin}`);
+      return toNodeListener((request) => proxy(request, upstream), { maxBodyBytes })(req, res);
+    }
+    return listener(req, res);
+  }
+  const server = createServer(route);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
+      hosts = allowedHosts(host, server.address().port);
       const url = `http://${host}:${server.address().port}`;
       const close = () => {
         webhooks.closeAll();
