@@ -6,6 +6,7 @@ use crate::http::{HttpRequest, HttpResponse, WireRequest};
 use crate::retry::{backoff_ms, is_retryable, retry_after_seconds, MAX_RETRY_AFTER_MS};
 use crate::transport::{Transport, TransportError};
 use serde_json::Value;
+use std::cell::Cell;
 
 /// Header names that may carry a request id, first match wins.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
@@ -17,6 +18,7 @@ pub struct Client<'c, T> {
     transport: T,
     timeout_ms: f64,
     deadline_ms: f64,
+    received_bytes: Cell<u64>,
 }
 
 impl<'c, T: Transport> Client<'c, T> {
@@ -29,6 +31,7 @@ impl<'c, T: Transport> Client<'c, T> {
             transport,
             timeout_ms,
             deadline_ms,
+            received_bytes: Cell::new(0),
         }
     }
 
@@ -46,9 +49,7 @@ impl<'c, T: Transport> Client<'c, T> {
         if response.is_success() {
             Ok(response)
         } else {
-            Err(self
-                .status_error(&response)
-                .at(request.method, &request.path))
+            Err(self.failed(request, self.status_error(&response)))
         }
     }
 
@@ -64,31 +65,46 @@ impl<'c, T: Transport> Client<'c, T> {
         })
     }
 
-    /// Sends a request with retries and returns whatever answer came last, 2xx or not.
+    /// Sends a request with retries and returns whatever answer came last, 2xx or not (but never a
+    /// redirect, which is refused).
     pub async fn send_raw(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
+        self.attempts(request)
+            .await
+            .map_err(|error| self.failed(request, error))
+    }
+
+    /// An error of this call, as callers see it: where it happened, and nothing secret in it.
+    fn failed(&self, request: &HttpRequest, error: Error) -> Error {
+        error
+            .at(request.method, &request.path)
+            .scrubbed(&[self.config.api_key.expose()])
+    }
+
+    async fn attempts(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
         let wire = self.wire(request)?;
         let mut retries = 0;
         loop {
             let remaining = self.deadline_ms - self.transport.now_ms();
             if remaining <= 0.0 {
-                return Err(self.timeout_error().at(request.method, &request.path));
+                return Err(self.timeout_error());
             }
             let (status, error, response) = match self.transport.send(&wire, remaining).await {
-                Ok(response) if response.is_success() => return Ok(response),
-                Ok(response) => (
-                    Some(response.status),
-                    self.status_error(&response),
-                    Some(response),
-                ),
-                Err(TransportError::Timeout) => {
-                    return Err(self.timeout_error().at(request.method, &request.path))
+                Ok(response) => {
+                    self.count(&response)?;
+                    if response.is_success() {
+                        return Ok(response);
+                    }
+                    (
+                        Some(response.status),
+                        self.status_error(&response),
+                        Some(response),
+                    )
                 }
-                Err(TransportError::Aborted) => {
-                    return Err(aborted().at(request.method, &request.path))
-                }
+                Err(TransportError::Timeout) => return Err(self.timeout_error()),
+                Err(TransportError::Aborted) => return Err(aborted()),
+                Err(TransportError::TooLarge) => return Err(self.too_large()),
                 Err(TransportError::Network(text)) => (None, self.network_error(&text), None),
             };
-            let error = error.at(request.method, &request.path);
             if retries >= self.config.max_retries || !is_retryable(request.method, status) {
                 return response.ok_or(error);
             }
@@ -100,10 +116,36 @@ impl<'c, T: Transport> Client<'c, T> {
                 return response.ok_or(error);
             }
             if self.transport.sleep(wait_ms).await.is_err() {
-                return Err(aborted().at(request.method, &request.path));
+                return Err(aborted());
             }
             retries += 1;
         }
+    }
+
+    /// Refuses a redirect, and adds the answer's bytes to the call's count, within its cap.
+    fn count(&self, response: &HttpResponse) -> Result<(), Error> {
+        if response.status == 0 || (300..400).contains(&response.status) {
+            let mut error = Error::invalid_response(
+                "Gist answered with a redirect, which the client never follows (the API key and the \
+                 body must not go to another host): check baseUrl",
+            );
+            error.status = (response.status != 0).then_some(response.status);
+            return Err(error);
+        }
+        let total = self.received_bytes.get() + response.body.len() as u64;
+        self.received_bytes.set(total);
+        match total > u64::from(self.config.max_response_bytes) {
+            true => Err(self.too_large()),
+            false => Ok(()),
+        }
+    }
+
+    fn too_large(&self) -> Error {
+        Error::invalid_response(format!(
+            "the answer is larger than maxResponseBytes ({} bytes; a list counts all its pages): \
+             list fewer items, iterate with iter*, or raise maxResponseBytes",
+            self.config.max_response_bytes
+        ))
     }
 
     /// The request as sent: absolute URL, the client's own headers, serialised body.
@@ -133,7 +175,7 @@ impl<'c, T: Transport> Client<'c, T> {
         };
         Ok(WireRequest {
             method: request.method,
-            url: format!("{}{}", self.config.base_url, request.path_and_query()),
+            url: self.config.base_url.join(&request.path_and_query())?,
             headers,
             body,
         })
@@ -162,7 +204,6 @@ impl<'c, T: Transport> Client<'c, T> {
     }
 
     fn network_error(&self, text: &str) -> Error {
-        let text = text.replace(self.config.api_key.expose(), "[redacted]");
         Error::new(
             ErrorCode::NetworkError,
             format!(

@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::input::Fields;
+use crate::url::BaseUrl;
 use serde_json::Value;
 use std::fmt;
 
@@ -12,6 +13,10 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 const DEFAULT_PER_PAGE: u32 = 60;
 const MAX_RETRIES_LIMIT: u32 = 10;
 const MAX_PER_PAGE: u32 = 1_000;
+/// The default cap on the bytes of one call's answers: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 32 * 1024 * 1024;
+/// The longest timeout a JS timer can wait (2^31 - 1 ms, about 24.8 days).
+const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
 /// The API key. Its `Debug` never shows it.
 #[derive(Clone, PartialEq)]
@@ -50,10 +55,12 @@ pub struct ClientOptions {
     pub per_page: Option<f64>,
     /// Lets a browser page call Gist's own API with a secret key.
     pub dangerously_allow_browser: Option<bool>,
+    /// The most bytes one call may read in answers.
+    pub max_response_bytes: Option<f64>,
 }
 
 impl ClientOptions {
-    /// Reads the options object; `fetch`, a function, is the wasm edge's to read.
+    /// Reads the options object; `fetch`, a function, is the wasm edge's to read (and may be here).
     pub fn from_value(value: Value) -> Result<Self, Error> {
         let mut fields = Fields::new(value, "options")?;
         fields.take("fetch");
@@ -64,6 +71,7 @@ impl ClientOptions {
             max_retries: fields.number("maxRetries")?,
             per_page: fields.number("perPage")?,
             dangerously_allow_browser: fields.boolean("dangerouslyAllowBrowser")?,
+            max_response_bytes: fields.number("maxResponseBytes")?,
         };
         fields.finish()?;
         Ok(options)
@@ -75,14 +83,16 @@ impl ClientOptions {
 pub struct Config {
     /// The API key.
     pub api_key: ApiKey,
-    /// The base URL, without a trailing slash.
-    pub base_url: String,
+    /// Where every request goes.
+    pub base_url: BaseUrl,
     /// Deadline of one whole call, in milliseconds.
     pub timeout_ms: f64,
     /// Retries after a failure that is safe to retry.
     pub max_retries: u32,
     /// Page size of list calls.
     pub per_page: u32,
+    /// The most bytes one call may read in answers (a list: all its pages).
+    pub max_response_bytes: u32,
 }
 
 impl Config {
@@ -111,11 +121,8 @@ impl Config {
                 "apiKey contains spaces or control characters: pass the key alone, without \"Bearer \"",
             ));
         }
-        let base_url = check_base_url(options.base_url.as_deref().unwrap_or(GIST_BASE_URL))?;
-        if in_browser
-            && base_url == GIST_BASE_URL
-            && options.dangerously_allow_browser != Some(true)
-        {
+        let base_url = BaseUrl::parse(options.base_url.as_deref().unwrap_or(GIST_BASE_URL))?;
+        if in_browser && base_url.is_gist() && options.dangerously_allow_browser != Some(true) {
             return Err(Error::invalid_argument(
                 "calling Gist's API from a browser exposes your API key to every visitor: \
                  call it from a backend, or point baseUrl at your own proxy, \
@@ -125,12 +132,7 @@ impl Config {
         Ok(Self {
             api_key: ApiKey(api_key),
             base_url,
-            timeout_ms: positive(
-                "timeoutMs",
-                options.timeout_ms,
-                DEFAULT_TIMEOUT_MS,
-                f64::MAX,
-            )?,
+            timeout_ms: check_timeout(options.timeout_ms, DEFAULT_TIMEOUT_MS)?,
             max_retries: whole(
                 "maxRetries",
                 options.max_retries,
@@ -145,36 +147,26 @@ impl Config {
                 1,
                 MAX_PER_PAGE,
             )?,
+            max_response_bytes: whole(
+                "maxResponseBytes",
+                options.max_response_bytes,
+                DEFAULT_MAX_RESPONSE_BYTES,
+                1,
+                u32::MAX,
+            )?,
         })
     }
 }
 
-/// A per-call timeout, checked like `timeoutMs`.
+/// Checks a timeout (the client's or one call's): a positive number of milliseconds up to 2^31 - 1,
+/// the longest a JS timer can wait.
 pub fn check_timeout(value: Option<f64>, default: f64) -> Result<f64, Error> {
-    positive("timeoutMs", value, default, f64::MAX)
-}
-
-fn check_base_url(url: &str) -> Result<String, Error> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| Error::invalid_argument("baseUrl must start with https:// or http://"))?;
-    let host = rest.split('/').next().unwrap_or_default();
-    if host.is_empty() || url.contains(['?', '#', ' ']) {
-        return Err(Error::invalid_argument(
-            "baseUrl must be an absolute URL with a host and no query or fragment",
-        ));
-    }
-    Ok(url.trim_end_matches('/').to_owned())
-}
-
-fn positive(name: &str, value: Option<f64>, default: f64, max: f64) -> Result<f64, Error> {
     match value {
         None => Ok(default),
-        Some(v) if v.is_finite() && v > 0.0 && v <= max => Ok(v),
-        Some(_) => Err(Error::invalid_argument(format!(
-            "{name} must be a positive number"
-        ))),
+        Some(v) if v > 0.0 && v <= MAX_TIMEOUT_MS => Ok(v),
+        Some(_) => Err(Error::invalid_argument(
+            "timeoutMs must be a positive number of milliseconds, at most 2147483647",
+        )),
     }
 }
 
@@ -203,7 +195,7 @@ mod tests {
     #[test]
     fn defaults_follow_the_contract() {
         let config = Config::from_options(options("k"), false).expect("valid");
-        assert_eq!(config.base_url, "https://api.getgist.com");
+        assert_eq!(config.base_url.as_str(), "https://api.getgist.com");
         assert_eq!(
             (config.timeout_ms, config.max_retries, config.per_page),
             (30_000.0, 2, 60)
@@ -224,7 +216,8 @@ mod tests {
         assert_eq!(
             Config::from_options(proxied, true)
                 .expect("proxy allowed")
-                .base_url,
+                .base_url
+                .as_str(),
             "http://127.0.0.1:4010"
         );
         let mut opted_in = options("k");
@@ -240,6 +233,8 @@ mod tests {
             (None, None, Some(0.0), None),
             (None, None, None, Some("ftp://x")),
             (None, None, None, Some("https://")),
+            (Some(2_147_483_648.0), None, None, None),
+            (Some(f64::NAN), None, None, None),
         ] {
             let mut o = options("k");
             o.timeout_ms = timeout;

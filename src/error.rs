@@ -1,7 +1,7 @@
 //! The one error type of the crate: a stable [`ErrorCode`] plus what the server said.
 
 use crate::http::Method;
-use crate::redact::redact_emails;
+use crate::redact::scrub;
 use serde_json::Value;
 use std::fmt;
 
@@ -73,11 +73,12 @@ impl ErrorCode {
 pub struct ApiErrorItem {
     /// Gist's own code, such as `not_found`.
     pub code: String,
-    /// Gist's text, with email addresses replaced by `[email]`.
+    /// Gist's text.
     pub message: String,
 }
 
-/// Every failure of the client. It never holds the API key, and messages never hold an email address.
+/// Every failure of the client. What reaches a caller has passed [`Error::scrubbed`]: no API key, no
+/// email address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     /// The stable category.
@@ -171,6 +172,25 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error with every text it holds scrubbed of `secrets` and of email addresses.
+    pub fn scrubbed(mut self, secrets: &[&str]) -> Self {
+        let clean = |text: &mut String| *text = scrub(text, secrets);
+        clean(&mut self.message);
+        for item in &mut self.errors {
+            clean(&mut item.code);
+            clean(&mut item.message);
+        }
+        if let Some(text) = &mut self.request_id {
+            clean(text);
+        }
+        if let Some(text) = &mut self.path {
+            clean(text);
+        }
+        self
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code.as_str(), self.message)
@@ -196,7 +216,7 @@ fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
         .flatten()
         .map(|item| ApiErrorItem {
             code: text(item, "code"),
-            message: redact_emails(&text(item, "message")),
+            message: text(item, "message"),
         })
         .collect()
 }
@@ -241,7 +261,7 @@ mod tests {
     fn emails_in_gist_messages_are_redacted() {
         let body =
             r#"{"errors":[{"code":"parameter_invalid","message":"a+b@example.com is taken"}]}"#;
-        let error = Error::from_status(422, body);
+        let error = Error::from_status(422, body).scrubbed(&[]);
         assert!(!error.message.contains("example.com"), "{}", error.message);
         assert!(!error.errors.iter().any(|e| e.message.contains('@')));
         assert_eq!(

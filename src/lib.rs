@@ -17,6 +17,7 @@ pub mod resources;
 pub mod retry;
 pub mod serde_util;
 pub mod transport;
+pub mod url;
 pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,6 +11,8 @@ pub enum TransportError {
     Timeout,
     /// The caller's abort signal fired.
     Aborted,
+    /// The answer was larger than the client's `maxResponseBytes`; reading it stopped there.
+    TooLarge,
 }
 
 /// Sends requests and waits. The wasm edge implements it with `fetch`; tests with a fake.

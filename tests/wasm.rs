@@ -559,7 +559,13 @@ async fn segments_campaigns_and_events_work_through_real_fetch() {
             .await
             .is_empty()
     );
-    assert_eq!(normalize_event_name("completed.order"), "completed-order");
+    assert_eq!(
+        normalize_event_name("completed.order".into())
+            .ok()
+            .as_deref(),
+        Some("completed-order")
+    );
+    assert!(normalize_event_name(42.into()).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,7 @@
 //! "Make an API Call": any request to a path of the API, answered whatever its status.
 //!
-//! The URL must be a path relative to `baseUrl`, so the API key never goes to another host, and the
-//! `Authorization` header stays the client's own.
+//! The URL must be a path inside `baseUrl` ([`crate::url`]), so the API key never goes to another
+//! host, and the `Authorization` header stays the client's own.
 
 use crate::client::Client;
 use crate::error::Error;
@@ -12,28 +12,13 @@ use serde_json::{Map, Value};
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
-/// Checks a relative path: it starts with one `/` and holds no scheme, backslash, space or control.
-pub fn check_path(url: &str) -> Result<(), Error> {
-    let relative = url.starts_with('/') && !url.starts_with("//");
-    let clean = !url
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
-    match relative && clean {
-        true => Ok(()),
-        false => Err(Error::invalid_argument(
-            "url must be a path relative to baseUrl, such as \"/contacts\": absolute URLs and //host are refused \
-             so that the API key never leaves for another host",
-        )),
-    }
-}
-
 /// Reads `{ url, method?, headers?, query?, body? }` into a request.
 pub fn read_call(value: Value) -> Result<HttpRequest, Error> {
     let mut fields = Fields::new(value, "request")?;
     let url = fields
         .string("url")?
         .ok_or_else(|| Error::invalid_argument("request.url is required"))?;
-    check_path(&url)?;
+    crate::url::check_path(&url)?;
     let method = fields
         .choice("method", &METHODS)?
         .and_then(Method::parse)

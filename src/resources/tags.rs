@@ -91,7 +91,8 @@ pub struct TagRequest {
 }
 
 impl TagRequest {
-    /// Reads `{ tag, users?, leads? }`; a malformed target is kept, to be reported in `failed`.
+    /// Reads `{ tag, users?, leads? }`; a malformed target is kept, to be reported in `failed`, unless
+    /// every target is malformed: then nothing can be done, and the first one's error is returned.
     pub fn from_value(value: Value) -> Result<Self, Error> {
         let mut fields = Fields::new(value, "request")?;
         let tag = fields
@@ -112,6 +113,11 @@ impl TagRequest {
             targets.extend(list.into_iter().map(|given| target(given, kind)));
         }
         fields.finish()?;
+        if targets.iter().all(|t| t.reference.is_err()) {
+            if let Some(Err(error)) = targets.first().map(|t| t.reference.clone()) {
+                return Err(error);
+            }
+        }
         Ok(Self { tag, targets })
     }
 }

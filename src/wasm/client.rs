@@ -1,6 +1,6 @@
 //! `GistClient`, the JS class: each method reads its arguments, runs the core, and settles a Promise.
 
-use super::convert::from_js;
+use super::convert::{from_js, from_js_without};
 use super::fetch::FetchTransport;
 use super::glue;
 use crate::client::Client;
@@ -8,10 +8,12 @@ use crate::config::{check_timeout, ClientOptions, Config};
 use crate::error::Error;
 use crate::input::Fields;
 use crate::resources::contacts::ListContactsOptions;
-use crate::serde_util::as_whole;
 use js_sys::Reflect;
 use serde_json::Value;
 use std::rc::Rc;
+
+/// The largest integer a JS number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -65,14 +67,18 @@ pub(super) fn limit_option(options: Option<LimitOptions>) -> Result<Option<f64>,
     Ok(limit)
 }
 
-/// Reads an id given as a JS number.
-pub(super) fn whole_id(id: f64, what: &str) -> Result<u64, Error> {
-    as_whole(&Value::from(id))
-        .ok_or_else(|| Error::invalid_argument(format!("{what} must be a whole number")))
+/// Reads an id: a JS number that is a positive safe integer, never coerced from anything else.
+pub(super) fn whole_id(id: &JsValue, what: &str) -> Result<u64, Error> {
+    id.as_f64()
+        .filter(|n| *n >= 1.0 && *n <= MAX_SAFE_INTEGER && n.fract() == 0.0)
+        .map(|n| n as u64)
+        .ok_or_else(|| Error::invalid_argument(format!("{what} must be a positive whole number")))
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+/// Reads a property of a caller's object; a getter or Proxy trap that throws is an `invalid_argument`.
+fn get(object: &JsValue, key: &str) -> Result<JsValue, Error> {
+    Reflect::get(object, &key.into())
+        .map_err(|_| Error::invalid_argument(format!("{key} cannot be read (its getter threw)")))
 }
 
 /// Reads `ListContactsOptions` (absent: the defaults).
@@ -96,11 +102,12 @@ impl JsGistClient {
                 "new GistClient(options) needs an options object with apiKey",
             ));
         }
-        let fetch = get(options, "fetch");
+        let fetch = get(options, "fetch")?;
         if !fetch.is_undefined() && !fetch.is_function() {
             return Err(Error::invalid_argument("fetch must be a function"));
         }
-        let parsed = ClientOptions::from_value(from_js(options, "options")?)?;
+        let parsed =
+            ClientOptions::from_value(from_js_without(options, Some("fetch"), "options")?)?;
         let config = Config::from_options(parsed, glue::in_browser())?;
         Ok(Self {
             config: Rc::new(config),
@@ -109,29 +116,22 @@ impl JsGistClient {
     }
 
     pub(super) fn call(&self, options: Option<RequestOptions>) -> Result<Call, Error> {
-        let options: JsValue = options.map(Into::into).unwrap_or_default();
-        let (signal, timeout) = if options.is_undefined() || options.is_null() {
-            (JsValue::UNDEFINED, JsValue::UNDEFINED)
-        } else if options.is_object() {
-            (get(&options, "signal"), get(&options, "timeoutMs"))
-        } else {
-            return Err(Error::invalid_argument("request options must be an object"));
-        };
-        if !signal.is_undefined() && !glue::is_abort_signal(&signal) {
-            return Err(Error::invalid_argument("signal must be an AbortSignal"));
+        let read = glue::read_call_options(&options.map(Into::into).unwrap_or_default());
+        if let Some(problem) = get(&read, "error")?.as_string() {
+            return Err(Error::invalid_argument(problem));
         }
-        let timeout_ms = match (timeout.is_undefined(), timeout.as_f64()) {
-            (true, _) => None,
-            (false, Some(ms)) => Some(check_timeout(Some(ms), self.config.timeout_ms)?),
-            (false, None) => {
-                return Err(Error::invalid_argument(
-                    "timeoutMs must be a positive number",
-                ))
-            }
+        let timeout = get(&read, "timeoutMs")?.as_f64();
+        let timeout_ms = match timeout {
+            None => None,
+            Some(ms) => Some(check_timeout(Some(ms), self.config.timeout_ms)?),
         };
         Ok(Call {
             config: Rc::clone(&self.config),
-            transport: FetchTransport::new(self.fetch.clone(), signal),
+            transport: FetchTransport::new(
+                self.fetch.clone(),
+                get(&read, "signal")?,
+                self.config.max_response_bytes,
+            ),
             timeout_ms,
         })
     }

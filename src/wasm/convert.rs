@@ -8,7 +8,12 @@ use wasm_bindgen::prelude::*;
 
 /// Reads a caller's value as JSON (`undefined` and `null` become `Value::Null`); `what` names it.
 pub fn from_js(value: &JsValue, what: &str) -> Result<Value, Error> {
-    let json = glue::to_json(value);
+    from_js_without(value, None, what)
+}
+
+/// [`from_js`], leaving out the top-level field `omit` (one that is not JSON, read on its own).
+pub fn from_js_without(value: &JsValue, omit: Option<&str>, what: &str) -> Result<Value, Error> {
+    let json = glue::to_json(value, omit);
     match json.as_string() {
         Some(text) => serde_json::from_str(&text)
             .map_err(|_| Error::invalid_argument(format!("{what} cannot be read as JSON"))),
@@ -23,7 +28,7 @@ pub fn from_js(value: &JsValue, what: &str) -> Result<Value, Error> {
 }
 
 /// Writes a JSON value as a plain JS value.
-pub fn to_js(value: &Value) -> Result<JsValue, JsValue> {
+pub fn to_js(value: &Value) -> Result<JsValue, Error> {
     js_sys::JSON::parse(&value.to_string())
-        .map_err(|_| Error::invalid_response("the answer cannot be read back").into())
+        .map_err(|_| Error::invalid_response("the answer cannot be read back"))
 }

@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 impl From<Error> for JsValue {
     fn from(error: Error) -> Self {
+        let error = error.scrubbed(&[]);
         let details = Object::new();
         let set = |key: &str, value: JsValue| {
             let _ = Reflect::set(&details, &key.into(), &value);

@@ -12,12 +12,18 @@ use wasm_bindgen_futures::JsFuture;
 pub struct FetchTransport {
     fetch: JsValue,
     signal: JsValue,
+    max_bytes: u32,
 }
 
 impl FetchTransport {
-    /// A transport over `fetch` (`undefined`: the global one) that stops when `signal` aborts.
-    pub fn new(fetch: JsValue, signal: JsValue) -> Self {
-        Self { fetch, signal }
+    /// A transport over `fetch` (`undefined`: the global one) that stops when `signal` aborts and
+    /// reads at most `max_bytes` of an answer.
+    pub fn new(fetch: JsValue, signal: JsValue, max_bytes: u32) -> Self {
+        Self {
+            fetch,
+            signal,
+            max_bytes,
+        }
     }
 }
 
@@ -46,6 +52,7 @@ impl Transport for FetchTransport {
             request.body.clone(),
             timeout_ms,
             &self.signal,
+            self.max_bytes,
         );
         let outcome = JsFuture::from(promise)
             .await
@@ -80,6 +87,7 @@ impl Transport for FetchTransport {
             }
             "timeout" => Err(TransportError::Timeout),
             "aborted" => Err(TransportError::Aborted),
+            "too_large" => Err(TransportError::TooLarge),
             _ => Err(TransportError::Network(text(&outcome, "message"))),
         }
     }

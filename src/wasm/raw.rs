@@ -3,6 +3,7 @@
 use super::client::{JsGistClient, RequestOptions};
 use super::convert::from_js;
 use super::promise::settle;
+use crate::error::Error;
 use crate::models;
 use crate::resources::raw;
 use js_sys::Promise;
@@ -35,7 +36,13 @@ impl JsGistClient {
 
 /// Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
 /// "completed-order"); nothing else changes.
+/// Throws `GistError` (`invalid_argument`) when `name` is not a string.
 #[wasm_bindgen(js_name = normalizeEventName)]
-pub fn normalize_event_name(name: &str) -> String {
-    models::normalize_event_name(name)
+pub fn normalize_event_name(
+    #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+) -> Result<String, JsValue> {
+    match name.as_string() {
+        Some(name) => Ok(models::normalize_event_name(&name)),
+        None => Err(Error::invalid_argument("the event name must be a string").into()),
+    }
 }

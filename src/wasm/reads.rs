@@ -33,13 +33,13 @@ impl JsGistClient {
     #[wasm_bindgen(js_name = fetchSegment, unchecked_return_type = "Promise<Segment>")]
     pub fn fetch_segment(
         &self,
-        id: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
         options: Option<JsSegmentOptions>,
         #[wasm_bindgen(js_name = requestOptions)] request_options: Option<RequestOptions>,
     ) -> Promise {
         let args = (|| {
             let options = SegmentOptions::from_value(optional(options, "options")?, false)?;
-            Ok((self.call(request_options)?, whole_id(id, "id")?, options))
+            Ok((self.call(request_options)?, whole_id(&id, "id")?, options))
         })();
         settle(args, |(call, id, options)| async move {
             Ok(
@@ -87,8 +87,12 @@ impl JsGistClient {
 
     /// Fetches a campaign.
     #[wasm_bindgen(js_name = fetchCampaign, unchecked_return_type = "Promise<Campaign>")]
-    pub fn fetch_campaign(&self, id: f64, options: Option<RequestOptions>) -> Promise {
-        let args = (|| Ok((self.call(options)?, whole_id(id, "id")?)))();
+    pub fn fetch_campaign(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+        options: Option<RequestOptions>,
+    ) -> Promise {
+        let args = (|| Ok((self.call(options)?, whole_id(&id, "id")?)))();
         settle(args, |(call, id)| async move {
             Ok(campaigns::fetch_campaign(&call.client(), id)
                 .await?

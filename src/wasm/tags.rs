@@ -43,11 +43,11 @@ impl JsGistClient {
     #[wasm_bindgen(js_name = updateTag, unchecked_return_type = "Promise<Tag>")]
     pub fn update_tag(
         &self,
-        id: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         options: Option<RequestOptions>,
     ) -> Promise {
-        let args = (|| Ok((self.call(options)?, whole_id(id, "id")?, tag_name(&name)?)))();
+        let args = (|| Ok((self.call(options)?, whole_id(&id, "id")?, tag_name(&name)?)))();
         settle(args, |(call, id, name)| async move {
             Ok(tags::update_tag(&call.client(), id, &name)
                 .await?
@@ -88,8 +88,12 @@ impl JsGistClient {
 
     /// Deletes the tag with this id.
     #[wasm_bindgen(js_name = deleteTag, unchecked_return_type = "Promise<void>")]
-    pub fn delete_tag(&self, id: f64, options: Option<RequestOptions>) -> Promise {
-        let args = (|| Ok((self.call(options)?, whole_id(id, "id")?)))();
+    pub fn delete_tag(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+        options: Option<RequestOptions>,
+    ) -> Promise {
+        let args = (|| Ok((self.call(options)?, whole_id(&id, "id")?)))();
         settle(args, |(call, id)| async move {
             tags::delete_tag(&call.client(), id).await?;
             Ok(Value::Null)

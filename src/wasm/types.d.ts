@@ -2,17 +2,22 @@
 export interface GistClientOptions {
   /** Gist API key (Settings > API key) or an OAuth access token; sent as `Authorization: Bearer`, never logged. */
   apiKey: string;
-  /** Where requests go: default `https://api.getgist.com`; a proxy, or the mock server. */
+  /**
+   * Where requests go: default `https://api.getgist.com`; a proxy, or the mock server. No request ever
+   * leaves its origin and path prefix; credentials in it are refused.
+   */
   baseUrl?: string;
   /** The `fetch` to use; default the runtime's global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** Deadline of one whole call, retries and waits included, in ms; default 30000. */
+  /** Deadline of one whole call, retries and waits included, in ms (at most 2147483647); default 30000. */
   timeoutMs?: number;
+  /** The most bytes one call may read in answers (a list: all its pages); default 33554432 (32 MiB). */
+  maxResponseBytes?: number;
   /** How many times a failed call may be retried when that is safe; default 2. */
   maxRetries?: number;
   /** Page size of list calls; default 60. */
   perPage?: number;
-  /** Allow calling Gist's own API from a browser page, which exposes the key to its visitors. */
+  /** Allow calling Gist's own API (any `*.getgist.com` host) from a browser page, which exposes the key to its visitors. */
   dangerouslyAllowBrowser?: boolean;
 }
 
@@ -20,7 +25,7 @@ export interface GistClientOptions {
 export interface RequestOptions {
   /** Aborts the call (and any retry wait): it rejects with code `aborted`. */
   signal?: AbortSignal;
-  /** This call's deadline in ms, instead of the client's `timeoutMs`. */
+  /** This call's deadline in ms (at most 2147483647), instead of the client's `timeoutMs`. */
   timeoutMs?: number;
 }
 
@@ -152,13 +157,13 @@ export interface VerifyOptions {
   encoding?: "hex" | "base64";
 }
 
-/** A received delivery: the raw body text and its headers. */
+/** A received delivery: the raw body (its text, or its bytes) and its headers. */
 export interface WebhookRequest {
-  body: string;
+  body: string | Uint8Array;
   headers: Record<string, string> | Headers;
 }
 
-/** Options of `handleWebhook`. */
+/** Options of `handleWebhook`: any other key is refused (`invalid_argument`), never ignored. */
 export interface HandleWebhookOptions {
   /** Verify before parsing; an unverified delivery rejects with `invalid_webhook`. */
   verify?: VerifyOptions;

@@ -85,6 +85,18 @@ impl WebhookEvent {
         Ok(event)
     }
 
+    /// An `unknown` event for a JSON object that this parser cannot read in full (nesting deeper than
+    /// serde_json's limit of 128): its topic can still come from a header.
+    pub fn unreadable(headers: &[(String, String)]) -> Self {
+        Self {
+            kind: WebhookKind::Unknown,
+            topic: topic(&Map::new(), headers),
+            contact: None,
+            conversation: None,
+            payload: Value::Null,
+        }
+    }
+
     /// The event as JSON: `{ kind, topic?, contact | conversation, payload }`.
     pub fn to_value(&self) -> Value {
         let mut out = Map::new();

@@ -175,10 +175,16 @@ fn a_bad_tag_request_is_an_invalid_argument() {
             "{bad}"
         );
     }
-    let request = TagRequest::from_value(j!({"tag": "t", "users": [{"id": 1, "untag": "yes"}]}))
-        .expect("kept");
+    let request =
+        TagRequest::from_value(j!({"tag": "t", "users": [{"id": 1, "untag": "yes"}, {"id": 2}]}))
+            .expect("kept");
     assert!(
         request.targets[0].reference.is_err(),
         "a bad untag is reported per target"
+    );
+    assert_eq!(
+        TagRequest::from_value(j!({"tag": "t", "users": [{}, {"id": "x"}]})).map_err(|e| e.code),
+        Err(ErrorCode::InvalidArgument),
+        "every target malformed: nothing can be done"
     );
 }

@@ -184,3 +184,78 @@ fn the_key_goes_only_in_the_authorization_header_and_never_in_an_error() {
         assert!(!shown.contains("sk_test_secret_key"), "{shown}");
     }
 }
+
+#[test]
+fn a_redirect_is_refused_at_once_and_never_retried() {
+    for status in [301, 302, 307, 308] {
+        let fake = FakeTransport::new(vec![
+            with_header(json(status, ""), "location", "http://127.0.0.1:9/x"),
+            json(200, "{}"),
+        ]);
+        let config = config();
+        let error =
+            run(client(&config, &fake).send_raw(&HttpRequest::get("/tags"))).expect_err("redirect");
+        assert_eq!(error.code, ErrorCode::InvalidResponse);
+        assert!(error.message.contains("redirect"), "{}", error.message);
+        assert_eq!((error.status, fake.sent.borrow().len()), (Some(status), 1));
+    }
+}
+
+#[test]
+fn answers_over_max_response_bytes_fail_and_a_list_counts_every_page() {
+    let mut config = config();
+    config.max_response_bytes = 25;
+    let fake = FakeTransport::new(vec![json(200, r#"{"tags":[], "pad": "...."}"#)]);
+    let error =
+        run(client(&config, &fake).send_json(&HttpRequest::get("/tags"))).expect_err("too large");
+    assert_eq!(error.code, ErrorCode::InvalidResponse);
+    assert!(
+        error.message.contains("maxResponseBytes"),
+        "{}",
+        error.message
+    );
+
+    config.max_response_bytes = 10;
+    let fake = FakeTransport::new(vec![
+        json(200, "{}"),
+        json(200, "{}"),
+        json(200, "{.......}"),
+    ]);
+    let client = client(&config, &fake);
+    for _ in 0..2 {
+        run(client.send_raw(&HttpRequest::get("/tags"))).expect("within the cap");
+    }
+    assert!(run(client.send_raw(&HttpRequest::get("/tags"))).is_err());
+}
+
+#[test]
+fn paths_that_leave_base_url_send_nothing() {
+    let fake = FakeTransport::new(vec![json(200, "{}")]);
+    let config = config();
+    let error = run(client(&config, &fake).send_raw(&HttpRequest::get("/a/..//evil.test/x")))
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidArgument);
+    assert!(fake.sent.borrow().is_empty());
+}
+
+#[test]
+fn a_server_that_echoes_the_key_or_an_email_does_not_put_them_in_the_error() {
+    let key = "sk_test_secret_key";
+    let body =
+        format!(r#"{{"errors":[{{"code":"{key}","message":"key {key} for ada%40example.com"}}]}}"#);
+    for status in [400, 401, 403, 404, 500] {
+        let fake = FakeTransport::new(vec![with_header(
+            json(status, &body),
+            "x-request-id",
+            &format!("{key}/ada@example.com"),
+        )]);
+        let config = config();
+        let error = run(client(&config, &fake).send(&HttpRequest::post("/contacts", j!({}))))
+            .expect_err("refused");
+        let shown = format!("{error:?}");
+        assert!(
+            !shown.contains(key) && !shown.contains("example.com"),
+            "{shown}"
+        );
+    }
+}

@@ -121,17 +121,22 @@ export type ContactType = "user" | "lead";
 export interface GistClientOptions {
     /** Gist API key (Settings > API key) or an OAuth access token; sent as `Authorization: Bearer`, never logged. */
     apiKey: string;
-    /** Where requests go: default `https://api.getgist.com`; a proxy, or the mock server. */
+    /**
+     * Where requests go: default `https://api.getgist.com`; a proxy, or the mock server. No request ever
+     * leaves its origin and path prefix; credentials in it are refused.
+     */
     baseUrl?: string;
     /** The `fetch` to use; default the runtime's global `fetch`. */
     fetch?: (input: string, init: RequestInit) => Promise<Response>;
-    /** Deadline of one whole call, retries and waits included, in ms; default 30000. */
+    /** Deadline of one whole call, retries and waits included, in ms (at most 2147483647); default 30000. */
     timeoutMs?: number;
+    /** The most bytes one call may read in answers (a list: all its pages); default 33554432 (32 MiB). */
+    maxResponseBytes?: number;
     /** How many times a failed call may be retried when that is safe; default 2. */
     maxRetries?: number;
     /** Page size of list calls; default 60. */
     perPage?: number;
-    /** Allow calling Gist's own API from a browser page, which exposes the key to its visitors. */
+    /** Allow calling Gist's own API (any `*.getgist.com` host) from a browser page, which exposes the key to its visitors. */
     dangerouslyAllowBrowser?: boolean;
 }
 
@@ -139,7 +144,7 @@ export interface GistClientOptions {
 export interface RequestOptions {
     /** Aborts the call (and any retry wait): it rejects with code `aborted`. */
     signal?: AbortSignal;
-    /** This call's deadline in ms, instead of the client's `timeoutMs`. */
+    /** This call's deadline in ms (at most 2147483647), instead of the client's `timeoutMs`. */
     timeoutMs?: number;
 }
 
@@ -271,13 +276,13 @@ export interface VerifyOptions {
     encoding?: "hex" | "base64";
 }
 
-/** A received delivery: the raw body text and its headers. */
+/** A received delivery: the raw body (its text, or its bytes) and its headers. */
 export interface WebhookRequest {
-    body: string;
+    body: string | Uint8Array;
     headers: Record<string, string> | Headers;
 }
 
-/** Options of `handleWebhook`. */
+/** Options of `handleWebhook`: any other key is refused (`invalid_argument`), never ignored. */
 export interface HandleWebhookOptions {
     /** Verify before parsing; an unverified delivery rejects with `invalid_webhook`. */
     verify?: VerifyOptions;
@@ -413,27 +418,31 @@ export class GistClient {
 }
 
 /**
- * For Workers and any Fetch-API server: reads the request body once, verifies it when
- * `options.verify` is given, and parses it. Rejects with `invalid_webhook` and the `status` to answer
- * the sender with: 401 when the delivery did not verify, 400 when its body is not a JSON object.
+ * For Workers and any Fetch-API server: reads the request's raw bytes once, verifies them when
+ * `options.verify` is given, and parses the body. Rejects with `invalid_webhook` and the `status` to
+ * answer the sender with: 401 when the delivery did not verify, 400 when its body is not a JSON
+ * object; with `invalid_argument` for options it does not understand (it never skips verifying).
  */
 export function handleWebhook(request: Request, options?: HandleWebhookOptions | null): Promise<WebhookEvent>;
 
 /**
  * Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
  * "completed-order"); nothing else changes.
+ * Throws `GistError` (`invalid_argument`) when `name` is not a string.
  */
 export function normalizeEventName(name: string): string;
 
 /**
- * Parses a webhook body (any JSON object) into a `WebhookEvent`; throws `GistError` with code
- * `invalid_webhook` only when the body is not a JSON object.
+ * Parses a webhook body (any JSON object) into a `WebhookEvent` whose `payload` is `JSON.parse(body)`;
+ * throws `GistError`: `invalid_webhook` when the body is not a JSON object, `invalid_argument` when
+ * the body is not a string or the headers cannot be read.
  */
 export function parseWebhook(body: string, headers?: Record<string, string> | Headers | null): WebhookEvent;
 
 /**
- * Checks a delivery's token or HMAC signature against one or more secrets, in constant time.
- * Resolves `false` for a wrong or missing one; rejects (`invalid_argument`) only for bad options.
+ * Checks a delivery's token or HMAC signature (of the raw body: a string's UTF-8 bytes, or a
+ * `Uint8Array`) against one or more secrets, in constant time. Resolves `false` for a wrong or
+ * missing one; rejects (`invalid_argument`) for bad options or a request that cannot be read.
  */
 export function verifyWebhook(request: WebhookRequest, options: VerifyOptions): Promise<boolean>;
 

@@ -1,0 +1,234 @@
+//! Where requests may go: one base URL, and request paths that can never leave it.
+//!
+//! The API key travels with every request, so a path is refused unless it stays inside `baseUrl`'s
+//! origin *and* path prefix whatever the server or a proxy in between does with it: after
+//! percent-decoding, no segment may be empty (`//`), `.` or `..`, or hold a `/`, a `\`, a `#`, a `?`,
+//! a control character or white space; and no raw `#` anywhere. One trailing `/` is allowed.
+
+use crate::error::Error;
+
+/// A checked base URL: `scheme://host[:port][/prefix]`, without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    url: String,
+    host: String,
+}
+
+impl BaseUrl {
+    /// Checks a base URL: `http(s)://`, a host, no credentials, query or fragment, and a path prefix
+    /// that obeys the same rule as request paths.
+    ///
+    /// # Errors
+    /// `invalid_argument`, saying what is wrong.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        let (scheme, rest) = ["https://", "http://"]
+            .iter()
+            .find_map(|scheme| Some((*scheme, url.strip_prefix(scheme)?)))
+            .ok_or_else(|| {
+                Error::invalid_argument("baseUrl must start with https:// or http://")
+            })?;
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority.contains('@') {
+            return Err(Error::invalid_argument(
+                "baseUrl must not contain credentials (user:password@): the client sends apiKey itself",
+            ));
+        }
+        let host = host_of(authority);
+        let clean = !url.contains(['?', '#', '\\']) && !url.chars().any(is_unsafe_char);
+        if host.is_empty() || !clean {
+            return Err(Error::invalid_argument(
+                "baseUrl must be an absolute URL with a host and no query, fragment, backslash or spaces",
+            ));
+        }
+        let prefix = path.trim_end_matches('/');
+        if !prefix.is_empty() {
+            check_segments(prefix).map_err(|()| {
+                Error::invalid_argument("baseUrl's path must not hold empty, `.` or `..` segments")
+            })?;
+        }
+        Ok(Self {
+            url: format!("{scheme}{authority}{prefix}"),
+            host,
+        })
+    }
+
+    /// The URL, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// Whether the host is Gist's own (`getgist.com` or a subdomain), in any case, port or scheme.
+    pub fn is_gist(&self) -> bool {
+        self.host == "getgist.com" || self.host.ends_with(".getgist.com")
+    }
+
+    /// The absolute URL of a request path (plus its encoded query), after [`check_path`].
+    ///
+    /// # Errors
+    /// `invalid_argument` when the path would leave the base URL.
+    pub fn join(&self, path_and_query: &str) -> Result<String, Error> {
+        check_path(path_and_query)?;
+        Ok(format!("{}{path_and_query}", self.url))
+    }
+}
+
+/// The host of an authority, in lower case, without its port or a trailing dot.
+fn host_of(authority: &str) -> String {
+    let host = match authority.strip_prefix('[') {
+        Some(ipv6) => ipv6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Checks a request path (with its query, if any) against the rule of this module.
+///
+/// # Errors
+/// `invalid_argument`, which never repeats the path (it may hold personal data).
+pub fn check_path(path_and_query: &str) -> Result<(), Error> {
+    let path = path_and_query.split('?').next().unwrap_or_default();
+    let inside = path.starts_with('/')
+        && !path_and_query.contains('#')
+        && !path_and_query.chars().any(is_unsafe_char)
+        && check_segments(path.strip_suffix('/').unwrap_or(path)).is_ok();
+    match inside || path == "/" {
+        true => Ok(()),
+        false => Err(Error::invalid_argument(
+            "url must be a path inside baseUrl, such as \"/contacts\": absolute URLs, `//`, `.` and `..` \
+             segments (also percent-encoded), backslashes and `#` are refused so that the API key never \
+             leaves baseUrl",
+        )),
+    }
+}
+
+fn is_unsafe_char(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// Checks `/a/b/c`: every segment non-empty, not `.` or `..`, and free of `/`, `\`, `#`, `?`, white
+/// space and controls once percent-decoded.
+fn check_segments(path: &str) -> Result<(), ()> {
+    let rest = path.strip_prefix('/').ok_or(())?;
+    for segment in rest.split('/') {
+        let decoded = percent_decode(segment).ok_or(())?;
+        let bad_char = decoded.iter().any(|&b| {
+            matches!(b, b'/' | b'\\' | b'#' | b'?')
+                || b.is_ascii_control()
+                || b.is_ascii_whitespace()
+        });
+        if decoded.is_empty() || decoded == b"." || decoded == b".." || bad_char {
+            return Err(());
+        }
+    }
+    Ok(())
+}
+
+/// Percent-decodes to bytes; `None` for a malformed escape.
+fn percent_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.bytes();
+    while let Some(byte) = bytes.next() {
+        if byte == b'%' {
+            let high = char::from(bytes.next()?).to_digit(16)?;
+            let low = char::from(bytes.next()?).to_digit(16)?;
+            out.push(u8::try_from(high * 16 + low).ok()?);
+        } else {
+            out.push(byte);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_prefix_are_refused() {
+        for path in [
+            "contacts",
+            "//evil.example/x",
+            "/contacts/..//127.0.0.1:9/stolen",
+            "/x/../../admin",
+            "/%2e%2e/admin",
+            "/%2E%2E/admin",
+            "/a/./b",
+            "/a//b",
+            "/a/%2F%2Fevil",
+            "/a/%5C..",
+            "/\\evil/x",
+            "/a#frag",
+            "/a b",
+            "/a/%zz",
+            "/a\n",
+            "/tags%20x",
+            "/tags%23x",
+        ] {
+            assert!(check_path(path).is_err(), "{path}");
+        }
+    }
+
+    #[test]
+    fn ordinary_paths_pass() {
+        for path in [
+            "/",
+            "/contacts",
+            "/contacts/",
+            "/contacts/42?email=a%40b.c&x=..",
+            "/a.b/..c",
+        ] {
+            assert!(check_path(path).is_ok(), "{path}");
+        }
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_trimmed() {
+        let base = BaseUrl::parse("http://127.0.0.1:4010/proxy/").expect("valid");
+        assert_eq!(base.as_str(), "http://127.0.0.1:4010/proxy");
+        assert_eq!(
+            base.join("/contacts?page=1").ok().as_deref(),
+            Some("http://127.0.0.1:4010/proxy/contacts?page=1")
+        );
+        assert!(base.join("/../admin").is_err());
+        for bad in [
+            "ftp://x",
+            "https://",
+            "http://u:p@127.0.0.1",
+            "http://h/a?b",
+            "http://h/#x",
+            "http://h/a/../b",
+            "http://h/%2e%2e",
+            "http://h\\evil",
+            "http://h /x",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn gists_host_is_recognised_in_any_spelling() {
+        for url in [
+            "https://api.getgist.com",
+            "https://API.getgist.com",
+            "https://api.getgist.com.",
+            "https://api.getgist.com:443",
+            "http://api.getgist.com",
+            "https://api.getgist.com/v1",
+        ] {
+            assert!(
+                BaseUrl::parse(url).map(|b| b.is_gist()).unwrap_or(false),
+                "{url}"
+            );
+        }
+        for url in [
+            "http://127.0.0.1:4010",
+            "https://getgist.com.evil.example",
+            "http://[::1]:1",
+        ] {
+            assert!(
+                !BaseUrl::parse(url).map(|b| b.is_gist()).unwrap_or(true),
+                "{url}"
+            );
+        }
+    }
+}

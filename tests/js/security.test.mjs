@@ -1,0 +1,944 @@
+// Issue 8 (security and robustness): the built package, imported by name, over real HTTP to throwaway
+// servers on 127.0.0.1. One test (or a small group) per reproduction of the issue, numbered as there.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { createGzip } from "node:zlib";
+import { once } from "node:events";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import init, { GistClient, GistError, parseWebhook, verifyWebhook, handleWebhook, normalizeEventName } from "gist-wasm";
+import { createMockGist } from "gist-wasm/mock";
+import { startServer, json, closedPort, streamBody } from "./loopback.mjs";
+
+// The instance's WebAssembly.Memory: init() after the automatic initSync returns the existing exports.
+const wasm = await init();
+const memory = wasm && wasm.memory;
+const wasmBytes = () => {
+  assert.ok(memory instanceof WebAssembly.Memory, "init() gives the wasm exports with their memory");
+  return memory.buffer.byteLength;
+};
+
+const MB = 1024 * 1024;
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------------
+// Outcomes, described as short strings so that a table of them compares with one deepEqual.
+
+/** Runs fn() and waits (at most ms) for its promise: { kind: "resolved" | "rejected" | "sync" | "hang" | "not-a-promise" }. */
+async function outcome(fn, ms = 10_000) {
+  let result;
+  try {
+    result = fn();
+  } catch (error) {
+    return { kind: "sync", error };
+  }
+  if (!result || typeof result.then !== "function") return { kind: "not-a-promise", value: result };
+  let timer;
+  const hang = new Promise((resolve) => { timer = setTimeout(() => resolve({ kind: "hang" }), ms); });
+  try {
+    return await Promise.race([
+      Promise.resolve(result).then((value) => ({ kind: "resolved", value }), (error) => ({ kind: "rejected", error })),
+      hang,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errorLabel(error) {
+  if (error instanceof GistError) return error.code;
+  const name = error && error.constructor ? error.constructor.name : typeof error;
+  return `non-GistError ${name}: ${String(error && error.message !== undefined ? error.message : error).slice(0, 120)}`;
+}
+
+/** "resolves", "rejects <code>", "throws synchronously <code>", "hangs", "returns a non-promise". */
+function label(result) {
+  switch (result.kind) {
+    case "resolved": return "resolves";
+    case "rejected": return `rejects ${errorLabel(result.error)}`;
+    case "sync": return `throws synchronously ${errorLabel(result.error)}`;
+    case "hang": return "hangs";
+    default: return "returns a non-promise";
+  }
+}
+
+/** For synchronous functions: "throws <code>" or "returns". */
+function thrown(fn) {
+  try {
+    fn();
+    return "returns";
+  } catch (error) {
+    return `throws ${errorLabel(error)}`;
+  }
+}
+
+function safeJson(value) {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Every text an error shows: message, stack, String(), JSON, and every own property (the cause too). */
+function errorTexts(error) {
+  if (!error || typeof error !== "object") return { value: String(error) };
+  const texts = { message: String(error.message), stack: String(error.stack), string: String(error), json: safeJson(error) };
+  for (const key of Object.getOwnPropertyNames(error)) {
+    const value = error[key];
+    texts[`.${key}`] = typeof value === "string" ? value
+      : value instanceof Error ? `${value.name}: ${value.message}\n${value.stack}` : safeJson(value);
+  }
+  return texts;
+}
+
+/** Where an error shows one of the needles (strings, or regexps): one "needle in where, where" per needle found. */
+function leaks(error, needles) {
+  const texts = Object.entries(errorTexts(error));
+  const found = [];
+  for (const needle of new Set(needles)) {
+    const where = texts.filter(([, text]) => (needle instanceof RegExp ? needle.test(text) : text.includes(needle))).map(([w]) => w);
+    if (where.length) found.push(`${needle} in ${where.join(", ")}`);
+  }
+  return found;
+}
+
+// Reproductions that used to kill or wedge the wasm instance run in a fresh Node process, so that they
+// cannot take the rest of this file down with them; the child reports what it saw as JSON.
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CHILD_PRELUDE = `
+import { GistError, handleWebhook, normalizeEventName, parseWebhook } from "gist-wasm";
+const uncaught = [];
+process.on("uncaughtException", (e) => uncaught.push(String((e && e.message) || e)));
+process.on("unhandledRejection", (e) => uncaught.push("unhandled rejection: " + String((e && e.message) || e)));
+const errorLabel = (e) => e instanceof GistError ? e.code
+  : "non-GistError " + (e && e.constructor ? e.constructor.name : typeof e) + ": " + String(e && e.message).slice(0, 120);
+async function settle(fn, ms) {
+  let p;
+  try { p = fn(); } catch (e) { return "throws synchronously " + errorLabel(e); }
+  if (!p || typeof p.then !== "function") return "returns a non-promise";
+  let timer;
+  const hang = new Promise((resolve) => { timer = setTimeout(() => resolve("hangs"), ms); });
+  const result = await Promise.race([p.then(() => "resolves", (e) => "rejects " + errorLabel(e)), hang]);
+  clearTimeout(timer);
+  return result;
+}
+function thrown(fn) { try { fn(); return "returns"; } catch (e) { return "throws " + errorLabel(e); } }
+const done = (value) => setTimeout(() => { process.stdout.write("\\n" + JSON.stringify({ ...value, uncaught })); process.exit(0); }, 100);
+`;
+
+/** Runs `source` (after CHILD_PRELUDE) as an ES module in a new Node process: { result, exit, stderr }. */
+function runIsolated(source, timeout = 30_000) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--input-type=module", "-e", CHILD_PRELUDE + source], { cwd: ROOT, timeout }, (error, stdout, stderr) => {
+      let result;
+      try {
+        result = JSON.parse(stdout.trim().split("\n").at(-1));
+      } catch {
+        result = undefined;
+      }
+      resolve({ result, exit: error ? (error.signal ?? error.code) : 0, stderr: String(stderr).slice(-1500) });
+    });
+  });
+}
+
+const EMAIL = /ada(@|%40)example\.com/i;
+const contact = (id = 1, extra = {}) => ({ id, type: "user", user_id: String(id), email: `u${id}@example.com`, ...extra });
+
+/** A server that answers like Gist for the few routes the tests use (and records every request). */
+function gistLike(req, res, body) {
+  const url = new URL(req.url, "http://x");
+  const [resource, id] = url.pathname.split("/").filter(Boolean);
+  if (resource === "contacts" && req.method === "POST") {
+    const sent = JSON.parse(body.toString("utf8") || "{}");
+    return json(res, 200, { contact: { ...contact(1), ...sent, id: 1 } });
+  }
+  if (resource === "contacts" && (id || url.searchParams.has("email") || url.searchParams.has("user_id"))) {
+    return json(res, 200, { contact: contact(Number(id) || 1) });
+  }
+  if (resource === "contacts") return json(res, 200, { contacts: [contact(1)], pages: { next: null } });
+  if (resource === "tags" && req.method === "GET") return json(res, 200, { tags: [{ id: 7, name: "T" }], pages: { next: null } });
+  if (resource === "tags") return json(res, 200, { tag: { id: Number(id) || 7, name: "T" } });
+  if (resource === "segments") return json(res, 200, { segment: { id: Number(id) || 1, name: "S" } });
+  if (resource === "campaigns") return json(res, 200, { campaign: { id: Number(id || url.searchParams.get("campaign_id")) || 1, name: "C", status: "live" } });
+  return json(res, 200, {});
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1. The key never goes to another host.
+
+test("1: apiCall paths that leave baseUrl are refused and send nothing", async (t) => {
+  const evil = await startServer();
+  const proxy = await startServer();
+  t.after(() => Promise.all([evil.close(), proxy.close()]));
+  const E = `127.0.0.1:${evil.port}`;
+  const gist = new GistClient({ apiKey: "sk_live_key1", baseUrl: `${proxy.url}/proxy`, maxRetries: 0, timeoutMs: 5000 });
+  const urls = [
+    `/contacts/..//${E}/stolen`, "/x/../../admin", "/%2e%2e/admin", "/%2E%2E/admin", `//${E}/x`, `/\\${E}/x`,
+    `/a/%2F%2F${E}`, "/a/%5C..", "/a#frag", "/a/./b", "/a/%2e/b", "/a/%2e%2E/b",
+  ];
+  const seen = {};
+  for (const url of urls) seen[url] = label(await outcome(() => gist.apiCall({ url })));
+  assert.deepEqual(
+    { seen, proxyReceived: proxy.requests.map((r) => r.url), evilReceived: evil.requests.map((r) => r.url) },
+    { seen: Object.fromEntries(urls.map((u) => [u, "rejects invalid_argument"])), proxyReceived: [], evilReceived: [] },
+  );
+});
+
+test("1: a baseUrl with credentials, a query, a fragment or dot segments is refused at construction", async (t) => {
+  const proxy = await startServer();
+  t.after(() => proxy.close());
+  const host = `127.0.0.1:${proxy.port}`;
+  const bad = [
+    `http://u:hunter2@${host}`, `http://u:hunter2@${host}/proxy`, `http://user@${host}`,
+    `http://${host}/proxy?x=1`, `http://${host}/proxy#f`, `http://${host}/a/../proxy`, `http://${host}/a/%2e%2e/proxy`,
+    `http://${host}/a/./proxy`, `http://${host}\\proxy`, `http://${host}/pro xy`, `ftp://${host}`,
+  ];
+  const seen = {};
+  const shown = [];
+  for (const baseUrl of bad) {
+    try {
+      new GistClient({ apiKey: "sk_live_key1", baseUrl });
+      seen[baseUrl] = "constructs";
+    } catch (error) {
+      seen[baseUrl] = `throws ${errorLabel(error)}`;
+      shown.push(...leaks(error, ["hunter2"]));
+    }
+  }
+  assert.deepEqual(
+    { seen, shown, received: proxy.requests.length },
+    { seen: Object.fromEntries(bad.map((u) => [u, "throws invalid_argument"])), shown: [], received: 0 },
+  );
+});
+
+test("1: a plain apiCall path with a query still reaches the proxy prefix", async (t) => {
+  const proxy = await startServer((req, res) => json(res, 200, { ok: true }));
+  t.after(() => proxy.close());
+  const gist = new GistClient({ apiKey: "sk_live_key1", baseUrl: `${proxy.url}/proxy`, maxRetries: 0 });
+  const answer = await gist.apiCall({ url: "/contacts?x=1" });
+  assert.equal(answer.status, 200);
+  assert.deepEqual(answer.body, { ok: true });
+  assert.deepEqual(proxy.requests.map((r) => [r.method, r.url, r.headers.authorization]), [["GET", "/proxy/contacts?x=1", "Bearer sk_live_key1"]]);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 2. handleWebhook fails closed.
+
+const WEBHOOK_BODY = JSON.stringify({ topic: "contact.created", contact: { id: 1, type: "user", user_id: "1" } });
+const tokenRequest = (token) => new Request("http://127.0.0.1/webhooks", {
+  method: "POST",
+  headers: { "content-type": "application/json", "x-gist-webhook-token": token },
+  body: WEBHOOK_BODY,
+});
+
+test("2: handleWebhook refuses options it does not understand and never resolves unverified", async () => {
+  const cases = {
+    "{ secret }": () => ({ secret: "s3cret" }),
+    "{ verfy }": () => ({ verfy: { secret: "s3cret" } }),
+    "{ Verify }": () => ({ Verify: { secret: "s3cret" } }),
+    "a string": () => "s3cret",
+    "a throwing verify getter": () => ({ get verify() { throw new Error("x"); } }),
+    "{ verify: string }": () => ({ verify: "s3cret" }),
+    "{ verify: { sheme } }": () => ({ verify: { secret: "s3cret", sheme: "token" } }),
+    "{ verify, extra }": () => ({ verify: { secret: "s3cret" }, secret: "s3cret" }),
+  };
+  const seen = {};
+  for (const [name, options] of Object.entries(cases)) {
+    seen[name] = label(await outcome(() => handleWebhook(tokenRequest("WRONG"), options())));
+  }
+  assert.deepEqual(seen, Object.fromEntries(Object.keys(cases).map((k) => [k, "rejects invalid_argument"])));
+});
+
+test("2: handleWebhook with a wrong token is 401, with the right one resolves", async () => {
+  const wrong = await outcome(() => handleWebhook(tokenRequest("WRONG"), { verify: { secret: "s3cret" } }));
+  assert.equal(label(wrong), "rejects invalid_webhook");
+  assert.equal(wrong.error.status, 401);
+  const right = await outcome(() => handleWebhook(tokenRequest("s3cret"), { verify: { secret: "s3cret" } }));
+  assert.equal(label(right), "resolves");
+  assert.equal(right.value.topic, "contact.created");
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Process-killers.
+
+test("3: handleWebhook with throwing getters rejects invalid_argument, always settles, and the process survives", async () => {
+  const child = await runIsolated(`
+    const boom = () => { throw new Error("boom"); };
+    const cases = {
+      "text getter": () => ({ get text() { return boom(); }, headers: {} }),
+      "headers getter": () => ({ text: async () => "{}", arrayBuffer: async () => new ArrayBuffer(2), get headers() { return boom(); } }),
+      "arrayBuffer getter": () => ({ get arrayBuffer() { return boom(); }, text: async () => "{}", headers: {} }),
+      "a Proxy that throws": () => new Proxy({}, { get: boom, has: boom, ownKeys: boom, getOwnPropertyDescriptor: boom }),
+    };
+    const seen = {};
+    for (const [name, request] of Object.entries(cases)) seen[name] = await settle(() => handleWebhook(request()), 3000);
+    const after = await settle(() => handleWebhook(new Request("http://127.0.0.1/", { method: "POST", body: '{"topic":"t"}' })), 3000);
+    done({ seen, after });
+  `);
+  assert.deepEqual({ exit: child.exit, ...child.result }, {
+    exit: 0,
+    seen: { "text getter": "rejects invalid_argument", "headers getter": "rejects invalid_argument", "arrayBuffer getter": "rejects invalid_argument", "a Proxy that throws": "rejects invalid_argument" },
+    after: "resolves",
+    uncaught: [],
+  }, child.stderr);
+});
+
+/** A contacts server whose pages hold `perPage` users of about `size` bytes each, up to `maxPages` pages. */
+async function bigPages({ size, perPage = 60, maxPages }) {
+  const blob = "x".repeat(size);
+  let served = 0;
+  const server = await startServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    const page = Number(url.searchParams.get("page")) || 1;
+    served += 1;
+    const contacts = [];
+    for (let i = 0; i < perPage; i++) {
+      const id = page * 1000 + i;
+      contacts.push({ ...contact(id), custom_properties: { blob } });
+    }
+    const next = page < maxPages ? `${server.url}/contacts?page=${page + 1}` : null;
+    json(res, 200, { contacts, pages: { next } });
+  });
+  return { server, served: () => served };
+}
+
+test("3: listUsers with huge pages stops at maxResponseBytes, for one page and for the sum of pages", async (t) => {
+  const huge = await bigPages({ size: 100_000, maxPages: 20 });
+  const many = await bigPages({ size: 10_000, maxPages: 20 }); // 600 kB a page: the 4th page passes 2 MB
+  t.after(() => Promise.all([huge.server.close(), many.server.close()]));
+  const seen = {};
+  for (const [name, { server }] of Object.entries({ huge, many })) {
+    const result = await outcome(() => new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0, maxResponseBytes: 2_000_000 })
+      .listUsers({ limit: 10000 }), 20_000);
+    seen[name] = [label(result), /maxResponseBytes/.test(result.error?.message)];
+  }
+  assert.deepEqual(seen, { huge: ["rejects invalid_response", true], many: ["rejects invalid_response", true] });
+  assert.ok(many.served() <= 5, `the listing stopped once the pages passed the cap (${many.served()} pages served)`);
+  assert.ok(wasmBytes() < 1024 * MB);
+});
+
+test("3: listUsers with huge pages stops at the default 32 MiB cap", async (t) => {
+  // 6 MB a page, 10 pages at most: 60 MB in all, past the default cap.
+  const { server, served } = await bigPages({ size: 100_000, maxPages: 10 });
+  t.after(() => server.close());
+  const started = Date.now();
+  const result = await outcome(() => new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 }).listUsers({ limit: 10000 }), 30_000);
+  assert.deepEqual([label(result), /maxResponseBytes/.test(result.error?.message)], ["rejects invalid_response", true],
+    `served ${served()} pages`);
+  assert.ok(Date.now() - started < 10_000, "well under 10 s");
+  assert.ok(wasmBytes() < 700 * MB, `wasm memory ${Math.round(wasmBytes() / MB)} MB`);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 4. An API key echoed by the server.
+
+test("4: an API key echoed by the server never reaches the GistError", async (t) => {
+  let echo;
+  const server = await startServer((req, res) => {
+    const headers = { "x-request-id": echo.requestId };
+    if (echo.text) {
+      res.writeHead(echo.status, { "content-type": "text/plain", ...headers });
+      return res.end(echo.text);
+    }
+    json(res, echo.status, { errors: [{ code: echo.value, message: `bad key ${echo.value} and Bearer ${echo.value}` }] }, headers);
+  });
+  t.after(() => server.close());
+  const codes = { 400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 500: "server_error" };
+  const problems = [];
+  for (const key of ["sk_live+abc/def=", "sk_live_0123456789abcdef"]) {
+    const encoded = encodeURIComponent(key);
+    const needles = [key, encoded, encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())];
+    const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0 });
+    for (const status of [400, 401, 403, 404, 500]) {
+      for (const variant of ["raw", "encoded", "text"]) {
+        const value = variant === "encoded" ? encoded : key;
+        echo = { status, value, requestId: value, text: variant === "text" ? `bad key ${key} (Bearer ${key})` : undefined };
+        const result = await outcome(() => gist.fetchUser({ id: 1 }));
+        const where = `${key} ${status} ${variant}`;
+        if (label(result) !== `rejects ${codes[status]}`) problems.push(`${where}: ${label(result)}`);
+        else problems.push(...leaks(result.error, needles).map((leak) => `${where}: ${leak}`));
+      }
+    }
+  }
+  assert.ok(server.requests.length > 0 && server.requests.every((r) => /^Bearer sk_live/.test(r.headers.authorization)));
+  assert.deepEqual(problems, []);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 5. normalizeEventName of a non-string.
+
+test("5: normalizeEventName of a non-string throws GistError invalid_argument", async () => {
+  const child = await runIsolated(`
+    const values = { 42: 42, "1.5": 1.5, NaN: NaN, "{}": {}, "[]": [], true: true, "10n": 10n, "Symbol()": Symbol("s"), null: null, undefined, function: () => "a.b" };
+    const seen = {};
+    for (const [name, value] of Object.entries(values)) seen[name] = thrown(() => normalizeEventName(value));
+    seen["no argument"] = thrown(() => normalizeEventName());
+    let after;
+    try { after = normalizeEventName("completed.order$x"); } catch (e) { after = "throws " + errorLabel(e); }
+    done({ seen, after });
+  `);
+  const names = ["42", "1.5", "NaN", "{}", "[]", "true", "10n", "Symbol()", "null", "undefined", "function", "no argument"];
+  assert.deepEqual({ exit: child.exit, ...child.result }, {
+    exit: 0,
+    seen: Object.fromEntries(names.map((name) => [name, "throws invalid_argument"])),
+    after: "completed-order-x",
+    uncaught: [],
+  }, child.stderr);
+  assert.equal(normalizeEventName("completed.order$x"), "completed-order-x");
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 6. Answer size.
+
+const CONTACT_HEAD = '{"contact":{"id":1,"type":"user","user_id":"1","pad":"';
+const CONTACT_TAIL = '"}}';
+
+test("6: a 200 MB answer stops at the default maxResponseBytes, without growing wasm memory", async (t) => {
+  let sent = 0;
+  const server = await startServer(async (req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    sent = await streamBody(res, { head: CONTACT_HEAD, chunk: Buffer.alloc(MB, 0x61), total: 200 * MB, tail: CONTACT_TAIL });
+  });
+  t.after(() => server.close());
+  const before = wasmBytes();
+  const result = await outcome(() => new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 }).fetchUser({ id: 1 }), 30_000);
+  const grown = wasmBytes() - before;
+  assert.deepEqual([label(result), /maxResponseBytes/.test(result.error?.message)], ["rejects invalid_response", true]);
+  assert.ok(grown < 100 * MB, `wasm memory grew by ${Math.round(grown / MB)} MB`);
+  await delay(100);
+  assert.ok(sent < 100 * MB, `the client stopped reading (server sent ${Math.round(sent / MB)} MB)`);
+});
+
+test("6: maxResponseBytes 100000 refuses a 200 kB answer, with or without Content-Length", async (t) => {
+  const text = CONTACT_HEAD + "a".repeat(200_000) + CONTACT_TAIL;
+  const server = await startServer((req, res) => {
+    if (req.url.includes("chunked")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(text.slice(0, 50_000));
+      res.end(text.slice(50_000));
+    } else {
+      json(res, 200, text);
+    }
+  });
+  t.after(() => server.close());
+  const seen = {};
+  for (const name of ["content-length", "chunked"]) {
+    const result = await outcome(() => new GistClient({ apiKey: "k", baseUrl: `${server.url}/${name}`, maxRetries: 0, maxResponseBytes: 100_000 })
+      .fetchUser({ id: 1 }));
+    seen[name] = [label(result), /maxResponseBytes/.test(result.error?.message)];
+  }
+  assert.deepEqual(seen, { "content-length": ["rejects invalid_response", true], chunked: ["rejects invalid_response", true] });
+  // Under the cap, the same answer is fine.
+  const roomy = new GistClient({ apiKey: "k", baseUrl: `${server.url}/content-length`, maxRetries: 0, maxResponseBytes: 300_000 });
+  assert.equal((await roomy.fetchUser({ id: 1 })).pad.length, 200_000);
+});
+
+/**
+ * gzip of a contact whose pad is `inflated` bytes of "a" (about 300 kB of gzip for 300 MB), made as a stream. Its
+ * Content-Length (the gzip's) is the "lying" one: a thousandth of what the body inflates to.
+ */
+async function gzipBomb(inflated) {
+  const gzip = createGzip({ level: 9 });
+  const parts = [];
+  gzip.on("data", (part) => parts.push(part));
+  const ended = once(gzip, "end");
+  const chunk = Buffer.alloc(MB, 0x61);
+  gzip.write(CONTACT_HEAD);
+  for (let n = 0; n < inflated; n += chunk.length) if (!gzip.write(chunk)) await once(gzip, "drain");
+  gzip.end(CONTACT_TAIL);
+  await ended;
+  return Buffer.concat(parts);
+}
+
+test("6: a gzip bomb stops at maxResponseBytes of inflated bytes and RSS stays under 1 GB", async (t) => {
+  const bomb = await gzipBomb(300 * MB);
+  const server = await startServer((req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": bomb.length });
+    res.end(bomb);
+  });
+  t.after(() => server.close());
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 10);
+  const before = wasmBytes();
+  const result = await outcome(() => new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 }).fetchUser({ id: 1 }), 30_000);
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  assert.deepEqual([label(result), /maxResponseBytes/.test(result.error?.message)], ["rejects invalid_response", true]);
+  assert.ok(wasmBytes() - before < 100 * MB, `wasm memory grew by ${Math.round((wasmBytes() - before) / MB)} MB`);
+  assert.ok(peak < 1024 * MB, `peak RSS ${Math.round(peak / MB)} MB`);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 7. Emails in errors.
+
+test("7: network failures and timeouts do not show the email of the request", async (t) => {
+  const port = await closedPort();
+  const silent = await startServer(() => new Promise(() => {})); // never answers
+  t.after(() => silent.close());
+  // A fetch that puts the URL in its error, as Deno's and Bun's do.
+  const chatty = async (url, init) => {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      throw new TypeError(`error sending request for url (${url}): ${error.message}`, { cause: error });
+    }
+  };
+  const cases = {
+    "closed port": [{ baseUrl: `http://127.0.0.1:${port}` }, "network_error"],
+    "closed port, path prefix": [{ baseUrl: `http://127.0.0.1:${port}/proxy` }, "network_error"],
+    "closed port, a fetch that shows the URL": [{ baseUrl: `http://127.0.0.1:${port}`, fetch: chatty }, "network_error"],
+    "no answer": [{ baseUrl: silent.url, timeoutMs: 300 }, "timeout"],
+  };
+  const problems = [];
+  for (const [name, [options, code]] of Object.entries(cases)) {
+    const gist = new GistClient({ apiKey: "k", maxRetries: 0, ...options });
+    for (const call of [() => gist.fetchUser({ email: "ada@example.com" }), () => gist.deleteLead({ email: "ada@example.com" })]) {
+      const result = await outcome(call);
+      if (label(result) !== `rejects ${code}`) problems.push(`${name}: ${label(result)}`);
+      else problems.push(...leaks(result.error, [EMAIL]).map((leak) => `${name}: ${leak}`));
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("7: errors of a path or query that holds an email do not show it", async (t) => {
+  const server = await startServer((req, res) => {
+    if (req.url.startsWith("/redirect")) {
+      res.writeHead(302, { location: "http://127.0.0.1:1/elsewhere" });
+      return res.end();
+    }
+    json(res, 404, { errors: [{ code: "not_found", message: "Contact not found" }] });
+  });
+  const port = await closedPort();
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const redirecting = new GistClient({ apiKey: "k", baseUrl: `${server.url}/redirect`, maxRetries: 0 });
+  const down = new GistClient({ apiKey: "k", baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0 });
+  const problems = [];
+  const check = async (name, call, codes) => {
+    const result = await outcome(call);
+    if (!codes.includes(label(result))) problems.push(`${name}: ${label(result)}`);
+    if (result.kind === "rejected") problems.push(...leaks(result.error, [EMAIL]).map((leak) => `${name}: ${leak}`));
+  };
+  for (const url of ["/contacts/ada@example.com", "/contacts/ada%40example.com"]) {
+    // apiCall resolves for every status; were it to reject, the error must not show the email.
+    await check(`apiCall ${url} answered 404`, () => gist.apiCall({ url }), ["resolves", "rejects not_found"]);
+    await check(`apiCall ${url} answered 302`, () => redirecting.apiCall({ url }), ["rejects invalid_response"]);
+    await check(`apiCall ${url} to a closed port`, () => down.apiCall({ url }), ["rejects network_error"]);
+  }
+  await check("apiCall with an email in its query, 404", () => gist.apiCall({ url: "/contacts?email=ada@example.com" }), ["resolves", "rejects not_found"]);
+  await check("fetchUser by email, 404", () => gist.fetchUser({ email: "ada@example.com" }), ["rejects not_found"]);
+  await check("deleteUser by email, 404", () => gist.deleteUser({ email: "ada@example.com" }), ["rejects not_found"]);
+  await check("fetchUser by email, 302", () => redirecting.fetchUser({ email: "ada@example.com" }), ["rejects invalid_response"]);
+  assert.deepEqual(problems, []);
+});
+
+test("7: an email echoed by the server is not in the error", async (t) => {
+  const server = await startServer((req, res) => json(res, 422,
+    { errors: [{ code: "ada@example.com", message: "email ada%40example.com (ADA%40EXAMPLE.COM, ada@example.com) is invalid" }] },
+    { "x-request-id": "ada@example.com" }));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const problems = [];
+  for (const [name, call] of Object.entries({
+    fetchUser: () => gist.fetchUser({ email: "ada@example.com" }),
+    createUser: () => gist.createUser({ user_id: 1, email: "ada@example.com" }),
+    createLead: () => gist.createLead({ email: "ada@example.com" }),
+  })) {
+    const result = await outcome(call);
+    if (label(result) !== "rejects invalid_request") problems.push(`${name}: ${label(result)}`);
+    else problems.push(...leaks(result.error, [EMAIL]).map((leak) => `${name}: ${leak}`));
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("7: refused input named like an email does not show it and sends nothing", async (t) => {
+  const server = await startServer(gistLike);
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const problems = [];
+  for (const [name, user] of Object.entries({
+    "unknown field": { user_id: 1, "ada@example.com": 1 },
+    "custom property": { user_id: 1, custom_properties: { "ada@example.com": {} } },
+  })) {
+    const result = await outcome(() => gist.createUser(user));
+    if (label(result) !== "rejects invalid_argument") problems.push(`${name}: ${label(result)}`);
+    else problems.push(...leaks(result.error, [EMAIL]).map((leak) => `${name}: ${leak}`));
+  }
+  assert.deepEqual({ problems, received: server.requests.map((r) => r.body) }, { problems: [], received: [] });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 8. Numbers.
+
+/** Answers createUser with the received body itself as the contact (raw text: no re-serialisation). */
+function echoContact(req, res, body) {
+  const text = body.toString("utf8");
+  json(res, 200, `{"contact":{"id":1,"type":"user",${text.slice(1)}}`);
+}
+
+test("8: a float in custom_properties goes on the wire exactly as JSON.stringify writes it", async (t) => {
+  const server = await startServer(echoContact);
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const user = await gist.createUser({ user_id: 1, email: "n@example.com", custom_properties: { score: 1.2604972236163259 } });
+  assert.match(server.requests[0].body, /"score":1\.2604972236163259[,}]/);
+  assert.equal(user.custom_properties.score, 1.2604972236163259);
+  assert.equal(parseWebhook('{"amount":5e-32}').payload.amount, 5e-32);
+});
+
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return (x ^ (x >>> 14)) >>> 0;
+  };
+}
+
+/** `count` finite doubles made from random bits (every exponent, subnormals too). */
+function randomDoubles(count, seed) {
+  const next = mulberry32(seed);
+  const view = new DataView(new ArrayBuffer(8));
+  const out = [];
+  while (out.length < count) {
+    view.setUint32(0, next());
+    view.setUint32(4, next());
+    const d = view.getFloat64(0);
+    if (Number.isFinite(d)) out.push(d);
+  }
+  return out;
+}
+
+test("8: 1000 random doubles survive createUser and parseWebhook exactly", async (t) => {
+  const server = await startServer(echoContact);
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const doubles = randomDoubles(1000, 20240608);
+  const wire = [];
+  const answered = [];
+  const webhook = [];
+  for (let start = 0; start < doubles.length; start += 100) {
+    const properties = {};
+    for (let i = start; i < start + 100; i++) properties[`d${i}`] = doubles[i];
+    const user = await gist.createUser({ user_id: start + 1, custom_properties: properties });
+    const received = JSON.parse(server.requests.at(-1).body).custom_properties;
+    for (let i = start; i < start + 100; i++) {
+      const expected = JSON.parse(JSON.stringify(doubles[i])); // -0 is written 0
+      if (!Object.is(received[`d${i}`], expected)) wire.push(`${JSON.stringify(doubles[i])} arrived as ${received[`d${i}`]}`);
+      if (!Object.is(user.custom_properties[`d${i}`], expected)) answered.push(`${JSON.stringify(doubles[i])} came back as ${user.custom_properties[`d${i}`]}`);
+    }
+  }
+  for (const d of doubles) {
+    const text = JSON.stringify({ x: d });
+    const got = parseWebhook(text).payload.x;
+    if (!Object.is(got, JSON.parse(text).x)) webhook.push(`${text} parsed as ${got}`);
+  }
+  assert.deepEqual({ wire: wire.slice(0, 5), answered: answered.slice(0, 5), webhook: webhook.slice(0, 5) }, { wire: [], answered: [], webhook: [] },
+    `${wire.length} wrong on the wire, ${answered.length} in answers, ${webhook.length} in parseWebhook`);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 9. Ids.
+
+test("9: bad ids of deleteTag, updateTag, fetchSegment and fetchCampaign reject invalid_argument and send nothing", async (t) => {
+  const server = await startServer(gistLike);
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const ids = {
+    null: () => null, undefined: () => undefined, '""': () => "", '"0x2"': () => "0x2", '"7"': () => "7", "[7]": () => [7],
+    true: () => true, "new Date(5)": () => new Date(5), "1n": () => 1n, "1.5": () => 1.5, "-1": () => -1, 0: () => 0,
+    NaN: () => NaN, Infinity: () => Infinity,
+  };
+  const methods = {
+    deleteTag: (id) => gist.deleteTag(id),
+    updateTag: (id) => gist.updateTag(id, "name"),
+    fetchSegment: (id) => gist.fetchSegment(id),
+    fetchCampaign: (id) => gist.fetchCampaign(id),
+  };
+  const seen = {};
+  const expected = {};
+  for (const [method, call] of Object.entries(methods)) {
+    for (const [name, id] of Object.entries(ids)) {
+      seen[`${method}(${name})`] = label(await outcome(() => call(id())));
+      expected[`${method}(${name})`] = "rejects invalid_argument";
+    }
+  }
+  assert.deepEqual({ seen, received: server.requests.map((r) => `${r.method} ${r.url}`) }, { seen: expected, received: [] });
+  // A good id still works.
+  assert.equal((await gist.fetchSegment(3)).id, 3);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 10. Throwing getters, and a freed client.
+
+const throwingHeaders = () => ({ get x() { throw new Error("getter"); } });
+
+test("10: verifyWebhook and parseWebhook with throwing header getters refuse, without leaking wasm memory", async () => {
+  const body = JSON.stringify({ topic: "t", pad: "p".repeat(100_000) });
+  const verifyThrowing = () => verifyWebhook({ body, headers: throwingHeaders() }, { secret: "s" });
+  assert.deepEqual({
+    "verifyWebhook, headers getter": label(await outcome(verifyThrowing)),
+    "verifyWebhook, body getter": label(await outcome(() => verifyWebhook({ get body() { throw new Error("x"); }, headers: {} }, { secret: "s" }))),
+    "verifyWebhook, secret getter": label(await outcome(() => verifyWebhook({ body, headers: {} }, { get secret() { throw new Error("x"); } }))),
+    "parseWebhook, headers getter": thrown(() => parseWebhook(body, throwingHeaders())),
+  }, {
+    "verifyWebhook, headers getter": "rejects invalid_argument",
+    "verifyWebhook, body getter": "rejects invalid_argument",
+    "verifyWebhook, secret getter": "rejects invalid_argument",
+    "parseWebhook, headers getter": "throws invalid_argument",
+  });
+  // Memory: warm the allocator up, then 500 more calls.
+  for (let i = 0; i < 20; i++) await outcome(verifyThrowing);
+  const before = wasmBytes();
+  for (let i = 0; i < 500; i++) await outcome(verifyThrowing);
+  for (let i = 0; i < 500; i++) thrown(() => parseWebhook(body, throwingHeaders()));
+  const grown = wasmBytes() - before;
+  assert.ok(grown < 2 * MB, `wasm memory grew by ${(grown / MB).toFixed(1)} MB over 1000 refused calls`);
+  // And a plain call still works.
+  assert.equal(await verifyWebhook({ body, headers: { "x-gist-webhook-token": "s" } }, { secret: "s" }), true);
+});
+
+test("10: a signal whose getters throw is invalid_argument, and the client keeps working", async (t) => {
+  const server = await startServer(gistLike);
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const fake = { get aborted() { throw new Error("x"); }, addEventListener() {}, removeEventListener() {} };
+  const real = new AbortController().signal;
+  Object.defineProperty(real, "aborted", { get() { throw new Error("x"); } });
+  const seen = {
+    "a fake signal": label(await outcome(() => gist.fetchUser({ id: 1 }, { signal: fake }))),
+    "an AbortSignal whose aborted throws": label(await outcome(() => gist.fetchUser({ id: 1 }, { signal: real }))),
+    "throwing options": label(await outcome(() => gist.fetchUser({ id: 1 }, { get signal() { throw new Error("x"); } }))),
+    "unknown option": label(await outcome(() => gist.fetchUser({ id: 1 }, { signl: new AbortController().signal }))),
+    "not a signal": label(await outcome(() => gist.fetchUser({ id: 1 }, { signal: {} }))),
+  };
+  assert.deepEqual({ seen, received: server.requests.length }, {
+    seen: Object.fromEntries(Object.keys(seen).map((k) => [k, "rejects invalid_argument"])), received: 0,
+  });
+  assert.equal((await gist.fetchUser({ id: 1 })).id, 1);
+  assert.equal(thrown(() => gist.free()), "returns");
+});
+
+test("10: a freed client refuses every call with invalid_argument, and free() twice is harmless", async (t) => {
+  const server = await startServer(gistLike);
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  gist.free();
+  const fetched = await outcome(() => gist.fetchUser({ id: 1 }));
+  assert.equal(label(fetched), "rejects invalid_argument");
+  assert.match(fetched.error.message, /freed/i);
+  const seen = {
+    listUsers: label(await outcome(() => gist.listUsers())),
+    apiCall: label(await outcome(() => gist.apiCall({ url: "/contacts" }))),
+    createTag: label(await outcome(() => gist.createTag("T"))),
+    iterUsers: thrown(() => gist.iterUsers()),
+    iterTags: thrown(() => gist.iterTags()),
+    "free again": thrown(() => gist.free()),
+  };
+  assert.deepEqual({ seen, received: server.requests.length }, {
+    seen: {
+      listUsers: "rejects invalid_argument", apiCall: "rejects invalid_argument", createTag: "rejects invalid_argument",
+      iterUsers: "throws invalid_argument", iterTags: "throws invalid_argument", "free again": "returns",
+    },
+    received: 0,
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 11. timeoutMs bounds.
+
+test("11: timeoutMs above 2**31-1 is invalid_argument, 2**31-1 is accepted", async (t) => {
+  const server = await startServer(gistLike);
+  t.after(() => server.close());
+  assert.equal(thrown(() => new GistClient({ apiKey: "k", baseUrl: server.url, timeoutMs: 2 ** 31 })), "throws invalid_argument");
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  assert.equal(label(await outcome(() => gist.fetchUser({ id: 1 }, { timeoutMs: 2 ** 31 }))), "rejects invalid_argument");
+  assert.equal(server.requests.length, 0, "the refused call sent nothing");
+  const max = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0, timeoutMs: 2 ** 31 - 1 });
+  assert.equal((await max.fetchUser({ id: 1 })).id, 1);
+  assert.equal((await gist.fetchUser({ id: 1 }, { timeoutMs: 2 ** 31 - 1 })).id, 1);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 12. Redirects.
+
+test("12: redirects are refused as invalid_response and never followed", async (t) => {
+  const target = await startServer(gistLike);
+  let status;
+  const server = await startServer((req, res) => {
+    res.writeHead(status, { location: `${target.url}/stolen${req.url}` });
+    res.end();
+  });
+  t.after(() => Promise.all([server.close(), target.close()]));
+  const gist = new GistClient({ apiKey: "sk_live_redirect", baseUrl: server.url });
+  const calls = {
+    createLead: () => gist.createLead({ email: "lead@example.com", name: "Lead" }),
+    fetchUser: () => gist.fetchUser({ id: 1 }),
+    apiCall: () => gist.apiCall({ url: "/contacts/1" }),
+    "apiCall POST": () => gist.apiCall({ url: "/contacts", method: "POST", body: { email: "lead@example.com" } }),
+  };
+  const plan = [["createLead", 307], ["createLead", 308], ["fetchUser", 301], ["fetchUser", 302], ["fetchUser", 303],
+    ["apiCall", 302], ["apiCall POST", 307]];
+  const seen = {};
+  for (const [name, code] of plan) {
+    status = code;
+    const sentBefore = server.requests.length;
+    const result = await outcome(calls[name]);
+    seen[`${name} ${code}`] = {
+      outcome: label(result),
+      saysRedirect: /redirect/i.test(result.error?.message),
+      status: result.error?.status === undefined || result.error.status === code ? "3xx or unknown" : result.error.status,
+      requests: server.requests.length - sentBefore,
+    };
+  }
+  const expected = { outcome: "rejects invalid_response", saysRedirect: true, status: "3xx or unknown", requests: 1 };
+  assert.deepEqual(
+    { seen, targetReceived: target.requests.map((r) => `${r.method} ${r.url} ${r.headers.authorization ?? ""} ${r.body}`) },
+    { seen: Object.fromEntries(plan.map(([name, code]) => [`${name} ${code}`, expected])), targetReceived: [] },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 14. HMAC over the raw body bytes.
+
+test("14: HMAC-signed bodies with a BOM or bytes 0xff 0xfe verify on their raw bytes", async () => {
+  const secret = "whsec_raw_bytes";
+  const plain = Buffer.from(WEBHOOK_BODY);
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), plain]);
+  const invalid = Buffer.concat([Buffer.from('{"topic":"t","s":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+  const options = { verify: { secret, scheme: "hmac-sha256" } };
+  const deliver = (bytes) => new Request("http://127.0.0.1/webhooks", {
+    method: "POST",
+    body: bytes,
+    headers: { "content-type": "application/json", "x-gist-signature": `sha256=${createHmac("sha256", secret).update(bytes).digest("hex")}` },
+  });
+  const signature = (bytes) => ({ "x-gist-signature": `sha256=${createHmac("sha256", secret).update(bytes).digest("hex")}` });
+
+  const withBom = await outcome(() => handleWebhook(deliver(bom), options));
+  const withFF = await outcome(() => handleWebhook(deliver(invalid), options));
+  const tampered = await outcome(() => handleWebhook(new Request("http://127.0.0.1/webhooks", { method: "POST", body: plain, headers: signature(bom) }), options));
+  const verified = async (bytes) => {
+    const result = await outcome(() => verifyWebhook({ body: new Uint8Array(bytes), headers: signature(bytes) }, options.verify));
+    return result.kind === "resolved" ? `resolves ${result.value}` : label(result);
+  };
+  assert.deepEqual({
+    "handleWebhook, BOM": [label(withBom), withBom.kind === "resolved" && isDeepStrictEqual(withBom.value.payload, JSON.parse(WEBHOOK_BODY))],
+    // The 0xff 0xfe body may parse (with U+FFFD) or be refused as a body, but it verifies: never 401.
+    "handleWebhook, 0xff 0xfe": withFF.kind === "resolved" ? "resolves" : `${label(withFF)} ${withFF.error?.status}`,
+    "verifyWebhook bytes, BOM": await verified(bom),
+    "verifyWebhook bytes, 0xff 0xfe": await verified(invalid),
+    "handleWebhook, tampered": `${label(tampered)} ${tampered.error?.status}`,
+  }, {
+    "handleWebhook, BOM": ["resolves", true],
+    "handleWebhook, 0xff 0xfe": withFF.kind === "rejected" && withFF.error?.status !== 401 && withFF.error?.code === "invalid_webhook"
+      ? `rejects invalid_webhook ${withFF.error.status}` : "resolves",
+    "verifyWebhook bytes, BOM": "resolves true",
+    "verifyWebhook bytes, 0xff 0xfe": "resolves true",
+    "handleWebhook, tampered": "rejects invalid_webhook 401",
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 15. parseWebhook is JSON.parse.
+
+test("15: parseWebhook gives exactly JSON.parse for 1e400, deep nesting and lone surrogates", () => {
+  const texts = {
+    "1e400": '{"a":1e400}',
+    "1000 deep": '{"a":'.repeat(1000) + "1" + "}".repeat(1000),
+    "escaped lone surrogate": '{"s":"\\ud800"}',
+    "raw lone surrogate": '{"s":"\ud800"}',
+    "5e-32": '{"amount":5e-32}',
+  };
+  const seen = {};
+  for (const [name, text] of Object.entries(texts)) {
+    try {
+      seen[name] = isDeepStrictEqual(parseWebhook(text).payload, JSON.parse(text)) ? "same as JSON.parse" : "differs from JSON.parse";
+    } catch (error) {
+      seen[name] = `throws ${errorLabel(error)}`;
+    }
+  }
+  assert.deepEqual(seen, Object.fromEntries(Object.keys(texts).map((k) => [k, "same as JSON.parse"])));
+  assert.equal(parseWebhook(texts["1e400"]).payload.a, Infinity);
+  assert.equal(parseWebhook(texts["escaped lone surrogate"]).payload.s, "\ud800");
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 16. The browser guard.
+
+test("16: in a browser, every spelling of Gist's host needs dangerouslyAllowBrowser", () => {
+  const had = { window: Object.getOwnPropertyDescriptor(globalThis, "window"), document: Object.getOwnPropertyDescriptor(globalThis, "document") };
+  globalThis.window = globalThis;
+  globalThis.document = {};
+  try {
+    const hosts = ["https://api.getgist.com", "https://API.getgist.com", "https://api.getgist.com.", "https://api.getgist.com:443",
+      "http://api.getgist.com", "https://api.getgist.com/v1", "https://getgist.com", "https://eu.api.getgist.com:8443/x"];
+    const seen = {};
+    for (const baseUrl of hosts) {
+      seen[baseUrl] = [
+        thrown(() => new GistClient({ apiKey: "k", baseUrl })),
+        thrown(() => new GistClient({ apiKey: "k", baseUrl, dangerouslyAllowBrowser: true })),
+      ];
+    }
+    seen.default = [thrown(() => new GistClient({ apiKey: "k" })), thrown(() => new GistClient({ apiKey: "k", dangerouslyAllowBrowser: true }))];
+    seen["http://127.0.0.1:1"] = [thrown(() => new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:1" })), "returns"];
+    seen["https://notgetgist.com"] = [thrown(() => new GistClient({ apiKey: "k", baseUrl: "https://notgetgist.com" })), "returns"];
+    assert.deepEqual(seen, Object.fromEntries(Object.keys(seen).map((k) => [k,
+      k.includes("127.0.0.1") || k.includes("notgetgist") ? ["returns", "returns"] : ["throws invalid_argument", "returns"]])));
+  } finally {
+    for (const [name, descriptor] of Object.entries(had)) {
+      if (descriptor) Object.defineProperty(globalThis, name, descriptor);
+      else delete globalThis[name];
+    }
+  }
+  assert.equal(typeof globalThis.document, "undefined");
+  assert.doesNotThrow(() => new GistClient({ apiKey: "k" }), "outside a browser Gist's host needs no opt-in");
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 17. Iterators and tagContacts.
+
+test("17: concurrent next() calls on one iterator get distinct items, and done only at the end", async () => {
+  const seen = {};
+  const expected = {};
+  for (const perPage of [60, 2]) {
+    const mock = createMockGist();
+    const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, perPage });
+    const it = gist.iterTags()[Symbol.asyncIterator]();
+    const [a, b] = await Promise.all([it.next(), it.next()]);
+    const ids = [a, b].filter((step) => !step.done).map((step) => step.value.id);
+    let doneTooEarly = false;
+    for (let round = 0; round < 20; round++) {
+      const [c, d] = await Promise.all([it.next(), it.next()]);
+      if (c.done && !d.done) doneTooEarly = true;
+      for (const step of [c, d]) if (!step.done) ids.push(step.value.id);
+      if (c.done || d.done) break;
+    }
+    seen[`perPage ${perPage}`] = {
+      firstTwoDone: [a.done, b.done],
+      firstTwoDistinct: !a.done && !b.done && a.value.id !== b.value.id,
+      doneTooEarly,
+      everyTagOnce: isDeepStrictEqual(ids.slice().sort((x, y) => x - y), mock.state.tags.map((tag) => tag.id).sort((x, y) => x - y)),
+    };
+    expected[`perPage ${perPage}`] = { firstTwoDone: [false, false], firstTwoDistinct: true, doneTooEarly: false, everyTagOnce: true };
+  }
+  assert.deepEqual(seen, expected);
+});
+
+test("17: tagContacts with only malformed targets rejects invalid_argument and sends nothing", async () => {
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
+  const seen = {};
+  for (const [name, request] of Object.entries({
+    "users: [{}, { id: 'x' }]": { tag: "T", users: [{}, { id: "x" }] },
+    "users: [{ nope: 1 }], leads: [{}]": { tag: "T", users: [{ nope: 1 }], leads: [{}] },
+  })) {
+    seen[name] = label(await outcome(() => gist.tagContacts(request)));
+  }
+  assert.deepEqual({ seen, received: mock.requests.map((r) => `${r.method} ${r.path}${r.query}`) }, {
+    seen: { "users: [{}, { id: 'x' }]": "rejects invalid_argument", "users: [{ nope: 1 }], leads: [{}]": "rejects invalid_argument" },
+    received: [],
+  });
+});
