@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gist-wasm's one entry point.
 #   ./build.sh demo    set up, build the package, serve the demo with the built-in mock Gist API
-#   ./build.sh test    set up, build, run every test (host, wasm in Node and Chromium, package, workerd)
+#   ./build.sh test    set up, build, run every test (host, then the package in Node, Chromium, workerd, ...)
 #   ./build.sh build   set up and build the npm package into pkg/
 #   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, Chromium
 #   ./build.sh bench   build, then compare download size and load time with the JS SDKs (tests/bench/)
@@ -10,9 +10,9 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 MOCK_PORT=${GIST_MOCK_PORT:-4010}
 DEMO_PORT=${GIST_DEMO_PORT:-8080}
-# The shipped .wasm may not grow past this many gzip -9 bytes: the last measure plus 10%. Raise it only
+# The shipped .wasm may not grow past this many gzip -9 bytes: the last measure plus 5%. Raise it only
 # with a feature, and say so in the commit.
-SIZE_BUDGET_GZIP=146000
+SIZE_BUDGET_GZIP=129000
 export GIST_MOCK_URL="http://127.0.0.1:$MOCK_PORT"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -45,10 +45,10 @@ setup_npm() {
 }
 
 setup_chromium() {
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "installing Chromium and ChromeDriver (Debian packages)"
+  if ! command -v chromium >/dev/null; then
+    say "installing Chromium (Debian package)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 }
 
@@ -70,12 +70,9 @@ build() {
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue \
     pkg/gist_wasm_bg.wasm -o pkg/gist_wasm_bg.wasm
-  # The raw wasm exports in InitOutput are typed `any` by wasm-bindgen; the public surface has none.
+  # The wasm core's own types (InitOutput) are typed `any` by wasm-bindgen; no .d.ts shipped has any.
   sed -i -E '/^\s+readonly /s/\bany\b/unknown/g' pkg/gist_wasm.d.ts
   cp pkg-template/*.js pkg-template/*.d.ts pkg-template/package.json README.md pkg/
-  local glue
-  glue=$(cd pkg && ls snippets/*/src/wasm/glue.js)
-  printf '// The one GistError class, shared with the wasm glue so that `instanceof` works.\nexport { GistError } from "./%s";\n' "$glue" > pkg/gist-error.js
   rm -f pkg/.gitignore
   local raw gz
   raw=$(stat -c%s pkg/gist_wasm_bg.wasm)
@@ -117,11 +114,6 @@ run_tests() {
   say "host tests"
   cargo test 2>&1 | tee -a "$log"
   start_mock
-  say "wasm tests in Node"
-  cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee -a "$log"
-  say "wasm tests in headless Chromium"
-  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
-    cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee -a "$log"
   say "package tests (Node 20, 22, Deno, Bun, workerd, Chromium, Vite, webpack, TypeScript, examples, demo)"
   install_pkg
   node_modules/.bin/tsc -p tests/ts/tsconfig.json
@@ -132,9 +124,10 @@ run_tests() {
        END { printf "all: %d passed, %d failed\n", p, f }' "$log"
 }
 
+# The side-by-side benchmark (tests/bench/run.mjs): one Markdown table, and target/bench/results.json.
 bench() {
   mkdir -p target/bench
-  cp tests/bench/package.json tests/bench/run.mjs target/bench/
+  cp tests/bench/package.json tests/bench/*.mjs tests/bench/*.ts target/bench/
   (cd target/bench && npm install --no-audit --no-fund --silent)
   node target/bench/run.mjs
 }

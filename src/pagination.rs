@@ -36,6 +36,40 @@ impl Cursor {
         }
     }
 
+    /// The cursor as JSON, `{ page, first, done }`, for a host that keeps it between calls.
+    pub fn to_value(&self) -> Value {
+        let mut out = serde_json::Map::new();
+        out.insert("page".into(), self.next_page.into());
+        out.insert(
+            "first".into(),
+            self.last_first_item.clone().unwrap_or(Value::Null),
+        );
+        out.insert("done".into(), self.done.into());
+        Value::Object(out)
+    }
+
+    /// Reads what [`Cursor::to_value`] wrote; `null` is a new cursor.
+    ///
+    /// # Errors
+    /// `invalid_argument` for anything else.
+    pub fn from_value(value: &Value) -> Result<Self, Error> {
+        if value.is_null() {
+            return Ok(Self::new());
+        }
+        let page = value.get("page").and_then(Value::as_u64);
+        let done = value.get("done").and_then(Value::as_bool);
+        match (page.and_then(|p| u32::try_from(p).ok()), done) {
+            (Some(next_page), Some(done)) if next_page >= 1 => Ok(Self {
+                next_page,
+                last_first_item: value.get("first").filter(|f| !f.is_null()).cloned(),
+                done,
+            }),
+            _ => Err(Error::invalid_argument(
+                "the cursor is not one this client made",
+            )),
+        }
+    }
+
     /// Splits a list answer `{ <key>: [...], pages: {...} }` into its items and moves the cursor on.
     ///
     /// A page whose first item is the previous page's first item means the server ignores `page`
@@ -134,6 +168,17 @@ mod tests {
         assert!(!cursor.done);
         assert_eq!(cursor.read_page(page, "tags", 2).map(|i| i.len()), Ok(0));
         assert!(cursor.done);
+    }
+
+    #[test]
+    fn a_cursor_survives_its_json_form() {
+        let mut cursor = Cursor::new();
+        assert!(cursor
+            .read_page(json!({"tags": [{"id": 7}]}), "tags", 1)
+            .is_ok());
+        assert_eq!(Cursor::from_value(&cursor.to_value()), Ok(cursor));
+        assert_eq!(Cursor::from_value(&Value::Null), Ok(Cursor::new()));
+        assert!(Cursor::from_value(&json!({"page": 0, "done": false})).is_err());
     }
 
     #[test]

@@ -114,6 +114,7 @@ function buildForm(spec) {
       return showError(result, error);
     }
     const controller = new AbortController();
+    result.replaceChildren(); // no stale result while the call runs
     const stop = spec.long ? progress(result, controller) : () => {};
     submit.disabled = true;
     try {

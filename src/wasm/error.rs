@@ -1,42 +1,43 @@
-//! [`crate::Error`] as a JS `GistError`: `code`, `message`, and every field that is known.
+//! [`crate::Error`] as the JSON the JS runtime turns into a `GistError`: `code`, `message`, and every
+//! field that is known, every text scrubbed of email addresses.
 
-use super::glue;
 use crate::error::Error;
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::prelude::*;
+use serde_json::{json, Map, Value};
+use wasm_bindgen::JsValue;
 
-impl From<Error> for JsValue {
-    fn from(error: Error) -> Self {
-        let error = error.scrubbed(&[]);
-        let details = Object::new();
-        let set = |key: &str, value: JsValue| {
-            let _ = Reflect::set(&details, &key.into(), &value);
-        };
-        if let Some(status) = error.status {
-            set("status", status.into());
-        }
-        if !error.errors.is_empty() {
-            let items = Array::new();
-            for item in &error.errors {
-                let object = Object::new();
-                let _ = Reflect::set(&object, &"code".into(), &item.code.as_str().into());
-                let _ = Reflect::set(&object, &"message".into(), &item.message.as_str().into());
-                items.push(&object);
-            }
-            set("errors", items.into());
-        }
-        if let Some(request_id) = &error.request_id {
-            set("requestId", request_id.as_str().into());
-        }
-        if let Some(retry_after) = error.retry_after {
-            set("retryAfter", retry_after.into());
-        }
-        if let Some(method) = error.method {
-            set("method", method.as_str().into());
-        }
-        if let Some(path) = &error.path {
-            set("path", path.as_str().into());
-        }
-        glue::new_gist_error(error.code.as_str(), &error.message, &details)
+/// The error as JSON: `{ code, message, status?, errors?, requestId?, retryAfter?, method?, path? }`.
+pub fn error_json(error: Error) -> Value {
+    let error = error.scrubbed(&[]);
+    let mut out = Map::new();
+    out.insert("code".into(), error.code.as_str().into());
+    out.insert("message".into(), error.message.into());
+    if let Some(status) = error.status {
+        out.insert("status".into(), status.into());
     }
+    if !error.errors.is_empty() {
+        let items = error
+            .errors
+            .into_iter()
+            .map(|item| json!({ "code": item.code, "message": item.message }))
+            .collect();
+        out.insert("errors".into(), Value::Array(items));
+    }
+    if let Some(request_id) = error.request_id {
+        out.insert("requestId".into(), request_id.into());
+    }
+    if let Some(retry_after) = error.retry_after {
+        out.insert("retryAfter".into(), retry_after.into());
+    }
+    if let Some(method) = error.method {
+        out.insert("method".into(), method.as_str().into());
+    }
+    if let Some(path) = error.path {
+        out.insert("path".into(), path.into());
+    }
+    Value::Object(out)
+}
+
+/// The error as a thrown JS value: its JSON text, which the runtime turns into a `GistError`.
+pub fn thrown(error: Error) -> JsValue {
+    JsValue::from_str(&error_json(error).to_string())
 }

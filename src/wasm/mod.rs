@@ -1,25 +1,14 @@
-//! The wasm edge: the only code that touches JavaScript. It converts values, runs fetch, and maps
-//! [`crate::Error`] to the JS `GistError` class; the API logic stays in the pure core.
+//! The wasm edge: a sans-IO core for the JS runtime in `pkg-template/`. The runtime owns `GistClient`,
+//! `fetch`, timers and `AbortSignal`s; the core decides everything else. A `Core` starts an operation
+//! (`Op`) from a method's name and arguments; each step of an `Op` says what to send or how long to
+//! wait, until it is done or failed. Values cross as JSON text, one each way.
 
-mod client;
-mod contacts;
-mod convert;
+mod core;
 mod error;
-mod fetch;
-mod glue;
-mod iterator;
-mod promise;
-mod raw;
-mod reads;
-mod tags;
+mod operations;
+mod step;
 mod webhooks;
 
-pub use client::{JsGistClient, LimitOptions, ListOptions, RequestOptions};
-pub use iterator::JsGistIterator;
-pub use raw::normalize_event_name;
-pub use webhooks::{handle_webhook, parse_webhook, verify_webhook};
-
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(typescript_custom_section)]
-const HAND_WRITTEN_TYPES: &str = include_str!("types.d.ts");
+pub use self::core::Core;
+pub use step::{Op, StepTransport};
+pub use webhooks::{handle_options, normalize_event_name, verify_delivery, webhook_event};

@@ -1,5 +1,5 @@
-/* tslint:disable */
-/* eslint-disable */
+// gist-wasm's public API. (gist_wasm.d.ts beside it types the wasm core, which is internal.)
+
 /**
  * A Gist contact. Ids are numbers; `user_id` and `phone` strings; timestamps Unix seconds or null;
  * fields this type does not name are kept as Gist sent them.
@@ -446,3 +446,11 @@ export function parseWebhook(body: string, headers?: Record<string, string> | He
  */
 export function verifyWebhook(request: WebhookRequest, options: VerifyOptions): Promise<boolean>;
 
+/**
+ * Loads the wasm where the runtime cannot do it on import: once in browsers and bundlers, before the
+ * first call. A harmless no-op in Node, Deno, Bun and Cloudflare Workers.
+ */
+export default function init(input?: unknown): Promise<unknown>;
+
+/** Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`. */
+export function initSync(input: unknown): unknown;

@@ -1,0 +1,124 @@
+// GistClient: the typed methods over the core. Each method turns its arguments into JSON, starts the
+// core's operation of the same name and drives it (runtime.js); `iter*` walk pages the same way.
+import { Core } from "./gist_wasm.js";
+import { fromCore, invalidArgument } from "./errors.js";
+import { drive, readCallOptions, toJson } from "./runtime.js";
+
+// Every Promise-returning method and the names of its arguments; one more argument is its RequestOptions.
+const METHODS = {
+  createUser: ["user"], updateUser: ["ref", "changes"], fetchUser: ["ref"], listUsers: ["options"], deleteUser: ["ref"],
+  createLead: ["lead"], updateLead: ["ref", "changes"], fetchLead: ["ref"], listLeads: ["options"], deleteLead: ["ref"],
+  createTag: ["name"], updateTag: ["id", "name"], tagContacts: ["request"], listTags: ["options"], deleteTag: ["id"],
+  fetchSegment: ["id", "options"], listSegments: ["options"], fetchCampaign: ["id"], listCampaigns: ["options"],
+  recordEvent: ["event"], listEvents: ["options"], apiCall: ["request"],
+};
+// Every iterator and the list it walks; `iterTags`, `iterCampaigns` and `iterEvents` take no options.
+const ITERATORS = { iterUsers: "users", iterLeads: "leads", iterTags: "tags", iterSegments: "segments", iterCampaigns: "campaigns", iterEvents: "events" };
+
+const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
+// The JSON array of a method's arguments. An object that JSON would turn into a plain value (a Date,
+// `new Number(1)`) is refused where it stands for a whole argument, such as an id or a name.
+function argsJson(names, args) {
+  const texts = names.map((name, i) => {
+    const text = toJson(args[i], name);
+    if (typeof args[i] === "object" && args[i] !== null && !"[{".includes(text[0])) throw invalidArgument(`${name} must be a ${typeof JSON.parse(text)}, not an object`);
+    return text;
+  });
+  return `[${texts.join(",")}]`;
+}
+
+/** A client of the Gist API. Every method returns a Promise that rejects only with a `GistError`. */
+export class GistClient {
+  #core;
+  #fetch;
+
+  constructor(options) {
+    if (typeof options !== "object" || options === null) throw invalidArgument("new GistClient(options) needs an options object with apiKey");
+    let fetchFn;
+    try {
+      fetchFn = options.fetch;
+    } catch {
+      throw invalidArgument("fetch cannot be read (its getter threw)");
+    }
+    if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("fetch must be a function");
+    const json = toJson(options, "options", "fetch");
+    try {
+      this.#core = new Core(json, inBrowser());
+    } catch (error) {
+      throw fromCore(error);
+    }
+    this.#fetch = fetchFn;
+  }
+
+  /** Releases the client's wasm memory now rather than when it is garbage-collected; later calls reject. */
+  free() {
+    this.#core?.free();
+    this.#core = undefined;
+  }
+
+  [Symbol.dispose]() {
+    this.free();
+  }
+
+  // The live core, or the error of a freed client.
+  #live() {
+    if (!this.#core) throw invalidArgument("this GistClient was freed (free() or `using`): create a new one");
+    return this.#core;
+  }
+
+  async #call(method, names, args) {
+    return this.#run(method, argsJson(names, args), args[names.length]);
+  }
+
+  async #run(method, argsText, options) {
+    const core = this.#live();
+    const { signal, timeoutMs } = readCallOptions(options);
+    let op;
+    try {
+      op = core.start(method, argsText, timeoutMs);
+    } catch (error) {
+      throw fromCore(error);
+    }
+    return drive(op, this.#fetch, signal);
+  }
+
+  // An iterator over a list: its options are checked at once (a GistError is thrown), pages fetched lazily.
+  #iterate(list, options) {
+    const optionsText = toJson(options, "options");
+    const first = `[${JSON.stringify(list)},${optionsText},null]`;
+    try {
+      this.#live().check("page", first);
+    } catch (error) {
+      throw fromCore(error);
+    }
+    const limit = JSON.parse(optionsText)?.limit ?? Infinity;
+    return this.#walk(list, optionsText, limit);
+  }
+
+  async *#walk(list, optionsText, limit) {
+    let cursor = null;
+    let left = limit;
+    while (left > 0) {
+      const page = await this.#run("page", `[${JSON.stringify(list)},${optionsText},${JSON.stringify(cursor)}]`);
+      for (const item of page.items) {
+        yield item;
+        if (--left === 0) return;
+      }
+      cursor = page.cursor;
+      if (cursor.done) return;
+    }
+  }
+
+  static {
+    for (const [method, names] of Object.entries(METHODS)) {
+      this.prototype[method] = function (...args) {
+        return this.#call(method, names, args);
+      };
+    }
+    for (const [method, list] of Object.entries(ITERATORS)) {
+      this.prototype[method] = function (options) {
+        return this.#iterate(list, options);
+      };
+    }
+  }
+}

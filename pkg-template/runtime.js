@@ -1,0 +1,158 @@
+// The runtime's I/O: reading caller values safely, and running an operation of the core (fetch, timers,
+// AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
+import { fromCore, invalidArgument } from "./errors.js";
+
+class Refused extends Error {}
+
+/**
+ * JSON text of a caller's value (`"null"` for undefined). NaN, Infinity, BigInt, functions, Symbols and
+ * cycles are refused instead of being silently changed or dropped; so is a getter that throws. `omit`
+ * names a top-level field to leave out.
+ */
+export function toJson(value, what, omit) {
+  if (value === undefined || value === null) return "null";
+  try {
+    const text = JSON.stringify(value, function (key, v) {
+      if (this === value && key === omit) return undefined;
+      const name = key || what;
+      if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${name} must be a finite number, not ${v}`);
+      if (typeof v === "bigint") throw new Refused(`${name} must be a number, not a BigInt`);
+      if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${name} must be a JSON value, not a ${typeof v}`);
+      return v;
+    });
+    if (text === undefined) throw new Refused(`${what} is not a JSON value`);
+    return text;
+  } catch (error) {
+    throw invalidArgument(error instanceof Refused ? error.message : `${what} cannot be read as JSON (a getter threw, or it is circular)`);
+  }
+}
+
+// A real AbortSignal (duck-typed only where the runtime has no AbortSignal class).
+function isAbortSignal(value) {
+  if (typeof AbortSignal === "function") return value instanceof AbortSignal && typeof value.aborted === "boolean";
+  return typeof value === "object" && value !== null && typeof value.aborted === "boolean" &&
+    typeof value.addEventListener === "function";
+}
+
+/** A call's options `{ signal?, timeoutMs? }`, read once; unknown keys and throwing getters are refused. */
+export function readCallOptions(options) {
+  if (options === undefined || options === null) return {};
+  let read;
+  try {
+    if (typeof options !== "object") throw new Refused("request options must be an object");
+    for (const key of Object.keys(options)) {
+      if (key !== "signal" && key !== "timeoutMs") throw new Refused(`request options have an unknown field \`${key}\``);
+    }
+    read = { signal: options.signal, timeoutMs: options.timeoutMs };
+    if (read.signal !== undefined && !isAbortSignal(read.signal)) throw new Refused("signal must be an AbortSignal");
+  } catch (error) {
+    throw invalidArgument(error instanceof Refused ? error.message : "request options cannot be read (a getter or Proxy trap threw)");
+  }
+  if (read.timeoutMs !== undefined && typeof read.timeoutMs !== "number") throw invalidArgument("timeoutMs must be a positive number");
+  return read;
+}
+
+// What a runtime error says, for a message; never throws, whatever the error is.
+export function describe(error) {
+  try {
+    const cause = error && error.cause;
+    const detail = cause && (cause.code || cause.message);
+    const text = error && error.message ? `${error.name || "Error"}: ${error.message}` : String(error);
+    return detail ? `${text} (${detail})` : text;
+  } catch {
+    return "an error that cannot be described";
+  }
+}
+
+// The body of an answer as text, reading at most maxBytes (inflated) bytes: null past that.
+async function readBody(response, maxBytes, stopped) {
+  if (Number(response.headers.get("content-length")) > maxBytes) return null;
+  if (!response.body || typeof response.body.getReader !== "function") {
+    const text = await Promise.race([response.text(), stopped]);
+    return text.length > maxBytes ? null : text;
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await Promise.race([reader.read(), stopped]);
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > maxBytes) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+// One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
+// status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body } or { kind: "timeout" |
+// "aborted" | "too_large" | "network", message }; never rejects, never outlives timeoutMs.
+async function fetchOnce(fetchFn, send, signal) {
+  const controller = new AbortController();
+  let timedOut = false;
+  let stop;
+  const stopped = new Promise((_, reject) => { stop = reject; });
+  stopped.catch(() => {});
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); stop(new Error("deadline")); }, send.timeoutMs);
+  const onAbort = () => { controller.abort(); stop(new Error("aborted")); };
+  try {
+    if (signal && signal.aborted) return { kind: "aborted" };
+    if (signal) signal.addEventListener("abort", onAbort, { once: true });
+    const init = { method: send.method, headers: Object.fromEntries(send.headers), signal: controller.signal, redirect: "manual" };
+    if (send.body !== null) init.body = send.body;
+    const response = await Promise.race([fetchFn ? fetchFn(send.url, init) : fetch(send.url, init), stopped]);
+    const body = await readBody(response, send.maxBytes, stopped);
+    if (body === null) {
+      controller.abort();
+      return { kind: "too_large" };
+    }
+    const headers = [];
+    response.headers.forEach((value, name) => { headers.push(name.toLowerCase(), value); });
+    const status = response.type === "opaqueredirect" ? 0 : response.status;
+    return { kind: "ok", status, headers: headers.join("\n"), body };
+  } catch (error) {
+    if (timedOut) return { kind: "timeout" };
+    if (signal && signal.aborted) return { kind: "aborted" };
+    return { kind: "network", message: describe(error) };
+  } finally {
+    clearTimeout(timer);
+    if (signal) signal.removeEventListener("abort", onAbort);
+  }
+}
+
+// Resolves true after ms, or false as soon as the signal aborts.
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal && signal.aborted) return resolve(false);
+    const onAbort = () => { clearTimeout(timer); resolve(false); };
+    const timer = setTimeout(() => {
+      if (signal) signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    if (signal) signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Runs an operation of the core to its end: performs each step it asks for; resolves its value. */
+export async function drive(op, fetchFn, signal) {
+  try {
+    let step = JSON.parse(op.step());
+    for (;;) {
+      if (step.send) {
+        const got = await fetchOnce(fetchFn, step.send, signal);
+        step = JSON.parse(got.kind === "ok" ? op.respond(got.status, got.headers, got.body) : op.fail(got.kind, got.message ?? ""));
+      } else if (step.wait !== undefined) {
+        step = JSON.parse(op.woke(!(await sleep(step.wait, signal))));
+      } else if (step.error) {
+        throw fromCore(step.error);
+      } else {
+        return step.done;
+      }
+    }
+  } finally {
+    op.free();
+  }
+}

@@ -1,0 +1,139 @@
+// The webhook side ("Watch Events"): reading deliveries is the runtime's; what they mean, and whether
+// they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
+import { handleOptions, normalizeEventName as normalize, verifyDelivery, webhookEvent } from "./gist_wasm.js";
+import { GistError, fromCore, invalidArgument } from "./errors.js";
+import { describe, toJson } from "./runtime.js";
+
+const utf8 = new TextEncoder();
+
+// Header lines "name\nvalue\n..." from a Headers object or a plain record; names in lower case.
+function headerLines(headers) {
+  const flat = [];
+  if (headers === undefined || headers === null) return "";
+  try {
+    if (typeof headers !== "object") throw new TypeError("not an object");
+    if (typeof headers.forEach === "function" && typeof headers.get === "function") {
+      headers.forEach((value, name) => { flat.push(String(name).toLowerCase(), String(value)); });
+    } else {
+      for (const [name, value] of Object.entries(headers)) {
+        if (value !== undefined && value !== null) flat.push(name.toLowerCase(), String(value));
+      }
+    }
+  } catch {
+    throw invalidArgument("headers must be a Headers or a record of strings that can be read");
+  }
+  return flat.join("\n");
+}
+
+function invalidWebhook(message, status) {
+  return new GistError("invalid_webhook", message, { status });
+}
+
+// The WebhookEvent of a body (a string) and its header lines.
+function eventOf(body, lines, status) {
+  let payload;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    payload = undefined;
+  }
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) throw invalidWebhook("the webhook body is not a JSON object", status);
+  const event = JSON.parse(webhookEvent(body, lines));
+  if (event.kind === "conversation") event.conversation = payload.conversation;
+  event.payload = payload;
+  return event;
+}
+
+/**
+ * Parses a webhook body (any JSON object) into a `WebhookEvent` whose `payload` is `JSON.parse(body)`;
+ * throws `GistError`: `invalid_webhook` when the body is not a JSON object, `invalid_argument` when the
+ * body is not a string or the headers cannot be read.
+ */
+export function parseWebhook(body, headers) {
+  const lines = headerLines(headers);
+  if (typeof body !== "string") throw invalidArgument("the webhook body must be the raw body as a string");
+  return eventOf(body, lines, undefined);
+}
+
+// The raw bytes of a body given as a string (its UTF-8) or a Uint8Array.
+function bodyBytes(body) {
+  if (typeof body === "string") return utf8.encode(body);
+  if (body instanceof Uint8Array) return body;
+  throw invalidArgument("the webhook body must be the raw body, as a string or a Uint8Array");
+}
+
+function verifies(bytes, lines, optionsText) {
+  try {
+    return verifyDelivery(bytes, lines, optionsText);
+  } catch (error) {
+    throw fromCore(error);
+  }
+}
+
+/**
+ * Checks a delivery's token or HMAC signature (of the raw body: a string's UTF-8 bytes, or a
+ * `Uint8Array`) against one or more secrets, in constant time. Resolves `false` for a wrong or
+ * missing one; rejects (`invalid_argument`) for bad options or a request that cannot be read.
+ */
+export async function verifyWebhook(request, options) {
+  const optionsText = toJson(options, "verify");
+  if (typeof request !== "object" || request === null) throw invalidArgument("verifyWebhook needs { body, headers }");
+  let bytes, headers;
+  try {
+    ({ headers } = request);
+    bytes = bodyBytes(request.body);
+  } catch (error) {
+    throw error instanceof GistError ? error : invalidArgument("request.body or request.headers cannot be read");
+  }
+  return verifies(bytes, headerLines(headers), optionsText);
+}
+
+// handleWebhook's options: the `verify` options' JSON text, or "" for none; anything else is refused.
+function verifyOptionsOf(options) {
+  let named = false;
+  try {
+    named = typeof options === "object" && options !== null && "verify" in options;
+  } catch {
+    throw invalidArgument("options cannot be read");
+  }
+  try {
+    return handleOptions(toJson(options, "options"), named);
+  } catch (error) {
+    throw error instanceof GistError ? error : fromCore(error);
+  }
+}
+
+// A Fetch-API Request's raw bytes and header lines, read once.
+async function readRequest(request) {
+  try {
+    if (!request || typeof request.arrayBuffer !== "function") throw invalidArgument("handleWebhook needs a Fetch-API Request");
+    const lines = headerLines(request.headers);
+    const buffer = await request.arrayBuffer();
+    if (Object.prototype.toString.call(buffer) !== "[object ArrayBuffer]") throw invalidArgument("request.arrayBuffer() did not give an ArrayBuffer");
+    return { bytes: new Uint8Array(buffer), lines };
+  } catch (error) {
+    throw error instanceof GistError ? error : invalidArgument(`the request cannot be read (${describe(error)})`);
+  }
+}
+
+/**
+ * For Workers and any Fetch-API server: reads the request's raw bytes once, verifies them when
+ * `options.verify` is given, and parses the body. Rejects with `invalid_webhook` and the `status` to
+ * answer the sender with: 401 when the delivery did not verify, 400 when its body is not a JSON
+ * object; with `invalid_argument` for options it does not understand (it never skips verifying).
+ */
+export async function handleWebhook(request, options) {
+  const verify = verifyOptionsOf(options);
+  const { bytes, lines } = await readRequest(request);
+  if (verify && !verifies(bytes, lines, verify)) throw invalidWebhook("the webhook's token or signature did not verify", 401);
+  return eventOf(new TextDecoder().decode(bytes), lines, 400);
+}
+
+/**
+ * Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
+ * "completed-order"); nothing else changes. Throws `GistError` (`invalid_argument`) for a non-string.
+ */
+export function normalizeEventName(name) {
+  if (typeof name !== "string") throw invalidArgument("the event name must be a string");
+  return normalize(name);
+}

@@ -1,0 +1,309 @@
+//! The method table: a method's name and its arguments (JSON) become a [`Flow`], the future that runs
+//! it over a [`StepTransport`]. Arguments are read here, before any step, so a bad one fails at once.
+
+use super::step::{Flow, StepTransport};
+use crate::client::Client;
+use crate::config::Config;
+use crate::error::Error;
+use crate::http::HttpRequest;
+use crate::input::{self, Fields};
+use crate::models::{Campaign, Contact, ContactType, Segment, Tag, TrackedEvent};
+use crate::pagination::Cursor;
+use crate::resources::contacts::{self, ContactRef, ListContactsOptions};
+use crate::resources::events::{self, NewEvent};
+use crate::resources::leads::{self, LeadChanges, NewLead};
+use crate::resources::segments::{self, SegmentOptions};
+use crate::resources::tags::{self, TagRequest};
+use crate::resources::users::{self, NewUser, UserChanges};
+use crate::resources::{campaigns, next_page, raw};
+use serde_json::{json, Value};
+use std::rc::Rc;
+
+/// The largest integer a JS number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+
+/// What one call needs: the client's configuration, its transport, and its timeout.
+pub struct Call {
+    /// The client's configuration.
+    pub config: Rc<Config>,
+    /// Where the call's requests and waits go.
+    pub transport: StepTransport,
+    /// This call's timeout, when it has its own.
+    pub timeout_ms: Option<f64>,
+}
+
+impl Call {
+    fn client(&self) -> Client<'_, StepTransport> {
+        Client::new(&self.config, self.transport.clone(), self.timeout_ms)
+    }
+}
+
+/// Runs `$body` with `$client`, a core client whose deadline starts when the flow first runs.
+macro_rules! flow {
+    ($call:ident, |$client:ident| $body:expr) => {
+        Box::pin(async move {
+            let client = $call.client();
+            let $client = &client;
+            $body
+        }) as Flow
+    };
+}
+
+/// Reads an id: a positive whole JSON number, never coerced from anything else.
+fn positive_id(value: &Value) -> Result<u64, Error> {
+    value
+        .as_u64()
+        .filter(|id| (1..=MAX_SAFE_INTEGER).contains(id))
+        .ok_or_else(|| Error::invalid_argument("id must be a positive whole number"))
+}
+
+fn tag_name(value: Value) -> Result<String, Error> {
+    match value {
+        Value::String(name) => Ok(name),
+        _ => Err(Error::invalid_argument("the tag name must be a string")),
+    }
+}
+
+fn user_ref(value: &Value) -> Result<ContactRef, Error> {
+    ContactRef::from_value(value, ContactType::User, &[])
+}
+
+/// Reads `{ limit? }`.
+fn limit_option(value: Value) -> Result<Option<f64>, Error> {
+    let mut fields = Fields::optional(value, "options")?;
+    let limit = fields.number("limit")?;
+    fields.finish()?;
+    Ok(limit)
+}
+
+fn contacts_json(found: Vec<Contact>) -> Value {
+    Value::Array(found.iter().map(Contact::to_value).collect())
+}
+
+fn items_json<T>(found: &[T], to_value: fn(&T) -> Value) -> Value {
+    Value::Array(found.iter().map(to_value).collect())
+}
+
+/// The flow of `method` with `args` (its arguments but the per-call options, in order).
+///
+/// # Errors
+/// `invalid_argument` for an unknown method or a bad argument.
+pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
+    let mut args = args.into_iter();
+    let mut arg = move || args.next().unwrap_or(Value::Null);
+    Ok(match method {
+        "createUser" => {
+            let user = NewUser::from_value(arg())?;
+            flow!(call, |c| Ok(users::create_user(c, &user).await?.to_value()))
+        }
+        "updateUser" => {
+            let reference = user_ref(&arg())?;
+            let changes = UserChanges::from_value(arg())?;
+            flow!(call, |c| Ok(users::update_user(c, &reference, &changes)
+                .await?
+                .to_value()))
+        }
+        "fetchUser" => {
+            let reference = user_ref(&arg())?;
+            flow!(call, |c| Ok(users::fetch_user(c, &reference)
+                .await?
+                .to_value()))
+        }
+        "listUsers" => {
+            let options = ListContactsOptions::from_value(arg())?;
+            flow!(call, |c| Ok(contacts_json(
+                users::list_users(c, &options).await?
+            )))
+        }
+        "deleteUser" => {
+            let reference = user_ref(&arg())?;
+            flow!(call, |c| users::delete_user(c, &reference)
+                .await
+                .map(|()| Value::Null))
+        }
+        "createLead" => {
+            let lead = NewLead::from_value(arg())?;
+            flow!(call, |c| Ok(leads::create_lead(c, &lead).await?.to_value()))
+        }
+        "updateLead" => {
+            let reference = leads::lead_ref(&arg())?;
+            let changes = LeadChanges::from_value(arg())?;
+            flow!(call, |c| Ok(leads::update_lead(c, &reference, &changes)
+                .await?
+                .to_value()))
+        }
+        "fetchLead" => {
+            let reference = leads::lead_ref(&arg())?;
+            flow!(call, |c| Ok(leads::fetch_lead(c, &reference)
+                .await?
+                .to_value()))
+        }
+        "listLeads" => {
+            let options = ListContactsOptions::from_value(arg())?;
+            flow!(call, |c| Ok(contacts_json(
+                leads::list_leads(c, &options).await?
+            )))
+        }
+        "deleteLead" => {
+            let reference = leads::lead_ref(&arg())?;
+            flow!(call, |c| leads::delete_lead(c, &reference)
+                .await
+                .map(|()| Value::Null))
+        }
+        "createTag" => {
+            let name = tag_name(arg())?;
+            flow!(call, |c| Ok(tags::create_tag(c, &name).await?.to_value()))
+        }
+        "updateTag" => {
+            let id = positive_id(&arg())?;
+            let name = tag_name(arg())?;
+            flow!(call, |c| Ok(tags::update_tag(c, id, &name)
+                .await?
+                .to_value()))
+        }
+        "tagContacts" => {
+            let request = TagRequest::from_value(arg())?;
+            flow!(call, |c| Ok(tags::tag_contacts(c, &request)
+                .await?
+                .to_value()))
+        }
+        "listTags" => {
+            let limit = limit_option(arg())?;
+            flow!(call, |c| Ok(items_json(
+                &tags::list_tags(c, limit).await?,
+                Tag::to_value
+            )))
+        }
+        "deleteTag" => {
+            let id = positive_id(&arg())?;
+            flow!(call, |c| tags::delete_tag(c, id)
+                .await
+                .map(|()| Value::Null))
+        }
+        "fetchSegment" => {
+            let id = positive_id(&arg())?;
+            let options = SegmentOptions::from_value(arg(), false)?;
+            flow!(call, |c| Ok(segments::fetch_segment(
+                c,
+                id,
+                options.include_count
+            )
+            .await?
+            .to_value()))
+        }
+        "listSegments" => {
+            let options = SegmentOptions::from_value(arg(), true)?;
+            flow!(call, |c| Ok(items_json(
+                &segments::list_segments(c, &options).await?,
+                Segment::to_value
+            )))
+        }
+        "fetchCampaign" => {
+            let id = positive_id(&arg())?;
+            flow!(call, |c| Ok(campaigns::fetch_campaign(c, id)
+                .await?
+                .to_value()))
+        }
+        "listCampaigns" => {
+            let limit = limit_option(arg())?;
+            flow!(call, |c| Ok(items_json(
+                &campaigns::list_campaigns(c, limit).await?,
+                Campaign::to_value
+            )))
+        }
+        "recordEvent" => {
+            let event = NewEvent::from_value(arg())?;
+            flow!(call, |c| Ok(events::record_event(c, &event)
+                .await?
+                .to_value()))
+        }
+        "listEvents" => {
+            let limit = limit_option(arg())?;
+            flow!(call, |c| Ok(items_json(
+                &events::list_events(c, limit).await?,
+                TrackedEvent::to_value
+            )))
+        }
+        "apiCall" => {
+            let request = raw::read_call(arg())?;
+            flow!(call, |c| raw::api_call(c, &request).await)
+        }
+        "page" => {
+            let name = arg();
+            let list = List::from_args(name.as_str().unwrap_or_default(), arg())?;
+            let mut cursor = Cursor::from_value(&arg())?;
+            flow!(call, |c| {
+                let items = list.page(c, &mut cursor).await?;
+                Ok(json!({ "items": items, "cursor": cursor.to_value() }))
+            })
+        }
+        _ => return Err(Error::invalid_argument(format!("no method `{method}`"))),
+    })
+}
+
+/// What an `iter*` function lists, with its options; `limit` is the JS runtime's to apply.
+enum List {
+    Contacts(ContactType, ListContactsOptions),
+    Plain {
+        request: HttpRequest,
+        key: &'static str,
+        read: fn(Value) -> Result<Value, Error>,
+    },
+}
+
+impl List {
+    /// Reads `iter{name}(options)`: `users`, `leads`, `tags`, `segments`, `campaigns` or `events`.
+    fn from_args(name: &str, options: Value) -> Result<Self, Error> {
+        let plain = |request, key, read| Ok(Self::Plain { request, key, read });
+        match name {
+            "users" | "leads" => {
+                let options = ListContactsOptions::from_value(options)?;
+                input::limit(options.limit, None, u32::MAX)?;
+                let kind = match name {
+                    "users" => ContactType::User,
+                    _ => ContactType::Lead,
+                };
+                Ok(Self::Contacts(kind, options))
+            }
+            "segments" => {
+                let options = SegmentOptions::from_value(options, true)?;
+                input::limit(options.limit, None, u32::MAX)?;
+                plain(options.request(), "segments", |v| {
+                    Segment::from_value(v).map(|s| s.to_value())
+                })
+            }
+            "tags" | "campaigns" | "events" if !options.is_null() => Err(Error::invalid_argument(
+                format!("iter of {name} takes no options"),
+            )),
+            "tags" => plain(HttpRequest::get("/tags"), "tags", |v| {
+                Tag::from_value(v).map(|t| t.to_value())
+            }),
+            "campaigns" => plain(HttpRequest::get("/campaigns"), "campaigns", |v| {
+                Campaign::from_value(v).map(|c| c.to_value())
+            }),
+            "events" => plain(events::list_request(), "events", |v| {
+                TrackedEvent::from_value(v).map(|e| e.to_value())
+            }),
+            _ => Err(Error::invalid_argument(format!("no list `{name}`"))),
+        }
+    }
+
+    /// The items of the page the cursor points at (maybe none, when every item was filtered out).
+    async fn page(
+        &self,
+        client: &Client<'_, StepTransport>,
+        cursor: &mut Cursor,
+    ) -> Result<Vec<Value>, Error> {
+        match self {
+            Self::Contacts(kind, options) => {
+                let found = contacts::list_page(client, *kind, options, cursor).await?;
+                Ok(found.iter().map(Contact::to_value).collect())
+            }
+            Self::Plain { request, key, read } => next_page(client, request, key, cursor)
+                .await?
+                .into_iter()
+                .map(|item| read(item).map_err(|e| e.at(request.method, &request.path)))
+                .collect(),
+        }
+    }
+}

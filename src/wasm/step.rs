@@ -1,0 +1,181 @@
+//! The sans-IO driver: an operation is a future over a [`StepTransport`] that never does I/O itself.
+//! Polled with a no-op waker, it stops at each request or wait it needs; the JS runtime performs it
+//! (`fetch`, a timer) and hands the outcome back. So the wasm has no Promise plumbing at all.
+
+use super::error::error_json;
+use crate::error::Error;
+use crate::http::{HttpResponse, WireRequest};
+use crate::transport::{Transport, TransportError};
+use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use wasm_bindgen::prelude::*;
+
+/// What an operation asked its host for, and what the host answered.
+#[derive(Default)]
+struct Channel {
+    asked: RefCell<Option<Ask>>,
+    answer: RefCell<Option<Result<HttpResponse, TransportError>>>,
+}
+
+enum Ask {
+    Send(WireRequest, f64, u32),
+    Wait(f64),
+}
+
+/// The core's [`Transport`]: it records what it needs and waits for the host's answer.
+#[derive(Clone)]
+pub struct StepTransport {
+    channel: Rc<Channel>,
+    max_bytes: u32,
+}
+
+impl StepTransport {
+    /// A transport whose `send` steps tell the host to read at most `max_bytes` of an answer.
+    pub fn new(max_bytes: u32) -> Self {
+        Self {
+            channel: Rc::default(),
+            max_bytes,
+        }
+    }
+}
+
+/// The answer to the last ask, once the host has given it.
+struct Answer<'a>(&'a Channel);
+
+impl Future for Answer<'_> {
+    type Output = Result<HttpResponse, TransportError>;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.0.answer.borrow_mut().take() {
+            Some(answer) => Poll::Ready(answer),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl Transport for StepTransport {
+    async fn send(
+        &self,
+        request: &WireRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, TransportError> {
+        self.channel
+            .asked
+            .replace(Some(Ask::Send(request.clone(), timeout_ms, self.max_bytes)));
+        Answer(&self.channel).await
+    }
+
+    async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
+        self.channel.asked.replace(Some(Ask::Wait(ms)));
+        Answer(&self.channel).await.map(|_| ())
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}
+
+/// An operation's future: it resolves with the JSON the caller gets.
+pub type Flow = Pin<Box<dyn Future<Output = Result<Value, Error>>>>;
+
+/// One running operation. Each method returns its next step as JSON: `{"send": {method, url,
+/// headers, body, timeoutMs, maxBytes}}`, `{"wait": ms}`, `{"done": value}` or `{"error": {code, message, ...}}`.
+#[wasm_bindgen]
+pub struct Op {
+    flow: Flow,
+    channel: Rc<Channel>,
+}
+
+impl Op {
+    /// An operation running `flow` over `transport`.
+    pub fn new(flow: Flow, transport: &StepTransport) -> Self {
+        Self {
+            flow,
+            channel: Rc::clone(&transport.channel),
+        }
+    }
+
+    fn answer(&mut self, answer: Result<HttpResponse, TransportError>) -> String {
+        self.channel.answer.replace(Some(answer));
+        self.step()
+    }
+}
+
+#[wasm_bindgen]
+impl Op {
+    /// Runs until the next step.
+    pub fn step(&mut self) -> String {
+        let mut context = Context::from_waker(Waker::noop());
+        let step = match self.flow.as_mut().poll(&mut context) {
+            Poll::Ready(Ok(value)) => json!({ "done": value }),
+            Poll::Ready(Err(error)) => json!({ "error": error_json(error) }),
+            Poll::Pending => match self.channel.asked.take() {
+                Some(Ask::Send(request, timeout_ms, max_bytes)) => {
+                    json!({ "send": send_json(request, timeout_ms, max_bytes) })
+                }
+                Some(Ask::Wait(ms)) => json!({ "wait": ms }),
+                None => json!({ "error": error_json(Error::invalid_response("the call stalled")) }),
+            },
+        };
+        step.to_string()
+    }
+
+    /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case), body.
+    pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
+        let mut lines = headers.split('\n');
+        let mut pairs = Vec::new();
+        while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+            pairs.push((name.to_owned(), value.to_owned()));
+        }
+        self.answer(Ok(HttpResponse {
+            status,
+            headers: pairs,
+            body,
+        }))
+    }
+
+    /// A `send` step that got no answer: `kind` is `timeout`, `aborted`, `too_large` or `network`.
+    pub fn fail(&mut self, kind: &str, message: &str) -> String {
+        self.answer(Err(match kind {
+            "timeout" => TransportError::Timeout,
+            "aborted" => TransportError::Aborted,
+            "too_large" => TransportError::TooLarge,
+            _ => TransportError::Network(message.to_owned()),
+        }))
+    }
+
+    /// The end of a `wait` step; `aborted` when the caller's signal cut it short.
+    pub fn woke(&mut self, aborted: bool) -> String {
+        self.answer(match aborted {
+            true => Err(TransportError::Aborted),
+            false => Ok(HttpResponse::default()),
+        })
+    }
+}
+
+fn send_json(request: WireRequest, timeout_ms: f64, max_bytes: u32) -> Value {
+    let mut out = Map::new();
+    out.insert("method".into(), request.method.as_str().into());
+    out.insert("url".into(), request.url.into());
+    let headers: Vec<Value> = request
+        .headers
+        .into_iter()
+        .map(|(name, value)| json!([name, value]))
+        .collect();
+    out.insert("headers".into(), Value::Array(headers));
+    out.insert(
+        "body".into(),
+        request.body.map_or(Value::Null, Value::String),
+    );
+    out.insert("timeoutMs".into(), timeout_ms.into());
+    out.insert("maxBytes".into(), max_bytes.into());
+    Value::Object(out)
+}

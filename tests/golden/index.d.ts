@@ -1,0 +1,456 @@
+// gist-wasm's public API. (gist_wasm.d.ts beside it types the wasm core, which is internal.)
+
+/**
+ * A Gist contact. Ids are numbers; `user_id` and `phone` strings; timestamps Unix seconds or null;
+ * fields this type does not name are kept as Gist sent them.
+ */
+export type Contact = { id: number; type: ContactType; user_id: string | null; email: string | null; name: string | null; phone: string | null; unsubscribed_from_emails: boolean | null; created_at: number | null; updated_at: number | null; signed_up_at: number | null; last_seen_at: number | null } & Record<string, unknown>;
+
+/**
+ * A campaign.
+ */
+export type Campaign = { id: number; name: string | null; status: string | null; created_at: number | null; updated_at: number | null; active_subscriber_count: number | null; unsubscribed_subscriber_count: number | null; email_count: number | null; email_open_rate: string | null; email_click_rate: string | null } & Record<string, unknown>;
+
+/**
+ * A segment; `count` is set when asked for with `include_count`.
+ */
+export type Segment = { id: number; name: string | null; count?: number; created_at: number | null; updated_at: number | null } & Record<string, unknown>;
+
+/**
+ * A sort direction.
+ */
+export type SortOrder = "asc" | "desc";
+
+/**
+ * A tag.
+ */
+export type Tag = { id: number; name: string } & Record<string, unknown>;
+
+/**
+ * A tracked event.
+ */
+export type TrackedEvent = { id?: number; name: string | null; occurred_at: number | null } & Record<string, unknown>;
+
+/**
+ * Filters and sorting of `listUsers` / `listLeads` (the seed's List Users fields).
+ */
+export interface ListContactsOptions {
+    /**
+     * The most contacts to return: default 100, at most 10000.
+     */
+    limit?: number;
+    /**
+     * Only contacts in this segment.
+     */
+    segment_id?: number;
+    /**
+     * Only contacts with this tag.
+     */
+    tag_id?: number;
+    /**
+     * Only contacts created at or after this Unix time.
+     */
+    created_since?: number;
+    /**
+     * Only contacts with this status.
+     */
+    status?: string;
+    /**
+     * The field to sort by.
+     */
+    order_by?: ContactOrderBy;
+    /**
+     * The direction; default `"desc"`.
+     */
+    order?: SortOrder;
+}
+
+/**
+ * The field to sort a contact list by.
+ */
+export type ContactOrderBy = "created_at" | "last_seen_at" | "signed_up_at" | "updated_at";
+
+/**
+ * The writable fields of a contact (the seed's Create User / Create Lead fields).
+ */
+export interface ContactFields {
+    /**
+     * Email address.
+     */
+    email?: string;
+    /**
+     * Full name.
+     */
+    name?: string;
+    /**
+     * Phone number.
+     */
+    phone?: string;
+    /**
+     * The last IP address the contact was seen from.
+     */
+    last_seen_ip?: string;
+    /**
+     * The last user agent the contact was seen with.
+     */
+    last_seen_user_agent?: string;
+    /**
+     * Whether the contact unsubscribed from emails.
+     */
+    unsubscribed_from_emails?: boolean;
+    /**
+     * When the user signed up, in Unix seconds.
+     */
+    signed_up_at?: number;
+    /**
+     * Tag names to add (created when missing; case-sensitive).
+     */
+    tags?: string[];
+    /**
+     * Custom properties: strings, finite numbers, booleans or null (a date as Unix seconds).
+     */
+    custom_properties?: CustomProperties;
+}
+
+/**
+ * Whether a contact is a user (has a `user_id`) or a lead.
+ */
+export type ContactType = "user" | "lead";
+
+/** Options of `new GistClient(options)`. */
+export interface GistClientOptions {
+    /** Gist API key (Settings > API key) or an OAuth access token; sent as `Authorization: Bearer`, never logged. */
+    apiKey: string;
+    /**
+     * Where requests go: default `https://api.getgist.com`; a proxy, or the mock server. No request ever
+     * leaves its origin and path prefix; credentials in it are refused.
+     */
+    baseUrl?: string;
+    /** The `fetch` to use; default the runtime's global `fetch`. */
+    fetch?: (input: string, init: RequestInit) => Promise<Response>;
+    /** Deadline of one whole call, retries and waits included, in ms (at most 2147483647); default 30000. */
+    timeoutMs?: number;
+    /** The most bytes one call may read in answers (a list: all its pages); default 33554432 (32 MiB). */
+    maxResponseBytes?: number;
+    /** How many times a failed call may be retried when that is safe; default 2. */
+    maxRetries?: number;
+    /** Page size of list calls; default 60. */
+    perPage?: number;
+    /** Allow calling Gist's own API (any `*.getgist.com` host) from a browser page, which exposes the key to its visitors. */
+    dangerouslyAllowBrowser?: boolean;
+}
+
+/** Per-call options, the optional last argument of every method. */
+export interface RequestOptions {
+    /** Aborts the call (and any retry wait): it rejects with code `aborted`. */
+    signal?: AbortSignal;
+    /** This call's deadline in ms (at most 2147483647), instead of the client's `timeoutMs`. */
+    timeoutMs?: number;
+}
+
+/** Custom property values: a date is sent as Unix seconds; numbers must be finite. */
+export type CustomProperties = Record<string, string | number | boolean | null>;
+
+/** Names a contact: Gist's internal id, your user id, or the email address. */
+export type ContactRef = { id: number } | { user_id: number | string } | { email: string };
+
+/** A user to create: `user_id` must be a whole number (a number or a string of digits). */
+export type NewUser = ContactFields & { user_id: number | string };
+
+/** Changes to a user: any field of `NewUser`, all optional. */
+export type UserChanges = ContactFields & { user_id?: number | string };
+
+/** The stable `code` of a `GistError`. */
+export type GistErrorCode =
+| "unauthorized" | "forbidden" | "not_found" | "invalid_request" | "rate_limited" | "server_error"
+| "network_error" | "timeout" | "aborted" | "invalid_argument" | "invalid_response" | "invalid_webhook";
+
+/** The one error every method rejects with; it never contains the API key or an email address. */
+export declare class GistError extends Error {
+    readonly name: "GistError";
+    /** The stable category: switch on it, not on the message. */
+    readonly code: GistErrorCode;
+    /** The HTTP status, when an answer came; for `handleWebhook`'s `invalid_webhook`, the status to answer
+     * the sender with (401: did not verify, 400: not a JSON object). */
+    readonly status?: number;
+    /** Gist's own error items. */
+    readonly errors?: { code: string; message: string }[];
+    /** The answer's request id header, when there was one. */
+    readonly requestId?: string;
+    /** Seconds to wait before retrying, from `Retry-After`. */
+    readonly retryAfter?: number;
+    /** The HTTP method of the failed request. */
+    readonly method?: string;
+    /** The path of the failed request, without its query string. */
+    readonly path?: string;
+}
+
+/** Names a lead: Gist's internal id or the email address. */
+export type LeadRef = { id: number } | { email: string };
+
+/** A lead to create: it needs an email; it has no `user_id`. */
+export type NewLead = ContactFields & { email: string };
+
+/** Changes to a lead: any field of `NewLead`, all optional. */
+export type LeadChanges = ContactFields;
+
+/** A contact to tag, or to untag with `untag: true`. */
+export type ContactTarget = ContactRef & { untag?: boolean };
+
+/** What `tagContacts` should do: the tag (created when missing) and the users and leads to (un)tag. */
+export interface TagRequest {
+    tag: string;
+    users?: ContactTarget[];
+    leads?: (LeadRef & { untag?: boolean })[];
+}
+
+/** What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why. */
+export interface TagResult {
+    tag: Tag;
+    tagged: number;
+    untagged: number;
+    failed: { target: ContactTarget; error: { code: GistErrorCode; message: string } }[];
+}
+
+/** `{ limit }` of a list call: default 100, at most 10000. */
+export interface LimitOptions {
+    limit?: number;
+}
+
+/** Options of `fetchSegment`. */
+export interface SegmentOptions {
+    /** Also return the number of contacts in the segment, as `count`. */
+    include_count?: boolean;
+}
+
+/** Options of `listSegments` and `iterSegments`. */
+export interface ListSegmentsOptions extends SegmentOptions, LimitOptions {}
+
+/** A tracked event to record, for exactly one of a user or a lead. */
+export type NewEvent = {
+    /** Its name: every `.` and `$` becomes `-` before it is sent, as Gist stores it. */
+    event_name: string;
+    properties?: Record<string, unknown>;
+    /** When it happened, Unix seconds. */
+    occurred_at?: number;
+} & ({ user: ContactRef; lead?: never } | { lead: LeadRef; user?: never });
+
+/** An HTTP method of `apiCall`. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** A raw API call: `url` is a path relative to `baseUrl`, such as "/contacts". */
+export interface ApiCallRequest {
+    url: string;
+    method?: HttpMethod;
+    /** Extra headers; `Authorization` is the client's own and is refused here. */
+    headers?: Record<string, string>;
+    query?: Record<string, string | number | boolean>;
+    body?: unknown;
+}
+
+/** The answer of `apiCall`, whatever its status: `body` is the parsed JSON, or the text. */
+export interface ApiCallResponse {
+    status: number;
+    headers: Record<string, string>;
+    body: unknown;
+}
+
+/** A webhook delivery, by shape: `contact` (a top-level contact), `automation` (the contact under
+ * `message`), `conversation`, or `unknown`; `payload` is always the whole body. */
+export type WebhookEvent =
+| { kind: "contact"; topic?: string; contact: Contact; payload: unknown }
+| { kind: "automation"; topic?: string; contact: Contact; payload: unknown }
+| { kind: "conversation"; topic?: string; conversation: unknown; payload: unknown }
+| { kind: "unknown"; topic?: string; payload: unknown };
+
+/** How to check that a delivery comes from Gist. */
+export interface VerifyOptions {
+    /** The shared secret, or several during a rotation. */
+    secret: string | string[];
+    /** `"token"` (default): the secret itself in a header you add in Gist's webhook settings;
+     * `"hmac-sha256"` / `"hmac-sha1"`: a signature of the raw body. */
+    scheme?: "token" | "hmac-sha256" | "hmac-sha1";
+    /** The header to read: default `x-gist-webhook-token` (token) or `x-gist-signature` (HMAC). */
+    header?: string;
+    /** How the signature is written: default `"hex"` (a `sha256=` prefix is accepted). */
+    encoding?: "hex" | "base64";
+}
+
+/** A received delivery: the raw body (its text, or its bytes) and its headers. */
+export interface WebhookRequest {
+    body: string | Uint8Array;
+    headers: Record<string, string> | Headers;
+}
+
+/** Options of `handleWebhook`: any other key is refused (`invalid_argument`), never ignored. */
+export interface HandleWebhookOptions {
+    /** Verify before parsing; an unverified delivery rejects with `invalid_webhook`. */
+    verify?: VerifyOptions;
+}
+
+
+
+/**
+ * A client of the Gist API. Every method returns a Promise that rejects only with a `GistError`.
+ */
+export class GistClient {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Calls any path of the API (relative to `baseUrl`) and resolves for every HTTP status with
+     * `{ status, headers, body }`; rejects on network failure, timeout or abort.
+     */
+    apiCall(request: ApiCallRequest, options?: RequestOptions | null): Promise<ApiCallResponse>;
+    /**
+     * Creates a lead (`POST /contacts` with `"type": "lead"`); it needs an email.
+     */
+    createLead(lead: NewLead, options?: RequestOptions | null): Promise<Contact>;
+    /**
+     * Creates a tag; the name is kept exactly as given ("TAG" and "tag" are two tags).
+     */
+    createTag(name: string, options?: RequestOptions | null): Promise<Tag>;
+    /**
+     * Creates a user (`POST /contacts`). `user_id` must be a whole number, else `invalid_argument`.
+     */
+    createUser(user: NewUser, options?: RequestOptions | null): Promise<Contact>;
+    /**
+     * Deletes a lead; a user or no match is `not_found`.
+     */
+    deleteLead(ref: LeadRef, options?: RequestOptions | null): Promise<void>;
+    /**
+     * Deletes the tag with this id.
+     */
+    deleteTag(id: number, options?: RequestOptions | null): Promise<void>;
+    /**
+     * Deletes a user; a lead or no match is `not_found`.
+     */
+    deleteUser(ref: ContactRef, options?: RequestOptions | null): Promise<void>;
+    /**
+     * Fetches a campaign.
+     */
+    fetchCampaign(id: number, options?: RequestOptions | null): Promise<Campaign>;
+    /**
+     * Fetches a lead by `{id}` or `{email}`; a user or no match is `not_found`.
+     */
+    fetchLead(ref: LeadRef, options?: RequestOptions | null): Promise<Contact>;
+    /**
+     * Fetches a segment; with `include_count`, its contact count too.
+     */
+    fetchSegment(id: number, options?: SegmentOptions | null, requestOptions?: RequestOptions | null): Promise<Segment>;
+    /**
+     * Fetches a user by `{id}`, `{user_id}` or `{email}`; a lead or no match is `not_found`.
+     */
+    fetchUser(ref: ContactRef, options?: RequestOptions | null): Promise<Contact>;
+    /**
+     * Iterates over every campaign, one page at a time.
+     */
+    iterCampaigns(): AsyncIterableIterator<Campaign>;
+    /**
+     * Iterates over every tracked event, one page at a time.
+     */
+    iterEvents(): AsyncIterableIterator<TrackedEvent>;
+    /**
+     * Iterates over leads one page at a time (`for await`); `limit` stops early, `break` stops fetching.
+     */
+    iterLeads(options?: ListContactsOptions | null): AsyncIterableIterator<Contact>;
+    /**
+     * Iterates over segments one page at a time; `limit` stops early.
+     */
+    iterSegments(options?: ListSegmentsOptions | null): AsyncIterableIterator<Segment>;
+    /**
+     * Iterates over every tag, one page at a time.
+     */
+    iterTags(): AsyncIterableIterator<Tag>;
+    /**
+     * Iterates over users one page at a time (`for await`); `limit` stops early, `break` stops fetching.
+     */
+    iterUsers(options?: ListContactsOptions | null): AsyncIterableIterator<Contact>;
+    /**
+     * Lists campaigns, paging until `limit` (default 100, at most 10000) or the end.
+     */
+    listCampaigns(options?: LimitOptions | null, requestOptions?: RequestOptions | null): Promise<Campaign[]>;
+    /**
+     * Lists tracked events (`GET /events?event_type=all`), paging until `limit` or the end.
+     */
+    listEvents(options?: LimitOptions | null, requestOptions?: RequestOptions | null): Promise<TrackedEvent[]>;
+    /**
+     * Lists leads (never users), paging until `limit` (default 100, at most 10000) or the end.
+     */
+    listLeads(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): Promise<Contact[]>;
+    /**
+     * Lists segments, paging until `limit` (default 100, at most 10000) or the end.
+     */
+    listSegments(options?: ListSegmentsOptions | null, requestOptions?: RequestOptions | null): Promise<Segment[]>;
+    /**
+     * Lists tags, paging until `limit` (default 100, at most 10000) or the end.
+     */
+    listTags(options?: LimitOptions | null, requestOptions?: RequestOptions | null): Promise<Tag[]>;
+    /**
+     * Lists users (never leads), paging until `limit` (default 100, at most 10000) or the end.
+     */
+    listUsers(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): Promise<Contact[]>;
+    /**
+     * Creates a client. Throws `GistError` (`invalid_argument`) for a missing key or bad options,
+     * and in a browser for Gist's own `baseUrl` unless `dangerouslyAllowBrowser` is true.
+     */
+    constructor(options: GistClientOptions);
+    /**
+     * Records a tracked event for a user or a lead; the name is normalised first (`.`/`$` -> `-`).
+     */
+    recordEvent(event: NewEvent, options?: RequestOptions | null): Promise<TrackedEvent>;
+    /**
+     * Tags and untags users and leads, 50 per request; what failed is listed in `failed`, and the
+     * call rejects only when nothing could be done.
+     */
+    tagContacts(request: TagRequest, options?: RequestOptions | null): Promise<TagResult>;
+    /**
+     * Changes an existing lead; never creates one: `not_found` when `ref` matches no lead.
+     */
+    updateLead(ref: LeadRef, changes: LeadChanges, options?: RequestOptions | null): Promise<Contact>;
+    /**
+     * Renames the tag with this id.
+     */
+    updateTag(id: number, name: string, options?: RequestOptions | null): Promise<Tag>;
+    /**
+     * Changes an existing user; never creates one: `not_found` when `ref` matches no user.
+     */
+    updateUser(ref: ContactRef, changes: UserChanges, options?: RequestOptions | null): Promise<Contact>;
+}
+
+/**
+ * For Workers and any Fetch-API server: reads the request's raw bytes once, verifies them when
+ * `options.verify` is given, and parses the body. Rejects with `invalid_webhook` and the `status` to
+ * answer the sender with: 401 when the delivery did not verify, 400 when its body is not a JSON
+ * object; with `invalid_argument` for options it does not understand (it never skips verifying).
+ */
+export function handleWebhook(request: Request, options?: HandleWebhookOptions | null): Promise<WebhookEvent>;
+
+/**
+ * Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
+ * "completed-order"); nothing else changes.
+ * Throws `GistError` (`invalid_argument`) when `name` is not a string.
+ */
+export function normalizeEventName(name: string): string;
+
+/**
+ * Parses a webhook body (any JSON object) into a `WebhookEvent` whose `payload` is `JSON.parse(body)`;
+ * throws `GistError`: `invalid_webhook` when the body is not a JSON object, `invalid_argument` when
+ * the body is not a string or the headers cannot be read.
+ */
+export function parseWebhook(body: string, headers?: Record<string, string> | Headers | null): WebhookEvent;
+
+/**
+ * Checks a delivery's token or HMAC signature (of the raw body: a string's UTF-8 bytes, or a
+ * `Uint8Array`) against one or more secrets, in constant time. Resolves `false` for a wrong or
+ * missing one; rejects (`invalid_argument`) for bad options or a request that cannot be read.
+ */
+export function verifyWebhook(request: WebhookRequest, options: VerifyOptions): Promise<boolean>;
+
+/**
+ * Loads the wasm where the runtime cannot do it on import: once in browsers and bundlers, before the
+ * first call. A harmless no-op in Node, Deno, Bun and Cloudflare Workers.
+ */
+export default function init(input?: unknown): Promise<unknown>;
+
+/** Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`. */
+export function initSync(input: unknown): unknown;
