@@ -4,7 +4,7 @@
 #   ./build.sh test    set up, build, run every test (host, then the package in Node, Chromium, workerd, ...)
 #   ./build.sh build   set up and build the npm package into pkg/
 #   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, Chromium
-#   ./build.sh bench   build, then compare download size and load time with the JS SDKs (tests/bench/)
+#   ./build.sh bench   build, then measure size, load and per-call speed beside the JS SDKs (tests/bench/)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD

@@ -1,48 +1,65 @@
-// ./build.sh bench: what a browser app downloads and how long Node takes to load a client, for gist-wasm
-// and for the JS SDKs people use today. Prints a Markdown table; run it on an idle machine.
-//   download: the app's entry bundled and minified by esbuild for the browser, gzip -9, plus for
-//             gist-wasm its .wasm (gzip -9)
-//   load:     a fresh `node` process importing the package and constructing a client, median of 15
+// ./build.sh bench: gist-wasm side by side with stripe, openai, intercom-client and a minimal hand-written TS
+// client (minimal-client.ts, the floor), every number measured in this one run, arms interleaved. Prints one
+// Markdown table (progress goes to stderr) and writes the same numbers to target/bench/results.json.
+// Parts: download.mjs (size), browser.mjs (Chromium), workerd.mjs, nodeload.mjs, and in fresh Node processes
+// percall.mjs (per-call cost) and memory.mjs (listUsers of 10,000); report.mjs lays out the table.
+// About 2.5 minutes on 2 cores.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
-import { fileURLToPath } from "node:url";
+import { cpus, loadavg } from "node:os";
+import { writeFileSync } from "node:fs";
+import { measureBrowser } from "./browser.mjs";
+import { measureDownload } from "./download.mjs";
+import { measureNodeLoad } from "./nodeload.mjs";
+import { report } from "./report.mjs";
+import { sdks, work } from "./sdks.mjs";
+import { median, progress, rotate } from "./util.mjs";
+import { measureWorkerd } from "./workerd.mjs";
 
-const here = fileURLToPath(new URL("./", import.meta.url));
-const work = fileURLToPath(new URL("../../target/bench/", import.meta.url));
-const root = fileURLToPath(new URL("../../", import.meta.url));
-mkdirSync(work, { recursive: true });
+const MEMORY_ROUNDS = 3;
 
-const sdks = [
-  { name: "gist-wasm", entry: 'import init, { GistClient } from "gist-wasm"; await init(); export const c = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });', load: 'const { GistClient } = await import("gist-wasm"); new GistClient({ apiKey: "k" });', wasm: `${root}node_modules/gist-wasm/gist_wasm_bg.wasm` },
-  { name: "stripe", entry: 'import Stripe from "stripe"; export const c = new Stripe("sk_test_x");', load: 'const { default: Stripe } = await import("stripe"); new Stripe("sk_test_x");' },
-  { name: "openai", entry: 'import OpenAI from "openai"; export const c = new OpenAI({ apiKey: "k", dangerouslyAllowBrowser: true });', load: 'const { default: OpenAI } = await import("openai"); new OpenAI({ apiKey: "k" });' },
-  { name: "intercom-client", entry: 'import { IntercomClient } from "intercom-client"; export const c = new IntercomClient({ token: "k" });', load: 'const { IntercomClient } = await import("intercom-client"); new IntercomClient({ token: "k" });' },
-];
-
-const kb = (bytes) => (bytes / 1024).toFixed(1);
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rows = [];
-for (const sdk of sdks) {
-  const entry = `${work}${sdk.name}.entry.mjs`;
-  writeFileSync(entry, sdk.entry);
-  const out = await build({
-    entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "browser", write: false,
-    nodePaths: [`${root}node_modules`, `${here}node_modules`], logLevel: "silent", target: "es2022",
-  });
-  const js = out.outputFiles[0].contents;
-  const wasm = sdk.wasm ? readFileSync(sdk.wasm) : new Uint8Array();
-  const download = gzipSync(js, { level: 9 }).length + (sdk.wasm ? gzipSync(wasm, { level: 9 }).length : 0);
-  const script = `${work}${sdk.name}.load.mjs`;
-  writeFileSync(script, `const t = performance.now(); ${sdk.load} console.log(performance.now() - t);`);
-  const times = [];
-  for (let i = 0; i < 15; i++) {
-    const env = { ...process.env, NODE_PATH: "" };
-    times.push(Number(execFileSync(process.execPath, [script], { cwd: root, env }).toString().trim()));
-  }
-  rows.push(`| ${sdk.name} | ${kb(js.length)} KB | ${sdk.wasm ? `${kb(wasm.length)} KB` : "-"} | **${kb(download)} KB** | ${median(times).toFixed(1)} ms |`);
+/** Runs a bench script in a fresh Node process and returns the JSON it prints. */
+function child(script, ...args) {
+  const options = { cwd: work, stdio: ["ignore", "pipe", "inherit"] };
+  return JSON.parse(execFileSync(process.execPath, [`${work}${script}`, ...args], options).toString());
 }
-console.log("| package | JS, minified | .wasm | download, gzip -9 | Node load + new client (median of 15) |");
-console.log("|---|---|---|---|---|");
-for (const row of rows) console.log(row);
+
+/** listUsers({limit: 10000}) in fresh processes, arms alternating; each number's median over the rounds. */
+function measureMemory() {
+  const runs = { "gist-wasm": [], minimal: [], floor: [] };
+  for (let round = 0; round < MEMORY_ROUNDS; round++) {
+    progress(`listUsers({limit: 10000}) round ${round + 1} of ${MEMORY_ROUNDS}`);
+    for (const arm of rotate(Object.keys(runs), round)) runs[arm].push(child("memory.mjs", arm));
+  }
+  const medians = (list) => Object.fromEntries(
+    Object.keys(list[0]).map((key) => [key, list[0][key] === null ? null : median(list.map((run) => run[key]))]),
+  );
+  return Object.fromEntries(Object.entries(runs).map(([arm, list]) => [arm, medians(list)]));
+}
+
+const started = performance.now();
+const cpu = cpus();
+const machine = `node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ` +
+  `load average ${loadavg()[0].toFixed(1)} at start`;
+progress(machine);
+await build({
+  entryPoints: [`${work}minimal-client.ts`], outfile: `${work}minimal-client.mjs`, format: "esm", platform: "node",
+  logLevel: "warning",
+});
+progress("download sizes (esbuild, gzip -9, brotli -q 11)");
+const download = await measureDownload();
+const browser = await measureBrowser(sdks.map((sdk) => sdk.name));
+const workerd = await measureWorkerd(sdks);
+const nodeLoad = measureNodeLoad(sdks);
+progress("per-call cost with an in-memory fetch (fresh process)");
+const perCall = child("percall.mjs");
+const memory = measureMemory();
+
+const results = {
+  date: new Date().toISOString(), machine, runSeconds: (performance.now() - started) / 1000,
+  clients: sdks.map(({ name, label }) => ({ name, label })),
+  download, browser, workerd, nodeLoad, perCallMicros: perCall, memory,
+};
+const { text, rows } = report(results);
+console.log(text);
+writeFileSync(`${work}results.json`, `${JSON.stringify({ ...results, rows }, null, 2)}\n`);
