@@ -26,7 +26,11 @@ pub fn error_json(error: Error) -> Value {
         out.insert("requestId".into(), request_id.into());
     }
     if let Some(retry_after) = error.retry_after {
-        out.insert("retryAfter".into(), retry_after.into());
+        // Whole seconds, rounded up: a float would pull float formatting into the wasm.
+        out.insert(
+            "retryAfter".into(),
+            (retry_after.max(0.0).ceil() as u64).into(),
+        );
     }
     if let Some(method) = error.method {
         out.insert("method".into(), method.as_str().into());

@@ -121,7 +121,7 @@ impl Op {
                 Some(Ask::Send(request, timeout_ms, max_bytes)) => {
                     json!({ "send": send_json(request, timeout_ms, max_bytes) })
                 }
-                Some(Ask::Wait(ms)) => json!({ "wait": ms }),
+                Some(Ask::Wait(ms)) => json!({ "wait": whole_ms(ms) }),
                 None => json!({ "error": error_json(Error::invalid_response("the call stalled")) }),
             },
         };
@@ -161,6 +161,11 @@ impl Op {
     }
 }
 
+/// Milliseconds as a whole number, rounded up (JSON numbers from floats would pull in float formatting).
+fn whole_ms(ms: f64) -> u64 {
+    ms.max(0.0).ceil() as u64
+}
+
 fn send_json(request: WireRequest, timeout_ms: f64, max_bytes: u32) -> Value {
     let mut out = Map::new();
     out.insert("method".into(), request.method.as_str().into());
@@ -175,7 +180,7 @@ fn send_json(request: WireRequest, timeout_ms: f64, max_bytes: u32) -> Value {
         "body".into(),
         request.body.map_or(Value::Null, Value::String),
     );
-    out.insert("timeoutMs".into(), timeout_ms.into());
+    out.insert("timeoutMs".into(), whole_ms(timeout_ms).into());
     out.insert("maxBytes".into(), max_bytes.into());
     Value::Object(out)
 }
