@@ -6,14 +6,14 @@ import { drive, readCallOptions, toJson } from "./runtime.js";
 
 // Every Promise-returning method and the names of its arguments; one more argument is its RequestOptions.
 const METHODS = {
-  createUser: ["user"], updateUser: ["ref", "changes"], fetchUser: ["ref"], listUsers: ["options"], deleteUser: ["ref"],
-  createLead: ["lead"], updateLead: ["ref", "changes"], fetchLead: ["ref"], listLeads: ["options"], deleteLead: ["ref"],
-  createTag: ["name"], updateTag: ["id", "name"], tagContacts: ["request"], listTags: ["options"], deleteTag: ["id"],
-  fetchSegment: ["id", "options"], listSegments: ["options"], fetchCampaign: ["id"], listCampaigns: ["options"],
-  recordEvent: ["event"], listEvents: ["options"], apiCall: ["request"],
+  createUser: ["user"], updateUser: ["ref", "changes"], fetchUser: ["ref"], deleteUser: ["ref"],
+  createLead: ["lead"], updateLead: ["ref", "changes"], fetchLead: ["ref"], deleteLead: ["ref"],
+  createTag: ["name"], updateTag: ["id", "name"], tagContacts: ["request"], deleteTag: ["id"],
+  fetchSegment: ["id", "options"], fetchCampaign: ["id"], recordEvent: ["event"], apiCall: ["request"],
 };
-// Every iterator and the list it walks; `iterTags`, `iterCampaigns` and `iterEvents` take no options.
-const ITERATORS = { iterUsers: "users", iterLeads: "leads", iterTags: "tags", iterSegments: "segments", iterCampaigns: "campaigns", iterEvents: "events" };
+// Every list, read page by page (so the wasm holds one page at a time), and its list* and iter* methods;
+// `iterTags`, `iterCampaigns` and `iterEvents` take no options.
+const LISTS = { users: "Users", leads: "Leads", tags: "Tags", segments: "Segments", campaigns: "Campaigns", events: "Events" };
 
 const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
 // The JSON array of a method's arguments. An object that JSON would turn into a plain value (a Date,
@@ -95,6 +95,24 @@ export class GistClient {
     return this.#walk(list, optionsText, limit);
   }
 
+  // A list* call: pages until the limit the core sets (100 by default), within one deadline and one
+  // maxResponseBytes, which each page's answer carries on to the next.
+  async #list(list, options, callOptions) {
+    const optionsText = toJson(options, "options");
+    const items = [];
+    let cursor = null;
+    let progress = null;
+    let limit = Infinity;
+    while (items.length < limit) {
+      const page = await this.#run("listPage", `[${JSON.stringify(list)},${optionsText},${JSON.stringify(cursor)},${JSON.stringify(progress)}]`, callOptions);
+      items.push(...page.items);
+      ({ cursor, progress, limit } = page);
+      if (cursor.done) break;
+    }
+    items.length = Math.min(items.length, limit);
+    return items;
+  }
+
   async *#walk(list, optionsText, limit) {
     let cursor = null;
     let left = limit;
@@ -115,8 +133,11 @@ export class GistClient {
         return this.#call(method, names, args);
       };
     }
-    for (const [method, list] of Object.entries(ITERATORS)) {
-      this.prototype[method] = function (options) {
+    for (const [list, name] of Object.entries(LISTS)) {
+      this.prototype[`list${name}`] = function (options, callOptions) {
+        return this.#list(list, options, callOptions);
+      };
+      this.prototype[`iter${name}`] = function (options) {
         return this.#iterate(list, options);
       };
     }

@@ -11,6 +11,18 @@ use std::cell::Cell;
 /// Header names that may carry a request id, first match wins.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
 
+/// Where a call stands, so that a later step can go on with it: its timeout, its deadline (ms since
+/// the Unix epoch) and the answer bytes it has read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// The call's timeout, for messages.
+    pub timeout_ms: f64,
+    /// When the call must be over.
+    pub deadline_ms: f64,
+    /// The answer bytes read so far, counted against `maxResponseBytes`.
+    pub received_bytes: u64,
+}
+
 /// One call's view of the API: the configuration, a transport, and the call's deadline.
 #[derive(Debug)]
 pub struct Client<'c, T> {
@@ -32,6 +44,26 @@ impl<'c, T: Transport> Client<'c, T> {
             timeout_ms,
             deadline_ms,
             received_bytes: Cell::new(0),
+        }
+    }
+
+    /// Goes on with a call that began in an earlier step (a list read page by page).
+    pub fn resume(config: &'c Config, transport: T, progress: Progress) -> Self {
+        Self {
+            config,
+            transport,
+            timeout_ms: progress.timeout_ms,
+            deadline_ms: progress.deadline_ms,
+            received_bytes: Cell::new(progress.received_bytes),
+        }
+    }
+
+    /// Where the call stands now.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            timeout_ms: self.timeout_ms,
+            deadline_ms: self.deadline_ms,
+            received_bytes: self.received_bytes.get(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! it over a [`StepTransport`]. Arguments are read here, before any step, so a bad one fails at once.
 
 use super::step::{Flow, StepTransport};
-use crate::client::Client;
+use crate::client::{Client, Progress};
 use crate::config::Config;
 use crate::error::Error;
 use crate::http::HttpRequest;
@@ -15,7 +15,7 @@ use crate::resources::leads::{self, LeadChanges, NewLead};
 use crate::resources::segments::{self, SegmentOptions};
 use crate::resources::tags::{self, TagRequest};
 use crate::resources::users::{self, NewUser, UserChanges};
-use crate::resources::{campaigns, next_page, raw};
+use crate::resources::{campaigns, limit_of, next_page, raw};
 use serde_json::{json, Value};
 use std::rc::Rc;
 
@@ -76,12 +76,31 @@ fn limit_option(value: Value) -> Result<Option<f64>, Error> {
     Ok(limit)
 }
 
-fn contacts_json(found: Vec<Contact>) -> Value {
-    Value::Array(found.iter().map(Contact::to_value).collect())
+/// A list call's progress as JSON: `{ timeoutMs, deadline, bytes }`, whole numbers.
+fn progress_json(progress: Progress) -> Value {
+    json!({
+        "timeoutMs": progress.timeout_ms.ceil() as u64,
+        "deadline": progress.deadline_ms.ceil() as u64,
+        "bytes": progress.received_bytes,
+    })
 }
 
-fn items_json<T>(found: &[T], to_value: fn(&T) -> Value) -> Value {
-    Value::Array(found.iter().map(to_value).collect())
+/// Reads what [`progress_json`] wrote; `null` is a call that starts now.
+fn progress_of(value: &Value) -> Result<Option<Progress>, Error> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let number = |key: &str| value.get(key).and_then(Value::as_u64);
+    match (number("timeoutMs"), number("deadline"), number("bytes")) {
+        (Some(timeout_ms), Some(deadline_ms), Some(received_bytes)) => Ok(Some(Progress {
+            timeout_ms: timeout_ms as f64,
+            deadline_ms: deadline_ms as f64,
+            received_bytes,
+        })),
+        _ => Err(Error::invalid_argument(
+            "the list progress is not one this client made",
+        )),
+    }
 }
 
 /// The flow of `method` with `args` (its arguments but the per-call options, in order).
@@ -109,12 +128,6 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
                 .await?
                 .to_value()))
         }
-        "listUsers" => {
-            let options = ListContactsOptions::from_value(arg())?;
-            flow!(call, |c| Ok(contacts_json(
-                users::list_users(c, &options).await?
-            )))
-        }
         "deleteUser" => {
             let reference = user_ref(&arg())?;
             flow!(call, |c| users::delete_user(c, &reference)
@@ -137,12 +150,6 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
             flow!(call, |c| Ok(leads::fetch_lead(c, &reference)
                 .await?
                 .to_value()))
-        }
-        "listLeads" => {
-            let options = ListContactsOptions::from_value(arg())?;
-            flow!(call, |c| Ok(contacts_json(
-                leads::list_leads(c, &options).await?
-            )))
         }
         "deleteLead" => {
             let reference = leads::lead_ref(&arg())?;
@@ -167,13 +174,6 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
                 .await?
                 .to_value()))
         }
-        "listTags" => {
-            let limit = limit_option(arg())?;
-            flow!(call, |c| Ok(items_json(
-                &tags::list_tags(c, limit).await?,
-                Tag::to_value
-            )))
-        }
         "deleteTag" => {
             let id = positive_id(&arg())?;
             flow!(call, |c| tags::delete_tag(c, id)
@@ -191,25 +191,11 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
             .await?
             .to_value()))
         }
-        "listSegments" => {
-            let options = SegmentOptions::from_value(arg(), true)?;
-            flow!(call, |c| Ok(items_json(
-                &segments::list_segments(c, &options).await?,
-                Segment::to_value
-            )))
-        }
         "fetchCampaign" => {
             let id = positive_id(&arg())?;
             flow!(call, |c| Ok(campaigns::fetch_campaign(c, id)
                 .await?
                 .to_value()))
-        }
-        "listCampaigns" => {
-            let limit = limit_option(arg())?;
-            flow!(call, |c| Ok(items_json(
-                &campaigns::list_campaigns(c, limit).await?,
-                Campaign::to_value
-            )))
         }
         "recordEvent" => {
             let event = NewEvent::from_value(arg())?;
@@ -217,24 +203,36 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
                 .await?
                 .to_value()))
         }
-        "listEvents" => {
-            let limit = limit_option(arg())?;
-            flow!(call, |c| Ok(items_json(
-                &events::list_events(c, limit).await?,
-                TrackedEvent::to_value
-            )))
-        }
         "apiCall" => {
             let request = raw::read_call(arg())?;
             flow!(call, |c| raw::api_call(c, &request).await)
         }
         "page" => {
-            let name = arg();
-            let list = List::from_args(name.as_str().unwrap_or_default(), arg())?;
+            let (list, _) = List::from_args(&arg(), arg(), true)?;
             let mut cursor = Cursor::from_value(&arg())?;
             flow!(call, |c| {
                 let items = list.page(c, &mut cursor).await?;
                 Ok(json!({ "items": items, "cursor": cursor.to_value() }))
+            })
+        }
+        "listPage" => {
+            let (list, limit) = List::from_args(&arg(), arg(), false)?;
+            let mut cursor = Cursor::from_value(&arg())?;
+            let progress = progress_of(&arg())?;
+            Box::pin(async move {
+                let client = match progress {
+                    Some(progress) => {
+                        Client::resume(&call.config, call.transport.clone(), progress)
+                    }
+                    None => call.client(),
+                };
+                let items = list.page(&client, &mut cursor).await?;
+                Ok(json!({
+                    "items": items,
+                    "cursor": cursor.to_value(),
+                    "progress": progress_json(client.progress()),
+                    "limit": limit,
+                }))
             })
         }
         _ => return Err(Error::invalid_argument(format!("no method `{method}`"))),
@@ -252,40 +250,58 @@ enum List {
 }
 
 impl List {
-    /// Reads `iter{name}(options)`: `users`, `leads`, `tags`, `segments`, `campaigns` or `events`.
-    fn from_args(name: &str, options: Value) -> Result<Self, Error> {
-        let plain = |request, key, read| Ok(Self::Plain { request, key, read });
-        match name {
+    /// Reads a list's name (`users`, `leads`, `tags`, `segments`, `campaigns` or `events`) and options,
+    /// for `iter{name}` (`iter`) or `list{name}`; gives the limit: none by default for an iterator,
+    /// 100 (at most 10000) for a list.
+    fn from_args(name: &Value, options: Value, iter: bool) -> Result<(Self, Option<u32>), Error> {
+        let name = name.as_str().unwrap_or_default();
+        let plain = |request, key, read| Self::Plain { request, key, read };
+        let (list, limit) = match name {
             "users" | "leads" => {
                 let options = ListContactsOptions::from_value(options)?;
-                input::limit(options.limit, None, u32::MAX)?;
                 let kind = match name {
                     "users" => ContactType::User,
                     _ => ContactType::Lead,
                 };
-                Ok(Self::Contacts(kind, options))
+                let limit = options.limit;
+                (Self::Contacts(kind, options), limit)
             }
             "segments" => {
                 let options = SegmentOptions::from_value(options, true)?;
-                input::limit(options.limit, None, u32::MAX)?;
-                plain(options.request(), "segments", |v| {
-                    Segment::from_value(v).map(|s| s.to_value())
-                })
+                let read: fn(Value) -> Result<Value, Error> =
+                    |v| Segment::from_value(v).map(|s| s.to_value());
+                (plain(options.request(), "segments", read), options.limit)
             }
-            "tags" | "campaigns" | "events" if !options.is_null() => Err(Error::invalid_argument(
-                format!("iter of {name} takes no options"),
-            )),
-            "tags" => plain(HttpRequest::get("/tags"), "tags", |v| {
-                Tag::from_value(v).map(|t| t.to_value())
-            }),
-            "campaigns" => plain(HttpRequest::get("/campaigns"), "campaigns", |v| {
-                Campaign::from_value(v).map(|c| c.to_value())
-            }),
-            "events" => plain(events::list_request(), "events", |v| {
-                TrackedEvent::from_value(v).map(|e| e.to_value())
-            }),
-            _ => Err(Error::invalid_argument(format!("no list `{name}`"))),
-        }
+            "tags" | "campaigns" | "events" => {
+                let limit = match iter {
+                    true if !options.is_null() => {
+                        return Err(Error::invalid_argument(format!(
+                            "iter of {name} takes no options"
+                        )))
+                    }
+                    true => None,
+                    false => limit_option(options)?,
+                };
+                let list = match name {
+                    "tags" => plain(HttpRequest::get("/tags"), "tags", |v| {
+                        Tag::from_value(v).map(|t| t.to_value())
+                    }),
+                    "campaigns" => plain(HttpRequest::get("/campaigns"), "campaigns", |v| {
+                        Campaign::from_value(v).map(|c| c.to_value())
+                    }),
+                    _ => plain(events::list_request(), "events", |v| {
+                        TrackedEvent::from_value(v).map(|e| e.to_value())
+                    }),
+                };
+                (list, limit)
+            }
+            _ => return Err(Error::invalid_argument(format!("no list `{name}`"))),
+        };
+        let limit = match iter {
+            true => input::limit(limit, None, u32::MAX)?,
+            false => Some(limit_of(limit)?),
+        };
+        Ok((list, limit))
     }
 
     /// The items of the page the cursor points at (maybe none, when every item was filtered out).
