@@ -1,6 +1,6 @@
 // The webhook side ("Watch Events"): reading deliveries is the runtime's; what they mean, and whether
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
-import { handleOptions, normalizeEventName as normalize, verifyDelivery, webhookEvent } from "./gist_wasm.js";
+import { checkDelivery, handleOptions, normalizeEventName as normalize, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { describe, toJson } from "./runtime.js";
 
@@ -62,12 +62,25 @@ function bodyBytes(body) {
   throw invalidArgument("the webhook body must be the raw body, as a string or a Uint8Array");
 }
 
-function verifies(bytes, lines, optionsText) {
+// Whether a delivery verifies: the core reads the token or signature; an HMAC is checked here with Web
+// Crypto (constant-time), against each secret in turn.
+async function verifies(bytes, lines, optionsText) {
+  let plan;
   try {
-    return verifyDelivery(bytes, lines, optionsText);
+    plan = JSON.parse(checkDelivery(lines, optionsText));
   } catch (error) {
     throw fromCore(error);
   }
+  if (!plan.hmac) return plan.settled;
+  const subtle = globalThis.crypto && globalThis.crypto.subtle;
+  if (!subtle) throw invalidArgument("HMAC verification needs Web Crypto (crypto.subtle), which a browser gives only to secure pages (https:// or localhost)");
+  const { hash, signature, secrets } = plan.hmac;
+  let valid = false;
+  for (const secret of secrets) {
+    const key = await subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash }, false, ["verify"]);
+    valid = (await subtle.verify("HMAC", key, new Uint8Array(signature), bytes)) || valid;
+  }
+  return valid;
 }
 
 /**
@@ -125,7 +138,7 @@ async function readRequest(request) {
 export async function handleWebhook(request, options) {
   const verify = verifyOptionsOf(options);
   const { bytes, lines } = await readRequest(request);
-  if (verify && !verifies(bytes, lines, verify)) throw invalidWebhook("the webhook's token or signature did not verify", 401);
+  if (verify && !(await verifies(bytes, lines, verify))) throw invalidWebhook("the webhook's token or signature did not verify", 401);
   return eventOf(new TextDecoder().decode(bytes), lines, 400);
 }
 

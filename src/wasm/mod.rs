@@ -11,4 +11,4 @@ mod webhooks;
 
 pub use self::core::Core;
 pub use step::{Op, StepTransport};
-pub use webhooks::{handle_options, normalize_event_name, verify_delivery, webhook_event};
+pub use webhooks::{check_delivery, handle_options, normalize_event_name, webhook_event};

@@ -6,8 +6,8 @@ use super::error::thrown;
 use crate::error::Error;
 use crate::input::Fields;
 use crate::models;
-use crate::webhook::{verify, VerifyOptions, WebhookEvent};
-use serde_json::Value;
+use crate::webhook::{check, Check, VerifyOptions, WebhookEvent};
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 /// Header pairs from `name\nvalue\n...`.
@@ -37,13 +37,23 @@ pub fn webhook_event(body: &str, headers: &str) -> String {
     event.to_value().to_string()
 }
 
-/// Whether the raw body and headers carry a valid token or signature for the options (JSON text).
-#[wasm_bindgen(js_name = verifyDelivery)]
-pub fn verify_delivery(body: &[u8], headers: &str, options: &str) -> Result<bool, JsValue> {
+/// What checking a delivery takes, from its headers and the options (JSON text): `{"settled": bool}`
+/// (a token, or no usable signature), or `{"hmac": {hash, signature: [bytes], secrets}}`, which the
+/// runtime checks over the raw body with Web Crypto (so that no hash function is in the wasm).
+#[wasm_bindgen(js_name = checkDelivery)]
+pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
     let options = json(options, "verify")
         .and_then(VerifyOptions::from_value)
         .map_err(thrown)?;
-    Ok(verify(body, &pairs(headers), &options))
+    let plan = match check(&pairs(headers), &options) {
+        Check::Settled(valid) => json!({ "settled": valid }),
+        Check::Hmac {
+            hash,
+            signature,
+            secrets,
+        } => json!({ "hmac": { "hash": hash, "signature": signature, "secrets": secrets } }),
+    };
+    Ok(plan.to_string())
 }
 
 /// Checks `handleWebhook`'s options (JSON text; `verify_named`: the object has a `verify` key) and

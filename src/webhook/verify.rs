@@ -113,51 +113,90 @@ impl VerifyOptions {
     }
 }
 
-/// Whether a delivery carries a valid token or signature for one of the secrets. A missing or wrong
-/// one gives `false`; every comparison takes the same time whatever the bytes.
-pub fn verify(body: &[u8], headers: &[(String, String)], options: &VerifyOptions) -> bool {
+/// What is left to check a delivery once its headers are read: a token is settled at once; an HMAC
+/// needs the raw body hashed with each secret (in pure Rust by [`verify`], or by Web Crypto in JS).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Check {
+    /// The answer: the header is missing or unreadable, or a token matched or not.
+    Settled(bool),
+    /// Valid when the HMAC (`hash`: `"SHA-256"` or `"SHA-1"`) of the raw body with one of `secrets`
+    /// equals `signature`.
+    Hmac {
+        /// The Web Crypto name of the hash.
+        hash: &'static str,
+        /// The signature the delivery carries, decoded.
+        signature: Vec<u8>,
+        /// The secrets to try.
+        secrets: Vec<String>,
+    },
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Settled(valid) => write!(f, "Settled({valid})"),
+            Self::Hmac { hash, .. } => write!(f, "Hmac({hash}, [redacted])"),
+        }
+    }
+}
+
+/// Reads the token or signature from the headers; every token comparison takes the same time.
+pub fn check(headers: &[(String, String)], options: &VerifyOptions) -> Check {
     let Some(given) = headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(&options.header))
         .map(|(_, value)| value.trim())
     else {
-        return false;
+        return Check::Settled(false);
     };
-    let expected = |secret: &String| -> Option<String> {
-        let mac = match options.scheme {
-            Scheme::Token => return Some(secret.clone()),
-            Scheme::HmacSha256 => hmac::<sha2::Sha256>(secret, body)?,
-            Scheme::HmacSha1 => hmac::<sha1::Sha1>(secret, body)?,
-        };
-        Some(match options.encoding {
-            Encoding::Hex => hex(&mac),
-            Encoding::Base64 => base64(&mac),
-        })
+    let hash = match options.scheme {
+        Scheme::Token => {
+            let found = options.secrets.iter().fold(false, |found, secret| {
+                found | constant_time_eq(given.as_bytes(), secret.as_bytes())
+            });
+            return Check::Settled(found);
+        }
+        Scheme::HmacSha256 => "SHA-256",
+        Scheme::HmacSha1 => "SHA-1",
     };
-    let given = normalise(given, options);
-    options
-        .secrets
-        .iter()
-        .filter_map(expected)
-        .fold(false, |found, expected| {
-            found | constant_time_eq(given.as_bytes(), expected.as_bytes())
-        })
-}
-
-/// The signature as compared: without a `sha256=`/`sha1=` prefix, hex in lower case, base64 unpadded.
-fn normalise(given: &str, options: &VerifyOptions) -> String {
-    if options.scheme == Scheme::Token {
-        return given.to_owned();
-    }
     let value = given
         .split_once('=')
         .filter(|(prefix, _)| {
             prefix.eq_ignore_ascii_case("sha256") || prefix.eq_ignore_ascii_case("sha1")
         })
         .map_or(given, |(_, rest)| rest);
-    match options.encoding {
-        Encoding::Hex => value.to_ascii_lowercase(),
-        Encoding::Base64 => value.trim_end_matches('=').to_owned(),
+    let signature = match options.encoding {
+        Encoding::Hex => from_hex(value),
+        Encoding::Base64 => from_base64(value),
+    };
+    match signature {
+        Some(signature) => Check::Hmac {
+            hash,
+            signature,
+            secrets: options.secrets.clone(),
+        },
+        None => Check::Settled(false),
+    }
+}
+
+/// Whether a delivery carries a valid token or signature for one of the secrets. A missing or wrong
+/// one gives `false`; every comparison takes the same time whatever the bytes.
+pub fn verify(body: &[u8], headers: &[(String, String)], options: &VerifyOptions) -> bool {
+    match check(headers, options) {
+        Check::Settled(valid) => valid,
+        Check::Hmac {
+            hash,
+            signature,
+            secrets,
+        } => secrets
+            .iter()
+            .filter_map(|secret| match hash {
+                "SHA-1" => hmac::<sha1::Sha1>(secret, body),
+                _ => hmac::<sha2::Sha256>(secret, body),
+            })
+            .fold(false, |found, mac| {
+                found | constant_time_eq(&mac, &signature)
+            }),
     }
 }
 
@@ -177,30 +216,51 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Hex (either case) to bytes; `None` when it is not hex.
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    let digits: Option<Vec<u8>> = text
+        .chars()
+        .map(|c| c.to_digit(16).and_then(|d| u8::try_from(d).ok()))
+        .collect();
+    let digits = digits?;
+    if digits.is_empty() || digits.len() % 2 != 0 {
+        return None;
+    }
+    Some(
+        digits
+            .chunks(2)
+            .map(|pair| pair.iter().fold(0, |n, d| n * 16 + d))
+            .collect(),
+    )
 }
 
-/// Standard base64 without padding.
-fn base64(bytes: &[u8]) -> String {
+/// Standard base64, padding optional, to bytes; `None` when it is not base64.
+fn from_base64(text: &str) -> Option<Vec<u8>> {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sextet = |n: u32| {
-        ALPHABET
-            .get((n & 63) as usize)
-            .map_or('=', |c| char::from(*c))
-    };
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let [a, b, c] = [0, 1, 2].map(|i| chunk.get(i).copied().map_or(0, u32::from));
-        let n = (a << 16) | (b << 8) | c;
-        let take = chunk.len() + 1;
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i < take {
-                out.push(sextet(n >> shift));
-            }
-        }
+    let text = text.trim_end_matches('=');
+    let sextets: Option<Vec<u32>> = text
+        .bytes()
+        .map(|b| {
+            ALPHABET
+                .iter()
+                .position(|a| *a == b)
+                .and_then(|i| u32::try_from(i).ok())
+        })
+        .collect();
+    let sextets = sextets?;
+    if sextets.is_empty() || sextets.len() % 4 == 1 {
+        return None;
     }
-    out
+    let mut out = Vec::new();
+    for chunk in sextets.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0, |n, (i, s)| n | (s << (18 - 6 * i)));
+        let bytes = n.to_be_bytes();
+        out.extend(bytes.iter().skip(1).take(chunk.len() - 1));
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -317,11 +377,21 @@ mod tests {
     }
 
     #[test]
-    fn base64_encodes_every_tail_length() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg");
-        assert_eq!(base64(b"fo"), "Zm8");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foob"), "Zm9vYg");
+    fn base64_and_hex_decode_every_tail_length_and_refuse_junk() {
+        for (text, bytes) in [
+            ("Zg", &b"f"[..]),
+            ("Zm8=", b"fo"),
+            ("Zm9v", b"foo"),
+            ("Zm9vYg", b"foob"),
+        ] {
+            assert_eq!(from_base64(text).as_deref(), Some(bytes), "{text}");
+        }
+        assert_eq!(from_hex("0aFf").as_deref(), Some(&[10, 255][..]));
+        for junk in ["", "Z", "Zm9v!", "Zm9vY"] {
+            assert_eq!(from_base64(junk), None, "{junk}");
+        }
+        for junk in ["", "abc", "zz"] {
+            assert_eq!(from_hex(junk), None, "{junk}");
+        }
     }
 }
