@@ -3,10 +3,9 @@
 use super::record::{Out, Raw};
 use crate::error::Error;
 use serde_json::{Map, Value};
-use tsify::Tsify;
 
 /// A campaign.
-#[derive(Debug, Clone, PartialEq, Tsify)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Campaign {
     /// Gist's id of the campaign.
     pub id: u64,
@@ -29,8 +28,6 @@ pub struct Campaign {
     /// Click rate, as the string Gist sends.
     pub email_click_rate: Option<String>,
     /// Every other field, as Gist sent it.
-    #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub other: Map<String, Value>,
 }
 
@@ -54,11 +51,11 @@ impl Campaign {
     }
 
     /// The campaign as JSON.
-    pub fn to_value(&self) -> Value {
-        Out::new(&self.other)
+    pub fn into_value(self) -> Value {
+        Out::new(self.other)
             .put("id", self.id)
-            .opt("name", self.name.clone())
-            .opt("status", self.status.clone())
+            .opt("name", self.name)
+            .opt("status", self.status)
             .opt("created_at", self.created_at)
             .opt("updated_at", self.updated_at)
             .opt("active_subscriber_count", self.active_subscriber_count)
@@ -67,8 +64,13 @@ impl Campaign {
                 self.unsubscribed_subscriber_count,
             )
             .opt("email_count", self.email_count)
-            .opt("email_open_rate", self.email_open_rate.clone())
-            .opt("email_click_rate", self.email_click_rate.clone())
+            .opt("email_open_rate", self.email_open_rate)
+            .opt("email_click_rate", self.email_click_rate)
             .done()
+    }
+
+    /// [`Self::into_value`] of a copy.
+    pub fn to_value(&self) -> Value {
+        self.clone().into_value()
     }
 }

@@ -4,11 +4,9 @@ use super::record::{Out, Raw};
 use crate::error::Error;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tsify::Tsify;
 
 /// Whether a contact is a user (has a `user_id`) or a lead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactType {
     /// A contact with a `user_id`.
     User,
@@ -28,12 +26,11 @@ impl ContactType {
 
 /// A Gist contact. Ids are numbers; `user_id` and `phone` strings; timestamps Unix seconds or null;
 /// fields this type does not name are kept as Gist sent them.
-#[derive(Debug, Clone, PartialEq, Tsify)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     /// Gist's internal id.
     pub id: u64,
     /// `"user"` or `"lead"`.
-    #[serde(rename = "type")]
     pub kind: ContactType,
     /// Your own id for a user; null for a lead.
     pub user_id: Option<String>,
@@ -54,8 +51,6 @@ pub struct Contact {
     /// When the contact was last seen, Unix seconds.
     pub last_seen_at: Option<i64>,
     /// Every other field, as Gist sent it.
-    #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub other: Map<String, Value>,
 }
 
@@ -94,20 +89,25 @@ impl Contact {
     }
 
     /// The contact as JSON: the normalised fields (null when unknown) and every other field.
-    pub fn to_value(&self) -> Value {
-        Out::new(&self.other)
+    pub fn into_value(self) -> Value {
+        Out::new(self.other)
             .put("id", self.id)
             .put("type", self.kind.as_str())
-            .opt("user_id", self.user_id.clone())
-            .opt("email", self.email.clone())
-            .opt("name", self.name.clone())
-            .opt("phone", self.phone.clone())
+            .opt("user_id", self.user_id)
+            .opt("email", self.email)
+            .opt("name", self.name)
+            .opt("phone", self.phone)
             .opt("unsubscribed_from_emails", self.unsubscribed_from_emails)
             .opt("created_at", self.created_at)
             .opt("updated_at", self.updated_at)
             .opt("signed_up_at", self.signed_up_at)
             .opt("last_seen_at", self.last_seen_at)
             .done()
+    }
+
+    /// [`Self::into_value`] of a copy.
+    pub fn to_value(&self) -> Value {
+        self.clone().into_value()
     }
 }
 

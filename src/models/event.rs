@@ -4,21 +4,17 @@
 use super::record::{Out, Raw};
 use crate::error::Error;
 use serde_json::{Map, Value};
-use tsify::Tsify;
 
 /// A tracked event.
-#[derive(Debug, Clone, PartialEq, Tsify)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrackedEvent {
     /// Gist's id of the event, when it sends one.
-    #[tsify(optional)]
     pub id: Option<u64>,
     /// The event's name as stored (`.` and `$` already turned into `-`).
     pub name: Option<String>,
     /// When it happened, Unix seconds.
     pub occurred_at: Option<i64>,
     /// Every other field, as Gist sent it.
-    #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub other: Map<String, Value>,
 }
 
@@ -46,14 +42,19 @@ impl TrackedEvent {
     }
 
     /// The event as JSON (`id` only when known).
-    pub fn to_value(&self) -> Value {
-        let out = Out::new(&self.other)
-            .opt("name", self.name.clone())
+    pub fn into_value(self) -> Value {
+        let out = Out::new(self.other)
+            .opt("name", self.name)
             .opt("occurred_at", self.occurred_at);
         match self.id {
             Some(id) => out.put("id", id).done(),
             None => out.done(),
         }
+    }
+
+    /// [`Self::into_value`] of a copy.
+    pub fn to_value(&self) -> Value {
+        self.clone().into_value()
     }
 }
 

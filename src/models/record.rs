@@ -63,8 +63,8 @@ pub(crate) struct Out(Map<String, Value>);
 
 impl Out {
     /// Starts from the fields that were kept.
-    pub fn new(other: &Map<String, Value>) -> Self {
-        Self(other.clone())
+    pub fn new(other: Map<String, Value>) -> Self {
+        Self(other)
     }
 
     /// Sets a field.

@@ -3,25 +3,21 @@
 use super::record::{Out, Raw};
 use crate::error::Error;
 use serde_json::{Map, Value};
-use tsify::Tsify;
 
 /// A segment; `count` is set when asked for with `include_count`.
-#[derive(Debug, Clone, PartialEq, Tsify)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     /// Gist's id of the segment.
     pub id: u64,
     /// Its name.
     pub name: Option<String>,
     /// How many contacts it holds, when `include_count` was asked.
-    #[tsify(optional)]
     pub count: Option<u64>,
     /// When it was created, Unix seconds.
     pub created_at: Option<i64>,
     /// When it last changed, Unix seconds.
     pub updated_at: Option<i64>,
     /// Every other field, as Gist sent it.
-    #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub other: Map<String, Value>,
 }
 
@@ -40,15 +36,20 @@ impl Segment {
     }
 
     /// The segment as JSON (`count` only when known).
-    pub fn to_value(&self) -> Value {
-        let out = Out::new(&self.other)
+    pub fn into_value(self) -> Value {
+        let out = Out::new(self.other)
             .put("id", self.id)
-            .opt("name", self.name.clone())
+            .opt("name", self.name)
             .opt("created_at", self.created_at)
             .opt("updated_at", self.updated_at);
         match self.count {
             Some(count) => out.put("count", count).done(),
             None => out.done(),
         }
+    }
+
+    /// [`Self::into_value`] of a copy.
+    pub fn to_value(&self) -> Value {
+        self.clone().into_value()
     }
 }

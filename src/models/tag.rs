@@ -3,18 +3,15 @@
 use super::record::{Out, Raw};
 use crate::error::Error;
 use serde_json::{Map, Value};
-use tsify::Tsify;
 
 /// A tag.
-#[derive(Debug, Clone, PartialEq, Tsify)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     /// Gist's id of the tag.
     pub id: u64,
     /// The name, exactly as stored.
     pub name: String,
     /// Every other field, as Gist sent it.
-    #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub other: Map<String, Value>,
 }
 
@@ -30,10 +27,15 @@ impl Tag {
     }
 
     /// The tag as JSON.
-    pub fn to_value(&self) -> Value {
-        Out::new(&self.other)
+    pub fn into_value(self) -> Value {
+        Out::new(self.other)
             .put("id", self.id)
             .put("name", self.name.as_str())
             .done()
+    }
+
+    /// [`Self::into_value`] of a copy.
+    pub fn to_value(&self) -> Value {
+        self.clone().into_value()
     }
 }

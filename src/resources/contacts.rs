@@ -15,7 +15,6 @@ use crate::pagination::Cursor;
 use crate::serde_util::as_whole;
 use crate::transport::Transport;
 use serde_json::{Map, Value};
-use tsify::Tsify;
 
 /// Largest `limit` of a list call.
 pub const MAX_LIMIT: u32 = 10_000;
@@ -111,34 +110,25 @@ fn check_email(email: Option<&str>) -> Result<&str, Error> {
 }
 
 /// The writable fields of a contact (the seed's Create User / Create Lead fields).
-#[derive(Debug, Clone, Default, PartialEq, Tsify)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContactFields {
     /// Email address.
-    #[tsify(optional)]
     pub email: Option<String>,
     /// Full name.
-    #[tsify(optional)]
     pub name: Option<String>,
     /// Phone number.
-    #[tsify(optional)]
     pub phone: Option<String>,
     /// The last IP address the contact was seen from.
-    #[tsify(optional)]
     pub last_seen_ip: Option<String>,
     /// The last user agent the contact was seen with.
-    #[tsify(optional)]
     pub last_seen_user_agent: Option<String>,
     /// Whether the contact unsubscribed from emails.
-    #[tsify(optional)]
     pub unsubscribed_from_emails: Option<bool>,
     /// When the user signed up, in Unix seconds.
-    #[tsify(optional)]
     pub signed_up_at: Option<u64>,
     /// Tag names to add (created when missing; case-sensitive).
-    #[tsify(optional)]
     pub tags: Option<Vec<String>>,
     /// Custom properties: strings, finite numbers, booleans or null (a date as Unix seconds).
-    #[tsify(optional, type = "CustomProperties")]
     pub custom_properties: Option<Map<String, Value>>,
 }
 
@@ -200,8 +190,7 @@ impl ContactFields {
 }
 
 /// The field to sort a contact list by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Tsify)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactOrderBy {
     /// Creation time.
     CreatedAt,
@@ -214,8 +203,7 @@ pub enum ContactOrderBy {
 }
 
 /// A sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Tsify)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortOrder {
     /// Ascending.
     Asc,
@@ -225,28 +213,21 @@ pub enum SortOrder {
 }
 
 /// Filters and sorting of `listUsers` / `listLeads` (the seed's List Users fields).
-#[derive(Debug, Clone, Default, PartialEq, Tsify)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListContactsOptions {
     /// The most contacts to return: default 100, at most 10000.
-    #[tsify(optional, type = "number")]
     pub limit: Option<f64>,
     /// Only contacts in this segment.
-    #[tsify(optional)]
     pub segment_id: Option<u64>,
     /// Only contacts with this tag.
-    #[tsify(optional)]
     pub tag_id: Option<u64>,
     /// Only contacts created at or after this Unix time.
-    #[tsify(optional)]
     pub created_since: Option<u64>,
     /// Only contacts with this status.
-    #[tsify(optional)]
     pub status: Option<String>,
     /// The field to sort by.
-    #[tsify(optional)]
     pub order_by: Option<ContactOrderBy>,
     /// The direction; default `"desc"`.
-    #[tsify(optional)]
     pub order: Option<SortOrder>,
 }
 

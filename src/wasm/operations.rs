@@ -113,20 +113,22 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
     Ok(match method {
         "createUser" => {
             let user = NewUser::from_value(arg())?;
-            flow!(call, |c| Ok(users::create_user(c, &user).await?.to_value()))
+            flow!(call, |c| Ok(users::create_user(c, &user)
+                .await?
+                .into_value()))
         }
         "updateUser" => {
             let reference = user_ref(&arg())?;
             let changes = UserChanges::from_value(arg())?;
             flow!(call, |c| Ok(users::update_user(c, &reference, &changes)
                 .await?
-                .to_value()))
+                .into_value()))
         }
         "fetchUser" => {
             let reference = user_ref(&arg())?;
             flow!(call, |c| Ok(users::fetch_user(c, &reference)
                 .await?
-                .to_value()))
+                .into_value()))
         }
         "deleteUser" => {
             let reference = user_ref(&arg())?;
@@ -136,20 +138,22 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
         }
         "createLead" => {
             let lead = NewLead::from_value(arg())?;
-            flow!(call, |c| Ok(leads::create_lead(c, &lead).await?.to_value()))
+            flow!(call, |c| Ok(leads::create_lead(c, &lead)
+                .await?
+                .into_value()))
         }
         "updateLead" => {
             let reference = leads::lead_ref(&arg())?;
             let changes = LeadChanges::from_value(arg())?;
             flow!(call, |c| Ok(leads::update_lead(c, &reference, &changes)
                 .await?
-                .to_value()))
+                .into_value()))
         }
         "fetchLead" => {
             let reference = leads::lead_ref(&arg())?;
             flow!(call, |c| Ok(leads::fetch_lead(c, &reference)
                 .await?
-                .to_value()))
+                .into_value()))
         }
         "deleteLead" => {
             let reference = leads::lead_ref(&arg())?;
@@ -159,14 +163,14 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
         }
         "createTag" => {
             let name = tag_name(arg())?;
-            flow!(call, |c| Ok(tags::create_tag(c, &name).await?.to_value()))
+            flow!(call, |c| Ok(tags::create_tag(c, &name).await?.into_value()))
         }
         "updateTag" => {
             let id = positive_id(&arg())?;
             let name = tag_name(arg())?;
             flow!(call, |c| Ok(tags::update_tag(c, id, &name)
                 .await?
-                .to_value()))
+                .into_value()))
         }
         "tagContacts" => {
             let request = TagRequest::from_value(arg())?;
@@ -189,19 +193,19 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
                 options.include_count
             )
             .await?
-            .to_value()))
+            .into_value()))
         }
         "fetchCampaign" => {
             let id = positive_id(&arg())?;
             flow!(call, |c| Ok(campaigns::fetch_campaign(c, id)
                 .await?
-                .to_value()))
+                .into_value()))
         }
         "recordEvent" => {
             let event = NewEvent::from_value(arg())?;
             flow!(call, |c| Ok(events::record_event(c, &event)
                 .await?
-                .to_value()))
+                .into_value()))
         }
         "apiCall" => {
             let request = raw::read_call(arg())?;
@@ -269,7 +273,7 @@ impl List {
             "segments" => {
                 let options = SegmentOptions::from_value(options, true)?;
                 let read: fn(Value) -> Result<Value, Error> =
-                    |v| Segment::from_value(v).map(|s| s.to_value());
+                    |v| Segment::from_value(v).map(Segment::into_value);
                 (plain(options.request(), "segments", read), options.limit)
             }
             "tags" | "campaigns" | "events" => {
@@ -284,13 +288,13 @@ impl List {
                 };
                 let list = match name {
                     "tags" => plain(HttpRequest::get("/tags"), "tags", |v| {
-                        Tag::from_value(v).map(|t| t.to_value())
+                        Tag::from_value(v).map(Tag::into_value)
                     }),
                     "campaigns" => plain(HttpRequest::get("/campaigns"), "campaigns", |v| {
-                        Campaign::from_value(v).map(|c| c.to_value())
+                        Campaign::from_value(v).map(Campaign::into_value)
                     }),
                     _ => plain(events::list_request(), "events", |v| {
-                        TrackedEvent::from_value(v).map(|e| e.to_value())
+                        TrackedEvent::from_value(v).map(TrackedEvent::into_value)
                     }),
                 };
                 (list, limit)
@@ -313,7 +317,7 @@ impl List {
         match self {
             Self::Contacts(kind, options) => {
                 let found = contacts::list_page(client, *kind, options, cursor).await?;
-                Ok(found.iter().map(Contact::to_value).collect())
+                Ok(found.into_iter().map(Contact::into_value).collect())
             }
             Self::Plain { request, key, read } => next_page(client, request, key, cursor)
                 .await?
