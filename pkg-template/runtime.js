@@ -64,6 +64,25 @@ export function describe(error) {
   }
 }
 
+/** Header lines "name\nvalue\n..." from a Headers object or a plain record; names in lower case. */
+export function headerLines(headers) {
+  const flat = [];
+  if (headers === undefined || headers === null) return "";
+  try {
+    if (typeof headers !== "object") throw new TypeError("not an object");
+    if (typeof headers.forEach === "function" && typeof headers.get === "function") {
+      headers.forEach((value, name) => { flat.push(String(name).toLowerCase(), String(value)); });
+    } else {
+      for (const [name, value] of Object.entries(headers)) {
+        if (value !== undefined && value !== null) flat.push(name.toLowerCase(), String(value));
+      }
+    }
+  } catch {
+    throw invalidArgument("headers must be a Headers or a record of strings that can be read");
+  }
+  return flat.join("\n");
+}
+
 // The body of an answer as text, reading at most maxBytes (inflated) bytes: null past that.
 async function readBody(response, maxBytes, stopped) {
   if (Number(response.headers.get("content-length")) > maxBytes) return null;
@@ -109,10 +128,8 @@ async function fetchOnce(fetchFn, send, signal) {
       controller.abort();
       return { kind: "too_large" };
     }
-    const headers = [];
-    response.headers.forEach((value, name) => { headers.push(name.toLowerCase(), value); });
     const status = response.type === "opaqueredirect" ? 0 : response.status;
-    return { kind: "ok", status, headers: headers.join("\n"), body };
+    return { kind: "ok", status, headers: headerLines(response.headers), body };
   } catch (error) {
     if (timedOut) return { kind: "timeout" };
     if (signal && signal.aborted) return { kind: "aborted" };

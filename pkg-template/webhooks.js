@@ -2,28 +2,9 @@
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
 import { checkDelivery, handleOptions, normalizeEventName as normalize, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
-import { describe, toJson } from "./runtime.js";
+import { describe, headerLines, toJson } from "./runtime.js";
 
 const utf8 = new TextEncoder();
-
-// Header lines "name\nvalue\n..." from a Headers object or a plain record; names in lower case.
-function headerLines(headers) {
-  const flat = [];
-  if (headers === undefined || headers === null) return "";
-  try {
-    if (typeof headers !== "object") throw new TypeError("not an object");
-    if (typeof headers.forEach === "function" && typeof headers.get === "function") {
-      headers.forEach((value, name) => { flat.push(String(name).toLowerCase(), String(value)); });
-    } else {
-      for (const [name, value] of Object.entries(headers)) {
-        if (value !== undefined && value !== null) flat.push(name.toLowerCase(), String(value));
-      }
-    }
-  } catch {
-    throw invalidArgument("headers must be a Headers or a record of strings that can be read");
-  }
-  return flat.join("\n");
-}
 
 function invalidWebhook(message, status) {
   return new GistError("invalid_webhook", message, { status });

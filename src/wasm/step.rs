@@ -130,14 +130,9 @@ impl Op {
 
     /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case), body.
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
-        let mut lines = headers.split('\n');
-        let mut pairs = Vec::new();
-        while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
-            pairs.push((name.to_owned(), value.to_owned()));
-        }
         self.answer(Ok(HttpResponse {
             status,
-            headers: pairs,
+            headers: header_pairs(headers),
             body,
         }))
     }
@@ -159,6 +154,16 @@ impl Op {
             false => Ok(HttpResponse::default()),
         })
     }
+}
+
+/// Header (name, value) pairs from the runtime's `name\nvalue\n...` lines.
+pub fn header_pairs(lines: &str) -> Vec<(String, String)> {
+    let mut lines = lines.split('\n');
+    let mut pairs = Vec::new();
+    while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+        pairs.push((name.to_owned(), value.to_owned()));
+    }
+    pairs
 }
 
 /// Milliseconds as a whole number, rounded up (JSON numbers from floats would pull in float formatting).

@@ -3,22 +3,13 @@
 //! and makes `payload` with its own `JSON.parse`, so that it is exactly what JS would read.
 
 use super::error::thrown;
+use super::step::header_pairs;
 use crate::error::Error;
 use crate::input::Fields;
 use crate::models;
 use crate::webhook::{check, Check, VerifyOptions, WebhookEvent};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-
-/// Header pairs from `name\nvalue\n...`.
-fn pairs(flat: &str) -> Vec<(String, String)> {
-    let mut lines = flat.split('\n');
-    let mut pairs = Vec::new();
-    while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
-        pairs.push((name.to_owned(), value.to_owned()));
-    }
-    pairs
-}
 
 fn json(text: &str, what: &str) -> Result<Value, Error> {
     serde_json::from_str(text)
@@ -29,7 +20,7 @@ fn json(text: &str, what: &str) -> Result<Value, Error> {
 /// for this parser is `unknown`, its topic from the headers.
 #[wasm_bindgen(js_name = webhookEvent)]
 pub fn webhook_event(body: &str, headers: &str) -> String {
-    let headers = pairs(headers);
+    let headers = header_pairs(headers);
     let mut event =
         WebhookEvent::parse(body, &headers).unwrap_or_else(|_| WebhookEvent::unreadable(&headers));
     event.payload = Value::Null;
@@ -45,7 +36,7 @@ pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
     let options = json(options, "verify")
         .and_then(VerifyOptions::from_value)
         .map_err(thrown)?;
-    let plan = match check(&pairs(headers), &options) {
+    let plan = match check(&header_pairs(headers), &options) {
         Check::Settled(valid) => json!({ "settled": valid }),
         Check::Hmac {
             hash,
