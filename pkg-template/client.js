@@ -56,10 +56,6 @@ export class GistClient {
     this.#core = undefined;
   }
 
-  [Symbol.dispose]() {
-    this.free();
-  }
-
   // The live core, or the error of a freed client.
   #live() {
     if (!this.#core) throw invalidArgument("this GistClient was freed (free() or `using`): create a new one");
@@ -143,3 +139,6 @@ export class GistClient {
     }
   }
 }
+
+// `using client = new GistClient(...)` frees it at the end of the block, where the runtime has `using`.
+if (Symbol.dispose) GistClient.prototype[Symbol.dispose] = GistClient.prototype.free;
