@@ -1,4 +1,4 @@
-// The cases of tests/js/edge.mjs (what tests/wasm.rs checked through the Rust-side client) in headless
+// The cases of tests/js/edge.mjs (the client through real fetch, end to end) in headless
 // Chromium: the built package by name (an import map) in a page of the demo server, through real
 // cross-origin fetch to a mock Gist API on another loopback port of its own. The page runs every case
 // once, on a freshly reset mock each; here each case is one test that asserts it passed.

@@ -1,5 +1,5 @@
 // The client's edge through real fetch against a loopback mock Gist API, from the built package's
-// public API: every behaviour that tests/wasm.rs checked through the Rust-side client, so that it
+// public API: every call, retry, deadline, abort, status and webhook behaviour, so that it
 // survives a redesign of the wasm edge. Shared by Node (tests/js/edge.test.mjs) and Chromium
 // (tests/browser/edge.html, run by tests/js/edge-browser.test.mjs).
 //
@@ -182,7 +182,7 @@ async function hmacSha256Hex(key, text) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The cases, one per test of tests/wasm.rs, in its order and under its names.
+// The cases, named after the behaviour each checks (the names of the former wasm-bindgen tests).
 
 export const cases = {
   async every_users_call_works_through_real_fetch(pkg, mockUrl) {

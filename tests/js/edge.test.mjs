@@ -1,4 +1,4 @@
-// The client's edge (what tests/wasm.rs checked through the Rust-side client) from the built package,
+// The client's edge through real fetch, end to end, from the built package,
 // imported by name in Node, through real fetch to a mock Gist API on 127.0.0.1 on a port of its own.
 // Every case of tests/js/edge.mjs is one test, on a freshly reset mock.
 import { test, before, after } from "node:test";

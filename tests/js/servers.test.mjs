@@ -257,7 +257,7 @@ test("the mock's control routes refuse other sites' pages and never answer `*` C
     const own = await send(port, { method: "POST", path: `${prefix}/__mock/reset`, headers: { origin: base } });
     assert.equal(own.status, 200, "the server's own page may reset the mock");
     const loopback = await send(port, { path: `${prefix}/__mock/requests`, headers: { origin: "http://127.0.0.1:9" } });
-    assert.equal(loopback.status, 200, "a loopback page (such as the wasm tests' runner) may read the log");
+    assert.equal(loopback.status, 200, "a loopback page (such as a test page on another port) may read the log");
     assert.equal(loopback.headers["access-control-allow-origin"], "http://127.0.0.1:9");
     const tool = await send(port, { method: "POST", path: `${prefix}/__mock/reset` });
     assert.equal(tool.status, 200, "curl, with no Origin, may reset the mock");
