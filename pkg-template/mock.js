@@ -1,5 +1,5 @@
 // gist-wasm/mock: an in-memory Gist API as a Fetch-API handler, in plain JavaScript with no dependencies.
-// It follows what is known of Gist's API (docs/gist-api.md of the project): Bearer auth, `{contact}` /
+// It follows what is known of Gist's API (docs/gist-api.md in the repository): Bearer auth, `{contact}` /
 // `{contacts, pages}` wrappers, `{"errors":[{code,message}]}` bodies, Gist's quirks in answers
 // (user_id and phone as strings, unsubscribed_from_emails as "true"/"false"), CORS on every answer.
 // Choices where Gist is unknown: per_page is capped at `maxPerPage` (60); a delete answers 200 with the

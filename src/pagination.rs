@@ -1,5 +1,5 @@
-//! Page-number paging (gist-api.md §7): `page`/`per_page`, ending on an empty page, on a `pages`
-//! object without `next`, or (when Gist sends no `pages`) on a short page.
+//! Page-number paging (docs/gist-api.md, "Paging"): `page`/`per_page`, ending on an empty page, on
+//! a `pages` object without `next`, or (when Gist sends no `pages`) on a short page.
 
 use crate::error::Error;
 use serde_json::Value;

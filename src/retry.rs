@@ -1,4 +1,4 @@
-//! The retry policy of js-api.md "Retries", as pure functions.
+//! The retry policy of the README's "Retries", as pure functions.
 
 use crate::http::Method;
 

@@ -1,6 +1,7 @@
-//! Lenient readers for Gist's quirks (gist-api.md §10.1-10.2): ids and timestamps as numbers or
-//! strings, `user_id`/`phone` as numbers, booleans as "true"/"false", empty strings for "unset".
-//! They read `serde_json::Value`s directly: no serde derive code is generated for Gist's answers.
+//! Lenient readers for Gist's quirks (docs/gist-api.md, "Quirks the client normalises"): ids and
+//! timestamps as numbers or strings, `user_id`/`phone` as numbers, booleans as "true"/"false",
+//! empty strings for "unset". They read `serde_json::Value`s directly: no serde derive code is
+//! generated for Gist's answers.
 
 use serde_json::Value;
 

@@ -1,4 +1,4 @@
-//! The webhook parser on fixtures in the shapes gist-api.md describes (`*.inferred.json` until a real
+//! The webhook parser on fixtures in the shapes docs/gist-api.md describes (`*.inferred.json` until a real
 
 #![cfg(not(target_arch = "wasm32"))]
 //! delivery confirms them), and property tests of the parser and the event-name normaliser.

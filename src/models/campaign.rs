@@ -1,4 +1,5 @@
-//! A Gist email campaign (gist-api.md §5); its rates come from Gist as strings and stay strings.
+//! A Gist email campaign (docs/gist-api.md, "Segments and campaigns"); its rates come from Gist as
+//! strings and stay strings.
 
 use super::record::{Out, Raw};
 use crate::error::Error;

@@ -1,4 +1,5 @@
-//! A Gist contact (gist-api.md §2.7): a user when it has a `user_id`, a lead when not.
+//! A Gist contact (docs/gist-api.md, "The contact object"): a user when it has a `user_id`, a lead
+//! when not.
 
 use super::record::{Out, Raw};
 use crate::error::Error;

@@ -1,5 +1,6 @@
-//! A tracked event (gist-api.md §6). Gist's event object is mostly unknown: `name` is confirmed;
-//! `id` and `occurred_at` are normalised when present; everything else is kept as sent.
+//! A tracked event (docs/gist-api.md, "Tracked events"). Gist's event object is mostly unknown:
+//! `name` is confirmed; `id` and `occurred_at` are normalised when present; everything else is kept
+//! as sent.
 
 use super::record::{Out, Raw};
 use crate::error::Error;

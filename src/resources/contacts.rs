@@ -1,9 +1,10 @@
 //! What users and leads share: naming a contact, the writable fields, and the calls on `/contacts`.
 //!
-//! Gist's `POST /contacts` is an upsert (gist-api.md §2.2), so `update` first makes sure the contact
-//! exists and is of the asked type, then posts the changes with the contact's `id` (and, for a user,
-//! its current `user_id`; for a lead, its email) as the match keys. `delete` checks the type the same
-//! way and deletes by id, so `deleteUser` can never remove a lead.
+//! Gist's `POST /contacts` is an upsert (docs/gist-api.md, "Create and update: one upsert"), so
+//! `update` first makes sure the contact exists and is of the asked type, then posts the changes
+//! with the contact's `id` (and, for a user, its current `user_id`; for a lead, its email) as the
+//! match keys. `delete` checks the type the same way and deletes by id, so `deleteUser` can never
+//! remove a lead.
 
 use super::{limit_of, next_page, single};
 use crate::client::Client;

@@ -1,6 +1,6 @@
 //! Receiving Gist's webhooks (the seed's "Watch Events"): a tolerant parser and an optional verifier.
 //!
-//! Gist's delivery envelope and signing are largely unknown (gist-api.md §9), so:
+//! Gist's delivery envelope and signing are largely unknown (docs/gist-api.md, "Webhooks"), so:
 //! - any JSON object parses; a top-level `contact` is a contact event, a contact under `message` an
 //!   automation event, a top-level `conversation` a conversation event, anything else `unknown`, with
 //!   the whole body kept as `payload`. Only a body that is not a JSON object is `invalid_webhook`.
