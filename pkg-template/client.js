@@ -27,6 +27,9 @@ function argsJson(names, args) {
   return `[${texts.join(",")}]`;
 }
 
+// The arguments of a `page` or `listPage` operation: the list, its options' JSON text, and where it stands.
+const pageArgs = (list, optionsText, ...position) => `[${[JSON.stringify(list), optionsText, ...position.map((p) => JSON.stringify(p))].join(",")}]`;
+
 /** A client of the Gist API. Every method returns a Promise that rejects only with a `GistError`. */
 export class GistClient {
   #core;
@@ -81,9 +84,8 @@ export class GistClient {
   // An iterator over a list: its options are checked at once (a GistError is thrown), pages fetched lazily.
   #iterate(list, options) {
     const optionsText = toJson(options, "options");
-    const first = `[${JSON.stringify(list)},${optionsText},null]`;
     try {
-      this.#live().check("page", first);
+      this.#live().check("page", pageArgs(list, optionsText, null));
     } catch (error) {
       throw fromCore(error);
     }
@@ -100,7 +102,7 @@ export class GistClient {
     let progress = null;
     let limit = Infinity;
     while (items.length < limit) {
-      const page = await this.#run("listPage", `[${JSON.stringify(list)},${optionsText},${JSON.stringify(cursor)},${JSON.stringify(progress)}]`, callOptions);
+      const page = await this.#run("listPage", pageArgs(list, optionsText, cursor, progress), callOptions);
       items.push(...page.items);
       ({ cursor, progress, limit } = page);
       if (cursor.done) break;
@@ -113,7 +115,7 @@ export class GistClient {
     let cursor = null;
     let left = limit;
     while (left > 0) {
-      const page = await this.#run("page", `[${JSON.stringify(list)},${optionsText},${JSON.stringify(cursor)}]`);
+      const page = await this.#run("page", pageArgs(list, optionsText, cursor));
       for (const item of page.items) {
         yield item;
         if (--left === 0) return;

@@ -1,6 +1,7 @@
 //! [`crate::Error`] as the JSON the JS runtime turns into a `GistError`: `code`, `message`, and every
 //! field that is known, every text scrubbed of email addresses.
 
+use super::step::whole;
 use crate::error::Error;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::JsValue;
@@ -26,11 +27,7 @@ pub fn error_json(error: Error) -> Value {
         out.insert("requestId".into(), request_id.into());
     }
     if let Some(retry_after) = error.retry_after {
-        // Whole seconds, rounded up: a float would pull float formatting into the wasm.
-        out.insert(
-            "retryAfter".into(),
-            (retry_after.max(0.0).ceil() as u64).into(),
-        );
+        out.insert("retryAfter".into(), whole(retry_after).into());
     }
     if let Some(method) = error.method {
         out.insert("method".into(), method.as_str().into());

@@ -1,7 +1,7 @@
 //! The method table: a method's name and its arguments (JSON) become a [`Flow`], the future that runs
 //! it over a [`StepTransport`]. Arguments are read here, before any step, so a bad one fails at once.
 
-use super::step::{Flow, StepTransport};
+use super::step::{whole, Flow, StepTransport};
 use crate::client::{Client, Progress};
 use crate::config::Config;
 use crate::error::Error;
@@ -79,8 +79,8 @@ fn limit_option(value: Value) -> Result<Option<f64>, Error> {
 /// A list call's progress as JSON: `{ timeoutMs, deadline, bytes }`, whole numbers.
 fn progress_json(progress: Progress) -> Value {
     json!({
-        "timeoutMs": progress.timeout_ms.ceil() as u64,
-        "deadline": progress.deadline_ms.ceil() as u64,
+        "timeoutMs": whole(progress.timeout_ms),
+        "deadline": whole(progress.deadline_ms),
         "bytes": progress.received_bytes,
     })
 }
@@ -243,7 +243,7 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
     })
 }
 
-/// What an `iter*` function lists, with its options; `limit` is the JS runtime's to apply.
+/// What a `list*` or `iter*` call reads, with its options; the JS runtime applies the limit.
 enum List {
     Contacts(ContactType, ListContactsOptions),
     Plain {

@@ -121,7 +121,7 @@ impl Op {
                 Some(Ask::Send(request, timeout_ms, max_bytes)) => {
                     json!({ "send": send_json(request, timeout_ms, max_bytes) })
                 }
-                Some(Ask::Wait(ms)) => json!({ "wait": whole_ms(ms) }),
+                Some(Ask::Wait(ms)) => json!({ "wait": whole(ms) }),
                 None => json!({ "error": error_json(Error::invalid_response("the call stalled")) }),
             },
         };
@@ -166,9 +166,9 @@ pub fn header_pairs(lines: &str) -> Vec<(String, String)> {
     pairs
 }
 
-/// Milliseconds as a whole number, rounded up (JSON numbers from floats would pull in float formatting).
-fn whole_ms(ms: f64) -> u64 {
-    ms.max(0.0).ceil() as u64
+/// A time (ms, or seconds) as a whole number for JSON, rounded up: a fraction means nothing to a timer.
+pub fn whole(time: f64) -> u64 {
+    time.max(0.0).ceil() as u64
 }
 
 fn send_json(request: WireRequest, timeout_ms: f64, max_bytes: u32) -> Value {
@@ -185,7 +185,7 @@ fn send_json(request: WireRequest, timeout_ms: f64, max_bytes: u32) -> Value {
         "body".into(),
         request.body.map_or(Value::Null, Value::String),
     );
-    out.insert("timeoutMs".into(), whole_ms(timeout_ms).into());
+    out.insert("timeoutMs".into(), whole(timeout_ms).into());
     out.insert("maxBytes".into(), max_bytes.into());
     Value::Object(out)
 }
