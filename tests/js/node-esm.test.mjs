@@ -1,7 +1,7 @@
 // The built package, imported by name in Node (ESM), against the mock served over HTTP on 127.0.0.1.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import init, { GistClient, GistError } from "gist-wasm";
+import init, { GistClient, GistError, handleWebhook, verifyWebhook } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 import { serveMock } from "gist-wasm/mock/server";
 import { smoke, expectedFor } from "./smoke.mjs";
@@ -87,4 +87,22 @@ test("a custom fetch that ignores the abort signal still cannot outlive the dead
   setTimeout(() => controller.abort(), 50);
   const aborted = await gist.fetchUser({ id: 1 }, { signal: controller.signal, timeoutMs: 10_000 }).catch((e) => e);
   assert.equal(aborted.code, "aborted");
+});
+
+test("without Web Crypto (a browser page that is not secure) an HMAC check is invalid_argument; a token check still works", async () => {
+  const webCrypto = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+  Object.defineProperty(globalThis, "crypto", { value: undefined, configurable: true, writable: true });
+  try {
+    const hmac = { secret: "s3cret", scheme: "hmac-sha256" };
+    const signed = { body: "{}", headers: { "x-gist-signature": "sha256=00ff" } };
+    const refused = await verifyWebhook(signed, hmac).catch((e) => e);
+    assert.ok(refused instanceof GistError, String(refused));
+    assert.equal(refused.code, "invalid_argument");
+    assert.match(refused.message, /Web Crypto/);
+    const request = new Request("http://127.0.0.1/hook", { method: "POST", body: "{}", headers: signed.headers });
+    assert.equal((await handleWebhook(request, { verify: hmac }).catch((e) => e)).code, "invalid_argument");
+    assert.equal(await verifyWebhook({ body: "{}", headers: { "x-gist-webhook-token": "s3cret" } }, { secret: "s3cret" }), true);
+  } finally {
+    Object.defineProperty(globalThis, "crypto", webCrypto);
+  }
 });
