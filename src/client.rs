@@ -3,9 +3,9 @@
 use crate::config::Config;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
+use crate::json::Value;
 use crate::retry::{backoff_ms, is_retryable, retry_after_seconds, MAX_RETRY_AFTER_MS};
 use crate::transport::{Transport, TransportError};
-use serde_json::Value;
 use std::cell::Cell;
 
 /// Header names that may carry a request id, first match wins.
@@ -88,7 +88,7 @@ impl<'c, T: Transport> Client<'c, T> {
     /// Sends a request and parses the 2xx answer as JSON.
     pub async fn send_json(&self, request: &HttpRequest) -> Result<Value, Error> {
         let response = self.send(request).await?;
-        serde_json::from_str(&response.body).map_err(|_| {
+        crate::json::from_str(&response.body).map_err(|_| {
             Error::invalid_response(format!(
                 "Gist answered {} with a body that is not JSON",
                 response.status
@@ -198,10 +198,7 @@ impl<'c, T: Transport> Client<'c, T> {
                 {
                     headers.push(("Content-Type".into(), "application/json".into()));
                 }
-                Some(
-                    serde_json::to_string(body)
-                        .map_err(|_| Error::invalid_argument("the body cannot be sent as JSON"))?,
-                )
+                Some(body.to_json())
             }
             None => None,
         };

@@ -2,8 +2,8 @@
 
 use crate::error::Error;
 use crate::input::Fields;
+use crate::json::Value;
 use crate::url::BaseUrl;
-use serde_json::Value;
 use std::fmt;
 
 /// Gist's own API host.
@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn options_are_read_from_camel_case_and_typos_are_refused() {
-        let options = ClientOptions::from_value(serde_json::json!({
+        let options = ClientOptions::from_value(crate::json!({
             "apiKey": "k", "baseUrl": "http://127.0.0.1:1", "timeoutMs": 5, "maxRetries": 0, "perPage": 10
         }))
         .expect("valid");
@@ -255,10 +255,10 @@ mod tests {
             (options.timeout_ms, options.max_retries, options.per_page),
             (Some(5.0), Some(0.0), Some(10.0))
         );
-        let error = ClientOptions::from_value(serde_json::json!({"apiKey": "k", "timeout": 5}))
+        let error = ClientOptions::from_value(crate::json!({"apiKey": "k", "timeout": 5}))
             .expect_err("typo");
         assert_eq!(error.code, ErrorCode::InvalidArgument);
-        assert!(ClientOptions::from_value(serde_json::json!({"apiKey": 5})).is_err());
+        assert!(ClientOptions::from_value(crate::json!({"apiKey": 5})).is_err());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The one error type of the crate: a stable [`ErrorCode`] plus what the server said.
 
 use crate::http::Method;
+use crate::json::Value;
 use crate::redact::scrub;
-use serde_json::Value;
 use std::fmt;
 
 /// The stable category of an [`Error`]; its string form is the `code` of a JS `GistError`.
@@ -201,7 +201,7 @@ impl std::error::Error for Error {}
 
 /// Gist's `errors` items from an error body; anything unreadable gives none.
 fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
-    let Ok(body) = serde_json::from_str::<Value>(body) else {
+    let Ok(body) = crate::json::from_str(body) else {
         return Vec::new();
     };
     let text = |item: &Value, key: &str| {

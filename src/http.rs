@@ -1,6 +1,6 @@
 //! Sans-IO HTTP values: what a call wants sent, and what came back.
 
-use serde_json::Value;
+use crate::json::Value;
 use std::fmt;
 
 /// An HTTP method that Gist's API uses.

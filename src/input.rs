@@ -4,8 +4,8 @@
 //! deserializer machinery (nor float formatting for serde's "invalid type" messages).
 
 use crate::error::Error;
+use crate::json::{Map, Value};
 use crate::serde_util::as_whole;
-use serde_json::{Map, Value};
 
 /// The fields of one input object, taken one by one; [`Fields::finish`] refuses any left over.
 #[derive(Debug)]
@@ -65,7 +65,7 @@ impl Fields {
     pub fn number(&mut self, key: &str) -> Result<Option<f64>, Error> {
         match self.take(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(Value::Number(n)) => Ok(Some(n.as_f64())),
             Some(_) => Err(self.wrong(key, "a number")),
         }
     }
@@ -160,7 +160,7 @@ pub fn limit(value: Option<f64>, default: Option<u32>, max: u32) -> Result<Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn each_reader_names_the_field_it_refuses() {

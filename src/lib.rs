@@ -10,6 +10,8 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod input;
+#[macro_use]
+pub mod json;
 pub mod models;
 pub mod pagination;
 pub mod redact;

@@ -2,7 +2,7 @@
 //! a `pages` object without `next`, or (when Gist sends no `pages`) on a short page.
 
 use crate::error::Error;
-use serde_json::Value;
+use crate::json::Value;
 
 /// Pages read in one list call at the most, so a server that never ends cannot loop forever.
 pub const MAX_PAGES: u32 = 10_000;
@@ -38,7 +38,7 @@ impl Cursor {
 
     /// The cursor as JSON, `{ page, first, done }`, for a host that keeps it between calls.
     pub fn to_value(&self) -> Value {
-        let mut out = serde_json::Map::new();
+        let mut out = crate::json::Map::new();
         out.insert("page".into(), self.next_page.into());
         out.insert(
             "first".into(),
@@ -123,7 +123,7 @@ pub fn has_more(received: usize, per_page: u32, pages: Option<&Value>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn an_empty_page_ends_the_list() {

@@ -11,6 +11,7 @@
 )]
 
 use gist_wasm::config::ClientOptions;
+use gist_wasm::json::Value;
 use gist_wasm::models::{
     normalize_event_name, Campaign, Contact, ContactType, Segment, Tag, TrackedEvent,
 };
@@ -24,7 +25,6 @@ use gist_wasm::resources::users::{NewUser, UserChanges};
 use gist_wasm::webhook::{VerifyOptions, WebhookEvent, WebhookKind};
 use gist_wasm::{Error, ErrorCode};
 use proptest::prelude::*;
-use serde_json::Value;
 
 /// Any JSON value, nested a few levels.
 fn json_value() -> impl Strategy<Value = Value> {
@@ -91,7 +91,7 @@ proptest! {
         match WebhookEvent::parse(&text, &[]) {
             Ok(event) => {
                 prop_assert!(value.is_object());
-                prop_assert_eq!(&event.payload, &serde_json::from_str::<Value>(&text).unwrap());
+                prop_assert_eq!(&event.payload, &gist_wasm::json::from_str(&text).unwrap());
                 prop_assert_eq!(event.contact.is_some(), matches!(event.kind, WebhookKind::Contact | WebhookKind::Automation));
                 let _ = event.to_value();
             }

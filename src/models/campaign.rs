@@ -3,7 +3,7 @@
 
 use super::record::{Out, Raw};
 use crate::error::Error;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// A campaign.
 #[derive(Debug, Clone, PartialEq)]

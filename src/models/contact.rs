@@ -3,8 +3,7 @@
 
 use super::record::{Out, Raw};
 use crate::error::Error;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// Whether a contact is a user (has a `user_id`) or a lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,16 +111,10 @@ impl Contact {
     }
 }
 
-impl Serialize for Contact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_value().serialize(serializer)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn every_documented_quirk_is_normalised() {

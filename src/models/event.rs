@@ -4,7 +4,7 @@
 
 use super::record::{Out, Raw};
 use crate::error::Error;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// A tracked event.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,8 +2,8 @@
 //! every other field as Gist sent it.
 
 use crate::error::Error;
+use crate::json::{Map, Value};
 use crate::serde_util;
-use serde_json::{Map, Value};
 
 /// An object from Gist whose known fields are being taken out.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 
 use super::record::{Out, Raw};
 use crate::error::Error;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// A tag.
 #[derive(Debug, Clone, PartialEq)]

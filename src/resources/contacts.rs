@@ -11,11 +11,11 @@ use crate::client::Client;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, Method};
 use crate::input::Fields;
+use crate::json::{Map, Value};
 use crate::models::{Contact, ContactType};
 use crate::pagination::Cursor;
 use crate::serde_util::as_whole;
 use crate::transport::Transport;
-use serde_json::{Map, Value};
 
 /// Largest `limit` of a list call.
 pub const MAX_LIMIT: u32 = 10_000;

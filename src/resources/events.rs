@@ -11,9 +11,9 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::http::{HttpRequest, Method};
 use crate::input::Fields;
+use crate::json::{Map, Value};
 use crate::models::{normalize_event_name, ContactType, TrackedEvent};
 use crate::transport::Transport;
-use serde_json::{Map, Value};
 
 /// An event to record.
 #[derive(Debug, Clone, PartialEq)]

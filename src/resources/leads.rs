@@ -5,9 +5,9 @@ use super::contacts::{self, ContactFields, ContactRef, ListContactsOptions};
 use crate::client::Client;
 use crate::error::Error;
 use crate::input::Fields;
+use crate::json::Value;
 use crate::models::{Contact, ContactType};
 use crate::transport::Transport;
-use serde_json::Value;
 
 /// The writable fields of a lead; creating one needs an email.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +54,7 @@ pub fn lead_ref(value: &Value) -> Result<ContactRef, Error> {
     ContactRef::from_value(value, ContactType::Lead, &[])
 }
 
-fn lead_body(fields: &ContactFields) -> serde_json::Map<String, Value> {
+fn lead_body(fields: &ContactFields) -> crate::json::Map<String, Value> {
     let mut body = fields.to_body();
     body.insert("type".into(), Value::String("lead".into()));
     body

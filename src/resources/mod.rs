@@ -13,9 +13,9 @@ pub mod users;
 use crate::client::Client;
 use crate::error::Error;
 use crate::http::HttpRequest;
+use crate::json::Value;
 use crate::pagination::Cursor;
 use crate::transport::Transport;
-use serde_json::Value;
 
 /// Fetches the page the cursor points at: `base` plus `page` and `per_page`, the items under `key`.
 pub async fn next_page<T: Transport>(

@@ -7,8 +7,8 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::http::{HttpRequest, Method};
 use crate::input::Fields;
+use crate::json::{Map, Value};
 use crate::transport::Transport;
-use serde_json::{Map, Value};
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -42,7 +42,7 @@ pub fn read_call(value: Value) -> Result<HttpRequest, Error> {
     for (name, value) in object(&mut fields, "query")? {
         let text = match value {
             Value::String(s) => s,
-            Value::Number(n) => n.to_string(),
+            Value::Number(n) => n.as_str().to_owned(),
             Value::Bool(b) => b.to_string(),
             _ => {
                 return Err(Error::invalid_argument(format!(
@@ -85,7 +85,7 @@ pub async fn api_call<T: Transport>(
         .iter()
         .map(|(name, value)| (name.to_ascii_lowercase(), Value::String(value.clone())))
         .collect();
-    let body = serde_json::from_str(&response.body).unwrap_or(Value::String(response.body));
+    let body = crate::json::from_str(&response.body).unwrap_or(Value::String(response.body));
     let mut answer = Map::new();
     answer.insert("status".into(), response.status.into());
     answer.insert("headers".into(), Value::Object(headers));

@@ -5,9 +5,9 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::http::HttpRequest;
 use crate::input::Fields;
+use crate::json::Value;
 use crate::models::Segment;
 use crate::transport::Transport;
-use serde_json::Value;
 
 /// Options of the segment calls.
 #[derive(Debug, Clone, Default, PartialEq)]

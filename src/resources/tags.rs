@@ -11,9 +11,10 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::http::{HttpRequest, Method};
 use crate::input::Fields;
+use crate::json;
+use crate::json::{Map, Value};
 use crate::models::{ContactType, Tag};
 use crate::transport::Transport;
-use serde_json::{json, Map, Value};
 
 /// Most contacts sent in one tagging request.
 pub const BATCH_SIZE: usize = 50;
@@ -163,7 +164,7 @@ impl TagResult {
         let failed: Vec<Value> = self
             .failed
             .iter()
-            .map(|f| json!({ "target": f.target, "error": { "code": f.error.code.as_str(), "message": f.error.message } }))
+            .map(|f| json!({ "target": f.target.clone(), "error": { "code": f.error.code.as_str(), "message": f.error.message.as_str() } }))
             .collect();
         json!({ "tag": self.tag.to_value(), "tagged": self.tagged, "untagged": self.untagged, "failed": failed })
     }

@@ -4,9 +4,9 @@ use super::contacts::{self, ContactFields, ContactRef, ListContactsOptions, User
 use crate::client::Client;
 use crate::error::Error;
 use crate::input::Fields;
+use crate::json::Value;
 use crate::models::{Contact, ContactType};
 use crate::transport::Transport;
-use serde_json::Value;
 
 /// A user to create: a `user_id` (a whole number) and the writable fields.
 #[derive(Debug, Clone, PartialEq)]

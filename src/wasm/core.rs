@@ -5,7 +5,7 @@ use super::operations::{flow, Call};
 use super::step::{Op, StepTransport};
 use crate::config::{check_timeout, ClientOptions, Config};
 use crate::error::Error;
-use serde_json::Value;
+use crate::json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -17,7 +17,7 @@ pub struct Core {
 
 /// Reads the JSON text of a method's arguments: an array.
 fn arguments(args: &str) -> Result<Vec<Value>, Error> {
-    match serde_json::from_str(args) {
+    match crate::json::from_str(args) {
         Ok(Value::Array(args)) => Ok(args),
         _ => Err(Error::invalid_argument(
             "the arguments cannot be read as JSON",
@@ -51,7 +51,7 @@ impl Core {
     /// host unless the options opt in.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, in_browser: bool) -> Result<Core, JsValue> {
-        let options = serde_json::from_str(options)
+        let options = crate::json::from_str(options)
             .map_err(|_| Error::invalid_argument("options cannot be read as JSON"))
             .and_then(ClientOptions::from_value)
             .and_then(|options| Config::from_options(options, in_browser))

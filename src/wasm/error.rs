@@ -3,7 +3,8 @@
 
 use super::step::whole;
 use crate::error::Error;
-use serde_json::{json, Map, Value};
+use crate::json;
+use crate::json::{Map, Value};
 use wasm_bindgen::JsValue;
 
 /// The error as JSON: `{ code, message, status?, errors?, requestId?, retryAfter?, method?, path? }`.

@@ -7,6 +7,8 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::http::HttpRequest;
 use crate::input::{self, Fields};
+use crate::json;
+use crate::json::Value;
 use crate::models::{Campaign, Contact, ContactType, Segment, Tag, TrackedEvent};
 use crate::pagination::Cursor;
 use crate::resources::contacts::{self, ContactRef, ListContactsOptions};
@@ -16,7 +18,6 @@ use crate::resources::segments::{self, SegmentOptions};
 use crate::resources::tags::{self, TagRequest};
 use crate::resources::users::{self, NewUser, UserChanges};
 use crate::resources::{campaigns, limit_of, next_page, raw};
-use serde_json::{json, Value};
 use std::rc::Rc;
 
 /// The largest integer a JS number holds exactly (2^53 - 1).

@@ -5,8 +5,9 @@
 use super::error::error_json;
 use crate::error::Error;
 use crate::http::{HttpResponse, WireRequest};
+use crate::json;
+use crate::json::Value;
 use crate::transport::{Transport, TransportError};
-use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
@@ -22,7 +23,8 @@ struct Channel {
 }
 
 enum Ask {
-    Send(WireRequest, f64, u32),
+    /// The whole `send` step's JSON text, written from the request without copying it first.
+    Send(String),
     Wait(f64),
 }
 
@@ -63,9 +65,8 @@ impl Transport for StepTransport {
         request: &WireRequest,
         timeout_ms: f64,
     ) -> Result<HttpResponse, TransportError> {
-        self.channel
-            .asked
-            .replace(Some(Ask::Send(request.clone(), timeout_ms, self.max_bytes)));
+        let step = send_step(request, timeout_ms, self.max_bytes);
+        self.channel.asked.replace(Some(Ask::Send(step)));
         Answer(&self.channel).await
     }
 
@@ -92,6 +93,9 @@ pub type Flow = Pin<Box<dyn Future<Output = Result<Value, Error>>>>;
 pub struct Op {
     flow: Flow,
     channel: Rc<Channel>,
+    /// The length of the last answer's body: a step's JSON is about as long, so it is written into
+    /// that much room.
+    answered_bytes: usize,
 }
 
 impl Op {
@@ -100,6 +104,7 @@ impl Op {
         Self {
             flow,
             channel: Rc::clone(&transport.channel),
+            answered_bytes: 0,
         }
     }
 
@@ -118,18 +123,17 @@ impl Op {
             Poll::Ready(Ok(value)) => json!({ "done": value }),
             Poll::Ready(Err(error)) => json!({ "error": error_json(error) }),
             Poll::Pending => match self.channel.asked.take() {
-                Some(Ask::Send(request, timeout_ms, max_bytes)) => {
-                    json!({ "send": send_json(request, timeout_ms, max_bytes) })
-                }
+                Some(Ask::Send(step)) => return step,
                 Some(Ask::Wait(ms)) => json!({ "wait": whole(ms) }),
                 None => json!({ "error": error_json(Error::invalid_response("the call stalled")) }),
             },
         };
-        step.to_string()
+        step.to_json_sized(self.answered_bytes + self.answered_bytes / 8 + 256)
     }
 
     /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case), body.
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
+        self.answered_bytes = body.len();
         self.answer(Ok(HttpResponse {
             status,
             headers: header_pairs(headers),
@@ -171,21 +175,32 @@ pub fn whole(time: f64) -> u64 {
     time.max(0.0).ceil() as u64
 }
 
-fn send_json(request: WireRequest, timeout_ms: f64, max_bytes: u32) -> Value {
-    let mut out = Map::new();
-    out.insert("method".into(), request.method.as_str().into());
-    out.insert("url".into(), request.url.into());
-    let headers: Vec<Value> = request
-        .headers
-        .into_iter()
-        .map(|(name, value)| json!([name, value]))
-        .collect();
-    out.insert("headers".into(), Value::Array(headers));
-    out.insert(
-        "body".into(),
-        request.body.map_or(Value::Null, Value::String),
-    );
-    out.insert("timeoutMs".into(), whole(timeout_ms).into());
-    out.insert("maxBytes".into(), max_bytes.into());
-    Value::Object(out)
+/// The `send` step's JSON text: `{"send": {method, url, headers: [[name, value]...], body, timeoutMs,
+/// maxBytes}}`.
+fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32) -> String {
+    let body_len = request.body.as_ref().map_or(0, String::len);
+    let mut out = String::with_capacity(body_len + body_len / 8 + 512);
+    out.push_str("{\"send\":{\"method\":");
+    json::push_string(&mut out, request.method.as_str());
+    out.push_str(",\"url\":");
+    json::push_string(&mut out, &request.url);
+    out.push_str(",\"headers\":[");
+    for (i, (name, value)) in request.headers.iter().enumerate() {
+        out.push_str(if i == 0 { "[" } else { ",[" });
+        json::push_string(&mut out, name);
+        out.push(',');
+        json::push_string(&mut out, value);
+        out.push(']');
+    }
+    out.push_str("],\"body\":");
+    match &request.body {
+        Some(body) => json::push_string(&mut out, body),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"timeoutMs\":");
+    json::push_u64(&mut out, whole(timeout_ms));
+    out.push_str(",\"maxBytes\":");
+    json::push_u64(&mut out, u64::from(max_bytes));
+    out.push_str("}}");
+    out
 }

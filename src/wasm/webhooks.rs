@@ -6,13 +6,14 @@ use super::error::thrown;
 use super::step::header_pairs;
 use crate::error::Error;
 use crate::input::Fields;
+use crate::json;
+use crate::json::Value;
 use crate::models;
 use crate::webhook::{check, Check, VerifyOptions, WebhookEvent};
-use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 fn json(text: &str, what: &str) -> Result<Value, Error> {
-    serde_json::from_str(text)
+    crate::json::from_str(text)
         .map_err(|_| Error::invalid_argument(format!("{what} cannot be read")))
 }
 
@@ -25,7 +26,7 @@ pub fn webhook_event(body: &str, headers: &str) -> String {
         WebhookEvent::parse(body, &headers).unwrap_or_else(|_| WebhookEvent::unreadable(&headers));
     event.payload = Value::Null;
     event.conversation = None;
-    event.to_value().to_string()
+    event.to_value().to_json()
 }
 
 /// What checking a delivery takes, from its headers and the options (JSON text): `{"settled": bool}`
@@ -44,7 +45,7 @@ pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
             secrets,
         } => json!({ "hmac": { "hash": hash, "signature": signature, "secrets": secrets } }),
     };
-    Ok(plan.to_string())
+    Ok(plan.to_json())
 }
 
 /// Checks `handleWebhook`'s options (JSON text; `verify_named`: the object has a `verify` key) and
@@ -57,7 +58,7 @@ pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsVal
         fields.finish()?;
         match verify {
             Some(verify) => {
-                Ok(VerifyOptions::from_value(verify.clone()).map(|_| verify.to_string())?)
+                Ok(VerifyOptions::from_value(verify.clone()).map(|_| verify.to_json())?)
             }
             None if verify_named => Err(Error::invalid_argument(
                 "options.verify must be VerifyOptions ({ secret, scheme?, header?, encoding? })",

@@ -1,8 +1,8 @@
 //! [`WebhookEvent`]: what a webhook delivery is about, read tolerantly.
 
 use crate::error::{Error, ErrorCode};
+use crate::json::{Map, Value};
 use crate::models::Contact;
-use serde_json::{Map, Value};
 
 const TOPIC_KEYS: [&str; 4] = ["topic", "event", "event_name", "event_type"];
 const TOPIC_HEADERS: [&str; 3] = ["x-gist-topic", "x-gist-event", "x-gist-webhook-event"];
@@ -54,7 +54,7 @@ impl WebhookEvent {
     /// # Errors
     /// `invalid_webhook` when the body is not a JSON object; never for an unknown shape.
     pub fn parse(body: &str, headers: &[(String, String)]) -> Result<Self, Error> {
-        let payload = match serde_json::from_str::<Value>(body) {
+        let payload = match crate::json::from_str(body) {
             Ok(Value::Object(map)) => map,
             _ => {
                 return Err(Error::new(
@@ -118,7 +118,7 @@ impl WebhookEvent {
 fn topic(payload: &Map<String, Value>, headers: &[(String, String)]) -> Option<String> {
     let from_body = TOPIC_KEYS
         .iter()
-        .find_map(|key| payload.get(*key).and_then(Value::as_str));
+        .find_map(|key| payload.get(key).and_then(Value::as_str));
     let from_header = || {
         TOPIC_HEADERS.iter().find_map(|name| {
             headers
@@ -149,6 +149,6 @@ fn message_contact(message: &Value) -> Option<Contact> {
     }
     let looks_like_contact = ["email", "user_id", "type"]
         .iter()
-        .any(|k| message.get(*k).is_some());
+        .any(|k| message.get(k).is_some());
     looks_like_contact.then(|| as_contact(message)).flatten()
 }

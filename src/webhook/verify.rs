@@ -2,8 +2,8 @@
 
 use crate::error::Error;
 use crate::input::Fields;
+use crate::json::Value;
 use hmac::{EagerHash, Hmac, KeyInit, Mac};
-use serde_json::Value;
 
 /// How a delivery proves where it comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,20 +358,19 @@ mod tests {
     #[test]
     fn bad_options_are_invalid_arguments_and_debug_hides_secrets() {
         for bad in [
-            serde_json::json!({}),
-            serde_json::json!({"secret": ""}),
-            serde_json::json!({"secret": []}),
-            serde_json::json!({"secret": [1]}),
-            serde_json::json!({"secret": "s", "scheme": "md5"}),
-            serde_json::json!({"secret": "s", "encoding": "hex2"}),
-            serde_json::json!({"secret": "s", "header": " "}),
+            crate::json!({}),
+            crate::json!({"secret": ""}),
+            crate::json!({"secret": []}),
+            crate::json!({"secret": [1]}),
+            crate::json!({"secret": "s", "scheme": "md5"}),
+            crate::json!({"secret": "s", "encoding": "hex2"}),
+            crate::json!({"secret": "s", "header": " "}),
         ] {
             assert!(VerifyOptions::from_value(bad.clone()).is_err(), "{bad}");
         }
-        let options = VerifyOptions::from_value(
-            serde_json::json!({"secret": ["s3cret"], "scheme": "hmac-sha1"}),
-        )
-        .expect("ok");
+        let options =
+            VerifyOptions::from_value(crate::json!({"secret": ["s3cret"], "scheme": "hmac-sha1"}))
+                .expect("ok");
         assert_eq!(options.header, "x-gist-signature");
         assert!(!format!("{options:?}").contains("s3cret"));
     }

@@ -31,13 +31,13 @@ impl FakeTransport {
             .collect()
     }
 
-    pub fn body(&self, index: usize) -> serde_json::Value {
+    pub fn body(&self, index: usize) -> gist_wasm::json::Value {
         let sent = self.sent.borrow();
         let body = sent
             .get(index)
             .and_then(|r| r.body.clone())
             .expect("request has a body");
-        serde_json::from_str(&body).expect("body is JSON")
+        gist_wasm::json::from_str(&body).expect("body is JSON")
     }
 }
 

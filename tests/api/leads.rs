@@ -6,7 +6,7 @@ use gist_wasm::models::ContactType;
 use gist_wasm::resources::contacts::{ContactRef, ListContactsOptions};
 use gist_wasm::resources::leads::{self, lead_ref, LeadChanges, NewLead};
 use gist_wasm::ErrorCode;
-use serde_json::{json as j, Value};
+use gist_wasm::{json as j, json::Value};
 
 #[test]
 fn create_lead_posts_type_lead_and_needs_an_email() {

@@ -6,7 +6,7 @@ use gist_wasm::resources::events::{self, NewEvent};
 use gist_wasm::resources::segments::{self, SegmentOptions};
 use gist_wasm::resources::{campaigns, raw};
 use gist_wasm::ErrorCode;
-use serde_json::{json as j, Value};
+use gist_wasm::{json as j, json::Value};
 
 #[test]
 fn segments_are_fetched_and_listed_with_include_count() {
@@ -207,7 +207,8 @@ fn api_call_answers_every_status_with_json_or_text() {
     assert_eq!(answer["headers"]["x-request-id"], "r1");
     assert_eq!(
         fake.paths(),
-        vec!["POST /contacts?x=1&email=a%2Bb%40example.com&flag=true&page=2"]
+        vec!["POST /contacts?x=1&page=2&flag=true&email=a%2Bb%40example.com"],
+        "query parameters keep the order they were given in"
     );
     let sent = fake.sent.borrow()[0].headers.clone();
     assert!(sent.contains(&("X-Trace".to_string(), "t".to_string())));

@@ -5,7 +5,7 @@ use crate::{client, config, run};
 use gist_wasm::resources::tags::{self, TagRequest};
 use gist_wasm::transport::TransportError;
 use gist_wasm::ErrorCode;
-use serde_json::{json as j, Value};
+use gist_wasm::{json as j, json::Value};
 
 fn tag_answer(id: u64, name: &str) -> String {
     j!({"tag": {"id": id, "name": name}}).to_string()

@@ -3,9 +3,9 @@
 use crate::fake::{json, with_header, FakeTransport};
 use crate::{client, config, run};
 use gist_wasm::http::HttpRequest;
+use gist_wasm::json as j;
 use gist_wasm::transport::TransportError;
 use gist_wasm::{Client, ErrorCode};
-use serde_json::json as j;
 
 #[test]
 fn a_read_that_gets_503_with_retry_after_is_retried_once_after_that_wait() {

@@ -1,0 +1,190 @@
+//! JSON numbers kept as their text, so that ids and amounts pass through exactly.
+
+/// A JSON number, as written (always valid JSON number text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number(String);
+
+impl Number {
+    /// Wraps text the parser has checked is a JSON number.
+    pub(super) fn from_checked(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+
+    /// The number's JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, if it is a whole number that fits, written without fraction or exponent.
+    pub fn as_u64(&self) -> Option<u64> {
+        digits_value(&self.0)
+    }
+
+    /// The value, if it is a whole number that fits, written without fraction or exponent.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.0.strip_prefix('-') {
+            Some(digits) => {
+                let magnitude = digits_value(digits)?;
+                0i64.checked_sub_unsigned(magnitude)
+            }
+            None => i64::try_from(digits_value(&self.0)?).ok(),
+        }
+    }
+
+    /// The nearest `f64` (exact for whole numbers up to 2^53; otherwise within a few units in the
+    /// last place, which is all the client needs of fractions: limits, timeouts and flags).
+    pub fn as_f64(&self) -> f64 {
+        let (negative, text) = match self.0.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, self.0.as_str()),
+        };
+        let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let mut value = 0f64;
+        for digit in whole.bytes().chain(fraction.bytes()) {
+            value = value * 10.0 + f64::from(digit - b'0');
+        }
+        let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+        let shift = match exponent.strip_prefix('-') {
+            Some(digits) => -clamp_exponent(digits),
+            None => clamp_exponent(exponent),
+        } - fraction.len() as i32;
+        value = match shift {
+            // Powers of ten up to 1e22 are exact, so these are correctly rounded (13.08 is 1308 / 100).
+            0..=22 => value * 10f64.powi(shift),
+            -22..0 => value / 10f64.powi(-shift),
+            // In two halves, so that neither power overflows or underflows on its own (5e-324 stays
+            // above zero).
+            _ => {
+                let half = shift / 2;
+                value * 10f64.powi(half) * 10f64.powi(shift - half)
+            }
+        };
+        if negative {
+            -value
+        } else {
+            value
+        }
+    }
+}
+
+/// An exponent's digits as a number, clamped where it no longer matters for an `f64`.
+fn clamp_exponent(digits: &str) -> i32 {
+    digits
+        .bytes()
+        .fold(0i32, |n, d| (n * 10 + i32::from(d - b'0')).min(10_000))
+}
+
+/// The value of a string of ASCII digits, if it is one and fits in a `u64`.
+fn digits_value(digits: &str) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0u64, |n, d| {
+        if d.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
+/// Writes `n` in decimal (`core::fmt` would pull float and padding code into the `.wasm`).
+pub fn write_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(slot) = digits.get_mut(start) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits.iter().skip(start) {
+        out.push(char::from(d));
+    }
+}
+
+impl From<u64> for Number {
+    fn from(n: u64) -> Self {
+        let mut text = String::new();
+        write_u64(&mut text, n);
+        Self(text)
+    }
+}
+
+impl From<i64> for Number {
+    fn from(n: i64) -> Self {
+        let mut text = String::new();
+        if n < 0 {
+            text.push('-');
+        }
+        write_u64(&mut text, n.unsigned_abs());
+        Self(text)
+    }
+}
+
+macro_rules! widen {
+    ($wide:ty: $($t:ty)*) => {$(
+        impl From<$t> for Number {
+            fn from(n: $t) -> Self {
+                Self::from(n as $wide)
+            }
+        }
+    )*};
+}
+widen!(u64: u8 u16 u32 usize);
+widen!(i64: i8 i16 i32 isize);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(text: &str) -> Number {
+        Number::from_checked(text)
+    }
+
+    #[test]
+    fn whole_numbers_read_exactly_and_only_without_fraction_or_exponent() {
+        assert_eq!(number("18446744073709551615").as_u64(), Some(u64::MAX));
+        assert_eq!(number("18446744073709551616").as_u64(), None);
+        assert_eq!(number("-9223372036854775808").as_i64(), Some(i64::MIN));
+        assert_eq!(number("-1").as_u64(), None);
+        assert_eq!(number("1.0").as_u64(), None);
+        assert_eq!(number("1e3").as_i64(), None);
+    }
+
+    #[test]
+    fn floats_read_closely() {
+        for (text, value) in [
+            ("0", 0.0),
+            ("60", 60.0),
+            ("-2.5", -2.5),
+            ("1.5e3", 1500.0),
+            ("1E-2", 0.01),
+            ("9007199254740993", 9_007_199_254_740_992.0),
+            ("13.08", 13.08),
+            ("0.1", 0.1),
+        ] {
+            let read = number(text).as_f64();
+            assert!(
+                (read - value).abs() <= value.abs() * 1e-15,
+                "{text}: {read}"
+            );
+        }
+        assert!(number("1e400").as_f64().is_infinite());
+        assert!(number("5e-324").as_f64() > 0.0, "the smallest subnormal");
+        assert_eq!(number("1e-400").as_f64(), 0.0);
+    }
+
+    #[test]
+    fn integers_write_in_decimal() {
+        assert_eq!(Number::from(0u64).as_str(), "0");
+        assert_eq!(Number::from(u64::MAX).as_str(), "18446744073709551615");
+        assert_eq!(Number::from(i64::MIN).as_str(), "-9223372036854775808");
+        assert_eq!(Number::from(-42i32).as_str(), "-42");
+    }
+}
