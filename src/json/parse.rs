@@ -35,20 +35,29 @@ impl Parser<'_> {
         ParseError { offset: self.at }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
 
+    #[inline(always)]
     fn next(&mut self) -> Option<u8> {
         let byte = self.peek();
         self.at += 1;
         byte
     }
 
+    #[inline(always)]
     fn skip_space(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.at += 1;
         }
+    }
+
+    /// The bytes from here on.
+    #[inline(always)]
+    fn rest(&self) -> &[u8] {
+        self.text.as_bytes().get(self.at..).unwrap_or_default()
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), ParseError> {
@@ -142,11 +151,13 @@ impl Parser<'_> {
     }
 
     fn digits(&mut self) -> usize {
-        let start = self.at;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.at += 1;
-        }
-        self.at - start
+        let rest = self.rest();
+        let count = rest
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(rest.len());
+        self.at += count;
+        count
     }
 
     fn number(&mut self) -> Result<Value, ParseError> {
@@ -185,12 +196,11 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let run_start = self.at;
-            while self
-                .peek()
-                .is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20)
-            {
-                self.at += 1;
-            }
+            let rest = self.rest();
+            self.at += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
             // A run ends at an ASCII byte, so both ends are character boundaries.
             out.push_str(self.text.get(run_start..self.at).ok_or(self.error())?);
             match self.next() {
