@@ -86,7 +86,7 @@ impl WebhookEvent {
     }
 
     /// An `unknown` event for a JSON object that this parser cannot read in full (nesting deeper than
-    /// serde_json's limit of 128): its topic can still come from a header.
+    /// the JSON parser's limit of 128): its topic can still come from a header.
     pub fn unreadable(headers: &[(String, String)]) -> Self {
         Self {
             kind: WebhookKind::Unknown,
