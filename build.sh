@@ -59,12 +59,31 @@ check_bindgen() {
   [ "$have" = "$want" ] || die "wasm-bindgen CLI is '${have:-missing}' but Cargo.lock pins $want: run ./build.sh setup"
 }
 
+# pkg/gist_wasm_inline.js, for inline.js: the .wasm as one JS string, a character per byte. Only what a
+# string literal cannot hold is escaped (backslash, quote, line breaks, NUL), so gzip sees nearly the raw bytes.
+inline_wasm() {
+  node --input-type=module - <<'EOF'
+import { readFileSync, writeFileSync } from "node:fs";
+const bytes = readFileSync("pkg/gist_wasm_bg.wasm");
+const escapes = { 0x5c: "\\\\", 0x22: '\\"', 0x0a: "\\n", 0x0d: "\\r" };
+let text = "";
+for (let i = 0; i < bytes.length; i++) {
+  // "\\0" followed by a digit would be an octal escape, which modules refuse.
+  const nul = bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39 ? "\\x00" : "\\0";
+  text += escapes[bytes[i]] ?? (bytes[i] === 0 ? nul : String.fromCharCode(bytes[i]));
+}
+writeFileSync("pkg/gist_wasm_inline.js", `// gist_wasm_bg.wasm, one character per byte (build.sh).\nexport default "${text}";\n`);
+EOF
+}
+
 build() {
   check_bindgen
   say "building the wasm (release)"
   cargo build --release --target wasm32-unknown-unknown
   rm -rf pkg && mkdir -p pkg
-  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+  # No default .wasm URL in gist_wasm.js: only index.js names the file, so that bundlers given another
+  # entry do not emit a .wasm that nothing fetches.
+  wasm-bindgen --target web --omit-default-module-path --remove-name-section --remove-producers-section \
     --out-dir pkg target/wasm32-unknown-unknown/release/gist_wasm.wasm
   node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
@@ -74,10 +93,11 @@ build() {
   sed -i -E '/^\s+readonly /s/\bany\b/unknown/g' pkg/gist_wasm.d.ts
   cp pkg-template/*.js pkg-template/*.d.ts pkg-template/package.json README.md pkg/
   rm -f pkg/.gitignore
+  inline_wasm
   local raw gz
   raw=$(stat -c%s pkg/gist_wasm_bg.wasm)
   gz=$(gzip -9c pkg/gist_wasm_bg.wasm | wc -c)
-  say "pkg/gist_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (budget $SIZE_BUDGET_GZIP)"
+  say "pkg/gist_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (budget $SIZE_BUDGET_GZIP); inline: $(gzip -9c pkg/gist_wasm_inline.js | wc -c) bytes gzip -9"
   [ "$gz" -le "$SIZE_BUDGET_GZIP" ] || die "the .wasm is over its size budget: $gz > $SIZE_BUDGET_GZIP bytes gzipped"
 }
 

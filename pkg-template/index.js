@@ -1,6 +1,11 @@
-// Browsers and bundlers: call `await init()` once before using the client (Node, Deno, Bun and
-// Workers initialise on import: node.js, workerd.js).
-export { default, initSync } from "./gist_wasm.js";
-export { GistError } from "./errors.js";
-export { GistClient } from "./client.js";
-export { handleWebhook, normalizeEventName, parseWebhook, verifyWebhook } from "./webhooks.js";
+// Browsers without a bundler, and webpack: fetches the .wasm beside this file (`new URL(..., import.meta.url)`,
+// which webpack emits as an asset) before the module resolves, so no call needs `await init()` first.
+import init, { loadOnImport } from "./load.js";
+
+await loadOnImport(
+  () => init(new URL("./gist_wasm_bg.wasm", import.meta.url)),
+  "serve gist_wasm_bg.wasm beside gist-wasm's index.js (as application/wasm), or pass its URL to `await init(url)`",
+);
+
+export * from "./api.js";
+export { default } from "./api.js";

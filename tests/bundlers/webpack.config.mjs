@@ -1,4 +1,4 @@
-// webpack 5 builds tests/bundlers/main.js as a production bundle; gist-wasm's `browser` entry finds its
+// webpack 5 builds tests/bundlers/main.js as a production bundle; gist-wasm's `webpack` entry finds its
 // .wasm with `new URL(..., import.meta.url)`, which webpack turns into an emitted asset.
 import { fileURLToPath } from "node:url";
 

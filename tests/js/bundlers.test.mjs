@@ -1,12 +1,13 @@
 // gist-wasm in browser apps built by Vite 8 and webpack 5 (tests/bundlers/), each served with the mock
-// under /api and run in headless Chromium: the bundlers must find and ship the .wasm themselves.
+// under /api and run in headless Chromium, with no init(): webpack takes the `webpack` entry and ships
+// the .wasm as an asset; Vite takes the default entry, the wasm inside the JS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { copyFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "./chromium.mjs";
+import { launchChromium, openSmokePage } from "./chromium.mjs";
 import { startDemoServer } from "../../www/server.mjs";
 import { runtimeExpected } from "./runtime-smoke.mjs";
 
@@ -31,22 +32,13 @@ after(async () => {
   await server?.close();
 });
 
-for (const bundler of ["vite", "webpack"]) {
-  test(`an app bundled by ${bundler} loads the .wasm and runs the smoke test`, async () => {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("response", (r) => r.status() >= 400 && !new URL(r.url()).pathname.startsWith("/api/") && errors.push(`${r.status()} ${r.url()}`));
-    const wasm = [];
-    page.on("response", (r) => r.url().endsWith(".wasm") && wasm.push(new URL(r.url()).pathname));
-    await page.goto(`${server.url}/${bundler}/index.html`);
-    await page.waitForFunction(() => window.__result, null, { timeout: 30_000 });
-    const result = await page.evaluate(() => window.__result);
+for (const [bundler, wasmFiles] of [["vite", 0], ["webpack", 1]]) {
+  test(`an app bundled by ${bundler} runs the smoke test with no init(), fetching ${wasmFiles} .wasm`, async () => {
+    const { result, problems, wasm } = await openSmokePage(browser, `${server.url}/${bundler}/index.html`, `${server.url}/api/`);
     assert.equal(result.error, undefined);
     assert.deepEqual(result.seen, runtimeExpected);
-    assert.equal(wasm.length, 1, `the bundle fetched its own .wasm: ${wasm}`);
-    assert.ok(wasm[0].startsWith(`/${bundler}/`), wasm[0]);
-    assert.deepEqual(errors, []);
-    await page.close();
+    assert.equal(wasm.length, wasmFiles, `the .wasm files fetched: ${wasm}`);
+    assert.ok(wasm.every((p) => p.startsWith(`/${bundler}/`)), `the bundle's own .wasm: ${wasm}`);
+    assert.deepEqual(problems, []);
   });
 }

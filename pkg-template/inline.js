@@ -1,0 +1,13 @@
+// Every other runtime and bundler (Node, Deno, Bun, Next.js, esbuild, Rollup, Vite, Parcel, ...): the .wasm
+// travels inside gist_wasm_inline.js, one character per byte, and is compiled synchronously on import.
+import wasmText from "./gist_wasm_inline.js";
+import { initSync, loadOnImport } from "./load.js";
+
+loadOnImport(() => {
+  const bytes = new Uint8Array(wasmText.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = wasmText.charCodeAt(i);
+  initSync({ module: bytes });
+}, "a page's Content-Security-Policy must allow 'wasm-unsafe-eval'");
+
+export * from "./api.js";
+export { default } from "./api.js";
