@@ -70,7 +70,7 @@ check_bindgen() {
   [ "$have" = "$want" ] || die "wasm-bindgen CLI is '${have:-missing}' but Cargo.lock pins $want: run ./build.sh setup"
 }
 
-# pkg/gist_wasm_inline.js, for inline.js: the .wasm as one JS string, a character per byte. Only what a
+# pkg/gist_wasm_inline.js, for index.js: the .wasm as one JS string, a character per byte. Only what a
 # string literal cannot hold is escaped (backslash, quote, line breaks, NUL), so gzip sees nearly the raw bytes.
 inline_wasm() {
   node --input-type=module - <<'EOF'

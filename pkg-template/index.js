@@ -1,11 +1,14 @@
-// Browsers without a bundler, and webpack: fetches the .wasm beside this file (`new URL(..., import.meta.url)`,
-// which webpack emits as an asset) before the module resolves, so no call needs `await init()` first.
-import init, { loadOnImport } from "./load.js";
+// The main entry, for every runtime and bundler but workerd (Node, Deno, Bun, browsers, Next.js, Vite,
+// webpack, esbuild, Rollup, Parcel, ...): the .wasm travels inside gist_wasm_inline.js, one character per
+// byte, and is compiled synchronously on import, so nothing has to find, serve or await a separate file.
+import wasmText from "./gist_wasm_inline.js";
+import { initSync, loadOnImport } from "./load.js";
 
-await loadOnImport(
-  () => init(new URL("./gist_wasm_bg.wasm", import.meta.url)),
-  "serve gist_wasm_bg.wasm beside gist-wasm's index.js (as application/wasm), or pass its URL to `await init(url)`",
-);
+loadOnImport(() => {
+  const bytes = new Uint8Array(wasmText.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = wasmText.charCodeAt(i);
+  initSync({ module: bytes });
+}, "a page's Content-Security-Policy must allow 'wasm-unsafe-eval'");
 
 export * from "./api.js";
 export { default } from "./api.js";

@@ -48,16 +48,18 @@ test("every Gist module and the webhook functions work from the built package in
   assert.equal(failedApiCalls.length, 4, "the smoke tests' four deliberate 404s");
 });
 
-test("a page that imports the package and never calls init() works", async () => {
-  const { result, problems, wasm } = await openSmokePage(browser, `${server.url}/test/no-init.html`, `${server.url}/api/`);
-  assert.equal(result.error, undefined);
-  assert.deepEqual(result.seen, runtimeExpected);
-  assert.deepEqual(wasm, ["/pkg/gist_wasm_bg.wasm"]);
-  assert.deepEqual(problems, []);
-});
+for (const [entry, wasmFiles] of [["index.js", []], ["web.js", ["/pkg/gist_wasm_bg.wasm"]]]) {
+  test(`a page that imports the package's ${entry} and never calls init() works`, async () => {
+    const { result, problems, wasm } = await openSmokePage(browser, `${server.url}/test/no-init.html?entry=/pkg/${entry}`, `${server.url}/api/`);
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.seen, runtimeExpected);
+    assert.deepEqual(wasm, wasmFiles);
+    assert.deepEqual(problems, []);
+  });
+}
 
-test("where the .wasm is not served, the import still works and the first call throws a GistError that says what to do", async () => {
-  const { result, problems } = await openSmokePage(browser, `${server.url}/test/no-init.html?entry=/nowasm/index.js`, `${server.url}/api/`);
-  assert.match(result.error, /^GistError: invalid_argument gist-wasm could not load its WebAssembly: .*404.*\/nowasm\/gist_wasm_bg\.wasm.*; serve gist_wasm_bg\.wasm beside gist-wasm's index\.js/);
+test("where web.js's .wasm is not served, the import still works and the first call throws a GistError that says what to do", async () => {
+  const { result, problems } = await openSmokePage(browser, `${server.url}/test/no-init.html?entry=/nowasm/web.js`, `${server.url}/api/`);
+  assert.match(result.error, /^GistError: invalid_argument gist-wasm could not load its WebAssembly: .*404.*\/nowasm\/gist_wasm_bg\.wasm.*; serve gist_wasm_bg\.wasm beside gist-wasm's web\.js/);
   assert.deepEqual(problems, [`404 ${server.url}/nowasm/gist_wasm_bg.wasm`]);
 });
