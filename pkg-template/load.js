@@ -37,5 +37,5 @@ export async function loadOnImport(load, advice) {
 /** Throws the GistError that says why the wasm is not loaded and what to do, unless it is loaded. */
 export function assertLoaded() {
   if (ready) return;
-  throw invalidArgument(`gist-wasm could not load its WebAssembly: ${failure ?? "call `await init()` first"}`);
+  throw invalidArgument(`gist-wasm could not load its WebAssembly: ${failure ?? "it is still loading"}`);
 }
