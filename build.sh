@@ -3,7 +3,7 @@
 #   ./build.sh demo    set up, build the package, serve the demo with the built-in mock Gist API
 #   ./build.sh test    set up, build, run every test (host, then the package in Node, Chromium, workerd, ...)
 #   ./build.sh build   set up and build the npm package into pkg/
-#   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, Chromium
+#   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, consumer projects, Chromium
 #   ./build.sh bench   build, then measure size, load and per-call speed beside the JS SDKs (tests/bench/)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -36,12 +36,23 @@ setup_rust() {
   fi
 }
 
-setup_npm() {
-  local stamp=node_modules/.package-lock.json
-  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-    say "installing npm tools"
-    npm ci --no-audit --no-fund
+# `npm ci` in a folder, unless its node_modules is newer than its package-lock.json.
+npm_ci() {
+  local stamp=$1/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ "$1/package-lock.json" -nt "$stamp" ]; then
+    say "installing npm packages in $1"
+    (cd "$1" && npm ci --no-audit --no-fund)
   fi
+}
+
+setup_npm() {
+  npm_ci .
+}
+
+# The consumer projects of the tests (tests/consumers/*: Next.js, esbuild, Rollup, Parcel), each with its own lock.
+setup_consumers() {
+  local dir
+  for dir in tests/consumers/*/; do npm_ci "${dir%/}"; done
 }
 
 setup_chromium() {
@@ -59,12 +70,31 @@ check_bindgen() {
   [ "$have" = "$want" ] || die "wasm-bindgen CLI is '${have:-missing}' but Cargo.lock pins $want: run ./build.sh setup"
 }
 
+# pkg/gist_wasm_inline.js, for index.js: the .wasm as one JS string, a character per byte. Only what a
+# string literal cannot hold is escaped (backslash, quote, line breaks, NUL), so gzip sees nearly the raw bytes.
+inline_wasm() {
+  node --input-type=module - <<'EOF'
+import { readFileSync, writeFileSync } from "node:fs";
+const bytes = readFileSync("pkg/gist_wasm_bg.wasm");
+const escapes = { 0x5c: "\\\\", 0x22: '\\"', 0x0a: "\\n", 0x0d: "\\r" };
+let text = "";
+for (let i = 0; i < bytes.length; i++) {
+  // "\\0" followed by a digit would be an octal escape, which modules refuse.
+  const nul = bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39 ? "\\x00" : "\\0";
+  text += escapes[bytes[i]] ?? (bytes[i] === 0 ? nul : String.fromCharCode(bytes[i]));
+}
+writeFileSync("pkg/gist_wasm_inline.js", `// gist_wasm_bg.wasm, one character per byte (build.sh).\nexport default "${text}";\n`);
+EOF
+}
+
 build() {
   check_bindgen
   say "building the wasm (release)"
   cargo build --release --target wasm32-unknown-unknown
   rm -rf pkg && mkdir -p pkg
-  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+  # No default .wasm URL in gist_wasm.js: only index.js names the file, so that bundlers given another
+  # entry do not emit a .wasm that nothing fetches.
+  wasm-bindgen --target web --omit-default-module-path --remove-name-section --remove-producers-section \
     --out-dir pkg target/wasm32-unknown-unknown/release/gist_wasm.wasm
   node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
@@ -74,19 +104,23 @@ build() {
   sed -i -E '/^\s+readonly /s/\bany\b/unknown/g' pkg/gist_wasm.d.ts
   cp pkg-template/*.js pkg-template/*.d.ts pkg-template/package.json README.md pkg/
   rm -f pkg/.gitignore
+  inline_wasm
   local raw gz
   raw=$(stat -c%s pkg/gist_wasm_bg.wasm)
   gz=$(gzip -9c pkg/gist_wasm_bg.wasm | wc -c)
-  say "pkg/gist_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (budget $SIZE_BUDGET_GZIP)"
+  say "pkg/gist_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (budget $SIZE_BUDGET_GZIP); inline: $(gzip -9c pkg/gist_wasm_inline.js | wc -c) bytes gzip -9"
   [ "$gz" -le "$SIZE_BUDGET_GZIP" ] || die "the .wasm is over its size budget: $gz > $SIZE_BUDGET_GZIP bytes gzipped"
 }
 
-# Installs the packed package into node_modules, as a user's `npm install` would.
+# Installs the packed package into node_modules, and into each consumer project's, as a user's `npm install` would.
 install_pkg() {
-  local tarball
+  local tarball dir
   tarball=$(cd pkg && npm pack --silent --pack-destination "$ROOT/target")
-  rm -rf node_modules/gist-wasm && mkdir -p node_modules/gist-wasm
-  tar -xzf "target/$tarball" -C node_modules/gist-wasm --strip-components=1
+  for dir in . tests/consumers/*; do
+    [ -d "$dir/node_modules" ] || continue
+    rm -rf "$dir/node_modules/gist-wasm" && mkdir -p "$dir/node_modules/gist-wasm"
+    tar -xzf "target/$tarball" -C "$dir/node_modules/gist-wasm" --strip-components=1
+  done
 }
 
 start_mock() {
@@ -133,9 +167,9 @@ bench() {
 }
 
 case "${1:-}" in
-  setup) setup_rust; setup_npm; setup_chromium ;;
+  setup) setup_rust; setup_npm; setup_consumers; setup_chromium ;;
   build) setup_rust; setup_npm; build ;;
-  test) setup_rust; setup_npm; setup_chromium; build; run_tests ;;
+  test) setup_rust; setup_npm; setup_consumers; setup_chromium; build; run_tests ;;
   demo) setup_rust; setup_npm; build; install_pkg; exec node www/server.mjs --port "$DEMO_PORT" ;;
   bench) setup_rust; setup_npm; build; install_pkg; bench ;;
   *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

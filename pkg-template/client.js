@@ -2,6 +2,7 @@
 // core's operation of the same name and drives it (runtime.js); `iter*` walk pages the same way.
 import { Core } from "./gist_wasm.js";
 import { fromCore, invalidArgument } from "./errors.js";
+import { assertLoaded } from "./load.js";
 import { drive, readCallOptions, toJson } from "./runtime.js";
 
 // Every Promise-returning method and the names of its arguments; one more argument is its RequestOptions.
@@ -36,6 +37,7 @@ export class GistClient {
   #fetch;
 
   constructor(options) {
+    assertLoaded();
     if (typeof options !== "object" || options === null) throw invalidArgument("new GistClient(options) needs an options object with apiKey");
     let fetchFn;
     try {

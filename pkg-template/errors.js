@@ -23,5 +23,5 @@ export function invalidArgument(message) {
 export function fromCore(error) {
   if (typeof error === "string") error = JSON.parse(error);
   if (error && typeof error.code === "string") return new GistError(error.code, error.message, error);
-  return invalidArgument("gist-wasm is not initialised: in a browser or a bundler, `await init()` once before the first call");
+  return invalidArgument("gist-wasm's core failed with no error code: a bug, please report it");
 }

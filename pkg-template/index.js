@@ -1,6 +1,14 @@
-// Browsers and bundlers: call `await init()` once before using the client (Node, Deno, Bun and
-// Workers initialise on import: node.js, workerd.js).
-export { default, initSync } from "./gist_wasm.js";
-export { GistError } from "./errors.js";
-export { GistClient } from "./client.js";
-export { handleWebhook, normalizeEventName, parseWebhook, verifyWebhook } from "./webhooks.js";
+// The main entry, for every runtime and bundler but workerd (Node, Deno, Bun, browsers, Next.js, Vite,
+// webpack, esbuild, Rollup, Parcel, ...): the .wasm travels inside gist_wasm_inline.js, one character per
+// byte, and is compiled synchronously on import, so nothing has to find, serve or await a separate file.
+import wasmText from "./gist_wasm_inline.js";
+import { initSync, loadOnImport } from "./load.js";
+
+loadOnImport(() => {
+  const bytes = new Uint8Array(wasmText.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = wasmText.charCodeAt(i);
+  initSync({ module: bytes });
+}, "a page's Content-Security-Policy must allow 'wasm-unsafe-eval'");
+
+export * from "./api.js";
+export { default } from "./api.js";

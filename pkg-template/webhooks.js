@@ -2,6 +2,7 @@
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
 import { checkDelivery, handleOptions, normalizeEventName as normalize, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
+import { assertLoaded } from "./load.js";
 import { describe, headerLines, toJson } from "./runtime.js";
 
 const utf8 = new TextEncoder();
@@ -31,6 +32,7 @@ function eventOf(body, lines, status) {
  * body is not a string or the headers cannot be read.
  */
 export function parseWebhook(body, headers) {
+  assertLoaded();
   const lines = headerLines(headers);
   if (typeof body !== "string") throw invalidArgument("the webhook body must be the raw body as a string");
   return eventOf(body, lines, undefined);
@@ -70,6 +72,7 @@ async function verifies(bytes, lines, optionsText) {
  * missing one; rejects (`invalid_argument`) for bad options or a request that cannot be read.
  */
 export async function verifyWebhook(request, options) {
+  assertLoaded();
   const optionsText = toJson(options, "verify");
   if (typeof request !== "object" || request === null) throw invalidArgument("verifyWebhook needs { body, headers }");
   let bytes, headers;
@@ -117,6 +120,7 @@ async function readRequest(request) {
  * object; with `invalid_argument` for options it does not understand (it never skips verifying).
  */
 export async function handleWebhook(request, options) {
+  assertLoaded();
   const verify = verifyOptionsOf(options);
   const { bytes, lines } = await readRequest(request);
   if (verify && !(await verifies(bytes, lines, verify))) throw invalidWebhook("the webhook's token or signature did not verify", 401);
@@ -128,6 +132,7 @@ export async function handleWebhook(request, options) {
  * "completed-order"); nothing else changes. Throws `GistError` (`invalid_argument`) for a non-string.
  */
 export function normalizeEventName(name) {
+  assertLoaded();
   if (typeof name !== "string") throw invalidArgument("the event name must be a string");
   return normalize(name);
 }

@@ -1,8 +1,8 @@
-// Cloudflare Workers: wrangler bundles the .wasm as a WebAssembly.Module; `await init()` is a no-op.
+// Cloudflare Workers: wrangler bundles the .wasm as a WebAssembly.Module, instantiated on import.
 import wasmModule from "./gist_wasm_bg.wasm";
-import { initSync } from "./gist_wasm.js";
+import { initSync, loadOnImport } from "./load.js";
 
-initSync({ module: wasmModule });
+loadOnImport(() => initSync({ module: wasmModule }), "the worker's bundle must import gist_wasm_bg.wasm as a CompiledWasm module");
 
-export * from "./index.js";
-export { default } from "./index.js";
+export * from "./api.js";
+export { default } from "./api.js";

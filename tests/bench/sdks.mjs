@@ -21,7 +21,7 @@ export const sdks = [
   {
     name: "gist-wasm", label: "gist-wasm",
     wasm: readdirSync(gistWasm).filter((name) => name.endsWith(".wasm")).map((name) => `${gistWasm}${name}`),
-    imports: 'import init, { GistClient } from "gist-wasm";',
+    imports: 'import init, { GistClient } from "gist-wasm/web";',
     ready: 'await init(); const client = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });',
     load: 'const { GistClient } = await import("gist-wasm"); new GistClient({ apiKey: "k" });',
   },

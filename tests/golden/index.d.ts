@@ -447,10 +447,10 @@ export function parseWebhook(body: string, headers?: Record<string, string> | He
 export function verifyWebhook(request: WebhookRequest, options: VerifyOptions): Promise<boolean>;
 
 /**
- * Loads the wasm where the runtime cannot do it on import: once in browsers and bundlers, before the
- * first call. A harmless no-op in Node, Deno, Bun and Cloudflare Workers.
+ * Not needed: every entry of the package loads the wasm on import. Kept for compatibility: resolves
+ * the wasm's exports; given a URL or bytes, loads the wasm from there if loading on import failed.
  */
 export default function init(input?: unknown): Promise<unknown>;
 
-/** Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`. */
+/** Like `init`, synchronously, from the wasm's bytes or a compiled `WebAssembly.Module`. */
 export function initSync(input: unknown): unknown;

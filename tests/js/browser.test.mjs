@@ -2,8 +2,9 @@
 // from the demo server, against the mock under /api.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { cpSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "./chromium.mjs";
+import { launchChromium, openSmokePage } from "./chromium.mjs";
 import { startDemoServer } from "../../www/server.mjs";
 import { expectedFor } from "./smoke.mjs";
 import { runtimeExpected } from "./runtime-smoke.mjs";
@@ -12,8 +13,13 @@ const dir = (path) => fileURLToPath(new URL(path, import.meta.url));
 let server;
 let browser;
 
+// The package as served at /nowasm/: every file but its .wasm.
+const noWasm = dir("../../target/nowasm/");
+
 before(async () => {
-  server = await startDemoServer({ port: 0, mounts: { "/test/": dir("../browser/"), "/js/": dir("./") } });
+  rmSync(noWasm, { recursive: true, force: true });
+  cpSync(dir("../../node_modules/gist-wasm/"), noWasm, { recursive: true, filter: (f) => !f.endsWith(".wasm") });
+  server = await startDemoServer({ port: 0, mounts: { "/test/": dir("../browser/"), "/js/": dir("./"), "/nowasm/": noWasm } });
   browser = await launchChromium();
 });
 after(async () => {
@@ -40,4 +46,20 @@ test("every Gist module and the webhook functions work from the built package in
   assert.equal(result.normalized, "a-b-c");
   assert.deepEqual(problems, []);
   assert.equal(failedApiCalls.length, 4, "the smoke tests' four deliberate 404s");
+});
+
+for (const [entry, wasmFiles] of [["index.js", []], ["web.js", ["/pkg/gist_wasm_bg.wasm"]]]) {
+  test(`a page that imports the package's ${entry} and never calls init() works`, async () => {
+    const { result, problems, wasm } = await openSmokePage(browser, `${server.url}/test/no-init.html?entry=/pkg/${entry}`, `${server.url}/api/`);
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.seen, runtimeExpected);
+    assert.deepEqual(wasm, wasmFiles);
+    assert.deepEqual(problems, []);
+  });
+}
+
+test("where web.js's .wasm is not served, the import still works and the first call throws a GistError that says what to do", async () => {
+  const { result, problems } = await openSmokePage(browser, `${server.url}/test/no-init.html?entry=/nowasm/web.js`, `${server.url}/api/`);
+  assert.match(result.error, /^GistError: invalid_argument gist-wasm could not load its WebAssembly: .*404.*\/nowasm\/gist_wasm_bg\.wasm.*; serve gist_wasm_bg\.wasm beside gist-wasm's web\.js/);
+  assert.deepEqual(problems, [`404 ${server.url}/nowasm/gist_wasm_bg.wasm`]);
 });

@@ -1,28 +1,34 @@
 // gist-wasm in browser apps built by Vite 8 and webpack 5 (tests/bundlers/), each served with the mock
-// under /api and run in headless Chromium: the bundlers must find and ship the .wasm themselves.
+// under /api and run in headless Chromium, with no init(): on the main entry (the wasm inside the JS)
+// and on gist-wasm/web (the bundler emits the .wasm as an asset, which the page fetches).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { copyFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { launchChromium } from "./chromium.mjs";
+import { launchChromium, openSmokePage } from "./chromium.mjs";
 import { startDemoServer } from "../../www/server.mjs";
 import { runtimeExpected } from "./runtime-smoke.mjs";
 
 const path = (p) => fileURLToPath(new URL(p, import.meta.url));
 const run = promisify(execFile);
+// Each app's folder in target/bundlers/ and how many .wasm files its page fetches.
+const APPS = [["vite", 0], ["webpack", 0], ["vite-web", 1], ["webpack-web", 1]];
 let server;
 let browser;
 
 before(async () => {
   const bin = path("../../node_modules/.bin/");
-  await run(`${bin}vite`, ["build", path("../bundlers"), "--outDir", path("../../target/bundlers/vite"), "--emptyOutDir", "--base", "./", "--logLevel", "warn"]);
+  for (const [app, out] of [["", "vite"], ["web", "vite-web"]]) {
+    await run(`${bin}vite`, ["build", path(`../bundlers/${app}`), "--outDir", path(`../../target/bundlers/${out}`), "--emptyOutDir", "--base", "./", "--logLevel", "warn"]);
+  }
   await run(`${bin}webpack`, ["--config", path("../bundlers/webpack.config.mjs")]);
   copyFileSync(path("../bundlers/index.html"), path("../../target/bundlers/webpack/index.html"));
+  copyFileSync(path("../bundlers/web/index.html"), path("../../target/bundlers/webpack-web/index.html"));
   server = await startDemoServer({
     port: 0,
-    mounts: { "/vite/": path("../../target/bundlers/vite/"), "/webpack/": path("../../target/bundlers/webpack/") },
+    mounts: Object.fromEntries(APPS.map(([app]) => [`/${app}/`, path(`../../target/bundlers/${app}/`)])),
   });
   browser = await launchChromium();
 });
@@ -31,22 +37,13 @@ after(async () => {
   await server?.close();
 });
 
-for (const bundler of ["vite", "webpack"]) {
-  test(`an app bundled by ${bundler} loads the .wasm and runs the smoke test`, async () => {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("response", (r) => r.status() >= 400 && !new URL(r.url()).pathname.startsWith("/api/") && errors.push(`${r.status()} ${r.url()}`));
-    const wasm = [];
-    page.on("response", (r) => r.url().endsWith(".wasm") && wasm.push(new URL(r.url()).pathname));
-    await page.goto(`${server.url}/${bundler}/index.html`);
-    await page.waitForFunction(() => window.__result, null, { timeout: 30_000 });
-    const result = await page.evaluate(() => window.__result);
+for (const [app, wasmFiles] of APPS) {
+  test(`an app bundled by ${app} runs the smoke test with no init(), fetching ${wasmFiles} .wasm`, async () => {
+    const { result, problems, wasm } = await openSmokePage(browser, `${server.url}/${app}/index.html`, `${server.url}/api/`);
     assert.equal(result.error, undefined);
     assert.deepEqual(result.seen, runtimeExpected);
-    assert.equal(wasm.length, 1, `the bundle fetched its own .wasm: ${wasm}`);
-    assert.ok(wasm[0].startsWith(`/${bundler}/`), wasm[0]);
-    assert.deepEqual(errors, []);
-    await page.close();
+    assert.equal(wasm.length, wasmFiles, `the .wasm files fetched: ${wasm}`);
+    assert.ok(wasm.every((p) => p.startsWith(`/${app}/`)), `the bundle's own .wasm: ${wasm}`);
+    assert.deepEqual(problems, []);
   });
 }

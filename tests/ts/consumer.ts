@@ -24,6 +24,10 @@ import init, {
   type UserChanges,
 } from "gist-wasm";
 import { createMockGist, type MockGist } from "gist-wasm/mock";
+import * as web from "gist-wasm/web";
+
+// gist-wasm/web has the main entry's types.
+export const webClient: GistClient = new web.GistClient({ apiKey: "mock-key" });
 
 export async function useEveryUsersFunction(): Promise<number> {
   await init();

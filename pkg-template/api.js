@@ -1,0 +1,5 @@
+// The package's API, the same from every entry file; each entry loads the wasm its own way first.
+export { default, initSync } from "./load.js";
+export { GistError } from "./errors.js";
+export { GistClient } from "./client.js";
+export { handleWebhook, normalizeEventName, parseWebhook, verifyWebhook } from "./webhooks.js";

@@ -1,0 +1,41 @@
+// Loading the wasm: `init` and `initSync` (wasm-bindgen's, remembering that the wasm is ready), how an
+// entry file loads it on import, and the GistError of a call made while it is not loaded.
+import bindgenInit, { initSync as bindgenInitSync } from "./gist_wasm.js";
+import { invalidArgument } from "./errors.js";
+import { describe } from "./runtime.js";
+
+let ready = false;
+let failure;
+
+/** Loads the wasm from `input` (every entry already did, on import); resolves the wasm's exports. */
+export default async function init(input) {
+  if (input === undefined) assertLoaded();
+  const exports = await bindgenInit(input);
+  ready = true;
+  return exports;
+}
+
+/** Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`; returns its exports. */
+export function initSync(input) {
+  const exports = bindgenInitSync(input);
+  ready = true;
+  return exports;
+}
+
+/**
+ * For an entry file: runs `load` (which may be async) and keeps a failure for the first call to report,
+ * with `advice`, instead of failing the import of the whole app.
+ */
+export async function loadOnImport(load, advice) {
+  try {
+    await load();
+  } catch (error) {
+    failure = `${describe(error)}; ${advice}`;
+  }
+}
+
+/** Throws the GistError that says why the wasm is not loaded and what to do, unless it is loaded. */
+export function assertLoaded() {
+  if (ready) return;
+  throw invalidArgument(`gist-wasm could not load its WebAssembly: ${failure ?? "it is still loading"}`);
+}
