@@ -3,6 +3,8 @@
 import { Core } from "./gist_wasm.js";
 import { fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
+import { OBSERVER_OPTIONS, observer } from "./observe.js";
+import { GistPromise } from "./promise.js";
 import { drive, readCallOptions, toJson } from "./runtime.js";
 
 // Every Promise-returning method and the names of its arguments; one more argument is its RequestOptions.
@@ -17,6 +19,15 @@ const METHODS = {
 const LISTS = { users: "Users", leads: "Leads", tags: "Tags", segments: "Segments", campaigns: "Campaigns", events: "Events" };
 
 const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
+// The runtime, for the User-Agent, where a client may set one (not in browsers).
+function runtime() {
+  const g = globalThis;
+  if (g.Deno?.version?.deno) return `Deno/${g.Deno.version.deno}`;
+  if (g.Bun?.version) return `Bun/${g.Bun.version}`;
+  if (g.navigator?.userAgent === "Cloudflare-Workers") return "Cloudflare-Workers";
+  if (g.process?.versions?.node) return `Node.js/${g.process.versions.node}`;
+  return undefined;
+}
 // The JSON array of a method's arguments. An object that JSON would turn into a plain value (a Date,
 // `new Number(1)`) is refused where it stands for a whole argument, such as an id or a name.
 function argsJson(names, args) {
@@ -35,20 +46,24 @@ const pageArgs = (list, optionsText, ...position) => `[${[JSON.stringify(list), 
 export class GistClient {
   #core;
   #fetch;
+  #observe;
 
   constructor(options) {
     assertLoaded();
     if (typeof options !== "object" || options === null) throw invalidArgument("new GistClient(options) needs an options object with apiKey");
     let fetchFn;
+    const observed = {};
     try {
       fetchFn = options.fetch;
+      for (const name of OBSERVER_OPTIONS) observed[name] = options[name];
     } catch {
-      throw invalidArgument("fetch cannot be read (its getter threw)");
+      throw invalidArgument("the options cannot be read (a getter threw)");
     }
     if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("fetch must be a function");
-    const json = toJson(options, "options", "fetch");
+    this.#observe = observer(observed);
+    const json = toJson(options, "options", ["fetch", ...OBSERVER_OPTIONS]);
     try {
-      this.#core = new Core(json, inBrowser());
+      this.#core = new Core(json, inBrowser(), inBrowser() ? undefined : runtime());
     } catch (error) {
       throw fromCore(error);
     }
@@ -71,23 +86,27 @@ export class GistClient {
     return this.#run(method, argsJson(names, args), args[names.length]);
   }
 
+  // Runs one operation; resolves `{ data, response }`, the response with the call's elapsedMs.
   async #run(method, argsText, options) {
     const core = this.#live();
-    const { signal, timeoutMs } = readCallOptions(options);
+    const { signal, json } = readCallOptions(options);
+    const started = Date.now();
     let op;
     try {
-      op = core.start(method, argsText, timeoutMs);
+      op = core.start(method, argsText, json);
     } catch (error) {
       throw fromCore(error);
     }
-    return drive(op, this.#fetch, signal);
+    const result = await drive(op, this.#fetch, signal, this.#observe);
+    if (result.response) result.response.elapsedMs = Date.now() - started;
+    return result;
   }
 
   // An iterator over a list: its options are checked at once (a GistError is thrown), pages fetched lazily.
   #iterate(list, options) {
     const optionsText = toJson(options, "options");
     try {
-      this.#live().check("page", pageArgs(list, optionsText, null));
+      this.#live().check("page", pageArgs(list, optionsText, null), "null");
     } catch (error) {
       throw fromCore(error);
     }
@@ -97,27 +116,35 @@ export class GistClient {
 
   // A list* call: pages until the limit the core sets (100 by default), within one deadline and one
   // maxResponseBytes, which each page's answer carries on to the next.
+  // Resolves `{ data, response }`: the items, and the last page's answer with every page's requests.
   async #list(list, options, callOptions) {
     const optionsText = toJson(options, "options");
+    const started = Date.now();
     const items = [];
     let cursor = null;
     let progress = null;
     let limit = Infinity;
+    let requests = 0;
+    let response = null;
     while (items.length < limit) {
       const page = await this.#run("listPage", pageArgs(list, optionsText, cursor, progress), callOptions);
-      items.push(...page.items);
-      ({ cursor, progress, limit } = page);
+      items.push(...page.data.items);
+      ({ cursor, progress, limit } = page.data);
+      if (page.response) {
+        requests += page.response.requests;
+        response = { ...page.response, requests, elapsedMs: Date.now() - started };
+      }
       if (cursor.done) break;
     }
     items.length = Math.min(items.length, limit);
-    return items;
+    return { data: items, response };
   }
 
   async *#walk(list, optionsText, limit) {
     let cursor = null;
     let left = limit;
     while (left > 0) {
-      const page = await this.#run("page", pageArgs(list, optionsText, cursor));
+      const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor));
       for (const item of page.items) {
         yield item;
         if (--left === 0) return;
@@ -130,12 +157,12 @@ export class GistClient {
   static {
     for (const [method, names] of Object.entries(METHODS)) {
       this.prototype[method] = function (...args) {
-        return this.#call(method, names, args);
+        return GistPromise.of(this.#call(method, names, args));
       };
     }
     for (const [list, name] of Object.entries(LISTS)) {
       this.prototype[`list${name}`] = function (options, callOptions) {
-        return this.#list(list, options, callOptions);
+        return GistPromise.of(this.#list(list, options, callOptions));
       };
       this.prototype[`iter${name}`] = function (options) {
         return this.#iterate(list, options);

@@ -12,7 +12,7 @@ const CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
   "access-control-allow-headers": "authorization, content-type, accept",
-  "access-control-expose-headers": "retry-after, x-request-id",
+  "access-control-expose-headers": "retry-after, x-request-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
 };
 
 const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Radia", "Ken", "Frances", "Linus", "Margaret", "Dennis"];
@@ -348,7 +348,11 @@ export function createMockGist(options = {}) {
   async function handle(request) {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/__mock/")) return control(request, url);
-    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
+    if (request.method === "OPTIONS") {
+      // A browser may send any header a call adds (RequestOptions.headers): the preflight allows what it asks.
+      const asked = request.headers.get("access-control-request-headers");
+      return new Response(null, { status: 204, headers: asked ? { ...CORS, "access-control-allow-headers": asked } : CORS });
+    }
     const text = ["GET", "HEAD"].includes(request.method) ? "" : await request.clone().text();
     requests.push({ method: request.method, path: url.pathname, query: url.search, body: text.slice(0, 4096) });
     if (requests.length > maxLogged) requests.shift();

@@ -7,13 +7,13 @@ class Refused extends Error {}
 /**
  * JSON text of a caller's value (`"null"` for undefined). NaN, Infinity, BigInt, functions, Symbols and
  * cycles are refused instead of being silently changed or dropped; so is a getter that throws. `omit`
- * names a top-level field to leave out.
+ * names top-level fields to leave out.
  */
-export function toJson(value, what, omit) {
+export function toJson(value, what, omit = []) {
   if (value === undefined || value === null) return "null";
   try {
     const text = JSON.stringify(value, function (key, v) {
-      if (this === value && key === omit) return undefined;
+      if (this === value && omit.includes(key)) return undefined;
       const name = key || what;
       if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${name} must be a finite number, not ${v}`);
       if (typeof v === "bigint") throw new Refused(`${name} must be a number, not a BigInt`);
@@ -34,23 +34,28 @@ function isAbortSignal(value) {
     typeof value.addEventListener === "function";
 }
 
-/** A call's options `{ signal?, timeoutMs? }`, read once; unknown keys and throwing getters are refused. */
+/**
+ * A call's options `{ signal?, timeoutMs?, maxRetries?, headers? }`, read once: the signal, and the JSON
+ * text of the rest, which the core checks. A `Headers` object becomes a record; throwing getters are refused.
+ */
 export function readCallOptions(options) {
-  if (options === undefined || options === null) return {};
-  let read;
+  if (options === undefined || options === null) return { signal: undefined, json: "null" };
+  let signal;
+  let rest;
   try {
     if (typeof options !== "object") throw new Refused("request options must be an object");
-    for (const key of Object.keys(options)) {
-      if (key !== "signal" && key !== "timeoutMs") throw new Refused(`request options have an unknown field \`${key}\``);
-    }
-    read = { signal: options.signal, timeoutMs: options.timeoutMs };
-    if (read.signal !== undefined && !isAbortSignal(read.signal)) throw new Refused("signal must be an AbortSignal");
+    ({ signal, ...rest } = options);
+    if (signal !== undefined && !isAbortSignal(signal)) throw new Refused("signal must be an AbortSignal");
+    if (isHeaders(rest.headers)) rest.headers = Object.fromEntries(rest.headers);
   } catch (error) {
     throw invalidArgument(error instanceof Refused ? error.message : "request options cannot be read (a getter or Proxy trap threw)");
   }
-  if (read.timeoutMs !== undefined && typeof read.timeoutMs !== "number") throw invalidArgument("timeoutMs must be a positive number");
-  return read;
+  return { signal, json: toJson(rest, "request options") };
 }
+
+// A Fetch API Headers object (or one that looks like it).
+const isHeaders = (value) => typeof value === "object" && value !== null && typeof value.forEach === "function" &&
+  typeof value.get === "function" && typeof value[Symbol.iterator] === "function";
 
 // What a runtime error says, for a message; never throws, whatever the error is.
 export function describe(error) {
@@ -153,20 +158,33 @@ function sleep(ms, signal) {
   });
 }
 
-/** Runs an operation of the core to its end: performs each step it asks for; resolves its value. */
-export async function drive(op, fetchFn, signal) {
+/**
+ * Runs an operation of the core to its end: performs each step it asks for, telling `observe`
+ * (observe.js) about each request; resolves `{ data, response }`, its value and what the last answer said.
+ */
+export async function drive(op, fetchFn, signal, observe) {
   try {
     let step = JSON.parse(op.step());
+    let attempt = 1;
+    let last;
     for (;;) {
       if (step.send) {
+        last = observe.request(step.send, attempt);
+        attempt = 1;
+        const started = Date.now();
         const got = await fetchOnce(fetchFn, step.send, signal);
         step = JSON.parse(got.kind === "ok" ? op.respond(got.status, got.headers, got.body) : op.fail(got.kind, got.message ?? ""));
+        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, got.body);
       } else if (step.wait !== undefined) {
+        if (step.retry && last) {
+          attempt = step.retry.attempt;
+          observe.retry(last, step.retry, step.wait);
+        }
         step = JSON.parse(op.woke(!(await sleep(step.wait, signal))));
       } else if (step.error) {
         throw fromCore(step.error);
       } else {
-        return step.done;
+        return { data: step.done, response: step.response };
       }
     }
   } finally {

@@ -1,12 +1,14 @@
 //! [`Client`]: runs one call (its requests, retries and waits) within one deadline.
 
+use crate::call::CallOptions;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
-use crate::json::Value;
+use crate::json::{Map, Value};
+use crate::rate_limit::RateLimit;
 use crate::retry::{backoff_ms, is_retryable, retry_after_seconds, MAX_RETRY_AFTER_MS};
 use crate::transport::{Transport, TransportError};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 /// Header names that may carry a request id, first match wins.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
@@ -23,39 +25,91 @@ pub struct Progress {
     pub received_bytes: u64,
 }
 
+/// The last answer of a call, for its metadata.
+#[derive(Debug)]
+struct LastAnswer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    attempts: u32,
+}
+
 /// One call's view of the API: the configuration, a transport, and the call's deadline.
 #[derive(Debug)]
 pub struct Client<'c, T> {
     config: &'c Config,
     transport: T,
+    options: CallOptions,
     timeout_ms: f64,
     deadline_ms: f64,
     received_bytes: Cell<u64>,
+    requests: Cell<u32>,
+    last: RefCell<Option<LastAnswer>>,
 }
 
 impl<'c, T: Transport> Client<'c, T> {
     /// Starts a call whose deadline is `timeout_ms` from now (the configured timeout when `None`).
     pub fn new(config: &'c Config, transport: T, timeout_ms: Option<f64>) -> Self {
-        let timeout_ms = timeout_ms.unwrap_or(config.timeout_ms);
-        let deadline_ms = transport.now_ms() + timeout_ms;
-        Self {
-            config,
-            transport,
+        let options = CallOptions {
             timeout_ms,
-            deadline_ms,
-            received_bytes: Cell::new(0),
-        }
+            ..CallOptions::default()
+        };
+        Self::with_options(config, transport, options)
+    }
+
+    /// Starts a call with its own options: its timeout (the deadline starts now), retries and headers.
+    pub fn with_options(config: &'c Config, transport: T, options: CallOptions) -> Self {
+        let timeout_ms = options.timeout_ms.unwrap_or(config.timeout_ms);
+        let progress = Progress {
+            timeout_ms,
+            deadline_ms: transport.now_ms() + timeout_ms,
+            received_bytes: 0,
+        };
+        Self::resume(config, transport, options, progress)
     }
 
     /// Goes on with a call that began in an earlier step (a list read page by page).
-    pub fn resume(config: &'c Config, transport: T, progress: Progress) -> Self {
+    pub fn resume(
+        config: &'c Config,
+        transport: T,
+        options: CallOptions,
+        progress: Progress,
+    ) -> Self {
         Self {
             config,
             transport,
+            options,
             timeout_ms: progress.timeout_ms,
             deadline_ms: progress.deadline_ms,
             received_bytes: Cell::new(progress.received_bytes),
+            requests: Cell::new(0),
+            last: RefCell::new(None),
         }
+    }
+
+    /// What the call's last answer said, as JSON: `{ status, headers, requestId, attempts, requests,
+    /// rateLimit }` (`requests`: every request this client sent; `null` when nothing was answered).
+    pub fn response(&self) -> Value {
+        let last = self.last.borrow();
+        let Some(last) = last.as_ref() else {
+            return Value::Null;
+        };
+        let headers: Map<String, Value> = last
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), Value::from(value.as_str())))
+            .collect();
+        let rate_limit = RateLimit::from_headers(&last.headers, self.transport.now_ms());
+        let mut out = Map::new();
+        out.insert("status".into(), last.status.into());
+        out.insert("headers".into(), Value::Object(headers));
+        out.insert("requestId".into(), request_id(&last.headers).into());
+        out.insert("attempts".into(), last.attempts.into());
+        out.insert("requests".into(), self.requests.get().into());
+        out.insert(
+            "rateLimit".into(),
+            rate_limit.as_ref().map_or(Value::Null, RateLimit::to_value),
+        );
+        Value::Object(out)
     }
 
     /// Where the call stands now.
@@ -114,14 +168,21 @@ impl<'c, T: Transport> Client<'c, T> {
 
     async fn attempts(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
         let wire = self.wire(request)?;
+        let max_retries = self.options.max_retries.unwrap_or(self.config.max_retries);
         let mut retries = 0;
         loop {
             let remaining = self.deadline_ms - self.transport.now_ms();
             if remaining <= 0.0 {
                 return Err(self.timeout_error());
             }
+            self.requests.set(self.requests.get() + 1);
             let (status, error, response) = match self.transport.send(&wire, remaining).await {
                 Ok(response) => {
+                    self.last.replace(Some(LastAnswer {
+                        status: response.status,
+                        headers: response.headers.clone(),
+                        attempts: retries + 1,
+                    }));
                     self.count(&response)?;
                     if response.is_success() {
                         return Ok(response);
@@ -137,7 +198,7 @@ impl<'c, T: Transport> Client<'c, T> {
                 Err(TransportError::TooLarge) => return Err(self.too_large()),
                 Err(TransportError::Network(text)) => (None, self.network_error(&text), None),
             };
-            if retries >= self.config.max_retries || !is_retryable(request.method, status) {
+            if retries >= max_retries || !is_retryable(request.method, status) {
                 return response.ok_or(error);
             }
             let wait_ms = match error.retry_after {
@@ -147,6 +208,7 @@ impl<'c, T: Transport> Client<'c, T> {
             if self.transport.now_ms() + wait_ms >= self.deadline_ms {
                 return response.ok_or(error);
             }
+            self.transport.retrying(retries + 2, status);
             if self.transport.sleep(wait_ms).await.is_err() {
                 return Err(aborted());
             }
@@ -180,31 +242,42 @@ impl<'c, T: Transport> Client<'c, T> {
         ))
     }
 
-    /// The request as sent: absolute URL, the client's own headers, serialised body.
+    /// The request as sent: absolute URL, serialised body, and its headers: the request's, then the
+    /// call's over them, then the client's `Authorization`, and JSON's `Accept` and `Content-Type`
+    /// unless given.
     fn wire(&self, request: &HttpRequest) -> Result<WireRequest, Error> {
-        let mut headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization"))
-            .cloned()
-            .collect();
-        headers.push(("Authorization".into(), self.config.api_key.bearer()));
-        headers.push(("Accept".into(), "application/json".into()));
-        let body = match &request.body {
-            Some(body) => {
-                if !headers
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                {
-                    headers.push(("Content-Type".into(), "application/json".into()));
-                }
-                Some(body.to_json())
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for (name, value) in request.headers.iter().chain(&self.options.headers) {
+            if !name.eq_ignore_ascii_case("authorization") {
+                headers.retain(|(given, _)| !given.eq_ignore_ascii_case(name));
+                headers.push((name.clone(), value.clone()));
             }
-            None => None,
+        }
+        let has = |headers: &[(String, String)], name: &str| {
+            headers
+                .iter()
+                .any(|(given, _)| given.eq_ignore_ascii_case(name))
         };
+        headers.push(("Authorization".into(), self.config.api_key.bearer()));
+        if let Some(agent) = self
+            .config
+            .user_agent
+            .as_ref()
+            .filter(|_| !has(&headers, "user-agent"))
+        {
+            headers.push(("User-Agent".into(), agent.clone()));
+        }
+        if !has(&headers, "accept") {
+            headers.push(("Accept".into(), "application/json".into()));
+        }
+        let body = request.body.as_ref().map(Value::to_json);
+        if body.is_some() && !has(&headers, "content-type") {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
         Ok(WireRequest {
             method: request.method,
             url: self.config.base_url.join(&request.path_and_query())?,
+            path: crate::redact::scrub(&request.path, &[]),
             headers,
             body,
         })
@@ -215,10 +288,7 @@ impl<'c, T: Transport> Client<'c, T> {
         error.retry_after = response
             .header("retry-after")
             .and_then(|value| retry_after_seconds(value, self.transport.now_ms()));
-        error.request_id = REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| response.header(name))
-            .map(str::to_owned);
+        error.request_id = request_id(&response.headers);
         error
     }
 
@@ -240,6 +310,16 @@ impl<'c, T: Transport> Client<'c, T> {
             ),
         )
     }
+}
+
+/// The request id an answer's headers carry, if any.
+pub fn request_id(headers: &[(String, String)]) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| {
+        headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.clone())
+    })
 }
 
 fn aborted() -> Error {

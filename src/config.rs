@@ -93,6 +93,8 @@ pub struct Config {
     pub per_page: u32,
     /// The most bytes one call may read in answers (a list: all its pages).
     pub max_response_bytes: u32,
+    /// The `User-Agent` every request sends, where the runtime lets a client set one.
+    pub user_agent: Option<String>,
 }
 
 impl Config {
@@ -133,13 +135,10 @@ impl Config {
             api_key: ApiKey(api_key),
             base_url,
             timeout_ms: check_timeout(options.timeout_ms, DEFAULT_TIMEOUT_MS)?,
-            max_retries: whole(
-                "maxRetries",
-                options.max_retries,
-                DEFAULT_MAX_RETRIES,
-                0,
-                MAX_RETRIES_LIMIT,
-            )?,
+            max_retries: match options.max_retries {
+                Some(n) => check_max_retries(n)?,
+                None => DEFAULT_MAX_RETRIES,
+            },
             per_page: whole(
                 "perPage",
                 options.per_page,
@@ -154,7 +153,17 @@ impl Config {
                 1,
                 u32::MAX,
             )?,
+            user_agent: None,
         })
+    }
+
+    /// Names the client in a `User-Agent`: `gist-wasm/<version> (<runtime>)`, such as
+    /// `gist-wasm/0.1.0 (Node.js/22.1.0)`.
+    pub fn identify(&mut self, runtime: &str) {
+        self.user_agent = Some(format!(
+            "gist-wasm/{} ({runtime})",
+            env!("CARGO_PKG_VERSION")
+        ));
     }
 }
 
@@ -168,6 +177,11 @@ pub fn check_timeout(value: Option<f64>, default: f64) -> Result<f64, Error> {
             "timeoutMs must be a positive number of milliseconds, at most 2147483647",
         )),
     }
+}
+
+/// Checks a retry count (the client's or one call's): a whole number from 0 to 10.
+pub fn check_max_retries(value: f64) -> Result<u32, Error> {
+    whole("maxRetries", Some(value), 0, 0, MAX_RETRIES_LIMIT)
 }
 
 fn whole(name: &str, value: Option<f64>, default: u32, min: u32, max: u32) -> Result<u32, Error> {

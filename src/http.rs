@@ -132,6 +132,8 @@ pub struct WireRequest {
     pub method: Method,
     /// The absolute URL.
     pub url: String,
+    /// The API path, without the query and with any email scrubbed: what hooks and logs may show.
+    pub path: String,
     /// Every header, `Authorization` included.
     pub headers: Vec<(String, String)>,
     /// The serialised body.
@@ -227,6 +229,7 @@ mod tests {
         let wire = WireRequest {
             method: Method::Get,
             url: "https://api.getgist.com/contacts?email=a%40b.c".into(),
+            path: "/contacts".into(),
             headers: vec![("Authorization".into(), "Bearer sk_secret".into())],
             body: None,
         };

@@ -134,6 +134,38 @@ impl Fields {
         Ok(Some(map))
     }
 
+    /// Extra request headers: an object of strings, with names HTTP allows and values on one line.
+    /// `Authorization` is refused: the client sends its own, from `apiKey`.
+    pub fn headers(&mut self, key: &str) -> Result<Vec<(String, String)>, Error> {
+        let Some(value) = self.take(key) else {
+            return Ok(Vec::new());
+        };
+        let Value::Object(map) = value else {
+            return Err(self.wrong(key, "an object of strings"));
+        };
+        let what = self.what;
+        let mut headers = Vec::with_capacity(map.len());
+        for (name, value) in map {
+            let refuse = |why: &str| Error::invalid_argument(format!("{what}.{key}.{name}{why}"));
+            if name.eq_ignore_ascii_case("authorization") {
+                return Err(Error::invalid_argument(format!(
+                    "{what}.{key}.Authorization: the client sends its own, from apiKey"
+                )));
+            }
+            if name.is_empty() || !name.bytes().all(is_token_byte) {
+                return Err(refuse(" is not a header name HTTP allows"));
+            }
+            match value {
+                Value::String(text) if !text.contains(['\r', '\n', '\0']) => {
+                    headers.push((name, text));
+                }
+                Value::String(_) => return Err(refuse(" must be on one line")),
+                _ => return Err(refuse(" must be a string")),
+            }
+        }
+        Ok(headers)
+    }
+
     /// Ends the reading: a field nobody took is an error (a typo such as `emial`).
     pub fn finish(self) -> Result<(), Error> {
         match self.map.keys().next() {
@@ -144,6 +176,11 @@ impl Fields {
             ))),
         }
     }
+}
+
+/// Whether a byte may be in an HTTP header name (RFC 9110's `tchar`).
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// Checks an optional `limit` against `1..=max`.

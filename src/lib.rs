@@ -5,6 +5,7 @@
 //! [`http::HttpRequest`]s and read answers; a [`transport::Transport`] sends them; [`client::Client`]
 //! runs one call within its deadline and retry policy.
 
+pub mod call;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod input;
 pub mod json;
 pub mod models;
 pub mod pagination;
+pub mod rate_limit;
 pub mod redact;
 pub mod resources;
 pub mod retry;

@@ -26,6 +26,9 @@ pub trait Transport {
     ) -> Result<HttpResponse, TransportError>;
     /// Waits `ms` milliseconds, or fails with [`TransportError::Aborted`] when the caller aborts.
     async fn sleep(&self, ms: f64) -> Result<(), TransportError>;
+    /// Told before a retry's wait: which attempt comes next (2 for the first retry) and the status
+    /// that failed the last one (`None`: no answer). For the runtime's hooks and logs; default: nothing.
+    fn retrying(&self, _attempt: u32, _status: Option<u16>) {}
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> f64;
     /// A random number in `[0, 1)`, for backoff jitter.

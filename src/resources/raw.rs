@@ -24,21 +24,7 @@ pub fn read_call(value: Value) -> Result<HttpRequest, Error> {
         .and_then(Method::parse)
         .unwrap_or(Method::Get);
     let mut request = HttpRequest::new(method, url);
-    for (name, value) in object(&mut fields, "headers")? {
-        if name.eq_ignore_ascii_case("authorization") {
-            return Err(Error::invalid_argument(
-                "request.headers.Authorization: the client sends its own, from apiKey",
-            ));
-        }
-        match value {
-            Value::String(value) => request.headers.push((name, value)),
-            _ => {
-                return Err(Error::invalid_argument(format!(
-                    "request.headers.{name} must be a string"
-                )))
-            }
-        }
-    }
+    request.headers = fields.headers("headers")?;
     for (name, value) in object(&mut fields, "query")? {
         let text = match value {
             Value::String(s) => s,

@@ -3,7 +3,8 @@
 use super::error::thrown;
 use super::operations::{flow, Call};
 use super::step::{Op, StepTransport};
-use crate::config::{check_timeout, ClientOptions, Config};
+use crate::call::CallOptions;
+use crate::config::{ClientOptions, Config};
 use crate::error::Error;
 use crate::json::Value;
 use std::rc::Rc;
@@ -26,20 +27,19 @@ fn arguments(args: &str) -> Result<Vec<Value>, Error> {
 }
 
 impl Core {
-    fn call(&self, timeout_ms: Option<f64>) -> Result<Call, Error> {
-        let timeout_ms = match timeout_ms {
-            None => None,
-            ms => Some(check_timeout(ms, self.config.timeout_ms)?),
-        };
+    fn call(&self, options: &str) -> Result<Call, Error> {
+        let options = crate::json::from_str(options)
+            .map_err(|_| Error::invalid_argument("request options cannot be read as JSON"))
+            .and_then(CallOptions::from_value)?;
         Ok(Call {
             config: Rc::clone(&self.config),
             transport: StepTransport::new(self.config.max_response_bytes),
-            timeout_ms,
+            options,
         })
     }
 
-    fn op(&self, method: &str, args: &str, timeout_ms: Option<f64>) -> Result<Op, Error> {
-        let call = self.call(timeout_ms)?;
+    fn op(&self, method: &str, args: &str, options: &str) -> Result<Op, Error> {
+        let call = self.call(options)?;
         let transport = call.transport.clone();
         Ok(Op::new(flow(call, method, arguments(args)?)?, &transport))
     }
@@ -48,26 +48,31 @@ impl Core {
 #[wasm_bindgen]
 impl Core {
     /// Checks the client's options (their JSON text, without `fetch`); `in_browser` refuses Gist's own
-    /// host unless the options opt in.
+    /// host unless the options opt in; `runtime` (`Node.js/22.1.0`), where given, goes in the
+    /// `User-Agent`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &str, in_browser: bool) -> Result<Core, JsValue> {
-        let options = crate::json::from_str(options)
+    pub fn new(options: &str, in_browser: bool, runtime: Option<String>) -> Result<Core, JsValue> {
+        let mut config = crate::json::from_str(options)
             .map_err(|_| Error::invalid_argument("options cannot be read as JSON"))
             .and_then(ClientOptions::from_value)
             .and_then(|options| Config::from_options(options, in_browser))
             .map_err(thrown)?;
+        if let Some(runtime) = runtime {
+            config.identify(&runtime);
+        }
         Ok(Self {
-            config: Rc::new(options),
+            config: Rc::new(config),
         })
     }
 
-    /// Starts `method` with its arguments (a JSON array) and the call's own timeout, if any.
-    pub fn start(&self, method: &str, args: &str, timeout_ms: Option<f64>) -> Result<Op, JsValue> {
-        self.op(method, args, timeout_ms).map_err(thrown)
+    /// Starts `method` with its arguments (a JSON array) and the call's own options (JSON:
+    /// `{ timeoutMs?, maxRetries?, headers? }` or `null`).
+    pub fn start(&self, method: &str, args: &str, options: &str) -> Result<Op, JsValue> {
+        self.op(method, args, options).map_err(thrown)
     }
 
-    /// Checks `method`'s arguments without starting it (an `iter*` function's options, at once).
-    pub fn check(&self, method: &str, args: &str) -> Result<(), JsValue> {
-        self.op(method, args, None).map(drop).map_err(thrown)
+    /// Checks `method`'s arguments and options without starting it (an `iter*` function's, at once).
+    pub fn check(&self, method: &str, args: &str, options: &str) -> Result<(), JsValue> {
+        self.op(method, args, options).map(drop).map_err(thrown)
     }
 }

@@ -1,7 +1,8 @@
 //! The method table: a method's name and its arguments (JSON) become a [`Flow`], the future that runs
 //! it over a [`StepTransport`]. Arguments are read here, before any step, so a bad one fails at once.
 
-use super::step::{whole, Flow, StepTransport};
+use super::step::{whole, Done, Flow, StepTransport};
+use crate::call::CallOptions;
 use crate::client::{Client, Progress};
 use crate::config::Config;
 use crate::error::Error;
@@ -23,29 +24,34 @@ use std::rc::Rc;
 /// The largest integer a JS number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
-/// What one call needs: the client's configuration, its transport, and its timeout.
+/// What one call needs: the client's configuration, its transport, and its own options.
 pub struct Call {
     /// The client's configuration.
     pub config: Rc<Config>,
     /// Where the call's requests and waits go.
     pub transport: StepTransport,
-    /// This call's timeout, when it has its own.
-    pub timeout_ms: Option<f64>,
+    /// This call's timeout, retries and headers, where it has its own.
+    pub options: CallOptions,
 }
 
 impl Call {
     fn client(&self) -> Client<'_, StepTransport> {
-        Client::new(&self.config, self.transport.clone(), self.timeout_ms)
+        Client::with_options(&self.config, self.transport.clone(), self.options.clone())
     }
 }
 
-/// Runs `$body` with `$client`, a core client whose deadline starts when the flow first runs.
+/// Runs `$body` with `$client`, a core client whose deadline starts when the flow first runs; the
+/// flow ends with its value and what the last answer said.
 macro_rules! flow {
     ($call:ident, |$client:ident| $body:expr) => {
         Box::pin(async move {
             let client = $call.client();
             let $client = &client;
-            $body
+            let value: Result<Value, Error> = $body;
+            value.map(|value| Done {
+                value,
+                response: client.response(),
+            })
         }) as Flow
     };
 }
@@ -226,18 +232,24 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
             let progress = progress_of(&arg())?;
             Box::pin(async move {
                 let client = match progress {
-                    Some(progress) => {
-                        Client::resume(&call.config, call.transport.clone(), progress)
-                    }
+                    Some(progress) => Client::resume(
+                        &call.config,
+                        call.transport.clone(),
+                        call.options.clone(),
+                        progress,
+                    ),
                     None => call.client(),
                 };
                 let items = list.page(&client, &mut cursor).await?;
-                Ok(json!({
-                    "items": items,
-                    "cursor": cursor.to_value(),
-                    "progress": progress_json(client.progress()),
-                    "limit": limit,
-                }))
+                Ok(Done {
+                    value: json!({
+                        "items": items,
+                        "cursor": cursor.to_value(),
+                        "progress": progress_json(client.progress()),
+                        "limit": limit,
+                    }),
+                    response: client.response(),
+                })
             })
         }
         _ => return Err(Error::invalid_argument(format!("no method `{method}`"))),

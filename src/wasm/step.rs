@@ -3,12 +3,13 @@
 //! (`fetch`, a timer) and hands the outcome back. So the wasm has no Promise plumbing at all.
 
 use super::error::error_json;
+use crate::client::request_id;
 use crate::error::Error;
 use crate::http::{HttpResponse, WireRequest};
 use crate::json;
 use crate::json::Value;
 use crate::transport::{Transport, TransportError};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -20,12 +21,15 @@ use wasm_bindgen::prelude::*;
 struct Channel {
     asked: RefCell<Option<Ask>>,
     answer: RefCell<Option<Result<HttpResponse, TransportError>>>,
+    /// The retry the next wait is for: the attempt that comes, and the status that failed.
+    retry: Cell<Option<(u32, Option<u16>)>>,
 }
 
 enum Ask {
     /// The whole `send` step's JSON text, written from the request without copying it first.
     Send(String),
-    Wait(f64),
+    /// A wait, and the retry it is for.
+    Wait(f64, Option<(u32, Option<u16>)>),
 }
 
 /// The core's [`Transport`]: it records what it needs and waits for the host's answer.
@@ -71,8 +75,13 @@ impl Transport for StepTransport {
     }
 
     async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
-        self.channel.asked.replace(Some(Ask::Wait(ms)));
+        let retry = self.channel.retry.take();
+        self.channel.asked.replace(Some(Ask::Wait(ms, retry)));
         Answer(&self.channel).await.map(|_| ())
+    }
+
+    fn retrying(&self, attempt: u32, status: Option<u16>) {
+        self.channel.retry.set(Some((attempt, status)));
     }
 
     fn now_ms(&self) -> f64 {
@@ -84,11 +93,22 @@ impl Transport for StepTransport {
     }
 }
 
-/// An operation's future: it resolves with the JSON the caller gets.
-pub type Flow = Pin<Box<dyn Future<Output = Result<Value, Error>>>>;
+/// What an operation ends with: the JSON the caller gets, and what the call's last answer said
+/// ([`crate::client::Client::response`]).
+pub struct Done {
+    /// The call's value.
+    pub value: Value,
+    /// Its metadata.
+    pub response: Value,
+}
+
+/// An operation's future: it resolves with what the caller gets.
+pub type Flow = Pin<Box<dyn Future<Output = Result<Done, Error>>>>;
 
 /// One running operation. Each method returns its next step as JSON: `{"send": {method, url,
-/// headers, body, timeoutMs, maxBytes}}`, `{"wait": ms}`, `{"done": value}` or `{"error": {code, message, ...}}`.
+/// path, headers, body, timeoutMs, maxBytes}}`, `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
+/// "response": {status, headers, requestId, attempts, requests, rateLimit}}` or `{"error": {code,
+/// message, ...}}`; a step that follows an answer also has `"answered": {status, requestId}`.
 #[wasm_bindgen]
 pub struct Op {
     flow: Flow,
@@ -96,6 +116,8 @@ pub struct Op {
     /// The length of the last answer's body: a step's JSON is about as long, so it is written into
     /// that much room.
     answered_bytes: usize,
+    /// The status and request id of the answer just given, for the runtime's hooks and logs.
+    answered: Option<(u16, Option<String>)>,
 }
 
 impl Op {
@@ -105,6 +127,7 @@ impl Op {
             flow,
             channel: Rc::clone(&transport.channel),
             answered_bytes: 0,
+            answered: None,
         }
     }
 
@@ -119,24 +142,49 @@ impl Op {
     /// Runs until the next step.
     pub fn step(&mut self) -> String {
         let mut context = Context::from_waker(Waker::noop());
-        let step = match self.flow.as_mut().poll(&mut context) {
-            Poll::Ready(Ok(value)) => json!({ "done": value }),
+        let answered = self
+            .answered
+            .take()
+            .map(|(status, request_id)| json!({ "status": status, "requestId": request_id }));
+        let mut step = match self.flow.as_mut().poll(&mut context) {
+            Poll::Ready(Ok(done)) => json!({ "done": done.value, "response": done.response }),
             Poll::Ready(Err(error)) => json!({ "error": error_json(error) }),
             Poll::Pending => match self.channel.asked.take() {
-                Some(Ask::Send(step)) => return step,
-                Some(Ask::Wait(ms)) => json!({ "wait": whole(ms) }),
+                Some(Ask::Send(step)) => {
+                    return match answered {
+                        // `{"answered":{...},` then the send step without its opening brace.
+                        Some(answered) => {
+                            let mut text = String::with_capacity(step.len() + 64);
+                            text.push_str("{\"answered\":");
+                            text.push_str(&answered.to_json());
+                            text.push(',');
+                            text.push_str(step.get(1..).unwrap_or_default());
+                            text
+                        }
+                        None => step,
+                    };
+                }
+                Some(Ask::Wait(ms, None)) => json!({ "wait": whole(ms) }),
+                Some(Ask::Wait(ms, Some((attempt, status)))) => {
+                    json!({ "wait": whole(ms), "retry": { "attempt": attempt, "status": status } })
+                }
                 None => json!({ "error": error_json(Error::invalid_response("the call stalled")) }),
             },
         };
+        if let (Some(answered), Some(fields)) = (answered, step.as_object_mut()) {
+            fields.insert("answered".into(), answered);
+        }
         step.to_json_sized(self.answered_bytes + self.answered_bytes / 8 + 256)
     }
 
     /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case), body.
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
+        let headers = header_pairs(headers);
         self.answered_bytes = body.len();
+        self.answered = Some((status, request_id(&headers)));
         self.answer(Ok(HttpResponse {
             status,
-            headers: header_pairs(headers),
+            headers,
             body,
         }))
     }
@@ -175,7 +223,7 @@ pub fn whole(time: f64) -> u64 {
     time.max(0.0).ceil() as u64
 }
 
-/// The `send` step's JSON text: `{"send": {method, url, headers: [[name, value]...], body, timeoutMs,
+/// The `send` step's JSON text: `{"send": {method, url, path, headers: [[name, value]...], body, timeoutMs,
 /// maxBytes}}`.
 fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32) -> String {
     let body_len = request.body.as_ref().map_or(0, String::len);
@@ -184,6 +232,8 @@ fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32) -> String {
     json::push_string(&mut out, request.method.as_str());
     out.push_str(",\"url\":");
     json::push_string(&mut out, &request.url);
+    out.push_str(",\"path\":");
+    json::push_string(&mut out, &request.path);
     out.push_str(",\"headers\":[");
     for (i, (name, value)) in request.headers.iter().enumerate() {
         out.push_str(if i == 0 { "[" } else { ",[" });

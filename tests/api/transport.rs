@@ -2,6 +2,7 @@
 
 use crate::fake::{json, with_header, FakeTransport};
 use crate::{client, config, run};
+use gist_wasm::call::CallOptions;
 use gist_wasm::http::HttpRequest;
 use gist_wasm::json as j;
 use gist_wasm::transport::TransportError;
@@ -258,4 +259,86 @@ fn a_server_that_echoes_the_key_or_an_email_does_not_put_them_in_the_error() {
             "{shown}"
         );
     }
+}
+
+#[test]
+fn a_calls_metadata_describes_its_last_answer_after_a_retry() {
+    let fake = FakeTransport::new(vec![
+        with_header(json(503, "{}"), "retry-after", "1"),
+        with_header(
+            with_header(json(200, "{}"), "X-Request-Id", "req_2"),
+            "x-ratelimit-remaining",
+            "7",
+        ),
+    ]);
+    let config = config();
+    let client = client(&config, &fake);
+    assert_eq!(client.response(), j!(null), "nothing answered yet");
+    run(client.send(&HttpRequest::get("/tags"))).expect("second try");
+    let response = client.response();
+    assert_eq!(response["status"], 200);
+    assert_eq!(response["attempts"], 2);
+    assert_eq!(response["requests"], 2);
+    assert_eq!(response["requestId"], "req_2");
+    assert_eq!(response["headers"]["x-request-id"], "req_2");
+    assert_eq!(response["rateLimit"]["remaining"], 7);
+    assert!(response["rateLimit"]["limit"].is_null());
+}
+
+#[test]
+fn a_calls_own_options_set_its_retries_and_headers() {
+    let fake = FakeTransport::new(vec![json(503, "{}"), json(200, "{}")]);
+    let config = config();
+    let options = CallOptions::from_value(j!({
+        "maxRetries": 0,
+        "headers": {"Accept": "application/vnd.gist+json", "Idempotency-Key": "k1"}
+    }))
+    .expect("valid");
+    let client = Client::with_options(&config, &fake, options);
+    let error = run(client.send(&HttpRequest::get("/tags"))).expect_err("not retried");
+    assert_eq!(error.code, ErrorCode::ServerError);
+    assert_eq!(fake.sent.borrow().len(), 1, "maxRetries: 0 sends once");
+    let sent = &fake.sent.borrow()[0];
+    let values = |name: &str| -> Vec<&str> {
+        sent.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    assert_eq!(
+        values("accept"),
+        ["application/vnd.gist+json"],
+        "the call's wins"
+    );
+    assert_eq!(values("idempotency-key"), ["k1"]);
+    assert_eq!(values("authorization"), ["Bearer sk_test_secret_key"]);
+}
+
+#[test]
+fn a_client_that_knows_its_runtime_names_itself_unless_the_call_does() {
+    let fake = FakeTransport::new(vec![json(200, "{}"), json(200, "{}")]);
+    let mut config = config();
+    config.identify("Node.js/22.1.0");
+    let agent = |index: usize| -> Vec<String> {
+        fake.sent.borrow()[index]
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("user-agent"))
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    run(Client::new(&config, &fake, None).send(&HttpRequest::get("/tags"))).expect("sent");
+    assert_eq!(
+        agent(0),
+        [format!(
+            "gist-wasm/{} (Node.js/22.1.0)",
+            env!("CARGO_PKG_VERSION")
+        )]
+    );
+    let options =
+        CallOptions::from_value(j!({"headers": {"User-Agent": "my-app/2"}})).expect("valid");
+    run(Client::with_options(&config, &fake, options).send(&HttpRequest::get("/tags")))
+        .expect("sent");
+    assert_eq!(agent(1), ["my-app/2"], "the call's own wins");
 }

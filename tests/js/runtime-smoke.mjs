@@ -1,7 +1,8 @@
 // The smoke test every runtime runs from the built package: create, fetch and list a user against the
 // loopback mock; parse and verify a webhook (token, HMAC-SHA256 hex, HMAC-SHA1 base64); and the
 // guarantees that lean on the runtime's own fetch: a redirect is refused, an answer over
-// maxResponseBytes stops, a path that leaves baseUrl is never sent.
+// maxResponseBytes stops, a path that leaves baseUrl is never sent; and what a call tells its caller
+// (withResponse), its hooks and the server (per-call retries and headers, the User-Agent).
 
 const HOOK = '{"topic":"user.created","contact":{"id":1001,"user_id":"5001","email":"ada@example.com"}}';
 // HMAC-SHA256 (hex) and HMAC-SHA1 (base64) of HOOK with the key "s3cret", computed elsewhere.
@@ -26,7 +27,9 @@ export async function runtimeSmoke({ GistClient, GistError, parseWebhook, verify
   });
   const redirect = await gist.apiCall({ url: redirectPath }).catch((e) => e);
   const small = new GistClient({ apiKey: "mock-key", baseUrl, maxResponseBytes: 1000 });
+  const features = await sdkFeatures({ GistClient, GistError }, baseUrl, user, codeOf);
   return {
+    ...features,
     created: user.type,
     fetched: fetched.id === user.id,
     listed: listed.length,
@@ -44,7 +47,72 @@ export async function runtimeSmoke({ GistClient, GistError, parseWebhook, verify
   };
 }
 
+// Makes the mock answer the next request to `path` with `rule` (status, headers, body).
+const failNext = (baseUrl, path, rule) => fetch(`${baseUrl}/__mock/fail`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ path, ...rule }),
+});
+
+// withResponse, hooks, per-call maxRetries and headers, and the User-Agent, seen from the caller's side.
+async function sdkFeatures({ GistClient }, baseUrl, user, codeOf) {
+  const seen = [];
+  const sent = [];
+  const observed = new GistClient({
+    apiKey: "mock-key",
+    baseUrl,
+    logLevel: "off",
+    fetch: (url, init) => {
+      sent.push(init.headers);
+      return fetch(url, init);
+    },
+    hooks: {
+      request: (info) => seen.push(["request", info]),
+      response: (info) => {
+        seen.push(["response", info]);
+        throw new Error("a hook bug the call must survive");
+      },
+      retry: (info) => seen.push(["retry", info]),
+    },
+  });
+  const path = `/contacts/${user.id}`;
+  await failNext(baseUrl, path, { status: 503, headers: { "retry-after": "0" } });
+  const { data, response } = await observed.fetchUser({ id: user.id }).withResponse();
+  const hooksSaw = seen.map(([name, info]) => `${name} ${info.method} ${info.path.replace(String(user.id), "ID")} ${info.attempt}${info.status ? ` ${info.status}` : ""}`);
+  await failNext(baseUrl, path, { status: 503, headers: { "retry-after": "0" } });
+  const before = sent.length;
+  const once = await codeOf(observed.fetchUser({ id: user.id }, { maxRetries: 0 }));
+  const sentOnce = sent.length - before;
+  await observed.fetchUser({ email: user.email }, { headers: { "X-Trace": "t-1" } });
+  const traced = sent.at(-1);
+  await failNext(baseUrl, "/rate-limited", { status: 200, body: {}, headers: { "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "30" } });
+  const limited = await observed.apiCall({ url: "/rate-limited" }).withResponse();
+  const agent = sent[0]["User-Agent"];
+  const inBrowser = typeof window !== "undefined" && typeof document !== "undefined";
+  return {
+    withResponse: [data.id === user.id, response.status, response.attempts, response.requests, typeof response.elapsedMs],
+    hooksSaw,
+    hooksKeepSecrets: !/mock-key|\?|@/.test(JSON.stringify(seen)),
+    maxRetriesZero: [once, sentOnce],
+    callHeaders: [traced["X-Trace"], traced.Authorization],
+    authorizationRefused: await codeOf(observed.fetchUser({ id: user.id }, { headers: { authorization: "Bearer other" } })),
+    rateLimit: [limited.response.rateLimit?.limit, limited.response.rateLimit?.remaining, limited.response.rateLimit?.resetAt > Date.now()],
+    userAgent: inBrowser ? agent === undefined : /^gist-wasm\/\d+\.\d+\.\d+ \(\S+\)$/.test(agent),
+  };
+}
+
 export const runtimeExpected = {
+  withResponse: [true, 200, 2, 2, "number"],
+  hooksSaw: [
+    "request GET /contacts/ID 1", "response GET /contacts/ID 1 503", "retry GET /contacts/ID 2 503",
+    "request GET /contacts/ID 2", "response GET /contacts/ID 2 200",
+  ],
+  hooksKeepSecrets: true,
+  maxRetriesZero: ["server_error", 1],
+  callHeaders: ["t-1", "Bearer mock-key"],
+  authorizationRefused: "invalid_argument",
+  rateLimit: [100, 0, true],
+  userAgent: true,
   created: "user",
   fetched: true,
   listed: 65,

@@ -1,0 +1,27 @@
+// What every method returns: a real Promise of the data, which can also give the call's metadata.
+
+/** A method's Promise: it resolves with the data; `withResponse()` resolves `{ data, response }`. */
+export class GistPromise extends Promise {
+  #withResponse;
+
+  // `then`, `catch` and `finally` give plain Promises.
+  static get [Symbol.species]() {
+    return Promise;
+  }
+
+  /** The Promise of `run`'s data, where `run` resolves `{ data, response }`. */
+  static of(run) {
+    let settle;
+    const promise = new GistPromise((resolve, reject) => { settle = { resolve, reject }; });
+    run.then((result) => settle.resolve(result.data), settle.reject);
+    promise.#withResponse = run;
+    return promise;
+  }
+
+  /** Resolves `{ data, response }`: the data, and what the call's last answer said. */
+  withResponse() {
+    // A failure reaches the caller through the Promise returned here, not as an unhandled rejection.
+    this.catch(() => {});
+    return this.#withResponse;
+  }
+}

@@ -1,0 +1,119 @@
+//! What an answer says of the rate limit, read tolerantly from `X-RateLimit-Limit`, `-Remaining` and
+//! `-Reset`, or the same without `X-` (docs/gist-api.md: Gist's own headers are unknown).
+
+use crate::json::{self, Map, Value};
+use crate::retry::retry_after_seconds;
+
+/// A reset value this large is a Unix time in seconds (after 2001), not seconds from now.
+const UNIX_SECONDS_FROM: f64 = 1_000_000_000.0;
+
+/// The rate limit an answer reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: Option<u64>,
+    /// Requests left in the window.
+    pub remaining: Option<u64>,
+    /// When the window resets, in milliseconds since the Unix epoch.
+    pub reset_at_ms: Option<f64>,
+}
+
+impl RateLimit {
+    /// The rate limit of an answer's headers (names in any case), if it reports one; `now_ms` turns
+    /// a reset in seconds from now into a time.
+    pub fn from_headers(headers: &[(String, String)], now_ms: f64) -> Option<Self> {
+        let find = |name: &str| {
+            headers
+                .iter()
+                .find(|(key, _)| {
+                    let key = key
+                        .strip_prefix("x-")
+                        .or(key.strip_prefix("X-"))
+                        .unwrap_or(key);
+                    key.eq_ignore_ascii_case(name)
+                })
+                .map(|(_, value)| value.trim())
+        };
+        let whole = |name: &str| {
+            find(name).and_then(|text| match json::from_str(text) {
+                Ok(Value::Number(n)) => n.as_u64(),
+                _ => None,
+            })
+        };
+        let reset_at_ms = find("ratelimit-reset").and_then(|text| {
+            let seconds = retry_after_seconds(text, now_ms)?;
+            let absolute = text.bytes().all(|b| b.is_ascii_digit()) && seconds >= UNIX_SECONDS_FROM;
+            Some(match absolute {
+                true => seconds * 1000.0,
+                false => now_ms + seconds * 1000.0,
+            })
+        });
+        let limit = Self {
+            limit: whole("ratelimit-limit"),
+            remaining: whole("ratelimit-remaining"),
+            reset_at_ms,
+        };
+        (limit != Self::NONE).then_some(limit)
+    }
+
+    const NONE: Self = Self {
+        limit: None,
+        remaining: None,
+        reset_at_ms: None,
+    };
+
+    /// `{ limit, remaining, resetAt }`, each a whole number or null.
+    pub fn to_value(&self) -> Value {
+        let mut out = Map::new();
+        out.insert("limit".into(), self.limit.into());
+        out.insert("remaining".into(), self.remaining.into());
+        out.insert(
+            "resetAt".into(),
+            self.reset_at_ms.map(|ms| ms.max(0.0).round() as u64).into(),
+        );
+        Value::Object(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_either_family_and_both_kinds_of_reset() {
+        let now = 1_700_000_000_000.0;
+        let read = RateLimit::from_headers(
+            &headers(&[
+                ("x-ratelimit-limit", "100"),
+                ("X-RateLimit-Remaining", "0"),
+                ("x-ratelimit-reset", "30"),
+            ]),
+            now,
+        )
+        .expect("reported");
+        assert_eq!(read.limit, Some(100));
+        assert_eq!(read.remaining, Some(0));
+        assert_eq!(read.reset_at_ms, Some(now + 30_000.0));
+        let read = RateLimit::from_headers(&headers(&[("ratelimit-reset", "1700000060")]), now)
+            .expect("reported");
+        assert_eq!(read.reset_at_ms, Some(1_700_000_060_000.0), "a Unix time");
+        assert_eq!(read.limit, None);
+    }
+
+    #[test]
+    fn junk_and_absence_report_nothing() {
+        assert_eq!(
+            RateLimit::from_headers(&headers(&[("content-type", "x")]), 0.0),
+            None
+        );
+        let junk = headers(&[("x-ratelimit-limit", "many"), ("x-ratelimit-reset", "soon")]);
+        assert_eq!(RateLimit::from_headers(&junk, 0.0), None);
+    }
+}
