@@ -2,4 +2,4 @@
 export { default, initSync } from "./load.js";
 export { GistError } from "./errors.js";
 export { GistClient } from "./client.js";
-export { handleWebhook, normalizeEventName, parseWebhook, verifyWebhook } from "./webhooks.js";
+export { handleWebhook, normalizeEventName, parseWebhook, signWebhook, verifyWebhook } from "./webhooks.js";

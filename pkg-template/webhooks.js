@@ -1,6 +1,6 @@
 // The webhook side ("Watch Events"): reading deliveries is the runtime's; what they mean, and whether
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
-import { checkDelivery, handleOptions, normalizeEventName as normalize, webhookEvent } from "./gist_wasm.js";
+import { checkDelivery, handleOptions, normalizeEventName as normalize, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { describe, headerLines, toJson } from "./runtime.js";
@@ -45,6 +45,37 @@ function bodyBytes(body) {
   throw invalidArgument("the webhook body must be the raw body, as a string or a Uint8Array");
 }
 
+// Web Crypto, or the GistError that says why an HMAC needs it.
+function webCrypto() {
+  const subtle = globalThis.crypto && globalThis.crypto.subtle;
+  if (!subtle) throw invalidArgument("an HMAC needs Web Crypto (crypto.subtle), which a browser gives only to secure pages (https:// or localhost)");
+  return subtle;
+}
+
+const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
+
+/**
+ * The headers that make `verifyWebhook(…, options)` accept `body` (a string or `Uint8Array`): the first
+ * secret as a token, or the HMAC of the raw body (hex or base64). For testing a webhook receiver.
+ */
+export async function signWebhook(body, options) {
+  assertLoaded();
+  const bytes = bodyBytes(body);
+  let plan;
+  try {
+    plan = JSON.parse(signingPlan(toJson(options, "options")));
+  } catch (error) {
+    throw error instanceof GistError ? error : fromCore(error);
+  }
+  if (plan.token !== undefined) return { [plan.header]: plan.token };
+  const { hash, secret, encoding } = plan.hmac;
+  const subtle = webCrypto();
+  const key = await subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash }, false, ["sign"]);
+  const mac = new Uint8Array(await subtle.sign("HMAC", key, bytes));
+  return { [plan.header]: encoding === "hex" ? toHex(mac) : toBase64(mac) };
+}
+
 // Whether a delivery verifies: the core reads the token or signature; an HMAC is checked here with Web
 // Crypto (constant-time), against each secret in turn.
 async function verifies(bytes, lines, optionsText) {
@@ -55,8 +86,7 @@ async function verifies(bytes, lines, optionsText) {
     throw fromCore(error);
   }
   if (!plan.hmac) return plan.settled;
-  const subtle = globalThis.crypto && globalThis.crypto.subtle;
-  if (!subtle) throw invalidArgument("HMAC verification needs Web Crypto (crypto.subtle), which a browser gives only to secure pages (https:// or localhost)");
+  const subtle = webCrypto();
   const { hash, signature, secrets } = plan.hmac;
   let valid = false;
   for (const secret of secrets) {

@@ -9,7 +9,7 @@ use crate::input::Fields;
 use crate::json;
 use crate::json::Value;
 use crate::models;
-use crate::webhook::{check, Check, VerifyOptions, WebhookEvent};
+use crate::webhook::{check, Check, Encoding, Signing, VerifyOptions, WebhookEvent};
 use wasm_bindgen::prelude::*;
 
 fn json(text: &str, what: &str) -> Result<Value, Error> {
@@ -44,6 +44,31 @@ pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
             signature,
             secrets,
         } => json!({ "hmac": { "hash": hash, "signature": signature, "secrets": secrets } }),
+    };
+    Ok(plan.to_json())
+}
+
+/// How to sign a test delivery for the options (JSON text): `{"header", "token"}` or `{"header",
+/// "hmac": {hash, secret, encoding}}`, which the runtime computes with Web Crypto.
+#[wasm_bindgen(js_name = signingPlan)]
+pub fn signing_plan(options: &str) -> Result<String, JsValue> {
+    let options = json(options, "options")
+        .and_then(VerifyOptions::from_value)
+        .map_err(thrown)?;
+    let plan = match options.signing() {
+        Signing::Token { header, secret } => json!({ "header": header, "token": secret }),
+        Signing::Hmac {
+            header,
+            hash,
+            secret,
+            encoding,
+        } => {
+            let encoding = match encoding {
+                Encoding::Hex => "hex",
+                Encoding::Base64 => "base64",
+            };
+            json!({ "header": header, "hmac": { "hash": hash, "secret": secret, "encoding": encoding } })
+        }
     };
     Ok(plan.to_json())
 }

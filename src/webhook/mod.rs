@@ -24,4 +24,4 @@ mod event;
 mod verify;
 
 pub use event::{WebhookEvent, WebhookKind};
-pub use verify::{check, verify, Check, Encoding, Scheme, VerifyOptions};
+pub use verify::{check, verify, Check, Encoding, Scheme, Signing, VerifyOptions};

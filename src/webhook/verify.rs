@@ -113,6 +113,50 @@ impl VerifyOptions {
     }
 }
 
+/// How to sign a test delivery so that these options verify it, with the first secret.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Signing<'o> {
+    /// Send the secret itself in `header`.
+    Token {
+        /// The header.
+        header: &'o str,
+        /// The token.
+        secret: &'o str,
+    },
+    /// Send the HMAC (`hash`: `"SHA-256"` or `"SHA-1"`) of the raw body in `header`, encoded.
+    Hmac {
+        /// The header.
+        header: &'o str,
+        /// The Web Crypto name of the hash.
+        hash: &'static str,
+        /// The key.
+        secret: &'o str,
+        /// How the signature is written.
+        encoding: Encoding,
+    },
+}
+
+impl VerifyOptions {
+    /// How to sign a delivery these options accept (for tests of a receiver), with the first secret.
+    pub fn signing(&self) -> Signing<'_> {
+        let header = self.header.as_str();
+        let secret = self.secrets.first().map_or("", String::as_str);
+        match self.scheme {
+            Scheme::Token => Signing::Token { header, secret },
+            Scheme::HmacSha256 | Scheme::HmacSha1 => Signing::Hmac {
+                header,
+                hash: if self.scheme == Scheme::HmacSha1 {
+                    "SHA-1"
+                } else {
+                    "SHA-256"
+                },
+                secret,
+                encoding: self.encoding,
+            },
+        }
+    }
+}
+
 /// What is left to check a delivery once its headers are read: a token is settled at once; an HMAC
 /// needs the raw body hashed with each secret (in pure Rust by [`verify`], or by Web Crypto in JS).
 #[derive(Clone, PartialEq, Eq)]
@@ -269,6 +313,40 @@ mod tests {
 
     fn headers(name: &str, value: &str) -> Vec<(String, String)> {
         vec![(name.to_owned(), value.to_owned())]
+    }
+
+    #[test]
+    fn signing_follows_the_options_with_the_first_secret() {
+        let token = VerifyOptions::new(
+            vec!["new".into(), "old".into()],
+            Scheme::Token,
+            None,
+            Encoding::Hex,
+        )
+        .expect("valid");
+        assert!(matches!(
+            token.signing(),
+            Signing::Token {
+                header: "x-gist-webhook-token",
+                secret: "new"
+            }
+        ));
+        let hmac = VerifyOptions::new(
+            vec!["k".into()],
+            Scheme::HmacSha1,
+            Some("X-Hub-Signature"),
+            Encoding::Base64,
+        )
+        .expect("valid");
+        assert!(matches!(
+            hmac.signing(),
+            Signing::Hmac {
+                header: "x-hub-signature",
+                hash: "SHA-1",
+                secret: "k",
+                encoding: Encoding::Base64
+            }
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@ const HOOK = '{"topic":"user.created","contact":{"id":1001,"user_id":"5001","ema
 const SHA256_HEX = "1670347477825c21aa2903959723bdc0a790fb88474147641bad79fa84f4de81";
 const SHA1_BASE64 = "HQiwK3zet8+JVrRIOw66dR8gnFA=";
 
-export async function runtimeSmoke({ GistClient, GistError, parseWebhook, verifyWebhook }, baseUrl) {
+export async function runtimeSmoke({ GistClient, GistError, parseWebhook, signWebhook, verifyWebhook }, baseUrl) {
   const gist = new GistClient({ apiKey: "mock-key", baseUrl });
   const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
   const email = `rt${stamp}@example.com`;
@@ -41,10 +41,27 @@ export async function runtimeSmoke({ GistClient, GistError, parseWebhook, verify
     forged: await verify({ "x-gist-webhook-token": "s3cre7" }, { secret: "s3cret" }),
     sha256: await verify({ "x-gist-signature": `sha256=${SHA256_HEX}` }, { secret: "s3cret", scheme: "hmac-sha256" }),
     sha1: await verify({ "X-Hub-Signature": SHA1_BASE64 }, { secret: "s3cret", scheme: "hmac-sha1", header: "x-hub-signature", encoding: "base64" }),
+    signed: await signedRoundTrip(signWebhook, verifyWebhook),
     redirect: [redirect.code, /redirect/.test(redirect.message)],
     tooLarge: await codeOf(small.listUsers({ limit: 65 })),
     leavesBaseUrl: await codeOf(gist.apiCall({ url: "/contacts/%2e%2e/%2e%2e/admin" })),
   };
+}
+
+// signWebhook's headers verify for each scheme and encoding; a one-byte change of the body does not.
+async function signedRoundTrip(signWebhook, verifyWebhook) {
+  const results = [];
+  for (const options of [
+    { secret: "s3cret" },
+    { secret: ["new", "old"], scheme: "hmac-sha256" },
+    { secret: "s3cret", scheme: "hmac-sha1", header: "X-Hub-Signature", encoding: "base64" },
+  ]) {
+    const headers = await signWebhook(HOOK, options);
+    const valid = await verifyWebhook({ body: HOOK, headers }, options);
+    const tampered = await verifyWebhook({ body: HOOK.replace("ada", "adb"), headers }, options);
+    results.push([Object.keys(headers)[0], valid, tampered]);
+  }
+  return results;
 }
 
 // Makes the mock answer the next request to `path` with `rule` (status, headers, body).
@@ -124,6 +141,11 @@ export const runtimeExpected = {
   forged: false,
   sha256: true,
   sha1: true,
+  signed: [
+    ["x-gist-webhook-token", true, true],
+    ["x-gist-signature", true, false],
+    ["x-hub-signature", true, false],
+  ],
   redirect: ["invalid_response", true],
   tooLarge: "invalid_response",
   leavesBaseUrl: "invalid_argument",
