@@ -14,8 +14,7 @@ const METHODS = {
   createTag: ["name"], updateTag: ["id", "name"], tagContacts: ["request"], deleteTag: ["id"],
   fetchSegment: ["id", "options"], fetchCampaign: ["id"], recordEvent: ["event"], apiCall: ["request"],
 };
-// Every list, read page by page (so the wasm holds one page at a time), and its list* and iter* methods;
-// `iterTags`, `iterCampaigns` and `iterEvents` take no options.
+// Every list, read page by page (so the wasm holds one page at a time), and its list* and iter* methods.
 const LISTS = { users: "Users", leads: "Leads", tags: "Tags", segments: "Segments", campaigns: "Campaigns", events: "Events" };
 
 const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
@@ -102,16 +101,25 @@ export class GistClient {
     return result;
   }
 
-  // An iterator over a list: its options are checked at once (a GistError is thrown), pages fetched lazily.
-  #iterate(list, options) {
+  // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages
+  // fetched lazily. It also has `pages()`, the same walk a page at a time, and `cursor`, where the walk
+  // goes on (an opaque string for `options.cursor`; null once it has ended).
+  #iterate(list, options, callOptions) {
     const optionsText = toJson(options, "options");
     try {
-      this.#live().check("page", pageArgs(list, optionsText, null), "null");
+      this.#live().check("page", pageArgs(list, optionsText, null), readCallOptions(callOptions).json);
     } catch (error) {
       throw fromCore(error);
     }
-    const limit = JSON.parse(optionsText)?.limit ?? Infinity;
-    return this.#walk(list, optionsText, limit);
+    const given = JSON.parse(optionsText);
+    const walk = { resume: given?.cursor ?? null };
+    const pages = this.#pages(list, optionsText, given?.limit ?? Infinity, callOptions, walk);
+    const items = (async function* () {
+      for await (const page of pages) yield* page;
+    })();
+    items.pages = () => pages;
+    Object.defineProperty(items, "cursor", { get: () => walk.resume, enumerable: true });
+    return items;
   }
 
   // A list* call: pages until the limit the core sets (100 by default), within one deadline and one
@@ -140,16 +148,17 @@ export class GistClient {
     return { data: items, response };
   }
 
-  async *#walk(list, optionsText, limit) {
+  // The pages of a list, each cut to what is left of the limit; `walk.resume` follows them.
+  async *#pages(list, optionsText, limit, callOptions, walk) {
     let cursor = null;
     let left = limit;
     while (left > 0) {
-      const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor));
-      for (const item of page.items) {
-        yield item;
-        if (--left === 0) return;
-      }
+      const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor), callOptions);
       cursor = page.cursor;
+      walk.resume = page.resume;
+      const items = page.items.length > left ? page.items.slice(0, left) : page.items;
+      left -= items.length;
+      if (items.length > 0) yield items;
       if (cursor.done) return;
     }
   }
@@ -164,8 +173,8 @@ export class GistClient {
       this.prototype[`list${name}`] = function (options, callOptions) {
         return GistPromise.of(this.#list(list, options, callOptions));
       };
-      this.prototype[`iter${name}`] = function (options) {
-        return this.#iterate(list, options);
+      this.prototype[`iter${name}`] = function (options, callOptions) {
+        return this.#iterate(list, options, callOptions);
       };
     }
   }

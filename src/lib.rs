@@ -5,6 +5,7 @@
 //! [`http::HttpRequest`]s and read answers; a [`transport::Transport`] sends them; [`client::Client`]
 //! runs one call within its deadline and retry policy.
 
+pub mod base64;
 pub mod call;
 pub mod client;
 pub mod config;

@@ -1,6 +1,7 @@
 //! Page-number paging (docs/gist-api.md, "Paging"): `page`/`per_page`, ending on an empty page, on
 //! a `pages` object without `next`, or (when Gist sends no `pages`) on a short page.
 
+use crate::base64;
 use crate::error::Error;
 use crate::json::Value;
 
@@ -70,6 +71,49 @@ impl Cursor {
         }
     }
 
+    /// Where this listing goes on, as an opaque token (URL-safe base64 of JSON) that names the list
+    /// and its filters; `None` once the listing has ended.
+    pub fn to_token(&self, list: &str, filters: &Value) -> Option<String> {
+        if self.done {
+            return None;
+        }
+        let mut token = crate::json::Map::new();
+        token.insert("list".into(), list.into());
+        token.insert("filters".into(), filters.clone());
+        token.insert("page".into(), self.next_page.into());
+        token.insert(
+            "first".into(),
+            self.last_first_item.clone().unwrap_or(Value::Null),
+        );
+        token.insert("done".into(), false.into());
+        let text = Value::Object(token).to_json();
+        Some(base64::encode(text.as_bytes(), base64::URL_SAFE))
+    }
+
+    /// Reads what [`Cursor::to_token`] wrote for `list`: the filters and the cursor.
+    ///
+    /// # Errors
+    /// `invalid_argument` for a token this client did not make, or one of another list.
+    pub fn from_token(token: &str, list: &str) -> Result<(Value, Self), Error> {
+        let refused = || Error::invalid_argument("cursor is not one that this list gave");
+        let text = base64::decode(token, base64::URL_SAFE)
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(refused)?;
+        let mut token = match crate::json::from_str(&text) {
+            Ok(token @ Value::Object(_)) => token,
+            _ => return Err(refused()),
+        };
+        if token.get("list").and_then(Value::as_str) != Some(list) {
+            return Err(refused());
+        }
+        let filters = token
+            .get_mut("filters")
+            .map(Value::take)
+            .unwrap_or_default();
+        let cursor = Self::from_value(&token).map_err(|_| refused())?;
+        Ok((filters, cursor))
+    }
+
     /// Splits a list answer `{ <key>: [...], pages: {...} }` into its items and moves the cursor on.
     ///
     /// A page whose first item is the previous page's first item means the server ignores `page`
@@ -124,6 +168,36 @@ pub fn has_more(received: usize, per_page: u32, pages: Option<&Value>) -> bool {
 mod tests {
     use super::*;
     use crate::json;
+
+    #[test]
+    fn a_token_resumes_the_same_list_at_the_same_page_with_its_filters() {
+        let mut cursor = Cursor::new();
+        let page = json!({"contacts": [{"id": 7}], "pages": {"next": "p2"}});
+        cursor.read_page(page, "contacts", 1).expect("a page");
+        let filters = json!({"tag_id": 3});
+        let token = cursor.to_token("users", &filters).expect("not done");
+        assert!(token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        let (read, resumed) = Cursor::from_token(&token, "users").expect("valid");
+        assert_eq!(read, filters);
+        assert_eq!(resumed, cursor);
+        for (bad, list) in [
+            (token.as_str(), "leads"),
+            ("bm90IGpzb24", "users"),
+            ("!!", "users"),
+            ("", "users"),
+        ] {
+            let error = Cursor::from_token(bad, list).expect_err("refused");
+            assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
+        }
+        cursor.done = true;
+        assert_eq!(
+            cursor.to_token("users", &filters),
+            None,
+            "an ended list gives no token"
+        );
+    }
 
     #[test]
     fn an_empty_page_ends_the_list() {

@@ -219,16 +219,20 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
             flow!(call, |c| raw::api_call(c, &request).await)
         }
         "page" => {
-            let (list, _) = List::from_args(&arg(), arg(), true)?;
-            let mut cursor = Cursor::from_value(&arg())?;
+            let listing = List::from_args(&arg(), arg(), true)?;
+            let mut cursor = listing.cursor(arg())?;
             flow!(call, |c| {
-                let items = list.page(c, &mut cursor).await?;
-                Ok(json!({ "items": items, "cursor": cursor.to_value() }))
+                let items = listing.list.page(c, &mut cursor).await?;
+                Ok(json!({
+                    "items": items,
+                    "cursor": cursor.to_value(),
+                    "resume": listing.resume(&cursor),
+                }))
             })
         }
         "listPage" => {
-            let (list, limit) = List::from_args(&arg(), arg(), false)?;
-            let mut cursor = Cursor::from_value(&arg())?;
+            let listing = List::from_args(&arg(), arg(), false)?;
+            let mut cursor = listing.cursor(arg())?;
             let progress = progress_of(&arg())?;
             Box::pin(async move {
                 let client = match progress {
@@ -240,13 +244,14 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
                     ),
                     None => call.client(),
                 };
-                let items = list.page(&client, &mut cursor).await?;
+                let items = listing.list.page(&client, &mut cursor).await?;
                 Ok(Done {
                     value: json!({
                         "items": items,
                         "cursor": cursor.to_value(),
+                        "resume": listing.resume(&cursor),
                         "progress": progress_json(client.progress()),
-                        "limit": limit,
+                        "limit": listing.limit,
                     }),
                     response: client.response(),
                 })
@@ -256,7 +261,68 @@ pub fn flow(call: Call, method: &str, args: Vec<Value>) -> Result<Flow, Error> {
     })
 }
 
-/// What a `list*` or `iter*` call reads, with its options; the JS runtime applies the limit.
+/// A `list*` or `iter*` call: what it reads, its limit (the JS runtime applies it), where it starts,
+/// and what a resume token carries.
+struct Listing {
+    list: List,
+    limit: Option<u32>,
+    name: &'static str,
+    filters: Value,
+    start: Cursor,
+}
+
+impl Listing {
+    /// The cursor a page step was given (`null` on the first page: where the call starts).
+    fn cursor(&self, given: Value) -> Result<Cursor, Error> {
+        match given {
+            Value::Null => Ok(self.start.clone()),
+            given => Cursor::from_value(&given),
+        }
+    }
+
+    /// The token that resumes this listing after `cursor`'s page (`null` once it has ended).
+    fn resume(&self, cursor: &Cursor) -> Value {
+        cursor.to_token(self.name, &self.filters).into()
+    }
+}
+
+/// Splits a list's options into what its reader takes, the filters a resume token carries, and where
+/// the listing starts: a `cursor` (an earlier page's token) brings back its filters and its page.
+fn start_of(name: &str, options: Value) -> Result<(Value, Value, Cursor), Error> {
+    let Value::Object(mut map) = options else {
+        return Ok((options, Value::Null, Cursor::new()));
+    };
+    let limit = map.remove("limit");
+    let (filters, start) = match map.remove("cursor") {
+        None | Some(Value::Null) => (Value::Object(map), Cursor::new()),
+        Some(Value::String(token)) if map.is_empty() => Cursor::from_token(&token, name)?,
+        Some(Value::String(_)) => {
+            return Err(Error::invalid_argument(
+                "options.cursor carries the list's filters: pass only limit with it",
+            ))
+        }
+        Some(_) => {
+            return Err(Error::invalid_argument(
+                "options.cursor must be the string an earlier page gave",
+            ))
+        }
+    };
+    let mut options = match &filters {
+        Value::Null => crate::json::Map::new(),
+        Value::Object(map) => map.clone(),
+        _ => {
+            return Err(Error::invalid_argument(
+                "options.cursor is not one that this list gave",
+            ))
+        }
+    };
+    if let Some(limit) = limit {
+        options.insert("limit".into(), limit);
+    }
+    Ok((Value::Object(options), filters, start))
+}
+
+/// What a `list*` or `iter*` call reads, with its options.
 enum List {
     Contacts(ContactType, ListContactsOptions),
     Plain {
@@ -268,10 +334,19 @@ enum List {
 
 impl List {
     /// Reads a list's name (`users`, `leads`, `tags`, `segments`, `campaigns` or `events`) and options,
-    /// for `iter{name}` (`iter`) or `list{name}`; gives the limit: none by default for an iterator,
-    /// 100 (at most 10000) for a list.
-    fn from_args(name: &Value, options: Value, iter: bool) -> Result<(Self, Option<u32>), Error> {
-        let name = name.as_str().unwrap_or_default();
+    /// for `iter{name}` (`iter`) or `list{name}`; the limit is none by default for an iterator, 100
+    /// (at most 10000) for a list.
+    fn from_args(name: &Value, options: Value, iter: bool) -> Result<Listing, Error> {
+        let name = match name.as_str().unwrap_or_default() {
+            "users" => "users",
+            "leads" => "leads",
+            "segments" => "segments",
+            "tags" => "tags",
+            "campaigns" => "campaigns",
+            "events" => "events",
+            other => return Err(Error::invalid_argument(format!("no list `{other}`"))),
+        };
+        let (options, filters, start) = start_of(name, options)?;
         let plain = |request, key, read| Self::Plain { request, key, read };
         let (list, limit) = match name {
             "users" | "leads" => {
@@ -289,16 +364,8 @@ impl List {
                     |v| Segment::from_value(v).map(Segment::into_value);
                 (plain(options.request(), "segments", read), options.limit)
             }
-            "tags" | "campaigns" | "events" => {
-                let limit = match iter {
-                    true if !options.is_null() => {
-                        return Err(Error::invalid_argument(format!(
-                            "iter of {name} takes no options"
-                        )))
-                    }
-                    true => None,
-                    false => limit_option(options)?,
-                };
+            _ => {
+                let limit = limit_option(options)?;
                 let list = match name {
                     "tags" => plain(HttpRequest::get("/tags"), "tags", |v| {
                         Tag::from_value(v).map(Tag::into_value)
@@ -312,13 +379,18 @@ impl List {
                 };
                 (list, limit)
             }
-            _ => return Err(Error::invalid_argument(format!("no list `{name}`"))),
         };
         let limit = match iter {
             true => input::limit(limit, None, u32::MAX)?,
             false => Some(limit_of(limit)?),
         };
-        Ok((list, limit))
+        Ok(Listing {
+            list,
+            limit,
+            name,
+            filters,
+            start,
+        })
     }
 
     /// The items of the page the cursor points at (maybe none, when every item was filtered out).

@@ -280,31 +280,7 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 
 /// Standard base64, padding optional, to bytes; `None` when it is not base64.
 fn from_base64(text: &str) -> Option<Vec<u8>> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let text = text.trim_end_matches('=');
-    let sextets: Option<Vec<u32>> = text
-        .bytes()
-        .map(|b| {
-            ALPHABET
-                .iter()
-                .position(|a| *a == b)
-                .and_then(|i| u32::try_from(i).ok())
-        })
-        .collect();
-    let sextets = sextets?;
-    if sextets.is_empty() || sextets.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::new();
-    for chunk in sextets.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0, |n, (i, s)| n | (s << (18 - 6 * i)));
-        let bytes = n.to_be_bytes();
-        out.extend(bytes.iter().skip(1).take(chunk.len() - 1));
-    }
-    Some(out)
+    crate::base64::decode(text, crate::base64::STANDARD)
 }
 
 #[cfg(test)]

@@ -105,6 +105,17 @@ async function sdkFeatures({ GistClient }, baseUrl, user, codeOf) {
   await failNext(baseUrl, "/rate-limited", { status: 200, body: {}, headers: { "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "30" } });
   const limited = await observed.apiCall({ url: "/rate-limited" }).withResponse();
   const agent = sent[0]["User-Agent"];
+  // Oldest first, so that users other tests create meanwhile land after these pages.
+  const oldest = { order_by: "created_at", order: "asc" };
+  const paged = new GistClient({ apiKey: "mock-key", baseUrl, perPage: 3 });
+  const walk = paged.iterUsers(oldest);
+  const pages = walk.pages();
+  await pages.next();
+  await pages.next();
+  const cursor = walk.cursor;
+  const third = (await pages.next()).value.map((u) => u.id);
+  const fresh = new GistClient({ apiKey: "mock-key", baseUrl, perPage: 3 });
+  const resumed = (await fresh.iterUsers({ cursor }).pages().next()).value.map((u) => u.id);
   const inBrowser = typeof window !== "undefined" && typeof document !== "undefined";
   return {
     withResponse: [data.id === user.id, response.status, response.attempts, response.requests, typeof response.elapsedMs],
@@ -115,6 +126,7 @@ async function sdkFeatures({ GistClient }, baseUrl, user, codeOf) {
     authorizationRefused: await codeOf(observed.fetchUser({ id: user.id }, { headers: { authorization: "Bearer other" } })),
     rateLimit: [limited.response.rateLimit?.limit, limited.response.rateLimit?.remaining, limited.response.rateLimit?.resetAt > Date.now()],
     userAgent: inBrowser ? agent === undefined : /^gist-wasm\/\d+\.\d+\.\d+ \(\S+\)$/.test(agent),
+    resumesInANewClient: [typeof cursor, third.length > 0 && JSON.stringify(resumed) === JSON.stringify(third)],
   };
 }
 
@@ -130,6 +142,7 @@ export const runtimeExpected = {
   authorizationRefused: "invalid_argument",
   rateLimit: [100, 0, true],
   userAgent: true,
+  resumesInANewClient: ["string", true],
   created: "user",
   fetched: true,
   listed: 65,
