@@ -5,6 +5,7 @@
 #   ./build.sh build   set up and build the npm package into pkg/
 #   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, consumer projects, Chromium
 #   ./build.sh bench   build, then measure size, load and per-call speed beside the JS SDKs (tests/bench/)
+#   ./build.sh docs    the API reference (TypeDoc) from the public .d.ts into target/api/; any warning fails it
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -166,11 +167,19 @@ bench() {
   node target/bench/run.mjs
 }
 
+# The API reference: TypeDoc over pkg-template's public .d.ts (docs/typedoc/), HTML into target/api/.
+# docs/typedoc/typedoc.json treats every warning as an error, so a broken link or type fails here.
+docs() {
+  node_modules/.bin/typedoc --options docs/typedoc/typedoc.json --logLevel Warn
+  say "API reference: target/api/index.html"
+}
+
 case "${1:-}" in
   setup) setup_rust; setup_npm; setup_consumers; setup_chromium ;;
   build) setup_rust; setup_npm; build ;;
   test) setup_rust; setup_npm; setup_consumers; setup_chromium; build; run_tests ;;
   demo) setup_rust; setup_npm; build; install_pkg; exec node www/server.mjs --port "$DEMO_PORT" ;;
   bench) setup_rust; setup_npm; build; install_pkg; bench ;;
-  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  docs) setup_npm; docs ;;
+  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,0 +1,212 @@
+// The documents: every relative link of README.md, CONTRIBUTING.md, CHANGELOG.md and docs/*.md resolves to
+// a file of the repository (and an anchor to a heading of it); every document a comment or document cites
+// exists, with the section it names; the README's JavaScript parses, imports only what the package
+// exports, and its Node, Workers, Deno and Bun quickstarts and its mock example run as written.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { Miniflare, Response as MiniflareResponse } from "miniflare";
+import { createMockGist } from "gist-wasm/mock";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const read = (path) => readFileSync(join(root, path), "utf8");
+const DOCUMENTS = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+
+// The repository's files: tracked, or new and not ignored (so that a link to a build output fails).
+const FILES = new Set(
+  execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 })
+    .split("\n").filter(Boolean),
+);
+const DIRS = new Set([...FILES].flatMap((file) => file.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+
+/** Markdown without its fenced code blocks and code spans, where a link is text. */
+const prose = (markdown) => markdown.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "");
+
+/** The anchors GitHub gives a Markdown file's headings. */
+function anchors(markdown) {
+  const seen = new Map();
+  const result = new Set();
+  for (const [, text] of markdown.replace(/^```[\s\S]*?^```/gm, "").matchAll(/^#{1,6}\s+(.*?)\s*#*$/gm)) {
+    const plain = text.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[`*]/g, "");
+    const slug = plain.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    result.add(n ? `${slug}-${n}` : slug);
+  }
+  return result;
+}
+
+/** The section names a Markdown file has, as written in its headings. */
+const headings = (markdown) => new Set([...markdown.matchAll(/^#{1,6}\s+(.*?)\s*$/gm)].map((m) => m[1].replace(/`/g, "")));
+
+for (const document of DOCUMENTS) {
+  test(`every relative link in ${document} resolves to a file of the repository`, () => {
+    const text = read(document);
+    const links = [...prose(text).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1]);
+    const broken = [];
+    for (const link of links) {
+      if (/^[a-z][a-z+.-]*:/i.test(link)) continue; // https:, mailto:
+      const [path, anchor] = link.split("#");
+      const target = path ? relative(root, resolve(root, dirname(document), decodeURIComponent(path))) : document;
+      if (target.startsWith("..") || !(FILES.has(target) || DIRS.has(target.replace(/\/$/, "")))) {
+        broken.push(`${link}: no such file in the repository`);
+      } else if (anchor !== undefined && target.endsWith(".md") && !anchors(read(target)).has(anchor)) {
+        broken.push(`${link}: ${target} has no heading #${anchor}`);
+      }
+    }
+    assert.ok(links.length > 0 || document !== "README.md");
+    assert.deepEqual(broken, []);
+  });
+}
+
+// Citations in comments and documents: a Markdown file by its path, and a section of one by its heading:
+// `docs/gist-api.md, "Paging"`, `README's "Retries"`, `CONTRIBUTING.md, "Benchmark"`.
+const CITING = [...FILES].filter((f) => /^(src|pkg-template|www|examples|tests|docs)\/.*\.(rs|js|mjs|cjs|ts|md|toml|html)$/.test(f) || /^[^/]+\.(md|sh|toml)$/.test(f))
+  .filter((f) => !f.startsWith("tests/fixtures/") && existsSync(join(root, f)));
+
+test("every document cited in the code and the documents exists, with the section it names", () => {
+  const missing = [];
+  let cited = 0;
+  for (const file of CITING) {
+    const text = read(file);
+    for (const [, path] of text.matchAll(/(?<![\w./-])((?:docs\/)?[\w-]+\.md)\b/g)) {
+      const target = path.includes("/") ? path : /^(README|CONTRIBUTING|CHANGELOG)\.md$/.test(path) ? path : null;
+      if (target === null) continue;
+      cited++;
+      if (!FILES.has(target)) missing.push(`${file}: ${path}`);
+    }
+    for (const [, name, section] of text.matchAll(/\b((?:docs\/[\w-]+\.md)|README(?:\.md)?|CONTRIBUTING(?:\.md)?)(?:'s|,) "([^"]+)"/g)) {
+      const target = name.endsWith(".md") ? name : `${name}.md`;
+      cited++;
+      // A heading may say more than the citation: "Webhooks" names `## Webhooks ("Watch Events")`.
+      const found = FILES.has(target) && [...headings(read(target))].some((h) => h === section || h.startsWith(`${section} `));
+      if (!found) missing.push(`${file}: ${name}, "${section}"`);
+    }
+  }
+  assert.ok(cited > 10, `only ${cited} citations found`);
+  assert.deepEqual(missing, []);
+});
+
+// The README's ```js and ```jsx blocks.
+const BLOCKS = [...read("README.md").matchAll(/^```(js|jsx)\n([\s\S]*?)^```/gm)].map((m) => ({ lang: m[1], code: m[2] }));
+const quickstart = (comment) => BLOCKS.find((block) => block.code.startsWith(comment));
+
+test("every JavaScript block of the README parses, and imports only what the package exports", async () => {
+  assert.ok(BLOCKS.length >= 9, `${BLOCKS.length} blocks`);
+  const problems = [];
+  for (const [i, { lang, code }] of BLOCKS.entries()) {
+    const out = ts.transpileModule(code, { fileName: `block${i}.${lang}`, reportDiagnostics: true, compilerOptions: { jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } });
+    for (const d of out.diagnostics) problems.push(`block ${i + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}\n${code}`);
+    for (const [, names, from] of code.matchAll(/^import\s+(?:\w+\s*,\s*)?\{([^}]*)\}\s+from\s+"(gist-wasm[^"]*)"/gm)) {
+      const exports = await import(from);
+      for (const name of names.split(",").map((n) => n.trim()).filter(Boolean)) {
+        if (!(name in exports)) problems.push(`block ${i + 1}: "${from}" has no export ${name}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+const run = promisify(execFile);
+// Preloaded before a quickstart: the global fetch answered by an in-memory mock, whatever the host.
+const MOCK_FETCH = 'import { createMockGist } from "gist-wasm/mock";\nglobalThis.fetch = createMockGist().fetch;\n';
+const scratch = join(root, "target/readme/");
+
+// Runs a README block as a module of target/readme/ (which imports the installed package by name).
+async function runBlock(name, code, options = {}) {
+  mkdirSync(scratch, { recursive: true });
+  writeFileSync(join(scratch, name), code);
+  return run(process.execPath, [...(options.args ?? []), join(scratch, name)], { cwd: scratch, timeout: 60_000, env: { ...process.env, ...options.env } });
+}
+
+test("the README's Node quickstart runs as written (against the mock, as the global fetch)", async () => {
+  const block = quickstart("// quickstart.mjs");
+  assert.ok(block, "no block starts with // quickstart.mjs");
+  mkdirSync(scratch, { recursive: true });
+  writeFileSync(join(scratch, "mock-fetch.mjs"), MOCK_FETCH);
+  const { stdout } = await runBlock("quickstart.mjs", block.code, { args: ["--import", join(scratch, "mock-fetch.mjs")], env: { GIST_API_KEY: "mock-key" } });
+  const lines = stdout.trim().split("\n");
+  assert.match(lines[0], /^\d+ 42$/);
+  const users = createMockGist().state.contacts.filter((contact) => contact.user_id).length + 1; // and Ada
+  assert.equal(lines.length, 1 + Math.min(users, 200) + 1, stdout); // Ada, the users up to the limit, the miss
+  assert.ok(lines.slice(1, -1).every((line) => line.endsWith("@example.com")), stdout);
+  assert.equal(lines.at(-1), "no such user");
+});
+
+test("the README's mock example runs as written", async () => {
+  const block = BLOCKS.find((b) => b.code.includes("createMockGist()"));
+  assert.ok(block);
+  await runBlock("mock.mjs", block.code);
+});
+
+test("the README's Workers quickstart runs in workerd as written (Gist's API answered by the mock)", async () => {
+  const block = quickstart("// src/index.js");
+  assert.ok(block, "no block starts with // src/index.js");
+  const dir = join(scratch, "worker/");
+  mkdirSync(join(dir, "src"), { recursive: true });
+  writeFileSync(join(dir, "src/index.js"), block.code);
+  writeFileSync(join(dir, "wrangler.toml"), 'name = "readme-quickstart"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n');
+  await run(join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, timeout: 120_000, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  const mock = createMockGist();
+  const sent = [];
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(dir, "dist/index.js"),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2025-01-01",
+    bindings: { GIST_API_KEY: "mock-key" },
+    // The worker's own fetch, answered in Node by the mock (Miniflare's Request and Response are its own).
+    outboundService: async (request) => {
+      sent.push(`${request.method} ${request.url}`);
+      const body = request.method === "GET" ? undefined : await request.text();
+      const answer = await mock.handle(new Request(request.url, { method: request.method, headers: Object.fromEntries(request.headers), body }));
+      return new MiniflareResponse(await answer.text(), { status: answer.status, headers: Object.fromEntries(answer.headers) });
+    },
+  });
+  try {
+    const response = await mf.dispatchFetch("http://worker.test/");
+    assert.equal(response.status, 200);
+    const emails = await response.json();
+    assert.equal(emails.length, 10);
+    assert.ok(emails.every((email) => email.endsWith("@example.com")), emails.join(", "));
+    assert.deepEqual(sent.map((s) => s.replace(/\?.*/, "")), ["GET https://api.getgist.com/contacts"]);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+// Deno and Bun from node_modules (./build.sh setup installs them), as tests/js/runtimes.test.mjs finds them.
+// Each runs its block with the flags that the block's first line gives, such as
+// `// main.js: deno run --allow-net --allow-env main.js`, plus a preload of the mock.
+const firstExisting = (...paths) => paths.map((p) => join(root, p)).find(existsSync);
+const RUNTIMES = [
+  ["Deno", "// main.js", "deno run", firstExisting("node_modules/@deno/linux-x64-glibc/deno", "node_modules/deno/deno")],
+  ["Bun", "// index.js", "bun", firstExisting("node_modules/bun/bin/bun.exe", "node_modules/@oven/bun-linux-x64/bin/bun")],
+];
+
+for (const [name, comment, command, binary] of RUNTIMES) {
+  test(`the README's ${name} quickstart runs as written, with the flags it gives (against the mock, as the global fetch)`, async () => {
+    assert.ok(binary, `${name} is not installed: run ./build.sh setup`);
+    const block = quickstart(comment);
+    assert.ok(block, `no block starts with ${comment}`);
+    const line = block.code.split("\n")[0];
+    const flags = line.match(new RegExp(`\\b${command} ((?:--\\S+ )*)\\S+$`))?.[1].trim().split(" ").filter(Boolean);
+    assert.ok(flags, `${line}: no "${command} ... file" command`);
+    const file = join(scratch, `${name.toLowerCase()}.js`);
+    mkdirSync(scratch, { recursive: true });
+    writeFileSync(file, block.code);
+    writeFileSync(join(scratch, "mock-fetch.mjs"), MOCK_FETCH);
+    const args = [...command.split(" ").slice(1), ...flags, "--preload", join(scratch, "mock-fetch.mjs"), file];
+    const { stdout } = await run(binary, args, {
+      cwd: scratch,
+      timeout: 60_000,
+      env: { ...process.env, GIST_API_KEY: "mock-key", DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    });
+    assert.equal(stdout.match(/^\s+email: "[^"]+@example\.com",?$/gm)?.length, 10, stdout);
+  });
+}
