@@ -44,6 +44,7 @@ pub struct Client<'c, T> {
     received_bytes: Cell<u64>,
     requests: Cell<u32>,
     last: RefCell<Option<LastAnswer>>,
+    over_budget: Cell<bool>,
 }
 
 impl<'c, T: Transport> Client<'c, T> {
@@ -83,6 +84,7 @@ impl<'c, T: Transport> Client<'c, T> {
             received_bytes: Cell::new(progress.received_bytes),
             requests: Cell::new(0),
             last: RefCell::new(None),
+            over_budget: Cell::new(false),
         }
     }
 
@@ -135,7 +137,8 @@ impl<'c, T: Transport> Client<'c, T> {
         if response.is_success() {
             Ok(response)
         } else {
-            Err(self.failed(request, self.status_error(&response)))
+            let error = self.noted(self.status_error(&response));
+            Err(self.failed(request, error))
         }
     }
 
@@ -159,6 +162,16 @@ impl<'c, T: Transport> Client<'c, T> {
             .map_err(|error| self.failed(request, error))
     }
 
+    /// The error of a failure that the retry budget refused to retry says so.
+    fn noted(&self, mut error: Error) -> Error {
+        if self.over_budget.get() {
+            error.message.push_str(
+                " (not retried: the client's retry budget is spent; retries may add at most 20% to its requests)",
+            );
+        }
+        error
+    }
+
     /// An error of this call, as callers see it: where it happened, and nothing secret in it.
     fn failed(&self, request: &HttpRequest, error: Error) -> Error {
         error
@@ -176,6 +189,9 @@ impl<'c, T: Transport> Client<'c, T> {
                 return Err(self.timeout_error());
             }
             self.requests.set(self.requests.get() + 1);
+            if retries == 0 {
+                self.config.retry_budget.earn();
+            }
             let (status, error, response) = match self.transport.send(&wire, remaining).await {
                 Ok(response) => {
                     self.last.replace(Some(LastAnswer {
@@ -207,6 +223,10 @@ impl<'c, T: Transport> Client<'c, T> {
             };
             if self.transport.now_ms() + wait_ms >= self.deadline_ms {
                 return response.ok_or(error);
+            }
+            if !self.config.retry_budget.spend() {
+                self.over_budget.set(true);
+                return response.ok_or_else(|| self.noted(error));
             }
             self.transport.retrying(retries + 2, status);
             if self.transport.sleep(wait_ms).await.is_err() {

@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::input::Fields;
 use crate::json::Value;
+use crate::retry::RetryBudget;
 use crate::url::BaseUrl;
 use std::fmt;
 
@@ -95,6 +96,8 @@ pub struct Config {
     pub max_response_bytes: u32,
     /// The `User-Agent` every request sends, where the runtime lets a client set one.
     pub user_agent: Option<String>,
+    /// The retries this client may still spend.
+    pub retry_budget: RetryBudget,
 }
 
 impl Config {
@@ -154,6 +157,7 @@ impl Config {
                 u32::MAX,
             )?,
             user_agent: None,
+            retry_budget: RetryBudget::default(),
         })
     }
 

@@ -21,6 +21,62 @@ pub fn is_retryable(method: Method, status: Option<u16>) -> bool {
     }
 }
 
+/// Retries a client may spend before its requests have earned any: an outage in the first calls still
+/// gets a few.
+const BUDGET_FLOOR: f64 = 10.0;
+/// What each first attempt earns: retries add at most 20% to a client's requests.
+const BUDGET_PER_REQUEST: f64 = 0.2;
+/// The most a quiet client can save up, so that a long healthy spell does not fund a retry storm.
+const BUDGET_CAP: f64 = 50.0;
+
+/// A client's retry budget: each first attempt earns a fifth of a retry, each retry spends one, so
+/// that an outage cannot turn a client's traffic into a retry storm (over any run of calls, retries
+/// stay within 20% of the requests plus a floor of 10). Shared by every call of one client.
+#[derive(Debug)]
+pub struct RetryBudget {
+    tokens: std::cell::Cell<f64>,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        Self {
+            tokens: std::cell::Cell::new(BUDGET_FLOOR),
+        }
+    }
+}
+
+impl RetryBudget {
+    /// A first attempt was sent.
+    pub fn earn(&self) {
+        let tokens = self.tokens.get() + BUDGET_PER_REQUEST;
+        self.tokens.set(tokens.min(BUDGET_CAP));
+    }
+
+    /// Spends one retry; `false` when the budget cannot pay for it.
+    pub fn spend(&self) -> bool {
+        let tokens = self.tokens.get();
+        let affordable = tokens >= 1.0;
+        if affordable {
+            self.tokens.set(tokens - 1.0);
+        }
+        affordable
+    }
+}
+
+/// Two budgets are alike whatever they hold: a budget is a client's state, not its configuration.
+impl PartialEq for RetryBudget {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// A copy starts afresh.
+impl Clone for RetryBudget {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
 /// Exponential backoff with full jitter: a random wait up to 0.5 s, 1 s, 2 s, ... capped at 8 s.
 pub fn backoff_ms(retry_index: u32, random: f64) -> f64 {
     let ceiling = (BACKOFF_BASE_MS * 2f64.powi(retry_index.min(16) as i32)).min(BACKOFF_CAP_MS);

@@ -342,3 +342,26 @@ fn a_client_that_knows_its_runtime_names_itself_unless_the_call_does() {
         .expect("sent");
     assert_eq!(agent(1), ["my-app/2"], "the call's own wins");
 }
+
+#[test]
+fn retries_stay_within_a_fifth_of_the_requests_plus_a_floor() {
+    let calls = 200;
+    let fake = FakeTransport::new((0..calls * 3).map(|_| json(503, "{}")).collect());
+    let config = config();
+    let mut refused = 0;
+    for _ in 0..calls {
+        let error = run(client(&config, &fake).send(&HttpRequest::get("/tags"))).expect_err("503");
+        assert_eq!(error.code, ErrorCode::ServerError);
+        refused += usize::from(error.message.contains("retry budget"));
+    }
+    let sent = fake.sent.borrow().len();
+    assert!(
+        sent <= calls + calls / 5 + 10,
+        "{sent} requests for {calls} calls"
+    );
+    assert!(
+        sent > calls + calls / 5 - 10,
+        "the budget still pays for retries: {sent}"
+    );
+    assert!(refused > 0, "a call refused a retry says so");
+}
