@@ -1,20 +1,88 @@
-// gist-wasm's public API. (gist_wasm.d.ts beside it types the wasm core, which is internal.)
+// gist-wasm's public API, the same from every entry; index.d.cts is this file read as CommonJS, for require().
 
 /**
- * A Gist contact. Ids are numbers; `user_id` and `phone` strings; timestamps Unix seconds or null;
- * fields this type does not name are kept as Gist sent them.
+ * A Gist contact (docs/gist-api.md, "The contact object"). The required fields are normalised: null when
+ * Gist sent none or `""`; timestamps Unix seconds (a `0` is kept). The optional ones, and any other field
+ * Gist sends, are as Gist sent them.
  */
-export type Contact = { id: number; type: ContactType; user_id: string | null; email: string | null; name: string | null; phone: string | null; unsubscribed_from_emails: boolean | null; created_at: number | null; updated_at: number | null; signed_up_at: number | null; last_seen_at: number | null } & Record<string, unknown>;
+export type Contact = {
+    /** Gist's internal id. */
+    id: number;
+    /** `"user"` or `"lead"`: Gist's own, else `"user"` when there is a `user_id`. */
+    type: ContactType;
+    /** Your own id for a user, as a string even when Gist sends a number; null for a lead. */
+    user_id: string | null;
+    /** Email address. */
+    email: string | null;
+    /** Name. */
+    name: string | null;
+    /** Phone number, as a string even when Gist sends a number. */
+    phone: string | null;
+    /** Whether the contact unsubscribed from emails (Gist sends `"true"`/`"false"`). */
+    unsubscribed_from_emails: boolean | null;
+    /** When the contact was created, Unix seconds. */
+    created_at: number | null;
+    /** When the contact last changed, Unix seconds. */
+    updated_at: number | null;
+    /** When the user signed up, Unix seconds. */
+    signed_up_at: number | null;
+    /** When the contact was last seen, Unix seconds. */
+    last_seen_at: number | null;
+    /** The contact's tags, as Gist sent them. */
+    tags?: { id: number; name: string }[];
+    /** The contact's custom properties, as Gist sent them. */
+    custom_properties?: CustomProperties;
+    /** Full name, as Gist sent it. */
+    full_name?: string | null;
+    /** Avatar image URL, as Gist sent it. */
+    avatar?: string | null;
+    /** The last IP address the contact was seen from, as Gist sent it. */
+    last_seen_ip?: string | null;
+} & Record<string, unknown>;
 
 /**
- * A campaign.
+ * A campaign (docs/gist-api.md, "Segments and campaigns"); any other field Gist sends is kept as sent.
  */
-export type Campaign = { id: number; name: string | null; status: string | null; created_at: number | null; updated_at: number | null; active_subscriber_count: number | null; unsubscribed_subscriber_count: number | null; email_count: number | null; email_open_rate: string | null; email_click_rate: string | null } & Record<string, unknown>;
+export type Campaign = {
+    /** Gist's id of the campaign. */
+    id: number;
+    /** Its name. */
+    name: string | null;
+    /** Its status, as Gist names it. */
+    status: string | null;
+    /** A link to the campaign, as Gist sent it. */
+    href?: string | null;
+    /** When it was created, Unix seconds. */
+    created_at: number | null;
+    /** When it last changed, Unix seconds. */
+    updated_at: number | null;
+    /** Active subscribers. */
+    active_subscriber_count: number | null;
+    /** Unsubscribed subscribers. */
+    unsubscribed_subscriber_count: number | null;
+    /** Emails in the campaign. */
+    email_count: number | null;
+    /** Open rate, the string Gist sends (such as "42.5"). */
+    email_open_rate: string | null;
+    /** Click rate, the string Gist sends. */
+    email_click_rate: string | null;
+} & Record<string, unknown>;
 
 /**
- * A segment; `count` is set when asked for with `include_count`.
+ * A segment: a saved filter of contacts; any other field Gist sends is kept as sent.
  */
-export type Segment = { id: number; name: string | null; count?: number; created_at: number | null; updated_at: number | null } & Record<string, unknown>;
+export type Segment = {
+    /** Gist's id of the segment. */
+    id: number;
+    /** Its name. */
+    name: string | null;
+    /** How many contacts it holds: only when asked for with `include_count`. */
+    count?: number;
+    /** When it was created, Unix seconds. */
+    created_at: number | null;
+    /** When it last changed, Unix seconds. */
+    updated_at: number | null;
+} & Record<string, unknown>;
 
 /**
  * A sort direction.
@@ -22,14 +90,27 @@ export type Segment = { id: number; name: string | null; count?: number; created
 export type SortOrder = "asc" | "desc";
 
 /**
- * A tag.
+ * A tag; any other field Gist sends is kept as sent.
  */
-export type Tag = { id: number; name: string } & Record<string, unknown>;
+export type Tag = {
+    /** Gist's id of the tag. */
+    id: number;
+    /** The name, exactly as stored (case-sensitive). */
+    name: string;
+} & Record<string, unknown>;
 
 /**
- * A tracked event.
+ * A tracked event. Gist's event object is mostly unknown (docs/gist-api.md, "Tracked events"): every
+ * field but these three is kept as Gist sent it.
  */
-export type TrackedEvent = { id?: number; name: string | null; occurred_at: number | null } & Record<string, unknown>;
+export type TrackedEvent = {
+    /** Gist's id of the event, when it sends one. */
+    id?: number;
+    /** The event's name as stored (Gist's `name`, else its `event_name`). */
+    name: string | null;
+    /** When it happened, Unix seconds. */
+    occurred_at: number | null;
+} & Record<string, unknown>;
 
 /**
  * Filters and sorting of `listUsers` / `listLeads` (the seed's List Users fields).
@@ -167,6 +248,8 @@ export type GistErrorCode =
 
 /** The one error every method rejects with; it never contains the API key or an email address. */
 export declare class GistError extends Error {
+    /** A GistError as the client makes them, such as for a test double; `details` sets the fields it holds. */
+    constructor(code: GistErrorCode, message: string, details?: GistErrorDetails);
     readonly name: "GistError";
     /** The stable category: switch on it, not on the message. */
     readonly code: GistErrorCode;
@@ -184,6 +267,9 @@ export declare class GistError extends Error {
     /** The path of the failed request, without its query string. */
     readonly path?: string;
 }
+
+/** The optional fields of a `GistError`, given to its constructor. */
+export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path">>;
 
 /** Names a lead: Gist's internal id or the email address. */
 export type LeadRef = { id: number } | { email: string };
@@ -294,8 +380,11 @@ export interface HandleWebhookOptions {
  * A client of the Gist API. Every method returns a Promise that rejects only with a `GistError`.
  */
 export class GistClient {
+    /**
+     * Releases the client's wasm memory now rather than when it is garbage-collected; every later call is
+     * a `GistError` (`invalid_argument`), and calling it again does nothing.
+     */
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Calls any path of the API (relative to `baseUrl`) and resolves for every HTTP status with
      * `{ status, headers, body }`; rejects on network failure, timeout or abort.
@@ -417,6 +506,15 @@ export class GistClient {
     updateUser(ref: ContactRef, changes: UserChanges, options?: RequestOptions | null): Promise<Contact>;
 }
 
+/** `using client = new GistClient(...)` frees the client at the end of the block: `[Symbol.dispose]()` is `free()`. */
+export interface GistClient extends Dispose {}
+
+/**
+ * `{ [Symbol.dispose](): void }` where the program's lib declares `Symbol.dispose` (esnext.disposable,
+ * @types/node), `{}` elsewhere: the runtime sets the method only where it has the symbol.
+ */
+type Dispose = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? { [P in K]: () => void } : {};
+
 /**
  * For Workers and any Fetch-API server: reads the request's raw bytes once, verifies them when
  * `options.verify` is given, and parses the body. Rejects with `invalid_webhook` and the `status` to
@@ -454,3 +552,6 @@ export default function init(input?: unknown): Promise<unknown>;
 
 /** Like `init`, synchronously, from the wasm's bytes or a compiled `WebAssembly.Module`. */
 export function initSync(input: unknown): unknown;
+
+// Only the declarations above marked `export` are the package's.
+export {};
