@@ -154,7 +154,6 @@ run_tests() {
   start_mock
   say "package tests (Node 20, 22, Deno, Bun, workerd, Chromium, Vite, webpack, TypeScript, examples, demo)"
   install_pkg
-  node_modules/.bin/tsc -p tests/ts/tsconfig.json
   node --test --test-reporter=spec tests/js/ 2>&1 | tee -a "$log"
   say "all tests passed in $((SECONDS - t0)) s"
   # One closing line for every runner above: cargo's "N passed; N failed" and node's "pass N", "fail N".
