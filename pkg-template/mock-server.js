@@ -83,6 +83,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? process.argv[i + 1] : fallback;
   };
-  const { url } = await serveMock({ port: Number(arg("port", 4010)), host: arg("host", "127.0.0.1"), apiKey: arg("key", "mock-key") });
-  console.log(`mock Gist API on ${url} (key: ${arg("key", "mock-key")})`);
+  // No top-level await, so that require() can load this module.
+  serveMock({ port: Number(arg("port", 4010)), host: arg("host", "127.0.0.1"), apiKey: arg("key", "mock-key") })
+    .then(({ url }) => console.log(`mock Gist API on ${url} (key: ${arg("key", "mock-key")})`));
 }

@@ -1,20 +1,88 @@
-// gist-wasm's public API. (gist_wasm.d.ts beside it types the wasm core, which is internal.)
+// gist-wasm's public API, the same from every entry; index.d.cts is this file read as CommonJS, for require().
 
 /**
- * A Gist contact. Ids are numbers; `user_id` and `phone` strings; timestamps Unix seconds or null;
- * fields this type does not name are kept as Gist sent them.
+ * A Gist contact (docs/gist-api.md, "The contact object"). The required fields are normalised: null when
+ * Gist sent none or `""`; timestamps Unix seconds (a `0` is kept). The optional ones, and any other field
+ * Gist sends, are as Gist sent them.
  */
-export type Contact = { id: number; type: ContactType; user_id: string | null; email: string | null; name: string | null; phone: string | null; unsubscribed_from_emails: boolean | null; created_at: number | null; updated_at: number | null; signed_up_at: number | null; last_seen_at: number | null } & Record<string, unknown>;
+export type Contact = {
+    /** Gist's internal id. */
+    id: number;
+    /** `"user"` or `"lead"`: Gist's own, else `"user"` when there is a `user_id`. */
+    type: ContactType;
+    /** Your own id for a user, as a string even when Gist sends a number; null for a lead. */
+    user_id: string | null;
+    /** Email address. */
+    email: string | null;
+    /** Name. */
+    name: string | null;
+    /** Phone number, as a string even when Gist sends a number. */
+    phone: string | null;
+    /** Whether the contact unsubscribed from emails (Gist sends `"true"`/`"false"`). */
+    unsubscribed_from_emails: boolean | null;
+    /** When the contact was created, Unix seconds. */
+    created_at: number | null;
+    /** When the contact last changed, Unix seconds. */
+    updated_at: number | null;
+    /** When the user signed up, Unix seconds. */
+    signed_up_at: number | null;
+    /** When the contact was last seen, Unix seconds. */
+    last_seen_at: number | null;
+    /** The contact's tags, as Gist sent them. */
+    tags?: { id: number; name: string }[];
+    /** The contact's custom properties, as Gist sent them. */
+    custom_properties?: CustomProperties;
+    /** Full name, as Gist sent it. */
+    full_name?: string | null;
+    /** Avatar image URL, as Gist sent it. */
+    avatar?: string | null;
+    /** The last IP address the contact was seen from, as Gist sent it. */
+    last_seen_ip?: string | null;
+} & Record<string, unknown>;
 
 /**
- * A campaign.
+ * A campaign (docs/gist-api.md, "Segments and campaigns"); any other field Gist sends is kept as sent.
  */
-export type Campaign = { id: number; name: string | null; status: string | null; created_at: number | null; updated_at: number | null; active_subscriber_count: number | null; unsubscribed_subscriber_count: number | null; email_count: number | null; email_open_rate: string | null; email_click_rate: string | null } & Record<string, unknown>;
+export type Campaign = {
+    /** Gist's id of the campaign. */
+    id: number;
+    /** Its name. */
+    name: string | null;
+    /** Its status, as Gist names it. */
+    status: string | null;
+    /** A link to the campaign, as Gist sent it. */
+    href?: string | null;
+    /** When it was created, Unix seconds. */
+    created_at: number | null;
+    /** When it last changed, Unix seconds. */
+    updated_at: number | null;
+    /** Active subscribers. */
+    active_subscriber_count: number | null;
+    /** Unsubscribed subscribers. */
+    unsubscribed_subscriber_count: number | null;
+    /** Emails in the campaign. */
+    email_count: number | null;
+    /** Open rate, the string Gist sends (such as "42.5"). */
+    email_open_rate: string | null;
+    /** Click rate, the string Gist sends. */
+    email_click_rate: string | null;
+} & Record<string, unknown>;
 
 /**
- * A segment; `count` is set when asked for with `include_count`.
+ * A segment: a saved filter of contacts; any other field Gist sends is kept as sent.
  */
-export type Segment = { id: number; name: string | null; count?: number; created_at: number | null; updated_at: number | null } & Record<string, unknown>;
+export type Segment = {
+    /** Gist's id of the segment. */
+    id: number;
+    /** Its name. */
+    name: string | null;
+    /** How many contacts it holds: only when asked for with `include_count`. */
+    count?: number;
+    /** When it was created, Unix seconds. */
+    created_at: number | null;
+    /** When it last changed, Unix seconds. */
+    updated_at: number | null;
+} & Record<string, unknown>;
 
 /**
  * A sort direction.
@@ -22,23 +90,32 @@ export type Segment = { id: number; name: string | null; count?: number; created
 export type SortOrder = "asc" | "desc";
 
 /**
- * A tag.
+ * A tag; any other field Gist sends is kept as sent.
  */
-export type Tag = { id: number; name: string } & Record<string, unknown>;
+export type Tag = {
+    /** Gist's id of the tag. */
+    id: number;
+    /** The name, exactly as stored (case-sensitive). */
+    name: string;
+} & Record<string, unknown>;
 
 /**
- * A tracked event.
+ * A tracked event. Gist's event object is mostly unknown (docs/gist-api.md, "Tracked events"): every
+ * field but these three is kept as Gist sent it.
  */
-export type TrackedEvent = { id?: number; name: string | null; occurred_at: number | null } & Record<string, unknown>;
+export type TrackedEvent = {
+    /** Gist's id of the event, when it sends one. */
+    id?: number;
+    /** The event's name as stored (Gist's `name`, else its `event_name`). */
+    name: string | null;
+    /** When it happened, Unix seconds. */
+    occurred_at: number | null;
+} & Record<string, unknown>;
 
 /**
  * Filters and sorting of `listUsers` / `listLeads` (the seed's List Users fields).
  */
-export interface ListContactsOptions {
-    /**
-     * The most contacts to return: default 100, at most 10000.
-     */
-    limit?: number;
+export interface ListContactsOptions extends LimitOptions {
     /**
      * Only contacts in this segment.
      */
@@ -138,6 +215,109 @@ export interface GistClientOptions {
     perPage?: number;
     /** Allow calling Gist's own API (any `*.getgist.com` host) from a browser page, which exposes the key to its visitors. */
     dangerouslyAllowBrowser?: boolean;
+    /** Told about each request, answer and retry; a hook that throws is logged and ignored. */
+    hooks?: ClientHooks;
+    /** Where log lines go; default the runtime's `console`. */
+    logger?: Logger;
+    /** How much to log: default `"warn"` (each retry); `"info"` adds each answer, `"debug"` each request. */
+    logLevel?: LogLevel;
+    /** Put bodies in `debug` lines (they can hold personal data); default false. */
+    logBodies?: boolean;
+}
+
+/** How much a client logs. */
+export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
+
+/** Where a client's log lines go (`console` fits). */
+export interface Logger {
+    /** A request, or a body with `logBodies`. */
+    debug(message: string): void;
+    /** An answer. */
+    info(message: string): void;
+    /** A retry. */
+    warn(message: string): void;
+    /** A hook that threw. */
+    error(message: string): void;
+}
+
+/** A request as hooks see it: never the key, the query or the body. */
+export interface RequestHookInfo {
+    /** The HTTP method. */
+    method: HttpMethod;
+    /** The API path, without its query; an email in it is `[email]`. */
+    path: string;
+    /** 1 for the first try, 2 for the first retry, ... */
+    attempt: number;
+}
+
+/** An answer (or none) as hooks see it. */
+export interface ResponseHookInfo extends RequestHookInfo {
+    /** The HTTP status; null when no answer came (network failure, timeout, abort). */
+    status: number | null;
+    /** The answer's request id, if it has one. */
+    requestId: string | null;
+    /** How long the request took, in ms. */
+    elapsedMs: number;
+}
+
+/** A retry about to wait, as hooks see it. */
+export interface RetryHookInfo extends RequestHookInfo {
+    /** The status that failed the last attempt; null when no answer came. */
+    status: number | null;
+    /** How long the client waits before `attempt`, in ms. */
+    waitMs: number;
+}
+
+/** The client's hooks; each is optional. */
+export interface ClientHooks {
+    /** Before each request is sent. */
+    request?(info: RequestHookInfo): void;
+    /** After each request, answered or not. */
+    response?(info: ResponseHookInfo): void;
+    /** Before each retry's wait. */
+    retry?(info: RetryHookInfo): void;
+}
+
+/** What an answer says of the rate limit (`X-RateLimit-*` or `RateLimit-*`). */
+export interface RateLimit {
+    /** Requests allowed in the window. */
+    limit: number | null;
+    /** Requests left in the window. */
+    remaining: number | null;
+    /** When the window resets, in ms since the Unix epoch. */
+    resetAt: number | null;
+}
+
+/** What a call's last answer said (`withResponse()`). */
+export interface ResponseInfo {
+    /** Its HTTP status. */
+    status: number;
+    /** Its headers, names in lower case. */
+    headers: Record<string, string>;
+    /** Its request id, if it has one. */
+    requestId: string | null;
+    /** Attempts of the last request: 2 after one retry. */
+    attempts: number;
+    /** Requests the call sent in all (every page of a list, every batch of `tagContacts`). */
+    requests: number;
+    /** How long the call took, in ms. */
+    elapsedMs: number;
+    /** The rate limit the answer reports, or null. */
+    rateLimit: RateLimit | null;
+}
+
+/** What every method returns: a Promise of the data that can also give the call's metadata. */
+export interface GistPromise<T> extends Promise<T> {
+    /** Resolves the data and what the call's last answer said. */
+    withResponse(): Promise<{ data: T; response: ResponseInfo }>;
+}
+
+/** An `iter*` function's iterator: items one by one, or `pages()`; `cursor` resumes it later. */
+export interface ListIterator<T> extends AsyncIterableIterator<T> {
+    /** Where the walk goes on after the last page read, for `options.cursor`; null once the list has ended. */
+    readonly cursor: string | null;
+    /** The same walk, a page at a time. */
+    pages(): AsyncIterableIterator<T[]>;
 }
 
 /** Per-call options, the optional last argument of every method. */
@@ -146,6 +326,10 @@ export interface RequestOptions {
     signal?: AbortSignal;
     /** This call's deadline in ms (at most 2147483647), instead of the client's `timeoutMs`. */
     timeoutMs?: number;
+    /** This call's retries (0 to 10), instead of the client's `maxRetries`. */
+    maxRetries?: number;
+    /** Headers for every request of this call, over the client's; never `Authorization`. */
+    headers?: Record<string, string> | Headers;
 }
 
 /** Custom property values: a date is sent as Unix seconds; numbers must be finite. */
@@ -167,6 +351,8 @@ export type GistErrorCode =
 
 /** The one error every method rejects with; it never contains the API key or an email address. */
 export declare class GistError extends Error {
+    /** A GistError as the client makes them, such as for a test double; `details` sets the fields it holds. */
+    constructor(code: GistErrorCode, message: string, details?: GistErrorDetails);
     readonly name: "GistError";
     /** The stable category: switch on it, not on the message. */
     readonly code: GistErrorCode;
@@ -184,6 +370,9 @@ export declare class GistError extends Error {
     /** The path of the failed request, without its query string. */
     readonly path?: string;
 }
+
+/** The optional fields of a `GistError`, given to its constructor. */
+export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path">>;
 
 /** Names a lead: Gist's internal id or the email address. */
 export type LeadRef = { id: number } | { email: string };
@@ -212,9 +401,12 @@ export interface TagResult {
     failed: { target: ContactTarget; error: { code: GistErrorCode; message: string } }[];
 }
 
-/** `{ limit }` of a list call: default 100, at most 10000. */
+/** `{ limit, cursor }` of a list call or iterator. */
 export interface LimitOptions {
+    /** How many items: a list call's default is 100 (at most 10000); an iterator's, all. */
     limit?: number;
+    /** Go on where an iterator's `cursor` was taken; it carries the list's filters, so only `limit` may go with it. */
+    cursor?: string | null;
 }
 
 /** Options of `fetchSegment`. */
@@ -291,104 +483,108 @@ export interface HandleWebhookOptions {
 
 
 /**
- * A client of the Gist API. Every method returns a Promise that rejects only with a `GistError`.
+ * A client of the Gist API. Every method returns a Promise (with `withResponse()`) that rejects only with
+ * a `GistError`.
  */
 export class GistClient {
+    /**
+     * Releases the client's wasm memory now rather than when it is garbage-collected; every later call is
+     * a `GistError` (`invalid_argument`), and calling it again does nothing.
+     */
     free(): void;
-    [Symbol.dispose](): void;
     /**
      * Calls any path of the API (relative to `baseUrl`) and resolves for every HTTP status with
      * `{ status, headers, body }`; rejects on network failure, timeout or abort.
      */
-    apiCall(request: ApiCallRequest, options?: RequestOptions | null): Promise<ApiCallResponse>;
+    apiCall(request: ApiCallRequest, options?: RequestOptions | null): GistPromise<ApiCallResponse>;
     /**
      * Creates a lead (`POST /contacts` with `"type": "lead"`); it needs an email.
      */
-    createLead(lead: NewLead, options?: RequestOptions | null): Promise<Contact>;
+    createLead(lead: NewLead, options?: RequestOptions | null): GistPromise<Contact>;
     /**
      * Creates a tag; the name is kept exactly as given ("TAG" and "tag" are two tags).
      */
-    createTag(name: string, options?: RequestOptions | null): Promise<Tag>;
+    createTag(name: string, options?: RequestOptions | null): GistPromise<Tag>;
     /**
      * Creates a user (`POST /contacts`). `user_id` must be a whole number, else `invalid_argument`.
      */
-    createUser(user: NewUser, options?: RequestOptions | null): Promise<Contact>;
+    createUser(user: NewUser, options?: RequestOptions | null): GistPromise<Contact>;
     /**
      * Deletes a lead; a user or no match is `not_found`.
      */
-    deleteLead(ref: LeadRef, options?: RequestOptions | null): Promise<void>;
+    deleteLead(ref: LeadRef, options?: RequestOptions | null): GistPromise<void>;
     /**
      * Deletes the tag with this id.
      */
-    deleteTag(id: number, options?: RequestOptions | null): Promise<void>;
+    deleteTag(id: number, options?: RequestOptions | null): GistPromise<void>;
     /**
      * Deletes a user; a lead or no match is `not_found`.
      */
-    deleteUser(ref: ContactRef, options?: RequestOptions | null): Promise<void>;
+    deleteUser(ref: ContactRef, options?: RequestOptions | null): GistPromise<void>;
     /**
      * Fetches a campaign.
      */
-    fetchCampaign(id: number, options?: RequestOptions | null): Promise<Campaign>;
+    fetchCampaign(id: number, options?: RequestOptions | null): GistPromise<Campaign>;
     /**
      * Fetches a lead by `{id}` or `{email}`; a user or no match is `not_found`.
      */
-    fetchLead(ref: LeadRef, options?: RequestOptions | null): Promise<Contact>;
+    fetchLead(ref: LeadRef, options?: RequestOptions | null): GistPromise<Contact>;
     /**
      * Fetches a segment; with `include_count`, its contact count too.
      */
-    fetchSegment(id: number, options?: SegmentOptions | null, requestOptions?: RequestOptions | null): Promise<Segment>;
+    fetchSegment(id: number, options?: SegmentOptions | null, requestOptions?: RequestOptions | null): GistPromise<Segment>;
     /**
      * Fetches a user by `{id}`, `{user_id}` or `{email}`; a lead or no match is `not_found`.
      */
-    fetchUser(ref: ContactRef, options?: RequestOptions | null): Promise<Contact>;
+    fetchUser(ref: ContactRef, options?: RequestOptions | null): GistPromise<Contact>;
     /**
-     * Iterates over every campaign, one page at a time.
+     * Iterates over campaigns, one page at a time; `limit` stops early, `cursor` resumes.
      */
-    iterCampaigns(): AsyncIterableIterator<Campaign>;
+    iterCampaigns(options?: LimitOptions | null, requestOptions?: RequestOptions | null): ListIterator<Campaign>;
     /**
-     * Iterates over every tracked event, one page at a time.
+     * Iterates over tracked events, one page at a time; `limit` stops early, `cursor` resumes.
      */
-    iterEvents(): AsyncIterableIterator<TrackedEvent>;
+    iterEvents(options?: LimitOptions | null, requestOptions?: RequestOptions | null): ListIterator<TrackedEvent>;
     /**
      * Iterates over leads one page at a time (`for await`); `limit` stops early, `break` stops fetching.
      */
-    iterLeads(options?: ListContactsOptions | null): AsyncIterableIterator<Contact>;
+    iterLeads(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): ListIterator<Contact>;
     /**
      * Iterates over segments one page at a time; `limit` stops early.
      */
-    iterSegments(options?: ListSegmentsOptions | null): AsyncIterableIterator<Segment>;
+    iterSegments(options?: ListSegmentsOptions | null, requestOptions?: RequestOptions | null): ListIterator<Segment>;
     /**
-     * Iterates over every tag, one page at a time.
+     * Iterates over tags, one page at a time; `limit` stops early, `cursor` resumes.
      */
-    iterTags(): AsyncIterableIterator<Tag>;
+    iterTags(options?: LimitOptions | null, requestOptions?: RequestOptions | null): ListIterator<Tag>;
     /**
      * Iterates over users one page at a time (`for await`); `limit` stops early, `break` stops fetching.
      */
-    iterUsers(options?: ListContactsOptions | null): AsyncIterableIterator<Contact>;
+    iterUsers(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): ListIterator<Contact>;
     /**
      * Lists campaigns, paging until `limit` (default 100, at most 10000) or the end.
      */
-    listCampaigns(options?: LimitOptions | null, requestOptions?: RequestOptions | null): Promise<Campaign[]>;
+    listCampaigns(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<Campaign[]>;
     /**
      * Lists tracked events (`GET /events?event_type=all`), paging until `limit` or the end.
      */
-    listEvents(options?: LimitOptions | null, requestOptions?: RequestOptions | null): Promise<TrackedEvent[]>;
+    listEvents(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<TrackedEvent[]>;
     /**
      * Lists leads (never users), paging until `limit` (default 100, at most 10000) or the end.
      */
-    listLeads(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): Promise<Contact[]>;
+    listLeads(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Contact[]>;
     /**
      * Lists segments, paging until `limit` (default 100, at most 10000) or the end.
      */
-    listSegments(options?: ListSegmentsOptions | null, requestOptions?: RequestOptions | null): Promise<Segment[]>;
+    listSegments(options?: ListSegmentsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Segment[]>;
     /**
      * Lists tags, paging until `limit` (default 100, at most 10000) or the end.
      */
-    listTags(options?: LimitOptions | null, requestOptions?: RequestOptions | null): Promise<Tag[]>;
+    listTags(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<Tag[]>;
     /**
      * Lists users (never leads), paging until `limit` (default 100, at most 10000) or the end.
      */
-    listUsers(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): Promise<Contact[]>;
+    listUsers(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Contact[]>;
     /**
      * Creates a client. Throws `GistError` (`invalid_argument`) for a missing key or bad options,
      * and in a browser for Gist's own `baseUrl` unless `dangerouslyAllowBrowser` is true.
@@ -397,25 +593,34 @@ export class GistClient {
     /**
      * Records a tracked event for a user or a lead; the name is normalised first (`.`/`$` -> `-`).
      */
-    recordEvent(event: NewEvent, options?: RequestOptions | null): Promise<TrackedEvent>;
+    recordEvent(event: NewEvent, options?: RequestOptions | null): GistPromise<TrackedEvent>;
     /**
      * Tags and untags users and leads, 50 per request; what failed is listed in `failed`, and the
      * call rejects only when nothing could be done.
      */
-    tagContacts(request: TagRequest, options?: RequestOptions | null): Promise<TagResult>;
+    tagContacts(request: TagRequest, options?: RequestOptions | null): GistPromise<TagResult>;
     /**
      * Changes an existing lead; never creates one: `not_found` when `ref` matches no lead.
      */
-    updateLead(ref: LeadRef, changes: LeadChanges, options?: RequestOptions | null): Promise<Contact>;
+    updateLead(ref: LeadRef, changes: LeadChanges, options?: RequestOptions | null): GistPromise<Contact>;
     /**
      * Renames the tag with this id.
      */
-    updateTag(id: number, name: string, options?: RequestOptions | null): Promise<Tag>;
+    updateTag(id: number, name: string, options?: RequestOptions | null): GistPromise<Tag>;
     /**
      * Changes an existing user; never creates one: `not_found` when `ref` matches no user.
      */
-    updateUser(ref: ContactRef, changes: UserChanges, options?: RequestOptions | null): Promise<Contact>;
+    updateUser(ref: ContactRef, changes: UserChanges, options?: RequestOptions | null): GistPromise<Contact>;
 }
+
+/** `using client = new GistClient(...)` frees the client at the end of the block: `[Symbol.dispose]()` is `free()`. */
+export interface GistClient extends Dispose {}
+
+/**
+ * `{ [Symbol.dispose](): void }` where the program's lib declares `Symbol.dispose` (esnext.disposable,
+ * @types/node), `{}` elsewhere: the runtime sets the method only where it has the symbol.
+ */
+type Dispose = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? { [P in K]: () => void } : {};
 
 /**
  * For Workers and any Fetch-API server: reads the request's raw bytes once, verifies them when
@@ -447,6 +652,12 @@ export function parseWebhook(body: string, headers?: Record<string, string> | He
 export function verifyWebhook(request: WebhookRequest, options: VerifyOptions): Promise<boolean>;
 
 /**
+ * For testing a receiver: the headers that `verifyWebhook(…, options)` accepts for `body` (its text or
+ * raw bytes): the first secret as the token, or the body's HMAC in the options' header and encoding.
+ */
+export function signWebhook(body: string | Uint8Array, options: VerifyOptions): Promise<Record<string, string>>;
+
+/**
  * Not needed: every entry of the package loads the wasm on import. Kept for compatibility: resolves
  * the wasm's exports; given a URL or bytes, loads the wasm from there if loading on import failed.
  */
@@ -454,3 +665,6 @@ export default function init(input?: unknown): Promise<unknown>;
 
 /** Like `init`, synchronously, from the wasm's bytes or a compiled `WebAssembly.Module`. */
 export function initSync(input: unknown): unknown;
+
+// Only the declarations above marked `export` are the package's.
+export {};

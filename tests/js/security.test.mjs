@@ -747,6 +747,16 @@ test("10: a freed client refuses every call with invalid_argument, and free() tw
   });
 });
 
+test("10: [Symbol.dispose]() (what `using` calls) frees the client as free() does", async () => {
+  assert.equal(typeof Symbol.dispose, "symbol", "Node 20 has Symbol.dispose");
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", maxRetries: 0 });
+  assert.equal(thrown(() => gist[Symbol.dispose]()), "returns");
+  const fetched = await outcome(() => gist.fetchUser({ id: 1 }));
+  assert.equal(label(fetched), "rejects invalid_argument");
+  assert.match(fetched.error.message, /freed/i);
+  assert.equal(thrown(() => gist.free()), "returns");
+});
+
 // ---------------------------------------------------------------------------------------------------
 // 11. timeoutMs bounds.
 

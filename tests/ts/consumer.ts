@@ -3,6 +3,7 @@ import init, {
   GistClient,
   GistError,
   normalizeEventName,
+  signWebhook,
   type ApiCallRequest,
   type ApiCallResponse,
   type Campaign,
@@ -16,6 +17,8 @@ import init, {
   type NewLead,
   type NewUser,
   type RequestOptions,
+  type ResponseInfo,
+  type RetryHookInfo,
   type Segment,
   type Tag,
   type TagRequest,
@@ -40,6 +43,10 @@ export async function useEveryUsersFunction(): Promise<number> {
   const id: number = created.id;
   const userId: string | null | undefined = created.user_id;
   const kind: "user" | "lead" = created.type;
+  const tagNames: string[] | undefined = created.tags?.map((tag) => tag.name);
+  const plan: string | number | boolean | null | undefined = created.custom_properties?.plan;
+  const fullName: string | null | undefined = created.full_name;
+  const unnamed: unknown = created.location_data;
   const refs: ContactRef[] = [{ id }, { user_id: "1" }, { user_id: 1 }, { email: "a@example.com" }];
   const changes: UserChanges = { name: "New", unsubscribed_from_emails: true };
   const updated: Contact = await gist.updateUser(refs[0], changes);
@@ -61,7 +68,8 @@ export async function useEveryUsersFunction(): Promise<number> {
       void [code, status, path];
     }
   }
-  void [userId, kind, updated, fetched];
+  void [userId, kind, tagNames, plan, fullName, unnamed, updated, fetched];
+  gist.free();
   return users.length;
 }
 
@@ -92,6 +100,7 @@ export async function useEveryOtherModule(gist: GistClient): Promise<string> {
   for await (const each of gist.iterSegments({ limit: 1 })) void each.id;
   const campaign: Campaign = await gist.fetchCampaign(100);
   const rate: string | null = campaign.email_open_rate;
+  const href: string | null | undefined = campaign.href;
   const campaigns: Campaign[] = await gist.listCampaigns({ limit: 3 });
   for await (const each of gist.iterCampaigns()) void each.status;
 
@@ -103,7 +112,7 @@ export async function useEveryOtherModule(gist: GistClient): Promise<string> {
   const call: ApiCallRequest = { url: "/contacts", method: "GET", query: { per_page: 1, active: true } };
   const answer: ApiCallResponse = await gist.apiCall(call);
   const status: number = answer.status;
-  void [leads, tags, failedCodes, count, segments, rate, campaigns, event, events, status];
+  void [leads, tags, failedCodes, count, segments, rate, href, campaigns, event, events, status];
   return normalizeEventName("completed.order");
 }
 
@@ -126,3 +135,34 @@ const badOrder: ListContactsOptions = { order: "up" };
 // @ts-expect-error custom property values are scalars
 const badProps: NewUser = { user_id: 1, custom_properties: { nested: { a: 1 } } };
 void [missingUserId, badRef, badOrder, badProps];
+
+// A GistError made as the client makes them, for a test double.
+export const notFound: GistError = new GistError("not_found", "no such user", { status: 404, path: "/contacts" });
+// @ts-expect-error its first argument is the code, not the message
+export const messageFirst = new GistError("no such user");
+
+// Response metadata, hooks and a logger, per-call options, resumable iterators, signed test deliveries.
+export async function sdkFeatures(key: string): Promise<string | null> {
+  const retries: RetryHookInfo[] = [];
+  const gist = new GistClient({
+    apiKey: key,
+    hooks: { retry: (info) => retries.push(info), response: ({ status, requestId }) => void [status, requestId] },
+    logger: console,
+    logLevel: "info",
+    logBodies: false,
+  });
+  const { data, response }: { data: Contact; response: ResponseInfo } = await gist
+    .fetchUser({ id: 1 }, { maxRetries: 0, headers: { "X-Trace": "t" } })
+    .withResponse();
+  const remaining: number | null = response.rateLimit?.remaining ?? null;
+  const walk = gist.iterUsers({ tag_id: 3 }, { timeoutMs: 5_000 });
+  for await (const page of walk.pages()) void page.map((user: Contact) => user.id);
+  const again = await gist.listUsers({ cursor: walk.cursor, limit: 10 });
+  const tags = gist.iterTags({ limit: 5 });
+  const headers: Record<string, string> = await signWebhook("{}", { secret: "s", scheme: "hmac-sha256" });
+  void [data, remaining, again, tags, headers, retries];
+  return walk.cursor;
+}
+
+// @ts-expect-error logLevel is one of the five levels
+export const badLevel = new GistClient({ apiKey: "k", logLevel: "verbose" });
