@@ -4,6 +4,7 @@ import { Core } from "./gist_wasm.js";
 import { fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
+import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
 import { drive, readCallOptions, toJson } from "./runtime.js";
 
@@ -46,6 +47,7 @@ export class GistClient {
   #core;
   #fetch;
   #observe;
+  #pace;
 
   constructor(options) {
     assertLoaded();
@@ -54,13 +56,14 @@ export class GistClient {
     const observed = {};
     try {
       fetchFn = options.fetch;
-      for (const name of OBSERVER_OPTIONS) observed[name] = options[name];
+      for (const name of [...OBSERVER_OPTIONS, ...PACING_OPTIONS]) observed[name] = options[name];
     } catch {
       throw invalidArgument("the options cannot be read (a getter threw)");
     }
     if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("fetch must be a function");
     this.#observe = observer(observed);
-    const json = toJson(options, "options", ["fetch", ...OBSERVER_OPTIONS]);
+    this.#pace = pacer(observed);
+    const json = toJson(options, "options", ["fetch", ...OBSERVER_OPTIONS, ...PACING_OPTIONS]);
     try {
       this.#core = new Core(json, inBrowser(), inBrowser() ? undefined : runtime());
     } catch (error) {
@@ -96,7 +99,7 @@ export class GistClient {
     } catch (error) {
       throw fromCore(error);
     }
-    const result = await drive(op, this.#fetch, signal, this.#observe);
+    const result = await drive(op, this.#fetch, signal, this.#observe, this.#pace);
     if (result.response) result.response.elapsedMs = Date.now() - started;
     return result;
   }

@@ -1,6 +1,7 @@
 // The runtime's I/O: reading caller values safely, and running an operation of the core (fetch, timers,
 // AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
 import { fromCore, invalidArgument } from "./errors.js";
+import { sleep } from "./pace.js";
 
 class Refused extends Error {}
 
@@ -145,35 +146,35 @@ async function fetchOnce(fetchFn, send, signal) {
   }
 }
 
-// Resolves true after ms, or false as soon as the signal aborts.
-function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    if (signal && signal.aborted) return resolve(false);
-    const onAbort = () => { clearTimeout(timer); resolve(false); };
-    const timer = setTimeout(() => {
-      if (signal) signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    if (signal) signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
- * Runs an operation of the core to its end: performs each step it asks for, telling `observe`
- * (observe.js) about each request; resolves `{ data, response }`, its value and what the last answer said.
+ * Runs an operation of the core to its end: performs each step it asks for, each request when the
+ * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response }`,
+ * its value and what the last answer said.
  */
-export async function drive(op, fetchFn, signal, observe) {
+export async function drive(op, fetchFn, signal, observe, pace) {
   try {
     let step = JSON.parse(op.step());
     let attempt = 1;
     let last;
     for (;;) {
       if (step.send) {
+        const admitted = await pace.admit(step.send.timeoutMs, signal);
+        if (admitted.refused) {
+          step = JSON.parse(op.fail(admitted.refused, String(admitted.retryAfter ?? "")));
+          continue;
+        }
+        step.send.timeoutMs = Math.max(1, step.send.timeoutMs - admitted.waitedMs);
         last = observe.request(step.send, attempt);
         attempt = 1;
         const started = Date.now();
-        const got = await fetchOnce(fetchFn, step.send, signal);
+        let got;
+        try {
+          got = await fetchOnce(fetchFn, step.send, signal);
+        } finally {
+          admitted.release();
+        }
         step = JSON.parse(got.kind === "ok" ? op.respond(got.status, got.headers, got.body) : op.fail(got.kind, got.message ?? ""));
+        if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
         observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, got.body);
       } else if (step.wait !== undefined) {
         if (step.retry && last) {

@@ -212,6 +212,7 @@ impl<'c, T: Transport> Client<'c, T> {
                 Err(TransportError::Timeout) => return Err(self.timeout_error()),
                 Err(TransportError::Aborted) => return Err(aborted()),
                 Err(TransportError::TooLarge) => return Err(self.too_large()),
+                Err(TransportError::RateLimited(seconds)) => return Err(paused(seconds)),
                 Err(TransportError::Network(text)) => (None, self.network_error(&text), None),
             };
             if retries >= max_retries || !is_retryable(request.method, status) {
@@ -340,6 +341,17 @@ pub fn request_id(headers: &[(String, String)]) -> Option<String> {
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.clone())
     })
+}
+
+/// A request not sent because the rate limit's window resets after the call's deadline.
+fn paused(seconds: f64) -> Error {
+    let mut error = Error::new(
+        ErrorCode::RateLimited,
+        "not sent: Gist said no requests remain until the rate limit resets, which is after this \
+         call's deadline: retry after retryAfter seconds",
+    );
+    error.retry_after = Some(seconds);
+    error
 }
 
 fn aborted() -> Error {

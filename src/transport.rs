@@ -3,7 +3,7 @@
 use crate::http::{HttpResponse, WireRequest};
 
 /// Why a request got no answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TransportError {
     /// The request failed before any answer (DNS, refused connection, CORS); the runtime's text.
     Network(String),
@@ -13,6 +13,9 @@ pub enum TransportError {
     Aborted,
     /// The answer was larger than the client's `maxResponseBytes`; reading it stopped there.
     TooLarge,
+    /// Not sent: the rate limit's window (its remaining requests 0) resets only after the call's
+    /// deadline, this many seconds from now.
+    RateLimited(f64),
 }
 
 /// Sends requests and waits. The wasm edge implements it with `fetch`; tests with a fake.

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::http::{HttpResponse, WireRequest};
 use crate::json;
 use crate::json::Value;
+use crate::rate_limit::RateLimit;
 use crate::transport::{Transport, TransportError};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -108,7 +109,8 @@ pub type Flow = Pin<Box<dyn Future<Output = Result<Done, Error>>>>;
 /// One running operation. Each method returns its next step as JSON: `{"send": {method, url,
 /// path, headers, body, timeoutMs, maxBytes}}`, `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
 /// "response": {status, headers, requestId, attempts, requests, rateLimit}}` or `{"error": {code,
-/// message, ...}}`; a step that follows an answer also has `"answered": {status, requestId}`.
+/// message, ...}}`; a step that follows an answer also has `"answered": {status, requestId, pauseUntil}`
+/// (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null).
 #[wasm_bindgen]
 pub struct Op {
     flow: Flow,
@@ -116,8 +118,9 @@ pub struct Op {
     /// The length of the last answer's body: a step's JSON is about as long, so it is written into
     /// that much room.
     answered_bytes: usize,
-    /// The status and request id of the answer just given, for the runtime's hooks and logs.
-    answered: Option<(u16, Option<String>)>,
+    /// What the runtime learns of the answer just given: its status and request id (for hooks and
+    /// logs), and until when no request may go (its rate limit has 0 remaining).
+    answered: Option<Value>,
 }
 
 impl Op {
@@ -142,10 +145,7 @@ impl Op {
     /// Runs until the next step.
     pub fn step(&mut self) -> String {
         let mut context = Context::from_waker(Waker::noop());
-        let answered = self
-            .answered
-            .take()
-            .map(|(status, request_id)| json!({ "status": status, "requestId": request_id }));
+        let answered = self.answered.take();
         let mut step = match self.flow.as_mut().poll(&mut context) {
             Poll::Ready(Ok(done)) => json!({ "done": done.value, "response": done.response }),
             Poll::Ready(Err(error)) => json!({ "error": error_json(error) }),
@@ -181,7 +181,15 @@ impl Op {
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
         let headers = header_pairs(headers);
         self.answered_bytes = body.len();
-        self.answered = Some((status, request_id(&headers)));
+        let pause_until = RateLimit::from_headers(&headers, js_sys::Date::now())
+            .filter(|limit| limit.remaining == Some(0))
+            .and_then(|limit| limit.reset_at_ms)
+            .map(whole);
+        self.answered = Some(json!({
+            "status": status,
+            "requestId": request_id(&headers),
+            "pauseUntil": pause_until,
+        }));
         self.answer(Ok(HttpResponse {
             status,
             headers,
@@ -189,12 +197,19 @@ impl Op {
         }))
     }
 
-    /// A `send` step that got no answer: `kind` is `timeout`, `aborted`, `too_large` or `network`.
+    /// A `send` step that got no answer: `kind` is `timeout`, `aborted`, `too_large`, `network`
+    /// (`message`: the runtime's text) or `rate_limited` (not sent; `message`: seconds to the reset).
     pub fn fail(&mut self, kind: &str, message: &str) -> String {
         self.answer(Err(match kind {
             "timeout" => TransportError::Timeout,
             "aborted" => TransportError::Aborted,
             "too_large" => TransportError::TooLarge,
+            "rate_limited" => TransportError::RateLimited(
+                crate::json::from_str(message)
+                    .ok()
+                    .and_then(|seconds| seconds.as_f64())
+                    .unwrap_or(0.0),
+            ),
             _ => TransportError::Network(message.to_owned()),
         }))
     }

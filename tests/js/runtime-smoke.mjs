@@ -117,7 +117,9 @@ async function sdkFeatures({ GistClient }, baseUrl, user, codeOf) {
   const fresh = new GistClient({ apiKey: "mock-key", baseUrl, perPage: 3 });
   const resumed = (await fresh.iterUsers({ cursor }).pages().next()).value.map((u) => u.id);
   const inBrowser = typeof window !== "undefined" && typeof document !== "undefined";
+  const pacing = await pacingFeatures(GistClient, baseUrl, user);
   return {
+    ...pacing,
     withResponse: [data.id === user.id, response.status, response.attempts, response.requests, typeof response.elapsedMs],
     hooksSaw,
     hooksKeepSecrets: !/mock-key|\?|@/.test(JSON.stringify(seen)),
@@ -130,7 +132,42 @@ async function sdkFeatures({ GistClient }, baseUrl, user, codeOf) {
   };
 }
 
+// maxConcurrent, a rate limit with 0 remaining, and the retry budget, counted at the client's fetch.
+async function pacingFeatures(GistClient, baseUrl, user) {
+  let inFlight = 0;
+  let most = 0;
+  let sent = 0;
+  const counting = (url, init) => {
+    sent += 1;
+    inFlight += 1;
+    most = Math.max(most, inFlight);
+    return fetch(url, init).finally(() => { inFlight -= 1; });
+  };
+  const paced = new GistClient({ apiKey: "mock-key", baseUrl, fetch: counting, maxConcurrent: 4, logLevel: "off" });
+  await Promise.all(Array.from({ length: 30 }, () => paced.fetchUser({ id: user.id })));
+  const limited = `/limited-${user.id}`;
+  await failNext(baseUrl, limited, { status: 200, body: {}, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } });
+  await paced.apiCall({ url: limited });
+  const before = Date.now();
+  await paced.fetchUser({ id: user.id });
+  const waited = Date.now() - before;
+  const failing = `/failing-${user.id}`;
+  await failNext(baseUrl, failing, { status: 503, headers: { "retry-after": "0" }, times: 100000 });
+  const budgeted = new GistClient({ apiKey: "mock-key", baseUrl, fetch: counting, logLevel: "off" });
+  const sentBefore = sent;
+  for (let i = 0; i < 150; i++) await budgeted.apiCall({ url: failing });
+  const budgetSent = sent - sentBefore;
+  return {
+    maxConcurrent: most <= 4 && most > 1,
+    pausedForTheReset: waited >= 700 && waited < 5000,
+    retryBudget: budgetSent <= 150 * 1.2 + 10 && budgetSent > 150,
+  };
+}
+
 export const runtimeExpected = {
+  maxConcurrent: true,
+  pausedForTheReset: true,
+  retryBudget: true,
   withResponse: [true, 200, 2, 2, "number"],
   hooksSaw: [
     "request GET /contacts/ID 1", "response GET /contacts/ID 1 503", "retry GET /contacts/ID 2 503",

@@ -53,6 +53,12 @@ test("a worker sees GistError with its code", async () => {
   assert.ok(!body.message.includes("wrong"), "the key is not in the message");
 });
 
+test("gist-wasm/web gives a worker the workerd entry, whose wasm wrangler bundles", async () => {
+  const { status, body } = await runWorker({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, "/web");
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.deepEqual(body, { sameModule: true, count: 3 });
+});
+
 test("every Gist module works in a worker", async () => {
   const { status, body } = await runWorker({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, "/smoke");
   assert.equal(status, 200, JSON.stringify(body));

@@ -1,4 +1,5 @@
 import init, * as gistWasm from "gist-wasm";
+import * as web from "gist-wasm/web";
 import { smoke } from "../js/smoke.mjs";
 import { runtimeSmoke } from "../js/runtime-smoke.mjs";
 
@@ -12,6 +13,10 @@ export default {
       const path = new URL(request.url).pathname;
       if (path === "/smoke") return Response.json(await smoke(gist, GistError));
       if (path === "/runtime") return Response.json(await runtimeSmoke(gistWasm, env.GIST_BASE_URL));
+      if (path === "/web") {
+        const users = await new web.GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL }).listUsers({ limit: 3 });
+        return Response.json({ sameModule: web.GistClient === GistClient, count: users.length });
+      }
       const users = await gist.listUsers({ limit: 65 });
       return Response.json({ count: users.length, types: [...new Set(users.map((u) => u.type))] });
     } catch (error) {
