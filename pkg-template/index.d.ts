@@ -223,6 +223,10 @@ export interface GistClientOptions {
     logLevel?: LogLevel;
     /** Put bodies in `debug` lines (they can hold personal data); default false. */
     logBodies?: boolean;
+    /** The most requests this client has in flight at once; the rest queue. Default 6. */
+    maxConcurrent?: number;
+    /** The most requests this client starts per second; the rest queue. Default: no limit. */
+    requestsPerSecond?: number;
 }
 
 /** How much a client logs. */

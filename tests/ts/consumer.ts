@@ -150,6 +150,8 @@ export async function sdkFeatures(key: string): Promise<string | null> {
     logger: console,
     logLevel: "info",
     logBodies: false,
+    maxConcurrent: 4,
+    requestsPerSecond: 10,
   });
   const { data, response }: { data: Contact; response: ResponseInfo } = await gist
     .fetchUser({ id: 1 }, { maxRetries: 0, headers: { "X-Trace": "t" } })
