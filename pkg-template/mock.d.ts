@@ -45,6 +45,13 @@ export interface MockRequest {
 
 /** An in-memory Gist API. */
 export interface MockGist {
+    /**
+     * POSTs a webhook delivery to `url`: `event` is a topic ("user.created"), whose body is a realistic
+     * delivery about the mock's newest matching contact, or a body object; `options` sign it as
+     * `verifyWebhook(…, options)` expects (the package must be loaded: import gist-wasm first). Resolves the
+     * receiver's Response.
+     */
+    deliverWebhook(url: string, event: string | Record<string, unknown>, options?: MockDeliveryOptions): Promise<Response>;
   /** Answers one Fetch-API request. */
   handle(request: Request): Promise<Response>;
   /** A `fetch` replacement served by this mock, with no network. */
@@ -63,6 +70,18 @@ export interface MockGist {
     campaigns: Record<string, unknown>[];
     events: Record<string, unknown>[];
   };
+}
+
+/** How `deliverWebhook` signs: `verifyWebhook`'s options (the first secret signs). */
+export interface MockDeliveryOptions {
+    /** The shared secret, or several (the first signs). */
+    secret: string | string[];
+    /** `"token"` (default), `"hmac-sha256"` or `"hmac-sha1"`. */
+    scheme?: "token" | "hmac-sha256" | "hmac-sha1";
+    /** The header; default `x-gist-webhook-token` for a token, `x-gist-signature` for an HMAC. */
+    header?: string;
+    /** How an HMAC is written: `"hex"` (default) or `"base64"`. */
+    encoding?: "hex" | "base64";
 }
 
 /** Creates an in-memory Gist API. */

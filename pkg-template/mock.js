@@ -1,4 +1,5 @@
-// gist-wasm/mock: an in-memory Gist API as a Fetch-API handler, in plain JavaScript with no dependencies.
+// gist-wasm/mock: an in-memory Gist API as a Fetch-API handler, in plain JavaScript with no dependencies
+// (but `deliverWebhook`'s signing, which is the package's own `signWebhook`).
 // It follows what is known of Gist's API (docs/gist-api.md in the repository): Bearer auth, `{contact}` /
 // `{contacts, pages}` wrappers, `{"errors":[{code,message}]}` bodies, Gist's quirks in answers
 // (user_id and phone as strings, unsubscribed_from_emails as "true"/"false"), CORS on every answer.
@@ -372,8 +373,32 @@ export function createMockGist(options = {}) {
     return route(request, url);
   }
 
+  // A delivery about `topic` as Gist posts it: the mock's newest contact of the topic's kind, and the workspace.
+  function deliveryAbout(topic) {
+    const kind = topic.startsWith("lead") ? "lead" : "user";
+    const contact = [...state.contacts].reverse().find((c) => c.type === kind) ?? state.contacts.at(-1);
+    return { topic, contact, workspace: { id: 9539, name: "Mock workspace" } };
+  }
+
+  /**
+   * POSTs a webhook delivery to `url`: `event` is a topic ("user.created"), whose body is a realistic
+   * delivery about the mock's newest matching contact, or a body object; `options`, if given, sign it as
+   * `verifyWebhook(…, options)` expects. Signing uses the package's `signWebhook`, so the package must be
+   * loaded (import gist-wasm first). Resolves the receiver's Response.
+   */
+  async function deliverWebhook(url, event, options) {
+    const body = JSON.stringify(typeof event === "string" ? deliveryAbout(event) : event);
+    const headers = { "content-type": "application/json" };
+    if (options !== undefined && options !== null) {
+      const { signWebhook } = await import("./webhooks.js");
+      Object.assign(headers, await signWebhook(body, options));
+    }
+    return fetch(url, { method: "POST", headers, body });
+  }
+
   return {
     handle,
+    deliverWebhook,
     /** A `fetch` replacement that answers from this mock, with no network at all. */
     fetch: (input, init) => handle(new Request(input, init)),
     /** Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?, path?, bodyIncludes? }`. */

@@ -64,3 +64,17 @@ test("where web.js's .wasm is not served, the import still works and the first c
   assert.match(result.error, /^GistError: invalid_argument gist-wasm could not load its WebAssembly: .*404.*\/nowasm\/gist_wasm_bg\.wasm.*; serve gist_wasm_bg\.wasm beside gist-wasm's web\.js/);
   assert.deepEqual(problems, [`404 ${server.url}/nowasm/gist_wasm_bg.wasm`]);
 });
+
+test("in a page, the mock posts a signed webhook delivery that verifyWebhook accepts", async () => {
+  const { verifyWebhook } = await import("gist-wasm");
+  const before = server.webhooks.deliveries.length;
+  const { result, problems } = await openSmokePage(browser, `${server.url}/test/deliver.html`, `${server.url}/api/`);
+  assert.deepEqual(result, { status: 202 });
+  assert.deepEqual(problems, []);
+  assert.equal(server.webhooks.deliveries.length, before + 1);
+  const { body, headers } = server.webhooks.deliveries.at(-1);
+  assert.equal(JSON.parse(body).topic, "user.created");
+  const options = { secret: "s3cret", scheme: "hmac-sha256" };
+  assert.equal(await verifyWebhook({ body, headers }, options), true);
+  assert.equal(await verifyWebhook({ body: body.replace("user", "lead"), headers }, options), false);
+});

@@ -35,3 +35,37 @@ test("the Node receiver records verified contact events and refuses the rest", a
   assert.equal(recorded.name, "webhook-lead-created");
   assert.equal(recorded.contact_id, contact.id);
 });
+
+test("the mock delivers signed webhooks that a receiver verifies, and unsigned ones it refuses", async () => {
+  await import("gist-wasm"); // the mock signs with the package's signWebhook
+  const before = mock.mock.state.events.length;
+  assert.equal((await mock.mock.deliverWebhook(url, "user.created")).status, 401, "unsigned");
+  assert.equal((await mock.mock.deliverWebhook(url, "user.created", { secret: "other" })).status, 401, "wrong secret");
+  const response = await mock.mock.deliverWebhook(url, "user.created", { secret: "s3cret" });
+  assert.equal(response.status, 200);
+  for (let i = 0; i < 100 && mock.mock.state.events.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+  const newestUser = [...mock.mock.state.contacts].reverse().find((c) => c.type === "user");
+  assert.equal(mock.mock.state.events.at(-1).name, "webhook-user-created");
+  assert.equal(mock.mock.state.events.at(-1).contact_id, newestUser.id);
+});
+
+test("deliverWebhook signs an HMAC the way verifyWebhook expects", async () => {
+  const { verifyWebhook } = await import("gist-wasm");
+  const seen = [];
+  const sink = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => { seen.push({ body: Buffer.concat(chunks), headers: req.headers }); res.end("ok"); });
+  });
+  await new Promise((r) => sink.listen(0, "127.0.0.1", r));
+  try {
+    const options = { secret: ["k1", "k0"], scheme: "hmac-sha1", header: "X-Hub-Signature", encoding: "base64" };
+    await mock.mock.deliverWebhook(`http://127.0.0.1:${sink.address().port}/`, { topic: "tag.added", tag: { id: 1 } }, options);
+    const [{ body, headers }] = seen;
+    assert.deepEqual(JSON.parse(body), { topic: "tag.added", tag: { id: 1 } });
+    assert.equal(await verifyWebhook({ body, headers }, options), true);
+    assert.equal(await verifyWebhook({ body: Buffer.concat([body, Buffer.from(" ")]), headers }, options), false);
+  } finally {
+    await new Promise((r) => sink.close(r));
+  }
+});

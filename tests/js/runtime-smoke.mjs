@@ -144,7 +144,7 @@ async function pacingFeatures(GistClient, baseUrl, user) {
     return fetch(url, init).finally(() => { inFlight -= 1; });
   };
   const paced = new GistClient({ apiKey: "mock-key", baseUrl, fetch: counting, maxConcurrent: 4, logLevel: "off" });
-  await Promise.all(Array.from({ length: 30 }, () => paced.fetchUser({ id: user.id })));
+  await Promise.all(Array.from({ length: 50 }, () => paced.fetchUser({ id: user.id })));
   const limited = `/limited-${user.id}`;
   await failNext(baseUrl, limited, { status: 200, body: {}, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } });
   await paced.apiCall({ url: limited });

@@ -1,5 +1,6 @@
 import init, * as gistWasm from "gist-wasm";
 import * as web from "gist-wasm/web";
+import { createMockGist } from "gist-wasm/mock";
 import { smoke } from "../js/smoke.mjs";
 import { runtimeSmoke } from "../js/runtime-smoke.mjs";
 
@@ -13,6 +14,11 @@ export default {
       const path = new URL(request.url).pathname;
       if (path === "/smoke") return Response.json(await smoke(gist, GistError));
       if (path === "/runtime") return Response.json(await runtimeSmoke(gistWasm, env.GIST_BASE_URL));
+      if (path === "/deliver") {
+        const options = { secret: "s3cret", scheme: "hmac-sha256" };
+        const response = await createMockGist().deliverWebhook(env.RECEIVER_URL, "lead.created", options);
+        return Response.json({ status: response.status });
+      }
       if (path === "/web") {
         const users = await new web.GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL }).listUsers({ limit: 3 });
         return Response.json({ sameModule: web.GistClient === GistClient, count: users.length });
