@@ -10,12 +10,13 @@ export function createReceiver(env) {
   const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL });
   const verify = { secret: env.GIST_WEBHOOK_SECRET.split(",") };
   return async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    if (!(await verifyWebhook({ body, headers: req.headers }, verify))) return res.writeHead(401).end("unverified\n");
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const bytes = Buffer.concat(chunks); // verified as the raw bytes Gist signed
+    if (!(await verifyWebhook({ body: bytes, headers: req.headers }, verify))) return res.writeHead(401).end("unverified\n");
     let event;
     try {
-      event = parseWebhook(body, req.headers);
+      event = parseWebhook(bytes.toString("utf8"), req.headers);
     } catch (error) {
       if (error instanceof GistError) return res.writeHead(400).end(`${error.message}\n`);
       throw error;

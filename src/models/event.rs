@@ -26,14 +26,13 @@ impl TrackedEvent {
         let id = raw.whole("id");
         let name = raw.string("name");
         let occurred_at = raw.timestamp("occurred_at");
-        let mut other = raw.rest();
+        let other = raw.rest();
         let name = name.or_else(|| {
             other
                 .get("event_name")
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         });
-        other.remove("id");
         Ok(Self {
             id,
             name,

@@ -20,7 +20,7 @@ const runtimes = [
     name: "deno 2",
     prefix: "deno 2.",
     command: firstExisting("node_modules/@deno/linux-x64-glibc/deno", "node_modules/deno/deno"),
-    args: ["run", "--quiet", "--allow-read", "--allow-net=127.0.0.1", "--allow-env", script],
+    args: ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", script],
   },
   {
     name: "bun 1",
