@@ -2,7 +2,7 @@
 // client of the chosen mode (built-in mock, or the real API through this server's proxy), and shows the
 // result as a table with the raw JSON one click away.
 import init, { GistClient, GistError, normalizeEventName } from "/pkg/index.js";
-import { el, field } from "./fields.js";
+import { el, field, InvalidField } from "./fields.js";
 import { SECTIONS } from "./calls.js";
 import { setupWebhooks } from "./webhooks.js";
 
@@ -103,20 +103,26 @@ function buildForm(spec) {
     input.addEventListener("input", () => { out.textContent = input.value ? `stored as: ${normalizeEventName(input.value)}` : ""; });
     fields[preview].node.append(out);
   }
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  /** The call's arguments from the form, or the InvalidField a field reports (and shows). */
+  const readArgs = () => {
     const values = {};
     spec.fields.forEach((f, i) => { values[f.name] = fields[i].read(); });
+    return spec.args(values);
+  };
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    result.replaceChildren(); // no stale result, whatever happens next
     let args;
     try {
-      args = spec.args(values);
+      args = readArgs();
     } catch (error) {
+      if (error instanceof InvalidField) return error.control.focus();
       return showError(result, error);
     }
     const controller = new AbortController();
-    result.replaceChildren(); // no stale result while the call runs
-    const stop = spec.long ? progress(result, controller) : () => {};
+    const stop = progress(result, controller);
     submit.disabled = true;
+    form.setAttribute("aria-busy", "true");
     try {
       const gist = client();
       showResult(result, await gist[spec.fn](...args, { signal: controller.signal }));
@@ -125,6 +131,7 @@ function buildForm(spec) {
     } finally {
       stop();
       submit.disabled = false;
+      form.removeAttribute("aria-busy");
     }
   });
   const wide = spec.long || spec.fn.startsWith("list") || spec.fn === "apiCall";

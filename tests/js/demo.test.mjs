@@ -1,6 +1,6 @@
 // The demo page end to end in headless Chromium: every module's forms on the built-in mock, the
-// webhook inspector and live receiver, progress and cancel, the real-API mode through the proxy (aimed
-// at a second mock), keyboard labels, and no console errors. Screenshots go to target/e2e/.
+// webhook inspector and live receiver, progress and cancel, invalid JSON that sends nothing, the real-API
+// mode through the proxy (aimed at a second mock), keyboard labels, and no console errors. Screenshots go to target/e2e/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -174,6 +174,18 @@ test("the real-API mode goes through the proxy with the key from the page", asyn
   await page.locator('input[name="mode"][value="mock"]').check();
   await page.locator("#reset").click();
   await page.waitForFunction(() => document.querySelector("#mode-notice").textContent.startsWith("Mock data reset"));
+});
+
+const mockRequests = async () => (await (await fetch(`${demo.url}/api/__mock/requests`)).json()).requests.length;
+
+test("invalid JSON is shown under its field and nothing is sent", async () => {
+  const form = card("recordEvent");
+  await form.locator('[name="properties"]').fill('{"total": 42');
+  const before = await mockRequests();
+  await form.locator("button[type=submit]").click();
+  assert.match(await form.locator(".field small.error").innerText(), /^Invalid JSON: .+/);
+  assert.equal(await form.locator(".result").innerText(), "");
+  assert.equal(await mockRequests(), before, "no request reached the mock");
 });
 
 test("every control has a label, the page fits a phone, and nothing went wrong", async () => {
