@@ -6,7 +6,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const WIDTH = 72;
 
 /** A value as a JavaScript literal: keys unquoted where they can be, one line unless it is too wide. */
-export function literal(value, indent = "") {
+function literal(value, indent = "") {
   if (typeof value === "number") return String(value);
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "undefined";
   const inner = `${indent}  `;
@@ -40,6 +40,7 @@ export function codeView() {
     setTimeout(() => { copy.textContent = "Copy"; }, 1500);
   });
   const node = el("div", { className: "code-view" }, el("pre", {}, code), copy);
+  node.setAttribute("role", "group");
   node.setAttribute("aria-label", "The code this form runs");
   return { node, show(text) { code.textContent = text; } };
 }

@@ -68,8 +68,8 @@ export function field(spec) {
   const control = builders[spec.kind](spec);
   const node = labelled(spec.label, control, spec.hint);
   if (spec.kind === "checkbox") node.classList.add("check");
-  const problem = el("small", { className: "error", role: "alert" });
-  if (spec.json) node.append(problem);
+  const problem = spec.json ? el("small", { className: "error", role: "alert" }) : null;
+  if (problem) node.append(problem);
   return {
     node,
     read() {
