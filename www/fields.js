@@ -38,22 +38,47 @@ const builders = {
   checkbox: (f) => el("input", { name: f.name, type: "checkbox", checked: !!f.value }),
 };
 
-/** A field element for a spec `{ kind, name, label, ... }`; `read(form)` gives its value or undefined. */
+/** A field whose value cannot be read (such as JSON that does not parse); the field shows why. */
+export class InvalidField extends Error {
+  constructor(message, control) {
+    super(message);
+    this.name = "InvalidField";
+    this.control = control;
+  }
+}
+
+/** Parses a JSON field (empty: undefined), showing the parse error under it (and throwing InvalidField) when it fails. */
+function parseJson(raw, control, problem) {
+  try {
+    const value = raw === "" ? undefined : JSON.parse(raw);
+    control.removeAttribute("aria-invalid");
+    problem.textContent = "";
+    return value;
+  } catch (error) {
+    control.setAttribute("aria-invalid", "true");
+    problem.textContent = `Invalid JSON: ${error.message}`;
+    throw new InvalidField(problem.textContent, control);
+  }
+}
+
+/** A field element for a spec `{ kind, name, label, ... }`; `read()` gives its value or undefined, or throws InvalidField. */
 export function field(spec) {
   if (spec.kind === "ref") return refField(spec);
   if (spec.kind === "props") return propsField(spec);
   const control = builders[spec.kind](spec);
   const node = labelled(spec.label, control, spec.hint);
   if (spec.kind === "checkbox") node.classList.add("check");
+  const problem = spec.json ? el("small", { className: "error", role: "alert" }) : null;
+  if (problem) node.append(problem);
   return {
     node,
     read() {
       if (spec.kind === "checkbox") return control.checked || undefined;
       const raw = control.value.trim();
+      if (spec.json) return parseJson(raw, control, problem);
       if (raw === "") return undefined;
       if (spec.kind === "number") return Number(raw);
       if (spec.list) return raw.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-      if (spec.json) return JSON.parse(raw);
       return raw;
     },
   };

@@ -1,8 +1,9 @@
 // The demo's wiring: builds a section per Gist module from calls.js, runs each form's function on the
 // client of the chosen mode (built-in mock, or the real API through this server's proxy), and shows the
-// result as a table with the raw JSON one click away.
+// result as a table with the raw JSON one click away, beside the code the form runs and its HTTP exchanges.
 import init, { GistClient, GistError, normalizeEventName } from "/pkg/index.js";
-import { el, field } from "./fields.js";
+import { el, field, InvalidField } from "./fields.js";
+import { callText, codeView, wireView } from "./explain.js";
 import { SECTIONS } from "./calls.js";
 import { setupWebhooks } from "./webhooks.js";
 
@@ -10,10 +11,10 @@ await init();
 
 const state = { mode: "mock", apiKey: "" };
 
-/** The client of the current mode. The real API goes through /proxy, so the browser needs no CORS. */
-function client() {
-  if (state.mode === "mock") return new GistClient({ apiKey: "mock-key", baseUrl: `${location.origin}/api` });
-  return new GistClient({ apiKey: state.apiKey, baseUrl: `${location.origin}/proxy` });
+/** The client of the current mode, telling `hooks` of each request. The real API goes through /proxy, so the browser needs no CORS. */
+function client(hooks) {
+  if (state.mode === "mock") return new GistClient({ apiKey: "mock-key", baseUrl: `${location.origin}/api`, hooks });
+  return new GistClient({ apiKey: state.apiKey, baseUrl: `${location.origin}/proxy`, hooks });
 }
 
 const CONTACT_COLUMNS = ["id", "type", "user_id", "email", "name", "tags", "created_at"];
@@ -93,6 +94,8 @@ function progress(panel, controller) {
 function buildForm(spec) {
   const fields = spec.fields.map(field);
   const result = el("div", { className: "result", "aria-live": "polite" });
+  const code = codeView();
+  const wire = wireView();
   const submit = el("button", { type: "submit", textContent: spec.title });
   const form = el("form", { className: "call", noValidate: false }, ...fields.map((f) => f.node), el("div", { className: "actions" }, submit));
   form.dataset.fn = spec.fn;
@@ -103,32 +106,53 @@ function buildForm(spec) {
     input.addEventListener("input", () => { out.textContent = input.value ? `stored as: ${normalizeEventName(input.value)}` : ""; });
     fields[preview].node.append(out);
   }
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  /** The call's arguments from the form, or the InvalidField a field reports (and shows). */
+  const readArgs = () => {
     const values = {};
     spec.fields.forEach((f, i) => { values[f.name] = fields[i].read(); });
+    return spec.args(values);
+  };
+  const showCode = () => {
+    try {
+      code.show(callText(spec.fn, readArgs()));
+    } catch (error) {
+      code.show(`// ${error.message}`);
+    }
+  };
+  form.addEventListener("input", showCode);
+  form.addEventListener("change", showCode);
+  showCode();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    result.replaceChildren(); // no stale result, whatever happens next
+    wire.clear();
     let args;
     try {
-      args = spec.args(values);
+      args = readArgs();
     } catch (error) {
+      if (error instanceof InvalidField) return error.control.focus();
       return showError(result, error);
     }
     const controller = new AbortController();
-    result.replaceChildren(); // no stale result while the call runs
-    const stop = spec.long ? progress(result, controller) : () => {};
+    const stop = progress(result, controller);
     submit.disabled = true;
+    form.setAttribute("aria-busy", "true");
     try {
-      const gist = client();
-      showResult(result, await gist[spec.fn](...args, { signal: controller.signal }));
+      const gist = client(wire.hooks);
+      const { data, response } = await gist[spec.fn](...args, { signal: controller.signal }).withResponse();
+      showResult(result, data);
+      wire.summary(response);
     } catch (error) {
       showError(result, error);
     } finally {
       stop();
       submit.disabled = false;
+      form.removeAttribute("aria-busy");
     }
   });
   const wide = spec.long || spec.fn.startsWith("list") || spec.fn === "apiCall";
-  return el("article", { className: wide ? "card full" : "card", id: `call-${spec.fn}` }, el("h3", { textContent: spec.title }), form, result);
+  return el("article", { className: wide ? "card full" : "card", id: `call-${spec.fn}` },
+    el("h3", { textContent: spec.title }), form, code.node, wire.node, result);
 }
 
 const main = document.getElementById("sections");

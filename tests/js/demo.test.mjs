@@ -1,6 +1,7 @@
 // The demo page end to end in headless Chromium: every module's forms on the built-in mock, the
-// webhook inspector and live receiver, progress and cancel, the real-API mode through the proxy (aimed
-// at a second mock), keyboard labels, and no console errors. Screenshots go to target/e2e/.
+// webhook inspector and live receiver, progress and cancel, each call's code and wire views (a retry, invalid
+// JSON that sends nothing), the real-API mode through the proxy (aimed at a second mock), keyboard labels,
+// and no console errors. Screenshots go to target/e2e/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -169,11 +170,65 @@ test("the real-API mode goes through the proxy with the key from the page", asyn
   assert.match(await page.locator("#mode-notice").innerText(), /memory only/);
   assert.match(await run("listCampaigns", { limit: 3 }), /3 items/);
   assert.ok(upstream.mock.requests.some((r) => r.path === "/campaigns"), "the call reached the upstream through /proxy");
+  assert.doesNotMatch(await wireOf("listCampaigns"), /real-key/);
   await page.locator("#api-key").fill("wrong-key");
   assert.match(await run("listCampaigns", {}), /unauthorized/);
   await page.locator('input[name="mode"][value="mock"]').check();
   await page.locator("#reset").click();
   await page.waitForFunction(() => document.querySelector("#mode-notice").textContent.startsWith("Mock data reset"));
+});
+
+const codeOf = (fn) => card(fn).locator(".code-view code").innerText();
+const wireOf = (fn) => card(fn).locator(".wire-view").innerText();
+const mockRequests = async () => (await (await fetch(`${demo.url}/api/__mock/requests`)).json()).requests.length;
+
+test("each call shows the code it runs, live, and its exchange on the wire", async () => {
+  const form = card("listUsers");
+  await form.locator('[name="limit"]').fill("50");
+  await form.locator('[name="order_by"]').selectOption("");
+  await form.locator('[name="filter_by"]').selectOption("tag_id");
+  await form.locator('[name="filter_value"]').fill("3");
+  assert.equal(await codeOf("listUsers"), 'await gist.listUsers({ limit: 50, order: "desc", tag_id: 3 })');
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: demo.url });
+  await form.locator(".code-view button", { hasText: "Copy" }).click();
+  await form.locator(".code-view button", { hasText: "Copied" }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await codeOf("listUsers"));
+  await run("listUsers");
+  const wire = await wireOf("listUsers");
+  assert.match(wire, /GET \/contacts Authorization: Bearer ••• · attempt 1 → 200 in \d+ ms/);
+  assert.match(wire, /HTTP 200 after 1 request/);
+  assert.doesNotMatch(wire, /mock-key/);
+
+  const name = `Wire ${Date.now()}`;
+  await card("createTag").locator('[name="name"]').fill(name);
+  assert.equal(await codeOf("createTag"), `await gist.createTag("${name}")`);
+  assert.match(await run("createTag"), new RegExp(name));
+  assert.match(await wireOf("createTag"), /POST \/tags .*→ 20\d in \d+ ms/);
+  await shot("call-listUsers");
+  await shot("call-createTag");
+});
+
+test("a retried call shows both attempts and the wait between them", async () => {
+  demo.mock.fail({ method: "GET", path: "/campaigns", status: 503, headers: { "retry-after": "0" } });
+  assert.match(await run("listCampaigns", { limit: 2 }), /2 items/);
+  const wire = await wireOf("listCampaigns");
+  assert.match(wire, /GET \/campaigns .*attempt 1 → 503/);
+  assert.match(wire, /↻ 503: retrying GET \/campaigns after 0 ms/);
+  assert.match(wire, /GET \/campaigns .*attempt 2 → 200/);
+  assert.match(wire, /HTTP 200 after 2 requests/);
+});
+
+test("invalid JSON is shown under its field and nothing is sent", async () => {
+  const form = card("recordEvent");
+  await form.locator('[name="properties"]').fill('{"total": 42');
+  assert.match(await codeOf("recordEvent"), /^\/\/ Invalid JSON: /);
+  const before = await mockRequests();
+  await form.locator("button[type=submit]").click();
+  assert.match(await form.locator(".field small.error").innerText(), /^Invalid JSON: .+/);
+  assert.equal(await form.locator(".result").innerText(), "");
+  assert.equal(await mockRequests(), before, "no request reached the mock");
+  await form.locator('[name="properties"]').fill('{"total": 42}');
+  assert.equal(await form.locator(".field small.error").innerText(), "");
 });
 
 test("every control has a label, the page fits a phone, and nothing went wrong", async () => {
