@@ -336,6 +336,7 @@ pub async fn fetch<T: Transport>(
     client: &Client<'_, T>,
     kind: ContactType,
     reference: &ContactRef,
+    instead: &str,
 ) -> Result<Contact, Error> {
     let request = find_request(reference);
     let no_match = |mut error: Error| {
@@ -347,12 +348,12 @@ pub async fn fetch<T: Transport>(
     let body = client.send_json(&request).await.map_err(no_match)?;
     let contact = read_single(body, reference).map_err(no_match)?;
     if contact.kind != kind {
-        let (other, function) = match kind {
-            ContactType::User => ("a lead", "fetchLead"),
-            ContactType::Lead => ("a user", "fetchUser"),
+        let other = match kind {
+            ContactType::User => "a lead",
+            ContactType::Lead => "a user",
         };
         return Err(Error::not_found(format!(
-            "{} is {other}, not a {}: use {function}",
+            "{} is {other}, not a {}: {instead}",
             reference.describe(),
             kind.as_str()
         ))
@@ -378,7 +379,11 @@ pub async fn update<T: Transport>(
     reference: &ContactRef,
     mut changes: Map<String, Value>,
 ) -> Result<Contact, Error> {
-    let existing = fetch(client, kind, reference).await?;
+    let instead = match kind {
+        ContactType::User => "use updateLead",
+        ContactType::Lead => "use updateUser",
+    };
+    let existing = fetch(client, kind, reference, instead).await?;
     changes.insert("id".into(), existing.id.into());
     let (key, current) = match kind {
         ContactType::User => ("user_id", existing.user_id),
@@ -396,7 +401,11 @@ pub async fn delete<T: Transport>(
     kind: ContactType,
     reference: &ContactRef,
 ) -> Result<(), Error> {
-    let existing = fetch(client, kind, reference).await?;
+    let instead = match kind {
+        ContactType::User => "use deleteLead",
+        ContactType::Lead => "use deleteUser",
+    };
+    let existing = fetch(client, kind, reference, instead).await?;
     client
         .send(&HttpRequest::delete(format!("/contacts/{}", existing.id)))
         .await?;

@@ -88,7 +88,11 @@ pub async fn record_event<T: Transport>(
             body.insert("user_id".into(), user_id.as_str().into());
         }
         ContactRef::Id(_) => {
-            let contact = contacts::fetch(client, event.kind, &event.contact).await?;
+            let instead = match event.kind {
+                ContactType::User => "name it as event.lead",
+                ContactType::Lead => "name it as event.user",
+            };
+            let contact = contacts::fetch(client, event.kind, &event.contact, instead).await?;
             body.insert("id".into(), contact.id.into());
             if let Some(user_id) = contact.user_id {
                 body.insert("user_id".into(), user_id.into());

@@ -82,7 +82,7 @@ pub async fn fetch_lead<T: Transport>(
     client: &Client<'_, T>,
     reference: &ContactRef,
 ) -> Result<Contact, Error> {
-    contacts::fetch(client, ContactType::Lead, reference).await
+    contacts::fetch(client, ContactType::Lead, reference, "use fetchUser").await
 }
 
 /// Lists leads only, page by page, up to `options.limit`.

@@ -87,7 +87,7 @@ pub async fn fetch_user<T: Transport>(
     client: &Client<'_, T>,
     reference: &ContactRef,
 ) -> Result<Contact, Error> {
-    contacts::fetch(client, ContactType::User, reference).await
+    contacts::fetch(client, ContactType::User, reference, "use fetchLead").await
 }
 
 /// Lists users only, page by page, up to `options.limit`.

@@ -70,7 +70,7 @@ fn update_lead_checks_the_type_then_posts_with_id_and_email() {
     ))
     .expect_err("a user");
     assert_eq!(error.code, ErrorCode::NotFound);
-    assert!(error.message.contains("fetchUser"), "{}", error.message);
+    assert!(error.message.contains("updateUser"), "{}", error.message);
     assert_eq!(fake.sent.borrow().len(), 1, "nothing was posted");
 }
 

@@ -119,6 +119,7 @@ fn an_event_for_a_contact_named_by_id_fetches_it_and_checks_its_type() {
     let error =
         run(events::record_event(&client(&config, &fake), &event)).expect_err("a user, not a lead");
     assert_eq!(error.code, ErrorCode::NotFound);
+    assert!(error.message.contains("event.user"), "{}", error.message);
 
     let event =
         NewEvent::from_value(j!({"event_name": "x", "user": {"id": 179351}})).expect("valid");
