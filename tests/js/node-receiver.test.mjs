@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { serveMock } from "gist-wasm/mock/server";
 import { createReceiver } from "../../examples/node/receiver.mjs";
+import { startServer } from "./loopback.mjs";
 
 let mock;
 let receiver;
@@ -51,21 +52,15 @@ test("the mock delivers signed webhooks that a receiver verifies, and unsigned o
 
 test("deliverWebhook signs an HMAC the way verifyWebhook expects", async () => {
   const { verifyWebhook } = await import("gist-wasm");
-  const seen = [];
-  const sink = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => { seen.push({ body: Buffer.concat(chunks), headers: req.headers }); res.end("ok"); });
-  });
-  await new Promise((r) => sink.listen(0, "127.0.0.1", r));
+  const sink = await startServer();
   try {
     const options = { secret: ["k1", "k0"], scheme: "hmac-sha1", header: "X-Hub-Signature", encoding: "base64" };
-    await mock.mock.deliverWebhook(`http://127.0.0.1:${sink.address().port}/`, { topic: "tag.added", tag: { id: 1 } }, options);
-    const [{ body, headers }] = seen;
+    await mock.mock.deliverWebhook(sink.url, { topic: "tag.added", tag: { id: 1 } }, options);
+    const [{ body, headers }] = sink.requests;
     assert.deepEqual(JSON.parse(body), { topic: "tag.added", tag: { id: 1 } });
     assert.equal(await verifyWebhook({ body, headers }, options), true);
-    assert.equal(await verifyWebhook({ body: Buffer.concat([body, Buffer.from(" ")]), headers }, options), false);
+    assert.equal(await verifyWebhook({ body: `${body} `, headers }, options), false);
   } finally {
-    await new Promise((r) => sink.close(r));
+    await sink.close();
   }
 });

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
+import { startServer } from "./loopback.mjs";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { serveMock } from "gist-wasm/mock/server";
@@ -62,25 +62,18 @@ test("gist-wasm/web gives a worker the workerd entry, whose wasm wrangler bundle
 
 test("in a worker, the mock posts a signed webhook delivery that verifyWebhook accepts", async () => {
   const { verifyWebhook } = await import("gist-wasm");
-  const seen = [];
-  const receiver = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => { seen.push({ body: Buffer.concat(chunks), headers: req.headers }); res.end("ok"); });
-  });
-  await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+  const receiver = await startServer();
   try {
-    const RECEIVER_URL = `http://127.0.0.1:${receiver.address().port}/`;
-    const { status, body } = await runWorker({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url, RECEIVER_URL }, "/deliver");
+    const { status, body } = await runWorker({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url, RECEIVER_URL: receiver.url }, "/deliver");
     assert.equal(status, 200, JSON.stringify(body));
     assert.deepEqual(body, { status: 200 });
-    const [delivery] = seen;
+    const [delivery] = receiver.requests;
     assert.equal(JSON.parse(delivery.body).topic, "lead.created");
     const options = { secret: "s3cret", scheme: "hmac-sha256" };
     assert.equal(await verifyWebhook(delivery, options), true);
-    assert.equal(await verifyWebhook({ ...delivery, body: Buffer.concat([delivery.body, Buffer.from(" ")]) }, options), false);
+    assert.equal(await verifyWebhook({ ...delivery, body: `${delivery.body} ` }, options), false);
   } finally {
-    await new Promise((r) => receiver.close(r));
+    await receiver.close();
   }
 });
 
