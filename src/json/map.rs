@@ -102,20 +102,6 @@ impl<V: PartialEq> PartialEq for Map<String, V> {
     }
 }
 
-impl<V> std::ops::Index<&str> for Map<String, V> {
-    type Output = V;
-
-    /// The value of `key`; like serde_json's map, it panics when `key` is missing (tests only: the
-    /// crate's code reads with [`Map::get`]).
-    #[allow(clippy::panic)]
-    fn index(&self, key: &str) -> &V {
-        match self.get(key) {
-            Some(value) => value,
-            None => panic!("no field {key}"),
-        }
-    }
-}
-
 impl<V> IntoIterator for Map<String, V> {
     type Item = (String, V);
     type IntoIter = std::vec::IntoIter<(String, V)>;

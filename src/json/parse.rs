@@ -60,7 +60,7 @@ impl Parser<'_> {
         self.text.as_bytes().get(self.at..).unwrap_or_default()
     }
 
-    fn expect(&mut self, byte: u8) -> Result<(), ParseError> {
+    fn consume(&mut self, byte: u8) -> Result<(), ParseError> {
         self.skip_space();
         if self.peek() == Some(byte) {
             self.at += 1;
@@ -112,7 +112,7 @@ impl Parser<'_> {
         if self.closes(close) {
             return Ok(true);
         }
-        self.expect(b',').map(|()| false)
+        self.consume(b',').map(|()| false)
     }
 
     fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
@@ -139,7 +139,7 @@ impl Parser<'_> {
                     return Err(self.error());
                 }
                 let key = self.string()?;
-                self.expect(b':')?;
+                self.consume(b':')?;
                 let value = self.value(depth)?;
                 map.insert(key, value);
                 if self.after_item(b'}')? {
