@@ -1,0 +1,65 @@
+// Client options the runtime smoke test does not reach: the logger and its levels, requestsPerSecond,
+// and a rate-limit pause that would outlast the call (in Node, against the in-memory mock).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient } from "gist-wasm";
+import { createMockGist } from "gist-wasm/mock";
+
+const KEY = "mock-key-logging-77";
+
+function client(options) {
+  const mock = createMockGist({ apiKey: KEY });
+  let sent = 0;
+  const fetch = (url, init) => {
+    sent += 1;
+    return mock.fetch(url, init);
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, ...options });
+  return { gist, mock, sent: () => sent };
+}
+
+function logger() {
+  const lines = [];
+  const at = (level) => (message) => lines.push(`${level} ${message}`);
+  return { lines, sink: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
+}
+
+test("the default level logs each retry as a warning and nothing else", async () => {
+  const { lines, sink } = logger();
+  const { gist, mock } = client({ logger: sink });
+  mock.fail({ status: 503, headers: { "retry-after": "0" } });
+  await gist.listUsers({ limit: 1 });
+  assert.deepEqual(lines, ["warn gist-wasm: GET /contacts answered 503; attempt 2 in 0 ms"]);
+});
+
+test("debug lines never hold the key or a query, and hold bodies only with logBodies", async () => {
+  for (const logBodies of [false, true]) {
+    const { lines, sink } = logger();
+    const { gist } = client({ logger: sink, logLevel: "debug", logBodies });
+    await gist.createUser({ user_id: 77, email: "logged@example.com" });
+    await gist.fetchUser({ email: "logged@example.com" });
+    const text = lines.join("\n");
+    assert.ok(lines.some((l) => l.startsWith("debug gist-wasm: POST /contacts")), text);
+    assert.ok(lines.some((l) => l.startsWith("info gist-wasm: GET /contacts: 200")), text);
+    assert.ok(!text.includes(KEY) && !text.includes("?"), text);
+    assert.equal(text.includes("logged@example.com"), logBodies, text);
+  }
+});
+
+test("requestsPerSecond spaces the starts of requests", async () => {
+  const { gist } = client({ requestsPerSecond: 10, logLevel: "off" });
+  const started = Date.now();
+  await Promise.all(Array.from({ length: 5 }, () => gist.listTags({ limit: 1 })));
+  assert.ok(Date.now() - started >= 380, `${Date.now() - started} ms for 5 requests at 10 a second`);
+});
+
+test("a pause that outlasts the call's deadline fails rate_limited at once, without sending", async () => {
+  const { gist, mock, sent } = client({ logLevel: "off" });
+  mock.fail({ path: "/limited", status: 200, body: {}, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "60" } });
+  await gist.apiCall({ url: "/limited" });
+  const before = sent();
+  const error = await gist.listTags({ limit: 1 }, { timeoutMs: 1000 }).catch((e) => e);
+  assert.equal(error.code, "rate_limited");
+  assert.ok(error.retryAfter >= 59 && error.retryAfter <= 60, `retryAfter ${error.retryAfter}`);
+  assert.equal(sent(), before, "nothing was sent");
+});
