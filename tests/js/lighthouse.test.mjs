@@ -30,13 +30,17 @@ after(async () => {
   await demo?.close();
 });
 
-/** One Lighthouse run of `categories`: each category's score out of 100, CLS, and the failed audits' ids. */
+/**
+ * One Lighthouse run of `categories`: each category's score out of 100, CLS, the failed audits' ids, and
+ * the URLs the page requested from anywhere but the demo server.
+ */
 async function audit(config, categories) {
   const { lhr } = await lighthouse(`${demo.url}/`, { port: chrome.port, logLevel: "error", output: "json", onlyCategories: categories }, config);
   assert.equal(lhr.runtimeError, undefined, lhr.runtimeError?.message);
   const scores = Object.fromEntries(categories.map((c) => [c, Math.round(lhr.categories[c].score * 100)]));
   const failed = Object.values(lhr.audits).filter((a) => a.scoreDisplayMode === "binary" && a.score === 0).map((a) => a.id);
-  return { scores, cls: lhr.audits["cumulative-layout-shift"]?.numericValue, failed };
+  const outside = lhr.audits["network-requests"].details.items.map((r) => r.url).filter((url) => !url.startsWith(`${demo.url}/`) && !url.startsWith("data:"));
+  return { scores, cls: lhr.audits["cumulative-layout-shift"].numericValue, failed, outside };
 }
 
 for (const [preset, config] of [["mobile", undefined], ["desktop", desktopConfig]]) {
@@ -52,5 +56,6 @@ for (const [preset, config] of [["mobile", undefined], ["desktop", desktopConfig
     }
     assert.ok(performance >= MIN_SCORE, `performance ${performance} < ${MIN_SCORE} in ${PERF_RUNS} runs`);
     assert.ok(first.cls <= MAX_CLS, `CLS ${first.cls} > ${MAX_CLS}`);
+    assert.deepEqual(first.outside, [], "the page fetches nothing from outside");
   });
 }
