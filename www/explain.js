@@ -1,6 +1,6 @@
 // What a call teaches: the JavaScript a form runs (as a user would type it) and the HTTP exchanges the
 // client made, as its own hooks report them.
-import { el } from "./fields.js";
+import { el, scrollable } from "./fields.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const WIDTH = 72;
@@ -39,7 +39,7 @@ export function codeView() {
     }
     setTimeout(() => { copy.textContent = "Copy"; }, 1500);
   });
-  const node = el("div", { className: "code-view" }, el("pre", {}, code), copy);
+  const node = el("div", { className: "code-view" }, scrollable(el("pre", {}, code), "Code"), copy);
   node.setAttribute("role", "group");
   node.setAttribute("aria-label", "The code this form runs");
   return { node, show(text) { code.textContent = text; } };

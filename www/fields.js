@@ -29,9 +29,13 @@ const builders = {
   text: (f) => el("input", { name: f.name, required: !!f.required, placeholder: f.placeholder ?? "", type: f.type ?? "text", value: f.value ?? "" }),
   number: (f) => el("input", { name: f.name, required: !!f.required, type: "number", min: f.min ?? "0", step: "1", value: f.value ?? "" }),
   textarea: (f) => el("textarea", { name: f.name, rows: f.rows ?? 4, placeholder: f.placeholder ?? "", value: f.value ?? "" }),
+  /** `options`: values, or [value, label] pairs (the label shown, the value sent). */
   select: (f) => {
     const select = el("select", { name: f.name });
-    for (const option of f.options) select.append(el("option", { value: option, textContent: option || "(none)" }));
+    for (const option of f.options) {
+      const [value, label] = Array.isArray(option) ? option : [option, option];
+      select.append(el("option", { value, textContent: label }));
+    }
     if (f.value) select.value = f.value;
     return select;
   },
@@ -84,11 +88,18 @@ export function field(spec) {
   };
 }
 
-/** "Internal ID or user ID or email": a select of the ways, and the value. */
+/** The ways to name a contact: its label and an example value. */
+const WAYS = { id: ["Gist id", "1001"], user_id: ["User id", "5001"], email: ["Email", "ada@example.com"] };
+
+/** A contact by its Gist id, user id or email: a select of the ways, and the value. */
 function refField(spec) {
   const ways = spec.ways ?? ["id", "user_id", "email"];
-  const by = builders.select({ name: `${spec.name}_by`, options: ways });
-  const value = builders.text({ name: `${spec.name}_value`, required: true, placeholder: "1001, 5001 or ada@example.com" });
+  const by = builders.select({ name: `${spec.name}_by`, options: ways.map((w) => [w, WAYS[w][0]]) });
+  const value = builders.text({ name: `${spec.name}_value`, required: true, placeholder: WAYS[ways[0]][1] });
+  by.addEventListener("change", () => {
+    value.placeholder = WAYS[by.value][1];
+    value.type = by.value === "email" ? "email" : "text";
+  });
   const node = el("div", { className: "field ref" }, labelled(spec.label ?? "Contact by", by), labelled("Value", value));
   return {
     node,
@@ -127,4 +138,12 @@ function propsField(spec) {
       return Object.keys(out).length ? out : undefined;
     },
   };
+}
+
+/** Makes a region that may scroll reachable and named for keyboard and screen-reader users. */
+export function scrollable(node, label) {
+  node.tabIndex = 0;
+  node.setAttribute("role", "region");
+  node.setAttribute("aria-label", label);
+  return node;
 }

@@ -1,7 +1,6 @@
 // The webhook side of the demo: an inspector for pasted or sample payloads, and a live receiver that
 // shows deliveries POSTed to this server's /webhooks as they arrive, parsed by the wasm in this page.
-import { normalizeEventName, parseWebhook, verifyWebhook } from "/pkg/index.js";
-import { el } from "./fields.js";
+import { el, scrollable } from "./fields.js";
 
 const contact = { id: 1001, type: "user", user_id: "5001", email: "ada@example.com", name: "Ada Lovelace", unsubscribed_from_emails: "false", created_at: 1700003600, tags: [{ id: 3, name: "VIP" }] };
 export const SAMPLES = {
@@ -14,7 +13,11 @@ export const SAMPLES = {
 
 const text = (sample) => (typeof sample === "string" ? sample : JSON.stringify(sample, null, 2));
 
-export function setupWebhooks(section, { showResult, showError }) {
+/**
+ * Wires the inspector and the receiver of `section`; `sdk` is the package's module (a promise).
+ * Returns `listen()`, which connects the live receiver (once) when the panel is first shown.
+ */
+export function setupWebhooks(section, { sdk, showResult, showError }) {
   const form = section.querySelector("#inspector");
   const { sample, body, secret, scheme, header, signature } = form.elements;
   for (const name of Object.keys(SAMPLES)) sample.append(el("option", { value: name, textContent: name }));
@@ -27,6 +30,7 @@ export function setupWebhooks(section, { showResult, showError }) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    const { normalizeEventName, parseWebhook, verifyWebhook } = await sdk;
     const headers = signature.value ? { [header.value.trim() || (scheme.value === "token" ? "x-gist-webhook-token" : "x-gist-signature")]: signature.value } : {};
     try {
       const parsedEvent = parseWebhook(body.value, headers);
@@ -54,10 +58,8 @@ export function setupWebhooks(section, { showResult, showError }) {
   section.querySelector("#receiver-curl").textContent = `curl -X POST ${receiverUrl} -H 'content-type: application/json' -H 'x-gist-webhook-token: s3cret' -d '{"topic":"user.created","contact":{"id":1001,"email":"ada@example.com"}}'`;
   const list = section.querySelector("#deliveries");
   const status = section.querySelector("#receiver-status");
-  const source = new EventSource("/webhooks/stream");
-  source.addEventListener("open", () => { status.textContent = "Listening."; });
-  source.addEventListener("error", () => { status.textContent = "Reconnecting…"; });
-  source.addEventListener("message", async (message) => {
+  const show = async (message) => {
+    const { normalizeEventName, parseWebhook, verifyWebhook } = await sdk;
     const delivery = JSON.parse(message.data);
     const item = el("li", { className: "delivery" });
     let summary;
@@ -75,7 +77,16 @@ export function setupWebhooks(section, { showResult, showError }) {
       verified = ok ? " · ✔ verified" : " · ✘ not verified";
     }
     item.append(el("strong", { textContent: new Date(delivery.receivedAt).toLocaleTimeString() }), ` ${summary}${verified}`,
-      el("details", {}, el("summary", { textContent: "Raw body" }), el("pre", { textContent: delivery.body })));
+      el("details", {}, el("summary", { textContent: "Raw body" }), scrollable(el("pre", { textContent: delivery.body }), "Raw body")));
     list.prepend(item);
-  });
+  };
+  let source;
+  const listen = () => {
+    if (source) return;
+    source = new EventSource("/webhooks/stream");
+    source.addEventListener("open", () => { status.textContent = "Listening."; });
+    source.addEventListener("error", () => { status.textContent = "Reconnecting…"; });
+    source.addEventListener("message", show);
+  };
+  return { listen };
 }

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { createServer, request } from "node:http";
 import { connect } from "node:net";
 import { Readable } from "node:stream";
+import { gunzipSync } from "node:zlib";
 import { createMockGist } from "gist-wasm/mock";
 import { serveMock } from "gist-wasm/mock/server";
 import { startDemoServer } from "../../www/server.mjs";
@@ -294,4 +295,25 @@ test("the mock's request log keeps only the latest requests", async () => {
   } finally {
     await small.close();
   }
+});
+
+test("the demo server gzips its files for a client that accepts it, and serves the README and types as text", async () => {
+  const get = (path, headers) => new Promise((resolve, reject) => {
+    request(`${demo.url}${path}`, { headers }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on("error", reject).end();
+  });
+  for (const path of ["/", "/main.js", "/style.css", "/pkg/gist_wasm_bg.wasm", "/pkg/README.md", "/pkg/index.d.ts"]) {
+    const plain = await get(path, {});
+    assert.equal(plain.headers["content-encoding"], undefined, path);
+    const zipped = await get(path, { "accept-encoding": "gzip, br" });
+    assert.equal(zipped.headers["content-encoding"], "gzip", path);
+    assert.ok(gunzipSync(zipped.body).equals(plain.body), `${path}: the same bytes`);
+    assert.ok(zipped.body.length < plain.body.length, `${path}: smaller gzipped`);
+  }
+  const readme = await get("/pkg/README.md", {});
+  assert.equal(readme.headers["content-type"], "text/plain; charset=utf-8");
+  assert.match(readme.body.toString(), /^# gist-wasm/);
 });
