@@ -105,6 +105,7 @@ function refField(spec) {
     node,
     read() {
       const raw = value.value.trim();
+      if (raw === "") return {};
       return { [by.value]: by.value === "id" ? Number(raw) : raw };
     },
   };
