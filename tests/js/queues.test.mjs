@@ -164,6 +164,8 @@ test("a consumer crash mid-batch loses nothing: the batch comes again, and no tr
       operations.push({ upsertUser: contactFor(first + i) });
       if (i % 20 === 0) operations.push({ recordEvent: { event_name: "crash-test", user: { user_id: users[i / 20].user_id }, properties: { n: i / 20 } } });
     }
+    const unauthorized = { method: "POST", headers: { authorization: "Bearer wrong-token" }, body: "[]" };
+    assert.equal((await mf.dispatchFetch("http://sync.test/sync", unauthorized)).status, 401, "POST /sync needs the sync token");
     const response = await mf.dispatchFetch("http://sync.test/operations", { method: "POST", body: JSON.stringify(operations) });
     assert.deepEqual(await response.json(), { operations: 2100, messages: 210, invalid: [] });
     const recorded = () => server.mock.state.events.filter((e) => e.name === "crash-test");
