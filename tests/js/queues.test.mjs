@@ -41,7 +41,8 @@ function startWorker(bindings = {}) {
     scriptPath: `${testWorker}worker.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-01-01",
-    bindings: { GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url, GIST_WEBHOOK_SECRET: "s3cret", SYNC_TOKEN: TOKEN, GIST_MAX_CONCURRENT: "12", ...bindings },
+    bindings: { GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url, GIST_WEBHOOK_SECRET: "s3cret", SYNC_TOKEN: TOKEN, GIST_MAX_CONCURRENT: "12",
+      GIST_LOG_LEVEL: "error", ...bindings }, // not a line for each of thousands of retries
     queueProducers: { GIST_SYNC: "gist-sync", GIST_WEBHOOKS: "gist-webhooks", GIST_DEAD_LETTERS: "gist-dead-letters" },
     queueConsumers: {
       "gist-sync": consumer,

@@ -65,7 +65,8 @@ export default {
     if (batch.queue === "gist-webhooks") return consumeWebhooks(batch, webhookHandler(env), webhookOptions(env));
     // Four operations per connection, so that those waiting out a Retry-After leave no connection idle.
     const maxConcurrent = Number(env.GIST_MAX_CONCURRENT ?? 6);
-    const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, maxConcurrent });
+    const logLevel = env.GIST_LOG_LEVEL ?? "warn"; // "warn": a line for each retry
+    const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, maxConcurrent, logLevel });
     return consume(batch, gist, { deadLetterQueue: env.GIST_DEAD_LETTERS, ledger: env.STATE, concurrency: 4 * maxConcurrent });
   },
 };
