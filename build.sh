@@ -105,8 +105,8 @@ build() {
   cp pkg-template/*.js pkg-template/*.cjs pkg-template/*.d.ts pkg-template/package.json README.md pkg/
   # The types of require(): each entry's .d.ts read as CommonJS (a .d.cts), importing the other .d.cts.
   local dts
-  for dts in pkg/index.d.ts pkg/mock.d.ts pkg/mock-server.d.ts; do
-    sed 's|from "\./mock\.js"|from "./mock.cjs"|' "$dts" > "${dts%.ts}.cts"
+  for dts in pkg/index.d.ts pkg/mock.d.ts pkg/mock-server.d.ts pkg/queues.d.ts; do
+    sed 's#from "\./\(mock\|index\)\.js"#from "./\1.cjs"#' "$dts" > "${dts%.ts}.cts"
   done
   rm -f pkg/.gitignore
   inline_wasm

@@ -39,6 +39,23 @@ function argsJson(names, args) {
   return `[${texts.join(",")}]`;
 }
 
+let checker;
+/**
+ * Throws the GistError that `client[method](...args)` would reject with before sending anything, or
+ * returns: the core's own checks, with no client and no request (gist-wasm/queues checks operations
+ * with it before enqueueing them).
+ */
+export function checkArgs(method, args) {
+  assertLoaded();
+  checker ??= new Core('{"apiKey":"check"}', false, undefined);
+  const text = argsJson(METHODS[method], args);
+  try {
+    checker.check(method, text, "null");
+  } catch (error) {
+    throw fromCore(error);
+  }
+}
+
 // The arguments of a `page` or `listPage` operation: the list, its options' JSON text, and where it stands.
 const pageArgs = (list, optionsText, ...position) => `[${[JSON.stringify(list), optionsText, ...position.map((p) => JSON.stringify(p))].join(",")}]`;
 

@@ -18,6 +18,8 @@ export interface MockFailure {
   path?: string;
   /** Only requests whose body contains this text. */
   bodyIncludes?: string;
+  /** Only this share (0 to 1) of the matching requests, drawn from the mock's seeded random (`seed`). */
+  fraction?: number;
 }
 
 /** Options of `createMockGist`. */
@@ -32,6 +34,8 @@ export interface MockGistOptions {
   normalizeEventNames?: boolean;
   /** How many of the latest requests `requests` (and `GET /__mock/requests`) keeps; default 1000. */
   maxLoggedRequests?: number;
+  /** Seeds which requests a failure rule with a `fraction` hits, so that a run can be replayed; default 1. */
+  seed?: number;
 }
 
 /** A logged request. */

@@ -94,18 +94,21 @@ function wireContact(c, state) {
   };
 }
 
-function matchesRule(rule, request, url, text) {
+// Whether a rule applies to a request; a rule with a `fraction` applies to that share of the requests it
+// matches, drawn from `chance` (the mock's seeded random).
+function matchesRule(rule, request, url, text, chance) {
   if (rule.times <= 0) return false;
   if (rule.method && rule.method.toUpperCase() !== request.method) return false;
   if (rule.path && !url.pathname.startsWith(rule.path)) return false;
   if (rule.bodyIncludes && !text.includes(rule.bodyIncludes)) return false;
-  return true;
+  return rule.fraction === undefined || chance() < rule.fraction;
 }
 
 /**
  * Creates a mock Gist API. `apiKey` (default "mock-key") is the only key it accepts; `contacts` is the
  * size of the seeded data set (default 240, users and leads mixed); `maxPerPage` caps `per_page` (60);
- * `maxLoggedRequests` is how many of the latest requests the log keeps (1000).
+ * `maxLoggedRequests` is how many of the latest requests the log keeps (1000); `seed` (1) seeds which
+ * requests a failure rule with a `fraction` hits.
  */
 export function createMockGist(options = {}) {
   const apiKey = options.apiKey ?? "mock-key";
@@ -114,15 +117,40 @@ export function createMockGist(options = {}) {
   const normalizeNames = options.normalizeEventNames ?? true;
   const maxLogged = options.maxLoggedRequests ?? 1000;
   let state;
+  let chance;
   let rules = [];
   const requests = [];
 
   function reset() {
     state = seedData(seedCount);
+    chance = seededRandom(options.seed ?? 1);
     rules = [];
     requests.length = 0;
   }
   reset();
+
+  // Contacts by id, user_id and lower-cased email, so that lookups stay fast with 100,000 contacts.
+  // Rebuilt whenever the list is replaced or changes length behind the index's back; a hit is checked
+  // against the contact's current field, so a changed email or user_id never finds the wrong one.
+  let index;
+  function indexed() {
+    if (index?.list !== state.contacts || index.size !== state.contacts.length) {
+      index = { list: state.contacts, size: state.contacts.length, id: new Map(), user_id: new Map(), email: new Map() };
+      state.contacts.forEach(remember);
+    }
+    return index;
+  }
+  function remember(contact) {
+    index.id.set(contact.id, contact);
+    if (contact.user_id) index.user_id.set(contact.user_id, contact);
+    if (contact.email) index.email.set(contact.email.toLowerCase(), contact);
+  }
+  function contactBy(field, value) {
+    const key = field === "email" ? String(value).toLowerCase() : value;
+    const contact = indexed()[field].get(key);
+    const current = field === "email" ? contact?.email?.toLowerCase() : contact?.[field];
+    return current === key ? contact : undefined;
+  }
 
   function fail(rule) {
     rules.push({ times: 1, ...rule });
@@ -131,8 +159,8 @@ export function createMockGist(options = {}) {
   function findContact(url) {
     const email = url.searchParams.get("email");
     const userId = url.searchParams.get("user_id");
-    if (email !== null) return state.contacts.find((c) => c.email && c.email.toLowerCase() === email.toLowerCase());
-    if (userId !== null) return state.contacts.find((c) => c.user_id === userId);
+    if (email !== null) return contactBy("email", email);
+    if (userId !== null) return contactBy("user_id", userId);
     return undefined;
   }
 
@@ -185,9 +213,9 @@ export function createMockGist(options = {}) {
     }
     const now = Math.floor(Date.now() / 1000);
     let contact =
-      (body.id !== undefined && state.contacts.find((c) => c.id === Number(body.id))) ||
-      (userId !== undefined && state.contacts.find((c) => c.user_id === userId)) ||
-      (body.email && state.contacts.find((c) => c.email && c.email.toLowerCase() === String(body.email).toLowerCase()));
+      (body.id !== undefined && contactBy("id", Number(body.id))) ||
+      (userId !== undefined && contactBy("user_id", userId)) ||
+      (body.email && contactBy("email", body.email));
     if (!contact) {
       contact = {
         id: state.nextId++, type: "lead", user_id: null, email: null, name: null, phone: null,
@@ -195,6 +223,7 @@ export function createMockGist(options = {}) {
         custom_properties: {}, tags: [], segments: [],
       };
       state.contacts.push(contact);
+      index.size += 1;
     } else {
       contact.updated_at = Math.max(now, contact.created_at + 1);
     }
@@ -205,6 +234,7 @@ export function createMockGist(options = {}) {
     contact.type = contact.user_id && type !== "lead" ? "user" : "lead";
     if (custom_properties) Object.assign(contact.custom_properties, custom_properties);
     if (tags) contact.tags = [...new Set([...contact.tags, ...tagIds(tags)])];
+    remember(contact);
     return json(200, { contact: wireContact(contact, state) });
   }
 
@@ -223,7 +253,7 @@ export function createMockGist(options = {}) {
     if (typeof body.name !== "string" || !body.name) return gistError(422, "parameter_invalid", "name is required");
     const [id] = tagIds([body.name]);
     for (const target of Array.isArray(body.contacts) ? body.contacts : []) {
-      const contact = state.contacts.find((c) => c.id === Number(target.id));
+      const contact = contactBy("id", Number(target.id));
       if (!contact) continue;
       contact.tags = contact.tags.filter((t) => t !== id);
       if (!target.untag) contact.tags.push(id);
@@ -250,9 +280,9 @@ export function createMockGist(options = {}) {
     }
     const userId = body.user_id === undefined || body.user_id === null ? undefined : String(body.user_id);
     const contact =
-      (body.id !== undefined && state.contacts.find((c) => c.id === Number(body.id))) ||
-      (userId !== undefined && state.contacts.find((c) => c.user_id === userId)) ||
-      (body.email && state.contacts.find((c) => c.email && c.email.toLowerCase() === String(body.email).toLowerCase()));
+      (body.id !== undefined && contactBy("id", Number(body.id))) ||
+      (userId !== undefined && contactBy("user_id", userId)) ||
+      (body.email && contactBy("email", body.email));
     if (!contact) return gistError(404, "not_found", "Contact not found");
     const name = normalizeNames ? body.event_name.replace(/[.$]/g, "-") : body.event_name;
     const event = {
@@ -302,7 +332,7 @@ export function createMockGist(options = {}) {
     const body = ["POST", "PUT", "PATCH"].includes(request.method) ? await request.json().catch(() => undefined) : undefined;
     if (resource === "contacts" && parts.length <= 2) {
       if (request.method === "GET" && id) {
-        const contact = state.contacts.find((c) => c.id === Number(id));
+        const contact = contactBy("id", Number(id));
         return contact ? json(200, { contact: wireContact(contact, state) }) : gistError(404, "not_found", "Contact not found");
       }
       if (request.method === "GET") {
@@ -314,7 +344,7 @@ export function createMockGist(options = {}) {
       }
       if (request.method === "POST" && !id) return upsertContact(body);
       if (request.method === "DELETE") {
-        return deleteContact(id ? state.contacts.find((c) => c.id === Number(id)) : findContact(url));
+        return deleteContact(id ? contactBy("id", Number(id)) : findContact(url));
       }
     }
     if (resource === "tags" && parts.length <= 2) {
@@ -357,7 +387,7 @@ export function createMockGist(options = {}) {
     const text = ["GET", "HEAD"].includes(request.method) ? "" : await request.clone().text();
     requests.push({ method: request.method, path: url.pathname, query: url.search, body: text.slice(0, 4096) });
     if (requests.length > maxLogged) requests.shift();
-    const rule = rules.find((r) => matchesRule(r, request, url, text));
+    const rule = rules.find((r) => matchesRule(r, request, url, text, chance));
     if (rule) {
       rule.times -= 1;
       if (rule.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
@@ -401,7 +431,7 @@ export function createMockGist(options = {}) {
     deliverWebhook,
     /** A `fetch` replacement that answers from this mock, with no network at all. */
     fetch: (input, init) => handle(new Request(input, init)),
-    /** Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?, path?, bodyIncludes? }`. */
+    /** Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?, path?, bodyIncludes?, fraction? }`. */
     fail,
     /** Restores the seeded data set and forgets failures and the request log. */
     reset,

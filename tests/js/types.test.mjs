@@ -19,7 +19,7 @@ const workspace = fileURLToPath(new URL("../../", import.meta.url));
 
 test("no .d.ts or .d.cts of the package uses `any`", () => {
   const files = readdirSync(root).filter((f) => /\.d\.c?ts$/.test(f));
-  assert.ok(files.includes("index.d.ts") && files.includes("index.d.cts") && files.includes("mock.d.ts"), files.join(", "));
+  assert.ok(files.includes("index.d.ts") && files.includes("index.d.cts") && files.includes("mock.d.ts") && files.includes("queues.d.cts"), files.join(", "));
   for (const file of files) {
     const code = readFileSync(join(root, file), "utf8")
       .replace(/\/\*[\s\S]*?\*\//g, "")
@@ -41,7 +41,7 @@ test("attw finds no problem in any entry of the packed package, under any module
   const { stdout } = await run(`${workspace}node_modules/.bin/attw`, ["--pack", "pkg", "--format", "json"], { cwd: workspace })
     .catch((error) => error);
   const { analysis } = JSON.parse(stdout);
-  assert.deepEqual(Object.keys(analysis.entrypoints), [".", "./web", "./mock", "./mock/server", "./package.json"]);
+  assert.deepEqual(Object.keys(analysis.entrypoints), [".", "./web", "./queues", "./mock", "./mock/server", "./package.json"]);
   const problems = analysis.problems.map((p) => `${p.kind} (${p.entrypoint ?? ""} ${p.resolutionKind ?? ""})`);
   assert.deepEqual(problems, []);
 });

@@ -38,6 +38,6 @@ test("a CommonJS consumer compiled by TypeScript gets what its types say from re
   writeFileSync(`${root}target/ts-require/require.cjs`, outputText);
   const { stdout } = await run(process.execPath, [`${root}target/ts-require/require.cjs`], { cwd: root });
   assert.deepEqual(JSON.parse(stdout), {
-    users: ["user", "user"], code: "not_found", freed: "invalid_argument", webIsMain: true, hosts: 3,
+    users: ["user", "user"], code: "not_found", freed: "invalid_argument", webIsMain: true, hosts: 3, queued: [1, 1],
   });
 });

@@ -168,3 +168,27 @@ export async function sdkFeatures(key: string): Promise<string | null> {
 
 // @ts-expect-error logLevel is one of the five levels
 export const badLevel = new GistClient({ apiKey: "k", logLevel: "verbose" });
+
+// gist-wasm/queues with hand-made bindings (tests/ts/queues-workers.ts passes real Workers types).
+import { consume, consumeWebhooks, enqueue, receiveWebhook, type ConsumeResult, type DeadLetter, type EnqueueResult, type QueueBatch, type QueueOperation } from "gist-wasm/queues";
+
+export async function useQueues(batch: QueueBatch, request: Request): Promise<number> {
+  const queue = { send: async (body: unknown) => body, sendBatch: async (messages: { body: unknown }[]) => messages.length };
+  const store = new Map<string, string>();
+  const kv = { get: async (key: string) => store.get(key) ?? null, put: async (key: string, value: string) => store.set(key, value), delete: async (key: string) => store.delete(key) };
+  const operations: QueueOperation[] = [
+    { upsertUser: { user_id: 1, email: "ada@example.com" } },
+    { upsertLead: { email: "visitor@example.com" } },
+    { tagContacts: { tag: "VIP", users: [{ user_id: 1 }] } },
+    { recordEvent: { event_name: "signed-in", user: { user_id: 1 } } },
+  ];
+  const sent: EnqueueResult = await enqueue(queue, operations, { perMessage: 10 });
+  const gist = new GistClient({ apiKey: "k" });
+  const done: ConsumeResult = await consume(batch, gist, { deadLetterQueue: queue, ledger: kv, maxAttempts: 3 });
+  const webhooks = await consumeWebhooks(batch, async (event) => event.topic, { dedupe: kv, deadLetterQueue: queue, windowSeconds: 3600 });
+  const response: Response = await receiveWebhook(request, queue, { verify: { secret: "s" } });
+  const entry = (batch.messages[0]?.body ?? null) as DeadLetter | null;
+  // @ts-expect-error an operation is one of the four
+  void enqueue(queue, [{ deleteUser: { id: 1 } }]);
+  return sent.operations + done.succeeded + webhooks.handled + response.status + (entry?.attempts ?? 0);
+}

@@ -4,6 +4,7 @@ import init, { GistClient, GistError, type Contact, type GistErrorCode } from "g
 import * as web from "gist-wasm/web";
 import { createMockGist } from "gist-wasm/mock";
 import { allowedHosts } from "gist-wasm/mock/server";
+import { enqueue, type EnqueueResult } from "gist-wasm/queues";
 
 async function main(): Promise<void> {
   await init();
@@ -14,12 +15,15 @@ async function main(): Promise<void> {
   const code: GistErrorCode | undefined = error instanceof GistError ? error.code : undefined;
   gist.free();
   const freed: unknown = await gist.listTags().catch((e: unknown) => e);
+  const queue = { send: async () => undefined, sendBatch: async () => undefined };
+  const queued: EnqueueResult = await enqueue(queue, [{ upsertUser: { user_id: 1 } }, { upsertUser: { user_id: "x" } }]);
   console.log(JSON.stringify({
     users: users.map((user) => user.type),
     code,
     freed: freed instanceof GistError ? freed.code : undefined,
     webIsMain: web.GistClient === GistClient,
     hosts: allowedHosts("127.0.0.1", 1).size,
+    queued: [queued.operations, queued.invalid.length],
   }));
 }
 
