@@ -87,6 +87,29 @@ async function assertExplained(fn, method, path, status) {
   if (status < 400) assert.match(wire, new RegExp(`HTTP ${status} after \\d+ requests?`));
 }
 
+/** The first screen's rows of the size and speed table, and the README's row each repeats. */
+const README_ROWS = {
+  "Download (JS + wasm, gzip)": "download: JS minified + .wasm, gzip -9",
+  "Slow 4G page, to a ready client": "Chromium slow 4G",
+  "Workers start-up (workerd)": "workerd: start-up",
+  "Node import + new client": "Node: import",
+};
+
+/**
+ * The README's "Size and speed" table: the commit it was measured at, and `row(start)`, the first figure
+ * of the gist-wasm, stripe and openai columns of the row whose label starts with `start`.
+ */
+function readmeBench() {
+  const text = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = text.slice(text.indexOf("## Size and speed"));
+  const rows = section.split("\n").filter((l) => l.startsWith("| ")).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  const figure = (cell) => cell.replaceAll("**", "").match(/^[\d.,]+ [KM]?B|^[\d.,]+ ms/)?.[0];
+  return {
+    commit: section.match(/Measured at commit (\w+)/)?.[1],
+    row: (start) => rows.find(([label]) => label.startsWith(start))?.slice(1, 4).map(figure),
+  };
+}
+
 /** Screenshots of the explorer showing `id`'s module (its last result on screen), at 1280×800 and 390×844. */
 async function shoot(id) {
   await openModule(id);
@@ -111,9 +134,22 @@ test("the first screen says what it is, how to install it, an example, links, an
     assert.match(answer.headers.get("content-type"), /^text\/plain/);
     assert.equal(await hero.locator(`a[href="${href}"]`).count(), 1);
   }
-  const bench = await hero.locator(".bench table").innerText();
-  for (const figure of ["77.2 KB", "32.1 KB", "84.3 KB", "903 ms", "569 ms", "784 ms", "11.3 ms", "187 ms", "273 ms", "30.7 ms", "114 ms", "198 ms"]) {
-    assert.ok(bench.includes(figure), figure);
+  const readme = readmeBench();
+  const shown = await hero.locator(".bench table").evaluate((t) => ({
+    heading: t.querySelector("thead th").textContent,
+    rows: [...t.querySelectorAll("tbody tr")].map((r) => [...r.cells].map((c) => c.textContent.trim())),
+  }));
+  assert.equal(shown.heading, `measured at ${readme.commit}`);
+  assert.equal(shown.rows.length, Object.keys(README_ROWS).length);
+  for (const [label, ...figures] of shown.rows) {
+    assert.deepEqual(figures, readme.row(README_ROWS[label]), `the first screen's "${label}" is the README's`);
+  }
+  const [size, slow4g, workerd, node] = shown.rows.map((r) => r.slice(1).map((f) => parseFloat(f.replaceAll(",", ""))));
+  const ratio = (a, b) => `${(a / b).toFixed(1)}×`;
+  const summary = await hero.locator(".bench p").innerText();
+  for (const claim of [ratio(workerd[1], workerd[0]), ratio(node[1], node[0]), ratio(size[0], size[1]),
+    `${Math.round(slow4g[0] - slow4g[1])} ms`, `${Math.round(slow4g[0] - slow4g[2])} ms`]) {
+    assert.ok(summary.includes(claim), `the summary under the table says ${claim}`);
   }
   const box = await page.locator("#explorer").boundingBox();
   assert.ok(box.y < 800, "the explorer starts on the first screen at 1280×800");
