@@ -47,22 +47,26 @@ export interface EnqueueOptions {
     delaySeconds?: number;
 }
 
-/** An operation `enqueue` refused: never enqueued. */
-export interface InvalidOperation {
+/** An operation `enqueue` did not enqueue, and why. */
+export interface NotEnqueued {
     /** Its index in the operations given. */
     index: number;
-    code: GistErrorCode;
-    /** What the client would have said; it holds no email address. */
+    /** The client's error code for an invalid operation; `queue_error` when the queue refused its `sendBatch`. */
+    code: GistErrorCode | "queue_error";
+    /** What the client (or the queue) said; it holds no email address. */
     message: string;
 }
 
-/** What `enqueue` sent. */
+/** What `enqueue` sent, and what it did not. */
 export interface EnqueueResult {
     /** Operations enqueued. */
     operations: number;
     /** Messages they went in. */
     messages: number;
-    invalid: InvalidOperation[];
+    /** The operations the client's rules refuse: never enqueued. */
+    invalid: NotEnqueued[];
+    /** The valid operations of a `sendBatch` that failed and of every batch after it: enqueue just these again. */
+    unsent: NotEnqueued[];
 }
 
 /** How a consumer retries and where its failures go. */
@@ -137,8 +141,9 @@ export interface ConsumeWebhooksResult {
 /**
  * Checks each operation as the client would, groups the valid ones into messages (`perMessage` at most,
  * each under Queues' 128 KB) and sends them with `sendBatch` (100 messages, 256 KB at most). Resolves
- * how many were enqueued, and the invalid ones, which are never enqueued. Rejects with `GistError`
- * (`invalid_argument`) for bad arguments, or with the queue's own error.
+ * how many were enqueued, the invalid ones (never enqueued) and, when a `sendBatch` fails, the valid
+ * ones it and the batches after it left `unsent`. Rejects with `GistError` (`invalid_argument`) for bad
+ * arguments only.
  */
 export function enqueue(queue: QueueProducer, operations: QueueOperation[], options?: EnqueueOptions): Promise<EnqueueResult>;
 

@@ -5,6 +5,7 @@
 import "gist-wasm"; // the package's entry for this runtime, which loads the wasm that checkArgs needs
 import { checkArgs } from "./client.js";
 import { GistError, invalidArgument } from "./errors.js";
+import { describe } from "./runtime.js";
 import { handleWebhook, parseWebhook } from "./webhooks.js";
 
 // Each operation and the client method that runs it.
@@ -26,6 +27,8 @@ const LEDGER_TTL = 15 * 86_400; // longer than Queues keeps a message (14 days a
 
 const utf8 = new TextEncoder();
 const sizeOf = (text) => utf8.encode(text).length;
+const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+/g;
+const scrub = (text) => String(text).replace(EMAIL, "[email]");
 
 // `options` with its defaults; a key it does not know, or a value that is not a number in range, is refused.
 function readOptions(options, defaults, what) {
@@ -57,28 +60,37 @@ function operationOf(operation) {
   return [keys[0], operation[keys[0]]];
 }
 
-// Sends message bodies with sendBatch, in batches under Queues' limits.
+// Sends message bodies with sendBatch, in batches under Queues' limits, until one fails: resolves how
+// many bodies were sent, and the error of the sendBatch that failed (none when all went).
 async function sendAll(queue, bodies, delaySeconds) {
   let batch = [];
   let bytes = 0;
+  let sent = 0;
   const flush = async () => {
     if (batch.length > 0) await queue.sendBatch(batch.map(({ body }) => ({ body, contentType: "json", delaySeconds })));
+    sent += batch.length;
     batch = [];
     bytes = 0;
   };
-  for (const body of bodies) {
-    const size = sizeOf(JSON.stringify(body));
-    if (batch.length === BATCH_MESSAGES || bytes + size > BATCH_BYTES) await flush();
-    batch.push({ body });
-    bytes += size;
+  try {
+    for (const body of bodies) {
+      const size = sizeOf(JSON.stringify(body));
+      if (batch.length === BATCH_MESSAGES || bytes + size > BATCH_BYTES) await flush();
+      batch.push({ body });
+      bytes += size;
+    }
+    await flush();
+  } catch (error) {
+    return { sent, error };
   }
-  await flush();
+  return { sent };
 }
 
 /**
  * Checks each operation as the client would, groups the valid ones into messages (`perMessage` at most,
  * each under Queues' 128 KB) and sends them with `sendBatch`. Resolves how many operations and messages
- * were enqueued, and each invalid operation's index and error: those are never enqueued.
+ * were enqueued, each invalid operation's index and error (never enqueued), and, when a `sendBatch`
+ * failed, each operation it and the batches after it did not enqueue (`unsent`, code `queue_error`).
  */
 export async function enqueue(queue, operations, options) {
   const { perMessage, delaySeconds } = readOptions(options, { perMessage: 25, delaySeconds: 0 }, "enqueue options");
@@ -86,11 +98,17 @@ export async function enqueue(queue, operations, options) {
   if (!Array.isArray(operations)) throw invalidArgument("operations must be an array");
   const invalid = [];
   const bodies = [];
+  const indexes = []; // each body's operations, by their index in `operations`
   let texts = [];
+  let inBody = [];
   let bytes = 0;
   const close = () => {
-    if (texts.length > 0) bodies.push(JSON.parse(`{"ops":[${texts.join(",")}]}`));
+    if (texts.length > 0) {
+      bodies.push(JSON.parse(`{"ops":[${texts.join(",")}]}`));
+      indexes.push(inBody);
+    }
     texts = [];
+    inBody = [];
     bytes = 0;
   };
   operations.forEach((operation, index) => {
@@ -107,17 +125,18 @@ export async function enqueue(queue, operations, options) {
     }
     if (texts.length === perMessage || bytes + sizeOf(text) + 20 > MESSAGE_BYTES) close();
     texts.push(text);
+    inBody.push(index);
     bytes += sizeOf(text) + 1;
   });
   close();
-  await sendAll(queue, bodies, delaySeconds);
-  return { operations: operations.length - invalid.length, messages: bodies.length, invalid };
+  const { sent, error } = await sendAll(queue, bodies, delaySeconds);
+  const why = error && new GistError("queue_error", `the queue refused a sendBatch: ${scrub(describe(error))}`);
+  const unsent = indexes.slice(sent).flat().map((index) => ({ index, code: why.code, message: why.message }));
+  return { operations: indexes.slice(0, sent).flat().length, messages: sent, invalid, unsent };
 }
 
 const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 const sha256 = async (text) => hex(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
-const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+/g;
-const scrub = (text) => String(text).replace(EMAIL, "[email]");
 
 // A contact reference with its email replaced by the SHA-256 of its lower case: a DLQ entry holds no address.
 async function masked(ref) {
@@ -222,14 +241,14 @@ async function settle(message, failures, counts, options) {
     counts.retried += retries.length;
     return;
   }
-  try {
-    await sendAll(options.deadLetterQueue, failures.map((f) => f.entry), 0);
-    message.ack();
-    counts.deadLettered += failures.length;
-  } catch {
+  const { error } = await sendAll(options.deadLetterQueue, failures.map((f) => f.entry), 0);
+  if (error) {
     message.retry({ delaySeconds: delayFor(undefined, message.attempts, options) });
     counts.retried += failures.length;
+    return;
   }
+  message.ack();
+  counts.deadLettered += failures.length;
 }
 
 const CONSUME_DEFAULTS = { deadLetterQueue: undefined, ledger: undefined, maxAttempts: 5, concurrency: 24, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };

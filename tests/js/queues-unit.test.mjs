@@ -43,6 +43,29 @@ test("enqueue refuses invalid operations by the client's rules, and keeps messag
   await assert.rejects(enqueue({}, operations), (e) => e.code === "invalid_argument");
 });
 
+test("enqueue stops at a sendBatch the queue refuses and resolves what it left unsent: enqueuing those again sends each operation once", async () => {
+  const events = Array.from({ length: 250 }, (_, i) => ({ recordEvent: { event_name: "signed_up", user: { email: `u${i}@example.com` } } }));
+  const operations = [...events.slice(0, 120), { upsertUser: { user_id: "abc" } }, ...events.slice(120)];
+  const refusing = queue();
+  let calls = 0;
+  const { sendBatch } = refusing;
+  refusing.sendBatch = async function (messages) {
+    if (++calls === 2) throw new Error("Queue send failed for u130@example.com");
+    return sendBatch.call(this, messages);
+  };
+  const result = await enqueue(refusing, operations, { perMessage: 1 });
+  assert.equal(result.operations, 100, "the first batch of 100 messages went");
+  assert.equal(result.messages, 100);
+  assert.deepEqual(result.invalid.map((x) => x.index), [120]);
+  assert.equal(result.unsent.length, 150);
+  assert.ok(result.unsent.every((x) => x.code === "queue_error" && /sendBatch/.test(x.message) && !x.message.includes("@")));
+  const again = await enqueue(refusing, result.unsent.map((x) => operations[x.index]), { perMessage: 1 });
+  assert.deepEqual([again.operations, again.unsent.length], [150, 0]);
+  const sentEmails = refusing.sent.map((body) => body.ops[0].recordEvent.user.email);
+  assert.equal(sentEmails.length, 250);
+  assert.equal(new Set(sentEmails).size, 250, "every event enqueued exactly once");
+});
+
 test("consume: acks successes, retries what can pass after its Retry-After, dead-letters the rest with no email", async () => {
   const mock = createMockGist();
   const dead = queue();

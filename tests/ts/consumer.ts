@@ -183,6 +183,7 @@ export async function useQueues(batch: QueueBatch, request: Request): Promise<nu
     { recordEvent: { event_name: "signed-in", user: { user_id: 1 } } },
   ];
   const sent: EnqueueResult = await enqueue(queue, operations, { perMessage: 10 });
+  const again: QueueOperation[] = sent.unsent.filter((x) => x.code === "queue_error").map((x) => operations[x.index]!);
   const gist = new GistClient({ apiKey: "k" });
   const done: ConsumeResult = await consume(batch, gist, { deadLetterQueue: queue, ledger: kv, maxAttempts: 3 });
   const webhooks = await consumeWebhooks(batch, async (event) => event.topic, { dedupe: kv, deadLetterQueue: queue, windowSeconds: 3600 });
@@ -190,5 +191,5 @@ export async function useQueues(batch: QueueBatch, request: Request): Promise<nu
   const entry = (batch.messages[0]?.body ?? null) as DeadLetter | null;
   // @ts-expect-error an operation is one of the four
   void enqueue(queue, [{ deleteUser: { id: 1 } }]);
-  return sent.operations + done.succeeded + webhooks.handled + response.status + (entry?.attempts ?? 0);
+  return sent.operations + again.length + done.succeeded + webhooks.handled + response.status + (entry?.attempts ?? 0);
 }

@@ -55,7 +55,9 @@ export default {
       if (!authorized(request, env)) return new Response("unauthorized\n", { status: 401 });
       const contacts = await request.json().catch(() => null);
       if (!Array.isArray(contacts)) return new Response("POST a JSON array of contacts\n", { status: 400 });
-      return Response.json(await enqueue(env.GIST_SYNC, contacts.map(operationOf), { perMessage: 10 }), { status: 202 });
+      const result = await enqueue(env.GIST_SYNC, contacts.map(operationOf), { perMessage: 10 });
+      // 503 when the queue refused a batch: `unsent` names the contacts to post again.
+      return Response.json(result, { status: result.unsent.length > 0 ? 503 : 202 });
     }
     return new Response("POST /sync or /webhooks\n", { status: 404 });
   },
