@@ -49,11 +49,15 @@ export function observer(options) {
       call("request", { ...info });
       return info;
     },
+    /** `body()` gives the answer's body without the key; it is only read for a log line. */
     response(info, status, requestId, elapsedMs, body) {
       const seen = { ...info, status, requestId, elapsedMs };
       const shown = status === null ? "no answer" : `${status}`;
       log("info", `${info.method} ${info.path}: ${shown} in ${elapsedMs} ms${requestId ? ` (request ${requestId})` : ""}`);
-      if (logBodies && body !== undefined) log("debug", `${info.method} ${info.path} answered: ${body}`);
+      if (logBodies && level >= LEVELS.indexOf("debug")) {
+        const text = body();
+        if (text !== undefined) log("debug", `${info.method} ${info.path} answered: ${text}`);
+      }
       call("response", seen);
     },
     retry(info, retry, waitMs) {

@@ -175,7 +175,7 @@ export async function drive(op, fetchFn, signal, observe, pace) {
         }
         step = JSON.parse(got.kind === "ok" ? op.respond(got.status, got.headers, got.body) : op.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
-        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, got.body);
+        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, () => got.body && op.withoutKey(got.body));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;

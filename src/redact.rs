@@ -6,6 +6,11 @@ use crate::http::percent_encode;
 
 /// Scrubs `text` of each secret, then of every email address.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
+    redact_emails(&scrub_secrets(text, secrets))
+}
+
+/// Scrubs `text` of each secret, raw or percent-encoded, and of nothing else.
+pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
     let mut text = text.to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         let encoded = percent_encode(secret);
@@ -15,7 +20,7 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
             }
         }
     }
-    redact_emails(&text)
+    text
 }
 
 /// `%2B` as `%2b`: the other spelling of a percent-encoded text.

@@ -41,7 +41,11 @@ impl Core {
     fn op(&self, method: &str, args: &str, options: &str) -> Result<Op, Error> {
         let call = self.call(options)?;
         let transport = call.transport.clone();
-        Ok(Op::new(flow(call, method, arguments(args)?)?, &transport))
+        Ok(Op::new(
+            flow(call, method, arguments(args)?)?,
+            &transport,
+            Rc::clone(&self.config),
+        ))
     }
 }
 

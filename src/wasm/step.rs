@@ -4,11 +4,13 @@
 
 use super::error::error_json;
 use crate::client::request_id;
+use crate::config::Config;
 use crate::error::Error;
 use crate::http::{HttpResponse, WireRequest};
 use crate::json;
 use crate::json::Value;
 use crate::rate_limit::RateLimit;
+use crate::redact::{scrub, scrub_secrets};
 use crate::transport::{Transport, TransportError};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -121,16 +123,19 @@ pub struct Op {
     /// What the runtime learns of the answer just given: its status and request id (for hooks and
     /// logs), and until when no request may go (its rate limit has 0 remaining).
     answered: Option<Value>,
+    /// The client's configuration, whose key is scrubbed from every answer's headers.
+    config: Rc<Config>,
 }
 
 impl Op {
-    /// An operation running `flow` over `transport`.
-    pub fn new(flow: Flow, transport: &StepTransport) -> Self {
+    /// An operation running `flow` over `transport`, for the client configured by `config`.
+    pub fn new(flow: Flow, transport: &StepTransport, config: Rc<Config>) -> Self {
         Self {
             flow,
             channel: Rc::clone(&transport.channel),
             answered_bytes: 0,
             answered: None,
+            config,
         }
     }
 
@@ -177,9 +182,21 @@ impl Op {
         step.to_json_sized(self.answered_bytes + self.answered_bytes / 8 + 256)
     }
 
+    /// `text` (an answer's body, for a log line) without the client's key in any encoding.
+    #[wasm_bindgen(js_name = withoutKey)]
+    pub fn without_key(&self, text: &str) -> String {
+        scrub_secrets(text, &[self.config.api_key.expose()])
+    }
+
     /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case), body.
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
-        let headers = header_pairs(headers);
+        // A server may echo the key (or an email) in a header: nothing read from the headers, request
+        // ids and `withResponse()` included, holds it.
+        let key = self.config.api_key.expose();
+        let headers = header_pairs(headers)
+            .into_iter()
+            .map(|(name, value)| (name, scrub(&value, &[key])))
+            .collect::<Vec<_>>();
         self.answered_bytes = body.len();
         let pause_until = RateLimit::from_headers(&headers, js_sys::Date::now())
             .filter(|limit| limit.remaining == Some(0))

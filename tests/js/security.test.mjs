@@ -366,6 +366,32 @@ test("4: an API key echoed by the server never reaches the GistError", async (t)
   assert.deepEqual(problems, []);
 });
 
+test("4: an API key echoed in an answer's headers or body never reaches a hook, a log line or withResponse()", async (t) => {
+  const key = "sk_live+abc/def=";
+  const encoded = encodeURIComponent(key);
+  const needles = [key, encoded, encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())];
+  let answers = 0;
+  const server = await startServer((req, res) => {
+    const echo = { "x-request-id": `req ${key}`, "x-echo": `Bearer ${encoded}` };
+    const status = answers++ === 0 ? 503 : 200;
+    json(res, status, { contact: { id: 1, type: "user", user_id: "1", name: `echo ${key}` } }, echo);
+  });
+  t.after(() => server.close());
+  const seen = [];
+  const lines = [];
+  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const hooks = Object.fromEntries(["request", "response", "retry"].map((name) => [name, (info) => seen.push([name, info])]));
+  const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 1, hooks, logger, logLevel: "debug", logBodies: true });
+  const { data, response } = await gist.fetchUser({ id: 1 }).withResponse();
+  assert.equal(data.name, `echo ${key}`, "the call's own value is the answer, as it came");
+  assert.deepEqual(seen.map(([name]) => name), ["request", "response", "retry", "request", "response"]);
+  assert.ok(lines.some((line) => line.includes("answered: {")), "bodies were logged");
+  assert.equal(response.headers["x-echo"], "Bearer [redacted]");
+  const texts = { hooks: JSON.stringify(seen), logs: lines.join("\n"), withResponse: JSON.stringify(response) };
+  const found = Object.entries(texts).flatMap(([where, text]) => needles.filter((n) => text.includes(n)).map((n) => `${n} in ${where}`));
+  assert.deepEqual(found, []);
+});
+
 // ---------------------------------------------------------------------------------------------------
 // 5. normalizeEventName of a non-string.
 
