@@ -79,15 +79,20 @@ export function wireView() {
       list.append(el("li", { className: "retry", textContent: `↻ ${statusText(info.status)}: retrying ${info.method} ${info.path} after ${Math.round(info.waitMs)} ms` }));
     },
   };
-  /** The closing line, from the call's response metadata. */
-  const summary = ({ status, requests, elapsedMs, rateLimit }) => {
+  /** The closing line and the last answer's headers, from the call's response metadata. */
+  const summary = ({ status, requests, elapsedMs, rateLimit, headers }) => {
     const limit = rateLimit ? ` · rate limit ${rateLimit.remaining ?? "?"} of ${rateLimit.limit ?? "?"} left` : "";
     node.append(el("p", { className: "summary", textContent: `HTTP ${status} after ${requests} ${requests === 1 ? "request" : "requests"}, ${Math.round(elapsedMs)} ms in all${limit}` }));
+    const names = Object.keys(headers ?? {}).sort();
+    if (names.length === 0) return;
+    const text = names.map((name) => `${name}: ${headers[name]}`).join("\n");
+    node.append(el("details", { className: "summary" }, el("summary", { textContent: `Response headers (${names.length})` }),
+      scrollable(el("pre", { textContent: text }), "Response headers")));
   };
   const clear = () => {
     open = new Map();
     list.replaceChildren();
-    node.querySelector(".summary")?.remove();
+    for (const extra of node.querySelectorAll(".summary")) extra.remove();
     node.hidden = true;
   };
   return { node, hooks, summary, clear };

@@ -78,13 +78,18 @@ const codeOf = (fn) => card(fn).locator(".code-view code").innerText();
 const wireOf = (fn) => card(fn).locator(".wire-view").innerText();
 const mockRequests = async () => (await (await fetch(`${demo.url}/api/__mock/requests`)).json()).requests.length;
 
-/** The code view shows the call; the wire view its request (`method`, a path starting `path`), the key masked, and `status`. */
+/** The code view shows the call; the wire view its request (`method`, a path starting `path`), the key masked, `status`, and an answer's headers. */
 async function assertExplained(fn, method, path, status) {
   assert.match(await codeOf(fn), new RegExp(`^await gist\\.${fn}\\(`));
   const wire = await wireOf(fn);
   const line = new RegExp(`${method} ${path.replace(/[?]/g, "\\?")}\\S* Authorization: Bearer ••• · attempt 1 → ${status} in \\d+ ms`);
   assert.match(wire, line, `${fn}'s wire view`);
-  if (status < 400) assert.match(wire, new RegExp(`HTTP ${status} after \\d+ requests?`));
+  if (status < 400) {
+    assert.match(wire, new RegExp(`HTTP ${status} after \\d+ requests?`));
+    assert.match(wire, /Response headers \(\d+\)/);
+    const headers = await card(fn).locator(".wire-view details pre").textContent();
+    assert.match(headers, /^content-type: application\/json/m, `${fn}'s response headers`);
+  }
 }
 
 /** The first screen's rows of the size and speed table, and the README's row each repeats. */
