@@ -221,7 +221,7 @@ export interface GistClientOptions {
     logger?: Logger;
     /** How much to log: default `"warn"` (each retry); `"info"` adds each answer, `"debug"` each request. */
     logLevel?: LogLevel;
-    /** Put bodies in `debug` lines (they can hold personal data); default false. */
+    /** Put bodies in `debug` lines and in the `request` hook (they can hold personal data); default false. */
     logBodies?: boolean;
     /** The most requests this client has in flight at once; the rest queue. Default 6. */
     maxConcurrent?: number;
@@ -254,6 +254,14 @@ export interface RequestHookInfo {
     attempt: number;
 }
 
+/** A request about to be sent, as the `request` hook sees it. */
+export interface OutgoingRequestHookInfo extends RequestHookInfo {
+    /** Its headers, names in lower case; the Authorization credential is `[redacted]` (`Bearer [redacted]`). */
+    headers: Record<string, string>;
+    /** Its body, only with the client option `logBodies: true` (it can hold personal data). */
+    body?: string;
+}
+
 /** An answer (or none) as hooks see it. */
 export interface ResponseHookInfo extends RequestHookInfo {
     /** The HTTP status; null when no answer came (network failure, timeout, abort). */
@@ -275,7 +283,7 @@ export interface RetryHookInfo extends RequestHookInfo {
 /** The client's hooks; each is optional. */
 export interface ClientHooks {
     /** Before each request is sent. */
-    request?(info: RequestHookInfo): void;
+    request?(info: OutgoingRequestHookInfo): void;
     /** After each request, answered or not. */
     response?(info: ResponseHookInfo): void;
     /** Before each retry's wait. */

@@ -19,6 +19,14 @@ function readOptions({ hooks, logger, logLevel = "warn", logBodies = false }) {
   return { hooks: hooks ?? {}, sink, level: LEVELS.indexOf(logLevel), logBodies };
 }
 
+/** A request's headers for a hook: names in lower case, and the Authorization value's credential hidden. */
+function shownHeaders(pairs) {
+  return Object.fromEntries(pairs.map(([name, value]) => {
+    const lower = name.toLowerCase();
+    return [lower, lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : value];
+  }));
+}
+
 /** The client options this module reads, which the core never sees. */
 export const OBSERVER_OPTIONS = ["hooks", "logger", "logLevel", "logBodies"];
 
@@ -45,8 +53,9 @@ export function observer(options) {
   return {
     request(send, attempt) {
       const info = { method: send.method, path: send.path, attempt };
-      log("debug", `${info.method} ${info.path} (attempt ${attempt})${logBodies && send.body !== null ? `: ${send.body}` : ""}`);
-      call("request", { ...info });
+      const body = logBodies && send.body !== null ? send.body : undefined;
+      log("debug", `${info.method} ${info.path} (attempt ${attempt})${body === undefined ? "" : `: ${body}`}`);
+      if (hooks.request) call("request", { ...info, headers: shownHeaders(send.headers), ...(body !== undefined && { body }) });
       return info;
     },
     /** `body()` gives the answer's body without the key; it is only read for a log line. */

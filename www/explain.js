@@ -45,6 +45,23 @@ export function codeView() {
   return { node, show(text) { code.textContent = text; } };
 }
 
+/** A request's other headers and its body (pretty-printed JSON), behind "Request headers and body". */
+function requestDetails(headers, body) {
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  if (body !== undefined) lines.push("", prettyJson(body));
+  return el("details", {}, el("summary", { textContent: body === undefined ? "Request headers" : "Request headers and body" }),
+    scrollable(el("pre", { textContent: lines.join("\n") }), "Request headers and body"));
+}
+
+/** JSON text indented, or the text as it is when it is not JSON. */
+function prettyJson(text) {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
 const statusText = (status) => (status === null ? "no answer" : String(status));
 
 /**
@@ -63,9 +80,11 @@ export function wireView() {
     request(info) {
       node.hidden = false;
       const status = el("span", { className: "status", textContent: "…" });
+      const { authorization = "", ...headers } = info.headers;
       const line = el("li", { className: "exchange" },
         el("code", { textContent: `${info.method} ${info.path}` }), " ",
-        el("span", { className: "muted", textContent: `Authorization: Bearer ••• · attempt ${info.attempt}` }), " → ", status);
+        el("span", { className: "muted", textContent: `Authorization: ${authorization.replace("[redacted]", "•••")} · attempt ${info.attempt}` }), " → ", status,
+        requestDetails(headers, info.body));
       open.set(key(info), [...(open.get(key(info)) ?? []), status]);
       list.append(line);
     },

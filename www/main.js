@@ -17,7 +17,7 @@ const state = { mode: "mock", apiKey: "" };
 async function client(hooks) {
   const { GistClient } = await sdk;
   const base = state.mode === "mock" ? { apiKey: "mock-key", baseUrl: `${location.origin}/api` } : { apiKey: state.apiKey, baseUrl: `${location.origin}/proxy` };
-  return new GistClient({ ...base, hooks });
+  return new GistClient({ ...base, hooks, logBodies: true }); // bodies for the wire view's hooks; logLevel stays "warn", so no body is logged
 }
 
 function progress(panel, controller) {

@@ -84,10 +84,14 @@ async function assertExplained(fn, method, path, status) {
   const wire = await wireOf(fn);
   const line = new RegExp(`${method} ${path.replace(/[?]/g, "\\?")}\\S* Authorization: Bearer ••• · attempt 1 → ${status} in \\d+ ms`);
   assert.match(wire, line, `${fn}'s wire view`);
+  const sent = await card(fn).locator(".wire-view li.exchange details pre").last().textContent();
+  assert.match(sent, /^accept: application\/json$/m, `${fn}'s request headers`);
+  assert.doesNotMatch(sent, /authorization|mock-key/i);
+  if (method === "POST") assert.match(sent, /\n\n\{\n {2}"/, `${fn}'s request body, pretty-printed`);
   if (status < 400) {
     assert.match(wire, new RegExp(`HTTP ${status} after \\d+ requests?`));
     assert.match(wire, /Response headers \(\d+\)/);
-    const headers = await card(fn).locator(".wire-view details pre").textContent();
+    const headers = await card(fn).locator(".wire-view details.summary pre").textContent();
     assert.match(headers, /^content-type: application\/json/m, `${fn}'s response headers`);
   }
 }
