@@ -4,9 +4,10 @@
 // its operations' errors mean. The choices behind it are in docs/queues.md of the repository.
 import "gist-wasm"; // the package's entry for this runtime, which loads the wasm that checkArgs needs
 import { checkArgs } from "./client.js";
+import { redactEmails } from "./gist_wasm.js";
 import { GistError, invalidArgument } from "./errors.js";
 import { describe } from "./runtime.js";
-import { handleWebhook, parseWebhook } from "./webhooks.js";
+import { handleWebhook, parseWebhook, toHex } from "./webhooks.js";
 
 // Each operation and the client method that runs it.
 const METHODS = { upsertUser: "createUser", upsertLead: "createLead", tagContacts: "tagContacts", recordEvent: "recordEvent" };
@@ -27,8 +28,6 @@ const LEDGER_TTL = 15 * 86_400; // longer than Queues keeps a message (14 days a
 
 const utf8 = new TextEncoder();
 const sizeOf = (text) => utf8.encode(text).length;
-const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+/g;
-const scrub = (text) => String(text).replace(EMAIL, "[email]");
 
 // `options` with its defaults; a key it does not know, or a value that is not a number in range, is refused.
 function readOptions(options, defaults, what) {
@@ -130,13 +129,12 @@ export async function enqueue(queue, operations, options) {
   });
   close();
   const { sent, error } = await sendAll(queue, bodies, delaySeconds);
-  const why = error && new GistError("queue_error", `the queue refused a sendBatch: ${scrub(describe(error))}`);
+  const why = error && new GistError("queue_error", `the queue refused a sendBatch: ${redactEmails(describe(error))}`);
   const unsent = indexes.slice(sent).flat().map((index) => ({ index, code: why.code, message: why.message }));
   return { operations: indexes.slice(0, sent).flat().length, messages: sent, invalid, unsent };
 }
 
-const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
-const sha256 = async (text) => hex(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
+const sha256 = async (text) => toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text))));
 
 // A contact reference with its email replaced by the SHA-256 of its lower case: a DLQ entry holds no address.
 async function masked(ref) {
@@ -224,7 +222,7 @@ function deadEntry(message, index, error, about) {
   return {
     ...about,
     code: known ? error.code : "handler_error",
-    message: scrub(known || error instanceof Error ? error.message : String(error)),
+    message: redactEmails(String(known || error instanceof Error ? error.message : error)),
     ...(known && error.status !== undefined && { status: error.status }),
     attempts: message.attempts,
     messageId: message.id,

@@ -52,7 +52,8 @@ function webCrypto() {
   return subtle;
 }
 
-const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+/** Bytes as lower-case hex (gist-wasm/queues uses it too). */
+export const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
 
 /**

@@ -5,7 +5,7 @@ use super::step::whole;
 use crate::error::Error;
 use crate::json;
 use crate::json::{Map, Value};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
 /// The error as JSON: `{ code, message, status?, errors?, requestId?, retryAfter?, method?, path? }`.
 pub fn error_json(error: Error) -> Value {
@@ -42,4 +42,11 @@ pub fn error_json(error: Error) -> Value {
 /// The error as a thrown JS value: its JSON text, which the runtime turns into a `GistError`.
 pub fn thrown(error: Error) -> JsValue {
     JsValue::from_str(&error_json(error).to_string())
+}
+
+/// `text` with every email address, raw or percent-encoded, as `[email]`: the core's own scrubber, for
+/// texts the runtime writes itself (such as a dead-letter entry of `gist-wasm/queues`).
+#[wasm_bindgen(js_name = redactEmails)]
+pub fn redact_emails(text: &str) -> String {
+    crate::redact::redact_emails(text)
 }

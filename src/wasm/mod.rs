@@ -10,5 +10,6 @@ mod step;
 mod webhooks;
 
 pub use self::core::Core;
+pub use error::redact_emails;
 pub use step::{Op, StepTransport};
 pub use webhooks::{check_delivery, handle_options, normalize_event_name, webhook_event};
