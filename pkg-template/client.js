@@ -78,7 +78,7 @@ export class GistClient {
       throw invalidArgument("the options cannot be read (a getter threw)");
     }
     if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("fetch must be a function");
-    this.#observe = observer(observed);
+    this.#observe = observer(observed, (text) => this.#scrub(text));
     this.#pace = pacer(observed);
     const json = toJson(options, "options", ["fetch", ...OBSERVER_OPTIONS, ...PACING_OPTIONS]);
     try {
@@ -93,6 +93,15 @@ export class GistClient {
   free() {
     this.#core?.free();
     this.#core = undefined;
+  }
+
+  // `text` without the key or emails; nothing of it once the client is freed.
+  #scrub(text) {
+    try {
+      return this.#core.scrub(text);
+    } catch {
+      return "[not shown]";
+    }
   }
 
   // The live core, or the error of a freed client.

@@ -1,23 +1,56 @@
 // What a client tells its hooks and its logger about each request. Never the key, never a query string
-// (it can hold emails), and bodies only with `logBodies: true`; a hook that throws is logged, not thrown.
-import { invalidArgument } from "./errors.js";
+// (it can hold emails), and bodies only with `logBodies: true`. Whatever a hook or a logger does, throw
+// anything, reject, or hand back a thenable that throws, never reaches the call.
+import { GistError, invalidArgument } from "./errors.js";
+import { describe } from "./runtime.js";
 
 const LEVELS = ["off", "error", "warn", "info", "debug"];
 const HOOKS = ["request", "response", "retry"];
 
+// Each function `object` has under `names` (read once, here), or a GistError saying which is wrong.
+function functionsOf(object, names, what) {
+  if (object === undefined) return;
+  if (typeof object !== "object" || object === null) throw invalidArgument(`${what} must be an object of functions`);
+  for (const name of names) {
+    const value = object[name];
+    if (value !== undefined && typeof value !== "function") throw invalidArgument(`${what}.${name} must be a function`);
+  }
+}
+
 // Reads `hooks`, `logger`, `logLevel` and `logBodies` off the client options (already read once).
 function readOptions({ hooks, logger, logLevel = "warn", logBodies = false }) {
-  if (!LEVELS.includes(logLevel)) throw invalidArgument(`logLevel must be one of "${LEVELS.join('", "')}"`);
-  if (typeof logBodies !== "boolean") throw invalidArgument("logBodies must be true or false");
-  if (hooks !== undefined && (typeof hooks !== "object" || hooks === null)) throw invalidArgument("hooks must be an object of functions");
-  for (const [name, hook] of Object.entries(hooks ?? {})) {
-    if (!HOOKS.includes(name)) throw invalidArgument(`hooks has an unknown hook \`${name}\`: use ${HOOKS.join(", ")}`);
-    if (typeof hook !== "function") throw invalidArgument(`hooks.${name} must be a function`);
+  try {
+    if (!LEVELS.includes(logLevel)) throw invalidArgument(`logLevel must be one of "${LEVELS.join('", "')}"`);
+    if (typeof logBodies !== "boolean") throw invalidArgument("logBodies must be true or false");
+    functionsOf(hooks, HOOKS, "hooks");
+    const unknown = hooks === undefined ? undefined : Object.keys(hooks).find((name) => !HOOKS.includes(name));
+    if (unknown !== undefined) throw invalidArgument(`hooks has an unknown hook \`${unknown}\`: use ${HOOKS.join(", ")}`);
+    functionsOf(logger, LEVELS.slice(1), "logger");
+  } catch (error) {
+    throw error instanceof GistError ? error : invalidArgument("hooks or logger cannot be read (a getter or Proxy trap threw)");
   }
-  const sink = logger ?? globalThis.console;
-  if (logger !== undefined && (typeof logger !== "object" || logger === null)) throw invalidArgument("logger must be an object with debug, info, warn and error");
-  return { hooks: hooks ?? {}, sink, level: LEVELS.indexOf(logLevel), logBodies };
+  return { hooks: hooks ?? {}, logger, level: LEVELS.indexOf(logLevel), logBodies };
 }
+
+/**
+ * Calls `target[name](argument)`, a caller's function, so that nothing it does reaches the call: its
+ * throw, or its promise's rejection, goes to `failed` (which must not throw).
+ */
+function callOut(target, name, argument, failed) {
+  try {
+    const fn = target?.[name];
+    if (typeof fn !== "function") return;
+    const result = Reflect.apply(fn, target, [argument]);
+    if ((typeof result === "object" || typeof result === "function") && result !== null) {
+      const then = result.then;
+      if (typeof then === "function") Reflect.apply(then, result, [undefined, failed]);
+    }
+  } catch (error) {
+    failed(error);
+  }
+}
+
+const ignore = () => {};
 
 /** A request's headers for a hook: names in lower case, and the Authorization value's credential hidden. */
 function shownHeaders(pairs) {
@@ -30,50 +63,42 @@ function shownHeaders(pairs) {
 /** The client options this module reads, which the core never sees. */
 export const OBSERVER_OPTIONS = ["hooks", "logger", "logLevel", "logBodies"];
 
-/** An observer of one client's requests, from its options; `drive` calls `request`, `response`, `retry`. */
-export function observer(options) {
-  const { hooks, sink, level, logBodies } = readOptions(options);
+/**
+ * An observer of one client's requests, from its options; `drive` calls `request`, `response`, `retry`,
+ * none of which throws. `scrub(text)` removes the client's key and emails from a text of the caller's
+ * (what a hook threw).
+ */
+export function observer(options, scrub) {
+  const { hooks, logger, level, logBodies } = readOptions(options);
   const log = (at, message) => {
-    if (LEVELS.indexOf(at) > level) return;
-    try {
-      sink?.[at]?.(`gist-wasm: ${message}`);
-    } catch {
-      // A logger that throws is not the call's problem.
-    }
+    if (LEVELS.indexOf(at) <= level) callOut(logger ?? globalThis.console, at, `gist-wasm: ${message}`, ignore);
   };
   const call = (name, info) => {
-    const hook = hooks[name];
-    if (!hook) return;
-    try {
-      hook(info);
-    } catch (error) {
-      log("error", `the ${name} hook threw (ignored): ${error?.message ?? error}`);
-    }
+    const failed = (error) => log("error", `the ${name} hook threw (ignored): ${scrub(describe(error))}`);
+    callOut(hooks, name, info, failed);
   };
   return {
     request(send, attempt) {
       const info = { method: send.method, path: send.path, attempt };
       const body = logBodies && send.body !== null ? send.body : undefined;
       log("debug", `${info.method} ${info.path} (attempt ${attempt})${body === undefined ? "" : `: ${body}`}`);
-      if (hooks.request) call("request", { ...info, headers: shownHeaders(send.headers), ...(body !== undefined && { body }) });
+      call("request", { ...info, headers: shownHeaders(send.headers), ...(body !== undefined && { body }) });
       return info;
     },
     /** `body()` gives the answer's body without the key; it is only read for a log line. */
     response(info, status, requestId, elapsedMs, body) {
-      const seen = { ...info, status, requestId, elapsedMs };
       const shown = status === null ? "no answer" : `${status}`;
       log("info", `${info.method} ${info.path}: ${shown} in ${elapsedMs} ms${requestId ? ` (request ${requestId})` : ""}`);
       if (logBodies && level >= LEVELS.indexOf("debug")) {
         const text = body();
         if (text !== undefined) log("debug", `${info.method} ${info.path} answered: ${text}`);
       }
-      call("response", seen);
+      call("response", { ...info, status, requestId, elapsedMs });
     },
     retry(info, retry, waitMs) {
-      const seen = { ...info, attempt: retry.attempt, status: retry.status, waitMs };
       const why = retry.status === null ? "got no answer" : `answered ${retry.status}`;
       log("warn", `${info.method} ${info.path} ${why}; attempt ${retry.attempt} in ${waitMs} ms`);
-      call("retry", seen);
+      call("retry", { ...info, attempt: retry.attempt, status: retry.status, waitMs });
     },
   };
 }

@@ -15,29 +15,19 @@ function positive(name, value, fallback, whole) {
   return value;
 }
 
-// Resolves true when `event` (a Promise) comes first, false when `ms` pass or the signal aborts first;
-// it leaves no timer or listener behind.
-function first(event, ms, signal) {
+/** Resolves true after ms, or false as soon as the signal aborts; leaves no timer or listener behind. */
+export function sleep(ms, signal) {
   return new Promise((resolve) => {
-    const finish = (value) => {
+    if (signal?.aborted) return resolve(false);
+    const finish = (slept) => {
       clearTimeout(timer);
-      if (signal) signal.removeEventListener("abort", onAbort);
-      resolve(value);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(slept);
     };
     const onAbort = () => finish(false);
-    const timer = setTimeout(() => finish(false), ms);
-    if (signal) signal.addEventListener("abort", onAbort, { once: true });
-    if (signal && signal.aborted) finish(false);
-    event.then(() => finish(true));
+    const timer = setTimeout(() => finish(true), ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-const never = new Promise(() => {});
-
-/** Resolves true after ms, or false as soon as the signal aborts. */
-export async function sleep(ms, signal) {
-  await first(never, ms, signal);
-  return !(signal && signal.aborted);
 }
 
 /** A client's pacer, from its options `{ maxConcurrent = 6, requestsPerSecond }`. */
@@ -45,44 +35,67 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   const limit = positive("maxConcurrent", maxConcurrent, 6, true);
   const spacing = 1000 / positive("requestsPerSecond", requestsPerSecond, Infinity, false);
   let inFlight = 0;
-  const waiting = [];
+  const waiting = new Set(); // each waiting call's wake-up, oldest first
   let nextStart = 0;
   let pausedUntil = 0;
+  const wakeNext = () => {
+    const [first] = waiting;
+    first?.(true);
+  };
   const release = () => {
     inFlight -= 1;
-    waiting.shift()?.();
+    wakeNext();
+  };
+  // Resolves true once a request in flight ends and hands this call its turn, false when ms pass or
+  // the signal aborts first.
+  const turn = (ms, signal) => new Promise((resolve) => {
+    const wake = (woken) => {
+      waiting.delete(wake);
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(woken);
+    };
+    const onAbort = () => wake(false);
+    const timer = setTimeout(() => wake(false), ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    waiting.add(wake);
+  });
+  // A call that gives up hands a free turn on to the next waiting one.
+  const refusal = (signal) => {
+    if (inFlight < limit) wakeNext();
+    return { refused: signal?.aborted ? "aborted" : "timeout" };
   };
   return {
     /**
-     * Waits until a request may go, within `budgetMs`. Resolves `{ release, waitedMs }` once it may, or
+     * Waits until a request may go, within `budgetMs`: a request whose turn would come after that is
+     * never sent. Resolves `{ release, waitedMs }` (waitedMs < budgetMs) once it may go, or
      * `{ refused: "rate_limited", retryAfter }` / `{ refused: "timeout" }` / `{ refused: "aborted" }`.
      */
     async admit(budgetMs, signal) {
       const started = Date.now();
+      const deadline = started + budgetMs;
       const paused = pausedUntil - started;
       if (paused >= budgetMs) return { refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) };
-      if (paused > 0 && !(await sleep(paused, signal))) return { refused: "aborted" };
+      if (paused > 0 && !(await sleep(paused, signal))) return refusal(signal);
       while (inFlight >= limit) {
-        let wake;
-        const freed = new Promise((resolve) => { wake = resolve; waiting.push(wake); });
-        const left = budgetMs - (Date.now() - started);
-        const woken = left > 0 && (await first(freed, left, signal));
-        if (!woken) {
-          const index = waiting.indexOf(wake);
-          if (index >= 0) waiting.splice(index, 1);
-          else waiting.shift()?.(); // woken as the time ran out: hand the turn on
-          return { refused: signal?.aborted ? "aborted" : "timeout" };
-        }
+        const left = deadline - Date.now();
+        if (left <= 0 || !(await turn(left, signal))) return refusal(signal);
       }
       const now = Date.now();
       const slot = Math.max(now, nextStart);
+      if (slot >= deadline || signal?.aborted) return refusal(signal);
       nextStart = slot + spacing;
       inFlight += 1;
       if (slot > now && !(await sleep(slot - now, signal))) {
         release();
-        return { refused: "aborted" };
+        return refusal(signal);
       }
-      return { release, waitedMs: Date.now() - started };
+      const waitedMs = Date.now() - started;
+      if (waitedMs >= budgetMs) {
+        release();
+        return refusal(signal);
+      }
+      return { release, waitedMs };
     },
     /** An answer said no request remains until `until` (ms since the epoch). */
     pauseUntil(until) {

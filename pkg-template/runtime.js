@@ -163,12 +163,13 @@ export async function drive(op, fetchFn, signal, observe, pace) {
           step = JSON.parse(op.fail(admitted.refused, String(admitted.retryAfter ?? "")));
           continue;
         }
-        step.send.timeoutMs = Math.max(1, step.send.timeoutMs - admitted.waitedMs);
-        last = observe.request(step.send, attempt);
-        attempt = 1;
-        const started = Date.now();
+        let started;
         let got;
         try {
+          step.send.timeoutMs -= admitted.waitedMs;
+          last = observe.request(step.send, attempt);
+          attempt = 1;
+          started = Date.now();
           got = await fetchOnce(fetchFn, step.send, signal);
         } finally {
           admitted.release();

@@ -298,7 +298,7 @@ impl<'c, T: Transport> Client<'c, T> {
         Ok(WireRequest {
             method: request.method,
             url: self.config.base_url.join(&request.path_and_query())?,
-            path: crate::redact::scrub(&request.path, &[]),
+            path: crate::redact::shown_path(&request.path),
             headers,
             body,
         })

@@ -132,7 +132,7 @@ impl Error {
     /// Records which request failed (the path without any query string).
     pub fn at(mut self, method: Method, path: &str) -> Self {
         self.method = Some(method);
-        self.path = Some(path.split('?').next().unwrap_or_default().to_owned());
+        self.path = Some(crate::redact::shown_path(path));
         self
     }
 

@@ -42,6 +42,12 @@ fn lower_escapes(encoded: &str) -> String {
     out
 }
 
+/// A request path as errors, hooks and logs show it: without its query (which can hold emails and
+/// anything else a caller put there), and with any email in the path itself as `[email]`.
+pub fn shown_path(path: &str) -> String {
+    redact_emails(path.split('?').next().unwrap_or_default())
+}
+
 /// Replaces every run of address-like characters that holds an `@` (or `%40`) with `[email]`.
 pub fn redact_emails(text: &str) -> String {
     if !text.contains('@') && !text.to_ascii_lowercase().contains("%40") {

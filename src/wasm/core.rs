@@ -75,6 +75,12 @@ impl Core {
         self.op(method, args, options).map_err(thrown)
     }
 
+    /// `text` without the client's key (raw or percent-encoded) or any email: for what the runtime
+    /// writes from a caller's own values, such as the error a hook threw.
+    pub fn scrub(&self, text: &str) -> String {
+        crate::redact::scrub(text, &[self.config.api_key.expose()])
+    }
+
     /// Checks `method`'s arguments and options without starting it (an `iter*` function's, at once).
     pub fn check(&self, method: &str, args: &str, options: &str) -> Result<(), JsValue> {
         self.op(method, args, options).map(drop).map_err(thrown)

@@ -1096,6 +1096,69 @@ test("fuzz: the same client still works afterwards", { timeout: 180_000 }, async
   assert.equal(normalizeEventName("a.b$c"), "a-b-c");
 });
 
+// ---------------------------------------------------------------------------------------------------------
+// Hooks and the logger: the caller's own functions, which the client calls during each request. Each
+// catalogue value is what every hook and logger method returns, throws, rejects with (at once or later) or
+// resolves never with; and what stands for `hooks`, a hook, `logger`, a logger method, `logLevel` and
+// `logBodies`. A call must resolve as if there were no hook; construction either refuses the value with
+// invalid_argument or makes a client whose calls resolve. Unhandled rejections reach the watcher above.
+const BEHAVIOURS = {
+  returns: (v) => () => v,
+  throws: (v) => () => { throw v; },
+  "rejects at once": (v) => () => Promise.reject(v),
+  "rejects later": (v) => async () => { await null; throw v; },
+  "never settles": () => () => new Promise(() => {}),
+  "gives a thenable whose then throws it": (v) => () => ({ get then() { throw v; } }),
+};
+const HOOK_NAMES = ["request", "response", "retry"];
+const LOG_METHODS = ["debug", "info", "warn", "error"];
+
+test("fuzz: every hook and logger method returning, throwing or rejecting with every catalogue value", { timeout: 180_000 }, async (t) => {
+  const hookMock = createMockGist({ apiKey: API_KEY });
+  const options = (extra) => ({ apiKey: API_KEY, baseUrl: BASE_URL, fetch: hookMock.fetch, timeoutMs: 2000, maxRetries: 1, logLevel: "debug", logBodies: true, ...extra });
+  const problems = [];
+  const consoleMethods = Object.fromEntries(LOG_METHODS.map((name) => [name, console[name]]));
+  for (const name of LOG_METHODS) console[name] = () => {}; // the default logger, where a value leaves none
+  t.after(() => Object.assign(console, consoleMethods));
+  // One call that retries once (so that every hook runs), bounded in time.
+  const callOnce = async (gist, what) => {
+    hookMock.fail({ path: "/tags", status: 503, headers: { "retry-after": "0" }, times: 1 });
+    const outcome = await Promise.race([
+      gist.listTags({ limit: 1 }).then((tags) => (Array.isArray(tags) ? "resolved" : "resolved without tags"), (error) => `rejected: ${describe(error)}`),
+      new Promise((resolve) => setTimeout(() => resolve(`did not settle in ${SETTLE_MS} ms`), SETTLE_MS).unref()),
+    ]);
+    if (outcome !== "resolved") problems.push(`${what}: ${outcome}`);
+  };
+  for (const entry of CATALOGUE) {
+    for (const [behaviour, make] of Object.entries(BEHAVIOURS)) {
+      const fn = make(entry.make());
+      const hooks = Object.fromEntries(HOOK_NAMES.map((name) => [name, fn]));
+      const logger = Object.fromEntries(LOG_METHODS.map((name) => [name, fn]));
+      await callOnce(new GistClient(options({ hooks, logger })), `every hook and logger method ${behaviour} ${entry.kind}`);
+    }
+    const slots = {
+      hooks: (v) => ({ hooks: v }),
+      ...Object.fromEntries(HOOK_NAMES.map((name) => [`hooks.${name}`, (v) => ({ hooks: { [name]: v } })])),
+      logger: (v) => ({ logger: v }),
+      ...Object.fromEntries(LOG_METHODS.map((name) => [`logger.${name}`, (v) => ({ logger: { [name]: v } })])),
+      logLevel: (v) => ({ logLevel: v }),
+      logBodies: (v) => ({ logBodies: v }),
+    };
+    for (const [slotName, build] of Object.entries(slots)) {
+      const what = `${slotName} = ${entry.kind}`;
+      let gist;
+      try {
+        gist = new GistClient(options(build(entry.make())));
+      } catch (error) {
+        if (!(isA(error, GistError) && error.code === "invalid_argument")) problems.push(`${what}: new GistClient threw ${describe(error)}`);
+        continue;
+      }
+      await callOnce(gist, what);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
 test("fuzz: no uncaught exception, unhandled rejection or process warning", { timeout: 180_000 }, async () => {
   await startRun().pass2.promise.catch(() => {});
   await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,0 +1,172 @@
+// What a caller's hooks and logger can do to a client, and the deadlines pacing must keep: each test is a
+// reproduction from an outside review of the built package (in Node, against the in-memory mock or a
+// loopback server).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { GistClient, GistError } from "gist-wasm";
+import { createMockGist } from "gist-wasm/mock";
+import { json, startServer } from "./loopback.mjs";
+
+const KEY = "mock-key-hooks-5c1e";
+
+function client(options = {}) {
+  const mock = createMockGist({ apiKey: KEY });
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0, logLevel: "off", ...options });
+  return { gist, mock };
+}
+
+// Runs `work` and resolves the reasons of the rejections it left unhandled (a crash, where Node's default
+// --unhandled-rejections=throw is in force).
+async function unhandledDuring(work) {
+  const reasons = [];
+  const listener = (reason) => reasons.push(reason);
+  process.on("unhandledRejection", listener);
+  try {
+    await work();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    process.off("unhandledRejection", listener);
+  }
+  return reasons;
+}
+
+// What a hook or a logger method can throw or reject with, beyond an Error.
+const THROWN = {
+  "an Error": () => new Error("hook failed for ada@example.com"),
+  undefined: () => undefined,
+  null: () => null,
+  "a Symbol": () => Symbol("thrown"),
+  "an object with no prototype": () => Object.create(null),
+  "an object whose message getter throws": () => ({ get message() { throw new Error("getter"); } }),
+  "a Proxy whose traps throw": () => new Proxy({}, { get() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } }),
+};
+
+test("a hook or logger method that throws or rejects, with anything, is ignored: the call resolves, nothing is unhandled", async () => {
+  for (const [what, make] of Object.entries(THROWN)) {
+    for (const style of ["throws", "rejects", "returns a thenable whose then throws"]) {
+      const fail = () => {
+        if (style === "throws") throw make();
+        if (style === "rejects") return Promise.reject(make());
+        return { get then() { throw make(); } };
+      };
+      const hooks = { request: fail, response: fail, retry: fail };
+      const logger = { debug: fail, info: fail, warn: fail, error: fail };
+      const reasons = await unhandledDuring(async () => {
+        const { gist, mock } = client({ hooks, logger, logLevel: "debug", maxRetries: 1 });
+        mock.fail({ status: 503, headers: { "retry-after": "0" }, times: 1 });
+        const tags = await gist.listTags({ limit: 1 });
+        assert.ok(Array.isArray(tags), `${what}, ${style}`);
+      });
+      assert.deepEqual(reasons.map(String), [], `a hook that ${style} ${what} left an unhandled rejection`);
+    }
+  }
+});
+
+test("a hook that throws is logged at error, scrubbed of emails and of the key, and the call goes on", async () => {
+  const lines = [];
+  const logger = { debug() {}, info() {}, warn() {}, error: (line) => lines.push(line) };
+  const { gist } = client({ logger, logLevel: "error", hooks: { response: () => { throw new Error(`lost ada@example.com with ${KEY}`); } } });
+  await gist.listTags({ limit: 1 });
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(lines[0], /the response hook threw \(ignored\)/);
+  assert.ok(!lines[0].includes("ada@example.com") && !lines[0].includes(KEY), lines[0]);
+});
+
+test("a request hook that throws never wedges the client's concurrency slots", async () => {
+  for (const make of Object.values(THROWN)) {
+    const { gist } = client({ maxConcurrent: 1, timeoutMs: 1000, hooks: { request: () => { throw make(); } } });
+    for (let i = 0; i < 3; i++) {
+      const tags = await gist.listTags({ limit: 1 });
+      assert.ok(Array.isArray(tags));
+    }
+  }
+});
+
+test("hooks, logger and options that cannot be read are refused at construction with a GistError", () => {
+  const trap = () => { throw new Error("trap"); };
+  const hostile = {
+    "hooks as a Proxy whose ownKeys throws": { hooks: new Proxy({}, { ownKeys: trap }) },
+    "hooks as a Proxy whose get throws": { hooks: new Proxy({ request() {} }, { get: trap }) },
+    "a hook behind a throwing getter": { hooks: { get request() { return trap(); } } },
+    "hooks as a revoked Proxy": { hooks: (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; })() },
+    "logger as a Proxy whose get throws": { logger: new Proxy({}, { get: trap }) },
+    "a logger method behind a throwing getter": { logger: { get error() { return trap(); } }, logLevel: "error" },
+    "logger with a method that is not a function": { logger: { debug: 1, info() {}, warn() {}, error() {} } },
+    "logLevel as a Symbol": { logLevel: Symbol("debug") },
+  };
+  for (const [what, options] of Object.entries(hostile)) {
+    assert.throws(() => new GistClient({ apiKey: KEY, ...options }), (e) => e instanceof GistError && e.code === "invalid_argument", what);
+  }
+});
+
+test("hooks and log lines never get a query, even from apiCall's url", async () => {
+  const seen = [];
+  const logger = { debug: (l) => seen.push(l), info: (l) => seen.push(l), warn: (l) => seen.push(l), error: (l) => seen.push(l) };
+  const hooks = { request: (i) => seen.push(i.path), response: (i) => seen.push(i.path) };
+  const { gist } = client({ hooks, logger, logLevel: "debug" });
+  await gist.apiCall({ url: "/tags?email=ada@example.com&k=secret-value" });
+  await gist.apiCall({ url: "/tags", query: { k: "v", email: "ada@example.com" } });
+  const down = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: () => Promise.reject(new TypeError("down")), maxRetries: 0, hooks, logger, logLevel: "debug" });
+  const error = await down.apiCall({ url: "/nothing-here?email=ada@example.com&k=v" }).catch((e) => e);
+  assert.equal(error.code, "network_error");
+  assert.equal(error.path, "/nothing-here");
+  assert.ok(seen.length >= 9, seen.join("\n"));
+  for (const text of seen) assert.ok(!/[?]|secret-value|k=v|\[email\]|ada/.test(text), text);
+});
+
+// The heap after a full garbage collection.
+function heapAfterGc() {
+  setFlagsFromString("--expose-gc");
+  runInNewContext("gc")();
+  return process.memoryUsage().heapUsed;
+}
+
+test("pacing and retry waits keep no memory once they are over", async () => {
+  const fetch = async () => new Response("[]", { status: 200, headers: { "content-type": "application/json" } });
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, requestsPerSecond: 1_000_000, logLevel: "off" });
+  const retrying = client({ maxRetries: 1 });
+  const round = async () => {
+    for (let i = 0; i < 2000; i++) {
+      await Promise.all(Array.from({ length: 5 }, () => gist.apiCall({ url: "/tags" })));
+    }
+    for (let i = 0; i < 1000; i++) {
+      retrying.mock.fail({ status: 503, headers: { "retry-after": "0" }, times: 1 });
+      await retrying.gist.apiCall({ url: "/tags" });
+    }
+  };
+  await round();
+  const before = heapAfterGc();
+  await round();
+  const grown = heapAfterGc() - before;
+  // 11,000 waits: 0.6 KB each was kept before the fix (6.6 MB).
+  assert.ok(grown < 1.5 * 1024 * 1024, `the heap grew ${(grown / 1024 / 1024).toFixed(1)} MB over 11,000 waits`);
+});
+
+test("under pacing, no call outlives its deadline and no request is sent after it", { timeout: 20_000 }, async () => {
+  const server = await startServer((req, res) => json(res, 200, []));
+  try {
+    const TIMEOUT = 2000;
+    const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, maxConcurrent: 300, requestsPerSecond: 50, timeoutMs: TIMEOUT, maxRetries: 0, logLevel: "off" });
+    const arrivals = [];
+    const originalPush = server.requests.push.bind(server.requests);
+    server.requests.push = (request) => { arrivals.push(Date.now()); return originalPush(request); };
+    const started = Date.now();
+    const calls = Array.from({ length: 300 }, () =>
+      gist.apiCall({ url: "/tags" }).then(() => ({ ok: true, at: Date.now() }), (error) => ({ code: error.code, at: Date.now() })));
+    const lastDeadline = Date.now() + TIMEOUT; // every call's deadline is at or before it
+    const settled = await Promise.all(calls);
+    const latest = Math.max(...settled.map((s) => s.at)) - started;
+    // A request sent in the last millisecond before its deadline takes a moment to arrive.
+    const late = arrivals.filter((at) => at > lastDeadline + 25);
+    const ok = settled.filter((s) => s.ok).length;
+    assert.ok(latest <= TIMEOUT + 300, `the last call settled ${latest} ms after the start, past its ${TIMEOUT} ms deadline`);
+    assert.equal(late.length, 0, `${late.length} requests reached the server after their call's deadline`);
+    assert.ok(ok >= 80 && ok <= 110, `${ok} calls succeeded at 50 a second within 2 s`);
+    assert.ok(settled.every((s) => s.ok || s.code === "timeout"), JSON.stringify(settled.filter((s) => !s.ok && s.code !== "timeout")));
+    assert.equal(server.requests.length, ok, "every request sent was a call that succeeded");
+  } finally {
+    await server.close();
+  }
+});
