@@ -6,7 +6,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { drive, readCallOptions, toJson } from "./runtime.js";
+import { checkOptionsObject, drive, readCallOptions, toJson } from "./runtime.js";
 
 // Every Promise-returning method and the names of its arguments; one more argument is its RequestOptions.
 const METHODS = {
@@ -32,6 +32,7 @@ function runtime() {
 // `new Number(1)`) is refused where it stands for a whole argument, such as an id or a name.
 function argsJson(names, args) {
   const texts = names.map((name, i) => {
+    if (name === "options") checkOptionsObject(args[i], name);
     const text = toJson(args[i], name);
     if (typeof args[i] === "object" && args[i] !== null && !"[{".includes(text[0])) throw invalidArgument(`${name} must be a ${typeof JSON.parse(text)}, not an object`);
     return text;
@@ -68,7 +69,8 @@ export class GistClient {
 
   constructor(options) {
     assertLoaded();
-    if (typeof options !== "object" || options === null) throw invalidArgument("new GistClient(options) needs an options object with apiKey");
+    if (options === undefined || options === null) throw invalidArgument("new GistClient(options) needs an options object with apiKey");
+    checkOptionsObject(options, "new GistClient(options)'s options");
     let fetchFn;
     const observed = {};
     try {
@@ -134,6 +136,7 @@ export class GistClient {
   // fetched lazily. It also has `pages()`, the same walk a page at a time, and `cursor`, where the walk
   // goes on (an opaque string for `options.cursor`; null once it has ended).
   #iterate(list, options, callOptions) {
+    checkOptionsObject(options, "options");
     const optionsText = toJson(options, "options");
     try {
       this.#live().check("page", pageArgs(list, optionsText, null), readCallOptions(callOptions).json);
@@ -155,6 +158,7 @@ export class GistClient {
   // maxResponseBytes, which each page's answer carries on to the next.
   // Resolves `{ data, response }`: the items, and the last page's answer with every page's requests.
   async #list(list, options, callOptions) {
+    checkOptionsObject(options, "options");
     const optionsText = toJson(options, "options");
     const started = Date.now();
     const items = [];

@@ -36,15 +36,49 @@ function isAbortSignal(value) {
 }
 
 /**
+ * Whether `value` is a plain object: an object literal or `Object.create(null)`, of any realm. Not a class
+ * instance, array, Map, Promise, Date, Error or other object that JSON writes as something else (or as
+ * `{}`), nor one with `toJSON` or `then`; never throws (a Proxy whose traps throw is not plain).
+ */
+export function isPlainObject(value) {
+  try {
+    if (typeof value !== "object" || value === null) return false;
+    const proto = Object.getPrototypeOf(value);
+    return (proto === null || Object.getPrototypeOf(proto) === null) &&
+      Object.prototype.toString.call(value) === "[object Object]" && !("toJSON" in value) && !("then" in value);
+  } catch {
+    return false;
+  }
+}
+
+/** Throws `invalid_argument` unless `options` is undefined, null or a plain object (`isPlainObject`). */
+export function checkOptionsObject(options, what) {
+  if (options === undefined || options === null || isPlainObject(options)) return;
+  throw invalidArgument(`${what} must be a plain object ({ ... }), not ${describeKind(options)}: it is not read, so that nothing is silently skipped`);
+}
+
+// What kind of value a refused option is, for a message.
+function describeKind(value) {
+  try {
+    if (typeof value !== "object" || value === null) return typeof value;
+    if (typeof value.then === "function") return "a Promise (a missing `await`?)";
+    const tag = Object.prototype.toString.call(value).slice(8, -1);
+    return tag === "Object" ? "an object with a prototype, toJSON or then" : `a ${tag}`;
+  } catch {
+    return "an object that cannot be read";
+  }
+}
+
+/**
  * A call's options `{ signal?, timeoutMs?, maxRetries?, headers? }`, read once: the signal, and the JSON
  * text of the rest, which the core checks. A `Headers` object becomes a record; throwing getters are refused.
  */
 export function readCallOptions(options) {
   if (options === undefined || options === null) return { signal: undefined, json: "null" };
+  checkOptionsObject(options, "request options");
   let signal;
   let rest;
   try {
-    if (typeof options !== "object") throw new Refused("request options must be an object");
     ({ signal, ...rest } = options);
     if (signal !== undefined && !isAbortSignal(signal)) throw new Refused("signal must be an AbortSignal");
     if (isHeaders(rest.headers)) rest.headers = Object.fromEntries(rest.headers);

@@ -3,7 +3,7 @@
 import { checkDelivery, handleOptions, normalizeEventName as normalize, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
-import { describe, headerLines, toJson } from "./runtime.js";
+import { checkOptionsObject, describe, headerLines, toJson } from "./runtime.js";
 
 const utf8 = new TextEncoder();
 
@@ -38,10 +38,19 @@ export function parseWebhook(body, headers) {
   return eventOf(body, lines, undefined);
 }
 
+// A real Uint8Array (a Node Buffer is one), never a Proxy of one.
+function isBytes(value) {
+  try {
+    return ArrayBuffer.isView(value) && value instanceof Uint8Array;
+  } catch {
+    return false;
+  }
+}
+
 // The raw bytes of a body given as a string (its UTF-8) or a Uint8Array.
 function bodyBytes(body) {
   if (typeof body === "string") return utf8.encode(body);
-  if (body instanceof Uint8Array) return body;
+  if (isBytes(body)) return body;
   throw invalidArgument("the webhook body must be the raw body, as a string or a Uint8Array");
 }
 
@@ -63,6 +72,7 @@ const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
 export async function signWebhook(body, options) {
   assertLoaded();
   const bytes = bodyBytes(body);
+  checkOptionsObject(options, "signWebhook's options");
   let plan;
   try {
     plan = JSON.parse(signingPlan(toJson(options, "options")));
@@ -104,6 +114,7 @@ async function verifies(bytes, lines, optionsText) {
  */
 export async function verifyWebhook(request, options) {
   assertLoaded();
+  checkOptionsObject(options, "verifyWebhook's options");
   const optionsText = toJson(options, "verify");
   if (typeof request !== "object" || request === null) throw invalidArgument("verifyWebhook needs { body, headers }");
   let bytes, headers;
@@ -116,16 +127,22 @@ export async function verifyWebhook(request, options) {
   return verifies(bytes, headerLines(headers), optionsText);
 }
 
-// handleWebhook's options: the `verify` options' JSON text, or "" for none; anything else is refused.
+// handleWebhook's options: the `verify` options' JSON text, or "" for none. Anything that is not a plain
+// object, or a `verify` key with anything but plain options, is refused: it never skips verifying.
 function verifyOptionsOf(options) {
-  let named = false;
+  checkOptionsObject(options, "handleWebhook's options");
+  if (options === undefined || options === null) return "";
+  let given;
+  let named;
   try {
-    named = typeof options === "object" && options !== null && "verify" in options;
+    named = "verify" in options;
+    given = { ...options };
   } catch {
-    throw invalidArgument("options cannot be read");
+    throw invalidArgument("handleWebhook's options cannot be read (a getter or Proxy trap threw)");
   }
+  if (named) checkOptionsObject(given.verify, "options.verify");
   try {
-    return handleOptions(toJson(options, "options"), named);
+    return handleOptions(toJson(given, "options"), named);
   } catch (error) {
     throw error instanceof GistError ? error : fromCore(error);
   }
