@@ -15,20 +15,27 @@ function positive(name, value, fallback, whole) {
   return value;
 }
 
-/** Resolves true after ms, or false as soon as the signal aborts; leaves no timer or listener behind. */
-export function sleep(ms, signal) {
+// Resolves `atTimeout` once ms pass, false as soon as the signal aborts, or what the function given to
+// `enlist` (which returns how to leave) is called with first; leaves no timer, listener or entry behind.
+function timed(ms, signal, atTimeout, enlist) {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const finish = (slept) => {
+    let leave;
+    const finish = (value) => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      resolve(slept);
+      leave?.();
+      resolve(value);
     };
     const onAbort = () => finish(false);
-    const timer = setTimeout(() => finish(true), ms);
+    const timer = setTimeout(() => finish(atTimeout), ms);
     signal?.addEventListener("abort", onAbort, { once: true });
+    leave = enlist?.(finish);
+    if (signal?.aborted) onAbort();
   });
 }
+
+/** Resolves true after ms, or false as soon as the signal aborts. */
+export const sleep = (ms, signal) => timed(ms, signal, true);
 
 /** A client's pacer, from its options `{ maxConcurrent = 6, requestsPerSecond }`. */
 export function pacer({ maxConcurrent, requestsPerSecond }) {
@@ -48,17 +55,9 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   };
   // Resolves true once a request in flight ends and hands this call its turn, false when ms pass or
   // the signal aborts first.
-  const turn = (ms, signal) => new Promise((resolve) => {
-    const wake = (woken) => {
-      waiting.delete(wake);
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      resolve(woken);
-    };
-    const onAbort = () => wake(false);
-    const timer = setTimeout(() => wake(false), ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+  const turn = (ms, signal) => timed(ms, signal, false, (wake) => {
     waiting.add(wake);
+    return () => waiting.delete(wake);
   });
   // A call that gives up hands a free turn on to the next waiting one.
   const refusal = (signal) => {
