@@ -51,7 +51,7 @@ function readOptions(options, defaults, what) {
   }
   const read = { ...defaults };
   for (const [key, value] of entries) {
-    if (!Object.hasOwn(defaults, key)) throw invalidArgument(`${what} has no option ${JSON.stringify(key)}`);
+    if (!Object.hasOwn(defaults, key)) throw invalidArgument(`${what} has no option ${scrubbed(JSON.stringify(key))}`);
     if (value === undefined) continue;
     const [min, max] = Object.hasOwn(RANGES, key) ? RANGES[key] : [];
     if (min !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= min && value <= max)) {
@@ -428,11 +428,11 @@ function deadEntry(message, index, error, about) {
   });
 }
 
-// Acks or retries a message; a runtime that refuses is remembered, and the run rejects once all are settled.
-function settleAs(message, run, how, delaySeconds) {
+// Acks or retries a message (awaiting what that returns, should it be a promise); a runtime that refuses
+// is remembered, and the run rejects once all are settled.
+async function settleAs(message, run, how, delaySeconds) {
   try {
-    if (how === "ack") message.ack();
-    else message.retry({ delaySeconds });
+    await (how === "ack" ? message.ack() : message.retry({ delaySeconds }));
   } catch (error) {
     run.unsettled.push(scrubbed(textOf(error)));
   }
@@ -446,18 +446,18 @@ async function settle({ message, failures }, run) {
   const retries = failures.filter((f) => f.retry);
   if (failures.length === 0) return settleAs(message, run, "ack");
   if (retries.length > 0 && message.attempts < read.maxAttempts) {
-    settleAs(message, run, "retry", Math.max(...retries.map((f) => f.delay)));
+    await settleAs(message, run, "retry", Math.max(...retries.map((f) => f.delay)));
     counts.retried += retries.length;
     return;
   }
   const entries = failures.map(({ entry }) => ({ body: entry, bytes: sizeOf(JSON.stringify(entry)) }));
   const { error } = await sendAll(run.deadLetters, entries, 0);
   if (error) {
-    settleAs(message, run, "retry", delayFor(undefined, message.attempts, read));
+    await settleAs(message, run, "retry", delayFor(undefined, message.attempts, read));
     counts.retried += failures.length;
     return;
   }
-  settleAs(message, run, "ack");
+  await settleAs(message, run, "ack");
   counts.deadLettered += failures.length;
 }
 
@@ -533,8 +533,9 @@ export async function receiveWebhook(request, queue, options) {
   let event;
   try {
     event = await handleWebhook(request, options);
-  } catch (error) {
-    if (error instanceof GistError && error.code === "invalid_webhook") return new Response(error.message, { status: error.status });
+  } catch (thrown) {
+    const error = readError(thrown); // its message scrubbed: it can quote what the request threw
+    if (error.code === "invalid_webhook") return new Response(error.message, { status: error.status });
     throw error;
   }
   const body = { webhook: { topic: event.topic ?? null, body: JSON.stringify(event.payload) } };
@@ -580,7 +581,7 @@ async function handleDelivery(run, message, { topic, text }, key) {
   }
   await dedupe.put(key, "handled", read.windowSeconds).catch(() => {}); // handled: a lost mark only lets a later duplicate through
   counts.handled += 1;
-  settleAs(message, run, "ack");
+  await settleAs(message, run, "ack");
 }
 
 const WEBHOOK_DEFAULTS = { dedupe: undefined, deadLetterQueue: undefined, windowSeconds: 86_400, maxAttempts: 5, concurrency: 6, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
