@@ -149,16 +149,20 @@ function messagesOf(batch) {
   return messages;
 }
 
-// Keys that a consume or consumeWebhooks of this isolate is working on, per store: the same message (or
-// delivery) reaching one at the same moment leaves it to the first and is retried. A run that the runtime
-// abandons mid-operation keeps its claims until the isolate ends: see docs/queues.md.
+// Keys that a consume or consumeWebhooks of this isolate is working on, per store, each held by a delivery
+// (a message and its attempts). Another delivery reaching a held key at the same moment leaves it to the
+// holder and is retried; a later delivery of the holder's own message takes it over, since Queues delivers
+// a message again only once its earlier delivery is over (a run the runtime abandoned never releases).
+// Returns the release, or null when the key is held.
 const claims = new WeakMap();
-function claim(store, key) {
+function claim(store, key, { id, attempts }) {
   let held = claims.get(store);
-  if (!held) claims.set(store, (held = new Set()));
-  if (held.has(key)) return null;
-  held.add(key);
-  return () => held.delete(key);
+  if (!held) claims.set(store, (held = new Map()));
+  const holder = held.get(key);
+  if (holder && !(holder.id === id && holder.attempts < attempts)) return null;
+  const mine = { id, attempts };
+  held.set(key, mine);
+  return () => held.get(key) === mine && held.delete(key);
 }
 
 // The `[name, input]` of an operation `{ upsertUser: user }` (exactly one known key).
@@ -220,6 +224,7 @@ function checkedOperation(operation) {
  * each under Queues' 128 KB) and sends them with `sendBatch`. Resolves how many operations and messages
  * were enqueued, each invalid operation's index and error (never enqueued), and, when a `sendBatch`
  * failed, each operation it and the batches after it did not enqueue (`unsent`, code `queue_error`).
+ * Rejects only with `invalid_argument`, for bad arguments, before anything is sent.
  */
 export async function enqueue(queue, operations, options) {
   const { perMessage, delaySeconds } = readOptions(options, { perMessage: 25, delaySeconds: 0 }, "enqueue options");
@@ -360,7 +365,7 @@ async function recordOnce(run, message, index, input) {
   const { ledger, read } = run;
   if (!ledger) return { dead: invalidArgument("recordEvent through a queue needs consume's `ledger` option (a KV namespace)") };
   const key = `gist-wasm/op/${message.id}/${index}`;
-  const release = claim(ledger.binding, key);
+  const release = claim(ledger.binding, key, message);
   if (!release) {
     const busy = outcomeUnknown("another consume in this isolate was running this recordEvent (its message delivered twice at once), so it was not sent again here");
     return { retry: busy, delay: delayFor(undefined, message.attempts, read) };
@@ -485,8 +490,10 @@ const CLIENT_METHODS = Object.values(METHODS);
 /**
  * For a Worker's `queue()` handler: runs each message's operations on `client` (within its pacing,
  * `concurrency` at once), acks what succeeded, retries (`retry({ delaySeconds })`) what failed for a
- * reason that can pass, and sends what never can to `deadLetterQueue`, then acks it. Resolves counts
- * of operations: succeeded, retried, deadLettered.
+ * reason that can pass, and sends what never can to `deadLetterQueue`, then acks it; a message that is
+ * not one `enqueue` sent is dead-lettered. Resolves counts of operations: succeeded, retried,
+ * deadLettered. Rejects only with `invalid_argument` (before anything runs) or `queue_error` (the
+ * runtime refused to ack or retry a message, once the others are settled).
  */
 export async function consume(batch, client, options) {
   const read = readOptions(options, CONSUME_DEFAULTS, "consume options");
@@ -526,7 +533,8 @@ export async function consume(batch, client, options) {
 /**
  * A durable webhook receiver: verifies and parses the delivery as `handleWebhook(request, options)`
  * does, enqueues the event on `queue`, and answers 200 once it is enqueued; 401 or 400 for a delivery
- * that does not verify or parse, 413 for one over a queue message's size.
+ * that does not verify or parse, 413 for one over a queue message's size. Rejects only with
+ * `invalid_argument` or `queue_error` (the queue refused the event), scrubbed of emails.
  */
 export async function receiveWebhook(request, queue, options) {
   const producer = producerOf(queue, "receiveWebhook's queue");
@@ -591,7 +599,7 @@ const WEBHOOK_DEFAULTS = { dedupe: undefined, deadLetterQueue: undefined, window
  * with the same topic and body as one handled within `windowSeconds` (kept in the `dedupe` KV namespace),
  * or earlier in the batch, is acked as a duplicate; an event is marked handled only once `handler`
  * resolves. A handler that throws is retried with backoff, and after `maxAttempts` dead-lettered.
- * Resolves counts of messages: handled, duplicates, retried, deadLettered.
+ * Resolves counts of messages: handled, duplicates, retried, deadLettered; rejects as `consume` does.
  */
 export async function consumeWebhooks(batch, handler, options) {
   const read = readOptions(options, WEBHOOK_DEFAULTS, "consumeWebhooks options");
@@ -613,7 +621,7 @@ export async function consumeWebhooks(batch, handler, options) {
       run.counts.duplicates += 1;
       return settleAs(message, run, "ack");
     }
-    const release = claim(dedupe.binding, key);
+    const release = claim(dedupe.binding, key, message);
     if (!release) {
       const busy = outcomeUnknown("another consumeWebhooks in this isolate was handling this delivery at the same moment");
       return settle({ message, failures: [{ retry: busy, delay: delayFor(undefined, message.attempts, read), entry: deadEntry(message, null, busy, { webhook: delivery.topic, key }) }] }, run);

@@ -218,6 +218,25 @@ test("the same message twice in a batch, or in two consume calls at once on one 
   assert.deepEqual(dead.sent, []);
 });
 
+test("a run the runtime abandoned holds no claim over the message's next delivery: the ledger decides", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "after-abandon", user: { user_id: user.user_id } } }]);
+  const ledger = kv();
+  const { get } = ledger;
+  let first = true;
+  ledger.get = (key) => (first ? ((first = false), new Promise(() => {})) : get(key)); // the first run stops there, for good
+  const abandoned = batchWithIds([["m1", q.sent[0]]], 1);
+  consume({ messages: abandoned.messages }, client(mock), { deadLetterQueue: queue(), ledger });
+  const dead = queue();
+  const next = batchWithIds([["m1", q.sent[0]]], 2);
+  await consume({ messages: next.messages }, client(mock), { deadLetterQueue: dead, ledger });
+  assert.deepEqual(next.outcome, [["ack", 0]]);
+  assert.equal(events(mock, "after-abandon"), 1, "never sent by the abandoned run, so sent now");
+  assert.deepEqual([abandoned.outcome, dead.sent], [[], []]);
+});
+
 test("examples/bulk-sync: a webhook whose recordEvent the sync queue refuses is retried, not marked handled", async () => {
   const { webhookHandler, webhookOptions } = await import("../../examples/bulk-sync/src/index.mjs");
   const sync = queue();
