@@ -445,7 +445,7 @@ async function settleAs(message, run, how, delaySeconds) {
 
 // Settles a message: acked when nothing failed; retried when an operation can still pass (and attempts
 // are left); else its failures go to the dead-letter queue and it is acked (retried when that queue
-// refuses them: nothing is dropped).
+// refuses them: nothing is dropped). Each failure's `entry()` makes its dead-letter entry, only then.
 async function settle({ message, failures }, run) {
   const { counts, read } = run;
   const retries = failures.filter((f) => f.retry);
@@ -455,7 +455,7 @@ async function settle({ message, failures }, run) {
     counts.retried += retries.length;
     return;
   }
-  const entries = failures.map(({ entry }) => ({ body: entry, bytes: sizeOf(JSON.stringify(entry)) }));
+  const entries = (await Promise.all(failures.map(({ entry }) => entry()))).map((body) => ({ body, bytes: sizeOf(JSON.stringify(body)) }));
   const { error } = await sendAll(run.deadLetters, entries, 0);
   if (error) {
     await settleAs(message, run, "retry", delayFor(undefined, message.attempts, read));
@@ -507,7 +507,7 @@ export async function consume(batch, client, options) {
   const states = messages.map((message) => {
     const ops = opsOf(message.body);
     const state = { message, left: ops?.length ?? 0, failures: [] };
-    if (ops === null) state.failures.push({ entry: deadEntry(message, null, invalidArgument("the message is not one enqueue() sent"), {}) });
+    if (ops === null) state.failures.push({ entry: () => deadEntry(message, null, invalidArgument("the message is not one enqueue() sent"), {}) });
     ops?.forEach((operation, index) => tasks.push({ state, index, operation }));
     return state;
   });
@@ -523,7 +523,7 @@ export async function consume(batch, client, options) {
       outcome = { dead: error }; // operationOf's invalid_argument: runOperation never rejects
     }
     if (outcome.ok) run.counts.succeeded += 1;
-    else state.failures.push({ ...outcome, entry: deadEntry(message, index, outcome.dead ?? outcome.retry, named ? await describeOperation(...named) : {}) });
+    else state.failures.push({ ...outcome, entry: async () => deadEntry(message, index, outcome.dead ?? outcome.retry, named ? await describeOperation(...named) : {}) });
     state.left -= 1;
     if (state.left === 0) await settle(state, run);
   });
@@ -568,23 +568,23 @@ function deliveryOf(body) {
 
 // Hands one delivery to the handler unless the dedupe store says it was handled; marks it handled after.
 async function handleDelivery(run, message, { topic, text }, key) {
-  const { counts, read, dedupe } = run;
+  const { counts, read, dedupe, handler } = run;
   let mark;
   try {
     mark = await dedupe.get(key);
   } catch (error) {
-    return settle({ message, failures: [{ retry: error, delay: delayFor(error, message.attempts, read), entry: deadEntry(message, null, error, { webhook: topic, key }) }] }, run);
+    return settle({ message, failures: [{ retry: error, delay: delayFor(error, message.attempts, read), entry: () => deadEntry(message, null, error, { webhook: topic, key }) }] }, run);
   }
   if (mark !== null) {
     counts.duplicates += 1;
     return settleAs(message, run, "ack");
   }
   try {
-    await run.handler(parseWebhook(text, topic === null ? undefined : { "x-gist-topic": topic }), message.original);
+    await handler(parseWebhook(text, topic === null ? undefined : { "x-gist-topic": topic }), message.original);
   } catch (thrown) {
     const error = readError(thrown);
     const final = error.code === "invalid_argument" || error.code === "invalid_webhook";
-    const entry = deadEntry(message, null, error, { webhook: topic, key });
+    const entry = () => deadEntry(message, null, error, { webhook: topic, key });
     return settle({ message, failures: [final ? { entry } : { retry: error, delay: delayFor(error, message.attempts, read), entry }] }, run);
   }
   await dedupe.put(key, "handled", read.windowSeconds).catch(() => {}); // handled: a lost mark only lets a later duplicate through
@@ -612,7 +612,7 @@ export async function consumeWebhooks(batch, handler, options) {
   await pool(messages, read.concurrency, async (message) => {
     const delivery = deliveryOf(message.body);
     if (!delivery) {
-      return settle({ message, failures: [{ entry: deadEntry(message, null, invalidArgument("the message is not one receiveWebhook sent"), { webhook: null }) }] }, run);
+      return settle({ message, failures: [{ entry: () => deadEntry(message, null, invalidArgument("the message is not one receiveWebhook sent"), { webhook: null }) }] }, run);
     }
     const key = `gist-wasm/webhook/${await sha256(`${delivery.topic ?? ""}\n${delivery.text}`)}`;
     const duplicate = seen.has(key);
@@ -624,7 +624,7 @@ export async function consumeWebhooks(batch, handler, options) {
     const release = claim(dedupe.binding, key, message);
     if (!release) {
       const busy = outcomeUnknown("another consumeWebhooks in this isolate was handling this delivery at the same moment");
-      return settle({ message, failures: [{ retry: busy, delay: delayFor(undefined, message.attempts, read), entry: deadEntry(message, null, busy, { webhook: delivery.topic, key }) }] }, run);
+      return settle({ message, failures: [{ retry: busy, delay: delayFor(undefined, message.attempts, read), entry: () => deadEntry(message, null, busy, { webhook: delivery.topic, key }) }] }, run);
     }
     try {
       await handleDelivery(run, message, delivery, key);

@@ -129,6 +129,9 @@ test("consumeWebhooks hands each distinct event over once, drops duplicates in a
   assert.deepEqual(await consumeWebhooks({ messages: second.messages }, handler, { dedupe, deadLetterQueue: dead }),
     { handled: 1, duplicates: 1, retried: 0, deadLettered: 0 });
   assert.deepEqual(handled.sort(), [1, 2, 3]);
+  const receivers = [];
+  await consumeWebhooks({ messages: batchOf([body(5)]).messages }, function () { receivers.push(this); }, { dedupe, deadLetterQueue: dead });
+  assert.deepEqual(receivers, [undefined], "the handler is called as a plain function");
   const last = batchOf([body(4)], 5);
   await consumeWebhooks({ messages: last.messages }, () => { throw new Error("ada@example.com failed"); }, { dedupe, deadLetterQueue: dead });
   assert.deepEqual(dead.sent.map((d) => [d.code, d.webhook, d.message]), [["handler_error", "user.updated", "[email] failed"]]);
@@ -352,4 +355,34 @@ test("enqueue resolves unsent when sendBatch rejects with undefined or null; rec
   const failing = { ...queue(), send: async () => { throw new Error("queue full for ada@example.com"); } };
   const request = new Request("http://x.test/", { method: "POST", body: '{"topic":"user.updated"}' });
   await assert.rejects(receiveWebhook(request, failing), (e) => isCode("queue_error")(e) && !EMAIL.test(e.message));
+});
+
+// The median CPU time (not wall time: the machine may be shared) of `run()`, in ms.
+async function cpuMs(run, runs = 3) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.cpuUsage();
+    await run();
+    const { user, system } = process.cpuUsage(start);
+    times.push((user + system) / 1000);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+test("enqueue and consume do linear work: 16 times the operations cost far less than 256 times the CPU", async () => {
+  const ops = (n) => Array.from({ length: n }, (_, i) => ({ upsertUser: { user_id: i + 1, email: `u${i}@example.com` } }));
+  const [small, large] = [ops(2000), ops(32_000)];
+  const enqueueRatio = (await cpuMs(() => enqueue(queue(), large))) / (await cpuMs(() => enqueue(queue(), small)));
+  const error = new GistError("server_error", "boom", { status: 500 });
+  const failing = { createUser: async () => { throw error; }, createLead: async () => ({}), tagContacts: async () => ({}), recordEvent: async () => ({}) };
+  let serial = 0;
+  const consumeCpu = (perMessage, attempts) => cpuMs(() => {
+    const body = { ops: ops(perMessage) };
+    const messages = Array.from({ length: 100 }, () => ({ id: `s${++serial}`, body, attempts, ack() {}, retry() {} }));
+    return consume({ messages }, failing, { deadLetterQueue: queue() });
+  });
+  const retriedRatio = (await consumeCpu(160, 1)) / (await consumeCpu(10, 1));
+  const deadRatio = (await consumeCpu(160, 5)) / (await consumeCpu(10, 5));
+  console.log(`queues: CPU for 16 times the operations: enqueue x${enqueueRatio.toFixed(1)}, consume retried x${retriedRatio.toFixed(1)}, dead-lettered x${deadRatio.toFixed(1)}`);
+  for (const ratio of [enqueueRatio, retriedRatio, deadRatio]) assert.ok(ratio < 40, `x${ratio.toFixed(1)}: more than linear`);
 });
