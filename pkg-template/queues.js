@@ -206,7 +206,7 @@ async function sendAll(queue, items, delaySeconds) {
   return { sent };
 }
 
-// Each operation's `[name, JSON text]`, or the GistError that refuses it: the client's own checks.
+// An operation checked by the client's own rules: `{ text }`, its JSON, or `{ error }`, the GistError that refuses it.
 function checkedOperation(operation) {
   try {
     const [name, input] = operationOf(operation);
