@@ -359,7 +359,9 @@ export type UserChanges = ContactFields & { user_id?: number | string };
 /** The stable `code` of a `GistError`. */
 export type GistErrorCode =
 | "unauthorized" | "forbidden" | "not_found" | "invalid_request" | "rate_limited" | "server_error"
-| "network_error" | "timeout" | "aborted" | "invalid_argument" | "invalid_response" | "invalid_webhook";
+| "network_error" | "timeout" | "aborted" | "invalid_argument" | "invalid_response" | "invalid_webhook"
+// gist-wasm/queues' own (its QueueErrorCode): never from a GistClient method.
+| "queue_error" | "store_error" | "outcome_unknown" | "handler_error";
 
 /** The one error every method rejects with; it never contains the API key or an email address. */
 export declare class GistError extends Error {

@@ -1,6 +1,6 @@
 // The webhook side ("Watch Events"): reading deliveries is the runtime's; what they mean, and whether
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
-import { checkDelivery, handleOptions, normalizeEventName as normalize, signingPlan, webhookEvent } from "./gist_wasm.js";
+import { checkDelivery, handleOptions, normalizeEventName as normalize, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { checkOptionsObject, describe, headerLines, toJson } from "./runtime.js";
@@ -157,7 +157,7 @@ async function readRequest(request) {
     if (Object.prototype.toString.call(buffer) !== "[object ArrayBuffer]") throw invalidArgument("request.arrayBuffer() did not give an ArrayBuffer");
     return { bytes: new Uint8Array(buffer), lines };
   } catch (error) {
-    throw error instanceof GistError ? error : invalidArgument(`the request cannot be read (${describe(error)})`);
+    throw error instanceof GistError ? error : invalidArgument(`the request cannot be read (${redactEmails(describe(error))})`);
   }
 }
 
