@@ -44,7 +44,7 @@ export function readCallOptions(options) {
   let signal;
   let rest;
   try {
-    if (typeof options !== "object") throw new Refused("request options must be an object");
+    if (typeof options !== "object" || Array.isArray(options)) throw new Refused("request options must be an object");
     ({ signal, ...rest } = options);
     if (signal !== undefined && !isAbortSignal(signal)) throw new Refused("signal must be an AbortSignal");
     if (isHeaders(rest.headers)) rest.headers = Object.fromEntries(rest.headers);
