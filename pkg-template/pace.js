@@ -34,6 +34,42 @@ function first(event, ms, signal) {
 
 const never = new Promise(() => {});
 
+// A first-come-first-served queue where adding, taking the first and withdrawing any one are O(1):
+// Array#shift and #splice are O(n) on a long array, so a few thousand calls queued at once would cost n².
+function queue() {
+  let items = [];
+  let head = 0; // items before it are gone
+  let base = 0; // how many were dropped from the front of `items`
+  return {
+    /** Adds `item`; returns its ticket, for `withdraw`. */
+    add(item) {
+      items.push(item);
+      return base + items.length - 1;
+    },
+    /** Takes out the first item (undefined when none). */
+    take() {
+      while (head < items.length) {
+        const item = items[head];
+        items[head++] = undefined;
+        if (head * 2 > items.length) {
+          items = items.slice(head);
+          base += head;
+          head = 0;
+        }
+        if (item !== undefined) return item;
+      }
+      return undefined;
+    },
+    /** Withdraws the item of `ticket`; false if it was taken already. */
+    withdraw(ticket) {
+      const at = ticket - base;
+      const queued = at >= head && items[at] !== undefined;
+      if (queued) items[at] = undefined;
+      return queued;
+    },
+  };
+}
+
 /** Resolves true after ms, or false as soon as the signal aborts. */
 export async function sleep(ms, signal) {
   await first(never, ms, signal);
@@ -45,12 +81,12 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   const limit = positive("maxConcurrent", maxConcurrent, 6, true);
   const spacing = 1000 / positive("requestsPerSecond", requestsPerSecond, Infinity, false);
   let inFlight = 0;
-  const waiting = [];
+  const waiting = queue();
   let nextStart = 0;
   let pausedUntil = 0;
   const release = () => {
     inFlight -= 1;
-    waiting.shift()?.();
+    waiting.take()?.();
   };
   return {
     /**
@@ -63,14 +99,12 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
       if (paused >= budgetMs) return { refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) };
       if (paused > 0 && !(await sleep(paused, signal))) return { refused: "aborted" };
       while (inFlight >= limit) {
-        let wake;
-        const freed = new Promise((resolve) => { wake = resolve; waiting.push(wake); });
+        let ticket;
+        const freed = new Promise((resolve) => { ticket = waiting.add(resolve); });
         const left = budgetMs - (Date.now() - started);
         const woken = left > 0 && (await first(freed, left, signal));
         if (!woken) {
-          const index = waiting.indexOf(wake);
-          if (index >= 0) waiting.splice(index, 1);
-          else waiting.shift()?.(); // woken as the time ran out: hand the turn on
+          if (!waiting.withdraw(ticket)) waiting.take()?.(); // woken as the time ran out: hand the turn on
           return { refused: signal?.aborted ? "aborted" : "timeout" };
         }
       }
