@@ -169,7 +169,7 @@ export class GistClient {
     let response = null;
     while (items.length < limit) {
       const page = await this.#run("listPage", pageArgs(list, optionsText, cursor, progress), callOptions);
-      items.push(...page.data.items);
+      for (const item of page.data.items) items.push(item); // not push(...items): a long page overflows the stack
       ({ cursor, progress, limit } = page.data);
       if (page.response) {
         requests += page.response.requests;
