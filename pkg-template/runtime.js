@@ -63,7 +63,8 @@ function describeKind(value) {
     if (typeof value !== "object" || value === null) return typeof value;
     if (typeof value.then === "function") return "a Promise (a missing `await`?)";
     const tag = Object.prototype.toString.call(value).slice(8, -1);
-    return tag === "Object" ? "an object with a prototype, toJSON or then" : `a ${tag}`;
+    if (tag === "Object") return "an object with a prototype, toJSON or then";
+    return `${/^[AEIOU]/.test(tag) ? "an" : "a"} ${tag}`;
   } catch {
     return "an object that cannot be read";
   }
