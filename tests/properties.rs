@@ -1,7 +1,7 @@
 //! Property tests: arbitrary bytes and arbitrary JSON never panic, and are either read or refused with
 //! the right `GistError` code, in the webhook parser, every reader of caller input and every model; the
-//! event-name normaliser changes `.` and `$` and nothing else; the JSON object map behaves as the
-//! scan it replaced. 10,000 cases per property.
+//! event-name normaliser changes `.` and `$` and nothing else (10,000 cases per property); the JSON
+//! object map behaves as the scan it replaced (2,000 sequences of up to 80 calls, 300 of up to 600).
 
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
@@ -246,7 +246,7 @@ fn same_as_a_scan(ops: Vec<MapOp>) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES))]
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
 
     #[test]
     fn a_small_map_does_what_a_scan_does(ops in map_ops(40, 80)) {
@@ -255,10 +255,10 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES / 10))]
+    #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn a_large_map_does_what_a_scan_does(ops in map_ops(400, 1500)) {
+    fn a_large_map_does_what_a_scan_does(ops in map_ops(300, 600)) {
         same_as_a_scan(ops)?;
     }
 }

@@ -60,14 +60,14 @@ async function assertLinear(t, n, prepare, check) {
   assert.ok(large / small <= MAX_GROWTH, `4× the size took ${(large / small).toFixed(1)}× the time (${shown})`);
 }
 
-/** A client whose fetch answers every request with `answer()`'s Response; `sent` holds the bodies sent. */
-function clientAnswering(answer, options = {}) {
-  const sent = [];
+/** A client whose fetch answers every request with `answer()`'s Response; `sent()` is the last body sent. */
+function clientAnswering(answer) {
+  let last;
   const fetch = async (url, init) => {
-    sent.push(init.body);
+    last = init.body;
     return answer();
   };
-  return { gist: new GistClient({ apiKey: "k", baseUrl: "http://gist.test", logLevel: "off", fetch, ...options }), sent };
+  return { gist: new GistClient({ apiKey: "k", baseUrl: "http://gist.test", logLevel: "off", fetch }), sent: () => last };
 }
 
 const json = (body, init = {}) => new Response(typeof body === "string" ? body : JSON.stringify(body), init);
@@ -156,24 +156,22 @@ test("an answer with n headers (withResponse)", async (t) => {
 test("createUser with custom_properties of n keys", async (t) => {
   await assertLinear(t, 2500, (n) => {
     const user = { user_id: 7, email: "ada@example.com", custom_properties: wide(n) };
-    const { gist } = clientAnswering(() => json({ contact: contact() }));
-    return () => gist.createUser(user);
-  }, (created) => assert.equal(created.id, 1));
+    const { gist, sent } = clientAnswering(() => json({ contact: contact() }));
+    return async () => ({ created: await gist.createUser(user), body: sent() });
+  }, ({ created, body }, n) => {
+    assert.equal(created.id, 1);
+    assert.equal(Object.keys(JSON.parse(body).custom_properties).length, n);
+  });
 });
 
 test("apiCall with a body of n keys", async (t) => {
-  let last;
   await assertLinear(t, 2500, (n) => {
     const request = { url: "/contacts", method: "POST", body: wide(n) };
     const { gist, sent } = clientAnswering(() => json({ ok: true }));
-    return async () => {
-      const answer = await gist.apiCall(request);
-      last = sent.at(-1);
-      return answer;
-    };
-  }, (answer, n) => {
+    return async () => ({ answer: await gist.apiCall(request), body: sent() });
+  }, ({ answer, body }, n) => {
     assert.equal(answer.status, 200);
-    assert.equal(Object.keys(JSON.parse(last)).length, n);
+    assert.equal(Object.keys(JSON.parse(body)).length, n);
   });
 });
 
@@ -243,14 +241,14 @@ test("what no call can take is refused before it is read: options past 64 KiB of
   const { gist } = clientAnswering(() => json({ contact: contact() }));
   const headers = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`x-h${i}`, "v"]));
   const cases = [
-    [gist.fetchUser({ id: 1 }, { headers }), "request options.headers must be at most 100 headers"],
-    [gist.apiCall({ url: "/contacts", headers }), "request.headers must be at most 100 headers"],
+    [gist.fetchUser({ id: 1 }, { headers }), /^request options\.headers must be at most 100 headers$/],
+    [gist.apiCall({ url: "/contacts", headers }), /^request\.headers must be at most 100 headers$/],
     [gist.fetchUser({ id: 1 }, { headers: { "x-big": "a".repeat(70_000) } }), /^request options: 70\d{3} bytes as JSON, more than the 65536 an options object may take$/],
   ];
   for (const [call, message] of cases) {
     const error = await rejection(call);
     assert.equal(error.code, "invalid_argument");
-    assert.match(error.message, message instanceof RegExp ? message : new RegExp(`^${message}$`));
+    assert.match(error.message, message);
   }
   assert.throws(() => new GistClient({ apiKey: "k", baseUrl: `http://gist.test/${"a".repeat(70_000)}` }), /^GistError: options: 700\d\d bytes as JSON/);
   const under = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x-h${i}`, "v"]));
