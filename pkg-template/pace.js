@@ -37,18 +37,51 @@ function timed(ms, signal, atTimeout, enlist) {
 /** Resolves true after ms, or false as soon as the signal aborts. */
 export const sleep = (ms, signal) => timed(ms, signal, true);
 
+// A first-come-first-served queue where adding, taking the first and withdrawing any one are O(1):
+// Array#shift and #splice are O(n) on a long array, so a few thousand calls queued at once would cost n².
+function queue() {
+  let items = [];
+  let head = 0; // items before it are gone
+  let base = 0; // how many were dropped from the front of `items`
+  return {
+    /** Adds `item`; returns its ticket, for `withdraw`. */
+    add(item) {
+      items.push(item);
+      return base + items.length - 1;
+    },
+    /** Takes out the first item (undefined when none). */
+    take() {
+      while (head < items.length) {
+        const item = items[head];
+        items[head++] = undefined;
+        if (head * 2 > items.length) {
+          items = items.slice(head);
+          base += head;
+          head = 0;
+        }
+        if (item !== undefined) return item;
+      }
+      return undefined;
+    },
+    /** Withdraws the item of `ticket`; false if it was taken already. */
+    withdraw(ticket) {
+      const at = ticket - base;
+      const queued = at >= head && items[at] !== undefined;
+      if (queued) items[at] = undefined;
+      return queued;
+    },
+  };
+}
+
 /** A client's pacer, from its options `{ maxConcurrent = 6, requestsPerSecond }`. */
 export function pacer({ maxConcurrent, requestsPerSecond }) {
   const limit = positive("maxConcurrent", maxConcurrent, 6, true);
   const spacing = 1000 / positive("requestsPerSecond", requestsPerSecond, Infinity, false);
   let inFlight = 0;
-  const waiting = new Set(); // each waiting call's wake-up, oldest first
+  const waiting = queue(); // each waiting call's wake-up, oldest first
   let nextStart = 0;
   let pausedUntil = 0;
-  const wakeNext = () => {
-    const [first] = waiting;
-    first?.(true);
-  };
+  const wakeNext = () => waiting.take()?.(true);
   const release = () => {
     inFlight -= 1;
     wakeNext();
@@ -56,8 +89,8 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   // Resolves true once a request in flight ends and hands this call its turn, false when ms pass or
   // the signal aborts first.
   const turn = (ms, signal) => timed(ms, signal, false, (wake) => {
-    waiting.add(wake);
-    return () => waiting.delete(wake);
+    const ticket = waiting.add(wake);
+    return () => waiting.withdraw(ticket);
   });
   // A call that gives up hands a free turn on to the next waiting one.
   const refusal = (signal) => {
