@@ -6,10 +6,10 @@
 use crate::json::Value;
 
 /// A string that may come as a number; `null`, `""` and anything else become `None`.
-pub fn string(value: Option<&Value>) -> Option<String> {
+pub fn string(value: Option<Value>) -> Option<String> {
     match value? {
         Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s),
         Value::Number(n) => Some(n.as_str().to_owned()),
         _ => None,
     }
@@ -61,11 +61,11 @@ mod tests {
     #[test]
     fn numbers_become_strings_and_empty_strings_become_none() {
         assert_eq!(
-            string(Some(&json!(9876543210u64))).as_deref(),
+            string(Some(json!(9876543210u64))).as_deref(),
             Some("9876543210")
         );
-        assert_eq!(string(Some(&json!(""))), None);
-        assert_eq!(string(Some(&json!(null))), None);
+        assert_eq!(string(Some(json!(""))), None);
+        assert_eq!(string(Some(json!(null))), None);
         assert_eq!(string(None), None);
     }
 

@@ -10,6 +10,7 @@
 use gist_wasm::json::{from_str, Value};
 use gist_wasm::models::normalize::{self, Model, CAMPAIGN, CONTACT, EVENT, SEGMENT, TAG};
 use gist_wasm::models::{Campaign, Contact, Segment, Tag, TrackedEvent};
+use gist_wasm::webhook::{summary, WebhookEvent};
 use gist_wasm::Error;
 use proptest::prelude::*;
 
@@ -139,8 +140,64 @@ fn models() -> [(&'static Model, TreePath); 5] {
     ]
 }
 
+/// Keys of a webhook delivery: the topic's, the shapes', and others.
+const DELIVERY_KEYS: [&str; 9] = [
+    "topic",
+    "event",
+    "event_name",
+    "event_type",
+    "contact",
+    "message",
+    "conversation",
+    "__proto__",
+    "other",
+];
+
+/// A webhook body: an object of delivery keys, each a contact-like object, a `message` holding one, or
+/// any JSON value (so keys repeat, and shapes are often wrong).
+fn delivery_text() -> impl Strategy<Value = String> {
+    let contact = || object_text(json_text());
+    let message = prop_oneof![
+        contact().prop_map(|c| format!("{{\"body\":\"hi\",\"contact\":{c}}}")),
+        contact(),
+    ];
+    let value = prop_oneof![contact(), message, json_text()];
+    prop::collection::vec((prop::sample::select(&DELIVERY_KEYS[..]), value), 0..6).prop_map(
+        |fields| {
+            let fields: Vec<String> = fields
+                .into_iter()
+                .map(|(key, value)| format!("\"{key}\":{value}"))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        },
+    )
+}
+
+/// What the wasm answered for a delivery before it streamed: the tree-read event without its
+/// payload and conversation.
+fn tree_summary(body: &str, headers: &[(String, String)]) -> Value {
+    let mut event =
+        WebhookEvent::parse(body, headers).unwrap_or_else(|_| WebhookEvent::unreadable(headers));
+    event.payload = Value::Null;
+    event.conversation = None;
+    event.to_value()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+    #[test]
+    fn a_delivery_streams_the_summary_the_tree_path_makes(
+        body in delivery_text(),
+        header in prop::sample::select(&["", " header.topic "][..]),
+    ) {
+        let headers = match header {
+            "" => Vec::new(),
+            topic => vec![("X-Gist-Topic".to_owned(), topic.to_owned())],
+        };
+        let streamed = from_str(&summary(&body, &headers).to_json()).expect("its own JSON");
+        prop_assert_eq!(streamed.to_json(), tree_summary(&body, &headers).to_json(), "{}", body);
+    }
 
     #[test]
     fn every_model_streams_what_the_tree_path_makes(text in object_text(json_text())) {
@@ -197,5 +254,19 @@ fn nesting_past_the_parsers_limit_is_refused_as_the_tree_path_refuses_it() {
                 "depth {depth}"
             );
         }
+    }
+}
+
+#[test]
+fn a_delivery_nested_past_the_parsers_limit_is_unknown_with_the_headers_topic() {
+    let headers = [("x-gist-event".to_owned(), "user.created".to_owned())];
+    for depth in [126, 127, 128, 200] {
+        let nested = "[".repeat(depth) + &"]".repeat(depth);
+        let body = format!("{{\"topic\":\"t\",\"contact\":{{\"id\":1}},\"deep\":{nested}}}");
+        assert_eq!(
+            summary(&body, &headers).to_json(),
+            tree_summary(&body, &headers).to_json(),
+            "depth {depth}"
+        );
     }
 }

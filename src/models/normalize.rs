@@ -138,15 +138,44 @@ impl Record {
 /// An object read as a model: its `id` as Gist sent it, and the record, or why the model refuses it.
 pub type Read = (Option<Value>, Result<Record, Error>);
 
-/// Reads the value that comes next, inside `depth` arrays or objects, as a `model` object (`out`: room
-/// to write it in, so that the record's text is allocated once, at its size). A text that is not JSON
-/// is an `Err`; an object the model refuses is read to its end all the same.
+/// Reads the value that comes next, inside `depth` arrays or objects, as a `model` object, written
+/// into `out` (room for it: the record keeps it). A text that is not JSON is an `Err`; an object the
+/// model refuses is read to its end all the same.
 pub fn object(
     reader: &mut Reader<'_>,
     depth: usize,
     model: &'static Model,
-    out: &mut String,
+    mut out: String,
 ) -> Result<Read, ParseError> {
+    let (id, values) = write_object(reader, depth, model, &mut out)?;
+    let record = values.map(|values| Record {
+        json: out,
+        values,
+        model,
+    });
+    Ok((id, record))
+}
+
+/// Room to write the one `model` object of an answer `text`: the text's length, and for each of the
+/// model's fields its name and value written anew, so that the object is written without growing it.
+pub fn room(text: &str, model: &Model) -> String {
+    const FIELD: usize = 64;
+    String::with_capacity(text.len() + FIELD * model.fields.len())
+}
+
+/// An object written: its `id` as Gist sent it, and the model's fields normalised, or why the model
+/// refuses the object.
+type Written = (Option<Value>, Result<Vec<Value>, Error>);
+
+/// [`object`], written into `out` (cleared first): the object's `id` as Gist sent it, and the
+/// model's fields normalised, or why the model refuses the object.
+fn write_object(
+    reader: &mut Reader<'_>,
+    depth: usize,
+    model: &'static Model,
+    out: &mut String,
+) -> Result<Written, ParseError> {
+    out.clear();
     if reader.peek() != Some(b'{') {
         reader.skip(depth)?;
         let error = Error::invalid_response(format!(
@@ -158,7 +187,6 @@ pub fn object(
     let mut raw: Vec<Option<Value>> = vec![None; model.fields.len()];
     let kept_key = kept_key(model);
     let mut kept = None;
-    out.clear();
     out.push('{');
     reader.enter(depth)?;
     let mut first = true;
@@ -185,8 +213,15 @@ pub fn object(
         out.push(':');
         out.push_str(text);
     }
-    let record = normalized(model, &raw, kept.as_ref()).map(|values| {
-        for ((name, rule), value) in model.fields.iter().zip(&values) {
+    let id = model
+        .fields
+        .iter()
+        .position(|(name, _)| *name == "id")
+        .and_then(|i| raw.get(i))
+        .cloned()
+        .flatten();
+    let values = normalized(model, raw, kept).inspect(|values| {
+        for ((name, rule), value) in model.fields.iter().zip(values) {
             if *rule == Rule::WholeIfKnown && value.is_null() {
                 continue;
             }
@@ -198,19 +233,8 @@ pub fn object(
             crate::json::push_value(out, value);
         }
         out.push('}');
-        Record {
-            json: out.as_str().into(),
-            values,
-            model,
-        }
     });
-    let id = model
-        .fields
-        .iter()
-        .position(|(name, _)| *name == "id")
-        .and_then(|i| raw.into_iter().nth(i))
-        .flatten();
-    Ok((id, record))
+    Ok((id, values))
 }
 
 /// The key of the field that the model's `TextOr` field falls back to, if it has one.
@@ -260,7 +284,12 @@ pub fn items(
             items.count += 1;
             continue;
         }
-        let (id, record) = object(reader, depth + 1, model, &mut out)?;
+        let (id, values) = write_object(reader, depth + 1, model, &mut out)?;
+        let record = values.map(|values| Record {
+            json: out.as_str().into(),
+            values,
+            model,
+        });
         if items.count == 0 {
             items.first_id = id;
         }
@@ -277,9 +306,9 @@ pub fn items(
 /// Reads a whole answer: each field of the top-level object goes to `read` (its key, and the reader
 /// at its value, inside one object), which returns whether it read the value; the others are checked
 /// and skipped. `Ok(false)` when the answer is not an object.
-pub fn answer(
-    text: &str,
-    mut read: impl FnMut(&str, &mut Reader<'_>) -> Result<bool, ParseError>,
+pub fn answer<'t>(
+    text: &'t str,
+    read: &mut dyn FnMut(&str, &mut Reader<'t>) -> Result<bool, ParseError>,
 ) -> Result<bool, ParseError> {
     let mut reader = Reader::new(text);
     let is_object = reader.peek() == Some(b'{');
@@ -308,7 +337,7 @@ pub fn list(
     keep: &dyn Fn(&Record) -> bool,
 ) -> Result<(Option<Items>, Option<Value>), ParseError> {
     let (mut items, mut pages) = (None, None);
-    answer(text, |name, reader| {
+    answer(text, &mut |name, reader| {
         match name {
             _ if name == key => items = self::items(reader, 1, model, keep)?,
             "pages" => pages = Some(reader.value(1)?),
@@ -329,8 +358,8 @@ pub fn single(
     model: &'static Model,
 ) -> Result<Result<Record, Error>, ParseError> {
     let mut found = None;
-    answer(text, |name, reader| match name == key {
-        true => object(reader, 1, model, &mut String::new())
+    answer(text, &mut |name, reader| match name == key {
+        true => object(reader, 1, model, room(text, model))
             .map(|(_, record)| found = Some(record))
             .map(|()| true),
         false => Ok(false),
@@ -346,22 +375,13 @@ pub fn single(
 /// of the field a `TextOr` falls back to).
 fn normalized(
     model: &Model,
-    raw: &[Option<Value>],
-    kept: Option<&Value>,
+    raw: Vec<Option<Value>>,
+    mut kept: Option<Value>,
 ) -> Result<Vec<Value>, Error> {
-    let read = |name: &str| {
-        model
-            .fields
-            .iter()
-            .zip(raw)
-            .find(|((field, _), _)| *field == name)
-            .and_then(|(_, value)| value.as_ref())
-    };
     let mut values = Vec::with_capacity(raw.len());
     for ((_, rule), value) in model.fields.iter().zip(raw) {
-        let value = value.as_ref();
         values.push(match rule {
-            Rule::Id => match value.and_then(serde_util::as_whole) {
+            Rule::Id => match value.as_ref().and_then(serde_util::as_whole) {
                 Some(id) => Value::from(id),
                 None => {
                     return Err(Error::invalid_response(format!(
@@ -373,17 +393,31 @@ fn normalized(
             Rule::Text => serde_util::string(value).into(),
             Rule::TextOrEmpty => serde_util::string(value).unwrap_or_default().into(),
             Rule::TextOr(_) => serde_util::string(value)
-                .or_else(|| kept.and_then(Value::as_str).map(str::to_owned))
+                .or_else(|| match kept.take() {
+                    Some(Value::String(s)) => Some(s),
+                    _ => None,
+                })
                 .into(),
-            Rule::Whole | Rule::WholeIfKnown => value.and_then(serde_util::as_whole).into(),
-            Rule::Timestamp => serde_util::timestamp(value).into(),
-            Rule::Boolean => serde_util::boolean(value).into(),
+            Rule::Whole | Rule::WholeIfKnown => {
+                value.as_ref().and_then(serde_util::as_whole).into()
+            }
+            Rule::Timestamp => serde_util::timestamp(value.as_ref()).into(),
+            Rule::Boolean => serde_util::boolean(value.as_ref()).into(),
             Rule::ContactType => match serde_util::string(value).as_deref() {
                 Some(kind @ ("user" | "lead")) => kind.into(),
-                _ if serde_util::string(read("user_id")).is_some() => "user".into(),
-                _ => "lead".into(),
+                _ => Value::Null, // decided below, from the normalised `user_id`
             },
         });
+    }
+    let user_id_set = model
+        .fields
+        .iter()
+        .zip(&values)
+        .any(|((name, _), value)| *name == "user_id" && value.is_string());
+    for ((_, rule), value) in model.fields.iter().zip(&mut values) {
+        if *rule == Rule::ContactType && value.is_null() {
+            *value = if user_id_set { "user" } else { "lead" }.into();
+        }
     }
     Ok(values)
 }

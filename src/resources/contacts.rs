@@ -324,10 +324,11 @@ pub fn read_single(
             .as_str()
             .is_some_and(|e| e.eq_ignore_ascii_case(email)),
     };
-    normalize::answer(text, |name, reader| {
+    normalize::answer(text, &mut |name, reader| {
         match name {
             "contact" => {
-                single = Some(normalize::object(reader, 1, &CONTACT, &mut String::new())?.1)
+                single =
+                    Some(normalize::object(reader, 1, &CONTACT, normalize::room(text, &CONTACT))?.1)
             }
             "contacts" => list = normalize::items(reader, 1, &CONTACT, &matches)?,
             _ => return Ok(false),

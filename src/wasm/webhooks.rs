@@ -9,7 +9,7 @@ use crate::input::Fields;
 use crate::json;
 use crate::json::Value;
 use crate::models;
-use crate::webhook::{check, Check, Encoding, Signing, VerifyOptions, WebhookEvent};
+use crate::webhook::{check, summary, Check, Encoding, Signing, VerifyOptions};
 use wasm_bindgen::prelude::*;
 
 fn json(text: &str, what: &str) -> Result<Value, Error> {
@@ -17,16 +17,12 @@ fn json(text: &str, what: &str) -> Result<Value, Error> {
         .map_err(|_| Error::invalid_argument(format!("{what} cannot be read")))
 }
 
-/// `{ kind, topic?, contact? }` of a body that `JSON.parse` read as an object; a body nested too deep
-/// for this parser is `unknown`, its topic from the headers.
+/// `{ kind, topic?, contact?, payload: null }` of a body that `JSON.parse` read as an object, read in
+/// one pass without a tree; a body nested too deep for this parser is `unknown`, its topic from the
+/// headers.
 #[wasm_bindgen(js_name = webhookEvent)]
 pub fn webhook_event(body: &str, headers: &str) -> String {
-    let headers = header_pairs(headers);
-    let mut event =
-        WebhookEvent::parse(body, &headers).unwrap_or_else(|_| WebhookEvent::unreadable(&headers));
-    event.payload = Value::Null;
-    event.conversation = None;
-    event.to_value().to_json()
+    summary(body, &header_pairs(headers)).to_json()
 }
 
 /// What checking a delivery takes, from its headers and the options (JSON text): `{"settled": bool}`
