@@ -32,7 +32,7 @@ pub fn boolean(value: Option<&Value>) -> Option<bool> {
 /// Unix seconds that may come as a number or a numeric string; `null`, `""` and junk become `None`.
 pub fn timestamp(value: Option<&Value>) -> Option<i64> {
     match value? {
-        Value::Number(n) => n.as_i64().or(Some(n.as_f64() as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| Some(n.as_f64() as i64)),
         Value::String(s) => s.trim().parse::<i64>().ok(),
         _ => None,
     }
