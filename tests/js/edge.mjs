@@ -481,7 +481,7 @@ export const cases = {
     }
   },
 
-  async an_answers_bytes_read_as_text_decoder_reads_them(pkg) {
+  async an_answers_bytes_read_as_text_decoder_reads_them(pkg, mockUrl) {
     // The runtime hands a streamed answer's bytes to the core: a byte order mark, invalid UTF-8 and a
     // character split across chunks must read as TextDecoder reads them.
     const utf8 = (text) => new TextEncoder().encode(text);
@@ -501,7 +501,7 @@ export const cases = {
     for (const [what, chunks] of Object.entries(bodies)) {
       const stream = () => new ReadableStream({ start(c) { for (const chunk of chunks) c.enqueue(chunk); c.close(); } });
       const fetch = async () => new Response(stream(), { status: 200, headers: { "content-type": "application/json" } });
-      const gist = new pkg.GistClient({ apiKey: "k", baseUrl: "https://api.getgist.com", fetch });
+      const gist = client(pkg, mockUrl, { fetch }); // the mock's host: allowed in a browser
       const user = await resolved(gist.fetchUser({ id: 1001 }), `fetchUser of an answer with ${what}`);
       const expected = JSON.parse(await new Response(stream()).text()).contact.name;
       eq(user.name, expected, `the name of an answer with ${what}`);
