@@ -6,7 +6,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { checkOptionsObject, drive, readCallOptions, toJson } from "./runtime.js";
+import { MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, toJson } from "./runtime.js";
 
 // Every Promise-returning method and the names of its arguments; one more argument is its RequestOptions.
 const METHODS = {
@@ -82,7 +82,7 @@ export class GistClient {
     if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("fetch must be a function");
     this.#observe = observer(observed, (text) => this.#scrub(text));
     this.#pace = pacer(observed);
-    const json = toJson(options, "options", ["fetch", ...OBSERVER_OPTIONS, ...PACING_OPTIONS]);
+    const json = toJson(options, "options", { omit: ["fetch", ...OBSERVER_OPTIONS, ...PACING_OPTIONS], maxBytes: MAX_OPTIONS_BYTES });
     try {
       this.#core = new Core(json, inBrowser(), inBrowser() ? undefined : runtime());
     } catch (error) {
@@ -137,7 +137,7 @@ export class GistClient {
   // goes on (an opaque string for `options.cursor`; null once it has ended).
   #iterate(list, options, callOptions) {
     checkOptionsObject(options, "options");
-    const optionsText = toJson(options, "options");
+    const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
     try {
       this.#live().check("page", pageArgs(list, optionsText, null), readCallOptions(callOptions).json);
     } catch (error) {
@@ -159,7 +159,7 @@ export class GistClient {
   // Resolves `{ data, response }`: the items, and the last page's answer with every page's requests.
   async #list(list, options, callOptions) {
     checkOptionsObject(options, "options");
-    const optionsText = toJson(options, "options");
+    const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
     const started = Date.now();
     const items = [];
     let cursor = null;
@@ -169,7 +169,7 @@ export class GistClient {
     let response = null;
     while (items.length < limit) {
       const page = await this.#run("listPage", pageArgs(list, optionsText, cursor, progress), callOptions);
-      items.push(...page.data.items);
+      for (const item of page.data.items) items.push(item); // not push(...items): a long page overflows the stack
       ({ cursor, progress, limit } = page.data);
       if (page.response) {
         requests += page.response.requests;

@@ -332,7 +332,7 @@ export interface ListIterator<T> extends AsyncIterableIterator<T> {
     pages(): AsyncIterableIterator<T[]>;
 }
 
-/** Per-call options, the optional last argument of every method. */
+/** Per-call options, the optional last argument of every method: an object of at most 64 KiB as JSON. */
 export interface RequestOptions {
     /** Aborts the call (and any retry wait): it rejects with code `aborted`. */
     signal?: AbortSignal;
@@ -340,7 +340,7 @@ export interface RequestOptions {
     timeoutMs?: number;
     /** This call's retries (0 to 10), instead of the client's `maxRetries`. */
     maxRetries?: number;
-    /** Headers for every request of this call, over the client's; never `Authorization`. */
+    /** Headers (at most 100) for every request of this call, over the client's; never `Authorization`. */
     headers?: Record<string, string> | Headers;
 }
 
@@ -359,7 +359,9 @@ export type UserChanges = ContactFields & { user_id?: number | string };
 /** The stable `code` of a `GistError`. */
 export type GistErrorCode =
 | "unauthorized" | "forbidden" | "not_found" | "invalid_request" | "rate_limited" | "server_error"
-| "network_error" | "timeout" | "aborted" | "invalid_argument" | "invalid_response" | "invalid_webhook";
+| "network_error" | "timeout" | "aborted" | "invalid_argument" | "invalid_response" | "invalid_webhook"
+// gist-wasm/queues' own (its QueueErrorCode): never from a GistClient method.
+| "queue_error" | "store_error" | "outcome_unknown" | "handler_error";
 
 /** The one error every method rejects with; it never contains the API key or an email address. */
 export declare class GistError extends Error {
@@ -446,7 +448,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export interface ApiCallRequest {
     url: string;
     method?: HttpMethod;
-    /** Extra headers; `Authorization` is the client's own and is refused here. */
+    /** Extra headers (at most 100); `Authorization` is the client's own and is refused here. */
     headers?: Record<string, string>;
     query?: Record<string, string | number | boolean>;
     body?: unknown;

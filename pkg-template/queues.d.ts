@@ -32,7 +32,20 @@ export interface QueueBatch {
     readonly messages: readonly QueueMessage[];
 }
 
-/** What the consumer needs of a Workers KV namespace (a `KVNamespace` is one). */
+/**
+ * The codes gist-wasm/queues adds to `GistErrorCode`, in its rejections, `unsent` and dead letters:
+ * `queue_error`, a Queue binding (or the runtime's `ack()`/`retry()`) refused; `store_error`, a KV
+ * namespace failed, or its `get` answered neither a string nor null; `outcome_unknown`, a recordEvent may
+ * have executed, so it is not sent again; `handler_error`, a failure that was not a `GistError` (a webhook
+ * handler's own error, say).
+ */
+export type QueueErrorCode = "queue_error" | "store_error" | "outcome_unknown" | "handler_error";
+
+/**
+ * What the consumer needs of a Workers KV namespace (a `KVNamespace` is one): `get`, `put` and `delete`
+ * functions, checked when a function is called. `get` must resolve a string or null; anything else
+ * (`undefined`, say) is a failure (`store_error`), never "seen".
+ */
 export interface KeyValueStore {
     get(key: string): Promise<string | null>;
     put(key: string, value: string, options?: { expirationTtl?: number }): Promise<unknown>;
@@ -71,7 +84,7 @@ export interface EnqueueResult {
 
 /** How a consumer retries and where its failures go. */
 export interface RetryOptions {
-    /** Where what can never pass goes, as `DeadLetter` entries. */
+    /** Where what can never pass goes, as `DeadLetter` entries (each well under a message's size). */
     deadLetterQueue: QueueProducer;
     /** After this many deliveries a failure that could still pass is dead-lettered too; default 5. */
     maxAttempts?: number;
@@ -89,7 +102,11 @@ export interface RetryOptions {
 
 /** Options of `consume`. */
 export interface ConsumeOptions extends RetryOptions {
-    /** A KV namespace that records each `recordEvent` sent, so that none is sent twice; needed for recordEvent. */
+    /**
+     * A KV namespace that records each `recordEvent` sent, so that none is sent twice; needed for
+     * recordEvent. Exact while it reads back what was written (in one location) and within an isolate;
+     * best effort across locations (KV is eventually consistent): see the README's "At scale: Cloudflare Queues".
+     */
     ledger?: KeyValueStore;
 }
 
@@ -101,10 +118,17 @@ export interface ConsumeWebhooksOptions extends RetryOptions {
     windowSeconds?: number;
 }
 
-/** A dead-letter entry: what failed and why, with no API key and no email address (emails are hashed). */
+/**
+ * A dead-letter entry: what failed and why, with no API key and no email address in any field, whatever
+ * the message held (emails are hashed, every text is scrubbed and cut at 1,000 characters).
+ */
 export interface DeadLetter {
-    /** The error's code; `outcome_unknown` for a recordEvent that may have executed; `handler_error` for a webhook handler's own error. */
-    code: GistErrorCode | "outcome_unknown" | "handler_error";
+    /**
+     * The error's code: the client's, or one of `QueueErrorCode` (`outcome_unknown` for a recordEvent that
+     * may have executed; `store_error` when the ledger or dedupe store kept failing; `handler_error` for a
+     * webhook handler's own error). A webhook handler that throws a `GistError` gives its code.
+     */
+    code: GistErrorCode | QueueErrorCode;
     message: string;
     status?: number;
     attempts: number;
@@ -117,7 +141,10 @@ export interface DeadLetter {
     contact?: { id?: number; user_id?: string; email_sha256?: string } | null;
     event_name?: string;
     tag?: string;
+    /** A tagContacts' targets, masked like `contact`: the first 100. */
     targets?: ({ id?: number; user_id?: string; email_sha256?: string } | null)[];
+    /** How many targets past the first 100 the entry leaves out. */
+    targetsOmitted?: number;
     /** A webhook event's topic (null when it had none), and its dedupe key. */
     webhook?: string | null;
     key?: string;
@@ -141,9 +168,10 @@ export interface ConsumeWebhooksResult {
 /**
  * Checks each operation as the client would, groups the valid ones into messages (`perMessage` at most,
  * each under Queues' 128 KB) and sends them with `sendBatch` (100 messages, 256 KB at most). Resolves
- * how many were enqueued, the invalid ones (never enqueued) and, when a `sendBatch` fails, the valid
- * ones it and the batches after it left `unsent`. Rejects with `GistError` (`invalid_argument`) for bad
- * arguments only.
+ * how many were enqueued, the invalid ones (never enqueued) and, when a `sendBatch` fails (whatever it
+ * rejects with), the valid ones it and the batches after it left `unsent`. Rejects only with `GistError`
+ * `invalid_argument`, for bad arguments (a queue without `send` and `sendBatch` functions, operations that
+ * are not an array, options that cannot be read), before anything is sent.
  */
 export function enqueue(queue: QueueProducer, operations: QueueOperation[], options?: EnqueueOptions): Promise<EnqueueResult>;
 
@@ -152,7 +180,14 @@ export function enqueue(queue: QueueProducer, operations: QueueOperation[], opti
  * what succeeded; retries what failed for a reason that can pass (`retry({ delaySeconds })`: a rate
  * limit's `retryAfter`, else backoff); sends what never can (`invalid_request`, `not_found`, a
  * recordEvent that may have executed) to `deadLetterQueue`, then acks it. An upsert or tagContacts is
- * sent again after any failure; a recordEvent only after a 429 or 503.
+ * sent again after any failure; a recordEvent only after a failure that shows Gist did not act (a 4xx,
+ * a 429 or 503, or a refusal before any request), and never after its ledger may have seen it sent.
+ * Every message is settled: one that is not what `enqueue` sent is dead-lettered, never fails its batch.
+ * Rejects only with `GistError`: `invalid_argument` before anything runs (a batch, client, option or
+ * binding that is not one: the KV namespace needs `get`, `put` and `delete`, the queue `send` and
+ * `sendBatch`), or `queue_error` once the rest is settled, when the runtime refused to ack or retry a
+ * message. A binding whose promise never settles keeps it pending (no timer of its own): the messages
+ * waiting on it stay unsettled, for Queues to deliver again, and the others are settled.
  */
 export function consume(batch: QueueBatch, client: GistClient, options: ConsumeOptions): Promise<ConsumeResult>;
 
@@ -160,6 +195,8 @@ export function consume(batch: QueueBatch, client: GistClient, options: ConsumeO
  * A durable webhook receiver for a Worker's `fetch`: verifies and parses the delivery as `handleWebhook`
  * does, enqueues it, and answers 200 once it is enqueued; 401 or 400 (and nothing enqueued) for a
  * delivery that does not verify or is not a JSON object, 413 for one over a queue message's size.
+ * Rejects only with `GistError`: `invalid_argument` (a queue without `send` and `sendBatch`, bad
+ * options), or `queue_error` when the queue refuses the event; its message holds no email address.
  */
 export function receiveWebhook(request: Request, queue: QueueProducer, options?: HandleWebhookOptions | null): Promise<Response>;
 
@@ -167,7 +204,9 @@ export function receiveWebhook(request: Request, queue: QueueProducer, options?:
  * For the `queue()` handler of `receiveWebhook`'s queue: hands each event to `handler` once. A delivery
  * with the topic and body of one handled within `windowSeconds`, or earlier in the batch, is acked as a
  * duplicate (best effort across regions: KV is eventually consistent); an event counts as handled only
- * once `handler` resolves. A handler that throws is retried with backoff, dead-lettered after `maxAttempts`.
+ * once `handler` resolves. A handler that throws is retried with backoff, dead-lettered after `maxAttempts`;
+ * a dedupe read that fails (or answers neither a string nor null) retries the delivery, never drops it.
+ * Rejects as `consume` does.
  */
 export function consumeWebhooks(
     batch: QueueBatch,

@@ -11,33 +11,49 @@ import { handleWebhook, parseWebhook, toHex } from "./webhooks.js";
 
 // Each operation and the client method that runs it.
 const METHODS = { upsertUser: "createUser", upsertLead: "createLead", tagContacts: "tagContacts", recordEvent: "recordEvent" };
-// What may be sent again after it may have executed: upserts (keyed by user_id or email) and (un)tagging,
-// which sets or clears a tag; never recordEvent, which would record the event twice.
-const REPEATABLE = new Set(["upsertUser", "upsertLead", "tagContacts"]);
 // Failures that can never pass by sending again.
 const FINAL = new Set(["invalid_request", "not_found", "invalid_argument", "invalid_response"]);
-// Failures after which a write may have executed (but a 429 or 503 answer: the server did not act).
-const UNSURE = new Set(["server_error", "network_error", "timeout", "aborted"]);
 // Queues' limits (a KB is 1000 bytes): a message of 128 KB, ~100 bytes of it Queues' own; a sendBatch of
 // 100 messages and 256 KB.
 const MESSAGE_BYTES = 127_000;
 const BATCH_BYTES = 250_000;
 const BATCH_MESSAGES = 100;
 const MAX_DELAY_SECONDS = 86_400;
+const MAX_OPS = 1000; // the most operations enqueue puts in a message (perMessage's maximum)
 const LEDGER_TTL = 15 * 86_400; // longer than Queues keeps a message (14 days at most)
+// A dead-letter entry keeps each text to this many characters and lists this many targets: it stays far
+// under a message's size, so the dead-letter queue can always take it.
+const ENTRY_TEXT = 1000;
+const ENTRY_TARGETS = 100;
 
 const utf8 = new TextEncoder();
 const sizeOf = (text) => utf8.encode(text).length;
+// A text for an error or a dead-letter entry: no email address (raw or percent-encoded), and not too long.
+const scrubbed = (text) => redactEmails(String(text)).slice(0, ENTRY_TEXT);
+const isGistError = (value) => {
+  try {
+    return value instanceof GistError;
+  } catch {
+    return false; // a Proxy whose getPrototypeOf trap throws
+  }
+};
 
-// `options` with its defaults; a key it does not know, or a value that is not a number in range, is refused.
+// `options` with its defaults; a key it does not know, a value that is not a number in range, or options
+// that cannot be read (a throwing getter or Proxy) are refused.
 function readOptions(options, defaults, what) {
   if (options === undefined || options === null) return { ...defaults };
   if (typeof options !== "object") throw invalidArgument(`${what} must be an object`);
+  let entries;
+  try {
+    entries = Object.entries(options);
+  } catch {
+    throw invalidArgument(`${what} cannot be read (a getter or Proxy threw)`);
+  }
   const read = { ...defaults };
-  for (const [key, value] of Object.entries(options)) {
-    if (!(key in defaults)) throw invalidArgument(`${what} has no option ${JSON.stringify(key)}`);
+  for (const [key, value] of entries) {
+    if (!Object.hasOwn(defaults, key)) throw invalidArgument(`${what} has no option ${scrubbed(JSON.stringify(key))}`);
     if (value === undefined) continue;
-    const [min, max] = typeof defaults[key] === "number" ? RANGES[key] : [];
+    const [min, max] = Object.hasOwn(RANGES, key) ? RANGES[key] : [];
     if (min !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= min && value <= max)) {
       throw invalidArgument(`${what}.${key} must be a whole number from ${min} to ${max}`);
     }
@@ -46,43 +62,161 @@ function readOptions(options, defaults, what) {
   return read;
 }
 const RANGES = {
-  perMessage: [1, 1000], delaySeconds: [0, MAX_DELAY_SECONDS], maxAttempts: [1, 100], concurrency: [1, 1000],
+  perMessage: [1, MAX_OPS], delaySeconds: [0, MAX_DELAY_SECONDS], maxAttempts: [1, 100], concurrency: [1, 1000],
   retryDelaySeconds: [0, MAX_DELAY_SECONDS], maxRetryDelaySeconds: [0, MAX_DELAY_SECONDS], windowSeconds: [60, 365 * 86_400],
 };
 
+// The named methods of a binding, read once: refused (invalid_argument) unless each is a function.
+function methodsOf(binding, names, what) {
+  const methods = {};
+  try {
+    for (const name of names) methods[name] = binding[name];
+  } catch {
+    throw invalidArgument(`${what} is missing or cannot be read`);
+  }
+  if (!names.every((name) => typeof methods[name] === "function")) throw invalidArgument(`${what} needs ${names.join(", ")} functions`);
+  return methods;
+}
+
+// A Queue binding's send and sendBatch, checked up front and called on the binding.
+function producerOf(binding, what) {
+  const { send, sendBatch } = methodsOf(binding, ["send", "sendBatch"], `${what} (a Queue binding)`);
+  return { send: (body, options) => send.call(binding, body, options), sendBatch: (messages) => sendBatch.call(binding, messages) };
+}
+
+// What was thrown, as text: an Error's message, else its description.
+function textOf(thrown) {
+  try {
+    if (thrown instanceof Error) return String(thrown.message);
+  } catch {
+    // a Proxy or a throwing getter: described below
+  }
+  return describe(thrown);
+}
+
+const queueError = (call, thrown) => new GistError("queue_error", `the queue refused a ${call}: ${scrubbed(textOf(thrown))}`);
+
+// A KV namespace's get, put and delete, checked up front. Every call rejects only with a GistError
+// `store_error`, and `get` resolves a string or null: anything else (undefined, say) is a failure too.
+function storeOf(binding, what) {
+  const { get, put, delete: remove } = methodsOf(binding, ["get", "put", "delete"], `${what} (a KV namespace)`);
+  const call = async (method, args) => {
+    try {
+      return await method.apply(binding, args);
+    } catch (error) {
+      throw new GistError("store_error", `${what} failed: ${scrubbed(textOf(error))}`);
+    }
+  };
+  return {
+    binding,
+    async get(key) {
+      const value = await call(get, [key]);
+      if (value === null || typeof value === "string") return value;
+      throw new GistError("store_error", `${what}.get answered neither a string nor null`);
+    },
+    put: (key, value, ttl) => call(put, [key, value, { expirationTtl: ttl }]),
+    delete: (key) => call(remove, [key]),
+  };
+}
+
+// One message of a Queues batch, read once: id, attempts, body, and ack and retry called on it; null when
+// it is not one (no string id, no whole number of attempts, no ack or retry). A body that cannot be read
+// is `undefined`, which no consumer accepts.
+function readMessage(message) {
+  const { id, attempts, ack, retry } = message;
+  if (typeof id !== "string" || !Number.isInteger(attempts) || attempts < 1) return null;
+  if (typeof ack !== "function" || typeof retry !== "function") return null;
+  let body;
+  try {
+    body = message.body;
+  } catch {
+    body = undefined;
+  }
+  return { id, attempts, body, original: message, ack: () => ack.call(message), retry: (options) => retry.call(message, options) };
+}
+
+// The messages of a batch; a batch that is not a Queues batch is refused before anything runs.
+function messagesOf(batch) {
+  let messages = null;
+  try {
+    if (Array.isArray(batch.messages)) messages = Array.from(batch.messages, readMessage);
+  } catch {
+    messages = null; // a getter or Proxy threw
+  }
+  if (messages === null || messages.includes(null)) {
+    throw invalidArgument("the batch must be a Queues batch: messages, each with a string id, attempts, body, ack() and retry()");
+  }
+  return messages;
+}
+
+// Keys that a consume or consumeWebhooks of this isolate is working on, per store, each held by a delivery
+// (a message and its attempts). Another delivery reaching a held key at the same moment leaves it to the
+// holder and is retried; a later delivery of the holder's own message takes it over, since Queues delivers
+// a message again only once its earlier delivery is over (a run the runtime abandoned never releases).
+// Returns the release, or null when the key is held.
+const claims = new WeakMap();
+function claim(store, key, { id, attempts }) {
+  let held = claims.get(store);
+  if (!held) claims.set(store, (held = new Map()));
+  const holder = held.get(key);
+  if (holder && !(holder.id === id && holder.attempts < attempts)) return null;
+  const mine = { id, attempts };
+  held.set(key, mine);
+  return () => held.get(key) === mine && held.delete(key);
+}
+
 // The `[name, input]` of an operation `{ upsertUser: user }` (exactly one known key).
 function operationOf(operation) {
-  const keys = typeof operation === "object" && operation !== null ? Object.keys(operation) : [];
+  let keys = [];
+  let input;
+  try {
+    if (typeof operation === "object" && operation !== null) keys = Object.keys(operation);
+    input = keys.length === 1 ? operation[keys[0]] : undefined;
+  } catch {
+    throw invalidArgument("the operation cannot be read (a getter or Proxy threw)");
+  }
   if (keys.length !== 1 || !Object.hasOwn(METHODS, keys[0])) {
     throw invalidArgument("an operation is { upsertUser }, { upsertLead }, { tagContacts } or { recordEvent }");
   }
-  return [keys[0], operation[keys[0]]];
+  return [keys[0], input];
 }
 
-// Sends message bodies with sendBatch, in batches under Queues' limits, until one fails: resolves how
-// many bodies were sent, and the error of the sendBatch that failed (none when all went).
-async function sendAll(queue, bodies, delaySeconds) {
+// Sends `{ body, bytes }` items with sendBatch, in batches under Queues' limits, until one fails:
+// resolves how many were sent, and the failed sendBatch's error (queue_error), if one failed.
+async function sendAll(queue, items, delaySeconds) {
   let batch = [];
   let bytes = 0;
   let sent = 0;
   const flush = async () => {
-    if (batch.length > 0) await queue.sendBatch(batch.map(({ body }) => ({ body, contentType: "json", delaySeconds })));
+    if (batch.length > 0) await queue.sendBatch(batch.map((body) => ({ body, contentType: "json", delaySeconds })));
     sent += batch.length;
     batch = [];
     bytes = 0;
   };
   try {
-    for (const body of bodies) {
-      const size = sizeOf(JSON.stringify(body));
-      if (batch.length === BATCH_MESSAGES || bytes + size > BATCH_BYTES) await flush();
-      batch.push({ body });
-      bytes += size;
+    for (const item of items) {
+      if (batch.length === BATCH_MESSAGES || bytes + item.bytes > BATCH_BYTES) await flush();
+      batch.push(item.body);
+      bytes += item.bytes;
     }
     await flush();
   } catch (error) {
-    return { sent, error };
+    return { sent, error: queueError("sendBatch", error) };
   }
   return { sent };
+}
+
+// An operation checked by the client's own rules: `{ text }`, its JSON, or `{ error }`, the GistError that refuses it.
+function checkedOperation(operation) {
+  try {
+    const [name, input] = operationOf(operation);
+    checkArgs(METHODS[name], [input]);
+    const text = JSON.stringify({ [name]: input });
+    if (sizeOf(text) + 20 > MESSAGE_BYTES) throw invalidArgument(`the operation is over the ${MESSAGE_BYTES} bytes a queue message holds`);
+    return { text };
+  } catch (error) {
+    return { error: isGistError(error) ? error : invalidArgument("the operation cannot be read") };
+  }
 }
 
 /**
@@ -90,47 +224,49 @@ async function sendAll(queue, bodies, delaySeconds) {
  * each under Queues' 128 KB) and sends them with `sendBatch`. Resolves how many operations and messages
  * were enqueued, each invalid operation's index and error (never enqueued), and, when a `sendBatch`
  * failed, each operation it and the batches after it did not enqueue (`unsent`, code `queue_error`).
+ * Rejects only with `invalid_argument`, for bad arguments, before anything is sent.
  */
 export async function enqueue(queue, operations, options) {
   const { perMessage, delaySeconds } = readOptions(options, { perMessage: 25, delaySeconds: 0 }, "enqueue options");
-  if (typeof queue?.sendBatch !== "function") throw invalidArgument("enqueue needs a Queue binding (one with sendBatch)");
-  if (!Array.isArray(operations)) throw invalidArgument("operations must be an array");
+  const producer = producerOf(queue, "enqueue's queue");
+  let list;
+  try {
+    list = Array.isArray(operations) ? Array.from(operations) : null;
+  } catch {
+    list = null;
+  }
+  if (list === null) throw invalidArgument("operations must be an array that can be read");
   const invalid = [];
-  const bodies = [];
-  const indexes = []; // each body's operations, by their index in `operations`
+  const items = []; // each message's body and size
+  const indexes = []; // each message's operations, by their index in `operations`
   let texts = [];
   let inBody = [];
   let bytes = 0;
   const close = () => {
     if (texts.length > 0) {
-      bodies.push(JSON.parse(`{"ops":[${texts.join(",")}]}`));
+      const text = `{"ops":[${texts.join(",")}]}`;
+      items.push({ body: JSON.parse(text), bytes: sizeOf(text) });
       indexes.push(inBody);
     }
     texts = [];
     inBody = [];
     bytes = 0;
   };
-  operations.forEach((operation, index) => {
-    let text;
-    try {
-      const [name, input] = operationOf(operation);
-      checkArgs(METHODS[name], [input]);
-      text = JSON.stringify({ [name]: input });
-      if (sizeOf(text) + 20 > MESSAGE_BYTES) throw invalidArgument(`the operation is over the ${MESSAGE_BYTES} bytes a queue message holds`);
-    } catch (error) {
-      const known = error instanceof GistError ? error : invalidArgument("the operation cannot be read");
-      invalid.push({ index, code: known.code, message: known.message });
+  list.forEach((operation, index) => {
+    const { text, error } = checkedOperation(operation);
+    if (error) {
+      invalid.push({ index, code: error.code, message: scrubbed(error.message) });
       return;
     }
-    if (texts.length === perMessage || bytes + sizeOf(text) + 20 > MESSAGE_BYTES) close();
+    const size = sizeOf(text);
+    if (texts.length === perMessage || bytes + size + 20 > MESSAGE_BYTES) close();
     texts.push(text);
     inBody.push(index);
-    bytes += sizeOf(text) + 1;
+    bytes += size + 1;
   });
   close();
-  const { sent, error } = await sendAll(queue, bodies, delaySeconds);
-  const why = error && new GistError("queue_error", `the queue refused a sendBatch: ${redactEmails(describe(error))}`);
-  const unsent = indexes.slice(sent).flat().map((index) => ({ index, code: why.code, message: why.message }));
+  const { sent, error } = await sendAll(producer, items, delaySeconds);
+  const unsent = error ? indexes.slice(sent).flat().map((index) => ({ index, code: error.code, message: error.message })) : [];
   return { operations: indexes.slice(0, sent).flat().length, messages: sent, invalid, unsent };
 }
 
@@ -141,18 +277,48 @@ async function masked(ref) {
   if (typeof ref !== "object" || ref === null) return null;
   const { id, user_id: userId, email } = ref;
   return {
-    ...(id !== undefined && { id }),
-    ...(userId !== undefined && { user_id: String(userId) }),
+    ...(typeof id === "number" && { id }),
+    ...((typeof userId === "string" || typeof userId === "number") && { user_id: String(userId) }),
     ...(typeof email === "string" && { email_sha256: await sha256(email.trim().toLowerCase()) }),
   };
 }
 
-// What a dead-letter entry says of an operation: its name, and whom or what it was about, masked.
+// What a dead-letter entry says of an operation: its name, and whom or what it was about, masked; just
+// the name when the operation cannot be read.
 async function describeOperation(name, input) {
-  if (name === "upsertUser" || name === "upsertLead") return { operation: name, contact: await masked(input) };
-  if (name === "recordEvent") return { operation: name, event_name: input?.event_name, contact: await masked(input?.user ?? input?.lead) };
-  const targets = [...(input?.users ?? []), ...(input?.leads ?? [])];
-  return { operation: name, tag: input?.tag, targets: await Promise.all(targets.map(masked)) };
+  try {
+    if (name === "upsertUser" || name === "upsertLead") return { operation: name, contact: await masked(input) };
+    const text = (value) => (typeof value === "string" ? value : undefined);
+    if (name === "recordEvent") return { operation: name, event_name: text(input.event_name), contact: await masked(input.user ?? input.lead) };
+    const targets = [input.users, input.leads].flatMap((list) => (Array.isArray(list) ? list : []));
+    const omitted = targets.length - ENTRY_TARGETS;
+    return { operation: name, tag: text(input.tag), targets: await Promise.all(targets.slice(0, ENTRY_TARGETS).map(masked)), ...(omitted > 0 && { targetsOmitted: omitted }) };
+  } catch {
+    return { operation: name };
+  }
+}
+
+// Every text of an entry scrubbed of addresses and cut short, whatever the message held.
+function scrubbedEntry(value) {
+  if (typeof value === "string") return scrubbed(value);
+  if (Array.isArray(value)) return value.map(scrubbedEntry);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubbedEntry(v)]));
+  return value;
+}
+
+// A failure as a GistError, read once: a GistError's code, status and retryAfter, its message scrubbed;
+// anything else thrown is `handler_error` (a webhook handler's own error, or a client stand-in's).
+function readError(thrown) {
+  try {
+    if (isGistError(thrown) && typeof thrown.code === "string") {
+      const { status, retryAfter } = thrown;
+      const number = (value) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
+      return new GistError(thrown.code, scrubbed(thrown.message), { status: number(status), retryAfter: number(retryAfter) });
+    }
+  } catch {
+    // a GistError whose fields throw: described below
+  }
+  return new GistError("handler_error", scrubbed(textOf(thrown)));
 }
 
 const outcomeUnknown = (why) => new GistError("outcome_unknown", why);
@@ -164,47 +330,85 @@ function delayFor(error, attempts, options) {
   return Math.min(MAX_DELAY_SECONDS, Math.ceil(wait));
 }
 
-// What to do after an operation failed: retry it (a failure that can pass), or dead-letter it.
+// Whether a failure shows that Gist did not act: refused before any request, a 4xx, a rate limit, a 503.
+const didNotAct = ({ code, status }) =>
+  code === "invalid_argument" || code === "rate_limited" || status === 503 || (status >= 400 && status < 500);
+
+// What to do after an operation failed: dead-letter what can never pass; retry the rest, but for a
+// recordEvent only when Gist did not act (after anything else it may have executed).
 function verdict(name, error, attempts, options) {
-  const code = error instanceof GistError ? error.code : undefined;
-  if (FINAL.has(code)) return { dead: error };
-  const notActed = code === "rate_limited" || (code === "server_error" && error.status === 503);
-  if (!REPEATABLE.has(name) && UNSURE.has(code) && !notActed) {
-    return { dead: outcomeUnknown(`${name} failed with ${code} after it was sent, so it may have executed; it is not sent again (${error.message})`) };
+  if (FINAL.has(error.code)) return { dead: error };
+  if (name === "recordEvent" && !didNotAct(error)) {
+    return { dead: outcomeUnknown(`recordEvent failed with ${error.code} after it was sent, so it may have executed; it is not sent again (${error.message})`) };
   }
   return { retry: error, delay: delayFor(error, attempts, options) };
 }
 
 // tagContacts resolves with the targets it could not (un)tag: a retry when any can pass, else dead.
 function tagFailures(result, attempts, options) {
-  const failures = (result?.failed ?? []).map(({ error }) => new GistError(error.code, error.message));
+  let failures;
+  try {
+    failures = (Array.isArray(result?.failed) ? result.failed : []).map(({ error }) => new GistError(String(error.code), scrubbed(error.message)));
+  } catch {
+    failures = [new GistError("invalid_response", "tagContacts resolved a result that cannot be read")];
+  }
   const passing = failures.find((error) => !FINAL.has(error.code));
   if (passing) return { retry: passing, delay: delayFor(passing, attempts, options) };
   return failures.length > 0 ? { dead: failures[0] } : { ok: true };
 }
 
-// Runs one operation of a message; resolves `{ ok }`, `{ retry, delay }` or `{ dead }`. A recordEvent
-// goes through the ledger: marked "sent" before it is sent and "done" after, so that a message delivered
-// again (after a retry, or a crash) never sends it twice.
-async function runOperation(client, message, index, [name, input], options) {
-  const key = REPEATABLE.has(name) ? null : `gist-wasm/op/${message.id}/${index}`;
-  if (key) {
-    if (!options.ledger) return { dead: invalidArgument("recordEvent through a queue needs consume's `ledger` option (a KV namespace)") };
-    const mark = await options.ledger.get(key);
-    if (mark === "done") return { ok: true };
-    if (mark === "sent") return { dead: outcomeUnknown("recordEvent was sent before the consumer stopped, so it may have executed; it is not sent again") };
-    await options.ledger.put(key, "sent", { expirationTtl: LEDGER_TTL });
+// A recordEvent, sent at most once whatever fails around it: claimed in this isolate, and marked "sent" in
+// the ledger before it goes and "done" after. A failure before it goes leaves it unsent (a retry); once it
+// may have gone it is never sent again: a mark the ledger fails to update stays "sent", which a later
+// delivery dead-letters as outcome_unknown.
+async function recordOnce(run, message, index, input) {
+  const { ledger, read } = run;
+  if (!ledger) return { dead: invalidArgument("recordEvent through a queue needs consume's `ledger` option (a KV namespace)") };
+  const key = `gist-wasm/op/${message.id}/${index}`;
+  const release = claim(ledger.binding, key, message);
+  if (!release) {
+    const busy = outcomeUnknown("another consume in this isolate was running this recordEvent (its message delivered twice at once), so it was not sent again here");
+    return { retry: busy, delay: delayFor(undefined, message.attempts, read) };
   }
   try {
-    const result = await client[METHODS[name]](input);
-    if (key) await options.ledger.put(key, "done", { expirationTtl: LEDGER_TTL });
-    return name === "tagContacts" ? tagFailures(result, message.attempts, options) : { ok: true };
-  } catch (error) {
-    const next = verdict(name, error, message.attempts, options);
-    const refused = error instanceof GistError && error.status >= 400 && error.status < 500;
-    if (key && (next.retry || refused)) await options.ledger.delete(key); // not executed: it may go again
-    return next;
+    let mark;
+    try {
+      mark = await ledger.get(key);
+      if (mark === null) await ledger.put(key, "sent", LEDGER_TTL);
+    } catch (error) {
+      return { retry: error, delay: delayFor(undefined, message.attempts, read) };
+    }
+    if (mark === "done") return { ok: true };
+    if (mark === "sent") return { dead: outcomeUnknown("recordEvent was sent before the consumer stopped, so it may have executed; it is not sent again") };
+    if (mark !== null) return { retry: new GistError("store_error", "the ledger holds a mark consume did not write"), delay: delayFor(undefined, message.attempts, read) };
+    try {
+      await run.gist.recordEvent(input);
+    } catch (thrown) {
+      const error = readError(thrown);
+      try {
+        if (didNotAct(error)) await ledger.delete(key); // it did not go: a later delivery may send it
+      } catch (failed) {
+        return { dead: new GistError("store_error", `Gist did not record the event (${error.code}), but ${failed.message}: it stays marked sent, so it is dead-lettered, not sent again`) };
+      }
+      return verdict("recordEvent", error, message.attempts, read);
+    }
+    await ledger.put(key, "done", LEDGER_TTL).catch(() => {}); // recorded: a failed mark stays "sent", never a resend
+    return { ok: true };
+  } finally {
+    release();
   }
+}
+
+// Runs one operation of a message; resolves `{ ok }`, `{ retry, delay }` or `{ dead }`, never rejects.
+async function runOperation(run, message, index, [name, input]) {
+  if (name === "recordEvent") return recordOnce(run, message, index, input);
+  let result;
+  try {
+    result = await run.gist[METHODS[name]](input);
+  } catch (thrown) {
+    return verdict(name, readError(thrown), message.attempts, run.read);
+  }
+  return name === "tagContacts" ? tagFailures(result, message.attempts, run.read) : { ok: true };
 }
 
 // Runs `work` on each item, at most `concurrency` at once.
@@ -216,113 +420,176 @@ async function pool(items, concurrency, work) {
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-// The dead-letter entry of a failure: its code and scrubbed message, where it came from, and `about`.
+// The dead-letter entry of a failure (a GistError): its code and message, where it came from, and `about`.
 function deadEntry(message, index, error, about) {
-  const known = error instanceof GistError;
-  return {
+  return scrubbedEntry({
     ...about,
-    code: known ? error.code : "handler_error",
-    message: redactEmails(String(known || error instanceof Error ? error.message : error)),
-    ...(known && error.status !== undefined && { status: error.status }),
+    code: error.code,
+    message: error.message,
+    ...(error.status !== undefined && { status: error.status }),
     attempts: message.attempts,
     messageId: message.id,
     index,
-  };
+  });
 }
 
-// Settles a message: retried when an operation can still pass (and attempts are left), else its failures
-// go to the dead-letter queue and it is acked. A message whose entries cannot be sent is retried.
-async function settle(message, failures, counts, options) {
+// Acks or retries a message (awaiting what that returns, should it be a promise); a runtime that refuses
+// is remembered, and the run rejects once all are settled.
+async function settleAs(message, run, how, delaySeconds) {
+  try {
+    await (how === "ack" ? message.ack() : message.retry({ delaySeconds }));
+  } catch (error) {
+    run.unsettled.push(scrubbed(textOf(error)));
+  }
+}
+
+// Settles a message: acked when nothing failed; retried when an operation can still pass (and attempts
+// are left); else its failures go to the dead-letter queue and it is acked (retried when that queue
+// refuses them: nothing is dropped). Each failure's `entry()` makes its dead-letter entry, only then.
+async function settle({ message, failures }, run) {
+  const { counts, read } = run;
   const retries = failures.filter((f) => f.retry);
-  if (retries.length > 0 && message.attempts < options.maxAttempts) {
-    message.retry({ delaySeconds: Math.max(...retries.map((f) => f.delay)) });
+  if (failures.length === 0) return settleAs(message, run, "ack");
+  if (retries.length > 0 && message.attempts < read.maxAttempts) {
+    await settleAs(message, run, "retry", Math.max(...retries.map((f) => f.delay)));
     counts.retried += retries.length;
     return;
   }
-  const { error } = await sendAll(options.deadLetterQueue, failures.map((f) => f.entry), 0);
+  const entries = (await Promise.all(failures.map(({ entry }) => entry()))).map((body) => ({ body, bytes: sizeOf(JSON.stringify(body)) }));
+  const { error } = await sendAll(run.deadLetters, entries, 0);
   if (error) {
-    message.retry({ delaySeconds: delayFor(undefined, message.attempts, options) });
+    await settleAs(message, run, "retry", delayFor(undefined, message.attempts, read));
     counts.retried += failures.length;
     return;
   }
-  message.ack();
+  await settleAs(message, run, "ack");
   counts.deadLettered += failures.length;
 }
 
-const CONSUME_DEFAULTS = { deadLetterQueue: undefined, ledger: undefined, maxAttempts: 5, concurrency: 24, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
-
-function needsQueue(queue, what) {
-  if (typeof queue?.sendBatch !== "function") throw invalidArgument(`${what} needs a deadLetterQueue: a Queue binding`);
+// Rejects (queue_error) when the runtime refused to ack or retry a message: it then delivers it again.
+function finish(run) {
+  if (run.unsettled.length > 0) {
+    throw new GistError("queue_error", `the runtime refused to ack or retry ${run.unsettled.length} message(s): ${run.unsettled[0]}`);
+  }
+  return run.counts;
 }
+
+// A message body's operations, when it is one enqueue sent (`{ ops: [...] }`, 1 to 1000 of them), else null.
+function opsOf(body) {
+  try {
+    const ops = body?.ops;
+    return Array.isArray(ops) && ops.length > 0 && ops.length <= MAX_OPS ? Array.from(ops) : null;
+  } catch {
+    return null;
+  }
+}
+
+const CONSUME_DEFAULTS = { deadLetterQueue: undefined, ledger: undefined, maxAttempts: 5, concurrency: 24, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
+const CLIENT_METHODS = Object.values(METHODS);
 
 /**
  * For a Worker's `queue()` handler: runs each message's operations on `client` (within its pacing,
  * `concurrency` at once), acks what succeeded, retries (`retry({ delaySeconds })`) what failed for a
- * reason that can pass, and sends what never can to `deadLetterQueue`, then acks it. Resolves counts
- * of operations: succeeded, retried, deadLettered.
+ * reason that can pass, and sends what never can to `deadLetterQueue`, then acks it; a message that is
+ * not one `enqueue` sent is dead-lettered. Resolves counts of operations: succeeded, retried,
+ * deadLettered. Rejects only with `invalid_argument` (before anything runs) or `queue_error` (the
+ * runtime refused to ack or retry a message, once the others are settled).
  */
 export async function consume(batch, client, options) {
   const read = readOptions(options, CONSUME_DEFAULTS, "consume options");
-  needsQueue(read.deadLetterQueue, "consume");
-  if (typeof client?.createUser !== "function") throw invalidArgument("consume needs a GistClient");
-  const counts = { succeeded: 0, retried: 0, deadLettered: 0 };
+  const deadLetters = producerOf(read.deadLetterQueue, "consume's deadLetterQueue");
+  const ledger = read.ledger === undefined ? undefined : storeOf(read.ledger, "consume's ledger");
+  const methods = methodsOf(client, CLIENT_METHODS, "consume's client (a GistClient)");
+  const gist = Object.fromEntries(CLIENT_METHODS.map((name) => [name, (input) => methods[name].call(client, input)]));
+  const messages = messagesOf(batch);
+  const run = { read, deadLetters, ledger, gist, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
   const tasks = [];
-  const pending = new Map();
-  for (const message of batch.messages) {
-    const ops = Array.isArray(message.body?.ops) ? message.body.ops : null;
-    const state = { left: ops?.length ?? 0, failures: [] };
-    pending.set(message, state);
-    if (ops === null || ops.length === 0) {
-      state.failures.push({ entry: deadEntry(message, null, invalidArgument("the message is not one enqueue() sent"), {}) });
-    }
-    ops?.forEach((operation, index) => tasks.push({ message, index, operation }));
-  }
-  const done = async (message) => {
-    const state = pending.get(message);
-    if (state.failures.length === 0) {
-      message.ack();
-      return;
-    }
-    await settle(message, state.failures, counts, read);
-  };
-  await Promise.all([...pending].filter(([, state]) => state.left === 0).map(([message]) => done(message)));
-  await pool(tasks, read.concurrency, async ({ message, index, operation }) => {
-    const state = pending.get(message);
+  const states = messages.map((message) => {
+    const ops = opsOf(message.body);
+    const state = { message, left: ops?.length ?? 0, failures: [] };
+    if (ops === null) state.failures.push({ entry: () => deadEntry(message, null, invalidArgument("the message is not one enqueue() sent"), {}) });
+    ops?.forEach((operation, index) => tasks.push({ state, index, operation }));
+    return state;
+  });
+  await Promise.all(states.filter((state) => state.left === 0).map((state) => settle(state, run)));
+  await pool(tasks, read.concurrency, async ({ state, index, operation }) => {
+    const { message } = state;
     let named;
     let outcome;
     try {
       named = operationOf(operation);
-      outcome = await runOperation(client, message, index, named, read);
+      outcome = await runOperation(run, message, index, named);
     } catch (error) {
-      outcome = error instanceof GistError && error.code === "invalid_argument" ? { dead: error } : { retry: error, delay: delayFor(error, message.attempts, read) };
+      outcome = { dead: error }; // operationOf's invalid_argument: runOperation never rejects
     }
-    if (outcome.ok) counts.succeeded += 1;
-    else if (outcome.dead) state.failures.push({ entry: deadEntry(message, index, outcome.dead, named ? await describeOperation(...named) : {}) });
-    else state.failures.push({ ...outcome, entry: deadEntry(message, index, outcome.retry, await describeOperation(...named)) });
+    if (outcome.ok) run.counts.succeeded += 1;
+    else state.failures.push({ ...outcome, entry: async () => deadEntry(message, index, outcome.dead ?? outcome.retry, named ? await describeOperation(...named) : {}) });
     state.left -= 1;
-    if (state.left === 0) await done(message);
+    if (state.left === 0) await settle(state, run);
   });
-  return counts;
+  return finish(run);
 }
 
 /**
  * A durable webhook receiver: verifies and parses the delivery as `handleWebhook(request, options)`
  * does, enqueues the event on `queue`, and answers 200 once it is enqueued; 401 or 400 for a delivery
- * that does not verify or parse, 413 for one over a queue message's size.
+ * that does not verify or parse, 413 for one over a queue message's size. Rejects only with
+ * `invalid_argument` or `queue_error` (the queue refused the event), scrubbed of emails.
  */
 export async function receiveWebhook(request, queue, options) {
-  if (typeof queue?.send !== "function") throw invalidArgument("receiveWebhook needs a Queue binding");
+  const producer = producerOf(queue, "receiveWebhook's queue");
   let event;
   try {
     event = await handleWebhook(request, options);
-  } catch (error) {
-    if (error instanceof GistError && error.code === "invalid_webhook") return new Response(error.message, { status: error.status });
+  } catch (thrown) {
+    const error = readError(thrown); // its message scrubbed: it can quote what the request threw
+    if (error.code === "invalid_webhook") return new Response(error.message, { status: error.status });
     throw error;
   }
   const body = { webhook: { topic: event.topic ?? null, body: JSON.stringify(event.payload) } };
   if (sizeOf(JSON.stringify(body)) > MESSAGE_BYTES) return new Response("the delivery is over a queue message's size", { status: 413 });
-  await queue.send(body, { contentType: "json" });
+  try {
+    await producer.send(body, { contentType: "json" });
+  } catch (error) {
+    throw queueError("send", error);
+  }
   return new Response("ok");
+}
+
+// A message body's delivery, when it is one receiveWebhook sent (`{ webhook: { topic, body } }`), else null.
+function deliveryOf(body) {
+  try {
+    const { topic = null, body: text } = body.webhook;
+    return (topic === null || typeof topic === "string") && typeof text === "string" ? { topic, text } : null;
+  } catch {
+    return null;
+  }
+}
+
+// Hands one delivery to the handler unless the dedupe store says it was handled; marks it handled after.
+async function handleDelivery(run, message, { topic, text }, key) {
+  const { counts, read, dedupe, handler } = run;
+  let mark;
+  try {
+    mark = await dedupe.get(key);
+  } catch (error) {
+    return settle({ message, failures: [{ retry: error, delay: delayFor(error, message.attempts, read), entry: () => deadEntry(message, null, error, { webhook: topic, key }) }] }, run);
+  }
+  if (mark !== null) {
+    counts.duplicates += 1;
+    return settleAs(message, run, "ack");
+  }
+  try {
+    await handler(parseWebhook(text, topic === null ? undefined : { "x-gist-topic": topic }), message.original);
+  } catch (thrown) {
+    const error = readError(thrown);
+    const final = error.code === "invalid_argument" || error.code === "invalid_webhook";
+    const entry = () => deadEntry(message, null, error, { webhook: topic, key });
+    return settle({ message, failures: [final ? { entry } : { retry: error, delay: delayFor(error, message.attempts, read), entry }] }, run);
+  }
+  await dedupe.put(key, "handled", read.windowSeconds).catch(() => {}); // handled: a lost mark only lets a later duplicate through
+  counts.handled += 1;
+  await settleAs(message, run, "ack");
 }
 
 const WEBHOOK_DEFAULTS = { dedupe: undefined, deadLetterQueue: undefined, windowSeconds: 86_400, maxAttempts: 5, concurrency: 6, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
@@ -332,36 +599,38 @@ const WEBHOOK_DEFAULTS = { dedupe: undefined, deadLetterQueue: undefined, window
  * with the same topic and body as one handled within `windowSeconds` (kept in the `dedupe` KV namespace),
  * or earlier in the batch, is acked as a duplicate; an event is marked handled only once `handler`
  * resolves. A handler that throws is retried with backoff, and after `maxAttempts` dead-lettered.
- * Resolves counts of messages: handled, duplicates, retried, deadLettered.
+ * Resolves counts of messages: handled, duplicates, retried, deadLettered; rejects as `consume` does.
  */
 export async function consumeWebhooks(batch, handler, options) {
   const read = readOptions(options, WEBHOOK_DEFAULTS, "consumeWebhooks options");
-  needsQueue(read.deadLetterQueue, "consumeWebhooks");
-  if (typeof read.dedupe?.get !== "function") throw invalidArgument("consumeWebhooks needs dedupe: a KV namespace");
+  const deadLetters = producerOf(read.deadLetterQueue, "consumeWebhooks' deadLetterQueue");
+  const dedupe = storeOf(read.dedupe, "consumeWebhooks' dedupe");
   if (typeof handler !== "function") throw invalidArgument("consumeWebhooks needs a handler function");
-  const counts = { handled: 0, duplicates: 0, retried: 0, deadLettered: 0 };
+  const messages = messagesOf(batch);
+  const run = { read, deadLetters, dedupe, handler, counts: { handled: 0, duplicates: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
   const seen = new Set();
-  await pool(batch.messages, read.concurrency, async (message) => {
-    const { topic = null, body } = message.body?.webhook ?? {};
-    const key = `gist-wasm/webhook/${await sha256(`${topic ?? ""}\n${body}`)}`;
+  await pool(messages, read.concurrency, async (message) => {
+    const delivery = deliveryOf(message.body);
+    if (!delivery) {
+      return settle({ message, failures: [{ entry: () => deadEntry(message, null, invalidArgument("the message is not one receiveWebhook sent"), { webhook: null }) }] }, run);
+    }
+    const key = `gist-wasm/webhook/${await sha256(`${delivery.topic ?? ""}\n${delivery.text}`)}`;
     const duplicate = seen.has(key);
     seen.add(key); // before any await: a duplicate later in the batch must see it
-    if (duplicate || (await read.dedupe.get(key)) !== null) {
-      counts.duplicates += 1;
-      message.ack();
-      return;
+    if (duplicate) {
+      run.counts.duplicates += 1;
+      return settleAs(message, run, "ack");
+    }
+    const release = claim(dedupe.binding, key, message);
+    if (!release) {
+      const busy = outcomeUnknown("another consumeWebhooks in this isolate was handling this delivery at the same moment");
+      return settle({ message, failures: [{ retry: busy, delay: delayFor(undefined, message.attempts, read), entry: () => deadEntry(message, null, busy, { webhook: delivery.topic, key }) }] }, run);
     }
     try {
-      if (typeof body !== "string") throw invalidArgument("the message is not one receiveWebhook sent");
-      await handler(parseWebhook(body, topic === null ? undefined : { "x-gist-topic": topic }), message);
-      await read.dedupe.put(key, "handled", { expirationTtl: read.windowSeconds });
-      counts.handled += 1;
-      message.ack();
-    } catch (error) {
-      const final = error instanceof GistError && error.code === "invalid_argument";
-      const failure = { retry: true, delay: delayFor(error, message.attempts, read), entry: deadEntry(message, null, error, { webhook: topic, key }) };
-      await settle(message, [final ? { entry: failure.entry } : failure], counts, read);
+      await handleDelivery(run, message, delivery, key);
+    } finally {
+      release();
     }
   });
-  return counts;
+  return finish(run);
 }

@@ -1,20 +1,30 @@
 // The runtime's I/O: reading caller values safely, and running an operation of the core (fetch, timers,
 // AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
-import { fromCore, invalidArgument } from "./errors.js";
+import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { sleep } from "./pace.js";
 
 class Refused extends Error {}
 
+/** The most bytes of JSON an options object may take (the core's own cap, checked again there). */
+export const MAX_OPTIONS_BYTES = 64 * 1024;
+
 /**
  * JSON text of a caller's value (`"null"` for undefined). NaN, Infinity, BigInt, functions, Symbols and
  * cycles are refused instead of being silently changed or dropped; so is a getter that throws. `omit`
- * names top-level fields to leave out.
+ * names top-level fields to leave out; `top(key, value)` may check or replace a top-level field's value;
+ * past `maxBytes` of JSON it stops and refuses, so that a huge value costs no more than the cap.
  */
-export function toJson(value, what, omit = []) {
+export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}) {
   if (value === undefined || value === null) return "null";
+  let size = 0;
   try {
     const text = JSON.stringify(value, function (key, v) {
-      if (this === value && omit.includes(key)) return undefined;
+      if (this === value && key !== "") {
+        if (omit.includes(key)) return undefined;
+        if (top) v = top(key, v);
+      }
+      size += key.length + (typeof v === "string" ? v.length : 1) + 3; // never more than the JSON's length
+      if (size > maxBytes) throw new Refused(`${what}: more than the ${maxBytes} bytes as JSON that an options object may take`);
       const name = key || what;
       if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${name} must be a finite number, not ${v}`);
       if (typeof v === "bigint") throw new Refused(`${name} must be a number, not a BigInt`);
@@ -24,6 +34,7 @@ export function toJson(value, what, omit = []) {
     if (text === undefined) throw new Refused(`${what} is not a JSON value`);
     return text;
   } catch (error) {
+    if (error instanceof GistError) throw error;
     throw invalidArgument(error instanceof Refused ? error.message : `${what} cannot be read as JSON (a getter threw, or it is circular)`);
   }
 }
@@ -63,7 +74,8 @@ function describeKind(value) {
     if (typeof value !== "object" || value === null) return typeof value;
     if (typeof value.then === "function") return "a Promise (a missing `await`?)";
     const tag = Object.prototype.toString.call(value).slice(8, -1);
-    return tag === "Object" ? "an object with a prototype, toJSON or then" : `a ${tag}`;
+    if (tag === "Object") return "an object with a prototype, toJSON or then";
+    return `${/^[AEIOU]/.test(tag) ? "an" : "a"} ${tag}`;
   } catch {
     return "an object that cannot be read";
   }
@@ -77,15 +89,14 @@ export function readCallOptions(options) {
   if (options === undefined || options === null) return { signal: undefined, json: "null" };
   checkOptionsObject(options, "request options");
   let signal;
-  let rest;
   try {
-    ({ signal, ...rest } = options);
+    signal = options.signal;
     if (signal !== undefined && !isAbortSignal(signal)) throw new Refused("signal must be an AbortSignal");
-    if (isHeaders(rest.headers)) rest.headers = Object.fromEntries(rest.headers);
   } catch (error) {
     throw invalidArgument(error instanceof Refused ? error.message : "request options cannot be read (a getter or Proxy trap threw)");
   }
-  return { signal, json: toJson(rest, "request options") };
+  const headers = (key, value) => (key === "headers" && isHeaders(value) ? Object.fromEntries(value) : value);
+  return { signal, json: toJson(options, "request options", { omit: ["signal"], top: headers, maxBytes: MAX_OPTIONS_BYTES }) };
 }
 
 // A Fetch API Headers object (or one that looks like it).

@@ -1,9 +1,9 @@
 // The webhook side ("Watch Events"): reading deliveries is the runtime's; what they mean, and whether
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
-import { checkDelivery, handleOptions, normalizeEventName as normalize, signingPlan, webhookEvent } from "./gist_wasm.js";
+import { checkDelivery, handleOptions, normalizeEventName as normalize, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
-import { checkOptionsObject, describe, headerLines, toJson } from "./runtime.js";
+import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, toJson } from "./runtime.js";
 
 const utf8 = new TextEncoder();
 
@@ -75,7 +75,7 @@ export async function signWebhook(body, options) {
   checkOptionsObject(options, "signWebhook's options");
   let plan;
   try {
-    plan = JSON.parse(signingPlan(toJson(options, "options")));
+    plan = JSON.parse(signingPlan(toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES })));
   } catch (error) {
     throw error instanceof GistError ? error : fromCore(error);
   }
@@ -115,7 +115,7 @@ async function verifies(bytes, lines, optionsText) {
 export async function verifyWebhook(request, options) {
   assertLoaded();
   checkOptionsObject(options, "verifyWebhook's options");
-  const optionsText = toJson(options, "verify");
+  const optionsText = toJson(options, "verify", { maxBytes: MAX_OPTIONS_BYTES });
   if (typeof request !== "object" || request === null) throw invalidArgument("verifyWebhook needs { body, headers }");
   let bytes, headers;
   try {
@@ -132,19 +132,21 @@ export async function verifyWebhook(request, options) {
 function verifyOptionsOf(options) {
   checkOptionsObject(options, "handleWebhook's options");
   if (options === undefined || options === null) return "";
-  let given;
   let named;
   try {
     named = "verify" in options;
-    given = { ...options };
   } catch {
     throw invalidArgument("handleWebhook's options cannot be read (a getter or Proxy trap threw)");
   }
-  if (named) checkOptionsObject(given.verify, "options.verify");
+  const verify = (key, value) => {
+    if (key === "verify") checkOptionsObject(value, "options.verify");
+    return value;
+  };
+  const text = toJson(options, "options", { top: verify, maxBytes: MAX_OPTIONS_BYTES });
   try {
-    return handleOptions(toJson(given, "options"), named);
+    return handleOptions(text, named);
   } catch (error) {
-    throw error instanceof GistError ? error : fromCore(error);
+    throw fromCore(error);
   }
 }
 
@@ -157,7 +159,7 @@ async function readRequest(request) {
     if (Object.prototype.toString.call(buffer) !== "[object ArrayBuffer]") throw invalidArgument("request.arrayBuffer() did not give an ArrayBuffer");
     return { bytes: new Uint8Array(buffer), lines };
   } catch (error) {
-    throw error instanceof GistError ? error : invalidArgument(`the request cannot be read (${describe(error)})`);
+    throw error instanceof GistError ? error : invalidArgument(`the request cannot be read (${redactEmails(describe(error))})`);
   }
 }
 

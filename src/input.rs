@@ -7,6 +7,26 @@ use crate::error::Error;
 use crate::json::{Map, Value};
 use crate::serde_util::as_whole;
 
+/// The most bytes of JSON text an options object is read from (a client's, a call's, a webhook's): far
+/// more than any needs, so that one of a million keys is refused before it is read.
+pub const MAX_OPTIONS_BYTES: usize = 64 * 1024;
+
+/// The most headers one `headers` object may set (a server takes about a hundred at most).
+pub const MAX_HEADERS: usize = 100;
+
+/// Reads the JSON text of an options object (`what` names it in messages), refusing a text longer than
+/// [`MAX_OPTIONS_BYTES`] before reading it.
+pub fn options_json(text: &str, what: &str) -> Result<Value, Error> {
+    if text.len() > MAX_OPTIONS_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "{what}: {} bytes as JSON, more than the {MAX_OPTIONS_BYTES} an options object may take",
+            text.len()
+        )));
+    }
+    crate::json::from_str(text)
+        .map_err(|_| Error::invalid_argument(format!("{what} cannot be read as JSON")))
+}
+
 /// The fields of one input object, taken one by one; [`Fields::finish`] refuses any left over.
 #[derive(Debug)]
 pub struct Fields {
@@ -134,8 +154,8 @@ impl Fields {
         Ok(Some(map))
     }
 
-    /// Extra request headers: an object of strings, with names HTTP allows and values on one line.
-    /// `Authorization` is refused: the client sends its own, from `apiKey`.
+    /// Extra request headers: an object of at most [`MAX_HEADERS`] strings, with names HTTP allows and
+    /// values on one line. `Authorization` is refused: the client sends its own, from `apiKey`.
     pub fn headers(&mut self, key: &str) -> Result<Vec<(String, String)>, Error> {
         let Some(value) = self.take(key) else {
             return Ok(Vec::new());
@@ -143,6 +163,9 @@ impl Fields {
         let Value::Object(map) = value else {
             return Err(self.wrong(key, "an object of strings"));
         };
+        if map.len() > MAX_HEADERS {
+            return Err(self.wrong(key, &format!("at most {MAX_HEADERS} headers")));
+        }
         let what = self.what;
         let mut headers = Vec::with_capacity(map.len());
         for (name, value) in map {
@@ -231,6 +254,48 @@ mod tests {
         );
         let error = fields.finish().expect_err("typo");
         assert_eq!(error.message, "user has an unknown field `emial`");
+    }
+
+    #[test]
+    fn options_past_their_cap_are_refused_unread() {
+        let wide = |n: usize| {
+            let fields: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+            format!("{{{}}}", fields.join(","))
+        };
+        let read = options_json(&wide(100), "request options").expect("under the cap");
+        assert_eq!(read.as_object().map(Map::len), Some(100));
+        let text = wide(10_000);
+        let error = options_json(&text, "request options").expect_err("over the cap");
+        assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
+        assert_eq!(
+            error.message,
+            format!(
+                "request options: {} bytes as JSON, more than the 65536 an options object may take",
+                text.len()
+            )
+        );
+        assert!(options_json("{", "options").is_err());
+    }
+
+    #[test]
+    fn headers_are_capped() {
+        let headers = |n: usize| {
+            let map: Map<String, Value> = (0..n)
+                .map(|i| (format!("x-h{i}"), Value::from("v")))
+                .collect();
+            Fields::new(json!({ "headers": map }), "request options").expect("object")
+        };
+        assert_eq!(
+            headers(MAX_HEADERS).headers("headers").map(|h| h.len()),
+            Ok(100)
+        );
+        let error = headers(MAX_HEADERS + 1)
+            .headers("headers")
+            .expect_err("too many");
+        assert_eq!(
+            error.message,
+            "request options.headers must be at most 100 headers"
+        );
     }
 
     #[test]

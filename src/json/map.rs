@@ -1,18 +1,36 @@
-//! A JSON object: keys in insertion order, looked up by a scan (Gist's objects have a few dozen
-//! fields at most, where a scan beats a tree).
+//! A JSON object: keys in insertion order, looked up by a scan while there are a few dozen (Gist's
+//! own objects, where a scan is fastest), and through an [`Index`] beyond that, so that an object of
+//! n keys never costs n² (an answer or a webhook body may hold any number).
+
+use super::index::Index;
+
+/// Objects of up to this many fields are searched by a scan; larger ones are indexed.
+const SCAN_MAX: usize = 32;
 
 /// An ordered map of JSON object fields; two maps are equal when they hold the same fields in any
 /// order, as JSON objects are.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Map<K, V> {
     entries: Vec<(K, V)>,
+    /// None until the map first holds more than [`SCAN_MAX`] fields; then it follows every change. (A
+    /// box keeps a `Value` as small as it was.)
+    index: Option<Box<Index>>,
 }
 
 impl<K, V> Default for Map<K, V> {
     fn default() -> Self {
         Self {
             entries: Vec::new(),
+            index: None,
         }
+    }
+}
+
+impl<K: std::fmt::Debug, V: std::fmt::Debug> std::fmt::Debug for Map<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Map")
+            .field("entries", &self.entries)
+            .finish()
     }
 }
 
@@ -26,34 +44,48 @@ impl<V> Map<String, V> {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             entries: Vec::with_capacity(capacity),
+            index: None,
         }
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.entries.iter().position(|(k, _)| k == key)
+        match &self.index {
+            None => self.entries.iter().position(|(k, _)| k == key),
+            Some(index) => index.position(&self.entries, key),
+        }
     }
 
     /// Sets `key`, in place when it exists; returns the value it replaced.
     pub fn insert(&mut self, key: String, value: V) -> Option<V> {
-        match self.position(&key).and_then(|i| self.entries.get_mut(i)) {
-            Some((_, slot)) => Some(std::mem::replace(slot, value)),
-            None => {
-                self.entries.push((key, value));
-                None
-            }
+        if let Some((_, slot)) = self.position(&key).and_then(|i| self.entries.get_mut(i)) {
+            return Some(std::mem::replace(slot, value));
         }
+        self.entries.push((key, value));
+        match &mut self.index {
+            Some(index) => index.push(&self.entries),
+            None if self.entries.len() > SCAN_MAX => {
+                let mut index = Box::<Index>::default();
+                for end in 1..=self.entries.len() {
+                    index.push(self.entries.get(..end).unwrap_or_default());
+                }
+                self.index = Some(index);
+            }
+            None => {}
+        }
+        None
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&V> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.position(key)
+            .and_then(|i| self.entries.get(i))
+            .map(|(_, v)| v)
     }
 
     /// The value of `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        self.entries
-            .iter_mut()
-            .find(|(k, _)| k == key)
+        self.position(key)
+            .and_then(|i| self.entries.get_mut(i))
             .map(|(_, v)| v)
     }
 
@@ -64,7 +96,11 @@ impl<V> Map<String, V> {
 
     /// Removes `key`, keeping the order of the others; returns its value.
     pub fn remove(&mut self, key: &str) -> Option<V> {
-        self.position(key).map(|i| self.entries.remove(i).1)
+        let i = match &mut self.index {
+            None => self.position(key),
+            Some(index) => index.remove(&self.entries, key),
+        };
+        i.map(|i| self.entries.remove(i).1)
     }
 
     /// How many fields.

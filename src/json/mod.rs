@@ -2,6 +2,7 @@
 //! order, a strict parser and a compact writer. It replaces serde_json: the `.wasm` needs only this
 //! much of JSON, and carries no float formatting, no `BTreeMap` and no serde machinery.
 
+mod index;
 mod macros;
 mod map;
 mod number;

@@ -6,6 +6,7 @@ use super::step::{Op, StepTransport};
 use crate::call::CallOptions;
 use crate::config::{ClientOptions, Config};
 use crate::error::Error;
+use crate::input::options_json;
 use crate::json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -28,9 +29,7 @@ fn arguments(args: &str) -> Result<Vec<Value>, Error> {
 
 impl Core {
     fn call(&self, options: &str) -> Result<Call, Error> {
-        let options = crate::json::from_str(options)
-            .map_err(|_| Error::invalid_argument("request options cannot be read as JSON"))
-            .and_then(CallOptions::from_value)?;
+        let options = options_json(options, "request options").and_then(CallOptions::from_value)?;
         Ok(Call {
             config: Rc::clone(&self.config),
             transport: StepTransport::new(self.config.max_response_bytes),
@@ -56,8 +55,7 @@ impl Core {
     /// `User-Agent`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, in_browser: bool, runtime: Option<String>) -> Result<Core, JsValue> {
-        let mut config = crate::json::from_str(options)
-            .map_err(|_| Error::invalid_argument("options cannot be read as JSON"))
+        let mut config = options_json(options, "options")
             .and_then(ClientOptions::from_value)
             .and_then(|options| Config::from_options(options, in_browser))
             .map_err(thrown)?;

@@ -5,17 +5,11 @@
 use super::error::thrown;
 use super::step::header_pairs;
 use crate::error::Error;
-use crate::input::Fields;
+use crate::input::{options_json, Fields};
 use crate::json;
-use crate::json::Value;
 use crate::models;
 use crate::webhook::{check, summary, Check, Encoding, Signing, VerifyOptions};
 use wasm_bindgen::prelude::*;
-
-fn json(text: &str, what: &str) -> Result<Value, Error> {
-    crate::json::from_str(text)
-        .map_err(|_| Error::invalid_argument(format!("{what} cannot be read")))
-}
 
 /// `{ kind, topic?, contact?, payload: null }` of a body that `JSON.parse` read as an object, read in
 /// one pass without a tree; a body nested too deep for this parser is `unknown`, its topic from the
@@ -30,7 +24,7 @@ pub fn webhook_event(body: &str, headers: &str) -> String {
 /// runtime checks over the raw body with Web Crypto (so that no hash function is in the wasm).
 #[wasm_bindgen(js_name = checkDelivery)]
 pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
-    let options = json(options, "verify")
+    let options = options_json(options, "verify")
         .and_then(VerifyOptions::from_value)
         .map_err(thrown)?;
     let plan = match check(&header_pairs(headers), &options) {
@@ -48,7 +42,7 @@ pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
 /// "hmac": {hash, secret, encoding}}`, which the runtime computes with Web Crypto.
 #[wasm_bindgen(js_name = signingPlan)]
 pub fn signing_plan(options: &str) -> Result<String, JsValue> {
-    let options = json(options, "options")
+    let options = options_json(options, "options")
         .and_then(VerifyOptions::from_value)
         .map_err(thrown)?;
     let plan = match options.signing() {
@@ -74,7 +68,7 @@ pub fn signing_plan(options: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = handleOptions)]
 pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsValue> {
     let read = || {
-        let mut fields = Fields::optional(json(options, "options")?, "options")?;
+        let mut fields = Fields::optional(options_json(options, "options")?, "options")?;
         let verify = fields.take("verify");
         fields.finish()?;
         match verify {

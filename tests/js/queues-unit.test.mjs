@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
-import { consume, consumeWebhooks, enqueue } from "gist-wasm/queues";
+import { consume, consumeWebhooks, enqueue, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
 const queue = () => {
@@ -129,7 +129,260 @@ test("consumeWebhooks hands each distinct event over once, drops duplicates in a
   assert.deepEqual(await consumeWebhooks({ messages: second.messages }, handler, { dedupe, deadLetterQueue: dead }),
     { handled: 1, duplicates: 1, retried: 0, deadLettered: 0 });
   assert.deepEqual(handled.sort(), [1, 2, 3]);
+  const receivers = [];
+  await consumeWebhooks({ messages: batchOf([body(5)]).messages }, function () { receivers.push(this); }, { dedupe, deadLetterQueue: dead });
+  assert.deepEqual(receivers, [undefined], "the handler is called as a plain function");
   const last = batchOf([body(4)], 5);
   await consumeWebhooks({ messages: last.messages }, () => { throw new Error("ada@example.com failed"); }, { dedupe, deadLetterQueue: dead });
   assert.deepEqual(dead.sent.map((d) => [d.code, d.webhook, d.message]), [["handler_error", "user.updated", "[email] failed"]]);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The outside review's reproductions: each once failed.
+const EMAIL = /@|%40/i;
+const events = (mock, name) => mock.state.events.filter((e) => e.name === name).length;
+// A batch whose messages carry the given ids (a message delivered twice has its id twice).
+const batchWithIds = (entries, attempts = 1) => {
+  const outcome = [];
+  const messages = entries.map(([id, body], i) => ({ id, body, attempts, ack: () => outcome.push(["ack", i]), retry: (o) => outcome.push(["retry", i, o?.delaySeconds]) }));
+  return { messages, outcome };
+};
+const isCode = (code) => (e) => e instanceof GistError && e.code === code;
+
+test("a ledger that fails to write 'done' after Gist recorded the event never causes a second send", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "once-only", user: { user_id: user.user_id } } }, { upsertUser: { user_id: 501 } }]);
+  mock.fail({ method: "POST", path: "/contacts", status: 503 }); // the message is retried for its upsert
+  const ledger = kv();
+  const { put } = ledger;
+  ledger.put = async (key, value) => {
+    if (value === "done") throw new Error("KV put failed");
+    return put(key, value);
+  };
+  const dead = queue();
+  for (let attempts = 1; attempts <= 3; attempts++) {
+    const delivery = batchWithIds([["m1", q.sent[0]]], attempts);
+    await consume({ messages: delivery.messages }, client(mock), { deadLetterQueue: dead, ledger });
+    assert.equal(delivery.outcome.length, 1, "the message is settled");
+  }
+  assert.equal(events(mock, "once-only"), 1, "recorded once, whatever the ledger did after");
+  assert.ok(mock.state.contacts.some((c) => c.user_id === "501"));
+});
+
+test("a ledger that fails before the send leaves the event unsent and the message retried", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "after-ledger", user: { user_id: user.user_id } } }]);
+  for (const broken of ["get", "put"]) {
+    const ledger = kv();
+    ledger[broken] = async () => { throw new Error(`KV ${broken} failed for ada@example.com`); };
+    const dead = queue();
+    const delivery = batchWithIds([["m1", q.sent[0]]]);
+    const counts = await consume({ messages: delivery.messages }, client(mock), { deadLetterQueue: dead, ledger });
+    assert.deepEqual(delivery.outcome, [["retry", 0, 2]], broken);
+    assert.equal(counts.retried, 1);
+    assert.equal(events(mock, "after-ledger"), 0, "not sent");
+    const last = batchWithIds([["m1", q.sent[0]]], 5);
+    await consume({ messages: last.messages }, client(mock), { deadLetterQueue: dead, ledger, maxAttempts: 5 });
+    assert.deepEqual(dead.sent.map((d) => d.code), ["store_error"], "dead-lettered as the ledger's failure once attempts ran out");
+    assert.doesNotMatch(JSON.stringify(dead.sent), EMAIL);
+  }
+  const delivery = batchWithIds([["m1", q.sent[0]]], 2);
+  await consume({ messages: delivery.messages }, client(mock), { deadLetterQueue: queue(), ledger: kv() });
+  assert.equal(events(mock, "after-ledger"), 1, "sent once the ledger works");
+});
+
+test("the same message twice in a batch, or in two consume calls at once on one ledger, records its event once", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "twice-in-batch", user: { user_id: user.user_id } } }]);
+  await enqueue(q, [{ recordEvent: { event_name: "twice-at-once", user: { user_id: user.user_id } } }]);
+  const ledger = kv();
+  const dead = queue();
+  const same = batchWithIds([["m1", q.sent[0]], ["m1", q.sent[0]]]);
+  await consume({ messages: same.messages }, client(mock), { deadLetterQueue: dead, ledger });
+  assert.equal(same.outcome.length, 2, "both settled");
+  const a = batchWithIds([["m2", q.sent[1]]]);
+  const b = batchWithIds([["m2", q.sent[1]]]);
+  await Promise.all([a, b].map(({ messages }) => consume({ messages }, client(mock), { deadLetterQueue: dead, ledger })));
+  assert.equal(a.outcome.length + b.outcome.length, 2, "both settled");
+  // Whatever was retried comes again later: the ledger then says done.
+  for (const [id, body, outcome] of [["m1", q.sent[0], same.outcome], ["m2", q.sent[1], [...a.outcome, ...b.outcome]]]) {
+    for (const _ of outcome.filter(([how]) => how === "retry")) {
+      await consume({ messages: batchWithIds([[id, body]], 2).messages }, client(mock), { deadLetterQueue: dead, ledger });
+    }
+  }
+  assert.equal(events(mock, "twice-in-batch"), 1);
+  assert.equal(events(mock, "twice-at-once"), 1);
+  assert.deepEqual(dead.sent, []);
+});
+
+test("a run the runtime abandoned holds no claim over the message's next delivery: the ledger decides", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "after-abandon", user: { user_id: user.user_id } } }]);
+  const ledger = kv();
+  const { get } = ledger;
+  let first = true;
+  ledger.get = (key) => (first ? ((first = false), new Promise(() => {})) : get(key)); // the first run stops there, for good
+  const abandoned = batchWithIds([["m1", q.sent[0]]], 1);
+  consume({ messages: abandoned.messages }, client(mock), { deadLetterQueue: queue(), ledger });
+  const dead = queue();
+  const next = batchWithIds([["m1", q.sent[0]]], 2);
+  await consume({ messages: next.messages }, client(mock), { deadLetterQueue: dead, ledger });
+  assert.deepEqual(next.outcome, [["ack", 0]]);
+  assert.equal(events(mock, "after-abandon"), 1, "never sent by the abandoned run, so sent now");
+  assert.deepEqual([abandoned.outcome, dead.sent], [[], []]);
+});
+
+test("examples/bulk-sync: a webhook whose recordEvent the sync queue refuses is retried, not marked handled", async () => {
+  const { webhookHandler, webhookOptions } = await import("../../examples/bulk-sync/src/index.mjs");
+  const sync = queue();
+  let refuse = true;
+  const { sendBatch } = sync;
+  sync.sendBatch = async function (messages) {
+    if (refuse) throw new Error("Queue send failed");
+    return sendBatch.call(this, messages);
+  };
+  const env = { GIST_SYNC: sync, GIST_DEAD_LETTERS: queue(), STATE: kv() };
+  const body = { webhook: { topic: "user.updated", body: JSON.stringify({ topic: "user.updated", contact: { id: 7, type: "user", user_id: "42" } }) } };
+  const first = batchOf([body]);
+  const counts = await consumeWebhooks({ messages: first.messages }, webhookHandler(env), webhookOptions(env));
+  assert.deepEqual(first.outcome, [["retry", 0, 2]]);
+  assert.equal(counts.handled, 0);
+  assert.equal(env.STATE.store.size, 0, "not marked handled");
+  refuse = false;
+  const again = batchOf([body], 2);
+  await consumeWebhooks({ messages: again.messages }, webhookHandler(env), webhookOptions(env));
+  assert.deepEqual(again.outcome, [["ack", 0]]);
+  assert.deepEqual(sync.sent.map((m) => m.ops[0].recordEvent.event_name), ["webhook-user.updated"]);
+});
+
+test("a dead-letter entry holds no email in any field, whatever the message held", async () => {
+  const mock = createMockGist();
+  const q = queue();
+  await enqueue(q, [{ tagContacts: { tag: "vip ada@example.com", users: [{ email: "bob@example.com" }] } }]);
+  await enqueue(q, [{ recordEvent: { event_name: "bought by ada@example.com", user: { email: "nobody@example.com" } } }]);
+  mock.fail({ method: "POST", path: "/tags", status: 422 });
+  const foreign = [
+    { ops: [{ upsertUser: { user_id: "ada@example.com" } }] },
+    { ops: [{ upsertLead: { id: "ada%40example.com", email: 5 } }] },
+    { ops: [{ tagContacts: { tag: "x", users: [{ user_id: "eve@example.com", id: "eve@example.com" }], leads: 5 } }] },
+    { ops: [{ recordEvent: { event_name: { a: "eve@example.com" }, lead: { id: "x@y.z" } } }] },
+  ];
+  const dead = queue();
+  const { messages } = batchWithIds([...q.sent, ...foreign].map((body, i) => [`ada@example.com/${i}`, body]));
+  await consume({ messages }, client(mock), { deadLetterQueue: dead, ledger: kv() });
+  assert.equal(dead.sent.length, 6);
+  for (const entry of dead.sent) assert.doesNotMatch(JSON.stringify(entry), EMAIL, JSON.stringify(entry));
+  assert.equal(dead.sent.find((d) => d.operation === "tagContacts" && d.code === "invalid_request").tag, "vip [email]");
+});
+
+test("a bad message is dead-lettered, never fails its batch: consume resolves and settles every message", async () => {
+  const mock = createMockGist();
+  const q = queue();
+  await enqueue(q, [{ upsertUser: { user_id: 601 } }]);
+  const bad = [{ ops: [{ tagContacts: { tag: "vip", users: 5 } }] }, { ops: [{ tagContacts: null }] }, { ops: 5 }, "text", null];
+  const dead = queue();
+  const delivery = batchOf([...bad, q.sent[0]]);
+  const counts = await consume({ messages: delivery.messages }, client(mock), { deadLetterQueue: dead, ledger: kv() });
+  assert.deepEqual(delivery.outcome.sort(), bad.map((_, i) => ["ack", i]).concat([["ack", bad.length]]));
+  assert.deepEqual(counts, { succeeded: 1, retried: 0, deadLettered: bad.length });
+  assert.ok(dead.sent.every((d) => d.code === "invalid_argument"));
+});
+
+test("every function rejects bad arguments and bindings up front with a GistError, never a foreign error", async () => {
+  const batch = batchOf([]);
+  const client_ = client(createMockGist());
+  const dlq = queue();
+  const throwing = new Proxy({}, { get() { throw new Error("trap"); }, ownKeys() { throw new Error("trap"); } });
+  const getter = Object.defineProperty({}, "deadLetterQueue", { enumerable: true, get() { throw new Error("getter"); } });
+  const cases = [
+    () => consume(null, client_, { deadLetterQueue: dlq }),
+    () => consume({ messages: [null] }, client_, { deadLetterQueue: dlq }),
+    () => consume(batch, client_, throwing),
+    () => consume(batch, client_, getter),
+    () => consume(batch, throwing, { deadLetterQueue: dlq }),
+    () => consume(batch, client_, { deadLetterQueue: dlq, ledger: {} }),
+    () => consume(batch, client_, { deadLetterQueue: { sendBatch: 5 } }),
+    () => consumeWebhooks(null, () => {}, { deadLetterQueue: dlq, dedupe: kv() }),
+    () => consumeWebhooks(batch, () => {}, { deadLetterQueue: dlq, dedupe: { get: async () => null } }),
+    () => consumeWebhooks(batch, () => {}, throwing),
+    () => enqueue(throwing, []),
+    () => enqueue(dlq, throwing),
+    () => enqueue(dlq, [], getter),
+    () => receiveWebhook(new Request("http://x.test/", { method: "POST", body: "{}" }), {}),
+  ];
+  for (const [i, call] of cases.entries()) await assert.rejects(call(), isCode("invalid_argument"), `case ${i}`);
+});
+
+test("consumeWebhooks retries, never drops, a delivery whose dedupe read fails or answers undefined", async () => {
+  const body = { webhook: { topic: "user.updated", body: '{"n":1}' } };
+  for (const get of [async () => { throw new Error("KV get failed for ada@example.com"); }, async () => undefined]) {
+    const dedupe = { ...kv(), get };
+    const handled = [];
+    const delivery = batchOf([body]);
+    const counts = await consumeWebhooks({ messages: delivery.messages }, (e) => handled.push(e), { dedupe, deadLetterQueue: queue() });
+    assert.deepEqual(delivery.outcome, [["retry", 0, 2]]);
+    assert.deepEqual(counts, { handled: 0, duplicates: 0, retried: 1, deadLettered: 0 });
+    const last = batchOf([body], 5);
+    const dead = queue();
+    await consumeWebhooks({ messages: last.messages }, (e) => handled.push(e), { dedupe, deadLetterQueue: dead });
+    assert.deepEqual(dead.sent.map((d) => d.code), ["store_error"]);
+    assert.doesNotMatch(JSON.stringify(dead.sent), EMAIL);
+  }
+});
+
+test("enqueue resolves unsent when sendBatch rejects with undefined or null; receiveWebhook's queue failure is a scrubbed GistError", async () => {
+  for (const reason of [undefined, null]) {
+    const refusing = queue();
+    let calls = 0;
+    const { sendBatch } = refusing;
+    refusing.sendBatch = async function (messages) {
+      if (++calls === 2) throw reason;
+      return sendBatch.call(this, messages);
+    };
+    const ops = Array.from({ length: 250 }, (_, i) => ({ upsertUser: { user_id: i + 1 } }));
+    const result = await enqueue(refusing, ops, { perMessage: 1 });
+    assert.deepEqual([result.operations, result.unsent.length], [100, 150]);
+    assert.ok(result.unsent.every((x) => x.code === "queue_error"));
+  }
+  const failing = { ...queue(), send: async () => { throw new Error("queue full for ada@example.com"); } };
+  const request = new Request("http://x.test/", { method: "POST", body: '{"topic":"user.updated"}' });
+  await assert.rejects(receiveWebhook(request, failing), (e) => isCode("queue_error")(e) && !EMAIL.test(e.message));
+});
+
+// The median CPU time (not wall time: the machine may be shared) of `run()`, in ms.
+async function cpuMs(run, runs = 3) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.cpuUsage();
+    await run();
+    const { user, system } = process.cpuUsage(start);
+    times.push((user + system) / 1000);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+test("enqueue and consume do linear work: 16 times the operations cost far less than 256 times the CPU", async () => {
+  const ops = (n) => Array.from({ length: n }, (_, i) => ({ upsertUser: { user_id: i + 1, email: `u${i}@example.com` } }));
+  const [small, large] = [ops(2000), ops(32_000)];
+  const enqueueRatio = (await cpuMs(() => enqueue(queue(), large))) / (await cpuMs(() => enqueue(queue(), small)));
+  const error = new GistError("server_error", "boom", { status: 500 });
+  const failing = { createUser: async () => { throw error; }, createLead: async () => ({}), tagContacts: async () => ({}), recordEvent: async () => ({}) };
+  let serial = 0;
+  const consumeCpu = (perMessage, attempts) => cpuMs(() => {
+    const body = { ops: ops(perMessage) };
+    const messages = Array.from({ length: 100 }, () => ({ id: `s${++serial}`, body, attempts, ack() {}, retry() {} }));
+    return consume({ messages }, failing, { deadLetterQueue: queue() });
+  });
+  const retriedRatio = (await consumeCpu(160, 1)) / (await consumeCpu(10, 1));
+  const deadRatio = (await consumeCpu(160, 5)) / (await consumeCpu(10, 5));
+  console.log(`queues: CPU for 16 times the operations: enqueue x${enqueueRatio.toFixed(1)}, consume retried x${retriedRatio.toFixed(1)}, dead-lettered x${deadRatio.toFixed(1)}`);
+  for (const ratio of [enqueueRatio, retriedRatio, deadRatio]) assert.ok(ratio < 40, `x${ratio.toFixed(1)}: more than linear`);
 });

@@ -1,5 +1,6 @@
 // Client options the runtime smoke test does not reach: the logger and its levels, requestsPerSecond,
-// and a rate-limit pause that would outlast the call (in Node, against the in-memory mock).
+// a rate-limit pause that would outlast the call, and calls that give up waiting for a turn (in Node,
+// against the in-memory mock).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
@@ -62,4 +63,25 @@ test("a pause that outlasts the call's deadline fails rate_limited at once, with
   assert.equal(error.code, "rate_limited");
   assert.ok(error.retryAfter >= 59 && error.retryAfter <= 60, `retryAfter ${error.retryAfter}`);
   assert.equal(sent(), before, "nothing was sent");
+});
+
+test("calls that time out waiting for a turn leave the queue, from any place in it, and the rest get theirs", async () => {
+  const mock = createMockGist({ apiKey: KEY });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let holding = true; // the first request is answered only after release(), the others at once
+  const fetch = (url, init) => {
+    if (!holding) return mock.fetch(url, init);
+    holding = false;
+    return held.then(() => mock.fetch(url, init));
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, maxConcurrent: 1, logLevel: "off" });
+  const first = gist.listTags({ limit: 1 });
+  // Queued behind it, in this order: three calls whose deadlines end last-queued first, then two that wait.
+  const expiring = [60, 40, 20].map((timeoutMs) => gist.fetchUser({ id: 1001 }, { timeoutMs }).catch((e) => e.code));
+  const patient = [1, 2].map((limit) => gist.listTags({ limit }, { timeoutMs: 5000 }));
+  assert.deepEqual(await Promise.all(expiring), ["timeout", "timeout", "timeout"]);
+  release();
+  assert.equal((await first).length, 1);
+  assert.deepEqual((await Promise.all(patient)).map((tags) => tags.length), [1, 2]);
 });

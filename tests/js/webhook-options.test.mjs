@@ -77,3 +77,11 @@ test("signWebhook and verifyWebhook take no Proxy for a body: a GistError, not a
   await assert.rejects(verifyWebhook({ body, headers: {} }, { secret: SECRET }), refused);
   await assert.rejects(verifyWebhook(new Proxy({}, { get: trap }), { secret: SECRET }), refused);
 });
+
+test("handleWebhook's error for a request that cannot be read holds no email from what the request threw", async () => {
+  const request = { headers: new Headers(), arrayBuffer: async () => { throw new Error("stream of ada@example.com (ada%40example.com) failed"); } };
+  const error = await handleWebhook(request).catch((e) => e);
+  assert.ok(refused(error), String(error));
+  assert.match(error.message, /the request cannot be read/);
+  assert.ok(!/ada@|ada%40/.test(error.message), error.message);
+});

@@ -5,7 +5,7 @@
 // - POST /webhooks: Gist's deliveries, verified and enqueued before the 200; the gist-webhooks consumer
 //   records each contact event back in Gist as a tracked event, once, through the gist-sync queue.
 // - The gist-dead-letters consumer keeps what could never pass in KV, under dead/<message id>/<index>.
-import { GistClient } from "gist-wasm";
+import { GistClient, GistError } from "gist-wasm";
 import { consume, consumeWebhooks, enqueue, receiveWebhook } from "gist-wasm/queues";
 
 const utf8 = new TextEncoder();
@@ -20,15 +20,17 @@ function authorized(request, env) {
 /** The queue operation of a posted contact: a user when it has a user_id, else a lead. */
 export const operationOf = (contact) => (contact?.user_id !== undefined ? { upsertUser: contact } : { upsertLead: contact });
 
-/** The webhook consumer's handler: a contact event becomes a tracked event, enqueued for gist-sync. */
+/** The webhook consumer's handler: a contact event becomes a tracked event, enqueued for gist-sync (or it throws). */
 export function webhookHandler(env) {
   return async (event) => {
     if (event.kind !== "contact" && event.kind !== "automation") return;
     const { contact } = event;
     const who = contact.user_id ? { user: { user_id: contact.user_id } } : { lead: contact.email ? { email: contact.email } : { id: contact.id } };
     const recordEvent = { event_name: `webhook-${event.topic ?? event.kind}`, ...who, properties: { topic: event.topic ?? null } };
-    const { invalid } = await enqueue(env.GIST_SYNC, [{ recordEvent }]);
+    const { invalid, unsent } = await enqueue(env.GIST_SYNC, [{ recordEvent }]);
     if (invalid.length > 0) console.warn(`webhook event not recorded: ${invalid[0].message}`);
+    // The queue refused it: throwing has consumeWebhooks retry the delivery, which is not marked handled.
+    if (unsent.length > 0) throw new GistError(unsent[0].code, unsent[0].message);
   };
 }
 

@@ -1,0 +1,188 @@
+//! The index of a large [`Map`](super::Map): each field's position, ordered by the hash of its key and
+//! then by the key, in sorted runs, longest first. Adding a field appends a run of one, then merges the
+//! last two runs while the last is as long as the one before, as a binary counter carries: n additions
+//! move O(n log n) slots, and there are O(log n) runs to binary-search in a lookup. The hash is fixed,
+//! so keys can be chosen to share it; they are then told apart by comparing the keys themselves, and
+//! the bounds still hold: no input makes an object of n keys take more than O(n log² n) comparisons.
+
+/// One field in the index: its key's hash, and its position in the map.
+#[derive(Clone, Copy)]
+struct Slot {
+    hash: u32,
+    at: usize,
+}
+
+/// The slots of every field, in sorted runs.
+#[derive(Clone, Default)]
+pub(super) struct Index {
+    slots: Vec<Slot>,
+    /// Where each run ends in `slots`, the first run first.
+    ends: Vec<usize>,
+    /// Room for the first of two runs being merged (empty between merges, its capacity kept).
+    scratch: Vec<Slot>,
+}
+
+/// 32-bit FNV-1a: fast on short keys, and it only has to spread keys, not resist chosen ones.
+fn hash(key: &str) -> u32 {
+    key.bytes().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The key at `at` (empty if there is none, which never happens: the index follows the map).
+fn key_at<V>(entries: &[(String, V)], at: usize) -> &str {
+    entries.get(at).map_or("", |(key, _)| key.as_str())
+}
+
+impl Index {
+    /// The position of `key` in `entries`.
+    pub fn position<V>(&self, entries: &[(String, V)], key: &str) -> Option<usize> {
+        self.slot_of(entries, key)
+            .and_then(|i| self.slots.get(i))
+            .map(|slot| slot.at)
+    }
+
+    /// Where `key`'s slot is in `slots`.
+    fn slot_of<V>(&self, entries: &[(String, V)], key: &str) -> Option<usize> {
+        let hash = hash(key);
+        let mut start = 0;
+        for &end in &self.ends {
+            let run = self.slots.get(start..end)?;
+            let found = run.binary_search_by(|slot| {
+                slot.hash
+                    .cmp(&hash)
+                    .then_with(|| key_at(entries, slot.at).cmp(key))
+            });
+            if let Ok(i) = found {
+                return Some(start + i);
+            }
+            start = end;
+        }
+        None
+    }
+
+    /// Indexes the last field of `entries`, whose key is not in the index yet.
+    pub fn push<V>(&mut self, entries: &[(String, V)]) {
+        let at = entries.len().saturating_sub(1);
+        self.slots.push(Slot {
+            hash: hash(key_at(entries, at)),
+            at,
+        });
+        self.ends.push(self.slots.len());
+        loop {
+            let (start, middle, end) = match self.ends[..] {
+                [.., start, middle, end] => (start, middle, end),
+                [middle, end] => (0, middle, end),
+                _ => break,
+            };
+            if end - middle < middle - start {
+                break;
+            }
+            self.merge_last_two(entries, start, middle);
+        }
+    }
+
+    /// Merges the last two runs, `start..middle` and `middle..`, into one: the first is copied aside,
+    /// then both are merged into place from the front (which never overtakes the second's unread slots).
+    fn merge_last_two<V>(&mut self, entries: &[(String, V)], start: usize, middle: usize) {
+        let before = |a: &Slot, b: &Slot| {
+            a.hash
+                .cmp(&b.hash)
+                .then_with(|| key_at(entries, a.at).cmp(key_at(entries, b.at)))
+                .is_lt()
+        };
+        self.scratch
+            .extend_from_slice(self.slots.get(start..middle).unwrap_or_default());
+        let (mut first, mut second) = (0, middle);
+        for to in start.. {
+            let Some(&a) = self.scratch.get(first) else {
+                break;
+            };
+            let next = match self.slots.get(second) {
+                Some(&b) if before(&b, &a) => {
+                    second += 1;
+                    b
+                }
+                _ => {
+                    first += 1;
+                    a
+                }
+            };
+            if let Some(slot) = self.slots.get_mut(to) {
+                *slot = next;
+            }
+        }
+        self.scratch.clear();
+        self.ends.pop();
+        if let Some(end) = self.ends.last_mut() {
+            *end = self.slots.len();
+        }
+    }
+
+    /// Takes `key` out of the index, the field at its position being removed from `entries` next;
+    /// returns that position.
+    pub fn remove<V>(&mut self, entries: &[(String, V)], key: &str) -> Option<usize> {
+        let i = self.slot_of(entries, key)?;
+        let at = self.slots.remove(i).at;
+        for slot in &mut self.slots {
+            if slot.at > at {
+                slot.at -= 1;
+            }
+        }
+        for end in &mut self.ends {
+            if *end > i {
+                *end -= 1;
+            }
+        }
+        let mut previous = 0;
+        self.ends.retain(|&end| {
+            let nonempty = end > previous;
+            previous = end;
+            nonempty
+        });
+        Some(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indexed(keys: &[String]) -> (Vec<(String, ())>, Index) {
+        let mut entries = Vec::new();
+        let mut index = Index::default();
+        for key in keys {
+            entries.push((key.clone(), ()));
+            index.push(&entries);
+        }
+        (entries, index)
+    }
+
+    #[test]
+    fn keys_that_share_a_hash_are_told_apart() {
+        let keys: Vec<String> = ["l9OnmCCn", "H8aamCCn", "l9Onq2aa", "H8aaq2aa"]
+            .map(String::from)
+            .into();
+        assert!(keys.iter().all(|k| hash(k) == hash(&keys[0])));
+        let (entries, index) = indexed(&keys);
+        for (at, key) in keys.iter().enumerate() {
+            assert_eq!(index.position(&entries, key), Some(at));
+        }
+        assert_eq!(index.position(&entries, "l9OnmCCo"), None);
+    }
+
+    #[test]
+    fn runs_stay_as_few_as_the_bits_of_the_count() {
+        let keys: Vec<String> = (0..1000).map(|i| format!("key{i}")).collect();
+        let (mut entries, mut index) = indexed(&keys);
+        assert_eq!(index.ends.len(), 1000_u32.count_ones() as usize);
+        assert_eq!(index.remove(&entries, "key10"), Some(10));
+        entries.remove(10);
+        assert_eq!(
+            index.position(&entries, "key11"),
+            Some(10),
+            "later fields move up"
+        );
+        assert!(index.ends.windows(2).all(|w| w[0] < w[1]));
+    }
+}

@@ -1,0 +1,273 @@
+// Growth: every path that reads caller input or an answer takes about the same time per key, item or call
+// at any size. Each path is timed at n, 2n and 4n in this process, in interleaved rounds (each round
+// times every size in turn, in batches of calls long enough to time), and the medians are compared: four
+// times the size may take at most 9 times as long (3 a doubling; a linear path takes 4, a path that
+// costs n² takes 16 and fails). A path that is refused at once (over a cap) is timed the same way. Time is
+// this process's CPU time, which other processes on a loaded machine do not inflate as they do the clock.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { GistClient, handleWebhook, parseWebhook } from "gist-wasm";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const execFileAsync = promisify(execFile);
+const ROUNDS = 5;
+// Each timed batch (of calls at the smallest size) takes at least this long.
+const BATCH_MS = 25;
+const MAX_GROWTH = 9;
+
+/** An object of `n` keys. */
+function wide(n) {
+  const object = {};
+  for (let i = 0; i < n; i++) object[`field_${i}`] = i;
+  return object;
+}
+
+const median = (times) => [...times].sort((a, b) => a - b)[times.length >> 1];
+
+/** The CPU ms per call of `run` over `reps` calls in a row. */
+async function perCall(run, reps) {
+  const start = process.cpuUsage();
+  for (let i = 0; i < reps; i++) await run();
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000 / reps;
+}
+
+/**
+ * Times `prepare(size)`'s call at n, 2n and 4n and fails when 4n takes more than MAX_GROWTH times n.
+ * `prepare` builds the input of one size (not timed) and returns the call; `check` sees each size's
+ * first result.
+ */
+async function assertLinear(t, n, prepare, check) {
+  const sizes = [n, 2 * n, 4 * n];
+  const calls = [];
+  for (const size of sizes) {
+    const call = await prepare(size);
+    check(await call(), size);
+    calls.push(call);
+  }
+  let reps = 1;
+  while ((await perCall(calls[0], reps)) * reps < BATCH_MS) reps *= 2;
+  const times = sizes.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, call] of calls.entries()) times[i].push(await perCall(call, reps));
+  }
+  const [small, , large] = times.map(median);
+  const shown = times.map((each, i) => `${sizes[i]}: ${median(each).toFixed(2)} ms`).join(", ");
+  t.diagnostic(`${shown} CPU (median of ${ROUNDS}, ${reps} calls a batch)`);
+  assert.ok(large / small <= MAX_GROWTH, `4× the size took ${(large / small).toFixed(1)}× the time (${shown})`);
+}
+
+/** A client whose fetch answers every request with `answer()`'s Response; `sent()` is the last body sent. */
+function clientAnswering(answer) {
+  let last;
+  const fetch = async (url, init) => {
+    last = init.body;
+    return answer();
+  };
+  return { gist: new GistClient({ apiKey: "k", baseUrl: "http://gist.test", logLevel: "off", fetch }), sent: () => last };
+}
+
+const json = (body, init = {}) => new Response(typeof body === "string" ? body : JSON.stringify(body), init);
+const contact = (fields) => ({ id: 1, user_id: "7", type: "user", email: "ada@example.com", ...fields });
+const rejection = (promise) => promise.then(() => assert.fail("resolved"), (error) => error);
+
+test("requests of n calls queued behind maxConcurrent, each let in as the one before ends", async (t) => {
+  // The client's pacer (pace.js) queues them. A queue shows its cost only past some 16,000 waiting (a long
+  // array's shift() is O(n) in V8), where node:test's tracking of every Promise would triple the time:
+  // so it is timed in a child process, at 15,000 and 60,000, median of 3.
+  const script = `
+    const { pacer } = await import(new URL("pace.js", import.meta.resolve("gist-wasm")));
+    async function cpuMs(n) {
+      const pace = pacer({ maxConcurrent: 1 });
+      const holder = await pace.admit(60_000);
+      const start = process.cpuUsage();
+      const admitted = Array.from({ length: n }, () => pace.admit(60_000).then((turn) => (turn.release(), turn)));
+      holder.release();
+      const turns = await Promise.all(admitted);
+      const { user, system } = process.cpuUsage(start);
+      if (turns.filter((turn) => turn.release).length !== n) throw new Error("a request got no turn");
+      return (user + system) / 1000;
+    }
+    const times = { 15000: [], 60000: [] };
+    await cpuMs(15000);
+    for (let round = 0; round < 3; round++) for (const n of [15000, 60000]) times[n].push(await cpuMs(n));
+    console.log(JSON.stringify(times));`;
+  const { stdout } = await execFileAsync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT });
+  const times = JSON.parse(stdout);
+  const [small, large] = [median(times[15000]), median(times[60000])];
+  t.diagnostic(`15000: ${small.toFixed(0)} ms, 60000: ${large.toFixed(0)} ms CPU (median of 3)`);
+  assert.ok(large / small <= MAX_GROWTH, `4× the calls took ${(large / small).toFixed(1)}× the time`);
+});
+
+test("parseWebhook of a contact of n fields", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const body = JSON.stringify({ topic: "user.updated", contact: contact(wide(n)) });
+    return () => parseWebhook(body, {});
+  }, (event, n) => {
+    assert.equal(event.kind, "contact");
+    assert.equal(event.contact.field_0, 0);
+    assert.equal(Object.keys(event.payload.contact).length, n + 4);
+  });
+});
+
+test("handleWebhook of a body of n keys, verified by token", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const body = JSON.stringify({ topic: "tag.added", ...wide(n) });
+    const headers = { "x-gist-webhook-token": "s3cret" };
+    return () => handleWebhook(new Request("http://hook.test/", { method: "POST", body, headers }), { verify: { secret: "s3cret" } });
+  }, (event, n) => assert.equal(Object.keys(event.payload).length, n + 1));
+});
+
+test("listUsers: an answer whose custom_properties have n keys", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const text = JSON.stringify({ contacts: [contact({ custom_properties: wide(n) })], pages: {} });
+    const { gist } = clientAnswering(() => json(text));
+    return () => gist.listUsers({ limit: 1 });
+  }, (users, n) => assert.equal(Object.keys(users[0].custom_properties).length, n));
+});
+
+test("fetchUser: an answer of a contact of n fields", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const text = JSON.stringify({ contact: contact(wide(n)) });
+    const { gist } = clientAnswering(() => json(text));
+    return () => gist.fetchUser({ id: 1 });
+  }, (user, n) => assert.equal(user[`field_${n - 1}`], n - 1));
+});
+
+test("apiCall: an answer of n keys", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const text = JSON.stringify(wide(n));
+    const { gist } = clientAnswering(() => json(text));
+    return () => gist.apiCall({ url: "/anything" });
+  }, (answer, n) => assert.equal(Object.keys(answer.body).length, n));
+});
+
+test("an answer with n headers (withResponse)", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const headers = Object.entries(wide(n)).map(([name, value]) => [`x-${name}`, String(value)]);
+    const { gist } = clientAnswering(() => json({ contact: contact() }, { headers }));
+    return () => gist.fetchUser({ id: 1 }).withResponse();
+  }, ({ response }, n) => assert.equal(response.headers[`x-field_${n - 1}`], String(n - 1)));
+});
+
+test("createUser with custom_properties of n keys", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const user = { user_id: 7, email: "ada@example.com", custom_properties: wide(n) };
+    const { gist, sent } = clientAnswering(() => json({ contact: contact() }));
+    return async () => ({ created: await gist.createUser(user), body: sent() });
+  }, ({ created, body }, n) => {
+    assert.equal(created.id, 1);
+    assert.equal(Object.keys(JSON.parse(body).custom_properties).length, n);
+  });
+});
+
+test("apiCall with a body of n keys", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const request = { url: "/contacts", method: "POST", body: wide(n) };
+    const { gist, sent } = clientAnswering(() => json({ ok: true }));
+    return async () => ({ answer: await gist.apiCall(request), body: sent() });
+  }, ({ answer, body }, n) => {
+    assert.equal(answer.status, 200);
+    assert.equal(Object.keys(JSON.parse(body)).length, n);
+  });
+});
+
+test("request options of n unknown keys are refused", async (t) => {
+  const { gist } = clientAnswering(() => json({ contact: contact() }));
+  await assertLinear(t, 2500, (n) => {
+    const options = wide(n);
+    return () => rejection(gist.fetchUser({ id: 1 }, options));
+  }, (error) => assert.equal(error.code, "invalid_argument"));
+});
+
+test("request options that are an array of n items are refused (new Array(1e6).fill(7) included)", async (t) => {
+  const { gist } = clientAnswering(() => json({ contact: contact() }));
+  await assertLinear(t, 2500, (n) => {
+    const options = new Array(n).fill(7);
+    return () => rejection(gist.fetchUser({ id: 1 }, options));
+  }, (error) => assert.equal(error.code, "invalid_argument"));
+  const start = performance.now();
+  const error = await rejection(gist.fetchUser({ id: 1 }, new Array(1e6).fill(7)));
+  assert.match(error.message, /^request options must be a plain object/);
+  assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
+});
+
+test("a page of n contacts, and parseWebhook of an array of n items", async (t) => {
+  await assertLinear(t, 1000, (n) => {
+    const text = JSON.stringify({ contacts: Array.from({ length: n }, (_, i) => contact({ id: i + 1 })), pages: {} });
+    const { gist } = clientAnswering(() => json(text));
+    return () => gist.listUsers({ limit: 10_000 });
+  }, (users, n) => assert.equal(users.length, n));
+  await assertLinear(t, 10_000, (n) => {
+    const body = JSON.stringify({ topic: "user.updated", items: Array.from({ length: n }, (_, i) => ({ id: i })) });
+    return () => parseWebhook(body, {});
+  }, (event, n) => assert.equal(event.payload.items.length, n));
+});
+
+test("parseWebhook of n values nested 120 deep (the parser reads 128)", async (t) => {
+  const deep = (depth) => (depth === 0 ? { leaf: true } : { next: deep(depth - 1) });
+  await assertLinear(t, 100, (n) => {
+    const body = JSON.stringify({ topic: "user.updated", contact: contact(), nested: Array.from({ length: n }, () => deep(120)) });
+    return () => parseWebhook(body, {});
+  }, (event, n) => {
+    assert.equal(event.kind, "contact");
+    assert.equal(event.payload.nested.length, n);
+  });
+});
+
+test("an error answer of n errors, each with an email to scrub", async (t) => {
+  await assertLinear(t, 2500, (n) => {
+    const errors = Array.from({ length: n }, (_, i) => ({ code: "invalid", message: `user${i}@example.com is taken` }));
+    const text = JSON.stringify({ errors });
+    const { gist } = clientAnswering(() => json(text, { status: 422 }));
+    return () => rejection(gist.fetchUser({ id: 1 }));
+  }, (error, n) => {
+    assert.equal(error.errors.length, n);
+    assert.ok(!JSON.stringify(error.errors).includes("@"));
+  });
+});
+
+test("a page longer than a call's arguments can hold: a list* call gives its first limit items", async () => {
+  const text = JSON.stringify({ tags: Array.from({ length: 150_000 }, (_, i) => ({ id: i + 1 })), pages: {} });
+  const { gist } = clientAnswering(() => json(text));
+  const tags = await gist.listTags({ limit: 3 });
+  assert.deepEqual(tags.map((tag) => tag.id), [1, 2, 3]);
+});
+
+test("options objects of n keys are refused at the cap, in time linear in n", async (t) => {
+  const { gist } = clientAnswering(() => json({ contact: contact() }));
+  const many = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+  const calls = {
+    "request options": (o) => rejection(gist.fetchUser({ id: 1 }, o)),
+    "client options": (o) => rejection(Promise.resolve().then(() => new GistClient(o))),
+    "list options": (o) => rejection(gist.listUsers(o)),
+    "webhook options": (o) => rejection(handleWebhook(new Request("http://hook.test/", { method: "POST", body: "{}" }), o)),
+  };
+  for (const [what, call] of Object.entries(calls)) {
+    await assertLinear(t, 20_000, (n) => {
+      const options = Object.assign(many(n), what === "client options" ? { apiKey: "k" } : {});
+      return () => call(options);
+    }, (error) => assert.match(error.message, /more than the 65536/, what));
+  }
+});
+
+test("what no call can take is refused before it is read: options past 64 KiB of JSON, more than 100 headers", async () => {
+  const { gist } = clientAnswering(() => json({ contact: contact() }));
+  const headers = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`x-h${i}`, "v"]));
+  const cases = [
+    [gist.fetchUser({ id: 1 }, { headers }), /^request options\.headers must be at most 100 headers$/],
+    [gist.apiCall({ url: "/contacts", headers }), /^request\.headers must be at most 100 headers$/],
+    [gist.fetchUser({ id: 1 }, { headers: { "x-big": "a".repeat(70_000) } }), /^request options: (70\d{3} bytes as JSON, )?more than the 65536 (bytes as JSON that )?an options object may take$/],
+  ];
+  for (const [call, message] of cases) {
+    const error = await rejection(call);
+    assert.equal(error.code, "invalid_argument");
+    assert.match(error.message, message);
+  }
+  assert.throws(() => new GistClient({ apiKey: "k", baseUrl: `http://gist.test/${"a".repeat(70_000)}` }), /^GistError: options: (700\d\d bytes as JSON, )?more than the 65536/);
+  const under = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x-h${i}`, "v"]));
+  assert.equal((await gist.fetchUser({ id: 1 }, { headers: under })).id, 1);
+});
