@@ -134,6 +134,14 @@ export function headerLines(headers) {
   return flat.join("\n");
 }
 
+// A body stream's chunk as a Uint8Array (a stream of anything but bytes is a failed answer).
+function asBytes(chunk) {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  throw new TypeError("the answer's body stream gave something other than bytes");
+}
+
 // The body of an answer, reading at most maxBytes (inflated) bytes: null past that. A streamed body
 // comes as its bytes (the core decodes them as TextDecoder would), else as text.
 async function readBody(response, maxBytes, stopped) {
@@ -148,12 +156,13 @@ async function readBody(response, maxBytes, stopped) {
   for (;;) {
     const { done, value } = await Promise.race([reader.read(), stopped]);
     if (done) break;
-    size += value.byteLength;
+    const chunk = asBytes(value);
+    size += chunk.byteLength;
     if (size > maxBytes) {
       reader.cancel().catch(() => {});
       return null;
     }
-    chunks.push(value instanceof Uint8Array ? value : new Uint8Array(ArrayBuffer.isView(value) ? value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) : value));
+    chunks.push(chunk);
   }
   if (chunks.length === 1) return chunks[0];
   const bytes = new Uint8Array(size);
