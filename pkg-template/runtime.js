@@ -134,7 +134,16 @@ export function headerLines(headers) {
   return flat.join("\n");
 }
 
-// The body of an answer as text, reading at most maxBytes (inflated) bytes: null past that.
+// A body stream's chunk as a Uint8Array (a stream of anything but bytes is a failed answer).
+function asBytes(chunk) {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  throw new TypeError("the answer's body stream gave something other than bytes");
+}
+
+// The body of an answer, reading at most maxBytes (inflated) bytes: null past that. A streamed body
+// comes as its bytes (the core decodes them as TextDecoder would), else as text.
 async function readBody(response, maxBytes, stopped) {
   if (Number(response.headers.get("content-length")) > maxBytes) return null;
   if (!response.body || typeof response.body.getReader !== "function") {
@@ -142,19 +151,40 @@ async function readBody(response, maxBytes, stopped) {
     return text.length > maxBytes ? null : text;
   }
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  const chunks = [];
   let size = 0;
-  let text = "";
   for (;;) {
     const { done, value } = await Promise.race([reader.read(), stopped]);
-    if (done) return text + decoder.decode();
-    size += value.byteLength;
+    if (done) break;
+    const chunk = asBytes(value);
+    size += chunk.byteLength;
     if (size > maxBytes) {
       reader.cancel().catch(() => {});
       return null;
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(chunk);
   }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+// An answer's body (text or bytes, see readBody) as text.
+const bodyText = (body) => (typeof body === "string" ? body : new TextDecoder().decode(body));
+
+// The core's next step after an answer: its body's bytes go in as they are, unless the core asks for
+// them decoded (not UTF-8, or a byte order mark: TextDecoder's rules then apply).
+function respond(op, got) {
+  if (typeof got.body !== "string") {
+    const step = op.respondBytes(got.status, got.headers, got.body);
+    if (step !== undefined) return step;
+  }
+  return op.respond(got.status, got.headers, bodyText(got.body));
 }
 
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
@@ -219,9 +249,9 @@ export async function drive(op, fetchFn, signal, observe, pace) {
         } finally {
           admitted.release();
         }
-        step = JSON.parse(got.kind === "ok" ? op.respond(got.status, got.headers, got.body) : op.fail(got.kind, got.message ?? ""));
+        step = JSON.parse(got.kind === "ok" ? respond(op, got) : op.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
-        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, () => got.body && op.withoutKey(got.body));
+        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, () => got.body && op.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;

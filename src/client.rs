@@ -4,7 +4,7 @@ use crate::call::CallOptions;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
-use crate::json::{Map, Value};
+use crate::json::{Map, ParseError, Value};
 use crate::rate_limit::RateLimit;
 use crate::retry::{backoff_ms, is_retryable, retry_after_seconds, MAX_RETRY_AFTER_MS};
 use crate::transport::{Transport, TransportError};
@@ -144,14 +144,18 @@ impl<'c, T: Transport> Client<'c, T> {
 
     /// Sends a request and parses the 2xx answer as JSON.
     pub async fn send_json(&self, request: &HttpRequest) -> Result<Value, Error> {
+        self.send_reading(request, &crate::json::from_str).await
+    }
+
+    /// Sends a request and reads the 2xx answer's text with `read` (a text it finds not JSON is
+    /// `invalid_response`).
+    pub async fn send_reading<R>(
+        &self,
+        request: &HttpRequest,
+        read: &dyn Fn(&str) -> Result<R, ParseError>,
+    ) -> Result<R, Error> {
         let response = self.send(request).await?;
-        crate::json::from_str(&response.body).map_err(|_| {
-            Error::invalid_response(format!(
-                "Gist answered {} with a body that is not JSON",
-                response.status
-            ))
-            .at(request.method, &request.path)
-        })
+        read(&response.body).map_err(|_| not_json(request, response.status))
     }
 
     /// Sends a request with retries and returns whatever answer came last, 2xx or not (but never a
@@ -341,6 +345,14 @@ pub fn request_id(headers: &[(String, String)]) -> Option<String> {
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.clone())
     })
+}
+
+/// The error of a 2xx answer that is not JSON.
+fn not_json(request: &HttpRequest, status: u16) -> Error {
+    Error::invalid_response(format!(
+        "Gist answered {status} with a body that is not JSON"
+    ))
+    .at(request.method, &request.path)
 }
 
 /// A request not sent because the rate limit's window resets after the call's deadline.

@@ -4,6 +4,8 @@
 use crate::base64;
 use crate::error::Error;
 use crate::json::Value;
+use crate::models::normalize::Items;
+use crate::models::Record;
 
 /// Pages read in one list call at the most, so a server that never ends cannot loop forever.
 pub const MAX_PAGES: u32 = 10_000;
@@ -114,37 +116,37 @@ impl Cursor {
         Ok((filters, cursor))
     }
 
-    /// Splits a list answer `{ <key>: [...], pages: {...} }` into its items and moves the cursor on.
+    /// Takes a list answer's `items` (`None`: the answer had no array under `key`) and its `pages`,
+    /// and moves the cursor on.
     ///
     /// A page whose first item is the previous page's first item means the server ignores `page`
     /// (it sent everything at once): the listing ends there, without the repeated items.
     ///
     /// # Errors
-    /// `invalid_response` when `key` is not an array.
+    /// `invalid_response` when `key` is not an array, or an item is refused.
     pub fn read_page(
         &mut self,
-        mut body: Value,
+        items: Option<Items>,
+        pages: Option<&Value>,
         key: &str,
         per_page: u32,
-    ) -> Result<Vec<Value>, Error> {
-        let items = match body.get_mut(key).map(Value::take) {
-            Some(Value::Array(items)) => items,
-            _ => {
-                return Err(Error::invalid_response(format!(
-                    "Gist's list answer has no `{key}` array"
-                )))
-            }
+    ) -> Result<Vec<Record>, Error> {
+        let Some(items) = items else {
+            return Err(Error::invalid_response(format!(
+                "Gist's list answer has no `{key}` array"
+            )));
         };
-        let first = items.first().and_then(|item| item.get("id")).cloned();
-        if first.is_some() && first == self.last_first_item {
+        if items.first_id.is_some() && items.first_id == self.last_first_item {
             self.done = true;
             return Ok(Vec::new());
         }
-        self.last_first_item = first;
-        self.done =
-            !has_more(items.len(), per_page, body.get("pages")) || self.next_page >= MAX_PAGES;
+        self.last_first_item = items.first_id;
+        self.done = !has_more(items.count, per_page, pages) || self.next_page >= MAX_PAGES;
         self.next_page += 1;
-        Ok(items)
+        match items.error {
+            Some(error) => Err(error),
+            None => Ok(items.records),
+        }
     }
 }
 
@@ -168,12 +170,22 @@ pub fn has_more(received: usize, per_page: u32, pages: Option<&Value>) -> bool {
 mod tests {
     use super::*;
     use crate::json;
+    use crate::models::normalize::{self, TAG};
+
+    /// Reads a page of tags from `page` (the answer, as a value) into `cursor`: how many it gave.
+    fn read(cursor: &mut Cursor, page: &Value, key: &str, per_page: u32) -> Result<usize, Error> {
+        let (items, pages) = normalize::list(&page.to_json(), key, &TAG, &|_| true)
+            .map_err(|_| Error::invalid_response("not JSON"))?;
+        cursor
+            .read_page(items, pages.as_ref(), key, per_page)
+            .map(|items| items.len())
+    }
 
     #[test]
     fn a_token_resumes_the_same_list_at_the_same_page_with_its_filters() {
         let mut cursor = Cursor::new();
         let page = json!({"contacts": [{"id": 7}], "pages": {"next": "p2"}});
-        cursor.read_page(page, "contacts", 1).expect("a page");
+        read(&mut cursor, &page, "contacts", 1).expect("a page");
         let filters = json!({"tag_id": 3});
         let token = cursor.to_token("users", &filters).expect("not done");
         assert!(token
@@ -234,22 +246,17 @@ mod tests {
     fn a_repeated_page_ends_the_list_without_repeating_items() {
         let mut cursor = Cursor::new();
         let page = json!({"tags": [{"id": 1}, {"id": 2}]});
-        assert_eq!(
-            cursor.read_page(page.clone(), "tags", 2).map(|i| i.len()),
-            Ok(2)
-        );
+        assert_eq!(read(&mut cursor, &page, "tags", 2), Ok(2));
         assert_eq!(cursor.next_page, 2);
         assert!(!cursor.done);
-        assert_eq!(cursor.read_page(page, "tags", 2).map(|i| i.len()), Ok(0));
+        assert_eq!(read(&mut cursor, &page, "tags", 2), Ok(0));
         assert!(cursor.done);
     }
 
     #[test]
     fn a_cursor_survives_its_json_form() {
         let mut cursor = Cursor::new();
-        assert!(cursor
-            .read_page(json!({"tags": [{"id": 7}]}), "tags", 1)
-            .is_ok());
+        assert!(read(&mut cursor, &json!({"tags": [{"id": 7}]}), "tags", 1).is_ok());
         assert_eq!(Cursor::from_value(&cursor.to_value()), Ok(cursor));
         assert_eq!(Cursor::from_value(&Value::Null), Ok(Cursor::new()));
         assert!(Cursor::from_value(&json!({"page": 0, "done": false})).is_err());
@@ -258,8 +265,6 @@ mod tests {
     #[test]
     fn a_missing_list_key_is_an_invalid_response() {
         let mut cursor = Cursor::new();
-        assert!(cursor
-            .read_page(json!({"users": []}), "contacts", 60)
-            .is_err());
+        assert!(read(&mut cursor, &json!({"users": []}), "contacts", 60).is_err());
     }
 }

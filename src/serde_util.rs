@@ -6,10 +6,10 @@
 use crate::json::Value;
 
 /// A string that may come as a number; `null`, `""` and anything else become `None`.
-pub fn string(value: Option<&Value>) -> Option<String> {
+pub fn string(value: Option<Value>) -> Option<String> {
     match value? {
         Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s),
         Value::Number(n) => Some(n.as_str().to_owned()),
         _ => None,
     }
@@ -32,7 +32,7 @@ pub fn boolean(value: Option<&Value>) -> Option<bool> {
 /// Unix seconds that may come as a number or a numeric string; `null`, `""` and junk become `None`.
 pub fn timestamp(value: Option<&Value>) -> Option<i64> {
     match value? {
-        Value::Number(n) => n.as_i64().or(Some(n.as_f64() as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| Some(n.as_f64() as i64)),
         Value::String(s) => s.trim().parse::<i64>().ok(),
         _ => None,
     }
@@ -61,11 +61,11 @@ mod tests {
     #[test]
     fn numbers_become_strings_and_empty_strings_become_none() {
         assert_eq!(
-            string(Some(&json!(9876543210u64))).as_deref(),
+            string(Some(json!(9876543210u64))).as_deref(),
             Some("9876543210")
         );
-        assert_eq!(string(Some(&json!(""))), None);
-        assert_eq!(string(Some(&json!(null))), None);
+        assert_eq!(string(Some(json!(""))), None);
+        assert_eq!(string(Some(json!(null))), None);
         assert_eq!(string(None), None);
     }
 

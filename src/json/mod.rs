@@ -12,8 +12,9 @@ mod write;
 pub use map::Map;
 pub use number::write_u64 as push_u64;
 pub use number::Number;
-pub use parse::{from_str, ParseError};
+pub use parse::{from_str, ParseError, Reader};
 pub use write::string as push_string;
+pub use write::value as push_value;
 
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31,6 +32,9 @@ pub enum Value {
     Array(Vec<Value>),
     /// An object; later keys replace earlier ones.
     Object(Map<String, Value>),
+    /// A value already written as JSON text (checked, and written out as it is): what the streaming
+    /// normaliser ([`crate::models::normalize`]) makes, so that it is never parsed into a tree.
+    Text(String),
 }
 
 static NULL: Value = Value::Null;

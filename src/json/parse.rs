@@ -2,6 +2,7 @@
 //! most [`MAX_DEPTH`] deep, so a hostile text cannot exhaust the stack.
 
 use super::{Map, Number, Value};
+use std::borrow::Cow;
 
 /// How deep arrays and objects may nest.
 pub const MAX_DEPTH: usize = 128;
@@ -25,12 +26,85 @@ pub fn from_str(text: &str) -> Result<Value, ParseError> {
     }
 }
 
+/// A pull reader over one JSON text, for a caller that walks it without building a tree: the same
+/// rules as [`from_str`] (nesting depth included), and what it skips is still checked.
+#[derive(Debug)]
+pub struct Reader<'t>(Parser<'t>);
+
+impl<'t> Reader<'t> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'t str) -> Self {
+        Self(Parser { text, at: 0 })
+    }
+
+    /// The first byte of the next value, after white space.
+    pub fn peek(&mut self) -> Option<u8> {
+        self.0.skip_space();
+        self.0.peek()
+    }
+
+    /// Steps into the array or object that starts next, inside `depth` others.
+    pub fn enter(&mut self, depth: usize) -> Result<(), ParseError> {
+        match self.peek() {
+            Some(b'{' | b'[') if depth < MAX_DEPTH => {
+                self.0.at += 1;
+                Ok(())
+            }
+            _ => Err(self.0.error()),
+        }
+    }
+
+    /// Whether another item follows in the array or object being read (closed by `close`; `first`:
+    /// none read yet); its comma, or the closing byte, is consumed.
+    pub fn more(&mut self, close: u8, first: bool) -> Result<bool, ParseError> {
+        match first {
+            true => Ok(!self.0.closes(close)),
+            false => self.0.after_item(close).map(|closed| !closed),
+        }
+    }
+
+    /// An object's next key, as written (quotes included) and as text, and the colon after it.
+    pub fn key(&mut self) -> Result<(&'t str, Cow<'t, str>), ParseError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.0.error());
+        }
+        let start = self.0.at;
+        let key = self.0.string()?;
+        let written = self.0.text.get(start..self.0.at).ok_or(self.0.error())?;
+        self.0.consume(b':')?;
+        Ok((written, key))
+    }
+
+    /// The next value, inside `depth` arrays or objects, as a tree.
+    pub fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.0.value(depth)
+    }
+
+    /// Checks the next value, inside `depth` arrays or objects, and returns its text.
+    pub fn skip(&mut self, depth: usize) -> Result<&'t str, ParseError> {
+        self.0.skip_space();
+        let start = self.0.at;
+        self.0.skip(depth)?;
+        self.0.text.get(start..self.0.at).ok_or(self.0.error())
+    }
+
+    /// Checks that nothing but white space is left.
+    pub fn finish(mut self) -> Result<(), ParseError> {
+        self.0.skip_space();
+        match self.0.at == self.0.text.len() {
+            true => Ok(()),
+            false => Err(self.0.error()),
+        }
+    }
+}
+
+#[derive(Debug)]
 struct Parser<'t> {
     text: &'t str,
     at: usize,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
     fn error(&self) -> ParseError {
         ParseError { offset: self.at }
     }
@@ -88,12 +162,45 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'{') if depth < MAX_DEPTH => self.object(depth + 1),
             Some(b'[') if depth < MAX_DEPTH => self.array(depth + 1),
-            Some(b'"') => self.string().map(Value::String),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'"') => self.string().map(|s| Value::String(s.into_owned())),
+            Some(b'-' | b'0'..=b'9') => self
+                .number()
+                .map(|n| Value::Number(Number::from_checked(n))),
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
             _ => Err(self.error()),
+        }
+    }
+
+    /// [`Self::value`] without building it.
+    fn skip(&mut self, depth: usize) -> Result<(), ParseError> {
+        self.skip_space();
+        match self.peek() {
+            Some(open @ (b'{' | b'[')) if depth < MAX_DEPTH => {
+                self.at += 1;
+                let close = if open == b'{' { b'}' } else { b']' };
+                let mut first = true;
+                while match first {
+                    true => !self.closes(close),
+                    false => !self.after_item(close)?,
+                } {
+                    first = false;
+                    if open == b'{' {
+                        self.skip_space();
+                        if self.peek() != Some(b'"') {
+                            return Err(self.error());
+                        }
+                        self.string()?;
+                        self.consume(b':')?;
+                    }
+                    self.skip(depth + 1)?;
+                }
+                Ok(())
+            }
+            Some(b'"') => self.string().map(drop),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            _ => self.value(depth).map(drop),
         }
     }
 
@@ -138,7 +245,7 @@ impl Parser<'_> {
                 if self.peek() != Some(b'"') {
                     return Err(self.error());
                 }
-                let key = self.string()?;
+                let key = self.string()?.into_owned();
                 self.consume(b':')?;
                 let value = self.value(depth)?;
                 map.insert(key, value);
@@ -160,7 +267,7 @@ impl Parser<'_> {
         count
     }
 
-    fn number(&mut self) -> Result<Value, ParseError> {
+    fn number(&mut self) -> Result<&'t str, ParseError> {
         let start = self.at;
         if self.peek() == Some(b'-') {
             self.at += 1;
@@ -187,12 +294,26 @@ impl Parser<'_> {
                 return Err(self.error());
             }
         }
-        let text = self.text.get(start..self.at).ok_or(self.error())?;
-        Ok(Value::Number(Number::from_checked(text)))
+        self.text.get(start..self.at).ok_or(self.error())
     }
 
-    fn string(&mut self) -> Result<String, ParseError> {
+    /// A string, borrowed from the text when it has no escapes.
+    fn string(&mut self) -> Result<Cow<'t, str>, ParseError> {
         self.at += 1;
+        let start = self.at;
+        let rest = self.rest();
+        let run = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+        if rest.get(run) == Some(&b'"') {
+            self.at += run + 1;
+            return self
+                .text
+                .get(start..start + run)
+                .map(Cow::Borrowed)
+                .ok_or(self.error());
+        }
         let mut out = String::new();
         loop {
             let run_start = self.at;
@@ -204,7 +325,7 @@ impl Parser<'_> {
             // A run ends at an ASCII byte, so both ends are character boundaries.
             out.push_str(self.text.get(run_start..self.at).ok_or(self.error())?);
             match self.next() {
-                Some(b'"') => return Ok(out),
+                Some(b'"') => return Ok(Cow::Owned(out)),
                 Some(b'\\') => self.escape(&mut out)?,
                 _ => {
                     self.at -= 1;

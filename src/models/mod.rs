@@ -4,6 +4,7 @@
 mod campaign;
 mod contact;
 mod event;
+pub mod normalize;
 mod record;
 mod segment;
 mod tag;
@@ -11,5 +12,6 @@ mod tag;
 pub use campaign::Campaign;
 pub use contact::{Contact, ContactType};
 pub use event::{normalize_event_name, TrackedEvent};
+pub use normalize::Record;
 pub use segment::Segment;
 pub use tag::Tag;

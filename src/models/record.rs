@@ -33,7 +33,7 @@ impl Raw {
 
     /// A string field (numbers become strings; `""` and null become `None`).
     pub fn string(&mut self, key: &str) -> Option<String> {
-        serde_util::string(self.0.remove(key).as_ref())
+        serde_util::string(self.0.remove(key))
     }
 
     /// A whole-number field.

@@ -11,8 +11,9 @@ use crate::client::Client;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, Method};
 use crate::input::Fields;
-use crate::json::{Map, Value};
-use crate::models::{Contact, ContactType};
+use crate::json::{Map, ParseError, Value};
+use crate::models::normalize::{self, Items, CONTACT};
+use crate::models::{ContactType, Record};
 use crate::pagination::Cursor;
 use crate::serde_util::as_whole;
 use crate::transport::Transport;
@@ -305,27 +306,57 @@ pub fn find_request(reference: &ContactRef) -> HttpRequest {
     }
 }
 
-/// Reads `{contact}` (or, tolerated, `{contacts: [...]}` filtered by the reference) from an answer.
-pub fn read_single(body: Value, reference: &ContactRef) -> Result<Contact, Error> {
-    if let Some(contact) = body.get("contact") {
-        return Contact::from_value(contact.clone());
-    }
-    let Some(list) = body.get("contacts").and_then(Value::as_array) else {
-        return Err(Error::invalid_response(
-            "Gist's answer has no `contact` object",
-        ));
+/// Reads `{contact}` (or, tolerated, `{contacts: [...]}` filtered by the reference) from an answer's
+/// text.
+///
+/// # Errors
+/// The text when it is not JSON; `invalid_response` or `not_found` inside when no contact is read.
+pub fn read_single(
+    text: &str,
+    reference: &ContactRef,
+) -> Result<Result<Record, Error>, ParseError> {
+    let (mut single, mut list) = (None, None);
+    let matches = |contact: &Record| match reference {
+        ContactRef::Id(id) => contact.get("id").as_u64() == Some(*id),
+        ContactRef::UserId(user_id) => contact.get("user_id").as_str() == Some(user_id),
+        ContactRef::Email(email) => contact
+            .get("email")
+            .as_str()
+            .is_some_and(|e| e.eq_ignore_ascii_case(email)),
     };
-    let found = Contact::from_values(list.clone())?
-        .into_iter()
-        .find(|c| match reference {
-            ContactRef::Id(id) => c.id == *id,
-            ContactRef::UserId(user_id) => c.user_id.as_deref() == Some(user_id),
-            ContactRef::Email(email) => c
-                .email
-                .as_deref()
-                .is_some_and(|e| e.eq_ignore_ascii_case(email)),
-        });
-    found.ok_or_else(|| Error::not_found("no contact matches"))
+    normalize::answer(text, &mut |name, reader| {
+        match name {
+            "contact" => {
+                single =
+                    Some(normalize::object(reader, 1, &CONTACT, normalize::room(text, &CONTACT))?.1)
+            }
+            "contacts" => list = normalize::items(reader, 1, &CONTACT, &matches)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(match (single, list) {
+        (Some(contact), _) => contact,
+        (None, None) => Err(Error::invalid_response(
+            "Gist's answer has no `contact` object",
+        )),
+        (
+            None,
+            Some(Items {
+                error: Some(error), ..
+            }),
+        ) => Err(error),
+        (None, Some(items)) => items
+            .records
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found("no contact matches")),
+    })
+}
+
+/// Whether a contact record is of type `kind`.
+pub fn is_of_kind(contact: &Record, kind: ContactType) -> bool {
+    contact.get("type").as_str() == Some(kind.as_str())
 }
 
 /// Fetches the contact that `reference` names and checks that it is of type `kind`.
@@ -337,7 +368,7 @@ pub async fn fetch<T: Transport>(
     kind: ContactType,
     reference: &ContactRef,
     instead: &str,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     let request = find_request(reference);
     let no_match = |mut error: Error| {
         if error.code == ErrorCode::NotFound {
@@ -345,9 +376,12 @@ pub async fn fetch<T: Transport>(
         }
         error.at(Method::Get, &request.path)
     };
-    let body = client.send_json(&request).await.map_err(no_match)?;
-    let contact = read_single(body, reference).map_err(no_match)?;
-    if contact.kind != kind {
+    let contact = client
+        .send_reading(&request, &|text| read_single(text, reference))
+        .await
+        .map_err(no_match)?
+        .map_err(no_match)?;
+    if !is_of_kind(&contact, kind) {
         let other = match kind {
             ContactType::User => "a lead",
             ContactType::Lead => "a user",
@@ -366,10 +400,9 @@ pub async fn fetch<T: Transport>(
 pub async fn create<T: Transport>(
     client: &Client<'_, T>,
     body: Map<String, Value>,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     let request = HttpRequest::post("/contacts", Value::Object(body));
-    let answer = client.send_json(&request).await?;
-    read_contact(answer).map_err(|e| e.at(Method::Post, &request.path))
+    single(client, &request, "contact", &CONTACT).await
 }
 
 /// Changes a contact that must exist and be of type `kind`; never creates one.
@@ -378,19 +411,20 @@ pub async fn update<T: Transport>(
     kind: ContactType,
     reference: &ContactRef,
     mut changes: Map<String, Value>,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     let instead = match kind {
         ContactType::User => "use updateLead",
         ContactType::Lead => "use updateUser",
     };
     let existing = fetch(client, kind, reference, instead).await?;
-    changes.insert("id".into(), existing.id.into());
-    let (key, current) = match kind {
-        ContactType::User => ("user_id", existing.user_id),
-        ContactType::Lead => ("email", existing.email),
+    changes.insert("id".into(), existing.get("id").clone());
+    let key = match kind {
+        ContactType::User => "user_id",
+        ContactType::Lead => "email",
     };
-    if let (false, Some(current)) = (changes.contains_key(key), current) {
-        changes.insert(key.into(), Value::String(current));
+    let current = existing.get(key);
+    if !changes.contains_key(key) && current.is_string() {
+        changes.insert(key.into(), current.clone());
     }
     create(client, changes).await
 }
@@ -407,14 +441,12 @@ pub async fn delete<T: Transport>(
     };
     let existing = fetch(client, kind, reference, instead).await?;
     client
-        .send(&HttpRequest::delete(format!("/contacts/{}", existing.id)))
+        .send(&HttpRequest::delete(format!(
+            "/contacts/{}",
+            existing.get("id").as_u64().unwrap_or_default()
+        )))
         .await?;
     Ok(())
-}
-
-/// Reads one contact, keeping it only when it is of type `kind`.
-pub fn read_of_kind(kind: ContactType) -> impl Fn(Value) -> Result<Option<Contact>, Error> {
-    move |value| Contact::from_value(value).map(|c| (c.kind == kind).then_some(c))
 }
 
 /// Fetches the next page of contacts and keeps those of type `kind`.
@@ -423,16 +455,16 @@ pub async fn list_page<T: Transport>(
     kind: ContactType,
     options: &ListContactsOptions,
     cursor: &mut Cursor,
-) -> Result<Vec<Contact>, Error> {
-    let request = options.request();
-    let read = read_of_kind(kind);
-    let mut contacts = Vec::new();
-    for item in next_page(client, &request, "contacts", cursor).await? {
-        if let Some(contact) = read(item).map_err(|e| e.at(Method::Get, &request.path))? {
-            contacts.push(contact);
-        }
-    }
-    Ok(contacts)
+) -> Result<Vec<Record>, Error> {
+    let keep = |contact: &Record| is_of_kind(contact, kind);
+    next_page(
+        client,
+        &options.request(),
+        ("contacts", &CONTACT),
+        &keep,
+        cursor,
+    )
+    .await
 }
 
 /// Lists up to `options.limit` (default 100) contacts of type `kind`, page by page.
@@ -440,18 +472,15 @@ pub async fn list<T: Transport>(
     client: &Client<'_, T>,
     kind: ContactType,
     options: &ListContactsOptions,
-) -> Result<Vec<Contact>, Error> {
+) -> Result<Vec<Record>, Error> {
     let limit = limit_of(options.limit)?;
+    let keep = |contact: &Record| is_of_kind(contact, kind);
     super::list(
         client,
         &options.request(),
-        "contacts",
+        ("contacts", &CONTACT),
+        &keep,
         limit,
-        read_of_kind(kind),
     )
     .await
-}
-
-fn read_contact(answer: Value) -> Result<Contact, Error> {
-    Contact::from_value(single(&answer, "contact")?)
 }

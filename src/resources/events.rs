@@ -6,13 +6,14 @@
 //! checks that it is of the asked type.
 
 use super::contacts::{self, ContactRef};
-use super::{limit_of, list, single};
+use super::{every, limit_of, list, single};
 use crate::client::Client;
 use crate::error::Error;
-use crate::http::{HttpRequest, Method};
+use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json::{Map, Value};
-use crate::models::{normalize_event_name, ContactType, TrackedEvent};
+use crate::models::normalize::EVENT;
+use crate::models::{normalize_event_name, ContactType, Record};
 use crate::transport::Transport;
 
 /// An event to record.
@@ -74,7 +75,7 @@ impl NewEvent {
 pub async fn record_event<T: Transport>(
     client: &Client<'_, T>,
     event: &NewEvent,
-) -> Result<TrackedEvent, Error> {
+) -> Result<Record, Error> {
     let mut body = Map::new();
     body.insert(
         "event_name".into(),
@@ -93,12 +94,11 @@ pub async fn record_event<T: Transport>(
                 ContactType::Lead => "name it as event.user",
             };
             let contact = contacts::fetch(client, event.kind, &event.contact, instead).await?;
-            body.insert("id".into(), contact.id.into());
-            if let Some(user_id) = contact.user_id {
-                body.insert("user_id".into(), user_id.into());
-            }
-            if let Some(email) = contact.email {
-                body.insert("email".into(), email.into());
+            for key in ["id", "user_id", "email"] {
+                let value = contact.get(key);
+                if !value.is_null() {
+                    body.insert(key.into(), value.clone());
+                }
             }
         }
     }
@@ -109,10 +109,7 @@ pub async fn record_event<T: Transport>(
         body.insert("occurred_at".into(), occurred_at.into());
     }
     let request = HttpRequest::post("/events", Value::Object(body));
-    let answer = client.send_json(&request).await?;
-    single(&answer, "event")
-        .and_then(TrackedEvent::from_value)
-        .map_err(|e| e.at(Method::Post, &request.path))
+    single(client, &request, "event", &EVENT).await
 }
 
 /// The list request, without its page parameters.
@@ -124,10 +121,7 @@ pub fn list_request() -> HttpRequest {
 pub async fn list_events<T: Transport>(
     client: &Client<'_, T>,
     limit: Option<f64>,
-) -> Result<Vec<TrackedEvent>, Error> {
+) -> Result<Vec<Record>, Error> {
     let limit = limit_of(limit)?;
-    list(client, &list_request(), "events", limit, |v| {
-        TrackedEvent::from_value(v).map(Some)
-    })
-    .await
+    list(client, &list_request(), ("events", &EVENT), &every, limit).await
 }

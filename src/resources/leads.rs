@@ -6,7 +6,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::input::Fields;
 use crate::json::Value;
-use crate::models::{Contact, ContactType};
+use crate::models::{ContactType, Record};
 use crate::transport::Transport;
 
 /// The writable fields of a lead; creating one needs an email.
@@ -64,7 +64,7 @@ fn lead_body(fields: &ContactFields) -> crate::json::Map<String, Value> {
 pub async fn create_lead<T: Transport>(
     client: &Client<'_, T>,
     lead: &NewLead,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     contacts::create(client, lead_body(&lead.0)).await
 }
 
@@ -73,7 +73,7 @@ pub async fn update_lead<T: Transport>(
     client: &Client<'_, T>,
     reference: &ContactRef,
     changes: &LeadChanges,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     contacts::update(client, ContactType::Lead, reference, lead_body(&changes.0)).await
 }
 
@@ -81,7 +81,7 @@ pub async fn update_lead<T: Transport>(
 pub async fn fetch_lead<T: Transport>(
     client: &Client<'_, T>,
     reference: &ContactRef,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     contacts::fetch(client, ContactType::Lead, reference, "use fetchUser").await
 }
 
@@ -89,7 +89,7 @@ pub async fn fetch_lead<T: Transport>(
 pub async fn list_leads<T: Transport>(
     client: &Client<'_, T>,
     options: &ListContactsOptions,
-) -> Result<Vec<Contact>, Error> {
+) -> Result<Vec<Record>, Error> {
     contacts::list(client, ContactType::Lead, options).await
 }
 

@@ -13,57 +13,67 @@ pub mod users;
 use crate::client::Client;
 use crate::error::Error;
 use crate::http::HttpRequest;
-use crate::json::Value;
+use crate::models::normalize::{self, Model};
+use crate::models::Record;
 use crate::pagination::Cursor;
 use crate::transport::Transport;
 
-/// Fetches the page the cursor points at: `base` plus `page` and `per_page`, the items under `key`.
+/// Fetches the page the cursor points at: `base` plus `page` and `per_page`, the `model` items under
+/// `key` that `keep` accepts.
 pub async fn next_page<T: Transport>(
     client: &Client<'_, T>,
     base: &HttpRequest,
-    key: &str,
+    (key, model): (&str, &'static Model),
+    keep: &dyn Fn(&Record) -> bool,
     cursor: &mut Cursor,
-) -> Result<Vec<Value>, Error> {
+) -> Result<Vec<Record>, Error> {
     let per_page = client.config().per_page;
     let request = base
         .clone()
         .query("page", cursor.next_page)
         .query("per_page", per_page);
-    let body = client.send_json(&request).await?;
+    let (items, pages) = client
+        .send_reading(&request, &|text| normalize::list(text, key, model, keep))
+        .await?;
     cursor
-        .read_page(body, key, per_page)
+        .read_page(items, pages.as_ref(), key, per_page)
         .map_err(|e| e.at(request.method, &request.path))
 }
 
-/// Reads pages until `limit` items are kept or the list ends; `read` normalises one item, or skips it
-/// with `None`.
-pub async fn list<T: Transport, M>(
+/// Reads pages until `limit` items are kept or the list ends.
+pub async fn list<T: Transport>(
     client: &Client<'_, T>,
     base: &HttpRequest,
-    key: &str,
+    list: (&str, &'static Model),
+    keep: &dyn Fn(&Record) -> bool,
     limit: u32,
-    read: impl Fn(Value) -> Result<Option<M>, Error>,
-) -> Result<Vec<M>, Error> {
+) -> Result<Vec<Record>, Error> {
     let limit = limit as usize;
     let mut cursor = Cursor::new();
     let mut items = Vec::new();
     while !cursor.done && items.len() < limit {
-        for item in next_page(client, base, key, &mut cursor).await? {
-            if let Some(item) = read(item).map_err(|e| e.at(base.method, &base.path))? {
-                items.push(item);
-            }
-        }
+        items.extend(next_page(client, base, list, keep, &mut cursor).await?);
     }
     items.truncate(limit);
     Ok(items)
 }
 
-/// Reads `{<key>: {...}}` from an answer.
-pub fn single(answer: &Value, key: &str) -> Result<Value, Error> {
-    answer
-        .get(key)
-        .cloned()
-        .ok_or_else(|| Error::invalid_response(format!("Gist's answer has no `{key}` object")))
+/// Sends `request` and reads the `model` object under `key` of its answer.
+pub async fn single<T: Transport>(
+    client: &Client<'_, T>,
+    request: &HttpRequest,
+    key: &str,
+    model: &'static Model,
+) -> Result<Record, Error> {
+    client
+        .send_reading(request, &|text| normalize::single(text, key, model))
+        .await?
+        .map_err(|e| e.at(request.method, &request.path))
+}
+
+/// Keeps every item of a list.
+pub fn every(_: &Record) -> bool {
+    true
 }
 
 /// Checks a `{ limit? }` option: default 100, at most 10000.

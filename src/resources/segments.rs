@@ -1,12 +1,13 @@
 //! Segments (read-only): `GET /segments` and `GET /segments/{id}`, with `include_count`.
 
-use super::{limit_of, list, single};
+use super::{every, limit_of, list, single};
 use crate::client::Client;
 use crate::error::Error;
 use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json::Value;
-use crate::models::Segment;
+use crate::models::normalize::SEGMENT;
+use crate::models::Record;
 use crate::transport::Transport;
 
 /// Options of the segment calls.
@@ -53,22 +54,17 @@ pub async fn fetch_segment<T: Transport>(
     client: &Client<'_, T>,
     id: u64,
     include_count: bool,
-) -> Result<Segment, Error> {
+) -> Result<Record, Error> {
     let request = with_count(HttpRequest::get(format!("/segments/{id}")), include_count);
-    let answer = client.send_json(&request).await?;
-    single(&answer, "segment")
-        .and_then(Segment::from_value)
-        .map_err(|e| e.at(request.method, &request.path))
+    single(client, &request, "segment", &SEGMENT).await
 }
 
 /// Lists segments, page by page, up to `options.limit`.
 pub async fn list_segments<T: Transport>(
     client: &Client<'_, T>,
     options: &SegmentOptions,
-) -> Result<Vec<Segment>, Error> {
+) -> Result<Vec<Record>, Error> {
     let limit = limit_of(options.limit)?;
-    list(client, &options.request(), "segments", limit, |v| {
-        Segment::from_value(v).map(Some)
-    })
-    .await
+    let list_of = ("segments", &SEGMENT);
+    list(client, &options.request(), list_of, &every, limit).await
 }

@@ -6,14 +6,15 @@
 //! and the rest still goes through.
 
 use super::contacts::{self, ContactRef};
-use super::{limit_of, list, single};
+use super::{every, limit_of, list, single};
 use crate::client::Client;
 use crate::error::Error;
-use crate::http::{HttpRequest, Method};
+use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json;
 use crate::json::{Map, Value};
-use crate::models::{ContactType, Tag};
+use crate::models::normalize::TAG;
+use crate::models::{ContactType, Record};
 use crate::transport::Transport;
 
 /// Most contacts sent in one tagging request.
@@ -28,7 +29,7 @@ pub fn check_name(name: &str) -> Result<(), Error> {
 }
 
 /// Creates a tag (`POST /tags {name}`).
-pub async fn create_tag<T: Transport>(client: &Client<'_, T>, name: &str) -> Result<Tag, Error> {
+pub async fn create_tag<T: Transport>(client: &Client<'_, T>, name: &str) -> Result<Record, Error> {
     check_name(name)?;
     post_tag(client, json!({ "name": name })).await
 }
@@ -38,7 +39,7 @@ pub async fn update_tag<T: Transport>(
     client: &Client<'_, T>,
     id: u64,
     name: &str,
-) -> Result<Tag, Error> {
+) -> Result<Record, Error> {
     check_name(name)?;
     post_tag(client, json!({ "id": id, "name": name })).await
 }
@@ -55,20 +56,20 @@ pub async fn delete_tag<T: Transport>(client: &Client<'_, T>, id: u64) -> Result
 pub async fn list_tags<T: Transport>(
     client: &Client<'_, T>,
     limit: Option<f64>,
-) -> Result<Vec<Tag>, Error> {
+) -> Result<Vec<Record>, Error> {
     let limit = limit_of(limit)?;
-    list(client, &HttpRequest::get("/tags"), "tags", limit, |v| {
-        Tag::from_value(v).map(Some)
-    })
+    list(
+        client,
+        &HttpRequest::get("/tags"),
+        ("tags", &TAG),
+        &every,
+        limit,
+    )
     .await
 }
 
-async fn post_tag<T: Transport>(client: &Client<'_, T>, body: Value) -> Result<Tag, Error> {
-    let request = HttpRequest::post("/tags", body);
-    let answer = client.send_json(&request).await?;
-    single(&answer, "tag")
-        .and_then(Tag::from_value)
-        .map_err(|e| e.at(Method::Post, &request.path))
+async fn post_tag<T: Transport>(client: &Client<'_, T>, body: Value) -> Result<Record, Error> {
+    single(client, &HttpRequest::post("/tags", body), "tag", &TAG).await
 }
 
 /// One contact to tag or untag, as the caller gave it.
@@ -146,10 +147,10 @@ pub struct TagFailure {
 }
 
 /// What `tagContacts` did.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct TagResult {
     /// The tag, as Gist answered.
-    pub tag: Tag,
+    pub tag: Record,
     /// Contacts tagged.
     pub tagged: u32,
     /// Contacts untagged.
@@ -166,7 +167,7 @@ impl TagResult {
             .iter()
             .map(|f| json!({ "target": f.target.clone(), "error": { "code": f.error.code.as_str(), "message": f.error.message.as_str() } }))
             .collect();
-        json!({ "tag": self.tag.to_value(), "tagged": self.tagged, "untagged": self.untagged, "failed": failed })
+        json!({ "tag": Value::Text(self.tag.json.clone()), "tagged": self.tagged, "untagged": self.untagged, "failed": failed })
     }
 }
 
@@ -237,9 +238,10 @@ async fn resolve<T: Transport>(
     reference: &ContactRef,
 ) -> Result<u64, Error> {
     let request = contacts::find_request(reference);
-    let answer = client.send_json(&request).await?;
-    contacts::read_single(answer, reference)
-        .map(|contact| contact.id)
+    client
+        .send_reading(&request, &|text| contacts::read_single(text, reference))
+        .await?
+        .map(|contact| contact.get("id").as_u64().unwrap_or_default())
         .map_err(|e| e.at(request.method, &request.path))
 }
 

@@ -5,7 +5,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::input::Fields;
 use crate::json::Value;
-use crate::models::{Contact, ContactType};
+use crate::models::{ContactType, Record};
 use crate::transport::Transport;
 
 /// A user to create: a `user_id` (a whole number) and the writable fields.
@@ -63,7 +63,7 @@ impl UserChanges {
 pub async fn create_user<T: Transport>(
     client: &Client<'_, T>,
     user: &NewUser,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     let mut body = user.fields.to_body();
     body.insert("user_id".into(), Value::String(user.user_id.0.clone()));
     contacts::create(client, body).await
@@ -74,7 +74,7 @@ pub async fn update_user<T: Transport>(
     client: &Client<'_, T>,
     reference: &ContactRef,
     changes: &UserChanges,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     let mut body = changes.fields.to_body();
     if let Some(user_id) = &changes.user_id {
         body.insert("user_id".into(), Value::String(user_id.0.clone()));
@@ -86,7 +86,7 @@ pub async fn update_user<T: Transport>(
 pub async fn fetch_user<T: Transport>(
     client: &Client<'_, T>,
     reference: &ContactRef,
-) -> Result<Contact, Error> {
+) -> Result<Record, Error> {
     contacts::fetch(client, ContactType::User, reference, "use fetchLead").await
 }
 
@@ -94,7 +94,7 @@ pub async fn fetch_user<T: Transport>(
 pub async fn list_users<T: Transport>(
     client: &Client<'_, T>,
     options: &ListContactsOptions,
-) -> Result<Vec<Contact>, Error> {
+) -> Result<Vec<Record>, Error> {
     contacts::list(client, ContactType::User, options).await
 }
 

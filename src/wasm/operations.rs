@@ -10,7 +10,8 @@ use crate::http::HttpRequest;
 use crate::input::{self, Fields};
 use crate::json;
 use crate::json::Value;
-use crate::models::{Campaign, Contact, ContactType, Segment, Tag, TrackedEvent};
+use crate::models::normalize::{Model, CAMPAIGN, EVENT, SEGMENT, TAG};
+use crate::models::{ContactType, Record};
 use crate::pagination::Cursor;
 use crate::resources::contacts::{self, ContactRef, ListContactsOptions};
 use crate::resources::events::{self, NewEvent};
@@ -18,7 +19,7 @@ use crate::resources::leads::{self, LeadChanges, NewLead};
 use crate::resources::segments::{self, SegmentOptions};
 use crate::resources::tags::{self, TagRequest};
 use crate::resources::users::{self, NewUser, UserChanges};
-use crate::resources::{campaigns, limit_of, next_page, raw};
+use crate::resources::{campaigns, every, limit_of, next_page, raw};
 use std::rc::Rc;
 
 /// The largest integer a JS number holds exactly (2^53 - 1).
@@ -327,8 +328,7 @@ enum List {
     Contacts(ContactType, ListContactsOptions),
     Plain {
         request: HttpRequest,
-        key: &'static str,
-        read: fn(Value) -> Result<Value, Error>,
+        list: (&'static str, &'static Model),
     },
 }
 
@@ -347,7 +347,10 @@ impl List {
             other => return Err(Error::invalid_argument(format!("no list `{other}`"))),
         };
         let (options, filters, start) = start_of(name, options)?;
-        let plain = |request, key, read| Self::Plain { request, key, read };
+        let plain = |request, key, model| Self::Plain {
+            request,
+            list: (key, model),
+        };
         let (list, limit) = match name {
             "users" | "leads" => {
                 let options = ListContactsOptions::from_value(options)?;
@@ -360,22 +363,17 @@ impl List {
             }
             "segments" => {
                 let options = SegmentOptions::from_value(options, true)?;
-                let read: fn(Value) -> Result<Value, Error> =
-                    |v| Segment::from_value(v).map(Segment::into_value);
-                (plain(options.request(), "segments", read), options.limit)
+                (
+                    plain(options.request(), "segments", &SEGMENT),
+                    options.limit,
+                )
             }
             _ => {
                 let limit = limit_option(options)?;
                 let list = match name {
-                    "tags" => plain(HttpRequest::get("/tags"), "tags", |v| {
-                        Tag::from_value(v).map(Tag::into_value)
-                    }),
-                    "campaigns" => plain(HttpRequest::get("/campaigns"), "campaigns", |v| {
-                        Campaign::from_value(v).map(Campaign::into_value)
-                    }),
-                    _ => plain(events::list_request(), "events", |v| {
-                        TrackedEvent::from_value(v).map(TrackedEvent::into_value)
-                    }),
+                    "tags" => plain(HttpRequest::get("/tags"), "tags", &TAG),
+                    "campaigns" => plain(HttpRequest::get("/campaigns"), "campaigns", &CAMPAIGN),
+                    _ => plain(events::list_request(), "events", &EVENT),
                 };
                 (list, limit)
             }
@@ -400,15 +398,17 @@ impl List {
         cursor: &mut Cursor,
     ) -> Result<Vec<Value>, Error> {
         match self {
-            Self::Contacts(kind, options) => {
-                let found = contacts::list_page(client, *kind, options, cursor).await?;
-                Ok(found.into_iter().map(Contact::into_value).collect())
-            }
-            Self::Plain { request, key, read } => next_page(client, request, key, cursor)
-                .await?
-                .into_iter()
-                .map(|item| read(item).map_err(|e| e.at(request.method, &request.path)))
-                .collect(),
+            Self::Contacts(kind, options) => contacts::list_page(client, *kind, options, cursor)
+                .await
+                .map(values),
+            Self::Plain { request, list } => next_page(client, request, *list, &every, cursor)
+                .await
+                .map(values),
         }
     }
+}
+
+/// Records as the values written out as their JSON text.
+fn values(records: Vec<Record>) -> Vec<Value> {
+    records.into_iter().map(Record::into_value).collect()
 }

@@ -214,6 +214,17 @@ impl Op {
         }))
     }
 
+    /// [`Self::respond`] with the body as the bytes read, when they are UTF-8 without a byte order
+    /// mark; else nothing (the runtime then decodes them and calls `respond`). So an answer is not
+    /// decoded into a JS string only to be encoded again.
+    #[wasm_bindgen(js_name = respondBytes)]
+    pub fn respond_bytes(&mut self, status: u16, headers: &str, body: Vec<u8>) -> Option<String> {
+        let text = String::from_utf8(body)
+            .ok()
+            .filter(|text| !text.starts_with('\u{feff}'))?;
+        Some(self.respond(status, headers, text))
+    }
+
     /// A `send` step that got no answer: `kind` is `timeout`, `aborted`, `too_large`, `network`
     /// (`message`: the runtime's text) or `rate_limited` (not sent; `message`: seconds to the reset).
     pub fn fail(&mut self, kind: &str, message: &str) -> String {

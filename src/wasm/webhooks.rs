@@ -7,21 +7,16 @@ use super::step::header_pairs;
 use crate::error::Error;
 use crate::input::{options_json, Fields};
 use crate::json;
-use crate::json::Value;
 use crate::models;
-use crate::webhook::{check, Check, Encoding, Signing, VerifyOptions, WebhookEvent};
+use crate::webhook::{check, summary, Check, Encoding, Signing, VerifyOptions};
 use wasm_bindgen::prelude::*;
 
-/// `{ kind, topic?, contact? }` of a body that `JSON.parse` read as an object; a body nested too deep
-/// for this parser is `unknown`, its topic from the headers.
+/// `{ kind, topic?, contact?, payload: null }` of a body that `JSON.parse` read as an object, read in
+/// one pass without a tree; a body nested too deep for this parser is `unknown`, its topic from the
+/// headers.
 #[wasm_bindgen(js_name = webhookEvent)]
 pub fn webhook_event(body: &str, headers: &str) -> String {
-    let headers = header_pairs(headers);
-    let mut event =
-        WebhookEvent::parse(body, &headers).unwrap_or_else(|_| WebhookEvent::unreadable(&headers));
-    event.payload = Value::Null;
-    event.conversation = None;
-    event.to_value().to_json()
+    summary(body, &header_pairs(headers)).to_json()
 }
 
 /// What checking a delivery takes, from its headers and the options (JSON text): `{"settled": bool}`

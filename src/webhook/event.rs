@@ -1,8 +1,9 @@
 //! [`WebhookEvent`]: what a webhook delivery is about, read tolerantly.
 
 use crate::error::{Error, ErrorCode};
-use crate::json::{Map, Value};
-use crate::models::Contact;
+use crate::json::{Map, Reader, Value};
+use crate::models::normalize::{self, CONTACT};
+use crate::models::{Contact, Record};
 
 const TOPIC_KEYS: [&str; 4] = ["topic", "event", "event_name", "event_type"];
 const TOPIC_HEADERS: [&str; 3] = ["x-gist-topic", "x-gist-event", "x-gist-webhook-event"];
@@ -63,7 +64,10 @@ impl WebhookEvent {
                 ))
             }
         };
-        let topic = topic(&payload, headers);
+        let from_body = TOPIC_KEYS
+            .iter()
+            .find_map(|key| payload.get(key).and_then(Value::as_str));
+        let topic = topic(from_body, headers);
         let mut event = Self {
             kind: WebhookKind::Unknown,
             topic,
@@ -90,7 +94,7 @@ impl WebhookEvent {
     pub fn unreadable(headers: &[(String, String)]) -> Self {
         Self {
             kind: WebhookKind::Unknown,
-            topic: topic(&Map::new(), headers),
+            topic: topic(None, headers),
             contact: None,
             conversation: None,
             payload: Value::Null,
@@ -115,10 +119,93 @@ impl WebhookEvent {
     }
 }
 
-fn topic(payload: &Map<String, Value>, headers: &[(String, String)]) -> Option<String> {
-    let from_body = TOPIC_KEYS
-        .iter()
-        .find_map(|key| payload.get(key).and_then(Value::as_str));
+/// `{ kind, topic?, contact?, payload: null }` of a delivery, as [`WebhookEvent::parse`] then
+/// [`WebhookEvent::to_value`] give them (without the payload), read from the body's text in one pass by the streaming
+/// normaliser, without a tree. A body that is not a JSON object, or is nested deeper than the
+/// parser's limit, is `unknown`, its topic from the headers.
+pub fn summary(body: &str, headers: &[(String, String)]) -> Value {
+    let mut topics: [Option<String>; TOPIC_KEYS.len()] = Default::default();
+    let (mut contact, mut message, mut conversation) = (None, None, false);
+    let read = normalize::answer(body, &mut |name, reader| {
+        if let Some(slot) = TOPIC_KEYS
+            .iter()
+            .position(|key| *key == name)
+            .and_then(|i| topics.get_mut(i))
+        {
+            *slot = match reader.value(1)? {
+                Value::String(topic) => Some(topic),
+                _ => None,
+            };
+            return Ok(true);
+        }
+        match name {
+            "contact" => {
+                contact = normalize::object(reader, 1, &CONTACT, String::new())?
+                    .1
+                    .ok()
+            }
+            "message" => message = Some(reader.skip(1)?),
+            "conversation" => {
+                conversation = reader.peek() == Some(b'{');
+                return Ok(false);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    });
+    let mut out = Map::new();
+    let (kind, topic, contact) = match read {
+        Ok(true) => {
+            let from_body = topics.iter().find_map(Option::as_deref);
+            let (kind, contact) = match (contact, message.and_then(message_record)) {
+                (Some(contact), _) => (WebhookKind::Contact, Some(contact)),
+                (None, Some(contact)) => (WebhookKind::Automation, Some(contact)),
+                (None, None) if conversation => (WebhookKind::Conversation, None),
+                (None, None) => (WebhookKind::Unknown, None),
+            };
+            (kind, topic(from_body, headers), contact)
+        }
+        _ => (WebhookKind::Unknown, topic(None, headers), None),
+    };
+    out.insert("kind".into(), kind.as_str().into());
+    if let Some(topic) = topic {
+        out.insert("topic".into(), topic.into());
+    }
+    if let Some(contact) = contact {
+        out.insert("contact".into(), contact.into_value());
+    }
+    out.insert("payload".into(), Value::Null);
+    Value::Object(out)
+}
+
+/// The contact of an automation delivery's `message` (its JSON text), as [`message_contact`] reads it.
+fn message_record(message: &str) -> Option<Record> {
+    let (mut contact, mut looks_like_contact) = (None, false);
+    let is_object = normalize::answer(message, &mut |name, reader| {
+        match name {
+            "contact" => contact = Some(normalize::object(reader, 1, &CONTACT, String::new())?.1),
+            _ => looks_like_contact |= CONTACT_HINTS.contains(&name),
+        }
+        Ok(name == "contact")
+    })
+    .ok()?;
+    match contact {
+        Some(Ok(contact)) => Some(contact),
+        _ if is_object && looks_like_contact => {
+            normalize::object(&mut Reader::new(message), 0, &CONTACT, String::new())
+                .ok()?
+                .1
+                .ok()
+        }
+        _ => None,
+    }
+}
+
+/// The fields that make an automation's `message` itself a contact.
+const CONTACT_HINTS: [&str; 3] = ["email", "user_id", "type"];
+
+/// The topic: the body's (`from_body`), else a header's, trimmed; none when empty.
+fn topic(from_body: Option<&str>, headers: &[(String, String)]) -> Option<String> {
     let from_header = || {
         TOPIC_HEADERS.iter().find_map(|name| {
             headers
@@ -147,8 +234,6 @@ fn message_contact(message: &Value) -> Option<Contact> {
     if let Some(contact) = message.get("contact").and_then(as_contact) {
         return Some(contact);
     }
-    let looks_like_contact = ["email", "user_id", "type"]
-        .iter()
-        .any(|k| message.get(k).is_some());
+    let looks_like_contact = CONTACT_HINTS.iter().any(|k| message.get(k).is_some());
     looks_like_contact.then(|| as_contact(message)).flatten()
 }

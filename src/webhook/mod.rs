@@ -23,5 +23,5 @@
 mod event;
 mod verify;
 
-pub use event::{WebhookEvent, WebhookKind};
+pub use event::{summary, WebhookEvent, WebhookKind};
 pub use verify::{check, verify, Check, Encoding, Scheme, Signing, VerifyOptions};

@@ -481,6 +481,33 @@ export const cases = {
     }
   },
 
+  async an_answers_bytes_read_as_text_decoder_reads_them(pkg, mockUrl) {
+    // The runtime hands a streamed answer's bytes to the core: a byte order mark, invalid UTF-8 and a
+    // character split across chunks must read as TextDecoder reads them.
+    const utf8 = (text) => new TextEncoder().encode(text);
+    const join = (...parts) => {
+      const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+      return bytes;
+    };
+    const head = utf8('{"contact":{"id":1001,"type":"user","user_id":"5001","name":"');
+    const tail = utf8('"}}');
+    const name = utf8("é😀");
+    const bodies = {
+      "a byte order mark": [join(new Uint8Array([0xef, 0xbb, 0xbf]), head, name, tail)],
+      "invalid UTF-8": [join(head, new Uint8Array([0x61, 0xff, 0xed, 0xa0, 0x80, 0xc3]), tail)],
+      "a character split across chunks": [join(head, name.subarray(0, 3)), join(name.subarray(3), tail)],
+    };
+    for (const [what, chunks] of Object.entries(bodies)) {
+      const stream = () => new ReadableStream({ start(c) { for (const chunk of chunks) c.enqueue(chunk); c.close(); } });
+      const fetch = async () => new Response(stream(), { status: 200, headers: { "content-type": "application/json" } });
+      const gist = client(pkg, mockUrl, { fetch }); // the mock's host: allowed in a browser
+      const user = await resolved(gist.fetchUser({ id: 1001 }), `fetchUser of an answer with ${what}`);
+      const expected = JSON.parse(await new Response(stream()).text()).contact.name;
+      eq(user.name, expected, `the name of an answer with ${what}`);
+    }
+  },
+
   async parse_webhook_types_contact_payloads_and_refuses_only_non_objects(pkg) {
     const event = pkg.parseWebhook(CONTACT_HOOK);
     eq(event.kind, "contact", "kind");

@@ -1,0 +1,272 @@
+//! The streaming normaliser against its oracle: for random answer texts (objects of random fields of
+//! every JSON kind, duplicate and escaped keys, `__proto__`, odd numbers and strings, quirky values in
+//! modelled fields), what the normaliser writes, parsed, equals what the tree-based
+//! `from_value(...).into_value()` of each model gives, key order included; and it refuses exactly what
+//! the tree path refuses, with the same message.
+
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use gist_wasm::json::{from_str, Value};
+use gist_wasm::models::normalize::{self, Model, CAMPAIGN, CONTACT, EVENT, SEGMENT, TAG};
+use gist_wasm::models::{Campaign, Contact, Segment, Tag, TrackedEvent};
+use gist_wasm::webhook::{summary, WebhookEvent};
+use gist_wasm::Error;
+use proptest::prelude::*;
+
+/// Numbers as Gist (or a hostile server) might write them.
+const NUMBERS: [&str; 12] = [
+    "0",
+    "-0",
+    "42",
+    "1.0",
+    "4.5",
+    "-1",
+    "1e3",
+    "1E-2",
+    "1e400",
+    "9007199254740993",
+    "18446744073709551616",
+    "1700000000",
+];
+
+/// Strings, written as JSON text: escapes, surrogate pairs, digits, booleans as text, empty.
+const STRINGS: [&str; 12] = [
+    r#""""#,
+    r#""179351""#,
+    r#""true""#,
+    r#"" false ""#,
+    r#""user""#,
+    r#""lead""#,
+    r#""a\"b\\c\/\n""#,
+    r#""\u00e9\ud83d\ude00""#,
+    r#""é😀""#,
+    r#""1502979465""#,
+    r#""x@example.com""#,
+    r#""4a""#,
+];
+
+/// Keys: every model's fields, the one an event's name falls back to, escaped spellings, `__proto__`.
+const KEYS: [&str; 16] = [
+    "id",
+    "type",
+    "user_id",
+    "email",
+    "name",
+    "phone",
+    "unsubscribed_from_emails",
+    "created_at",
+    "count",
+    "email_open_rate",
+    "occurred_at",
+    "event_name",
+    "__proto__",
+    "\\u0069d",
+    "other",
+    "x\\ny",
+];
+
+/// White space that may come between tokens.
+fn space() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just(""), Just(" "), Just("\n\t ")]
+}
+
+/// Any JSON value as text, nested a few levels.
+fn json_text() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_owned()),
+        Just("true".to_owned()),
+        Just("false".to_owned()),
+        prop::sample::select(&NUMBERS[..]).prop_map(str::to_owned),
+        any::<i64>().prop_map(|n| n.to_string()),
+        prop::sample::select(&STRINGS[..]).prop_map(str::to_owned),
+    ];
+    leaf.prop_recursive(3, 24, 5, |inner| {
+        prop_oneof![
+            (prop::collection::vec(inner.clone(), 0..4), space())
+                .prop_map(|(items, s)| format!("[{s}{}{s}]", items.join(","))),
+            object_text(inner),
+        ]
+    })
+}
+
+/// An object of `values`, its keys drawn from [`KEYS`] (so often repeated).
+fn object_text(values: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((prop::sample::select(&KEYS[..]), values, space()), 0..10),
+        space(),
+    )
+        .prop_map(|(fields, s)| {
+            let fields: Vec<String> = fields
+                .into_iter()
+                .map(|(key, value, s)| format!("{s}\"{key}\"{s}:{s}{value}"))
+                .collect();
+            format!("{{{}{s}}}", fields.join(","))
+        })
+}
+
+/// What the tree path makes of `text` as a model: the normalised object's JSON, or the error.
+fn oracle(text: &str, read: TreePath) -> Option<Result<String, Error>> {
+    let value = from_str(text).ok()?;
+    Some(read(value).map(|value| value.to_json()))
+}
+
+/// What the streaming normaliser makes of the answer `{"item": <text>}`, in the same form.
+fn streamed(text: &str, model: &'static Model) -> Option<Result<String, Error>> {
+    let answer = format!("{{\"item\":{text}}}");
+    let record = normalize::single(&answer, "item", model).ok()?;
+    Some(record.map(|record| from_str(&record.json).expect("its own JSON").to_json()))
+}
+
+/// A model's tree-based reader and writer.
+type TreePath = fn(Value) -> Result<Value, Error>;
+
+/// Each model's table and its tree-based reader and writer.
+fn models() -> [(&'static Model, TreePath); 5] {
+    [
+        (&CONTACT, |v| {
+            Contact::from_value(v).map(Contact::into_value)
+        }),
+        (&TAG, |v| Tag::from_value(v).map(Tag::into_value)),
+        (&SEGMENT, |v| {
+            Segment::from_value(v).map(Segment::into_value)
+        }),
+        (&CAMPAIGN, |v| {
+            Campaign::from_value(v).map(Campaign::into_value)
+        }),
+        (&EVENT, |v| {
+            TrackedEvent::from_value(v).map(TrackedEvent::into_value)
+        }),
+    ]
+}
+
+/// Keys of a webhook delivery: the topic's, the shapes', and others.
+const DELIVERY_KEYS: [&str; 9] = [
+    "topic",
+    "event",
+    "event_name",
+    "event_type",
+    "contact",
+    "message",
+    "conversation",
+    "__proto__",
+    "other",
+];
+
+/// A webhook body: an object of delivery keys, each a contact-like object, a `message` holding one, or
+/// any JSON value (so keys repeat, and shapes are often wrong).
+fn delivery_text() -> impl Strategy<Value = String> {
+    let contact = || object_text(json_text());
+    let message = prop_oneof![
+        contact().prop_map(|c| format!("{{\"body\":\"hi\",\"contact\":{c}}}")),
+        contact(),
+    ];
+    let value = prop_oneof![contact(), message, json_text()];
+    prop::collection::vec((prop::sample::select(&DELIVERY_KEYS[..]), value), 0..6).prop_map(
+        |fields| {
+            let fields: Vec<String> = fields
+                .into_iter()
+                .map(|(key, value)| format!("\"{key}\":{value}"))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        },
+    )
+}
+
+/// What the wasm answered for a delivery before it streamed: the tree-read event without its
+/// payload and conversation.
+fn tree_summary(body: &str, headers: &[(String, String)]) -> Value {
+    let mut event =
+        WebhookEvent::parse(body, headers).unwrap_or_else(|_| WebhookEvent::unreadable(headers));
+    event.payload = Value::Null;
+    event.conversation = None;
+    event.to_value()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+    #[test]
+    fn a_delivery_streams_the_summary_the_tree_path_makes(
+        body in delivery_text(),
+        header in prop::sample::select(&["", " header.topic "][..]),
+    ) {
+        let headers = match header {
+            "" => Vec::new(),
+            topic => vec![("X-Gist-Topic".to_owned(), topic.to_owned())],
+        };
+        let streamed = from_str(&summary(&body, &headers).to_json()).expect("its own JSON");
+        prop_assert_eq!(streamed.to_json(), tree_summary(&body, &headers).to_json(), "{}", body);
+    }
+
+    #[test]
+    fn every_model_streams_what_the_tree_path_makes(text in object_text(json_text())) {
+        for (model, read) in models() {
+            prop_assert_eq!(streamed(&text, model), oracle(&text, read), "{} of {}", model.what, text);
+        }
+    }
+
+    #[test]
+    fn any_value_streams_or_fails_as_the_tree_path_does(text in json_text()) {
+        for (model, read) in models() {
+            prop_assert_eq!(streamed(&text, model), oracle(&text, read), "{} of {}", model.what, text);
+        }
+    }
+
+    #[test]
+    fn a_list_streams_its_last_array_and_its_first_refusal(
+        pages in prop::collection::vec(prop::collection::vec(object_text(json_text()), 0..4), 1..3)
+    ) {
+        let arrays: Vec<String> = pages.iter().map(|items| format!("[{}]", items.join(","))).collect();
+        let answer = format!("{{\"contacts\":{}}}", arrays.join(",\"contacts\":"));
+        let (items, _) = normalize::list(&answer, "contacts", &CONTACT, &|_| true).expect("JSON");
+        let items = items.expect("an array");
+        let tree = from_str(&answer).expect("JSON");
+        let expected: Result<Vec<String>, Error> = tree["contacts"]
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|item| Contact::from_value(item.clone()).map(|c| c.into_value().to_json()))
+            .collect();
+        let got = match items.error {
+            Some(error) => Err(error),
+            None => Ok(items
+                .records
+                .iter()
+                .map(|r| from_str(&r.json).expect("its own JSON").to_json())
+                .collect()),
+        };
+        prop_assert_eq!(got, expected);
+        prop_assert_eq!(items.first_id.as_ref(), tree["contacts"][0].get("id"));
+    }
+}
+
+#[test]
+fn nesting_past_the_parsers_limit_is_refused_as_the_tree_path_refuses_it() {
+    for depth in [120, 125, 126, 127, 128, 200] {
+        let nested = "[".repeat(depth) + &"]".repeat(depth);
+        let text = format!("{{\"id\":1,\"deep\":{nested}}}");
+        for (model, _) in models() {
+            let answer = format!("{{\"item\":{text}}}");
+            assert_eq!(
+                normalize::single(&answer, "item", model).is_ok(),
+                from_str(&answer).is_ok(),
+                "depth {depth}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_delivery_nested_past_the_parsers_limit_is_unknown_with_the_headers_topic() {
+    let headers = [("x-gist-event".to_owned(), "user.created".to_owned())];
+    for depth in [126, 127, 128, 200] {
+        let nested = "[".repeat(depth) + &"]".repeat(depth);
+        let body = format!("{{\"topic\":\"t\",\"contact\":{{\"id\":1}},\"deep\":{nested}}}");
+        assert_eq!(
+            summary(&body, &headers).to_json(),
+            tree_summary(&body, &headers).to_json(),
+            "depth {depth}"
+        );
+    }
+}
