@@ -19,6 +19,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import init, { GistClient, GistError, parseWebhook, verifyWebhook, handleWebhook, normalizeEventName } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
+import { mulberry32 } from "./seeded.mjs";
 
 const SEED = process.env.GIST_FUZZ_SEED !== undefined ? Number(process.env.GIST_FUZZ_SEED) >>> 0 : 0x9e3779b9;
 const ITERATIONS = Number(process.env.GIST_FUZZ_ITERATIONS ?? 3000);
@@ -868,16 +869,6 @@ async function catalogPass(phase) {
 
 // ---------------------------------------------------------------------------------------------------------
 // The random phase.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The outcomes allowed for a call with several deviating arguments (`generic`: one of them is not valid,
  * though any outcome is allowed for it alone, so it may be the one refused). */

@@ -19,6 +19,7 @@ import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
 import { consume, consumeWebhooks, enqueue, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
+import { mulberry32 as random } from "./seeded.mjs";
 
 const SEED = process.env.GIST_FUZZ_SEED !== undefined ? Number(process.env.GIST_FUZZ_SEED) >>> 0 : 0x51ed270b;
 const ITERATIONS = Number(process.env.GIST_FUZZ_ITERATIONS ?? 1500);
@@ -440,17 +441,6 @@ test("every slot of enqueue, consume, receiveWebhook and consumeWebhooks, with e
   report(failures, "the systematic pass");
 });
 
-// A small seeded generator (mulberry32), so that a run can be replayed.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("random pairs of bad values in two slots of one call", async () => {
   console.log(`queues fuzz: seed ${SEED} (GIST_FUZZ_SEED=${SEED} replays it), ${ITERATIONS} calls`);

@@ -25,6 +25,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { GistClient } from "gist-wasm";
 import { consume, enqueue } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
+import { mulberry32 as random } from "./seeded.mjs";
 
 const SEED = process.env.GIST_PROPERTY_SEED !== undefined ? Number(process.env.GIST_PROPERTY_SEED) >>> 0 : 20261128;
 const OPERATIONS = Number(process.env.GIST_PROPERTY_OPERATIONS ?? 400);
@@ -35,17 +36,6 @@ const EMAIL = /@|%40/i;
 const DEAD_CODES = new Set(["unauthorized", "forbidden", "not_found", "invalid_request", "rate_limited", "server_error",
   "network_error", "timeout", "aborted", "invalid_argument", "invalid_response", "outcome_unknown", "handler_error", "store_error"]);
 
-// A small seeded generator (mulberry32).
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const stopped = () => Promise.reject(new Error("the run crashed"));
 const clone = (body) => JSON.parse(JSON.stringify(body)); // Queues carries JSON
