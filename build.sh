@@ -71,20 +71,27 @@ check_bindgen() {
   [ "$have" = "$want" ] || die "wasm-bindgen CLI is '${have:-missing}' but Cargo.lock pins $want: run ./build.sh setup"
 }
 
-# pkg/gist_wasm_inline.js, for index.js: the .wasm as one JS string, a character per byte. Only what a
-# string literal cannot hold is escaped (backslash, quote, line breaks, NUL), so gzip sees nearly the raw bytes.
+# pkg/gist_wasm_inline.js, for the entries that carry the .wasm inside their JS: the .wasm as printable
+# ASCII (pkg-template/wasm-text.js says how), which bundlers emit as it is and gzip compresses about as
+# well as the .wasm itself.
 inline_wasm() {
   node --input-type=module - <<'EOF'
 import { readFileSync, writeFileSync } from "node:fs";
+import { ALPHABET, SINGLES, wasmBytes } from "./pkg/wasm-text.js";
 const bytes = readFileSync("pkg/gist_wasm_bg.wasm");
-const escapes = { 0x5c: "\\\\", 0x22: '\\"', 0x0a: "\\n", 0x0d: "\\r" };
-let text = "";
-for (let i = 0; i < bytes.length; i++) {
-  // "\\0" followed by a digit would be an octal escape, which modules refuse.
-  const nul = bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39 ? "\\x00" : "\\0";
-  text += escapes[bytes[i]] ?? (bytes[i] === 0 ? nul : String.fromCharCode(bytes[i]));
-}
-writeFileSync("pkg/gist_wasm_inline.js", `// gist_wasm_bg.wasm, one character per byte (build.sh).\nexport default "${text}";\n`);
+const counts = new Array(256).fill(0);
+for (const byte of bytes) counts[byte]++;
+// The byte values, most frequent first: values[k] gets the k-th code.
+const values = [...counts.keys()].sort((a, b) => counts[b] - counts[a] || a - b);
+const codes = [];
+values.forEach((value, k) => {
+  const rest = k - SINGLES;
+  codes[value] = rest < 0 ? ALPHABET[k] : ALPHABET[SINGLES + Math.floor(rest / ALPHABET.length)] + ALPHABET[rest % ALPHABET.length];
+});
+const head = values.map((value) => value.toString(16).padStart(2, "0")).join("");
+const text = head + Array.from(bytes, (byte) => codes[byte]).join("");
+if (!Buffer.from(wasmBytes(text)).equals(bytes)) throw new Error("inline_wasm: the text does not decode to the .wasm");
+writeFileSync("pkg/gist_wasm_inline.js", `// gist_wasm_bg.wasm as printable ASCII (build.sh, wasm-text.js).\nexport default "${text}";\n`);
 EOF
 }
 
