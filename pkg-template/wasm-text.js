@@ -13,16 +13,20 @@ export const HEAD = 512;
 
 /** The bytes of the .wasm from its text. */
 export function wasmBytes(text) {
-  const index = new Uint8Array(128);
-  for (let i = 0; i < ALPHABET.length; i++) index[ALPHABET.charCodeAt(i)] = i;
+  const chars = new TextEncoder().encode(text); // ASCII: a byte per character
   const values = new Uint8Array(HEAD / 2);
   for (let code = 0; code < values.length; code++) values[code] = parseInt(text.slice(2 * code, 2 * code + 2), 16);
-  const bytes = new Uint8Array(text.length - HEAD);
+  const index = new Uint8Array(128); // each character's place in ALPHABET
+  const single = new Int16Array(128).fill(-1); // the byte value of each one-character code
+  for (let i = 0; i < ALPHABET.length; i++) {
+    index[ALPHABET.charCodeAt(i)] = i;
+    if (i < SINGLES) single[ALPHABET.charCodeAt(i)] = values[i];
+  }
+  const bytes = new Uint8Array(chars.length - HEAD);
   let length = 0;
-  for (let i = HEAD; i < text.length; i++) {
-    let code = index[text.charCodeAt(i)];
-    if (code >= SINGLES) code = SINGLES + (code - SINGLES) * ALPHABET.length + index[text.charCodeAt(++i)];
-    bytes[length++] = values[code];
+  for (let i = HEAD; i < chars.length; i++) {
+    const byte = single[chars[i]];
+    bytes[length++] = byte >= 0 ? byte : values[SINGLES + (index[chars[i]] - SINGLES) * ALPHABET.length + index[chars[++i]]];
   }
   return bytes.subarray(0, length);
 }
