@@ -95,19 +95,24 @@ writeFileSync("pkg/gist_wasm_inline.js", `// gist_wasm_bg.wasm as printable ASCI
 EOF
 }
 
-# What Node and Bun load from node_modules (the `node-addons` condition): pkg/node.js, the main entry, and
-# pkg/node-queues.js, gist-wasm/queues, each one module over pkg/node-shared.js, the JS runtime they share,
-# where the sources are 11 modules (Node's loader spends about half a millisecond on each); node.cjs and
-# node-queues.cjs are their require().
+# What Node and Bun load from node_modules (the `node-addons` condition): each entry of the package
+# (pkg/node.js, node-queues.js, node-mock.js, node-mock-server.js) bundled over chunks they share
+# (node-chunk-*.js), 3 modules to load where the sources are a dozen (Node's loader spends about half a
+# millisecond on each), and its require() (pkg/node*.cjs). Every entry is in it: a module loaded apart
+# would be a second copy of the runtime, whose wasm nothing loaded.
 bundle_node() {
   rm -rf target/node-bundle
-  node_modules/.bin/esbuild node=pkg/node.js node-queues=pkg/queues.js --bundle --splitting --format=esm \
-    --platform=node --external:gist-wasm --chunk-names=node-shared --outdir=target/node-bundle --log-level=warning
-  [ "$(ls target/node-bundle)" = "$(printf 'node-queues.js\nnode-shared.js\nnode.js')" ] ||
-    die "esbuild split Node's bundle into other files than node.js, node-queues.js and node-shared.js: $(ls target/node-bundle)"
+  node_modules/.bin/esbuild node=pkg/node.js node-queues=pkg/queues.js node-mock=pkg/mock.js \
+    node-mock-server=pkg/mock-server.js --bundle --splitting --format=esm --platform=node --external:gist-wasm \
+    --chunk-names=node-chunk-[hash] --outdir=target/node-bundle --log-level=warning
   cp target/node-bundle/*.js pkg/
-  sed 's#require("\./index\.js")#require("./node.js")#' pkg/index.cjs > pkg/node.cjs
-  sed 's#require("\./queues\.js")#require("./node-queues.js")#' pkg/queues.cjs > pkg/node-queues.cjs
+  local cjs
+  for cjs in index queues mock mock-server; do
+    local node=node-$cjs
+    [ "$cjs" = index ] && node=node
+    sed "s#require(\"\./$cjs\.js\")#require(\"./$node.js\")#" "pkg/$cjs.cjs" > "pkg/$node.cjs"
+    grep -q "require(\"./$node.js\")" "pkg/$node.cjs" || die "pkg/$cjs.cjs does not require ./$cjs.js"
+  done
 }
 
 build() {

@@ -9,7 +9,7 @@ export const ALPHABET = " !#$%&()*+,-./0123456789:;=>?@ABCDEFGHIJKLMNOPQRSTUVWXY
 /** The number of one-character codes; each of the other characters of ALPHABET starts a two-character code. */
 export const SINGLES = ALPHABET.length - 2;
 /** The length of the text's head: the byte value of each code, in code order, two hex digits each. */
-export const HEAD = 512;
+const HEAD = 512;
 
 /** The bytes of the .wasm from its text. */
 export function wasmBytes(text) {
