@@ -1,9 +1,10 @@
-// Node's own entry (the `node-addons` condition): the .wasm read from the file beside it, not decoded from the
-// copy inside the JS. Each case runs a fresh Node on a copy of the installed package, changed as it says.
+// Node's own entries (the `node-addons` condition): the .wasm read from the file beside them, not decoded from
+// the copy inside the JS, and every entry bundled over one runtime. Some cases run a fresh Node on a copy of the
+// installed package, changed as they say.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 
@@ -47,4 +48,13 @@ test("where the .wasm file is missing, the import works and each call throws a G
   const seen = await runOnCopy("missing", (pkg) => rmSync(`${pkg}gist_wasm_bg.wasm`));
   assert.equal(seen.code, "invalid_argument");
   assert.match(seen.error, /^GistError: gist-wasm could not load its WebAssembly: .*ENOENT.*gist_wasm_bg\.wasm.*; keep gist_wasm_bg\.wasm beside gist-wasm's node\.js/);
+});
+
+test("in Node, every entry of the package is its bundled copy, so that they share one runtime and its wasm", async () => {
+  const { exports } = JSON.parse(readFileSync(`${installed}package.json`, "utf8"));
+  const entries = Object.keys(exports).filter((entry) => entry !== "./package.json");
+  for (const entry of entries) {
+    const resolved = import.meta.resolve(`gist-wasm${entry.slice(1)}`);
+    assert.match(resolved, /\/node_modules\/gist-wasm\/node(-[a-z-]+)?\.js$/, `${entry} resolves to ${resolved}`);
+  }
 });
