@@ -71,21 +71,48 @@ check_bindgen() {
   [ "$have" = "$want" ] || die "wasm-bindgen CLI is '${have:-missing}' but Cargo.lock pins $want: run ./build.sh setup"
 }
 
-# pkg/gist_wasm_inline.js, for index.js: the .wasm as one JS string, a character per byte. Only what a
-# string literal cannot hold is escaped (backslash, quote, line breaks, NUL), so gzip sees nearly the raw bytes.
+# pkg/gist_wasm_inline.js, for the entries that carry the .wasm inside their JS: the .wasm as printable
+# ASCII (pkg-template/wasm-text.js says how), which bundlers emit as it is and gzip compresses about as
+# well as the .wasm itself.
 inline_wasm() {
   node --input-type=module - <<'EOF'
 import { readFileSync, writeFileSync } from "node:fs";
+import { ALPHABET, SINGLES, wasmBytes } from "./pkg/wasm-text.js";
 const bytes = readFileSync("pkg/gist_wasm_bg.wasm");
-const escapes = { 0x5c: "\\\\", 0x22: '\\"', 0x0a: "\\n", 0x0d: "\\r" };
-let text = "";
-for (let i = 0; i < bytes.length; i++) {
-  // "\\0" followed by a digit would be an octal escape, which modules refuse.
-  const nul = bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39 ? "\\x00" : "\\0";
-  text += escapes[bytes[i]] ?? (bytes[i] === 0 ? nul : String.fromCharCode(bytes[i]));
-}
-writeFileSync("pkg/gist_wasm_inline.js", `// gist_wasm_bg.wasm, one character per byte (build.sh).\nexport default "${text}";\n`);
+const counts = new Array(256).fill(0);
+for (const byte of bytes) counts[byte]++;
+// The byte values, most frequent first: values[k] gets the k-th code.
+const values = [...counts.keys()].sort((a, b) => counts[b] - counts[a] || a - b);
+const codes = [];
+values.forEach((value, k) => {
+  const rest = k - SINGLES;
+  codes[value] = rest < 0 ? ALPHABET[k] : ALPHABET[SINGLES + Math.floor(rest / ALPHABET.length)] + ALPHABET[rest % ALPHABET.length];
+});
+const head = values.map((value) => value.toString(16).padStart(2, "0")).join("");
+const text = head + Array.from(bytes, (byte) => codes[byte]).join("");
+if (!Buffer.from(wasmBytes(text)).equals(bytes)) throw new Error("inline_wasm: the text does not decode to the .wasm");
+writeFileSync("pkg/gist_wasm_inline.js", `// gist_wasm_bg.wasm as printable ASCII (build.sh, wasm-text.js).\nexport default "${text}";\n`);
 EOF
+}
+
+# What Node and Bun load from node_modules (the `node-addons` condition): each entry of the package
+# (pkg/node.js, node-queues.js, node-mock.js, node-mock-server.js) bundled over chunks they share
+# (node-chunk-*.js), 3 modules to load where the sources are a dozen (Node's loader spends about half a
+# millisecond on each), and its require() (pkg/node*.cjs). Every entry is in it: a module loaded apart
+# would be a second copy of the runtime, whose wasm nothing loaded.
+bundle_node() {
+  rm -rf target/node-bundle
+  node_modules/.bin/esbuild node=pkg/node.js node-queues=pkg/queues.js node-mock=pkg/mock.js \
+    node-mock-server=pkg/mock-server.js --bundle --splitting --format=esm --platform=node --external:gist-wasm \
+    --chunk-names=node-chunk-[hash] --outdir=target/node-bundle --log-level=warning
+  cp target/node-bundle/*.js pkg/
+  local cjs
+  for cjs in index queues mock mock-server; do
+    local node=node-$cjs
+    [ "$cjs" = index ] && node=node
+    sed "s#require(\"\./$cjs\.js\")#require(\"./$node.js\")#" "pkg/$cjs.cjs" > "pkg/$node.cjs"
+    grep -q "require(\"./$node.js\")" "pkg/$node.cjs" || die "pkg/$cjs.cjs does not require ./$cjs.js"
+  done
 }
 
 build() {
@@ -110,6 +137,7 @@ build() {
   done
   rm -f pkg/.gitignore
   inline_wasm
+  bundle_node
   local raw gz
   raw=$(stat -c%s pkg/gist_wasm_bg.wasm)
   gz=$(gzip -9c pkg/gist_wasm_bg.wasm | wc -c)

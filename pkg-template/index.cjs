@@ -1,7 +1,8 @@
 // require("gist-wasm") for CommonJS, and require("gist-wasm/web") (require() cannot wait for web.js's top-level
-// await): the main ES module's exports, the very values `import` gives, through Node's require() of ES modules
+// await): the main ES module's exports, the very values `import` gives, through require() of ES modules
 // (Node >= 20.19). They are listed one by one, `default` and `__esModule` included, so that tools reading this
 // file see what index.d.cts declares (mock.cjs and mock-server.cjs, with no default export, hand on the module).
+// build.sh writes node.cjs, Node's require(), from this file: the same with node.js for index.js.
 const gist = require("./index.js");
 
 module.exports = {

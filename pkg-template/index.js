@@ -1,18 +1,12 @@
-// The main entry, for every runtime and bundler but workerd (Node, Deno, Bun, browsers, Next.js, Vite,
-// webpack, esbuild, Rollup, Parcel, ...): the .wasm travels inside gist_wasm_inline.js, one character per
-// byte, and is compiled synchronously on import, so nothing has to find, serve or await a separate file.
+// The main entry for every runtime and bundler but workerd and Node's own loader (browsers, Deno, Next.js,
+// Vite, webpack, esbuild, Rollup, Parcel, ... for the browser or for Node): the .wasm travels inside
+// gist_wasm_inline.js as printable ASCII, which bundlers emit unchanged, and is compiled synchronously on
+// import, so nothing has to find, serve or await a separate file.
 import wasmText from "./gist_wasm_inline.js";
 import { initSync, loadOnImport } from "./load.js";
+import { wasmBytes } from "./wasm-text.js";
 
-loadOnImport(() => initSync({ module: bytesOf(wasmText) }), "a page's Content-Security-Policy must allow 'wasm-unsafe-eval'");
-
-/** The bytes of a one-character-per-byte string: natively where Node's Buffer is (Node, Bun), else a loop. */
-function bytesOf(text) {
-  if (globalThis.Buffer) return globalThis.Buffer.from(text, "latin1");
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
+loadOnImport(() => initSync({ module: wasmBytes(wasmText) }), "a page's Content-Security-Policy must allow 'wasm-unsafe-eval'");
 
 export * from "./api.js";
 export { default } from "./api.js";

@@ -10,16 +10,22 @@ let failure;
 /** Loads the wasm from `input` (every entry already did, on import); resolves the wasm's exports. */
 export default async function init(input) {
   if (input === undefined) assertLoaded();
-  const exports = await bindgenInit(input);
+  const exports = await bindgenInit(asOptions("module_or_path", input));
   ready = true;
   return exports;
 }
 
 /** Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`; returns its exports. */
 export function initSync(input) {
-  const exports = bindgenInitSync(input);
+  const exports = bindgenInitSync(asOptions("module", input));
   ready = true;
   return exports;
+}
+
+/** wasm-bindgen's options object for `input` (it logs a deprecation warning for anything else), unless it is one. */
+function asOptions(key, input) {
+  const isOptions = input !== null && typeof input === "object" && Object.getPrototypeOf(input) === Object.prototype;
+  return isOptions ? input : { [key]: input };
 }
 
 /**

@@ -1,5 +1,5 @@
 // Ready time in headless Chromium: from the page's start (performance.now() = 0) to a constructed client
-// (gist-wasm: after `await init()` fetched, compiled and instantiated the .wasm), a fresh context per load,
+// (gist-wasm: once the import compiled and instantiated the .wasm), a fresh context per load,
 // on loopback and throttled to slow 4G through the DevTools protocol; median of 5 after a warm-up round.
 import { createServer } from "node:http";
 import { readdirSync, readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 // Download size: each client's browser app (import it, construct a client) bundled by esbuild with
-// --bundle --minify --format=esm --platform=browser, plus gist-wasm's .wasm; gzip -9 and brotli -q 11.
+// --bundle --minify --format=esm --platform=browser, plus the .wasm gist-wasm/web fetches; gzip -9 and brotli -q 11.
 // The bundles are also the pages that browser.mjs serves: www/<name>/{index.html, app.js, *.wasm}.
 import { build } from "esbuild";
 import { basename } from "node:path";
@@ -36,7 +36,8 @@ async function bundlePage(sdk) {
     entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "browser", write: false,
     nodePaths: [`${root}node_modules`], logLevel: "silent",
   });
-  const html = `<!doctype html><meta charset="utf-8"><title>${sdk.name}</title>\n<script type="module" src="app.js"></script>\n`;
+  const html = `<!doctype html><meta charset="utf-8"><title>${sdk.name}</title>${sdk.head ?? ""}\n` +
+    '<script type="module" src="app.js"></script>\n';
   const files = { "index.html": Buffer.from(html), "app.js": Buffer.from(out.outputFiles[0].contents) };
   for (const path of sdk.wasm ?? []) files[basename(path)] = readFileSync(path);
   for (const [name, bytes] of Object.entries(files)) writeFileSync(`${dir}${name}`, bytes);

@@ -57,7 +57,8 @@ export function report({ date, machine, runSeconds, clients, download, browser, 
       `JSON.parse ${us(calls.parseWebhook.floor)} (webhook, ${calls.bytes.parseWebhook} bytes).`,
     `Chromium, empty page (HTML + one tiny module): ${ms(browser.loopback.empty)} loopback, ${ms(browser.slow4g.empty)} ` +
       `slow 4G; files served as ${browser.encodings.join(", ")}. workerd, empty worker: ${ms(workerd.emptyMs)} to its ` +
-      `first answer (${ms(workerd.emptyRange[0])} to ${ms(workerd.emptyRange[1])}: the noise).`,
+      `first answer (${ms(workerd.emptyRange[0])} to ${ms(workerd.emptyRange[1])}: the noise); gist-wasm's start-up over the ` +
+      `minimal client's: ${ms(workerd.added["gist-wasm"] - workerd.added.minimal)}.`,
     `listUsers({limit: 10000}), floor (fetch + JSON.parse of the same 167 pages): ${ms(floor.wallMs)}, ` +
       `${mb(floor.peakRss)} peak RSS; RSS before the call: gist-wasm ${mb(memory["gist-wasm"].rssBefore)}, ` +
       `minimal ${mb(memory.minimal.rssBefore)}.` +

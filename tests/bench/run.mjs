@@ -49,8 +49,9 @@ await build({
 progress("download sizes (esbuild, gzip -9, brotli -q 11)");
 const download = await measureDownload();
 const browser = await measureBrowser(sdks.map((sdk) => sdk.name));
-const workerd = await measureWorkerd(sdks);
-const nodeLoad = measureNodeLoad(sdks);
+const runtimes = sdks.filter((sdk) => !sdk.browserOnly);
+const workerd = await measureWorkerd(runtimes);
+const nodeLoad = measureNodeLoad(runtimes);
 progress("per-call cost with an in-memory fetch (fresh process)");
 const perCall = child("percall.mjs");
 const memory = measureMemory();

@@ -14,16 +14,23 @@ function version(name) {
   return JSON.parse(readFileSync(`${work}node_modules/${name}/package.json`, "utf8")).version;
 }
 
-// wasm: the .wasm files a page serves next to its bundle (for gist-wasm, every one at its package's root);
+// wasm: the .wasm files a page serves next to its bundle; head: what its HTML adds to <head>;
 // imports: the static import of an app; ready: what makes a client (`client`) once imported;
-// load: the same for Node, with a dynamic import so that it can be timed.
+// load: the same for Node, with a dynamic import so that it can be timed; browserOnly: an arm for browser
+// pages alone (gist-wasm/web is the main entry in Node and workerd).
 export const sdks = [
   {
     name: "gist-wasm", label: "gist-wasm",
-    wasm: readdirSync(gistWasm).filter((name) => name.endsWith(".wasm")).map((name) => `${gistWasm}${name}`),
-    imports: 'import init, { GistClient } from "gist-wasm/web";',
-    ready: 'await init(); const client = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });',
+    imports: 'import { GistClient } from "gist-wasm";',
+    ready: 'const client = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });',
     load: 'const { GistClient } = await import("gist-wasm"); new GistClient({ apiKey: "k" });',
+  },
+  {
+    name: "gist-wasm-web", label: "gist-wasm/web", browserOnly: true,
+    wasm: readdirSync(gistWasm).filter((name) => name.endsWith(".wasm")).map((name) => `${gistWasm}${name}`),
+    head: '<link rel="preload" href="gist_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin>',
+    imports: 'import { GistClient } from "gist-wasm/web";',
+    ready: 'const client = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });',
   },
   {
     name: "stripe", label: `stripe ${version("stripe")}`,

@@ -59,6 +59,24 @@ for (const [entry, wasmFiles] of [["index.js", []], ["web.js", ["/pkg/gist_wasm_
   });
 }
 
+test("a page that preloads web.js's .wasm as the README says downloads it once, and the console stays quiet", async () => {
+  const page = await browser.newPage();
+  const wasm = [];
+  const logged = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(new URL(r.url()).pathname));
+  page.on("console", (m) => logged.push(`${m.type()}: ${m.text()}`));
+  try {
+    await page.goto(`${server.url}/test/preload.html`);
+    await page.waitForFunction(() => window.__result, null, { timeout: 30_000 });
+    const result = await page.evaluate(() => window.__result);
+    assert.deepEqual(result.seen, runtimeExpected);
+    assert.deepEqual(wasm, ["/pkg/gist_wasm_bg.wasm"], "the fetch reused the preload");
+    assert.deepEqual(logged.filter((line) => !line.includes("Failed to load resource")), []);
+  } finally {
+    await page.close();
+  }
+});
+
 test("where web.js's .wasm is not served, the import still works and the first call throws a GistError that says what to do", async () => {
   const { result, problems } = await openSmokePage(browser, `${server.url}/test/no-init.html?entry=/nowasm/web.js`, `${server.url}/api/`);
   assert.match(result.error, /^GistError: invalid_argument gist-wasm could not load its WebAssembly: .*404.*\/nowasm\/gist_wasm_bg\.wasm.*; serve gist_wasm_bg\.wasm beside gist-wasm's web\.js/);

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { launchChromium, openSmokePage } from "./chromium.mjs";
 import { startDemoServer } from "../../www/server.mjs";
 import { runtimeExpected } from "./runtime-smoke.mjs";
+import { carriesInlineText } from "./inline-text.mjs";
 
 const path = (p) => fileURLToPath(new URL(p, import.meta.url));
 const run = promisify(execFile);
@@ -45,5 +46,11 @@ for (const [app, wasmFiles] of APPS) {
     assert.equal(wasm.length, wasmFiles, `the .wasm files fetched: ${wasm}`);
     assert.ok(wasm.every((p) => p.startsWith(`/${app}/`)), `the bundle's own .wasm: ${wasm}`);
     assert.deepEqual(problems, []);
+  });
+}
+
+for (const app of ["vite", "webpack"]) {
+  test(`${app} emits the .wasm inside the main entry as the package has it, no character escaped`, () => {
+    assert.ok(carriesInlineText(path(`../../target/bundlers/${app}/`)));
   });
 }

@@ -12,6 +12,7 @@ import { serveMock } from "gist-wasm/mock/server";
 import { launchChromium, openSmokePage } from "./chromium.mjs";
 import { startDemoServer } from "../../www/server.mjs";
 import { runtimeExpected } from "./runtime-smoke.mjs";
+import { carriesInlineText } from "./inline-text.mjs";
 
 const consumer = (p) => fileURLToPath(new URL(`../consumers/${p}`, import.meta.url));
 const run = promisify(execFile);
@@ -55,6 +56,17 @@ for (const [name, page] of [
     assert.deepEqual(result.seen, runtimeExpected);
     assert.deepEqual(wasm, []);
     assert.deepEqual(problems, []);
+  });
+}
+
+for (const [name, output] of [
+  ["esbuild --platform=browser, ESM", "esbuild/dist/browser.mjs"],
+  ["esbuild --platform=browser, IIFE", "esbuild/dist/browser.iife.js"],
+  ["Rollup 4", "rollup/dist"],
+  ["Parcel 2", "parcel/dist"],
+]) {
+  test(`${name} emits the .wasm inside the main entry as the package has it, no character escaped`, () => {
+    assert.ok(carriesInlineText(consumer(output)));
   });
 }
 

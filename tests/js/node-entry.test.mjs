@@ -1,0 +1,60 @@
+// Node's own entries (the `node-addons` condition): the .wasm read from the file beside them, not decoded from
+// the copy inside the JS, and every entry bundled over one runtime. Some cases run a fresh Node on a copy of the
+// installed package, changed as they say.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+
+const installed = fileURLToPath(new URL("../../node_modules/gist-wasm/", import.meta.url));
+const work = fileURLToPath(new URL("../../target/node-entry/", import.meta.url));
+// Imports `entry` by name, constructs a client and parses a webhook, and prints what happened.
+const program = (entry) => `
+  const { GistClient, parseWebhook } = await import(${JSON.stringify(entry)});
+  try {
+    new GistClient({ apiKey: "k" });
+    console.log(JSON.stringify({ kind: parseWebhook('{"topic":"user.created","contact":{"id":1}}').kind }));
+  } catch (error) {
+    console.log(JSON.stringify({ code: error.code, error: String(error) }));
+  }
+`;
+
+/** Runs `program(entry)` by `runner` (import, or require() through a CommonJS file) on a copy of the package
+ * that `change` altered; resolves what it printed. */
+async function runOnCopy(name, change, entry = "gist-wasm", runner = "import") {
+  const dir = `${work}${name}/`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(`${dir}node_modules`, { recursive: true });
+  cpSync(installed, `${dir}node_modules/gist-wasm/`, { recursive: true });
+  change(`${dir}node_modules/gist-wasm/`);
+  const file = runner === "import" ? "main.mjs" : "main.cjs";
+  const source = runner === "import" ? program(entry) : `(async () => {${program(entry).replace("await import", "require")}})();`;
+  writeFileSync(`${dir}${file}`, source);
+  const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: dir, timeout: 30_000 });
+  return JSON.parse(stdout);
+}
+
+const breakInlineCopy = (pkg) => writeFileSync(`${pkg}gist_wasm_inline.js`, 'export default "not a wasm";\n');
+
+for (const [entry, runner] of [["gist-wasm", "import"], ["gist-wasm", "require"], ["gist-wasm/web", "import"]]) {
+  test(`Node's ${runner} of ${entry} loads the .wasm file beside the entry, not the copy inside the JS`, async () => {
+    assert.deepEqual(await runOnCopy(`${runner}-${entry.replace("/", "-")}`, breakInlineCopy, entry, runner), { kind: "contact" });
+  });
+}
+
+test("where the .wasm file is missing, the import works and each call throws a GistError that says what to do", async () => {
+  const seen = await runOnCopy("missing", (pkg) => rmSync(`${pkg}gist_wasm_bg.wasm`));
+  assert.equal(seen.code, "invalid_argument");
+  assert.match(seen.error, /^GistError: gist-wasm could not load its WebAssembly: .*ENOENT.*gist_wasm_bg\.wasm.*; keep gist_wasm_bg\.wasm beside gist-wasm's node\.js/);
+});
+
+test("in Node, every entry of the package is its bundled copy, so that they share one runtime and its wasm", async () => {
+  const { exports } = JSON.parse(readFileSync(`${installed}package.json`, "utf8"));
+  const entries = Object.keys(exports).filter((entry) => entry !== "./package.json");
+  for (const entry of entries) {
+    const resolved = import.meta.resolve(`gist-wasm${entry.slice(1)}`);
+    assert.match(resolved, /\/node_modules\/gist-wasm\/node(-[a-z-]+)?\.js$/, `${entry} resolves to ${resolved}`);
+  }
+});
