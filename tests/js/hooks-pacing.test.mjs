@@ -158,10 +158,11 @@ test("under pacing, no call outlives its deadline and no request is sent after i
     const lastDeadline = Date.now() + TIMEOUT; // every call's deadline is at or before it
     const settled = await Promise.all(calls);
     const latest = Math.max(...settled.map((s) => s.at)) - started;
-    // A request sent in the last millisecond before its deadline takes a moment to arrive.
-    const late = arrivals.filter((at) => at > lastDeadline + 25);
+    // A request sent just before its deadline takes a moment to arrive, more on a loaded machine (before the
+    // fix, two thirds of them came up to 4 s late).
+    const late = arrivals.filter((at) => at > lastDeadline + 250);
     const ok = settled.filter((s) => s.ok).length;
-    assert.ok(latest <= TIMEOUT + 300, `the last call settled ${latest} ms after the start, past its ${TIMEOUT} ms deadline`);
+    assert.ok(latest <= TIMEOUT + 1000, `the last call settled ${latest} ms after the start, past its ${TIMEOUT} ms deadline`);
     assert.equal(late.length, 0, `${late.length} requests reached the server after their call's deadline`);
     assert.ok(ok >= 40 && ok <= 110, `${ok} calls succeeded at 50 a second within 2 s`);
     assert.ok(settled.every((s) => s.ok || s.code === "timeout"), JSON.stringify(settled.filter((s) => !s.ok && s.code !== "timeout")));
