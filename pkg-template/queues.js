@@ -541,8 +541,8 @@ export async function receiveWebhook(request, queue, options) {
   let event;
   try {
     event = await handleWebhook(request, options);
-  } catch (thrown) {
-    const error = readError(thrown); // its message scrubbed: it can quote what the request threw
+  } catch (error) {
+    // handleWebhook rejects only with GistErrors, scrubbed of emails where they quote the request.
     if (error.code === "invalid_webhook") return new Response(error.message, { status: error.status });
     throw error;
   }
