@@ -2,7 +2,8 @@
 // client (minimal-client.ts, the floor), every number measured in this one run, arms interleaved. Prints one
 // Markdown table (progress goes to stderr) and writes the same numbers to target/bench/results.json.
 // Parts: download.mjs (size), browser.mjs (Chromium), workerd.mjs, nodeload.mjs, and in fresh Node processes
-// percall.mjs (per-call cost) and memory.mjs (listUsers of 10,000); report.mjs lays out the table.
+// percall.mjs (per-call cost), memory.mjs (listUsers of 10,000) and growth.mjs (cost against input size);
+// report.mjs lays out the tables.
 // About 2.5 minutes on 2 cores.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -11,7 +12,7 @@ import { writeFileSync } from "node:fs";
 import { measureBrowser } from "./browser.mjs";
 import { measureDownload } from "./download.mjs";
 import { measureNodeLoad } from "./nodeload.mjs";
-import { report } from "./report.mjs";
+import { growthTable, report } from "./report.mjs";
 import { sdks, work } from "./sdks.mjs";
 import { median, progress, rotate } from "./util.mjs";
 import { measureWorkerd } from "./workerd.mjs";
@@ -55,12 +56,15 @@ const nodeLoad = measureNodeLoad(runtimes);
 progress("per-call cost with an in-memory fetch (fresh process)");
 const perCall = child("percall.mjs");
 const memory = measureMemory();
+progress("growth: listUsers over 10, 60, 500 contacts a page; parseWebhook over 1 KB, 100 KB, 1 MB bodies (fresh process)");
+const growth = child("growth.mjs");
 
 const results = {
   date: new Date().toISOString(), machine, runSeconds: (performance.now() - started) / 1000,
   clients: sdks.map(({ name, label }) => ({ name, label })),
-  download, browser, workerd, nodeLoad, perCallMicros: perCall, memory,
+  download, browser, workerd, nodeLoad, perCallMicros: perCall, memory, growth,
 };
 const { text, rows } = report(results);
 console.log(text);
+console.log(growthTable(growth));
 writeFileSync(`${work}results.json`, `${JSON.stringify({ ...results, rows }, null, 2)}\n`);
