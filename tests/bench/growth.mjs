@@ -8,7 +8,7 @@ import { GistClient, parseWebhook } from "gist-wasm";
 import { fixedFetch, wireContact } from "./fixtures.mjs";
 import { median } from "./util.mjs";
 
-const RUNS = 15;
+const RUNS = Number(process.env.GIST_GROWTH_RUNS ?? 15); // fewer for a quick look at a slow build
 const baseUrl = "https://api.getgist.com";
 
 /** The median µs of `run` over RUNS timed batches, each of `reps` calls after one warm-up batch. */
