@@ -1,5 +1,6 @@
 // GistClient: the typed methods over the core. Each method turns its arguments into JSON, starts the
-// core's operation of the same name and drives it (runtime.js); `iter*` walk pages the same way.
+// core's call of the same name and drives it (runtime.js); `list*` is one `list` call, `iter*` one
+// `page` call per page.
 import { Core } from "./gist_wasm.js";
 import { fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
@@ -57,7 +58,7 @@ export function checkArgs(method, args) {
   }
 }
 
-// The arguments of a `page` or `listPage` operation: the list, its options' JSON text, and where it stands.
+// The arguments of a `list` or `page` call: the list, its options' JSON text, and (`page`) where it stands.
 const pageArgs = (list, optionsText, ...position) => `[${[JSON.stringify(list), optionsText, ...position.map((p) => JSON.stringify(p))].join(",")}]`;
 
 /** A client of the Gist API. Every method returns a Promise that rejects only with a `GistError`. */
@@ -116,18 +117,18 @@ export class GistClient {
     return this.#run(method, argsJson(names, args), args[names.length]);
   }
 
-  // Runs one operation; resolves `{ data, response }`, the response with the call's elapsedMs.
+  // Runs one call of the core; resolves `{ data, response }`, the response with the call's elapsedMs.
   async #run(method, argsText, options) {
     const core = this.#live();
     const { signal, json } = readCallOptions(options);
     const started = Date.now();
-    let op;
+    let call;
     try {
-      op = core.start(method, argsText, json);
+      call = core.start(method, argsText, json);
     } catch (error) {
       throw fromCore(error);
     }
-    const result = await drive(op, this.#fetch, signal, this.#observe, this.#pace);
+    const result = await drive(call, this.#fetch, signal, this.#observe, this.#pace);
     if (result.response) result.response.elapsedMs = Date.now() - started;
     return result;
   }
@@ -154,31 +155,13 @@ export class GistClient {
     return items;
   }
 
-  // A list* call: pages until the limit the core sets (100 by default), within one deadline and one
-  // maxResponseBytes, which each page's answer carries on to the next.
-  // Resolves `{ data, response }`: the items, and the last page's answer with every page's requests.
+  // A list* call: one call of the core, which reads pages until the limit (100 by default) within one
+  // deadline and one maxResponseBytes. Resolves `{ data, response }`: the items, and the last page's
+  // answer with every page's requests.
   async #list(list, options, callOptions) {
     checkOptionsObject(options, "options");
     const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
-    const started = Date.now();
-    const items = [];
-    let cursor = null;
-    let progress = null;
-    let limit = Infinity;
-    let requests = 0;
-    let response = null;
-    while (items.length < limit) {
-      const page = await this.#run("listPage", pageArgs(list, optionsText, cursor, progress), callOptions);
-      for (const item of page.data.items) items.push(item); // not push(...items): a long page overflows the stack
-      ({ cursor, progress, limit } = page.data);
-      if (page.response) {
-        requests += page.response.requests;
-        response = { ...page.response, requests, elapsedMs: Date.now() - started };
-      }
-      if (cursor.done) break;
-    }
-    items.length = Math.min(items.length, limit);
-    return { data: items, response };
+    return this.#run("list", pageArgs(list, optionsText), callOptions);
   }
 
   // The pages of a list, each cut to what is left of the limit; `walk.resume` follows them.

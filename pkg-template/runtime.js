@@ -179,12 +179,12 @@ const bodyText = (body) => (typeof body === "string" ? body : new TextDecoder().
 
 // The core's next step after an answer: its body's bytes go in as they are, unless the core asks for
 // them decoded (not UTF-8, or a byte order mark: TextDecoder's rules then apply).
-function respond(op, got) {
+function respond(call, got) {
   if (typeof got.body !== "string") {
-    const step = op.respondBytes(got.status, got.headers, got.body);
+    const step = call.respondBytes(got.status, got.headers, got.body);
     if (step !== undefined) return step;
   }
-  return op.respond(got.status, got.headers, bodyText(got.body));
+  return call.respond(got.status, got.headers, bodyText(got.body));
 }
 
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
@@ -222,20 +222,20 @@ async function fetchOnce(fetchFn, send, signal) {
 }
 
 /**
- * Runs an operation of the core to its end: performs each step it asks for, each request when the
+ * Runs a call of the core to its end: performs each step it asks for, each request when the
  * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response }`,
  * its value and what the last answer said.
  */
-export async function drive(op, fetchFn, signal, observe, pace) {
+export async function drive(call, fetchFn, signal, observe, pace) {
   try {
-    let step = JSON.parse(op.step());
+    let step = JSON.parse(call.step());
     let attempt = 1;
     let last;
     for (;;) {
       if (step.send) {
         const admitted = await pace.admit(step.send.timeoutMs, signal);
         if (admitted.refused) {
-          step = JSON.parse(op.fail(admitted.refused, String(admitted.retryAfter ?? "")));
+          step = JSON.parse(call.fail(admitted.refused, String(admitted.retryAfter ?? "")));
           continue;
         }
         let started;
@@ -249,15 +249,15 @@ export async function drive(op, fetchFn, signal, observe, pace) {
         } finally {
           admitted.release();
         }
-        step = JSON.parse(got.kind === "ok" ? respond(op, got) : op.fail(got.kind, got.message ?? ""));
+        step = JSON.parse(got.kind === "ok" ? respond(call, got) : call.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
-        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, () => got.body && op.withoutKey(bodyText(got.body)));
+        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, () => got.body && call.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;
           observe.retry(last, step.retry, step.wait);
         }
-        step = JSON.parse(op.woke(!(await sleep(step.wait, signal))));
+        step = JSON.parse(call.woke(!(await sleep(step.wait, signal))));
       } else if (step.error) {
         throw fromCore(step.error);
       } else {
@@ -265,6 +265,6 @@ export async function drive(op, fetchFn, signal, observe, pace) {
       }
     }
   } finally {
-    op.free();
+    call.free();
   }
 }

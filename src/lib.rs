@@ -1,19 +1,21 @@
 //! A typed client for the Gist customer-messaging API (getgist.com), for Rust and, compiled to
 //! WebAssembly, for JavaScript.
 //!
-//! Everything but the `wasm` module (built for wasm32 only) is plain Rust and does no I/O of its own: resources build
-//! [`http::HttpRequest`]s and read answers; a [`transport::Transport`] sends them; [`client::Client`]
-//! runs one call within its deadline and retry policy.
+//! Everything but the `wasm` module (built for wasm32 only) is plain Rust and does no I/O of its own:
+//! each resource declares its endpoints as data ([`endpoints`]); a [`call::Call`] runs one as a state
+//! machine over the [`flows`], within its deadline and retry policy, and says what to send or how long
+//! to wait; a host performs that (the JS runtime, or [`call::drive`] over a [`transport::Transport`]).
 
 pub mod base64;
 pub mod call;
-pub mod client;
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod input;
 #[macro_use]
 pub mod json;
+pub mod endpoints;
+pub mod flows;
 pub mod models;
 pub mod pagination;
 pub mod rate_limit;
@@ -33,6 +35,6 @@ pub mod wasm;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub use client::Client;
+pub use call::{Call, CallOptions};
 pub use config::Config;
 pub use error::{Error, ErrorCode};

@@ -1,28 +1,27 @@
 //! Campaigns (read-only here): `GET /campaigns` and `GET /campaigns/{id}`.
 
-use super::{every, limit_of, list, single};
-use crate::client::Client;
-use crate::error::Error;
-use crate::http::HttpRequest;
+use super::limit_only;
+use crate::endpoints::Endpoint;
+use crate::flows::{get, Listing};
 use crate::models::normalize::CAMPAIGN;
-use crate::models::Record;
-use crate::transport::Transport;
 
-/// Fetches one campaign.
-pub async fn fetch_campaign<T: Transport>(
-    client: &Client<'_, T>,
-    id: u64,
-) -> Result<Record, Error> {
-    let request = HttpRequest::get(format!("/campaigns/{id}"));
-    single(client, &request, "campaign", &CAMPAIGN).await
-}
+/// `fetchCampaign(id)`.
+pub const ENDPOINTS: &[Endpoint] = &[Endpoint {
+    name: "fetchCampaign",
+    start: |args| {
+        Ok(get(
+            format!("/campaigns/{}", args.id()?),
+            "campaign",
+            &CAMPAIGN,
+        ))
+    },
+}];
 
-/// Lists campaigns, page by page, up to `limit` (default 100, at most 10000).
-pub async fn list_campaigns<T: Transport>(
-    client: &Client<'_, T>,
-    limit: Option<f64>,
-) -> Result<Vec<Record>, Error> {
-    let limit = limit_of(limit)?;
-    let request = HttpRequest::get("/campaigns");
-    list(client, &request, ("campaigns", &CAMPAIGN), &every, limit).await
-}
+/// `listCampaigns({ limit? })`.
+pub const LIST: Listing = Listing {
+    name: "campaigns",
+    key: "campaigns",
+    model: &CAMPAIGN,
+    keep: None,
+    options: |options| limit_only("/campaigns", options),
+};

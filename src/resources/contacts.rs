@@ -6,17 +6,14 @@
 //! match keys. `delete` checks the type the same way and deletes by id, so `deleteUser` can never
 //! remove a lead.
 
-use super::{limit_of, next_page, single};
-use crate::client::Client;
-use crate::error::{Error, ErrorCode};
-use crate::http::{HttpRequest, Method};
+use crate::error::Error;
+use crate::flows::{single, Act, ContactFlow, Flow, Listing, Read};
+use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json::{Map, ParseError, Value};
 use crate::models::normalize::{self, Items, CONTACT};
 use crate::models::{ContactType, Record};
-use crate::pagination::Cursor;
 use crate::serde_util::as_whole;
-use crate::transport::Transport;
 
 /// Largest `limit` of a list call.
 pub const MAX_LIMIT: u32 = 10_000;
@@ -74,7 +71,8 @@ impl ContactRef {
     }
 
     /// The reference for a message: ids are shown, an email never is.
-    fn describe(&self) -> String {
+    /// The reference as a message may name it (never an email).
+    pub fn describe(&self) -> String {
         match self {
             Self::Id(id) => format!("id {id}"),
             Self::UserId(user_id) => format!("user_id {user_id}"),
@@ -359,128 +357,28 @@ pub fn is_of_kind(contact: &Record, kind: ContactType) -> bool {
     contact.get("type").as_str() == Some(kind.as_str())
 }
 
-/// Fetches the contact that `reference` names and checks that it is of type `kind`.
-///
-/// # Errors
-/// `not_found` when nothing matches, or the contact is of the other type.
-pub async fn fetch<T: Transport>(
-    client: &Client<'_, T>,
-    kind: ContactType,
-    reference: &ContactRef,
-    instead: &str,
-) -> Result<Record, Error> {
-    let request = find_request(reference);
-    let no_match = |mut error: Error| {
-        if error.code == ErrorCode::NotFound {
-            error.message = format!("no {} matches {}", kind.as_str(), reference.describe());
-        }
-        error.at(Method::Get, &request.path)
-    };
-    let contact = client
-        .send_reading(&request, &|text| read_single(text, reference))
-        .await
-        .map_err(no_match)?
-        .map_err(no_match)?;
-    if !is_of_kind(&contact, kind) {
-        let other = match kind {
-            ContactType::User => "a lead",
-            ContactType::Lead => "a user",
-        };
-        return Err(Error::not_found(format!(
-            "{} is {other}, not a {}: {instead}",
-            reference.describe(),
-            kind.as_str()
-        ))
-        .at(Method::Get, &request.path));
-    }
-    Ok(contact)
-}
-
-/// Creates (Gist upserts) a contact from a body.
-pub async fn create<T: Transport>(
-    client: &Client<'_, T>,
-    body: Map<String, Value>,
-) -> Result<Record, Error> {
+/// Creates or updates a contact (`POST /contacts`, an upsert) with `body`.
+pub fn create(body: Map<String, Value>) -> Flow {
     let request = HttpRequest::post("/contacts", Value::Object(body));
-    single(client, &request, "contact", &CONTACT).await
+    single(request, Read::Model("contact", &CONTACT))
 }
 
-/// Changes a contact that must exist and be of type `kind`; never creates one.
-pub async fn update<T: Transport>(
-    client: &Client<'_, T>,
-    kind: ContactType,
-    reference: &ContactRef,
-    mut changes: Map<String, Value>,
-) -> Result<Record, Error> {
-    let instead = match kind {
-        ContactType::User => "use updateLead",
-        ContactType::Lead => "use updateUser",
-    };
-    let existing = fetch(client, kind, reference, instead).await?;
-    changes.insert("id".into(), existing.get("id").clone());
-    let key = match kind {
-        ContactType::User => "user_id",
-        ContactType::Lead => "email",
-    };
-    let current = existing.get(key);
-    if !changes.contains_key(key) && current.is_string() {
-        changes.insert(key.into(), current.clone());
+/// Finds the contact of `kind` that `reference` names, then does `act`; `instead` says what to use
+/// when it is of the other type.
+pub fn found(kind: ContactType, reference: ContactRef, instead: &'static str, act: Act) -> Flow {
+    Flow::Contact(ContactFlow::new(kind, reference, instead, act))
+}
+
+/// The contacts list, keeping contacts of `kind`, as `list{name}` lists it.
+pub const fn listing(name: &'static str, kind: ContactType) -> Listing {
+    Listing {
+        name,
+        key: "contacts",
+        model: &CONTACT,
+        keep: Some(kind),
+        options: |options| {
+            let options = ListContactsOptions::from_value(options)?;
+            Ok((options.request(), options.limit))
+        },
     }
-    create(client, changes).await
-}
-
-/// Deletes a contact that must exist and be of type `kind`.
-pub async fn delete<T: Transport>(
-    client: &Client<'_, T>,
-    kind: ContactType,
-    reference: &ContactRef,
-) -> Result<(), Error> {
-    let instead = match kind {
-        ContactType::User => "use deleteLead",
-        ContactType::Lead => "use deleteUser",
-    };
-    let existing = fetch(client, kind, reference, instead).await?;
-    client
-        .send(&HttpRequest::delete(format!(
-            "/contacts/{}",
-            existing.get("id").as_u64().unwrap_or_default()
-        )))
-        .await?;
-    Ok(())
-}
-
-/// Fetches the next page of contacts and keeps those of type `kind`.
-pub async fn list_page<T: Transport>(
-    client: &Client<'_, T>,
-    kind: ContactType,
-    options: &ListContactsOptions,
-    cursor: &mut Cursor,
-) -> Result<Vec<Record>, Error> {
-    let keep = |contact: &Record| is_of_kind(contact, kind);
-    next_page(
-        client,
-        &options.request(),
-        ("contacts", &CONTACT),
-        &keep,
-        cursor,
-    )
-    .await
-}
-
-/// Lists up to `options.limit` (default 100) contacts of type `kind`, page by page.
-pub async fn list<T: Transport>(
-    client: &Client<'_, T>,
-    kind: ContactType,
-    options: &ListContactsOptions,
-) -> Result<Vec<Record>, Error> {
-    let limit = limit_of(options.limit)?;
-    let keep = |contact: &Record| is_of_kind(contact, kind);
-    super::list(
-        client,
-        &options.request(),
-        ("contacts", &CONTACT),
-        &keep,
-        limit,
-    )
-    .await
 }

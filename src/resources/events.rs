@@ -6,15 +6,33 @@
 //! checks that it is of the asked type.
 
 use super::contacts::{self, ContactRef};
-use super::{every, limit_of, list, single};
-use crate::client::Client;
+use super::limit_only;
+use crate::endpoints::Endpoint;
 use crate::error::Error;
+use crate::flows::{single, Act, Flow, Listing, Read};
 use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json::{Map, Value};
 use crate::models::normalize::EVENT;
-use crate::models::{normalize_event_name, ContactType, Record};
-use crate::transport::Transport;
+use crate::models::{normalize_event_name, ContactType};
+
+/// `recordEvent(event)`.
+pub const ENDPOINTS: &[Endpoint] = &[Endpoint {
+    name: "recordEvent",
+    start: |args| Ok(NewEvent::from_value(args.arg())?.record()),
+}];
+
+/// `listEvents({ limit? })`: every event type.
+pub const LIST: Listing = Listing {
+    name: "events",
+    key: "events",
+    model: &EVENT,
+    keep: None,
+    options: |options| {
+        let (request, limit) = limit_only("/events", options)?;
+        Ok((request.query("event_type", "all"), limit))
+    },
+};
 
 /// An event to record.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,57 +89,39 @@ impl NewEvent {
     }
 }
 
-/// Records a tracked event for a user or a lead.
-pub async fn record_event<T: Transport>(
-    client: &Client<'_, T>,
-    event: &NewEvent,
-) -> Result<Record, Error> {
-    let mut body = Map::new();
-    body.insert(
-        "event_name".into(),
-        normalize_event_name(&event.event_name).into(),
-    );
-    match &event.contact {
-        ContactRef::Email(email) => {
-            body.insert("email".into(), email.as_str().into());
+impl NewEvent {
+    /// The flow that records it: the contact goes as `email` or `user_id`; one named by its Gist id
+    /// is fetched first (which also checks its type), and sent with its id, `user_id` and email.
+    pub fn record(self) -> Flow {
+        let mut body = Map::new();
+        body.insert(
+            "event_name".into(),
+            normalize_event_name(&self.event_name).into(),
+        );
+        if let Some(properties) = self.properties {
+            body.insert("properties".into(), Value::Object(properties));
         }
-        ContactRef::UserId(user_id) => {
-            body.insert("user_id".into(), user_id.as_str().into());
+        if let Some(occurred_at) = self.occurred_at {
+            body.insert("occurred_at".into(), occurred_at.into());
         }
-        ContactRef::Id(_) => {
-            let instead = match event.kind {
-                ContactType::User => "name it as event.lead",
-                ContactType::Lead => "name it as event.user",
-            };
-            let contact = contacts::fetch(client, event.kind, &event.contact, instead).await?;
-            for key in ["id", "user_id", "email"] {
-                let value = contact.get(key);
-                if !value.is_null() {
-                    body.insert(key.into(), value.clone());
-                }
+        match self.contact {
+            ContactRef::Email(email) => {
+                body.insert("email".into(), email.into());
+            }
+            ContactRef::UserId(user_id) => {
+                body.insert("user_id".into(), user_id.into());
+            }
+            id @ ContactRef::Id(_) => {
+                let instead = match self.kind {
+                    ContactType::User => "name it as event.lead",
+                    ContactType::Lead => "name it as event.user",
+                };
+                return contacts::found(self.kind, id, instead, Act::Event(body));
             }
         }
+        single(
+            HttpRequest::post("/events", Value::Object(body)),
+            Read::Model("event", &EVENT),
+        )
     }
-    if let Some(properties) = &event.properties {
-        body.insert("properties".into(), Value::Object(properties.clone()));
-    }
-    if let Some(occurred_at) = event.occurred_at {
-        body.insert("occurred_at".into(), occurred_at.into());
-    }
-    let request = HttpRequest::post("/events", Value::Object(body));
-    single(client, &request, "event", &EVENT).await
-}
-
-/// The list request, without its page parameters.
-pub fn list_request() -> HttpRequest {
-    HttpRequest::get("/events").query("event_type", "all")
-}
-
-/// Lists tracked events, page by page, up to `limit` (default 100, at most 10000).
-pub async fn list_events<T: Transport>(
-    client: &Client<'_, T>,
-    limit: Option<f64>,
-) -> Result<Vec<Record>, Error> {
-    let limit = limit_of(limit)?;
-    list(client, &list_request(), ("events", &EVENT), &every, limit).await
 }

@@ -1,13 +1,49 @@
 //! Leads: contacts without a `user_id` (the seed's Create / Update / Fetch / List / Delete Lead).
 //! A lead is created with `"type": "lead"` and named by its Gist id or its email.
 
-use super::contacts::{self, ContactFields, ContactRef, ListContactsOptions};
-use crate::client::Client;
+use super::contacts::{self, ContactFields, ContactRef};
+use crate::endpoints::Endpoint;
 use crate::error::Error;
+use crate::flows::{Act, Flow, Listing};
 use crate::input::Fields;
 use crate::json::Value;
-use crate::models::{ContactType, Record};
-use crate::transport::Transport;
+use crate::models::ContactType;
+
+/// `createLead`, `updateLead`, `fetchLead`, `deleteLead`: `fetch`, `update` and `delete` find the lead
+/// first, and refuse a user.
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        name: "createLead",
+        start: |args| {
+            Ok(contacts::create(lead_body(
+                &NewLead::from_value(args.arg())?.0,
+            )))
+        },
+    },
+    Endpoint {
+        name: "updateLead",
+        start: |args| {
+            let lead = lead_ref(&args.arg())?;
+            let changes = lead_body(&LeadChanges::from_value(args.arg())?.0);
+            Ok(found(lead, "use updateUser", Act::Update(changes)))
+        },
+    },
+    Endpoint {
+        name: "fetchLead",
+        start: |args| Ok(found(lead_ref(&args.arg())?, "use fetchUser", Act::Fetch)),
+    },
+    Endpoint {
+        name: "deleteLead",
+        start: |args| Ok(found(lead_ref(&args.arg())?, "use deleteUser", Act::Delete)),
+    },
+];
+
+/// `listLeads(options)`: the contacts list, leads only.
+pub const LIST: Listing = contacts::listing("leads", ContactType::Lead);
+
+fn found(lead: ContactRef, instead: &'static str, act: Act) -> Flow {
+    contacts::found(ContactType::Lead, lead, instead, act)
+}
 
 /// The writable fields of a lead; creating one needs an email.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,45 +94,4 @@ fn lead_body(fields: &ContactFields) -> crate::json::Map<String, Value> {
     let mut body = fields.to_body();
     body.insert("type".into(), Value::String("lead".into()));
     body
-}
-
-/// Creates a lead (`POST /contacts` with `"type": "lead"`).
-pub async fn create_lead<T: Transport>(
-    client: &Client<'_, T>,
-    lead: &NewLead,
-) -> Result<Record, Error> {
-    contacts::create(client, lead_body(&lead.0)).await
-}
-
-/// Changes an existing lead; `not_found` when the reference matches no lead.
-pub async fn update_lead<T: Transport>(
-    client: &Client<'_, T>,
-    reference: &ContactRef,
-    changes: &LeadChanges,
-) -> Result<Record, Error> {
-    contacts::update(client, ContactType::Lead, reference, lead_body(&changes.0)).await
-}
-
-/// Fetches a lead; `not_found` for a user or no match.
-pub async fn fetch_lead<T: Transport>(
-    client: &Client<'_, T>,
-    reference: &ContactRef,
-) -> Result<Record, Error> {
-    contacts::fetch(client, ContactType::Lead, reference, "use fetchUser").await
-}
-
-/// Lists leads only, page by page, up to `options.limit`.
-pub async fn list_leads<T: Transport>(
-    client: &Client<'_, T>,
-    options: &ListContactsOptions,
-) -> Result<Vec<Record>, Error> {
-    contacts::list(client, ContactType::Lead, options).await
-}
-
-/// Deletes a lead; `not_found` for a user or no match.
-pub async fn delete_lead<T: Transport>(
-    client: &Client<'_, T>,
-    reference: &ContactRef,
-) -> Result<(), Error> {
-    contacts::delete(client, ContactType::Lead, reference).await
 }

@@ -3,12 +3,18 @@
 //! The URL must be a path inside `baseUrl` ([`crate::url`]), so the API key never goes to another
 //! host, and the `Authorization` header stays the client's own.
 
-use crate::client::Client;
+use crate::endpoints::Endpoint;
 use crate::error::Error;
+use crate::flows::{single, Read};
 use crate::http::{HttpRequest, Method};
 use crate::input::Fields;
 use crate::json::{Map, Value};
-use crate::transport::Transport;
+
+/// `apiCall(request)`: answered `{ status, headers, body }` whatever the status.
+pub const ENDPOINTS: &[Endpoint] = &[Endpoint {
+    name: "apiCall",
+    start: |args| Ok(single(read_call(args.arg())?, Read::Raw)),
+}];
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -58,23 +64,4 @@ fn object(fields: &mut Fields, key: &str) -> Result<Map<String, Value>, Error> {
             "request.{key} must be an object"
         ))),
     }
-}
-
-/// The answer of an API call: `{ status, headers, body }`, `body` parsed as JSON or else the text.
-pub async fn api_call<T: Transport>(
-    client: &Client<'_, T>,
-    request: &HttpRequest,
-) -> Result<Value, Error> {
-    let response = client.send_raw(request).await?;
-    let headers: Map<String, Value> = response
-        .headers
-        .iter()
-        .map(|(name, value)| (name.to_ascii_lowercase(), Value::String(value.clone())))
-        .collect();
-    let body = crate::json::from_str(&response.body).unwrap_or(Value::String(response.body));
-    let mut answer = Map::new();
-    answer.insert("status".into(), response.status.into());
-    answer.insert("headers".into(), Value::Object(headers));
-    answer.insert("body".into(), body);
-    Ok(Value::Object(answer))
 }

@@ -1,14 +1,38 @@
 //! Segments (read-only): `GET /segments` and `GET /segments/{id}`, with `include_count`.
 
-use super::{every, limit_of, list, single};
-use crate::client::Client;
+use crate::endpoints::Endpoint;
 use crate::error::Error;
+use crate::flows::{single, Listing, Read};
 use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json::Value;
 use crate::models::normalize::SEGMENT;
-use crate::models::Record;
-use crate::transport::Transport;
+
+/// `fetchSegment(id, { include_count? })`.
+pub const ENDPOINTS: &[Endpoint] = &[Endpoint {
+    name: "fetchSegment",
+    start: |args| {
+        let id = args.id()?;
+        let options = SegmentOptions::from_value(args.arg(), false)?;
+        let request = with_count(
+            HttpRequest::get(format!("/segments/{id}")),
+            options.include_count,
+        );
+        Ok(single(request, Read::Model("segment", &SEGMENT)))
+    },
+}];
+
+/// `listSegments({ limit?, include_count? })`.
+pub const LIST: Listing = Listing {
+    name: "segments",
+    key: "segments",
+    model: &SEGMENT,
+    keep: None,
+    options: |options| {
+        let options = SegmentOptions::from_value(options, true)?;
+        Ok((options.request(), options.limit))
+    },
+};
 
 /// Options of the segment calls.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,24 +71,4 @@ fn with_count(request: HttpRequest, include_count: bool) -> HttpRequest {
     } else {
         request
     }
-}
-
-/// Fetches one segment.
-pub async fn fetch_segment<T: Transport>(
-    client: &Client<'_, T>,
-    id: u64,
-    include_count: bool,
-) -> Result<Record, Error> {
-    let request = with_count(HttpRequest::get(format!("/segments/{id}")), include_count);
-    single(client, &request, "segment", &SEGMENT).await
-}
-
-/// Lists segments, page by page, up to `options.limit`.
-pub async fn list_segments<T: Transport>(
-    client: &Client<'_, T>,
-    options: &SegmentOptions,
-) -> Result<Vec<Record>, Error> {
-    let limit = limit_of(options.limit)?;
-    let list_of = ("segments", &SEGMENT);
-    list(client, &options.request(), list_of, &every, limit).await
 }

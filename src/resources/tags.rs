@@ -5,17 +5,74 @@
 //! warns that more may time out); one failed batch or one unknown contact is reported in `failed`
 //! and the rest still goes through.
 
-use super::contacts::{self, ContactRef};
-use super::{every, limit_of, list, single};
-use crate::client::Client;
+use super::contacts::ContactRef;
+use super::limit_only;
+use crate::endpoints::Endpoint;
 use crate::error::Error;
+use crate::flows::{single, Flow, Listing, Read, TagFlow};
 use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json;
-use crate::json::{Map, Value};
+use crate::json::Value;
 use crate::models::normalize::TAG;
 use crate::models::{ContactType, Record};
-use crate::transport::Transport;
+
+/// `createTag(name)`, `updateTag(id, name)` (a rename), `deleteTag(id)` and `tagContacts(request)`.
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        name: "createTag",
+        start: |args| post_tag(json!({ "name": tag_name(args.arg())? })),
+    },
+    Endpoint {
+        name: "updateTag",
+        start: |args| {
+            let id = args.id()?;
+            post_tag(json!({ "id": id, "name": tag_name(args.arg())? }))
+        },
+    },
+    Endpoint {
+        name: "deleteTag",
+        start: |args| {
+            Ok(single(
+                HttpRequest::delete(format!("/tags/{}", args.id()?)),
+                Read::Nothing,
+            ))
+        },
+    },
+    Endpoint {
+        name: "tagContacts",
+        start: |args| {
+            Ok(Flow::Tags(TagFlow::new(TagRequest::from_value(
+                args.arg(),
+            )?)))
+        },
+    },
+];
+
+/// `listTags({ limit? })`.
+pub const LIST: Listing = Listing {
+    name: "tags",
+    key: "tags",
+    model: &TAG,
+    keep: None,
+    options: |options| limit_only("/tags", options),
+};
+
+/// Reads a tag name: a string that is not blank.
+fn tag_name(value: Value) -> Result<String, Error> {
+    match value {
+        Value::String(name) => check_name(&name).map(|()| name),
+        _ => Err(Error::invalid_argument("the tag name must be a string")),
+    }
+}
+
+/// `POST /tags` with `body`, which creates or renames a tag.
+fn post_tag(body: Value) -> Result<Flow, Error> {
+    Ok(single(
+        HttpRequest::post("/tags", body),
+        Read::Model("tag", &TAG),
+    ))
+}
 
 /// Most contacts sent in one tagging request.
 pub const BATCH_SIZE: usize = 50;
@@ -26,50 +83,6 @@ pub fn check_name(name: &str) -> Result<(), Error> {
         true => Err(Error::invalid_argument("the tag name must not be empty")),
         false => Ok(()),
     }
-}
-
-/// Creates a tag (`POST /tags {name}`).
-pub async fn create_tag<T: Transport>(client: &Client<'_, T>, name: &str) -> Result<Record, Error> {
-    check_name(name)?;
-    post_tag(client, json!({ "name": name })).await
-}
-
-/// Renames a tag (`POST /tags {id, name}`).
-pub async fn update_tag<T: Transport>(
-    client: &Client<'_, T>,
-    id: u64,
-    name: &str,
-) -> Result<Record, Error> {
-    check_name(name)?;
-    post_tag(client, json!({ "id": id, "name": name })).await
-}
-
-/// Deletes a tag.
-pub async fn delete_tag<T: Transport>(client: &Client<'_, T>, id: u64) -> Result<(), Error> {
-    client
-        .send(&HttpRequest::delete(format!("/tags/{id}")))
-        .await?;
-    Ok(())
-}
-
-/// Lists tags, page by page, up to `limit` (default 100, at most 10000).
-pub async fn list_tags<T: Transport>(
-    client: &Client<'_, T>,
-    limit: Option<f64>,
-) -> Result<Vec<Record>, Error> {
-    let limit = limit_of(limit)?;
-    list(
-        client,
-        &HttpRequest::get("/tags"),
-        ("tags", &TAG),
-        &every,
-        limit,
-    )
-    .await
-}
-
-async fn post_tag<T: Transport>(client: &Client<'_, T>, body: Value) -> Result<Record, Error> {
-    single(client, &HttpRequest::post("/tags", body), "tag", &TAG).await
 }
 
 /// One contact to tag or untag, as the caller gave it.
@@ -169,93 +182,4 @@ impl TagResult {
             .collect();
         json!({ "tag": Value::Text(self.tag.json.clone()), "tagged": self.tagged, "untagged": self.untagged, "failed": failed })
     }
-}
-
-/// Tags and untags contacts: targets named by email or user_id are resolved to ids first, then sent
-/// in batches of at most 50. Resolves with what failed; rejects only when nothing could be done.
-pub async fn tag_contacts<T: Transport>(
-    client: &Client<'_, T>,
-    request: &TagRequest,
-) -> Result<TagResult, Error> {
-    let mut failed = Vec::new();
-    let mut resolved: Vec<(u64, &ContactTarget)> = Vec::new();
-    for target in &request.targets {
-        let id = match &target.reference {
-            Ok(ContactRef::Id(id)) => Ok(*id),
-            Ok(reference) => resolve(client, reference).await,
-            Err(error) => Err(error.clone()),
-        };
-        match id {
-            Ok(id) => resolved.push((id, target)),
-            Err(error) => failed.push(TagFailure {
-                target: target.given.clone(),
-                error,
-            }),
-        }
-    }
-    if resolved.is_empty() {
-        let tag = create_tag(client, &request.tag).await?;
-        return Ok(TagResult {
-            tag,
-            tagged: 0,
-            untagged: 0,
-            failed,
-        });
-    }
-    let (mut tag, mut last_error, mut tagged, mut untagged) = (None, None, 0, 0);
-    for batch in resolved.chunks(BATCH_SIZE) {
-        match post_tag(client, batch_body(&request.tag, batch)).await {
-            Ok(answer) => {
-                let untags = batch.iter().filter(|(_, t)| t.untag).count() as u32;
-                untagged += untags;
-                tagged += batch.len() as u32 - untags;
-                tag = Some(answer);
-            }
-            Err(error) => {
-                failed.extend(batch.iter().map(|(_, t)| TagFailure {
-                    target: t.given.clone(),
-                    error: error.clone(),
-                }));
-                last_error = Some(error);
-            }
-        }
-    }
-    match (tag, last_error) {
-        (Some(tag), _) => Ok(TagResult {
-            tag,
-            tagged,
-            untagged,
-            failed,
-        }),
-        (None, error) => {
-            Err(error.unwrap_or_else(|| Error::invalid_response("no batch was answered")))
-        }
-    }
-}
-
-async fn resolve<T: Transport>(
-    client: &Client<'_, T>,
-    reference: &ContactRef,
-) -> Result<u64, Error> {
-    let request = contacts::find_request(reference);
-    client
-        .send_reading(&request, &|text| contacts::read_single(text, reference))
-        .await?
-        .map(|contact| contact.get("id").as_u64().unwrap_or_default())
-        .map_err(|e| e.at(request.method, &request.path))
-}
-
-fn batch_body(name: &str, batch: &[(u64, &ContactTarget)]) -> Value {
-    let contacts: Vec<Value> = batch
-        .iter()
-        .map(|(id, target)| {
-            let mut contact = Map::new();
-            contact.insert("id".into(), (*id).into());
-            if target.untag {
-                contact.insert("untag".into(), true.into());
-            }
-            Value::Object(contact)
-        })
-        .collect();
-    json!({ "name": name, "contacts": contacts })
 }

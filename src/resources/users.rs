@@ -1,12 +1,49 @@
 //! Users: contacts with a `user_id` (the seed's Create / Update / Fetch / List / Delete User).
 
-use super::contacts::{self, ContactFields, ContactRef, ListContactsOptions, UserId};
-use crate::client::Client;
+use super::contacts::{self, ContactFields, ContactRef, UserId};
+use crate::endpoints::Endpoint;
 use crate::error::Error;
+use crate::flows::{Act, Flow, Listing};
 use crate::input::Fields;
-use crate::json::Value;
-use crate::models::{ContactType, Record};
-use crate::transport::Transport;
+use crate::json::{Map, Value};
+use crate::models::ContactType;
+
+/// `createUser`, `updateUser`, `fetchUser`, `deleteUser`: `fetch`, `update` and `delete` find the user
+/// first, and refuse a lead.
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        name: "createUser",
+        start: |args| Ok(contacts::create(NewUser::from_value(args.arg())?.body())),
+    },
+    Endpoint {
+        name: "updateUser",
+        start: |args| {
+            let user = user_ref(&args.arg())?;
+            let changes = UserChanges::from_value(args.arg())?.body();
+            Ok(found(user, "use updateLead", Act::Update(changes)))
+        },
+    },
+    Endpoint {
+        name: "fetchUser",
+        start: |args| Ok(found(user_ref(&args.arg())?, "use fetchLead", Act::Fetch)),
+    },
+    Endpoint {
+        name: "deleteUser",
+        start: |args| Ok(found(user_ref(&args.arg())?, "use deleteLead", Act::Delete)),
+    },
+];
+
+/// `listUsers(options)`: the contacts list, users only.
+pub const LIST: Listing = contacts::listing("users", ContactType::User);
+
+/// Reads a user's reference: `{ id } | { user_id } | { email }`.
+pub fn user_ref(value: &Value) -> Result<ContactRef, Error> {
+    ContactRef::from_value(value, ContactType::User, &[])
+}
+
+fn found(user: ContactRef, instead: &'static str, act: Act) -> Flow {
+    contacts::found(ContactType::User, user, instead, act)
+}
 
 /// A user to create: a `user_id` (a whole number) and the writable fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +67,13 @@ impl NewUser {
         };
         fields.finish()?;
         Ok(user)
+    }
+
+    /// The body that creates it.
+    pub fn body(&self) -> Map<String, Value> {
+        let mut body = self.fields.to_body();
+        body.insert("user_id".into(), Value::String(self.user_id.0.clone()));
+        body
     }
 }
 
@@ -57,51 +101,13 @@ impl UserChanges {
         fields.finish()?;
         Ok(changes)
     }
-}
 
-/// Creates a user (`POST /contacts`; Gist updates the user when the `user_id` exists already).
-pub async fn create_user<T: Transport>(
-    client: &Client<'_, T>,
-    user: &NewUser,
-) -> Result<Record, Error> {
-    let mut body = user.fields.to_body();
-    body.insert("user_id".into(), Value::String(user.user_id.0.clone()));
-    contacts::create(client, body).await
-}
-
-/// Changes an existing user; `not_found` when the reference matches no user.
-pub async fn update_user<T: Transport>(
-    client: &Client<'_, T>,
-    reference: &ContactRef,
-    changes: &UserChanges,
-) -> Result<Record, Error> {
-    let mut body = changes.fields.to_body();
-    if let Some(user_id) = &changes.user_id {
-        body.insert("user_id".into(), Value::String(user_id.0.clone()));
+    /// The body that makes the changes.
+    pub fn body(&self) -> Map<String, Value> {
+        let mut body = self.fields.to_body();
+        if let Some(user_id) = &self.user_id {
+            body.insert("user_id".into(), Value::String(user_id.0.clone()));
+        }
+        body
     }
-    contacts::update(client, ContactType::User, reference, body).await
-}
-
-/// Fetches a user; `not_found` for a lead or no match.
-pub async fn fetch_user<T: Transport>(
-    client: &Client<'_, T>,
-    reference: &ContactRef,
-) -> Result<Record, Error> {
-    contacts::fetch(client, ContactType::User, reference, "use fetchLead").await
-}
-
-/// Lists users only, page by page, up to `options.limit`.
-pub async fn list_users<T: Transport>(
-    client: &Client<'_, T>,
-    options: &ListContactsOptions,
-) -> Result<Vec<Record>, Error> {
-    contacts::list(client, ContactType::User, options).await
-}
-
-/// Deletes a user; `not_found` for a lead or no match.
-pub async fn delete_user<T: Transport>(
-    client: &Client<'_, T>,
-    reference: &ContactRef,
-) -> Result<(), Error> {
-    contacts::delete(client, ContactType::User, reference).await
 }

@@ -1,8 +1,7 @@
-//! `Core`: one client's checked configuration, and where its operations start.
+//! `Core`: one client's checked configuration, and where its calls start.
 
 use super::error::thrown;
-use super::operations::{flow, Call};
-use super::step::{Op, StepTransport};
+use super::step::Call;
 use crate::call::CallOptions;
 use crate::config::{ClientOptions, Config};
 use crate::error::Error;
@@ -28,23 +27,11 @@ fn arguments(args: &str) -> Result<Vec<Value>, Error> {
 }
 
 impl Core {
-    fn call(&self, options: &str) -> Result<Call, Error> {
+    fn call(&self, method: &str, args: &str, options: &str) -> Result<Call, Error> {
         let options = options_json(options, "request options").and_then(CallOptions::from_value)?;
-        Ok(Call {
-            config: Rc::clone(&self.config),
-            transport: StepTransport::new(self.config.max_response_bytes),
-            options,
-        })
-    }
-
-    fn op(&self, method: &str, args: &str, options: &str) -> Result<Op, Error> {
-        let call = self.call(options)?;
-        let transport = call.transport.clone();
-        Ok(Op::new(
-            flow(call, method, arguments(args)?)?,
-            &transport,
-            Rc::clone(&self.config),
-        ))
+        let config = Rc::clone(&self.config);
+        let call = crate::call::Call::new(Rc::clone(&config), method, arguments(args)?, options)?;
+        Ok(Call::new(call, config))
     }
 }
 
@@ -68,9 +55,10 @@ impl Core {
     }
 
     /// Starts `method` with its arguments (a JSON array) and the call's own options (JSON:
-    /// `{ timeoutMs?, maxRetries?, headers? }` or `null`).
-    pub fn start(&self, method: &str, args: &str, options: &str) -> Result<Op, JsValue> {
-        self.op(method, args, options).map_err(thrown)
+    /// `{ timeoutMs?, maxRetries?, headers? }` or `null`); `list` and `page` take a list's name, its
+    /// options and (`page`) the walk's cursor.
+    pub fn start(&self, method: &str, args: &str, options: &str) -> Result<Call, JsValue> {
+        self.call(method, args, options).map_err(thrown)
     }
 
     /// `text` without the client's key (raw or percent-encoded) or any email: for what the runtime
@@ -81,6 +69,6 @@ impl Core {
 
     /// Checks `method`'s arguments and options without starting it (an `iter*` function's, at once).
     pub fn check(&self, method: &str, args: &str, options: &str) -> Result<(), JsValue> {
-        self.op(method, args, options).map(drop).map_err(thrown)
+        self.call(method, args, options).map(drop).map_err(thrown)
     }
 }

@@ -1,122 +1,27 @@
-//! The sans-IO driver: an operation is a future over a [`StepTransport`] that never does I/O itself.
-//! Polled with a no-op waker, it stops at each request or wait it needs; the JS runtime performs it
-//! (`fetch`, a timer) and hands the outcome back. So the wasm has no Promise plumbing at all.
+//! The sans-IO driver's JS face: a [`Call`] of the core ([`crate::call::Call`]) whose steps cross as JSON
+//! text. The JS runtime performs each step (`fetch`, a timer) and hands the outcome back; the time and
+//! jitter are read here, with each step.
 
 use super::error::error_json;
-use crate::client::request_id;
+use crate::call::{request_id, Clock, Input, Step};
 use crate::config::Config;
-use crate::error::Error;
 use crate::http::{HttpResponse, WireRequest};
 use crate::json;
 use crate::json::Value;
 use crate::rate_limit::RateLimit;
 use crate::redact::{scrub, scrub_secrets};
-use crate::transport::{Transport, TransportError};
-use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
+use crate::transport::TransportError;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 
-/// What an operation asked its host for, and what the host answered.
-#[derive(Default)]
-struct Channel {
-    asked: RefCell<Option<Ask>>,
-    answer: RefCell<Option<Result<HttpResponse, TransportError>>>,
-    /// The retry the next wait is for: the attempt that comes, and the status that failed.
-    retry: Cell<Option<(u32, Option<u16>)>>,
-}
-
-enum Ask {
-    /// The whole `send` step's JSON text, written from the request without copying it first.
-    Send(String),
-    /// A wait, and the retry it is for.
-    Wait(f64, Option<(u32, Option<u16>)>),
-}
-
-/// The core's [`Transport`]: it records what it needs and waits for the host's answer.
-#[derive(Clone)]
-pub struct StepTransport {
-    channel: Rc<Channel>,
-    max_bytes: u32,
-}
-
-impl StepTransport {
-    /// A transport whose `send` steps tell the host to read at most `max_bytes` of an answer.
-    pub fn new(max_bytes: u32) -> Self {
-        Self {
-            channel: Rc::default(),
-            max_bytes,
-        }
-    }
-}
-
-/// The answer to the last ask, once the host has given it.
-struct Answer<'a>(&'a Channel);
-
-impl Future for Answer<'_> {
-    type Output = Result<HttpResponse, TransportError>;
-
-    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.0.answer.borrow_mut().take() {
-            Some(answer) => Poll::Ready(answer),
-            None => Poll::Pending,
-        }
-    }
-}
-
-impl Transport for StepTransport {
-    async fn send(
-        &self,
-        request: &WireRequest,
-        timeout_ms: f64,
-    ) -> Result<HttpResponse, TransportError> {
-        let step = send_step(request, timeout_ms, self.max_bytes);
-        self.channel.asked.replace(Some(Ask::Send(step)));
-        Answer(&self.channel).await
-    }
-
-    async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
-        let retry = self.channel.retry.take();
-        self.channel.asked.replace(Some(Ask::Wait(ms, retry)));
-        Answer(&self.channel).await.map(|_| ())
-    }
-
-    fn retrying(&self, attempt: u32, status: Option<u16>) {
-        self.channel.retry.set(Some((attempt, status)));
-    }
-
-    fn now_ms(&self) -> f64 {
-        js_sys::Date::now()
-    }
-
-    fn random(&self) -> f64 {
-        js_sys::Math::random()
-    }
-}
-
-/// What an operation ends with: the JSON the caller gets, and what the call's last answer said
-/// ([`crate::client::Client::response`]).
-pub struct Done {
-    /// The call's value.
-    pub value: Value,
-    /// Its metadata.
-    pub response: Value,
-}
-
-/// An operation's future: it resolves with what the caller gets.
-pub type Flow = Pin<Box<dyn Future<Output = Result<Done, Error>>>>;
-
-/// One running operation. Each method returns its next step as JSON: `{"send": {method, url,
-/// path, headers, body, timeoutMs, maxBytes}}`, `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
+/// One running call. Each method returns its next step as JSON: `{"send": {method, url, path,
+/// headers, body, timeoutMs, maxBytes}}`, `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
 /// "response": {status, headers, requestId, attempts, requests, rateLimit}}` or `{"error": {code,
 /// message, ...}}`; a step that follows an answer also has `"answered": {status, requestId, pauseUntil}`
 /// (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null).
 #[wasm_bindgen]
-pub struct Op {
-    flow: Flow,
-    channel: Rc<Channel>,
+pub struct Call {
+    call: crate::call::Call,
     /// The length of the last answer's body: a step's JSON is about as long, so it is written into
     /// that much room.
     answered_bytes: usize,
@@ -127,59 +32,64 @@ pub struct Op {
     config: Rc<Config>,
 }
 
-impl Op {
-    /// An operation running `flow` over `transport`, for the client configured by `config`.
-    pub fn new(flow: Flow, transport: &StepTransport, config: Rc<Config>) -> Self {
+impl Call {
+    /// `call` as JS drives it, for the client configured by `config`.
+    pub fn new(call: crate::call::Call, config: Rc<Config>) -> Self {
         Self {
-            flow,
-            channel: Rc::clone(&transport.channel),
+            call,
             answered_bytes: 0,
             answered: None,
             config,
         }
     }
 
-    fn answer(&mut self, answer: Result<HttpResponse, TransportError>) -> String {
-        self.channel.answer.replace(Some(answer));
-        self.step()
-    }
-}
-
-#[wasm_bindgen]
-impl Op {
-    /// Runs until the next step.
-    pub fn step(&mut self) -> String {
-        let mut context = Context::from_waker(Waker::noop());
+    /// Goes on after `input`: the next step's JSON text.
+    fn go(&mut self, input: Input) -> String {
+        let clock = Clock {
+            now_ms: js_sys::Date::now(),
+            random: js_sys::Math::random(),
+        };
         let answered = self.answered.take();
-        let mut step = match self.flow.as_mut().poll(&mut context) {
-            Poll::Ready(Ok(done)) => json!({ "done": done.value, "response": done.response }),
-            Poll::Ready(Err(error)) => json!({ "error": error_json(error) }),
-            Poll::Pending => match self.channel.asked.take() {
-                Some(Ask::Send(step)) => {
-                    return match answered {
-                        // `{"answered":{...},` then the send step without its opening brace.
-                        Some(answered) => {
-                            let mut text = String::with_capacity(step.len() + 64);
-                            text.push_str("{\"answered\":");
-                            text.push_str(&answered.to_json());
-                            text.push(',');
-                            text.push_str(step.get(1..).unwrap_or_default());
-                            text
-                        }
-                        None => step,
-                    };
-                }
-                Some(Ask::Wait(ms, None)) => json!({ "wait": whole(ms) }),
-                Some(Ask::Wait(ms, Some((attempt, status)))) => {
-                    json!({ "wait": whole(ms), "retry": { "attempt": attempt, "status": status } })
-                }
-                None => json!({ "error": error_json(Error::invalid_response("the call stalled")) }),
-            },
+        let max_bytes = self.config.max_response_bytes;
+        let mut step = match self.call.step(input, clock) {
+            Step::Send(request, timeout_ms) => {
+                let step = send_step(request, timeout_ms, max_bytes);
+                return match answered {
+                    // `{"answered":{...},` then the send step without its opening brace.
+                    Some(answered) => {
+                        let mut text = String::with_capacity(step.len() + 64);
+                        text.push_str("{\"answered\":");
+                        text.push_str(&answered.to_json());
+                        text.push(',');
+                        text.push_str(step.get(1..).unwrap_or_default());
+                        text
+                    }
+                    None => step,
+                };
+            }
+            Step::Wait(ms, None) => json!({ "wait": whole(ms) }),
+            Step::Wait(ms, Some((attempt, status))) => {
+                json!({ "wait": whole(ms), "retry": { "attempt": attempt, "status": status } })
+            }
+            Step::Done(value, response) => json!({ "done": value, "response": response }),
+            Step::Failed(error) => json!({ "error": error_json(error) }),
         };
         if let (Some(answered), Some(fields)) = (answered, step.as_object_mut()) {
             fields.insert("answered".into(), answered);
         }
         step.to_json_sized(self.answered_bytes + self.answered_bytes / 8 + 256)
+    }
+
+    fn answer(&mut self, answer: Result<HttpResponse, TransportError>) -> String {
+        self.go(Input::Answer(answer))
+    }
+}
+
+#[wasm_bindgen]
+impl Call {
+    /// Starts the call: its first step.
+    pub fn step(&mut self) -> String {
+        self.go(Input::Start)
     }
 
     /// `text` (an answer's body, for a log line) without the client's key in any encoding.
@@ -244,10 +154,7 @@ impl Op {
 
     /// The end of a `wait` step; `aborted` when the caller's signal cut it short.
     pub fn woke(&mut self, aborted: bool) -> String {
-        self.answer(match aborted {
-            true => Err(TransportError::Aborted),
-            false => Ok(HttpResponse::default()),
-        })
+        self.go(Input::Woke(aborted))
     }
 }
 

@@ -1,9 +1,9 @@
 //! The Leads module: `"type": "lead"` on create, leads only, named by id or email.
 
 use crate::fake::{fixture, json, FakeTransport};
-use crate::{client, config, run};
-use gist_wasm::resources::contacts::{ContactRef, ListContactsOptions};
-use gist_wasm::resources::leads::{self, lead_ref, LeadChanges, NewLead};
+use crate::{call, config};
+use gist_wasm::resources::contacts::ContactRef;
+use gist_wasm::resources::leads::{lead_ref, NewLead};
 use gist_wasm::ErrorCode;
 use gist_wasm::{json as j, json::Value};
 
@@ -11,10 +11,9 @@ use gist_wasm::{json as j, json::Value};
 fn create_lead_posts_type_lead_and_needs_an_email() {
     let fake = FakeTransport::new(vec![json(200, &fixture("contact_lead.json"))]);
     let config = config();
-    let lead = NewLead::from_value(j!({"email": "lead@example.com", "name": "L", "tags": ["x"]}))
-        .expect("valid");
-    let contact = run(leads::create_lead(&client(&config, &fake), &lead)).expect("created");
-    assert_eq!(*contact.get("type"), "lead");
+    let lead = j!({"email": "lead@example.com", "name": "L", "tags": ["x"]});
+    let contact = call(&config, &fake, "createLead", j!([lead])).expect("created");
+    assert_eq!(contact["type"], "lead");
     assert_eq!(fake.paths(), vec!["POST /contacts"]);
     assert_eq!(
         fake.body(0),
@@ -48,12 +47,13 @@ fn update_lead_checks_the_type_then_posts_with_id_and_email() {
         json(200, &fixture("contact_lead.json")),
     ]);
     let config = config();
-    let changes = LeadChanges::from_value(j!({"name": "New"})).expect("valid");
-    run(leads::update_lead(
-        &client(&config, &fake),
-        &ContactRef::Id(200001),
-        &changes,
-    ))
+    let changes = j!({"name": "New"});
+    call(
+        &config,
+        &fake,
+        "updateLead",
+        j!([{"id": 200001}, changes.clone()]),
+    )
     .expect("updated");
     assert_eq!(fake.paths(), vec!["GET /contacts/200001", "POST /contacts"]);
     assert_eq!(
@@ -62,12 +62,8 @@ fn update_lead_checks_the_type_then_posts_with_id_and_email() {
     );
 
     let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
-    let error = run(leads::update_lead(
-        &client(&config, &fake),
-        &ContactRef::Id(179351),
-        &changes,
-    ))
-    .expect_err("a user");
+    let error =
+        call(&config, &fake, "updateLead", j!([{"id": 179351}, changes])).expect_err("a user");
     assert_eq!(error.code, ErrorCode::NotFound);
     assert!(error.message.contains("updateUser"), "{}", error.message);
     assert_eq!(fake.sent.borrow().len(), 1, "nothing was posted");
@@ -83,23 +79,22 @@ fn list_leads_returns_leads_only() {
         &j!({"contacts": contacts, "pages": {"next": null}}).to_string(),
     )]);
     let config = config();
-    let found = run(leads::list_leads(
-        &client(&config, &fake),
-        &ListContactsOptions::default(),
-    ))
-    .expect("listed");
+    let found = call(&config, &fake, "list", j!(["leads", null])).expect("listed");
+    let found = found.as_array().expect("an array");
     assert_eq!(found.len(), 40);
-    assert!(found.iter().all(|c| *c.get("type") == "lead"));
+    assert!(found.iter().all(|c| c["type"] == "lead"));
 }
 
 #[test]
 fn delete_lead_of_a_user_is_not_found_and_deletes_nothing() {
     let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
     let config = config();
-    let error = run(leads::delete_lead(
-        &client(&config, &fake),
-        &ContactRef::Email("x@example.com".into()),
-    ))
+    let error = call(
+        &config,
+        &fake,
+        "deleteLead",
+        j!([{"email": "x@example.com"}]),
+    )
     .expect_err("user");
     assert_eq!(error.code, ErrorCode::NotFound);
     assert_eq!(fake.paths(), vec!["GET /contacts?email=x%40example.com"]);

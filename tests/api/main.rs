@@ -1,4 +1,5 @@
-//! Host integration tests: the core client against a scripted transport, no network.
+//! Host integration tests: the core's calls, run by their JS method names over a scripted transport,
+//! no network.
 
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
@@ -15,19 +16,64 @@ mod tags;
 mod transport;
 mod users;
 
-use gist_wasm::{Client, Config};
+use gist_wasm::call::{drive, Call, CallOptions};
+use gist_wasm::flows::Flow;
+use gist_wasm::json::{self, Value};
+use gist_wasm::{Config, Error};
+use std::rc::Rc;
 
-fn config() -> Config {
+/// The test client's configuration, to change before it is shared.
+fn settings() -> Config {
     Config::new("sk_test_secret_key", fake::BASE).expect("valid config")
+}
+
+fn config() -> Rc<Config> {
+    Rc::new(settings())
 }
 
 fn run<F: std::future::Future>(future: F) -> F::Output {
     pollster::block_on(future)
 }
 
-fn client<'c>(
-    config: &'c Config,
-    fake: &'c fake::FakeTransport,
-) -> Client<'c, &'c fake::FakeTransport> {
-    Client::new(config, fake, None)
+/// Runs the method `name` with `args` (a JSON array, in the JS method's order): its value, as JS
+/// reads it.
+fn call(
+    config: &Rc<Config>,
+    fake: &fake::FakeTransport,
+    name: &str,
+    args: Value,
+) -> Result<Value, Error> {
+    call_with(config, fake, name, args, CallOptions::default()).map(|(value, _)| value)
+}
+
+/// [`call`] with the call's own options: its value and its response metadata.
+fn call_with(
+    config: &Rc<Config>,
+    fake: &fake::FakeTransport,
+    name: &str,
+    args: Value,
+    options: CallOptions,
+) -> Result<(Value, Value), Error> {
+    let Value::Array(args) = args else {
+        panic!("args must be an array: {args}");
+    };
+    let call = Call::new(Rc::clone(config), name, args, options)?;
+    finish(call, fake)
+}
+
+/// Runs `flow` to its end with `options`: its value and its response metadata.
+fn run_flow(
+    config: &Rc<Config>,
+    fake: &fake::FakeTransport,
+    flow: Flow,
+    options: CallOptions,
+) -> Result<(Value, Value), Error> {
+    finish(Call::of(Rc::clone(config), flow, options), fake)
+}
+
+/// Drives `call` over the fake; the value as a tree (records are kept as JSON text, as JS gets them).
+fn finish(call: Call, fake: &fake::FakeTransport) -> Result<(Value, Value), Error> {
+    let (value, response) = run(drive(call, &fake))?;
+    let value = json::from_str(&value.to_json()).expect("the value is JSON");
+    Ok((value, response))
 }

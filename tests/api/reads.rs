@@ -1,10 +1,10 @@
 //! Segments, campaigns, tracked events and raw API calls.
 
 use crate::fake::{fixture, json, with_header, FakeTransport};
-use crate::{client, config, run};
-use gist_wasm::resources::events::{self, NewEvent};
-use gist_wasm::resources::segments::{self, SegmentOptions};
-use gist_wasm::resources::{campaigns, raw};
+use crate::{call, config};
+use gist_wasm::resources::events::NewEvent;
+use gist_wasm::resources::raw;
+use gist_wasm::resources::segments::SegmentOptions;
 use gist_wasm::ErrorCode;
 use gist_wasm::{json as j, json::Value};
 
@@ -18,23 +18,24 @@ fn segments_are_fetched_and_listed_with_include_count() {
         json(200, &fixture("segments_page.json")),
     ]);
     let config = config();
-    let c = client(&config, &fake);
-    let one = run(segments::fetch_segment(&c, 1, true)).expect("fetched");
-    assert_eq!(*one.get("count"), 80);
-    let options =
-        SegmentOptions::from_value(j!({"include_count": true, "limit": 5}), true).expect("valid");
-    let all = run(segments::list_segments(&c, &options)).expect("listed");
+    let one = call(
+        &config,
+        &fake,
+        "fetchSegment",
+        j!([1, {"include_count": true}]),
+    )
+    .expect("fetched");
+    assert_eq!(one["count"], 80);
+    let options = j!({"include_count": true, "limit": 5});
+    let all = call(&config, &fake, "list", j!(["segments", options])).expect("listed");
+    let all = all.as_array().expect("an array");
     assert_eq!(all.len(), 2);
     assert_eq!(
-        (all[0].get("count"), all[0].get("updated_at")),
+        (&all[0]["count"], &all[0]["updated_at"]),
         (&j!(80), &Value::Null),
         "\"80\" and \"\" normalised"
     );
-    assert_eq!(
-        all[1].to_value().get("count"),
-        None,
-        "no count when Gist sent none"
-    );
+    assert_eq!(all[1].get("count"), None, "no count when Gist sent none");
     assert_eq!(
         fake.paths(),
         vec![
@@ -55,17 +56,16 @@ fn campaigns_keep_their_rates_as_strings() {
         json(200, r#"{"campaigns": []}"#),
     ]);
     let config = config();
-    let c = client(&config, &fake);
-    let campaign = run(campaigns::fetch_campaign(&c, 101)).expect("fetched");
-    let out = campaign.to_value();
+    let out = call(&config, &fake, "fetchCampaign", j!([101])).expect("fetched");
     assert_eq!(out["id"], 101);
     assert_eq!(out["created_at"], 1_700_000_000);
     assert_eq!(out["email_open_rate"], "38.5");
     assert_eq!(out["email_click_rate"], "8.25");
     assert_eq!(out["sender"]["name"], "Ada");
-    assert!(run(campaigns::list_campaigns(&c, Some(3.0)))
-        .expect("listed")
-        .is_empty());
+    assert_eq!(
+        call(&config, &fake, "list", j!(["campaigns", {"limit": 3}])).expect("listed"),
+        j!([])
+    );
     assert_eq!(
         fake.paths(),
         vec!["GET /campaigns/101", "GET /campaigns?page=1&per_page=60"]
@@ -92,16 +92,14 @@ fn record_event_normalises_the_name_and_names_the_contact() {
             .as_object_mut()
             .expect("object")
             .extend(who.as_object().expect("object").clone());
-        let event = NewEvent::from_value(input).expect("valid");
         let fake = FakeTransport::new(vec![json(200, &fixture("event.json"))]);
-        let recorded =
-            run(events::record_event(&client(&config, &fake), &event)).expect("recorded");
+        let recorded = call(&config, &fake, "recordEvent", j!([input])).expect("recorded");
         assert_eq!(
-            recorded.get("name").as_str(),
+            recorded["name"].as_str(),
             Some("completed-order"),
             "name taken from event_name"
         );
-        assert_eq!(*recorded.get("occurred_at"), 1_700_000_100);
+        assert_eq!(recorded["occurred_at"], 1_700_000_100);
         let mut body = j!({"event_name": "completed-order-x", "properties": {"total": 12.5}, "occurred_at": 1_700_000_100u64});
         body.as_object_mut()
             .expect("object")
@@ -113,21 +111,18 @@ fn record_event_normalises_the_name_and_names_the_contact() {
 #[test]
 fn an_event_for_a_contact_named_by_id_fetches_it_and_checks_its_type() {
     let config = config();
-    let event =
-        NewEvent::from_value(j!({"event_name": "x", "lead": {"id": 179351}})).expect("valid");
+    let event = j!({"event_name": "x", "lead": {"id": 179351}});
     let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
-    let error =
-        run(events::record_event(&client(&config, &fake), &event)).expect_err("a user, not a lead");
+    let error = call(&config, &fake, "recordEvent", j!([event])).expect_err("a user, not a lead");
     assert_eq!(error.code, ErrorCode::NotFound);
     assert!(error.message.contains("event.user"), "{}", error.message);
 
-    let event =
-        NewEvent::from_value(j!({"event_name": "x", "user": {"id": 179351}})).expect("valid");
+    let event = j!({"event_name": "x", "user": {"id": 179351}});
     let fake = FakeTransport::new(vec![
         json(200, &fixture("contact_user_quirks.json")),
         json(200, &fixture("event.json")),
     ]);
-    run(events::record_event(&client(&config, &fake), &event)).expect("recorded");
+    call(&config, &fake, "recordEvent", j!([event])).expect("recorded");
     assert_eq!(
         fake.body(1),
         j!({"event_name": "x", "id": 179351, "user_id": "100488", "email": "rubamaga@example.com"})
@@ -159,11 +154,8 @@ fn list_events_asks_for_every_event_type() {
         r#"{"events": [{"id": 1, "name": "a"}], "pages": {"next": null}}"#,
     )]);
     let config = config();
-    let found = run(events::list_events(&client(&config, &fake), None)).expect("listed");
-    assert_eq!(
-        found[0].to_value(),
-        j!({"id": 1, "name": "a", "occurred_at": null})
-    );
+    let found = call(&config, &fake, "list", j!(["events", null])).expect("listed");
+    assert_eq!(found, j!([{"id": 1, "name": "a", "occurred_at": null}]));
     assert_eq!(
         fake.paths(),
         vec!["GET /events?event_type=all&page=1&per_page=60"]
@@ -192,17 +184,16 @@ fn api_call_takes_relative_paths_only_and_keeps_its_own_authorization() {
 
 #[test]
 fn api_call_answers_every_status_with_json_or_text() {
-    let request = raw::read_call(j!({
+    let request = j!({
         "url": "/contacts?x=1", "method": "POST", "headers": {"X-Trace": "t"},
         "query": {"page": 2, "flag": true, "email": "a+b@example.com"}, "body": {"a": 1}
-    }))
-    .expect("valid");
+    });
     let fake = FakeTransport::new(vec![
         with_header(json(422, r#"{"errors": []}"#), "X-Request-Id", "r1"),
         json(200, "plain text"),
     ]);
     let config = config();
-    let answer = run(raw::api_call(&client(&config, &fake), &request)).expect("resolves for 422");
+    let answer = call(&config, &fake, "apiCall", j!([request])).expect("resolves for 422");
     assert_eq!(answer["status"], 422);
     assert_eq!(answer["body"], j!({"errors": []}));
     assert_eq!(answer["headers"]["x-request-id"], "r1");
@@ -213,10 +204,6 @@ fn api_call_answers_every_status_with_json_or_text() {
     );
     let sent = fake.sent.borrow()[0].headers.clone();
     assert!(sent.contains(&("X-Trace".to_string(), "t".to_string())));
-    let text = run(raw::api_call(
-        &client(&config, &fake),
-        &raw::read_call(j!({"url": "/x"})).expect("valid"),
-    ))
-    .expect("text");
+    let text = call(&config, &fake, "apiCall", j!([{"url": "/x"}])).expect("text");
     assert_eq!(text["body"], Value::String("plain text".into()));
 }

@@ -1,8 +1,8 @@
 //! The Tags module: names kept as given, batches of 50, failures reported per target.
 
 use crate::fake::{json, FakeTransport};
-use crate::{client, config, run};
-use gist_wasm::resources::tags::{self, TagRequest};
+use crate::{call, config};
+use gist_wasm::resources::tags::TagRequest;
 use gist_wasm::transport::TransportError;
 use gist_wasm::ErrorCode;
 use gist_wasm::{json as j, json::Value};
@@ -23,27 +23,21 @@ fn create_update_delete_and_list_build_their_requests() {
         ),
     ]);
     let config = config();
-    let c = client(&config, &fake);
+    let c = |name: &str, args: Value| call(&config, &fake, name, args);
+    assert_eq!(c("createTag", j!(["VIP"])).expect("created")["name"], "VIP");
     assert_eq!(
-        *run(tags::create_tag(&c, "VIP"))
-            .expect("created")
-            .get("name"),
-        "VIP"
-    );
-    assert_eq!(
-        *run(tags::update_tag(&c, 7, "vip"))
-            .expect("renamed")
-            .get("name"),
+        c("updateTag", j!([7, "vip"])).expect("renamed")["name"],
         "vip",
         "case kept as given"
     );
-    run(tags::delete_tag(&c, 7)).expect("deleted");
-    let listed = run(tags::list_tags(&c, None)).expect("listed");
+    assert_eq!(c("deleteTag", j!([7])).expect("deleted"), Value::Null);
+    let listed = c("list", j!(["tags", null])).expect("listed");
+    let listed = listed.as_array().expect("an array");
     assert_eq!(
-        listed.iter().map(|t| t.get("id")).collect::<Vec<_>>(),
+        listed.iter().map(|t| &t["id"]).collect::<Vec<_>>(),
         vec![&j!(1), &j!(2)]
     );
-    assert_eq!(listed[1].to_value()["color"], "red");
+    assert_eq!(listed[1]["color"], "red");
     assert_eq!(
         fake.paths(),
         vec![
@@ -55,7 +49,7 @@ fn create_update_delete_and_list_build_their_requests() {
     );
     assert_eq!(fake.body(0), j!({"name": "VIP"}));
     assert_eq!(fake.body(1), j!({"id": 7, "name": "vip"}));
-    assert!(run(tags::create_tag(&c, "  ")).is_err());
+    assert!(c("createTag", j!(["  "])).is_err());
 }
 
 #[test]
@@ -64,14 +58,13 @@ fn tagging_120_contacts_sends_three_batches_of_at_most_50() {
     let leads: Vec<Value> = (101..=120)
         .map(|id| j!({"id": id, "untag": true}))
         .collect();
-    let request =
-        TagRequest::from_value(j!({"tag": "Beta", "users": users, "leads": leads})).expect("valid");
+    let request = j!({"tag": "Beta", "users": users, "leads": leads});
     let fake = FakeTransport::new((0..3).map(|_| json(200, &tag_answer(9, "Beta"))).collect());
     let config = config();
-    let result = run(tags::tag_contacts(&client(&config, &fake), &request)).expect("tagged");
+    let result = call(&config, &fake, "tagContacts", j!([request])).expect("tagged");
     assert_eq!(
-        (result.tagged, result.untagged, result.failed.len()),
-        (100, 20, 0)
+        (&result["tagged"], &result["untagged"], &result["failed"]),
+        (&j!(100), &j!(20), &j!([]))
     );
     assert_eq!(fake.paths(), vec!["POST /tags"; 3]);
     let sizes: Vec<usize> = (0..3)
@@ -85,12 +78,11 @@ fn tagging_120_contacts_sends_three_batches_of_at_most_50() {
 
 #[test]
 fn targets_by_email_or_user_id_are_resolved_and_failures_reported_without_losing_the_rest() {
-    let request = TagRequest::from_value(j!({
+    let request = j!({
         "tag": "t",
         "users": [{"email": "a@example.com"}, {"user_id": "77"}, {"email": "ghost@example.com"}, {"name": "bad"}],
         "leads": [{"id": 5}]
-    }))
-    .expect("valid");
+    });
     let fake = FakeTransport::new(vec![
         json(
             200,
@@ -107,18 +99,19 @@ fn targets_by_email_or_user_id_are_resolved_and_failures_reported_without_losing
         json(200, &tag_answer(3, "t")),
     ]);
     let config = config();
-    let result = run(tags::tag_contacts(&client(&config, &fake), &request)).expect("partly done");
-    assert_eq!(result.tagged, 3);
-    let failed: Vec<(&Value, &str)> = result
-        .failed
+    let result = call(&config, &fake, "tagContacts", j!([request])).expect("partly done");
+    assert_eq!(result["tagged"], 3);
+    let failed: Vec<(&Value, &Value)> = result["failed"]
+        .as_array()
+        .expect("an array")
         .iter()
-        .map(|f| (&f.target, f.error.code.as_str()))
+        .map(|f| (&f["target"], &f["error"]["code"]))
         .collect();
     assert_eq!(
         failed,
         vec![
-            (&j!({"email": "ghost@example.com"}), "not_found"),
-            (&j!({"name": "bad"}), "invalid_argument")
+            (&j!({"email": "ghost@example.com"}), &j!("not_found")),
+            (&j!({"name": "bad"}), &j!("invalid_argument"))
         ]
     );
     assert_eq!(
@@ -130,21 +123,21 @@ fn targets_by_email_or_user_id_are_resolved_and_failures_reported_without_losing
 #[test]
 fn a_failed_batch_is_reported_and_the_other_batches_still_go_through() {
     let users: Vec<Value> = (1..=120).map(|id| j!({"id": id})).collect();
-    let request = TagRequest::from_value(j!({"tag": "t", "users": users})).expect("valid");
+    let request = j!({"tag": "t", "users": users});
     let fake = FakeTransport::new(vec![
         json(200, &tag_answer(3, "t")),
         json(500, "{}"),
         json(200, &tag_answer(3, "t")),
     ]);
     let config = config();
-    let result = run(tags::tag_contacts(&client(&config, &fake), &request)).expect("partly done");
-    assert_eq!(result.tagged, 70);
-    assert_eq!(result.failed.len(), 50);
-    assert!(result
-        .failed
+    let result = call(&config, &fake, "tagContacts", j!([request])).expect("partly done");
+    assert_eq!(result["tagged"], 70);
+    let failed = result["failed"].as_array().expect("an array");
+    assert_eq!(failed.len(), 50);
+    assert!(failed
         .iter()
-        .all(|f| f.error.code == ErrorCode::ServerError));
-    assert_eq!(result.failed[0].target, j!({"id": 51}));
+        .all(|f| f["error"]["code"] == ErrorCode::ServerError.as_str()));
+    assert_eq!(failed[0]["target"], j!({"id": 51}));
     assert_eq!(
         fake.sent.borrow().len(),
         3,
@@ -154,17 +147,16 @@ fn a_failed_batch_is_reported_and_the_other_batches_still_go_through() {
 
 #[test]
 fn tagging_rejects_only_when_nothing_could_be_done() {
-    let request = TagRequest::from_value(j!({"tag": "t", "users": [{"id": 1}]})).expect("valid");
+    let request = j!({"tag": "t", "users": [{"id": 1}]});
     let fake = FakeTransport::new(vec![Err(TransportError::Network("down".into()))]);
     let config = config();
-    let error =
-        run(tags::tag_contacts(&client(&config, &fake), &request)).expect_err("nothing done");
+    let error = call(&config, &fake, "tagContacts", j!([request])).expect_err("nothing done");
     assert_eq!(error.code, ErrorCode::NetworkError);
 
-    let empty = TagRequest::from_value(j!({"tag": "only-create"})).expect("valid");
+    let empty = j!({"tag": "only-create"});
     let fake = FakeTransport::new(vec![json(200, &tag_answer(4, "only-create"))]);
-    let result = run(tags::tag_contacts(&client(&config, &fake), &empty)).expect("tag created");
-    assert_eq!((result.tag.get("id"), result.tagged), (&j!(4), 0));
+    let result = call(&config, &fake, "tagContacts", j!([empty])).expect("tag created");
+    assert_eq!((&result["tag"]["id"], &result["tagged"]), (&j!(4), &j!(0)));
     assert_eq!(fake.body(0), j!({"name": "only-create"}));
 }
 

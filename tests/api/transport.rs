@@ -1,12 +1,53 @@
-//! The retry policy, the deadline and the error mapping, seen through real calls.
+//! The retry policy, the deadline and the error mapping, seen through real calls: one request each,
+//! its answer read as nothing (a non-2xx answer is the call's error) or as it came (`apiCall`'s way).
 
 use crate::fake::{json, with_header, FakeTransport};
-use crate::{client, config, run};
+use crate::{call, call_with, config, run_flow, settings};
 use gist_wasm::call::CallOptions;
+use gist_wasm::flows::{single, Read};
 use gist_wasm::http::HttpRequest;
-use gist_wasm::json as j;
 use gist_wasm::transport::TransportError;
-use gist_wasm::{Client, ErrorCode};
+use gist_wasm::{json as j, json::Value};
+use gist_wasm::{Config, Error, ErrorCode};
+use std::rc::Rc;
+
+/// Sends `request` in a call of its own with `options`; a non-2xx answer is its error.
+fn send_with(
+    config: &Rc<Config>,
+    fake: &FakeTransport,
+    request: HttpRequest,
+    options: CallOptions,
+) -> Result<(Value, Value), Error> {
+    run_flow(config, fake, single(request, Read::Nothing), options)
+}
+
+/// [`send_with`] with no options of the call's own.
+fn send(config: &Rc<Config>, fake: &FakeTransport, request: HttpRequest) -> Result<(), Error> {
+    send_with(config, fake, request, CallOptions::default()).map(|_| ())
+}
+
+/// Sends `request` in a call of its own: its last answer `{ status, headers, body }`, any status.
+fn send_raw(
+    config: &Rc<Config>,
+    fake: &FakeTransport,
+    request: HttpRequest,
+) -> Result<Value, Error> {
+    run_flow(
+        config,
+        fake,
+        single(request, Read::Raw),
+        CallOptions::default(),
+    )
+    .map(|(v, _)| v)
+}
+
+/// Options with only a timeout.
+fn timeout(ms: f64) -> CallOptions {
+    CallOptions {
+        timeout_ms: Some(ms),
+        ..CallOptions::default()
+    }
+}
 
 #[test]
 fn a_read_that_gets_503_with_retry_after_is_retried_once_after_that_wait() {
@@ -15,9 +56,11 @@ fn a_read_that_gets_503_with_retry_after_is_retried_once_after_that_wait() {
         json(200, r#"{"tags":[]}"#),
     ]);
     let config = config();
-    let answer = run(client(&config, &fake).send_json(&HttpRequest::get("/tags")))
-        .expect("second try succeeds");
-    assert_eq!(answer, j!({"tags": []}));
+    let answer = send_raw(&config, &fake, HttpRequest::get("/tags")).expect("second try succeeds");
+    assert_eq!(
+        (&answer["status"], &answer["body"]),
+        (&j!(200), &j!({"tags": []}))
+    );
     assert_eq!(fake.sent.borrow().len(), 2);
     assert_eq!(*fake.sleeps.borrow(), vec![1000.0]);
 }
@@ -26,8 +69,7 @@ fn a_read_that_gets_503_with_retry_after_is_retried_once_after_that_wait() {
 fn a_write_that_gets_500_is_sent_exactly_once() {
     let fake = FakeTransport::new(vec![json(500, "{}"), json(200, "{}")]);
     let config = config();
-    let error =
-        run(client(&config, &fake).send(&HttpRequest::post("/contacts", j!({})))).expect_err("500");
+    let error = send(&config, &fake, HttpRequest::post("/contacts", j!({}))).expect_err("500");
     assert_eq!(error.code, ErrorCode::ServerError);
     assert_eq!(fake.sent.borrow().len(), 1);
 }
@@ -36,15 +78,15 @@ fn a_write_that_gets_500_is_sent_exactly_once() {
 fn a_write_is_retried_after_429_and_503_but_not_after_a_network_failure() {
     let fake = FakeTransport::new(vec![json(429, "{}"), json(503, "{}"), json(200, "{}")]);
     let config = config();
-    run(client(&config, &fake).send(&HttpRequest::post("/events", j!({})))).expect("third try");
+    send(&config, &fake, HttpRequest::post("/events", j!({}))).expect("third try");
     assert_eq!(fake.sent.borrow().len(), 3);
 
     let fake = FakeTransport::new(vec![
         Err(TransportError::Network("reset".into())),
         json(200, "{}"),
     ]);
-    let error = run(client(&config, &fake).send(&HttpRequest::post("/events", j!({}))))
-        .expect_err("not retried");
+    let error =
+        send(&config, &fake, HttpRequest::post("/events", j!({}))).expect_err("not retried");
     assert_eq!(error.code, ErrorCode::NetworkError);
     assert_eq!(fake.sent.borrow().len(), 1);
 }
@@ -58,7 +100,7 @@ fn reads_are_retried_after_network_failures_up_to_max_retries() {
         json(200, "{}"),
     ]);
     let config = config();
-    let error = run(client(&config, &fake).send(&HttpRequest::get("/tags"))).expect_err("gives up");
+    let error = send(&config, &fake, HttpRequest::get("/tags")).expect_err("gives up");
     assert_eq!(error.code, ErrorCode::NetworkError);
     assert_eq!(
         fake.sent.borrow().len(),
@@ -76,8 +118,8 @@ fn a_retry_after_longer_than_the_deadline_fails_at_once_with_the_last_error() {
         json(200, "{}"),
     ]);
     let config = config();
-    let client = Client::new(&config, &fake, Some(5_000.0));
-    let error = run(client.send(&HttpRequest::get("/tags"))).expect_err("no time to wait");
+    let error = send_with(&config, &fake, HttpRequest::get("/tags"), timeout(5_000.0))
+        .expect_err("no time to wait");
     assert_eq!(error.code, ErrorCode::RateLimited);
     assert_eq!(error.retry_after, Some(30.0));
     assert!(fake.sleeps.borrow().is_empty(), "did not wait");
@@ -91,8 +133,13 @@ fn retry_after_is_capped_at_sixty_seconds() {
         json(200, "{}"),
     ]);
     let config = config();
-    let client = Client::new(&config, &fake, Some(120_000.0));
-    run(client.send(&HttpRequest::get("/tags"))).expect("retried");
+    send_with(
+        &config,
+        &fake,
+        HttpRequest::get("/tags"),
+        timeout(120_000.0),
+    )
+    .expect("retried");
     assert_eq!(*fake.sleeps.borrow(), vec![60_000.0]);
 }
 
@@ -104,8 +151,7 @@ fn timeouts_and_aborts_keep_their_codes_and_are_not_retried() {
         (TransportError::Aborted, ErrorCode::Aborted),
     ] {
         let fake = FakeTransport::new(vec![Err(failure), json(200, "{}")]);
-        let error =
-            run(client(&config, &fake).send(&HttpRequest::get("/tags"))).expect_err("fails");
+        let error = send(&config, &fake, HttpRequest::get("/tags")).expect_err("fails");
         assert_eq!(error.code, code);
         assert_eq!(fake.sent.borrow().len(), 1);
     }
@@ -130,10 +176,8 @@ fn each_status_maps_to_its_code_with_method_path_and_request_id() {
             "x-request-id",
             "req-42",
         )]);
-        let error = run(
-            client(&config, &fake).send(&HttpRequest::get("/contacts").query("email", "a@b.c"))
-        )
-        .expect_err("fails");
+        let request = HttpRequest::get("/contacts").query("email", "a@b.c");
+        let error = send(&config, &fake, request).expect_err("fails");
         assert_eq!(error.code, code, "status {status}");
         assert_eq!(error.status, Some(status));
         assert_eq!(error.request_id.as_deref(), Some("req-42"));
@@ -151,8 +195,7 @@ fn each_status_maps_to_its_code_with_method_path_and_request_id() {
 fn a_2xx_that_is_not_json_is_an_invalid_response() {
     let fake = FakeTransport::new(vec![json(200, "<html>hello</html>")]);
     let config = config();
-    let error =
-        run(client(&config, &fake).send_json(&HttpRequest::get("/tags"))).expect_err("not JSON");
+    let error = call(&config, &fake, "list", j!(["tags", null])).expect_err("not JSON");
     assert_eq!(error.code, ErrorCode::InvalidResponse);
     assert_eq!(error.status, None);
 }
@@ -167,7 +210,7 @@ fn the_key_goes_only_in_the_authorization_header_and_never_in_an_error() {
     request
         .headers
         .push(("authorization".into(), "Bearer stolen".into()));
-    let error = run(client(&config, &fake).send(&request)).expect_err("network");
+    let error = send(&config, &fake, request).expect_err("network");
     let sent = fake.sent.borrow();
     let auth: Vec<&str> = sent[0]
         .headers
@@ -194,8 +237,7 @@ fn a_redirect_is_refused_at_once_and_never_retried() {
             json(200, "{}"),
         ]);
         let config = config();
-        let error =
-            run(client(&config, &fake).send_raw(&HttpRequest::get("/tags"))).expect_err("redirect");
+        let error = send_raw(&config, &fake, HttpRequest::get("/tags")).expect_err("redirect");
         assert_eq!(error.code, ErrorCode::InvalidResponse);
         assert!(error.message.contains("redirect"), "{}", error.message);
         assert_eq!((error.status, fake.sent.borrow().len()), (Some(status), 1));
@@ -204,11 +246,11 @@ fn a_redirect_is_refused_at_once_and_never_retried() {
 
 #[test]
 fn answers_over_max_response_bytes_fail_and_a_list_counts_every_page() {
-    let mut config = config();
-    config.max_response_bytes = 25;
+    let mut settings = settings();
+    settings.max_response_bytes = 25;
+    let config = Rc::new(settings);
     let fake = FakeTransport::new(vec![json(200, r#"{"tags":[], "pad": "...."}"#)]);
-    let error =
-        run(client(&config, &fake).send_json(&HttpRequest::get("/tags"))).expect_err("too large");
+    let error = call(&config, &fake, "list", j!(["tags", null])).expect_err("too large");
     assert_eq!(error.code, ErrorCode::InvalidResponse);
     assert!(
         error.message.contains("maxResponseBytes"),
@@ -216,25 +258,38 @@ fn answers_over_max_response_bytes_fail_and_a_list_counts_every_page() {
         error.message
     );
 
-    config.max_response_bytes = 10;
-    let fake = FakeTransport::new(vec![
-        json(200, "{}"),
-        json(200, "{}"),
-        json(200, "{.......}"),
-    ]);
-    let client = client(&config, &fake);
-    for _ in 0..2 {
-        run(client.send_raw(&HttpRequest::get("/tags"))).expect("within the cap");
+    let pages = [
+        r#"{"tags":[{"id":1,"name":"a"}],"pages":{"next":"n"}}"#,
+        r#"{"tags":[{"id":2,"name":"b"}],"pages":{"next":"n"}}"#,
+        r#"{"tags":[{"id":3,"name":"c"}],"pages":{"next":null}}"#,
+    ];
+    let total: usize = pages.iter().map(|page| page.len()).sum();
+    for (cap, fits) in [(total, true), (total - 1, false)] {
+        let mut settings = crate::settings();
+        settings.max_response_bytes = cap as u32;
+        let config = Rc::new(settings);
+        let fake = FakeTransport::new(pages.iter().map(|page| json(200, page)).collect());
+        let listed = call(&config, &fake, "list", j!(["tags", null]));
+        assert_eq!(fake.sent.borrow().len(), 3, "cap {cap}");
+        match fits {
+            true => assert_eq!(
+                listed.expect("within the cap").as_array().map(Vec::len),
+                Some(3)
+            ),
+            false => assert_eq!(
+                listed.expect_err("the pages together are too large").code,
+                ErrorCode::InvalidResponse
+            ),
+        }
     }
-    assert!(run(client.send_raw(&HttpRequest::get("/tags"))).is_err());
 }
 
 #[test]
 fn paths_that_leave_base_url_send_nothing() {
     let fake = FakeTransport::new(vec![json(200, "{}")]);
     let config = config();
-    let error = run(client(&config, &fake).send_raw(&HttpRequest::get("/a/..//evil.test/x")))
-        .expect_err("refused");
+    let error =
+        send_raw(&config, &fake, HttpRequest::get("/a/..//evil.test/x")).expect_err("refused");
     assert_eq!(error.code, ErrorCode::InvalidArgument);
     assert!(fake.sent.borrow().is_empty());
 }
@@ -251,8 +306,8 @@ fn a_server_that_echoes_the_key_or_an_email_does_not_put_them_in_the_error() {
             &format!("{key}/ada@example.com"),
         )]);
         let config = config();
-        let error = run(client(&config, &fake).send(&HttpRequest::post("/contacts", j!({}))))
-            .expect_err("refused");
+        let error =
+            send(&config, &fake, HttpRequest::post("/contacts", j!({}))).expect_err("refused");
         let shown = format!("{error:?}");
         assert!(
             !shown.contains(key) && !shown.contains("example.com"),
@@ -272,10 +327,24 @@ fn a_calls_metadata_describes_its_last_answer_after_a_retry() {
         ),
     ]);
     let config = config();
-    let client = client(&config, &fake);
-    assert_eq!(client.response(), j!(null), "nothing answered yet");
-    run(client.send(&HttpRequest::get("/tags"))).expect("second try");
-    let response = client.response();
+    let done = j!({"page": 2, "first": null, "done": true});
+    let (_, response) = call_with(
+        &config,
+        &fake,
+        "page",
+        j!(["tags", null, done]),
+        CallOptions::default(),
+    )
+    .expect("a walk that is over");
+    assert_eq!(response, j!(null), "nothing answered");
+    assert!(fake.sent.borrow().is_empty());
+    let (_, response) = send_with(
+        &config,
+        &fake,
+        HttpRequest::get("/tags"),
+        CallOptions::default(),
+    )
+    .expect("second try");
     assert_eq!(response["status"], 200);
     assert_eq!(response["attempts"], 2);
     assert_eq!(response["requests"], 2);
@@ -294,8 +363,8 @@ fn a_calls_own_options_set_its_retries_and_headers() {
         "headers": {"Accept": "application/vnd.gist+json", "Idempotency-Key": "k1"}
     }))
     .expect("valid");
-    let client = Client::with_options(&config, &fake, options);
-    let error = run(client.send(&HttpRequest::get("/tags"))).expect_err("not retried");
+    let error =
+        send_with(&config, &fake, HttpRequest::get("/tags"), options).expect_err("not retried");
     assert_eq!(error.code, ErrorCode::ServerError);
     assert_eq!(fake.sent.borrow().len(), 1, "maxRetries: 0 sends once");
     let sent = &fake.sent.borrow()[0];
@@ -318,8 +387,9 @@ fn a_calls_own_options_set_its_retries_and_headers() {
 #[test]
 fn a_client_that_knows_its_runtime_names_itself_unless_the_call_does() {
     let fake = FakeTransport::new(vec![json(200, "{}"), json(200, "{}")]);
-    let mut config = config();
-    config.identify("Node.js/22.1.0");
+    let mut settings = settings();
+    settings.identify("Node.js/22.1.0");
+    let config = Rc::new(settings);
     let agent = |index: usize| -> Vec<String> {
         fake.sent.borrow()[index]
             .headers
@@ -328,7 +398,7 @@ fn a_client_that_knows_its_runtime_names_itself_unless_the_call_does() {
             .map(|(_, v)| v.clone())
             .collect()
     };
-    run(Client::new(&config, &fake, None).send(&HttpRequest::get("/tags"))).expect("sent");
+    send(&config, &fake, HttpRequest::get("/tags")).expect("sent");
     assert_eq!(
         agent(0),
         [format!(
@@ -338,8 +408,7 @@ fn a_client_that_knows_its_runtime_names_itself_unless_the_call_does() {
     );
     let options =
         CallOptions::from_value(j!({"headers": {"User-Agent": "my-app/2"}})).expect("valid");
-    run(Client::with_options(&config, &fake, options).send(&HttpRequest::get("/tags")))
-        .expect("sent");
+    send_with(&config, &fake, HttpRequest::get("/tags"), options).expect("sent");
     assert_eq!(agent(1), ["my-app/2"], "the call's own wins");
 }
 
@@ -350,7 +419,7 @@ fn retries_stay_within_a_fifth_of_the_requests_plus_a_floor() {
     let config = config();
     let mut refused = 0;
     for _ in 0..calls {
-        let error = run(client(&config, &fake).send(&HttpRequest::get("/tags"))).expect_err("503");
+        let error = send(&config, &fake, HttpRequest::get("/tags")).expect_err("503");
         assert_eq!(error.code, ErrorCode::ServerError);
         refused += usize::from(error.message.contains("retry budget"));
     }

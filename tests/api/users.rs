@@ -1,11 +1,10 @@
 //! The Users module: request building, the quirks of answers, and the users-only rules.
 
 use crate::fake::{fixture, json, FakeTransport};
-use crate::{client, config, run};
+use crate::{call, config};
 use gist_wasm::models::ContactType;
-use gist_wasm::pagination::Cursor;
-use gist_wasm::resources::contacts::{self, ContactRef, ListContactsOptions};
-use gist_wasm::resources::users::{self, NewUser, UserChanges};
+use gist_wasm::resources::contacts::ContactRef;
+use gist_wasm::resources::users::NewUser;
 use gist_wasm::ErrorCode;
 use gist_wasm::{json as j, json::Value};
 
@@ -28,13 +27,12 @@ fn page(ids: std::ops::Range<u64>, next: Option<&str>) -> String {
 fn create_user_posts_every_field_with_user_id_as_a_string() {
     let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
     let config = config();
-    let user = NewUser::from_value(j!({
+    let user = j!({
         "user_id": 100488, "email": "a+b@example.com", "name": "R", "phone": "98",
         "unsubscribed_from_emails": false, "signed_up_at": 1600000000u64, "tags": ["tagA", "TAGA"],
         "custom_properties": {"age_number": 23, "vip": true, "note": null}
-    }))
-    .expect("valid user");
-    let contact = run(users::create_user(&client(&config, &fake), &user)).expect("created");
+    });
+    let contact = call(&config, &fake, "createUser", j!([user])).expect("created");
     assert_eq!(fake.paths(), vec!["POST /contacts"]);
     assert_eq!(
         fake.body(0),
@@ -42,19 +40,14 @@ fn create_user_posts_every_field_with_user_id_as_a_string() {
             "unsubscribed_from_emails": false, "signed_up_at": 1600000000u64, "tags": ["tagA", "TAGA"],
             "custom_properties": {"age_number": 23, "vip": true, "note": null}})
     );
-    assert_eq!(*contact.get("user_id"), "100488");
+    assert_eq!(contact["user_id"], "100488");
 }
 
 #[test]
 fn the_quirks_of_a_contact_answer_are_normalised_and_unknown_fields_kept() {
     let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
     let config = config();
-    let contact = run(users::fetch_user(
-        &client(&config, &fake),
-        &ContactRef::Id(179351),
-    ))
-    .expect("found");
-    let out = contact.to_value();
+    let out = call(&config, &fake, "fetchUser", j!([{"id": 179351}])).expect("found");
     assert_eq!(out["phone"], "9876543210");
     assert_eq!(out["unsubscribed_from_emails"], true);
     assert_eq!(out["signed_up_at"], Value::Null);
@@ -139,18 +132,15 @@ fn a_contact_is_named_by_exactly_one_of_id_user_id_or_email() {
 fn fetch_builds_the_three_requests_with_encoded_values() {
     let config = config();
     for (reference, path) in [
-        (ContactRef::Id(179351), "GET /contacts/179351"),
+        (j!({"id": 179351}), "GET /contacts/179351"),
+        (j!({"user_id": "100488"}), "GET /contacts?user_id=100488"),
         (
-            ContactRef::UserId("100488".into()),
-            "GET /contacts?user_id=100488",
-        ),
-        (
-            ContactRef::Email("a+b@example.com".into()),
+            j!({"email": "a+b@example.com"}),
             "GET /contacts?email=a%2Bb%40example.com",
         ),
     ] {
         let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
-        run(users::fetch_user(&client(&config, &fake), &reference)).expect("found");
+        call(&config, &fake, "fetchUser", j!([reference])).expect("found");
         assert_eq!(fake.paths(), vec![path]);
     }
 }
@@ -159,8 +149,8 @@ fn fetch_builds_the_three_requests_with_encoded_values() {
 fn fetching_a_lead_as_a_user_is_not_found_and_says_so() {
     let fake = FakeTransport::new(vec![json(200, &fixture("contact_lead.json"))]);
     let config = config();
-    let reference = ContactRef::Email("lead@example.com".into());
-    let error = run(users::fetch_user(&client(&config, &fake), &reference)).expect_err("a lead");
+    let reference = j!({"email": "lead@example.com"});
+    let error = call(&config, &fake, "fetchUser", j!([reference])).expect_err("a lead");
     assert_eq!(error.code, ErrorCode::NotFound);
     assert!(error.message.contains("is a lead"), "{}", error.message);
     assert!(error.message.contains("fetchLead"), "{}", error.message);
@@ -178,8 +168,8 @@ fn a_404_by_email_is_not_found_without_the_email() {
         r#"{"errors":[{"code":"not_found","message":"Contact not found"}]}"#,
     )]);
     let config = config();
-    let reference = ContactRef::Email("ghost@example.com".into());
-    let error = run(users::fetch_user(&client(&config, &fake), &reference)).expect_err("missing");
+    let reference = j!({"email": "ghost@example.com"});
+    let error = call(&config, &fake, "fetchUser", j!([reference])).expect_err("missing");
     assert_eq!((error.code, error.status), (ErrorCode::NotFound, Some(404)));
     assert_eq!(error.message, "no user matches that email");
     assert_eq!(error.path.as_deref(), Some("/contacts"));
@@ -192,12 +182,13 @@ fn update_never_creates_a_contact() {
         r#"{"errors":[{"code":"not_found","message":"x"}]}"#,
     )]);
     let config = config();
-    let changes = UserChanges::from_value(j!({"name": "New"})).expect("valid");
-    let error = run(users::update_user(
-        &client(&config, &fake),
-        &ContactRef::UserId("9".into()),
-        &changes,
-    ))
+    let changes = j!({"name": "New"});
+    let error = call(
+        &config,
+        &fake,
+        "updateUser",
+        j!([{"user_id": "9"}, changes]),
+    )
     .expect_err("none");
     assert_eq!(error.code, ErrorCode::NotFound);
     assert_eq!(
@@ -214,16 +205,9 @@ fn update_posts_the_changes_with_the_contacts_id_and_user_id() {
         json(200, &fixture("contact_user_quirks.json")),
     ]);
     let config = config();
-    let changes =
-        UserChanges::from_value(j!({"name": "New", "custom_properties": {"plan": "pro"}}))
-            .expect("valid");
-    let reference = ContactRef::Email("rubamaga@example.com".into());
-    run(users::update_user(
-        &client(&config, &fake),
-        &reference,
-        &changes,
-    ))
-    .expect("updated");
+    let changes = j!({"name": "New", "custom_properties": {"plan": "pro"}});
+    let reference = j!({"email": "rubamaga@example.com"});
+    call(&config, &fake, "updateUser", j!([reference, changes])).expect("updated");
     assert_eq!(
         fake.paths(),
         vec![
@@ -241,13 +225,9 @@ fn update_posts_the_changes_with_the_contacts_id_and_user_id() {
 fn update_of_a_lead_through_the_users_module_is_not_found() {
     let fake = FakeTransport::new(vec![json(200, &fixture("contact_lead.json"))]);
     let config = config();
-    let changes = UserChanges::from_value(j!({"name": "x"})).expect("valid");
-    let error = run(users::update_user(
-        &client(&config, &fake),
-        &ContactRef::Id(200001),
-        &changes,
-    ))
-    .expect_err("lead");
+    let changes = j!({"name": "x"});
+    let error =
+        call(&config, &fake, "updateUser", j!([{"id": 200001}, changes])).expect_err("lead");
     assert_eq!(error.code, ErrorCode::NotFound);
     assert_eq!(fake.sent.borrow().len(), 1);
 }
@@ -259,11 +239,7 @@ fn delete_checks_the_type_then_deletes_by_id() {
         json(200, "{}"),
     ]);
     let config = config();
-    run(users::delete_user(
-        &client(&config, &fake),
-        &ContactRef::UserId("100488".into()),
-    ))
-    .expect("deleted");
+    call(&config, &fake, "deleteUser", j!([{"user_id": "100488"}])).expect("deleted");
     assert_eq!(
         fake.paths(),
         vec!["GET /contacts?user_id=100488", "DELETE /contacts/179351"]
@@ -273,11 +249,7 @@ fn delete_checks_the_type_then_deletes_by_id() {
         json(200, &fixture("contact_lead.json")),
         json(200, "{}"),
     ]);
-    let error = run(users::delete_user(
-        &client(&config, &fake),
-        &ContactRef::Id(200001),
-    ))
-    .expect_err("a lead");
+    let error = call(&config, &fake, "deleteUser", j!([{"id": 200001}])).expect_err("a lead");
     assert_eq!(error.code, ErrorCode::NotFound);
     assert_eq!(
         fake.paths(),
@@ -294,14 +266,14 @@ fn list_users_pages_until_the_limit_and_returns_users_only() {
         json(200, &page(121..181, Some("https://x/contacts?page=4"))),
     ]);
     let config = config();
-    let options = ListContactsOptions::from_value(j!({
+    let options = j!({
         "limit": 45, "tag_id": 3, "segment_id": 2, "created_since": 1600000000u64,
         "status": "active", "order_by": "last_seen_at"
-    }))
-    .expect("valid");
-    let found = run(users::list_users(&client(&config, &fake), &options)).expect("listed");
+    });
+    let found = call(&config, &fake, "list", j!(["users", options])).expect("listed");
+    let found = found.as_array().expect("an array");
     assert_eq!(found.len(), 45);
-    assert!(found.iter().all(|c| *c.get("type") == "user"));
+    assert!(found.iter().all(|c| c["type"] == "user"));
     assert_eq!(
         fake.paths(),
         vec![
@@ -335,11 +307,7 @@ fn list_stops_on_an_empty_page_a_null_next_or_a_short_page_without_pages() {
     ];
     for (pages, expected_requests) in cases {
         let fake = FakeTransport::new(pages.iter().map(|p| json(200, p)).collect());
-        let options = ListContactsOptions {
-            limit: Some(10_000.0),
-            ..Default::default()
-        };
-        run(users::list_users(&client(&config, &fake), &options)).expect("listed");
+        call(&config, &fake, "list", j!(["users", {"limit": 10_000}])).expect("listed");
         assert_eq!(fake.sent.borrow().len(), expected_requests);
     }
 }
@@ -349,12 +317,8 @@ fn list_limit_must_be_between_1_and_10000() {
     let config = config();
     for limit in [0.0, 10_001.0, 2.5, -1.0] {
         let fake = FakeTransport::new(vec![]);
-        let options = ListContactsOptions {
-            limit: Some(limit),
-            ..Default::default()
-        };
         let error =
-            run(users::list_users(&client(&config, &fake), &options)).expect_err("bad limit");
+            call(&config, &fake, "list", j!(["users", {"limit": limit}])).expect_err("bad limit");
         assert_eq!(error.code, ErrorCode::InvalidArgument);
         assert!(fake.sent.borrow().is_empty());
     }
@@ -364,14 +328,7 @@ fn list_limit_must_be_between_1_and_10000() {
 fn a_list_answer_without_contacts_is_an_invalid_response() {
     let fake = FakeTransport::new(vec![json(200, r#"{"users": []}"#)]);
     let config = config();
-    let mut cursor = Cursor::new();
-    let error = run(contacts::list_page(
-        &client(&config, &fake),
-        ContactType::User,
-        &Default::default(),
-        &mut cursor,
-    ))
-    .expect_err("wrong shape");
+    let error = call(&config, &fake, "page", j!(["users", null, null])).expect_err("wrong shape");
     assert_eq!(error.code, ErrorCode::InvalidResponse);
     assert_eq!(error.path.as_deref(), Some("/contacts"));
 }

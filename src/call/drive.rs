@@ -1,0 +1,35 @@
+//! [`drive`]: runs a [`Call`] to its end over a [`Transport`], for Rust callers and host tests.
+
+use super::{Call, Clock, Input, Step};
+use crate::error::Error;
+use crate::json::Value;
+use crate::transport::Transport;
+
+/// Runs `call` over `transport`: sends what it asks for, waits what it asks, and resolves with its
+/// value and what its last answer said.
+///
+/// # Errors
+/// The call's [`Error`].
+pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value, Value), Error> {
+    let clock = |transport: &T| Clock {
+        now_ms: transport.now_ms(),
+        random: transport.random(),
+    };
+    let mut input = Input::Start;
+    loop {
+        input = match call.step(input, clock(transport)) {
+            Step::Send(request, timeout_ms) => {
+                let request = request.clone();
+                Input::Answer(transport.send(&request, timeout_ms).await)
+            }
+            Step::Wait(ms, retry) => {
+                if let Some((attempt, status)) = retry {
+                    transport.retrying(attempt, status);
+                }
+                Input::Woke(transport.sleep(ms).await.is_err())
+            }
+            Step::Done(value, response) => return Ok((value, response)),
+            Step::Failed(error) => return Err(error),
+        };
+    }
+}

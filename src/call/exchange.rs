@@ -1,0 +1,174 @@
+//! [`Exchange`]: one request and its retries, as an explicit state machine. It says what to send or
+//! how long to wait, and is told what came back; it ends with the last answer (2xx or not) or an error.
+
+use super::progress::Progress;
+use super::Clock;
+use crate::config::Config;
+use crate::error::{Error, ErrorCode};
+use crate::http::{HttpRequest, HttpResponse, WireRequest};
+use crate::retry::{backoff_ms, is_retryable, MAX_RETRY_AFTER_MS};
+use crate::transport::TransportError;
+
+/// What an exchange needs next.
+#[derive(Debug)]
+pub enum Next {
+    /// Send the request, allowing it this many milliseconds.
+    Send(f64),
+    /// Wait this long before the retry that will be this attempt (2 for the first retry), after a
+    /// failure with this status (`None`: no answer).
+    Wait(f64, u32, Option<u16>),
+    /// The exchange is over: the last answer, whatever its status (never a redirect).
+    Answered(HttpResponse),
+}
+
+/// One request being sent, with its retries.
+#[derive(Debug)]
+pub struct Exchange {
+    /// The request, as the caller's code built it.
+    pub request: HttpRequest,
+    /// The request as it goes on the wire.
+    pub wire: WireRequest,
+    retries: u32,
+}
+
+impl Exchange {
+    /// Starts sending `request`: its first [`Next`], or why it cannot be sent.
+    pub fn start(
+        request: HttpRequest,
+        config: &Config,
+        progress: &mut Progress,
+        now_ms: f64,
+    ) -> Result<(Self, Next), Error> {
+        let wire = progress
+            .wire(config, &request)
+            .map_err(|error| failed(config, &request, error))?;
+        let mut exchange = Self {
+            request,
+            wire,
+            retries: 0,
+        };
+        let next = exchange.attempt(config, progress, now_ms);
+        next.map(|next| (exchange, next))
+    }
+
+    /// The next attempt, if the deadline leaves time for one.
+    fn attempt(
+        &mut self,
+        config: &Config,
+        progress: &mut Progress,
+        now_ms: f64,
+    ) -> Result<Next, Error> {
+        let remaining = progress.deadline_ms - now_ms;
+        if remaining <= 0.0 {
+            return Err(self.failed(config, progress.timeout_error()));
+        }
+        progress.requests += 1;
+        if self.retries == 0 {
+            config.retry_budget.earn();
+        }
+        Ok(Next::Send(remaining))
+    }
+
+    /// What follows the outcome of a send.
+    pub fn answered(
+        &mut self,
+        outcome: Result<HttpResponse, TransportError>,
+        config: &Config,
+        progress: &mut Progress,
+        clock: Clock,
+    ) -> Result<Next, Error> {
+        let (status, error, response) = match outcome {
+            Ok(response) => {
+                progress
+                    .answered(config, &response, self.retries + 1)
+                    .map_err(|error| self.failed(config, error))?;
+                if response.is_success() {
+                    return Ok(Next::Answered(response));
+                }
+                let error = progress.status_error(&response, clock.now_ms);
+                (Some(response.status), error, Some(response))
+            }
+            Err(TransportError::Timeout) => {
+                return Err(self.failed(config, progress.timeout_error()))
+            }
+            Err(TransportError::Aborted) => return Err(self.failed(config, aborted())),
+            Err(TransportError::TooLarge) => {
+                return Err(self.failed(config, super::progress::too_large(config)))
+            }
+            Err(TransportError::RateLimited(seconds)) => {
+                return Err(self.failed(config, paused(seconds)))
+            }
+            Err(TransportError::Network(text)) => (None, network_error(&text), None),
+        };
+        let max_retries = progress.options.max_retries.unwrap_or(config.max_retries);
+        let wait_ms = match error.retry_after {
+            Some(seconds) => (seconds * 1000.0).min(MAX_RETRY_AFTER_MS),
+            None => backoff_ms(self.retries, clock.random),
+        };
+        let retry = self.retries < max_retries
+            && is_retryable(self.request.method, status)
+            && clock.now_ms + wait_ms < progress.deadline_ms;
+        if retry && !config.retry_budget.spend() {
+            progress.over_budget = true;
+        } else if retry {
+            return Ok(Next::Wait(wait_ms, self.retries + 2, status));
+        }
+        match response {
+            Some(response) => Ok(Next::Answered(response)),
+            None => Err(self.failed(config, progress.noted(error))),
+        }
+    }
+
+    /// What follows a wait; `aborted` when the caller's signal cut it short.
+    pub fn woke(
+        &mut self,
+        aborted_wait: bool,
+        config: &Config,
+        progress: &mut Progress,
+        now_ms: f64,
+    ) -> Result<Next, Error> {
+        if aborted_wait {
+            return Err(self.failed(config, aborted()));
+        }
+        self.retries += 1;
+        self.attempt(config, progress, now_ms)
+    }
+
+    /// An error of this exchange, as callers see it: where it happened, and nothing secret in it.
+    pub fn failed(&self, config: &Config, error: Error) -> Error {
+        failed(config, &self.request, error)
+    }
+}
+
+fn failed(config: &Config, request: &HttpRequest, error: Error) -> Error {
+    error
+        .at(request.method, &request.path)
+        .scrubbed(&[config.api_key.expose()])
+}
+
+fn network_error(text: &str) -> Error {
+    Error::new(
+        ErrorCode::NetworkError,
+        format!(
+            "the request got no answer ({text}): check the network, baseUrl, and CORS in a browser"
+        ),
+    )
+}
+
+/// A request not sent because the rate limit's window resets after the call's deadline.
+fn paused(seconds: f64) -> Error {
+    let mut error = Error::new(
+        ErrorCode::RateLimited,
+        "not sent: Gist said no requests remain until the rate limit resets, which is after this \
+         call's deadline: retry after retryAfter seconds",
+    );
+    error.retry_after = Some(seconds);
+    error
+}
+
+fn aborted() -> Error {
+    Error::new(
+        ErrorCode::Aborted,
+        "the call was aborted by its AbortSignal",
+    )
+}

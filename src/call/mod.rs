@@ -1,0 +1,215 @@
+//! [`Call`]: one call of the API as a sans-IO state machine. It is started from an endpoint's name and
+//! arguments; each [`Call::step`] is given what happened (the answer to its request, the end of its
+//! wait) with the time and a random number, and says what to do next: send a request, wait, or stop
+//! with the call's value or error. It never does I/O, reads a clock or draws a random number itself,
+//! so the JS runtime, a Rust driver ([`drive`]) and host tests all run the very same steps.
+
+mod drive;
+mod exchange;
+mod options;
+mod progress;
+
+pub use drive::drive;
+pub use options::CallOptions;
+pub use progress::request_id;
+
+use crate::config::Config;
+use crate::endpoints;
+use crate::error::Error;
+use crate::flows::{Flow, Next};
+use crate::http::{HttpResponse, WireRequest};
+use crate::json::Value;
+use crate::transport::TransportError;
+use exchange::Exchange;
+use progress::Progress;
+use std::rc::Rc;
+
+/// The time and a random number, handed in with each step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    /// Milliseconds since the Unix epoch.
+    pub now_ms: f64,
+    /// A number in `[0, 1)`, for backoff jitter.
+    pub random: f64,
+}
+
+/// What happened since the last step.
+#[derive(Debug)]
+pub enum Input {
+    /// Nothing yet: the call starts (its deadline runs from now).
+    Start,
+    /// The outcome of the `Send` step.
+    Answer(Result<HttpResponse, TransportError>),
+    /// The end of the `Wait` step: `true` when the caller's signal cut it short.
+    Woke(bool),
+}
+
+/// What the call needs next.
+#[derive(Debug)]
+pub enum Step<'a> {
+    /// Send this request within this many milliseconds.
+    Send(&'a WireRequest, f64),
+    /// Wait this many milliseconds; before a retry, which attempt comes next (2 for the first
+    /// retry) and the status that failed (`None`: no answer).
+    Wait(f64, Option<(u32, Option<u16>)>),
+    /// The call is over: its value, and what its last answer said (`{ status, headers, requestId,
+    /// attempts, requests, rateLimit }`, or `null`).
+    Done(Value, Value),
+    /// The call failed.
+    Failed(Error),
+}
+
+/// One call: its endpoint's flow, the request being sent, and where it stands.
+#[derive(Debug)]
+pub struct Call {
+    config: Rc<Config>,
+    flow: Flow,
+    progress: Option<Progress>,
+    options: Option<CallOptions>,
+    exchange: Option<Exchange>,
+}
+
+/// What a call part says next, internally.
+enum Then {
+    Send(f64),
+    Wait(f64, u32, Option<u16>),
+    Over(Result<Value, Error>),
+}
+
+impl Call {
+    /// A call of the endpoint `name` with its arguments (the per-call options apart), checked now.
+    ///
+    /// # Errors
+    /// `invalid_argument` for an unknown endpoint or a bad argument.
+    pub fn new(
+        config: Rc<Config>,
+        name: &str,
+        args: Vec<Value>,
+        options: CallOptions,
+    ) -> Result<Self, Error> {
+        Ok(Self::of(config, endpoints::start(name, args)?, options))
+    }
+
+    /// A call running `flow`.
+    pub fn of(config: Rc<Config>, flow: Flow, options: CallOptions) -> Self {
+        Self {
+            config,
+            flow,
+            progress: None,
+            options: Some(options),
+            exchange: None,
+        }
+    }
+
+    /// Goes on after `input`, at `clock`'s time.
+    pub fn step(&mut self, input: Input, clock: Clock) -> Step<'_> {
+        let then = match input {
+            Input::Start => self.start(clock),
+            Input::Answer(outcome) => self.answered(outcome, clock),
+            Input::Woke(aborted) => self.woke(aborted, clock),
+        };
+        match then {
+            Then::Send(timeout_ms) => match &self.exchange {
+                Some(exchange) => Step::Send(&exchange.wire, timeout_ms),
+                None => Step::Failed(stalled()),
+            },
+            Then::Wait(ms, attempt, status) => Step::Wait(ms, Some((attempt, status))),
+            Then::Over(outcome) => {
+                let response = self
+                    .progress
+                    .as_ref()
+                    .map_or(Value::Null, |progress| progress.response(clock.now_ms));
+                match outcome {
+                    Ok(value) => Step::Done(value, response),
+                    Err(error) => Step::Failed(error),
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, clock: Clock) -> Then {
+        let Some(options) = self.options.take() else {
+            return Then::Over(Err(stalled()));
+        };
+        self.progress = Some(Progress::new(&self.config, options, clock.now_ms));
+        let next = self.flow.start(&self.config);
+        self.then(next, clock)
+    }
+
+    fn answered(&mut self, outcome: Result<HttpResponse, TransportError>, clock: Clock) -> Then {
+        let (Some(exchange), Some(progress)) = (self.exchange.as_mut(), self.progress.as_mut())
+        else {
+            return Then::Over(Err(stalled()));
+        };
+        match exchange.answered(outcome, &self.config, progress, clock) {
+            Ok(exchange::Next::Answered(response)) => self.read(response, clock),
+            next => self.exchanged(next),
+        }
+    }
+
+    fn woke(&mut self, aborted: bool, clock: Clock) -> Then {
+        let (Some(exchange), Some(progress)) = (self.exchange.as_mut(), self.progress.as_mut())
+        else {
+            return Then::Over(Err(stalled()));
+        };
+        let next = exchange.woke(aborted, &self.config, progress, clock.now_ms);
+        self.exchanged(next)
+    }
+
+    /// Hands the exchange's last answer to the flow: a non-2xx one as its error, unless the flow
+    /// reads any status.
+    fn read(&mut self, response: HttpResponse, clock: Clock) -> Then {
+        let (Some(exchange), Some(progress)) = (self.exchange.take(), self.progress.as_ref())
+        else {
+            return Then::Over(Err(stalled()));
+        };
+        let answer = match response.is_success() || self.flow.takes_any_status() {
+            true => Ok(response),
+            false => {
+                Err(exchange.failed(&self.config, progress.status_error(&response, clock.now_ms)))
+            }
+        };
+        let next = self
+            .flow
+            .answered(&self.config, answer)
+            .map_err(|error| match error.path {
+                Some(_) => error,
+                None => exchange.failed(&self.config, error),
+            });
+        self.then(next, clock)
+    }
+
+    fn exchanged(&mut self, next: Result<exchange::Next, Error>) -> Then {
+        match next {
+            Ok(exchange::Next::Send(timeout_ms)) => Then::Send(timeout_ms),
+            Ok(exchange::Next::Wait(ms, attempt, status)) => Then::Wait(ms, attempt, status),
+            Ok(exchange::Next::Answered(_)) => Then::Over(Err(stalled())),
+            Err(error) => Then::Over(Err(error)),
+        }
+    }
+
+    /// Starts the flow's next request, or ends the call.
+    fn then(&mut self, next: Result<Next, Error>, clock: Clock) -> Then {
+        let Some(progress) = self.progress.as_mut() else {
+            return Then::Over(Err(stalled()));
+        };
+        match next {
+            Ok(Next::Send(request)) => {
+                match Exchange::start(request, &self.config, progress, clock.now_ms) {
+                    Ok((exchange, next)) => {
+                        self.exchange = Some(exchange);
+                        self.exchanged(Ok(next))
+                    }
+                    Err(error) => Then::Over(Err(error)),
+                }
+            }
+            Ok(Next::Done(value)) => Then::Over(Ok(value)),
+            Err(error) => Then::Over(Err(error)),
+        }
+    }
+}
+
+/// A step given to a call that was not waiting for it.
+fn stalled() -> Error {
+    Error::invalid_response("the call was stepped out of order")
+}

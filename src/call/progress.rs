@@ -1,0 +1,197 @@
+//! [`Progress`]: where one call stands against its limits (its deadline, the answer bytes it may read),
+//! what it has sent, and what its last answer said; and the errors those limits give.
+
+use super::options::CallOptions;
+use crate::config::Config;
+use crate::error::{Error, ErrorCode};
+use crate::http::{HttpRequest, HttpResponse, WireRequest};
+use crate::json::{Map, Value};
+use crate::rate_limit::RateLimit;
+use crate::retry::retry_after_seconds;
+
+/// Header names that may carry a request id, first match wins.
+const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
+
+/// The last answer of a call, for its metadata.
+#[derive(Debug)]
+struct LastAnswer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    attempts: u32,
+}
+
+/// One call's standing: its options, deadline and counts.
+#[derive(Debug)]
+pub struct Progress {
+    /// This call's own options.
+    pub options: CallOptions,
+    /// The call's timeout, for messages.
+    timeout_ms: f64,
+    /// When the call must be over (ms since the Unix epoch).
+    pub deadline_ms: f64,
+    received_bytes: u64,
+    /// Every request the call sent, retries included.
+    pub requests: u32,
+    last: Option<LastAnswer>,
+    /// Whether the retry budget refused a retry of this call.
+    pub over_budget: bool,
+}
+
+impl Progress {
+    /// A call with `options` whose deadline is its timeout from `now_ms`.
+    pub fn new(config: &Config, options: CallOptions, now_ms: f64) -> Self {
+        let timeout_ms = options.timeout_ms.unwrap_or(config.timeout_ms);
+        Self {
+            options,
+            timeout_ms,
+            deadline_ms: now_ms + timeout_ms,
+            received_bytes: 0,
+            requests: 0,
+            last: None,
+            over_budget: false,
+        }
+    }
+
+    /// Notes an answer (the `attempts`-th of its request): refuses a redirect, and counts its bytes
+    /// against `maxResponseBytes`.
+    pub fn answered(
+        &mut self,
+        config: &Config,
+        response: &HttpResponse,
+        attempts: u32,
+    ) -> Result<(), Error> {
+        self.last = Some(LastAnswer {
+            status: response.status,
+            headers: response.headers.clone(),
+            attempts,
+        });
+        if response.status == 0 || (300..400).contains(&response.status) {
+            let mut error = Error::invalid_response(
+                "Gist answered with a redirect, which the client never follows (the API key and the \
+                 body must not go to another host): check baseUrl",
+            );
+            error.status = (response.status != 0).then_some(response.status);
+            return Err(error);
+        }
+        self.received_bytes += response.body.len() as u64;
+        match self.received_bytes > u64::from(config.max_response_bytes) {
+            true => Err(too_large(config)),
+            false => Ok(()),
+        }
+    }
+
+    /// What the call's last answer said, as JSON: `{ status, headers, requestId, attempts, requests,
+    /// rateLimit }` (`requests`: every request of the call; `null` when nothing was answered).
+    pub fn response(&self, now_ms: f64) -> Value {
+        let Some(last) = self.last.as_ref() else {
+            return Value::Null;
+        };
+        let headers: Map<String, Value> = last
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), Value::from(value.as_str())))
+            .collect();
+        let rate_limit = RateLimit::from_headers(&last.headers, now_ms);
+        let mut out = Map::new();
+        out.insert("status".into(), last.status.into());
+        out.insert("headers".into(), Value::Object(headers));
+        out.insert("requestId".into(), request_id(&last.headers).into());
+        out.insert("attempts".into(), last.attempts.into());
+        out.insert("requests".into(), self.requests.into());
+        out.insert(
+            "rateLimit".into(),
+            rate_limit.as_ref().map_or(Value::Null, RateLimit::to_value),
+        );
+        Value::Object(out)
+    }
+
+    /// The request as sent: absolute URL, serialised body, and its headers: the request's, then the
+    /// call's over them, then the client's `Authorization`, and JSON's `Accept` and `Content-Type`
+    /// unless given.
+    pub fn wire(&self, config: &Config, request: &HttpRequest) -> Result<WireRequest, Error> {
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for (name, value) in request.headers.iter().chain(&self.options.headers) {
+            if !name.eq_ignore_ascii_case("authorization") {
+                headers.retain(|(given, _)| !given.eq_ignore_ascii_case(name));
+                headers.push((name.clone(), value.clone()));
+            }
+        }
+        let has = |headers: &[(String, String)], name: &str| {
+            headers
+                .iter()
+                .any(|(given, _)| given.eq_ignore_ascii_case(name))
+        };
+        headers.push(("Authorization".into(), config.api_key.bearer()));
+        if let Some(agent) = config
+            .user_agent
+            .as_ref()
+            .filter(|_| !has(&headers, "user-agent"))
+        {
+            headers.push(("User-Agent".into(), agent.clone()));
+        }
+        if !has(&headers, "accept") {
+            headers.push(("Accept".into(), "application/json".into()));
+        }
+        let body = request.body.as_ref().map(Value::to_json);
+        if body.is_some() && !has(&headers, "content-type") {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
+        Ok(WireRequest {
+            method: request.method,
+            url: config.base_url.join(&request.path_and_query())?,
+            path: crate::redact::shown_path(&request.path),
+            headers,
+            body,
+        })
+    }
+
+    /// The error of a non-2xx answer, saying so when the retry budget refused to retry it.
+    pub fn status_error(&self, response: &HttpResponse, now_ms: f64) -> Error {
+        let mut error = Error::from_status(response.status, &response.body);
+        error.retry_after = response
+            .header("retry-after")
+            .and_then(|value| retry_after_seconds(value, now_ms));
+        error.request_id = request_id(&response.headers);
+        self.noted(error)
+    }
+
+    /// The error of a failure that the retry budget refused to retry says so.
+    pub fn noted(&self, mut error: Error) -> Error {
+        if self.over_budget {
+            error.message.push_str(
+                " (not retried: the client's retry budget is spent; retries may add at most 20% to its requests)",
+            );
+        }
+        error
+    }
+
+    /// The call ran out of time.
+    pub fn timeout_error(&self) -> Error {
+        Error::new(
+            ErrorCode::Timeout,
+            format!(
+                "the call did not finish within {} ms: raise timeoutMs or retry later",
+                self.timeout_ms.round() as u64
+            ),
+        )
+    }
+}
+
+/// The answers were larger than `maxResponseBytes`.
+pub fn too_large(config: &Config) -> Error {
+    Error::invalid_response(format!(
+        "the answer is larger than maxResponseBytes ({} bytes; a list counts all its pages): \
+         list fewer items, iterate with iter*, or raise maxResponseBytes",
+        config.max_response_bytes
+    ))
+}
+
+/// The request id an answer's headers carry, if any.
+pub fn request_id(headers: &[(String, String)]) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| {
+        headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.clone())
+    })
+}

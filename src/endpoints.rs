@@ -1,0 +1,92 @@
+//! Every endpoint by name: each resource file declares its endpoints (how the arguments are read, and
+//! the flow that runs them) and its list; this file only finds them.
+
+use crate::error::Error;
+use crate::flows::{Flow, Listing, Pages};
+use crate::json::Value;
+use crate::resources::{campaigns, events, leads, raw, segments, tags, users};
+
+/// The largest integer a JS number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+
+/// An endpoint: its name (the JS method's) and how its arguments start its flow.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The method's name, as `client.createUser` has it.
+    pub name: &'static str,
+    /// Reads the arguments (a bad one fails at once, before any request) into the flow.
+    pub start: fn(&mut Args) -> Result<Flow, Error>,
+}
+
+/// A method's arguments, read in order; a missing one is `null`.
+pub struct Args(std::vec::IntoIter<Value>);
+
+impl Args {
+    /// The next argument.
+    pub fn arg(&mut self) -> Value {
+        self.0.next().unwrap_or(Value::Null)
+    }
+
+    /// The next argument as an id: a positive whole JSON number, never coerced from anything else.
+    pub fn id(&mut self) -> Result<u64, Error> {
+        self.arg()
+            .as_u64()
+            .filter(|id| (1..=MAX_SAFE_INTEGER).contains(id))
+            .ok_or_else(|| Error::invalid_argument("id must be a positive whole number"))
+    }
+}
+
+const RESOURCES: [&[Endpoint]; 7] = [
+    users::ENDPOINTS,
+    leads::ENDPOINTS,
+    tags::ENDPOINTS,
+    segments::ENDPOINTS,
+    campaigns::ENDPOINTS,
+    events::ENDPOINTS,
+    raw::ENDPOINTS,
+];
+
+const LISTS: [&Listing; 6] = [
+    &users::LIST,
+    &leads::LIST,
+    &tags::LIST,
+    &segments::LIST,
+    &campaigns::LIST,
+    &events::LIST,
+];
+
+/// The flow of the endpoint `name` with `args`; `list` and `page` take a list's name first, then its
+/// options (and, for `page`, the walk's cursor: `null` for its first page).
+///
+/// # Errors
+/// `invalid_argument` for an unknown endpoint or list, or a bad argument.
+pub fn start(name: &str, args: Vec<Value>) -> Result<Flow, Error> {
+    let mut args = Args(args.into_iter());
+    match name {
+        "list" => {
+            let listing = listing(&args.arg())?;
+            Pages::list(listing, args.arg()).map(Flow::Pages)
+        }
+        "page" => {
+            let listing = listing(&args.arg())?;
+            let options = args.arg();
+            Pages::page(listing, options, &args.arg()).map(Flow::Pages)
+        }
+        _ => match RESOURCES
+            .iter()
+            .flat_map(|r| r.iter())
+            .find(|e| e.name == name)
+        {
+            Some(endpoint) => (endpoint.start)(&mut args),
+            None => Err(Error::invalid_argument(format!("no method `{name}`"))),
+        },
+    }
+}
+
+fn listing(name: &Value) -> Result<&'static Listing, Error> {
+    let name = name.as_str().unwrap_or_default();
+    LISTS
+        .into_iter()
+        .find(|listing| listing.name == name)
+        .ok_or_else(|| Error::invalid_argument(format!("no list `{name}`")))
+}

@@ -1,0 +1,105 @@
+//! The flows every endpoint runs on, as explicit state machines: a single request, a contact found and
+//! then acted on, a list read page by page, and tag batches. A flow says which request comes next and
+//! is told its answer; it never sends, waits or tells the time itself (that is [`crate::call::Call`]).
+
+mod contact;
+mod pages;
+mod single;
+mod tags;
+
+pub use contact::{Act, ContactFlow};
+pub use pages::{Listing, Pages};
+pub use single::{Read, Single};
+pub use tags::TagFlow;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::json::Value;
+
+/// What a flow needs next.
+#[derive(Debug)]
+pub enum Next {
+    /// This request's answer.
+    Send(HttpRequest),
+    /// Nothing: the call's value.
+    Done(Value),
+}
+
+/// A running endpoint.
+#[derive(Debug)]
+pub enum Flow {
+    /// One request.
+    Single(Single),
+    /// Find a contact, then act on it.
+    Contact(ContactFlow),
+    /// Pages of a list.
+    Pages(Pages),
+    /// Tag or untag contacts in batches.
+    Tags(TagFlow),
+}
+
+impl Flow {
+    /// The first request (or, for a flow with nothing to send, its value).
+    pub fn start(&mut self, config: &Config) -> Result<Next, Error> {
+        match self {
+            Self::Single(single) => Ok(single.start()),
+            Self::Contact(contact) => Ok(contact.start()),
+            Self::Pages(pages) => Ok(pages.next(config)),
+            Self::Tags(tags) => Ok(tags.next_request()),
+        }
+    }
+
+    /// What follows the answer to the last request: a 2xx answer (any status, where
+    /// [`Self::takes_any_status`]), or the error it ended with.
+    pub fn answered(
+        &mut self,
+        config: &Config,
+        answer: Result<HttpResponse, Error>,
+    ) -> Result<Next, Error> {
+        match self {
+            Self::Single(single) => single.answered(answer),
+            Self::Contact(contact) => match contact.answered(answer)? {
+                contact::Found::Done(value) => Ok(Next::Done(value)),
+                contact::Found::Then(single) => {
+                    *self = Self::Single(single);
+                    self.start(config)
+                }
+            },
+            Self::Pages(pages) => pages.answered(config, answer),
+            Self::Tags(tags) => tags.answered(answer),
+        }
+    }
+
+    /// Whether the flow reads answers of any status itself (a raw API call).
+    pub fn takes_any_status(&self) -> bool {
+        matches!(
+            self,
+            Self::Single(Single {
+                read: Read::Raw,
+                ..
+            })
+        )
+    }
+}
+
+/// The error of a 2xx answer that is not JSON.
+pub fn not_json(status: u16) -> Error {
+    Error::invalid_response(format!(
+        "Gist answered {status} with a body that is not JSON"
+    ))
+}
+
+/// A one-request flow: `method` on `path`, read as `read`.
+pub fn single(request: HttpRequest, read: Read) -> Flow {
+    Flow::Single(Single::new(request, read))
+}
+
+/// `GET path`, its answer's `key` object read as `model`.
+pub fn get(
+    path: String,
+    key: &'static str,
+    model: &'static crate::models::normalize::Model,
+) -> Flow {
+    single(HttpRequest::new(Method::Get, path), Read::Model(key, model))
+}

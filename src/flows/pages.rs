@@ -1,0 +1,178 @@
+//! [`Pages`]: a list read page by page (`page` and `per_page`), the one paging loop. A `list*` call
+//! reads pages until its limit within one deadline and resolves with the items; an `iter*` walk reads
+//! one page per call and resolves with the page and where the walk goes on.
+
+use super::{not_json, Next};
+use crate::config::Config;
+use crate::error::Error;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::json;
+use crate::json::Value;
+use crate::models::normalize::{self, Model, Record};
+use crate::models::ContactType;
+use crate::pagination::Cursor;
+use crate::resources::contacts::is_of_kind;
+
+/// A list endpoint, declared by its resource: its name (`listUsers` is `users`), the key and model of
+/// its answer's items, the contact type it keeps (when the API mixes users and leads), and how its
+/// options are read into the request of its first page and a limit.
+#[derive(Debug)]
+pub struct Listing {
+    /// The list's name, as `list{Name}`/`iter{Name}` and resume tokens name it.
+    pub name: &'static str,
+    /// The key of the answer's array.
+    pub key: &'static str,
+    /// Its items' model.
+    pub model: &'static Model,
+    /// The only contact type kept, when the list is of contacts.
+    pub keep: Option<ContactType>,
+    /// Reads the list's options (without `cursor`): the base request and the `limit` given.
+    pub options: fn(Value) -> Result<FirstPage, Error>,
+}
+
+/// A list's base request (its filters, without `page` and `per_page`) and the `limit` given.
+pub type FirstPage = (HttpRequest, Option<f64>);
+
+/// Whether a call reads the whole list or one page of a walk.
+#[derive(Debug)]
+enum Mode {
+    /// `list*`: pages until this many items are kept, resolved as one array.
+    List(usize),
+    /// `iter*`: one page, resolved with the resume token's filters.
+    Page { filters: Value },
+}
+
+/// A list being read.
+#[derive(Debug)]
+pub struct Pages {
+    listing: &'static Listing,
+    request: HttpRequest,
+    cursor: Cursor,
+    mode: Mode,
+    items: Vec<Value>,
+    pages_read: u32,
+}
+
+impl Pages {
+    /// A `list*` call: `options` are the list's (a `cursor` among them resumes a walk), the limit 100 by
+    /// default, at most 10000.
+    pub fn list(listing: &'static Listing, options: Value) -> Result<Self, Error> {
+        let (request, limit, _, cursor) = start(listing, options)?;
+        let limit = crate::resources::limit_of(limit)? as usize;
+        Ok(Self::new(listing, request, cursor, Mode::List(limit)))
+    }
+
+    /// One page of an `iter*` walk: the page `cursor` points at (`null`: where `options` start).
+    /// The walk's limit (none by default) is checked here and applied by its runtime.
+    pub fn page(listing: &'static Listing, options: Value, cursor: &Value) -> Result<Self, Error> {
+        let (request, limit, filters, start) = start(listing, options)?;
+        crate::input::limit(limit, None, u32::MAX)?;
+        let cursor = match cursor {
+            Value::Null => start,
+            given => Cursor::from_value(given)?,
+        };
+        Ok(Self::new(listing, request, cursor, Mode::Page { filters }))
+    }
+
+    fn new(listing: &'static Listing, request: HttpRequest, cursor: Cursor, mode: Mode) -> Self {
+        Self {
+            listing,
+            request,
+            cursor,
+            mode,
+            items: Vec::new(),
+            pages_read: 0,
+        }
+    }
+
+    /// The next page's request, or the call's value when it has read enough.
+    pub fn next(&mut self, config: &Config) -> Next {
+        let enough = match self.mode {
+            Mode::List(limit) => self.items.len() >= limit,
+            Mode::Page { .. } => self.pages_read > 0,
+        };
+        if !(self.cursor.done || enough) {
+            let request = self
+                .request
+                .clone()
+                .query("page", self.cursor.next_page)
+                .query("per_page", config.per_page);
+            return Next::Send(request);
+        }
+        let mut items = std::mem::take(&mut self.items);
+        Next::Done(match &self.mode {
+            Mode::List(limit) => {
+                items.truncate(*limit);
+                Value::Array(items)
+            }
+            Mode::Page { filters } => json!({
+                "items": items,
+                "cursor": self.cursor.to_value(),
+                "resume": self.cursor.to_token(self.listing.name, filters),
+            }),
+        })
+    }
+
+    /// Reads a page's answer, then says what comes next.
+    pub fn answered(
+        &mut self,
+        config: &Config,
+        answer: Result<HttpResponse, Error>,
+    ) -> Result<Next, Error> {
+        let response = answer?;
+        let Listing {
+            key, model, keep, ..
+        } = *self.listing;
+        let kept = |record: &Record| keep.is_none_or(|kind| is_of_kind(record, kind));
+        let (items, pages) = normalize::list(&response.body, key, model, &kept)
+            .map_err(|_| not_json(response.status))?;
+        let records = self
+            .cursor
+            .read_page(items, pages.as_ref(), key, config.per_page)?;
+        self.items
+            .extend(records.into_iter().map(Record::into_value));
+        self.pages_read += 1;
+        Ok(self.next(config))
+    }
+}
+
+/// Reads a list's options: its base request and limit, the filters a resume token carries, and where
+/// it starts: a `cursor` (an earlier page's token) brings back its filters and its page.
+fn start(
+    listing: &Listing,
+    options: Value,
+) -> Result<(HttpRequest, Option<f64>, Value, Cursor), Error> {
+    let Value::Object(mut map) = options else {
+        let (request, limit) = (listing.options)(options)?;
+        return Ok((request, limit, Value::Null, Cursor::new()));
+    };
+    let limit = map.remove("limit");
+    let (filters, start) = match map.remove("cursor") {
+        None | Some(Value::Null) => (Value::Object(map), Cursor::new()),
+        Some(Value::String(token)) if map.is_empty() => Cursor::from_token(&token, listing.name)?,
+        Some(Value::String(_)) => {
+            return Err(Error::invalid_argument(
+                "options.cursor carries the list's filters: pass only limit with it",
+            ))
+        }
+        Some(_) => {
+            return Err(Error::invalid_argument(
+                "options.cursor must be the string an earlier page gave",
+            ))
+        }
+    };
+    let mut options = match &filters {
+        Value::Null => json::Map::new(),
+        Value::Object(map) => map.clone(),
+        _ => {
+            return Err(Error::invalid_argument(
+                "options.cursor is not one that this list gave",
+            ))
+        }
+    };
+    if let Some(limit) = limit {
+        options.insert("limit".into(), limit);
+    }
+    let (request, limit) = (listing.options)(Value::Object(options))?;
+    Ok((request, limit, filters, start))
+}
