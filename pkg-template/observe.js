@@ -33,14 +33,15 @@ function readOptions({ hooks, logger, logLevel = "warn", logBodies = false }) {
 }
 
 /**
- * Calls `target[name](argument)`, a caller's function, so that nothing it does reaches the call: its
- * throw, or its promise's rejection, goes to `failed` (which must not throw).
+ * Calls `target[name](argument())`, a caller's function, so that nothing it does reaches the call: its
+ * throw, or its promise's rejection, goes to `failed` (which must not throw). The argument is only made
+ * when there is a function to take it.
  */
 function callOut(target, name, argument, failed) {
   try {
     const fn = target?.[name];
     if (typeof fn !== "function") return;
-    const result = Reflect.apply(fn, target, [argument]);
+    const result = Reflect.apply(fn, target, [argument()]);
     if ((typeof result === "object" || typeof result === "function") && result !== null) {
       const then = result.then;
       if (typeof then === "function") Reflect.apply(then, result, [undefined, failed]);
@@ -70,35 +71,36 @@ export const OBSERVER_OPTIONS = ["hooks", "logger", "logLevel", "logBodies"];
  */
 export function observer(options, scrub) {
   const { hooks, logger, level, logBodies } = readOptions(options);
+  // `message()` is only written when the level lets it through.
   const log = (at, message) => {
-    if (LEVELS.indexOf(at) <= level) callOut(logger ?? globalThis.console, at, `gist-wasm: ${message}`, ignore);
+    if (LEVELS.indexOf(at) <= level) callOut(logger ?? globalThis.console, at, () => `gist-wasm: ${message()}`, ignore);
   };
   const call = (name, info) => {
-    const failed = (error) => log("error", `the ${name} hook threw (ignored): ${scrub(describe(error))}`);
+    const failed = (error) => log("error", () => `the ${name} hook threw (ignored): ${scrub(describe(error))}`);
     callOut(hooks, name, info, failed);
   };
   return {
     request(send, attempt) {
       const info = { method: send.method, path: send.path, attempt };
       const body = logBodies && send.body !== null ? send.body : undefined;
-      log("debug", `${info.method} ${info.path} (attempt ${attempt})${body === undefined ? "" : `: ${body}`}`);
-      call("request", { ...info, headers: shownHeaders(send.headers), ...(body !== undefined && { body }) });
+      log("debug", () => `${info.method} ${info.path} (attempt ${attempt})${body === undefined ? "" : `: ${body}`}`);
+      call("request", () => ({ ...info, headers: shownHeaders(send.headers), ...(body !== undefined && { body }) }));
       return info;
     },
     /** `body()` gives the answer's body without the key; it is only read for a log line. */
     response(info, status, requestId, elapsedMs, body) {
       const shown = status === null ? "no answer" : `${status}`;
-      log("info", `${info.method} ${info.path}: ${shown} in ${elapsedMs} ms${requestId ? ` (request ${requestId})` : ""}`);
+      log("info", () => `${info.method} ${info.path}: ${shown} in ${elapsedMs} ms${requestId ? ` (request ${requestId})` : ""}`);
       if (logBodies && level >= LEVELS.indexOf("debug")) {
         const text = body();
-        if (text !== undefined) log("debug", `${info.method} ${info.path} answered: ${text}`);
+        if (text !== undefined) log("debug", () => `${info.method} ${info.path} answered: ${text}`);
       }
-      call("response", { ...info, status, requestId, elapsedMs });
+      call("response", () => ({ ...info, status, requestId, elapsedMs }));
     },
     retry(info, retry, waitMs) {
       const why = retry.status === null ? "got no answer" : `answered ${retry.status}`;
-      log("warn", `${info.method} ${info.path} ${why}; attempt ${retry.attempt} in ${waitMs} ms`);
-      call("retry", { ...info, attempt: retry.attempt, status: retry.status, waitMs });
+      log("warn", () => `${info.method} ${info.path} ${why}; attempt ${retry.attempt} in ${waitMs} ms`);
+      call("retry", () => ({ ...info, attempt: retry.attempt, status: retry.status, waitMs }));
     },
   };
 }
