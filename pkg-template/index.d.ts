@@ -326,7 +326,10 @@ export interface GistPromise<T> extends Promise<T> {
 
 /** An `iter*` function's iterator: items one by one, or `pages()`; `cursor` resumes it later. */
 export interface ListIterator<T> extends AsyncIterableIterator<T> {
-    /** Where the walk goes on after the last page read, for `options.cursor`; null once the list has ended. */
+    /**
+     * Where the walk goes on after the last page read, for `options.cursor`. Once the list has ended it is a
+     * cursor that resumes to nothing (no request); null only before the first page, when none was given.
+     */
     readonly cursor: string | null;
     /** The same walk, a page at a time. */
     pages(): AsyncIterableIterator<T[]>;
