@@ -410,7 +410,11 @@ export interface TagRequest {
     leads?: (LeadRef & { untag?: boolean })[];
 }
 
-/** What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why. */
+/**
+ * What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why: one given by
+ * email or `user_id` that matches nobody, or one whose batch failed. A target given by `id` is sent as it
+ * is, so an id that names no contact counts as (un)tagged (what Gist does with it is unknown).
+ */
 export interface TagResult {
     tag: Tag;
     tagged: number;
