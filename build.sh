@@ -130,6 +130,11 @@ build() {
     --enable-reference-types --enable-multivalue \
     pkg/gist_wasm_bg.wasm -o pkg/gist_wasm_bg.wasm
   cp pkg-template/*.js pkg-template/*.cjs pkg-template/*.d.ts pkg-template/package.json README.md pkg/
+  # What the README links to ships beside it (package.json "files" lists it): the licences, the security
+  # policy, the changelog, the docs and the examples.
+  cp LICENSE-MIT LICENSE-APACHE SECURITY.md CHANGELOG.md pkg/
+  mkdir -p pkg/docs && cp docs/*.md pkg/docs/
+  cp -r examples pkg/
   # The types of require(): each entry's .d.ts read as CommonJS (a .d.cts), importing the other .d.cts.
   local dts
   for dts in pkg/index.d.ts pkg/mock.d.ts pkg/mock-server.d.ts pkg/queues.d.ts; do

@@ -65,6 +65,33 @@ for (const document of DOCUMENTS) {
   });
 }
 
+// The package as npm installs it (node_modules/gist-wasm holds exactly the packed files): every relative
+// link of its README, and of each other Markdown file it ships, resolves to a file that ships with it.
+const installed = dirname(fileURLToPath(import.meta.resolve("gist-wasm/package.json")));
+const shipped = (dir = "") => readdirSync(join(installed, dir), { withFileTypes: true })
+  .flatMap((entry) => (entry.isDirectory() ? shipped(join(dir, entry.name)) : [join(dir, entry.name)]));
+
+test("every relative link in the shipped README and docs resolves to a file of the package", () => {
+  const files = new Set(shipped());
+  for (const file of ["README.md", "LICENSE-MIT", "LICENSE-APACHE", "SECURITY.md", "CHANGELOG.md"]) assert.ok(files.has(file), `${file} does not ship`);
+  const dirs = new Set([...files].flatMap((file) => file.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+  const broken = [];
+  let checked = 0;
+  for (const document of [...files].filter((file) => file.endsWith(".md"))) {
+    const text = readFileSync(join(installed, document), "utf8");
+    for (const [, link] of prose(text).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+      if (/^[a-z][a-z+.-]*:/i.test(link)) continue;
+      checked += document === "README.md" ? 1 : 0;
+      const [path, anchor] = link.split("#");
+      const target = path ? relative(installed, resolve(installed, dirname(document), decodeURIComponent(path))) : document;
+      if (target.startsWith("..") || !(files.has(target) || dirs.has(target.replace(/\/$/, "")))) broken.push(`${document}: ${link} does not ship`);
+      else if (anchor !== undefined && target.endsWith(".md") && !anchors(readFileSync(join(installed, target), "utf8")).has(anchor)) broken.push(`${document}: ${link}: no such heading`);
+    }
+  }
+  assert.ok(checked > 20, `only ${checked} relative links in the shipped README`);
+  assert.deepEqual(broken, []);
+});
+
 // Citations in comments and documents: a Markdown file by its path, and a section of one by its heading:
 // `docs/gist-api.md, "Paging"`, `README's "Retries"`, `CONTRIBUTING.md, "Benchmark"`.
 const CITING = [...FILES].filter((f) => /^(src|pkg-template|www|examples|tests|docs)\/.*\.(rs|js|mjs|cjs|ts|md|toml|html)$/.test(f) || /^[^/]+\.(md|sh|toml)$/.test(f))
