@@ -1,4 +1,4 @@
-// The documents: every relative link of README.md, CONTRIBUTING.md, CHANGELOG.md and docs/*.md resolves to
+// The documents: every relative link of README.md, CONTRIBUTING.md, CHANGELOG.md, SECURITY.md and docs/*.md resolves to
 // a file of the repository (and an anchor to a heading of it); every document a comment or document cites
 // exists, with the section it names; the README's JavaScript parses, imports only what the package
 // exports, and its Node, Workers, Deno and Bun quickstarts, its mock example, every other code block and
@@ -16,7 +16,7 @@ import { createMockGist } from "gist-wasm/mock";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const read = (path) => readFileSync(join(root, path), "utf8");
-const DOCUMENTS = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const DOCUMENTS = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", "SECURITY.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
 
 // The repository's files: tracked, or new and not ignored (so that a link to a build output fails).
 const FILES = new Set(
