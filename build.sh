@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # gist-wasm's one entry point.
-#   ./build.sh demo    set up, build the package, serve the demo with the built-in mock Gist API
+#   ./build.sh demo    set up, build the package and the API reference, serve both with the built-in mock Gist API
 #   ./build.sh test    set up, build, run every test (host, then the package in Node, Chromium, workerd, ...)
 #   ./build.sh build   set up and build the npm package into pkg/
 #   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, consumer projects, Chromium
@@ -130,6 +130,11 @@ build() {
     --enable-reference-types --enable-multivalue \
     pkg/gist_wasm_bg.wasm -o pkg/gist_wasm_bg.wasm
   cp pkg-template/*.js pkg-template/*.cjs pkg-template/*.d.ts pkg-template/package.json README.md pkg/
+  # What the README links to ships beside it (package.json "files" lists it): the licences, the security
+  # policy, the changelog, the docs and the examples.
+  cp LICENSE-MIT LICENSE-APACHE SECURITY.md CHANGELOG.md pkg/
+  mkdir -p pkg/docs && cp docs/*.md pkg/docs/
+  cp -r examples pkg/
   # The types of require(): each entry's .d.ts read as CommonJS (a .d.cts), importing the other .d.cts.
   local dts
   for dts in pkg/index.d.ts pkg/mock.d.ts pkg/mock-server.d.ts pkg/queues.d.ts; do
@@ -209,7 +214,7 @@ case "${1:-}" in
   setup) setup_rust; setup_npm; setup_consumers; setup_chromium ;;
   build) setup_rust; setup_npm; build ;;
   test) setup_rust; setup_npm; setup_consumers; setup_chromium; build; run_tests ;;
-  demo) setup_rust; setup_npm; build; install_pkg; exec node www/server.mjs --port "$DEMO_PORT" ;;
+  demo) setup_rust; setup_npm; build; install_pkg; docs; exec node www/server.mjs --port "$DEMO_PORT" ;;
   bench) setup_rust; setup_npm; build; install_pkg; bench ;;
   docs) setup_npm; docs ;;
   *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -135,7 +135,8 @@ export class GistClient {
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages
   // fetched lazily. It also has `pages()`, the same walk a page at a time, and `cursor`, where the walk
-  // goes on (an opaque string for `options.cursor`; null once it has ended).
+  // goes on (an opaque string for `options.cursor`; once the list has ended, one that resumes to nothing;
+  // null before the first page when none was given).
   #iterate(list, options, callOptions) {
     checkOptionsObject(options, "options");
     const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });

@@ -74,11 +74,9 @@ impl Cursor {
     }
 
     /// Where this listing goes on, as an opaque token (URL-safe base64 of JSON) that names the list
-    /// and its filters; `None` once the listing has ended.
-    pub fn to_token(&self, list: &str, filters: &Value) -> Option<String> {
-        if self.done {
-            return None;
-        }
+    /// and its filters. An ended listing's token says so: resumed, it reads nothing, so that a walk kept
+    /// after its last page never starts over as another (unfiltered) walk.
+    pub fn to_token(&self, list: &str, filters: &Value) -> String {
         let mut token = crate::json::Map::new();
         token.insert("list".into(), list.into());
         token.insert("filters".into(), filters.clone());
@@ -87,9 +85,9 @@ impl Cursor {
             "first".into(),
             self.last_first_item.clone().unwrap_or(Value::Null),
         );
-        token.insert("done".into(), false.into());
+        token.insert("done".into(), self.done.into());
         let text = Value::Object(token).to_json();
-        Some(base64::encode(text.as_bytes(), base64::URL_SAFE))
+        base64::encode(text.as_bytes(), base64::URL_SAFE)
     }
 
     /// Reads what [`Cursor::to_token`] wrote for `list`: the filters and the cursor.
@@ -187,7 +185,7 @@ mod tests {
         let page = json!({"contacts": [{"id": 7}], "pages": {"next": "p2"}});
         read(&mut cursor, &page, "contacts", 1).expect("a page");
         let filters = json!({"tag_id": 3});
-        let token = cursor.to_token("users", &filters).expect("not done");
+        let token = cursor.to_token("users", &filters);
         assert!(token
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
@@ -203,12 +201,20 @@ mod tests {
             let error = Cursor::from_token(bad, list).expect_err("refused");
             assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
         }
-        cursor.done = true;
-        assert_eq!(
-            cursor.to_token("users", &filters),
-            None,
-            "an ended list gives no token"
-        );
+    }
+
+    #[test]
+    fn an_ended_list_gives_a_token_that_resumes_ended_with_its_filters() {
+        let mut cursor = Cursor::new();
+        let last = json!({"contacts": [{"id": 7}], "pages": {"next": null}});
+        read(&mut cursor, &last, "contacts", 60).expect("a page");
+        assert!(cursor.done);
+        let filters = json!({"tag_id": 3});
+        let token = cursor.to_token("users", &filters);
+        let (read, resumed) = Cursor::from_token(&token, "users").expect("valid");
+        assert_eq!(read, filters);
+        assert!(resumed.done, "an ended list's token resumes ended");
+        assert_eq!(resumed, cursor);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-// The demo server, on 127.0.0.1: the page (www/), the built package (/pkg/), the mock Gist API (/api/),
+// The demo server, on 127.0.0.1: the page (www/), the built package (/pkg/), the API reference that
+// `./build.sh docs` writes into target/api/ (/reference/), the mock Gist API (/api/),
 // a proxy to the real Gist API (/proxy/, so the page needs no CORS from Gist), and a webhook receiver
 // (POST /webhooks) whose deliveries the page watches live (GET /webhooks/stream, server-sent events).
 // Usage: node www/server.mjs [--port 8080]   (GIST_PROXY_TARGET changes where /proxy/ forwards to)
@@ -8,6 +9,7 @@
 // watcher with over 1 MB unsent is dropped; /proxy/ only forwards plain paths to the target's origin,
 // never follows a redirect, and refuses answers over 10 MB.
 import { createServer } from "node:http";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -17,6 +19,7 @@ import { allowedHosts, toNodeListener } from "gist-wasm/mock/server";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const pkg = fileURLToPath(new URL("../node_modules/gist-wasm/", import.meta.url));
+const reference = fileURLToPath(new URL("../target/api/", import.meta.url));
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript",
@@ -166,15 +169,20 @@ export function startDemoServer({
   const mock = createMockGist();
   const webhooks = webhookReceiver(maxWatchers);
   const target = new URL(proxyTarget ?? process.env.GIST_PROXY_TARGET ?? "https://api.getgist.com");
-  const roots = { ...mounts, "/pkg/": pkg };
+  const roots = { ...mounts, "/pkg/": pkg, "/reference/": reference };
   async function handle(request) {
     const url = new URL(request.url);
     if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
       url.pathname = url.pathname.slice(4) || "/";
       return mock.handle(new Request(url, request));
     }
+    if (url.pathname.startsWith("/reference/") && !existsSync(reference)) {
+      return new Response("The API reference is not built: run ./build.sh docs (./build.sh demo does)", { status: 404 });
+    }
     for (const [prefix, root] of Object.entries(roots)) {
-      if (url.pathname.startsWith(prefix)) return serveFile(root, url.pathname.slice(prefix.length), request);
+      if (!url.pathname.startsWith(prefix)) continue;
+      const path = url.pathname.slice(prefix.length);
+      return serveFile(root, path === "" || path.endsWith("/") ? `${path}index.html` : path, request);
     }
     return serveFile(here, url.pathname === "/" ? "index.html" : url.pathname.slice(1), request);
   }

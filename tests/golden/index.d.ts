@@ -326,7 +326,10 @@ export interface GistPromise<T> extends Promise<T> {
 
 /** An `iter*` function's iterator: items one by one, or `pages()`; `cursor` resumes it later. */
 export interface ListIterator<T> extends AsyncIterableIterator<T> {
-    /** Where the walk goes on after the last page read, for `options.cursor`; null once the list has ended. */
+    /**
+     * Where the walk goes on after the last page read, for `options.cursor`. Once the list has ended it is a
+     * cursor that resumes to nothing (no request); null only before the first page, when none was given.
+     */
     readonly cursor: string | null;
     /** The same walk, a page at a time. */
     pages(): AsyncIterableIterator<T[]>;
@@ -407,7 +410,11 @@ export interface TagRequest {
     leads?: (LeadRef & { untag?: boolean })[];
 }
 
-/** What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why. */
+/**
+ * What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why: one given by
+ * email or `user_id` that matches nobody, or one whose batch failed. A target given by `id` is sent as it
+ * is, so an id that names no contact counts as (un)tagged (what Gist does with it is unknown).
+ */
 export interface TagResult {
     tag: Tag;
     tagged: number;

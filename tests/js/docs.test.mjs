@@ -20,6 +20,32 @@ test("./build.sh docs builds the API reference with no warning", async () => {
   for (const name of ["gist-wasm", "gist-wasm/mock", "gist-wasm/mock/server"]) assert.ok(modules.includes(`>${name}<`), name);
 });
 
+test("the demo serves the API reference at /reference/, linked from its first screen", async () => {
+  const { startDemoServer } = await import("../../www/server.mjs");
+  const demo = await startDemoServer({ port: 0 });
+  try {
+    const pages = { "/reference/": />gist-wasm\/mock</, "/reference/classes/gist-wasm.GistClient.html": /<h1>[^<]*\bGistClient\b/, "/reference/assets/style.css": /\S/ };
+    for (const [path, holds] of Object.entries(pages)) {
+      const answer = await fetch(`${demo.url}${path}`);
+      assert.equal(answer.status, 200, path);
+      assert.match(answer.headers.get("content-type"), path.endsWith(".css") ? /^text\/css/ : /^text\/html/);
+      assert.match(await answer.text(), holds, path);
+    }
+    const page = await (await fetch(`${demo.url}/`)).text();
+    const hero = page.slice(page.indexOf('<header class="hero">'), page.indexOf("</header>"));
+    assert.match(hero, /<a href="\/reference\/">API reference<\/a>/);
+    const escape = await fetch(`${demo.url}/reference/..%2f..%2fCargo.toml`);
+    assert.notEqual(escape.status, 200, "nothing outside target/api/ is served");
+  } finally {
+    await demo.close();
+  }
+});
+
+test("./build.sh demo builds the API reference before it serves the demo", () => {
+  const demoLine = readFileSync(`${root}build.sh`, "utf8").split("\n").find((line) => /^\s*demo\)/.test(line));
+  assert.match(demoLine, /install_pkg; docs; exec node www\/server\.mjs/);
+});
+
 const PAGES = {
   GistClient: "classes/gist-wasm.GistClient.html",
   GistError: "classes/gist-wasm.GistError.html",

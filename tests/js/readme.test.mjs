@@ -1,7 +1,8 @@
-// The documents: every relative link of README.md, CONTRIBUTING.md, CHANGELOG.md and docs/*.md resolves to
+// The documents: every relative link of README.md, CONTRIBUTING.md, CHANGELOG.md, SECURITY.md and docs/*.md resolves to
 // a file of the repository (and an anchor to a heading of it); every document a comment or document cites
 // exists, with the section it names; the README's JavaScript parses, imports only what the package
-// exports, and its Node, Workers, Deno and Bun quickstarts and its mock example run as written.
+// exports, and its Node, Workers, Deno and Bun quickstarts, its mock example, every other code block and
+// every example of its tables run as written.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
@@ -15,7 +16,7 @@ import { createMockGist } from "gist-wasm/mock";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const read = (path) => readFileSync(join(root, path), "utf8");
-const DOCUMENTS = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const DOCUMENTS = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", "SECURITY.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
 
 // The repository's files: tracked, or new and not ignored (so that a link to a build output fails).
 const FILES = new Set(
@@ -63,6 +64,33 @@ for (const document of DOCUMENTS) {
     assert.deepEqual(broken, []);
   });
 }
+
+// The package as npm installs it (node_modules/gist-wasm holds exactly the packed files): every relative
+// link of its README, and of each other Markdown file it ships, resolves to a file that ships with it.
+const installed = dirname(fileURLToPath(import.meta.resolve("gist-wasm/package.json")));
+const shipped = (dir = "") => readdirSync(join(installed, dir), { withFileTypes: true })
+  .flatMap((entry) => (entry.isDirectory() ? shipped(join(dir, entry.name)) : [join(dir, entry.name)]));
+
+test("every relative link in the shipped README and docs resolves to a file of the package", () => {
+  const files = new Set(shipped());
+  for (const file of ["README.md", "LICENSE-MIT", "LICENSE-APACHE", "SECURITY.md", "CHANGELOG.md"]) assert.ok(files.has(file), `${file} does not ship`);
+  const dirs = new Set([...files].flatMap((file) => file.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+  const broken = [];
+  let checked = 0;
+  for (const document of [...files].filter((file) => file.endsWith(".md"))) {
+    const text = readFileSync(join(installed, document), "utf8");
+    for (const [, link] of prose(text).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+      if (/^[a-z][a-z+.-]*:/i.test(link)) continue;
+      checked += document === "README.md" ? 1 : 0;
+      const [path, anchor] = link.split("#");
+      const target = path ? relative(installed, resolve(installed, dirname(document), decodeURIComponent(path))) : document;
+      if (target.startsWith("..") || !(files.has(target) || dirs.has(target.replace(/\/$/, "")))) broken.push(`${document}: ${link} does not ship`);
+      else if (anchor !== undefined && target.endsWith(".md") && !anchors(readFileSync(join(installed, target), "utf8")).has(anchor)) broken.push(`${document}: ${link}: no such heading`);
+    }
+  }
+  assert.ok(checked > 20, `only ${checked} relative links in the shipped README`);
+  assert.deepEqual(broken, []);
+});
 
 // Citations in comments and documents: a Markdown file by its path, and a section of one by its heading:
 // `docs/gist-api.md, "Paging"`, `README's "Retries"`, `CONTRIBUTING.md, "Benchmark"`.
@@ -210,3 +238,80 @@ for (const [name, comment, command, binary] of RUNTIMES) {
     assert.equal(stdout.match(/^\s+email: "[^"]+@example\.com",?$/gm)?.length, 10, stdout);
   });
 }
+
+// Every other code block of the README, and every example in its tables, runs as written against the
+// in-memory mock. A block that cannot run here is skipped by its first line, each for the reason given;
+// a skip that names no block fails, so none outlives its block.
+const SKIPPED = {
+  "// quickstart.mjs": "run by its own test above",
+  "// src/index.js, with `main": "the Workers quickstart: run in workerd by its own test above",
+  "// main.js: deno": "run in Deno by its own test above",
+  "// index.js: GIST_API_KEY=... bun": "run in Bun by its own test above",
+  'import { GistClient } from "gist-wasm";\nimport { createMockGist }': "the mock example: run by its own test above",
+  "// app/users/page.js": "JSX for Next.js's app router; tests/js/next.test.mjs builds and serves such a page",
+  "// src/main.js: no Vite": "a page's module (a session token, location); tests/js/bundlers.test.mjs runs the same import built by Vite in Chromium",
+  "new GistClient({\n  apiKey: string,": "the client's options as types, not code",
+  'import { GistClient, GistError, handleWebhook': "a Worker's webhook route; examples/worker/, its longer form, runs in workerd (tests/js/worker-example.test.mjs)",
+  'import { createServer } from "node:http";': "a server that listens on port 3000 until stopped; examples/node/receiver.mjs, its longer form, runs over HTTP (tests/js/node-receiver.test.mjs)",
+  "// src/index.js: queues": "needs Cloudflare Queues and KV; examples/bulk-sync/, its longer form, runs in workerd (tests/js/queues.test.mjs)",
+};
+
+// What a snippet with no imports of its own finds, as it would after the Node quickstart: `GistClient`,
+// `GistError`, `apiKey` and `gist` (a client of the mock, as the global fetch) with the user the quickstart
+// creates (Ada, user_id 42); and the paging example's own placeholders `save`, `timeIsUp` and `store`.
+const SNIPPET_GLOBALS = `${MOCK_FETCH}import { GistClient, GistError } from "gist-wasm";
+process.env.GIST_API_KEY = "mock-key";
+Object.assign(globalThis, { GistClient, GistError, apiKey: "mock-key", gist: new GistClient({ apiKey: "mock-key" }) });
+await globalThis.gist.createUser({ user_id: 42, email: "ada@example.com", name: "Ada" });
+const kept = new Map();
+globalThis.store = { get: async (key) => kept.get(key) ?? null, put: async (key, value) => void kept.set(key, value) };
+globalThis.save = async () => {};
+globalThis.timeIsUp = () => false;
+`;
+
+const ALL_BLOCKS = [...read("README.md").matchAll(/^```(js|jsx|ts)\n([\s\S]*?)^```/gm)].map((m) => ({ lang: m[1], code: m[2] }));
+const skipOf = (block) => Object.keys(SKIPPED).find((start) => block.code.startsWith(start));
+
+test("every skipped README block exists, and each block is run or skipped for a reason", () => {
+  assert.ok(ALL_BLOCKS.length >= 17, `${ALL_BLOCKS.length} blocks`);
+  const unmatched = Object.keys(SKIPPED).filter((start) => ALL_BLOCKS.filter((block) => block.code.startsWith(start)).length !== 1);
+  assert.deepEqual(unmatched, [], "each skip names exactly one block");
+});
+
+for (const [i, block] of ALL_BLOCKS.entries()) {
+  const skip = skipOf(block);
+  const title = `README block ${i + 1} runs as written against the mock: ${JSON.stringify(block.code.split("\n")[0])}`;
+  test(title, { skip: skip && SKIPPED[skip] }, async () => {
+    mkdirSync(scratch, { recursive: true });
+    writeFileSync(join(scratch, "snippet-globals.mjs"), SNIPPET_GLOBALS);
+    const file = `block-${i + 1}.mjs`;
+    // A route handler (it exports GET) is called, as Next.js would.
+    const code = /^export async function GET\b/m.test(block.code)
+      ? `${block.code}\nconst answer = await GET();\nif (answer.status !== 200) throw new Error(\`GET answered \${answer.status}\`);\n`
+      : block.code;
+    await runBlock(file, code, { args: ["--import", join(scratch, "snippet-globals.mjs")], env: { GIST_API_KEY: "mock-key" } });
+  });
+}
+
+// The examples of the README's tables (a code span starting `await` or `for await` in a row's second
+// cell), in the README's order against one mock, as a reader trying them top to bottom would: `{ ... }`
+// (a loop's body left to the reader) runs as `{}`.
+const TABLE_EXAMPLES = [...read("README.md").matchAll(/^\| `[^`]+` \| `((?:await|for await) [^`]+)`/gm)].map((m) => m[1]);
+
+test("every example in the README's tables runs as written, in order, against the mock", async () => {
+  assert.ok(TABLE_EXAMPLES.length >= 25, `${TABLE_EXAMPLES.length} examples`);
+  const { GistClient, normalizeEventName } = await import("gist-wasm");
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch });
+  const AsyncFunction = (async () => {}).constructor;
+  const failed = [];
+  for (const example of TABLE_EXAMPLES) {
+    const body = example.startsWith("await") ? `return ${example};` : example.replace("{ ... }", "{}");
+    const result = await new AsyncFunction("gist", "normalizeEventName", body)(gist, normalizeEventName)
+      .catch((error) => ({ error }));
+    if (result?.error) failed.push(`${example}: ${result.error.code ?? ""} ${result.error.message}`);
+    else if (result?.failed?.length) failed.push(`${example}: failed ${JSON.stringify(result.failed)}`);
+    else if (result?.status >= 400) failed.push(`${example}: answered ${result.status}`);
+  }
+  assert.deepEqual(failed, []);
+});

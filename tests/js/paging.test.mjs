@@ -1,0 +1,67 @@
+// Resuming a walk from its `cursor` (README, "Paging you can resume"), in Node against the in-memory mock:
+// a walk that has ended resumes to nothing, with no request, and never to another walk.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient, GistError } from "gist-wasm";
+import { createMockGist } from "gist-wasm/mock";
+
+/** A client on a fresh mock, and the requests it has sent so far. */
+function client() {
+  const mock = createMockGist();
+  const sent = [];
+  const fetch = (url, init) => {
+    sent.push(`${init?.method ?? "GET"} ${new URL(url).pathname}`);
+    return mock.fetch(url, init);
+  };
+  return { gist: new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch }), mock, sent };
+}
+
+/** Every user of tag 3 in the mock's seed. */
+const taggedUsers = (mock) => mock.state.contacts.filter((c) => c.user_id && c.tags.includes(3)).length;
+
+test("a finished walk's cursor resumes to nothing, with no request, in iter* and list*", async () => {
+  const { gist, mock, sent } = client();
+  const walk = gist.iterUsers({ tag_id: 3 });
+  let read = 0;
+  for await (const page of walk.pages()) read += page.length;
+  assert.equal(read, taggedUsers(mock));
+  assert.ok(read > 0 && read < mock.state.contacts.length);
+  const cursor = walk.cursor;
+  assert.equal(typeof cursor, "string", "a finished walk still has a cursor");
+
+  const before = sent.length;
+  const resumed = [];
+  const again = gist.iterUsers({ cursor });
+  for await (const user of again) resumed.push(user.id);
+  assert.deepEqual(resumed, []);
+  assert.equal(again.cursor, cursor, "resuming a finished walk leaves it finished");
+  assert.deepEqual(await gist.listUsers({ cursor, limit: 500 }), []);
+  const elsewhere = client();
+  assert.deepEqual(await elsewhere.gist.listUsers({ cursor }), [], "in another client too");
+  assert.deepEqual([sent.length - before, elsewhere.sent.length], [0, 0], "nothing is sent for an ended walk");
+});
+
+test("a walk ended by its items resumes to nothing too; one stopped early resumes where it stopped", async () => {
+  const { gist, mock } = client();
+  const all = [];
+  const walk = gist.iterUsers({ tag_id: 3 });
+  for await (const user of walk) all.push(user.id);
+  assert.equal(all.length, taggedUsers(mock));
+  assert.deepEqual(await gist.listUsers({ cursor: walk.cursor }), []);
+
+  const small = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, perPage: 5 });
+  const partial = small.iterUsers({ tag_id: 3 });
+  const first = (await partial.pages().next()).value.map((user) => user.id);
+  const rest = [];
+  for await (const user of small.iterUsers({ cursor: partial.cursor })) rest.push(user.id);
+  assert.deepEqual([...first, ...rest], all, "the rest of the same filtered walk, each user once");
+});
+
+test("a finished walk's cursor is still refused by another list", async () => {
+  const { gist } = client();
+  const walk = gist.iterTags();
+  for await (const _ of walk) void _;
+  const error = await gist.listLeads({ cursor: walk.cursor }).catch((e) => e);
+  assert.ok(error instanceof GistError, String(error));
+  assert.equal(error.code, "invalid_argument");
+});
