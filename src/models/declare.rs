@@ -1,7 +1,8 @@
-//! `model!`: each model declared once. One declaration (the model's doc, and each field's doc, JSON
-//! name and [`Rule`](super::normalize::Rule)) makes the typed struct with `from_value`/`into_value`,
-//! the table the streaming normaliser reads ([`Model`]), and the model's TypeScript declaration
-//! (`super::typescript`, on the host). A field's Rust and TypeScript types follow from its rule.
+//! `model!`: each model declared once. One declaration (the model's doc, and each field's doc,
+//! JSON name and [`Rule`](super::normalize::Rule)) makes the typed struct with
+//! `from_value`/`into_value`, the table the streaming normaliser reads ([`Model`]), and the model's
+//! TypeScript declaration (`super::typescript`, on the host). A field's Rust and TypeScript types
+//! follow from its rule.
 
 use super::normalize::{self, Model};
 use super::ContactType;
@@ -31,15 +32,19 @@ macro_rules! field_key {
     };
 }
 
-/// Declares a model: `pub struct Name as CONST, "what" { fields } as_sent { fields }`. Each field is
-/// `/// one line of doc` then `name: Rule`, or `name "json_name": Rule`, or `name: TextOr("key")`; each
-/// `as_sent` field (TypeScript only: kept as Gist sent it, with every field not named) is `/// doc` then
-/// `name: "its TypeScript type"`. Fields are written in the order declared, after the fields not named.
+/// Declares a model: `pub struct Name as CONST, "what" { fields } as_sent { fields }`. Each field
+/// is `/// one line of doc` then `name: Rule`, or `name "json_name": Rule`, or
+/// `name: TextOr("key")`; each `as_sent` field (TypeScript only: kept as Gist sent it, with every
+/// field not named) is `/// doc` then `name: "its TypeScript type"`. Fields are written in the
+/// order declared, after the fields not named.
 macro_rules! model {
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident as $table:ident, $what:literal {
-            $(#[doc = $field_doc:literal] $field:ident $($key:literal)?: $rule:ident $(($arg:literal))?,)*
+            $(
+                #[doc = $field_doc:literal]
+                $field:ident $($key:literal)?: $rule:ident $(($arg:literal))?,
+            )*
         }
         as_sent {
             $(#[doc = $sent_doc:literal] $sent:ident: $sent_type:literal,)*
@@ -56,12 +61,15 @@ macro_rules! model {
         #[doc = concat!("The fields of a [`", stringify!($name), "`] and their rules.")]
         pub const $table: $crate::models::normalize::Model = $crate::models::normalize::Model {
             what: $what,
-            fields: &[$((field_key!($field $($key)?), $crate::models::normalize::Rule::$rule $(($arg))?),)*],
+            fields: &[$((
+                field_key!($field $($key)?),
+                $crate::models::normalize::Rule::$rule $(($arg))?,
+            ),)*],
         };
 
         impl $name {
             #[cfg(not(target_arch = "wasm32"))]
-            #[doc = concat!("Its TypeScript declaration's parts: [`", stringify!($table), "`] and the docs.")]
+            #[doc = concat!("Its TypeScript declaration: [`", stringify!($table), "`] and the docs.")]
             pub const TYPESCRIPT: $crate::models::typescript::Declaration =
                 $crate::models::typescript::Declaration {
                     name: stringify!($name),
@@ -77,7 +85,9 @@ macro_rules! model {
                 let (values, other) = $crate::models::declare::read(&$table, &value)?;
                 let mut values = values.into_iter();
                 Ok(Self {
-                    $($field: <field_type!($rule)>::from_normalized(values.next().unwrap_or_default()),)*
+                    $($field: <field_type!($rule)>::from_normalized(
+                        values.next().unwrap_or_default(),
+                    ),)*
                     other,
                 })
             }
@@ -149,8 +159,8 @@ impl Field for ContactType {
     }
 }
 
-/// Reads a JSON tree as a `model` object, through the streaming normaliser: its fields normalised, in
-/// the table's order, and every other field as Gist sent it.
+/// Reads a JSON tree as a `model` object, through the streaming normaliser: its fields normalised,
+/// in the table's order, and every other field as Gist sent it.
 ///
 /// # Errors
 /// `invalid_response` when `value` is not an object, or the model refuses it.

@@ -1,15 +1,16 @@
 //! What Gist returns, normalised: ids as numbers, timestamps as Unix seconds or null, and every
-//! field a model does not name kept as Gist sent it. Each model is declared once ([`declare`]).
+//! field a model does not name kept as Gist sent it. Each model is declared once, with `model!`
+//! (`declare.rs`).
 
 #[macro_use]
-pub mod declare;
+mod declare;
 mod campaign;
 mod contact;
 mod event;
 pub mod normalize;
 mod segment;
 mod tag;
-#[cfg(not(target_arch = "wasm32"))] // host tooling: its code would change what the wasm inlines
+#[cfg(not(target_arch = "wasm32"))]
 pub mod typescript;
 
 pub use campaign::Campaign;

@@ -1,6 +1,6 @@
 //! The streaming normaliser: Gist's answers read once, without a tree for what no model names. Each
 //! model is a table of its fields and their rules, made by the model's declaration
-//! ([`super::declare`]); an object of that model is written out with every field the table does not
+//! (`declare.rs`); an object of that model is written out with every field the table does not
 //! name copied as its JSON text (checked, never re-encoded), then the named fields, normalised. The
 //! model types' `from_value` reads through it too: each rule is written once, here.
 

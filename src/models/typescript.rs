@@ -1,6 +1,6 @@
-//! The models' TypeScript declarations, made from their Rust declarations ([`super::declare`]) and
+//! The models' TypeScript declarations, made from their Rust declarations (`declare.rs`) and
 //! written into the package's `index.d.ts` by `src/bin/write-dts.rs` (`./build.sh build` runs it).
-//! Nothing here is called by the wasm, which carries none of it.
+//! Host only: not built for wasm32 (its code would change what the wasm inlines).
 
 use super::normalize::{Model, Rule};
 use super::{Campaign, Contact, Segment, Tag, TrackedEvent};
@@ -29,7 +29,7 @@ pub const MODELS: [&Declaration; 5] = [
     &TrackedEvent::TYPESCRIPT,
 ];
 
-/// The TypeScript of a field read by `rule`, after its name: `?` when it may be left out, and its type.
+/// The TypeScript after the name of a field read by `rule`: `?` when it may be left out, its type.
 fn field_type(rule: Rule) -> &'static str {
     match rule {
         Rule::Id => ": number",
@@ -42,7 +42,7 @@ fn field_type(rule: Rule) -> &'static str {
     }
 }
 
-/// A model's declaration: its doc comment, then `export type Name = { ... } & Record<string, unknown>;`.
+/// A model's declaration: its doc, then `export type Name = { ... } & Record<string, unknown>;`.
 pub fn declaration(model: &Declaration) -> String {
     let mut out = String::from("/**\n");
     for line in model.doc {
