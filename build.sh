@@ -117,8 +117,10 @@ bundle_node() {
 
 build() {
   check_bindgen
+  say "writing the models' TypeScript into pkg-template/index.d.ts (src/bin/write-dts.rs)"
+  cargo run --quiet --bin write-dts
   say "building the wasm (release)"
-  cargo build --release --target wasm32-unknown-unknown
+  cargo build --release --target wasm32-unknown-unknown --lib
   rm -rf pkg && mkdir -p pkg
   # No default .wasm URL in gist_wasm.js: only index.js names the file, so that bundlers given another
   # entry do not emit a .wasm that nothing fetches.

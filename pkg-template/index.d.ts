@@ -50,8 +50,6 @@ export type Campaign = {
     name: string | null;
     /** Its status, as Gist names it. */
     status: string | null;
-    /** A link to the campaign, as Gist sent it. */
-    href?: string | null;
     /** When it was created, Unix seconds. */
     created_at: number | null;
     /** When it last changed, Unix seconds. */
@@ -66,6 +64,8 @@ export type Campaign = {
     email_open_rate: string | null;
     /** Click rate, the string Gist sends. */
     email_click_rate: string | null;
+    /** A link to the campaign, as Gist sent it. */
+    href?: string | null;
 } & Record<string, unknown>;
 
 /**
@@ -76,12 +76,12 @@ export type Segment = {
     id: number;
     /** Its name. */
     name: string | null;
-    /** How many contacts it holds: only when asked for with `include_count`. */
-    count?: number;
     /** When it was created, Unix seconds. */
     created_at: number | null;
     /** When it last changed, Unix seconds. */
     updated_at: number | null;
+    /** How many contacts it holds: only when asked for with `include_count`. */
+    count?: number;
 } & Record<string, unknown>;
 
 /**
@@ -104,12 +104,12 @@ export type Tag = {
  * field but these three is kept as Gist sent it.
  */
 export type TrackedEvent = {
-    /** Gist's id of the event, when it sends one. */
-    id?: number;
     /** The event's name as stored (Gist's `name`, else its `event_name`). */
     name: string | null;
     /** When it happened, Unix seconds. */
     occurred_at: number | null;
+    /** Gist's id of the event, when it sends one. */
+    id?: number;
 } & Record<string, unknown>;
 
 /**

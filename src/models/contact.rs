@@ -1,9 +1,7 @@
 //! A Gist contact (docs/gist-api.md, "The contact object"): a user when it has a `user_id`, a lead
 //! when not.
 
-use super::record::{Out, Raw};
-use crate::error::Error;
-use crate::json::{Map, Value};
+use crate::json::Value;
 
 /// Whether a contact is a user (has a `user_id`) or a lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,90 +22,51 @@ impl ContactType {
     }
 }
 
-/// A Gist contact. Ids are numbers; `user_id` and `phone` strings; timestamps Unix seconds or null;
-/// fields this type does not name are kept as Gist sent them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Contact {
-    /// Gist's internal id.
-    pub id: u64,
-    /// `"user"` or `"lead"`.
-    pub kind: ContactType,
-    /// Your own id for a user; null for a lead.
-    pub user_id: Option<String>,
-    /// Email address.
-    pub email: Option<String>,
-    /// Full name.
-    pub name: Option<String>,
-    /// Phone number, as a string.
-    pub phone: Option<String>,
-    /// Whether the contact unsubscribed from emails (Gist answers "true"/"false").
-    pub unsubscribed_from_emails: Option<bool>,
-    /// When the contact was created, Unix seconds.
-    pub created_at: Option<i64>,
-    /// When the contact last changed, Unix seconds.
-    pub updated_at: Option<i64>,
-    /// When the user signed up, Unix seconds.
-    pub signed_up_at: Option<i64>,
-    /// When the contact was last seen, Unix seconds.
-    pub last_seen_at: Option<i64>,
-    /// Every other field, as Gist sent it.
-    pub other: Map<String, Value>,
+impl From<ContactType> for Value {
+    fn from(kind: ContactType) -> Self {
+        kind.as_str().into()
+    }
 }
 
-impl Contact {
-    /// Reads a contact object from Gist, normalising its quirks; `type` comes from `user_id` when
-    /// Gist leaves it out.
-    pub fn from_value(value: Value) -> Result<Self, Error> {
-        let mut raw = Raw::new(value, "contact")?;
-        let id = raw.id("contact")?;
-        let user_id = raw.string("user_id");
-        let kind = match raw.string("type").as_deref() {
-            Some("user") => ContactType::User,
-            Some("lead") => ContactType::Lead,
-            _ if user_id.is_some() => ContactType::User,
-            _ => ContactType::Lead,
-        };
-        Ok(Self {
-            id,
-            kind,
-            user_id,
-            email: raw.string("email"),
-            name: raw.string("name"),
-            phone: raw.string("phone"),
-            unsubscribed_from_emails: raw.boolean("unsubscribed_from_emails"),
-            created_at: raw.timestamp("created_at"),
-            updated_at: raw.timestamp("updated_at"),
-            signed_up_at: raw.timestamp("signed_up_at"),
-            last_seen_at: raw.timestamp("last_seen_at"),
-            other: raw.rest(),
-        })
+model! {
+    /// A Gist contact (docs/gist-api.md, "The contact object"). The required fields are normalised: null when
+    /// Gist sent none or `""`; timestamps Unix seconds (a `0` is kept). The optional ones, and any other field
+    /// Gist sends, are as Gist sent them.
+    pub struct Contact as CONTACT, "contact" {
+        /// Gist's internal id.
+        id: Id,
+        /// `"user"` or `"lead"`: Gist's own, else `"user"` when there is a `user_id`.
+        kind "type": ContactType,
+        /// Your own id for a user, as a string even when Gist sends a number; null for a lead.
+        user_id: Text,
+        /// Email address.
+        email: Text,
+        /// Name.
+        name: Text,
+        /// Phone number, as a string even when Gist sends a number.
+        phone: Text,
+        /// Whether the contact unsubscribed from emails (Gist sends `"true"`/`"false"`).
+        unsubscribed_from_emails: Boolean,
+        /// When the contact was created, Unix seconds.
+        created_at: Timestamp,
+        /// When the contact last changed, Unix seconds.
+        updated_at: Timestamp,
+        /// When the user signed up, Unix seconds.
+        signed_up_at: Timestamp,
+        /// When the contact was last seen, Unix seconds.
+        last_seen_at: Timestamp,
     }
-
-    /// Reads a list of contact objects.
-    pub fn from_values(values: Vec<Value>) -> Result<Vec<Self>, Error> {
-        values.into_iter().map(Self::from_value).collect()
-    }
-
-    /// The contact as JSON: the normalised fields (null when unknown) and every other field.
-    pub fn into_value(self) -> Value {
-        Out::new(self.other)
-            .put("id", self.id)
-            .put("type", self.kind.as_str())
-            .opt("user_id", self.user_id)
-            .opt("email", self.email)
-            .opt("name", self.name)
-            .opt("phone", self.phone)
-            .opt("unsubscribed_from_emails", self.unsubscribed_from_emails)
-            .opt("created_at", self.created_at)
-            .opt("updated_at", self.updated_at)
-            .opt("signed_up_at", self.signed_up_at)
-            .opt("last_seen_at", self.last_seen_at)
-            .done()
-    }
-
-    /// [`Self::into_value`] of a copy.
-    pub fn to_value(&self) -> Value {
-        self.clone().into_value()
+    as_sent {
+        /// The contact's tags, as Gist sent them.
+        tags: "{ id: number; name: string }[]",
+        /// The contact's custom properties, as Gist sent them.
+        custom_properties: "CustomProperties",
+        /// Full name, as Gist sent it.
+        full_name: "string | null",
+        /// Avatar image URL, as Gist sent it.
+        avatar: "string | null",
+        /// The last IP address the contact was seen from, as Gist sent it.
+        last_seen_ip: "string | null",
     }
 }
 

@@ -1,13 +1,17 @@
 //! What Gist returns, normalised: ids as numbers, timestamps as Unix seconds or null, and every
-//! field a model does not name kept as Gist sent it.
+//! field a model does not name kept as Gist sent it. Each model is declared once, with `model!`
+//! (`declare.rs`).
 
+#[macro_use]
+mod declare;
 mod campaign;
 mod contact;
 mod event;
 pub mod normalize;
-mod record;
 mod segment;
 mod tag;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod typescript;
 
 pub use campaign::Campaign;
 pub use contact::{Contact, ContactType};

@@ -1,7 +1,8 @@
 //! The streaming normaliser: Gist's answers read once, without a tree for what no model names. Each
-//! model is a table of its fields and their rules; an object of that model is written out with every
-//! field the table does not name copied as its JSON text (checked, never re-encoded), then the named
-//! fields, normalised as the model types' `from_value`/`into_value` would.
+//! model is a table of its fields and their rules, made by the model's declaration
+//! (`declare.rs`); an object of that model is written out with every field the table does not
+//! name copied as its JSON text (checked, never re-encoded), then the named fields, normalised. The
+//! model types' `from_value` reads through it too: each rule is written once, here.
 
 use crate::error::Error;
 use crate::json::{self, ParseError, Reader, Value};
@@ -30,6 +31,13 @@ pub enum Rule {
     ContactType,
 }
 
+impl Rule {
+    /// Whether a field of this rule is left out of the object written, for its normalised `value`.
+    pub fn left_out(self, value: &Value) -> bool {
+        self == Self::WholeIfKnown && value.is_null()
+    }
+}
+
 /// A model: its name (for errors) and its fields, in the order they are written.
 #[derive(Debug)]
 pub struct Model {
@@ -39,68 +47,11 @@ pub struct Model {
     pub fields: &'static [(&'static str, Rule)],
 }
 
-/// A contact ([`super::Contact`]).
-pub const CONTACT: Model = Model {
-    what: "contact",
-    fields: &[
-        ("id", Rule::Id),
-        ("type", Rule::ContactType),
-        ("user_id", Rule::Text),
-        ("email", Rule::Text),
-        ("name", Rule::Text),
-        ("phone", Rule::Text),
-        ("unsubscribed_from_emails", Rule::Boolean),
-        ("created_at", Rule::Timestamp),
-        ("updated_at", Rule::Timestamp),
-        ("signed_up_at", Rule::Timestamp),
-        ("last_seen_at", Rule::Timestamp),
-    ],
-};
-
-/// A tag ([`super::Tag`]).
-pub const TAG: Model = Model {
-    what: "tag",
-    fields: &[("id", Rule::Id), ("name", Rule::TextOrEmpty)],
-};
-
-/// A segment ([`super::Segment`]).
-pub const SEGMENT: Model = Model {
-    what: "segment",
-    fields: &[
-        ("id", Rule::Id),
-        ("name", Rule::Text),
-        ("created_at", Rule::Timestamp),
-        ("updated_at", Rule::Timestamp),
-        ("count", Rule::WholeIfKnown),
-    ],
-};
-
-/// A campaign ([`super::Campaign`]).
-pub const CAMPAIGN: Model = Model {
-    what: "campaign",
-    fields: &[
-        ("id", Rule::Id),
-        ("name", Rule::Text),
-        ("status", Rule::Text),
-        ("created_at", Rule::Timestamp),
-        ("updated_at", Rule::Timestamp),
-        ("active_subscriber_count", Rule::Whole),
-        ("unsubscribed_subscriber_count", Rule::Whole),
-        ("email_count", Rule::Whole),
-        ("email_open_rate", Rule::Text),
-        ("email_click_rate", Rule::Text),
-    ],
-};
-
-/// A tracked event ([`super::TrackedEvent`]).
-pub const EVENT: Model = Model {
-    what: "event",
-    fields: &[
-        ("name", Rule::TextOr("event_name")),
-        ("occurred_at", Rule::Timestamp),
-        ("id", Rule::WholeIfKnown),
-    ],
-};
+pub use super::campaign::CAMPAIGN;
+pub use super::contact::CONTACT;
+pub use super::event::EVENT;
+pub use super::segment::SEGMENT;
+pub use super::tag::TAG;
 
 /// One object read as a model: its normalised JSON text and the values of the model's fields.
 #[derive(Debug, Clone)]
@@ -108,7 +59,7 @@ pub struct Record {
     /// The object, normalised, as JSON text.
     pub json: String,
     /// The model's fields, normalised, in the table's order (null when unknown).
-    values: Vec<Value>,
+    pub values: Vec<Value>,
     model: &'static Model,
 }
 
@@ -222,7 +173,7 @@ fn write_object(
         .flatten();
     let values = normalized(model, raw, kept).inspect(|values| {
         for ((name, rule), value) in model.fields.iter().zip(values) {
-            if *rule == Rule::WholeIfKnown && value.is_null() {
+            if rule.left_out(value) {
                 continue;
             }
             if out.len() > 1 {
