@@ -12,12 +12,12 @@ const USAGE = `usage: GIST_API_KEY=... npx gist-wasm check [--yes] [--cleanup] [
   --cleanup    delete what earlier runs left behind (found by their tag), then stop
   --out FILE   where the JSON report goes (default gist-wasm-check.json)
   --record DIR keep the shapes of the answers (no values) as fixtures in DIR
-  --rate N     requests per second (default 2, at most 10)
+  --rate N     requests per second (default 2; at most 10, but for a loopback --base-url)
   --base-url   another API origin, such as a proxy (default https://api.getgist.com)`;
 
 /** The command line as options; throws a message for a wrong one. */
 function parseArgs(argv) {
-  const options = { yes: false, cleanup: false, out: "gist-wasm-check.json", rate: 2, baseUrl: process.env.GIST_BASE_URL || undefined };
+  const options = { yes: false, cleanup: false, out: "gist-wasm-check.json", rate: 2 };
   const args = argv[0] === "check" ? argv.slice(1) : argv;
   for (let i = 0; i < args.length; i++) {
     const value = () => {
@@ -25,6 +25,7 @@ function parseArgs(argv) {
       return args[++i];
     };
     switch (args[i]) {
+      case "--help": options.help = true; return options;
       case "--yes": options.yes = true; break;
       case "--cleanup": options.cleanup = true; break;
       case "--out": options.out = value(); break;
@@ -130,6 +131,10 @@ async function main() {
   } catch (error) {
     console.error(`${error.message}\n${USAGE}`);
     return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
   }
   if (!options.cleanup) return check(options);
   if (!options.yes && !(await confirm("Delete the contacts and tags that earlier runs of gist-wasm check left? [y/N] "))) {

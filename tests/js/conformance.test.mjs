@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -143,7 +143,7 @@ test("a run interrupted (SIGINT) while its first contact is being created delete
   server.mock.fail({ method: "POST", path: "/contacts", delayMs: 1500 });
   const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
   try {
-    const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "5", "--out", join(dir, "report.json")], {
+    const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "50", "--out", join(dir, "report.json")], {
       onStart(child) {
         const poll = setInterval(() => {
           if (server.mock.requests.some((r) => r.method === "POST" && r.path === "/contacts")) {
@@ -191,7 +191,7 @@ test("--cleanup deletes earlier runs' contacts and tags by their prefix and noth
     await gist.createLead({ email: "gist-wasm-check-other@example.com" });
     gist.free();
     const before = server.mock.state.contacts.length;
-    const child = spawn(process.execPath, [join(PKG, "check.js"), "--cleanup", "--yes", "--base-url", server.url], {
+    const child = spawn(process.execPath, [join(PKG, "check.js"), "--cleanup", "--yes", "--rate", "500", "--base-url", server.url], {
       env: { ...process.env, GIST_API_KEY: "mock-key" },
     });
     const [code] = await new Promise((resolve) => child.on("exit", (...a) => resolve(a)));
@@ -227,6 +227,33 @@ test("the mock's answers have every field the recorded answers have (tests/fixtu
   } finally {
     await server.close();
     await fake.close();
+  }
+});
+
+test("`npx gist-wasm check` runs the bin of the package installed from its tarball; --help lists the options", async () => {
+  const server = await startServer((req, res) => res.writeHead(401, { "content-type": "application/json" }).end('{"errors":[{"code":"unauthorized","message":"no"}]}'));
+  const dir = mkdtempSync(join(tmpdir(), "gist-check-npx-"));
+  const sh = (command, args, env = {}) => new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: dir, env: { ...process.env, ...env } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => resolve({ code, out }));
+  });
+  try {
+    writeFileSync(join(dir, "package.json"), '{ "name": "user-project", "private": true }');
+    const packed = await sh("npm", ["pack", PKG, "--silent", "--pack-destination", dir]);
+    assert.equal(packed.code, 0, packed.out);
+    const installed = await sh("npm", ["install", "--offline", "--no-audit", "--no-fund", join(dir, packed.out.trim())]);
+    assert.equal(installed.code, 0, installed.out);
+    const help = await sh("npx", ["--offline", "gist-wasm", "check", "--help"]);
+    assert.equal(help.code, 0, help.out);
+    assert.match(help.out, /--cleanup/);
+    const run = await sh("npx", ["--offline", "gist-wasm", "check", "--yes", "--base-url", server.url], { GIST_API_KEY: "made-up" });
+    assert.equal(run.code, 1, run.out);
+    assert.match(run.out, /Gist refused the key \(401\)/);
+  } finally {
+    await server.close();
   }
 });
 
