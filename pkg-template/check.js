@@ -115,9 +115,10 @@ async function check(options) {
   const stop = interrupted ? "interrupted" : failure ? reason(failure, options.apiKey) : null;
   const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
   const result = report(ctx, { version, stopped: stop, left: left.length });
-  writeFileSync(options.out, `${scrub(JSON.stringify(result, null, 2), options.apiKey)}\n`);
+  const text = scrub(JSON.stringify(result, null, 2), options.apiKey);
+  writeFileSync(options.out, `${text}\n`);
   ctx.free();
-  if (!interrupted) printReport(JSON.parse(scrub(JSON.stringify(result), options.apiKey)), options.out);
+  if (!interrupted) printReport(JSON.parse(text), options.out);
   if (left.length) console.error(`Left behind: ${left.join(", ")}: run \`npx gist-wasm check --cleanup\`.`);
   else console.log("Nothing of this run is left on the account.");
   if (stop) console.error(`Stopped: ${stop}`);

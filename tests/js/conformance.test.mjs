@@ -110,6 +110,10 @@ test("the client works against the contrary fake through its documented options 
     assert.equal(response.rateLimit.limit, 600);
     assert.match(response.requestId, /^req-/);
     await assert.rejects(gist.fetchUser({ email: "nobody@example.org" }), { code: "not_found" });
+    const event = await gist.recordEvent({ event_name: "signed.in", user: { email: "person4@example.org" } });
+    assert.equal(event.name, "signed-in");
+    const tagged = await gist.tagContacts({ tag: "vip", users: [{ email: "person4@example.org" }, { user_id: 806 }] });
+    assert.deepEqual([tagged.tagged, tagged.failed], [2, []]);
     await gist.deleteUser({ email: "person2@example.org" });
     await assert.rejects(gist.fetchUser({ id: 70002 }), { code: "not_found" });
   } finally {
@@ -131,6 +135,8 @@ test("a made-up key against a server answering 401 stops at once with a clear me
     assert.match(run.stderr, /Gist refused the key \(401\): check GIST_API_KEY/);
     assert.doesNotMatch(run.stdout + run.stderr + readFileSync(join(dir, "report.json"), "utf8"), /made-up-key-123/);
     assert.deepEqual(server.requests.map((r) => r.method), ["GET"]);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    assert.deepEqual(report.facts.filter((f) => f.outcome !== "not shown").map((f) => [f.id, f.outcome, f.seen]), [["auth.bearer", "contradicted", "status 401"]]);
     assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
   } finally {
     await server.close();
