@@ -118,8 +118,8 @@ export async function runSteps(ctx, steps) {
 export { READS, WRITES, reportHeaders };
 
 /**
- * Deletes what this run created: its contacts by id, those whose answer never came by email, and its
- * tag (found by name when the answer to its creation never came).
+ * Deletes what this run created: its contacts by id, those whose answer never came by email, and last its
+ * tag (found by name when the answer to its creation never came), which `--cleanup` finds a run by.
  */
 export async function cleanUp(ctx) {
   const left = [];
@@ -138,6 +138,7 @@ export async function cleanUp(ctx) {
   }
   if (ctx.tagId !== undefined) {
     const answer = await ctx.call("DELETE", `/tags/${ctx.tagId}`, { cleanup: true });
+    ctx.report("tags.delete", answer.status < 300 ? "confirmed" : "contradicted", `status ${answer.status}`);
     if (answer.status >= 300 && answer.status !== 404) left.push(`tag ${ctx.tagId}`);
   }
   return left;
