@@ -185,7 +185,7 @@ export const WRITES = [
       expect(ctx, "contacts.unsubscribed.string", c.unsubscribed_from_emails === "true", JSON.stringify(c.unsubscribed_from_emails));
       const now = Date.now() / 1000;
       expect(ctx, "contacts.timestamps.seconds", typeof c.created_at === "number" && Math.abs(c.created_at - now) < 86400, `${typeof c.created_at}`);
-      const lead = await ctx.create(2, { type: "lead" }, { tagged: false });
+      const lead = await ctx.create(2, { type: "lead", unsubscribed_from_emails: true }, { tagged: false });
       ctx.leadContactId = lead.body?.contact?.id;
       expect(ctx, "contacts.type", c.type === "user" && lead.body?.contact?.type === "lead", `${c.type}, ${lead.body?.contact?.type}`);
       const bad = await ctx.call("POST", "/contacts", { body: { name: `${ctx.prefix} no email` } });

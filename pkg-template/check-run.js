@@ -73,7 +73,7 @@ export function createContext(options) {
       try {
         const answer = await via.apiCall({ method, url, query, body });
         ctx.headerNames.push(...Object.keys(answer.headers));
-        if (options.record) record(options.record, ctx, { method, url, query, status: answer.status, body: answer.body });
+        if (options.record) record(options, ctx, { method, url, query, status: answer.status, body: answer.body });
         return answer;
       } finally {
         if (wrongKey) via.free();
@@ -97,14 +97,14 @@ export function createContext(options) {
   return ctx;
 }
 
-/** Keeps an answer's shape as `DIR/<step>.<method>.<path>.<query keys>.<status>.json` (the same request twice: the last). */
-function record(dir, ctx, { method, url, query, status, body }) {
+/** Keeps an answer's shape (field names scrubbed too) as `DIR/<step>.<method>.<path>.<query keys>.<status>.json` (the same request twice: the last). */
+function record({ record: dir, apiKey }, ctx, { method, url, query, status, body }) {
   mkdirSync(dir, { recursive: true });
   const path = url.replace(/\/\d+/g, "/{id}");
   const keys = Object.keys(query ?? {}).sort();
   const name = [ctx.step, method, path, ...keys, status].join(".").replace(/[^\w.-]+/g, "_");
   const fixture = { method, path, query: keys, status, body: shapeOf(body) };
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
+  writeFileSync(join(dir, `${name}.json`), `${scrub(JSON.stringify(fixture, null, 2), apiKey)}\n`);
 }
 
 /** Runs `steps` in order; a step that throws ends the walk (its error is rethrown). */
