@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GistClient } from "gist-wasm";
-import { FACTS, READS, WRITES, reportHeaders } from "./check-facts.js";
+import { FACTS, READS, WRITES } from "./check-facts.js";
 
 /** What every name the run gives starts with; `--cleanup` finds earlier runs' tags by it. */
-export const PREFIX = "gist-wasm-check";
+const PREFIX = "gist-wasm-check";
 /** How many contact emails a run may send (ctx.email(1..EMAILS)); `--cleanup` deletes each by email. */
 const EMAILS = 4;
 const TAG_OF_RUN = new RegExp(`^${PREFIX}-([0-9a-z]+)(-renamed)?$`);
@@ -97,7 +97,10 @@ export function createContext(options) {
   return ctx;
 }
 
-/** Keeps an answer's shape (field names scrubbed too) as `DIR/<step>.<method>.<path>.<query keys>.<status>.json` (the same request twice: the last). */
+/**
+ * Keeps an answer's shape, scrubbed as the report is, as `DIR/<step>.<method>.<path>.<query keys>.<status>.json`
+ * (of the same request twice, the last).
+ */
 function record({ record: dir, apiKey }, ctx, { method, url, query, status, body }) {
   mkdirSync(dir, { recursive: true });
   const path = url.replace(/\/\d+/g, "/{id}");
@@ -114,8 +117,6 @@ export async function runSteps(ctx, steps) {
     await step.run(ctx);
   }
 }
-
-export { READS, WRITES, reportHeaders };
 
 /**
  * Deletes what this run created: its contacts by id, those whose answer never came by email, and last its
@@ -134,7 +135,8 @@ export async function cleanUp(ctx) {
   }
   if (ctx.tagId === undefined && ctx.tagSent) {
     const tags = await ctx.call("GET", "/tags", { cleanup: true });
-    ctx.tagId = (tags.body?.tags ?? []).find((t) => TAG_OF_RUN.test(t?.name ?? "") && t.name.startsWith(ctx.tagName))?.id;
+    const names = [ctx.tagName, `${ctx.tagName}-renamed`];
+    ctx.tagId = (tags.body?.tags ?? []).find((tag) => names.includes(tag?.name))?.id;
   }
   if (ctx.tagId !== undefined) {
     const answer = await ctx.call("DELETE", `/tags/${ctx.tagId}`, { cleanup: true });

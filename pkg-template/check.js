@@ -5,7 +5,8 @@
 import { createInterface } from "node:readline/promises";
 import { readFileSync, writeFileSync } from "node:fs";
 import { GistError } from "gist-wasm";
-import { MAX_REQUESTS, READS, WRITES, cleanUp, cleanUpEarlierRuns, createContext, report, reportHeaders, runSteps, scrub } from "./check-run.js";
+import { READS, WRITES, reportHeaders } from "./check-facts.js";
+import { MAX_REQUESTS, cleanUp, cleanUpEarlierRuns, createContext, report, runSteps, scrub } from "./check-run.js";
 
 const USAGE = `usage: GIST_API_KEY=... npx gist-wasm check [--yes] [--cleanup] [--out FILE] [--record DIR] [--rate N] [--base-url URL]
   --yes        do not ask before writing
