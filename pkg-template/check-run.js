@@ -10,7 +10,7 @@ const PREFIX = "gist-wasm-check";
 /** How many contact emails a run may send (ctx.email(1..EMAILS)); `--cleanup` deletes each by email. */
 const EMAILS = 4;
 const TAG_OF_RUN = new RegExp(`^${PREFIX}-([0-9a-z]+)(-renamed)?$`);
-const EMAIL = /[^\s"'<>()[\]{},;:\\/]+@[^\s"'<>()[\]{},;:\\/]+\.[a-z]{2,}/gi;
+const EMAIL = /[^\s"'<>()[\]{},;:\\/@=&?]+(?:@|%40)[^\s"'<>()[\]{},;:\\/@]+\.[a-z]{2,}/gi;
 
 const sum = (steps) => steps.reduce((n, step) => n + step.requests, 0);
 /**
@@ -19,7 +19,7 @@ const sum = (steps) => steps.reduce((n, step) => n + step.requests, 0);
  */
 export const MAX_REQUESTS = { reads: sum(READS), writes: sum(WRITES) + EMAILS + 1 + 2 };
 
-/** `text` with the key and every email address replaced. */
+/** `text` with the key and every email address (raw or percent-encoded) replaced. */
 export function scrub(text, apiKey) {
   const out = apiKey ? text.split(apiKey).join("[key]") : text;
   return out.replace(EMAIL, "[email]");

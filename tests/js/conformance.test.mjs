@@ -179,6 +179,18 @@ test("a run interrupted (SIGINT) while its first contact is being created delete
   }
 });
 
+test("without GIST_API_KEY the check sends nothing and says what to set", async () => {
+  const server = await startServer();
+  try {
+    const run = await runCheck(server.url, "", ["--yes"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /set GIST_API_KEY to your Gist API key/);
+    assert.deepEqual(server.requests, []);
+  } finally {
+    await server.close();
+  }
+});
+
 test("without --yes and no terminal to ask in, the run reads, writes nothing and says how to allow it", async () => {
   const server = await serveMock({ port: 0 });
   const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
