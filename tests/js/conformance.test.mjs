@@ -144,7 +144,7 @@ test("a made-up key against a server answering 401 stops at once with a clear me
     assert.deepEqual(server.requests.map((r) => r.method), ["GET"]);
     const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
     assert.deepEqual(report.facts.filter((f) => f.outcome !== "not shown").map((f) => [f.id, f.outcome, f.seen]), [["auth.bearer", "contradicted", "status 401"]]);
-    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10000, `took ${Date.now() - started} ms`);
   } finally {
     await server.close();
   }
@@ -288,7 +288,7 @@ test("the package ships the check as its bin, and a browser bundle of import \"g
   assert.match(readFileSync(join(PKG, "check.js"), "utf8"), /^#!\/usr\/bin\/env node\n/);
   const { build } = await import("esbuild");
   const bundle = await build({
-    stdin: { contents: 'import { GistClient } from "gist-wasm"; globalThis.c = GistClient;', resolveDir: process.cwd() },
+    stdin: { contents: 'import { GistClient } from "gist-wasm"; globalThis.c = GistClient;', resolveDir: fileURLToPath(new URL(".", import.meta.url)) },
     bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent",
   });
   const inputs = Object.keys(bundle.metafile.inputs);
