@@ -82,8 +82,8 @@ async function check(options) {
   let interrupted = false;
   let cleaning = false;
   const onSigint = () => {
-    if (cleaning) {
-      console.error(`\nStopped during the clean-up: run \`npx gist-wasm check --cleanup\` to remove what is left (${ctx.prefix}).`);
+    if (interrupted || cleaning) {
+      console.error(`\nStopped: run \`npx gist-wasm check --cleanup\` to remove what is left (${ctx.prefix}).`);
       process.exit(130);
     }
     interrupted = true;

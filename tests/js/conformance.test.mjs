@@ -179,6 +179,46 @@ test("a run interrupted (SIGINT) while its first contact is being created delete
   }
 });
 
+test("a second SIGINT stops at once, and --cleanup then removes what that run left", async () => {
+  const server = await serveMock({ port: 0 });
+  // The first create is answered 5 s late; two interrupts come while it is under way.
+  server.mock.fail({ method: "POST", path: "/contacts", delayMs: 5000 });
+  let interruptedAt;
+  try {
+    const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "50", "--out", join(tmpdir(), "unused.json")], {
+      onStart(child) {
+        const poll = setInterval(() => {
+          if (server.mock.requests.some((r) => r.method === "POST" && r.path === "/contacts")) {
+            clearInterval(poll);
+            interruptedAt = Date.now();
+            child.kill("SIGINT");
+            setTimeout(() => child.kill("SIGINT"), 200);
+          }
+        }, 20);
+        child.on("exit", () => clearInterval(poll));
+      },
+    });
+    assert.equal(run.code, 130);
+    // It did not wait for the answer under way.
+    assert.ok(Date.now() - interruptedAt < 4000, `took ${Date.now() - interruptedAt} ms`);
+    assert.match(run.stderr, /run `npx gist-wasm check --cleanup`/);
+    // The mock finishes the create it was answering: the run's tag and contact are left.
+    while (ours(server.mock.state.contacts).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(server.mock.state.tags.filter((t) => t.name.startsWith(PREFIX)).length, 1);
+    const cleanup = await new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(PKG, "check.js"), "--cleanup", "--yes", "--rate", "500", "--base-url", server.url], {
+        env: { ...process.env, GIST_API_KEY: "mock-key" },
+      });
+      child.on("exit", resolve);
+    });
+    assert.equal(cleanup, 0);
+    assert.deepEqual(ours(server.mock.state.contacts), []);
+    assert.deepEqual(server.mock.state.tags.filter((t) => t.name.startsWith(PREFIX)), []);
+  } finally {
+    await server.close();
+  }
+});
+
 test("without GIST_API_KEY the check sends nothing and says what to set", async () => {
   const server = await startServer();
   try {
