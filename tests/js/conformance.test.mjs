@@ -83,6 +83,20 @@ test("check against the mock: every fact confirmed but the two no server can sho
   }
 });
 
+test("check against a small account (the mock with 10 contacts): the page sizes not shown, nothing contradicted", async () => {
+  const server = await serveMock({ port: 0, contacts: 10 });
+  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  try {
+    const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    assert.deepEqual(outcomes(report, "contradicted"), []);
+    assert.deepEqual(outcomes(report, "not shown"), [...NEVER_SHOWN, "paging.default_per_page", "paging.max_per_page"].sort());
+  } finally {
+    await server.close();
+  }
+});
+
 test("check against the contrary fake: contradicted are exactly the facts the fake changed, nothing left behind", async () => {
   const fake = await serveContrary();
   const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
