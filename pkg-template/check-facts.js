@@ -24,6 +24,8 @@ export const FACTS = {
   "segments.list.wrapper": { claim: 'GET /segments answers {"segments":[...]}' },
   "campaigns.list.wrapper": { claim: 'GET /campaigns answers {"campaigns":[...]}' },
   "campaigns.rates.strings": { claim: "campaign email_open_rate and email_click_rate are strings" },
+  "campaigns.fetch.wrapper": { claim: 'GET /campaigns/{id} answers {"campaign":{...}}' },
+  "segments.fetch.count": { claim: "GET /segments/{id}?include_count=true adds count" },
   "events.list.wrapper": { claim: 'GET /events?event_type=all answers {"events":[...]}' },
   "headers.rate_limit": {
     claim: "answers carry no rate-limit headers (the mock's choice)",
@@ -39,6 +41,8 @@ export const FACTS = {
   "contacts.unsubscribed.string": { claim: 'unsubscribed_from_emails comes back as "true"/"false"' },
   "contacts.timestamps.seconds": { claim: "created_at is Unix seconds" },
   "contacts.missing_ref.status": { claim: "a contact with neither email nor user_id fails with 422" },
+  "contacts.fetch_by_id.wrapper": { claim: 'GET /contacts/{id} answers {"contact":{...}}' },
+  "contacts.fetch_by_user_id.wrapper": { claim: 'GET /contacts?user_id= answers {"contact":{...}}', advice: "nothing to set: the client also reads a {\"contacts\":[...]} list there" },
   "contacts.fetch_by_email.wrapper": { claim: 'GET /contacts?email= answers {"contact":{...}}', advice: "nothing to set: the client also reads a {\"contacts\":[...]} list there" },
   "contacts.upsert.precedence": {
     claim: "the upsert matches on id, then user_id, then email",
@@ -141,21 +145,30 @@ export const READS = [
     },
   },
   {
-    name: "lists", requests: 3,
+    name: "lists", requests: 5,
     async run(ctx) {
-      for (const [path, key, id] of [["/segments", "segments", "segments.list.wrapper"], ["/events", "events", "events.list.wrapper"]]) {
-        const query = { page: 1, per_page: 1, ...(key === "events" ? { event_type: "all" } : {}) };
-        const answer = await ctx.call("GET", path, { query });
-        expect(ctx, id, Array.isArray(answer.body?.[key]), keys(answer.body));
+      const events = await ctx.call("GET", "/events", { query: { page: 1, per_page: 1, event_type: "all" } });
+      expect(ctx, "events.list.wrapper", Array.isArray(events.body?.events), keys(events.body));
+      const segments = await ctx.call("GET", "/segments", { query: { page: 1, per_page: 1 } });
+      expect(ctx, "segments.list.wrapper", Array.isArray(segments.body?.segments), keys(segments.body));
+      const segment = segments.body?.segments?.[0];
+      if (!isObject(segment)) ctx.report("segments.fetch.count", "not shown", "the account has no segment");
+      else {
+        const one = await ctx.call("GET", `/segments/${segment.id}`, { query: { include_count: true } });
+        expect(ctx, "segments.fetch.count", typeof one.body?.segment?.count === "number", `status ${one.status}, ${keys(one.body?.segment ?? one.body)}`);
       }
       const campaigns = await ctx.call("GET", "/campaigns", { query: { page: 1, per_page: 1 } });
       expect(ctx, "campaigns.list.wrapper", Array.isArray(campaigns.body?.campaigns), keys(campaigns.body));
       const campaign = campaigns.body?.campaigns?.[0];
-      if (!isObject(campaign)) ctx.report("campaigns.rates.strings", "not shown", "the account has no campaign");
-      else {
-        const types = `${typeof campaign.email_open_rate}, ${typeof campaign.email_click_rate}`;
-        expect(ctx, "campaigns.rates.strings", types === "string, string", types);
+      if (!isObject(campaign)) {
+        ctx.report("campaigns.rates.strings", "not shown", "the account has no campaign");
+        ctx.report("campaigns.fetch.wrapper", "not shown", "the account has no campaign");
+        return;
       }
+      const types = `${typeof campaign.email_open_rate}, ${typeof campaign.email_click_rate}`;
+      expect(ctx, "campaigns.rates.strings", types === "string, string", types);
+      const one = await ctx.call("GET", `/campaigns/${campaign.id}`);
+      expect(ctx, "campaigns.fetch.wrapper", isObject(one.body?.campaign), `status ${one.status}, ${keys(one.body)}`);
     },
   },
 ];
@@ -196,10 +209,14 @@ export const WRITES = [
     },
   },
   {
-    name: "fetch", requests: 1,
+    name: "fetch", requests: 3,
     async run(ctx) {
-      const answer = await ctx.call("GET", "/contacts", { query: { email: ctx.email(1) } });
-      expect(ctx, "contacts.fetch_by_email.wrapper", isObject(answer.body?.contact), keys(answer.body));
+      const byEmail = await ctx.call("GET", "/contacts", { query: { email: ctx.email(1) } });
+      expect(ctx, "contacts.fetch_by_email.wrapper", isObject(byEmail.body?.contact), keys(byEmail.body));
+      const byUserId = await ctx.call("GET", "/contacts", { query: { user_id: ctx.userId } });
+      expect(ctx, "contacts.fetch_by_user_id.wrapper", isObject(byUserId.body?.contact), keys(byUserId.body));
+      const byId = await ctx.call("GET", `/contacts/${ctx.userContactId}`);
+      expect(ctx, "contacts.fetch_by_id.wrapper", byId.body?.contact?.id === ctx.userContactId, keys(byId.body));
     },
   },
   {

@@ -18,6 +18,7 @@ export const CONTRARY_FACTS = {
   "contacts.create.status": "a create answers 201",
   "contacts.missing_ref.status": "a contact without email or user_id answers 400",
   "contacts.fetch_by_email.wrapper": 'fetch by email answers {"contacts":[...]}',
+  "contacts.fetch_by_user_id.wrapper": 'fetch by user_id answers {"contacts":[...]}',
   "contacts.upsert.precedence": "the email is matched first",
   "tags.retag.idempotent": "a repeated tag request untags",
   "contacts.list.tag_id": "tag_id ignored",
@@ -184,9 +185,16 @@ function answerFor(state, method, url, body) {
       return [200, { event }];
     }
   }
-  if (resource === "segments" && method === "GET" && !id) return page(url, [{ id: 1, name: "All", created_at: 0, updated_at: 0 }], "segments");
-  if (resource === "campaigns" && method === "GET" && !id) {
-    return page(url, [{ id: 5, name: "Hello", status: "live", email_open_rate: "40.0", email_click_rate: "5.00", created_at: 0, updated_at: 0 }], "campaigns");
+  if (resource === "segments" && method === "GET") {
+    const segment = { id: 1, name: "All", created_at: 0, updated_at: 0 };
+    if (!id) return page(url, [segment], "segments");
+    if (Number(id) !== segment.id) return miss();
+    return [200, { segment: q.get("include_count") === "true" ? { ...segment, count: state.contacts.length } : segment }];
+  }
+  if (resource === "campaigns" && method === "GET") {
+    const campaign = { id: 5, name: "Hello", status: "live", email_open_rate: "40.0", email_click_rate: "5.00", created_at: 0, updated_at: 0 };
+    if (!id) return page(url, [campaign], "campaigns");
+    return Number(id) === campaign.id ? [200, { campaign }] : miss();
   }
   return miss();
 }
