@@ -1,7 +1,8 @@
 // A fake Gist API, written apart from gist-wasm/mock, that takes the other choice wherever docs/gist-api.md
-// says a fact is only inferred or unknown (CONTRARY_FACTS lists each, by its id) and keeps every confirmed
-// fact. The conformance run must report exactly those facts contradicted, and the client must work here
-// through its documented options. Loopback HTTP on an ephemeral port.
+// says a fact is only inferred or unknown and the client has an option or a tolerance for it, and answers a
+// fetch by email or user_id with the list the client tolerates there (CONTRARY_FACTS lists each, by its
+// id); it keeps every other fact. The conformance run must report exactly those facts contradicted, and the
+// client must work here through its documented options. Loopback HTTP on an ephemeral port.
 import { createServer } from "node:http";
 import { once } from "node:events";
 
