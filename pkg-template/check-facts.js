@@ -6,7 +6,7 @@
 /** Every fact the run reports, by id: what docs/gist-api.md says, and what to do when it is contradicted. */
 export const FACTS = {
   "auth.bearer": { claim: "a Bearer API key is accepted" },
-  "errors.unauthorized_status": { claim: "a wrong key answers 401" },
+  "errors.unauthorized_status": { claim: "a wrong key answers 401", advice: "nothing to set: the client maps 401 and 403 to unauthorized and forbidden" },
   "errors.shape": { claim: 'errors are {"errors":[{"code","message"}]}' },
   "contacts.list.wrapper": { claim: 'GET /contacts answers {"contacts":[...]}' },
   "paging.pages": {
@@ -15,7 +15,7 @@ export const FACTS = {
   },
   "paging.max_per_page": { claim: "per_page is capped at 60", advice: "set the client option perPage to the cap seen" },
   "paging.default_per_page": { claim: "without per_page a page holds 50 (the mock's choice)", advice: "nothing to set: the client always sends per_page" },
-  "contacts.list.created_since": { claim: "created_since filters contacts" },
+  "contacts.list.created_since": { claim: "created_since filters contacts", advice: "do not rely on the created_since option of listUsers/listLeads" },
   "contacts.list.segment_id": { claim: "segment_id filters contacts" },
   "contacts.list.status": { claim: "status filters contacts" },
   "contacts.miss.code": { claim: 'a miss answers {"errors":[{"code":"not_found"}]}' },
@@ -40,7 +40,7 @@ export const FACTS = {
   "contacts.phone.string": { claim: "phone comes back as a string" },
   "contacts.unsubscribed.string": { claim: 'unsubscribed_from_emails comes back as "true"/"false"' },
   "contacts.timestamps.seconds": { claim: "created_at is Unix seconds" },
-  "contacts.missing_ref.status": { claim: "a contact with neither email nor user_id fails with 422" },
+  "contacts.missing_ref.status": { claim: "a contact with neither email nor user_id fails with 422", advice: "nothing to set: 400 and 422 are both invalid_request" },
   "contacts.fetch_by_id.wrapper": { claim: 'GET /contacts/{id} answers {"contact":{...}}' },
   "contacts.fetch_by_user_id.wrapper": { claim: 'GET /contacts?user_id= answers {"contact":{...}}', advice: "nothing to set: the client also reads a {\"contacts\":[...]} list there" },
   "contacts.fetch_by_email.wrapper": { claim: 'GET /contacts?email= answers {"contact":{...}}', advice: "nothing to set: the client also reads a {\"contacts\":[...]} list there" },
@@ -53,7 +53,7 @@ export const FACTS = {
     claim: "sending the same tag request again leaves the contact tagged",
     advice: "give gist-wasm/queues' consume maxAttempts: 1, so that a failed tagContacts is dead-lettered, not sent again",
   },
-  "contacts.list.tag_id": { claim: "tag_id filters contacts to the tag's" },
+  "contacts.list.tag_id": { claim: "tag_id filters contacts to the tag's", advice: "do not rely on the tag_id option of listUsers/listLeads" },
   "tags.rename": { claim: "POST /tags {id, name} renames" },
   "events.record.email": { claim: "POST /events {event_name, email} records an event" },
   "events.record.wrapper": { claim: 'recording an event answers {"event":{name,...}}' },

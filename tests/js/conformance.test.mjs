@@ -109,6 +109,8 @@ test("check against the contrary fake: contradicted are exactly the facts the fa
     assertWithinPrinted(run, report);
     assert.match(report.facts.find((f) => f.id === "paging.max_per_page").seen, /capped at 50/);
     assert.match(report.facts.find((f) => f.id === "paging.max_per_page").advice, /perPage/);
+    // What to do about each: every contradicted fact comes with its advice.
+    assert.deepEqual(report.facts.filter((f) => f.outcome === "contradicted" && !f.advice).map((f) => f.id), []);
     assert.match(run.stdout, /contradicted +contacts\.miss\.status +status 422/);
     assert.deepEqual(ours(fake.state.contacts), []);
     assert.deepEqual(fake.state.tags.map((t) => t.name), ["existing"]);
