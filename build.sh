@@ -6,6 +6,7 @@
 #   ./build.sh setup   install what is missing (idempotent): wasm32 target, wasm-bindgen CLI, npm tools, consumer projects, Chromium
 #   ./build.sh bench   build, then measure size, load and per-call speed beside the JS SDKs (tests/bench/)
 #   ./build.sh docs    the API reference (TypeDoc) from the public .d.ts into target/api/; any warning fails it
+#   ./build.sh conformance [args]  build, then `gist-wasm check` against your account (GIST_API_KEY; README)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -219,5 +220,6 @@ case "${1:-}" in
   demo) setup_rust; setup_npm; build; install_pkg; docs; exec node www/server.mjs --port "$DEMO_PORT" ;;
   bench) setup_rust; setup_npm; build; install_pkg; bench ;;
   docs) setup_npm; docs ;;
-  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  conformance) setup_rust; setup_npm; build; exec node pkg/check.js check "${@:2}" ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

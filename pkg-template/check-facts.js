@@ -1,0 +1,304 @@
+// The facts of docs/gist-api.md that `gist-wasm check` shows, each with its stable id, and the steps that
+// show them. A step sends its requests through `ctx` (check-run.js) and reports each of its facts as
+// confirmed, contradicted (with what it saw) or not shown. Reads come first; the writes touch only the run's
+// own contacts (`<prefix>-<n>@example.com`), its tag and its prefixed event names.
+
+/** Every fact the run reports, by id: what docs/gist-api.md says, and what to do when it is contradicted. */
+export const FACTS = {
+  "auth.bearer": { claim: "a Bearer API key is accepted" },
+  "errors.unauthorized_status": { claim: "a wrong key answers 401", advice: "nothing to set: the client maps 401 and 403 to unauthorized and forbidden" },
+  "errors.shape": { claim: 'errors are {"errors":[{"code","message"}]}' },
+  "contacts.list.wrapper": { claim: 'GET /contacts answers {"contacts":[...]}' },
+  "paging.pages": {
+    claim: "a page has pages {first, last, next}",
+    advice: "nothing to set: with no pages object the client ends a list on a page shorter than perPage (set perPage to the cap)",
+  },
+  "paging.max_per_page": { claim: "per_page is capped at 60", advice: "set the client option perPage to the cap seen" },
+  "paging.default_per_page": { claim: "without per_page a page holds 50 (the mock's choice)", advice: "nothing to set: the client always sends per_page" },
+  "contacts.list.created_since": { claim: "created_since filters contacts", advice: "do not rely on the created_since option of listUsers/listLeads" },
+  "contacts.list.segment_id": { claim: "segment_id filters contacts" },
+  "contacts.list.status": { claim: "status filters contacts" },
+  "contacts.miss.code": { claim: 'a miss answers {"errors":[{"code":"not_found"}]}' },
+  "contacts.miss.status": { claim: "a miss answers 404", advice: "nothing to set: the client reads the not_found code whatever the status" },
+  "tags.list.wrapper": { claim: 'GET /tags answers {"tags":[...]}' },
+  "segments.list.wrapper": { claim: 'GET /segments answers {"segments":[...]}' },
+  "campaigns.list.wrapper": { claim: 'GET /campaigns answers {"campaigns":[...]}' },
+  "campaigns.rates.strings": { claim: "campaign email_open_rate and email_click_rate are strings" },
+  "campaigns.fetch.wrapper": { claim: 'GET /campaigns/{id} answers {"campaign":{...}}' },
+  "segments.fetch.count": { claim: "GET /segments/{id}?include_count=true adds count" },
+  "events.list.wrapper": { claim: 'GET /events?event_type=all answers {"events":[...]}' },
+  "headers.rate_limit": {
+    claim: "answers carry no rate-limit headers (the mock's choice)",
+    advice: "nothing to set: the client reads X-RateLimit-* and RateLimit-* (withResponse().rateLimit)",
+  },
+  "headers.request_id": { claim: "answers carry no request-id header (the mock's choice)", advice: "nothing to set: the client reads x-request-id, request-id and x-amzn-requestid" },
+  "tags.create": { claim: 'POST /tags {name} answers {"tag":{id,name}}' },
+  "contacts.create.status": { claim: "creating a contact answers 200 (the mock's choice)", advice: "nothing to set: the client accepts any 2xx" },
+  "contacts.upsert.wrapper": { claim: 'POST /contacts answers {"contact":{...}}' },
+  "contacts.type": { claim: 'a contact with user_id is type "user", one created with type lead is "lead"' },
+  "contacts.user_id.string": { claim: "user_id comes back as a string" },
+  "contacts.phone.string": { claim: "phone comes back as a string" },
+  "contacts.unsubscribed.string": { claim: 'unsubscribed_from_emails comes back as "true"/"false"' },
+  "contacts.timestamps.seconds": { claim: "created_at is Unix seconds" },
+  "contacts.missing_ref.status": { claim: "a contact with neither email nor user_id fails with 422", advice: "nothing to set: 400 and 422 are both invalid_request" },
+  "contacts.fetch_by_id.wrapper": { claim: 'GET /contacts/{id} answers {"contact":{...}}' },
+  "contacts.fetch_by_user_id.wrapper": { claim: 'GET /contacts?user_id= answers {"contact":{...}}', advice: "nothing to set: the client also reads a {\"contacts\":[...]} list there" },
+  "contacts.fetch_by_email.wrapper": { claim: 'GET /contacts?email= answers {"contact":{...}}', advice: "nothing to set: the client also reads a {\"contacts\":[...]} list there" },
+  "contacts.upsert.precedence": {
+    claim: "the upsert matches on id, then user_id, then email",
+    advice: "do not change an email with updateUser/updateLead: they send the contact's id, and with the email matched first Gist may create a new contact",
+  },
+  "tags.tag_contacts": { claim: "POST /tags {name, contacts:[{id}]} tags contacts" },
+  "tags.retag.idempotent": {
+    claim: "sending the same tag request again leaves the contact tagged",
+    advice: "give gist-wasm/queues' consume maxAttempts: 1, so that a failed tagContacts is dead-lettered, not sent again",
+  },
+  "contacts.list.tag_id": { claim: "tag_id filters contacts to the tag's", advice: "do not rely on the tag_id option of listUsers/listLeads" },
+  "tags.rename": { claim: "POST /tags {id, name} renames" },
+  "events.record.email": { claim: "POST /events {event_name, email} records an event" },
+  "events.record.wrapper": { claim: 'recording an event answers {"event":{name,...}}' },
+  "events.record.user_id": { claim: "POST /events {event_name, user_id} records an event", advice: "record events with user: { email } (the client sends user_id for user: { user_id })" },
+  "events.name.normalised": { claim: "event names are stored with . and $ turned into -", advice: "nothing to set: the client normalises names before sending" },
+  "events.missing_name": { claim: "an event without event_name fails" },
+  "contacts.delete.answer": { claim: 'a delete answers 200 with {"contact":{...}} (the mock\'s choice)', advice: "nothing to set: the client accepts any 2xx" },
+  "contacts.delete.effect": { claim: "a deleted contact is gone (a fetch misses)" },
+  "tags.delete": { claim: "DELETE /tags/{id} deletes the tag" },
+};
+
+const is2xx = (status) => status >= 200 && status < 300;
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const errorsShape = (body) =>
+  isObject(body) && Array.isArray(body.errors) && body.errors.length > 0 &&
+  body.errors.every((e) => isObject(e) && typeof e.code === "string" && typeof e.message === "string");
+const keys = (body) => {
+  if (isObject(body)) return `{${Object.keys(body).join(", ")}}`;
+  return body === "" || body === null || body === undefined ? "no body" : `a ${Array.isArray(body) ? "list" : typeof body}`;
+};
+const HEADERS = {
+  "headers.rate_limit": /^(x-)?ratelimit-(limit|remaining|reset)$/,
+  "headers.request_id": /^(x-request-id|request-id|x-amzn-requestid)$/,
+};
+
+/** Reports `id` confirmed when `ok`, else contradicted with `seen`. */
+function expect(ctx, id, ok, seen) {
+  ctx.report(id, ok ? "confirmed" : "contradicted", seen);
+}
+
+/** The reads: nothing here writes, and nothing of what they read is printed, only counts and field names. */
+export const READS = [
+  {
+    name: "auth", requests: 2,
+    async run(ctx) {
+      const ok = await ctx.call("GET", "/tags", { query: { page: 1, per_page: 1 } });
+      expect(ctx, "auth.bearer", is2xx(ok.status), `status ${ok.status}`);
+      if (ok.status === 401 || ok.status === 403) {
+        throw new Error(`Gist refused the key (${ok.status}): check GIST_API_KEY. Nothing was written.`);
+      }
+      expect(ctx, "tags.list.wrapper", Array.isArray(ok.body?.tags), keys(ok.body));
+      const wrong = await ctx.call("GET", "/tags", { query: { page: 1, per_page: 1 }, wrongKey: true });
+      expect(ctx, "errors.unauthorized_status", wrong.status === 401, `status ${wrong.status}`);
+      expect(ctx, "errors.shape", errorsShape(wrong.body), keys(wrong.body));
+    },
+  },
+  {
+    name: "paging", requests: 3,
+    async run(ctx) {
+      const first = await ctx.call("GET", "/contacts", { query: { page: 1, per_page: 100 } });
+      const list = first.body?.contacts;
+      expect(ctx, "contacts.list.wrapper", Array.isArray(list), keys(first.body));
+      if (!Array.isArray(list)) return;
+      const pages = first.body.pages;
+      expect(ctx, "paging.pages", isObject(pages) && "first" in pages && "last" in pages && "next" in pages,
+        isObject(pages) ? `pages ${keys(pages)}` : "no pages object");
+      if (list.length === 60) ctx.report("paging.max_per_page", "confirmed", "60 of 100 asked");
+      else if (list.length > 60) ctx.report("paging.max_per_page", "contradicted", `${list.length} of 100 asked`);
+      else {
+        const second = await ctx.call("GET", "/contacts", { query: { page: 2, per_page: 100 } });
+        const more = second.body?.contacts ?? [];
+        if (more.length > 0 && more[0]?.id === list[0]?.id) ctx.report("paging.max_per_page", "not shown", "page 2 repeated page 1");
+        else if (more.length > 0) ctx.report("paging.max_per_page", "contradicted", `capped at ${list.length}`);
+        else ctx.report("paging.max_per_page", "not shown", `the account has ${list.length} contacts`);
+      }
+      const total = list.length;
+      const plain = await ctx.call("GET", "/contacts", { query: { page: 1 } });
+      const size = plain.body?.contacts?.length;
+      if (size === 50) ctx.report("paging.default_per_page", "confirmed", "50");
+      else if (total < 60 && size === total) ctx.report("paging.default_per_page", "not shown", `the account has ${total} contacts`);
+      else ctx.report("paging.default_per_page", "contradicted", `${size ?? keys(plain.body)}`);
+    },
+  },
+  {
+    name: "filters", requests: 1,
+    async run(ctx) {
+      const future = Math.floor(Date.now() / 1000) + 86400;
+      const answer = await ctx.call("GET", "/contacts", { query: { page: 1, per_page: 1, created_since: future } });
+      const count = answer.body?.contacts?.length;
+      const seen = count === undefined ? `status ${answer.status}, ${keys(answer.body)}` : count ? "contacts created before it" : "none";
+      expect(ctx, "contacts.list.created_since", count === 0, seen);
+      ctx.report("contacts.list.segment_id", "not shown", "needs a segment, which the API cannot create");
+      ctx.report("contacts.list.status", "not shown", "the values of status are unknown");
+    },
+  },
+  {
+    name: "miss", requests: 1,
+    async run(ctx) {
+      const miss = await ctx.call("GET", "/contacts", { query: { email: ctx.email(0) } });
+      expect(ctx, "contacts.miss.status", miss.status === 404, `status ${miss.status}`);
+      expect(ctx, "contacts.miss.code", miss.body?.errors?.[0]?.code === "not_found", keys(miss.body));
+    },
+  },
+  {
+    name: "lists", requests: 5,
+    async run(ctx) {
+      const events = await ctx.call("GET", "/events", { query: { page: 1, per_page: 1, event_type: "all" } });
+      expect(ctx, "events.list.wrapper", Array.isArray(events.body?.events), keys(events.body));
+      const segments = await ctx.call("GET", "/segments", { query: { page: 1, per_page: 1 } });
+      expect(ctx, "segments.list.wrapper", Array.isArray(segments.body?.segments), keys(segments.body));
+      const segment = segments.body?.segments?.[0];
+      if (!isObject(segment)) ctx.report("segments.fetch.count", "not shown", "the account has no segment");
+      else {
+        const one = await ctx.call("GET", `/segments/${segment.id}`, { query: { include_count: true } });
+        expect(ctx, "segments.fetch.count", typeof one.body?.segment?.count === "number", `status ${one.status}, ${keys(one.body?.segment ?? one.body)}`);
+      }
+      const campaigns = await ctx.call("GET", "/campaigns", { query: { page: 1, per_page: 1 } });
+      expect(ctx, "campaigns.list.wrapper", Array.isArray(campaigns.body?.campaigns), keys(campaigns.body));
+      const campaign = campaigns.body?.campaigns?.[0];
+      if (!isObject(campaign)) {
+        ctx.report("campaigns.rates.strings", "not shown", "the account has no campaign");
+        ctx.report("campaigns.fetch.wrapper", "not shown", "the account has no campaign");
+        return;
+      }
+      const types = `${typeof campaign.email_open_rate}, ${typeof campaign.email_click_rate}`;
+      expect(ctx, "campaigns.rates.strings", types === "string, string", types);
+      const one = await ctx.call("GET", `/campaigns/${campaign.id}`);
+      expect(ctx, "campaigns.fetch.wrapper", isObject(one.body?.campaign), `status ${one.status}, ${keys(one.body)}`);
+    },
+  },
+];
+
+/** The writes, in order; each contact the run creates is `ctx.email(n)`; the user is tagged as it is created. */
+export const WRITES = [
+  {
+    name: "tag", requests: 1,
+    async run(ctx) {
+      const answer = await ctx.call("POST", "/tags", { body: { name: ctx.tagName } });
+      const tag = answer.body?.tag;
+      if (isObject(tag) && typeof tag.id === "number") ctx.tagId = tag.id;
+      expect(ctx, "tags.create", is2xx(answer.status) && tag?.name === ctx.tagName, `status ${answer.status}, ${keys(answer.body)}`);
+      if (ctx.tagId === undefined) throw new Error("could not create the run's tag: nothing else is written");
+    },
+  },
+  {
+    name: "contacts", requests: 3,
+    async run(ctx) {
+      const userId = ctx.userId;
+      const user = await ctx.create(1, { user_id: Number(userId), name: "gist-wasm check", phone: 5550100, unsubscribed_from_emails: true });
+      expect(ctx, "contacts.create.status", user.status === 200, `status ${user.status}`);
+      const c = user.body?.contact;
+      expect(ctx, "contacts.upsert.wrapper", isObject(c), keys(user.body));
+      if (!isObject(c)) throw new Error("could not create the run's contacts");
+      ctx.userContactId = c.id;
+      expect(ctx, "contacts.user_id.string", c.user_id === userId, `${typeof c.user_id}`);
+      expect(ctx, "contacts.phone.string", typeof c.phone === "string", `${typeof c.phone}`);
+      expect(ctx, "contacts.unsubscribed.string", c.unsubscribed_from_emails === "true", JSON.stringify(c.unsubscribed_from_emails));
+      const now = Date.now() / 1000;
+      expect(ctx, "contacts.timestamps.seconds", typeof c.created_at === "number" && Math.abs(c.created_at - now) < 86400, `${typeof c.created_at}`);
+      const lead = await ctx.create(2, { type: "lead", unsubscribed_from_emails: true }, { tagged: false });
+      ctx.leadContactId = lead.body?.contact?.id;
+      expect(ctx, "contacts.type", c.type === "user" && lead.body?.contact?.type === "lead", `${c.type}, ${lead.body?.contact?.type}`);
+      const bad = await ctx.call("POST", "/contacts", { body: { name: `${ctx.prefix} no email` } });
+      if (isObject(bad.body?.contact)) ctx.created.add(bad.body.contact.id);
+      expect(ctx, "contacts.missing_ref.status", bad.status === 422, `status ${bad.status}`);
+    },
+  },
+  {
+    name: "fetch", requests: 3,
+    async run(ctx) {
+      const byEmail = await ctx.call("GET", "/contacts", { query: { email: ctx.email(1) } });
+      expect(ctx, "contacts.fetch_by_email.wrapper", isObject(byEmail.body?.contact), keys(byEmail.body));
+      const byUserId = await ctx.call("GET", "/contacts", { query: { user_id: ctx.userId } });
+      expect(ctx, "contacts.fetch_by_user_id.wrapper", isObject(byUserId.body?.contact), keys(byUserId.body));
+      const byId = await ctx.call("GET", `/contacts/${ctx.userContactId}`);
+      expect(ctx, "contacts.fetch_by_id.wrapper", byId.body?.contact?.id === ctx.userContactId, keys(byId.body));
+    },
+  },
+  {
+    name: "events", requests: 4,
+    async run(ctx) {
+      const name = `${ctx.prefix}-signed-in`;
+      const byEmail = await ctx.call("POST", "/events", { body: { event_name: name, email: ctx.email(1) } });
+      expect(ctx, "events.record.email", is2xx(byEmail.status), `status ${byEmail.status}`);
+      expect(ctx, "events.record.wrapper", typeof byEmail.body?.event?.name === "string", keys(byEmail.body));
+      const byUserId = await ctx.call("POST", "/events", { body: { event_name: name, user_id: ctx.userId } });
+      expect(ctx, "events.record.user_id", is2xx(byUserId.status), `status ${byUserId.status}`);
+      const dotted = await ctx.call("POST", "/events", { body: { event_name: `${ctx.prefix}.dot$dollar`, email: ctx.email(1) } });
+      const stored = dotted.body?.event?.name;
+      if (typeof stored !== "string") ctx.report("events.name.normalised", "not shown", `status ${dotted.status}, ${keys(dotted.body)}`);
+      else expect(ctx, "events.name.normalised", stored === `${ctx.prefix}-dot-dollar`, stored.replace(ctx.prefix, "<prefix>"));
+      const nameless = await ctx.call("POST", "/events", { body: { email: ctx.email(1) } });
+      expect(ctx, "events.missing_name", nameless.status >= 400 && nameless.status < 500, `status ${nameless.status}`);
+    },
+  },
+  {
+    name: "upsert", requests: 2,
+    async run(ctx) {
+      // A new email beside an existing id: matching on the id changes that contact, matching on the email
+      // first would create a contact (ctx.create remembers it, for the clean-up).
+      const byId = await ctx.create(3, { id: ctx.userContactId });
+      const byUserId = await ctx.create(4, { user_id: ctx.userId });
+      const ids = [byId.body?.contact?.id, byUserId.body?.contact?.id];
+      const same = ids.every((id) => id === ctx.userContactId);
+      expect(ctx, "contacts.upsert.precedence", same, same ? "the same contact" : "a new contact: the email matched first");
+    },
+  },
+  {
+    name: "tagging", requests: 5,
+    async run(ctx) {
+      const body = { name: ctx.tagName, contacts: [{ id: ctx.leadContactId }] };
+      const leadTagged = async () => {
+        const lead = await ctx.call("GET", `/contacts/${ctx.leadContactId}`);
+        return (lead.body?.contact?.tags ?? []).some((t) => t?.id === ctx.tagId);
+      };
+      const first = await ctx.call("POST", "/tags", { body });
+      const tagged = is2xx(first.status) && (await leadTagged());
+      expect(ctx, "tags.tag_contacts", tagged, `status ${first.status}, ${tagged ? "tagged" : "not tagged"}`);
+      await ctx.call("POST", "/tags", { body });
+      const still = await leadTagged();
+      if (!tagged) ctx.report("tags.retag.idempotent", "not shown", "the first tag request did not tag");
+      else expect(ctx, "tags.retag.idempotent", still, still ? "tagged" : "untagged by the second request");
+      const listed = await ctx.call("GET", "/contacts", { query: { tag_id: ctx.tagId, page: 1, per_page: 100 } });
+      const ids = (listed.body?.contacts ?? []).map((contact) => contact?.id);
+      const foreign = ids.filter((id) => !ctx.created.has(id)).length;
+      expect(ctx, "contacts.list.tag_id", foreign === 0 && ids.includes(ctx.userContactId),
+        foreign ? `${foreign} contacts without the tag` : `${ids.length} contacts`);
+    },
+  },
+  {
+    name: "rename", requests: 1,
+    async run(ctx) {
+      const name = `${ctx.tagName}-renamed`;
+      const answer = await ctx.call("POST", "/tags", { body: { id: ctx.tagId, name } });
+      expect(ctx, "tags.rename", is2xx(answer.status) && answer.body?.tag?.name === name, `status ${answer.status}, ${keys(answer.body)}`);
+    },
+  },
+  {
+    name: "delete", requests: 2,
+    async run(ctx) {
+      const answer = await ctx.call("DELETE", `/contacts/${ctx.leadContactId}`);
+      if (is2xx(answer.status)) ctx.created.delete(ctx.leadContactId);
+      expect(ctx, "contacts.delete.answer", answer.status === 200 && isObject(answer.body?.contact), `status ${answer.status}, ${keys(answer.body)}`);
+      const gone = await ctx.call("GET", `/contacts/${ctx.leadContactId}`);
+      expect(ctx, "contacts.delete.effect", gone.status === 404 || gone.body?.errors?.[0]?.code === "not_found", `status ${gone.status}`);
+      // The tag goes last, in the clean-up: a run killed before then is still found by it (--cleanup).
+    },
+  },
+];
+
+/** Reports the header facts from every answer the run saw, once the key was accepted. */
+export function reportHeaders(ctx) {
+  if (ctx.outcomes.get("auth.bearer")?.outcome !== "confirmed") return;
+  for (const [id, pattern] of Object.entries(HEADERS)) {
+    const seen = [...new Set(ctx.headerNames.filter((name) => pattern.test(name)))];
+    expect(ctx, id, seen.length === 0, seen.length ? `sends ${seen.join(", ")}` : "none");
+  }
+}

@@ -1,0 +1,181 @@
+// One conformance run of `gist-wasm check` (check.js is the command): the context its steps call through,
+// the clean-up of what a run created, and the report, scrubbed of the key and of every email address.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { GistClient } from "gist-wasm";
+import { FACTS, READS, WRITES } from "./check-facts.js";
+
+/** What every name the run gives starts with; `--cleanup` finds earlier runs' tags by it. */
+const PREFIX = "gist-wasm-check";
+/** How many contact emails a run may send (ctx.email(1..EMAILS)); `--cleanup` deletes each by email. */
+const EMAILS = 4;
+const TAG_OF_RUN = new RegExp(`^${PREFIX}-([0-9a-z]+)(-renamed)?$`);
+const EMAIL = /[^\s"'<>()[\]{},;:\\/@=&?]+(?:@|%40)[^\s"'<>()[\]{},;:\\/@]+\.[a-z]{2,}/gi;
+
+const sum = (steps) => steps.reduce((n, step) => n + step.requests, 0);
+/**
+ * The most requests a run sends: its reads, its writes, and its clean-up (each contact: by id or by email;
+ * one more should Gist create a contact with neither; the tag: found by name, deleted).
+ */
+export const MAX_REQUESTS = { reads: sum(READS), writes: sum(WRITES) + EMAILS + 1 + 2 };
+
+/** `text` with the key and every email address (raw or percent-encoded) replaced. */
+export function scrub(text, apiKey) {
+  const out = apiKey ? text.split(apiKey).join("[key]") : text;
+  return out.replace(EMAIL, "[email]");
+}
+
+/** The shape of a JSON value: each leaf replaced by its type's name, an array by its first item's shape. */
+export function shapeOf(value) {
+  if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shapeOf(item)]));
+  }
+  return value === null ? null : typeof value;
+}
+
+/** The client the run calls through: no retries (so the count printed is the count sent), paced. */
+function client(options, apiKey) {
+  return new GistClient({ apiKey, baseUrl: options.baseUrl, maxRetries: 0, requestsPerSecond: options.rate, timeoutMs: 30000 });
+}
+
+/** A run's context: `call` sends one request and remembers what the clean-up and the report need. */
+export function createContext(options) {
+  const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+  const gist = client(options, options.apiKey);
+  const ctx = {
+    prefix: `${PREFIX}-${run}`,
+    tagName: `${PREFIX}-${run}`,
+    userId: `${Date.now()}${String(Math.floor(Math.random() * 1000)).padStart(3, "0")}`,
+    signal: options.signal,
+    outcomes: new Map(),
+    headerNames: [],
+    sentEmails: new Map(),
+    created: new Set(),
+    tagId: undefined,
+    tagSent: false,
+    requests: 0,
+    step: "",
+    email: (n) => `${ctx.prefix}-${n}@example.com`,
+    report(id, outcome, seen) {
+      if (!(id in FACTS)) throw new Error(`unknown fact ${id}`);
+      ctx.outcomes.set(id, { outcome, seen });
+    },
+    /**
+     * Sends one request, unless the run was interrupted (`cleanup: true` sends it all the same). A request
+     * already sent is let finish, so that the run learns what it created.
+     */
+    async call(method, url, { query, body, wrongKey, cleanup } = {}) {
+      if (!cleanup) ctx.signal?.throwIfAborted();
+      ctx.requests += 1;
+      if (method === "POST" && url === "/tags") ctx.tagSent = true;
+      const via = wrongKey ? client(options, `${PREFIX}-made-up-key`) : gist;
+      try {
+        const answer = await via.apiCall({ method, url, query, body });
+        ctx.headerNames.push(...Object.keys(answer.headers));
+        if (options.record) record(options, ctx, { method, url, query, status: answer.status, body: answer.body });
+        return answer;
+      } finally {
+        if (wrongKey) via.free();
+      }
+    },
+    /** Creates or upserts the run's contact number `n`, tagged with the run's tag unless `tagged` is false. */
+    async create(n, fields, { tagged = true } = {}) {
+      const email = ctx.email(n);
+      ctx.sentEmails.set(email, undefined);
+      const body = { email, ...(tagged ? { tags: [ctx.tagName] } : {}), ...fields };
+      const answer = await ctx.call("POST", "/contacts", { body });
+      const id = answer.body?.contact?.id;
+      if (typeof id === "number") {
+        ctx.sentEmails.set(email, id);
+        ctx.created.add(id);
+      }
+      return answer;
+    },
+    free: () => gist.free(),
+  };
+  return ctx;
+}
+
+/**
+ * Keeps an answer's shape, scrubbed as the report is, as `DIR/<step>.<method>.<path>.<query keys>.<status>.json`
+ * (of the same request twice, the last).
+ */
+function record({ record: dir, apiKey }, ctx, { method, url, query, status, body }) {
+  mkdirSync(dir, { recursive: true });
+  const path = url.replace(/\/\d+/g, "/{id}");
+  const keys = Object.keys(query ?? {}).sort();
+  const name = [ctx.step, method, path, ...keys, status].join(".").replace(/[^\w.-]+/g, "_");
+  const fixture = { method, path, query: keys, status, body: shapeOf(body) };
+  writeFileSync(join(dir, `${name}.json`), `${scrub(JSON.stringify(fixture, null, 2), apiKey)}\n`);
+}
+
+/** Runs `steps` in order; a step that throws ends the walk (its error is rethrown). */
+export async function runSteps(ctx, steps) {
+  for (const step of steps) {
+    ctx.step = step.name;
+    await step.run(ctx);
+  }
+}
+
+/**
+ * Deletes what this run created: its contacts by id, those whose answer never came by email, and last its
+ * tag (found by name when the answer to its creation never came), which `--cleanup` finds a run by.
+ */
+export async function cleanUp(ctx) {
+  const left = [];
+  const byEmail = [...ctx.sentEmails].filter(([, id]) => id === undefined).map(([email]) => email);
+  for (const id of ctx.created) {
+    const answer = await ctx.call("DELETE", `/contacts/${id}`, { cleanup: true });
+    if (answer.status >= 300 && answer.status !== 404) left.push(`contact ${id}`);
+  }
+  for (const email of byEmail) {
+    const answer = await ctx.call("DELETE", "/contacts", { query: { email }, cleanup: true });
+    if (answer.status >= 300 && answer.status !== 404) left.push("a contact");
+  }
+  if (ctx.tagId === undefined && ctx.tagSent) {
+    const tags = await ctx.call("GET", "/tags", { cleanup: true });
+    const names = [ctx.tagName, `${ctx.tagName}-renamed`];
+    ctx.tagId = (tags.body?.tags ?? []).find((tag) => names.includes(tag?.name))?.id;
+  }
+  if (ctx.tagId !== undefined) {
+    const answer = await ctx.call("DELETE", `/tags/${ctx.tagId}`, { cleanup: true });
+    ctx.report("tags.delete", answer.status < 300 ? "confirmed" : "contradicted", `status ${answer.status}`);
+    if (answer.status >= 300 && answer.status !== 404) left.push(`tag ${ctx.tagId}`);
+  }
+  return left;
+}
+
+/**
+ * `--cleanup`: for every tag named like a run's, deletes that run's contacts by their emails, then the
+ * tag. Reads the account's tag names only. Resolves how many runs it found.
+ */
+export async function cleanUpEarlierRuns(options, log) {
+  const gist = client(options, options.apiKey);
+  try {
+    const tags = await gist.listTags({ limit: 10000 });
+    const runs = tags.filter((tag) => TAG_OF_RUN.test(tag.name));
+    for (const tag of runs) {
+      const run = TAG_OF_RUN.exec(tag.name)[1];
+      for (let n = 1; n <= EMAILS; n++) {
+        const email = `${PREFIX}-${run}-${n}@example.com`;
+        const answer = await gist.apiCall({ method: "DELETE", url: "/contacts", query: { email } });
+        if (answer.status < 300) log(`deleted contact ${n} of run ${run}`);
+      }
+      await gist.deleteTag(tag.id);
+      log(`deleted the tag of run ${run}`);
+    }
+    return runs.length;
+  } finally {
+    gist.free();
+  }
+}
+
+/** The report: every fact, with its outcome (a fact no step reached is not shown). */
+export function report(ctx, extra) {
+  const facts = Object.entries(FACTS).map(([id, fact]) => {
+    const { outcome, seen } = ctx.outcomes.get(id) ?? { outcome: "not shown", seen: "the run stopped before it" };
+    return { id, claim: fact.claim, outcome, seen, ...(outcome === "contradicted" && fact.advice ? { advice: fact.advice } : {}) };
+  });
+  return { tool: "gist-wasm check", requests: ctx.requests, ...extra, facts };
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// `npx gist-wasm check`: checks what docs/gist-api.md says of Gist's API against your account, with the key
+// in GIST_API_KEY. Node only, and no part of what `import "gist-wasm"` loads. README: "Checking against
+// your account".
+import { createInterface } from "node:readline/promises";
+import { readFileSync, writeFileSync } from "node:fs";
+import { GistError } from "gist-wasm";
+import { READS, WRITES, reportHeaders } from "./check-facts.js";
+import { MAX_REQUESTS, cleanUp, cleanUpEarlierRuns, createContext, report, runSteps, scrub } from "./check-run.js";
+
+const USAGE = `usage: GIST_API_KEY=... npx gist-wasm check [--yes] [--cleanup] [--out FILE] [--record DIR] [--rate N] [--base-url URL]
+  --yes        do not ask before writing
+  --cleanup    delete what earlier runs left behind (found by their tag), then stop
+  --out FILE   where the JSON report goes (default gist-wasm-check.json)
+  --record DIR keep the shapes of the answers (no values) as fixtures in DIR
+  --rate N     requests per second (default 2; at most 10, but for a loopback --base-url)
+  --base-url   another API origin, such as a proxy (default https://api.getgist.com)`;
+
+/** The command line as options; throws a message for a wrong one. */
+function parseArgs(argv) {
+  const options = { yes: false, cleanup: false, out: "gist-wasm-check.json", rate: 2 };
+  const args = argv[0] === "check" ? argv.slice(1) : argv;
+  for (let i = 0; i < args.length; i++) {
+    const value = () => {
+      if (i + 1 >= args.length) throw new Error(`${args[i]} needs a value`);
+      return args[++i];
+    };
+    switch (args[i]) {
+      case "--help": options.help = true; return options;
+      case "--yes": options.yes = true; break;
+      case "--cleanup": options.cleanup = true; break;
+      case "--out": options.out = value(); break;
+      case "--record": options.record = value(); break;
+      case "--base-url": options.baseUrl = value(); break;
+      case "--rate": options.rate = Number(value()); break;
+      default: throw new Error(`unknown argument ${args[i]}`);
+    }
+  }
+  // Loopback servers (the mock, the tests' fakes) may be called faster than an account.
+  const loopback = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(`${options.baseUrl}/`);
+  if (!(options.rate > 0 && (options.rate <= 10 || loopback))) throw new Error("--rate must be above 0 and at most 10");
+  options.apiKey = process.env.GIST_API_KEY;
+  if (!options.apiKey) throw new Error("set GIST_API_KEY to your Gist API key (Settings > API key)");
+  return options;
+}
+
+async function confirm(question) {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  rl.on("SIGINT", () => rl.close());
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } catch {
+    return false;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Why a run stopped, in one line that never holds the key or an email. */
+function reason(error, apiKey) {
+  if (error instanceof GistError && (error.code === "unauthorized" || error.code === "forbidden")) {
+    return `Gist refused the key (${error.status}): check GIST_API_KEY`;
+  }
+  return scrub(error instanceof Error ? error.message : String(error), apiKey);
+}
+
+function printReport(result, out) {
+  const width = Math.max(...result.facts.map((f) => f.id.length));
+  for (const fact of result.facts) {
+    console.log(`  ${fact.outcome.padEnd(12)} ${fact.id.padEnd(width)}  ${fact.outcome === "confirmed" ? "" : fact.seen}`);
+    if (fact.advice) console.log(`  ${"".padEnd(12)} ${"".padEnd(width)}  -> ${fact.advice}`);
+  }
+  const count = (outcome) => result.facts.filter((f) => f.outcome === outcome).length;
+  console.log(`\n${count("confirmed")} confirmed, ${count("contradicted")} contradicted, ${count("not shown")} not shown; ${result.requests} requests.`);
+  console.log(`Report written to ${out} (no key, no email in it): please attach it to an issue on gist-wasm's repository.`);
+}
+
+async function check(options) {
+  const controller = new AbortController();
+  const ctx = createContext({ ...options, signal: controller.signal });
+  let interrupted = false;
+  let cleaning = false;
+  const onSigint = () => {
+    if (interrupted || cleaning) {
+      console.error(`\nStopped: run \`npx gist-wasm check --cleanup\` to remove what is left (${ctx.prefix}).`);
+      process.exit(130);
+    }
+    interrupted = true;
+    console.error("\nInterrupted: deleting what this run created, after the request under way (Ctrl-C again to stop at once)...");
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  const seconds = Math.ceil((MAX_REQUESTS.reads + MAX_REQUESTS.writes) / options.rate);
+  console.log(`gist-wasm check: at most ${MAX_REQUESTS.reads} reads, then at most ${MAX_REQUESTS.writes} requests that write and clean up,`);
+  console.log(`${options.rate} a second: about ${seconds} s. Run prefix ${ctx.prefix}.`);
+  let failure;
+  try {
+    await runSteps(ctx, READS);
+    if (!options.yes && !(await confirm(`Create 2 contacts (${ctx.prefix}-*@example.com), the tag ${ctx.tagName} and events named ${ctx.prefix}*, then delete them? [y/N] `))) {
+      throw new Error("nothing written: run with --yes to allow the writes (or answer y in a terminal)");
+    }
+    console.log("writing...");
+    await runSteps(ctx, WRITES);
+  } catch (error) {
+    failure = error;
+  }
+  cleaning = true;
+  let left = [];
+  try {
+    left = await cleanUp(ctx);
+  } catch (error) {
+    left = [`(the clean-up failed: ${reason(error, options.apiKey)})`];
+  }
+  reportHeaders(ctx);
+  const stop = interrupted ? "interrupted" : failure ? reason(failure, options.apiKey) : null;
+  const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+  const result = report(ctx, { version, stopped: stop, left: left.length });
+  const text = scrub(JSON.stringify(result, null, 2), options.apiKey);
+  writeFileSync(options.out, `${text}\n`);
+  ctx.free();
+  if (!interrupted) printReport(JSON.parse(text), options.out);
+  if (left.length) console.error(`Left behind: ${left.join(", ")}: run \`npx gist-wasm check --cleanup\`.`);
+  else console.log("Nothing of this run is left on the account.");
+  if (stop) console.error(`Stopped: ${stop}`);
+  return interrupted ? 130 : stop || left.length ? 1 : 0;
+}
+
+async function main() {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!options.cleanup) return check(options);
+  if (!options.yes && !(await confirm("Delete the contacts and tags that earlier runs of gist-wasm check left? [y/N] "))) {
+    console.error("nothing deleted: run with --yes to allow it");
+    return 1;
+  }
+  try {
+    const runs = await cleanUpEarlierRuns(options, (line) => console.log(line));
+    console.log(`${runs} earlier run(s) cleaned up.`);
+    return 0;
+  } catch (error) {
+    console.error(`Stopped: ${reason(error, options.apiKey)}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();
