@@ -43,15 +43,17 @@ function recipeEnv(port) {
 /** Runs `node args` in a recipe's folder until stop(); resolves its fetch once it answers. */
 async function startServer(dir, args) {
   const port = await closedPort();
-  const server = spawn(node22, args, { cwd: `${recipes}${dir}`, env: recipeEnv(port), stdio: "ignore", detached: true });
+  const server = spawn(node22, args, { cwd: `${recipes}${dir}`, env: recipeEnv(port), stdio: ["ignore", "ignore", "pipe"], detached: true });
+  let stderr = "";
+  server.stderr.on("data", (chunk) => { stderr = `${stderr}${chunk}`.slice(-4000); });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => process.kill(-server.pid);
-  for (let tries = 0; tries < 300; tries++) {
+  for (let tries = 0; tries < 300 && server.exitCode === null; tries++) {
     if (await fetch(`${url}/api/users`).then(() => true, () => false)) return { fetch: (path, init) => fetch(`${url}${path}`, init), stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  stop();
-  throw new Error(`${dir}: node ${args.join(" ")} did not answer on ${url}`);
+  if (server.exitCode === null) stop();
+  throw new Error(`${dir}: node ${args.join(" ")} did not answer on ${url}; its stderr: ${stderr}`);
 }
 
 /** Builds a recipe with Node 22: `bin` from the shared node_modules/.bin, in the recipe's folder. */
