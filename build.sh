@@ -51,7 +51,7 @@ setup_npm() {
   npm_ci .
 }
 
-# The consumer projects of the tests (tests/consumers/*: Next.js, esbuild, Rollup, Parcel), each with its own lock.
+# The consumer projects of the tests (tests/consumers/*: Next.js, esbuild, Rollup, Parcel, the recipes), each with its own lock.
 setup_consumers() {
   local dir
   for dir in tests/consumers/*/; do npm_ci "${dir%/}"; done

@@ -1,7 +1,7 @@
 // Next.js 16 (app router) on gist-wasm with no next.config and no init(): tests/consumers/next built by
 // `next build` with Turbopack and with --webpack, each served by `next start` against a loopback mock:
-// a route handler (the runtime smoke test), a page whose server component lists users, and a client
-// component (the runtime smoke test in Chromium).
+// a route handler (the runtime smoke test), a page whose server component lists users, a client
+// component (the runtime smoke test in Chromium), and docs/recipes.md's webhook route handler.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
@@ -11,6 +11,7 @@ import { serveMock } from "gist-wasm/mock/server";
 import { launchChromium, openSmokePage } from "./chromium.mjs";
 import { closedPort } from "./loopback.mjs";
 import { runtimeExpected } from "./runtime-smoke.mjs";
+import { WEBHOOK_SECRET, webhookRouteTests } from "./webhook-routes.mjs";
 
 const app = fileURLToPath(new URL("../consumers/next/", import.meta.url));
 const next = `${app}node_modules/.bin/next`;
@@ -32,14 +33,14 @@ async function nextStart() {
   const port = await closedPort();
   const server = spawn(next, ["start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: app,
-    env: { ...env, GIST_MOCK_URL: mock.url },
+    env: { ...env, GIST_MOCK_URL: mock.url, GIST_WEBHOOK_SECRET: WEBHOOK_SECRET },
     stdio: "ignore",
     detached: true,
   });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => process.kill(-server.pid);
   for (let tries = 0; tries < 300; tries++) {
-    if (await fetch(`${url}/client`).then(() => true, () => false)) return { url, stop };
+    if (await fetch(`${url}/client`).then(() => true, () => false)) return { url, stop, fetch: (path, init) => fetch(`${url}${path}`, init) };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   stop();
@@ -81,5 +82,7 @@ for (const [bundler, args] of [["Turbopack", []], ["webpack", ["--webpack"]]]) {
       assert.deepEqual(result.seen, runtimeExpected);
       assert.deepEqual(problems, []);
     });
+
+    webhookRouteTests(() => server, () => mock);
   });
 }
