@@ -135,18 +135,18 @@ export class GistClient {
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages
   // fetched lazily. It also has `pages()`, the same walk a page at a time, and `cursor`, where the walk
-  // goes on (an opaque string for `options.cursor`; once the list has ended, one that resumes to nothing;
-  // null before the first page when none was given).
+  // goes on (an opaque string for `options.cursor`: before the first page, where the walk starts, with its
+  // filters; once the list has ended, one that resumes to nothing).
   #iterate(list, options, callOptions) {
     checkOptionsObject(options, "options");
     const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
+    const walk = {};
     try {
-      this.#live().check("page", pageArgs(list, optionsText, null), readCallOptions(callOptions).json);
+      walk.resume = this.#live().check("page", pageArgs(list, optionsText, null), readCallOptions(callOptions).json);
     } catch (error) {
       throw fromCore(error);
     }
     const given = JSON.parse(optionsText);
-    const walk = { resume: given?.cursor ?? null };
     const pages = this.#pages(list, optionsText, given?.limit ?? Infinity, callOptions, walk);
     const items = (async function* () {
       for await (const page of pages) yield* page;

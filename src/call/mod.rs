@@ -101,6 +101,14 @@ impl Call {
         }
     }
 
+    /// Where a walk's page call starts, as a resume token (`None` for any other call).
+    pub fn resume(&self) -> Option<String> {
+        match &self.flow {
+            Flow::Pages(pages) => pages.resume(),
+            _ => None,
+        }
+    }
+
     /// Goes on after `input`, at `clock`'s time.
     pub fn step(&mut self, input: Input, clock: Clock) -> Step<'_> {
         let then = match input {

@@ -113,6 +113,15 @@ impl Pages {
         })
     }
 
+    /// The token that resumes a walk where this page call stands (before its page is read: at that
+    /// page, with the walk's filters); `None` for a `list*` call.
+    pub fn resume(&self) -> Option<String> {
+        match &self.mode {
+            Mode::Page { filters } => Some(self.cursor.to_token(self.listing.name, filters)),
+            Mode::List(_) => None,
+        }
+    }
+
     /// Reads a page's answer, then says what comes next.
     pub fn answered(
         &mut self,

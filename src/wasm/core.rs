@@ -67,8 +67,16 @@ impl Core {
         crate::redact::scrub(text, &[self.config.api_key.expose()])
     }
 
-    /// Checks `method`'s arguments and options without starting it (an `iter*` function's, at once).
-    pub fn check(&self, method: &str, args: &str, options: &str) -> Result<(), JsValue> {
-        self.call(method, args, options).map(drop).map_err(thrown)
+    /// Checks `method`'s arguments and options without starting it (an `iter*` function's, at once);
+    /// for `page`, returns the token that resumes the walk where it starts.
+    pub fn check(
+        &self,
+        method: &str,
+        args: &str,
+        options: &str,
+    ) -> Result<Option<String>, JsValue> {
+        self.call(method, args, options)
+            .map(|call| call.resume())
+            .map_err(thrown)
     }
 }

@@ -43,6 +43,11 @@ impl Call {
         }
     }
 
+    /// Where a walk's page call starts, as a resume token.
+    pub fn resume(&self) -> Option<String> {
+        self.call.resume()
+    }
+
     /// Goes on after `input`: the next step's JSON text.
     fn go(&mut self, input: Input) -> String {
         let clock = Clock {

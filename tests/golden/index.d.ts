@@ -327,10 +327,10 @@ export interface GistPromise<T> extends Promise<T> {
 /** An `iter*` function's iterator: items one by one, or `pages()`; `cursor` resumes it later. */
 export interface ListIterator<T> extends AsyncIterableIterator<T> {
     /**
-     * Where the walk goes on after the last page read, for `options.cursor`. Once the list has ended it is a
-     * cursor that resumes to nothing (no request); null only before the first page, when none was given.
+     * Where the walk goes on after the last page read, for `options.cursor`: before the first page, where the
+     * walk starts (with its filters); once the list has ended, a cursor that resumes to nothing (no request).
      */
-    readonly cursor: string | null;
+    readonly cursor: string;
     /** The same walk, a page at a time. */
     pages(): AsyncIterableIterator<T[]>;
 }

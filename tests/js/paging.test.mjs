@@ -65,3 +65,21 @@ test("a finished walk's cursor is still refused by another list", async () => {
   assert.ok(error instanceof GistError, String(error));
   assert.equal(error.code, "invalid_argument");
 });
+
+test("a walk's cursor before its first page (stopped at once, or its first page failed) resumes the same filtered walk", async () => {
+  const { gist, mock } = client();
+  const walk = gist.iterUsers({ tag_id: 3 });
+  const cursor = walk.cursor;
+  assert.equal(typeof cursor, "string", "the cursor of a walk not yet started names where it starts");
+  const resumed = [];
+  for await (const user of gist.iterUsers({ cursor })) resumed.push(user.id);
+  assert.equal(resumed.length, taggedUsers(mock), "only the tag's users, not the whole list");
+  const direct = (await gist.listUsers({ tag_id: 3, limit: 10000 })).map((user) => user.id);
+  assert.deepEqual(resumed, direct);
+  const failing = new GistClient({ apiKey: "k", baseUrl: "http://mock.invalid", fetch: async () => { throw new TypeError("offline"); }, maxRetries: 0 });
+  const broken = failing.iterUsers({ tag_id: 3 });
+  await assert.rejects(broken.next(), (error) => error instanceof GistError && error.code === "network_error");
+  const again = [];
+  for await (const user of gist.iterUsers({ cursor: broken.cursor })) again.push(user.id);
+  assert.deepEqual(again, direct, "a walk whose first page failed resumes to the same filtered walk");
+});
