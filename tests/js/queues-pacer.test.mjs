@@ -1,0 +1,191 @@
+// gist-wasm/queues' shared pacer, measured in real workerd through Miniflare: several consumer workers,
+// each a separate isolate consuming its own queue (Miniflare runs one batch of a queue at a time, where
+// Cloudflare runs up to 250 invocations of one queue at once: each worker here stands in for one of them),
+// all bound to the one GistPacer of the producer worker, sync contacts into the loopback mock, which holds
+// the key to a hard limit (a token bucket, 429 with Retry-After past it) and fails 5% of what it admits
+// (503s and dropped connections). Each request tags 50 contacts (`tagContacts`, one POST /tags per 50), so
+// that 100,000 contacts take 2,000 requests: 20 s at 100 requests/s. The "before" (each consumer pacing
+// only itself at the limit) runs first, in the same run, on fewer contacts. GIST_PACER_CONTACTS sets
+// the size of the "after" run, for a quicker run by hand.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { createMockGist } from "gist-wasm/mock";
+import { toNodeListener } from "gist-wasm/mock/server";
+
+const LIMIT = 50; // requests a second, per key
+const CONTACTS = Number(process.env.GIST_PACER_CONTACTS ?? 100_000);
+const BEFORE_CONTACTS = Math.min(20_000, CONTACTS);
+const PER_REQUEST = 50;
+const CONSUMERS = 8;
+const TOKEN = "sync-token";
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+const mock = createMockGist({ seed: 22, maxLoggedRequests: 10 });
+let server;
+let url;
+let tagged; // contact id → how many POST /tags answered 200 named it
+let clock; // the first request and the last contact tagged, ms
+
+// The mock over HTTP, counting each contact a successful POST /tags named (a duplicate would count twice).
+before(async () => {
+  execFileSync(`${root}node_modules/.bin/wrangler`, ["deploy", "--dry-run", "--outdir", `${root}target/queues-test`], {
+    cwd: `${root}tests/queues`, stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  server = createServer(toNodeListener(async (request) => {
+    clock.first ??= Date.now();
+    const body = request.method === "POST" ? await request.clone().json().catch(() => null) : null;
+    const response = await mock.handle(request);
+    if (response.status === 200 && new URL(request.url).pathname === "/tags") {
+      for (const { id } of body.contacts) tagged.set(id, (tagged.get(id) ?? 0) + 1);
+      clock.last = Date.now();
+    }
+    return response;
+  }));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => server?.close());
+
+// The producer worker (with the Durable Objects) and CONSUMERS consumer workers, each consuming its own
+// queue; the consumers share the producer's GistPacer only when `paced`.
+function cluster(paced) {
+  const common = {
+    modules: true,
+    scriptPath: `${root}target/queues-test/worker.js`,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2025-01-01",
+    bindings: { GIST_API_KEY: "mock-key", GIST_BASE_URL: url, SYNC_TOKEN: TOKEN, GIST_MAX_CONCURRENT: "12", GIST_REQUESTS_PER_SECOND: String(LIMIT), GIST_LOG_LEVEL: "off" },
+    kvNamespaces: ["STATE"],
+  };
+  const objects = { GIST_PACER: { className: "GistPacer", scriptName: "producer" }, GIST_SYNCS: { className: "GistSyncs", scriptName: "producer" } };
+  const queues = Array.from({ length: CONSUMERS }, (_, k) => `gist-sync-${k}`);
+  const consumers = queues.map((queue, k) => ({
+    ...common,
+    name: `consumer-${k}`,
+    durableObjects: paced ? objects : { GIST_SYNCS: objects.GIST_SYNCS },
+    queueProducers: { GIST_SYNC: queue, GIST_DEAD_LETTERS: "gist-dead-letters" },
+    queueConsumers: { [queue]: { maxBatchSize: 100, maxBatchTimeout: 0, maxRetries: 10 } },
+  }));
+  const producer = {
+    ...common,
+    name: "producer",
+    durableObjects: { GIST_PACER: "GistPacer", GIST_SYNCS: "GistSyncs" },
+    queueProducers: { GIST_DEAD_LETTERS: "gist-dead-letters", GIST_SYNC: queues[0], ...Object.fromEntries(queues.map((queue, k) => [`GIST_SYNC_${k}`, queue])) },
+    queueConsumers: { "gist-dead-letters": { maxBatchSize: 100, maxBatchTimeout: 0 } },
+  };
+  return new Miniflare({ workers: [producer, ...consumers] });
+}
+
+// Enqueues a tagContacts of 50 contacts per message, spread over the consumers' queues, in one sync.
+async function enqueueTags(mf, ids, tag) {
+  let sync;
+  const operations = [];
+  for (let i = 0; i < ids.length; i += PER_REQUEST) operations.push({ tagContacts: { tag, users: ids.slice(i, i + PER_REQUEST).map((id) => ({ id })) } });
+  for (let k = 0; k < CONSUMERS; k++) {
+    const mine = operations.filter((_, i) => i % CONSUMERS === k);
+    const query = new URLSearchParams({ queue: `GIST_SYNC_${k}`, perMessage: "1", ...(sync && { sync }) });
+    const result = await (await mf.dispatchFetch(`http://sync.test/operations?${query}`, { method: "POST", body: JSON.stringify(mine) })).json();
+    assert.equal(result.operations, mine.length);
+    sync = result.sync;
+  }
+  return { sync, operations: operations.length };
+}
+
+const status = async (mf, sync) => (await mf.dispatchFetch(`http://sync.test/sync/${sync}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+
+// Runs `ids` through the cluster and resolves the run's numbers; `during(elapsedMs)` runs every 100 ms.
+async function measure(mf, ids, tag, during = () => {}) {
+  tagged = new Map();
+  clock = {};
+  const before = mock.limited;
+  const samples = [];
+  const { sync, operations } = await enqueueTags(mf, ids, tag);
+  const started = Date.now();
+  let progress;
+  while (tagged.size < ids.length) {
+    if (Date.now() - started > 300_000) assert.fail(`timed out: ${tagged.size} of ${ids.length} tagged`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { admitted, refused } = mock.limited;
+    samples.push({ at: Date.now(), admitted: admitted - before.admitted, refused: refused - before.refused });
+    during(Date.now() - started);
+    if (samples.length % 20 === 0) progress ??= await status(mf, sync); // once, while it runs
+  }
+  const seconds = (clock.last - clock.first) / 1000;
+  const { admitted, refused } = mock.limited;
+  const counts = { admitted: admitted - before.admitted, refused: refused - before.refused };
+  await waitForStatus(mf, sync, operations);
+  return { sync, seconds, ...counts, samples, progress, share: counts.admitted / (LIMIT * seconds), refusedShare: counts.refused / (counts.admitted + counts.refused) };
+}
+
+// Waits until the sync's object counts every operation done.
+async function waitForStatus(mf, sync, operations) {
+  const until = Date.now() + 30_000;
+  let last;
+  while ((last = await status(mf, sync)).done < operations) {
+    if (Date.now() > until) assert.fail(`the sync's status never showed ${operations} done: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return last;
+}
+
+// Every contact of `ids` tagged by exactly one successful request.
+function assertOnce(ids, tag) {
+  const tagId = mock.state.tags.find((t) => t.name === tag).id;
+  const byId = new Map(mock.state.contacts.map((c) => [c.id, c]));
+  assert.equal(tagged.size, ids.length, "every contact tagged");
+  assert.deepEqual([...tagged.values()].filter((n) => n !== 1), [], "no contact in two successful requests");
+  assert.ok(ids.every((id) => byId.get(id).tags.includes(tagId)), "the mock holds every tag");
+}
+
+// Requests admitted / answered 429 in each second of a run.
+function perSecond(samples) {
+  const seconds = [];
+  for (let i = 10; i < samples.length; i += 10) seconds.push(`${samples[i].admitted - samples[i - 10].admitted}/${samples[i].refused - samples[i - 10].refused}`);
+  return seconds.join(" ");
+}
+
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+
+test(`${CONTACTS} contacts through ${CONSUMERS} consumers against a hard limit of ${LIMIT} requests/s, 5% faults: the shared pacer keeps ≥ 90% of the limit and ≤ 1% 429s; without it, 429s`, async () => {
+  mock.reset();
+  const first = mock.state.nextId;
+  for (let i = 0; i < CONTACTS + BEFORE_CONTACTS; i++) {
+    mock.state.contacts.push({ id: mock.state.nextId++, type: "user", user_id: String(5_000_000 + i), email: null, name: null, custom_properties: {}, tags: [], segments: [], created_at: 1, updated_at: 1 });
+  }
+  const ids = Array.from({ length: CONTACTS + BEFORE_CONTACTS }, (_, i) => first + i);
+  mock.limit({ perSecond: LIMIT });
+  mock.fail({ method: "POST", path: "/tags", status: 503, fraction: 0.03, times: 1e9 });
+  mock.fail({ method: "POST", path: "/tags", drop: true, fraction: 0.02 / 0.97, times: 1e9 });
+
+  const unpaced = cluster(false);
+  let withoutPacer;
+  try {
+    withoutPacer = await measure(unpaced, ids.slice(CONTACTS), "before");
+    assertOnce(ids.slice(CONTACTS), "before");
+  } finally {
+    await unpaced.dispose();
+  }
+  const paced = cluster(true);
+  try {
+    const run = await measure(paced, ids.slice(0, CONTACTS), "after");
+    assertOnce(ids.slice(0, CONTACTS), "after");
+    const line = (name, r, n) => `${name}: ${n} contacts in ${r.seconds.toFixed(1)} s, ${r.admitted} requests admitted = ${pct(r.share)} of the limit, ` +
+      `${r.refused} answered 429 = ${pct(r.refusedShare)} of requests`;
+    console.log(`pacer: ${line("before (each consumer paces itself at the limit)", withoutPacer, BEFORE_CONTACTS)}`);
+    if (process.env.GIST_PACER_TIMELINE) for (const r of [withoutPacer, run]) console.log(perSecond(r.samples));
+    console.log(`pacer: ${line(`after (${CONSUMERS} consumers, one GistPacer)`, run, CONTACTS)}`);
+    assert.ok(run.progress.done > 0 && run.progress.done < CONTACTS / PER_REQUEST && run.progress.pending > 0, `progress while it ran: ${JSON.stringify(run.progress)}`);
+    assert.ok(run.progress.ratePerSecond > 0 && run.progress.etaSeconds > 0, JSON.stringify(run.progress));
+    const done = await status(paced, run.sync);
+    assert.deepEqual([done.enqueued, done.done, done.retrying, done.deadLettered, done.pending, done.etaSeconds], [CONTACTS / PER_REQUEST, CONTACTS / PER_REQUEST, 0, 0, 0, 0]);
+    assert.ok(run.share >= 0.9, `throughput ${pct(run.share)} of the limit`);
+    assert.ok(run.refusedShare <= 0.01, `${pct(run.refusedShare)} of requests answered 429`);
+    assert.ok(withoutPacer.refusedShare > 0.1, `without the pacer, ${pct(withoutPacer.refusedShare)} answered 429`);
+  } finally {
+    await paced.dispose();
+  }
+});
