@@ -5,15 +5,15 @@
 import { invalidArgument } from "./errors.js";
 import { toHex } from "./webhooks.js";
 
-// Additive increase, multiplicative decrease: a 429 takes 10% off the rate (at most once per DECREASE_MS,
-// so that the 429s of requests already on their way count once); then each second without one adds 10%
-// of the configured rate until RECOVER of the rate the 429 came at, and 1% beyond. The rate stays within
-// MIN_SHARE of the configured rate and the configured rate itself (Gist's limit, as far as one knows).
-const DECREASE = 0.9;
+// Additive increase, multiplicative decrease. A 429 takes the share of requests answered 429 since the
+// last decrease off the rate (10% at least, 30% at most; at most once per DECREASE_MS, so that the 429s
+// of requests already on their way count once). Once no 429 came for QUIET_MS, each second adds
+// INCREASE of the configured rate. The rate stays within MIN_SHARE of the configured rate and the
+// configured rate itself (Gist's limit, as far as one knows).
+const DECREASE = [0.7, 0.9];
 const DECREASE_MS = 1000;
-const RECOVER = 0.95;
-const FAST_INCREASE = 0.1;
-const SLOW_INCREASE = 0.01;
+const QUIET_MS = 2000;
+const INCREASE = 0.01;
 const MIN_SHARE = 0.01;
 // A consumer that cannot reach the pacer (an error, or no answer within PACER_TIMEOUT_MS) paces itself
 // for RECONNECT_MS before it asks again.
@@ -30,17 +30,16 @@ const positive = (value) => typeof value === "number" && Number.isFinite(value) 
 export function rateGovernor(requestsPerSecond) {
   const floor = requestsPerSecond * MIN_SHARE;
   let rate = requestsPerSecond;
-  let throttledAt = Infinity; // the rate of the last 429
   let next = 0; // when the next permit is free (ms since the epoch)
   let grown = 0; // when the rate last grew
   let decreased = -Infinity;
+  let granted = 0; // permits and 429s since the last decrease
+  let throttled = 0;
   const clamp = (value) => Math.min(requestsPerSecond, Math.max(floor, value));
   const grow = (now) => {
     const seconds = grown > 0 ? (now - grown) / 1000 : 0;
-    const target = RECOVER * throttledAt;
-    const fast = rate < target ? Math.min(target, rate + requestsPerSecond * FAST_INCREASE * seconds) : rate;
-    rate = clamp(rate < target ? fast : rate + requestsPerSecond * SLOW_INCREASE * seconds);
     grown = now;
+    if (now - decreased >= QUIET_MS) rate = clamp(rate + requestsPerSecond * INCREASE * seconds);
   };
   return {
     get rate() {
@@ -48,6 +47,7 @@ export function rateGovernor(requestsPerSecond) {
     },
     grant(now) {
       grow(now);
+      granted += 1;
       const at = Math.max(now, next);
       next = at + 1000 / rate;
       return at - now;
@@ -61,12 +61,17 @@ export function rateGovernor(requestsPerSecond) {
         rate = clamp((remaining * 1000) / resetMs);
         if (remaining === 0) next = Math.max(next, now + resetMs);
         grown = now;
-      } else if (status === 429 && now - decreased >= DECREASE_MS) {
-        grow(now);
-        throttledAt = rate;
-        rate = clamp(rate * DECREASE);
-        decreased = now;
+        return;
       }
+      if (status !== 429) return;
+      throttled += 1;
+      if (now - decreased < DECREASE_MS) return;
+      grow(now);
+      const [most, least] = DECREASE;
+      rate = clamp(rate * Math.min(least, Math.max(most, 1 - throttled / Math.max(granted, 1))));
+      decreased = now;
+      granted = 0;
+      throttled = 0;
     },
   };
 }

@@ -19,8 +19,10 @@ import { toNodeListener } from "gist-wasm/mock/server";
 const LIMIT = 50; // requests a second, per key
 const CONTACTS = Number(process.env.GIST_PACER_CONTACTS ?? 100_000);
 const BEFORE_CONTACTS = Math.min(20_000, CONTACTS);
+const HALVING_CONTACTS = Math.min(20_000, CONTACTS);
 const PER_REQUEST = 50;
 const CONSUMERS = 8;
+const BURST = LIMIT; // the bucket holds a second's requests: the machine's stalls (2 shared cores) bunch requests
 const TOKEN = "sync-token";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -29,6 +31,7 @@ let server;
 let url;
 let tagged; // contact id → how many POST /tags answered 200 named it
 let clock; // the first request and the last contact tagged, ms
+let statuses; // how many answers of each status (and dropped connections)
 
 // The mock over HTTP, counting each contact a successful POST /tags named (a duplicate would count twice).
 before(async () => {
@@ -38,8 +41,13 @@ before(async () => {
   server = createServer(toNodeListener(async (request) => {
     clock.first ??= Date.now();
     const body = request.method === "POST" ? await request.clone().json().catch(() => null) : null;
-    const response = await mock.handle(request);
-    if (response.status === 200 && new URL(request.url).pathname === "/tags") {
+    const response = await mock.handle(request).catch((error) => {
+      statuses.dropped = (statuses.dropped ?? 0) + 1; // a failure rule's dropped connection
+      throw error;
+    });
+    const what = `${request.method} ${new URL(request.url).pathname} ${response.status}`;
+    statuses[what] = (statuses[what] ?? 0) + 1;
+    if (response.status === 200 && request.method === "POST" && new URL(request.url).pathname === "/tags") {
       for (const { id } of body.contacts) tagged.set(id, (tagged.get(id) ?? 0) + 1);
       clock.last = Date.now();
     }
@@ -58,7 +66,7 @@ function cluster(paced) {
     scriptPath: `${root}target/queues-test/worker.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-01-01",
-    bindings: { GIST_API_KEY: "mock-key", GIST_BASE_URL: url, SYNC_TOKEN: TOKEN, GIST_MAX_CONCURRENT: "12", GIST_REQUESTS_PER_SECOND: String(LIMIT), GIST_LOG_LEVEL: "off" },
+    bindings: { GIST_API_KEY: "mock-key", GIST_BASE_URL: url, SYNC_TOKEN: TOKEN, GIST_MAX_CONCURRENT: "4", GIST_REQUESTS_PER_SECOND: String(LIMIT), GIST_LOG_LEVEL: "off" },
     kvNamespaces: ["STATE"],
   };
   const objects = { GIST_PACER: { className: "GistPacer", scriptName: "producer" }, GIST_SYNCS: { className: "GistSyncs", scriptName: "producer" } };
@@ -101,6 +109,7 @@ const status = async (mf, sync) => (await mf.dispatchFetch(`http://sync.test/syn
 async function measure(mf, ids, tag, during = () => {}) {
   tagged = new Map();
   clock = {};
+  statuses = {};
   const before = mock.limited;
   const samples = [];
   const { sync, operations } = await enqueueTags(mf, ids, tag);
@@ -118,7 +127,7 @@ async function measure(mf, ids, tag, during = () => {}) {
   const { admitted, refused } = mock.limited;
   const counts = { admitted: admitted - before.admitted, refused: refused - before.refused };
   await waitForStatus(mf, sync, operations);
-  return { sync, seconds, ...counts, samples, progress, share: counts.admitted / (LIMIT * seconds), refusedShare: counts.refused / (counts.admitted + counts.refused) };
+  return { sync, seconds, last: clock.last, statuses, ...counts, samples, progress, share: counts.admitted / (LIMIT * seconds), refusedShare: counts.refused / (counts.admitted + counts.refused) };
 }
 
 // Waits until the sync's object counts every operation done.
@@ -153,11 +162,11 @@ const pct = (x) => `${(100 * x).toFixed(1)}%`;
 test(`${CONTACTS} contacts through ${CONSUMERS} consumers against a hard limit of ${LIMIT} requests/s, 5% faults: the shared pacer keeps ≥ 90% of the limit and ≤ 1% 429s; without it, 429s`, async () => {
   mock.reset();
   const first = mock.state.nextId;
-  for (let i = 0; i < CONTACTS + BEFORE_CONTACTS; i++) {
+  for (let i = 0; i < CONTACTS + BEFORE_CONTACTS + HALVING_CONTACTS; i++) {
     mock.state.contacts.push({ id: mock.state.nextId++, type: "user", user_id: String(5_000_000 + i), email: null, name: null, custom_properties: {}, tags: [], segments: [], created_at: 1, updated_at: 1 });
   }
-  const ids = Array.from({ length: CONTACTS + BEFORE_CONTACTS }, (_, i) => first + i);
-  mock.limit({ perSecond: LIMIT });
+  const ids = Array.from({ length: CONTACTS + BEFORE_CONTACTS + HALVING_CONTACTS }, (_, i) => first + i);
+  mock.limit({ perSecond: LIMIT, burst: BURST });
   mock.fail({ method: "POST", path: "/tags", status: 503, fraction: 0.03, times: 1e9 });
   mock.fail({ method: "POST", path: "/tags", drop: true, fraction: 0.02 / 0.97, times: 1e9 });
 
@@ -174,7 +183,7 @@ test(`${CONTACTS} contacts through ${CONSUMERS} consumers against a hard limit o
     const run = await measure(paced, ids.slice(0, CONTACTS), "after");
     assertOnce(ids.slice(0, CONTACTS), "after");
     const line = (name, r, n) => `${name}: ${n} contacts in ${r.seconds.toFixed(1)} s, ${r.admitted} requests admitted = ${pct(r.share)} of the limit, ` +
-      `${r.refused} answered 429 = ${pct(r.refusedShare)} of requests`;
+      `${r.refused} answered 429 = ${pct(r.refusedShare)} of requests (answers: ${JSON.stringify(r.statuses)})`;
     console.log(`pacer: ${line("before (each consumer paces itself at the limit)", withoutPacer, BEFORE_CONTACTS)}`);
     if (process.env.GIST_PACER_TIMELINE) for (const r of [withoutPacer, run]) console.log(perSecond(r.samples));
     console.log(`pacer: ${line(`after (${CONSUMERS} consumers, one GistPacer)`, run, CONTACTS)}`);
@@ -182,6 +191,32 @@ test(`${CONTACTS} contacts through ${CONSUMERS} consumers against a hard limit o
     assert.ok(run.progress.ratePerSecond > 0 && run.progress.etaSeconds > 0, JSON.stringify(run.progress));
     const done = await status(paced, run.sync);
     assert.deepEqual([done.enqueued, done.done, done.retrying, done.deadLettered, done.pending, done.etaSeconds], [CONTACTS / PER_REQUEST, CONTACTS / PER_REQUEST, 0, 0, 0, 0]);
+
+    // The limit halves 2 s into another sync: the pacer has followed once no later second sends more than
+    // 10% over the new limit (admitted and answered 429), and then uses ≥ 80% of it.
+    let halvedAt;
+    const halving = await measure(paced, ids.slice(CONTACTS + BEFORE_CONTACTS), "halving", (elapsed) => {
+      if (elapsed >= 2000 && halvedAt === undefined) {
+        mock.limit({ perSecond: LIMIT / 2, burst: BURST / 2 });
+        halvedAt = Date.now();
+      }
+    });
+    assertOnce(ids.slice(CONTACTS + BEFORE_CONTACTS), "halving");
+    const after = halving.samples.filter((x) => x.at >= halvedAt && x.at <= halving.last);
+    let followed = after[0];
+    for (let i = 10; i < after.length; i++) {
+      const sent = after[i].admitted + after[i].refused - after[i - 10].admitted - after[i - 10].refused;
+      if (sent > 1.1 * (LIMIT / 2) * ((after[i].at - after[i - 10].at) / 1000)) followed = after[i];
+    }
+    const end = halving.samples.findLast((x) => x.at <= halving.last);
+    const followSeconds = (followed.at - halvedAt) / 1000;
+    const shareAfter = (end.admitted - followed.admitted) / ((LIMIT / 2) * ((end.at - followed.at) / 1000));
+    console.log(`pacer: the limit halved to ${LIMIT / 2}/s mid-run: followed within ${followSeconds.toFixed(1)} s ` +
+      `(${halving.refused - after[0].refused} answered 429 from the halving on), then ${pct(shareAfter)} of the new limit`);
+    if (process.env.GIST_PACER_TIMELINE) console.log(perSecond(halving.samples));
+    assert.ok(followSeconds <= 5, `followed within ${followSeconds} s`);
+    assert.ok(shareAfter >= 0.8, `${pct(shareAfter)} of the new limit once it followed`);
+
     assert.ok(run.share >= 0.9, `throughput ${pct(run.share)} of the limit`);
     assert.ok(run.refusedShare <= 0.01, `${pct(run.refusedShare)} of requests answered 429`);
     assert.ok(withoutPacer.refusedShare > 0.1, `without the pacer, ${pct(withoutPacer.refusedShare)} answered 429`);
