@@ -192,6 +192,7 @@ export interface ConsumeWebhooksResult {
 /**
  * Checks each operation as the client would, groups the valid ones into messages (`perMessage` at most,
  * each under Queues' 128 KB) and sends them with `sendBatch` (100 messages, 256 KB at most). Resolves
+ * the sync's id (`options.sync`, or a new one; with `options.progress` the sync's counts include them),
  * how many were enqueued, the invalid ones (never enqueued) and, when a `sendBatch` fails (whatever it
  * rejects with), the valid ones it and the batches after it left `unsent`. Rejects only with `GistError`
  * `invalid_argument`, for bad arguments (a queue without `send` and `sendBatch` functions, operations that
