@@ -70,7 +70,7 @@ export interface EnqueueOptions {
  */
 export interface DurableObjectNamespaceLike {
     idFromName(name: string): unknown;
-    get(id: any): { fetch(input: string, init?: RequestInit): Promise<Response> };
+    get(id: unknown): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 
 /** An operation `enqueue` did not enqueue, and why. */
