@@ -77,8 +77,9 @@ export function rateGovernor(requestsPerSecond) {
 }
 
 /**
- * A Durable Object class for a Worker's `durable_objects` bindings: one instance paces one Gist key.
- * `pacedFetch` is its only client; it answers POST `/permit` and `/report` (JSON bodies).
+ * A Durable Object class for a Worker's `durable_objects` bindings: one instance paces one Gist key, from
+ * the `requestsPerSecond` of its first caller. `pacedFetch` is its only client; it answers POST `/permit`
+ * and `/report` (JSON bodies).
  */
 export class GistPacer {
   #governor;
@@ -129,7 +130,14 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
  * tenth of `requestsPerSecond`) on its own.
  */
 export function pacedFetch(namespace, apiKey, options) {
-  const { requestsPerSecond, fallbackRequestsPerSecond, fetch: fetchFn } = options ?? {};
+  let requestsPerSecond;
+  let fallbackRequestsPerSecond;
+  let fetchFn;
+  try {
+    ({ requestsPerSecond, fallbackRequestsPerSecond, fetch: fetchFn } = options ?? {});
+  } catch {
+    throw invalidArgument("pacedFetch's options cannot be read (a getter or Proxy threw)");
+  }
   if (!positive(requestsPerSecond)) throw invalidArgument("pacedFetch needs requestsPerSecond, a positive number");
   const fallbackRate = fallbackRequestsPerSecond ?? requestsPerSecond / 10;
   if (!positive(fallbackRate)) throw invalidArgument("fallbackRequestsPerSecond must be a positive number");

@@ -174,10 +174,12 @@ export async function redriveWith(enqueue, namespace, queue, id, options) {
   const code = codeOf(options, "redrive");
   let resend;
   try {
-    resend = new Set(options?.resend === undefined ? [] : Array.from(options.resend, String));
+    const given = options?.resend ?? [];
+    resend = Array.isArray(given) ? new Set(Array.from(given, String)) : undefined;
   } catch {
-    throw invalidArgument("redrive's resend must be an array of dead-letter keys");
+    resend = undefined;
   }
+  if (!resend) throw invalidArgument("redrive's resend must be an array of dead-letter keys");
   const stub = syncStub(namespace, id, "redrive");
   const letters = await callSync(stub, deadPath(code, true));
   const skipped = [];

@@ -115,6 +115,8 @@ test("pacedFetch refuses a namespace, key or rate that is not one", () => {
   for (const [ns, key, options] of [[{}, "k", { requestsPerSecond: 1 }], [pacers, "", { requestsPerSecond: 1 }], [pacers, "k", {}], [pacers, "k", { requestsPerSecond: -1 }], [pacers, "k", { requestsPerSecond: 1, fallbackRequestsPerSecond: 0 }]]) {
     assert.throws(() => pacedFetch(ns, key, options), (e) => e instanceof GistError && e.code === "invalid_argument");
   }
+  const throwing = new Proxy({}, { get() { throw new TypeError("trap"); }, ownKeys() { throw new TypeError("trap"); } });
+  assert.throws(() => pacedFetch(pacers, "k", throwing), (e) => e instanceof GistError && e.code === "invalid_argument");
 });
 
 test("a sync's progress, its dead letters by code (no email), and redrive: all or by code, a recordEvent of unknown outcome only when named", async () => {
@@ -166,4 +168,5 @@ test("a sync's progress, its dead letters by code (no email), and redrive: all o
   assert.deepEqual([status.done, status.deadLettered, status.redriven, status.pending, status.etaSeconds], [10, 0, 2, 0, 0]);
   await assert.rejects(syncStatus(syncs, "no spaces allowed"), (e) => e.code === "invalid_argument");
   await assert.rejects(listDeadLetters({}, sync), (e) => e.code === "invalid_argument");
+  await assert.rejects(redrive(syncs, q, sync, { resend: "one key" }), (e) => e.code === "invalid_argument");
 });
