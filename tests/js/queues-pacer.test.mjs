@@ -205,6 +205,7 @@ test(`${CONTACTS} contacts through ${CONSUMERS} consumers against a hard limit o
     console.log(`pacer: ${line(`after (${CONSUMERS} consumers, one GistPacer)`, run, CONTACTS)}`);
     assert.ok(run.progress.done > 0 && run.progress.done < CONTACTS / PER_REQUEST && run.progress.pending > 0, `progress while it ran: ${JSON.stringify(run.progress)}`);
     assert.ok(run.progress.ratePerSecond > 0 && run.progress.etaSeconds > 0, JSON.stringify(run.progress));
+    assert.equal((await paced.dispatchFetch(`http://sync.test/sync/${run.sync}`)).status, 401, "GET /sync/<id> needs the token");
     const done = await status(paced, run.sync);
     assert.deepEqual([done.enqueued, done.done, done.retrying, done.deadLettered, done.pending, done.etaSeconds], [CONTACTS / PER_REQUEST, CONTACTS / PER_REQUEST, 0, 0, 0, 0]);
 
