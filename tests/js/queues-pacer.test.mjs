@@ -61,7 +61,7 @@ after(() => server?.close());
 
 // The producer worker (with the Durable Objects) and CONSUMERS consumer workers, each consuming its own
 // queue; the consumers share the producer's GistPacer only when `paced`.
-function cluster(paced) {
+function cluster(paced, consumerCount = CONSUMERS) {
   const common = {
     modules: true,
     scriptPath: `${root}target/queues-test/worker.js`,
@@ -71,7 +71,7 @@ function cluster(paced) {
     kvNamespaces: ["STATE"],
   };
   const objects = { GIST_PACER: { className: "GistPacer", scriptName: "producer" }, GIST_SYNCS: { className: "GistSyncs", scriptName: "producer" } };
-  const queues = Array.from({ length: CONSUMERS }, (_, k) => `gist-sync-${k}`);
+  const queues = Array.from({ length: consumerCount }, (_, k) => `gist-sync-${k}`);
   const consumers = queues.map((queue, k) => ({
     ...common,
     name: `consumer-${k}`,
@@ -142,10 +142,10 @@ async function measure(mf, ids, warmIds, tag, during = () => {}) {
 }
 
 // Waits until the sync's object counts every operation done.
-async function waitForStatus(mf, sync, operations) {
+async function waitForStatus(mf, sync, operations, settled = (x) => x.done >= operations) {
   const until = Date.now() + 30_000;
   let last;
-  while ((last = await status(mf, sync)).done < operations) {
+  while (!settled((last = await status(mf, sync)))) {
     if (Date.now() > until) {
       const dead = await (await mf.dispatchFetch(`http://sync.test/sync/${sync}/dead`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
       assert.fail(`the sync's status never showed ${operations} done: ${JSON.stringify(last)}; dead letters: ${JSON.stringify(dead.slice(0, 2))}`);
@@ -241,5 +241,41 @@ test(`${CONTACTS} contacts through ${CONSUMERS} consumers against a hard limit o
     assert.ok(withoutPacer.refusedShare > 0.1, `without the pacer, ${pct(withoutPacer.refusedShare)} answered 429`);
   } finally {
     await paced.dispose();
+  }
+});
+
+test("examples/bulk-sync in workerd: GET /sync/<id>/dead lists a sync's dead letters by code, POST /sync/<id>/redrive sends them again, a recordEvent of unknown outcome only when named", async () => {
+  mock.reset();
+  const mf = cluster(true, 1);
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const call = async (path, init = {}) => (await mf.dispatchFetch(`http://sync.test${path}`, { ...init, headers: { ...auth, "content-type": "application/json" } })).json();
+  try {
+    const refusal = { errors: [{ code: "parameter_invalid", message: "Email is not valid" }] };
+    mock.fail({ method: "POST", path: "/contacts", bodyIncludes: "refused-once", status: 422, body: refusal, times: 3 });
+    mock.fail({ method: "POST", path: "/events", status: 500, times: 1 });
+    const contacts = Array.from({ length: 30 }, (_, i) => ({ user_id: 8_000_000 + i, email: i % 10 === 3 ? `refused-once-${i}@example.com` : `r${i}@example.com` }));
+    const { sync } = await call("/sync", { method: "POST", body: JSON.stringify(contacts) });
+    const user = mock.state.contacts.find((c) => c.type === "user");
+    const event = [{ recordEvent: { event_name: "redrive-test", user: { user_id: user.user_id } } }];
+    await call(`/operations?${new URLSearchParams({ queue: "GIST_SYNC_0", sync })}`, { method: "POST", body: JSON.stringify(event) });
+    await waitForStatus(mf, sync, 31, (x) => x.done + x.deadLettered === 31);
+
+    const dead = await call(`/sync/${sync}/dead?code=invalid_request`);
+    assert.equal(dead.length, 3);
+    assert.ok(!JSON.stringify(dead).includes("@"), "no email in a listed dead letter");
+    const [unknown] = await call(`/sync/${sync}/dead?code=outcome_unknown`);
+    assert.equal(unknown.operation, "recordEvent");
+    assert.deepEqual(await call(`/sync/${sync}/redrive`, { method: "POST", body: JSON.stringify({ code: "invalid_request" }) }), { redriven: 3, skipped: [], unsent: [] });
+    await waitForStatus(mf, sync, 30, (x) => x.done === 30 && x.deadLettered === 1);
+    assert.equal(mock.state.contacts.filter((c) => String(c.email).startsWith("refused-once")).length, 3, "the redriven upserts reached Gist");
+
+    const skipped = await call(`/sync/${sync}/redrive`, { method: "POST", body: "{}" });
+    assert.deepEqual([skipped.redriven, skipped.skipped.map((x) => x.key)], [0, [unknown.key]], "not sent again unless named");
+    assert.equal((await call(`/sync/${sync}/redrive`, { method: "POST", body: JSON.stringify({ resend: [unknown.key] }) })).redriven, 1);
+    const final = await waitForStatus(mf, sync, 31, (x) => x.done === 31);
+    assert.deepEqual([final.enqueued, final.deadLettered, final.redriven, final.pending], [31, 0, 4, 0]);
+    assert.ok(mock.state.events.some((e) => e.name === "redrive-test"));
+  } finally {
+    await mf.dispose();
   }
 });
