@@ -6,7 +6,8 @@
 // (503s and dropped connections). Each request tags 50 contacts (`tagContacts`, one POST /tags per 50), so
 // that 100,000 contacts take 2,000 requests: 20 s at 100 requests/s. The "before" (each consumer pacing
 // only itself at the limit) runs first, in the same run, on fewer contacts. GIST_PACER_CONTACTS sets
-// the size of the "after" run, for a quicker run by hand.
+// the size of the "after" run, for a quicker run by hand (the bars hold at full size: a run of a few
+// seconds is mostly its ramp-up and tail, and uses less of the limit).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -35,7 +36,7 @@ let statuses; // how many answers of each status (and dropped connections)
 
 // The mock over HTTP, counting each contact a successful POST /tags named (a duplicate would count twice).
 before(async () => {
-  execFileSync(`${root}node_modules/.bin/wrangler`, ["deploy", "--dry-run", "--outdir", `${root}target/queues-test`], {
+  execFileSync(`${root}node_modules/.bin/wrangler`, ["deploy", "--dry-run", "--outdir", `${root}target/queues-pacer-test`], {
     cwd: `${root}tests/queues`, stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
   });
   server = createServer(toNodeListener(async (request) => {
@@ -64,7 +65,7 @@ after(() => server?.close());
 function cluster(paced, consumerCount = CONSUMERS) {
   const common = {
     modules: true,
-    scriptPath: `${root}target/queues-test/worker.js`,
+    scriptPath: `${root}target/queues-pacer-test/worker.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-01-01",
     bindings: { GIST_API_KEY: "mock-key", GIST_BASE_URL: url, SYNC_TOKEN: TOKEN, GIST_MAX_CONCURRENT: "4", GIST_REQUESTS_PER_SECOND: String(LIMIT), GIST_LOG_LEVEL: "off" },
