@@ -4,7 +4,8 @@
 // all bound to the one GistPacer of the producer worker, sync contacts into the loopback mock, which holds
 // the key to a hard limit (a token bucket, 429 with Retry-After past it) and fails 5% of what it admits
 // (503s and dropped connections). Each request tags 50 contacts (`tagContacts`, one POST /tags per 50), so
-// that 100,000 contacts take 2,000 requests: 20 s at 100 requests/s. The "before" (each consumer pacing
+// that 100,000 contacts take 2,000 requests: about 42 s at 50 requests/s (this 2-core machine cannot drive
+// 100 requests/s through Miniflare with 9 workers). The "before" (each consumer pacing
 // only itself at the limit) runs first, in the same run, on fewer contacts. GIST_PACER_CONTACTS sets
 // the size of the "after" run, for a quicker run by hand (the bars hold at full size: a run of a few
 // seconds is mostly its ramp-up and tail, and uses less of the limit).
