@@ -62,7 +62,15 @@ export interface MockGist {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** Makes the next matching request(s) fail. */
   fail(rule: MockFailure): void;
-  /** Restores the seeded data and forgets failures and the request log. */
+  /**
+   * Limits each API key to `perSecond` requests a second, a token bucket of `burst` tokens (default
+   * perSecond / 10, at least 1): a request past it is answered 429 with `Retry-After: 1`, before any
+   * failure rule. `limit(null)` lifts it; a new limit applies at once.
+   */
+  limit(settings: { perSecond: number; burst?: number } | null): void;
+  /** The requests the rate limit let through (`admitted`) and answered 429 (`refused`) since the last reset. */
+  readonly limited: { admitted: number; refused: number };
+  /** Restores the seeded data and forgets failures, the rate limit and the request log. */
   reset(): void;
   /** The latest API requests received (at most `maxLoggedRequests`), oldest first. */
   readonly requests: MockRequest[];

@@ -120,12 +120,18 @@ export function createMockGist(options = {}) {
   let chance;
   let rules = [];
   const requests = [];
+  let rateLimit; // { perSecond, burst }: a token bucket per API key
+  let buckets;
+  let limited;
 
   function reset() {
     state = seedData(seedCount);
     chance = seededRandom(options.seed ?? 1);
     rules = [];
     requests.length = 0;
+    buckets = new Map();
+    limited = { admitted: 0, refused: 0 };
+    rateLimit = undefined;
   }
   reset();
 
@@ -150,6 +156,21 @@ export function createMockGist(options = {}) {
     const contact = indexed()[field].get(key);
     const current = field === "email" ? contact?.email?.toLowerCase() : contact?.[field];
     return current === key ? contact : undefined;
+  }
+
+  // Whether the key's token bucket holds a token for this request (and takes it); counted in `limited`.
+  function admitted(request) {
+    if (!rateLimit) return true;
+    const key = request.headers.get("authorization") ?? "";
+    const now = performance.now();
+    const bucket = buckets.get(key) ?? { tokens: rateLimit.burst, at: now };
+    bucket.tokens = Math.min(rateLimit.burst, bucket.tokens + ((now - bucket.at) / 1000) * rateLimit.perSecond);
+    bucket.at = now;
+    buckets.set(key, bucket);
+    const ok = bucket.tokens >= 1;
+    if (ok) bucket.tokens -= 1;
+    limited[ok ? "admitted" : "refused"] += 1;
+    return ok;
   }
 
   function fail(rule) {
@@ -387,6 +408,9 @@ export function createMockGist(options = {}) {
     const text = ["GET", "HEAD"].includes(request.method) ? "" : await request.clone().text();
     requests.push({ method: request.method, path: url.pathname, query: url.search, body: text.slice(0, 4096) });
     if (requests.length > maxLogged) requests.shift();
+    if (!admitted(request)) {
+      return gistError(429, "rate_limited", "Rate limit exceeded", { ...CORS, "retry-after": "1" });
+    }
     const rule = rules.find((r) => matchesRule(r, request, url, text, chance));
     if (rule) {
       rule.times -= 1;
@@ -433,7 +457,19 @@ export function createMockGist(options = {}) {
     fetch: (input, init) => handle(new Request(input, init)),
     /** Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?, path?, bodyIncludes?, fraction? }`. */
     fail,
-    /** Restores the seeded data set and forgets failures and the request log. */
+    /**
+     * Limits each API key to `perSecond` requests a second, a token bucket of `burst` tokens (default
+     * perSecond / 10, at least 1): a request past it is answered 429 with `Retry-After: 1`, before any
+     * failure rule; `limit(null)` lifts it. A new limit applies at once, to buckets as they stand.
+     */
+    limit(settings) {
+      rateLimit = settings ? { perSecond: settings.perSecond, burst: settings.burst ?? Math.max(1, settings.perSecond / 10) } : undefined;
+    },
+    /** The requests the rate limit let through and refused since the last reset. */
+    get limited() {
+      return { ...limited };
+    },
+    /** Restores the seeded data set and forgets failures, the rate limit and the request log. */
     reset,
     /** The latest API requests received (at most `maxLoggedRequests`), oldest first: `{ method, path, query, body }`. */
     requests,

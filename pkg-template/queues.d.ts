@@ -58,6 +58,19 @@ export interface EnqueueOptions {
     perMessage?: number;
     /** Deliver the messages this many seconds from now; default 0. */
     delaySeconds?: number;
+    /** A namespace bound to `GistSyncs`: the sync's progress then counts these operations (and `consume` reports to it). */
+    progress?: DurableObjectNamespaceLike;
+    /** Add to this sync (an id an earlier `enqueue` returned) rather than start one: 1 to 64 letters, digits, `_` or `-`. */
+    sync?: string;
+}
+
+/**
+ * What gist-wasm/queues needs of a Durable Object namespace binding (`DurableObjectNamespace` of
+ * `@cloudflare/workers-types` is one): `idFromName` and `get`, whose stub has `fetch`.
+ */
+export interface DurableObjectNamespaceLike {
+    idFromName(name: string): unknown;
+    get(id: unknown): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 
 /** An operation `enqueue` did not enqueue, and why. */
@@ -72,6 +85,8 @@ export interface NotEnqueued {
 
 /** What `enqueue` sent, and what it did not. */
 export interface EnqueueResult {
+    /** The sync's id (`options.sync`, or a new one): `syncStatus`, `listDeadLetters` and `redrive` take it. */
+    sync: string;
     /** Operations enqueued. */
     operations: number;
     /** Messages they went in. */
@@ -80,6 +95,8 @@ export interface EnqueueResult {
     invalid: NotEnqueued[];
     /** The valid operations of a `sendBatch` that failed and of every batch after it: enqueue just these again. */
     unsent: NotEnqueued[];
+    /** With `progress`: why the sync's object did not count them (they were enqueued all the same). */
+    progressError?: string;
 }
 
 /** How a consumer retries and where its failures go. */
@@ -102,6 +119,13 @@ export interface RetryOptions {
 
 /** Options of `consume`. */
 export interface ConsumeOptions extends RetryOptions {
+    /**
+     * A namespace bound to `GistSyncs`: each message of a sync reports what became of its operations
+     * (done, retrying, dead-lettered with the operation, for `redrive`). A report of done or retrying that
+     * fails is skipped; a message whose dead letters the sync's object refuses is retried, as when the
+     * dead-letter queue refuses them.
+     */
+    progress?: DurableObjectNamespaceLike;
     /**
      * A KV namespace that records each `recordEvent` sent, so that none is sent twice; needed for
      * recordEvent. Exact while it reads back what was written (in one location) and within an isolate;
@@ -168,6 +192,7 @@ export interface ConsumeWebhooksResult {
 /**
  * Checks each operation as the client would, groups the valid ones into messages (`perMessage` at most,
  * each under Queues' 128 KB) and sends them with `sendBatch` (100 messages, 256 KB at most). Resolves
+ * the sync's id (`options.sync`, or a new one; with `options.progress` the sync's counts include them),
  * how many were enqueued, the invalid ones (never enqueued) and, when a `sendBatch` fails (whatever it
  * rejects with), the valid ones it and the batches after it left `unsent`. Rejects only with `GistError`
  * `invalid_argument`, for bad arguments (a queue without `send` and `sendBatch` functions, operations that
@@ -213,3 +238,103 @@ export function consumeWebhooks(
     handler: (event: WebhookEvent, message: QueueMessage) => unknown,
     options: ConsumeWebhooksOptions,
 ): Promise<ConsumeWebhooksResult>;
+
+/**
+ * A Durable Object class that paces every consumer of one Gist key: export it from the Worker and bind it
+ * (`[[durable_objects.bindings]]`, and a migration). One instance per key, named by the key's SHA-256;
+ * `pacedFetch` is its only client. It hands out a permit per request at a rate that starts at the
+ * configured one and adapts: rate-limit headers (X-RateLimit-Remaining and -Reset) set the rate that
+ * spreads what remains until the reset; without them, a 429 takes the rate down (by the share of
+ * requests answered 429, 10% to 30%) and quiet seconds bring it back up, never above the configured rate.
+ */
+export class GistPacer {
+    fetch(request: Request): Promise<Response>;
+}
+
+/** A Durable Object class that keeps one sync's progress and dead letters: export it from the Worker and bind it. */
+export class GistSyncs {
+    constructor(state: { storage: unknown }, env?: unknown);
+    fetch(request: Request): Promise<Response>;
+}
+
+/** Options of `pacedFetch`. */
+export interface PacedFetchOptions {
+    /** Where the shared rate starts, and its ceiling: Gist's limit for the key, in requests a second. */
+    requestsPerSecond: number;
+    /** The rate of each consumer on its own while the pacer cannot be reached (an error, or no answer in 2 s; asked again after 5 s); default a tenth of `requestsPerSecond`. */
+    fallbackRequestsPerSecond?: number;
+    /** The `fetch` that sends the requests; default the runtime's global `fetch`. */
+    fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+}
+
+/**
+ * A `fetch` for `new GistClient({ fetch })`: every request the client sends (its retries included) first
+ * waits for a permit of the `GistPacer` of `apiKey` in `namespace`, and what Gist answers (a 429,
+ * rate-limit headers) adapts the shared rate. Throws `GistError` `invalid_argument` for a namespace
+ * without `idFromName` and `get`, an empty key or a rate that is not a positive number.
+ */
+export function pacedFetch(
+    namespace: DurableObjectNamespaceLike,
+    apiKey: string,
+    options: PacedFetchOptions,
+): (input: string, init?: RequestInit) => Promise<Response>;
+
+/** A sync's progress, counted in operations. */
+export interface SyncStatus {
+    id: string;
+    /** Enqueued by `enqueue` (not counting what `redrive` sent again). */
+    enqueued: number;
+    /** Refused by the client's rules at `enqueue`: never enqueued. */
+    invalid: number;
+    done: number;
+    /** In messages waiting to be delivered again. */
+    retrying: number;
+    /** Dead letters now on the sync's list. */
+    deadLettered: number;
+    /** Dead letters sent again by `redrive`. */
+    redriven: number;
+    /** enqueued − done − deadLettered. */
+    pending: number;
+    /** Operations done a second over the last 10 seconds. */
+    ratePerSecond: number;
+    /** pending / ratePerSecond, rounded up; 0 when nothing is pending, null while nothing is being done. */
+    etaSeconds: number | null;
+    /** When the first operations were enqueued (ms since the epoch). */
+    startedAt: number | null;
+}
+
+/** A sync's progress, in one call. Rejects with `GistError` `invalid_argument` (a bad id or namespace) or `store_error`. */
+export function syncStatus(progress: DurableObjectNamespaceLike, sync: string): Promise<SyncStatus>;
+
+/** A sync's dead letter: the `DeadLetter` entry (no email, no key) and its `key`, which `redrive`'s `resend` names. */
+export interface SyncDeadLetter extends DeadLetter {
+    key: string;
+}
+
+/** A sync's dead letters, all or those of `options.code`. Rejects with `invalid_argument` or `store_error`. */
+export function listDeadLetters(progress: DurableObjectNamespaceLike, sync: string, options?: { code?: GistErrorCode | QueueErrorCode }): Promise<SyncDeadLetter[]>;
+
+/** Options of `redrive`. */
+export interface RedriveOptions {
+    /** Only the dead letters of this code; default all. */
+    code?: GistErrorCode | QueueErrorCode;
+    /** Keys of recordEvent dead letters whose outcome is unknown (`outcome_unknown`, `store_error`) to send again all the same: each may record the event twice. */
+    resend?: string[];
+}
+
+/** What `redrive` did. */
+export interface RedriveResult {
+    /** Dead letters enqueued again (and taken off the list). */
+    redriven: number;
+    /** Left on the list: a recordEvent whose outcome is unknown and not in `resend`, or a message that held no operation. */
+    skipped: { key: string; code: string; reason: string }[];
+    /** Keys the queue refused: still on the list, redrive them again. */
+    unsent: string[];
+}
+
+/**
+ * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, once
+ * their cause is fixed, and takes them off its list. A recordEvent whose outcome is unknown is never sent
+ * again unless `options.resend` names its key. Rejects with `invalid_argument` or `store_error`.
+ */
+export function redrive(progress: DurableObjectNamespaceLike, queue: QueueProducer, sync: string, options?: RedriveOptions): Promise<RedriveResult>;

@@ -8,6 +8,10 @@ import { redactEmails } from "./gist_wasm.js";
 import { GistError, invalidArgument } from "./errors.js";
 import { describe } from "./runtime.js";
 import { handleWebhook, parseWebhook, toHex } from "./webhooks.js";
+import { callSync, isSyncId, redriveWith, syncStub } from "./queues-syncs.js";
+
+export { GistPacer, pacedFetch } from "./queues-pacer.js";
+export { GistSyncs, listDeadLetters, syncStatus } from "./queues-syncs.js";
 
 // Each operation and the client method that runs it.
 const METHODS = { upsertUser: "createUser", upsertLead: "createLead", tagContacts: "tagContacts", recordEvent: "recordEvent" };
@@ -20,6 +24,7 @@ const BATCH_BYTES = 250_000;
 const BATCH_MESSAGES = 100;
 const MAX_DELAY_SECONDS = 86_400;
 const MAX_OPS = 1000; // the most operations enqueue puts in a message (perMessage's maximum)
+const ENVELOPE = 200; // a body's bytes besides its operations: `{"ops":[]}`, the sync id and the message key
 const LEDGER_TTL = 15 * 86_400; // longer than Queues keeps a message (14 days at most)
 // A dead-letter entry keeps each text to this many characters and lists this many targets: it stays far
 // under a message's size, so the dead-letter queue can always take it.
@@ -212,7 +217,7 @@ function checkedOperation(operation) {
     const [name, input] = operationOf(operation);
     checkArgs(METHODS[name], [input]);
     const text = JSON.stringify({ [name]: input });
-    if (sizeOf(text) + 20 > MESSAGE_BYTES) throw invalidArgument(`the operation is over the ${MESSAGE_BYTES} bytes a queue message holds`);
+    if (sizeOf(text) + ENVELOPE > MESSAGE_BYTES) throw invalidArgument(`the operation is over the ${MESSAGE_BYTES} bytes a queue message holds`);
     return { text };
   } catch (error) {
     return { error: isGistError(error) ? error : invalidArgument("the operation cannot be read") };
@@ -221,14 +226,22 @@ function checkedOperation(operation) {
 
 /**
  * Checks each operation as the client would, groups the valid ones into messages (`perMessage` at most,
- * each under Queues' 128 KB) and sends them with `sendBatch`. Resolves how many operations and messages
- * were enqueued, each invalid operation's index and error (never enqueued), and, when a `sendBatch`
- * failed, each operation it and the batches after it did not enqueue (`unsent`, code `queue_error`).
- * Rejects only with `invalid_argument`, for bad arguments, before anything is sent.
+ * each under Queues' 128 KB) and sends them with `sendBatch`. Resolves the sync's id (`options.sync`, or
+ * a new one), how many operations and messages were enqueued, each invalid operation's index and error
+ * (never enqueued), and, when a `sendBatch` failed, each operation it and the batches after it did not
+ * enqueue (`unsent`, code `queue_error`). With `options.progress` (a GistSyncs namespace) the sync's
+ * counts include them. Rejects only with `invalid_argument`, for bad arguments, before anything is sent.
  */
 export async function enqueue(queue, operations, options) {
-  const { perMessage, delaySeconds } = readOptions(options, { perMessage: 25, delaySeconds: 0 }, "enqueue options");
+  const read = readOptions(options, { perMessage: 25, delaySeconds: 0, progress: undefined, sync: undefined }, "enqueue options");
+  if (read.sync !== undefined && !isSyncId(read.sync)) throw invalidArgument("enqueue's sync is 1 to 64 letters, digits, _ or -");
+  return send(queue, operations, read, true);
+}
+
+// enqueue's work, for enqueue and redrive: `counted` adds the operations to the sync's `enqueued`.
+async function send(queue, operations, { perMessage, delaySeconds, progress, sync = crypto.randomUUID() }, counted) {
   const producer = producerOf(queue, "enqueue's queue");
+  const stub = progress === undefined ? undefined : syncStub(progress, sync, "enqueue's progress");
   let list;
   try {
     list = Array.isArray(operations) ? Array.from(operations) : null;
@@ -239,12 +252,13 @@ export async function enqueue(queue, operations, options) {
   const invalid = [];
   const items = []; // each message's body and size
   const indexes = []; // each message's operations, by their index in `operations`
+  const call = crypto.randomUUID(); // with the message's place, its key in the sync
   let texts = [];
   let inBody = [];
   let bytes = 0;
   const close = () => {
     if (texts.length > 0) {
-      const text = `{"ops":[${texts.join(",")}]}`;
+      const text = `{"ops":[${texts.join(",")}],"sync":"${sync}","key":"${call}-${items.length}"}`;
       items.push({ body: JSON.parse(text), bytes: sizeOf(text) });
       indexes.push(inBody);
     }
@@ -259,7 +273,7 @@ export async function enqueue(queue, operations, options) {
       return;
     }
     const size = sizeOf(text);
-    if (texts.length === perMessage || bytes + size + 20 > MESSAGE_BYTES) close();
+    if (texts.length === perMessage || bytes + size + ENVELOPE > MESSAGE_BYTES) close();
     texts.push(text);
     inBody.push(index);
     bytes += size + 1;
@@ -267,7 +281,25 @@ export async function enqueue(queue, operations, options) {
   close();
   const { sent, error } = await sendAll(producer, items, delaySeconds);
   const unsent = error ? indexes.slice(sent).flat().map((index) => ({ index, code: error.code, message: error.message })) : [];
-  return { operations: indexes.slice(0, sent).flat().length, messages: sent, invalid, unsent };
+  const enqueued = indexes.slice(0, sent).flat().length;
+  const result = { sync, operations: enqueued, messages: sent, invalid, unsent };
+  if (stub && counted) {
+    try {
+      await callSync(stub, "/enqueued", { operations: enqueued, invalid: invalid.length });
+    } catch (failed) {
+      result.progressError = failed.message; // enqueued all the same: only the sync's counts miss them
+    }
+  }
+  return result;
+}
+
+/**
+ * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, and
+ * takes them off its list; a recordEvent whose outcome is unknown only when `options.resend` names its
+ * key. Resolves `{ redriven, skipped, unsent }`; rejects with `invalid_argument` or `store_error`.
+ */
+export function redrive(progress, queue, sync, options) {
+  return redriveWith((target, operations) => send(target, operations, { perMessage: 25, delaySeconds: 0, progress, sync }, false), progress, queue, sync, options);
 }
 
 const sha256 = async (text) => toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text))));
@@ -443,21 +475,41 @@ async function settleAs(message, run, how, delaySeconds) {
   }
 }
 
+// Tells the sync's object what became of a message's operations (`done`, `retrying`, and the dead
+// letters with their operations); resolves false when it failed. Messages outside a sync need nothing.
+async function report(progress, failures, dead) {
+  if (!progress) return true;
+  const { stub, key, ops } = progress;
+  const letters = dead.map((body) => ({ index: body.index, entry: body, operation: ops?.[body.index] }));
+  const retrying = dead.length > 0 ? 0 : failures.length;
+  try {
+    await callSync(stub, "/settled", { message: key, done: (ops?.length ?? 0) - failures.length, retrying, dead: letters });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // Settles a message: acked when nothing failed; retried when an operation can still pass (and attempts
-// are left); else its failures go to the dead-letter queue and it is acked (retried when that queue
-// refuses them: nothing is dropped). Each failure's `entry()` makes its dead-letter entry, only then.
-async function settle({ message, failures }, run) {
+// are left); else its failures go to the dead-letter queue (and the sync's object) and it is acked
+// (retried when either refuses them: nothing is dropped). Each failure's `entry()` makes its dead-letter
+// entry, only then. A message of a sync reports its outcome first (best effort, but for dead letters).
+async function settle({ message, failures, progress }, run) {
   const { counts, read } = run;
   const retries = failures.filter((f) => f.retry);
-  if (failures.length === 0) return settleAs(message, run, "ack");
+  if (failures.length === 0) {
+    await report(progress, failures, []);
+    return settleAs(message, run, "ack");
+  }
   if (retries.length > 0 && message.attempts < read.maxAttempts) {
+    await report(progress, failures, []);
     await settleAs(message, run, "retry", Math.max(...retries.map((f) => f.delay)));
     counts.retried += retries.length;
     return;
   }
-  const entries = (await Promise.all(failures.map(({ entry }) => entry()))).map((body) => ({ body, bytes: sizeOf(JSON.stringify(body)) }));
-  const { error } = await sendAll(run.deadLetters, entries, 0);
-  if (error) {
+  const bodies = await Promise.all(failures.map(({ entry }) => entry()));
+  const { error } = await sendAll(run.deadLetters, bodies.map((body) => ({ body, bytes: sizeOf(JSON.stringify(body)) })), 0);
+  if (error || !(await report(progress, failures, bodies))) {
     await settleAs(message, run, "retry", delayFor(undefined, message.attempts, read));
     counts.retried += failures.length;
     return;
@@ -484,7 +536,22 @@ function opsOf(body) {
   }
 }
 
-const CONSUME_DEFAULTS = { deadLetterQueue: undefined, ledger: undefined, maxAttempts: 5, concurrency: 24, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
+// Where a message of a sync reports to (with `consume`'s `progress`): the sync's object, the message's
+// key and operations; undefined for a message outside a sync.
+function progressOf(namespace, body, ops) {
+  if (namespace === undefined) return undefined;
+  let sync;
+  let key;
+  try {
+    ({ sync, key } = body);
+  } catch {
+    return undefined;
+  }
+  if (!isSyncId(sync) || typeof key !== "string" || key.length > 100) return undefined;
+  return { stub: syncStub(namespace, sync, "consume's progress"), key, ops };
+}
+
+const CONSUME_DEFAULTS = { deadLetterQueue: undefined, ledger: undefined, progress: undefined, maxAttempts: 5, concurrency: 24, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
 const CLIENT_METHODS = Object.values(METHODS);
 
 /**
@@ -501,12 +568,13 @@ export async function consume(batch, client, options) {
   const ledger = read.ledger === undefined ? undefined : storeOf(read.ledger, "consume's ledger");
   const methods = methodsOf(client, CLIENT_METHODS, "consume's client (a GistClient)");
   const gist = Object.fromEntries(CLIENT_METHODS.map((name) => [name, (input) => methods[name].call(client, input)]));
+  if (read.progress !== undefined) syncStub(read.progress, "check", "consume's progress"); // refused up front, not per message
   const messages = messagesOf(batch);
   const run = { read, deadLetters, ledger, gist, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
   const tasks = [];
   const states = messages.map((message) => {
     const ops = opsOf(message.body);
-    const state = { message, left: ops?.length ?? 0, failures: [] };
+    const state = { message, left: ops?.length ?? 0, failures: [], progress: progressOf(read.progress, message.body, ops) };
     if (ops === null) state.failures.push({ entry: () => deadEntry(message, null, invalidArgument("the message is not one enqueue() sent"), {}) });
     ops?.forEach((operation, index) => tasks.push({ state, index, operation }));
     return state;

@@ -168,7 +168,9 @@ test("a consumer crash mid-batch loses nothing: the batch comes again, and no tr
     const unauthorized = { method: "POST", headers: { authorization: "Bearer wrong-token" }, body: "[]" };
     assert.equal((await mf.dispatchFetch("http://sync.test/sync", unauthorized)).status, 401, "POST /sync needs the sync token");
     const response = await mf.dispatchFetch("http://sync.test/operations", { method: "POST", body: JSON.stringify(operations) });
-    assert.deepEqual(await response.json(), { operations: 2100, messages: 210, invalid: [], unsent: [] });
+    const { sync, ...enqueued } = await response.json();
+    assert.deepEqual(enqueued, { operations: 2100, messages: 210, invalid: [], unsent: [] });
+    assert.match(sync, /^[0-9a-f-]{36}$/, "enqueue names the sync");
     const recorded = () => server.mock.state.events.filter((e) => e.name === "crash-test");
     await waitFor("every contact and event", async () =>
       contactsFrom(first).length === 2000 && recorded().length + (await listKv(mf, "dead/")).length >= users.length, 120_000);

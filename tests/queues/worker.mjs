@@ -5,6 +5,8 @@
 import example, { webhookHandler, webhookOptions } from "../../examples/bulk-sync/src/index.mjs";
 import { consumeWebhooks, enqueue } from "gist-wasm/queues";
 
+export { GistPacer, GistSyncs } from "../../examples/bulk-sync/src/index.mjs";
+
 const stats = { requests: 0, crashes: 0, handlerFailures: 0, consumed: { succeeded: 0, retried: 0, deadLettered: 0 } };
 const realFetch = globalThis.fetch;
 globalThis.fetch = (...args) => {
@@ -24,7 +26,12 @@ export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     if (pathname === "/stats") return Response.json(stats);
-    if (pathname === "/operations") return Response.json(await enqueue(env.GIST_SYNC, await request.json(), { perMessage: 10 }));
+    if (pathname === "/operations") {
+      // ?queue=GIST_SYNC_1 names another producer binding, ?perMessage= and ?sync= enqueue's options.
+      const query = new URL(request.url).searchParams;
+      const options = { perMessage: Number(query.get("perMessage") ?? 10), progress: env.GIST_SYNCS, sync: query.get("sync") ?? undefined };
+      return Response.json(await enqueue(env[query.get("queue") ?? "GIST_SYNC"], await request.json(), options));
+    }
     return example.fetch(request, env, ctx);
   },
 

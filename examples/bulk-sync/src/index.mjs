@@ -1,12 +1,17 @@
 // Syncs contacts into Gist through Cloudflare Queues, and processes Gist webhooks durably:
 // - POST /sync (with `Authorization: Bearer <SYNC_TOKEN>`): a JSON array of contacts, each upserted into
-//   Gist (a user when it has a user_id, else a lead) by the gist-sync queue's consumer; answers 202 with
-//   how many were enqueued and which were invalid.
+//   Gist (a user when it has a user_id, else a lead) by the gist-sync queue's consumers; answers 202 with
+//   the sync's id, how many were enqueued and which were invalid. POST /sync/<id> adds to that sync.
+// - GET /sync/<id> (with the token): the sync's progress; GET /sync/<id>/dead?code=…: its dead letters;
+//   POST /sync/<id>/redrive with `{ code?, resend? }`: sends them again.
+// - Every consumer invocation paces its requests through one GistPacer (a Durable Object) per API key.
 // - POST /webhooks: Gist's deliveries, verified and enqueued before the 200; the gist-webhooks consumer
 //   records each contact event back in Gist as a tracked event, once, through the gist-sync queue.
 // - The gist-dead-letters consumer keeps what could never pass in KV, under dead/<message id>/<index>.
 import { GistClient, GistError } from "gist-wasm";
-import { consume, consumeWebhooks, enqueue, receiveWebhook } from "gist-wasm/queues";
+import { consume, consumeWebhooks, enqueue, listDeadLetters, pacedFetch, receiveWebhook, redrive, syncStatus } from "gist-wasm/queues";
+
+export { GistPacer, GistSyncs } from "gist-wasm/queues";
 
 const utf8 = new TextEncoder();
 
@@ -53,15 +58,15 @@ export default {
       const secret = String(env.GIST_WEBHOOK_SECRET ?? "").split(",").filter(Boolean);
       return receiveWebhook(request, env.GIST_WEBHOOKS, { verify: { secret } });
     }
-    if (request.method === "POST" && pathname === "/sync") {
-      if (!authorized(request, env)) return new Response("unauthorized\n", { status: 401 });
-      const contacts = await request.json().catch(() => null);
-      if (!Array.isArray(contacts)) return new Response("POST a JSON array of contacts\n", { status: 400 });
-      const result = await enqueue(env.GIST_SYNC, contacts.map(operationOf), { perMessage: 10 });
-      // 503 when the queue refused a batch: `unsent` names the contacts to post again.
-      return Response.json(result, { status: result.unsent.length > 0 ? 503 : 202 });
+    const [, route, id, action] = pathname.split("/");
+    if (route !== "sync") return new Response("POST /sync or /webhooks\n", { status: 404 });
+    if (!authorized(request, env)) return new Response("unauthorized\n", { status: 401 });
+    try {
+      return await syncRoute(request, env, id, action);
+    } catch (error) {
+      if (error instanceof GistError && error.code === "invalid_argument") return new Response(`${error.message}\n`, { status: 400 });
+      throw error;
     }
-    return new Response("POST /sync or /webhooks\n", { status: 404 });
   },
 
   async queue(batch, env) {
@@ -70,7 +75,33 @@ export default {
     // Four operations per connection, so that those waiting out a Retry-After leave no connection idle.
     const maxConcurrent = Number(env.GIST_MAX_CONCURRENT ?? 6);
     const logLevel = env.GIST_LOG_LEVEL ?? "warn"; // "warn": a line for each retry
-    const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, maxConcurrent, logLevel });
-    return consume(batch, gist, { deadLetterQueue: env.GIST_DEAD_LETTERS, ledger: env.STATE, concurrency: 4 * maxConcurrent });
+    // One rate for every consumer of the key through GIST_PACER, starting at Gist's limit
+    // (GIST_REQUESTS_PER_SECOND); without GIST_PACER, each invocation paces only itself at that rate.
+    const requestsPerSecond = env.GIST_REQUESTS_PER_SECOND ? Number(env.GIST_REQUESTS_PER_SECOND) : undefined;
+    const fetch = env.GIST_PACER ? pacedFetch(env.GIST_PACER, env.GIST_API_KEY, { requestsPerSecond: requestsPerSecond ?? 100 }) : undefined;
+    const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, maxConcurrent, logLevel, ...(fetch ? { fetch } : { requestsPerSecond }) });
+    return consume(batch, gist, { deadLetterQueue: env.GIST_DEAD_LETTERS, ledger: env.STATE, progress: env.GIST_SYNCS, concurrency: 4 * maxConcurrent });
   },
 };
+
+// /sync routes (the token checked): POST /sync[/<id>] enqueues contacts (in a new sync, or sync <id>);
+// GET /sync/<id> is its progress, GET /sync/<id>/dead?code= its dead letters, POST /sync/<id>/redrive sends them again.
+async function syncRoute(request, env, id, action) {
+  if (request.method === "POST" && action === undefined) {
+    const contacts = await request.json().catch(() => null);
+    if (!Array.isArray(contacts)) return new Response("POST a JSON array of contacts\n", { status: 400 });
+    const result = await enqueue(env.GIST_SYNC, contacts.map(operationOf), { perMessage: 10, progress: env.GIST_SYNCS, sync: id || undefined });
+    // 503 when the queue refused a batch: `unsent` names the contacts to post again.
+    return Response.json(result, { status: result.unsent.length > 0 ? 503 : 202 });
+  }
+  if (request.method === "GET" && id && action === undefined) return Response.json(await syncStatus(env.GIST_SYNCS, id));
+  if (request.method === "GET" && id && action === "dead") {
+    const code = new URL(request.url).searchParams.get("code") ?? undefined;
+    return Response.json(await listDeadLetters(env.GIST_SYNCS, id, { code }));
+  }
+  if (request.method === "POST" && id && action === "redrive") {
+    const { code, resend } = (await request.json().catch(() => null)) ?? {};
+    return Response.json(await redrive(env.GIST_SYNCS, env.GIST_SYNC, id, { code, resend }));
+  }
+  return new Response("POST /sync, GET /sync/<id>, GET /sync/<id>/dead, POST /sync/<id>/redrive\n", { status: 404 });
+}

@@ -1,0 +1,201 @@
+// One request rate for every consumer of a Gist key: GistPacer, a Durable Object that hands out request
+// permits (one instance per key, named by the key's SHA-256), and pacedFetch, the `fetch` a GistClient
+// takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
+// in docs/queues.md of the repository.
+import { invalidArgument } from "./errors.js";
+import { toHex } from "./webhooks.js";
+
+// Additive increase, multiplicative decrease. A 429 takes the share of requests answered 429 since the
+// last decrease off the rate (10% at least, 30% at most; at most once per DECREASE_MS, so that the 429s
+// of requests already on their way count once). Once no 429 came for QUIET_MS, each second adds
+// INCREASE of the configured rate. The rate stays within MIN_SHARE of the configured rate and the
+// configured rate itself (Gist's limit, as far as one knows).
+const DECREASE = [0.7, 0.9];
+const DECREASE_MS = 1000;
+const QUIET_MS = 2000;
+const INCREASE = 0.01;
+const MIN_SHARE = 0.01;
+// A consumer that cannot reach the pacer (an error, or no answer within PACER_TIMEOUT_MS) paces itself
+// for RECONNECT_MS before it asks again.
+const PACER_TIMEOUT_MS = 2000;
+const RECONNECT_MS = 5000;
+
+const utf8 = new TextEncoder();
+const positive = (value) => typeof value === "number" && Number.isFinite(value) && value > 0;
+
+/**
+ * The rate of one key, from its configured requests per second: `grant(now)` schedules a permit and
+ * returns how long its holder waits; `report(answer, now)` adapts the rate to what Gist answered.
+ */
+export function rateGovernor(requestsPerSecond) {
+  const floor = requestsPerSecond * MIN_SHARE;
+  let rate = requestsPerSecond;
+  let next = 0; // when the next permit is free (ms since the epoch)
+  let grown = 0; // when the rate last grew
+  let decreased = -Infinity;
+  let granted = 0; // permits and 429s since the last decrease
+  let throttled = 0;
+  const clamp = (value) => Math.min(requestsPerSecond, Math.max(floor, value));
+  const grow = (now) => {
+    const seconds = grown > 0 ? (now - grown) / 1000 : 0;
+    grown = now;
+    if (now - decreased >= QUIET_MS) rate = clamp(rate + requestsPerSecond * INCREASE * seconds);
+  };
+  return {
+    get rate() {
+      return rate;
+    },
+    grant(now) {
+      grow(now);
+      granted += 1;
+      const at = Math.max(now, next);
+      next = at + 1000 / rate;
+      return at - now;
+    },
+    /**
+     * `{ status, remaining?, resetMs? }`: rate-limit headers (what remains until the reset) set the rate
+     * that spreads the rest evenly; a 429 without them takes the rate down.
+     */
+    report({ status, remaining, resetMs }, now) {
+      if (Number.isFinite(remaining) && remaining >= 0 && positive(resetMs)) {
+        rate = clamp((remaining * 1000) / resetMs);
+        if (remaining === 0) next = Math.max(next, now + resetMs);
+        grown = now;
+        return;
+      }
+      if (status !== 429) return;
+      throttled += 1;
+      if (now - decreased < DECREASE_MS) return;
+      grow(now);
+      const [most, least] = DECREASE;
+      rate = clamp(rate * Math.min(least, Math.max(most, 1 - throttled / Math.max(granted, 1))));
+      decreased = now;
+      granted = 0;
+      throttled = 0;
+    },
+  };
+}
+
+/**
+ * A Durable Object class for a Worker's `durable_objects` bindings: one instance paces one Gist key, from
+ * the `requestsPerSecond` of its first caller. `pacedFetch` is its only client; it answers POST `/permit`
+ * and `/report` (JSON bodies).
+ */
+export class GistPacer {
+  #governor;
+
+  async fetch(request) {
+    const { requestsPerSecond, answer } = await request.json();
+    if (!positive(requestsPerSecond)) return new Response("requestsPerSecond must be a positive number", { status: 400 });
+    this.#governor ??= rateGovernor(requestsPerSecond);
+    const now = Date.now();
+    const { pathname } = new URL(request.url);
+    if (pathname === "/report" && answer) this.#governor.report(answer, now);
+    const waitMs = pathname === "/permit" ? this.#governor.grant(now) : 0;
+    return Response.json({ waitMs, rate: this.#governor.rate });
+  }
+}
+
+// What a response says of the rate limit: status, Retry-After, and the X-RateLimit (or RateLimit)
+// headers' remaining and reset (a reset of 10^9 or more is a Unix time, else seconds from now).
+function answerOf(response, now) {
+  const header = (name) => {
+    const value = response.headers.get(`x-ratelimit-${name}`) ?? response.headers.get(`ratelimit-${name}`);
+    return value === null || value.trim() === "" ? undefined : Number(value);
+  };
+  const remaining = header("remaining");
+  const reset = header("reset");
+  const resetMs = reset === undefined ? undefined : reset >= 1e9 ? reset * 1000 - now : reset * 1000;
+  return { status: response.status, ...(remaining !== undefined && positive(resetMs) && { remaining, resetMs }) };
+}
+
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+  if (signal?.aborted) return reject(signal.reason);
+  const timer = setTimeout(done, ms);
+  function done() {
+    signal?.removeEventListener("abort", abort);
+    resolve();
+  }
+  function abort() {
+    clearTimeout(timer);
+    reject(signal.reason);
+  }
+  signal?.addEventListener("abort", abort, { once: true });
+});
+
+/**
+ * A `fetch` for `new GistClient({ fetch })` whose every request (retries included) waits for a permit of
+ * the GistPacer for `apiKey` in `namespace`, starting at `requestsPerSecond`; what Gist answers adapts
+ * the shared rate. While the pacer cannot be reached, it paces at `fallbackRequestsPerSecond` (default a
+ * tenth of `requestsPerSecond`) on its own.
+ */
+export function pacedFetch(namespace, apiKey, options) {
+  let requestsPerSecond;
+  let fallbackRequestsPerSecond;
+  let fetchFn;
+  try {
+    ({ requestsPerSecond, fallbackRequestsPerSecond, fetch: fetchFn } = options ?? {});
+  } catch {
+    throw invalidArgument("pacedFetch's options cannot be read (a getter or Proxy threw)");
+  }
+  if (!positive(requestsPerSecond)) throw invalidArgument("pacedFetch needs requestsPerSecond, a positive number");
+  const fallbackRate = fallbackRequestsPerSecond ?? requestsPerSecond / 10;
+  if (!positive(fallbackRate)) throw invalidArgument("fallbackRequestsPerSecond must be a positive number");
+  if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("pacedFetch's fetch must be a function");
+  let idFromName;
+  let get;
+  try {
+    ({ idFromName, get } = namespace);
+  } catch {
+    idFromName = undefined;
+  }
+  if (typeof idFromName !== "function" || typeof get !== "function") throw invalidArgument("pacedFetch needs a Durable Object namespace bound to GistPacer");
+  if (typeof apiKey !== "string" || apiKey === "") throw invalidArgument("pacedFetch needs the Gist API key (only its SHA-256 names the pacer)");
+
+  let stub;
+  const pacer = async () => {
+    if (!stub) {
+      const hash = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(apiKey))));
+      stub = get.call(namespace, idFromName.call(namespace, `gist-wasm/pacer/${hash}`));
+    }
+    return stub;
+  };
+  const ask = async (path, answer) => {
+    const body = JSON.stringify({ requestsPerSecond, answer });
+    const call = (await pacer()).fetch(`https://gist-pacer/${path}`, { method: "POST", body });
+    let timer;
+    const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the pacer did not answer")), PACER_TIMEOUT_MS)));
+    try {
+      const response = await Promise.race([call, late]);
+      if (!response.ok) throw new Error(`the pacer answered ${response.status}`);
+      return await response.json();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const local = rateGovernor(fallbackRate);
+  let unreachableUntil = 0;
+  const permit = async (signal) => {
+    let waitMs;
+    if (Date.now() >= unreachableUntil) {
+      try {
+        ({ waitMs } = await ask("permit"));
+      } catch {
+        unreachableUntil = Date.now() + RECONNECT_MS;
+      }
+    }
+    if (!(waitMs >= 0)) waitMs = local.grant(Date.now());
+    if (waitMs > 0) await sleep(waitMs, signal);
+  };
+
+  return async function fetchPaced(input, init) {
+    await permit(init?.signal);
+    const response = await (fetchFn ?? globalThis.fetch)(input, init);
+    const answer = answerOf(response, Date.now());
+    if (answer.status === 429 || answer.remaining !== undefined) {
+      local.report(answer, Date.now());
+      if (Date.now() >= unreachableUntil) ask("report", answer).catch(() => (unreachableUntil = Date.now() + RECONNECT_MS));
+    }
+    return response;
+  };
+}

@@ -1,0 +1,199 @@
+// A sync you can watch and dead letters you can act on: GistSyncs, a Durable Object per sync (what enqueue
+// sent, what consume did with each message, the dead letters), and syncStatus, listDeadLetters and
+// redrive over it. The choices are in docs/queues.md of the repository.
+import { GistError, invalidArgument } from "./errors.js";
+
+const RATE_WINDOW_MS = 10_000; // "rate now" is the operations done over the last 10 seconds
+// A recordEvent dead-lettered with one of these codes may have executed: redrive sends it only when told.
+const OUTCOME_UNKNOWN = new Set(["outcome_unknown", "store_error"]);
+const SYNC_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const ZERO = { enqueued: 0, invalid: 0, done: 0, retrying: 0, deadLettered: 0, redriven: 0 };
+
+/** Whether `id` can name a sync: 1 to 64 letters, digits, `_` or `-`. */
+export const isSyncId = (id) => typeof id === "string" && SYNC_ID.test(id);
+
+/**
+ * A Durable Object class for a Worker's `durable_objects` bindings: one instance keeps one sync's
+ * progress and dead letters. gist-wasm/queues is its only client (POST and GET of JSON).
+ */
+export class GistSyncs {
+  #storage;
+
+  constructor(state) {
+    this.#storage = state.storage;
+  }
+
+  async fetch(request) {
+    const { pathname, searchParams } = new URL(request.url);
+    const body = request.method === "POST" ? await request.json() : undefined;
+    if (pathname === "/enqueued") return this.#enqueued(body);
+    if (pathname === "/settled") return this.#settled(body);
+    if (pathname === "/status") return Response.json(await this.#status());
+    if (pathname === "/dead") return Response.json(await this.#dead(searchParams.get("code"), searchParams.has("operations")));
+    if (pathname === "/redriven") return this.#redriven(body);
+    return new Response("not found", { status: 404 });
+  }
+
+  async #totals() {
+    return (await this.#storage.get("totals")) ?? { ...ZERO, samples: [] };
+  }
+
+  // Keeps a sample of `done` at most every second, over the rate's window.
+  #sample(totals) {
+    const now = Date.now();
+    const samples = totals.samples.filter(([at]) => now - at <= RATE_WINDOW_MS);
+    if (samples.length === 0 || now - samples.at(-1)[0] >= 1000) samples.push([now, totals.done]);
+    totals.samples = samples;
+  }
+
+  async #enqueued({ operations, invalid }) {
+    const totals = await this.#totals();
+    totals.enqueued += operations;
+    totals.invalid += invalid;
+    totals.startedAt ??= Date.now();
+    this.#sample(totals);
+    await this.#storage.put("totals", totals);
+    return Response.json({ ok: true });
+  }
+
+  // A message's latest outcome replaces its earlier one: a message delivered again counts once.
+  async #settled({ message, done, retrying, dead }) {
+    const totals = await this.#totals();
+    const before = (await this.#storage.get(`m:${message}`)) ?? { done: 0, retrying: 0, dead: 0 };
+    const after = { done, retrying, dead: dead.length };
+    totals.done += after.done - before.done;
+    totals.retrying += after.retrying - before.retrying;
+    totals.deadLettered += after.dead - before.dead;
+    this.#sample(totals);
+    const writes = { totals, [`m:${message}`]: after };
+    for (const letter of dead) writes[`d:${message}:${letter.index}`] = letter;
+    await this.#storage.put(writes);
+    return Response.json({ ok: true });
+  }
+
+  async #status() {
+    const { samples, startedAt, ...totals } = await this.#totals();
+    const now = Date.now();
+    const recent = samples.filter(([at]) => now - at <= RATE_WINDOW_MS);
+    const [at, done] = recent[0] ?? [now, totals.done];
+    const ratePerSecond = now - at >= 1000 ? ((totals.done - done) * 1000) / (now - at) : 0;
+    const pending = Math.max(0, totals.enqueued - totals.done - totals.deadLettered);
+    const etaSeconds = pending === 0 ? 0 : ratePerSecond > 0 ? Math.ceil(pending / ratePerSecond) : null;
+    return { ...totals, pending, ratePerSecond: Math.round(ratePerSecond * 10) / 10, etaSeconds, startedAt: startedAt ?? null };
+  }
+
+  async #dead(code, withOperations) {
+    const letters = [...(await this.#storage.list({ prefix: "d:" })).entries()];
+    return letters
+      .filter(([, { entry }]) => code === null || entry.code === code)
+      .map(([key, { entry, operation }]) => ({ key: key.slice(2), ...entry, ...(withOperations && { queueOperation: operation }) }));
+  }
+
+  // Dead letters sent again: out of the list and the count, into `redriven`.
+  async #redriven({ keys }) {
+    const totals = await this.#totals();
+    for (const key of keys) {
+      if ((await this.#storage.get(`d:${key}`)) === undefined) continue;
+      const message = key.slice(0, key.lastIndexOf(":"));
+      const record = await this.#storage.get(`m:${message}`);
+      if (record) await this.#storage.put(`m:${message}`, { ...record, dead: record.dead - 1 });
+      await this.#storage.delete(`d:${key}`);
+      totals.deadLettered -= 1;
+      totals.redriven += 1;
+    }
+    await this.#storage.put("totals", totals);
+    return Response.json({ ok: true });
+  }
+}
+
+/** The stub of sync `id` in a namespace bound to GistSyncs; invalid_argument when either is not one. */
+export function syncStub(namespace, id, what) {
+  if (!isSyncId(id)) throw invalidArgument(`${what}: a sync id is 1 to 64 letters, digits, _ or -`);
+  let idFromName;
+  let get;
+  try {
+    ({ idFromName, get } = namespace);
+  } catch {
+    idFromName = undefined;
+  }
+  if (typeof idFromName !== "function" || typeof get !== "function") throw invalidArgument(`${what} needs a Durable Object namespace bound to GistSyncs`);
+  return get.call(namespace, idFromName.call(namespace, `gist-wasm/sync/${id}`));
+}
+
+/** Calls the sync's object; resolves its JSON answer, rejects only with GistError `store_error`. */
+export async function callSync(stub, path, body) {
+  let response;
+  try {
+    response = await stub.fetch(`https://gist-syncs${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+    if (response.ok) return await response.json();
+  } catch (error) {
+    throw new GistError("store_error", `the sync's Durable Object failed: ${error instanceof Error ? error.message : "unknown error"}`);
+  }
+  throw new GistError("store_error", `the sync's Durable Object answered ${response.status}`);
+}
+
+/**
+ * A sync's progress, read in one call: operations enqueued, invalid (never enqueued), done, retrying,
+ * deadLettered, redriven and pending; `ratePerSecond` (operations done per second over the last 10 s)
+ * and `etaSeconds` (null while nothing is being done). Rejects with `invalid_argument` or `store_error`.
+ */
+export async function syncStatus(namespace, id) {
+  return { id, ...(await callSync(syncStub(namespace, id, "syncStatus"), "/status")) };
+}
+
+// `code` of listDeadLetters and redrive: undefined, or a code.
+function codeOf(options, what) {
+  let code;
+  try {
+    code = options?.code;
+  } catch {
+    throw invalidArgument(`${what} options cannot be read`);
+  }
+  if (code !== undefined && (typeof code !== "string" || code === "")) throw invalidArgument(`${what}'s code must be a non-empty string`);
+  return code;
+}
+
+const deadPath = (code, withOperations) => `/dead?${new URLSearchParams({ ...(code !== undefined && { code }), ...(withOperations && { operations: "1" }) })}`;
+
+/**
+ * A sync's dead letters (all, or those of `options.code`): each a `DeadLetter` with its `key`, which
+ * `redrive`'s `resend` names. Rejects with `invalid_argument` or `store_error`.
+ */
+export async function listDeadLetters(namespace, id, options) {
+  const code = codeOf(options, "listDeadLetters");
+  return callSync(syncStub(namespace, id, "listDeadLetters"), deadPath(code, false));
+}
+
+/**
+ * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, and
+ * takes them off its list. A recordEvent whose outcome is unknown (`outcome_unknown`, `store_error`) is
+ * sent only when `options.resend` names its key; the others come back in `skipped`. Resolves
+ * `{ redriven, skipped, unsent }`; `enqueue` is given as the function that sends.
+ */
+export async function redriveWith(enqueue, namespace, queue, id, options) {
+  const code = codeOf(options, "redrive");
+  let resend;
+  try {
+    const given = options?.resend ?? [];
+    resend = Array.isArray(given) ? new Set(Array.from(given, String)) : undefined;
+  } catch {
+    resend = undefined;
+  }
+  if (!resend) throw invalidArgument("redrive's resend must be an array of dead-letter keys");
+  const stub = syncStub(namespace, id, "redrive");
+  const letters = await callSync(stub, deadPath(code, true));
+  const skipped = [];
+  const chosen = [];
+  for (const letter of letters) {
+    const unknown = letter.operation === "recordEvent" && OUTCOME_UNKNOWN.has(letter.code) && !resend.has(letter.key);
+    if (unknown) skipped.push({ key: letter.key, code: letter.code, reason: "a recordEvent that may have executed: name its key in `resend` to send it again" });
+    else if (letter.queueOperation) chosen.push(letter);
+    else skipped.push({ key: letter.key, code: letter.code, reason: "the message held no operation that can be sent again" });
+  }
+  const result = await enqueue(queue, chosen.map((letter) => letter.queueOperation), { progress: namespace, sync: id, redrive: true });
+  const failed = new Set([...result.invalid, ...result.unsent].map(({ index }) => index));
+  const sent = chosen.filter((_, index) => !failed.has(index)).map((letter) => letter.key);
+  await callSync(stub, "/redriven", { keys: sent });
+  const unsent = chosen.filter((_, index) => failed.has(index)).map((letter) => letter.key);
+  return { redriven: sent.length, skipped, unsent };
+}

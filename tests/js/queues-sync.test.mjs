@@ -1,0 +1,172 @@
+// gist-wasm/queues' GistPacer, pacedFetch, sync progress, dead letters and redrive in Node: the package's
+// own Durable Object classes behind an in-memory stand-in for a namespace (one object per name, its
+// storage a Map), in-memory queues and the in-memory mock. tests/js/queues-pacer.test.mjs measures the
+// pacer in workerd.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient, GistError } from "gist-wasm";
+import { GistPacer, GistSyncs, consume, enqueue, listDeadLetters, pacedFetch, redrive, syncStatus } from "gist-wasm/queues";
+import { createMockGist } from "gist-wasm/mock";
+
+// Durable Object storage in memory: get, put (a key and value, or an object of them), delete, list({ prefix }).
+function memoryStorage() {
+  const map = new Map();
+  const copy = (value) => (value === undefined ? undefined : structuredClone(value));
+  return {
+    get: async (key) => copy(map.get(key)),
+    put: async (key, value) => {
+      for (const [k, v] of typeof key === "string" ? [[key, value]] : Object.entries(key)) map.set(k, copy(v));
+    },
+    delete: async (key) => map.delete(key),
+    list: async ({ prefix }) => new Map([...map].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, copy(v)])),
+  };
+}
+
+// A namespace of `Class`: one object per name, which handles one call at a time (as a Durable Object's
+// input gate has it, its storage calls let no other event in); `names` records each name asked for;
+// `down` makes every call fail.
+function namespace(Class) {
+  const objects = new Map();
+  const turns = new Map();
+  const names = [];
+  const ns = {
+    names,
+    down: false,
+    idFromName: (name) => {
+      names.push(name);
+      return name;
+    },
+    get: (id) => ({
+      fetch: async (url, init) => {
+        if (ns.down) throw new Error("Durable Object unreachable");
+        if (!objects.has(id)) objects.set(id, new Class({ storage: memoryStorage() }, {}));
+        const turn = (turns.get(id) ?? Promise.resolve()).then(() => objects.get(id).fetch(new Request(url, init)));
+        turns.set(id, turn.catch(() => {}));
+        return turn;
+      },
+    }),
+  };
+  return ns;
+}
+
+const queue = () => {
+  const sent = [];
+  return { sent, send: async (body) => sent.push(body), sendBatch: async (messages) => sent.push(...messages.map((m) => m.body)) };
+};
+// Consumes everything `q` holds (and what it is sent meanwhile), once per message, as a first delivery.
+async function drain(q, client, options) {
+  const bodies = q.sent.splice(0);
+  let n = 0;
+  const messages = bodies.map((body) => ({ id: `m${n++}-${Math.random()}`, body, attempts: 5, ack() {}, retry() {} }));
+  return consume({ messages }, client, options);
+}
+
+test("pacedFetch: clients of one key share one rate through GistPacer, named by the key's hash, never the key", async () => {
+  const pacers = namespace(GistPacer);
+  const mock = createMockGist();
+  const clients = Array.from({ length: 4 }, () => new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: pacedFetch(pacers, "mock-key", { requestsPerSecond: 20, fetch: mock.fetch }) }));
+  const started = Date.now();
+  const id = mock.state.contacts.find((c) => c.type === "user").id;
+  await Promise.all(clients.flatMap((client) => Array.from({ length: 5 }, () => client.fetchUser({ id }))));
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(seconds >= 19 / 20 - 0.05, `20 requests of 4 clients at 20/s took ${seconds} s`);
+  assert.ok(pacers.names.length > 0 && pacers.names.every((name) => /^gist-wasm\/pacer\/[0-9a-f]{64}$/.test(name) && !name.includes("mock-key")), pacers.names[0]);
+});
+
+test("pacedFetch: a consumer that cannot reach its pacer paces itself at fallbackRequestsPerSecond, never not at all", async () => {
+  const pacers = namespace(GistPacer);
+  pacers.down = true;
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: pacedFetch(pacers, "mock-key", { requestsPerSecond: 100, fallbackRequestsPerSecond: 10, fetch: mock.fetch }) });
+  const started = Date.now();
+  const id = mock.state.contacts.find((c) => c.type === "user").id;
+  await Promise.all(Array.from({ length: 6 }, () => client.fetchUser({ id })));
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(seconds >= 0.5 - 0.05, `6 requests at 10/s took ${seconds} s`);
+  assert.equal(mock.requests.length, 6);
+});
+
+test("GistPacer slows every consumer of the key after 429s, and waits out X-RateLimit-Remaining: 0 until the reset", async () => {
+  const pacers = namespace(GistPacer);
+  const mock = createMockGist();
+  mock.limit({ perSecond: 5, burst: 1 });
+  const paced = pacedFetch(pacers, "mock-key", { requestsPerSecond: 10, fetch: mock.fetch });
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: paced, maxRetries: 0 });
+  const id = mock.state.contacts.find((c) => c.type === "user").id;
+  const answers = [];
+  for (let round = 0; round < 4; round++) {
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => client.fetchUser({ id })));
+    answers.push(results.filter((r) => r.status === "rejected" && r.reason.code === "rate_limited").length);
+  }
+  assert.ok(answers[0] > 0, "the first round overshoots the limit");
+  assert.ok(answers[3] < answers[0], `429s a round: ${answers.join(", ")}: the rate came down`);
+
+  const headers = namespace(GistPacer);
+  const reset = (input, init) => Promise.resolve(new Response("{}", { status: 200, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } }));
+  const fetchWithHeaders = pacedFetch(headers, "mock-key", { requestsPerSecond: 50, fetch: reset });
+  await fetchWithHeaders("http://mock.invalid/contacts/1");
+  const started = Date.now();
+  await fetchWithHeaders("http://mock.invalid/contacts/1");
+  assert.ok(Date.now() - started >= 900, `the second request waited ${Date.now() - started} ms for the reset`);
+});
+
+test("pacedFetch refuses a namespace, key or rate that is not one", () => {
+  const pacers = namespace(GistPacer);
+  for (const [ns, key, options] of [[{}, "k", { requestsPerSecond: 1 }], [pacers, "", { requestsPerSecond: 1 }], [pacers, "k", {}], [pacers, "k", { requestsPerSecond: -1 }], [pacers, "k", { requestsPerSecond: 1, fallbackRequestsPerSecond: 0 }]]) {
+    assert.throws(() => pacedFetch(ns, key, options), (e) => e instanceof GistError && e.code === "invalid_argument");
+  }
+  const throwing = new Proxy({}, { get() { throw new TypeError("trap"); }, ownKeys() { throw new TypeError("trap"); } });
+  assert.throws(() => pacedFetch(pacers, "k", throwing), (e) => e instanceof GistError && e.code === "invalid_argument");
+});
+
+test("a sync's progress, its dead letters by code (no email), and redrive: all or by code, a recordEvent of unknown outcome only when named", async () => {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
+  const q = queue();
+  const dlq = queue();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const operations = [
+    ...Array.from({ length: 8 }, (_, i) => ({ upsertUser: { user_id: 7_000 + i, email: `sync${i}@example.com` } })),
+    { upsertUser: { user_id: "not a number" } },
+    { recordEvent: { event_name: "synced", user: { user_id: user.user_id } } },
+  ];
+  const { sync, operations: enqueued, invalid } = await enqueue(q, operations, { perMessage: 2, progress: syncs });
+  assert.equal(enqueued, 9);
+  assert.equal(invalid.length, 1);
+  assert.equal((await enqueue(q, [{ upsertUser: { user_id: 7_100 } }], { progress: syncs, sync })).sync, sync, "enqueue adds to a sync");
+  mock.fail({ method: "POST", path: "/contacts", bodyIncludes: "sync3@", status: 422, body: { errors: [{ code: "parameter_invalid", message: "sync3@example.com is not valid" }] }, times: 1 });
+  mock.fail({ method: "POST", path: "/events", status: 500, times: 1 });
+  const ledger = new Map();
+  const kv = { get: async (k) => ledger.get(k) ?? null, put: async (k, v) => ledger.set(k, v), delete: async (k) => ledger.delete(k) };
+  const options = { deadLetterQueue: dlq, ledger: kv, progress: syncs };
+  await drain(q, client, options);
+
+  let status = await syncStatus(syncs, sync);
+  assert.deepEqual([status.enqueued, status.invalid, status.done, status.retrying, status.deadLettered, status.pending], [10, 1, 8, 0, 2, 0]);
+  const dead = await listDeadLetters(syncs, sync);
+  assert.deepEqual(dead.map((d) => d.code).sort(), ["invalid_request", "outcome_unknown"]);
+  assert.ok(!JSON.stringify(dead).includes("@"), JSON.stringify(dead));
+  assert.deepEqual((await listDeadLetters(syncs, sync, { code: "invalid_request" })).map((d) => d.operation), ["upsertUser"]);
+
+  // The cause is fixed (the mock's rules are used up): redrive by code, then all, then the unknown outcome by name.
+  assert.deepEqual(await redrive(syncs, q, sync, { code: "invalid_request" }), { redriven: 1, skipped: [], unsent: [] });
+  await drain(q, client, options);
+  status = await syncStatus(syncs, sync);
+  assert.deepEqual([status.done, status.deadLettered, status.redriven, status.pending], [9, 1, 1, 0]);
+  assert.ok(mock.state.contacts.some((c) => c.user_id === "7003"), "the redriven upsert reached Gist");
+
+  const refused = await redrive(syncs, q, sync);
+  assert.equal(refused.redriven, 0);
+  assert.deepEqual(refused.skipped.map((s) => s.code), ["outcome_unknown"], "a recordEvent that may have executed is not sent again");
+  assert.equal(q.sent.length, 0);
+  const eventsBefore = mock.state.events.length;
+  assert.equal((await redrive(syncs, q, sync, { resend: [refused.skipped[0].key] })).redriven, 1);
+  await drain(q, client, options);
+  assert.equal(mock.state.events.length, eventsBefore + 1, "sent again when the caller named it");
+  status = await syncStatus(syncs, sync);
+  assert.deepEqual([status.done, status.deadLettered, status.redriven, status.pending, status.etaSeconds], [10, 0, 2, 0, 0]);
+  await assert.rejects(syncStatus(syncs, "no spaces allowed"), (e) => e.code === "invalid_argument");
+  await assert.rejects(listDeadLetters({}, sync), (e) => e.code === "invalid_argument");
+  await assert.rejects(redrive(syncs, q, sync, { resend: "one key" }), (e) => e.code === "invalid_argument");
+});
