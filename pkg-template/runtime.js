@@ -224,14 +224,17 @@ async function fetchOnce(fetchFn, send, signal) {
 /**
  * Runs a call of the core to its end: performs each step it asks for, each request when the
  * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response }`,
- * its value and what the last answer said.
+ * its value and what the last answer said. A `list*` call hands out each page's items with the step after
+ * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's.
  */
 export async function drive(call, fetchFn, signal, observe, pace) {
   try {
     let step = JSON.parse(call.step());
     let attempt = 1;
     let last;
+    const items = [];
     for (;;) {
+      if (step.items) for (const item of step.items) items.push(item); // not push(...): a long page overflows the stack
       if (step.send) {
         const admitted = await pace.admit(step.send.timeoutMs, signal);
         if (admitted.refused) {
@@ -261,7 +264,8 @@ export async function drive(call, fetchFn, signal, observe, pace) {
       } else if (step.error) {
         throw fromCore(step.error);
       } else {
-        return { data: step.done, response: step.response };
+        if (items.length > 0) for (const item of step.done) items.push(item);
+        return { data: items.length > 0 ? items : step.done, response: step.response };
       }
     }
   } finally {

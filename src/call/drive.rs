@@ -6,7 +6,7 @@ use crate::json::Value;
 use crate::transport::Transport;
 
 /// Runs `call` over `transport`: sends what it asks for, waits what it asks, and resolves with its
-/// value and what its last answer said.
+/// value (a `list*` call's: every page's items) and what its last answer said.
 ///
 /// # Errors
 /// The call's [`Error`].
@@ -16,10 +16,12 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
         random: transport.random(),
     };
     let mut input = Input::Start;
+    let mut items = Vec::new();
     loop {
         input = match call.step(input, clock(transport)) {
             Step::Send(request, timeout_ms) => {
                 let request = request.clone();
+                items.extend(call.take_items());
                 Input::Answer(transport.send(&request, timeout_ms).await)
             }
             Step::Wait(ms, retry) => {
@@ -27,6 +29,10 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                     transport.retrying(attempt, status);
                 }
                 Input::Woke(transport.sleep(ms).await.is_err())
+            }
+            Step::Done(Value::Array(last), response) if !items.is_empty() => {
+                items.extend(last);
+                return Ok((Value::Array(items), response));
             }
             Step::Done(value, response) => return Ok((value, response)),
             Step::Failed(error) => return Err(error),

@@ -101,6 +101,15 @@ impl Call {
         }
     }
 
+    /// Items of a `list*` call's pages read so far, to be handed out before its value (which holds
+    /// only the last page's): the caller's list is these, in order, then the value's.
+    pub fn take_items(&mut self) -> Vec<Value> {
+        match &mut self.flow {
+            Flow::Pages(pages) => pages.take_items(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Where a walk's page call starts, as a resume token (`None` for any other call).
     pub fn resume(&self) -> Option<String> {
         match &self.flow {

@@ -1,6 +1,7 @@
 //! [`Pages`]: a list read page by page (`page` and `per_page`), the one paging loop. A `list*` call
-//! reads pages until its limit within one deadline and resolves with the items; an `iter*` walk reads
-//! one page per call and resolves with the page and where the walk goes on.
+//! reads pages until its limit within one deadline, and hands each page's items to its host as it goes
+//! (so that it holds one page at a time), the last with its value; an `iter*` walk reads one page per
+//! call and resolves with the page and where the walk goes on.
 
 use super::{not_json, Next};
 use crate::config::Config;
@@ -36,7 +37,8 @@ pub type FirstPage = (HttpRequest, Option<f64>);
 /// Whether a call reads the whole list or one page of a walk.
 #[derive(Debug)]
 enum Mode {
-    /// `list*`: pages until this many items are kept, resolved as one array.
+    /// `list*`: pages until this many items are kept; the value is the last page's items, the
+    /// others handed out before ([`Pages::take_items`]).
     List(usize),
     /// `iter*`: one page, resolved with the resume token's filters.
     Page { filters: Value },
@@ -50,6 +52,8 @@ pub struct Pages {
     cursor: Cursor,
     mode: Mode,
     items: Vec<Value>,
+    /// Items already handed out (a `list*` call's earlier pages).
+    handed: usize,
     pages_read: u32,
 }
 
@@ -81,6 +85,7 @@ impl Pages {
             cursor,
             mode,
             items: Vec::new(),
+            handed: 0,
             pages_read: 0,
         }
     }
@@ -88,7 +93,7 @@ impl Pages {
     /// The next page's request, or the call's value when it has read enough.
     pub fn next(&mut self, config: &Config) -> Next {
         let enough = match self.mode {
-            Mode::List(limit) => self.items.len() >= limit,
+            Mode::List(limit) => self.handed + self.items.len() >= limit,
             Mode::Page { .. } => self.pages_read > 0,
         };
         if !(self.cursor.done || enough) {
@@ -102,7 +107,7 @@ impl Pages {
         let mut items = std::mem::take(&mut self.items);
         Next::Done(match &self.mode {
             Mode::List(limit) => {
-                items.truncate(*limit);
+                items.truncate(limit.saturating_sub(self.handed));
                 Value::Array(items)
             }
             Mode::Page { filters } => json!({
@@ -111,6 +116,18 @@ impl Pages {
                 "resume": self.cursor.to_token(self.listing.name, filters),
             }),
         })
+    }
+
+    /// The items read so far that a `list*` call can hand out now (none for an `iter*` page, whose
+    /// value holds them).
+    pub fn take_items(&mut self) -> Vec<Value> {
+        match self.mode {
+            Mode::List(_) => {
+                self.handed += self.items.len();
+                std::mem::take(&mut self.items)
+            }
+            Mode::Page { .. } => Vec::new(),
+        }
     }
 
     /// The token that resumes a walk where this page call stands (before its page is read: at that

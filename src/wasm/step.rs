@@ -15,7 +15,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// One running call. Each method returns its next step as JSON: `{"send": {method, url, path,
-/// headers, body, timeoutMs, maxBytes}}`, `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
+/// headers, body, timeoutMs, maxBytes}, "items"?: [...]}` (`items`: a `list*` call's items read so far,
+/// which come before its value's), `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
 /// "response": {status, headers, requestId, attempts, requests, rateLimit}}` or `{"error": {code,
 /// message, ...}}`; a step that follows an answer also has `"answered": {status, requestId, pauseUntil}`
 /// (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null).
@@ -59,18 +60,25 @@ impl Call {
         let mut step = match self.call.step(input, clock) {
             Step::Send(request, timeout_ms) => {
                 let step = send_step(request, timeout_ms, max_bytes);
-                return match answered {
-                    // `{"answered":{...},` then the send step without its opening brace.
-                    Some(answered) => {
-                        let mut text = String::with_capacity(step.len() + 64);
-                        text.push_str("{\"answered\":");
-                        text.push_str(&answered.to_json());
-                        text.push(',');
-                        text.push_str(step.get(1..).unwrap_or_default());
-                        text
-                    }
-                    None => step,
-                };
+                let items = self.call.take_items();
+                if answered.is_none() && items.is_empty() {
+                    return step;
+                }
+                // `{"answered":{...},"items":[...],` then the send step without its opening brace.
+                let mut text = String::with_capacity(step.len() + 64);
+                text.push('{');
+                if let Some(answered) = answered {
+                    text.push_str("\"answered\":");
+                    text.push_str(&answered.to_json());
+                    text.push(',');
+                }
+                if !items.is_empty() {
+                    text.push_str("\"items\":");
+                    text.push_str(&Value::Array(items).to_json());
+                    text.push(',');
+                }
+                text.push_str(step.get(1..).unwrap_or_default());
+                return text;
             }
             Step::Wait(ms, None) => json!({ "wait": whole(ms) }),
             Step::Wait(ms, Some((attempt, status))) => {

@@ -83,3 +83,15 @@ test("a walk's cursor before its first page (stopped at once, or its first page 
   for await (const user of gist.iterUsers({ cursor: broken.cursor })) again.push(user.id);
   assert.deepEqual(again, direct, "a walk whose first page failed resumes to the same filtered walk");
 });
+
+test("a list* call over several pages gives every page's items in order, cut at its limit", async () => {
+  const { gist, sent } = client();
+  const walked = [];
+  for await (const user of gist.iterUsers({ limit: 130 })) walked.push(user.id);
+  sent.length = 0;
+  const { data, response } = await gist.listUsers({ limit: 130 }).withResponse();
+  assert.equal(data.length, 130);
+  assert.deepEqual(data.map((user) => user.id), walked);
+  assert.ok(sent.length >= 3, `three pages or more were read (${sent.length})`);
+  assert.equal(response.requests, sent.length, "the metadata counts every page's request");
+});
