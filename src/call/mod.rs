@@ -132,6 +132,7 @@ impl Call {
             },
             Then::Wait(ms, attempt, status) => Step::Wait(ms, Some((attempt, status))),
             Then::Over(outcome) => {
+                self.exchange = None;
                 let response = self
                     .progress
                     .as_ref()
@@ -229,4 +230,74 @@ impl Call {
 /// A step given to a call that was not waiting for it.
 fn stalled() -> Error {
     Error::invalid_response("the call was stepped out of order")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::json;
+
+    const CLOCK: Clock = Clock {
+        now_ms: 1_000_000.0,
+        random: 0.5,
+    };
+
+    fn fetch_campaign() -> Call {
+        let config = Config::new("key", "https://api.example.test").expect("valid");
+        Call::new(
+            Rc::new(config),
+            "fetchCampaign",
+            vec![json!(7)],
+            CallOptions::default(),
+        )
+        .expect("valid arguments")
+    }
+
+    fn answer(body: &str) -> Input {
+        Input::Answer(Ok(HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: body.into(),
+        }))
+    }
+
+    fn out_of_order(step: Step<'_>) -> bool {
+        matches!(step, Step::Failed(error) if error.code == ErrorCode::InvalidResponse)
+    }
+
+    #[test]
+    fn a_call_steps_send_then_done_with_the_time_it_is_given() {
+        let mut call = fetch_campaign();
+        match call.step(Input::Start, CLOCK) {
+            Step::Send(request, timeout_ms) => {
+                assert!(request.url.ends_with("/campaigns/7"));
+                assert_eq!(timeout_ms, 30_000.0);
+            }
+            other => panic!("expected a send, got {other:?}"),
+        }
+        let done = call.step(answer(r#"{"campaign": {"id": 7}}"#), CLOCK);
+        assert!(matches!(done, Step::Done(_, Value::Object(_))), "{done:?}");
+    }
+
+    #[test]
+    fn a_step_out_of_order_fails_and_never_sends() {
+        let mut call = fetch_campaign();
+        assert!(
+            out_of_order(call.step(answer("{}"), CLOCK)),
+            "an answer before the start"
+        );
+        let mut call = fetch_campaign();
+        assert!(matches!(call.step(Input::Start, CLOCK), Step::Send(..)));
+        assert!(matches!(
+            call.step(answer(r#"{"campaign": {"id": 7}}"#), CLOCK),
+            Step::Done(..)
+        ));
+        for input in [Input::Start, answer("{}"), Input::Woke(false)] {
+            assert!(
+                out_of_order(call.step(input, CLOCK)),
+                "a step after the end"
+            );
+        }
+    }
 }
