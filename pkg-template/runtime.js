@@ -144,7 +144,7 @@ function asBytes(chunk) {
 
 // The body of an answer, reading at most maxBytes (inflated) bytes: null past that. A streamed body
 // comes as its bytes (the core decodes them as TextDecoder would), else as text.
-async function readBody(response, maxBytes, stopped) {
+export async function readBody(response, maxBytes, stopped) {
   if (Number(response.headers.get("content-length")) > maxBytes) return null;
   if (!response.body || typeof response.body.getReader !== "function") {
     const text = await Promise.race([response.text(), stopped]);

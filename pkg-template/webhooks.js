@@ -3,7 +3,7 @@
 import { checkDelivery, handleOptions, normalizeEventName as normalize, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
-import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, toJson } from "./runtime.js";
+import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, readBody, toJson } from "./runtime.js";
 
 const utf8 = new TextEncoder();
 
@@ -127,14 +127,14 @@ export async function verifyWebhook(request, options) {
   return verifies(bytes, headerLines(headers), optionsText);
 }
 
-// handleWebhook's options: the `verify` options' JSON text, or "" for none. Anything that is not a plain
-// object, or a `verify` key with anything but plain options, is refused: it never skips verifying.
-function verifyOptionsOf(options) {
+// handleWebhook's options: `{ verify, maxBodyBytes }`, the `verify` options' JSON text (null for none) and
+// the most body bytes to read. Anything that is not a plain object, or a `verify` key with anything but
+// plain options, is refused: it never skips verifying.
+function handleOptionsOf(options) {
   checkOptionsObject(options, "handleWebhook's options");
-  if (options === undefined || options === null) return "";
-  let named;
+  let named = false;
   try {
-    named = "verify" in options;
+    named = options !== undefined && options !== null && "verify" in options;
   } catch {
     throw invalidArgument("handleWebhook's options cannot be read (a getter or Proxy trap threw)");
   }
@@ -144,36 +144,46 @@ function verifyOptionsOf(options) {
   };
   const text = toJson(options, "options", { top: verify, maxBytes: MAX_OPTIONS_BYTES });
   try {
-    return handleOptions(text, named);
+    return JSON.parse(handleOptions(text, named));
   } catch (error) {
     throw fromCore(error);
   }
 }
 
-// A Fetch-API Request's raw bytes and header lines, read once.
-async function readRequest(request) {
+// A Fetch-API Request's raw bytes and header lines, read once, and at most `maxBytes` of the body: a body
+// declared or found larger is `invalid_webhook` with status 413, and is not read further.
+async function readRequest(request, maxBytes) {
+  const tooLarge = () => invalidWebhook(`the webhook's body is larger than maxBodyBytes (${maxBytes} bytes)`, 413);
+  let bytes, lines;
   try {
     if (!request || typeof request.arrayBuffer !== "function") throw invalidArgument("handleWebhook needs a Fetch-API Request");
-    const lines = headerLines(request.headers);
-    const buffer = await request.arrayBuffer();
-    if (Object.prototype.toString.call(buffer) !== "[object ArrayBuffer]") throw invalidArgument("request.arrayBuffer() did not give an ArrayBuffer");
-    return { bytes: new Uint8Array(buffer), lines };
+    lines = headerLines(request.headers);
+    if (typeof request.body?.getReader === "function") {
+      bytes = await readBody(request, maxBytes, new Promise(() => {}));
+    } else {
+      const buffer = await request.arrayBuffer();
+      if (Object.prototype.toString.call(buffer) !== "[object ArrayBuffer]") throw invalidArgument("request.arrayBuffer() did not give an ArrayBuffer");
+      bytes = buffer.byteLength > maxBytes ? null : new Uint8Array(buffer);
+    }
   } catch (error) {
     throw error instanceof GistError ? error : invalidArgument(`the request cannot be read (${redactEmails(describe(error))})`);
   }
+  if (bytes === null) throw tooLarge();
+  return { bytes, lines };
 }
 
 /**
- * For Workers and any Fetch-API server: reads the request's raw bytes once, verifies them when
- * `options.verify` is given, and parses the body. Rejects with `invalid_webhook` and the `status` to
- * answer the sender with: 401 when the delivery did not verify, 400 when its body is not a JSON
- * object; with `invalid_argument` for options it does not understand (it never skips verifying).
+ * For Workers and any Fetch-API server: reads the request's raw bytes once (at most
+ * `options.maxBodyBytes`, 1 MiB by default), verifies them when `options.verify` is given, and parses the
+ * body. Rejects with `invalid_webhook` and the `status` to answer the sender with: 401 when the delivery
+ * did not verify, 400 when its body is not a JSON object, 413 when it is larger than `maxBodyBytes`; with
+ * `invalid_argument` for options it does not understand (it never skips verifying).
  */
 export async function handleWebhook(request, options) {
   assertLoaded();
-  const verify = verifyOptionsOf(options);
-  const { bytes, lines } = await readRequest(request);
-  if (verify && !(await verifies(bytes, lines, verify))) throw invalidWebhook("the webhook's token or signature did not verify", 401);
+  const { verify, maxBodyBytes } = handleOptionsOf(options);
+  const { bytes, lines } = await readRequest(request, maxBodyBytes);
+  if (verify !== null && !(await verifies(bytes, lines, verify))) throw invalidWebhook("the webhook's token or signature did not verify", 401);
   return eventOf(new TextDecoder().decode(bytes), lines, 400);
 }
 

@@ -63,23 +63,38 @@ pub fn signing_plan(options: &str) -> Result<String, JsValue> {
     Ok(plan.to_json())
 }
 
+/// The most bytes of a delivery's body that `handleWebhook` reads unless its options say otherwise.
+const DEFAULT_MAX_BODY_BYTES: u64 = 1 << 20;
+
 /// Checks `handleWebhook`'s options (JSON text; `verify_named`: the object has a `verify` key) and
-/// returns the `verify` options' JSON text, or `""` for none. Anything else fails closed.
+/// returns `{"verify": the verify options' JSON text or null, "maxBodyBytes": n}`. Anything else fails
+/// closed.
 #[wasm_bindgen(js_name = handleOptions)]
 pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsValue> {
     let read = || {
         let mut fields = Fields::optional(options_json(options, "options")?, "options")?;
         let verify = fields.take("verify");
+        let max_body_bytes = fields.whole("maxBodyBytes")?;
         fields.finish()?;
-        match verify {
-            Some(verify) => {
-                Ok(VerifyOptions::from_value(verify.clone()).map(|_| verify.to_json())?)
+        let max_body_bytes = match max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES) {
+            bytes @ 1..=0xFFFF_FFFF => bytes,
+            _ => {
+                return Err(Error::invalid_argument(
+                    "options.maxBodyBytes must be a whole number from 1 to 4294967295",
+                ))
             }
-            None if verify_named => Err(Error::invalid_argument(
+        };
+        let verify = match verify {
+            Some(verify) => {
+                VerifyOptions::from_value(verify.clone())?;
+                Some(verify.to_json())
+            }
+            None if verify_named => return Err(Error::invalid_argument(
                 "options.verify must be VerifyOptions ({ secret, scheme?, header?, encoding? })",
             )),
-            None => Ok(String::new()),
-        }
+            None => None,
+        };
+        Ok(json!({ "verify": verify, "maxBodyBytes": max_body_bytes }).to_json())
     };
     read().map_err(thrown)
 }

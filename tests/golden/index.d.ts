@@ -499,6 +499,8 @@ export interface WebhookRequest {
 export interface HandleWebhookOptions {
     /** Verify before parsing; an unverified delivery rejects with `invalid_webhook`. */
     verify?: VerifyOptions;
+    /** The most bytes of the body to read (1 MiB by default); a larger one rejects with `invalid_webhook`, status 413. */
+    maxBodyBytes?: number;
 }
 
 
@@ -644,10 +646,11 @@ export interface GistClient extends Dispose {}
 type Dispose = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? { [P in K]: () => void } : {};
 
 /**
- * For Workers and any Fetch-API server: reads the request's raw bytes once, verifies them when
- * `options.verify` is given, and parses the body. Rejects with `invalid_webhook` and the `status` to
- * answer the sender with: 401 when the delivery did not verify, 400 when its body is not a JSON
- * object; with `invalid_argument` for options it does not understand (it never skips verifying).
+ * For Workers and any Fetch-API server: reads the request's raw bytes once (at most
+ * `options.maxBodyBytes`, 1 MiB by default), verifies them when `options.verify` is given, and parses the
+ * body. Rejects with `invalid_webhook` and the `status` to answer the sender with: 401 when the delivery
+ * did not verify, 400 when its body is not a JSON object, 413 when it is larger than `maxBodyBytes`; with
+ * `invalid_argument` for options it does not understand (it never skips verifying).
  */
 export function handleWebhook(request: Request, options?: HandleWebhookOptions | null): Promise<WebhookEvent>;
 

@@ -1,0 +1,61 @@
+// handleWebhook reads at most `maxBodyBytes` of a delivery (1 MiB by default): a body declared or found
+// larger is refused with 413 before more is read, so a receiver's memory stays bounded whatever is sent.
+// Through the built package in Node, with real Fetch-API Requests.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistError, handleWebhook, signWebhook } from "gist-wasm";
+import { receiveWebhook } from "gist-wasm/queues";
+
+const MB = 1024 * 1024;
+const delivery = (size) => JSON.stringify({ topic: "contact.created", contact: { id: 7, type: "user", note: "x".repeat(size) } });
+const post = (body, headers = {}) => new Request("http://127.0.0.1/webhooks", { method: "POST", body, headers, duplex: "half" });
+const tooLarge = (e) => e instanceof GistError && e.code === "invalid_webhook" && e.status === 413;
+
+/** A streamed body of `total` bytes in 64 KiB chunks; `pulled()` says how many bytes were read from it. */
+function stream(total) {
+  let sent = 0;
+  const body = new ReadableStream({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      const chunk = new Uint8Array(Math.min(64 * 1024, total - sent)).fill(0x20);
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  return { body, pulled: () => sent };
+}
+
+test("a delivery up to maxBodyBytes is read and parsed; one byte more is 413", async () => {
+  const body = delivery(1000);
+  const size = new TextEncoder().encode(body).byteLength;
+  const event = await handleWebhook(post(body), { maxBodyBytes: size });
+  assert.equal(event.kind, "contact");
+  await assert.rejects(handleWebhook(post(body), { maxBodyBytes: size - 1 }), tooLarge);
+  const signed = await signWebhook(body, { secret: "s" });
+  await assert.rejects(handleWebhook(post(body, signed), { verify: { secret: "s" }, maxBodyBytes: size - 1 }), tooLarge,
+    "the cap holds before verifying");
+  assert.equal((await handleWebhook(post(body, signed), { verify: { secret: "s" }, maxBodyBytes: size })).kind, "contact");
+});
+
+test("by default 1 MiB is read, and a larger body, declared or streamed, is refused before it is all read", async () => {
+  assert.equal((await handleWebhook(post(delivery(MB - 200)))).kind, "contact");
+  await assert.rejects(handleWebhook(post(delivery(MB))), tooLarge);
+  const declared = stream(64 * MB);
+  await assert.rejects(handleWebhook(post(declared.body, { "content-length": String(64 * MB) })), tooLarge);
+  assert.ok(declared.pulled() <= 2 * 64 * 1024, `a declared length over the cap reads (almost) nothing: ${declared.pulled()} bytes`);
+  const streamed = stream(64 * MB);
+  await assert.rejects(handleWebhook(post(streamed.body)), tooLarge);
+  assert.ok(streamed.pulled() < 2 * MB, `a stream is read only to the cap: ${streamed.pulled()} bytes`);
+});
+
+test("maxBodyBytes must be a whole number from 1 to 4294967295; receiveWebhook answers 413", async () => {
+  for (const bad of [0, -1, 1.5, 2 ** 32, "1000", true]) {
+    await assert.rejects(handleWebhook(post(delivery(10)), { maxBodyBytes: bad }),
+      (e) => e instanceof GistError && e.code === "invalid_argument", String(bad));
+  }
+  const sent = [];
+  const queue = { send: async (body) => { sent.push(body); }, sendBatch: async () => {} };
+  const answer = await receiveWebhook(post(delivery(1000)), queue, { maxBodyBytes: 100 });
+  assert.equal(answer.status, 413);
+  assert.deepEqual(sent, [], "nothing over the cap is enqueued");
+});
