@@ -205,7 +205,8 @@ export function enqueue(queue: QueueProducer, operations: QueueOperation[], opti
  * what succeeded; retries what failed for a reason that can pass (`retry({ delaySeconds })`: a rate
  * limit's `retryAfter`, else backoff); sends what never can (`invalid_request`, `not_found`, a
  * recordEvent that may have executed) to `deadLetterQueue`, then acks it. An upsert or tagContacts is
- * sent again after any failure; a recordEvent only after a failure that shows Gist did not act (a 4xx,
+ * sent again after any failure (at once, once, after a dropped connection, when the message has
+ * deliveries left; else with the message); a recordEvent only after a failure that shows Gist did not act (a 4xx,
  * a 429 or 503, or a refusal before any request), and never after its ledger may have seen it sent.
  * Every message is settled: one that is not what `enqueue` sent is dead-lettered, never fails its batch.
  * Rejects only with `GistError`: `invalid_argument` before anything runs (a batch, client, option or

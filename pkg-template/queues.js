@@ -432,15 +432,24 @@ async function recordOnce(run, message, index, input) {
 }
 
 // Runs one operation of a message; resolves `{ ok }`, `{ retry, delay }` or `{ dead }`, never rejects.
+// After a dropped connection (`network_error`, which the client does not retry on a write) an operation
+// that is safe to repeat (all but recordEvent) is sent once more at once, if the message has attempts
+// left (so `maxAttempts: 1` still sends nothing twice): the message's retry would send it again anyway,
+// only after its retry delay, and the pacing, not that delay, keeps the key's rate.
 async function runOperation(run, message, index, [name, input]) {
   if (name === "recordEvent") return recordOnce(run, message, index, input);
-  let result;
-  try {
-    result = await run.gist[METHODS[name]](input);
-  } catch (thrown) {
-    return verdict(name, readError(thrown), message.attempts, run.read);
+  let resends = message.attempts < run.read.maxAttempts ? 1 : 0;
+  for (;;) {
+    let result;
+    try {
+      result = await run.gist[METHODS[name]](input);
+    } catch (thrown) {
+      const error = readError(thrown);
+      if (error.code === "network_error" && resends-- > 0) continue;
+      return verdict(name, error, message.attempts, run.read);
+    }
+    return name === "tagContacts" ? tagFailures(result, message.attempts, run.read) : { ok: true };
   }
-  return name === "tagContacts" ? tagFailures(result, message.attempts, run.read) : { ok: true };
 }
 
 // Runs `work` on each item, at most `concurrency` at once.

@@ -109,6 +109,37 @@ test("consume never sends a recordEvent twice: a network failure is outcome_unkn
   assert.equal(dead.sent.at(-1).code, "invalid_argument");
 });
 
+test("consume sends an upsert or tagContacts again at once after a dropped connection (the message acked, not retried), a recordEvent never, and nothing twice with maxAttempts: 1", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  await enqueue(q, [{ tagContacts: { tag: "dropped-once", users: [{ id: user.id }] } }], { perMessage: 1 });
+  await enqueue(q, [{ upsertUser: { user_id: 91, email: "dropped-once@example.com" } }]);
+  await enqueue(q, [{ upsertUser: { user_id: 92, email: "dropped-twice@example.com" } }]);
+  await enqueue(q, [{ recordEvent: { event_name: "dropped-event", user: { user_id: user.user_id } } }]);
+  mock.fail({ method: "POST", path: "/tags", bodyIncludes: "dropped-once", drop: true, times: 1 });
+  mock.fail({ method: "POST", path: "/contacts", bodyIncludes: "dropped-once", drop: true, times: 1 });
+  mock.fail({ method: "POST", path: "/contacts", bodyIncludes: "dropped-twice", drop: true, times: 2 });
+  mock.fail({ method: "POST", path: "/events", drop: true, times: 1 });
+  const dead = queue();
+  const { messages, outcome } = batchOf(q.sent);
+  const counts = await consume({ messages }, client(mock), { deadLetterQueue: dead, ledger: kv() });
+  assert.deepEqual(outcome.sort(), [["ack", 0], ["ack", 1], ["ack", 3], ["retry", 2, 2]]);
+  assert.deepEqual(counts, { succeeded: 2, retried: 1, deadLettered: 1 });
+  const tag = mock.state.tags.find((t) => t.name === "dropped-once");
+  assert.ok(user.tags.includes(tag.id) && mock.state.contacts.some((c) => c.user_id === "91"));
+  const sent = (path, text) => mock.requests.filter((r) => r.method === "POST" && r.path === path && r.body.includes(text)).length;
+  assert.deepEqual([sent("/tags", "dropped-once"), sent("/contacts", "dropped-once"), sent("/contacts", "dropped-twice"), sent("/events", "dropped-event")], [2, 2, 2, 1]);
+  assert.deepEqual(dead.sent.map((d) => d.code), ["outcome_unknown"], "the recordEvent is not sent again");
+
+  const once = queue();
+  await enqueue(once, [{ upsertUser: { user_id: 93, email: "only-once@example.com" } }]);
+  mock.fail({ method: "POST", path: "/contacts", bodyIncludes: "only-once", drop: true, times: 1 });
+  const single = batchOf(once.sent);
+  await consume({ messages: single.messages }, client(mock), { deadLetterQueue: dead, maxAttempts: 1 });
+  assert.deepEqual([single.outcome, sent("/contacts", "only-once"), dead.sent.at(-1).code], [[["ack", 0]], 1, "network_error"]);
+});
+
 test("consumeWebhooks hands each distinct event over once, drops duplicates in and across batches, retries a failing handler", async () => {
   const dedupe = kv();
   const dead = queue();
