@@ -151,7 +151,7 @@ impl Call {
         };
         self.progress = Some(Progress::new(&self.config, options, clock.now_ms));
         let next = self.flow.start(&self.config);
-        self.then(next, clock)
+        self.then(Ok(next), clock)
     }
 
     fn answered(&mut self, outcome: Result<HttpResponse, TransportError>, clock: Clock) -> Then {

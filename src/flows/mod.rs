@@ -41,12 +41,12 @@ pub enum Flow {
 
 impl Flow {
     /// The first request (or, for a flow with nothing to send, its value).
-    pub fn start(&mut self, config: &Config) -> Result<Next, Error> {
+    pub fn start(&mut self, config: &Config) -> Next {
         match self {
-            Self::Single(single) => Ok(single.start()),
-            Self::Contact(contact) => Ok(contact.start()),
-            Self::Pages(pages) => Ok(pages.next(config)),
-            Self::Tags(tags) => Ok(tags.next_request()),
+            Self::Single(single) => single.start(),
+            Self::Contact(contact) => contact.start(),
+            Self::Pages(pages) => pages.next(config),
+            Self::Tags(tags) => tags.next_request(),
         }
     }
 
@@ -63,7 +63,7 @@ impl Flow {
                 contact::Found::Done(value) => Ok(Next::Done(value)),
                 contact::Found::Then(single) => {
                     *self = Self::Single(single);
-                    self.start(config)
+                    Ok(self.start(config))
                 }
             },
             Self::Pages(pages) => pages.answered(config, answer),
