@@ -3,6 +3,7 @@
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
+import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
 
 // Additive increase, multiplicative decrease. A 429 takes the share of requests answered 429 since the
@@ -21,6 +22,9 @@ const PACER_TIMEOUT_MS = 2000;
 const RECONNECT_MS = 5000;
 
 const utf8 = new TextEncoder();
+
+/** The SHA-256 of `text`'s UTF-8, as lower-case hex. */
+export const sha256 = async (text) => toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text))));
 const positive = (value) => typeof value === "number" && Number.isFinite(value) && value > 0;
 
 /**
@@ -142,21 +146,13 @@ export function pacedFetch(namespace, apiKey, options) {
   const fallbackRate = fallbackRequestsPerSecond ?? requestsPerSecond / 10;
   if (!positive(fallbackRate)) throw invalidArgument("fallbackRequestsPerSecond must be a positive number");
   if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("pacedFetch's fetch must be a function");
-  let idFromName;
-  let get;
-  try {
-    ({ idFromName, get } = namespace);
-  } catch {
-    idFromName = undefined;
-  }
-  if (typeof idFromName !== "function" || typeof get !== "function") throw invalidArgument("pacedFetch needs a Durable Object namespace bound to GistPacer");
+  const stubNamed = stubsOf(namespace, "pacedFetch", "GistPacer");
   if (typeof apiKey !== "string" || apiKey === "") throw invalidArgument("pacedFetch needs the Gist API key (only its SHA-256 names the pacer)");
 
   let stub;
   const pacer = async () => {
     if (!stub) {
-      const hash = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(apiKey))));
-      stub = get.call(namespace, idFromName.call(namespace, `gist-wasm/pacer/${hash}`));
+      stub = stubNamed(`gist-wasm/pacer/${await sha256(apiKey)}`);
     }
     return stub;
   };

@@ -106,9 +106,11 @@ export class GistSyncs {
   }
 }
 
-/** The stub of sync `id` in a namespace bound to GistSyncs; invalid_argument when either is not one. */
-export function syncStub(namespace, id, what) {
-  if (!isSyncId(id)) throw invalidArgument(`${what}: a sync id is 1 to 64 letters, digits, _ or -`);
+/**
+ * `(name) => stub`: the object of that name in `namespace`, a Durable Object namespace bound to
+ * `className`; invalid_argument (naming `what`) when it is not one.
+ */
+export function stubsOf(namespace, what, className) {
   let idFromName;
   let get;
   try {
@@ -116,8 +118,14 @@ export function syncStub(namespace, id, what) {
   } catch {
     idFromName = undefined;
   }
-  if (typeof idFromName !== "function" || typeof get !== "function") throw invalidArgument(`${what} needs a Durable Object namespace bound to GistSyncs`);
-  return get.call(namespace, idFromName.call(namespace, `gist-wasm/sync/${id}`));
+  if (typeof idFromName !== "function" || typeof get !== "function") throw invalidArgument(`${what} needs a Durable Object namespace bound to ${className}`);
+  return (name) => get.call(namespace, idFromName.call(namespace, name));
+}
+
+/** The stub of sync `id` in a namespace bound to GistSyncs; invalid_argument when either is not one. */
+export function syncStub(namespace, id, what) {
+  if (!isSyncId(id)) throw invalidArgument(`${what}: a sync id is 1 to 64 letters, digits, _ or -`);
+  return stubsOf(namespace, what, "GistSyncs")(`gist-wasm/sync/${id}`);
 }
 
 /** Calls the sync's object; resolves its JSON answer, rejects only with GistError `store_error`. */

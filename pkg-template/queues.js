@@ -7,9 +7,10 @@ import { checkArgs } from "./client.js";
 import { redactEmails } from "./gist_wasm.js";
 import { GistError, invalidArgument } from "./errors.js";
 import { describe } from "./runtime.js";
-import { handleWebhook, parseWebhook, toHex } from "./webhooks.js";
+import { handleWebhook, parseWebhook } from "./webhooks.js";
 import { callSync, isSyncId, redriveWith, syncStub } from "./queues-syncs.js";
 
+import { sha256 } from "./queues-pacer.js";
 export { GistPacer, pacedFetch } from "./queues-pacer.js";
 export { GistSyncs, listDeadLetters, syncStatus } from "./queues-syncs.js";
 
@@ -302,7 +303,6 @@ export function redrive(progress, queue, sync, options) {
   return redriveWith((target, operations) => send(target, operations, { perMessage: 25, delaySeconds: 0, progress, sync }, false), progress, queue, sync, options);
 }
 
-const sha256 = async (text) => toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text))));
 
 // A contact reference with its email replaced by the SHA-256 of its lower case: a DLQ entry holds no address.
 async function masked(ref) {
