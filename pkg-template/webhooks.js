@@ -4,6 +4,7 @@ import { checkDelivery, handleOptions, normalizeEventName as normalize, redactEm
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, readBody, toJson } from "./runtime.js";
+import { REFUSED, UNSURE, normalized, shallowEnough, trimmed } from "./normalize.js";
 
 const utf8 = new TextEncoder();
 
@@ -11,7 +12,51 @@ function invalidWebhook(message, status) {
   return new GistError("invalid_webhook", message, { status });
 }
 
-// The WebhookEvent of a body (a string) and its header lines.
+// Where a delivery's topic may be, in the body and in the headers, and what makes a message a contact.
+const TOPIC_KEYS = ["topic", "event", "event_name", "event_type"];
+const TOPIC_HEADERS = ["x-gist-topic", "x-gist-event", "x-gist-webhook-event"];
+const CONTACT_HINTS = ["email", "user_id", "type"];
+
+// The value of the first header of `names` in header lines (names in lower case), as the core reads them.
+function headerOf(lines, names) {
+  const flat = lines.split("\n");
+  for (const name of names) {
+    for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === name) return flat[i + 1];
+  }
+  return undefined;
+}
+
+// The contact of an automation's `message`: its `contact`, else the message itself when it looks like one.
+function messageContact(message, context) {
+  if (message === null || typeof message !== "object" || Array.isArray(message)) return REFUSED;
+  const contact = normalized(message.contact, "contact", context);
+  if (contact !== REFUSED) return contact;
+  return CONTACT_HINTS.some((key) => Object.hasOwn(message, key)) ? normalized(message, "contact", context) : REFUSED;
+}
+
+// `{ kind, topic?, contact?, payload: null }` of a parsed body, as the core's webhook summary reads it
+// from the text (src/webhook/event.rs); undefined where only the core can tell (see normalize.js).
+function summary(payload, body, lines) {
+  if (!shallowEnough(body)) return undefined;
+  const context = { body };
+  let kind = "unknown";
+  let contact = normalized(payload.contact, "contact", context);
+  if (contact !== REFUSED) kind = "contact";
+  else if ((contact = messageContact(payload.message, context)) !== REFUSED) kind = "automation";
+  else if (typeof payload.conversation === "object" && payload.conversation !== null && !Array.isArray(payload.conversation)) kind = "conversation";
+  if (contact === UNSURE) return undefined;
+  const fromBody = TOPIC_KEYS.map((key) => payload[key]).find((value) => typeof value === "string");
+  const topic = trimmed(fromBody ?? headerOf(lines, TOPIC_HEADERS));
+  if (topic === UNSURE) return undefined;
+  const event = { kind };
+  if (topic) event.topic = topic;
+  if (kind === "contact" || kind === "automation") event.contact = contact;
+  event.payload = null;
+  return event;
+}
+
+// The WebhookEvent of a body (a string) and its header lines: parsed once, read here, or by the core
+// where only it can tell.
 function eventOf(body, lines, status) {
   let payload;
   try {
@@ -20,7 +65,7 @@ function eventOf(body, lines, status) {
     payload = undefined;
   }
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) throw invalidWebhook("the webhook body is not a JSON object", status);
-  const event = JSON.parse(webhookEvent(body, lines));
+  const event = summary(payload, body, lines) ?? JSON.parse(webhookEvent(body, lines));
   if (event.kind === "conversation") event.conversation = payload.conversation;
   event.payload = payload;
   return event;

@@ -1,10 +1,11 @@
 //! The models' TypeScript: the declarations made from each model's Rust declaration are the ones in
-//! the package's `index.d.ts` and in the reviewed `tests/golden/index.d.ts`.
+//! the package's `index.d.ts` and in the reviewed `tests/golden/index.d.ts`; and their rules are the
+//! ones in the package's `rules.js`.
 
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use gist_wasm::models::typescript::rewrite;
+use gist_wasm::models::typescript::{rewrite, rules_js};
 
 /// The file at `path` (from the repository's root).
 fn read(path: &str) -> String {
@@ -17,6 +18,14 @@ fn the_package_dts_declares_the_models_as_generated() {
     assert!(
         rewrite(&dts).expect("rewrites") == dts,
         "pkg-template/index.d.ts is not what src/models/ declare: run ./build.sh build (or cargo run --bin write-dts)"
+    );
+}
+
+#[test]
+fn the_package_rules_are_the_models_rules() {
+    assert!(
+        read("pkg-template/rules.js") == rules_js(),
+        "pkg-template/rules.js is not what src/models/ declare: run ./build.sh build (or cargo run --bin write-dts)"
     );
 }
 

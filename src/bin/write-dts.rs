@@ -1,6 +1,6 @@
 //! Writes the models' TypeScript declarations, made from their Rust declarations, into
-//! `pkg-template/index.d.ts` (`./build.sh build` runs it first). `--check` changes nothing, and fails
-//! when the file is not what it would write.
+//! `pkg-template/index.d.ts`, and their rules into `pkg-template/rules.js` (`./build.sh build` runs
+//! it first). `--check` changes nothing, and fails when a file is not what it would write.
 
 use std::process::ExitCode;
 
@@ -12,21 +12,31 @@ fn main() -> ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    const DTS: &str = "pkg-template/index.d.ts";
+    use gist_wasm::models::typescript::{rewrite, rules_js};
     let check = std::env::args().any(|arg| arg == "--check");
-    let result = std::fs::read_to_string(DTS)
-        .map_err(|error| error.to_string())
-        .and_then(|old| Ok((gist_wasm::models::typescript::rewrite(&old)?, old)))
+    let written = [
+        write("pkg-template/index.d.ts", rewrite, check),
+        write("pkg-template/rules.js", |_| Ok(rules_js()), check),
+    ];
+    match written.iter().all(|ok| *ok) {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::FAILURE,
+    }
+}
+
+/// Makes the file at `path` anew from its text (`make`), and writes it when it changed, or with
+/// `check` only says whether it did; false (and why, on stderr) when it fails.
+#[cfg(not(target_arch = "wasm32"))]
+fn write(path: &str, make: impl Fn(&str) -> Result<String, String>, check: bool) -> bool {
+    let result = std::fs::read_to_string(path)
+        .or_else(|_| Ok(String::new()))
+        .and_then(|old| Ok((make(&old)?, old)))
         .and_then(|(new, old)| match (new == old, check) {
             (true, _) => Ok(()),
-            (false, true) => Err("the models' declarations are not the generated ones".into()),
-            (false, false) => std::fs::write(DTS, new).map_err(|error| error.to_string()),
+            (false, true) => Err("not the generated one: run ./build.sh build".to_owned()),
+            (false, false) => std::fs::write(path, new).map_err(|error| error.to_string()),
         });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("write-dts: {DTS}: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    result
+        .map_err(|error: String| eprintln!("write-dts: {path}: {error}"))
+        .is_ok()
 }

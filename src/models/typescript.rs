@@ -62,6 +62,46 @@ pub fn declaration(model: &Declaration) -> String {
     out
 }
 
+/// The rule's name in the runtime's table (`rules.js`), which `normalize.js` reads.
+fn rule_name(rule: Rule) -> String {
+    match rule {
+        Rule::Id => "\"id\"".into(),
+        Rule::Text => "\"text\"".into(),
+        Rule::TextOrEmpty => "\"textOrEmpty\"".into(),
+        Rule::TextOr(key) => format!("\"textOr\", \"{key}\""),
+        Rule::Whole => "\"whole\"".into(),
+        Rule::WholeIfKnown => "\"wholeIfKnown\"".into(),
+        Rule::Timestamp => "\"timestamp\"".into(),
+        Rule::Boolean => "\"boolean\"".into(),
+        Rule::ContactType => "\"contactType\"".into(),
+    }
+}
+
+/// The package's `rules.js`: each model's normalised fields and their rules, as the runtime's own
+/// normaliser (`normalize.js`) reads them, so that the rules are declared once, in Rust.
+pub fn rules_js() -> String {
+    let mut out = String::from(
+        "// Made by src/bin/write-dts.rs from the models' declarations (src/models/): do not edit.\n\
+         /** Each model's normalised fields, in the order they are written: [JSON name, rule, the field a \"textOr\" falls back to]. */\n\
+         export const MODELS = {\n",
+    );
+    for model in MODELS {
+        let fields: Vec<String> = model
+            .model
+            .fields
+            .iter()
+            .map(|(name, rule)| format!("[\"{name}\", {}]", rule_name(*rule)))
+            .collect();
+        out.push_str(&format!(
+            "  {}: [{}],\n",
+            model.model.what,
+            fields.join(", ")
+        ));
+    }
+    out.push_str("};\n");
+    out
+}
+
 /// `dts` with each model's declaration made anew: in place of the one there (from its doc comment to
 /// its `} & Record<string, unknown>;`), or, for a model not there yet, after the model before it.
 ///

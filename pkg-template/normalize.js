@@ -1,0 +1,144 @@
+// The runtime's own reading of what `JSON.parse` made of an answer: the core's rules for each model
+// (rules.js, made from their Rust declarations), applied to parsed objects so that a body is read once.
+// Where `JSON.parse` may have lost what a rule needs (a number's text, past 2^53, or nesting deeper
+// than the core reads), it gives `UNSURE` and the caller lets the core read the text: the two agree,
+// which tests/js/normalize.test.mjs checks over random bodies.
+import { MODELS } from "./rules.js";
+
+/** The answer of a reading that `JSON.parse`'s values cannot settle: let the core read the text. */
+export const UNSURE = Symbol("unsure");
+/** The answer of a model that refuses the object (no numeric id). */
+export const REFUSED = Symbol("refused");
+
+const TWO_53 = 2 ** 53;
+// Each model's field names.
+const NAMED = Object.fromEntries(Object.entries(MODELS).map(([name, fields]) => [name, new Set(fields.map(([field]) => field))]));
+// Characters that JS's trim and Rust's `str::trim` do not agree on (U+0085 and U+FEFF).
+const TRIM_DIFFERS = /[\u0085\uFEFF]/;
+// The deepest nesting the core's JSON reader takes: a body with more brackets than this is left to it.
+const MAX_BRACKETS = 128;
+
+/** Whether `JSON.parse` of `body` can be read here: the core's reader would take its nesting. */
+export function shallowEnough(body) {
+  let brackets = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if ((c === 123 || c === 91) && ++brackets > MAX_BRACKETS) return false;
+  }
+  return true;
+}
+
+// The keys whose numbers a rule writes back as text, and a pattern for each such number in a body.
+const TEXT_RULES = new Set(["text", "textOrEmpty", "textOr"]);
+const textKeys = [...new Set(Object.values(MODELS).flatMap((fields) => fields.filter(([, rule]) => TEXT_RULES.has(rule)).map(([name]) => name)))];
+const TEXT_NUMBER = new RegExp(`"(?:${textKeys.join("|")})"\\s*:\\s*(-?[0-9][0-9.eE+-]*)`, "g");
+
+/** Whether every number the body gives a text field is written as JS writes it back (so `String(n)` is its text). */
+function numbersAsWritten(body) {
+  if (body.includes("\\u")) return false; // a key written with escapes is not found by the pattern
+  for (const [, text] of body.matchAll(TEXT_NUMBER)) {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || String(n) !== text) return false;
+  }
+  return true;
+}
+
+// serde_util::string: a string ("" is none) or a number's text.
+function text(value, context) {
+  if (typeof value === "string") return value === "" ? null : value;
+  if (typeof value === "number") {
+    context.numbers ??= numbersAsWritten(context.body);
+    return context.numbers ? String(value) : UNSURE;
+  }
+  return null;
+}
+
+// serde_util::as_whole: a whole number in [0, 2^53), or a string of digits.
+function whole(value) {
+  if (typeof value === "number") {
+    if (Number.isInteger(value) && value >= 0) return value < TWO_53 ? value + 0 : UNSURE;
+    return null;
+  }
+  // The core's u64 is written out and read by JSON.parse: the same number as JS's of the digits.
+  if (typeof value === "string" && /^[0-9]+$/.test(value)) return value.length <= 19 ? Number(value) : UNSURE;
+  return null;
+}
+
+/** A string trimmed as the core trims it; undefined for no string or an empty one; `UNSURE` where JS and Rust trim differently. */
+export function trimmed(value) {
+  if (typeof value !== "string") return undefined;
+  if (TRIM_DIFFERS.test(value)) return UNSURE;
+  return value.trim() || undefined;
+}
+
+// serde_util::timestamp: Unix seconds from a number (truncated) or a string of an integer.
+function timestamp(value) {
+  if (typeof value === "number") return Number.isFinite(value) && Math.abs(value) < TWO_53 ? Math.trunc(value) + 0 : UNSURE;
+  if (typeof value !== "string") return null;
+  if (TRIM_DIFFERS.test(value)) return UNSURE;
+  const trimmed = value.trim();
+  if (!/^[+-]?[0-9]+$/.test(trimmed)) return null;
+  const n = Number(trimmed);
+  return Number.isSafeInteger(n) ? n + 0 : UNSURE;
+}
+
+// serde_util::boolean: a boolean, "true"/"false" (and their cases, "1"/"0"), or a number (not 0).
+function boolean(value) {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value !== 0;
+  if (typeof value !== "string") return null;
+  if (TRIM_DIFFERS.test(value)) return UNSURE;
+  switch (value.trim()) {
+    case "true": case "TRUE": case "True": case "1": return true;
+    case "false": case "FALSE": case "False": case "0": return false;
+    default: return null;
+  }
+}
+
+// One field's normalised value by its rule (`fallback`: the object's field a "textOr" falls back to).
+function read(rule, value, object, fallback, context) {
+  switch (rule) {
+    case "id": {
+      const id = whole(value);
+      return id === null ? REFUSED : id;
+    }
+    case "text": return text(value, context);
+    case "textOrEmpty": return text(value, context) ?? "";
+    case "textOr": {
+      const own = text(value, context);
+      if (own !== null) return own;
+      const kept = object[fallback];
+      return typeof kept === "string" ? kept : null;
+    }
+    case "whole": case "wholeIfKnown": return whole(value);
+    case "timestamp": return timestamp(value);
+    case "boolean": return boolean(value);
+    case "contactType": return value === "user" || value === "lead" ? value : null;
+    default: return UNSURE;
+  }
+}
+
+/**
+ * `object` (from `JSON.parse` of `context.body`) read as the model `name`, as the core would write it:
+ * the fields the model does not name as they are, then its own, normalised. `REFUSED` when the model
+ * refuses it (not an object, or no numeric id); `UNSURE` when only the core can tell.
+ */
+export function normalized(object, name, context) {
+  if (object === null || typeof object !== "object" || Array.isArray(object)) return REFUSED;
+  const fields = MODELS[name];
+  const named = NAMED[name];
+  const out = {};
+  for (const key in object) {
+    if (key === "__proto__") return UNSURE; // would set the prototype, not a field
+    if (!named.has(key)) out[key] = object[key];
+  }
+  let decide;
+  for (const [field, rule, fallback] of fields) {
+    const value = read(rule, object[field], object, fallback, context);
+    if (value === UNSURE || value === REFUSED) return value;
+    if (rule === "contactType" && value === null) decide = field;
+    if (!(rule === "wholeIfKnown" && value === null)) out[field] = value;
+  }
+  if (decide !== undefined) out[decide] = typeof out.user_id === "string" ? "user" : "lead";
+  return out;
+}

@@ -1,0 +1,154 @@
+// The runtime reads a webhook's parsed body with the core's rules (normalize.js, rules.js) and lets the core
+// read the text only where JSON.parse may have lost what a rule needs. Property test: over random bodies full
+// of Gist's quirks (numbers written every way, ids as strings, "true"/"false", duplicate keys, odd
+// whitespace, deep nesting), parseWebhook gives exactly what the core's own reading gives; and the runtime
+// settles most of them itself, so that the check is not vacuous.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const installed = fileURLToPath(new URL("../../node_modules/gist-wasm/", import.meta.url));
+// The package's default entry and its internals, in one module graph (one wasm instance).
+const { GistClient, parseWebhook } = await import(`${installed}index.js`);
+const { webhookEvent } = await import(`${installed}gist_wasm.js`);
+const { REFUSED, UNSURE, normalized, shallowEnough } = await import(`${installed}normalize.js`);
+const { MODELS } = await import(`${installed}rules.js`);
+const { headerLines } = await import(`${installed}runtime.js`);
+
+// A small seeded generator (mulberry32), so that a failure names its seed and repeats.
+function generator(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = (items) => items[Math.floor(next() * items.length)];
+  return { next, pick };
+}
+
+// JSON texts of values a Gist field may hold, chosen for the rules' edges.
+const NUMBERS = ["0", "-0", "1", "12", "5001", "-7", "1.5", "-1.5", "1e3", "1.0", "2.50", "1E-400", "1e400",
+  "9007199254740991", "9007199254740992", "9007199254740993", "12345678901234567890", "1700000000", "1700000000.9"];
+const STRINGS = ['""', '" "', '"12"', '"0012"', '" 1700000000 "', '"+5"', '"-5"', '"true"', '"TRUE"', '"False"', '"1"', '"0"',
+  '"True"', '"FALSE"', '" false "', '"maybe"', '"99999999999999999999"', '"00000000000000000001"', '"user"', '"lead"', '"a@b.c"', '"9007199254740993"', '"12345678901234567890"', '"\\u0031\\u0032"', '"\\u00a012\\u00a0"',
+  '" true\\u0085"', '"\\ufefffalse"', '"x\\ny"'];
+const OTHERS = ["null", "true", "false", "[]", "{}", '[1,"a"]', '{"a":{"b":[1]}}'];
+const CONTACT_KEYS = ["id", "type", "user_id", "email", "name", "phone", "unsubscribed_from_emails", "created_at", "updated_at",
+  "signed_up_at", "last_seen_at", "tags", "custom_properties", "extra", "123", "__proto__", "event_name"];
+const TOP_KEYS = ["topic", "event", "event_name", "event_type", "contact", "message", "conversation", "data", "id"];
+
+function scalar(g) {
+  const r = g.next();
+  return r < 0.4 ? g.pick(NUMBERS) : r < 0.85 ? g.pick(STRINGS) : g.pick(OTHERS);
+}
+
+// An object's JSON text with `count` fields named from `keys` (duplicates allowed), values from `value`.
+function object(g, keys, count, value) {
+  const fields = [];
+  for (let i = 0; i < count; i++) fields.push(`${JSON.stringify(g.pick(keys))}${g.pick([":", " : "])}${value(g)}`);
+  return `{${fields.join(",")}}`;
+}
+
+// A contact: most with an id the model takes (else the model refuses it, and its other fields go unread).
+function contact(g) {
+  const fields = object(g, CONTACT_KEYS, 2 + Math.floor(g.next() * 12), (g) => (g.next() < 0.9 ? scalar(g) : contact(g)));
+  if (g.next() < 0.2) return fields;
+  return `{"id":${g.pick(["7", '"42"', "1e2", "3.0"])},${fields.slice(1)}`;
+}
+const deep = (depth) => "[".repeat(depth) + "]".repeat(depth);
+
+// The JSON text of a top-level field `key` of a delivery.
+function field(g, key) {
+  if (key === "contact" || key === "conversation") return g.next() < 0.85 ? contact(g) : scalar(g);
+  if (key === "message") {
+    if (g.next() < 0.5) return contact(g);
+    return object(g, ["contact", "email", "text", "type"], 2, (g) => (g.next() < 0.5 ? contact(g) : scalar(g)));
+  }
+  if (key === "data" && g.next() < 0.1) return deep(100 + Math.floor(g.next() * 60));
+  return scalar(g);
+}
+
+// A delivery's body: a contact, a message or a conversation first, then a few other fields.
+function body(g) {
+  const fields = [];
+  for (let i = 0, n = 1 + Math.floor(g.next() * 5); i < n; i++) {
+    const key = i === 0 ? g.pick(["contact", "message", "conversation"]) : g.pick(TOP_KEYS);
+    fields.push(`${JSON.stringify(key)}:${field(g, key)}`);
+  }
+  return `{${fields.join(",")}}`;
+}
+
+const HEADERS = [undefined, { "X-Gist-Topic": " lead.created " }, { "x-gist-event": "" }, { "X-Gist-Webhook-Event": "tag\u0085" }];
+
+test("parseWebhook reads every random body as the core does, and settles most of them without it", () => {
+  const runs = 10000;
+  let settled = 0;
+  for (let seed = 1; seed <= runs; seed++) {
+    const g = generator(seed);
+    const text = body(g);
+    const headers = g.pick(HEADERS);
+    let payload;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const expected = JSON.parse(webhookEvent(text, headerLines(headers)));
+    if (expected.kind === "conversation") expected.conversation = payload.conversation;
+    expected.payload = payload;
+    const got = parseWebhook(text, headers);
+    assert.deepStrictEqual(got, expected, `seed ${seed}: ${text}`);
+    assert.equal(JSON.stringify(got), JSON.stringify(expected), `seed ${seed}, the fields' order: ${text}`);
+    const context = { body: text };
+    if (shallowEnough(text) && normalized(payload.contact, "contact", context) !== UNSURE) settled++;
+  }
+  assert.ok(settled > runs / 3, `the runtime settled only ${settled} of ${runs} bodies itself`);
+});
+
+test("a contact's user_id past 2^53, or written as 1e3, comes out exactly as the body wrote it", () => {
+  for (const written of ["12345678901234567891", "1e3", "5001.0", "-0"]) {
+    const event = parseWebhook(`{"contact":{"id":1,"user_id":${written}}}`);
+    assert.equal(event.contact.user_id, written);
+    assert.equal(event.contact.type, "user");
+  }
+  assert.equal(parseWebhook('{"contact":{"id":1,"user_id":5001}}').contact.user_id, "5001");
+});
+
+test("a body nested deeper than the core reads is an unknown event, its topic from the headers", () => {
+  const event = parseWebhook(`{"contact":{"id":1},"data":${deep(200)}}`, { "x-gist-topic": "user.created" });
+  assert.equal(event.kind, "unknown");
+  assert.equal(event.topic, "user.created");
+  assert.equal(event.contact, undefined);
+});
+
+// Each list of a model other than the contact's, and the method that reads it.
+const LISTS = { tag: ["tags", "listTags"], segment: ["segments", "listSegments"], campaign: ["campaigns", "listCampaigns"], event: ["events", "listEvents"] };
+
+test("the runtime's rules for every other model read random list items as the core does", async () => {
+  let compared = 0;
+  for (const [model, [key, method]] of Object.entries(LISTS)) {
+    const keys = [...MODELS[model].map(([name, , fallback]) => fallback ?? name), ...MODELS[model].map(([name]) => name), "extra", "7"];
+    for (let seed = 1; seed <= 300; seed++) {
+      const g = generator(seed);
+      const items = Array.from({ length: 1 + Math.floor(g.next() * 4) }, () => object(g, keys, 1 + Math.floor(g.next() * 8), scalar));
+      const text = `{${JSON.stringify(key)}:[${items.join(",")}]}`;
+      const parsed = JSON.parse(text)[key];
+      const expected = parsed.map((item) => normalized(item, model, { body: text }));
+      if (expected.includes(UNSURE)) continue;
+      const client = new GistClient({ apiKey: "k", maxRetries: 0, fetch: async () => new Response(text, { headers: { "content-type": "application/json" } }) });
+      const got = client[method]({ limit: 100 });
+      compared++;
+      if (expected.includes(REFUSED)) {
+        await assert.rejects(got, { code: "invalid_response" }, `${model} seed ${seed}: ${text}`);
+        continue;
+      }
+      const list = await got;
+      assert.deepStrictEqual(list, expected, `${model} seed ${seed}: ${text}`);
+      assert.equal(JSON.stringify(list), JSON.stringify(expected), `${model} seed ${seed}, the fields' order: ${text}`);
+    }
+  }
+  assert.ok(compared > 600, `only ${compared} lists compared`);
+});
