@@ -117,8 +117,9 @@ export class GistClient {
     return this.#run(method, argsJson(names, args), args[names.length]);
   }
 
-  // Runs one call of the core; resolves `{ data, response }`, the response with the call's elapsedMs.
-  async #run(method, argsText, options) {
+  // Runs one call of the core (of the list `list`, for `list` and `page`); resolves `{ data, response }`,
+  // the response with the call's elapsedMs.
+  async #run(method, argsText, options, list) {
     const core = this.#live();
     const { signal, json } = readCallOptions(options);
     const started = Date.now();
@@ -128,7 +129,7 @@ export class GistClient {
     } catch (error) {
       throw fromCore(error);
     }
-    const result = await drive(call, this.#fetch, signal, this.#observe, this.#pace);
+    const result = await drive(call, this.#fetch, signal, this.#observe, this.#pace, list);
     if (result.response) result.response.elapsedMs = Date.now() - started;
     return result;
   }
@@ -162,7 +163,7 @@ export class GistClient {
   async #list(list, options, callOptions) {
     checkOptionsObject(options, "options");
     const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
-    return this.#run("list", pageArgs(list, optionsText), callOptions);
+    return this.#run("list", pageArgs(list, optionsText), callOptions, list);
   }
 
   // The pages of a list, each cut to what is left of the limit; `walk.resume` follows them.
@@ -170,7 +171,7 @@ export class GistClient {
     let cursor = null;
     let left = limit;
     while (left > 0) {
-      const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor), callOptions);
+      const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor), callOptions, list);
       cursor = page.cursor;
       walk.resume = page.resume;
       const items = page.items.length > left ? page.items.slice(0, left) : page.items;

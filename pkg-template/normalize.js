@@ -3,7 +3,7 @@
 // Where `JSON.parse` may have lost what a rule needs (a number's text, past 2^53, or nesting deeper
 // than the core reads), it gives `UNSURE` and the caller lets the core read the text: the two agree,
 // which tests/js/normalize.test.mjs checks over random bodies.
-import { MODELS } from "./rules.js";
+import { LISTS, MODELS } from "./rules.js";
 
 /** The answer of a reading that `JSON.parse`'s values cannot settle: let the core read the text. */
 export const UNSURE = Symbol("unsure");
@@ -141,4 +141,37 @@ export function normalized(object, name, context) {
   }
   if (decide !== undefined) out[decide] = typeof out.user_id === "string" ? "user" : "lead";
   return out;
+}
+
+/**
+ * A page of the list `name` read here from its text with the core's rules: `{ items, digest }`, the items
+ * the list keeps, normalised, and for the core the JSON of what its paging loop reads of the page (how many
+ * items it held, the first one's `id` as sent, how many are kept, its `pages`: src/flows/pages.rs,
+ * `PageDigest`). Undefined where only the core can tell: the text is not such a page, or an item is refused
+ * or unsure. (Unlike the core's reader, `JSON.parse` has no nesting limit: a page nested deeper than 128
+ * levels is read, where the core refuses it as not JSON.)
+ */
+export function readPage(text, name) {
+  const [key, model, keep] = LISTS[name];
+  let page;
+  try {
+    page = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const raw = page !== null && typeof page === "object" ? page[key] : undefined;
+  if (!Array.isArray(raw)) return undefined;
+  const context = { body: text };
+  const items = [];
+  for (const each of raw) {
+    const item = normalized(each, model, context);
+    if (item === UNSURE || item === REFUSED) return undefined;
+    if (keep === null || item.type === keep) items.push(item);
+  }
+  // The first id, which the core compares with the last page's: numbers by value, anything else as written.
+  const first = raw.length > 0 ? raw[0].id : undefined;
+  if (typeof first === "number" ? !Number.isSafeInteger(first) : first !== null && typeof first === "object") return undefined;
+  const firstId = first === undefined ? "" : `,"firstId":${JSON.stringify(first)}`;
+  const pages = Object.hasOwn(page, "pages") ? `,"pages":${JSON.stringify(page.pages)}` : "";
+  return { items, digest: `{"count":${raw.length},"kept":${items.length}${firstId}${pages}}` };
 }

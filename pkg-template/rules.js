@@ -7,3 +7,12 @@ export const MODELS = {
   tag: [["id", "id"], ["name", "textOrEmpty"]],
   event: [["name", "textOr", "event_name"], ["occurred_at", "timestamp"], ["id", "wholeIfKnown"]],
 };
+/** Each list: the key of its answer's array, its items' model, and the only contact type it keeps. */
+export const LISTS = {
+  users: ["contacts", "contact", "user"],
+  leads: ["contacts", "contact", "lead"],
+  tags: ["tags", "tag", null],
+  segments: ["segments", "segment", null],
+  campaigns: ["campaigns", "campaign", null],
+  events: ["events", "event", null],
+};

@@ -2,6 +2,7 @@
 // AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { sleep } from "./pace.js";
+import { readPage } from "./normalize.js";
 
 class Refused extends Error {}
 
@@ -174,17 +175,39 @@ export async function readBody(response, maxBytes, stopped) {
   return bytes;
 }
 
+// The size of an answer's body (text or bytes, see readBody) in bytes.
+const sizeOf = (body) => (typeof body === "string" ? new TextEncoder().encode(body).length : body.byteLength);
 // An answer's body (text or bytes, see readBody) as text.
 const bodyText = (body) => (typeof body === "string" ? body : new TextDecoder().decode(body));
 
 // The core's next step after an answer: its body's bytes go in as they are, unless the core asks for
-// them decoded (not UTF-8, or a byte order mark: TextDecoder's rules then apply).
-function respond(call, got) {
+// them decoded (not UTF-8, or a byte order mark: TextDecoder's rules then apply). A 2xx page of a list
+// (`reading.list`) is read here instead, and the core given what its paging loop reads of it (normalize.js,
+// readPage); `reading.items` keeps the page's items for the step that hands them out.
+function respond(call, got, reading) {
+  if (reading && got.status >= 200 && got.status < 300) {
+    const page = readPage(bodyText(got.body), reading.list);
+    reading.items = page?.items;
+    if (page) return call.respondPage(got.status, got.headers, page.digest, sizeOf(got.body));
+  }
   if (typeof got.body !== "string") {
     const step = call.respondBytes(got.status, got.headers, got.body);
     if (step !== undefined) return step;
   }
   return call.respond(got.status, got.headers, bodyText(got.body));
+}
+
+// A step's items: where the runtime read the page, the core hands out a null for each item it holds.
+function itemsOf(held, reading) {
+  const items = reading?.items;
+  return items ? held.map((_, i) => items[i]) : held;
+}
+
+// A list call's value with the page's own items: a `list*` call's array, or an `iter*` page's `{ items, ... }`.
+function valueOf(done, reading) {
+  if (Array.isArray(done)) return itemsOf(done, reading);
+  if (done !== null && typeof done === "object" && Array.isArray(done.items)) done.items = itemsOf(done.items, reading);
+  return done;
 }
 
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
@@ -225,16 +248,18 @@ async function fetchOnce(fetchFn, send, signal) {
  * Runs a call of the core to its end: performs each step it asks for, each request when the
  * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response }`,
  * its value and what the last answer said. A `list*` call hands out each page's items with the step after
- * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's.
+ * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
+ * list's pages (`list`: its name), the runtime reads each page itself (see respond).
  */
-export async function drive(call, fetchFn, signal, observe, pace) {
+export async function drive(call, fetchFn, signal, observe, pace, list) {
   try {
     let step = JSON.parse(call.step());
     let attempt = 1;
     let last;
     const items = [];
+    const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
-      if (step.items) for (const item of step.items) items.push(item); // not push(...): a long page overflows the stack
+      if (step.items) for (const item of itemsOf(step.items, reading)) items.push(item); // not push(...): a long page overflows the stack
       if (step.send) {
         const admitted = await pace.admit(step.send.timeoutMs, signal);
         if (admitted.refused) {
@@ -252,7 +277,7 @@ export async function drive(call, fetchFn, signal, observe, pace) {
         } finally {
           admitted.release();
         }
-        step = JSON.parse(got.kind === "ok" ? respond(call, got) : call.fail(got.kind, got.message ?? ""));
+        step = JSON.parse(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
         observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, () => got.body && call.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {
@@ -264,8 +289,9 @@ export async function drive(call, fetchFn, signal, observe, pace) {
       } else if (step.error) {
         throw fromCore(step.error);
       } else {
-        if (items.length > 0) for (const item of step.done) items.push(item);
-        return { data: items.length > 0 ? items : step.done, response: step.response };
+        const done = reading ? valueOf(step.done, reading) : step.done;
+        if (items.length > 0) for (const item of done) items.push(item);
+        return { data: items.length > 0 ? items : done, response: step.response };
       }
     }
   } finally {

@@ -46,7 +46,8 @@ const RESOURCES: [&[Endpoint]; 7] = [
     raw::ENDPOINTS,
 ];
 
-const LISTS: [&Listing; 6] = [
+/// Every list, as `list`/`page` calls name them.
+pub const LISTS: [&Listing; 6] = [
     &users::LIST,
     &leads::LIST,
     &tags::LIST,

@@ -134,9 +134,11 @@ impl Cursor {
                 "Gist's list answer has no `{key}` array"
             )));
         };
-        if items.first_id.is_some() && items.first_id == self.last_first_item {
-            self.done = true;
-            return Ok(Vec::new());
+        if let (Some(first), Some(last)) = (&items.first_id, &self.last_first_item) {
+            if same_id(first, last) {
+                self.done = true;
+                return Ok(Vec::new());
+            }
         }
         self.last_first_item = items.first_id;
         self.done = !has_more(items.count, per_page, pages) || self.next_page >= MAX_PAGES;
@@ -145,6 +147,15 @@ impl Cursor {
             Some(error) => Err(error),
             None => Ok(items.records),
         }
+    }
+}
+
+/// Whether two pages' first items have the same id: numbers by their value (`1e2` is `100`, as JS
+/// reads them), anything else as written.
+fn same_id(first: &Value, last: &Value) -> bool {
+    match (first, last) {
+        (Value::Number(first), Value::Number(last)) => first.as_f64() == last.as_f64(),
+        _ => first == last,
     }
 }
 

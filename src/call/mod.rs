@@ -16,7 +16,7 @@ pub use progress::request_id;
 use crate::config::Config;
 use crate::endpoints;
 use crate::error::Error;
-use crate::flows::{Flow, Next};
+use crate::flows::{Flow, Next, PageDigest};
 use crate::http::{HttpResponse, WireRequest};
 use crate::json::Value;
 use crate::transport::TransportError;
@@ -98,6 +98,15 @@ impl Call {
             progress: None,
             options: Some(options),
             exchange: None,
+        }
+    }
+
+    /// The next answer is a list page that its host read itself (`bytes` of it, counted against
+    /// `maxResponseBytes`) and holds: `digest` is what the paging loop reads of it.
+    pub fn page_read_elsewhere(&mut self, bytes: u64, digest: PageDigest) {
+        if let (Some(progress), Flow::Pages(pages)) = (self.progress.as_mut(), &mut self.flow) {
+            progress.read_elsewhere(bytes);
+            pages.read_elsewhere(digest);
         }
     }
 

@@ -52,6 +52,11 @@ impl Progress {
         }
     }
 
+    /// Counts `bytes` of an answer that its host read itself and gives as a digest.
+    pub fn read_elsewhere(&mut self, bytes: u64) {
+        self.received_bytes += bytes;
+    }
+
     /// Notes an answer (the `attempts`-th of its request): refuses a redirect, and counts its bytes
     /// against `maxResponseBytes`.
     pub fn answered(

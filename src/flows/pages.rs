@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json;
 use crate::json::Value;
-use crate::models::normalize::{self, Model, Record};
+use crate::models::normalize::{self, Items, Model, Record};
 use crate::models::ContactType;
 use crate::pagination::Cursor;
 use crate::resources::contacts::is_of_kind;
@@ -34,6 +34,35 @@ pub struct Listing {
 /// A list's base request (its filters, without `page` and `per_page`) and the `limit` given.
 pub type FirstPage = (HttpRequest, Option<f64>);
 
+/// What the paging loop reads from a page, where its host read the page itself (the JS runtime, with
+/// the same rules: `normalize.js`) and holds its items: the items the page held, the first one's `id`
+/// as Gist sent it, how many the list keeps, and the page's `pages`. The kept items are handed out
+/// as `null`s, in order, for the host to put its own in their place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageDigest {
+    /// How many items the page's array held.
+    pub count: usize,
+    /// The first item's `id`, as Gist sent it.
+    pub first_id: Option<Value>,
+    /// How many of them the list keeps (all but those of the other contact type).
+    pub kept: usize,
+    /// The page's `pages` object, if it had one.
+    pub pages: Option<Value>,
+}
+
+impl PageDigest {
+    /// Reads a digest from its JSON: `{count, firstId?, kept, pages?}`.
+    pub fn from_value(value: &Value) -> Option<Self> {
+        let count = |key| value.get(key).and_then(Value::as_u64).map(|n| n as usize);
+        Some(Self {
+            count: count("count")?,
+            first_id: value.get("firstId").cloned(),
+            kept: count("kept")?,
+            pages: value.get("pages").cloned(),
+        })
+    }
+}
+
 /// Whether a call reads the whole list or one page of a walk.
 #[derive(Debug)]
 enum Mode {
@@ -55,6 +84,8 @@ pub struct Pages {
     /// Items already handed out (a `list*` call's earlier pages).
     handed: usize,
     pages_read: u32,
+    /// What the next answer's page holds, where its host read it.
+    digest: Option<PageDigest>,
 }
 
 impl Pages {
@@ -87,7 +118,13 @@ impl Pages {
             items: Vec::new(),
             handed: 0,
             pages_read: 0,
+            digest: None,
         }
+    }
+
+    /// The next answer's page was read by the host: `digest` is what it holds.
+    pub fn read_elsewhere(&mut self, digest: PageDigest) {
+        self.digest = Some(digest);
     }
 
     /// The next page's request, or the call's value when it has read enough.
@@ -149,9 +186,22 @@ impl Pages {
         let Listing {
             key, model, keep, ..
         } = *self.listing;
-        let kept = |record: &Record| keep.is_none_or(|kind| is_of_kind(record, kind));
-        let (items, pages) = normalize::list(&response.body, key, model, &kept)
-            .map_err(|_| not_json(response.status))?;
+        let (items, pages) = match self.digest.take() {
+            Some(digest) => (
+                Some(Items {
+                    records: vec![Record::held(model); digest.kept],
+                    count: digest.count,
+                    first_id: digest.first_id,
+                    error: None,
+                }),
+                digest.pages,
+            ),
+            None => {
+                let kept = |record: &Record| keep.is_none_or(|kind| is_of_kind(record, kind));
+                normalize::list(&response.body, key, model, &kept)
+                    .map_err(|_| not_json(response.status))?
+            }
+        };
         let records = self
             .cursor
             .read_page(items, pages.as_ref(), key, config.per_page)?;

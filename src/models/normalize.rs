@@ -84,6 +84,16 @@ impl Record {
     pub fn into_value(self) -> Value {
         Value::Text(self.json)
     }
+
+    /// An item of a `model` list that its host read and holds itself (see
+    /// [`crate::flows::PageDigest`]): written as `null`, where the host puts its own.
+    pub fn held(model: &'static Model) -> Self {
+        Self {
+            json: "null".into(),
+            values: Vec::new(),
+            model,
+        }
+    }
 }
 
 /// An object read as a model: its `id` as Gist sent it, and the record, or why the model refuses it.

@@ -77,8 +77,8 @@ fn rule_name(rule: Rule) -> String {
     }
 }
 
-/// The package's `rules.js`: each model's normalised fields and their rules, as the runtime's own
-/// normaliser (`normalize.js`) reads them, so that the rules are declared once, in Rust.
+/// The package's `rules.js`: each model's normalised fields and their rules, and each list's key and
+/// model, as the runtime's own reader (`normalize.js`) takes them, so that they are declared once, in Rust.
 pub fn rules_js() -> String {
     let mut out = String::from(
         "// Made by src/bin/write-dts.rs from the models' declarations (src/models/): do not edit.\n\
@@ -96,6 +96,20 @@ pub fn rules_js() -> String {
             "  {}: [{}],\n",
             model.model.what,
             fields.join(", ")
+        ));
+    }
+    out.push_str(
+        "};\n\
+         /** Each list: the key of its answer's array, its items' model, and the only contact type it keeps. */\n\
+         export const LISTS = {\n",
+    );
+    for listing in crate::endpoints::LISTS {
+        let keep = listing
+            .keep
+            .map_or("null".into(), |kind| format!("\"{}\"", kind.as_str()));
+        out.push_str(&format!(
+            "  {}: [\"{}\", \"{}\", {keep}],\n",
+            listing.name, listing.key, listing.model.what
         ));
     }
     out.push_str("};\n");

@@ -5,6 +5,8 @@
 use super::error::error_json;
 use crate::call::{request_id, Clock, Input, Step};
 use crate::config::Config;
+use crate::error::Error;
+use crate::flows::PageDigest;
 use crate::http::{HttpResponse, WireRequest};
 use crate::json;
 use crate::json::Value;
@@ -135,6 +137,23 @@ impl Call {
             headers,
             body,
         }))
+    }
+
+    /// The 2xx answer to a list's `send` step whose page the runtime read itself (`read` bytes of it)
+    /// and holds: `digest` is what the paging loop reads of it (`{count, firstId?, kept, pages?}`,
+    /// [`PageDigest`]).
+    #[wasm_bindgen(js_name = respondPage)]
+    pub fn respond_page(&mut self, status: u16, headers: &str, digest: &str, read: u32) -> String {
+        let Some(digest) = crate::json::from_str(digest)
+            .ok()
+            .as_ref()
+            .and_then(PageDigest::from_value)
+        else {
+            return json!({ "error": error_json(Error::invalid_argument("not a page's digest")) })
+                .to_json();
+        };
+        self.call.page_read_elsewhere(u64::from(read), digest);
+        self.respond(status, headers, String::new())
     }
 
     /// [`Self::respond`] with the body as the bytes read, when they are UTF-8 without a byte order
