@@ -1,6 +1,7 @@
-//! Writes the models' TypeScript declarations, made from their Rust declarations, into
-//! `pkg-template/index.d.ts` (`./build.sh build` runs it first). `--check` changes nothing, and fails
-//! when the file is not what it would write.
+//! Writes what is made from the Rust declarations into the package's sources (`./build.sh build` runs
+//! it first): the models' TypeScript and `GistClient`'s methods into `pkg-template/index.d.ts`, and the
+//! table of methods and lists into `pkg-template/client.js`. `--check` changes nothing, and fails when a
+//! file is not what it would write.
 
 use std::process::ExitCode;
 
@@ -12,21 +13,29 @@ fn main() -> ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    const DTS: &str = "pkg-template/index.d.ts";
+    use gist_wasm::endpoints::typescript::{rewrite_dts, rewrite_js};
+    use gist_wasm::models::typescript::rewrite;
+
+    type Rewrite = fn(&str) -> Result<String, String>;
+    let files: [(&str, Rewrite); 2] = [
+        ("pkg-template/index.d.ts", |dts| rewrite_dts(&rewrite(dts)?)),
+        ("pkg-template/client.js", rewrite_js),
+    ];
     let check = std::env::args().any(|arg| arg == "--check");
-    let result = std::fs::read_to_string(DTS)
-        .map_err(|error| error.to_string())
-        .and_then(|old| Ok((gist_wasm::models::typescript::rewrite(&old)?, old)))
-        .and_then(|(new, old)| match (new == old, check) {
-            (true, _) => Ok(()),
-            (false, true) => Err("the models' declarations are not the generated ones".into()),
-            (false, false) => std::fs::write(DTS, new).map_err(|error| error.to_string()),
-        });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("write-dts: {DTS}: {error}");
-            ExitCode::FAILURE
+    let mut code = ExitCode::SUCCESS;
+    for (path, rewrite) in files {
+        let result = std::fs::read_to_string(path)
+            .map_err(|error| error.to_string())
+            .and_then(|old| Ok((rewrite(&old)?, old)))
+            .and_then(|(new, old)| match (new == old, check) {
+                (true, _) => Ok(()),
+                (false, true) => Err("not what the Rust declarations make".into()),
+                (false, false) => std::fs::write(path, new).map_err(|error| error.to_string()),
+            });
+        if let Err(error) = result {
+            eprintln!("write-dts: {path}: {error}");
+            code = ExitCode::FAILURE;
         }
     }
+    code
 }
