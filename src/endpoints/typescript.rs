@@ -217,6 +217,22 @@ mod tests {
     }
 
     #[test]
+    fn every_method_has_a_name_of_its_own() {
+        let members = members();
+        let mut names: Vec<&str> = members
+            .lines()
+            .filter(|line| !line.trim_start().starts_with(['/', '*']))
+            .filter_map(|line| line.trim_start().split('(').next())
+            .collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "{names:?}");
+        let endpoints = RESOURCES.iter().map(|r| r.len()).sum::<usize>();
+        assert_eq!(count, endpoints + 2 * LISTS.len());
+    }
+
+    #[test]
     fn a_parameters_name_is_its_typescript_before_a_question_mark_or_colon() {
         assert_eq!(name_of("options?: SegmentOptions | null"), "options");
         assert_eq!(name_of("ref: ContactRef"), "ref");
