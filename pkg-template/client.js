@@ -9,14 +9,27 @@ import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
 import { MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, toJson } from "./runtime.js";
 
-// Every Promise-returning method and the names of its arguments; one more argument is its RequestOptions.
+// What src/resources/ declare, written here by write-dts (./build.sh build; do not edit these two tables):
+// every Promise-returning method and the names of its arguments (one more argument is its RequestOptions),
+// and every list, read page by page (so the wasm holds one page at a time), and its list* and iter* methods.
 const METHODS = {
-  createUser: ["user"], updateUser: ["ref", "changes"], fetchUser: ["ref"], deleteUser: ["ref"],
-  createLead: ["lead"], updateLead: ["ref", "changes"], fetchLead: ["ref"], deleteLead: ["ref"],
-  createTag: ["name"], updateTag: ["id", "name"], tagContacts: ["request"], deleteTag: ["id"],
-  fetchSegment: ["id", "options"], fetchCampaign: ["id"], recordEvent: ["event"], apiCall: ["request"],
+  createUser: ["user"],
+  updateUser: ["ref", "changes"],
+  fetchUser: ["ref"],
+  deleteUser: ["ref"],
+  createLead: ["lead"],
+  updateLead: ["ref", "changes"],
+  fetchLead: ["ref"],
+  deleteLead: ["ref"],
+  createTag: ["name"],
+  updateTag: ["id", "name"],
+  deleteTag: ["id"],
+  tagContacts: ["request"],
+  fetchSegment: ["id", "options"],
+  fetchCampaign: ["id"],
+  recordEvent: ["event"],
+  apiCall: ["request"],
 };
-// Every list, read page by page (so the wasm holds one page at a time), and its list* and iter* methods.
 const LISTS = { users: "Users", leads: "Leads", tags: "Tags", segments: "Segments", campaigns: "Campaigns", events: "Events" };
 
 const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";

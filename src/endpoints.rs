@@ -1,5 +1,5 @@
 //! Every endpoint by name: each resource file declares its endpoints (how the arguments are read, and
-//! the flow that runs them) and its list; this file only finds them.
+//! the flow that runs them, with `endpoint!`) and its list; this file only finds them.
 
 use crate::error::Error;
 use crate::flows::{Flow, Listing, Pages};
@@ -9,6 +9,9 @@ use crate::resources::{campaigns, events, leads, raw, segments, tags, users};
 /// The largest integer a JS number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod typescript;
+
 /// An endpoint: its name (the JS method's) and how its arguments start its flow.
 #[derive(Debug)]
 pub struct Endpoint {
@@ -16,6 +19,41 @@ pub struct Endpoint {
     pub name: &'static str,
     /// Reads the arguments (a bad one fails at once, before any request) into the flow.
     pub start: fn(&mut Args) -> Result<Flow, Error>,
+    /// The JS method's arguments, TypeScript and doc (host only: the wasm does not carry them).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub method: typescript::Method,
+}
+
+/// Declares an endpoint: the JS method's doc, its name, its parameters as TypeScript (without the
+/// `RequestOptions` that follows them) and the type it resolves with, then how its arguments start its
+/// flow:
+///
+/// ```ignore
+/// endpoint! {
+///     /// Renames the tag with this id.
+///     updateTag("id: number", "name: string") -> "Tag",
+///     |args| post_tag(json!({ "id": args.id()?, "name": tag_name(args.arg())? })),
+/// }
+/// ```
+///
+/// `write-dts` makes `client.js`'s method table and `GistClient`'s methods in `index.d.ts` from them.
+macro_rules! endpoint {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident($($param:literal),*) -> $answer:literal,
+        $start:expr $(,)?
+    ) => {
+        $crate::endpoints::Endpoint {
+            name: stringify!($name),
+            start: $start,
+            #[cfg(not(target_arch = "wasm32"))]
+            method: $crate::endpoints::typescript::Method {
+                doc: &[$($doc),*],
+                params: &[$($param),*],
+                answer: $answer,
+            },
+        }
+    };
 }
 
 /// A method's arguments, read in order; a missing one is `null`.
@@ -34,6 +72,38 @@ impl Args {
             .filter(|id| (1..=MAX_SAFE_INTEGER).contains(id))
             .ok_or_else(|| Error::invalid_argument("id must be a positive whole number"))
     }
+}
+
+/// Declares the TypeScript of the `list*` and `iter*` methods of a resource's list `LIST`, as
+/// `LIST_METHODS` (host only, for `write-dts`): the type of its options and of its items, then each
+/// method's doc:
+///
+/// ```ignore
+/// list_methods! {
+///     LIST("LimitOptions") -> "Tag",
+///     /// Lists tags, paging until `limit` (default 100, at most 10000) or the end.
+///     list,
+///     /// Iterates over tags, one page at a time; `limit` stops early, `cursor` resumes.
+///     iter,
+/// }
+/// ```
+macro_rules! list_methods {
+    (
+        $list:ident($options:literal) -> $item:literal,
+        $(#[doc = $list_doc:literal])* list,
+        $(#[doc = $iter_doc:literal])* iter $(,)?
+    ) => {
+        /// The TypeScript of the list's `list*` and `iter*` methods.
+        #[cfg(not(target_arch = "wasm32"))]
+        pub const LIST_METHODS: $crate::endpoints::typescript::ListMethods =
+            $crate::endpoints::typescript::ListMethods {
+                listing: &$list,
+                options: $options,
+                item: $item,
+                list_doc: &[$($list_doc),*],
+                iter_doc: &[$($iter_doc),*],
+            };
+    };
 }
 
 const RESOURCES: [&[Endpoint]; 7] = [

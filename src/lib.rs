@@ -14,6 +14,7 @@ pub mod http;
 pub mod input;
 #[macro_use]
 pub mod json;
+#[macro_use]
 pub mod endpoints;
 pub mod flows;
 pub mod models;

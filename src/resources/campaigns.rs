@@ -6,9 +6,10 @@ use crate::flows::{get, Listing};
 use crate::models::normalize::CAMPAIGN;
 
 /// `fetchCampaign(id)`.
-pub const ENDPOINTS: &[Endpoint] = &[Endpoint {
-    name: "fetchCampaign",
-    start: |args| {
+pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
+    /// Fetches a campaign.
+    fetchCampaign("id: number") -> "Campaign",
+    |args| {
         Ok(get(
             format!("/campaigns/{}", args.id()?),
             "campaign",
@@ -25,3 +26,11 @@ pub const LIST: Listing = Listing {
     keep: None,
     options: |options| limit_only("/campaigns", options),
 };
+
+list_methods! {
+    LIST("LimitOptions") -> "Campaign",
+    /// Lists campaigns, paging until `limit` (default 100, at most 10000) or the end.
+    list,
+    /// Iterates over campaigns, one page at a time; `limit` stops early, `cursor` resumes.
+    iter,
+}

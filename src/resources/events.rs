@@ -17,9 +17,10 @@ use crate::models::normalize::EVENT;
 use crate::models::{normalize_event_name, ContactType};
 
 /// `recordEvent(event)`.
-pub const ENDPOINTS: &[Endpoint] = &[Endpoint {
-    name: "recordEvent",
-    start: |args| Ok(NewEvent::from_value(args.arg())?.record()),
+pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
+    /// Records a tracked event for a user or a lead; the name is normalised first (`.`/`$` -> `-`).
+    recordEvent("event: NewEvent") -> "TrackedEvent",
+    |args| Ok(NewEvent::from_value(args.arg())?.record()),
 }];
 
 /// `listEvents({ limit? })`: every event type.
@@ -33,6 +34,14 @@ pub const LIST: Listing = Listing {
         Ok((request.query("event_type", "all"), limit))
     },
 };
+
+list_methods! {
+    LIST("LimitOptions") -> "TrackedEvent",
+    /// Lists tracked events (`GET /events?event_type=all`), paging until `limit` or the end.
+    list,
+    /// Iterates over tracked events, one page at a time; `limit` stops early, `cursor` resumes.
+    iter,
+}
 
 /// An event to record.
 #[derive(Debug, Clone, PartialEq)]

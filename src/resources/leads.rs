@@ -12,34 +12,46 @@ use crate::models::ContactType;
 /// `createLead`, `updateLead`, `fetchLead`, `deleteLead`: `fetch`, `update` and `delete` find the lead
 /// first, and refuse a user.
 pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "createLead",
-        start: |args| {
+    endpoint! {
+        /// Creates a lead (`POST /contacts` with `"type": "lead"`); it needs an email.
+        createLead("lead: NewLead") -> "Contact",
+        |args| {
             Ok(contacts::create(lead_body(
                 &NewLead::from_value(args.arg())?.0,
             )))
         },
     },
-    Endpoint {
-        name: "updateLead",
-        start: |args| {
+    endpoint! {
+        /// Changes an existing lead; never creates one: `not_found` when `ref` matches no lead.
+        updateLead("ref: LeadRef", "changes: LeadChanges") -> "Contact",
+        |args| {
             let lead = lead_ref(&args.arg())?;
             let changes = lead_body(&LeadChanges::from_value(args.arg())?.0);
             Ok(found(lead, "use updateUser", Act::Update(changes)))
         },
     },
-    Endpoint {
-        name: "fetchLead",
-        start: |args| Ok(found(lead_ref(&args.arg())?, "use fetchUser", Act::Fetch)),
+    endpoint! {
+        /// Fetches a lead by `{id}` or `{email}`; a user or no match is `not_found`.
+        fetchLead("ref: LeadRef") -> "Contact",
+        |args| Ok(found(lead_ref(&args.arg())?, "use fetchUser", Act::Fetch)),
     },
-    Endpoint {
-        name: "deleteLead",
-        start: |args| Ok(found(lead_ref(&args.arg())?, "use deleteUser", Act::Delete)),
+    endpoint! {
+        /// Deletes a lead; a user or no match is `not_found`.
+        deleteLead("ref: LeadRef") -> "void",
+        |args| Ok(found(lead_ref(&args.arg())?, "use deleteUser", Act::Delete)),
     },
 ];
 
 /// `listLeads(options)`: the contacts list, leads only.
 pub const LIST: Listing = contacts::listing("leads", ContactType::Lead);
+
+list_methods! {
+    LIST("ListContactsOptions") -> "Contact",
+    /// Lists leads (never users), paging until `limit` (default 100, at most 10000) or the end.
+    list,
+    /// Iterates over leads one page at a time (`for await`); `limit` stops early, `break` stops fetching.
+    iter,
+}
 
 fn found(lead: ContactRef, instead: &'static str, act: Act) -> Flow {
     contacts::found(ContactType::Lead, lead, instead, act)

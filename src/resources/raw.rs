@@ -11,9 +11,11 @@ use crate::input::Fields;
 use crate::json::{Map, Value};
 
 /// `apiCall(request)`: answered `{ status, headers, body }` whatever the status.
-pub const ENDPOINTS: &[Endpoint] = &[Endpoint {
-    name: "apiCall",
-    start: |args| Ok(single(read_call(args.arg())?, Read::Raw)),
+pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
+    /// Calls any path of the API (relative to `baseUrl`) and resolves for every HTTP status with
+    /// `{ status, headers, body }`; rejects on network failure, timeout or abort.
+    apiCall("request: ApiCallRequest") -> "ApiCallResponse",
+    |args| Ok(single(read_call(args.arg())?, Read::Raw)),
 }];
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];

@@ -9,9 +9,10 @@ use crate::json::Value;
 use crate::models::normalize::SEGMENT;
 
 /// `fetchSegment(id, { include_count? })`.
-pub const ENDPOINTS: &[Endpoint] = &[Endpoint {
-    name: "fetchSegment",
-    start: |args| {
+pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
+    /// Fetches a segment; with `include_count`, its contact count too.
+    fetchSegment("id: number", "options?: SegmentOptions | null") -> "Segment",
+    |args| {
         let id = args.id()?;
         let options = SegmentOptions::from_value(args.arg(), false)?;
         let request = with_count(
@@ -33,6 +34,14 @@ pub const LIST: Listing = Listing {
         Ok((options.request(), options.limit))
     },
 };
+
+list_methods! {
+    LIST("ListSegmentsOptions") -> "Segment",
+    /// Lists segments, paging until `limit` (default 100, at most 10000) or the end.
+    list,
+    /// Iterates over segments one page at a time; `limit` stops early.
+    iter,
+}
 
 /// Options of the segment calls.
 #[derive(Debug, Clone, Default, PartialEq)]

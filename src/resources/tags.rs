@@ -19,29 +19,34 @@ use crate::models::{ContactType, Record};
 
 /// `createTag(name)`, `updateTag(id, name)` (a rename), `deleteTag(id)` and `tagContacts(request)`.
 pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "createTag",
-        start: |args| post_tag(json!({ "name": tag_name(args.arg())? })),
+    endpoint! {
+        /// Creates a tag; the name is kept exactly as given ("TAG" and "tag" are two tags).
+        createTag("name: string") -> "Tag",
+        |args| post_tag(json!({ "name": tag_name(args.arg())? })),
     },
-    Endpoint {
-        name: "updateTag",
-        start: |args| {
+    endpoint! {
+        /// Renames the tag with this id.
+        updateTag("id: number", "name: string") -> "Tag",
+        |args| {
             let id = args.id()?;
             post_tag(json!({ "id": id, "name": tag_name(args.arg())? }))
         },
     },
-    Endpoint {
-        name: "deleteTag",
-        start: |args| {
+    endpoint! {
+        /// Deletes the tag with this id.
+        deleteTag("id: number") -> "void",
+        |args| {
             Ok(single(
                 HttpRequest::delete(format!("/tags/{}", args.id()?)),
                 Read::Nothing,
             ))
         },
     },
-    Endpoint {
-        name: "tagContacts",
-        start: |args| {
+    endpoint! {
+        /// Tags and untags users and leads, 50 per request; what failed is listed in `failed`, and the
+        /// call rejects only when nothing could be done.
+        tagContacts("request: TagRequest") -> "TagResult",
+        |args| {
             Ok(Flow::Tags(TagFlow::new(TagRequest::from_value(
                 args.arg(),
             )?)))
@@ -57,6 +62,14 @@ pub const LIST: Listing = Listing {
     keep: None,
     options: |options| limit_only("/tags", options),
 };
+
+list_methods! {
+    LIST("LimitOptions") -> "Tag",
+    /// Lists tags, paging until `limit` (default 100, at most 10000) or the end.
+    list,
+    /// Iterates over tags, one page at a time; `limit` stops early, `cursor` resumes.
+    iter,
+}
 
 /// Reads a tag name: a string that is not blank.
 fn tag_name(value: Value) -> Result<String, Error> {

@@ -11,30 +11,42 @@ use crate::models::ContactType;
 /// `createUser`, `updateUser`, `fetchUser`, `deleteUser`: `fetch`, `update` and `delete` find the user
 /// first, and refuse a lead.
 pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        name: "createUser",
-        start: |args| Ok(contacts::create(NewUser::from_value(args.arg())?.body())),
+    endpoint! {
+        /// Creates a user (`POST /contacts`). `user_id` must be a whole number, else `invalid_argument`.
+        createUser("user: NewUser") -> "Contact",
+        |args| Ok(contacts::create(NewUser::from_value(args.arg())?.body())),
     },
-    Endpoint {
-        name: "updateUser",
-        start: |args| {
+    endpoint! {
+        /// Changes an existing user; never creates one: `not_found` when `ref` matches no user.
+        updateUser("ref: ContactRef", "changes: UserChanges") -> "Contact",
+        |args| {
             let user = user_ref(&args.arg())?;
             let changes = UserChanges::from_value(args.arg())?.body();
             Ok(found(user, "use updateLead", Act::Update(changes)))
         },
     },
-    Endpoint {
-        name: "fetchUser",
-        start: |args| Ok(found(user_ref(&args.arg())?, "use fetchLead", Act::Fetch)),
+    endpoint! {
+        /// Fetches a user by `{id}`, `{user_id}` or `{email}`; a lead or no match is `not_found`.
+        fetchUser("ref: ContactRef") -> "Contact",
+        |args| Ok(found(user_ref(&args.arg())?, "use fetchLead", Act::Fetch)),
     },
-    Endpoint {
-        name: "deleteUser",
-        start: |args| Ok(found(user_ref(&args.arg())?, "use deleteLead", Act::Delete)),
+    endpoint! {
+        /// Deletes a user; a lead or no match is `not_found`.
+        deleteUser("ref: ContactRef") -> "void",
+        |args| Ok(found(user_ref(&args.arg())?, "use deleteLead", Act::Delete)),
     },
 ];
 
 /// `listUsers(options)`: the contacts list, users only.
 pub const LIST: Listing = contacts::listing("users", ContactType::User);
+
+list_methods! {
+    LIST("ListContactsOptions") -> "Contact",
+    /// Lists users (never leads), paging until `limit` (default 100, at most 10000) or the end.
+    list,
+    /// Iterates over users one page at a time (`for await`); `limit` stops early, `break` stops fetching.
+    iter,
+}
 
 /// Reads a user's reference: `{ id } | { user_id } | { email }`.
 pub fn user_ref(value: &Value) -> Result<ContactRef, Error> {

@@ -511,6 +511,11 @@ export interface HandleWebhookOptions {
  */
 export class GistClient {
     /**
+     * Creates a client. Throws `GistError` (`invalid_argument`) for a missing key or bad options,
+     * and in a browser for Gist's own `baseUrl` unless `dangerouslyAllowBrowser` is true.
+     */
+    constructor(options: GistClientOptions);
+    /**
      * Releases the client's wasm memory now rather than when it is garbage-collected; every later call is
      * a `GistError` (`invalid_argument`), and calling it again does nothing.
      */
@@ -608,11 +613,6 @@ export class GistClient {
      * Lists users (never leads), paging until `limit` (default 100, at most 10000) or the end.
      */
     listUsers(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Contact[]>;
-    /**
-     * Creates a client. Throws `GistError` (`invalid_argument`) for a missing key or bad options,
-     * and in a browser for Gist's own `baseUrl` unless `dangerouslyAllowBrowser` is true.
-     */
-    constructor(options: GistClientOptions);
     /**
      * Records a tracked event for a user or a lead; the name is normalised first (`.`/`$` -> `-`).
      */
