@@ -254,6 +254,29 @@ async fn an_answer_over_the_size_cap_fails_as_it_is_read() {
 }
 
 #[tokio::test]
+async fn an_endless_answer_stops_at_the_cap_not_at_the_deadline() {
+    let client = Client::builder(KEY)
+        .base_url(mock::endless().await)
+        .max_response_bytes(1_000_000)
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("valid");
+    let started = Instant::now();
+    let error = client.fetch_campaign(1).await.expect_err("too large");
+    assert_eq!(error.code, ErrorCode::InvalidResponse);
+    assert!(
+        error.message.contains("maxResponseBytes"),
+        "{}",
+        error.message
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn a_spent_rate_limit_window_holds_later_requests_until_it_resets() {
     let mock = Mock::start().await;
     let client = client(&mock);

@@ -125,3 +125,30 @@ impl Elsewhere {
         self.connections.load(Ordering::SeqCst)
     }
 }
+
+/// A loopback server whose every answer is a 200 with a JSON body that never ends (chunked).
+pub async fn endless() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!(
+        "http://127.0.0.1:{}",
+        listener.local_addr().expect("addr").port()
+    );
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = [0u8; 4096];
+                let _ = socket.read(&mut head).await;
+                let start = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                let chunk = format!("{:x}\r\n{}\r\n", 65_536, " ".repeat(65_536));
+                let mut out = socket.write_all(start.as_bytes()).await;
+                while out.is_ok() {
+                    out = socket.write_all(chunk.as_bytes()).await;
+                }
+            });
+        }
+    });
+    url
+}
