@@ -483,3 +483,40 @@ async fn traces_show_each_call_and_request_but_never_the_key_a_query_or_a_body()
         assert!(!text.contains(secret), "{secret} in:{text}");
     }
 }
+
+#[test]
+fn the_client_its_calls_and_its_walks_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<Client>();
+    send_sync::<AbortSignal>();
+    send::<getgist::Pending<getgist::Contact>>();
+    send::<getgist::WithResponse<Vec<getgist::Contact>>>();
+    send::<getgist::Walk<getgist::Contact>>();
+    send::<getgist::Pages<getgist::Tag>>();
+    send_sync::<getgist::Error>();
+}
+
+#[tokio::test]
+async fn a_walk_takes_per_call_options_for_every_page() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let error = client
+        .tags(ListOptions::default())
+        .options(getgist::RequestOptions::default().header("Authorization", "Bearer x"))
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidArgument);
+    let tags: Vec<_> = client
+        .tags(ListOptions::default().limit(3))
+        .options(
+            getgist::RequestOptions::default()
+                .timeout(Duration::from_secs(5))
+                .max_retries(0),
+        )
+        .try_collect()
+        .await
+        .expect("walked");
+    assert_eq!(tags.len(), 3, "the limit stops the walk");
+}
