@@ -18,6 +18,7 @@ use getgist::{
     ListContacts, ListOptions, NewEvent, TagRequest,
 };
 use mock::{Elsewhere, Mock, KEY};
+use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 fn client(mock: &Mock) -> Client {
@@ -519,4 +520,87 @@ async fn a_walk_takes_per_call_options_for_every_page() {
         .await
         .expect("walked");
     assert_eq!(tags.len(), 3, "the limit stops the walk");
+}
+
+#[tokio::test]
+async fn requests_past_max_concurrent_wait_in_the_client_within_their_deadline() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .max_concurrent(2)
+        .build()
+        .expect("valid");
+    mock.fail(r#"{"delayMs": 300, "times": 6, "path": "/campaigns", "status": 200, "body": {"campaign": {"id": 1}}}"#)
+        .await;
+    let started = Instant::now();
+    let calls = (0..6).map(|_| client.fetch_campaign(1).into_future());
+    for outcome in futures_util::future::join_all(calls).await {
+        outcome.expect("answered");
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(850),
+        "3 rounds of 2: {elapsed:?}"
+    );
+
+    mock.fail(r#"{"delayMs": 1000, "times": 2, "path": "/tags"}"#)
+        .await;
+    let before = mock.requests().await.len();
+    let queued = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        client
+            .create_tag("A")
+            .timeout(Duration::from_millis(200))
+            .await
+    };
+    let (first, second, third) = tokio::join!(
+        client.list_tags(ListOptions::default()).into_future(),
+        client.list_tags(ListOptions::default()).into_future(),
+        queued
+    );
+    first.expect("listed");
+    second.expect("listed");
+    assert_eq!(
+        third.expect_err("queued past its deadline").code,
+        ErrorCode::Timeout
+    );
+    let sent = mock.requests().await.split_off(before);
+    assert_eq!(sent, ["GET /tags", "GET /tags"], "the third was never sent");
+}
+
+#[tokio::test]
+async fn requests_per_second_spaces_the_starts() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .requests_per_second(10.0)
+        .build()
+        .expect("valid");
+    let started = Instant::now();
+    for _ in 0..5 {
+        client
+            .list_tags(ListOptions::default().limit(1))
+            .await
+            .expect("listed");
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(380),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn bad_pacing_settings_are_refused() {
+    for builder in [
+        Client::builder(KEY).max_concurrent(0),
+        Client::builder(KEY).requests_per_second(0.0),
+        Client::builder(KEY).requests_per_second(f64::NAN),
+        Client::builder(KEY).requests_per_second(f64::INFINITY),
+    ] {
+        assert_eq!(
+            builder.build().expect_err("refused").code,
+            ErrorCode::InvalidArgument
+        );
+    }
 }
