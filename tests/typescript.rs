@@ -5,8 +5,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use gist_wasm::endpoints::typescript::{rewrite_dts, rewrite_js};
-use gist_wasm::models::typescript::{rewrite, rules_js};
+use getgist::endpoints::typescript::{rewrite_dts, rewrite_js};
+use getgist::models::typescript::{rewrite, rules_js};
 
 /// The file at `path` (from the repository's root).
 fn read(path: &str) -> String {

@@ -14,8 +14,8 @@ fn main() -> ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    use gist_wasm::endpoints::typescript::{rewrite_dts, rewrite_js};
-    use gist_wasm::models::typescript::{rewrite, rules_js};
+    use getgist::endpoints::typescript::{rewrite_dts, rewrite_js};
+    use getgist::models::typescript::{rewrite, rules_js};
 
     type Rewrite = fn(&str) -> Result<String, String>;
     let files: [(&str, Rewrite); 3] = [
