@@ -2,35 +2,13 @@
 // core's call of the same name and drives it (runtime.js); `list*` is one `list` call, `iter*` one
 // `page` call per page.
 import { Core } from "./gist_wasm.js";
+import { LISTS, METHODS } from "./declared.js";
 import { fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
 import { MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, toJson } from "./runtime.js";
-
-// What src/resources/ declare, written here by write-dts (./build.sh build; do not edit these two tables):
-// every Promise-returning method and the names of its arguments (one more argument is its RequestOptions),
-// and every list, read page by page (so the wasm holds one page at a time), and its list* and iter* methods.
-const METHODS = {
-  createUser: ["user"],
-  updateUser: ["ref", "changes"],
-  fetchUser: ["ref"],
-  deleteUser: ["ref"],
-  createLead: ["lead"],
-  updateLead: ["ref", "changes"],
-  fetchLead: ["ref"],
-  deleteLead: ["ref"],
-  createTag: ["name"],
-  updateTag: ["id", "name"],
-  deleteTag: ["id"],
-  tagContacts: ["request"],
-  fetchSegment: ["id", "options"],
-  fetchCampaign: ["id"],
-  recordEvent: ["event"],
-  apiCall: ["request"],
-};
-const LISTS = { users: "Users", leads: "Leads", tags: "Tags", segments: "Segments", campaigns: "Campaigns", events: "Events" };
 
 const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
 // The runtime, for the User-Agent, where a client may set one (not in browsers).
@@ -200,7 +178,8 @@ export class GistClient {
         return GistPromise.of(this.#call(method, names, args));
       };
     }
-    for (const [list, name] of Object.entries(LISTS)) {
+    // Every list is read page by page (so that the wasm holds one page at a time) by its list* and iter*.
+    for (const [list, [, , , name]] of Object.entries(LISTS)) {
       this.prototype[`list${name}`] = function (options, callOptions) {
         return GistPromise.of(this.#list(list, options, callOptions));
       };

@@ -1,9 +1,9 @@
 // The runtime's own reading of what `JSON.parse` made of an answer: the core's rules for each model
-// (rules.js, made from their Rust declarations), applied to parsed objects so that a body is read once.
+// (declared.js, made from their Rust declarations), applied to parsed objects so that a body is read once.
 // Where `JSON.parse` may have lost what a rule needs (a number's text, past 2^53, or nesting deeper
 // than the core reads), it gives `UNSURE` and the caller lets the core read the text: the two agree,
 // which tests/js/normalize.test.mjs checks over random bodies.
-import { LISTS, MODELS } from "./rules.js";
+import { LISTS, MODELS } from "./declared.js";
 
 /** The answer of a reading that `JSON.parse`'s values cannot settle: let the core read the text. */
 export const UNSURE = Symbol("unsure");

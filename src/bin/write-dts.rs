@@ -1,8 +1,8 @@
-//! Writes what is made from the Rust declarations into the package's sources (`./build.sh build` runs
-//! it first): the models' TypeScript and `GistClient`'s methods into `pkg-template/index.d.ts`, the
-//! table of methods and lists into `pkg-template/client.js`, and the models' rules and the lists' keys
-//! into `pkg-template/rules.js`. `--check` changes nothing, and fails when a file is not what it would
-//! write.
+//! Writes what is made from the Rust declarations (`./build.sh build` runs it): the models' TypeScript
+//! and `GistClient`'s methods into `pkg-template/index.d.ts`, kept in the repository (its diff is the
+//! review of a change to the public types), and, with `--declared <path>`, the runtime's `declared.js`
+//! (the models' rules, the lists and the methods), which only the built package holds. `--check`
+//! changes nothing, and fails when `index.d.ts` is not what it would write.
 
 use std::process::ExitCode;
 
@@ -14,30 +14,33 @@ fn main() -> ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    use getgist::endpoints::typescript::{rewrite_dts, rewrite_js};
-    use getgist::models::typescript::{rewrite, rules_js};
+    use getgist::endpoints::typescript::{declared_js, rewrite_dts};
+    use getgist::models::typescript::rewrite;
 
-    type Rewrite = fn(&str) -> Result<String, String>;
-    let files: [(&str, Rewrite); 3] = [
-        ("pkg-template/index.d.ts", |dts| rewrite_dts(&rewrite(dts)?)),
-        ("pkg-template/client.js", rewrite_js),
-        ("pkg-template/rules.js", |_| Ok(rules_js())),
-    ];
-    let check = std::env::args().any(|arg| arg == "--check");
-    let mut code = ExitCode::SUCCESS;
-    for (path, rewrite) in files {
-        let result = std::fs::read_to_string(path)
-            .map_err(|error| error.to_string())
-            .and_then(|old| Ok((rewrite(&old)?, old)))
-            .and_then(|(new, old)| match (new == old, check) {
-                (true, _) => Ok(()),
-                (false, true) => Err("not what the Rust declarations make".into()),
-                (false, false) => std::fs::write(path, new).map_err(|error| error.to_string()),
-            });
-        if let Err(error) = result {
-            eprintln!("write-dts: {path}: {error}");
-            code = ExitCode::FAILURE;
+    const DTS: &str = "pkg-template/index.d.ts";
+    let args: Vec<String> = std::env::args().collect();
+    let check = args.iter().any(|arg| arg == "--check");
+    let declared = args
+        .iter()
+        .position(|arg| arg == "--declared")
+        .and_then(|at| args.get(at + 1));
+    let dts = std::fs::read_to_string(DTS)
+        .map_err(|error| error.to_string())
+        .and_then(|old| Ok((rewrite_dts(&rewrite(&old)?)?, old)))
+        .and_then(|(new, old)| match (new == old, check) {
+            (true, _) => Ok(()),
+            (false, true) => Err("not what the Rust declarations make".into()),
+            (false, false) => std::fs::write(DTS, new).map_err(|error| error.to_string()),
+        })
+        .map_err(|error| format!("{DTS}: {error}"));
+    let js = declared.map_or(Ok(()), |path| {
+        std::fs::write(path, declared_js()).map_err(|error| format!("{path}: {error}"))
+    });
+    match dts.and(js) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("write-dts: {error}");
+            ExitCode::FAILURE
         }
     }
-    code
 }

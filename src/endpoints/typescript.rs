@@ -1,6 +1,7 @@
-//! `GistClient`'s methods, made from what the resources declare: the table of methods and their
-//! arguments' names in `client.js`, and the methods' TypeScript in `index.d.ts`, written by
-//! `src/bin/write-dts.rs` (`./build.sh build` runs it). Host only: the wasm carries none of it.
+//! What the runtime and the types are given of the Rust declarations: the package's `declared.js` (the
+//! models' rules, each list, each method and its arguments' names), and `GistClient`'s methods in
+//! `index.d.ts`, written by `src/bin/write-dts.rs` (`./build.sh build` runs it). Host only: the wasm
+//! carries none of it.
 
 use super::{LISTS, RESOURCES};
 use crate::flows::Listing;
@@ -43,10 +44,6 @@ const LIST_METHODS: [&ListMethods; 6] = [
     &events::LIST_METHODS,
 ];
 
-/// The first line of the generated tables in `client.js`.
-const JS_START: &str = "const METHODS = {";
-/// The start of the last line of the generated tables in `client.js`.
-const JS_LAST: &str = "const LISTS = {";
 /// The first line of `GistClient`'s declaration in `index.d.ts`.
 const CLASS: &str = "export class GistClient {";
 /// The last member of `GistClient` written by hand; the generated methods follow it.
@@ -66,10 +63,36 @@ fn suffix(listing: &Listing) -> String {
         .unwrap_or_default()
 }
 
-/// `client.js`'s `METHODS` (each method, in the order declared, and its arguments' names) and `LISTS`
-/// (each list and its method suffix).
-pub fn tables() -> String {
-    let mut out = format!("{JS_START}\n");
+/// The package's `declared.js`, which the build writes into `pkg/` (it is not kept in the repository):
+/// the models' rules (`MODELS`), each list's answer key, model, kept contact type and method suffix
+/// (`LISTS`), and every Promise-returning method, in the order declared, with its arguments' names
+/// (`METHODS`).
+pub fn declared_js() -> String {
+    let mut out = String::from(
+        "// Made by src/bin/write-dts.rs from the Rust declarations (src/models/, src/resources/): do not edit.\n",
+    );
+    out.push_str(&crate::models::typescript::models_js());
+    out.push_str(
+        "/** Each list: the key of its answer's array, its items' model, the only contact type it keeps, and the suffix of its list and iter methods. */\n\
+         export const LISTS = {\n",
+    );
+    for listing in LISTS {
+        let keep = listing
+            .keep
+            .map_or("null".into(), |kind| format!("\"{}\"", kind.as_str()));
+        out.push_str(&format!(
+            "  {}: [\"{}\", \"{}\", {keep}, \"{}\"],\n",
+            listing.name,
+            listing.key,
+            listing.model.what,
+            suffix(listing)
+        ));
+    }
+    out.push_str(
+        "};\n\
+         /** Every Promise-returning method and the names of its arguments (one more argument is its RequestOptions). */\n\
+         export const METHODS = {\n",
+    );
     for endpoint in RESOURCES.iter().flat_map(|r| r.iter()) {
         let names: Vec<String> = endpoint
             .method
@@ -79,11 +102,7 @@ pub fn tables() -> String {
             .collect();
         out.push_str(&format!("  {}: [{}],\n", endpoint.name, names.join(", ")));
     }
-    let lists: Vec<String> = LISTS
-        .iter()
-        .map(|listing| format!("{}: \"{}\"", listing.name, suffix(listing)))
-        .collect();
-    out.push_str(&format!("}};\n{JS_LAST} {} }};\n", lists.join(", ")));
+    out.push_str("};\n");
     out
 }
 
@@ -141,36 +160,6 @@ pub fn members() -> String {
     }
     members.sort();
     members.into_iter().map(|(_, text)| text).collect()
-}
-
-/// `js` (`client.js`) with its tables made anew: from the line `const METHODS = {` to the line that
-/// starts `const LISTS = {`.
-///
-/// # Errors
-/// When either line is missing.
-pub fn rewrite_js(js: &str) -> Result<String, String> {
-    let start = js
-        .find(&format!("\n{JS_START}\n"))
-        .map(|at| at + 1)
-        .ok_or(format!("client.js has no line `{JS_START}`"))?;
-    let last = js
-        .get(start..)
-        .and_then(|rest| rest.find(&format!("\n{JS_LAST}")))
-        .map(|at| start + at + 1)
-        .ok_or(format!(
-            "client.js has no line `{JS_LAST} ... }};` after METHODS"
-        ))?;
-    let end = js
-        .get(last..)
-        .and_then(|rest| rest.find('\n'))
-        .map(|at| last + at + 1)
-        .ok_or("client.js ends at LISTS")?;
-    Ok(format!(
-        "{}{}{}",
-        js.get(..start).unwrap_or_default(),
-        tables(),
-        js.get(end..).unwrap_or_default()
-    ))
 }
 
 /// `dts` with `GistClient`'s methods made anew: every member after `free(): void;` up to the class's

@@ -62,7 +62,7 @@ pub fn declaration(model: &Declaration) -> String {
     out
 }
 
-/// The rule's name in the runtime's table (`rules.js`), which `normalize.js` reads.
+/// The rule's name in the runtime's table (`declared.js`), which `normalize.js` reads.
 fn rule_name(rule: Rule) -> String {
     match rule {
         Rule::Id => "\"id\"".into(),
@@ -77,12 +77,11 @@ fn rule_name(rule: Rule) -> String {
     }
 }
 
-/// The package's `rules.js`: each model's normalised fields and their rules, and each list's key and
-/// model, as the runtime's own reader (`normalize.js`) takes them, so that they are declared once, in Rust.
-pub fn rules_js() -> String {
+/// The `MODELS` table of the package's `declared.js`: each model's normalised fields and their rules,
+/// as the runtime's own reader (`normalize.js`) takes them, so that they are declared once, in Rust.
+pub fn models_js() -> String {
     let mut out = String::from(
-        "// Made by src/bin/write-dts.rs from the models' declarations (src/models/): do not edit.\n\
-         /** Each model's normalised fields, in the order they are written: [JSON name, rule, the field a \"textOr\" falls back to]. */\n\
+        "/** Each model's normalised fields, in the order they are written: [JSON name, rule, the field a \"textOr\" falls back to]. */\n\
          export const MODELS = {\n",
     );
     for model in MODELS {
@@ -96,20 +95,6 @@ pub fn rules_js() -> String {
             "  {}: [{}],\n",
             model.model.what,
             fields.join(", ")
-        ));
-    }
-    out.push_str(
-        "};\n\
-         /** Each list: the key of its answer's array, its items' model, and the only contact type it keeps. */\n\
-         export const LISTS = {\n",
-    );
-    for listing in crate::endpoints::LISTS {
-        let keep = listing
-            .keep
-            .map_or("null".into(), |kind| format!("\"{}\"", kind.as_str()));
-        out.push_str(&format!(
-            "  {}: [\"{}\", \"{}\", {keep}],\n",
-            listing.name, listing.key, listing.model.what
         ));
     }
     out.push_str("};\n");

@@ -1,4 +1,4 @@
-// The runtime reads webhooks and list pages from JSON.parse with the core's rules (normalize.js, rules.js) and
+// The runtime reads webhooks and list pages from JSON.parse with the core's rules (normalize.js, declared.js) and
 // lets the core read the text only where JSON.parse may have lost what a rule needs. Property tests: over random
 // bodies full of Gist's quirks (numbers written every way, ids as strings, "true"/"false", duplicate keys, odd
 // whitespace, deep nesting), parseWebhook and every list* give exactly what the core's own reading gives; and
@@ -12,7 +12,7 @@ const installed = fileURLToPath(new URL("../../node_modules/gist-wasm/", import.
 const { GistClient, parseWebhook } = await import(`${installed}index.js`);
 const { Core, webhookEvent } = await import(`${installed}gist_wasm.js`);
 const { UNSURE, normalized, readPage, shallowEnough } = await import(`${installed}normalize.js`);
-const { LISTS: LIST_KEYS, MODELS } = await import(`${installed}rules.js`);
+const { LISTS: LIST_KEYS, MODELS } = await import(`${installed}declared.js`);
 const { headerLines } = await import(`${installed}runtime.js`);
 
 // A small seeded generator (mulberry32), so that a failure names its seed and repeats.
