@@ -204,6 +204,15 @@ bench() {
   cp tests/bench/package.json tests/bench/*.mjs tests/bench/*.ts target/bench/
   (cd target/bench && npm install --no-audit --no-fund --silent)
   node target/bench/run.mjs
+  bench_native
+}
+
+# The native rows (tests/bench/native): the Rust crate beside reqwest + serde_json by hand, over loopback
+# HTTP to the mock; one Markdown table, and target/bench/native.json.
+bench_native() {
+  say "native bench: building (release)"
+  (cd examples && cargo build --release --quiet -p gist-native-bench)
+  target/examples/release/gist-native-bench --json target/bench/native.json
 }
 
 # The API reference: TypeDoc over pkg-template's public .d.ts (docs/typedoc/), HTML into target/api/.

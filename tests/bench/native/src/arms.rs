@@ -1,0 +1,84 @@
+//! The arms: each operation done by hand with reqwest + serde_json (the floor, arm 0) and by the crate.
+
+use std::hint::black_box;
+
+/// The arms of `list_users`, in their index order.
+pub const LIST: &[&str] = &["floor"];
+/// The arms of `parse_webhook`, in their index order.
+pub const WEBHOOK: &[&str] = &["floor"];
+
+/// Arms whose calls are futures, run by index.
+pub trait AsyncArms {
+    /// Makes one call with arm `arm`.
+    async fn run(&mut self, arm: usize);
+}
+
+/// `list_users` of 60 contacts against the mock at `base`.
+pub struct List {
+    http: reqwest::Client,
+    page_url: String,
+    key: String,
+}
+
+impl List {
+    pub fn new(base: &str, key: &str) -> reqwest::Result<List> {
+        Ok(List {
+            http: reqwest::Client::builder().build()?,
+            page_url: format!("{base}/contacts?page=1&per_page=60"),
+            key: key.to_owned(),
+        })
+    }
+
+    /// The floor: GET the first page of 60 and parse it into JSON values.
+    async fn floor(&self) -> Result<Vec<serde_json::Value>, Box<dyn std::error::Error>> {
+        let answer = self
+            .http
+            .get(&self.page_url)
+            .bearer_auth(&self.key)
+            .header("accept", "application/json")
+            .send()
+            .await?
+            .error_for_status()?;
+        let mut page: serde_json::Value = serde_json::from_slice(&answer.bytes().await?)?;
+        match page.get_mut("contacts").map(serde_json::Value::take) {
+            Some(serde_json::Value::Array(contacts)) => Ok(contacts),
+            _ => Err("no contacts in the page".into()),
+        }
+    }
+
+    /// Fails unless every arm lists the same 60 contacts.
+    pub async fn check(&mut self) -> Result<(), Box<dyn std::error::Error>> {
+        let floor = self.floor().await?;
+        if floor.len() != 60 {
+            return Err(format!("the floor listed {} contacts", floor.len()).into());
+        }
+        Ok(())
+    }
+}
+
+impl AsyncArms for List {
+    async fn run(&mut self, arm: usize) {
+        let listed = match arm {
+            _ => self.floor().await.map(|contacts| contacts.len()),
+        };
+        black_box(listed.ok());
+    }
+}
+
+/// Fails unless every arm reads the webhook as a contact event.
+pub fn check_webhook(body: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let value: serde_json::Value = serde_json::from_str(body)?;
+    if value["contact"]["id"] != 1007 {
+        return Err("the webhook fixture has no contact 1007".into());
+    }
+    Ok(())
+}
+
+/// Parses the webhook `body` with arm `arm`.
+pub fn parse_webhook(arm: usize, body: &str) {
+    match arm {
+        _ => {
+            black_box(serde_json::from_str::<serde_json::Value>(black_box(body)).ok());
+        }
+    }
+}
