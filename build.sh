@@ -178,6 +178,14 @@ start_mock() {
   die "the mock Gist API did not start on $GIST_MOCK_URL (see target/mock-server.log)"
 }
 
+# The Rust examples' workspace (examples/Cargo.toml: the axum service, the bulk import, the native bench)
+# checked and tested; the tests start their own mock on a free port, and one runs the README's Rust
+# quickstart in a fresh Cargo project. One target directory for all of them: target/examples.
+rust_examples() {
+  say "Rust examples: format, lints, tests (examples/)"
+  (cd examples && cargo fmt --all -- --check && cargo clippy --all-targets -- -D warnings && cargo test)
+}
+
 run_tests() {
   local t0=$SECONDS log=target/test-output.log
   mkdir -p target && : > "$log"
@@ -188,6 +196,7 @@ run_tests() {
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
   say "host tests"
   cargo test 2>&1 | tee -a "$log"
+  rust_examples 2>&1 | tee -a "$log"
   start_mock
   say "package tests (Node 20, 22, Deno, Bun, workerd, Chromium, Vite, webpack, TypeScript, examples, demo)"
   install_pkg

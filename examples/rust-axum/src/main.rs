@@ -24,7 +24,7 @@ pub struct App {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let env = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set"));
-    let mut gist = Client::builder(env("GIST_API_KEY")?);
+    let mut gist = Client::builder(&env("GIST_API_KEY")?);
     if let Ok(url) = std::env::var("GIST_BASE_URL") {
         gist = gist.base_url(url);
     }

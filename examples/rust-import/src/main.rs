@@ -61,7 +61,7 @@ fn args() -> Result<Args, String> {
 async fn main() -> Result<(), Box<dyn Error>> {
     let args = args()?;
     let mut gist =
-        Client::builder(std::env::var("GIST_API_KEY").map_err(|_| "GIST_API_KEY is not set")?);
+        Client::builder(&std::env::var("GIST_API_KEY").map_err(|_| "GIST_API_KEY is not set")?);
     if let Ok(url) = std::env::var("GIST_BASE_URL") {
         gist = gist.base_url(url);
     }

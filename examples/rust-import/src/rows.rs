@@ -80,7 +80,10 @@ fn contact(mut fields: Map<String, Value>) -> (ContactInput, bool) {
         contact = contact.phone(phone);
     }
     for (key, value) in fields {
-        contact = contact.custom(key, value);
+        // The crate's own JSON value, through serde (its `serde` feature).
+        if let Ok(value) = serde_json::from_value::<getgist::Value>(value) {
+            contact = contact.custom(key, value);
+        }
     }
     (contact, is_user)
 }
