@@ -127,7 +127,7 @@ build() {
   # entry do not emit a .wasm that nothing fetches.
   # No .d.ts either: the package's types are pkg-template's, and the wasm core's are internal.
   wasm-bindgen --target web --omit-default-module-path --no-typescript --remove-name-section --remove-producers-section \
-    --out-dir pkg target/wasm32-unknown-unknown/release/gist_wasm.wasm
+    --out-name gist_wasm --out-dir pkg target/wasm32-unknown-unknown/release/getgist.wasm
   node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue \

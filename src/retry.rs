@@ -2,6 +2,7 @@
 
 use crate::http::Method;
 use crate::json::{self, Value};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Longest wait taken from a `Retry-After` header, in milliseconds.
 pub const MAX_RETRY_AFTER_MS: f64 = 60_000.0;
@@ -23,24 +24,27 @@ pub fn is_retryable(method: Method, status: Option<u16>) -> bool {
 
 /// Retries a client may spend before its requests have earned any: an outage in the first calls still
 /// gets a few.
-const BUDGET_FLOOR: f64 = 10.0;
+const BUDGET_FLOOR: u32 = 10 * BUDGET_UNIT;
 /// What each first attempt earns: retries add at most 20% to a client's requests.
-const BUDGET_PER_REQUEST: f64 = 0.2;
+const BUDGET_PER_REQUEST: u32 = BUDGET_UNIT / 5;
 /// The most a quiet client can save up, so that a long healthy spell does not fund a retry storm.
-const BUDGET_CAP: f64 = 50.0;
+const BUDGET_CAP: u32 = 50 * BUDGET_UNIT;
+/// One retry, in the budget's units (tenths of a retry: whole numbers, so the sums are exact).
+const BUDGET_UNIT: u32 = 10;
 
 /// A client's retry budget: each first attempt earns a fifth of a retry, each retry spends one, so
 /// that an outage cannot turn a client's traffic into a retry storm (over any run of calls, retries
-/// stay within 20% of the requests plus a floor of 10). Shared by every call of one client.
+/// stay within 20% of the requests plus a floor of 10). Shared by every call of one client, on any
+/// thread.
 #[derive(Debug)]
 pub struct RetryBudget {
-    tokens: std::cell::Cell<f64>,
+    tokens: AtomicU32,
 }
 
 impl Default for RetryBudget {
     fn default() -> Self {
         Self {
-            tokens: std::cell::Cell::new(BUDGET_FLOOR),
+            tokens: AtomicU32::new(BUDGET_FLOOR),
         }
     }
 }
@@ -48,18 +52,20 @@ impl Default for RetryBudget {
 impl RetryBudget {
     /// A first attempt was sent.
     pub fn earn(&self) {
-        let tokens = self.tokens.get() + BUDGET_PER_REQUEST;
-        self.tokens.set(tokens.min(BUDGET_CAP));
+        let earn = |tokens: u32| Some((tokens + BUDGET_PER_REQUEST).min(BUDGET_CAP));
+        // `earn` always returns `Some`, so the update always happens.
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, earn);
     }
 
     /// Spends one retry; `false` when the budget cannot pay for it.
     pub fn spend(&self) -> bool {
-        let tokens = self.tokens.get();
-        let affordable = tokens >= 1.0;
-        if affordable {
-            self.tokens.set(tokens - 1.0);
-        }
-        affordable
+        self.tokens
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tokens| {
+                tokens.checked_sub(BUDGET_UNIT)
+            })
+            .is_ok()
     }
 }
 

@@ -1,6 +1,20 @@
 //! The one seam with I/O: a [`Transport`] sends a [`WireRequest`], sleeps, and tells the time.
 
 use crate::http::{HttpResponse, WireRequest};
+use std::future::Future;
+
+/// `Send` on native targets, so that a multi-threaded runtime can hold a call; nothing on wasm32,
+/// which is single-threaded (its `fetch` futures are not `Send`).
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSend: Send {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send> MaybeSend for T {}
+/// `Send` on native targets, so that a multi-threaded runtime can hold a call; nothing on wasm32,
+/// which is single-threaded (its `fetch` futures are not `Send`).
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSend {}
+#[cfg(target_arch = "wasm32")]
+impl<T> MaybeSend for T {}
 
 /// Why a request got no answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,17 +32,21 @@ pub enum TransportError {
     RateLimited(f64),
 }
 
-/// Sends requests and waits. The wasm edge implements it with `fetch`; tests with a fake.
-#[allow(async_fn_in_trait)] // wasm is single-threaded: the futures need not be `Send`
+/// Sends requests and waits. The wasm edge implements it with `fetch`, the native client with
+/// reqwest, tests with a fake; implement it with `async fn`. On native targets its futures are `Send`.
+///
+/// An implementation never follows a redirect (it returns the 3xx, which the call refuses), stops
+/// reading an answer larger than the client's cap ([`TransportError::TooLarge`]), and sends the
+/// request as given: its URL is always on the base URL's host, and its headers hold the key.
 pub trait Transport {
     /// Sends one request and reads the whole answer within `timeout_ms`.
-    async fn send(
+    fn send(
         &self,
         request: &WireRequest,
         timeout_ms: f64,
-    ) -> Result<HttpResponse, TransportError>;
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend;
     /// Waits `ms` milliseconds, or fails with [`TransportError::Aborted`] when the caller aborts.
-    async fn sleep(&self, ms: f64) -> Result<(), TransportError>;
+    fn sleep(&self, ms: f64) -> impl Future<Output = Result<(), TransportError>> + MaybeSend;
     /// Told before a retry's wait: which attempt comes next (2 for the first retry) and the status
     /// that failed the last one (`None`: no answer). For the runtime's hooks and logs; default: nothing.
     fn retrying(&self, _attempt: u32, _status: Option<u16>) {}

@@ -8,12 +8,12 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use gist_wasm::json::{from_str, Value};
-use gist_wasm::models::normalize::{self, Model, Rule, CAMPAIGN, CONTACT, EVENT, SEGMENT, TAG};
-use gist_wasm::models::{Campaign, Contact, Segment, Tag, TrackedEvent};
-use gist_wasm::serde_util::{as_whole, boolean, string, timestamp};
-use gist_wasm::webhook::{summary, WebhookEvent};
-use gist_wasm::Error;
+use getgist::json::{from_str, Value};
+use getgist::models::normalize::{self, Model, Rule, CAMPAIGN, CONTACT, EVENT, SEGMENT, TAG};
+use getgist::models::{Campaign, Contact, Segment, Tag, TrackedEvent};
+use getgist::serde_util::{as_whole, boolean, string, timestamp};
+use getgist::webhook::{summary, WebhookEvent};
+use getgist::Error;
 use proptest::prelude::*;
 
 /// Numbers as Gist (or a hostile server) might write them.

@@ -11,20 +11,20 @@
     clippy::panic
 )]
 
-use gist_wasm::config::ClientOptions;
-use gist_wasm::json::{Map, Value};
-use gist_wasm::models::{
+use getgist::config::ClientOptions;
+use getgist::json::{Map, Value};
+use getgist::models::{
     normalize_event_name, Campaign, Contact, ContactType, Segment, Tag, TrackedEvent,
 };
-use gist_wasm::resources::contacts::{ContactRef, ListContactsOptions};
-use gist_wasm::resources::events::NewEvent;
-use gist_wasm::resources::leads::{LeadChanges, NewLead};
-use gist_wasm::resources::raw::read_call;
-use gist_wasm::resources::segments::SegmentOptions;
-use gist_wasm::resources::tags::TagRequest;
-use gist_wasm::resources::users::{NewUser, UserChanges};
-use gist_wasm::webhook::{VerifyOptions, WebhookEvent, WebhookKind};
-use gist_wasm::{Error, ErrorCode};
+use getgist::resources::contacts::{ContactRef, ListContactsOptions};
+use getgist::resources::events::NewEvent;
+use getgist::resources::leads::{LeadChanges, NewLead};
+use getgist::resources::raw::read_call;
+use getgist::resources::segments::SegmentOptions;
+use getgist::resources::tags::TagRequest;
+use getgist::resources::users::{NewUser, UserChanges};
+use getgist::webhook::{VerifyOptions, WebhookEvent, WebhookKind};
+use getgist::{Error, ErrorCode};
 use proptest::prelude::*;
 
 /// Any JSON value, nested a few levels.
@@ -92,7 +92,7 @@ proptest! {
         match WebhookEvent::parse(&text, &[]) {
             Ok(event) => {
                 prop_assert!(value.is_object());
-                prop_assert_eq!(&event.payload, &gist_wasm::json::from_str(&text).unwrap());
+                prop_assert_eq!(&event.payload, &getgist::json::from_str(&text).unwrap());
                 prop_assert_eq!(event.contact.is_some(), matches!(event.kind, WebhookKind::Contact | WebhookKind::Automation));
                 let _ = event.to_value();
             }

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use gist_wasm::models::typescript::rewrite;
+use getgist::models::typescript::rewrite;
 
 /// The file at `path` (from the repository's root).
 fn read(path: &str) -> String {

@@ -10,10 +10,10 @@
     clippy::panic
 )]
 
-use gist_wasm::json;
-use gist_wasm::models::ContactType;
-use gist_wasm::webhook::{WebhookEvent, WebhookKind};
-use gist_wasm::ErrorCode;
+use getgist::json;
+use getgist::models::ContactType;
+use getgist::webhook::{WebhookEvent, WebhookKind};
+use getgist::ErrorCode;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let check = std::env::args().any(|arg| arg == "--check");
     let result = std::fs::read_to_string(DTS)
         .map_err(|error| error.to_string())
-        .and_then(|old| Ok((gist_wasm::models::typescript::rewrite(&old)?, old)))
+        .and_then(|old| Ok((getgist::models::typescript::rewrite(&old)?, old)))
         .and_then(|(new, old)| match (new == old, check) {
             (true, _) => Ok(()),
             (false, true) => Err("the models' declarations are not the generated ones".into()),

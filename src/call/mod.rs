@@ -22,7 +22,7 @@ use crate::json::Value;
 use crate::transport::TransportError;
 use exchange::Exchange;
 use progress::Progress;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The time and a random number, handed in with each step.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,7 +62,7 @@ pub enum Step<'a> {
 /// One call: its endpoint's flow, the request being sent, and where it stands.
 #[derive(Debug)]
 pub struct Call {
-    config: Rc<Config>,
+    config: Arc<Config>,
     flow: Flow,
     progress: Option<Progress>,
     options: Option<CallOptions>,
@@ -82,7 +82,7 @@ impl Call {
     /// # Errors
     /// `invalid_argument` for an unknown endpoint or a bad argument.
     pub fn new(
-        config: Rc<Config>,
+        config: Arc<Config>,
         name: &str,
         args: Vec<Value>,
         options: CallOptions,
@@ -91,7 +91,7 @@ impl Call {
     }
 
     /// A call running `flow`.
-    pub fn of(config: Rc<Config>, flow: Flow, options: CallOptions) -> Self {
+    pub fn of(config: Arc<Config>, flow: Flow, options: CallOptions) -> Self {
         Self {
             config,
             flow,
@@ -246,7 +246,7 @@ mod tests {
     fn fetch_campaign() -> Call {
         let config = Config::new("key", "https://api.example.test").expect("valid");
         Call::new(
-            Rc::new(config),
+            Arc::new(config),
             "fetchCampaign",
             vec![json!(7)],
             CallOptions::default(),

@@ -7,13 +7,13 @@ use crate::config::{ClientOptions, Config};
 use crate::error::Error;
 use crate::input::options_json;
 use crate::json::Value;
-use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 /// A client's core: the JS `GistClient` holds one. Errors are thrown as their JSON text.
 #[wasm_bindgen]
 pub struct Core {
-    config: Rc<Config>,
+    config: Arc<Config>,
 }
 
 /// Reads the JSON text of a method's arguments: an array.
@@ -29,8 +29,8 @@ fn arguments(args: &str) -> Result<Vec<Value>, Error> {
 impl Core {
     fn call(&self, method: &str, args: &str, options: &str) -> Result<Call, Error> {
         let options = options_json(options, "request options").and_then(CallOptions::from_value)?;
-        let config = Rc::clone(&self.config);
-        let call = crate::call::Call::new(Rc::clone(&config), method, arguments(args)?, options)?;
+        let config = Arc::clone(&self.config);
+        let call = crate::call::Call::new(Arc::clone(&config), method, arguments(args)?, options)?;
         Ok(Call::new(call, config))
     }
 }
@@ -50,7 +50,7 @@ impl Core {
             config.identify(&runtime);
         }
         Ok(Self {
-            config: Rc::new(config),
+            config: Arc::new(config),
         })
     }
 

@@ -11,7 +11,7 @@ use crate::json::Value;
 use crate::rate_limit::RateLimit;
 use crate::redact::{scrub, scrub_secrets};
 use crate::transport::TransportError;
-use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 /// One running call. Each method returns its next step as JSON: `{"send": {method, url, path,
@@ -30,12 +30,12 @@ pub struct Call {
     /// logs), and until when no request may go (its rate limit has 0 remaining).
     answered: Option<Value>,
     /// The client's configuration, whose key is scrubbed from every answer's headers.
-    config: Rc<Config>,
+    config: Arc<Config>,
 }
 
 impl Call {
     /// `call` as JS drives it, for the client configured by `config`.
-    pub fn new(call: crate::call::Call, config: Rc<Config>) -> Self {
+    pub fn new(call: crate::call::Call, config: Arc<Config>) -> Self {
         Self {
             call,
             answered_bytes: 0,

@@ -1,9 +1,37 @@
 //! A scripted [`Transport`]: answers from a queue, records what was sent, and runs a fake clock.
 
-use gist_wasm::http::{HttpResponse, WireRequest};
-use gist_wasm::transport::{Transport, TransportError};
-use std::cell::{Cell, RefCell};
+use getgist::http::{HttpResponse, WireRequest};
+use getgist::transport::{Transport, TransportError};
 use std::collections::VecDeque;
+use std::sync::{Mutex, MutexGuard};
+
+/// A `RefCell` that is `Sync`, so that the fake's futures are `Send` as native transports' must be.
+#[derive(Default)]
+pub struct RefCell<T>(Mutex<T>);
+
+impl<T> RefCell<T> {
+    pub fn borrow(&self) -> MutexGuard<'_, T> {
+        self.0.lock().unwrap()
+    }
+
+    pub fn borrow_mut(&self) -> MutexGuard<'_, T> {
+        self.borrow()
+    }
+
+    pub fn replace(&self, value: T) -> T {
+        std::mem::replace(&mut *self.borrow(), value)
+    }
+}
+
+impl<T: Copy> RefCell<T> {
+    fn get(&self) -> T {
+        *self.borrow()
+    }
+
+    fn set(&self, value: T) {
+        *self.borrow() = value;
+    }
+}
 
 pub type Reply = Result<HttpResponse, TransportError>;
 
@@ -12,7 +40,7 @@ pub struct FakeTransport {
     replies: RefCell<VecDeque<Reply>>,
     pub sent: RefCell<Vec<WireRequest>>,
     pub sleeps: RefCell<Vec<f64>>,
-    clock: Cell<f64>,
+    clock: RefCell<f64>,
 }
 
 impl FakeTransport {
@@ -31,13 +59,13 @@ impl FakeTransport {
             .collect()
     }
 
-    pub fn body(&self, index: usize) -> gist_wasm::json::Value {
+    pub fn body(&self, index: usize) -> getgist::json::Value {
         let sent = self.sent.borrow();
         let body = sent
             .get(index)
             .and_then(|r| r.body.clone())
             .expect("request has a body");
-        gist_wasm::json::from_str(&body).expect("body is JSON")
+        getgist::json::from_str(&body).expect("body is JSON")
     }
 }
 

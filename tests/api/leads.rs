@@ -2,10 +2,10 @@
 
 use crate::fake::{fixture, json, FakeTransport};
 use crate::{call, config};
-use gist_wasm::resources::contacts::ContactRef;
-use gist_wasm::resources::leads::{lead_ref, NewLead};
-use gist_wasm::ErrorCode;
-use gist_wasm::{json as j, json::Value};
+use getgist::resources::contacts::ContactRef;
+use getgist::resources::leads::{lead_ref, NewLead};
+use getgist::ErrorCode;
+use getgist::{json as j, json::Value};
 
 #[test]
 fn create_lead_posts_type_lead_and_needs_an_email() {

@@ -16,19 +16,19 @@ mod tags;
 mod transport;
 mod users;
 
-use gist_wasm::call::{drive, Call, CallOptions};
-use gist_wasm::flows::Flow;
-use gist_wasm::json::{self, Value};
-use gist_wasm::{Config, Error};
-use std::rc::Rc;
+use getgist::call::{drive, Call, CallOptions};
+use getgist::flows::Flow;
+use getgist::json::{self, Value};
+use getgist::{Config, Error};
+use std::sync::Arc;
 
 /// The test client's configuration, to change before it is shared.
 fn settings() -> Config {
     Config::new("sk_test_secret_key", fake::BASE).expect("valid config")
 }
 
-fn config() -> Rc<Config> {
-    Rc::new(settings())
+fn config() -> Arc<Config> {
+    Arc::new(settings())
 }
 
 fn run<F: std::future::Future>(future: F) -> F::Output {
@@ -38,7 +38,7 @@ fn run<F: std::future::Future>(future: F) -> F::Output {
 /// Runs the method `name` with `args` (a JSON array, in the JS method's order): its value, as JS
 /// reads it.
 fn call(
-    config: &Rc<Config>,
+    config: &Arc<Config>,
     fake: &fake::FakeTransport,
     name: &str,
     args: Value,
@@ -48,7 +48,7 @@ fn call(
 
 /// [`call`] with the call's own options: its value and its response metadata.
 fn call_with(
-    config: &Rc<Config>,
+    config: &Arc<Config>,
     fake: &fake::FakeTransport,
     name: &str,
     args: Value,
@@ -57,18 +57,18 @@ fn call_with(
     let Value::Array(args) = args else {
         panic!("args must be an array: {args}");
     };
-    let call = Call::new(Rc::clone(config), name, args, options)?;
+    let call = Call::new(Arc::clone(config), name, args, options)?;
     finish(call, fake)
 }
 
 /// Runs `flow` to its end with `options`: its value and its response metadata.
 fn run_flow(
-    config: &Rc<Config>,
+    config: &Arc<Config>,
     fake: &fake::FakeTransport,
     flow: Flow,
     options: CallOptions,
 ) -> Result<(Value, Value), Error> {
-    finish(Call::of(Rc::clone(config), flow, options), fake)
+    finish(Call::of(Arc::clone(config), flow, options), fake)
 }
 
 /// Drives `call` over the fake; the value as a tree (records are kept as JSON text, as JS gets them).
@@ -76,4 +76,23 @@ fn finish(call: Call, fake: &fake::FakeTransport) -> Result<(Value, Value), Erro
     let (value, response) = run(drive(call, &fake))?;
     let value = json::from_str(&value.to_json()).expect("the value is JSON");
     Ok((value, response))
+}
+
+#[test]
+fn a_call_driven_over_a_send_transport_is_send_so_a_multi_threaded_runtime_can_hold_it() {
+    fn assert_send<T: Send>(_: &T) {}
+    let call = Call::new(
+        config(),
+        "fetchCampaign",
+        vec![7.into()],
+        CallOptions::default(),
+    )
+    .expect("valid arguments");
+    assert_send(&call);
+    let fake = fake::FakeTransport::new(vec![fake::json(200, r#"{"campaign": {"id": 7}}"#)]);
+    let transport = &fake;
+    let driving = drive(call, &transport);
+    assert_send(&driving);
+    let (value, _) = run(driving).expect("answered");
+    assert_eq!(json::from_str(&value.to_json()).expect("JSON")["id"], 7);
 }

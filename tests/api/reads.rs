@@ -2,11 +2,11 @@
 
 use crate::fake::{fixture, json, with_header, FakeTransport};
 use crate::{call, config};
-use gist_wasm::resources::events::NewEvent;
-use gist_wasm::resources::raw;
-use gist_wasm::resources::segments::SegmentOptions;
-use gist_wasm::ErrorCode;
-use gist_wasm::{json as j, json::Value};
+use getgist::resources::events::NewEvent;
+use getgist::resources::raw;
+use getgist::resources::segments::SegmentOptions;
+use getgist::ErrorCode;
+use getgist::{json as j, json::Value};
 
 #[test]
 fn segments_are_fetched_and_listed_with_include_count() {

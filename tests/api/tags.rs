@@ -2,10 +2,10 @@
 
 use crate::fake::{json, FakeTransport};
 use crate::{call, config};
-use gist_wasm::resources::tags::TagRequest;
-use gist_wasm::transport::TransportError;
-use gist_wasm::ErrorCode;
-use gist_wasm::{json as j, json::Value};
+use getgist::resources::tags::TagRequest;
+use getgist::transport::TransportError;
+use getgist::ErrorCode;
+use getgist::{json as j, json::Value};
 
 fn tag_answer(id: u64, name: &str) -> String {
     j!({"tag": {"id": id, "name": name}}).to_string()

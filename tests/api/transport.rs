@@ -3,17 +3,17 @@
 
 use crate::fake::{json, with_header, FakeTransport};
 use crate::{call, call_with, config, run_flow, settings};
-use gist_wasm::call::CallOptions;
-use gist_wasm::flows::{single, Read};
-use gist_wasm::http::HttpRequest;
-use gist_wasm::transport::TransportError;
-use gist_wasm::{json as j, json::Value};
-use gist_wasm::{Config, Error, ErrorCode};
-use std::rc::Rc;
+use getgist::call::CallOptions;
+use getgist::flows::{single, Read};
+use getgist::http::HttpRequest;
+use getgist::transport::TransportError;
+use getgist::{json as j, json::Value};
+use getgist::{Config, Error, ErrorCode};
+use std::sync::Arc;
 
 /// Sends `request` in a call of its own with `options`; a non-2xx answer is its error.
 fn send_with(
-    config: &Rc<Config>,
+    config: &Arc<Config>,
     fake: &FakeTransport,
     request: HttpRequest,
     options: CallOptions,
@@ -22,13 +22,13 @@ fn send_with(
 }
 
 /// [`send_with`] with no options of the call's own.
-fn send(config: &Rc<Config>, fake: &FakeTransport, request: HttpRequest) -> Result<(), Error> {
+fn send(config: &Arc<Config>, fake: &FakeTransport, request: HttpRequest) -> Result<(), Error> {
     send_with(config, fake, request, CallOptions::default()).map(|_| ())
 }
 
 /// Sends `request` in a call of its own: its last answer `{ status, headers, body }`, any status.
 fn send_raw(
-    config: &Rc<Config>,
+    config: &Arc<Config>,
     fake: &FakeTransport,
     request: HttpRequest,
 ) -> Result<Value, Error> {
@@ -248,7 +248,7 @@ fn a_redirect_is_refused_at_once_and_never_retried() {
 fn answers_over_max_response_bytes_fail_and_a_list_counts_every_page() {
     let mut settings = settings();
     settings.max_response_bytes = 25;
-    let config = Rc::new(settings);
+    let config = Arc::new(settings);
     let fake = FakeTransport::new(vec![json(200, r#"{"tags":[], "pad": "...."}"#)]);
     let error = call(&config, &fake, "list", j!(["tags", null])).expect_err("too large");
     assert_eq!(error.code, ErrorCode::InvalidResponse);
@@ -267,7 +267,7 @@ fn answers_over_max_response_bytes_fail_and_a_list_counts_every_page() {
     for (cap, fits) in [(total, true), (total - 1, false)] {
         let mut settings = crate::settings();
         settings.max_response_bytes = cap as u32;
-        let config = Rc::new(settings);
+        let config = Arc::new(settings);
         let fake = FakeTransport::new(pages.iter().map(|page| json(200, page)).collect());
         let listed = call(&config, &fake, "list", j!(["tags", null]));
         assert_eq!(fake.sent.borrow().len(), 3, "cap {cap}");
@@ -389,7 +389,7 @@ fn a_client_that_knows_its_runtime_names_itself_unless_the_call_does() {
     let fake = FakeTransport::new(vec![json(200, "{}"), json(200, "{}")]);
     let mut settings = settings();
     settings.identify("Node.js/22.1.0");
-    let config = Rc::new(settings);
+    let config = Arc::new(settings);
     let agent = |index: usize| -> Vec<String> {
         fake.sent.borrow()[index]
             .headers

@@ -2,13 +2,13 @@
 
 use crate::fake::{fixture, json, FakeTransport};
 use crate::{call, config};
-use gist_wasm::models::ContactType;
-use gist_wasm::resources::contacts::ContactRef;
-use gist_wasm::resources::users::NewUser;
-use gist_wasm::ErrorCode;
-use gist_wasm::{json as j, json::Value};
+use getgist::models::ContactType;
+use getgist::resources::contacts::ContactRef;
+use getgist::resources::users::NewUser;
+use getgist::ErrorCode;
+use getgist::{json as j, json::Value};
 
-fn user_ref(value: Value) -> Result<ContactRef, gist_wasm::Error> {
+fn user_ref(value: Value) -> Result<ContactRef, getgist::Error> {
     ContactRef::from_value(&value, ContactType::User, &[])
 }
 
