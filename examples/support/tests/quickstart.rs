@@ -35,6 +35,31 @@ fn dependencies(install: &str, root: &Path) -> String {
         .join("\n")
 }
 
+/// The quickstart pointed at the mock, as the JS README's test points `fetch` at it: unless it reads
+/// `GIST_BASE_URL` itself, its `Client::new(key)` becomes a builder with the mock's base URL. The
+/// one change.
+fn at_mock(code: &str) -> String {
+    if code.contains("GIST_BASE_URL") {
+        return code.to_owned();
+    }
+    let start = code.find("Client::new(").expect("the quickstart makes a Client::new") + "Client::new(".len();
+    let mut depth = 1;
+    let end = start
+        + code[start..]
+            .find(|c| {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .expect("Client::new( closes");
+    let key = &code[start..end];
+    let builder = format!("Client::builder({key}).base_url(std::env::var(\"GIST_BASE_URL\").expect(\"GIST_BASE_URL\")).build()");
+    format!("{}{builder}{}", &code[..start - "Client::new(".len()], &code[end + 1..])
+}
+
 #[tokio::test]
 async fn a_fresh_cargo_project_runs_the_readme_quickstart_against_the_mock() {
     let root = repo_root().canonicalize().expect("the repository");
@@ -51,7 +76,7 @@ async fn a_fresh_cargo_project_runs_the_readme_quickstart_against_the_mock() {
         dependencies(&install, &root)
     );
     std::fs::write(project.join("Cargo.toml"), manifest).expect("Cargo.toml");
-    std::fs::write(project.join("src/main.rs"), quickstart).expect("main.rs");
+    std::fs::write(project.join("src/main.rs"), at_mock(&quickstart)).expect("main.rs");
 
     let mock = MockGist::start().expect("the mock starts");
     let out = Command::new(env!("CARGO"))
