@@ -191,11 +191,13 @@ run_tests() {
   mkdir -p target && : > "$log"
   say "format, lints, docs"
   cargo fmt --all -- --check
-  cargo clippy --all-targets -- -D warnings
+  cargo clippy --all-targets --features serde -- -D warnings
+  cargo clippy --all-targets --no-default-features -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
   say "host tests"
-  cargo test 2>&1 | tee -a "$log"
+  # The native tests (tests/native) start the package's mock with Node themselves.
+  cargo test --features serde 2>&1 | tee -a "$log"
   rust_examples 2>&1 | tee -a "$log"
   start_mock
   say "package tests (Node 20, 22, Deno, Bun, workerd, Chromium, Vite, webpack, TypeScript, examples, demo)"

@@ -30,6 +30,9 @@ pub mod webhook;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+
 /// The wasm's allocator: talc, smaller and faster than the default dlmalloc.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
@@ -38,3 +41,13 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 pub use call::{Call, CallOptions};
 pub use config::Config;
 pub use error::{Error, ErrorCode};
+pub use http::Method;
+pub use json::{Map, Value};
+pub use models::{
+    normalize_event_name, Campaign, Contact, ContactType, Segment, Tag, TrackedEvent,
+};
+pub use rate_limit::RateLimit;
+pub use webhook::{Encoding, Scheme, VerifyOptions, WebhookEvent, WebhookKind};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::*;

@@ -7,6 +7,8 @@ mod macros;
 mod map;
 mod number;
 mod parse;
+#[cfg(feature = "serde")]
+mod serde;
 mod write;
 
 pub use map::Map;

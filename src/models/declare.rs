@@ -51,7 +51,12 @@ macro_rules! model {
         }
     ) => {
         $(#[doc = $doc])*
+        ///
+        /// With the `serde` feature it (de)serialises as the JSON the JS client gives, through
+        /// [`Self::from_value`] and [`Self::into_value`]: Gist's quirks normalised, unknown fields kept.
         #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(try_from = "crate::json::Value", into = "crate::json::Value"))]
         pub struct $name {
             $(#[doc = $field_doc] pub $field: field_type!($rule),)*
             /// Every other field, as Gist sent it.
@@ -100,6 +105,20 @@ macro_rules! model {
             /// [`Self::into_value`] of a copy.
             pub fn to_value(&self) -> $crate::json::Value {
                 self.clone().into_value()
+            }
+        }
+
+        impl TryFrom<$crate::json::Value> for $name {
+            type Error = $crate::error::Error;
+
+            fn try_from(value: $crate::json::Value) -> Result<Self, Self::Error> {
+                Self::from_value(value)
+            }
+        }
+
+        impl From<$name> for $crate::json::Value {
+            fn from(model: $name) -> Self {
+                model.into_value()
             }
         }
     };

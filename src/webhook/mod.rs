@@ -24,4 +24,4 @@ mod event;
 mod verify;
 
 pub use event::{summary, WebhookEvent, WebhookKind};
-pub use verify::{check, verify, Check, Encoding, Scheme, Signing, VerifyOptions};
+pub use verify::{check, sign, verify, Check, Encoding, Scheme, Signing, VerifyOptions};

@@ -244,6 +244,32 @@ pub fn verify(body: &[u8], headers: &[(String, String)], options: &VerifyOptions
     }
 }
 
+/// The headers that make [`verify`] accept `body` with `options`, signed with their first secret:
+/// for tests of a receiver.
+pub fn sign(body: &[u8], options: &VerifyOptions) -> Vec<(String, String)> {
+    let (header, value) = match options.signing() {
+        Signing::Token { header, secret } => (header, secret.to_owned()),
+        Signing::Hmac {
+            header,
+            hash,
+            secret,
+            encoding,
+        } => {
+            let mac = match hash {
+                "SHA-1" => hmac::<sha1::Sha1>(secret, body),
+                _ => hmac::<sha2::Sha256>(secret, body),
+            }
+            .unwrap_or_default();
+            let signature = match encoding {
+                Encoding::Hex => mac.iter().map(|byte| format!("{byte:02x}")).collect(),
+                Encoding::Base64 => crate::base64::encode(&mac, crate::base64::STANDARD),
+            };
+            (header, signature)
+        }
+    };
+    vec![(header.to_owned(), value)]
+}
+
 fn hmac<D: EagerHash>(secret: &str, body: &[u8]) -> Option<Vec<u8>>
 where
     Hmac<D>: KeyInit + Mac,

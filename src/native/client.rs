@@ -1,0 +1,187 @@
+//! [`Client`] and its [`ClientBuilder`].
+
+use super::pending::RequestOptions;
+use super::transport::{CallTransport, DynTransport, Shared};
+use crate::call::{drive, Call};
+use crate::config::{ClientOptions, Config};
+use crate::error::Error;
+use crate::flows::Flow;
+use crate::json::Value;
+use crate::transport::Transport;
+use std::sync::Arc;
+use std::time::Duration;
+use tracing::Instrument;
+
+/// A Gist API client: every method of the JS `GistClient`, in Rust's idiom.
+///
+/// Cheap to clone (an `Arc` inside): clones share the transport, the retry budget and the rate
+/// limit's pause. `Send + Sync`, so one client serves a whole multi-threaded runtime. Its `Debug`
+/// never shows the key.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), getgist::Error> {
+/// use getgist::{Client, ContactInput, ContactRef};
+///
+/// let client = Client::new("your-api-key")?;
+/// let ada = client
+///     .create_user(ContactInput::user(42).email("ada@example.com").name("Ada"))
+///     .await?;
+/// let again = client.fetch_user(ContactRef::user_id(42)).await?;
+/// assert_eq!(ada.id, again.id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Arc<Config>,
+    shared: Shared,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client of Gist's own API with every default (see [`ClientBuilder`]).
+    ///
+    /// # Errors
+    /// `invalid_argument` for a blank key, or one with spaces (pass the key alone, without "Bearer ").
+    pub fn new(api_key: &str) -> Result<Self, Error> {
+        Self::builder(api_key).build()
+    }
+
+    /// A builder, to set the base URL, timeout, retries and transport.
+    pub fn builder(api_key: &str) -> ClientBuilder {
+        ClientBuilder {
+            options: ClientOptions {
+                api_key: Some(api_key.to_owned()),
+                ..ClientOptions::default()
+            },
+            transport: None,
+        }
+    }
+
+    /// Runs the core's call of `method` over this client's transport: its value, and what its last
+    /// answer said.
+    pub(crate) async fn run(
+        &self,
+        method: &'static str,
+        flow: Result<Flow, Error>,
+        options: &RequestOptions,
+    ) -> Result<(Value, Value), Error> {
+        let config = &self.inner.config;
+        let key = config.api_key.expose();
+        let span = tracing::debug_span!(target: "getgist", "gist.call", method);
+        let outcome = async {
+            let call = Call::of(Arc::clone(config), flow?, options.to_core()?);
+            let transport = CallTransport {
+                shared: &self.inner.shared,
+                abort: options.abort.as_ref(),
+                key,
+            };
+            drive(call, &transport).await
+        }
+        .instrument(span)
+        .await;
+        outcome.map_err(|error| error.scrubbed(&[key]))
+    }
+}
+
+/// Builds a [`Client`]: every setting falls back to the JS client's default.
+#[must_use]
+pub struct ClientBuilder {
+    options: ClientOptions,
+    transport: Option<Box<dyn DynTransport>>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.options.base_url)
+            .field("timeout_ms", &self.options.timeout_ms)
+            .field("max_retries", &self.options.max_retries)
+            .field("per_page", &self.options.per_page)
+            .field("max_response_bytes", &self.options.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Where requests go: a proxy, or the mock (default `https://api.getgist.com`). The key is only
+    /// ever sent there.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.options.base_url = Some(url.into());
+        self
+    }
+
+    /// The deadline of one whole call, retries and waits included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout_ms = Some(timeout.as_secs_f64() * 1000.0);
+        self
+    }
+
+    /// How many times a failed call may be retried, 0 to 10 (default 2).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(f64::from(retries));
+        self
+    }
+
+    /// The page size of list calls, 1 to 1000 (default 60).
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.options.per_page = Some(f64::from(per_page));
+        self
+    }
+
+    /// The most bytes one call may read in answers, all pages of a list together (default 32 MiB).
+    pub fn max_response_bytes(mut self, bytes: u32) -> Self {
+        self.options.max_response_bytes = Some(f64::from(bytes));
+        self
+    }
+
+    /// Sends requests through `transport` instead of the default one.
+    pub fn transport<T: Transport + Send + Sync + 'static>(mut self, transport: T) -> Self {
+        self.transport = Some(Box::new(transport));
+        self
+    }
+
+    /// The client.
+    ///
+    /// # Errors
+    /// `invalid_argument` for a blank key or a bad setting (a base URL that is not http(s), a timeout
+    /// of zero, more than 10 retries, ...); without the `reqwest` feature, when no transport is given.
+    pub fn build(self) -> Result<Client, Error> {
+        let mut config = Config::from_options(self.options, false)?;
+        config.identify(concat!("Rust; ", env!("CARGO_PKG_NAME")));
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => default_transport(&config)?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                config: Arc::new(config),
+                shared: Shared::new(transport),
+            }),
+        })
+    }
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport(config: &Config) -> Result<Box<dyn DynTransport>, Error> {
+    Ok(Box::new(super::reqwest::ReqwestTransport::new(
+        config.max_response_bytes,
+    )?))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport(_: &Config) -> Result<Box<dyn DynTransport>, Error> {
+    Err(Error::invalid_argument(
+        "no transport: enable the `reqwest` feature, or give one with ClientBuilder::transport",
+    ))
+}

@@ -1,0 +1,559 @@
+//! The arguments of the client's methods, typed. Each becomes the JSON argument the JS method takes
+//! (`to_value`), and the core reads it exactly as it reads JS input: one set of checks for both.
+
+use crate::http::Method;
+use crate::json::{Map, Value};
+
+/// Sets optional fields: `.name(value)`, a text field taking anything `Into<String>`.
+macro_rules! setters {
+    ($($(#[doc = $doc:literal])* $field:ident: $type:tt),* $(,)?) => {
+        $(setter!($(#[doc = $doc])* $field: $type);)*
+    };
+}
+
+/// One setter of [`setters!`].
+macro_rules! setter {
+    ($(#[doc = $doc:literal])* $field:ident: String) => {
+        $(#[doc = $doc])*
+        #[must_use]
+        pub fn $field(mut self, value: impl Into<String>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+    ($(#[doc = $doc:literal])* $field:ident: $type:ty) => {
+        $(#[doc = $doc])*
+        #[must_use]
+        pub fn $field(mut self, value: $type) -> Self {
+            self.$field = Some(value);
+            self
+        }
+    };
+}
+
+/// Puts `value` under `key` when it is set.
+fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
+    if let Some(value) = value {
+        map.insert(key.into(), value.into());
+    }
+}
+
+/// Which contact: by Gist's id, your `user_id`, or email (`ContactRef` in JS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ContactRef {
+    /// Gist's internal id.
+    Id(u64),
+    /// Your own id for a user (whole number, as digits).
+    UserId(String),
+    /// The contact's email address.
+    Email(String),
+}
+
+impl ContactRef {
+    /// By Gist's internal id.
+    pub fn id(id: u64) -> Self {
+        Self::Id(id)
+    }
+
+    /// By your own id for a user: a whole number, or a string of digits.
+    pub fn user_id(user_id: impl ToString) -> Self {
+        Self::UserId(user_id.to_string())
+    }
+
+    /// By email address.
+    pub fn email(email: impl Into<String>) -> Self {
+        Self::Email(email.into())
+    }
+
+    /// `{ id } | { user_id } | { email }`.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        match self {
+            Self::Id(id) => map.insert("id".into(), (*id).into()),
+            Self::UserId(user_id) => map.insert("user_id".into(), user_id.as_str().into()),
+            Self::Email(email) => map.insert("email".into(), email.as_str().into()),
+        };
+        Value::Object(map)
+    }
+}
+
+/// A contact to create, or changes to one (JS's `NewUser`, `UserChanges`, `NewLead`, `LeadChanges`):
+/// only the fields set are sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[non_exhaustive]
+pub struct ContactInput {
+    /// Your own id for the user (required to create a user; a lead has none).
+    pub user_id: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+    /// Full name.
+    pub name: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// The last IP address the contact was seen from.
+    pub last_seen_ip: Option<String>,
+    /// The last user agent the contact was seen with.
+    pub last_seen_user_agent: Option<String>,
+    /// Whether the contact unsubscribed from emails.
+    pub unsubscribed_from_emails: Option<bool>,
+    /// When the user signed up, Unix seconds.
+    pub signed_up_at: Option<u64>,
+    /// Tag names to add (created when missing; case-sensitive).
+    pub tags: Option<Vec<String>>,
+    /// Custom properties: strings, finite numbers, booleans or null (a date as Unix seconds).
+    pub custom_properties: Option<Map<String, Value>>,
+}
+
+impl ContactInput {
+    /// A user with your own id for it (a whole number, or a string of digits).
+    pub fn user(user_id: impl ToString) -> Self {
+        Self {
+            user_id: Some(user_id.to_string()),
+            ..Self::default()
+        }
+    }
+
+    /// A lead (no `user_id`), or changes with nothing set yet.
+    pub fn lead() -> Self {
+        Self::default()
+    }
+
+    setters! {
+        /// Sets `email`.
+        email: String,
+        /// Sets `name`.
+        name: String,
+        /// Sets `phone`.
+        phone: String,
+        /// Sets `last_seen_ip`.
+        last_seen_ip: String,
+        /// Sets `last_seen_user_agent`.
+        last_seen_user_agent: String,
+        /// Sets `unsubscribed_from_emails`.
+        unsubscribed_from_emails: bool,
+        /// Sets `signed_up_at` (Unix seconds).
+        signed_up_at: u64,
+    }
+
+    /// Adds a tag name.
+    #[must_use]
+    pub fn tag(mut self, name: impl Into<String>) -> Self {
+        self.tags.get_or_insert_with(Vec::new).push(name.into());
+        self
+    }
+
+    /// Sets a custom property.
+    #[must_use]
+    pub fn custom(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.custom_properties
+            .get_or_insert_with(Map::new)
+            .insert(name.into(), value.into());
+        self
+    }
+
+    /// The JS object: the fields that are set.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        put(&mut map, "user_id", self.user_id.as_deref());
+        put(&mut map, "email", self.email.as_deref());
+        put(&mut map, "name", self.name.as_deref());
+        put(&mut map, "phone", self.phone.as_deref());
+        put(&mut map, "last_seen_ip", self.last_seen_ip.as_deref());
+        put(
+            &mut map,
+            "last_seen_user_agent",
+            self.last_seen_user_agent.as_deref(),
+        );
+        put(
+            &mut map,
+            "unsubscribed_from_emails",
+            self.unsubscribed_from_emails,
+        );
+        put(&mut map, "signed_up_at", self.signed_up_at);
+        put(
+            &mut map,
+            "tags",
+            self.tags
+                .as_ref()
+                .map(|tags| tags.iter().map(Value::from).collect::<Value>()),
+        );
+        put(
+            &mut map,
+            "custom_properties",
+            self.custom_properties.clone().map(Value::Object),
+        );
+        Value::Object(map)
+    }
+}
+
+/// The options of `list_users`, `list_leads`, `users` and `leads`.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[non_exhaustive]
+pub struct ListContacts {
+    /// The most contacts returned: for a `list_*`, 100 by default and at most 10 000; a walk has none.
+    pub limit: Option<u32>,
+    /// Only the contacts of this segment.
+    pub segment_id: Option<u64>,
+    /// Only the contacts with this tag.
+    pub tag_id: Option<u64>,
+    /// Only the contacts created since (Unix seconds).
+    pub created_since: Option<u64>,
+    /// Only the contacts of this status.
+    pub status: Option<String>,
+    /// `created_at`, `last_seen_at`, `signed_up_at` or `updated_at`.
+    pub order_by: Option<String>,
+    /// `asc` or `desc` (the default).
+    pub order: Option<String>,
+    /// Resumes a walk: a page's `cursor` (it carries the filters: pass only `limit` with it).
+    pub cursor: Option<String>,
+}
+
+impl ListContacts {
+    setters! {
+        /// Sets `limit`.
+        limit: u32,
+        /// Sets `segment_id`.
+        segment_id: u64,
+        /// Sets `tag_id`.
+        tag_id: u64,
+        /// Sets `created_since`.
+        created_since: u64,
+        /// Sets `status`.
+        status: String,
+        /// Sets `order_by`.
+        order_by: String,
+        /// Sets `order`.
+        order: String,
+        /// Sets `cursor`.
+        cursor: String,
+    }
+
+    /// The JS options object.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        put(&mut map, "limit", self.limit);
+        put(&mut map, "segment_id", self.segment_id);
+        put(&mut map, "tag_id", self.tag_id);
+        put(&mut map, "created_since", self.created_since);
+        put(&mut map, "status", self.status.as_deref());
+        put(&mut map, "order_by", self.order_by.as_deref());
+        put(&mut map, "order", self.order.as_deref());
+        put(&mut map, "cursor", self.cursor.as_deref());
+        Value::Object(map)
+    }
+}
+
+/// The options of `list_segments` and `segments`.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[non_exhaustive]
+pub struct ListSegments {
+    /// The most segments returned.
+    pub limit: Option<u32>,
+    /// Whether Gist counts each segment's contacts.
+    pub include_count: Option<bool>,
+    /// Resumes a walk: a page's `cursor`.
+    pub cursor: Option<String>,
+}
+
+impl ListSegments {
+    setters! {
+        /// Sets `limit`.
+        limit: u32,
+        /// Sets `include_count`.
+        include_count: bool,
+        /// Sets `cursor`.
+        cursor: String,
+    }
+
+    /// The JS options object.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        put(&mut map, "limit", self.limit);
+        put(&mut map, "include_count", self.include_count);
+        put(&mut map, "cursor", self.cursor.as_deref());
+        Value::Object(map)
+    }
+}
+
+/// The options of the lists with no filters: tags, campaigns, events.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[non_exhaustive]
+pub struct ListOptions {
+    /// The most items returned.
+    pub limit: Option<u32>,
+    /// Resumes a walk: a page's `cursor`.
+    pub cursor: Option<String>,
+}
+
+impl ListOptions {
+    setters! {
+        /// Sets `limit`.
+        limit: u32,
+        /// Sets `cursor`.
+        cursor: String,
+    }
+
+    /// The JS options object.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        put(&mut map, "limit", self.limit);
+        put(&mut map, "cursor", self.cursor.as_deref());
+        Value::Object(map)
+    }
+}
+
+/// One contact to tag or untag (JS's `ContactTarget`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TagTarget {
+    /// The contact.
+    pub contact: ContactRef,
+    /// Removes the tag instead of adding it.
+    pub untag: bool,
+}
+
+impl TagTarget {
+    /// `{ ...ref, untag? }`.
+    pub fn to_value(&self) -> Value {
+        let mut value = self.contact.to_value();
+        if let (Value::Object(map), true) = (&mut value, self.untag) {
+            map.insert("untag".into(), true.into());
+        }
+        value
+    }
+}
+
+/// Tag or untag many users and leads at once (JS's `TagRequest`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TagRequest {
+    /// The tag's name (created when missing).
+    pub tag: String,
+    /// Users to tag or untag.
+    pub users: Vec<TagTarget>,
+    /// Leads to tag or untag.
+    pub leads: Vec<TagTarget>,
+}
+
+impl TagRequest {
+    /// A request for the tag `name`, with no contacts yet.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            tag: name.into(),
+            users: Vec::new(),
+            leads: Vec::new(),
+        }
+    }
+
+    /// Tags a user.
+    #[must_use]
+    pub fn user(mut self, contact: ContactRef) -> Self {
+        self.users.push(TagTarget {
+            contact,
+            untag: false,
+        });
+        self
+    }
+
+    /// Untags a user.
+    #[must_use]
+    pub fn untag_user(mut self, contact: ContactRef) -> Self {
+        self.users.push(TagTarget {
+            contact,
+            untag: true,
+        });
+        self
+    }
+
+    /// Tags a lead.
+    #[must_use]
+    pub fn lead(mut self, contact: ContactRef) -> Self {
+        self.leads.push(TagTarget {
+            contact,
+            untag: false,
+        });
+        self
+    }
+
+    /// Untags a lead.
+    #[must_use]
+    pub fn untag_lead(mut self, contact: ContactRef) -> Self {
+        self.leads.push(TagTarget {
+            contact,
+            untag: true,
+        });
+        self
+    }
+
+    /// `{ tag, users?, leads? }`.
+    pub fn to_value(&self) -> Value {
+        let targets = |list: &[TagTarget]| list.iter().map(TagTarget::to_value).collect::<Value>();
+        let mut map = Map::new();
+        map.insert("tag".into(), self.tag.as_str().into());
+        if !self.users.is_empty() {
+            map.insert("users".into(), targets(&self.users));
+        }
+        if !self.leads.is_empty() {
+            map.insert("leads".into(), targets(&self.leads));
+        }
+        Value::Object(map)
+    }
+}
+
+/// A tracked event to record (JS's `NewEvent`); its name is normalised when sent.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NewEvent {
+    /// The event's name, as given (`completed.order` is stored as `completed-order`).
+    pub event_name: String,
+    /// The user or lead it belongs to.
+    pub contact: ContactRef,
+    /// Whether `contact` is a lead (else a user).
+    pub lead: bool,
+    /// Free-form properties.
+    pub properties: Option<Map<String, Value>>,
+    /// When it happened, Unix seconds (default: when Gist receives it).
+    pub occurred_at: Option<u64>,
+}
+
+impl NewEvent {
+    /// An event of a user.
+    pub fn user(event_name: impl Into<String>, user: ContactRef) -> Self {
+        Self {
+            event_name: event_name.into(),
+            contact: user,
+            lead: false,
+            properties: None,
+            occurred_at: None,
+        }
+    }
+
+    /// An event of a lead.
+    pub fn lead(event_name: impl Into<String>, lead: ContactRef) -> Self {
+        Self {
+            lead: true,
+            ..Self::user(event_name, lead)
+        }
+    }
+
+    /// Sets a property.
+    #[must_use]
+    pub fn property(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.properties
+            .get_or_insert_with(Map::new)
+            .insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets `occurred_at` (Unix seconds).
+    #[must_use]
+    pub fn occurred_at(mut self, unix_seconds: u64) -> Self {
+        self.occurred_at = Some(unix_seconds);
+        self
+    }
+
+    /// `{ event_name, user | lead, properties?, occurred_at? }`.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("event_name".into(), self.event_name.as_str().into());
+        let who = if self.lead { "lead" } else { "user" };
+        map.insert(who.into(), self.contact.to_value());
+        put(
+            &mut map,
+            "properties",
+            self.properties.clone().map(Value::Object),
+        );
+        put(&mut map, "occurred_at", self.occurred_at);
+        Value::Object(map)
+    }
+}
+
+/// Any request to a path of the API (JS's `apiCall` argument): answered whatever its status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRequest {
+    /// The method.
+    pub method: Method,
+    /// A path relative to the base URL, starting with `/` (an absolute URL is refused).
+    pub url: String,
+    /// Extra headers (never `Authorization`).
+    pub headers: Vec<(String, String)>,
+    /// Query parameters.
+    pub query: Vec<(String, Value)>,
+    /// A JSON body (not for GET or DELETE).
+    pub body: Option<Value>,
+}
+
+impl ApiRequest {
+    /// A request with `method` to `path`.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            url: path.into(),
+            headers: Vec::new(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A GET of `path`.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::Get, path)
+    }
+
+    /// A POST of `body` to `path`.
+    pub fn post(path: impl Into<String>, body: Value) -> Self {
+        Self::new(Method::Post, path).json(body)
+    }
+
+    /// Adds a header.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a query parameter (a string, number or boolean).
+    #[must_use]
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the JSON body.
+    #[must_use]
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// `{ url, method, headers?, query?, body? }`.
+    pub fn to_value(&self) -> Value {
+        let pairs =
+            |list: &[(String, Value)]| -> Map<String, Value> { list.iter().cloned().collect() };
+        let mut map = Map::new();
+        map.insert("url".into(), self.url.as_str().into());
+        map.insert("method".into(), self.method.as_str().into());
+        if !self.headers.is_empty() {
+            let headers = self
+                .headers
+                .iter()
+                .map(|(name, value)| (name.clone(), Value::from(value.as_str())));
+            map.insert("headers".into(), Value::Object(headers.collect()));
+        }
+        if !self.query.is_empty() {
+            map.insert("query".into(), Value::Object(pairs(&self.query)));
+        }
+        put(&mut map, "body", self.body.clone());
+        Value::Object(map)
+    }
+}

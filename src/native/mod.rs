@@ -1,0 +1,28 @@
+//! The native client (not on wasm32): [`Client`] runs the core's calls — the very endpoints, flows
+//! and checks the JS package runs — over a [`Transport`](crate::transport::Transport), by default
+//! [`ReqwestTransport`] on tokio. Its futures and streams are `Send`.
+
+mod abort;
+mod client;
+mod input;
+mod methods;
+mod output;
+mod pending;
+#[cfg(feature = "reqwest")]
+mod reqwest;
+mod transport;
+mod walk;
+mod webhooks;
+
+pub use abort::AbortSignal;
+pub use client::{Client, ClientBuilder};
+pub use input::{
+    ApiRequest, ContactInput, ContactRef, ListContacts, ListOptions, ListSegments, NewEvent,
+    TagRequest, TagTarget,
+};
+pub use output::{ApiResponse, FromCall, TagFailure, TagResult};
+pub use pending::{Pending, RequestOptions, ResponseInfo, WithResponse};
+#[cfg(feature = "reqwest")]
+pub use reqwest::ReqwestTransport;
+pub use walk::{Page, Pages, Walk};
+pub use webhooks::{parse_webhook, sign_webhook, verify_webhook};

@@ -1,0 +1,150 @@
+//! What the client's methods resolve with, read from the core's values.
+
+use crate::error::Error;
+use crate::json::Value;
+use crate::models::Tag;
+
+/// What a method resolves with, read from the core's value of the call (a model, a list of them, ...).
+pub trait FromCall: Sized {
+    /// Reads the call's value.
+    fn from_call(value: Value) -> Result<Self, Error>;
+}
+
+macro_rules! from_call_models {
+    ($($model:ty),*) => {
+        $(impl FromCall for $model {
+            fn from_call(value: Value) -> Result<Self, Error> {
+                Self::from_value(value)
+            }
+        })*
+    };
+}
+
+from_call_models!(
+    crate::models::Contact,
+    crate::models::Tag,
+    crate::models::Segment,
+    crate::models::Campaign,
+    crate::models::TrackedEvent,
+    TagResult,
+    ApiResponse
+);
+
+impl FromCall for () {
+    fn from_call(_: Value) -> Result<Self, Error> {
+        Ok(())
+    }
+}
+
+impl<T: FromCall> FromCall for Vec<T> {
+    fn from_call(value: Value) -> Result<Self, Error> {
+        match value {
+            Value::Array(items) => items.into_iter().map(T::from_call).collect(),
+            _ => Err(Error::invalid_response("a list call gave no list")),
+        }
+    }
+}
+
+/// A target `tag_contacts` could not tag or untag, and why.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TagFailure {
+    /// The target, as sent (`{ id | user_id | email, untag? }`).
+    pub target: Value,
+    /// The stable code of its error (`"not_found"`, ...).
+    pub code: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// What `tag_contacts` did: one bad target or one failed batch does not lose the rest.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TagResult {
+    /// The tag, as Gist answered.
+    pub tag: Tag,
+    /// Contacts tagged.
+    pub tagged: u64,
+    /// Contacts untagged.
+    pub untagged: u64,
+    /// The targets that failed.
+    pub failed: Vec<TagFailure>,
+}
+
+impl TagResult {
+    /// Reads `{ tag, tagged, untagged, failed: [{ target, error: { code, message } }] }`.
+    ///
+    /// # Errors
+    /// `invalid_response` when the tag is not one.
+    pub fn from_value(mut value: Value) -> Result<Self, Error> {
+        let count = |value: &Value, key: &str| value.get(key).and_then(Value::as_u64).unwrap_or(0);
+        let text = |value: &Value, key: &str| {
+            value
+                .get("error")
+                .and_then(|error| error.get(key))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let failed = match value.get_mut("failed").map(Value::take) {
+            Some(Value::Array(failed)) => failed
+                .into_iter()
+                .map(|mut failure| TagFailure {
+                    code: text(&failure, "code"),
+                    message: text(&failure, "message"),
+                    target: failure
+                        .get_mut("target")
+                        .map(Value::take)
+                        .unwrap_or(Value::Null),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Self {
+            tagged: count(&value, "tagged"),
+            untagged: count(&value, "untagged"),
+            tag: Tag::from_value(value.get_mut("tag").map(Value::take).unwrap_or(Value::Null))?,
+            failed,
+        })
+    }
+}
+
+/// The answer to `api_call`, whatever its status.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ApiResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The parsed JSON, or the text when the answer is not JSON.
+    pub body: Value,
+}
+
+impl ApiResponse {
+    /// Reads `{ status, headers, body }`.
+    ///
+    /// # Errors
+    /// Never in practice: a missing part reads as empty.
+    pub fn from_value(mut value: Value) -> Result<Self, Error> {
+        let headers = match value.get("headers") {
+            Some(Value::Object(headers)) => headers
+                .iter()
+                .map(|(name, value)| (name.clone(), value.as_str().unwrap_or("").to_owned()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Self {
+            status: value
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|status| u16::try_from(status).ok())
+                .unwrap_or(0),
+            headers,
+            body: value
+                .get_mut("body")
+                .map(Value::take)
+                .unwrap_or(Value::Null),
+        })
+    }
+}

@@ -1,0 +1,133 @@
+//! [`ReqwestTransport`]: the default transport, reqwest on tokio with rustls.
+
+use crate::error::Error;
+use crate::http::{HttpResponse, Method, WireRequest};
+use crate::transport::{Transport, TransportError};
+use std::hash::{BuildHasher, RandomState};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Sends requests with reqwest (HTTP/1.1, rustls with the webpki roots), waits with tokio's timer.
+/// It never follows a redirect (the call refuses the 3xx it returns), and stops reading an answer
+/// larger than its cap ([`TransportError::TooLarge`]). Needs a tokio runtime with its time driver.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    max_response_bytes: u64,
+}
+
+impl ReqwestTransport {
+    /// A transport that reads at most `max_response_bytes` of one answer.
+    ///
+    /// # Errors
+    /// `network_error` when reqwest cannot set up TLS.
+    pub fn new(max_response_bytes: u32) -> Result<Self, Error> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|error| {
+                Error::new(
+                    crate::error::ErrorCode::NetworkError,
+                    format!("could not set up HTTP: {}", error.without_url()),
+                )
+            })?;
+        Ok(Self {
+            client,
+            max_response_bytes: u64::from(max_response_bytes),
+        })
+    }
+
+    async fn exchange(
+        &self,
+        request: &WireRequest,
+        timeout: Duration,
+    ) -> Result<HttpResponse, TransportError> {
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self.client.request(method, &request.url).timeout(timeout);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let mut response = builder.send().await.map_err(failure)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_owned(), value)
+            })
+            .collect();
+        if response
+            .content_length()
+            .is_some_and(|length| length > self.max_response_bytes)
+        {
+            return Err(TransportError::TooLarge);
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(failure)? {
+            if (body.len() + chunk.len()) as u64 > self.max_response_bytes {
+                return Err(TransportError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = String::from_utf8(body)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// `ms` milliseconds as a `Duration`; zero for a negative or non-finite number.
+fn duration(ms: f64) -> Duration {
+    Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::ZERO)
+}
+
+/// reqwest's failure as the core's: its text without the URL (a query may hold an email).
+fn failure(error: reqwest::Error) -> TransportError {
+    match error.is_timeout() {
+        true => TransportError::Timeout,
+        false => TransportError::Network(error.without_url().to_string()),
+    }
+}
+
+impl Transport for ReqwestTransport {
+    async fn send(
+        &self,
+        request: &WireRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, TransportError> {
+        let timeout = duration(timeout_ms);
+        // reqwest's own timeout covers the body too; this one also covers a slow connect.
+        tokio::time::timeout(timeout, self.exchange(request, timeout))
+            .await
+            .unwrap_or(Err(TransportError::Timeout))
+    }
+
+    async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
+        tokio::time::sleep(duration(ms)).await;
+        Ok(())
+    }
+
+    fn now_ms(&self) -> f64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |since| since.as_secs_f64() * 1000.0)
+    }
+
+    fn random(&self) -> f64 {
+        // A fresh `RandomState` is seeded anew: enough for backoff jitter, with no RNG crate.
+        let bits = RandomState::new().hash_one(SystemTime::now());
+        (bits >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

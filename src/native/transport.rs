@@ -1,0 +1,201 @@
+//! The client's transport as one object whatever its type ([`Shared`]), and the transport one call
+//! runs over ([`CallTransport`]): the client's, plus this call's abort signal, the client's pause
+//! after an answer that spent the rate limit, the key scrubbed from answers' headers, and tracing.
+
+use super::abort::AbortSignal;
+use crate::http::{HttpResponse, WireRequest};
+use crate::rate_limit::RateLimit;
+use crate::redact::scrub;
+use crate::transport::{Transport, TransportError};
+use futures_util::future::{self, BoxFuture, Either};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A [`Transport`] behind a pointer: boxed futures, so that a `Client` is one type whatever the
+/// transport it was built with.
+pub trait DynTransport: Send + Sync {
+    /// [`Transport::send`].
+    fn send<'a>(
+        &'a self,
+        request: &'a WireRequest,
+        timeout_ms: f64,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>>;
+    /// [`Transport::sleep`].
+    fn sleep(&self, ms: f64) -> BoxFuture<'_, Result<(), TransportError>>;
+    /// [`Transport::retrying`].
+    fn retrying(&self, attempt: u32, status: Option<u16>);
+    /// [`Transport::now_ms`].
+    fn now_ms(&self) -> f64;
+    /// [`Transport::random`].
+    fn random(&self) -> f64;
+}
+
+impl<T: Transport + Send + Sync> DynTransport for T {
+    fn send<'a>(
+        &'a self,
+        request: &'a WireRequest,
+        timeout_ms: f64,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+        Box::pin(Transport::send(self, request, timeout_ms))
+    }
+
+    fn sleep(&self, ms: f64) -> BoxFuture<'_, Result<(), TransportError>> {
+        Box::pin(Transport::sleep(self, ms))
+    }
+
+    fn retrying(&self, attempt: u32, status: Option<u16>) {
+        Transport::retrying(self, attempt, status);
+    }
+
+    fn now_ms(&self) -> f64 {
+        Transport::now_ms(self)
+    }
+
+    fn random(&self) -> f64 {
+        Transport::random(self)
+    }
+}
+
+/// What every call of one client shares: its transport, and until when requests wait because an
+/// answer said the rate limit's window is spent (`remaining: 0`).
+pub struct Shared {
+    /// The client's transport.
+    pub transport: Box<dyn DynTransport>,
+    /// Milliseconds since the Unix epoch before which no request is sent (0: none).
+    paused_until_ms: AtomicU64,
+}
+
+impl Shared {
+    /// Shares `transport`.
+    pub fn new(transport: Box<dyn DynTransport>) -> Self {
+        Self {
+            transport,
+            paused_until_ms: AtomicU64::new(0),
+        }
+    }
+}
+
+/// The transport of one call: the client's, with the call's abort signal and the key to keep out of
+/// what it reads.
+pub struct CallTransport<'a> {
+    /// The client's shared state.
+    pub shared: &'a Shared,
+    /// The call's abort signal.
+    pub abort: Option<&'a AbortSignal>,
+    /// The API key, scrubbed from answers' headers (a server may echo it).
+    pub key: &'a str,
+}
+
+impl CallTransport<'_> {
+    /// Runs `work` until it ends or the call's signal fires (then `Aborted`).
+    async fn abortable<T>(
+        &self,
+        work: BoxFuture<'_, Result<T, TransportError>>,
+    ) -> Result<T, TransportError> {
+        let Some(abort) = self.abort else {
+            return work.await;
+        };
+        match future::select(work, abort.aborted()).await {
+            Either::Left((outcome, _)) => outcome,
+            Either::Right(((), _)) => Err(TransportError::Aborted),
+        }
+    }
+
+    /// Waits out a pause the rate limit asked for, when the call's time allows; else says when the
+    /// window resets, unsent.
+    async fn paced(&self, timeout_ms: f64) -> Result<f64, TransportError> {
+        let paused_until = self.shared.paused_until_ms.load(Ordering::Relaxed) as f64;
+        let wait = paused_until - self.shared.transport.now_ms();
+        if wait <= 0.0 {
+            return Ok(timeout_ms);
+        }
+        if wait >= timeout_ms {
+            return Err(TransportError::RateLimited((wait / 1000.0).ceil()));
+        }
+        tracing::debug!(target: "getgist", wait_ms = wait, "waiting for the rate limit's window");
+        self.abortable(self.shared.transport.sleep(wait)).await?;
+        Ok(timeout_ms - wait)
+    }
+
+    /// Notes a pause when the answer says the window is spent.
+    fn note_rate_limit(&self, response: &HttpResponse) {
+        let now = self.shared.transport.now_ms();
+        let reset = RateLimit::from_headers(&response.headers, now)
+            .filter(|limit| limit.remaining == Some(0))
+            .and_then(|limit| limit.reset_at_ms);
+        if let Some(reset) = reset.filter(|reset| *reset > now) {
+            self.shared
+                .paused_until_ms
+                .fetch_max(reset.round() as u64, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Transport for CallTransport<'_> {
+    async fn send(
+        &self,
+        request: &WireRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, TransportError> {
+        let timeout_ms = self.paced(timeout_ms).await?;
+        let started = self.shared.transport.now_ms();
+        let outcome = self
+            .abortable(self.shared.transport.send(request, timeout_ms))
+            .await;
+        let elapsed_ms = self.shared.transport.now_ms() - started;
+        match &outcome {
+            Ok(response) => {
+                tracing::debug!(target: "getgist",
+                    http_method = request.method.as_str(),
+                    path = request.path.as_str(),
+                    status = response.status,
+                    elapsed_ms,
+                    "answered"
+                );
+                self.note_rate_limit(response);
+            }
+            Err(error) => tracing::debug!(target: "getgist",
+                http_method = request.method.as_str(),
+                path = request.path.as_str(),
+                error = ?error_kind(error),
+                elapsed_ms,
+                "no answer"
+            ),
+        }
+        outcome.map(|mut response| {
+            for (_, value) in &mut response.headers {
+                if value.contains(self.key) {
+                    *value = scrub(value, &[self.key]);
+                }
+            }
+            response
+        })
+    }
+
+    async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
+        self.abortable(self.shared.transport.sleep(ms)).await
+    }
+
+    fn retrying(&self, attempt: u32, status: Option<u16>) {
+        tracing::debug!(target: "getgist", attempt, status, "retrying");
+        self.shared.transport.retrying(attempt, status);
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.shared.transport.now_ms()
+    }
+
+    fn random(&self) -> f64 {
+        self.shared.transport.random()
+    }
+}
+
+/// What kind of failure, for a log line: never the runtime's text, which may hold a URL.
+fn error_kind(error: &TransportError) -> &'static str {
+    match error {
+        TransportError::Network(_) => "network",
+        TransportError::Timeout => "timeout",
+        TransportError::Aborted => "aborted",
+        TransportError::TooLarge => "too_large",
+        TransportError::RateLimited(_) => "rate_limited",
+    }
+}

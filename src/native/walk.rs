@@ -1,0 +1,205 @@
+//! [`Walk`]: a list read lazily, one page per call of the core, as a `futures::Stream` (JS's
+//! `iter*`), with the token that resumes it.
+
+use super::client::Client;
+use super::output::FromCall;
+use super::pending::RequestOptions;
+use crate::error::Error;
+use crate::json::Value;
+use futures_core::Stream;
+use futures_util::future::BoxFuture;
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// One page of a walk: its items, and the token that resumes the walk after them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The page's items (within the walk's limit).
+    pub items: Vec<T>,
+    /// Resumes the walk after this page: pass it as the list options' `cursor`. It carries the
+    /// list's filters. After the last page, a walk resumed from it reads nothing.
+    pub cursor: String,
+}
+
+/// A list walked one page at a time as it is polled: a `Stream` of `Result<T, Error>` (see
+/// [`Walk::pages`] for whole pages). Each page is one call (its own deadline and retries); an error
+/// ends the walk. Dropping it stops it.
+///
+/// ```no_run
+/// # async fn example(client: getgist::Client) -> Result<(), getgist::Error> {
+/// use futures_util::TryStreamExt;
+/// use getgist::ListContacts;
+///
+/// let mut users = client.users(ListContacts::default());
+/// while let Some(user) = users.try_next().await? {
+///     println!("{}", user.id);
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "a walk does nothing until it is polled"]
+pub struct Walk<T> {
+    client: Client,
+    list: &'static str,
+    options: Value,
+    request: RequestOptions,
+    limit: Option<u64>,
+    given: u64,
+    /// The core's cursor for the next page (`null`: where the options start).
+    next: Value,
+    /// The token of the page being handed out, and of the page after it.
+    tokens: (Option<String>, Option<String>),
+    done: bool,
+    buffer: VecDeque<T>,
+    fetching: Option<BoxFuture<'static, Result<Value, Error>>>,
+}
+
+impl<T> std::fmt::Debug for Walk<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Walk")
+            .field("list", &self.list)
+            .field("given", &self.given)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
+    pub(crate) fn new(client: &Client, list: &'static str, options: Value) -> Self {
+        let limit = options.get("limit").and_then(Value::as_u64);
+        let start = options
+            .get("cursor")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Self {
+            client: client.clone(),
+            list,
+            options,
+            request: RequestOptions::default(),
+            limit,
+            given: 0,
+            next: Value::Null,
+            tokens: (start, None),
+            done: false,
+            buffer: VecDeque::new(),
+            fetching: None,
+        }
+    }
+
+    /// Sets the per-call options of every page's call.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.request = options;
+        self
+    }
+
+    /// Where to resume so that no item not yet given is missed: the token of the page being handed
+    /// out while some of it is left (resumed, its rest comes again), else of the page after the last
+    /// one read. `None` before any page was read, unless the walk was itself resumed from a cursor.
+    pub fn cursor(&self) -> Option<&str> {
+        match self.buffer.is_empty() {
+            true => self.tokens.1.as_deref().or(self.tokens.0.as_deref()),
+            false => self.tokens.0.as_deref(),
+        }
+    }
+
+    /// The walk as a stream of whole pages, each with the token that resumes after it.
+    pub fn pages(self) -> Pages<T> {
+        Pages(self)
+    }
+
+    /// Reads the next page: its items, or `None` at the end.
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Vec<T>, Error>>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let fetching = self.fetching.get_or_insert_with(|| {
+            let (client, list, request) = (self.client.clone(), self.list, self.request.clone());
+            let args = vec![list.into(), self.options.clone(), self.next.clone()];
+            Box::pin(async move {
+                let flow = crate::endpoints::start("page", args);
+                client
+                    .run("page", flow, &request)
+                    .await
+                    .map(|(page, _)| page)
+            })
+        });
+        let outcome = match fetching.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(outcome) => outcome,
+        };
+        self.fetching = None;
+        Poll::Ready(Some(self.read(outcome)))
+    }
+
+    /// Takes in a page: its items within the limit, and where the walk goes on.
+    fn read(&mut self, page: Result<Value, Error>) -> Result<Vec<T>, Error> {
+        let mut page = page.inspect_err(|_| self.done = true)?;
+        let items = match page.get_mut("items").map(Value::take) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        self.next = page
+            .get_mut("cursor")
+            .map(Value::take)
+            .unwrap_or(Value::Null);
+        let resume = page
+            .get("resume")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        self.tokens = (self.tokens.1.take().or(self.tokens.0.take()), resume);
+        let left = self
+            .limit
+            .map_or(u64::MAX, |limit| limit - self.given.min(limit));
+        let items: Vec<T> = items
+            .into_iter()
+            .take(usize::try_from(left).unwrap_or(usize::MAX))
+            .map(T::from_call)
+            .collect::<Result<_, _>>()
+            .inspect_err(|_| self.done = true)?;
+        self.given += items.len() as u64;
+        let ended = self.next.get("done").and_then(Value::as_bool) != Some(false);
+        self.done =
+            ended || items.is_empty() || self.limit.is_some_and(|limit| self.given >= limit);
+        Ok(items)
+    }
+}
+
+impl<T: FromCall + Unpin + Send + 'static> Stream for Walk<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let walk = self.get_mut();
+        loop {
+            if let Some(item) = walk.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match walk.poll_page(cx) {
+                Poll::Ready(Some(Ok(items))) => walk.buffer.extend(items),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// A [`Walk`] as a stream of whole [`Page`]s.
+#[must_use = "a walk does nothing until it is polled"]
+#[derive(Debug)]
+pub struct Pages<T>(Walk<T>);
+
+impl<T: FromCall + Unpin + Send + 'static> Stream for Pages<T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let walk = &mut self.get_mut().0;
+        walk.poll_page(cx).map(|page| {
+            page.map(|items| {
+                items.map(|items| Page {
+                    items,
+                    cursor: walk.tokens.1.clone().unwrap_or_default(),
+                })
+            })
+        })
+    }
+}

@@ -1,0 +1,428 @@
+//! The native client over real HTTP on loopback: the package's mock Gist API (run by Node), and a
+//! listener that stands for another host. Each guarantee of the JS client, checked from Rust.
+
+#![cfg(all(not(target_arch = "wasm32"), feature = "reqwest"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod mock;
+
+use futures_util::TryStreamExt;
+use getgist::{
+    AbortSignal, ApiRequest, Client, ContactInput, ContactRef, ContactType, ErrorCode,
+    ListContacts, ListOptions, NewEvent, TagRequest,
+};
+use mock::{Elsewhere, Mock, KEY};
+use std::time::{Duration, Instant};
+
+fn client(mock: &Mock) -> Client {
+    Client::builder(KEY)
+        .base_url(&mock.url)
+        .build()
+        .expect("valid settings")
+}
+
+/// A user of the mock's seeded data.
+async fn some_user(client: &Client) -> getgist::Contact {
+    let users = client
+        .list_users(ListContacts::default().limit(1))
+        .await
+        .expect("listed");
+    users.into_iter().next().expect("the mock has users")
+}
+
+#[tokio::test]
+async fn the_quickstart_creates_fetches_updates_lists_and_deletes_a_user() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let ada = client
+        .create_user(
+            ContactInput::user(90001)
+                .email("ada@example.com")
+                .name("Ada"),
+        )
+        .await
+        .expect("created");
+    assert_eq!(
+        (ada.user_id.as_deref(), ada.kind),
+        (Some("90001"), ContactType::User)
+    );
+    let found = client
+        .fetch_user(ContactRef::email("ada@example.com"))
+        .await
+        .expect("found");
+    assert_eq!(found.id, ada.id);
+    let renamed = client
+        .update_user(
+            ContactRef::user_id(90001),
+            ContactInput::default().name("Ada L."),
+        )
+        .await
+        .expect("updated");
+    assert_eq!(renamed.name.as_deref(), Some("Ada L."));
+    let users = client
+        .list_users(ListContacts::default().limit(70))
+        .await
+        .expect("listed");
+    assert_eq!(users.len(), 70, "two pages of 60, cut at the limit");
+    assert!(users.iter().all(|user| user.kind == ContactType::User));
+    client
+        .delete_user(ContactRef::id(ada.id))
+        .await
+        .expect("deleted");
+    let gone = client
+        .fetch_user(ContactRef::id(ada.id))
+        .await
+        .expect_err("deleted");
+    assert_eq!(gone.code, ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_by_the_core_before_any_request() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let error = client
+        .create_user(ContactInput::user("not digits"))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidArgument);
+    let error = client
+        .fetch_user(ContactRef::id(1))
+        .header("Authorization", "Bearer other")
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidArgument);
+    assert!(mock.requests().await.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_walk_reads_one_page_per_poll_and_resumes_from_its_cursor() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .per_page(10)
+        .build()
+        .expect("valid");
+    let all: Vec<u64> = client
+        .list_users(ListContacts::default().limit(10_000))
+        .await
+        .expect("listed")
+        .iter()
+        .map(|user| user.id)
+        .collect();
+    let before = mock.requests().await.len();
+    let mut pages = client.users(ListContacts::default()).pages();
+    let first = pages.try_next().await.expect("read").expect("a page");
+    let second = pages.try_next().await.expect("read").expect("a page");
+    drop(pages);
+    assert_eq!(
+        mock.requests().await.len() - before,
+        2,
+        "two pages, no more"
+    );
+    let resumed: Vec<u64> = client
+        .users(ListContacts::default().cursor(second.cursor.clone()))
+        .map_ok(|user| user.id)
+        .try_collect()
+        .await
+        .expect("walked");
+    let walked: Vec<u64> = first
+        .items
+        .iter()
+        .chain(&second.items)
+        .map(|user| user.id)
+        .chain(resumed)
+        .collect();
+    assert_eq!(walked, all, "resuming skips nothing and repeats nothing");
+}
+
+#[tokio::test]
+async fn a_failed_read_is_retried_and_every_wait_stays_within_the_one_deadline() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let user = some_user(&client).await;
+    mock.fail(
+        r#"{"status": 503, "times": 1, "path": "/contacts", "headers": {"retry-after": "0"}}"#,
+    )
+    .await;
+    let (found, info) = client
+        .fetch_user(ContactRef::id(user.id))
+        .with_response()
+        .await
+        .expect("retried");
+    assert_eq!((found.id, info.status, info.attempts), (user.id, 200, 2));
+
+    mock.fail(r#"{"delayMs": 3000, "times": 5, "path": "/campaigns"}"#)
+        .await;
+    let started = Instant::now();
+    let error = client
+        .fetch_campaign(1)
+        .timeout(Duration::from_millis(400))
+        .await
+        .expect_err("too slow");
+    assert_eq!(error.code, ErrorCode::Timeout);
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_write_is_not_retried_after_a_server_error() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    mock.fail(r#"{"status": 500, "times": 3, "path": "/tags"}"#)
+        .await;
+    let error = client.create_tag("VIP").await.expect_err("not retried");
+    assert_eq!(
+        (error.code, error.status),
+        (ErrorCode::ServerError, Some(500))
+    );
+    assert_eq!(mock.requests().await, ["POST /tags"]);
+}
+
+#[tokio::test]
+async fn a_redirect_is_refused_and_the_key_never_reaches_another_host() {
+    let mock = Mock::start().await;
+    let elsewhere = Elsewhere::start().await;
+    let client = client(&mock);
+    let rule = format!(
+        r#"{{"status": 307, "times": 5, "path": "/campaigns", "headers": {{"location": "{}/campaigns/1"}}}}"#,
+        elsewhere.url
+    );
+    mock.fail(&rule).await;
+    let error = client.fetch_campaign(1).await.expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidResponse);
+    assert!(error.message.contains("redirect"), "{}", error.message);
+    let error = client
+        .api_call(ApiRequest::get(format!("{}/contacts", elsewhere.url)))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidArgument);
+    let error = client
+        .api_call(ApiRequest::get("//127.0.0.1:1/contacts"))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidArgument);
+    assert_eq!(elsewhere.reached(), 0, "nothing went to the other host");
+}
+
+#[tokio::test]
+async fn the_key_is_never_in_an_error_or_a_debug() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let echo = format!(
+        r#"{{"status": 400, "times": 1, "path": "/campaigns", "headers": {{"x-request-id": "r-{KEY}"}}, "body": {{"errors": [{{"code": "bad", "message": "key {KEY} refused"}}]}}}}"#
+    );
+    mock.fail(&echo).await;
+    let error = client.fetch_campaign(1).await.expect_err("400");
+    assert_eq!(error.code, ErrorCode::InvalidRequest);
+    for shown in [
+        format!("{error:?}"),
+        error.to_string(),
+        format!("{client:?}"),
+    ] {
+        assert!(!shown.contains(KEY), "{shown}");
+    }
+    let builder = Client::builder(KEY).base_url(&mock.url);
+    assert!(!format!("{builder:?}").contains(KEY));
+}
+
+#[tokio::test]
+async fn an_answer_over_the_size_cap_fails_as_it_is_read() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .max_response_bytes(4_000)
+        .build()
+        .expect("valid");
+    let error = client
+        .list_users(ListContacts::default().limit(60))
+        .await
+        .expect_err("too large");
+    assert_eq!(error.code, ErrorCode::InvalidResponse);
+    assert!(
+        error.message.contains("maxResponseBytes"),
+        "{}",
+        error.message
+    );
+}
+
+#[tokio::test]
+async fn an_endless_answer_stops_at_the_cap_not_at_the_deadline() {
+    let client = Client::builder(KEY)
+        .base_url(mock::endless().await)
+        .max_response_bytes(1_000_000)
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("valid");
+    let started = Instant::now();
+    let error = client.fetch_campaign(1).await.expect_err("too large");
+    assert_eq!(error.code, ErrorCode::InvalidResponse);
+    assert!(
+        error.message.contains("maxResponseBytes"),
+        "{}",
+        error.message
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_spent_rate_limit_window_holds_later_requests_until_it_resets() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let spent = r#"{"status": 200, "times": 1, "path": "/campaigns", "body": {"campaign": {"id": 1}},
+                    "headers": {"x-ratelimit-limit": "10", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"}}"#;
+    mock.fail(spent).await;
+    let (_, info) = client
+        .fetch_campaign(1)
+        .with_response()
+        .await
+        .expect("answered");
+    assert_eq!(info.rate_limit.and_then(|limit| limit.remaining), Some(0));
+    let error = client
+        .fetch_campaign(1)
+        .timeout(Duration::from_millis(300))
+        .await
+        .expect_err("the window resets after the deadline");
+    assert_eq!(error.code, ErrorCode::RateLimited);
+    assert_eq!(mock.requests().await.len(), 1, "not sent");
+    let started = Instant::now();
+    client
+        .fetch_campaign(2)
+        .await
+        .expect_err("the mock has no campaign 2");
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(mock.requests().await.len(), 2);
+}
+
+#[tokio::test]
+async fn the_retry_budget_stops_an_outage_becoming_a_retry_storm() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .max_retries(10)
+        .build()
+        .expect("valid");
+    mock.fail(
+        r#"{"status": 503, "times": 1000, "path": "/campaigns", "headers": {"retry-after": "0"}}"#,
+    )
+    .await;
+    let mut codes = Vec::new();
+    for id in 1..=5 {
+        codes.push(client.fetch_campaign(id).await.expect_err("outage").code);
+    }
+    assert!(codes.iter().all(|code| *code == ErrorCode::ServerError));
+    let sent = mock.requests().await.len();
+    // 5 first attempts; retries: the floor of 10 plus a fifth per first attempt (1), not 5 x 10.
+    assert_eq!(sent, 5 + 11, "{sent} requests");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_client_serves_tasks_on_every_thread() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_tags(ListOptions::default()).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("joined").expect("listed");
+    }
+}
+
+#[tokio::test]
+async fn an_abort_signal_ends_a_call_at_once() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    mock.fail(r#"{"delayMs": 5000, "times": 1, "path": "/campaigns"}"#)
+        .await;
+    let signal = AbortSignal::new();
+    let fire = signal.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        fire.abort();
+    });
+    let started = Instant::now();
+    let error = client
+        .fetch_campaign(1)
+        .abort(&signal)
+        .await
+        .expect_err("aborted");
+    assert_eq!(error.code, ErrorCode::Aborted);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn tagging_reports_a_target_that_fails_and_tags_the_rest() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let user = some_user(&client).await;
+    let result = client
+        .tag_contacts(
+            TagRequest::new("VIP")
+                .user(ContactRef::id(user.id))
+                .user(ContactRef::email("nobody@example.com")),
+        )
+        .await
+        .expect("tagged");
+    assert_eq!((result.tag.name.as_str(), result.tagged), ("VIP", 1));
+    assert_eq!(result.failed.len(), 1);
+    assert_eq!(result.failed[0].code, "not_found");
+}
+
+#[tokio::test]
+async fn an_event_is_recorded_under_its_normalised_name() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let user = some_user(&client).await;
+    let user_id = user.user_id.expect("a user has a user_id");
+    let event = client
+        .record_event(NewEvent::user(
+            "completed.order",
+            ContactRef::user_id(user_id),
+        ))
+        .await
+        .expect("recorded");
+    assert_eq!(event.name.as_deref(), Some("completed-order"));
+}
+
+#[tokio::test]
+async fn gists_quirks_are_normalised_as_for_js_from_the_same_fixture() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let fixture = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/contact_user_quirks.json"
+    ))
+    .expect("fixture");
+    let rule =
+        format!(r#"{{"status": 200, "times": 1, "path": "/contacts/179351", "body": {fixture}}}"#);
+    mock.fail(&rule).await;
+    let contact = client
+        .fetch_user(ContactRef::id(179351))
+        .await
+        .expect("read");
+    assert_eq!(contact.phone.as_deref(), Some("9876543210"));
+    assert_eq!(contact.unsubscribed_from_emails, Some(true));
+    assert_eq!((contact.signed_up_at, contact.last_seen_at), (None, None));
+    assert_eq!(
+        contact.other.get("location_data").expect("kept")["city_name"],
+        "Chennai"
+    );
+}
