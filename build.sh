@@ -223,7 +223,7 @@ bench() {
 bench_native() {
   say "native bench: building (release)"
   (cd examples && cargo build --release --quiet -p gist-native-bench)
-  target/examples/release/gist-native-bench --json target/bench/native.json
+  target/release/gist-native-bench --json target/bench/native.json
 }
 
 # The API reference: TypeDoc over pkg-template's public .d.ts (docs/typedoc/), HTML into target/api/.

@@ -47,7 +47,7 @@ async fn signup(State(app): State<Arc<App>>, Json(form): Json<Signup>) -> Answer
     match app.gist.create_user(user).await {
         Ok(contact) => (StatusCode::OK, Json(json!({ "id": contact.id }))),
         // The crate's errors never hold the key or an email: safe to answer and to log.
-        Err(error) if error.code() == ErrorCode::InvalidArgument => (
+        Err(error) if error.code == ErrorCode::InvalidArgument => (
             StatusCode::BAD_REQUEST,
             Json(json!({ "error": error.message })),
         ),
@@ -55,7 +55,7 @@ async fn signup(State(app): State<Arc<App>>, Json(form): Json<Signup>) -> Answer
             eprintln!("signup: {error}");
             (
                 StatusCode::BAD_GATEWAY,
-                Json(json!({ "error": error.code().as_str() })),
+                Json(json!({ "error": error.code.as_str() })),
             )
         }
     }
@@ -104,7 +104,7 @@ async fn webhook(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -
         // After the answer: Gist retries a delivery that is not answered quickly.
         tokio::spawn(async move {
             if let Err(error) = gist.record_event(recorded).await {
-                eprintln!("record_event: {}", error.code().as_str());
+                eprintln!("record_event: {}", error.code.as_str());
             }
         });
     }

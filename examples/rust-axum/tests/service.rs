@@ -72,24 +72,20 @@ async fn signup_upserts_the_user_in_gist() {
     let service = start_service(&mock);
     let signup = format!("{}/signup", service.url);
 
-    let form = json!({ "user_id": "signup-1", "email": "ada@example.com", "name": "Ada" });
+    let form = json!({ "user_id": "7001", "email": "ada@example.com", "name": "Ada" });
     let (status, first) = post(&signup, &[], form.to_string()).await;
     assert_eq!(status, 200, "{first}");
-    let contact = contact_in_gist(&mock, "signup-1").await;
+    let contact = contact_in_gist(&mock, "7001").await;
     assert_eq!(contact["email"], "ada@example.com");
     assert_eq!(contact["name"], "Ada");
     assert_eq!(contact["type"], "user");
     assert_eq!(contact["id"], first["id"]);
 
     // The same user signing up again is an update of the same contact, not a second one.
-    let again =
-        json!({ "user_id": "signup-1", "email": "ada@example.com", "name": "Ada Lovelace" });
+    let again = json!({ "user_id": "7001", "email": "ada@example.com", "name": "Ada Lovelace" });
     let (status, second) = post(&signup, &[], again.to_string()).await;
     assert_eq!((status, &second["id"]), (200, &first["id"]));
-    assert_eq!(
-        contact_in_gist(&mock, "signup-1").await["name"],
-        "Ada Lovelace"
-    );
+    assert_eq!(contact_in_gist(&mock, "7001").await["name"], "Ada Lovelace");
     let upserts = mock
         .requests()
         .await
@@ -103,7 +99,7 @@ async fn signup_upserts_the_user_in_gist() {
     let (status, refused) = post(
         &signup,
         &[],
-        json!({ "user_id": "", "email": "ada@example.com" }).to_string(),
+        json!({ "user_id": "not-a-number", "email": "ada@example.com" }).to_string(),
     )
     .await;
     assert_eq!(status, 400, "{refused}");

@@ -124,7 +124,7 @@ async fn upsert(gist: &Client, row: rows::Row) -> Result<(), Failure> {
     } else {
         gist.create_lead(contact).await.map(drop)
     };
-    sent.map_err(|error| match error.code() {
+    sent.map_err(|error| match error.code {
         // The core's message names the field, never its value: no email in the output.
         ErrorCode::InvalidArgument => Skip(error.message.clone()),
         _ => Stop(error),

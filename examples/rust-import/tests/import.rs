@@ -28,8 +28,16 @@ fn email(i: usize) -> String {
 fn write_csv(dir: &Path) -> PathBuf {
     let mut text = String::from("user_id,email,name,plan\n");
     for i in 0..CONTACTS {
-        let user_id = if i % 3 == 2 { String::new() } else { format!("imp-{i}") };
-        text.push_str(&format!("{user_id},{},Person {i},{}\n", email(i), if i % 2 == 0 { "pro" } else { "free" }));
+        let user_id = if i % 3 == 2 {
+            String::new()
+        } else {
+            format!("{}", 90_000 + i)
+        };
+        text.push_str(&format!(
+            "{user_id},{},Person {i},{}\n",
+            email(i),
+            if i % 2 == 0 { "pro" } else { "free" }
+        ));
     }
     let path = dir.join("contacts.csv");
     std::fs::write(&path, text).expect("the CSV");
@@ -49,7 +57,11 @@ fn import(mock: &MockGist, input: &Path, extra: &[&str]) -> Command {
 
 fn run(mut command: Command) -> Output {
     let out = command.output().expect("the import runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -63,8 +75,11 @@ async fn upserts(mock: &MockGist) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for request in mock.requests().await.expect("the mock's log") {
         if request["method"] == "POST" && request["path"] == "/contacts" {
-            let body: Value = serde_json::from_str(request["body"].as_str().unwrap_or("")).expect("a JSON body");
-            *counts.entry(body["email"].as_str().unwrap_or("").to_owned()).or_insert(0) += 1;
+            let body: Value =
+                serde_json::from_str(request["body"].as_str().unwrap_or("")).expect("a JSON body");
+            *counts
+                .entry(body["email"].as_str().unwrap_or("").to_owned())
+                .or_insert(0) += 1;
         }
     }
     counts
@@ -79,7 +94,9 @@ async fn contact_in_gist(mock: &MockGist, email: &str) -> Value {
         .send()
         .await
         .expect("the mock answers");
-    serde_json::from_slice::<Value>(&answer.bytes().await.expect("a body")).expect("JSON")["contact"].take()
+    serde_json::from_slice::<Value>(&answer.bytes().await.expect("a body")).expect("JSON")
+        ["contact"]
+        .take()
 }
 
 #[tokio::test]
@@ -91,24 +108,37 @@ async fn a_stopped_import_resumes_after_its_cursor_and_sends_each_contact_once()
     run(import(&mock, &input, &["--limit", "120"]));
     assert_eq!(cursor_done(&input), 120);
     let first = upserts(&mock).await;
-    assert_eq!(first.keys().cloned().collect::<Vec<_>>(), { let mut e: Vec<_> = (0..120).map(email).collect(); e.sort(); e });
+    assert_eq!(first.keys().cloned().collect::<Vec<_>>(), {
+        let mut e: Vec<_> = (0..120).map(email).collect();
+        e.sort();
+        e
+    });
 
     let out = run(import(&mock, &input, &[]));
     assert_eq!(cursor_done(&input), CONTACTS as u64);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("180 rows done this run"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("180 rows done this run"),
+        "{out:?}"
+    );
     let all = upserts(&mock).await;
     assert_eq!(all.len(), CONTACTS);
     assert!(all.values().all(|&n| n == 1), "each contact once: {all:?}");
 
     // What arrived is each row: a user with its user_id, a lead without, the other column a custom property.
     let user = contact_in_gist(&mock, &email(4)).await;
-    assert_eq!((&user["type"], &user["user_id"], &user["name"]), (&json!("user"), &json!("imp-4"), &json!("Person 4")));
+    assert_eq!(
+        (&user["type"], &user["user_id"], &user["name"]),
+        (&json!("user"), &json!("90004"), &json!("Person 4"))
+    );
     assert_eq!(user["custom_properties"]["plan"], "pro");
     assert_eq!(contact_in_gist(&mock, &email(5)).await["type"], "lead");
 
     // A finished import run again sends nothing.
     let out = run(import(&mock, &input, &[]));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 rows done this run"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 rows done this run"),
+        "{out:?}"
+    );
     assert_eq!(upserts(&mock).await.values().sum::<usize>(), CONTACTS);
 }
 
@@ -118,9 +148,13 @@ async fn a_killed_import_resumes_after_its_cursor() {
     let dir = scratch("killed");
     let input = write_csv(&dir);
     // Slow answers, so that the kill lands mid-import.
-    mock.fail(json!({ "method": "POST", "path": "/contacts", "delayMs": 15, "times": 10_000 })).await.expect("a rule");
+    mock.fail(json!({ "method": "POST", "path": "/contacts", "delayMs": 15, "times": 10_000 }))
+        .await
+        .expect("a rule");
 
-    let mut child = import(&mock, &input, &[]).spawn().expect("the import starts");
+    let mut child = import(&mock, &input, &[])
+        .spawn()
+        .expect("the import starts");
     let deadline = Instant::now() + Duration::from_secs(30);
     while cursor_done(&input) < 100 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
@@ -128,16 +162,25 @@ async fn a_killed_import_resumes_after_its_cursor() {
     child.kill().expect("killed");
     child.wait().expect("reaped");
     let at_kill = cursor_done(&input) as usize;
-    assert!((100..CONTACTS).contains(&at_kill), "killed midway: {at_kill} done");
+    assert!(
+        (100..CONTACTS).contains(&at_kill),
+        "killed midway: {at_kill} done"
+    );
 
     run(import(&mock, &input, &[]));
     assert_eq!(cursor_done(&input), CONTACTS as u64);
     let all = upserts(&mock).await;
     assert_eq!(all.len(), CONTACTS, "every contact arrived");
     // Before the cursor: sent once. After it: only what was in flight at the kill was sent again.
-    assert!((0..at_kill).all(|i| all[&email(i)] == 1), "nothing before the cursor sent again");
+    assert!(
+        (0..at_kill).all(|i| all[&email(i)] == 1),
+        "nothing before the cursor sent again"
+    );
     let again: usize = all.values().map(|n| n - 1).sum();
-    assert!(again <= CONCURRENCY, "{again} contacts sent twice, at most {CONCURRENCY} were in flight");
+    assert!(
+        again <= CONCURRENCY,
+        "{again} contacts sent twice, at most {CONCURRENCY} were in flight"
+    );
 }
 
 #[tokio::test]
@@ -154,11 +197,26 @@ async fn json_lines_import_with_a_bad_line_skipped_by_its_number() {
 
     let out = run(import(&mock, &input, &[]));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("3 rows done this run (1 skipped)"), "{stdout}");
+    assert!(
+        stdout.contains("3 rows done this run (1 skipped)"),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("row 2 skipped: line 2 is not a JSON object"), "{stderr}");
-    assert!(!format!("{stdout}{stderr}").contains("grace2@"), "no data of a bad row in the output");
+    assert!(
+        stderr.contains("row 2 skipped: line 2 is not a JSON object"),
+        "{stderr}"
+    );
+    assert!(
+        !format!("{stdout}{stderr}").contains("grace2@"),
+        "no data of a bad row in the output"
+    );
     let grace = contact_in_gist(&mock, "grace@example.com").await;
-    assert_eq!((&grace["user_id"], &grace["custom_properties"]["custom_properties_seats"]), (&json!("77"), &json!(3)));
+    assert_eq!(
+        (
+            &grace["user_id"],
+            &grace["custom_properties"]["custom_properties_seats"]
+        ),
+        (&json!("77"), &json!(3))
+    );
     assert_eq!(upserts(&mock).await.len(), 2);
 }

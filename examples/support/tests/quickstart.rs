@@ -10,12 +10,19 @@ use gist_examples_support::{repo_root, MockGist, MOCK_KEY};
 /// The body of the first fenced block of `lang` in the README's section `heading` (its text up to the
 /// next heading of its level).
 fn block(readme: &str, heading: &str, lang: &str) -> String {
-    let start = readme.find(&format!("\n{heading}\n")).unwrap_or_else(|| panic!("the README has no {heading:?}"));
+    let start = readme
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("the README has no {heading:?}"));
     let level = heading.split(' ').next().unwrap_or("##");
     let section = &readme[start + heading.len() + 2..];
-    let section = &section[..section.find(&format!("\n{level} ")).unwrap_or(section.len())];
+    let section = &section[..section
+        .find(&format!("\n{level} "))
+        .unwrap_or(section.len())];
     let open = format!("```{lang}\n");
-    let body = &section[section.find(&open).unwrap_or_else(|| panic!("no ```{lang} block under {heading:?}")) + open.len()..];
+    let body = &section[section
+        .find(&open)
+        .unwrap_or_else(|| panic!("no ```{lang} block under {heading:?}"))
+        + open.len()..];
     body[..body.find("```").expect("the block closes")].to_owned()
 }
 
@@ -42,7 +49,10 @@ fn at_mock(code: &str) -> String {
     if code.contains("GIST_BASE_URL") {
         return code.to_owned();
     }
-    let start = code.find("Client::new(").expect("the quickstart makes a Client::new") + "Client::new(".len();
+    let start = code
+        .find("Client::new(")
+        .expect("the quickstart makes a Client::new")
+        + "Client::new(".len();
     let mut depth = 1;
     let end = start
         + code[start..]
@@ -57,7 +67,11 @@ fn at_mock(code: &str) -> String {
             .expect("Client::new( closes");
     let key = &code[start..end];
     let builder = format!("Client::builder({key}).base_url(std::env::var(\"GIST_BASE_URL\").expect(\"GIST_BASE_URL\")).build()");
-    format!("{}{builder}{}", &code[..start - "Client::new(".len()], &code[end + 1..])
+    format!(
+        "{}{builder}{}",
+        &code[..start - "Client::new(".len()],
+        &code[end + 1..]
+    )
 }
 
 #[tokio::test]
@@ -83,13 +97,20 @@ async fn a_fresh_cargo_project_runs_the_readme_quickstart_against_the_mock() {
         .args(["run", "--quiet"])
         .current_dir(&project)
         // Its builds beside the examples' (dependencies built with the same features are reused).
-        .env("CARGO_TARGET_DIR", root.join("target/examples"))
+        .env("CARGO_TARGET_DIR", root.join("target"))
         .env("GIST_API_KEY", MOCK_KEY)
         .env("GIST_BASE_URL", &mock.url)
         .output()
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let requests = mock.requests().await.expect("the mock's log");
-    assert!(!requests.is_empty(), "the quickstart called the mock: {stdout}");
+    assert!(
+        !requests.is_empty(),
+        "the quickstart called the mock: {stdout}"
+    );
 }

@@ -2,6 +2,8 @@
 
 use std::hint::black_box;
 
+use gist_examples_support::MockGist;
+
 /// The arms of `list_users`, in their index order.
 pub const LIST: &[&str] = &["floor", "getgist"];
 /// The arms of `parse_webhook`, in their index order.
@@ -13,55 +15,100 @@ pub trait AsyncArms {
     async fn run(&mut self, arm: usize);
 }
 
-/// `list_users` of 60 contacts against the mock at `base`.
+/// `list_users` of 60 users against the mock at `base`, whose pages mix users and leads: each arm
+/// reads pages of 60 (`per_page=60`) until it holds 60 users, the same requests.
 pub struct List {
     gist: getgist::Client,
     http: reqwest::Client,
-    page_url: String,
+    base: String,
     key: String,
 }
+
+/// The users a list call gathers.
+const USERS: usize = 60;
 
 impl List {
     pub fn new(base: &str, key: &str) -> Result<List, Box<dyn std::error::Error>> {
         Ok(List {
-            gist: getgist::Client::builder(key).base_url(base).build()?,
+            gist: getgist::Client::builder(key)
+                .base_url(base)
+                .per_page(60)
+                .build()?,
             http: reqwest::Client::builder().build()?,
-            page_url: format!("{base}/contacts?page=1&per_page=60"),
+            base: base.to_owned(),
             key: key.to_owned(),
         })
     }
 
     /// The crate: `list_users` with a limit of 60.
     async fn gist(&self) -> Result<Vec<getgist::Contact>, getgist::Error> {
-        self.gist.list_users(getgist::ListContacts::default().limit(60u32)).await
+        self.gist
+            .list_users(getgist::ListContacts::default().limit(USERS as u32))
+            .await
     }
 
-    /// The floor: GET the first page of 60 and parse it into JSON values.
+    /// The floor: GET pages of 60, parse each into JSON values, keep the users, until 60 (or no next page).
     async fn floor(&self) -> Result<Vec<serde_json::Value>, Box<dyn std::error::Error>> {
-        let answer = self
-            .http
-            .get(&self.page_url)
-            .bearer_auth(&self.key)
-            .header("accept", "application/json")
-            .send()
-            .await?
-            .error_for_status()?;
-        let mut page: serde_json::Value = serde_json::from_slice(&answer.bytes().await?)?;
-        match page.get_mut("contacts").map(serde_json::Value::take) {
-            Some(serde_json::Value::Array(contacts)) => Ok(contacts),
-            _ => Err("no contacts in the page".into()),
+        let mut users = Vec::with_capacity(USERS);
+        for page in 1.. {
+            let answer = self
+                .http
+                .get(format!(
+                    "{}/contacts?order=desc&page={page}&per_page=60",
+                    self.base
+                ))
+                .bearer_auth(&self.key)
+                .header("accept", "application/json")
+                .send()
+                .await?
+                .error_for_status()?;
+            let mut body: serde_json::Value = serde_json::from_slice(&answer.bytes().await?)?;
+            let Some(serde_json::Value::Array(contacts)) =
+                body.get_mut("contacts").map(serde_json::Value::take)
+            else {
+                return Err("no contacts in the page".into());
+            };
+            users.extend(contacts.into_iter().filter(|c| c["type"] == "user"));
+            if users.len() >= USERS || body["pages"]["next"].is_null() {
+                break;
+            }
         }
+        users.truncate(USERS);
+        Ok(users)
     }
 
-    /// Fails unless every arm lists the same 60 contacts.
-    pub async fn check(&mut self) -> Result<(), Box<dyn std::error::Error>> {
+    /// Fails unless both arms send the same requests and list the same 60 users.
+    pub async fn check(&mut self, mock: &MockGist) -> Result<(), Box<dyn std::error::Error>> {
+        let sent = || async {
+            let requests = mock.requests().await?;
+            mock.reset().await?;
+            Ok::<_, reqwest::Error>(
+                requests
+                    .iter()
+                    .map(|r| {
+                        ["method", "path", "query"]
+                            .map(|k| r[k].as_str().unwrap_or("").to_owned())
+                            .concat()
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        };
+        sent().await?;
         let floor = self.floor().await?;
+        let floor_sent = sent().await?;
         let gist = self.gist().await?;
-        let ids = |values: &[serde_json::Value]| values.iter().map(|c| c["id"].as_u64()).collect::<Vec<_>>();
+        let gist_sent = sent().await?;
+        let floor_ids: Vec<Option<u64>> = floor.iter().map(|c| c["id"].as_u64()).collect();
         let gist_ids: Vec<Option<u64>> = gist.iter().map(|c| Some(c.id)).collect();
-        if floor.len() != 60 || ids(&floor) != gist_ids {
-            return Err(format!("the arms listed {} and {} contacts, or not the same", floor.len(), gist.len()).into());
+        if floor.len() != USERS || floor_ids != gist_ids || floor_sent != gist_sent {
+            return Err(format!(
+                "the arms differ: {floor_sent:?} and {gist_sent:?}, {} and {} users",
+                floor.len(),
+                gist.len()
+            )
+            .into());
         }
+        eprintln!("bench: list_users(60) sends {floor_sent:?}");
         Ok(())
     }
 }
@@ -70,7 +117,11 @@ impl AsyncArms for List {
     async fn run(&mut self, arm: usize) {
         let listed = match arm {
             0 => self.floor().await.map(|contacts| contacts.len()),
-            _ => self.gist().await.map(|contacts| contacts.len()).map_err(Into::into),
+            _ => self
+                .gist()
+                .await
+                .map(|contacts| contacts.len())
+                .map_err(Into::into),
         };
         black_box(listed.ok());
     }
@@ -89,7 +140,9 @@ pub fn check_webhook(body: &str) -> Result<(), Box<dyn std::error::Error>> {
 /// Parses the webhook `body` with arm `arm`.
 pub fn parse_webhook(arm: usize, body: &str) {
     match arm {
-        0 => drop(black_box(serde_json::from_str::<serde_json::Value>(black_box(body)).ok())),
+        0 => drop(black_box(
+            serde_json::from_str::<serde_json::Value>(black_box(body)).ok(),
+        )),
         _ => drop(black_box(getgist::parse_webhook(black_box(body), &[]).ok())),
     }
 }

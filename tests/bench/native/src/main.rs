@@ -33,11 +33,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mock = MockGist::start()?;
     let webhook = webhook_text()?;
     let mut list = arms::List::new(&mock.url, MOCK_KEY)?;
-    list.check().await?;
+    list.check(&mock).await?;
     arms::check_webhook(&webhook)?;
 
     let mut list_row = Row {
-        title: "`list_users` 60 contacts, loopback HTTP",
+        title: "`list_users` 60 users (2 pages of 60 contacts), loopback HTTP",
         arms: arms::LIST,
         rounds: vec![],
     };
