@@ -2,8 +2,6 @@
 
 use std::hint::black_box;
 
-use gist_examples_support::MockGist;
-
 /// The arms of `list_users`, in their index order.
 pub const LIST: &[&str] = &["floor", "getgist"];
 /// The arms of `parse_webhook`, in their index order.
@@ -11,12 +9,14 @@ pub const WEBHOOK: &[&str] = &["floor", "getgist"];
 
 /// Arms whose calls are futures, run by index.
 pub trait AsyncArms {
+    /// The arms' names, in their index order.
+    const ARMS: &'static [&'static str];
     /// Makes one call with arm `arm`.
     async fn run(&mut self, arm: usize);
 }
 
-/// `list_users` of 60 users against the mock at `base`, whose pages mix users and leads: each arm
-/// reads pages of 60 (`per_page=60`) until it holds 60 users, the same requests.
+/// `list_users` of 60 users from the server at `base`: each arm reads pages of 60 (`per_page=60`)
+/// until it holds 60 users (the mock's pages mix users and leads), with the same requests.
 pub struct List {
     gist: getgist::Client,
     http: reqwest::Client,
@@ -77,27 +77,17 @@ impl List {
         Ok(users)
     }
 
-    /// Fails unless both arms send the same requests and list the same 60 users.
-    pub async fn check(&mut self, mock: &MockGist) -> Result<(), Box<dyn std::error::Error>> {
-        let sent = || async {
-            let requests = mock.requests().await?;
-            mock.reset().await?;
-            Ok::<_, reqwest::Error>(
-                requests
-                    .iter()
-                    .map(|r| {
-                        ["method", "path", "query"]
-                            .map(|k| r[k].as_str().unwrap_or("").to_owned())
-                            .concat()
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        };
-        sent().await?;
+    /// Fails unless both arms send the same requests (`sent()` takes those received since its last
+    /// call) and list the same 60 users.
+    pub async fn check(
+        &mut self,
+        mut sent: impl AsyncFnMut() -> Vec<String>,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        sent().await;
         let floor = self.floor().await?;
-        let floor_sent = sent().await?;
+        let floor_sent = sent().await;
         let gist = self.gist().await?;
-        let gist_sent = sent().await?;
+        let gist_sent = sent().await;
         let floor_ids: Vec<Option<u64>> = floor.iter().map(|c| c["id"].as_u64()).collect();
         let gist_ids: Vec<Option<u64>> = gist.iter().map(|c| Some(c.id)).collect();
         if floor.len() != USERS || floor_ids != gist_ids || floor_sent != gist_sent {
@@ -114,6 +104,8 @@ impl List {
 }
 
 impl AsyncArms for List {
+    const ARMS: &'static [&'static str] = LIST;
+
     async fn run(&mut self, arm: usize) {
         let listed = match arm {
             0 => self.floor().await.map(|contacts| contacts.len()),

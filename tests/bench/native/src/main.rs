@@ -13,9 +13,13 @@ use std::time::Instant;
 use gist_examples_support::{repo_root, MockGist, MOCK_KEY};
 
 mod arms;
+mod fixed;
+
+use fixed::FixedServer;
 
 /// Calls per arm in a round, and how many run before the arms switch.
-const LIST_CALLS: usize = 1000;
+const MOCK_LIST_CALLS: usize = 1000;
+const FIXED_LIST_CALLS: usize = 3000;
 const LIST_BLOCK: usize = 50;
 const WEBHOOK_CALLS: usize = 20_000;
 const WEBHOOK_BLOCK: usize = 500;
@@ -31,26 +35,53 @@ struct Row {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = flag("--rounds").map_or(Ok(5), |n| n.parse())?;
     let mock = MockGist::start()?;
-    let webhook = webhook_text()?;
-    let mut list = arms::List::new(&mock.url, MOCK_KEY)?;
-    list.check(&mock).await?;
+    let fixed = FixedServer::start(fixture("listText")?)?;
+    let webhook = fixture("webhookText")?;
+    let mut mock_list = arms::List::new(&mock.url, MOCK_KEY)?;
+    mock_list
+        .check(async || {
+            let requests = mock.requests().await.unwrap_or_default();
+            let _ = mock.reset().await;
+            requests
+                .iter()
+                .map(|r| {
+                    ["method", "path", "query"]
+                        .map(|k| r[k].as_str().unwrap_or("").to_owned())
+                        .concat()
+                })
+                .collect()
+        })
+        .await?;
+    let mut fixed_list = arms::List::new(&fixed.url, MOCK_KEY)?;
+    fixed_list.check(async || fixed.take_requests()).await?;
     arms::check_webhook(&webhook)?;
 
-    let mut list_row = Row {
-        title: "`list_users` 60 users (2 pages of 60 contacts), loopback HTTP",
-        arms: arms::LIST,
-        rounds: vec![],
-    };
-    let mut webhook_row = Row {
-        title: "`parse_webhook` 1 KB",
-        arms: arms::WEBHOOK,
-        rounds: vec![],
-    };
+    let mut rows = [
+        Row {
+            title: "`list_users` 60 users, loopback HTTP to the mock (2 pages of 60 contacts)",
+            arms: arms::LIST,
+            rounds: vec![],
+        },
+        Row {
+            title: "`list_users` 60 users, loopback HTTP to a fixed 31.6 KB page (1 request)",
+            arms: arms::LIST,
+            rounds: vec![],
+        },
+        Row {
+            title: "`parse_webhook` 1 KB",
+            arms: arms::WEBHOOK,
+            rounds: vec![],
+        },
+    ];
     for round in 0..rounds {
         eprintln!("bench: native round {} of {rounds}", round + 1);
-        list_row
+        let [mock_row, fixed_row, webhook_row] = &mut rows;
+        mock_row
             .rounds
-            .push(measure_async(&mut list, arms::LIST.len(), round, LIST_CALLS, LIST_BLOCK).await);
+            .push(measure_async(&mut mock_list, round, MOCK_LIST_CALLS, LIST_BLOCK).await);
+        fixed_row
+            .rounds
+            .push(measure_async(&mut fixed_list, round, FIXED_LIST_CALLS, LIST_BLOCK).await);
         webhook_row.rounds.push(measure(
             arms::WEBHOOK.len(),
             round,
@@ -59,7 +90,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             |arm| arms::parse_webhook(arm, &webhook),
         ));
     }
-    let rows = [list_row, webhook_row];
     println!("{}", table(&rows, webhook.len()));
     if let Some(path) = flag("--json") {
         std::fs::write(path, json(&rows).to_string())?;
@@ -75,17 +105,18 @@ fn flag(name: &str) -> Option<String> {
         .and_then(|i| args.get(i + 1).cloned())
 }
 
-/// The JS bench's 1 KB webhook body (tests/bench/fixtures.mjs), byte for byte.
-fn webhook_text() -> Result<String, Box<dyn std::error::Error>> {
+/// An export of the JS bench's fixtures (tests/bench/fixtures.mjs), byte for byte: `webhookText` (the
+/// 936-byte delivery), `listText` (a page of 60 users, 31.6 KB).
+fn fixture(name: &str) -> Result<String, Box<dyn std::error::Error>> {
     let fixtures = repo_root().join("tests/bench/fixtures.mjs");
     let script = format!(
-        "import({:?}).then((m) => process.stdout.write(m.webhookText))",
+        "import({:?}).then((m) => process.stdout.write(m.{name}))",
         format!("file://{}", fixtures.display())
     );
     let out = Command::new("node").args(["-e", &script]).output()?;
     if !out.status.success() || out.stdout.is_empty() {
         return Err(format!(
-            "node could not print the webhook fixture: {}",
+            "node could not print {name}: {}",
             String::from_utf8_lossy(&out.stderr)
         )
         .into());
@@ -122,11 +153,11 @@ fn measure(
 /// [`measure`] for calls that are futures.
 async fn measure_async<A: arms::AsyncArms>(
     arms: &mut A,
-    count: usize,
     round: usize,
     calls: usize,
     block: usize,
 ) -> Vec<f64> {
+    let count = A::ARMS.len();
     let mut times = vec![Vec::with_capacity(calls); count];
     for arm in 0..count {
         for _ in 0..block {
@@ -172,38 +203,31 @@ fn micros(x: f64) -> String {
     }
 }
 
-/// The Markdown table: each arm's µs per call and its ratio to the floor (the first arm), as the
-/// median over the rounds (the range over the rounds in brackets).
+/// The Markdown table: each arm's µs per call and the crate's ratio to the floor, as the median over
+/// the rounds (the range over the rounds in brackets; a ratio is taken within each round).
 fn table(rows: &[Row], webhook_bytes: usize) -> String {
     let mut lines = vec![
-        "| native, µs per call: median over rounds (range) | floor: reqwest + serde_json by hand | gist-wasm crate | × floor |".to_owned(),
+        "| native, µs per call: median over rounds (range) | floor: reqwest + serde_json by hand | getgist | × floor |".to_owned(),
         "|---|---|---|---|".to_owned(),
     ];
+    let cell =
+        |(m, lo, hi): (f64, f64, f64)| format!("{} ({}–{})", micros(m), micros(lo), micros(hi));
     for row in rows {
         let arm = |i: usize| spread(row.rounds.iter().map(|round| round[i]));
-        let cell =
-            |(m, lo, hi): (f64, f64, f64)| format!("{} ({}–{})", micros(m), micros(lo), micros(hi));
-        let (gist, times) = if row.arms.len() > 1 {
-            let ratio = spread(row.rounds.iter().map(|round| round[1] / round[0]));
-            (
-                cell(arm(1)),
-                format!("{:.2}× ({:.2}–{:.2})", ratio.0, ratio.1, ratio.2),
-            )
-        } else {
-            ("–".to_owned(), "–".to_owned())
-        };
+        let (ratio, low, high) = spread(row.rounds.iter().map(|round| round[1] / round[0]));
         lines.push(format!(
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {ratio:.2}× ({low:.2}–{high:.2}) |",
             row.title,
             cell(arm(0)),
-            gist,
-            times
+            cell(arm(1))
         ));
     }
     lines.push(String::new());
     lines.push(format!(
-        "{} rounds of {LIST_CALLS} list calls and {WEBHOOK_CALLS} webhook parses per arm (webhook body {webhook_bytes} bytes); \
-         the floor of `list_users` is reqwest's GET + `serde_json::from_slice::<Value>`, of `parse_webhook` `serde_json::from_str::<Value>`.",
+        "{} rounds; per arm and round {MOCK_LIST_CALLS} and {FIXED_LIST_CALLS} list calls and {WEBHOOK_CALLS} parses of the \
+         {webhook_bytes}-byte delivery. The floors: reqwest's GET of each page (the requests the crate sends) + \
+         `serde_json::from_slice::<Value>`, users kept; `serde_json::from_str::<Value>` of the delivery. Both on one \
+         current-thread tokio runtime, release builds.",
         rows.first().map_or(0, |row| row.rounds.len()),
     ));
     lines.join("\n")
