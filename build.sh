@@ -121,7 +121,9 @@ build() {
   say "writing the models' TypeScript into pkg-template/index.d.ts (src/bin/write-dts.rs)"
   cargo run --quiet --bin write-dts
   say "building the wasm (release)"
-  cargo build --release --target wasm32-unknown-unknown --lib
+  # The cdylib is asked for here, not in Cargo.toml: a Rust project that depends on the crate builds
+  # only its rlib (not a shared library of it and all its dependencies).
+  cargo rustc --release --target wasm32-unknown-unknown --lib --crate-type cdylib
   rm -rf pkg && mkdir -p pkg
   # No default .wasm URL in gist_wasm.js: only index.js names the file, so that bundlers given another
   # entry do not emit a .wasm that nothing fetches.

@@ -18,17 +18,39 @@ use tracing::Instrument;
 /// limit's pause. `Send + Sync`, so one client serves a whole multi-threaded runtime. Its `Debug`
 /// never shows the key.
 ///
-/// ```no_run
-/// # async fn example() -> Result<(), getgist::Error> {
+/// ```
+/// # use getgist::http::{HttpResponse, WireRequest};
+/// # use getgist::transport::{Transport, TransportError};
+/// # struct Mock;
+/// # impl Transport for Mock {
+/// #     async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {
+/// #         let body = r#"{"contact": {"id": 1, "user_id": "42", "email": "ada@example.com"}}"#;
+/// #         Ok(HttpResponse { status: 200, headers: Vec::new(), body: body.into() })
+/// #     }
+/// #     async fn sleep(&self, _: f64) -> Result<(), TransportError> { Ok(()) }
+/// #     fn now_ms(&self) -> f64 { 0.0 }
+/// #     fn random(&self) -> f64 { 0.5 }
+/// # }
 /// use getgist::{Client, ContactInput, ContactRef};
+/// use std::time::Duration;
 ///
-/// let client = Client::new("your-api-key")?;
+/// # pollster::block_on(async {
+/// let client = Client::builder("your-api-key")
+///     .timeout(Duration::from_secs(10))
+/// #   .transport(Mock)
+///     .build()?;
 /// let ada = client
 ///     .create_user(ContactInput::user(42).email("ada@example.com").name("Ada"))
 ///     .await?;
-/// let again = client.fetch_user(ContactRef::user_id(42)).await?;
-/// assert_eq!(ada.id, again.id);
-/// # Ok(()) }
+/// let (again, response) = client
+///     .fetch_user(ContactRef::user_id(42))
+///     .timeout(Duration::from_secs(2))
+///     .with_response()
+///     .await?;
+/// assert_eq!((ada.id, response.status), (again.id, 200));
+/// # Ok::<(), getgist::Error>(())
+/// # })?;
+/// # Ok::<(), getgist::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Client {

@@ -86,7 +86,8 @@ pub struct CallTransport<'a> {
 }
 
 impl CallTransport<'_> {
-    /// Runs `work` until it ends or the call's signal fires (then `Aborted`).
+    /// Runs `work` until it ends or the call's signal fires (then `Aborted`); not at all when the
+    /// signal has fired already.
     async fn abortable<T>(
         &self,
         work: BoxFuture<'_, Result<T, TransportError>>,
@@ -94,6 +95,9 @@ impl CallTransport<'_> {
         let Some(abort) = self.abort else {
             return work.await;
         };
+        if abort.is_aborted() {
+            return Err(TransportError::Aborted);
+        }
         match future::select(work, abort.aborted()).await {
             Either::Left((outcome, _)) => outcome,
             Either::Right(((), _)) => Err(TransportError::Aborted),

@@ -366,6 +366,18 @@ async fn an_abort_signal_ends_a_call_at_once() {
         .expect_err("aborted");
     assert_eq!(error.code, ErrorCode::Aborted);
     assert!(started.elapsed() < Duration::from_secs(2));
+    let before = mock.requests().await.len();
+    let error = client
+        .fetch_campaign(1)
+        .abort(&signal)
+        .await
+        .expect_err("aborted");
+    assert_eq!(error.code, ErrorCode::Aborted);
+    assert_eq!(
+        mock.requests().await.len(),
+        before,
+        "an aborted signal sends nothing"
+    );
 }
 
 #[tokio::test]
