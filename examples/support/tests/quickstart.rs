@@ -1,116 +1,150 @@
-//! The README's Rust quickstart as a user meets it: a fresh Cargo project (`target/quickstart/`) with
-//! the README's `[dependencies]`, the crate by path, and the quickstart as its `src/main.rs`, built
-//! and run against the mock on a loopback port.
+//! The README's Rust quickstart as a user meets it: a fresh Cargo project (`target/quickstart/`, made
+//! by `cargo new`), the README's `cargo add` commands run in it (the crate taken from this repository
+//! by path), the quickstart as its `src/main.rs`, built and run against the mock on a loopback port.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
 use gist_examples_support::{repo_root, MockGist, MOCK_KEY};
 
-/// The body of the first fenced block of `lang` in the README's section `heading` (its text up to the
-/// next heading of its level).
-fn block(readme: &str, heading: &str, lang: &str) -> String {
+/// The README's section `heading`: its text up to the next heading of its level.
+fn section<'r>(readme: &'r str, heading: &str) -> &'r str {
     let start = readme
         .find(&format!("\n{heading}\n"))
         .unwrap_or_else(|| panic!("the README has no {heading:?}"));
     let level = heading.split(' ').next().unwrap_or("##");
-    let section = &readme[start + heading.len() + 2..];
-    let section = &section[..section
-        .find(&format!("\n{level} "))
-        .unwrap_or(section.len())];
+    let rest = &readme[start + heading.len() + 2..];
+    &rest[..rest.find(&format!("\n{level} ")).unwrap_or(rest.len())]
+}
+
+/// The body of the first fenced block of `lang` in `text`.
+fn block(text: &str, lang: &str) -> String {
     let open = format!("```{lang}\n");
-    let body = &section[section
+    let body = &text[text
         .find(&open)
-        .unwrap_or_else(|| panic!("no ```{lang} block under {heading:?}"))
+        .unwrap_or_else(|| panic!("no ```{lang} block"))
         + open.len()..];
     body[..body.find("```").expect("the block closes")].to_owned()
 }
 
-/// The README's dependency lines, with the crate taken from this repository.
-fn dependencies(install: &str, root: &Path) -> String {
-    let path = format!("path = {:?}", root.display().to_string());
-    install
-        .lines()
-        .map(|line| match line.split_once('=') {
-            Some((name, spec)) if name.trim() == "getgist" => match spec.trim().strip_prefix('{') {
-                Some(table) => format!("getgist = {{ {path},{table}"),
-                None => format!("getgist = {{ {path}, version = {} }}", spec.trim()),
-            },
-            _ => line.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// The arguments of every `cargo add` in `text`, as a command or in a `// cargo add ...` comment.
+fn cargo_adds(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter_map(|line| line.split_once("cargo add ").map(|(_, args)| args))
+        .map(|args| args.split_whitespace().map(str::to_owned).collect())
+        .collect()
 }
 
-/// The quickstart pointed at the mock, as the JS README's test points `fetch` at it: unless it reads
-/// `GIST_BASE_URL` itself, its `Client::new(key)` becomes a builder with the mock's base URL. The
-/// one change.
-fn at_mock(code: &str) -> String {
-    if code.contains("GIST_BASE_URL") {
-        return code.to_owned();
-    }
-    let start = code
-        .find("Client::new(")
-        .expect("the quickstart makes a Client::new")
-        + "Client::new(".len();
-    let mut depth = 1;
-    let end = start
-        + code[start..]
-            .find(|c| {
-                depth += match c {
-                    '(' => 1,
-                    ')' => -1,
-                    _ => 0,
-                };
-                depth == 0
-            })
-            .expect("Client::new( closes");
-    let key = &code[start..end];
-    let builder = format!("Client::builder({key}).base_url(std::env::var(\"GIST_BASE_URL\").expect(\"GIST_BASE_URL\")).build()");
-    format!(
-        "{}{builder}{}",
-        &code[..start - "Client::new(".len()],
-        &code[end + 1..]
-    )
+/// Runs `cargo` with `args` in `dir`; fails the test unless it succeeds.
+fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .expect("cargo runs");
+    let show = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    assert!(
+        out.status.success(),
+        "cargo {args:?}:\n{}\n{}",
+        show(&out.stdout),
+        show(&out.stderr)
+    );
+    out
 }
 
 #[tokio::test]
 async fn a_fresh_cargo_project_runs_the_readme_quickstart_against_the_mock() {
     let root = repo_root().canonicalize().expect("the repository");
     let readme = std::fs::read_to_string(root.join("README.md")).expect("the README");
-    let install = block(&readme, "## Rust", "toml");
-    let quickstart = block(&readme, "## Rust", "rust");
+    let rust = section(&readme, "## Rust");
+    let quickstart = block(rust, "rust");
 
-    let project = root.join("target/quickstart");
+    let target = root.join("target");
+    let project = target.join("quickstart");
     let _ = std::fs::remove_dir_all(&project);
-    std::fs::create_dir_all(project.join("src")).expect("the project");
-    // Its own workspace, so that it stands alone whatever the repository's Cargo.toml says.
-    let manifest = format!(
-        "[package]\nname = \"quickstart\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n{}\n",
-        dependencies(&install, &root)
+    cargo(
+        &target,
+        &["new", "--quiet", "--name", "quickstart", "quickstart"],
+        &[],
     );
-    std::fs::write(project.join("Cargo.toml"), manifest).expect("Cargo.toml");
-    std::fs::write(project.join("src/main.rs"), at_mock(&quickstart)).expect("main.rs");
+    // Its own workspace, so that it stands alone whatever the repository's Cargo.toml says.
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).expect("Cargo.toml");
+    std::fs::write(
+        project.join("Cargo.toml"),
+        format!("{manifest}\n[workspace]\n"),
+    )
+    .expect("Cargo.toml");
+    let adds = cargo_adds(&format!("{}{quickstart}", block(rust, "sh")));
+    assert!(
+        adds.iter().flatten().any(|arg| arg == "getgist"),
+        "the README installs getgist: {adds:?}"
+    );
+    for args in adds {
+        // getgist from this repository: the same command, with the crate by path.
+        let others: Vec<&str> = args
+            .iter()
+            .map(String::as_str)
+            .filter(|&arg| arg != "getgist")
+            .collect();
+        if others.len() < args.len() {
+            cargo(
+                &project,
+                &[
+                    "add",
+                    "--quiet",
+                    "getgist",
+                    "--path",
+                    &root.display().to_string(),
+                ],
+                &[],
+            );
+        }
+        if others.iter().any(|arg| !arg.starts_with('-')) {
+            cargo(
+                &project,
+                &[["add", "--quiet"].as_slice(), &others].concat(),
+                &[],
+            );
+        }
+    }
+    std::fs::write(project.join("src/main.rs"), &quickstart).expect("main.rs");
 
     let mock = MockGist::start().expect("the mock starts");
-    let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet"])
-        .current_dir(&project)
-        // Its builds beside the examples' (dependencies built with the same features are reused).
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .env("GIST_API_KEY", MOCK_KEY)
-        .env("GIST_BASE_URL", &mock.url)
-        .output()
-        .expect("cargo runs");
+    // Built beside the examples and the crate: what has the same features is reused.
+    let target_dir = target.display().to_string();
+    let env = [
+        ("CARGO_TARGET_DIR", target_dir.as_str()),
+        ("GIST_API_KEY", MOCK_KEY),
+        ("GIST_BASE_URL", &mock.url),
+    ];
+    let out = cargo(&project, &["run", "--quiet"], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        stdout
+            .lines()
+            .next()
+            .is_some_and(|line| line.ends_with(" Some(\"42\")")),
+        "the user created: {stdout}"
     );
-    let requests = mock.requests().await.expect("the mock's log");
     assert!(
-        !requests.is_empty(),
-        "the quickstart called the mock: {stdout}"
+        stdout.contains("Some(\"ada@example.com\")"),
+        "the walk lists her: {stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .filter(|line| line.ends_with("@example.com\")"))
+            .count()
+            > 100,
+        "a walk of many pages: {stdout}"
+    );
+    assert!(stdout.trim_end().ends_with("no such user"), "{stdout}");
+    let created = mock.requests().await.expect("the mock's log");
+    assert!(
+        created
+            .iter()
+            .any(|r| r["method"] == "POST" && r["path"] == "/contacts"),
+        "it called the mock"
     );
 }
