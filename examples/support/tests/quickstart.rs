@@ -36,8 +36,29 @@ fn cargo_adds(text: &str) -> Vec<Vec<String>> {
 }
 
 /// Runs `cargo` with `args` in `dir`; fails the test unless it succeeds.
+/// It runs without the variables cargo set for this test (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, ...),
+/// as from a shell: build scripts that watch them (ring's) would otherwise rebuild, here and in the
+/// next build of the examples, every time.
 fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let out = Command::new(env!("CARGO"))
+    let mut command = Command::new(env!("CARGO"));
+    let set_by_cargo = [
+        "CARGO_MANIFEST_",
+        "CARGO_PKG_",
+        "CARGO_CRATE_",
+        "CARGO_PRIMARY_",
+        "CARGO_BIN_",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_",
+    ];
+    for (name, _) in std::env::vars_os() {
+        if set_by_cargo
+            .iter()
+            .any(|prefix| name.to_string_lossy().starts_with(prefix))
+        {
+            command.env_remove(name);
+        }
+    }
+    let out = command
         .args(args)
         .current_dir(dir)
         .envs(env.iter().copied())
@@ -111,8 +132,10 @@ async fn a_fresh_cargo_project_runs_the_readme_quickstart_against_the_mock() {
     std::fs::write(project.join("src/main.rs"), &quickstart).expect("main.rs");
 
     let mock = MockGist::start().expect("the mock starts");
-    // Built beside the examples and the crate: what has the same features is reused.
-    let target_dir = target.display().to_string();
+    // Built beside the examples and the crate (in CARGO_TARGET_DIR when set, as theirs): what has the
+    // same features is reused.
+    let target_dir =
+        std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| target.display().to_string());
     let env = [
         ("CARGO_TARGET_DIR", target_dir.as_str()),
         ("GIST_API_KEY", MOCK_KEY),
