@@ -220,3 +220,42 @@ async fn json_lines_import_with_a_bad_line_skipped_by_its_number() {
     );
     assert_eq!(upserts(&mock).await.len(), 2);
 }
+
+#[tokio::test]
+async fn an_import_stopped_by_an_api_failure_resumes_after_its_cursor() {
+    let mock = MockGist::start().expect("the mock starts");
+    let dir = scratch("api-down");
+    let input = write_csv(&dir);
+    // Contact 50's upsert answers 503 to its first try and both retries (the default 2): the import
+    // stops there, as it would if Gist were down.
+    let rule = json!({ "path": "/contacts", "bodyIncludes": email(50), "status": 503, "times": 3 });
+    mock.fail(rule).await.expect("a rule");
+
+    let out = import(&mock, &input, &[])
+        .output()
+        .expect("the import runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("stopped at row 51") && stderr.contains("run again to resume"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(MOCK_KEY) && !stderr.contains("@example.com"),
+        "no key or email: {stderr}"
+    );
+    assert_eq!(cursor_done(&input), 50);
+
+    run(import(&mock, &input, &[]));
+    let all = upserts(&mock).await;
+    assert_eq!(all.len(), CONTACTS, "every contact arrived");
+    assert!(
+        (0..50).all(|i| all[&email(i)] == 1),
+        "nothing before the cursor sent again"
+    );
+    assert_eq!(
+        all[&email(50)],
+        4,
+        "the failed contact: 3 refused tries, then once on resume"
+    );
+}
