@@ -100,6 +100,11 @@ pub struct Error {
 }
 
 impl Error {
+    /// The stable category (`error.code().as_str()` is the JS `GistError`'s `code`).
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
     /// An error with a code and a message and nothing else.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {

@@ -87,6 +87,8 @@ impl Client {
                 ..ClientOptions::default()
             },
             transport: None,
+            max_concurrent: DEFAULT_MAX_CONCURRENT,
+            requests_per_second: None,
         }
     }
 
@@ -121,7 +123,12 @@ impl Client {
 pub struct ClientBuilder {
     options: ClientOptions,
     transport: Option<Box<dyn DynTransport>>,
+    max_concurrent: u32,
+    requests_per_second: Option<f64>,
 }
+
+/// Requests of one client in flight at once, by default (as in JS).
+const DEFAULT_MAX_CONCURRENT: u32 = 6;
 
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -131,6 +138,8 @@ impl std::fmt::Debug for ClientBuilder {
             .field("max_retries", &self.options.max_retries)
             .field("per_page", &self.options.per_page)
             .field("max_response_bytes", &self.options.max_response_bytes)
+            .field("max_concurrent", &self.max_concurrent)
+            .field("requests_per_second", &self.requests_per_second)
             .finish_non_exhaustive()
     }
 }
@@ -167,6 +176,20 @@ impl ClientBuilder {
         self
     }
 
+    /// At most this many requests of the client in flight at once (default 6); the others wait in the
+    /// client, within their call's deadline.
+    pub fn max_concurrent(mut self, requests: u32) -> Self {
+        self.max_concurrent = requests;
+        self
+    }
+
+    /// At most this many requests started a second (default: no limit); the others wait in the
+    /// client, within their call's deadline.
+    pub fn requests_per_second(mut self, rate: f64) -> Self {
+        self.requests_per_second = Some(rate);
+        self
+    }
+
     /// Sends requests through `transport` instead of the default one.
     pub fn transport<T: Transport + Send + Sync + 'static>(mut self, transport: T) -> Self {
         self.transport = Some(Box::new(transport));
@@ -177,8 +200,22 @@ impl ClientBuilder {
     ///
     /// # Errors
     /// `invalid_argument` for a blank key or a bad setting (a base URL that is not http(s), a timeout
-    /// of zero, more than 10 retries, ...); without the `reqwest` feature, when no transport is given.
+    /// of zero, more than 10 retries, `max_concurrent` 0, a rate that is not a positive number, ...);
+    /// without the `reqwest` feature, when no transport is given.
     pub fn build(self) -> Result<Client, Error> {
+        if self.max_concurrent == 0 {
+            return Err(Error::invalid_argument(
+                "maxConcurrent must be a positive whole number",
+            ));
+        }
+        if self
+            .requests_per_second
+            .is_some_and(|rate| !(rate > 0.0 && rate.is_finite()))
+        {
+            return Err(Error::invalid_argument(
+                "requestsPerSecond must be a positive number",
+            ));
+        }
         let mut config = Config::from_options(self.options, false)?;
         config.identify(concat!("Rust; ", env!("CARGO_PKG_NAME")));
         let transport = match self.transport {
@@ -188,7 +225,11 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 config: Arc::new(config),
-                shared: Shared::new(transport),
+                shared: Shared::new(
+                    transport,
+                    usize::try_from(self.max_concurrent).unwrap_or(usize::MAX),
+                    self.requests_per_second,
+                ),
             }),
         })
     }

@@ -8,6 +8,7 @@ mod input;
 mod methods;
 mod output;
 mod pending;
+mod permits;
 #[cfg(feature = "reqwest")]
 mod reqwest;
 mod transport;

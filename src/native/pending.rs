@@ -28,6 +28,34 @@ pub struct RequestOptions {
 }
 
 impl RequestOptions {
+    /// Sets the call's deadline (retries and waits included).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the call's retries (0 to 10).
+    #[must_use]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Adds a header to each of the call's requests (never `Authorization`).
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Ends the call with `aborted` when `signal` fires.
+    #[must_use]
+    pub fn abort(mut self, signal: &AbortSignal) -> Self {
+        self.abort = Some(signal.clone());
+        self
+    }
+
     /// The core's options, checked as JS's are.
     pub(crate) fn to_core(&self) -> Result<CallOptions, Error> {
         let mut options = crate::json::Map::new();
@@ -148,25 +176,25 @@ impl<T: Send + 'static> Pending<T> {
 
     /// Sets this call's deadline (retries and waits included).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+        self.options = self.options.timeout(timeout);
         self
     }
 
     /// Sets this call's retries (0 to 10).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
+        self.options = self.options.max_retries(retries);
         self
     }
 
     /// Adds a header to each of this call's requests (never `Authorization`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
+        self.options = self.options.header(name, value);
         self
     }
 
     /// Ends the call with `aborted` when `signal` fires.
     pub fn abort(mut self, signal: &AbortSignal) -> Self {
-        self.options.abort = Some(signal.clone());
+        self.options = self.options.abort(signal);
         self
     }
 

@@ -3,12 +3,14 @@
 //! after an answer that spent the rate limit, the key scrubbed from answers' headers, and tracing.
 
 use super::abort::AbortSignal;
+use super::permits::{Permit, Permits};
 use crate::http::{HttpResponse, WireRequest};
 use crate::rate_limit::RateLimit;
 use crate::redact::scrub;
 use crate::transport::{Transport, TransportError};
 use futures_util::future::{self, BoxFuture, Either};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// A [`Transport`] behind a pointer: boxed futures, so that a `Client` is one type whatever the
 /// transport it was built with.
@@ -55,21 +57,36 @@ impl<T: Transport + Send + Sync> DynTransport for T {
     }
 }
 
-/// What every call of one client shares: its transport, and until when requests wait because an
-/// answer said the rate limit's window is spent (`remaining: 0`).
+/// What every call of one client shares: its transport, its pacing (JS's `maxConcurrent` and
+/// `requestsPerSecond`), and until when requests wait because an answer said the rate limit's window
+/// is spent (`remaining: 0`).
 pub struct Shared {
     /// The client's transport.
     pub transport: Box<dyn DynTransport>,
     /// Milliseconds since the Unix epoch before which no request is sent (0: none).
     paused_until_ms: AtomicU64,
+    /// One per request in flight.
+    permits: Permits,
+    /// Milliseconds between two requests' starts (0: no rate).
+    spacing_ms: f64,
+    /// When the next request may start, ms since the Unix epoch.
+    next_start_ms: Mutex<f64>,
 }
 
 impl Shared {
-    /// Shares `transport`.
-    pub fn new(transport: Box<dyn DynTransport>) -> Self {
+    /// Shares `transport`, with at most `max_concurrent` requests in flight, started at most
+    /// `requests_per_second` a second (`None`: no limit).
+    pub fn new(
+        transport: Box<dyn DynTransport>,
+        max_concurrent: usize,
+        requests_per_second: Option<f64>,
+    ) -> Self {
         Self {
             transport,
             paused_until_ms: AtomicU64::new(0),
+            permits: Permits::new(max_concurrent),
+            spacing_ms: requests_per_second.map_or(0.0, |rate| 1000.0 / rate),
+            next_start_ms: Mutex::new(0.0),
         }
     }
 }
@@ -120,6 +137,45 @@ impl CallTransport<'_> {
         Ok(timeout_ms - wait)
     }
 
+    /// Waits for a permit (a request in flight ending) and for the request's slot under the client's
+    /// rate, within `timeout_ms`: the permit and the time left, else `Timeout` unsent.
+    async fn admitted(&self, timeout_ms: f64) -> Result<(Permit<'_>, f64), TransportError> {
+        let transport = &self.shared.transport;
+        let started = transport.now_ms();
+        let acquire = Box::pin(async { Ok(self.shared.permits.acquire().await) });
+        let waited = Box::pin(async move {
+            match future::select(acquire, transport.sleep(timeout_ms)).await {
+                Either::Left((permit, _)) => permit,
+                Either::Right(_) => Err(TransportError::Timeout),
+            }
+        });
+        let permit = self.abortable(waited).await?;
+        if self.shared.spacing_ms > 0.0 {
+            let now = transport.now_ms();
+            let slot = {
+                let mut next = self
+                    .shared
+                    .next_start_ms
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                let slot = next.max(now);
+                if slot - started >= timeout_ms {
+                    return Err(TransportError::Timeout);
+                }
+                *next = slot + self.shared.spacing_ms;
+                slot
+            };
+            if slot > now {
+                self.abortable(transport.sleep(slot - now)).await?;
+            }
+        }
+        let left = timeout_ms - (transport.now_ms() - started);
+        match left > 0.0 {
+            true => Ok((permit, left)),
+            false => Err(TransportError::Timeout),
+        }
+    }
+
     /// Notes a pause when the answer says the window is spent.
     fn note_rate_limit(&self, response: &HttpResponse) {
         let now = self.shared.transport.now_ms();
@@ -141,6 +197,7 @@ impl Transport for CallTransport<'_> {
         timeout_ms: f64,
     ) -> Result<HttpResponse, TransportError> {
         let timeout_ms = self.paced(timeout_ms).await?;
+        let (_permit, timeout_ms) = self.admitted(timeout_ms).await?;
         let started = self.shared.transport.now_ms();
         let outcome = self
             .abortable(self.shared.transport.send(request, timeout_ms))

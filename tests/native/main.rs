@@ -10,6 +10,7 @@
 )]
 
 mod mock;
+mod traces;
 
 use futures_util::TryStreamExt;
 use getgist::{
@@ -17,6 +18,7 @@ use getgist::{
     ListContacts, ListOptions, NewEvent, TagRequest,
 };
 use mock::{Elsewhere, Mock, KEY};
+use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
 fn client(mock: &Mock) -> Client {
@@ -437,4 +439,168 @@ async fn gists_quirks_are_normalised_as_for_js_from_the_same_fixture() {
         contact.other.get("location_data").expect("kept")["city_name"],
         "Chennai"
     );
+}
+
+#[tokio::test]
+async fn traces_show_each_call_and_request_but_never_the_key_a_query_or_a_body() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let traces = traces::Traces::default();
+    let _guard = tracing::subscriber::set_default(traces.clone());
+    client
+        .create_user(
+            ContactInput::user(90002)
+                .email("grace@example.com")
+                .name("Grace Hopper"),
+        )
+        .await
+        .expect("created");
+    mock.fail(
+        r#"{"status": 503, "times": 1, "path": "/contacts", "headers": {"retry-after": "0"}}"#,
+    )
+    .await;
+    client
+        .fetch_user(ContactRef::email("grace@example.com"))
+        .await
+        .expect("found");
+    let text = traces.text();
+    for shown in [
+        "span gist.call",
+        "method=\"createUser\"",
+        "method=\"fetchUser\"",
+        "status=503",
+        "attempt=2",
+        "path=\"/contacts\"",
+    ] {
+        assert!(text.contains(shown), "{shown} missing from:{text}");
+    }
+    for secret in [
+        KEY,
+        "grace@example.com",
+        "grace%40example.com",
+        "Grace Hopper",
+        "90002",
+    ] {
+        assert!(!text.contains(secret), "{secret} in:{text}");
+    }
+}
+
+#[test]
+fn the_client_its_calls_and_its_walks_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<Client>();
+    send_sync::<AbortSignal>();
+    send::<getgist::Pending<getgist::Contact>>();
+    send::<getgist::WithResponse<Vec<getgist::Contact>>>();
+    send::<getgist::Walk<getgist::Contact>>();
+    send::<getgist::Pages<getgist::Tag>>();
+    send_sync::<getgist::Error>();
+}
+
+#[tokio::test]
+async fn a_walk_takes_per_call_options_for_every_page() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let error = client
+        .tags(ListOptions::default())
+        .options(getgist::RequestOptions::default().header("Authorization", "Bearer x"))
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::InvalidArgument);
+    let tags: Vec<_> = client
+        .tags(ListOptions::default().limit(3))
+        .options(
+            getgist::RequestOptions::default()
+                .timeout(Duration::from_secs(5))
+                .max_retries(0),
+        )
+        .try_collect()
+        .await
+        .expect("walked");
+    assert_eq!(tags.len(), 3, "the limit stops the walk");
+}
+
+#[tokio::test]
+async fn requests_past_max_concurrent_wait_in_the_client_within_their_deadline() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .max_concurrent(2)
+        .build()
+        .expect("valid");
+    mock.fail(r#"{"delayMs": 300, "times": 6, "path": "/campaigns", "status": 200, "body": {"campaign": {"id": 1}}}"#)
+        .await;
+    let started = Instant::now();
+    let calls = (0..6).map(|_| client.fetch_campaign(1).into_future());
+    for outcome in futures_util::future::join_all(calls).await {
+        outcome.expect("answered");
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(850),
+        "3 rounds of 2: {elapsed:?}"
+    );
+
+    mock.fail(r#"{"delayMs": 1000, "times": 2, "path": "/tags"}"#)
+        .await;
+    let before = mock.requests().await.len();
+    let queued = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        client
+            .create_tag("A")
+            .timeout(Duration::from_millis(200))
+            .await
+    };
+    let (first, second, third) = tokio::join!(
+        client.list_tags(ListOptions::default()).into_future(),
+        client.list_tags(ListOptions::default()).into_future(),
+        queued
+    );
+    first.expect("listed");
+    second.expect("listed");
+    assert_eq!(
+        third.expect_err("queued past its deadline").code,
+        ErrorCode::Timeout
+    );
+    let sent = mock.requests().await.split_off(before);
+    assert_eq!(sent, ["GET /tags", "GET /tags"], "the third was never sent");
+}
+
+#[tokio::test]
+async fn requests_per_second_spaces_the_starts() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .requests_per_second(10.0)
+        .build()
+        .expect("valid");
+    let started = Instant::now();
+    for _ in 0..5 {
+        client
+            .list_tags(ListOptions::default().limit(1))
+            .await
+            .expect("listed");
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(380),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn bad_pacing_settings_are_refused() {
+    for builder in [
+        Client::builder(KEY).max_concurrent(0),
+        Client::builder(KEY).requests_per_second(0.0),
+        Client::builder(KEY).requests_per_second(f64::NAN),
+        Client::builder(KEY).requests_per_second(f64::INFINITY),
+    ] {
+        assert_eq!(
+            builder.build().expect_err("refused").code,
+            ErrorCode::InvalidArgument
+        );
+    }
 }
