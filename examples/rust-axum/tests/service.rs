@@ -181,3 +181,35 @@ async fn webhooks_are_verified_and_recorded_back_in_gist() {
         );
     }
 }
+
+#[test]
+fn without_a_webhook_secret_the_service_does_not_start() {
+    for secret in [None, Some(""), Some("a,")] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_rust-axum"));
+        command
+            .args(["--addr", "127.0.0.1:0"])
+            .env("GIST_API_KEY", MOCK_KEY)
+            .env_remove("GIST_WEBHOOK_SECRET");
+        if let Some(secret) = secret {
+            command.env("GIST_WEBHOOK_SECRET", secret);
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the service runs");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            match child.try_wait().expect("its status") {
+                Some(status) => break Some(status),
+                None if Instant::now() > deadline => break None,
+                None => std::thread::sleep(Duration::from_millis(20)),
+            }
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            status.is_some_and(|status| !status.success()),
+            "{secret:?}: it must fail, not serve"
+        );
+    }
+}
