@@ -1,6 +1,8 @@
 //! The README's Rust quickstart as a user meets it: a fresh Cargo project (`target/quickstart/`, made
 //! by `cargo new`), the README's `cargo add` commands run in it (the crate taken from this repository
 //! by path), the quickstart as its `src/main.rs`, built and run against the mock on a loopback port.
+//! Cargo runs `--offline`: the crates come from the local registry cache, which the examples' own build
+//! filled, so that the test reaches nothing but loopback.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -114,6 +116,7 @@ async fn a_fresh_cargo_project_runs_the_readme_quickstart_against_the_mock() {
                 &[
                     "add",
                     "--quiet",
+                    "--offline",
                     "getgist",
                     "--path",
                     &root.display().to_string(),
@@ -124,7 +127,7 @@ async fn a_fresh_cargo_project_runs_the_readme_quickstart_against_the_mock() {
         if others.iter().any(|arg| !arg.starts_with('-')) {
             cargo(
                 &project,
-                &[["add", "--quiet"].as_slice(), &others].concat(),
+                &[["add", "--quiet", "--offline"].as_slice(), &others].concat(),
                 &[],
             );
         }
@@ -141,7 +144,7 @@ async fn a_fresh_cargo_project_runs_the_readme_quickstart_against_the_mock() {
         ("GIST_API_KEY", MOCK_KEY),
         ("GIST_BASE_URL", &mock.url),
     ];
-    let out = cargo(&project, &["run", "--quiet"], &env);
+    let out = cargo(&project, &["run", "--quiet", "--offline"], &env);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout
