@@ -21,10 +21,12 @@ pub fn read(path: &Path) -> std::io::Result<Box<dyn Iterator<Item = Row>>> {
         Some("jsonl" | "ndjson")
     );
     if json_lines {
+        // Numbered as in the file, blank lines skipped.
         let lines = BufReader::new(file)
             .lines()
-            .filter(|line| line.as_ref().map_or(true, |l| !l.trim().is_empty()));
-        Ok(Box::new(lines.enumerate().map(|(i, line)| {
+            .enumerate()
+            .filter(|(_, line)| line.as_ref().map_or(true, |l| !l.trim().is_empty()));
+        Ok(Box::new(lines.map(|(i, line)| {
             let object = line
                 .ok()
                 .and_then(|line| serde_json::from_str::<Map<String, Value>>(&line).ok());

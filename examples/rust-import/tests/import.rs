@@ -193,7 +193,7 @@ async fn json_lines_import_with_a_bad_line_skipped_by_its_number() {
         "not json, and grace2@example.com".to_owned(),
         json!({ "email": "lead@example.com" }).to_string(),
     ];
-    std::fs::write(&input, lines.join("\n") + "\n").expect("the file");
+    std::fs::write(&input, lines.join("\n\n") + "\n").expect("the file");
 
     let out = run(import(&mock, &input, &[]));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -203,7 +203,7 @@ async fn json_lines_import_with_a_bad_line_skipped_by_its_number() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("row 2 skipped: line 2 is not a JSON object"),
+        stderr.contains("row 2 skipped: line 3 is not a JSON object"),
         "{stderr}"
     );
     assert!(
