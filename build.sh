@@ -182,7 +182,8 @@ start_mock() {
 
 # The Rust examples' workspace (examples/Cargo.toml: the axum service, the bulk import, the native bench)
 # checked and tested; the tests start their own mock on a free port, and one runs the README's Rust
-# quickstart in a fresh Cargo project. One target directory for all of them: target/examples.
+# quickstart in a fresh Cargo project. They build into target/ (examples/.cargo/config.toml), beside the
+# crate's own builds: what both build with the same features compiles once.
 rust_examples() {
   say "Rust examples: format, lints, tests (examples/)"
   (cd examples && cargo fmt --all -- --check && cargo clippy --all-targets -- -D warnings && cargo test)
@@ -221,7 +222,7 @@ bench() {
 }
 
 # The native rows (tests/bench/native): the Rust crate beside reqwest + serde_json by hand, over loopback
-# HTTP to the mock; one Markdown table, and target/bench/native.json.
+# HTTP to the mock and to a server answering a fixed page; one Markdown table, and target/bench/native.json.
 bench_native() {
   say "native bench: building (release)"
   (cd examples && cargo build --release --quiet -p gist-native-bench)
