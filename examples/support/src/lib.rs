@@ -53,17 +53,12 @@ impl Served {
             }
         }
     }
-
-    /// Stops the process now (as a crash would: no clean shutdown).
-    pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Drop for Served {
     fn drop(&mut self) {
-        self.kill();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
