@@ -1,6 +1,6 @@
-//! `./build.sh bench`'s native rows: the gist-wasm crate's `list_users` (60 contacts, real HTTP on
-//! loopback to the package's mock) and `parse_webhook` (the JS bench's 1 KB delivery), each beside its
-//! floor, reqwest + serde_json doing the same by hand. In each round the arms alternate in blocks after a
+//! `./build.sh bench`'s native rows: the getgist crate's `list_users` (60 users, real HTTP on loopback
+//! to the package's mock and to a server answering a fixed page) and `parse_webhook` (the JS bench's
+//! 1 KB delivery), each beside its floor, reqwest + serde_json doing the same by hand. In each round the arms alternate in blocks after a
 //! warm-up, and each arm's median per call is taken; the table gives the median over the rounds and
 //! their range, and writes the same numbers as JSON to the path given by `--json`.
 //!
@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = flag("--rounds").map_or(Ok(5), |n| n.parse())?;
     let mock = MockGist::start()?;
     let fixed = FixedServer::start(fixture("listText")?)?;
-    let webhook = fixture("webhookText")?;
+    let mut webhook = arms::Webhook::new(fixture("webhookText")?)?;
     let mut mock_list = arms::List::new(&mock.url, MOCK_KEY)?;
     mock_list
         .check(async || {
@@ -54,7 +54,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let mut fixed_list = arms::List::new(&fixed.url, MOCK_KEY)?;
     fixed_list.check(async || fixed.take_requests()).await?;
-    arms::check_webhook(&webhook)?;
 
     let mut rows = [
         Row {
@@ -78,17 +77,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let [mock_row, fixed_row, webhook_row] = &mut rows;
         mock_row
             .rounds
-            .push(measure_async(&mut mock_list, round, MOCK_LIST_CALLS, LIST_BLOCK).await);
+            .push(measure(&mut mock_list, round, MOCK_LIST_CALLS, LIST_BLOCK).await);
         fixed_row
             .rounds
-            .push(measure_async(&mut fixed_list, round, FIXED_LIST_CALLS, LIST_BLOCK).await);
-        webhook_row.rounds.push(measure(
-            arms::WEBHOOK.len(),
-            round,
-            WEBHOOK_CALLS,
-            WEBHOOK_BLOCK,
-            |arm| arms::parse_webhook(arm, &webhook),
-        ));
+            .push(measure(&mut fixed_list, round, FIXED_LIST_CALLS, LIST_BLOCK).await);
+        webhook_row
+            .rounds
+            .push(measure(&mut webhook, round, WEBHOOK_CALLS, WEBHOOK_BLOCK).await);
     }
     println!("{}", table(&rows, webhook.len()));
     if let Some(path) = flag("--json") {
@@ -124,34 +119,9 @@ fn fixture(name: &str) -> Result<String, Box<dyn std::error::Error>> {
     Ok(String::from_utf8(out.stdout)?)
 }
 
-/// Each arm's median µs per call over `calls` calls, the arms taking turns in blocks of `block`,
-/// the first arm rotating with `round`; `run(arm)` makes one call.
-fn measure(
-    arms: usize,
-    round: usize,
-    calls: usize,
-    block: usize,
-    mut run: impl FnMut(usize),
-) -> Vec<f64> {
-    let mut times = vec![Vec::with_capacity(calls); arms];
-    for arm in 0..arms {
-        (0..block).for_each(|_| run(arm));
-    }
-    for turn in 0..calls / block {
-        for k in 0..arms {
-            let arm = (k + turn + round) % arms;
-            for _ in 0..block {
-                let start = Instant::now();
-                run(arm);
-                times[arm].push(start.elapsed().as_secs_f64() * 1e6);
-            }
-        }
-    }
-    times.into_iter().map(median).collect()
-}
-
-/// [`measure`] for calls that are futures.
-async fn measure_async<A: arms::AsyncArms>(
+/// Each arm's median µs per call over `calls` calls, the arms taking turns in blocks of `block`
+/// after a block each of warm-up, the first arm rotating with `round`.
+async fn measure<A: arms::AsyncArms>(
     arms: &mut A,
     round: usize,
     calls: usize,
