@@ -101,7 +101,7 @@ async fn webhook(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -
             NewEvent::lead(name, target)
         };
         let gist = app.gist.clone();
-        // After the answer: Gist retries a delivery that is not answered quickly.
+        // Not awaited: the answer goes at once (Gist retries a delivery it does not see answered soon).
         tokio::spawn(async move {
             if let Err(error) = gist.record_event(recorded).await {
                 eprintln!("record_event: {}", error.code.as_str());
