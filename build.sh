@@ -180,6 +180,15 @@ start_mock() {
   die "the mock Gist API did not start on $GIST_MOCK_URL (see target/mock-server.log)"
 }
 
+# The Rust examples' workspace (examples/Cargo.toml: the axum service, the bulk import, the native bench)
+# checked and tested; the tests start their own mock on a free port, and one runs the README's Rust
+# quickstart in a fresh Cargo project. They build into target/ (examples/.cargo/config.toml), beside the
+# crate's own builds: what both build with the same features compiles once.
+rust_examples() {
+  say "Rust examples: format, lints, tests (examples/)"
+  (cd examples && cargo fmt --all -- --check && cargo clippy --all-targets -- -D warnings && cargo test)
+}
+
 run_tests() {
   local t0=$SECONDS log=target/test-output.log
   mkdir -p target && : > "$log"
@@ -192,6 +201,7 @@ run_tests() {
   say "host tests"
   # The native tests (tests/native) start the package's mock with Node themselves.
   cargo test --features serde 2>&1 | tee -a "$log"
+  rust_examples 2>&1 | tee -a "$log"
   start_mock
   say "package tests (Node 20, 22, Deno, Bun, workerd, Chromium, Vite, webpack, TypeScript, examples, demo)"
   install_pkg
@@ -208,6 +218,15 @@ bench() {
   cp tests/bench/package.json tests/bench/*.mjs tests/bench/*.ts target/bench/
   (cd target/bench && npm install --no-audit --no-fund --silent)
   node target/bench/run.mjs
+  bench_native
+}
+
+# The native rows (tests/bench/native): the Rust crate beside reqwest + serde_json by hand, over loopback
+# HTTP to the mock and to a server answering a fixed page; one Markdown table, and target/bench/native.json.
+bench_native() {
+  say "native bench: building (release)"
+  (cd examples && cargo build --release --quiet -p gist-native-bench)
+  target/release/gist-native-bench --json target/bench/native.json
 }
 
 # The API reference: TypeDoc over pkg-template's public .d.ts (docs/typedoc/), HTML into target/api/.
