@@ -1,12 +1,15 @@
 //! [`drive`]: runs a [`Call`] to its end over a [`Transport`], for Rust callers and host tests.
 
-use super::{Call, Clock, Input, Step};
+use super::{page, Call, Clock, Input, Step};
 use crate::error::Error;
+use crate::http::HttpResponse;
 use crate::json::Value;
 use crate::transport::Transport;
+use std::collections::VecDeque;
 
 /// Runs `call` over `transport`: sends what it asks for, waits what it asks, and resolves with its
-/// value (a `list*` call's: every page's items) and what its last answer said.
+/// value (a `list*` call's: every page's items) and what its last answer said. A list's 2xx pages
+/// are read here, once, as the JS runtime reads them ([`page::read`]).
 ///
 /// # Errors
 /// The call's [`Error`].
@@ -17,12 +20,17 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
     };
     let mut input = Input::Start;
     let mut items = Vec::new();
+    let mut held = VecDeque::new();
     loop {
         input = match call.step(input, clock(transport)) {
             Step::Send(request, timeout_ms) => {
                 let request = request.clone();
-                items.extend(call.take_items());
-                Input::Answer(transport.send(&request, timeout_ms).await)
+                items.extend(fill(call.take_items(), &mut held));
+                let mut answer = transport.send(&request, timeout_ms).await;
+                if let Ok(response) = &mut answer {
+                    held.extend(read_page(&mut call, response));
+                }
+                Input::Answer(answer)
             }
             Step::Wait(ms, retry) => {
                 if let Some((attempt, status)) = retry {
@@ -30,12 +38,51 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                 }
                 Input::Woke(transport.sleep(ms).await.is_err())
             }
-            Step::Done(Value::Array(last), response) if !items.is_empty() => {
-                items.extend(last);
-                return Ok((Value::Array(items), response));
-            }
-            Step::Done(value, response) => return Ok((value, response)),
+            Step::Done(value, response) => return Ok((finish(value, items, &mut held), response)),
             Step::Failed(error) => return Err(error),
         };
+    }
+}
+
+/// Reads `response` when it is a 2xx page of the call's list: its items, held here while the core
+/// gets the page's digest and hands out a null for each.
+fn read_page(call: &mut Call, response: &mut HttpResponse) -> Vec<Value> {
+    let Some(listing) = call
+        .listing()
+        .filter(|_| (200..300).contains(&response.status))
+    else {
+        return Vec::new();
+    };
+    let Some((items, digest)) = page::read(listing, &response.body) else {
+        return Vec::new();
+    };
+    call.page_read_elsewhere(response.body.len() as u64, digest);
+    response.body = String::new();
+    items
+}
+
+/// The core's items with the held ones, in order, in place of its nulls (`Record::held`).
+fn fill(items: Vec<Value>, held: &mut VecDeque<Value>) -> impl Iterator<Item = Value> + '_ {
+    items.into_iter().map(|item| match item {
+        Value::Text(text) if text == "null" => held.pop_front().unwrap_or(Value::Null),
+        item => item,
+    })
+}
+
+/// The call's value: a list's earlier pages (`before`) then its last, or a walk's page, with the
+/// held items in place.
+fn finish(value: Value, mut before: Vec<Value>, held: &mut VecDeque<Value>) -> Value {
+    match value {
+        Value::Array(last) => {
+            before.extend(fill(last, held));
+            Value::Array(before)
+        }
+        Value::Object(mut page) => {
+            if let Some(Value::Array(items)) = page.get_mut("items") {
+                *items = fill(std::mem::take(items), held).collect();
+            }
+            Value::Object(page)
+        }
+        value => value,
     }
 }

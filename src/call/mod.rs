@@ -7,6 +7,7 @@
 mod drive;
 mod exchange;
 mod options;
+mod page;
 mod progress;
 
 pub use drive::drive;
@@ -16,7 +17,7 @@ pub use progress::request_id;
 use crate::config::Config;
 use crate::endpoints;
 use crate::error::Error;
-use crate::flows::{Flow, Next, PageDigest};
+use crate::flows::{Flow, Listing, Next, PageDigest};
 use crate::http::{HttpResponse, WireRequest};
 use crate::json::Value;
 use crate::transport::TransportError;
@@ -107,6 +108,14 @@ impl Call {
         if let (Some(progress), Flow::Pages(pages)) = (self.progress.as_mut(), &mut self.flow) {
             progress.read_elsewhere(bytes);
             pages.read_elsewhere(digest);
+        }
+    }
+
+    /// The list whose pages this call reads, for a host that reads them itself.
+    pub fn listing(&self) -> Option<&'static Listing> {
+        match &self.flow {
+            Flow::Pages(pages) => Some(pages.listing()),
+            _ => None,
         }
     }
 

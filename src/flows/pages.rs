@@ -122,6 +122,11 @@ impl Pages {
         }
     }
 
+    /// The list being read.
+    pub fn listing(&self) -> &'static Listing {
+        self.listing
+    }
+
     /// The next answer's page was read by the host: `digest` is what it holds.
     pub fn read_elsewhere(&mut self, digest: PageDigest) {
         self.digest = Some(digest);

@@ -7,7 +7,7 @@
 use super::normalize::{self, Model};
 use super::ContactType;
 use crate::error::Error;
-use crate::json::{self, Map, Reader, Value};
+use crate::json::{self, Map, Value};
 
 /// The Rust type of a field read by the rule `$rule`.
 macro_rules! field_type {
@@ -87,7 +87,7 @@ macro_rules! model {
             #[doc = concat!("Reads a ", $what, " object from Gist, normalising its fields.")]
             pub fn from_value(value: $crate::json::Value) -> Result<Self, $crate::error::Error> {
                 use $crate::models::declare::Field as _;
-                let (values, other) = $crate::models::declare::read(&$table, &value)?;
+                let (values, other) = $crate::models::declare::read(&$table, value)?;
                 let mut values = values.into_iter();
                 Ok(Self {
                     $($field: <field_type!($rule)>::from_normalized(
@@ -178,29 +178,37 @@ impl Field for ContactType {
     }
 }
 
-/// Reads a JSON tree as a `model` object, through the streaming normaliser: its fields normalised,
-/// in the table's order, and every other field as Gist sent it.
+/// Reads a JSON tree as a `model` object (or its JSON text, as the core hands out a list's items):
+/// its fields normalised by the streaming normaliser's rules, in the table's order, and every other
+/// field as Gist sent it. The tree is read as it is, not written out and read again.
 ///
 /// # Errors
 /// `invalid_response` when `value` is not an object, or the model refuses it.
 pub fn read(
     model: &'static Model,
-    value: &Value,
+    value: Value,
 ) -> Result<(Vec<Value>, Map<String, Value>), Error> {
-    let text = value.to_json();
-    let (_, record) =
-        normalize::object(&mut Reader::new(&text), 0, model, String::new()).map_err(|_| {
-            Error::invalid_response(format!("Gist sent a {} too deep to read", model.what))
-        })?;
-    let record = record?;
-    let mut other = match json::from_str(&record.json) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
+    let mut other = match value {
+        Value::Object(map) => map,
+        Value::Text(text) => match json::from_str(&text) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err(normalize::not_an_object(model)),
+            Err(_) => {
+                return Err(Error::invalid_response(format!(
+                    "Gist sent a {} too deep to read",
+                    model.what
+                )))
+            }
+        },
+        _ => return Err(normalize::not_an_object(model)),
     };
-    for (name, _) in model.fields {
-        other.remove(name);
-    }
-    Ok((record.values, other))
+    let raw = model
+        .fields
+        .iter()
+        .map(|(name, _)| other.remove(name))
+        .collect();
+    let kept = normalize::kept_key(model).and_then(|key| other.get(key).cloned());
+    Ok((normalize::normalized(model, raw, kept)?, other))
 }
 
 /// Writes a `model` object: the fields not named (`other`), then the named ones (`values`, in the

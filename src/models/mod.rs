@@ -3,7 +3,7 @@
 //! (`declare.rs`).
 
 #[macro_use]
-mod declare;
+pub(crate) mod declare;
 mod campaign;
 mod contact;
 mod event;

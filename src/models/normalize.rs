@@ -139,11 +139,7 @@ fn write_object(
     out.clear();
     if reader.peek() != Some(b'{') {
         reader.skip(depth)?;
-        let error = Error::invalid_response(format!(
-            "Gist sent a {} that is not a JSON object",
-            model.what
-        ));
-        return Ok((None, Err(error)));
+        return Ok((None, Err(not_an_object(model))));
     }
     let mut raw: Vec<Option<Value>> = vec![None; model.fields.len()];
     let kept_key = kept_key(model);
@@ -198,8 +194,16 @@ fn write_object(
     Ok((id, values))
 }
 
+/// The error for a `model` object that is not a JSON object.
+pub(crate) fn not_an_object(model: &Model) -> Error {
+    Error::invalid_response(format!(
+        "Gist sent a {} that is not a JSON object",
+        model.what
+    ))
+}
+
 /// The key of the field that the model's `TextOr` field falls back to, if it has one.
-fn kept_key(model: &Model) -> Option<&'static str> {
+pub(crate) fn kept_key(model: &Model) -> Option<&'static str> {
     model.fields.iter().find_map(|(_, rule)| match rule {
         Rule::TextOr(key) => Some(*key),
         _ => None,
@@ -334,7 +338,7 @@ pub fn single(
 
 /// The model's fields normalised from what was read (`raw`, in the table's order; `kept`: the value
 /// of the field a `TextOr` falls back to).
-fn normalized(
+pub(crate) fn normalized(
     model: &Model,
     raw: Vec<Option<Value>>,
     mut kept: Option<Value>,

@@ -1,0 +1,87 @@
+//! A list page read by its Rust host, as the JS runtime reads it (`normalize.js`'s `readPage`): the
+//! page parsed once into a tree, each item read by its model's rules, and the core given only what
+//! its paging loop reads ([`PageDigest`]). Where the host is unsure, the core reads the page.
+
+use crate::flows::{Listing, PageDigest};
+use crate::json::{self, Value};
+use crate::models::declare;
+
+/// The items `listing` keeps from the page `text` (normalised, in order) and the page's digest;
+/// `None` for anything the core should read itself (not JSON, no array, an item its model refuses).
+pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
+    let Ok(Value::Object(mut page)) = json::from_str(text) else {
+        return None;
+    };
+    let Some(Value::Array(raw)) = page.remove(listing.key) else {
+        return None;
+    };
+    let count = raw.len();
+    let first_id = raw.first().and_then(|first| first.get("id")).cloned();
+    let mut items = Vec::with_capacity(count);
+    for item in raw {
+        let (values, other) = declare::read(listing.model, item).ok()?;
+        let item = declare::write(listing.model, values, other);
+        let kind = item.get("type").and_then(Value::as_str);
+        if listing.keep.is_none_or(|keep| kind == Some(keep.as_str())) {
+            items.push(item);
+        }
+    }
+    let digest = PageDigest {
+        count,
+        first_id,
+        kept: items.len(),
+        pages: page.remove("pages"),
+    };
+    Some((items, digest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::normalize::{self, Record};
+    use crate::resources::{campaigns, contacts::is_of_kind, users};
+
+    /// What the core reads of `text` itself: the kept items as trees, and the digest's facts.
+    fn core_read(listing: &Listing, text: &str) -> (Vec<Value>, PageDigest) {
+        let keep = |record: &Record| listing.keep.is_none_or(|kind| is_of_kind(record, kind));
+        let (items, pages) = normalize::list(text, listing.key, listing.model, &keep).unwrap();
+        let items = items.unwrap();
+        let digest = PageDigest {
+            count: items.count,
+            first_id: items.first_id,
+            kept: items.records.len(),
+            pages,
+        };
+        (items.records.iter().map(Record::to_value).collect(), digest)
+    }
+
+    #[test]
+    fn a_page_reads_as_the_core_reads_it() {
+        let text = r#"{"contacts":[
+            {"id":"7","type":"user","user_id":5,"email":"a@example.com","created_at":"2023-11-14T22:13:20Z","x":{"y":[1,2.50]}},
+            {"id":8,"email":"lead@example.com","name":"","signed_up_at":1700000000000},
+            {"id":9,"user_id":"42","unsubscribed_from_emails":"true","id":10,"tags":[]}
+        ],"pages":{"page":1,"total_pages":3}}"#;
+        let (items, digest) = read(&users::LIST, text).unwrap();
+        assert_eq!((items, digest), core_read(&users::LIST, text));
+        assert_eq!(read(&users::LIST, text).unwrap().1.kept, 2);
+        let text = r#"{"campaigns":[{"id":3,"name":"Welcome","extra":null}]}"#;
+        assert_eq!(
+            read(&campaigns::LIST, text).unwrap(),
+            core_read(&campaigns::LIST, text)
+        );
+    }
+
+    #[test]
+    fn the_core_reads_what_the_host_is_unsure_of() {
+        for text in [
+            r#"{"contacts":[{"id":1},{"email":"no-id@example.com"}]}"#,
+            r#"{"contacts":[{"id":1},[]]}"#,
+            r#"{"contacts":{"id":1}}"#,
+            r#"{"contacts":[{"id":1}]"#,
+            "[]",
+        ] {
+            assert_eq!(read(&users::LIST, text), None, "{text}");
+        }
+    }
+}
