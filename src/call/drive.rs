@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 
 /// Runs `call` over `transport`: sends what it asks for, waits what it asks, and resolves with its
 /// value (a `list*` call's: every page's items) and what its last answer said. A list's 2xx pages
-/// are read here, once, as the JS runtime reads them ([`page::read`]).
+/// are read here, once, as the JS runtime reads them (`call/page.rs`).
 ///
 /// # Errors
 /// The call's [`Error`].
