@@ -198,6 +198,8 @@ run_tests() {
   cargo clippy --all-targets --no-default-features -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+  # The crate as crates.io would take it: its manifest, its readme and what `include` ships.
+  cargo package --no-verify --allow-dirty --quiet
   say "host tests"
   # The native tests (tests/native) start the package's mock with Node themselves.
   cargo test --features serde 2>&1 | tee -a "$log"
