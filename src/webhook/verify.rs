@@ -234,10 +234,7 @@ pub fn verify(body: &[u8], headers: &[(String, String)], options: &VerifyOptions
             secrets,
         } => secrets
             .iter()
-            .filter_map(|secret| match hash {
-                "SHA-1" => hmac::<sha1::Sha1>(secret, body),
-                _ => hmac::<sha2::Sha256>(secret, body),
-            })
+            .filter_map(|secret| mac(hash, secret, body))
             .fold(false, |found, mac| {
                 found | constant_time_eq(&mac, &signature)
             }),
@@ -255,11 +252,7 @@ pub fn sign(body: &[u8], options: &VerifyOptions) -> Vec<(String, String)> {
             secret,
             encoding,
         } => {
-            let mac = match hash {
-                "SHA-1" => hmac::<sha1::Sha1>(secret, body),
-                _ => hmac::<sha2::Sha256>(secret, body),
-            }
-            .unwrap_or_default();
+            let mac = mac(hash, secret, body).unwrap_or_default();
             let signature = match encoding {
                 Encoding::Hex => mac.iter().map(|byte| format!("{byte:02x}")).collect(),
                 Encoding::Base64 => crate::base64::encode(&mac, crate::base64::STANDARD),
@@ -268,6 +261,14 @@ pub fn sign(body: &[u8], options: &VerifyOptions) -> Vec<(String, String)> {
         }
     };
     vec![(header.to_owned(), value)]
+}
+
+/// The HMAC of `body` with `secret` by `hash` (`"SHA-1"`, else SHA-256), as verifying and signing take it.
+fn mac(hash: &str, secret: &str, body: &[u8]) -> Option<Vec<u8>> {
+    match hash {
+        "SHA-1" => hmac::<sha1::Sha1>(secret, body),
+        _ => hmac::<sha2::Sha256>(secret, body),
+    }
 }
 
 fn hmac<D: EagerHash>(secret: &str, body: &[u8]) -> Option<Vec<u8>>
