@@ -16,6 +16,16 @@ use crate::transport::TransportError;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen]
+extern "C" {
+    /// The host's clock: milliseconds since the epoch (`Date.now()`).
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn now_ms() -> f64;
+    /// The host's randomness for retry jitter (`Math.random()`).
+    #[wasm_bindgen(js_namespace = Math)]
+    fn random() -> f64;
+}
+
 /// One running call. Each method returns its next step as JSON: `{"send": {method, url, path,
 /// headers, body, timeoutMs, maxBytes}, "items"?: [...]}` (`items`: a `list*` call's items read so far,
 /// which come before its value's), `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
@@ -54,8 +64,8 @@ impl Call {
     /// Goes on after `input`: the next step's JSON text.
     fn go(&mut self, input: Input) -> String {
         let clock = Clock {
-            now_ms: js_sys::Date::now(),
-            random: js_sys::Math::random(),
+            now_ms: now_ms(),
+            random: random(),
         };
         let answered = self.answered.take();
         let max_bytes = self.config.max_response_bytes;
@@ -123,7 +133,7 @@ impl Call {
             .map(|(name, value)| (name, scrub(&value, &[key])))
             .collect::<Vec<_>>();
         self.answered_bytes = body.len();
-        let pause_until = RateLimit::from_headers(&headers, js_sys::Date::now())
+        let pause_until = RateLimit::from_headers(&headers, now_ms())
             .filter(|limit| limit.remaining == Some(0))
             .and_then(|limit| limit.reset_at_ms)
             .map(whole);
