@@ -4,7 +4,7 @@
 //! `text!("{} must be an object", what)` copies its template and puts each piece in its `{}`, strings
 //! as they are and integers in decimal with the JSON writer's [`push_u64`](crate::json::push_u64).
 
-/// A piece of text [`text!`] puts in a hole: strings and chars as they are, unsigned integers in decimal.
+/// A piece of text `text!` puts in a hole: strings and chars as they are, unsigned integers in decimal.
 pub trait Piece {
     /// At most how many bytes the piece takes (so that [`fill`] allocates once).
     fn max_len(&self) -> usize;
@@ -70,7 +70,7 @@ macro_rules! unsigned {
 }
 unsigned!(u16 u32 u64 usize);
 
-/// `template` with each `{}` in it replaced by the next of `pieces`: what [`text!`] calls, with each
+/// `template` with each `{}` in it replaced by the next of `pieces`: what `text!` calls, with each
 /// piece behind a `dyn`, so that a call site passes only its template and its pieces. One allocation,
 /// of the template's length and the pieces' most.
 pub fn fill(template: &str, pieces: &[&dyn Piece]) -> String {
@@ -97,7 +97,7 @@ pub fn fill(template: &str, pieces: &[&dyn Piece]) -> String {
     out
 }
 
-/// How many `{}` `template` holds, as [`fill`] finds them: [`text!`] checks at compile time that
+/// How many `{}` `template` holds, as [`fill`] finds them: `text!` checks at compile time that
 /// each has its piece.
 pub const fn holes(template: &str) -> usize {
     let mut count = 0;
