@@ -4,6 +4,7 @@ use crate::error::Error;
 use crate::input::Fields;
 use crate::json::Value;
 use crate::retry::RetryBudget;
+use crate::text::text;
 use crate::url::BaseUrl;
 use std::fmt;
 
@@ -26,7 +27,7 @@ pub struct ApiKey(String);
 impl ApiKey {
     /// The `Authorization` header value.
     pub fn bearer(&self) -> String {
-        format!("Bearer {}", self.0)
+        text!("Bearer {}", self.0)
     }
 
     /// The key itself, for scrubbing text that may echo it.
@@ -164,9 +165,9 @@ impl Config {
     /// Names the client in a `User-Agent`: `gist-wasm/<version> (<runtime>)`, such as
     /// `gist-wasm/0.1.0 (Node.js/22.1.0)`.
     pub fn identify(&mut self, runtime: &str) {
-        self.user_agent = Some(format!(
-            "gist-wasm/{} ({runtime})",
-            env!("CARGO_PKG_VERSION")
+        self.user_agent = Some(text!(
+            concat!("gist-wasm/", env!("CARGO_PKG_VERSION"), " ({})"),
+            runtime
         ));
     }
 }
@@ -192,8 +193,11 @@ fn whole(name: &str, value: Option<f64>, default: u32, min: u32, max: u32) -> Re
     match value {
         None => Ok(default),
         Some(v) if v.fract() == 0.0 && v >= f64::from(min) && v <= f64::from(max) => Ok(v as u32),
-        Some(_) => Err(Error::invalid_argument(format!(
-            "{name} must be a whole number from {min} to {max}"
+        Some(_) => Err(Error::invalid_argument(text!(
+            "{} must be a whole number from {} to {}",
+            name,
+            min,
+            max
         ))),
     }
 }

@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::flows::{Flow, Listing, Pages};
 use crate::json::Value;
 use crate::resources::{campaigns, events, leads, raw, segments, tags, users};
+use crate::text::text;
 
 /// The largest integer a JS number holds exactly (2^53 - 1).
 const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
@@ -149,7 +150,7 @@ pub fn start(name: &str, args: Vec<Value>) -> Result<Flow, Error> {
             .find(|e| e.name == name)
         {
             Some(endpoint) => (endpoint.start)(&mut args),
-            None => Err(Error::invalid_argument(format!("no method `{name}`"))),
+            None => Err(Error::invalid_argument(text!("no method `{}`", name))),
         },
     }
 }
@@ -159,5 +160,5 @@ fn listing(name: &Value) -> Result<&'static Listing, Error> {
     LISTS
         .into_iter()
         .find(|listing| listing.name == name)
-        .ok_or_else(|| Error::invalid_argument(format!("no list `{name}`")))
+        .ok_or_else(|| Error::invalid_argument(text!("no list `{}`", name)))
 }

@@ -3,6 +3,7 @@
 use crate::http::Method;
 use crate::json::Value;
 use crate::redact::scrub;
+use crate::text::text;
 use std::fmt;
 
 /// The stable category of an [`Error`]; its string form is the `code` of a JS `GistError`.
@@ -162,9 +163,12 @@ impl Error {
                 "Gist rate-limited the request (429): slow down and retry later".to_owned()
             }
             ErrorCode::ServerError => {
-                format!("Gist failed with a server error ({status}): retry later")
+                text!("Gist failed with a server error ({}): retry later", status)
             }
-            _ => format!("Gist rejected the request ({status}): check the arguments"),
+            _ => text!(
+                "Gist rejected the request ({}): check the arguments",
+                status
+            ),
         };
         if let Some(first) = errors.first().filter(|e| !e.message.is_empty()) {
             message.push_str(": ");

@@ -1,6 +1,7 @@
 //! Sans-IO HTTP values: what a call wants sent, and what came back.
 
 use crate::json::Value;
+use crate::text::{text, Piece};
 use std::fmt;
 
 /// An HTTP method that Gist's API uses.
@@ -91,13 +92,13 @@ impl HttpRequest {
     }
 
     /// Adds one query parameter.
-    pub fn query(mut self, name: &str, value: impl ToString) -> Self {
-        self.query.push((name.to_owned(), value.to_string()));
+    pub fn query(mut self, name: &str, value: impl Piece) -> Self {
+        self.query.push((name.to_owned(), text!("{}", value)));
         self
     }
 
     /// Adds a query parameter when the value is present.
-    pub fn query_opt(self, name: &str, value: Option<impl ToString>) -> Self {
+    pub fn query_opt(self, name: &str, value: Option<impl Piece>) -> Self {
         match value {
             Some(value) => self.query(name, value),
             None => self,

@@ -6,6 +6,7 @@
 use crate::error::Error;
 use crate::json::{Map, Value};
 use crate::serde_util::as_whole;
+use crate::text::text;
 
 /// The most bytes of JSON text an options object is read from (a client's, a call's, a webhook's): far
 /// more than any needs, so that one of a million keys is refused before it is read.
@@ -18,13 +19,15 @@ pub const MAX_HEADERS: usize = 100;
 /// [`MAX_OPTIONS_BYTES`] before reading it.
 pub fn options_json(text: &str, what: &str) -> Result<Value, Error> {
     if text.len() > MAX_OPTIONS_BYTES {
-        return Err(Error::invalid_argument(format!(
-            "{what}: {} bytes as JSON, more than the {MAX_OPTIONS_BYTES} an options object may take",
-            text.len()
+        return Err(Error::invalid_argument(text!(
+            "{}: {} bytes as JSON, more than the {} an options object may take",
+            what,
+            text.len(),
+            MAX_OPTIONS_BYTES
         )));
     }
     crate::json::from_str(text)
-        .map_err(|_| Error::invalid_argument(format!("{what} cannot be read as JSON")))
+        .map_err(|_| Error::invalid_argument(text!("{} cannot be read as JSON", what)))
 }
 
 /// The fields of one input object, taken one by one; [`Fields::finish`] refuses any left over.
@@ -39,7 +42,7 @@ impl Fields {
     pub fn new(value: Value, what: &'static str) -> Result<Self, Error> {
         match value {
             Value::Object(map) => Ok(Self { map, what }),
-            _ => Err(Error::invalid_argument(format!("{what} must be an object"))),
+            _ => Err(Error::invalid_argument(text!("{} must be an object", what))),
         }
     }
 
@@ -55,7 +58,7 @@ impl Fields {
     }
 
     fn wrong(&self, key: &str, expected: &str) -> Error {
-        Error::invalid_argument(format!("{}.{key} must be {expected}", self.what))
+        Error::invalid_argument(text!("{}.{} must be {}", self.what, key, expected))
     }
 
     /// Takes a field out; `null` counts as absent.
@@ -112,7 +115,7 @@ impl Fields {
         };
         match allowed.iter().find(|a| **a == given) {
             Some(found) => Ok(Some(*found)),
-            None => Err(self.wrong(key, &format!("one of \"{}\"", allowed.join("\", \"")))),
+            None => Err(self.wrong(key, &text!("one of \"{}\"", allowed.join("\", \"")))),
         }
     }
 
@@ -146,9 +149,11 @@ impl Fields {
             return Err(self.wrong(key, "an object"));
         };
         if let Some((name, _)) = map.iter().find(|(_, v)| v.is_array() || v.is_object()) {
-            return Err(Error::invalid_argument(format!(
-                "{}.{key}.{name} must be a string, a number, a boolean or null",
-                self.what
+            return Err(Error::invalid_argument(text!(
+                "{}.{}.{} must be a string, a number, a boolean or null",
+                self.what,
+                key,
+                name
             )));
         }
         Ok(Some(map))
@@ -164,15 +169,18 @@ impl Fields {
             return Err(self.wrong(key, "an object of strings"));
         };
         if map.len() > MAX_HEADERS {
-            return Err(self.wrong(key, &format!("at most {MAX_HEADERS} headers")));
+            return Err(self.wrong(key, &text!("at most {} headers", MAX_HEADERS)));
         }
         let what = self.what;
         let mut headers = Vec::with_capacity(map.len());
         for (name, value) in map {
-            let refuse = |why: &str| Error::invalid_argument(format!("{what}.{key}.{name}{why}"));
+            let refuse =
+                |why: &str| Error::invalid_argument(text!("{}.{}.{}{}", what, key, name, why));
             if name.eq_ignore_ascii_case("authorization") {
-                return Err(Error::invalid_argument(format!(
-                    "{what}.{key}.Authorization: the client sends its own, from apiKey"
+                return Err(Error::invalid_argument(text!(
+                    "{}.{}.Authorization: the client sends its own, from apiKey",
+                    what,
+                    key
                 )));
             }
             if name.is_empty() || !name.bytes().all(is_token_byte) {
@@ -193,9 +201,10 @@ impl Fields {
     pub fn finish(self) -> Result<(), Error> {
         match self.map.keys().next() {
             None => Ok(()),
-            Some(key) => Err(Error::invalid_argument(format!(
-                "{} has an unknown field `{key}`",
-                self.what
+            Some(key) => Err(Error::invalid_argument(text!(
+                "{} has an unknown field `{}`",
+                self.what,
+                key
             ))),
         }
     }
@@ -211,8 +220,9 @@ pub fn limit(value: Option<f64>, default: Option<u32>, max: u32) -> Result<Optio
     match value {
         None => Ok(default),
         Some(v) if v.fract() == 0.0 && v >= 1.0 && v <= f64::from(max) => Ok(Some(v as u32)),
-        Some(_) => Err(Error::invalid_argument(format!(
-            "limit must be a whole number from 1 to {max}"
+        Some(_) => Err(Error::invalid_argument(text!(
+            "limit must be a whole number from 1 to {}",
+            max
         ))),
     }
 }

@@ -79,6 +79,7 @@ pub mod redact;
 pub mod resources;
 pub mod retry;
 pub mod serde_util;
+pub mod text;
 pub mod transport;
 pub mod url;
 pub mod webhook;

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::json::Value;
 use crate::models::normalize::Items;
 use crate::models::Record;
+use crate::text::text;
 
 /// Pages read in one list call at the most, so a server that never ends cannot loop forever.
 pub const MAX_PAGES: u32 = 10_000;
@@ -130,8 +131,9 @@ impl Cursor {
         per_page: u32,
     ) -> Result<Vec<Record>, Error> {
         let Some(items) = items else {
-            return Err(Error::invalid_response(format!(
-                "Gist's list answer has no `{key}` array"
+            return Err(Error::invalid_response(text!(
+                "Gist's list answer has no `{}` array",
+                key
             )));
         };
         if let (Some(first), Some(last)) = (&items.first_id, &self.last_first_item) {

@@ -14,7 +14,7 @@ pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
     let mut text = text.to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         let encoded = percent_encode(secret);
-        for form in [secret.to_string(), lower_escapes(&encoded), encoded] {
+        for form in [(*secret).to_owned(), lower_escapes(&encoded), encoded] {
             if text.contains(&form) {
                 text = text.replace(&form, "[redacted]");
             }

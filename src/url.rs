@@ -6,6 +6,7 @@
 //! a control character or white space; and no raw `#` anywhere. One trailing `/` is allowed.
 
 use crate::error::Error;
+use crate::text::text;
 
 /// A checked base URL: `scheme://host[:port][/prefix]`, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +48,7 @@ impl BaseUrl {
             })?;
         }
         Ok(Self {
-            url: format!("{scheme}{authority}{prefix}"),
+            url: text!("{}{}{}", scheme, authority, prefix),
             host,
         })
     }
@@ -68,7 +69,7 @@ impl BaseUrl {
     /// `invalid_argument` when the path would leave the base URL.
     pub fn join(&self, path_and_query: &str) -> Result<String, Error> {
         check_path(path_and_query)?;
-        Ok(format!("{}{path_and_query}", self.url))
+        Ok(text!("{}{}", self.url, path_and_query))
     }
 }
 

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
 use crate::retry::{backoff_ms, is_retryable, MAX_RETRY_AFTER_MS};
+use crate::text::text;
 use crate::transport::TransportError;
 
 /// What an exchange needs next.
@@ -149,8 +150,9 @@ fn failed(config: &Config, request: &HttpRequest, error: Error) -> Error {
 fn network_error(text: &str) -> Error {
     Error::new(
         ErrorCode::NetworkError,
-        format!(
-            "the request got no answer ({text}): check the network, baseUrl, and CORS in a browser"
+        text!(
+            "the request got no answer ({}): check the network, baseUrl, and CORS in a browser",
+            text
         ),
     )
 }

@@ -8,6 +8,7 @@ use crate::http::{HttpRequest, HttpResponse, WireRequest};
 use crate::json::{Map, Value};
 use crate::rate_limit::RateLimit;
 use crate::retry::retry_after_seconds;
+use crate::text::text;
 
 /// Header names that may carry a request id, first match wins.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
@@ -174,7 +175,7 @@ impl Progress {
     pub fn timeout_error(&self) -> Error {
         Error::new(
             ErrorCode::Timeout,
-            format!(
+            text!(
                 "the call did not finish within {} ms: raise timeoutMs or retry later",
                 self.timeout_ms.round() as u64
             ),
@@ -184,7 +185,7 @@ impl Progress {
 
 /// The answers were larger than `maxResponseBytes`.
 pub fn too_large(config: &Config) -> Error {
-    Error::invalid_response(format!(
+    Error::invalid_response(text!(
         "the answer is larger than maxResponseBytes ({} bytes; a list counts all its pages): \
          list fewer items, iterate with iter*, or raise maxResponseBytes",
         config.max_response_bytes

@@ -13,6 +13,7 @@ use crate::json::{Map, Value};
 use crate::models::normalize::{Record, CONTACT, EVENT};
 use crate::models::ContactType;
 use crate::resources::contacts::{find_request, is_of_kind, read_single, ContactRef};
+use crate::text::text;
 
 /// What is done with the contact once found.
 #[derive(Debug)]
@@ -70,9 +71,10 @@ impl ContactFlow {
                 ContactType::User => "a lead",
                 ContactType::Lead => "a user",
             };
-            return Err(Error::not_found(format!(
-                "{} is {other}, not a {}: {}",
+            return Err(Error::not_found(text!(
+                "{} is {}, not a {}: {}",
                 self.reference.describe(),
+                other,
                 self.kind.as_str(),
                 self.instead
             )));
@@ -95,7 +97,7 @@ impl ContactFlow {
             }
             Act::Delete => {
                 let id = contact.get("id").as_u64().unwrap_or_default();
-                let request = HttpRequest::delete(format!("/contacts/{id}"));
+                let request = HttpRequest::delete(text!("/contacts/{}", id));
                 Found::Then(Single::new(request, Read::Nothing))
             }
             Act::Event(mut body) => {
@@ -119,7 +121,7 @@ impl ContactFlow {
     /// A miss says which contact was missed (never its email).
     fn no_match(&self, mut error: Error) -> Error {
         if error.code == ErrorCode::NotFound {
-            error.message = format!(
+            error.message = text!(
                 "no {} matches {}",
                 self.kind.as_str(),
                 self.reference.describe()

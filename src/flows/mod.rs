@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::Value;
+use crate::text::text;
 
 /// What a flow needs next.
 #[derive(Debug)]
@@ -85,8 +86,9 @@ impl Flow {
 
 /// The error of a 2xx answer that is not JSON.
 pub fn not_json(status: u16) -> Error {
-    Error::invalid_response(format!(
-        "Gist answered {status} with a body that is not JSON"
+    Error::invalid_response(text!(
+        "Gist answered {} with a body that is not JSON",
+        status
     ))
 }
 

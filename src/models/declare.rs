@@ -8,6 +8,7 @@ use super::normalize::{self, Model};
 use super::ContactType;
 use crate::error::Error;
 use crate::json::{self, Map, Value};
+use crate::text::text;
 
 /// The Rust type of a field read by the rule `$rule`.
 macro_rules! field_type {
@@ -194,7 +195,7 @@ pub fn read(
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err(normalize::not_an_object(model)),
             Err(_) => {
-                return Err(Error::invalid_response(format!(
+                return Err(Error::invalid_response(text!(
                     "Gist sent a {} too deep to read",
                     model.what
                 )))

@@ -7,6 +7,7 @@
 use crate::error::Error;
 use crate::json::{self, ParseError, Reader, Value};
 use crate::serde_util;
+use crate::text::text;
 
 /// How a model's field is read and written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +197,7 @@ fn write_object(
 
 /// The error for a `model` object that is not a JSON object.
 pub(crate) fn not_an_object(model: &Model) -> Error {
-    Error::invalid_response(format!(
+    Error::invalid_response(text!(
         "Gist sent a {} that is not a JSON object",
         model.what
     ))
@@ -330,8 +331,9 @@ pub fn single(
         false => Ok(false),
     })?;
     Ok(found.unwrap_or_else(|| {
-        Err(Error::invalid_response(format!(
-            "Gist's answer has no `{key}` object"
+        Err(Error::invalid_response(text!(
+            "Gist's answer has no `{}` object",
+            key
         )))
     }))
 }
@@ -349,7 +351,7 @@ pub(crate) fn normalized(
             Rule::Id => match value.as_ref().and_then(serde_util::as_whole) {
                 Some(id) => Value::from(id),
                 None => {
-                    return Err(Error::invalid_response(format!(
+                    return Err(Error::invalid_response(text!(
                         "Gist sent a {} without a numeric id",
                         model.what
                     )))

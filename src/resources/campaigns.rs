@@ -4,6 +4,7 @@ use super::limit_only;
 use crate::endpoints::Endpoint;
 use crate::flows::{get, Listing};
 use crate::models::normalize::CAMPAIGN;
+use crate::text::text;
 
 /// `fetchCampaign(id)`.
 pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
@@ -11,7 +12,7 @@ pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
     fetchCampaign("id: number") -> "Campaign",
     |args| {
         Ok(get(
-            format!("/campaigns/{}", args.id()?),
+            text!("/campaigns/{}", args.id()?),
             "campaign",
             &CAMPAIGN,
         ))

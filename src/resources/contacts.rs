@@ -14,6 +14,7 @@ use crate::json::{Map, ParseError, Value};
 use crate::models::normalize::{self, Items, CONTACT};
 use crate::models::{ContactType, Record};
 use crate::serde_util::as_whole;
+use crate::text::text;
 
 /// Largest `limit` of a list call.
 pub const MAX_LIMIT: u32 = 10_000;
@@ -38,17 +39,20 @@ impl ContactRef {
             ContactType::User => &["id", "user_id", "email"],
             ContactType::Lead => &["id", "email"],
         };
+        // In the messages, `{{}}` is the shape in its braces: `{id} | {user_id} | {email}`.
         let shape = keys.join("} | {");
         let object = value.as_object().ok_or_else(|| {
-            Error::invalid_argument(format!("name the {} as {{{shape}}}", kind.as_str()))
+            Error::invalid_argument(text!("name the {} as {{}}", kind.as_str(), shape))
         })?;
         if let Some(unknown) = object
             .keys()
             .find(|k| !keys.contains(&k.as_str()) && !extra.contains(&k.as_str()))
         {
-            return Err(Error::invalid_argument(format!(
-                "unknown key `{unknown}`: name the {} as {{{shape}}}",
-                kind.as_str()
+            return Err(Error::invalid_argument(text!(
+                "unknown key `{}`: name the {} as {{}}",
+                unknown,
+                kind.as_str(),
+                shape
             )));
         }
         let given: Vec<(&String, &Value)> = object
@@ -56,9 +60,10 @@ impl ContactRef {
             .filter(|(k, _)| keys.contains(&k.as_str()))
             .collect();
         let [(key, value)] = given.as_slice() else {
-            return Err(Error::invalid_argument(format!(
-                "name the {} by exactly one of {{{shape}}}",
-                kind.as_str()
+            return Err(Error::invalid_argument(text!(
+                "name the {} by exactly one of {{}}",
+                kind.as_str(),
+                shape
             )));
         };
         match key.as_str() {
@@ -74,8 +79,8 @@ impl ContactRef {
     /// The reference as a message may name it (never an email).
     pub fn describe(&self) -> String {
         match self {
-            Self::Id(id) => format!("id {id}"),
-            Self::UserId(user_id) => format!("user_id {user_id}"),
+            Self::Id(id) => text!("id {}", id),
+            Self::UserId(user_id) => text!("user_id {}", user_id),
             Self::Email(_) => "that email".to_owned(),
         }
     }
@@ -93,7 +98,7 @@ impl UserId {
                 Ok(Self(s.clone()))
             }
             Value::Number(_) => as_whole(value)
-                .map(|n| Self(n.to_string()))
+                .map(|n| Self(text!("{}", n)))
                 .ok_or_else(|| Error::invalid_argument("user_id must be a whole number")),
             _ => Err(Error::invalid_argument(
                 "user_id must be a whole number (a number or a string of digits)",
@@ -298,7 +303,7 @@ impl ListContactsOptions {
 /// The request that reads one contact.
 pub fn find_request(reference: &ContactRef) -> HttpRequest {
     match reference {
-        ContactRef::Id(id) => HttpRequest::get(format!("/contacts/{id}")),
+        ContactRef::Id(id) => HttpRequest::get(text!("/contacts/{}", id)),
         ContactRef::UserId(user_id) => HttpRequest::get("/contacts").query("user_id", user_id),
         ContactRef::Email(email) => HttpRequest::get("/contacts").query("email", email),
     }

@@ -8,6 +8,7 @@ use crate::flows::{Act, Flow, Listing};
 use crate::input::Fields;
 use crate::json::Value;
 use crate::models::ContactType;
+use crate::text::text;
 
 /// `createLead`, `updateLead`, `fetchLead`, `deleteLead`: `fetch`, `update` and `delete` find the lead
 /// first, and refuse a user.
@@ -68,8 +69,9 @@ pub struct LeadChanges(pub ContactFields);
 fn read_fields(value: Value, what: &'static str) -> Result<ContactFields, Error> {
     let mut fields = Fields::new(value, what)?;
     if fields.take("user_id").is_some() {
-        return Err(Error::invalid_argument(format!(
-            "{what}.user_id: a lead has no user_id (a contact with one is a user: use the Users functions)"
+        return Err(Error::invalid_argument(text!(
+            "{}.user_id: a lead has no user_id (a contact with one is a user: use the Users functions)",
+            what
         )));
     }
     let read = ContactFields::read(&mut fields)?;

@@ -9,6 +9,7 @@ use crate::flows::{single, Read};
 use crate::http::{HttpRequest, Method};
 use crate::input::Fields;
 use crate::json::{Map, Value};
+use crate::text::text;
 
 /// `apiCall(request)`: answered `{ status, headers, body }` whatever the status.
 pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
@@ -36,11 +37,11 @@ pub fn read_call(value: Value) -> Result<HttpRequest, Error> {
     for (name, value) in object(&mut fields, "query")? {
         let text = match value {
             Value::String(s) => s,
-            Value::Number(n) => n.as_str().to_owned(),
-            Value::Bool(b) => b.to_string(),
+            Value::Number(_) | Value::Bool(_) => value.to_json(),
             _ => {
-                return Err(Error::invalid_argument(format!(
-                    "request.query.{name} must be a string, number or boolean"
+                return Err(Error::invalid_argument(text!(
+                    "request.query.{} must be a string, number or boolean",
+                    name
                 )))
             }
         };
@@ -62,8 +63,9 @@ fn object(fields: &mut Fields, key: &str) -> Result<Map<String, Value>, Error> {
     match fields.take(key) {
         None => Ok(Map::new()),
         Some(Value::Object(map)) => Ok(map),
-        Some(_) => Err(Error::invalid_argument(format!(
-            "request.{key} must be an object"
+        Some(_) => Err(Error::invalid_argument(text!(
+            "request.{} must be an object",
+            key
         ))),
     }
 }

@@ -7,6 +7,7 @@ use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json::Value;
 use crate::models::normalize::SEGMENT;
+use crate::text::text;
 
 /// `fetchSegment(id, { include_count? })`.
 pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
@@ -16,7 +17,7 @@ pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
         let id = args.id()?;
         let options = SegmentOptions::from_value(args.arg(), false)?;
         let request = with_count(
-            HttpRequest::get(format!("/segments/{id}")),
+            HttpRequest::get(text!("/segments/{}", id)),
             options.include_count,
         );
         Ok(single(request, Read::Model("segment", &SEGMENT)))

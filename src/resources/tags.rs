@@ -16,6 +16,7 @@ use crate::json;
 use crate::json::Value;
 use crate::models::normalize::TAG;
 use crate::models::{ContactType, Record};
+use crate::text::text;
 
 /// `createTag(name)`, `updateTag(id, name)` (a rename), `deleteTag(id)` and `tagContacts(request)`.
 pub const ENDPOINTS: &[Endpoint] = &[
@@ -37,7 +38,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         deleteTag("id: number") -> "void",
         |args| {
             Ok(single(
-                HttpRequest::delete(format!("/tags/{}", args.id()?)),
+                HttpRequest::delete(text!("/tags/{}", args.id()?)),
                 Read::Nothing,
             ))
         },
@@ -133,8 +134,9 @@ impl TagRequest {
                 None => Vec::new(),
                 Some(Value::Array(list)) => list,
                 Some(_) => {
-                    return Err(Error::invalid_argument(format!(
-                        "request.{key} must be an array"
+                    return Err(Error::invalid_argument(text!(
+                        "request.{} must be an array",
+                        key
                     )))
                 }
             };

@@ -41,7 +41,7 @@ pub fn error_json(error: Error) -> Value {
 
 /// The error as a thrown JS value: its JSON text, which the runtime turns into a `GistError`.
 pub fn thrown(error: Error) -> JsValue {
-    JsValue::from_str(&error_json(error).to_string())
+    JsValue::from_str(&error_json(error).to_json())
 }
 
 /// `text` with every email address, raw or percent-encoded, as `[email]`: the core's own scrubber, for
