@@ -126,7 +126,11 @@ build() {
   # The standard library is built with the crate (-Zbuild-std, allowed on the stable compiler by
   # RUSTC_BOOTSTRAP=1), optimised for size, with panics that abort at once: no panic message, location or
   # formatting machinery is linked (7.1 KB gzip less; Cargo.toml's lints deny the crate's own panic paths).
-  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  # Without the multivalue feature, wasm-bindgen returns through memory, not multi-value: V8 11
+  # (Node 20's) compiles a JS-to-wasm wrapper for every export whose signature returns more than one value,
+  # eagerly, in `new WebAssembly.Module` (13 such signatures: 15 M of the 55 M instructions of
+  # import + new GistClient); one value or none goes through V8's generic wrapper, compiled for nothing.
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-multivalue" \
     cargo rustc --release --target wasm32-unknown-unknown --lib --crate-type cdylib \
     -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
   # No core::fmt in the .wasm (2.4 KB): messages and paths are filled in with text! (src/text.rs). Its
