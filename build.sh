@@ -100,14 +100,29 @@ EOF
 
 # What Node and Bun load from node_modules (the `node-addons` condition): each entry of the package
 # (pkg/node.js, node-queues.js, node-mock.js, node-mock-server.js) bundled over chunks they share
-# (node-chunk-*.js), 3 modules to load where the sources are a dozen (Node's loader spends about half a
+# (node-chunk-*.js), 2 modules to load where the sources are a dozen (Node's loader spends about half a
 # millisecond on each), and its require() (pkg/node*.cjs). Every entry is in it: a module loaded apart
 # would be a second copy of the runtime, whose wasm nothing loaded.
+# The mock's import() of webhooks.js (for signWebhook) is the package's entry, node.js: else that import
+# would be an entry of its own, and the runtime it shares with node.js a chunk apart from the client's
+# (node.js would load 3 modules, not 2: 4 M more instructions of import).
 bundle_node() {
   rm -rf target/node-bundle
-  node_modules/.bin/esbuild node=pkg/node.js node-queues=pkg/queues.js node-mock=pkg/mock.js \
-    node-mock-server=pkg/mock-server.js --bundle --splitting --format=esm --platform=node --external:gist-wasm \
-    --chunk-names=node-chunk-[hash] --outdir=target/node-bundle --log-level=warning
+  node --input-type=module - <<'EOF'
+import { build } from "esbuild";
+const entry = {
+  name: "the mock's import() of webhooks.js is node.js",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/webhooks\.js$/ }, (args) =>
+      (args.kind === "dynamic-import" && args.importer.endsWith("/mock.js") ? { path: "./node.js", external: true } : undefined));
+  },
+};
+await build({
+  entryPoints: { node: "pkg/node.js", "node-queues": "pkg/queues.js", "node-mock": "pkg/mock.js", "node-mock-server": "pkg/mock-server.js" },
+  bundle: true, splitting: true, format: "esm", platform: "node", external: ["gist-wasm"], plugins: [entry],
+  chunkNames: "node-chunk-[hash]", outdir: "target/node-bundle", logLevel: "warning",
+});
+EOF
   cp target/node-bundle/*.js pkg/
   local cjs
   for cjs in index queues mock mock-server; do
@@ -126,7 +141,11 @@ build() {
   # The standard library is built with the crate (-Zbuild-std, allowed on the stable compiler by
   # RUSTC_BOOTSTRAP=1), optimised for size, with panics that abort at once: no panic message, location or
   # formatting machinery is linked (7.1 KB gzip less; Cargo.toml's lints deny the crate's own panic paths).
-  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  # Without the multivalue feature, wasm-bindgen returns through memory, not multi-value: V8 11
+  # (Node 20's) compiles a JS-to-wasm wrapper for every export whose signature returns more than one value,
+  # eagerly, in `new WebAssembly.Module` (13 such signatures: 15 M of the 55 M instructions of
+  # import + new GistClient); one value or none goes through V8's generic wrapper, compiled for nothing.
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-multivalue" \
     cargo rustc --release --target wasm32-unknown-unknown --lib --crate-type cdylib \
     -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
   # No core::fmt in the .wasm (2.4 KB): messages and paths are filled in with text! (src/text.rs). Its
