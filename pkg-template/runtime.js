@@ -210,19 +210,94 @@ function valueOf(done, reading) {
   return done;
 }
 
+// AbortControllers whose requests ended without an abort, for later requests to take again: Node 20
+// spends several µs making each AbortSignal. A fetch may leave a listener on the signal it was given
+// (undici's stays until its Request is collected), so each is taken at most SIGNAL_USES times; aborting
+// one also reaches the requests that used it before, which have ended (the body read to its end or the
+// fetch failed), where an abort does nothing.
+const spareControllers = [];
+const SIGNAL_USES = 8;
+const takeController = () => spareControllers.pop() ?? { controller: new AbortController(), uses: 0 };
+function giveBack(held) {
+  held.uses += 1;
+  if (held.uses < SIGNAL_USES && !held.controller.signal.aborted && spareControllers.length < 16) spareControllers.push(held);
+}
+
+// The deadlines of the requests in flight. In Node and Bun, one timer keeps them all (a timer per request
+// costs several µs to set and clear), let go (`unref`) while none is in flight, so that it never holds the
+// process. Elsewhere (browsers, Deno, workerd, where a timer may belong to the request that set it)
+// each deadline has a timer of its own.
+const deadlines = { due: new Set(), timer: undefined, at: Infinity, held: false, shared: undefined };
+
+function sharedTimer() {
+  const g = globalThis;
+  deadlines.shared ??= g.process?.release?.name === "node" && g.Deno === undefined &&
+    g.navigator?.userAgent !== "Cloudflare-Workers";
+  return deadlines.shared;
+}
+
+// Arms the shared timer for `at` (ms since the epoch).
+function armDeadlines(at) {
+  if (deadlines.timer !== undefined) clearTimeout(deadlines.timer);
+  deadlines.at = at;
+  deadlines.timer = setTimeout(fireDeadlines, Math.max(at - Date.now(), 0));
+  deadlines.held = true;
+}
+
+// Calls back each deadline that has come, and arms the timer for the next.
+function fireDeadlines() {
+  deadlines.timer = undefined;
+  deadlines.at = Infinity;
+  const now = Date.now();
+  let next = Infinity;
+  for (const entry of deadlines.due) {
+    if (entry.at <= now) {
+      deadlines.due.delete(entry);
+      entry.fire();
+    } else if (entry.at < next) {
+      next = entry.at;
+    }
+  }
+  if (next !== Infinity && deadlines.timer === undefined) armDeadlines(next);
+}
+
+// Calls `fire` once `ms` pass, unless the function it returns is called first.
+function deadline(ms, fire) {
+  if (!sharedTimer()) {
+    const timer = setTimeout(fire, ms);
+    return () => clearTimeout(timer);
+  }
+  const entry = { at: Date.now() + ms, fire };
+  deadlines.due.add(entry);
+  if (entry.at < deadlines.at) {
+    armDeadlines(entry.at);
+  } else if (!deadlines.held) {
+    deadlines.timer.ref();
+    deadlines.held = true;
+  }
+  return () => {
+    deadlines.due.delete(entry);
+    if (deadlines.due.size === 0 && deadlines.held) {
+      deadlines.timer?.unref();
+      deadlines.held = false;
+    }
+  };
+}
+
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
 // status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body } or { kind: "timeout" |
 // "aborted" | "too_large" | "network", message }; never rejects, never outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
-  const controller = new AbortController();
+  if (signal && signal.aborted) return { kind: "aborted" };
+  const held = takeController();
+  const controller = held.controller;
   let timedOut = false;
   let stop;
   const stopped = new Promise((_, reject) => { stop = reject; });
   stopped.catch(() => {});
-  const timer = setTimeout(() => { timedOut = true; controller.abort(); stop(new Error("deadline")); }, send.timeoutMs);
+  const clear = deadline(send.timeoutMs, () => { timedOut = true; controller.abort(); stop(new Error("deadline")); });
   const onAbort = () => { controller.abort(); stop(new Error("aborted")); };
   try {
-    if (signal && signal.aborted) return { kind: "aborted" };
     if (signal) signal.addEventListener("abort", onAbort, { once: true });
     const init = { method: send.method, headers: Object.fromEntries(send.headers), signal: controller.signal, redirect: "manual" };
     if (send.body !== null) init.body = send.body;
@@ -239,8 +314,9 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal && signal.aborted) return { kind: "aborted" };
     return { kind: "network", message: describe(error) };
   } finally {
-    clearTimeout(timer);
+    clear();
     if (signal) signal.removeEventListener("abort", onAbort);
+    giveBack(held);
   }
 }
 
@@ -249,9 +325,10 @@ async function fetchOnce(fetchFn, send, signal) {
  * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response }`,
  * its value and what the last answer said. A `list*` call hands out each page's items with the step after
  * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
- * list's pages (`list`: its name), the runtime reads each page itself (see respond).
+ * list's pages (`list`: its name), the runtime reads each page itself (see respond). The response's
+ * `elapsedMs` counts from `started`.
  */
-export async function drive(call, fetchFn, signal, observe, pace, list) {
+export async function drive(call, fetchFn, signal, observe, pace, list, started) {
   try {
     let step = JSON.parse(call.step());
     let attempt = 1;
@@ -261,25 +338,25 @@ export async function drive(call, fetchFn, signal, observe, pace, list) {
     for (;;) {
       if (step.items) for (const item of itemsOf(step.items, reading)) items.push(item); // not push(...): a long page overflows the stack
       if (step.send) {
-        const admitted = await pace.admit(step.send.timeoutMs, signal);
+        const admitted = pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
         if (admitted.refused) {
           step = JSON.parse(call.fail(admitted.refused, String(admitted.retryAfter ?? "")));
           continue;
         }
-        let started;
+        let sent;
         let got;
         try {
           step.send.timeoutMs -= admitted.waitedMs;
           last = observe.request(step.send, attempt);
           attempt = 1;
-          started = Date.now();
+          sent = Date.now();
           got = await fetchOnce(fetchFn, step.send, signal);
         } finally {
           admitted.release();
         }
         step = JSON.parse(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
-        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, () => got.body && call.withoutKey(bodyText(got.body)));
+        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;
@@ -291,7 +368,9 @@ export async function drive(call, fetchFn, signal, observe, pace, list) {
       } else {
         const done = reading ? valueOf(step.done, reading) : step.done;
         if (items.length > 0) for (const item of done) items.push(item);
-        return { data: items.length > 0 ? items : done, response: step.response };
+        const response = step.response;
+        if (response) response.elapsedMs = Date.now() - started;
+        return { data: items.length > 0 ? items : done, response };
       }
     }
   } finally {
