@@ -225,20 +225,25 @@ function giveBack(held) {
 
 // The deadlines of the requests in flight. In Node and Bun, one timer keeps them all (a timer per request
 // costs several µs to set and clear), let go (`unref`) while none is in flight, so that it never holds the
-// process. Elsewhere (browsers, Deno, workerd, where a timer may belong to the request that set it)
-// each deadline has a timer of its own.
-const deadlines = { due: new Set(), timer: undefined, at: Infinity, held: false, shared: undefined };
+// process. Elsewhere (browsers, Deno, workerd, where a timer may belong to the request that set it), and
+// while the global `setTimeout` is not the one that set the shared timer (fake timers in a test), each
+// deadline has a timer of its own, as the global `setTimeout` gives it.
+const deadlines = { due: new Set(), timer: undefined, at: Infinity, held: false, node: undefined, set: undefined };
 
-function sharedTimer() {
+// Whether one timer may keep every deadline: in Node or Bun, with the `setTimeout` that set it.
+function shareTimer() {
   const g = globalThis;
-  deadlines.shared ??= g.process?.release?.name === "node" && g.Deno === undefined &&
+  deadlines.node ??= g.process?.release?.name === "node" && g.Deno === undefined &&
     g.navigator?.userAgent !== "Cloudflare-Workers";
-  return deadlines.shared;
+  return deadlines.node && (deadlines.set === undefined || deadlines.set === setTimeout);
 }
 
-// Arms the shared timer for `at` (ms since the epoch).
+// Arms the shared timer for `at` (ms since the epoch). A timer that cannot be let go (no `unref`) is
+// never kept once no deadline is due.
 function armDeadlines(at) {
-  if (deadlines.timer !== undefined) clearTimeout(deadlines.timer);
+  if (deadlines.timer !== undefined) deadlines.clear(deadlines.timer);
+  deadlines.set = setTimeout;
+  deadlines.clear = clearTimeout;
   deadlines.at = at;
   deadlines.timer = setTimeout(fireDeadlines, Math.max(at - Date.now(), 0));
   deadlines.held = true;
@@ -258,12 +263,12 @@ function fireDeadlines() {
       next = entry.at;
     }
   }
-  if (next !== Infinity && deadlines.timer === undefined) armDeadlines(next);
+  if (next < deadlines.at) armDeadlines(next); // (a deadline set by what `fire` ran may have armed it already)
 }
 
 // Calls `fire` once `ms` pass, unless the function it returns is called first.
 function deadline(ms, fire) {
-  if (!sharedTimer()) {
+  if (!shareTimer()) {
     const timer = setTimeout(fire, ms);
     return () => clearTimeout(timer);
   }
@@ -277,9 +282,14 @@ function deadline(ms, fire) {
   }
   return () => {
     deadlines.due.delete(entry);
-    if (deadlines.due.size === 0 && deadlines.held) {
-      deadlines.timer?.unref();
+    if (deadlines.due.size > 0 || !deadlines.held) return;
+    if (typeof deadlines.timer?.unref === "function") {
+      deadlines.timer.unref();
       deadlines.held = false;
+    } else {
+      if (deadlines.timer !== undefined) deadlines.clear(deadlines.timer);
+      deadlines.timer = undefined;
+      deadlines.at = Infinity;
     }
   };
 }
