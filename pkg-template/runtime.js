@@ -215,12 +215,30 @@ function valueOf(done, reading) {
 // (undici's stays until its Request is collected), so each is taken at most SIGNAL_USES times; aborting
 // one also reaches the requests that used it before, which have ended (the body read to its end or the
 // fetch failed), where an abort does nothing.
+// Only in Node (`reuse`): in workerd an AbortController belongs to the request (its handler) that made it,
+// and Bun and the browsers make them cheaply.
 const spareControllers = [];
 const SIGNAL_USES = 8;
 const takeController = () => spareControllers.pop() ?? { controller: new AbortController(), uses: 0 };
 function giveBack(held) {
   held.uses += 1;
-  if (held.uses < SIGNAL_USES && !held.controller.signal.aborted && spareControllers.length < 16) spareControllers.push(held);
+  if (held.uses < SIGNAL_USES && !held.controller.signal.aborted && spareControllers.length < 16 && runtime().reuse) {
+    spareControllers.push(held);
+  }
+}
+
+// What the runtime lets one call's timer or AbortController serve another: Node and Bun (`share`: a timer),
+// Node (`reuse`: an AbortController); not Deno, nor workerd (with or without its Node compatibility), where
+// such objects belong to the request whose handler made them.
+let shared;
+function runtime() {
+  if (shared === undefined) {
+    const g = globalThis;
+    const share = g.process?.release?.name === "node" && g.Deno === undefined &&
+      g.navigator?.userAgent !== "Cloudflare-Workers" && g.WebSocketPair === undefined;
+    shared = { share, reuse: share && g.Bun === undefined };
+  }
+  return shared;
 }
 
 // The deadlines of the requests in flight. In Node and Bun, one timer keeps them all (a timer per request
@@ -228,14 +246,11 @@ function giveBack(held) {
 // process. Elsewhere (browsers, Deno, workerd, where a timer may belong to the request that set it), and
 // while the global `setTimeout` is not the one that set the shared timer (fake timers in a test), each
 // deadline has a timer of its own, as the global `setTimeout` gives it.
-const deadlines = { due: new Set(), timer: undefined, at: Infinity, held: false, node: undefined, set: undefined };
+const deadlines = { due: new Set(), timer: undefined, at: Infinity, held: false, set: undefined };
 
 // Whether one timer may keep every deadline: in Node or Bun, with the `setTimeout` that set it.
 function shareTimer() {
-  const g = globalThis;
-  deadlines.node ??= g.process?.release?.name === "node" && g.Deno === undefined &&
-    g.navigator?.userAgent !== "Cloudflare-Workers";
-  return deadlines.node && (deadlines.set === undefined || deadlines.set === setTimeout);
+  return runtime().share && (deadlines.set === undefined || deadlines.set === setTimeout);
 }
 
 // Arms the shared timer for `at` (ms since the epoch). A timer that cannot be let go (no `unref`) is
