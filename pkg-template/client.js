@@ -104,25 +104,33 @@ export class GistClient {
     return this.#core;
   }
 
-  async #call(method, names, args) {
-    return this.#run(method, argsJson(names, args), args[names.length]);
+  // Not `async`, as #run: a call is one Promise (drive's), not one for each layer; what they throw before
+  // it starts is a rejection all the same.
+  #call(method, names, args) {
+    try {
+      return this.#run(method, argsJson(names, args), args[names.length]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   // Runs one call of the core (of the list `list`, for `list` and `page`); resolves `{ data, response }`,
   // the response with the call's elapsedMs.
-  async #run(method, argsText, options, list) {
-    const core = this.#live();
-    const { signal, json } = readCallOptions(options);
-    const started = Date.now();
-    let call;
+  #run(method, argsText, options, list) {
     try {
-      call = core.start(method, argsText, json);
+      const core = this.#live();
+      const { signal, json } = readCallOptions(options);
+      const started = Date.now();
+      let call;
+      try {
+        call = core.start(method, argsText, json);
+      } catch (error) {
+        throw fromCore(error);
+      }
+      return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started);
     } catch (error) {
-      throw fromCore(error);
+      return Promise.reject(error);
     }
-    const result = await drive(call, this.#fetch, signal, this.#observe, this.#pace, list);
-    if (result.response) result.response.elapsedMs = Date.now() - started;
-    return result;
   }
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages

@@ -29,7 +29,7 @@ function readOptions({ hooks, logger, logLevel = "warn", logBodies = false }) {
   } catch (error) {
     throw error instanceof GistError ? error : invalidArgument("hooks or logger cannot be read (a getter or Proxy trap threw)");
   }
-  return { hooks: hooks ?? {}, logger, level: LEVELS.indexOf(logLevel), logBodies };
+  return { hooks, logger, level: LEVELS.indexOf(logLevel), logBodies };
 }
 
 /**
@@ -71,7 +71,8 @@ export const OBSERVER_OPTIONS = ["hooks", "logger", "logLevel", "logBodies"];
  */
 export function observer(options, scrub) {
   const { hooks, logger, level, logBodies } = readOptions(options);
-  // `message()` is only written when the level lets it through.
+  // `message()` is only written when the level lets it through (each call below checks the level
+  // first, so that a call with no hooks and nothing to log makes no closure).
   const log = (at, message) => {
     if (LEVELS.indexOf(at) <= level) callOut(logger ?? globalThis.console, at, () => `gist-wasm: ${message()}`, ignore);
   };
@@ -79,28 +80,29 @@ export function observer(options, scrub) {
     const failed = (error) => log("error", () => `the ${name} hook threw (ignored): ${scrub(describe(error))}`);
     callOut(hooks, name, info, failed);
   };
+  const [warn, info, debug] = ["warn", "info", "debug"].map((at) => LEVELS.indexOf(at) <= level);
   return {
     request(send, attempt) {
-      const info = { method: send.method, path: send.path, attempt };
+      const request = { method: send.method, path: send.path, attempt };
       const body = logBodies && send.body !== null ? send.body : undefined;
-      log("debug", () => `${info.method} ${info.path} (attempt ${attempt})${body === undefined ? "" : `: ${body}`}`);
-      call("request", () => ({ ...info, headers: shownHeaders(send.headers), ...(body !== undefined && { body }) }));
-      return info;
+      if (debug) log("debug", () => `${request.method} ${request.path} (attempt ${attempt})${body === undefined ? "" : `: ${body}`}`);
+      if (hooks) call("request", () => ({ ...request, headers: shownHeaders(send.headers), ...(body !== undefined && { body }) }));
+      return request;
     },
     /** `body()` gives the answer's body without the key; it is only read for a log line. */
-    response(info, status, requestId, elapsedMs, body) {
+    response(request, status, requestId, elapsedMs, body) {
       const shown = status === null ? "no answer" : `${status}`;
-      log("info", () => `${info.method} ${info.path}: ${shown} in ${elapsedMs} ms${requestId ? ` (request ${requestId})` : ""}`);
-      if (logBodies && level >= LEVELS.indexOf("debug")) {
+      if (info) log("info", () => `${request.method} ${request.path}: ${shown} in ${elapsedMs} ms${requestId ? ` (request ${requestId})` : ""}`);
+      if (logBodies && debug) {
         const text = body();
-        if (text !== undefined) log("debug", () => `${info.method} ${info.path} answered: ${text}`);
+        if (text !== undefined) log("debug", () => `${request.method} ${request.path} answered: ${text}`);
       }
-      call("response", () => ({ ...info, status, requestId, elapsedMs }));
+      if (hooks) call("response", () => ({ ...request, status, requestId, elapsedMs }));
     },
-    retry(info, retry, waitMs) {
+    retry(request, retry, waitMs) {
       const why = retry.status === null ? "got no answer" : `answered ${retry.status}`;
-      log("warn", () => `${info.method} ${info.path} ${why}; attempt ${retry.attempt} in ${waitMs} ms`);
-      call("retry", () => ({ ...info, attempt: retry.attempt, status: retry.status, waitMs }));
+      if (warn) log("warn", () => `${request.method} ${request.path} ${why}; attempt ${retry.attempt} in ${waitMs} ms`);
+      if (hooks) call("retry", () => ({ ...request, attempt: retry.attempt, status: retry.status, waitMs }));
     },
   };
 }

@@ -97,7 +97,21 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     if (inFlight < limit) wakeNext();
     return { refused: signal?.aborted ? "aborted" : "timeout" };
   };
+  // What `admitNow` gives: the turn, taken without waiting.
+  const now = { release, waitedMs: 0 };
   return {
+    /**
+     * A request's turn at once, where it takes no waiting (no pause, a free place, its start due): what
+     * `admit` would resolve with, without the wait for a Promise; else undefined, and `admit` decides.
+     */
+    admitNow(budgetMs, signal) {
+      if (inFlight >= limit || budgetMs <= 0 || signal?.aborted) return undefined;
+      const started = Date.now();
+      if (pausedUntil > started || nextStart > started) return undefined;
+      nextStart = started + spacing;
+      inFlight += 1;
+      return now;
+    },
     /**
      * Waits until a request may go, within `budgetMs`: a request whose turn would come after that is
      * never sent. Resolves `{ release, waitedMs }` (waitedMs < budgetMs) once it may go, or

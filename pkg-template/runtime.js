@@ -249,9 +249,10 @@ async function fetchOnce(fetchFn, send, signal) {
  * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response }`,
  * its value and what the last answer said. A `list*` call hands out each page's items with the step after
  * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
- * list's pages (`list`: its name), the runtime reads each page itself (see respond).
+ * list's pages (`list`: its name), the runtime reads each page itself (see respond). The response's
+ * `elapsedMs` counts from `started`.
  */
-export async function drive(call, fetchFn, signal, observe, pace, list) {
+export async function drive(call, fetchFn, signal, observe, pace, list, started) {
   try {
     let step = JSON.parse(call.step());
     let attempt = 1;
@@ -261,25 +262,25 @@ export async function drive(call, fetchFn, signal, observe, pace, list) {
     for (;;) {
       if (step.items) for (const item of itemsOf(step.items, reading)) items.push(item); // not push(...): a long page overflows the stack
       if (step.send) {
-        const admitted = await pace.admit(step.send.timeoutMs, signal);
+        const admitted = pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
         if (admitted.refused) {
           step = JSON.parse(call.fail(admitted.refused, String(admitted.retryAfter ?? "")));
           continue;
         }
-        let started;
+        let sent;
         let got;
         try {
           step.send.timeoutMs -= admitted.waitedMs;
           last = observe.request(step.send, attempt);
           attempt = 1;
-          started = Date.now();
+          sent = Date.now();
           got = await fetchOnce(fetchFn, step.send, signal);
         } finally {
           admitted.release();
         }
         step = JSON.parse(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
-        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - started, () => got.body && call.withoutKey(bodyText(got.body)));
+        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;
@@ -291,7 +292,9 @@ export async function drive(call, fetchFn, signal, observe, pace, list) {
       } else {
         const done = reading ? valueOf(step.done, reading) : step.done;
         if (items.length > 0) for (const item of done) items.push(item);
-        return { data: items.length > 0 ? items : done, response: step.response };
+        const response = step.response;
+        if (response) response.elapsedMs = Date.now() - started;
+        return { data: items.length > 0 ? items : done, response };
       }
     }
   } finally {

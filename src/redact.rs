@@ -6,18 +6,37 @@ use crate::http::percent_encode;
 
 /// Scrubs `text` of each secret, then of every email address.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
-    redact_emails(&scrub_secrets(text, secrets))
+    scrub_forms(text, &secret_forms(secrets))
 }
 
 /// Scrubs `text` of each secret, raw or percent-encoded, and of nothing else.
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
-    let mut text = text.to_owned();
+    remove_forms(text, &secret_forms(secrets))
+}
+
+/// What scrubbing removes of `secrets`, in the order it removes them: each one raw, then
+/// percent-encoded with lower-case and with upper-case escapes. Made once for many texts (an answer's
+/// headers), [`scrub_forms`] scrubs each.
+pub fn secret_forms(secrets: &[&str]) -> Vec<String> {
+    let mut forms = Vec::new();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         let encoded = percent_encode(secret);
-        for form in [(*secret).to_owned(), lower_escapes(&encoded), encoded] {
-            if text.contains(&form) {
-                text = text.replace(&form, "[redacted]");
-            }
+        forms.extend([(*secret).to_owned(), lower_escapes(&encoded), encoded]);
+    }
+    forms
+}
+
+/// [`scrub`] with the secrets' forms made by [`secret_forms`].
+pub fn scrub_forms(text: &str, forms: &[String]) -> String {
+    redact_emails(&remove_forms(text, forms))
+}
+
+/// `text` with each of `forms` replaced by `[redacted]`, in turn.
+fn remove_forms(text: &str, forms: &[String]) -> String {
+    let mut text = text.to_owned();
+    for form in forms {
+        if text.contains(form.as_str()) {
+            text = text.replace(form.as_str(), "[redacted]");
         }
     }
     text
@@ -50,7 +69,8 @@ pub fn shown_path(path: &str) -> String {
 
 /// Replaces every run of address-like characters that holds an `@` (or `%40`) with `[email]`.
 pub fn redact_emails(text: &str) -> String {
-    if !text.contains('@') && !text.to_ascii_lowercase().contains("%40") {
+    // "%40" has no letter: it is the same in any case.
+    if !text.contains('@') && !text.contains("%40") {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());
@@ -75,7 +95,7 @@ fn is_address_char(ch: char) -> bool {
 }
 
 fn flush(out: &mut String, run: &mut String) {
-    if run.contains('@') || run.to_ascii_lowercase().contains("%40") {
+    if run.contains('@') || run.contains("%40") {
         out.push_str("[email]");
     } else {
         out.push_str(run);
