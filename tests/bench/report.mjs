@@ -31,7 +31,10 @@ export function report({ date, machine, runSeconds, clients, download, browser, 
     row("Chromium slow 4G (1.6 Mbit/s, 150 ms RTT): page start to a ready client, median of 5",
       pick((name) => browser.slow4g[name]), ms),
     row("Chromium loopback: page start to a ready client, median of 5", pick((name) => browser.loopback[name]), ms),
-    row("workerd: start-up added over an empty worker, median of 5", pick((name) => workerd.added[name]), ms),
+    row("workerd via Miniflare (`new Miniflare` to the first answer): start-up added over an empty worker, median of 5",
+      pick((name) => workerd.added[name]), ms),
+    row("workerd alone (a `workerd test` process): start-up added over an empty worker, median of 21",
+      pick((name) => workerd.alone[name]), ms),
     row("`listUsers({limit: 60})`, in-memory fetch: × raw fetch + JSON.parse", ratio("listUsers"), times("listUsers")),
     row("`fetchUser`, in-memory fetch: × raw fetch + JSON.parse", ratio("fetchUser"), times("fetchUser")),
     row("`parseWebhook`, 1 KB: × JSON.parse", ratio("parseWebhook"), times("parseWebhook")),
@@ -58,7 +61,8 @@ export function report({ date, machine, runSeconds, clients, download, browser, 
     `Chromium, empty page (HTML + one tiny module): ${ms(browser.loopback.empty)} loopback, ${ms(browser.slow4g.empty)} ` +
       `slow 4G; files served as ${browser.encodings.join(", ")}. workerd, empty worker: ${ms(workerd.emptyMs)} to its ` +
       `first answer (${ms(workerd.emptyRange[0])} to ${ms(workerd.emptyRange[1])}: the noise); gist-wasm's start-up over the ` +
-      `minimal client's: ${ms(workerd.added["gist-wasm"] - workerd.added.minimal)}.`,
+      `minimal client's: ${ms(workerd.added["gist-wasm"] - workerd.added.minimal)} via Miniflare, ` +
+      `${ms(workerd.alone["gist-wasm"] - workerd.alone.minimal)} in workerd alone.`,
     `listUsers({limit: 10000}), floor (fetch + JSON.parse of the same 167 pages): ${ms(floor.wallMs)}, ` +
       `${mb(floor.peakRss)} peak RSS; RSS before the call: gist-wasm ${mb(memory["gist-wasm"].rssBefore)}, ` +
       `minimal ${mb(memory.minimal.rssBefore)}.` +

@@ -1,13 +1,17 @@
-// workerd start-up: time from `new Miniflare` to the first dispatchFetch answer, for a worker that imports a
-// client and constructs one per request, minus the same for an empty worker; median of 5 after a warm-up
-// round, workers interleaved. Each worker is bundled by wrangler, as `wrangler deploy` would.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+// workerd start-up, for a worker that imports a client and constructs one per request, minus the same for an
+// empty worker, workers interleaved, after a warm-up round. Each worker is bundled by wrangler, as `wrangler
+// deploy` would. Measured two ways: from `new Miniflare` to the first dispatchFetch answer (median of 5),
+// which adds Miniflare's own work in Node (it parses the worker's JS to find its modules and hands workerd
+// the .wasm in its configuration), and workerd alone: the wall time of a `workerd test` process that loads
+// the worker and makes one request of it (median of 21).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { Miniflare } from "miniflare";
 import { empty, root, work } from "./sdks.mjs";
 import { median, progress, rotate } from "./util.mjs";
 
 const ROUNDS = 5;
+const ALONE_ROUNDS = 21;
 
 /** Bundles a worker for `sdk` with wrangler; returns its script's path, or null when wrangler cannot. */
 function bundleWorker(sdk) {
@@ -45,8 +49,53 @@ async function startup(scriptPath) {
   }
 }
 
-/** Start-up added over an empty worker, per client (null where the worker cannot be built or run), and the
- * empty worker's own median and range, which shows the noise. */
+/** A `workerd test` config for a bundled worker (its dist/ as modules, and a test that fetches from it once). */
+function testConfig(scriptPath) {
+  const dir = scriptPath.slice(0, scriptPath.lastIndexOf("/") + 1);
+  writeFileSync(`${dir}test.js`, 'import worker from "./index.js";\nexport default {\n  async test() {\n' +
+    '    const answer = await (await worker.fetch(new Request("http://worker.test/"))).text();\n' +
+    '    if (answer !== "object") throw new Error(`the worker answered ${answer.slice(0, 200)}`);\n  },\n};\n');
+  const wasm = readdirSync(dir).filter((name) => name.endsWith(".wasm")).map((name) => `(name = "${name}", wasm = embed "${name}")`);
+  const modules = ['(name = "test.js", esModule = embed "test.js")', '(name = "index.js", esModule = embed "index.js")', ...wasm];
+  writeFileSync(`${dir}workerd.capnp`, 'using Workerd = import "/workerd/workerd.capnp";\n' +
+    `const config :Workerd.Config = (services = [(name = "main", worker = (modules = [${modules.join(", ")}], ` +
+    'compatibilityDate = "2025-01-01"))]);\n');
+  return `${dir}workerd.capnp`;
+}
+
+/** Milliseconds of a `workerd test` process on `config` (its test must pass). */
+function testRun(config) {
+  const t0 = performance.now();
+  const run = spawnSync(`${root}node_modules/.bin/workerd`, ["test", config], { encoding: "utf8" });
+  const ms = performance.now() - t0;
+  if (run.status !== 0) throw new Error(`workerd test failed: ${(run.stderr || run.stdout).slice(0, 300)}`);
+  return ms;
+}
+
+/** workerd alone: each worker's `workerd test` time over the empty worker's, median of ALONE_ROUNDS. */
+function measureAlone(scripts) {
+  const configs = Object.fromEntries(Object.entries(scripts).filter(([, path]) => path).map(([name, path]) => [name, testConfig(path)]));
+  const times = {};
+  for (let round = 0; round <= ALONE_ROUNDS; round++) {
+    for (const name of rotate(Object.keys(configs), round)) {
+      if (!configs[name]) continue;
+      try {
+        const ms = testRun(configs[name]);
+        if (round > 0) (times[name] ??= []).push(ms);
+      } catch (error) {
+        progress(`workerd alone: ${name} did not run: ${error.message.split("\n")[0]}`);
+        configs[name] = null;
+      }
+    }
+  }
+  const emptyMs = median(times.empty);
+  return Object.fromEntries(Object.keys(scripts).filter((name) => name !== "empty")
+    .map((name) => [name, times[name] ? median(times[name]) - emptyMs : null]));
+}
+
+/** Start-up added over an empty worker, per client (null where the worker cannot be built or run), through
+ * Miniflare (`added`) and in workerd alone (`alone`), and the empty worker's own median and range in
+ * Miniflare, which shows its noise. */
 export async function measureWorkerd(clients) {
   const scripts = {};
   for (const sdk of [empty, ...clients]) scripts[sdk.name] = bundleWorker(sdk);
@@ -67,5 +116,7 @@ export async function measureWorkerd(clients) {
   const added = Object.fromEntries(
     clients.map(({ name }) => [name, scripts[name] ? median(times[name]) - emptyMs : null]),
   );
-  return { added, emptyMs, emptyRange: [Math.min(...times.empty), Math.max(...times.empty)] };
+  progress("workerd alone (workerd test)");
+  const alone = measureAlone(scripts);
+  return { added, alone, emptyMs, emptyRange: [Math.min(...times.empty), Math.max(...times.empty)] };
 }
