@@ -104,8 +104,8 @@ export class GistClient {
     return this.#core;
   }
 
-  // Not `async`, as #run: a call is one Promise (drive's), not one for each layer; what they throw before
-  // it starts is a rejection all the same.
+  // Not `async`, nor is #run: a call is one Promise (drive's), not one for each layer; what they throw
+  // before it starts is a rejection all the same.
   #call(method, names, args) {
     try {
       return this.#run(method, argsJson(names, args), args[names.length]);
@@ -115,22 +115,19 @@ export class GistClient {
   }
 
   // Runs one call of the core (of the list `list`, for `list` and `page`); resolves `{ data, response }`,
-  // the response with the call's elapsedMs.
+  // the response with the call's elapsedMs. What it throws before the call starts, its callers (#call,
+  // and the async #list and #pages) turn into a rejection.
   #run(method, argsText, options, list) {
+    const core = this.#live();
+    const { signal, json } = readCallOptions(options);
+    const started = Date.now();
+    let call;
     try {
-      const core = this.#live();
-      const { signal, json } = readCallOptions(options);
-      const started = Date.now();
-      let call;
-      try {
-        call = core.start(method, argsText, json);
-      } catch (error) {
-        throw fromCore(error);
-      }
-      return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started);
+      call = core.start(method, argsText, json);
     } catch (error) {
-      return Promise.reject(error);
+      throw fromCore(error);
     }
+    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started);
   }
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages

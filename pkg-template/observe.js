@@ -71,16 +71,16 @@ export const OBSERVER_OPTIONS = ["hooks", "logger", "logLevel", "logBodies"];
  */
 export function observer(options, scrub) {
   const { hooks, logger, level, logBodies } = readOptions(options);
-  // `message()` is only written when the level lets it through (each call below checks the level
-  // first, so that a call with no hooks and nothing to log makes no closure).
-  const log = (at, message) => {
-    if (LEVELS.indexOf(at) <= level) callOut(logger ?? globalThis.console, at, () => `gist-wasm: ${message()}`, ignore);
+  // Whether each level is logged. Every `log` below is behind its level's flag, so that `message()` is only
+  // written when the level lets it through, and a call with no hooks and nothing to log makes no closure.
+  const [error, warn, info, debug] = ["error", "warn", "info", "debug"].map((at) => LEVELS.indexOf(at) <= level);
+  const log = (at, message) => callOut(logger ?? globalThis.console, at, () => `gist-wasm: ${message()}`, ignore);
+  const call = (name, argument) => {
+    const failed = (thrown) => {
+      if (error) log("error", () => `the ${name} hook threw (ignored): ${scrub(describe(thrown))}`);
+    };
+    callOut(hooks, name, argument, failed);
   };
-  const call = (name, info) => {
-    const failed = (error) => log("error", () => `the ${name} hook threw (ignored): ${scrub(describe(error))}`);
-    callOut(hooks, name, info, failed);
-  };
-  const [warn, info, debug] = ["warn", "info", "debug"].map((at) => LEVELS.indexOf(at) <= level);
   return {
     request(send, attempt) {
       const request = { method: send.method, path: send.path, attempt };

@@ -72,6 +72,12 @@ test("a hook that throws is logged at error, scrubbed of emails and of the key, 
   assert.equal(lines.length, 1, lines.join("\n"));
   assert.match(lines[0], /the response hook threw \(ignored\)/);
   assert.ok(!lines[0].includes("ada@example.com") && !lines[0].includes(KEY), lines[0]);
+
+  const silent = [];
+  const quiet = { debug: (line) => silent.push(line), info: (line) => silent.push(line), warn: (line) => silent.push(line), error: (line) => silent.push(line) };
+  const off = client({ logger: quiet, logLevel: "off", hooks: { response: () => { throw new Error("lost"); } } });
+  await off.gist.listTags({ limit: 1 });
+  assert.deepEqual(silent, [], "logLevel off logs nothing, a throwing hook's error included");
 });
 
 test("a request hook that throws never wedges the client's concurrency slots", async () => {
