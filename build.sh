@@ -165,6 +165,12 @@ build() {
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue \
     pkg/gist_wasm_bg.wasm -o pkg/gist_wasm_bg.wasm
+  # No function of the shipped .wasm returns more than one value (see -multivalue above): a dependency or
+  # a wasm-bindgen update that brought them back would bring back Node's eager wrapper compiles.
+  # (grep -c reads all of wasm-dis's text: with pipefail, grep -q could end the pipe early and fail it.)
+  if [ "$(node_modules/.bin/wasm-dis pkg/gist_wasm_bg.wasm | grep -cE '\(result [a-z0-9]+ [a-z0-9]+')" != 0 ]; then
+    die "the .wasm has functions that return more than one value (multi-value): build it with -Ctarget-feature=-multivalue"
+  fi
   cp pkg-template/*.js pkg-template/*.cjs pkg-template/*.d.ts pkg-template/package.json README.md pkg/
   # What the README links to ships beside it (package.json "files" lists it): the licences, the security
   # policy, the changelog, the docs and the examples.
