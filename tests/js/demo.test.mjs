@@ -100,7 +100,7 @@ async function assertExplained(fn, method, path, status) {
 const README_ROWS = {
   "Download (JS + wasm, gzip)": "download: JS minified + .wasm, gzip -9",
   "Slow 4G page, to a ready client": "Chromium slow 4G",
-  "Workers start-up (workerd)": "workerd: start-up",
+  "Workers start-up (workerd)": "workerd alone",
   "Node import + new client": "Node: import",
 };
 
