@@ -125,6 +125,16 @@ test("a body nested deeper than the core reads is an unknown event, its topic fr
   assert.equal(event.contact, undefined);
 });
 
+test("a list page nested deeper than the core reads is read by the runtime, its items whole", async () => {
+  const text = `{"contacts":[{"id":1,"user_id":"5001","custom_properties":{"deep":${deep(200)}}}]}`;
+  assert.deepEqual(coreList("users", [text]), { code: "invalid_response" }, "the core alone refuses it as not JSON");
+  const client = new GistClient({ apiKey: "k", maxRetries: 0, fetch: pagesFetch([text]) });
+  const [user] = await client.listUsers({ limit: 1 });
+  assert.equal(user.id, 1);
+  assert.equal(user.type, "user");
+  assert.deepEqual(user.custom_properties.deep, JSON.parse(deep(200)));
+});
+
 // Each list, the method that reads it, and the keys its random items take.
 const LISTS = {
   users: ["listUsers", CONTACT_KEYS], leads: ["listLeads", CONTACT_KEYS], tags: ["listTags"], segments: ["listSegments"],
