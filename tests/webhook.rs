@@ -117,6 +117,37 @@ fn a_conversation_payload_and_a_topic_header() {
 }
 
 #[test]
+fn an_event_written_out_reads_back_the_same_and_a_wrong_one_is_refused() {
+    let topic = vec![("x-gist-topic".to_string(), "meeting.scheduled".to_string())];
+    let events = [
+        WebhookEvent::parse(&fixture("webhook_user_created.inferred.json"), &[]).unwrap(),
+        WebhookEvent::parse(&fixture("webhook_automation.inferred.json"), &[]).unwrap(),
+        WebhookEvent::parse(&fixture("webhook_conversation.inferred.json"), &[]).unwrap(),
+        WebhookEvent::parse(r#"{"meeting": {"id": 1}}"#, &topic).unwrap(),
+    ];
+    for event in events {
+        assert_eq!(WebhookEvent::from_value(event.to_value()).unwrap(), event);
+        #[cfg(feature = "serde")]
+        {
+            let text = serde_json::to_string(&event).unwrap();
+            assert_eq!(serde_json::from_str::<WebhookEvent>(&text).unwrap(), event);
+        }
+    }
+    for wrong in [
+        json!([1]),
+        json!({"payload": {}}),
+        json!({"kind": "meeting", "payload": {}}),
+        json!({"kind": "unknown"}),
+        json!({"kind": "contact", "topic": 5, "payload": {}}),
+        json!({"kind": "contact", "contact": {"email": "a@b.c"}, "payload": {}}),
+    ] {
+        let error = WebhookEvent::from_value(wrong.clone()).expect_err("refused");
+        assert_eq!(error.code, ErrorCode::InvalidWebhook, "{wrong:?}");
+        assert!(!error.message.contains("a@b.c"), "{}", error.message);
+    }
+}
+
+#[test]
 fn only_a_body_that_is_not_a_json_object_is_refused() {
     for body in [
         fixture("webhook_garbage.txt"),

@@ -126,6 +126,15 @@ impl Serialize for crate::webhook::WebhookEvent {
     }
 }
 
+/// Reads back what [`crate::webhook::WebhookEvent`]'s `Serialize` wrote
+/// ([`crate::webhook::WebhookEvent::from_value`]).
+impl<'de> Deserialize<'de> for crate::webhook::WebhookEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::from_value(value).map_err(|error| serde::de::Error::custom(error.message))
+    }
+}
+
 /// The error as a JS `GistError`'s fields: `{ code, message, status?, errors?, requestId?,
 /// retryAfter?, method?, path? }`.
 impl Serialize for crate::error::Error {

@@ -4,6 +4,7 @@ use crate::error::{Error, ErrorCode};
 use crate::json::{Map, Reader, Value};
 use crate::models::normalize::{self, CONTACT};
 use crate::models::{Contact, Record};
+use crate::text::text;
 
 const TOPIC_KEYS: [&str; 4] = ["topic", "event", "event_name", "event_type"];
 const TOPIC_HEADERS: [&str; 3] = ["x-gist-topic", "x-gist-event", "x-gist-webhook-event"];
@@ -22,6 +23,13 @@ pub enum WebhookKind {
 }
 
 impl WebhookKind {
+    const ALL: [Self; 4] = [
+        Self::Contact,
+        Self::Automation,
+        Self::Conversation,
+        Self::Unknown,
+    ];
+
     /// `"contact"`, `"automation"`, `"conversation"` or `"unknown"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,6 +38,11 @@ impl WebhookKind {
             Self::Conversation => "conversation",
             Self::Unknown => "unknown",
         }
+    }
+
+    /// The kind that [`Self::as_str`] names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 }
 
@@ -116,6 +129,63 @@ impl WebhookEvent {
         }
         out.insert("payload".into(), self.payload.clone());
         Value::Object(out)
+    }
+
+    /// Reads back what [`Self::to_value`] wrote (a JS `WebhookEvent`, as stored or queued): `kind` and
+    /// `payload` are required, `topic`, `contact` and `conversation` optional (`null` is none).
+    ///
+    /// # Errors
+    /// `invalid_webhook` when it is not such an object, or its contact is not one (no numeric `id`).
+    pub fn from_value(value: Value) -> Result<Self, Error> {
+        let invalid = |what: &str| {
+            Error::new(
+                ErrorCode::InvalidWebhook,
+                text!("not a stored webhook event: {}", what),
+            )
+        };
+        let Value::Object(mut event) = value else {
+            return Err(invalid("not an object"));
+        };
+        let kind = event
+            .get("kind")
+            .and_then(Value::as_str)
+            .and_then(WebhookKind::from_name)
+            .ok_or_else(|| {
+                invalid("its kind is not contact, automation, conversation or unknown")
+            })?;
+        let topic = match event.remove("topic") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(topic)) => Some(topic),
+            Some(_) => return Err(invalid("its topic is not a string")),
+        };
+        let contact = match event.remove("contact") {
+            None | Some(Value::Null) => None,
+            Some(contact) => Some(
+                Contact::from_value(contact)
+                    .map_err(|_| invalid("its contact is not a contact"))?,
+            ),
+        };
+        let conversation = event
+            .remove("conversation")
+            .filter(|value| !value.is_null());
+        let payload = event
+            .remove("payload")
+            .ok_or_else(|| invalid("it has no payload"))?;
+        Ok(Self {
+            kind,
+            topic,
+            contact,
+            conversation,
+            payload,
+        })
+    }
+}
+
+impl TryFrom<Value> for WebhookEvent {
+    type Error = Error;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        Self::from_value(value)
     }
 }
 
