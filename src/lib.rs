@@ -104,6 +104,7 @@ pub use models::{
     normalize_event_name, Campaign, Contact, ContactType, Segment, Tag, TrackedEvent,
 };
 pub use rate_limit::RateLimit;
+pub use resources::contacts::ContactFields;
 pub use webhook::{Encoding, Scheme, VerifyOptions, WebhookEvent, WebhookKind};
 
 #[cfg(not(target_arch = "wasm32"))]

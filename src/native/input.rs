@@ -3,29 +3,34 @@
 
 use crate::http::Method;
 use crate::json::{Map, Value};
+use crate::resources::contacts::ContactFields;
 
-/// Sets optional fields: `.name(value)`, a text field taking anything `Into<String>`.
+/// Sets optional fields: `.name(value)`, a text field taking anything `Into<String>`; `in fields:` first
+/// sets them on the struct's `fields`.
 macro_rules! setters {
+    (in $via:ident: $($(#[doc = $doc:literal])* $field:ident: $type:tt),* $(,)?) => {
+        $(setter!([$via] $(#[doc = $doc])* $field: $type);)*
+    };
     ($($(#[doc = $doc:literal])* $field:ident: $type:tt),* $(,)?) => {
-        $(setter!($(#[doc = $doc])* $field: $type);)*
+        $(setter!([] $(#[doc = $doc])* $field: $type);)*
     };
 }
 
-/// One setter of [`setters!`].
+/// One setter of [`setters!`] (on `self.$via.$field`, or `self.$field`).
 macro_rules! setter {
-    ($(#[doc = $doc:literal])* $field:ident: String) => {
+    ([$($via:ident)?] $(#[doc = $doc:literal])* $field:ident: String) => {
         $(#[doc = $doc])*
         #[must_use]
         pub fn $field(mut self, value: impl Into<String>) -> Self {
-            self.$field = Some(value.into());
+            self$(.$via)?.$field = Some(value.into());
             self
         }
     };
-    ($(#[doc = $doc:literal])* $field:ident: $type:ty) => {
+    ([$($via:ident)?] $(#[doc = $doc:literal])* $field:ident: $type:ty) => {
         $(#[doc = $doc])*
         #[must_use]
         pub fn $field(mut self, value: $type) -> Self {
-            self.$field = Some(value);
+            self$(.$via)?.$field = Some(value);
             self
         }
     };
@@ -88,24 +93,9 @@ impl ContactRef {
 pub struct ContactInput {
     /// Your own id for the user (required to create a user; a lead has none).
     pub user_id: Option<String>,
-    /// Email address.
-    pub email: Option<String>,
-    /// Full name.
-    pub name: Option<String>,
-    /// Phone number.
-    pub phone: Option<String>,
-    /// The last IP address the contact was seen from.
-    pub last_seen_ip: Option<String>,
-    /// The last user agent the contact was seen with.
-    pub last_seen_user_agent: Option<String>,
-    /// Whether the contact unsubscribed from emails.
-    pub unsubscribed_from_emails: Option<bool>,
-    /// When the user signed up, Unix seconds.
-    pub signed_up_at: Option<u64>,
-    /// Tag names to add (created when missing; case-sensitive).
-    pub tags: Option<Vec<String>>,
-    /// Custom properties: strings, finite numbers, booleans or null (a date as Unix seconds).
-    pub custom_properties: Option<Map<String, Value>>,
+    /// The contact's other writable fields: `email`, `name`, `tags`, `custom_properties`, ...
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub fields: ContactFields,
 }
 
 impl ContactInput {
@@ -122,7 +112,7 @@ impl ContactInput {
         Self::default()
     }
 
-    setters! {
+    setters! { in fields:
         /// Sets `email`.
         email: String,
         /// Sets `name`.
@@ -142,14 +132,18 @@ impl ContactInput {
     /// Adds a tag name.
     #[must_use]
     pub fn tag(mut self, name: impl Into<String>) -> Self {
-        self.tags.get_or_insert_with(Vec::new).push(name.into());
+        self.fields
+            .tags
+            .get_or_insert_with(Vec::new)
+            .push(name.into());
         self
     }
 
     /// Sets a custom property.
     #[must_use]
     pub fn custom(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.custom_properties
+        self.fields
+            .custom_properties
             .get_or_insert_with(Map::new)
             .insert(name.into(), value.into());
         self
@@ -157,35 +151,8 @@ impl ContactInput {
 
     /// The JS object: the fields that are set.
     pub fn to_value(&self) -> Value {
-        let mut map = Map::new();
+        let mut map = self.fields.to_body();
         put(&mut map, "user_id", self.user_id.as_deref());
-        put(&mut map, "email", self.email.as_deref());
-        put(&mut map, "name", self.name.as_deref());
-        put(&mut map, "phone", self.phone.as_deref());
-        put(&mut map, "last_seen_ip", self.last_seen_ip.as_deref());
-        put(
-            &mut map,
-            "last_seen_user_agent",
-            self.last_seen_user_agent.as_deref(),
-        );
-        put(
-            &mut map,
-            "unsubscribed_from_emails",
-            self.unsubscribed_from_emails,
-        );
-        put(&mut map, "signed_up_at", self.signed_up_at);
-        put(
-            &mut map,
-            "tags",
-            self.tags
-                .as_ref()
-                .map(|tags| tags.iter().map(Value::from).collect::<Value>()),
-        );
-        put(
-            &mut map,
-            "custom_properties",
-            self.custom_properties.clone().map(Value::Object),
-        );
         Value::Object(map)
     }
 }
@@ -555,5 +522,34 @@ impl ApiRequest {
         }
         put(&mut map, "body", self.body.clone());
         Value::Object(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ContactInput;
+    use crate::json;
+
+    #[test]
+    fn a_contact_input_is_one_flat_object_as_the_js_argument_and_through_serde() {
+        let input = ContactInput::user(42)
+            .email("ada@example.com")
+            .tag("vip")
+            .custom("plan", "pro");
+        let expected = json!({
+            "email": "ada@example.com",
+            "tags": ["vip"],
+            "custom_properties": {"plan": "pro"},
+            "user_id": "42",
+        });
+        assert_eq!(input.to_value(), expected);
+        #[cfg(feature = "serde")]
+        {
+            let text = serde_json::to_value(&input).expect("serialises");
+            assert_eq!(text["email"], "ada@example.com");
+            assert_eq!(text["user_id"], "42");
+            let back: ContactInput = serde_json::from_value(text).expect("deserialises");
+            assert_eq!(back, input);
+        }
     }
 }

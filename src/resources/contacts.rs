@@ -114,8 +114,11 @@ fn check_email(email: Option<&str>) -> Result<&str, Error> {
     }
 }
 
-/// The writable fields of a contact (the seed's Create User / Create Lead fields).
+/// The writable fields of a contact but `user_id` (the seed's Create User / Create Lead fields).
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+#[non_exhaustive]
 pub struct ContactFields {
     /// Email address.
     pub email: Option<String>,
