@@ -51,7 +51,18 @@ export const webhookText = JSON.stringify({
   workspace: { id: 9539, name: "Example Inc." },
 });
 
-/** An injected fetch that answers every request with a fresh JSON Response of `text`. */
-export function fixedFetch(text) {
-  return async () => new Response(text, { headers: { "content-type": "application/json" } });
+/**
+ * The headers of an answer as an API behind Cloudflare sends them (a request id, a rate limit, caching,
+ * the CDN's own), for the per-call row with a realistic answer.
+ */
+export const gistHeaders = {
+  "content-type": "application/json; charset=utf-8", date: "Wed, 02 Dec 2026 15:49:19 GMT", server: "cloudflare",
+  "cache-control": "no-cache, private", "x-request-id": "req_8f3a2b1c9d", "x-ratelimit-limit": "100",
+  "x-ratelimit-remaining": "97", "x-ratelimit-reset": "1764690600", vary: "Accept-Encoding",
+  "strict-transport-security": "max-age=31536000", "cf-ray": "8e1f2a3b4c5d6e7f-FRA", "x-content-type-options": "nosniff",
+};
+
+/** An injected fetch that answers every request with a fresh JSON Response of `text` (with `headers`). */
+export function fixedFetch(text, headers = { "content-type": "application/json" }) {
+  return async () => new Response(text, { headers });
 }

@@ -2,10 +2,11 @@
 // fixed JSON text from memory; each call is timed, the arms alternate in blocks of 50 after a warm-up, and the
 // median per call is compared with the floor measured in between: `await (await fetch()).text()` +
 // JSON.parse of the same text through the same fetch (for parseWebhook: JSON.parse alone).
-// Prints JSON: { listUsers: { floor, "gist-wasm", minimal }, fetchUser: {...}, parseWebhook: {...} } in µs.
+// Prints JSON: { listUsers: { floor, "gist-wasm", minimal }, fetchUser: {...}, fetchUserHeaders: {...} (the same
+// answer with the dozen headers of gistHeaders), parseWebhook: {...} } in µs.
 import init, { GistClient, parseWebhook } from "gist-wasm";
 import { MinimalGistClient, parseWebhook as minimalParseWebhook } from "./minimal-client.mjs";
-import { contactText, fixedFetch, listText, webhookText } from "./fixtures.mjs";
+import { contactText, fixedFetch, gistHeaders, listText, webhookText } from "./fixtures.mjs";
 import { median, rotate } from "./util.mjs";
 
 const CALLS = 5000;
@@ -14,9 +15,9 @@ const BLOCK = 50;
 const baseUrl = "https://api.getgist.com";
 
 /** The three arms over one fixed answer: the floor, and `call` on gist-wasm's and the minimal client. */
-function clientArms(text, call) {
+function clientArms(text, call, headers) {
   let requests = 0;
-  const fetch = fixedFetch(text);
+  const fetch = fixedFetch(text, headers);
   const counted = (...args) => (requests++, fetch(...args));
   const options = { apiKey: "k", baseUrl, fetch: counted };
   const gist = new GistClient(options);
@@ -69,6 +70,8 @@ const list = clientArms(listText, (client) => client.listUsers({ limit: 60 }));
 await check("listUsers", list, (users) => users.length === 60 && users[0].id === 1001 && users[0].user_id === "5001");
 const one = clientArms(contactText, (client) => client.fetchUser({ id: 1001 }));
 await check("fetchUser", one, (user) => user.id === 1001 && user.unsubscribed_from_emails === false);
+const headed = clientArms(contactText, (client) => client.fetchUser({ id: 1001 }), gistHeaders);
+await check("fetchUser with headers", headed, (user) => user.id === 1001);
 const webhooks = {
   floor: () => JSON.parse(webhookText),
   "gist-wasm": () => parseWebhook(webhookText),
@@ -84,6 +87,7 @@ for (const arm of ["gist-wasm", "minimal"]) {
 const result = {
   listUsers: await measure(list.arms, false),
   fetchUser: await measure(one.arms, false),
+  fetchUserHeaders: await measure(headed.arms, false),
   parseWebhook: await measure(webhooks, true),
   bytes: { listUsers: listText.length, fetchUser: contactText.length, parseWebhook: webhookText.length },
   calls: CALLS,
