@@ -170,3 +170,35 @@ fn only_a_body_that_is_not_a_json_object_is_refused() {
         "a contact without an id is not typed, and not an error"
     );
 }
+
+#[cfg(feature = "reqwest")]
+#[test]
+fn an_http_header_map_gives_the_pairs_that_verify_and_parse_take() {
+    use getgist::{header_pairs, sign_webhook, verify_webhook, Encoding, Scheme, VerifyOptions};
+    use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+    let options = VerifyOptions::new(
+        vec!["s3cret".into()],
+        Scheme::HmacSha256,
+        None,
+        Encoding::Hex,
+    )
+    .unwrap();
+    let body = br#"{"contact":{"id":1,"user_id":"5"}}"#;
+    let mut map = HeaderMap::new();
+    for (name, value) in sign_webhook(body, &options) {
+        let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+        map.insert(name, HeaderValue::from_str(&value).unwrap());
+    }
+    map.insert("X-Gist-Topic", HeaderValue::from_static("user.created"));
+    map.insert("x-binary", HeaderValue::from_bytes(&[0xff, 0xfe]).unwrap());
+
+    let pairs = header_pairs(&map);
+    assert!(verify_webhook(body, &pairs, &options));
+    assert!(
+        pairs.iter().all(|(name, _)| name != "x-binary"),
+        "{pairs:?}"
+    );
+    let event = WebhookEvent::parse(std::str::from_utf8(body).unwrap(), &pairs).unwrap();
+    assert_eq!(event.topic.as_deref(), Some("user.created"));
+}

@@ -26,4 +26,4 @@ pub use pending::{Pending, RequestOptions, ResponseInfo, WithResponse};
 #[cfg(feature = "reqwest")]
 pub use reqwest::ReqwestTransport;
 pub use walk::{Page, Pages, Walk};
-pub use webhooks::{parse_webhook, sign_webhook, verify_webhook};
+pub use webhooks::{header_pairs, parse_webhook, sign_webhook, verify_webhook};

@@ -22,6 +22,28 @@ pub fn verify_webhook(body: &[u8], headers: &[(String, String)], options: &Verif
     webhook::verify(body, headers, options)
 }
 
+/// A request's headers as the (name, value) pairs that [`verify_webhook`] and [`parse_webhook`] take:
+/// from an `http::HeaderMap` (axum's, hyper's, reqwest's) or any iterator of name and value pairs. A
+/// value that is not UTF-8 is left out: no token or signature is.
+///
+/// ```
+/// use getgist::header_pairs;
+///
+/// let headers = header_pairs([("X-Gist-Topic", "user.created"), ("content-type", "application/json")]);
+/// assert_eq!(headers[0], ("X-Gist-Topic".to_string(), "user.created".to_string()));
+/// ```
+pub fn header_pairs<K: AsRef<str>, V: AsRef<[u8]>>(
+    headers: impl IntoIterator<Item = (K, V)>,
+) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let value = std::str::from_utf8(value.as_ref()).ok()?;
+            Some((name.as_ref().to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
 /// Parses a delivery (JS's `parseWebhook`): any JSON object parses, its kind and topic read
 /// tolerantly.
 ///

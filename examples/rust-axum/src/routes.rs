@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use getgist::{
-    normalize_event_name, parse_webhook, verify_webhook, ContactInput, ContactRef, ErrorCode,
-    NewEvent,
+    header_pairs, normalize_event_name, parse_webhook, verify_webhook, ContactInput, ContactRef,
+    ErrorCode, NewEvent,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -64,10 +64,7 @@ async fn signup(State(app): State<Arc<App>>, Json(form): Json<Signup>) -> Answer
 /// Verifies and parses a delivery (fail closed: 401 unless verified, 400 unless a JSON object), answers
 /// at once, then records a contact event back in Gist as `webhook-<topic>` on that contact.
 async fn webhook(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Answer {
-    let headers: Vec<(String, String)> = headers
-        .iter()
-        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
-        .collect();
+    let headers = header_pairs(&headers);
     if !verify_webhook(&body, &headers, &app.verify) {
         return (
             StatusCode::UNAUTHORIZED,
