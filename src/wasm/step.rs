@@ -128,7 +128,7 @@ impl Call {
         // A server may echo the key (or an email) in a header: nothing read from the headers, request
         // ids and `withResponse()` included, holds it.
         let forms = secret_forms(&[self.config.api_key.expose()]);
-        let headers = header_pairs(headers)
+        let headers = pairs_from_lines(headers)
             .into_iter()
             .map(|(name, value)| (name, scrub_forms(&value, &forms)))
             .collect::<Vec<_>>();
@@ -201,7 +201,7 @@ impl Call {
 }
 
 /// Header (name, value) pairs from the runtime's `name\nvalue\n...` lines.
-pub fn header_pairs(lines: &str) -> Vec<(String, String)> {
+pub fn pairs_from_lines(lines: &str) -> Vec<(String, String)> {
     let mut lines = lines.split('\n');
     let mut pairs = Vec::new();
     while let (Some(name), Some(value)) = (lines.next(), lines.next()) {

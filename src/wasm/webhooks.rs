@@ -3,7 +3,7 @@
 //! and makes `payload` with its own `JSON.parse`, so that it is exactly what JS would read.
 
 use super::error::thrown;
-use super::step::header_pairs;
+use super::step::pairs_from_lines;
 use crate::error::Error;
 use crate::input::{options_json, Fields};
 use crate::json;
@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 /// headers.
 #[wasm_bindgen(js_name = webhookEvent)]
 pub fn webhook_event(body: &str, headers: &str) -> String {
-    summary(body, &header_pairs(headers)).to_json()
+    summary(body, &pairs_from_lines(headers)).to_json()
 }
 
 /// What checking a delivery takes, from its headers and the options (JSON text): `{"settled": bool}`
@@ -27,7 +27,7 @@ pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
     let options = options_json(options, "verify")
         .and_then(VerifyOptions::from_value)
         .map_err(thrown)?;
-    let plan = match check(&header_pairs(headers), &options) {
+    let plan = match check(&pairs_from_lines(headers), &options) {
         Check::Settled(valid) => json!({ "settled": valid }),
         Check::Hmac {
             hash,
