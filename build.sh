@@ -280,7 +280,7 @@ case "${1:-}" in
   build) setup_rust; setup_npm; build ;;
   test) setup_rust; setup_npm; setup_consumers; setup_chromium; build; run_tests ;;
   demo) setup_rust; setup_npm; build; install_pkg; docs; exec node www/server.mjs --port "$DEMO_PORT" ;;
-  bench) setup_rust; setup_npm; build; install_pkg; bench ;;
+  bench) setup_rust; setup_npm; setup_chromium; build; install_pkg; bench ;;
   docs) setup_npm; docs ;;
   conformance) setup_rust; setup_npm; build; exec node pkg/check.js check "${@:2}" ;;
   *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
