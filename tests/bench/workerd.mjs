@@ -7,6 +7,7 @@
 // the worker and makes one request of it (median of 21).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Miniflare } from "miniflare";
 import { empty, root, work } from "./sdks.mjs";
 import { median, progress, rotate } from "./util.mjs";
@@ -35,17 +36,18 @@ function bundleWorker(sdk) {
 
 /** The modules of a wrangler bundle (its script and the .wasm beside it), as `wrangler dev` lists them for Miniflare. */
 function bundleModules(scriptPath) {
-  const dir = scriptPath.slice(0, scriptPath.lastIndexOf("/") + 1);
+  const dir = dirname(scriptPath);
   const wasm = readdirSync(dir).filter((file) => file.endsWith(".wasm"))
-    .map((file) => ({ type: "CompiledWasm", path: `${dir}${file}`, contents: readFileSync(`${dir}${file}`) }));
-  return [{ type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") }, ...wasm];
+    .map((file) => ({ type: "CompiledWasm", path: `${dir}/${file}`, contents: readFileSync(`${dir}/${file}`) }));
+  const script = { type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") };
+  return { modules: [script, ...wasm], modulesRoot: dir };
 }
 
 /** Milliseconds from `new Miniflare` to the worker's first answer (which must be "object"). */
 async function startup(scriptPath) {
-  const modules = bundleModules(scriptPath);
+  const source = bundleModules(scriptPath);
   const t0 = performance.now();
-  const mf = new Miniflare({ modules, modulesRoot: scriptPath.slice(0, scriptPath.lastIndexOf("/")), compatibilityDate: "2025-01-01" });
+  const mf = new Miniflare({ ...source, compatibilityDate: "2025-01-01" });
   try {
     const answer = await (await mf.dispatchFetch("http://worker.test/")).text();
     const ms = performance.now() - t0;
@@ -58,7 +60,7 @@ async function startup(scriptPath) {
 
 /** A `workerd test` config for a bundled worker (its dist/ as modules, and a test that fetches from it once). */
 function testConfig(scriptPath) {
-  const dir = scriptPath.slice(0, scriptPath.lastIndexOf("/") + 1);
+  const dir = `${dirname(scriptPath)}/`;
   writeFileSync(`${dir}test.js`, 'import worker from "./index.js";\nexport default {\n  async test() {\n' +
     '    const answer = await (await worker.fetch(new Request("http://worker.test/"))).text();\n' +
     '    if (answer !== "object") throw new Error(`the worker answered ${answer.slice(0, 200)}`);\n  },\n};\n');
