@@ -8,7 +8,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, toJson } from "./runtime.js";
+import { MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
 
 const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
 // The runtime, for the User-Agent, where a client may set one (not in browsers).
@@ -58,6 +58,7 @@ export class GistClient {
   #fetch;
   #observe;
   #pace;
+  #describe;
 
   constructor(options) {
     assertLoaded();
@@ -81,6 +82,9 @@ export class GistClient {
       throw fromCore(error);
     }
     this.#fetch = fetchFn;
+    // The last answer's headers are read when `withResponse()` asks: the client's key is scrubbed from
+    // them, so a freed client rejects instead.
+    this.#describe = (result) => readResponse(result, (text) => this.#live().scrub(text));
   }
 
   /** Releases the client's wasm memory now rather than when it is garbage-collected; later calls reject. */
@@ -180,13 +184,13 @@ export class GistClient {
   static {
     for (const [method, names] of Object.entries(METHODS)) {
       this.prototype[method] = function (...args) {
-        return GistPromise.of(this.#call(method, names, args));
+        return GistPromise.of(this.#call(method, names, args), this.#describe);
       };
     }
     // Every list is read page by page (so that the wasm holds one page at a time) by its list* and iter*.
     for (const [list, [, , , name]] of Object.entries(LISTS)) {
       this.prototype[`list${name}`] = function (options, callOptions) {
-        return GistPromise.of(this.#list(list, options, callOptions));
+        return GistPromise.of(this.#list(list, options, callOptions), this.#describe);
       };
       this.prototype[`iter${name}`] = function (options, callOptions) {
         return this.#iterate(list, options, callOptions);

@@ -320,7 +320,10 @@ export interface ResponseInfo {
 
 /** What every method returns: a Promise of the data that can also give the call's metadata. */
 export interface GistPromise<T> extends Promise<T> {
-    /** Resolves the data and what the call's last answer said. */
+    /**
+     * Resolves the data and what the call's last answer said. Its headers are read (and the key scrubbed
+     * from them) when this is first asked for: after the client's `free()`, it rejects (`invalid_argument`).
+     */
     withResponse(): Promise<{ data: T; response: ResponseInfo }>;
 }
 
@@ -517,7 +520,7 @@ export class GistClient {
     constructor(options: GistClientOptions);
     /**
      * Releases the client's wasm memory now rather than when it is garbage-collected; every later call is
-     * a `GistError` (`invalid_argument`), and calling it again does nothing.
+     * a `GistError` (`invalid_argument`), as is a first `withResponse()`, and calling it again does nothing.
      */
     free(): void;
     /**

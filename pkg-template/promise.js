@@ -2,6 +2,8 @@
 
 /** A method's Promise: it resolves with the data; `withResponse()` resolves `{ data, response }`. */
 export class GistPromise extends Promise {
+  #run;
+  #describe;
   #withResponse;
 
   // `then`, `catch` and `finally` give plain Promises.
@@ -9,12 +11,16 @@ export class GistPromise extends Promise {
     return Promise;
   }
 
-  /** The Promise of `run`'s data, where `run` resolves `{ data, response }`. */
-  static of(run) {
+  /**
+   * The Promise of `run`'s data, where `run` resolves `{ data, ... }`; `describe` makes what
+   * `withResponse()` gives of that, `{ data, response }`, the first time it is asked for.
+   */
+  static of(run, describe) {
     let settle;
     const promise = new GistPromise((resolve, reject) => { settle = { resolve, reject }; });
     run.then((result) => settle.resolve(result.data), settle.reject);
-    promise.#withResponse = run;
+    promise.#run = run;
+    promise.#describe = describe;
     return promise;
   }
 
@@ -22,6 +28,7 @@ export class GistPromise extends Promise {
   withResponse() {
     // A failure reaches the caller through the Promise returned here, not as an unhandled rejection.
     this.catch(() => {});
+    this.#withResponse ??= this.#run.then(this.#describe);
     return this.#withResponse;
   }
 }

@@ -3,6 +3,7 @@
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { sleep } from "./pace.js";
 import { readPage } from "./normalize.js";
+import { ANSWER_HEADERS } from "./declared.js";
 
 class Refused extends Error {}
 
@@ -116,17 +117,28 @@ export function describe(error) {
   }
 }
 
-/** Header lines "name\nvalue\n..." from a Headers object or a plain record; names in lower case. */
-export function headerLines(headers) {
+/**
+ * Header lines "name\nvalue\n..." from a Headers object or a plain record, names in lower case: every
+ * header, or only those `names` lists (in lower case).
+ */
+export function headerLines(headers, names) {
   const flat = [];
   if (headers === undefined || headers === null) return "";
   try {
     if (typeof headers !== "object") throw new TypeError("not an object");
     if (typeof headers.forEach === "function" && typeof headers.get === "function") {
-      headers.forEach((value, name) => { flat.push(String(name).toLowerCase(), String(value)); });
+      if (names) {
+        for (const name of names) {
+          const value = headers.get(name);
+          if (value !== null && value !== undefined) flat.push(name, String(value));
+        }
+      } else {
+        headers.forEach((value, name) => { flat.push(String(name).toLowerCase(), String(value)); });
+      }
     } else {
       for (const [name, value] of Object.entries(headers)) {
-        if (value !== undefined && value !== null) flat.push(name.toLowerCase(), String(value));
+        const lower = name.toLowerCase();
+        if (value !== undefined && value !== null && (!names || names.includes(lower))) flat.push(lower, String(value));
       }
     }
   } catch {
@@ -211,8 +223,10 @@ function valueOf(done, reading) {
 }
 
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
-// status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body } or { kind: "timeout" |
-// "aborted" | "too_large" | "network", message }; never rejects, never outlives timeoutMs.
+// status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
+// those the core reads, or every one when the step says `everyHeader`; `answerHeaders`: the response's
+// own) or { kind: "timeout" | "aborted" | "too_large" | "network", message }; never rejects, never
+// outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
   const controller = new AbortController();
   let timedOut = false;
@@ -233,7 +247,8 @@ async function fetchOnce(fetchFn, send, signal) {
       return { kind: "too_large" };
     }
     const status = response.type === "opaqueredirect" ? 0 : response.status;
-    return { kind: "ok", status, headers: headerLines(response.headers), body };
+    const headers = headerLines(response.headers, send.everyHeader ? undefined : ANSWER_HEADERS);
+    return { kind: "ok", status, headers, body, answerHeaders: response.headers };
   } catch (error) {
     if (timedOut) return { kind: "timeout" };
     if (signal && signal.aborted) return { kind: "aborted" };
@@ -245,9 +260,23 @@ async function fetchOnce(fetchFn, send, signal) {
 }
 
 /**
+ * What `withResponse()` gives of a call that `drive` ran: `{ data, response }`, the response with the
+ * last answer's headers (names in lower case), read from it now and passed through `scrub` (which
+ * takes the client's key and emails out of their text).
+ */
+export function readResponse({ data, response, answerHeaders }, scrub) {
+  if (!response) return { data, response };
+  const lines = scrub(headerLines(answerHeaders)).split("\n");
+  const pairs = [];
+  for (let i = 0; i + 1 < lines.length; i += 2) pairs.push([lines[i], lines[i + 1]]);
+  return { data, response: { status: response.status, headers: Object.fromEntries(pairs), ...response } };
+}
+
+/**
  * Runs a call of the core to its end: performs each step it asks for, each request when the
- * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response }`,
- * its value and what the last answer said. A `list*` call hands out each page's items with the step after
+ * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response,
+ * answerHeaders }`, its value, what the last answer said (but its headers) and that answer's headers as
+ * the `fetch` gave them (see readResponse). A `list*` call hands out each page's items with the step after
  * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
  * list's pages (`list`: its name), the runtime reads each page itself (see respond). The response's
  * `elapsedMs` counts from `started`.
@@ -257,6 +286,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
     let step = JSON.parse(call.step());
     let attempt = 1;
     let last;
+    let answerHeaders;
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
@@ -278,6 +308,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         } finally {
           admitted.release();
         }
+        if (got.kind === "ok") answerHeaders = got.answerHeaders;
         step = JSON.parse(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
         observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
@@ -294,7 +325,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         if (items.length > 0) for (const item of done) items.push(item);
         const response = step.response;
         if (response) response.elapsedMs = Date.now() - started;
-        return { data: items.length > 0 ? items : done, response };
+        return { data: items.length > 0 ? items : done, response, answerHeaders };
       }
     }
   } finally {

@@ -7,6 +7,13 @@ use crate::retry::retry_after_seconds;
 /// A reset value this large is a Unix time in seconds (after 2001), not seconds from now.
 const UNIX_SECONDS_FROM: f64 = 1_000_000_000.0;
 
+/// The headers each part of a rate limit is read from, as Gist may send them: with `X-` and without.
+pub const HEADERS: [[&str; 2]; 3] = [
+    ["x-ratelimit-limit", "ratelimit-limit"],
+    ["x-ratelimit-remaining", "ratelimit-remaining"],
+    ["x-ratelimit-reset", "ratelimit-reset"],
+];
+
 /// The rate limit an answer reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RateLimit {
@@ -22,25 +29,20 @@ impl RateLimit {
     /// The rate limit of an answer's headers (names in any case), if it reports one; `now_ms` turns
     /// a reset in seconds from now into a time.
     pub fn from_headers(headers: &[(String, String)], now_ms: f64) -> Option<Self> {
-        let find = |name: &str| {
+        let [limit, remaining, reset] = HEADERS;
+        let find = |names: [&str; 2]| {
             headers
                 .iter()
-                .find(|(key, _)| {
-                    let key = key
-                        .strip_prefix("x-")
-                        .or(key.strip_prefix("X-"))
-                        .unwrap_or(key);
-                    key.eq_ignore_ascii_case(name)
-                })
+                .find(|(key, _)| names.iter().any(|name| key.eq_ignore_ascii_case(name)))
                 .map(|(_, value)| value.trim())
         };
-        let whole = |name: &str| {
-            find(name).and_then(|text| match json::from_str(text) {
+        let whole = |names| {
+            find(names).and_then(|text| match json::from_str(text) {
                 Ok(Value::Number(n)) => n.as_u64(),
                 _ => None,
             })
         };
-        let reset_at_ms = find("ratelimit-reset").and_then(|text| {
+        let reset_at_ms = find(reset).and_then(|text| {
             let seconds = retry_after_seconds(text, now_ms)?;
             let absolute = text.bytes().all(|b| b.is_ascii_digit()) && seconds >= UNIX_SECONDS_FROM;
             Some(match absolute {
@@ -49,8 +51,8 @@ impl RateLimit {
             })
         });
         let limit = Self {
-            limit: whole("ratelimit-limit"),
-            remaining: whole("ratelimit-remaining"),
+            limit: whole(limit),
+            remaining: whole(remaining),
             reset_at_ms,
         };
         (limit != Self::NONE).then_some(limit)

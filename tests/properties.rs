@@ -1,7 +1,8 @@
 //! Property tests: arbitrary bytes and arbitrary JSON never panic, and are either read or refused with
 //! the right `GistError` code, in the webhook parser, every reader of caller input and every model; the
 //! event-name normaliser changes `.` and `$` and nothing else (10,000 cases per property); the JSON
-//! object map behaves as the scan it replaced (2,000 sequences of up to 80 calls, 300 of up to 600).
+//! object map behaves as the scan it replaced (2,000 sequences of up to 80 calls, 300 of up to 600); a
+//! call decides the same from only the answer headers the core names as from all of them (2,000 sets).
 
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
@@ -11,7 +12,9 @@
     clippy::panic
 )]
 
+use getgist::call::{answer_headers, Call, CallOptions, Clock, Input, Step};
 use getgist::config::ClientOptions;
+use getgist::http::HttpResponse;
 use getgist::json::{Map, Value};
 use getgist::models::{
     normalize_event_name, Campaign, Contact, ContactType, Segment, Tag, TrackedEvent,
@@ -260,5 +263,94 @@ proptest! {
     #[test]
     fn a_large_map_does_what_a_scan_does(ops in map_ops(300, 600)) {
         same_as_a_scan(ops)?;
+    }
+}
+
+/// Answer headers as a server may send them: the ones the core reads, in any case, beside others that
+/// look like them, with values that read well and badly.
+fn answer_header_sets() -> impl Strategy<Value = Vec<(String, String)>> {
+    let names = prop::sample::select(vec![
+        "X-Request-Id",
+        "request-id",
+        "x-amzn-requestid",
+        "Retry-After",
+        "X-RateLimit-Limit",
+        "ratelimit-limit",
+        "x-ratelimit-remaining",
+        "RateLimit-Remaining",
+        "x-ratelimit-reset",
+        "ratelimit-reset",
+        "content-type",
+        "x-ratelimit-policy",
+        "x-x-ratelimit-limit",
+        "retry-after-ms",
+        "x-requestid",
+        "date",
+        "cf-ray",
+    ]);
+    let values = prop::sample::select(vec![
+        "0",
+        "1",
+        "30",
+        " 5 ",
+        "1700000060",
+        "Wed, 21 Oct 2015 07:28:00 GMT",
+        "soon",
+        "req_1",
+        "",
+    ]);
+    prop::collection::vec((names, values), 0..8).prop_map(|pairs| {
+        pairs
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect()
+    })
+}
+
+/// What a call does after one answer of `status` with `headers`: its step, without the metadata's
+/// header map (which a host that hands over fewer headers builds itself).
+fn after_answer(status: u16, headers: Vec<(String, String)>) -> String {
+    let config = getgist::Config::new("key", "https://api.example.test").unwrap();
+    let mut call = Call::new(
+        std::sync::Arc::new(config),
+        "fetchCampaign",
+        vec![Value::from(7)],
+        CallOptions::default(),
+    )
+    .unwrap();
+    let clock = Clock {
+        now_ms: 1_700_000_000_000.0,
+        random: 0.5,
+    };
+    assert!(matches!(call.step(Input::Start, clock), Step::Send(..)));
+    let body = r#"{"campaign": {"id": 7}, "error": "no"}"#.to_owned();
+    let answer = Input::Answer(Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    }));
+    match call.step(answer, clock) {
+        Step::Done(value, mut response) => {
+            response.as_object_mut().unwrap().remove("headers");
+            format!("done {value:?} {response:?}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn the_core_reads_no_answer_header_but_those_it_names(
+        headers in answer_header_sets(),
+        status in prop::sample::select(vec![200u16, 404, 429, 500, 503]),
+    ) {
+        let read: Vec<(String, String)> = headers
+            .iter()
+            .filter(|(name, _)| answer_headers().any(|read| read.eq_ignore_ascii_case(name)))
+            .cloned()
+            .collect();
+        prop_assert_eq!(after_answer(status, headers), after_answer(status, read));
     }
 }

@@ -12,7 +12,7 @@ mod progress;
 
 pub use drive::drive;
 pub use options::CallOptions;
-pub use progress::request_id;
+pub use progress::{answer_headers, request_id};
 
 use crate::config::Config;
 use crate::endpoints;
@@ -117,6 +117,12 @@ impl Call {
             Flow::Pages(pages) => Some(pages.listing()),
             _ => None,
         }
+    }
+
+    /// Whether the call's value holds every header of its answer (a raw API call's does); else the
+    /// core reads only those [`answer_headers`] names.
+    pub fn reads_every_header(&self) -> bool {
+        self.flow.takes_any_status()
     }
 
     /// Items of a `list*` call's pages read so far, to be handed out before its value (which holds

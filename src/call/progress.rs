@@ -13,6 +13,19 @@ use crate::text::text;
 /// Header names that may carry a request id, first match wins.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
 
+/// The header that says how long to wait before retrying.
+const RETRY_AFTER: &str = "retry-after";
+
+/// Every header of an answer that the core reads (its request id, rate limit and `Retry-After`), in
+/// lower case: a host that hands over only these gets the same decisions, errors and metadata but
+/// `headers`.
+pub fn answer_headers() -> impl Iterator<Item = &'static str> {
+    REQUEST_ID_HEADERS
+        .into_iter()
+        .chain([RETRY_AFTER])
+        .chain(crate::rate_limit::HEADERS.into_iter().flatten())
+}
+
 /// The last answer of a call, for its metadata.
 #[derive(Debug)]
 struct LastAnswer {
@@ -155,7 +168,7 @@ impl Progress {
     pub fn status_error(&self, response: &HttpResponse, now_ms: f64) -> Error {
         let mut error = Error::from_status(response.status, &response.body);
         error.retry_after = response
-            .header("retry-after")
+            .header(RETRY_AFTER)
             .and_then(|value| retry_after_seconds(value, now_ms));
         error.request_id = request_id(&response.headers);
         self.noted(error)

@@ -65,8 +65,8 @@ fn suffix(listing: &Listing) -> String {
 
 /// The package's `declared.js`, which the build writes into `pkg/` (it is not kept in the repository):
 /// the models' rules (`MODELS`), each list's answer key, model, kept contact type and method suffix
-/// (`LISTS`), and every Promise-returning method, in the order declared, with its arguments' names
-/// (`METHODS`).
+/// (`LISTS`), every Promise-returning method, in the order declared, with its arguments' names
+/// (`METHODS`), and the answer headers the core reads (`ANSWER_HEADERS`).
 pub fn declared_js() -> String {
     let mut out = String::from(
         "// Made by src/bin/write-dts.rs from the Rust declarations (src/models/, src/resources/): do not edit.\n",
@@ -102,7 +102,15 @@ pub fn declared_js() -> String {
             .collect();
         out.push_str(&format!("  {}: [{}],\n", endpoint.name, names.join(", ")));
     }
-    out.push_str("};\n");
+    let answer_headers: Vec<String> = crate::call::answer_headers()
+        .map(|name| format!("\"{name}\""))
+        .collect();
+    out.push_str(&format!(
+        "}};\n\
+         /** The headers of an answer that the core reads; it is handed only these, unless a step asks for every one. */\n\
+         export const ANSWER_HEADERS = [{}];\n",
+        answer_headers.join(", ")
+    ));
     out
 }
 

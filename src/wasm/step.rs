@@ -27,9 +27,9 @@ extern "C" {
 }
 
 /// One running call. Each method returns its next step as JSON: `{"send": {method, url, path,
-/// headers, body, timeoutMs, maxBytes}, "items"?: [...]}` (`items`: a `list*` call's items read so far,
+/// headers, body, timeoutMs, maxBytes, everyHeader?}, "items"?: [...]}` (`items`: a `list*` call's items read so far,
 /// which come before its value's), `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
-/// "response": {status, headers, requestId, attempts, requests, rateLimit}}` or `{"error": {code,
+/// "response": {status, requestId, attempts, requests, rateLimit}}` or `{"error": {code,
 /// message, ...}}`; a step that follows an answer also has `"answered": {status, requestId, pauseUntil}`
 /// (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null).
 #[wasm_bindgen]
@@ -69,9 +69,10 @@ impl Call {
         };
         let answered = self.answered.take();
         let max_bytes = self.config.max_response_bytes;
+        let every_header = self.call.reads_every_header();
         let mut step = match self.call.step(input, clock) {
             Step::Send(request, timeout_ms) => {
-                let step = send_step(request, timeout_ms, max_bytes);
+                let step = send_step(request, timeout_ms, max_bytes, every_header);
                 let items = self.call.take_items();
                 if answered.is_none() && items.is_empty() {
                     return step;
@@ -96,7 +97,13 @@ impl Call {
             Step::Wait(ms, Some((attempt, status))) => {
                 json!({ "wait": whole(ms), "retry": { "attempt": attempt, "status": status } })
             }
-            Step::Done(value, response) => json!({ "done": value, "response": response }),
+            Step::Done(value, mut response) => {
+                // The runtime reads the answer's headers itself, when `withResponse()` asks for them.
+                if let Some(fields) = response.as_object_mut() {
+                    fields.remove("headers");
+                }
+                json!({ "done": value, "response": response })
+            }
             Step::Failed(error) => json!({ "error": error_json(error) }),
         };
         if let (Some(answered), Some(fields)) = (answered, step.as_object_mut()) {
@@ -123,7 +130,8 @@ impl Call {
         scrub_secrets(text, &[self.config.api_key.expose()])
     }
 
-    /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case), body.
+    /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case: those
+    /// the core reads, or every one when the step asked for `everyHeader`), body.
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
         // A server may echo the key (or an email) in a header: nothing read from the headers, request
         // ids and `withResponse()` included, holds it.
@@ -216,8 +224,9 @@ pub fn whole(time: f64) -> u64 {
 }
 
 /// The `send` step's JSON text: `{"send": {method, url, path, headers: [[name, value]...], body, timeoutMs,
-/// maxBytes}}`.
-fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32) -> String {
+/// maxBytes, everyHeader?}}` (`everyHeader`: the answer's headers are wanted, not only those the core
+/// reads).
+fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, every_header: bool) -> String {
     let body_len = request.body.as_ref().map_or(0, String::len);
     let mut out = String::with_capacity(body_len + body_len / 8 + 512);
     out.push_str("{\"send\":{\"method\":");
@@ -243,6 +252,9 @@ fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32) -> String {
     json::push_u64(&mut out, whole(timeout_ms));
     out.push_str(",\"maxBytes\":");
     json::push_u64(&mut out, u64::from(max_bytes));
+    if every_header {
+        out.push_str(",\"everyHeader\":true");
+    }
     out.push_str("}}");
     out
 }

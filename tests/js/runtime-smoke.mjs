@@ -2,7 +2,8 @@
 // loopback mock; parse and verify a webhook (token, HMAC-SHA256 hex, HMAC-SHA1 base64); and the
 // guarantees that lean on the runtime's own fetch: a redirect is refused, an answer over
 // maxResponseBytes stops, a path that leaves baseUrl is never sent; and what a call tells its caller
-// (withResponse), its hooks and the server (per-call retries and headers, the User-Agent).
+// (withResponse, asked during the call, after it, and after free()), its hooks and the server (per-call
+// retries and headers, the User-Agent).
 
 const HOOK = '{"topic":"user.created","contact":{"id":1001,"user_id":"5001","email":"ada@example.com"}}';
 // HMAC-SHA256 (hex) and HMAC-SHA1 (base64) of HOOK with the key "s3cret", computed elsewhere.
@@ -118,8 +119,10 @@ async function sdkFeatures({ GistClient }, baseUrl, user, codeOf) {
   const resumed = (await fresh.iterUsers({ cursor }).pages().next()).value.map((u) => u.id);
   const inBrowser = typeof window !== "undefined" && typeof document !== "undefined";
   const pacing = await pacingFeatures(GistClient, baseUrl, user);
+  const late = await lateWithResponse(GistClient, baseUrl, user, codeOf);
   return {
     ...pacing,
+    ...late,
     withResponse: [data.id === user.id, response.status, response.attempts, response.requests, typeof response.elapsedMs],
     hooksSaw,
     hooksKeepSecrets: !/mock-key|\?|@/.test(JSON.stringify(seen)),
@@ -130,6 +133,27 @@ async function sdkFeatures({ GistClient }, baseUrl, user, codeOf) {
     rateLimit: [limited.response.rateLimit?.limit, limited.response.rateLimit?.remaining, limited.response.rateLimit?.resetAt > Date.now()],
     userAgent: inBrowser ? agent === undefined : /^gist-wasm\/\d+\.\d+\.\d+ \(\S+\)$/.test(agent),
     resumesInANewClient: [typeof cursor, third.length > 0 && JSON.stringify(resumed) === JSON.stringify(third)],
+  };
+}
+
+// withResponse() asked once the call is over: the answer's headers are read then, every one, with the key
+// scrubbed; after free() it rejects, where one asked before free() has them.
+async function lateWithResponse(GistClient, baseUrl, user, codeOf) {
+  const client = new GistClient({ apiKey: "mock-key", baseUrl, logLevel: "off" });
+  const path = `/contacts/${user.id}`;
+  const headers = { "x-request-id": "req-late", "x-ratelimit-limit": "100", "x-gist-extra": "e", "x-echo": "Bearer mock-key" };
+  await failNext(baseUrl, path, { status: 200, body: { contact: user }, headers });
+  const call = client.fetchUser({ id: user.id });
+  await call;
+  const { response } = await call.withResponse();
+  const asked = client.fetchUser({ id: user.id });
+  const early = asked.withResponse();
+  const unasked = client.fetchUser({ id: user.id });
+  await Promise.all([asked, unasked]);
+  client.free();
+  return {
+    lateWithResponse: [response.headers["x-gist-extra"], response.headers["x-echo"], response.requestId, response.rateLimit?.limit],
+    withResponseAfterFree: [/json/.test((await early).response.headers["content-type"]), await codeOf(unasked.withResponse())],
   };
 }
 
@@ -169,6 +193,8 @@ export const runtimeExpected = {
   maxConcurrent: true,
   pausedForTheReset: true,
   retryBudget: true,
+  lateWithResponse: ["e", "Bearer [redacted]", "req-late", 100],
+  withResponseAfterFree: [true, "invalid_argument"],
   withResponse: [true, 200, 2, 2, "number"],
   hooksSaw: [
     "request GET /contacts/ID 1", "response GET /contacts/ID 1 503", "retry GET /contacts/ID 2 503",
