@@ -126,15 +126,17 @@ export function headerLines(headers, names) {
   if (headers === undefined || headers === null) return "";
   try {
     if (typeof headers !== "object") throw new TypeError("not an object");
-    if (typeof headers.forEach === "function" && typeof headers.get === "function") {
-      if (names) {
-        for (const name of names) {
-          const value = headers.get(name);
-          if (value !== null && value !== undefined) flat.push(name, String(value));
-        }
-      } else {
-        headers.forEach((value, name) => { flat.push(String(name).toLowerCase(), String(value)); });
+    if (names && typeof Headers === "function" && headers instanceof Headers) {
+      // A few lookups: iterating a Headers object sorts it first (undici's does, every time).
+      for (const name of names) {
+        const value = headers.get(name);
+        if (value !== null) flat.push(name, value);
       }
+    } else if (typeof headers.forEach === "function" && typeof headers.get === "function") {
+      headers.forEach((value, name) => {
+        const lower = String(name).toLowerCase();
+        if (!names || names.includes(lower)) flat.push(lower, String(value));
+      });
     } else {
       for (const [name, value] of Object.entries(headers)) {
         const lower = name.toLowerCase();
