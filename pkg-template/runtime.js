@@ -123,6 +123,10 @@ export function describe(error) {
  */
 export function headerLines(headers, names) {
   const flat = [];
+  const add = (value, name) => {
+    const lower = String(name).toLowerCase();
+    if (value !== undefined && value !== null && (!names || names.includes(lower))) flat.push(lower, String(value));
+  };
   if (headers === undefined || headers === null) return "";
   try {
     if (typeof headers !== "object") throw new TypeError("not an object");
@@ -133,15 +137,9 @@ export function headerLines(headers, names) {
         if (value !== null) flat.push(name, value);
       }
     } else if (typeof headers.forEach === "function" && typeof headers.get === "function") {
-      headers.forEach((value, name) => {
-        const lower = String(name).toLowerCase();
-        if (!names || names.includes(lower)) flat.push(lower, String(value));
-      });
+      headers.forEach(add);
     } else {
-      for (const [name, value] of Object.entries(headers)) {
-        const lower = name.toLowerCase();
-        if (value !== undefined && value !== null && (!names || names.includes(lower))) flat.push(lower, String(value));
-      }
+      for (const [name, value] of Object.entries(headers)) add(value, name);
     }
   } catch {
     throw invalidArgument("headers must be a Headers or a record of strings that can be read");
