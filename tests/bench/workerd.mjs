@@ -6,7 +6,7 @@
 // `wrangler dev` does not ask of it); and workerd alone: the wall time of a `workerd test` process that loads
 // the worker and makes one request of it (median of 21).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Miniflare } from "miniflare";
 import { empty, root, work } from "./sdks.mjs";
@@ -19,6 +19,8 @@ const ALONE_ROUNDS = 21;
 function bundleWorker(sdk) {
   const dir = `${work}workers/${sdk.name}/`;
   mkdirSync(dir, { recursive: true });
+  // wrangler adds to dist/ and never empties it: a .wasm of an earlier build would be loaded too.
+  rmSync(`${dir}dist`, { recursive: true, force: true });
   const handler = `  async fetch() {\n    ${sdk.ready}\n    return new Response(typeof client);\n  },\n`;
   writeFileSync(`${dir}index.mjs`, `${sdk.imports}\nexport default {\n${handler}};\n`);
   const config = `name = "bench-${sdk.name}"\nmain = "index.mjs"\ncompatibility_date = "2025-01-01"\n`;
