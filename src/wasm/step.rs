@@ -27,11 +27,11 @@ extern "C" {
 }
 
 /// One running call. Each method returns its next step as JSON: `{"send": {method, url, path,
-/// headers, body, timeoutMs, maxBytes, everyHeader?}, "items"?: [...]}` (`items`: a `list*` call's items read so far,
-/// which come before its value's), `{"wait": ms, "retry"?: {attempt, status}}`, `{"done": value,
-/// "response": {status, requestId, attempts, requests, rateLimit}}` or `{"error": {code,
-/// message, ...}}`; a step that follows an answer also has `"answered": {status, requestId, pauseUntil}`
-/// (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null).
+/// headers, body, timeoutMs, maxBytes, everyHeader?}, "items"?: [...]}` (`items`: a `list*` call's
+/// items read so far, which come before its value's), `{"wait": ms, "retry"?: {attempt, status}}`,
+/// `{"done": value, "response": {status, requestId, attempts, requests, rateLimit}}` or `{"error":
+/// {code, message, ...}}`; a step that follows an answer also has `"answered": {status, requestId,
+/// pauseUntil}` (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null).
 #[wasm_bindgen]
 pub struct Call {
     call: crate::call::Call,
