@@ -307,8 +307,7 @@ fn answer_header_sets() -> impl Strategy<Value = Vec<(String, String)>> {
     })
 }
 
-/// What a call does after one answer of `status` with `headers`: its step, without the metadata's
-/// header map (which a host that hands over fewer headers builds itself).
+/// What a call does after one answer of `status` with `headers`: its step.
 fn after_answer(status: u16, headers: Vec<(String, String)>) -> String {
     let config = getgist::Config::new("key", "https://api.example.test").unwrap();
     let mut call = Call::new(
@@ -329,13 +328,7 @@ fn after_answer(status: u16, headers: Vec<(String, String)>) -> String {
         headers,
         body,
     }));
-    match call.step(answer, clock) {
-        Step::Done(value, mut response) => {
-            response.as_object_mut().unwrap().remove("headers");
-            format!("done {value:?} {response:?}")
-        }
-        other => format!("{other:?}"),
-    }
+    format!("{:?}", call.step(answer, clock))
 }
 
 proptest! {

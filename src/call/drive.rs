@@ -8,8 +8,9 @@ use crate::transport::Transport;
 use std::collections::VecDeque;
 
 /// Runs `call` over `transport`: sends what it asks for, waits what it asks, and resolves with its
-/// value (a `list*` call's: every page's items) and what its last answer said. A list's 2xx pages
-/// are read here, once, as the JS runtime reads them (`call/page.rs`).
+/// value (a `list*` call's: every page's items) and what its last answer said, with that answer's
+/// headers (names in lower case). A list's 2xx pages are read here, once, as the JS runtime reads
+/// them (`call/page.rs`).
 ///
 /// # Errors
 /// The call's [`Error`].
@@ -21,6 +22,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
     let mut input = Input::Start;
     let mut items = Vec::new();
     let mut held = VecDeque::new();
+    let mut last_headers = Vec::new();
     loop {
         input = match call.step(input, clock(transport)) {
             Step::Send(request, timeout_ms) => {
@@ -28,6 +30,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                 items.extend(fill(call.take_items(), &mut held));
                 let mut answer = transport.send(&request, timeout_ms).await;
                 if let Ok(response) = &mut answer {
+                    last_headers.clone_from(&response.headers);
                     held.extend(read_page(&mut call, response));
                 }
                 Input::Answer(answer)
@@ -38,7 +41,15 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                 }
                 Input::Woke(transport.sleep(ms).await.is_err())
             }
-            Step::Done(value, response) => return Ok((finish(value, items, &mut held), response)),
+            Step::Done(value, mut response) => {
+                if let Some(fields) = response.as_object_mut() {
+                    let headers = last_headers.iter().map(|(name, value)| {
+                        (name.to_ascii_lowercase(), Value::from(value.as_str()))
+                    });
+                    fields.insert("headers".into(), Value::Object(headers.collect()));
+                }
+                return Ok((finish(value, items, &mut held), response));
+            }
             Step::Failed(error) => return Err(error),
         };
     }

@@ -99,21 +99,16 @@ impl Progress {
         }
     }
 
-    /// What the call's last answer said, as JSON: `{ status, headers, requestId, attempts, requests,
-    /// rateLimit }` (`requests`: every request of the call; `null` when nothing was answered).
+    /// What the call's last answer said, as JSON: `{ status, requestId, attempts, requests, rateLimit }`
+    /// (`requests`: every request of the call; `null` when nothing was answered). Its headers are the
+    /// host's to add: it holds them all, where the core may have been handed only [`answer_headers`].
     pub fn response(&self, now_ms: f64) -> Value {
         let Some(last) = self.last.as_ref() else {
             return Value::Null;
         };
-        let headers: Map<String, Value> = last
-            .headers
-            .iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), Value::from(value.as_str())))
-            .collect();
         let rate_limit = RateLimit::from_headers(&last.headers, now_ms);
         let mut out = Map::new();
         out.insert("status".into(), last.status.into());
-        out.insert("headers".into(), Value::Object(headers));
         out.insert("requestId".into(), request_id(&last.headers).into());
         out.insert("attempts".into(), last.attempts.into());
         out.insert("requests".into(), self.requests.into());

@@ -97,13 +97,7 @@ impl Call {
             Step::Wait(ms, Some((attempt, status))) => {
                 json!({ "wait": whole(ms), "retry": { "attempt": attempt, "status": status } })
             }
-            Step::Done(value, mut response) => {
-                // The runtime reads the answer's headers itself, when `withResponse()` asks for them.
-                if let Some(fields) = response.as_object_mut() {
-                    fields.remove("headers");
-                }
-                json!({ "done": value, "response": response })
-            }
+            Step::Done(value, response) => json!({ "done": value, "response": response }),
             Step::Failed(error) => json!({ "error": error_json(error) }),
         };
         if let (Some(answered), Some(fields)) = (answered, step.as_object_mut()) {

@@ -215,6 +215,33 @@ async fn a_redirect_is_refused_and_the_key_never_reaches_another_host() {
 }
 
 #[tokio::test]
+async fn with_response_gives_every_header_of_the_last_answer_without_the_key() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let user = some_user(&client).await;
+    let answer = format!(
+        r#"{{"status": 200, "times": 1, "path": "/contacts/{}", "headers": {{"X-Echo": "Bearer {KEY}", "x-request-id": "r-1"}}, "body": {{"contact": {{"id": {}, "type": "user", "user_id": "1"}}}}}}"#,
+        user.id, user.id
+    );
+    mock.fail(&answer).await;
+    let (_, info) = client
+        .fetch_user(ContactRef::id(user.id))
+        .with_response()
+        .await
+        .expect("answered");
+    let header = |name: &str| {
+        info.headers
+            .iter()
+            .find(|(given, _)| given == name)
+            .map(|(_, value)| value.as_str())
+    };
+    assert_eq!(header("x-echo"), Some("Bearer [redacted]"));
+    assert_eq!(header("x-request-id"), Some("r-1"));
+    assert!(header("content-type").is_some_and(|value| value.contains("json")));
+    assert_eq!(info.request_id.as_deref(), Some("r-1"));
+}
+
+#[tokio::test]
 async fn the_key_is_never_in_an_error_or_a_debug() {
     let mock = Mock::start().await;
     let client = client(&mock);
