@@ -36,10 +36,13 @@ function bundleWorker(sdk) {
   }
 }
 
+/** The .wasm files of a wrangler bundle: those beside its script. */
+const wasmBeside = (scriptPath) => readdirSync(dirname(scriptPath)).filter((file) => file.endsWith(".wasm"));
+
 /** The modules of a wrangler bundle (its script and the .wasm beside it), as `wrangler dev` lists them for Miniflare. */
 function bundleModules(scriptPath) {
   const dir = dirname(scriptPath);
-  const wasm = readdirSync(dir).filter((file) => file.endsWith(".wasm"))
+  const wasm = wasmBeside(scriptPath)
     .map((file) => ({ type: "CompiledWasm", path: `${dir}/${file}`, contents: readFileSync(`${dir}/${file}`) }));
   const script = { type: "ESModule", path: scriptPath, contents: readFileSync(scriptPath, "utf8") };
   return { modules: [script, ...wasm], modulesRoot: dir };
@@ -66,7 +69,7 @@ function testConfig(scriptPath) {
   writeFileSync(`${dir}test.js`, 'import worker from "./index.js";\nexport default {\n  async test() {\n' +
     '    const answer = await (await worker.fetch(new Request("http://worker.test/"))).text();\n' +
     '    if (answer !== "object") throw new Error(`the worker answered ${answer.slice(0, 200)}`);\n  },\n};\n');
-  const wasm = readdirSync(dir).filter((name) => name.endsWith(".wasm")).map((name) => `(name = "${name}", wasm = embed "${name}")`);
+  const wasm = wasmBeside(scriptPath).map((name) => `(name = "${name}", wasm = embed "${name}")`);
   const modules = ['(name = "test.js", esModule = embed "test.js")', '(name = "index.js", esModule = embed "index.js")', ...wasm];
   writeFileSync(`${dir}workerd.capnp`, 'using Workerd = import "/workerd/workerd.capnp";\n' +
     `const config :Workerd.Config = (services = [(name = "main", worker = (modules = [${modules.join(", ")}], ` +
