@@ -85,3 +85,59 @@ test("calls that time out waiting for a turn leave the queue, from any place in 
   assert.equal((await first).length, 1);
   assert.deepEqual((await Promise.all(patient)).map((tags) => tags.length), [1, 2]);
 });
+
+// A Headers object that counts how often it is read whole (iterated), and which names are looked up.
+class CountingHeaders extends Headers {
+  wholeReads = 0;
+  looked = new Set();
+  get(name) {
+    this.looked.add(name);
+    return super.get(name);
+  }
+  forEach(...args) {
+    this.wholeReads += 1;
+    return super.forEach(...args);
+  }
+  [Symbol.iterator]() {
+    this.wholeReads += 1;
+    return super[Symbol.iterator]();
+  }
+  entries() {
+    this.wholeReads += 1;
+    return super.entries();
+  }
+}
+
+/** A `fetch` over the mock whose answers carry a dozen extra headers; `last()` is the last answer's headers. */
+function countingFetch() {
+  const mock = createMockGist({ apiKey: KEY });
+  let headers;
+  const fetch = async (url, init) => {
+    const answer = await mock.fetch(url, init);
+    headers = new CountingHeaders(answer.headers);
+    for (let i = 0; i < 12; i++) headers.set(`x-extra-${i}`, `value ${i}`);
+    Object.defineProperty(answer, "headers", { value: headers });
+    return answer;
+  };
+  return { fetch, last: () => headers };
+}
+
+test("a call reads only the answer headers it uses; withResponse() reads every one when asked", async () => {
+  const { fetch, last } = countingFetch();
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch });
+  const user = await gist.createUser({ user_id: 7, email: "seven@example.org" });
+
+  const call = gist.fetchUser({ id: user.id });
+  assert.equal((await call).id, user.id);
+  const answered = last();
+  assert.equal(answered.wholeReads, 0, "a call that does not ask withResponse() never iterates the headers");
+  assert.ok(![...answered.looked].some((name) => name.startsWith("x-extra-")), [...answered.looked].join(", "));
+
+  const { response } = await call.withResponse();
+  assert.equal(answered.wholeReads, 1);
+  assert.equal(response.headers["x-extra-11"], "value 11");
+  assert.equal(response.headers["content-type"], answered.get("content-type"));
+
+  const raw = await gist.apiCall({ method: "GET", url: `/contacts/${user.id}` });
+  assert.equal(raw.headers["x-extra-3"], "value 3", "apiCall's value holds every header");
+});
