@@ -3,7 +3,7 @@
 // `page` call per page.
 import { Core } from "./gist_wasm.js";
 import { LISTS, METHODS } from "./declared.js";
-import { fromCore, invalidArgument } from "./errors.js";
+import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
@@ -136,24 +136,45 @@ export class GistClient {
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages
   // fetched lazily. It also has `pages()`, the same walk a page at a time, and `cursor`, where the walk
-  // goes on (an opaque string for `options.cursor`: before the first page, where the walk starts, with its
-  // filters; once the list has ended, one that resumes to nothing).
+  // goes on (an opaque string for `options.cursor`): after the last item handed out, with the walk's
+  // filters; before the first page, where the walk starts; once the list has ended, one that resumes to
+  // nothing.
   #iterate(list, options, callOptions) {
     checkOptionsObject(options, "options");
     const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
-    const walk = {};
+    // `resume`: the token after the last page read; `at`, `size`, `handed`: where that page started,
+    // how many items it had, and how many of them were handed out.
+    const walk = { at: null, size: 0, handed: 0 };
+    const check = (position) => this.#live().check("page", pageArgs(list, optionsText, position), readCallOptions(callOptions).json);
     try {
-      walk.resume = this.#live().check("page", pageArgs(list, optionsText, null), readCallOptions(callOptions).json);
+      walk.resume = check(null);
     } catch (error) {
       throw fromCore(error);
     }
     const given = JSON.parse(optionsText);
     const pages = this.#pages(list, optionsText, given?.limit ?? Infinity, callOptions, walk);
+    const { signal } = readCallOptions(callOptions);
     const items = (async function* () {
-      for await (const page of pages) yield* page;
+      for await (const page of pages) {
+        walk.handed = 0;
+        for (const item of page) {
+          // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
+          if (signal?.aborted) throw new GistError("aborted", "the call was aborted by its AbortSignal");
+          walk.handed += 1;
+          yield item;
+        }
+      }
     })();
     items.pages = () => pages;
-    Object.defineProperty(items, "cursor", { get: () => walk.resume, enumerable: true });
+    const cursor = () => {
+      if (walk.handed >= walk.size) return walk.resume;
+      try {
+        return check({ ...walk.at, skip: (walk.at.skip ?? 0) + walk.handed });
+      } catch (error) {
+        throw fromCore(error);
+      }
+    };
+    Object.defineProperty(items, "cursor", { get: cursor, enumerable: true });
     return items;
   }
 
@@ -166,15 +187,16 @@ export class GistClient {
     return this.#run("list", pageArgs(list, optionsText), callOptions, list);
   }
 
-  // The pages of a list, each cut to what is left of the limit; `walk.resume` follows them.
+  // The pages of a list, each cut to what is left of the limit; `walk` follows them (see #iterate): a
+  // page is handed out whole when it is yielded.
   async *#pages(list, optionsText, limit, callOptions, walk) {
     let cursor = null;
     let left = limit;
     while (left > 0) {
       const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor), callOptions, list);
       cursor = page.cursor;
-      walk.resume = page.resume;
       const items = page.items.length > left ? page.items.slice(0, left) : page.items;
+      Object.assign(walk, { resume: page.resume, at: page.at, size: page.items.length, handed: items.length });
       left -= items.length;
       if (items.length > 0) yield items;
       if (cursor.done) return;

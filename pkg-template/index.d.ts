@@ -330,8 +330,9 @@ export interface GistPromise<T> extends Promise<T> {
 /** An `iter*` function's iterator: items one by one, or `pages()`; `cursor` resumes it later. */
 export interface ListIterator<T> extends AsyncIterableIterator<T> {
     /**
-     * Where the walk goes on after the last page read, for `options.cursor`: before the first page, where the
-     * walk starts (with its filters); once the list has ended, a cursor that resumes to nothing (no request).
+     * Where the walk goes on after the last item handed out (within a page, when a `break` or `limit`
+     * stopped it there), for `options.cursor`: before the first page, where the walk starts (with its
+     * filters); once the list has ended, a cursor that resumes to nothing (no request).
      */
     readonly cursor: string;
     /** The same walk, a page at a time. */

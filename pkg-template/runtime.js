@@ -209,10 +209,10 @@ function respond(call, got, reading) {
   return call.respond(got.status, got.headers, bodyText(got.body));
 }
 
-// A step's items: where the runtime read the page, the core hands out a null for each item it holds.
+// A step's items: where the runtime read the page, the core hands out the index of each item it holds.
 function itemsOf(held, reading) {
   const items = reading?.items;
-  return items ? held.map((_, i) => items[i]) : held;
+  return items ? held.map((index) => items[index]) : held;
 }
 
 // A list call's value with the page's own items: a `list*` call's array, or an `iter*` page's `{ items, ... }`.

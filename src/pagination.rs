@@ -20,11 +20,14 @@ pub struct Page<T> {
     pub has_more: bool,
 }
 
-/// Where a paged listing stands: the next page number, and the first id of the last page seen.
+/// Where a paged listing stands: the next page number, how many of its items were already handed
+/// out (a walk stopped within a page), and the first id of the last page seen.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cursor {
     /// The 1-based number of the next page to fetch.
     pub next_page: u32,
+    /// How many of the next page's items were handed out before: reading it drops them.
+    pub skip: u32,
     last_first_item: Option<Value>,
     /// Whether the listing has ended.
     pub done: bool,
@@ -35,21 +38,30 @@ impl Cursor {
     pub fn new() -> Self {
         Self {
             next_page: 1,
+            skip: 0,
             last_first_item: None,
             done: false,
         }
     }
 
-    /// The cursor as JSON, `{ page, first, done }`, for a host that keeps it between calls.
+    /// The cursor as JSON, `{ page, first, done, skip? }` (`skip` when not 0), for a host that keeps
+    /// it between calls.
     pub fn to_value(&self) -> Value {
-        let mut out = crate::json::Map::new();
-        out.insert("page".into(), self.next_page.into());
-        out.insert(
+        Value::Object(self.fields(crate::json::Map::new()))
+    }
+
+    /// `map` with the cursor's fields added.
+    fn fields(&self, mut map: crate::json::Map<String, Value>) -> crate::json::Map<String, Value> {
+        map.insert("page".into(), self.next_page.into());
+        map.insert(
             "first".into(),
             self.last_first_item.clone().unwrap_or(Value::Null),
         );
-        out.insert("done".into(), self.done.into());
-        Value::Object(out)
+        map.insert("done".into(), self.done.into());
+        if self.skip > 0 {
+            map.insert("skip".into(), self.skip.into());
+        }
+        map
     }
 
     /// Reads what [`Cursor::to_value`] wrote; `null` is a new cursor.
@@ -60,11 +72,21 @@ impl Cursor {
         if value.is_null() {
             return Ok(Self::new());
         }
-        let page = value.get("page").and_then(Value::as_u64);
+        let whole = |key| {
+            value
+                .get(key)
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+        };
+        let skip = match value.get("skip") {
+            None => Some(0),
+            Some(_) => whole("skip"),
+        };
         let done = value.get("done").and_then(Value::as_bool);
-        match (page.and_then(|p| u32::try_from(p).ok()), done) {
-            (Some(next_page), Some(done)) if next_page >= 1 => Ok(Self {
+        match (whole("page"), skip, done) {
+            (Some(next_page), Some(skip), Some(done)) if next_page >= 1 => Ok(Self {
                 next_page,
+                skip,
                 last_first_item: value.get("first").filter(|f| !f.is_null()).cloned(),
                 done,
             }),
@@ -81,13 +103,7 @@ impl Cursor {
         let mut token = crate::json::Map::new();
         token.insert("list".into(), list.into());
         token.insert("filters".into(), filters.clone());
-        token.insert("page".into(), self.next_page.into());
-        token.insert(
-            "first".into(),
-            self.last_first_item.clone().unwrap_or(Value::Null),
-        );
-        token.insert("done".into(), self.done.into());
-        let text = Value::Object(token).to_json();
+        let text = Value::Object(self.fields(token)).to_json();
         base64::encode(text.as_bytes(), base64::URL_SAFE)
     }
 
@@ -116,7 +132,7 @@ impl Cursor {
     }
 
     /// Takes a list answer's `items` (`None`: the answer had no array under `key`) and its `pages`,
-    /// and moves the cursor on.
+    /// and moves the cursor on; gives the items not handed out before (see `skip`).
     ///
     /// A page whose first item is the previous page's first item means the server ignores `page`
     /// (it sent everything at once): the listing ends there, without the repeated items.
@@ -145,9 +161,14 @@ impl Cursor {
         self.last_first_item = items.first_id;
         self.done = !has_more(items.count, per_page, pages) || self.next_page >= MAX_PAGES;
         self.next_page += 1;
+        let skip = std::mem::take(&mut self.skip) as usize;
         match items.error {
             Some(error) => Err(error),
-            None => Ok(items.records),
+            None => {
+                let mut records = items.records;
+                records.drain(..skip.min(records.len()));
+                Ok(records)
+            }
         }
     }
 }
@@ -279,6 +300,33 @@ mod tests {
         assert_eq!(Cursor::from_value(&cursor.to_value()), Ok(cursor));
         assert_eq!(Cursor::from_value(&Value::Null), Ok(Cursor::new()));
         assert!(Cursor::from_value(&json!({"page": 0, "done": false})).is_err());
+    }
+
+    #[test]
+    fn a_cursor_within_a_page_drops_the_items_handed_out_and_survives_its_token() {
+        let mut cursor = Cursor::from_value(&json!({"page": 1, "done": false, "skip": 2}))
+            .expect("a cursor within page 1");
+        let token = cursor.to_token("tags", &Value::Null);
+        assert_eq!(
+            Cursor::from_token(&token, "tags").map(|(_, c)| c),
+            Ok(cursor.clone())
+        );
+        let page = json!({"tags": [{"id": 1}, {"id": 2}, {"id": 3}]});
+        assert_eq!(read(&mut cursor, &page, "tags", 3), Ok(1));
+        assert_eq!((cursor.next_page, cursor.skip), (2, 0));
+        assert_eq!(
+            cursor.to_value().get("skip"),
+            None,
+            "no skip once the page is read"
+        );
+        for skip in [
+            json!(-1),
+            json!(1.5),
+            json!("2"),
+            json!(u64::from(u32::MAX) + 1),
+        ] {
+            assert!(Cursor::from_value(&json!({"page": 1, "done": false, "skip": skip})).is_err());
+        }
     }
 
     #[test]

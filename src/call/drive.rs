@@ -5,7 +5,6 @@ use crate::error::Error;
 use crate::http::HttpResponse;
 use crate::json::Value;
 use crate::transport::Transport;
-use std::collections::VecDeque;
 
 /// Runs `call` over `transport`: sends what it asks for, waits what it asks, and resolves with its
 /// value (a `list*` call's: every page's items) and what its last answer said, with that answer's
@@ -21,7 +20,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
     };
     let mut input = Input::Start;
     let mut items = Vec::new();
-    let mut held = VecDeque::new();
+    let mut held = Vec::new();
     let mut last_headers = Vec::new();
     loop {
         input = match call.step(input, clock(transport)) {
@@ -31,7 +30,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                 let mut answer = transport.send(&request, timeout_ms).await;
                 if let Ok(response) = &mut answer {
                     last_headers.clone_from(&response.headers);
-                    held.extend(read_page(&mut call, response));
+                    held = read_page(&mut call, response);
                 }
                 Input::Answer(answer)
             }
@@ -55,8 +54,8 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
     }
 }
 
-/// Reads `response` when it is a 2xx page of the call's list: its items, held here while the core
-/// gets the page's digest and hands out a null for each.
+/// Reads `response` when it is a 2xx page of the call's list: its kept items, held here while the
+/// core gets the page's digest and hands out each one's index.
 fn read_page(call: &mut Call, response: &mut HttpResponse) -> Vec<Value> {
     let Some(listing) = call
         .listing()
@@ -72,17 +71,20 @@ fn read_page(call: &mut Call, response: &mut HttpResponse) -> Vec<Value> {
     items
 }
 
-/// The core's items with the held ones, in order, in place of its nulls (`Record::held`).
-fn fill(items: Vec<Value>, held: &mut VecDeque<Value>) -> impl Iterator<Item = Value> + '_ {
+/// The core's items with the held ones in place of their indexes (`Record::held`).
+fn fill(items: Vec<Value>, held: &mut [Value]) -> impl Iterator<Item = Value> + '_ {
     items.into_iter().map(|item| match item {
-        Value::Text(text) if text == "null" => held.pop_front().unwrap_or(Value::Null),
+        Value::Text(text) => match text.parse::<usize>() {
+            Ok(index) => held.get_mut(index).map(Value::take).unwrap_or_default(),
+            Err(_) => Value::Text(text),
+        },
         item => item,
     })
 }
 
 /// The call's value: a list's earlier pages (`before`) then its last, or a walk's page, with the
 /// held items in place.
-fn finish(value: Value, mut before: Vec<Value>, held: &mut VecDeque<Value>) -> Value {
+fn finish(value: Value, mut before: Vec<Value>, held: &mut [Value]) -> Value {
     match value {
         Value::Array(last) => {
             before.extend(fill(last, held));

@@ -36,8 +36,8 @@ pub type FirstPage = (HttpRequest, Option<f64>);
 
 /// What the paging loop reads from a page, where its host read the page itself (the JS runtime, with
 /// the same rules: `normalize.js`) and holds its items: the items the page held, the first one's `id`
-/// as Gist sent it, how many the list keeps, and the page's `pages`. The kept items are handed out
-/// as `null`s, in order, for the host to put its own in their place.
+/// as Gist sent it, how many the list keeps, and the page's `pages`. Each kept item is handed out as
+/// its index among them, for the host to put its own in its place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageDigest {
     /// How many items the page's array held.
@@ -69,8 +69,8 @@ enum Mode {
     /// `list*`: pages until this many items are kept; the value is the last page's items, the
     /// others handed out before ([`Pages::take_items`]).
     List(usize),
-    /// `iter*`: one page, resolved with the resume token's filters.
-    Page { filters: Value },
+    /// `iter*`: one page, resolved with the resume token's filters and where the page starts.
+    Page { filters: Value, at: Cursor },
 }
 
 /// A list being read.
@@ -97,7 +97,10 @@ impl Pages {
         Ok(Self::new(listing, request, cursor, Mode::List(limit)))
     }
 
-    /// One page of an `iter*` walk: the page `cursor` points at (`null`: where `options` start).
+    /// One page of an `iter*` walk: the page `cursor` points at (`null`: where `options` start). Its
+    /// value is `{items, cursor, resume, at}`: the page's items, the cursor and token of the page after
+    /// it, and the cursor it started at (a host that stops within the page resumes there, with `skip`
+    /// raised by the items it handed out).
     /// The walk's limit (none by default) is checked here and applied by its runtime.
     pub fn page(listing: &'static Listing, options: Value, cursor: &Value) -> Result<Self, Error> {
         let (request, limit, filters, start) = start(listing, options)?;
@@ -106,7 +109,13 @@ impl Pages {
             Value::Null => start,
             given => Cursor::from_value(given)?,
         };
-        Ok(Self::new(listing, request, cursor, Mode::Page { filters }))
+        let at = cursor.clone();
+        Ok(Self::new(
+            listing,
+            request,
+            cursor,
+            Mode::Page { filters, at },
+        ))
     }
 
     fn new(listing: &'static Listing, request: HttpRequest, cursor: Cursor, mode: Mode) -> Self {
@@ -152,10 +161,11 @@ impl Pages {
                 items.truncate(limit.saturating_sub(self.handed));
                 Value::Array(items)
             }
-            Mode::Page { filters } => json!({
+            Mode::Page { filters, at } => json!({
                 "items": items,
                 "cursor": self.cursor.to_value(),
                 "resume": self.cursor.to_token(self.listing.name, filters),
+                "at": at.to_value(),
             }),
         })
     }
@@ -176,7 +186,7 @@ impl Pages {
     /// page, with the walk's filters); `None` for a `list*` call.
     pub fn resume(&self) -> Option<String> {
         match &self.mode {
-            Mode::Page { filters } => Some(self.cursor.to_token(self.listing.name, filters)),
+            Mode::Page { filters, .. } => Some(self.cursor.to_token(self.listing.name, filters)),
             Mode::List(_) => None,
         }
     }
@@ -194,7 +204,7 @@ impl Pages {
         let (items, pages) = match self.digest.take() {
             Some(digest) => (
                 Some(Items {
-                    records: vec![Record::held(model); digest.kept],
+                    records: (0..digest.kept).map(|i| Record::held(model, i)).collect(),
                     count: digest.count,
                     first_id: digest.first_id,
                     error: None,

@@ -86,11 +86,13 @@ impl Record {
         Value::Text(self.json)
     }
 
-    /// An item of a `model` list that its host read and holds itself (see
-    /// [`crate::flows::PageDigest`]): written as `null`, where the host puts its own.
-    pub fn held(model: &'static Model) -> Self {
+    /// The `index`th kept item of a `model` list's page that its host read and holds itself (see
+    /// [`crate::flows::PageDigest`]): written as that number, where the host puts its own.
+    pub fn held(model: &'static Model, index: usize) -> Self {
+        let mut json = String::new();
+        crate::json::push_u64(&mut json, index as u64);
         Self {
-            json: "null".into(),
+            json,
             values: Vec::new(),
             model,
         }

@@ -17,8 +17,9 @@ use std::task::{Context, Poll};
 pub struct Page<T> {
     /// The page's items (within the walk's limit).
     pub items: Vec<T>,
-    /// Resumes the walk after this page: pass it as the list options' `cursor`. It carries the
-    /// list's filters. After the last page, a walk resumed from it reads nothing.
+    /// Resumes the walk after this page's items (within the page when the walk's limit cut it): pass
+    /// it as the list options' `cursor`. It carries the list's filters. After the last page, a walk
+    /// resumed from it reads nothing.
     pub cursor: String,
 }
 
@@ -47,8 +48,13 @@ pub struct Walk<T> {
     given: u64,
     /// The core's cursor for the next page (`null`: where the options start).
     next: Value,
-    /// The token of the page being handed out, and of the page after it.
+    /// The token the walk was resumed from, and the one after the last page read.
     tokens: (Option<String>, Option<String>),
+    /// The core's cursor where the last page read started, its items, and how many of them the
+    /// walk took (within its limit): those not in `buffer` were handed out.
+    at: Value,
+    size: usize,
+    taken: usize,
     done: bool,
     buffer: VecDeque<T>,
     fetching: Option<BoxFuture<'static, Result<Value, Error>>>,
@@ -80,6 +86,9 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
             given: 0,
             next: Value::Null,
             tokens: (start, None),
+            at: Value::Null,
+            size: 0,
+            taken: 0,
             done: false,
             buffer: VecDeque::new(),
             fetching: None,
@@ -92,14 +101,23 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
         self
     }
 
-    /// Where to resume so that no item not yet given is missed: the token of the page being handed
-    /// out while some of it is left (resumed, its rest comes again), else of the page after the last
-    /// one read. `None` before any page was read, unless the walk was itself resumed from a cursor.
-    pub fn cursor(&self) -> Option<&str> {
-        match self.buffer.is_empty() {
-            true => self.tokens.1.as_deref().or(self.tokens.0.as_deref()),
-            false => self.tokens.0.as_deref(),
+    /// Where to resume after the last item handed out, so that none is missed or given twice: within
+    /// the last page read while some of it is left (not yet given, or past the walk's limit), else
+    /// after it. `None` before any page was read, unless the walk was itself resumed from a cursor.
+    pub fn cursor(&self) -> Option<String> {
+        let handed = self.taken.saturating_sub(self.buffer.len());
+        if handed < self.size {
+            let mut at = self.at.clone();
+            if let Value::Object(fields) = &mut at {
+                let skip = fields.get("skip").and_then(Value::as_u64).unwrap_or(0);
+                fields.insert("skip".into(), (skip + handed as u64).into());
+            }
+            let args = vec![self.list.into(), self.options.clone(), at];
+            if let Ok(crate::flows::Flow::Pages(page)) = crate::endpoints::start("page", args) {
+                return page.resume();
+            }
         }
+        self.tokens.1.clone().or_else(|| self.tokens.0.clone())
     }
 
     /// The walk as a stream of whole pages, each with the token that resumes after it.
@@ -146,7 +164,10 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
             .get("resume")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        self.tokens = (self.tokens.1.take().or(self.tokens.0.take()), resume);
+        self.tokens.1 = resume;
+        self.at = page.get_mut("at").map(Value::take).unwrap_or_default();
+        self.size = items.len();
+        self.taken = 0;
         let left = self
             .limit
             .map_or(u64::MAX, |limit| limit - self.given.min(limit));
@@ -157,6 +178,7 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
             .collect::<Result<_, _>>()
             .inspect_err(|_| self.done = true)?;
         self.given += items.len() as u64;
+        self.taken = items.len();
         let ended = self.next.get("done").and_then(Value::as_bool) != Some(false);
         self.done =
             ended || items.is_empty() || self.limit.is_some_and(|limit| self.given >= limit);
@@ -197,7 +219,7 @@ impl<T: FromCall + Unpin + Send + 'static> Stream for Pages<T> {
             page.map(|items| {
                 items.map(|items| Page {
                     items,
-                    cursor: walk.tokens.1.clone().unwrap_or_default(),
+                    cursor: walk.cursor().unwrap_or_default(),
                 })
             })
         })

@@ -95,3 +95,66 @@ test("a list* call over several pages gives every page's items in order, cut at 
   assert.ok(sent.length >= 3, `three pages or more were read (${sent.length})`);
   assert.equal(response.requests, sent.length, "the metadata counts every page's request");
 });
+
+test("a walk stopped within a page resumes after its last item handed out: by break, by limit, by pages() and list*", async () => {
+  const { gist, mock } = client();
+  const small = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, perPage: 7 });
+  const all = (await gist.listUsers({ limit: 10000 })).map((user) => user.id);
+  assert.ok(all.length > 40);
+
+  // Batches of 10 (pages of 7 and, for a resumed walk, the rest of one): each user once, in order.
+  const batched = [];
+  let cursor;
+  let batches = 0;
+  for (;;) {
+    const walk = small.iterUsers(cursor ? { cursor, limit: 10 } : { limit: 10 });
+    let got = 0;
+    for await (const user of walk) {
+      batched.push(user.id);
+      got += 1;
+    }
+    cursor = walk.cursor;
+    batches += 1;
+    if (got === 0) break;
+    assert.ok(batches <= all.length, "each batch moves on");
+  }
+  assert.deepEqual(batched, all, "every user once, none skipped");
+  assert.equal(batches, Math.ceil(all.length / 10) + 1, "then one that finds the walk ended");
+
+  // A break after the 10th item (the 3rd of the second page); then list* and pages() from there.
+  const walk = small.iterUsers();
+  const head = [];
+  for await (const user of walk) {
+    head.push(user.id);
+    if (head.length === 10) break;
+  }
+  assert.deepEqual(await small.listUsers({ cursor: walk.cursor, limit: 10000 }).then((users) => users.map((u) => u.id)), all.slice(10));
+  const paged = small.iterUsers({ cursor: walk.cursor, limit: 5 });
+  const firstPage = (await paged.pages().next()).value.map((user) => user.id);
+  assert.ok(firstPage.length > 0 && firstPage.length <= 5);
+  assert.deepEqual(firstPage, all.slice(10, 10 + firstPage.length), "the rest of the page the break left");
+  const afterPage = [];
+  for await (const user of small.iterUsers({ cursor: paged.cursor })) afterPage.push(user.id);
+  assert.deepEqual(afterPage, all.slice(10 + firstPage.length), "then the rest of the walk, each user once");
+});
+
+test("an abort within a page stops the walk at the next item, and its cursor resumes there", async () => {
+  const { gist } = client();
+  const all = (await gist.listUsers({ limit: 10000 })).map((user) => user.id);
+  const controller = new AbortController();
+  const walk = gist.iterUsers({}, { signal: controller.signal });
+  const seen = [];
+  await assert.rejects(
+    (async () => {
+      for await (const user of walk) {
+        seen.push(user.id);
+        if (seen.length === 3) controller.abort();
+      }
+    })(),
+    (error) => error instanceof GistError && error.code === "aborted",
+  );
+  assert.deepEqual(seen, all.slice(0, 3), "no item after the abort");
+  const rest = [];
+  for await (const user of gist.iterUsers({ cursor: walk.cursor })) rest.push(user.id);
+  assert.deepEqual(rest, all.slice(3));
+});

@@ -143,6 +143,54 @@ async fn a_walk_reads_one_page_per_poll_and_resumes_from_its_cursor() {
 }
 
 #[tokio::test]
+async fn a_walk_stopped_within_a_page_resumes_after_its_last_item_given() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .per_page(7)
+        .build()
+        .expect("valid");
+    let all: Vec<u64> = client
+        .list_users(ListContacts::default().limit(10_000))
+        .await
+        .expect("listed")
+        .iter()
+        .map(|user| user.id)
+        .collect();
+    // Batches of 10 over pages of 7: each batch resumes from the last one's cursor.
+    let (mut batched, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let options = match cursor.take() {
+            Some(token) => ListContacts::default().cursor(token),
+            None => ListContacts::default(),
+        };
+        let mut walk = client.users(options.limit(10));
+        let mut got = 0;
+        while let Some(user) = walk.try_next().await.expect("read") {
+            batched.push(user.id);
+            got += 1;
+        }
+        cursor = walk.cursor();
+        if got == 0 || batched.len() > all.len() {
+            break;
+        }
+    }
+    assert_eq!(batched, all, "every user once, none skipped");
+    // A walk dropped after its 10th item resumes at the 11th.
+    let mut walk = client.users(ListContacts::default());
+    for _ in 0..10 {
+        walk.try_next().await.expect("read").expect("a user");
+    }
+    let rest: Vec<u64> = client
+        .users(ListContacts::default().cursor(walk.cursor().expect("a cursor")))
+        .map_ok(|user| user.id)
+        .try_collect()
+        .await
+        .expect("walked");
+    assert_eq!(rest, all.get(10..).unwrap_or_default());
+}
+
+#[tokio::test]
 async fn a_failed_read_is_retried_and_every_wait_stays_within_the_one_deadline() {
     let mock = Mock::start().await;
     let client = client(&mock);
