@@ -204,17 +204,26 @@ export class GistClient {
   }
 
   static {
-    for (const [method, names] of Object.entries(METHODS)) {
-      this.prototype[method] = function (...args) {
-        return GistPromise.of(this.#call(method, names, args), this.#describe);
+    // A method called without its client (`const { fetchUser } = gist`) fails as any other bad input does.
+    const isClient = (value) => value !== null && typeof value === "object" && #core in value;
+    const unbound = (name) => invalidArgument(`${name} must be called on its GistClient (gist.${name}(...)), or bound to it`);
+    const call = (name, run) =>
+      function (...args) {
+        if (!isClient(this)) return GistPromise.of(Promise.reject(unbound(name)), () => {});
+        return GistPromise.of(run.apply(this, args), this.#describe);
       };
+    for (const [method, names] of Object.entries(METHODS)) {
+      this.prototype[method] = call(method, function (...args) {
+        return this.#call(method, names, args);
+      });
     }
     // Every list is read page by page (so that the wasm holds one page at a time) by its list* and iter*.
     for (const [list, [, , , name]] of Object.entries(LISTS)) {
-      this.prototype[`list${name}`] = function (options, callOptions) {
-        return GistPromise.of(this.#list(list, options, callOptions), this.#describe);
-      };
+      this.prototype[`list${name}`] = call(`list${name}`, function (options, callOptions) {
+        return this.#list(list, options, callOptions);
+      });
       this.prototype[`iter${name}`] = function (options, callOptions) {
+        if (!isClient(this)) throw unbound(`iter${name}`);
         return this.#iterate(list, options, callOptions);
       };
     }

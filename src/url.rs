@@ -31,7 +31,7 @@ impl BaseUrl {
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         if authority.contains('@') {
             return Err(Error::invalid_argument(
-                "baseUrl must not contain credentials (user:password@): the client sends apiKey itself",
+                "baseUrl must not contain credentials (a user or password before its host): the client sends apiKey itself",
             ));
         }
         let host = host_of(authority);

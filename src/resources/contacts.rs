@@ -110,7 +110,9 @@ impl UserId {
 fn check_email(email: Option<&str>) -> Result<&str, Error> {
     match email {
         Some(e) if e.contains('@') && !e.trim().is_empty() => Ok(e),
-        _ => Err(Error::invalid_argument("email must be a string with an @")),
+        _ => Err(Error::invalid_argument(
+            "email must be a string with an at sign in it",
+        )),
     }
 }
 

@@ -3,7 +3,7 @@
 // against the in-memory mock).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistClient } from "gist-wasm";
+import { GistClient, GistError } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 
 const KEY = "mock-key-logging-77";
@@ -140,4 +140,30 @@ test("a call reads only the answer headers it uses; withResponse() reads every o
 
   const raw = await gist.apiCall({ method: "GET", url: `/contacts/${user.id}` });
   assert.equal(raw.headers["x-extra-3"], "value 3", "apiCall's value holds every header");
+});
+
+test("a method called without its client rejects (iter*: throws) a GistError, never a TypeError", async () => {
+  const { gist } = client();
+  const { fetchUser, listUsers, iterUsers } = gist;
+  const pending = fetchUser({ id: 1 });
+  assert.ok(pending instanceof Promise, "no synchronous throw");
+  for (const [name, call] of [["fetchUser", pending], ["listUsers", listUsers()], ["withResponse", fetchUser.call({}, { id: 1 }).withResponse()]]) {
+    await assert.rejects(call, (error) => {
+      assert.ok(error instanceof GistError, `${name}: ${error}`);
+      assert.equal(error.code, "invalid_argument");
+      assert.match(error.message, /must be called on its GistClient/);
+      return true;
+    });
+  }
+  assert.throws(() => iterUsers(), (error) => error instanceof GistError && error.code === "invalid_argument");
+  assert.equal((await fetchUser.call(gist, { id: 1001 }).catch((error) => error.code)) !== "invalid_argument", true, "bound, it works");
+});
+
+test("the package's own messages survive its email scrubber", async () => {
+  const { gist } = client();
+  await assert.rejects(gist.createUser({ user_id: 5, email: "not-an-email" }), (error) => {
+    assert.equal(error.code, "invalid_argument");
+    assert.doesNotMatch(error.message, /\[email\]/);
+    return true;
+  });
 });
