@@ -355,7 +355,10 @@ export interface RequestOptions {
 export type CustomProperties = Record<string, string | number | boolean | null>;
 
 /** Names a contact: Gist's internal id, your user id, or the email address. */
-export type ContactRef = { id: number } | { user_id: number | string } | { email: string };
+export type ContactRef =
+| { id: number; user_id?: never; email?: never }
+| { user_id: number | string; id?: never; email?: never }
+| { email: string; id?: never; user_id?: never };
 
 /** A user to create: `user_id` must be a whole number (a number or a string of digits). */
 export type NewUser = ContactFields & { user_id: number | string };
@@ -396,7 +399,7 @@ export declare class GistError extends Error {
 export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path">>;
 
 /** Names a lead: Gist's internal id or the email address. */
-export type LeadRef = { id: number } | { email: string };
+export type LeadRef = { id: number; email?: never } | { email: string; id?: never };
 
 /** A lead to create: it needs an email; it has no `user_id`. */
 export type NewLead = ContactFields & { email: string };
@@ -475,10 +478,10 @@ export interface ApiCallResponse {
 /** A webhook delivery, by shape: `contact` (a top-level contact), `automation` (the contact under
  * `message`), `conversation`, or `unknown`; `payload` is always the whole body. */
 export type WebhookEvent =
-| { kind: "contact"; topic?: string; contact: Contact; payload: unknown }
-| { kind: "automation"; topic?: string; contact: Contact; payload: unknown }
-| { kind: "conversation"; topic?: string; conversation: unknown; payload: unknown }
-| { kind: "unknown"; topic?: string; payload: unknown };
+| { kind: "contact"; topic?: string; contact: Contact; conversation?: never; payload: unknown }
+| { kind: "automation"; topic?: string; contact: Contact; conversation?: never; payload: unknown }
+| { kind: "conversation"; topic?: string; conversation: unknown; contact?: never; payload: unknown }
+| { kind: "unknown"; topic?: string; contact?: never; conversation?: never; payload: unknown };
 
 /** How to check that a delivery comes from Gist. */
 export interface VerifyOptions {
@@ -493,10 +496,14 @@ export interface VerifyOptions {
     encoding?: "hex" | "base64";
 }
 
+/** A delivery's headers: a Fetch-API `Headers`, or a record such as Node's `req.headers` (an array
+ * value, as Node gives a repeated header, is read as its values joined with commas). */
+export type WebhookHeaders = Headers | Record<string, string | readonly string[] | undefined>;
+
 /** A received delivery: the raw body (its text, or its bytes) and its headers. */
 export interface WebhookRequest {
     body: string | Uint8Array;
-    headers: Record<string, string> | Headers;
+    headers: WebhookHeaders;
 }
 
 /** Options of `handleWebhook`: any other key is refused (`invalid_argument`), never ignored. */
@@ -670,7 +677,7 @@ export function normalizeEventName(name: string): string;
  * throws `GistError`: `invalid_webhook` when the body is not a JSON object, `invalid_argument` when
  * the body is not a string or the headers cannot be read.
  */
-export function parseWebhook(body: string, headers?: Record<string, string> | Headers | null): WebhookEvent;
+export function parseWebhook(body: string, headers?: WebhookHeaders | null): WebhookEvent;
 
 /**
  * Checks a delivery's token or HMAC signature (of the raw body: a string's UTF-8 bytes, or a

@@ -3,7 +3,9 @@ import init, {
   GistClient,
   GistError,
   normalizeEventName,
+  parseWebhook,
   signWebhook,
+  verifyWebhook,
   type ApiCallRequest,
   type ApiCallResponse,
   type Campaign,
@@ -165,6 +167,17 @@ export async function sdkFeatures(key: string): Promise<string | null> {
   void [data, remaining, again, tags, headers, retries];
   return walk.cursor;
 }
+
+// A delivery's headers as Node gives them (a repeated header as an array), and the event's union read
+// without narrowing by kind first.
+export async function receive(body: string, nodeHeaders: Record<string, string | string[] | undefined>): Promise<number | undefined> {
+  if (!(await verifyWebhook({ body, headers: nodeHeaders }, { secret: "s" }))) return undefined;
+  const event = parseWebhook(body, nodeHeaders);
+  return event.contact?.id;
+}
+
+// @ts-expect-error a reference names a contact one way only
+export const twoWays: ContactRef = { id: 1, email: "a@example.com" };
 
 // @ts-expect-error logLevel is one of the five levels
 export const badLevel = new GistClient({ apiKey: "k", logLevel: "verbose" });
