@@ -10,9 +10,19 @@ class Refused extends Error {}
 /** The most bytes of JSON an options object may take (the core's own cap, checked again there). */
 export const MAX_OPTIONS_BYTES = 64 * 1024;
 
+// What JSON writes for `raw`, whose JSON value is `written`: a Date (of any realm) as Unix seconds, as
+// Gist takes every time; an invalid one refused.
+function unixSeconds(raw, written, name) {
+  if (typeof raw !== "object" || raw === null || Object.prototype.toString.call(raw) !== "[object Date]") return written;
+  const ms = Date.prototype.getTime.call(raw);
+  if (!Number.isFinite(ms)) throw new Refused(`${name} is an invalid Date`);
+  return Math.floor(ms / 1000);
+}
+
 /**
- * JSON text of a caller's value (`"null"` for undefined). NaN, Infinity, BigInt, functions, Symbols and
- * cycles are refused instead of being silently changed or dropped; so is a getter that throws. `omit`
+ * JSON text of a caller's value (`"null"` for undefined); a Date is written as Unix seconds. NaN,
+ * Infinity, BigInt, functions, Symbols and cycles are refused instead of being silently changed or
+ * dropped; so is a getter that throws. `omit`
  * names top-level fields to leave out; `top(key, value)` may check or replace a top-level field's value;
  * past `maxBytes` of JSON it stops and refuses, so that a huge value costs no more than the cap.
  */
@@ -28,6 +38,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}
       size += key.length + (typeof v === "string" ? v.length : 1) + 3; // never more than the JSON's length
       if (size > maxBytes) throw new Refused(`${what}: more than the ${maxBytes} bytes as JSON that an options object may take`);
       const name = key || what;
+      if (v === null || typeof v === "string") v = unixSeconds(this[key], v, name);
       if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${name} must be a finite number, not ${v}`);
       if (typeof v === "bigint") throw new Refused(`${name} must be a number, not a BigInt`);
       if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${name} must be a JSON value, not a ${typeof v}`);

@@ -30,6 +30,10 @@ pub fn options_json(text: &str, what: &str) -> Result<Value, Error> {
         .map_err(|_| Error::invalid_argument(text!("{} cannot be read as JSON", what)))
 }
 
+/// The last Unix second [`Fields::unix_seconds`] takes (in the year 5138); a time in milliseconds is
+/// past it from 1973 on.
+pub const LAST_UNIX_SECOND: u64 = 100_000_000_000;
+
 /// The fields of one input object, taken one by one; [`Fields::finish`] refuses any left over.
 #[derive(Debug)]
 pub struct Fields {
@@ -102,6 +106,19 @@ impl Fields {
                 .ok_or_else(|| self.wrong(key, "a whole number")),
             Some(_) => Err(self.wrong(key, "a whole number")),
         }
+    }
+
+    /// A time in Unix seconds (a whole number). One past [`LAST_UNIX_SECOND`] is refused: it is
+    /// milliseconds (`Date.now()`), which Gist would store as a date thousands of years away.
+    pub fn unix_seconds(&mut self, key: &str) -> Result<Option<u64>, Error> {
+        let seconds = self.whole(key)?;
+        if seconds.is_some_and(|seconds| seconds > LAST_UNIX_SECOND) {
+            return Err(self.wrong(
+                key,
+                "Unix seconds, not milliseconds (Date.now()): divide it by 1000",
+            ));
+        }
+        Ok(seconds)
     }
 
     /// One of a few strings.
@@ -252,6 +269,20 @@ mod tests {
             fields.scalars("d").map_err(|e| e.message),
             Err("thing.d.e must be a string, a number, a boolean or null".into())
         );
+    }
+
+    #[test]
+    fn a_time_in_milliseconds_is_refused_as_unix_seconds() {
+        let now_ms = 1_764_720_000_000_u64;
+        let mut fields = Fields::new(
+            json!({"s": now_ms / 1000, "ms": now_ms, "last": LAST_UNIX_SECOND}),
+            "user",
+        )
+        .expect("object");
+        assert_eq!(fields.unix_seconds("s"), Ok(Some(now_ms / 1000)));
+        assert_eq!(fields.unix_seconds("last"), Ok(Some(LAST_UNIX_SECOND)));
+        let refused = fields.unix_seconds("ms").expect_err("milliseconds");
+        assert!(refused.message.starts_with("user.ms must be Unix seconds"));
     }
 
     #[test]

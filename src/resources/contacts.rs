@@ -156,7 +156,7 @@ impl ContactFields {
             last_seen_ip: fields.string("last_seen_ip")?,
             last_seen_user_agent: fields.string("last_seen_user_agent")?,
             unsubscribed_from_emails: fields.boolean("unsubscribed_from_emails")?,
-            signed_up_at: fields.whole("signed_up_at")?,
+            signed_up_at: fields.unix_seconds("signed_up_at")?,
             tags: fields.strings("tags")?,
             custom_properties: fields.scalars("custom_properties")?,
         })
@@ -278,7 +278,7 @@ impl ListContactsOptions {
             limit: fields.number("limit")?,
             segment_id: fields.whole("segment_id")?,
             tag_id: fields.whole("tag_id")?,
-            created_since: fields.whole("created_since")?,
+            created_since: fields.unix_seconds("created_since")?,
             status: fields.string("status")?,
             order_by: ORDER_BY
                 .iter()

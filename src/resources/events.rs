@@ -91,7 +91,7 @@ impl NewEvent {
             kind,
             contact: ContactRef::from_value(&reference, kind, &[])?,
             properties,
-            occurred_at: fields.whole("occurred_at")?,
+            occurred_at: fields.unix_seconds("occurred_at")?,
         };
         fields.finish()?;
         Ok(event)

@@ -167,3 +167,23 @@ test("the package's own messages survive its email scrubber", async () => {
     return true;
   });
 });
+
+test("a Date is sent as Unix seconds; a time in milliseconds or an invalid Date is refused before sending", async () => {
+  const mock = createMockGist({ apiKey: KEY });
+  const bodies = [];
+  const fetch = (url, init) => {
+    if (init?.body) bodies.push(JSON.parse(init.body));
+    return mock.fetch(url, init);
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch });
+  await gist.createUser({ user_id: 6, email: "d@example.org", signed_up_at: new Date(1_600_000_000_900), custom_properties: { trial_ends: new Date(1_700_000_000_000) } });
+  assert.equal(bodies[0].signed_up_at, 1_600_000_000);
+  assert.equal(bodies[0].custom_properties.trial_ends, 1_700_000_000);
+  for (const [user, pattern] of [
+    [{ user_id: 7, signed_up_at: Date.now() }, /signed_up_at must be Unix seconds, not milliseconds/],
+    [{ user_id: 7, custom_properties: { at: new Date(Number.NaN) } }, /at is an invalid Date/],
+  ]) {
+    await assert.rejects(gist.createUser(user), (error) => error.code === "invalid_argument" && pattern.test(error.message));
+  }
+  assert.equal(bodies.length, 1, "nothing refused was sent");
+});
