@@ -10,6 +10,15 @@ class Refused extends Error {}
 /** The most bytes of JSON an options object may take (the core's own cap, checked again there). */
 export const MAX_OPTIONS_BYTES = 64 * 1024;
 
+// Whether `value` is bytes, a Map or a Set: what JSON writes as an object of indexes (or as `{}`).
+function notJson(value) {
+  try {
+    return ArrayBuffer.isView(value) || ["ArrayBuffer", "SharedArrayBuffer", "Map", "Set", "WeakMap", "WeakSet"].includes(Object.prototype.toString.call(value).slice(8, -1));
+  } catch {
+    return false;
+  }
+}
+
 // What JSON writes for `raw`, whose JSON value is `written`: a Date (of any realm) as Unix seconds, as
 // Gist takes every time; an invalid one refused.
 function unixSeconds(raw, written, name) {
@@ -21,8 +30,8 @@ function unixSeconds(raw, written, name) {
 
 /**
  * JSON text of a caller's value (`"null"` for undefined); a Date is written as Unix seconds. NaN,
- * Infinity, BigInt, functions, Symbols and cycles are refused instead of being silently changed or
- * dropped; so is a getter that throws. `omit`
+ * Infinity, BigInt, functions, Symbols, bytes, Maps, Sets and cycles are refused instead of being
+ * silently changed or dropped; so is a getter that throws. `omit`
  * names top-level fields to leave out; `top(key, value)` may check or replace a top-level field's value;
  * past `maxBytes` of JSON it stops and refuses, so that a huge value costs no more than the cap.
  */
@@ -39,6 +48,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}
       if (size > maxBytes) throw new Refused(`${what}: more than the ${maxBytes} bytes as JSON that an options object may take`);
       const name = key || what;
       if (v === null || typeof v === "string") v = unixSeconds(this[key], v, name);
+      else if (typeof v === "object" && !Array.isArray(v) && notJson(this[key])) throw new Refused(`${name} must be JSON (an object, an array or a plain value), not ${describeKind(this[key])}: JSON would write it as an object of its indexes, or {}`);
       if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${name} must be a finite number, not ${v}`);
       if (typeof v === "bigint") throw new Refused(`${name} must be a number, not a BigInt`);
       if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${name} must be a JSON value, not a ${typeof v}`);

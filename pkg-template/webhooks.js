@@ -58,6 +58,7 @@ function summary(payload, body, lines) {
 // The WebhookEvent of a body (a string) and its header lines: parsed once, read here, or by the core
 // where only it can tell.
 function eventOf(body, lines, status) {
+  if (body.charCodeAt(0) === 0xfeff) body = body.slice(1); // a byte order mark, as TextDecoder drops it
   let payload;
   try {
     payload = JSON.parse(body);

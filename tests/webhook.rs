@@ -202,3 +202,22 @@ fn an_http_header_map_gives_the_pairs_that_verify_and_parse_take() {
     let event = WebhookEvent::parse(std::str::from_utf8(body).unwrap(), &pairs).unwrap();
     assert_eq!(event.topic.as_deref(), Some("user.created"));
 }
+
+#[test]
+fn a_byte_order_mark_before_the_body_is_dropped_as_a_utf8_decoder_drops_it() {
+    let body = r#"{"topic":"contact.created","contact":{"id":7,"user_id":"42"}}"#;
+    let marked = format!("\u{feff}{body}");
+    let event = WebhookEvent::parse(&marked, &[]).expect("a JSON object after the mark");
+    assert_eq!(
+        event,
+        WebhookEvent::parse(body, &[]).expect("a JSON object")
+    );
+    assert_eq!(event.kind, WebhookKind::Contact);
+    assert_eq!(
+        getgist::webhook::summary(&marked, &[]),
+        getgist::webhook::summary(body, &[])
+    );
+    let twice = format!("\u{feff}{marked}");
+    let refused = WebhookEvent::parse(&twice, &[]).expect_err("only one mark is dropped");
+    assert_eq!(refused.code, ErrorCode::InvalidWebhook);
+}

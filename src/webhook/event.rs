@@ -63,12 +63,13 @@ pub struct WebhookEvent {
 }
 
 impl WebhookEvent {
-    /// Parses a delivery; `headers` are (name, value) pairs, names in any case.
+    /// Parses a delivery (a byte order mark before it is dropped); `headers` are (name, value)
+    /// pairs, names in any case.
     ///
     /// # Errors
     /// `invalid_webhook` when the body is not a JSON object; never for an unknown shape.
     pub fn parse(body: &str, headers: &[(String, String)]) -> Result<Self, Error> {
-        let payload = match crate::json::from_str(body) {
+        let payload = match crate::json::from_str(without_bom(body)) {
             Ok(Value::Object(map)) => map,
             _ => {
                 return Err(Error::new(
@@ -189,11 +190,17 @@ impl TryFrom<Value> for WebhookEvent {
     }
 }
 
+/// `body` without a byte order mark before it, as a UTF-8 decoder drops it.
+fn without_bom(body: &str) -> &str {
+    body.strip_prefix('\u{feff}').unwrap_or(body)
+}
+
 /// `{ kind, topic?, contact?, payload: null }` of a delivery, as [`WebhookEvent::parse`] then
 /// [`WebhookEvent::to_value`] give them (without the payload), read from the body's text in one pass by the streaming
 /// normaliser, without a tree. A body that is not a JSON object, or is nested deeper than the
 /// parser's limit, is `unknown`, its topic from the headers.
 pub fn summary(body: &str, headers: &[(String, String)]) -> Value {
+    let body = without_bom(body);
     let mut topics: [Option<String>; TOPIC_KEYS.len()] = Default::default();
     let (mut contact, mut message, mut conversation) = (None, None, false);
     let read = normalize::answer(body, &mut |name, reader| {

@@ -187,3 +187,16 @@ test("a Date is sent as Unix seconds; a time in milliseconds or an invalid Date 
   }
   assert.equal(bodies.length, 1, "nothing refused was sent");
 });
+
+test("bytes, a Map or a Set in a method's arguments are refused, where JSON would write them as an object of indexes or {}", async () => {
+  const { gist, sent } = client();
+  for (const body of [new TextEncoder().encode('{"name":"x"}'), Buffer.from("{}"), new ArrayBuffer(2), new Map([["name", "x"]]), new Set(["x"])]) {
+    await assert.rejects(gist.apiCall({ method: "POST", url: "/tags", body }), (error) => {
+      assert.equal(error.code, "invalid_argument");
+      assert.match(error.message, /^body must be JSON/);
+      return true;
+    });
+  }
+  await assert.rejects(gist.createUser({ user_id: 8, custom_properties: new Map() }), (error) => error.code === "invalid_argument");
+  assert.equal(sent(), 0, "nothing refused was sent");
+});

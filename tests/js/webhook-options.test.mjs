@@ -3,7 +3,7 @@
 // verifying. Reproductions from an outside review, through the built package in Node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistError, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
+import { GistError, handleWebhook, parseWebhook, signWebhook, verifyWebhook } from "gist-wasm";
 import { receiveWebhook } from "gist-wasm/queues";
 
 const SECRET = "s3cret-options";
@@ -84,4 +84,13 @@ test("handleWebhook's error for a request that cannot be read holds no email fro
   assert.ok(refused(error), String(error));
   assert.match(error.message, /the request cannot be read/);
   assert.ok(!/ada@|ada%40/.test(error.message), error.message);
+});
+
+test("a body with a byte order mark parses the same from its text (parseWebhook) and its bytes (handleWebhook)", async () => {
+  const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(BODY)]);
+  const fromText = parseWebhook(bytes.toString("utf8"));
+  const fromBytes = await handleWebhook(new Request("http://127.0.0.1/webhooks", { method: "POST", body: bytes }));
+  assert.equal(fromText.kind, "contact");
+  assert.deepEqual(fromText, fromBytes);
+  assert.deepEqual(fromText, parseWebhook(BODY));
 });
