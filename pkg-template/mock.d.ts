@@ -51,7 +51,8 @@ export interface MockRequest {
 export interface MockGist {
     /**
      * POSTs a webhook delivery to `url`: `event` is a topic ("user.created"), whose body is a realistic
-     * delivery about the mock's newest matching contact, or a body object; `options` sign it as
+     * delivery about the mock's newest matching contact (a `conversation.*` topic: a conversation with that
+     * contact), or a body object; `options` sign it as
      * `verifyWebhook(…, options)` expects (the package must be loaded: import gist-wasm first). Resolves the
      * receiver's Response.
      */

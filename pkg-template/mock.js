@@ -5,7 +5,8 @@
 // (user_id and phone as strings, unsubscribed_from_emails as "true"/"false"), CORS on every answer.
 // Choices where Gist is unknown: per_page is capped at `maxPerPage` (60); a delete answers 200 with the
 // deleted object; a create answers 200; tagging ignores contact ids it does not know; event names are
-// stored with `.` and `$` turned into `-` (switch: `normalizeEventNames: false`).
+// stored with `.` and `$` turned into `-` (switch: `normalizeEventNames: false`); a delivery of a
+// `conversation.*` topic carries a conversation shaped as the REST API's (`deliverWebhook`).
 // The control routes (/__mock/*) have no `*` CORS: a browser page may call them only from this server's
 // own origin or a loopback one (http://127.0.0.1:*, localhost, [::1]), so no web page can rig the mock.
 
@@ -427,11 +428,19 @@ export function createMockGist(options = {}) {
     return route(request, url);
   }
 
-  // A delivery about `topic` as Gist posts it: the mock's newest contact of the topic's kind, and the workspace.
+  // A delivery about `topic` as Gist posts it: the mock's newest contact of the topic's kind, and the
+  // workspace; a conversation topic's carries a conversation with that contact instead (its shape is the
+  // REST API's conversation object: Gist's conversation deliveries are unknown).
   function deliveryAbout(topic) {
     const kind = topic.startsWith("lead") ? "lead" : "user";
     const contact = [...state.contacts].reverse().find((c) => c.type === kind) ?? state.contacts.at(-1);
-    return { topic, contact, workspace: { id: 9539, name: "Mock workspace" } };
+    const workspace = { id: 9539, name: "Mock workspace" };
+    if (!topic.startsWith("conversation")) return { topic, contact, workspace };
+    const conversation = {
+      id: 7001, state: topic.endsWith("closed") ? "closed" : "open", contacts: contact ? [{ id: contact.id }] : [],
+      assignee: null, tags: [], custom_properties: {}, created_at: BASE_TIME, updated_at: BASE_TIME,
+    };
+    return { topic, conversation, workspace };
   }
 
   /**

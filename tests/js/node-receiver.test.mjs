@@ -64,3 +64,20 @@ test("deliverWebhook signs an HMAC the way verifyWebhook expects", async () => {
     await sink.close();
   }
 });
+
+test("deliverWebhook of a conversation topic posts a conversation with the newest user, which parses as one", async () => {
+  const { parseWebhook } = await import("gist-wasm");
+  const sink = await startServer();
+  try {
+    await mock.mock.deliverWebhook(sink.url, "conversation.closed");
+    await mock.mock.deliverWebhook(sink.url, "user.created");
+    const [conversation, user] = sink.requests.map(({ body }) => parseWebhook(body));
+    assert.equal(conversation.kind, "conversation");
+    assert.equal(conversation.topic, "conversation.closed");
+    assert.equal(conversation.conversation.state, "closed");
+    assert.deepEqual(conversation.conversation.contacts, [{ id: user.contact.id }]);
+    assert.equal(user.kind, "contact");
+  } finally {
+    await sink.close();
+  }
+});
