@@ -537,7 +537,8 @@ export class GistClient {
      */
     apiCall(request: ApiCallRequest, options?: RequestOptions | null): GistPromise<ApiCallResponse>;
     /**
-     * Creates a lead (`POST /contacts` with `"type": "lead"`); it needs an email.
+     * Creates a lead (`POST /contacts` with `"type": "lead"`); it needs an email. Gist's upsert by
+     * email: a user's email posts to that user (check with `fetchUser({ email })` first).
      */
     createLead(lead: NewLead, options?: RequestOptions | null): GistPromise<Contact>;
     /**

@@ -14,7 +14,8 @@ use crate::text::text;
 /// first, and refuse a user.
 pub const ENDPOINTS: &[Endpoint] = &[
     endpoint! {
-        /// Creates a lead (`POST /contacts` with `"type": "lead"`); it needs an email.
+        /// Creates a lead (`POST /contacts` with `"type": "lead"`); it needs an email. Gist's upsert by
+        /// email: a user's email posts to that user (check with `fetchUser({ email })` first).
         createLead("lead: NewLead") -> "Contact",
         |args| {
             Ok(contacts::create(lead_body(
