@@ -101,21 +101,27 @@ async fn bad_input_is_refused_by_the_core_before_any_request() {
     assert!(mock.requests().await.is_empty(), "nothing was sent");
 }
 
-#[tokio::test]
-async fn a_walk_reads_one_page_per_poll_and_resumes_from_its_cursor() {
+/// A mock, a client of it with pages of `per_page`, and the ids of all its users in list order.
+async fn paged(per_page: u32) -> (Mock, Client, Vec<u64>) {
     let mock = Mock::start().await;
     let client = Client::builder(KEY)
         .base_url(&mock.url)
-        .per_page(10)
+        .per_page(per_page)
         .build()
         .expect("valid");
-    let all: Vec<u64> = client
+    let all = client
         .list_users(ListContacts::default().limit(10_000))
         .await
         .expect("listed")
         .iter()
         .map(|user| user.id)
         .collect();
+    (mock, client, all)
+}
+
+#[tokio::test]
+async fn a_walk_reads_one_page_per_poll_and_resumes_from_its_cursor() {
+    let (mock, client, all) = paged(10).await;
     let before = mock.requests().await.len();
     let mut pages = client.users(ListContacts::default()).pages();
     let first = pages.try_next().await.expect("read").expect("a page");
@@ -144,19 +150,7 @@ async fn a_walk_reads_one_page_per_poll_and_resumes_from_its_cursor() {
 
 #[tokio::test]
 async fn a_walk_stopped_within_a_page_resumes_after_its_last_item_given() {
-    let mock = Mock::start().await;
-    let client = Client::builder(KEY)
-        .base_url(&mock.url)
-        .per_page(7)
-        .build()
-        .expect("valid");
-    let all: Vec<u64> = client
-        .list_users(ListContacts::default().limit(10_000))
-        .await
-        .expect("listed")
-        .iter()
-        .map(|user| user.id)
-        .collect();
+    let (_mock, client, all) = paged(7).await;
     // Batches of 10 over pages of 7: each batch resumes from the last one's cursor.
     let (mut batched, mut cursor) = (Vec::new(), None::<String>);
     loop {
