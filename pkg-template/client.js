@@ -143,7 +143,7 @@ export class GistClient {
     checkOptionsObject(options, "options");
     const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
     // `resume`: the token after the last page read; `at`, `size`, `handed`: where that page started,
-    // how many items it had, and how many of them were handed out.
+    // how many items it had, and how many of them were handed out; `ended`: the cursor once it ended.
     const walk = { at: null, size: 0, handed: 0 };
     const check = (position) => this.#live().check("page", pageArgs(list, optionsText, position), readCallOptions(callOptions).json);
     try {
@@ -153,19 +153,6 @@ export class GistClient {
     }
     const given = JSON.parse(optionsText);
     const pages = this.#pages(list, optionsText, given?.limit ?? Infinity, callOptions, walk);
-    const { signal } = readCallOptions(callOptions);
-    const items = (async function* () {
-      for await (const page of pages) {
-        walk.handed = 0;
-        for (const item of page) {
-          // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
-          if (signal?.aborted) throw new GistError("aborted", "the call was aborted by its AbortSignal");
-          walk.handed += 1;
-          yield item;
-        }
-      }
-    })();
-    items.pages = () => pages;
     const cursor = () => {
       if (walk.handed >= walk.size) return walk.resume;
       try {
@@ -174,7 +161,32 @@ export class GistClient {
         throw fromCore(error);
       }
     };
-    Object.defineProperty(items, "cursor", { get: cursor, enumerable: true });
+    // Where an ended walk stopped, kept as it ends: its cursor stays readable after the client's free().
+    walk.end = () => {
+      try {
+        walk.ended = cursor();
+      } catch {
+        walk.ended = undefined;
+      }
+    };
+    const { signal } = readCallOptions(callOptions);
+    const items = (async function* () {
+      try {
+        for await (const page of pages) {
+          walk.handed = 0;
+          for (const item of page) {
+            // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
+            if (signal?.aborted) throw new GistError("aborted", "the call was aborted by its AbortSignal");
+            walk.handed += 1;
+            yield item;
+          }
+        }
+      } finally {
+        walk.end();
+      }
+    })();
+    items.pages = () => pages;
+    Object.defineProperty(items, "cursor", { get: () => walk.ended ?? cursor(), enumerable: true });
     return items;
   }
 
@@ -192,14 +204,18 @@ export class GistClient {
   async *#pages(list, optionsText, limit, callOptions, walk) {
     let cursor = null;
     let left = limit;
-    while (left > 0) {
-      const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor), callOptions, list);
-      cursor = page.cursor;
-      const items = page.items.length > left ? page.items.slice(0, left) : page.items;
-      Object.assign(walk, { resume: page.resume, at: page.at, size: page.items.length, handed: items.length });
-      left -= items.length;
-      if (items.length > 0) yield items;
-      if (cursor.done) return;
+    try {
+      while (left > 0) {
+        const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor), callOptions, list);
+        cursor = page.cursor;
+        const items = page.items.length > left ? page.items.slice(0, left) : page.items;
+        Object.assign(walk, { resume: page.resume, at: page.at, size: page.items.length, handed: items.length });
+        left -= items.length;
+        if (items.length > 0) yield items;
+        if (cursor.done) return;
+      }
+    } finally {
+      walk.end();
     }
   }
 

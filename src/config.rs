@@ -14,7 +14,7 @@ const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 const DEFAULT_MAX_RETRIES: u32 = 2;
 const DEFAULT_PER_PAGE: u32 = 60;
 const MAX_RETRIES_LIMIT: u32 = 10;
-const MAX_PER_PAGE: u32 = 1_000;
+pub(crate) const MAX_PER_PAGE: u32 = 1_000;
 /// The default cap on the bytes of one call's answers: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 32 * 1024 * 1024;
 /// The longest timeout a JS timer can wait (2^31 - 1 ms, about 24.8 days).

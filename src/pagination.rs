@@ -28,7 +28,12 @@ pub struct Cursor {
     pub next_page: u32,
     /// How many of the next page's items were handed out before: reading it drops them.
     pub skip: u32,
+    /// The page size its pages are read with, once one was asked for: page numbers mean nothing
+    /// with another, so a walk resumed in a client of another `perPage` keeps this one.
+    pub per_page: Option<u32>,
     last_first_item: Option<Value>,
+    /// Whether the last page read repeated the one before it (see [`Cursor::read_page`]).
+    repeated: bool,
     /// Whether the listing has ended.
     pub done: bool,
 }
@@ -39,13 +44,15 @@ impl Cursor {
         Self {
             next_page: 1,
             skip: 0,
+            per_page: None,
             last_first_item: None,
+            repeated: false,
             done: false,
         }
     }
 
-    /// The cursor as JSON, `{ page, first, done, skip? }` (`skip` when not 0), for a host that keeps
-    /// it between calls.
+    /// The cursor as JSON, `{ page, first, done, skip?, perPage?, repeated? }` (`skip` when not 0,
+    /// `repeated` when true), for a host that keeps it between calls.
     pub fn to_value(&self) -> Value {
         Value::Object(self.fields(crate::json::Map::new()))
     }
@@ -60,6 +67,12 @@ impl Cursor {
         map.insert("done".into(), self.done.into());
         if self.skip > 0 {
             map.insert("skip".into(), self.skip.into());
+        }
+        if let Some(per_page) = self.per_page {
+            map.insert("perPage".into(), per_page.into());
+        }
+        if self.repeated {
+            map.insert("repeated".into(), true.into());
         }
         map
     }
@@ -82,14 +95,30 @@ impl Cursor {
             None => Some(0),
             Some(_) => whole("skip"),
         };
+        let per_page = match value.get("perPage") {
+            None => Some(None),
+            Some(_) => whole("perPage")
+                .filter(|n| (1..=crate::config::MAX_PER_PAGE).contains(n))
+                .map(Some),
+        };
         let done = value.get("done").and_then(Value::as_bool);
-        match (whole("page"), skip, done) {
-            (Some(next_page), Some(skip), Some(done)) if next_page >= 1 => Ok(Self {
-                next_page,
-                skip,
-                last_first_item: value.get("first").filter(|f| !f.is_null()).cloned(),
-                done,
-            }),
+        let repeated = match value.get("repeated") {
+            None => Some(false),
+            Some(repeated) => repeated.as_bool(),
+        };
+        match (whole("page"), skip, per_page, done.zip(repeated)) {
+            (Some(next_page), Some(skip), Some(per_page), Some((done, repeated)))
+                if next_page >= 1 =>
+            {
+                Ok(Self {
+                    next_page,
+                    skip,
+                    per_page,
+                    last_first_item: value.get("first").filter(|f| !f.is_null()).cloned(),
+                    repeated,
+                    done,
+                })
+            }
             _ => Err(Error::invalid_argument(
                 "the cursor is not one this client made",
             )),
@@ -134,8 +163,10 @@ impl Cursor {
     /// Takes a list answer's `items` (`None`: the answer had no array under `key`) and its `pages`,
     /// and moves the cursor on; gives the items not handed out before (see `skip`).
     ///
-    /// A page whose first item is the previous page's first item means the server ignores `page`
-    /// (it sent everything at once): the listing ends there, without the repeated items.
+    /// A page whose first item is the previous page's first item repeats it: the list grew by exactly
+    /// a page since (each item moved one page on), or the server ignores `page`. Its items are not
+    /// given again and the listing goes on, unless the page before was a repeat too (a server that
+    /// ignores `page`) or nothing follows: then it ends there.
     ///
     /// # Errors
     /// `invalid_response` when `key` is not an array, or an item is refused.
@@ -154,10 +185,16 @@ impl Cursor {
         };
         if let (Some(first), Some(last)) = (&items.first_id, &self.last_first_item) {
             if same_id(first, last) {
-                self.done = true;
+                self.done = self.repeated
+                    || !has_more(items.count, per_page, pages)
+                    || self.next_page >= MAX_PAGES;
+                self.repeated = true;
+                self.next_page += 1;
+                self.skip = 0;
                 return Ok(Vec::new());
             }
         }
+        self.repeated = false;
         self.last_first_item = items.first_id;
         self.done = !has_more(items.count, per_page, pages) || self.next_page >= MAX_PAGES;
         self.next_page += 1;
@@ -283,13 +320,34 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_page_ends_the_list_without_repeating_items() {
+    fn a_server_that_ignores_page_ends_the_list_after_two_repeats_without_repeating_items() {
         let mut cursor = Cursor::new();
         let page = json!({"tags": [{"id": 1}, {"id": 2}]});
         assert_eq!(read(&mut cursor, &page, "tags", 2), Ok(2));
         assert_eq!(cursor.next_page, 2);
         assert!(!cursor.done);
         assert_eq!(read(&mut cursor, &page, "tags", 2), Ok(0));
+        assert!(!cursor.done, "one repeat may be a list grown by a page");
+        let resumed = Cursor::from_value(&cursor.to_value()).expect("its JSON form");
+        assert_eq!(resumed, cursor);
+        cursor = resumed;
+        assert_eq!(read(&mut cursor, &page, "tags", 2), Ok(0));
+        assert!(cursor.done);
+    }
+
+    #[test]
+    fn a_list_grown_by_exactly_a_page_goes_on_without_repeating_or_losing_items() {
+        let mut cursor = Cursor::new();
+        let tags = |[a, b]: [u32; 2]| json!({"tags": [{"id": a}, {"id": b}]});
+        assert_eq!(read(&mut cursor, &tags([9, 8]), "tags", 2), Ok(2));
+        // Two tags were added in front: page 2 is now what page 1 was.
+        assert_eq!(read(&mut cursor, &tags([9, 8]), "tags", 2), Ok(0));
+        assert!(!cursor.done);
+        assert_eq!(read(&mut cursor, &tags([7, 6]), "tags", 2), Ok(2));
+        assert_eq!(
+            read(&mut cursor, &json!({"tags": [{"id": 5}]}), "tags", 2),
+            Ok(1)
+        );
         assert!(cursor.done);
     }
 
@@ -326,6 +384,17 @@ mod tests {
             json!(u64::from(u32::MAX) + 1),
         ] {
             assert!(Cursor::from_value(&json!({"page": 1, "done": false, "skip": skip})).is_err());
+        }
+        for (key, bad) in [
+            ("perPage", json!(0)),
+            ("perPage", json!(1001)),
+            ("repeated", json!("yes")),
+        ] {
+            let mut value = json!({"page": 1, "done": false});
+            if let Value::Object(map) = &mut value {
+                map.insert(key.into(), bad);
+            }
+            assert!(Cursor::from_value(&value).is_err(), "{key}");
         }
     }
 

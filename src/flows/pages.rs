@@ -147,12 +147,13 @@ impl Pages {
             Mode::List(limit) => self.handed + self.items.len() >= limit,
             Mode::Page { .. } => self.pages_read > 0,
         };
+        let per_page = *self.cursor.per_page.get_or_insert(config.per_page);
         if !(self.cursor.done || enough) {
             let request = self
                 .request
                 .clone()
                 .query("page", self.cursor.next_page)
-                .query("per_page", config.per_page);
+                .query("per_page", per_page);
             return Next::Send(request);
         }
         let mut items = std::mem::take(&mut self.items);
@@ -161,12 +162,16 @@ impl Pages {
                 items.truncate(limit.saturating_sub(self.handed));
                 Value::Array(items)
             }
-            Mode::Page { filters, at } => json!({
-                "items": items,
-                "cursor": self.cursor.to_value(),
-                "resume": self.cursor.to_token(self.listing.name, filters),
-                "at": at.to_value(),
-            }),
+            Mode::Page { filters, at } => {
+                let mut at = at.clone();
+                at.per_page.get_or_insert(per_page);
+                json!({
+                    "items": items,
+                    "cursor": self.cursor.to_value(),
+                    "resume": self.cursor.to_token(self.listing.name, filters),
+                    "at": at.to_value(),
+                })
+            }
         })
     }
 
@@ -217,9 +222,10 @@ impl Pages {
                     .map_err(|_| not_json(response.status))?
             }
         };
+        let per_page = self.cursor.per_page.unwrap_or(config.per_page);
         let records = self
             .cursor
-            .read_page(items, pages.as_ref(), key, config.per_page)?;
+            .read_page(items, pages.as_ref(), key, per_page)?;
         self.items
             .extend(records.into_iter().map(Record::into_value));
         self.pages_read += 1;

@@ -158,3 +158,31 @@ test("an abort within a page stops the walk at the next item, and its cursor res
   for await (const user of gist.iterUsers({ cursor: walk.cursor })) rest.push(user.id);
   assert.deepEqual(rest, all.slice(3));
 });
+
+test("a walk's cursor stays readable after its client is freed, where it stopped within a page too", async () => {
+  const { gist, mock } = client();
+  const all = (await gist.listUsers({ limit: 10000 })).map((user) => user.id);
+  const freed = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, perPage: 7 });
+  const walk = freed.iterUsers({ limit: 10 });
+  const first = [];
+  for await (const user of walk) first.push(user.id);
+  const broken = freed.iterUsers();
+  for await (const user of broken) if (user.id === all[3]) break;
+  freed.free();
+  const rest = [];
+  for await (const user of gist.iterUsers({ cursor: walk.cursor })) rest.push(user.id);
+  assert.deepEqual([...first, ...rest], all);
+  assert.deepEqual((await gist.listUsers({ cursor: broken.cursor, limit: 2 })).map((user) => user.id), all.slice(4, 6));
+});
+
+test("a list that grows by exactly a page during a walk goes on: no item lost, none given twice", async () => {
+  const { mock } = client();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, perPage: 1 });
+  const before = (await gist.listUsers({ limit: 10000 })).map((user) => user.id);
+  const seen = [];
+  for await (const user of gist.iterUsers()) {
+    seen.push(user.id);
+    if (seen.length === 5) await gist.createLead({ email: "grown@example.org" }); // every contact moves one page on
+  }
+  assert.deepEqual(seen, before);
+});
