@@ -465,6 +465,7 @@ export interface ApiCallRequest {
     /** Extra headers (at most 100); `Authorization` is the client's own and is refused here. */
     headers?: Record<string, string>;
     query?: Record<string, string | number | boolean>;
+    /** The value to send as JSON: an object or an array, not its JSON text (a string is refused). */
     body?: unknown;
 }
 

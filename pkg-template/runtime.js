@@ -10,10 +10,13 @@ class Refused extends Error {}
 /** The most bytes of JSON an options object may take (the core's own cap, checked again there). */
 export const MAX_OPTIONS_BYTES = 64 * 1024;
 
-// Whether `value` is bytes, a Map or a Set: what JSON writes as an object of indexes (or as `{}`).
+// What JSON writes as an object of indexes or as `{}`: bytes, a Map or Set, a Blob, form data, a stream,
+// or a Promise (a missing `await`).
+const NOT_JSON = ["ArrayBuffer", "SharedArrayBuffer", "Map", "Set", "WeakMap", "WeakSet", "Blob", "File", "FormData",
+  "URLSearchParams", "ReadableStream", "Promise"];
 function notJson(value) {
   try {
-    return ArrayBuffer.isView(value) || ["ArrayBuffer", "SharedArrayBuffer", "Map", "Set", "WeakMap", "WeakSet"].includes(Object.prototype.toString.call(value).slice(8, -1));
+    return ArrayBuffer.isView(value) || typeof value.then === "function" || NOT_JSON.includes(Object.prototype.toString.call(value).slice(8, -1));
   } catch {
     return false;
   }
@@ -30,8 +33,8 @@ function unixSeconds(raw, written, name) {
 
 /**
  * JSON text of a caller's value (`"null"` for undefined); a Date is written as Unix seconds. NaN,
- * Infinity, BigInt, functions, Symbols, bytes, Maps, Sets and cycles are refused instead of being
- * silently changed or dropped; so is a getter that throws. `omit`
+ * Infinity, BigInt, functions, Symbols, bytes, Maps, Sets, Blobs, form data, streams, Promises and
+ * cycles are refused instead of being silently changed or dropped; so is a getter that throws. `omit`
  * names top-level fields to leave out; `top(key, value)` may check or replace a top-level field's value;
  * past `maxBytes` of JSON it stops and refuses, so that a huge value costs no more than the cap.
  */

@@ -53,6 +53,11 @@ pub fn read_call(value: Value) -> Result<HttpRequest, Error> {
                 "request.body: a GET or DELETE request has no body",
             ));
         }
+        if body.is_string() {
+            return Err(Error::invalid_argument(
+                "request.body is a string, which would be sent as a JSON string: pass the value itself (apiCall writes its JSON)",
+            ));
+        }
         request.body = Some(body);
     }
     fields.finish()?;

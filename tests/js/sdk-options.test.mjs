@@ -188,9 +188,11 @@ test("a Date is sent as Unix seconds; a time in milliseconds or an invalid Date 
   assert.equal(bodies.length, 1, "nothing refused was sent");
 });
 
-test("bytes, a Map or a Set in a method's arguments are refused, where JSON would write them as an object of indexes or {}", async () => {
+test("bytes, a Map, a Blob, form data or a Promise in a method's arguments, or a string apiCall body, are refused before sending", async () => {
   const { gist, sent } = client();
-  for (const body of [new TextEncoder().encode('{"name":"x"}'), Buffer.from("{}"), new ArrayBuffer(2), new Map([["name", "x"]]), new Set(["x"])]) {
+  const notJson = [new TextEncoder().encode('{"name":"x"}'), Buffer.from("{}"), new ArrayBuffer(2), new Map([["name", "x"]]), new Set(["x"]),
+    new Blob(["x"]), new FormData(), new URLSearchParams("name=x"), Promise.resolve({ name: "x" })];
+  for (const body of notJson) {
     await assert.rejects(gist.apiCall({ method: "POST", url: "/tags", body }), (error) => {
       assert.equal(error.code, "invalid_argument");
       assert.match(error.message, /^body must be JSON/);
@@ -198,5 +200,10 @@ test("bytes, a Map or a Set in a method's arguments are refused, where JSON woul
     });
   }
   await assert.rejects(gist.createUser({ user_id: 8, custom_properties: new Map() }), (error) => error.code === "invalid_argument");
+  await assert.rejects(gist.apiCall({ method: "POST", url: "/tags", body: '{"name":"x"}' }), (error) => {
+    assert.equal(error.code, "invalid_argument");
+    assert.match(error.message, /request.body is a string, which would be sent as a JSON string/);
+    return true;
+  });
   assert.equal(sent(), 0, "nothing refused was sent");
 });
