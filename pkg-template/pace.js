@@ -93,10 +93,11 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     return () => waiting.withdraw(ticket);
   });
   // A call that gives up hands a free turn on to the next waiting one.
-  const refusal = (signal) => {
+  const giveUp = (refused) => {
     if (inFlight < limit) wakeNext();
-    return { refused: signal?.aborted ? "aborted" : "timeout" };
+    return refused;
   };
+  const refusal = (signal) => giveUp({ refused: signal?.aborted ? "aborted" : "timeout" });
   // What `admitNow` gives: the turn, taken without waiting.
   const now = { release, waitedMs: 0 };
   return {
@@ -120,28 +121,35 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     async admit(budgetMs, signal) {
       const started = Date.now();
       const deadline = started + budgetMs;
-      const paused = pausedUntil - started;
-      if (paused >= budgetMs) return { refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) };
-      if (paused > 0 && !(await sleep(paused, signal))) return refusal(signal);
-      while (inFlight >= limit) {
-        const left = deadline - Date.now();
-        if (left <= 0 || !(await turn(left, signal))) return refusal(signal);
-      }
-      const now = Date.now();
-      const slot = Math.max(now, nextStart);
-      if (slot >= deadline || signal?.aborted) return refusal(signal);
-      nextStart = slot + spacing;
-      inFlight += 1;
-      if (slot > now && !(await sleep(slot - now, signal))) {
+      // Each wait (a pause, a place, a start) can end in a pause that an answer set meanwhile: look again.
+      for (;;) {
+        const now = Date.now();
+        const paused = pausedUntil - now;
+        if (paused > 0 && paused >= deadline - now) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });
+        if (paused > 0) {
+          if (!(await sleep(paused, signal))) return refusal(signal);
+          continue;
+        }
+        if (inFlight >= limit) {
+          if (!(await turn(deadline - now, signal))) return refusal(signal);
+          continue;
+        }
+        const slot = Math.max(now, nextStart);
+        if (slot >= deadline || signal?.aborted) return refusal(signal);
+        nextStart = slot + spacing;
+        inFlight += 1;
+        if (slot > now && !(await sleep(slot - now, signal))) {
+          release();
+          return refusal(signal);
+        }
+        const waitedMs = Date.now() - started;
+        if (waitedMs >= budgetMs) {
+          release();
+          return refusal(signal);
+        }
+        if (pausedUntil <= Date.now()) return { release, waitedMs };
         release();
-        return refusal(signal);
       }
-      const waitedMs = Date.now() - started;
-      if (waitedMs >= budgetMs) {
-        release();
-        return refusal(signal);
-      }
-      return { release, waitedMs };
     },
     /** An answer said no request remains until `until` (ms since the epoch). */
     pauseUntil(until) {

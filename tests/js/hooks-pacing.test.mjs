@@ -178,3 +178,23 @@ test("under pacing, no call outlives its deadline and no request is sent after i
     await server.close();
   }
 });
+
+test("requests waiting for a place see a rate-limit pause set meanwhile: none is sent before the reset", async () => {
+  const mock = createMockGist({ apiKey: KEY });
+  const sends = [];
+  const fetch = async (url, init) => {
+    sends.push(Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return mock.fetch(url, init);
+  };
+  const reset = Math.ceil((Date.now() + 5000) / 1000);
+  mock.fail({ status: 200, body: { tags: [] }, headers: { "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) } });
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, maxConcurrent: 1, maxRetries: 0, logLevel: "off" });
+  const outcomes = await Promise.all([0, 1, 2, 3].map(() => gist.listTags({ limit: 1 }, { timeoutMs: 1500 }).then(() => "ok", (error) => error)));
+  assert.equal(outcomes[0], "ok");
+  for (const error of outcomes.slice(1)) {
+    assert.ok(error instanceof GistError && error.code === "rate_limited", String(error));
+  }
+  assert.equal(sends.length, 1, "one request, before the pause");
+});
+
