@@ -393,10 +393,13 @@ export declare class GistError extends Error {
     readonly method?: string;
     /** The path of the failed request, without its query string. */
     readonly path?: string;
+    /** How many requests the call had sent when it failed: 0 when none reached the network (refused
+     * before sending, or never let go by the client's pacing), so a write did not happen. */
+    readonly requests?: number;
 }
 
 /** The optional fields of a `GistError`, given to its constructor. */
-export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path">>;
+export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path" | "requests">>;
 
 /** Names a lead: Gist's internal id or the email address. */
 export type LeadRef = { id: number; email?: never } | { email: string; id?: never };

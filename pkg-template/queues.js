@@ -343,9 +343,10 @@ function scrubbedEntry(value) {
 function readError(thrown) {
   try {
     if (isGistError(thrown) && typeof thrown.code === "string") {
-      const { status, retryAfter } = thrown;
+      const { status, retryAfter, requests } = thrown;
       const number = (value) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
-      return new GistError(thrown.code, scrubbed(thrown.message), { status: number(status), retryAfter: number(retryAfter) });
+      const method = thrown.method === "GET" ? "GET" : undefined; // a lookup's: the write never went
+      return new GistError(thrown.code, scrubbed(thrown.message), { status: number(status), retryAfter: number(retryAfter), requests: number(requests), method });
     }
   } catch {
     // a GistError whose fields throw: described below
@@ -362,9 +363,12 @@ function delayFor(error, attempts, options) {
   return Math.min(MAX_DELAY_SECONDS, Math.ceil(wait));
 }
 
-// Whether a failure shows that Gist did not act: refused before any request, a 4xx, a rate limit, a 503.
-const didNotAct = ({ code, status }) =>
-  code === "invalid_argument" || code === "rate_limited" || status === 503 || (status >= 400 && status < 500);
+// Whether a failure shows that Gist did not act: refused before any request (nothing sent, such as a
+// request the client's pacing never let go), a failed lookup before the write (a GET), a 4xx, a rate
+// limit, a 503.
+const didNotAct = ({ code, status, requests, method }) =>
+  code === "invalid_argument" || code === "rate_limited" || requests === 0 || method === "GET" || status === 503 ||
+  (status >= 400 && status < 500);
 
 // What to do after an operation failed: dead-letter what can never pass; retry the rest, but for a
 // recordEvent only when Gist did not act (after anything else it may have executed).

@@ -311,6 +311,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
     let attempt = 1;
     let last;
     let answerHeaders;
+    let requests = 0;
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
@@ -328,6 +329,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
           last = observe.request(step.send, attempt);
           attempt = 1;
           sent = Date.now();
+          requests += 1;
           got = await fetchOnce(fetchFn, step.send, signal);
         } finally {
           admitted.release();
@@ -343,7 +345,9 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         }
         step = JSON.parse(call.woke(!(await sleep(step.wait, signal))));
       } else if (step.error) {
-        throw fromCore(step.error);
+        const error = fromCore(step.error);
+        error.requests = requests; // 0: nothing of the call reached the network (a refusal, or the pacer's)
+        throw error;
       } else {
         const done = reading ? valueOf(step.done, reading) : step.done;
         if (items.length > 0) for (const item of done) items.push(item);

@@ -194,7 +194,18 @@ test("requests waiting for a place see a rate-limit pause set meanwhile: none is
   assert.equal(outcomes[0], "ok");
   for (const error of outcomes.slice(1)) {
     assert.ok(error instanceof GistError && error.code === "rate_limited", String(error));
+    assert.equal(error.requests, 0, "not sent");
   }
   assert.equal(sends.length, 1, "one request, before the pause");
 });
 
+test("a call's error says how many requests it sent: 0 when pacing never let it go", async () => {
+  const { gist } = client({ requestsPerSecond: 1, timeoutMs: 1200 });
+  const results = await Promise.allSettled([0, 1, 2].map(() => gist.createTag(`paced-${Math.random()}`)));
+  const refused = results.filter((r) => r.status === "rejected").map((r) => r.reason);
+  assert.ok(refused.length >= 1);
+  for (const error of refused) assert.deepEqual([error.code, error.requests], ["timeout", 0]);
+  const hung = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: () => new Promise(() => {}), timeoutMs: 200, maxRetries: 0, logLevel: "off" });
+  const timedOut = await hung.createTag("x").catch((error) => error);
+  assert.deepEqual([timedOut.code, timedOut.requests], ["timeout", 1], "a request that went and got no answer");
+});

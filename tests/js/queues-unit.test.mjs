@@ -417,3 +417,21 @@ test("enqueue and consume do linear work: 16 times the operations cost far less 
   console.log(`queues: CPU for 16 times the operations: enqueue x${enqueueRatio.toFixed(1)}, consume retried x${retriedRatio.toFixed(1)}, dead-lettered x${deadRatio.toFixed(1)}`);
   for (const ratio of [enqueueRatio, retriedRatio, deadRatio]) assert.ok(ratio < 40, `x${ratio.toFixed(1)}: more than linear`);
 });
+
+test("consume retries a recordEvent that was never sent: held back by the client's pacing, or its contact lookup failed", async () => {
+  const mock = createMockGist();
+  const email = mock.state.contacts.find((c) => c.type === "user").email;
+  const q = queue();
+  await enqueue(q, Array.from({ length: 4 }, (_, i) => ({ recordEvent: { event_name: `paced.${i}`, user: { email } } })));
+  await enqueue(q, [{ recordEvent: { event_name: "lookup.failed", user: { id: 1001 } } }]);
+  const paced = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, requestsPerSecond: 1, timeoutMs: 1500, maxRetries: 0, logLevel: "off" });
+  mock.fail({ status: 500, method: "GET", times: 1 });
+  const dlq = queue();
+  const batch = batchOf(q.sent);
+  const result = await consume(batch, paced, { deadLetterQueue: dlq, ledger: kv() });
+  assert.deepEqual(dlq.sent, [], "nothing dead-lettered: nothing that failed was sent");
+  assert.equal(result.deadLettered, 0);
+  const recorded = mock.state.events.filter((e) => /^paced/.test(e.name)).length;
+  assert.ok(recorded >= 1 && recorded < 4, `${recorded} of 4 went within the deadline`);
+  assert.ok(result.retried > 0);
+});
