@@ -53,11 +53,14 @@ function callOut(target, name, argument, failed) {
 
 const ignore = () => {};
 
-/** A request's headers for a hook: names in lower case, and the Authorization value's credential hidden. */
-function shownHeaders(pairs) {
+/**
+ * A request's headers for a hook: names in lower case, the Authorization value's credential hidden, and
+ * the key scrubbed from the others (a caller's header can hold it).
+ */
+function shownHeaders(pairs, withoutKey) {
   return Object.fromEntries(pairs.map(([name, value]) => {
     const lower = name.toLowerCase();
-    return [lower, lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : value];
+    return [lower, lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : withoutKey(value)];
   }));
 }
 
@@ -82,11 +85,12 @@ export function observer(options, scrub) {
     callOut(hooks, name, argument, failed);
   };
   return {
-    request(send, attempt) {
+    /** `withoutKey(text)` scrubs the key from a text of the caller's: the body, a header. */
+    request(send, attempt, withoutKey) {
       const request = { method: send.method, path: send.path, attempt };
-      const body = logBodies && send.body !== null ? send.body : undefined;
+      const body = logBodies && send.body !== null ? withoutKey(send.body) : undefined;
       if (debug) log("debug", () => `${request.method} ${request.path} (attempt ${attempt})${body === undefined ? "" : `: ${body}`}`);
-      if (hooks) call("request", () => ({ ...request, headers: shownHeaders(send.headers), ...(body !== undefined && { body }) }));
+      if (hooks) call("request", () => ({ ...request, headers: shownHeaders(send.headers, withoutKey), ...(body !== undefined && { body }) }));
       return request;
     },
     /** `body()` gives the answer's body without the key; it is only read for a log line. */

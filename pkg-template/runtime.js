@@ -326,7 +326,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         let got;
         try {
           step.send.timeoutMs -= admitted.waitedMs;
-          last = observe.request(step.send, attempt);
+          last = observe.request(step.send, attempt, (text) => call.withoutKey(text));
           attempt = 1;
           sent = Date.now();
           requests += 1;

@@ -138,7 +138,7 @@ impl Error {
     /// Records which request failed (the path without any query string).
     pub fn at(mut self, method: Method, path: &str) -> Self {
         self.method = Some(method);
-        self.path = Some(crate::redact::shown_path(path));
+        self.path = Some(crate::redact::shown_path(path, &[])); // and of the key, in `scrubbed`
         self
     }
 

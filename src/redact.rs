@@ -2,75 +2,114 @@
 //! become `[redacted]`, and email addresses (raw or percent-encoded, and so URL credentials
 //! `user:password@host`) become `[email]`.
 
-use crate::http::percent_encode;
-
 /// Scrubs `text` of each secret, then of every email address.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
-    scrub_forms(text, &secret_forms(secrets))
+    redact_emails(&scrub_secrets(text, secrets))
 }
 
-/// Scrubs `text` of each secret, raw or percent-encoded, and of nothing else.
+/// Scrubs `text` of each secret, raw or with any of its bytes percent-encoded (in either case: `~` as
+/// `%7E` or `%7e`, one byte encoded or every one), and of nothing else.
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
-    remove_forms(text, &secret_forms(secrets))
-}
-
-/// What scrubbing removes of `secrets`, in the order it removes them: each one raw, then
-/// percent-encoded with lower-case and with upper-case escapes. Made once for many texts (an answer's
-/// headers), [`scrub_forms`] scrubs each.
-pub fn secret_forms(secrets: &[&str]) -> Vec<String> {
-    let mut forms = Vec::new();
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        let encoded = percent_encode(secret);
-        forms.extend([(*secret).to_owned(), lower_escapes(&encoded), encoded]);
-    }
-    forms
-}
-
-/// [`scrub`] with the secrets' forms made by [`secret_forms`].
-pub fn scrub_forms(text: &str, forms: &[String]) -> String {
-    redact_emails(&remove_forms(text, forms))
-}
-
-/// `text` with each of `forms` replaced by `[redacted]`, in turn.
-fn remove_forms(text: &str, forms: &[String]) -> String {
     let mut text = text.to_owned();
-    for form in forms {
-        if text.contains(form.as_str()) {
-            text = text.replace(form.as_str(), "[redacted]");
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        if text.contains(secret) {
+            text = text.replace(secret, REDACTED);
+        }
+        if text.contains('%') {
+            text = remove_encoded(&text, secret.as_bytes());
         }
     }
     text
 }
 
-/// `%2B` as `%2b`: the other spelling of a percent-encoded text.
-fn lower_escapes(encoded: &str) -> String {
-    let mut out = String::with_capacity(encoded.len());
-    let mut hex_left = 0_u8;
-    for ch in encoded.chars() {
-        out.push(if hex_left > 0 {
-            ch.to_ascii_lowercase()
-        } else {
-            ch
-        });
-        hex_left = if ch == '%' {
-            2
-        } else {
-            hex_left.saturating_sub(1)
+const REDACTED: &str = "[redacted]";
+
+/// `text` with each occurrence of `secret` in which some bytes are percent-encoded replaced by
+/// [`REDACTED`]: a Knuth-Morris-Pratt search over the text read as bytes, `%HH` being one, so linear in
+/// the text's length.
+fn remove_encoded(text: &str, secret: &[u8]) -> String {
+    let bytes = text.as_bytes();
+    let fallback = fallbacks(secret);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut copied = 0;
+    let mut starts = Vec::new(); // where each byte read so far since the last match began in `text`
+    let mut matched = 0;
+    let mut at = 0;
+    while let Some(&raw) = bytes.get(at) {
+        let (byte, width) = match (raw, bytes.get(at + 1..at + 3).and_then(hex_byte)) {
+            (b'%', Some(decoded)) => (decoded, 3),
+            _ => (raw, 1),
         };
+        if starts.len() > 2 * secret.len() {
+            starts.drain(..secret.len()); // only the last `secret.len()` can start a match
+        }
+        starts.push(at);
+        at += width;
+        while matched > 0 && secret.get(matched) != Some(&byte) {
+            matched = fallback.get(matched - 1).copied().unwrap_or(0);
+        }
+        if secret.get(matched) == Some(&byte) {
+            matched += 1;
+        }
+        if matched == secret.len() {
+            let start = starts
+                .len()
+                .checked_sub(matched)
+                .and_then(|i| starts.get(i))
+                .copied()
+                .unwrap_or(copied);
+            out.extend_from_slice(bytes.get(copied..start).unwrap_or_default());
+            out.extend_from_slice(REDACTED.as_bytes());
+            copied = at;
+            matched = 0;
+            starts.clear();
+        }
     }
-    out
+    out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
+    // Every cut is at a character's edge (a match starts with the secret's first character, raw or as
+    // `%HH`, and ends after its last one), so the text is whole; were it not, nothing is shown raw.
+    String::from_utf8(out).unwrap_or_else(|_| REDACTED.to_owned())
+}
+
+/// The byte two hex digits spell, in either case.
+fn hex_byte(digits: &[u8]) -> Option<u8> {
+    let [high, low] = digits else { return None };
+    let digit = |d: &u8| {
+        char::from(*d)
+            .to_digit(16)
+            .and_then(|v| u8::try_from(v).ok())
+    };
+    Some(digit(high)? << 4 | digit(low)?)
+}
+
+/// For each prefix of `pattern`, the length of its longest proper prefix that is also its suffix.
+fn fallbacks(pattern: &[u8]) -> Vec<usize> {
+    let mut table = vec![0; pattern.len()];
+    let mut len = 0;
+    for (i, byte) in pattern.iter().enumerate().skip(1) {
+        while len > 0 && pattern.get(len) != Some(byte) {
+            len = table.get(len - 1).copied().unwrap_or(0);
+        }
+        if pattern.get(len) == Some(byte) {
+            len += 1;
+        }
+        if let Some(slot) = table.get_mut(i) {
+            *slot = len;
+        }
+    }
+    table
 }
 
 /// A request path as errors, hooks and logs show it: without its query (which can hold emails and
-/// anything else a caller put there), and with any email in the path itself as `[email]`.
-pub fn shown_path(path: &str) -> String {
-    redact_emails(path.split('?').next().unwrap_or_default())
+/// anything else a caller put there), and with each of `secrets` and any email in the path itself
+/// scrubbed.
+pub fn shown_path(path: &str, secrets: &[&str]) -> String {
+    scrub(path.split('?').next().unwrap_or_default(), secrets)
 }
 
 /// Replaces every run of address-like characters that holds an `@` (or `%40`) with `[email]`.
 pub fn redact_emails(text: &str) -> String {
-    // "%40" has no letter: it is the same in any case.
-    if !text.contains('@') && !text.contains("%40") {
+    if !holds_at(text) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());
@@ -94,8 +133,14 @@ fn is_address_char(ch: char) -> bool {
         || matches!(ch, '.' | '_' | '%' | '+' | '-' | '@' | '\'' | '~')
 }
 
+/// Whether `text` holds an `@`, raw, percent-encoded (`%40`) or encoded twice (`%2540`; no letter in
+/// either, so the same in any case).
+fn holds_at(text: &str) -> bool {
+    text.contains('@') || text.contains("%40") || text.contains("%2540")
+}
+
 fn flush(out: &mut String, run: &mut String) {
-    if run.contains('@') || run.contains("%40") {
+    if holds_at(run) {
         out.push_str("[email]");
     } else {
         out.push_str(run);
@@ -106,6 +151,7 @@ fn flush(out: &mut String, run: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::percent_encode;
 
     #[test]
     fn replaces_each_email_and_keeps_the_rest() {
@@ -127,6 +173,10 @@ mod tests {
             "field `[email]`"
         );
         assert_eq!(
+            redact_emails("/contacts/ada%2540example.com"),
+            "/contacts/[email]"
+        );
+        assert_eq!(
             redact_emails("http://user:pass@127.0.0.1:9/x"),
             "http://user:[email]:9/x"
         );
@@ -139,5 +189,42 @@ mod tests {
         let scrubbed = scrub(&text, &[key]);
         assert!(!scrubbed.contains("abc"), "{scrubbed}");
         assert_eq!(scrub("nothing", &[""]), "nothing");
+    }
+
+    #[test]
+    fn secrets_go_with_any_byte_encoded_in_either_case() {
+        let key = "sk_test~abc";
+        for form in [
+            "sk_test%7Eabc",
+            "sk_test%7eabc",
+            "%73k_test~ab%63",
+            "%73%6B%5F%74%65%73%74%7E%61%62%63",
+        ] {
+            assert_eq!(
+                scrub_secrets(&format!("a {form} b {form}"), &[key]),
+                "a [redacted] b [redacted]",
+                "{form}"
+            );
+        }
+        assert_eq!(
+            scrub_secrets("sk_test%7Eab", &[key]),
+            "sk_test%7Eab",
+            "a part is not the key"
+        );
+        assert_eq!(scrub_secrets("%%7Ess%ZZ%7", &["~s"]), "%[redacted]s%ZZ%7");
+        let key = "aab";
+        assert_eq!(
+            scrub_secrets("aaa%61a%62é", &[key]),
+            "aaa[redacted]é",
+            "a match after a partial one"
+        );
+        assert_eq!(scrub_secrets("é%C3%A9x", &["é"]), "[redacted][redacted]x");
+    }
+
+    #[test]
+    fn scrubbing_a_secret_is_linear_in_the_text() {
+        let key = "a".repeat(500) + "b";
+        let text = "%61".repeat(200_000);
+        assert_eq!(scrub_secrets(&text, &[&key]), text);
     }
 }

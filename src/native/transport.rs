@@ -224,9 +224,7 @@ impl Transport for CallTransport<'_> {
         }
         outcome.map(|mut response| {
             for (_, value) in &mut response.headers {
-                if value.contains(self.key) {
-                    *value = scrub(value, &[self.key]);
-                }
+                *value = scrub(value, &[self.key]);
             }
             response
         })

@@ -11,7 +11,7 @@ use crate::http::{HttpResponse, WireRequest};
 use crate::json;
 use crate::json::Value;
 use crate::rate_limit::RateLimit;
-use crate::redact::{scrub_forms, scrub_secrets, secret_forms};
+use crate::redact::{scrub, scrub_secrets};
 use crate::transport::TransportError;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -129,10 +129,10 @@ impl Call {
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
         // A server may echo the key (or an email) in a header: nothing read from the headers, request
         // ids and `withResponse()` included, holds it.
-        let forms = secret_forms(&[self.config.api_key.expose()]);
+        let key = [self.config.api_key.expose()];
         let headers = pairs_from_lines(headers)
             .into_iter()
-            .map(|(name, value)| (name, scrub_forms(&value, &forms)))
+            .map(|(name, value)| (name, scrub(&value, &key)))
             .collect::<Vec<_>>();
         self.answered_bytes = body.len();
         let pause_until = RateLimit::from_headers(&headers, now_ms())

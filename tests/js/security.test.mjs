@@ -144,7 +144,7 @@ function runIsolated(source, timeout = 30_000) {
   });
 }
 
-const EMAIL = /ada(@|%40)example\.com/i;
+const EMAIL = /ada(@|%40|%2540)example\.com/i;
 const contact = (id = 1, extra = {}) => ({ id, type: "user", user_id: String(id), email: `u${id}@example.com`, ...extra });
 
 /** A server that answers like Gist for the few routes the tests use (and records every request). */
@@ -393,6 +393,38 @@ test("4: an API key echoed in an answer's headers or body never reaches a hook, 
   assert.deepEqual(found, []);
 });
 
+test("4: the key in a caller's body, header or path, or echoed with any byte percent-encoded, never reaches a hook, a log line or an error", async (t) => {
+  const key = "sk_test~abc";
+  const needles = [key, "sk_test%7Eabc", "sk_test%7eabc", "%73k_test~abc"];
+  let echo = "";
+  const server = await startServer((req, res) => json(res, 400, { errors: [{ code: "bad", message: `bad key ${echo}` }] }, { "x-request-id": `r-${echo}` }));
+  t.after(() => server.close());
+  const seen = [];
+  const lines = [];
+  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const hooks = { request: (info) => seen.push(info) };
+  const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0, hooks, logger, logLevel: "debug", logBodies: true });
+  const errors = [];
+  for (const form of needles.slice(1)) {
+    echo = form;
+    errors.push(await gist.createTag(key, { headers: { "x-caller": `k=${key}` } }).catch((error) => error));
+    const raw = await gist.apiCall({ method: "POST", url: `/notes/${key}`, body: { key } });
+    assert.equal(raw.status, 400, "apiCall resolves with any answer");
+  }
+  assert.equal(server.requests.length, 6);
+  assert.ok(server.requests.every((r) => r.body.includes(key)), "the caller's body went as given");
+  assert.equal(seen.length, 6);
+  for (const info of seen) {
+    assert.ok(info.body.includes("[redacted]"), info.body);
+    if (info.path === "/tags") assert.equal(info.headers["x-caller"], "k=[redacted]");
+    else assert.equal(info.path, "/notes/[redacted]");
+  }
+  assert.ok(errors.every((error) => error instanceof GistError && error.code === "invalid_request" && error.message.includes("bad key [redacted]")));
+  const texts = { hooks: JSON.stringify(seen), logs: lines.join("\n"), errors: JSON.stringify(errors.map((e) => ({ ...e, message: e.message }))) };
+  const found = Object.entries(texts).flatMap(([where, text]) => needles.filter((n) => text.includes(n)).map((n) => `${n} in ${where}`));
+  assert.deepEqual(found, []);
+});
+
 // ---------------------------------------------------------------------------------------------------
 // 5. normalizeEventName of a non-string.
 
@@ -549,7 +581,7 @@ test("7: errors of a path or query that holds an email do not show it", async (t
     if (!codes.includes(label(result))) problems.push(`${name}: ${label(result)}`);
     if (result.kind === "rejected") problems.push(...leaks(result.error, [EMAIL]).map((leak) => `${name}: ${leak}`));
   };
-  for (const url of ["/contacts/ada@example.com", "/contacts/ada%40example.com"]) {
+  for (const url of ["/contacts/ada@example.com", "/contacts/ada%40example.com", "/contacts/ada%2540example.com"]) {
     // apiCall resolves for every status; were it to reject, the error must not show the email.
     await check(`apiCall ${url} answered 404`, () => gist.apiCall({ url }), ["resolves", "rejects not_found"]);
     await check(`apiCall ${url} answered 302`, () => redirecting.apiCall({ url }), ["rejects invalid_response"]);
