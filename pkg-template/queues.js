@@ -7,7 +7,7 @@ import { checkArgs } from "./client.js";
 import { redactEmails } from "./gist_wasm.js";
 import { GistError, invalidArgument } from "./errors.js";
 import { describe } from "./runtime.js";
-import { handleWebhook, parseWebhook } from "./webhooks.js";
+import { parseWebhook, receiveDelivery } from "./webhooks.js";
 import { callSync, isSyncId, redriveWith, syncStub } from "./queues-syncs.js";
 
 import { sha256 } from "./queues-pacer.js";
@@ -619,15 +619,15 @@ export async function consume(batch, client, options) {
  */
 export async function receiveWebhook(request, queue, options) {
   const producer = producerOf(queue, "receiveWebhook's queue");
-  let event;
+  let delivery;
   try {
-    event = await handleWebhook(request, options);
+    delivery = await receiveDelivery(request, options);
   } catch (error) {
     // handleWebhook rejects only with GistErrors, scrubbed of emails where they quote the request.
     if (error.code === "invalid_webhook") return new Response(error.message, { status: error.status });
     throw error;
   }
-  const body = { webhook: { topic: event.topic ?? null, body: JSON.stringify(event.payload) } };
+  const body = { webhook: { topic: delivery.event.topic ?? null, body: delivery.body } };
   if (sizeOf(JSON.stringify(body)) > MESSAGE_BYTES) return new Response("the delivery is over a queue message's size", { status: 413 });
   try {
     await producer.send(body, { contentType: "json" });

@@ -57,8 +57,11 @@ function summary(payload, body, lines) {
 
 // The WebhookEvent of a body (a string) and its header lines: parsed once, read here, or by the core
 // where only it can tell.
+// A body without its byte order mark, as TextDecoder drops it.
+const withoutMark = (body) => (body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+
 function eventOf(body, lines, status) {
-  if (body.charCodeAt(0) === 0xfeff) body = body.slice(1); // a byte order mark, as TextDecoder drops it
+  body = withoutMark(body);
   let payload;
   try {
     payload = JSON.parse(body);
@@ -226,11 +229,17 @@ async function readRequest(request, maxBytes) {
  * `invalid_argument` for options it does not understand (it never skips verifying).
  */
 export async function handleWebhook(request, options) {
+  return (await receiveDelivery(request, options)).event;
+}
+
+/** `handleWebhook`, which also gives the body as it came (as text, without a byte order mark). */
+export async function receiveDelivery(request, options) {
   assertLoaded();
   const { verify, maxBodyBytes } = handleOptionsOf(options);
   const { bytes, lines } = await readRequest(request, maxBodyBytes);
   if (verify !== null && !(await verifies(bytes, lines, verify))) throw invalidWebhook("the webhook's token or signature did not verify", 401);
-  return eventOf(new TextDecoder().decode(bytes), lines, 400);
+  const body = withoutMark(new TextDecoder().decode(bytes));
+  return { event: eventOf(body, lines, 400), body };
 }
 
 /**

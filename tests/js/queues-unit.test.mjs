@@ -435,3 +435,18 @@ test("consume retries a recordEvent that was never sent: held back by the client
   assert.ok(recorded >= 1 && recorded < 4, `${recorded} of 4 went within the deadline`);
   assert.ok(result.retried > 0);
 });
+
+test("receiveWebhook enqueues the delivery's body as it came, so the handler reads what JSON.parse of it gives", async () => {
+  const q = queue();
+  const text = `\ufeff{ "topic": "user.updated", "n": 1e400, "big": 9007199254740993, "contact": {"id": 7, "type": "user", "user_id": "42"} }`;
+  const request = new Request("http://receiver.invalid/gist", { method: "POST", headers: { "x-gist-webhook-token": "s3cret" }, body: text });
+  const answer = await receiveWebhook(request, q, { verify: { secret: "s3cret" } });
+  assert.equal(answer.status, 200);
+  assert.deepEqual(q.sent, [{ webhook: { topic: "user.updated", body: text.slice(1) } }], "the bytes as sent, without the byte order mark");
+  const payloads = [];
+  const { messages } = batchOf(q.sent);
+  const counts = await consumeWebhooks({ messages }, (event) => payloads.push(event.payload), { dedupe: kv(), deadLetterQueue: queue() });
+  assert.equal(counts.handled, 1);
+  assert.deepEqual(payloads, [JSON.parse(text.slice(1))]);
+  assert.equal(payloads[0].n, Infinity, "not null, as JSON.stringify would have made it");
+});
