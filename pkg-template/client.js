@@ -3,7 +3,7 @@
 // `page` call per page.
 import { Core } from "./gist_wasm.js";
 import { LISTS, METHODS } from "./declared.js";
-import { GistError, fromCore, invalidArgument } from "./errors.js";
+import { abortedBy, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
@@ -176,7 +176,7 @@ export class GistClient {
           walk.handed = 0;
           for (const item of page) {
             // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
-            if (signal?.aborted) throw new GistError("aborted", "the call was aborted by its AbortSignal");
+            if (signal?.aborted) throw abortedBy(signal);
             walk.handed += 1;
             yield item;
           }

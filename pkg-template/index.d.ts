@@ -341,7 +341,8 @@ export interface ListIterator<T> extends AsyncIterableIterator<T> {
 
 /** Per-call options, the optional last argument of every method: an object of at most 64 KiB as JSON. */
 export interface RequestOptions {
-    /** Aborts the call (and any retry wait): it rejects with code `aborted`. */
+    /** Aborts the call (and any retry wait): it rejects with code `aborted` and the signal's reason as
+     * `cause`, or `timeout` when the reason is a `TimeoutError` (`AbortSignal.timeout(ms)`). */
     signal?: AbortSignal;
     /** This call's deadline in ms (at most 2147483647), instead of the client's `timeoutMs`. */
     timeoutMs?: number;

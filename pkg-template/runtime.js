@@ -1,6 +1,6 @@
 // The runtime's I/O: reading caller values safely, and running an operation of the core (fetch, timers,
 // AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
-import { GistError, fromCore, invalidArgument } from "./errors.js";
+import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
 import { sleep } from "./pace.js";
 import { readPage } from "./normalize.js";
 import { ANSWER_HEADERS } from "./declared.js";
@@ -346,6 +346,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         step = JSON.parse(call.woke(!(await sleep(step.wait, signal))));
       } else if (step.error) {
         const error = fromCore(step.error);
+        if (error.code === "aborted") abortedBy(signal, error);
         error.requests = requests; // 0: nothing of the call reached the network (a refusal, or the pacer's)
         throw error;
       } else {

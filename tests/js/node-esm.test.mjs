@@ -89,6 +89,27 @@ test("a custom fetch that ignores the abort signal still cannot outlive the dead
   assert.equal(aborted.code, "aborted");
 });
 
+test("a call stopped by its signal keeps the reason as cause; an AbortSignal.timeout() that fired is a timeout", async () => {
+  const mock = createMockGist({ apiKey: "k" });
+  const slow = async (url, init) => {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return mock.fetch(url, init);
+  };
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://mock.invalid", fetch: slow, maxRetries: 0 });
+  const reason = new Error("the user left the page");
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(reason), 30);
+  const aborted = await gist.fetchUser({ id: 1 }, { signal: controller.signal }).catch((e) => e);
+  assert.deepEqual([aborted instanceof GistError, aborted.code, aborted.cause], [true, "aborted", reason]);
+  const timedOut = await gist.listTags({ limit: 1 }, { signal: AbortSignal.timeout(30) }).catch((e) => e);
+  assert.deepEqual([timedOut instanceof GistError, timedOut.code, timedOut.cause?.name], [true, "timeout", "TimeoutError"]);
+  const paged = new GistClient({ apiKey: "k", baseUrl: "http://mock.invalid", fetch: mock.fetch, perPage: 50 });
+  const walk = paged.iterUsers({}, { signal: AbortSignal.timeout(100) });
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+  const stopped = await (async () => { for await (const _user of walk) await pause(); })().catch((e) => e);
+  assert.equal(stopped.code, "timeout", "a walk stopped between items too");
+});
+
 test("without Web Crypto (a browser page that is not secure) an HMAC check is invalid_argument; a token check still works", async () => {
   const webCrypto = Object.getOwnPropertyDescriptor(globalThis, "crypto");
   Object.defineProperty(globalThis, "crypto", { value: undefined, configurable: true, writable: true });
