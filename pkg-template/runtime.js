@@ -354,7 +354,8 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         if (items.length > 0) for (const item of done) items.push(item);
         const response = step.response;
         if (response) response.elapsedMs = Date.now() - started;
-        return { data: items.length > 0 ? items : done, response, answerHeaders };
+        // The core's null is a call with no value (a delete*): `undefined`, as its `Promise<void>` says.
+        return { data: items.length > 0 ? items : done ?? undefined, response, answerHeaders };
       }
     }
   } finally {

@@ -30,7 +30,7 @@ export async function smoke(gist, GistError) {
   count = 0;
   for await (const t of gist.iterTags()) count += t.id === tag.id ? 1 : 0;
   seen.iteratedTags = count;
-  await gist.deleteTag(tag.id);
+  seen.deletedTag = typeof (await gist.deleteTag(tag.id));
 
   seen.segmentCount = typeof (await gist.fetchSegment(1, { include_count: true })).count;
   seen.segments = (await gist.listSegments()).length;
@@ -87,6 +87,7 @@ export const expected = {
   apiCall: 404,
   apiCallRefused: "invalid_argument",
   deleted: "not_found",
+  deletedTag: "undefined",
 };
 
 /** `expected`, with the user_id that `seen` was created with. */
