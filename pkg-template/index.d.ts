@@ -470,7 +470,7 @@ export interface ApiCallRequest {
     headers?: Record<string, string>;
     query?: Record<string, string | number | boolean>;
     /** The value to send as JSON: an object or an array, not its JSON text (a string is refused). */
-    body?: unknown;
+    body?: object | number | boolean | null;
 }
 
 /** The answer of `apiCall`, whatever its status: `body` is the parsed JSON, or the text. */

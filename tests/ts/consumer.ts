@@ -126,7 +126,12 @@ const leadByUserId: LeadRef = { user_id: 1 };
 const leadWithoutEmail: NewLead = { name: "x" };
 // @ts-expect-error methods are the HTTP methods Gist uses
 const badMethod: ApiCallRequest = { url: "/x", method: "TRACE" };
-void [bothContacts, leadByUserId, leadWithoutEmail, badMethod];
+// @ts-expect-error a body is the value to send, not its JSON text
+const textBody: ApiCallRequest = { url: "/x", method: "POST", body: JSON.stringify({ a: 1 }) };
+interface Note { text: string }
+const note: Note = { text: "hi" };
+const valueBodies: ApiCallRequest[] = [{ url: "/x", method: "POST", body: note }, { url: "/x", method: "POST", body: [1, 2] }];
+void [bothContacts, leadByUserId, leadWithoutEmail, badMethod, textBody, valueBodies];
 
 // @ts-expect-error user_id is required for a user
 const missingUserId: NewUser = { email: "x@example.com" };
