@@ -43,7 +43,7 @@ impl fmt::Debug for ApiKey {
 }
 
 /// The constructor options, as JS passes them (camelCase); `fetch` is taken separately by the wasm edge.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ClientOptions {
     /// The Gist API key or OAuth access token.
     pub api_key: Option<String>,
@@ -61,7 +61,40 @@ pub struct ClientOptions {
     pub max_response_bytes: Option<f64>,
 }
 
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.shown_base_url())
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .field("per_page", &self.per_page)
+            .field("dangerously_allow_browser", &self.dangerously_allow_browser)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
 impl ClientOptions {
+    /// `base_url` as a `Debug` print shows it: without the key, and with URL credentials
+    /// (`user:pass@`) as `[redacted]@`.
+    pub fn shown_base_url(&self) -> Option<String> {
+        let key = self.api_key.as_deref().unwrap_or_default();
+        let url = self.base_url.as_deref()?;
+        let authority = url.find("://").map_or(0, |at| at + 3);
+        let rest = url.get(authority..).unwrap_or_default();
+        let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let shown = match rest.get(..host_end).and_then(|host| host.rfind('@')) {
+            Some(at) => format!(
+                "{}[redacted]{}",
+                url.get(..authority).unwrap_or_default(),
+                rest.get(at..).unwrap_or_default()
+            ),
+            None => url.to_owned(),
+        };
+        Some(crate::redact::scrub_secrets(&shown, &[key]))
+    }
+
     /// Reads the options object; `fetch`, a function, is the wasm edge's to read (and may be here).
     pub fn from_value(value: Value) -> Result<Self, Error> {
         let mut fields = Fields::new(value, "options")?;

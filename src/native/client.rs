@@ -133,7 +133,7 @@ const DEFAULT_MAX_CONCURRENT: u32 = 6;
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.options.base_url)
+            .field("base_url", &self.options.shown_base_url())
             .field("timeout_ms", &self.options.timeout_ms)
             .field("max_retries", &self.options.max_retries)
             .field("per_page", &self.options.per_page)

@@ -93,12 +93,25 @@ fn duration(ms: f64) -> Duration {
     Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::ZERO)
 }
 
-/// reqwest's failure as the core's: its text without the URL (a query may hold an email).
+/// reqwest's failure as the core's: its text without the URL (a query may hold an email), and each
+/// cause under it ("error sending request: client error (Connect): tcp connect error: Connection
+/// refused"), so that a refused connection, a name that does not resolve and a cut body differ.
 fn failure(error: reqwest::Error) -> TransportError {
-    match error.is_timeout() {
-        true => TransportError::Timeout,
-        false => TransportError::Network(error.without_url().to_string()),
+    if error.is_timeout() {
+        return TransportError::Timeout;
     }
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = inner.source();
+    }
+    TransportError::Network(text)
 }
 
 impl Transport for ReqwestTransport {

@@ -185,6 +185,52 @@ async fn a_walk_stopped_within_a_page_resumes_after_its_last_item_given() {
 }
 
 #[tokio::test]
+async fn a_network_error_says_what_failed_underneath() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let client = Client::builder(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .max_retries(0)
+        .build()
+        .expect("valid");
+    let error = client.fetch_campaign(1).await.expect_err("nothing listens");
+    assert_eq!(error.code, ErrorCode::NetworkError);
+    assert!(error.message.contains("onnect"), "{}", error.message);
+}
+
+#[tokio::test]
+async fn a_walk_goes_on_past_pages_that_hold_none_of_its_kind() {
+    // The mock lists users and leads together, as Gist's /contacts does: pages of 3 include runs of
+    // leads only, which a users walk reads as pages with no item.
+    let (_mock, client, all) = paged(3).await;
+    let users: Vec<u64> = client
+        .users(ListContacts::default())
+        .map_ok(|user| user.id)
+        .try_collect()
+        .await
+        .expect("walked");
+    assert_eq!(users, all);
+    let leads: Vec<u64> = client
+        .list_leads(ListContacts::default().limit(10_000))
+        .await
+        .expect("listed")
+        .iter()
+        .map(|lead| lead.id)
+        .collect();
+    let sizes: Vec<usize> = client
+        .leads(ListContacts::default())
+        .pages()
+        .map_ok(|page| page.items.len())
+        .try_collect()
+        .await
+        .expect("walked");
+    assert!(sizes.contains(&0), "a page with no lead: {sizes:?}");
+    assert_eq!(sizes.iter().sum::<usize>(), leads.len());
+}
+
+#[tokio::test]
 async fn a_failed_read_is_retried_and_every_wait_stays_within_the_one_deadline() {
     let mock = Mock::start().await;
     let client = client(&mock);
@@ -302,6 +348,19 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
     }
     let builder = Client::builder(KEY).base_url(&mock.url);
     assert!(!format!("{builder:?}").contains(KEY));
+    // A base URL with the key as its credentials is refused by build(), but may be printed first.
+    let builder = Client::builder(KEY).base_url(format!("http://user:{KEY}@127.0.0.1:9"));
+    let options = getgist::config::ClientOptions {
+        api_key: Some(KEY.into()),
+        base_url: Some(format!("http://user:{KEY}@127.0.0.1:9")),
+        ..Default::default()
+    };
+    for shown in [format!("{builder:?}"), format!("{options:?}")] {
+        assert!(
+            !shown.contains(KEY) && shown.contains("127.0.0.1"),
+            "{shown}"
+        );
+    }
 }
 
 #[tokio::test]
