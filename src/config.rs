@@ -155,9 +155,11 @@ impl Config {
                 "apiKey is required: copy it from Gist under Settings > API key",
             ));
         }
-        if api_key.chars().any(|c| c.is_control() || c == ' ') {
+        // A key goes in a header, which takes visible ASCII: a pasted no-break space or a quote mark would
+        // fail every call as `unauthorized` (or `network_error`) instead.
+        if !api_key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::invalid_argument(
-                "apiKey contains spaces or control characters: pass the key alone, without \"Bearer \"",
+                "apiKey contains spaces, control or non-ASCII characters: pass the key alone, without \"Bearer \"",
             ));
         }
         let base_url = BaseUrl::parse(options.base_url.as_deref().unwrap_or(GIST_BASE_URL))?;
@@ -314,6 +316,15 @@ mod tests {
             .expect_err("typo");
         assert_eq!(error.code, ErrorCode::InvalidArgument);
         assert!(ClientOptions::from_value(crate::json!({"apiKey": 5})).is_err());
+    }
+
+    #[test]
+    fn a_key_is_visible_ascii() {
+        for key in ["Bearer k", "k\n", "k\u{a0}", "ключ", "k\u{201d}"] {
+            let error = Config::new(key, GIST_BASE_URL).expect_err(key);
+            assert_eq!(error.code, ErrorCode::InvalidArgument, "{key}");
+        }
+        assert!(Config::new("sk_live+abc/def=~!", GIST_BASE_URL).is_ok());
     }
 
     #[test]

@@ -207,3 +207,10 @@ test("bytes, a Map, a Blob, form data or a Promise in a method's arguments, or a
   });
   assert.equal(sent(), 0, "nothing refused was sent");
 });
+
+test("a key that a header cannot carry as it is (a space, a control or a non-ASCII character) is refused when the client is made", () => {
+  for (const apiKey of ["Bearer k", "k\n", "k\u00a0", "ключ", "k\u201d"]) {
+    assert.throws(() => new GistClient({ apiKey }), (error) => error instanceof GistError && error.code === "invalid_argument" && !error.message.includes(apiKey), JSON.stringify(apiKey));
+  }
+  assert.ok(new GistClient({ apiKey: "sk_live+abc/def=~!" }));
+});
