@@ -7,7 +7,7 @@ use crate::text::text;
 use std::fmt;
 
 /// The stable category of an [`Error`]; its string form is the `code` of a JS `GistError`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// 401: the API key was refused.
@@ -34,6 +34,13 @@ pub enum ErrorCode {
     InvalidResponse,
     /// A webhook body that is not a JSON object, or one that failed verification.
     InvalidWebhook,
+}
+
+/// Writes the stable snake_case name, as [`ErrorCode::as_str`].
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl ErrorCode {
@@ -233,6 +240,14 @@ fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_prints_and_hashes_as_its_name() {
+        assert_eq!(ErrorCode::NotFound.to_string(), "not_found");
+        let seen: std::collections::HashSet<ErrorCode> =
+            [ErrorCode::Timeout, ErrorCode::Timeout, ErrorCode::Aborted].into();
+        assert_eq!(seen.len(), 2);
+    }
 
     #[test]
     fn status_maps_to_code() {
