@@ -2,6 +2,7 @@
 
 use super::pending::RequestOptions;
 use super::transport::{CallTransport, DynTransport, Shared};
+use super::wording;
 use crate::call::{drive, Call};
 use crate::config::{ClientOptions, Config};
 use crate::error::Error;
@@ -114,7 +115,7 @@ impl Client {
         }
         .instrument(span)
         .await;
-        outcome.map_err(|error| error.scrubbed(&[key]))
+        outcome.map_err(|error| wording::in_rust_terms(error.scrubbed(&[key])))
     }
 }
 
@@ -203,6 +204,10 @@ impl ClientBuilder {
     /// of zero, more than 10 retries, `max_concurrent` 0, a rate that is not a positive number, ...);
     /// without the `reqwest` feature, when no transport is given.
     pub fn build(self) -> Result<Client, Error> {
+        self.checked().map_err(wording::in_rust_terms)
+    }
+
+    fn checked(self) -> Result<Client, Error> {
         if self.max_concurrent == 0 {
             return Err(Error::invalid_argument(
                 "maxConcurrent must be a positive whole number",

@@ -14,6 +14,7 @@ mod reqwest;
 mod transport;
 mod walk;
 mod webhooks;
+mod wording;
 
 pub use abort::AbortSignal;
 pub use client::{Client, ClientBuilder};

@@ -377,7 +377,7 @@ async fn an_answer_over_the_size_cap_fails_as_it_is_read() {
         .expect_err("too large");
     assert_eq!(error.code, ErrorCode::InvalidResponse);
     assert!(
-        error.message.contains("maxResponseBytes"),
+        error.message.contains("ClientBuilder::max_response_bytes"),
         "{}",
         error.message
     );
@@ -395,7 +395,7 @@ async fn an_endless_answer_stops_at_the_cap_not_at_the_deadline() {
     let error = client.fetch_campaign(1).await.expect_err("too large");
     assert_eq!(error.code, ErrorCode::InvalidResponse);
     assert!(
-        error.message.contains("maxResponseBytes"),
+        error.message.contains("ClientBuilder::max_response_bytes"),
         "{}",
         error.message
     );
