@@ -83,8 +83,8 @@ impl ClientOptions {
         let url = self.base_url.as_deref()?;
         let authority = url.find("://").map_or(0, |at| at + 3);
         let rest = url.get(authority..).unwrap_or_default();
-        let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let shown = match rest.get(..host_end).and_then(|host| host.rfind('@')) {
+        // Up to the last `@`, wherever it is: a password may hold a `/`.
+        let shown = match rest.rfind('@') {
             Some(at) => format!(
                 "{}[redacted]{}",
                 url.get(..authority).unwrap_or_default(),

@@ -7,15 +7,16 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
     redact_emails(&scrub_secrets(text, secrets))
 }
 
-/// Scrubs `text` of each secret, raw or with any of its bytes percent-encoded (in either case: `~` as
-/// `%7E` or `%7e`, one byte encoded or every one), and of nothing else.
+/// Scrubs `text` of each secret, raw or with any of its bytes written otherwise: percent-encoded once or
+/// twice, in either case (`~` as `%7E`, `%7e` or `%257E`; one byte or every one), or escaped as JSON
+/// writes it (`\/`, `\u002f`); and of nothing else.
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
     let mut text = text.to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         if text.contains(secret) {
             text = text.replace(secret, REDACTED);
         }
-        if text.contains('%') {
+        if text.contains(['%', '\\']) {
             text = remove_encoded(&text, secret.as_bytes());
         }
     }
@@ -24,8 +25,8 @@ pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
 
 const REDACTED: &str = "[redacted]";
 
-/// `text` with each occurrence of `secret` in which some bytes are percent-encoded replaced by
-/// [`REDACTED`]: a Knuth-Morris-Pratt search over the text read as bytes, `%HH` being one, so linear in
+/// `text` with each occurrence of `secret` in which some bytes are written otherwise (see [`unit`])
+/// replaced by [`REDACTED`]: a Knuth-Morris-Pratt search over the text read unit by unit, so linear in
 /// the text's length.
 fn remove_encoded(text: &str, secret: &[u8]) -> String {
     let bytes = text.as_bytes();
@@ -35,11 +36,7 @@ fn remove_encoded(text: &str, secret: &[u8]) -> String {
     let mut starts = Vec::new(); // where each byte read so far since the last match began in `text`
     let mut matched = 0;
     let mut at = 0;
-    while let Some(&raw) = bytes.get(at) {
-        let (byte, width) = match (raw, bytes.get(at + 1..at + 3).and_then(hex_byte)) {
-            (b'%', Some(decoded)) => (decoded, 3),
-            _ => (raw, 1),
-        };
+    while let Some((byte, width)) = unit(bytes, at) {
         if starts.len() > 2 * secret.len() {
             starts.drain(..secret.len()); // only the last `secret.len()` can start a match
         }
@@ -66,9 +63,34 @@ fn remove_encoded(text: &str, secret: &[u8]) -> String {
         }
     }
     out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
-    // Every cut is at a character's edge (a match starts with the secret's first character, raw or as
-    // `%HH`, and ends after its last one), so the text is whole; were it not, nothing is shown raw.
+    // Every cut is at a character's edge (a match starts with the secret's first character, raw or
+    // written otherwise in ASCII, and ends after its last one), so the text is whole; were it not,
+    // nothing is shown raw.
     String::from_utf8(out).unwrap_or_else(|_| REDACTED.to_owned())
+}
+
+/// The byte a text holds at `at` as a secret may have been written there, and how many of the text's
+/// bytes that took: `%HH`, `%25HH` (encoded twice), a JSON escape (`\/`, `\\`, `\"`, `\u00HH` for
+/// ASCII), or the byte itself.
+fn unit(bytes: &[u8], at: usize) -> Option<(u8, usize)> {
+    let raw = *bytes.get(at)?;
+    let hex = |from: usize| bytes.get(from..from + 2).and_then(hex_byte);
+    let written = match raw {
+        b'%' => match (hex(at + 1), hex(at + 3)) {
+            (Some(b'%'), Some(byte)) => Some((byte, 5)),
+            (Some(byte), _) => Some((byte, 3)),
+            _ => None,
+        },
+        b'\\' => match bytes.get(at + 1) {
+            Some(&escaped @ (b'/' | b'\\' | b'"')) => Some((escaped, 2)),
+            Some(b'u') if bytes.get(at + 2..at + 4) == Some(b"00") => {
+                hex(at + 4).filter(u8::is_ascii).map(|byte| (byte, 6))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    Some(written.unwrap_or((raw, 1)))
 }
 
 /// The byte two hex digits spell, in either case.
@@ -219,6 +241,32 @@ mod tests {
             "a match after a partial one"
         );
         assert_eq!(scrub_secrets("é%C3%A9x", &["é"]), "[redacted][redacted]x");
+    }
+
+    #[test]
+    fn secrets_go_encoded_twice_or_escaped_as_json() {
+        let key = "K/ey+with=b64/";
+        for form in [
+            "K%252Fey%252Bwith%253Db64%252F",
+            "K\\/ey+with=b64\\/",
+            "K\\u002fey\\u002Bwith=b64/",
+        ] {
+            assert_eq!(
+                scrub_secrets(&format!("<{form}>"), &[key]),
+                "<[redacted]>",
+                "{form}"
+            );
+        }
+        let key = "a\"b\\c";
+        assert_eq!(
+            scrub_secrets(r#"{"k":"a\"b\\c"}"#, &[key]),
+            r#"{"k":"[redacted]"}"#
+        );
+        assert_eq!(
+            scrub_secrets("\\u00e9 \\ %25 %", &["é"]),
+            "\\u00e9 \\ %25 %",
+            "nothing else moves"
+        );
     }
 
     #[test]

@@ -29,14 +29,15 @@ impl BaseUrl {
                 Error::invalid_argument("baseUrl must start with https:// or http://")
             })?;
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        if authority.contains('@') {
+        // An `@` anywhere: credentials, even a password holding a `/` (which ends the authority early).
+        if rest.contains('@') {
             return Err(Error::invalid_argument(
                 "baseUrl must not contain credentials (a user or password before its host): the client sends apiKey itself",
             ));
         }
         let host = host_of(authority);
         let clean = !url.contains(['?', '#', '\\']) && !url.chars().any(is_unsafe_char);
-        if host.is_empty() || !clean {
+        if host.is_empty() || !clean || !port_is_digits(authority) {
             return Err(Error::invalid_argument(
                 "baseUrl must be an absolute URL with a host and no query, fragment, backslash or spaces",
             ));
@@ -74,6 +75,20 @@ impl BaseUrl {
 }
 
 /// The host of an authority, in lower case, without its port or a trailing dot.
+/// Whether the authority's port, if it has one, is digits (`host:s3c` is no URL).
+fn port_is_digits(authority: &str) -> bool {
+    let after_host = match authority.strip_prefix('[') {
+        Some(ipv6) => ipv6.split_once(']').map_or("", |(_, rest)| rest),
+        None => authority
+            .find(':')
+            .map_or("", |at| authority.get(at..).unwrap_or_default()),
+    };
+    match after_host.strip_prefix(':') {
+        Some(port) => port.bytes().all(|b| b.is_ascii_digit()),
+        None => after_host.is_empty(),
+    }
+}
+
 fn host_of(authority: &str) -> String {
     let host = match authority.strip_prefix('[') {
         Some(ipv6) => ipv6.split(']').next().unwrap_or_default(),
@@ -201,8 +216,14 @@ mod tests {
             "http://h/%2e%2e",
             "http://h\\evil",
             "http://h /x",
+            "http://user:s3c/retPW@h.invalid",
+            "http://h:80x",
+            "http://[::1]x",
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+        for good in ["http://[::1]:8080/x", "http://h:", "https://h.example"] {
+            assert!(BaseUrl::parse(good).is_ok(), "{good}");
         }
     }
 

@@ -195,6 +195,7 @@ test("1: a baseUrl with credentials, a query, a fragment or dot segments is refu
     `http://u:hunter2@${host}`, `http://u:hunter2@${host}/proxy`, `http://user@${host}`,
     `http://${host}/proxy?x=1`, `http://${host}/proxy#f`, `http://${host}/a/../proxy`, `http://${host}/a/%2e%2e/proxy`,
     `http://${host}/a/./proxy`, `http://${host}\\proxy`, `http://${host}/pro xy`, `ftp://${host}`,
+    `http://u:hun/ter2@${host}`, `http://127.0.0.1:hunter2/x`,
   ];
   const seen = {};
   const shown = [];
@@ -422,6 +423,27 @@ test("4: the key in a caller's body, header or path, or echoed with any byte per
   assert.ok(errors.every((error) => error instanceof GistError && error.code === "invalid_request" && error.message.includes("bad key [redacted]")));
   const texts = { hooks: JSON.stringify(seen), logs: lines.join("\n"), errors: JSON.stringify(errors.map((e) => ({ ...e, message: e.message }))) };
   const found = Object.entries(texts).flatMap(([where, text]) => needles.filter((n) => text.includes(n)).map((n) => `${n} in ${where}`));
+  assert.deepEqual(found, []);
+});
+
+test("4: a key echoed encoded twice, or escaped as JSON writes it, never reaches an error, a header or a log line", async (t) => {
+  const key = "K/ey+with=b64/";
+  const twice = encodeURIComponent(encodeURIComponent(key));
+  const escaped = key.replaceAll("/", "\\/");
+  const server = await startServer((req, res) => {
+    res.writeHead(400, { "content-type": "application/json", "x-echo": twice });
+    res.end(`{"errors":[{"code":"bad","message":"key ${escaped} or ${twice}"}]}`);
+  });
+  t.after(() => server.close());
+  const lines = [];
+  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0, logger, logLevel: "debug", logBodies: true });
+  const error = await gist.fetchCampaign(1).catch((e) => e);
+  const raw = await gist.apiCall({ url: "/campaigns/1" }).withResponse();
+  assert.equal(error.code, "invalid_request");
+  assert.ok(lines.some((line) => line.includes("answered:")), "bodies were logged");
+  const texts = { error: `${error.message} ${JSON.stringify(error.errors)}`, logs: lines.join("\n"), headers: JSON.stringify(raw.response.headers) };
+  const found = Object.entries(texts).flatMap(([where, text]) => [key, twice, escaped].filter((n) => text.includes(n)).map((n) => `${n} in ${where}`));
   assert.deepEqual(found, []);
 });
 
