@@ -1,6 +1,6 @@
 // GistError, the one error class of the package, and the conversions into it.
 
-const FIELDS = ["status", "errors", "requestId", "retryAfter", "method", "path", "requests"];
+const FIELDS = ["status", "errors", "requestId", "retryAfter", "method", "path", "mayHaveActed"];
 
 /** Every failure of the package: a stable `code`, a `message` that says what to do, and what is known. */
 export class GistError extends Error {

@@ -394,13 +394,15 @@ export declare class GistError extends Error {
     readonly method?: string;
     /** The path of the failed request, without its query string. */
     readonly path?: string;
-    /** How many requests the call had sent when it failed: 0 when none reached the network (refused
-     * before sending, or never let go by the client's pacing), so a write did not happen. */
-    readonly requests?: number;
+    /** On a call that failed once under way: whether a request of it that writes (not a GET) may have
+     * been acted on by Gist. False when none was sent (refused first, or held by pacing until the
+     * deadline) or each one sent was refused (a 4xx, 429 included, or a 503): the write did not happen,
+     * and retrying it cannot do it twice. True after no answer, a timeout or another 5xx. */
+    readonly mayHaveActed?: boolean;
 }
 
 /** The optional fields of a `GistError`, given to its constructor. */
-export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path" | "requests">>;
+export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path" | "mayHaveActed">>;
 
 /** Names a lead: Gist's internal id or the email address. */
 export type LeadRef = { id: number; email?: never } | { email: string; id?: never };

@@ -78,23 +78,33 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   const limit = positive("maxConcurrent", maxConcurrent, 6, true);
   const spacing = 1000 / positive("requestsPerSecond", requestsPerSecond, Infinity, false);
   let inFlight = 0;
+  // Places kept for calls woken but not yet running: a request that comes meanwhile must not take one
+  // (it would send the woken call to the back of the queue, again at each release).
+  let kept = 0;
   const waiting = queue(); // each waiting call's wake-up, oldest first
   let nextStart = 0;
   let pausedUntil = 0;
-  const wakeNext = () => waiting.take()?.(true);
+  const full = () => inFlight + kept >= limit;
+  const wakeNext = () => {
+    const wake = full() ? undefined : waiting.take();
+    if (wake) {
+      kept += 1;
+      wake(true);
+    }
+  };
   const release = () => {
     inFlight -= 1;
     wakeNext();
   };
-  // Resolves true once a request in flight ends and hands this call its turn, false when ms pass or
-  // the signal aborts first.
+  // Resolves true once a request in flight ends and hands this call its turn (a place kept for it, which
+  // it takes back as it runs), false when ms pass or the signal aborts first.
   const turn = (ms, signal) => timed(ms, signal, false, (wake) => {
     const ticket = waiting.add(wake);
     return () => waiting.withdraw(ticket);
   });
   // A call that gives up hands a free turn on to the next waiting one.
   const giveUp = (refused) => {
-    if (inFlight < limit) wakeNext();
+    wakeNext();
     return refused;
   };
   const refusal = (signal) => giveUp({ refused: signal?.aborted ? "aborted" : "timeout" });
@@ -106,7 +116,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * `admit` would resolve with, without the wait for a Promise; else undefined, and `admit` decides.
      */
     admitNow(budgetMs, signal) {
-      if (inFlight >= limit || budgetMs <= 0 || signal?.aborted) return undefined;
+      if (full() || budgetMs <= 0 || signal?.aborted) return undefined;
       const started = Date.now();
       if (pausedUntil > started || nextStart > started) return undefined;
       nextStart = started + spacing;
@@ -123,6 +133,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
       const deadline = started + budgetMs;
       // Each wait (a pause, a place, a start) can end in a pause that an answer set meanwhile: look again.
       for (;;) {
+        if (signal?.aborted) return refusal(signal);
         const now = Date.now();
         const paused = pausedUntil - now;
         if (paused > 0 && paused >= deadline - now) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });
@@ -130,8 +141,9 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           if (!(await sleep(paused, signal))) return refusal(signal);
           continue;
         }
-        if (inFlight >= limit) {
+        if (full()) {
           if (!(await turn(deadline - now, signal))) return refusal(signal);
+          kept -= 1; // the place kept for this call: taken below, with nothing awaited in between
           continue;
         }
         const slot = Math.max(now, nextStart);

@@ -3,6 +3,7 @@
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
+import { HELD } from "./runtime.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
 
@@ -101,7 +102,8 @@ export class GistPacer {
 }
 
 // What a response says of the rate limit: status, Retry-After, and the X-RateLimit (or RateLimit)
-// headers' remaining and reset (a reset of 10^9 or more is a Unix time, else seconds from now).
+// headers' remaining and reset, read as the core reads them (src/rate_limit.rs): 10^12 or more is a Unix
+// time in ms, 10^9 or more one in seconds, else seconds from now; one more than a day ahead is ignored.
 function answerOf(response, now) {
   const header = (name) => {
     const value = response.headers.get(`x-ratelimit-${name}`) ?? response.headers.get(`ratelimit-${name}`);
@@ -109,7 +111,8 @@ function answerOf(response, now) {
   };
   const remaining = header("remaining");
   const reset = header("reset");
-  const resetMs = reset === undefined ? undefined : reset >= 1e9 ? reset * 1000 - now : reset * 1000;
+  const resetIn = reset === undefined ? undefined : reset >= 1e12 ? reset - now : reset >= 1e9 ? reset * 1000 - now : reset * 1000;
+  const resetMs = resetIn <= 86_400_000 ? resetIn : undefined;
   return { status: response.status, ...(remaining !== undefined && positive(resetMs) && { remaining, resetMs }) };
 }
 
@@ -185,7 +188,10 @@ export function pacedFetch(namespace, apiKey, options) {
   };
 
   return async function fetchPaced(input, init) {
+    // Held until the permit comes: a call that gives up meanwhile knows its request never left.
+    if (init) init[HELD] = true;
     await permit(init?.signal);
+    if (init) init[HELD] = false;
     const response = await (fetchFn ?? globalThis.fetch)(input, init);
     const answer = answerOf(response, Date.now());
     if (answer.status === 429 || answer.remaining !== undefined) {

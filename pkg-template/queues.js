@@ -343,10 +343,10 @@ function scrubbedEntry(value) {
 function readError(thrown) {
   try {
     if (isGistError(thrown) && typeof thrown.code === "string") {
-      const { status, retryAfter, requests } = thrown;
+      const { status, retryAfter, mayHaveActed } = thrown;
       const number = (value) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
-      const method = thrown.method === "GET" ? "GET" : undefined; // a lookup's: the write never went
-      return new GistError(thrown.code, scrubbed(thrown.message), { status: number(status), retryAfter: number(retryAfter), requests: number(requests), method });
+      const known = typeof mayHaveActed === "boolean" ? mayHaveActed : undefined;
+      return new GistError(thrown.code, scrubbed(thrown.message), { status: number(status), retryAfter: number(retryAfter), mayHaveActed: known });
     }
   } catch {
     // a GistError whose fields throw: described below
@@ -363,12 +363,13 @@ function delayFor(error, attempts, options) {
   return Math.min(MAX_DELAY_SECONDS, Math.ceil(wait));
 }
 
-// Whether a failure shows that Gist did not act: refused before any request (nothing sent, such as a
-// request the client's pacing never let go), a failed lookup before the write (a GET), a 4xx, a rate
-// limit, a 503.
-const didNotAct = ({ code, status, requests, method }) =>
-  code === "invalid_argument" || code === "rate_limited" || requests === 0 || method === "GET" || status === 503 ||
-  (status >= 400 && status < 500);
+// Whether a failure shows that Gist did not act: what the client says of its call (`mayHaveActed`: no
+// write sent, or each refused), else, from a client that does not say, refused before any request, a
+// 4xx, a rate limit or a 503.
+const didNotAct = ({ code, status, mayHaveActed }) =>
+  typeof mayHaveActed === "boolean"
+    ? !mayHaveActed
+    : code === "invalid_argument" || code === "rate_limited" || status === 503 || (status >= 400 && status < 500);
 
 // What to do after an operation failed: dead-letter what can never pass; retry the rest, but for a
 // recordEvent only when Gist did not act (after anything else it may have executed).

@@ -249,8 +249,8 @@ function valueOf(done, reading) {
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
 // status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
 // those the core reads, or every one when the step says `everyHeader`; `answerHeaders`: the response's
-// own) or { kind: "timeout" | "aborted" | "too_large" | "network", message }; never rejects, never
-// outlives timeoutMs.
+// own) or { kind: "timeout" | "aborted" | "too_large" | "network", message, held } (`held`: the request
+// never left, see HELD); never rejects, never outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
   const controller = new AbortController();
   let timedOut = false;
@@ -259,10 +259,11 @@ async function fetchOnce(fetchFn, send, signal) {
   stopped.catch(() => {});
   const timer = setTimeout(() => { timedOut = true; controller.abort(); stop(new Error("deadline")); }, send.timeoutMs);
   const onAbort = () => { controller.abort(); stop(new Error("aborted")); };
+  let init;
   try {
-    if (signal && signal.aborted) return { kind: "aborted" };
+    if (signal && signal.aborted) return { kind: "aborted", held: true };
     if (signal) signal.addEventListener("abort", onAbort, { once: true });
-    const init = { method: send.method, headers: Object.fromEntries(send.headers), signal: controller.signal, redirect: "manual" };
+    init = { method: send.method, headers: Object.fromEntries(send.headers), signal: controller.signal, redirect: "manual" };
     if (send.body !== null) init.body = send.body;
     const response = await Promise.race([fetchFn ? fetchFn(send.url, init) : fetch(send.url, init), stopped]);
     const body = await readBody(response, send.maxBytes, stopped);
@@ -274,14 +275,29 @@ async function fetchOnce(fetchFn, send, signal) {
     const headers = headerLines(response.headers, send.everyHeader ? undefined : ANSWER_HEADERS);
     return { kind: "ok", status, headers, body, answerHeaders: response.headers };
   } catch (error) {
-    if (timedOut) return { kind: "timeout" };
-    if (signal && signal.aborted) return { kind: "aborted" };
-    return { kind: "network", message: describe(error) };
+    const held = init?.[HELD] === true;
+    if (timedOut) return { kind: "timeout", held };
+    if (signal && signal.aborted) return { kind: "aborted", held };
+    return { kind: "network", message: describe(error), held };
   } finally {
     clearTimeout(timer);
     if (signal) signal.removeEventListener("abort", onAbort);
   }
 }
+
+/**
+ * Whether a request that writes is known not to have been acted on: never sent (its `fetch`, such as
+ * `pacedFetch`, still held it when the call gave up), or answered with a refusal (a 4xx, 429 included,
+ * or a 503). Anything else (no answer, a timeout, another 5xx, a 2xx) may have changed something.
+ */
+const refusedUnheard = (got) =>
+  got.held === true || (got.kind === "ok" && ((got.status >= 400 && got.status < 500) || got.status === 503));
+
+/**
+ * Set to true on a request's `init` by a `fetch` that waits before sending (pacedFetch), until it hands
+ * the request on: a request that fails while it is true never left.
+ */
+export const HELD = Symbol.for("gist-wasm.held");
 
 /**
  * What `withResponse()` gives of a call that `drive` ran: `{ data, response }`, the response with the
@@ -311,7 +327,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
     let attempt = 1;
     let last;
     let answerHeaders;
-    let requests = 0;
+    let mayHaveActed = false;
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
@@ -329,11 +345,11 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
           last = observe.request(step.send, attempt, (text) => call.withoutKey(text));
           attempt = 1;
           sent = Date.now();
-          requests += 1;
           got = await fetchOnce(fetchFn, step.send, signal);
         } finally {
           admitted.release();
         }
+        if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         step = JSON.parse(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
@@ -347,7 +363,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
       } else if (step.error) {
         const error = fromCore(step.error);
         if (error.code === "aborted") abortedBy(signal, error);
-        error.requests = requests; // 0: nothing of the call reached the network (a refusal, or the pacer's)
+        error.mayHaveActed = mayHaveActed;
         throw error;
       } else {
         const done = reading ? valueOf(step.done, reading) : step.done;

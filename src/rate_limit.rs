@@ -6,6 +6,10 @@ use crate::retry::retry_after_seconds;
 
 /// A reset value this large is a Unix time in seconds (after 2001), not seconds from now.
 const UNIX_SECONDS_FROM: f64 = 1_000_000_000.0;
+/// A reset value this large is a Unix time in milliseconds (after 2001), as some servers send it.
+const UNIX_MS_FROM: f64 = 1_000_000_000_000.0;
+/// A reset further ahead than this (a day) is not believed: no request waits for it.
+const LONGEST_RESET_MS: f64 = 86_400_000.0;
 
 /// The headers each part of a rate limit is read from, as Gist may send them: with `X-` and without.
 pub const HEADERS: [[&str; 2]; 3] = [
@@ -43,12 +47,14 @@ impl RateLimit {
             })
         };
         let reset_at_ms = find(reset).and_then(|text| {
-            let seconds = retry_after_seconds(text, now_ms)?;
-            let absolute = text.bytes().all(|b| b.is_ascii_digit()) && seconds >= UNIX_SECONDS_FROM;
-            Some(match absolute {
-                true => seconds * 1000.0,
-                false => now_ms + seconds * 1000.0,
-            })
+            let value = retry_after_seconds(text, now_ms)?;
+            let digits = text.bytes().all(|b| b.is_ascii_digit());
+            let at = match digits {
+                true if value >= UNIX_MS_FROM => value,
+                true if value >= UNIX_SECONDS_FROM => value * 1000.0,
+                _ => now_ms + value * 1000.0,
+            };
+            (at - now_ms <= LONGEST_RESET_MS).then_some(at)
         });
         let limit = Self {
             limit: whole(limit),
@@ -106,6 +112,22 @@ mod tests {
         let read = RateLimit::from_headers(&headers(&[("ratelimit-reset", "1700000060")]), now)
             .expect("reported");
         assert_eq!(read.reset_at_ms, Some(1_700_000_060_000.0), "a Unix time");
+        let read =
+            RateLimit::from_headers(&headers(&[("x-ratelimit-reset", "1700000061000")]), now)
+                .expect("read");
+        assert_eq!(
+            read.reset_at_ms,
+            Some(1_700_000_061_000.0),
+            "a Unix time in ms"
+        );
+        for far in ["1800000000", "100000", "1900000000000"] {
+            let read = RateLimit::from_headers(&headers(&[("x-ratelimit-reset", far)]), now);
+            assert_eq!(
+                read.and_then(|r| r.reset_at_ms),
+                None,
+                "{far}: more than a day ahead"
+            );
+        }
         assert_eq!(read.limit, None);
     }
 

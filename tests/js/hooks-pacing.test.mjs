@@ -194,18 +194,51 @@ test("requests waiting for a place see a rate-limit pause set meanwhile: none is
   assert.equal(outcomes[0], "ok");
   for (const error of outcomes.slice(1)) {
     assert.ok(error instanceof GistError && error.code === "rate_limited", String(error));
-    assert.equal(error.requests, 0, "not sent");
+    assert.equal(error.mayHaveActed, false, "not sent");
   }
   assert.equal(sends.length, 1, "one request, before the pause");
 });
 
-test("a call's error says how many requests it sent: 0 when pacing never let it go", async () => {
+test("a call's error says whether a write of it may have been acted on", async () => {
   const { gist } = client({ requestsPerSecond: 1, timeoutMs: 1200 });
   const results = await Promise.allSettled([0, 1, 2].map(() => gist.createTag(`paced-${Math.random()}`)));
   const refused = results.filter((r) => r.status === "rejected").map((r) => r.reason);
   assert.ok(refused.length >= 1);
-  for (const error of refused) assert.deepEqual([error.code, error.requests], ["timeout", 0]);
+  for (const error of refused) assert.deepEqual([error.code, error.mayHaveActed], ["timeout", false], "held by pacing");
   const hung = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: () => new Promise(() => {}), timeoutMs: 200, maxRetries: 0, logLevel: "off" });
   const timedOut = await hung.createTag("x").catch((error) => error);
-  assert.deepEqual([timedOut.code, timedOut.requests], ["timeout", 1], "a request that went and got no answer");
+  assert.deepEqual([timedOut.code, timedOut.mayHaveActed], ["timeout", true], "a write that went and got no answer");
+  const read = await hung.listTags().catch((error) => error);
+  assert.deepEqual([read.code, read.mayHaveActed], ["timeout", false], "a read changes nothing");
+  // A write refused with a 503 (Gist did not act), whose retry pacing then holds past the deadline.
+  const mock = createMockGist({ apiKey: KEY });
+  mock.fail({ status: 503, method: "POST", times: 1, headers: { "retry-after": "0" } });
+  const slow = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: mock.fetch, requestsPerSecond: 1, timeoutMs: 600, logLevel: "off" });
+  const retried = await slow.createTag("held").catch((error) => error);
+  assert.deepEqual([retried.code, retried.mayHaveActed], ["timeout", false], "refused, then never sent again");
+  assert.equal(mock.state.tags.some((tag) => tag.name === "held"), false);
+});
+
+test("a call woken for a free place keeps it: another call's next request does not take it first", async () => {
+  const mock = createMockGist({ apiKey: KEY });
+  const fetch = async (url, init) => {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return mock.fetch(url, init);
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, maxConcurrent: 1, perPage: 3, maxRetries: 0, logLevel: "off" });
+  const list = gist.listUsers({ limit: 60 }).then(() => Date.now());
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const tags = await gist.listTags({ limit: 1 }, { timeoutMs: 1000 }).then(() => Date.now(), (error) => error);
+  assert.equal(typeof tags, "number", `listTags waited behind every page of the list: ${tags}`);
+  assert.ok(tags < (await list), "served at a release, before the 20 pages of the list ended");
+});
+
+test("a rate-limit reset in Unix milliseconds pauses for that long, not for ever", async () => {
+  const mock = createMockGist({ apiKey: KEY });
+  mock.fail({ status: 200, body: { tags: [] }, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Date.now() + 500) } });
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: mock.fetch, logLevel: "off" });
+  await gist.listTags({ limit: 1 });
+  const started = Date.now();
+  await gist.listTags({ limit: 1 }, { timeoutMs: 3000 });
+  assert.ok(Date.now() - started < 2000, "the next call went once the reset passed");
 });

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
-import { consume, consumeWebhooks, enqueue, receiveWebhook } from "gist-wasm/queues";
+import { consume, consumeWebhooks, enqueue, pacedFetch, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
 const queue = () => {
@@ -449,4 +449,36 @@ test("receiveWebhook enqueues the delivery's body as it came, so the handler rea
   assert.equal(counts.handled, 1);
   assert.deepEqual(payloads, [JSON.parse(text.slice(1))]);
   assert.equal(payloads[0].n, Infinity, "not null, as JSON.stringify would have made it");
+});
+
+test("consume retries a recordEvent that pacedFetch held past its deadline, or that pacing held after its lookup", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const email = user.email;
+  // A GistPacer that gives each permit in 5 s: longer than the client's deadline.
+  const pacer = { idFromName: (name) => name, get: () => ({ fetch: async () => Response.json({ waitMs: 5000, rate: 1 }) }) };
+  const held = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: pacedFetch(pacer, "mock-key", { requestsPerSecond: 1, fetch: mock.fetch }), timeoutMs: 300, maxRetries: 0, logLevel: "off" });
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "held.by.pacer", user: { email } } }]);
+  const dlq = queue();
+  const ledger = kv();
+  const first = batchOf(q.sent);
+  await consume(first, held, { deadLetterQueue: dlq, ledger });
+  assert.deepEqual(dlq.sent, [], "not dead-lettered: it never left");
+  assert.equal(first.outcome[0][0], "retry");
+  const recorded = () => mock.state.events.filter((e) => /held/.test(e.name)).length;
+  assert.equal(recorded(), 0);
+  // An event naming its user by Gist id, at one request a second: its contact lookup (a GET) goes, its
+  // POST would start after the deadline and is never sent.
+  const byId = queue();
+  await enqueue(byId, [{ recordEvent: { event_name: "held.after.lookup", user: { id: user.id } } }]);
+  const slow = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, requestsPerSecond: 1, timeoutMs: 700, logLevel: "off" });
+  const again = batchOf(byId.sent);
+  await consume(again, slow, { deadLetterQueue: dlq, ledger });
+  assert.deepEqual(dlq.sent, []);
+  assert.equal(again.outcome[0][0], "retry");
+  assert.equal(recorded(), 0);
+  const third = batchOf([...q.sent, ...byId.sent], 2);
+  await consume(third, client(mock), { deadLetterQueue: dlq, ledger });
+  assert.deepEqual([third.outcome.map(([how]) => how), recorded()], [["ack", "ack"], 2], "each sent once in the end");
 });
