@@ -170,19 +170,17 @@ export class GistClient {
       }
     };
     const { signal } = readCallOptions(callOptions);
+    // However this walk ends (done, `break`, an abort), leaving `for await` ends `pages`, whose own
+    // `finally` keeps the cursor.
     const items = (async function* () {
-      try {
-        for await (const page of pages) {
-          walk.handed = 0;
-          for (const item of page) {
-            // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
-            if (signal?.aborted) throw abortedBy(signal);
-            walk.handed += 1;
-            yield item;
-          }
+      for await (const page of pages) {
+        walk.handed = 0;
+        for (const item of page) {
+          // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
+          if (signal?.aborted) throw abortedBy(signal);
+          walk.handed += 1;
+          yield item;
         }
-      } finally {
-        walk.end();
       }
     })();
     items.pages = () => pages;
