@@ -6,7 +6,7 @@ import "gist-wasm"; // the package's entry for this runtime, which loads the was
 import { checkArgs } from "./client.js";
 import { redactEmails } from "./gist_wasm.js";
 import { GistError, invalidArgument } from "./errors.js";
-import { describe } from "./runtime.js";
+import { describe, refusedAnswer } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
 import { callSync, isSyncId, redriveWith, syncStub } from "./queues-syncs.js";
 
@@ -369,7 +369,7 @@ function delayFor(error, attempts, options) {
 const didNotAct = ({ code, status, mayHaveActed }) =>
   typeof mayHaveActed === "boolean"
     ? !mayHaveActed
-    : code === "invalid_argument" || code === "rate_limited" || status === 503 || (status >= 400 && status < 500);
+    : code === "invalid_argument" || code === "rate_limited" || refusedAnswer(status);
 
 // What to do after an operation failed: dead-letter what can never pass; retry the rest, but for a
 // recordEvent only when Gist did not act (after anything else it may have executed).

@@ -290,8 +290,10 @@ async function fetchOnce(fetchFn, send, signal) {
  * `pacedFetch`, still held it when the call gave up), or answered with a refusal (a 4xx, 429 included,
  * or a 503). Anything else (no answer, a timeout, another 5xx, a 2xx) may have changed something.
  */
-const refusedUnheard = (got) =>
-  got.held === true || (got.kind === "ok" && ((got.status >= 400 && got.status < 500) || got.status === 503));
+const refusedUnheard = (got) => got.held === true || (got.kind === "ok" && refusedAnswer(got.status));
+
+/** Whether an answer's status says Gist refused the request and did not act: a 4xx (429 included) or a 503. */
+export const refusedAnswer = (status) => (status >= 400 && status < 500) || status === 503;
 
 /**
  * Set to true on a request's `init` by a `fetch` that waits before sending (pacedFetch), until it hands
