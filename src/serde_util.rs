@@ -29,10 +29,17 @@ pub fn boolean(value: Option<&Value>) -> Option<bool> {
     }
 }
 
-/// Unix seconds that may come as a number or a numeric string; `null`, `""` and junk become `None`.
+/// Unix seconds that may come as a number (a fraction truncated) or a numeric string; `null`, `""`,
+/// junk and a number past what an `i64` holds (`1e300`) become `None`.
 pub fn timestamp(value: Option<&Value>) -> Option<i64> {
+    /// 2^63: the first `f64` past `i64::MAX`.
+    const PAST_I64: f64 = 9_223_372_036_854_775_808.0;
     match value? {
-        Value::Number(n) => n.as_i64().or_else(|| Some(n.as_f64() as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| {
+            Some(n.as_f64())
+                .filter(|f| (-PAST_I64..PAST_I64).contains(f))
+                .map(|f| f as i64)
+        }),
         Value::String(s) => s.trim().parse::<i64>().ok(),
         _ => None,
     }
@@ -84,6 +91,12 @@ mod tests {
         assert_eq!(timestamp(Some(&json!(""))), None);
         assert_eq!(timestamp(Some(&json!("yesterday"))), None);
         assert_eq!(timestamp(Some(&json!(0))), Some(0));
+        let number = |text| json::from_str(text).expect("JSON");
+        assert_eq!(timestamp(Some(&number("1502979465.9"))), Some(1_502_979_465));
+        assert_eq!(timestamp(Some(&number("-1.5"))), Some(-1));
+        for junk in ["1e300", "-1e300", "9223372036854775808", "1e19"] {
+            assert_eq!(timestamp(Some(&number(junk))), None, "{junk}");
+        }
     }
 
     #[test]
