@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(timestamp(Some(&json!("yesterday"))), None);
         assert_eq!(timestamp(Some(&json!(0))), Some(0));
         let number = |text| json::from_str(text).expect("JSON");
-        assert_eq!(timestamp(Some(&number("1502979465.9"))), Some(1_502_979_465));
+        assert_eq!(
+            timestamp(Some(&number("1502979465.9"))),
+            Some(1_502_979_465)
+        );
         assert_eq!(timestamp(Some(&number("-1.5"))), Some(-1));
         for junk in ["1e300", "-1e300", "9223372036854775808", "1e19"] {
             assert_eq!(timestamp(Some(&number(junk))), None, "{junk}");
