@@ -43,9 +43,14 @@ function numbersAsWritten(body) {
   return true;
 }
 
+// A lone surrogate (half an emoji): the core reads one as U+FFFD, as TextEncoder writes it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// A string as the core reads it (String.prototype.isWellFormed is ES2024: a pattern where it is missing).
+const wellFormed = (s) => (typeof s.isWellFormed === "function" ? (s.isWellFormed() ? s : s.toWellFormed()) : s.replace(LONE_SURROGATE, "\uFFFD"));
+
 // serde_util::string: a string ("" is none) or a number's text.
 function text(value, context) {
-  if (typeof value === "string") return value === "" ? null : value;
+  if (typeof value === "string") return value === "" ? null : wellFormed(value);
   if (typeof value === "number") {
     context.numbers ??= numbersAsWritten(context.body);
     return context.numbers ? String(value) : UNSURE;
@@ -68,7 +73,7 @@ function whole(value) {
 export function trimmed(value) {
   if (typeof value !== "string") return undefined;
   if (TRIM_DIFFERS.test(value)) return UNSURE;
-  return value.trim() || undefined;
+  return wellFormed(value.trim()) || undefined;
 }
 
 // serde_util::timestamp: Unix seconds from a number (truncated) or a string of an integer.
@@ -108,7 +113,7 @@ function read(rule, value, object, fallback, context) {
       const own = text(value, context);
       if (own !== null) return own;
       const kept = object[fallback];
-      return typeof kept === "string" ? kept : null;
+      return typeof kept === "string" ? wellFormed(kept) : null;
     }
     case "whole": case "wholeIfKnown": return whole(value);
     case "timestamp": return timestamp(value);

@@ -32,8 +32,9 @@ const NUMBERS: [&str; 12] = [
     "1700000000",
 ];
 
-/// Strings, written as JSON text: escapes, surrogate pairs, digits, booleans as text, empty.
-const STRINGS: [&str; 12] = [
+/// Strings, written as JSON text: escapes, surrogate pairs (and half of one), digits, booleans as
+/// text, empty.
+const STRINGS: [&str; 13] = [
     r#""""#,
     r#""179351""#,
     r#""true""#,
@@ -42,6 +43,7 @@ const STRINGS: [&str; 12] = [
     r#""lead""#,
     r#""a\"b\\c\/\n""#,
     r#""\u00e9\ud83d\ude00""#,
+    r#""Ann \ud83d""#,
     r#""é😀""#,
     r#""1502979465""#,
     r#""x@example.com""#,

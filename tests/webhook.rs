@@ -169,6 +169,23 @@ fn only_a_body_that_is_not_a_json_object_is_refused() {
         WebhookKind::Unknown,
         "a contact without an id is not typed, and not an error"
     );
+    let deep = format!(
+        r#"{{"topic":"contact.tagged","x":{}1{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let headers = [("X-Gist-Topic".to_owned(), "contact.tagged".to_owned())];
+    let unreadable = WebhookEvent::parse(&deep, &headers).expect("an object, however deep");
+    assert_eq!(unreadable.kind, WebhookKind::Unknown);
+    assert_eq!(unreadable.topic.as_deref(), Some("contact.tagged"));
+    let error = WebhookEvent::parse(&deep[..deep.len() - 1], &[]).expect_err("not JSON");
+    assert_eq!(error.code, ErrorCode::InvalidWebhook);
+    let half_emoji =
+        r#"{"topic":"contact.tagged","contact":{"id":1,"user_id":42,"name":"Ada \ud83d"}}"#;
+    let event = WebhookEvent::parse(half_emoji, &[]).expect("a lone surrogate escape reads");
+    assert_eq!(event.kind, WebhookKind::Contact);
+    let contact = event.contact.expect("contact");
+    assert_eq!(contact.name.as_deref(), Some("Ada \u{fffd}"));
 }
 
 #[cfg(feature = "reqwest")]

@@ -14,7 +14,7 @@ mod write;
 pub use map::Map;
 pub use number::write_u64 as push_u64;
 pub use number::Number;
-pub use parse::{from_str, ParseError, Reader};
+pub use parse::{from_str, is_object, ParseError, Reader};
 pub use write::string as push_string;
 pub use write::value as push_value;
 

@@ -1,5 +1,7 @@
-//! A strict JSON parser (RFC 8259): no trailing commas, comments or lone surrogates; nesting at
-//! most [`MAX_DEPTH`] deep, so a hostile text cannot exhaust the stack.
+//! A strict JSON parser (RFC 8259): no trailing commas or comments; nesting at most [`MAX_DEPTH`]
+//! deep, so a hostile text cannot exhaust the stack. An escaped lone surrogate (`"\ud83d"`, half an
+//! emoji), which the RFC's grammar allows and `JSON.parse` keeps, reads as U+FFFD, as JS's
+//! `TextEncoder` writes one.
 
 use super::{Map, Number, Value};
 use std::borrow::Cow;
@@ -23,6 +25,17 @@ pub fn from_str(text: &str) -> Result<Value, ParseError> {
         Ok(value)
     } else {
         Err(parser.error())
+    }
+}
+
+/// Whether `text` is one JSON object, however deeply it nests (past [`MAX_DEPTH`], where
+/// [`from_str`] stops): checked without building it.
+pub fn is_object(text: &str) -> bool {
+    let mut parser = Parser { text, at: 0 };
+    parser.skip_space();
+    parser.peek() == Some(b'{') && parser.skip_unbounded().is_ok() && {
+        parser.skip_space();
+        parser.at == text.len()
     }
 }
 
@@ -187,12 +200,7 @@ impl<'t> Parser<'t> {
                 } {
                     first = false;
                     if open == b'{' {
-                        self.skip_space();
-                        if self.peek() != Some(b'"') {
-                            return Err(self.error());
-                        }
-                        self.string()?;
-                        self.consume(b':')?;
+                        self.object_key()?;
                     }
                     self.skip(depth + 1)?;
                 }
@@ -201,6 +209,53 @@ impl<'t> Parser<'t> {
             Some(b'"') => self.string().map(drop),
             Some(b'-' | b'0'..=b'9') => self.number().map(drop),
             _ => self.value(depth).map(drop),
+        }
+    }
+
+    /// An object's key and the colon after it.
+    fn object_key(&mut self) -> Result<Cow<'t, str>, ParseError> {
+        self.skip_space();
+        if self.peek() != Some(b'"') {
+            return Err(self.error());
+        }
+        let key = self.string()?;
+        self.consume(b':')?;
+        Ok(key)
+    }
+
+    /// [`Self::skip`] at any depth: the closing bytes still awaited are kept in a `Vec`, not on the
+    /// call stack.
+    fn skip_unbounded(&mut self) -> Result<(), ParseError> {
+        let mut awaited = Vec::new();
+        loop {
+            self.skip_space();
+            match self.peek() {
+                Some(open @ (b'{' | b'[')) => {
+                    self.at += 1;
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if !self.closes(close) {
+                        awaited.push(close);
+                        if close == b'}' {
+                            self.object_key()?;
+                        }
+                        continue;
+                    }
+                }
+                _ => self.value(MAX_DEPTH).map(drop)?,
+            }
+            loop {
+                let Some(&close) = awaited.last() else {
+                    return Ok(());
+                };
+                if self.after_item(close)? {
+                    awaited.pop();
+                } else {
+                    if close == b'}' {
+                        self.object_key()?;
+                    }
+                    break;
+                }
+            }
         }
     }
 
@@ -241,12 +296,7 @@ impl<'t> Parser<'t> {
         let mut map = Map::new();
         if !self.closes(b'}') {
             loop {
-                self.skip_space();
-                if self.peek() != Some(b'"') {
-                    return Err(self.error());
-                }
-                let key = self.string()?.into_owned();
-                self.consume(b':')?;
+                let key = self.object_key()?.into_owned();
                 let value = self.value(depth)?;
                 map.insert(key, value);
                 if self.after_item(b'}')? {
@@ -352,24 +402,33 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    /// After `\u`: one code point, from a surrogate pair when it takes two escapes.
+    /// After `\u`: one code point, from a surrogate pair when it takes two escapes; a lone surrogate
+    /// is U+FFFD.
     fn unicode_escape(&mut self) -> Result<char, ParseError> {
         let first = self.hex4()?;
-        let code = match first {
-            0xD800..=0xDBFF => {
-                if self.next() != Some(b'\\') || self.next() != Some(b'u') {
-                    return Err(self.error());
-                }
-                let second = self.hex4()?;
-                if !(0xDC00..=0xDFFF).contains(&second) {
-                    return Err(self.error());
-                }
+        let code = match (first, self.low_surrogate_next(first)) {
+            (0xD800..=0xDBFF, Some(second)) => {
                 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
             }
-            0xDC00..=0xDFFF => return Err(self.error()),
             _ => first,
         };
-        char::from_u32(code).ok_or(self.error())
+        Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
+    }
+
+    /// After a high surrogate `first`, the low one a `\uDC00`..`\uDFFF` escape right here spells, read
+    /// past; else nothing is read.
+    fn low_surrogate_next(&mut self, first: u32) -> Option<u32> {
+        if !(0xD800..=0xDBFF).contains(&first) {
+            return None;
+        }
+        let start = self.at;
+        if self.next() == Some(b'\\') && self.next() == Some(b'u') {
+            if let Ok(second @ 0xDC00..=0xDFFF) = self.hex4() {
+                return Some(second);
+            }
+        }
+        self.at = start;
+        None
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
@@ -418,9 +477,7 @@ mod tests {
             "nul",
             "\"\\x\"",
             "\"a\nb\"",
-            "\"\\ud800\"",
-            "\"\\udc00\"",
-            "\"\\ud800\\u0041\"",
+            "\"\\ud800\\u12\"",
             "[1 2]",
             "{\"a\" 1}",
             "{1:2}",
@@ -435,10 +492,53 @@ mod tests {
     }
 
     #[test]
+    fn lone_surrogates_read_as_the_replacement_character() {
+        for (text, read) in [
+            (r#""\ud800""#, "\u{fffd}"),
+            (r#""\udc00x""#, "\u{fffd}x"),
+            (r#""\ud800\u0041""#, "\u{fffd}A"),
+            (r#""\ud83d\ud83d\ude00""#, "\u{fffd}😀"),
+            (r#""\ud83d\n""#, "\u{fffd}\n"),
+        ] {
+            assert_eq!(from_str(text), Ok(Value::String(read.into())), "{text}");
+        }
+    }
+
+    #[test]
     fn nesting_is_capped() {
         let deep = |n| "[".repeat(n) + &"]".repeat(n);
         assert!(from_str(&deep(MAX_DEPTH)).is_ok());
         assert!(from_str(&deep(MAX_DEPTH + 1)).is_err());
         assert!(from_str(&"[".repeat(1_000_000)).is_err());
+    }
+
+    #[test]
+    fn an_object_is_told_at_any_depth() {
+        let deep = |n| format!("{{\"a\":{}1{}}}", "[{\"b\":".repeat(n), "}]".repeat(n));
+        assert!(from_str(&deep(200)).is_err());
+        for text in [
+            deep(0),
+            deep(200),
+            deep(100_000),
+            " {} ".into(),
+            r#"{"a":[1,{},[]],"b":"\u00e9"}"#.into(),
+        ] {
+            assert!(is_object(&text), "{}", text.get(..40).unwrap_or(&text));
+        }
+        let mut cut = deep(300);
+        cut.pop();
+        for text in [
+            "[]",
+            "1",
+            "\"{}\"",
+            "{",
+            "{}}",
+            "{\"a\"}",
+            "{\"a\":[}",
+            "{\"a\":1,}",
+            &cut,
+        ] {
+            assert!(!is_object(text), "{text}");
+        }
     }
 }

@@ -67,10 +67,13 @@ impl WebhookEvent {
     /// pairs, names in any case.
     ///
     /// # Errors
-    /// `invalid_webhook` when the body is not a JSON object; never for an unknown shape.
+    /// `invalid_webhook` when the body is not a JSON object; never for an unknown shape (an object
+    /// nested deeper than the JSON parser reads is [`Self::unreadable`]).
     pub fn parse(body: &str, headers: &[(String, String)]) -> Result<Self, Error> {
-        let payload = match crate::json::from_str(without_bom(body)) {
+        let body = without_bom(body);
+        let payload = match crate::json::from_str(body) {
             Ok(Value::Object(map)) => map,
+            Err(_) if crate::json::is_object(body) => return Ok(Self::unreadable(headers)),
             _ => {
                 return Err(Error::new(
                     ErrorCode::InvalidWebhook,

@@ -935,7 +935,7 @@ test("14: HMAC-signed bodies with a BOM or bytes 0xff 0xfe verify on their raw b
 // ---------------------------------------------------------------------------------------------------
 // 15. parseWebhook is JSON.parse.
 
-test("15: parseWebhook gives exactly JSON.parse for 1e400, deep nesting and lone surrogates", () => {
+test("15: parseWebhook gives exactly JSON.parse for 1e400, deep nesting and lone surrogates, and reads a half emoji", () => {
   const texts = {
     "1e400": '{"a":1e400}',
     "1000 deep": '{"a":'.repeat(1000) + "1" + "}".repeat(1000),
@@ -954,6 +954,12 @@ test("15: parseWebhook gives exactly JSON.parse for 1e400, deep nesting and lone
   assert.deepEqual(seen, Object.fromEntries(Object.keys(texts).map((k) => [k, "same as JSON.parse"])));
   assert.equal(parseWebhook(texts["1e400"]).payload.a, Infinity);
   assert.equal(parseWebhook(texts["escaped lone surrogate"]).payload.s, "\ud800");
+  // Half an emoji in a contact's name reads as U+FFFD, whoever reads it: JS alone, or the core (for a
+  // numeric user_id, or an id past 2^53), which refused the escape and so lost the event's kind and topic.
+  for (const extra of ['"user_id":42', '"user_id":"42"', '"user_id":"42","big":9007199254740993']) {
+    const event = parseWebhook(`{"topic":"contact.tagged","contact":{"id":1,${extra},"name":"Ann \\ud83d"}}`);
+    assert.deepEqual([event.kind, event.topic, event.contact?.name, event.payload.contact.name], ["contact", "contact.tagged", "Ann \ufffd", "Ann \ud83d"], extra);
+  }
 });
 
 // ---------------------------------------------------------------------------------------------------
