@@ -141,15 +141,22 @@ export function describe(error) {
   }
 }
 
+const LINE_BREAK = /[\r\n]/;
+
 /**
  * Header lines "name\nvalue\n..." from a Headers object or a plain record, names in lower case: every
  * header, or only those `names` lists (in lower case).
  */
 export function headerLines(headers, names) {
   const flat = [];
+  let broken = false;
   const add = (value, name) => {
     const lower = String(name).toLowerCase();
-    if (value !== undefined && value !== null && (!names || names.includes(lower))) flat.push(lower, String(value));
+    if (value === undefined || value === null || (names && !names.includes(lower))) return;
+    const text = String(value);
+    // A line break would end the line early, and what follows it would read as another header.
+    broken ||= LINE_BREAK.test(lower) || LINE_BREAK.test(text);
+    flat.push(lower, text);
   };
   if (headers === undefined || headers === null) return "";
   try {
@@ -168,6 +175,7 @@ export function headerLines(headers, names) {
   } catch {
     throw invalidArgument("headers must be a Headers or a record of strings that can be read");
   }
+  if (broken) throw invalidArgument("a header's name or value holds a line break, which HTTP headers cannot");
   return flat.join("\n");
 }
 

@@ -1,6 +1,6 @@
 // The webhook side ("Watch Events"): reading deliveries is the runtime's; what they mean, and whether
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
-import { checkDelivery, handleOptions, normalizeEventName as normalize, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
+import { checkDelivery, handleOptions, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, readBody, toJson } from "./runtime.js";
@@ -96,10 +96,11 @@ function isBytes(value) {
   }
 }
 
-// The raw bytes of a body given as a string (its UTF-8) or a Uint8Array.
+// The raw bytes of a body given as a string (its UTF-8) or a Uint8Array (copied when it views a
+// SharedArrayBuffer, which Web Crypto refuses).
 function bodyBytes(body) {
   if (typeof body === "string") return utf8.encode(body);
-  if (isBytes(body)) return body;
+  if (isBytes(body)) return body.buffer instanceof ArrayBuffer ? body : new Uint8Array(body);
   throw invalidArgument("the webhook body must be the raw body, as a string or a Uint8Array");
 }
 
@@ -108,6 +109,22 @@ function webCrypto() {
   const subtle = globalThis.crypto && globalThis.crypto.subtle;
   if (!subtle) throw invalidArgument("an HMAC needs Web Crypto (crypto.subtle), which a browser gives only to secure pages (https:// or localhost)");
   return subtle;
+}
+
+// `each(subtle, key)` for an HMAC key (by `hash`, for `use`: "sign" or "verify") of each of `secrets` in
+// turn, and what each gave; a failure of Web Crypto itself is a GistError.
+async function withHmacKeys(secrets, hash, use, each) {
+  const subtle = webCrypto();
+  try {
+    const results = [];
+    for (const secret of secrets) {
+      const key = await subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash }, false, [use]);
+      results.push(await each(subtle, key));
+    }
+    return results;
+  } catch (error) {
+    throw invalidArgument(`Web Crypto could not compute the HMAC (${describe(error)})`);
+  }
 }
 
 /** Bytes as lower-case hex (gist-wasm/queues uses it too). */
@@ -130,9 +147,7 @@ export async function signWebhook(body, options) {
   }
   if (plan.token !== undefined) return { [plan.header]: plan.token };
   const { hash, secret, encoding } = plan.hmac;
-  const subtle = webCrypto();
-  const key = await subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash }, false, ["sign"]);
-  const mac = new Uint8Array(await subtle.sign("HMAC", key, bytes));
+  const [mac] = await withHmacKeys([secret], hash, "sign", async (subtle, key) => new Uint8Array(await subtle.sign("HMAC", key, bytes)));
   return { [plan.header]: encoding === "hex" ? toHex(mac) : toBase64(mac) };
 }
 
@@ -146,14 +161,10 @@ async function verifies(bytes, lines, optionsText) {
     throw fromCore(error);
   }
   if (!plan.hmac) return plan.settled;
-  const subtle = webCrypto();
   const { hash, signature, secrets } = plan.hmac;
-  let valid = false;
-  for (const secret of secrets) {
-    const key = await subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash }, false, ["verify"]);
-    valid = (await subtle.verify("HMAC", key, new Uint8Array(signature), bytes)) || valid;
-  }
-  return valid;
+  const signed = new Uint8Array(signature);
+  const results = await withHmacKeys(secrets, hash, "verify", (subtle, key) => subtle.verify("HMAC", key, signed, bytes));
+  return results.includes(true);
 }
 
 /**
@@ -199,6 +210,17 @@ function handleOptionsOf(options) {
   }
 }
 
+// A promise that rejects (`aborted`) when a request's signal says its sender went away, else never
+// settles: a sender that stalls with its connection open is ended by the server's own request timeout.
+function senderGone(signal) {
+  return new Promise((_, reject) => {
+    const gone = () => reject(new GistError("aborted", "the sender went away before the webhook's body ended"));
+    if (!(signal instanceof AbortSignal)) return;
+    if (signal.aborted) gone();
+    else signal.addEventListener("abort", gone, { once: true });
+  });
+}
+
 // A Fetch-API Request's raw bytes and header lines, read once, and at most `maxBytes` of the body: a body
 // declared or found larger is `invalid_webhook` with status 413, and is not read further.
 async function readRequest(request, maxBytes) {
@@ -208,7 +230,7 @@ async function readRequest(request, maxBytes) {
     if (!request || typeof request.arrayBuffer !== "function") throw invalidArgument("handleWebhook needs a Fetch-API Request");
     lines = headerLines(request.headers);
     if (typeof request.body?.getReader === "function") {
-      bytes = await readBody(request, maxBytes, new Promise(() => {}));
+      bytes = await readBody(request, maxBytes, senderGone(request.signal));
     } else {
       const buffer = await request.arrayBuffer();
       if (Object.prototype.toString.call(buffer) !== "[object ArrayBuffer]") throw invalidArgument("request.arrayBuffer() did not give an ArrayBuffer");
@@ -249,5 +271,5 @@ export async function receiveDelivery(request, options) {
 export function normalizeEventName(name) {
   assertLoaded();
   if (typeof name !== "string") throw invalidArgument("the event name must be a string");
-  return normalize(name);
+  return name.replace(/[.$]/g, "-");
 }

@@ -11,4 +11,4 @@ mod webhooks;
 pub use self::core::Core;
 pub use error::redact_emails;
 pub use step::Call;
-pub use webhooks::{check_delivery, handle_options, normalize_event_name, webhook_event};
+pub use webhooks::{check_delivery, handle_options, webhook_event};

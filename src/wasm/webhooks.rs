@@ -1,13 +1,13 @@
 //! The webhook side for the JS runtime: the event's kind, topic and contact from a body, checking a
-//! delivery, `handleWebhook`'s options, and the event-name normaliser. The runtime reads the request
-//! and makes `payload` with its own `JSON.parse`, so that it is exactly what JS would read.
+//! delivery, and `handleWebhook`'s options. The runtime reads the request and makes `payload` with its
+//! own `JSON.parse`, so that it is exactly what JS would read; it also turns event names into Gist's
+//! form itself (`.` and `$` to `-`, as `models::normalize_event_name` does for `recordEvent`).
 
 use super::error::thrown;
 use super::step::pairs_from_lines;
 use crate::error::Error;
 use crate::input::{options_json, Fields};
 use crate::json;
-use crate::models;
 use crate::webhook::{check, summary, Check, Encoding, Signing, VerifyOptions};
 use wasm_bindgen::prelude::*;
 
@@ -97,10 +97,4 @@ pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsVal
         Ok(json!({ "verify": verify, "maxBodyBytes": max_body_bytes }).to_json())
     };
     read().map_err(thrown)
-}
-
-/// Gist's storage form of an event name: every `.` and `$` becomes `-`.
-#[wasm_bindgen(js_name = normalizeEventName)]
-pub fn normalize_event_name(name: &str) -> String {
-    models::normalize_event_name(name)
 }

@@ -54,7 +54,9 @@ pub const DEFAULT_TOKEN_HEADER: &str = "x-gist-webhook-token";
 pub const DEFAULT_SIGNATURE_HEADER: &str = "x-gist-signature";
 
 impl VerifyOptions {
-    /// Options with one secret or several (rotation); every secret must be a non-empty string.
+    /// Options with one secret or several (rotation); every secret must be a non-empty string, with no
+    /// white space at its ends (a header's value is read trimmed), and a token's in printable ASCII (a
+    /// header's value is bytes, which servers decode differently past ASCII).
     pub fn new(
         secrets: Vec<String>,
         scheme: Scheme,
@@ -64,6 +66,17 @@ impl VerifyOptions {
         if secrets.is_empty() || secrets.iter().any(|s| s.is_empty()) {
             return Err(Error::invalid_argument(
                 "verify.secret must be a non-empty string or a non-empty array of them",
+            ));
+        }
+        if secrets.iter().any(|s| s.trim() != s) {
+            return Err(Error::invalid_argument(
+                "a verify.secret starts or ends with white space, so no delivery would verify: trim it (a list split at \", \"?)",
+            ));
+        }
+        let printable = |s: &String| s.bytes().all(|b| (b' '..=b'~').contains(&b));
+        if scheme == Scheme::Token && !secrets.iter().all(printable) {
+            return Err(Error::invalid_argument(
+                "a token verify.secret must be printable ASCII: servers decode other bytes of a header differently, so it would not verify",
             ));
         }
         let default = match scheme {
@@ -196,18 +209,17 @@ pub fn check(headers: &[(String, String)], options: &VerifyOptions) -> Check {
     let hash = match options.scheme {
         Scheme::Token => {
             let found = options.secrets.iter().fold(false, |found, secret| {
-                found | constant_time_eq(given.as_bytes(), secret.as_bytes())
+                found | same_token(given.as_bytes(), secret.as_bytes())
             });
             return Check::Settled(found);
         }
         Scheme::HmacSha256 => "SHA-256",
         Scheme::HmacSha1 => "SHA-1",
     };
+    let prefix = if hash == "SHA-1" { "sha1" } else { "sha256" };
     let value = given
         .split_once('=')
-        .filter(|(prefix, _)| {
-            prefix.eq_ignore_ascii_case("sha256") || prefix.eq_ignore_ascii_case("sha1")
-        })
+        .filter(|(named, _)| named.eq_ignore_ascii_case(prefix))
         .map_or(given, |(_, rest)| rest);
     let signature = match options.encoding {
         Encoding::Hex => from_hex(value),
@@ -280,11 +292,25 @@ where
     Some(mac.finalize().into_bytes().to_vec())
 }
 
+/// Whether two signatures (of a length anyone may know) hold the same bytes, in a time that does not
+/// depend on where they differ.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    a.len() == b.len() && same_token(a, b)
+}
+
+/// Whether `given` is `secret` (not empty), in a time that depends only on `given`'s length: neither
+/// where they differ nor the secret's length shows (`black_box` keeps the compiler from ending the loop
+/// at the first difference).
+fn same_token(given: &[u8], secret: &[u8]) -> bool {
+    let diff =
+        given
+            .iter()
+            .enumerate()
+            .fold(u8::from(given.len() != secret.len()), |diff, (i, byte)| {
+                let other = secret.get(i % secret.len().max(1)).copied().unwrap_or(0);
+                std::hint::black_box(diff | (byte ^ other))
+            });
+    diff == 0
 }
 
 /// Hex (either case) to bytes; `None` when it is not hex.
@@ -374,6 +400,12 @@ mod tests {
             &headers("x-gist-signature", sig),
             &options
         ));
+        let other_hash = format!("sha1={sig}");
+        assert!(!verify(
+            body,
+            &headers("x-gist-signature", &other_hash),
+            &options
+        ));
         let b64 = VerifyOptions::new(
             vec!["Jefe".into()],
             Scheme::HmacSha256,
@@ -434,6 +466,10 @@ mod tests {
         ));
         assert!(!verify(b"{}", &headers("x-other", "new"), &options));
         assert!(!verify(b"{}", &[], &options));
+        for wrong in ["", "ne", "newnew", "new\u{0}", "old "] {
+            assert!(!same_token(wrong.as_bytes(), b"new"), "{wrong:?}");
+        }
+        assert!(same_token(b"new", b"new"));
     }
 
     #[test]
@@ -446,6 +482,10 @@ mod tests {
             crate::json!({"secret": "s", "scheme": "md5"}),
             crate::json!({"secret": "s", "encoding": "hex2"}),
             crate::json!({"secret": "s", "header": " "}),
+            crate::json!({"secret": ["old", " new"]}),
+            crate::json!({"secret": "new\n", "scheme": "hmac-sha256"}),
+            crate::json!({"secret": "p\u{e4}sswort"}),
+            crate::json!({"secret": "tab\there"}),
         ] {
             assert!(VerifyOptions::from_value(bad.clone()).is_err(), "{bad}");
         }
@@ -453,6 +493,11 @@ mod tests {
             VerifyOptions::from_value(crate::json!({"secret": ["s3cret"], "scheme": "hmac-sha1"}))
                 .expect("ok");
         assert_eq!(options.header, "x-gist-signature");
+        let hmac = crate::json!({"secret": "p\u{e4}sswort", "scheme": "hmac-sha256"});
+        assert!(
+            VerifyOptions::from_value(hmac).is_ok(),
+            "an HMAC key is bytes"
+        );
         assert!(!format!("{options:?}").contains("s3cret"));
     }
 

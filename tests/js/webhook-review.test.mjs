@@ -1,0 +1,80 @@
+// Webhook findings of an outside review (2026-12-03), through the built package in Node: secrets that
+// could never verify are refused when given, Web Crypto's own failures and shared buffers give a
+// GistError, a header line break cannot forge another header, a sender that goes away ends handleWebhook,
+// and normalizeEventName changes `.` and `$` only.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistError, handleWebhook, normalizeEventName, parseWebhook, signWebhook, verifyWebhook } from "gist-wasm";
+
+const BODY = '{"topic":"contact.tagged","contact":{"id":7,"type":"user"}}';
+const code = (expected) => (e) => e instanceof GistError && e.code === expected;
+
+test("a secret with white space at its ends, or a token secret past printable ASCII, is refused where it is given", async () => {
+  const never = {
+    "a rotation list split at ', '": { secret: "old, new".split(",") },
+    "a trailing line feed (a secret file read whole)": { secret: "s3cret\n" },
+    "a leading no-break space": { secret: "\u00a0s3cret" },
+    "an HMAC secret with a trailing space": { secret: "s3cret ", scheme: "hmac-sha256" },
+    "a token with an umlaut": { secret: "p\u00e4sswort" },
+    "a token with a tab inside": { secret: "a\tb" },
+  };
+  for (const [what, options] of Object.entries(never)) {
+    await assert.rejects(verifyWebhook({ body: BODY, headers: {} }, options), code("invalid_argument"), what);
+    await assert.rejects(signWebhook(BODY, options), code("invalid_argument"), what);
+    const request = new Request("http://127.0.0.1/hook", { method: "POST", body: BODY });
+    await assert.rejects(handleWebhook(request, { verify: options }), code("invalid_argument"), what);
+  }
+  // What stays: an HMAC key past ASCII (its UTF-8 bytes key the HMAC), and a space inside a token.
+  for (const options of [{ secret: "p\u00e4sswort", scheme: "hmac-sha256" }, { secret: "two words" }]) {
+    const headers = await signWebhook(BODY, options);
+    assert.equal(await verifyWebhook({ body: BODY, headers }, options), true, JSON.stringify(options));
+  }
+});
+
+test("a signature's prefix must name the scheme's hash", async () => {
+  const options = { secret: "s3cret", scheme: "hmac-sha256" };
+  const { "x-gist-signature": hex } = await signWebhook(BODY, options);
+  const verifies = (value) => verifyWebhook({ body: BODY, headers: { "x-gist-signature": value } }, options);
+  assert.deepEqual([await verifies(hex), await verifies(`sha256=${hex}`), await verifies(`SHA256=${hex}`), await verifies(`sha1=${hex}`)], [true, true, true, false]);
+});
+
+test("a body viewing a SharedArrayBuffer verifies as its bytes; Web Crypto's own failure is a GistError", async () => {
+  const options = { secret: "s3cret", scheme: "hmac-sha256" };
+  const bytes = new TextEncoder().encode(BODY);
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  const headers = await signWebhook(shared, options);
+  assert.deepEqual(headers, await signWebhook(BODY, options));
+  assert.equal(await verifyWebhook({ body: shared, headers }, options), true);
+
+  const importKey = SubtleCrypto.prototype.importKey;
+  SubtleCrypto.prototype.importKey = () => Promise.reject(new DOMException("no keys today", "OperationError"));
+  try {
+    await assert.rejects(verifyWebhook({ body: BODY, headers }, options), (e) => code("invalid_argument")(e) && /Web Crypto/.test(e.message) && !e.message.includes("s3cret"));
+    await assert.rejects(signWebhook(BODY, options), code("invalid_argument"));
+  } finally {
+    SubtleCrypto.prototype.importKey = importKey;
+  }
+});
+
+test("a line break in a header's name or value is invalid_argument, not another header", async () => {
+  const forged = { "x-note": "hi\nx-gist-webhook-token\ns3cret", "x-other": "1" };
+  await assert.rejects(verifyWebhook({ body: BODY, headers: forged }, { secret: "s3cret" }), code("invalid_argument"));
+  assert.throws(() => parseWebhook('{"a":1}', { "x-note": "a\r\nx-gist-topic\nforged" }), code("invalid_argument"));
+  assert.equal(parseWebhook('{"a":1}', { "x-gist-topic": "contact.tagged" }).topic, "contact.tagged");
+});
+
+test("handleWebhook stops reading when the request's signal says the sender went away", async () => {
+  const controller = new AbortController();
+  const body = new ReadableStream({ start(stream) { stream.enqueue(new TextEncoder().encode('{"topic":')); } }); // and no more
+  const request = new Request("http://127.0.0.1/hook", { method: "POST", body, duplex: "half", signal: controller.signal });
+  const handled = handleWebhook(request);
+  setTimeout(() => controller.abort(), 20);
+  await assert.rejects(handled, code("aborted"));
+});
+
+test("normalizeEventName changes `.` and `$` only, half an emoji included", () => {
+  assert.equal(normalizeEventName("order.completed$v2"), "order-completed-v2");
+  assert.equal(normalizeEventName("order.\ud83d"), "order-\ud83d");
+  assert.equal(normalizeEventName("caf\u00e9 \ud83d\ude00."), "caf\u00e9 \ud83d\ude00-");
+});
