@@ -1,5 +1,6 @@
 // The smoke test every runtime runs from the built package: create, fetch and list a user against the
-// loopback mock; parse and verify a webhook (token, HMAC-SHA256 hex, HMAC-SHA1 base64); and the
+// loopback mock; parse and verify a webhook (token, HMAC-SHA256 hex, HMAC-SHA1 base64; secrets that
+// could never verify, a header line break, half an emoji); and the
 // guarantees that lean on the runtime's own fetch: a redirect is refused, an answer over
 // maxResponseBytes stops, a path that leaves baseUrl is never sent; and what a call tells its caller
 // (withResponse, asked during the call, after it, and after free()), its hooks and the server (per-call
@@ -43,6 +44,9 @@ export async function runtimeSmoke({ GistClient, GistError, parseWebhook, signWe
     sha256: await verify({ "x-gist-signature": `sha256=${SHA256_HEX}` }, { secret: "s3cret", scheme: "hmac-sha256" }),
     sha1: await verify({ "X-Hub-Signature": SHA1_BASE64 }, { secret: "s3cret", scheme: "hmac-sha1", header: "x-hub-signature", encoding: "base64" }),
     signed: await signedRoundTrip(signWebhook, verifyWebhook),
+    spacedSecret: await codeOf(verify({ "x-gist-webhook-token": "new" }, { secret: "old, new".split(",") })),
+    headerLineBreak: await codeOf(verify({ "x-note": "hi\nx-gist-webhook-token\ns3cret" }, { secret: "s3cret" })),
+    halfEmoji: parseWebhook('{"contact":{"id":1,"user_id":42,"name":"Ann \\ud83d"}}').contact.name,
     redirect: [redirect.code, /redirect/.test(redirect.message)],
     tooLarge: await codeOf(small.listUsers({ limit: 65 })),
     leavesBaseUrl: await codeOf(gist.apiCall({ url: "/contacts/%2e%2e/%2e%2e/admin" })),
@@ -225,6 +229,9 @@ export const runtimeExpected = {
     ["x-gist-signature", true, false],
     ["x-hub-signature", true, false],
   ],
+  spacedSecret: "invalid_argument",
+  headerLineBreak: "invalid_argument",
+  halfEmoji: "Ann \ufffd",
   redirect: ["invalid_response", true],
   tooLarge: "invalid_response",
   leavesBaseUrl: "invalid_argument",
