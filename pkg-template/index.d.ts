@@ -125,9 +125,9 @@ export interface ListContactsOptions extends LimitOptions {
      */
     tag_id?: number;
     /**
-     * Only contacts created at or after this Unix time.
+     * Only contacts created at or after this Unix time (a `Date` is sent as its Unix seconds).
      */
-    created_since?: number;
+    created_since?: number | Date;
     /**
      * Only contacts with this status.
      */
@@ -176,17 +176,17 @@ export interface ContactFields {
      */
     unsubscribed_from_emails?: boolean;
     /**
-     * When the user signed up, in Unix seconds.
+     * When the user signed up, in Unix seconds (a `Date` is sent as its Unix seconds).
      */
-    signed_up_at?: number;
+    signed_up_at?: number | Date;
     /**
      * Tag names to add (created when missing; case-sensitive).
      */
     tags?: string[];
     /**
-     * Custom properties: strings, finite numbers, booleans or null (a date as Unix seconds).
+     * Custom properties: strings, finite numbers, booleans or null (a `Date` as its Unix seconds).
      */
-    custom_properties?: CustomProperties;
+    custom_properties?: CustomPropertiesInput;
 }
 
 /**
@@ -196,37 +196,40 @@ export type ContactType = "user" | "lead";
 
 /** Options of `new GistClient(options)`. */
 export interface GistClientOptions {
-    /** Gist API key (Settings > API key) or an OAuth access token; sent as `Authorization: Bearer`, never logged. */
-    apiKey: string;
+    /**
+     * Gist API key (Settings > API key) or an OAuth access token; sent as `Authorization: Bearer`, never
+     * logged. `undefined` (an unset `process.env.GIST_API_KEY`) is `invalid_argument` at once.
+     */
+    apiKey: string | undefined;
     /**
      * Where requests go: default `https://api.getgist.com`; a proxy, or the mock server. No request ever
      * leaves its origin and path prefix; credentials in it are refused.
      */
-    baseUrl?: string;
+    baseUrl?: string | undefined;
     /** The `fetch` to use; default the runtime's global `fetch`. */
-    fetch?: (input: string, init: RequestInit) => Promise<Response>;
+    fetch?: ((input: string, init: RequestInit) => Promise<Response>) | undefined;
     /** Deadline of one whole call, retries and waits included, in ms (at most 2147483647); default 30000. */
-    timeoutMs?: number;
+    timeoutMs?: number | undefined;
     /** The most bytes one call may read in answers (a list: all its pages); default 33554432 (32 MiB). */
-    maxResponseBytes?: number;
+    maxResponseBytes?: number | undefined;
     /** How many times a failed call may be retried when that is safe; default 2. */
-    maxRetries?: number;
+    maxRetries?: number | undefined;
     /** Page size of list calls; default 60. */
-    perPage?: number;
+    perPage?: number | undefined;
     /** Allow calling Gist's own API (any `*.getgist.com` host) from a browser page, which exposes the key to its visitors. */
-    dangerouslyAllowBrowser?: boolean;
+    dangerouslyAllowBrowser?: boolean | undefined;
     /** Told about each request, answer and retry; a hook that throws is logged and ignored. */
-    hooks?: ClientHooks;
+    hooks?: ClientHooks | undefined;
     /** Where log lines go; default the runtime's `console`. */
-    logger?: Logger;
+    logger?: Logger | undefined;
     /** How much to log: default `"warn"` (each retry); `"info"` adds each answer, `"debug"` each request. */
-    logLevel?: LogLevel;
+    logLevel?: LogLevel | undefined;
     /** Put bodies in `debug` lines and in the `request` hook (they can hold personal data); default false. */
-    logBodies?: boolean;
+    logBodies?: boolean | undefined;
     /** The most requests this client has in flight at once; the rest queue. Default 6. */
-    maxConcurrent?: number;
+    maxConcurrent?: number | undefined;
     /** The most requests this client starts per second; the rest queue. Default: no limit. */
-    requestsPerSecond?: number;
+    requestsPerSecond?: number | undefined;
 }
 
 /** How much a client logs. */
@@ -352,8 +355,11 @@ export interface RequestOptions {
     headers?: Record<string, string> | Headers;
 }
 
-/** Custom property values: a date is sent as Unix seconds; numbers must be finite. */
+/** Custom property values, as Gist keeps them: numbers finite; dates as Unix seconds. */
 export type CustomProperties = Record<string, string | number | boolean | null>;
+
+/** Custom property values to send: a `CustomProperties`, where a `Date` is sent as its Unix seconds. */
+export type CustomPropertiesInput = Record<string, string | number | boolean | null | Date>;
 
 /** Names a contact: Gist's internal id, your user id, or the email address. */
 export type ContactRef =
@@ -457,8 +463,8 @@ export type NewEvent = {
     /** Its name: every `.` and `$` becomes `-` before it is sent, as Gist stores it. */
     event_name: string;
     properties?: Record<string, unknown>;
-    /** When it happened, Unix seconds. */
-    occurred_at?: number;
+    /** When it happened, Unix seconds (a `Date` is sent as its Unix seconds). */
+    occurred_at?: number | Date;
 } & ({ user: ContactRef; lead?: never } | { lead: LeadRef; user?: never });
 
 /** An HTTP method of `apiCall`. */
@@ -469,7 +475,7 @@ export interface ApiCallRequest {
     url: string;
     method?: HttpMethod;
     /** Extra headers (at most 100); `Authorization` is the client's own and is refused here. */
-    headers?: Record<string, string>;
+    headers?: Record<string, string> | Headers;
     query?: Record<string, string | number | boolean>;
     /** The value to send as JSON: an object or an array, not its JSON text (a string is refused). */
     body?: object | number | boolean | null;

@@ -143,6 +143,16 @@ const badOrder: ListContactsOptions = { order: "up" };
 const badProps: NewUser = { user_id: 1, custom_properties: { nested: { a: 1 } } };
 void [missingUserId, badRef, badOrder, badProps];
 
+// An unset environment variable type-checks as a key (and is invalid_argument when the client is made);
+// a Date goes wherever a time does; an apiCall takes a Headers.
+declare const keyFromEnv: string | undefined;
+export const fromEnv = () => new GistClient({ apiKey: keyFromEnv, baseUrl: undefined, timeoutMs: undefined });
+const dated: NewUser = { user_id: 1, signed_up_at: new Date(), custom_properties: { renewal: new Date(0), plan: "pro" } };
+const since: ListContactsOptions = { created_since: new Date(0) };
+const happened: NewEvent = { event_name: "x", user: { id: 1 }, occurred_at: new Date() };
+const headed: ApiCallRequest = { url: "/x", headers: new Headers({ "x-trace": "1" }) };
+void [dated, since, happened, headed];
+
 // A GistError made as the client makes them, for a test double.
 export const notFound: GistError = new GistError("not_found", "no such user", { status: 404, path: "/contacts" });
 // @ts-expect-error its first argument is the code, not the message
