@@ -12,13 +12,17 @@ export function toNodeListener(
   options?: NodeListenerOptions,
 ): (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>;
 
-/** The Host header values a server listening on `host:port` should answer: `127.0.0.1`, `localhost`, `[::1]` and `host`, each with `:port`. */
-export function allowedHosts(host: string, port: number): Set<string>;
+/**
+ * The Host header values a server listening on `host:port` should answer: `127.0.0.1`, `localhost`, `[::1]`
+ * and `host`, each with `:port`, and each of `also` (with `:port` unless it names a port).
+ */
+export function allowedHosts(host: string, port: number, also?: string[]): Set<string>;
 
 /**
  * Starts a mock Gist API over HTTP on `host:port` (default 127.0.0.1:4010; port 0 picks a free one).
- * Requests whose Host header is not one of `allowedHosts(host, port)` get 421; bodies over `maxBodyBytes` get 413.
+ * Requests whose Host header is not one of `allowedHosts(host, port, allowHosts)` get 421 (`allowHosts`: a
+ * container's service name, say); bodies over `maxBodyBytes` get 413. A handler that throws answers 500.
  */
 export function serveMock(
-  options?: MockGistOptions & NodeListenerOptions & { port?: number; host?: string },
+  options?: MockGistOptions & NodeListenerOptions & { port?: number; host?: string; allowHosts?: string[] },
 ): Promise<{ url: string; mock: MockGist; close(): Promise<void> }>;

@@ -1,9 +1,11 @@
 // Serves a mock Gist API (or any Fetch-API handler) over HTTP with Node's http module.
-// As a command: `node mock-server.js [--port 4010] [--host 127.0.0.1] [--key mock-key]`.
-// Request bodies are capped (`maxBodyBytes`, 1 MB: 413 past it), and a request whose Host header is
-// not a name the server is bound to gets 421, so a DNS-rebinding web page cannot reach it.
+// As a command: `node mock-server.js [--port 4010] [--host 127.0.0.1] [--key mock-key] [--allow-host name]`
+// (`--help` says more). Request bodies are capped (`maxBodyBytes`, 1 MB: 413 past it), and a request whose
+// Host header is not a name the server is bound to (or one allowed) gets 421, so a DNS-rebinding web page
+// cannot reach it.
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { createMockGist } from "./mock.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,24 +45,31 @@ export function toNodeListener(handler, { maxBodyBytes = MAX_BODY_BYTES } = {}) 
       const bytes = await readBody(req, maxBodyBytes);
       if (bytes === null) return refuse(req, res, 413, "payload_too_large", `The body is over ${maxBodyBytes} bytes`);
       const body = ["GET", "HEAD"].includes(req.method) ? undefined : bytes;
-      const url = `http://${req.headers.host || "127.0.0.1"}${req.url}`;
+      // An origin-form target (`/contacts`) or an absolute-form one (`http://host/contacts`, as a proxy sends).
+      const url = new URL(req.url, `http://${req.headers.host || "127.0.0.1"}`);
       const response = await handler(new Request(url, { method: req.method, headers: req.headers, body }));
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
-    } catch {
-      req.socket.destroy();
+    } catch (error) {
+      if (res.headersSent) return req.socket.destroy();
+      refuse(req, res, 500, "mock_error", `The handler failed: ${error?.message ?? error}`);
     }
   };
 }
 
-/** The Host header values a server listening on `host:port` answers: loopback names and `host`, with the port. */
-export function allowedHosts(host, port) {
-  const names = ["127.0.0.1", "localhost", "[::1]", host.includes(":") ? `[${host}]` : host];
-  return new Set(names.map((name) => `${name}:${port}`.toLowerCase()));
+/**
+ * The Host header values a server listening on `host:port` answers: loopback names, `host` and each of
+ * `also` (a container's service name, say), with the port unless one is given.
+ */
+export function allowedHosts(host, port, also = []) {
+  const bracketed = (name) => (name.includes(":") && !name.startsWith("[") ? `[${name}]` : name);
+  const names = ["127.0.0.1", "localhost", "[::1]", bracketed(host)].map((name) => `${name}:${port}`);
+  const others = also.map((name) => (/^\[.*\]:\d+$|^[^:]+:\d+$/.test(name) ? name : `${bracketed(name)}:${port}`));
+  return new Set([...names, ...others].map((name) => name.toLowerCase()));
 }
 
 /** Starts a mock Gist API over HTTP; resolves `{ url, mock, close() }`. */
-export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, ...options } = {}) {
+export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, allowHosts = [], ...options } = {}) {
   const mock = createMockGist(options);
   const listener = toNodeListener(mock.handle, { maxBodyBytes });
   let hosts;
@@ -72,18 +81,49 @@ export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, ...op
     server.once("error", reject);
     server.listen(port, host, () => {
       const address = server.address();
-      hosts = allowedHosts(host, address.port);
+      hosts = allowedHosts(host, address.port, allowHosts);
       resolve({ url: `http://${host}:${address.port}`, mock, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (name, fallback) => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i > 0 ? process.argv[i + 1] : fallback;
-  };
+const USAGE = `Serves a mock Gist API over HTTP (gist-wasm/mock).
+
+  node mock-server.js [--port 4010] [--host 127.0.0.1] [--key mock-key] [--allow-host NAME ...]
+
+  --port        the port to listen on (0: any free one); default 4010
+  --host        the address to listen on; default 127.0.0.1 (loopback only)
+  --key         the only API key it accepts; default mock-key
+  --allow-host  another Host header to answer (a container's service name: mock, or mock:4010); repeatable.
+                Others get 421, so that no web page can reach the mock through DNS rebinding.
+  --help        this text`;
+
+// The command: its options (`--port=4010` too), or a one-line error and exit code 2 for anything else.
+function runCommand() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { port: { type: "string" }, host: { type: "string" }, key: { type: "string" }, "allow-host": { type: "string", multiple: true }, help: { type: "boolean" } },
+    }));
+  } catch (error) {
+    console.error(`mock-server: ${error.message} (--help lists the options)`);
+    process.exit(2);
+  }
+  if (values.help) return console.log(USAGE);
+  const port = Number(values.port ?? 4010);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`mock-server: --port must be a whole number from 0 to 65535, not ${JSON.stringify(values.port)}`);
+    process.exit(2);
+  }
+  const apiKey = values.key ?? "mock-key";
   // No top-level await, so that require() can load this module.
-  serveMock({ port: Number(arg("port", 4010)), host: arg("host", "127.0.0.1"), apiKey: arg("key", "mock-key") })
-    .then(({ url }) => console.log(`mock Gist API on ${url} (key: ${arg("key", "mock-key")})`));
+  serveMock({ port, host: values.host ?? "127.0.0.1", apiKey, allowHosts: values["allow-host"] ?? [] }).then(
+    ({ url }) => console.log(`mock Gist API on ${url} (key: ${apiKey})`),
+    (error) => {
+      console.error(`mock-server: cannot listen on ${values.host ?? "127.0.0.1"}:${port}: ${error.code ?? error.message}`);
+      process.exit(1);
+    },
+  );
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runCommand();

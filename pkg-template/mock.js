@@ -6,7 +6,9 @@
 // Choices where Gist is unknown: per_page is capped at `maxPerPage` (60); a delete answers 200 with the
 // deleted object; a create answers 200; tagging ignores contact ids it does not know; event names are
 // stored with `.` and `$` turned into `-` (switch: `normalizeEventNames: false`); a delivery of a
-// `conversation.*` topic carries a conversation shaped as the REST API's (`deliverWebhook`).
+// `conversation.*` topic carries a conversation shaped as the REST API's (`deliverWebhook`); ids in paths
+// and bodies are digits; a body it cannot read as Gist would (tags that are not names, an email that is
+// not a string) is 422 `parameter_invalid`, never a dropped connection.
 // The control routes (/__mock/*) have no `*` CORS: a browser page may call them only from this server's
 // own origin or a loopback one (http://127.0.0.1:*, localhost, [::1]), so no web page can rig the mock.
 
@@ -82,7 +84,7 @@ function seedData(count) {
     id: 9000 + i, name: EVENT_NAMES[i % EVENT_NAMES.length], contact_id: c.id, email: c.email,
     user_id: c.user_id, properties: { recorded_from: "mock-seed" }, occurred_at: c.created_at + 60,
   }));
-  return { contacts, tags, segments, campaigns, events, nextId: 1000 + count + 1, nextEventId: 9030 };
+  return { contacts, tags, segments, campaigns, events, nextId: 1000 + count + 1, nextEventId: 9030, nextTagId: tags.length + 1 };
 }
 
 function wireContact(c, state) {
@@ -93,6 +95,34 @@ function wireContact(c, state) {
     unsubscribed_from_emails: String(Boolean(c.unsubscribed_from_emails)),
     tags: tags.map((id) => state.tags.find((t) => t.id === id)).filter(Boolean),
   };
+}
+
+// An id in a path or a body: a whole number written in digits (`0x3e9` and `1e3` name no contact).
+const idOf = (value) => (typeof value === "number" || /^[0-9]+$/.test(String(value)) ? Number(value) : NaN);
+
+// A boolean as Gist reads one ("true"/"false" strings included).
+const booleanOf = (value) => (typeof value === "string" ? value.trim().toLowerCase() === "true" : Boolean(value));
+
+// Statuses whose answer has no body (the Response constructor refuses one).
+const NO_BODY = new Set([204, 205, 304]);
+
+// Checks a failure rule when it is given, not when a request meets it.
+function checkedRule(rule) {
+  if (rule === null || typeof rule !== "object" || Array.isArray(rule)) throw new TypeError("mock gist: a failure rule is an object");
+  if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 200 && rule.status <= 599)) {
+    throw new TypeError(`mock gist: a failure rule's status must be a whole number from 200 to 599, not ${JSON.stringify(rule.status)}`);
+  }
+  return { times: 1, ...rule };
+}
+
+// Why a contact body cannot be read as Gist reads one, or undefined.
+function contactBodyProblem(body) {
+  if (body.email !== undefined && body.email !== null && typeof body.email !== "string") return "email must be a string";
+  if (body.tags !== undefined && !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === "string"))) return "tags must be an array of tag names";
+  if (body.custom_properties !== undefined && (body.custom_properties === null || typeof body.custom_properties !== "object" || Array.isArray(body.custom_properties))) {
+    return "custom_properties must be an object";
+  }
+  return undefined;
 }
 
 // Whether a rule applies to a request; a rule with a `fraction` applies to that share of the requests it
@@ -175,7 +205,7 @@ export function createMockGist(options = {}) {
   }
 
   function fail(rule) {
-    rules.push({ times: 1, ...rule });
+    rules.push(checkedRule(rule));
   }
 
   function findContact(url) {
@@ -220,7 +250,7 @@ export function createMockGist(options = {}) {
     return (names || []).map((name) => {
       let tag = state.tags.find((t) => t.name === name);
       if (!tag) {
-        tag = { id: state.tags.reduce((m, t) => Math.max(m, t.id), 0) + 1, name };
+        tag = { id: state.nextTagId++, name }; // a deleted tag's id is never given again
         state.tags.push(tag);
       }
       return tag.id;
@@ -228,16 +258,18 @@ export function createMockGist(options = {}) {
   }
 
   function upsertContact(body) {
-    if (!body || typeof body !== "object") return gistError(400, "parameter_invalid", "Body must be a JSON object");
+    if (!body || typeof body !== "object" || Array.isArray(body)) return gistError(400, "parameter_invalid", "Body must be a JSON object");
+    const problem = contactBodyProblem(body);
+    if (problem) return gistError(422, "parameter_invalid", problem);
     const userId = body.user_id === undefined || body.user_id === null || body.user_id === "" ? undefined : String(body.user_id);
-    if (body.id === undefined && userId === undefined && !body.email) {
-      return gistError(422, "parameter_invalid", "Either email or user_id is required");
-    }
     const now = Math.floor(Date.now() / 1000);
     let contact =
-      (body.id !== undefined && contactBy("id", Number(body.id))) ||
+      (body.id !== undefined && contactBy("id", idOf(body.id))) ||
       (userId !== undefined && contactBy("user_id", userId)) ||
       (body.email && contactBy("email", body.email));
+    if (!contact && userId === undefined && !body.email) {
+      return gistError(422, "parameter_invalid", "Either email or user_id is required");
+    }
     if (!contact) {
       contact = {
         id: state.nextId++, type: "lead", user_id: null, email: null, name: null, phone: null,
@@ -249,9 +281,11 @@ export function createMockGist(options = {}) {
     } else {
       contact.updated_at = Math.max(now, contact.created_at + 1);
     }
-    const { id, type, user_id, tags, custom_properties, phone, ...fields } = body;
+    // What Gist keeps for itself (ids, type, times it sets, segments) is not taken from a body.
+    const { id, type, user_id, tags, custom_properties, phone, segments, created_at, updated_at, unsubscribed_from_emails, ...fields } = body;
     Object.assign(contact, fields);
     if (phone !== undefined) contact.phone = phone === null ? null : String(phone);
+    if (unsubscribed_from_emails !== undefined) contact.unsubscribed_from_emails = booleanOf(unsubscribed_from_emails);
     if (userId !== undefined) contact.user_id = userId;
     contact.type = contact.user_id && type !== "lead" ? "user" : "lead";
     if (custom_properties) Object.assign(contact.custom_properties, custom_properties);
@@ -267,7 +301,7 @@ export function createMockGist(options = {}) {
   function writeTag(body) {
     if (!body || typeof body !== "object") return gistError(400, "parameter_invalid", "Body must be a JSON object");
     if (body.id !== undefined) {
-      const tag = state.tags.find((t) => t.id === Number(body.id));
+      const tag = state.tags.find((t) => t.id === idOf(body.id));
       if (!tag) return gistError(404, "not_found", "Tag not found");
       if (typeof body.name === "string" && body.name) tag.name = body.name;
       return json(200, { tag: tagWire(tag) });
@@ -275,7 +309,7 @@ export function createMockGist(options = {}) {
     if (typeof body.name !== "string" || !body.name) return gistError(422, "parameter_invalid", "name is required");
     const [id] = tagIds([body.name]);
     for (const target of Array.isArray(body.contacts) ? body.contacts : []) {
-      const contact = contactBy("id", Number(target.id));
+      const contact = target !== null && typeof target === "object" ? contactBy("id", idOf(target.id)) : undefined;
       if (!contact) continue;
       contact.tags = contact.tags.filter((t) => t !== id);
       if (!target.untag) contact.tags.push(id);
@@ -284,7 +318,7 @@ export function createMockGist(options = {}) {
   }
 
   function deleteTag(id) {
-    const tag = state.tags.find((t) => t.id === Number(id));
+    const tag = state.tags.find((t) => t.id === idOf(id));
     if (!tag) return gistError(404, "not_found", "Tag not found");
     state.tags = state.tags.filter((t) => t !== tag);
     for (const c of state.contacts) c.tags = c.tags.filter((t) => t !== tag.id);
@@ -302,9 +336,9 @@ export function createMockGist(options = {}) {
     }
     const userId = body.user_id === undefined || body.user_id === null ? undefined : String(body.user_id);
     const contact =
-      (body.id !== undefined && contactBy("id", Number(body.id))) ||
+      (body.id !== undefined && contactBy("id", idOf(body.id))) ||
       (userId !== undefined && contactBy("user_id", userId)) ||
-      (body.email && contactBy("email", body.email));
+      (typeof body.email === "string" && contactBy("email", body.email));
     if (!contact) return gistError(404, "not_found", "Contact not found");
     const name = normalizeNames ? body.event_name.replace(/[.$]/g, "-") : body.event_name;
     const event = {
@@ -316,7 +350,7 @@ export function createMockGist(options = {}) {
   }
 
   function byId(list, id, what) {
-    const item = list.find((x) => x.id === Number(id));
+    const item = list.find((x) => x.id === idOf(id));
     return item ? json(200, { [what]: { ...item } }) : gistError(404, "not_found", `${what} not found`);
   }
 
@@ -339,7 +373,13 @@ export function createMockGist(options = {}) {
       return json(200, { ok: true }, cors);
     }
     if (url.pathname === "/__mock/fail" && request.method === "POST") {
-      fail(await request.json());
+      let rule;
+      try {
+        rule = checkedRule(await request.json());
+      } catch (error) {
+        return gistError(400, "parameter_invalid", error instanceof SyntaxError ? "The failure rule is not JSON" : error.message, cors);
+      }
+      rules.push(rule);
       return json(200, { ok: true }, cors);
     }
     if (url.pathname === "/__mock/requests" && request.method === "GET") {
@@ -354,7 +394,7 @@ export function createMockGist(options = {}) {
     const body = ["POST", "PUT", "PATCH"].includes(request.method) ? await request.json().catch(() => undefined) : undefined;
     if (resource === "contacts" && parts.length <= 2) {
       if (request.method === "GET" && id) {
-        const contact = contactBy("id", Number(id));
+        const contact = contactBy("id", idOf(id));
         return contact ? json(200, { contact: wireContact(contact, state) }) : gistError(404, "not_found", "Contact not found");
       }
       if (request.method === "GET") {
@@ -366,7 +406,7 @@ export function createMockGist(options = {}) {
       }
       if (request.method === "POST" && !id) return upsertContact(body);
       if (request.method === "DELETE") {
-        return deleteContact(id ? contactBy("id", Number(id)) : findContact(url));
+        return deleteContact(id ? contactBy("id", idOf(id)) : findContact(url));
       }
     }
     if (resource === "tags" && parts.length <= 2) {
@@ -376,7 +416,7 @@ export function createMockGist(options = {}) {
     }
     if (resource === "segments" && parts.length <= 2 && request.method === "GET") {
       if (id) {
-        const segment = state.segments.find((x) => x.id === Number(id));
+        const segment = state.segments.find((x) => x.id === idOf(id));
         return segment ? json(200, { segment: segmentWire(segment, url) }) : gistError(404, "not_found", "segment not found");
       }
       return paged(url, state.segments.map((x) => segmentWire(x, url)), "segments");
@@ -419,13 +459,18 @@ export function createMockGist(options = {}) {
       if (rule.drop) throw new TypeError("mock gist: connection dropped");
       if (rule.status) {
         const text = typeof rule.body === "string" ? rule.body : JSON.stringify(rule.body ?? { errors: [{ code: "mock_failure", message: `Mock failure ${rule.status}` }] });
-        return new Response(text, { status: rule.status, headers: { "content-type": "application/json", ...CORS, ...(rule.headers || {}) } });
+        return new Response(NO_BODY.has(rule.status) ? null : text, { status: rule.status, headers: { "content-type": "application/json", ...CORS, ...(rule.headers || {}) } });
       }
     }
     if (request.headers.get("authorization") !== `Bearer ${apiKey}`) {
       return gistError(401, "unauthorized", "Invalid or missing API key");
     }
-    return route(request, url);
+    try {
+      return await route(request, url);
+    } catch (error) {
+      // A body this mock cannot read as Gist would: refused as Gist refuses one, not a dropped connection.
+      return gistError(422, "parameter_invalid", `The mock cannot read this request (${error.message})`);
+    }
   }
 
   // A delivery about `topic` as Gist posts it: the mock's newest contact of the topic's kind, and the
@@ -464,7 +509,10 @@ export function createMockGist(options = {}) {
     deliverWebhook,
     /** A `fetch` replacement that answers from this mock, with no network at all. */
     fetch: (input, init) => handle(new Request(input, init)),
-    /** Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?, path?, bodyIncludes?, fraction? }`. */
+    /**
+     * Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?,
+     * path?, bodyIncludes?, fraction? }` (a 204, 205 or 304 has no body); throws for a status outside 200-599.
+     */
     fail,
     /**
      * Limits each API key to `perSecond` requests a second, a token bucket of `burst` tokens (default

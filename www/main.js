@@ -139,6 +139,8 @@ modeForm.addEventListener("change", () => {
     : "Calls go from this page to this demo server, which forwards them to api.getgist.com with your key. The key stays in this page's memory only (reload and it is gone); use a test workspace.";
 });
 document.getElementById("api-key").addEventListener("input", (e) => { state.apiKey = e.target.value.trim(); });
+// Enter in the key field submits the form: that would reload the page, in mock mode, without the key.
+modeForm.addEventListener("submit", (e) => e.preventDefault());
 document.getElementById("reset").addEventListener("click", async () => {
   const response = await fetch("/api/__mock/reset", { method: "POST" });
   notice.textContent = response.ok ? "Mock data reset: 240 contacts, 6 tags, 3 segments, 4 campaigns, 30 events." : "Reset failed.";

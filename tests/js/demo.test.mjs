@@ -344,6 +344,8 @@ test("webhooks: the inspector types and verifies, the live receiver shows delive
 test("the real-API mode goes through the proxy with the key from the page, which the page never shows", async () => {
   await page.locator('input[name="mode"][value="real"]').check();
   await page.locator("#api-key").fill("real-key");
+  await page.locator("#api-key").press("Enter"); // submits the form: no reload, the mode and key stay
+  assert.equal(await page.locator('input[name="mode"]:checked').getAttribute("value"), "real");
   assert.match(await page.locator("#mode-notice").innerText(), /memory only/);
   assert.match(await run("listCampaigns", { limit: 3 }), /3 items/);
   assert.ok(upstream.mock.requests.some((r) => r.path === "/campaigns"), "the call reached the upstream through /proxy");

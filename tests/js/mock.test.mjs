@@ -1,0 +1,135 @@
+// The mock Gist API users test against (gist-wasm/mock and gist-wasm/mock/server), from an outside review:
+// a failure rule or a body it cannot read answers as Gist would, never a dropped connection; what Gist
+// keeps for itself is not taken from a body; ids are digits; its command line says what it does.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { request } from "node:http";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { GistClient } from "gist-wasm";
+import { createMockGist } from "gist-wasm/mock";
+import { serveMock } from "gist-wasm/mock/server";
+
+const SERVER = fileURLToPath(new URL("../../node_modules/gist-wasm/mock-server.js", import.meta.url));
+const run = promisify(execFile);
+
+function clientOf(mock) {
+  return new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.test", fetch: mock.fetch, maxRetries: 2 });
+}
+const post = (mock, path, body) =>
+  mock.fetch(`http://mock.test${path}`, { method: "POST", headers: { authorization: "Bearer mock-key", "content-type": "application/json" }, body: JSON.stringify(body) });
+
+test("a failure rule with a status that has no body (204) answers it, once: the call is not retried as a dropped connection", async () => {
+  const mock = createMockGist();
+  mock.fail({ status: 204, method: "DELETE" });
+  assert.equal(await clientOf(mock).deleteUser({ id: 1001 }), undefined);
+  assert.deepEqual(mock.requests.map((r) => r.method), ["GET", "DELETE"], "the user looked up, then one DELETE");
+  assert.ok(mock.state.contacts.some((c) => c.id === 1001), "the rule answered; nothing was deleted");
+  for (const status of [0, 99, 600, 1.5, "500"]) assert.throws(() => mock.fail({ status }), TypeError, String(status));
+});
+
+test("a body the mock cannot read as Gist would is 422 parameter_invalid, and leaves the mock working", async () => {
+  const mock = createMockGist();
+  const bodies = [
+    { email: "a@example.com", tags: "VIP" },
+    { email: 12345 },
+    { email: "a@example.com", custom_properties: [1] },
+    { id: 999999 }, // names no contact, and gives neither email nor user_id
+  ];
+  for (const body of bodies) {
+    const answer = await post(mock, "/contacts", body);
+    assert.equal(answer.status, 422, JSON.stringify(body));
+    assert.equal((await answer.json()).errors[0].code, "parameter_invalid");
+  }
+  assert.equal((await post(mock, "/tags", { name: "t", contacts: [null, 7] })).status, 200);
+  const error = await clientOf(mock).apiCall({ url: "/contacts", method: "POST", body: { email: 5 } });
+  assert.equal(error.status, 422);
+  assert.equal((await clientOf(mock).listSegments({ include_count: true })).length, 3);
+});
+
+test("what Gist keeps for itself is not taken from a body, a boolean string is read as one, and ids are digits", async () => {
+  const mock = createMockGist();
+  const gist = clientOf(mock);
+  await post(mock, "/contacts", { id: 1001, segments: 7, created_at: "yesterday", unsubscribed_from_emails: "false" });
+  const contact = await gist.fetchUser({ id: 1001 });
+  assert.equal(typeof contact.created_at, "number");
+  assert.equal(contact.unsubscribed_from_emails, false);
+  assert.equal((await gist.listSegments({ include_count: true })).length, 3, "segments still read");
+  await post(mock, "/contacts", { id: 1001, unsubscribed_from_emails: "true" });
+  assert.equal((await gist.fetchUser({ id: 1001 })).unsubscribed_from_emails, true);
+  const hex = await gist.apiCall({ url: "/contacts/0x3e9" });
+  assert.equal(hex.status, 404);
+});
+
+test("a deleted tag's id is not given to the next new tag", async () => {
+  const gist = clientOf(createMockGist());
+  const made = await gist.createTag("short-lived");
+  await gist.deleteTag(made.id);
+  const next = await gist.createTag("next");
+  assert.notEqual(next.id, made.id);
+});
+
+test("mock/server: a control route given bad JSON is 400; a handler that throws is 500, not a dropped connection", async () => {
+  const server = await serveMock({ port: 0 });
+  try {
+    const answer = await fetch(`${server.url}/__mock/fail`, { method: "POST", body: "{nope" });
+    assert.equal(answer.status, 400);
+    const status = await fetch(`${server.url}/__mock/fail`, { method: "POST", body: JSON.stringify({ status: 42 }) });
+    assert.equal(status.status, 400);
+    assert.match((await status.json()).errors[0].message, /200 to 599/);
+  } finally {
+    await server.close();
+  }
+});
+
+test("mock/server: allowHosts answers a container's service name; others still get 421; an absolute-form target is read", async () => {
+  const server = await serveMock({ port: 0, allowHosts: ["mock"] });
+  const port = Number(new URL(server.url).port);
+  const get = (path, host) => new Promise((resolve, reject) => {
+    request({ host: "127.0.0.1", port, path, headers: { host, authorization: "Bearer mock-key" } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    }).on("error", reject).end();
+  });
+  try {
+    assert.equal(await get("/tags", `mock:${port}`), 200);
+    assert.equal(await get("/tags", `evil.example:${port}`), 421);
+    assert.equal(await get(`http://127.0.0.1:${port}/tags`, `127.0.0.1:${port}`), 200);
+  } finally {
+    await server.close();
+  }
+});
+
+test("the mock server's command line: --port=N, --help, and one line and a non-zero exit for a bad flag or a busy port", async () => {
+  const fail = (args) => run(process.execPath, [SERVER, ...args], { timeout: 10_000 }).then(() => ({ code: 0 }), (e) => ({ code: e.code, stderr: e.stderr }));
+  const help = await run(process.execPath, [SERVER, "--help"], { timeout: 10_000 });
+  assert.match(help.stdout, /--allow-host/);
+  const typo = await fail(["--prot", "4139"]);
+  assert.equal(typo.code, 2);
+  assert.equal(typo.stderr.trim().split("\n").length, 1, typo.stderr);
+  assert.equal((await fail(["--port", "eleven"])).code, 2);
+
+  const busy = await serveMock({ port: 0 });
+  const port = new URL(busy.url).port;
+  try {
+    const taken = await fail([`--port=${port}`]);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /EADDRINUSE/);
+    assert.equal(taken.stderr.trim().split("\n").length, 1, taken.stderr);
+  } finally {
+    await busy.close();
+  }
+  const child = spawn(process.execPath, [SERVER, `--port=${port}`]);
+  try {
+    const line = await new Promise((resolve, reject) => {
+      child.stdout.once("data", (data) => resolve(String(data)));
+      child.once("exit", (code) => reject(new Error(`exited ${code}`)));
+    });
+    assert.match(line, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    const tags = await fetch(`http://127.0.0.1:${port}/tags`, { headers: { authorization: "Bearer mock-key" } });
+    assert.equal(tags.status, 200);
+  } finally {
+    child.kill();
+  }
+});
