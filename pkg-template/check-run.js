@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GistClient } from "gist-wasm";
-import { FACTS, READS, WRITES } from "./check-facts.js";
+import { FACTS, READS, WRITES, deleteTag, listTags } from "./check-facts.js";
 
 /** What every name the run gives starts with; `--cleanup` finds earlier runs' tags by it. */
 const PREFIX = "gist-wasm-check";
@@ -14,10 +14,12 @@ const EMAIL = /[^\s"'<>()[\]{},;:\\/@=&?]+(?:@|%40)[^\s"'<>()[\]{},;:\\/@]+\.[a-
 
 const sum = (steps) => steps.reduce((n, step) => n + step.requests, 0);
 /**
- * The most requests a run sends: its reads, its writes, and its clean-up (each contact: by id or by email;
- * one more should Gist create a contact with neither; the tag: found by name, deleted).
+ * The most requests a run sends with at most 60 tags on the account (each 60 more add a page to each of
+ * the two lists of tags): its reads, its writes, and its clean-up (each contact: by id or by email; one
+ * more should Gist create a contact with neither; the tag: deleted, then the tags listed, in two pages at
+ * most). A tag found by name in the clean-up means the writes stopped at their first request.
  */
-export const MAX_REQUESTS = { reads: sum(READS), writes: sum(WRITES) + EMAILS + 1 + 2 };
+export const MAX_REQUESTS = { reads: sum(READS), writes: sum(WRITES) + EMAILS + 1 + 3 };
 
 /** `text` with the key and every email address (raw or percent-encoded) replaced. */
 export function scrub(text, apiKey) {
@@ -55,11 +57,15 @@ export function createContext(options) {
     tagId: undefined,
     tagSent: false,
     requests: 0,
+    /** How many contacts the unfiltered list of the reads held: contacts that any filter must drop. */
+    listedContacts: undefined,
     step: "",
     email: (n) => `${ctx.prefix}-${n}@example.com`,
-    report(id, outcome, seen) {
+    /** Reports a fact; a 429 or a 5xx among `answers`, those it rests on, shows nothing of it. */
+    report(id, outcome, seen, answers = []) {
       if (!(id in FACTS)) throw new Error(`unknown fact ${id}`);
-      ctx.outcomes.set(id, { outcome, seen });
+      const failed = [answers].flat().find((answer) => answer.status === 429 || answer.status >= 500);
+      ctx.outcomes.set(id, failed ? { outcome: "not shown", seen: `status ${failed.status}` } : { outcome, seen });
     },
     /**
      * Sends one request, unless the run was interrupted (`cleanup: true` sends it all the same). A request
@@ -120,7 +126,8 @@ export async function runSteps(ctx, steps) {
 
 /**
  * Deletes what this run created: its contacts by id, those whose answer never came by email, and last its
- * tag (found by name when the answer to its creation never came), which `--cleanup` finds a run by.
+ * tag (found by name, on every page, when the answer to its creation never came), which `--cleanup` finds a
+ * run by; then lists the tags to see it gone. Resolves what is left, or could not be found or deleted.
  */
 export async function cleanUp(ctx) {
   const left = [];
@@ -134,14 +141,13 @@ export async function cleanUp(ctx) {
     if (answer.status >= 300 && answer.status !== 404) left.push("a contact");
   }
   if (ctx.tagId === undefined && ctx.tagSent) {
-    const tags = await ctx.call("GET", "/tags", { cleanup: true });
     const names = [ctx.tagName, `${ctx.tagName}-renamed`];
-    ctx.tagId = (tags.body?.tags ?? []).find((tag) => names.includes(tag?.name))?.id;
+    const { tags } = await listTags(ctx, { until: (tag) => names.includes(tag.name), cleanup: true });
+    ctx.tagId = tags?.find((tag) => names.includes(tag.name))?.id;
+    if (!tags) left.push("the run's tag (the tags could not be listed)");
   }
   if (ctx.tagId !== undefined) {
-    const answer = await ctx.call("DELETE", `/tags/${ctx.tagId}`, { cleanup: true });
-    ctx.report("tags.delete", answer.status < 300 ? "confirmed" : "contradicted", `status ${answer.status}`);
-    if (answer.status >= 300 && answer.status !== 404) left.push(`tag ${ctx.tagId}`);
+    if (!(await deleteTag(ctx))) left.push(`tag ${ctx.tagId}`);
   }
   return left;
 }

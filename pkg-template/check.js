@@ -3,7 +3,7 @@
 // in GIST_API_KEY. Node only, and no part of what `import "gist-wasm"` loads. README: "Checking against
 // your account".
 import { createInterface } from "node:readline/promises";
-import { readFileSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { GistError } from "gist-wasm";
 import { READS, WRITES, reportHeaders } from "./check-facts.js";
 import { MAX_REQUESTS, cleanUp, cleanUpEarlierRuns, createContext, report, runSteps, scrub } from "./check-run.js";
@@ -14,11 +14,17 @@ const USAGE = `usage: GIST_API_KEY=... npx gist-wasm check [--yes] [--cleanup] [
   --out FILE   where the JSON report goes (default gist-wasm-check.json)
   --record DIR keep the shapes of the answers (no values) as fixtures in DIR
   --rate N     requests per second (default 2; at most 10, but for a loopback --base-url)
-  --base-url   another API origin, such as a proxy (default https://api.getgist.com)`;
+  --base-url   another API origin, such as a proxy or the mock (default GIST_BASE_URL, else https://api.getgist.com)
+exit status:
+  0    every fact confirmed or not shown, and nothing of the run left on the account (--cleanup: done)
+  1    a fact contradicted, the run stopped early, something it created left behind, or the report
+       not written: the output says which (--cleanup: stopped)
+  2    a wrong argument or base URL, no GIST_API_KEY, or --out or --record not writable: nothing was sent
+  130  interrupted (Ctrl-C)`;
 
 /** The command line as options; throws a message for a wrong one. */
 function parseArgs(argv) {
-  const options = { yes: false, cleanup: false, out: "gist-wasm-check.json", rate: 2 };
+  const options = { yes: false, cleanup: false, out: "gist-wasm-check.json", rate: 2, baseUrl: process.env.GIST_BASE_URL || undefined };
   const args = argv[0] === "check" ? argv.slice(1) : argv;
   for (let i = 0; i < args.length; i++) {
     const value = () => {
@@ -37,7 +43,7 @@ function parseArgs(argv) {
     }
   }
   // Loopback servers (the mock, the tests' fakes) may be called faster than an account.
-  const loopback = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(`${options.baseUrl}/`);
+  const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(`${options.baseUrl}/`);
   if (!(options.rate > 0 && (options.rate <= 10 || loopback))) throw new Error("--rate must be above 0 and at most 10");
   options.apiKey = process.env.GIST_API_KEY;
   if (!options.apiKey) throw new Error("set GIST_API_KEY to your Gist API key (Settings > API key)");
@@ -65,7 +71,16 @@ function reason(error, apiKey) {
   return scrub(error instanceof Error ? error.message : String(error), apiKey);
 }
 
-function printReport(result, out) {
+/** Throws when the report (--out) or the recordings (--record) cannot be written: found before the first request. */
+function assertWritable({ out, record }) {
+  closeSync(openSync(out, "a"));
+  if (record) {
+    mkdirSync(record, { recursive: true });
+    accessSync(record, constants.W_OK);
+  }
+}
+
+function printReport(result) {
   const width = Math.max(...result.facts.map((f) => f.id.length));
   for (const fact of result.facts) {
     console.log(`  ${fact.outcome.padEnd(12)} ${fact.id.padEnd(width)}  ${fact.outcome === "confirmed" ? "" : fact.seen}`);
@@ -73,12 +88,17 @@ function printReport(result, out) {
   }
   const count = (outcome) => result.facts.filter((f) => f.outcome === outcome).length;
   console.log(`\n${count("confirmed")} confirmed, ${count("contradicted")} contradicted, ${count("not shown")} not shown; ${result.requests} requests.`);
-  console.log(`Report written to ${out} (no key, no email in it): please attach it to an issue on gist-wasm's repository.`);
 }
 
 async function check(options) {
   const controller = new AbortController();
-  const ctx = createContext({ ...options, signal: controller.signal });
+  let ctx;
+  try {
+    ctx = createContext({ ...options, signal: controller.signal });
+  } catch (error) {
+    console.error(`nothing sent: ${reason(error, options.apiKey)}`);
+    return 2;
+  }
   let interrupted = false;
   let cleaning = false;
   const onSigint = () => {
@@ -92,8 +112,8 @@ async function check(options) {
   };
   process.on("SIGINT", onSigint);
   const seconds = Math.ceil((MAX_REQUESTS.reads + MAX_REQUESTS.writes) / options.rate);
-  console.log(`gist-wasm check: at most ${MAX_REQUESTS.reads} reads, then at most ${MAX_REQUESTS.writes} requests that write and clean up,`);
-  console.log(`${options.rate} a second: about ${seconds} s. Run prefix ${ctx.prefix}.`);
+  console.log(`gist-wasm check of ${options.baseUrl ?? "https://api.getgist.com"}: at most ${MAX_REQUESTS.reads} reads, then at most ${MAX_REQUESTS.writes} requests`);
+  console.log(`that write and clean up (2 more for each 60 tags the account has past 60), ${options.rate} a second: about ${seconds} s. Run prefix ${ctx.prefix}.`);
   let failure;
   try {
     await runSteps(ctx, READS);
@@ -117,13 +137,21 @@ async function check(options) {
   const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
   const result = report(ctx, { version, stopped: stop, left: left.length });
   const text = scrub(JSON.stringify(result, null, 2), options.apiKey);
-  writeFileSync(options.out, `${text}\n`);
   ctx.free();
-  if (!interrupted) printReport(JSON.parse(text), options.out);
+  if (!interrupted) printReport(JSON.parse(text));
+  let written = true;
+  try {
+    writeFileSync(options.out, `${text}\n`);
+    console.log(`Report written to ${options.out} (no key, no email in it): please attach it to an issue on gist-wasm's repository.`);
+  } catch (error) {
+    written = false;
+    console.error(`Could not write the report to ${options.out}: ${error.message}`);
+  }
   if (left.length) console.error(`Left behind: ${left.join(", ")}: run \`npx gist-wasm check --cleanup\`.`);
   else console.log("Nothing of this run is left on the account.");
   if (stop) console.error(`Stopped: ${stop}`);
-  return interrupted ? 130 : stop || left.length ? 1 : 0;
+  const contradicted = result.facts.some((fact) => fact.outcome === "contradicted");
+  return interrupted ? 130 : stop || left.length || !written || contradicted ? 1 : 0;
 }
 
 async function main() {
@@ -138,7 +166,15 @@ async function main() {
     console.log(USAGE);
     return 0;
   }
-  if (!options.cleanup) return check(options);
+  if (!options.cleanup) {
+    try {
+      assertWritable(options);
+    } catch (error) {
+      console.error(`nothing sent: --out or --record cannot be written (${error.message})`);
+      return 2;
+    }
+    return check(options);
+  }
   if (!options.yes && !(await confirm("Delete the contacts and tags that earlier runs of gist-wasm check left? [y/N] "))) {
     console.error("nothing deleted: run with --yes to allow it");
     return 1;

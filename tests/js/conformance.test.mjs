@@ -1,17 +1,18 @@
-// `gist-wasm check` (the shipped conformance run) against the mock and against a contrary fake, over
-// loopback HTTP: the facts each reports, that it leaves nothing behind (also when interrupted), that a
-// refused key stops it before any write, and that the client works against both through its options.
+// `gist-wasm check` (the shipped conformance run) against the mock, a contrary fake and a small fake of
+// quirks, over loopback HTTP: the facts each reports (never confirmed unseen), that it leaves nothing
+// behind or says what it left (also when interrupted), that a refused key or an unwritable --out stops it
+// before any write, and that the client works against the mock and the contrary fake through its options.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GistClient } from "gist-wasm";
 import { serveMock } from "gist-wasm/mock/server";
 import { CONTRARY_FACTS, CONTRARY_KEY, serveContrary } from "./contrary-gist.mjs";
-import { startServer } from "./loopback.mjs";
+import { closedPort, json, startServer } from "./loopback.mjs";
 
 const PKG = dirname(fileURLToPath(import.meta.resolve("gist-wasm/package.json")));
 const RECORDED = fileURLToPath(new URL("../fixtures/gist-recorded/", import.meta.url));
@@ -20,10 +21,14 @@ const PREFIX = "gist-wasm-check-";
 /** The facts no loopback server can show (docs/gist-api.md says why). */
 const NEVER_SHOWN = ["contacts.list.segment_id", "contacts.list.status"];
 
-/** Runs the package's `check` command; resolves `{ code, stdout, stderr, child }` when it exits. */
-function runCheck(baseUrl, key, args = [], { onStart } = {}) {
-  const child = spawn(process.execPath, [join(PKG, "check.js"), "check", "--base-url", baseUrl, ...args], {
-    env: { ...process.env, GIST_API_KEY: key },
+/**
+ * Runs the package's `check` command (with no --base-url when `baseUrl` is null); resolves
+ * `{ code, signal, stdout, stderr }` when it exits.
+ */
+function runCheck(baseUrl, key, args = [], { onStart, env } = {}) {
+  const target = baseUrl === null ? [] : ["--base-url", baseUrl];
+  const child = spawn(process.execPath, [join(PKG, "check.js"), "check", ...target, ...args], {
+    env: { ...process.env, GIST_API_KEY: key, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -52,6 +57,100 @@ function missingFields(recorded, actual, path = "") {
   if (actual === null || typeof actual !== "object") return [path || "(body)"];
   return Object.keys(recorded).flatMap((key) =>
     key in actual ? missingFields(recorded[key], actual[key], `${path}.${key}`) : [`${path}.${key}`]);
+}
+
+const FAKE_KEY = "fake-key-123";
+
+/**
+ * A small Gist-like fake for what neither the mock nor the contrary fake does: `contacts` and `tags` seeded,
+ * pages of `cap` at most (and without per_page), `created_since` and `tag_id` ignored. `first429`: the
+ * first request answers 429; `tag500`: creating a tag creates it and answers 500; `keepsTags`: a tag delete
+ * answers 200 and keeps the tag; `keepsNames`: a rename answers the new name and keeps the old. Resolves
+ * startServer's `{ url, requests, close }` and `state`.
+ */
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames } = {}) {
+  const state = {
+    contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
+    tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
+  };
+  let next = 1000;
+  const server = await startServer((req, res, raw) => {
+    const url = new URL(req.url, "http://fake");
+    const q = url.searchParams;
+    const [resource, id] = url.pathname.split("/").filter(Boolean);
+    const body = raw.length ? JSON.parse(raw) : {};
+    const error = (status, code, headers) => json(res, status, { errors: [{ code, message: code }] }, headers);
+    if (first429 && server.requests.length === 1) return error(429, "rate_limited", { "retry-after": "1" });
+    if (req.headers.authorization !== `Bearer ${FAKE_KEY}`) return error(401, "unauthorized");
+    const page = Number(q.get("page") || 1);
+    const per = Math.min(cap, Number(q.get("per_page")) || cap);
+    const paged = (key, items) =>
+      json(res, 200, { [key]: items.slice((page - 1) * per, page * per), pages: { first: "1", last: "x", next: page * per < items.length ? "x" : null } });
+    const wire = (c) => ({ ...c, tags: state.tags.filter((t) => c.tags.includes(t.id)), unsubscribed_from_emails: "true" });
+    const contact = id ? state.contacts.find((c) => c.id === Number(id))
+      : state.contacts.find((c) => (q.has("email") && c.email === q.get("email")) || (q.has("user_id") && c.user_id === q.get("user_id")));
+    const route = `${req.method} ${resource}${id ? "/id" : ""}`;
+    if (route === "GET tags") return paged("tags", state.tags);
+    if (route === "POST tags" && body.id !== undefined) {
+      const tag = state.tags.find((t) => t.id === body.id);
+      if (!keepsNames) tag.name = body.name;
+      return json(res, 200, { tag: { ...tag, name: body.name } });
+    }
+    if (route === "POST tags") {
+      let tag = state.tags.find((t) => t.name === body.name);
+      if (!tag) {
+        state.tags.push((tag = { id: next++, name: body.name }));
+        if (tag500) return error(500, "internal");
+      }
+      for (const { id: contactId } of body.contacts ?? []) state.contacts.find((c) => c.id === contactId)?.tags.push(tag.id);
+      return json(res, 200, { tag });
+    }
+    if (route === "DELETE tags/id") {
+      const tag = state.tags.find((t) => t.id === Number(id));
+      if (!keepsTags) state.tags = state.tags.filter((t) => t !== tag);
+      return json(res, 200, { tag });
+    }
+    if (route === "GET segments" || route === "GET campaigns" || route === "GET events") return paged(resource, []);
+    if (route === "POST events") {
+      if (!body.event_name) return error(422, "parameter_invalid");
+      return json(res, 200, { event: { id: next++, name: body.event_name.replace(/[.$]/g, "-") } });
+    }
+    if (route === "GET contacts/id" || (route === "GET contacts" && (q.has("email") || q.has("user_id")))) {
+      return contact ? json(res, 200, { contact: wire(contact) }) : error(404, "not_found");
+    }
+    if (route === "GET contacts") return paged("contacts", state.contacts.map(wire));
+    if (route === "POST contacts") {
+      if (!body.email && body.user_id === undefined) return error(422, "parameter_invalid");
+      let c = state.contacts.find((x) => x.id === body.id) ?? state.contacts.find((x) => body.user_id !== undefined && x.user_id === String(body.user_id))
+        ?? state.contacts.find((x) => x.email === body.email);
+      if (!c) state.contacts.push((c = { id: next++, user_id: null, tags: [], created_at: Math.floor(Date.now() / 1000) }));
+      Object.assign(c, { email: body.email ?? c.email, user_id: body.user_id === undefined ? c.user_id : String(body.user_id), phone: body.phone === undefined ? null : String(body.phone) });
+      c.type = c.user_id && body.type !== "lead" ? "user" : "lead";
+      c.tags.push(...state.tags.filter((t) => body.tags?.includes(t.name)).map((t) => t.id));
+      return json(res, 200, { contact: wire(c) });
+    }
+    if (route === "DELETE contacts/id" || route === "DELETE contacts") {
+      if (!contact) return error(404, "not_found");
+      state.contacts = state.contacts.filter((c) => c !== contact);
+      return json(res, 200, { contact: wire(contact) });
+    }
+    return error(404, "not_found");
+  });
+  return { ...server, state };
+}
+
+/** Runs the check against a fake: its output and exit code, its report, and `seen(id)`: a fact's outcome and what it saw. */
+async function checkFake(fake) {
+  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const run = await runCheck(fake.url, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+  const text = readFileSync(join(dir, "report.json"), "utf8");
+  assert.doesNotMatch(run.stdout + run.stderr + text, /fake-key-123|@example\.(com|org)/);
+  const report = JSON.parse(text);
+  const seen = (id) => {
+    const fact = report.facts.find((f) => f.id === id);
+    return [fact.outcome, fact.seen];
+  };
+  return { run, report, seen };
 }
 
 function fixtures(dir) {
@@ -102,7 +201,8 @@ test("check against the contrary fake: contradicted are exactly the facts the fa
   const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
   try {
     const run = await runCheck(fake.url, CONTRARY_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
-    assert.equal(run.code, 0, run.stderr);
+    // A contradicted fact fails the run, as a failed test does: exit 1.
+    assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
     assert.deepEqual(outcomes(report, "contradicted"), Object.keys(CONTRARY_FACTS).sort());
     assert.deepEqual(outcomes(report, "not shown"), NEVER_SHOWN);
@@ -116,6 +216,113 @@ test("check against the contrary fake: contradicted are exactly the facts the fa
     assert.deepEqual(fake.state.tags.map((t) => t.name), ["existing"]);
   } finally {
     await fake.close();
+  }
+});
+
+test("an empty account, on a server that ignores created_since and tag_id and keeps renamed and deleted tags: never confirmed, the tag said to be left", async () => {
+  const fake = await serveFake({ keepsTags: true, keepsNames: true });
+  try {
+    const { run, report, seen } = await checkFake(fake);
+    assert.deepEqual(seen("contacts.list.created_since"), ["not shown", "the unfiltered list held no contact for it to drop"]);
+    assert.deepEqual(seen("contacts.list.tag_id"), ["contradicted", "1 of 2 listed without the tag"]);
+    assert.deepEqual(seen("tags.rename"), ["contradicted", "status 200, listed as <prefix>"]);
+    assert.deepEqual(seen("tags.delete"), ["contradicted", "status 200, still listed"]);
+    assert.equal(report.left, 1);
+    assert.match(run.stderr, /Left behind: tag 1000/);
+    assert.doesNotMatch(run.stdout, /Nothing of this run is left/);
+    assert.equal(run.code, 1);
+    assert.equal(fake.state.tags.filter((t) => t.name.startsWith(PREFIX)).length, 1);
+  } finally {
+    await fake.close();
+  }
+});
+
+test("a tag created with a 500 is not shown created, and the clean-up finds it past the first page of tags and sees it deleted", async () => {
+  const fake = await serveFake({ tags: 60, tag500: true });
+  try {
+    const { run, report, seen } = await checkFake(fake);
+    assert.deepEqual(seen("tags.create"), ["not shown", "status 500"]);
+    assert.deepEqual(seen("tags.delete"), ["confirmed", "status 200"]);
+    assert.deepEqual(fake.state.tags.filter((t) => t.name.startsWith(PREFIX)), []);
+    assert.equal(report.left, 0);
+    assert.match(run.stdout, /Nothing of this run is left on the account/);
+    assert.match(run.stderr, /Stopped: could not create the run's tag/);
+    assert.equal(run.code, 1);
+  } finally {
+    await fake.close();
+  }
+});
+
+test("a 429 shows nothing of the facts that rest on it; page sizes under a cap of 30 are said as seen", async () => {
+  const limited = await serveFake({ first429: true });
+  const capped = await serveFake({ contacts: 240, cap: 30 });
+  try {
+    const { seen } = await checkFake(limited);
+    for (const id of ["auth.bearer", "tags.list.wrapper"]) assert.deepEqual(seen(id), ["not shown", "status 429"], id);
+    assert.deepEqual(seen("headers.rate_limit"), ["confirmed", "none"]);
+    const cap = (await checkFake(capped)).seen;
+    assert.deepEqual(cap("paging.max_per_page"), ["contradicted", "capped at 30"]);
+    assert.deepEqual(cap("paging.default_per_page"), ["not shown", "30 on page 1, as many as per_page=100 gave"]);
+    assert.deepEqual([cap("contacts.list.created_since")[0], cap("contacts.list.tag_id")[0]], ["contradicted", "contradicted"]);
+  } finally {
+    await limited.close();
+    await capped.close();
+  }
+});
+
+test("an --out or --record that cannot be written stops the run before its first request; one lost mid-run still gets the report printed", async () => {
+  const server = await serveMock({ port: 0 });
+  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  try {
+    writeFileSync(join(dir, "file"), "");
+    for (const args of [["--out", join(dir, "no", "such", "report.json")], ["--out", join(dir, "r.json"), "--record", join(dir, "file")]]) {
+      const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", ...args]);
+      assert.equal(run.code, 2, args.join(" "));
+      assert.match(run.stderr, /nothing sent: --out or --record cannot be written/);
+    }
+    assert.deepEqual(server.mock.requests, []);
+    // The report's directory goes while the first create is under way (answered 300 ms late).
+    server.mock.fail({ method: "POST", path: "/contacts", delayMs: 300 });
+    const lost = join(dir, "lost");
+    mkdirSync(lost);
+    const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", "--out", join(lost, "report.json")], {
+      onStart(child) {
+        const poll = setInterval(() => {
+          if (!server.mock.requests.some((r) => r.method === "POST" && r.path === "/contacts")) return;
+          clearInterval(poll);
+          rmSync(lost, { recursive: true });
+        }, 20);
+        child.on("exit", () => clearInterval(poll));
+      },
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /confirmed +tags\.delete/);
+    assert.match(run.stderr, /Could not write the report to .*lost/);
+    assert.deepEqual(ours(server.mock.state.contacts), []);
+  } finally {
+    await server.close();
+  }
+});
+
+test("GIST_BASE_URL is --base-url's default; [::1] is loopback for --rate; --help says so and what each exit status means", async () => {
+  const server = await startServer((req, res) => json(res, 401, { errors: [{ code: "unauthorized", message: "no" }] }));
+  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  try {
+    const run = await runCheck(null, "made-up", ["--yes", "--out", join(dir, "r.json")], { env: { GIST_BASE_URL: server.url } });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /Gist refused the key \(401\)/);
+    assert.equal(server.requests.length, 1);
+    // Nothing listens there: the rate is accepted (not a usage error, 2), the request gets no answer.
+    const ipv6 = await runCheck(`http://[::1]:${await closedPort()}`, "made-up", ["--yes", "--rate", "500", "--out", join(dir, "r.json")]);
+    assert.equal(ipv6.code, 1, ipv6.stderr);
+    assert.doesNotMatch(ipv6.stderr, /--rate/);
+    const help = await runCheck(null, "", ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /default GIST_BASE_URL/);
+    for (const code of ["0", "1", "2", "130"]) assert.match(help.stdout, new RegExp(`^  ${code} +\\S`, "m"), code);
+    assert.match(help.stdout, /^  1 +a fact contradicted/m);
+  } finally {
+    await server.close();
   }
 });
 
