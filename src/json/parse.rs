@@ -28,8 +28,8 @@ pub fn from_str(text: &str) -> Result<Value, ParseError> {
     }
 }
 
-/// Whether `text` is one JSON object, however deeply it nests (past [`MAX_DEPTH`], where
-/// [`from_str`] stops): checked without building it.
+/// Whether `text` is one JSON object, however deeply it nests (past the 128 levels where [`from_str`]
+/// stops): checked without building it.
 pub fn is_object(text: &str) -> bool {
     let mut parser = Parser { text, at: 0 };
     parser.skip_space();
