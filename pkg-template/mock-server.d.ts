@@ -6,7 +6,7 @@ export interface NodeListenerOptions {
   maxBodyBytes?: number;
 }
 
-/** Turns a Fetch-API handler into a Node `http` request listener. */
+/** Turns a Fetch-API handler into a Node `http` request listener; a handler that throws drops the connection. */
 export function toNodeListener(
   handler: (request: Request) => Promise<Response>,
   options?: NodeListenerOptions,
@@ -21,7 +21,8 @@ export function allowedHosts(host: string, port: number, also?: string[]): Set<s
 /**
  * Starts a mock Gist API over HTTP on `host:port` (default 127.0.0.1:4010; port 0 picks a free one).
  * Requests whose Host header is not one of `allowedHosts(host, port, allowHosts)` get 421 (`allowHosts`: a
- * container's service name, say); bodies over `maxBodyBytes` get 413. A handler that throws answers 500.
+ * container's service name, say); bodies over `maxBodyBytes` get 413. A handler that throws drops the
+ * connection (as a `drop` failure rule does).
  */
 export function serveMock(
   options?: MockGistOptions & NodeListenerOptions & { port?: number; host?: string; allowHosts?: string[] },

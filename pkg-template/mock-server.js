@@ -50,9 +50,9 @@ export function toNodeListener(handler, { maxBodyBytes = MAX_BODY_BYTES } = {}) 
       const response = await handler(new Request(url, { method: req.method, headers: req.headers, body }));
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (error) {
-      if (res.headersSent) return req.socket.destroy();
-      refuse(req, res, 500, "mock_error", `The handler failed: ${error?.message ?? error}`);
+    } catch {
+      // A handler that throws drops the connection: that is how the mock's `drop` rules fail.
+      req.socket.destroy();
     }
   };
 }

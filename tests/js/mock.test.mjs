@@ -70,7 +70,7 @@ test("a deleted tag's id is not given to the next new tag", async () => {
   assert.notEqual(next.id, made.id);
 });
 
-test("mock/server: a control route given bad JSON is 400; a handler that throws is 500, not a dropped connection", async () => {
+test("mock/server: a failure rule that is not JSON, or has a status outside 200-599, is 400, not a dropped connection", async () => {
   const server = await serveMock({ port: 0 });
   try {
     const answer = await fetch(`${server.url}/__mock/fail`, { method: "POST", body: "{nope" });
