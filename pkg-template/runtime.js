@@ -4,6 +4,7 @@ import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
 import { sleep } from "./pace.js";
 import { readPage } from "./normalize.js";
 import { ANSWER_HEADERS } from "./declared.js";
+import { redactEmails } from "./gist_wasm.js";
 
 class Refused extends Error {}
 
@@ -257,8 +258,9 @@ function valueOf(done, reading) {
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
 // status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
 // those the core reads, or every one when the step says `everyHeader`; `answerHeaders`: the response's
-// own) or { kind: "timeout" | "aborted" | "too_large" | "network", message, held } (`held`: the request
-// never left, see HELD); never rejects, never outlives timeoutMs.
+// own) or { kind: "timeout" | "aborted" | "too_large" | "network", message, held, failure? } (`held`: the
+// request never left, see HELD; `failure`: what the fetch threw, see failureOf); never rejects, never
+// outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
   const controller = new AbortController();
   let timedOut = false;
@@ -286,11 +288,36 @@ async function fetchOnce(fetchFn, send, signal) {
     const held = init?.[HELD] === true;
     if (timedOut) return { kind: "timeout", held };
     if (signal && signal.aborted) return { kind: "aborted", held };
-    return { kind: "network", message: describe(error), held };
+    return { kind: "network", message: describe(error), held, failure: failureOf(error) };
   } finally {
     clearTimeout(timer);
     if (signal) signal.removeEventListener("abort", onAbort);
   }
+}
+
+// What a network error's `cause` keeps of what a fetch threw: its name, its code (undici's `ECONNREFUSED`,
+// on its own `cause`; Bun's `ConnectionRefused`) and its description; never the error itself, which may
+// hold the request and so the key (a wrapper's `options.headers`).
+function failureOf(error) {
+  let name = "Error";
+  let code;
+  try {
+    if (typeof error?.name === "string") name = error.name;
+    const given = error?.code ?? error?.cause?.code;
+    if (typeof given === "string" || typeof given === "number") code = String(given);
+  } catch {
+    // a getter that throws: what was read is kept
+  }
+  return { name, code, text: describe(error) };
+}
+
+/** A network_error's `cause`: an Error of `failure`'s name, code and text, scrubbed of the key and of emails. */
+function causeOf(failure, withoutKey) {
+  const scrub = (text) => redactEmails(withoutKey(text));
+  const cause = new Error(scrub(failure.text));
+  cause.name = scrub(failure.name);
+  if (failure.code !== undefined) cause.code = scrub(failure.code);
+  return cause;
 }
 
 /**
@@ -338,6 +365,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
     let last;
     let answerHeaders;
     let mayHaveActed = false;
+    let failure; // what the last request's fetch threw, if it threw
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
@@ -361,6 +389,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         }
         if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
+        failure = got.failure;
         step = JSON.parse(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? ""));
         if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
         observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
@@ -373,6 +402,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
       } else if (step.error) {
         const error = fromCore(step.error);
         if (error.code === "aborted") abortedBy(signal, error);
+        if (error.code === "network_error" && failure) error.cause = causeOf(failure, (text) => call.withoutKey(text));
         error.mayHaveActed = mayHaveActed;
         throw error;
       } else {

@@ -1,6 +1,6 @@
 // The smoke test every runtime runs from the built package: create, fetch and list a user against the
 // loopback mock; parse and verify a webhook (token, HMAC-SHA256 hex, HMAC-SHA1 base64; secrets that
-// could never verify, a header line break, half an emoji); and the
+// could never verify, a header line break, half an emoji); a network_error's cause; and the
 // guarantees that lean on the runtime's own fetch: a redirect is refused, an answer over
 // maxResponseBytes stops, a path that leaves baseUrl is never sent; and what a call tells its caller
 // (withResponse, asked during the call, after it, and after free()), its hooks and the server (per-call
@@ -47,6 +47,8 @@ export async function runtimeSmoke({ GistClient, GistError, parseWebhook, signWe
     spacedSecret: await codeOf(verify({ "x-gist-webhook-token": "new" }, { secret: "old, new".split(",") })),
     headerLineBreak: await codeOf(verify({ "x-note": "hi\nx-gist-webhook-token\ns3cret" }, { secret: "s3cret" })),
     halfEmoji: parseWebhook('{"contact":{"id":1,"user_id":42,"name":"Ann \\ud83d"}}').contact.name,
+    unreachable: await new GistClient({ apiKey: "mock-key", baseUrl: "http://127.0.0.1:1", maxRetries: 0 }).listTags()
+      .then(() => "resolved", (e) => [e instanceof GistError && e.code, e.cause instanceof Error]),
     redirect: [redirect.code, /redirect/.test(redirect.message)],
     tooLarge: await codeOf(small.listUsers({ limit: 65 })),
     leavesBaseUrl: await codeOf(gist.apiCall({ url: "/contacts/%2e%2e/%2e%2e/admin" })),
@@ -232,6 +234,7 @@ export const runtimeExpected = {
   spacedSecret: "invalid_argument",
   headerLineBreak: "invalid_argument",
   halfEmoji: "Ann \ufffd",
+  unreachable: ["network_error", true],
   redirect: ["invalid_response", true],
   tooLarge: "invalid_response",
   leavesBaseUrl: "invalid_argument",

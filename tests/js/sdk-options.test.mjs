@@ -214,3 +214,29 @@ test("a key that a header cannot carry as it is (a space, a control or a non-ASC
   }
   assert.ok(new GistClient({ apiKey: "sk_live+abc/def=~!" }));
 });
+
+test("a network_error's cause says what failed (name, code, message), scrubbed, and is never the fetch's own error", async () => {
+  const { createServer } = await import("node:net");
+  const closed = createServer();
+  await new Promise((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  const port = closed.address().port;
+  await new Promise((resolve) => closed.close(resolve));
+  const refused = await new GistClient({ apiKey: KEY, baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0 }).listTags().catch((e) => e);
+  assert.equal(refused.code, "network_error");
+  assert.ok(refused.cause instanceof Error);
+  assert.equal(refused.cause.code, "ECONNREFUSED");
+
+  // A fetch wrapper whose error holds the request (so the key) and names an email in its message.
+  const leaky = () => {
+    const error = new TypeError(`request to /contacts?email=ada@example.com failed (${KEY})`);
+    Object.assign(error, { code: "E_WRAPPER", options: { headers: { authorization: `Bearer ${KEY}` } } });
+    return Promise.reject(error);
+  };
+  const wrapped = await new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: leaky, maxRetries: 0 }).fetchUser({ email: "ada@example.com" }).catch((e) => e);
+  assert.equal(wrapped.code, "network_error");
+  assert.deepEqual([wrapped.cause.name, wrapped.cause.code, "options" in wrapped.cause], ["TypeError", "E_WRAPPER", false]);
+  assert.ok(!wrapped.cause.message.includes(KEY) && !wrapped.cause.message.includes("ada@"), wrapped.cause.message);
+  assert.match(wrapped.cause.message, /\[redacted\]/);
+  const { gist } = client({ maxRetries: 0 });
+  assert.equal((await gist.fetchUser({ id: 1 }).catch((e) => e)).cause, undefined, "an answer's error has no cause");
+});
