@@ -110,8 +110,8 @@ function runCommand() {
     process.exit(2);
   }
   if (values.help) return console.log(USAGE);
-  const port = Number(values.port ?? 4010);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = /^[0-9]{1,5}$/.test(values.port ?? "4010") ? Number(values.port ?? 4010) : NaN;
+  if (!(port <= 65535)) {
     console.error(`mock-server: --port must be a whole number from 0 to 65535, not ${JSON.stringify(values.port)}`);
     process.exit(2);
   }

@@ -61,7 +61,10 @@ export interface MockGist {
   handle(request: Request): Promise<Response>;
   /** A `fetch` replacement served by this mock, with no network. */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  /** Makes the next matching request(s) fail; throws a `TypeError` for a `status` outside 200-599. */
+  /**
+   * Makes the next matching request(s) fail; throws a `TypeError` for a rule it could not answer with (a
+   * `status` outside 200-599, `headers` HTTP cannot carry, `times` below 1, a `fraction` outside 0-1).
+   */
   fail(rule: MockFailure): void;
   /**
    * Limits each API key to `perSecond` requests a second, a token bucket of `burst` tokens (default

@@ -106,12 +106,27 @@ const booleanOf = (value) => (typeof value === "string" ? value.trim().toLowerCa
 // Statuses whose answer has no body (the Response constructor refuses one).
 const NO_BODY = new Set([204, 205, 304]);
 
-// Checks a failure rule when it is given, not when a request meets it.
+// Checks a failure rule when it is given, not when a request meets it: a rule the mock could not answer
+// with would drop the connection instead.
 function checkedRule(rule) {
-  if (rule === null || typeof rule !== "object" || Array.isArray(rule)) throw new TypeError("mock gist: a failure rule is an object");
-  if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 200 && rule.status <= 599)) {
-    throw new TypeError(`mock gist: a failure rule's status must be a whole number from 200 to 599, not ${JSON.stringify(rule.status)}`);
+  const refuse = (what) => {
+    throw new TypeError(`mock gist: a failure rule's ${what}`);
+  };
+  if (rule === null || typeof rule !== "object" || Array.isArray(rule)) refuse("value must be an object");
+  const { status, headers, times = 1, delayMs = 0, fraction = 0 } = rule;
+  if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) refuse(`status must be a whole number from 200 to 599, not ${JSON.stringify(status)}`);
+  if (!((Number.isInteger(times) && times >= 1) || times === Infinity)) refuse("times must be a whole number from 1, or Infinity");
+  if (!(typeof delayMs === "number" && delayMs >= 0 && delayMs <= 2 ** 31 - 1)) refuse("delayMs must be a number of milliseconds");
+  if (!(typeof fraction === "number" && fraction >= 0 && fraction <= 1)) refuse("fraction must be a number from 0 to 1");
+  if (headers !== undefined) {
+    if (headers === null || typeof headers !== "object" || Array.isArray(headers) || !Object.values(headers).every((v) => typeof v === "string" || typeof v === "number")) refuse("headers must be an object of strings");
+    try {
+      new Headers(headers);
+    } catch {
+      refuse("headers cannot be sent as HTTP headers");
+    }
   }
+  for (const key of ["method", "path", "bodyIncludes"]) if (rule[key] !== undefined && typeof rule[key] !== "string") refuse(`${key} must be a string`);
   return { times: 1, ...rule };
 }
 
@@ -511,7 +526,8 @@ export function createMockGist(options = {}) {
     fetch: (input, init) => handle(new Request(input, init)),
     /**
      * Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?,
-     * path?, bodyIncludes?, fraction? }` (a 204, 205 or 304 has no body); throws for a status outside 200-599.
+     * path?, bodyIncludes?, fraction? }` (a 204, 205 or 304 has no body); throws a TypeError for a rule it
+     * could not answer with (a status outside 200-599, headers HTTP cannot carry, times below 1, ...).
      */
     fail,
     /**

@@ -302,7 +302,12 @@ function failureOf(error) {
   let name = "Error";
   let code;
   try {
-    if (typeof error?.name === "string") name = error.name;
+    const given = error?.name; // read once: a getter may give another value each time
+    if (typeof given === "string") name = given;
+  } catch {
+    // a getter that throws: the name stays "Error"
+  }
+  try {
     const given = error?.code ?? error?.cause?.code;
     if (typeof given === "string" || typeof given === "number") code = String(given);
   } catch {

@@ -210,15 +210,20 @@ function handleOptionsOf(options) {
   }
 }
 
-// A promise that rejects (`aborted`) when a request's signal says its sender went away, else never
-// settles: a sender that stalls with its connection open is ended by the server's own request timeout.
+// `{ promise, stop }`: the promise rejects (`aborted`) when a request's signal says its sender went away
+// before `stop()`, else never settles (a sender that stalls with its connection open is ended by the
+// server's own request timeout). A rejection nobody awaits (the read ended first) is handled here.
 function senderGone(signal) {
-  return new Promise((_, reject) => {
+  let stop = () => {};
+  const promise = new Promise((_, reject) => {
     const gone = () => reject(new GistError("aborted", "the sender went away before the webhook's body ended"));
     if (!(signal instanceof AbortSignal)) return;
-    if (signal.aborted) gone();
-    else signal.addEventListener("abort", gone, { once: true });
+    if (signal.aborted) return gone();
+    signal.addEventListener("abort", gone, { once: true });
+    stop = () => signal.removeEventListener("abort", gone);
   });
+  promise.catch(() => {});
+  return { promise, stop: () => stop() };
 }
 
 // A Fetch-API Request's raw bytes and header lines, read once, and at most `maxBytes` of the body: a body
@@ -230,7 +235,12 @@ async function readRequest(request, maxBytes) {
     if (!request || typeof request.arrayBuffer !== "function") throw invalidArgument("handleWebhook needs a Fetch-API Request");
     lines = headerLines(request.headers);
     if (typeof request.body?.getReader === "function") {
-      bytes = await readBody(request, maxBytes, senderGone(request.signal));
+      const gone = senderGone(request.signal);
+      try {
+        bytes = await readBody(request, maxBytes, gone.promise);
+      } finally {
+        gone.stop();
+      }
     } else {
       const buffer = await request.arrayBuffer();
       if (Object.prototype.toString.call(buffer) !== "[object ArrayBuffer]") throw invalidArgument("request.arrayBuffer() did not give an ArrayBuffer");

@@ -54,9 +54,10 @@ pub const DEFAULT_TOKEN_HEADER: &str = "x-gist-webhook-token";
 pub const DEFAULT_SIGNATURE_HEADER: &str = "x-gist-signature";
 
 impl VerifyOptions {
-    /// Options with one secret or several (rotation); every secret must be a non-empty string, with no
-    /// white space at its ends (a header's value is read trimmed), and a token's in printable ASCII (a
-    /// header's value is bytes, which servers decode differently past ASCII).
+    /// Options with one secret or several (rotation); every secret must be a non-empty string with no
+    /// white space at its ends (a token's could never match, as a header's value is read trimmed; an
+    /// HMAC key's is almost always a list split at `", "`), and a token's in printable ASCII (a header's
+    /// value is bytes, which servers decode differently past ASCII).
     pub fn new(
         secrets: Vec<String>,
         scheme: Scheme,
@@ -70,7 +71,7 @@ impl VerifyOptions {
         }
         if secrets.iter().any(|s| s.trim() != s) {
             return Err(Error::invalid_argument(
-                "a verify.secret starts or ends with white space, so no delivery would verify: trim it (a list split at \", \"?)",
+                "a verify.secret starts or ends with white space (a list split at \", \"?): trim it; a secret that really has some is not supported",
             ));
         }
         let printable = |s: &String| s.bytes().all(|b| (b' '..=b'~').contains(&b));

@@ -27,6 +27,10 @@ test("a failure rule with a status that has no body (204) answers it, once: the 
   assert.deepEqual(mock.requests.map((r) => r.method), ["GET", "DELETE"], "the user looked up, then one DELETE");
   assert.ok(mock.state.contacts.some((c) => c.id === 1001), "the rule answered; nothing was deleted");
   for (const status of [0, 99, 600, 1.5, "500"]) assert.throws(() => mock.fail({ status }), TypeError, String(status));
+  const unanswerable = [{ status: 500, headers: { "bad name": "x" } }, { status: 500, headers: { a: "x\u0000y" } }, { status: 500, headers: "oops" },
+    { status: 500, times: "x" }, { status: 500, times: 0 }, { delayMs: -1 }, { fraction: 2 }, { method: 5 }];
+  for (const rule of unanswerable) assert.throws(() => mock.fail(rule), TypeError, JSON.stringify(rule));
+  mock.fail({ status: 503, headers: { "retry-after": 1 }, times: Infinity, path: "/never" });
 });
 
 test("a body the mock cannot read as Gist would is 422 parameter_invalid, and leaves the mock working", async () => {
@@ -105,6 +109,7 @@ test("the mock server's command line: --port=N, --help, and one line and a non-z
   const fail = (args) => run(process.execPath, [SERVER, ...args], { timeout: 10_000 }).then(() => ({ code: 0 }), (e) => ({ code: e.code, stderr: e.stderr }));
   const help = await run(process.execPath, [SERVER, "--help"], { timeout: 10_000 });
   assert.match(help.stdout, /--allow-host/);
+  for (const port of ["", "0x10", "1e3", "70000"]) assert.equal((await fail([`--port=${port}`])).code, 2, `--port=${port}`);
   const typo = await fail(["--prot", "4139"]);
   assert.equal(typo.code, 2);
   assert.equal(typo.stderr.trim().split("\n").length, 1, typo.stderr);

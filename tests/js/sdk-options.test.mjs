@@ -237,6 +237,11 @@ test("a network_error's cause says what failed (name, code, message), scrubbed, 
   assert.deepEqual([wrapped.cause.name, wrapped.cause.code, "options" in wrapped.cause], ["TypeError", "E_WRAPPER", false]);
   assert.ok(!wrapped.cause.message.includes(KEY) && !wrapped.cause.message.includes("ada@"), wrapped.cause.message);
   assert.match(wrapped.cause.message, /\[redacted\]/);
+  // A name that is a string when checked and an object when read again: still a GistError.
+  let reads = 0;
+  const shifty = () => Promise.reject({ get name() { reads += 1; return reads === 1 ? "TypeError" : {}; } });
+  const odd = await new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: shifty, maxRetries: 0 }).listTags().catch((e) => e);
+  assert.ok(odd instanceof GistError && odd.code === "network_error" && typeof odd.cause.name === "string", String(odd));
   const { gist } = client({ maxRetries: 0 });
   assert.equal((await gist.fetchUser({ id: 1 }).catch((e) => e)).cause, undefined, "an answer's error has no cause");
 });

@@ -73,6 +73,26 @@ test("handleWebhook stops reading when the request's signal says the sender went
   await assert.rejects(handled, code("aborted"));
 });
 
+test("a sender that goes away after its body was refused (413), or whose signal was already aborted, crashes nothing", async () => {
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    for (const abortFirst of [false, true]) {
+      const controller = new AbortController();
+      if (abortFirst) controller.abort();
+      const body = new ReadableStream({ start(stream) { stream.enqueue(new TextEncoder().encode("{}")); } }); // never ends
+      const request = new Request("http://127.0.0.1/hook", { method: "POST", body, duplex: "half", signal: controller.signal, headers: { "content-length": "99999999" } });
+      await assert.rejects(handleWebhook(request), (e) => code("invalid_webhook")(e) && e.status === 413);
+      controller.abort();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+});
+
 test("normalizeEventName changes `.` and `$` only, half an emoji included", () => {
   assert.equal(normalizeEventName("order.completed$v2"), "order-completed-v2");
   assert.equal(normalizeEventName("order.\ud83d"), "order-\ud83d");
