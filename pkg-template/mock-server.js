@@ -45,8 +45,11 @@ export function toNodeListener(handler, { maxBodyBytes = MAX_BODY_BYTES } = {}) 
       const bytes = await readBody(req, maxBodyBytes);
       if (bytes === null) return refuse(req, res, 413, "payload_too_large", `The body is over ${maxBodyBytes} bytes`);
       const body = ["GET", "HEAD"].includes(req.method) ? undefined : bytes;
-      // An origin-form target (`/contacts`) or an absolute-form one (`http://host/contacts`, as a proxy sends).
-      const url = new URL(req.url, `http://${req.headers.host || "127.0.0.1"}`);
+      // An origin-form target (`/contacts`) or an absolute-form one (`http://host/contacts`, as a proxy
+      // sends): its path and query, on the Host header's origin (which the control routes compare pages with).
+      const base = `http://${req.headers.host || "127.0.0.1"}`;
+      const target = new URL(req.url, base);
+      const url = new URL(`${target.pathname}${target.search}`, base);
       const response = await handler(new Request(url, { method: req.method, headers: req.headers, body }));
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));

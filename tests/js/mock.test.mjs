@@ -90,8 +90,9 @@ test("mock/server: a failure rule that is not JSON, or has a status outside 200-
 test("mock/server: allowHosts answers a container's service name; others still get 421; an absolute-form target is read", async () => {
   const server = await serveMock({ port: 0, allowHosts: ["mock"] });
   const port = Number(new URL(server.url).port);
-  const get = (path, host) => new Promise((resolve, reject) => {
-    request({ host: "127.0.0.1", port, path, headers: { host, authorization: "Bearer mock-key" } }, (res) => {
+  const get = (path, host, { method = "GET", origin } = {}) => new Promise((resolve, reject) => {
+    const headers = { host, authorization: "Bearer mock-key", ...(origin ? { origin } : {}) };
+    request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode));
     }).on("error", reject).end();
@@ -100,6 +101,9 @@ test("mock/server: allowHosts answers a container's service name; others still g
     assert.equal(await get("/tags", `mock:${port}`), 200);
     assert.equal(await get("/tags", `evil.example:${port}`), 421);
     assert.equal(await get(`http://127.0.0.1:${port}/tags`, `127.0.0.1:${port}`), 200);
+    // An absolute-form target names another origin: the control routes still compare pages with the Host's.
+    const reset = await get("http://evil.example/__mock/reset", `127.0.0.1:${port}`, { method: "POST", origin: "http://evil.example" });
+    assert.equal(reset, 403);
   } finally {
     await server.close();
   }
