@@ -245,3 +245,10 @@ test("a network_error's cause says what failed (name, code, message), scrubbed, 
   const { gist } = client({ maxRetries: 0 });
   assert.equal((await gist.fetchUser({ id: 1 }).catch((e) => e)).cause, undefined, "an answer's error has no cause");
 });
+
+test("a timestamp no 64-bit integer holds comes back null, as junk does", async () => {
+  const { gist, mock } = client({ maxRetries: 0 });
+  mock.fail({ status: 200, body: '{"contact":{"id":1001,"type":"user","user_id":"5001","created_at":1e300,"updated_at":-1e300,"signed_up_at":1700000000}}' });
+  const contact = await gist.fetchUser({ id: 1001 });
+  assert.deepEqual([contact.created_at, contact.updated_at, contact.signed_up_at], [null, null, 1700000000]);
+});
