@@ -1,10 +1,16 @@
 // Per-call cost, run by run.mjs in a fresh Node process: every client gets an injected fetch that answers a
 // fixed JSON text from memory; each call is timed, the arms alternate in blocks of 50 after a warm-up, and the
 // median per call is compared with the floor measured in between: `await (await fetch()).text()` +
-// JSON.parse of the same text through the same fetch (for parseWebhook: JSON.parse alone).
-// Prints JSON: { listUsers: { floor, "gist-wasm", minimal }, fetchUser: {...}, fetchUserHeaders: {...} (the same
-// answer with the dozen headers of gistHeaders), parseWebhook: {...} } in µs.
+// JSON.parse of the same text through the same fetch (for parseWebhook: JSON.parse alone). fetchUser's rows
+// also time the peers' call of one object by id through the same fetch: stripe's `customers.retrieve`,
+// openai's `models.retrieve` and intercom-client's `contacts.find`, each with its defaults but the fetch.
+// Prints JSON: { listUsers: { floor, "gist-wasm", minimal }, fetchUser: { ..., stripe, openai,
+// "intercom-client" }, fetchUserHeaders: {...} (the same answer with the dozen headers of gistHeaders),
+// parseWebhook: {...} } in µs.
 import init, { GistClient, parseWebhook } from "gist-wasm";
+import { IntercomClient } from "intercom-client";
+import OpenAI from "openai";
+import Stripe from "stripe";
 import { MinimalGistClient, parseWebhook as minimalParseWebhook } from "./minimal-client.mjs";
 import { contactText, fixedFetch, gistHeaders, listText, webhookText } from "./fixtures.mjs";
 import { median, rotate } from "./util.mjs";
@@ -14,8 +20,23 @@ const WARM_UP = 300;
 const BLOCK = 50;
 const baseUrl = "https://api.getgist.com";
 
-/** The three arms over one fixed answer: the floor, and `call` on gist-wasm's and the minimal client. */
-function clientArms(text, call, headers) {
+/** The peers' arms: one object by id, through `fetch`. */
+function peerArms(fetch) {
+  const stripe = new Stripe("sk_test_x", { httpClient: Stripe.createFetchHttpClient(fetch) });
+  const openai = new OpenAI({ apiKey: "k", fetch });
+  const intercom = new IntercomClient({ token: "k", fetch });
+  return {
+    stripe: () => stripe.customers.retrieve("cus_1"),
+    openai: () => openai.models.retrieve("m"),
+    "intercom-client": () => intercom.contacts.find({ contact_id: "1" }),
+  };
+}
+
+/**
+ * The arms over one fixed answer: the floor, `call` on gist-wasm's and the minimal client, and with
+ * `peers` the peers' call of one object (peerArms).
+ */
+function clientArms(text, call, headers, peers = false) {
   let requests = 0;
   const fetch = fixedFetch(text, headers);
   const counted = (...args) => (requests++, fetch(...args));
@@ -28,6 +49,7 @@ function clientArms(text, call, headers) {
       floor: async () => JSON.parse(await (await counted(`${baseUrl}/contacts`, request)).text()),
       "gist-wasm": () => call(gist),
       minimal: () => call(minimal),
+      ...(peers ? peerArms(counted) : {}),
     },
     requests: () => requests,
   };
@@ -38,7 +60,8 @@ async function check(name, { arms, requests }, expect) {
   for (const [arm, run] of Object.entries(arms)) {
     const before = requests();
     const result = await run();
-    if (requests() - before !== 1 || (arm !== "floor" && !expect(result))) {
+    const checked = arm === "gist-wasm" || arm === "minimal";
+    if (requests() - before !== 1 || (checked && !expect(result))) {
       const got = JSON.stringify(result).slice(0, 200);
       throw new Error(`${name}/${arm}: ${requests() - before} requests, result ${got}`);
     }
@@ -68,9 +91,9 @@ async function measure(arms, sync) {
 await init();
 const list = clientArms(listText, (client) => client.listUsers({ limit: 60 }));
 await check("listUsers", list, (users) => users.length === 60 && users[0].id === 1001 && users[0].user_id === "5001");
-const one = clientArms(contactText, (client) => client.fetchUser({ id: 1001 }));
+const one = clientArms(contactText, (client) => client.fetchUser({ id: 1001 }), undefined, true);
 await check("fetchUser", one, (user) => user.id === 1001 && user.unsubscribed_from_emails === false);
-const headed = clientArms(contactText, (client) => client.fetchUser({ id: 1001 }), gistHeaders);
+const headed = clientArms(contactText, (client) => client.fetchUser({ id: 1001 }), gistHeaders, true);
 await check("fetchUser with headers", headed, (user) => user.id === 1001);
 const webhooks = {
   floor: () => JSON.parse(webhookText),
