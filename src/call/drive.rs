@@ -74,7 +74,7 @@ fn read_page(call: &mut Call, response: &mut HttpResponse) -> Vec<Value> {
 /// The core's items with the held ones in place of their indexes (`Record::held`).
 fn fill(items: Vec<Value>, held: &mut [Value]) -> impl Iterator<Item = Value> + '_ {
     items.into_iter().map(|item| match item {
-        Value::Text(text) => match text.parse::<usize>() {
+        Value::Text(text) => match text.as_str().parse::<usize>() {
             Ok(index) => held.get_mut(index).map(Value::take).unwrap_or_default(),
             Err(_) => Value::Text(text),
         },

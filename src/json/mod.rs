@@ -35,8 +35,30 @@ pub enum Value {
     /// An object; later keys replace earlier ones.
     Object(Map<String, Value>),
     /// A value already written as JSON text (checked, and written out as it is): what the streaming
-    /// normaliser ([`crate::models::normalize`]) makes, so that it is never parsed into a tree.
-    Text(String),
+    /// normaliser ([`crate::models::normalize`]) makes, so that it is never parsed into a tree. Only
+    /// the crate makes one: text written out unchecked could forge the JSON around it.
+    Text(RawJson),
+}
+
+/// JSON text that the crate wrote or checked: [`Value::Text`]'s. It cannot be made outside the crate,
+/// so no caller's text is written into a request unchecked:
+///
+/// ```compile_fail
+/// let forged = getgist::json::RawJson::new(r#""pro"}, "email": "evil@example.com""#.to_owned());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawJson(String);
+
+impl RawJson {
+    /// `text`, which the crate wrote or checked as one JSON value.
+    pub(crate) fn new(text: String) -> Self {
+        Self(text)
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 static NULL: Value = Value::Null;

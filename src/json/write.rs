@@ -9,7 +9,7 @@ pub fn value(out: &mut String, value: &Value) {
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
         Value::Number(n) => out.push_str(n.as_str()),
-        Value::Text(text) => out.push_str(text),
+        Value::Text(text) => out.push_str(text.as_str()),
         Value::String(s) => string(out, s),
         Value::Array(items) => {
             out.push('[');

@@ -191,7 +191,7 @@ pub fn read(
 ) -> Result<(Vec<Value>, Map<String, Value>), Error> {
     let mut other = match value {
         Value::Object(map) => map,
-        Value::Text(text) => match json::from_str(&text) {
+        Value::Text(text) => match json::from_str(text.as_str()) {
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err(normalize::not_an_object(model)),
             Err(_) => {

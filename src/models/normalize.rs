@@ -83,7 +83,7 @@ impl Record {
 
     /// The record as a value that is written out as its JSON text.
     pub fn into_value(self) -> Value {
-        Value::Text(self.json)
+        Value::Text(json::RawJson::new(self.json))
     }
 
     /// The `index`th kept item of a `model` list's page that its host read and holds itself (see

@@ -195,6 +195,6 @@ impl TagResult {
             .iter()
             .map(|f| json!({ "target": f.target.clone(), "error": { "code": f.error.code.as_str(), "message": f.error.message.as_str() } }))
             .collect();
-        json!({ "tag": Value::Text(self.tag.json.clone()), "tagged": self.tagged, "untagged": self.untagged, "failed": failed })
+        json!({ "tag": Value::Text(crate::json::RawJson::new(self.tag.json.clone())), "tagged": self.tagged, "untagged": self.untagged, "failed": failed })
     }
 }
