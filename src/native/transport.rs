@@ -150,22 +150,27 @@ impl CallTransport<'_> {
             }
         });
         let permit = self.abortable(waited).await?;
+        // The start is taken only when it comes, not booked ahead: a call that gives up before its
+        // start (dropped, aborted, out of time) leaves it to the next.
         if self.shared.spacing_ms > 0.0 {
-            let now = transport.now_ms();
-            let slot = {
-                let mut next = self
-                    .shared
-                    .next_start_ms
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                let slot = next.max(now);
-                if slot - started >= timeout_ms {
-                    return Err(TransportError::Timeout);
-                }
-                *next = slot + self.shared.spacing_ms;
-                slot
-            };
-            if slot > now {
+            loop {
+                let now = transport.now_ms();
+                let slot = {
+                    let mut next = self
+                        .shared
+                        .next_start_ms
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    let slot = next.max(now);
+                    if slot - started >= timeout_ms {
+                        return Err(TransportError::Timeout);
+                    }
+                    if slot <= now {
+                        *next = now + self.shared.spacing_ms;
+                        break;
+                    }
+                    slot
+                };
                 self.abortable(transport.sleep(slot - now)).await?;
             }
         }

@@ -219,6 +219,21 @@ test("a call's error says whether a write of it may have been acted on", async (
   assert.equal(mock.state.tags.some((tag) => tag.name === "held"), false);
 });
 
+test("a call aborted before its start leaves that start to the next call", async () => {
+  const { gist } = client({ requestsPerSecond: 5 });
+  await gist.listTags({ limit: 1 });
+  // Ten calls wait for starts 200 ms apart (six of them holding a place), and are aborted after 50 ms.
+  const controller = new AbortController();
+  const given = Array.from({ length: 10 }, () => gist.listTags({ limit: 1 }, { signal: controller.signal }).catch((error) => error.code));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  controller.abort();
+  assert.deepEqual(new Set(await Promise.all(given)), new Set(["aborted"]));
+  const started = Date.now();
+  await gist.listTags({ limit: 1 });
+  const waited = Date.now() - started;
+  assert.ok(waited < 600, `waited ${waited} ms for the starts of calls aborted`);
+});
+
 test("a call woken for a free place keeps it: another call's next request does not take it first", async () => {
   const mock = createMockGist({ apiKey: KEY });
   const fetch = async (url, init) => {

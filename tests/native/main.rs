@@ -718,6 +718,37 @@ async fn requests_per_second_spaces_the_starts() {
     );
 }
 
+#[tokio::test]
+async fn a_call_given_up_before_its_start_leaves_that_start_to_the_next() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .requests_per_second(5.0)
+        .build()
+        .expect("valid");
+    client
+        .list_tags(ListOptions::default().limit(1))
+        .await
+        .expect("listed");
+    // Ten calls wait for starts 200 ms apart, and are dropped after 50 ms.
+    let given_up = (0..10).map(|_| client.list_tags(ListOptions::default()).into_future());
+    let waited = tokio::time::timeout(
+        Duration::from_millis(50),
+        futures_util::future::join_all(given_up),
+    );
+    assert!(waited.await.is_err(), "still waiting for their starts");
+    let started = Instant::now();
+    client
+        .list_tags(ListOptions::default().limit(1))
+        .await
+        .expect("listed");
+    assert!(
+        started.elapsed() < Duration::from_millis(600),
+        "waited for the starts of calls given up: {:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn bad_pacing_settings_are_refused() {
     for builder in [
