@@ -149,10 +149,11 @@ pub fn redact_emails(text: &str) -> String {
 }
 
 /// Characters of an address's local part or domain, percent-escapes and any non-ASCII letter included.
+/// `=`, `/`, `?`, `&` and `` ` ``, which a local part may hold too, end a run: far more often they
+/// delimit a query or a path, or quote a value in a message, which stays readable.
 fn is_address_char(ch: char) -> bool {
-    ch.is_ascii_alphanumeric()
-        || !ch.is_ascii()
-        || matches!(ch, '.' | '_' | '%' | '+' | '-' | '@' | '\'' | '~')
+    const PUNCTUATION: &str = "._%+-@'~!#$*^{|}";
+    ch.is_ascii_alphanumeric() || !ch.is_ascii() || PUNCTUATION.contains(ch)
 }
 
 /// Whether `text` holds an `@`, raw, percent-encoded (`%40`) or encoded twice (`%2540`; no letter in
@@ -182,6 +183,10 @@ mod tests {
             "email [email] is taken, so is [email]"
         );
         assert_eq!(redact_emails("no address here"), "no address here");
+        assert_eq!(
+            redact_emails("taken: a!b#c@x.io, {d|e}@x.io, `f$g*h^i@x.io`"),
+            "taken: [email], [email], `[email]`"
+        );
     }
 
     #[test]
