@@ -19,8 +19,12 @@ const RUST_TERMS: &[(&str, &str)] = &[
         "iterate with iter*",
         "walk it (users(), leads(), tags(), ...)",
     ),
-    ("use fetchLead", "use fetch_lead"),
-    ("use fetchUser", "use fetch_user"),
+    (
+        "retry after retryAfter seconds",
+        "retry after retry_after seconds",
+    ),
+    (" (Date.now())", ""),
+    ("request.body", "the request's body"),
     ("maxRetries", "max_retries"),
     ("perPage", "per_page"),
     ("maxConcurrent", "max_concurrent"),
@@ -30,6 +34,12 @@ const RUST_TERMS: &[(&str, &str)] = &[
     (", and CORS in a browser", ""),
 ];
 
+/// How the JS client's method names start (`fetchLead`, `apiCall`): a word of the message that starts
+/// so, then a capital, is a method's name, written in snake case (`fetch_lead`, `api_call`).
+const METHOD_VERBS: &[&str] = &[
+    "fetch", "create", "update", "delete", "list", "tag", "untag", "record", "api",
+];
+
 /// `error` with its message in this crate's terms.
 pub(crate) fn in_rust_terms(mut error: Error) -> Error {
     for (js, rust) in RUST_TERMS {
@@ -37,7 +47,37 @@ pub(crate) fn in_rust_terms(mut error: Error) -> Error {
             error.message = error.message.replace(js, rust);
         }
     }
+    error.message = method_names_in_snake_case(&error.message);
     error
+}
+
+/// `message` with each JS method name (see [`METHOD_VERBS`]) in snake case.
+fn method_names_in_snake_case(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 8);
+    let mut rest = message;
+    while let Some(start) = rest.find(|ch: char| ch.is_ascii_alphabetic()) {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let end = from
+            .find(|ch: char| !ch.is_ascii_alphanumeric())
+            .unwrap_or(from.len());
+        let (word, after) = from.split_at(end);
+        let is_method = METHOD_VERBS.iter().any(|verb| {
+            word.strip_prefix(verb)
+                .is_some_and(|tail| tail.starts_with(|ch: char| ch.is_ascii_uppercase()))
+        });
+        for ch in word.chars() {
+            if is_method && ch.is_ascii_uppercase() {
+                out.push('_');
+                out.push(ch.to_ascii_lowercase());
+            } else {
+                out.push(ch);
+            }
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -58,6 +98,18 @@ mod tests {
         assert_eq!(
             said("check the network, baseUrl, and CORS in a browser"),
             "check the network, the base URL"
+        );
+        assert_eq!(
+            said("id 1002 is a lead, not a user: use updateLead (or deleteLead, apiCall)"),
+            "id 1002 is a lead, not a user: use update_lead (or delete_lead, api_call)"
+        );
+        assert_eq!(
+            said("Unix seconds, not milliseconds (Date.now()): divide it by 1000"),
+            "Unix seconds, not milliseconds: divide it by 1000"
+        );
+        assert_eq!(
+            said("a fetcher, an update and listings stay as they are"),
+            "a fetcher, an update and listings stay as they are"
         );
     }
 }
