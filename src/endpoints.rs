@@ -71,7 +71,11 @@ impl Args {
         self.arg()
             .as_u64()
             .filter(|id| (1..=MAX_SAFE_INTEGER).contains(id))
-            .ok_or_else(|| Error::invalid_argument("id must be a positive whole number"))
+            .ok_or_else(|| {
+                Error::invalid_argument(
+                    "id must be a whole number from 1 to 9007199254740991 (2^53 - 1: the largest a JS number holds exactly)",
+                )
+            })
     }
 }
 

@@ -98,6 +98,12 @@ async fn bad_input_is_refused_by_the_core_before_any_request() {
         .await
         .expect_err("refused");
     assert_eq!(error.code, ErrorCode::InvalidArgument);
+    let error = client.delete_tag(1 << 53).await.expect_err("refused");
+    assert!(
+        error.message.contains("from 1 to 9007199254740991"),
+        "{}",
+        error.message
+    );
     assert!(mock.requests().await.is_empty(), "nothing was sent");
 }
 
