@@ -189,6 +189,14 @@ impl Error {
 }
 
 impl Error {
+    /// Notes the status and request id of the answer the error was found in, where it has none.
+    pub fn note_answer(&mut self, status: u16, request_id: Option<String>) {
+        self.status.get_or_insert(status);
+        if self.request_id.is_none() {
+            self.request_id = request_id;
+        }
+    }
+
     /// The error with every text it holds scrubbed of `secrets` and of email addresses.
     pub fn scrubbed(mut self, secrets: &[&str]) -> Self {
         let clean = |text: &mut String| *text = scrub(text, secrets);

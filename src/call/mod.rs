@@ -205,18 +205,25 @@ impl Call {
         else {
             return Then::Over(Err(stalled()));
         };
+        let status = response.status;
+        let request_id = request_id(&response.headers);
         let answer = match response.is_success() || self.flow.takes_any_status() {
             true => Ok(response),
             false => {
                 Err(exchange.failed(&self.config, progress.status_error(&response, clock.now_ms)))
             }
         };
+        // An error the flow finds in an answer (a body it cannot read, a lead where a user was asked
+        // for) says which answer: its status and request id.
         let next = self
             .flow
             .answered(&self.config, answer)
-            .map_err(|error| match error.path {
+            .map_err(|mut error| match error.path {
                 Some(_) => error,
-                None => exchange.failed(&self.config, error),
+                None => {
+                    error.note_answer(status, request_id);
+                    exchange.failed(&self.config, error)
+                }
             });
         self.then(next, clock)
     }

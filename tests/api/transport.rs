@@ -197,7 +197,7 @@ fn a_2xx_that_is_not_json_is_an_invalid_response() {
     let config = config();
     let error = call(&config, &fake, "list", j!(["tags", null])).expect_err("not JSON");
     assert_eq!(error.code, ErrorCode::InvalidResponse);
-    assert_eq!(error.status, None);
+    assert_eq!(error.status, Some(200), "the answer it was found in");
 }
 
 #[test]

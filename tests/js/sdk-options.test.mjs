@@ -252,3 +252,14 @@ test("a timestamp no 64-bit integer holds comes back null, as junk does", async 
   const contact = await gist.fetchUser({ id: 1001 });
   assert.deepEqual([contact.created_at, contact.updated_at, contact.signed_up_at], [null, null, 1700000000]);
 });
+
+test("an error found in a 2xx answer has that answer's status and request id", async () => {
+  const { gist, mock } = client({ maxRetries: 0 });
+  mock.fail({ status: 200, body: "not JSON", headers: { "x-request-id": "req_unreadable" }, times: 1 });
+  const unreadable = await gist.fetchUser({ id: 1 }).catch((error) => error);
+  assert.deepEqual([unreadable.code, unreadable.status, unreadable.requestId], ["invalid_response", 200, "req_unreadable"]);
+  const lead = await gist.createLead({ email: "lead-status@example.com" });
+  mock.fail({ status: 200, body: { contact: { id: lead.id, type: "lead" } }, headers: { "x-request-id": "req_lead" }, times: 1 });
+  const notUser = await gist.fetchUser({ id: lead.id }).catch((error) => error);
+  assert.deepEqual([notUser.code, notUser.status, notUser.requestId], ["not_found", 200, "req_lead"]);
+});
