@@ -11,6 +11,8 @@ use crate::text::text;
 const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
 #[cfg(not(target_arch = "wasm32"))]
+// Loaded by a path (src/internal.rs), this file looks for its modules beside it.
+#[path = "endpoints/typescript.rs"]
 pub mod typescript;
 
 /// An endpoint: its name (the JS method's) and how its arguments start its flow.

@@ -5,8 +5,9 @@
 //! [`Pending`] to `.await` (with per-call options and [`Pending::with_response`]), each list a `Vec`
 //! or, lazily, a [`Walk`] (a `futures::Stream` that resumes from a cursor). Requests go through
 //! [`ReqwestTransport`] (feature `reqwest`, on by default: reqwest on tokio, rustls) or any
-//! [`transport::Transport`]. Features: `reqwest` (default), `serde` (serde on the models, inputs,
-//! `Value`; see `docs/rust.md`).
+//! [`Transport`]. Features: `reqwest` (default), `serde` (serde on the models, inputs, `Value`; see
+//! `docs/rust.md`). Everything a caller uses is at the crate's root: no module of the crate shadows
+//! another crate (`http`, `url`) under `use getgist::*`.
 //!
 //! ```no_run
 //! use getgist::{Client, ContactInput, ContactRef};
@@ -24,9 +25,7 @@
 //! The same client over a transport of your own (here canned answers, so this example runs as it is):
 //!
 //! ```
-//! use getgist::http::{HttpResponse, WireRequest};
-//! use getgist::transport::{Transport, TransportError};
-//! use getgist::{Client, ContactRef, ContactType};
+//! use getgist::{Client, ContactRef, ContactType, HttpResponse, Transport, TransportError, WireRequest};
 //!
 //! struct Canned;
 //!
@@ -56,56 +55,48 @@
 //! # Ok::<(), getgist::Error>(())
 //! ```
 //!
-//! Inside, everything but the `wasm` and `native` modules is plain Rust that does no I/O of its own:
-//! each resource declares its endpoints as data ([`endpoints`]); a [`call::Call`] runs one as a state
-//! machine over the [`flows`], within its deadline and retry policy, and says what to send or how long
-//! to wait; a host performs that (the JS runtime, or [`call::drive`] over a [`transport::Transport`]).
+//! Inside (`src/`, not part of the API), everything but the `wasm` and `native` modules is plain Rust
+//! that does no I/O of its own: each resource declares its endpoints as data; a `Call` runs one as a
+//! state machine over the flows, within its deadline and retry policy, and says what to send or how
+//! long to wait; a host performs that (the JS runtime, or the native client over a [`Transport`]).
 
-pub mod base64;
-pub mod call;
-pub mod config;
-pub mod error;
-pub mod http;
-pub mod input;
+#[doc(hidden)]
 #[macro_use]
-pub mod json;
-#[macro_use]
-pub mod endpoints;
-pub mod flows;
-pub mod models;
-pub mod pagination;
-pub mod rate_limit;
-pub mod redact;
-pub mod resources;
-pub mod retry;
-pub mod serde_util;
-pub mod text;
-pub mod transport;
-pub mod url;
-pub mod webhook;
+pub mod internal;
+
+use internal::{
+    base64, call, config, endpoints, error, flows, http, input, json, models, pagination,
+    rate_limit, redact, resources, retry, serde_util, text, transport, url, webhook,
+};
 
 #[cfg(target_arch = "wasm32")]
-pub mod wasm;
+mod wasm;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub mod native;
+mod native;
 
 /// The wasm's allocator: talc, smaller and faster than the default dlmalloc.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub use call::{Call, CallOptions};
-pub use config::Config;
-pub use error::{Error, ErrorCode};
-pub use http::Method;
-pub use json::{Map, Value};
+pub use error::{ApiErrorItem, Error, ErrorCode};
+pub use http::{HttpResponse, Method, WireRequest};
+pub use json::{Map, Number, RawJson, Value};
 pub use models::{
     normalize_event_name, Campaign, Contact, ContactType, Segment, Tag, TrackedEvent,
 };
 pub use rate_limit::RateLimit;
 pub use resources::contacts::ContactFields;
+pub use transport::{Transport, TransportError};
 pub use webhook::{Encoding, Scheme, VerifyOptions, WebhookEvent, WebhookKind};
 
+#[cfg(all(not(target_arch = "wasm32"), feature = "reqwest"))]
+pub use native::ReqwestTransport;
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::*;
+pub use native::{
+    header_pairs, parse_webhook, sign_webhook, verify_webhook, AbortSignal, ApiRequest,
+    ApiResponse, Client, ClientBuilder, ContactInput, ContactRef, FromCall, ListContacts,
+    ListOptions, ListSegments, NewEvent, Page, Pages, Pending, RequestOptions, ResponseInfo,
+    TagFailure, TagRequest, TagResult, TagTarget, Walk, WithResponse,
+};

@@ -8,11 +8,13 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use getgist::json::{from_str, Value};
-use getgist::models::normalize::{self, Model, Rule, CAMPAIGN, CONTACT, EVENT, SEGMENT, TAG};
-use getgist::models::{Campaign, Contact, Segment, Tag, TrackedEvent};
-use getgist::serde_util::{as_whole, boolean, string, timestamp};
-use getgist::webhook::{summary, WebhookEvent};
+use getgist::internal::json::{from_str, Value};
+use getgist::internal::models::normalize::{
+    self, Model, Rule, CAMPAIGN, CONTACT, EVENT, SEGMENT, TAG,
+};
+use getgist::internal::models::{Campaign, Contact, Segment, Tag, TrackedEvent};
+use getgist::internal::serde_util::{as_whole, boolean, string, timestamp};
+use getgist::internal::webhook::{summary, WebhookEvent};
 use getgist::Error;
 use proptest::prelude::*;
 

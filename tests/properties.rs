@@ -12,21 +12,21 @@
     clippy::panic
 )]
 
-use getgist::call::{answer_headers, Call, CallOptions, Clock, Input, Step};
-use getgist::config::ClientOptions;
-use getgist::http::HttpResponse;
-use getgist::json::{Map, Value};
-use getgist::models::{
+use getgist::internal::call::{answer_headers, Call, CallOptions, Clock, Input, Step};
+use getgist::internal::config::ClientOptions;
+use getgist::internal::http::HttpResponse;
+use getgist::internal::json::{Map, Value};
+use getgist::internal::models::{
     normalize_event_name, Campaign, Contact, ContactType, Segment, Tag, TrackedEvent,
 };
-use getgist::resources::contacts::{ContactRef, ListContactsOptions};
-use getgist::resources::events::NewEvent;
-use getgist::resources::leads::{LeadChanges, NewLead};
-use getgist::resources::raw::read_call;
-use getgist::resources::segments::SegmentOptions;
-use getgist::resources::tags::TagRequest;
-use getgist::resources::users::{NewUser, UserChanges};
-use getgist::webhook::{VerifyOptions, WebhookEvent, WebhookKind};
+use getgist::internal::resources::contacts::{ContactRef, ListContactsOptions};
+use getgist::internal::resources::events::NewEvent;
+use getgist::internal::resources::leads::{LeadChanges, NewLead};
+use getgist::internal::resources::raw::read_call;
+use getgist::internal::resources::segments::SegmentOptions;
+use getgist::internal::resources::tags::TagRequest;
+use getgist::internal::resources::users::{NewUser, UserChanges};
+use getgist::internal::webhook::{VerifyOptions, WebhookEvent, WebhookKind};
 use getgist::{Error, ErrorCode};
 use proptest::prelude::*;
 
@@ -95,7 +95,7 @@ proptest! {
         match WebhookEvent::parse(&text, &[]) {
             Ok(event) => {
                 prop_assert!(value.is_object());
-                prop_assert_eq!(&event.payload, &getgist::json::from_str(&text).unwrap());
+                prop_assert_eq!(&event.payload, &getgist::internal::json::from_str(&text).unwrap());
                 prop_assert_eq!(event.contact.is_some(), matches!(event.kind, WebhookKind::Contact | WebhookKind::Automation));
                 let _ = event.to_value();
             }
@@ -309,7 +309,7 @@ fn answer_header_sets() -> impl Strategy<Value = Vec<(String, String)>> {
 
 /// What a call does after one answer of `status` with `headers`: its step.
 fn after_answer(status: u16, headers: Vec<(String, String)>) -> String {
-    let config = getgist::Config::new("key", "https://api.example.test").unwrap();
+    let config = getgist::internal::config::Config::new("key", "https://api.example.test").unwrap();
     let mut call = Call::new(
         std::sync::Arc::new(config),
         "fetchCampaign",

@@ -5,8 +5,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use getgist::endpoints::typescript::{declared_js, rewrite_dts};
-use getgist::models::typescript::rewrite;
+use getgist::internal::endpoints::typescript::{declared_js, rewrite_dts};
+use getgist::internal::models::typescript::rewrite;
 
 /// The package's `index.d.ts`.
 fn dts() -> String {

@@ -10,9 +10,9 @@
     clippy::panic
 )]
 
+use getgist::internal::models::ContactType;
+use getgist::internal::webhook::{WebhookEvent, WebhookKind};
 use getgist::json;
-use getgist::models::ContactType;
-use getgist::webhook::{WebhookEvent, WebhookKind};
 use getgist::ErrorCode;
 
 fn fixture(name: &str) -> String {
@@ -231,8 +231,8 @@ fn a_byte_order_mark_before_the_body_is_dropped_as_a_utf8_decoder_drops_it() {
     );
     assert_eq!(event.kind, WebhookKind::Contact);
     assert_eq!(
-        getgist::webhook::summary(&marked, &[]),
-        getgist::webhook::summary(body, &[])
+        getgist::internal::webhook::summary(&marked, &[]),
+        getgist::internal::webhook::summary(body, &[])
     );
     let twice = format!("\u{feff}{marked}");
     let refused = WebhookEvent::parse(&twice, &[]).expect_err("only one mark is dropped");

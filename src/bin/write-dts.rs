@@ -14,8 +14,8 @@ fn main() -> ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
-    use getgist::endpoints::typescript::{declared_js, rewrite_dts};
-    use getgist::models::typescript::rewrite;
+    use getgist::internal::endpoints::typescript::{declared_js, rewrite_dts};
+    use getgist::internal::models::typescript::rewrite;
 
     const DTS: &str = "pkg-template/index.d.ts";
     let args: Vec<String> = std::env::args().collect();

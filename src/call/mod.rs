@@ -2,7 +2,7 @@
 //! arguments; each [`Call::step`] is given what happened (the answer to its request, the end of its
 //! wait) with the time and a random number, and says what to do next: send a request, wait, or stop
 //! with the call's value or error. It never does I/O, reads a clock or draws a random number itself,
-//! so the JS runtime, a Rust driver ([`drive`]) and host tests all run the very same steps.
+//! so the JS runtime, a Rust driver (`drive`) and host tests all run the very same steps.
 
 mod drive;
 mod exchange;

@@ -4,18 +4,18 @@
 /// Keys are string literals; any other value is an expression converted with `Value::from`.
 #[macro_export]
 macro_rules! json {
-    (null) => { $crate::json::Value::Null };
-    ([ $($items:tt)* ]) => { $crate::json::Value::Array($crate::json!(@items [] $($items)*)) };
+    (null) => { $crate::Value::Null };
+    ([ $($items:tt)* ]) => { $crate::Value::Array($crate::json!(@items [] $($items)*)) };
     ({ $($fields:tt)* }) => {{
         #[allow(unused_mut)]
-        let mut map = $crate::json::Map::new();
+        let mut map = $crate::Map::new();
         $crate::json!(@fields map $($fields)*);
-        $crate::json::Value::Object(map)
+        $crate::Value::Object(map)
     }};
 
     (@items [$($done:expr,)*]) => { vec![$($done,)*] };
     (@items [$($done:expr,)*] null $(, $($rest:tt)*)?) => {
-        $crate::json!(@items [$($done,)* $crate::json::Value::Null,] $($($rest)*)?)
+        $crate::json!(@items [$($done,)* $crate::Value::Null,] $($($rest)*)?)
     };
     (@items [$($done:expr,)*] [$($inner:tt)*] $(, $($rest:tt)*)?) => {
         $crate::json!(@items [$($done,)* $crate::json!([$($inner)*]),] $($($rest)*)?)
@@ -24,15 +24,15 @@ macro_rules! json {
         $crate::json!(@items [$($done,)* $crate::json!({$($inner)*}),] $($($rest)*)?)
     };
     (@items [$($done:expr,)*] $next:expr, $($rest:tt)*) => {
-        $crate::json!(@items [$($done,)* $crate::json::Value::from($next),] $($rest)*)
+        $crate::json!(@items [$($done,)* $crate::Value::from($next),] $($rest)*)
     };
     (@items [$($done:expr,)*] $last:expr) => {
-        $crate::json!(@items [$($done,)* $crate::json::Value::from($last),])
+        $crate::json!(@items [$($done,)* $crate::Value::from($last),])
     };
 
     (@fields $map:ident) => {};
     (@fields $map:ident $key:literal : null $(, $($rest:tt)*)?) => {
-        $map.insert($key.into(), $crate::json::Value::Null);
+        $map.insert($key.into(), $crate::Value::Null);
         $crate::json!(@fields $map $($($rest)*)?);
     };
     (@fields $map:ident $key:literal : [$($inner:tt)*] $(, $($rest:tt)*)?) => {
@@ -44,14 +44,14 @@ macro_rules! json {
         $crate::json!(@fields $map $($($rest)*)?);
     };
     (@fields $map:ident $key:literal : $value:expr, $($rest:tt)*) => {
-        $map.insert($key.into(), $crate::json::Value::from($value));
+        $map.insert($key.into(), $crate::Value::from($value));
         $crate::json!(@fields $map $($rest)*);
     };
     (@fields $map:ident $key:literal : $value:expr) => {
-        $map.insert($key.into(), $crate::json::Value::from($value));
+        $map.insert($key.into(), $crate::Value::from($value));
     };
 
-    ($other:expr) => { $crate::json::Value::from($other) };
+    ($other:expr) => { $crate::Value::from($other) };
 }
 
 #[cfg(test)]

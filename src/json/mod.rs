@@ -44,7 +44,7 @@ pub enum Value {
 /// so no caller's text is written into a request unchecked:
 ///
 /// ```compile_fail
-/// let forged = getgist::json::RawJson::new(r#""pro"}, "email": "evil@example.com""#.to_owned());
+/// let forged = getgist::RawJson::new(r#""pro"}, "email": "evil@example.com""#.to_owned());
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawJson(String);

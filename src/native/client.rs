@@ -20,8 +20,7 @@ use tracing::Instrument;
 /// never shows the key.
 ///
 /// ```
-/// # use getgist::http::{HttpResponse, WireRequest};
-/// # use getgist::transport::{Transport, TransportError};
+/// # use getgist::{HttpResponse, Transport, TransportError, WireRequest};
 /// # struct Mock;
 /// # impl Transport for Mock {
 /// #     async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {

@@ -10,7 +10,7 @@
 //!   you add headers), or an HMAC of the raw body, with several secrets for rotation.
 //!
 //! ```
-//! use getgist::webhook::{WebhookEvent, WebhookKind};
+//! use getgist::{WebhookEvent, WebhookKind};
 //!
 //! let body = r#"{"topic": "contact.tagged", "contact": {"id": 179351, "type": "user", "user_id": "100488",
 //!                "email": "ada@example.com", "tags": [{"id": 3, "name": "VIP"}]}}"#;

@@ -1,7 +1,7 @@
 //! A scripted [`Transport`]: answers from a queue, records what was sent, and runs a fake clock.
 
-use getgist::http::{HttpResponse, WireRequest};
-use getgist::transport::{Transport, TransportError};
+use getgist::internal::http::{HttpResponse, WireRequest};
+use getgist::internal::transport::{Transport, TransportError};
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
 
@@ -59,13 +59,13 @@ impl FakeTransport {
             .collect()
     }
 
-    pub fn body(&self, index: usize) -> getgist::json::Value {
+    pub fn body(&self, index: usize) -> getgist::internal::json::Value {
         let sent = self.sent.borrow();
         let body = sent
             .get(index)
             .and_then(|r| r.body.clone())
             .expect("request has a body");
-        getgist::json::from_str(&body).expect("body is JSON")
+        getgist::internal::json::from_str(&body).expect("body is JSON")
     }
 }
 

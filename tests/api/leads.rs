@@ -2,10 +2,10 @@
 
 use crate::fake::{fixture, json, FakeTransport};
 use crate::{call, config};
-use getgist::resources::contacts::ContactRef;
-use getgist::resources::leads::{lead_ref, NewLead};
+use getgist::internal::resources::contacts::ContactRef;
+use getgist::internal::resources::leads::{lead_ref, NewLead};
 use getgist::ErrorCode;
-use getgist::{json as j, json::Value};
+use getgist::{json as j, Value};
 
 #[test]
 fn create_lead_posts_type_lead_and_needs_an_email() {

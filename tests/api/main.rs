@@ -16,10 +16,11 @@ mod tags;
 mod transport;
 mod users;
 
-use getgist::call::{drive, Call, CallOptions};
-use getgist::flows::Flow;
-use getgist::json::{self, Value};
-use getgist::{Config, Error};
+use getgist::internal::call::{drive, Call, CallOptions};
+use getgist::internal::config::Config;
+use getgist::internal::flows::Flow;
+use getgist::internal::json::{self, Value};
+use getgist::Error;
 use std::sync::Arc;
 
 /// The test client's configuration, to change before it is shared.

@@ -2,11 +2,11 @@
 
 use crate::fake::{fixture, json, with_header, FakeTransport};
 use crate::{call, config};
-use getgist::resources::events::NewEvent;
-use getgist::resources::raw;
-use getgist::resources::segments::SegmentOptions;
+use getgist::internal::resources::events::NewEvent;
+use getgist::internal::resources::raw;
+use getgist::internal::resources::segments::SegmentOptions;
 use getgist::ErrorCode;
-use getgist::{json as j, json::Value};
+use getgist::{json as j, Value};
 
 #[test]
 fn segments_are_fetched_and_listed_with_include_count() {

@@ -2,10 +2,10 @@
 
 use crate::fake::{json, FakeTransport};
 use crate::{call, config};
-use getgist::resources::tags::TagRequest;
-use getgist::transport::TransportError;
+use getgist::internal::resources::tags::TagRequest;
+use getgist::internal::transport::TransportError;
 use getgist::ErrorCode;
-use getgist::{json as j, json::Value};
+use getgist::{json as j, Value};
 
 fn tag_answer(id: u64, name: &str) -> String {
     j!({"tag": {"id": id, "name": name}}).to_string()

@@ -3,12 +3,13 @@
 
 use crate::fake::{json, with_header, FakeTransport};
 use crate::{call, call_with, config, run_flow, settings};
-use getgist::call::CallOptions;
-use getgist::flows::{single, Read};
-use getgist::http::HttpRequest;
-use getgist::transport::TransportError;
-use getgist::{json as j, json::Value};
-use getgist::{Config, Error, ErrorCode};
+use getgist::internal::call::CallOptions;
+use getgist::internal::config::Config;
+use getgist::internal::flows::{single, Read};
+use getgist::internal::http::HttpRequest;
+use getgist::internal::transport::TransportError;
+use getgist::{json as j, Value};
+use getgist::{Error, ErrorCode};
 use std::sync::Arc;
 
 /// Sends `request` in a call of its own with `options`; a non-2xx answer is its error.

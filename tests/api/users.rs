@@ -2,11 +2,11 @@
 
 use crate::fake::{fixture, json, FakeTransport};
 use crate::{call, config};
-use getgist::models::ContactType;
-use getgist::resources::contacts::ContactRef;
-use getgist::resources::users::NewUser;
+use getgist::internal::models::ContactType;
+use getgist::internal::resources::contacts::ContactRef;
+use getgist::internal::resources::users::NewUser;
 use getgist::ErrorCode;
-use getgist::{json as j, json::Value};
+use getgist::{json as j, Value};
 
 fn user_ref(value: Value) -> Result<ContactRef, getgist::Error> {
     ContactRef::from_value(&value, ContactType::User, &[])

@@ -356,7 +356,7 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
     assert!(!format!("{builder:?}").contains(KEY));
     // A base URL with the key as its credentials is refused by build(), but may be printed first.
     let builder = Client::builder(KEY).base_url(format!("http://user:x/{KEY}@127.0.0.1:9"));
-    let options = getgist::config::ClientOptions {
+    let options = getgist::internal::config::ClientOptions {
         api_key: Some(KEY.into()),
         base_url: Some(format!("http://user:{KEY}@127.0.0.1:9")),
         ..Default::default()
