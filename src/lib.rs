@@ -15,8 +15,8 @@
 //! #[tokio::main]
 //! async fn main() -> Result<(), getgist::Error> {
 //!     let gist = Client::new("your-api-key")?;
-//!     let user = gist.create_user(ContactInput::user(42).email("ada@example.com")).await?;
-//!     let same = gist.fetch_user(ContactRef::user_id(42)).await?;
+//!     let user = gist.create_user(ContactInput::user("42").email("ada@example.com")).await?;
+//!     let same = gist.fetch_user(ContactRef::user_id("42")).await?;
 //!     assert_eq!(user.id, same.id);
 //!     Ok(())
 //! }

@@ -45,7 +45,8 @@ pub trait Transport {
         request: &WireRequest,
         timeout_ms: f64,
     ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend;
-    /// Waits `ms` milliseconds, or fails with [`TransportError::Aborted`] when the caller aborts.
+    /// Waits `ms` milliseconds. It need not watch for cancellation: the client races every sleep
+    /// against the call's `AbortSignal` (and a dropped call drops it).
     fn sleep(&self, ms: f64) -> impl Future<Output = Result<(), TransportError>> + MaybeSend;
     /// Told before a retry's wait: which attempt comes next (2 for the first retry) and the status
     /// that failed the last one (`None`: no answer). For the runtime's hooks and logs; default: nothing.

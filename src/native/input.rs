@@ -139,7 +139,8 @@ impl ContactInput {
         self
     }
 
-    /// Sets a custom property.
+    /// Sets a custom property. A float that is not finite (NaN, ±∞) becomes `null`, as `Value::from`
+    /// (and serde_json) make it, and `null` may clear the property in Gist: check it first.
     #[must_use]
     pub fn custom(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.fields
@@ -413,7 +414,8 @@ impl NewEvent {
         }
     }
 
-    /// Sets a property.
+    /// Sets a property. A float that is not finite (NaN, ±∞) becomes `null`, as `Value::from` (and
+    /// serde_json) make it.
     #[must_use]
     pub fn property(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.properties

@@ -114,12 +114,26 @@ fn failure(error: reqwest::Error) -> TransportError {
     TransportError::Network(text)
 }
 
+/// Fails where no tokio runtime runs the call (`pollster::block_on`, another executor), where reqwest
+/// and tokio's timers would panic.
+fn in_tokio() -> Result<(), TransportError> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(TransportError::Network(
+            "ReqwestTransport runs only inside a tokio runtime (with IO and time enabled): run the call \
+             in one, or give the client a Transport of your own"
+                .into(),
+        )),
+    }
+}
+
 impl Transport for ReqwestTransport {
     async fn send(
         &self,
         request: &WireRequest,
         timeout_ms: f64,
     ) -> Result<HttpResponse, TransportError> {
+        in_tokio()?;
         let timeout = duration(timeout_ms);
         // reqwest's own timeout covers the body too; this one also covers a slow connect.
         tokio::time::timeout(timeout, self.exchange(request, timeout))
@@ -128,6 +142,7 @@ impl Transport for ReqwestTransport {
     }
 
     async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
+        in_tokio()?;
         tokio::time::sleep(duration(ms)).await;
         Ok(())
     }

@@ -756,6 +756,19 @@ async fn a_call_given_up_before_its_start_leaves_that_start_to_the_next() {
 }
 
 #[test]
+fn outside_a_tokio_runtime_a_call_fails_instead_of_panicking() {
+    let client = Client::builder(KEY)
+        .base_url("http://127.0.0.1:9")
+        .max_retries(0)
+        .build()
+        .expect("valid");
+    let error = pollster::block_on(client.list_tags(ListOptions::default()).into_future())
+        .expect_err("no runtime");
+    assert_eq!(error.code, ErrorCode::NetworkError);
+    assert!(error.message.contains("tokio runtime"), "{}", error.message);
+}
+
+#[test]
 fn bad_pacing_settings_are_refused() {
     for builder in [
         Client::builder(KEY).max_concurrent(0),
