@@ -88,6 +88,7 @@ pub struct ApiErrorItem {
 /// Every failure of the client. What reaches a caller has passed [`Error::scrubbed`]: no API key, no
 /// email address.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Error {
     /// The stable category.
     pub code: ErrorCode,

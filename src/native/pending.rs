@@ -13,8 +13,9 @@ use futures_util::future::BoxFuture;
 use std::future::IntoFuture;
 use std::time::Duration;
 
-/// One call's own options (JS's `RequestOptions`); every one falls back to the client's.
-#[derive(Debug, Clone, Default)]
+/// One call's own options (JS's `RequestOptions`); every one falls back to the client's. Its `Debug`
+/// shows the headers' names, not their values (a header may carry a secret).
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// This call's deadline, retries and waits included.
@@ -25,6 +26,18 @@ pub struct RequestOptions {
     pub headers: Vec<(String, String)>,
     /// Ends the call with `aborted` when it fires.
     pub abort: Option<AbortSignal>,
+}
+
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("headers", &headers)
+            .field("abort", &self.abort)
+            .finish()
+    }
 }
 
 impl RequestOptions {

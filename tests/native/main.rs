@@ -367,6 +367,15 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
             "{shown}"
         );
     }
+    // A secret a caller puts in a header of a call.
+    let pending = client
+        .fetch_user(ContactRef::id(1))
+        .header("X-Other-Key", KEY);
+    let shown = format!("{pending:?}");
+    assert!(
+        !shown.contains(KEY) && shown.contains("X-Other-Key"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
