@@ -35,8 +35,9 @@ function argsJson(names, args) {
 let checker;
 /**
  * Throws the GistError that `client[method](...args)` would reject with before sending anything, or
- * returns: the core's own checks, with no client and no request (gist-wasm/queues checks operations
- * with it before enqueueing them).
+ * returns the JSON array of the arguments as the client sends them to the core (a Date as Unix seconds):
+ * the core's own checks, with no client and no request (gist-wasm/queues checks operations with it
+ * before enqueueing them, and enqueues that JSON).
  */
 export function checkArgs(method, args) {
   assertLoaded();
@@ -47,6 +48,7 @@ export function checkArgs(method, args) {
   } catch (error) {
     throw fromCore(error);
   }
+  return text;
 }
 
 // The arguments of a `list` or `page` call: the list, its options' JSON text, and (`page`) where it stands.

@@ -3,7 +3,7 @@
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
-import { HELD } from "./runtime.js";
+import { DEADLINE, HELD, NOT_PERMITTED } from "./runtime.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
 
@@ -21,6 +21,8 @@ const MIN_SHARE = 0.01;
 // for RECONNECT_MS before it asks again.
 const PACER_TIMEOUT_MS = 2000;
 const RECONNECT_MS = 5000;
+// The longest a permit is ever waited for (setTimeout's most), whatever the caller's deadline.
+const MAX_WAIT_MS = 2 ** 31 - 1;
 
 const utf8 = new TextEncoder();
 
@@ -29,8 +31,11 @@ export const sha256 = async (text) => toHex(new Uint8Array(await crypto.subtle.d
 const positive = (value) => typeof value === "number" && Number.isFinite(value) && value > 0;
 
 /**
- * The rate of one key, from its configured requests per second: `grant(now)` schedules a permit and
- * returns how long its holder waits; `report(answer, now)` adapts the rate to what Gist answered.
+ * The rate of one key, from its configured requests per second: `grant(now, maxWaitMs)` schedules a
+ * permit and returns how long its holder waits, or, when that would be longer than `maxWaitMs`, schedules
+ * none and returns `{ refusedMs }`, how long it would have been (so that permits go only to callers that
+ * will still use them: the schedule never runs past what they can wait); `report(answer, now)` adapts
+ * the rate to what Gist answered.
  */
 export function rateGovernor(requestsPerSecond) {
   const floor = requestsPerSecond * MIN_SHARE;
@@ -50,10 +55,11 @@ export function rateGovernor(requestsPerSecond) {
     get rate() {
       return rate;
     },
-    grant(now) {
+    grant(now, maxWaitMs = MAX_WAIT_MS) {
       grow(now);
-      granted += 1;
       const at = Math.max(now, next);
+      if (at - now > Math.min(maxWaitMs, MAX_WAIT_MS)) return { refusedMs: at - now };
+      granted += 1;
       next = at + 1000 / rate;
       return at - now;
     },
@@ -84,20 +90,21 @@ export function rateGovernor(requestsPerSecond) {
 /**
  * A Durable Object class for a Worker's `durable_objects` bindings: one instance paces one Gist key, from
  * the `requestsPerSecond` of its first caller. `pacedFetch` is its only client; it answers POST `/permit`
- * and `/report` (JSON bodies).
+ * (`{ waitMs }`, or `{ refusedMs }` past the caller's `maxWaitMs`) and `/report` (JSON bodies).
  */
 export class GistPacer {
   #governor;
 
   async fetch(request) {
-    const { requestsPerSecond, answer } = await request.json();
+    const { requestsPerSecond, answer, maxWaitMs } = await request.json();
     if (!positive(requestsPerSecond)) return new Response("requestsPerSecond must be a positive number", { status: 400 });
     this.#governor ??= rateGovernor(requestsPerSecond);
     const now = Date.now();
     const { pathname } = new URL(request.url);
     if (pathname === "/report" && answer) this.#governor.report(answer, now);
-    const waitMs = pathname === "/permit" ? this.#governor.grant(now) : 0;
-    return Response.json({ waitMs, rate: this.#governor.rate });
+    const granted = pathname === "/permit" ? this.#governor.grant(now, maxWaitMs >= 0 ? maxWaitMs : undefined) : 0;
+    const given = typeof granted === "number" ? { waitMs: granted } : granted;
+    return Response.json({ ...given, rate: this.#governor.rate });
   }
 }
 
@@ -115,6 +122,8 @@ function answerOf(response, now) {
   const resetMs = resetIn <= 86_400_000 ? resetIn : undefined;
   return { status: response.status, ...(remaining !== undefined && positive(resetMs) && { remaining, resetMs }) };
 }
+
+const PACED_OPTIONS = ["requestsPerSecond", "fallbackRequestsPerSecond", "fetch"];
 
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
   if (signal?.aborted) return reject(signal.reason);
@@ -140,11 +149,14 @@ export function pacedFetch(namespace, apiKey, options) {
   let requestsPerSecond;
   let fallbackRequestsPerSecond;
   let fetchFn;
+  let unknown;
   try {
     ({ requestsPerSecond, fallbackRequestsPerSecond, fetch: fetchFn } = options ?? {});
+    unknown = Object.keys(options ?? {}).find((key) => !PACED_OPTIONS.includes(key));
   } catch {
     throw invalidArgument("pacedFetch's options cannot be read (a getter or Proxy threw)");
   }
+  if (unknown !== undefined) throw invalidArgument(`pacedFetch has no option ${JSON.stringify(unknown)} (it takes ${PACED_OPTIONS.join(", ")})`);
   if (!positive(requestsPerSecond)) throw invalidArgument("pacedFetch needs requestsPerSecond, a positive number");
   const fallbackRate = fallbackRequestsPerSecond ?? requestsPerSecond / 10;
   if (!positive(fallbackRate)) throw invalidArgument("fallbackRequestsPerSecond must be a positive number");
@@ -159,8 +171,8 @@ export function pacedFetch(namespace, apiKey, options) {
     }
     return stub;
   };
-  const ask = async (path, answer) => {
-    const body = JSON.stringify({ requestsPerSecond, answer });
+  const ask = async (path, answer, maxWaitMs) => {
+    const body = JSON.stringify({ requestsPerSecond, answer, maxWaitMs });
     const call = (await pacer()).fetch(`https://gist-pacer/${path}`, { method: "POST", body });
     let timer;
     const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the pacer did not answer")), PACER_TIMEOUT_MS)));
@@ -174,23 +186,34 @@ export function pacedFetch(namespace, apiKey, options) {
   };
   const local = rateGovernor(fallbackRate);
   let unreachableUntil = 0;
-  const permit = async (signal) => {
-    let waitMs;
+  // Waits for a permit that comes within `maxWaitMs`; throws one marked NOT_PERMITTED (the seconds it
+  // would take) when none does.
+  const permit = async (signal, maxWaitMs) => {
+    let granted;
     if (Date.now() >= unreachableUntil) {
       try {
-        ({ waitMs } = await ask("permit"));
+        const { waitMs, refusedMs } = await ask("permit", undefined, maxWaitMs);
+        granted = refusedMs >= 0 ? { refusedMs } : waitMs;
       } catch {
         unreachableUntil = Date.now() + RECONNECT_MS;
       }
     }
-    if (!(waitMs >= 0)) waitMs = local.grant(Date.now());
-    if (waitMs > 0) await sleep(waitMs, signal);
+    if (granted === undefined || (typeof granted === "number" && !(granted >= 0))) granted = local.grant(Date.now(), maxWaitMs);
+    if (typeof granted === "object") {
+      const refused = new Error("not sent: the shared pacer has no permit free before this call's deadline");
+      refused[NOT_PERMITTED] = granted.refusedMs / 1000;
+      throw refused;
+    }
+    if (granted > 0) await sleep(granted, signal);
   };
 
   return async function fetchPaced(input, init) {
     // Held until the permit comes: a call that gives up meanwhile knows its request never left.
     if (init) init[HELD] = true;
-    await permit(init?.signal);
+    const deadline = init?.[DEADLINE];
+    await permit(init?.signal, typeof deadline === "number" ? Math.max(0, deadline - Date.now()) : MAX_WAIT_MS);
+    // The call gave up while the permit came late (a fetch that does not watch its signal would send).
+    if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
     if (init) init[HELD] = false;
     const response = await (fetchFn ?? globalThis.fetch)(input, init);
     const answer = answerOf(response, Date.now());

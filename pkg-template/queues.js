@@ -216,8 +216,9 @@ async function sendAll(queue, items, delaySeconds) {
 function checkedOperation(operation) {
   try {
     const [name, input] = operationOf(operation);
-    checkArgs(METHODS[name], [input]);
-    const text = JSON.stringify({ [name]: input });
+    // The input as the client writes it (its one argument, read once): a Date as Unix seconds.
+    const args = checkArgs(METHODS[name], [input]);
+    const text = `{${JSON.stringify(name)}:${args.slice(1, -1)}}`;
     if (sizeOf(text) + ENVELOPE > MESSAGE_BYTES) throw invalidArgument(`the operation is over the ${MESSAGE_BYTES} bytes a queue message holds`);
     return { text };
   } catch (error) {
@@ -374,10 +375,12 @@ const didNotAct = ({ code, status, mayHaveActed }) =>
 // What to do after an operation failed: dead-letter what can never pass; retry the rest, but for a
 // recordEvent only when Gist did not act (after anything else it may have executed).
 function verdict(name, error, attempts, options) {
-  if (FINAL.has(error.code)) return { dead: error };
+  // First: a recordEvent that may have executed is outcome_unknown whatever failed (an answer it cannot
+  // read included), so that redrive() does not send it again.
   if (name === "recordEvent" && !didNotAct(error)) {
     return { dead: outcomeUnknown(`recordEvent failed with ${error.code} after it was sent, so it may have executed; it is not sent again (${error.message})`) };
   }
+  if (FINAL.has(error.code)) return { dead: error };
   return { retry: error, delay: delayFor(error, attempts, options) };
 }
 

@@ -274,6 +274,7 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal && signal.aborted) return { kind: "aborted", held: true };
     if (signal) signal.addEventListener("abort", onAbort, { once: true });
     init = { method: send.method, headers: Object.fromEntries(send.headers), signal: controller.signal, redirect: "manual" };
+    init[DEADLINE] = Date.now() + send.timeoutMs;
     if (send.body !== null) init.body = send.body;
     const response = await Promise.race([fetchFn ? fetchFn(send.url, init) : fetch(send.url, init), stopped]);
     const body = await readBody(response, send.maxBytes, stopped);
@@ -288,6 +289,8 @@ async function fetchOnce(fetchFn, send, signal) {
     const held = init?.[HELD] === true;
     if (timedOut) return { kind: "timeout", held };
     if (signal && signal.aborted) return { kind: "aborted", held };
+    const waitSeconds = held ? notPermitted(error) : undefined;
+    if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
     return { kind: "network", message: describe(error), held, failure: failureOf(error) };
   } finally {
     clearTimeout(timer);
@@ -340,6 +343,25 @@ export const refusedAnswer = (status) => (status >= 400 && status < 500) || stat
  * the request on: a request that fails while it is true never left.
  */
 export const HELD = Symbol.for("gist-wasm.held");
+
+/** On a request's `init`: when its call's deadline comes (ms since the epoch), for a `fetch` that waits. */
+export const DEADLINE = Symbol.for("gist-wasm.deadline");
+
+/**
+ * On what a waiting `fetch` (pacedFetch) throws when no permit comes before the deadline: the seconds
+ * until one would. The call then fails `rate_limited`, not sent.
+ */
+export const NOT_PERMITTED = Symbol.for("gist-wasm.not-permitted");
+
+// The seconds a held request's fetch said no permit comes in (NOT_PERMITTED), else undefined.
+function notPermitted(error) {
+  try {
+    const seconds = error?.[NOT_PERMITTED];
+    return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * What `withResponse()` gives of a call that `drive` ran: `{ data, response }`, the response with the

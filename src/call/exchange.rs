@@ -157,12 +157,13 @@ fn network_error(text: &str) -> Error {
     )
 }
 
-/// A request not sent because the rate limit's window resets after the call's deadline.
+/// A request not sent because the rate limit (Gist's window, or a shared pacer's rate) lets none go
+/// before the call's deadline.
 fn paused(seconds: f64) -> Error {
     let mut error = Error::new(
         ErrorCode::RateLimited,
-        "not sent: Gist said no requests remain until the rate limit resets, which is after this \
-         call's deadline: retry after retryAfter seconds",
+        "not sent: the rate limit (Gist's, or a shared pacer's) lets no request go before this call's \
+         deadline: retry after retryAfter seconds",
     );
     error.retry_after = Some(seconds);
     error

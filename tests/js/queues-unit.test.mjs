@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
-import { consume, consumeWebhooks, enqueue, pacedFetch, receiveWebhook } from "gist-wasm/queues";
+import { GistPacer, consume, consumeWebhooks, enqueue, pacedFetch, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
 const queue = () => {
@@ -481,4 +481,73 @@ test("consume retries a recordEvent that pacedFetch held past its deadline, or t
   const third = batchOf([...q.sent, ...byId.sent], 2);
   await consume(third, client(mock), { deadLetterQueue: dlq, ledger });
   assert.deepEqual([third.outcome.map(([how]) => how), recorded()], [["ack", "ack"], 2], "each sent once in the end");
+});
+
+// A Durable Object namespace of one GistPacer, in this process; `delayMs` delays each of its answers.
+function pacerNamespace(delayMs = 0) {
+  const instance = new GistPacer();
+  const answer = async (url, init) => {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return instance.fetch(new Request(url, init));
+  };
+  return { idFromName: (name) => name, get: () => ({ fetch: answer }) };
+}
+
+test("pacedFetch under more demand than its rate keeps sending at that rate: permits go only to calls that can wait for them", async () => {
+  const mock = createMockGist();
+  let sent = 0;
+  const fetch = (url, init) => ((sent += 1), mock.fetch(url, init));
+  const paced = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: pacedFetch(pacerNamespace(), "mock-key", { requestsPerSecond: 10, fetch }),
+    maxConcurrent: 100, timeoutMs: 500, maxRetries: 0, logLevel: "off" });
+  // 60 calls at once: 6 seconds of permits, where each call can wait half a second.
+  const outcomes = await Promise.all(Array.from({ length: 60 }, () => paced.listTags({ limit: 1 }).then(() => "ok", (error) => [error.code, error.mayHaveActed].join())));
+  const ok = outcomes.filter((o) => o === "ok").length;
+  assert.ok(ok >= 4 && ok <= 7, `${ok} went within half a second at 10 a second`);
+  const refused = outcomes.filter((o) => o !== "ok");
+  assert.ok(refused.every((o) => o === "rate_limited,false" || o === "timeout,false"), `not sent: ${[...new Set(refused)]}`);
+  assert.ok(refused.filter((o) => o === "rate_limited,false").length >= 50, "most refused at once, as rate_limited");
+  assert.equal(sent, ok);
+  // The refused ones booked nothing: a call now goes within its deadline (it waited 6 s before).
+  const started = Date.now();
+  await paced.listTags({ limit: 1 });
+  assert.ok(Date.now() - started < 500, `waited ${Date.now() - started} ms`);
+});
+
+test("pacedFetch sends nothing for a call that gave up while its permit came, even through a fetch that ignores the signal", async () => {
+  const mock = createMockGist();
+  let sent = 0;
+  const deaf = (url, { signal, ...init }) => ((sent += 1), mock.fetch(url, init));
+  const paced = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: pacedFetch(pacerNamespace(400), "mock-key", { requestsPerSecond: 10, fetch: deaf }),
+    timeoutMs: 200, maxRetries: 0, logLevel: "off" });
+  const error = await paced.createTag("late-permit").catch((thrown) => thrown);
+  assert.deepEqual([error.code, error.mayHaveActed], ["timeout", false]);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assert.equal(sent, 0, "the permit came after the call gave up: nothing went");
+  assert.throws(() => pacedFetch(pacerNamespace(), "mock-key", { requestsPerSecond: 1, fallbackRequestPerSecond: 1 }), (e) => e.code === "invalid_argument" && /fallbackRequestPerSecond/.test(e.message));
+});
+
+test("enqueue writes a Date as the client does (Unix seconds), and consume sends that", async () => {
+  const when = new Date("2026-01-02T03:04:05Z");
+  const q = queue();
+  const result = await enqueue(q, [{ upsertUser: { user_id: 77, signed_up_at: when } }, { upsertLead: { email: "dated@example.com", custom_properties: { trial_ends: when } } }]);
+  assert.deepEqual(result.invalid, []);
+  assert.ok(!JSON.stringify(q.sent).includes("2026-01-02T"), JSON.stringify(q.sent));
+  const mock = createMockGist();
+  const dlq = queue();
+  await consume(batchOf(q.sent), client(mock), { deadLetterQueue: dlq });
+  assert.deepEqual(dlq.sent, []);
+  assert.equal(mock.state.contacts.find((c) => c.user_id === "77").signed_up_at, 1767323045);
+  assert.equal(mock.state.contacts.find((c) => c.email === "dated@example.com").custom_properties.trial_ends, 1767323045);
+});
+
+test("a recordEvent answered 2xx with a body the client cannot read is outcome_unknown, so redrive does not send it again", async () => {
+  const mock = createMockGist();
+  const email = mock.state.contacts.find((c) => c.type === "user").email;
+  mock.fail({ status: 200, method: "POST", path: "/events", body: "<html>ok</html>", times: 1 });
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "unreadable.answer", user: { email } } }]);
+  const dlq = queue();
+  await consume(batchOf(q.sent), client(mock), { deadLetterQueue: dlq, ledger: kv() });
+  assert.equal(dlq.sent.length, 1);
+  assert.equal(JSON.stringify(dlq.sent[0]).includes("outcome_unknown"), true, JSON.stringify(dlq.sent[0]));
 });
