@@ -347,7 +347,8 @@ export interface RequestOptions {
     /** Aborts the call (and any retry wait): it rejects with code `aborted` and the signal's reason as
      * `cause`, or `timeout` when the reason is a `TimeoutError` (`AbortSignal.timeout(ms)`). */
     signal?: AbortSignal;
-    /** This call's deadline in ms (at most 2147483647), instead of the client's `timeoutMs`. */
+    /** This call's deadline in ms (at most 2147483647), instead of the client's `timeoutMs`; for an
+     * `iter*` iterator, each page's (a walk has no one deadline: it may pause between pages for ever). */
     timeoutMs?: number;
     /** This call's retries (0 to 10), instead of the client's `maxRetries`. */
     maxRetries?: number;
