@@ -108,21 +108,6 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     return refused;
   };
   const refusal = (signal) => giveUp({ refused: signal?.aborted ? "aborted" : "timeout" });
-  // Waits, keeping the call's place, until a start is due and takes it: true, or false when the deadline
-  // or the signal comes first. A start is taken only when it comes, never booked ahead, so that a call
-  // that gives up first leaves it to the next.
-  const start = async (deadline, signal) => {
-    for (;;) {
-      const now = Date.now();
-      const slot = Math.max(now, nextStart);
-      if (slot >= deadline || signal?.aborted) return false;
-      if (slot <= now) {
-        nextStart = now + spacing;
-        return true;
-      }
-      if (!(await sleep(slot - now, signal))) return false;
-    }
-  };
   // What `admitNow` gives: the turn, taken without waiting.
   const now = { release, waitedMs: 0 };
   return {
@@ -161,8 +146,14 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           kept -= 1; // the place kept for this call: taken below, with nothing awaited in between
           continue;
         }
+        const slot = Math.max(now, nextStart);
+        if (slot >= deadline || signal?.aborted) return refusal(signal);
+        nextStart = slot + spacing;
         inFlight += 1;
-        if (!(await start(deadline, signal))) {
+        if (slot > now && !(await sleep(slot - now, signal))) {
+          // Its start, booked ahead, goes unused: the schedule moves back by one, so that calls that give
+          // up hold up no one after them (the starts in any window stay within the rate).
+          nextStart = Math.max(Date.now(), nextStart - spacing);
           release();
           return refusal(signal);
         }

@@ -10,7 +10,7 @@ use crate::redact::scrub;
 use crate::transport::{Transport, TransportError};
 use futures_util::future::{self, BoxFuture, Either};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A [`Transport`] behind a pointer: boxed futures, so that a `Client` is one type whatever the
 /// transport it was built with.
@@ -73,7 +73,39 @@ pub struct Shared {
     next_start_ms: Mutex<f64>,
 }
 
+/// A start booked ahead for a request, until it comes. If the call gives up first (aborted, or its
+/// future dropped), the schedule moves back by one: calls that give up hold up no one after them, and
+/// the starts in any window stay within the rate.
+struct Booked<'a> {
+    shared: &'a Shared,
+    used: bool,
+}
+
+impl Booked<'_> {
+    /// The start came and the request goes.
+    fn used(mut self) {
+        self.used = true;
+    }
+}
+
+impl Drop for Booked<'_> {
+    fn drop(&mut self) {
+        if !self.used {
+            let now = self.shared.transport.now_ms();
+            let mut next = self.shared.next_start();
+            *next = (*next - self.shared.spacing_ms).max(now);
+        }
+    }
+}
+
 impl Shared {
+    /// When the next request may start.
+    fn next_start(&self) -> MutexGuard<'_, f64> {
+        self.next_start_ms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Shares `transport`, with at most `max_concurrent` requests in flight, started at most
     /// `requests_per_second` a second (`None`: no limit).
     pub fn new(
@@ -150,28 +182,24 @@ impl CallTransport<'_> {
             }
         });
         let permit = self.abortable(waited).await?;
-        // The start is taken only when it comes, not booked ahead: a call that gives up before its
-        // start (dropped, aborted, out of time) leaves it to the next.
         if self.shared.spacing_ms > 0.0 {
-            loop {
-                let now = transport.now_ms();
-                let slot = {
-                    let mut next = self
-                        .shared
-                        .next_start_ms
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner);
-                    let slot = next.max(now);
-                    if slot - started >= timeout_ms {
-                        return Err(TransportError::Timeout);
-                    }
-                    if slot <= now {
-                        *next = now + self.shared.spacing_ms;
-                        break;
-                    }
-                    slot
+            let now = transport.now_ms();
+            let slot = {
+                let mut next = self.shared.next_start();
+                let slot = next.max(now);
+                if slot - started >= timeout_ms {
+                    return Err(TransportError::Timeout);
+                }
+                *next = slot + self.shared.spacing_ms;
+                slot
+            };
+            if slot > now {
+                let booked = Booked {
+                    shared: self.shared,
+                    used: false,
                 };
                 self.abortable(transport.sleep(slot - now)).await?;
+                booked.used();
             }
         }
         let left = timeout_ms - (transport.now_ms() - started);

@@ -234,6 +234,18 @@ test("a call aborted before its start leaves that start to the next call", async
   assert.ok(waited < 600, `waited ${waited} ms for the starts of calls aborted`);
 });
 
+test("requestsPerSecond under a clock that stands still (a test's fake Date) waits once per start, never for ever", async () => {
+  const { gist } = client({ requestsPerSecond: 10 });
+  const realNow = Date.now;
+  const frozen = realNow();
+  Date.now = () => frozen;
+  try {
+    for (let i = 0; i < 3; i++) await gist.listTags({ limit: 1 });
+  } finally {
+    Date.now = realNow;
+  }
+});
+
 test("a call woken for a free place keeps it: another call's next request does not take it first", async () => {
   const mock = createMockGist({ apiKey: KEY });
   const fetch = async (url, init) => {

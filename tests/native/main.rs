@@ -764,6 +764,46 @@ async fn a_call_given_up_before_its_start_leaves_that_start_to_the_next() {
     );
 }
 
+/// A transport whose clock stands still and whose sleeps end at once (a test's fake clock).
+struct FrozenClock;
+
+impl getgist::Transport for FrozenClock {
+    async fn send(
+        &self,
+        _: &getgist::WireRequest,
+        _: f64,
+    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
+        let body = r#"{"contact": {"id": 7, "user_id": "42"}}"#;
+        Ok(getgist::HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: body.into(),
+        })
+    }
+    async fn sleep(&self, _: f64) -> Result<(), getgist::TransportError> {
+        Ok(())
+    }
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+#[test]
+fn requests_per_second_under_a_clock_that_stands_still_waits_once_per_start() {
+    let client = Client::builder(KEY)
+        .transport(FrozenClock)
+        .requests_per_second(10.0)
+        .build()
+        .expect("valid");
+    for _ in 0..3 {
+        let user = pollster::block_on(client.fetch_user(ContactRef::id(7)).into_future());
+        assert_eq!(user.expect("answered").id, 7);
+    }
+}
+
 #[test]
 fn outside_a_tokio_runtime_a_call_fails_instead_of_panicking() {
     let client = Client::builder(KEY)
