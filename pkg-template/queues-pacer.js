@@ -23,6 +23,11 @@ const PACER_TIMEOUT_MS = 2000;
 const RECONNECT_MS = 5000;
 // The longest a permit is ever waited for (setTimeout's most), whatever the caller's deadline.
 const MAX_WAIT_MS = 2 ** 31 - 1;
+// What a permit leaves of its call's time for the request itself: half of it, up to REQUEST_MS. A permit
+// that came just before the deadline would send a request that times out in flight, and may have acted.
+const REQUEST_MS = 5000;
+/** How long a call with `leftMs` before its deadline may wait for a permit. */
+export const permitBudget = (leftMs) => Math.max(0, leftMs - Math.min(leftMs / 2, REQUEST_MS));
 
 const utf8 = new TextEncoder();
 
@@ -102,7 +107,8 @@ export class GistPacer {
     const now = Date.now();
     const { pathname } = new URL(request.url);
     if (pathname === "/report" && answer) this.#governor.report(answer, now);
-    const granted = pathname === "/permit" ? this.#governor.grant(now, maxWaitMs >= 0 ? maxWaitMs : undefined) : 0;
+    const budget = typeof maxWaitMs === "number" && maxWaitMs >= 0 ? maxWaitMs : undefined;
+    const granted = pathname === "/permit" ? this.#governor.grant(now, budget) : 0;
     const given = typeof granted === "number" ? { waitMs: granted } : granted;
     return Response.json({ ...given, rate: this.#governor.rate });
   }
@@ -211,7 +217,7 @@ export function pacedFetch(namespace, apiKey, options) {
     // Held until the permit comes: a call that gives up meanwhile knows its request never left.
     if (init) init[HELD] = true;
     const deadline = init?.[DEADLINE];
-    await permit(init?.signal, typeof deadline === "number" ? Math.max(0, deadline - Date.now()) : MAX_WAIT_MS);
+    await permit(init?.signal, Number.isFinite(deadline) ? permitBudget(deadline - Date.now()) : MAX_WAIT_MS);
     // The call gave up while the permit came late (a fetch that does not watch its signal would send).
     if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
     if (init) init[HELD] = false;
