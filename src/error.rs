@@ -191,7 +191,7 @@ impl Error {
 
 impl Error {
     /// Notes the status and request id of the answer the error was found in, where it has none.
-    pub fn note_answer(&mut self, status: u16, request_id: Option<String>) {
+    pub(crate) fn note_answer(&mut self, status: u16, request_id: Option<String>) {
         self.status.get_or_insert(status);
         if self.request_id.is_none() {
             self.request_id = request_id;

@@ -82,14 +82,14 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 pub use error::{ApiErrorItem, Error, ErrorCode};
 pub use http::{HttpResponse, Method, WireRequest};
-pub use json::{Map, Number, RawJson, Value};
+pub use json::{Map, Number, ParseError, RawJson, Value};
 pub use models::{
     normalize_event_name, Campaign, Contact, ContactType, Segment, Tag, TrackedEvent,
 };
 pub use rate_limit::RateLimit;
 pub use resources::contacts::ContactFields;
-pub use transport::{Transport, TransportError};
-pub use webhook::{Encoding, Scheme, VerifyOptions, WebhookEvent, WebhookKind};
+pub use transport::{MaybeSend, Transport, TransportError};
+pub use webhook::{Encoding, Scheme, Signing, VerifyOptions, WebhookEvent, WebhookKind};
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "reqwest"))]
 pub use native::ReqwestTransport;

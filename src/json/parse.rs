@@ -16,6 +16,15 @@ pub struct ParseError {
     pub offset: usize,
 }
 
+/// "not JSON (at byte N)".
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not JSON (at byte {})", self.offset)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
 /// Parses one JSON value, with nothing but white space around it.
 pub fn from_str(text: &str) -> Result<Value, ParseError> {
     let mut parser = Parser { text, at: 0 };

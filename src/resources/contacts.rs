@@ -143,6 +143,7 @@ pub struct ContactFields {
 }
 
 impl ContactFields {
+    #[doc(hidden)]
     /// Takes the writable fields out of an input object (the caller finishes it).
     pub fn read(fields: &mut Fields) -> Result<Self, Error> {
         let email = fields.string("email")?;
