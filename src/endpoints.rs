@@ -161,6 +161,14 @@ pub fn start(name: &str, args: Vec<Value>) -> Result<Flow, Error> {
     }
 }
 
+/// Whether `name` is an endpoint's, that is a JS method's (`fetchLead`, `apiCall`).
+pub fn is_endpoint(name: &str) -> bool {
+    RESOURCES
+        .iter()
+        .flat_map(|r| r.iter())
+        .any(|e| e.name == name)
+}
+
 fn listing(name: &Value) -> Result<&'static Listing, Error> {
     let name = name.as_str().unwrap_or_default();
     LISTS

@@ -147,12 +147,14 @@ impl fmt::Debug for WireRequest {
             .headers
             .iter()
             .map(|(name, value)| {
-                let shown = if name.eq_ignore_ascii_case("authorization") {
-                    "[redacted]"
-                } else {
-                    value
-                };
-                (name.as_str(), shown)
+                // A caller's own header may carry a secret too: only the client's plain ones show.
+                let plain = ["accept", "content-type", "user-agent"]
+                    .iter()
+                    .any(|plain| name.eq_ignore_ascii_case(plain));
+                (
+                    name.as_str(),
+                    if plain { value.as_str() } else { "[redacted]" },
+                )
             })
             .collect();
         f.debug_struct("WireRequest")

@@ -447,8 +447,9 @@ impl NewEvent {
     }
 }
 
-/// Any request to a path of the API (JS's `apiCall` argument): answered whatever its status.
-#[derive(Debug, Clone, PartialEq)]
+/// Any request to a path of the API (JS's `apiCall` argument): answered whatever its status. Its
+/// `Debug` shows its headers' names, not their values (a header may carry a secret).
+#[derive(Clone, PartialEq)]
 pub struct ApiRequest {
     /// The method.
     pub method: Method,
@@ -460,6 +461,19 @@ pub struct ApiRequest {
     pub query: Vec<(String, Value)>,
     /// A JSON body (not for GET or DELETE).
     pub body: Option<Value>,
+}
+
+impl std::fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("query", &self.query)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl ApiRequest {

@@ -34,12 +34,6 @@ const RUST_TERMS: &[(&str, &str)] = &[
     (", and CORS in a browser", ""),
 ];
 
-/// How the JS client's method names start (`fetchLead`, `apiCall`): a word of the message that starts
-/// so, then a capital, is a method's name, written in snake case (`fetch_lead`, `api_call`).
-const METHOD_VERBS: &[&str] = &[
-    "fetch", "create", "update", "delete", "list", "tag", "untag", "record", "api",
-];
-
 /// `error` with its message in this crate's terms.
 pub(crate) fn in_rust_terms(mut error: Error) -> Error {
     for (js, rust) in RUST_TERMS {
@@ -51,7 +45,8 @@ pub(crate) fn in_rust_terms(mut error: Error) -> Error {
     error
 }
 
-/// `message` with each JS method name (see [`METHOD_VERBS`]) in snake case.
+/// `message` with each JS method's name (an endpoint's: `fetchLead`, `apiCall`) in snake case; any
+/// other word, a caller's key or Gist's text, as it is.
 fn method_names_in_snake_case(message: &str) -> String {
     let mut out = String::with_capacity(message.len() + 8);
     let mut rest = message;
@@ -62,10 +57,7 @@ fn method_names_in_snake_case(message: &str) -> String {
             .find(|ch: char| !ch.is_ascii_alphanumeric())
             .unwrap_or(from.len());
         let (word, after) = from.split_at(end);
-        let is_method = METHOD_VERBS.iter().any(|verb| {
-            word.strip_prefix(verb)
-                .is_some_and(|tail| tail.starts_with(|ch: char| ch.is_ascii_uppercase()))
-        });
+        let is_method = crate::endpoints::is_endpoint(word);
         for ch in word.chars() {
             if is_method && ch.is_ascii_uppercase() {
                 out.push('_');
@@ -108,8 +100,8 @@ mod tests {
             "Unix seconds, not milliseconds: divide it by 1000"
         );
         assert_eq!(
-            said("a fetcher, an update and listings stay as they are"),
-            "a fetcher, an update and listings stay as they are"
+            said("user.custom_properties.tagLine: Custom property listPrice is not a fetcher"),
+            "user.custom_properties.tagLine: Custom property listPrice is not a fetcher"
         );
     }
 }

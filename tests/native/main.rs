@@ -371,11 +371,28 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
     let pending = client
         .fetch_user(ContactRef::id(1))
         .header("X-Other-Key", KEY);
-    let shown = format!("{pending:?}");
-    assert!(
-        !shown.contains(KEY) && shown.contains("X-Other-Key"),
-        "{shown}"
-    );
+    let request = ApiRequest::new(getgist::Method::Get, "/contacts").header("X-Other-Key", KEY);
+    let wire = getgist::WireRequest {
+        method: getgist::Method::Get,
+        url: "https://api.getgist.com/contacts".into(),
+        path: "/contacts".into(),
+        headers: vec![
+            ("X-Other-Key".into(), KEY.into()),
+            ("Accept".into(), "application/json".into()),
+        ],
+        body: None,
+    };
+    for shown in [
+        format!("{pending:?}"),
+        format!("{request:?}"),
+        format!("{wire:?}"),
+    ] {
+        assert!(
+            !shown.contains(KEY) && shown.contains("X-Other-Key"),
+            "{shown}"
+        );
+    }
+    assert!(format!("{wire:?}").contains("application/json"));
 }
 
 #[tokio::test]
