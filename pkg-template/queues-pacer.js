@@ -26,8 +26,8 @@ const MAX_WAIT_MS = 2 ** 31 - 1;
 // What a permit leaves of its call's time for the request itself: half of it, up to REQUEST_MS. A permit
 // that came just before the deadline would send a request that times out in flight, and may have acted.
 const REQUEST_MS = 5000;
-/** How long a call with `leftMs` before its deadline may wait for a permit. */
-export const permitBudget = (leftMs) => Math.max(0, leftMs - Math.min(leftMs / 2, REQUEST_MS));
+// How long a call with `leftMs` before its deadline may wait for a permit.
+const permitBudget = (leftMs) => Math.max(0, leftMs - Math.min(leftMs / 2, REQUEST_MS));
 
 const utf8 = new TextEncoder();
 
