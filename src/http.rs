@@ -141,26 +141,30 @@ pub struct WireRequest {
     pub body: Option<String>,
 }
 
+/// Headers as a `Debug` shows them: the values of the client's plain ones (`Accept`, `Content-Type`,
+/// `User-Agent`), and of no other (`Authorization` holds the key, and a caller's header may hold a
+/// secret too).
+pub fn shown_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let plain = ["accept", "content-type", "user-agent"]
+                .iter()
+                .any(|plain| name.eq_ignore_ascii_case(plain));
+            (
+                name.as_str(),
+                if plain { value.as_str() } else { "[redacted]" },
+            )
+        })
+        .collect()
+}
+
 impl fmt::Debug for WireRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                // A caller's own header may carry a secret too: only the client's plain ones show.
-                let plain = ["accept", "content-type", "user-agent"]
-                    .iter()
-                    .any(|plain| name.eq_ignore_ascii_case(plain));
-                (
-                    name.as_str(),
-                    if plain { value.as_str() } else { "[redacted]" },
-                )
-            })
-            .collect();
         f.debug_struct("WireRequest")
             .field("method", &self.method)
             .field("url", &"[not shown: queries carry emails]")
-            .field("headers", &headers)
+            .field("headers", &shown_headers(&self.headers))
             .field("body_len", &self.body.as_ref().map(String::len))
             .finish()
     }

@@ -448,7 +448,7 @@ impl NewEvent {
 }
 
 /// Any request to a path of the API (JS's `apiCall` argument): answered whatever its status. Its
-/// `Debug` shows its headers' names, not their values (a header may carry a secret).
+/// `Debug` shows no custom header's value (a header may carry a secret: `http::shown_headers`).
 #[derive(Clone, PartialEq)]
 pub struct ApiRequest {
     /// The method.
@@ -465,11 +465,10 @@ pub struct ApiRequest {
 
 impl std::fmt::Debug for ApiRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("ApiRequest")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("headers", &headers)
+            .field("headers", &crate::http::shown_headers(&self.headers))
             .field("query", &self.query)
             .field("body", &self.body)
             .finish()

@@ -14,7 +14,7 @@ use std::future::IntoFuture;
 use std::time::Duration;
 
 /// One call's own options (JS's `RequestOptions`); every one falls back to the client's. Its `Debug`
-/// shows the headers' names, not their values (a header may carry a secret).
+/// shows no custom header's value (a header may carry a secret: `http::shown_headers`).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
@@ -30,11 +30,10 @@ pub struct RequestOptions {
 
 impl std::fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
-            .field("headers", &headers)
+            .field("headers", &crate::http::shown_headers(&self.headers))
             .field("abort", &self.abort)
             .finish()
     }
