@@ -234,7 +234,7 @@ test("a call aborted before its start leaves that start to the next call", async
   assert.ok(waited < 600, `waited ${waited} ms for the starts of calls aborted`);
 });
 
-test("requestsPerSecond under a clock that stands still (a test's fake Date) waits once per start, never for ever", async () => {
+test("requestsPerSecond under a clock that stands still (a test's fake Date) waits once per start, never for ever", { timeout: 5000 }, async () => {
   const { gist } = client({ requestsPerSecond: 10 });
   const realNow = Date.now;
   const frozen = realNow();

@@ -815,9 +815,19 @@ fn requests_per_second_under_a_clock_that_stands_still_waits_once_per_start() {
         .requests_per_second(10.0)
         .build()
         .expect("valid");
+    // On a thread of its own, so that a loop without end fails the test instead of hanging it.
+    let (done, ended) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for _ in 0..3 {
+            let user = pollster::block_on(client.fetch_user(ContactRef::id(7)).into_future());
+            done.send(user.map(|user| user.id)).expect("the test waits");
+        }
+    });
     for _ in 0..3 {
-        let user = pollster::block_on(client.fetch_user(ContactRef::id(7)).into_future());
-        assert_eq!(user.expect("answered").id, 7);
+        let id = ended
+            .recv_timeout(Duration::from_secs(5))
+            .expect("a call ended");
+        assert_eq!(id.expect("answered"), 7);
     }
 }
 
