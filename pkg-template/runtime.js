@@ -334,7 +334,7 @@ function causeOf(failure, withoutKey) {
  */
 const refusedUnheard = (got) => got.held === true || (got.kind === "ok" && refusedAnswer(got.status));
 
-/** Whether an answer's status says Gist refused the request and did not act: a 4xx (429 included) or a 503. */
+/** Whether an answer's status says Gist refused the request and did not act: a 4xx (429 included) or a 503 (in Rust: `http::refused_unheard`). */
 export const refusedAnswer = (status) => (status >= 400 && status < 500) || status === 503;
 
 /**

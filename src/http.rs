@@ -4,6 +4,12 @@ use crate::json::Value;
 use crate::text::{text, Piece};
 use std::fmt;
 
+/// Whether an answer's status says Gist refused the request and did not act on it: a 4xx (429
+/// included) or a 503. A write so answered did not happen (JS: `refusedAnswer` in the runtime).
+pub fn refused_unheard(status: u16) -> bool {
+    (400..500).contains(&status) || status == 503
+}
+
 /// An HTTP method that Gist's API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {

@@ -136,7 +136,7 @@ impl<'de> Deserialize<'de> for crate::webhook::WebhookEvent {
 }
 
 /// The error as a JS `GistError`'s fields: `{ code, message, status?, errors?, requestId?,
-/// retryAfter?, method?, path? }`.
+/// retryAfter?, method?, path?, mayHaveActed }`.
 impl Serialize for crate::error::Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = Map::new();
@@ -154,6 +154,7 @@ impl Serialize for crate::error::Error {
         out.insert("retryAfter".into(), self.retry_after.into());
         out.insert("method".into(), self.method.map(|m| m.as_str()).into());
         out.insert("path".into(), self.path.as_deref().into());
+        out.insert("mayHaveActed".into(), self.may_have_acted.into());
         out.serialize(serializer)
     }
 }

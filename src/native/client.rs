@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::flows::Flow;
 use crate::json::Value;
 use crate::transport::Transport;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
@@ -103,18 +104,22 @@ impl Client {
         let config = &self.inner.config;
         let key = config.api_key.expose();
         let span = tracing::debug_span!(target: "getgist", "gist.call", method);
+        let transport = CallTransport {
+            shared: &self.inner.shared,
+            abort: options.abort.as_ref(),
+            key,
+            may_have_acted: AtomicBool::new(false),
+        };
         let outcome = async {
             let call = Call::of(Arc::clone(config), flow?, options.to_core()?);
-            let transport = CallTransport {
-                shared: &self.inner.shared,
-                abort: options.abort.as_ref(),
-                key,
-            };
             drive(call, &transport).await
         }
         .instrument(span)
         .await;
-        outcome.map_err(|error| wording::in_rust_terms(error.scrubbed(&[key])))
+        outcome.map_err(|mut error| {
+            error.may_have_acted = transport.may_have_acted.into_inner();
+            wording::in_rust_terms(error.scrubbed(&[key]))
+        })
     }
 }
 

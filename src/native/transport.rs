@@ -4,12 +4,12 @@
 
 use super::abort::AbortSignal;
 use super::permits::{Permit, Permits};
-use crate::http::{HttpResponse, WireRequest};
+use crate::http::{refused_unheard, HttpResponse, Method, WireRequest};
 use crate::rate_limit::RateLimit;
 use crate::redact::scrub;
 use crate::transport::{Transport, TransportError};
 use futures_util::future::{self, BoxFuture, Either};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A [`Transport`] behind a pointer: boxed futures, so that a `Client` is one type whatever the
@@ -132,6 +132,8 @@ pub struct CallTransport<'a> {
     pub abort: Option<&'a AbortSignal>,
     /// The API key, scrubbed from answers' headers (a server may echo it).
     pub key: &'a str,
+    /// Whether a request that writes went and was not refused ([`crate::Error::may_have_acted`]).
+    pub may_have_acted: AtomicBool,
 }
 
 impl CallTransport<'_> {
@@ -236,6 +238,10 @@ impl Transport for CallTransport<'_> {
             .abortable(self.shared.transport.send(request, timeout_ms))
             .await;
         let elapsed_ms = self.shared.transport.now_ms() - started;
+        let refused = matches!(&outcome, Ok(response) if refused_unheard(response.status));
+        if request.method != Method::Get && !refused {
+            self.may_have_acted.store(true, Ordering::Relaxed);
+        }
         match &outcome {
             Ok(response) => {
                 tracing::debug!(target: "getgist",

@@ -283,6 +283,64 @@ async fn a_write_is_not_retried_after_a_server_error() {
 }
 
 #[tokio::test]
+async fn an_error_says_whether_a_write_of_the_call_may_have_been_acted_on() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let outcome = |error: getgist::Error| (error.code, error.may_have_acted);
+    mock.fail(r#"{"status": 500, "times": 1, "method": "POST"}"#)
+        .await;
+    let failed = client.create_tag("five hundred").await.expect_err("500");
+    assert_eq!(outcome(failed), (ErrorCode::ServerError, true), "a 5xx");
+    mock.fail(r#"{"status": 422, "times": 1, "method": "POST"}"#)
+        .await;
+    let refused = client.create_tag("refused").await.expect_err("422");
+    assert_eq!(
+        outcome(refused),
+        (ErrorCode::InvalidRequest, false),
+        "a 4xx"
+    );
+    mock.fail(r#"{"status": 200, "times": 2, "delayMs": 2000}"#)
+        .await;
+    let slow = client
+        .create_tag("slow")
+        .timeout(Duration::from_millis(300));
+    assert_eq!(
+        outcome(slow.await.expect_err("timed out")),
+        (ErrorCode::Timeout, true),
+        "sent, no answer"
+    );
+    let read = client
+        .list_tags(ListOptions::default())
+        .timeout(Duration::from_millis(300));
+    assert_eq!(
+        outcome(read.await.expect_err("timed out")),
+        (ErrorCode::Timeout, false),
+        "a read"
+    );
+    // Held by pacing until the deadline: never sent.
+    let paced = Client::builder(KEY)
+        .base_url(&mock.url)
+        .requests_per_second(1.0)
+        .timeout(Duration::from_millis(1200))
+        .build()
+        .expect("valid");
+    let calls = (0..3).map(|i| paced.create_tag(&format!("paced {i}")).into_future());
+    let held: Vec<_> = futures_util::future::join_all(calls)
+        .await
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+    assert!(!held.is_empty());
+    for error in held {
+        assert_eq!(
+            outcome(error),
+            (ErrorCode::Timeout, false),
+            "held by pacing"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_redirect_is_refused_and_the_key_never_reaches_another_host() {
     let mock = Mock::start().await;
     let elsewhere = Elsewhere::start().await;
