@@ -230,21 +230,25 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Gist's `errors` items from an error body; anything unreadable gives none.
+/// The most of Gist's error items an error keeps.
+const MAX_ERROR_ITEMS: usize = 100;
+/// The most bytes of an error item's code or message kept (cut at a character's edge, then `…`).
+const MAX_ITEM_TEXT: usize = 1000;
+
+/// Gist's `errors` items from an error body (the first [`MAX_ERROR_ITEMS`], each text at most
+/// [`MAX_ITEM_TEXT`] bytes): so that what an error holds stays small whatever the body; anything
+/// unreadable gives none.
 fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
     let Ok(body) = crate::json::from_str(body) else {
         return Vec::new();
     };
-    let text = |item: &Value, key: &str| {
-        item.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let text =
+        |item: &Value, key: &str| cut(item.get(key).and_then(Value::as_str).unwrap_or_default());
     body.get("errors")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
+        .take(MAX_ERROR_ITEMS)
         .map(|item| ApiErrorItem {
             code: text(item, "code"),
             message: text(item, "message"),
@@ -252,9 +256,39 @@ fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
         .collect()
 }
 
+/// `text`, or its first [`MAX_ITEM_TEXT`] bytes (to a character's edge) and `…`.
+fn cut(text: &str) -> String {
+    if text.len() <= MAX_ITEM_TEXT {
+        return text.to_owned();
+    }
+    let end = (0..=MAX_ITEM_TEXT)
+        .rev()
+        .find(|&at| text.is_char_boundary(at))
+        .unwrap_or(0);
+    let mut kept = text.get(..end).unwrap_or_default().to_owned();
+    kept.push('…');
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_an_error_keeps_of_gists_items_is_bounded() {
+        let item = |i: usize| format!(r#"{{"code":"c{i}","message":"{}"}}"#, "é".repeat(600));
+        let items: Vec<String> = (0..300).map(item).collect();
+        let body = format!(r#"{{"errors":[{}]}}"#, items.join(","));
+        let error = Error::from_status(422, &body);
+        assert_eq!(error.errors.len(), MAX_ERROR_ITEMS);
+        let first = &error.errors[0];
+        assert_eq!(
+            (first.code.as_str(), first.message.len()),
+            ("c0", 1000 + '…'.len_utf8())
+        );
+        assert!(first.message.ends_with("é…"));
+        assert!(error.message.len() < 1200, "{}", error.message.len());
+    }
 
     #[test]
     fn a_code_prints_and_hashes_as_its_name() {

@@ -516,6 +516,17 @@ test("6: maxResponseBytes 100000 refuses a 200 kB answer, with or without Conten
   assert.equal((await roomy.fetchUser({ id: 1 })).pad.length, 200_000);
 });
 
+test("6: an error answer of 2,000 long items keeps the first 100 on the error, each cut at 1,000 bytes", async (t) => {
+  const items = Array.from({ length: 2000 }, (_, i) => ({ code: `c${i}`, message: "é".repeat(2500) }));
+  const server = await startServer((req, res) => json(res, 422, JSON.stringify({ errors: items })));
+  t.after(() => server.close());
+  const error = await new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 }).fetchUser({ id: 1 }).catch((e) => e);
+  assert.ok(error instanceof GistError && error.code === "invalid_request", String(error));
+  assert.equal(error.errors.length, 100);
+  assert.deepEqual([error.errors[99].code, error.errors[99].message], ["c99", `${"é".repeat(500)}…`]);
+  assert.ok(error.message.length < 700, `${error.message.length}`);
+});
+
 /**
  * gzip of a contact whose pad is `inflated` bytes of "a" (about 300 kB of gzip for 300 MB), made as a stream. Its
  * Content-Length (the gzip's) is the "lying" one: a thousandth of what the body inflates to.
