@@ -22,9 +22,15 @@ impl BaseUrl {
     /// # Errors
     /// `invalid_argument`, saying what is wrong.
     pub fn parse(url: &str) -> Result<Self, Error> {
+        // A scheme is case-insensitive (`HTTPS://`); the URL is kept with it in lower case.
         let (scheme, rest) = ["https://", "http://"]
             .iter()
-            .find_map(|scheme| Some((*scheme, url.strip_prefix(scheme)?)))
+            .find_map(|scheme| {
+                let given = url.get(..scheme.len())?;
+                given
+                    .eq_ignore_ascii_case(scheme)
+                    .then(|| (*scheme, url.get(scheme.len()..).unwrap_or_default()))
+            })
             .ok_or_else(|| {
                 Error::invalid_argument("baseUrl must start with https:// or http://")
             })?;
@@ -225,6 +231,9 @@ mod tests {
         for good in ["http://[::1]:8080/x", "http://h:", "https://h.example"] {
             assert!(BaseUrl::parse(good).is_ok(), "{good}");
         }
+        let shouting = BaseUrl::parse("HTTPS://api.getgist.com").expect("a scheme in any case");
+        assert_eq!(shouting.as_str(), "https://api.getgist.com");
+        assert!(shouting.is_gist());
     }
 
     #[test]

@@ -222,7 +222,11 @@ test("1: a plain apiCall path with a query still reaches the proxy prefix", asyn
   const answer = await gist.apiCall({ url: "/contacts?x=1" });
   assert.equal(answer.status, 200);
   assert.deepEqual(answer.body, { ok: true });
-  assert.deepEqual(proxy.requests.map((r) => [r.method, r.url, r.headers.authorization]), [["GET", "/proxy/contacts?x=1", "Bearer sk_live_key1"]]);
+  // A scheme in capitals is a scheme (URLs' are case-insensitive).
+  const shouting = new GistClient({ apiKey: "sk_live_key1", baseUrl: `HTTP://${proxy.url.slice("http://".length)}/proxy`, maxRetries: 0 });
+  assert.equal((await shouting.apiCall({ url: "/tags" })).status, 200);
+  assert.deepEqual(proxy.requests.map((r) => [r.method, r.url, r.headers.authorization]),
+    [["GET", "/proxy/contacts?x=1", "Bearer sk_live_key1"], ["GET", "/proxy/tags", "Bearer sk_live_key1"]]);
 });
 
 // ---------------------------------------------------------------------------------------------------
