@@ -204,9 +204,13 @@ impl Error {
         }
     }
 
-    /// The error with every text it holds scrubbed of `secrets` and of email addresses.
+    /// The error with every text it holds scrubbed of `secrets` and of email addresses, then its
+    /// message and Gist's items cut to [`MAX_TEXT`] bytes each.
     pub fn scrubbed(mut self, secrets: &[&str]) -> Self {
-        let clean = |text: &mut String| *text = scrub(text, secrets);
+        let clean = |text: &mut String| {
+            *text = scrub(text, secrets);
+            cut(text);
+        };
         clean(&mut self.message);
         for item in &mut self.errors {
             clean(&mut item.code);
@@ -232,18 +236,23 @@ impl std::error::Error for Error {}
 
 /// The most of Gist's error items an error keeps.
 const MAX_ERROR_ITEMS: usize = 100;
-/// The most bytes of an error item's code or message kept (cut at a character's edge, then `…`).
-const MAX_ITEM_TEXT: usize = 1000;
+/// The most bytes of an error's message, or of an item's code or message, that it keeps (cut at a
+/// character's edge, then `…`), once scrubbed.
+const MAX_TEXT: usize = 1000;
 
-/// Gist's `errors` items from an error body (the first [`MAX_ERROR_ITEMS`], each text at most
-/// [`MAX_ITEM_TEXT`] bytes): so that what an error holds stays small whatever the body; anything
-/// unreadable gives none.
+/// Gist's `errors` items from an error body (the first [`MAX_ERROR_ITEMS`]; their texts are cut by
+/// [`Error::scrubbed`], after the scrub, so that no cut leaves part of a secret); anything unreadable
+/// gives none.
 fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
     let Ok(body) = crate::json::from_str(body) else {
         return Vec::new();
     };
-    let text =
-        |item: &Value, key: &str| cut(item.get(key).and_then(Value::as_str).unwrap_or_default());
+    let text = |item: &Value, key: &str| {
+        item.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
     body.get("errors")
         .and_then(Value::as_array)
         .into_iter()
@@ -256,18 +265,16 @@ fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
         .collect()
 }
 
-/// `text`, or its first [`MAX_ITEM_TEXT`] bytes (to a character's edge) and `…`.
-fn cut(text: &str) -> String {
-    if text.len() <= MAX_ITEM_TEXT {
-        return text.to_owned();
+/// Cuts `text` to its first [`MAX_TEXT`] bytes (to a character's edge) and `…`, if it is longer.
+fn cut(text: &mut String) {
+    if text.len() > MAX_TEXT {
+        let end = (0..=MAX_TEXT)
+            .rev()
+            .find(|&at| text.is_char_boundary(at))
+            .unwrap_or(0);
+        text.truncate(end);
+        text.push('…');
     }
-    let end = (0..=MAX_ITEM_TEXT)
-        .rev()
-        .find(|&at| text.is_char_boundary(at))
-        .unwrap_or(0);
-    let mut kept = text.get(..end).unwrap_or_default().to_owned();
-    kept.push('…');
-    kept
 }
 
 #[cfg(test)]
@@ -279,7 +286,7 @@ mod tests {
         let item = |i: usize| format!(r#"{{"code":"c{i}","message":"{}"}}"#, "é".repeat(600));
         let items: Vec<String> = (0..300).map(item).collect();
         let body = format!(r#"{{"errors":[{}]}}"#, items.join(","));
-        let error = Error::from_status(422, &body);
+        let error = Error::from_status(422, &body).scrubbed(&[]);
         assert_eq!(error.errors.len(), MAX_ERROR_ITEMS);
         let first = &error.errors[0];
         assert_eq!(
@@ -288,6 +295,19 @@ mod tests {
         );
         assert!(first.message.ends_with("é…"));
         assert!(error.message.len() < 1200, "{}", error.message.len());
+    }
+
+    #[test]
+    fn a_secret_or_an_email_at_the_cut_is_scrubbed_whole() {
+        let key = "sk_live_0123456789abcdefghijklmnopqrstuvwxyz";
+        for (echoed, secret) in [(key, key), ("ada.lovelace@example.com", "ada.lovelace")] {
+            let message = format!("{}{echoed}", "x".repeat(MAX_TEXT - 20));
+            let body = format!(r#"{{"errors":[{{"message":"{message}"}}]}}"#);
+            let error = Error::from_status(422, &body).scrubbed(&[key]);
+            for text in [&error.message, &error.errors[0].message] {
+                assert!(!text.contains(&secret[..12]), "{text}");
+            }
+        }
     }
 
     #[test]
