@@ -114,7 +114,7 @@ impl ClientOptions {
 }
 
 /// A checked configuration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Config {
     /// The API key.
     pub api_key: ApiKey,
@@ -132,6 +132,24 @@ pub struct Config {
     pub user_agent: Option<String>,
     /// The retries this client may still spend.
     pub retry_budget: RetryBudget,
+}
+
+/// Shows neither the key nor, should the base URL hold it (a gateway's path), the key in the URL.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base_url =
+            crate::redact::scrub_secrets(self.base_url.as_str(), &[self.api_key.expose()]);
+        f.debug_struct("Config")
+            .field("api_key", &self.api_key)
+            .field("base_url", &base_url)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .field("per_page", &self.per_page)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("user_agent", &self.user_agent)
+            .field("retry_budget", &self.retry_budget)
+            .finish()
+    }
 }
 
 impl Config {

@@ -262,7 +262,8 @@ impl Transport for CallTransport<'_> {
             ),
         }
         outcome.map(|mut response| {
-            for (_, value) in &mut response.headers {
+            for (name, value) in &mut response.headers {
+                *name = scrub(name, &[self.key]);
                 *value = scrub(value, &[self.key]);
             }
             response

@@ -127,12 +127,12 @@ impl Call {
     /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case: those
     /// the core reads, or every one when the step asked for `everyHeader`), body.
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
-        // A server may echo the key (or an email) in a header: nothing read from the headers, request
-        // ids and `withResponse()` included, holds it.
+        // A server may echo the key (or an email) in a header's value or name: nothing read from the
+        // headers, request ids and an `apiCall`'s answer included, holds it.
         let key = [self.config.api_key.expose()];
         let headers = pairs_from_lines(headers)
             .into_iter()
-            .map(|(name, value)| (name, scrub(&value, &key)))
+            .map(|(name, value)| (scrub(&name, &key), scrub(&value, &key)))
             .collect::<Vec<_>>();
         self.answered_bytes = body.len();
         let pause_until = RateLimit::from_headers(&headers, now_ms())

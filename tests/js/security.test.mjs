@@ -398,6 +398,18 @@ test("4: an API key echoed in an answer's headers or body never reaches a hook, 
   assert.deepEqual(found, []);
 });
 
+test("4: an API key echoed in an answer header's name is in no withResponse() or apiCall answer", async (t) => {
+  const key = "sk_live_0123456789abcdef";
+  const server = await startServer((req, res) => json(res, 200, { contact: { id: 1, type: "user", user_id: "1" } }, { [`x-echo-${key}`]: "1" }));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0 });
+  const { response } = await gist.fetchUser({ id: 1 }).withResponse();
+  const answer = await gist.apiCall({ url: "/contacts/1" });
+  assert.equal(response.headers["x-echo-[redacted]"], "1");
+  assert.equal(answer.headers["x-echo-[redacted]"], "1");
+  assert.deepEqual([JSON.stringify(response), JSON.stringify(answer)].filter((text) => text.includes(key)), []);
+});
+
 test("4: the key in a caller's body, header or path, or echoed with any byte percent-encoded, never reaches a hook, a log line or an error", async (t) => {
   const key = "sk_test~abc";
   const needles = [key, "sk_test%7Eabc", "sk_test%7eabc", "%73k_test~abc"];

@@ -372,7 +372,7 @@ async fn with_response_gives_every_header_of_the_last_answer_without_the_key() {
     let client = client(&mock);
     let user = some_user(&client).await;
     let answer = format!(
-        r#"{{"status": 200, "times": 1, "path": "/contacts/{}", "headers": {{"X-Echo": "Bearer {KEY}", "x-request-id": "r-1"}}, "body": {{"contact": {{"id": {}, "type": "user", "user_id": "1"}}}}}}"#,
+        r#"{{"status": 200, "times": 1, "path": "/contacts/{}", "headers": {{"X-Echo": "Bearer {KEY}", "x-echo-{KEY}": "1", "x-request-id": "r-1"}}, "body": {{"contact": {{"id": {}, "type": "user", "user_id": "1"}}}}}}"#,
         user.id, user.id
     );
     mock.fail(&answer).await;
@@ -388,6 +388,12 @@ async fn with_response_gives_every_header_of_the_last_answer_without_the_key() {
             .map(|(_, value)| value.as_str())
     };
     assert_eq!(header("x-echo"), Some("Bearer [redacted]"));
+    assert_eq!(
+        header("x-echo-[redacted]"),
+        Some("1"),
+        "the key in a header's name"
+    );
+    assert!(!format!("{info:?}").contains(KEY));
     assert_eq!(header("x-request-id"), Some("r-1"));
     assert!(header("content-type").is_some_and(|value| value.contains("json")));
     assert_eq!(info.request_id.as_deref(), Some("r-1"));
@@ -412,6 +418,13 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
     }
     let builder = Client::builder(KEY).base_url(&mock.url);
     assert!(!format!("{builder:?}").contains(KEY));
+    // A gateway whose path holds the key.
+    let gateway = Client::builder(KEY)
+        .base_url(format!("{}/gw/{KEY}", mock.url))
+        .build()
+        .expect("valid");
+    let shown = format!("{gateway:?}");
+    assert!(!shown.contains(KEY) && shown.contains("/gw/"), "{shown}");
     // A base URL with the key as its credentials is refused by build(), but may be printed first.
     let builder = Client::builder(KEY).base_url(format!("http://user:x/{KEY}@127.0.0.1:9"));
     let options = getgist::internal::config::ClientOptions {
