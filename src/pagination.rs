@@ -107,8 +107,9 @@ impl Cursor {
             Some(repeated) => repeated.as_bool(),
         };
         match (whole("page"), skip, per_page, done.zip(repeated)) {
+            // A listing stops at MAX_PAGES: its cursor's next page is at most one past it.
             (Some(next_page), Some(skip), Some(per_page), Some((done, repeated)))
-                if next_page >= 1 =>
+                if (1..=MAX_PAGES + 1).contains(&next_page) =>
             {
                 Ok(Self {
                     next_page,
@@ -358,6 +359,12 @@ mod tests {
         assert_eq!(Cursor::from_value(&cursor.to_value()), Ok(cursor));
         assert_eq!(Cursor::from_value(&Value::Null), Ok(Cursor::new()));
         assert!(Cursor::from_value(&json!({"page": 0, "done": false})).is_err());
+        // A page past any listing's last (u32::MAX overflowed the next page's count).
+        for page in [MAX_PAGES + 2, u32::MAX] {
+            assert!(Cursor::from_value(&json!({"page": page, "done": false})).is_err());
+        }
+        let last = json!({"page": MAX_PAGES + 1, "done": true});
+        assert!(Cursor::from_value(&last).is_ok());
     }
 
     #[test]
