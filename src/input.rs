@@ -203,11 +203,19 @@ impl Fields {
             if name.is_empty() || !name.bytes().all(is_token_byte) {
                 return Err(refuse(" is not a header name HTTP allows"));
             }
+            if FRAMING_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+                return Err(refuse(
+                    ": HTTP sets it itself (it frames or routes the request, with the key in it)",
+                ));
+            }
             match value {
-                Value::String(text) if !text.contains(['\r', '\n', '\0']) => {
-                    headers.push((name, text));
+                Value::String(text) if text.contains(['\r', '\n']) => {
+                    return Err(refuse(" must be on one line"))
                 }
-                Value::String(_) => return Err(refuse(" must be on one line")),
+                Value::String(text) if text.chars().any(|c| c != '\t' && c.is_ascii_control()) => {
+                    return Err(refuse(" must hold no control characters"))
+                }
+                Value::String(text) => headers.push((name, text)),
                 _ => return Err(refuse(" must be a string")),
             }
         }
@@ -226,6 +234,19 @@ impl Fields {
         }
     }
 }
+
+/// Headers a caller may not set: HTTP's own, which say how the request is framed or where it goes.
+const FRAMING_HEADERS: [&str; 9] = [
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+    "expect",
+];
 
 /// Whether a byte may be in an HTTP header name (RFC 9110's `tchar`).
 fn is_token_byte(byte: u8) -> bool {
@@ -316,6 +337,33 @@ mod tests {
             )
         );
         assert!(options_json("{", "options").is_err());
+    }
+
+    #[test]
+    fn headers_http_sets_itself_or_with_control_characters_are_refused() {
+        let read = |name: &str, value: &str| {
+            let headers: Map<String, Value> = [(name.to_owned(), Value::from(value))]
+                .into_iter()
+                .collect();
+            Fields::new(json!({ "headers": headers }), "options")
+                .and_then(|mut fields| fields.headers("headers"))
+        };
+        for (name, value) in [
+            ("Host", "attacker.example"),
+            ("content-length", "0"),
+            ("Transfer-Encoding", "chunked"),
+            ("x-a", "a\u{1}b"),
+            ("x-a", "a\u{7f}"),
+            ("x-a", "a\nb"),
+        ] {
+            let error = read(name, value).expect_err(name);
+            assert_eq!(
+                error.code,
+                crate::error::ErrorCode::InvalidArgument,
+                "{name}"
+            );
+        }
+        assert_eq!(read("x-a", "a\tb é").map(|h| h.len()), Ok(1));
     }
 
     #[test]

@@ -215,6 +215,24 @@ test("1: a baseUrl with credentials, a query, a fragment or dot segments is refu
   );
 });
 
+test("1: a call's headers may not set Host or another framing header, nor hold a control character", async (t) => {
+  const proxy = await startServer((req, res) => json(res, 200, { tags: [] }));
+  t.after(() => proxy.close());
+  const gist = new GistClient({ apiKey: "sk_live_key1", baseUrl: proxy.url, maxRetries: 0 });
+  const refused = [{ Host: "attacker.example" }, { "content-length": "0" }, { "Transfer-Encoding": "chunked" }, { "x-a": "a\u0001b" }, { "x-a": "a\u007f" }];
+  const seen = [];
+  for (const headers of refused) {
+    for (const call of [() => gist.listTags({}, { headers }), () => gist.apiCall({ url: "/tags", headers })]) {
+      const error = await call().catch((e) => e);
+      seen.push(error instanceof GistError ? error.code : String(error));
+    }
+  }
+  assert.deepEqual(seen, refused.flatMap(() => ["invalid_argument", "invalid_argument"]));
+  assert.equal(proxy.requests.length, 0, "nothing sent");
+  await gist.listTags({}, { headers: { "x-a": "a\tb" } });
+  assert.equal(proxy.requests[0].headers["x-a"], "a\tb");
+});
+
 test("1: a plain apiCall path with a query still reaches the proxy prefix", async (t) => {
   const proxy = await startServer((req, res) => json(res, 200, { ok: true }));
   t.after(() => proxy.close());
