@@ -12,10 +12,10 @@ class Refused extends Error {}
 export const MAX_OPTIONS_BYTES = 64 * 1024;
 
 // What JSON writes as an object of indexes or as `{}`: bytes, a Map or Set, a Blob, form data, a stream,
-// or a Promise (a missing `await`).
+// or a Promise (a missing `await`). Never throws.
 const NOT_JSON = ["ArrayBuffer", "SharedArrayBuffer", "Map", "Set", "WeakMap", "WeakSet", "Blob", "File", "FormData",
   "URLSearchParams", "ReadableStream", "Promise"];
-function notJson(value) {
+export function notJson(value) {
   try {
     return ArrayBuffer.isView(value) || typeof value.then === "function" || NOT_JSON.includes(Object.prototype.toString.call(value).slice(8, -1));
   } catch {
@@ -95,8 +95,8 @@ export function checkOptionsObject(options, what) {
   throw invalidArgument(`${what} must be a plain object ({ ... }), not ${describeKind(options)}: it is not read, so that nothing is silently skipped`);
 }
 
-// What kind of value a refused option is, for a message.
-function describeKind(value) {
+/** What kind of value a refused option is, for a message; never throws. */
+export function describeKind(value) {
   try {
     if (typeof value !== "object" || value === null) return typeof value;
     if (typeof value.then === "function") return "a Promise (a missing `await`?)";

@@ -101,10 +101,18 @@ test("hooks, logger and options that cannot be read are refused at construction 
     "a logger method behind a throwing getter": { logger: { get error() { return trap(); } }, logLevel: "error" },
     "logger with a method that is not a function": { logger: { debug: 1, info() {}, warn() {}, error() {} } },
     "logLevel as a Symbol": { logLevel: Symbol("debug") },
+    // What would read as an object with no functions, and so do nothing.
+    "hooks as a Map": { hooks: new Map([["request", () => {}]]) },
+    "hooks as an array": { hooks: [() => {}] },
+    "hooks as a Promise": { hooks: Promise.resolve({}) },
+    "logger as a Map": { logger: new Map() },
+    "logger as an array": { logger: [] },
   };
   for (const [what, options] of Object.entries(hostile)) {
     assert.throws(() => new GistClient({ apiKey: KEY, ...options }), (e) => e instanceof GistError && e.code === "invalid_argument", what);
-  }
+  }  // A logger that is a class instance (pino's, winston's) is taken.
+  class Logger { debug() {} info() {} warn() {} error() {} }
+  assert.ok(new GistClient({ apiKey: KEY, logger: new Logger(), hooks: Object.create({ request() {} }) }));
 });
 
 test("hooks and log lines never get a query, even from apiCall's url", async () => {
