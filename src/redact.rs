@@ -17,7 +17,11 @@ pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
             text = text.replace(secret, REDACTED);
         }
         if text.contains(['%', '\\']) {
-            text = remove_encoded(&text, secret.as_bytes());
+            text = remove_encoded(&text, secret.as_bytes(), true);
+            // `%2541` is `A` encoded twice, or a secret's `%` encoded once before `41`: read both ways.
+            if secret.contains('%') {
+                text = remove_encoded(&text, secret.as_bytes(), false);
+            }
         }
     }
     text
@@ -26,9 +30,9 @@ pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
 const REDACTED: &str = "[redacted]";
 
 /// `text` with each occurrence of `secret` in which some bytes are written otherwise (see [`unit`])
-/// replaced by [`REDACTED`]: a Knuth-Morris-Pratt search over the text read unit by unit, so linear in
-/// the text's length.
-fn remove_encoded(text: &str, secret: &[u8]) -> String {
+/// replaced by [`REDACTED`]: a Knuth-Morris-Pratt search over the text read unit by unit (`%25HH` as
+/// encoded `twice`, or as `%` then `HH`), so linear in the text's length.
+fn remove_encoded(text: &str, secret: &[u8], twice: bool) -> String {
     let bytes = text.as_bytes();
     let fallback = fallbacks(secret);
     let mut out = Vec::with_capacity(bytes.len());
@@ -36,7 +40,7 @@ fn remove_encoded(text: &str, secret: &[u8]) -> String {
     let mut starts = Vec::new(); // where each byte read so far since the last match began in `text`
     let mut matched = 0;
     let mut at = 0;
-    while let Some((byte, width)) = unit(bytes, at) {
+    while let Some((byte, width)) = unit(bytes, at, twice) {
         if starts.len() > 2 * secret.len() {
             starts.drain(..secret.len()); // only the last `secret.len()` can start a match
         }
@@ -70,14 +74,14 @@ fn remove_encoded(text: &str, secret: &[u8]) -> String {
 }
 
 /// The byte a text holds at `at` as a secret may have been written there, and how many of the text's
-/// bytes that took: `%HH`, `%25HH` (encoded twice), a JSON escape (`\/`, `\\`, `\"`, `\u00HH` for
-/// ASCII), or the byte itself.
-fn unit(bytes: &[u8], at: usize) -> Option<(u8, usize)> {
+/// bytes that took: `%HH`, `%25HH` (when read as encoded `twice`), a JSON escape (`\/`, `\\`, `\"`,
+/// `\u00HH` for ASCII), or the byte itself.
+fn unit(bytes: &[u8], at: usize, twice: bool) -> Option<(u8, usize)> {
     let raw = *bytes.get(at)?;
     let hex = |from: usize| bytes.get(from..from + 2).and_then(hex_byte);
     let written = match raw {
         b'%' => match (hex(at + 1), hex(at + 3)) {
-            (Some(b'%'), Some(byte)) => Some((byte, 5)),
+            (Some(b'%'), Some(byte)) if twice => Some((byte, 5)),
             (Some(byte), _) => Some((byte, 3)),
             _ => None,
         },
@@ -229,6 +233,9 @@ mod tests {
             (b64, "K%252Fey%252Bwith%253Db64%252F"),
             (b64, "K\\/ey+with=b64\\/"),
             (b64, "K\\u002fey\\u002Bwith=b64/"),
+            ("sk_%41%42z", "sk_%2541%2542z"),
+            ("sk_%41%42z", "sk_%252541%252542z"),
+            ("sk_%41%42z", "sk_%41%42z"),
         ] {
             let text = format!("<{form}> {form}");
             assert_eq!(
