@@ -12,7 +12,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{Map, Value};
 use crate::models::normalize::{Record, CONTACT, EVENT};
 use crate::models::ContactType;
-use crate::resources::contacts::{find_request, is_of_kind, read_single, ContactRef};
+use crate::resources::contacts::{check_kind, find_request, read_single, ContactRef};
 use crate::text::text;
 
 /// What is done with the contact once found.
@@ -66,19 +66,10 @@ impl ContactFlow {
     /// What follows the answer to the find.
     pub fn answered(&mut self, answer: Result<HttpResponse, Error>) -> Result<Found, Error> {
         let contact = self.found(answer).map_err(|error| self.no_match(error))?;
-        if !is_of_kind(&contact, self.kind) {
-            let other = match self.kind {
-                ContactType::User => "a lead",
-                ContactType::Lead => "a user",
-            };
-            return Err(Error::not_found(text!(
-                "{} is {}, not a {}: {}",
-                self.reference.describe(),
-                other,
-                self.kind.as_str(),
-                self.instead
-            )));
-        }
+        check_kind(&contact, &self.reference, self.kind).map_err(|mut error| {
+            error.message = text!("{}: {}", error.message, self.instead);
+            error
+        })?;
         let act = std::mem::replace(&mut self.act, Act::Fetch);
         Ok(match act {
             Act::Fetch => Found::Done(contact.into_value()),
@@ -115,7 +106,8 @@ impl ContactFlow {
 
     fn found(&self, answer: Result<HttpResponse, Error>) -> Result<Record, Error> {
         let response = answer?;
-        read_single(&response.body, &self.reference).map_err(|_| not_json(response.status))?
+        read_single(&response.body, &self.reference, self.kind)
+            .map_err(|_| not_json(response.status))?
     }
 
     /// A miss says which contact was missed (never its email).

@@ -9,7 +9,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::json;
 use crate::json::{Map, Value};
 use crate::models::normalize::{self, Record, TAG};
-use crate::resources::contacts::{find_request, read_single, ContactRef};
+use crate::resources::contacts::{check_kind, find_request, read_single, ContactRef};
 use crate::resources::tags::{ContactTarget, TagFailure, TagRequest, TagResult, BATCH_SIZE};
 
 /// Where the flow stands.
@@ -102,12 +102,18 @@ impl TagFlow {
     pub fn answered(&mut self, answer: Result<HttpResponse, Error>) -> Result<Next, Error> {
         match self.stage {
             Stage::Resolving(index) => {
-                let reference = self.target(index).and_then(|t| t.reference.as_ref().ok());
+                let target = self.target(index);
+                let reference = target.and_then(|t| Some((t.reference.as_ref().ok()?, t.kind)));
                 let id = match (answer, reference) {
-                    (Ok(response), Some(reference)) => read_single(&response.body, reference)
-                        .map_err(|_| not_json(response.status))
-                        .and_then(|contact| contact)
-                        .map(|contact| contact.get("id").as_u64().unwrap_or_default()),
+                    (Ok(response), Some((reference, kind))) => {
+                        read_single(&response.body, reference, kind)
+                            .map_err(|_| not_json(response.status))
+                            .and_then(|contact| contact)
+                            .and_then(|contact| {
+                                check_kind(&contact, reference, kind)?;
+                                Ok(contact.get("id").as_u64().unwrap_or_default())
+                            })
+                    }
                     (Err(error), _) => Err(error),
                     (Ok(_), None) => Err(Error::invalid_response("no target to resolve")),
                 };

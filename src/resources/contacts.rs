@@ -315,14 +315,17 @@ pub fn find_request(reference: &ContactRef) -> HttpRequest {
     }
 }
 
-/// Reads `{contact}` (or, tolerated, `{contacts: [...]}` filtered by the reference) from an answer's
-/// text.
+/// Reads the contact of `kind` that `reference` names from an answer's text: `{contact}`, which must not
+/// be another one (a server that ignored the query must not have another contact updated or deleted), or,
+/// tolerated, `{contacts: [...]}`, of which the first one named and of `kind` is taken (else the first
+/// one named, which the caller refuses as of the other type).
 ///
 /// # Errors
 /// The text when it is not JSON; `invalid_response` or `not_found` inside when no contact is read.
 pub fn read_single(
     text: &str,
     reference: &ContactRef,
+    kind: ContactType,
 ) -> Result<Result<Record, Error>, ParseError> {
     let (mut single, mut list) = (None, None);
     let matches = |contact: &Record| match reference {
@@ -345,6 +348,12 @@ pub fn read_single(
         Ok(true)
     })?;
     Ok(match (single, list) {
+        (Some(Ok(contact)), _) if contradicts(&contact, reference) => {
+            Err(Error::invalid_response(text!(
+                "Gist answered with a contact other than {}",
+                reference.describe()
+            )))
+        }
         (Some(contact), _) => contact,
         (None, None) => Err(Error::invalid_response(
             "Gist's answer has no `contact` object",
@@ -355,12 +364,55 @@ pub fn read_single(
                 error: Some(error), ..
             }),
         ) => Err(error),
-        (None, Some(items)) => items
-            .records
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::not_found("no contact matches")),
+        (None, Some(items)) => {
+            let of_kind = items.records.iter().position(|c| is_of_kind(c, kind));
+            let mut records = items.records;
+            match of_kind.unwrap_or(0) {
+                at if at < records.len() => Ok(records.swap_remove(at)),
+                _ => Err(Error::not_found("no contact matches")),
+            }
+        }
     })
+}
+
+/// Whether `contact` has another id, `user_id` or email than the one `reference` names (a field it
+/// lacks contradicts nothing).
+fn contradicts(contact: &Record, reference: &ContactRef) -> bool {
+    match reference {
+        ContactRef::Id(id) => contact.get("id").as_u64() != Some(*id),
+        ContactRef::UserId(user_id) => contact
+            .get("user_id")
+            .as_str()
+            .is_some_and(|given| given != user_id),
+        ContactRef::Email(email) => contact
+            .get("email")
+            .as_str()
+            .is_some_and(|given| !given.eq_ignore_ascii_case(email)),
+    }
+}
+
+/// The not-found error for `contact`, found by `reference`, unless it is of `kind`.
+///
+/// # Errors
+/// `not_found`: "{reference} is a lead, not a user".
+pub fn check_kind(
+    contact: &Record,
+    reference: &ContactRef,
+    kind: ContactType,
+) -> Result<(), Error> {
+    if is_of_kind(contact, kind) {
+        return Ok(());
+    }
+    let other = match kind {
+        ContactType::User => "a lead",
+        ContactType::Lead => "a user",
+    };
+    Err(Error::not_found(text!(
+        "{} is {}, not a {}",
+        reference.describe(),
+        other,
+        kind.as_str()
+    )))
 }
 
 /// Whether a contact record is of type `kind`.

@@ -106,6 +106,8 @@ pub struct ContactTarget {
     pub given: Value,
     /// How it names the contact, or why it cannot be read.
     pub reference: Result<ContactRef, Error>,
+    /// Whether it was given as a user or as a lead: a contact resolved by email or `user_id` must be one.
+    pub kind: ContactType,
     /// Whether to remove the tag instead of adding it.
     pub untag: bool,
 }
@@ -161,6 +163,7 @@ fn target(given: Value, kind: ContactType) -> ContactTarget {
     ContactTarget {
         untag: matches!(untag, Some(Ok(true))),
         reference,
+        kind,
         given,
     }
 }

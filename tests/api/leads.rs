@@ -93,9 +93,12 @@ fn delete_lead_of_a_user_is_not_found_and_deletes_nothing() {
         &config,
         &fake,
         "deleteLead",
-        j!([{"email": "x@example.com"}]),
+        j!([{"email": "rubamaga@example.com"}]),
     )
     .expect_err("user");
     assert_eq!(error.code, ErrorCode::NotFound);
-    assert_eq!(fake.paths(), vec!["GET /contacts?email=x%40example.com"]);
+    assert_eq!(
+        fake.paths(),
+        vec!["GET /contacts?email=rubamaga%40example.com"]
+    );
 }

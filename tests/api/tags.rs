@@ -121,6 +121,47 @@ fn targets_by_email_or_user_id_are_resolved_and_failures_reported_without_losing
 }
 
 #[test]
+fn a_target_resolved_to_a_contact_of_the_other_type_is_reported_not_tagged() {
+    let request = j!({
+        "tag": "t",
+        "users": [{"email": "lead@example.com"}, {"user_id": "7"}],
+        "leads": [{"email": "user@example.com"}]
+    });
+    let fake = FakeTransport::new(vec![
+        json(
+            200,
+            r#"{"contact": {"id": 1, "type": "lead", "email": "lead@example.com"}}"#,
+        ),
+        json(
+            200,
+            r#"{"contact": {"id": 2, "type": "user", "user_id": "7"}}"#,
+        ),
+        json(
+            200,
+            r#"{"contact": {"id": 3, "type": "user", "user_id": "8", "email": "user@example.com"}}"#,
+        ),
+        json(200, &tag_answer(3, "t")),
+    ]);
+    let config = config();
+    let result = call(&config, &fake, "tagContacts", j!([request])).expect("partly done");
+    assert_eq!(result["tagged"], 1);
+    let failed: Vec<(&Value, &Value)> = result["failed"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|f| (&f["target"], &f["error"]["code"]))
+        .collect();
+    assert_eq!(
+        failed,
+        vec![
+            (&j!({"email": "lead@example.com"}), &j!("not_found")),
+            (&j!({"email": "user@example.com"}), &j!("not_found"))
+        ]
+    );
+    assert_eq!(fake.body(3)["contacts"], j!([{"id": 2}]));
+}
+
+#[test]
 fn a_failed_batch_is_reported_and_the_other_batches_still_go_through() {
     let users: Vec<Value> = (1..=120).map(|id| j!({"id": id})).collect();
     let request = j!({"tag": "t", "users": users});

@@ -139,10 +139,62 @@ fn fetch_builds_the_three_requests_with_encoded_values() {
             "GET /contacts?email=a%2Bb%40example.com",
         ),
     ] {
-        let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
+        let contact = r#"{"contact": {"id": 179351, "type": "user", "user_id": "100488", "email": "a+b@example.com"}}"#;
+        let fake = FakeTransport::new(vec![json(200, contact)]);
         call(&config, &fake, "fetchUser", j!([reference])).expect("found");
         assert_eq!(fake.paths(), vec![path]);
     }
+}
+
+#[test]
+fn another_contact_than_the_one_asked_for_is_refused_and_nothing_is_deleted() {
+    let config = config();
+    for reference in [
+        j!({"id": 1}),
+        j!({"user_id": "1"}),
+        j!({"email": "someone.else@example.com"}),
+    ] {
+        let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
+        let error =
+            call(&config, &fake, "deleteUser", j!([reference.clone()])).expect_err("another");
+        assert_eq!(error.code, ErrorCode::InvalidResponse, "{reference}");
+        assert_eq!(fake.paths().len(), 1, "{reference}: only the lookup");
+    }
+    // The same email in another case is the same contact.
+    let fake = FakeTransport::new(vec![json(200, &fixture("contact_user_quirks.json"))]);
+    call(
+        &config,
+        &fake,
+        "fetchUser",
+        j!([{"email": "RubaMaga@example.com"}]),
+    )
+    .expect("found");
+}
+
+#[test]
+fn of_a_list_of_contacts_with_the_email_the_one_of_the_asked_type_is_taken() {
+    let config = config();
+    let answer = r#"{"contacts": [
+        {"id": 1, "type": "lead", "email": "twin@example.com"},
+        {"id": 2, "type": "user", "user_id": "7", "email": "twin@example.com"}]}"#;
+    let fake = FakeTransport::new(vec![json(200, answer)]);
+    let user = call(
+        &config,
+        &fake,
+        "fetchUser",
+        j!([{"email": "twin@example.com"}]),
+    )
+    .expect("the user");
+    assert_eq!(user["id"], 2);
+    let fake = FakeTransport::new(vec![json(200, answer)]);
+    let lead = call(
+        &config,
+        &fake,
+        "fetchLead",
+        j!([{"email": "twin@example.com"}]),
+    )
+    .expect("the lead");
+    assert_eq!(lead["id"], 1);
 }
 
 #[test]

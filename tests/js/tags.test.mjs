@@ -26,6 +26,17 @@ test("a target by email or user_id that matches nobody is in `failed`, and the r
   assert.ok(mock.state.contacts.find((c) => c.id === user.id).tags.includes(result.tag.id));
 });
 
+test("a target by email resolved to a contact of the other type is in `failed` as not_found, not tagged", async () => {
+  const { gist, mock } = client();
+  const user = mock.state.contacts.find((c) => c.type === "user" && c.email);
+  const lead = mock.state.contacts.find((c) => c.type === "lead" && c.email);
+  const result = await gist.tagContacts({ tag: "Typed", users: [{ email: lead.email }], leads: [{ email: user.email }] });
+  assert.deepEqual([result.tagged, result.failed.map((f) => [f.target, f.error.code])],
+    [0, [[{ email: lead.email }, "not_found"], [{ email: user.email }, "not_found"]]]);
+  assert.match(result.failed[0].error.message, /is a lead, not a user/);
+  assert.ok(!mock.state.contacts.some((c) => c.tags.includes(result.tag.id)), "nobody tagged");
+});
+
 test("a target by id is sent as given, with no lookup: an unknown id counts as tagged, and the mock ignores it", async () => {
   const { gist, mock, sent } = client();
   const known = mock.state.contacts.find((c) => c.type === "lead" && !c.tags.includes(3));
