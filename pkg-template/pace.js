@@ -73,6 +73,41 @@ function queue() {
   };
 }
 
+/**
+ * Requests' starts `spacing` ms apart, booked ahead: `book(now)` gives a start at or after `now`, and
+ * `unbook(start, now)` hands back one that went unused. The last start booked moves the schedule back (never
+ * before now); another is freed, and the next caller takes it: every start stays `spacing` from the next,
+ * whoever gives up, so that the starts in any window stay within the rate.
+ */
+function schedule(spacing) {
+  let next = 0; // the start after the last one booked
+  const freed = []; // starts given back before `next`, earliest first
+  return {
+    book(now) {
+      while (freed.length > 0 && freed[0] < now) freed.shift();
+      if (freed.length > 0) return freed.shift();
+      const start = Math.max(now, next);
+      next = start + spacing;
+      return start;
+    },
+    unbook(start, now) {
+      if (start + spacing !== next) {
+        const later = freed.findIndex((at) => at > start);
+        freed.splice(later < 0 ? freed.length : later, 0, start);
+        return;
+      }
+      next = Math.max(now, start);
+      while (freed.length > 0 && freed.at(-1) + spacing === next) next = Math.max(now, freed.pop());
+    },
+    /** Whether a request may start at `now` without waiting; then it is booked. */
+    bookNow(now) {
+      if (freed.length > 0 ? freed[0] > now : next > now) return false;
+      this.book(now);
+      return true;
+    },
+  };
+}
+
 /** A client's pacer, from its options `{ maxConcurrent = 6, requestsPerSecond }`. */
 export function pacer({ maxConcurrent, requestsPerSecond }) {
   const limit = positive("maxConcurrent", maxConcurrent, 6, true);
@@ -82,7 +117,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   // (it would send the woken call to the back of the queue, again at each release).
   let kept = 0;
   const waiting = queue(); // each waiting call's wake-up, oldest first
-  let nextStart = 0;
+  const starts = schedule(spacing);
   let pausedUntil = 0;
   const full = () => inFlight + kept >= limit;
   const wakeNext = () => {
@@ -118,8 +153,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     admitNow(budgetMs, signal) {
       if (full() || budgetMs <= 0 || signal?.aborted) return undefined;
       const started = Date.now();
-      if (pausedUntil > started || nextStart > started) return undefined;
-      nextStart = started + spacing;
+      if (pausedUntil > started || !starts.bookNow(started)) return undefined;
       inFlight += 1;
       return now;
     },
@@ -146,14 +180,16 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           kept -= 1; // the place kept for this call: taken below, with nothing awaited in between
           continue;
         }
-        const slot = Math.max(now, nextStart);
-        if (slot >= deadline || signal?.aborted) return refusal(signal);
-        nextStart = slot + spacing;
+        if (signal?.aborted) return refusal(signal);
+        const slot = starts.book(now);
+        if (slot >= deadline) {
+          starts.unbook(slot, now);
+          return refusal(signal);
+        }
         inFlight += 1;
         if (slot > now && !(await sleep(slot - now, signal))) {
-          // Its start, booked ahead, goes unused: the schedule moves back by one, so that calls that give
-          // up hold up no one after them (the starts in any window stay within the rate).
-          nextStart = Math.max(Date.now(), nextStart - spacing);
+          // Its start, booked ahead, goes unused: handed back, so that calls that give up hold up no one.
+          starts.unbook(slot, Date.now());
           release();
           return refusal(signal);
         }

@@ -11,6 +11,7 @@ mod pending;
 mod permits;
 #[cfg(feature = "reqwest")]
 mod reqwest;
+mod schedule;
 mod transport;
 mod walk;
 mod webhooks;

@@ -4,6 +4,7 @@
 
 use super::abort::AbortSignal;
 use super::permits::{Permit, Permits};
+use super::schedule::Schedule;
 use crate::http::{refused_unheard, HttpResponse, Method, WireRequest};
 use crate::rate_limit::RateLimit;
 use crate::redact::scrub;
@@ -67,17 +68,18 @@ pub struct Shared {
     paused_until_ms: AtomicU64,
     /// One per request in flight.
     permits: Permits,
-    /// Milliseconds between two requests' starts (0: no rate).
-    spacing_ms: f64,
-    /// When the next request may start, ms since the Unix epoch.
-    next_start_ms: Mutex<f64>,
+    /// Whether requests' starts are spaced (`requests_per_second`).
+    spaced: bool,
+    /// The starts booked, ms since the Unix epoch.
+    starts: Mutex<Schedule>,
 }
 
 /// A start booked ahead for a request, until it comes. If the call gives up first (aborted, or its
-/// future dropped), the schedule moves back by one: calls that give up hold up no one after them, and
-/// the starts in any window stay within the rate.
+/// future dropped), the start is handed back ([`Schedule::unbook`]): calls that give up hold up no
+/// one after them, and the starts in any window stay within the rate.
 struct Booked<'a> {
     shared: &'a Shared,
+    start: f64,
     used: bool,
 }
 
@@ -92,18 +94,15 @@ impl Drop for Booked<'_> {
     fn drop(&mut self) {
         if !self.used {
             let now = self.shared.transport.now_ms();
-            let mut next = self.shared.next_start();
-            *next = (*next - self.shared.spacing_ms).max(now);
+            self.shared.starts().unbook(self.start, now);
         }
     }
 }
 
 impl Shared {
-    /// When the next request may start.
-    fn next_start(&self) -> MutexGuard<'_, f64> {
-        self.next_start_ms
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    /// The starts booked.
+    fn starts(&self) -> MutexGuard<'_, Schedule> {
+        self.starts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Shares `transport`, with at most `max_concurrent` requests in flight, started at most
@@ -117,8 +116,10 @@ impl Shared {
             transport,
             paused_until_ms: AtomicU64::new(0),
             permits: Permits::new(max_concurrent),
-            spacing_ms: requests_per_second.map_or(0.0, |rate| 1000.0 / rate),
-            next_start_ms: Mutex::new(0.0),
+            spaced: requests_per_second.is_some(),
+            starts: Mutex::new(Schedule::new(
+                requests_per_second.map_or(0.0, |rate| 1000.0 / rate),
+            )),
         }
     }
 }
@@ -184,25 +185,20 @@ impl CallTransport<'_> {
             }
         });
         let permit = self.abortable(waited).await?;
-        if self.shared.spacing_ms > 0.0 {
+        if self.shared.spaced {
             let now = transport.now_ms();
-            let slot = {
-                let mut next = self.shared.next_start();
-                let slot = next.max(now);
-                if slot - started >= timeout_ms {
-                    return Err(TransportError::Timeout);
-                }
-                *next = slot + self.shared.spacing_ms;
-                slot
+            let booked = Booked {
+                shared: self.shared,
+                start: self.shared.starts().book(now),
+                used: false,
             };
-            if slot > now {
-                let booked = Booked {
-                    shared: self.shared,
-                    used: false,
-                };
-                self.abortable(transport.sleep(slot - now)).await?;
-                booked.used();
+            if booked.start - started >= timeout_ms {
+                return Err(TransportError::Timeout);
             }
+            if booked.start > now {
+                self.abortable(transport.sleep(booked.start - now)).await?;
+            }
+            booked.used();
         }
         let left = timeout_ms - (transport.now_ms() - started);
         match left > 0.0 {

@@ -242,6 +242,27 @@ test("a call aborted before its start leaves that start to the next call", async
   assert.ok(waited < 600, `waited ${waited} ms for the starts of calls aborted`);
 });
 
+test("a start given up in the middle of the schedule goes to the next call, never beside another start", async () => {
+  const mock = createMockGist({ apiKey: KEY });
+  const starts = [];
+  const fetch = (url, init) => {
+    starts.push(performance.now());
+    return mock.fetch(url, init);
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, requestsPerSecond: 2, maxRetries: 0, logLevel: "off" });
+  // Four calls booked 500 ms apart; the second is aborted before its start, then a fifth call comes.
+  const controller = new AbortController();
+  const calls = [0, 1, 2, 3].map((i) => gist.listTags({ limit: 1 }, i === 1 ? { signal: controller.signal } : {}).catch((e) => e.code));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  controller.abort();
+  assert.equal(await calls[1], "aborted");
+  calls.push(gist.listTags({ limit: 1 }));
+  await Promise.all(calls);
+  const gaps = starts.slice(1).map((at, i) => at - starts[i]);
+  assert.equal(starts.length, 4);
+  assert.ok(gaps.every((gap) => gap >= 450), `starts ${gaps.map(Math.round).join(", ")} ms apart; spacing is 500`);
+});
+
 test("requestsPerSecond under a clock that stands still (a test's fake Date) waits once per start, never for ever", { timeout: 5000 }, async () => {
   const { gist } = client({ requestsPerSecond: 10 });
   const realNow = Date.now;

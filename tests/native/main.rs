@@ -852,6 +852,82 @@ async fn a_call_given_up_before_its_start_leaves_that_start_to_the_next() {
     );
 }
 
+/// A transport on the real clock that answers every request at once with an empty tag list, and notes
+/// when each one started.
+#[derive(Clone, Default)]
+struct NotedStarts(std::sync::Arc<std::sync::Mutex<Vec<Instant>>>);
+
+impl getgist::Transport for NotedStarts {
+    async fn send(
+        &self,
+        _: &getgist::WireRequest,
+        _: f64,
+    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
+        self.0.lock().expect("not poisoned").push(Instant::now());
+        Ok(getgist::HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: r#"{"tags": []}"#.into(),
+        })
+    }
+    async fn sleep(&self, ms: f64) -> Result<(), getgist::TransportError> {
+        tokio::time::sleep(Duration::from_secs_f64(ms / 1000.0)).await;
+        Ok(())
+    }
+    fn now_ms(&self) -> f64 {
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        since.map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+#[tokio::test]
+async fn a_start_given_up_in_the_middle_of_the_schedule_never_goes_beside_another() {
+    let starts = NotedStarts::default();
+    let client = Client::builder(KEY)
+        .transport(starts.clone())
+        .requests_per_second(2.0)
+        .build()
+        .expect("valid");
+    // Four calls booked 500 ms apart; the second is aborted before its start, then a fifth call comes.
+    let signal = AbortSignal::new();
+    let call = |i: usize| {
+        let pending = client.list_tags(ListOptions::default().limit(1));
+        let pending = if i == 1 {
+            pending.abort(&signal)
+        } else {
+            pending
+        };
+        tokio::spawn(pending.into_future())
+    };
+    let calls: Vec<_> = (0..4).map(call).collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    signal.abort();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let fifth = tokio::spawn(
+        client
+            .list_tags(ListOptions::default().limit(1))
+            .into_future(),
+    );
+    let mut outcomes = Vec::new();
+    for call in calls.into_iter().chain([fifth]) {
+        outcomes.push(call.await.expect("joined").map(|_| ()).map_err(|e| e.code));
+    }
+    assert_eq!(outcomes[1], Err(ErrorCode::Aborted));
+    let starts = starts.0.lock().expect("not poisoned").clone();
+    assert_eq!(starts.len(), 4);
+    let gaps: Vec<u128> = starts
+        .windows(2)
+        .map(|w| (w[1] - w[0]).as_millis())
+        .collect();
+    assert!(
+        gaps.iter().all(|&gap| gap >= 450),
+        "starts {gaps:?} ms apart; spacing is 500"
+    );
+}
+
 /// A transport whose clock stands still and whose sleeps end at once (a test's fake clock).
 struct FrozenClock;
 
