@@ -94,7 +94,8 @@ impl RequestOptions {
 pub struct ResponseInfo {
     /// The HTTP status of the last answer.
     pub status: u16,
-    /// Its headers, names in lower case (the key scrubbed, should a server echo it).
+    /// Its headers, names in lower case, a repeated one's values joined with `, ` (the key scrubbed,
+    /// should a server echo it).
     pub headers: Vec<(String, String)>,
     /// Its request id header, when it has one.
     pub request_id: Option<String>,

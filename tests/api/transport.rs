@@ -352,6 +352,17 @@ fn a_calls_metadata_describes_its_last_answer_after_a_retry() {
     assert_eq!(response["requestId"], "req_2");
     assert_eq!(response["headers"]["x-request-id"], "req_2");
     assert_eq!(response["rateLimit"]["remaining"], 7);
+    // A header sent twice is one, its values joined as `Headers.get` joins them.
+    let twice = with_header(with_header(json(200, "{}"), "Link", "<a>"), "link", "<b>");
+    let fake = FakeTransport::new(vec![twice]);
+    let (_, response) = send_with(
+        &config,
+        &fake,
+        HttpRequest::get("/tags"),
+        CallOptions::default(),
+    )
+    .expect("answered");
+    assert_eq!(response["headers"]["link"], "<a>, <b>");
     assert!(response["rateLimit"]["limit"].is_null());
 }
 
