@@ -1,8 +1,27 @@
 //! Sans-IO HTTP values: what a call wants sent, and what came back.
 
-use crate::json::Value;
+use crate::json::{Map, Value};
 use crate::text::{text, Piece};
 use std::fmt;
+
+/// Headers as one object, by their name in lower case: a name given twice (in any case) once, its
+/// values joined with `, `, as HTTP reads a repeated field and `Headers.get` gives it.
+pub fn joined_headers(headers: &[(String, String)]) -> Map<String, Value> {
+    let mut joined = Map::new();
+    for (name, value) in headers {
+        let name = name.to_ascii_lowercase();
+        match joined.get_mut(&name) {
+            Some(Value::String(earlier)) => {
+                earlier.push_str(", ");
+                earlier.push_str(value);
+            }
+            _ => {
+                joined.insert(name, Value::from(value.as_str()));
+            }
+        }
+    }
+    joined
+}
 
 /// Whether an answer's status says Gist refused the request and did not act on it: a 4xx (429
 /// included) or a 503. A write so answered did not happen (JS: `refusedAnswer` in the runtime).

@@ -2,8 +2,9 @@
 
 use super::{page, Call, Clock, Input, Step};
 use crate::error::Error;
+use crate::http::joined_headers;
 use crate::http::HttpResponse;
-use crate::json::{Map, Value};
+use crate::json::Value;
 use crate::transport::Transport;
 
 /// Runs `call` over `transport`: sends what it asks for, waits what it asks, and resolves with its
@@ -42,32 +43,16 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
             }
             Step::Done(value, mut response) => {
                 if let Some(fields) = response.as_object_mut() {
-                    fields.insert("headers".into(), Value::Object(joined(&last_headers)));
+                    fields.insert(
+                        "headers".into(),
+                        Value::Object(joined_headers(&last_headers)),
+                    );
                 }
                 return Ok((finish(value, items, &mut held), response));
             }
             Step::Failed(error) => return Err(error),
         };
     }
-}
-
-/// Headers by their name in lower case, a repeated one's values joined with `, ` (as `Headers.get`
-/// gives them).
-fn joined(headers: &[(String, String)]) -> Map<String, Value> {
-    let mut joined = Map::new();
-    for (name, value) in headers {
-        let name = name.to_ascii_lowercase();
-        match joined.get_mut(&name) {
-            Some(Value::String(earlier)) => {
-                earlier.push_str(", ");
-                earlier.push_str(value);
-            }
-            _ => {
-                joined.insert(name, Value::from(value.as_str()));
-            }
-        }
-    }
-    joined
 }
 
 /// Reads `response` when it is a 2xx page of the call's list: its kept items, held here while the

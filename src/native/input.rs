@@ -1,7 +1,8 @@
 //! The arguments of the client's methods, typed. Each becomes the JSON argument the JS method takes
 //! (`to_value`), and the core reads it exactly as it reads JS input: one set of checks for both.
 
-use crate::http::Method;
+use crate::error::Error;
+use crate::http::{joined_headers, Method};
 use crate::json::{Map, Value};
 use crate::resources::contacts::ContactFields;
 
@@ -518,25 +519,34 @@ impl ApiRequest {
         self
     }
 
-    /// `{ url, method, headers?, query?, body? }`.
-    pub fn to_value(&self) -> Value {
-        let pairs =
-            |list: &[(String, Value)]| -> Map<String, Value> { list.iter().cloned().collect() };
+    /// `{ url, method, headers?, query?, body? }`: a header added twice once, its values joined with
+    /// `, ` (as HTTP reads them).
+    ///
+    /// # Errors
+    /// `invalid_argument` when a query parameter is added twice (JS's query, an object, cannot name one
+    /// twice, and what Gist makes of a repeated one is unknown).
+    pub fn to_value(&self) -> Result<Value, Error> {
+        let mut named = std::collections::HashSet::new();
+        if let Some((name, _)) = self.query.iter().find(|(name, _)| !named.insert(name)) {
+            return Err(Error::invalid_argument(format!(
+                "request.query.{name} is given twice: name each parameter once"
+            )));
+        }
         let mut map = Map::new();
         map.insert("url".into(), self.url.as_str().into());
         map.insert("method".into(), self.method.as_str().into());
         if !self.headers.is_empty() {
-            let headers = self
-                .headers
-                .iter()
-                .map(|(name, value)| (name.clone(), Value::from(value.as_str())));
-            map.insert("headers".into(), Value::Object(headers.collect()));
+            map.insert(
+                "headers".into(),
+                Value::Object(joined_headers(&self.headers)),
+            );
         }
         if !self.query.is_empty() {
-            map.insert("query".into(), Value::Object(pairs(&self.query)));
+            let query = self.query.iter().cloned().collect();
+            map.insert("query".into(), Value::Object(query));
         }
         put(&mut map, "body", self.body.clone());
-        Value::Object(map)
+        Ok(Value::Object(map))
     }
 }
 

@@ -18,7 +18,7 @@ impl Client {
         method: &'static str,
         args: Vec<Value>,
     ) -> Pending<T> {
-        Pending::new(self, method, args, T::from_call)
+        Pending::new(self, method, Ok(args), T::from_call)
     }
 
     fn list<T: FromCall + Send + 'static>(
@@ -173,6 +173,11 @@ impl Client {
     /// Any request to a path of the API, answered whatever its status; `request.url` must be a path
     /// (an absolute URL is `invalid_argument`: the key never goes to another host).
     pub fn api_call(&self, request: ApiRequest) -> Pending<ApiResponse> {
-        self.call("apiCall", vec![request.to_value()])
+        Pending::new(
+            self,
+            "apiCall",
+            request.to_value().map(|r| vec![r]),
+            FromCall::from_call,
+        )
     }
 }

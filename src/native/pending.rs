@@ -78,11 +78,8 @@ impl RequestOptions {
             options.insert("maxRetries".into(), retries.into());
         }
         if !self.headers.is_empty() {
-            let headers = self
-                .headers
-                .iter()
-                .map(|(name, value)| (name.clone(), Value::from(value.as_str())));
-            options.insert("headers".into(), Value::Object(headers.collect()));
+            let headers = crate::http::joined_headers(&self.headers);
+            options.insert("headers".into(), Value::Object(headers));
         }
         CallOptions::from_value(Value::Object(options))
     }
@@ -172,16 +169,17 @@ impl<T> std::fmt::Debug for Pending<T> {
 
 impl<T: Send + 'static> Pending<T> {
     /// The call of the core's endpoint `method` with its JS arguments.
+    /// (`Err`: arguments that could not be made, which the call fails with.)
     pub(crate) fn new(
         client: &Client,
         method: &'static str,
-        args: Vec<Value>,
+        args: Result<Vec<Value>, Error>,
         decode: Decode<T>,
     ) -> Self {
         Self {
             client: client.clone(),
             method,
-            flow: crate::endpoints::start(method, args),
+            flow: args.and_then(|args| crate::endpoints::start(method, args)),
             options: RequestOptions::default(),
             decode,
         }

@@ -853,17 +853,24 @@ async fn a_call_given_up_before_its_start_leaves_that_start_to_the_next() {
 }
 
 /// A transport on the real clock that answers every request at once with an empty tag list, and notes
-/// when each one started.
+/// each request and when it started.
 #[derive(Clone, Default)]
-struct NotedStarts(std::sync::Arc<std::sync::Mutex<Vec<Instant>>>);
+struct Noted(std::sync::Arc<std::sync::Mutex<Vec<(Instant, getgist::WireRequest)>>>);
 
-impl getgist::Transport for NotedStarts {
+impl Noted {
+    fn requests(&self) -> Vec<(Instant, getgist::WireRequest)> {
+        self.0.lock().expect("not poisoned").clone()
+    }
+}
+
+impl getgist::Transport for Noted {
     async fn send(
         &self,
-        _: &getgist::WireRequest,
+        request: &getgist::WireRequest,
         _: f64,
     ) -> Result<getgist::HttpResponse, getgist::TransportError> {
-        self.0.lock().expect("not poisoned").push(Instant::now());
+        let noted = (Instant::now(), request.clone());
+        self.0.lock().expect("not poisoned").push(noted);
         Ok(getgist::HttpResponse {
             status: 200,
             headers: Vec::new(),
@@ -885,9 +892,9 @@ impl getgist::Transport for NotedStarts {
 
 #[tokio::test]
 async fn a_start_given_up_in_the_middle_of_the_schedule_never_goes_beside_another() {
-    let starts = NotedStarts::default();
+    let noted = Noted::default();
     let client = Client::builder(KEY)
-        .transport(starts.clone())
+        .transport(noted.clone())
         .requests_per_second(2.0)
         .build()
         .expect("valid");
@@ -916,7 +923,7 @@ async fn a_start_given_up_in_the_middle_of_the_schedule_never_goes_beside_anothe
         outcomes.push(call.await.expect("joined").map(|_| ()).map_err(|e| e.code));
     }
     assert_eq!(outcomes[1], Err(ErrorCode::Aborted));
-    let starts = starts.0.lock().expect("not poisoned").clone();
+    let starts: Vec<Instant> = noted.requests().into_iter().map(|(at, _)| at).collect();
     assert_eq!(starts.len(), 4);
     let gaps: Vec<u128> = starts
         .windows(2)
@@ -926,6 +933,48 @@ async fn a_start_given_up_in_the_middle_of_the_schedule_never_goes_beside_anothe
         gaps.iter().all(|&gap| gap >= 450),
         "starts {gaps:?} ms apart; spacing is 500"
     );
+}
+
+#[tokio::test]
+async fn a_query_parameter_given_twice_is_refused_and_a_header_given_twice_goes_once_joined() {
+    let noted = Noted::default();
+    let client = Client::builder(KEY)
+        .transport(noted.clone())
+        .build()
+        .expect("valid");
+    let twice = ApiRequest::get("/contacts")
+        .query("tag_id", 1)
+        .query("page", 2)
+        .query("tag_id", 3);
+    let error = client.api_call(twice).await.expect_err("named twice");
+    assert_eq!(error.code, ErrorCode::InvalidArgument);
+    assert!(error.message.contains("tag_id"), "{}", error.message);
+    let request = ApiRequest::get("/contacts")
+        .query("page", 2)
+        .query("tag_id", 1)
+        .header("X-A", "one")
+        .header("x-a", "two");
+    client.api_call(request).await.expect("answered");
+    client
+        .list_tags(ListOptions::default())
+        .header("X-B", "one")
+        .header("X-B", "two")
+        .await
+        .expect("listed");
+    let requests = noted.requests();
+    let header = |i: usize, name: &str| {
+        let headers = &requests[i].1.headers;
+        let found = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
+        found.map(|(_, v)| v.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(requests.len(), 2, "nothing sent for the query named twice");
+    assert!(
+        requests[0].1.url.ends_with("/contacts?page=2&tag_id=1"),
+        "{}",
+        requests[0].1.url
+    );
+    assert_eq!(header(0, "x-a"), ["one, two"]);
+    assert_eq!(header(1, "x-b"), ["one, two"]);
 }
 
 /// A transport whose clock stands still and whose sleeps end at once (a test's fake clock).
