@@ -9,7 +9,12 @@ export type QueueOperation =
     /** `tagContacts`: setting or clearing a tag is safe to send again. */
     | { tagContacts: TagRequest }
     /** `recordEvent`: never sent twice; the consumer needs a `ledger`. */
-    | { recordEvent: NewEvent };
+    | { recordEvent: NewEvent }
+    /** The same, written with the operation's name in `op` and its input in `input`. */
+    | { op: "upsertUser"; input: NewUser }
+    | { op: "upsertLead"; input: NewLead }
+    | { op: "tagContacts"; input: TagRequest }
+    | { op: "recordEvent"; input: NewEvent };
 
 /** What a producer needs of a Cloudflare Queue binding (a `Queue` of `@cloudflare/workers-types` is one). */
 export interface QueueProducer {

@@ -171,20 +171,22 @@ function claim(store, key, { id, attempts }) {
   return () => held.get(key) === mine && held.delete(key);
 }
 
-// The `[name, input]` of an operation `{ upsertUser: user }` (exactly one known key).
+// The `[name, input]` of an operation `{ upsertUser: user }` (exactly one known key), or of the same
+// written `{ op: "upsertUser", input: user }`.
 function operationOf(operation) {
-  let keys = [];
+  let name;
   let input;
   try {
-    if (typeof operation === "object" && operation !== null) keys = Object.keys(operation);
-    input = keys.length === 1 ? operation[keys[0]] : undefined;
+    const keys = typeof operation === "object" && operation !== null ? Object.keys(operation) : [];
+    if (keys.length === 1) [name, input] = [keys[0], operation[keys[0]]];
+    else if (keys.length === 2 && keys.includes("op") && keys.includes("input")) [name, input] = [operation.op, operation.input];
   } catch {
     throw invalidArgument("the operation cannot be read (a getter or Proxy threw)");
   }
-  if (keys.length !== 1 || !Object.hasOwn(METHODS, keys[0])) {
-    throw invalidArgument("an operation is { upsertUser }, { upsertLead }, { tagContacts } or { recordEvent }");
+  if (typeof name !== "string" || !Object.hasOwn(METHODS, name)) {
+    throw invalidArgument("an operation is { upsertUser }, { upsertLead }, { tagContacts } or { recordEvent } (or { op, input }, op one of those names)");
   }
-  return [keys[0], input];
+  return [name, input];
 }
 
 // Sends `{ body, bytes }` items with sendBatch, in batches under Queues' limits, until one fails:

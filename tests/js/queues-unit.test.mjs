@@ -43,6 +43,22 @@ test("enqueue refuses invalid operations by the client's rules, and keeps messag
   await assert.rejects(enqueue({}, operations), (e) => e.code === "invalid_argument");
 });
 
+test("an operation written { op, input } is the same operation: enqueued as { name: input }, run by consume", async () => {
+  const q = queue();
+  const operations = [
+    { op: "upsertUser", input: { user_id: 4242, email: "op@example.com" } },
+    { op: "deleteUser", input: { id: 1 } }, { op: "upsertUser" }, { op: "upsertLead", input: { email: "x@example.com" }, extra: 1 },
+  ];
+  const result = await enqueue(q, operations);
+  assert.deepEqual(result.invalid.map((x) => x.index), [1, 2, 3]);
+  assert.deepEqual(q.sent[0].ops, [{ upsertUser: { user_id: 4242, email: "op@example.com" } }]);
+  const mock = createMockGist();
+  const { messages, outcome } = batchOf([{ ops: [{ op: "upsertUser", input: { user_id: 4243 } }] }]);
+  await consume({ messages, queue: "gist-sync" }, client(mock), { deadLetterQueue: queue() });
+  assert.deepEqual(outcome, [["ack", 0]]);
+  assert.ok(mock.state.contacts.some((c) => c.user_id === "4243"));
+});
+
 test("enqueue stops at a sendBatch the queue refuses and resolves what it left unsent: enqueuing those again sends each operation once", async () => {
   const events = Array.from({ length: 250 }, (_, i) => ({ recordEvent: { event_name: "signed_up", user: { email: `u${i}@example.com` } } }));
   const operations = [...events.slice(0, 120), { upsertUser: { user_id: "abc" } }, ...events.slice(120)];
