@@ -3,7 +3,7 @@
 // `page` call per page.
 import { Core } from "./gist_wasm.js";
 import { LISTS, METHODS } from "./declared.js";
-import { abortedBy, fromCore, invalidArgument } from "./errors.js";
+import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
@@ -55,6 +55,22 @@ export function checkArgs(method, args) {
 const pageArgs = (list, optionsText, ...position) => `[${[JSON.stringify(list), optionsText, ...position.map((p) => JSON.stringify(p))].join(",")}]`;
 
 /** A client of the Gist API. Every method returns a Promise that rejects only with a `GistError`. */
+// A list's options with a `signal` among them (`iterUsers({ signal })`) moved to its request options,
+// where the signal of every call goes; the same signal in both is one, two are refused.
+function signalMoved(options, callOptions) {
+  checkOptionsObject(callOptions, "request options");
+  try {
+    if (options === undefined || options === null || !Object.hasOwn(options, "signal")) return [options, callOptions];
+    const { signal, ...rest } = options;
+    if (callOptions?.signal !== undefined && callOptions.signal !== signal) {
+      throw invalidArgument("signal is given twice, in the options and in the request options: give it once");
+    }
+    return [rest, { ...callOptions, signal }];
+  } catch (error) {
+    throw error instanceof GistError ? error : invalidArgument("options cannot be read (a getter or Proxy trap threw)");
+  }
+}
+
 export class GistClient {
   #core;
   #fetch;
@@ -143,6 +159,7 @@ export class GistClient {
   // nothing.
   #iterate(list, options, callOptions) {
     checkOptionsObject(options, "options");
+    [options, callOptions] = signalMoved(options, callOptions);
     const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
     // `resume`: the token after the last page read; `at`, `size`, `handed`: where that page started,
     // how many items it had, and how many of them were handed out; `ended`: the cursor once it ended.
@@ -195,6 +212,7 @@ export class GistClient {
   // answer with every page's requests.
   async #list(list, options, callOptions) {
     checkOptionsObject(options, "options");
+    [options, callOptions] = signalMoved(options, callOptions);
     const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
     return this.#run("list", pageArgs(list, optionsText), callOptions, list);
   }

@@ -448,6 +448,8 @@ export interface LimitOptions {
     limit?: number;
     /** Go on where an iterator's `cursor` was taken; it carries the list's filters, so only `limit` may go with it. */
     cursor?: string | null;
+    /** Ends the call or the walk with `aborted`, as the request options' `signal` does (give it in one place). */
+    signal?: AbortSignal;
 }
 
 /** Options of `fetchSegment`. */

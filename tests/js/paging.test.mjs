@@ -159,6 +159,29 @@ test("an abort within a page stops the walk at the next item, and its cursor res
   assert.deepEqual(rest, all.slice(3));
 });
 
+test("a signal among a list's options (iterUsers({ signal }), as the contract has it) is the call's signal", async () => {
+  const { gist, sent } = client();
+  const controller = new AbortController();
+  const seen = [];
+  await assert.rejects(
+    (async () => {
+      for await (const user of gist.iterUsers({ signal: controller.signal })) {
+        seen.push(user.id);
+        if (seen.length === 2) controller.abort();
+      }
+    })(),
+    (error) => error instanceof GistError && error.code === "aborted",
+  );
+  assert.equal(seen.length, 2);
+  assert.equal((await gist.listUsers({ limit: 1, signal: new AbortController().signal })).length, 1);
+  const before = sent.length;
+  await assert.rejects(gist.listUsers({ signal: AbortSignal.abort() }), (error) => error.code === "aborted");
+  const twice = { signal: new AbortController().signal };
+  assert.throws(() => gist.iterUsers(twice, { signal: new AbortController().signal }), (error) => error.code === "invalid_argument");
+  await assert.rejects(gist.listUsers({ signal: "no" }), (error) => error.code === "invalid_argument");
+  assert.equal(sent.length, before, "nothing sent for the refused or aborted calls");
+});
+
 test("a walk's cursor stays readable after its client is freed, where it stopped within a page too", async () => {
   const { gist, mock } = client();
   const all = (await gist.listUsers({ limit: 10000 })).map((user) => user.id);
