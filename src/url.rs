@@ -2,7 +2,7 @@
 //!
 //! The API key travels with every request, so a path is refused unless it stays inside `baseUrl`'s
 //! origin *and* path prefix whatever the server or a proxy in between does with it: after
-//! percent-decoding, no segment may be empty (`//`), `.` or `..`, or hold a `/`, a `\`, a `#`, a `?`,
+//! percent-decoding, once or twice, no segment may be empty (`//`), `.` or `..`, or hold a `/`, a `\`, a `#`, a `?`,
 //! a control character or white space; and no raw `#` anywhere. One trailing `/` is allowed.
 
 use crate::error::Error;
@@ -133,16 +133,21 @@ fn check_segments(path: &str) -> Result<(), ()> {
     let rest = path.strip_prefix('/').ok_or(())?;
     for segment in rest.split('/') {
         let decoded = percent_decode(segment).ok_or(())?;
-        let bad_char = decoded.iter().any(|&b| {
-            matches!(b, b'/' | b'\\' | b'#' | b'?')
-                || b.is_ascii_control()
-                || b.is_ascii_whitespace()
-        });
-        if decoded.is_empty() || decoded == b"." || decoded == b".." || bad_char {
+        // Decoded once more, as a server or proxy that decodes twice reads it (`%252e%252e` is `..`).
+        let twice = std::str::from_utf8(&decoded).ok().and_then(percent_decode);
+        if leaves(&decoded) || twice.is_some_and(|twice| leaves(&twice)) {
             return Err(());
         }
     }
     Ok(())
+}
+
+/// Whether a decoded segment is empty, `.` or `..`, or holds a character that would end it or the path.
+fn leaves(segment: &[u8]) -> bool {
+    let bad_char = segment.iter().any(|&b| {
+        matches!(b, b'/' | b'\\' | b'#' | b'?') || b.is_ascii_control() || b.is_ascii_whitespace()
+    });
+    segment.is_empty() || segment == b"." || segment == b".." || bad_char
 }
 
 /// Percent-decodes to bytes; `None` for a malformed escape.
@@ -185,6 +190,9 @@ mod tests {
             "/a\n",
             "/tags%20x",
             "/tags%23x",
+            "/a/%252e%252e/admin",
+            "/a/%252E.",
+            "/a/%252F..",
         ] {
             assert!(check_path(path).is_err(), "{path}");
         }
@@ -198,6 +206,8 @@ mod tests {
             "/contacts/",
             "/contacts/42?email=a%40b.c&x=..",
             "/a.b/..c",
+            "/100%25",
+            "/a%2525b",
         ] {
             assert!(check_path(path).is_ok(), "{path}");
         }

@@ -177,7 +177,7 @@ test("1: apiCall paths that leave baseUrl are refused and send nothing", async (
   const gist = new GistClient({ apiKey: "sk_live_key1", baseUrl: `${proxy.url}/proxy`, maxRetries: 0, timeoutMs: 5000 });
   const urls = [
     `/contacts/..//${E}/stolen`, "/x/../../admin", "/%2e%2e/admin", "/%2E%2E/admin", `//${E}/x`, `/\\${E}/x`,
-    `/a/%2F%2F${E}`, "/a/%5C..", "/a#frag", "/a/./b", "/a/%2e/b", "/a/%2e%2E/b",
+    `/a/%2F%2F${E}`, "/a/%5C..", "/a#frag", "/a/./b", "/a/%2e/b", "/a/%2e%2E/b", "/a/%252e%252e/admin",
   ];
   const seen = {};
   for (const url of urls) seen[url] = label(await outcome(() => gist.apiCall({ url })));
