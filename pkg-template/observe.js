@@ -3,6 +3,7 @@
 // anything, reject, or hand back a thenable that throws, never reaches the call.
 import { GistError, invalidArgument } from "./errors.js";
 import { describe, describeKind, notJson } from "./runtime.js";
+import { redactEmails } from "./gist_wasm.js";
 
 const LEVELS = ["off", "error", "warn", "info", "debug"];
 const HOOKS = ["request", "response", "retry"];
@@ -57,12 +58,12 @@ const ignore = () => {};
 
 /**
  * A request's headers for a hook: names in lower case, the Authorization value's credential hidden, and
- * the key scrubbed from the others (a caller's header can hold it).
+ * the key and emails scrubbed from the others (a caller's header can hold them).
  */
 function shownHeaders(pairs, withoutKey) {
   return Object.fromEntries(pairs.map(([name, value]) => {
     const lower = name.toLowerCase();
-    return [lower, lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : withoutKey(value)];
+    return [lower, lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : redactEmails(withoutKey(value))];
   }));
 }
 

@@ -110,7 +110,8 @@ test("hooks, logger and options that cannot be read are refused at construction 
   };
   for (const [what, options] of Object.entries(hostile)) {
     assert.throws(() => new GistClient({ apiKey: KEY, ...options }), (e) => e instanceof GistError && e.code === "invalid_argument", what);
-  }  // A logger that is a class instance (pino's, winston's) is taken.
+  }
+  // A logger that is a class instance (pino's, winston's) is taken.
   class Logger { debug() {} info() {} warn() {} error() {} }
   assert.ok(new GistClient({ apiKey: KEY, logger: new Logger(), hooks: Object.create({ request() {} }) }));
 });
@@ -128,6 +129,11 @@ test("hooks and log lines never get a query, even from apiCall's url", async () 
   assert.equal(error.path, "/nothing-here");
   assert.ok(seen.length >= 9, seen.join("\n"));
   for (const text of seen) assert.ok(!/[?]|secret-value|k=v|\[email\]|ada/.test(text), text);
+  // An email in a header of the caller's is not in the request hook's headers either.
+  const shown = [];
+  const watched = client({ hooks: { request: (info) => shown.push(info.headers) } });
+  await watched.gist.apiCall({ url: "/tags", headers: { "x-user": "ada.lovelace@example.com" } });
+  assert.deepEqual(shown.map((headers) => headers["x-user"]), ["[email]"]);
 });
 
 // The heap after a full garbage collection.
