@@ -205,7 +205,7 @@ impl Error {
     }
 
     /// The error with every text it holds scrubbed of `secrets` and of email addresses, then its
-    /// message and Gist's items cut to [`MAX_TEXT`] bytes each.
+    /// message and Gist's items cut to 1,000 bytes each (to a character's edge, then `…`).
     pub fn scrubbed(mut self, secrets: &[&str]) -> Self {
         let clean = |text: &mut String| {
             *text = scrub(text, secrets);
