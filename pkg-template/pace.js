@@ -99,9 +99,10 @@ function schedule(spacing) {
       next = Math.max(now, start);
       while (freed.length > 0 && freed.at(-1) + spacing === next) next = Math.max(now, freed.pop());
     },
-    /** Whether a request may start at `now` without waiting; then it is booked. */
+    /** Whether a request may start at `now` without waiting (no start ahead is free, and the next is due); then it is booked. */
     bookNow(now) {
-      if (freed.length > 0 ? freed[0] > now : next > now) return false;
+      while (freed.length > 0 && freed[0] < now) freed.shift();
+      if (freed.length > 0 ? freed[0] !== now : next > now) return false;
       this.book(now);
       return true;
     },

@@ -267,6 +267,20 @@ test("a start given up in the middle of the schedule goes to the next call, neve
   const gaps = starts.slice(1).map((at, i) => at - starts[i]);
   assert.equal(starts.length, 4);
   assert.ok(gaps.every((gap) => gap >= 450), `starts ${gaps.map(Math.round).join(", ")} ms apart; spacing is 500`);
+  // A freed start that has passed is no start: a call that comes later (at 800 ms, between the freed 500
+  // and the booked 1000) waits for one.
+  starts.length = 0;
+  const fresh = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, requestsPerSecond: 2, maxRetries: 0, logLevel: "off" });
+  const late = new AbortController();
+  const again = [fresh.listTags({ limit: 1 }), fresh.listTags({ limit: 1 }, { signal: late.signal }).catch((e) => e.code), fresh.listTags({ limit: 1 })];
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  late.abort();
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  again.push(fresh.listTags({ limit: 1 }));
+  await Promise.all(again);
+  const times = [...starts].sort((x, y) => x - y);
+  const spaced = times.slice(1).map((at, i) => at - times[i]);
+  assert.ok(spaced.every((gap) => gap >= 450), `starts ${spaced.map(Math.round).join(", ")} ms apart; spacing is 500`);
 });
 
 test("requestsPerSecond under a clock that stands still (a test's fake Date) waits once per start, never for ever", { timeout: 5000 }, async () => {
