@@ -169,6 +169,11 @@ fn another_contact_than_the_one_asked_for_is_refused_and_nothing_is_deleted() {
         j!([{"email": "RubaMaga@example.com"}]),
     )
     .expect("found");
+    // In any script.
+    let swedish = r#"{"contact": {"id": 5, "type": "user", "user_id": "5", "email": "Åsa.Öberg@example.se"}}"#;
+    let fake = FakeTransport::new(vec![json(200, swedish)]);
+    let reference = j!([{"email": "åsa.öberg@example.se"}]);
+    call(&config, &fake, "fetchUser", reference).expect("found");
 }
 
 #[test]
