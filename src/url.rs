@@ -132,10 +132,11 @@ fn is_unsafe_char(c: char) -> bool {
 fn check_segments(path: &str) -> Result<(), ()> {
     let rest = path.strip_prefix('/').ok_or(())?;
     for segment in rest.split('/') {
-        let decoded = percent_decode(segment).ok_or(())?;
-        // Decoded once more, as a server or proxy that decodes twice reads it (`%252e%252e` is `..`).
-        let twice = std::str::from_utf8(&decoded).ok().and_then(percent_decode);
-        if leaves(&decoded) || twice.is_some_and(|twice| leaves(&twice)) {
+        let decoded = percent_decode(segment.as_bytes(), false).ok_or(())?;
+        // Decoded once more, as a server or proxy that decodes twice reads it (`%252e%252e` is `..`),
+        // leaving what is no escape as it is.
+        let twice = percent_decode(&decoded, true).unwrap_or_default();
+        if leaves(&decoded) || leaves(&twice) {
             return Err(());
         }
     }
@@ -150,17 +151,22 @@ fn leaves(segment: &[u8]) -> bool {
     segment.is_empty() || segment == b"." || segment == b".." || bad_char
 }
 
-/// Percent-decodes to bytes; `None` for a malformed escape.
-fn percent_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut bytes = text.bytes();
-    while let Some(byte) = bytes.next() {
-        if byte == b'%' {
-            let high = char::from(bytes.next()?).to_digit(16)?;
-            let low = char::from(bytes.next()?).to_digit(16)?;
-            out.push(u8::try_from(high * 16 + low).ok()?);
-        } else {
-            out.push(byte);
+/// Percent-decodes bytes; a `%` that starts no escape is `None`, or, `lenient`, kept as it is.
+fn percent_decode(bytes: &[u8], lenient: bool) -> Option<Vec<u8>> {
+    let digit = |at: usize| bytes.get(at).and_then(|&d| char::from(d).to_digit(16));
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match (byte, digit(at + 1), digit(at + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).ok()?);
+                at += 3;
+            }
+            (b'%', ..) if !lenient => return None,
+            _ => {
+                out.push(byte);
+                at += 1;
+            }
         }
     }
     Some(out)
@@ -193,6 +199,8 @@ mod tests {
             "/a/%252e%252e/admin",
             "/a/%252E.",
             "/a/%252F..",
+            "/a/%252f%252e%252e%252f%25zz",
+            "/a/%ff%252f%252e%252e%252fx",
         ] {
             assert!(check_path(path).is_err(), "{path}");
         }
