@@ -203,17 +203,22 @@ impl Fields {
             if name.is_empty() || !name.bytes().all(is_token_byte) {
                 return Err(refuse(" is not a header name HTTP allows"));
             }
-            if FRAMING_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+            if RESERVED_HEADERS
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
+            {
                 return Err(refuse(
-                    ": HTTP sets it itself (it frames or routes the request, with the key in it)",
+                    ": a call may not set it: it frames the request, routes it (with the key in it), or makes it another method",
                 ));
             }
             match value {
                 Value::String(text) if text.contains(['\r', '\n']) => {
                     return Err(refuse(" must be on one line"))
                 }
-                Value::String(text) if text.chars().any(|c| c != '\t' && c.is_ascii_control()) => {
-                    return Err(refuse(" must hold no control characters"))
+                Value::String(text) if text.chars().any(|c| c != '\t' && !(' '..='~').contains(&c)) => {
+                    return Err(refuse(
+                        " must be ASCII text with no control characters (runtimes write other characters differently, or refuse them at send): percent-encode it",
+                    ))
                 }
                 Value::String(text) => headers.push((name, text)),
                 _ => return Err(refuse(" must be a string")),
@@ -235,9 +240,16 @@ impl Fields {
     }
 }
 
-/// Headers a caller may not set: HTTP's own, which say how the request is framed or where it goes.
-const FRAMING_HEADERS: [&str; 9] = [
+/// Headers a caller may not set: HTTP's own, which say how the request is framed or where it goes, and
+/// those a proxy may route by or read as another method.
+const RESERVED_HEADERS: [&str; 15] = [
     "host",
+    "forwarded",
+    "x-forwarded-host",
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+    "proxy-connection",
     "content-length",
     "transfer-encoding",
     "connection",
@@ -352,9 +364,14 @@ mod tests {
             ("Host", "attacker.example"),
             ("content-length", "0"),
             ("Transfer-Encoding", "chunked"),
+            ("X-HTTP-Method-Override", "DELETE"),
+            ("X-Forwarded-Host", "attacker.example"),
             ("x-a", "a\u{1}b"),
             ("x-a", "a\u{7f}"),
             ("x-a", "a\nb"),
+            ("x-a", "café"),
+            ("x-a", "€5"),
+            ("x-a", "a\u{2028}"),
         ] {
             let error = read(name, value).expect_err(name);
             assert_eq!(
@@ -363,7 +380,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(read("x-a", "a\tb é").map(|h| h.len()), Ok(1));
+        assert_eq!(read("x-a", "a\tb ~").map(|h| h.len()), Ok(1));
     }
 
     #[test]

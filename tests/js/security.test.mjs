@@ -219,7 +219,8 @@ test("1: a call's headers may not set Host or another framing header, nor hold a
   const proxy = await startServer((req, res) => json(res, 200, { tags: [] }));
   t.after(() => proxy.close());
   const gist = new GistClient({ apiKey: "sk_live_key1", baseUrl: proxy.url, maxRetries: 0 });
-  const refused = [{ Host: "attacker.example" }, { "content-length": "0" }, { "Transfer-Encoding": "chunked" }, { "x-a": "a\u0001b" }, { "x-a": "a\u007f" }];
+  const refused = [{ Host: "attacker.example" }, { "content-length": "0" }, { "Transfer-Encoding": "chunked" }, { "x-a": "a\u0001b" }, { "x-a": "a\u007f" },
+    { "X-HTTP-Method-Override": "DELETE" }, { "x-a": "€5" }, { "x-a": "café" }];
   const seen = [];
   for (const headers of refused) {
     for (const call of [() => gist.listTags({}, { headers }), () => gist.apiCall({ url: "/tags", headers })]) {
