@@ -62,6 +62,7 @@ function signalMoved(options, callOptions) {
   try {
     if (options === undefined || options === null || !Object.hasOwn(options, "signal")) return [options, callOptions];
     const { signal, ...rest } = options;
+    if (signal === undefined) return [rest, callOptions]; // `{ signal: opts.signal }` with none given
     if (callOptions?.signal !== undefined && callOptions.signal !== signal) {
       throw invalidArgument("signal is given twice, in the options and in the request options: give it once");
     }

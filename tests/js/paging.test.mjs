@@ -174,6 +174,8 @@ test("a signal among a list's options (iterUsers({ signal }), as the contract ha
   );
   assert.equal(seen.length, 2);
   assert.equal((await gist.listUsers({ limit: 1, signal: new AbortController().signal })).length, 1);
+  // `{ limit, signal: undefined }` (a caller's own options spread, with no signal) is no signal.
+  assert.equal((await gist.listUsers({ limit: 1, signal: undefined }, { signal: new AbortController().signal })).length, 1);
   const before = sent.length;
   await assert.rejects(gist.listUsers({ signal: AbortSignal.abort() }), (error) => error.code === "aborted");
   const twice = { signal: new AbortController().signal };
