@@ -224,8 +224,8 @@ test("an error answer of n errors, each with an email to scrub", async (t) => {
     const text = JSON.stringify({ errors });
     const { gist } = clientAnswering(() => json(text, { status: 422 }));
     return () => rejection(gist.fetchUser({ id: 1 }));
-  }, (error, n) => {
-    assert.equal(error.errors.length, n);
+  }, (error) => {
+    assert.equal(error.errors.length, 100, "the first 100 are kept");
     assert.ok(!JSON.stringify(error.errors).includes("@"));
   });
 });
