@@ -7,7 +7,7 @@ use super::permits::{Permit, Permits};
 use super::schedule::Schedule;
 use crate::http::{refused_unheard, HttpResponse, Method, WireRequest};
 use crate::rate_limit::RateLimit;
-use crate::redact::scrub;
+use crate::redact::scrub_owned;
 use crate::transport::{Transport, TransportError};
 use futures_util::future::{self, BoxFuture, Either};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -259,8 +259,8 @@ impl Transport for CallTransport<'_> {
         }
         outcome.map(|mut response| {
             for (name, value) in &mut response.headers {
-                *name = scrub(name, &[self.key]);
-                *value = scrub(value, &[self.key]);
+                *name = scrub_owned(std::mem::take(name), &[self.key]);
+                *value = scrub_owned(std::mem::take(value), &[self.key]);
             }
             response
         })

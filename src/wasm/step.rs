@@ -11,7 +11,7 @@ use crate::http::{HttpResponse, WireRequest};
 use crate::json;
 use crate::json::Value;
 use crate::rate_limit::RateLimit;
-use crate::redact::{scrub, scrub_secrets};
+use crate::redact::{scrub_owned, scrub_secrets};
 use crate::transport::TransportError;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -132,7 +132,7 @@ impl Call {
         let key = [self.config.api_key.expose()];
         let headers = pairs_from_lines(headers)
             .into_iter()
-            .map(|(name, value)| (scrub(&name, &key), scrub(&value, &key)))
+            .map(|(name, value)| (scrub_owned(name, &key), scrub_owned(value, &key)))
             .collect::<Vec<_>>();
         self.answered_bytes = body.len();
         let pause_until = RateLimit::from_headers(&headers, now_ms())
