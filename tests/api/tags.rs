@@ -11,6 +11,15 @@ fn tag_answer(id: u64, name: &str) -> String {
     j!({"tag": {"id": id, "name": name}}).to_string()
 }
 
+/// Each target in a result's `failed`, and its error's code.
+fn failures(result: &Value) -> Vec<(&Value, &Value)> {
+    let failed = result["failed"].as_array().expect("an array");
+    failed
+        .iter()
+        .map(|f| (&f["target"], &f["error"]["code"]))
+        .collect()
+}
+
 #[test]
 fn create_update_delete_and_list_build_their_requests() {
     let fake = FakeTransport::new(vec![
@@ -101,14 +110,8 @@ fn targets_by_email_or_user_id_are_resolved_and_failures_reported_without_losing
     let config = config();
     let result = call(&config, &fake, "tagContacts", j!([request])).expect("partly done");
     assert_eq!(result["tagged"], 3);
-    let failed: Vec<(&Value, &Value)> = result["failed"]
-        .as_array()
-        .expect("an array")
-        .iter()
-        .map(|f| (&f["target"], &f["error"]["code"]))
-        .collect();
     assert_eq!(
-        failed,
+        failures(&result),
         vec![
             (&j!({"email": "ghost@example.com"}), &j!("not_found")),
             (&j!({"name": "bad"}), &j!("invalid_argument"))
@@ -145,14 +148,8 @@ fn a_target_resolved_to_a_contact_of_the_other_type_is_reported_not_tagged() {
     let config = config();
     let result = call(&config, &fake, "tagContacts", j!([request])).expect("partly done");
     assert_eq!(result["tagged"], 1);
-    let failed: Vec<(&Value, &Value)> = result["failed"]
-        .as_array()
-        .expect("an array")
-        .iter()
-        .map(|f| (&f["target"], &f["error"]["code"]))
-        .collect();
     assert_eq!(
-        failed,
+        failures(&result),
         vec![
             (&j!({"email": "lead@example.com"}), &j!("not_found")),
             (&j!({"email": "user@example.com"}), &j!("not_found"))
