@@ -82,9 +82,13 @@ function queue() {
 function schedule(spacing) {
   let next = 0; // the start after the last one booked
   const freed = []; // starts given back before `next`, earliest first
+  // A freed start that has passed is no start: nothing may go at it now.
+  const dropPassed = (now) => {
+    while (freed.length > 0 && freed[0] < now) freed.shift();
+  };
   return {
     book(now) {
-      while (freed.length > 0 && freed[0] < now) freed.shift();
+      dropPassed(now);
       if (freed.length > 0) return freed.shift();
       const start = Math.max(now, next);
       next = start + spacing;
@@ -101,7 +105,7 @@ function schedule(spacing) {
     },
     /** Whether a request may start at `now` without waiting (no start ahead is free, and the next is due); then it is booked. */
     bookNow(now) {
-      while (freed.length > 0 && freed[0] < now) freed.shift();
+      dropPassed(now);
       if (freed.length > 0 ? freed[0] !== now : next > now) return false;
       this.book(now);
       return true;
