@@ -73,40 +73,85 @@ function queue() {
   };
 }
 
+// A min-heap of numbers: push, peek and pop the least in O(log n).
+function minHeap() {
+  const items = [];
+  const swap = (i, j) => ([items[i], items[j]] = [items[j], items[i]]);
+  return {
+    peek: () => items[0],
+    push(value) {
+      items.push(value);
+      for (let i = items.length - 1, up; i > 0 && items[(up = (i - 1) >> 1)] > items[i]; i = up) swap(i, up);
+    },
+    pop() {
+      const last = items.pop();
+      if (items.length === 0) return;
+      items[0] = last;
+      for (let i = 0; ;) {
+        const [left, right] = [2 * i + 1, 2 * i + 2];
+        let least = i;
+        if (left < items.length && items[left] < items[least]) least = left;
+        if (right < items.length && items[right] < items[least]) least = right;
+        if (least === i) return;
+        swap(i, least);
+        i = least;
+      }
+    },
+  };
+}
+
 /**
  * Requests' starts `spacing` ms apart, booked ahead: `book(now)` gives a start at or after `now`, and
  * `unbook(start, now)` hands back one that went unused. The last start booked moves the schedule back (never
  * before now); another is freed, and the next caller takes it: every start stays `spacing` from the next,
- * whoever gives up, so that the starts in any window stay within the rate.
+ * whoever gives up, so that the starts in any window stay within the rate. Each costs O(log n) in the
+ * starts freed, however many callers give up and in whatever order.
  */
 function schedule(spacing) {
   let next = 0; // the start after the last one booked
-  const freed = []; // starts given back before `next`, earliest first
-  // A freed start that has passed is no start: nothing may go at it now.
-  const dropPassed = (now) => {
-    while (freed.length > 0 && freed[0] < now) freed.shift();
+  // The starts given back before `next`, each by the start after it (`start + spacing`, which the
+  // schedule moving back meets); and a min-heap of them, whose entries the schedule took back meanwhile
+  // are skipped when they come up.
+  const freedBefore = new Map();
+  const heap = minHeap();
+  const isFreed = (start) => freedBefore.get(start + spacing) === start;
+  // The earliest freed start still ahead (those passed are dropped: nothing may go at them now).
+  const earliestFreed = (now) => {
+    for (let start = heap.peek(); start !== undefined; start = heap.peek()) {
+      if (isFreed(start) && start >= now) return start;
+      if (isFreed(start)) freedBefore.delete(start + spacing);
+      heap.pop();
+    }
+    return undefined;
   };
   return {
     book(now) {
-      dropPassed(now);
-      if (freed.length > 0) return freed.shift();
+      const freed = earliestFreed(now);
+      if (freed !== undefined) {
+        heap.pop();
+        freedBefore.delete(freed + spacing);
+        return freed;
+      }
       const start = Math.max(now, next);
       next = start + spacing;
       return start;
     },
     unbook(start, now) {
       if (start + spacing !== next) {
-        const later = freed.findIndex((at) => at > start);
-        freed.splice(later < 0 ? freed.length : later, 0, start);
+        freedBefore.set(start + spacing, start);
+        heap.push(start);
         return;
       }
       next = Math.max(now, start);
-      while (freed.length > 0 && freed.at(-1) + spacing === next) next = Math.max(now, freed.pop());
+      for (let freed = freedBefore.get(next); freed !== undefined; freed = freedBefore.get(next)) {
+        freedBefore.delete(next);
+        next = Math.max(now, freed);
+      }
     },
     /** Whether a request may start at `now` without waiting (no start ahead is free, and the next is due); then it is booked. */
     bookNow(now) {
-      dropPassed(now);
-      if (freed.length > 0 ? freed[0] !== now : next > now) return false;
+      const freed = earliestFreed(now);
+      if (freed !== undefined ? freed !== now : next > now) return false;
       this.book(now);
       return true;
     },

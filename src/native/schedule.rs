@@ -1,17 +1,45 @@
 //! [`Schedule`]: requests' starts under `requests_per_second`, booked ahead (JS: `schedule` in
 //! pace.js).
 
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
 /// Starts `spacing` ms apart, booked ahead. The last start booked, handed back, moves the schedule
 /// back (never before now); another one handed back is freed, and the next caller takes it: every
 /// start stays `spacing` from the next, whoever gives up, so that the starts in any window stay within
-/// the rate.
+/// the rate. Each costs O(log n) in the starts freed, however many callers give up and in whatever
+/// order.
 #[derive(Debug)]
 pub struct Schedule {
     spacing: f64,
     /// The start after the last one booked.
     next: f64,
-    /// Starts handed back before `next`, earliest first.
-    freed: Vec<f64>,
+    /// Starts handed back before `next`.
+    freed: BTreeSet<Start>,
+}
+
+/// A start, ordered as a number.
+#[derive(Debug, Clone, Copy)]
+struct Start(f64);
+
+impl PartialEq for Start {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Start {}
+
+impl PartialOrd for Start {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Start {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 impl Schedule {
@@ -20,16 +48,16 @@ impl Schedule {
         Self {
             spacing,
             next: 0.0,
-            freed: Vec::new(),
+            freed: BTreeSet::new(),
         }
     }
 
     /// A start at or after `now`: a freed one still ahead, else the next.
     pub fn book(&mut self, now: f64) -> f64 {
-        let passed = self.freed.iter().take_while(|&&at| at < now).count();
-        self.freed.drain(..passed);
-        if !self.freed.is_empty() {
-            return self.freed.remove(0);
+        while let Some(Start(at)) = self.freed.pop_first() {
+            if at >= now {
+                return at;
+            }
         }
         let start = self.next.max(now);
         self.next = start + self.spacing;
@@ -39,17 +67,16 @@ impl Schedule {
     /// Hands back `start`, booked and not used.
     pub fn unbook(&mut self, start: f64, now: f64) {
         if start + self.spacing != self.next {
-            let later = self.freed.partition_point(|&at| at <= start);
-            self.freed.insert(later, start);
+            self.freed.insert(Start(start));
             return;
         }
         self.next = start.max(now);
-        while let Some(&last) = self
+        while let Some(&Start(last)) = self
             .freed
             .last()
-            .filter(|&&at| at + self.spacing == self.next)
+            .filter(|&&Start(at)| at + self.spacing == self.next)
         {
-            self.freed.pop();
+            self.freed.pop_last();
             self.next = last.max(now);
         }
     }
@@ -90,6 +117,42 @@ mod tests {
         assert_eq!(
             (schedule.book(100.0), schedule.book(100.0)),
             (500.0, 1000.0)
+        );
+    }
+
+    /// Wall ms of booking `n` starts, handing back all but the last (earliest first), and booking
+    /// `n` again: each booking takes the earliest start freed.
+    fn give_up_and_rebook_ms(n: usize) -> f64 {
+        let clock = std::time::Instant::now();
+        let mut schedule = Schedule::new(10.0);
+        let starts: Vec<f64> = (0..n).map(|_| schedule.book(0.0)).collect();
+        for &start in starts.iter().take(n - 1) {
+            schedule.unbook(start, 0.0);
+        }
+        let rebooked: Vec<f64> = (0..n).map(|_| schedule.book(0.0)).collect();
+        assert_eq!(rebooked.first(), starts.first());
+        clock.elapsed().as_secs_f64() * 1000.0
+    }
+
+    #[test]
+    fn giving_up_and_rebooking_take_time_linear_in_the_callers() {
+        // Four times the callers may take at most 9 times as long (n² would take 16), median of 5
+        // rounds, the sizes interleaved.
+        let (n, rounds) = (20_000, 5);
+        let mut times = [Vec::new(), Vec::new()];
+        for _ in 0..rounds {
+            for (size, each) in [n, 4 * n].into_iter().zip(&mut times) {
+                each.push(give_up_and_rebook_ms(size));
+            }
+        }
+        let [small, large] = times.map(|mut each| {
+            each.sort_by(f64::total_cmp);
+            each[rounds / 2]
+        });
+        assert!(
+            large / small <= 9.0,
+            "4x the callers took {:.1}x the time ({small:.1} ms, {large:.1} ms)",
+            large / small
         );
     }
 
