@@ -5,6 +5,28 @@ use crate::error::Error;
 use crate::http::{joined_headers, Method};
 use crate::json::{Map, Value};
 use crate::resources::contacts::ContactFields;
+use std::fmt;
+
+/// An email field as an input's `Debug` shows it, when set: withheld whole, as
+/// [`redact_emails`](crate::redact::redact_emails) writes an address (a malformed one is just as
+/// personal).
+const EMAIL: &str = "[email]";
+
+/// A value as its `Debug` shows it, with every email address in it as `[email]`
+/// ([`redact_emails`](crate::redact::redact_emails)): for the fields of an input a caller may have put
+/// an address in (a name, a custom property, a request's body). Inputs are what callers log (`?input`
+/// in a span): their `Debug` shows no email.
+pub(crate) struct NoEmails<'a, T: ?Sized>(pub(crate) &'a T);
+
+impl<T: fmt::Debug + ?Sized> fmt::Debug for NoEmails<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = match f.alternate() {
+            true => format!("{:#?}", self.0),
+            false => format!("{:?}", self.0),
+        };
+        f.write_str(&crate::redact::redact_emails(&shown))
+    }
+}
 
 /// Sets optional fields: `.name(value)`, a text field taking anything `Into<String>`; `in fields:` first
 /// sets them on the struct's `fields`.
@@ -44,8 +66,9 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>)
     }
 }
 
-/// Which contact: by Gist's id, your `user_id`, or email (`ContactRef` in JS).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which contact: by Gist's id, your `user_id`, or email (`ContactRef` in JS). Its `Debug` shows no
+/// email.
+#[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ContactRef {
@@ -55,6 +78,16 @@ pub enum ContactRef {
     UserId(String),
     /// The contact's email address.
     Email(String),
+}
+
+impl fmt::Debug for ContactRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Id(id) => f.debug_tuple("Id").field(id).finish(),
+            Self::UserId(user_id) => f.debug_tuple("UserId").field(&NoEmails(user_id)).finish(),
+            Self::Email(_) => f.debug_tuple("Email").field(&EMAIL).finish(),
+        }
+    }
 }
 
 impl ContactRef {
@@ -86,7 +119,7 @@ impl ContactRef {
 }
 
 /// A contact to create, or changes to one (JS's `NewUser`, `UserChanges`, `NewLead`, `LeadChanges`):
-/// only the fields set are sent.
+/// only the fields set are sent. Its `Debug` shows no email.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default))]
@@ -156,6 +189,27 @@ impl ContactInput {
         let mut map = self.fields.to_body();
         put(&mut map, "user_id", self.user_id.as_deref());
         Value::Object(map)
+    }
+}
+
+/// No email: [`ContactInput`]'s fields, as its `Debug` shows them (the type is the core's, shared with
+/// the wasm build, which never prints it).
+impl fmt::Debug for ContactFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContactFields")
+            .field("email", &self.email.as_ref().map(|_| EMAIL))
+            .field("name", &NoEmails(&self.name))
+            .field("phone", &NoEmails(&self.phone))
+            .field("last_seen_ip", &NoEmails(&self.last_seen_ip))
+            .field(
+                "last_seen_user_agent",
+                &NoEmails(&self.last_seen_user_agent),
+            )
+            .field("unsubscribed_from_emails", &self.unsubscribed_from_emails)
+            .field("signed_up_at", &self.signed_up_at)
+            .field("tags", &NoEmails(&self.tags))
+            .field("custom_properties", &NoEmails(&self.custom_properties))
+            .finish()
     }
 }
 
@@ -379,8 +433,9 @@ impl TagRequest {
     }
 }
 
-/// A tracked event to record (JS's `NewEvent`); its name is normalised when sent.
-#[derive(Debug, Clone, PartialEq)]
+/// A tracked event to record (JS's `NewEvent`); its name is normalised when sent. Its `Debug` shows no
+/// email.
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NewEvent {
     /// The event's name, as given (`completed.order` is stored as `completed-order`).
@@ -393,6 +448,18 @@ pub struct NewEvent {
     pub properties: Option<Map<String, Value>>,
     /// When it happened, Unix seconds (default: when Gist receives it).
     pub occurred_at: Option<u64>,
+}
+
+impl fmt::Debug for NewEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewEvent")
+            .field("event_name", &NoEmails(&self.event_name))
+            .field("contact", &self.contact)
+            .field("lead", &self.lead)
+            .field("properties", &NoEmails(&self.properties))
+            .field("occurred_at", &self.occurred_at)
+            .finish()
+    }
 }
 
 impl NewEvent {
@@ -449,7 +516,8 @@ impl NewEvent {
 }
 
 /// Any request to a path of the API (JS's `apiCall` argument): answered whatever its status. Its
-/// `Debug` shows no custom header's value (a header may carry a secret: `http::shown_headers`).
+/// `Debug` shows no custom header's value (a header may carry a secret: `http::shown_headers`), and
+/// no email in its path, query or body.
 #[derive(Clone, PartialEq)]
 pub struct ApiRequest {
     /// The method.
@@ -464,14 +532,14 @@ pub struct ApiRequest {
     pub body: Option<Value>,
 }
 
-impl std::fmt::Debug for ApiRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &NoEmails(&self.url))
             .field("headers", &crate::http::shown_headers(&self.headers))
-            .field("query", &self.query)
-            .field("body", &self.body)
+            .field("query", &NoEmails(&self.query))
+            .field("body", &NoEmails(&self.body))
             .finish()
     }
 }

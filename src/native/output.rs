@@ -1,5 +1,6 @@
 //! What the client's methods resolve with, read from the core's values.
 
+use super::input::NoEmails;
 use crate::error::Error;
 use crate::json::Value;
 use crate::models::Tag;
@@ -45,8 +46,9 @@ impl<T: FromCall> FromCall for Vec<T> {
     }
 }
 
-/// A target `tag_contacts` could not tag or untag, and why.
-#[derive(Debug, Clone, PartialEq)]
+/// A target `tag_contacts` could not tag or untag, and why. Its `Debug` shows no email: the target is
+/// the caller's input, sent back.
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TagFailure {
     /// The target, as sent (`{ id | user_id | email, untag? }`).
@@ -55,6 +57,16 @@ pub struct TagFailure {
     pub code: String,
     /// What went wrong.
     pub message: String,
+}
+
+impl std::fmt::Debug for TagFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TagFailure")
+            .field("target", &NoEmails(&self.target))
+            .field("code", &self.code)
+            .field("message", &NoEmails(&self.message))
+            .finish()
+    }
 }
 
 /// What `tag_contacts` did: one bad target or one failed batch does not lose the rest.

@@ -14,7 +14,7 @@ mod mock;
 use futures_util::TryStreamExt;
 use getgist::{
     AbortSignal, ApiRequest, Client, ContactInput, ContactRef, ContactType, ErrorCode,
-    ListContacts, ListOptions, NewEvent, TagRequest,
+    ListContacts, ListOptions, NewEvent, TagFailure, TagRequest,
 };
 use mock::{Elsewhere, Mock, KEY};
 use std::future::IntoFuture;
@@ -463,6 +463,61 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
         );
     }
     assert!(format!("{wire:?}").contains("application/json"));
+}
+
+#[test]
+fn the_debug_of_an_input_never_shows_an_email() {
+    let shown_raw = |shown: &str| {
+        ["ada@example.com", "grace@example.com", "ada%40example.com"]
+            .into_iter()
+            .any(|email| shown.contains(email))
+    };
+    let ada = || ContactRef::email("ada@example.com");
+    let input = ContactInput::user(42)
+        .email("ada@example.com")
+        .name("Ada")
+        .custom("backup_email", "grace@example.com");
+    let failure = TagFailure {
+        target: getgist::json!({"email": "ada@example.com", "untag": true}),
+        code: "not_found".into(),
+        message: "no user matches the given email".into(),
+    };
+    let inputs = [
+        format!("{:?}", ada()),
+        format!("{input:?}"),
+        format!("{input:#?}"),
+        format!("{:?}", input.fields),
+        format!("{:?}", TagRequest::new("VIP").user(ada()).untag_lead(ada())),
+        format!(
+            "{:?}",
+            NewEvent::user("signed.up", ada()).property("invited_by", "grace@example.com")
+        ),
+        format!(
+            "{:?}",
+            ApiRequest::get("/contacts").query("email", "ada@example.com")
+        ),
+        format!("{:?}", ApiRequest::get("/contacts?email=ada%40example.com")),
+        format!(
+            "{:?}",
+            ApiRequest::post("/contacts", getgist::json!({"email": "ada@example.com"}))
+        ),
+        format!("{failure:?}"),
+    ];
+    for shown in &inputs {
+        assert!(!shown_raw(shown) && shown.contains("[email]"), "{shown}");
+    }
+    // The rest stays readable.
+    let shown = format!("{input:?}");
+    assert!(
+        shown.contains("\"Ada\"") && shown.contains("\"42\"") && shown.contains("backup_email"),
+        "{shown}"
+    );
+    assert!(format!("{:?}", ContactRef::user_id(42)).contains("\"42\""));
+    // A model fetched shows what Gist sent: the caller's own data, which this crate never logs.
+    let contact =
+        getgist::Contact::from_value(getgist::json!({"id": 1, "email": "ada@example.com"}))
+            .expect("a contact");
+    assert!(format!("{contact:?}").contains("ada@example.com"));
 }
 
 #[tokio::test]
