@@ -1,6 +1,6 @@
 //! [`Client`] and its [`ClientBuilder`].
 
-use super::pending::RequestOptions;
+use super::pending::{Decode, RequestOptions};
 use super::transport::{CallTransport, DynTransport, Shared};
 use super::wording;
 use crate::call::{drive, Call};
@@ -93,14 +93,16 @@ impl Client {
         }
     }
 
-    /// Runs the core's call of `method` over this client's transport: its value, and what its last
-    /// answer said.
-    pub(crate) async fn run(
+    /// Runs the core's call of `method` over this client's transport: its value read by `decode`, and
+    /// what its last answer said. An error, the decode's included, says whether a write of the call
+    /// may have acted: a 2xx answer that does not fit the Rust type was still a write Gist took.
+    pub(crate) async fn run<T>(
         &self,
         method: &'static str,
         flow: Result<Flow, Error>,
         options: &RequestOptions,
-    ) -> Result<(Value, Value), Error> {
+        decode: Decode<T>,
+    ) -> Result<(T, Value), Error> {
         let config = &self.inner.config;
         let key = config.api_key.expose();
         let span = tracing::debug_span!(target: "getgist", "gist.call", method);
@@ -116,10 +118,12 @@ impl Client {
         }
         .instrument(span)
         .await;
-        outcome.map_err(|mut error| {
-            error.may_have_acted = transport.may_have_acted.into_inner();
-            wording::in_rust_terms(error.scrubbed(&[key]))
-        })
+        outcome
+            .and_then(|(value, response)| Ok((decode(value)?, response)))
+            .map_err(|mut error| {
+                error.may_have_acted = transport.may_have_acted.into_inner();
+                wording::in_rust_terms(error.scrubbed(&[key]))
+            })
     }
 }
 
@@ -256,4 +260,65 @@ fn default_transport(_: &Config) -> Result<Box<dyn DynTransport>, Error> {
     Err(Error::invalid_argument(
         "no transport: enable the `reqwest` feature, or give one with ClientBuilder::transport",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::pending::Pending;
+    use super::*;
+    use crate::http::{HttpResponse, WireRequest};
+    use crate::transport::TransportError;
+    use std::future::IntoFuture;
+
+    /// Answers every request 200 with a tag (or a campaign) the core reads.
+    struct Answers;
+
+    impl Transport for Answers {
+        async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {
+            let body = r#"{"tag": {"id": 7, "name": "x"}, "campaign": {"id": 7}}"#;
+            Ok(HttpResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: body.into(),
+            })
+        }
+        async fn sleep(&self, _: f64) -> Result<(), TransportError> {
+            Ok(())
+        }
+        fn now_ms(&self) -> f64 {
+            0.0
+        }
+        fn random(&self) -> f64 {
+            0.5
+        }
+    }
+
+    /// A typed decode that refuses whatever the core gave.
+    fn refuse(_: Value) -> Result<(), Error> {
+        Err(Error::invalid_response("the answer does not fit the model"))
+    }
+
+    #[test]
+    fn a_typed_decode_that_fails_after_a_2xx_write_says_the_write_may_have_acted() {
+        let client = Client::builder("key")
+            .transport(Answers)
+            .build()
+            .expect("valid");
+        let outcome = |method, args: Vec<Value>| {
+            let pending = Pending::new(&client, method, Ok(args), refuse);
+            pollster::block_on(pending.into_future()).expect_err("refused")
+        };
+        let written = outcome("createTag", vec!["x".into()]);
+        assert_eq!(
+            (written.code, written.may_have_acted),
+            (crate::error::ErrorCode::InvalidResponse, true),
+            "{written:?}"
+        );
+        let read = outcome("fetchCampaign", vec![7.into()]);
+        assert_eq!(
+            (read.code, read.may_have_acted),
+            (crate::error::ErrorCode::InvalidResponse, false),
+            "{read:?}"
+        );
+    }
 }

@@ -224,10 +224,10 @@ impl<T: Send + 'static> Pending<T> {
         let started = std::time::Instant::now();
         let (value, response) = self
             .client
-            .run(self.method, self.flow, &self.options)
+            .run(self.method, self.flow, &self.options, self.decode)
             .await?;
         let info = ResponseInfo::from_value(&response, started.elapsed());
-        Ok(((self.decode)(value)?, info))
+        Ok((value, info))
     }
 }
 

@@ -136,7 +136,7 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
             Box::pin(async move {
                 let flow = crate::endpoints::start("page", args);
                 client
-                    .run("page", flow, &request)
+                    .run("page", flow, &request, Ok)
                     .await
                     .map(|(page, _)| page)
             })

@@ -340,6 +340,32 @@ async fn an_error_says_whether_a_write_of_the_call_may_have_been_acted_on() {
 }
 
 #[tokio::test]
+async fn a_write_answered_2xx_that_does_not_fit_the_model_may_have_been_acted_on() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    // A tag and a campaign without an id: Gist answered 200, with nothing the Rust model can hold.
+    let answer = |method: &str, path: &str, object: &str| {
+        let body = format!(r#"{{"{object}": {{"name": "no id"}}}}"#);
+        serde_json::json!({"status": 200, "times": 1, "method": method, "path": path, "body": body})
+            .to_string()
+    };
+    mock.fail(&answer("POST", "/tags", "tag")).await;
+    let written = client.create_tag("no id").await.expect_err("not a Tag");
+    assert_eq!(
+        (written.code, written.may_have_acted),
+        (ErrorCode::InvalidResponse, true),
+        "a write answered 200: {written:?}"
+    );
+    mock.fail(&answer("GET", "/campaigns", "campaign")).await;
+    let read = client.fetch_campaign(7).await.expect_err("not a Campaign");
+    assert_eq!(
+        (read.code, read.may_have_acted),
+        (ErrorCode::InvalidResponse, false),
+        "a read: {read:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_redirect_is_refused_and_the_key_never_reaches_another_host() {
     let mock = Mock::start().await;
     let elsewhere = Elsewhere::start().await;
