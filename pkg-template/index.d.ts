@@ -512,9 +512,10 @@ export interface VerifyOptions {
     encoding?: "hex" | "base64";
 }
 
-/** A delivery's headers: a Fetch-API `Headers`, or a record such as Node's `req.headers` (an array
- * value, as Node gives a repeated header, is read as its values joined with commas). */
-export type WebhookHeaders = Headers | Record<string, string | readonly string[] | undefined>;
+/** A delivery's headers: a Fetch-API `Headers`, a record such as Node's `req.headers` (an array
+ * value, as Node gives a repeated header, is read as its values joined with commas), or an array of
+ * `[name, value]` pairs. */
+export type WebhookHeaders = Headers | Record<string, string | readonly string[] | undefined> | readonly (readonly [string, string])[];
 
 /** A received delivery: the raw body (its text, or its bytes) and its headers. */
 export interface WebhookRequest {

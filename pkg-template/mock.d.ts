@@ -54,7 +54,8 @@ export interface MockGist {
      * delivery about the mock's newest matching contact (a `conversation.*` topic: a conversation with that
      * contact), or a body object; `options` sign it as
      * `verifyWebhook(…, options)` expects (the package must be loaded: import gist-wasm first). Resolves the
-     * receiver's Response.
+     * receiver's Response; rejects with `invalid_argument` for an event that is neither a topic nor an
+     * object JSON can write.
      */
     deliverWebhook(url: string, event: string | Record<string, unknown>, options?: MockDeliveryOptions): Promise<Response>;
   /** Answers one Fetch-API request. */

@@ -503,6 +503,17 @@ export function createMockGist(options = {}) {
     return { topic, conversation, workspace };
   }
 
+  // A delivery's body: an object's JSON, as Gist posts; anything else is the package's `invalid_argument`.
+  function deliveryBody(event, GistError) {
+    const refused = (why) => new GistError("invalid_argument", `mock.deliverWebhook(url, event): ${why}`);
+    if (event === null || typeof event !== "object" || Array.isArray(event)) throw refused("event must be a topic or a body object");
+    try {
+      return JSON.stringify(event);
+    } catch {
+      throw refused("the event cannot be written as JSON (a BigInt, a cycle or a getter that throws)");
+    }
+  }
+
   /**
    * POSTs a webhook delivery to `url`: `event` is a topic ("user.created"), whose body is a realistic
    * delivery about the mock's newest matching contact, or a body object; `options`, if given, sign it as
@@ -510,12 +521,10 @@ export function createMockGist(options = {}) {
    * loaded (import gist-wasm first). Resolves the receiver's Response.
    */
   async function deliverWebhook(url, event, options) {
-    const body = JSON.stringify(typeof event === "string" ? deliveryAbout(event) : event);
+    const { GistError, signWebhook } = await import("./webhooks.js");
+    const body = deliveryBody(typeof event === "string" ? deliveryAbout(event) : event, GistError);
     const headers = { "content-type": "application/json" };
-    if (options !== undefined && options !== null) {
-      const { signWebhook } = await import("./webhooks.js");
-      Object.assign(headers, await signWebhook(body, options));
-    }
+    if (options !== undefined && options !== null) Object.assign(headers, await signWebhook(body, options));
     return fetch(url, { method: "POST", headers, body });
   }
 

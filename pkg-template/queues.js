@@ -653,6 +653,14 @@ function deliveryOf(body) {
   }
 }
 
+// The WebhookEvent of a delivery receiveWebhook queued: its body's, with the topic it was received with
+// where the body names none (that topic came from a header; one from the body, a line break included,
+// is read from the body again).
+function deliveredEvent(text, topic) {
+  const event = parseWebhook(text);
+  return topic === null || event.topic !== undefined ? event : parseWebhook(text, { "x-gist-topic": topic });
+}
+
 // Hands one delivery to the handler unless the dedupe store says it was handled; marks it handled after.
 async function handleDelivery(run, message, { topic, text }, key) {
   const { counts, read, dedupe, handler } = run;
@@ -667,7 +675,7 @@ async function handleDelivery(run, message, { topic, text }, key) {
     return settleAs(message, run, "ack");
   }
   try {
-    await handler(parseWebhook(text, topic === null ? undefined : { "x-gist-topic": topic }), message.original);
+    await handler(deliveredEvent(text, topic), message.original);
   } catch (thrown) {
     const error = readError(thrown);
     const final = error.code === "invalid_argument" || error.code === "invalid_webhook";

@@ -144,15 +144,18 @@ export function describe(error) {
 
 const LINE_BREAK = /[\r\n]/;
 
+// A header's name in lower case, as HTTP compares names: ASCII letters only (a `K` sign is no `k`).
+const lowerName = (name) => name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+
 /**
- * Header lines "name\nvalue\n..." from a Headers object or a plain record, names in lower case: every
- * header, or only those `names` lists (in lower case).
+ * Header lines "name\nvalue\n..." from a Headers object, a plain record or an array of [name, value]
+ * pairs, names in lower case: every header, or only those `names` lists (in lower case).
  */
 export function headerLines(headers, names) {
   const flat = [];
   let broken = false;
   const add = (value, name) => {
-    const lower = String(name).toLowerCase();
+    const lower = lowerName(String(name));
     if (value === undefined || value === null || (names && !names.includes(lower))) return;
     const text = String(value);
     // A line break would end the line early, and what follows it would read as another header.
@@ -170,11 +173,16 @@ export function headerLines(headers, names) {
       }
     } else if (typeof headers.forEach === "function" && typeof headers.get === "function") {
       headers.forEach(add);
+    } else if (Array.isArray(headers)) {
+      for (const pair of headers) {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError("not a [name, value] pair");
+        add(pair[1], pair[0]);
+      }
     } else {
       for (const [name, value] of Object.entries(headers)) add(value, name);
     }
   } catch {
-    throw invalidArgument("headers must be a Headers or a record of strings that can be read");
+    throw invalidArgument("headers must be a Headers, a record of strings or an array of [name, value] pairs that can be read");
   }
   if (broken) throw invalidArgument("a header's name or value holds a line break, which HTTP headers cannot");
   return flat.join("\n");

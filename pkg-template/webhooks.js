@@ -2,6 +2,9 @@
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
 import { checkDelivery, handleOptions, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
+
+// For the mock's deliverWebhook, which imports this module (or, bundled, the package's entry) only when used.
+export { GistError };
 import { assertLoaded } from "./load.js";
 import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, readBody, toJson } from "./runtime.js";
 import { REFUSED, UNSURE, normalized, shallowEnough, trimmed } from "./normalize.js";
@@ -17,11 +20,19 @@ const TOPIC_KEYS = ["topic", "event", "event_name", "event_type"];
 const TOPIC_HEADERS = ["x-gist-topic", "x-gist-event", "x-gist-webhook-event"];
 const CONTACT_HINTS = ["email", "user_id", "type"];
 
-// The value of the first header of `names` in header lines (names in lower case), as the core reads them.
-function headerOf(lines, names) {
-  const flat = lines.split("\n");
-  for (const name of names) {
-    for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === name) return flat[i + 1];
+// The topic: the first of the body's topic fields, then of the topic headers (in header lines, names in
+// lower case; the first of each name), that is a string not blank, trimmed; UNSURE where only the core
+// can tell (see normalize.js).
+function topicOf(payload, lines) {
+  for (const key of TOPIC_KEYS) {
+    const topic = trimmed(payload[key]);
+    if (topic !== undefined) return topic;
+  }
+  const flat = lines === "" ? [] : lines.split("\n");
+  for (const name of TOPIC_HEADERS) {
+    const at = flat.findIndex((line, i) => i % 2 === 0 && line === name);
+    const topic = at < 0 ? undefined : trimmed(flat[at + 1]);
+    if (topic !== undefined) return topic;
   }
   return undefined;
 }
@@ -45,8 +56,7 @@ function summary(payload, body, lines) {
   else if ((contact = messageContact(payload.message, context)) !== REFUSED) kind = "automation";
   else if (typeof payload.conversation === "object" && payload.conversation !== null && !Array.isArray(payload.conversation)) kind = "conversation";
   if (contact === UNSURE) return undefined;
-  const fromBody = TOPIC_KEYS.map((key) => payload[key]).find((value) => typeof value === "string");
-  const topic = trimmed(fromBody ?? headerOf(lines, TOPIC_HEADERS));
+  const topic = topicOf(payload, lines);
   if (topic === UNSURE) return undefined;
   const event = { kind };
   if (topic) event.topic = topic;
@@ -60,6 +70,16 @@ function summary(payload, body, lines) {
 // A body without its byte order mark, as TextDecoder drops it.
 const withoutMark = (body) => (body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
 
+// The core's WebhookEvent of a body (it never refuses one): what fails here is a body too large for the
+// wasm's memory, or a result longer than a JS string may be.
+function coreEvent(body, lines, status) {
+  try {
+    return JSON.parse(webhookEvent(body, lines));
+  } catch (error) {
+    throw invalidWebhook(`the webhook body is too large to read (${describe(error)})`, status);
+  }
+}
+
 function eventOf(body, lines, status) {
   body = withoutMark(body);
   let payload;
@@ -69,7 +89,7 @@ function eventOf(body, lines, status) {
     payload = undefined;
   }
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) throw invalidWebhook("the webhook body is not a JSON object", status);
-  const event = summary(payload, body, lines) ?? JSON.parse(webhookEvent(body, lines));
+  const event = summary(payload, body, lines) ?? coreEvent(body, lines, status);
   if (event.kind === "conversation") event.conversation = payload.conversation;
   event.payload = payload;
   return event;

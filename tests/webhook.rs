@@ -238,3 +238,65 @@ fn a_byte_order_mark_before_the_body_is_dropped_as_a_utf8_decoder_drops_it() {
     let refused = WebhookEvent::parse(&twice, &[]).expect_err("only one mark is dropped");
     assert_eq!(refused.code, ErrorCode::InvalidWebhook);
 }
+
+#[test]
+fn a_base64_signature_is_padded_as_js_writes_it_and_verifies_padded_or_not() {
+    use getgist::{sign_webhook, verify_webhook, Encoding, Scheme, VerifyOptions};
+
+    let options = VerifyOptions::new(
+        vec!["s3cret".into()],
+        Scheme::HmacSha256,
+        None,
+        Encoding::Base64,
+    )
+    .unwrap();
+    let body = br#"{"topic":"user.created"}"#;
+    let signed = sign_webhook(body, &options);
+    let [(name, value)] = signed.as_slice() else {
+        panic!("one header: {signed:?}")
+    };
+    assert_eq!(
+        (name.as_str(), value.len(), value.ends_with('=')),
+        ("x-gist-signature", 44, true)
+    );
+    for given in [value.as_str(), value.trim_end_matches('=')] {
+        assert!(
+            verify_webhook(body, &[(name.clone(), given.to_owned())], &options),
+            "{given}"
+        );
+    }
+    for (given, verifies) in [
+        (format!(" {value}\t"), true),
+        (format!("\u{3000}{value}"), false),
+    ] {
+        let headers = [(name.clone(), given)];
+        assert_eq!(
+            verify_webhook(body, &headers, &options),
+            verifies,
+            "{headers:?}"
+        );
+    }
+}
+
+#[test]
+fn a_blank_topic_gives_way_to_the_next_in_the_body_then_the_headers() {
+    let header = |name: &str, value: &str| (name.to_owned(), value.to_owned());
+    let cases = [
+        (r#"{"topic":"","event":"user.created"}"#, vec![]),
+        (
+            r#"{"topic":"  "}"#,
+            vec![header("X-Gist-Topic", "user.created")],
+        ),
+        (
+            r#"{"event_name":"\t"}"#,
+            vec![
+                header("x-gist-topic", ""),
+                header("x-gist-event", "user.created"),
+            ],
+        ),
+    ];
+    for (body, headers) in cases {
+        let event = WebhookEvent::parse(body, &headers).unwrap();
+        assert_eq!(event.topic.as_deref(), Some("user.created"), "{body}");
+    }
+}

@@ -81,10 +81,10 @@ impl WebhookEvent {
                 ))
             }
         };
-        let from_body = TOPIC_KEYS
+        let mut from_body = TOPIC_KEYS
             .iter()
-            .find_map(|key| payload.get(key).and_then(Value::as_str));
-        let topic = topic(from_body, headers);
+            .filter_map(|key| payload.get(key).and_then(Value::as_str));
+        let topic = topic(&mut from_body, headers);
         let mut event = Self {
             kind: WebhookKind::Unknown,
             topic,
@@ -111,7 +111,7 @@ impl WebhookEvent {
     pub fn unreadable(headers: &[(String, String)]) -> Self {
         Self {
             kind: WebhookKind::Unknown,
-            topic: topic(None, headers),
+            topic: topic(&mut std::iter::empty(), headers),
             contact: None,
             conversation: None,
             payload: Value::Null,
@@ -236,16 +236,20 @@ pub fn summary(body: &str, headers: &[(String, String)]) -> Value {
     let mut out = Map::new();
     let (kind, topic, contact) = match read {
         Ok(true) => {
-            let from_body = topics.iter().find_map(Option::as_deref);
+            let mut from_body = topics.iter().filter_map(Option::as_deref);
             let (kind, contact) = match (contact, message.and_then(message_record)) {
                 (Some(contact), _) => (WebhookKind::Contact, Some(contact)),
                 (None, Some(contact)) => (WebhookKind::Automation, Some(contact)),
                 (None, None) if conversation => (WebhookKind::Conversation, None),
                 (None, None) => (WebhookKind::Unknown, None),
             };
-            (kind, topic(from_body, headers), contact)
+            (kind, topic(&mut from_body, headers), contact)
         }
-        _ => (WebhookKind::Unknown, topic(None, headers), None),
+        _ => (
+            WebhookKind::Unknown,
+            topic(&mut std::iter::empty(), headers),
+            None,
+        ),
     };
     out.insert("kind".into(), kind.as_str().into());
     if let Some(topic) = topic {
@@ -284,20 +288,22 @@ fn message_record(message: &str) -> Option<Record> {
 /// The fields that make an automation's `message` itself a contact.
 const CONTACT_HINTS: [&str; 3] = ["email", "user_id", "type"];
 
-/// The topic: the body's (`from_body`), else a header's, trimmed; none when empty.
-fn topic(from_body: Option<&str>, headers: &[(String, String)]) -> Option<String> {
-    let from_header = || {
-        TOPIC_HEADERS.iter().find_map(|name| {
-            headers
-                .iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                .map(|(_, value)| value.as_str())
-        })
-    };
+/// The topic: the first of the body's topic fields (`from_body`), then of the topic headers (the
+/// first of each name), that is not blank, trimmed.
+fn topic<'a>(
+    from_body: &mut dyn Iterator<Item = &'a str>,
+    headers: &'a [(String, String)],
+) -> Option<String> {
+    let from_headers = TOPIC_HEADERS.iter().filter_map(|name| {
+        headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    });
     from_body
-        .or_else(from_header)
+        .chain(from_headers)
         .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .find(|t| !t.is_empty())
         .map(str::to_owned)
 }
 

@@ -198,11 +198,14 @@ impl std::fmt::Debug for Check {
     }
 }
 
-/// Reads the token or signature from the headers; every token comparison takes the same time.
+/// Reads the token or signature from the headers, trimmed (a value past ASCII, which no token or
+/// signature is, does not verify: no other white space is trimmed); every token comparison takes the
+/// same time.
 pub fn check(headers: &[(String, String)], options: &VerifyOptions) -> Check {
     let Some(given) = headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(&options.header))
+        .filter(|(_, value)| value.is_ascii())
         .map(|(_, value)| value.trim())
     else {
         return Check::Settled(false);
@@ -268,7 +271,11 @@ pub fn sign(body: &[u8], options: &VerifyOptions) -> Vec<(String, String)> {
             let mac = mac(hash, secret, body).unwrap_or_default();
             let signature = match encoding {
                 Encoding::Hex => mac.iter().map(|byte| format!("{byte:02x}")).collect(),
-                Encoding::Base64 => crate::base64::encode(&mac, crate::base64::STANDARD),
+                Encoding::Base64 => {
+                    let mut text = crate::base64::encode(&mac, crate::base64::STANDARD);
+                    text.extend(std::iter::repeat_n('=', text.len().wrapping_neg() % 4));
+                    text
+                }
             };
             (header, signature)
         }
