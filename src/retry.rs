@@ -1,7 +1,7 @@
 //! The retry policy of the README's "Retries", as pure functions.
 
 use crate::http::Method;
-use crate::json::{self, Value};
+use crate::json::{self, parse_i64, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Longest wait taken from a `Retry-After` header, in milliseconds.
@@ -105,9 +105,9 @@ pub fn retry_after_seconds(value: &str, now_ms: f64) -> Option<f64> {
 fn parse_http_date(value: &str) -> Option<f64> {
     let mut parts = value.split_whitespace();
     let _weekday = parts.next()?;
-    let day: i64 = parts.next()?.parse().ok()?;
+    let day = parse_i64(parts.next()?)?;
     let month = parts.next()?;
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year = parse_i64(parts.next()?)?;
     let time = parts.next()?;
     if parts.next()? != "GMT" {
         return None;
@@ -116,7 +116,7 @@ fn parse_http_date(value: &str) -> Option<f64> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let mut hms = time.split(':').map(parse_i64);
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
     Some((days_from_civil(year, month, day) * 86_400 + h * 3_600 + m * 60 + s) as f64)
 }

@@ -40,7 +40,7 @@ pub fn timestamp(value: Option<&Value>) -> Option<i64> {
                 .filter(|f| (-PAST_I64..PAST_I64).contains(f))
                 .map(|f| f as i64)
         }),
-        Value::String(s) => s.trim().parse::<i64>().ok(),
+        Value::String(s) => crate::json::parse_i64(s.trim()),
         _ => None,
     }
 }
@@ -53,9 +53,7 @@ pub fn as_whole(value: &Value) -> Option<u64> {
                 .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9_007_199_254_740_992.0)
                 .map(|f| f as u64)
         }),
-        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse().ok()
-        }
+        Value::String(s) => crate::json::digits_value(s),
         _ => None,
     }
 }

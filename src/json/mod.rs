@@ -14,6 +14,7 @@ mod write;
 pub use map::Map;
 pub use number::write_u64 as push_u64;
 pub use number::Number;
+pub use number::{digits_value, parse_i64};
 pub use parse::{from_str, is_object, ParseError, Reader};
 pub use write::string as push_string;
 pub use write::value as push_value;

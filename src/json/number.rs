@@ -22,13 +22,7 @@ impl Number {
 
     /// The value, if it is a whole number that fits, written without fraction or exponent.
     pub fn as_i64(&self) -> Option<i64> {
-        match self.0.strip_prefix('-') {
-            Some(digits) => {
-                let magnitude = digits_value(digits)?;
-                0i64.checked_sub_unsigned(magnitude)
-            }
-            None => i64::try_from(digits_value(&self.0)?).ok(),
-        }
+        parse_i64(&self.0)
     }
 
     /// The nearest `f64` (exact for whole numbers up to 2^53; otherwise within a few units in the
@@ -76,7 +70,18 @@ fn clamp_exponent(digits: &str) -> i32 {
 }
 
 /// The value of a string of ASCII digits, if it is one and fits in a `u64`.
-fn digits_value(digits: &str) -> Option<u64> {
+/// A decimal integer with an optional sign, as `str::parse::<i64>` reads it (whose code is larger in
+/// the `.wasm`).
+pub fn parse_i64(text: &str) -> Option<i64> {
+    match text.strip_prefix('-') {
+        Some(digits) => 0i64.checked_sub_unsigned(digits_value(digits)?),
+        None => i64::try_from(digits_value(text.strip_prefix('+').unwrap_or(text))?).ok(),
+    }
+}
+
+/// Decimal digits as a `u64`, as `str::parse::<u64>` reads them but without a sign; `None` when
+/// empty, not digits or too large.
+pub fn digits_value(digits: &str) -> Option<u64> {
     if digits.is_empty() {
         return None;
     }
@@ -186,5 +191,42 @@ mod tests {
         assert_eq!(Number::from(u64::MAX).as_str(), "18446744073709551615");
         assert_eq!(Number::from(i64::MIN).as_str(), "-9223372036854775808");
         assert_eq!(Number::from(-42i32).as_str(), "-42");
+    }
+
+    #[test]
+    fn integers_read_as_str_parse_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "+0",
+            "42",
+            "+42",
+            "-42",
+            "007",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "",
+            "+",
+            "-",
+            "+-1",
+            "-+1",
+            " 1",
+            "1 ",
+            "1.0",
+            "1e3",
+            "0x1",
+            "١",
+        ] {
+            assert_eq!(parse_i64(text), text.parse::<i64>().ok(), "{text:?}");
+            assert_eq!(
+                digits_value(text),
+                text.parse::<u64>().ok().filter(|_| !text.starts_with('+')),
+                "{text:?}"
+            );
+        }
     }
 }
