@@ -177,6 +177,15 @@ export function readPage(text, name) {
   const first = raw.length > 0 ? raw[0].id : undefined;
   if (typeof first === "number" ? !Number.isSafeInteger(first) : first !== null && typeof first === "object") return undefined;
   const firstId = first === undefined ? "" : `,"firstId":${JSON.stringify(first)}`;
-  const pages = Object.hasOwn(page, "pages") ? `,"pages":${JSON.stringify(page.pages)}` : "";
+  let pages = "";
+  if (Object.hasOwn(page, "pages")) {
+    // A `pages` deeper than the core reads (or than JSON.stringify writes): the core reads the page itself.
+    try {
+      pages = `,"pages":${JSON.stringify(page.pages)}`;
+    } catch {
+      return undefined;
+    }
+    if (!shallowEnough(pages)) return undefined;
+  }
   return { items, digest: `{"count":${raw.length},"kept":${items.length}${firstId}${pages}}` };
 }

@@ -91,18 +91,18 @@ export function observer(options, scrub) {
     /** `withoutKey(text)` scrubs the key from a text of the caller's: the body, a header. */
     request(send, attempt, withoutKey) {
       const request = { method: send.method, path: send.path, attempt };
-      const body = logBodies && send.body !== null ? withoutKey(send.body) : undefined;
+      const body = logBodies && send.body !== null ? redactEmails(withoutKey(send.body)) : undefined;
       if (debug) log("debug", () => `${request.method} ${request.path} (attempt ${attempt})${body === undefined ? "" : `: ${body}`}`);
       if (hooks) call("request", () => ({ ...request, headers: shownHeaders(send.headers, withoutKey), ...(body !== undefined && { body }) }));
       return request;
     },
-    /** `body()` gives the answer's body without the key; it is only read for a log line. */
+    /** `body()` gives the answer's body without the key; it is only read for a log line, without emails. */
     response(request, status, requestId, elapsedMs, body) {
       const shown = status === null ? "no answer" : `${status}`;
       if (info) log("info", () => `${request.method} ${request.path}: ${shown} in ${elapsedMs} ms${requestId ? ` (request ${requestId})` : ""}`);
       if (logBodies && debug) {
         const text = body();
-        if (text !== undefined) log("debug", () => `${request.method} ${request.path} answered: ${text}`);
+        if (text !== undefined) log("debug", () => `${request.method} ${request.path} answered: ${redactEmails(text)}`);
       }
       if (hooks) call("response", () => ({ ...request, status, requestId, elapsedMs }));
     },

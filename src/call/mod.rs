@@ -185,7 +185,7 @@ impl Call {
         };
         match exchange.answered(outcome, &self.config, progress, clock) {
             Ok(exchange::Next::Answered(response)) => self.read(response, clock),
-            next => self.exchanged(next),
+            next => self.exchanged(next, clock),
         }
     }
 
@@ -195,7 +195,7 @@ impl Call {
             return Then::Over(Err(stalled()));
         };
         let next = exchange.woke(aborted, &self.config, progress, clock.now_ms);
-        self.exchanged(next)
+        self.exchanged(next, clock)
     }
 
     /// Hands the exchange's last answer to the flow: a non-2xx one as its error, unless the flow
@@ -228,32 +228,44 @@ impl Call {
         self.then(next, clock)
     }
 
-    fn exchanged(&mut self, next: Result<exchange::Next, Error>) -> Then {
+    /// Goes on as the exchange says; a request that failed ends the call, unless its flow goes on
+    /// past one (a `tagContacts` batch that got no answer is in its `failed`; an abort ends it).
+    fn exchanged(&mut self, next: Result<exchange::Next, Error>, clock: Clock) -> Then {
         match next {
             Ok(exchange::Next::Send(timeout_ms)) => Then::Send(timeout_ms),
             Ok(exchange::Next::Wait(ms, attempt, status)) => Then::Wait(ms, attempt, status),
             Ok(exchange::Next::Answered(_)) => Then::Over(Err(stalled())),
+            Err(error) if self.flow.goes_on_past(&error) => {
+                self.exchange = None;
+                let next = self.flow.answered(&self.config, Err(error));
+                self.then(next, clock)
+            }
             Err(error) => Then::Over(Err(error)),
         }
     }
 
-    /// Starts the flow's next request, or ends the call.
-    fn then(&mut self, next: Result<Next, Error>, clock: Clock) -> Then {
-        let Some(progress) = self.progress.as_mut() else {
-            return Then::Over(Err(stalled()));
-        };
-        match next {
-            Ok(Next::Send(request)) => {
-                match Exchange::start(request, &self.config, progress, clock.now_ms) {
-                    Ok((exchange, next)) => {
-                        self.exchange = Some(exchange);
-                        self.exchanged(Ok(next))
-                    }
-                    Err(error) => Then::Over(Err(error)),
+    /// Starts the flow's next request, or ends the call. A request that cannot start (no time left)
+    /// ends the call, unless its flow goes on past it.
+    fn then(&mut self, mut next: Result<Next, Error>, clock: Clock) -> Then {
+        loop {
+            let Some(progress) = self.progress.as_mut() else {
+                return Then::Over(Err(stalled()));
+            };
+            let request = match next {
+                Ok(Next::Send(request)) => request,
+                Ok(Next::Done(value)) => return Then::Over(Ok(value)),
+                Err(error) => return Then::Over(Err(error)),
+            };
+            match Exchange::start(request, &self.config, progress, clock.now_ms) {
+                Ok((exchange, first)) => {
+                    self.exchange = Some(exchange);
+                    return self.exchanged(Ok(first), clock);
                 }
+                Err(error) if self.flow.goes_on_past(&error) => {
+                    next = self.flow.answered(&self.config, Err(error));
+                }
+                Err(error) => return Then::Over(Err(error)),
             }
-            Ok(Next::Done(value)) => Then::Over(Ok(value)),
-            Err(error) => Then::Over(Err(error)),
         }
     }
 }

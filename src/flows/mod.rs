@@ -72,6 +72,12 @@ impl Flow {
         }
     }
 
+    /// Whether the call goes on after a request of this flow failed with `error`: a `tagContacts`
+    /// batch or lookup that got no answer fails its targets, not the call (unless it was aborted).
+    pub fn goes_on_past(&self, error: &Error) -> bool {
+        matches!(self, Self::Tags(_)) && error.code != crate::error::ErrorCode::Aborted
+    }
+
     /// Whether the flow reads answers of any status itself (a raw API call).
     pub fn takes_any_status(&self) -> bool {
         matches!(

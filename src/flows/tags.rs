@@ -4,7 +4,7 @@
 //! rejects only when nothing could be done.
 
 use super::{not_json, Next};
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json;
 use crate::json::{Map, Value};
@@ -98,8 +98,14 @@ impl TagFlow {
         }
     }
 
-    /// What follows an answer.
+    /// What follows an answer, or a request that got none (see [`super::Flow::goes_on_past`]).
     pub fn answered(&mut self, answer: Result<HttpResponse, Error>) -> Result<Next, Error> {
+        let out_of_time = match &answer {
+            Err(error) if matches!(error.code, ErrorCode::Timeout | ErrorCode::RateLimited) => {
+                Some(error.clone())
+            }
+            _ => None,
+        };
         match self.stage {
             Stage::Resolving(index) => {
                 let target = self.target(index);
@@ -147,6 +153,9 @@ impl TagFlow {
             }
             Stage::CreateOnly => self.tag = Some(answer.and_then(read_tag)?),
         }
+        if let Some(error) = out_of_time {
+            self.stop(error);
+        }
         match self.next_request() {
             Next::Done(_) if self.tag.is_none() => Err(self
                 .last_error
@@ -154,6 +163,27 @@ impl TagFlow {
                 .unwrap_or_else(|| Error::invalid_response("no batch was answered"))),
             next => Ok(next),
         }
+    }
+
+    /// No request may go any more (the call's deadline, or a rate limit past it): every target not
+    /// yet looked up or sent fails with `error` (or its own), and the call ends.
+    fn stop(&mut self, error: Error) {
+        let pending = match self.stage {
+            Stage::Resolving(index) => {
+                for index in index..self.request.targets.len() {
+                    let own = self.target(index).and_then(|t| t.reference.clone().err());
+                    self.fail(index, own.unwrap_or_else(|| error.clone()));
+                }
+                0
+            }
+            Stage::Batch(start) => start,
+            Stage::CreateOnly => return,
+        };
+        for (_, index) in self.resolved.split_off(pending.min(self.resolved.len())) {
+            self.fail(index, error.clone());
+        }
+        self.stage = Stage::Batch(self.resolved.len());
+        self.last_error = Some(error);
     }
 
     /// The request of the batch starting at `start`.

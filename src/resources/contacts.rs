@@ -377,17 +377,14 @@ pub fn read_single(
     })
 }
 
-/// Whether `contact` has another id, `user_id` or email than the one `reference` names (a field it
-/// lacks contradicts nothing; nor does an email outside ASCII, which Gist may match in another case,
-/// `Åsa` for `åsa`, that only Unicode's tables, 7 KB of the `.wasm`, could tell).
+/// Whether `contact` lacks the id, `user_id` or email that `reference` names, or has another (but
+/// an email outside ASCII, which Gist may match in another case, `Åsa` for `åsa`, that only Unicode's
+/// tables, 7 KB of the `.wasm`, could tell).
 fn contradicts(contact: &Record, reference: &ContactRef) -> bool {
     match reference {
         ContactRef::Id(id) => contact.get("id").as_u64() != Some(*id),
-        ContactRef::UserId(user_id) => contact
-            .get("user_id")
-            .as_str()
-            .is_some_and(|given| given != user_id),
-        ContactRef::Email(email) => contact.get("email").as_str().is_some_and(|given| {
+        ContactRef::UserId(user_id) => contact.get("user_id").as_str() != Some(user_id),
+        ContactRef::Email(email) => contact.get("email").as_str().is_none_or(|given| {
             given.is_ascii() && email.is_ascii() && !given.eq_ignore_ascii_case(email)
         }),
     }

@@ -95,7 +95,7 @@ fn targets_by_email_or_user_id_are_resolved_and_failures_reported_without_losing
     let fake = FakeTransport::new(vec![
         json(
             200,
-            r#"{"contact": {"id": 11, "type": "user", "user_id": "1"}}"#,
+            r#"{"contact": {"id": 11, "type": "user", "user_id": "1", "email": "a@example.com"}}"#,
         ),
         json(
             200,

@@ -33,7 +33,7 @@ test("the default level logs each retry as a warning and nothing else", async ()
   assert.deepEqual(lines, ["warn gist-wasm: GET /contacts answered 503; attempt 2 in 0 ms"]);
 });
 
-test("debug lines never hold the key or a query, and hold bodies only with logBodies", async () => {
+test("debug lines never hold the key, a query or an email, and hold bodies only with logBodies", async () => {
   for (const logBodies of [false, true]) {
     const { lines, sink } = logger();
     const { gist } = client({ logger: sink, logLevel: "debug", logBodies });
@@ -43,7 +43,8 @@ test("debug lines never hold the key or a query, and hold bodies only with logBo
     assert.ok(lines.some((l) => l.startsWith("debug gist-wasm: POST /contacts")), text);
     assert.ok(lines.some((l) => l.startsWith("info gist-wasm: GET /contacts: 200")), text);
     assert.ok(!text.includes(KEY) && !text.includes("?"), text);
-    assert.equal(text.includes("logged@example.com"), logBodies, text);
+    assert.ok(!text.includes("logged@example.com") && !text.includes("logged%40"), text);
+    assert.equal(text.includes('"user_id"') && text.includes('"email":"[email]"'), logBodies, text);
   }
 });
 
