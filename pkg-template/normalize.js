@@ -178,14 +178,12 @@ export function readPage(text, name) {
   if (typeof first === "number" ? !Number.isSafeInteger(first) : first !== null && typeof first === "object") return undefined;
   const firstId = first === undefined ? "" : `,"firstId":${JSON.stringify(first)}`;
   let pages = "";
-  if (Object.hasOwn(page, "pages")) {
-    // A `pages` deeper than the core reads (or than JSON.stringify writes): the core reads the page itself.
-    try {
-      pages = `,"pages":${JSON.stringify(page.pages)}`;
-    } catch {
-      return undefined;
-    }
-    if (!shallowEnough(pages)) return undefined;
+  try {
+    if (Object.hasOwn(page, "pages")) pages = `,"pages":${JSON.stringify(page.pages)}`;
+  } catch {
+    return undefined; // deeper than JSON.stringify writes
   }
-  return { items, digest: `{"count":${raw.length},"kept":${items.length}${firstId}${pages}}` };
+  const digest = `{"count":${raw.length},"kept":${items.length}${firstId}${pages}}`;
+  // A digest deeper than the core reads (its `pages`): the core reads the page itself.
+  return shallowEnough(digest) ? { items, digest } : undefined;
 }

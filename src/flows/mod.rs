@@ -72,10 +72,12 @@ impl Flow {
         }
     }
 
-    /// Whether the call goes on after a request of this flow failed with `error`: a `tagContacts`
-    /// batch or lookup that got no answer fails its targets, not the call (unless it was aborted).
+    /// Whether the call goes on after a request of this flow got no answer (`error`: none came, or
+    /// none may come before the deadline): a `tagContacts` batch or lookup then fails its targets,
+    /// not the call. An abort, or an answer refused (past `maxResponseBytes`), ends it.
     pub fn goes_on_past(&self, error: &Error) -> bool {
-        matches!(self, Self::Tags(_)) && error.code != crate::error::ErrorCode::Aborted
+        use crate::error::ErrorCode::{NetworkError, RateLimited, Timeout};
+        matches!(self, Self::Tags(_)) && matches!(error.code, NetworkError | RateLimited | Timeout)
     }
 
     /// Whether the flow reads answers of any status itself (a raw API call).

@@ -100,9 +100,11 @@ impl TagFlow {
 
     /// What follows an answer, or a request that got none (see [`super::Flow::goes_on_past`]).
     pub fn answered(&mut self, answer: Result<HttpResponse, Error>) -> Result<Next, Error> {
+        // No time left: the deadline passed, or no request may go before it (not a 429 answer).
         let out_of_time = match &answer {
-            Err(error) if matches!(error.code, ErrorCode::Timeout | ErrorCode::RateLimited) => {
-                Some(error.clone())
+            Err(error) if error.status.is_none() => {
+                matches!(error.code, ErrorCode::Timeout | ErrorCode::RateLimited)
+                    .then(|| error.clone())
             }
             _ => None,
         };

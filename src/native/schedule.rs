@@ -136,8 +136,8 @@ mod tests {
 
     #[test]
     fn giving_up_and_rebooking_take_time_linear_in_the_callers() {
-        // Four times the callers may take at most 9 times as long (n² would take 16), median of 5
-        // rounds, the sizes interleaved.
+        // Four times the callers may take at most 9 times as long (n² would take 16); the fastest of
+        // 5 rounds, the sizes interleaved (the one least slowed by other tests' threads).
         let (n, rounds) = (20_000, 5);
         let mut times = [Vec::new(), Vec::new()];
         for _ in 0..rounds {
@@ -145,10 +145,7 @@ mod tests {
                 each.push(give_up_and_rebook_ms(size));
             }
         }
-        let [small, large] = times.map(|mut each| {
-            each.sort_by(f64::total_cmp);
-            each[rounds / 2]
-        });
+        let [small, large] = times.map(|each| each.into_iter().fold(f64::INFINITY, f64::min));
         assert!(
             large / small <= 9.0,
             "4x the callers took {:.1}x the time ({small:.1} ms, {large:.1} ms)",

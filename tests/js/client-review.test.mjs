@@ -17,7 +17,7 @@ test("a list page whose `pages` is nested past what the client reads is invalid_
   });
   t.after(() => server.close());
   const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
-  for (depth of [1_000, 10_000]) {
+  for (depth of [128, 129, 1_000, 10_000]) {
     await assert.rejects(gist.listTags(), code("invalid_response"), `depth ${depth}`);
     await assert.rejects((async () => { for await (const tag of gist.iterTags()) void tag; })(), code("invalid_response"), `iter, depth ${depth}`);
   }
@@ -34,6 +34,7 @@ async function tagServer(t, batches) {
     const answer = batches[posts++] ?? "ok";
     if (answer === "reset") return res.destroy();
     if (answer === "hang") return;
+    if (answer === "429") return json(res, 429, { errors: [{ code: "rate_limited", message: "slow down" }] }, { "retry-after": "1" });
     json(res, 200, { tag: { id: 3, name: "VIP" } });
   });
   t.after(() => server.close());
@@ -73,6 +74,23 @@ test("a tagContacts call whose every batch gets no answer rejects, saying the wr
   assert.ok(code("network_error")(error), String(error));
   assert.equal(error.mayHaveActed, true);
   assert.equal(server.requests.filter((r) => r.method === "POST").length, 2, "both batches were tried");
+});
+
+test("a tagContacts batch answered 429 and not retried is in `failed`, and the next batch still goes", async (t) => {
+  const server = await tagServer(t, ["429", "ok"]);
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const result = await gist.tagContacts({ tag: "VIP", users: users(60) });
+  assert.deepEqual([result.tagged, failures(result)], [10, [["rate_limited", 50]]]);
+  assert.equal(server.requests.filter((r) => r.method === "POST").length, 2);
+});
+
+test("a tagContacts call whose answers pass maxResponseBytes rejects invalid_response and sends no more", async (t) => {
+  const server = await tagServer(t, []);
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0, maxResponseBytes: 100 });
+  const error = await gist.tagContacts({ tag: "VIP", users: users(260) }).then(() => assert.fail("resolved"), (e) => e);
+  assert.ok(code("invalid_response")(error), String(error));
+  assert.equal(error.mayHaveActed, true);
+  assert.ok(server.requests.filter((r) => r.method === "POST").length < 6, "it stopped before the last batch");
 });
 
 test("deleteUser and updateUser do not act on a looked-up contact that lacks the user_id or email asked for", async (t) => {
