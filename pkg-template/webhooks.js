@@ -2,12 +2,12 @@
 // they verify, the core's. `payload` is always the runtime's own JSON.parse of the body.
 import { checkDelivery, handleOptions, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
-
-// For the mock's deliverWebhook, which imports this module (or, bundled, the package's entry) only when used.
-export { GistError };
 import { assertLoaded } from "./load.js";
 import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, readBody, toJson } from "./runtime.js";
 import { REFUSED, UNSURE, normalized, shallowEnough, trimmed } from "./normalize.js";
+
+// For the mock's deliverWebhook, which imports this module (or, bundled, the package's entry) only when used.
+export { GistError };
 
 const utf8 = new TextEncoder();
 
