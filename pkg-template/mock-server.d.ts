@@ -6,7 +6,11 @@ export interface NodeListenerOptions {
   maxBodyBytes?: number;
 }
 
-/** Turns a Fetch-API handler into a Node `http` request listener; a handler that throws drops the connection. */
+/**
+ * Turns a Fetch-API handler into a Node `http` request listener; a handler that throws drops the connection,
+ * a method the Fetch API cannot carry (`TRACE`, `CONNECT`) gets 405, and the request's `signal` aborts when
+ * the client goes away before its answer is written.
+ */
 export function toNodeListener(
   handler: (request: Request) => Promise<Response>,
   options?: NodeListenerOptions,
@@ -17,6 +21,9 @@ export function toNodeListener(
  * and `host`, each with `:port`, and each of `also` (with `:port` unless it names a port).
  */
 export function allowedHosts(host: string, port: number, also?: string[]): Set<string>;
+
+/** A host as a URL writes it: an IPv6 address (`::1`) in brackets (`[::1]`), any other as it is. */
+export function bracketed(host: string): string;
 
 /**
  * Starts a mock Gist API over HTTP on `host:port` (default 127.0.0.1:4010; port 0 picks a free one).

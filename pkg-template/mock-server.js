@@ -50,7 +50,16 @@ export function toNodeListener(handler, { maxBodyBytes = MAX_BODY_BYTES } = {}) 
       const base = `http://${req.headers.host || "127.0.0.1"}`;
       const target = new URL(req.url, base);
       const url = new URL(`${target.pathname}${target.search}`, base);
-      const response = await handler(new Request(url, { method: req.method, headers: req.headers, body }));
+      // The request's signal aborts when the client goes away before its answer is written.
+      const gone = new AbortController();
+      res.on("close", () => res.writableFinished || gone.abort());
+      let request;
+      try {
+        request = new Request(url, { method: req.method, headers: req.headers, body, signal: gone.signal });
+      } catch {
+        return refuse(req, res, 405, "method_not_allowed", "This server does not serve that method");
+      }
+      const response = await handler(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch {
@@ -60,12 +69,14 @@ export function toNodeListener(handler, { maxBodyBytes = MAX_BODY_BYTES } = {}) 
   };
 }
 
+/** A host as a URL writes it: an IPv6 address in brackets. */
+export const bracketed = (name) => (name.includes(":") && !name.startsWith("[") ? `[${name}]` : name);
+
 /**
  * The Host header values a server listening on `host:port` answers: loopback names, `host` and each of
  * `also` (a container's service name, say), with the port unless one is given.
  */
 export function allowedHosts(host, port, also = []) {
-  const bracketed = (name) => (name.includes(":") && !name.startsWith("[") ? `[${name}]` : name);
   const names = ["127.0.0.1", "localhost", "[::1]", bracketed(host)].map((name) => `${name}:${port}`);
   const others = also.map((name) => (/^\[.*\]:\d+$|^[^:]+:\d+$/.test(name) ? name : `${bracketed(name)}:${port}`));
   return new Set([...names, ...others].map((name) => name.toLowerCase()));
@@ -85,7 +96,7 @@ export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, allow
     server.listen(port, host, () => {
       const address = server.address();
       hosts = allowedHosts(host, address.port, allowHosts);
-      resolve({ url: `http://${host}:${address.port}`, mock, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://${bracketed(host)}:${address.port}`, mock, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

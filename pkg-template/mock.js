@@ -87,14 +87,27 @@ function seedData(count) {
   return { contacts, tags, segments, campaigns, events, nextId: 1000 + count + 1, nextEventId: 9030, nextTagId: tags.length + 1 };
 }
 
-function wireContact(c, state) {
+// The state's tags by id: one pass, so that writing contacts costs their tags, not tags times all tags.
+const tagsById = (state) => new Map(state.tags.map((tag) => [tag.id, tag]));
+
+function wireContact(c, state, byId = tagsById(state)) {
   const { tags, segments, ...rest } = c;
   return {
     ...rest,
     full_name: c.name,
     unsubscribed_from_emails: String(Boolean(c.unsubscribed_from_emails)),
-    tags: tags.map((id) => state.tags.find((t) => t.id === id)).filter(Boolean),
+    tags: tags.map((id) => byId.get(id)).filter(Boolean),
   };
+}
+
+// Whether a value JSON can write back (one that JSON.parse read may be nested past JSON.stringify's stack).
+function writable(value) {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // An id in a path or a body: a whole number written in digits (`0x3e9` and `1e3` name no contact).
@@ -125,7 +138,10 @@ function checkedRule(rule) {
     } catch {
       refuse("headers cannot be sent as HTTP headers");
     }
+    // Headers takes control characters that Node's HTTP server then refuses to write.
+    if (!Object.values(headers).every((v) => /^[\t\x20-\x7e\x80-\xff]*$/.test(String(v)))) refuse("headers cannot be sent as HTTP headers");
   }
+  if (!writable(rule.body)) refuse("body cannot be written as JSON");
   for (const key of ["method", "path", "bodyIncludes"]) if (rule[key] !== undefined && typeof rule[key] !== "string") refuse(`${key} must be a string`);
   return { times: 1, ...rule };
 }
@@ -243,7 +259,8 @@ export function createMockGist(options = {}) {
     const orderBy = q.get("order_by") || "created_at";
     const direction = q.get("order") === "asc" ? 1 : -1;
     list.sort((a, b) => ((a[orderBy] ?? 0) - (b[orderBy] ?? 0)) * direction || (a.id - b.id) * direction);
-    return paged(url, list.map((c) => wireContact(c, state)), "contacts");
+    const byId = tagsById(state);
+    return paged(url, list.map((c) => wireContact(c, state, byId)), "contacts");
   }
 
   function paged(url, items, key) {
@@ -262,11 +279,13 @@ export function createMockGist(options = {}) {
   }
 
   function tagIds(names) {
+    const byName = new Map(state.tags.map((tag) => [tag.name, tag]));
     return (names || []).map((name) => {
-      let tag = state.tags.find((t) => t.name === name);
+      let tag = byName.get(name);
       if (!tag) {
         tag = { id: state.nextTagId++, name }; // a deleted tag's id is never given again
         state.tags.push(tag);
+        byName.set(name, tag);
       }
       return tag.id;
     });
@@ -407,6 +426,7 @@ export function createMockGist(options = {}) {
     const parts = url.pathname.split("/").filter(Boolean);
     const [resource, id] = parts;
     const body = ["POST", "PUT", "PATCH"].includes(request.method) ? await request.json().catch(() => undefined) : undefined;
+    if (!writable(body)) return gistError(422, "parameter_invalid", "The body is nested too deep to be stored");
     if (resource === "contacts" && parts.length <= 2) {
       if (request.method === "GET" && id) {
         const contact = contactBy("id", idOf(id));

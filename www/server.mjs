@@ -5,9 +5,10 @@
 // Usage: node www/server.mjs [--port 8080]   (GIST_PROXY_TARGET changes where /proxy/ forwards to)
 // Limits: a Host header that is not this server's gets 421; bodies are capped (413: 1 MB for /api and
 // /proxy, GIST_DEMO_MAX_WEBHOOK_BYTES or 1 MB for /webhooks); a POST /webhooks from another site's page
-// (an Origin header not this server's) gets 403; at most 20 pages watch the stream (503 past it), and a
-// watcher with over 1 MB unsent is dropped; /proxy/ only forwards plain paths to the target's origin,
-// never follows a redirect, and refuses answers over 10 MB.
+// (an Origin header not this server's) gets 403, as does a watch of the stream from one; at most 20 pages
+// watch the stream (503 past it), and a watcher with over 1 MB unsent is dropped; /proxy/ only forwards
+// plain paths to the target's origin, never follows a redirect, refuses answers over 10 MB, gives up after
+// 60 s or when the page goes away, and serves what comes back as JSON or as plain text (never as a page).
 import { createServer } from "node:http";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -15,7 +16,7 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { createMockGist } from "gist-wasm/mock";
-import { allowedHosts, toNodeListener } from "gist-wasm/mock/server";
+import { allowedHosts, bracketed, toNodeListener } from "gist-wasm/mock/server";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const pkg = fileURLToPath(new URL("../node_modules/gist-wasm/", import.meta.url));
@@ -35,6 +36,8 @@ const TYPES = {
 const COMPRESSIBLE = /^(text\/|application\/(json|wasm)|image\/svg)/;
 const MB = 1024 * 1024;
 const MAX_PROXY_ANSWER_BYTES = 10 * MB;
+// How long a proxied call may take, its answer read; it stops sooner when the page goes away.
+const PROXY_TIMEOUT_MS = 60_000;
 const MAX_WATCHER_BACKLOG = MB;
 
 /** A file of `root`, gzipped when the request accepts it. Revalidated on every load ("no-cache"): it is a dev server. */
@@ -87,6 +90,9 @@ async function readCapped(body, limit) {
   return Buffer.concat(chunks);
 }
 
+/** Whether a request comes from no page, or from this server's own (its Origin, if any, is this server's). */
+const sameOrigin = (req) => req.headers.origin === undefined || req.headers.origin === `http://${req.headers.host}`;
+
 /** Forwards a request to `upstream` with the page's own Authorization header; never follows a redirect. */
 async function proxy(request, upstream) {
   const headers = {};
@@ -96,16 +102,19 @@ async function proxy(request, upstream) {
   }
   const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
   const failed = (code, message) => Response.json({ errors: [{ code, message }] }, { status: 502 });
+  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(PROXY_TIMEOUT_MS)]);
   try {
-    const answer = await fetch(upstream, { method: request.method, headers, body, redirect: "manual" });
+    const answer = await fetch(upstream, { method: request.method, headers, body, redirect: "manual", signal });
     if (answer.status >= 300 && answer.status < 400) {
       await answer.body?.cancel();
       return failed("proxy_redirect", `${upstream.origin} answered a redirect (${answer.status}), which the demo proxy does not follow`);
     }
     const bytes = await readCapped(answer.body, MAX_PROXY_ANSWER_BYTES);
     if (bytes === null) return failed("proxy_answer_too_large", `${upstream.origin} answered more than ${MAX_PROXY_ANSWER_BYTES} bytes`);
-    const keep = {};
-    for (const name of ["content-type", "retry-after", "x-request-id"]) {
+    // Served on this server's origin: JSON as JSON, anything else (an HTML error page) as text.
+    const json = /^application\/([\w.+-]+\+)?json\b/i.test(answer.headers.get("content-type") ?? "");
+    const keep = { "content-type": json ? "application/json" : "text/plain; charset=utf-8", "x-content-type-options": "nosniff" };
+    for (const name of ["retry-after", "x-request-id"]) {
       const value = answer.headers.get(name);
       if (value) keep[name] = value;
     }
@@ -194,10 +203,12 @@ export function startDemoServer({
     if (!hosts.has(String(req.headers.host).toLowerCase())) {
       return refuse(req, res, 421, "misdirected_request", `This server answers only for ${[...hosts].join(", ")}`);
     }
-    if (req.url === "/webhooks/stream") return webhooks.watch(req, res);
+    if (req.url === "/webhooks/stream") {
+      if (req.method !== "GET" || !sameOrigin(req)) return refuse(req, res, 403, "cross_origin_refused", "Only this server's own page may watch deliveries");
+      return webhooks.watch(req, res);
+    }
     if (req.url.split("?")[0] === "/webhooks" && req.method === "POST") {
-      const origin = req.headers.origin;
-      if (origin !== undefined && origin !== `http://${req.headers.host}`) {
+      if (!sameOrigin(req)) {
         return refuse(req, res, 403, "cross_origin_refused", "Webhook deliveries from other sites' pages are refused");
       }
       return receive(req, res);
@@ -214,7 +225,7 @@ export function startDemoServer({
     server.once("error", reject);
     server.listen(port, host, () => {
       hosts = allowedHosts(host, server.address().port);
-      const url = `http://${host}:${server.address().port}`;
+      const url = `http://${bracketed(host)}:${server.address().port}`;
       const close = () => {
         webhooks.closeAll();
         return new Promise((r) => server.close(r));

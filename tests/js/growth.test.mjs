@@ -10,6 +10,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { GistClient, handleWebhook, parseWebhook } from "gist-wasm";
+import { createMockGist } from "gist-wasm/mock";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -127,6 +128,17 @@ test("n calls paced by requestsPerSecond that all give up, the earliest booked f
       if (refused.slice(1).some((turn) => turn.refused !== "aborted")) throw new Error("a call was not refused");
       return (user + system) / 1000;
     }`);
+});
+
+test("the mock: a contact given n new tags, then listed", async (t) => {
+  // Each tag name is looked up among the mock's tags, and each of a contact's tags written out: by maps.
+  await assertLinear(t, 2_000, (n) => async () => {
+    const mock = createMockGist();
+    const headers = { authorization: "Bearer mock-key", "content-type": "application/json" };
+    const tags = Array.from({ length: n }, (_, i) => `tag-${i}`);
+    await mock.handle(new Request("http://mock.test/contacts", { method: "POST", headers, body: JSON.stringify({ email: "many@example.com", tags }) }));
+    return (await mock.handle(new Request("http://mock.test/contacts?email=many%40example.com", { headers }))).json();
+  }, (answer, n) => assert.equal(answer.contact.tags.length, n));
 });
 
 test("parseWebhook of a contact of n fields", async (t) => {

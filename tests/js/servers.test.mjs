@@ -74,6 +74,17 @@ before(async () => {
       res.writeHead(302, { location: `http://127.0.0.1:${evil.port}/steal` });
       return res.end();
     }
+    if (req.url === "/html") {
+      res.writeHead(500, { "content-type": "text/html" });
+      return res.end("<script>alert(1)</script>");
+    }
+    if (req.url === "/drip") {
+      upstreamSeen.dripClosed = false;
+      req.socket.on("close", () => (upstreamSeen.dripClosed = true));
+      res.writeHead(200, { "content-type": "application/json" });
+      const timer = setInterval(() => res.write(" "), 50);
+      return res.on("close", () => clearInterval(timer));
+    }
     if (req.url === "/huge") {
       res.writeHead(200, { "content-type": "application/json" });
       return Readable.from(Array.from({ length: 11 }, () => Buffer.alloc(MB))).pipe(res);
@@ -316,4 +327,54 @@ test("the demo server gzips its files for a client that accepts it, and serves t
   const readme = await get("/pkg/README.md", {});
   assert.equal(readme.headers["content-type"], "text/plain; charset=utf-8");
   assert.match(readme.body.toString(), /^# gist-wasm/);
+});
+
+test("the proxy serves an upstream's answer as JSON or as plain text, never as a page of this origin", async () => {
+  const port = portOf(demo.url);
+  const html = await send(port, { path: "/proxy/html" });
+  assert.deepEqual([html.status, html.headers["content-type"], html.headers["x-content-type-options"]], [500, "text/plain; charset=utf-8", "nosniff"]);
+  const json = await send(port, { path: "/proxy/campaigns" });
+  assert.deepEqual([json.headers["content-type"], json.headers["x-content-type-options"]], ["application/json", "nosniff"]);
+});
+
+test("the proxy stops fetching from upstream when the page goes away", async () => {
+  const port = portOf(demo.url);
+  await new Promise((resolve) => {
+    const req = request({ host: "127.0.0.1", port, path: "/proxy/drip" });
+    req.on("error", resolve);
+    req.end();
+    setTimeout(() => req.destroy(new Error("the page went away")), 300);
+  });
+  for (let waited = 0; !upstreamSeen.dripClosed && waited < 3000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(upstreamSeen.dripClosed, true, "the upstream connection was closed");
+});
+
+test("another site's page may not watch the webhook stream", async () => {
+  const port = portOf(demo.url);
+  for (const [method, headers] of [["GET", { origin: "https://evil.example" }], ["POST", {}]]) {
+    const answer = await send(port, { method, path: "/webhooks/stream", headers });
+    assert.deepEqual([answer.status, code(answer)], [403, "cross_origin_refused"], method);
+  }
+  assert.equal(demo.webhooks.watching, 0);
+});
+
+test("a TRACE gets 405 from both servers, not a dropped connection", async () => {
+  for (const port of [portOf(demo.url), portOf(mock.url)]) {
+    const answer = await send(port, { method: "TRACE", path: "/contacts", headers: { authorization: "Bearer mock-key" } });
+    assert.deepEqual([answer.status, code(answer)], [405, "method_not_allowed"], String(port));
+  }
+});
+
+test("the mock refuses a body nested past what it can write back, before storing anything, and a rule it could not send", async () => {
+  const gist = createMockGist();
+  const contacts = gist.state.contacts.length;
+  const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+  const post = (path, body) => gist.handle(new Request(`http://mock.test${path}`, { method: "POST", headers: { authorization: "Bearer mock-key", "content-type": "application/json" }, body }));
+  assert.equal((await post("/contacts", `{"email":"deep@example.com","name":${deep}}`)).status, 422);
+  assert.equal((await post("/events", `{"event_name":"x","email":"deep@example.com","properties":{"p":${deep}}}`)).status, 422);
+  assert.equal(gist.state.contacts.length, contacts, "nothing stored");
+  const listed = await gist.handle(new Request("http://mock.test/contacts", { headers: { authorization: "Bearer mock-key" } }));
+  assert.equal(listed.status, 200, "lists still answer");
+  assert.throws(() => gist.fail({ status: 500, headers: { x: "\u0001" } }), TypeError);
+  assert.throws(() => gist.fail({ status: 500, body: JSON.parse(deep) }), TypeError);
 });
