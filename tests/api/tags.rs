@@ -225,3 +225,25 @@ fn a_bad_tag_request_is_an_invalid_argument() {
         "every target malformed: nothing can be done"
     );
 }
+
+#[test]
+fn a_batch_or_lookup_with_no_answer_fails_its_targets_and_the_rest_goes_on() {
+    let users: Vec<Value> = (1..=60).map(|id| j!({"id": id})).collect();
+    let request = j!({"tag": "t", "users": users, "leads": [{"email": "gone@example.com"}]});
+    // The lookup (a GET) is retried twice, the first batch (a POST) is not.
+    let reset = || Err(TransportError::Network("reset".into()));
+    let answered = json(200, &tag_answer(3, "t"));
+    let fake = FakeTransport::new(vec![reset(), reset(), reset(), reset(), answered]);
+    let config = config();
+    let result = call(&config, &fake, "tagContacts", j!([request])).expect("partly done");
+    assert_eq!(result["tagged"], 10);
+    let codes: Vec<&Value> = failures(&result).into_iter().map(|(_, c)| c).collect();
+    assert_eq!(
+        codes,
+        vec![&j!("network_error"); 51],
+        "the lookup, the first batch"
+    );
+    let lookup = "GET /contacts?email=gone%40example.com";
+    let sent = vec![lookup, lookup, lookup, "POST /tags", "POST /tags"];
+    assert_eq!(fake.paths(), sent);
+}
