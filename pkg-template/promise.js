@@ -1,4 +1,5 @@
 // What every method returns: a real Promise of the data, which can also give the call's metadata.
+import { invalidArgument } from "./errors.js";
 
 /** A method's Promise: it resolves with the data; `withResponse()` resolves `{ data, response }`. */
 export class GistPromise extends Promise {
@@ -26,6 +27,9 @@ export class GistPromise extends Promise {
 
   /** Resolves `{ data, response }`: the data, and what the call's last answer said. */
   withResponse() {
+    if (!(this instanceof GistPromise && #run in this)) {
+      return Promise.reject(invalidArgument("withResponse() must be called on a call's promise (gist.fetchUser(...).withResponse())"));
+    }
     // A failure reaches the caller through the Promise returned here, not as an unhandled rejection.
     this.catch(() => {});
     this.#withResponse ??= this.#run.then(this.#describe);

@@ -123,3 +123,17 @@ test("with logBodies, a logged request or answer body holds no email", async (t)
   assert.ok(text.includes("answered: {") && text.includes("[email]"), text);
   assert.deepEqual([text, JSON.stringify(bodies)].filter((each) => /sent@|answer@/.test(each)), []);
 });
+
+test("withResponse taken off its promise rejects with invalid_argument, and never throws", async (t) => {
+  const server = await startServer((req, res) => json(res, 200, { contact: { id: 7, type: "user", user_id: "42" } }));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url });
+  const pending = gist.fetchUser({ id: 7 });
+  const { withResponse } = pending;
+  for (const on of [undefined, {}, Promise.resolve(1)]) {
+    let returned;
+    assert.doesNotThrow(() => (returned = withResponse.call(on)), String(on));
+    await assert.rejects(returned, code("invalid_argument"), String(on));
+  }
+  assert.equal((await pending.withResponse()).data.id, 7, "bound, it still works");
+});
