@@ -330,14 +330,7 @@ pub fn read_single(
     kind: ContactType,
 ) -> Result<Result<Record, Error>, ParseError> {
     let (mut single, mut list) = (None, None);
-    let matches = |contact: &Record| match reference {
-        ContactRef::Id(id) => contact.get("id").as_u64() == Some(*id),
-        ContactRef::UserId(user_id) => contact.get("user_id").as_str() == Some(user_id),
-        ContactRef::Email(email) => contact
-            .get("email")
-            .as_str()
-            .is_some_and(|e| e.eq_ignore_ascii_case(email)),
-    };
+    let matches = |contact: &Record| names(contact, reference, false);
     normalize::answer(text, &mut |name, reader| {
         match name {
             "contact" => {
@@ -350,7 +343,7 @@ pub fn read_single(
         Ok(true)
     })?;
     Ok(match (single, list) {
-        (Some(Ok(contact)), _) if contradicts(&contact, reference) => {
+        (Some(Ok(contact)), _) if !names(&contact, reference, true) => {
             Err(Error::invalid_response(text!(
                 "Gist answered with a contact other than {}",
                 reference.describe()
@@ -377,15 +370,16 @@ pub fn read_single(
     })
 }
 
-/// Whether `contact` lacks the id, `user_id` or email that `reference` names, or has another (but
-/// an email outside ASCII, which Gist may match in another case, `Åsa` for `åsa`, that only Unicode's
-/// tables, 7 KB of the `.wasm`, could tell).
-fn contradicts(contact: &Record, reference: &ContactRef) -> bool {
+/// Whether `contact` carries the id, `user_id` or email that `reference` names (an email in any ASCII
+/// case). `lenient`, an email outside ASCII is taken as named: Gist may match it in another case, `Åsa`
+/// for `åsa`, that only Unicode's tables, 7 KB of the `.wasm`, could tell.
+fn names(contact: &Record, reference: &ContactRef, lenient: bool) -> bool {
     match reference {
-        ContactRef::Id(id) => contact.get("id").as_u64() != Some(*id),
-        ContactRef::UserId(user_id) => contact.get("user_id").as_str() != Some(user_id),
-        ContactRef::Email(email) => contact.get("email").as_str().is_none_or(|given| {
-            given.is_ascii() && email.is_ascii() && !given.eq_ignore_ascii_case(email)
+        ContactRef::Id(id) => contact.get("id").as_u64() == Some(*id),
+        ContactRef::UserId(user_id) => contact.get("user_id").as_str() == Some(user_id),
+        ContactRef::Email(email) => contact.get("email").as_str().is_some_and(|given| {
+            given.eq_ignore_ascii_case(email)
+                || (lenient && !(given.is_ascii() && email.is_ascii()))
         }),
     }
 }
