@@ -378,3 +378,19 @@ test("the mock refuses a body nested past what it can write back, before storing
   assert.throws(() => gist.fail({ status: 500, headers: { x: "\u0001" } }), TypeError);
   assert.throws(() => gist.fail({ status: 500, body: JSON.parse(deep) }), TypeError);
 });
+
+test("a mock served on ::1 gives a URL that fetch can use", async (t) => {
+  let served;
+  try {
+    served = await serveMock({ port: 0, host: "::1" });
+  } catch (error) {
+    if (["EADDRNOTAVAIL", "EAFNOSUPPORT"].includes(error.code)) return t.skip(`no IPv6 loopback here (${error.code})`);
+    throw error;
+  }
+  try {
+    assert.match(served.url, /^http:\/\/\[::1\]:\d+$/);
+    assert.equal((await fetch(`${served.url}/tags`, { headers: { authorization: "Bearer mock-key" } })).status, 200);
+  } finally {
+    await served.close();
+  }
+});
