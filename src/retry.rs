@@ -1,7 +1,7 @@
 //! The retry policy of the README's "Retries", as pure functions.
 
 use crate::http::Method;
-use crate::json::{self, parse_i64, Value};
+use crate::json::{self, digits_value, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Longest wait taken from a `Retry-After` header, in milliseconds.
@@ -103,11 +103,13 @@ pub fn retry_after_seconds(value: &str, now_ms: f64) -> Option<f64> {
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into Unix seconds.
 fn parse_http_date(value: &str) -> Option<f64> {
+    // A field of at most four digits: longer, it would overflow the arithmetic below.
+    let field = |text: &str| digits_value(text).filter(|&n| n <= 9999).map(|n| n as i64);
     let mut parts = value.split_whitespace();
     let _weekday = parts.next()?;
-    let day = parse_i64(parts.next()?)?;
+    let day = field(parts.next()?)?;
     let month = parts.next()?;
-    let year = parse_i64(parts.next()?)?;
+    let year = field(parts.next()?)?;
     let time = parts.next()?;
     if parts.next()? != "GMT" {
         return None;
@@ -116,7 +118,7 @@ fn parse_http_date(value: &str) -> Option<f64> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
-    let mut hms = time.split(':').map(parse_i64);
+    let mut hms = time.split(':').map(field);
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
     Some((days_from_civil(year, month, day) * 86_400 + h * 3_600 + m * 60 + s) as f64)
 }
@@ -185,5 +187,17 @@ mod tests {
             retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now_ms + 60_000.0),
             Some(0.0)
         );
+    }
+
+    #[test]
+    fn an_http_date_with_fields_too_long_is_no_date_rather_than_an_overflow() {
+        for value in [
+            "Sun, 06 Nov 99999999999999999 08:49:37 GMT",
+            "Sun, 06 Nov 1994 9999999999999999:49:37 GMT",
+            "Sun, 9223372036854775807 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+        ] {
+            assert_eq!(retry_after_seconds(value, 0.0), None, "{value}");
+        }
     }
 }

@@ -120,7 +120,7 @@ impl ContactRef {
 
 /// A contact to create, or changes to one (JS's `NewUser`, `UserChanges`, `NewLead`, `LeadChanges`):
 /// only the fields set are sent. Its `Debug` shows no email.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default))]
 #[non_exhaustive]
@@ -130,6 +130,15 @@ pub struct ContactInput {
     /// The contact's other writable fields: `email`, `name`, `tags`, `custom_properties`, ...
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub fields: ContactFields,
+}
+
+impl fmt::Debug for ContactInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContactInput")
+            .field("user_id", &NoEmails(&self.user_id))
+            .field("fields", &self.fields)
+            .finish()
+    }
 }
 
 impl ContactInput {
@@ -356,8 +365,8 @@ impl TagTarget {
     }
 }
 
-/// Tag or untag many users and leads at once (JS's `TagRequest`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Tag or untag many users and leads at once (JS's `TagRequest`). Its `Debug` shows no email.
+#[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TagRequest {
     /// The tag's name (created when missing).
@@ -366,6 +375,16 @@ pub struct TagRequest {
     pub users: Vec<TagTarget>,
     /// Leads to tag or untag.
     pub leads: Vec<TagTarget>,
+}
+
+impl fmt::Debug for TagRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TagRequest")
+            .field("tag", &NoEmails(&self.tag))
+            .field("users", &self.users)
+            .field("leads", &self.leads)
+            .finish()
+    }
 }
 
 impl TagRequest {

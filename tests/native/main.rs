@@ -514,6 +514,9 @@ fn the_debug_of_an_input_never_shows_an_email() {
         format!("{input:#?}"),
         format!("{:?}", input.fields),
         format!("{:?}", TagRequest::new("VIP").user(ada()).untag_lead(ada())),
+        // An email where an id or a name goes is still an email.
+        format!("{:?}", ContactInput::user("ada@example.com")),
+        format!("{:?}", TagRequest::new("invited by ada@example.com")),
         format!(
             "{:?}",
             NewEvent::user("signed.up", ada()).property("invited_by", "grace@example.com")
