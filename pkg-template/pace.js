@@ -34,6 +34,9 @@ function timed(ms, signal, atTimeout, enlist) {
   });
 }
 
+// The pacer's clock: monotonic, so that a wall clock set back (or forward) moves no booked start.
+const clock = () => performance.now();
+
 /** Resolves true after ms, or false as soon as the signal aborts. */
 export const sleep = (ms, signal) => timed(ms, signal, true);
 
@@ -202,7 +205,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      */
     admitNow(budgetMs, signal) {
       if (full() || budgetMs <= 0 || signal?.aborted) return undefined;
-      const started = Date.now();
+      const started = clock();
       if (pausedUntil > started || !starts.bookNow(started)) return undefined;
       inFlight += 1;
       return now;
@@ -213,12 +216,12 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * `{ refused: "rate_limited", retryAfter }` / `{ refused: "timeout" }` / `{ refused: "aborted" }`.
      */
     async admit(budgetMs, signal) {
-      const started = Date.now();
+      const started = clock();
       const deadline = started + budgetMs;
       // Each wait (a pause, a place, a start) can end in a pause that an answer set meanwhile: look again.
       for (;;) {
         if (signal?.aborted) return refusal(signal);
-        const now = Date.now();
+        const now = clock();
         const paused = pausedUntil - now;
         if (paused > 0 && paused >= deadline - now) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });
         if (paused > 0) {
@@ -239,22 +242,22 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
         inFlight += 1;
         if (slot > now && !(await sleep(slot - now, signal))) {
           // Its start, booked ahead, goes unused: handed back, so that calls that give up hold up no one.
-          starts.unbook(slot, Date.now());
+          starts.unbook(slot, clock());
           release();
           return refusal(signal);
         }
-        const waitedMs = Date.now() - started;
+        const waitedMs = clock() - started;
         if (waitedMs >= budgetMs) {
           release();
           return refusal(signal);
         }
-        if (pausedUntil <= Date.now()) return { release, waitedMs };
+        if (pausedUntil <= clock()) return { release, waitedMs };
         release();
       }
     },
     /** An answer said no request remains until `until` (ms since the epoch). */
     pauseUntil(until) {
-      pausedUntil = Math.max(pausedUntil, until);
+      pausedUntil = Math.max(pausedUntil, clock() + until - Date.now());
     },
   };
 }

@@ -64,14 +64,16 @@ impl<T: Transport + Send + Sync> DynTransport for T {
 pub struct Shared {
     /// The client's transport.
     pub transport: Box<dyn DynTransport>,
-    /// Milliseconds since the Unix epoch before which no request is sent (0: none).
+    /// When, on the pacer's clock ([`Shared::now_ms`]), requests may go again (0: at once).
     paused_until_ms: AtomicU64,
     /// One per request in flight.
     permits: Permits,
     /// Whether requests' starts are spaced (`requests_per_second`).
     spaced: bool,
-    /// The starts booked, ms since the Unix epoch.
+    /// The starts booked, on the pacer's clock.
     starts: Mutex<Schedule>,
+    /// The transport's last reading of its clock, and how far that clock has been set back in all.
+    clock: Mutex<(f64, f64)>,
 }
 
 /// A start booked ahead for a request, until it comes. If the call gives up first (aborted, or its
@@ -93,7 +95,7 @@ impl Booked<'_> {
 impl Drop for Booked<'_> {
     fn drop(&mut self) {
         if !self.used {
-            let now = self.shared.transport.now_ms();
+            let now = self.shared.now_ms();
             self.shared.starts().unbook(self.start, now);
         }
     }
@@ -103,6 +105,17 @@ impl Shared {
     /// The starts booked.
     fn starts(&self) -> MutexGuard<'_, Schedule> {
         self.starts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The pacer's clock: the transport's, moved on by however far it was set back, so that a wall
+    /// clock set back (NTP) holds back no booked start and no pause.
+    fn now_ms(&self) -> f64 {
+        let wall = self.transport.now_ms();
+        let mut clock = self.clock.lock().unwrap_or_else(PoisonError::into_inner);
+        let (last, set_back) = &mut *clock;
+        *set_back += (*last - wall).max(0.0);
+        *last = wall;
+        wall + *set_back
     }
 
     /// Shares `transport`, with at most `max_concurrent` requests in flight, started at most
@@ -120,6 +133,7 @@ impl Shared {
             starts: Mutex::new(Schedule::new(
                 requests_per_second.map_or(0.0, |rate| 1000.0 / rate),
             )),
+            clock: Mutex::new((0.0, 0.0)),
         }
     }
 }
@@ -160,7 +174,7 @@ impl CallTransport<'_> {
     /// window resets, unsent.
     async fn paced(&self, timeout_ms: f64) -> Result<f64, TransportError> {
         let paused_until = self.shared.paused_until_ms.load(Ordering::Relaxed) as f64;
-        let wait = paused_until - self.shared.transport.now_ms();
+        let wait = paused_until - self.shared.now_ms();
         if wait <= 0.0 {
             return Ok(timeout_ms);
         }
@@ -176,7 +190,7 @@ impl CallTransport<'_> {
     /// rate, within `timeout_ms`: the permit and the time left, else `Timeout` unsent.
     async fn admitted(&self, timeout_ms: f64) -> Result<(Permit<'_>, f64), TransportError> {
         let transport = &self.shared.transport;
-        let started = transport.now_ms();
+        let started = self.shared.now_ms();
         let acquire = Box::pin(async { Ok(self.shared.permits.acquire().await) });
         let waited = Box::pin(async move {
             match future::select(acquire, transport.sleep(timeout_ms)).await {
@@ -186,7 +200,7 @@ impl CallTransport<'_> {
         });
         let permit = self.abortable(waited).await?;
         if self.shared.spaced {
-            let now = transport.now_ms();
+            let now = self.shared.now_ms();
             let booked = Booked {
                 shared: self.shared,
                 start: self.shared.starts().book(now),
@@ -200,7 +214,7 @@ impl CallTransport<'_> {
             }
             booked.used();
         }
-        let left = timeout_ms - (transport.now_ms() - started);
+        let left = timeout_ms - (self.shared.now_ms() - started);
         match left > 0.0 {
             true => Ok((permit, left)),
             false => Err(TransportError::Timeout),
@@ -214,9 +228,10 @@ impl CallTransport<'_> {
             .filter(|limit| limit.remaining == Some(0))
             .and_then(|limit| limit.reset_at_ms);
         if let Some(reset) = reset.filter(|reset| *reset > now) {
+            let until = self.shared.now_ms() + (reset - now);
             self.shared
                 .paused_until_ms
-                .fetch_max(reset.round() as u64, Ordering::Relaxed);
+                .fetch_max(until.round() as u64, Ordering::Relaxed);
         }
     }
 }

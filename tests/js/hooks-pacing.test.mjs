@@ -295,6 +295,18 @@ test("requestsPerSecond under a clock that stands still (a test's fake Date) wai
   }
 });
 
+test("requestsPerSecond after the wall clock is set back an hour (NTP) still lets calls go at its pace", { timeout: 5000 }, async () => {
+  const { gist } = client({ requestsPerSecond: 5 });
+  await gist.listTags({ limit: 1 });
+  const realNow = Date.now;
+  Date.now = () => realNow() - 60 * 60 * 1000;
+  try {
+    for (let i = 0; i < 3; i++) await gist.listTags({ limit: 1 }, { timeoutMs: 2000 });
+  } finally {
+    Date.now = realNow;
+  }
+});
+
 test("a call woken for a free place keeps it: another call's next request does not take it first", async () => {
   const mock = createMockGist({ apiKey: KEY });
   const fetch = async (url, init) => {

@@ -974,6 +974,60 @@ async fn a_start_given_up_in_the_middle_of_the_schedule_never_goes_beside_anothe
     );
 }
 
+/// The wall clock of a machine whose clock can be set back (`back_ms`), answering every request.
+#[derive(Clone, Default)]
+struct SetBack(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl getgist::Transport for SetBack {
+    async fn send(
+        &self,
+        _: &getgist::WireRequest,
+        _: f64,
+    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
+        let body = r#"{"tags": []}"#.into();
+        Ok(getgist::HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body,
+        })
+    }
+    async fn sleep(&self, ms: f64) -> Result<(), getgist::TransportError> {
+        tokio::time::sleep(Duration::from_secs_f64(ms / 1000.0)).await;
+        Ok(())
+    }
+    fn now_ms(&self) -> f64 {
+        Noted::default().now_ms() - self.0.load(std::sync::atomic::Ordering::Relaxed) as f64
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+#[tokio::test]
+async fn requests_per_second_after_the_clock_is_set_back_an_hour_still_lets_calls_go() {
+    let clock = SetBack::default();
+    let client = Client::builder(KEY)
+        .transport(clock.clone())
+        .requests_per_second(5.0)
+        .build()
+        .expect("valid");
+    client
+        .list_tags(ListOptions::default().limit(1))
+        .await
+        .expect("first");
+    clock
+        .0
+        .store(3_600_000, std::sync::atomic::Ordering::Relaxed);
+    for _ in 0..3 {
+        let listed = client
+            .list_tags(ListOptions::default().limit(1))
+            .timeout(Duration::from_secs(2));
+        listed
+            .await
+            .expect("goes at the client's pace, not an hour later");
+    }
+}
+
 #[tokio::test]
 async fn a_query_parameter_given_twice_is_refused_and_a_header_given_twice_goes_once_joined() {
     let noted = Noted::default();
