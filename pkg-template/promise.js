@@ -27,7 +27,8 @@ export class GistPromise extends Promise {
 
   /** Resolves `{ data, response }`: the data, and what the call's last answer said. */
   withResponse() {
-    if (!(this instanceof GistPromise && #run in this)) {
+    // Not `instanceof` (a Proxy's trap may throw); `GistPromise.resolve()` makes one with no call.
+    if (!(typeof this === "object" && this !== null && #run in this && this.#run)) {
       return Promise.reject(invalidArgument("withResponse() must be called on a call's promise (gist.fetchUser(...).withResponse())"));
     }
     // A failure reaches the caller through the Promise returned here, not as an unhandled rejection.

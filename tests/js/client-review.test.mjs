@@ -130,7 +130,10 @@ test("withResponse taken off its promise rejects with invalid_argument, and neve
   const gist = new GistClient({ apiKey: "k", baseUrl: server.url });
   const pending = gist.fetchUser({ id: 7 });
   const { withResponse } = pending;
-  for (const on of [undefined, {}, Promise.resolve(1)]) {
+  // The class is reachable (`pending.constructor`): what it makes itself holds no call.
+  const made = pending.constructor;
+  const trap = new Proxy({}, { getPrototypeOf() { throw new Error("trap"); } });
+  for (const on of [undefined, {}, Promise.resolve(1), made.resolve(1), new made(() => {}), made.all([]), trap]) {
     let returned;
     assert.doesNotThrow(() => (returned = withResponse.call(on)), String(on));
     await assert.rejects(returned, code("invalid_argument"), String(on));
