@@ -894,11 +894,30 @@ async fn a_call_given_up_before_its_start_leaves_that_start_to_the_next() {
 /// A transport on the real clock that answers every request at once with an empty tag list, and notes
 /// each request and when it started.
 #[derive(Clone, Default)]
-struct Noted(std::sync::Arc<std::sync::Mutex<Vec<(Instant, getgist::WireRequest)>>>);
+struct Noted {
+    requests: std::sync::Arc<std::sync::Mutex<Vec<(Instant, getgist::WireRequest)>>>,
+    /// How far its wall clock has been set back, in ms.
+    set_back_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
 
 impl Noted {
     fn requests(&self) -> Vec<(Instant, getgist::WireRequest)> {
-        self.0.lock().expect("not poisoned").clone()
+        self.requests.lock().expect("not poisoned").clone()
+    }
+
+    /// A client over it, starting at most `requests_per_second`.
+    fn client(&self, requests_per_second: f64) -> Client {
+        Client::builder(KEY)
+            .transport(self.clone())
+            .requests_per_second(requests_per_second)
+            .build()
+            .expect("valid")
+    }
+
+    /// Sets its wall clock back by `ms`.
+    fn set_back(&self, ms: u64) {
+        self.set_back_ms
+            .fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -909,7 +928,7 @@ impl getgist::Transport for Noted {
         _: f64,
     ) -> Result<getgist::HttpResponse, getgist::TransportError> {
         let noted = (Instant::now(), request.clone());
-        self.0.lock().expect("not poisoned").push(noted);
+        self.requests.lock().expect("not poisoned").push(noted);
         Ok(getgist::HttpResponse {
             status: 200,
             headers: Vec::new(),
@@ -922,7 +941,8 @@ impl getgist::Transport for Noted {
     }
     fn now_ms(&self) -> f64 {
         let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-        since.map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        let set_back = self.set_back_ms.load(std::sync::atomic::Ordering::Relaxed) as f64;
+        since.map_or(0.0, |d| d.as_secs_f64() * 1000.0) - set_back
     }
     fn random(&self) -> f64 {
         0.5
@@ -932,11 +952,7 @@ impl getgist::Transport for Noted {
 #[tokio::test]
 async fn a_start_given_up_in_the_middle_of_the_schedule_never_goes_beside_another() {
     let noted = Noted::default();
-    let client = Client::builder(KEY)
-        .transport(noted.clone())
-        .requests_per_second(2.0)
-        .build()
-        .expect("valid");
+    let client = noted.client(2.0);
     // Four calls booked 500 ms apart; the second is aborted before its start, then a fifth call comes.
     let signal = AbortSignal::new();
     let call = |i: usize| {
@@ -974,50 +990,15 @@ async fn a_start_given_up_in_the_middle_of_the_schedule_never_goes_beside_anothe
     );
 }
 
-/// The wall clock of a machine whose clock can be set back (`back_ms`), answering every request.
-#[derive(Clone, Default)]
-struct SetBack(std::sync::Arc<std::sync::atomic::AtomicU64>);
-
-impl getgist::Transport for SetBack {
-    async fn send(
-        &self,
-        _: &getgist::WireRequest,
-        _: f64,
-    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
-        let body = r#"{"tags": []}"#.into();
-        Ok(getgist::HttpResponse {
-            status: 200,
-            headers: Vec::new(),
-            body,
-        })
-    }
-    async fn sleep(&self, ms: f64) -> Result<(), getgist::TransportError> {
-        tokio::time::sleep(Duration::from_secs_f64(ms / 1000.0)).await;
-        Ok(())
-    }
-    fn now_ms(&self) -> f64 {
-        Noted::default().now_ms() - self.0.load(std::sync::atomic::Ordering::Relaxed) as f64
-    }
-    fn random(&self) -> f64 {
-        0.5
-    }
-}
-
 #[tokio::test]
 async fn requests_per_second_after_the_clock_is_set_back_an_hour_still_lets_calls_go() {
-    let clock = SetBack::default();
-    let client = Client::builder(KEY)
-        .transport(clock.clone())
-        .requests_per_second(5.0)
-        .build()
-        .expect("valid");
+    let noted = Noted::default();
+    let client = noted.client(5.0);
     client
         .list_tags(ListOptions::default().limit(1))
         .await
         .expect("first");
-    clock
-        .0
-        .store(3_600_000, std::sync::atomic::Ordering::Relaxed);
+    noted.set_back(3_600_000);
     for _ in 0..3 {
         let listed = client
             .list_tags(ListOptions::default().limit(1))
