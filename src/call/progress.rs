@@ -7,7 +7,7 @@ use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
 use crate::json::{Map, Value};
 use crate::rate_limit::RateLimit;
-use crate::retry::retry_after_seconds;
+use crate::retry::retry_after;
 use crate::text::text;
 
 /// Header names that may carry a request id, first match wins.
@@ -164,7 +164,7 @@ impl Progress {
         let mut error = Error::from_status(response.status, &response.body);
         error.retry_after = response
             .header(RETRY_AFTER)
-            .and_then(|value| retry_after_seconds(value, now_ms));
+            .and_then(|value| retry_after(value, now_ms));
         error.request_id = request_id(&response.headers);
         self.noted(error)
     }

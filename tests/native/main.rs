@@ -282,6 +282,24 @@ async fn a_write_is_not_retried_after_a_server_error() {
 }
 
 #[tokio::test]
+async fn a_retry_after_past_a_day_is_not_passed_on_as_a_wait() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    for (retry_after, expected) in [("120", Some(120.0)), ("1e300", None), ("86401", None)] {
+        let rule = format!(
+            r#"{{"status": 429, "times": 1, "headers": {{"retry-after": "{retry_after}"}}}}"#
+        );
+        mock.fail(&rule).await;
+        let error = client
+            .fetch_campaign(1)
+            .max_retries(0)
+            .await
+            .expect_err("429");
+        assert_eq!(error.retry_after, expected, "Retry-After: {retry_after}");
+    }
+}
+
+#[tokio::test]
 async fn an_error_says_whether_a_write_of_the_call_may_have_been_acted_on() {
     let mock = Mock::start().await;
     let client = client(&mock);
