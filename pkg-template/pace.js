@@ -34,8 +34,16 @@ function timed(ms, signal, atTimeout, enlist) {
   });
 }
 
-// The pacer's clock: monotonic, so that a wall clock set back (or forward) moves no booked start.
-const clock = () => performance.now();
+// The pacer's clock: `Date.now()` (which a test's fake timers move), moved on by however far the wall
+// clock was ever set back (NTP), so that a step back holds up no booked start and no pause.
+let lastWall = 0;
+let setBack = 0;
+function clock() {
+  const wall = Date.now();
+  setBack += Math.max(0, lastWall - wall);
+  lastWall = wall;
+  return wall + setBack;
+}
 
 /** Resolves true after ms, or false as soon as the signal aborts. */
 export const sleep = (ms, signal) => timed(ms, signal, true);

@@ -1,7 +1,7 @@
 // What a caller's hooks and logger can do to a client, and the deadlines pacing must keep: each test is a
 // reproduction from an outside review of the built package (in Node, against the in-memory mock or a
 // loopback server).
-import { test } from "node:test";
+import { mock, test } from "node:test";
 import assert from "node:assert/strict";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -304,6 +304,33 @@ test("requestsPerSecond after the wall clock is set back an hour (NTP) still let
     for (let i = 0; i < 3; i++) await gist.listTags({ limit: 1 }, { timeoutMs: 2000 });
   } finally {
     Date.now = realNow;
+  }
+});
+
+test("under a test's fake timers (setTimeout and Date), requestsPerSecond and a rate-limit pause pass as they are ticked", { timeout: 5000 }, async () => {
+  const settle = async () => { for (let i = 0; i < 30; i++) await new Promise((resolve) => setImmediate(resolve)); };
+  mock.timers.enable({ apis: ["setTimeout", "Date"] });
+  try {
+    const sent = [];
+    const pausing = { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "5" };
+    const fetch = async () => {
+      sent.push(Date.now());
+      const headers = { "content-type": "application/json", ...(sent.length === 3 ? pausing : {}) };
+      return new Response('{"tags":[]}', { headers });
+    };
+    const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, requestsPerSecond: 1, logLevel: "off" });
+    await gist.listTags({ limit: 1 });
+    for (const [ms, count] of [[1000, 2], [1000, 3], [5000, 4]]) {
+      const call = gist.listTags({ limit: 1 });
+      await settle();
+      assert.equal(sent.length, count - 1, "waits for its start, or for the reset");
+      mock.timers.tick(ms);
+      await settle();
+      assert.equal(sent.length, count, `sent once ${ms} ms of fake time passed`);
+      await call;
+    }
+  } finally {
+    mock.timers.reset();
   }
 });
 
