@@ -33,6 +33,9 @@ function argsJson(names, args) {
 }
 
 let checker;
+// A core with no client's key, for what sends nothing: the checks of `checkArgs`, and the cursor of a
+// walk whose client was freed (a cursor names only its list, filters and position).
+const keyless = () => (checker ??= new Core('{"apiKey":"check"}', false, undefined));
 /**
  * Throws the GistError that `client[method](...args)` would reject with before sending anything, or
  * returns the JSON array of the arguments as the client sends them to the core (a Date as Unix seconds):
@@ -41,10 +44,9 @@ let checker;
  */
 export function checkArgs(method, args) {
   assertLoaded();
-  checker ??= new Core('{"apiKey":"check"}', false, undefined);
   const text = argsJson(METHODS[method], args);
   try {
-    checker.check(method, text, "null");
+    keyless().check(method, text, "null");
   } catch (error) {
     throw fromCore(error);
   }
@@ -165,9 +167,9 @@ export class GistClient {
     // `resume`: the token after the last page read; `at`, `size`, `handed`: where that page started,
     // how many items it had, and how many of them were handed out; `ended`: the cursor once it ended.
     const walk = { at: null, size: 0, handed: 0 };
-    const check = (position) => this.#live().check("page", pageArgs(list, optionsText, position), readCallOptions(callOptions).json);
+    const check = (core, position) => core.check("page", pageArgs(list, optionsText, position), readCallOptions(callOptions).json);
     try {
-      walk.resume = check(null);
+      walk.resume = check(this.#live(), null);
     } catch (error) {
       throw fromCore(error);
     }
@@ -176,7 +178,8 @@ export class GistClient {
     const cursor = () => {
       if (walk.handed >= walk.size) return walk.resume;
       try {
-        return check({ ...walk.at, skip: (walk.at.skip ?? 0) + walk.handed });
+        // A freed client's walk still has its cursor: a cursor names only its list, filters and position.
+        return check(this.#core ?? keyless(), { ...walk.at, skip: (walk.at.skip ?? 0) + walk.handed });
       } catch (error) {
         throw fromCore(error);
       }

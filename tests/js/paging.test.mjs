@@ -193,11 +193,18 @@ test("a walk's cursor stays readable after its client is freed, where it stopped
   for await (const user of walk) first.push(user.id);
   const broken = freed.iterUsers();
   for await (const user of broken) if (user.id === all[3]) break;
+  // A walk still open within its page when the client is freed: its cursor is made without the client.
+  const open = freed.iterUsers();
+  const taken = [(await open.next()).value.id, (await open.next()).value.id];
+  const live = open.cursor;
   freed.free();
   const rest = [];
   for await (const user of gist.iterUsers({ cursor: walk.cursor })) rest.push(user.id);
   assert.deepEqual([...first, ...rest], all);
   assert.deepEqual((await gist.listUsers({ cursor: broken.cursor, limit: 2 })).map((user) => user.id), all.slice(4, 6));
+  assert.deepEqual(taken, all.slice(0, 2));
+  assert.equal(open.cursor, live, "the same cursor as before the free()");
+  assert.deepEqual((await gist.listUsers({ cursor: open.cursor, limit: 6 })).map((user) => user.id), all.slice(2, 8));
 });
 
 test("a list that grows by exactly a page during a walk goes on: no item lost, none given twice", async () => {
