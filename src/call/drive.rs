@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::http::joined_headers;
 use crate::http::HttpResponse;
 use crate::json::Value;
-use crate::transport::{Transport, TransportError};
+use crate::transport::Transport;
 
 /// Runs `call` over `transport`: sends what it asks for, waits what it asks, and resolves with its
 /// value (a `list*` call's: every page's items) and what its last answer said, with that answer's
@@ -39,10 +39,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                 if let Some((attempt, status)) = retry {
                     transport.retrying(attempt, status);
                 }
-                // Only an abort ends the wait early: a transport that cannot sleep (no runtime)
-                // goes on, and the call ends with what its requests got.
-                let slept = transport.sleep(ms).await;
-                Input::Woke(matches!(slept, Err(TransportError::Aborted)))
+                Input::Woke(transport.sleep(ms).await.is_err())
             }
             Step::Done(value, mut response) => {
                 if let Some(fields) = response.as_object_mut() {
