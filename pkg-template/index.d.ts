@@ -395,7 +395,7 @@ export declare class GistError extends Error {
     readonly errors?: { code: string; message: string }[];
     /** The answer's request id header, when there was one. */
     readonly requestId?: string;
-    /** Seconds to wait before retrying, from `Retry-After` (left out past a day, which is not believed). */
+    /** Seconds to wait before retrying, from `Retry-After` (at most a day). */
     readonly retryAfter?: number;
     /** The HTTP method of the failed request. */
     readonly method?: string;

@@ -100,7 +100,7 @@ pub struct Error {
     pub errors: Vec<ApiErrorItem>,
     /// The request id header of the answer, when there was one.
     pub request_id: Option<String>,
-    /// Seconds to wait, from the `Retry-After` header (`None` past a day, which is not believed).
+    /// Seconds to wait, from the `Retry-After` header (at most a day).
     pub retry_after: Option<f64>,
     /// The HTTP method of the failed request.
     pub method: Option<Method>,

@@ -282,20 +282,23 @@ async fn a_write_is_not_retried_after_a_server_error() {
 }
 
 #[tokio::test]
-async fn a_retry_after_past_a_day_is_not_passed_on_as_a_wait() {
+async fn a_retry_after_is_passed_on_as_at_most_a_day_and_never_retried_sooner() {
     let mock = Mock::start().await;
     let client = client(&mock);
-    for (retry_after, expected) in [("120", Some(120.0)), ("1e300", None), ("86401", None)] {
+    for (retry_after, expected) in [("120", 120.0), ("1e300", 86_400.0), ("86401", 86_400.0)] {
         let rule = format!(
             r#"{{"status": 429, "times": 1, "headers": {{"retry-after": "{retry_after}"}}}}"#
         );
         mock.fail(&rule).await;
-        let error = client
-            .fetch_campaign(1)
-            .max_retries(0)
-            .await
-            .expect_err("429");
-        assert_eq!(error.retry_after, expected, "Retry-After: {retry_after}");
+        let before = mock.requests().await.len();
+        let error = client.fetch_campaign(1).await.expect_err("429");
+        assert_eq!(
+            error.retry_after,
+            Some(expected),
+            "Retry-After: {retry_after}"
+        );
+        let sent = mock.requests().await.len() - before;
+        assert_eq!(sent, 1, "a wait past the deadline is not retried sooner");
     }
 }
 
