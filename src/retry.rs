@@ -112,7 +112,7 @@ pub fn retry_after_seconds(value: &str, now_ms: f64) -> Option<f64> {
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into Unix seconds.
 fn parse_http_date(value: &str) -> Option<f64> {
-    // A field of at most four digits: longer, it would overflow the arithmetic below.
+    // A field up to 9999 (leading zeros allowed): past it, it could overflow the arithmetic below.
     let field = |text: &str| digits_value(text).filter(|&n| n <= 9999).map(|n| n as i64);
     let mut parts = value.split_whitespace();
     let _weekday = parts.next()?;
