@@ -39,7 +39,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                 if let Some((attempt, status)) = retry {
                     transport.retrying(attempt, status);
                 }
-                Input::Woke(transport.sleep(ms).await.is_err())
+                Input::Woke(transport.sleep(ms).await)
             }
             Step::Done(value, mut response) => {
                 if let Some(fields) = response.as_object_mut() {

@@ -89,17 +89,8 @@ impl Exchange {
                 let error = progress.status_error(&response, clock.now_ms);
                 (Some(response.status), error, Some(response))
             }
-            Err(TransportError::Timeout) => {
-                return Err(self.failed(config, progress.timeout_error()))
-            }
-            Err(TransportError::Aborted) => return Err(self.failed(config, aborted())),
-            Err(TransportError::TooLarge) => {
-                return Err(self.failed(config, super::progress::too_large(config)))
-            }
-            Err(TransportError::RateLimited(seconds)) => {
-                return Err(self.failed(config, paused(seconds)))
-            }
             Err(TransportError::Network(text)) => (None, network_error(&text), None),
+            Err(other) => return Err(self.failed(config, unsent(other, config, progress))),
         };
         let max_retries = progress.options.max_retries.unwrap_or(config.max_retries);
         let wait_ms = match error.retry_after {
@@ -120,16 +111,17 @@ impl Exchange {
         }
     }
 
-    /// What follows a wait; `aborted` when the caller's signal cut it short.
+    /// What follows a wait: the retry, or the call's end where the wait failed (`Aborted`: the
+    /// caller's signal cut it short; another error: the transport could not wait).
     pub fn woke(
         &mut self,
-        aborted_wait: bool,
+        waited: Result<(), TransportError>,
         config: &Config,
         progress: &mut Progress,
         now_ms: f64,
     ) -> Result<Next, Error> {
-        if aborted_wait {
-            return Err(self.failed(config, aborted()));
+        if let Err(error) = waited {
+            return Err(self.failed(config, unsent(error, config, progress)));
         }
         self.retries += 1;
         self.attempt(config, progress, now_ms)
@@ -145,6 +137,18 @@ fn failed(config: &Config, request: &HttpRequest, error: Error) -> Error {
     error
         .at(request.method, &request.path)
         .scrubbed(&[config.api_key.expose()])
+}
+
+/// The error of a transport failure that ends the call at once (a network error does only where no
+/// retry follows, as after a wait that failed).
+fn unsent(error: TransportError, config: &Config, progress: &Progress) -> Error {
+    match error {
+        TransportError::Timeout => progress.timeout_error(),
+        TransportError::Aborted => aborted(),
+        TransportError::TooLarge => super::progress::too_large(config),
+        TransportError::RateLimited(seconds) => paused(seconds),
+        TransportError::Network(text) => progress.noted(network_error(&text)),
+    }
 }
 
 fn network_error(text: &str) -> Error {

@@ -41,8 +41,9 @@ pub enum Input {
     Start,
     /// The outcome of the `Send` step.
     Answer(Result<HttpResponse, TransportError>),
-    /// The end of the `Wait` step: `true` when the caller's signal cut it short.
-    Woke(bool),
+    /// The end of the `Wait` step: `Err(Aborted)` when the caller's signal cut it short, another
+    /// error when the transport could not wait.
+    Woke(Result<(), TransportError>),
 }
 
 /// What the call needs next.
@@ -147,7 +148,7 @@ impl Call {
         let then = match input {
             Input::Start => self.start(clock),
             Input::Answer(outcome) => self.answered(outcome, clock),
-            Input::Woke(aborted) => self.woke(aborted, clock),
+            Input::Woke(waited) => self.woke(waited, clock),
         };
         match then {
             Then::Send(timeout_ms) => match &self.exchange {
@@ -189,12 +190,12 @@ impl Call {
         }
     }
 
-    fn woke(&mut self, aborted: bool, clock: Clock) -> Then {
+    fn woke(&mut self, waited: Result<(), TransportError>, clock: Clock) -> Then {
         let (Some(exchange), Some(progress)) = (self.exchange.as_mut(), self.progress.as_mut())
         else {
             return Then::Over(Err(stalled()));
         };
-        let next = exchange.woke(aborted, &self.config, progress, clock.now_ms);
+        let next = exchange.woke(waited, &self.config, progress, clock.now_ms);
         self.exchanged(next, clock)
     }
 
@@ -336,7 +337,7 @@ mod tests {
             call.step(answer(r#"{"campaign": {"id": 7}}"#), CLOCK),
             Step::Done(..)
         ));
-        for input in [Input::Start, answer("{}"), Input::Woke(false)] {
+        for input in [Input::Start, answer("{}"), Input::Woke(Ok(()))] {
             assert!(
                 out_of_order(call.step(input, CLOCK)),
                 "a step after the end"

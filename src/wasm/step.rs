@@ -198,7 +198,11 @@ impl Call {
 
     /// The end of a `wait` step; `aborted` when the caller's signal cut it short.
     pub fn woke(&mut self, aborted: bool) -> String {
-        self.go(Input::Woke(aborted))
+        self.go(Input::Woke(if aborted {
+            Err(TransportError::Aborted)
+        } else {
+            Ok(())
+        }))
     }
 }
 

@@ -1124,15 +1124,55 @@ fn requests_per_second_under_a_clock_that_stands_still_waits_once_per_start() {
 
 #[test]
 fn outside_a_tokio_runtime_a_call_fails_instead_of_panicking() {
+    // With retries too: a retry's wait that cannot sleep ends the call with its own error.
+    for retries in [0, 2] {
+        let client = Client::builder(KEY)
+            .base_url("http://127.0.0.1:9")
+            .max_retries(retries)
+            .build()
+            .expect("valid");
+        let error = pollster::block_on(client.list_tags(ListOptions::default()).into_future())
+            .expect_err("no runtime");
+        assert_eq!(error.code, ErrorCode::NetworkError, "{error:?}");
+        assert!(error.message.contains("tokio runtime"), "{}", error.message);
+    }
+}
+
+/// A transport that gets no answer and cannot wait, counting what it is asked to send.
+struct CannotWait(std::sync::Arc<std::sync::atomic::AtomicU32>);
+
+impl getgist::Transport for CannotWait {
+    async fn send(
+        &self,
+        _: &getgist::WireRequest,
+        _: f64,
+    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Err(getgist::TransportError::Network("refused".into()))
+    }
+    async fn sleep(&self, _: f64) -> Result<(), getgist::TransportError> {
+        Err(getgist::TransportError::Network("no timer here".into()))
+    }
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+#[test]
+fn a_retry_whose_wait_fails_ends_the_call_with_the_waits_error_after_one_request() {
+    let sent = std::sync::Arc::default();
     let client = Client::builder(KEY)
-        .base_url("http://127.0.0.1:9")
-        .max_retries(0)
+        .transport(CannotWait(std::sync::Arc::clone(&sent)))
         .build()
         .expect("valid");
-    let error = pollster::block_on(client.list_tags(ListOptions::default()).into_future())
-        .expect_err("no runtime");
-    assert_eq!(error.code, ErrorCode::NetworkError);
-    assert!(error.message.contains("tokio runtime"), "{}", error.message);
+    let error = pollster::block_on(client.fetch_user(ContactRef::id(7)).into_future())
+        .expect_err("no answer");
+    assert_eq!(error.code, ErrorCode::NetworkError, "{error:?}");
+    assert!(error.message.contains("no timer here"), "{}", error.message);
+    assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
 
 #[test]
