@@ -227,7 +227,8 @@ export function consume(batch: QueueBatch, client: GistClient, options: ConsumeO
  * does, enqueues it, and answers 200 once it is enqueued; 401 or 400 (and nothing enqueued) for a
  * delivery that does not verify or is not a JSON object, 413 for one over a queue message's size.
  * Rejects only with `GistError`: `invalid_argument` (a queue without `send` and `sendBatch`, bad
- * options), or `queue_error` when the queue refuses the event; its message holds no email address.
+ * options), `aborted` when the sender went away before the body ended (nothing enqueued), or
+ * `queue_error` when the queue refuses the event; its message holds no email address.
  */
 export function receiveWebhook(request: Request, queue: QueueProducer, options?: HandleWebhookOptions | null): Promise<Response>;
 

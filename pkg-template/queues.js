@@ -621,7 +621,8 @@ export async function consume(batch, client, options) {
  * A durable webhook receiver: verifies and parses the delivery as `handleWebhook(request, options)`
  * does, enqueues the event on `queue`, and answers 200 once it is enqueued; 401 or 400 for a delivery
  * that does not verify or parse, 413 for one over a queue message's size. Rejects only with
- * `invalid_argument` or `queue_error` (the queue refused the event), scrubbed of emails.
+ * `invalid_argument`, `aborted` (the sender went away before the body ended: nothing enqueued) or
+ * `queue_error` (the queue refused the event), scrubbed of emails.
  */
 export async function receiveWebhook(request, queue, options) {
   const producer = producerOf(queue, "receiveWebhook's queue");

@@ -65,8 +65,6 @@ function summary(payload, body, lines) {
   return event;
 }
 
-// The WebhookEvent of a body (a string) and its header lines: parsed once, read here, or by the core
-// where only it can tell.
 // A body without its byte order mark, as TextDecoder drops it.
 const withoutMark = (body) => (body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
 
@@ -80,8 +78,9 @@ function coreEvent(body, lines, status) {
   }
 }
 
+// The WebhookEvent of a body (a string, its byte order mark dropped) and its header lines: parsed once,
+// read here, or by the core where only it can tell.
 function eventOf(body, lines, status) {
-  body = withoutMark(body);
   let payload;
   try {
     payload = JSON.parse(body);
@@ -104,24 +103,28 @@ export function parseWebhook(body, headers) {
   assertLoaded();
   const lines = headerLines(headers);
   if (typeof body !== "string") throw invalidArgument("the webhook body must be the raw body as a string");
-  return eventOf(body, lines, undefined);
+  return eventOf(withoutMark(body), lines, undefined);
 }
 
-// A real Uint8Array (a Node Buffer is one), never a Proxy of one.
-function isBytes(value) {
-  try {
-    return ArrayBuffer.isView(value) && value instanceof Uint8Array;
-  } catch {
-    return false;
-  }
-}
+// The typed arrays' own accessors, which read a view's internal slots whatever its realm, and never an
+// accessor the view itself defines.
+const VIEW = Object.getPrototypeOf(Uint8Array.prototype);
+const viewSlot = (name) => Object.getOwnPropertyDescriptor(VIEW, name).get;
+const [kindOf, bufferOf, offsetOf, lengthOf] = [Symbol.toStringTag, "buffer", "byteOffset", "byteLength"].map(viewSlot);
 
-// The raw bytes of a body given as a string (its UTF-8) or a Uint8Array (copied when it views a
-// SharedArrayBuffer, which Web Crypto refuses).
+// The raw bytes of a body given as a string (its UTF-8) or a Uint8Array of any realm (a Node Buffer is
+// one; a Proxy of one is not), as a view of this realm, copied when it views a SharedArrayBuffer, which
+// Web Crypto refuses.
 function bodyBytes(body) {
   if (typeof body === "string") return utf8.encode(body);
-  if (isBytes(body)) return body.buffer instanceof ArrayBuffer ? body : new Uint8Array(body);
-  throw invalidArgument("the webhook body must be the raw body, as a string or a Uint8Array");
+  if (kindOf.call(body) !== "Uint8Array") throw invalidArgument("the webhook body must be the raw body, as a string or a Uint8Array");
+  try {
+    const buffer = bufferOf.call(body);
+    const view = new Uint8Array(buffer, offsetOf.call(body), lengthOf.call(body));
+    return Object.prototype.toString.call(buffer) === "[object ArrayBuffer]" ? view : new Uint8Array(view);
+  } catch {
+    throw invalidArgument("the webhook body's bytes cannot be read (its buffer was detached)");
+  }
 }
 
 // Web Crypto, or the GistError that says why an HMAC needs it.
@@ -171,20 +174,21 @@ export async function signWebhook(body, options) {
   return { [plan.header]: encoding === "hex" ? toHex(mac) : toBase64(mac) };
 }
 
-// Whether a delivery verifies: the core reads the token or signature; an HMAC is checked here with Web
-// Crypto (constant-time), against each secret in turn.
-async function verifies(bytes, lines, optionsText) {
+// How a delivery verifies: `false` when it does not, else "signature" (an HMAC of its body) or "token".
+// The core reads the token or signature; an HMAC is checked here with Web Crypto (constant-time),
+// against each secret in turn.
+async function verification(bytes, lines, optionsText) {
   let plan;
   try {
     plan = JSON.parse(checkDelivery(lines, optionsText));
   } catch (error) {
     throw fromCore(error);
   }
-  if (!plan.hmac) return plan.settled;
+  if (!plan.hmac) return plan.settled && "token";
   const { hash, signature, secrets } = plan.hmac;
   const signed = new Uint8Array(signature);
   const results = await withHmacKeys(secrets, hash, "verify", (subtle, key) => subtle.verify("HMAC", key, signed, bytes));
-  return results.includes(true);
+  return results.includes(true) && "signature";
 }
 
 /**
@@ -204,7 +208,7 @@ export async function verifyWebhook(request, options) {
   } catch (error) {
     throw error instanceof GistError ? error : invalidArgument("request.body or request.headers cannot be read");
   }
-  return verifies(bytes, headerLines(headers), optionsText);
+  return (await verification(bytes, headerLines(headers), optionsText)) !== false;
 }
 
 // handleWebhook's options: `{ verify, maxBodyBytes }`, the `verify` options' JSON text (null for none) and
@@ -279,7 +283,8 @@ async function readRequest(request, maxBytes) {
  * body. Rejects with `invalid_webhook` and the `status` to answer the sender with: 401 when the delivery
  * did not verify, 400 when its body is not a JSON object, 413 when it is larger than `maxBodyBytes`; with
  * `invalid_argument` for options it does not understand (it never skips verifying); with `aborted` when
- * the request's `signal` aborts (its sender went away) before the body ended.
+ * the request's `signal` aborts (its sender went away) before the body ended. Under an HMAC scheme the
+ * topic comes from the body only: a signature does not cover a topic header.
  */
 export async function handleWebhook(request, options) {
   return (await receiveDelivery(request, options)).event;
@@ -290,9 +295,12 @@ export async function receiveDelivery(request, options) {
   assertLoaded();
   const { verify, maxBodyBytes } = handleOptionsOf(options);
   const { bytes, lines } = await readRequest(request, maxBodyBytes);
-  if (verify !== null && !(await verifies(bytes, lines, verify))) throw invalidWebhook("the webhook's token or signature did not verify", 401);
-  const body = withoutMark(new TextDecoder().decode(bytes));
-  return { event: eventOf(body, lines, 400), body };
+  const verified = verify === null || (await verification(bytes, lines, verify));
+  if (!verified) throw invalidWebhook("the webhook's token or signature did not verify", 401);
+  // TextDecoder drops one byte order mark, as parseWebhook does. A signature covers the body alone:
+  // a topic header beside it could be changed on a replay, so the topic then comes from the body only.
+  const body = new TextDecoder().decode(bytes);
+  return { event: eventOf(body, verified === "signature" ? "" : lines, 400), body };
 }
 
 /**

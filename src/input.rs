@@ -200,7 +200,7 @@ impl Fields {
                     key
                 )));
             }
-            if name.is_empty() || !name.bytes().all(is_token_byte) {
+            if !is_header_name(&name) {
                 return Err(refuse(" is not a header name HTTP allows"));
             }
             if RESERVED_HEADERS
@@ -259,6 +259,11 @@ const RESERVED_HEADERS: [&str; 15] = [
     "trailer",
     "expect",
 ];
+
+/// Whether `name` may name an HTTP header (RFC 9110's `token`).
+pub(crate) fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(is_token_byte)
+}
 
 /// Whether a byte may be in an HTTP header name (RFC 9110's `tchar`).
 fn is_token_byte(byte: u8) -> bool {

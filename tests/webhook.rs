@@ -300,3 +300,31 @@ fn a_blank_topic_gives_way_to_the_next_in_the_body_then_the_headers() {
         assert_eq!(event.topic.as_deref(), Some("user.created"), "{body}");
     }
 }
+
+#[test]
+fn a_header_name_that_http_does_not_allow_is_refused_where_it_is_given() {
+    use getgist::{Encoding, ErrorCode, Scheme, VerifyOptions};
+
+    for header in [
+        "x gist token",
+        "x-g\u{ef}st-token",
+        "x-gist-token:",
+        "x-gist\0-token",
+    ] {
+        let refused = VerifyOptions::new(
+            vec!["s3cret".into()],
+            Scheme::Token,
+            Some(header),
+            Encoding::Hex,
+        )
+        .expect_err(header);
+        assert_eq!(refused.code, ErrorCode::InvalidArgument, "{header}");
+    }
+    let kept = VerifyOptions::new(
+        vec!["s3cret".into()],
+        Scheme::Token,
+        Some(" X-Hook_Token.v1 "),
+        Encoding::Hex,
+    );
+    assert!(kept.is_ok(), "trimmed, a header name HTTP allows");
+}

@@ -5,7 +5,8 @@
 //!   automation event, a top-level `conversation` a conversation event, anything else `unknown`, with
 //!   the whole body kept as `payload`. Only a body that is not a JSON object is `invalid_webhook`.
 //! - the topic is read from the body (`topic`, `event`, `event_name` or `event_type`) or else from a
-//!   header (`x-gist-topic`, `x-gist-event`, `x-gist-webhook-event`), when one carries it.
+//!   header (`x-gist-topic`, `x-gist-event`, `x-gist-webhook-event`), when one carries it. An HMAC
+//!   signs the body alone, so after one is checked, parse with no headers: a topic header is unsigned.
 //! - verification is the user's choice: a shared secret in a custom header (Gist's webhook settings let
 //!   you add headers), or an HMAC of the raw body, with several secrets for rotation.
 //!

@@ -85,8 +85,10 @@ impl VerifyOptions {
             Scheme::HmacSha256 | Scheme::HmacSha1 => DEFAULT_SIGNATURE_HEADER,
         };
         let header = header.unwrap_or(default).trim().to_ascii_lowercase();
-        if header.is_empty() {
-            return Err(Error::invalid_argument("verify.header must not be empty"));
+        if !crate::input::is_header_name(&header) {
+            return Err(Error::invalid_argument(
+                "verify.header is not a header name HTTP allows",
+            ));
         }
         Ok(Self {
             secrets,

@@ -2,7 +2,7 @@
 // what enqueue groups and refuses, and what consume does with each kind of failure.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistClient, GistError } from "gist-wasm";
+import { GistClient, GistError, signWebhook } from "gist-wasm";
 import { GistPacer, consume, consumeWebhooks, enqueue, pacedFetch, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
@@ -465,6 +465,31 @@ test("receiveWebhook enqueues the delivery's body as it came, so the handler rea
   assert.equal(counts.handled, 1);
   assert.deepEqual(payloads, [JSON.parse(text.slice(1))]);
   assert.equal(payloads[0].n, Infinity, "not null, as JSON.stringify would have made it");
+});
+
+test("a signed delivery replayed under other topic headers is handled once: a signature covers the body, not a topic header", async () => {
+  const q = queue();
+  const body = '{"contact": {"id": 7, "type": "user", "user_id": "42"}}';
+  const verify = { secret: "s3cret", scheme: "hmac-sha256" };
+  const signature = await signWebhook(body, verify);
+  for (const topic of ["contact.tagged", "contact.unsubscribed", "x1"]) {
+    const request = new Request("http://receiver.invalid/gist", { method: "POST", headers: { ...signature, "x-gist-topic": topic }, body });
+    assert.equal((await receiveWebhook(request, q, { verify })).status, 200);
+  }
+  const topics = [];
+  const counts = await consumeWebhooks(batchOf(q.sent), (event) => topics.push(event.topic), { dedupe: kv(), deadLetterQueue: queue() });
+  assert.deepEqual([counts.handled, counts.duplicates, topics], [1, 2, [undefined]]);
+});
+
+test("receiveWebhook rejects with aborted, enqueueing nothing, when the sender goes away before the body ends", async () => {
+  const q = queue();
+  const sender = new AbortController();
+  const body = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode('{"contact":')); } });
+  const request = new Request("http://receiver.invalid/gist", { method: "POST", body, duplex: "half", signal: sender.signal });
+  const received = receiveWebhook(request, q, {});
+  setTimeout(() => sender.abort(), 20);
+  await assert.rejects(received, (error) => error instanceof GistError && error.code === "aborted");
+  assert.deepEqual(q.sent, []);
 });
 
 test("consume retries a recordEvent that pacedFetch held past its deadline, or that pacing held after its lookup", async () => {

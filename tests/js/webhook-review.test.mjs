@@ -98,3 +98,67 @@ test("normalizeEventName changes `.` and `$` only, half an emoji included", () =
   assert.equal(normalizeEventName("order.\ud83d"), "order-\ud83d");
   assert.equal(normalizeEventName("caf\u00e9 \ud83d\ude00."), "caf\u00e9 \ud83d\ude00-");
 });
+
+// A second outside review (2026-12-04).
+
+test("after an HMAC check the topic is the signed body's: a replay under another topic header is the same delivery", async () => {
+  const body = '{"contact":{"id":7,"type":"user"}}'; // no topic of its own, as a webhook of one topic may send
+  const hmac = { secret: "s3cret", scheme: "hmac-sha256" };
+  const signature = await signWebhook(body, hmac);
+  const deliver = (options, topic) =>
+    handleWebhook(new Request("http://127.0.0.1/hook", { method: "POST", body, headers: { ...signature, ...options.headers, "x-gist-topic": topic } }), options.verify && { verify: options.verify });
+  const signed = await deliver({ verify: hmac }, "contact.unsubscribed");
+  assert.equal(signed.topic, undefined, "an unsigned header names no topic of a signed delivery");
+  assert.equal(signed.contact.id, 7);
+  // A token covers nothing of the delivery, and no check none: there the header's topic is read.
+  const token = { secret: "t0ken" };
+  assert.equal((await deliver({ verify: token, headers: await signWebhook(body, token) }, "contact.tagged")).topic, "contact.tagged");
+  assert.equal((await deliver({}, "contact.tagged")).topic, "contact.tagged");
+  // A topic in the signed body is read as ever.
+  const topical = '{"topic":"contact.tagged","contact":{"id":7,"type":"user"}}';
+  const request = new Request("http://127.0.0.1/hook", { method: "POST", body: topical, headers: { ...(await signWebhook(topical, hmac)), "x-gist-topic": "other" } });
+  assert.equal((await handleWebhook(request, { verify: hmac })).topic, "contact.tagged");
+});
+
+test("handleWebhook skips one byte order mark, as parseWebhook does", async () => {
+  const bytes = (marks) => new TextEncoder().encode("\ufeff".repeat(marks) + BODY);
+  for (const marks of [0, 1, 2, 3]) {
+    const parsed = (() => {
+      try {
+        return parseWebhook(Buffer.from(bytes(marks)).toString("utf8")).topic;
+      } catch (error) {
+        return error.code;
+      }
+    })();
+    const handled = await handleWebhook(new Request("http://127.0.0.1/hook", { method: "POST", body: bytes(marks) })).then((event) => event.topic, (error) => error.code);
+    assert.equal(handled, parsed, `${marks} marks`);
+    assert.equal(handled, marks <= 1 ? "contact.tagged" : "invalid_webhook", `${marks} marks`);
+  }
+});
+
+test("a body's bytes are read through Uint8Array's own accessors: another realm's view verifies, a throwing getter is no foreign exception", async () => {
+  const { runInNewContext } = await import("node:vm");
+  const options = { secret: "s3cret", scheme: "hmac-sha256" };
+  const headers = await signWebhook(BODY, options);
+  const foreign = runInNewContext("(bytes) => new Uint8Array(bytes)")([...new TextEncoder().encode(BODY)]);
+  assert.equal(foreign instanceof Uint8Array, false, "the view is another realm's");
+  assert.equal(await verifyWebhook({ body: foreign, headers }, options), true);
+  assert.deepEqual(await signWebhook(foreign, options), headers);
+  const trapped = new TextEncoder().encode(BODY);
+  Object.defineProperty(trapped, "buffer", { get() { throw new RangeError("boom"); } });
+  assert.deepEqual(await signWebhook(trapped, options), headers, "its own getter is not asked");
+  assert.equal(await verifyWebhook({ body: trapped, headers }, options), true);
+  const detached = new TextEncoder().encode(BODY);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  await assert.rejects(signWebhook(detached, options), code("invalid_argument"));
+  await assert.rejects(verifyWebhook({ body: detached, headers }, options), code("invalid_argument"));
+});
+
+test("a verify.header that no HTTP header could be named is refused where it is given", async () => {
+  for (const header of ["x gist token", "x-g\u00efst-token", "x-gist-token:", "x-gist\0-token", "x-gist(token)"]) {
+    await assert.rejects(signWebhook(BODY, { secret: "s3cret", header }), code("invalid_argument"), header);
+    await assert.rejects(verifyWebhook({ body: BODY, headers: {} }, { secret: "s3cret", header }), code("invalid_argument"), header);
+  }
+  const headers = await signWebhook(BODY, { secret: "s3cret", header: "X-Hook_Token.v1" });
+  assert.equal(await verifyWebhook({ body: BODY, headers: new Headers(headers) }, { secret: "s3cret", header: "x-hook_token.v1" }), true);
+});
