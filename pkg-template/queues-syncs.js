@@ -7,6 +7,10 @@ const RATE_WINDOW_MS = 10_000; // "rate now" is the operations done over the las
 // A recordEvent dead-lettered with one of these codes may have executed: redrive sends it only when told.
 const OUTCOME_UNKNOWN = new Set(["outcome_unknown", "store_error"]);
 const SYNC_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// How long a redrive holds the dead letters it claimed: until it says they were sent, or gives them back.
+const CLAIM_MS = 5 * 60_000;
+// The most keys one storage call of a Durable Object takes.
+const KEYS_PER_CALL = 128;
 const ZERO = { enqueued: 0, invalid: 0, done: 0, retrying: 0, deadLettered: 0, redriven: 0 };
 
 /** Whether `id` can name a sync: 1 to 64 letters, digits, `_` or `-`. */
@@ -29,7 +33,9 @@ export class GistSyncs {
     if (pathname === "/enqueued") return this.#enqueued(body);
     if (pathname === "/settled") return this.#settled(body);
     if (pathname === "/status") return Response.json(await this.#status());
-    if (pathname === "/dead") return Response.json(await this.#dead(searchParams.get("code"), searchParams.has("operations")));
+    if (pathname === "/dead") return Response.json(await this.#dead(searchParams.get("code")));
+    if (pathname === "/claim") return Response.json(await this.#claim(body));
+    if (pathname === "/released") return this.#released(body);
     if (pathname === "/redriven") return this.#redriven(body);
     return new Response("not found", { status: 404 });
   }
@@ -65,9 +71,14 @@ export class GistSyncs {
     totals.retrying += after.retrying - before.retrying;
     totals.deadLettered += after.dead - before.dead;
     this.#sample(totals);
-    const writes = { totals, [`m:${message}`]: after };
-    for (const letter of dead) writes[`d:${message}:${letter.index}`] = letter;
-    await this.#storage.put(writes);
+    // The earlier outcome's dead letters go: listed, a redrive would send again what has since passed.
+    const stale = before.dead > 0 ? [...(await this.#storage.list({ prefix: `d:${message}:` })).keys()] : [];
+    const writes = [["totals", totals], [`m:${message}`, after], ...dead.map((letter) => [`d:${message}:${letter.index}`, letter])];
+    // Not awaited one by one: a Durable Object writes the calls of one event together, or none of them.
+    await Promise.all([
+      ...chunks(stale).map((keys) => this.#storage.delete(keys)),
+      ...chunks(writes).map((entries) => this.#storage.put(Object.fromEntries(entries))),
+    ]);
     return Response.json({ ok: true });
   }
 
@@ -82,11 +93,46 @@ export class GistSyncs {
     return { ...totals, pending, ratePerSecond: Math.round(ratePerSecond * 10) / 10, etaSeconds, startedAt: startedAt ?? null };
   }
 
-  async #dead(code, withOperations) {
+  async #dead(code) {
     const letters = [...(await this.#storage.list({ prefix: "d:" })).entries()];
-    return letters
-      .filter(([, { entry }]) => code === null || entry.code === code)
-      .map(([key, { entry, operation }]) => ({ key: key.slice(2), ...entry, ...(withOperations && { queueOperation: operation }) }));
+    return letters.filter(([, { entry }]) => code === null || entry.code === code).map(([key, { entry }]) => ({ key: key.slice(2), ...entry }));
+  }
+
+  // Claims for a redrive, in one step (the object runs one at a time), the dead letters of `code` that it
+  // may send: each is held for CLAIM_MS, so that a second redrive meanwhile skips it. A recordEvent whose
+  // outcome is unknown, or whose last claim ran out unconfirmed (it may have been enqueued), goes only when
+  // `resend` names it.
+  async #claim({ code, resend }) {
+    const now = Date.now();
+    const chosen = [];
+    const skipped = [];
+    const again = new Set(resend);
+    const skip = (key, entry, reason) => skipped.push({ key, code: entry.code, reason });
+    for (const [stored, letter] of await this.#storage.list({ prefix: "d:" })) {
+      const { entry, operation, claimedUntil } = letter;
+      const key = stored.slice(2);
+      if (code !== null && entry.code !== code) continue;
+      const unknown = OUTCOME_UNKNOWN.has(entry.code) || claimedUntil !== undefined;
+      if (claimedUntil > now) skip(key, entry, "another redrive is sending it");
+      else if (entry.operation === "recordEvent" && unknown && !again.has(key)) skip(key, entry, claimedUntil === undefined ? "a recordEvent that may have executed: name its key in `resend` to send it again" : "a redrive that may have enqueued it never confirmed: name its key in `resend` to send it again");
+      else if (!operation) skip(key, entry, "the message held no operation that can be sent again");
+      else {
+        await this.#storage.put(stored, { ...letter, claimedUntil: now + CLAIM_MS });
+        chosen.push({ key, queueOperation: operation });
+      }
+    }
+    return { chosen, skipped };
+  }
+
+  // Claimed dead letters the queue did not take: listed again, as before their claim.
+  async #released({ keys }) {
+    for (const key of keys) {
+      const letter = await this.#storage.get(`d:${key}`);
+      if (letter?.claimedUntil === undefined) continue;
+      const { claimedUntil, ...unclaimed } = letter;
+      await this.#storage.put(`d:${key}`, unclaimed);
+    }
+    return Response.json({ ok: true });
   }
 
   // Dead letters sent again: out of the list and the count, into `redriven`.
@@ -104,6 +150,13 @@ export class GistSyncs {
     await this.#storage.put("totals", totals);
     return Response.json({ ok: true });
   }
+}
+
+// `items` in runs of at most KEYS_PER_CALL.
+function chunks(items) {
+  const runs = [];
+  for (let at = 0; at < items.length; at += KEYS_PER_CALL) runs.push(items.slice(at, at + KEYS_PER_CALL));
+  return runs;
 }
 
 /**
@@ -161,7 +214,6 @@ function codeOf(options, what) {
   return code;
 }
 
-const deadPath = (code, withOperations) => `/dead?${new URLSearchParams({ ...(code !== undefined && { code }), ...(withOperations && { operations: "1" }) })}`;
 
 /**
  * A sync's dead letters (all, or those of `options.code`): each a `DeadLetter` with its `key`, which
@@ -169,7 +221,7 @@ const deadPath = (code, withOperations) => `/dead?${new URLSearchParams({ ...(co
  */
 export async function listDeadLetters(namespace, id, options) {
   const code = codeOf(options, "listDeadLetters");
-  return callSync(syncStub(namespace, id, "listDeadLetters"), deadPath(code, false));
+  return callSync(syncStub(namespace, id, "listDeadLetters"), `/dead?${new URLSearchParams(code === undefined ? {} : { code })}`);
 }
 
 /**
@@ -189,19 +241,19 @@ export async function redriveWith(enqueue, namespace, queue, id, options) {
   }
   if (!resend) throw invalidArgument("redrive's resend must be an array of dead-letter keys");
   const stub = syncStub(namespace, id, "redrive");
-  const letters = await callSync(stub, deadPath(code, true));
-  const skipped = [];
-  const chosen = [];
-  for (const letter of letters) {
-    const unknown = letter.operation === "recordEvent" && OUTCOME_UNKNOWN.has(letter.code) && !resend.has(letter.key);
-    if (unknown) skipped.push({ key: letter.key, code: letter.code, reason: "a recordEvent that may have executed: name its key in `resend` to send it again" });
-    else if (letter.queueOperation) chosen.push(letter);
-    else skipped.push({ key: letter.key, code: letter.code, reason: "the message held no operation that can be sent again" });
+  const { chosen, skipped } = await callSync(stub, "/claim", { code: code ?? null, resend: [...resend] });
+  const keys = (indexes) => chosen.filter((_, index) => indexes(index)).map((letter) => letter.key);
+  let result;
+  try {
+    result = await enqueue(queue, chosen.map((letter) => letter.queueOperation), { progress: namespace, sync: id, redrive: true });
+  } catch (error) {
+    await callSync(stub, "/released", { keys: keys(() => true) }).catch(() => {});
+    throw error;
   }
-  const result = await enqueue(queue, chosen.map((letter) => letter.queueOperation), { progress: namespace, sync: id, redrive: true });
   const failed = new Set([...result.invalid, ...result.unsent].map(({ index }) => index));
-  const sent = chosen.filter((_, index) => !failed.has(index)).map((letter) => letter.key);
+  const unsent = keys((index) => failed.has(index));
+  const sent = keys((index) => !failed.has(index));
+  if (unsent.length > 0) await callSync(stub, "/released", { keys: unsent });
   await callSync(stub, "/redriven", { keys: sent });
-  const unsent = chosen.filter((_, index) => failed.has(index)).map((letter) => letter.key);
   return { redriven: sent.length, skipped, unsent };
 }

@@ -333,7 +333,7 @@ export interface RedriveOptions {
 export interface RedriveResult {
     /** Dead letters enqueued again (and taken off the list). */
     redriven: number;
-    /** Left on the list: a recordEvent whose outcome is unknown and not in `resend`, or a message that held no operation. */
+    /** Left on the list: a recordEvent whose outcome is unknown (or whose last redrive never confirmed) and not in `resend`, one another redrive is sending, or a message that held no operation. */
     skipped: { key: string; code: string; reason: string }[];
     /** Keys the queue refused: still on the list, redrive them again. */
     unsent: string[];

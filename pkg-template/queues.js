@@ -502,7 +502,8 @@ async function report(progress, failures, dead) {
   const letters = dead.map((body) => ({ index: body.index, entry: body, operation: ops?.[body.index] }));
   const retrying = dead.length > 0 ? 0 : failures.length;
   try {
-    await callSync(stub, "/settled", { message: key, done: (ops?.length ?? 0) - failures.length, retrying, dead: letters });
+    // A message that held no operations (not one enqueue sent) fails as a whole: it did none.
+    await callSync(stub, "/settled", { message: key, done: Math.max(0, (ops?.length ?? 0) - failures.length), retrying, dead: letters });
     return true;
   } catch {
     return false;

@@ -8,16 +8,23 @@ import { GistClient, GistError } from "gist-wasm";
 import { GistPacer, GistSyncs, consume, enqueue, listDeadLetters, pacedFetch, redrive, syncStatus } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
-// Durable Object storage in memory: get, put (a key and value, or an object of them), delete, list({ prefix }).
+// Durable Object storage in memory: get, put (a key and value, or an object of at most 128), delete (a key,
+// or an array of at most 128), list({ prefix }).
 function memoryStorage() {
   const map = new Map();
   const copy = (value) => (value === undefined ? undefined : structuredClone(value));
   return {
     get: async (key) => copy(map.get(key)),
     put: async (key, value) => {
-      for (const [k, v] of typeof key === "string" ? [[key, value]] : Object.entries(key)) map.set(k, copy(v));
+      const entries = typeof key === "string" ? [[key, value]] : Object.entries(key);
+      if (entries.length > 128) throw new RangeError("a Durable Object puts at most 128 keys at once");
+      for (const [k, v] of entries) map.set(k, copy(v));
     },
-    delete: async (key) => map.delete(key),
+    delete: async (key) => {
+      const keys = Array.isArray(key) ? key : [key];
+      if (keys.length > 128) throw new RangeError("a Durable Object deletes at most 128 keys at once");
+      return keys.filter((k) => map.delete(k)).length;
+    },
     list: async ({ prefix }) => new Map([...map].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, copy(v)])),
   };
 }
@@ -169,4 +176,103 @@ test("a sync's progress, its dead letters by code (no email), and redrive: all o
   await assert.rejects(syncStatus(syncs, "no spaces allowed"), (e) => e.code === "invalid_argument");
   await assert.rejects(listDeadLetters({}, sync), (e) => e.code === "invalid_argument");
   await assert.rejects(redrive(syncs, q, sync, { resend: "one key" }), (e) => e.code === "invalid_argument");
+});
+
+// A KV namespace in memory (the ledger).
+function memoryKv() {
+  const map = new Map();
+  return { get: async (k) => map.get(k) ?? null, put: async (k, v) => map.set(k, v), delete: async (k) => map.delete(k) };
+}
+
+// A sync of one recordEvent that Gist refused (429) at its last attempt: dead-lettered, Gist did not act.
+async function deadLetteredEvent(syncs, client, mock, q, options) {
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const { sync } = await enqueue(q, [{ recordEvent: { event_name: "paid", user: { user_id: user.user_id } } }], { progress: syncs });
+  const [body] = q.sent.splice(0);
+  mock.fail({ method: "POST", path: "/events", status: 429, headers: { "retry-after": "1" }, times: 1 });
+  await consume({ messages: [{ id: "m1", body, attempts: 1, ack() {}, retry() {} }] }, client, { ...options, maxAttempts: 1 });
+  assert.deepEqual((await listDeadLetters(syncs, sync)).map((d) => d.code), ["rate_limited"]);
+  return { sync, body };
+}
+
+// Second outside review of gist-wasm/queues (2026-12-04): nothing redrive sends twice.
+
+test("a message delivered again that passes takes its earlier dead letters off the list: redrive has nothing to send twice", async () => {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
+  const q = queue();
+  const options = { deadLetterQueue: queue(), ledger: memoryKv(), progress: syncs };
+  const { sync, body } = await deadLetteredEvent(syncs, client, mock, q, options);
+  // Its ack was refused (or the consumer died): Queues delivers it again, and now it passes.
+  await consume({ messages: [{ id: "m1", body, attempts: 2, ack() {}, retry() {} }] }, client, options);
+  assert.equal(mock.state.events.filter((e) => e.name === "paid").length, 1);
+  assert.deepEqual(await listDeadLetters(syncs, sync), []);
+  assert.deepEqual(await redrive(syncs, q, sync), { redriven: 0, skipped: [], unsent: [] });
+  const status = await syncStatus(syncs, sync);
+  assert.deepEqual([status.enqueued, status.done, status.deadLettered, status.pending], [1, 1, 0, 0]);
+});
+
+test("redrive claims its dead letters first: a redrive whose confirmation failed, or two at once, enqueue each once", async () => {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
+  const q = queue();
+  const options = { deadLetterQueue: queue(), ledger: memoryKv(), progress: syncs };
+  const { sync } = await deadLetteredEvent(syncs, client, mock, q, options);
+  const [first, second] = await Promise.all([redrive(syncs, q, sync), redrive(syncs, q, sync)]);
+  assert.deepEqual([first.redriven + second.redriven, q.sent.length], [1, 1], "two redrives at once: one sends it");
+  assert.deepEqual([...first.skipped, ...second.skipped].map((s) => s.reason), ["another redrive is sending it"]);
+  q.sent.splice(0);
+
+  // The object fails the confirmation once, after the queue took the letter: redrive rejects, and a
+  // second redrive at once does not send it again.
+  const again = await deadLetteredEvent(syncs, client, mock, q, options);
+  const stub = syncs.get;
+  syncs.get = (id) => ({ fetch: (url, init) => (String(url).endsWith("/redriven") && !syncs.failed ? ((syncs.failed = true), Promise.reject(new Error("reset"))) : stub(id).fetch(url, init)) });
+  await assert.rejects(redrive(syncs, q, again.sync), (e) => e.code === "store_error");
+  assert.equal(q.sent.length, 1, "enqueued before the confirmation failed");
+  const retried = await redrive(syncs, q, again.sync);
+  assert.deepEqual([retried.redriven, q.sent.length, retried.skipped.map((s) => s.reason)], [0, 1, ["another redrive is sending it"]]);
+  // Past its claim, unconfirmed, the recordEvent may have been enqueued: it goes again only when named.
+  const now = Date.now;
+  Date.now = () => now() + 10 * 60_000;
+  try {
+    const later = await redrive(syncs, q, again.sync);
+    assert.deepEqual([later.redriven, q.sent.length], [0, 1]);
+    assert.match(later.skipped[0].reason, /never confirmed/);
+    assert.equal((await redrive(syncs, q, again.sync, { resend: [later.skipped[0].key] })).redriven, 1);
+  } finally {
+    Date.now = now;
+  }
+  syncs.get = stub;
+  assert.deepEqual(await listDeadLetters(syncs, again.sync), []);
+});
+
+test("a message of a sync that holds no operations counts no operation done", async () => {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch });
+  const q = queue();
+  const { sync } = await enqueue(q, [{ upsertUser: { user_id: 7_200 } }], { progress: syncs });
+  const [body] = q.sent.splice(0);
+  for (const ops of [[], "not a list"]) {
+    await consume({ messages: [{ id: `m-${ops.length}`, body: { ...body, ops, key: `${body.key}-${ops.length}` }, attempts: 1, ack() {}, retry() {} }] }, client, { deadLetterQueue: queue(), progress: syncs });
+  }
+  const status = await syncStatus(syncs, sync);
+  assert.deepEqual([status.done, status.deadLettered], [0, 2]);
+});
+
+test("a message with more dead letters than a Durable Object writes in one call is kept whole", async () => {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
+  const q = queue();
+  const operations = Array.from({ length: 300 }, (_, i) => ({ upsertUser: { user_id: 8_000 + i } }));
+  const { sync } = await enqueue(q, operations, { perMessage: 300, progress: syncs });
+  mock.fail({ method: "POST", path: "/contacts", status: 422, times: 300 });
+  const dlq = queue();
+  await drain(q, client, { deadLetterQueue: dlq, progress: syncs });
+  assert.equal((await listDeadLetters(syncs, sync)).length, 300);
+  assert.equal((await syncStatus(syncs, sync)).deadLettered, 300);
 });
