@@ -31,6 +31,7 @@ pub fn refused_unheard(status: u16) -> bool {
 
 /// An HTTP method that Gist's API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Method {
     /// GET
     Get,

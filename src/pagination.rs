@@ -212,10 +212,13 @@ impl Cursor {
 }
 
 /// Whether two pages' first items have the same id: numbers by their value (`1e2` is `100`, as JS
-/// reads them), anything else as written.
+/// reads them; whole numbers past 2^53 exactly), anything else as written.
 fn same_id(first: &Value, last: &Value) -> bool {
     match (first, last) {
-        (Value::Number(first), Value::Number(last)) => first.as_f64() == last.as_f64(),
+        (Value::Number(first), Value::Number(last)) => match (first.as_u64(), last.as_u64()) {
+            (Some(first), Some(last)) => first == last,
+            _ => first.as_f64() == last.as_f64(),
+        },
         _ => first == last,
     }
 }
@@ -350,6 +353,19 @@ mod tests {
             Ok(1)
         );
         assert!(cursor.done);
+    }
+
+    #[test]
+    fn pages_whose_first_ids_differ_past_2_to_the_53_are_not_a_repeat() {
+        let mut cursor = Cursor::new();
+        let page = |text: &str| json::from_str(text).expect("JSON");
+        let first = page(r#"{"tags": [{"id": 9007199254740992}, {"id": 1}]}"#);
+        let second = page(r#"{"tags": [{"id": 9007199254740993}, {"id": 2}]}"#);
+        assert_eq!(read(&mut cursor, &first, "tags", 2), Ok(2));
+        assert_eq!(read(&mut cursor, &second, "tags", 2), Ok(2));
+        // The same id written another way is still a repeat.
+        let again = page(r#"{"tags": [{"id": 90071992547409930e-1}, {"id": 2}]}"#);
+        assert_eq!(read(&mut cursor, &again, "tags", 2), Ok(0));
     }
 
     #[test]

@@ -18,6 +18,7 @@ impl<T> MaybeSend for T {}
 
 /// Why a request got no answer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TransportError {
     /// The request failed before any answer (DNS, refused connection, CORS); the runtime's text.
     Network(String),

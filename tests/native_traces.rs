@@ -18,7 +18,7 @@ mod mock;
 #[path = "native/traces.rs"]
 mod traces;
 
-use getgist::{Client, ContactInput, ContactRef};
+use getgist::{Client, ContactInput, ContactRef, ListOptions};
 use mock::{Mock, KEY};
 
 fn client(mock: &Mock) -> Client {
@@ -50,11 +50,28 @@ async fn traces_show_each_call_and_request_but_never_the_key_a_query_or_a_body()
         .fetch_user(ContactRef::email("grace@example.com"))
         .await
         .expect("found");
+    client
+        .list_tags(ListOptions::default())
+        .await
+        .expect("listed");
+    // An answer that spends the rate limit's window: the retry is not sent, and says so.
+    mock.fail(
+        r#"{"status": 429, "times": 1, "path": "/tags", "headers": {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "30"}}"#,
+    )
+    .await;
+    let refused = client
+        .list_tags(ListOptions::default())
+        .timeout(std::time::Duration::from_secs(2))
+        .await
+        .expect_err("rate-limited");
+    assert_eq!(refused.code, getgist::ErrorCode::RateLimited);
     let text = traces.text();
     for shown in [
         "span gist.call",
         "method=\"createUser\"",
         "method=\"fetchUser\"",
+        "method=\"listTags\"",
+        "error=\"rate_limited\"",
         "status=503",
         "attempt=2",
         "path=\"/contacts\"",

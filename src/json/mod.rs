@@ -245,8 +245,6 @@ impl<T: Into<Value>> From<Vec<T>> for Value {
     }
 }
 
-/// A float as its shortest exact decimal, or `null` when not finite. The crate itself never calls
-/// it: `core::fmt`'s float printing would add 14 KB to the `.wasm`.
 /// Parses one JSON value.
 ///
 /// ```
@@ -262,6 +260,8 @@ impl std::str::FromStr for Value {
     }
 }
 
+/// A float as its shortest exact decimal, or `null` when not finite. The crate itself never calls
+/// it: `core::fmt`'s float printing would add 14 KB to the `.wasm`.
 impl From<f64> for Value {
     fn from(n: f64) -> Self {
         if n.is_finite() {

@@ -21,12 +21,15 @@ impl Client {
         Pending::new(self, method, Ok(args), T::from_call)
     }
 
+    /// The core's `list` call of `list`, shown as the JS method `method` (`listUsers`).
     fn list<T: FromCall + Send + 'static>(
         &self,
+        method: &'static str,
         list: &'static str,
         options: Value,
     ) -> Pending<Vec<T>> {
         self.call("list", vec![list.into(), options])
+            .shown_as(method)
     }
 
     /// Creates a user (`POST /contacts`): `user.user_id` is required, a whole number.
@@ -51,7 +54,7 @@ impl Client {
 
     /// Lists users (never leads), up to `options.limit` (100 by default, at most 10 000).
     pub fn list_users(&self, options: ListContacts) -> Pending<Vec<Contact>> {
-        self.list("users", options.to_value())
+        self.list("listUsers", "users", options.to_value())
     }
 
     /// Walks the users one page at a time, as the stream is polled.
@@ -81,7 +84,7 @@ impl Client {
 
     /// Lists leads (never users).
     pub fn list_leads(&self, options: ListContacts) -> Pending<Vec<Contact>> {
-        self.list("leads", options.to_value())
+        self.list("listLeads", "leads", options.to_value())
     }
 
     /// Walks the leads one page at a time.
@@ -112,7 +115,7 @@ impl Client {
 
     /// Lists tags.
     pub fn list_tags(&self, options: ListOptions) -> Pending<Vec<Tag>> {
-        self.list("tags", options.to_value())
+        self.list("listTags", "tags", options.to_value())
     }
 
     /// Walks the tags one page at a time.
@@ -131,7 +134,7 @@ impl Client {
 
     /// Lists segments.
     pub fn list_segments(&self, options: ListSegments) -> Pending<Vec<Segment>> {
-        self.list("segments", options.to_value())
+        self.list("listSegments", "segments", options.to_value())
     }
 
     /// Walks the segments one page at a time.
@@ -146,7 +149,7 @@ impl Client {
 
     /// Lists campaigns.
     pub fn list_campaigns(&self, options: ListOptions) -> Pending<Vec<Campaign>> {
-        self.list("campaigns", options.to_value())
+        self.list("listCampaigns", "campaigns", options.to_value())
     }
 
     /// Walks the campaigns one page at a time.
@@ -162,7 +165,7 @@ impl Client {
 
     /// Lists tracked events of every type.
     pub fn list_events(&self, options: ListOptions) -> Pending<Vec<TrackedEvent>> {
-        self.list("events", options.to_value())
+        self.list("listEvents", "events", options.to_value())
     }
 
     /// Walks the tracked events one page at a time.

@@ -185,6 +185,12 @@ impl<T: Send + 'static> Pending<T> {
         }
     }
 
+    /// Names the call `method` in its span, where its endpoint is not the JS method (`listUsers`).
+    pub(crate) fn shown_as(mut self, method: &'static str) -> Self {
+        self.method = method;
+        self
+    }
+
     /// Sets this call's deadline (retries and waits included).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);

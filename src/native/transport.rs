@@ -242,8 +242,14 @@ impl Transport for CallTransport<'_> {
         request: &WireRequest,
         timeout_ms: f64,
     ) -> Result<HttpResponse, TransportError> {
-        let timeout_ms = self.paced(timeout_ms).await?;
-        let (_permit, timeout_ms) = self.admitted(timeout_ms).await?;
+        let held = self.shared.transport.now_ms();
+        let admitted = match self.paced(timeout_ms).await {
+            Ok(timeout_ms) => self.admitted(timeout_ms).await,
+            Err(error) => Err(error),
+        };
+        let (_permit, timeout_ms) = admitted.inspect_err(|error| {
+            unanswered(request, error, self.shared.transport.now_ms() - held);
+        })?;
         let started = self.shared.transport.now_ms();
         let outcome = self
             .abortable(self.shared.transport.send(request, timeout_ms))
@@ -264,13 +270,7 @@ impl Transport for CallTransport<'_> {
                 );
                 self.note_rate_limit(response);
             }
-            Err(error) => tracing::debug!(target: "getgist",
-                http_method = request.method.as_str(),
-                path = request.path.as_str(),
-                error = ?error_kind(error),
-                elapsed_ms,
-                "no answer"
-            ),
+            Err(error) => unanswered(request, error, elapsed_ms),
         }
         outcome.map(|mut response| {
             for (name, value) in &mut response.headers {
@@ -297,6 +297,18 @@ impl Transport for CallTransport<'_> {
     fn random(&self) -> f64 {
         self.shared.transport.random()
     }
+}
+
+/// The event of a request that got no answer: not sent (the pacer held it past its deadline, or the
+/// rate limit's window), or sent and failed.
+fn unanswered(request: &WireRequest, error: &TransportError, elapsed_ms: f64) {
+    tracing::debug!(target: "getgist",
+        http_method = request.method.as_str(),
+        path = request.path.as_str(),
+        error = ?error_kind(error),
+        elapsed_ms,
+        "no answer"
+    );
 }
 
 /// What kind of failure, for a log line: never the runtime's text, which may hold a URL.

@@ -11,6 +11,7 @@ const TOPIC_HEADERS: [&str; 3] = ["x-gist-topic", "x-gist-event", "x-gist-webhoo
 
 /// The shape of a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WebhookKind {
     /// A top-level `contact` object (user, lead and tag topics).
     Contact,

@@ -7,6 +7,7 @@ use hmac::{EagerHash, Hmac, KeyInit, Mac};
 
 /// How a delivery proves where it comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Scheme {
     /// A shared secret sent as-is in a header (a custom header set in Gist's webhook settings).
     Token,
@@ -18,6 +19,7 @@ pub enum Scheme {
 
 /// How an HMAC signature is written in its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Encoding {
     /// Lower- or upper-case hex.
     Hex,
