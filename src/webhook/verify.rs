@@ -73,7 +73,7 @@ impl VerifyOptions {
         }
         if secrets.iter().any(|s| s.trim() != s) {
             return Err(Error::invalid_argument(
-                "a verify.secret starts or ends with white space (a list split at \", \"?): trim it; a secret that really has some is not supported",
+                "a verify.secret starts or ends with white space (a list split at \", \"?): trim it",
             ));
         }
         let printable = |s: &String| s.bytes().all(|b| (b' '..=b'~').contains(&b));
