@@ -67,6 +67,12 @@ export interface EnqueueOptions {
     progress?: DurableObjectNamespaceLike;
     /** Add to this sync (an id an earlier `enqueue` returned) rather than start one: 1 to 64 letters, digits, `_` or `-`. */
     sync?: string;
+    /**
+     * This call's key (1 to 64 letters, digits, `_` or `-`; default a new UUID): its messages' keys are made
+     * from it, and `consume`'s ledger sends each recordEvent of a message key once. A call made again with
+     * the same key and operations (a webhook handler run again) records each event once.
+     */
+    key?: string;
 }
 
 /**

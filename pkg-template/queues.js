@@ -237,13 +237,14 @@ function checkedOperation(operation) {
  * counts include them. Rejects only with `invalid_argument`, for bad arguments, before anything is sent.
  */
 export async function enqueue(queue, operations, options) {
-  const read = readOptions(options, { perMessage: 25, delaySeconds: 0, progress: undefined, sync: undefined }, "enqueue options");
+  const read = readOptions(options, { perMessage: 25, delaySeconds: 0, progress: undefined, sync: undefined, key: undefined }, "enqueue options");
   if (read.sync !== undefined && !isSyncId(read.sync)) throw invalidArgument("enqueue's sync is 1 to 64 letters, digits, _ or -");
+  if (read.key !== undefined && !isSyncId(read.key)) throw invalidArgument("enqueue's key is 1 to 64 letters, digits, _ or -");
   return send(queue, operations, read, true);
 }
 
 // enqueue's work, for enqueue and redrive: `counted` adds the operations to the sync's `enqueued`.
-async function send(queue, operations, { perMessage, delaySeconds, progress, sync = crypto.randomUUID() }, counted) {
+async function send(queue, operations, { perMessage, delaySeconds, progress, sync = crypto.randomUUID(), key = crypto.randomUUID() }, counted) {
   const producer = producerOf(queue, "enqueue's queue");
   const stub = progress === undefined ? undefined : syncStub(progress, sync, "enqueue's progress");
   let list;
@@ -256,13 +257,13 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
   const invalid = [];
   const items = []; // each message's body and size
   const indexes = []; // each message's operations, by their index in `operations`
-  const call = crypto.randomUUID(); // with the message's place, its key in the sync
   let texts = [];
   let inBody = [];
   let bytes = 0;
   const close = () => {
     if (texts.length > 0) {
-      const text = `{"ops":[${texts.join(",")}],"sync":"${sync}","key":"${call}-${items.length}"}`;
+      // Its key, in the sync and in the ledger: the call's, with the message's place.
+      const text = `{"ops":[${texts.join(",")}],"sync":"${sync}","key":"${key}-${items.length}"}`;
       items.push({ body: JSON.parse(text), bytes: sizeOf(text) });
       indexes.push(inBody);
     }
@@ -400,13 +401,13 @@ function tagFailures(result, attempts, options) {
 }
 
 // A recordEvent, sent at most once whatever fails around it: claimed in this isolate, and marked "sent" in
-// the ledger before it goes and "done" after. A failure before it goes leaves it unsent (a retry); once it
+// the ledger (by its message's key, else the message's id) before it goes and "done" after. A failure before it goes leaves it unsent (a retry); once it
 // may have gone it is never sent again: a mark the ledger fails to update stays "sent", which a later
 // delivery dead-letters as outcome_unknown.
 async function recordOnce(run, message, index, input) {
   const { ledger, read } = run;
   if (!ledger) return { dead: invalidArgument("recordEvent through a queue needs consume's `ledger` option (a KV namespace)") };
-  const key = `gist-wasm/op/${message.id}/${index}`;
+  const key = `gist-wasm/op/${messageKey(message.body) ?? message.id}/${index}`;
   const release = claim(ledger.binding, key, message);
   if (!release) {
     const busy = outcomeUnknown("another consume in this isolate was running this recordEvent (its message delivered twice at once), so it was not sent again here");
@@ -556,18 +557,29 @@ function opsOf(body) {
   }
 }
 
+// The key enqueue gave a message (one per message of its call, or of its `key`), if it is one: a string
+// of at most 100 characters.
+function messageKey(body) {
+  try {
+    const { key } = body;
+    return typeof key === "string" && key.length > 0 && key.length <= 100 ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // Where a message of a sync reports to (with `consume`'s `progress`): the sync's object, the message's
 // key and operations; undefined for a message outside a sync.
 function progressOf(namespace, body, ops) {
   if (namespace === undefined) return undefined;
   let sync;
-  let key;
   try {
-    ({ sync, key } = body);
+    ({ sync } = body);
   } catch {
     return undefined;
   }
-  if (!isSyncId(sync) || typeof key !== "string" || key.length > 100) return undefined;
+  const key = messageKey(body);
+  if (!isSyncId(sync) || key === undefined) return undefined;
   return { stub: syncStub(namespace, sync, "consume's progress"), key, ops };
 }
 

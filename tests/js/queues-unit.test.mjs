@@ -2,7 +2,7 @@
 // what enqueue groups and refuses, and what consume does with each kind of failure.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistClient, GistError, signWebhook } from "gist-wasm";
+import { GistClient, GistError, parseWebhook, signWebhook } from "gist-wasm";
 import { GistPacer, consume, consumeWebhooks, enqueue, pacedFetch, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
@@ -308,6 +308,29 @@ test("examples/bulk-sync: a webhook whose recordEvent the sync queue refuses is 
   await consumeWebhooks({ messages: again.messages }, webhookHandler(env), webhookOptions(env));
   assert.deepEqual(again.outcome, [["ack", 0]]);
   assert.deepEqual(sync.sent.map((m) => m.ops[0].recordEvent.event_name), ["webhook-user.updated"]);
+});
+
+test("examples/bulk-sync: a webhook handler run again for one delivery records its event once (enqueue's key, consume's ledger)", async () => {
+  const { webhookHandler } = await import("../../examples/bulk-sync/src/index.mjs");
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const env = { GIST_SYNC: queue(), GIST_DEAD_LETTERS: queue(), STATE: kv() };
+  const event = parseWebhook(JSON.stringify({ topic: "user.updated", contact: { id: user.id, type: "user", user_id: user.user_id } }));
+  const delivery = { id: "0f3a9c", attempts: 1 };
+  // The first run's dedupe mark was never written (the consumer died): the delivery runs the handler again.
+  await webhookHandler(env)(event, delivery);
+  await webhookHandler(env)(event, { ...delivery, attempts: 2 });
+  assert.equal(env.GIST_SYNC.sent.length, 2, "two messages, with one key");
+  const ledger = kv();
+  // Each a message of its own, with its own id, as Queues delivers them.
+  const deliver = (body, id) => consume({ messages: [{ id, body, attempts: 1, ack() {}, retry() {} }] }, client(mock), { deadLetterQueue: queue(), ledger });
+  for (const [i, body] of env.GIST_SYNC.sent.entries()) await deliver(body, `sync-${i}`);
+  assert.equal(events(mock, "webhook-user-updated"), 1);
+  // Another delivery is another key.
+  await webhookHandler(env)(event, { id: "77e1", attempts: 1 });
+  await deliver(env.GIST_SYNC.sent[2], "sync-2");
+  assert.equal(events(mock, "webhook-user-updated"), 2);
+  await assert.rejects(enqueue(queue(), [], { key: "no spaces" }), (e) => e instanceof GistError && e.code === "invalid_argument");
 });
 
 test("a dead-letter entry holds no email in any field, whatever the message held", async () => {

@@ -39,14 +39,14 @@ export default {
     if (batch.queue === "gist-webhooks") {
       const handle = webhookHandler(env);
       const every = Number(env.FAIL_ONCE_EVERY ?? 0);
-      const counts = await consumeWebhooks(batch, async (event) => {
+      const counts = await consumeWebhooks(batch, async (event, message) => {
         const n = event.payload.n;
         if (every > 0 && n % every === 0 && !failed.has(n)) {
           failed.add(n);
           stats.handlerFailures += 1;
           throw new Error(`injected failure of delivery ${n}`);
         }
-        await handle(event);
+        await handle(event, message);
       }, webhookOptions(env));
       stats.webhooks = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, (stats.webhooks?.[k] ?? 0) + v]));
       return;

@@ -25,14 +25,24 @@ function authorized(request, env) {
 /** The queue operation of a posted contact: a user when it has a user_id, else a lead. */
 export const operationOf = (contact) => (contact?.user_id !== undefined ? { upsertUser: contact } : { upsertLead: contact });
 
-/** The webhook consumer's handler: a contact event becomes a tracked event, enqueued for gist-sync (or it throws). */
+// A key for enqueue from a queue message's id: its SHA-256, in hex.
+async function keyOf(id) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(`webhook/${id}`)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The webhook consumer's handler: a contact event becomes a tracked event, enqueued for gist-sync (or it
+ * throws), keyed by the delivery's message: run again for it, it enqueues what the ledger records once.
+ */
 export function webhookHandler(env) {
-  return async (event) => {
+  return async (event, message) => {
     if (event.kind !== "contact" && event.kind !== "automation") return;
     const { contact } = event;
     const who = contact.user_id ? { user: { user_id: contact.user_id } } : { lead: contact.email ? { email: contact.email } : { id: contact.id } };
     const recordEvent = { event_name: `webhook-${event.topic ?? event.kind}`, ...who, properties: { topic: event.topic ?? null } };
-    const { invalid, unsent } = await enqueue(env.GIST_SYNC, [{ recordEvent }]);
+    const key = message === undefined ? undefined : await keyOf(message.id);
+    const { invalid, unsent } = await enqueue(env.GIST_SYNC, [{ recordEvent }], { key });
     if (invalid.length > 0) console.warn(`webhook event not recorded: ${invalid[0].message}`);
     // The queue refused it: throwing has consumeWebhooks retry the delivery, which is not marked handled.
     if (unsent.length > 0) throw new GistError(unsent[0].code, unsent[0].message);
