@@ -333,6 +333,20 @@ test("examples/bulk-sync: a webhook handler run again for one delivery records i
   await assert.rejects(enqueue(queue(), [], { key: "no spaces" }), (e) => e instanceof GistError && e.code === "invalid_argument");
 });
 
+test("examples/bulk-sync keeps a message that Queues moved to the dead letters past max_retries without its inputs' emails", async () => {
+  const example = (await import("../../examples/bulk-sync/src/index.mjs")).default;
+  const env = { STATE: kv() };
+  const q = queue();
+  await enqueue(q, [{ upsertUser: { user_id: 42, email: "grace.hopper@example.com" } }, { recordEvent: { event_name: "paid", user: { email: "grace.hopper@example.com" } } }]);
+  const webhook = { webhook: { topic: "user.updated", body: '{"contact":{"email":"grace.hopper@example.com"}}' } };
+  const batch = batchOf([q.sent[0], webhook]);
+  await example.queue({ queue: "gist-dead-letters", messages: batch.messages }, env);
+  assert.deepEqual(batch.outcome, [["ack", 0], ["ack", 1]]);
+  const kept = [...env.STATE.store.values()].map((text) => JSON.parse(text));
+  assert.deepEqual(kept.map((letter) => [letter.code, letter.operations, letter.webhook]), [["max_retries", ["upsertUser", "recordEvent"], null], ["max_retries", null, "user.updated"]]);
+  assert.ok(![...env.STATE.store.values()].some((text) => text.includes("@")), "no email kept");
+});
+
 test("a dead-letter entry holds no email in any field, whatever the message held", async () => {
   const mock = createMockGist();
   const q = queue();

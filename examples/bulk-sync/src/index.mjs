@@ -52,11 +52,20 @@ export function webhookHandler(env) {
 /** consumeWebhooks' options for this Worker's bindings. */
 export const webhookOptions = (env) => ({ dedupe: env.STATE, deadLetterQueue: env.GIST_DEAD_LETTERS });
 
+// What a dead letter keeps: consume's entry (no email in it) as it is; of a message that Queues itself
+// moved here after its max_retries, what it held, but not the inputs, which hold emails.
+function deadLetterOf(message) {
+  const body = message.body ?? {};
+  if (typeof body.code === "string") return body;
+  const ops = Array.isArray(body.ops) ? body.ops.map((op) => op?.op ?? Object.keys(op ?? {})[0] ?? null) : undefined;
+  return { code: "max_retries", messageId: message.id, index: null, sync: body.sync ?? null, operations: ops ?? null, webhook: body.webhook?.topic ?? null };
+}
+
 // Keeps dead letters in KV, one key per message and operation (a dead letter sent twice is kept once).
 async function keepDeadLetters(batch, env) {
   for (const message of batch.messages) {
-    const { messageId = message.id, index = null } = message.body ?? {};
-    await env.STATE.put(`dead/${messageId}/${index}`, JSON.stringify(message.body));
+    const letter = deadLetterOf(message);
+    await env.STATE.put(`dead/${letter.messageId ?? message.id}/${letter.index ?? null}`, JSON.stringify(letter));
     message.ack();
   }
 }
