@@ -52,10 +52,20 @@ export class GistSyncs {
     totals.samples = samples;
   }
 
-  async #enqueued({ operations, invalid }) {
+  // Operations enqueued; a keyed call's `messages` ([key, operations] each) count only those not counted
+  // before, and its invalid operations only when some message is new (a call made again counts nothing).
+  async #enqueued({ operations, invalid, messages }) {
     const totals = await this.#totals();
-    totals.enqueued += operations;
-    totals.invalid += invalid;
+    if (messages === undefined) {
+      totals.enqueued += operations;
+      totals.invalid += invalid;
+    } else {
+      const counted = await Promise.all(chunks(messages.map(([key]) => `e:${key}`)).map((keys) => this.#storage.get(keys)));
+      const fresh = messages.filter(([key]) => !counted.some((found) => found.has(`e:${key}`)));
+      totals.enqueued += fresh.reduce((sum, [, count]) => sum + count, 0);
+      if (fresh.length > 0 || messages.length === 0) totals.invalid += invalid;
+      await Promise.all(chunks(fresh.map(([key]) => [`e:${key}`, true])).map((entries) => this.#storage.put(Object.fromEntries(entries))));
+    }
     totals.startedAt ??= Date.now();
     this.#sample(totals);
     await this.#storage.put("totals", totals);
@@ -99,47 +109,55 @@ export class GistSyncs {
   }
 
   // Claims for a redrive, in one step (the object runs one at a time), the dead letters of `code` that it
-  // may send: each is held for CLAIM_MS, so that a second redrive meanwhile skips it. A recordEvent whose
-  // outcome is unknown, or whose last claim ran out unconfirmed (it may have been enqueued), goes only when
-  // `resend` names it.
+  // may send: each is held for CLAIM_MS under the claim's `token`, so that a second redrive meanwhile skips
+  // it, and only this redrive may give it back or confirm it. A recordEvent whose outcome is unknown, or
+  // whose last claim ran out unconfirmed (it may have been enqueued), goes only when `resend` names it.
   async #claim({ code, resend }) {
     const now = Date.now();
+    const token = crypto.randomUUID();
     const chosen = [];
     const skipped = [];
     const again = new Set(resend);
     const skip = (key, entry, reason) => skipped.push({ key, code: entry.code, reason });
     for (const [stored, letter] of await this.#storage.list({ prefix: "d:" })) {
-      const { entry, operation, claimedUntil } = letter;
+      const { entry, operation, claim } = letter;
       const key = stored.slice(2);
       if (code !== null && entry.code !== code) continue;
-      const unknown = OUTCOME_UNKNOWN.has(entry.code) || claimedUntil !== undefined;
-      if (claimedUntil > now) skip(key, entry, "another redrive is sending it");
-      else if (entry.operation === "recordEvent" && unknown && !again.has(key)) skip(key, entry, claimedUntil === undefined ? "a recordEvent that may have executed: name its key in `resend` to send it again" : "a redrive that may have enqueued it never confirmed: name its key in `resend` to send it again");
+      const unknown = OUTCOME_UNKNOWN.has(entry.code) || claim !== undefined;
+      if (claim?.until > now) skip(key, entry, "another redrive is sending it");
+      else if (entry.operation === "recordEvent" && unknown && !again.has(key)) skip(key, entry, claim === undefined ? "a recordEvent that may have executed: name its key in `resend` to send it again" : "a redrive that may have enqueued it never confirmed: name its key in `resend` to send it again");
       else if (!operation) skip(key, entry, "the message held no operation that can be sent again");
       else {
-        await this.#storage.put(stored, { ...letter, claimedUntil: now + CLAIM_MS });
+        await this.#storage.put(stored, { ...letter, claim: { until: now + CLAIM_MS, token } });
         chosen.push({ key, queueOperation: operation });
       }
     }
-    return { chosen, skipped };
+    return { chosen, skipped, token };
+  }
+
+  // The letters of `keys` that the claim of `token` still holds (another may have taken one over since
+  // its own ran out, or a delivery of its message replaced it).
+  async #claimed(keys, token) {
+    const held = [];
+    for (const key of keys) {
+      const letter = await this.#storage.get(`d:${key}`);
+      if (letter?.claim?.token === token) held.push([key, letter]);
+    }
+    return held;
   }
 
   // Claimed dead letters the queue did not take: listed again, as before their claim.
-  async #released({ keys }) {
-    for (const key of keys) {
-      const letter = await this.#storage.get(`d:${key}`);
-      if (letter?.claimedUntil === undefined) continue;
-      const { claimedUntil, ...unclaimed } = letter;
-      await this.#storage.put(`d:${key}`, unclaimed);
-    }
+  async #released({ keys, token }) {
+    for (const [key, { claim, ...unclaimed }] of await this.#claimed(keys, token)) await this.#storage.put(`d:${key}`, unclaimed);
     return Response.json({ ok: true });
   }
 
-  // Dead letters sent again: out of the list and the count, into `redriven`.
-  async #redriven({ keys }) {
+  // Dead letters sent again, that the claim of `token` still held: out of the list and the count, into
+  // `redriven`. Answers how many.
+  async #redriven({ keys, token }) {
     const totals = await this.#totals();
-    for (const key of keys) {
-      if ((await this.#storage.get(`d:${key}`)) === undefined) continue;
+    const held = await this.#claimed(keys, token);
+    for (const [key] of held) {
       const message = key.slice(0, key.lastIndexOf(":"));
       const record = await this.#storage.get(`m:${message}`);
       if (record) await this.#storage.put(`m:${message}`, { ...record, dead: record.dead - 1 });
@@ -148,7 +166,7 @@ export class GistSyncs {
       totals.redriven += 1;
     }
     await this.#storage.put("totals", totals);
-    return Response.json({ ok: true });
+    return Response.json({ redriven: held.length });
   }
 }
 
@@ -241,19 +259,19 @@ export async function redriveWith(enqueue, namespace, queue, id, options) {
   }
   if (!resend) throw invalidArgument("redrive's resend must be an array of dead-letter keys");
   const stub = syncStub(namespace, id, "redrive");
-  const { chosen, skipped } = await callSync(stub, "/claim", { code: code ?? null, resend: [...resend] });
+  const { chosen, skipped, token } = await callSync(stub, "/claim", { code: code ?? null, resend: [...resend] });
   const keys = (indexes) => chosen.filter((_, index) => indexes(index)).map((letter) => letter.key);
   let result;
   try {
     result = await enqueue(queue, chosen.map((letter) => letter.queueOperation), { progress: namespace, sync: id, redrive: true });
   } catch (error) {
-    await callSync(stub, "/released", { keys: keys(() => true) }).catch(() => {});
+    await callSync(stub, "/released", { keys: keys(() => true), token }).catch(() => {});
     throw error;
   }
   const failed = new Set([...result.invalid, ...result.unsent].map(({ index }) => index));
   const unsent = keys((index) => failed.has(index));
   const sent = keys((index) => !failed.has(index));
-  if (unsent.length > 0) await callSync(stub, "/released", { keys: unsent });
-  await callSync(stub, "/redriven", { keys: sent });
-  return { redriven: sent.length, skipped, unsent };
+  if (unsent.length > 0) await callSync(stub, "/released", { keys: unsent, token });
+  const { redriven } = await callSync(stub, "/redriven", { keys: sent, token });
+  return { redriven, skipped, unsent };
 }

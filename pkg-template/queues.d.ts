@@ -337,7 +337,7 @@ export interface RedriveOptions {
 
 /** What `redrive` did. */
 export interface RedriveResult {
-    /** Dead letters enqueued again (and taken off the list). */
+    /** Dead letters enqueued again and taken off the list (one that left the list meanwhile, replaced by a delivery of its message or taken over by another redrive after this one's claim ran out, is not counted). */
     redriven: number;
     /** Left on the list: a recordEvent whose outcome is unknown (or whose last redrive never confirmed) and not in `resend`, one another redrive is sending, or a message that held no operation. */
     skipped: { key: string; code: string; reason: string }[];

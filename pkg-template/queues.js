@@ -244,8 +244,9 @@ export async function enqueue(queue, operations, options) {
 }
 
 // enqueue's work, for enqueue and redrive: `counted` adds the operations to the sync's `enqueued`.
-async function send(queue, operations, { perMessage, delaySeconds, progress, sync = crypto.randomUUID(), key = crypto.randomUUID() }, counted) {
+async function send(queue, operations, { perMessage, delaySeconds, progress, sync = crypto.randomUUID(), key }, counted) {
   const producer = producerOf(queue, "enqueue's queue");
+  const call = crypto.randomUUID();
   const stub = progress === undefined ? undefined : syncStub(progress, sync, "enqueue's progress");
   let list;
   try {
@@ -255,16 +256,14 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
   }
   if (list === null) throw invalidArgument("operations must be an array that can be read");
   const invalid = [];
-  const items = []; // each message's body and size
+  const groups = []; // each message's operations, as JSON text
   const indexes = []; // each message's operations, by their index in `operations`
   let texts = [];
   let inBody = [];
   let bytes = 0;
   const close = () => {
     if (texts.length > 0) {
-      // Its key, in the sync and in the ledger: the call's, with the message's place.
-      const text = `{"ops":[${texts.join(",")}],"sync":"${sync}","key":"${key}-${items.length}"}`;
-      items.push({ body: JSON.parse(text), bytes: sizeOf(text) });
+      groups.push(`[${texts.join(",")}]`);
       indexes.push(inBody);
     }
     texts = [];
@@ -284,13 +283,23 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
     bytes += size + 1;
   });
   close();
+  const items = []; // each message's body and size
+  for (const [place, ops] of groups.entries()) {
+    // Its key, in the sync and in the ledger: the call's with the message's place, and, for a call that
+    // a key names, what the message holds (a key given again with other operations names others).
+    const messageKey = key === undefined ? `${call}-${place}` : `${key}-${place}-${(await sha256(ops)).slice(0, 16)}`;
+    const text = `{"ops":${ops},"sync":"${sync}","key":"${messageKey}"}`;
+    items.push({ body: JSON.parse(text), bytes: sizeOf(text) });
+  }
   const { sent, error } = await sendAll(producer, items, delaySeconds);
   const unsent = error ? indexes.slice(sent).flat().map((index) => ({ index, code: error.code, message: error.message })) : [];
   const enqueued = indexes.slice(0, sent).flat().length;
   const result = { sync, operations: enqueued, messages: sent, invalid, unsent };
   if (stub && counted) {
     try {
-      await callSync(stub, "/enqueued", { operations: enqueued, invalid: invalid.length });
+      // A keyed call's messages by key, so that a call made again counts only what is new.
+      const messages = key === undefined ? undefined : items.slice(0, sent).map(({ body }) => [body.key, body.ops.length]);
+      await callSync(stub, "/enqueued", { operations: enqueued, invalid: invalid.length, messages });
     } catch (failed) {
       result.progressError = failed.message; // enqueued all the same: only the sync's counts miss them
     }

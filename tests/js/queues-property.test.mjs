@@ -266,7 +266,7 @@ function checkInvariants({ operations, mock, dead, messages, seenRecorded }, may
       } else {
         const { n } = input.properties;
         const times = recorded.get(n) ?? 0;
-        const key = `gist-wasm/op/${message.id}/${index}`;
+        const key = `gist-wasm/op/${message.body.key ?? message.id}/${index}`;
         const lettered = letters.get(`${message.id}/${index}`) ?? [];
         if (times > 1 && !mayDouble(message, key)) problems.push(`event ${n} recorded ${times} times`);
         if (times >= 1 && !seenRecorded.has(n) && !lettered.some((d) => d.code === "outcome_unknown")) {

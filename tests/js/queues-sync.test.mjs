@@ -8,13 +8,17 @@ import { GistClient, GistError } from "gist-wasm";
 import { GistPacer, GistSyncs, consume, enqueue, listDeadLetters, pacedFetch, redrive, syncStatus } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
-// Durable Object storage in memory: get, put (a key and value, or an object of at most 128), delete (a key,
-// or an array of at most 128), list({ prefix }).
+// Durable Object storage in memory: get (a key, or an array of at most 128: a Map of those found), put (a
+// key and value, or an object of at most 128), delete (a key, or an array of at most 128), list({ prefix }).
 function memoryStorage() {
   const map = new Map();
   const copy = (value) => (value === undefined ? undefined : structuredClone(value));
   return {
-    get: async (key) => copy(map.get(key)),
+    get: async (key) => {
+      if (!Array.isArray(key)) return copy(map.get(key));
+      if (key.length > 128) throw new RangeError("a Durable Object gets at most 128 keys at once");
+      return new Map(key.filter((k) => map.has(k)).map((k) => [k, copy(map.get(k))]));
+    },
     put: async (key, value) => {
       const entries = typeof key === "string" ? [[key, value]] : Object.entries(key);
       if (entries.length > 128) throw new RangeError("a Durable Object puts at most 128 keys at once");
@@ -275,4 +279,54 @@ test("a message with more dead letters than a Durable Object writes in one call 
   await drain(q, client, { deadLetterQueue: dlq, progress: syncs });
   assert.equal((await listDeadLetters(syncs, sync)).length, 300);
   assert.equal((await syncStatus(syncs, sync)).deadLettered, 300);
+});
+
+test("a redrive's claim is its own: one that ran out and came back neither gives back nor confirms another redrive's claim", async () => {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
+  const q = queue();
+  const { sync } = await enqueue(q, [{ upsertUser: { user_id: 7_300, email: "claims@example.com" } }], { progress: syncs });
+  mock.fail({ method: "POST", path: "/contacts", status: 422, times: 1 });
+  await drain(q, client, { deadLetterQueue: queue(), progress: syncs });
+  assert.equal((await listDeadLetters(syncs, sync)).length, 1);
+  // Redrive A stalls in its queue past its claim; B claims the letter meanwhile, then A's queue refuses.
+  let refuseA;
+  const stalled = { send: async () => {}, sendBatch: () => new Promise((_, reject) => { refuseA = reject; }) };
+  const a = redrive(syncs, stalled, sync);
+  while (!refuseA) await new Promise((resolve) => setTimeout(resolve, 1));
+  const now = Date.now;
+  Date.now = () => now() + 6 * 60_000;
+  try {
+    let sendB;
+    const slow = { sent: [], send: async () => {}, sendBatch(messages) { return new Promise((resolve) => { sendB = () => resolve(this.sent.push(...messages.map((m) => m.body))); }); } };
+    const b = redrive(syncs, slow, sync);
+    while (!sendB) await new Promise((resolve) => setTimeout(resolve, 1));
+    refuseA(new Error("queue refused"));
+    assert.deepEqual((await a).unsent.length, 1, "A's queue refused it");
+    const c = await redrive(syncs, queue(), sync);
+    assert.deepEqual([c.redriven, c.skipped.map((s) => s.reason)], [0, ["another redrive is sending it"]], "A gave back nothing of B's");
+    sendB();
+    assert.equal((await b).redriven, 1);
+    assert.equal(slow.sent.length, 1);
+  } finally {
+    Date.now = now;
+  }
+  const status = await syncStatus(syncs, sync);
+  assert.deepEqual([status.enqueued, status.deadLettered, status.redriven], [1, 0, 1]);
+});
+
+test("a keyed enqueue made again counts its operations once in the sync", async () => {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  const call = () => enqueue(q, [{ recordEvent: { event_name: "nightly", user: { user_id: user.user_id } } }, { upsertUser: { user_id: "x" } }], { progress: syncs, sync: "nightly", key: "delivery-0f3a9c" });
+  await call();
+  await call();
+  await drain(q, client, { deadLetterQueue: queue(), ledger: memoryKv(), progress: syncs });
+  assert.equal(mock.state.events.filter((e) => e.name === "nightly").length, 1);
+  const status = await syncStatus(syncs, "nightly");
+  assert.deepEqual([status.enqueued, status.invalid, status.done, status.pending], [1, 1, 1, 0]);
 });

@@ -333,6 +333,31 @@ test("examples/bulk-sync: a webhook handler run again for one delivery records i
   await assert.rejects(enqueue(queue(), [], { key: "no spaces" }), (e) => e instanceof GistError && e.code === "invalid_argument");
 });
 
+test("a key given again with other operations names other messages: nothing is taken for done", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const event = (name) => ({ recordEvent: { event_name: name, user: { user_id: user.user_id } } });
+  const q = queue();
+  // A call whose second batch the queue refused, enqueued again with the same key, as `unsent` says.
+  const refusing = queue();
+  const { sendBatch } = refusing;
+  let batches = 0;
+  refusing.sendBatch = async function (messages) {
+    if (++batches === 2) throw new Error("Queue send failed");
+    return sendBatch.call(this, messages);
+  };
+  const first = await enqueue(refusing, Array.from({ length: 101 }, (_, i) => event(`ev-${i}`)), { key: "import-42", perMessage: 1 });
+  assert.deepEqual(first.unsent.map((u) => u.index), [100]);
+  await enqueue(refusing, [event("ev-100")], { key: "import-42" });
+  // And the same key with another event.
+  await enqueue(q, [event("paid")], { key: "import-42" });
+  const ledger = kv();
+  const bodies = [...refusing.sent, ...q.sent];
+  for (const [i, body] of bodies.entries()) await consume({ messages: [{ id: `q${i}`, body, attempts: 1, ack() {}, retry() {} }] }, client(mock), { deadLetterQueue: queue(), ledger });
+  assert.equal(new Set(mock.state.events.filter((e) => /^ev-|^paid$/.test(e.name)).map((e) => e.name)).size, 102, "every event recorded");
+  assert.equal(mock.state.events.filter((e) => /^ev-|^paid$/.test(e.name)).length, 102, "each once");
+});
+
 test("examples/bulk-sync keeps a message that Queues moved to the dead letters past max_retries without its inputs' emails", async () => {
   const example = (await import("../../examples/bulk-sync/src/index.mjs")).default;
   const env = { STATE: kv() };
