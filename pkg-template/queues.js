@@ -410,9 +410,9 @@ function tagFailures(result, attempts, options) {
 }
 
 // A recordEvent, sent at most once whatever fails around it: claimed in this isolate, and marked "sent" in
-// the ledger (by its message's key, else the message's id) before it goes and "done" after. A failure before it goes leaves it unsent (a retry); once it
-// may have gone it is never sent again: a mark the ledger fails to update stays "sent", which a later
-// delivery dead-letters as outcome_unknown.
+// the ledger (by its message's key, else the message's id) before it goes and "done" after. A failure
+// before it goes leaves it unsent (a retry); once it may have gone it is never sent again: a mark the
+// ledger fails to update stays "sent", which a later delivery dead-letters as outcome_unknown.
 async function recordOnce(run, message, index, input) {
   const { ledger, read } = run;
   if (!ledger) return { dead: invalidArgument("recordEvent through a queue needs consume's `ledger` option (a KV namespace)") };

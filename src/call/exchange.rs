@@ -90,7 +90,7 @@ impl Exchange {
                 (Some(response.status), error, Some(response))
             }
             Err(TransportError::Network(text)) => (None, network_error(&text), None),
-            Err(other) => return Err(self.failed(config, unsent(other, config, progress))),
+            Err(other) => return Err(self.failed(config, ended_by(other, config, progress))),
         };
         let max_retries = progress.options.max_retries.unwrap_or(config.max_retries);
         let wait_ms = match error.retry_after {
@@ -121,7 +121,7 @@ impl Exchange {
         now_ms: f64,
     ) -> Result<Next, Error> {
         if let Err(error) = waited {
-            return Err(self.failed(config, unsent(error, config, progress)));
+            return Err(self.failed(config, ended_by(error, config, progress)));
         }
         self.retries += 1;
         self.attempt(config, progress, now_ms)
@@ -139,9 +139,9 @@ fn failed(config: &Config, request: &HttpRequest, error: Error) -> Error {
         .scrubbed(&[config.api_key.expose()])
 }
 
-/// The error of a transport failure that ends the call at once (a network error does only where no
+/// The error of a transport failure that ends the call at once (a network error ends it only where no
 /// retry follows, as after a wait that failed).
-fn unsent(error: TransportError, config: &Config, progress: &Progress) -> Error {
+fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Error {
     match error {
         TransportError::Timeout => progress.timeout_error(),
         TransportError::Aborted => aborted(),

@@ -188,6 +188,14 @@ function memoryKv() {
   return { get: async (k) => map.get(k) ?? null, put: async (k, v) => map.set(k, v), delete: async (k) => map.delete(k) };
 }
 
+// A GistSyncs namespace, the in-memory mock and a client of it, a queue, and consume's options for a sync.
+function world() {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
+  return { syncs, mock, client, q: queue(), options: { deadLetterQueue: queue(), ledger: memoryKv(), progress: syncs } };
+}
+
 // A sync of one recordEvent that Gist refused (429) at its last attempt: dead-lettered, Gist did not act.
 async function deadLetteredEvent(syncs, client, mock, q, options) {
   const user = mock.state.contacts.find((c) => c.type === "user");
@@ -202,11 +210,7 @@ async function deadLetteredEvent(syncs, client, mock, q, options) {
 // Second outside review of gist-wasm/queues (2026-12-04): nothing redrive sends twice.
 
 test("a message delivered again that passes takes its earlier dead letters off the list: redrive has nothing to send twice", async () => {
-  const syncs = namespace(GistSyncs);
-  const mock = createMockGist();
-  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
-  const q = queue();
-  const options = { deadLetterQueue: queue(), ledger: memoryKv(), progress: syncs };
+  const { syncs, mock, client, q, options } = world();
   const { sync, body } = await deadLetteredEvent(syncs, client, mock, q, options);
   // Its ack was refused (or the consumer died): Queues delivers it again, and now it passes.
   await consume({ messages: [{ id: "m1", body, attempts: 2, ack() {}, retry() {} }] }, client, options);
@@ -218,11 +222,7 @@ test("a message delivered again that passes takes its earlier dead letters off t
 });
 
 test("redrive claims its dead letters first: a redrive whose confirmation failed, or two at once, enqueue each once", async () => {
-  const syncs = namespace(GistSyncs);
-  const mock = createMockGist();
-  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
-  const q = queue();
-  const options = { deadLetterQueue: queue(), ledger: memoryKv(), progress: syncs };
+  const { syncs, mock, client, q, options } = world();
   const { sync } = await deadLetteredEvent(syncs, client, mock, q, options);
   const [first, second] = await Promise.all([redrive(syncs, q, sync), redrive(syncs, q, sync)]);
   assert.deepEqual([first.redriven + second.redriven, q.sent.length], [1, 1], "two redrives at once: one sends it");
