@@ -129,7 +129,9 @@ export class GistSyncs {
       else if (!operation) skip(key, entry, "the message held no operation that can be sent again");
       else {
         await this.#storage.put(stored, { ...letter, claim: { until: now + CLAIM_MS, token } });
-        chosen.push({ key, queueOperation: operation });
+        // Its ledger entry (the one its recordEvent used), unless it is sent again whatever that says.
+        const ledger = unknown ? null : (letter.ledger ?? key.replace(/:(\d+)$/, "/$1"));
+        chosen.push({ key, queueOperation: operation, ledger });
       }
     }
     return { chosen, skipped, token };
@@ -246,7 +248,8 @@ export async function listDeadLetters(namespace, id, options) {
  * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, and
  * takes them off its list. A recordEvent whose outcome is unknown (`outcome_unknown`, `store_error`) is
  * sent only when `options.resend` names its key; the others come back in `skipped`. Resolves
- * `{ redriven, skipped, unsent }`; `enqueue` is given as the function that sends.
+ * `{ redriven, skipped, unsent }`; `enqueue(queue, operations, ledgers)` is given as the function that sends,
+ * with each operation's ledger entry (null where it is sent again whatever the ledger says).
  */
 export async function redriveWith(enqueue, namespace, queue, id, options) {
   const code = codeOf(options, "redrive");
@@ -263,7 +266,7 @@ export async function redriveWith(enqueue, namespace, queue, id, options) {
   const keys = (indexes) => chosen.filter((_, index) => indexes(index)).map((letter) => letter.key);
   let result;
   try {
-    result = await enqueue(queue, chosen.map((letter) => letter.queueOperation), { progress: namespace, sync: id, redrive: true });
+    result = await enqueue(queue, chosen.map((letter) => letter.queueOperation), chosen.map((letter) => letter.ledger));
   } catch (error) {
     await callSync(stub, "/released", { keys: keys(() => true), token }).catch(() => {});
     throw error;

@@ -244,7 +244,7 @@ export async function enqueue(queue, operations, options) {
 }
 
 // enqueue's work, for enqueue and redrive: `counted` adds the operations to the sync's `enqueued`.
-async function send(queue, operations, { perMessage, delaySeconds, progress, sync = crypto.randomUUID(), key }, counted) {
+async function send(queue, operations, { perMessage, delaySeconds, progress, sync = crypto.randomUUID(), key, ledgers }, counted) {
   const producer = producerOf(queue, "enqueue's queue");
   const call = crypto.randomUUID();
   const stub = progress === undefined ? undefined : syncStub(progress, sync, "enqueue's progress");
@@ -288,7 +288,11 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
     // Its key, in the sync and in the ledger: the call's with the message's place, and, for a call that
     // a key names, what the message holds (a key given again with other operations names others).
     const messageKey = key === undefined ? `${call}-${place}` : `${key}-${place}-${(await sha256(ops)).slice(0, 16)}`;
-    const text = `{"ops":${ops},"sync":"${sync}","key":"${messageKey}"}`;
+    // A redriven recordEvent keeps its first message's ledger entry (`ledgers`, by operation): a delivery of
+    // that message that passed meanwhile has marked it done.
+    const ledger = ledgers && indexes[place].map((index) => ledgers[index] ?? null);
+    const kept = ledger?.some((entry) => entry !== null) ? `,"ledger":${JSON.stringify(ledger)}` : "";
+    const text = `{"ops":${ops},"sync":"${sync}","key":"${messageKey}"${kept}}`;
     items.push({ body: JSON.parse(text), bytes: sizeOf(text) });
   }
   const { sent, error } = await sendAll(producer, items, delaySeconds);
@@ -313,7 +317,7 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
  * key. Resolves `{ redriven, skipped, unsent }`; rejects with `invalid_argument` or `store_error`.
  */
 export function redrive(progress, queue, sync, options) {
-  return redriveWith((target, operations) => send(target, operations, { perMessage: 25, delaySeconds: 0, progress, sync }, false), progress, queue, sync, options);
+  return redriveWith((target, operations, ledgers) => send(target, operations, { perMessage: 25, delaySeconds: 0, progress, sync, ledgers }, false), progress, queue, sync, options);
 }
 
 
@@ -416,7 +420,7 @@ function tagFailures(result, attempts, options) {
 async function recordOnce(run, message, index, input) {
   const { ledger, read } = run;
   if (!ledger) return { dead: invalidArgument("recordEvent through a queue needs consume's `ledger` option (a KV namespace)") };
-  const key = `gist-wasm/op/${messageKey(message.body) ?? message.id}/${index}`;
+  const key = `gist-wasm/op/${ledgerOf(message.body, index) ?? `${message.id}/${index}`}`;
   const release = claim(ledger.binding, key, message);
   if (!release) {
     const busy = outcomeUnknown("another consume in this isolate was running this recordEvent (its message delivered twice at once), so it was not sent again here");
@@ -509,7 +513,8 @@ async function settleAs(message, run, how, delaySeconds) {
 async function report(progress, failures, dead) {
   if (!progress) return true;
   const { stub, key, ops } = progress;
-  const letters = dead.map((body) => ({ index: body.index, entry: body, operation: ops?.[body.index] }));
+  // Each with the ledger entry its recordEvent used, which a redrive of it keeps.
+  const letters = dead.map((body) => ({ index: body.index, entry: body, operation: ops?.[body.index], ledger: ledgerOf(progress.body, body.index) }));
   const retrying = dead.length > 0 ? 0 : failures.length;
   try {
     // A message that held no operations (not one enqueue sent) fails as a whole: it did none.
@@ -577,6 +582,19 @@ function messageKey(body) {
   }
 }
 
+// The ledger entry of a message's operation `index`: the one a redriven message names (of the message
+// it was first sent in), else `<message key>/<index>`; undefined for a body without a key.
+function ledgerOf(body, index) {
+  try {
+    const entry = body.ledger[index];
+    if (typeof entry === "string" && entry.length > 0 && entry.length <= 120) return entry;
+  } catch {
+    // no entries: the message's own
+  }
+  const key = messageKey(body);
+  return key === undefined ? undefined : `${key}/${index}`;
+}
+
 // Where a message of a sync reports to (with `consume`'s `progress`): the sync's object, the message's
 // key and operations; undefined for a message outside a sync.
 function progressOf(namespace, body, ops) {
@@ -589,7 +607,7 @@ function progressOf(namespace, body, ops) {
   }
   const key = messageKey(body);
   if (!isSyncId(sync) || key === undefined) return undefined;
-  return { stub: syncStub(namespace, sync, "consume's progress"), key, ops };
+  return { stub: syncStub(namespace, sync, "consume's progress"), key, ops, body };
 }
 
 const CONSUME_DEFAULTS = { deadLetterQueue: undefined, ledger: undefined, progress: undefined, maxAttempts: 5, concurrency: 24, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };

@@ -330,3 +330,25 @@ test("a keyed enqueue made again counts its operations once in the sync", async 
   const status = await syncStatus(syncs, "nightly");
   assert.deepEqual([status.enqueued, status.invalid, status.done, status.pending], [1, 1, 1, 0]);
 });
+
+test("a redriven recordEvent keeps its ledger entry: a delivery of its message that passed while the redrive sent it leaves it unsent", async () => {
+  const { syncs, mock, client, q, options } = world();
+  const { sync, body } = await deadLetteredEvent(syncs, client, mock, q, options);
+  // The redrive's queue is slow; meanwhile Queues delivers the message again (its ack was refused), and it passes.
+  let open;
+  const slow = { sent: [], send: async () => {}, async sendBatch(messages) { await new Promise((resolve) => { open = resolve; }); this.sent.push(...messages.map((m) => m.body)); } };
+  const redriving = redrive(syncs, slow, sync);
+  while (!open) await new Promise((resolve) => setTimeout(resolve, 1));
+  await consume({ messages: [{ id: "m1", body, attempts: 2, ack() {}, retry() {} }] }, client, options);
+  open();
+  await redriving;
+  await consume({ messages: slow.sent.map((copy, i) => ({ id: `r${i}`, body: copy, attempts: 1, ack() {}, retry() {} })) }, client, options);
+  assert.equal(mock.state.events.filter((e) => e.name === "paid").length, 1);
+  // A recordEvent whose outcome is unknown, sent again because `resend` names it, does go.
+  const again = await deadLetteredEvent(syncs, client, mock, q, options);
+  assert.equal(slow.sent.length, 1);
+  const copies = queue();
+  assert.equal((await redrive(syncs, copies, again.sync)).redriven, 1, "rate_limited: Gist did not act");
+  await consume({ messages: copies.sent.map((copy, i) => ({ id: `c${i}`, body: copy, attempts: 1, ack() {}, retry() {} })) }, client, options);
+  assert.equal(mock.state.events.filter((e) => e.name === "paid").length, 2);
+});
