@@ -52,19 +52,20 @@ export class GistSyncs {
     totals.samples = samples;
   }
 
-  // Operations enqueued; a keyed call's `messages` ([key, operations] each) count only those not counted
-  // before, and its invalid operations only when some message is new (a call made again counts nothing).
-  async #enqueued({ operations, invalid, messages }) {
+  // Operations enqueued; a keyed call (`call`, its name) counts its `messages` ([key, operations] each)
+  // only where not counted before, and its invalid operations once: a call made again counts nothing.
+  async #enqueued({ operations, invalid, messages, call }) {
     const totals = await this.#totals();
-    if (messages === undefined) {
+    if (call === undefined) {
       totals.enqueued += operations;
       totals.invalid += invalid;
     } else {
       const counted = await Promise.all(chunks(messages.map(([key]) => `e:${key}`)).map((keys) => this.#storage.get(keys)));
       const fresh = messages.filter(([key]) => !counted.some((found) => found.has(`e:${key}`)));
       totals.enqueued += fresh.reduce((sum, [, count]) => sum + count, 0);
-      if (fresh.length > 0 || messages.length === 0) totals.invalid += invalid;
-      await Promise.all(chunks(fresh.map(([key]) => [`e:${key}`, true])).map((entries) => this.#storage.put(Object.fromEntries(entries))));
+      if ((await this.#storage.get(`c:${call}`)) === undefined) totals.invalid += invalid;
+      const marks = [[`c:${call}`, true], ...fresh.map(([key]) => [`e:${key}`, true])];
+      await Promise.all(chunks(marks).map((entries) => this.#storage.put(Object.fromEntries(entries))));
     }
     totals.startedAt ??= Date.now();
     this.#sample(totals);
@@ -130,7 +131,7 @@ export class GistSyncs {
       else {
         await this.#storage.put(stored, { ...letter, claim: { until: now + CLAIM_MS, token } });
         // Its ledger entry (the one its recordEvent used), unless it is sent again whatever that says.
-        const ledger = unknown ? null : (letter.ledger ?? key.replace(/:(\d+)$/, "/$1"));
+        const ledger = entry.operation !== "recordEvent" || unknown ? null : (letter.ledger ?? key.replace(/:(\d+)$/, "/$1"));
         chosen.push({ key, queueOperation: operation, ledger });
       }
     }

@@ -25,6 +25,7 @@ const BATCH_BYTES = 250_000;
 const BATCH_MESSAGES = 100;
 const MAX_DELAY_SECONDS = 86_400;
 const MAX_OPS = 1000; // the most operations enqueue puts in a message (perMessage's maximum)
+const MESSAGE_KEY = /^[A-Za-z0-9_-]{1,100}$/;
 const ENVELOPE = 200; // a body's bytes besides its operations: `{"ops":[]}`, the sync id and the message key
 const LEDGER_TTL = 15 * 86_400; // longer than Queues keeps a message (14 days at most)
 // A dead-letter entry keeps each text to this many characters and lists this many targets: it stays far
@@ -276,18 +277,21 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
       invalid.push({ index, code: error.code, message: scrubbed(error.message) });
       return;
     }
-    const size = sizeOf(text);
+    // A redriven operation's ledger entry goes in the same message, `"entry",` in its `ledger`.
+    const size = sizeOf(text) + (ledgers?.[index] ? ledgers[index].length + 3 : 0);
     if (texts.length === perMessage || bytes + size + ENVELOPE > MESSAGE_BYTES) close();
     texts.push(text);
     inBody.push(index);
     bytes += size + 1;
   });
   close();
+  // A call that a key names is that key and all it enqueues (so that the same call made again, with the
+  // same operations grouped the same way, names the same messages, and any other call others).
+  const named = key === undefined ? undefined : `${key}-${(await sha256(`${perMessage}\n${invalid.length}\n${groups.join("\n")}`)).slice(0, 16)}`;
   const items = []; // each message's body and size
   for (const [place, ops] of groups.entries()) {
-    // Its key, in the sync and in the ledger: the call's with the message's place, and, for a call that
-    // a key names, what the message holds (a key given again with other operations names others).
-    const messageKey = key === undefined ? `${call}-${place}` : `${key}-${place}-${(await sha256(ops)).slice(0, 16)}`;
+    // Its key, in the sync and in the ledger: the call's, with the message's place.
+    const messageKey = `${named ?? call}-${place}`;
     // A redriven recordEvent keeps its first message's ledger entry (`ledgers`, by operation): a delivery of
     // that message that passed meanwhile has marked it done.
     const ledger = ledgers && indexes[place].map((index) => ledgers[index] ?? null);
@@ -302,8 +306,8 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
   if (stub && counted) {
     try {
       // A keyed call's messages by key, so that a call made again counts only what is new.
-      const messages = key === undefined ? undefined : items.slice(0, sent).map(({ body }) => [body.key, body.ops.length]);
-      await callSync(stub, "/enqueued", { operations: enqueued, invalid: invalid.length, messages });
+      const messages = named === undefined ? undefined : items.slice(0, sent).map(({ body }) => [body.key, body.ops.length]);
+      await callSync(stub, "/enqueued", { operations: enqueued, invalid: invalid.length, messages, call: named });
     } catch (failed) {
       result.progressError = failed.message; // enqueued all the same: only the sync's counts miss them
     }
@@ -571,12 +575,12 @@ function opsOf(body) {
   }
 }
 
-// The key enqueue gave a message (one per message of its call, or of its `key`), if it is one: a string
-// of at most 100 characters.
+// The key enqueue gave a message (one per message of its call), if it is one: at most 100 letters,
+// digits, `_` or `-` (a `:` would reach into another message's dead letters).
 function messageKey(body) {
   try {
     const { key } = body;
-    return typeof key === "string" && key.length > 0 && key.length <= 100 ? key : undefined;
+    return typeof key === "string" && MESSAGE_KEY.test(key) ? key : undefined;
   } catch {
     return undefined;
   }
@@ -585,14 +589,19 @@ function messageKey(body) {
 // The ledger entry of a message's operation `index`: the one a redriven message names (of the message
 // it was first sent in), else `<message key>/<index>`; undefined for a body without a key.
 function ledgerOf(body, index) {
+  const key = messageKey(body);
+  return firstLedger(body, index) ?? (key === undefined ? undefined : `${key}/${index}`);
+}
+
+// The ledger entry a redriven message names for its operation `index`: that of the message it was first
+// sent in, of a message key and an index.
+function firstLedger(body, index) {
   try {
     const entry = body.ledger[index];
-    if (typeof entry === "string" && entry.length > 0 && entry.length <= 120) return entry;
+    return typeof entry === "string" && /^[A-Za-z0-9_-]{1,100}\/\d{1,4}$/.test(entry) ? entry : undefined;
   } catch {
-    // no entries: the message's own
+    return undefined;
   }
-  const key = messageKey(body);
-  return key === undefined ? undefined : `${key}/${index}`;
 }
 
 // Where a message of a sync reports to (with `consume`'s `progress`): the sync's object, the message's

@@ -329,6 +329,28 @@ test("a keyed enqueue made again counts its operations once in the sync", async 
   assert.equal(mock.state.events.filter((e) => e.name === "nightly").length, 1);
   const status = await syncStatus(syncs, "nightly");
   assert.deepEqual([status.enqueued, status.invalid, status.done, status.pending], [1, 1, 1, 0]);
+  // A keyed call of invalid operations alone, made again, counts them once.
+  for (let i = 0; i < 3; i++) await enqueue(q, [{ upsertUser: { user_id: "y" } }], { progress: syncs, sync: "nightly", key: "only-invalid" });
+  assert.equal((await syncStatus(syncs, "nightly")).invalid, 2);
+});
+
+test("a redrive of large operations fits in the messages they came in; a body key that is not enqueue's reaches no sync", async () => {
+  const { syncs, mock, client, q } = world();
+  const big = "x".repeat(4_900);
+  const operations = Array.from({ length: 25 }, (_, i) => ({ upsertUser: { user_id: 9_000 + i, custom_properties: { note: big } } }));
+  const { sync } = await enqueue(q, operations, { progress: syncs, key: "k".repeat(64) });
+  assert.equal(q.sent.length, 1, "one message, near Queues' size");
+  mock.fail({ method: "POST", path: "/contacts", status: 422, times: 25 });
+  await drain(q, client, { deadLetterQueue: queue(), progress: syncs });
+  assert.equal((await listDeadLetters(syncs, sync)).length, 25);
+  assert.deepEqual(await redrive(syncs, q, sync), { redriven: 25, skipped: [], unsent: [] });
+  // Forged bodies: one key reaching into another's dead letters (`a` and `a:1`).
+  const forged = (key) => ({ ops: [{ upsertUser: { user_id: 9_100 } }], sync: "forged", key });
+  mock.fail({ method: "POST", path: "/contacts", status: 422, times: 2 });
+  for (const key of ["a", "a:1"]) await consume({ messages: [{ id: key, body: forged(key), attempts: 1, ack() {}, retry() {} }] }, client, { deadLetterQueue: queue(), progress: syncs });
+  await consume({ messages: [{ id: "a", body: forged("a"), attempts: 2, ack() {}, retry() {} }] }, client, { deadLetterQueue: queue(), progress: syncs });
+  const status = await syncStatus(syncs, "forged");
+  assert.equal((await listDeadLetters(syncs, "forged")).length, status.deadLettered);
 });
 
 test("a redriven recordEvent keeps its ledger entry: a delivery of its message that passed while the redrive sent it leaves it unsent", async () => {

@@ -346,16 +346,18 @@ test("a key given again with other operations names other messages: nothing is t
     if (++batches === 2) throw new Error("Queue send failed");
     return sendBatch.call(this, messages);
   };
-  const first = await enqueue(refusing, Array.from({ length: 101 }, (_, i) => event(`ev-${i}`)), { key: "import-42", perMessage: 1 });
+  const first = await enqueue(refusing, [...Array.from({ length: 100 }, (_, i) => event(`ev-${i}`)), event("ev-0")], { key: "import-42", perMessage: 1 });
   assert.deepEqual(first.unsent.map((u) => u.index), [100]);
-  await enqueue(refusing, [event("ev-100")], { key: "import-42" });
+  // Its one unsent operation is the same as the call's first: under the key, still another call.
+  await enqueue(refusing, [event("ev-0")], { key: "import-42", perMessage: 1 });
   // And the same key with another event.
   await enqueue(q, [event("paid")], { key: "import-42" });
   const ledger = kv();
   const bodies = [...refusing.sent, ...q.sent];
   for (const [i, body] of bodies.entries()) await consume({ messages: [{ id: `q${i}`, body, attempts: 1, ack() {}, retry() {} }] }, client(mock), { deadLetterQueue: queue(), ledger });
-  assert.equal(new Set(mock.state.events.filter((e) => /^ev-|^paid$/.test(e.name)).map((e) => e.name)).size, 102, "every event recorded");
-  assert.equal(mock.state.events.filter((e) => /^ev-|^paid$/.test(e.name)).length, 102, "each once");
+  const recorded = mock.state.events.filter((e) => /^ev-|^paid$/.test(e.name));
+  assert.equal(new Set(recorded.map((e) => e.name)).size, 101, "every event recorded");
+  assert.equal(recorded.length, 102, "each as often as it was enqueued: ev-0 twice");
 });
 
 test("examples/bulk-sync keeps a message that Queues moved to the dead letters past max_retries without its inputs' emails", async () => {
@@ -364,11 +366,12 @@ test("examples/bulk-sync keeps a message that Queues moved to the dead letters p
   const q = queue();
   await enqueue(q, [{ upsertUser: { user_id: 42, email: "grace.hopper@example.com" } }, { recordEvent: { event_name: "paid", user: { email: "grace.hopper@example.com" } } }]);
   const webhook = { webhook: { topic: "user.updated", body: '{"contact":{"email":"grace.hopper@example.com"}}' } };
-  const batch = batchOf([q.sent[0], webhook]);
+  const coded = { code: "x", ops: [{ upsertLead: { email: "grace.hopper@example.com" } }] }; // not an entry of consume's
+  const batch = batchOf([q.sent[0], webhook, coded]);
   await example.queue({ queue: "gist-dead-letters", messages: batch.messages }, env);
-  assert.deepEqual(batch.outcome, [["ack", 0], ["ack", 1]]);
+  assert.deepEqual(batch.outcome, [["ack", 0], ["ack", 1], ["ack", 2]]);
   const kept = [...env.STATE.store.values()].map((text) => JSON.parse(text));
-  assert.deepEqual(kept.map((letter) => [letter.code, letter.operations, letter.webhook]), [["max_retries", ["upsertUser", "recordEvent"], null], ["max_retries", null, "user.updated"]]);
+  assert.deepEqual(kept.map((letter) => [letter.code, letter.operations, letter.webhook]), [["max_retries", ["upsertUser", "recordEvent"], null], ["max_retries", null, "user.updated"], ["max_retries", ["upsertLead"], null]]);
   assert.ok(![...env.STATE.store.values()].some((text) => text.includes("@")), "no email kept");
 });
 

@@ -56,7 +56,7 @@ export const webhookOptions = (env) => ({ dedupe: env.STATE, deadLetterQueue: en
 // moved here after its max_retries, what it held, but not the inputs, which hold emails.
 function deadLetterOf(message) {
   const body = message.body ?? {};
-  if (typeof body.code === "string") return body;
+  if (typeof body.code === "string" && typeof body.messageId === "string" && !("ops" in body) && !("webhook" in body)) return body;
   const ops = Array.isArray(body.ops) ? body.ops.map((op) => op?.op ?? Object.keys(op ?? {})[0] ?? null) : undefined;
   return { code: "max_retries", messageId: message.id, index: null, sync: body.sync ?? null, operations: ops ?? null, webhook: body.webhook?.topic ?? null };
 }
