@@ -25,7 +25,10 @@ const BATCH_BYTES = 250_000;
 const BATCH_MESSAGES = 100;
 const MAX_DELAY_SECONDS = 86_400;
 const MAX_OPS = 1000; // the most operations enqueue puts in a message (perMessage's maximum)
-const MESSAGE_KEY = /^[A-Za-z0-9_-]{1,100}$/;
+// A message key enqueue makes, and a ledger entry: such a key and an operation's index.
+const KEY_TEXT = "[A-Za-z0-9_-]{1,100}";
+const MESSAGE_KEY = new RegExp(`^${KEY_TEXT}$`);
+const LEDGER_ENTRY = new RegExp(`^${KEY_TEXT}/\\d{1,4}$`);
 const ENVELOPE = 200; // a body's bytes besides its operations: `{"ops":[]}`, the sync id and the message key
 const LEDGER_TTL = 15 * 86_400; // longer than Queues keeps a message (14 days at most)
 // A dead-letter entry keeps each text to this many characters and lists this many targets: it stays far
@@ -598,7 +601,7 @@ function ledgerOf(body, index) {
 function firstLedger(body, index) {
   try {
     const entry = body.ledger[index];
-    return typeof entry === "string" && /^[A-Za-z0-9_-]{1,100}\/\d{1,4}$/.test(entry) ? entry : undefined;
+    return typeof entry === "string" && LEDGER_ENTRY.test(entry) ? entry : undefined;
   } catch {
     return undefined;
   }
