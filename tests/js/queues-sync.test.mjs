@@ -281,6 +281,20 @@ test("a message with more dead letters than a Durable Object writes in one call 
   assert.equal((await syncStatus(syncs, sync)).deadLettered, 300);
 });
 
+test("a message with more dead letters than a Durable Object deletes in one call, delivered again, passes and takes them all off the list", async () => {
+  const { syncs, mock, client, q } = world();
+  const { sync } = await enqueue(q, Array.from({ length: 300 }, (_, i) => ({ upsertUser: { user_id: 8_500 + i } })), { perMessage: 300, progress: syncs });
+  const [body] = q.sent.splice(0);
+  const deliver = (attempts) => consume({ messages: [{ id: "m300", body, attempts, ack() {}, retry() {} }] }, client, { deadLetterQueue: queue(), progress: syncs, maxAttempts: 1 });
+  mock.fail({ method: "POST", path: "/contacts", status: 422, times: 300 });
+  await deliver(1);
+  assert.equal((await listDeadLetters(syncs, sync)).length, 300);
+  await deliver(2); // its ack was refused: Queues delivers it again, and now every upsert passes
+  assert.deepEqual(await listDeadLetters(syncs, sync), []);
+  const status = await syncStatus(syncs, sync);
+  assert.deepEqual([status.enqueued, status.done, status.deadLettered], [300, 300, 0]);
+});
+
 test("a redrive's claim is its own: one that ran out and came back neither gives back nor confirms another redrive's claim", async () => {
   const syncs = namespace(GistSyncs);
   const mock = createMockGist();
