@@ -29,3 +29,26 @@ pub use pending::{Pending, RequestOptions, ResponseInfo, WithResponse};
 pub use reqwest::ReqwestTransport;
 pub use walk::{Page, Pages, Walk};
 pub use webhooks::{header_pairs, parse_webhook, sign_webhook, verify_webhook};
+
+/// What a caller cannot do, checked by `cargo test` (each block must fail to compile).
+///
+/// Only the crate's outputs are `FromCall`:
+///
+/// ```compile_fail,E0277
+/// struct Mine;
+/// impl getgist::FromCall for Mine {
+///     fn from_call(_: getgist::Value) -> Result<Self, getgist::Error> {
+///         Ok(Mine)
+///     }
+/// }
+/// ```
+///
+/// Checked `VerifyOptions` stay as `new` checked them:
+///
+/// ```compile_fail,E0616
+/// use getgist::{Encoding, Scheme, VerifyOptions};
+/// let mut options = VerifyOptions::new(vec!["s3cret".into()], Scheme::Token, None, Encoding::Hex).unwrap();
+/// options.header = "not a header".into();
+/// ```
+#[cfg(doctest)]
+pub struct ClosedApi;

@@ -6,14 +6,16 @@ use crate::json::Value;
 use crate::models::Tag;
 
 /// What a method resolves with, read from the core's value of the call (a model, a list of them, ...).
-pub trait FromCall: Sized {
+/// Sealed: the crate's methods name each one it gives.
+pub trait FromCall: Sized + sealed::Sealed {
     /// Reads the call's value.
     fn from_call(value: Value) -> Result<Self, Error>;
 }
 
 macro_rules! from_call_models {
     ($($model:ty),*) => {
-        $(impl FromCall for $model {
+        $(impl sealed::Sealed for $model {}
+        impl FromCall for $model {
             fn from_call(value: Value) -> Result<Self, Error> {
                 Self::from_value(value)
             }
@@ -30,6 +32,14 @@ from_call_models!(
     TagResult,
     ApiResponse
 );
+
+mod sealed {
+    /// Only the crate's own outputs are `FromCall`.
+    pub trait Sealed {}
+}
+
+impl sealed::Sealed for () {}
+impl<T: FromCall> sealed::Sealed for Vec<T> {}
 
 impl FromCall for () {
     fn from_call(_: Value) -> Result<Self, Error> {

@@ -31,12 +31,9 @@ pub enum Encoding {
 #[derive(Clone, PartialEq)]
 pub struct VerifyOptions {
     secrets: Vec<String>,
-    /// The scheme.
-    pub scheme: Scheme,
-    /// The header that carries the token or signature (lower case).
-    pub header: String,
-    /// How a signature is encoded.
-    pub encoding: Encoding,
+    scheme: Scheme,
+    header: String,
+    encoding: Encoding,
 }
 
 impl std::fmt::Debug for VerifyOptions {
@@ -98,6 +95,21 @@ impl VerifyOptions {
             header,
             encoding,
         })
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The header that carries the token or signature (lower case).
+    pub fn header(&self) -> &str {
+        &self.header
+    }
+
+    /// How a signature is encoded.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
     }
 
     /// Reads `{ secret, scheme?, header?, encoding? }`.
