@@ -180,6 +180,14 @@ fn holds_at(text: &str) -> bool {
 
 fn flush(out: &mut String, run: &mut String) {
     if holds_at(run) {
+        // A quoted local part (`"ada lovelace"@example.com`) goes with its domain.
+        if let Some(open) = run
+            .starts_with('@')
+            .then(|| out.strip_suffix('"')?.bytes().rposition(|b| b == b'"'))
+            .flatten()
+        {
+            out.truncate(open);
+        }
         out.push_str("[email]");
     } else {
         out.push_str(run);
@@ -222,6 +230,10 @@ mod tests {
         assert_eq!(
             redact_emails("http://user:pass@127.0.0.1:9/x"),
             "http://user:[email]:9/x"
+        );
+        assert_eq!(
+            redact_emails("taken: \"ada lovelace\"@example.com, \"a\"@b \"c\"@d"),
+            "taken: [email], [email] [email]"
         );
     }
 
