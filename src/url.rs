@@ -43,9 +43,12 @@ impl BaseUrl {
         }
         let host = host_of(authority);
         let clean = !url.contains(['?', '#', '\\']) && !url.chars().any(is_unsafe_char);
-        if host.is_empty() || !clean || !port_is_digits(authority) {
+        // A URL parser reads `api%2Egetgist.com` and `api.getgist．com` as `api.getgist.com`: a host
+        // is compared (`is_gist`) only as plain ASCII, with no escape.
+        let plain_host = host.is_ascii() && !host.contains('%');
+        if host.is_empty() || !clean || !plain_host || !port_is_digits(authority) {
             return Err(Error::invalid_argument(
-                "baseUrl must be an absolute URL with a host and no query, fragment, backslash or spaces",
+                "baseUrl must be an absolute URL with an unescaped ASCII host and no query, fragment, backslash or spaces",
             ));
         }
         let prefix = path.trim_end_matches('/');
@@ -243,6 +246,11 @@ mod tests {
             "http://user:s3c/retPW@h.invalid",
             "http://h:80x",
             "http://[::1]x",
+            "https://api%2Egetgist.com",
+            "https://api.ge%74gist.com",
+            "https://api.getgist\u{ff0e}com",
+            "https://api.getgist\u{3002}com",
+            "https://b\u{fc}cher.example",
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad}");
         }

@@ -479,6 +479,11 @@ export const cases = {
     } else {
       new pkg.GistClient({ apiKey: "k" });
     }
+    // Spellings this runtime's URL parser reads as Gist's host, which the guard could not see through.
+    for (const baseUrl of ["https://api%2Egetgist.com", "https://api.ge%74gist.com", "https://api.getgist\uff0ecom", "https://api.getgist\u3002com"]) {
+      eq(new URL(baseUrl).hostname, "api.getgist.com", `the URL parser's host of ${baseUrl}`);
+      isGistError(pkg, thrown(() => new pkg.GistClient({ apiKey: "k", baseUrl }), baseUrl), "invalid_argument", baseUrl);
+    }
   },
 
   async an_answers_bytes_read_as_text_decoder_reads_them(pkg, mockUrl) {

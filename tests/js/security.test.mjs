@@ -1039,8 +1039,15 @@ test("16: in a browser, every spelling of Gist's host needs dangerouslyAllowBrow
     seen.default = [thrown(() => new GistClient({ apiKey: "k" })), thrown(() => new GistClient({ apiKey: "k", dangerouslyAllowBrowser: true }))];
     seen["http://127.0.0.1:1"] = [thrown(() => new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:1" })), "returns"];
     seen["https://notgetgist.com"] = [thrown(() => new GistClient({ apiKey: "k", baseUrl: "https://notgetgist.com" })), "returns"];
+    // A host a URL parser unescapes or maps to Gist's is refused with the opt-in too: it is not compared.
+    const escaped = ["https://api%2Egetgist.com", "https://api.ge%74gist.com", "https://api.getgist\uff0ecom", "https://api.getgist\u3002com"];
+    for (const baseUrl of escaped) {
+      assert.equal(new URL(baseUrl).hostname, "api.getgist.com", baseUrl);
+      seen[baseUrl] = [thrown(() => new GistClient({ apiKey: "k", baseUrl })), thrown(() => new GistClient({ apiKey: "k", baseUrl, dangerouslyAllowBrowser: true }))];
+    }
     assert.deepEqual(seen, Object.fromEntries(Object.keys(seen).map((k) => [k,
-      k.includes("127.0.0.1") || k.includes("notgetgist") ? ["returns", "returns"] : ["throws invalid_argument", "returns"]])));
+      k.includes("127.0.0.1") || k.includes("notgetgist") ? ["returns", "returns"]
+        : escaped.includes(k) ? ["throws invalid_argument", "throws invalid_argument"] : ["throws invalid_argument", "returns"]])));
   } finally {
     for (const [name, descriptor] of Object.entries(had)) {
       if (descriptor) Object.defineProperty(globalThis, name, descriptor);
