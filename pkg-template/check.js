@@ -25,7 +25,11 @@ exit status:
 /** The command line as options; throws a message for a wrong one. */
 function parseArgs(argv) {
   const options = { yes: false, cleanup: false, out: "gist-wasm-check.json", rate: 2, baseUrl: process.env.GIST_BASE_URL || undefined };
-  const args = argv[0] === "check" ? argv.slice(1) : argv;
+  if (argv[0] !== "check") {
+    if (argv.includes("--help")) return { help: true };
+    throw new Error(argv.length ? `unknown command ${argv[0]}` : "name the command: check");
+  }
+  const args = argv.slice(1);
   for (let i = 0; i < args.length; i++) {
     const value = () => {
       if (i + 1 >= args.length) throw new Error(`${args[i]} needs a value`);

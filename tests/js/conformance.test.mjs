@@ -4,7 +4,7 @@
 // before any write, and that the client works against the mock and the contrary fake through its options.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -321,6 +321,13 @@ test("GIST_BASE_URL is --base-url's default; [::1] is loopback for --rate; --hel
     assert.match(help.stdout, /default GIST_BASE_URL/);
     for (const code of ["0", "1", "2", "130"]) assert.match(help.stdout, new RegExp(`^  ${code} +\\S`, "m"), code);
     assert.match(help.stdout, /^  1 +a fact contradicted/m);
+    // No command, or another, is a usage error: nothing is sent.
+    for (const args of [[], ["--yes"], ["chek", "--yes"]]) {
+      const bare = spawnSync(process.execPath, [join(PKG, "check.js"), ...args], { env: { ...process.env, GIST_API_KEY: "made-up", GIST_BASE_URL: server.url }, encoding: "utf8" });
+      assert.equal(bare.status, 2, `${args}: ${bare.stderr}`);
+      assert.match(bare.stderr, /usage: /);
+    }
+    assert.equal(server.requests.length, 1);
   } finally {
     await server.close();
   }
@@ -366,7 +373,9 @@ test("a made-up key against a server answering 401 stops at once with a clear me
     assert.doesNotMatch(run.stdout + run.stderr + readFileSync(join(dir, "report.json"), "utf8"), /made-up-key-123/);
     assert.deepEqual(server.requests.map((r) => r.method), ["GET"]);
     const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
-    assert.deepEqual(report.facts.filter((f) => f.outcome !== "not shown").map((f) => [f.id, f.outcome, f.seen]), [["auth.bearer", "contradicted", "status 401"]]);
+    // A wrong key is refused under any scheme: nothing is reported of Bearer's, or of any fact.
+    assert.deepEqual(report.facts.filter((f) => f.outcome !== "not shown").map((f) => f.id), []);
+    assert.deepEqual(report.facts.find((f) => f.id === "auth.bearer").seen, "status 401: the key was refused");
     assert.ok(Date.now() - started < 10000, `took ${Date.now() - started} ms`);
   } finally {
     await server.close();
@@ -429,7 +438,7 @@ test("a second SIGINT stops at once, and --cleanup then removes what that run le
     while (ours(server.mock.state.contacts).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(server.mock.state.tags.filter((t) => t.name.startsWith(PREFIX)).length, 1);
     const cleanup = await new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(PKG, "check.js"), "--cleanup", "--yes", "--rate", "500", "--base-url", server.url], {
+      const child = spawn(process.execPath, [join(PKG, "check.js"), "check", "--cleanup", "--yes", "--rate", "500", "--base-url", server.url], {
         env: { ...process.env, GIST_API_KEY: "mock-key" },
       });
       child.on("exit", resolve);
@@ -479,7 +488,7 @@ test("--cleanup deletes earlier runs' contacts and tags by their prefix and noth
     await gist.createLead({ email: "gist-wasm-check-other@example.com" });
     gist.free();
     const before = server.mock.state.contacts.length;
-    const child = spawn(process.execPath, [join(PKG, "check.js"), "--cleanup", "--yes", "--rate", "500", "--base-url", server.url], {
+    const child = spawn(process.execPath, [join(PKG, "check.js"), "check", "--cleanup", "--yes", "--rate", "500", "--base-url", server.url], {
       env: { ...process.env, GIST_API_KEY: "mock-key" },
     });
     const [code] = await new Promise((resolve) => child.on("exit", (...a) => resolve(a)));
