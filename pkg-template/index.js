@@ -6,7 +6,7 @@ import wasmText from "./gist_wasm_inline.js";
 import { initSync, loadOnImport } from "./load.js";
 import { wasmBytes } from "./wasm-text.js";
 
-loadOnImport(() => initSync({ module: wasmBytes(wasmText) }), "a page's Content-Security-Policy must allow 'wasm-unsafe-eval'");
+loadOnImport(() => initSync({ module: wasmBytes(wasmText) }));
 
 export * from "./api.js";
 export { default } from "./api.js";

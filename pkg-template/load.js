@@ -28,15 +28,21 @@ function asOptions(key, input) {
   return isOptions ? input : { [key]: input };
 }
 
+/** What to do when a page's Content-Security-Policy refused to compile the wasm. */
+const CSP_ADVICE = "a page's Content-Security-Policy must allow 'wasm-unsafe-eval'";
+
 /**
  * For an entry file: runs `load` (which may be async) and keeps a failure for the first call to report,
- * with `advice`, instead of failing the import of the whole app.
+ * with what to do (`advice`, or the CSP's when a policy refused it), instead of failing the import of
+ * the whole app.
  */
-export async function loadOnImport(load, advice) {
+export async function loadOnImport(load, advice = CSP_ADVICE) {
   try {
     await load();
   } catch (error) {
-    failure = `${describe(error)}; ${advice}`;
+    const what = describe(error);
+    // Chromium and Safari name 'unsafe-eval' in the refusal, Firefox "CSP".
+    failure = `${what}; ${/unsafe-eval|\bCSP\b/.test(what) ? CSP_ADVICE : advice}`;
   }
 }
 

@@ -83,6 +83,12 @@ test("where web.js's .wasm is not served, the import still works and the first c
   assert.deepEqual(problems, [`404 ${server.url}/nowasm/gist_wasm_bg.wasm`]);
 });
 
+test("where a page's Content-Security-Policy forbids compiling WebAssembly, web.js's first call says to allow 'wasm-unsafe-eval'", async () => {
+  const { result, problems } = await openSmokePage(browser, `${server.url}/test/csp.html`, `${server.url}/api/`);
+  assert.match(result.error, /^GistError: invalid_argument gist-wasm could not load its WebAssembly: CompileError: .*; a page's Content-Security-Policy must allow 'wasm-unsafe-eval'$/);
+  assert.deepEqual(problems, []);
+});
+
 test("in a page, the mock posts a signed webhook delivery that verifyWebhook accepts", async () => {
   const { verifyWebhook } = await import("gist-wasm");
   const before = server.webhooks.deliveries.length;
