@@ -307,8 +307,8 @@ export interface RateLimit {
 export interface ResponseInfo {
     /** Its HTTP status. */
     status: number;
-    /** Its headers, names in lower case. */
-    headers: Record<string, string>;
+    /** Its headers (a header whose name held the key or an email is left out). */
+    headers: Headers;
     /** Its request id, if it has one. */
     requestId: string | null;
     /** Attempts of the last request: 2 after one retry. */

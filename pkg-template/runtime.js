@@ -372,15 +372,22 @@ function notPermitted(error) {
 
 /**
  * What `withResponse()` gives of a call that `drive` ran: `{ data, response }`, the response with the
- * last answer's headers (names in lower case), read from it now and passed through `scrub` (which
- * takes the client's key and emails out of their text).
+ * last answer's headers as a `Headers`, read from it now and passed through `scrub` (which takes the
+ * client's key and emails out of their text). A header `Headers` refuses is left out: a name that held
+ * either (`x-echo-[redacted]` is no header name), or what a `fetch` of the caller's gave.
  */
 export function readResponse({ data, response, answerHeaders }, scrub) {
   if (!response) return { data, response };
   const lines = scrub(headerLines(answerHeaders)).split("\n");
-  const pairs = [];
-  for (let i = 0; i + 1 < lines.length; i += 2) pairs.push([lines[i], lines[i + 1]]);
-  return { data, response: { status: response.status, headers: Object.fromEntries(pairs), ...response } };
+  const headers = new Headers();
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    try {
+      headers.append(lines[i], lines[i + 1]);
+    } catch {
+      // Not a header Headers can hold: left out.
+    }
+  }
+  return { data, response: { status: response.status, headers, ...response } };
 }
 
 /**

@@ -102,10 +102,10 @@ export function wireView() {
   const summary = ({ status, requests, elapsedMs, rateLimit, headers }) => {
     const limit = rateLimit ? ` · rate limit ${rateLimit.remaining ?? "?"} of ${rateLimit.limit ?? "?"} left` : "";
     node.append(el("p", { className: "summary", textContent: `HTTP ${status} after ${requests} ${requests === 1 ? "request" : "requests"}, ${Math.round(elapsedMs)} ms in all${limit}` }));
-    const names = Object.keys(headers ?? {}).sort();
-    if (names.length === 0) return;
-    const text = names.map((name) => `${name}: ${headers[name]}`).join("\n");
-    node.append(el("details", { className: "summary" }, el("summary", { textContent: `Response headers (${names.length})` }),
+    const lines = [...(headers ?? [])].map(([name, value]) => `${name}: ${value}`);
+    if (lines.length === 0) return;
+    const text = lines.join("\n");
+    node.append(el("details", { className: "summary" }, el("summary", { textContent: `Response headers (${lines.length})` }),
       scrollable(el("pre", { textContent: text }), "Response headers")));
   };
   const clear = () => {

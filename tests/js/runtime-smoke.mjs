@@ -159,8 +159,8 @@ async function lateWithResponse(GistClient, baseUrl, user, codeOf) {
   await Promise.all([asked, unasked]);
   client.free();
   return {
-    lateWithResponse: [/json/.test(response.headers["content-type"]), response.headers["x-request-id"], response.requestId, response.rateLimit?.limit],
-    withResponseAfterFree: [/json/.test((await early).response.headers["content-type"]), await codeOf(unasked.withResponse())],
+    lateWithResponse: [/json/.test(response.headers.get("content-type")), response.headers.get("x-request-id"), response.requestId, response.rateLimit?.limit],
+    withResponseAfterFree: [/json/.test((await early).response.headers.get("content-type")), await codeOf(unasked.withResponse())],
   };
 }
 

@@ -174,12 +174,13 @@ export async function sdkFeatures(key: string): Promise<string | null> {
     .fetchUser({ id: 1 }, { maxRetries: 0, headers: { "X-Trace": "t" } })
     .withResponse();
   const remaining: number | null = response.rateLimit?.remaining ?? null;
+  const requestId: string | null = response.headers.get("x-request-id");
   const walk = gist.iterUsers({ tag_id: 3 }, { timeoutMs: 5_000 });
   for await (const page of walk.pages()) void page.map((user: Contact) => user.id);
   const again = await gist.listUsers({ cursor: walk.cursor, limit: 10 });
   const tags = gist.iterTags({ limit: 5 });
   const headers: Record<string, string> = await signWebhook("{}", { secret: "s", scheme: "hmac-sha256" });
-  void [data, remaining, again, tags, headers, retries];
+  void [data, remaining, requestId, again, tags, headers, retries];
   return walk.cursor;
 }
 
