@@ -19,7 +19,7 @@ export const FACTS = {
   "contacts.list.segment_id": { claim: "segment_id filters contacts" },
   "contacts.list.status": { claim: "status filters contacts" },
   "contacts.miss.code": { claim: 'a miss answers {"errors":[{"code":"not_found"}]}' },
-  "contacts.miss.status": { claim: "a miss answers 404", advice: "nothing to set: the client reads the not_found code whatever the status" },
+  "contacts.miss.status": { claim: "a miss answers 404", advice: "nothing to set: the client reads the not_found code whatever the 4xx status but 401, 403 and 429" },
   "tags.list.wrapper": { claim: 'GET /tags answers {"tags":[...]}' },
   "segments.list.wrapper": { claim: 'GET /segments answers {"segments":[...]}' },
   "campaigns.list.wrapper": { claim: 'GET /campaigns answers {"campaigns":[...]}' },

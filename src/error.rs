@@ -156,14 +156,16 @@ impl Error {
         self
     }
 
-    /// The error for a non-2xx answer: the code from the status (or Gist's `not_found`), Gist's items kept.
+    /// The error for a non-2xx answer: the code from the status (or, for a 4xx of no code of its own,
+    /// Gist's `not_found`), Gist's items kept.
     pub fn from_status(status: u16, body: &str) -> Self {
         let errors = parse_error_items(body);
-        let gist_not_found = errors.iter().any(|e| e.code == "not_found");
-        let code = if gist_not_found {
-            ErrorCode::NotFound
-        } else {
-            ErrorCode::from_status(status)
+        // A 401, 403, 429 or 5xx keeps its code whatever the body says: whether to retry rests on it.
+        let code = match ErrorCode::from_status(status) {
+            ErrorCode::InvalidRequest if errors.iter().any(|e| e.code == "not_found") => {
+                ErrorCode::NotFound
+            }
+            code => code,
         };
         let mut message = match code {
             ErrorCode::Unauthorized => {
@@ -342,12 +344,23 @@ mod tests {
     }
 
     #[test]
-    fn gist_not_found_item_wins_over_status() {
+    fn gist_not_found_item_wins_over_a_4xx_of_no_code_of_its_own() {
         let body = r#"{"errors":[{"code":"not_found","message":"Contact not found"}]}"#;
-        let error = Error::from_status(400, body);
-        assert_eq!(error.code, ErrorCode::NotFound);
-        assert_eq!(error.errors.len(), 1);
-        assert!(error.message.contains("Contact not found"));
+        for status in [400, 404, 422] {
+            let error = Error::from_status(status, body);
+            assert_eq!(error.code, ErrorCode::NotFound);
+            assert_eq!(error.errors.len(), 1);
+            assert!(error.message.contains("Contact not found"));
+        }
+        for (status, code) in [
+            (401, ErrorCode::Unauthorized),
+            (403, ErrorCode::Forbidden),
+            (429, ErrorCode::RateLimited),
+            (500, ErrorCode::ServerError),
+            (503, ErrorCode::ServerError),
+        ] {
+            assert_eq!(Error::from_status(status, body).code, code, "{status}");
+        }
     }
 
     #[test]
