@@ -76,6 +76,8 @@ function signalMoved(options, callOptions) {
 
 export class GistClient {
   #core;
+  #freed = false;
+  #asked = 0; // withResponse() asks whose call has not settled: they keep the core past free()
   #fetch;
   #observe;
   #pace;
@@ -103,13 +105,29 @@ export class GistClient {
       throw fromCore(error);
     }
     this.#fetch = fetchFn;
-    // The last answer's headers are read when `withResponse()` asks: the client's key is scrubbed from
-    // them, so a freed client rejects instead.
-    this.#describe = (result) => readResponse(result, (text) => this.#live().scrub(text));
+    // The last answer's headers are read when `withResponse()` asks, and the client's key scrubbed from
+    // them once the call has settled: one asked before free() keeps the core till then, one after rejects.
+    this.#describe = () => {
+      const core = this.#live();
+      this.#asked++;
+      return async (run) => {
+        try {
+          return readResponse(await run, (text) => core.scrub(text));
+        } finally {
+          this.#asked--;
+          if (this.#freed) this.free();
+        }
+      };
+    };
   }
 
-  /** Releases the client's wasm memory now rather than when it is garbage-collected; later calls reject. */
+  /**
+   * Releases the client's wasm memory now rather than when it is garbage-collected (once the calls whose
+   * `withResponse()` was asked for have settled); later calls reject.
+   */
   free() {
+    this.#freed = true;
+    if (this.#asked > 0) return;
     this.#core?.free();
     this.#core = undefined;
   }
@@ -125,7 +143,7 @@ export class GistClient {
 
   // The live core, or the error of a freed client.
   #live() {
-    if (!this.#core) throw invalidArgument("this GistClient was freed (free() or `using`): create a new one");
+    if (this.#freed) throw invalidArgument("this GistClient was freed (free() or `using`): create a new one");
     return this.#core;
   }
 
@@ -247,7 +265,7 @@ export class GistClient {
     const unbound = (name) => invalidArgument(`${name} must be called on its GistClient (gist.${name}(...)), or bound to it`);
     const call = (name, run) =>
       function (...args) {
-        if (!isClient(this)) return GistPromise.of(Promise.reject(unbound(name)), () => {});
+        if (!isClient(this)) return GistPromise.of(Promise.reject(unbound(name)), () => (run) => run);
         return GistPromise.of(run.apply(this, args), this.#describe);
       };
     for (const [method, names] of Object.entries(METHODS)) {

@@ -57,13 +57,13 @@ function callOut(target, name, argument, failed) {
 const ignore = () => {};
 
 /**
- * A request's headers for a hook: names in lower case, the Authorization value's credential hidden, and
- * the key and emails scrubbed from the others (a caller's header can hold them).
+ * A request's headers for a hook: names in lower case and without the key, the Authorization value's
+ * credential hidden, and the key and emails scrubbed from the others (a caller's header can hold them).
  */
 function shownHeaders(pairs, withoutKey) {
   return Object.fromEntries(pairs.map(([name, value]) => {
     const lower = name.toLowerCase();
-    return [lower, lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : redactEmails(withoutKey(value))];
+    return [withoutKey(lower), lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : redactEmails(withoutKey(value))];
   }));
 }
 

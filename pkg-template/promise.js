@@ -13,8 +13,9 @@ export class GistPromise extends Promise {
   }
 
   /**
-   * The Promise of `run`'s data, where `run` resolves `{ data, ... }`; `describe` makes what
-   * `withResponse()` gives of that, `{ data, response }`, the first time it is asked for.
+   * The Promise of `run`'s data, where `run` resolves `{ data, ... }`. `describe()`, called when
+   * `withResponse()` is first asked for (it may throw), gives the function that makes of `run` what
+   * `withResponse()` resolves, `{ data, response }`.
    */
   static of(run, describe) {
     let settle;
@@ -33,7 +34,7 @@ export class GistPromise extends Promise {
     }
     // A failure reaches the caller through the Promise returned here, not as an unhandled rejection.
     this.catch(() => {});
-    this.#withResponse ??= this.#run.then(this.#describe);
+    this.#withResponse ??= (async () => this.#describe()(this.#run))();
     return this.#withResponse;
   }
 }

@@ -407,6 +407,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
     let answerHeaders;
     let mayHaveActed = false;
     let failure; // what the last request's fetch threw, if it threw
+    let held = 0; // requests the pacer refused: the core counted them, none was sent
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
@@ -414,6 +415,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
       if (step.send) {
         const admitted = pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
         if (admitted.refused) {
+          held++;
           step = JSON.parse(call.fail(admitted.refused, String(admitted.retryAfter ?? "")));
           continue;
         }
@@ -450,7 +452,10 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         const done = reading ? valueOf(step.done, reading) : step.done;
         if (items.length > 0) for (const item of done) items.push(item);
         const response = step.response;
-        if (response) response.elapsedMs = Date.now() - started;
+        if (response) {
+          response.elapsedMs = Date.now() - started;
+          response.requests -= held;
+        }
         // The core's null is a call with no value (a delete*): `undefined`, as its `Promise<void>` says.
         return { data: items.length > 0 ? items : done ?? undefined, response, answerHeaders };
       }

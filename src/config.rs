@@ -22,17 +22,24 @@ const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
 /// The API key. Its `Debug` never shows it.
 #[derive(Clone, PartialEq)]
-pub struct ApiKey(String);
+pub struct ApiKey(String, String);
 
 impl ApiKey {
+    /// The key; its lower-case form is also scrubbed, as a header's name echoing it comes lower-cased.
+    pub fn new(key: String) -> Self {
+        let lower = key.to_ascii_lowercase();
+        let lower = if lower == key { String::new() } else { lower };
+        Self(key, lower)
+    }
+
     /// The `Authorization` header value.
     pub fn bearer(&self) -> String {
         text!("Bearer {}", self.0)
     }
 
-    /// The key itself, for scrubbing text that may echo it.
-    pub fn expose(&self) -> &str {
-        &self.0
+    /// The key and its lower-case form (empty when the same), for scrubbing text that may echo it.
+    pub fn forms(&self) -> [&str; 2] {
+        [&self.0, &self.1]
     }
 }
 
@@ -137,8 +144,7 @@ pub struct Config {
 /// Shows neither the key nor, should the base URL hold it (a gateway's path), the key in the URL.
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let base_url =
-            crate::redact::scrub_secrets(self.base_url.as_str(), &[self.api_key.expose()]);
+        let base_url = crate::redact::scrub_secrets(self.base_url.as_str(), &self.api_key.forms());
         f.debug_struct("Config")
             .field("api_key", &self.api_key)
             .field("base_url", &base_url)
@@ -189,7 +195,7 @@ impl Config {
             ));
         }
         Ok(Self {
-            api_key: ApiKey(api_key),
+            api_key: ApiKey::new(api_key),
             base_url,
             timeout_ms: check_timeout(options.timeout_ms, DEFAULT_TIMEOUT_MS)?,
             max_retries: match options.max_retries {
@@ -259,6 +265,20 @@ fn whole(name: &str, value: Option<f64>, default: u32, min: u32, max: u32) -> Re
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+
+    #[test]
+    fn a_key_is_scrubbed_lower_cased_too_as_a_header_name_echoes_it() {
+        assert_eq!(
+            ApiKey::new("sk_LIVE_a1".into()).forms(),
+            ["sk_LIVE_a1", "sk_live_a1"]
+        );
+        assert_eq!(ApiKey::new("sk_live_a1".into()).forms(), ["sk_live_a1", ""]);
+        let scrubbed = crate::redact::scrub(
+            "x-echo-sk_live_a1: 1",
+            &ApiKey::new("sk_LIVE_a1".into()).forms(),
+        );
+        assert_eq!(scrubbed, "x-echo-[redacted]: 1");
+    }
 
     fn options(key: &str) -> ClientOptions {
         ClientOptions {

@@ -136,7 +136,7 @@ impl Exchange {
 fn failed(config: &Config, request: &HttpRequest, error: Error) -> Error {
     error
         .at(request.method, &request.path)
-        .scrubbed(&[config.api_key.expose()])
+        .scrubbed(&config.api_key.forms())
 }
 
 /// The error of a transport failure that ends the call at once (a network error ends it only where no

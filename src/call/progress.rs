@@ -153,7 +153,7 @@ impl Progress {
         Ok(WireRequest {
             method: request.method,
             url: config.base_url.join(&request.path_and_query())?,
-            path: crate::redact::shown_path(&request.path, &[config.api_key.expose()]),
+            path: crate::redact::shown_path(&request.path, &config.api_key.forms()),
             headers,
             body,
         })

@@ -104,7 +104,7 @@ impl Client {
         decode: Decode<T>,
     ) -> Result<(T, Value), Error> {
         let config = &self.inner.config;
-        let key = config.api_key.expose();
+        let key = config.api_key.forms();
         let span = tracing::debug_span!(target: "getgist", "gist.call", method);
         let transport = CallTransport {
             shared: &self.inner.shared,
@@ -122,7 +122,7 @@ impl Client {
             .and_then(|(value, response)| Ok((decode(value)?, response)))
             .map_err(|mut error| {
                 error.may_have_acted = transport.may_have_acted.into_inner();
-                wording::in_rust_terms(error.scrubbed(&[key]))
+                wording::in_rust_terms(error.scrubbed(&key))
             })
     }
 }

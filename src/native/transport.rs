@@ -145,8 +145,9 @@ pub struct CallTransport<'a> {
     pub shared: &'a Shared,
     /// The call's abort signal.
     pub abort: Option<&'a AbortSignal>,
-    /// The API key, scrubbed from answers' headers (a server may echo it).
-    pub key: &'a str,
+    /// The API key's forms ([`crate::config::ApiKey::forms`]), scrubbed from answers' headers (a
+    /// server may echo it).
+    pub key: [&'a str; 2],
     /// Whether a request that writes went and was not refused ([`crate::Error::may_have_acted`]).
     pub may_have_acted: AtomicBool,
 }
@@ -274,8 +275,8 @@ impl Transport for CallTransport<'_> {
         }
         outcome.map(|mut response| {
             for (name, value) in &mut response.headers {
-                *name = scrub_owned(std::mem::take(name), &[self.key]);
-                *value = scrub_owned(std::mem::take(value), &[self.key]);
+                *name = scrub_owned(std::mem::take(name), &self.key);
+                *value = scrub_owned(std::mem::take(value), &self.key);
             }
             response
         })

@@ -64,7 +64,7 @@ impl Core {
     /// `text` without the client's key (raw or percent-encoded) or any email: for what the runtime
     /// writes from a caller's own values, such as the error a hook threw.
     pub fn scrub(&self, text: &str) -> String {
-        crate::redact::scrub(text, &[self.config.api_key.expose()])
+        crate::redact::scrub(text, &self.config.api_key.forms())
     }
 
     /// Checks `method`'s arguments and options without starting it (an `iter*` function's, at once);

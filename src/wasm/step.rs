@@ -121,7 +121,7 @@ impl Call {
     /// `text` (an answer's body, for a log line) without the client's key in any encoding.
     #[wasm_bindgen(js_name = withoutKey)]
     pub fn without_key(&self, text: &str) -> String {
-        scrub_secrets(text, &[self.config.api_key.expose()])
+        scrub_secrets(text, &self.config.api_key.forms())
     }
 
     /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case: those
@@ -129,7 +129,7 @@ impl Call {
     pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
         // A server may echo the key (or an email) in a header's value or name: nothing read from the
         // headers, request ids and an `apiCall`'s answer included, holds it.
-        let key = [self.config.api_key.expose()];
+        let key = self.config.api_key.forms();
         let headers = pairs_from_lines(headers)
             .into_iter()
             .map(|(name, value)| (scrub_owned(name, &key), scrub_owned(value, &key)))

@@ -1,6 +1,7 @@
 // Findings of outside reviews of the client (2026-12-04), through the built package in Node against
 // loopback servers: a 401, 403, 429 or 5xx keeps its code whatever Gist's items say (and
-// gist-wasm/queues retries it).
+// gist-wasm/queues retries it); `requests` counts only what was sent; a withResponse() asked before
+// free() resolves; the key in a header's name, in any case, reaches no hook nor withResponse().
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
@@ -30,4 +31,58 @@ test("a not_found item in an answer's body makes a 4xx not_found, but a 401, 403
   const deadLetterQueue = { send: async (body) => dead.push(body), sendBatch: async (ms) => dead.push(...ms) };
   await consume({ queue: "gist-sync", messages }, gist, { deadLetterQueue });
   assert.deepEqual([outcome, dead.length], [["retry"], 0]);
+});
+
+test("response.requests counts the requests sent, not those the pacer refused", async (t) => {
+  let sent = 0;
+  const server = await startServer((req, res) => { sent++; json(res, 200, { tag: { id: 3, name: "VIP" } }); });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, requestsPerSecond: 1, maxRetries: 0 });
+  const users = Array.from({ length: 120 }, (_, i) => ({ id: i + 1 })); // three batches of at most 50
+  const { data, response } = await gist.tagContacts({ tag: "VIP", users }, { timeoutMs: 500 }).withResponse();
+  assert.ok(data.failed.length > 0, "the pacer held a batch past the deadline");
+  assert.equal(response.requests, sent);
+});
+
+test("a withResponse() asked before free() resolves when its call settles after it; one asked after rejects", async (t) => {
+  const server = await startServer((req, res) => setTimeout(() => json(res, 200, { contact: { id: 7, type: "user", user_id: "7" } }, { "x-request-id": "r1" }), 50));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const call = gist.fetchUser({ id: 7 });
+  const asked = call.withResponse();
+  const late = gist.fetchUser({ id: 7 });
+  gist.free();
+  const { data, response } = await asked;
+  assert.deepEqual([data.id, response.status, response.headers.get("x-request-id")], [7, 200, "r1"]);
+  await assert.rejects(late.withResponse(), code("invalid_argument"));
+  await assert.rejects(gist.fetchUser({ id: 7 }), code("invalid_argument"));
+
+  // The same through a `try ... finally { free() }` that returns the call's withResponse().
+  const lookup = () => {
+    const client = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+    try {
+      return client.fetchUser({ id: 7 }).withResponse();
+    } finally {
+      client.free();
+    }
+  };
+  assert.equal((await lookup()).response.status, 200);
+});
+
+test("the key in a header's name, in any case, reaches no hook and no withResponse()", async (t) => {
+  const key = "sk_live_Zq9Xw2Lm4Np7Rt";
+  const server = await startServer((req, res) => json(res, 200, { campaign: { id: 7 } }, { [`x-${key}`]: "1", "x-value": key }));
+  t.after(() => server.close());
+  const seen = [];
+  const hooks = { request: (info) => seen.push(info), response: (info) => seen.push(info) };
+  const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0, hooks });
+  const { response } = await gist.fetchCampaign(7, { headers: { [`x-${key}`]: "1" } }).withResponse();
+  const raw = await gist.apiCall({ url: "/campaigns/7" });
+  assert.ok(seen.length >= 2);
+  const texts = [JSON.stringify(seen), JSON.stringify([...response.headers]), JSON.stringify(raw.headers)];
+  for (const text of texts) {
+    for (const needle of [key, key.toLowerCase()]) assert.ok(!text.includes(needle), `${needle} in ${text}`);
+  }
+  assert.equal(response.headers.get("x-value"), "[redacted]");
+  assert.equal(raw.headers["x-[redacted]"], "1", "apiCall keeps the header, its name scrubbed");
 });
