@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::flows::Flow;
 use crate::json::Value;
 use crate::transport::Transport;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
@@ -111,6 +111,7 @@ impl Client {
             abort: options.abort.as_ref(),
             key,
             may_have_acted: AtomicBool::new(false),
+            held: AtomicU32::new(0),
         };
         let outcome = async {
             let call = Call::of(Arc::clone(config), flow?, options.to_core()?);
@@ -119,7 +120,13 @@ impl Client {
         .instrument(span)
         .await;
         outcome
-            .and_then(|(value, response)| Ok((decode(value)?, response)))
+            .and_then(|(value, mut response)| {
+                if let Some(requests) = response.get_mut("requests") {
+                    let held = u64::from(transport.held.into_inner());
+                    *requests = requests.as_u64().unwrap_or(0).saturating_sub(held).into();
+                }
+                Ok((decode(value)?, response))
+            })
             .map_err(|mut error| {
                 error.may_have_acted = transport.may_have_acted.into_inner();
                 wording::in_rust_terms(error.scrubbed(&key))

@@ -10,7 +10,7 @@ use crate::rate_limit::RateLimit;
 use crate::redact::scrub_owned;
 use crate::transport::{Transport, TransportError};
 use futures_util::future::{self, BoxFuture, Either};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A [`Transport`] behind a pointer: boxed futures, so that a `Client` is one type whatever the
@@ -150,6 +150,8 @@ pub struct CallTransport<'a> {
     pub key: [&'a str; 2],
     /// Whether a request that writes went and was not refused ([`crate::Error::may_have_acted`]).
     pub may_have_acted: AtomicBool,
+    /// Requests the pacer refused: the core counted them, none was sent.
+    pub held: AtomicU32,
 }
 
 impl CallTransport<'_> {
@@ -249,6 +251,7 @@ impl Transport for CallTransport<'_> {
             Err(error) => Err(error),
         };
         let (_permit, timeout_ms) = admitted.inspect_err(|error| {
+            self.held.fetch_add(1, Ordering::Relaxed);
             unanswered(request, error, self.shared.transport.now_ms() - held);
         })?;
         let started = self.shared.transport.now_ms();

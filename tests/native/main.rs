@@ -736,6 +736,32 @@ async fn tagging_reports_a_target_that_fails_and_tags_the_rest() {
 }
 
 #[tokio::test]
+async fn response_info_counts_the_requests_sent_not_those_the_pacer_refused() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .requests_per_second(1.0)
+        .build()
+        .expect("valid");
+    let before = mock.requests().await.len();
+    let request = (1..=120).fold(TagRequest::new("VIP"), |request, id| {
+        request.user(ContactRef::id(id))
+    });
+    let (result, info) = client
+        .tag_contacts(request)
+        .timeout(Duration::from_millis(500))
+        .with_response()
+        .await
+        .expect("tagged");
+    let sent = mock.requests().await.len() - before;
+    assert!(
+        !result.failed.is_empty(),
+        "the pacer held a batch past the deadline"
+    );
+    assert_eq!(info.requests as usize, sent);
+}
+
+#[tokio::test]
 async fn an_event_is_recorded_under_its_normalised_name() {
     let mock = Mock::start().await;
     let client = client(&mock);
