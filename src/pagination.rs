@@ -8,7 +8,8 @@ use crate::models::normalize::Items;
 use crate::models::Record;
 use crate::text::text;
 
-/// Pages read in one list call at the most, so a server that never ends cannot loop forever.
+/// Pages read in one `list*` call at the most, so a server that never ends cannot loop forever. A walk
+/// reads a page a call, and goes on as long as its caller asks.
 pub const MAX_PAGES: u32 = 10_000;
 
 /// One page of a list answer.
@@ -107,9 +108,8 @@ impl Cursor {
             Some(repeated) => repeated.as_bool(),
         };
         match (whole("page"), skip, per_page, done.zip(repeated)) {
-            // A listing stops at MAX_PAGES: its cursor's next page is at most one past it.
             (Some(next_page), Some(skip), Some(per_page), Some((done, repeated)))
-                if (1..=MAX_PAGES + 1).contains(&next_page) =>
+                if next_page > 0 =>
             {
                 Ok(Self {
                     next_page,
@@ -186,19 +186,17 @@ impl Cursor {
         };
         if let (Some(first), Some(last)) = (&items.first_id, &self.last_first_item) {
             if same_id(first, last) {
-                self.done = self.repeated
-                    || !has_more(items.count, per_page, pages)
-                    || self.next_page >= MAX_PAGES;
+                self.done = self.repeated || !has_more(items.count, per_page, pages);
                 self.repeated = true;
-                self.next_page += 1;
+                self.next_page = self.next_page.saturating_add(1);
                 self.skip = 0;
                 return Ok(Vec::new());
             }
         }
         self.repeated = false;
         self.last_first_item = items.first_id;
-        self.done = !has_more(items.count, per_page, pages) || self.next_page >= MAX_PAGES;
-        self.next_page += 1;
+        self.done = !has_more(items.count, per_page, pages);
+        self.next_page = self.next_page.saturating_add(1);
         let skip = std::mem::take(&mut self.skip) as usize;
         match items.error {
             Some(error) => Err(error),
@@ -388,12 +386,18 @@ mod tests {
         assert_eq!(Cursor::from_value(&cursor.to_value()), Ok(cursor));
         assert_eq!(Cursor::from_value(&Value::Null), Ok(Cursor::new()));
         assert!(Cursor::from_value(&json!({"page": 0, "done": false})).is_err());
-        // A page past any listing's last (u32::MAX overflowed the next page's count).
-        for page in [MAX_PAGES + 2, u32::MAX] {
-            assert!(Cursor::from_value(&json!({"page": page, "done": false})).is_err());
+    }
+
+    #[test]
+    fn a_walk_goes_on_past_any_number_of_pages() {
+        for page in [MAX_PAGES, MAX_PAGES + 1, u32::MAX - 1, u32::MAX] {
+            let mut cursor = Cursor::from_value(&json!({"page": page, "done": false}))
+                .expect("a cursor at any page");
+            let full = json!({"tags": [{"id": page}]});
+            assert_eq!(read(&mut cursor, &full, "tags", 1), Ok(1));
+            assert!(!cursor.done, "{page}");
+            assert_eq!(cursor.next_page, page.saturating_add(1));
         }
-        let last = json!({"page": MAX_PAGES + 1, "done": true});
-        assert!(Cursor::from_value(&last).is_ok());
     }
 
     #[test]

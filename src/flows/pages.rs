@@ -11,7 +11,7 @@ use crate::json;
 use crate::json::Value;
 use crate::models::normalize::{self, Items, Model, Record};
 use crate::models::ContactType;
-use crate::pagination::Cursor;
+use crate::pagination::{Cursor, MAX_PAGES};
 use crate::resources::contacts::is_of_kind;
 
 /// A list endpoint, declared by its resource: its name (`listUsers` is `users`), the key and model of
@@ -144,7 +144,9 @@ impl Pages {
     /// The next page's request, or the call's value when it has read enough.
     pub fn next(&mut self, config: &Config) -> Next {
         let enough = match self.mode {
-            Mode::List(limit) => self.handed + self.items.len() >= limit,
+            Mode::List(limit) => {
+                self.handed + self.items.len() >= limit || self.pages_read >= MAX_PAGES
+            }
             Mode::Page { .. } => self.pages_read > 0,
         };
         let per_page = *self.cursor.per_page.get_or_insert(config.per_page);

@@ -1,7 +1,8 @@
 // Findings of outside reviews of the client (2026-12-04), through the built package in Node against
 // loopback servers: a 401, 403, 429 or 5xx keeps its code whatever Gist's items say (and
 // gist-wasm/queues retries it); `requests` counts only what was sent; a withResponse() asked before
-// free() resolves; the key in a header's name, in any case, reaches no hook nor withResponse().
+// free() resolves; the key in a header's name, in any case, reaches no hook nor withResponse(); a walk
+// goes on past page 10,000.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
@@ -85,4 +86,25 @@ test("the key in a header's name, in any case, reaches no hook and no withRespon
   }
   assert.equal(response.headers.get("x-value"), "[redacted]");
   assert.equal(raw.headers["x-[redacted]"], "1", "apiCall keeps the header, its name scrubbed");
+});
+
+test("a walk resumed past page 10,000 goes on (a list* call reads at most 10,000 pages; a walk as many as its caller asks)", async (t) => {
+  const pages = [];
+  const server = await startServer((req, res) => {
+    const page = Number(new URL(req.url, "http://x").searchParams.get("page"));
+    pages.push(page);
+    json(res, 200, { tags: [{ id: page, name: `t${page}` }] });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 1, maxRetries: 0 });
+  const walk = gist.iterTags();
+  await walk.next();
+  // The cursor's token is the walk's own; moved on to page 10,001, as a walk of 10,000 pages leaves it.
+  const token = JSON.parse(Buffer.from(walk.cursor, "base64url").toString());
+  assert.equal(token.page, 2);
+  const far = Buffer.from(JSON.stringify({ ...token, page: 10_001 })).toString("base64url");
+  const seen = [];
+  for await (const tag of gist.iterTags({ cursor: far, limit: 2 })) seen.push(tag.id);
+  assert.deepEqual(seen, [10_001, 10_002]);
+  assert.deepEqual(pages.slice(1), [10_001, 10_002]);
 });
