@@ -2,10 +2,10 @@
 // loopback servers: a 401, 403, 429 or 5xx keeps its code whatever Gist's items say (and
 // gist-wasm/queues retries it); `requests` counts only what was sent; a withResponse() asked before
 // free() resolves; the key in a header's name, in any case, reaches no hook nor withResponse(); a walk
-// goes on past page 10,000.
+// goes on past page 10,000; handleWebhook says when a request's body was already read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistClient, GistError } from "gist-wasm";
+import { GistClient, GistError, handleWebhook } from "gist-wasm";
 import { consume, enqueue } from "gist-wasm/queues";
 import { json, startServer } from "./loopback.mjs";
 
@@ -107,4 +107,10 @@ test("a walk resumed past page 10,000 goes on (a list* call reads at most 10,000
   for await (const tag of gist.iterTags({ cursor: far, limit: 2 })) seen.push(tag.id);
   assert.deepEqual(seen, [10_001, 10_002]);
   assert.deepEqual(pages.slice(1), [10_001, 10_002]);
+});
+
+test("handleWebhook on a request whose body was already read says so", async () => {
+  const request = new Request("http://x/hook", { method: "POST", body: '{"topic":"user.created"}' });
+  await request.text();
+  await assert.rejects(handleWebhook(request), (e) => e instanceof GistError && e.code === "invalid_argument" && /already read: pass the request to handleWebhook before/.test(e.message));
 });
