@@ -67,7 +67,10 @@ impl ContactRef {
             )));
         };
         match key.as_str() {
-            "id" => as_whole(value)
+            // A number, as the types say: a string of digits is not coerced into an id.
+            "id" => matches!(value, Value::Number(_))
+                .then(|| as_whole(value))
+                .flatten()
                 .map(Self::Id)
                 .ok_or_else(|| Error::invalid_argument("id must be a whole number")),
             "user_id" => UserId::from_value(value).map(|u| Self::UserId(u.0)),

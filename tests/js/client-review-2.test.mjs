@@ -2,7 +2,8 @@
 // loopback servers: a 401, 403, 429 or 5xx keeps its code whatever Gist's items say (and
 // gist-wasm/queues retries it); `requests` counts only what was sent; a withResponse() asked before
 // free() resolves; the key in a header's name, in any case, reaches no hook nor withResponse(); a walk
-// goes on past page 10,000; handleWebhook says when a request's body was already read.
+// goes on past page 10,000; handleWebhook says when a request's body was already read; a contact's id
+// is a number, not a string of digits.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError, handleWebhook } from "gist-wasm";
@@ -113,4 +114,16 @@ test("handleWebhook on a request whose body was already read says so", async () 
   const request = new Request("http://x/hook", { method: "POST", body: '{"topic":"user.created"}' });
   await request.text();
   await assert.rejects(handleWebhook(request), (e) => e instanceof GistError && e.code === "invalid_argument" && /already read: pass the request to handleWebhook before/.test(e.message));
+});
+
+test("a contact's id is a number: a string of digits is refused, and nothing is sent", async (t) => {
+  let sent = 0;
+  const server = await startServer((req, res) => { sent++; json(res, 200, { contact: { id: 1003, type: "user", user_id: "3" } }); });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  await assert.rejects(gist.fetchUser({ id: "1003" }), code("invalid_argument"));
+  await assert.rejects(gist.deleteUser({ id: "1003" }), code("invalid_argument"));
+  await assert.rejects(gist.tagContacts({ tag: "VIP", users: [{ id: "1003" }] }), code("invalid_argument"));
+  assert.equal(sent, 0);
+  assert.equal((await gist.fetchUser({ id: 1003 })).id, 1003);
 });
