@@ -24,12 +24,37 @@ export function notJson(value) {
 }
 
 // What JSON writes for `raw`, whose JSON value is `written`: a Date (of any realm) as Unix seconds, as
-// Gist takes every time; an invalid one refused.
-function unixSeconds(raw, written, name) {
+// Gist takes every time; undefined for an invalid one.
+function unixSeconds(raw, written) {
   if (typeof raw !== "object" || raw === null || Object.prototype.toString.call(raw) !== "[object Date]") return written;
   const ms = Date.prototype.getTime.call(raw);
-  if (!Number.isFinite(ms)) throw new Refused(`${name} is an invalid Date`);
-  return Math.floor(ms / 1000);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/**
+ * Where field `key` of `holder` sits in `root` (the value called `what`), for a message, as the core names
+ * a field: `user.custom_properties.seats`, `[2]` for an item; `key` alone where the holder is not in it
+ * (a `toJSON`'s value), or cannot be walked.
+ */
+function placeOf(root, what, holder, key) {
+  const step = (node, name) => (Array.isArray(node) ? `[${name}]` : `.${name}`);
+  const seen = new Set();
+  const find = (node, path) => {
+    if (node === holder) return path;
+    if (typeof node !== "object" || node === null || seen.has(node)) return undefined;
+    seen.add(node);
+    for (const name of Object.keys(node)) {
+      const found = find(node[name], path + step(node, name));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  try {
+    const path = find(root, what);
+    return path === undefined ? key : path + step(holder, key);
+  } catch {
+    return key;
+  }
 }
 
 /**
@@ -42,6 +67,8 @@ function unixSeconds(raw, written, name) {
 export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}) {
   if (value === undefined || value === null) return "null";
   let size = 0;
+  // A field's name for a message, found only when one is written.
+  const nameOf = (holder, key) => (key === "" ? what : placeOf(value, what, holder, key));
   try {
     const text = JSON.stringify(value, function (key, v) {
       if (this === value && key !== "") {
@@ -50,12 +77,13 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}
       }
       size += key.length + (typeof v === "string" ? v.length : 1) + 3; // never more than the JSON's length
       if (size > maxBytes) throw new Refused(`${what}: more than the ${maxBytes} bytes as JSON that an options object may take`);
-      const name = key || what;
-      if (v === null || typeof v === "string") v = unixSeconds(this[key], v, name);
-      else if (typeof v === "object" && !Array.isArray(v) && notJson(this[key])) throw new Refused(`${name} must be JSON (an object, an array or a plain value), not ${describeKind(this[key])}: JSON would write it as an object of its indexes, or {}`);
-      if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${name} must be a finite number, not ${v}`);
-      if (typeof v === "bigint") throw new Refused(`${name} must be a number, not a BigInt`);
-      if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${name} must be a JSON value, not a ${typeof v}`);
+      if (v === null || typeof v === "string") {
+        v = unixSeconds(this[key], v);
+        if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
+      } else if (typeof v === "object" && !Array.isArray(v) && notJson(this[key])) throw new Refused(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(this[key])}: JSON would write it as an object of its indexes, or {}`);
+      if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${nameOf(this, key)} must be a finite number, not ${v}`);
+      if (typeof v === "bigint") throw new Refused(`${nameOf(this, key)} must be a number, not a BigInt`);
+      if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
       return v;
     });
     if (text === undefined) throw new Refused(`${what} is not a JSON value`);

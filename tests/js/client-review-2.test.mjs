@@ -3,7 +3,7 @@
 // gist-wasm/queues retries it); `requests` counts only what was sent; a withResponse() asked before
 // free() resolves; the key in a header's name, in any case, reaches no hook nor withResponse(); a walk
 // goes on past page 10,000; handleWebhook says when a request's body was already read; a contact's id
-// is a number, not a string of digits.
+// is a number, not a string of digits; a value JSON cannot write is named by its whole path.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError, handleWebhook } from "gist-wasm";
@@ -126,4 +126,12 @@ test("a contact's id is a number: a string of digits is refused, and nothing is 
   await assert.rejects(gist.tagContacts({ tag: "VIP", users: [{ id: "1003" }] }), code("invalid_argument"));
   assert.equal(sent, 0);
   assert.equal((await gist.fetchUser({ id: 1003 })).id, 1003);
+});
+
+test("a value JSON cannot write is named by its whole path, as the core names a field", async () => {
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9", maxRetries: 0 });
+  const refused = (user) => gist.createUser(user).then(() => "sent", (e) => `${e.code} ${e.message}`);
+  assert.match(await refused({ user_id: 1, custom_properties: { seats: Number.NaN } }), /^invalid_argument user\.custom_properties\.seats must be a finite number, not NaN$/);
+  assert.match(await refused({ user_id: 1, custom_properties: { plan: { tiers: [1, Infinity] } } }), /^invalid_argument user\.custom_properties\.plan\.tiers\[1\] must be a finite number, not Infinity$/);
+  assert.match(await refused({ user_id: 1, custom_properties: { big: 1n } }), /^invalid_argument user\.custom_properties\.big must be a number, not a BigInt$/);
 });

@@ -182,7 +182,7 @@ test("a Date is sent as Unix seconds; a time in milliseconds or an invalid Date 
   assert.equal(bodies[0].custom_properties.trial_ends, 1_700_000_000);
   for (const [user, pattern] of [
     [{ user_id: 7, signed_up_at: Date.now() }, /signed_up_at must be Unix seconds, not milliseconds/],
-    [{ user_id: 7, custom_properties: { at: new Date(Number.NaN) } }, /at is an invalid Date/],
+    [{ user_id: 7, custom_properties: { at: new Date(Number.NaN) } }, /^user\.custom_properties\.at is an invalid Date/],
   ]) {
     await assert.rejects(gist.createUser(user), (error) => error.code === "invalid_argument" && pattern.test(error.message));
   }
@@ -196,7 +196,7 @@ test("bytes, a Map, a Blob, form data or a Promise in a method's arguments, or a
   for (const body of notJson) {
     await assert.rejects(gist.apiCall({ method: "POST", url: "/tags", body }), (error) => {
       assert.equal(error.code, "invalid_argument");
-      assert.match(error.message, /^body must be JSON/);
+      assert.match(error.message, /^request\.body must be JSON/);
       return true;
     });
   }
