@@ -7,8 +7,10 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Sends requests with reqwest (HTTP/1.1, rustls with the webpki roots), waits with tokio's timer.
-/// It never follows a redirect (the call refuses the 3xx it returns), and stops reading an answer
-/// larger than its cap ([`TransportError::TooLarge`]). Needs a tokio runtime with its time driver.
+/// It never follows a redirect (the call refuses the 3xx it returns), never goes through a proxy
+/// (`HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are ignored: the key goes only to the base URL), and
+/// stops reading an answer larger than its cap ([`TransportError::TooLarge`]). Needs a tokio runtime
+/// with its time driver.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -21,8 +23,11 @@ impl ReqwestTransport {
     /// # Errors
     /// `network_error` when reqwest cannot set up TLS.
     pub fn new(max_response_bytes: u32) -> Result<Self, Error> {
+        // No proxy from the environment: the key is sent only to the base URL (through a proxy, give
+        // the client a Transport of your own).
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
             .build()
             .map_err(|error| {
                 Error::new(
