@@ -190,6 +190,56 @@ async fn a_walk_stopped_within_a_page_resumes_after_its_last_item_given() {
 }
 
 #[tokio::test]
+async fn a_walk_that_read_no_page_resumes_where_it_starts_with_its_filters() {
+    let (mock, client, all) = paged(5).await;
+    let ids = |walk: getgist::Walk<getgist::Contact>| async move {
+        walk.map_ok(|user| user.id)
+            .try_collect::<Vec<u64>>()
+            .await
+            .expect("walked")
+    };
+    let filtered = ListContacts::default().tag_id(1).order("asc");
+    let expected = ids(client.users(filtered.clone())).await;
+    assert!(
+        !expected.is_empty() && expected.len() < all.len(),
+        "the filter keeps some users, not all: {} of {}",
+        expected.len(),
+        all.len()
+    );
+    // Never polled (JS: the iterator's cursor before its first page).
+    let token = client
+        .users(filtered.clone())
+        .cursor()
+        .expect("the cursor of where the walk starts");
+    let resumed = ids(client.users(ListContacts::default().cursor(token))).await;
+    assert_eq!(resumed, expected, "resumed with the walk's filters");
+    // Its first page failed.
+    mock.fail(r#"{"status": 500, "times": 1, "path": "/contacts"}"#)
+        .await;
+    let mut walk = client
+        .users(filtered.clone())
+        .options(getgist::RequestOptions::default().max_retries(0));
+    let error = walk.try_next().await.expect_err("the first page failed");
+    assert_eq!(error.code, ErrorCode::ServerError);
+    let token = walk.cursor().expect("the cursor of where the walk starts");
+    let resumed = ids(client.users(ListContacts::default().cursor(token))).await;
+    assert_eq!(resumed, expected, "resumed with the walk's filters");
+    // A walk resumed from an ended walk's cursor, not yet polled, still resumes to nothing.
+    let mut ended = client.users(filtered);
+    while ended.try_next().await.expect("read").is_some() {}
+    let token = ended.cursor().expect("the cursor of the end");
+    let again = client
+        .users(ListContacts::default().cursor(token))
+        .cursor()
+        .expect("a cursor");
+    let before = mock.requests().await.len();
+    assert!(ids(client.users(ListContacts::default().cursor(again)))
+        .await
+        .is_empty());
+    assert_eq!(mock.requests().await.len(), before, "nothing sent");
+}
+
+#[tokio::test]
 async fn a_network_error_says_what_failed_underneath() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
