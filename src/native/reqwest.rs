@@ -98,13 +98,14 @@ fn duration(ms: f64) -> Duration {
     Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::ZERO)
 }
 
-/// reqwest's failure as the core's: its text without the URL (a query may hold an email), and each
-/// cause under it ("error sending request: client error (Connect): tcp connect error: Connection
+/// reqwest's failure as the core's (`NotSent` where it could not build the request): its text without
+/// the URL (a query may hold an email), and each cause under it ("error sending request: client error (Connect): tcp connect error: Connection
 /// refused"), so that a refused connection, a name that does not resolve and a cut body differ.
 fn failure(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
+    let unsent = error.is_builder();
     let error = error.without_url();
     let mut text = error.to_string();
     let mut cause = std::error::Error::source(&error);
@@ -116,7 +117,12 @@ fn failure(error: reqwest::Error) -> TransportError {
         }
         cause = inner.source();
     }
-    TransportError::Network(text)
+    // A request reqwest could not build (a URL past what a URI holds, a header value it refuses) was
+    // never sent.
+    match unsent {
+        true => TransportError::NotSent(text),
+        false => TransportError::Network(text),
+    }
 }
 
 /// Fails where no tokio runtime runs the call (`pollster::block_on`, another executor), where reqwest

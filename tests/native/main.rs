@@ -239,6 +239,74 @@ async fn a_walk_that_read_no_page_resumes_where_it_starts_with_its_filters() {
     assert_eq!(mock.requests().await.len(), before, "nothing sent");
 }
 
+/// The default transport, counting its sends (retries included).
+struct Counting(
+    getgist::ReqwestTransport,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+);
+
+impl getgist::Transport for Counting {
+    async fn send(
+        &self,
+        request: &getgist::WireRequest,
+        timeout_ms: f64,
+    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.send(request, timeout_ms).await
+    }
+    async fn sleep(&self, ms: f64) -> Result<(), getgist::TransportError> {
+        self.0.sleep(ms).await
+    }
+    fn now_ms(&self) -> f64 {
+        self.0.now_ms()
+    }
+    fn random(&self) -> f64 {
+        self.0.random()
+    }
+}
+
+#[tokio::test]
+async fn a_request_the_http_stack_cannot_write_fails_unsent_and_is_not_retried() {
+    let mock = Mock::start().await;
+    let sends = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let transport = getgist::ReqwestTransport::new(1 << 25).expect("a transport");
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .transport(Counting(transport, std::sync::Arc::clone(&sends)))
+        .build()
+        .expect("valid settings");
+    let before = mock.requests().await.len();
+    // A URL past what an HTTP URI may hold (64 KB): reqwest cannot build the request.
+    let long = "9".repeat(70_000);
+    let write = ApiRequest::new(getgist::Method::Post, "/tags")
+        .query("q", long.as_str())
+        .json(getgist::json!({"name": "t"}));
+    let error = client.api_call(write).await.expect_err("unsendable");
+    assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
+    assert!(error.message.contains("nothing was sent"), "{error}");
+    assert!(!error.may_have_acted, "nothing was sent, so nothing acted");
+    assert_eq!(error.path.as_deref(), Some("/tags"));
+    let error = client
+        .fetch_user(ContactRef::user_id(long.as_str()))
+        .await
+        .expect_err("unsendable");
+    assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
+    assert!(
+        !error.message.contains(&long),
+        "the URL is not in the message"
+    );
+    assert_eq!(
+        sends.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "one try each: no retry"
+    );
+    assert_eq!(
+        mock.requests().await.len(),
+        before,
+        "nothing reached the server"
+    );
+}
+
 #[tokio::test]
 async fn a_network_error_says_what_failed_underneath() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
