@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::http::{joined_headers, Method};
 use crate::json::{Map, Value};
 use crate::resources::contacts::ContactFields;
+use crate::text::text;
 use std::fmt;
 
 /// An email field as an input's `Debug` shows it, when set: withheld whole, as
@@ -265,6 +266,15 @@ impl ContactInput {
     pub fn to_value(&self) -> Value {
         let mut map = self.fields.to_body();
         put(&mut map, "user_id", self.user_id.as_deref());
+        Value::Object(map)
+    }
+
+    /// [`Self::to_value`], its custom properties moved, not copied (a copy recurses through them).
+    pub(crate) fn into_value(mut self) -> Value {
+        let custom = self.fields.custom_properties.take();
+        let mut map = self.fields.to_body();
+        put(&mut map, "custom_properties", custom.map(Value::Object));
+        put(&mut map, "user_id", self.user_id);
         Value::Object(map)
     }
 }
@@ -591,15 +601,16 @@ impl NewEvent {
 
     /// `{ event_name, user | lead, properties?, occurred_at? }`.
     pub fn to_value(&self) -> Value {
+        self.clone().into_value()
+    }
+
+    /// [`Self::to_value`], its properties moved, not copied (a copy recurses through them).
+    pub(crate) fn into_value(self) -> Value {
         let mut map = Map::new();
-        map.insert("event_name".into(), self.event_name.as_str().into());
+        map.insert("event_name".into(), self.event_name.into());
         let who = if self.lead { "lead" } else { "user" };
         map.insert(who.into(), self.contact.to_value());
-        put(
-            &mut map,
-            "properties",
-            self.properties.clone().map(Value::Object),
-        );
+        put(&mut map, "properties", self.properties.map(Value::Object));
         put(&mut map, "occurred_at", self.occurred_at);
         Value::Object(map)
     }
@@ -684,14 +695,24 @@ impl ApiRequest {
     /// `invalid_argument` when a query parameter is added twice (JS's query, an object, cannot name one
     /// twice, and what Gist makes of a repeated one is unknown).
     pub fn to_value(&self) -> Result<Value, Error> {
+        self.clone().into_value()
+    }
+
+    /// [`Self::to_value`], its query and body moved, not copied (a copy recurses through them).
+    pub(crate) fn into_value(self) -> Result<Value, Error> {
         let mut named = std::collections::HashSet::new();
         if let Some((name, _)) = self.query.iter().find(|(name, _)| !named.insert(name)) {
-            return Err(Error::invalid_argument(format!(
+            let error = Error::invalid_argument(format!(
                 "request.query.{name} is given twice: name each parameter once"
-            )));
+            ));
+            dismantle(vec![Value::Object(self.query.into_iter().collect())]);
+            if let Some(body) = self.body {
+                dismantle(vec![body]);
+            }
+            return Err(error);
         }
         let mut map = Map::new();
-        map.insert("url".into(), self.url.as_str().into());
+        map.insert("url".into(), self.url.into());
         map.insert("method".into(), self.method.as_str().into());
         if !self.headers.is_empty() {
             map.insert(
@@ -700,11 +721,62 @@ impl ApiRequest {
             );
         }
         if !self.query.is_empty() {
-            let query = self.query.iter().cloned().collect();
+            let query = self.query.into_iter().collect();
             map.insert("query".into(), Value::Object(query));
         }
-        put(&mut map, "body", self.body.clone());
+        put(&mut map, "body", self.body);
         Ok(Value::Object(map))
+    }
+}
+
+/// The most arrays and objects one argument of a call may nest: JS hands the core its arguments as
+/// the text of one JSON array, which the core's reader reads at most [`MAX_DEPTH`] deep, the array
+/// itself one of them.
+///
+/// [`MAX_DEPTH`]: crate::json::MAX_DEPTH
+const MAX_ARGUMENT_DEPTH: usize = crate::json::MAX_DEPTH - 1;
+
+/// The arguments of a call, refused (`invalid_argument`, as JS refuses them) when one nests deeper than
+/// JS reads, before anything copies, writes or sends them: each of those recurses through a value and
+/// can overflow the stack. A refused value is taken apart without recursion, not dropped.
+pub(crate) fn within_depth(args: Vec<Value>) -> Result<Vec<Value>, Error> {
+    if args.iter().all(|arg| nests_within(arg, MAX_ARGUMENT_DEPTH)) {
+        return Ok(args);
+    }
+    dismantle(args);
+    Err(Error::invalid_argument(text!(
+        "the arguments cannot be read as JSON: an argument nests arrays and objects more than {} deep",
+        MAX_ARGUMENT_DEPTH
+    )))
+}
+
+/// Whether `value` nests at most `max` arrays and objects (a plain value nests none); iterative.
+fn nests_within(value: &Value, max: usize) -> bool {
+    // Each value still to look into, with how many arrays and objects hold it.
+    let mut open: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((value, outside)) = open.pop() {
+        if matches!(value, Value::Array(_) | Value::Object(_)) && outside >= max {
+            return false;
+        }
+        match value {
+            Value::Array(items) => open.extend(items.iter().map(|item| (item, outside + 1))),
+            Value::Object(map) => open.extend(map.values().map(|item| (item, outside + 1))),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Drops `values` one array or object at a time, emptied first: `Value`'s own drop recurses through
+/// it, and overflows the stack on a value nested some thousands deep.
+fn dismantle(values: Vec<Value>) {
+    let mut left = values;
+    while let Some(value) = left.pop() {
+        match value {
+            Value::Array(items) => left.extend(items),
+            Value::Object(map) => left.extend(map.into_iter().map(|(_, value)| value)),
+            _ => {}
+        }
     }
 }
 
@@ -772,6 +844,38 @@ mod tests {
                 "{bad}: {error}"
             );
             assert!(serde_json::from_str::<ContactRef>(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The check and the refusal look at each level in a loop: on a thread of 128 KB, far less than a
+    /// recursion through 100,000 levels takes, a value that deep is refused and taken apart.
+    #[test]
+    fn the_depth_check_and_the_refusal_do_not_recurse() {
+        use super::{within_depth, MAX_ARGUMENT_DEPTH};
+        use crate::json::{Map, Value};
+        let nested = |depth: usize, object: bool| {
+            let mut value = Value::Null;
+            for _ in 0..depth {
+                value = match object {
+                    true => Value::Object(Map::from_iter([("k".to_owned(), value)])),
+                    false => Value::Array(vec![value]),
+                };
+            }
+            value
+        };
+        for object in [false, true] {
+            assert!(within_depth(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH, object)]).is_ok());
+            let error = within_depth(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH + 1, object)])
+                .expect_err("one level too deep");
+            assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
+            let deep = nested(100_000, object);
+            let refused = std::thread::Builder::new()
+                .stack_size(128 << 10)
+                .spawn(move || within_depth(vec![deep]).is_err())
+                .expect("a thread")
+                .join()
+                .expect("no overflow");
+            assert!(refused);
         }
     }
 

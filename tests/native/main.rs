@@ -307,6 +307,57 @@ async fn a_request_the_http_stack_cannot_write_fails_unsent_and_is_not_retried()
     );
 }
 
+/// `null` inside `depth` arrays, built without recursion.
+fn nested(depth: usize) -> getgist::Value {
+    let mut value = getgist::Value::Null;
+    for _ in 0..depth {
+        value = getgist::Value::Array(vec![value]);
+    }
+    value
+}
+
+#[tokio::test]
+async fn an_input_nested_deeper_than_js_reads_is_refused_unsent_without_overflowing() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let user = some_user(&client).await;
+    let event =
+        |depth| NewEvent::user("deep", ContactRef::id(user.id)).property("p", nested(depth));
+    let refused = |error: getgist::Error| {
+        assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
+        assert!(error.message.contains("cannot be read as JSON"), "{error}");
+        assert!(!error.may_have_acted);
+    };
+    // JS reads the arguments as one JSON array, nested at most 128 deep: an event's property may nest
+    // 125 (the arguments, the event and its properties are the other three), a raw call's body 126.
+    let before = mock.requests().await.len();
+    refused(client.record_event(event(200)).await.expect_err("too deep"));
+    refused(client.record_event(event(126)).await.expect_err("too deep"));
+    let request = ApiRequest::post("/contacts", nested(127));
+    refused(client.api_call(request).await.expect_err("too deep"));
+    let custom = ContactInput::user(7).custom("p", nested(126));
+    refused(client.create_user(custom).await.expect_err("too deep"));
+    assert_eq!(mock.requests().await.len(), before, "nothing sent");
+    // Far past any stack: refused, without a clone or a drop that recurses through it.
+    refused(
+        client
+            .record_event(event(100_000))
+            .await
+            .expect_err("too deep"),
+    );
+    assert_eq!(mock.requests().await.len(), before, "nothing sent");
+    // Within the limit, as JS sends them.
+    client.record_event(event(125)).await.expect("recorded");
+    let request = ApiRequest::post("/contacts", nested(126));
+    let answer = client.api_call(request).await.expect("answered");
+    assert!(
+        answer.status >= 400,
+        "sent, and refused by the mock: {}",
+        answer.status
+    );
+    assert!(mock.requests().await.len() > before, "sent");
+}
+
 #[tokio::test]
 async fn a_network_error_says_what_failed_underneath() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
