@@ -167,7 +167,8 @@ pub enum Signing<'o> {
     },
 }
 
-/// Never shows the secret.
+/// Never shows the secret. (Not in the wasm, which never prints it.)
+#[cfg(not(target_arch = "wasm32"))]
 impl std::fmt::Debug for Signing<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
