@@ -31,6 +31,11 @@ pub enum TransportError {
     /// Not sent: the rate limit's window (its remaining requests 0) resets only after the call's
     /// deadline, this many seconds from now.
     RateLimited(f64),
+    /// Not sent: the request cannot be written (a URL or a header the HTTP stack refuses, such as a
+    /// URL past 64 KB); the runtime's text. The call ends at once as `invalid_argument`, unretried, and
+    /// no write of it acted. Native targets only (the wasm's `fetch` cannot tell it).
+    #[cfg(not(target_arch = "wasm32"))]
+    NotSent(String),
 }
 
 /// Sends requests and waits. The wasm edge implements it with `fetch`, the native client with

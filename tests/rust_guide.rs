@@ -33,15 +33,16 @@ async fn lazy_paging(client: Client) -> Result<(), Error> {
 
     let mut users = client.users(ListContacts::default());     // Walk<Contact>: impl Stream<Item = Result<Contact, Error>>
     while let Some(user) = users.try_next().await? { /* ... */ }
-    let token: Option<String> = users.cursor();                 // resumes after the last item given
+    let token: Option<String> = users.cursor();                 // resumes after the last item given (before the
+                                                                 // first page: where the walk starts, filters and all)
 
     // Whole pages, for a cursor file written after each page:
     let mut pages = client.users(ListContacts::default()).pages(); // impl Stream<Item = Result<Page<Contact>, Error>>
     while let Some(page) = pages.try_next().await? {
         // page.items: Vec<Contact>; page.cursor: String, the token that resumes AFTER this page
     }
-    // Resume later: the token carries the filters, so pass only it (and optionally a limit). No token (the
-    // walk read no page) means start again from the beginning.
+    // Resume later: the token carries the filters, so pass only it (and optionally a limit). No token (only
+    // for options the core refused, which the walk's first poll fails with): start again with fixed options.
     let rest = match token {
         Some(token) => client.users(ListContacts::default().cursor(token)),
         None => client.users(ListContacts::default()),

@@ -328,3 +328,18 @@ fn a_header_name_that_http_does_not_allow_is_refused_where_it_is_given() {
     );
     assert!(kept.is_ok(), "trimmed, a header name HTTP allows");
 }
+
+#[test]
+fn the_debug_of_a_signing_never_shows_the_secret() {
+    use getgist::{Encoding, Scheme, VerifyOptions};
+    let secret = "whsec_SECRET123";
+    for scheme in [Scheme::Token, Scheme::HmacSha256, Scheme::HmacSha1] {
+        let options = VerifyOptions::new(vec![secret.to_owned()], scheme, None, Encoding::Base64)
+            .expect("valid options");
+        let signing = options.signing();
+        for shown in [format!("{signing:?}"), format!("{signing:#?}")] {
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains(options.header()), "{shown}");
+        }
+    }
+}

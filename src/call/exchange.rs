@@ -148,7 +148,18 @@ fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Erro
         TransportError::TooLarge => super::progress::too_large(config),
         TransportError::RateLimited(seconds) => paused(seconds),
         TransportError::Network(text) => progress.noted(network_error(&text)),
+        #[cfg(not(target_arch = "wasm32"))]
+        TransportError::NotSent(text) => not_sent(&text),
     }
+}
+
+/// A request the transport could not write, so never sent: retrying it cannot help.
+#[cfg(not(target_arch = "wasm32"))]
+fn not_sent(text: &str) -> Error {
+    Error::invalid_argument(text!(
+        "the request could not be sent ({}): nothing was sent; check its URL, query and headers",
+        text
+    ))
 }
 
 fn network_error(text: &str) -> Error {

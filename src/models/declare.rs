@@ -76,6 +76,8 @@ macro_rules! model {
         impl $name {
             #[cfg(not(target_arch = "wasm32"))]
             #[doc = concat!("Its TypeScript declaration: [`", stringify!($table), "`] and the docs.")]
+            // For the npm package's `.d.ts`: its type is under the hidden `internal` module.
+            #[doc(hidden)]
             pub const TYPESCRIPT: $crate::models::typescript::Declaration =
                 $crate::models::typescript::Declaration {
                     name: stringify!($name),

@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::http::{joined_headers, Method};
 use crate::json::{Map, Value};
 use crate::resources::contacts::ContactFields;
+use crate::text::text;
 use std::fmt;
 
 /// An email field as an input's `Debug` shows it, when set: withheld whole, as
@@ -74,7 +75,9 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>)
 pub enum ContactRef {
     /// Gist's internal id.
     Id(u64),
-    /// Your own id for a user (whole number, as digits).
+    /// Your own id for a user (whole number, as digits). Deserialised from a whole number or a string of
+    /// digits, as JS reads it.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "user_id"))]
     UserId(String),
     /// The contact's email address.
     Email(String),
@@ -119,9 +122,11 @@ impl ContactRef {
 }
 
 /// A contact to create, or changes to one (JS's `NewUser`, `UserChanges`, `NewLead`, `LeadChanges`):
-/// only the fields set are sent. Its `Debug` shows no email.
+/// only the fields set are sent. Its `Debug` shows no email. With the `serde` feature it is one flat
+/// object, as the JS argument; deserialising it refuses a field it does not know, as JS does, and takes
+/// `user_id` as a whole number or a string of digits.
 #[derive(Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(default))]
 #[non_exhaustive]
 pub struct ContactInput {
@@ -130,6 +135,70 @@ pub struct ContactInput {
     /// The contact's other writable fields: `email`, `name`, `tags`, `custom_properties`, ...
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub fields: ContactFields,
+}
+
+/// A [`ContactInput`] as serde reads it: one flat object whose every field is known (serde's `flatten`
+/// cannot refuse unknown fields).
+#[cfg(feature = "serde")]
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FlatContactInput {
+    #[serde(deserialize_with = "optional_user_id")]
+    user_id: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    last_seen_ip: Option<String>,
+    last_seen_user_agent: Option<String>,
+    unsubscribed_from_emails: Option<bool>,
+    signed_up_at: Option<u64>,
+    tags: Option<Vec<String>>,
+    custom_properties: Option<Map<String, Value>>,
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ContactInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let flat = FlatContactInput::deserialize(deserializer)?;
+        Ok(Self {
+            user_id: flat.user_id,
+            fields: ContactFields {
+                email: flat.email,
+                name: flat.name,
+                phone: flat.phone,
+                last_seen_ip: flat.last_seen_ip,
+                last_seen_user_agent: flat.last_seen_user_agent,
+                unsubscribed_from_emails: flat.unsubscribed_from_emails,
+                signed_up_at: flat.signed_up_at,
+                tags: flat.tags,
+                custom_properties: flat.custom_properties,
+            },
+        })
+    }
+}
+
+/// A `user_id` as JS reads it: a whole number (written as its digits) or a string of digits.
+#[cfg(feature = "serde")]
+fn user_id<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    use serde::Deserialize;
+    let value = Value::deserialize(deserializer)?;
+    crate::resources::contacts::UserId::from_value(&value)
+        .map(|user_id| user_id.0)
+        .map_err(|error| serde::de::Error::custom(error.message))
+}
+
+/// [`user_id`], or `None` for `null`.
+#[cfg(feature = "serde")]
+fn optional_user_id<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    use serde::Deserialize;
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(None),
+        value => crate::resources::contacts::UserId::from_value(&value)
+            .map(|user_id| Some(user_id.0))
+            .map_err(|error| serde::de::Error::custom(error.message)),
+    }
 }
 
 impl fmt::Debug for ContactInput {
@@ -199,6 +268,15 @@ impl ContactInput {
         put(&mut map, "user_id", self.user_id.as_deref());
         Value::Object(map)
     }
+
+    /// [`Self::to_value`], its custom properties moved, not copied (a copy recurses through them).
+    pub(crate) fn into_value(mut self) -> Value {
+        let custom = self.fields.custom_properties.take();
+        let mut map = self.fields.to_body();
+        put(&mut map, "custom_properties", custom.map(Value::Object));
+        put(&mut map, "user_id", self.user_id);
+        Value::Object(map)
+    }
 }
 
 /// No email: [`ContactInput`]'s fields, as its `Debug` shows them (the type is the core's, shared with
@@ -225,7 +303,7 @@ impl fmt::Debug for ContactFields {
 /// The options of `list_users`, `list_leads`, `users` and `leads`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListContacts {
     /// The most contacts returned: for a `list_*`, 100 by default and at most 10 000; a walk has none.
@@ -284,7 +362,7 @@ impl ListContacts {
 /// The options of `list_segments` and `segments`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListSegments {
     /// The most segments returned.
@@ -318,7 +396,7 @@ impl ListSegments {
 /// The options of the lists with no filters: tags, campaigns, events.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListOptions {
     /// The most items returned.
@@ -347,6 +425,7 @@ impl ListOptions {
 /// One contact to tag or untag (JS's `ContactTarget`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TagTarget {
     /// The contact.
     pub contact: ContactRef,
@@ -368,6 +447,7 @@ impl TagTarget {
 /// Tag or untag many users and leads at once (JS's `TagRequest`). Its `Debug` shows no email.
 #[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TagRequest {
     /// The tag's name (created when missing).
     pub tag: String,
@@ -456,6 +536,7 @@ impl TagRequest {
 /// email.
 #[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NewEvent {
     /// The event's name, as given (`completed.order` is stored as `completed-order`).
     pub event_name: String,
@@ -520,15 +601,16 @@ impl NewEvent {
 
     /// `{ event_name, user | lead, properties?, occurred_at? }`.
     pub fn to_value(&self) -> Value {
+        self.clone().into_value()
+    }
+
+    /// [`Self::to_value`], its properties moved, not copied (a copy recurses through them).
+    pub(crate) fn into_value(self) -> Value {
         let mut map = Map::new();
-        map.insert("event_name".into(), self.event_name.as_str().into());
+        map.insert("event_name".into(), self.event_name.into());
         let who = if self.lead { "lead" } else { "user" };
         map.insert(who.into(), self.contact.to_value());
-        put(
-            &mut map,
-            "properties",
-            self.properties.clone().map(Value::Object),
-        );
+        put(&mut map, "properties", self.properties.map(Value::Object));
         put(&mut map, "occurred_at", self.occurred_at);
         Value::Object(map)
     }
@@ -613,14 +695,24 @@ impl ApiRequest {
     /// `invalid_argument` when a query parameter is added twice (JS's query, an object, cannot name one
     /// twice, and what Gist makes of a repeated one is unknown).
     pub fn to_value(&self) -> Result<Value, Error> {
+        self.clone().into_value()
+    }
+
+    /// [`Self::to_value`], its query and body moved, not copied (a copy recurses through them).
+    pub(crate) fn into_value(self) -> Result<Value, Error> {
         let mut named = std::collections::HashSet::new();
         if let Some((name, _)) = self.query.iter().find(|(name, _)| !named.insert(name)) {
-            return Err(Error::invalid_argument(format!(
+            let error = Error::invalid_argument(format!(
                 "request.query.{name} is given twice: name each parameter once"
-            )));
+            ));
+            dismantle(vec![Value::Object(self.query.into_iter().collect())]);
+            if let Some(body) = self.body {
+                dismantle(vec![body]);
+            }
+            return Err(error);
         }
         let mut map = Map::new();
-        map.insert("url".into(), self.url.as_str().into());
+        map.insert("url".into(), self.url.into());
         map.insert("method".into(), self.method.as_str().into());
         if !self.headers.is_empty() {
             map.insert(
@@ -629,11 +721,62 @@ impl ApiRequest {
             );
         }
         if !self.query.is_empty() {
-            let query = self.query.iter().cloned().collect();
+            let query = self.query.into_iter().collect();
             map.insert("query".into(), Value::Object(query));
         }
-        put(&mut map, "body", self.body.clone());
+        put(&mut map, "body", self.body);
         Ok(Value::Object(map))
+    }
+}
+
+/// The most arrays and objects one argument of a call may nest: JS hands the core its arguments as
+/// the text of one JSON array, which the core's reader reads at most [`MAX_DEPTH`] deep, the array
+/// itself one of them.
+///
+/// [`MAX_DEPTH`]: crate::json::MAX_DEPTH
+const MAX_ARGUMENT_DEPTH: usize = crate::json::MAX_DEPTH - 1;
+
+/// The arguments of a call, refused (`invalid_argument`, as JS refuses them) when one nests deeper than
+/// JS reads, before anything copies, writes or sends them: each of those recurses through a value and
+/// can overflow the stack. A refused value is taken apart without recursion, not dropped.
+pub(crate) fn within_depth(args: Vec<Value>) -> Result<Vec<Value>, Error> {
+    if args.iter().all(|arg| nests_within(arg, MAX_ARGUMENT_DEPTH)) {
+        return Ok(args);
+    }
+    dismantle(args);
+    Err(Error::invalid_argument(text!(
+        "the arguments cannot be read as JSON: an argument nests arrays and objects more than {} deep",
+        MAX_ARGUMENT_DEPTH
+    )))
+}
+
+/// Whether `value` nests at most `max` arrays and objects (a plain value nests none); iterative.
+fn nests_within(value: &Value, max: usize) -> bool {
+    // Each value still to look into, with how many arrays and objects hold it.
+    let mut open: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((value, outside)) = open.pop() {
+        if matches!(value, Value::Array(_) | Value::Object(_)) && outside >= max {
+            return false;
+        }
+        match value {
+            Value::Array(items) => open.extend(items.iter().map(|item| (item, outside + 1))),
+            Value::Object(map) => open.extend(map.values().map(|item| (item, outside + 1))),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Drops `values` one array or object at a time, emptied first: `Value`'s own drop recurses through
+/// it, and overflows the stack on a value nested some thousands deep.
+fn dismantle(values: Vec<Value>) {
+    let mut left = values;
+    while let Some(value) = left.pop() {
+        match value {
+            Value::Array(items) => left.extend(items),
+            Value::Object(map) => left.extend(map.into_iter().map(|(_, value)| value)),
+            _ => {}
+        }
     }
 }
 
@@ -641,6 +784,100 @@ impl ApiRequest {
 mod tests {
     use super::ContactInput;
     use crate::json;
+
+    /// What JS refuses (`invalid_argument`, unknown field) serde refuses too; a `user_id` JS takes as a
+    /// number serde takes as well, as its digits.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn deserialising_an_input_refuses_unknown_fields_and_takes_a_numeric_user_id() {
+        use super::{ContactRef, ListContacts, ListOptions, ListSegments, NewEvent};
+        use super::{TagRequest, TagTarget};
+        use crate::resources::contacts::ContactFields;
+        fn refused<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str, field: &str) {
+            let error = serde_json::from_str::<T>(text).expect_err(text).to_string();
+            assert!(
+                error.contains(&format!("unknown field `{field}`")),
+                "{text}: {error}"
+            );
+        }
+        refused::<ContactInput>(r#"{"user_id": "42", "emial": "a@b.c"}"#, "emial");
+        refused::<ContactInput>(
+            r#"{"user_id": "42", "fields": {"email": "a@b.c"}}"#,
+            "fields",
+        );
+        refused::<ContactFields>(r#"{"emial": "a@b.c"}"#, "emial");
+        refused::<ListContacts>(r#"{"limit": 5, "bogus": 1}"#, "bogus");
+        refused::<ListSegments>(r#"{"limit": 5, "bogus": 1}"#, "bogus");
+        refused::<ListOptions>(r#"{"limit": 5, "bogus": 1}"#, "bogus");
+        refused::<TagTarget>(
+            r#"{"contact": {"id": 1}, "untag": false, "bogus": 1}"#,
+            "bogus",
+        );
+        refused::<TagRequest>(
+            r#"{"tag": "t", "users": [], "leads": [], "bogus": 1}"#,
+            "bogus",
+        );
+        refused::<NewEvent>(
+            r#"{"event_name": "e", "contact": {"id": 1}, "lead": false, "bogus": 1}"#,
+            "bogus",
+        );
+
+        let input: ContactInput =
+            serde_json::from_str(r#"{"user_id": 42, "email": "a@b.c"}"#).expect("a number");
+        assert_eq!(input, ContactInput::user(42).email("a@b.c"));
+        let input: ContactInput = serde_json::from_str(r#"{"user_id": null}"#).expect("null");
+        assert_eq!(input, ContactInput::lead());
+        let reference: ContactRef = serde_json::from_str(r#"{"user_id": 42}"#).expect("a number");
+        assert_eq!(reference, ContactRef::user_id(42));
+        let reference: ContactRef = serde_json::from_str(r#"{"user_id": "42"}"#).expect("digits");
+        assert_eq!(reference, ContactRef::user_id(42));
+        for bad in [
+            r#"{"user_id": 4.5}"#,
+            r#"{"user_id": -1}"#,
+            r#"{"user_id": "ada"}"#,
+        ] {
+            let error = serde_json::from_str::<ContactInput>(bad)
+                .expect_err(bad)
+                .to_string();
+            assert!(
+                error.contains("user_id must be a whole number"),
+                "{bad}: {error}"
+            );
+            assert!(serde_json::from_str::<ContactRef>(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The check and the refusal look at each level in a loop: on a thread of 128 KB, far less than a
+    /// recursion through 100,000 levels takes, a value that deep is refused and taken apart.
+    #[test]
+    fn the_depth_check_and_the_refusal_do_not_recurse() {
+        use super::{within_depth, MAX_ARGUMENT_DEPTH};
+        use crate::json::{Map, Value};
+        let nested = |depth: usize, object: bool| {
+            let mut value = Value::Null;
+            for _ in 0..depth {
+                value = match object {
+                    true => Value::Object(Map::from_iter([("k".to_owned(), value)])),
+                    false => Value::Array(vec![value]),
+                };
+            }
+            value
+        };
+        for object in [false, true] {
+            assert!(within_depth(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH, object)]).is_ok());
+            let error = within_depth(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH + 1, object)])
+                .expect_err("one level too deep");
+            assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
+            let deep = nested(100_000, object);
+            let refused = std::thread::Builder::new()
+                .stack_size(128 << 10)
+                .spawn(move || within_depth(vec![deep]).is_err())
+                .expect("a thread")
+                .join()
+                .expect("no overflow");
+            assert!(refused);
+        }
+    }
 
     #[test]
     fn a_contact_input_is_one_flat_object_as_the_js_argument_and_through_serde() {

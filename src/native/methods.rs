@@ -34,12 +34,12 @@ impl Client {
 
     /// Creates a user (`POST /contacts`): `user.user_id` is required, a whole number.
     pub fn create_user(&self, user: ContactInput) -> Pending<Contact> {
-        self.call("createUser", vec![user.to_value()])
+        self.call("createUser", vec![user.into_value()])
     }
 
     /// Changes a user; never creates one (`not_found` when `user` matches nobody, or a lead).
     pub fn update_user(&self, user: ContactRef, changes: ContactInput) -> Pending<Contact> {
-        self.call("updateUser", vec![user.to_value(), changes.to_value()])
+        self.call("updateUser", vec![user.to_value(), changes.into_value()])
     }
 
     /// Fetches a user by id, `user_id` or email (`not_found` for a lead).
@@ -64,12 +64,12 @@ impl Client {
 
     /// Creates a lead (a contact without `user_id`).
     pub fn create_lead(&self, lead: ContactInput) -> Pending<Contact> {
-        self.call("createLead", vec![lead.to_value()])
+        self.call("createLead", vec![lead.into_value()])
     }
 
     /// Changes a lead, by id or email; never creates one.
     pub fn update_lead(&self, lead: ContactRef, changes: ContactInput) -> Pending<Contact> {
-        self.call("updateLead", vec![lead.to_value(), changes.to_value()])
+        self.call("updateLead", vec![lead.to_value(), changes.into_value()])
     }
 
     /// Fetches a lead by id or email (`not_found` for a user).
@@ -160,7 +160,7 @@ impl Client {
     /// Records a tracked event; its name is sent normalised (`completed.order` as `completed-order`),
     /// as Gist stores it. Never retried after a network failure (it could be recorded twice).
     pub fn record_event(&self, event: NewEvent) -> Pending<TrackedEvent> {
-        self.call("recordEvent", vec![event.to_value()])
+        self.call("recordEvent", vec![event.into_value()])
     }
 
     /// Lists tracked events of every type.
@@ -179,7 +179,7 @@ impl Client {
         Pending::new(
             self,
             "apiCall",
-            request.to_value().map(|r| vec![r]),
+            request.into_value().map(|r| vec![r]),
             FromCall::from_call,
         )
     }

@@ -179,7 +179,9 @@ impl<T: Send + 'static> Pending<T> {
         Self {
             client: client.clone(),
             method,
-            flow: args.and_then(|args| crate::endpoints::start(method, args)),
+            flow: args
+                .and_then(super::input::within_depth)
+                .and_then(|args| crate::endpoints::start(method, args)),
             options: RequestOptions::default(),
             decode,
         }

@@ -7,8 +7,10 @@ use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Sends requests with reqwest (HTTP/1.1, rustls with the webpki roots), waits with tokio's timer.
-/// It never follows a redirect (the call refuses the 3xx it returns), and stops reading an answer
-/// larger than its cap ([`TransportError::TooLarge`]). Needs a tokio runtime with its time driver.
+/// It never follows a redirect (the call refuses the 3xx it returns), never goes through a proxy
+/// (`HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are ignored: the key goes only to the base URL), and
+/// stops reading an answer larger than its cap ([`TransportError::TooLarge`]). Needs a tokio runtime
+/// with its time driver.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -21,8 +23,11 @@ impl ReqwestTransport {
     /// # Errors
     /// `network_error` when reqwest cannot set up TLS.
     pub fn new(max_response_bytes: u32) -> Result<Self, Error> {
+        // No proxy from the environment: the key is sent only to the base URL (through a proxy, give
+        // the client a Transport of your own).
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
             .build()
             .map_err(|error| {
                 Error::new(
@@ -93,13 +98,14 @@ fn duration(ms: f64) -> Duration {
     Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::ZERO)
 }
 
-/// reqwest's failure as the core's: its text without the URL (a query may hold an email), and each
-/// cause under it ("error sending request: client error (Connect): tcp connect error: Connection
+/// reqwest's failure as the core's (`NotSent` where it could not build the request): its text without
+/// the URL (a query may hold an email), and each cause under it ("error sending request: client error (Connect): tcp connect error: Connection
 /// refused"), so that a refused connection, a name that does not resolve and a cut body differ.
 fn failure(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
+    let unsent = error.is_builder();
     let error = error.without_url();
     let mut text = error.to_string();
     let mut cause = std::error::Error::source(&error);
@@ -111,7 +117,12 @@ fn failure(error: reqwest::Error) -> TransportError {
         }
         cause = inner.source();
     }
-    TransportError::Network(text)
+    // A request reqwest could not build (a URL past what a URI holds, a header value it refuses) was
+    // never sent.
+    match unsent {
+        true => TransportError::NotSent(text),
+        false => TransportError::Network(text),
+    }
 }
 
 /// Fails where no tokio runtime runs the call (`pollster::block_on`, another executor), where reqwest

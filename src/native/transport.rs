@@ -259,8 +259,12 @@ impl Transport for CallTransport<'_> {
             .abortable(self.shared.transport.send(request, timeout_ms))
             .await;
         let elapsed_ms = self.shared.transport.now_ms() - started;
-        let refused = matches!(&outcome, Ok(response) if refused_unheard(response.status));
-        if request.method != Method::Get && !refused {
+        // A write may have acted unless Gist refused it unheard, or it was never sent.
+        let unheard = match &outcome {
+            Ok(response) => refused_unheard(response.status),
+            Err(error) => matches!(error, TransportError::NotSent(_)),
+        };
+        if request.method != Method::Get && !unheard {
             self.may_have_acted.store(true, Ordering::Relaxed);
         }
         match &outcome {
@@ -323,5 +327,6 @@ fn error_kind(error: &TransportError) -> &'static str {
         TransportError::Aborted => "aborted",
         TransportError::TooLarge => "too_large",
         TransportError::RateLimited(_) => "rate_limited",
+        TransportError::NotSent(_) => "not_sent",
     }
 }

@@ -48,8 +48,9 @@ pub struct Walk<T> {
     given: u64,
     /// The core's cursor for the next page (`null`: where the options start).
     next: Value,
-    /// The token the walk was resumed from, and the one after the last page read.
-    tokens: (Option<String>, Option<String>),
+    /// The token after the last page read; before the first, the one of where the walk starts, with
+    /// its filters (`None` only where the core refuses the options: the first poll fails with that).
+    resume: Option<String>,
     /// The core's cursor where the last page read started, its items, and how many of them the
     /// walk took (within its limit): those not in `buffer` were handed out.
     at: Value,
@@ -73,10 +74,7 @@ impl<T> std::fmt::Debug for Walk<T> {
 impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
     pub(crate) fn new(client: &Client, list: &'static str, options: Value) -> Self {
         let limit = options.get("limit").and_then(Value::as_u64);
-        let start = options
-            .get("cursor")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let resume = resume_at(list, &options, Value::Null);
         Self {
             client: client.clone(),
             list,
@@ -85,7 +83,7 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
             limit,
             given: 0,
             next: Value::Null,
-            tokens: (start, None),
+            resume,
             at: Value::Null,
             size: 0,
             taken: 0,
@@ -103,7 +101,9 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
 
     /// Where to resume after the last item handed out, so that none is missed or given twice: within
     /// the last page read while some of it is left (not yet given, or past the walk's limit), else
-    /// after it. `None` before any page was read, unless the walk was itself resumed from a cursor.
+    /// after it. Before the first page is read (or when it failed), where the walk starts, with its
+    /// filters, as JS's `cursor` is. `None` only for options the core refuses, which the walk's first
+    /// poll fails with.
     pub fn cursor(&self) -> Option<String> {
         let handed = self.taken.saturating_sub(self.buffer.len());
         if handed < self.size {
@@ -112,12 +112,11 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
                 let skip = fields.get("skip").and_then(Value::as_u64).unwrap_or(0);
                 fields.insert("skip".into(), (skip + handed as u64).into());
             }
-            let args = vec![self.list.into(), self.options.clone(), at];
-            if let Ok(crate::flows::Flow::Pages(page)) = crate::endpoints::start("page", args) {
-                return page.resume();
+            if let Some(token) = resume_at(self.list, &self.options, at) {
+                return Some(token);
             }
         }
-        self.tokens.1.clone().or_else(|| self.tokens.0.clone())
+        self.resume.clone()
     }
 
     /// The walk as a stream of whole pages, each with the token that resumes after it.
@@ -160,11 +159,9 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
             .get_mut("cursor")
             .map(Value::take)
             .unwrap_or(Value::Null);
-        let resume = page
-            .get("resume")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        self.tokens.1 = resume;
+        if let Some(resume) = page.get("resume").and_then(Value::as_str) {
+            self.resume = Some(resume.to_owned());
+        }
         self.at = page.get_mut("at").map(Value::take).unwrap_or_default();
         self.size = items.len();
         self.taken = 0;
@@ -203,6 +200,16 @@ impl<T: FromCall + Unpin + Send + 'static> Stream for Walk<T> {
                 Poll::Pending => return Poll::Pending,
             }
         }
+    }
+}
+
+/// The token that resumes the walk of `list` with `options` at the core's cursor `at` (`null`: where
+/// the options start); `None` when the core refuses them.
+fn resume_at(list: &'static str, options: &Value, at: Value) -> Option<String> {
+    let args = vec![list.into(), options.clone(), at];
+    match crate::endpoints::start("page", args) {
+        Ok(crate::flows::Flow::Pages(page)) => page.resume(),
+        _ => None,
     }
 }
 

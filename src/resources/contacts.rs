@@ -124,7 +124,7 @@ fn check_email(email: Option<&str>) -> Result<&str, Error> {
 #[cfg_attr(target_arch = "wasm32", derive(Debug))]
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ContactFields {
     /// Email address.

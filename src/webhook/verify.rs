@@ -143,7 +143,8 @@ impl VerifyOptions {
     }
 }
 
-/// How to sign a test delivery so that these options verify it, with the first secret.
+/// How to sign a test delivery so that these options verify it, with the first secret. `Debug` never
+/// shows the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Signing<'o> {
     /// Send the secret itself in `header`.
@@ -164,6 +165,32 @@ pub enum Signing<'o> {
         /// How the signature is written.
         encoding: Encoding,
     },
+}
+
+/// Never shows the secret. (Not in the wasm, which never prints it.)
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Debug for Signing<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Token { header, .. } => f
+                .debug_struct("Token")
+                .field("header", header)
+                .field("secret", &"[redacted]")
+                .finish(),
+            Self::Hmac {
+                header,
+                hash,
+                encoding,
+                ..
+            } => f
+                .debug_struct("Hmac")
+                .field("header", header)
+                .field("hash", hash)
+                .field("secret", &"[redacted]")
+                .field("encoding", encoding)
+                .finish(),
+        }
+    }
 }
 
 impl VerifyOptions {

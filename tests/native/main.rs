@@ -190,6 +190,175 @@ async fn a_walk_stopped_within_a_page_resumes_after_its_last_item_given() {
 }
 
 #[tokio::test]
+async fn a_walk_that_read_no_page_resumes_where_it_starts_with_its_filters() {
+    let (mock, client, all) = paged(5).await;
+    let ids = |walk: getgist::Walk<getgist::Contact>| async move {
+        walk.map_ok(|user| user.id)
+            .try_collect::<Vec<u64>>()
+            .await
+            .expect("walked")
+    };
+    let filtered = ListContacts::default().tag_id(1).order("asc");
+    let expected = ids(client.users(filtered.clone())).await;
+    assert!(
+        !expected.is_empty() && expected.len() < all.len(),
+        "the filter keeps some users, not all: {} of {}",
+        expected.len(),
+        all.len()
+    );
+    // Never polled (JS: the iterator's cursor before its first page).
+    let token = client
+        .users(filtered.clone())
+        .cursor()
+        .expect("the cursor of where the walk starts");
+    let resumed = ids(client.users(ListContacts::default().cursor(token))).await;
+    assert_eq!(resumed, expected, "resumed with the walk's filters");
+    // Its first page failed.
+    mock.fail(r#"{"status": 500, "times": 1, "path": "/contacts"}"#)
+        .await;
+    let mut walk = client
+        .users(filtered.clone())
+        .options(getgist::RequestOptions::default().max_retries(0));
+    let error = walk.try_next().await.expect_err("the first page failed");
+    assert_eq!(error.code, ErrorCode::ServerError);
+    let token = walk.cursor().expect("the cursor of where the walk starts");
+    let resumed = ids(client.users(ListContacts::default().cursor(token))).await;
+    assert_eq!(resumed, expected, "resumed with the walk's filters");
+    // A walk resumed from an ended walk's cursor, not yet polled, still resumes to nothing.
+    let mut ended = client.users(filtered);
+    while ended.try_next().await.expect("read").is_some() {}
+    let token = ended.cursor().expect("the cursor of the end");
+    let again = client
+        .users(ListContacts::default().cursor(token))
+        .cursor()
+        .expect("a cursor");
+    let before = mock.requests().await.len();
+    assert!(ids(client.users(ListContacts::default().cursor(again)))
+        .await
+        .is_empty());
+    assert_eq!(mock.requests().await.len(), before, "nothing sent");
+}
+
+/// The default transport, counting its sends (retries included).
+struct Counting(
+    getgist::ReqwestTransport,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+);
+
+impl getgist::Transport for Counting {
+    async fn send(
+        &self,
+        request: &getgist::WireRequest,
+        timeout_ms: f64,
+    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.send(request, timeout_ms).await
+    }
+    async fn sleep(&self, ms: f64) -> Result<(), getgist::TransportError> {
+        self.0.sleep(ms).await
+    }
+    fn now_ms(&self) -> f64 {
+        self.0.now_ms()
+    }
+    fn random(&self) -> f64 {
+        self.0.random()
+    }
+}
+
+#[tokio::test]
+async fn a_request_the_http_stack_cannot_write_fails_unsent_and_is_not_retried() {
+    let mock = Mock::start().await;
+    let sends = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let transport = getgist::ReqwestTransport::new(1 << 25).expect("a transport");
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .transport(Counting(transport, std::sync::Arc::clone(&sends)))
+        .build()
+        .expect("valid settings");
+    let before = mock.requests().await.len();
+    // A URL past what an HTTP URI may hold (64 KB): reqwest cannot build the request.
+    let long = "9".repeat(70_000);
+    let write = ApiRequest::new(getgist::Method::Post, "/tags")
+        .query("q", long.as_str())
+        .json(getgist::json!({"name": "t"}));
+    let error = client.api_call(write).await.expect_err("unsendable");
+    assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
+    assert!(error.message.contains("nothing was sent"), "{error}");
+    assert!(!error.may_have_acted, "nothing was sent, so nothing acted");
+    assert_eq!(error.path.as_deref(), Some("/tags"));
+    let error = client
+        .fetch_user(ContactRef::user_id(long.as_str()))
+        .await
+        .expect_err("unsendable");
+    assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
+    assert!(
+        !error.message.contains(&long),
+        "the URL is not in the message"
+    );
+    assert_eq!(
+        sends.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "one try each: no retry"
+    );
+    assert_eq!(
+        mock.requests().await.len(),
+        before,
+        "nothing reached the server"
+    );
+}
+
+/// `null` inside `depth` arrays, built without recursion.
+fn nested(depth: usize) -> getgist::Value {
+    let mut value = getgist::Value::Null;
+    for _ in 0..depth {
+        value = getgist::Value::Array(vec![value]);
+    }
+    value
+}
+
+#[tokio::test]
+async fn an_input_nested_deeper_than_js_reads_is_refused_unsent_without_overflowing() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let user = some_user(&client).await;
+    let event =
+        |depth| NewEvent::user("deep", ContactRef::id(user.id)).property("p", nested(depth));
+    let refused = |error: getgist::Error| {
+        assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
+        assert!(error.message.contains("cannot be read as JSON"), "{error}");
+        assert!(!error.may_have_acted);
+    };
+    // JS reads the arguments as one JSON array, nested at most 128 deep: an event's property may nest
+    // 125 (the arguments, the event and its properties are the other three), a raw call's body 126.
+    let before = mock.requests().await.len();
+    refused(client.record_event(event(200)).await.expect_err("too deep"));
+    refused(client.record_event(event(126)).await.expect_err("too deep"));
+    let request = ApiRequest::post("/contacts", nested(127));
+    refused(client.api_call(request).await.expect_err("too deep"));
+    let custom = ContactInput::user(7).custom("p", nested(126));
+    refused(client.create_user(custom).await.expect_err("too deep"));
+    assert_eq!(mock.requests().await.len(), before, "nothing sent");
+    // Far past any stack: refused, without a clone or a drop that recurses through it.
+    refused(
+        client
+            .record_event(event(100_000))
+            .await
+            .expect_err("too deep"),
+    );
+    assert_eq!(mock.requests().await.len(), before, "nothing sent");
+    // Within the limit, as JS sends them.
+    client.record_event(event(125)).await.expect("recorded");
+    let request = ApiRequest::post("/contacts", nested(126));
+    let answer = client.api_call(request).await.expect("answered");
+    assert!(
+        answer.status >= 400,
+        "sent, and refused by the mock: {}",
+        answer.status
+    );
+    assert!(mock.requests().await.len() > before, "sent");
+}
+
+#[tokio::test]
 async fn a_network_error_says_what_failed_underneath() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
