@@ -151,9 +151,21 @@ export class GistClient {
   // before it starts is a rejection all the same.
   #call(method, names, args) {
     try {
-      return this.#run(method, argsJson(names, args), args[names.length]);
+      return this.#run(method, this.#refusedWithoutKey(() => argsJson(names, args)), args[names.length]);
     } catch (error) {
       return Promise.reject(error);
+    }
+  }
+
+  // What `read()` gives (a caller's value as JSON, or the core's reading of it), its refusal a GistError
+  // without the key: the name of a field it refuses may be the key.
+  #refusedWithoutKey(read) {
+    try {
+      return read();
+    } catch (error) {
+      const refusal = error instanceof GistError ? error : fromCore(error);
+      refusal.message = this.#scrub(refusal.message);
+      throw refusal;
     }
   }
 
@@ -164,12 +176,7 @@ export class GistClient {
     const core = this.#live();
     const { signal, json } = readCallOptions(options);
     const started = Date.now();
-    let call;
-    try {
-      call = core.start(method, argsText, json);
-    } catch (error) {
-      throw fromCore(error);
-    }
+    const call = this.#refusedWithoutKey(() => core.start(method, argsText, json));
     return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started);
   }
 
@@ -181,16 +188,13 @@ export class GistClient {
   #iterate(list, options, callOptions) {
     checkOptionsObject(options, "options");
     [options, callOptions] = signalMoved(options, callOptions);
-    const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
+    const optionsText = this.#refusedWithoutKey(() => toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES }));
     // `resume`: the token after the last page read; `at`, `size`, `handed`: where that page started,
     // how many items it had, and how many of them were handed out; `ended`: the cursor once it ended.
     const walk = { at: null, size: 0, handed: 0 };
     const check = (core, position) => core.check("page", pageArgs(list, optionsText, position), readCallOptions(callOptions).json);
-    try {
-      walk.resume = check(this.#live(), null);
-    } catch (error) {
-      throw fromCore(error);
-    }
+    const core = this.#live();
+    walk.resume = this.#refusedWithoutKey(() => check(core, null));
     const given = JSON.parse(optionsText);
     const pages = this.#pages(list, optionsText, given?.limit ?? Infinity, callOptions, walk);
     const cursor = () => {
@@ -235,7 +239,7 @@ export class GistClient {
   async #list(list, options, callOptions) {
     checkOptionsObject(options, "options");
     [options, callOptions] = signalMoved(options, callOptions);
-    const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
+    const optionsText = this.#refusedWithoutKey(() => toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES }));
     return this.#run("list", pageArgs(list, optionsText), callOptions, list);
   }
 

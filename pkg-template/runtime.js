@@ -31,29 +31,33 @@ function unixSeconds(raw, written) {
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
+/** The most objects `placeOf` walks: a message's field name is not worth more. */
+const PLACE_WALK = 10_000;
+
 /**
  * Where field `key` of `holder` sits in `root` (the value called `what`), for a message, as the core names
- * a field: `user.custom_properties.seats`, `[2]` for an item; `key` alone where the holder is not in it
- * (a `toJSON`'s value), or cannot be walked.
+ * a field: `user.custom_properties.seats`, `[2]` for an item, emails as `[email]` (the caller's client
+ * takes out its key); `key` alone where the holder is not found within PLACE_WALK objects of what JSON
+ * reads of `root` (plain values, not a getter's nor what a `toJSON` hides).
  */
 function placeOf(root, what, holder, key) {
   const step = (node, name) => (Array.isArray(node) ? `[${name}]` : `.${name}`);
   const seen = new Set();
   const find = (node, path) => {
     if (node === holder) return path;
-    if (typeof node !== "object" || node === null || seen.has(node)) return undefined;
+    if (typeof node !== "object" || node === null || seen.has(node) || seen.size >= PLACE_WALK || typeof node.toJSON === "function") return undefined;
     seen.add(node);
-    for (const name of Object.keys(node)) {
-      const found = find(node[name], path + step(node, name));
+    for (const [name, field] of Object.entries(Object.getOwnPropertyDescriptors(node))) {
+      const found = field.enumerable && "value" in field ? find(field.value, path + step(node, name)) : undefined;
       if (found !== undefined) return found;
     }
     return undefined;
   };
   try {
     const path = find(root, what);
-    return path === undefined ? key : path + step(holder, key);
+    return redactEmails(path === undefined ? key : path + step(holder, key));
   } catch {
-    return key;
+    return redactEmails(key);
   }
 }
 

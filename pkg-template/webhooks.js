@@ -257,7 +257,7 @@ async function readRequest(request, maxBytes) {
   let bytes, lines;
   try {
     if (!request || typeof request.arrayBuffer !== "function") throw invalidArgument("handleWebhook needs a Fetch-API Request");
-    if (request.bodyUsed === true) throw invalidArgument("the request's body was already read: pass the request to handleWebhook before reading anything of it");
+    if (request.bodyUsed === true || request.body?.locked === true) throw invalidArgument("the request's body was already read (or is being read): pass the request to handleWebhook before reading anything of it");
     lines = headerLines(request.headers);
     if (typeof request.body?.getReader === "function") {
       const gone = senderGone(request.signal);

@@ -3,7 +3,8 @@
 // gist-wasm/queues retries it); `requests` counts only what was sent; a withResponse() asked before
 // free() resolves; the key in a header's name, in any case, reaches no hook nor withResponse(); a walk
 // goes on past page 10,000; handleWebhook says when a request's body was already read; a contact's id
-// is a number, not a string of digits; a value JSON cannot write is named by its whole path.
+// is a number, not a string of digits; a value JSON cannot write is named by its whole path, which
+// holds no key or email and walks only what JSON reads.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError, handleWebhook } from "gist-wasm";
@@ -110,10 +111,14 @@ test("a walk resumed past page 10,000 goes on (a list* call reads at most 10,000
   assert.deepEqual(pages.slice(1), [10_001, 10_002]);
 });
 
-test("handleWebhook on a request whose body was already read says so", async () => {
-  const request = new Request("http://x/hook", { method: "POST", body: '{"topic":"user.created"}' });
-  await request.text();
-  await assert.rejects(handleWebhook(request), (e) => e instanceof GistError && e.code === "invalid_argument" && /already read: pass the request to handleWebhook before/.test(e.message));
+test("handleWebhook on a request whose body was already read, or is locked by a reader, says so", async () => {
+  const read = new Request("http://x/hook", { method: "POST", body: '{"topic":"user.created"}' });
+  await read.text();
+  const locked = new Request("http://x/hook", { method: "POST", body: '{"topic":"user.created"}' });
+  locked.body.getReader();
+  for (const request of [read, locked]) {
+    await assert.rejects(handleWebhook(request), (e) => e instanceof GistError && e.code === "invalid_argument" && /already read \(or is being read\): pass the request to handleWebhook before/.test(e.message));
+  }
 });
 
 test("a contact's id is a number: a string of digits is refused, and nothing is sent", async (t) => {
@@ -134,4 +139,44 @@ test("a value JSON cannot write is named by its whole path, as the core names a 
   assert.match(await refused({ user_id: 1, custom_properties: { seats: Number.NaN } }), /^invalid_argument user\.custom_properties\.seats must be a finite number, not NaN$/);
   assert.match(await refused({ user_id: 1, custom_properties: { plan: { tiers: [1, Infinity] } } }), /^invalid_argument user\.custom_properties\.plan\.tiers\[1\] must be a finite number, not Infinity$/);
   assert.match(await refused({ user_id: 1, custom_properties: { big: 1n } }), /^invalid_argument user\.custom_properties\.big must be a number, not a BigInt$/);
+});
+
+test("a refused field's name holds neither the client's key nor an email, from the runtime or the core", async () => {
+  const key = "sk_live_SECRETKEY123";
+  const gist = new GistClient({ apiKey: key, baseUrl: "http://127.0.0.1:9", maxRetries: 0 });
+  const messages = [];
+  const refused = async (call) => {
+    try {
+      await call();
+      messages.push("sent");
+    } catch (error) {
+      messages.push(`${error.code} ${error.message}`);
+    }
+  };
+  await refused(() => gist.createUser({ user_id: 1, custom_properties: { [key]: { x: Number.NaN } } }));
+  await refused(() => gist.createUser({ user_id: 1, custom_properties: { "ada@example.com": { x: Number.NaN } } }));
+  await refused(() => gist.createUser({ user_id: 1, custom_properties: { [key]: { a: { b: 1 } } } })); // the core's refusal
+  await refused(() => gist.listUsers({ [key]: 1 }));
+  await refused(async () => gist.iterUsers({ [key]: 1 }));
+  await refused(() => gist.apiCall({ url: "/x", method: "POST", body: { [key.toLowerCase()]: 1n } }));
+  assert.equal(messages.length, 6);
+  for (const message of messages) {
+    assert.match(message, /^invalid_argument /);
+    for (const needle of [key, key.toLowerCase(), "ada@example.com"]) assert.ok(!message.includes(needle), message);
+  }
+});
+
+test("a refused field's path walks only what JSON reads: no getter is run, nothing a toJSON hides is walked", async () => {
+  let getterReads = 0;
+  let hiddenReads = 0;
+  const hidden = new Proxy({}, { ownKeys: () => { hiddenReads++; return []; } });
+  // Walked before the field refused: a getter, and an object whose toJSON hides what it holds.
+  const user = { user_id: 1 };
+  Object.defineProperty(user, "lazy", { enumerable: true, get: () => { getterReads++; return {}; } });
+  user.record = { toJSON: () => ({ plan: "pro" }), inside: hidden };
+  user.custom_properties = { seats: Number.NaN };
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9", maxRetries: 0 });
+  await assert.rejects(gist.createUser(user), (e) => e.code === "invalid_argument" && /^user\.custom_properties\.seats must be a finite number/.test(e.message));
+  assert.equal(getterReads, 2, "JSON and the reading of its value ran the getter; the path's walk never did");
+  assert.equal(hiddenReads, 0, "what a toJSON hides is not walked");
 });
