@@ -160,6 +160,7 @@ export class GistClient {
   // What `read()` gives (a caller's value as JSON, or the core's reading of it), its refusal a GistError
   // without the key: the name of a field it refuses may be the key.
   #refusedWithoutKey(read) {
+    this.#live(); // a freed client says so first: it can no longer take its key out of a message
     try {
       return read();
     } catch (error) {
@@ -174,7 +175,7 @@ export class GistClient {
   // and the async #list and #pages) turn into a rejection.
   #run(method, argsText, options, list) {
     const core = this.#live();
-    const { signal, json } = readCallOptions(options);
+    const { signal, json } = this.#refusedWithoutKey(() => readCallOptions(options));
     const started = Date.now();
     const call = this.#refusedWithoutKey(() => core.start(method, argsText, json));
     return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started);

@@ -31,36 +31,6 @@ function unixSeconds(raw, written) {
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
-/** The most objects `placeOf` walks: a message's field name is not worth more. */
-const PLACE_WALK = 10_000;
-
-/**
- * Where field `key` of `holder` sits in `root` (the value called `what`), for a message, as the core names
- * a field: `user.custom_properties.seats`, `[2]` for an item, emails as `[email]` (the caller's client
- * takes out its key); `key` alone where the holder is not found within PLACE_WALK objects of what JSON
- * reads of `root` (plain values, not a getter's nor what a `toJSON` hides).
- */
-function placeOf(root, what, holder, key) {
-  const step = (node, name) => (Array.isArray(node) ? `[${name}]` : `.${name}`);
-  const seen = new Set();
-  const find = (node, path) => {
-    if (node === holder) return path;
-    if (typeof node !== "object" || node === null || seen.has(node) || seen.size >= PLACE_WALK || typeof node.toJSON === "function") return undefined;
-    seen.add(node);
-    for (const [name, field] of Object.entries(Object.getOwnPropertyDescriptors(node))) {
-      const found = field.enumerable && "value" in field ? find(field.value, path + step(node, name)) : undefined;
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  try {
-    const path = find(root, what);
-    return redactEmails(path === undefined ? key : path + step(holder, key));
-  } catch {
-    return redactEmails(key);
-  }
-}
-
 /**
  * JSON text of a caller's value (`"null"` for undefined); a Date is written as Unix seconds. NaN,
  * Infinity, BigInt, functions, Symbols, bytes, Maps, Sets, Blobs, form data, streams, Promises and
@@ -71,8 +41,19 @@ function placeOf(root, what, holder, key) {
 export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}) {
   if (value === undefined || value === null) return "null";
   let size = 0;
-  // A field's name for a message, found only when one is written.
-  const nameOf = (holder, key) => (key === "" ? what : placeOf(value, what, holder, key));
+  // Each object JSON goes into, and where: [its holder, its key]. A refused field is named by its path
+  // (`user.custom_properties.seats`, `[2]` for an item, as the core names one), built only then, each
+  // name without emails (the caller's client takes out its key).
+  const parents = new Map();
+  const nameOf = (holder, key) => {
+    if (key === "") return what;
+    let path = "";
+    for (let node = holder, name = key, up; node !== undefined; [node, name] = up ?? []) {
+      path = `${Array.isArray(node) ? `[${name}]` : `.${redactEmails(name)}`}${path}`;
+      up = parents.get(node);
+    }
+    return what + path;
+  };
   try {
     const text = JSON.stringify(value, function (key, v) {
       if (this === value && key !== "") {
@@ -88,6 +69,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}
       if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${nameOf(this, key)} must be a finite number, not ${v}`);
       if (typeof v === "bigint") throw new Refused(`${nameOf(this, key)} must be a number, not a BigInt`);
       if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
+      if (key !== "" && typeof v === "object" && v !== null) parents.set(v, [this, key]);
       return v;
     });
     if (text === undefined) throw new Refused(`${what} is not a JSON value`);

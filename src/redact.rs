@@ -192,18 +192,25 @@ fn flush(out: &mut String, run: &mut String) {
     run.clear();
 }
 
-/// Where a quoted local part that `out` ends with opens (`"ada lovelace"` of `"ada lovelace"@x.io`): a
-/// closing `"` after something other than white space (an opening one, as in `"@ada"`, is not), back to
-/// the `"` before it that no `\` escapes, within a local part's 64 bytes (so that a text of many `"@`
-/// is read in linear time).
+/// Where a quoted local part that `out` ends with opens (`"ada lovelace"` of `"ada lovelace"@x.io`, or
+/// `\"ada lovelace\"` in a JSON string): a closing quote after a character a local part ends with (an
+/// opening one follows white space or `:([{,=`, as in `"@ada"`), back to the opening quote written as
+/// it is, within a local part's 64 bytes (so that a text of many `"@` is read in linear time).
 fn quoted_local_part(out: &str) -> Option<usize> {
     let bytes = out.strip_suffix('"')?.as_bytes();
-    if bytes.last().is_none_or(u8::is_ascii_whitespace) {
+    let escaped = bytes.last() == Some(&b'\\');
+    let inside = bytes.get(..bytes.len() - usize::from(escaped))?;
+    let last = *inside.last()?;
+    if last.is_ascii_whitespace() || b":([{,=".contains(&last) {
         return None;
     }
-    (bytes.len().saturating_sub(64)..bytes.len())
+    (inside.len().saturating_sub(64)..inside.len())
         .rev()
-        .find(|&at| bytes.get(at) == Some(&b'"') && (at == 0 || bytes.get(at - 1) != Some(&b'\\')))
+        .find(|&at| {
+            let slash = at > 0 && inside.get(at - 1) == Some(&b'\\');
+            inside.get(at) == Some(&b'"') && slash == escaped
+        })
+        .map(|at| at - usize::from(escaped))
 }
 
 #[cfg(test)]
@@ -257,6 +264,14 @@ mod tests {
             (
                 r#"name "Ada Lovelace", handle "@ada""#,
                 r#"name "Ada Lovelace", handle "[email]""#,
+            ),
+            (
+                r#"Contact "Ada" (handle:"@ada") and ["@alice","@bob"]"#,
+                r#"Contact "Ada" (handle:"[email]") and ["[email]","[email]"]"#,
+            ),
+            (
+                r#"{"error":"Email \"ada lovelace\"@example.com is taken"}"#,
+                r#"{"error":"Email [email] is taken"}"#,
             ),
         ] {
             assert_eq!(redact_emails(text), scrubbed, "{text}");

@@ -159,14 +159,18 @@ test("a refused field's name holds neither the client's key nor an email, from t
   await refused(() => gist.listUsers({ [key]: 1 }));
   await refused(async () => gist.iterUsers({ [key]: 1 }));
   await refused(() => gist.apiCall({ url: "/x", method: "POST", body: { [key.toLowerCase()]: 1n } }));
-  assert.equal(messages.length, 6);
+  await refused(() => gist.fetchUser({ id: 1 }, { headers: { [key]: Number.NaN } }));
+  await refused(() => gist.listUsers({}, { headers: { [key.toLowerCase()]: new Date(Number.NaN) } }));
+  await refused(() => gist.createUser({ user_id: 1, custom_properties: { "ada@example.com": { x: Number.NaN } } }));
+  assert.equal(messages.at(-1), "invalid_argument user.custom_properties.[email].x must be a finite number, not NaN", "each name of the path scrubbed alone");
+  assert.equal(messages.length, 9);
   for (const message of messages) {
     assert.match(message, /^invalid_argument /);
     for (const needle of [key, key.toLowerCase(), "ada@example.com"]) assert.ok(!message.includes(needle), message);
   }
 });
 
-test("a refused field's path walks only what JSON reads: no getter is run, nothing a toJSON hides is walked", async () => {
+test("a refused field's path is what JSON read: no getter is run again, nothing a toJSON hides is walked", async () => {
   let getterReads = 0;
   let hiddenReads = 0;
   const hidden = new Proxy({}, { ownKeys: () => { hiddenReads++; return []; } });
@@ -179,4 +183,16 @@ test("a refused field's path walks only what JSON reads: no getter is run, nothi
   await assert.rejects(gist.createUser(user), (e) => e.code === "invalid_argument" && /^user\.custom_properties\.seats must be a finite number/.test(e.message));
   assert.equal(getterReads, 2, "JSON and the reading of its value ran the getter; the path's walk never did");
   assert.equal(hiddenReads, 0, "what a toJSON hides is not walked");
+  // A field under what a toJSON gave is named by the path JSON took, at no cost from what follows it.
+  const behind = { user_id: 1, custom_properties: { first: { toJSON: () => ({ x: Number.NaN }) }, later: new Array(1_000_000).fill(0) } };
+  await assert.rejects(gist.createUser(behind), (e) => /^user\.custom_properties\.first\.x must be a finite number/.test(e.message));
+});
+
+test("a freed client says it was freed, whatever its arguments", async () => {
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });
+  gist.free();
+  for (const call of [() => gist.createUser({ user_id: 1, custom_properties: { seats: Number.NaN } }), () => gist.listUsers({ limit: Number.NaN })]) {
+    await assert.rejects(call(), (e) => e.code === "invalid_argument" && /was freed/.test(e.message));
+  }
+  assert.throws(() => gist.iterUsers({ limit: Number.NaN }), /was freed/);
 });

@@ -68,7 +68,7 @@ function clientAnswering(answer) {
     last = init.body;
     return answer();
   };
-  return { gist: new GistClient({ apiKey: "k", baseUrl: "http://gist.test", logLevel: "off", fetch }), sent: () => last };
+  return { gist: new GistClient({ apiKey: "growth-key", baseUrl: "http://gist.test", logLevel: "off", fetch }), sent: () => last };
 }
 
 const json = (body, init = {}) => new Response(typeof body === "string" ? body : JSON.stringify(body), init);
