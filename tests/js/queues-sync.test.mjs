@@ -131,10 +131,7 @@ test("pacedFetch refuses a namespace, key or rate that is not one", () => {
 });
 
 test("a sync's progress, its dead letters by code (no email), and redrive: all or by code, a recordEvent of unknown outcome only when named", async () => {
-  const syncs = namespace(GistSyncs);
-  const mock = createMockGist();
-  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
-  const q = queue();
+  const { syncs, mock, client, q } = world();
   const dlq = queue();
   const user = mock.state.contacts.find((c) => c.type === "user");
   const operations = [
@@ -268,10 +265,7 @@ test("a message of a sync that holds no operations counts no operation done", as
 });
 
 test("a message with more dead letters than a Durable Object writes in one call is kept whole", async () => {
-  const syncs = namespace(GistSyncs);
-  const mock = createMockGist();
-  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
-  const q = queue();
+  const { syncs, mock, client, q } = world();
   const operations = Array.from({ length: 300 }, (_, i) => ({ upsertUser: { user_id: 8_000 + i } }));
   const { sync } = await enqueue(q, operations, { perMessage: 300, progress: syncs });
   mock.fail({ method: "POST", path: "/contacts", status: 422, times: 300 });
@@ -296,10 +290,7 @@ test("a message with more dead letters than a Durable Object deletes in one call
 });
 
 test("a redrive's claim is its own: one that ran out and came back neither gives back nor confirms another redrive's claim", async () => {
-  const syncs = namespace(GistSyncs);
-  const mock = createMockGist();
-  const client = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0 });
-  const q = queue();
+  const { syncs, mock, client, q } = world();
   const { sync } = await enqueue(q, [{ upsertUser: { user_id: 7_300, email: "claims@example.com" } }], { progress: syncs });
   mock.fail({ method: "POST", path: "/contacts", status: 422, times: 1 });
   await drain(q, client, { deadLetterQueue: queue(), progress: syncs });
