@@ -133,9 +133,11 @@ EOF
   done
 }
 
-build() {
-  check_bindgen
-  say "building the wasm (release)"
+# Builds the crate's .wasm with Cargo profile $1 and writes what wasm-bindgen and wasm-opt make of it
+# into the folder $2 (gist_wasm.js, its glue, and gist_wasm_bg.wasm).
+wasm_build() {
+  local profile=$1 out=$2 linked=target/wasm32-unknown-unknown/$1/getgist.wasm
+  say "building the wasm (profile $profile)"
   # The cdylib is asked for here, not in Cargo.toml: a Rust project that depends on the crate builds
   # only its rlib (not a shared library of it and all its dependencies).
   # The standard library is built with the crate (-Zbuild-std, allowed on the stable compiler by
@@ -146,31 +148,42 @@ build() {
   # eagerly, in `new WebAssembly.Module` (13 such signatures: 15 M of the 55 M instructions of
   # import + new GistClient); one value or none goes through V8's generic wrapper, compiled for nothing.
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-multivalue" \
-    cargo rustc --release --target wasm32-unknown-unknown --lib --crate-type cdylib \
+    cargo rustc --profile "$profile" --target wasm32-unknown-unknown --lib --crate-type cdylib \
     -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
   # No core::fmt in the .wasm (2.4 KB): messages and paths are filled in with text! (src/text.rs). Its
   # functions' mangled names (…4core3fmt…) are in the name section of what rustc links.
-  if grep -q 4core3fmt target/wasm32-unknown-unknown/release/getgist.wasm; then
+  if grep -q 4core3fmt "$linked"; then
     die "the .wasm links core::fmt: a format!, write!, to_string() or {:?} in code the wasm runs (text! instead; twiggy paths on a build with names finds it)"
   fi
-  rm -rf pkg && mkdir -p pkg
-  say "writing what the Rust declarations make: pkg-template/index.d.ts, pkg/declared.js (src/bin/write-dts.rs)"
-  cargo run --quiet --bin write-dts -- --declared pkg/declared.js
   # No default .wasm URL in gist_wasm.js: only index.js names the file, so that bundlers given another
   # entry do not emit a .wasm that nothing fetches.
   # No .d.ts either: the package's types are pkg-template's, and the wasm core's are internal.
   wasm-bindgen --target web --omit-default-module-path --no-typescript --remove-name-section --remove-producers-section \
-    --out-name gist_wasm --out-dir pkg target/wasm32-unknown-unknown/release/getgist.wasm
+    --out-name gist_wasm --out-dir "$out" "$linked"
   node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue \
-    pkg/gist_wasm_bg.wasm -o pkg/gist_wasm_bg.wasm
+    "$out/gist_wasm_bg.wasm" -o "$out/gist_wasm_bg.wasm"
   # No function of the shipped .wasm returns more than one value (see -multivalue above): a dependency or
   # a wasm-bindgen update that brought them back would bring back Node's eager wrapper compiles.
   # (grep -c reads all of wasm-dis's text: with pipefail, grep -q could end the pipe early and fail it.)
-  if [ "$(node_modules/.bin/wasm-dis pkg/gist_wasm_bg.wasm | grep -cE '\(result [a-z0-9]+ [a-z0-9]+')" != 0 ]; then
+  if [ "$(node_modules/.bin/wasm-dis "$out/gist_wasm_bg.wasm" | grep -cE '\(result [a-z0-9]+ [a-z0-9]+')" != 0 ]; then
     die "the .wasm has functions that return more than one value (multi-value): build it with -Ctarget-feature=-multivalue"
   fi
+}
+
+build() {
+  check_bindgen
+  rm -rf pkg target/wasm-speed && mkdir -p pkg
+  wasm_build release pkg
+  # Node's and Bun's entry (node.js) loads the same code built for speed (Cargo.toml's wasm-speed
+  # profile): on a server a call's CPU counts and the bytes are read from disk once. Browsers, Deno and
+  # workerd, which download or start it often, load the build for size. One glue serves both.
+  wasm_build wasm-speed target/wasm-speed
+  cmp -s target/wasm-speed/gist_wasm.js pkg/gist_wasm.js || die "the two builds' wasm-bindgen glue differs"
+  cp target/wasm-speed/gist_wasm_bg.wasm pkg/gist_wasm_node.wasm
+  say "writing what the Rust declarations make: pkg-template/index.d.ts, pkg/declared.js (src/bin/write-dts.rs)"
+  cargo run --quiet --bin write-dts -- --declared pkg/declared.js
   cp pkg-template/*.js pkg-template/*.cjs pkg-template/*.d.ts pkg-template/package.json README.md pkg/
   # What the README links to ships beside it (package.json "files" lists it): the licences, the security
   # policy, the changelog, the docs and the examples.
@@ -188,7 +201,7 @@ build() {
   local raw gz
   raw=$(stat -c%s pkg/gist_wasm_bg.wasm)
   gz=$(gzip -9c pkg/gist_wasm_bg.wasm | wc -c)
-  say "pkg/gist_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (budget $SIZE_BUDGET_GZIP); inline: $(gzip -9c pkg/gist_wasm_inline.js | wc -c) bytes gzip -9"
+  say "pkg/gist_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9 (budget $SIZE_BUDGET_GZIP); inline: $(gzip -9c pkg/gist_wasm_inline.js | wc -c) bytes gzip -9; gist_wasm_node.wasm: $(stat -c%s pkg/gist_wasm_node.wasm) bytes raw"
   [ "$gz" -le "$SIZE_BUDGET_GZIP" ] || die "the .wasm is over its size budget: $gz > $SIZE_BUDGET_GZIP bytes gzipped"
 }
 

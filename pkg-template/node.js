@@ -1,12 +1,13 @@
 // The main entry in Node and Bun, as they run a package from node_modules (the `node-addons` condition, which
-// bundlers do not set): the .wasm is read from the file beside this one. build.sh ships it bundled, node.js
-// over node-shared.js. Bundlers, for Node too, get index.js, which carries the .wasm inside its JS.
+// bundlers do not set): the .wasm is read from the file beside this one, gist_wasm_node.wasm, the core built
+// for speed (build.sh). build.sh ships it bundled, node.js over shared chunks (node-chunk-*.js). Bundlers, for
+// Node too, get index.js, which carries the build for size inside its JS.
 import { readFileSync } from "node:fs";
 import { initSync, loadOnImport } from "./load.js";
 
 loadOnImport(
-  () => initSync({ module: readFileSync(new URL("./gist_wasm_bg.wasm", import.meta.url)) }),
-  "keep gist_wasm_bg.wasm beside gist-wasm's node.js (a bundler must not resolve gist-wasm with the `node-addons` condition)",
+  () => initSync({ module: readFileSync(new URL("./gist_wasm_node.wasm", import.meta.url)) }),
+  "keep gist_wasm_node.wasm beside gist-wasm's node.js (a bundler must not resolve gist-wasm with the `node-addons` condition)",
 );
 
 export * from "./api.js";
