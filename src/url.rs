@@ -130,28 +130,46 @@ fn is_unsafe_char(c: char) -> bool {
     c.is_whitespace() || c.is_control()
 }
 
-/// Checks `/a/b/c`: every segment non-empty, not `.` or `..`, and free of `/`, `\`, `#`, `?`, white
-/// space and controls once percent-decoded.
+/// How many more times a segment is percent-decoded after the first, as servers and proxies in front of
+/// one may each decode it again (`%252e%252e` is `..` decoded twice).
+const MORE_DECODINGS: usize = 3;
+
+/// Checks `/a/b/c`: every segment non-empty, not `.` or `..` (nor `..;x`, nor written with dots past
+/// ASCII), valid UTF-8, and free of `/`, `\`, `#`, `?`, white space and controls once percent-decoded,
+/// and again each time it is decoded once more.
 fn check_segments(path: &str) -> Result<(), ()> {
     let rest = path.strip_prefix('/').ok_or(())?;
     for segment in rest.split('/') {
-        let decoded = percent_decode(segment.as_bytes(), false).ok_or(())?;
-        // Decoded once more, as a server or proxy that decodes twice reads it (`%252e%252e` is `..`),
-        // leaving what is no escape as it is.
-        let twice = || percent_decode(&decoded, true).unwrap_or_default();
-        if leaves(&decoded) || (decoded.contains(&b'%') && leaves(&twice())) {
-            return Err(());
+        let mut decoded = percent_decode(segment.as_bytes(), false).ok_or(())?;
+        for _ in 0..=MORE_DECODINGS {
+            if leaves(&decoded) {
+                return Err(());
+            }
+            if !decoded.contains(&b'%') {
+                break;
+            }
+            // What is no escape is left as it is.
+            decoded = percent_decode(&decoded, true).unwrap_or_default();
         }
     }
     Ok(())
 }
 
-/// Whether a decoded segment is empty, `.` or `..`, or holds a character that would end it or the path.
+/// Whether a decoded segment holds a character that would end it or the path, is no UTF-8, or is a dot
+/// segment as some server reads it: empty, `.` or `..`, also before a `;` (Tomcat's `/..;/` is `/../`)
+/// or with the dots written as full-width `．` or another dot that a server may fold to `.`.
 fn leaves(segment: &[u8]) -> bool {
     let bad_char = segment.iter().any(|&b| {
         matches!(b, b'/' | b'\\' | b'#' | b'?') || b.is_ascii_control() || b.is_ascii_whitespace()
     });
-    segment.is_empty() || segment == b"." || segment == b".." || bad_char
+    let Ok(text) = std::str::from_utf8(segment) else {
+        return true;
+    };
+    let name = text.split(';').next().unwrap_or_default();
+    let dots = name
+        .chars()
+        .all(|c| matches!(c, '.' | '\u{ff0e}' | '\u{2024}' | '\u{fe52}'));
+    bad_char || (dots && name.chars().count() <= 2)
 }
 
 /// Percent-decodes bytes; a `%` that starts no escape is `None`, or, `lenient`, kept as it is.
@@ -204,6 +222,16 @@ mod tests {
             "/a/%252F..",
             "/a/%252f%252e%252e%252f%25zz",
             "/a/%ff%252f%252e%252e%252fx",
+            "/a/..;/admin",
+            "/a/.;x/b",
+            "/a/;x/b",
+            "/a/\u{ff0e}\u{ff0e}/admin",
+            "/a/%EF%BC%8E%EF%BC%8E/admin",
+            "/a/\u{2024}/b",
+            "/a/%25252e%25252e/admin",
+            "/a/%2525252e%2525252e/admin",
+            "/a/%c0%ae%c0%ae/admin",
+            "/a/%ff",
         ] {
             assert!(check_path(path).is_err(), "{path}");
         }
@@ -219,6 +247,10 @@ mod tests {
             "/a.b/..c",
             "/100%25",
             "/a%2525b",
+            "/a/.../b",
+            "/a/x;y",
+            "/contacts/ada%40example.com",
+            "/a/caf%C3%A9",
         ] {
             assert!(check_path(path).is_ok(), "{path}");
         }
