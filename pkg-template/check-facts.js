@@ -87,15 +87,19 @@ function expect(ctx, id, ok, seen, answers) {
   ctx.report(id, ok ? "confirmed" : "contradicted", seen, answers);
 }
 
+/** The most pages of tags a listing reads: 60,000 tags. */
+const MAX_TAG_PAGES = 1000;
+
 /**
  * Lists the account's tags (60 a page asked), every page, or until `until(tag)` holds for one. A page is
- * the last when its `pages` has no next, or (with no `pages`) when it brings no tag not seen before.
+ * the last when its `pages` has no next, when it brings no tag not seen before (a server that repeats a
+ * page, whatever its `pages` say), or at page MAX_TAG_PAGES.
  * Resolves `{ answers, tags }`: `tags` is undefined when a page did not answer a list.
  */
 export async function listTags(ctx, { until, cleanup } = {}) {
   const answers = [];
   const tags = new Map();
-  for (let page = 1; ; page++) {
+  for (let page = 1; page <= MAX_TAG_PAGES; page++) {
     const answer = await ctx.call("GET", "/tags", { query: { page, per_page: 60 }, cleanup });
     answers.push(answer);
     const items = answer.body?.tags;
@@ -103,8 +107,9 @@ export async function listTags(ctx, { until, cleanup } = {}) {
     const fresh = items.filter((tag) => isObject(tag) && !tags.has(tag.id));
     for (const tag of fresh) tags.set(tag.id, tag);
     const pages = answer.body.pages;
-    if (fresh.some((tag) => until?.(tag)) || (isObject(pages) ? !pages.next : fresh.length === 0)) return { answers, tags: [...tags.values()] };
+    if (fresh.some((tag) => until?.(tag)) || fresh.length === 0 || (isObject(pages) && !pages.next)) break;
   }
+  return { answers, tags: [...tags.values()] };
 }
 
 /** Why a listing of tags showed nothing. */

@@ -21,9 +21,28 @@ const sum = (steps) => steps.reduce((n, step) => n + step.requests, 0);
  */
 export const MAX_REQUESTS = { reads: sum(READS), writes: sum(WRITES) + EMAILS + 1 + 3 };
 
-/** `text` with the key and every email address (raw or percent-encoded) replaced. */
+/** The clients whose scrubber `scrub` uses, by key. */
+const scrubbers = new Map();
+
+/**
+ * `text` with the key and every email address replaced: the key as given (`[key]`), then in every form
+ * the client scrubs from what a server echoes (lower case, percent-encoded, JSON-escaped), and emails raw
+ * or percent-encoded. A key the client refuses is replaced as given only.
+ */
 export function scrub(text, apiKey) {
-  const out = apiKey ? text.split(apiKey).join("[key]") : text;
+  let out = text;
+  if (apiKey) {
+    out = out.split(apiKey).join("[key]");
+    if (!scrubbers.has(apiKey)) {
+      try {
+        scrubbers.set(apiKey, new GistClient({ apiKey }));
+      } catch {
+        scrubbers.set(apiKey, undefined);
+      }
+    }
+    const gist = scrubbers.get(apiKey);
+    if (gist) out = gist[Symbol.for("gist-wasm.scrub")](out);
+  }
   return out.replace(EMAIL, "[email]");
 }
 
@@ -37,7 +56,7 @@ export function shapeOf(value) {
 }
 
 /** The client the run calls through: no retries (so the count printed is the count sent), paced. */
-function client(options, apiKey) {
+export function client(options, apiKey) {
   return new GistClient({ apiKey, baseUrl: options.baseUrl, maxRetries: 0, requestsPerSecond: options.rate, timeoutMs: 30000 });
 }
 
@@ -153,11 +172,11 @@ export async function cleanUp(ctx) {
 }
 
 /**
- * `--cleanup`: for every tag named like a run's, deletes that run's contacts by their emails, then the
- * tag. Reads the account's tag names only. Resolves how many runs it found.
+ * `--cleanup`, through `gist` (see client), which it frees: for every tag named like a run's, deletes that
+ * run's contacts by their emails, then the tag. Reads the account's tag names only. Resolves how many
+ * runs it found.
  */
-export async function cleanUpEarlierRuns(options, log) {
-  const gist = client(options, options.apiKey);
+export async function cleanUpEarlierRuns(gist, log) {
   try {
     const tags = await gist.listTags({ limit: 10000 });
     const runs = tags.filter((tag) => TAG_OF_RUN.test(tag.name));

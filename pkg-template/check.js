@@ -6,7 +6,7 @@ import { createInterface } from "node:readline/promises";
 import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { GistError } from "gist-wasm";
 import { READS, WRITES, reportHeaders } from "./check-facts.js";
-import { MAX_REQUESTS, cleanUp, cleanUpEarlierRuns, createContext, report, runSteps, scrub } from "./check-run.js";
+import { MAX_REQUESTS, cleanUp, cleanUpEarlierRuns, client, createContext, report, runSteps, scrub } from "./check-run.js";
 
 const USAGE = `usage: GIST_API_KEY=... npx gist-wasm check [--yes] [--cleanup] [--out FILE] [--record DIR] [--rate N] [--base-url URL]
   --yes        do not ask before writing
@@ -179,12 +179,20 @@ async function main() {
     }
     return check(options);
   }
+  let gist;
+  try {
+    gist = client(options, options.apiKey);
+  } catch (error) {
+    console.error(`nothing sent: ${reason(error, options.apiKey)}`);
+    return 2;
+  }
   if (!options.yes && !(await confirm("Delete the contacts and tags that earlier runs of gist-wasm check left? [y/N] "))) {
+    gist.free();
     console.error("nothing deleted: run with --yes to allow it");
     return 1;
   }
   try {
-    const runs = await cleanUpEarlierRuns(options, (line) => console.log(line));
+    const runs = await cleanUpEarlierRuns(gist, (line) => console.log(line));
     console.log(`${runs} earlier run(s) cleaned up.`);
     return 0;
   } catch (error) {

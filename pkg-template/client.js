@@ -141,6 +141,11 @@ export class GistClient {
     }
   }
 
+  // For the package's own `gist-wasm check`, not a public API: #scrub.
+  [Symbol.for("gist-wasm.scrub")](text) {
+    return this.#scrub(text);
+  }
+
   // The live core, or the error of a freed client.
   #live() {
     if (this.#freed) throw invalidArgument("this GistClient was freed (free() or `using`): create a new one");

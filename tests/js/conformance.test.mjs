@@ -65,36 +65,39 @@ const FAKE_KEY = "fake-key-123";
  * A small Gist-like fake for what neither the mock nor the contrary fake does: `contacts` and `tags` seeded,
  * pages of `cap` at most (and without per_page), `created_since` and `tag_id` ignored. `first429`: the
  * first request answers 429; `tag500`: creating a tag creates it and answers 500; `keepsTags`: a tag delete
- * answers 200 and keeps the tag; `keepsNames`: a rename answers the new name and keeps the old. Resolves
- * startServer's `{ url, requests, close }` and `state`.
+ * answers 200 and keeps the tag; `keepsNames`: a rename answers the new name and keeps the old;
+ * `repeatsTags`: every page of tags is the first, with a next; `echo`: every answer also has a field of
+ * that name; `key`: the key it takes. Resolves startServer's `{ url, requests, close }` and `state`.
  */
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames } = {}) {
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, echo, key = FAKE_KEY } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
   };
   let next = 1000;
+  const reply = (res, status, body, headers) => json(res, status, echo ? { ...body, [echo]: 1 } : body, headers);
   const server = await startServer((req, res, raw) => {
     const url = new URL(req.url, "http://fake");
     const q = url.searchParams;
     const [resource, id] = url.pathname.split("/").filter(Boolean);
     const body = raw.length ? JSON.parse(raw) : {};
-    const error = (status, code, headers) => json(res, status, { errors: [{ code, message: code }] }, headers);
+    const error = (status, code, headers) => reply(res, status, { errors: [{ code, message: code }] }, headers);
     if (first429 && server.requests.length === 1) return error(429, "rate_limited", { "retry-after": "1" });
-    if (req.headers.authorization !== `Bearer ${FAKE_KEY}`) return error(401, "unauthorized");
+    if (req.headers.authorization !== `Bearer ${key}`) return error(401, "unauthorized");
     const page = Number(q.get("page") || 1);
     const per = Math.min(cap, Number(q.get("per_page")) || cap);
     const paged = (key, items) =>
-      json(res, 200, { [key]: items.slice((page - 1) * per, page * per), pages: { first: "1", last: "x", next: page * per < items.length ? "x" : null } });
+      reply(res, 200, { [key]: items.slice((page - 1) * per, page * per), pages: { first: "1", last: "x", next: page * per < items.length ? "x" : null } });
     const wire = (c) => ({ ...c, tags: state.tags.filter((t) => c.tags.includes(t.id)), unsubscribed_from_emails: "true" });
     const contact = id ? state.contacts.find((c) => c.id === Number(id))
       : state.contacts.find((c) => (q.has("email") && c.email === q.get("email")) || (q.has("user_id") && c.user_id === q.get("user_id")));
     const route = `${req.method} ${resource}${id ? "/id" : ""}`;
+    if (route === "GET tags" && repeatsTags) return reply(res, 200, { tags: state.tags.slice(0, per), pages: { first: "1", last: "x", next: "x" } });
     if (route === "GET tags") return paged("tags", state.tags);
     if (route === "POST tags" && body.id !== undefined) {
       const tag = state.tags.find((t) => t.id === body.id);
       if (!keepsNames) tag.name = body.name;
-      return json(res, 200, { tag: { ...tag, name: body.name } });
+      return reply(res, 200, { tag: { ...tag, name: body.name } });
     }
     if (route === "POST tags") {
       let tag = state.tags.find((t) => t.name === body.name);
@@ -103,20 +106,20 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
         if (tag500) return error(500, "internal");
       }
       for (const { id: contactId } of body.contacts ?? []) state.contacts.find((c) => c.id === contactId)?.tags.push(tag.id);
-      return json(res, 200, { tag });
+      return reply(res, 200, { tag });
     }
     if (route === "DELETE tags/id") {
       const tag = state.tags.find((t) => t.id === Number(id));
       if (!keepsTags) state.tags = state.tags.filter((t) => t !== tag);
-      return json(res, 200, { tag });
+      return reply(res, 200, { tag });
     }
     if (route === "GET segments" || route === "GET campaigns" || route === "GET events") return paged(resource, []);
     if (route === "POST events") {
       if (!body.event_name) return error(422, "parameter_invalid");
-      return json(res, 200, { event: { id: next++, name: body.event_name.replace(/[.$]/g, "-") } });
+      return reply(res, 200, { event: { id: next++, name: body.event_name.replace(/[.$]/g, "-") } });
     }
     if (route === "GET contacts/id" || (route === "GET contacts" && (q.has("email") || q.has("user_id")))) {
-      return contact ? json(res, 200, { contact: wire(contact) }) : error(404, "not_found");
+      return contact ? reply(res, 200, { contact: wire(contact) }) : error(404, "not_found");
     }
     if (route === "GET contacts") return paged("contacts", state.contacts.map(wire));
     if (route === "POST contacts") {
@@ -127,12 +130,12 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
       Object.assign(c, { email: body.email ?? c.email, user_id: body.user_id === undefined ? c.user_id : String(body.user_id), phone: body.phone === undefined ? null : String(body.phone) });
       c.type = c.user_id && body.type !== "lead" ? "user" : "lead";
       c.tags.push(...state.tags.filter((t) => body.tags?.includes(t.name)).map((t) => t.id));
-      return json(res, 200, { contact: wire(c) });
+      return reply(res, 200, { contact: wire(c) });
     }
     if (route === "DELETE contacts/id" || route === "DELETE contacts") {
       if (!contact) return error(404, "not_found");
       state.contacts = state.contacts.filter((c) => c !== contact);
-      return json(res, 200, { contact: wire(contact) });
+      return reply(res, 200, { contact: wire(contact) });
     }
     return error(404, "not_found");
   });
@@ -569,4 +572,43 @@ test("the package ships the check as its bin, and a browser bundle of import \"g
   const inputs = Object.keys(bundle.metafile.inputs);
   assert.ok(inputs.some((input) => input.includes("gist-wasm")), inputs.join(" "));
   assert.deepEqual(inputs.filter((input) => /check/.test(input)), []);
+});
+
+test("a server whose tag pages never end (each the first, with a next) stops the run's listings: the check ends, within what it printed", async () => {
+  const fake = await serveFake({ tags: 3, repeatsTags: true });
+  try {
+    const { run, report } = await checkFake(fake);
+    assertWithinPrinted(run, report);
+    assert.ok(fake.requests.filter((r) => r.url.startsWith("/tags?")).length <= 6, "each listing read the repeated page once more, then stopped");
+  } finally {
+    await fake.close();
+  }
+});
+
+test("a key a server echoes lower-cased or percent-encoded in a field's name is in neither the report, the output nor --record's fixtures", async () => {
+  const key = "Fake/KEY+Xy9";
+  for (const echo of [key.toLowerCase(), encodeURIComponent(key), encodeURIComponent(encodeURIComponent(key))]) {
+    const fake = await serveFake({ echo, key });
+    const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+    try {
+      const run = await runCheck(fake.url, key, ["--yes", "--rate", "500", "--out", join(dir, "report.json"), "--record", join(dir, "rec")], {
+        env: { GIST_API_KEY: key },
+      });
+      const written = [readFileSync(join(dir, "report.json"), "utf8"), ...readdirSync(join(dir, "rec")).map((f) => readFileSync(join(dir, "rec", f), "utf8"))];
+      assert.ok(written.length > 5, "fixtures were recorded");
+      for (const text of [run.stdout, run.stderr, ...written]) {
+        assert.ok(!text.toLowerCase().includes(key.toLowerCase()) && !text.includes(encodeURIComponent(key)) && !text.toLowerCase().includes(encodeURIComponent(key).toLowerCase()), `${echo}: ${text.slice(0, 300)}`);
+      }
+    } finally {
+      await fake.close();
+    }
+  }
+});
+
+test("--cleanup with a base URL the client refuses sends nothing and exits 2, as the usage says", async () => {
+  const run = spawnSync(process.execPath, [join(PKG, "check.js"), "check", "--cleanup", "--yes", "--base-url", "ftp://127.0.0.1:1"], {
+    env: { ...process.env, GIST_API_KEY: "mock-key" }, encoding: "utf8",
+  });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /^nothing sent: .*baseUrl/);
 });
