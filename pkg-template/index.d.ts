@@ -687,7 +687,8 @@ export function handleWebhook(request: Request, options?: HandleWebhookOptions |
 
 /**
  * Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
- * "completed-order"); nothing else changes.
+ * "completed-order"); nothing else changes, but a lone surrogate (which no UTF-8 holds) becomes U+FFFD, as
+ * in the name `recordEvent` sends.
  * Throws `GistError` (`invalid_argument`) when `name` is not a string.
  */
 export function normalizeEventName(name: string): string;

@@ -210,19 +210,44 @@ function asBytes(chunk) {
   throw new TypeError("the answer's body stream gave something other than bytes");
 }
 
-// The body of an answer, reading at most maxBytes (inflated) bytes: null past that. A streamed body
-// comes as its bytes (the core decodes them as TextDecoder would), else as text.
-export async function readBody(response, maxBytes, stopped) {
+/**
+ * What ends whatever a request or a body read awaits now: `race(promise)` settles as `promise` does, or
+ * rejects with the error given to `stop(error)`, also when `stop` came first. A race keeps nothing once it
+ * settles, where `Promise.race` against one promise that stays pending kept every value raced against it
+ * (each chunk of a body: 16 times the bytes read, where chunks are small views of large buffers).
+ */
+export function stopper() {
+  let stoppedBy;
+  let cut = () => {};
+  return {
+    stop(error) {
+      stoppedBy ??= error;
+      cut(stoppedBy);
+    },
+    race(promise) {
+      if (stoppedBy !== undefined) return Promise.reject(stoppedBy);
+      return new Promise((resolve, reject) => {
+        cut = reject;
+        promise.then(resolve, reject);
+      });
+    },
+  };
+}
+
+// The body of an answer, reading at most maxBytes (inflated) bytes: null past that; each read raced by
+// `race` (a stopper's). A streamed body comes as its bytes (the core decodes them as TextDecoder would),
+// else as text.
+export async function readBody(response, maxBytes, race) {
   if (Number(response.headers.get("content-length")) > maxBytes) return null;
   if (!response.body || typeof response.body.getReader !== "function") {
-    const text = await Promise.race([response.text(), stopped]);
+    const text = await race(response.text());
     return text.length > maxBytes ? null : text;
   }
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await Promise.race([reader.read(), stopped]);
+    const { done, value } = await race(reader.read());
     if (done) break;
     const chunk = asBytes(value);
     size += chunk.byteLength;
@@ -230,7 +255,9 @@ export async function readBody(response, maxBytes, stopped) {
       reader.cancel().catch(() => {});
       return null;
     }
-    chunks.push(chunk);
+    // A small view of a large buffer is copied: kept as it is, it would keep the buffer (Deno's inflater
+    // hands out 4 KB views of 64 KB buffers).
+    chunks.push(chunk.buffer.byteLength > 2 * chunk.byteLength + 4096 ? chunk.slice() : chunk);
   }
   if (chunks.length === 1) return chunks[0];
   const bytes = new Uint8Array(size);
@@ -286,19 +313,17 @@ function valueOf(done, reading) {
 async function fetchOnce(fetchFn, send, signal) {
   const controller = new AbortController();
   let timedOut = false;
-  let stop;
-  const stopped = new Promise((_, reject) => { stop = reject; });
-  stopped.catch(() => {});
-  const timer = setTimeout(() => { timedOut = true; controller.abort(); stop(new Error("deadline")); }, send.timeoutMs);
-  const onAbort = () => { controller.abort(); stop(new Error("aborted")); };
+  const ends = stopper();
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); ends.stop(new Error("deadline")); }, send.timeoutMs);
+  const onAbort = () => { controller.abort(); ends.stop(new Error("aborted")); };
   let init;
   try {
     if (signal && signal.aborted) return { kind: "aborted", held: true };
     if (signal) signal.addEventListener("abort", onAbort, { once: true });
     init = { method: send.method, headers: Object.fromEntries(send.headers), signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
-    const response = await Promise.race([fetchFn ? fetchFn(send.url, init) : fetch(send.url, init), stopped]);
-    const body = await readBody(response, send.maxBytes, stopped);
+    const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
+    const body = await readBody(response, send.maxBytes, ends.race);
     if (body === null) {
       controller.abort();
       return { kind: "too_large" };

@@ -3,7 +3,7 @@
 import { checkDelivery, handleOptions, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
-import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, readBody, toJson } from "./runtime.js";
+import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, readBody, stopper, toJson } from "./runtime.js";
 import { REFUSED, UNSURE, normalized, shallowEnough, trimmed } from "./normalize.js";
 
 // For the mock's deliverWebhook, which imports this module (or, bundled, the package's entry) only when used.
@@ -234,20 +234,16 @@ function handleOptionsOf(options) {
   }
 }
 
-// `{ promise, stop }`: the promise rejects (`aborted`) when a request's signal says its sender went away
-// before `stop()`, else never settles (a sender that stalls with its connection open is ended by the
-// server's own request timeout). A rejection nobody awaits (the read ended first) is handled here.
+// `{ race, stop }`: a stopper's race (see stopper), which rejects (`aborted`) once a request's signal says
+// its sender went away, until `stop()`; else it settles as what it races does (a sender that stalls with
+// its connection open is ended by the server's own request timeout).
 function senderGone(signal) {
-  let stop = () => {};
-  const promise = new Promise((_, reject) => {
-    const gone = () => reject(new GistError("aborted", "the sender went away before the webhook's body ended"));
-    if (!(signal instanceof AbortSignal)) return;
-    if (signal.aborted) return gone();
-    signal.addEventListener("abort", gone, { once: true });
-    stop = () => signal.removeEventListener("abort", gone);
-  });
-  promise.catch(() => {});
-  return { promise, stop: () => stop() };
+  const ends = stopper();
+  const gone = () => ends.stop(new GistError("aborted", "the sender went away before the webhook's body ended"));
+  if (!(signal instanceof AbortSignal)) return { race: ends.race, stop: () => {} };
+  if (signal.aborted) gone();
+  else signal.addEventListener("abort", gone, { once: true });
+  return { race: ends.race, stop: () => signal.removeEventListener("abort", gone) };
 }
 
 // A Fetch-API Request's raw bytes and header lines, read once, and at most `maxBytes` of the body: a body
@@ -262,7 +258,7 @@ async function readRequest(request, maxBytes) {
     if (typeof request.body?.getReader === "function") {
       const gone = senderGone(request.signal);
       try {
-        bytes = await readBody(request, maxBytes, gone.promise);
+        bytes = await readBody(request, maxBytes, gone.race);
       } finally {
         gone.stop();
       }
@@ -306,10 +302,11 @@ export async function receiveDelivery(request, options) {
 
 /**
  * Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
- * "completed-order"); nothing else changes. Throws `GistError` (`invalid_argument`) for a non-string.
+ * "completed-order"); nothing else changes, but a lone surrogate (no UTF-8 holds one) becomes U+FFFD, as
+ * in the name `recordEvent` sends. Throws `GistError` (`invalid_argument`) for a non-string.
  */
 export function normalizeEventName(name) {
   assertLoaded();
   if (typeof name !== "string") throw invalidArgument("the event name must be a string");
-  return name.replace(/[.$]/g, "-");
+  return (name.toWellFormed?.() ?? name).replace(/[.$]/g, "-");
 }

@@ -1,0 +1,55 @@
+// Findings of the outside reviews of 2026-12-05, through the built package in Node: an answer read in small
+// views of large buffers keeps about what it read, not the buffers; normalizeEventName gives the name
+// recordEvent sends.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { GistClient, GistError, normalizeEventName } from "gist-wasm";
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc");
+
+test("an answer streamed as 4 KB views of 64 KB buffers (Deno's inflater) is read keeping about its own bytes, to the cap", async () => {
+  const VIEW = 4096;
+  const CAP = 8 * 1024 * 1024;
+  const views = CAP / VIEW + 1; // one more than the cap holds
+  let peak = 0;
+  const fetch = async () => {
+    let sent = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        if (sent % 256 === 0) {
+          gc();
+          peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+        }
+        if (sent++ === views) return controller.close();
+        const buffer = new Uint8Array(64 * 1024).fill(32);
+        controller.enqueue(buffer.subarray(0, VIEW));
+      },
+    }, { highWaterMark: 0 });
+    return new Response(body, { headers: { "content-type": "application/json" } });
+  };
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  const gist = new GistClient({ apiKey: "Sk_Live_0123456789AbCdEf", baseUrl: "https://api.getgist.com", fetch, maxResponseBytes: CAP, maxRetries: 0 });
+  await assert.rejects(gist.fetchUser({ id: 1 }), (error) => error instanceof GistError && error.code === "invalid_response");
+  // The views alone hold CAP bytes; their buffers 16 times that.
+  assert.ok(peak - before < 3 * CAP, `${((peak - before) / 2 ** 20).toFixed(1)} MiB held for an ${CAP / 2 ** 20} MiB cap`);
+  gist.free();
+});
+
+test("normalizeEventName gives a name with a lone surrogate as recordEvent sends it (U+FFFD), and changes nothing else", async () => {
+  const sent = [];
+  const fetch = async (url, init) => {
+    sent.push(JSON.parse(init.body).event_name);
+    return new Response(JSON.stringify({ event: { id: 1, name: "x" } }), { headers: { "content-type": "application/json" } });
+  };
+  const gist = new GistClient({ apiKey: "Sk_Live_0123456789AbCdEf", baseUrl: "https://api.getgist.com", fetch });
+  for (const name of ["a.\ud800", "\udc00$b", "ok.\ud83d\ude00", "plain"]) {
+    await gist.recordEvent({ event_name: name, user: { email: "ada@example.com" } });
+    assert.equal(normalizeEventName(name), sent.at(-1), JSON.stringify(name));
+  }
+  assert.deepEqual(sent, ["a-\ufffd", "\ufffd-b", "ok-\ud83d\ude00", "plain"]);
+  gist.free();
+});
