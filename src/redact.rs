@@ -145,15 +145,18 @@ pub fn shown_path(path: &str, secrets: &[&str]) -> String {
     scrub(path.split('?').next().unwrap_or_default(), secrets)
 }
 
-/// Replaces every run of address-like characters that holds an `@` (or `%40`) with `[email]`.
+/// Replaces every run of address-like characters that holds an `@` (or `%40`) with `[email]`. A JSON
+/// escape (`\u00eb`, `\u002B`, as Python and .NET write them) is one of them.
 pub fn redact_emails(text: &str) -> String {
     if !holds_at(text) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
-    for ch in text.chars() {
-        if is_address_char(ch) {
+    for (at, ch) in text.char_indices() {
+        // `\u`: a JSON escape, read as part of the address it may be in (`\u0020` too: a name before
+        // an address may go with it, never a part of the address be shown).
+        if is_address_char(ch) || (ch == '\\' && text.as_bytes().get(at + 1) == Some(&b'u')) {
             run.push(ch);
         } else {
             flush(&mut out, &mut run);
@@ -217,6 +220,22 @@ fn quoted_local_part(out: &str) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::http::percent_encode;
+
+    #[test]
+    fn an_address_with_json_escapes_is_one_address() {
+        assert_eq!(
+            redact_emails(r#"{"email":"zo\u00ebmartin@example.com","name":"A\u0020B"}"#),
+            r#"{"email":"[email]","name":"A\u0020B"}"#
+        );
+        assert_eq!(
+            redact_emails(r"No contact ada\u002Bnews@example.com here"),
+            r"No contact [email] here"
+        );
+        assert_eq!(
+            redact_emails(r"\u00zz a@b.co \u \n"),
+            r"\u00zz [email] \u \n"
+        );
+    }
 
     #[test]
     fn replaces_each_email_and_keeps_the_rest() {

@@ -53,3 +53,24 @@ test("normalizeEventName gives a name with a lone surrogate as recordEvent sends
   assert.deepEqual(sent, ["a-\ufffd", "\ufffd-b", "ok-\ud83d\ude00", "plain"]);
   gist.free();
 });
+
+test("a logged body written as Python or .NET write JSON (\\u00eb, \\u002B) shows none of an email's local part", async () => {
+  const lines = [];
+  const logger = { debug: (line) => lines.push(line), info: (line) => lines.push(line), warn: () => {}, error: () => {} };
+  const bodies = [
+    '{"contact":{"id":1,"type":"lead","email":"zo\\u00ebmartin@example.com"}}',
+    '{"contact":{"id":1,"type":"lead","email":"ada\\u002Bnews@example.com"}}',
+  ];
+  for (const body of bodies) {
+    const fetch = async () => new Response(body, { headers: { "content-type": "application/json" } });
+    const gist = new GistClient({ apiKey: "Sk_Live_0123456789AbCdEf", baseUrl: "https://api.getgist.com", fetch, logger, logLevel: "debug", logBodies: true });
+    await gist.fetchLead({ id: 1 });
+    gist.free();
+  }
+  const answered = lines.filter((line) => line.includes("answered"));
+  assert.equal(answered.length, 2, lines.join("\n"));
+  for (const line of answered) {
+    assert.match(line, /"email":"\[email\]"/);
+    assert.doesNotMatch(line, /zo|ada|martin|news/);
+  }
+});
