@@ -60,8 +60,8 @@ const ignore = () => {};
  * A request's headers for a hook: names in lower case and without the key, the Authorization value's
  * credential hidden, and the key and emails scrubbed from the others (a caller's header can hold them).
  */
-function shownHeaders(pairs, withoutKey) {
-  return Object.fromEntries(pairs.map(([name, value]) => {
+function shownHeaders(headers, withoutKey) {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => {
     const lower = name.toLowerCase();
     return [withoutKey(lower), lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : redactEmails(withoutKey(value))];
   }));

@@ -320,7 +320,7 @@ async function fetchOnce(fetchFn, send, signal) {
   try {
     if (signal && signal.aborted) return { kind: "aborted", held: true };
     if (signal) signal.addEventListener("abort", onAbort, { once: true });
-    init = { method: send.method, headers: Object.fromEntries(send.headers), signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
+    init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
     const body = await readBody(response, send.maxBytes, ends.race);

@@ -221,7 +221,7 @@ pub fn whole(time: f64) -> u64 {
     time.max(0.0).ceil() as u64
 }
 
-/// The `send` step's JSON text: `{"send": {method, url, path, headers: [[name, value]...], body, timeoutMs,
+/// The `send` step's JSON text: `{"send": {method, url, path, headers: {name: value...}, body, timeoutMs,
 /// maxBytes, everyHeader?}}` (`everyHeader`: the answer's headers are wanted, not only those the core
 /// reads).
 fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, every_header: bool) -> String {
@@ -233,15 +233,17 @@ fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, every_heade
     json::push_string(&mut out, &request.url);
     out.push_str(",\"path\":");
     json::push_string(&mut out, &request.path);
-    out.push_str(",\"headers\":[");
+    // The names are unique, whatever their case (Progress::wire): one object, as `fetch` takes it.
+    out.push_str(",\"headers\":{");
     for (i, (name, value)) in request.headers.iter().enumerate() {
-        out.push_str(if i == 0 { "[" } else { ",[" });
+        if i > 0 {
+            out.push(',');
+        }
         json::push_string(&mut out, name);
-        out.push(',');
+        out.push(':');
         json::push_string(&mut out, value);
-        out.push(']');
     }
-    out.push_str("],\"body\":");
+    out.push_str("},\"body\":");
     match &request.body {
         Some(body) => json::push_string(&mut out, body),
         None => out.push_str("null"),
