@@ -687,8 +687,8 @@ export function handleWebhook(request: Request, options?: HandleWebhookOptions |
 
 /**
  * Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
- * "completed-order"); nothing else changes, but a lone surrogate (which no UTF-8 holds) becomes U+FFFD, as
- * in the name `recordEvent` sends.
+ * "completed-order"); nothing else changes, a lone surrogate included (`recordEvent` sends one as U+FFFD,
+ * as UTF-8 writes it in any string).
  * Throws `GistError` (`invalid_argument`) when `name` is not a string.
  */
 export function normalizeEventName(name: string): string;

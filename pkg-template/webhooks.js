@@ -302,11 +302,10 @@ export async function receiveDelivery(request, options) {
 
 /**
  * Gist's storage form of an event name: every `.` and `$` becomes `-` ("completed.order" ->
- * "completed-order"); nothing else changes, but a lone surrogate (no UTF-8 holds one) becomes U+FFFD, as
- * in the name `recordEvent` sends. Throws `GistError` (`invalid_argument`) for a non-string.
+ * "completed-order"); nothing else changes. Throws `GistError` (`invalid_argument`) for a non-string.
  */
 export function normalizeEventName(name) {
   assertLoaded();
   if (typeof name !== "string") throw invalidArgument("the event name must be a string");
-  return (name.toWellFormed?.() ?? name).replace(/[.$]/g, "-");
+  return name.replace(/[.$]/g, "-");
 }
