@@ -98,14 +98,22 @@ fn duration(ms: f64) -> Duration {
     Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::ZERO)
 }
 
-/// reqwest's failure as the core's (`NotSent` where it could not build the request): its text without
-/// the URL (a query may hold an email), and each cause under it ("error sending request: client error (Connect): tcp connect error: Connection
-/// refused"), so that a refused connection, a name that does not resolve and a cut body differ.
+/// reqwest's failure as the core's (`NotSent` where it could not build the request, `Unreached` where
+/// it made no connection): its text without the URL (a query may hold an email), and each cause under
+/// it ("error sending request: client error (Connect): tcp connect error: Connection refused"), so
+/// that a refused connection, a name that does not resolve and a cut body differ.
 fn failure(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
-    let unsent = error.is_builder();
+    // A request reqwest could not build (a URL past what a URI holds, a header value it refuses) was
+    // never sent; nor was one whose connection failed (refused, DNS, the TLS handshake): hyper writes
+    // nothing of a request before its connection is made.
+    let kind: fn(String) -> TransportError = match (error.is_builder(), error.is_connect()) {
+        (true, _) => TransportError::NotSent,
+        (false, true) => TransportError::Unreached,
+        (false, false) => TransportError::Network,
+    };
     let error = error.without_url();
     let mut text = error.to_string();
     let mut cause = std::error::Error::source(&error);
@@ -117,12 +125,7 @@ fn failure(error: reqwest::Error) -> TransportError {
         }
         cause = inner.source();
     }
-    // A request reqwest could not build (a URL past what a URI holds, a header value it refuses) was
-    // never sent.
-    match unsent {
-        true => TransportError::NotSent(text),
-        false => TransportError::Network(text),
-    }
+    kind(text)
 }
 
 /// Fails where no tokio runtime runs the call (`pollster::block_on`, another executor), where reqwest
