@@ -9,8 +9,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Sends requests with reqwest (HTTP/1.1, rustls with the webpki roots), waits with tokio's timer.
 /// It never follows a redirect (the call refuses the 3xx it returns), never goes through a proxy
 /// (`HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are ignored: the key goes only to the base URL), and
-/// stops reading an answer larger than its cap ([`TransportError::TooLarge`]). Needs a tokio runtime
-/// with its time driver.
+/// stops reading an answer larger than its cap ([`TransportError::TooLarge`]). Its calls run inside a
+/// tokio runtime with its IO and time drivers (`#[tokio::main]`, or a `Builder` with `enable_all()`):
+/// outside any tokio runtime a call fails as `network_error` and says so, but in one built without
+/// `enable_io()` or `enable_time()` tokio panics, as it does under reqwest itself (tokio has no public
+/// way to ask whether a runtime has either driver).
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -129,7 +132,8 @@ fn failure(error: reqwest::Error) -> TransportError {
 }
 
 /// Fails where no tokio runtime runs the call (`pollster::block_on`, another executor), where reqwest
-/// and tokio's timers would panic.
+/// and tokio's timers would panic. It cannot see a tokio runtime built without its IO or time driver
+/// (tokio has no public check for either): there tokio panics.
 fn in_tokio() -> Result<(), TransportError> {
     match tokio::runtime::Handle::try_current() {
         Ok(_) => Ok(()),
