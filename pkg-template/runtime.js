@@ -307,9 +307,9 @@ function valueOf(done, reading) {
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
 // status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
 // those the core reads, or every one when the step says `everyHeader`; `answerHeaders`: the response's
-// own) or { kind: "timeout" | "aborted" | "too_large" | "network", message, held, failure? } (`held`: the
-// request never left, see HELD; `failure`: what the fetch threw, see failureOf); never rejects, never
-// outlives timeoutMs.
+// own) or { kind: "timeout" | "aborted" | "too_large" | "unreached" | "network", message, held, failure? }
+// (`held`: the request never left, see HELD; `unreached`: no connection was made, see unreached;
+// `failure`: what the fetch threw, see failureOf); never rejects, never outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
   const controller = new AbortController();
   let timedOut = false;
@@ -337,10 +337,25 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal && signal.aborted) return { kind: "aborted", held };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
-    return { kind: "network", message: describe(error), held, failure: failureOf(error) };
+    return { kind: unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };
   } finally {
     clearTimeout(timer);
     if (signal) signal.removeEventListener("abort", onAbort);
+  }
+}
+
+// The codes with which Node's fetch (undici) fails when it made no connection, so sent nothing: refused,
+// a host name that does not resolve (for now, or at all), its connect timeout (TCP or TLS). Not
+// ECONNRESET, which can come after the request was written; a browser's fetch tells none of them.
+const UNREACHED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+// Whether what a fetch threw says for sure that no connection was made (the core then retries the
+// request whatever its method, and it did not act).
+function unreached(error) {
+  try {
+    return UNREACHED.has(error?.cause?.code);
+  } catch {
+    return false; // a getter that throws: not known
   }
 }
 
@@ -376,10 +391,11 @@ function causeOf(failure, withoutKey) {
 
 /**
  * Whether a request that writes is known not to have been acted on: never sent (its `fetch`, such as
- * `pacedFetch`, still held it when the call gave up), or answered with a refusal (a 4xx, 429 included,
- * or a 503). Anything else (no answer, a timeout, another 5xx, a 2xx) may have changed something.
+ * `pacedFetch`, still held it when the call gave up, or made no connection), or answered with a refusal
+ * (a 4xx, 429 included, or a 503). Anything else (no answer, a timeout, another 5xx, a 2xx) may have
+ * changed something.
  */
-const refusedUnheard = (got) => got.held === true || (got.kind === "ok" && refusedAnswer(got.status));
+const refusedUnheard = (got) => got.held === true || got.kind === "unreached" || (got.kind === "ok" && refusedAnswer(got.status));
 
 /** Whether an answer's status says Gist refused the request and did not act: a 4xx (429 included) or a 503 (in Rust: `http::refused_unheard`). */
 export const refusedAnswer = (status) => (status >= 400 && status < 500) || status === 503;

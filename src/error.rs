@@ -107,9 +107,10 @@ pub struct Error {
     /// The path of the failed request, without its query string (queries carry emails).
     pub path: Option<String>,
     /// Whether a request of the call that writes may have been acted on (JS's `mayHaveActed`): `false`
-    /// when none was sent (refused first, or held by the client's pacing until the deadline) or each one
-    /// sent was refused (a 4xx, 429 included, or a 503), so a retry cannot make the write twice; `true`
-    /// after no answer, a timeout or another 5xx. Set by the client's calls; `false` elsewhere.
+    /// when none was sent (refused first, held by the client's pacing until the deadline, or its
+    /// connection never made) or each one sent was refused (a 4xx, 429 included, or a 503), so a retry
+    /// cannot make the write twice; `true` after no answer, a timeout or another 5xx. Set by the
+    /// client's calls; `false` elsewhere.
     pub may_have_acted: bool,
 }
 

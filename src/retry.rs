@@ -9,16 +9,39 @@ pub const MAX_RETRY_AFTER_MS: f64 = 60_000.0;
 const BACKOFF_BASE_MS: f64 = 500.0;
 const BACKOFF_CAP_MS: f64 = 8_000.0;
 
-/// Whether a failed attempt may be repeated: `status` is `None` when no answer came at all.
+/// How an attempt failed, as the retry policy reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// An answer with this status.
+    Status(u16),
+    /// No answer, the request perhaps sent (a reset, an answer cut short).
+    NoAnswer,
+    /// No connection was made: nothing of the request was sent.
+    Unreached,
+}
+
+impl Failure {
+    /// The answer's status; `None` when none came.
+    pub fn status(self) -> Option<u16> {
+        match self {
+            Self::Status(status) => Some(status),
+            Self::NoAnswer | Self::Unreached => None,
+        }
+    }
+}
+
+/// Whether a failed attempt may be repeated.
 ///
 /// Reads and deletes are retried after a network failure or a 429, 500, 502, 503 or 504. Writes only
-/// after a 429 or 503, when the server said it did not act: Gist has no idempotency keys.
-pub fn is_retryable(method: Method, status: Option<u16>) -> bool {
-    match (method.is_idempotent(), status) {
-        (true, None) => true,
-        (true, Some(s)) => matches!(s, 429 | 500 | 502 | 503 | 504),
-        (false, Some(s)) => matches!(s, 429 | 503),
-        (false, None) => false,
+/// after a 429 or 503, when the server said it did not act: Gist has no idempotency keys. Any request
+/// whose connection was never made is retried: nothing of it was sent.
+pub fn is_retryable(method: Method, failure: Failure) -> bool {
+    match (method.is_idempotent(), failure) {
+        (_, Failure::Unreached) => true,
+        (true, Failure::NoAnswer) => true,
+        (true, Failure::Status(s)) => matches!(s, 429 | 500 | 502 | 503 | 504),
+        (false, Failure::Status(s)) => matches!(s, 429 | 503),
+        (false, Failure::NoAnswer) => false,
     }
 }
 
@@ -150,24 +173,35 @@ mod tests {
     #[test]
     fn reads_and_deletes_retry_on_network_failure_and_transient_statuses() {
         for method in [Method::Get, Method::Delete] {
-            assert!(is_retryable(method, None));
+            assert!(is_retryable(method, Failure::NoAnswer));
+            assert!(is_retryable(method, Failure::Unreached));
             for status in [429, 500, 502, 503, 504] {
-                assert!(is_retryable(method, Some(status)), "{method:?} {status}");
+                assert!(
+                    is_retryable(method, Failure::Status(status)),
+                    "{method:?} {status}"
+                );
             }
             for status in [400, 401, 404, 501] {
-                assert!(!is_retryable(method, Some(status)), "{method:?} {status}");
+                assert!(
+                    !is_retryable(method, Failure::Status(status)),
+                    "{method:?} {status}"
+                );
             }
         }
     }
 
     #[test]
-    fn writes_retry_only_when_the_server_said_it_did_not_act() {
+    fn writes_retry_only_when_the_server_said_it_did_not_act_or_nothing_was_sent() {
         for method in [Method::Post, Method::Put, Method::Patch] {
-            assert!(!is_retryable(method, None));
-            assert!(is_retryable(method, Some(429)));
-            assert!(is_retryable(method, Some(503)));
+            assert!(!is_retryable(method, Failure::NoAnswer));
+            assert!(is_retryable(method, Failure::Unreached), "{method:?}");
+            assert!(is_retryable(method, Failure::Status(429)));
+            assert!(is_retryable(method, Failure::Status(503)));
             for status in [500, 502, 504, 400] {
-                assert!(!is_retryable(method, Some(status)), "{method:?} {status}");
+                assert!(
+                    !is_retryable(method, Failure::Status(status)),
+                    "{method:?} {status}"
+                );
             }
         }
     }

@@ -20,8 +20,13 @@ impl<T> MaybeSend for T {}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TransportError {
-    /// The request failed before any answer (DNS, refused connection, CORS); the runtime's text.
+    /// The request got no answer, and may have been sent (a reset, an answer cut short, CORS, a
+    /// failure the runtime cannot place); the runtime's text. A write is not retried, and may have acted.
     Network(String),
+    /// The connection was never made (refused, a host name that does not resolve, a TLS handshake that
+    /// failed), so nothing of the request was sent; the runtime's text. A `network_error` like
+    /// `Network`, but retried whatever the method, and no write of it acted.
+    Unreached(String),
     /// The time given for the attempt ran out.
     Timeout,
     /// The caller's abort signal fired.

@@ -6,7 +6,7 @@ use super::Clock;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
-use crate::retry::{backoff_ms, is_retryable, MAX_RETRY_AFTER_MS};
+use crate::retry::{backoff_ms, is_retryable, Failure, MAX_RETRY_AFTER_MS};
 use crate::text::text;
 use crate::transport::TransportError;
 
@@ -78,7 +78,7 @@ impl Exchange {
         progress: &mut Progress,
         clock: Clock,
     ) -> Result<Next, Error> {
-        let (status, error, response) = match outcome {
+        let (failure, error, response) = match outcome {
             Ok(response) => {
                 progress
                     .answered(config, &response, self.retries + 1)
@@ -87,18 +87,25 @@ impl Exchange {
                     return Ok(Next::Answered(response));
                 }
                 let error = progress.status_error(&response, clock.now_ms);
-                (Some(response.status), error, Some(response))
+                (Failure::Status(response.status), error, Some(response))
             }
-            Err(TransportError::Network(text)) => (None, network_error(&text), None),
-            Err(other) => return Err(self.failed(config, ended_by(other, config, progress))),
+            Err(error) => {
+                let (failure, text) = match error {
+                    TransportError::Network(text) => (Failure::NoAnswer, text),
+                    TransportError::Unreached(text) => (Failure::Unreached, text),
+                    other => return Err(self.failed(config, ended_by(other, config, progress))),
+                };
+                (failure, network_error(&text), None)
+            }
         };
+        let status = failure.status();
         let max_retries = progress.options.max_retries.unwrap_or(config.max_retries);
         let wait_ms = match error.retry_after {
             Some(seconds) => (seconds * 1000.0).min(MAX_RETRY_AFTER_MS),
             None => backoff_ms(self.retries, clock.random),
         };
         let retry = self.retries < max_retries
-            && is_retryable(self.request.method, status)
+            && is_retryable(self.request.method, failure)
             && clock.now_ms + wait_ms < progress.deadline_ms;
         if retry && !config.retry_budget.spend() {
             progress.over_budget = true;
@@ -147,7 +154,9 @@ fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Erro
         TransportError::Aborted => aborted(),
         TransportError::TooLarge => super::progress::too_large(config),
         TransportError::RateLimited(seconds) => paused(seconds),
-        TransportError::Network(text) => progress.noted(network_error(&text)),
+        TransportError::Network(text) | TransportError::Unreached(text) => {
+            progress.noted(network_error(&text))
+        }
         #[cfg(not(target_arch = "wasm32"))]
         TransportError::NotSent(text) => not_sent(&text),
     }

@@ -9,8 +9,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Sends requests with reqwest (HTTP/1.1, rustls with the webpki roots), waits with tokio's timer.
 /// It never follows a redirect (the call refuses the 3xx it returns), never goes through a proxy
 /// (`HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are ignored: the key goes only to the base URL), and
-/// stops reading an answer larger than its cap ([`TransportError::TooLarge`]). Needs a tokio runtime
-/// with its time driver.
+/// stops reading an answer larger than its cap ([`TransportError::TooLarge`]). Its calls run inside a
+/// tokio runtime with its IO and time drivers (`#[tokio::main]`, or a `Builder` with `enable_all()`):
+/// outside any tokio runtime a call fails as `network_error` and says so, but in one built without
+/// `enable_io()` or `enable_time()` tokio panics, as it does under reqwest itself (tokio has no public
+/// way to ask whether a runtime has either driver).
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -98,14 +101,22 @@ fn duration(ms: f64) -> Duration {
     Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::ZERO)
 }
 
-/// reqwest's failure as the core's (`NotSent` where it could not build the request): its text without
-/// the URL (a query may hold an email), and each cause under it ("error sending request: client error (Connect): tcp connect error: Connection
-/// refused"), so that a refused connection, a name that does not resolve and a cut body differ.
+/// reqwest's failure as the core's (`NotSent` where it could not build the request, `Unreached` where
+/// it made no connection): its text without the URL (a query may hold an email), and each cause under
+/// it ("error sending request: client error (Connect): tcp connect error: Connection refused"), so
+/// that a refused connection, a name that does not resolve and a cut body differ.
 fn failure(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
-    let unsent = error.is_builder();
+    // A request reqwest could not build (a URL past what a URI holds, a header value it refuses) was
+    // never sent; nor was one whose connection failed (refused, DNS, the TLS handshake): hyper writes
+    // nothing of a request before its connection is made.
+    let kind: fn(String) -> TransportError = match (error.is_builder(), error.is_connect()) {
+        (true, _) => TransportError::NotSent,
+        (false, true) => TransportError::Unreached,
+        (false, false) => TransportError::Network,
+    };
     let error = error.without_url();
     let mut text = error.to_string();
     let mut cause = std::error::Error::source(&error);
@@ -117,16 +128,12 @@ fn failure(error: reqwest::Error) -> TransportError {
         }
         cause = inner.source();
     }
-    // A request reqwest could not build (a URL past what a URI holds, a header value it refuses) was
-    // never sent.
-    match unsent {
-        true => TransportError::NotSent(text),
-        false => TransportError::Network(text),
-    }
+    kind(text)
 }
 
 /// Fails where no tokio runtime runs the call (`pollster::block_on`, another executor), where reqwest
-/// and tokio's timers would panic.
+/// and tokio's timers would panic. It cannot see a tokio runtime built without its IO or time driver
+/// (tokio has no public check for either): there tokio panics.
 fn in_tokio() -> Result<(), TransportError> {
     match tokio::runtime::Handle::try_current() {
         Ok(_) => Ok(()),

@@ -259,10 +259,14 @@ impl Transport for CallTransport<'_> {
             .abortable(self.shared.transport.send(request, timeout_ms))
             .await;
         let elapsed_ms = self.shared.transport.now_ms() - started;
-        // A write may have acted unless Gist refused it unheard, or it was never sent.
+        // A write may have acted unless Gist refused it unheard, or it was never sent (not written, or
+        // its connection never made).
         let unheard = match &outcome {
             Ok(response) => refused_unheard(response.status),
-            Err(error) => matches!(error, TransportError::NotSent(_)),
+            Err(error) => matches!(
+                error,
+                TransportError::NotSent(_) | TransportError::Unreached(_)
+            ),
         };
         if request.method != Method::Get && !unheard {
             self.may_have_acted.store(true, Ordering::Relaxed);
@@ -323,6 +327,7 @@ fn unanswered(request: &WireRequest, error: &TransportError, elapsed_ms: f64) {
 fn error_kind(error: &TransportError) -> &'static str {
     match error {
         TransportError::Network(_) => "network",
+        TransportError::Unreached(_) => "unreached",
         TransportError::Timeout => "timeout",
         TransportError::Aborted => "aborted",
         TransportError::TooLarge => "too_large",

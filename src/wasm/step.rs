@@ -180,12 +180,14 @@ impl Call {
     }
 
     /// A `send` step that got no answer: `kind` is `timeout`, `aborted`, `too_large`, `network`
-    /// (`message`: the runtime's text) or `rate_limited` (not sent; `message`: seconds to the reset).
+    /// (`message`: the runtime's text), `unreached` (no connection was made, nothing sent; `message`:
+    /// the runtime's text) or `rate_limited` (not sent; `message`: seconds to the reset).
     pub fn fail(&mut self, kind: &str, message: &str) -> String {
         self.answer(Err(match kind {
             "timeout" => TransportError::Timeout,
             "aborted" => TransportError::Aborted,
             "too_large" => TransportError::TooLarge,
+            "unreached" => TransportError::Unreached(message.to_owned()),
             "rate_limited" => TransportError::RateLimited(
                 crate::json::from_str(message)
                     .ok()

@@ -6,7 +6,7 @@ use crate::{call, call_with, config, run_flow, settings};
 use getgist::internal::call::CallOptions;
 use getgist::internal::config::Config;
 use getgist::internal::flows::{single, Read};
-use getgist::internal::http::HttpRequest;
+use getgist::internal::http::{HttpRequest, Method};
 use getgist::internal::transport::TransportError;
 use getgist::{json as j, Value};
 use getgist::{Error, ErrorCode};
@@ -90,6 +90,44 @@ fn a_write_is_retried_after_429_and_503_but_not_after_a_network_failure() {
         send(&config, &fake, HttpRequest::post("/events", j!({}))).expect_err("not retried");
     assert_eq!(error.code, ErrorCode::NetworkError);
     assert_eq!(fake.sent.borrow().len(), 1);
+}
+
+#[test]
+fn a_write_whose_connection_was_never_made_is_retried_as_a_read_is() {
+    let refused = || Err(TransportError::Unreached("connection refused".into()));
+    let fake = FakeTransport::new(vec![refused(), json(200, "{}")]);
+    let config = config();
+    send(&config, &fake, HttpRequest::post("/events", j!({}))).expect("second try");
+    assert_eq!(fake.sent.borrow().len(), 2);
+
+    let fake = FakeTransport::new(vec![refused(), refused(), refused(), json(200, "{}")]);
+    let error = send(&config, &fake, HttpRequest::post("/tags", j!({}))).expect_err("gives up");
+    assert_eq!(error.code, ErrorCode::NetworkError);
+    assert!(
+        error.message.contains("connection refused"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        fake.sent.borrow().len(),
+        3,
+        "one try and maxRetries = 2 retries"
+    );
+
+    // Once a connection was made and the answer lost, the write may have acted: no more retries.
+    let fake = FakeTransport::new(vec![
+        refused(),
+        Err(TransportError::Network("reset".into())),
+        json(200, "{}"),
+    ]);
+    let error = send(
+        &config,
+        &fake,
+        HttpRequest::new(Method::Put, "/tags/1").body(j!({})),
+    )
+    .expect_err("reset");
+    assert_eq!(error.code, ErrorCode::NetworkError);
+    assert_eq!(fake.sent.borrow().len(), 2);
 }
 
 #[test]

@@ -7,7 +7,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { GistClient, GistError } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
-import { json, startServer } from "./loopback.mjs";
+import { closedPort, json, startServer } from "./loopback.mjs";
 
 const KEY = "mock-key-hooks-5c1e";
 
@@ -231,6 +231,26 @@ test("a call's error says whether a write of it may have been acted on", async (
   const retried = await slow.createTag("held").catch((error) => error);
   assert.deepEqual([retried.code, retried.mayHaveActed], ["timeout", false], "refused, then never sent again");
   assert.equal(mock.state.tags.some((tag) => tag.name === "held"), false);
+});
+
+test("a write whose connection is refused did not act and is retried; one reset after it was sent is neither", async (t) => {
+  const sent = [];
+  const counted = (url, init) => {
+    sent.push(init.method);
+    return fetch(url, init);
+  };
+  const options = { apiKey: KEY, fetch: counted, maxRetries: 1, logLevel: "off" };
+  const refused = new GistClient({ ...options, baseUrl: `http://127.0.0.1:${await closedPort()}` });
+  const error = await refused.createTag("never sent").catch((e) => e);
+  assert.deepEqual([error.code, error.mayHaveActed, error.cause?.code], ["network_error", false, "ECONNREFUSED"], String(error));
+  assert.deepEqual(sent, ["POST", "POST"], "retried once: nothing of it was sent");
+  // The server reads the request, then resets the connection (ECONNREFUSED's neighbour, ECONNRESET).
+  const server = await startServer((req) => req.socket.resetAndDestroy());
+  t.after(() => server.close());
+  sent.length = 0;
+  const reset = await new GistClient({ ...options, baseUrl: server.url }).createTag("sent").catch((e) => e);
+  assert.deepEqual([reset.code, reset.mayHaveActed, reset.cause?.code], ["network_error", true, "ECONNRESET"], String(reset));
+  assert.deepEqual(sent, ["POST"], "not retried");
 });
 
 test("a call aborted before its start leaves that start to the next call", async () => {

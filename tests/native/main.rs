@@ -375,6 +375,79 @@ async fn a_network_error_says_what_failed_underneath() {
 }
 
 #[tokio::test]
+async fn a_write_whose_connection_is_refused_did_not_act_and_is_retried() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let sends = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let transport = getgist::ReqwestTransport::new(1 << 25).expect("a transport");
+    let client = Client::builder(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .max_retries(1)
+        .transport(Counting(transport, std::sync::Arc::clone(&sends)))
+        .build()
+        .expect("valid");
+    let error = client
+        .create_tag("never sent")
+        .await
+        .expect_err("nothing listens");
+    assert_eq!(error.code, ErrorCode::NetworkError, "{error}");
+    assert!(!error.may_have_acted, "no connection, so nothing acted");
+    assert_eq!(
+        sends.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "retried once: nothing of it was sent"
+    );
+}
+
+/// A transport whose sends fail in turn with the failures it holds, then as `Network`; its waits take
+/// no time.
+struct Failing(std::sync::Mutex<std::collections::VecDeque<getgist::TransportError>>);
+
+impl getgist::Transport for Failing {
+    async fn send(
+        &self,
+        _: &getgist::WireRequest,
+        _: f64,
+    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
+        let next = self.0.lock().expect("not poisoned").pop_front();
+        Err(next.unwrap_or_else(|| getgist::TransportError::Network("no more".into())))
+    }
+    async fn sleep(&self, _: f64) -> Result<(), getgist::TransportError> {
+        Ok(())
+    }
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+#[test]
+fn a_write_may_have_acted_once_a_connection_was_made() {
+    let unreached = || getgist::TransportError::Unreached("connection refused".into());
+    let reset = || getgist::TransportError::Network("connection reset".into());
+    for (failures, acted) in [
+        (vec![unreached(), unreached(), unreached()], false),
+        (vec![unreached(), reset()], true),
+    ] {
+        let client = Client::builder(KEY)
+            .transport(Failing(std::sync::Mutex::new(failures.into())))
+            .build()
+            .expect("valid");
+        let error =
+            pollster::block_on(client.create_tag("t").into_future()).expect_err("no answer");
+        assert_eq!(
+            (error.code, error.may_have_acted),
+            (ErrorCode::NetworkError, acted),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_walk_goes_on_past_pages_that_hold_none_of_its_kind() {
     // The mock lists users and leads together, as Gist's /contacts does: pages of 3 include runs of
     // leads only, which a users walk reads as pages with no item.
