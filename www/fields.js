@@ -1,7 +1,15 @@
 // Form fields of the demo: each kind knows how to render itself and how to read its value back.
 
+/**
+ * An element with `props`: `role`, `aria-*` and `data-*` are set as attributes (as properties they would
+ * be expandos, or depend on ARIA reflection, that assistive technology never reads), the rest as properties.
+ */
 const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name === "role" || name.startsWith("aria-") || name.startsWith("data-")) node.setAttribute(name, value);
+    else node[name] = value;
+  }
   node.append(...children.filter((c) => c !== null && c !== undefined));
   return node;
 };

@@ -376,6 +376,25 @@ test("each call's code is live as the form changes, and Copy copies it", async (
   assert.doesNotMatch(await wireOf("listUsers"), /mock-key/);
 });
 
+test("result regions are live regions, and the progress bar and alerts carry their ARIA attributes", async () => {
+  // Set as attributes: assigned as properties, "aria-live" and "aria-label" were expandos that no
+  // assistive technology reads.
+  const results = await page.locator("form[data-fn] ~ .result").evaluateAll((rs) => rs.map((r) => r.getAttribute("aria-live")));
+  assert.ok(results.length >= 22);
+  assert.deepEqual([...new Set(results)], ["polite"]);
+  demo.mock.fail({ path: "/campaigns", method: "GET", delayMs: 10_000 });
+  await openForm("listCampaigns");
+  const form = card("listCampaigns");
+  await form.locator("button[type=submit]").click();
+  await form.locator(".progress progress").waitFor();
+  assert.equal(await form.locator(".progress progress").getAttribute("aria-label"), "Working");
+  assert.equal(await form.locator(".progress").getAttribute("role"), "status");
+  await form.locator(".progress button", { hasText: "Cancel" }).click();
+  await form.locator(".result .code").waitFor();
+  assert.equal(await form.locator(".result p.error").getAttribute("role"), "alert");
+  demo.mock.reset();
+});
+
 test("a retried call shows both attempts and the wait between them", async () => {
   demo.mock.fail({ method: "GET", path: "/campaigns", status: 503, headers: { "retry-after": "0" } });
   assert.match(await run("listCampaigns", { limit: 2 }), /2 items/);
