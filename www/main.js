@@ -91,7 +91,7 @@ function buildForm(spec) {
       const gist = await client(wire.hooks);
       const { data, response } = await gist[spec.fn](...args, { signal: controller.signal }).withResponse();
       const { order_by: column, order } = args[0] ?? {};
-      showResult(result, data, column ? { column, order } : undefined);
+      showResult(result, data, { fn: spec.fn, sort: column ? { column, order } : undefined });
       wire.summary(response);
     } catch (error) {
       showError(result, error);

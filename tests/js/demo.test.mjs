@@ -376,6 +376,37 @@ test("each call's code is live as the form changes, and Copy copies it", async (
   assert.doesNotMatch(await wireOf("listUsers"), /mock-key/);
 });
 
+test("a result is shown by the function that was called, not by its shape: any value renders", async () => {
+  // A contact may carry any top-level field Gist adds; "tagged" and "failed" made it look like tagContacts' answer.
+  const contact = demo.mock.state.contacts.find((c) => c.id === 1001);
+  Object.assign(contact, { tagged: 1, failed: [] });
+  try {
+    const shown = await run("fetchUser", { ref_by: "id", ref_value: "1001" });
+    assert.doesNotMatch(shown, /TypeError/);
+    assert.match(shown, /tagged\s+1/);
+    assert.match(shown, new RegExp(`email\\s+${contact.email}`));
+  } finally {
+    delete contact.tagged;
+    delete contact.failed;
+  }
+  const rendered = await page.evaluate(async () => {
+    const { showResult } = await import("/results.js");
+    const odd = [["fetchUser", { tagged: 2, failed: "none", tag: null }], ["listUsers", [1, "two", null]], ["apiCall", "text"],
+      ["fetchSegment", 42], ["tagContacts", { tagged: 0 }], ["iterTags", { pages: [{ items: [{ id: 1 }], cursor: "c" }, "not a page"] }],
+      [undefined, [[1, 2]]], ["listTags", { id: 1 }]];
+    return odd.map(([fn, value]) => {
+      const panel = document.createElement("div");
+      try {
+        showResult(panel, value, { fn });
+        return panel.textContent.includes("Raw JSON") ? "ok" : `${fn}: no raw JSON`;
+      } catch (error) {
+        return `${fn}: ${error}`;
+      }
+    });
+  });
+  assert.deepEqual(rendered, Array(8).fill("ok"));
+});
+
 test("result regions are live regions, and the progress bar and alerts carry their ARIA attributes", async () => {
   // Set as attributes: assigned as properties, "aria-live" and "aria-label" were expandos that no
   // assistive technology reads.
