@@ -8,6 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
+import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "./chromium.mjs";
@@ -339,6 +340,38 @@ test("webhooks: the inspector types and verifies, the live receiver shows delive
   await page.locator('#deliveries li[data-kind="contact"]').first().waitFor();
   assert.match(await page.locator("#deliveries li").first().innerText(), /contact · contact\.tagged → contact-tagged · contact 1001 · ✔ verified/);
   await shoot("webhooks");
+});
+
+test("the live receiver verifies the bytes that were signed: a body with a byte order mark or a byte that is not UTF-8", async () => {
+  await openModule("webhooks");
+  await page.waitForFunction(() => document.querySelector("#receiver-status").textContent === "Listening.");
+  const inspector = page.locator("#inspector");
+  await inspector.locator('[name="secret"]').fill("s3cret");
+  await inspector.locator('[name="scheme"]').selectOption("hmac-sha256");
+  await inspector.locator('[name="header"]').fill("");
+  const json = Buffer.from('{"topic":"user.created","contact":{"id":1001,"name":"Ada"}}');
+  const bodies = {
+    plain: json,
+    "byte order mark": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]),
+    "latin-1 byte": Buffer.from('{"topic":"user.created","contact":{"id":1001,"name":"Ren\xe9"}}', "latin1"),
+  };
+  const deliver = async (bytes, signature) => {
+    const count = await page.locator("#deliveries li").count();
+    const answer = await fetch(`${demo.url}/webhooks`, { method: "POST", body: bytes, headers: { "content-type": "application/json", "x-gist-signature": signature } });
+    assert.equal(answer.status, 202);
+    await page.waitForFunction((n) => document.querySelectorAll("#deliveries li").length > n, count);
+    return page.locator("#deliveries li").first().innerText();
+  };
+  try {
+    for (const [name, bytes] of Object.entries(bodies)) {
+      const shown = await deliver(bytes, createHmac("sha256", "s3cret").update(bytes).digest("hex"));
+      assert.match(shown, /contact · user\.created → user-created · contact 1001 · ✔ verified/, name);
+    }
+    const forged = await deliver(bodies["latin-1 byte"], createHmac("sha256", "s3cret").update(json).digest("hex"));
+    assert.match(forged, /✘ not verified/, "a signature of other bytes");
+  } finally {
+    await inspector.locator('[name="scheme"]').selectOption("token");
+  }
 });
 
 test("the real-API mode goes through the proxy with the key from the page, which the page never shows", async () => {
