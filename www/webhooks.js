@@ -34,7 +34,7 @@ export function setupWebhooks(section, { sdk, showResult, showError }) {
     const headers = signature.value ? { [header.value.trim() || (scheme.value === "token" ? "x-gist-webhook-token" : "x-gist-signature")]: signature.value } : {};
     try {
       const parsedEvent = parseWebhook(body.value, headers);
-      showResult(parsed, { kind: parsedEvent.kind, topic: parsedEvent.topic ?? null, event_name: parsedEvent.topic ? normalizeEventName(parsedEvent.topic) : null, contact: parsedEvent.contact ?? null, conversation: parsedEvent.conversation ?? null });
+      showResult(parsed, { kind: parsedEvent.kind, topic: parsedEvent.topic ?? null, event_name: parsedEvent.topic ? normalizeEventName(parsedEvent.topic) : null, contact: parsedEvent.contact ?? null, conversation: parsedEvent.conversation ?? null }, { name: "Inspected event" });
     } catch (error) {
       showError(parsed, error);
     }

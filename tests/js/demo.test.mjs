@@ -1,6 +1,7 @@
-// The demo page end to end in headless Chromium: the first screen, every module's forms on the built-in
-// mock (each call's code and its requests on the wire, the key masked), the webhook inspector and live
-// receiver, progress and cancel, a retry, invalid JSON that sends nothing, the real-API mode through the
+// The demo page end to end in headless Chromium: the first screen, a form for every function of the
+// package, every module's forms on the built-in mock (each call's code and its requests on the wire, the
+// key masked), the iterators' pages and cursors, the webhook inspector, signWebhook, handleWebhook and
+// the live receiver (verifying the bytes that were signed), results shown by the function called, progress and cancel, a retry, invalid JSON that sends nothing, the real-API mode through the
 // proxy (aimed at a second mock), readable values (local times with their zone, "never", labelled
 // selects, the sort column), a keyboard-only flow through the tabs, axe-core with every section's results
 // on screen, and no console errors. Screenshots of each section, at 1280×800 and 390×844, go to
@@ -8,6 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -407,6 +409,69 @@ test("each call's code is live as the form changes, and Copy copies it", async (
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await codeOf("listUsers"));
   await run("listUsers");
   assert.doesNotMatch(await wireOf("listUsers"), /mock-key/);
+});
+
+test("every function of the package has a form, or a part of the webhooks panel that runs it", async () => {
+  const types = await (await fetch(`${demo.url}/pkg/index.d.ts`)).text();
+  const client = types.slice(types.indexOf("export class GistClient {"), types.indexOf("\n}\n", types.indexOf("export class GistClient {")));
+  // Not calls to try: the constructor, free(), and initSync (like init, kept for compatibility: the wasm loads on import).
+  const methods = [...client.matchAll(/^ {4}(\w+)\(/gm)].map((m) => m[1]).filter((name) => !["constructor", "free"].includes(name));
+  const functions = [...types.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]).filter((name) => name !== "initSync");
+  assert.ok(methods.length >= 28 && functions.includes("handleWebhook"), "index.d.ts read");
+  // The inspector runs parseWebhook and verifyWebhook (the live receiver too); recordEvent's preview and the inspector, normalizeEventName.
+  const elsewhere = ["parseWebhook", "verifyWebhook", "normalizeEventName"];
+  const forms = await page.locator("form[data-fn]").evaluateAll((fs) => fs.map((f) => f.dataset.fn));
+  const missing = [...methods, ...functions].filter((fn) => !forms.includes(fn) && !elsewhere.includes(fn));
+  assert.deepEqual(missing, []);
+  const webhooks = await readFile(new URL("../../www/webhooks.js", import.meta.url), "utf8");
+  for (const fn of elsewhere) assert.match(webhooks, new RegExp(`\\b${fn}\\(`), `the webhooks panel runs ${fn}`);
+});
+
+test("iterators: each walks its pages, showing the cursor after each; a cursor resumes the walk", async () => {
+  const lists = { iterUsers: "/contacts", iterLeads: "/contacts", iterTags: "/tags", iterSegments: "/segments", iterCampaigns: "/campaigns", iterEvents: "/events" };
+  for (const [fn, path] of Object.entries(lists)) {
+    const shown = await run(fn);
+    assert.match(shown, /^\d+ pages?, \d+ items?; (stopped here: the last cursor goes on from there|the walk ended)/, fn);
+    assert.match(await codeOf(fn), new RegExp(`^const walk = gist\\.${fn}\\(.*\\);\\n[^]*for await \\(const page of walk\\.pages\\(\\)\\)[^]*if \\(\\+\\+pages === 3\\) break;`), `${fn}'s code`);
+    assert.match(await wireOf(fn), new RegExp(`GET ${path}\\S* Authorization: Bearer ••• · attempt 1 → 200 in \\d+ ms`), `${fn}'s wire view`);
+    assert.ok(await card(fn).locator("details.page code.cursor").first().innerText(), `${fn} shows a cursor`);
+  }
+  assert.match(await run("iterTags", { limit: "" }), /^1 page, 6 items; the walk ended/);
+  assert.match(await run("iterTags", { limit: 2 }), /^1 page, 2 items; the walk ended/);
+  assert.equal(await codeOf("iterTags").then((c) => c.split("\n")[0]), "const walk = gist.iterTags({ limit: 2 });");
+
+  // Two pages of users, then a third from the second's cursor: it goes on where they stopped.
+  assert.match(await run("iterUsers", { limit: "", pages: 2 }), /^2 pages, \d+ items; stopped here/);
+  const ids = async () => card("iterUsers").locator("details.page tbody tr td:first-child").allInnerTexts();
+  const seen = await ids();
+  const cursor = await card("iterUsers").locator("details.page code.cursor").nth(1).innerText();
+  assert.match(await run("iterUsers", { cursor, pages: 1 }), /^1 page, \d+ items; stopped here/);
+  assert.match(await codeOf("iterUsers"), new RegExp(`^const walk = gist\\.iterUsers\\(\\{\\s+cursor: "${cursor}",?\\s+\\}\\);\\n`));
+  const next = await ids();
+  assert.ok(next.length > 0);
+  assert.deepEqual(next.filter((id) => seen.includes(id)), [], "the resumed page holds none of the pages before it");
+  await card("iterUsers").locator('[name="cursor"]').fill("");
+});
+
+test("webhook functions: signWebhook gives the headers, handleWebhook verifies and parses the Request a receiver gets", async () => {
+  await openModule("webhooks");
+  const body = await card("signWebhook").locator('[name="body"]').inputValue();
+  const signed = await run("signWebhook", { body: `${body}\n` });
+  const hmac = createHmac("sha256", "s3cret").update(`${body}\n`).digest("hex");
+  assert.match(signed, new RegExp(`x-gist-signature\\s+${hmac}`), "the body is signed as typed, its newline too");
+  assert.equal(await codeOf("signWebhook"), `await signWebhook(${JSON.stringify(`${body}\n`)}, { secret: "s3cret", scheme: "hmac-sha256", encoding: "hex" })`);
+  assert.equal(await card("signWebhook").locator(".wire-view").isVisible(), false, "no HTTP");
+  assert.match(await run("signWebhook", { scheme: "token" }), /x-gist-webhook-token\s+s3cret/);
+
+  const verified = await run("handleWebhook", { body, header: "x-gist-signature", signature: createHmac("sha256", "s3cret").update(body).digest("hex"), scheme: "hmac-sha256" });
+  assert.match(verified, /kind\s+contact/);
+  assert.match(verified, /topic\s+user\.created/);
+  assert.match(await codeOf("handleWebhook"), new RegExp(`^const request = new Request\\("${demo.url}/webhooks", \\{[^]*method: "POST"[^]*"x-gist-signature": "${createHmac("sha256", "s3cret").update(body).digest("hex")}"[^]*\\}\\);\\nawait handleWebhook\\(request, \\{[^]*verify: \\{ secret: "s3cret", scheme: "hmac-sha256" \\}`));
+  assert.match(await run("handleWebhook", { signature: "forged" }), /invalid_webhook HTTP 401 /);
+  assert.match(await run("handleWebhook", { header: "x-gist-webhook-token", signature: "s3cret", scheme: "token" }), /kind\s+contact/);
+  assert.match(await run("handleWebhook", { body: "<html>502</html>" }), /invalid_webhook HTTP 400 /);
+  assert.match(await run("handleWebhook", { body, secret: "" }), /kind\s+contact/, "no secret: parsed, not verified");
+  assert.doesNotMatch(await codeOf("handleWebhook"), /verify/);
 });
 
 test("a result is shown by the function that was called, not by its shape: any value renders", async () => {
