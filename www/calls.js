@@ -1,5 +1,8 @@
 // Every Gist module of the demo: one section per resource, one form per function, with the seed's fields.
-// `args(v)` turns the form's values into the function's arguments.
+// `args(v)` turns the form's values into the function's arguments. A form runs `gist[fn](...args)` on
+// the client, unless it has `run(context, args)` (an iterator's walk, a function of the package itself,
+// `module: true`); `code(args, values)`, when given, is the code shown instead of `await gist.fn(...)`.
+import { literal } from "./explain.js";
 
 // A contact's fields for create or update: the ones most calls set first, the rest behind "More fields"
 // (`more: true`). A new user needs its user id; a new lead its email; an update needs neither.
@@ -37,6 +40,44 @@ const listArgs = (v) => {
   return [options];
 };
 
+/**
+ * An `iter*` form: the list's fields (any limit: empty walks to the end), a cursor to resume from, and how
+ * many pages to show (a choice of the demo, not an argument: the walk stops after them). `options(v)` is
+ * the list's options; with a cursor, only the limit goes with it (the cursor carries the filters).
+ */
+const MAX_PAGES = 10;
+const iterForm = (title, fn, fields, options) => ({
+  title: `Iterate ${title}`,
+  fn,
+  fields: [
+    ...fields.map((f) => (f.name === "limit" ? { ...f, value: "", hint: "the most handed out; empty: all" } : f)),
+    { kind: "text", name: "cursor", label: "Cursor", placeholder: "a cursor shown after a page", hint: "resumes a walk: only the limit goes with it" },
+    { kind: "number", name: "pages", label: "Pages to show", value: "3", min: "1", max: String(MAX_PAGES), hint: `the walk stops after them (at most ${MAX_PAGES})` },
+  ],
+  args: (v) => [v.cursor ? clean({ cursor: v.cursor, limit: v.limit }) : options(v)],
+  /** Walks `pages()` for at most the pages asked for, noting the cursor after each page. */
+  async run({ client, signal, values }, args) {
+    const most = Math.min(Math.max(values.pages ?? 3, 1), MAX_PAGES);
+    const walk = (await client())[fn](...args, { signal });
+    const pages = [];
+    for await (const items of walk.pages()) {
+      pages.push({ items, cursor: walk.cursor });
+      if (pages.length >= most) return { pages, stopped: true };
+    }
+    return { pages, stopped: false };
+  },
+  code: (args, values) => [
+    `const walk = gist.${fn}(${literal(args[0])});`,
+    "let pages = 0;",
+    "for await (const page of walk.pages()) {",
+    "  console.log(page, walk.cursor); // a page of items, and where the walk goes on after it",
+    `  if (++pages === ${Math.min(Math.max(values.pages ?? 3, 1), MAX_PAGES)}) break;`,
+    "}",
+  ].join("\n"),
+});
+const limitOnly = (v) => clean({ limit: v.limit });
+const limitField = { kind: "number", name: "limit", label: "Limit", value: "100", min: "1" };
+
 const contactSection = (kind) => {
   const Kind = kind === "user" ? "User" : "Lead";
   const ways = kind === "user" ? ["id", "user_id", "email"] : ["id", "email"];
@@ -51,6 +92,7 @@ const contactSection = (kind) => {
       { title: `Update ${Kind}`, fn: `update${Kind}`, fields: [ref, ...contactFields(kind, true)], args: (v) => [v.ref, fields(v)] },
       { title: `Fetch ${Kind}`, fn: `fetch${Kind}`, fields: [ref], args: (v) => [v.ref] },
       { title: `List ${Kind}s`, fn: `list${Kind}s`, fields: listFields, args: listArgs },
+      iterForm(`${Kind}s`, `iter${Kind}s`, listFields, (v) => listArgs(v)[0]),
       { title: `Delete ${Kind}`, fn: `delete${Kind}`, fields: [ref], args: (v) => [v.ref] },
     ],
   };
@@ -65,6 +107,9 @@ export function targets(text = "", untagAll = false) {
     return untag ? { ...target, untag: true } : target;
   });
 }
+
+const includeCount = { kind: "checkbox", name: "include_count", label: "Include count" };
+const segmentOptions = (v) => clean({ limit: v.limit, include_count: !!v.include_count });
 
 export const SECTIONS = [
   contactSection("user"),
@@ -87,7 +132,8 @@ export const SECTIONS = [
         ],
         args: (v) => [{ tag: v.tag, users: targets(v.users, v.untag), leads: targets(v.leads, v.untag) }],
       },
-      { title: "List Tags", fn: "listTags", fields: [{ kind: "number", name: "limit", label: "Limit", value: "100", min: "1" }], args: (v) => [clean({ limit: v.limit })] },
+      { title: "List Tags", fn: "listTags", fields: [limitField], args: (v) => [limitOnly(v)] },
+      iterForm("Tags", "iterTags", [limitField], limitOnly),
       { title: "Delete Tag", fn: "deleteTag", fields: [{ kind: "number", name: "id", label: "Tag id", required: true }], args: (v) => [v.id] },
     ],
   },
@@ -96,7 +142,8 @@ export const SECTIONS = [
     title: "Segments",
     forms: [
       { title: "Fetch Segment", fn: "fetchSegment", fields: [{ kind: "number", name: "id", label: "Segment id", required: true, value: "1" }, { kind: "checkbox", name: "include_count", label: "Include count" }], args: (v) => [v.id, { include_count: !!v.include_count }] },
-      { title: "List Segments", fn: "listSegments", fields: [{ kind: "number", name: "limit", label: "Limit", value: "100", min: "1" }, { kind: "checkbox", name: "include_count", label: "Include count" }], args: (v) => [clean({ limit: v.limit, include_count: !!v.include_count })] },
+      { title: "List Segments", fn: "listSegments", fields: [limitField, includeCount], args: (v) => [segmentOptions(v)] },
+      iterForm("Segments", "iterSegments", [limitField, includeCount], segmentOptions),
     ],
   },
   {
@@ -104,7 +151,8 @@ export const SECTIONS = [
     title: "Campaigns",
     forms: [
       { title: "Fetch Campaign", fn: "fetchCampaign", fields: [{ kind: "number", name: "id", label: "Campaign id", required: true, value: "100" }], args: (v) => [v.id] },
-      { title: "List Campaigns", fn: "listCampaigns", fields: [{ kind: "number", name: "limit", label: "Limit", value: "100", min: "1" }], args: (v) => [clean({ limit: v.limit })] },
+      { title: "List Campaigns", fn: "listCampaigns", fields: [limitField], args: (v) => [limitOnly(v)] },
+      iterForm("Campaigns", "iterCampaigns", [limitField], limitOnly),
     ],
   },
   {
@@ -123,7 +171,8 @@ export const SECTIONS = [
         ],
         args: (v) => [clean({ event_name: v.event_name, [v.who]: v.ref, properties: v.properties })],
       },
-      { title: "List Tracked Events", fn: "listEvents", fields: [{ kind: "number", name: "limit", label: "Limit", value: "100", min: "1" }], args: (v) => [clean({ limit: v.limit })] },
+      { title: "List Tracked Events", fn: "listEvents", fields: [limitField], args: (v) => [limitOnly(v)] },
+      iterForm("Tracked Events", "iterEvents", [limitField], limitOnly),
     ],
   },
   {
@@ -144,5 +193,47 @@ export const SECTIONS = [
         args: (v) => [clean({ method: v.method, url: v.url, query: v.query, headers: v.headers, body: v.body })],
       },
     ],
+  },
+];
+
+const SAMPLE_BODY = JSON.stringify({ topic: "user.created", contact: { id: 1001, email: "ada@example.com" } });
+const schemeField = (value) => ({ kind: "select", name: "scheme", label: "Scheme", options: ["token", "hmac-sha256", "hmac-sha1"], value });
+const bodyField = { kind: "textarea", name: "body", label: "Body", rows: 4, value: SAMPLE_BODY, raw: true, wide: true, hint: "sent as it is: not trimmed" };
+
+/** The webhook functions of the package (no client, no HTTP): cards beside the inspector and the live receiver. */
+export const WEBHOOK_FORMS = [
+  {
+    title: "Sign Webhook",
+    fn: "signWebhook",
+    module: true,
+    fields: [
+      bodyField,
+      { kind: "text", name: "secret", label: "Secret", value: "s3cret", required: true },
+      schemeField("hmac-sha256"),
+      { kind: "text", name: "header", label: "Header", placeholder: "the scheme's default", hint: "empty: x-gist-webhook-token or x-gist-signature" },
+      { kind: "select", name: "encoding", label: "Signature encoding", options: ["hex", "base64"] },
+    ],
+    args: (v) => [v.body ?? "", clean({ secret: v.secret, scheme: v.scheme, header: v.header, encoding: v.scheme === "token" ? undefined : v.encoding })],
+    run: ({ sdk }, args) => sdk.signWebhook(...args),
+  },
+  {
+    title: "Handle Webhook",
+    fn: "handleWebhook",
+    module: true,
+    fields: [
+      bodyField,
+      { kind: "text", name: "header", label: "Header of the delivery", value: "x-gist-webhook-token", hint: "Sign Webhook gives an HMAC's header and value" },
+      { kind: "text", name: "signature", label: "Its value", value: "s3cret", placeholder: "the token or signature" },
+      { kind: "text", name: "secret", label: "Secret to verify with", value: "s3cret", hint: "empty: parsed, not verified" },
+      schemeField("token"),
+    ],
+    // The request a receiver gets: a POST of these bytes with this header.
+    args: (v) => [
+      { method: "POST", headers: v.header && v.signature ? { [v.header]: v.signature } : {}, body: v.body ?? "" },
+      ...(v.secret ? [{ verify: { secret: v.secret, scheme: v.scheme } }] : []),
+    ],
+    run: ({ sdk, signal }, [init, options]) => sdk.handleWebhook(new Request(`${location.origin}/webhooks`, { ...init, signal }), options),
+    code: ([init, options]) =>
+      `const request = new Request(${literal(`${location.origin}/webhooks`)}, ${literal(init)});\nawait handleWebhook(request${options ? `, ${literal(options)}` : ""})`,
   },
 ];

@@ -6,7 +6,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const WIDTH = 72;
 
 /** A value as a JavaScript literal: keys unquoted where they can be, one line unless it is too wide. */
-function literal(value, indent = "") {
+export function literal(value, indent = "") {
   if (typeof value === "number") return String(value);
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "undefined";
   const inner = `${indent}  `;
@@ -22,11 +22,11 @@ function literal(value, indent = "") {
   return `${open}\n${entries.map((e) => `${inner}${e},`).join("\n")}\n${indent}${close}`;
 }
 
-/** The statement a form runs: `await gist.fn(arg, ...)`. */
-export const callText = (fn, args) => `await gist.${fn}(${args.map((a) => literal(a)).join(", ")})`;
+/** The statement a form runs: `await gist.fn(arg, ...)`, or `await fn(arg, ...)` for a function of the package (`module`). */
+export const callText = (fn, args, { module = false } = {}) => `await ${module ? "" : "gist."}${fn}(${args.map((a) => literal(a)).join(", ")})`;
 
-/** The code view: the call's text and a Copy button. `show(text)` updates it. */
-export function codeView() {
+/** The code view of `fn`: the call's text and a Copy button. `show(text)` updates it. */
+export function codeView(fn) {
   const code = el("code");
   const copy = el("button", { type: "button", className: "secondary copy", textContent: "Copy" });
   copy.addEventListener("click", async () => {
@@ -39,7 +39,7 @@ export function codeView() {
     }
     setTimeout(() => { copy.textContent = "Copy"; }, 1500);
   });
-  const node = el("div", { className: "code-view" }, scrollable(el("pre", {}, code), "Code"), copy);
+  const node = el("div", { className: "code-view" }, scrollable(el("pre", {}, code), `Code of ${fn}`), copy);
   node.setAttribute("role", "group");
   node.setAttribute("aria-label", "The code this form runs");
   return { node, show(text) { code.textContent = text; } };

@@ -1,7 +1,15 @@
 // Form fields of the demo: each kind knows how to render itself and how to read its value back.
 
+/**
+ * An element with `props`: `role`, `aria-*` and `data-*` are set as attributes (as properties they would
+ * be expandos, or depend on ARIA reflection, that assistive technology never reads), the rest as properties.
+ */
 const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name === "role" || name.startsWith("aria-") || name.startsWith("data-")) node.setAttribute(name, value);
+    else node[name] = value;
+  }
   node.append(...children.filter((c) => c !== null && c !== undefined));
   return node;
 };
@@ -27,7 +35,7 @@ export function propertyValue(kind, raw) {
 
 const builders = {
   text: (f) => el("input", { name: f.name, required: !!f.required, placeholder: f.placeholder ?? "", type: f.type ?? "text", value: f.value ?? "" }),
-  number: (f) => el("input", { name: f.name, required: !!f.required, type: "number", min: f.min ?? "0", step: "1", value: f.value ?? "" }),
+  number: (f) => el("input", { name: f.name, required: !!f.required, type: "number", min: f.min ?? "0", max: f.max ?? "", step: "1", value: f.value ?? "" }),
   textarea: (f) => el("textarea", { name: f.name, rows: f.rows ?? 4, placeholder: f.placeholder ?? "", value: f.value ?? "" }),
   /** `options`: values, or [value, label] pairs (the label shown, the value sent). */
   select: (f) => {
@@ -72,13 +80,14 @@ export function field(spec) {
   const control = builders[spec.kind](spec);
   const node = labelled(spec.label, control, spec.hint);
   if (spec.kind === "checkbox") node.classList.add("check");
+  if (spec.wide) node.classList.add("wide");
   const problem = spec.json ? el("small", { className: "error", role: "alert" }) : null;
   if (problem) node.append(problem);
   return {
     node,
     read() {
       if (spec.kind === "checkbox") return control.checked || undefined;
-      const raw = control.value.trim();
+      const raw = spec.raw ? control.value : control.value.trim(); // `raw`: sent as typed (a body to sign)
       if (spec.json) return parseJson(raw, control, problem);
       if (raw === "") return undefined;
       if (spec.kind === "number") return Number(raw);

@@ -6,7 +6,7 @@
 import { el, field, InvalidField } from "./fields.js";
 import { callText, codeView, wireView } from "./explain.js";
 import { showError, showResult } from "./results.js";
-import { SECTIONS } from "./calls.js";
+import { SECTIONS, WEBHOOK_FORMS } from "./calls.js";
 import { tabs } from "./tabs.js";
 import { setupWebhooks } from "./webhooks.js";
 
@@ -41,7 +41,7 @@ function layOut(spec, fields) {
 function buildForm(spec) {
   const fields = spec.fields.map(field);
   const result = el("div", { className: "result", "aria-live": "polite" });
-  const code = codeView();
+  const code = codeView(spec.fn);
   const wire = wireView();
   const submit = el("button", { type: "submit", textContent: spec.title });
   const form = el("form", { className: "call" }, ...layOut(spec, fields), el("div", { className: "actions" }, submit));
@@ -56,15 +56,16 @@ function buildForm(spec) {
     });
     fields[preview].node.append(out);
   }
-  /** The call's arguments from the form, or the InvalidField a field reports (and shows). */
-  const readArgs = () => {
+  /** The form's values and the call's arguments from them, or the InvalidField a field reports (and shows). */
+  const read = () => {
     const values = {};
     spec.fields.forEach((f, i) => { values[f.name] = fields[i].read(); });
-    return spec.args(values);
+    return { values, args: spec.args(values) };
   };
   const showCode = () => {
     try {
-      code.show(callText(spec.fn, readArgs()));
+      const { values, args } = read();
+      code.show(spec.code ? spec.code(args, values) : callText(spec.fn, args, { module: spec.module }));
     } catch (error) {
       code.show(`// ${error.message}`);
     }
@@ -76,9 +77,10 @@ function buildForm(spec) {
     event.preventDefault();
     result.replaceChildren(); // no stale result, whatever happens next
     wire.clear();
+    let values;
     let args;
     try {
-      args = readArgs();
+      ({ values, args } = read());
     } catch (error) {
       if (error instanceof InvalidField) return error.control.focus();
       return showError(result, error);
@@ -88,11 +90,18 @@ function buildForm(spec) {
     submit.disabled = true;
     form.setAttribute("aria-busy", "true");
     try {
-      const gist = await client(wire.hooks);
-      const { data, response } = await gist[spec.fn](...args, { signal: controller.signal }).withResponse();
-      const { order_by: column, order } = args[0] ?? {};
-      showResult(result, data, column ? { column, order } : undefined);
-      wire.summary(response);
+      const { signal } = controller;
+      const { order_by: column, order } = (typeof args[0] === "object" && args[0]) || {};
+      const sort = column ? { column, order } : undefined;
+      if (spec.run) {
+        const data = await spec.run({ sdk: await sdk, client: () => client(wire.hooks), signal, values }, args);
+        showResult(result, data, { fn: spec.fn, sort });
+      } else {
+        const gist = await client(wire.hooks);
+        const { data, response } = await gist[spec.fn](...args, { signal }).withResponse();
+        showResult(result, data, { fn: spec.fn, sort });
+        wire.summary(response);
+      }
     } catch (error) {
       showError(result, error);
     } finally {
@@ -118,6 +127,7 @@ function buildSection(section) {
 }
 
 const webhooksPanel = document.getElementById("webhooks");
+webhooksPanel.querySelector(".cards").append(...WEBHOOK_FORMS.map(buildForm));
 const webhooks = setupWebhooks(webhooksPanel, { sdk, showResult, showError });
 const modules = [
   ...SECTIONS.map((section) => ({ id: section.id, label: section.title, panel: buildSection(section) })),

@@ -18,10 +18,9 @@ function cell(value, column = "") {
 
 const json = (value, label) => scrollable(el("pre", { textContent: JSON.stringify(value ?? null, null, 2) }), label);
 
-/** Rows as a table; `sort` ({ column, order }) adds the sort column to a contact list and marks it. */
-function table(rows, label, sort) {
-  const first = rows[0] ?? {};
-  let columns = "email" in first && "type" in first ? CONTACT_COLUMNS : Object.keys(first).filter((k) => k !== "payload").slice(0, 8);
+/** Rows as a table; `contacts` shows a contact's usual columns, `sort` ({ column, order }) adds the sort column and marks it. */
+function table(rows, label, { sort, contacts } = {}) {
+  let columns = contacts ? CONTACT_COLUMNS : Object.keys(rows[0] ?? {}).filter((k) => k !== "payload").slice(0, 8);
   if (sort?.column && !columns.includes(sort.column)) columns = [...columns, sort.column];
   const t = el("table");
   t.createTHead().insertRow().append(...columns.map((c) => {
@@ -41,36 +40,83 @@ function table(rows, label, sort) {
   return scrollable(el("div", { className: "table-wrap" }, t), label);
 }
 
-/** An object as name/value rows; nested objects and lists (but tags) as indented JSON. */
-function keyValues(object) {
+/** An object as name/value rows named `name`; nested objects and lists (but tags) as indented JSON. */
+function keyValues(object, name) {
   const t = el("table", { className: "kv" });
   const body = t.createTBody();
   for (const [key, value] of Object.entries(object)) {
     const tr = body.insertRow();
     tr.append(el("th", { scope: "row", textContent: key }));
     const td = tr.insertCell();
-    if (value && typeof value === "object" && !isNamedList(value)) td.append(json(value, key));
+    if (value && typeof value === "object" && !isNamedList(value)) td.append(json(value, `${name}: ${key}`));
     else td.textContent = cell(value, key);
   }
-  return scrollable(el("div", { className: "table-wrap" }, t), "Result");
+  return scrollable(el("div", { className: "table-wrap" }, t), name);
 }
 
-/** A result: a summary, a table, and the raw JSON behind a disclosure. `sort` as for `table`. */
-export function showResult(panel, value, sort) {
-  const parts = [];
-  if (value === undefined || value === null) {
-    parts.push(el("p", { className: "ok", textContent: "Done." }));
-  } else if (Array.isArray(value)) {
-    const by = sort?.column ? `, sorted by ${sort.column} (${sort.order === "asc" ? "oldest" : "newest"} first)` : "";
-    parts.push(el("p", { className: "ok", textContent: `${value.length} ${value.length === 1 ? "item" : "items"}${by}` }));
-    if (value.length) parts.push(table(value, "Result rows", sort));
-  } else if ("tagged" in value && "failed" in value) {
-    parts.push(el("p", { className: "ok", textContent: `Tag “${value.tag.name}”: ${value.tagged} tagged, ${value.untagged} untagged, ${value.failed.length} failed` }));
-    if (value.failed.length) parts.push(table(value.failed.map((f) => ({ target: f.target, code: f.error.code, message: f.error.message })), "Failed targets"));
-  } else {
-    parts.push(keyValues(value));
-  }
-  parts.push(el("details", {}, el("summary", { textContent: "Raw JSON" }), json(value, "Raw JSON")));
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+const isRows = (value) => Array.isArray(value) && value.every(isObject);
+const ok = (text) => el("p", { className: "ok", textContent: text });
+const count = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+// Each renderer takes the result's `name`, which names its scrolling regions (unique on a page that
+// shows several results at once, as the webhooks panel does).
+
+/** Any value: an object as name/value rows, a list of objects as a table, anything else as JSON. */
+function generic(value, { name }) {
+  if (isObject(value)) return [keyValues(value, name)];
+  if (isRows(value)) return [ok(count(value.length, "item")), ...(value.length ? [table(value, `${name}: rows`)] : [])];
+  return [json(value, name)];
+}
+
+/** A list call's answer: how many, sorted how, and the rows. */
+function listed(value, { name, sort, contacts }) {
+  if (!isRows(value)) return generic(value, { name });
+  const by = sort?.column ? `, sorted by ${sort.column} (${sort.order === "asc" ? "oldest" : "newest"} first)` : "";
+  return [ok(`${count(value.length, "item")}${by}`), ...(value.length ? [table(value, `${name}: rows`, { sort, contacts })] : [])];
+}
+
+/** tagContacts' answer: the counts, and the targets that failed with their error. */
+function tagged(value, { name }) {
+  const { tag, failed } = value;
+  if (!isObject(tag) || !isRows(failed) || !failed.every((f) => isObject(f.error))) return generic(value, { name });
+  const parts = [ok(`Tag “${tag.name}”: ${value.tagged} tagged, ${value.untagged} untagged, ${failed.length} failed`)];
+  if (failed.length) parts.push(table(failed.map((f) => ({ target: f.target, code: f.error.code, message: f.error.message })), `${name}: failed targets`));
+  return parts;
+}
+
+/** An iterator's walk ({ pages: [{ items, cursor }], stopped }): each page with the cursor after it. */
+function walked(value, { name, sort, contacts }) {
+  const pages = value?.pages;
+  if (!Array.isArray(pages) || !pages.every((p) => isObject(p) && isRows(p.items))) return generic(value, { name });
+  const items = pages.reduce((n, p) => n + p.items.length, 0);
+  const end = value.stopped ? "stopped here: the last cursor goes on from there" : "the walk ended";
+  const parts = [ok(`${count(pages.length, "page")}, ${count(items, "item")}; ${end}`)];
+  pages.forEach((page, i) => {
+    const summary = el("summary", {}, `Page ${i + 1}: ${count(page.items.length, "item")}, then cursor `, el("code", { className: "cursor", textContent: String(page.cursor) }));
+    parts.push(el("details", { className: "page", open: i === 0 }, summary, ...(page.items.length ? [table(page.items, `${name}: page ${i + 1}`, { sort, contacts })] : [])));
+  });
+  return parts;
+}
+
+/** How each function's answer is shown, by the function called (never by the answer's shape). */
+function render(fn = "", value, context) {
+  if (value === undefined || value === null) return [ok("Done.")];
+  if (fn === "tagContacts") return tagged(value, context);
+  if (fn.startsWith("list")) return listed(value, context);
+  if (fn.startsWith("iter")) return walked(value, context);
+  return generic(value, context);
+}
+
+/**
+ * A result: a summary, a table, and the raw JSON behind a disclosure. `fn` is the function called, which
+ * picks how its answer is shown (any value renders); `sort` ({ column, order }) is a sorted list's;
+ * `name` names its regions (by default "fn result").
+ */
+export function showResult(panel, value, { fn, sort, name = fn ? `${fn} result` : "Result" } = {}) {
+  const contacts = /^(list|iter)(Users|Leads)$/.test(fn ?? "");
+  const parts = render(fn, value, { name, sort, contacts });
+  parts.push(el("details", {}, el("summary", { textContent: "Raw JSON" }), json(value, `${name}: raw JSON`)));
   panel.replaceChildren(...parts);
 }
 

@@ -135,7 +135,11 @@ function webhookReceiver(maxWatchers) {
       return watchers.size;
     },
     async receive(request) {
-      const delivery = { receivedAt: Date.now(), body: await request.text(), headers: Object.fromEntries(request.headers) };
+      // The bytes as they came, which a signature covers (base64 in the stream's JSON), and their text
+      // (UTF-8, a byte order mark dropped, a byte that is not UTF-8 read as U+FFFD) to parse and show.
+      const bytes = Buffer.from(await request.arrayBuffer());
+      const body = new TextDecoder().decode(bytes);
+      const delivery = { receivedAt: Date.now(), body, bodyBase64: bytes.toString("base64"), headers: Object.fromEntries(request.headers) };
       deliveries.push(delivery);
       if (deliveries.length > 50) deliveries.shift();
       // One buffer shared by every watcher; a watcher with over 1 MB still unsent is dropped, not buffered for.

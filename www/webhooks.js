@@ -34,7 +34,7 @@ export function setupWebhooks(section, { sdk, showResult, showError }) {
     const headers = signature.value ? { [header.value.trim() || (scheme.value === "token" ? "x-gist-webhook-token" : "x-gist-signature")]: signature.value } : {};
     try {
       const parsedEvent = parseWebhook(body.value, headers);
-      showResult(parsed, { kind: parsedEvent.kind, topic: parsedEvent.topic ?? null, event_name: parsedEvent.topic ? normalizeEventName(parsedEvent.topic) : null, contact: parsedEvent.contact ?? null, conversation: parsedEvent.conversation ?? null });
+      showResult(parsed, { kind: parsedEvent.kind, topic: parsedEvent.topic ?? null, event_name: parsedEvent.topic ? normalizeEventName(parsedEvent.topic) : null, contact: parsedEvent.contact ?? null, conversation: parsedEvent.conversation ?? null }, { name: "Inspected event" });
     } catch (error) {
       showError(parsed, error);
     }
@@ -73,7 +73,10 @@ export function setupWebhooks(section, { sdk, showResult, showError }) {
     }
     let verified = "";
     if (secret.value) {
-      const ok = await verifyWebhook({ body: delivery.body, headers: delivery.headers }, verifyOptions()).catch(() => false);
+      // The raw bytes, never their text: a signature covers the bytes as sent (a byte order mark, a byte
+      // that is not UTF-8), which decoding changes.
+      const bytes = Uint8Array.from(atob(delivery.bodyBase64), (c) => c.charCodeAt(0));
+      const ok = await verifyWebhook({ body: bytes, headers: delivery.headers }, verifyOptions()).catch(() => false);
       verified = ok ? " · ✔ verified" : " · ✘ not verified";
     }
     item.append(el("strong", { textContent: new Date(delivery.receivedAt).toLocaleTimeString() }), ` ${summary}${verified}`,

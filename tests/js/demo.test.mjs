@@ -1,6 +1,7 @@
-// The demo page end to end in headless Chromium: the first screen, every module's forms on the built-in
-// mock (each call's code and its requests on the wire, the key masked), the webhook inspector and live
-// receiver, progress and cancel, a retry, invalid JSON that sends nothing, the real-API mode through the
+// The demo page end to end in headless Chromium: the first screen, a form for every function of the
+// package, every module's forms on the built-in mock (each call's code and its requests on the wire, the
+// key masked), the iterators' pages and cursors, the webhook inspector, signWebhook, handleWebhook and
+// the live receiver (verifying the bytes that were signed), results shown by the function called, progress and cancel, a retry, invalid JSON that sends nothing, the real-API mode through the
 // proxy (aimed at a second mock), readable values (local times with their zone, "never", labelled
 // selects, the sort column), a keyboard-only flow through the tabs, axe-core with every section's results
 // on screen, and no console errors. Screenshots of each section, at 1280×800 and 390×844, go to
@@ -8,6 +9,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "./chromium.mjs";
@@ -341,6 +344,38 @@ test("webhooks: the inspector types and verifies, the live receiver shows delive
   await shoot("webhooks");
 });
 
+test("the live receiver verifies the bytes that were signed: a body with a byte order mark or a byte that is not UTF-8", async () => {
+  await openModule("webhooks");
+  await page.waitForFunction(() => document.querySelector("#receiver-status").textContent === "Listening.");
+  const inspector = page.locator("#inspector");
+  await inspector.locator('[name="secret"]').fill("s3cret");
+  await inspector.locator('[name="scheme"]').selectOption("hmac-sha256");
+  await inspector.locator('[name="header"]').fill("");
+  const json = Buffer.from('{"topic":"user.created","contact":{"id":1001,"name":"Ada"}}');
+  const bodies = {
+    plain: json,
+    "byte order mark": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]),
+    "latin-1 byte": Buffer.from('{"topic":"user.created","contact":{"id":1001,"name":"Ren\xe9"}}', "latin1"),
+  };
+  const deliver = async (bytes, signature) => {
+    const count = await page.locator("#deliveries li").count();
+    const answer = await fetch(`${demo.url}/webhooks`, { method: "POST", body: bytes, headers: { "content-type": "application/json", "x-gist-signature": signature } });
+    assert.equal(answer.status, 202);
+    await page.waitForFunction((n) => document.querySelectorAll("#deliveries li").length > n, count);
+    return page.locator("#deliveries li").first().innerText();
+  };
+  try {
+    for (const [name, bytes] of Object.entries(bodies)) {
+      const shown = await deliver(bytes, createHmac("sha256", "s3cret").update(bytes).digest("hex"));
+      assert.match(shown, /contact · user\.created → user-created · contact 1001 · ✔ verified/, name);
+    }
+    const forged = await deliver(bodies["latin-1 byte"], createHmac("sha256", "s3cret").update(json).digest("hex"));
+    assert.match(forged, /✘ not verified/, "a signature of other bytes");
+  } finally {
+    await inspector.locator('[name="scheme"]').selectOption("token");
+  }
+});
+
 test("the real-API mode goes through the proxy with the key from the page, which the page never shows", async () => {
   await page.locator('input[name="mode"][value="real"]').check();
   await page.locator("#api-key").fill("real-key");
@@ -374,6 +409,119 @@ test("each call's code is live as the form changes, and Copy copies it", async (
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await codeOf("listUsers"));
   await run("listUsers");
   assert.doesNotMatch(await wireOf("listUsers"), /mock-key/);
+});
+
+test("every function of the package has a form, or a part of the webhooks panel that runs it", async () => {
+  const types = await (await fetch(`${demo.url}/pkg/index.d.ts`)).text();
+  const client = types.slice(types.indexOf("export class GistClient {"), types.indexOf("\n}\n", types.indexOf("export class GistClient {")));
+  // Not calls to try: the constructor, free(), and initSync (like init, kept for compatibility: the wasm loads on import).
+  const methods = [...client.matchAll(/^ {4}(\w+)\(/gm)].map((m) => m[1]).filter((name) => !["constructor", "free"].includes(name));
+  const functions = [...types.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]).filter((name) => name !== "initSync");
+  assert.ok(methods.length >= 28 && functions.includes("handleWebhook"), "index.d.ts read");
+  // The inspector runs parseWebhook and verifyWebhook (the live receiver too); recordEvent's preview and the inspector, normalizeEventName.
+  const elsewhere = ["parseWebhook", "verifyWebhook", "normalizeEventName"];
+  const forms = await page.locator("form[data-fn]").evaluateAll((fs) => fs.map((f) => f.dataset.fn));
+  const missing = [...methods, ...functions].filter((fn) => !forms.includes(fn) && !elsewhere.includes(fn));
+  assert.deepEqual(missing, []);
+  const webhooks = await readFile(new URL("../../www/webhooks.js", import.meta.url), "utf8");
+  for (const fn of elsewhere) assert.match(webhooks, new RegExp(`\\b${fn}\\(`), `the webhooks panel runs ${fn}`);
+});
+
+test("iterators: each walks its pages, showing the cursor after each; a cursor resumes the walk", async () => {
+  const lists = { iterUsers: "/contacts", iterLeads: "/contacts", iterTags: "/tags", iterSegments: "/segments", iterCampaigns: "/campaigns", iterEvents: "/events" };
+  for (const [fn, path] of Object.entries(lists)) {
+    const shown = await run(fn);
+    assert.match(shown, /^\d+ pages?, \d+ items?; (stopped here: the last cursor goes on from there|the walk ended)/, fn);
+    assert.match(await codeOf(fn), new RegExp(`^const walk = gist\\.${fn}\\(.*\\);\\n[^]*for await \\(const page of walk\\.pages\\(\\)\\)[^]*if \\(\\+\\+pages === 3\\) break;`), `${fn}'s code`);
+    assert.match(await wireOf(fn), new RegExp(`GET ${path}\\S* Authorization: Bearer ••• · attempt 1 → 200 in \\d+ ms`), `${fn}'s wire view`);
+    assert.ok(await card(fn).locator("details.page code.cursor").first().innerText(), `${fn} shows a cursor`);
+  }
+  assert.match(await run("iterTags", { limit: "" }), /^1 page, 6 items; the walk ended/);
+  assert.match(await run("iterTags", { limit: 2 }), /^1 page, 2 items; the walk ended/);
+  assert.equal(await codeOf("iterTags").then((c) => c.split("\n")[0]), "const walk = gist.iterTags({ limit: 2 });");
+
+  // Two pages of users, then a third from the second's cursor: it goes on where they stopped.
+  assert.match(await run("iterUsers", { limit: "", pages: 2 }), /^2 pages, \d+ items; stopped here/);
+  const ids = async () => card("iterUsers").locator("details.page tbody tr td:first-child").allInnerTexts();
+  const seen = await ids();
+  const cursor = await card("iterUsers").locator("details.page code.cursor").nth(1).innerText();
+  assert.match(await run("iterUsers", { cursor, pages: 1 }), /^1 page, \d+ items; stopped here/);
+  assert.match(await codeOf("iterUsers"), new RegExp(`^const walk = gist\\.iterUsers\\(\\{\\s+cursor: "${cursor}",?\\s+\\}\\);\\n`));
+  const next = await ids();
+  assert.ok(next.length > 0);
+  assert.deepEqual(next.filter((id) => seen.includes(id)), [], "the resumed page holds none of the pages before it");
+  await card("iterUsers").locator('[name="cursor"]').fill("");
+});
+
+test("webhook functions: signWebhook gives the headers, handleWebhook verifies and parses the Request a receiver gets", async () => {
+  await openModule("webhooks");
+  const body = await card("signWebhook").locator('[name="body"]').inputValue();
+  const signed = await run("signWebhook", { body: `${body}\n` });
+  const hmac = createHmac("sha256", "s3cret").update(`${body}\n`).digest("hex");
+  assert.match(signed, new RegExp(`x-gist-signature\\s+${hmac}`), "the body is signed as typed, its newline too");
+  assert.equal(await codeOf("signWebhook"), `await signWebhook(${JSON.stringify(`${body}\n`)}, { secret: "s3cret", scheme: "hmac-sha256", encoding: "hex" })`);
+  assert.equal(await card("signWebhook").locator(".wire-view").isVisible(), false, "no HTTP");
+  assert.match(await run("signWebhook", { scheme: "token" }), /x-gist-webhook-token\s+s3cret/);
+
+  const verified = await run("handleWebhook", { body, header: "x-gist-signature", signature: createHmac("sha256", "s3cret").update(body).digest("hex"), scheme: "hmac-sha256" });
+  assert.match(verified, /kind\s+contact/);
+  assert.match(verified, /topic\s+user\.created/);
+  assert.match(await codeOf("handleWebhook"), new RegExp(`^const request = new Request\\("${demo.url}/webhooks", \\{[^]*method: "POST"[^]*"x-gist-signature": "${createHmac("sha256", "s3cret").update(body).digest("hex")}"[^]*\\}\\);\\nawait handleWebhook\\(request, \\{[^]*verify: \\{ secret: "s3cret", scheme: "hmac-sha256" \\}`));
+  assert.match(await run("handleWebhook", { signature: "forged" }), /invalid_webhook HTTP 401 /);
+  assert.match(await run("handleWebhook", { header: "x-gist-webhook-token", signature: "s3cret", scheme: "token" }), /kind\s+contact/);
+  assert.match(await run("handleWebhook", { body: "<html>502</html>" }), /invalid_webhook HTTP 400 /);
+  assert.match(await run("handleWebhook", { body, secret: "" }), /kind\s+contact/, "no secret: parsed, not verified");
+  assert.doesNotMatch(await codeOf("handleWebhook"), /verify/);
+});
+
+test("a result is shown by the function that was called, not by its shape: any value renders", async () => {
+  // A contact may carry any top-level field Gist adds; "tagged" and "failed" made it look like tagContacts' answer.
+  const contact = demo.mock.state.contacts.find((c) => c.id === 1001);
+  Object.assign(contact, { tagged: 1, failed: [] });
+  try {
+    const shown = await run("fetchUser", { ref_by: "id", ref_value: "1001" });
+    assert.doesNotMatch(shown, /TypeError/);
+    assert.match(shown, /tagged\s+1/);
+    assert.match(shown, new RegExp(`email\\s+${contact.email}`));
+  } finally {
+    delete contact.tagged;
+    delete contact.failed;
+  }
+  const rendered = await page.evaluate(async () => {
+    const { showResult } = await import("/results.js");
+    const odd = [["fetchUser", { tagged: 2, failed: "none", tag: null }], ["listUsers", [1, "two", null]], ["apiCall", "text"],
+      ["fetchSegment", 42], ["tagContacts", { tagged: 0 }], ["iterTags", { pages: [{ items: [{ id: 1 }], cursor: "c" }, "not a page"] }],
+      [undefined, [[1, 2]]], ["listTags", { id: 1 }]];
+    return odd.map(([fn, value]) => {
+      const panel = document.createElement("div");
+      try {
+        showResult(panel, value, { fn });
+        return panel.textContent.includes("Raw JSON") ? "ok" : `${fn}: no raw JSON`;
+      } catch (error) {
+        return `${fn}: ${error}`;
+      }
+    });
+  });
+  assert.deepEqual(rendered, Array(8).fill("ok"));
+});
+
+test("result regions are live regions, and the progress bar and alerts carry their ARIA attributes", async () => {
+  // Set as attributes: assigned as properties, "aria-live" and "aria-label" were expandos that no
+  // assistive technology reads.
+  const results = await page.locator("form[data-fn] ~ .result").evaluateAll((rs) => rs.map((r) => r.getAttribute("aria-live")));
+  assert.ok(results.length >= 22);
+  assert.deepEqual([...new Set(results)], ["polite"]);
+  demo.mock.fail({ path: "/campaigns", method: "GET", delayMs: 10_000 });
+  await openForm("listCampaigns");
+  const form = card("listCampaigns");
+  await form.locator("button[type=submit]").click();
+  await form.locator(".progress progress").waitFor();
+  assert.equal(await form.locator(".progress progress").getAttribute("aria-label"), "Working");
+  assert.equal(await form.locator(".progress").getAttribute("role"), "status");
+  await form.locator(".progress button", { hasText: "Cancel" }).click();
+  await form.locator(".result .code").waitFor();
+  assert.equal(await form.locator(".result p.error").getAttribute("role"), "alert");
+  demo.mock.reset();
 });
 
 test("a retried call shows both attempts and the wait between them", async () => {
