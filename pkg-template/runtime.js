@@ -225,10 +225,14 @@ export function stopper() {
       cut(stoppedBy);
     },
     race(promise) {
-      if (stoppedBy !== undefined) return Promise.reject(stoppedBy);
+      const raced = Promise.resolve(promise);
+      if (stoppedBy !== undefined) {
+        raced.catch(() => {}); // settles unheeded: its rejection is no one's
+        return Promise.reject(stoppedBy);
+      }
       return new Promise((resolve, reject) => {
         cut = reject;
-        promise.then(resolve, reject);
+        raced.then(resolve, reject);
       });
     },
   };
@@ -337,7 +341,8 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal && signal.aborted) return { kind: "aborted", held };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
-    return { kind: unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };
+    const own = fetchFn === undefined || fetchFn === globalThis.fetch;
+    return { kind: own && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };
   } finally {
     clearTimeout(timer);
     if (signal) signal.removeEventListener("abort", onAbort);
@@ -350,7 +355,8 @@ async function fetchOnce(fetchFn, send, signal) {
 const UNREACHED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
 // Whether what a fetch threw says for sure that no connection was made (the core then retries the
-// request whatever its method, and it did not act).
+// request whatever its method, and it did not act). Read of the runtime's own fetch only: a caller's
+// fetch may have retried a request the server got, and then thrown what its last attempt met.
 function unreached(error) {
   try {
     return UNREACHED.has(error?.cause?.code);

@@ -175,10 +175,10 @@ fn is_address_char(ch: char) -> bool {
     ch.is_ascii_alphanumeric() || !ch.is_ascii() || PUNCTUATION.contains(ch)
 }
 
-/// Whether `text` holds an `@`, raw, percent-encoded (`%40`) or encoded twice (`%2540`; no letter in
-/// either, so the same in any case).
+/// Whether `text` holds an `@`, raw, percent-encoded (`%40`), encoded twice (`%2540`) or escaped as JSON
+/// (`\u0040`; no letter in any, so the same in any case).
 fn holds_at(text: &str) -> bool {
-    text.contains('@') || text.contains("%40") || text.contains("%2540")
+    text.contains('@') || text.contains("%40") || text.contains("%2540") || text.contains("\\u0040")
 }
 
 fn flush(out: &mut String, run: &mut String) {
@@ -234,6 +234,10 @@ mod tests {
         assert_eq!(
             redact_emails(r"\u00zz a@b.co \u \n"),
             r"\u00zz [email] \u \n"
+        );
+        assert_eq!(
+            redact_emails(r#"{"email":"ada\u0040example.com"}"#),
+            r#"{"email":"[email]"}"#
         );
     }
 

@@ -155,9 +155,10 @@ fn check_segments(path: &str) -> Result<(), ()> {
     Ok(())
 }
 
-/// Whether a decoded segment holds a character that would end it or the path, is no UTF-8, or is a dot
-/// segment as some server reads it: empty, `.` or `..`, also before a `;` (Tomcat's `/..;/` is `/../`)
-/// or with the dots written as full-width `．` or another dot that a server may fold to `.`.
+/// Whether a decoded segment holds a character that would end it or the path, is no UTF-8, is empty,
+/// `.` or `..` (also before a `;`: Tomcat's `/..;/` is `/../`), or holds a form that a server folding
+/// Unicode (NFKC) may read as ASCII: dot leaders (`‥` is `..`), vertical, small and full-width forms
+/// (`．`, `／`, `＼`, `％２ｅ`).
 fn leaves(segment: &[u8]) -> bool {
     let bad_char = segment.iter().any(|&b| {
         matches!(b, b'/' | b'\\' | b'#' | b'?') || b.is_ascii_control() || b.is_ascii_whitespace()
@@ -165,11 +166,11 @@ fn leaves(segment: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(segment) else {
         return true;
     };
+    let folds = text.chars().any(|c| {
+        matches!(c, '\u{2024}'..='\u{2026}' | '\u{fe10}'..='\u{fe1f}' | '\u{fe30}'..='\u{fe6f}' | '\u{ff00}'..='\u{ffef}')
+    });
     let name = text.split(';').next().unwrap_or_default();
-    let dots = name
-        .chars()
-        .all(|c| matches!(c, '.' | '\u{ff0e}' | '\u{2024}' | '\u{fe52}'));
-    bad_char || (dots && name.chars().count() <= 2)
+    bad_char || folds || matches!(name, "" | "." | "..")
 }
 
 /// Percent-decodes bytes; a `%` that starts no escape is `None`, or, `lenient`, kept as it is.
@@ -232,6 +233,13 @@ mod tests {
             "/a/%2525252e%2525252e/admin",
             "/a/%c0%ae%c0%ae/admin",
             "/a/%ff",
+            "/a/\u{2025}/admin",
+            "/a/%E2%80%A5/admin",
+            "/a/\u{fe30}/admin",
+            "/a/..\u{ff0f}..\u{ff0f}admin",
+            "/a/..\u{ff3c}..\u{ff3c}admin",
+            "/a/\u{fe68}x",
+            "/a/\u{ff05}\u{ff12}\u{ff45}\u{ff05}\u{ff12}\u{ff45}/admin",
         ] {
             assert!(check_path(path).is_err(), "{path}");
         }
