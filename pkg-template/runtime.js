@@ -495,8 +495,9 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         failure = got.failure;
         step = JSON.parse(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? ""));
-        if (step.answered?.pauseUntil) pace.pauseUntil(step.answered.pauseUntil);
-        observe.response(last, step.answered?.status ?? null, step.answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
+        const answered = step.answered ?? step.response; // a done step's response says what it answered
+        if (answered?.pauseUntil) pace.pauseUntil(answered.pauseUntil);
+        observe.response(last, answered?.status ?? null, answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;

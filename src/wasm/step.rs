@@ -31,7 +31,8 @@ extern "C" {
 /// items read so far, which come before its value's), `{"wait": ms, "retry"?: {attempt, status}}`,
 /// `{"done": value, "response": {status, requestId, attempts, requests, rateLimit}}` or `{"error":
 /// {code, message, ...}}`; a step that follows an answer also has `"answered": {status, requestId,
-/// pauseUntil}` (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null).
+/// pauseUntil}` (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null),
+/// but a `done` step, whose `response` says the same, when `pauseUntil` is null.
 #[wasm_bindgen]
 pub struct Call {
     call: crate::call::Call,
@@ -67,7 +68,7 @@ impl Call {
             now_ms: now_ms(),
             random: random(),
         };
-        let answered = self.answered.take();
+        let mut answered = self.answered.take();
         let max_bytes = self.config.max_response_bytes;
         let every_header = self.call.reads_every_header();
         let mut step = match self.call.step(input, clock) {
@@ -97,7 +98,18 @@ impl Call {
             Step::Wait(ms, Some((attempt, status))) => {
                 json!({ "wait": whole(ms), "retry": { "attempt": attempt, "status": status } })
             }
-            Step::Done(value, response) => json!({ "done": value, "response": response }),
+            Step::Done(value, response) => {
+                // Its response says the last answer's status and request id: `answered` goes with
+                // it only to say until when to pause.
+                let pausing = answered
+                    .as_ref()
+                    .and_then(|answered| answered.get("pauseUntil"))
+                    .is_some_and(|until| !until.is_null());
+                if !pausing {
+                    answered = None;
+                }
+                json!({ "done": value, "response": response })
+            }
             Step::Failed(error) => json!({ "error": error_json(error) }),
         };
         if let (Some(answered), Some(fields)) = (answered, step.as_object_mut()) {

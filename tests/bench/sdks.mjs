@@ -27,7 +27,7 @@ export const sdks = [
   },
   {
     name: "gist-wasm-web", label: "gist-wasm/web", browserOnly: true,
-    wasm: readdirSync(gistWasm).filter((name) => name.endsWith(".wasm")).map((name) => `${gistWasm}${name}`),
+    wasm: [`${gistWasm}gist_wasm_bg.wasm`], // the one web.js fetches (gist_wasm_node.wasm is Node's)
     head: '<link rel="preload" href="gist_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin>',
     imports: 'import { GistClient } from "gist-wasm/web";',
     ready: 'const client = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9" });',
