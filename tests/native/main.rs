@@ -401,18 +401,20 @@ async fn a_write_whose_connection_is_refused_did_not_act_and_is_retried() {
     );
 }
 
-/// A transport whose sends fail in turn with the failures it holds, then as `Network`; its waits take
-/// no time.
-struct Failing(std::sync::Mutex<std::collections::VecDeque<getgist::TransportError>>);
+/// A transport whose clock stands still and whose sleeps end at once (a test's fake clock); each
+/// request gets what `.0()` gives.
+struct FrozenClock<F>(F);
 
-impl getgist::Transport for Failing {
+impl<F> getgist::Transport for FrozenClock<F>
+where
+    F: Fn() -> Result<getgist::HttpResponse, getgist::TransportError> + Send + Sync,
+{
     async fn send(
         &self,
         _: &getgist::WireRequest,
         _: f64,
     ) -> Result<getgist::HttpResponse, getgist::TransportError> {
-        let next = self.0.lock().expect("not poisoned").pop_front();
-        Err(next.unwrap_or_else(|| getgist::TransportError::Network("no more".into())))
+        (self.0)()
     }
     async fn sleep(&self, _: f64) -> Result<(), getgist::TransportError> {
         Ok(())
@@ -433,8 +435,13 @@ fn a_write_may_have_acted_once_a_connection_was_made() {
         (vec![unreached(), unreached(), unreached()], false),
         (vec![unreached(), reset()], true),
     ] {
+        // The failures in turn, then `Network`.
+        let failures = std::sync::Mutex::new(std::collections::VecDeque::from(failures));
         let client = Client::builder(KEY)
-            .transport(Failing(std::sync::Mutex::new(failures.into())))
+            .transport(FrozenClock(move || {
+                let next = failures.lock().expect("not poisoned").pop_front();
+                Err(next.unwrap_or_else(|| getgist::TransportError::Network("no more".into())))
+            }))
             .build()
             .expect("valid");
         let error =
@@ -1340,37 +1347,16 @@ async fn a_query_parameter_given_twice_is_refused_and_a_header_given_twice_goes_
     assert_eq!(header(1, "x-b"), ["one, two"]);
 }
 
-/// A transport whose clock stands still and whose sleeps end at once (a test's fake clock).
-struct FrozenClock;
-
-impl getgist::Transport for FrozenClock {
-    async fn send(
-        &self,
-        _: &getgist::WireRequest,
-        _: f64,
-    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
-        let body = r#"{"contact": {"id": 7, "user_id": "42"}}"#;
-        Ok(getgist::HttpResponse {
-            status: 200,
-            headers: Vec::new(),
-            body: body.into(),
-        })
-    }
-    async fn sleep(&self, _: f64) -> Result<(), getgist::TransportError> {
-        Ok(())
-    }
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-    fn random(&self) -> f64 {
-        0.5
-    }
-}
-
 #[test]
 fn requests_per_second_under_a_clock_that_stands_still_waits_once_per_start() {
     let client = Client::builder(KEY)
-        .transport(FrozenClock)
+        .transport(FrozenClock(|| {
+            Ok(getgist::HttpResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: r#"{"contact": {"id": 7, "user_id": "42"}}"#.into(),
+            })
+        }))
         .requests_per_second(10.0)
         .build()
         .expect("valid");
