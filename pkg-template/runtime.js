@@ -286,13 +286,38 @@ function respond(call, got, reading) {
   if (reading && got.status >= 200 && got.status < 300) {
     const page = readPage(bodyText(got.body), reading.list);
     reading.items = page?.items;
-    if (page) return call.respondPage(got.status, got.headers, page.digest, sizeOf(got.body));
+    if (page) return call.respondPage(got.status, got.headers, page.digest, sizeOf(got.body), Date.now(), Math.random());
   }
   if (typeof got.body !== "string") {
-    const step = call.respondBytes(got.status, got.headers, got.body);
+    const step = call.respondBytes(got.status, got.headers, got.body, Date.now(), Math.random());
     if (step !== undefined) return step;
   }
-  return call.respond(got.status, got.headers, bodyText(got.body));
+  return call.respond(got.status, got.headers, bodyText(got.body), Date.now(), Math.random());
+}
+
+/**
+ * A step of the core from its text (src/wasm/step.rs): JSON, but a `send` step, which comes as lines
+ * (read as `{ send: { method, url, path, headers, body, timeoutMs, maxBytes, everyHeader }, answered?,
+ * items? }`).
+ */
+export function stepOf(text) {
+  if (text.charCodeAt(0) === 123) return JSON.parse(text); // "{"
+  const lines = text.split("\n");
+  const headers = {};
+  let at = 7;
+  for (const end = at + 2 * lines[6]; at < end; at += 2) {
+    const [name, value] = [lines[at], lines[at + 1]];
+    // An own property whatever the name, as JSON.parse makes: `__proto__` too.
+    if (name === "__proto__") Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+    else headers[name] = value;
+  }
+  const step = lines[at] === "" ? {} : JSON.parse(lines[at]);
+  const body = lines[at + 1] === "-" ? null : lines.slice(at + 1).join("\n").slice(1);
+  step.send = {
+    method: lines[0], url: lines[1], path: lines[2], headers, body, timeoutMs: Number(lines[3]), maxBytes: Number(lines[4]),
+    everyHeader: lines[5] === "1",
+  };
+  return step;
 }
 
 // A step's items: where the runtime read the page, the core hands out the index of each item it holds.
@@ -462,7 +487,7 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
  */
 export async function drive(call, fetchFn, signal, observe, pace, list, started) {
   try {
-    let step = JSON.parse(call.step());
+    let step = stepOf(call.step(Date.now(), Math.random()));
     let attempt = 1;
     let last;
     let answerHeaders;
@@ -477,7 +502,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         const admitted = pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
         if (admitted.refused) {
           held++;
-          step = JSON.parse(call.fail(admitted.refused, String(admitted.retryAfter ?? "")));
+          step = stepOf(call.fail(admitted.refused, String(admitted.retryAfter ?? ""), Date.now(), Math.random()));
           continue;
         }
         let sent;
@@ -494,7 +519,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
         if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         failure = got.failure;
-        step = JSON.parse(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? ""));
+        step = stepOf(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? "", Date.now(), Math.random()));
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         if (answered?.pauseUntil) pace.pauseUntil(answered.pauseUntil);
         observe.response(last, answered?.status ?? null, answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
@@ -503,7 +528,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
           attempt = step.retry.attempt;
           observe.retry(last, step.retry, step.wait);
         }
-        step = JSON.parse(call.woke(!(await sleep(step.wait, signal))));
+        step = stepOf(call.woke(!(await sleep(step.wait, signal)), Date.now(), Math.random()));
       } else if (step.error) {
         const error = fromCore(step.error);
         if (error.code === "aborted") abortedBy(signal, error);

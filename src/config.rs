@@ -222,8 +222,13 @@ impl Config {
     }
 
     /// Names the client in a `User-Agent`: `gist-wasm/<version> (<runtime>)`, such as
-    /// `gist-wasm/0.1.0 (Node.js/22.1.0)`.
+    /// `gist-wasm/0.1.0 (Node.js/22.1.0)`; of `runtime`, what a header value may hold (visible ASCII and
+    /// spaces).
     pub fn identify(&mut self, runtime: &str) {
+        let runtime: String = runtime
+            .chars()
+            .filter(|c| (' '..='~').contains(c))
+            .collect();
         self.user_agent = Some(text!(
             concat!("gist-wasm/", env!("CARGO_PKG_VERSION"), " ({})"),
             runtime
@@ -363,6 +368,20 @@ mod tests {
             assert_eq!(error.code, ErrorCode::InvalidArgument, "{key}");
         }
         assert!(Config::new("sk_live+abc/def=~!", GIST_BASE_URL).is_ok());
+    }
+
+    #[test]
+    fn the_user_agent_keeps_of_the_runtime_what_a_header_value_may_hold() {
+        let mut config = Config::new("k", "https://api.getgist.com").expect("valid");
+        config.identify("Deno/2.0\r\nX-Injected: 1\u{7f}é");
+        assert_eq!(
+            config.user_agent.as_deref(),
+            Some(concat!(
+                "gist-wasm/",
+                env!("CARGO_PKG_VERSION"),
+                " (Deno/2.0X-Injected: 1)"
+            ))
+        );
     }
 
     #[test]

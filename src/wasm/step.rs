@@ -1,6 +1,6 @@
-//! The sans-IO driver's JS face: a [`Call`] of the core ([`crate::call::Call`]) whose steps cross as JSON
-//! text. The JS runtime performs each step (`fetch`, a timer) and hands the outcome back; the time and
-//! jitter are read here, with each step.
+//! The sans-IO driver's JS face: a [`Call`] of the core ([`crate::call::Call`]) whose steps cross as
+//! text. The JS runtime performs each step (`fetch`, a timer) and hands the outcome back, with the time
+//! and a random number for retry jitter.
 
 use super::error::error_json;
 use crate::call::{request_id, Clock, Input, Step};
@@ -16,23 +16,14 @@ use crate::transport::TransportError;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-extern "C" {
-    /// The host's clock: milliseconds since the epoch (`Date.now()`).
-    #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    fn now_ms() -> f64;
-    /// The host's randomness for retry jitter (`Math.random()`).
-    #[wasm_bindgen(js_namespace = Math)]
-    fn random() -> f64;
-}
-
-/// One running call. Each method returns its next step as JSON: `{"send": {method, url, path,
-/// headers, body, timeoutMs, maxBytes, everyHeader?}, "items"?: [...]}` (`items`: a `list*` call's
-/// items read so far, which come before its value's), `{"wait": ms, "retry"?: {attempt, status}}`,
+/// One running call. Each method takes the host's clock (`now`: ms since the epoch, `Date.now()`) and a
+/// random number in [0, 1) for retry jitter (`Math.random()`), and returns the next step: a `send` step
+/// as lines (see [`send_step`]), any other as JSON: `{"wait": ms, "retry"?: {attempt, status}}`,
 /// `{"done": value, "response": {status, requestId, attempts, requests, rateLimit}}` or `{"error":
-/// {code, message, ...}}`; a step that follows an answer also has `"answered": {status, requestId,
+/// {code, message, ...}}`. A step that follows an answer also says `"answered": {status, requestId,
 /// pauseUntil}` (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null),
-/// but a `done` step, whose `response` says the same, when `pauseUntil` is null.
+/// but a `done` step, whose `response` says the same, when `pauseUntil` is null; a `send` step of a
+/// `list*` call also hands out `"items": [...]`, the items read so far, which come before its value's.
 #[wasm_bindgen]
 pub struct Call {
     call: crate::call::Call,
@@ -62,37 +53,26 @@ impl Call {
         self.call.resume()
     }
 
-    /// Goes on after `input`: the next step's JSON text.
-    fn go(&mut self, input: Input) -> String {
-        let clock = Clock {
-            now_ms: now_ms(),
-            random: random(),
-        };
+    /// Goes on after `input`, at `clock`: the next step's text.
+    fn go(&mut self, input: Input, clock: Clock) -> String {
         let mut answered = self.answered.take();
         let max_bytes = self.config.max_response_bytes;
         let every_header = self.call.reads_every_header();
         let mut step = match self.call.step(input, clock) {
             Step::Send(request, timeout_ms) => {
-                let step = send_step(request, timeout_ms, max_bytes, every_header);
-                let items = self.call.take_items();
-                if answered.is_none() && items.is_empty() {
-                    return step;
-                }
-                // `{"answered":{...},"items":[...],` then the send step without its opening brace.
-                let mut text = String::with_capacity(step.len() + 64);
-                text.push('{');
+                let (mut step, told_at) = send_step(request, timeout_ms, max_bytes, every_header);
+                let mut told = crate::json::Map::new();
                 if let Some(answered) = answered {
-                    text.push_str("\"answered\":");
-                    text.push_str(&answered.to_json());
-                    text.push(',');
+                    told.insert("answered".into(), answered);
                 }
+                let items = self.call.take_items();
                 if !items.is_empty() {
-                    text.push_str("\"items\":");
-                    text.push_str(&Value::Array(items).to_json());
-                    text.push(',');
+                    told.insert("items".into(), Value::Array(items));
                 }
-                text.push_str(step.get(1..).unwrap_or_default());
-                return text;
+                if !told.is_empty() && step.is_char_boundary(told_at) {
+                    step.insert_str(told_at, &Value::Object(told).to_json());
+                }
+                return step;
             }
             Step::Wait(ms, None) => json!({ "wait": whole(ms) }),
             Step::Wait(ms, Some((attempt, status))) => {
@@ -118,16 +98,21 @@ impl Call {
         step.to_json_sized(self.answered_bytes + self.answered_bytes / 8 + 256)
     }
 
-    fn answer(&mut self, answer: Result<HttpResponse, TransportError>) -> String {
-        self.go(Input::Answer(answer))
+    fn answer(&mut self, answer: Result<HttpResponse, TransportError>, clock: Clock) -> String {
+        self.go(Input::Answer(answer), clock)
     }
+}
+
+/// The host's clock and randomness, as each method is given them.
+fn clock(now_ms: f64, random: f64) -> Clock {
+    Clock { now_ms, random }
 }
 
 #[wasm_bindgen]
 impl Call {
     /// Starts the call: its first step.
-    pub fn step(&mut self) -> String {
-        self.go(Input::Start)
+    pub fn step(&mut self, now: f64, random: f64) -> String {
+        self.go(Input::Start, clock(now, random))
     }
 
     /// `text` (an answer's body, for a log line) without the client's key in any encoding.
@@ -138,7 +123,14 @@ impl Call {
 
     /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case: those
     /// the core reads, or every one when the step asked for `everyHeader`), body.
-    pub fn respond(&mut self, status: u16, headers: &str, body: String) -> String {
+    pub fn respond(
+        &mut self,
+        status: u16,
+        headers: &str,
+        body: String,
+        now: f64,
+        random: f64,
+    ) -> String {
         // A server may echo the key (or an email) in a header's value or name: nothing read from the
         // headers, request ids and an `apiCall`'s answer included, holds it.
         let key = self.config.api_key.forms();
@@ -147,7 +139,7 @@ impl Call {
             .map(|(name, value)| (scrub_owned(name, &key), scrub_owned(value, &key)))
             .collect::<Vec<_>>();
         self.answered_bytes = body.len();
-        let pause_until = RateLimit::from_headers(&headers, now_ms())
+        let pause_until = RateLimit::from_headers(&headers, now)
             .filter(|limit| limit.remaining == Some(0))
             .and_then(|limit| limit.reset_at_ms)
             .map(whole);
@@ -156,18 +148,29 @@ impl Call {
             "requestId": request_id(&headers),
             "pauseUntil": pause_until,
         }));
-        self.answer(Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        }))
+        self.answer(
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            }),
+            clock(now, random),
+        )
     }
 
     /// The 2xx answer to a list's `send` step whose page the runtime read itself (`read` bytes of it)
     /// and holds: `digest` is what the paging loop reads of it (`{count, firstId?, kept, pages?}`,
     /// [`PageDigest`]).
     #[wasm_bindgen(js_name = respondPage)]
-    pub fn respond_page(&mut self, status: u16, headers: &str, digest: &str, read: u32) -> String {
+    pub fn respond_page(
+        &mut self,
+        status: u16,
+        headers: &str,
+        digest: &str,
+        read: u32,
+        now: f64,
+        random: f64,
+    ) -> String {
         let Some(digest) = crate::json::from_str(digest)
             .ok()
             .as_ref()
@@ -177,25 +180,32 @@ impl Call {
                 .to_json();
         };
         self.call.page_read_elsewhere(u64::from(read), digest);
-        self.respond(status, headers, String::new())
+        self.respond(status, headers, String::new(), now, random)
     }
 
     /// [`Self::respond`] with the body as the bytes read, when they are UTF-8 without a byte order
     /// mark; else nothing (the runtime then decodes them and calls `respond`). So an answer is not
     /// decoded into a JS string only to be encoded again.
     #[wasm_bindgen(js_name = respondBytes)]
-    pub fn respond_bytes(&mut self, status: u16, headers: &str, body: Vec<u8>) -> Option<String> {
+    pub fn respond_bytes(
+        &mut self,
+        status: u16,
+        headers: &str,
+        body: Vec<u8>,
+        now: f64,
+        random: f64,
+    ) -> Option<String> {
         let text = String::from_utf8(body)
             .ok()
             .filter(|text| !text.starts_with('\u{feff}'))?;
-        Some(self.respond(status, headers, text))
+        Some(self.respond(status, headers, text, now, random))
     }
 
     /// A `send` step that got no answer: `kind` is `timeout`, `aborted`, `too_large`, `network`
     /// (`message`: the runtime's text), `unreached` (no connection was made, nothing sent; `message`:
     /// the runtime's text) or `rate_limited` (not sent; `message`: seconds to the reset).
-    pub fn fail(&mut self, kind: &str, message: &str) -> String {
-        self.answer(Err(match kind {
+    pub fn fail(&mut self, kind: &str, message: &str, now: f64, random: f64) -> String {
+        let error = match kind {
             "timeout" => TransportError::Timeout,
             "aborted" => TransportError::Aborted,
             "too_large" => TransportError::TooLarge,
@@ -207,16 +217,18 @@ impl Call {
                     .unwrap_or(0.0),
             ),
             _ => TransportError::Network(message.to_owned()),
-        }))
+        };
+        self.answer(Err(error), clock(now, random))
     }
 
     /// The end of a `wait` step; `aborted` when the caller's signal cut it short.
-    pub fn woke(&mut self, aborted: bool) -> String {
-        self.go(Input::Woke(if aborted {
+    pub fn woke(&mut self, aborted: bool, now: f64, random: f64) -> String {
+        let woke = if aborted {
             Err(TransportError::Aborted)
         } else {
             Ok(())
-        }))
+        };
+        self.go(Input::Woke(woke), clock(now, random))
     }
 }
 
@@ -235,40 +247,43 @@ pub fn whole(time: f64) -> u64 {
     time.max(0.0).ceil() as u64
 }
 
-/// The `send` step's JSON text: `{"send": {method, url, path, headers: {name: value...}, body, timeoutMs,
-/// maxBytes, everyHeader?}}` (`everyHeader`: the answer's headers are wanted, not only those the core
-/// reads).
-fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, every_header: bool) -> String {
+/// The `send` step's text, as lines (a header's name or value never holds a line break, nor do the URL
+/// and path, and the body comes last): the method, URL, path, `timeoutMs`, `maxBytes`, `everyHeader`
+/// (`1` when every answer header is wanted, not only those the core reads, else empty), the number of
+/// headers, each header's name and value, the JSON of what the step also tells (`answered`, `items`;
+/// empty when nothing: written where the returned offset is), and the body: `-` for none, else `=` and
+/// the body.
+fn send_step(
+    request: &WireRequest,
+    timeout_ms: f64,
+    max_bytes: u32,
+    every_header: bool,
+) -> (String, usize) {
     let body_len = request.body.as_ref().map_or(0, String::len);
-    let mut out = String::with_capacity(body_len + body_len / 8 + 512);
-    out.push_str("{\"send\":{\"method\":");
-    json::push_string(&mut out, request.method.as_str());
-    out.push_str(",\"url\":");
-    json::push_string(&mut out, &request.url);
-    out.push_str(",\"path\":");
-    json::push_string(&mut out, &request.path);
-    // The names are unique, whatever their case (Progress::wire): one object, as `fetch` takes it.
-    out.push_str(",\"headers\":{");
-    for (i, (name, value)) in request.headers.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        json::push_string(&mut out, name);
-        out.push(':');
-        json::push_string(&mut out, value);
+    let mut out = String::with_capacity(body_len + request.url.len() * 2 + 256);
+    for line in [request.method.as_str(), &request.url, &request.path] {
+        out.push_str(line);
+        out.push('\n');
     }
-    out.push_str("},\"body\":");
-    match &request.body {
-        Some(body) => json::push_string(&mut out, body),
-        None => out.push_str("null"),
-    }
-    out.push_str(",\"timeoutMs\":");
     json::push_u64(&mut out, whole(timeout_ms));
-    out.push_str(",\"maxBytes\":");
+    out.push('\n');
     json::push_u64(&mut out, u64::from(max_bytes));
-    if every_header {
-        out.push_str(",\"everyHeader\":true");
+    out.push_str(if every_header { "\n1\n" } else { "\n\n" });
+    json::push_u64(&mut out, request.headers.len() as u64);
+    for (name, value) in &request.headers {
+        out.push('\n');
+        out.push_str(name);
+        out.push('\n');
+        out.push_str(value);
     }
-    out.push_str("}}");
-    out
+    out.push('\n');
+    let told_at = out.len();
+    match &request.body {
+        Some(body) => {
+            out.push_str("\n=");
+            out.push_str(body);
+        }
+        None => out.push_str("\n-"),
+    }
+    (out, told_at)
 }

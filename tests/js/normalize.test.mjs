@@ -13,7 +13,7 @@ const { GistClient, parseWebhook } = await import(`${installed}index.js`);
 const { Core, webhookEvent } = await import(`${installed}gist_wasm.js`);
 const { UNSURE, normalized, readPage, shallowEnough } = await import(`${installed}normalize.js`);
 const { LISTS: LIST_KEYS, MODELS } = await import(`${installed}declared.js`);
-const { headerLines } = await import(`${installed}runtime.js`);
+const { headerLines, stepOf } = await import(`${installed}runtime.js`);
 
 // A small seeded generator (mulberry32), so that a failure names its seed and repeats.
 function generator(seed) {
@@ -148,11 +148,11 @@ function coreList(name, texts) {
   const call = core.start("list", JSON.stringify([name, { limit: 1000 }]), "null");
   const items = [];
   try {
-    for (let step = JSON.parse(call.step()), page = 0; ; page++) {
+    for (let step = stepOf(call.step(Date.now(), 0.5)), page = 0; ; page++) {
       if (step.items) items.push(...step.items);
       if (step.error) return { code: step.error.code };
       if (step.done) return [...items, ...step.done];
-      step = JSON.parse(call.respond(200, "content-type\napplication/json", texts[Math.min(page, texts.length - 1)]));
+      step = stepOf(call.respond(200, "content-type\napplication/json", texts[Math.min(page, texts.length - 1)], Date.now(), 0.5));
     }
   } finally {
     call.free();

@@ -264,3 +264,30 @@ test("an error found in a 2xx answer has that answer's status and request id", a
   const notUser = await gist.fetchUser({ id: lead.id }).catch((error) => error);
   assert.deepEqual([notUser.code, notUser.status, notUser.requestId], ["not_found", 200, "req_lead"]);
 });
+
+test("a request reaches fetch as the call made it: any header name (__proto__ too), a body's line breaks and non-ASCII text, a list's items over a retried page", async () => {
+  const seen = [];
+  const mock = createMockGist({ apiKey: KEY });
+  for (let i = 1; i <= 5; i++) await mock.fetch("http://mock.invalid/contacts", { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify({ user_id: String(i), email: `u${i}@example.com` }) });
+  let failed = false;
+  const fetch = (url, init) => {
+    seen.push({ url, init });
+    if (url.includes("page=2") && !failed) {
+      failed = true;
+      return Promise.resolve(new Response("{}", { status: 503, headers: { "retry-after": "0" } }));
+    }
+    return mock.fetch(url, init);
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", perPage: 2, fetch });
+  const body = { note: "two\nlines\r\nand \u2028 Zoë 🎉", nested: { "\n": "\\n" } };
+  await gist.apiCall({ url: "/contacts", method: "POST", body }, { headers: { ["__proto__"]: "kept", "X-Trace": "a b" } });
+  const [{ init }] = seen;
+  assert.equal(init.body, JSON.stringify(body));
+  assert.equal(Object.getPrototypeOf(init.headers), Object.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(init.headers, "__proto__")?.value, "kept");
+  assert.equal(init.headers["X-Trace"], "a b");
+  assert.equal(init.headers.Authorization, `Bearer ${KEY}`);
+  const users = await gist.listUsers({ limit: 5 });
+  assert.deepEqual(users.map((user) => user.user_id).sort(), ["1", "2", "3", "4", "5"]);
+  assert.equal(failed, true, "page 2 was answered 503 once and retried");
+});
