@@ -131,6 +131,13 @@ EOF
     sed "s#require(\"\./$cjs\.js\")#require(\"./$node.js\")#" "pkg/$cjs.cjs" > "pkg/$node.cjs"
     grep -q "require(\"./$node.js\")" "pkg/$node.cjs" || die "pkg/$cjs.cjs does not require ./$cjs.js"
   done
+  # Bun's main entry (the `bun` condition), bun.js: node.js with the .wasm imported as a file, which `bun
+  # build` (--target=bun, --compile) copies beside the bundle (or into the executable), handing over its
+  # path; node.js's URL beside itself would not be there. Made from node.js, it shares node.js's chunks.
+  sed -e 's#^import { readFileSync } from "node:fs";$#&\nimport wasmFile from "./gist_wasm_node.wasm" with { type: "file" };#' \
+    -e 's#new URL("\./gist_wasm_node\.wasm", import\.meta\.url)#new URL(wasmFile, import.meta.url)#' pkg/node.js > pkg/bun.js
+  grep -q "new URL(wasmFile, import.meta.url)" pkg/bun.js && grep -q '^import wasmFile from' pkg/bun.js ||
+    die "pkg/node.js no longer reads gist_wasm_node.wasm as bun.js expects"
 }
 
 # Builds the crate's .wasm with Cargo profile $1 and writes what wasm-bindgen and wasm-opt make of it

@@ -4,7 +4,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { serveMock } from "gist-wasm/mock/server";
@@ -47,3 +49,27 @@ for (const runtime of runtimes) {
     assert.deepEqual(result.seen, runtimeExpected);
   });
 }
+
+// `bun build` resolves the package with the `bun` condition (bun.js), whose .wasm is imported as a file:
+// the bundler copies it beside the bundle, or into a single executable, and either runs from anywhere.
+test("bun 1: `bun build --target=bun` and `--compile` bundle the package with its .wasm, run from another folder", async () => {
+  const bun = runtimes.find((runtime) => runtime.name === "bun 1").command;
+  assert.ok(bun, "bun is not installed: run ./build.sh setup");
+  const dir = mkdtempSync(join(tmpdir(), "gist-bun-build-"));
+  const run = (command, args, cwd = root) => promisify(execFile)(command, args, {
+    cwd, env: { ...process.env, GIST_MOCK_URL: server.url, NO_COLOR: "1" }, timeout: 60_000,
+  });
+  try {
+    await run(bun, ["build", script, "--target=bun", "--outdir", join(dir, "bundle")]);
+    assert.ok(readdirSync(join(dir, "bundle")).some((name) => /^gist_wasm_node.*\.wasm$/.test(name)), "the .wasm is beside the bundle");
+    await run(bun, ["build", script, "--compile", "--outfile", join(dir, "smoke")]);
+    for (const [command, args] of [[bun, [join(dir, "bundle", "smoke.js")]], [join(dir, "smoke"), []]]) {
+      const { stdout } = await run(command, args, tmpdir());
+      const result = JSON.parse(stdout.trim().split("\n").pop());
+      assert.ok(result.runtime.startsWith("bun 1."), result.runtime);
+      assert.deepEqual(result.seen, runtimeExpected);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
