@@ -66,10 +66,11 @@ const FAKE_KEY = "fake-key-123";
  * pages of `cap` at most (and without per_page), `created_since` and `tag_id` ignored. `first429`: the
  * first request answers 429; `tag500`: creating a tag creates it and answers 500; `keepsTags`: a tag delete
  * answers 200 and keeps the tag; `keepsNames`: a rename answers the new name and keeps the old;
- * `repeatsTags`: every page of tags is the first, with a next; `echo`: every answer also has a field of
+ * `repeatsTags`: every page of tags is the first, with a next; `endlessTags`: every page of tags holds one
+ * tag no page held before, with a next; `echo`: every answer also has a field of
  * that name; `key`: the key it takes. Resolves startServer's `{ url, requests, close }` and `state`.
  */
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, echo, key = FAKE_KEY } = {}) {
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, echo, key = FAKE_KEY } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
@@ -93,6 +94,10 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
       : state.contacts.find((c) => (q.has("email") && c.email === q.get("email")) || (q.has("user_id") && c.user_id === q.get("user_id")));
     const route = `${req.method} ${resource}${id ? "/id" : ""}`;
     if (route === "GET tags" && repeatsTags) return reply(res, 200, { tags: state.tags.slice(0, per), pages: { first: "1", last: "x", next: "x" } });
+    if (route === "GET tags" && endlessTags) {
+      const page = Number(q.get("page"));
+      return reply(res, 200, { tags: [{ id: 100000 + page, name: `endless-${page}` }], pages: { next: String(page + 1) } });
+    }
     if (route === "GET tags") return paged("tags", state.tags);
     if (route === "POST tags" && body.id !== undefined) {
       const tag = state.tags.find((t) => t.id === body.id);
@@ -580,6 +585,20 @@ test("a server whose tag pages never end (each the first, with a next) stops the
     const { run, report } = await checkFake(fake);
     assertWithinPrinted(run, report);
     assert.ok(fake.requests.filter((r) => r.url.startsWith("/tags?")).length <= 6, "each listing read the repeated page once more, then stopped");
+  } finally {
+    await fake.close();
+  }
+});
+
+test("a server whose every tag page brings a new tag and a next stops each listing at its 1,000th page", async () => {
+  const fake = await serveFake({ endlessTags: true });
+  try {
+    const { run, report } = await checkFake(fake);
+    assert.match(run.stdout, /2 more for each 60 tags the account has past 60; a listing of tags stops at 1,000 pages/);
+    const [, reads, writes] = run.stdout.match(/at most (\d+) reads, then at most (\d+) requests/);
+    assert.ok(report.requests <= Number(reads) + Number(writes) + 2 * 999, `${report.requests} requests: more than its two listings of 1,000 pages`);
+    const pages = fake.requests.filter((r) => r.url.startsWith("/tags?")).map((r) => Number(new URL(r.url, "http://fake").searchParams.get("page")));
+    assert.equal(Math.max(...pages), 1000, "a listing went on to its 1,000th page, and no further");
   } finally {
     await fake.close();
   }
