@@ -403,7 +403,7 @@ export declare class GistError extends Error {
     readonly path?: string;
     /** On a call that failed once under way: whether a request of it that writes (not a GET) may have
      * been acted on by Gist. False when none was sent (refused first, held by pacing until the
-     * deadline, or its connection never made, by Node's own `fetch`) or each one sent was refused (a 4xx, 429
+     * deadline, or its connection never made, by Node's, Deno's or Bun's own `fetch`) or each one sent was refused (a 4xx, 429
      * included, or a 503): the write did not happen, and retrying it cannot do it twice. True after no
      * answer, a timeout or another 5xx. */
     readonly mayHaveActed?: boolean;

@@ -374,17 +374,23 @@ async function fetchOnce(fetchFn, send, signal) {
   }
 }
 
-// The codes with which Node's fetch (undici) fails when it made no connection, so sent nothing: refused,
-// a host name that does not resolve (for now, or at all), its connect timeout (TCP or TLS). Not
-// ECONNRESET, which can come after the request was written; a browser's fetch tells none of them.
+// The codes with which Node's fetch (undici, on the error's `cause`) and Bun's (on the error) fail when
+// they made no connection, so sent nothing: refused, a host name that does not resolve (for now, or at
+// all), undici's connect timeout (TCP or TLS). Not ECONNRESET, which can come after the request was
+// written; a browser's fetch tells none of them.
 const UNREACHED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+// Deno's fetch says so in its cause's message: its HTTP client failed while connecting (refused, a name
+// that does not resolve, the TLS handshake), before any of the request was written.
+const DENO_UNREACHED = /\bclient error \(Connect\)/;
 
 // Whether what a fetch threw says for sure that no connection was made (the core then retries the
 // request whatever its method, and it did not act). Read of the runtime's own fetch only: a caller's
 // fetch may have retried a request the server got, and then thrown what its last attempt met.
 function unreached(error) {
   try {
-    return UNREACHED.has(error?.cause?.code);
+    const cause = error?.cause;
+    return UNREACHED.has(cause?.code ?? error?.code) || DENO_UNREACHED.test(String(cause?.message ?? ""));
   } catch {
     return false; // a getter that throws: not known
   }

@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { serveMock } from "gist-wasm/mock/server";
 import { runtimeExpected } from "./runtime-smoke.mjs";
+import { closedPort } from "./loopback.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const script = "tests/runtimes/smoke.mjs";
@@ -49,6 +50,18 @@ for (const runtime of runtimes) {
     assert.deepEqual(result.seen, runtimeExpected);
   });
 }
+
+test("a write whose connection each runtime's own fetch could not make did not act, and is retried", async () => {
+  const closed = await closedPort();
+  for (const runtime of runtimes) {
+    const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/unreached.mjs"], {
+      cwd: root,
+      env: { ...process.env, GIST_CLOSED_URL: `http://127.0.0.1:${closed}`, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      timeout: 60_000,
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), ["network_error", false, 2], runtime.name);
+  }
+});
 
 // `bun build` resolves the package with the `bun` condition (bun.js), whose .wasm is imported as a file:
 // the bundler copies it beside the bundle, or into a single executable, and either runs from anywhere.
