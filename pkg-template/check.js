@@ -116,7 +116,7 @@ async function check(options) {
   };
   process.on("SIGINT", onSigint);
   const seconds = Math.ceil((MAX_REQUESTS.reads + MAX_REQUESTS.writes) / options.rate);
-  console.log(`gist-wasm check of ${options.baseUrl ?? "https://api.getgist.com"}: at most ${MAX_REQUESTS.reads} reads, then at most ${MAX_REQUESTS.writes} requests`);
+  console.log(`gist-wasm check of ${scrub(options.baseUrl ?? "https://api.getgist.com", options.apiKey)}: at most ${MAX_REQUESTS.reads} reads, then at most ${MAX_REQUESTS.writes} requests`);
   console.log(`that write and clean up (2 more for each 60 tags the account has past 60; a listing of tags stops at 1,000 pages), ${options.rate} a second: about ${seconds} s. Run prefix ${ctx.prefix}.`);
   let failure;
   try {

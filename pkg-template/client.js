@@ -8,7 +8,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
+import { MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
 
 const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
 // The runtime, for the User-Agent, where a client may set one (not in browsers).
@@ -25,7 +25,7 @@ function runtime() {
 function argsJson(names, args) {
   const texts = names.map((name, i) => {
     if (name === "options") checkOptionsObject(args[i], name);
-    const text = toJson(args[i], name);
+    const text = toJson(args[i], name, { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument" });
     if (typeof args[i] === "object" && args[i] !== null && !"[{".includes(text[0])) throw invalidArgument(`${name} must be a ${typeof JSON.parse(text)}, not an object`);
     return text;
   });

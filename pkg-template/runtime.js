@@ -11,6 +11,12 @@ class Refused extends Error {}
 /** The most bytes of JSON an options object may take (the core's own cap, checked again there). */
 export const MAX_OPTIONS_BYTES = 64 * 1024;
 
+/**
+ * The most bytes of JSON a method's argument may take: far past any request Gist takes, and short of
+ * what, once percent-encoded into a URL, a JS string or the wasm's memory could not hold.
+ */
+export const MAX_ARGUMENT_BYTES = 8 * 1024 * 1024;
+
 // What JSON writes as an object of indexes or as `{}`: bytes, a Map or Set, a Blob, form data, a stream,
 // or a Promise (a missing `await`). Never throws.
 const NOT_JSON = ["ArrayBuffer", "SharedArrayBuffer", "Map", "Set", "WeakMap", "WeakSet", "Blob", "File", "FormData",
@@ -36,9 +42,10 @@ function unixSeconds(raw, written) {
  * Infinity, BigInt, functions, Symbols, bytes, Maps, Sets, Blobs, form data, streams, Promises and
  * cycles are refused instead of being silently changed or dropped; so is a getter that throws. `omit`
  * names top-level fields to leave out; `top(key, value)` may check or replace a top-level field's value;
- * past `maxBytes` of JSON it stops and refuses, so that a huge value costs no more than the cap.
+ * past `maxBytes` of JSON it stops and refuses (as more than `taker` may take), so that a huge value
+ * costs no more than the cap.
  */
-export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}) {
+export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker = "an options object" } = {}) {
   if (value === undefined || value === null) return "null";
   let size = 0;
   // Each object JSON goes into, and where: [its holder, its key]. A refused field is named by its path
@@ -54,6 +61,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}
     }
     return what + path;
   };
+  const tooLarge = () => new Refused(`${what}: more than the ${maxBytes} bytes as JSON that ${taker} may take`);
   try {
     const text = JSON.stringify(value, function (key, v) {
       if (this === value && key !== "") {
@@ -61,7 +69,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}
         if (top) v = top(key, v);
       }
       size += key.length + (typeof v === "string" ? v.length : 1) + 3; // never more than the JSON's length
-      if (size > maxBytes) throw new Refused(`${what}: more than the ${maxBytes} bytes as JSON that an options object may take`);
+      if (size > maxBytes) throw tooLarge();
       if (v === null || typeof v === "string") {
         v = unixSeconds(this[key], v);
         if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
@@ -73,6 +81,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity } = {}
       return v;
     });
     if (text === undefined) throw new Refused(`${what} is not a JSON value`);
+    if (text.length > maxBytes) throw tooLarge();
     return text;
   } catch (error) {
     if (error instanceof GistError) throw error;
@@ -298,7 +307,7 @@ function respond(call, got, reading) {
 /**
  * A step of the core from its text (src/wasm/step.rs): JSON, but a `send` step, which comes as lines
  * (read as `{ send: { method, url, path, headers, body, timeoutMs, maxBytes, everyHeader }, answered?,
- * items? }`).
+ * items? }`), what it also tells last, as JSON that may span lines.
  */
 export function stepOf(text) {
   if (text.charCodeAt(0) === 123) return JSON.parse(text); // "{"
@@ -311,8 +320,9 @@ export function stepOf(text) {
     if (name === "__proto__") Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
     else headers[name] = value;
   }
-  const step = lines[at] === "" ? {} : JSON.parse(lines[at]);
-  const body = lines[at + 1] === "-" ? null : lines.slice(at + 1).join("\n").slice(1);
+  const body = lines[at] === "null" ? null : JSON.parse(lines[at]);
+  const told = lines.length === at + 2 ? lines[at + 1] : lines.slice(at + 1).join("\n");
+  const step = told === "" ? {} : JSON.parse(told);
   step.send = {
     method: lines[0], url: lines[1], path: lines[2], headers, body, timeoutMs: Number(lines[3]), maxBytes: Number(lines[4]),
     everyHeader: lines[5] === "1",
@@ -358,6 +368,8 @@ async function fetchOnce(fetchFn, send, signal) {
       return { kind: "too_large" };
     }
     const status = response.type === "opaqueredirect" ? 0 : response.status;
+    // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails.
+    if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${String(status).slice(0, 40)}`);
     const headers = headerLines(response.headers, send.everyHeader ? undefined : ANSWER_HEADERS);
     return { kind: "ok", status, headers, body, answerHeaders: response.headers };
   } catch (error) {
@@ -366,7 +378,7 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal && signal.aborted) return { kind: "aborted", held };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
-    const own = fetchFn === undefined || fetchFn === globalThis.fetch;
+    const own = (fetchFn ?? globalThis.fetch) === RUNTIME_FETCH;
     return { kind: own && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };
   } finally {
     clearTimeout(timer);
@@ -383,6 +395,10 @@ const UNREACHED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CO
 // Deno's fetch says so in its cause's message: its HTTP client failed while connecting (refused, a name
 // that does not resolve, the TLS handshake), before any of the request was written.
 const DENO_UNREACHED = /\bclient error \(Connect\)/;
+
+// The runtime's own fetch, as it was when the package was imported: a wrapper set as globalThis.fetch
+// later (one that retries, say) is a caller's fetch like another.
+const RUNTIME_FETCH = globalThis.fetch;
 
 // Whether what a fetch threw says for sure that no connection was made (the core then retries the
 // request whatever its method, and it did not act). Read of the runtime's own fetch only: a caller's
@@ -554,6 +570,10 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
       }
     }
   } finally {
-    call.free();
+    try {
+      call.free();
+    } catch {
+      // A call whose wasm trapped (its memory exhausted) cannot be freed: the trap is what the call says.
+    }
   }
 }

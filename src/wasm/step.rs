@@ -60,7 +60,7 @@ impl Call {
         let every_header = self.call.reads_every_header();
         let mut step = match self.call.step(input, clock) {
             Step::Send(request, timeout_ms) => {
-                let (mut step, told_at) = send_step(request, timeout_ms, max_bytes, every_header);
+                let mut step = send_step(request, timeout_ms, max_bytes, every_header);
                 let mut told = crate::json::Map::new();
                 if let Some(answered) = answered {
                     told.insert("answered".into(), answered);
@@ -69,8 +69,8 @@ impl Call {
                 if !items.is_empty() {
                     told.insert("items".into(), Value::Array(items));
                 }
-                if !told.is_empty() && step.is_char_boundary(told_at) {
-                    step.insert_str(told_at, &Value::Object(told).to_json());
+                if !told.is_empty() {
+                    step.push_str(&Value::Object(told).to_json());
                 }
                 return step;
             }
@@ -247,20 +247,14 @@ pub fn whole(time: f64) -> u64 {
     time.max(0.0).ceil() as u64
 }
 
-/// The `send` step's text, as lines (a header's name or value never holds a line break, nor do the URL
-/// and path, and the body comes last): the method, URL, path, `timeoutMs`, `maxBytes`, `everyHeader`
-/// (`1` when every answer header is wanted, not only those the core reads, else empty), the number of
-/// headers, each header's name and value, the JSON of what the step also tells (`answered`, `items`;
-/// empty when nothing: written where the returned offset is), and the body: `-` for none, else `=` and
-/// the body.
-fn send_step(
-    request: &WireRequest,
-    timeout_ms: f64,
-    max_bytes: u32,
-    every_header: bool,
-) -> (String, usize) {
+/// The `send` step's text, as lines: the method, URL, path, `timeoutMs`, `maxBytes`, `everyHeader` (`1`
+/// when every answer header is wanted, not only those the core reads, else empty), the number of
+/// headers, each header's name and value, and the body as JSON (`null`, or a string); none of them holds
+/// a line break (headers refuse one; the URL and path are percent-encoded; JSON escapes one). What the
+/// step also tells (`answered`, `items`) follows, as JSON that may: [`Call::go`] writes it there.
+fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, every_header: bool) -> String {
     let body_len = request.body.as_ref().map_or(0, String::len);
-    let mut out = String::with_capacity(body_len + request.url.len() * 2 + 256);
+    let mut out = String::with_capacity(body_len + body_len / 8 + request.url.len() * 2 + 256);
     for line in [request.method.as_str(), &request.url, &request.path] {
         out.push_str(line);
         out.push('\n');
@@ -277,13 +271,10 @@ fn send_step(
         out.push_str(value);
     }
     out.push('\n');
-    let told_at = out.len();
     match &request.body {
-        Some(body) => {
-            out.push_str("\n=");
-            out.push_str(body);
-        }
-        None => out.push_str("\n-"),
+        Some(body) => json::push_string(&mut out, body),
+        None => out.push_str("null"),
     }
-    (out, told_at)
+    out.push('\n');
+    out
 }

@@ -604,6 +604,19 @@ test("a server whose every tag page brings a new tag and a next stops each listi
   }
 });
 
+test("a key in the --base-url's path is in none of the check's output", async () => {
+  const fake = await serveFake();
+  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  try {
+    const run = await runCheck(`${fake.url}/proxy/${FAKE_KEY}`, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+    assert.match(run.stdout, /gist-wasm check of http:\/\/127\.0\.0\.1:\d+\/proxy\/\[key\]/);
+    assert.doesNotMatch(run.stdout + run.stderr, new RegExp(FAKE_KEY));
+  } finally {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a key a server echoes lower-cased or percent-encoded in a field's name is in neither the report, the output nor --record's fixtures", async () => {
   const key = "Fake/KEY+Xy9";
   for (const echo of [key.toLowerCase(), encodeURIComponent(key), encodeURIComponent(encodeURIComponent(key))]) {
