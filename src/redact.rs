@@ -7,52 +7,73 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
     redact_emails(&scrub_secrets(text, secrets))
 }
 
-/// [`scrub`], taking `text` and giving it back as it is (no copy) when it holds no secret, no escape
-/// and no `@`: an answer's header, most often.
+/// [`scrub`], taking `text` and giving it back as it is (no copy) when it holds no secret and no
+/// email: an answer's header, most often.
 pub fn scrub_owned(text: String, secrets: &[&str]) -> String {
-    let plain = !text.contains(['%', '\\', '@'])
-        && !secrets.iter().any(|s| !s.is_empty() && text.contains(s));
-    if plain {
-        text
+    let text = without_secrets(&text, secrets).unwrap_or(text);
+    if text.contains(['%', '\\', '@']) {
+        redact_emails(&text)
     } else {
-        scrub(&text, secrets)
+        text
     }
 }
 
-/// Scrubs `text` of each secret, raw or with any of its bytes written otherwise: percent-encoded once or
-/// twice, in either case (`~` as `%7E`, `%7e` or `%257E`; one byte or every one), or escaped as JSON
-/// writes it (`\/`, `\u002f`); and of nothing else.
+/// Scrubs `text` of each secret, in any letter case (ASCII), raw or with any of its bytes written
+/// otherwise: percent-encoded once or twice, in either case (`~` as `%7E`, `%7e` or `%257E`; one byte or
+/// every one), or escaped as JSON writes it (`\/`, `\u002f`); and of nothing else.
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
-    let mut text = text.to_owned();
+    without_secrets(text, secrets).unwrap_or_else(|| text.to_owned())
+}
+
+/// [`scrub_secrets`], or `None` when `text` holds no secret.
+fn without_secrets(text: &str, secrets: &[&str]) -> Option<String> {
+    let mut scrubbed: Option<String> = None;
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        if text.contains(secret) {
-            text = text.replace(secret, REDACTED);
-        }
-        if text.contains(['%', '\\']) {
-            text = remove_encoded(&text, secret.as_bytes(), true);
-            // `%2541` is `A` encoded twice, or a secret's `%` encoded once before `41`: read both ways.
-            if secret.contains('%') {
-                text = remove_encoded(&text, secret.as_bytes(), false);
+        // Read raw (a `%` before a secret starting with two hex digits is not its escape), then with
+        // escapes read: `%2541` as `A` encoded twice, and, for a secret with a `%`, as its `%` encoded
+        // once before `41`. A text without `%` or `\` reads the same every way.
+        for mode in [RAW, TWICE, ONCE] {
+            let current = scrubbed.as_deref().unwrap_or(text);
+            let escaped = current.contains(['%', '\\']);
+            if (mode == TWICE || escaped) && (mode != ONCE || secret.contains('%')) {
+                if let Some(out) = remove_encoded(current, secret.as_bytes(), mode) {
+                    scrubbed = Some(out);
+                }
             }
         }
     }
-    text
+    scrubbed
 }
+
+/// How [`unit`] reads escapes: not at all, `%HH` once, or `%25HH` as encoded twice.
+const RAW: u8 = 0;
+const ONCE: u8 = 1;
+const TWICE: u8 = 2;
 
 const REDACTED: &str = "[redacted]";
 
-/// `text` with each occurrence of `secret` in which some bytes are written otherwise (see [`unit`])
-/// replaced by [`REDACTED`]: a Knuth-Morris-Pratt search over the text read unit by unit (`%25HH` as
-/// encoded `twice`, or as `%` then `HH`), so linear in the text's length.
-fn remove_encoded(text: &str, secret: &[u8], twice: bool) -> String {
+/// A byte as the secrets' search compares it: ASCII letters in lower case.
+fn fold(byte: u8) -> u8 {
+    byte.to_ascii_lowercase()
+}
+
+/// `text` with each occurrence of `secret`, in any letter case and with any of its bytes written
+/// otherwise (see [`unit`]), replaced by [`REDACTED`], or `None` when there is none: a
+/// Knuth-Morris-Pratt search over the text read unit by unit (as `mode` says) and case-folded, so linear in the text's length.
+fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
+    if text.len() < secret.len() {
+        return None; // each unit is a byte or more
+    }
+    let secret: Vec<u8> = secret.iter().copied().map(fold).collect();
     let bytes = text.as_bytes();
-    let fallback = fallbacks(secret);
-    let mut out = Vec::with_capacity(bytes.len());
+    let fallback = fallbacks(&secret);
+    let mut out = Vec::new();
     let mut copied = 0;
     let mut starts = Vec::new(); // where each byte read so far since the last match began in `text`
     let mut matched = 0;
     let mut at = 0;
-    while let Some((byte, width)) = unit(bytes, at, twice) {
+    while let Some((byte, width)) = unit(bytes, at, mode) {
+        let byte = fold(byte);
         if starts.len() > 2 * secret.len() {
             starts.drain(..secret.len()); // only the last `secret.len()` can start a match
         }
@@ -78,22 +99,26 @@ fn remove_encoded(text: &str, secret: &[u8], twice: bool) -> String {
             starts.clear();
         }
     }
+    if copied == 0 {
+        return None;
+    }
     out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
     // Every cut is at a character's edge (a match starts with the secret's first character, raw or
     // written otherwise in ASCII, and ends after its last one), so the text is whole; were it not,
     // nothing is shown raw.
-    String::from_utf8(out).unwrap_or_else(|_| REDACTED.to_owned())
+    Some(String::from_utf8(out).unwrap_or_else(|_| REDACTED.to_owned()))
 }
 
 /// The byte a text holds at `at` as a secret may have been written there, and how many of the text's
-/// bytes that took: `%HH`, `%25HH` (when read as encoded `twice`), a JSON escape (`\/`, `\\`, `\"`,
-/// `\u00HH` for ASCII), or the byte itself.
-fn unit(bytes: &[u8], at: usize, twice: bool) -> Option<(u8, usize)> {
+/// bytes that took: `%HH`, `%25HH` (read [`TWICE`]), a JSON escape (`\/`, `\\`, `\"`, `\u00HH` for
+/// ASCII), or the byte itself (always, read [`RAW`]).
+fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
     let raw = *bytes.get(at)?;
     let hex = |from: usize| bytes.get(from..from + 2).and_then(hex_byte);
     let written = match raw {
+        _ if mode == RAW => None,
         b'%' => match (hex(at + 1), hex(at + 3)) {
-            (Some(b'%'), Some(byte)) if twice => Some((byte, 5)),
+            (Some(b'%'), Some(byte)) if mode == TWICE => Some((byte, 5)),
             (Some(byte), _) => Some((byte, 3)),
             _ => None,
         },
@@ -347,6 +372,32 @@ mod tests {
                 "{form}"
             );
         }
+    }
+
+    #[test]
+    fn a_key_goes_in_any_letter_case_raw_percent_encoded_or_json_escaped() {
+        let key = "sk_LIVE_a1~Zq";
+        for form in [
+            "SK_LIVE_A1~ZQ",
+            "sk_live_a1~zq",
+            "Sk_lIvE_A1%7eZQ",
+            "%53K%5flive_A1\\u007EzQ",
+            "sK_LiVe_a1%257ezQ",
+        ] {
+            let text = format!("<{form}> {form}");
+            assert_eq!(
+                scrub_secrets(&text, &[key]),
+                "<[redacted]> [redacted]",
+                "{form}"
+            );
+            assert_eq!(scrub(&text, &[key]), "<[redacted]> [redacted]", "{form}");
+            assert_eq!(
+                scrub_owned(text, &[key]),
+                "<[redacted]> [redacted]",
+                "{form}"
+            );
+        }
+        assert_eq!(scrub_secrets("SK_LIVE_A1~Z", &[key]), "SK_LIVE_A1~Z");
     }
 
     #[test]
