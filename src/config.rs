@@ -20,14 +20,16 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 32 * 1024 * 1024;
 /// The longest timeout a JS timer can wait (2^31 - 1 ms, about 24.8 days).
 const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
-/// The API key. Its `Debug` never shows it.
+/// The API key, and the forms of it that text may echo. Its `Debug` never shows it.
 #[derive(Clone, PartialEq)]
-pub struct ApiKey(String);
+pub struct ApiKey(String, [String; 4]);
 
 impl ApiKey {
-    /// The key (the scrubber finds it in any letter case: a header's name echoing it comes lower-cased).
+    /// The key, and its hex and base64 forms, made once ([`crate::redact::key_forms`]); the scrubber
+    /// finds each in any letter case (a header's name echoing the key comes lower-cased).
     pub fn new(key: String) -> Self {
-        Self(key)
+        let derived = crate::redact::key_forms(&key);
+        Self(key, derived)
     }
 
     /// The `Authorization` header value.
@@ -35,9 +37,10 @@ impl ApiKey {
         text!("Bearer {}", self.0)
     }
 
-    /// What to scrub from text that may echo the key.
-    pub fn forms(&self) -> [&str; 1] {
-        [&self.0]
+    /// What to scrub from text that may echo the key: the key, then its hex and base64 forms.
+    pub fn forms(&self) -> [&str; 5] {
+        let [hex, first, second, third] = &self.1;
+        [&self.0, hex, first, second, third]
     }
 }
 
@@ -97,7 +100,8 @@ impl ClientOptions {
             ),
             None => url.to_owned(),
         };
-        Some(crate::redact::scrub_secrets(&shown, &[key]))
+        let key = ApiKey::new(key.to_owned());
+        Some(crate::redact::scrub_secrets(&shown, &key.forms()))
     }
 
     /// Reads the options object; `fetch`, a function, is the wasm edge's to read (and may be here).

@@ -1,6 +1,6 @@
-//! The one scrubber for everything an error says: secrets (the API key, raw or percent-encoded)
-//! become `[redacted]`, and email addresses (raw or percent-encoded, and so URL credentials
-//! `user:password@host`) become `[email]`.
+//! The one scrubber for everything an error says: secrets (the API key in any letter case, raw,
+//! percent-encoded or JSON-escaped, and its hex and base64 forms) become `[redacted]`, and email
+//! addresses (raw or percent-encoded, and so URL credentials `user:password@host`) become `[email]`.
 
 /// Scrubs `text` of each secret, then of every email address.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
@@ -52,9 +52,59 @@ const TWICE: u8 = 2;
 
 const REDACTED: &str = "[redacted]";
 
-/// A byte as the secrets' search compares it: ASCII letters in lower case.
+/// The shortest base64 or hex form of a key that is searched for: a shorter one could match text that
+/// never held the key (`key_forms`).
+const SHORTEST_FORM: usize = 16;
+
+/// The forms of `key` a text may echo that the search cannot read off the key itself: its hex (found in
+/// either case), and for each of the three places the key can start at in a base64 blob (`Bearer <key>`
+/// encoded whole), the characters of its base64 that only the key's bits make (those a blob's bytes on
+/// either side, or its padding, share are not among them); each empty when shorter than
+/// [`SHORTEST_FORM`]. One search finds both base64 alphabets ([`fold`]).
+pub fn key_forms(key: &str) -> [String; 4] {
+    // A key starting at a blob's byte 3n, 3n + 1 or 3n + 2 has its first whole base64 character at
+    // its bit 0, 4 or 2.
+    let base64 = crate::base64::STANDARD.as_slice();
+    [
+        (0, 4, b"0123456789abcdef".as_slice()),
+        (0, 6, base64),
+        (4, 6, base64),
+        (2, 6, base64),
+    ]
+    .map(|(skip, width, alphabet)| {
+        let form = digits(key.as_bytes(), skip, width, alphabet);
+        if form.len() < SHORTEST_FORM {
+            String::new()
+        } else {
+            form
+        }
+    })
+}
+
+/// The whole digits of `width` bits that `bytes` spell from their bit `skip` on, in `alphabet`.
+fn digits(bytes: &[u8], skip: i32, width: i32, alphabet: &[u8]) -> String {
+    let mut out = String::new();
+    let (mut value, mut bits) = (0u32, -skip);
+    for byte in bytes {
+        value = (value << 8 | u32::from(*byte)) & 0xFFFF; // never more than 13 bits unread
+        bits += 8;
+        while bits >= width {
+            bits -= width;
+            let digit = (value >> bits) as usize & (alphabet.len() - 1);
+            out.push(char::from(alphabet.get(digit).copied().unwrap_or(b'=')));
+        }
+    }
+    out
+}
+
+/// A byte as the secrets' search compares it: ASCII letters in lower case, and URL-safe base64's `-`
+/// and `_` as the standard alphabet's `+` and `/` (so a key is also found with those swapped).
 fn fold(byte: u8) -> u8 {
-    byte.to_ascii_lowercase()
+    match byte {
+        b'-' => b'+',
+        b'_' => b'/',
+        _ => byte.to_ascii_lowercase(),
+    }
 }
 
 /// `text` with each occurrence of `secret`, in any letter case and with any of its bytes written
@@ -244,6 +294,7 @@ fn quoted_local_part(out: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ApiKey;
     use crate::http::percent_encode;
 
     #[test]
@@ -398,6 +449,84 @@ mod tests {
             );
         }
         assert_eq!(scrub_secrets("SK_LIVE_A1~Z", &[key]), "SK_LIVE_A1~Z");
+    }
+
+    /// `bytes` in hex, in lower case.
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn a_key_echoed_in_base64_or_hex_goes_at_any_alignment_in_either_alphabet() {
+        use crate::base64::{encode, STANDARD, URL_SAFE};
+        let key = "sk_live_0123456789AbCdEf~";
+        let forms = ApiKey::new(key.to_owned());
+        let forms = forms.forms();
+        let mut seen = 0;
+        for prefix in [
+            "",
+            "x",
+            "xy",
+            "Authorization: Bearer ",
+            "GET / HTTP/1.1\r\nBearer ",
+        ] {
+            for suffix in ["", "!", "\r\n\r\n"] {
+                let blob = format!("{prefix}{key}{suffix}");
+                for alphabet in [STANDARD, URL_SAFE] {
+                    let bare = encode(blob.as_bytes(), alphabet);
+                    let padded = format!("{bare}{}", "=".repeat((4 - bare.len() % 4) % 4));
+                    for encoded in [bare, padded] {
+                        let text = format!("echo {encoded} end");
+                        let scrubbed = scrub_secrets(&text, &forms);
+                        assert!(
+                            scrubbed.matches("[redacted]").count() == 1
+                                && scrubbed.ends_with(" end")
+                                && scrub_secrets(&scrubbed, &forms) == scrubbed,
+                            "{blob:?}: {scrubbed}"
+                        );
+                        // The blob's other bytes stay as they were.
+                        let head = encode(prefix.as_bytes(), alphabet);
+                        let head = &head[..prefix.len() / 3 * 4];
+                        assert!(scrubbed.starts_with(&format!("echo {head}")), "{scrubbed}");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(seen, 60);
+        for text in [hex(key.as_bytes()), hex(key.as_bytes()).to_uppercase()] {
+            let echoed = format!("key=0x{text}00;");
+            assert_eq!(scrub_secrets(&echoed, &forms), "key=0x[redacted]00;");
+        }
+        // Percent-encoded or JSON-escaped as the key is (a base64 blob in a query or a JSON string).
+        let blob = encode(format!("Bearer {key}").as_bytes(), STANDARD);
+        let escaped = blob.replace('/', "\\/").replace('+', "%2B");
+        assert!(
+            scrub_secrets(&escaped, &forms).contains("[redacted]"),
+            "{escaped}"
+        );
+    }
+
+    #[test]
+    fn a_short_key_has_no_base64_or_hex_form_and_a_long_one_all_four() {
+        let forms = |key: &str| {
+            let key = ApiKey::new(key.to_owned());
+            let forms = key.forms().map(str::to_owned);
+            forms
+                .into_iter()
+                .filter(|form| !form.is_empty())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(forms("k"), ["k"]);
+        assert_eq!(
+            forms("sk_live_a1"),
+            ["sk_live_a1".to_owned(), hex(b"sk_live_a1")]
+        );
+        // 12 bytes: 16 base64 characters at the first alignment, 15 at the others.
+        assert_eq!(forms("sk_live_a123").len(), 3);
+        let forms = forms("sk_live_a1234");
+        assert_eq!(forms.len(), 5, "{forms:?}");
+        assert!(forms[1..].iter().all(|form| form.len() >= 16), "{forms:?}");
     }
 
     #[test]
