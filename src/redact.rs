@@ -28,14 +28,17 @@ pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
 /// [`scrub_secrets`], or `None` when `text` holds no secret.
 fn without_secrets(text: &str, secrets: &[&str]) -> Option<String> {
     let mut scrubbed: Option<String> = None;
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        // Read raw (a `%` before a secret starting with two hex digits is not its escape), then with
-        // escapes read: `%2541` as `A` encoded twice, and, for a secret with a `%`, as its `%` encoded
-        // once before `41`. A text without `%` or `\` reads the same every way.
+    // Read raw (a `%` before a secret starting with two hex digits is not its escape), then with
+    // escapes read: `%2541` as `A` encoded twice, and, for a secret with a `%`, as its `%` encoded
+    // once before `41`. A text without `%` or `\` reads the same every way.
+    let escaped = text.bytes().any(|b| b == b'%' || b == b'\\');
+    for secret in secrets
+        .iter()
+        .filter(|s| !s.is_empty() && s.len() <= text.len())
+    {
         for mode in [RAW, TWICE, ONCE] {
-            let current = scrubbed.as_deref().unwrap_or(text);
-            let escaped = current.contains(['%', '\\']);
-            if (mode == TWICE || escaped) && (mode != ONCE || secret.contains('%')) {
+            if mode == RAW || escaped && (mode == TWICE || secret.contains('%')) {
+                let current = scrubbed.as_deref().unwrap_or(text);
                 if let Some(out) = remove_encoded(current, secret.as_bytes(), mode) {
                     scrubbed = Some(out);
                 }
@@ -114,39 +117,46 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
     if text.len() < secret.len() {
         return None; // each unit is a byte or more
     }
-    let secret: Vec<u8> = secret.iter().copied().map(fold).collect();
     let bytes = text.as_bytes();
-    let fallback = fallbacks(&secret);
-    let mut out = Vec::new();
-    let mut copied = 0;
-    let mut starts = Vec::new(); // where each byte read so far since the last match began in `text`
-    let mut matched = 0;
-    let mut at = 0;
-    while let Some((byte, width)) = unit(bytes, at, mode) {
-        let byte = fold(byte);
-        if starts.len() > 2 * secret.len() {
-            starts.drain(..secret.len()); // only the last `secret.len()` can start a match
+    let folded = |i: usize| secret.get(i).copied().map(fold);
+    // The search's fallbacks, then where each of the last `secret.len()` units read began, in a ring
+    // (`slot` is the oldest's).
+    let mut table = vec![0; 2 * secret.len()];
+    let (fallback, starts) = table.split_at_mut(secret.len());
+    fallbacks(secret, fallback);
+    let (mut out, mut copied, mut matched, mut at, mut slot) = (Vec::new(), 0, 0, 0, 0);
+    loop {
+        // Read raw, the search skips on to the next byte that can start a match (most texts have none).
+        while matched == 0
+            && mode == RAW
+            && bytes.get(at).is_some_and(|b| Some(fold(*b)) != folded(0))
+        {
+            at += 1;
         }
-        starts.push(at);
+        let Some((byte, width)) = unit(bytes, at, mode) else {
+            break;
+        };
+        let byte = fold(byte);
+        if let Some(start) = starts.get_mut(slot) {
+            *start = at;
+        }
+        slot += 1;
+        if slot == secret.len() {
+            slot = 0;
+        }
         at += width;
-        while matched > 0 && secret.get(matched) != Some(&byte) {
+        while matched > 0 && folded(matched) != Some(byte) {
             matched = fallback.get(matched - 1).copied().unwrap_or(0);
         }
-        if secret.get(matched) == Some(&byte) {
+        if folded(matched) == Some(byte) {
             matched += 1;
         }
         if matched == secret.len() {
-            let start = starts
-                .len()
-                .checked_sub(matched)
-                .and_then(|i| starts.get(i))
-                .copied()
-                .unwrap_or(copied);
+            let start = starts.get(slot).copied().unwrap_or(copied);
             out.extend_from_slice(bytes.get(copied..start).unwrap_or_default());
             out.extend_from_slice(REDACTED.as_bytes());
             copied = at;
             matched = 0;
-            starts.clear();
         }
     }
     if copied == 0 {
@@ -195,22 +205,22 @@ fn hex_byte(digits: &[u8]) -> Option<u8> {
     Some(digit(high)? << 4 | digit(low)?)
 }
 
-/// For each prefix of `pattern`, the length of its longest proper prefix that is also its suffix.
-fn fallbacks(pattern: &[u8]) -> Vec<usize> {
-    let mut table = vec![0; pattern.len()];
+/// Writes into `table`, for each prefix of `pattern` (case-folded, see [`fold`]), the length of its
+/// longest proper prefix that is also its suffix.
+fn fallbacks(pattern: &[u8], table: &mut [usize]) {
+    let folded = |i: usize| pattern.get(i).copied().map(fold);
     let mut len = 0;
-    for (i, byte) in pattern.iter().enumerate().skip(1) {
-        while len > 0 && pattern.get(len) != Some(byte) {
+    for i in 1..pattern.len() {
+        while len > 0 && folded(len) != folded(i) {
             len = table.get(len - 1).copied().unwrap_or(0);
         }
-        if pattern.get(len) == Some(byte) {
+        if folded(len) == folded(i) {
             len += 1;
         }
         if let Some(slot) = table.get_mut(i) {
             *slot = len;
         }
     }
-    table
 }
 
 /// A request path as errors, hooks and logs show it: without its query (which can hold emails and
