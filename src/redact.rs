@@ -62,8 +62,8 @@ const SHORTEST_FORM: usize = 16;
 /// The forms of `key` a text may echo that the search cannot read off the key itself: its hex (found in
 /// either case), and for each of the three places the key can start at in a base64 blob (`Bearer <key>`
 /// encoded whole), the characters of its base64 that only the key's bits make (those a blob's bytes on
-/// either side, or its padding, share are not among them); each empty when shorter than
-/// [`SHORTEST_FORM`]. One search finds both base64 alphabets ([`fold`]).
+/// either side, or its padding, share are not among them); each empty when shorter than 16 characters
+/// (`SHORTEST_FORM`). One search finds both base64 alphabets (it reads `-` and `_` as `+` and `/`).
 pub fn key_forms(key: &str) -> [String; 4] {
     // A key starting at a blob's byte 3n, 3n + 1 or 3n + 2 has its first whole base64 character at
     // its bit 0, 4 or 2.
