@@ -1,6 +1,7 @@
 //! The one scrubber for everything an error says: secrets (the API key in any letter case, raw,
 //! percent-encoded or JSON-escaped, and its hex and base64 forms) become `[redacted]`, and email
-//! addresses (raw or percent-encoded, and so URL credentials `user:password@host`) become `[email]`.
+//! addresses (raw, percent-encoded, and so URL credentials `user:password@host`, or escaped as JSON or
+//! HTML) become `[email]`.
 
 /// Scrubs `text` of each secret, then of every email address.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
@@ -112,7 +113,8 @@ fn fold(byte: u8) -> u8 {
 
 /// `text` with each occurrence of `secret`, in any letter case and with any of its bytes written
 /// otherwise (see [`unit`]), replaced by [`REDACTED`], or `None` when there is none: a
-/// Knuth-Morris-Pratt search over the text read unit by unit (as `mode` says) and case-folded, so linear in the text's length.
+/// Knuth-Morris-Pratt search over the text read unit by unit (as `mode` says) and case-folded ([`fold`]),
+/// so linear in the text's length.
 fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
     if text.len() < secret.len() {
         return None; // each unit is a byte or more
@@ -279,7 +281,7 @@ pub fn redact_emails(text: &str) -> String {
     out
 }
 
-/// Whether `text` has a byte an `@` is written with (raw, `%40`, `\\u0040`, `&#64;`): a byte loop, far
+/// Whether `text` has a byte an `@` is written with (raw, `%40`, `\u0040`, `&#64;`): a byte loop, far
 /// faster than `contains` with characters.
 fn may_hold_email(text: &str) -> bool {
     text.bytes()
