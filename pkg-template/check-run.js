@@ -26,8 +26,8 @@ const scrubbers = new Map();
 
 /**
  * `text` with the key and every email address replaced: the key as given (`[key]`), then in every form
- * the client scrubs from what a server echoes (lower case, percent-encoded, JSON-escaped), and emails raw
- * or percent-encoded. A key the client refuses is replaced as given only.
+ * the client scrubs from what a server echoes (any letter case, percent-encoded, JSON-escaped, hex,
+ * base64), and emails raw, percent-encoded or escaped. A key the client refuses is replaced as given only.
  */
 export function scrub(text, apiKey) {
   let out = text;

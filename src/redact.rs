@@ -1,99 +1,186 @@
-//! The one scrubber for everything an error says: secrets (the API key, raw or percent-encoded)
-//! become `[redacted]`, and email addresses (raw or percent-encoded, and so URL credentials
-//! `user:password@host`) become `[email]`.
+//! The one scrubber for everything an error says: secrets (the API key in any letter case, raw,
+//! percent-encoded or JSON-escaped, and its hex and base64 forms) become `[redacted]`, and email
+//! addresses (raw, percent-encoded, and so URL credentials `user:password@host`, or escaped as JSON or
+//! HTML) become `[email]`.
 
 /// Scrubs `text` of each secret, then of every email address.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
     redact_emails(&scrub_secrets(text, secrets))
 }
 
-/// [`scrub`], taking `text` and giving it back as it is (no copy) when it holds no secret, no escape
-/// and no `@`: an answer's header, most often.
+/// [`scrub`], taking `text` and giving it back as it is (no copy) when it holds no secret and no
+/// email: an answer's header, most often.
 pub fn scrub_owned(text: String, secrets: &[&str]) -> String {
-    let plain = !text.contains(['%', '\\', '@'])
-        && !secrets.iter().any(|s| !s.is_empty() && text.contains(s));
-    if plain {
-        text
+    let text = without_secrets(&text, secrets).unwrap_or(text);
+    if may_hold_email(&text) {
+        redact_emails(&text)
     } else {
-        scrub(&text, secrets)
+        text
     }
 }
 
-/// Scrubs `text` of each secret, raw or with any of its bytes written otherwise: percent-encoded once or
-/// twice, in either case (`~` as `%7E`, `%7e` or `%257E`; one byte or every one), or escaped as JSON
-/// writes it (`\/`, `\u002f`); and of nothing else.
+/// Scrubs `text` of each secret, in any letter case (ASCII), raw or with any of its bytes written
+/// otherwise: percent-encoded once or twice, in either case (`~` as `%7E`, `%7e` or `%257E`; one byte or
+/// every one), or escaped as JSON writes it (`\/`, `\u002f`); and of nothing else.
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
-    let mut text = text.to_owned();
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        if text.contains(secret) {
-            text = text.replace(secret, REDACTED);
-        }
-        if text.contains(['%', '\\']) {
-            text = remove_encoded(&text, secret.as_bytes(), true);
-            // `%2541` is `A` encoded twice, or a secret's `%` encoded once before `41`: read both ways.
-            if secret.contains('%') {
-                text = remove_encoded(&text, secret.as_bytes(), false);
+    without_secrets(text, secrets).unwrap_or_else(|| text.to_owned())
+}
+
+/// [`scrub_secrets`], or `None` when `text` holds no secret.
+fn without_secrets(text: &str, secrets: &[&str]) -> Option<String> {
+    let mut scrubbed: Option<String> = None;
+    // Read raw (a `%` before a secret starting with two hex digits is not its escape), then with
+    // escapes read: `%2541` as `A` encoded twice, and, for a secret with a `%`, as its `%` encoded
+    // once before `41`. A text without `%` or `\` reads the same every way.
+    let escaped = text.bytes().any(|b| b == b'%' || b == b'\\');
+    for secret in secrets
+        .iter()
+        .filter(|s| !s.is_empty() && s.len() <= text.len())
+    {
+        for mode in [RAW, TWICE, ONCE] {
+            if mode == RAW || escaped && (mode == TWICE || secret.contains('%')) {
+                let current = scrubbed.as_deref().unwrap_or(text);
+                if let Some(out) = remove_encoded(current, secret.as_bytes(), mode) {
+                    scrubbed = Some(out);
+                }
             }
         }
     }
-    text
+    scrubbed
 }
+
+/// How [`unit`] reads escapes: not at all, `%HH` once, or `%25HH` as encoded twice.
+const RAW: u8 = 0;
+const ONCE: u8 = 1;
+const TWICE: u8 = 2;
 
 const REDACTED: &str = "[redacted]";
 
-/// `text` with each occurrence of `secret` in which some bytes are written otherwise (see [`unit`])
-/// replaced by [`REDACTED`]: a Knuth-Morris-Pratt search over the text read unit by unit (`%25HH` as
-/// encoded `twice`, or as `%` then `HH`), so linear in the text's length.
-fn remove_encoded(text: &str, secret: &[u8], twice: bool) -> String {
-    let bytes = text.as_bytes();
-    let fallback = fallbacks(secret);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut copied = 0;
-    let mut starts = Vec::new(); // where each byte read so far since the last match began in `text`
-    let mut matched = 0;
-    let mut at = 0;
-    while let Some((byte, width)) = unit(bytes, at, twice) {
-        if starts.len() > 2 * secret.len() {
-            starts.drain(..secret.len()); // only the last `secret.len()` can start a match
+/// The shortest base64 or hex form of a key that is searched for: a shorter one could match text that
+/// never held the key (`key_forms`).
+const SHORTEST_FORM: usize = 16;
+
+/// The forms of `key` a text may echo that the search cannot read off the key itself: its hex (found in
+/// either case), and for each of the three places the key can start at in a base64 blob (`Bearer <key>`
+/// encoded whole), the characters of its base64 that only the key's bits make (those a blob's bytes on
+/// either side, or its padding, share are not among them); each empty when shorter than 16 characters
+/// (`SHORTEST_FORM`). One search finds both base64 alphabets (it reads `-` and `_` as `+` and `/`).
+pub fn key_forms(key: &str) -> [String; 4] {
+    // A key starting at a blob's byte 3n, 3n + 1 or 3n + 2 has its first whole base64 character at
+    // its bit 0, 4 or 2.
+    let base64 = crate::base64::STANDARD.as_slice();
+    [
+        (0, 4, b"0123456789abcdef".as_slice()),
+        (0, 6, base64),
+        (4, 6, base64),
+        (2, 6, base64),
+    ]
+    .map(|(skip, width, alphabet)| {
+        let form = digits(key.as_bytes(), skip, width, alphabet);
+        if form.len() < SHORTEST_FORM {
+            String::new()
+        } else {
+            form
         }
-        starts.push(at);
+    })
+}
+
+/// The whole digits of `width` bits that `bytes` spell from their bit `skip` on, in `alphabet`.
+fn digits(bytes: &[u8], skip: i32, width: i32, alphabet: &[u8]) -> String {
+    let mut out = String::new();
+    let (mut value, mut bits) = (0u32, -skip);
+    for byte in bytes {
+        value = (value << 8 | u32::from(*byte)) & 0xFFFF; // never more than 13 bits unread
+        bits += 8;
+        while bits >= width {
+            bits -= width;
+            let digit = (value >> bits) as usize & (alphabet.len() - 1);
+            out.push(char::from(alphabet.get(digit).copied().unwrap_or(b'=')));
+        }
+    }
+    out
+}
+
+/// A byte as the secrets' search compares it: ASCII letters in lower case, and URL-safe base64's `-`
+/// and `_` as the standard alphabet's `+` and `/` (so a key is also found with those swapped).
+fn fold(byte: u8) -> u8 {
+    match byte {
+        b'-' => b'+',
+        b'_' => b'/',
+        _ => byte.to_ascii_lowercase(),
+    }
+}
+
+/// `text` with each occurrence of `secret`, in any letter case and with any of its bytes written
+/// otherwise (see [`unit`]), replaced by [`REDACTED`], or `None` when there is none: a
+/// Knuth-Morris-Pratt search over the text read unit by unit (as `mode` says) and case-folded ([`fold`]),
+/// so linear in the text's length.
+fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
+    if text.len() < secret.len() {
+        return None; // each unit is a byte or more
+    }
+    let bytes = text.as_bytes();
+    let folded = |i: usize| secret.get(i).copied().map(fold);
+    // The search's fallbacks, then where each of the last `secret.len()` units read began, in a ring
+    // (`slot` is the oldest's).
+    let mut table = vec![0; 2 * secret.len()];
+    let (fallback, starts) = table.split_at_mut(secret.len());
+    fallbacks(secret, fallback);
+    let (mut out, mut copied, mut matched, mut at, mut slot) = (Vec::new(), 0, 0, 0, 0);
+    loop {
+        // Read raw, the search skips on to the next byte that can start a match (most texts have none).
+        while matched == 0
+            && mode == RAW
+            && bytes.get(at).is_some_and(|b| Some(fold(*b)) != folded(0))
+        {
+            at += 1;
+        }
+        let Some((byte, width)) = unit(bytes, at, mode) else {
+            break;
+        };
+        let byte = fold(byte);
+        if let Some(start) = starts.get_mut(slot) {
+            *start = at;
+        }
+        slot += 1;
+        if slot == secret.len() {
+            slot = 0;
+        }
         at += width;
-        while matched > 0 && secret.get(matched) != Some(&byte) {
+        while matched > 0 && folded(matched) != Some(byte) {
             matched = fallback.get(matched - 1).copied().unwrap_or(0);
         }
-        if secret.get(matched) == Some(&byte) {
+        if folded(matched) == Some(byte) {
             matched += 1;
         }
         if matched == secret.len() {
-            let start = starts
-                .len()
-                .checked_sub(matched)
-                .and_then(|i| starts.get(i))
-                .copied()
-                .unwrap_or(copied);
+            let start = starts.get(slot).copied().unwrap_or(copied);
             out.extend_from_slice(bytes.get(copied..start).unwrap_or_default());
             out.extend_from_slice(REDACTED.as_bytes());
             copied = at;
             matched = 0;
-            starts.clear();
         }
+    }
+    if copied == 0 {
+        return None;
     }
     out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
     // Every cut is at a character's edge (a match starts with the secret's first character, raw or
     // written otherwise in ASCII, and ends after its last one), so the text is whole; were it not,
     // nothing is shown raw.
-    String::from_utf8(out).unwrap_or_else(|_| REDACTED.to_owned())
+    Some(String::from_utf8(out).unwrap_or_else(|_| REDACTED.to_owned()))
 }
 
 /// The byte a text holds at `at` as a secret may have been written there, and how many of the text's
-/// bytes that took: `%HH`, `%25HH` (when read as encoded `twice`), a JSON escape (`\/`, `\\`, `\"`,
-/// `\u00HH` for ASCII), or the byte itself.
-fn unit(bytes: &[u8], at: usize, twice: bool) -> Option<(u8, usize)> {
+/// bytes that took: `%HH`, `%25HH` (read [`TWICE`]), a JSON escape (`\/`, `\\`, `\"`, `\u00HH` for
+/// ASCII), or the byte itself (always, read [`RAW`]).
+fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
     let raw = *bytes.get(at)?;
     let hex = |from: usize| bytes.get(from..from + 2).and_then(hex_byte);
     let written = match raw {
+        _ if mode == RAW => None,
         b'%' => match (hex(at + 1), hex(at + 3)) {
-            (Some(b'%'), Some(byte)) if twice => Some((byte, 5)),
+            (Some(b'%'), Some(byte)) if mode == TWICE => Some((byte, 5)),
             (Some(byte), _) => Some((byte, 3)),
             _ => None,
         },
@@ -120,22 +207,22 @@ fn hex_byte(digits: &[u8]) -> Option<u8> {
     Some(digit(high)? << 4 | digit(low)?)
 }
 
-/// For each prefix of `pattern`, the length of its longest proper prefix that is also its suffix.
-fn fallbacks(pattern: &[u8]) -> Vec<usize> {
-    let mut table = vec![0; pattern.len()];
+/// Writes into `table`, for each prefix of `pattern` (case-folded, see [`fold`]), the length of its
+/// longest proper prefix that is also its suffix.
+fn fallbacks(pattern: &[u8], table: &mut [usize]) {
+    let folded = |i: usize| pattern.get(i).copied().map(fold);
     let mut len = 0;
-    for (i, byte) in pattern.iter().enumerate().skip(1) {
-        while len > 0 && pattern.get(len) != Some(byte) {
+    for i in 1..pattern.len() {
+        while len > 0 && folded(len) != folded(i) {
             len = table.get(len - 1).copied().unwrap_or(0);
         }
-        if pattern.get(len) == Some(byte) {
+        if folded(len) == folded(i) {
             len += 1;
         }
         if let Some(slot) = table.get_mut(i) {
             *slot = len;
         }
     }
-    table
 }
 
 /// A request path as errors, hooks and logs show it: without its query (which can hold emails and
@@ -145,54 +232,134 @@ pub fn shown_path(path: &str, secrets: &[&str]) -> String {
     scrub(path.split('?').next().unwrap_or_default(), secrets)
 }
 
-/// Replaces every run of address-like characters that holds an `@` (or `%40`) with `[email]`. A JSON
-/// escape (`\u00eb`, `\u002B`, as Python and .NET write them) is one of them.
+/// Replaces every email address with `[email]`: around each `@` (raw, percent-encoded once or twice,
+/// escaped as JSON, `\u0040`, or as HTML, `&#64;`, `&#x40;`, `&commat;`), its local part, back over
+/// every character a local part may hold (JSON and HTML escapes among them, `\u00eb`, `&#x27;`, and
+/// `=`, `/`, `?`, `&`, `` ` ``), and its domain, on to a character no host name holds. Of an address
+/// whose `@` is percent-encoded, a raw `=`, `?`, `&` or `` ` `` ends the local part: whatever wrote
+/// `%40` wrote those encoded too, so they are a query's (`?email=` of `?email=ada%40example.com` stays);
+/// a raw `/` does not (Python's `quote` leaves it). A backtick or a double quote around an address
+/// stays.
 pub fn redact_emails(text: &str) -> String {
-    if !holds_at(text) {
+    if !may_hold_email(text) {
         return text.to_owned();
     }
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    for (at, ch) in text.char_indices() {
-        // `\u`: a JSON escape, read as part of the address it may be in (`\u0020` too: a name before
-        // an address may go with it, never a part of the address be shown).
-        if is_address_char(ch) || (ch == '\\' && text.as_bytes().get(at + 1) == Some(&b'u')) {
-            run.push(ch);
-        } else {
-            flush(&mut out, &mut run);
-            out.push(ch);
+    // `copied`: what is in `out`; a local part ending here starts at `local`, or, its `@` encoded, at
+    // `query`.
+    let (mut copied, mut local, mut query, mut at) = (0, 0, 0, 0);
+    while let Some((part, width)) = address_part(bytes, at) {
+        let next = at + width;
+        match part {
+            Part::At(encoded) => {
+                let mut end = next;
+                while let Some((Part::Atom | Part::At(_), width)) = address_part(bytes, end) {
+                    end += width;
+                }
+                let mut start = if encoded { query } else { local };
+                if bytes.get(start) == Some(&b'`') && bytes.get(end) == Some(&b'`') {
+                    start += 1; // `ada@x.io`, quoted as code
+                }
+                out.push_str(text.get(copied..start).unwrap_or_default());
+                if start == at {
+                    if let Some(open) = quoted_local_part(&out) {
+                        out.truncate(open);
+                    }
+                }
+                out.push_str("[email]");
+                (copied, local, query, at) = (end, end, end, end);
+                continue;
+            }
+            Part::Other => (local, query) = (next, next),
+            Part::Query => query = next,
+            Part::Atom | Part::Slash => {}
         }
+        at = next;
     }
-    flush(&mut out, &mut run);
+    out.push_str(text.get(copied..).unwrap_or_default());
     out
 }
 
-/// Characters of an address's local part or domain, percent-escapes and any non-ASCII letter included.
-/// `=`, `/`, `?`, `&` and `` ` ``, which a local part may hold too, end a run: far more often they
-/// delimit a query or a path, or quote a value in a message, which stays readable.
-fn is_address_char(ch: char) -> bool {
-    const PUNCTUATION: &str = "._%+-@'~!#$*^{|}";
-    ch.is_ascii_alphanumeric() || !ch.is_ascii() || PUNCTUATION.contains(ch)
+/// Whether `text` has a byte an `@` is written with (raw, `%40`, `\u0040`, `&#64;`): a byte loop, far
+/// faster than `contains` with characters.
+fn may_hold_email(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b'@' | b'%' | b'\\' | b'&'))
 }
 
-/// Whether `text` holds an `@`, raw, percent-encoded (`%40`), encoded twice (`%2540`) or escaped as JSON
-/// (`\u0040`; no letter in any, so the same in any case).
-fn holds_at(text: &str) -> bool {
-    text.contains('@') || text.contains("%40") || text.contains("%2540") || text.contains("\\u0040")
+/// What a unit of text is to an email address ([`address_part`]).
+#[derive(Clone, Copy)]
+enum Part {
+    /// An `@`: percent-encoded (`true`), or raw or escaped.
+    At(bool),
+    /// Of a local part or a domain: an ASCII letter or digit, any non-ASCII byte, one of
+    /// `._%+-'~!#$*^{|}`, a JSON escape's `\` or an HTML escape (`&#x2e;`).
+    Atom,
+    /// `/`, of a local part only.
+    Slash,
+    /// `=`, `?`, `&` or `` ` ``, of a local part only, but for one whose `@` is percent-encoded.
+    Query,
+    /// Anything else: white space, quotes, brackets, `,:;<>`.
+    Other,
 }
 
-fn flush(out: &mut String, run: &mut String) {
-    if holds_at(run) {
-        if run.starts_with('@') || run.starts_with('%') {
-            if let Some(open) = quoted_local_part(out) {
-                out.truncate(open);
-            }
+/// The [`Part`] at `at` and its length in bytes.
+fn address_part(bytes: &[u8], at: usize) -> Option<(Part, usize)> {
+    let byte = *bytes.get(at)?;
+    let rest = bytes.get(at + 1..).unwrap_or_default();
+    Some(match byte {
+        b'@' => (Part::At(false), 1),
+        b'%' if rest.starts_with(b"40") => (Part::At(true), 3),
+        b'%' if rest.starts_with(b"2540") => (Part::At(true), 5),
+        b'\\' if rest.starts_with(b"u0040") => (Part::At(false), 6),
+        // `\u`: a JSON escape, read as part of the address it may be in (`\u0020` too: a name before
+        // an address may go with it, never a part of the address be shown).
+        b'\\' if rest.starts_with(b"u") => (Part::Atom, 1),
+        b'&' => html_escape(rest).unwrap_or((Part::Query, 1)),
+        b'/' => (Part::Slash, 1),
+        b'=' | b'?' | b'`' => (Part::Query, 1),
+        _ if byte.is_ascii_alphanumeric()
+            || !byte.is_ascii()
+            || b"._%+-'~!#$*^{|}".contains(&byte) =>
+        {
+            (Part::Atom, 1)
         }
-        out.push_str("[email]");
-    } else {
-        out.push_str(run);
-    }
-    run.clear();
+        _ => (Part::Other, 1),
+    })
+}
+
+/// The HTML character reference that `rest`, after a `&`, starts with, and its length with the `&`:
+/// `&#64;`, `&#x40;` or `&commat;` (an `@`; a number's `;` may be left out, as HTML allows), or any
+/// other (an [`Part::Atom`]).
+fn html_escape(rest: &[u8]) -> Option<(Part, usize)> {
+    let (radix, from) = match rest {
+        [b'#', b'x' | b'X', ..] => (16, 2),
+        [b'#', ..] => (10, 1),
+        _ => (0, 0),
+    };
+    let name = rest.get(from..).unwrap_or_default();
+    let len = name
+        .iter()
+        .take_while(|b| match radix {
+            0 => b.is_ascii_alphanumeric(),
+            _ => char::from(**b).is_digit(radix),
+        })
+        .count();
+    let closed = name.get(len) == Some(&b';');
+    let is_at = match radix {
+        0 => closed && name.get(..len) == Some(b"commat"),
+        _ => {
+            name.iter().take(len).try_fold(0u32, |value, digit| {
+                let digit = char::from(*digit).to_digit(radix)?;
+                value.checked_mul(radix)?.checked_add(digit)
+            }) == Some(64)
+        }
+    };
+    (len > 0 && (closed || radix > 0)).then_some((
+        if is_at { Part::At(false) } else { Part::Atom },
+        1 + from + len + usize::from(closed),
+    ))
 }
 
 /// Where a quoted local part that `out` ends with opens (`"ada lovelace"` of `"ada lovelace"@x.io`, or
@@ -219,6 +386,7 @@ fn quoted_local_part(out: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ApiKey;
     use crate::http::percent_encode;
 
     #[test]
@@ -264,10 +432,8 @@ mod tests {
             redact_emails("field `ada%2bx%40Example.com`"),
             "field `[email]`"
         );
-        assert_eq!(
-            redact_emails("/contacts/ada%2540example.com"),
-            "/contacts/[email]"
-        );
+        // A raw `/` may be the address's own (Python's `quote` leaves it): the path goes with it.
+        assert_eq!(redact_emails("/contacts/ada%2540example.com"), "[email]");
         assert_eq!(
             redact_emails("http://user:pass@127.0.0.1:9/x"),
             "http://user:[email]:9/x"
@@ -299,6 +465,98 @@ mod tests {
         ] {
             assert_eq!(redact_emails(text), scrubbed, "{text}");
         }
+    }
+
+    #[test]
+    fn an_address_whose_local_part_holds_eq_slash_question_amp_or_backtick_goes_whole() {
+        for (text, scrubbed) in [
+            ("taken: a=b@example.com", "taken: [email]"),
+            (
+                "bounces+ada=example.org@lists.example bounced",
+                "[email] bounced",
+            ),
+            (
+                "to a/b@x.io, c?d@x.io, e&f@x.io, g`h@x.io;",
+                "to [email], [email], [email], [email];",
+            ),
+            ("{\"email\":\"a=b@x.io\"}", "{\"email\":\"[email]\"}"),
+            // Backticks around an address quote it; one inside is the address's.
+            ("field `f=g`h@x.io` taken", "field `[email]` taken"),
+            // Of a raw `@`, a query's `key=` may be the address's too: it goes.
+            (
+                "GET /contacts?email=ada@example.com failed",
+                "GET [email] failed",
+            ),
+            (
+                "log user=ada@example.com status=404",
+                "log [email] status=404",
+            ),
+            // A domain ends where no host name goes on: the path, the query or the address after it stay.
+            (
+                "see ada@x.io/p?q=1&r=2 and `a@b.io`",
+                "see [email]/p?q=1&r=2 and `[email]`",
+            ),
+            ("a@x.io&b@y.io", "[email][email]"),
+            // Of a percent-encoded `@`, a raw `=`, `?`, `&` or `` ` `` is the query's: `email=` stays.
+            (
+                "GET /contacts?email=ada%40example.com&x=1 failed",
+                "GET /contacts?email=[email]&x=1 failed",
+            ),
+            (
+                "/contacts?x=1&email=a%3Db%2540example.com",
+                "/contacts?x=1&email=[email]",
+            ),
+            ("q=`a%2Fb%40x.io`", "q=`[email]`"),
+            ("/contacts/a/b%40example.com", "[email]"),
+        ] {
+            assert_eq!(redact_emails(text), scrubbed, "{text}");
+            assert_eq!(scrub(text, &["sk_zz"]), scrubbed, "{text}");
+            assert_eq!(scrub_owned(text.to_owned(), &["sk_zz"]), scrubbed, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_address_escaped_as_html_goes_whole() {
+        for (text, scrubbed) in [
+            ("ada&#64;example.com", "[email]"),
+            ("ada&#064;example.com is taken", "[email] is taken"),
+            ("ada&#x40;example.com", "[email]"),
+            ("<p>ada&#X40;example.com</p>", "<p>[email]</p>"),
+            ("ada&commat;example.com", "[email]"),
+            ("<b>ada&#64example.com</b>", "<b>[email]</b>"), // HTML reads `&#64` without `;` too
+            ("o&#x27;brien@example.com", "[email]"),         // html.escape's apostrophe
+            ("a&amp;b@x.io", "[email]"),
+            ("ada&#x40;example&#x2e;com, bob", "[email], bob"),
+            // No `@`: every other reference stays.
+            (
+                "Tom &amp; Jerry &#60;b&#62; &#640; &#x40e; &#; &commat &",
+                "Tom &amp; Jerry &#60;b&#62; &#640; &#x40e; &#; &commat &",
+            ),
+            ("&#99999999999999999999;", "&#99999999999999999999;"),
+        ] {
+            assert_eq!(redact_emails(text), scrubbed, "{text}");
+            assert_eq!(scrub_owned(text.to_owned(), &["sk_zz"]), scrubbed, "{text}");
+        }
+    }
+
+    #[test]
+    fn redacting_emails_with_many_escapes_and_local_part_characters_is_linear_in_the_text() {
+        // Every kind of unit, many `@` among them, and HTML references left open: four times the text
+        // must take far less than sixteen times as long.
+        let unit = "a=b/c?d&e`f&#x4&#64&#6 &amp;x&commat %2540y%40&#; \\u0040 `g@h` ";
+        let time = |n: usize| {
+            let text = unit.repeat(n) + &"&".repeat(n) + &"&#1".repeat(n) + &"x=".repeat(n) + "@";
+            (0..3)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    assert!(!redact_emails(&text).contains('@'));
+                    started.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let ratio = time(40_000).as_secs_f64() / time(10_000).as_secs_f64().max(1e-9);
+        assert!(ratio < 8.0, "{ratio}");
     }
 
     #[test]
@@ -347,6 +605,110 @@ mod tests {
                 "{form}"
             );
         }
+    }
+
+    #[test]
+    fn a_key_goes_in_any_letter_case_raw_percent_encoded_or_json_escaped() {
+        let key = "sk_LIVE_a1~Zq";
+        for form in [
+            "SK_LIVE_A1~ZQ",
+            "sk_live_a1~zq",
+            "Sk_lIvE_A1%7eZQ",
+            "%53K%5flive_A1\\u007EzQ",
+            "sK_LiVe_a1%257ezQ",
+        ] {
+            let text = format!("<{form}> {form}");
+            assert_eq!(
+                scrub_secrets(&text, &[key]),
+                "<[redacted]> [redacted]",
+                "{form}"
+            );
+            assert_eq!(scrub(&text, &[key]), "<[redacted]> [redacted]", "{form}");
+            assert_eq!(
+                scrub_owned(text, &[key]),
+                "<[redacted]> [redacted]",
+                "{form}"
+            );
+        }
+        assert_eq!(scrub_secrets("SK_LIVE_A1~Z", &[key]), "SK_LIVE_A1~Z");
+    }
+
+    /// `bytes` in hex, in lower case.
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn a_key_echoed_in_base64_or_hex_goes_at_any_alignment_in_either_alphabet() {
+        use crate::base64::{encode, STANDARD, URL_SAFE};
+        let key = "sk_live_0123456789AbCdEf~";
+        let forms = ApiKey::new(key.to_owned());
+        let forms = forms.forms();
+        let mut seen = 0;
+        for prefix in [
+            "",
+            "x",
+            "xy",
+            "Authorization: Bearer ",
+            "GET / HTTP/1.1\r\nBearer ",
+        ] {
+            for suffix in ["", "!", "\r\n\r\n"] {
+                let blob = format!("{prefix}{key}{suffix}");
+                for alphabet in [STANDARD, URL_SAFE] {
+                    let bare = encode(blob.as_bytes(), alphabet);
+                    let padded = format!("{bare}{}", "=".repeat((4 - bare.len() % 4) % 4));
+                    for encoded in [bare, padded] {
+                        let text = format!("echo {encoded} end");
+                        let scrubbed = scrub_secrets(&text, &forms);
+                        assert!(
+                            scrubbed.matches("[redacted]").count() == 1
+                                && scrubbed.ends_with(" end")
+                                && scrub_secrets(&scrubbed, &forms) == scrubbed,
+                            "{blob:?}: {scrubbed}"
+                        );
+                        // The blob's other bytes stay as they were.
+                        let head = encode(prefix.as_bytes(), alphabet);
+                        let head = &head[..prefix.len() / 3 * 4];
+                        assert!(scrubbed.starts_with(&format!("echo {head}")), "{scrubbed}");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(seen, 60);
+        for text in [hex(key.as_bytes()), hex(key.as_bytes()).to_uppercase()] {
+            let echoed = format!("key=0x{text}00;");
+            assert_eq!(scrub_secrets(&echoed, &forms), "key=0x[redacted]00;");
+        }
+        // Percent-encoded or JSON-escaped as the key is (a base64 blob in a query or a JSON string).
+        let blob = encode(format!("Bearer {key}").as_bytes(), STANDARD);
+        let escaped = blob.replace('/', "\\/").replace('+', "%2B");
+        assert!(
+            scrub_secrets(&escaped, &forms).contains("[redacted]"),
+            "{escaped}"
+        );
+    }
+
+    #[test]
+    fn a_short_key_has_no_base64_or_hex_form_and_a_long_one_all_four() {
+        let forms = |key: &str| {
+            let key = ApiKey::new(key.to_owned());
+            let forms = key.forms().map(str::to_owned);
+            forms
+                .into_iter()
+                .filter(|form| !form.is_empty())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(forms("k"), ["k"]);
+        assert_eq!(
+            forms("sk_live_a1"),
+            ["sk_live_a1".to_owned(), hex(b"sk_live_a1")]
+        );
+        // 12 bytes: 16 base64 characters at the first alignment, 15 at the others.
+        assert_eq!(forms("sk_live_a123").len(), 3);
+        let forms = forms("sk_live_a1234");
+        assert_eq!(forms.len(), 5, "{forms:?}");
+        assert!(forms[1..].iter().all(|form| form.len() >= 16), "{forms:?}");
     }
 
     #[test]

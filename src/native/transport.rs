@@ -147,7 +147,7 @@ pub struct CallTransport<'a> {
     pub abort: Option<&'a AbortSignal>,
     /// The API key's forms ([`crate::config::ApiKey::forms`]), scrubbed from answers' headers (a
     /// server may echo it).
-    pub key: [&'a str; 2],
+    pub key: [&'a str; 5],
     /// Whether a request that writes went and was not refused ([`crate::Error::may_have_acted`]).
     pub may_have_acted: AtomicBool,
     /// Requests the pacer refused: the core counted them, none was sent.

@@ -269,6 +269,29 @@ test("an error answer of n errors, each with an email to scrub", async (t) => {
   });
 });
 
+test("a logged answer of n echoes of the key (upper case, base64, hex) and of addresses with = or HTML escapes", async (t) => {
+  const key = "sk_live_0123456789AbCdEf";
+  const echo = [
+    key.toUpperCase(), Buffer.from(`Bearer ${key}`).toString("base64"), Buffer.from(key).toString("hex"),
+    "a=b@x.io", "c&#64;x.io", "&#x4&amp;%2540", "q?e=d%40x.io&", "`f`",
+  ].join(" ");
+  await assertLinear(t, 300, (n) => {
+    const text = JSON.stringify({ note: `${echo} `.repeat(n) });
+    const lines = [];
+    const logger = { debug: (line) => lines.push(line), info() {}, warn() {}, error() {} };
+    const gist = new GistClient({ apiKey: key, baseUrl: "http://gist.test", logger, logLevel: "debug", logBodies: true, fetch: async () => json(text) });
+    return async () => {
+      lines.length = 0;
+      await gist.apiCall({ url: "/anything" });
+      return lines.find((line) => line.includes("answered:"));
+    };
+  }, (line, n) => {
+    assert.equal(line.match(/\[redacted\]/g)?.length, 3 * n, line.slice(0, 300));
+    assert.equal(line.match(/\[email\]/g)?.length, 4 * n, line.slice(0, 300));
+    assert.ok(!/@|x\.io/.test(line), line.slice(0, 300));
+  });
+});
+
 test("a page longer than a call's arguments can hold: a list* call gives its first limit items", async () => {
   const text = JSON.stringify({ tags: Array.from({ length: 150_000 }, (_, i) => ({ id: i + 1 })), pages: {} });
   const { gist } = clientAnswering(() => json(text));

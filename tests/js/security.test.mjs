@@ -483,6 +483,50 @@ test("4: a key echoed encoded twice, or escaped as JSON writes it, never reaches
   assert.deepEqual(found, []);
 });
 
+test("4: a key echoed in another letter case, in base64 (either alphabet, any alignment, padded or not) or in hex never reaches an error, a hook, a log line or withResponse()", async (t) => {
+  const key = "sk_live_0123456789AbCdEf";
+  // The base64 of `prefix + key + suffix`, and its characters that only the key's bytes make.
+  const blob = (prefix, suffix, encoding) => {
+    const text = Buffer.from(prefix + key + suffix).toString(encoding);
+    const at = Buffer.byteLength(prefix);
+    return { text, own: text.slice(Math.ceil((8 * at) / 6), Math.floor((8 * (at + key.length)) / 6)) };
+  };
+  const blobs = [
+    blob("Authorization: Bearer ", "", "base64"),
+    blob("GET /contacts/1 HTTP/1.1\r\nauthorization: Bearer ", "\r\n\r\n", "base64"),
+    blob("xy", "!", "base64url"),
+    blob("", "", "base64url"),
+  ];
+  const hex = Buffer.from(key).toString("hex");
+  const echo = `key ${key.toUpperCase()} (sK_LiVe_0123456789aBcDeF), ${blobs.map((b) => b.text).join(", ")}, 0x${hex.toUpperCase()}`;
+  const server = await startServer((req, res) => json(res, req.url.startsWith("/contacts") ? 400 : 200,
+    { errors: [{ code: "bad_key", message: echo }] },
+    { "x-request-id": `req-${key.toUpperCase()}`, "x-echo": blobs[1].text, [`x-echo-${blobs[0].own}`]: hex }));
+  t.after(() => server.close());
+  const seen = [];
+  const lines = [];
+  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const hooks = Object.fromEntries(["request", "response", "retry"].map((name) => [name, (info) => seen.push([name, info])]));
+  const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0, hooks, logger, logLevel: "debug", logBodies: true });
+  const error = await gist.fetchUser({ id: 1 }).catch((thrown) => thrown);
+  const { data: answer, response } = await gist.apiCall({ url: "/echo" }).withResponse();
+  assert.equal(error.code, "invalid_request");
+  assert.equal(error.requestId, "req-[redacted]");
+  assert.ok(lines.some((line) => line.includes("answered:")), "bodies were logged");
+  const texts = {
+    error: JSON.stringify({ message: error.message, errors: error.errors, requestId: error.requestId }),
+    hooks: JSON.stringify(seen),
+    logs: lines.join("\n"),
+    withResponse: JSON.stringify([...response.headers]),
+    apiCall: JSON.stringify(answer.headers),
+  };
+  for (const [where, text] of Object.entries(texts)) assert.ok(text.includes("[redacted]"), `${where}: ${text}`);
+  const needles = [key, hex, ...blobs.map((b) => b.own)];
+  const found = Object.entries(texts).flatMap(([where, text]) =>
+    needles.filter((needle) => text.toLowerCase().includes(needle.toLowerCase())).map((needle) => `${needle} in ${where}`));
+  assert.deepEqual(found, []);
+});
+
 // ---------------------------------------------------------------------------------------------------
 // 5. normalizeEventName of a non-string.
 
@@ -691,6 +735,29 @@ test("7: an echoed email whose local part holds ! # $ * ^ { | } or is quoted is 
   assert.equal(error.code, "invalid_request");
   for (const part of ["a!b", "c@", "{d|e}", "d|e", "f$g", "h^i", "ada", "lovelace"]) assert.ok(!error.message.includes(part), `${part} in: ${error.message}`);
   assert.match(error.message, /taken: \[email\], \[email\], \[email\], \[email\]/);
+});
+
+test("7: an echoed email whose local part holds = / ? & ` or that is written with HTML escapes is not in the error or a log line, in part either", async (t) => {
+  const odd = ["a=b@x.io", "bounces+ada=example.org@lists.example", "c/d@x.io", "e?f@x.io", "g&h@x.io", "i`j@x.io",
+    "kay&#64;x.io", "lee&#x40;x.io", "max&commat;x.io", "o&#x27;brien@x.io"];
+  const body = { errors: [{ code: "taken", message: `taken: ${odd.join(", ")}; see /contacts?email=zed%40x.io&page=2` }] };
+  const server = await startServer((req, res) => json(res, 422, body));
+  t.after(() => server.close());
+  const lines = [];
+  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const gist = new GistClient({ apiKey: "key-odd-emails", baseUrl: server.url, maxRetries: 0, logger, logLevel: "debug", logBodies: true });
+  const error = await gist.createLead({ email: "lead@example.com" }).catch((thrown) => thrown);
+  assert.equal(error.code, "invalid_request");
+  const shown = `taken: ${odd.map(() => "[email]").join(", ")}; see /contacts?email=[email]&page=2`;
+  assert.ok(error.message.includes(shown), error.message);
+  assert.equal(error.errors[0].message, shown);
+  const logged = lines.find((line) => line.includes("answered:"));
+  assert.ok(logged?.includes(shown), logged);
+  for (const text of [error.message, JSON.stringify(error.errors), logged]) {
+    for (const part of ["a=", "b@", "bounces", "ada", "c/d", "e?f", "g&h", "i`j", "kay", "lee", "max", "brien", "x.io", "zed", "&#"]) {
+      assert.ok(!text.includes(part), `${part} in: ${text}`);
+    }
+  }
 });
 
 test("7: refused input named like an email does not show it and sends nothing", async (t) => {
