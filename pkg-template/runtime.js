@@ -320,9 +320,9 @@ export function stepOf(text) {
     if (name === "__proto__") Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
     else headers[name] = value;
   }
-  const body = lines[at] === "null" ? null : JSON.parse(lines[at]);
-  const told = lines.length === at + 2 ? lines[at + 1] : lines.slice(at + 1).join("\n");
-  const step = told === "" ? {} : JSON.parse(told);
+  const told = lines.slice(at + 1).join("\n");
+  const step = told ? JSON.parse(told) : {};
+  const body = JSON.parse(lines[at]);
   step.send = {
     method: lines[0], url: lines[1], path: lines[2], headers, body, timeoutMs: Number(lines[3]), maxBytes: Number(lines[4]),
     everyHeader: lines[5] === "1",

@@ -728,20 +728,22 @@ mod tests {
     #[test]
     fn redacting_many_quoted_addresses_is_linear_in_the_text() {
         // Escaped quotes before each `@`: a search back to an unescaped `"` with no bound read the whole
-        // text each time. Four times the text must take far less than sixteen times as long.
+        // text each time. Eight times the text must take far less than 64 times as long: the fastest of
+        // 5 rounds, the sizes interleaved (the one least slowed by other tests' threads).
         let time = |n: usize| {
             let text = "x\\\"@a ".repeat(n);
-            (0..3)
-                .map(|_| {
-                    let started = std::time::Instant::now();
-                    assert!(!redact_emails(&text).contains('@'));
-                    started.elapsed()
-                })
-                .min()
-                .unwrap_or_default()
+            let started = std::time::Instant::now();
+            assert!(!redact_emails(&text).contains('@'));
+            started.elapsed().as_secs_f64()
         };
-        let ratio = time(80_000).as_secs_f64() / time(20_000).as_secs_f64().max(1e-9);
-        assert!(ratio < 8.0, "{ratio}");
+        let mut fastest = [f64::INFINITY; 2];
+        for _ in 0..5 {
+            for (n, best) in [10_000, 80_000].into_iter().zip(&mut fastest) {
+                *best = best.min(time(n));
+            }
+        }
+        let ratio = fastest[1] / fastest[0].max(1e-9);
+        assert!(ratio < 24.0, "{ratio}");
     }
 
     #[test]

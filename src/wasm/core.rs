@@ -61,7 +61,7 @@ impl Core {
         self.call(method, args, options).map_err(thrown)
     }
 
-    /// `text` without the client's key (raw or percent-encoded) or any email: for what the runtime
+    /// `text` without the client's key (in any form the scrubber knows) or any email: for what the runtime
     /// writes from a caller's own values, such as the error a hook threw.
     pub fn scrub(&self, text: &str) -> String {
         crate::redact::scrub(text, &self.config.api_key.forms())

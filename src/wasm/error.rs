@@ -44,7 +44,7 @@ pub fn thrown(error: Error) -> JsValue {
     JsValue::from_str(&error_json(error).to_json())
 }
 
-/// `text` with every email address, raw or percent-encoded, as `[email]`: the core's own scrubber, for
+/// `text` with every email address, raw or escaped, as `[email]`: the core's own scrubber, for
 /// texts the runtime writes itself (such as a dead-letter entry of `gist-wasm/queues`).
 #[wasm_bindgen(js_name = redactEmails)]
 pub fn redact_emails(text: &str) -> String {
