@@ -138,6 +138,10 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
         let Some((byte, width)) = unit(bytes, at, mode) else {
             break;
         };
+        if matched > 0 && matches!(byte, b'\n' | b'\r') {
+            at += width; // base64 wrapped in lines (Ruby's and MIME's): the key goes on after the break
+            continue;
+        }
         let byte = fold(byte);
         if let Some(start) = starts.get_mut(slot) {
             *start = at;
@@ -172,8 +176,8 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
 }
 
 /// The byte a text holds at `at` as a secret may have been written there, and how many of the text's
-/// bytes that took: `%HH`, `%25HH` (read [`TWICE`]), a JSON escape (`\/`, `\\`, `\"`, `\u00HH` for
-/// ASCII), or the byte itself (always, read [`RAW`]).
+/// bytes that took: `%HH`, `%25HH` (read [`TWICE`]), a JSON escape (`\/`, `\\`, `\"`, `\n`, `\r`,
+/// `\u00HH` for ASCII), or the byte itself (always, read [`RAW`]).
 fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
     let raw = *bytes.get(at)?;
     let hex = |from: usize| bytes.get(from..from + 2).and_then(hex_byte);
@@ -186,6 +190,8 @@ fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
         },
         b'\\' => match bytes.get(at + 1) {
             Some(&escaped @ (b'/' | b'\\' | b'"')) => Some((escaped, 2)),
+            Some(b'n') => Some((b'\n', 2)),
+            Some(b'r') => Some((b'\r', 2)),
             Some(b'u') if bytes.get(at + 2..at + 4) == Some(b"00") => {
                 hex(at + 4).filter(u8::is_ascii).map(|byte| (byte, 6))
             }
@@ -316,6 +322,7 @@ fn address_part(bytes: &[u8], at: usize) -> Option<(Part, usize)> {
         // `\u`: a JSON escape, read as part of the address it may be in (`\u0020` too: a name before
         // an address may go with it, never a part of the address be shown).
         b'\\' if rest.starts_with(b"u") => (Part::Atom, 1),
+        b'\\' if rest.starts_with(b"/") => (Part::Slash, 2), // `/` as JSON may write it (PHP's)
         b'&' => html_escape(rest).unwrap_or((Part::Query, 1)),
         b'/' => (Part::Slash, 1),
         b'=' | b'?' | b'`' => (Part::Query, 1),
@@ -636,6 +643,46 @@ mod tests {
     /// `bytes` in hex, in lower case.
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn a_key_echoed_in_base64_wrapped_in_lines_goes_raw_or_json_escaped() {
+        use crate::base64::{encode, STANDARD};
+        let key = "sk_live_0123456789AbCdEf0123456789AbCdEf0123456789AbCdEf0123456789~";
+        let forms = ApiKey::new(key.to_owned());
+        let forms = forms.forms();
+        let blob = encode(
+            format!("Authorization: Bearer {key}\r\n").as_bytes(),
+            STANDARD,
+        );
+        for (width, newline) in [(60, "\n"), (76, "\r\n"), (60, "\\n"), (76, "\\r\\n")] {
+            let lines: Vec<&str> = blob
+                .as_bytes()
+                .chunks(width)
+                .map(|line| std::str::from_utf8(line).unwrap_or_default())
+                .collect();
+            let text = format!("{{\"echo\": \"{}\"}}", lines.join(newline));
+            let scrubbed = scrub_secrets(&text, &forms);
+            assert_eq!(
+                scrubbed.matches("[redacted]").count(),
+                1,
+                "{width} {newline}: {scrubbed}"
+            );
+            let left: String = scrubbed
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            let whole: String = blob.chars().filter(char::is_ascii_alphanumeric).collect();
+            assert!(left.len() < whole.len() - 60, "{scrubbed}");
+        }
+    }
+
+    #[test]
+    fn an_address_after_a_json_escaped_slash_goes_whole() {
+        assert_eq!(
+            redact_emails(r#""lovelace\/ada@example.com""#),
+            r#""[email]""#
+        );
     }
 
     #[test]

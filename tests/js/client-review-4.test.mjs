@@ -79,3 +79,19 @@ test("an argument of more than 8 MiB as JSON is invalid_argument before anything
   assert.equal(sent, 0);
   assert.equal((await gist.apiCall({ url: "/contacts", query: { q: "é".repeat(1e6) } })).status, 200, "a large argument under the cap is sent");
 });
+
+test("a key a server echoes as base64 wrapped in lines (Ruby's every 60 characters, MIME's every 76), raw or JSON-escaped, is in no error", async () => {
+  const key = `sk_live_${"0123456789abcdef".repeat(5)}`;
+  const base64 = Buffer.from(`Authorization: Bearer ${key}\r\n`).toString("base64");
+  for (const [width, newline] of [[60, "\n"], [76, "\r\n"]]) {
+    const wrapped = base64.match(new RegExp(`.{1,${width}}`, "g")).join(newline);
+    for (const body of [`{"errors":[{"code":"echo","message":${JSON.stringify(wrapped)}}]}`, `you sent:\n${wrapped}`]) {
+      const fetch = async () => new Response(body, { status: 422, headers: { "content-type": "application/json" } });
+      const error = await new GistClient({ apiKey: key, baseUrl: "http://gist.test", maxRetries: 0, fetch }).listTags().catch((e) => e);
+      // The key's part of the blob (its first 22 bytes are "Authorization: Bearer "), line breaks taken out.
+      const shown = JSON.stringify({ ...error, message: error.message }).replace(/\\r|\\n|\r|\n/g, "");
+      assert.ok(error instanceof GistError, String(error));
+      assert.ok(!shown.includes(base64.slice(40, 100)), `${width}: ${error.message}`);
+    }
+  }
+});
