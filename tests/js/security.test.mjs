@@ -129,6 +129,15 @@ function thrown(fn) { try { fn(); return "returns"; } catch (e) { return "throws
 const done = (value) => setTimeout(() => { process.stdout.write("\\n" + JSON.stringify({ ...value, uncaught })); process.exit(0); }, 100);
 `;
 
+// A logger that keeps every line, and hooks that keep every event as [name, info].
+function recorders() {
+  const lines = [];
+  const seen = [];
+  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const hooks = Object.fromEntries(["request", "response", "retry"].map((name) => [name, (info) => seen.push([name, info])]));
+  return { lines, seen, logger, hooks };
+}
+
 /** Runs `source` (after CHILD_PRELUDE) as an ES module in a new Node process: { result, exit, stderr }. */
 function runIsolated(source, timeout = 30_000) {
   return new Promise((resolve) => {
@@ -402,10 +411,7 @@ test("4: an API key echoed in an answer's headers or body never reaches a hook, 
     json(res, status, { contact: { id: 1, type: "user", user_id: "1", name: `echo ${key}` } }, echo);
   });
   t.after(() => server.close());
-  const seen = [];
-  const lines = [];
-  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
-  const hooks = Object.fromEntries(["request", "response", "retry"].map((name) => [name, (info) => seen.push([name, info])]));
+  const { seen, lines, logger, hooks } = recorders();
   const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 1, hooks, logger, logLevel: "debug", logBodies: true });
   const { data, response } = await gist.fetchUser({ id: 1 }).withResponse();
   assert.equal(data.name, `echo ${key}`, "the call's own value is the answer, as it came");
@@ -437,8 +443,7 @@ test("4: the key in a caller's body, header or path, or echoed with any byte per
   const server = await startServer((req, res) => json(res, 400, { errors: [{ code: "bad", message: `bad key ${echo}` }] }, { "x-request-id": `r-${echo}` }));
   t.after(() => server.close());
   const seen = [];
-  const lines = [];
-  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const { lines, logger } = recorders();
   const hooks = { request: (info) => seen.push(info) };
   const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0, hooks, logger, logLevel: "debug", logBodies: true });
   const errors = [];
@@ -471,8 +476,7 @@ test("4: a key echoed encoded twice, or escaped as JSON writes it, never reaches
     res.end(`{"errors":[{"code":"bad","message":"key ${escaped} or ${twice}"}]}`);
   });
   t.after(() => server.close());
-  const lines = [];
-  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const { lines, logger } = recorders();
   const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0, logger, logLevel: "debug", logBodies: true });
   const error = await gist.fetchCampaign(1).catch((e) => e);
   const raw = await gist.apiCall({ url: "/campaigns/1" }).withResponse();
@@ -503,10 +507,7 @@ test("4: a key echoed in another letter case, in base64 (either alphabet, any al
     { errors: [{ code: "bad_key", message: echo }] },
     { "x-request-id": `req-${key.toUpperCase()}`, "x-echo": blobs[1].text, [`x-echo-${blobs[0].own}`]: hex }));
   t.after(() => server.close());
-  const seen = [];
-  const lines = [];
-  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
-  const hooks = Object.fromEntries(["request", "response", "retry"].map((name) => [name, (info) => seen.push([name, info])]));
+  const { seen, lines, logger, hooks } = recorders();
   const gist = new GistClient({ apiKey: key, baseUrl: server.url, maxRetries: 0, hooks, logger, logLevel: "debug", logBodies: true });
   const error = await gist.fetchUser({ id: 1 }).catch((thrown) => thrown);
   const { data: answer, response } = await gist.apiCall({ url: "/echo" }).withResponse();
@@ -743,8 +744,7 @@ test("7: an echoed email whose local part holds = / ? & ` or that is written wit
   const body = { errors: [{ code: "taken", message: `taken: ${odd.join(", ")}; see /contacts?email=zed%40x.io&page=2` }] };
   const server = await startServer((req, res) => json(res, 422, body));
   t.after(() => server.close());
-  const lines = [];
-  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (line) => lines.push(line)]));
+  const { lines, logger } = recorders();
   const gist = new GistClient({ apiKey: "key-odd-emails", baseUrl: server.url, maxRetries: 0, logger, logLevel: "debug", logBodies: true });
   const error = await gist.createLead({ email: "lead@example.com" }).catch((thrown) => thrown);
   assert.equal(error.code, "invalid_request");
