@@ -147,10 +147,10 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
   return { ...server, state };
 }
 
-/** Runs the check against a fake: its output and exit code, its report, and `seen(id)`: a fact's outcome and what it saw. */
-async function checkFake(fake) {
+/** Runs the check against a fake (at `baseUrl`, by default its URL): its output and exit code, its report, and `seen(id)`: a fact's outcome and what it saw. */
+async function checkFake(fake, baseUrl = fake.url) {
   const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
-  const run = await runCheck(fake.url, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+  const run = await runCheck(baseUrl, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
   const text = readFileSync(join(dir, "report.json"), "utf8");
   assert.doesNotMatch(run.stdout + run.stderr + text, /fake-key-123|@example\.(com|org)/);
   const report = JSON.parse(text);
@@ -606,14 +606,12 @@ test("a server whose every tag page brings a new tag and a next stops each listi
 
 test("a key in the --base-url's path is in none of the check's output", async () => {
   const fake = await serveFake();
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
   try {
-    const run = await runCheck(`${fake.url}/proxy/${FAKE_KEY}`, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+    const { run } = await checkFake(fake, `${fake.url}/proxy/${FAKE_KEY}`);
     assert.match(run.stdout, /gist-wasm check of http:\/\/127\.0\.0\.1:\d+\/proxy\/\[key\]/);
     assert.doesNotMatch(run.stdout + run.stderr, new RegExp(FAKE_KEY));
   } finally {
     await fake.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
