@@ -8,7 +8,7 @@ const ms = (x) => `${number(x, Math.abs(x) < 100 ? 1 : 0)} ms`;
 const us = (x) => `${number(x, x < 100 ? 1 : 0)} µs`;
 
 /** The table's rows ({ title, values: a number or null per client, cells }) and its text with notes. */
-export function report({ date, machine, runSeconds, clients, download, browser, workerd, nodeLoad, perCallMicros, memory }) {
+export function report({ date, machine, runSeconds, clients, download, browser, workerd, nodeLoad, perCallMicros, perCallMicros22, memory }) {
   const names = clients.map((client) => client.name);
   const pick = (f) => Object.fromEntries(names.map((name) => [name, f(name) ?? null]));
   const row = (title, values, show) => ({
@@ -21,8 +21,9 @@ export function report({ date, machine, runSeconds, clients, download, browser, 
     return wasm ? `**${kb(bytes)}** (wasm ${kb(wasm)} + JS ${kb(js)})` : `**${kb(bytes)}**`;
   };
   const calls = perCallMicros;
-  const ratio = (op) => pick((name) => (calls[op][name] === undefined ? null : calls[op][name] / calls[op].floor));
-  const times = (op) => (x, name) => `${number(x, 1)}× (${us(calls[op][name])})`;
+  const ratio = (op, micros = calls) => pick((name) => (micros[op][name] === undefined ? null : micros[op][name] / micros[op].floor));
+  const times = (op, micros = calls) => (x, name) => `${number(x, 1)}× (${us(micros[op][name])})`;
+  const node22 = perCallMicros22.node;
   const memoryOf = (key) => pick((name) => memory[name]?.[key]);
 
   const rows = [
@@ -41,6 +42,12 @@ export function report({ date, machine, runSeconds, clients, download, browser, 
     row("`fetchUser`, the same answer with a dozen headers (as behind Cloudflare): × the same floor",
       ratio("fetchUserHeaders"), times("fetchUserHeaders")),
     row("`parseWebhook`, 1 KB: × JSON.parse", ratio("parseWebhook"), times("parseWebhook")),
+    row(`\`listUsers({limit: 60})\` in Node ${node22}: × its own floor`, ratio("listUsers", perCallMicros22),
+      times("listUsers", perCallMicros22)),
+    row(`\`fetchUser\` in Node ${node22}: × its own floor`, ratio("fetchUser", perCallMicros22),
+      times("fetchUser", perCallMicros22)),
+    row(`\`parseWebhook\`, 1 KB, in Node ${node22}: × its own JSON.parse`, ratio("parseWebhook", perCallMicros22),
+      times("parseWebhook", perCallMicros22)),
     row("`listUsers({limit: 10000})`: wasm memory after (before)", memoryOf("wasmAfter"),
       (after, name) => `${mb(after)} (${mb(memory[name].wasmBefore)})`),
     row("`listUsers({limit: 10000})`: wall time, peak RSS", memoryOf("wallMs"),
@@ -60,7 +67,8 @@ export function report({ date, machine, runSeconds, clients, download, browser, 
     `Floors per call (median of ${calls.calls}): raw fetch + JSON.parse ${us(calls.listUsers.floor)} ` +
       `(listUsers page, ${kb(calls.bytes.listUsers)}), ` +
       `${us(calls.fetchUser.floor)} (fetchUser, ${calls.bytes.fetchUser} bytes); ` +
-      `JSON.parse ${us(calls.parseWebhook.floor)} (webhook, ${calls.bytes.parseWebhook} bytes).`,
+      `JSON.parse ${us(calls.parseWebhook.floor)} (webhook, ${calls.bytes.parseWebhook} bytes); in Node ${node22} ` +
+      `${us(perCallMicros22.listUsers.floor)}, ${us(perCallMicros22.fetchUser.floor)} and ${us(perCallMicros22.parseWebhook.floor)}.`,
     `Chromium, empty page (HTML + one tiny module): ${ms(browser.loopback.empty)} loopback, ${ms(browser.slow4g.empty)} ` +
       `slow 4G; files served as ${browser.encodings.join(", ")}. workerd, empty worker: ${ms(workerd.emptyMs)} to its ` +
       `first answer (${ms(workerd.emptyRange[0])} to ${ms(workerd.emptyRange[1])}: the noise); gist-wasm's start-up over the ` +
