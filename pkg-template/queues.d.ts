@@ -242,7 +242,7 @@ export function receiveWebhook(request: Request, queue: QueueProducer, options?:
  * For the `queue()` handler of `receiveWebhook`'s queue: hands each event to `handler` once. A delivery
  * with the topic and body of one handled within `windowSeconds`, or earlier in the batch, is acked as a
  * duplicate (best effort across regions: KV is eventually consistent); an event counts as handled only
- * once `handler` resolves. A handler that throws is retried with backoff, dead-lettered after `maxAttempts`;
+ * once `handler` resolves, and a copy whose earlier copy in the batch was not handled is retried. A handler that throws is retried with backoff, dead-lettered after `maxAttempts`;
  * a dedupe read that fails (or answers neither a string nor null) retries the delivery, never drops it.
  * Rejects as `consume` does.
  */

@@ -715,17 +715,20 @@ function deliveredEvent(text, topic) {
 }
 
 // Hands one delivery to the handler unless the dedupe store says it was handled; marks it handled after.
+// Resolves whether the delivery is handled now (by this call or before it), so not to be handled again.
 async function handleDelivery(run, message, { topic, text }, key) {
   const { counts, read, dedupe, handler } = run;
   let mark;
   try {
     mark = await dedupe.get(key);
   } catch (error) {
-    return settle({ message, failures: [{ retry: error, delay: delayFor(error, message.attempts, read), entry: () => deadEntry(message, null, error, { webhook: topic, key }) }] }, run);
+    await settle({ message, failures: [{ retry: error, delay: delayFor(error, message.attempts, read), entry: () => deadEntry(message, null, error, { webhook: topic, key }) }] }, run);
+    return false;
   }
   if (mark !== null) {
     counts.duplicates += 1;
-    return settleAs(message, run, "ack");
+    await settleAs(message, run, "ack");
+    return true;
   }
   try {
     await handler(deliveredEvent(text, topic), message.original);
@@ -733,11 +736,13 @@ async function handleDelivery(run, message, { topic, text }, key) {
     const error = readError(thrown);
     const final = error.code === "invalid_argument" || error.code === "invalid_webhook";
     const entry = () => deadEntry(message, null, error, { webhook: topic, key });
-    return settle({ message, failures: [final ? { entry } : { retry: error, delay: delayFor(error, message.attempts, read), entry }] }, run);
+    await settle({ message, failures: [final ? { entry } : { retry: error, delay: delayFor(error, message.attempts, read), entry }] }, run);
+    return false;
   }
   await dedupe.put(key, "handled", read.windowSeconds).catch(() => {}); // handled: a lost mark only lets a later duplicate through
   counts.handled += 1;
   await settleAs(message, run, "ack");
+  return true;
 }
 
 const WEBHOOK_DEFAULTS = { dedupe: undefined, deadLetterQueue: undefined, windowSeconds: 86_400, maxAttempts: 5, concurrency: 6, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
@@ -746,7 +751,7 @@ const WEBHOOK_DEFAULTS = { dedupe: undefined, deadLetterQueue: undefined, window
  * For the `queue()` handler of `receiveWebhook`'s queue: hands each event to `handler` once. A delivery
  * with the same topic and body as one handled within `windowSeconds` (kept in the `dedupe` KV namespace),
  * or earlier in the batch, is acked as a duplicate; an event is marked handled only once `handler`
- * resolves. A handler that throws is retried with backoff, and after `maxAttempts` dead-lettered.
+ * resolves, and a copy of one whose earlier copy in the batch was not handled is retried, not acked. A handler that throws is retried with backoff, and after `maxAttempts` dead-lettered.
  * Resolves counts of messages: handled, duplicates, retried, deadLettered; rejects as `consume` does.
  */
 export async function consumeWebhooks(batch, handler, options) {
@@ -756,28 +761,37 @@ export async function consumeWebhooks(batch, handler, options) {
   if (typeof handler !== "function") throw invalidArgument("consumeWebhooks needs a handler function");
   const messages = messagesOf(batch);
   const run = { read, deadLetters, dedupe, handler, counts: { handled: 0, duplicates: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
-  const seen = new Set();
+  // Each delivery's first copy in the batch: whether it was handled (a later copy waits to know).
+  const firsts = new Map();
   await pool(messages, read.concurrency, async (message) => {
     const delivery = deliveryOf(message.body);
     if (!delivery) {
       return settle({ message, failures: [{ entry: () => deadEntry(message, null, invalidArgument("the message is not one receiveWebhook sent"), { webhook: null }) }] }, run);
     }
     const key = `gist-wasm/webhook/${await sha256(`${delivery.topic ?? ""}\n${delivery.text}`)}`;
-    const duplicate = seen.has(key);
-    seen.add(key); // before any await: a duplicate later in the batch must see it
-    if (duplicate) {
+    const retryAs = (why) => {
+      const busy = outcomeUnknown(why);
+      return settle({ message, failures: [{ retry: busy, delay: delayFor(undefined, message.attempts, read), entry: () => deadEntry(message, null, busy, { webhook: delivery.topic, key }) }] }, run);
+    };
+    const first = firsts.get(key);
+    if (first) {
+      if (!(await first)) return retryAs("an earlier copy of this delivery in the batch was not handled");
       run.counts.duplicates += 1;
       return settleAs(message, run, "ack");
     }
-    const release = claim(dedupe.binding, key, message);
-    if (!release) {
-      const busy = outcomeUnknown("another consumeWebhooks in this isolate was handling this delivery at the same moment");
-      return settle({ message, failures: [{ retry: busy, delay: delayFor(undefined, message.attempts, read), entry: () => deadEntry(message, null, busy, { webhook: delivery.topic, key }) }] }, run);
-    }
+    let handled = false;
+    let settled;
+    firsts.set(key, new Promise((resolve) => { settled = resolve; })); // before any await: a later copy must see it
     try {
-      await handleDelivery(run, message, delivery, key);
+      const release = claim(dedupe.binding, key, message);
+      if (!release) return await retryAs("another consumeWebhooks in this isolate was handling this delivery at the same moment");
+      try {
+        handled = await handleDelivery(run, message, delivery, key);
+      } finally {
+        release();
+      }
     } finally {
-      release();
+      settled(handled);
     }
   });
   return finish(run);

@@ -184,6 +184,21 @@ test("consumeWebhooks hands each distinct event over once, drops duplicates in a
   assert.deepEqual(dead.sent.map((d) => [d.code, d.webhook, d.message]), [["handler_error", "user.updated", "[email] failed"]]);
 });
 
+test("consumeWebhooks retries a copy whose earlier copy in the batch failed, whichever copy goes first", async () => {
+  const body = () => ({ webhook: { topic: "contact.created", body: '{"contact":{"id":7}}' } });
+  for (let trial = 0; trial < 10; trial++) {
+    // The same event twice in one batch: on its last delivery, and delivered anew (Gist sent it again).
+    const outcome = [];
+    const messages = [5, 1].map((attempts, i) => ({ id: `m${i}`, body: body(), attempts, ack: () => outcome.push(["ack", i]), retry: () => outcome.push(["retry", i]) }));
+    const dead = queue();
+    let calls = 0;
+    const counts = await consumeWebhooks({ messages }, () => { calls++; throw new Error("downstream down"); }, { dedupe: kv(), deadLetterQueue: dead });
+    assert.deepEqual(counts, { handled: 0, duplicates: 0, retried: 1, deadLettered: 1 }, `trial ${trial}`);
+    assert.deepEqual(outcome.sort(), [["ack", 0], ["retry", 1]], "the last delivery is dead-lettered, the fresh copy kept");
+    assert.ok(calls >= 1 && calls <= 2);
+  }
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // The outside review's reproductions: each once failed.
 const EMAIL = /@|%40/i;
