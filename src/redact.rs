@@ -320,8 +320,9 @@ fn address_part(bytes: &[u8], at: usize) -> Option<(Part, usize)> {
         b'%' if rest.starts_with(b"2540") => (Part::At(true), 5),
         b'\\' if rest.starts_with(b"u0040") => (Part::At(false), 6),
         // `\u`: a JSON escape, read as part of the address it may be in (`\u0020` too: a name before
-        // an address may go with it, never a part of the address be shown).
-        b'\\' if rest.starts_with(b"u") => (Part::Atom, 1),
+        // an address may go with it, never a part of the address be shown); escaped again, `\\u` (a
+        // JSON document quoted in a JSON string, and that written as JSON), up to 8 times.
+        b'\\' if rest.iter().take(8).find(|&&b| b != b'\\') == Some(&b'u') => (Part::Atom, 1),
         b'\\' if rest.starts_with(b"/") => (Part::Slash, 2), // `/` as JSON may write it (PHP's)
         b'&' => html_escape(rest).unwrap_or((Part::Query, 1)),
         b'/' => (Part::Slash, 1),
@@ -413,6 +414,18 @@ mod tests {
         assert_eq!(
             redact_emails(r#"{"email":"ada\u0040example.com"}"#),
             r#"{"email":"[email]"}"#
+        );
+        assert_eq!(
+            redact_emails(r#"{\"email\":\"ada.lovelace\\u0040example.com\"}"#),
+            r#"{\"email\":\"[email]\"}"#
+        );
+        assert_eq!(
+            redact_emails(r#"\"ada\\u002Bnews\\u0040x.io\""#),
+            r#"\"[email]\""#
+        );
+        assert_eq!(
+            redact_emails(r#"{\\\"email\\\":\\\"ada.lovelace\\\\u0040x.io\\\"}"#),
+            r#"{\\\"email\\\":\\\"[email]\\\"}"#
         );
     }
 

@@ -760,6 +760,20 @@ test("7: an echoed email whose local part holds = / ? & ` or that is written wit
   }
 });
 
+test("7: an email in a JSON document quoted in an error's message (its @ escaped twice, \\\\u0040) is not in the error, in part either", async (t) => {
+  const quoted = JSON.stringify({ email: "ada.lovelace\\u0040example.com" }); // {"email":"ada.lovelace\\u0040example.com"}
+  const server = await startServer((req, res) => json(res, 400, { errors: [{ code: "bad", message: `bad payload ${quoted}` }] }));
+  t.after(() => server.close());
+  const { lines, logger } = recorders();
+  const gist = new GistClient({ apiKey: "key-quoted", baseUrl: server.url, maxRetries: 0, logger, logLevel: "debug", logBodies: true });
+  const error = await gist.createLead({ email: "lead@example.com" }).catch((thrown) => thrown);
+  assert.equal(error.code, "invalid_request");
+  assert.equal(error.errors[0].message, 'bad payload {"email":"[email]"}');
+  for (const text of [error.message, JSON.stringify(error.errors), ...lines]) {
+    for (const part of ["ada", "lovelace", "example.com"]) assert.ok(!text.includes(part), `${part} in: ${text}`);
+  }
+});
+
 test("7: refused input named like an email does not show it and sends nothing", async (t) => {
   const server = await startServer(gistLike);
   t.after(() => server.close());
