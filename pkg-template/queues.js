@@ -442,7 +442,7 @@ async function recordOnce(run, message, index, input) {
       return { retry: error, delay: delayFor(undefined, message.attempts, read) };
     }
     if (mark === "done") return { ok: true };
-    if (mark === "sent") return { dead: outcomeUnknown("recordEvent was sent before the consumer stopped, so it may have executed; it is not sent again") };
+    if (mark === "sent") return { dead: outcomeUnknown("recordEvent was sent by an earlier delivery (of this message, or of another with its key) whose outcome is not known here: it may have executed, so it is not sent again") };
     if (mark !== null) return { retry: new GistError("store_error", "the ledger holds a mark consume did not write"), delay: delayFor(undefined, message.attempts, read) };
     try {
       await run.gist.recordEvent(input);

@@ -231,6 +231,13 @@ test("a ledger that fails to write 'done' after Gist recorded the event never ca
   }
   assert.equal(events(mock, "once-only"), 1, "recorded once, whatever the ledger did after");
   assert.ok(mock.state.contacts.some((c) => c.user_id === "501"));
+  // Its dead letters (one a redelivery, sharing its messageId) say what is known: an earlier delivery
+  // sent it (no consumer stopped here).
+  assert.ok(dead.sent.length > 0);
+  for (const letter of dead.sent) {
+    assert.deepEqual([letter.code, letter.messageId], ["outcome_unknown", "m1"]);
+    assert.match(letter.message, /an earlier delivery .* whose outcome is not known/);
+  }
 });
 
 test("a ledger that fails before the send leaves the event unsent and the message retried", async () => {
