@@ -114,7 +114,7 @@ pub fn backoff_ms(retry_index: u32, random: f64) -> f64 {
 
 /// The longest `Retry-After` handed on (a day): past it, a caller could not sleep it (Rust's
 /// `Duration` panics at 1e300 s). As long a wait is past any call's deadline all the same.
-const LONGEST_RETRY_AFTER_SECONDS: f64 = 86_400.0;
+pub const LONGEST_RETRY_AFTER_SECONDS: f64 = 86_400.0;
 
 /// Seconds to wait from a `Retry-After` header: [`retry_after_seconds`], at most a day.
 pub fn retry_after(value: &str, now_ms: f64) -> Option<f64> {

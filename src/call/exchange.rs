@@ -6,7 +6,9 @@ use super::Clock;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
-use crate::retry::{backoff_ms, is_retryable, Failure, MAX_RETRY_AFTER_MS};
+use crate::retry::{
+    backoff_ms, is_retryable, Failure, LONGEST_RETRY_AFTER_SECONDS, MAX_RETRY_AFTER_MS,
+};
 use crate::text::text;
 use crate::transport::TransportError;
 
@@ -189,7 +191,7 @@ fn paused(seconds: f64) -> Error {
         "not sent: the rate limit (Gist's, or a shared pacer's) lets no request go before this call's \
          deadline: retry after retryAfter seconds",
     );
-    error.retry_after = Some(seconds);
+    error.retry_after = Some(seconds.min(LONGEST_RETRY_AFTER_SECONDS));
     error
 }
 

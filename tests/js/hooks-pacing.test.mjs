@@ -213,6 +213,16 @@ test("requests waiting for a place see a rate-limit pause set meanwhile: none is
   assert.equal(sends.length, 1, "one request, before the pause");
 });
 
+test("a call held by a rate-limit pause of a day says retryAfter of at most a day (86,400 s), as documented", async () => {
+  const mock = createMockGist({ apiKey: KEY });
+  mock.fail({ status: 200, body: { tags: [] }, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "86400" } });
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0, logLevel: "off" });
+  await gist.listTags({ limit: 1 });
+  const held = await gist.listTags({ limit: 1 }).catch((error) => error);
+  assert.deepEqual([held.code, held.mayHaveActed], ["rate_limited", false]);
+  assert.ok(held.retryAfter > 86_000 && held.retryAfter <= 86_400, String(held.retryAfter));
+});
+
 test("a call's error says whether a write of it may have been acted on", async () => {
   const { gist } = client({ requestsPerSecond: 1, timeoutMs: 1200 });
   const results = await Promise.allSettled([0, 1, 2].map(() => gist.createTag(`paced-${Math.random()}`)));

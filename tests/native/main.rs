@@ -863,6 +863,27 @@ async fn an_endless_answer_stops_at_the_cap_not_at_the_deadline() {
 }
 
 #[tokio::test]
+async fn a_call_held_by_a_pause_of_a_day_says_retry_after_of_at_most_a_day() {
+    let mock = Mock::start().await;
+    for reset in ["86400", "86399.9999"] {
+        let client = client(&mock);
+        let spent =
+            r#"{"status": 200, "times": 1, "path": "/campaigns", "body": {"campaign": {"id": 1}},
+                        "headers": {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "RESET"}}"#
+                .replace("RESET", reset);
+        mock.fail(&spent).await;
+        client.fetch_campaign(1).await.expect("answered");
+        let error = client
+            .fetch_campaign(1)
+            .await
+            .expect_err("held by the pause");
+        assert_eq!(error.code, ErrorCode::RateLimited, "{reset}");
+        let seconds = error.retry_after.expect("says when");
+        assert!(seconds <= 86_400.0, "{reset}: {seconds}");
+    }
+}
+
+#[tokio::test]
 async fn a_spent_rate_limit_window_holds_later_requests_until_it_resets() {
     let mock = Mock::start().await;
     let client = client(&mock);
