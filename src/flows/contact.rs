@@ -10,7 +10,7 @@ use super::{not_json, Read, Single};
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{Map, Value};
-use crate::models::normalize::{Record, CONTACT, EVENT};
+use crate::models::normalize::{Record, EVENT};
 use crate::models::ContactType;
 use crate::resources::contacts::{check_kind, find_request, read_single, ContactRef};
 use crate::text::text;
@@ -83,8 +83,9 @@ impl ContactFlow {
                 if !changes.contains_key(key) && current.is_string() {
                     changes.insert(key.into(), current.clone());
                 }
+                let id = contact.get("id").as_u64().map(ContactRef::Id);
                 let request = HttpRequest::post("/contacts", Value::Object(changes));
-                Found::Then(Single::new(request, Read::Model("contact", &CONTACT)))
+                Found::Then(Single::writing(request, id))
             }
             Act::Delete => {
                 let id = contact.get("id").as_u64().unwrap_or_default();

@@ -92,10 +92,10 @@ impl Flow {
     }
 }
 
-/// The error of a 2xx answer that is not JSON.
+/// The error of a 2xx answer that is not JSON (or nests deeper than the reader goes).
 pub fn not_json(status: u16) -> Error {
     Error::invalid_response(text!(
-        "Gist answered {} with a body that is not JSON",
+        "Gist answered {} with a body that is not JSON (or nests past 128 levels)",
         status
     ))
 }

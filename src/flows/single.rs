@@ -4,7 +4,8 @@ use super::{not_json, Next};
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{Map, Value};
-use crate::models::normalize::{self, Model};
+use crate::models::normalize::{self, Model, CONTACT};
+use crate::resources::contacts::{named, ContactRef};
 
 /// How an answer is read.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +24,8 @@ pub struct Single {
     request: Option<HttpRequest>,
     /// How the answer is read.
     pub read: Read,
+    /// The contact a write's answer must name.
+    writes: Option<ContactRef>,
 }
 
 impl Single {
@@ -31,6 +34,15 @@ impl Single {
         Self {
             request: Some(request),
             read,
+            writes: None,
+        }
+    }
+
+    /// `request`, a write of the contact `writes` names (if known), whose answer must name it.
+    pub fn writing(request: HttpRequest, writes: Option<ContactRef>) -> Self {
+        Self {
+            writes,
+            ..Self::new(request, Read::Model("contact", &CONTACT))
         }
     }
 
@@ -46,9 +58,15 @@ impl Single {
     pub fn answered(&mut self, answer: Result<HttpResponse, Error>) -> Result<Next, Error> {
         let response = answer?;
         let value = match self.read {
-            Read::Model(key, model) => normalize::single(&response.body, key, model)
-                .map_err(|_| not_json(response.status))??
-                .into_value(),
+            Read::Model(key, model) => {
+                let record = normalize::single(&response.body, key, model)
+                    .map_err(|_| not_json(response.status))??;
+                match &self.writes {
+                    Some(reference) => named(record, reference)?,
+                    None => record,
+                }
+                .into_value()
+            }
             Read::Nothing => Value::Null,
             Read::Raw => raw(response),
         };

@@ -7,7 +7,7 @@
 //! remove a lead.
 
 use crate::error::Error;
-use crate::flows::{single, Act, ContactFlow, Flow, Listing, Read};
+use crate::flows::{Act, ContactFlow, Flow, Listing, Single};
 use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json::{Map, ParseError, Value};
@@ -346,13 +346,7 @@ pub fn read_single(
         Ok(true)
     })?;
     Ok(match (single, list) {
-        (Some(Ok(contact)), _) if !names(&contact, reference, true) => {
-            Err(Error::invalid_response(text!(
-                "Gist answered with a contact other than {}",
-                reference.describe()
-            )))
-        }
-        (Some(contact), _) => contact,
+        (Some(contact), _) => contact.and_then(|contact| named(contact, reference)),
         (None, None) => Err(Error::invalid_response(
             "Gist's answer has no `contact` object",
         )),
@@ -371,6 +365,18 @@ pub fn read_single(
             }
         }
     })
+}
+
+/// `contact`, if it carries the id, `user_id` or email that `reference` names (see [`names`]), else
+/// `invalid_response`: Gist answered about another contact.
+pub fn named(contact: Record, reference: &ContactRef) -> Result<Record, Error> {
+    if names(&contact, reference, true) {
+        return Ok(contact);
+    }
+    Err(Error::invalid_response(text!(
+        "Gist answered with a contact other than {}",
+        reference.describe()
+    )))
 }
 
 /// Whether `contact` carries the id, `user_id` or email that `reference` names (an email in any ASCII
@@ -416,10 +422,15 @@ pub fn is_of_kind(contact: &Record, kind: ContactType) -> bool {
     contact.get("type").as_str() == Some(kind.as_str())
 }
 
-/// Creates or updates a contact (`POST /contacts`, an upsert) with `body`.
+/// Creates or updates a contact (`POST /contacts`, an upsert) with `body`; the answer must name the
+/// contact by the body's `user_id`, else its email (an upsert may match another contact first).
 pub fn create(body: Map<String, Value>) -> Flow {
+    let text = |key| body.get(key).and_then(Value::as_str).map(str::to_owned);
+    let reference = text("user_id")
+        .map(ContactRef::UserId)
+        .or_else(|| text("email").map(ContactRef::Email));
     let request = HttpRequest::post("/contacts", Value::Object(body));
-    single(request, Read::Model("contact", &CONTACT))
+    Flow::Single(Single::writing(request, reference))
 }
 
 /// Finds the contact of `kind` that `reference` names, then does `act`; `instead` says what to use
