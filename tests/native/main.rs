@@ -863,6 +863,29 @@ async fn an_endless_answer_stops_at_the_cap_not_at_the_deadline() {
 }
 
 #[tokio::test]
+async fn a_write_whose_answer_names_another_contact_is_invalid_response() {
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let user = some_user(&client).await;
+    let other = r#"{"status": 200, "times": 2, "method": "POST", "path": "/contacts",
+                    "body": {"contact": {"id": 987654, "user_id": "987654", "type": "user"}}}"#;
+    mock.fail(other).await;
+    let updated = client
+        .update_user(ContactRef::id(user.id), ContactInput::default().name("Ada"))
+        .await
+        .expect_err("another contact answered");
+    let created = client
+        .create_user(ContactInput::user(90002))
+        .await
+        .expect_err("another contact answered");
+    for error in [updated, created] {
+        assert_eq!(error.code, ErrorCode::InvalidResponse);
+        assert!(error.may_have_acted);
+        assert!(error.message.contains("a contact other than"), "{error}");
+    }
+}
+
+#[tokio::test]
 async fn a_call_held_by_a_pause_of_a_day_says_retry_after_of_at_most_a_day() {
     let mock = Mock::start().await;
     for reset in ["86400", "86399.9999"] {
