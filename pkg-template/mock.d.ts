@@ -23,6 +23,7 @@ export interface MockFailure {
 }
 
 /** Options of `createMockGist`. */
+/** createMockGist's options: a key it does not take, or a value of the wrong kind, is a `TypeError`. */
 export interface MockGistOptions {
   /** The only API key the mock accepts; default "mock-key". */
   apiKey?: string;
@@ -70,7 +71,8 @@ export interface MockGist {
   /**
    * Limits each API key to `perSecond` requests a second, a token bucket of `burst` tokens (default
    * perSecond / 10, at least 1): a request past it is answered 429 with `Retry-After: 1`, before any
-   * failure rule. `limit(null)` lifts it; a new limit applies at once.
+   * failure rule. `limit(null)` lifts it; a new limit applies at once. A `perSecond` that is not a
+   * positive number, or a `burst` under 1, is a `TypeError`.
    */
   limit(settings: { perSecond: number; burst?: number } | null): void;
   /** The requests the rate limit let through (`admitted`) and answered 429 (`refused`) since the last reset. */

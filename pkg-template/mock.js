@@ -172,7 +172,38 @@ function matchesRule(rule, request, url, text, chance) {
  * `maxLoggedRequests` is how many of the latest requests the log keeps (1000); `seed` (1) seeds which
  * requests a failure rule with a `fraction` hits.
  */
+// The options createMockGist takes, and the check of each value given.
+const MOCK_OPTIONS = {
+  apiKey: (v) => typeof v === "string" && v !== "",
+  contacts: (v) => Number.isInteger(v) && v >= 0,
+  maxPerPage: (v) => Number.isInteger(v) && v >= 1,
+  normalizeEventNames: (v) => typeof v === "boolean",
+  maxLoggedRequests: (v) => Number.isInteger(v) && v >= 0,
+  seed: (v) => Number.isFinite(v),
+};
+
+// `options` as createMockGist takes them: a typo or a value of the wrong kind is a TypeError, not ignored.
+function checkedOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object" || Array.isArray(options)) throw new TypeError("mock gist: options must be an object");
+  for (const [key, value] of Object.entries(options)) {
+    if (!Object.hasOwn(MOCK_OPTIONS, key)) throw new TypeError(`mock gist: no option ${JSON.stringify(key)} (it takes ${Object.keys(MOCK_OPTIONS).join(", ")})`);
+    if (value !== undefined && !MOCK_OPTIONS[key](value)) throw new TypeError(`mock gist: ${key} cannot be ${JSON.stringify(value) ?? String(value)}`);
+  }
+  return options;
+}
+
+// A rate limit as limit() takes it: a positive number of requests a second, and a burst of at least 1.
+function checkedLimit(settings) {
+  if (settings === null || settings === undefined) return undefined;
+  const { perSecond, burst = Math.max(1, perSecond / 10) } = settings;
+  if (!(typeof perSecond === "number" && perSecond > 0 && Number.isFinite(perSecond))) throw new TypeError("mock gist: limit's perSecond must be a positive number");
+  if (!(typeof burst === "number" && burst >= 1 && Number.isFinite(burst))) throw new TypeError("mock gist: limit's burst must be a number from 1");
+  return { perSecond, burst };
+}
+
 export function createMockGist(options = {}) {
+  options = checkedOptions(options);
   const apiKey = options.apiKey ?? "mock-key";
   const seedCount = options.contacts ?? 240;
   const maxPerPage = options.maxPerPage ?? 60;
@@ -565,7 +596,7 @@ export function createMockGist(options = {}) {
      * failure rule; `limit(null)` lifts it. A new limit applies at once, to buckets as they stand.
      */
     limit(settings) {
-      rateLimit = settings ? { perSecond: settings.perSecond, burst: settings.burst ?? Math.max(1, settings.perSecond / 10) } : undefined;
+      rateLimit = checkedLimit(settings);
     },
     /** The requests the rate limit let through and refused since the last reset. */
     get limited() {

@@ -142,3 +142,16 @@ test("the mock server's command line: --port=N, --help, and one line and a non-z
     child.kill();
   }
 });
+
+test("createMockGist and limit() refuse a typo or a value of the wrong kind with a TypeError, not silently", () => {
+  for (const options of [{ contact: 5 }, { contacts: -1 }, { contacts: 1.5 }, { maxPerPage: 0 }, { apiKey: "" }, { seed: NaN }, [], "x"]) {
+    assert.throws(() => createMockGist(options), TypeError, JSON.stringify(options));
+  }
+  assert.equal(createMockGist({ contacts: 3, seed: 7, apiKey: undefined }).state.contacts.length, 3);
+  const mock = createMockGist();
+  for (const settings of [{ perSecond: NaN }, { perSecond: 0 }, { perSecond: -1 }, { perSecond: 5, burst: 0 }, { perSecond: Infinity }, {}]) {
+    assert.throws(() => mock.limit(settings), TypeError, JSON.stringify(settings));
+  }
+  mock.limit({ perSecond: 5 });
+  mock.limit(null);
+});
