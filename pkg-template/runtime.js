@@ -153,12 +153,14 @@ export function readCallOptions(options) {
 const isHeaders = (value) => typeof value === "object" && value !== null && typeof value.forEach === "function" &&
   typeof value.get === "function" && typeof value[Symbol.iterator] === "function";
 
-// What a runtime error says, for a message; never throws, whatever the error is.
-export function describe(error) {
+// What a runtime error says, for a message (`named`: after its name, as `String(error)` writes it);
+// never throws, whatever the error is.
+export function describe(error, named = true) {
   try {
     const cause = error && error.cause;
     const detail = cause && (cause.code || cause.message);
-    const text = error && error.message ? `${error.name || "Error"}: ${error.message}` : String(error);
+    const message = error && error.message;
+    const text = message ? (named ? `${error.name || "Error"}: ${message}` : String(message)) : String(error);
     return detail ? `${text} (${detail})` : text;
   } catch {
     return "an error that cannot be described";
@@ -430,7 +432,7 @@ function failureOf(error) {
   } catch {
     // a getter that throws: what was read is kept
   }
-  return { name, code, text: describe(error) };
+  return { name, code, text: describe(error, false) }; // the cause's own name goes before it
 }
 
 /** A network_error's `cause`: an Error of `failure`'s name, code and text, scrubbed of the key and of emails. */

@@ -200,12 +200,12 @@ pub fn too_large(config: &Config) -> Error {
     ))
 }
 
-/// The request id an answer's headers carry, if any.
+/// The request id an answer's headers carry, if any (an empty one is none: a blank header).
 pub fn request_id(headers: &[(String, String)]) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| {
         headers
             .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .find(|(key, value)| key.eq_ignore_ascii_case(name) && !value.is_empty())
             .map(|(_, value)| value.clone())
     })
 }

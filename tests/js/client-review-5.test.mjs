@@ -47,3 +47,12 @@ test("an answer nested deeper than the reader's 128 levels is invalid_response t
   assert.equal(error?.code, "invalid_response");
   assert.match(error.message, /nests past 128 levels/);
 });
+
+test("a blank request-id header is no request id: requestId is null, and the next header named for one is read", async () => {
+  for (const [headers, expected] of [[{ "x-request-id": "" }, null], [{ "x-request-id": "", "request-id": "req_2" }, "req_2"], [{ "x-request-id": "req_1" }, "req_1"]]) {
+    const fetch = async () => Response.json({ segment: { id: 1 } }, { headers });
+    const gist = new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", fetch, maxRetries: 0, logLevel: "off" });
+    const { response } = await gist.fetchSegment(1).withResponse();
+    assert.equal(response.requestId, expected, JSON.stringify(headers));
+  }
+});

@@ -226,6 +226,7 @@ test("a network_error's cause says what failed (name, code, message), scrubbed, 
   assert.equal(refused.code, "network_error");
   assert.ok(refused.cause instanceof Error);
   assert.equal(refused.cause.code, "ECONNREFUSED");
+  assert.match(String(refused.cause), /^TypeError: fetch failed/, "its name once, as the fetch's own error writes it");
 
   // A fetch wrapper whose error holds the request (so the key) and names an email in its message.
   const leaky = () => {
