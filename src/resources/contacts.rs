@@ -367,8 +367,9 @@ pub fn read_single(
     })
 }
 
-/// `contact`, if it carries the id, `user_id` or email that `reference` names (see [`names`]), else
-/// `invalid_response`: Gist answered about another contact.
+/// `contact`, if it carries the id, `user_id` or email that `reference` names (an email in any ASCII
+/// case; one outside ASCII is taken as named), else `invalid_response`: Gist answered about another
+/// contact.
 pub fn named(contact: Record, reference: &ContactRef) -> Result<Record, Error> {
     if names(&contact, reference, true) {
         return Ok(contact);
