@@ -67,6 +67,8 @@ export const FACTS = {
 
 const is2xx = (status) => status >= 200 && status < 300;
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+/** An id the server gave, where it is a whole number, as it may go in a path; else undefined. */
+export const wholeId = (v) => (Number.isSafeInteger(v) && v >= 0 ? v : undefined);
 const errorsShape = (body) =>
   isObject(body) && Array.isArray(body.errors) && body.errors.length > 0 &&
   body.errors.every((e) => isObject(e) && typeof e.code === "string" && typeof e.message === "string");
@@ -87,27 +89,30 @@ function expect(ctx, id, ok, seen, answers) {
   ctx.report(id, ok ? "confirmed" : "contradicted", seen, answers);
 }
 
-/** The most pages of tags a listing reads: 60,000 tags. */
+/** The most pages of tags a listing reads, and the most tags it keeps: 60,000 tags. */
 const MAX_TAG_PAGES = 1000;
+const MAX_TAGS = MAX_TAG_PAGES * 60;
 
 /**
  * Lists the account's tags (60 a page asked), every page, or until `until(tag)` holds for one. A page is
  * the last when its `pages` has no next, when it brings no tag not seen before (a server that repeats a
- * page, whatever its `pages` say), or at page MAX_TAG_PAGES.
- * Resolves `{ answers, tags }`: `tags` is undefined when a page did not answer a list.
+ * page, whatever its `pages` say), at page MAX_TAG_PAGES, or once MAX_TAGS are kept (a server whose pages
+ * are far longer than asked).
+ * Resolves `{ answers, tags }` (`answers`: each page's status only): `tags` is undefined when a page did
+ * not answer a list.
  */
 export async function listTags(ctx, { until, cleanup } = {}) {
   const answers = [];
   const tags = new Map();
   for (let page = 1; page <= MAX_TAG_PAGES; page++) {
     const answer = await ctx.call("GET", "/tags", { query: { page, per_page: 60 }, cleanup });
-    answers.push(answer);
+    answers.push({ status: answer.status });
     const items = answer.body?.tags;
     if (!is2xx(answer.status) || !Array.isArray(items)) return { answers };
     const fresh = items.filter((tag) => isObject(tag) && !tags.has(tag.id));
     for (const tag of fresh) tags.set(tag.id, tag);
     const pages = answer.body.pages;
-    if (fresh.some((tag) => until?.(tag)) || fresh.length === 0 || (isObject(pages) && !pages.next)) break;
+    if (fresh.some((tag) => until?.(tag)) || fresh.length === 0 || (isObject(pages) && !pages.next) || tags.size >= MAX_TAGS) break;
   }
   return { answers, tags: [...tags.values()] };
 }
@@ -198,6 +203,7 @@ export const READS = [
       expect(ctx, "segments.list.wrapper", Array.isArray(segments.body?.segments), keys(segments.body), segments);
       const segment = segments.body?.segments?.[0];
       if (!isObject(segment)) ctx.report("segments.fetch.count", "not shown", "the account has no segment", segments);
+      else if (wholeId(segment.id) === undefined) ctx.report("segments.fetch.count", "not shown", "the segment's id is not a whole number");
       else {
         const one = await ctx.call("GET", `/segments/${segment.id}`, { query: { include_count: true } });
         expect(ctx, "segments.fetch.count", typeof one.body?.segment?.count === "number", `status ${one.status}, ${keys(one.body?.segment ?? one.body)}`, one);
@@ -212,6 +218,10 @@ export const READS = [
       }
       const types = `${typeof campaign.email_open_rate}, ${typeof campaign.email_click_rate}`;
       expect(ctx, "campaigns.rates.strings", types === "string, string", types);
+      if (wholeId(campaign.id) === undefined) {
+        ctx.report("campaigns.fetch.wrapper", "not shown", "the campaign's id is not a whole number");
+        return;
+      }
       const one = await ctx.call("GET", `/campaigns/${campaign.id}`);
       expect(ctx, "campaigns.fetch.wrapper", isObject(one.body?.campaign), `status ${one.status}, ${keys(one.body)}`, one);
     },
@@ -225,7 +235,7 @@ export const WRITES = [
     async run(ctx) {
       const answer = await ctx.call("POST", "/tags", { body: { name: ctx.tagName } });
       const tag = answer.body?.tag;
-      if (isObject(tag) && typeof tag.id === "number") ctx.tagId = tag.id;
+      if (isObject(tag)) ctx.tagId = wholeId(tag.id);
       expect(ctx, "tags.create", is2xx(answer.status) && tag?.name === ctx.tagName, `status ${answer.status}, ${keys(answer.body)}`, answer);
       if (ctx.tagId === undefined) throw new Error("could not create the run's tag: nothing else is written");
     },
@@ -238,7 +248,7 @@ export const WRITES = [
       expect(ctx, "contacts.create.status", user.status === 200, `status ${user.status}`, user);
       const c = user.body?.contact;
       expect(ctx, "contacts.upsert.wrapper", isObject(c), keys(user.body), user);
-      if (!isObject(c)) throw new Error("could not create the run's contacts");
+      if (!isObject(c) || wholeId(c.id) === undefined) throw new Error("could not create the run's contacts (no contact with a whole-number id answered)");
       ctx.userContactId = c.id;
       expect(ctx, "contacts.user_id.string", c.user_id === userId, `${typeof c.user_id}`);
       expect(ctx, "contacts.phone.string", typeof c.phone === "string", `${typeof c.phone}`);
@@ -246,10 +256,11 @@ export const WRITES = [
       const now = Date.now() / 1000;
       expect(ctx, "contacts.timestamps.seconds", typeof c.created_at === "number" && Math.abs(c.created_at - now) < 86400, `${typeof c.created_at}`);
       const lead = await ctx.create(2, { type: "lead", unsubscribed_from_emails: true }, { tagged: false });
-      ctx.leadContactId = lead.body?.contact?.id;
+      ctx.leadContactId = wholeId(lead.body?.contact?.id);
       expect(ctx, "contacts.type", c.type === "user" && lead.body?.contact?.type === "lead", `${c.type}, ${lead.body?.contact?.type}`, lead);
       const bad = await ctx.call("POST", "/contacts", { body: { name: `${ctx.prefix} no email` } });
-      if (isObject(bad.body?.contact)) ctx.created.add(bad.body.contact.id);
+      const badId = wholeId(bad.body?.contact?.id);
+      if (badId !== undefined) ctx.created.add(badId);
       expect(ctx, "contacts.missing_ref.status", bad.status === 422, `status ${bad.status}`, bad);
     },
   },

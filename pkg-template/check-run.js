@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GistClient } from "gist-wasm";
-import { FACTS, READS, WRITES, deleteTag, listTags } from "./check-facts.js";
+import { FACTS, READS, WRITES, deleteTag, listTags, wholeId } from "./check-facts.js";
 
 /** What every name the run gives starts with; `--cleanup` finds earlier runs' tags by it. */
 const PREFIX = "gist-wasm-check";
@@ -84,7 +84,8 @@ export function createContext(options) {
     report(id, outcome, seen, answers = []) {
       if (!(id in FACTS)) throw new Error(`unknown fact ${id}`);
       const failed = [answers].flat().find((answer) => answer.status === 429 || answer.status >= 500);
-      ctx.outcomes.set(id, failed ? { outcome: "not shown", seen: `status ${failed.status}` } : { outcome, seen });
+      // `seen` scrubbed as it is: the report's JSON would escape a key's `"` or `\` once more.
+      ctx.outcomes.set(id, failed ? { outcome: "not shown", seen: `status ${failed.status}` } : { outcome, seen: seen === undefined ? seen : scrub(String(seen), options.apiKey) });
     },
     /**
      * Sends one request, unless the run was interrupted (`cleanup: true` sends it all the same). A request
@@ -92,6 +93,8 @@ export function createContext(options) {
      */
     async call(method, url, { query, body, wrongKey, cleanup } = {}) {
       if (!cleanup) ctx.signal?.throwIfAborted();
+      // Only ids in digits go in a path: one the server named otherwise (its echo of the key, say) never does.
+      if (!/^\/[a-z]+(\/[0-9]+)?$/.test(url)) throw new Error("an id the server gave is not a whole number: not sent");
       ctx.requests += 1;
       if (method === "POST" && url === "/tags") ctx.tagSent = true;
       const via = wrongKey ? client(options, `${PREFIX}-made-up-key`) : gist;
@@ -110,8 +113,8 @@ export function createContext(options) {
       ctx.sentEmails.set(email, undefined);
       const body = { email, ...(tagged ? { tags: [ctx.tagName] } : {}), ...fields };
       const answer = await ctx.call("POST", "/contacts", { body });
-      const id = answer.body?.contact?.id;
-      if (typeof id === "number") {
+      const id = wholeId(answer.body?.contact?.id);
+      if (id !== undefined) {
         ctx.sentEmails.set(email, id);
         ctx.created.add(id);
       }
@@ -130,7 +133,7 @@ function record({ record: dir, apiKey }, ctx, { method, url, query, status, body
   mkdirSync(dir, { recursive: true });
   const path = url.replace(/\/\d+/g, "/{id}");
   const keys = Object.keys(query ?? {}).sort();
-  const name = [ctx.step, method, path, ...keys, status].join(".").replace(/[^\w.-]+/g, "_");
+  const name = scrub([ctx.step, method, path, ...keys, status].join("."), apiKey).replace(/[^\w.-]+/g, "_");
   const fixture = { method, path, query: keys, status, body: shapeOf(body) };
   writeFileSync(join(dir, `${name}.json`), `${scrub(JSON.stringify(fixture, null, 2), apiKey)}\n`);
 }
@@ -162,7 +165,7 @@ export async function cleanUp(ctx) {
   if (ctx.tagId === undefined && ctx.tagSent) {
     const names = [ctx.tagName, `${ctx.tagName}-renamed`];
     const { tags } = await listTags(ctx, { until: (tag) => names.includes(tag.name), cleanup: true });
-    ctx.tagId = tags?.find((tag) => names.includes(tag.name))?.id;
+    ctx.tagId = wholeId(tags?.find((tag) => names.includes(tag.name))?.id);
     if (!tags) left.push("the run's tag (the tags could not be listed)");
   }
   if (ctx.tagId !== undefined) {

@@ -67,10 +67,12 @@ const FAKE_KEY = "fake-key-123";
  * first request answers 429; `tag500`: creating a tag creates it and answers 500; `keepsTags`: a tag delete
  * answers 200 and keeps the tag; `keepsNames`: a rename answers the new name and keeps the old;
  * `repeatsTags`: every page of tags is the first, with a next; `endlessTags`: every page of tags holds one
- * tag no page held before, with a next; `echo`: every answer also has a field of
- * that name; `key`: the key it takes. Resolves startServer's `{ url, requests, close }` and `state`.
+ * tag no page held before, with a next; `fatTags`: every page of tags holds that many tags no page held
+ * before, with a next; `echo`: every answer also has a field of that name; `key`: the key it takes;
+ * `idsAreKey`: its segment, its campaign and its contacts have the key as their id; `echoesKey`: a
+ * contact's `unsubscribed_from_emails` is the key. Resolves startServer's `{ url, requests, close }` and `state`.
  */
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, echo, key = FAKE_KEY } = {}) {
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
@@ -89,7 +91,7 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
     const per = Math.min(cap, Number(q.get("per_page")) || cap);
     const paged = (key, items) =>
       reply(res, 200, { [key]: items.slice((page - 1) * per, page * per), pages: { first: "1", last: "x", next: page * per < items.length ? "x" : null } });
-    const wire = (c) => ({ ...c, tags: state.tags.filter((t) => c.tags.includes(t.id)), unsubscribed_from_emails: "true" });
+    const wire = (c) => ({ ...c, ...(idsAreKey ? { id: key } : {}), tags: state.tags.filter((t) => c.tags.includes(t.id)), unsubscribed_from_emails: echoesKey ? key : "true" });
     const contact = id ? state.contacts.find((c) => c.id === Number(id))
       : state.contacts.find((c) => (q.has("email") && c.email === q.get("email")) || (q.has("user_id") && c.user_id === q.get("user_id")));
     const route = `${req.method} ${resource}${id ? "/id" : ""}`;
@@ -98,7 +100,15 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
       const page = Number(q.get("page"));
       return reply(res, 200, { tags: [{ id: 100000 + page, name: `endless-${page}` }], pages: { next: String(page + 1) } });
     }
+    if (route === "GET tags" && fatTags) {
+      const page = Number(q.get("page"));
+      const fresh = Array.from({ length: fatTags }, (_, i) => ({ id: 1e6 + page * fatTags + i, name: `fat-${page}-${i}` }));
+      return reply(res, 200, { tags: fresh, pages: { next: String(page + 1) } });
+    }
     if (route === "GET tags") return paged("tags", state.tags);
+    if ((route === "GET segments" || route === "GET campaigns") && idsAreKey) {
+      return reply(res, 200, { [resource]: [{ id: key, name: "x", email_open_rate: "1", email_click_rate: "1" }] });
+    }
     if (route === "POST tags" && body.id !== undefined) {
       const tag = state.tags.find((t) => t.id === body.id);
       if (!keepsNames) tag.name = body.name;
@@ -641,4 +651,51 @@ test("--cleanup with a base URL the client refuses sends nothing and exits 2, as
   });
   assert.equal(run.status, 2, run.stderr);
   assert.match(run.stderr, /^nothing sent: .*baseUrl/);
+});
+
+test("an id a server gives that is not a whole number (its echo of the key) goes in no request's path and no --record file name", async () => {
+  const fake = await serveFake({ idsAreKey: true });
+  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  try {
+    const run = await runCheck(fake.url, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json"), "--record", join(dir, "rec")]);
+    const paths = fake.requests.map((r) => r.url);
+    assert.ok(paths.length > 5);
+    assert.deepEqual(paths.filter((url) => url.includes(FAKE_KEY)), [], "no request named the key in its path");
+    const files = readdirSync(join(dir, "rec"));
+    assert.ok(files.length > 5, "fixtures were recorded");
+    assert.deepEqual(files.filter((f) => f.includes(FAKE_KEY)), []);
+    assert.doesNotMatch(run.stdout + run.stderr + readFileSync(join(dir, "report.json"), "utf8"), new RegExp(FAKE_KEY));
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    const fact = (id) => report.facts.find((f) => f.id === id);
+    assert.deepEqual([fact("segments.fetch.count").outcome, fact("segments.fetch.count").seen], ["not shown", "the segment's id is not a whole number"]);
+    assert.equal(fact("campaigns.fetch.wrapper").outcome, "not shown");
+  } finally {
+    await fake.close();
+  }
+});
+
+test("a key holding a quote and a backslash, echoed by a server in a field's value, is in neither the report nor the output", async () => {
+  const key = 'Zq7"Lm4\\Vt7Rw1Xp9abc';
+  const fake = await serveFake({ key, echoesKey: true });
+  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  try {
+    const run = await runCheck(fake.url, key, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+    const report = readFileSync(join(dir, "report.json"), "utf8");
+    assert.match(report, /contacts\.unsubscribed\.string/);
+    for (const text of [run.stdout, run.stderr, report]) assert.doesNotMatch(text, /Zq7|Xp9abc/, text.slice(0, 300));
+  } finally {
+    await fake.close();
+  }
+});
+
+test("a server whose tag pages are far longer than asked stops each listing once it holds 60,000 tags", async () => {
+  const fake = await serveFake({ fatTags: 5000 });
+  try {
+    const { report } = await checkFake(fake);
+    const pages = fake.requests.filter((r) => r.url.startsWith("/tags?")).map((r) => Number(new URL(r.url, "http://fake").searchParams.get("page")));
+    assert.ok(Math.max(...pages) <= 12, `a listing read ${Math.max(...pages)} pages of 5,000 tags`);
+    assert.ok(report.requests < 100);
+  } finally {
+    await fake.close();
+  }
 });
