@@ -100,6 +100,22 @@ function wireContact(c, state, byId = tagsById(state)) {
   };
 }
 
+// The deepest body the mock stores: its answers wrap one a few levels deeper, and JSON writes every one
+// back from any stack the server runs on.
+const MAX_BODY_DEPTH = 512;
+
+// Whether `value` nests more than `max` arrays or objects deep (counted without recursion).
+function deeperThan(value, max) {
+  const stack = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop();
+    if (node === null || typeof node !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 // Whether a value JSON can write back (one that JSON.parse read may be nested past JSON.stringify's stack).
 function writable(value) {
   try {
@@ -457,7 +473,7 @@ export function createMockGist(options = {}) {
     const parts = url.pathname.split("/").filter(Boolean);
     const [resource, id] = parts;
     const body = ["POST", "PUT", "PATCH"].includes(request.method) ? await request.json().catch(() => undefined) : undefined;
-    if (!writable(body)) return gistError(422, "parameter_invalid", "The body is nested too deep to be stored");
+    if (deeperThan(body, MAX_BODY_DEPTH)) return gistError(422, "parameter_invalid", `The body nests deeper than ${MAX_BODY_DEPTH} levels, which the mock does not store`);
     if (resource === "contacts" && parts.length <= 2) {
       if (request.method === "GET" && id) {
         const contact = contactBy("id", idOf(id));

@@ -52,6 +52,26 @@ test("a body the mock cannot read as Gist would is 422 parameter_invalid, and le
   assert.equal((await clientOf(mock).listSegments({ include_count: true })).length, 3);
 });
 
+test("a body nested deeper than the mock stores is 422 and stores nothing: its lists and its fetches keep answering", async () => {
+  const mock = createMockGist({ contacts: 3 });
+  const nested = (depth) => JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`);
+  for (const depth of [600, 4110]) {
+    const answer = await post(mock, "/contacts", { email: `deep${depth}@example.com`, custom_properties: { x: 1 }, x: nested(depth) });
+    assert.equal(answer.status, 422, String(depth));
+    assert.match((await answer.json()).errors[0].message, /nests deeper than 512 levels/);
+    const event = await post(mock, "/events", { event_name: "deep", email: "a@example.com", properties: { x: nested(depth) } });
+    assert.equal(event.status, 422);
+  }
+  assert.equal(mock.state.contacts.length, 3, "nothing stored");
+  assert.equal((await post(mock, "/contacts", { email: "shallow@example.com", x: nested(500) })).status, 200, "500 levels are stored");
+  const get = (path) => mock.fetch(`http://mock.test${path}`, { headers: { authorization: "Bearer mock-key" } });
+  for (const path of ["/contacts?page=1&per_page=60", "/contacts?email=shallow%40example.com"]) {
+    const answer = await get(path);
+    assert.equal(answer.status, 200, path);
+    assert.ok(JSON.stringify(await answer.json()).includes("shallow@example.com"), path);
+  }
+});
+
 test("what Gist keeps for itself is not taken from a body, a boolean string is read as one, and ids are digits", async () => {
   const mock = createMockGist();
   const gist = clientOf(mock);
