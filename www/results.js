@@ -30,9 +30,9 @@ function table(rows, label, { sort, contacts } = {}) {
   }));
   const body = t.createTBody();
   for (const row of rows) {
-    const tr = body.insertRow();
+    const tr = body.appendChild(el("tr")); // not insertRow: Chromium's takes time growing with the rows
     for (const c of columns) {
-      const td = tr.insertCell();
+      const td = tr.appendChild(el("td"));
       td.textContent = cell(row[c], c);
       td.title = td.textContent;
     }
@@ -45,9 +45,9 @@ function keyValues(object, name) {
   const t = el("table", { className: "kv" });
   const body = t.createTBody();
   for (const [key, value] of Object.entries(object)) {
-    const tr = body.insertRow();
+    const tr = body.appendChild(el("tr"));
     tr.append(el("th", { scope: "row", textContent: key }));
-    const td = tr.insertCell();
+    const td = tr.appendChild(el("td"));
     if (value && typeof value === "object" && !isNamedList(value)) td.append(json(value, `${name}: ${key}`));
     else td.textContent = cell(value, key);
   }

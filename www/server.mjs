@@ -94,6 +94,9 @@ async function readCapped(body, limit) {
 const sameOrigin = (req) => req.headers.origin === undefined || req.headers.origin === `http://${req.headers.host}`;
 
 /** Forwards a request to `upstream` with the page's own Authorization header; never follows a redirect. */
+/** Statuses whose answer has no body. */
+const NO_BODY = new Set([204, 205]);
+
 async function proxy(request, upstream) {
   const headers = {};
   for (const name of ["authorization", "content-type", "accept"]) {
@@ -118,7 +121,9 @@ async function proxy(request, upstream) {
       const value = answer.headers.get(name);
       if (value) keep[name] = value;
     }
-    return new Response(bytes, { status: answer.status, headers: keep });
+    if (answer.status < 200 || answer.status > 599) return failed("proxy_status", `${upstream.origin} answered status ${answer.status}, which is no HTTP status the demo proxy passes on`);
+    // A 204 or 205 has no body (the Response constructor refuses one): the upstream acted all the same.
+    return new Response(NO_BODY.has(answer.status) ? null : bytes, { status: answer.status, headers: keep });
   } catch (error) {
     return failed("proxy_failed", `the demo server could not reach ${upstream.origin} (${error.cause?.code ?? error.message})`);
   }

@@ -1,0 +1,27 @@
+// The demo server's /proxy/ (www/server.mjs), without a browser: what it passes on of an upstream's answer.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient } from "gist-wasm";
+import { startDemoServer } from "../../www/server.mjs";
+import { startServer } from "./loopback.mjs";
+
+test("the demo proxy passes on an upstream's 204 or 205 without a body, and a client's DELETE through it is sent once", async (t) => {
+  const upstream = await startServer((req, res) => {
+    res.writeHead(Number(new URL(req.url, "http://x").searchParams.get("status") ?? 204));
+    res.end();
+  });
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
+  t.after(async () => {
+    await demo.close();
+    await upstream.close();
+  });
+  for (const status of [204, 205]) {
+    const answer = await fetch(`${demo.url}/proxy/contacts/1?status=${status}`, { method: "DELETE" });
+    assert.equal(answer.status, status);
+    assert.equal(await answer.text(), "");
+  }
+  const before = upstream.requests.length;
+  const gist = new GistClient({ apiKey: "k", baseUrl: `${demo.url}/proxy`, logLevel: "off" });
+  assert.equal(await gist.apiCall({ method: "DELETE", url: "/contacts/1" }).then((r) => r.status), 204);
+  assert.equal(upstream.requests.length - before, 1, "sent once: not retried as a failed proxy");
+});
