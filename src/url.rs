@@ -83,21 +83,35 @@ impl BaseUrl {
     }
 }
 
-/// The host of an authority, in lower case, without its port or a trailing dot.
-/// Whether the authority's port, if it has one, is digits (`host:s3c` is no URL).
+/// Whether an authority's host in brackets is closed and written with an IPv6 address's characters, and
+/// its port, if it has one, is a number up to 65535 (`[::1`, `[zz]`, `h:s3c` and `h:99999` are no URL).
 fn port_is_digits(authority: &str) -> bool {
     let after_host = match authority.strip_prefix('[') {
-        Some(ipv6) => ipv6.split_once(']').map_or("", |(_, rest)| rest),
+        Some(ipv6) => match ipv6.split_once(']') {
+            Some((address, rest))
+                if address
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') =>
+            {
+                rest
+            }
+            _ => return false,
+        },
         None => authority
             .find(':')
             .map_or("", |at| authority.get(at..).unwrap_or_default()),
     };
     match after_host.strip_prefix(':') {
-        Some(port) => port.bytes().all(|b| b.is_ascii_digit()),
+        // Digits of the same length compare as their numbers do.
+        Some(port) => {
+            port.bytes().all(|b| b.is_ascii_digit())
+                && (port.len() < 5 || (port.len() == 5 && port <= "65535"))
+        }
         None => after_host.is_empty(),
     }
 }
 
+/// The host of an authority, in lower case, without its port or a trailing dot.
 fn host_of(authority: &str) -> String {
     let host = match authority.strip_prefix('[') {
         Some(ipv6) => ipv6.split(']').next().unwrap_or_default(),
@@ -286,6 +300,10 @@ mod tests {
             "http://user:s3c/retPW@h.invalid",
             "http://h:80x",
             "http://[::1]x",
+            "http://[::1",
+            "http://[zz]",
+            "http://a:99999",
+            "http://a:65536",
             "https://api%2Egetgist.com",
             "https://api.ge%74gist.com",
             "https://api.getgist\u{ff0e}com",
@@ -294,7 +312,13 @@ mod tests {
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad}");
         }
-        for good in ["http://[::1]:8080/x", "http://h:", "https://h.example"] {
+        for good in [
+            "http://[::1]:8080/x",
+            "http://[::ffff:127.0.0.1]:1",
+            "http://h:",
+            "http://h:65535",
+            "https://h.example",
+        ] {
             assert!(BaseUrl::parse(good).is_ok(), "{good}");
         }
         let shouting = BaseUrl::parse("HTTPS://api.getgist.com").expect("a scheme in any case");

@@ -56,3 +56,10 @@ test("a blank request-id header is no request id: requestId is null, and the nex
     assert.equal(response.requestId, expected, JSON.stringify(headers));
   }
 });
+
+test("a base URL whose bracketed host is not closed or not an IPv6 address, or whose port is past 65535, is refused when the client is made", () => {
+  for (const baseUrl of ["http://[::1", "http://[zz]", "http://a:99999", "http://a:65536"]) {
+    assert.throws(() => new GistClient({ apiKey: KEY, baseUrl }), (error) => error.code === "invalid_argument", baseUrl);
+  }
+  for (const baseUrl of ["http://[::1]:4010", "http://a:65535"]) assert.ok(new GistClient({ apiKey: KEY, baseUrl }));
+});
