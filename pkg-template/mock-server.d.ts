@@ -8,8 +8,9 @@ export interface NodeListenerOptions {
 
 /**
  * Turns a Fetch-API handler into a Node `http` request listener; a handler that throws drops the connection,
- * a method the Fetch API cannot carry (`TRACE`, `CONNECT`) gets 405, and the request's `signal` aborts when
- * the client goes away before its answer is written.
+ * a method the Fetch API cannot carry (`TRACE`) gets 405 (`CONNECT` never reaches a request listener:
+ * `serveMock` answers it 405), and the request's `signal` aborts when the client goes away before its
+ * answer is written.
  */
 export function toNodeListener(
   handler: (request: Request) => Promise<Response>,

@@ -87,10 +87,14 @@ export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, allow
   const mock = createMockGist(options);
   const listener = toNodeListener(mock.handle, { maxBodyBytes });
   let hosts;
-  const server = createServer((req, res) => {
+  // A request has 30 s to arrive whole (Node's default is 300 s): a connection that stalls its body
+  // holds what it sent so far for no longer.
+  const server = createServer({ requestTimeout: 30_000 }, (req, res) => {
     if (hosts.has(String(req.headers.host).toLowerCase())) return listener(req, res);
     refuse(req, res, 421, "misdirected_request", `This server answers only for ${[...hosts].join(", ")}`);
   });
+  // CONNECT never reaches a request listener: Node closes its connection unanswered unless told otherwise.
+  server.on("connect", (req, socket) => socket.end("HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"));
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

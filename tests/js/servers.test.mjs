@@ -365,6 +365,14 @@ test("a TRACE gets 405 from both servers, not a dropped connection", async () =>
   }
 });
 
+test("a CONNECT gets 405 from the mock server, not a connection closed unanswered", async () => {
+  const socket = connect(portOf(mock.url), "127.0.0.1");
+  socket.write(`CONNECT example.com:443 HTTP/1.1\r\nHost: 127.0.0.1:${portOf(mock.url)}\r\n\r\n`);
+  let text = "";
+  for await (const chunk of socket) text += chunk;
+  assert.match(text, /^HTTP\/1\.1 405 /);
+});
+
 test("the mock refuses a body nested past what it can write back, before storing anything, and a rule it could not send", async () => {
   const gist = createMockGist();
   const contacts = gist.state.contacts.length;
