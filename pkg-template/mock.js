@@ -182,12 +182,6 @@ function matchesRule(rule, request, url, text, chance) {
   return rule.fraction === undefined || chance() < rule.fraction;
 }
 
-/**
- * Creates a mock Gist API. `apiKey` (default "mock-key") is the only key it accepts; `contacts` is the
- * size of the seeded data set (default 240, users and leads mixed); `maxPerPage` caps `per_page` (60);
- * `maxLoggedRequests` is how many of the latest requests the log keeps (1000); `seed` (1) seeds which
- * requests a failure rule with a `fraction` hits.
- */
 // The options createMockGist takes, and the check of each value given.
 const MOCK_OPTIONS = {
   apiKey: (v) => typeof v === "string" && v !== "",
@@ -218,6 +212,12 @@ function checkedLimit(settings) {
   return { perSecond, burst };
 }
 
+/**
+ * Creates a mock Gist API. `apiKey` (default "mock-key") is the only key it accepts; `contacts` is the
+ * size of the seeded data set (default 240, users and leads mixed); `maxPerPage` caps `per_page` (60);
+ * `maxLoggedRequests` is how many of the latest requests the log keeps (1000); `seed` (1) seeds which
+ * requests a failure rule with a `fraction` hits.
+ */
 export function createMockGist(options = {}) {
   options = checkedOptions(options);
   const apiKey = options.apiKey ?? "mock-key";

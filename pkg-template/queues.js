@@ -751,7 +751,8 @@ const WEBHOOK_DEFAULTS = { dedupe: undefined, deadLetterQueue: undefined, window
  * For the `queue()` handler of `receiveWebhook`'s queue: hands each event to `handler` once. A delivery
  * with the same topic and body as one handled within `windowSeconds` (kept in the `dedupe` KV namespace),
  * or earlier in the batch, is acked as a duplicate; an event is marked handled only once `handler`
- * resolves, and a copy of one whose earlier copy in the batch was not handled is retried, not acked. A handler that throws is retried with backoff, and after `maxAttempts` dead-lettered.
+ * resolves, and a copy whose earlier copy in the batch was not handled is retried, not acked. A handler
+ * that throws is retried with backoff, and after `maxAttempts` dead-lettered.
  * Resolves counts of messages: handled, duplicates, retried, deadLettered; rejects as `consume` does.
  */
 export async function consumeWebhooks(batch, handler, options) {

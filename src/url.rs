@@ -46,7 +46,7 @@ impl BaseUrl {
         // A URL parser reads `api%2Egetgist.com` and `api.getgist．com` as `api.getgist.com`: a host
         // is compared (`is_gist`) only as plain ASCII, with no escape.
         let plain_host = host.is_ascii() && !host.contains('%');
-        if host.is_empty() || !clean || !plain_host || !port_is_digits(authority) {
+        if host.is_empty() || !clean || !plain_host || !authority_is_plain(authority) {
             return Err(Error::invalid_argument(
                 "baseUrl must be an absolute URL with an unescaped ASCII host and no query, fragment, backslash or spaces",
             ));
@@ -85,7 +85,7 @@ impl BaseUrl {
 
 /// Whether an authority's host in brackets is closed and written with an IPv6 address's characters, and
 /// its port, if it has one, is a number up to 65535 (`[::1`, `[zz]`, `h:s3c` and `h:99999` are no URL).
-fn port_is_digits(authority: &str) -> bool {
+fn authority_is_plain(authority: &str) -> bool {
     let after_host = match authority.strip_prefix('[') {
         Some(ipv6) => match ipv6.split_once(']') {
             Some((address, rest))
