@@ -368,8 +368,8 @@ pub fn read_single(
 }
 
 /// `contact`, if it carries the id, `user_id` or email that `reference` names (an email in any ASCII
-/// case; one outside ASCII is taken as named), else `invalid_response`: Gist answered about another
-/// contact.
+/// case, without the white space around it; one with letters outside ASCII by its ASCII characters), else
+/// `invalid_response`: Gist answered about another contact.
 pub fn named(contact: Record, reference: &ContactRef) -> Result<Record, Error> {
     if names(&contact, reference, true) {
         return Ok(contact);
@@ -381,17 +381,28 @@ pub fn named(contact: Record, reference: &ContactRef) -> Result<Record, Error> {
 }
 
 /// Whether `contact` carries the id, `user_id` or email that `reference` names (an email in any ASCII
-/// case). `lenient`, an email outside ASCII is taken as named: Gist may match it in another case, `Åsa`
-/// for `åsa`, that only Unicode's tables, 7 KB of the `.wasm`, could tell.
+/// case, without the white space around it). `lenient`, an email with letters outside ASCII is named by one that agrees with it in every
+/// ASCII character, in any case, the others left out: Gist may match `Åsa` for `åsa`, which only
+/// Unicode's tables, 7 KB of the `.wasm`, could tell; `zoë@a.org` never names `ada@b.org`.
 fn names(contact: &Record, reference: &ContactRef, lenient: bool) -> bool {
     match reference {
         ContactRef::Id(id) => contact.get("id").as_u64() == Some(*id),
         ContactRef::UserId(user_id) => contact.get("user_id").as_str() == Some(user_id),
         ContactRef::Email(email) => contact.get("email").as_str().is_some_and(|given| {
+            let (given, email) = (given.trim(), email.trim()); // as a server may store it
             given.eq_ignore_ascii_case(email)
-                || (lenient && !(given.is_ascii() && email.is_ascii()))
+                || (lenient
+                    && !(given.is_ascii() && email.is_ascii())
+                    && ascii_lowered(given).eq(ascii_lowered(email)))
         }),
     }
+}
+
+/// The ASCII bytes of `text`, in lower case, the others left out.
+fn ascii_lowered(text: &str) -> impl Iterator<Item = u8> + '_ {
+    text.bytes()
+        .filter(u8::is_ascii)
+        .map(|b| b.to_ascii_lowercase())
 }
 
 /// The not-found error for `contact`, found by `reference`, unless it is of `kind`.

@@ -63,3 +63,16 @@ test("a base URL whose bracketed host is not closed or not an IPv6 address, or w
   }
   for (const baseUrl of ["http://[::1]:4010", "http://a:65535"]) assert.ok(new GistClient({ apiKey: KEY, baseUrl }));
 });
+
+test("an email with letters outside ASCII names only an address that agrees with it in every ASCII character; spaces around one do not count", async () => {
+  const lead = (email) => ({ id: 7, type: "lead", user_id: null, email });
+  const refused = [["visitor@example.com", "zoë@attacker.org"], ["jörg@example.com", "someone@else.org"], ["åsa@example.com", "åsa@example.org"]];
+  for (const [asked, answered] of refused) {
+    const error = await answering(null, lead(answered)).createLead({ email: asked }).then(() => null, (thrown) => thrown);
+    assert.equal(error?.code, "invalid_response", `${asked} answered as ${answered}`);
+  }
+  for (const [asked, answered] of [["åsa@example.com", "Åsa@Example.com"], [" visitor@example.com ", "visitor@example.com"]]) {
+    assert.equal((await answering(null, lead(answered)).createLead({ email: asked })).id, 7, `${asked} answered as ${answered}`);
+  }
+  assert.equal((await answering(lead("Åsa@Example.com"), null).fetchLead({ email: "åsa@example.com" })).id, 7, "a lookup takes it too");
+});
