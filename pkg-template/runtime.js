@@ -317,7 +317,8 @@ export function stepOf(text) {
   const headers = {};
   let at = 7;
   for (const end = at + 2 * lines[6]; at < end; at += 2) {
-    const [name, value] = [lines[at], lines[at + 1]];
+    const name = lines[at];
+    const value = lines[at + 1];
     // An own property whatever the name, as JSON.parse makes: `__proto__` too.
     if (name === "__proto__") Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
     else headers[name] = value;

@@ -251,7 +251,8 @@ pub fn whole(time: f64) -> u64 {
 /// when every answer header is wanted, not only those the core reads, else empty), the number of
 /// headers, each header's name and value, and the body as JSON (`null`, or a string); none of them holds
 /// a line break (headers refuse one; the URL and path are percent-encoded; JSON escapes one). What the
-/// step also tells (`answered`, `items`) follows, as JSON that may: [`Call::go`] writes it there.
+/// step also tells (`answered`, `items`) follows last, as JSON, which may hold line breaks (an item as
+/// Gist wrote it): [`Call::go`] writes it there.
 fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, every_header: bool) -> String {
     let body_len = request.body.as_ref().map_or(0, String::len);
     let mut out = String::with_capacity(body_len + body_len / 8 + request.url.len() * 2 + 256);
