@@ -86,10 +86,35 @@ pub struct ApiErrorItem {
 }
 
 /// Every failure of the client. What reaches a caller has passed [`Error::scrubbed`]: no API key, no
-/// email address.
+/// email address. Its fields ([`ErrorFields`]) are read through it (`error.code`, `error.status`); they
+/// sit behind one pointer, so that a `Result` of the crate is small to return and move.
+#[derive(Clone, PartialEq)]
+pub struct Error(Box<ErrorFields>);
+
+impl std::ops::Deref for Error {
+    type Target = ErrorFields;
+    fn deref(&self) -> &ErrorFields {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorFields {
+        &mut self.0
+    }
+}
+
+/// Prints the fields, as [`ErrorFields`]'s `Debug` does.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What an [`Error`] says.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Error {
+pub struct ErrorFields {
     /// The stable category.
     pub code: ErrorCode,
     /// What went wrong and what to do about it.
@@ -122,7 +147,7 @@ impl Error {
 
     /// An error with a code and a message and nothing else.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(ErrorFields {
             code,
             message: message.into(),
             status: None,
@@ -132,7 +157,12 @@ impl Error {
             method: None,
             path: None,
             may_have_acted: false,
-        }
+        }))
+    }
+
+    /// Its fields, owned.
+    pub fn into_fields(self) -> ErrorFields {
+        *self.0
     }
 
     /// Input rejected before any request.

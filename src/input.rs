@@ -292,19 +292,19 @@ mod tests {
         let mut fields = Fields::new(json!({"a": 1, "b": "x", "c": [1], "d": {"e": []}}), "thing")
             .expect("object");
         assert_eq!(
-            fields.string("a").map_err(|e| e.message),
+            fields.string("a").map_err(|e| e.into_fields().message),
             Err("thing.a must be a string".into())
         );
         assert_eq!(
-            fields.whole("b").map_err(|e| e.message),
+            fields.whole("b").map_err(|e| e.into_fields().message),
             Err("thing.b must be a whole number".into())
         );
         assert_eq!(
-            fields.strings("c").map_err(|e| e.message),
+            fields.strings("c").map_err(|e| e.into_fields().message),
             Err("thing.c must be an array of strings".into())
         );
         assert_eq!(
-            fields.scalars("d").map_err(|e| e.message),
+            fields.scalars("d").map_err(|e| e.into_fields().message),
             Err("thing.d.e must be a string, a number, a boolean or null".into())
         );
     }

@@ -80,7 +80,7 @@ mod native;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub use error::{ApiErrorItem, Error, ErrorCode};
+pub use error::{ApiErrorItem, Error, ErrorCode, ErrorFields};
 pub use http::{HttpResponse, Method, WireRequest};
 pub use json::{Map, Number, ParseError, RawJson, Value};
 pub use models::{

@@ -131,7 +131,7 @@ impl Serialize for crate::webhook::WebhookEvent {
 impl<'de> Deserialize<'de> for crate::webhook::WebhookEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        Self::from_value(value).map_err(|error| serde::de::Error::custom(error.message))
+        Self::from_value(value).map_err(|error| serde::de::Error::custom(&error.message))
     }
 }
 

@@ -184,7 +184,7 @@ fn user_id<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, 
     let value = Value::deserialize(deserializer)?;
     crate::resources::contacts::UserId::from_value(&value)
         .map(|user_id| user_id.0)
-        .map_err(|error| serde::de::Error::custom(error.message))
+        .map_err(|error| serde::de::Error::custom(&error.message))
 }
 
 /// [`user_id`], or `None` for `null`.
@@ -197,7 +197,7 @@ fn optional_user_id<'de, D: serde::Deserializer<'de>>(
         Value::Null => Ok(None),
         value => crate::resources::contacts::UserId::from_value(&value)
             .map(|user_id| Some(user_id.0))
-            .map_err(|error| serde::de::Error::custom(error.message)),
+            .map_err(|error| serde::de::Error::custom(&error.message)),
     }
 }
 

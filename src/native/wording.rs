@@ -78,7 +78,11 @@ mod tests {
 
     #[test]
     fn js_names_become_rust_ones() {
-        let said = |message: &str| in_rust_terms(Error::invalid_argument(message)).message;
+        let said = |message: &str| {
+            in_rust_terms(Error::invalid_argument(message))
+                .into_fields()
+                .message
+        };
         assert_eq!(
             said("the call did not finish within 5 ms: raise timeoutMs or retry later"),
             "the call did not finish within 5 ms: raise the timeout (ClientBuilder::timeout, RequestOptions::timeout) or retry later"

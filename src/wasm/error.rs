@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 /// The error as JSON: `{ code, message, status?, errors?, requestId?, retryAfter?, method?, path? }`.
 pub fn error_json(error: Error) -> Value {
-    let error = error.scrubbed(&[]);
+    let error = error.scrubbed(&[]).into_fields();
     let mut out = Map::new();
     out.insert("code".into(), error.code.as_str().into());
     out.insert("message".into(), error.message.into());
