@@ -60,20 +60,17 @@ impl Cursor {
 
     /// `map` with the cursor's fields added.
     fn fields(&self, mut map: crate::json::Map<String, Value>) -> crate::json::Map<String, Value> {
-        map.insert("page".into(), self.next_page.into());
-        map.insert(
-            "first".into(),
-            self.last_first_item.clone().unwrap_or(Value::Null),
-        );
-        map.insert("done".into(), self.done.into());
+        map.set("page", self.next_page.into());
+        map.set("first", self.last_first_item.clone().unwrap_or(Value::Null));
+        map.set("done", self.done.into());
         if self.skip > 0 {
-            map.insert("skip".into(), self.skip.into());
+            map.set("skip", self.skip.into());
         }
         if let Some(per_page) = self.per_page {
-            map.insert("perPage".into(), per_page.into());
+            map.set("perPage", per_page.into());
         }
         if self.repeated {
-            map.insert("repeated".into(), true.into());
+            map.set("repeated", true.into());
         }
         map
     }
@@ -131,8 +128,8 @@ impl Cursor {
     /// after its last page never starts over as another (unfiltered) walk.
     pub fn to_token(&self, list: &str, filters: &Value) -> String {
         let mut token = crate::json::Map::new();
-        token.insert("list".into(), list.into());
-        token.insert("filters".into(), filters.clone());
+        token.set("list", list.into());
+        token.set("filters", filters.clone());
         let text = Value::Object(self.fields(token)).to_json();
         base64::encode(text.as_bytes(), base64::URL_SAFE)
     }

@@ -73,10 +73,10 @@ impl RateLimit {
     /// `{ limit, remaining, resetAt }`, each a whole number or null.
     pub fn to_value(&self) -> Value {
         let mut out = Map::new();
-        out.insert("limit".into(), self.limit.into());
-        out.insert("remaining".into(), self.remaining.into());
-        out.insert(
-            "resetAt".into(),
+        out.set("limit", self.limit.into());
+        out.set("remaining", self.remaining.into());
+        out.set(
+            "resetAt",
             self.reset_at_ms.map(|ms| ms.max(0.0).round() as u64).into(),
         );
         Value::Object(out)

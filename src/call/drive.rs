@@ -43,10 +43,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
             }
             Step::Done(value, mut response) => {
                 if let Some(fields) = response.as_object_mut() {
-                    fields.insert(
-                        "headers".into(),
-                        Value::Object(joined_headers(&last_headers)),
-                    );
+                    fields.set("headers", Value::Object(joined_headers(&last_headers)));
                 }
                 return Ok((finish(value, items, &mut held), response));
             }

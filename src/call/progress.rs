@@ -108,12 +108,12 @@ impl Progress {
         };
         let rate_limit = RateLimit::from_headers(&last.headers, now_ms);
         let mut out = Map::new();
-        out.insert("status".into(), last.status.into());
-        out.insert("requestId".into(), request_id(&last.headers).into());
-        out.insert("attempts".into(), last.attempts.into());
-        out.insert("requests".into(), self.requests.into());
-        out.insert(
-            "rateLimit".into(),
+        out.set("status", last.status.into());
+        out.set("requestId", request_id(&last.headers).into());
+        out.set("attempts", last.attempts.into());
+        out.set("requests", self.requests.into());
+        out.set(
+            "rateLimit",
             rate_limit.as_ref().map_or(Value::Null, RateLimit::to_value),
         );
         Value::Object(out)

@@ -74,7 +74,7 @@ impl ContactFlow {
         Ok(match act {
             Act::Fetch => Found::Done(contact.into_value()),
             Act::Update(mut changes) => {
-                changes.insert("id".into(), contact.get("id").clone());
+                changes.set("id", contact.get("id").clone());
                 let key = match self.kind {
                     ContactType::User => "user_id",
                     ContactType::Lead => "email",

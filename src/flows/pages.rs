@@ -270,7 +270,7 @@ fn start(
         }
     };
     if let Some(limit) = limit {
-        options.insert("limit".into(), limit);
+        options.set("limit", limit);
     }
     let (request, limit) = (listing.options)(Value::Object(options))?;
     Ok((request, limit, filters, start))

@@ -84,8 +84,8 @@ fn raw(response: HttpResponse) -> Value {
         .collect();
     let body = crate::json::from_str(&response.body).unwrap_or(Value::String(response.body));
     let mut answer = Map::new();
-    answer.insert("status".into(), response.status.into());
-    answer.insert("headers".into(), Value::Object(headers));
-    answer.insert("body".into(), body);
+    answer.set("status", response.status.into());
+    answer.set("headers", Value::Object(headers));
+    answer.set("body", body);
     Value::Object(answer)
 }

@@ -198,9 +198,9 @@ impl TagFlow {
             .iter()
             .map(|(id, index)| {
                 let mut contact = Map::new();
-                contact.insert("id".into(), (*id).into());
+                contact.set("id", (*id).into());
                 if self.target(*index).is_some_and(|t| t.untag) {
-                    contact.insert("untag".into(), true.into());
+                    contact.set("untag", true.into());
                 }
                 Value::Object(contact)
             })

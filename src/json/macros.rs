@@ -32,23 +32,23 @@ macro_rules! json {
 
     (@fields $map:ident) => {};
     (@fields $map:ident $key:literal : null $(, $($rest:tt)*)?) => {
-        $map.insert($key.into(), $crate::Value::Null);
+        $map.set($key, $crate::Value::Null);
         $crate::json!(@fields $map $($($rest)*)?);
     };
     (@fields $map:ident $key:literal : [$($inner:tt)*] $(, $($rest:tt)*)?) => {
-        $map.insert($key.into(), $crate::json!([$($inner)*]));
+        $map.set($key, $crate::json!([$($inner)*]));
         $crate::json!(@fields $map $($($rest)*)?);
     };
     (@fields $map:ident $key:literal : {$($inner:tt)*} $(, $($rest:tt)*)?) => {
-        $map.insert($key.into(), $crate::json!({$($inner)*}));
+        $map.set($key, $crate::json!({$($inner)*}));
         $crate::json!(@fields $map $($($rest)*)?);
     };
     (@fields $map:ident $key:literal : $value:expr, $($rest:tt)*) => {
-        $map.insert($key.into(), $crate::Value::from($value));
+        $map.set($key, $crate::Value::from($value));
         $crate::json!(@fields $map $($rest)*);
     };
     (@fields $map:ident $key:literal : $value:expr) => {
-        $map.insert($key.into(), $crate::Value::from($value));
+        $map.set($key, $crate::Value::from($value));
     };
 
     ($other:expr) => { $crate::Value::from($other) };

@@ -75,6 +75,11 @@ impl<V> Map<String, V> {
         None
     }
 
+    /// Sets `key` to `value`, in place when it exists.
+    pub fn set(&mut self, key: &str, value: V) {
+        self.insert(key.to_owned(), value);
+    }
+
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&V> {
         self.position(key)

@@ -140,21 +140,21 @@ impl<'de> Deserialize<'de> for crate::webhook::WebhookEvent {
 impl Serialize for crate::error::Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = Map::new();
-        out.insert("code".into(), self.code.as_str().into());
-        out.insert("message".into(), self.message.as_str().into());
-        out.insert("status".into(), self.status.into());
+        out.set("code", self.code.as_str().into());
+        out.set("message", self.message.as_str().into());
+        out.set("status", self.status.into());
         let errors = self.errors.iter().map(|item| {
             let mut map = Map::new();
-            map.insert("code".into(), item.code.as_str().into());
-            map.insert("message".into(), item.message.as_str().into());
+            map.set("code", item.code.as_str().into());
+            map.set("message", item.message.as_str().into());
             Value::Object(map)
         });
-        out.insert("errors".into(), errors.collect());
-        out.insert("requestId".into(), self.request_id.as_deref().into());
-        out.insert("retryAfter".into(), self.retry_after.into());
-        out.insert("method".into(), self.method.map(|m| m.as_str()).into());
-        out.insert("path".into(), self.path.as_deref().into());
-        out.insert("mayHaveActed".into(), self.may_have_acted.into());
+        out.set("errors", errors.collect());
+        out.set("requestId", self.request_id.as_deref().into());
+        out.set("retryAfter", self.retry_after.into());
+        out.set("method", self.method.map(|m| m.as_str()).into());
+        out.set("path", self.path.as_deref().into());
+        out.set("mayHaveActed", self.may_have_acted.into());
         out.serialize(serializer)
     }
 }

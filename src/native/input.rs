@@ -113,9 +113,9 @@ impl ContactRef {
     pub fn to_value(&self) -> Value {
         let mut map = Map::new();
         match self {
-            Self::Id(id) => map.insert("id".into(), (*id).into()),
-            Self::UserId(user_id) => map.insert("user_id".into(), user_id.as_str().into()),
-            Self::Email(email) => map.insert("email".into(), email.as_str().into()),
+            Self::Id(id) => map.set("id", (*id).into()),
+            Self::UserId(user_id) => map.set("user_id", user_id.as_str().into()),
+            Self::Email(email) => map.set("email", email.as_str().into()),
         };
         Value::Object(map)
     }
@@ -438,7 +438,7 @@ impl TagTarget {
     pub fn to_value(&self) -> Value {
         let mut value = self.contact.to_value();
         if let (Value::Object(map), true) = (&mut value, self.untag) {
-            map.insert("untag".into(), true.into());
+            map.set("untag", true.into());
         }
         value
     }
@@ -521,12 +521,12 @@ impl TagRequest {
     pub fn to_value(&self) -> Value {
         let targets = |list: &[TagTarget]| list.iter().map(TagTarget::to_value).collect::<Value>();
         let mut map = Map::new();
-        map.insert("tag".into(), self.tag.as_str().into());
+        map.set("tag", self.tag.as_str().into());
         if !self.users.is_empty() {
-            map.insert("users".into(), targets(&self.users));
+            map.set("users", targets(&self.users));
         }
         if !self.leads.is_empty() {
-            map.insert("leads".into(), targets(&self.leads));
+            map.set("leads", targets(&self.leads));
         }
         Value::Object(map)
     }
@@ -607,7 +607,7 @@ impl NewEvent {
     /// [`Self::to_value`], its properties moved, not copied (a copy recurses through them).
     pub(crate) fn into_value(self) -> Value {
         let mut map = Map::new();
-        map.insert("event_name".into(), self.event_name.into());
+        map.set("event_name", self.event_name.into());
         let who = if self.lead { "lead" } else { "user" };
         map.insert(who.into(), self.contact.to_value());
         put(&mut map, "properties", self.properties.map(Value::Object));
@@ -712,17 +712,14 @@ impl ApiRequest {
             return Err(error);
         }
         let mut map = Map::new();
-        map.insert("url".into(), self.url.into());
-        map.insert("method".into(), self.method.as_str().into());
+        map.set("url", self.url.into());
+        map.set("method", self.method.as_str().into());
         if !self.headers.is_empty() {
-            map.insert(
-                "headers".into(),
-                Value::Object(joined_headers(&self.headers)),
-            );
+            map.set("headers", Value::Object(joined_headers(&self.headers)));
         }
         if !self.query.is_empty() {
             let query = self.query.into_iter().collect();
-            map.insert("query".into(), Value::Object(query));
+            map.set("query", Value::Object(query));
         }
         put(&mut map, "body", self.body);
         Ok(Value::Object(map))

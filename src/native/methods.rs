@@ -127,7 +127,7 @@ impl Client {
     pub fn fetch_segment(&self, id: u64, include_count: bool) -> Pending<Segment> {
         let mut options = Map::new();
         if include_count {
-            options.insert("include_count".into(), true.into());
+            options.set("include_count", true.into());
         }
         self.call("fetchSegment", vec![id.into(), Value::Object(options)])
     }

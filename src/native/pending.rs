@@ -72,14 +72,14 @@ impl RequestOptions {
     pub(crate) fn to_core(&self) -> Result<CallOptions, Error> {
         let mut options = crate::json::Map::new();
         if let Some(timeout) = self.timeout {
-            options.insert("timeoutMs".into(), (timeout.as_secs_f64() * 1000.0).into());
+            options.set("timeoutMs", (timeout.as_secs_f64() * 1000.0).into());
         }
         if let Some(retries) = self.max_retries {
-            options.insert("maxRetries".into(), retries.into());
+            options.set("maxRetries", retries.into());
         }
         if !self.headers.is_empty() {
             let headers = crate::http::joined_headers(&self.headers);
-            options.insert("headers".into(), Value::Object(headers));
+            options.set("headers", Value::Object(headers));
         }
         CallOptions::from_value(Value::Object(options))
     }

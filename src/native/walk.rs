@@ -110,7 +110,7 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
             let mut at = self.at.clone();
             if let Value::Object(fields) = &mut at {
                 let skip = fields.get("skip").and_then(Value::as_u64).unwrap_or(0);
-                fields.insert("skip".into(), (skip + handed as u64).into());
+                fields.set("skip", (skip + handed as u64).into());
             }
             if let Some(token) = resume_at(self.list, &self.options, at) {
                 return Some(token);

@@ -184,22 +184,19 @@ impl ContactFields {
             }
         }
         if let Some(unsubscribed) = self.unsubscribed_from_emails {
-            body.insert("unsubscribed_from_emails".into(), Value::Bool(unsubscribed));
+            body.set("unsubscribed_from_emails", Value::Bool(unsubscribed));
         }
         if let Some(signed_up_at) = self.signed_up_at {
-            body.insert("signed_up_at".into(), signed_up_at.into());
+            body.set("signed_up_at", signed_up_at.into());
         }
         if let Some(tags) = &self.tags {
-            body.insert(
-                "tags".into(),
+            body.set(
+                "tags",
                 tags.iter().map(|t| Value::String(t.clone())).collect(),
             );
         }
         if let Some(properties) = &self.custom_properties {
-            body.insert(
-                "custom_properties".into(),
-                Value::Object(properties.clone()),
-            );
+            body.set("custom_properties", Value::Object(properties.clone()));
         }
         body
     }

@@ -103,22 +103,19 @@ impl NewEvent {
     /// is fetched first (which also checks its type), and sent with its id, `user_id` and email.
     pub fn record(self) -> Flow {
         let mut body = Map::new();
-        body.insert(
-            "event_name".into(),
-            normalize_event_name(&self.event_name).into(),
-        );
+        body.set("event_name", normalize_event_name(&self.event_name).into());
         if let Some(properties) = self.properties {
-            body.insert("properties".into(), Value::Object(properties));
+            body.set("properties", Value::Object(properties));
         }
         if let Some(occurred_at) = self.occurred_at {
-            body.insert("occurred_at".into(), occurred_at.into());
+            body.set("occurred_at", occurred_at.into());
         }
         match self.contact {
             ContactRef::Email(email) => {
-                body.insert("email".into(), email.into());
+                body.set("email", email.into());
             }
             ContactRef::UserId(user_id) => {
-                body.insert("user_id".into(), user_id.into());
+                body.set("user_id", user_id.into());
             }
             id @ ContactRef::Id(_) => {
                 let instead = match self.kind {

@@ -107,6 +107,6 @@ pub fn lead_ref(value: &Value) -> Result<ContactRef, Error> {
 
 fn lead_body(fields: &ContactFields) -> crate::json::Map<String, Value> {
     let mut body = fields.to_body();
-    body.insert("type".into(), Value::String("lead".into()));
+    body.set("type", Value::String("lead".into()));
     body
 }

@@ -84,7 +84,7 @@ impl NewUser {
     /// The body that creates it.
     pub fn body(&self) -> Map<String, Value> {
         let mut body = self.fields.to_body();
-        body.insert("user_id".into(), Value::String(self.user_id.0.clone()));
+        body.set("user_id", Value::String(self.user_id.0.clone()));
         body
     }
 }
@@ -118,7 +118,7 @@ impl UserChanges {
     pub fn body(&self) -> Map<String, Value> {
         let mut body = self.fields.to_body();
         if let Some(user_id) = &self.user_id {
-            body.insert("user_id".into(), Value::String(user_id.0.clone()));
+            body.set("user_id", Value::String(user_id.0.clone()));
         }
         body
     }

@@ -11,10 +11,10 @@ use wasm_bindgen::prelude::*;
 pub fn error_json(error: Error) -> Value {
     let error = error.scrubbed(&[]).into_fields();
     let mut out = Map::new();
-    out.insert("code".into(), error.code.as_str().into());
-    out.insert("message".into(), error.message.into());
+    out.set("code", error.code.as_str().into());
+    out.set("message", error.message.into());
     if let Some(status) = error.status {
-        out.insert("status".into(), status.into());
+        out.set("status", status.into());
     }
     if !error.errors.is_empty() {
         let items = error
@@ -22,19 +22,19 @@ pub fn error_json(error: Error) -> Value {
             .into_iter()
             .map(|item| json!({ "code": item.code, "message": item.message }))
             .collect();
-        out.insert("errors".into(), Value::Array(items));
+        out.set("errors", Value::Array(items));
     }
     if let Some(request_id) = error.request_id {
-        out.insert("requestId".into(), request_id.into());
+        out.set("requestId", request_id.into());
     }
     if let Some(retry_after) = error.retry_after {
-        out.insert("retryAfter".into(), whole(retry_after).into());
+        out.set("retryAfter", whole(retry_after).into());
     }
     if let Some(method) = error.method {
-        out.insert("method".into(), method.as_str().into());
+        out.set("method", method.as_str().into());
     }
     if let Some(path) = error.path {
-        out.insert("path".into(), path.into());
+        out.set("path", path.into());
     }
     Value::Object(out)
 }

@@ -63,11 +63,11 @@ impl Call {
                 let mut step = send_step(request, timeout_ms, max_bytes, every_header);
                 let mut told = crate::json::Map::new();
                 if let Some(answered) = answered {
-                    told.insert("answered".into(), answered);
+                    told.set("answered", answered);
                 }
                 let items = self.call.take_items();
                 if !items.is_empty() {
-                    told.insert("items".into(), Value::Array(items));
+                    told.set("items", Value::Array(items));
                 }
                 if !told.is_empty() {
                     step.push_str(&Value::Object(told).to_json());
@@ -93,7 +93,7 @@ impl Call {
             Step::Failed(error) => json!({ "error": error_json(error) }),
         };
         if let (Some(answered), Some(fields)) = (answered, step.as_object_mut()) {
-            fields.insert("answered".into(), answered);
+            fields.set("answered", answered);
         }
         step.to_json_sized(self.answered_bytes + self.answered_bytes / 8 + 256)
     }

@@ -122,17 +122,17 @@ impl WebhookEvent {
     /// The event as JSON: `{ kind, topic?, contact | conversation, payload }`.
     pub fn to_value(&self) -> Value {
         let mut out = Map::new();
-        out.insert("kind".into(), self.kind.as_str().into());
+        out.set("kind", self.kind.as_str().into());
         if let Some(topic) = &self.topic {
-            out.insert("topic".into(), topic.as_str().into());
+            out.set("topic", topic.as_str().into());
         }
         if let Some(contact) = &self.contact {
-            out.insert("contact".into(), contact.to_value());
+            out.set("contact", contact.to_value());
         }
         if let Some(conversation) = &self.conversation {
-            out.insert("conversation".into(), conversation.clone());
+            out.set("conversation", conversation.clone());
         }
-        out.insert("payload".into(), self.payload.clone());
+        out.set("payload", self.payload.clone());
         Value::Object(out)
     }
 
@@ -252,14 +252,14 @@ pub fn summary(body: &str, headers: &[(String, String)]) -> Value {
             None,
         ),
     };
-    out.insert("kind".into(), kind.as_str().into());
+    out.set("kind", kind.as_str().into());
     if let Some(topic) = topic {
-        out.insert("topic".into(), topic.into());
+        out.set("topic", topic.into());
     }
     if let Some(contact) = contact {
-        out.insert("contact".into(), contact.into_value());
+        out.set("contact", contact.into_value());
     }
-    out.insert("payload".into(), Value::Null);
+    out.set("payload", Value::Null);
     Value::Object(out)
 }
 
