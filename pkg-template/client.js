@@ -10,7 +10,9 @@ import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
 import { MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
 
-const inBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
+// A page, or a browser's worker (dedicated, shared or service), whose code reaches every visitor too: only a
+// browser's workers have importScripts (Deno's, Bun's and workerd's have none).
+const inBrowser = () => (typeof window !== "undefined" && typeof document !== "undefined") || typeof importScripts === "function";
 // The runtime, for the User-Agent, where a client may set one (not in browsers).
 function runtime() {
   const g = globalThis;

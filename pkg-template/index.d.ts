@@ -216,7 +216,7 @@ export interface GistClientOptions {
     maxRetries?: number | undefined;
     /** Page size of list calls; default 60. */
     perPage?: number | undefined;
-    /** Allow calling Gist's own API (any `*.getgist.com` host) from a browser page, which exposes the key to its visitors. */
+    /** Allow calling Gist's own API (any `*.getgist.com` host) from a browser page or a browser's worker, which exposes the key to its visitors. */
     dangerouslyAllowBrowser?: boolean | undefined;
     /** Told about each request, answer and retry; a hook that throws is logged and ignored. */
     hooks?: ClientHooks | undefined;

@@ -63,7 +63,7 @@ const ignore = () => {};
 function shownHeaders(headers, withoutKey) {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => {
     const lower = name.toLowerCase();
-    return [withoutKey(lower), lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : redactEmails(withoutKey(value))];
+    return [redactEmails(withoutKey(lower)), lower === "authorization" ? `${/^\S+ /.exec(value)?.[0] ?? ""}[redacted]` : redactEmails(withoutKey(value))];
   }));
 }
 

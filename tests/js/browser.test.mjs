@@ -89,6 +89,12 @@ test("where a page's Content-Security-Policy forbids compiling WebAssembly, web.
   assert.deepEqual(problems, []);
 });
 
+test("in a web worker, as in a page, a client for Gist's own host needs dangerouslyAllowBrowser", async () => {
+  const { result, problems } = await openSmokePage(browser, `${server.url}/test/worker.html`, `${server.url}/api/`);
+  assert.deepEqual(result, { gist: "invalid_argument", optedIn: "made", proxy: "made" });
+  assert.deepEqual(problems, []);
+});
+
 test("in a page, the mock posts a signed webhook delivery that verifyWebhook accepts", async () => {
   const { verifyWebhook } = await import("gist-wasm");
   const before = server.webhooks.deliveries.length;

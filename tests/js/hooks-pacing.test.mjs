@@ -134,6 +134,10 @@ test("hooks and log lines never get a query, even from apiCall's url", async () 
   const watched = client({ hooks: { request: (info) => shown.push(info.headers) } });
   await watched.gist.apiCall({ url: "/tags", headers: { "x-user": "ada.lovelace@example.com" } });
   assert.deepEqual(shown.map((headers) => headers["x-user"]), ["[email]"]);
+  // Nor in a header's name, where an @ can only be percent-encoded.
+  await watched.gist.apiCall({ url: "/tags", headers: { "x-ada.lovelace%40example.com": "1" } });
+  const names = Object.keys(shown.at(-1)).join(" ");
+  assert.ok(!/lovelace|example/.test(names), names);
 });
 
 // The heap after a full garbage collection.
