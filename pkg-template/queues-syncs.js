@@ -60,8 +60,11 @@ export class GistSyncs {
       totals.enqueued += operations;
       totals.invalid += invalid;
     } else {
-      const counted = await Promise.all(chunks(messages.map(([key]) => `e:${key}`)).map((keys) => this.#storage.get(keys)));
-      const fresh = messages.filter(([key]) => !counted.some((found) => found.has(`e:${key}`)));
+      const counted = new Set();
+      for (const found of await Promise.all(chunks(messages.map(([key]) => `e:${key}`)).map((keys) => this.#storage.get(keys)))) {
+        for (const key of found.keys()) counted.add(key);
+      }
+      const fresh = messages.filter(([key]) => !counted.has(`e:${key}`));
       totals.enqueued += fresh.reduce((sum, [, count]) => sum + count, 0);
       if ((await this.#storage.get(`c:${call}`)) === undefined) totals.invalid += invalid;
       const marks = [[`c:${call}`, true], ...fresh.map(([key]) => [`e:${key}`, true])];

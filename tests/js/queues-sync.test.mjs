@@ -339,6 +339,25 @@ test("a keyed enqueue made again counts its operations once in the sync", async 
   assert.equal((await syncStatus(syncs, "nightly")).invalid, 2);
 });
 
+test("a keyed enqueue of n messages costs the sync's object time linear in n", async () => {
+  // The CPU ms of one keyed /enqueued of n messages, each of one operation, on a fresh object.
+  const cpuMs = async (n) => {
+    const syncs = new GistSyncs({ storage: memoryStorage() }, {});
+    const messages = Array.from({ length: n }, (_, i) => [`nightly:${i}`, 1]);
+    const body = JSON.stringify({ operations: n, invalid: 0, messages, call: "nightly" });
+    const start = process.cpuUsage();
+    const response = await syncs.fetch(new Request("https://sync.invalid/enqueued", { method: "POST", body }));
+    const { user, system } = process.cpuUsage(start);
+    assert.equal(response.status, 200);
+    return (user + system) / 1000;
+  };
+  const median = async (n) => [await cpuMs(n), await cpuMs(n), await cpuMs(n)].sort((a, b) => a - b)[1];
+  await cpuMs(1000);
+  const [small, large] = [await median(20_000), await median(80_000)];
+  // Four times the messages: a linear path takes about 4 times as long, one that costs n² 16.
+  assert.ok(large < 9 * small, `20,000 messages: ${small.toFixed(0)} ms, 80,000: ${large.toFixed(0)} ms`);
+});
+
 test("a redrive of large operations fits in the messages they came in; a body key that is not enqueue's reaches no sync", async () => {
   const { syncs, mock, client, q } = world();
   const big = "x".repeat(4_900);
