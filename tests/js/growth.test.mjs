@@ -141,6 +141,16 @@ test("the mock: a contact given n new tags, then listed", async (t) => {
   }, (answer, n) => assert.equal(answer.contact.tags.length, n));
 });
 
+test("gist-wasm check's scrubber of a server's text: a key name of n characters, and n addresses", async (t) => {
+  // What a server sends goes through the scrubber before the report, the output or a --record file.
+  const { scrub } = await import(new URL("check-run.js", import.meta.resolve("gist-wasm")));
+  const key = "sk_growth_0123456789abcdef";
+  await assertLinear(t, 20_000, (n) => {
+    const text = `{"${"a".repeat(n)}":1,"b":"${"ada@example.com ".repeat(n / 20)}"}`;
+    return () => scrub(text, key);
+  }, (out, n) => assert.ok(out.includes("a".repeat(n)) && !out.includes("ada@"), out.slice(n, n + 80)));
+});
+
 test("parseWebhook of a contact of n fields", async (t) => {
   await assertLinear(t, 2500, (n) => {
     const body = JSON.stringify({ topic: "user.updated", contact: contact(wide(n)) });
