@@ -87,8 +87,33 @@ function seedData(count) {
   return { contacts, tags, segments, campaigns, events, nextId: 1000 + count + 1, nextEventId: 9030, nextTagId: tags.length + 1 };
 }
 
-// The state's tags by id: one pass, so that writing contacts costs their tags, not tags times all tags.
-const tagsById = (state) => new Map(state.tags.map((tag) => [tag.id, tag]));
+// The `count` items of `items` from `start` on, counted from its end where `newestFirst` (last first).
+function pageOf(items, start, count, newestFirst) {
+  if (!newestFirst) return items.slice(start, start + count);
+  const end = Math.max(0, items.length - start);
+  return items.slice(Math.max(0, end - count), end).reverse();
+}
+
+// The state's tags by id, kept for its list of tags while that list is not replaced and changes length
+// only through `fileTag`: writing a contact costs its tags, not all tags.
+const tagMaps = new WeakMap();
+function tagsById(state) {
+  let made = tagMaps.get(state.tags);
+  if (made?.size !== state.tags.length) {
+    made = { size: state.tags.length, map: new Map(state.tags.map((tag) => [tag.id, tag])) };
+    tagMaps.set(state.tags, made);
+  }
+  return made.map;
+}
+// Adds a new tag to the state's tags (and to its map by id, where there is one).
+function fileTag(state, tag) {
+  const made = tagMaps.get(state.tags);
+  state.tags.push(tag);
+  if (made?.size === state.tags.length - 1) {
+    made.map.set(tag.id, tag);
+    made.size += 1;
+  }
+}
 
 function wireContact(c, state, byId = tagsById(state)) {
   const { tags, segments, ...rest } = c;
@@ -260,6 +285,14 @@ export function createMockGist(options = {}) {
     if (contact.user_id) index.user_id.set(contact.user_id, contact);
     if (contact.email) index.email.set(contact.email.toLowerCase(), contact);
   }
+  // Takes a contact about to leave the list out of the index.
+  function forget(contact) {
+    const { id, user_id: userId, email } = indexed();
+    if (id.get(contact.id) === contact) id.delete(contact.id);
+    if (userId.get(contact.user_id) === contact) userId.delete(contact.user_id);
+    if (contact.email && email.get(contact.email.toLowerCase()) === contact) email.delete(contact.email.toLowerCase());
+    index.size -= 1;
+  }
   function contactBy(field, value) {
     const key = field === "email" ? String(value).toLowerCase() : value;
     const contact = indexed()[field].get(key);
@@ -294,8 +327,26 @@ export function createMockGist(options = {}) {
     return undefined;
   }
 
+  // The order of the last listing of contacts, by its query but the page: a walk of n contacts takes each
+  // page in time of the page, not of every contact. Made again when the contacts change (`changed`), or
+  // their list is replaced or changes length (a caller may push to it).
+  let listed;
+  let version = 0;
+  const changed = () => (version += 1);
+
   function listContacts(url) {
-    const q = url.searchParams;
+    const q = new URLSearchParams(url.searchParams);
+    q.delete("page");
+    q.delete("per_page");
+    const query = q.toString();
+    if (listed?.query !== query || listed.version !== version || listed.of !== state.contacts || listed.size !== state.contacts.length) {
+      listed = { query, version, of: state.contacts, size: state.contacts.length, list: sortedContacts(q) };
+    }
+    const byId = tagsById(state);
+    return paged(url, listed.list, "contacts", (c) => wireContact(c, state, byId));
+  }
+
+  function sortedContacts(q) {
     let list = state.contacts.slice();
     const tagId = q.get("tag_id");
     if (tagId) list = list.filter((c) => c.tags.includes(Number(tagId)));
@@ -306,11 +357,11 @@ export function createMockGist(options = {}) {
     const orderBy = q.get("order_by") || "created_at";
     const direction = q.get("order") === "asc" ? 1 : -1;
     list.sort((a, b) => ((a[orderBy] ?? 0) - (b[orderBy] ?? 0)) * direction || (a.id - b.id) * direction);
-    const byId = tagsById(state);
-    return paged(url, list.map((c) => wireContact(c, state, byId)), "contacts");
+    return list;
   }
 
-  function paged(url, items, key) {
+  // A page of `items` (those of `newestFirst`: last first), each written by `wire` (a copy by default).
+  function paged(url, items, key, wire = (item) => ({ ...item }), newestFirst = false) {
     const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
     const perPage = Math.min(maxPerPage, Math.max(1, Number(url.searchParams.get("per_page")) || 50));
     const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -320,19 +371,30 @@ export function createMockGist(options = {}) {
       return u.toString();
     };
     return json(200, {
-      [key]: items.slice((page - 1) * perPage, page * perPage),
+      [key]: pageOf(items, (page - 1) * perPage, perPage, newestFirst).map(wire),
       pages: { first: link(1), last: link(last), next: page < last ? link(page + 1) : null },
     });
   }
 
+  // Tags by name, made again when the list of tags is replaced or changes length; a hit is checked against
+  // the tag's current name, and a renamed tag is filed under its new one (writeTag).
+  let named;
+  function tagsByName() {
+    if (named?.of !== state.tags || named.size !== state.tags.length) {
+      named = { of: state.tags, size: state.tags.length, map: new Map(state.tags.map((tag) => [tag.name, tag])) };
+    }
+    return named;
+  }
+
   function tagIds(names) {
-    const byName = new Map(state.tags.map((tag) => [tag.name, tag]));
+    const byName = tagsByName();
     return (names || []).map((name) => {
-      let tag = byName.get(name);
-      if (!tag) {
+      let tag = byName.map.get(name);
+      if (tag?.name !== name) {
         tag = { id: state.nextTagId++, name }; // a deleted tag's id is never given again
-        state.tags.push(tag);
-        byName.set(name, tag);
+        fileTag(state, tag);
+        byName.map.set(name, tag);
+        byName.size += 1;
       }
       return tag.id;
     });
@@ -371,6 +433,7 @@ export function createMockGist(options = {}) {
     contact.type = contact.user_id && type !== "lead" ? "user" : "lead";
     if (custom_properties) Object.assign(contact.custom_properties, custom_properties);
     if (tags) contact.tags = [...new Set([...contact.tags, ...tagIds(tags)])];
+    changed();
     remember(contact);
     return json(200, { contact: wireContact(contact, state) });
   }
@@ -384,7 +447,10 @@ export function createMockGist(options = {}) {
     if (body.id !== undefined) {
       const tag = state.tags.find((t) => t.id === idOf(body.id));
       if (!tag) return gistError(404, "not_found", "Tag not found");
-      if (typeof body.name === "string" && body.name) tag.name = body.name;
+      if (typeof body.name === "string" && body.name) {
+        tag.name = body.name;
+        tagsByName().map.set(tag.name, tag);
+      }
       return json(200, { tag: tagWire(tag) });
     }
     if (typeof body.name !== "string" || !body.name) return gistError(422, "parameter_invalid", "name is required");
@@ -394,8 +460,9 @@ export function createMockGist(options = {}) {
       if (!contact) continue;
       contact.tags = contact.tags.filter((t) => t !== id);
       if (!target.untag) contact.tags.push(id);
+      changed();
     }
-    return json(200, { tag: tagWire(state.tags.find((t) => t.id === id)) });
+    return json(200, { tag: tagWire(tagsByName().map.get(body.name)) });
   }
 
   function deleteTag(id) {
@@ -403,6 +470,7 @@ export function createMockGist(options = {}) {
     if (!tag) return gistError(404, "not_found", "Tag not found");
     state.tags = state.tags.filter((t) => t !== tag);
     for (const c of state.contacts) c.tags = c.tags.filter((t) => t !== tag.id);
+    changed();
     return json(200, { tag: tagWire(tag) });
   }
 
@@ -437,7 +505,9 @@ export function createMockGist(options = {}) {
 
   function deleteContact(contact) {
     if (!contact) return gistError(404, "not_found", "Contact not found");
-    state.contacts = state.contacts.filter((c) => c !== contact);
+    forget(contact);
+    state.contacts.splice(state.contacts.indexOf(contact), 1);
+    changed();
     return json(200, { contact: wireContact(contact, state) });
   }
 
@@ -492,7 +562,7 @@ export function createMockGist(options = {}) {
       }
     }
     if (resource === "tags" && parts.length <= 2) {
-      if (request.method === "GET" && !id) return paged(url, state.tags.map(tagWire), "tags");
+      if (request.method === "GET" && !id) return paged(url, state.tags, "tags", tagWire);
       if (request.method === "POST" && !id) return writeTag(body);
       if (request.method === "DELETE" && id) return deleteTag(id);
     }
@@ -501,19 +571,19 @@ export function createMockGist(options = {}) {
         const segment = state.segments.find((x) => x.id === idOf(id));
         return segment ? json(200, { segment: segmentWire(segment, url) }) : gistError(404, "not_found", "segment not found");
       }
-      return paged(url, state.segments.map((x) => segmentWire(x, url)), "segments");
+      return paged(url, state.segments, "segments", (x) => segmentWire(x, url));
     }
     if (resource === "campaigns" && parts.length <= 2 && request.method === "GET") {
       if (id) return byId(state.campaigns, id, "campaign");
       if (url.searchParams.has("campaign_id")) return byId(state.campaigns, url.searchParams.get("campaign_id"), "campaign");
-      return paged(url, state.campaigns.map((x) => ({ ...x })), "campaigns");
+      return paged(url, state.campaigns, "campaigns");
     }
     if (resource === "events" && parts.length === 1) {
       if (request.method === "POST") return recordEvent(body);
       if (request.method === "GET") {
         const type = url.searchParams.get("event_type");
         if (type !== "all") return gistError(400, "parameter_invalid", "event_type=all is required");
-        return paged(url, state.events.map((x) => ({ ...x })).reverse(), "events");
+        return paged(url, state.events, "events", undefined, true);
       }
     }
     return gistError(404, "not_found", `No route for ${request.method} ${url.pathname}`);

@@ -151,6 +151,25 @@ test("gist-wasm check's scrubber of a server's text: a key name of n characters,
   }, (out, n) => assert.ok(out.includes("a".repeat(n)) && !out.includes("ada@"), out.slice(n, n + 80)));
 });
 
+test("the mock: n contacts walked page by page, then n tags made and every contact deleted", async (t) => {
+  // Each page costs its own contacts (the listing's order is kept between pages), each tag a lookup, each
+  // delete its contact.
+  const headers = { authorization: "Bearer mock-key", "content-type": "application/json" };
+  await assertLinear(t, 1_000, (n) => async () => {
+    const mock = createMockGist({ contacts: n });
+    const ask = async (path, init) => (await mock.handle(new Request(`http://mock.test${path}`, { headers, ...init }))).json();
+    let walked = 0;
+    for (let page = 1; ; page++) {
+      const body = await ask(`/contacts?per_page=60&page=${page}`);
+      walked += body.contacts.length;
+      if (!body.pages.next) break;
+    }
+    for (let i = 0; i < n; i++) await ask("/tags", { method: "POST", body: JSON.stringify({ name: `tag-${i}` }) });
+    for (const { id } of [...mock.state.contacts]) await ask(`/contacts/${id}`, { method: "DELETE" });
+    return { walked, tags: mock.state.tags.length, left: mock.state.contacts.length };
+  }, (result, n) => assert.deepEqual([result.walked, result.tags >= n, result.left], [n, true, 0]));
+});
+
 test("parseWebhook of a contact of n fields", async (t) => {
   await assertLinear(t, 2500, (n) => {
     const body = JSON.stringify({ topic: "user.updated", contact: contact(wide(n)) });
