@@ -76,6 +76,12 @@ function signalMoved(options, callOptions) {
   }
 }
 
+// The clients that were freed: gist-wasm/queues asks (isFreed), as a freed client's calls fail unsent.
+const freedClients = new WeakSet();
+
+/** Whether `client` is a GistClient that was freed: its calls fail `invalid_argument`, sending nothing. */
+export const isFreed = (client) => freedClients.has(client);
+
 export class GistClient {
   #core;
   #freed = false;
@@ -129,6 +135,7 @@ export class GistClient {
    */
   free() {
     this.#freed = true;
+    freedClients.add(this);
     if (this.#asked > 0) return;
     this.#core?.free();
     this.#core = undefined;

@@ -220,9 +220,11 @@ export function enqueue(queue: QueueProducer, operations: QueueOperation[], opti
  * deliveries left; else with the message); a recordEvent only after a failure that shows Gist did not act (a 4xx,
  * a 429 or 503, or a refusal before any request), and never after its ledger may have seen it sent.
  * Every message is settled: one that is not what `enqueue` sent is dead-lettered, never fails its batch.
+ * Free the client only once `consume` has settled: the operations that start after it was freed are
+ * refused unsent, and their messages retried.
  * Rejects only with `GistError`: `invalid_argument` before anything runs (a batch, client, option or
  * binding that is not one: the KV namespace needs `get`, `put` and `delete`, the queue `send` and
- * `sendBatch`), or `queue_error` once the rest is settled, when the runtime refused to ack or retry a
+ * `sendBatch`; a client already freed), or `queue_error` once the rest is settled, when the runtime refused to ack or retry a
  * message. A binding whose promise never settles keeps it pending (no timer of its own): the messages
  * waiting on it stay unsettled, for Queues to deliver again, and the others are settled.
  */

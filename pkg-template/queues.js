@@ -3,7 +3,7 @@
 // limits; the consumer runs them on a GistClient and acks, retries or dead-letters each message by what
 // its operations' errors mean. The choices behind it are in docs/queues.md of the repository.
 import "gist-wasm"; // the package's entry for this runtime, which loads the wasm that checkArgs needs
-import { checkArgs } from "./client.js";
+import { checkArgs, isFreed } from "./client.js";
 import { redactEmails } from "./gist_wasm.js";
 import { GistError, invalidArgument } from "./errors.js";
 import { describe, refusedAnswer } from "./runtime.js";
@@ -396,8 +396,10 @@ const didNotAct = ({ code, status, mayHaveActed }) =>
     : code === "invalid_argument" || code === "rate_limited" || refusedAnswer(status);
 
 // What to do after an operation failed: dead-letter what can never pass; retry the rest, but for a
-// recordEvent only when Gist did not act (after anything else it may have executed).
-function verdict(name, error, attempts, options) {
+// recordEvent only when Gist did not act (after anything else it may have executed). A client freed
+// while the batch ran refuses its calls unsent (`invalid_argument`): they are retried, on another delivery.
+function verdict(name, error, attempts, { read: options, freed }) {
+  if (error.code === "invalid_argument" && freed()) return { retry: error, delay: delayFor(error, attempts, options) };
   // First: a recordEvent that may have executed is outcome_unknown whatever failed (an answer it cannot
   // read included), so that redrive() does not send it again.
   if (name === "recordEvent" && !didNotAct(error)) {
@@ -453,7 +455,7 @@ async function recordOnce(run, message, index, input) {
       } catch (failed) {
         return { dead: new GistError("store_error", `Gist did not record the event (${error.code}), but ${failed.message}: it stays marked sent, so it is dead-lettered, not sent again`) };
       }
-      return verdict("recordEvent", error, message.attempts, read);
+      return verdict("recordEvent", error, message.attempts, run);
     }
     await ledger.put(key, "done", LEDGER_TTL).catch(() => {}); // recorded: a failed mark stays "sent", never a resend
     return { ok: true };
@@ -477,7 +479,7 @@ async function runOperation(run, message, index, [name, input]) {
     } catch (thrown) {
       const error = readError(thrown);
       if (error.code === "network_error" && resends-- > 0) continue;
-      return verdict(name, error, message.attempts, run.read);
+      return verdict(name, error, message.attempts, run);
     }
     return name === "tagContacts" ? tagFailures(result, message.attempts, run.read) : { ok: true };
   }
@@ -638,10 +640,12 @@ export async function consume(batch, client, options) {
   const deadLetters = producerOf(read.deadLetterQueue, "consume's deadLetterQueue");
   const ledger = read.ledger === undefined ? undefined : storeOf(read.ledger, "consume's ledger");
   const methods = methodsOf(client, CLIENT_METHODS, "consume's client (a GistClient)");
+  if (isFreed(client)) throw invalidArgument("consume's client was freed (free() or `using`): free it once consume has settled");
   const gist = Object.fromEntries(CLIENT_METHODS.map((name) => [name, (input) => methods[name].call(client, input)]));
   if (read.progress !== undefined) syncStub(read.progress, "check", "consume's progress"); // refused up front, not per message
   const messages = messagesOf(batch);
-  const run = { read, deadLetters, ledger, gist, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
+  const freed = () => isFreed(client);
+  const run = { read, deadLetters, ledger, gist, freed, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
   const tasks = [];
   const states = messages.map((message) => {
     const ops = opsOf(message.body);

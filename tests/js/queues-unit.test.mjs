@@ -521,6 +521,33 @@ test("enqueue and consume do linear work: 16 times the operations cost far less 
   for (const ratio of [enqueueRatio, retriedRatio, deadRatio]) assert.ok(ratio < 40, `x${ratio.toFixed(1)}: more than linear`);
 });
 
+test("consume with a freed client rejects before anything runs; a client freed while it runs gets its messages retried, none dead-lettered", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  for (let i = 0; i < 4; i++) await enqueue(q, [{ upsertUser: { user_id: 90 + i } }, { recordEvent: { event_name: `freed.${i}`, user: { user_id: user.user_id } } }], { perMessage: 2 });
+  const freed = client(mock);
+  freed.free();
+  const untouched = batchOf(q.sent);
+  const dead = queue();
+  const error = await consume(untouched, freed, { deadLetterQueue: dead, ledger: kv() }).catch((e) => e);
+  assert.ok(error instanceof GistError && error.code === "invalid_argument" && /freed/.test(error.message), String(error));
+  assert.deepEqual([untouched.outcome, dead.sent, mock.requests.length], [[], [], 0]);
+  // Freed once its first request is answered: the operations that start after it are retried, as is their message.
+  let gist;
+  const fetch = async (url, init) => {
+    const answer = await mock.fetch(url, init);
+    gist.free();
+    return answer;
+  };
+  gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch, maxRetries: 0 });
+  const batch = batchOf(q.sent);
+  const counts = await consume(batch, gist, { deadLetterQueue: dead, ledger: kv(), concurrency: 1 });
+  assert.deepEqual([counts.deadLettered, dead.sent], [0, []]);
+  assert.equal(counts.succeeded, 1);
+  assert.deepEqual(batch.outcome.map(([how]) => how), ["retry", "retry", "retry", "retry"]);
+});
+
 test("consume retries a recordEvent that was never sent: held back by the client's pacing, or its contact lookup failed", async () => {
   const mock = createMockGist();
   const email = mock.state.contacts.find((c) => c.type === "user").email;
