@@ -15,22 +15,41 @@ function positive(name, value, fallback, whole) {
   return value;
 }
 
+// What runs when each signal aborts: one "abort" listener on a signal, however many waits share it (an
+// EventTarget removes a listener in time of those it holds, so a listener for each of n waits costs n²).
+const onAborts = new WeakMap();
+
+/** Runs `run` when `signal` aborts (not if it already has); returns how to stop waiting for that. */
+export function whenAborted(signal, run) {
+  let runs = onAborts.get(signal);
+  if (!runs) {
+    const each = new Set();
+    runs = each;
+    onAborts.set(signal, each);
+    signal.addEventListener("abort", () => {
+      onAborts.delete(signal);
+      for (const waiting of each) waiting();
+    }, { once: true });
+  }
+  runs.add(run);
+  return () => runs.delete(run);
+}
+
 // Resolves `atTimeout` once ms pass, false as soon as the signal aborts, or what the function given to
-// `enlist` (which returns how to leave) is called with first; leaves no timer, listener or entry behind.
+// `enlist` (which returns how to leave) is called with first; leaves no timer, waiting or entry behind.
 function timed(ms, signal, atTimeout, enlist) {
   return new Promise((resolve) => {
     let leave;
     const finish = (value) => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      stopWaiting?.();
       leave?.();
       resolve(value);
     };
-    const onAbort = () => finish(false);
     const timer = setTimeout(() => finish(atTimeout), ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopWaiting = signal && whenAborted(signal, () => finish(false));
     leave = enlist?.(finish);
-    if (signal?.aborted) onAbort();
+    if (signal?.aborted) finish(false);
   });
 }
 

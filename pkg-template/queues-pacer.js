@@ -4,6 +4,7 @@
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
 import { DEADLINE, HELD, NOT_PERMITTED } from "./runtime.js";
+import { whenAborted } from "./pace.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
 
@@ -134,15 +135,15 @@ const PACED_OPTIONS = ["requestsPerSecond", "fallbackRequestsPerSecond", "fetch"
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
   if (signal?.aborted) return reject(signal.reason);
   const timer = setTimeout(done, ms);
+  const stopWaiting = signal && whenAborted(signal, abort);
   function done() {
-    signal?.removeEventListener("abort", abort);
+    stopWaiting?.();
     resolve();
   }
   function abort() {
     clearTimeout(timer);
     reject(signal.reason);
   }
-  signal?.addEventListener("abort", abort, { once: true });
 });
 
 /**

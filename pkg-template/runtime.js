@@ -1,7 +1,7 @@
 // The runtime's I/O: reading caller values safely, and running an operation of the core (fetch, timers,
 // AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
 import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
-import { sleep } from "./pace.js";
+import { sleep, whenAborted } from "./pace.js";
 import { readPage } from "./normalize.js";
 import { ANSWER_HEADERS } from "./declared.js";
 import { redactEmails } from "./gist_wasm.js";
@@ -357,11 +357,11 @@ async function fetchOnce(fetchFn, send, signal) {
   let timedOut = false;
   const ends = stopper();
   const timer = setTimeout(() => { timedOut = true; controller.abort(); ends.stop(new Error("deadline")); }, send.timeoutMs);
-  const onAbort = () => { controller.abort(); ends.stop(new Error("aborted")); };
+  let stopWaiting;
   let init;
   try {
     if (signal && signal.aborted) return { kind: "aborted", held: true };
-    if (signal) signal.addEventListener("abort", onAbort, { once: true });
+    if (signal) stopWaiting = whenAborted(signal, () => { controller.abort(); ends.stop(new Error("aborted")); });
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
@@ -385,7 +385,7 @@ async function fetchOnce(fetchFn, send, signal) {
     return { kind: own && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };
   } finally {
     clearTimeout(timer);
-    if (signal) signal.removeEventListener("abort", onAbort);
+    stopWaiting?.();
   }
 }
 

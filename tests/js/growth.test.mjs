@@ -112,6 +112,24 @@ test("requests of n calls queued behind maxConcurrent, each let in as the one be
     }`);
 });
 
+test("n calls sharing one AbortSignal, queued behind maxConcurrent, each let in as the one before ends", async (t) => {
+  // Each waits for its turn and for the signal: one listener on the signal serves them all (an EventTarget
+  // removes a listener in time of those it holds). Timed at 10,000 and 40,000.
+  await assertLinearInChild(t, 10_000, `
+    async function cpuMs(n) {
+      const pace = pacer({ maxConcurrent: 1 });
+      const signal = new AbortController().signal;
+      const holder = await pace.admit(60_000);
+      const start = process.cpuUsage();
+      const admitted = Array.from({ length: n }, () => pace.admit(60_000, signal).then((turn) => (turn.release(), turn)));
+      holder.release();
+      const turns = await Promise.all(admitted);
+      const { user, system } = process.cpuUsage(start);
+      if (turns.filter((turn) => turn.release).length !== n) throw new Error("a request got no turn");
+      return (user + system) / 1000;
+    }`);
+});
+
 test("n calls paced by requestsPerSecond that all give up, the earliest booked first", async (t) => {
   // Each call books a start ahead; each that gives up hands its start back to the pacer's schedule
   // (pace.js). Giving up in the order booked was the worst case of a sorted array (n² shifts): timed at
