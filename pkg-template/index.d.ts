@@ -210,7 +210,7 @@ export interface GistClientOptions {
     fetch?: ((input: string, init: RequestInit) => Promise<Response>) | undefined;
     /** Deadline of one whole call, retries and waits included, in ms (at most 2147483647); default 30000. */
     timeoutMs?: number | undefined;
-    /** The most bytes one call may read in answers (a list: all its pages); default 33554432 (32 MiB). */
+    /** The most bytes one call may read in answers (a list: all its pages; one answer: at most 268435456, 256 MiB); default 33554432 (32 MiB). */
     maxResponseBytes?: number | undefined;
     /** How many times a failed call may be retried when that is safe; default 2. */
     maxRetries?: number | undefined;

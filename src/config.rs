@@ -17,6 +17,11 @@ const MAX_RETRIES_LIMIT: u32 = 10;
 pub(crate) const MAX_PER_PAGE: u32 = 1_000;
 /// The default cap on the bytes of one call's answers: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 32 * 1024 * 1024;
+
+/// The most bytes one answer is read to, whatever `maxResponseBytes` allows a call (256 MiB): the JS
+/// runtime hands an answer back as one string, which holds at most about 512 MiB, and the wasm's memory
+/// (4 GiB) about three copies of an answer being read.
+pub const MAX_ANSWER_BYTES: u32 = 256 * 1024 * 1024;
 /// The longest timeout a JS timer can wait (2^31 - 1 ms, about 24.8 days).
 const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
@@ -161,6 +166,11 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
+    /// The most bytes one answer is read to: `max_response_bytes`, but at most [`MAX_ANSWER_BYTES`].
+    pub fn answer_bytes(&self) -> u32 {
+        self.max_response_bytes.min(MAX_ANSWER_BYTES)
+    }
+
     /// A configuration with every default, for the given key and base URL.
     pub fn new(api_key: &str, base_url: &str) -> Result<Self, Error> {
         Self::from_options(

@@ -2,7 +2,7 @@
 //! what it has sent, and what its last answer said; and the errors those limits give.
 
 use super::options::CallOptions;
-use crate::config::Config;
+use crate::config::{Config, MAX_ANSWER_BYTES};
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
 use crate::json::{Map, Value};
@@ -191,8 +191,16 @@ impl Progress {
     }
 }
 
-/// The answers were larger than `maxResponseBytes`.
+/// The answers were larger than `maxResponseBytes`, or one was larger than [`MAX_ANSWER_BYTES`].
 pub fn too_large(config: &Config) -> Error {
+    if config.max_response_bytes > MAX_ANSWER_BYTES {
+        return Error::invalid_response(text!(
+            "the answer is larger than maxResponseBytes ({} bytes; a list counts all its pages) or than \
+             the {} bytes one answer may hold: list fewer items, or iterate with iter*",
+            config.max_response_bytes,
+            MAX_ANSWER_BYTES
+        ));
+    }
     Error::invalid_response(text!(
         "the answer is larger than maxResponseBytes ({} bytes; a list counts all its pages): \
          list fewer items, iterate with iter*, or raise maxResponseBytes",

@@ -258,7 +258,7 @@ impl ClientBuilder {
 #[cfg(feature = "reqwest")]
 fn default_transport(config: &Config) -> Result<Box<dyn DynTransport>, Error> {
     Ok(Box::new(super::reqwest::ReqwestTransport::new(
-        config.max_response_bytes,
+        config.answer_bytes(),
     )?))
 }
 

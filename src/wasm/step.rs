@@ -56,7 +56,7 @@ impl Call {
     /// Goes on after `input`, at `clock`: the next step's text.
     fn go(&mut self, input: Input, clock: Clock) -> String {
         let mut answered = self.answered.take();
-        let max_bytes = self.config.max_response_bytes;
+        let max_bytes = self.config.answer_bytes();
         let every_header = self.call.reads_every_header();
         let mut step = match self.call.step(input, clock) {
             Step::Send(request, timeout_ms) => {

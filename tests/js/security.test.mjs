@@ -573,6 +573,20 @@ test("6: a 200 MB answer stops at the default maxResponseBytes, without growing 
   assert.ok(sent < 100 * MB, `the client stopped reading (server sent ${Math.round(sent / MB)} MB)`);
 });
 
+test("6: with maxResponseBytes at its largest, one answer past 256 MiB still stops there: a GistError, not a runtime's error", async (t) => {
+  let sent = 0;
+  const server = await startServer(async (req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    sent = await streamBody(res, { head: CONTACT_HEAD, chunk: Buffer.alloc(MB, 0x61), total: 600 * MB, tail: CONTACT_TAIL });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0, maxResponseBytes: 4294967295, timeoutMs: 120_000 });
+  const result = await outcome(() => gist.fetchUser({ id: 1 }), 120_000);
+  assert.deepEqual([label(result), /the 268435456 bytes one answer may hold/.test(result.error?.message)], ["rejects invalid_response", true], result.error?.message);
+  await delay(100);
+  assert.ok(sent < 400 * MB, `the client stopped reading (server sent ${Math.round(sent / MB)} MB)`);
+});
+
 test("6: maxResponseBytes 100000 refuses a 200 kB answer, with or without Content-Length", async (t) => {
   const text = CONTACT_HEAD + "a".repeat(200_000) + CONTACT_TAIL;
   const server = await startServer((req, res) => {
