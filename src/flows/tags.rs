@@ -11,6 +11,7 @@ use crate::json::{Map, Value};
 use crate::models::normalize::{self, Record, TAG};
 use crate::resources::contacts::{check_kind, find_request, read_single, ContactRef};
 use crate::resources::tags::{ContactTarget, TagFailure, TagRequest, TagResult, BATCH_SIZE};
+use crate::text::text;
 
 /// Where the flow stands.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -145,6 +146,17 @@ impl TagFlow {
                         self.tag = Some(tag);
                     }
                     Err(error) => {
+                        // A batch the deadline cut off may have gone: unlike the targets never sent.
+                        let error = match out_of_time {
+                            Some(_) if error.code == ErrorCode::Timeout => Error::new(
+                                ErrorCode::Timeout,
+                                text!(
+                                    "{} (this batch's answer did not come: its contacts may have been tagged)",
+                                    error.message
+                                ),
+                            ),
+                            _ => error,
+                        };
                         for (_, index) in &batch {
                             self.fail(*index, error.clone());
                         }

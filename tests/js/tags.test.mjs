@@ -48,3 +48,27 @@ test("a target by id is sent as given, with no lookup: an unknown id counts as t
   assert.ok(mock.state.contacts.find((c) => c.id === known.id).tags.includes(3), "the known lead is tagged");
   assert.equal(mock.state.contacts.length, contacts, "an unknown id creates no contact");
 });
+
+test("a batch the deadline cuts off before its answer says its contacts may have been tagged; a batch never sent says only timeout", async () => {
+  const mock = createMockGist({ contacts: 150 });
+  const delayMs = 300;
+  const fetch = async (url, init) => {
+    // The mock acts at once; its answer comes delayMs later, so the deadline can fall between.
+    const answer = await mock.fetch(url, init);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return answer;
+  };
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch, timeoutMs: 450, maxRetries: 0 });
+  const ids = mock.state.contacts.slice(0, 120).map((c) => c.id); // by id: sent as given, with no lookup
+  assert.equal(ids.length, 120);
+  const result = await gist.tagContacts({ tag: "cut-off", users: ids.map((id) => ({ id })) });
+  // Batches of 50, 50, 20: the first answered, the second sent and cut off, the third never sent.
+  assert.equal(result.tagged, 50);
+  const cutOff = result.failed.filter((f) => /may have been tagged/.test(f.error.message));
+  const unsent = result.failed.filter((f) => !/may have been tagged/.test(f.error.message));
+  assert.deepEqual([cutOff.length, unsent.length], [50, 20]);
+  assert.ok(result.failed.every((f) => f.error.code === "timeout"));
+  const tagId = result.tag.id;
+  assert.ok(cutOff.every((f) => mock.state.contacts.find((c) => c.id === f.target.id).tags.includes(tagId)), "the cut-off batch was acted on");
+  assert.ok(unsent.every((f) => !mock.state.contacts.find((c) => c.id === f.target.id).tags.includes(tagId)));
+});
