@@ -18,7 +18,7 @@ fn the_client(my_transport: impl Transport + Send + Sync + 'static) -> Result<()
         .timeout(std::time::Duration::from_secs(30))          // one whole call, retries and waits included
         .max_retries(2)                                        // 0..=10
         .per_page(60)                                          // 1..=1000
-        .max_response_bytes(32 << 20)                          // one call's answers, all pages
+        .max_response_bytes(32 << 20)                          // one call's answers, all pages (one answer: at most 256 MiB)
         .max_concurrent(6)                                     // requests in flight at once (JS maxConcurrent)
         .requests_per_second(5.0)                              // default: no rate (JS requestsPerSecond)
         .transport(my_transport)                               // optional: any `Transport`
