@@ -63,6 +63,15 @@ test("a write whose connection each runtime's own fetch could not make did not a
   }
 });
 
+test("in each runtime, a webhook whose body fails before its end (its sender went away) is aborted, not a bad argument", async () => {
+  for (const runtime of runtimes) {
+    const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/body-cut.mjs"], {
+      cwd: root, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }, timeout: 60_000,
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), ["aborted", true], runtime.name);
+  }
+});
+
 // `bun build` resolves the package with the `bun` condition (bun.js), whose .wasm is imported as a file:
 // the bundler copies it beside the bundle, or into a single executable, and either runs from anywhere.
 test("bun 1: `bun build --target=bun` and `--compile` bundle the package with its .wasm, run from another folder", async () => {
