@@ -402,3 +402,23 @@ test("a mock served on ::1 gives a URL that fetch can use", async (t) => {
     await served.close();
   }
 });
+
+test("toNodeListener settles, and calls no handler, when the client goes away before its body ends", async () => {
+  const { toNodeListener } = await import("gist-wasm/mock/server");
+  const handled = [];
+  const settled = [];
+  const listener = toNodeListener(async (request) => (handled.push(request.url), new Response("ok")));
+  const server = createServer((req, res) => listener(req, res).then(() => settled.push("settled")));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const socket = connect(server.address().port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write("POST /contacts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\"");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    for (let i = 0; i < 50 && settled.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual([settled, handled], [["settled"], []]);
+  } finally {
+    server.close();
+  }
+});
