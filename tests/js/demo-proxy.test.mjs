@@ -25,3 +25,21 @@ test("the demo proxy passes on an upstream's 204 or 205 without a body, and a cl
   assert.equal(await gist.apiCall({ method: "DELETE", url: "/contacts/1" }).then((r) => r.status), 204);
   assert.equal(upstream.requests.length - before, 1, "sent once: not retried as a failed proxy");
 });
+
+test("the demo proxy answers an upstream's status past 599 as its own 502 that says so", async (t) => {
+  const upstream = await startServer((req, res) => {
+    res.writeHead(Number(new URL(req.url, "http://x").searchParams.get("status")), { "content-type": "application/json" });
+    res.end("{}");
+  });
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
+  t.after(async () => {
+    await demo.close();
+    await upstream.close();
+  });
+  for (const status of [600, 999]) {
+    const answer = await fetch(`${demo.url}/proxy/tags?status=${status}`);
+    assert.equal(answer.status, 502);
+    assert.deepEqual((await answer.json()).errors.map((e) => e.code), ["proxy_status"], String(status));
+  }
+  assert.equal((await fetch(`${demo.url}/proxy/tags?status=599`)).status, 599);
+});
