@@ -14,7 +14,7 @@ pub use tags::TagFlow;
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::json::Value;
 use crate::text::text;
 
@@ -105,11 +105,8 @@ pub fn single(request: HttpRequest, read: Read) -> Flow {
     Flow::Single(Single::new(request, read))
 }
 
-/// `GET path`, its answer's `key` object read as `model`.
-pub fn get(
-    path: String,
-    key: &'static str,
-    model: &'static crate::models::normalize::Model,
-) -> Flow {
-    single(HttpRequest::new(Method::Get, path), Read::Model(key, model))
+/// A one-request flow whose answer is the object with the id `id`, read as `read` (another is
+/// `invalid_response`).
+pub fn single_of(request: HttpRequest, read: Read, id: u64) -> Flow {
+    Flow::Single(Single::of_id(request, read, id))
 }

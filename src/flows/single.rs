@@ -24,8 +24,8 @@ pub struct Single {
     request: Option<HttpRequest>,
     /// How the answer is read.
     pub read: Read,
-    /// The contact a write's answer must name.
-    writes: Option<ContactRef>,
+    /// What the answer's object must be: the contact a write names, the segment an id names.
+    names: Option<ContactRef>,
 }
 
 impl Single {
@@ -34,15 +34,23 @@ impl Single {
         Self {
             request: Some(request),
             read,
-            writes: None,
+            names: None,
         }
     }
 
     /// `request`, a write of the contact `writes` names (if known), whose answer must name it.
     pub fn writing(request: HttpRequest, writes: Option<ContactRef>) -> Self {
         Self {
-            writes,
+            names: writes,
             ..Self::new(request, Read::Model("contact", &CONTACT))
+        }
+    }
+
+    /// `request`, its answer read as `read`: an object that must have the id `id`.
+    pub fn of_id(request: HttpRequest, read: Read, id: u64) -> Self {
+        Self {
+            names: Some(ContactRef::Id(id)),
+            ..Self::new(request, read)
         }
     }
 
@@ -61,8 +69,8 @@ impl Single {
             Read::Model(key, model) => {
                 let record = normalize::single(&response.body, key, model)
                     .map_err(|_| not_json(response.status))??;
-                match &self.writes {
-                    Some(reference) => named(record, reference)?,
+                match &self.names {
+                    Some(reference) => named(record, reference, model.what)?,
                     None => record,
                 }
                 .into_value()

@@ -2,7 +2,8 @@
 
 use super::limit_only;
 use crate::endpoints::Endpoint;
-use crate::flows::{get, Listing};
+use crate::flows::{single_of, Listing, Read};
+use crate::http::HttpRequest;
 use crate::models::normalize::CAMPAIGN;
 use crate::text::text;
 
@@ -11,10 +12,11 @@ pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
     /// Fetches a campaign.
     fetchCampaign("id: number") -> "Campaign",
     |args| {
-        Ok(get(
-            text!("/campaigns/{}", args.id()?),
-            "campaign",
-            &CAMPAIGN,
+        let id = args.id()?;
+        Ok(single_of(
+            HttpRequest::get(text!("/campaigns/{}", id)),
+            Read::Model("campaign", &CAMPAIGN),
+            id,
         ))
     },
 }];

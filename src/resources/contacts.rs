@@ -343,7 +343,7 @@ pub fn read_single(
         Ok(true)
     })?;
     Ok(match (single, list) {
-        (Some(contact), _) => contact.and_then(|contact| named(contact, reference)),
+        (Some(contact), _) => contact.and_then(|contact| named(contact, reference, "contact")),
         (None, None) => Err(Error::invalid_response(
             "Gist's answer has no `contact` object",
         )),
@@ -366,13 +366,15 @@ pub fn read_single(
 
 /// `contact`, if it carries the id, `user_id` or email that `reference` names (an email in any ASCII
 /// case, without the white space around it; one with letters outside ASCII by its ASCII characters), else
-/// `invalid_response`: Gist answered about another contact.
-pub fn named(contact: Record, reference: &ContactRef) -> Result<Record, Error> {
-    if names(&contact, reference, true) {
-        return Ok(contact);
+/// `record`, a `what` (a contact, a segment, ...), unless it is not the one `reference` names:
+/// `invalid_response`, Gist answered about another.
+pub fn named(record: Record, reference: &ContactRef, what: &str) -> Result<Record, Error> {
+    if names(&record, reference, true) {
+        return Ok(record);
     }
     Err(Error::invalid_response(text!(
-        "Gist answered with a contact other than {}",
+        "Gist answered with a {} other than {}",
+        what,
         reference.describe()
     )))
 }

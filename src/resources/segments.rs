@@ -2,7 +2,7 @@
 
 use crate::endpoints::Endpoint;
 use crate::error::Error;
-use crate::flows::{single, Listing, Read};
+use crate::flows::{single_of, Listing, Read};
 use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json::Value;
@@ -20,7 +20,7 @@ pub const ENDPOINTS: &[Endpoint] = &[endpoint! {
             HttpRequest::get(text!("/segments/{}", id)),
             options.include_count,
         );
-        Ok(single(request, Read::Model("segment", &SEGMENT)))
+        Ok(single_of(request, Read::Model("segment", &SEGMENT), id))
     },
 }];
 

@@ -9,7 +9,7 @@ use super::contacts::ContactRef;
 use super::limit_only;
 use crate::endpoints::Endpoint;
 use crate::error::Error;
-use crate::flows::{single, Flow, Listing, Read, TagFlow};
+use crate::flows::{single, single_of, Flow, Listing, Read, TagFlow};
 use crate::http::HttpRequest;
 use crate::input::Fields;
 use crate::json;
@@ -30,7 +30,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         updateTag("id: number", "name: string") -> "Tag",
         |args| {
             let id = args.id()?;
-            post_tag(json!({ "id": id, "name": tag_name(args.arg())? }))
+            let body = json!({ "id": id, "name": tag_name(args.arg())? });
+            Ok(single_of(HttpRequest::post("/tags", body), Read::Model("tag", &TAG), id))
         },
     },
     endpoint! {
