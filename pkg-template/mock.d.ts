@@ -81,7 +81,11 @@ export interface MockGist {
   reset(): void;
   /** The latest API requests received (at most `maxLoggedRequests`), oldest first. */
   readonly requests: MockRequest[];
-  /** The mock's data, for assertions. */
+  /**
+   * The mock's data, for assertions. Change it through the API: a contact or tag pushed here or taken out
+   * is seen, but a field changed in place may not be (a listing keeps its order between its pages, and
+   * lookups by email, user_id and tag name are indexed).
+   */
   readonly state: {
     contacts: Record<string, unknown>[];
     tags: { id: number; name: string }[];

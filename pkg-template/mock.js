@@ -271,7 +271,9 @@ export function createMockGist(options = {}) {
 
   // Contacts by id, user_id and lower-cased email, so that lookups stay fast with 100,000 contacts.
   // Rebuilt whenever the list is replaced or changes length behind the index's back; a hit is checked
-  // against the contact's current field, so a changed email or user_id never finds the wrong one.
+  // against the contact's current field, so a changed email or user_id never finds the wrong one. Once a
+  // contact left under an email or user_id that another may share (`partial`), a miss looks again in a
+  // fresh index.
   let index;
   function indexed() {
     if (index?.list !== state.contacts || index.size !== state.contacts.length) {
@@ -289,15 +291,25 @@ export function createMockGist(options = {}) {
   function forget(contact) {
     const { id, user_id: userId, email } = indexed();
     if (id.get(contact.id) === contact) id.delete(contact.id);
-    if (userId.get(contact.user_id) === contact) userId.delete(contact.user_id);
-    if (contact.email && email.get(contact.email.toLowerCase()) === contact) email.delete(contact.email.toLowerCase());
+    for (const [map, key] of [[userId, contact.user_id], [email, contact.email?.toLowerCase()]]) {
+      if (key && map.get(key) === contact) {
+        map.delete(key);
+        index.partial = true;
+      }
+    }
     index.size -= 1;
   }
   function contactBy(field, value) {
     const key = field === "email" ? String(value).toLowerCase() : value;
-    const contact = indexed()[field].get(key);
-    const current = field === "email" ? contact?.email?.toLowerCase() : contact?.[field];
-    return current === key ? contact : undefined;
+    const found = () => {
+      const contact = indexed()[field].get(key);
+      const current = field === "email" ? contact?.email?.toLowerCase() : contact?.[field];
+      return current === key ? contact : undefined;
+    };
+    const contact = found();
+    if (contact || !indexed().partial) return contact;
+    index = undefined;
+    return found();
   }
 
   // Whether the key's token bucket holds a token for this request (and takes it); counted in `limited`.
@@ -376,14 +388,26 @@ export function createMockGist(options = {}) {
     });
   }
 
-  // Tags by name, made again when the list of tags is replaced or changes length; a hit is checked against
-  // the tag's current name, and a renamed tag is filed under its new one (writeTag).
+  // Tags by name (of several with one name, the last), made again when the list of tags is replaced or
+  // changes length; a hit is checked against the tag's current name, and a renamed tag refiled (refile).
   let named;
   function tagsByName() {
     if (named?.of !== state.tags || named.size !== state.tags.length) {
       named = { of: state.tags, size: state.tags.length, map: new Map(state.tags.map((tag) => [tag.name, tag])) };
     }
     return named;
+  }
+
+  // Files a tag renamed from `was` under its new name, and `was` under the last other tag of that name.
+  function refile(tag, was) {
+    const { map } = tagsByName();
+    if (map.get(was) === tag) {
+      const other = state.tags.findLast((t) => t.name === was);
+      if (other) map.set(was, other);
+      else map.delete(was);
+    }
+    const holder = map.get(tag.name);
+    if (holder?.name !== tag.name || holder.id < tag.id) map.set(tag.name, tag);
   }
 
   function tagIds(names) {
@@ -448,8 +472,9 @@ export function createMockGist(options = {}) {
       const tag = state.tags.find((t) => t.id === idOf(body.id));
       if (!tag) return gistError(404, "not_found", "Tag not found");
       if (typeof body.name === "string" && body.name) {
+        const was = tag.name;
         tag.name = body.name;
-        tagsByName().map.set(tag.name, tag);
+        refile(tag, was);
       }
       return json(200, { tag: tagWire(tag) });
     }
@@ -503,7 +528,13 @@ export function createMockGist(options = {}) {
     return item ? json(200, { [what]: { ...item } }) : gistError(404, "not_found", `${what} not found`);
   }
 
-  function deleteContact(contact) {
+  function deleteContact(found) {
+    let contact = found;
+    if (contact && !state.contacts.includes(contact)) {
+      // The index held an object the list no longer does (one replaced in `state`): looked up afresh.
+      index = undefined;
+      contact = contactBy("id", contact.id);
+    }
     if (!contact) return gistError(404, "not_found", "Contact not found");
     forget(contact);
     state.contacts.splice(state.contacts.indexOf(contact), 1);

@@ -15,24 +15,32 @@ function positive(name, value, fallback, whole) {
   return value;
 }
 
-// What runs when each signal aborts: one "abort" listener on a signal, however many waits share it (an
-// EventTarget removes a listener in time of those it holds, so a listener for each of n waits costs n²).
-const onAborts = new WeakMap();
+// The waits on each signal: one "abort" listener on a signal, however many waits share it (an EventTarget
+// removes a listener in time of those it holds, so a listener for each of n waits costs n²), taken off
+// when the last wait ends (a listener keeps a timeout's or a combined signal alive).
+const waitsOn = new WeakMap();
 
 /** Runs `run` when `signal` aborts (not if it already has); returns how to stop waiting for that. */
 export function whenAborted(signal, run) {
-  let runs = onAborts.get(signal);
-  if (!runs) {
-    const each = new Set();
-    runs = each;
-    onAborts.set(signal, each);
-    signal.addEventListener("abort", () => {
-      onAborts.delete(signal);
-      for (const waiting of each) waiting();
-    }, { once: true });
+  let waits = waitsOn.get(signal);
+  if (!waits) {
+    const runs = new Set();
+    const aborted = () => {
+      waitsOn.delete(signal);
+      for (const waiting of runs) waiting();
+    };
+    waits = { runs, aborted };
+    waitsOn.set(signal, waits);
+    signal.addEventListener("abort", aborted, { once: true });
   }
-  runs.add(run);
-  return () => runs.delete(run);
+  waits.runs.add(run);
+  return () => {
+    waits.runs.delete(run);
+    if (waits.runs.size === 0 && waitsOn.get(signal) === waits) {
+      waitsOn.delete(signal);
+      signal.removeEventListener("abort", waits.aborted);
+    }
+  };
 }
 
 // Resolves `atTimeout` once ms pass, false as soon as the signal aborts, or what the function given to

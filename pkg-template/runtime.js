@@ -213,12 +213,13 @@ export function headerLines(headers, names) {
   return flat.join("\n");
 }
 
-// A body stream's chunk as a Uint8Array (a stream of anything but bytes is a failed answer).
+// A body stream's chunk as a Uint8Array (a stream of anything but bytes is a failed answer, or a request
+// handleWebhook cannot read).
 function asBytes(chunk) {
   if (chunk instanceof Uint8Array) return chunk;
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw new TypeError("the answer's body stream gave something other than bytes");
+  throw invalidArgument("the body's stream gave something other than bytes");
 }
 
 /**

@@ -175,3 +175,34 @@ test("createMockGist and limit() refuse a typo or a value of the wrong kind with
   mock.limit({ perSecond: 5 });
   mock.limit(null);
 });
+
+test("the mock's kept lookups answer as a fresh look would: a shared email or user_id, a replaced contact, a renamed tag", async () => {
+  const ask = (mock, path, init = {}) => mock.fetch(`http://mock.test${path}`, { headers: { authorization: "Bearer mock-key" }, ...init });
+  // Two contacts with one email and user_id: deleting one leaves the other found by both.
+  const shared = createMockGist();
+  const [first] = shared.state.contacts;
+  await post(shared, "/contacts", { email: "twin@example.com", user_id: 4242 });
+  const twin = shared.state.contacts.at(-1);
+  first.email = "twin@example.com";
+  first.user_id = "4242";
+  assert.equal((await ask(shared, `/contacts/${twin.id}`, { method: "DELETE" })).status, 200);
+  for (const query of ["email=twin%40example.com", "user_id=4242"]) {
+    assert.equal((await (await ask(shared, `/contacts?${query}`)).json()).contact?.id, first.id, query);
+  }
+  // A contact replaced in `state` after the index was made: a delete takes that one, never another.
+  const replaced = createMockGist();
+  await ask(replaced, "/contacts?per_page=5");
+  const count = replaced.state.contacts.length;
+  replaced.state.contacts[0] = { ...replaced.state.contacts[0], name: "Edited" };
+  const id = replaced.state.contacts[0].id;
+  assert.equal((await ask(replaced, `/contacts/${id}`, { method: "DELETE" })).status, 200);
+  assert.deepEqual([replaced.state.contacts.length, replaced.state.contacts.some((c) => c.id === id)], [count - 1, false]);
+  // Tags renamed through the API: a name two tags held stays with the other one.
+  const tags = createMockGist();
+  const [one, two] = tags.state.tags;
+  const made = tags.state.tags.length;
+  await post(tags, "/tags", { id: one.id, name: two.name });
+  await post(tags, "/tags", { id: one.id, name: "other" });
+  const again = await (await post(tags, "/tags", { name: two.name })).json();
+  assert.deepEqual([again.tag.id, tags.state.tags.length], [two.id, made], "no second tag of that name");
+});

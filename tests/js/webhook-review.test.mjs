@@ -162,3 +162,10 @@ test("a verify.header that no HTTP header could be named is refused where it is 
   const headers = await signWebhook(BODY, { secret: "s3cret", header: "X-Hook_Token.v1" });
   assert.equal(await verifyWebhook({ body: BODY, headers: new Headers(headers) }, { secret: "s3cret", header: "x-hook_token.v1" }), true);
 });
+
+test("a request built with a body stream of strings, not bytes, is invalid_argument, not a sender that went away", async () => {
+  const body = new ReadableStream({ start(controller) { controller.enqueue('{"topic":"x"}'); controller.close(); } });
+  const request = new Request("http://receiver.test/webhooks", { method: "POST", body, duplex: "half" });
+  const error = await handleWebhook(request).catch((e) => e);
+  assert.deepEqual([error.code, /other than bytes/.test(error.message)], ["invalid_argument", true]);
+});
