@@ -364,10 +364,8 @@ pub fn read_single(
     })
 }
 
-/// `contact`, if it carries the id, `user_id` or email that `reference` names (an email in any ASCII
-/// case, without the white space around it; one with letters outside ASCII by its ASCII characters), else
-/// `record`, a `what` (a contact, a segment, ...), unless it is not the one `reference` names:
-/// `invalid_response`, Gist answered about another.
+/// `record`, a `what` (a contact; by id, a segment, a campaign or a tag), if it is the one `reference`
+/// names (its id, `user_id` or email); else `invalid_response`: Gist answered about another.
 pub fn named(record: Record, reference: &ContactRef, what: &str) -> Result<Record, Error> {
     if names(&record, reference, true) {
         return Ok(record);
@@ -380,9 +378,10 @@ pub fn named(record: Record, reference: &ContactRef, what: &str) -> Result<Recor
 }
 
 /// Whether `contact` carries the id, `user_id` or email that `reference` names (an email in any ASCII
-/// case, without the white space around it). `lenient`, an email with letters outside ASCII is named by one that agrees with it in every
-/// ASCII character, in any case, the others left out: Gist may match `Åsa` for `åsa`, which only
-/// Unicode's tables, 7 KB of the `.wasm`, could tell; `zoë@a.org` never names `ada@b.org`.
+/// case, without the white space around it). `lenient`, an email with letters outside ASCII is named by
+/// one that agrees with it in every ASCII character, in any case, the others left out: Gist may match
+/// `Åsa` for `åsa`, which only Unicode's tables, 7 KB of the `.wasm`, could tell; `zoë@a.org` never
+/// names `ada@b.org`.
 fn names(contact: &Record, reference: &ContactRef, lenient: bool) -> bool {
     match reference {
         ContactRef::Id(id) => contact.get("id").as_u64() == Some(*id),
