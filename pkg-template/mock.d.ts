@@ -22,8 +22,7 @@ export interface MockFailure {
   fraction?: number;
 }
 
-/** Options of `createMockGist`. */
-/** createMockGist's options: a key it does not take, or a value of the wrong kind, is a `TypeError`. */
+/** Options of `createMockGist`: a key it does not take, or a value of the wrong kind, is a `TypeError`. */
 export interface MockGistOptions {
   /** The only API key the mock accepts; default "mock-key". */
   apiKey?: string;

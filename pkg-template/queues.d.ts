@@ -224,8 +224,8 @@ export function enqueue(queue: QueueProducer, operations: QueueOperation[], opti
  * refused unsent, and their messages retried.
  * Rejects only with `GistError`: `invalid_argument` before anything runs (a batch, client, option or
  * binding that is not one: the KV namespace needs `get`, `put` and `delete`, the queue `send` and
- * `sendBatch`; a client already freed), or `queue_error` once the rest is settled, when the runtime refused to ack or retry a
- * message. A binding whose promise never settles keeps it pending (no timer of its own): the messages
+ * `sendBatch`; a client already freed), or `queue_error` once the rest is settled, when the runtime
+ * refused to ack or retry a message. A binding whose promise never settles keeps it pending (no timer of its own): the messages
  * waiting on it stay unsettled, for Queues to deliver again, and the others are settled.
  */
 export function consume(batch: QueueBatch, client: GistClient, options: ConsumeOptions): Promise<ConsumeResult>;
@@ -244,7 +244,8 @@ export function receiveWebhook(request: Request, queue: QueueProducer, options?:
  * For the `queue()` handler of `receiveWebhook`'s queue: hands each event to `handler` once. A delivery
  * with the topic and body of one handled within `windowSeconds`, or earlier in the batch, is acked as a
  * duplicate (best effort across regions: KV is eventually consistent); an event counts as handled only
- * once `handler` resolves, and a copy whose earlier copy in the batch was not handled is retried. A handler that throws is retried with backoff, dead-lettered after `maxAttempts`;
+ * once `handler` resolves, and a copy whose earlier copy in the batch was not handled is retried. A
+ * handler that throws is retried with backoff, dead-lettered after `maxAttempts`;
  * a dedupe read that fails (or answers neither a string nor null) retries the delivery, never drops it.
  * Rejects as `consume` does.
  */

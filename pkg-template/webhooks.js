@@ -283,8 +283,8 @@ async function readRequest(request, maxBytes) {
  * body. Rejects with `invalid_webhook` and the `status` to answer the sender with: 401 when the delivery
  * did not verify, 400 when its body is not a JSON object, 413 when it is larger than `maxBodyBytes`; with
  * `invalid_argument` for options it does not understand (it never skips verifying); with `aborted` when
- * the request's `signal` aborts or its body fails (its sender went away) before the body ended. Under an HMAC scheme the
- * topic comes from the body only: a signature does not cover a topic header.
+ * the request's `signal` aborts or its body fails (its sender went away) before the body ended. Under an
+ * HMAC scheme the topic comes from the body only: a signature does not cover a topic header.
  */
 export async function handleWebhook(request, options) {
   return (await receiveDelivery(request, options)).event;
