@@ -557,34 +557,35 @@ test("5: normalizeEventName of a non-string throws GistError invalid_argument", 
 const CONTACT_HEAD = '{"contact":{"id":1,"type":"user","user_id":"1","pad":"';
 const CONTACT_TAIL = '"}}';
 
-test("6: a 200 MB answer stops at the default maxResponseBytes, without growing wasm memory", async (t) => {
+/** A server whose every answer is a contact padded to `total` bytes, streamed; `sent()`: bytes it wrote. */
+async function paddedContactServer(t, total) {
   let sent = 0;
   const server = await startServer(async (req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
-    sent = await streamBody(res, { head: CONTACT_HEAD, chunk: Buffer.alloc(MB, 0x61), total: 200 * MB, tail: CONTACT_TAIL });
+    sent = await streamBody(res, { head: CONTACT_HEAD, chunk: Buffer.alloc(MB, 0x61), total, tail: CONTACT_TAIL });
   });
   t.after(() => server.close());
+  return { url: server.url, sent: () => sent };
+}
+
+test("6: a 200 MB answer stops at the default maxResponseBytes, without growing wasm memory", async (t) => {
+  const server = await paddedContactServer(t, 200 * MB);
   const before = wasmBytes();
   const result = await outcome(() => new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 }).fetchUser({ id: 1 }), 30_000);
   const grown = wasmBytes() - before;
   assert.deepEqual([label(result), /maxResponseBytes/.test(result.error?.message)], ["rejects invalid_response", true]);
   assert.ok(grown < 100 * MB, `wasm memory grew by ${Math.round(grown / MB)} MB`);
   await delay(100);
-  assert.ok(sent < 100 * MB, `the client stopped reading (server sent ${Math.round(sent / MB)} MB)`);
+  assert.ok(server.sent() < 100 * MB, `the client stopped reading (server sent ${Math.round(server.sent() / MB)} MB)`);
 });
 
 test("6: with maxResponseBytes at its largest, one answer past 256 MiB still stops there: a GistError, not a runtime's error", async (t) => {
-  let sent = 0;
-  const server = await startServer(async (req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    sent = await streamBody(res, { head: CONTACT_HEAD, chunk: Buffer.alloc(MB, 0x61), total: 600 * MB, tail: CONTACT_TAIL });
-  });
-  t.after(() => server.close());
+  const server = await paddedContactServer(t, 600 * MB);
   const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0, maxResponseBytes: 4294967295, timeoutMs: 120_000 });
   const result = await outcome(() => gist.fetchUser({ id: 1 }), 120_000);
   assert.deepEqual([label(result), /the 268435456 bytes one answer may hold/.test(result.error?.message)], ["rejects invalid_response", true], result.error?.message);
   await delay(100);
-  assert.ok(sent < 400 * MB, `the client stopped reading (server sent ${Math.round(sent / MB)} MB)`);
+  assert.ok(server.sent() < 400 * MB, `the client stopped reading (server sent ${Math.round(server.sent() / MB)} MB)`);
 });
 
 test("6: maxResponseBytes 100000 refuses a 200 kB answer, with or without Content-Length", async (t) => {
