@@ -160,6 +160,9 @@ const booleanOf = (value) => (typeof value === "string" ? value.trim().toLowerCa
 // Statuses whose answer has no body (the Response constructor refuses one).
 const NO_BODY = new Set([204, 205, 304]);
 
+// What a failure rule may say (mock.d.ts, MockFailure): a misspelt key would make a rule that tests nothing.
+const RULE_KEYS = new Set(["status", "body", "headers", "delayMs", "drop", "times", "method", "path", "bodyIncludes", "fraction"]);
+
 // Checks a failure rule when it is given, not when a request meets it: a rule the mock could not answer
 // with would drop the connection instead.
 function checkedRule(rule) {
@@ -167,6 +170,8 @@ function checkedRule(rule) {
     throw new TypeError(`mock gist: a failure rule's ${what}`);
   };
   if (rule === null || typeof rule !== "object" || Array.isArray(rule)) refuse("value must be an object");
+  const unknown = Object.keys(rule).find((key) => !RULE_KEYS.has(key));
+  if (unknown !== undefined) refuse(`key ${JSON.stringify(unknown).slice(0, 80)} is not one of ${[...RULE_KEYS].join(", ")}`);
   const { status, headers, times = 1, delayMs = 0, fraction = 0 } = rule;
   if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) refuse(`status must be a whole number from 200 to 599, not ${JSON.stringify(status)}`);
   if (!((Number.isInteger(times) && times >= 1) || times === Infinity)) refuse("times must be a whole number from 1, or Infinity");

@@ -6,6 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { copyFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { serveMock } from "gist-wasm/mock/server";
@@ -22,6 +23,7 @@ const builds = [
   ["esbuild", "esbuild", ["browser.js", "--bundle", "--platform=browser", "--format=iife", "--outfile=dist/browser.iife.js"]],
   ["esbuild", "esbuild", ["node.js", "--bundle", "--platform=node", "--format=esm", "--outfile=dist/node.mjs"]],
   ["esbuild", "esbuild", ["node.js", "--bundle", "--platform=node", "--format=cjs", "--outfile=dist/node.cjs"]],
+  ["esbuild", "esbuild", ["node-web.js", "--bundle", "--platform=node", "--format=esm", "--outfile=dist/node-web.mjs"]],
   ["rollup", "rollup", ["main.js", "-p", "@rollup/plugin-node-resolve", "-f", "es", "-o", "dist/main.js"]],
   ["parcel", "parcel", ["build", "index.html", "--dist-dir", "dist", "--public-url", "./", "--no-cache"]],
 ];
@@ -31,6 +33,8 @@ let browser;
 
 before(async () => {
   await Promise.all(builds.map(([dir, tool, args]) => run(consumer(`${dir}/node_modules/.bin/${tool}`), args, { cwd: consumer(dir) })));
+  // gist-wasm/web's .wasm, beside the Node bundle that fetches it from there (esbuild does not emit it).
+  copyFileSync(consumer("esbuild/node_modules/gist-wasm/gist_wasm_bg.wasm"), consumer("esbuild/dist/gist_wasm_bg.wasm"));
   mock = await serveMock({ port: 0 });
   server = await startDemoServer({
     port: 0,
@@ -70,8 +74,8 @@ for (const [name, output] of [
   });
 }
 
-for (const file of ["node.mjs", "node.cjs"]) {
-  test(`esbuild --platform=node, ${file.endsWith("cjs") ? "CommonJS" : "ESM"}: the bundle runs the smoke test in Node`, async () => {
+for (const [file, what] of [["node.mjs", "ESM"], ["node.cjs", "CommonJS"], ["node-web.mjs", "ESM of gist-wasm/web, its .wasm beside it"]]) {
+  test(`esbuild --platform=node, ${what}: the bundle runs the smoke test in Node`, async () => {
     const { stdout } = await run(process.execPath, [consumer(`esbuild/dist/${file}`)], {
       env: { ...process.env, GIST_MOCK_URL: mock.url },
       timeout: 60_000,

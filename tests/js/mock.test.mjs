@@ -102,9 +102,22 @@ test("mock/server: a failure rule that is not JSON, or has a status outside 200-
     const status = await fetch(`${server.url}/__mock/fail`, { method: "POST", body: JSON.stringify({ status: 42 }) });
     assert.equal(status.status, 400);
     assert.match((await status.json()).errors[0].message, /200 to 599/);
+    // A misspelt key would plant a rule that tests nothing: the next request would get 200.
+    const typo = await fetch(`${server.url}/__mock/fail`, { method: "POST", body: JSON.stringify({ stauts: 418 }) });
+    assert.equal(typo.status, 400);
+    assert.match((await typo.json()).errors[0].message, /key "stauts" is not one of status, /);
+    assert.equal((await fetch(`${server.url}/tags`, { headers: { authorization: "Bearer mock-key" } })).status, 200);
   } finally {
     await server.close();
   }
+});
+
+test("mock.fail(): a rule with a key it does not know (a typo of times, delayMs, status) is a TypeError, not a rule that tests nothing", () => {
+  const mock = createMockGist();
+  for (const rule of [{ stauts: 500 }, { status: 503, time: 3 }, { delay: 3000 }]) {
+    assert.throws(() => mock.fail(rule), { name: "TypeError", message: /^mock gist: a failure rule's key "\w+" is not one of status, body, headers, delayMs, drop, times, method, path, bodyIncludes, fraction$/ });
+  }
+  mock.fail({ status: 503, times: 2, delayMs: 0, drop: false, method: "GET", path: "/tags", bodyIncludes: "", fraction: 1, headers: {}, body: {} });
 });
 
 test("mock/server: allowHosts answers a container's service name; others still get 421; an absolute-form target is read", async () => {

@@ -23,8 +23,8 @@ const program = (entry) => `
 `;
 
 /** Runs `program(entry)` by `runner` (import, or require() through a CommonJS file) on a copy of the package
- * that `change` altered; resolves what it printed. */
-async function runOnCopy(name, change, entry = "gist-wasm", runner = "import") {
+ * that `change` altered, in a Node given `flags`; resolves what it printed. */
+async function runOnCopy(name, change, entry = "gist-wasm", runner = "import", flags = []) {
   const dir = `${work}${name}/`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(`${dir}node_modules`, { recursive: true });
@@ -33,7 +33,7 @@ async function runOnCopy(name, change, entry = "gist-wasm", runner = "import") {
   const file = runner === "import" ? "main.mjs" : "main.cjs";
   const source = runner === "import" ? program(entry) : `(async () => {${program(entry).replace("await import", "require")}})();`;
   writeFileSync(`${dir}${file}`, source);
-  const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: dir, timeout: 30_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, file], { cwd: dir, timeout: 30_000 });
   return JSON.parse(stdout);
 }
 
@@ -47,6 +47,12 @@ for (const [entry, runner] of [["gist-wasm", "import"], ["gist-wasm", "require"]
     assert.deepEqual(await runOnCopy(`${runner}-${entry.replace("/", "-")}`, breakBuildForSize, entry, runner), { kind: "contact" });
   });
 }
+
+test("node --no-addons (no `node-addons` condition) imports gist-wasm/web's browser file, which reads its .wasm from disk", async () => {
+  // Node's fetch cannot read the file: URL that web.js finds its .wasm at.
+  const seen = await runOnCopy("no-addons-web", (pkg) => rmSync(`${pkg}gist_wasm_node.wasm`), "gist-wasm/web", "import", ["--no-addons"]);
+  assert.deepEqual(seen, { kind: "contact" });
+});
 
 test("where the .wasm file is missing, the import works and each call throws a GistError that says what to do", async () => {
   const seen = await runOnCopy("missing", (pkg) => rmSync(`${pkg}gist_wasm_node.wasm`));
