@@ -9,7 +9,8 @@ use crate::models::Record;
 use crate::text::text;
 
 /// Pages read in one `list*` call at the most, so a server that never ends cannot loop forever. A walk
-/// reads a page a call, and goes on as long as its caller asks.
+/// reads a page a call (with the pages before it that hold none of its items, at most this many), and
+/// goes on as long as its caller asks.
 pub const MAX_PAGES: u32 = 10_000;
 
 /// One page of a list answer.

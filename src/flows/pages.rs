@@ -13,6 +13,7 @@ use crate::models::normalize::{self, Items, Model, Record};
 use crate::models::ContactType;
 use crate::pagination::{Cursor, MAX_PAGES};
 use crate::resources::contacts::is_of_kind;
+use crate::text::text;
 
 /// A list endpoint, declared by its resource: its name (`listUsers` is `users`), the key and model of
 /// its answer's items, the contact type it keeps (when the API mixes users and leads), and how its
@@ -69,7 +70,9 @@ enum Mode {
     /// `list*`: pages until this many items are kept; the value is the last page's items, the
     /// others handed out before ([`Pages::take_items`]).
     List(usize),
-    /// `iter*`: one page, resolved with the resume token's filters and where the page starts.
+    /// `iter*`: the next page that holds an item of the list (or its end), resolved with the resume
+    /// token's filters and where that page starts. Pages of none (users and leads come in one list)
+    /// are read within the same call, so its deadline and `maxResponseBytes` bound them.
     Page { filters: Value, at: Cursor },
 }
 
@@ -147,10 +150,13 @@ impl Pages {
             Mode::List(limit) => {
                 self.handed + self.items.len() >= limit || self.pages_read >= MAX_PAGES
             }
-            Mode::Page { .. } => self.pages_read > 0,
+            Mode::Page { .. } => self.pages_read > 0 && !self.items.is_empty(),
         };
         let per_page = *self.cursor.per_page.get_or_insert(config.per_page);
         if !(self.cursor.done || enough) {
+            if let Mode::Page { at, .. } = &mut self.mode {
+                *at = self.cursor.clone();
+            }
             let request = self
                 .request
                 .clone()
@@ -231,6 +237,13 @@ impl Pages {
         self.items
             .extend(records.into_iter().map(Record::into_value));
         self.pages_read += 1;
+        let searching = matches!(self.mode, Mode::Page { .. }) && self.items.is_empty();
+        if searching && !self.cursor.done && self.pages_read >= MAX_PAGES {
+            return Err(Error::invalid_response(text!(
+                "Gist sent {} pages in a row with no item of this list",
+                MAX_PAGES
+            )));
+        }
         Ok(self.next(config))
     }
 }

@@ -218,3 +218,54 @@ test("a list that grows by exactly a page during a walk goes on: no item lost, n
   }
   assert.deepEqual(seen, before);
 });
+
+/** A client whose server answers /contacts?page=N with `pageOf(N)`'s contacts; `sent` counts the requests. */
+function pagedClient(pageOf, options = {}) {
+  const seen = { sent: 0 };
+  const fetch = async (url) => {
+    seen.sent += 1;
+    const page = Number(new URL(url).searchParams.get("page"));
+    const { contacts, last } = pageOf(page);
+    const body = { contacts, pages: { next: last ? null : `/contacts?page=${page + 1}` } };
+    return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+  };
+  return { gist: new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off", ...options }), seen };
+}
+const lead = (id) => ({ id, type: "lead", email: `lead${id}@example.com` });
+const user = (id) => ({ id, type: "user", user_id: `u${id}` });
+
+test("a walk reads the pages that hold none of its kind within one call: next() gets the next item, and resumes after it", async () => {
+  const pages = { 1: [lead(1), lead(2)], 2: [lead(3)], 3: [lead(4)], 4: [user(5), user(6)], 5: [user(7)] };
+  const { gist, seen } = pagedClient((page) => ({ contacts: pages[page] ?? [], last: page >= 5 }));
+  const walk = gist.iterUsers();
+  for await (const first of walk) {
+    assert.equal(first.id, 5);
+    break;
+  }
+  assert.equal(seen.sent, 4, "pages 1 to 4");
+  const rest = [];
+  for await (const next of gist.iterUsers({ cursor: walk.cursor })) rest.push(next.id);
+  assert.deepEqual(rest, [6, 7], "resumed within page 4, not at page 1");
+  assert.equal(seen.sent, 6, "pages 4 and 5 again, none of the leads' pages");
+});
+
+test("a walk over endless pages of none of its kind: next() fails at the call's deadline and sends nothing after", async () => {
+  const { gist, seen } = pagedClient((page) => ({ contacts: [lead(2 * page), lead(2 * page + 1)], last: false }));
+  const started = Date.now();
+  await assert.rejects(gist.iterUsers({}, { timeoutMs: 300 }).next(), { name: "GistError", code: "timeout" });
+  assert.ok(Date.now() - started < 3000, `it took ${Date.now() - started} ms`);
+  const sent = seen.sent;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(seen.sent, sent, "no request after the walk failed");
+});
+
+test("a walk over endless pages of none of its kind, with time to spare: next() fails after 10,000 pages, not in a loop", async () => {
+  const { gist, seen } = pagedClient((page) => ({ contacts: [lead(2 * page), lead(2 * page + 1)], last: false }));
+  const walk = gist.iterUsers({}, { timeoutMs: 600_000 });
+  await assert.rejects(walk.next(), (error) => {
+    assert.equal(error.code, "invalid_response");
+    assert.match(error.message, /10000 pages in a row with no item of this list$/);
+    return true;
+  });
+  assert.equal(seen.sent, 10_000);
+});
