@@ -72,12 +72,17 @@ impl Flow {
         }
     }
 
-    /// Whether the call goes on after a request of this flow got no answer (`error`: none came, or
-    /// none may come before the deadline): a `tagContacts` batch or lookup then fails its targets,
-    /// not the call. An abort, or an answer refused (past `maxResponseBytes`), ends it.
+    /// Whether the call goes on after a request of this flow got no answer it reads (`error`: none
+    /// came, none may come before the deadline, or the one that came was refused: a redirect, or past
+    /// `maxResponseBytes`): a `tagContacts` batch or lookup then fails its targets, not the call, which
+    /// still reports what was done. An abort ends it.
     pub fn goes_on_past(&self, error: &Error) -> bool {
-        use crate::error::ErrorCode::{NetworkError, RateLimited, Timeout};
-        matches!(self, Self::Tags(_)) && matches!(error.code, NetworkError | RateLimited | Timeout)
+        use crate::error::ErrorCode::{InvalidResponse, NetworkError, RateLimited, Timeout};
+        matches!(self, Self::Tags(_))
+            && matches!(
+                error.code,
+                NetworkError | RateLimited | Timeout | InvalidResponse
+            )
     }
 
     /// Whether the flow reads answers of any status itself (a raw API call).

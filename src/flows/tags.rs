@@ -101,8 +101,10 @@ impl TagFlow {
 
     /// What follows an answer, or a request that got none (see [`super::Flow::goes_on_past`]).
     pub fn answered(&mut self, answer: Result<HttpResponse, Error>) -> Result<Next, Error> {
-        // No time left: the deadline passed, or no request may go before it (not a 429 answer).
+        // No request may go any more: the deadline passed, or none may go before it (not a 429
+        // answer); or an answer was refused (a redirect, or past `maxResponseBytes`), as the next would be.
         let out_of_time = match &answer {
+            Err(error) if error.code == ErrorCode::InvalidResponse => Some(error.clone()),
             Err(error) if error.status.is_none() => {
                 matches!(error.code, ErrorCode::Timeout | ErrorCode::RateLimited)
                     .then(|| error.clone())
@@ -179,8 +181,8 @@ impl TagFlow {
         }
     }
 
-    /// No request may go any more (the call's deadline, or a rate limit past it): every target not
-    /// yet looked up or sent fails with `error` (or its own), and the call ends.
+    /// No request may go any more (the call's deadline, a rate limit past it, or an answer refused):
+    /// every target not yet looked up or sent fails with `error` (or its own), and the call ends.
     fn stop(&mut self, error: Error) {
         let pending = match self.stage {
             Stage::Resolving(index) => {

@@ -72,3 +72,34 @@ test("a batch the deadline cuts off before its answer says its contacts may have
   assert.ok(cutOff.every((f) => mock.state.contacts.find((c) => c.id === f.target.id).tags.includes(tagId)), "the cut-off batch was acted on");
   assert.ok(unsent.every((f) => !mock.state.contacts.find((c) => c.id === f.target.id).tags.includes(tagId)));
 });
+
+test("a batch answered with a redirect, or past maxResponseBytes, fails it and the targets not yet sent; what was tagged is still reported", async () => {
+  const users = Array.from({ length: 150 }, (_, i) => ({ id: i + 1 }));
+  for (const [refusal, options, message] of [
+    [{ status: 302, headers: { location: "http://elsewhere.invalid/tags" } }, {}, /redirect/],
+    [{ body: JSON.stringify({ tag: { id: 7, name: "VIP", padding: "x".repeat(6000) } }) }, { maxResponseBytes: 5000 }, /maxResponseBytes/],
+  ]) {
+    let posts = 0;
+    const fetch = async () => {
+      posts += 1;
+      const answer = posts === 2 ? refusal : { body: JSON.stringify({ tag: { id: 7, name: "VIP" } }) };
+      return new Response(answer.body ?? null, { status: answer.status ?? 200, headers: { "content-type": "application/json", ...answer.headers } });
+    };
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off", ...options });
+    const result = await gist.tagContacts({ tag: "VIP", users });
+    assert.equal(result.tagged, 50, "the first batch's 50 are reported");
+    assert.equal(posts, 2, "the third batch is not sent");
+    assert.equal(result.failed.length, 100);
+    for (const { error } of result.failed) {
+      assert.equal(error.code, "invalid_response");
+      assert.match(error.message, message);
+    }
+    assert.deepEqual(result.failed.map((f) => f.target.id), users.slice(50).map((u) => u.id));
+  }
+});
+
+test("a redirect on every batch rejects: nothing could be done", async () => {
+  const fetch = async () => new Response(null, { status: 301, headers: { location: "http://elsewhere.invalid/" } });
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off" });
+  await assert.rejects(gist.tagContacts({ tag: "VIP", users: [{ id: 1 }, { id: 2 }] }), { code: "invalid_response", message: /redirect/ });
+});
