@@ -86,6 +86,7 @@ export class GistClient {
   #core;
   #freed = false;
   #asked = 0; // withResponse() asks whose call has not settled: they keep the core past free()
+  #waiting = 0; // calls waiting for a place before they start (#runWhenPlaced): they keep it too
   #fetch;
   #observe;
   #pace;
@@ -136,7 +137,7 @@ export class GistClient {
   free() {
     this.#freed = true;
     freedClients.add(this);
-    if (this.#asked > 0) return;
+    if (this.#asked > 0 || this.#waiting > 0) return;
     this.#core?.free();
     this.#core = undefined;
   }
@@ -191,8 +192,36 @@ export class GistClient {
     const core = this.#live();
     const { signal, json } = this.#refusedWithoutKey(() => readCallOptions(options));
     const started = Date.now();
+    if (this.#pace.full()) return this.#runWhenPlaced(core, method, argsText, json, signal, list, started);
     const call = this.#refusedWithoutKey(() => core.start(method, argsText, json));
     return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started);
+  }
+
+  // A call that would wait for a place behind `maxConcurrent`: its input is checked at once, but the
+  // core's call (its arguments and request, in wasm memory that never shrinks) is made only once a place
+  // is free, or the wait ended (its first request is then refused at once, as a call started would have
+  // been), so that a burst of queued calls holds none. Its deadline counts from `started` all the same;
+  // a free() meanwhile waits for it to start, as it would have had it started.
+  async #runWhenPlaced(core, method, argsText, json, signal, list, started) {
+    this.#refusedWithoutKey(() => core.check(method, argsText, json));
+    const budget = JSON.parse(json)?.timeoutMs ?? core.timeoutMs;
+    this.#waiting++;
+    let placed;
+    let call;
+    try {
+      placed = await this.#pace.place(budget - (Date.now() - started), signal);
+      if (placed?.kept) this.#pace.unkeep();
+      try {
+        call = core.start(method, argsText, json);
+      } catch (error) {
+        if (placed?.kept) this.#pace.handOn();
+        throw fromCore(error);
+      }
+    } finally {
+      this.#waiting--;
+      if (this.#freed) this.free();
+    }
+    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started, placed?.refused);
   }
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages

@@ -234,6 +234,26 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   // What `admitNow` gives: the turn, taken without waiting.
   const now = { release, waitedMs: 0 };
   return {
+    /** Whether every place is taken (`maxConcurrent` requests in flight, or kept for calls woken). */
+    full,
+    /**
+     * Waits, within `budgetMs` and until `signal` aborts, for a place for a call not started yet (which so
+     * holds no wasm memory while it waits). Resolves `{ kept: true }` when one came: it is kept for the
+     * call until `unkeep` hands it over, just before the call's request takes it (`admitNow`, nothing
+     * awaited in between); `{ refused: "timeout" | "aborted" }` when the wait ended first (what the call's
+     * first request is then told, as `admit` would); undefined where there was no wait.
+     */
+    async place(budgetMs, signal) {
+      if (!full() && !signal?.aborted) return undefined;
+      if (!signal?.aborted && (await turn(budgetMs, signal))) return { kept: true };
+      return refusal(signal);
+    },
+    /** The place `place` kept, handed over to the request about to take it. */
+    unkeep() {
+      kept -= 1;
+    },
+    /** A free place handed on to the next waiting call (a call that took none after `unkeep`). */
+    handOn: wakeNext,
     /**
      * A request's turn at once, where it takes no waiting (no pause, a free place, its start due): what
      * `admit` would resolve with, without the wait for a Promise; else undefined, and `admit` decides.

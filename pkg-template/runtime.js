@@ -508,12 +508,13 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
  * answerHeaders }`, its value, what the last answer said (but its headers) and that answer's headers as
  * the `fetch` gave them (see readResponse). A `list*` call hands out each page's items with the step after
  * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
- * list's pages (`list`: its name), the runtime reads each page itself (see respond). The response's
- * `elapsedMs` counts from `started`.
+ * list's pages (`list`: its name), the runtime reads each page itself (see respond). The call's deadline
+ * and the response's `elapsedMs` count from `started`. `refused` ("timeout" or "aborted"), where given,
+ * is what the pacer said of the first request before the call started (client.js, #runWhenPlaced).
  */
-export async function drive(call, fetchFn, signal, observe, pace, list, started) {
+export async function drive(call, fetchFn, signal, observe, pace, list, started, refused) {
   try {
-    let step = stepOf(call.step(Date.now(), Math.random()));
+    let step = stepOf(call.step(started, Math.random())); // the deadline counts from the call's start
     let attempt = 1;
     let last;
     let answerHeaders;
@@ -525,7 +526,8 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started)
     for (;;) {
       if (step.items) for (const item of itemsOf(step.items, reading)) items.push(item); // not push(...): a long page overflows the stack
       if (step.send) {
-        const admitted = pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
+        const admitted = refused ? { refused } : pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
+        refused = undefined;
         if (admitted.refused) {
           held++;
           step = stepOf(call.fail(admitted.refused, String(admitted.retryAfter ?? ""), Date.now(), Math.random()));

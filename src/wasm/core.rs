@@ -61,6 +61,12 @@ impl Core {
         self.call(method, args, options).map_err(thrown)
     }
 
+    /// The client's `timeoutMs`: how long a call may take where its own options do not say.
+    #[wasm_bindgen(getter = timeoutMs)]
+    pub fn timeout_ms(&self) -> f64 {
+        self.config.timeout_ms
+    }
+
     /// `text` without the client's key (in any form the scrubber knows) or any email: for what the runtime
     /// writes from a caller's own values, such as the error a hook threw.
     pub fn scrub(&self, text: &str) -> String {

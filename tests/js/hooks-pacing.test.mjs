@@ -426,3 +426,44 @@ test("a rate-limit reset in Unix milliseconds pauses for that long, not for ever
   await gist.listTags({ limit: 1 }, { timeoutMs: 3000 });
   assert.ok(Date.now() - started < 2000, "the next call went once the reset passed");
 });
+
+// Runs `program` (an ES module that prints JSON) in a fresh Node, whose wasm memory starts small.
+async function inFreshNode(program) {
+  const { execFile } = await import("node:child_process");
+  const { promisify } = await import("node:util");
+  const root = new URL("../../", import.meta.url);
+  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", program], { cwd: root, timeout: 120_000, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout);
+}
+
+test("calls queued behind maxConcurrent hold no wasm memory until they start, and those whose deadline passes there fail timeout, not a trap", async () => {
+  // Before: each queued call held its arguments and request in wasm (3.5 times its body); 200 of 256 KB
+  // grew it by 176 MB for good, and 1,300 of 1 MiB trapped it (a RuntimeError) at 4 GiB.
+  const seen = await inFreshNode(`
+    import { GistClient, GistError } from "gist-wasm";
+    const answered = async () => { await new Promise((r) => setTimeout(r, 1)); return new Response('{"ok":true}', { headers: { "content-type": "application/json" } }); };
+    const hung = (url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+    const body = { s: "x".repeat(256 * 1024) };
+    const grew = async (fetch, timeoutMs) => {
+      const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, maxConcurrent: 2, maxRetries: 0, timeoutMs, logLevel: "off" });
+      const before = process.memoryUsage().external;
+      const settled = await Promise.allSettled(Array.from({ length: 200 }, () => gist.apiCall({ method: "POST", url: "/x", body })));
+      const codes = [...new Set(settled.map((s) => s.status === "fulfilled" ? "ok" : s.reason instanceof GistError ? s.reason.code + (s.reason.mayHaveActed ? " acted" : "") : String(s.reason)))];
+      return { grewMB: Math.round((process.memoryUsage().external - before) / 2 ** 20), codes };
+    };
+    console.log(JSON.stringify({ answered: await grew(answered, 30000), timedOut: await grew(hung, 300) }));
+  `);
+  assert.deepEqual(seen.answered.codes, ["ok"]);
+  assert.deepEqual(seen.timedOut.codes, ["timeout acted", "timeout"], "the two sent, then the queued ones, never sent");
+  assert.ok(seen.answered.grewMB < 40, `the wasm grew ${seen.answered.grewMB} MB for calls answered`);
+  assert.ok(seen.timedOut.grewMB < 40, `the wasm grew ${seen.timedOut.grewMB} MB for calls timed out`);
+});
+
+test("a client freed while calls wait for a place behind maxConcurrent: they still run, and later calls reject", async () => {
+  const fetch = async () => { await new Promise((r) => setTimeout(r, 20)); return new Response('{"tags":[]}', { headers: { "content-type": "application/json" } }); };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", fetch, maxConcurrent: 1, logLevel: "off" });
+  const calls = [1, 2, 3].map(() => gist.apiCall({ method: "GET", url: "/tags" }));
+  gist.free();
+  assert.deepEqual((await Promise.all(calls)).map((answer) => answer.body), [{ tags: [] }, { tags: [] }, { tags: [] }]);
+  await assert.rejects(gist.apiCall({ method: "GET", url: "/tags" }), { code: "invalid_argument", message: /freed/ });
+});
