@@ -356,7 +356,8 @@ export interface RequestOptions {
     headers?: Record<string, string> | Headers;
 }
 
-/** Custom property values, as Gist keeps them: numbers finite; dates as Unix seconds. */
+/** Custom property values, as Gist keeps them: dates as Unix seconds. An answer's number is what `JSON.parse`
+ * makes of it (one past a double's range is `Infinity`, which a write refuses). */
 export type CustomProperties = Record<string, string | number | boolean | null>;
 
 /** Custom property values to send: a `CustomProperties`, where a `Date` is sent as its Unix seconds. */

@@ -77,10 +77,21 @@ export const sleep = (ms, signal) => timed(ms, signal, true);
 
 // A first-come-first-served queue where adding, taking the first and withdrawing any one are O(1):
 // Array#shift and #splice are O(n) on a long array, so a few thousand calls queued at once would cost n².
+// What was taken or withdrawn from the front is let go at once, so a queue whose waiters give up in turn
+// holds only those still waiting.
 function queue() {
   let items = [];
   let head = 0; // items before it are gone
   let base = 0; // how many were dropped from the front of `items`
+  // Moves `head` past the items gone, and drops them from `items` once they are half of it.
+  const skipGone = () => {
+    while (head < items.length && items[head] === undefined) head++;
+    if (head * 2 > items.length) {
+      items = items.slice(head);
+      base += head;
+      head = 0;
+    }
+  };
   return {
     /** Adds `item`; returns its ticket, for `withdraw`. */
     add(item) {
@@ -89,23 +100,22 @@ function queue() {
     },
     /** Takes out the first item (undefined when none). */
     take() {
-      while (head < items.length) {
-        const item = items[head];
-        items[head++] = undefined;
-        if (head * 2 > items.length) {
-          items = items.slice(head);
-          base += head;
-          head = 0;
-        }
-        if (item !== undefined) return item;
+      skipGone();
+      const item = items[head];
+      if (item !== undefined) {
+        items[head] = undefined;
+        skipGone();
       }
-      return undefined;
+      return item;
     },
     /** Withdraws the item of `ticket`; false if it was taken already. */
     withdraw(ticket) {
       const at = ticket - base;
       const queued = at >= head && items[at] !== undefined;
-      if (queued) items[at] = undefined;
+      if (queued) {
+        items[at] = undefined;
+        skipGone();
+      }
       return queued;
     },
   };

@@ -427,12 +427,12 @@ test("a rate-limit reset in Unix milliseconds pauses for that long, not for ever
   assert.ok(Date.now() - started < 2000, "the next call went once the reset passed");
 });
 
-// Runs `program` (an ES module that prints JSON) in a fresh Node, whose wasm memory starts small.
-async function inFreshNode(program) {
+// Runs `program` (an ES module that prints JSON) in a fresh Node (given `flags`), whose wasm memory starts small.
+async function inFreshNode(program, flags = []) {
   const { execFile } = await import("node:child_process");
   const { promisify } = await import("node:util");
   const root = new URL("../../", import.meta.url);
-  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", program], { cwd: root, timeout: 120_000, maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, "--input-type=module", "-e", program], { cwd: root, timeout: 120_000, maxBuffer: 1 << 20 });
   return JSON.parse(stdout);
 }
 
@@ -466,4 +466,22 @@ test("a client freed while calls wait for a place behind maxConcurrent: they sti
   gist.free();
   assert.deepEqual((await Promise.all(calls)).map((answer) => answer.body), [{ tags: [] }, { tags: [] }, { tags: [] }]);
   await assert.rejects(gist.apiCall({ method: "GET", url: "/tags" }), { code: "invalid_argument", message: /freed/ });
+});
+
+test("waiters that give up behind maxConcurrent, one after another while a place is held, are let go: memory stays flat", async () => {
+  // Before: each kept a slot of the wait queue until a place freed (about 10 bytes; 200,000: +2 MB).
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    const fetch = (url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, maxConcurrent: 1, maxRetries: 0, logLevel: "off" });
+    gist.fetchUser({ id: 9 }, { timeoutMs: 600_000 }).catch(() => {});
+    const heap = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage().heapUsed; };
+    const giveUp = async (n) => { for (let i = 0; i < n / 2000; i++) await Promise.allSettled(Array.from({ length: 2000 }, () => gist.fetchUser({ id: 1 }, { timeoutMs: 1 }))); };
+    await giveUp(20_000);
+    const before = heap();
+    await giveUp(200_000);
+    console.log(JSON.stringify({ grewKB: Math.round((heap() - before) / 1024) }));
+    process.exit(0);
+  `, ["--expose-gc"]);
+  assert.ok(seen.grewKB < 800, `the heap grew ${seen.grewKB} KB`);
 });
