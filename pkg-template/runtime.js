@@ -515,6 +515,7 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
 export async function drive(call, fetchFn, signal, observe, pace, list, started, refused) {
   try {
     let step = stepOf(call.step(started, Math.random())); // the deadline counts from the call's start
+    if (step.send) step.send.timeoutMs -= Date.now() - started; // and so does its first request's budget
     let attempt = 1;
     let last;
     let answerHeaders;

@@ -9,8 +9,8 @@ use crate::models::Record;
 use crate::text::text;
 
 /// Pages read in one `list*` call at the most, so a server that never ends cannot loop forever. A walk
-/// reads a page a call (with the pages before it that hold none of its items, at most this many), and
-/// goes on as long as its caller asks.
+/// reads a page a call, and goes on as long as its caller asks, but past at most this many pages in a
+/// row that hold none of its items.
 pub const MAX_PAGES: u32 = 10_000;
 
 /// One page of a list answer.
@@ -36,6 +36,8 @@ pub struct Cursor {
     last_first_item: Option<Value>,
     /// Whether the last page read repeated the one before it (see [`Cursor::read_page`]).
     repeated: bool,
+    /// Pages a walk read in a row that held none of its items (see [`Cursor::empty_in_a_row`]).
+    empty_run: u32,
     /// Whether the listing has ended.
     pub done: bool,
 }
@@ -49,12 +51,13 @@ impl Cursor {
             per_page: None,
             last_first_item: None,
             repeated: false,
+            empty_run: 0,
             done: false,
         }
     }
 
-    /// The cursor as JSON, `{ page, first, done, skip?, perPage?, repeated? }` (`skip` when not 0,
-    /// `repeated` when true), for a host that keeps it between calls.
+    /// The cursor as JSON, `{ page, first, done, skip?, perPage?, repeated?, empty? }` (`skip` and
+    /// `empty` when not 0, `repeated` when true), for a host that keeps it between calls.
     pub fn to_value(&self) -> Value {
         Value::Object(self.fields(crate::json::Map::new()))
     }
@@ -72,6 +75,9 @@ impl Cursor {
         }
         if self.repeated {
             map.set("repeated", true.into());
+        }
+        if self.empty_run > 0 {
+            map.set("empty", self.empty_run.into());
         }
         map
     }
@@ -105,8 +111,17 @@ impl Cursor {
             None => Some(false),
             Some(repeated) => repeated.as_bool(),
         };
-        match (whole("page"), skip, per_page, done.zip(repeated)) {
-            (Some(next_page), Some(skip), Some(per_page), Some((done, repeated)))
+        let empty_run = match value.get("empty") {
+            None => Some(0),
+            Some(_) => whole("empty"),
+        };
+        match (
+            whole("page"),
+            skip.zip(empty_run),
+            per_page,
+            done.zip(repeated),
+        ) {
+            (Some(next_page), Some((skip, empty_run)), Some(per_page), Some((done, repeated)))
                 if next_page > 0 =>
             {
                 Ok(Self {
@@ -115,6 +130,7 @@ impl Cursor {
                     per_page,
                     last_first_item: value.get("first").filter(|f| !f.is_null()).cloned(),
                     repeated,
+                    empty_run,
                     done,
                 })
             }
@@ -122,6 +138,17 @@ impl Cursor {
                 "the cursor is not one this client made",
             )),
         }
+    }
+
+    /// Counts a walk's page that held none of its items (`found`: it held some, which starts the count
+    /// again); true once [`MAX_PAGES`] such pages came in a row, so that a walk over a server that
+    /// never ends cannot loop forever.
+    pub fn empty_in_a_row(&mut self, found: bool) -> bool {
+        self.empty_run = match found {
+            true => 0,
+            false => self.empty_run.saturating_add(1),
+        };
+        self.empty_run >= MAX_PAGES
     }
 
     /// Where this listing goes on, as an opaque token (URL-safe base64 of JSON) that names the list

@@ -70,9 +70,7 @@ enum Mode {
     /// `list*`: pages until this many items are kept; the value is the last page's items, the
     /// others handed out before ([`Pages::take_items`]).
     List(usize),
-    /// `iter*`: the next page that holds an item of the list (or its end), resolved with the resume
-    /// token's filters and where that page starts. Pages of none (users and leads come in one list)
-    /// are read within the same call, so its deadline and `maxResponseBytes` bound them.
+    /// `iter*`: one page, resolved with the resume token's filters and where the page starts.
     Page { filters: Value, at: Cursor },
 }
 
@@ -150,13 +148,10 @@ impl Pages {
             Mode::List(limit) => {
                 self.handed + self.items.len() >= limit || self.pages_read >= MAX_PAGES
             }
-            Mode::Page { .. } => self.pages_read > 0 && !self.items.is_empty(),
+            Mode::Page { .. } => self.pages_read > 0,
         };
         let per_page = *self.cursor.per_page.get_or_insert(config.per_page);
         if !(self.cursor.done || enough) {
-            if let Mode::Page { at, .. } = &mut self.mode {
-                *at = self.cursor.clone();
-            }
             let request = self
                 .request
                 .clone()
@@ -237,8 +232,9 @@ impl Pages {
         self.items
             .extend(records.into_iter().map(Record::into_value));
         self.pages_read += 1;
-        let searching = matches!(self.mode, Mode::Page { .. }) && self.items.is_empty();
-        if searching && !self.cursor.done && self.pages_read >= MAX_PAGES {
+        // A walk's page can hold none of its kind (users and leads come in one list).
+        let walk = matches!(self.mode, Mode::Page { .. });
+        if walk && !self.cursor.done && self.cursor.empty_in_a_row(!self.items.is_empty()) {
             return Err(Error::invalid_response(text!(
                 "Gist sent {} pages in a row with no item of this list",
                 MAX_PAGES

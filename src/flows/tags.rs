@@ -147,18 +147,21 @@ impl TagFlow {
                         self.tagged += batch.len() as u32 - untags;
                         self.tag = Some(tag);
                     }
-                    Err(error) => {
-                        // A batch the deadline cut off may have gone: unlike the targets never sent.
-                        let error = match out_of_time {
-                            Some(_) if error.code == ErrorCode::Timeout => Error::new(
-                                ErrorCode::Timeout,
-                                text!(
-                                    "{} (this batch's answer did not come: its contacts may have been tagged)",
-                                    error.message
-                                ),
-                            ),
-                            _ => error,
+                    Err(mut error) => {
+                        // A batch the deadline cut off, or whose answer was refused, may have gone:
+                        // unlike the targets never sent.
+                        let why = match error.code {
+                            ErrorCode::Timeout if out_of_time.is_some() => "did not come",
+                            ErrorCode::InvalidResponse => "was refused",
+                            _ => "",
                         };
+                        if !why.is_empty() {
+                            error.message = text!(
+                                "{} (this batch's answer {}: its contacts may have been tagged)",
+                                error.message,
+                                why
+                            );
+                        }
                         for (_, index) in &batch {
                             self.fail(*index, error.clone());
                         }

@@ -177,8 +177,8 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
         self.given += items.len() as u64;
         self.taken = items.len();
         let ended = self.next.get("done").and_then(Value::as_bool) != Some(false);
-        // The last page can hold none of the walk's kind (users and leads come in one list): only the
-        // core's cursor says the list ended.
+        // A page can hold none of the walk's kind (users and leads come in one list): only the core's
+        // cursor says the list ended.
         self.done = ended || self.limit.is_some_and(|limit| self.given >= limit);
         Ok(items)
     }

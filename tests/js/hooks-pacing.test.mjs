@@ -485,3 +485,14 @@ test("waiters that give up behind maxConcurrent, one after another while a place
   `, ["--expose-gc"]);
   assert.ok(seen.grewKB < 800, `the heap grew ${seen.grewKB} KB`);
 });
+
+test("a call that waited for a place behind maxConcurrent still ends at its own deadline, counted from when it was called", async () => {
+  const hung = (url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", fetch: hung, maxConcurrent: 1, maxRetries: 0, logLevel: "off" });
+  const started = Date.now();
+  const ended = (promise) => promise.then(() => "resolved", (error) => ({ code: error.code, ms: Date.now() - started }));
+  const [first, second] = await Promise.all([ended(gist.listTags({}, { timeoutMs: 400 })), ended(gist.listTags({}, { timeoutMs: 600 }))]);
+  assert.equal(first.code, "timeout");
+  assert.equal(second.code, "timeout");
+  assert.ok(second.ms >= 550 && second.ms < 900, `the waiting call ended after ${second.ms} ms, its timeoutMs 600`);
+});
