@@ -10,9 +10,17 @@ import { createMockGist } from "./mock.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Ends `res` with a Gist-style JSON error, closing the connection. */
+/**
+ * Ends `res` with a Gist-style JSON error, closing the connection. A socket closed with bytes of the
+ * request unread is reset, and a client still sending may lose the answer: what is left is read and
+ * dropped for at most a second after it, then the socket is destroyed.
+ */
 function refuse(req, res, status, code, message) {
-  res.on("finish", () => req.socket.destroy());
+  res.on("finish", () => {
+    req.resume();
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), 1000).unref();
+  });
   res.writeHead(status, { "content-type": "application/json", connection: "close" });
   res.end(JSON.stringify({ errors: [{ code, message }] }));
 }
