@@ -64,7 +64,8 @@ export interface MockGist {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /**
    * Makes the next matching request(s) fail; throws a `TypeError` for a rule it could not answer with (a
-   * `status` outside 200-599, `headers` HTTP cannot carry, `times` below 1, a `fraction` outside 0-1).
+   * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry, `times` below 1, a
+   * `fraction` outside 0-1).
    */
   fail(rule: MockFailure): void;
   /**
