@@ -103,7 +103,7 @@ impl TagFlow {
     pub fn answered(&mut self, answer: Result<HttpResponse, Error>) -> Result<Next, Error> {
         // No request may go any more: the deadline passed, or none may go before it (not a 429
         // answer); or an answer was refused (a redirect, or past `maxResponseBytes`), as the next would be.
-        let out_of_time = match &answer {
+        let stops = match &answer {
             Err(error) if error.code == ErrorCode::InvalidResponse => Some(error.clone()),
             Err(error) if error.status.is_none() => {
                 matches!(error.code, ErrorCode::Timeout | ErrorCode::RateLimited)
@@ -151,11 +151,11 @@ impl TagFlow {
                         // A batch the deadline cut off, or whose answer was refused, may have gone:
                         // unlike the targets never sent.
                         let why = match error.code {
-                            ErrorCode::Timeout if out_of_time.is_some() => "did not come",
-                            ErrorCode::InvalidResponse => "was refused",
-                            _ => "",
+                            ErrorCode::Timeout if stops.is_some() => Some("did not come"),
+                            ErrorCode::InvalidResponse => Some("was refused"),
+                            _ => None,
                         };
-                        if !why.is_empty() {
+                        if let Some(why) = why {
                             error.message = text!(
                                 "{} (this batch's answer {}: its contacts may have been tagged)",
                                 error.message,
@@ -172,7 +172,7 @@ impl TagFlow {
             }
             Stage::CreateOnly => self.tag = Some(answer.and_then(read_tag)?),
         }
-        if let Some(error) = out_of_time {
+        if let Some(error) = stops {
             self.stop(error);
         }
         match self.next_request() {

@@ -609,7 +609,7 @@ impl NewEvent {
         let mut map = Map::new();
         map.set("event_name", self.event_name.into());
         let who = if self.lead { "lead" } else { "user" };
-        map.insert(who.into(), self.contact.to_value());
+        map.set(who, self.contact.to_value());
         put(&mut map, "properties", self.properties.map(Value::Object));
         put(&mut map, "occurred_at", self.occurred_at);
         Value::Object(map)
