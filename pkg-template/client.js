@@ -86,7 +86,7 @@ export class GistClient {
   #core;
   #freed = false;
   #asked = 0; // withResponse() asks whose call has not settled: they keep the core past free()
-  #waiting = 0; // calls waiting for a place before they start (#runWhenPlaced): they keep it too
+  #waiting = 0; // calls waiting for their first request's turn before they start (#runWhenAdmitted): they keep it too
   #fetch;
   #observe;
   #pace;
@@ -192,36 +192,36 @@ export class GistClient {
     const core = this.#live();
     const { signal, json } = this.#refusedWithoutKey(() => readCallOptions(options));
     const started = Date.now();
-    if (this.#pace.full()) return this.#runWhenPlaced(core, method, argsText, json, signal, list, started);
+    if (!this.#pace.mayGoNow(signal)) return this.#runWhenAdmitted(core, method, argsText, json, signal, list, started);
     const call = this.#refusedWithoutKey(() => core.start(method, argsText, json));
     return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started);
   }
 
-  // A call that would wait for a place behind `maxConcurrent`: its input is checked at once, but the
-  // core's call (its arguments and request, in wasm memory that never shrinks) is made only once a place
-  // is free, or the wait ended (its first request is then refused at once, as a call started would have
-  // been), so that a burst of queued calls holds none. Its deadline counts from `started` all the same;
-  // a free() meanwhile waits for it to start, as it would have had it started.
-  async #runWhenPlaced(core, method, argsText, json, signal, list, started) {
+  // A call whose first request would wait (behind `maxConcurrent`, for its start under
+  // `requestsPerSecond`, or for a rate-limit pause): its input is checked at once, but the core's call
+  // (its arguments and request, in wasm memory that never shrinks) is made only once the pacer lets that
+  // request go, or refused it (it is then refused at once, as in a call started), so that a burst of
+  // waiting calls holds none. Its deadline counts from `started` all the same; a free() meanwhile waits
+  // for it to start, as it would have had it started.
+  async #runWhenAdmitted(core, method, argsText, json, signal, list, started) {
     this.#refusedWithoutKey(() => core.check(method, argsText, json));
     const budget = JSON.parse(json)?.timeoutMs ?? core.timeoutMs;
     this.#waiting++;
-    let placed;
+    let admitted;
     let call;
     try {
-      placed = await this.#pace.place(budget - (Date.now() - started), signal);
-      if (placed?.kept) this.#pace.unkeep();
+      admitted = await this.#pace.admit(budget - (Date.now() - started), signal);
       try {
         call = core.start(method, argsText, json);
       } catch (error) {
-        if (placed?.kept) this.#pace.handOn();
+        admitted.release?.();
         throw fromCore(error);
       }
     } finally {
       this.#waiting--;
       if (this.#freed) this.free();
     }
-    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started, placed?.refused);
+    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started, admitted);
   }
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages

@@ -121,87 +121,57 @@ function queue() {
   };
 }
 
-// A min-heap of numbers: push, peek and pop the least in O(log n).
-function minHeap() {
-  const items = [];
-  const swap = (i, j) => ([items[i], items[j]] = [items[j], items[i]]);
-  return {
-    peek: () => items[0],
-    push(value) {
-      items.push(value);
-      for (let i = items.length - 1, up; i > 0 && items[(up = (i - 1) >> 1)] > items[i]; i = up) swap(i, up);
-    },
-    pop() {
-      const last = items.pop();
-      if (items.length === 0) return;
-      items[0] = last;
-      for (let i = 0; ;) {
-        const [left, right] = [2 * i + 1, 2 * i + 2];
-        let least = i;
-        if (left < items.length && items[left] < items[least]) least = left;
-        if (right < items.length && items[right] < items[least]) least = right;
-        if (least === i) return;
-        swap(i, least);
-        i = least;
-      }
-    },
-  };
-}
-
 /**
- * Requests' starts `spacing` ms apart, booked ahead: `book(now)` gives a start at or after `now`, and
- * `unbook(start, now)` hands back one that went unused. The last start booked moves the schedule back (never
- * before now); another is freed, and the next caller takes it: every start stays `spacing` from the next,
- * whoever gives up, so that the starts in any window stay within the rate. Each costs O(log n) in the
- * starts freed, however many callers give up and in whatever order.
+ * Requests' starts at least `spacing` ms apart, first come first served: `now(at)` takes a start at `at`
+ * where none is waiting and the last was `spacing` ago; `wait(at, deadline, signal)` queues for one.
+ * One timer lets the first in line go each `spacing`; a waiter that gives up leaves the line, and those
+ * behind it move up, so that calls that give up hold up no one. Each costs O(1).
  */
 function schedule(spacing) {
-  let next = 0; // the start after the last one booked
-  // The starts given back before `next`, each by the start after it (`start + spacing`, which the
-  // schedule moving back meets); and a min-heap of them, whose entries the schedule took back meanwhile
-  // are skipped when they come up.
-  const freedBefore = new Map();
-  const heap = minHeap();
-  const isFreed = (start) => freedBefore.get(start + spacing) === start;
-  // The earliest freed start still ahead (those passed are dropped: nothing may go at them now).
-  const earliestFreed = (now) => {
-    for (let start = heap.peek(); start !== undefined; start = heap.peek()) {
-      if (isFreed(start) && start >= now) return start;
-      if (isFreed(start)) freedBefore.delete(start + spacing);
-      heap.pop();
+  let next = 0; // the earliest the next start may be
+  let count = 0; // the waiters in line
+  let timer;
+  const line = queue();
+  // Arms the timer for the first in line, unless it is armed or no one waits.
+  const arm = () => {
+    if (timer === undefined && count > 0) timer = setTimeout(letOneGo, Math.max(0, next - clock()));
+  };
+  const letOneGo = () => {
+    timer = undefined;
+    const go = line.take();
+    if (go) {
+      count -= 1;
+      next = clock() + spacing;
+      go(true);
     }
-    return undefined;
+    arm();
   };
   return {
-    book(now) {
-      const freed = earliestFreed(now);
-      if (freed !== undefined) {
-        heap.pop();
-        freedBefore.delete(freed + spacing);
-        return freed;
-      }
-      const start = Math.max(now, next);
-      next = start + spacing;
-      return start;
+    /** Whether a start may be taken at `at` without waiting. */
+    free: (at) => count === 0 && next <= at,
+    /** Takes the start at `at` (where `free(at)`). */
+    take(at) {
+      next = at + spacing;
     },
-    unbook(start, now) {
-      if (start + spacing !== next) {
-        freedBefore.set(start + spacing, start);
-        heap.push(start);
-        return;
-      }
-      next = Math.max(now, start);
-      for (let freed = freedBefore.get(next); freed !== undefined; freed = freedBefore.get(next)) {
-        freedBefore.delete(next);
-        next = Math.max(now, freed);
-      }
-    },
-    /** Whether a request may start at `now` without waiting (no start ahead is free, and the next is due); then it is booked. */
-    bookNow(now) {
-      const freed = earliestFreed(now);
-      if (freed !== undefined ? freed !== now : next > now) return false;
-      this.book(now);
-      return true;
+    /**
+     * Resolves true at this caller's start, false when `signal` aborts first, or at once where its turn in
+     * line would come at or after `deadline` (a start it would not use). The line only moves up.
+     */
+    wait(at, deadline, signal) {
+      if (Math.max(at, next) + count * spacing >= deadline) return Promise.resolve(false);
+      return timed(deadline - at, signal, false, (go) => {
+        const ticket = line.add(go);
+        count += 1;
+        arm();
+        return () => {
+          if (!line.withdraw(ticket)) return;
+          count -= 1;
+          if (count === 0) {
+            clearTimeout(timer);
+            timer = undefined;
+          }
+        };
+      });
     },
   };
 }
@@ -244,34 +214,24 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   // What `admitNow` gives: the turn, taken without waiting.
   const now = { release, waitedMs: 0 };
   return {
-    /** Whether every place is taken (`maxConcurrent` requests in flight, or kept for calls woken). */
-    full,
     /**
-     * Waits, within `budgetMs` and until `signal` aborts, for a place for a call not started yet (which so
-     * holds no wasm memory while it waits). Resolves `{ kept: true }` when one came: it is kept for the
-     * call until `unkeep` hands it over, just before the call's request takes it (`admitNow`, nothing
-     * awaited in between); `{ refused: "timeout" | "aborted" }` when the wait ended first (what the call's
-     * first request is then told, as `admit` would); undefined where there was no wait.
+     * Whether a request may go now without waiting (no pause, a free place, its start due, `signal` not
+     * aborted): a call that may not is started only once `admit` lets its first request go, so that it
+     * holds no wasm memory while it waits.
      */
-    async place(budgetMs, signal) {
-      if (!full() && !signal?.aborted) return undefined;
-      if (!signal?.aborted && (await turn(budgetMs, signal))) return { kept: true };
-      return refusal(signal);
+    mayGoNow(signal) {
+      const at = clock();
+      return !full() && !signal?.aborted && pausedUntil <= at && starts.free(at);
     },
-    /** The place `place` kept, handed over to the request about to take it. */
-    unkeep() {
-      kept -= 1;
-    },
-    /** A free place handed on to the next waiting call (a call that took none after `unkeep`). */
-    handOn: wakeNext,
     /**
      * A request's turn at once, where it takes no waiting (no pause, a free place, its start due): what
      * `admit` would resolve with, without the wait for a Promise; else undefined, and `admit` decides.
      */
     admitNow(budgetMs, signal) {
       if (full() || budgetMs <= 0 || signal?.aborted) return undefined;
-      const started = clock();
-      if (pausedUntil > started || !starts.bookNow(started)) return undefined;
+      const at = clock();
+      if (pausedUntil > at || !starts.free(at)) return undefined;
+      starts.take(at);
       inFlight += 1;
       return now;
     },
@@ -298,16 +258,9 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           kept -= 1; // the place kept for this call: taken below, with nothing awaited in between
           continue;
         }
-        if (signal?.aborted) return refusal(signal);
-        const slot = starts.book(now);
-        if (slot >= deadline) {
-          starts.unbook(slot, now);
-          return refusal(signal);
-        }
         inFlight += 1;
-        if (slot > now && !(await sleep(slot - now, signal))) {
-          // Its start, booked ahead, goes unused: handed back, so that calls that give up hold up no one.
-          starts.unbook(slot, clock());
+        if (starts.free(now)) starts.take(now);
+        else if (!(await starts.wait(now, deadline, signal))) {
           release();
           return refusal(signal);
         }

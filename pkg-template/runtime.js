@@ -509,10 +509,10 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
  * the `fetch` gave them (see readResponse). A `list*` call hands out each page's items with the step after
  * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
  * list's pages (`list`: its name), the runtime reads each page itself (see respond). The call's deadline
- * and the response's `elapsedMs` count from `started`. `refused` ("timeout" or "aborted"), where given,
- * is what the pacer said of the first request before the call started (client.js, #runWhenPlaced).
+ * and the response's `elapsedMs` count from `started`. `admittedFirst`, where given, is what the pacer's
+ * `admit` said of the first request before the call started (client.js, #runWhenAdmitted).
  */
-export async function drive(call, fetchFn, signal, observe, pace, list, started, refused) {
+export async function drive(call, fetchFn, signal, observe, pace, list, started, admittedFirst) {
   try {
     let step = stepOf(call.step(started, Math.random())); // the deadline counts from the call's start
     if (step.send) step.send.timeoutMs -= Date.now() - started; // and so does its first request's budget
@@ -527,8 +527,9 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
     for (;;) {
       if (step.items) for (const item of itemsOf(step.items, reading)) items.push(item); // not push(...): a long page overflows the stack
       if (step.send) {
-        const admitted = refused ? { refused } : pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
-        refused = undefined;
+        // A turn taken before the call started: its wait already counts in this request's budget.
+        const admitted = admittedFirst ? { ...admittedFirst, waitedMs: 0 } : pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
+        admittedFirst = undefined;
         if (admitted.refused) {
           held++;
           step = stepOf(call.fail(admitted.refused, String(admitted.retryAfter ?? ""), Date.now(), Math.random()));
@@ -577,6 +578,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
       }
     }
   } finally {
+    admittedFirst?.release?.(); // a turn no request took
     try {
       call.free();
     } catch {

@@ -11,7 +11,6 @@ mod pending;
 mod permits;
 #[cfg(feature = "reqwest")]
 mod reqwest;
-mod schedule;
 mod transport;
 mod walk;
 mod webhooks;

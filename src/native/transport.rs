@@ -4,12 +4,12 @@
 
 use super::abort::AbortSignal;
 use super::permits::{Permit, Permits};
-use super::schedule::Schedule;
 use crate::http::{refused_unheard, HttpResponse, Method, WireRequest};
 use crate::rate_limit::RateLimit;
 use crate::redact::scrub_owned;
 use crate::transport::{Transport, TransportError};
 use futures_util::future::{self, BoxFuture, Either};
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -68,47 +68,28 @@ pub struct Shared {
     paused_until_ms: AtomicU64,
     /// One per request in flight.
     permits: Permits,
-    /// Whether requests' starts are spaced (`requests_per_second`).
-    spaced: bool,
-    /// The starts booked, on the pacer's clock.
-    starts: Mutex<Schedule>,
+    /// The ms between two requests' starts (`requests_per_second`; 0: no rate).
+    spacing: f64,
+    /// The line for a start, first come first served: the one at its head waits for its start, and
+    /// one that gives up (aborted, or its future dropped) leaves the line, so that those behind it move
+    /// up and calls that give up hold up no one.
+    line: Permits,
+    /// The earliest the next start may be, on the pacer's clock.
+    next_start: Mutex<f64>,
     /// The transport's last reading of its clock, and how far that clock has been set back in all.
     clock: Mutex<(f64, f64)>,
 }
 
-/// A start booked ahead for a request, until it comes. If the call gives up first (aborted, or its
-/// future dropped), the start is handed back ([`Schedule::unbook`]): calls that give up hold up no
-/// one after them, and the starts in any window stay within the rate.
-struct Booked<'a> {
-    shared: &'a Shared,
-    start: f64,
-    used: bool,
-}
-
-impl Booked<'_> {
-    /// The start came and the request goes.
-    fn used(mut self) {
-        self.used = true;
-    }
-}
-
-impl Drop for Booked<'_> {
-    fn drop(&mut self) {
-        if !self.used {
-            let now = self.shared.now_ms();
-            self.shared.starts().unbook(self.start, now);
-        }
-    }
-}
-
 impl Shared {
-    /// The starts booked.
-    fn starts(&self) -> MutexGuard<'_, Schedule> {
-        self.starts.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The earliest the next start may be.
+    fn next_start(&self) -> MutexGuard<'_, f64> {
+        self.next_start
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The pacer's clock: the transport's, moved on by however far it was set back, so that a wall
-    /// clock set back (NTP) holds back no booked start and no pause.
+    /// clock set back (NTP) holds back no start and no pause.
     fn now_ms(&self) -> f64 {
         let wall = self.transport.now_ms();
         let mut clock = self.clock.lock().unwrap_or_else(PoisonError::into_inner);
@@ -129,10 +110,9 @@ impl Shared {
             transport,
             paused_until_ms: AtomicU64::new(0),
             permits: Permits::new(max_concurrent),
-            spaced: requests_per_second.is_some(),
-            starts: Mutex::new(Schedule::new(
-                requests_per_second.map_or(0.0, |rate| 1000.0 / rate),
-            )),
+            spacing: requests_per_second.map_or(0.0, |rate| 1000.0 / rate),
+            line: Permits::new(1),
+            next_start: Mutex::new(0.0),
             clock: Mutex::new((0.0, 0.0)),
         }
     }
@@ -189,39 +169,51 @@ impl CallTransport<'_> {
         Ok(timeout_ms - wait)
     }
 
-    /// Waits for a permit (a request in flight ending) and for the request's slot under the client's
+    /// Waits for a permit (a request in flight ending) and for the request's start under the client's
     /// rate, within `timeout_ms`: the permit and the time left, else `Timeout` unsent.
     async fn admitted(&self, timeout_ms: f64) -> Result<(Permit<'_>, f64), TransportError> {
-        let transport = &self.shared.transport;
         let started = self.shared.now_ms();
-        let acquire = Box::pin(async { Ok(self.shared.permits.acquire().await) });
-        let waited = Box::pin(async move {
-            match future::select(acquire, transport.sleep(timeout_ms)).await {
-                Either::Left((permit, _)) => permit,
-                Either::Right(_) => Err(TransportError::Timeout),
-            }
-        });
-        let permit = self.abortable(waited).await?;
-        if self.shared.spaced {
+        let permit = self
+            .within(started, timeout_ms, self.shared.permits.acquire())
+            .await?;
+        if self.shared.spacing > 0.0 {
+            let _head = self
+                .within(started, timeout_ms, self.shared.line.acquire())
+                .await?;
             let now = self.shared.now_ms();
-            let booked = Booked {
-                shared: self.shared,
-                start: self.shared.starts().book(now),
-                used: false,
-            };
-            if booked.start - started >= timeout_ms {
+            let start = self.shared.next_start().max(now);
+            if start - started >= timeout_ms {
                 return Err(TransportError::Timeout);
             }
-            if booked.start > now {
-                self.abortable(transport.sleep(booked.start - now)).await?;
+            if start > now {
+                self.abortable(self.shared.transport.sleep(start - now))
+                    .await?;
             }
-            booked.used();
+            *self.shared.next_start() = self.shared.now_ms() + self.shared.spacing;
         }
         let left = timeout_ms - (self.shared.now_ms() - started);
         match left > 0.0 {
             true => Ok((permit, left)),
             false => Err(TransportError::Timeout),
         }
+    }
+
+    /// Waits for `acquire` until `timeout_ms` from `started` pass (`Timeout`) or the call aborts.
+    async fn within<'p>(
+        &self,
+        started: f64,
+        timeout_ms: f64,
+        acquire: impl Future<Output = Permit<'p>> + Send + Unpin,
+    ) -> Result<Permit<'p>, TransportError> {
+        let left = timeout_ms - (self.shared.now_ms() - started);
+        let transport = &self.shared.transport;
+        let waited = Box::pin(async move {
+            match future::select(acquire, transport.sleep(left)).await {
+                Either::Left((permit, _)) => Ok(permit),
+                Either::Right(_) => Err(TransportError::Timeout),
+            }
+        });
+        self.abortable(waited).await
     }
 
     /// Notes a pause when the answer says the window is spent.
@@ -333,5 +325,80 @@ fn error_kind(error: &TransportError) -> &'static str {
         TransportError::TooLarge => "too_large",
         TransportError::RateLimited(_) => "rate_limited",
         TransportError::NotSent(_) => "not_sent",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// Answers at once; sleeps and reads its clock for real.
+    struct Answering(Instant);
+
+    impl Transport for Answering {
+        async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {
+            Ok(HttpResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: "{}".into(),
+            })
+        }
+
+        async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
+            tokio::time::sleep(Duration::from_secs_f64(ms.max(0.0) / 1000.0)).await;
+            Ok(())
+        }
+
+        fn now_ms(&self) -> f64 {
+            self.0.elapsed().as_secs_f64() * 1000.0
+        }
+
+        fn random(&self) -> f64 {
+            0.5
+        }
+    }
+
+    /// Sends one request over `shared` with `abort`; the ms from `since` when it was answered, if it was.
+    async fn sent(shared: &Shared, abort: Option<&AbortSignal>, since: Instant) -> Option<f64> {
+        let call = CallTransport {
+            shared,
+            abort,
+            key: [""; 5],
+            may_have_acted: AtomicBool::new(false),
+            held: AtomicU32::new(0),
+        };
+        let request = WireRequest {
+            method: Method::Get,
+            url: "http://gist.invalid/tags".into(),
+            path: "/tags".into(),
+            headers: Vec::new(),
+            body: None,
+        };
+        let answered = Transport::send(&call, &request, 10_000.0).await.ok();
+        answered.map(|_| since.elapsed().as_secs_f64() * 1000.0)
+    }
+
+    #[tokio::test]
+    async fn calls_that_give_up_their_start_move_those_behind_them_up() {
+        // 20 a second: 40 calls in line give up, and the three behind them go at the rate, not after
+        // the 2 s the 40 starts would have taken.
+        let since = Instant::now();
+        let shared = Shared::new(Box::new(Answering(since)), 100, Some(20.0));
+        let abort = AbortSignal::new();
+        let given_up = (0..40).map(|_| sent(&shared, Some(&abort), since));
+        let left = (0..3).map(|_| sent(&shared, None, since));
+        let aborting = async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            abort.abort();
+        };
+        let first = sent(&shared, None, since).await;
+        let (given_up, left, ()) =
+            tokio::join!(future::join_all(given_up), future::join_all(left), aborting);
+        assert!(first.is_some());
+        assert!(given_up.iter().all(Option::is_none), "{given_up:?}");
+        let ended = left.iter().map(|at| at.unwrap_or(f64::INFINITY));
+        let last = ended.fold(0.0, f64::max);
+        assert!(last < 1000.0, "the three calls left ended after {last} ms");
     }
 }
