@@ -132,7 +132,8 @@ export class GistClient {
 
   /**
    * Releases the client's wasm memory now rather than when it is garbage-collected (once the calls whose
-   * `withResponse()` was asked for have settled); later calls reject.
+   * `withResponse()` was asked for have settled, and the calls waiting for their turn have started);
+   * later calls reject.
    */
   free() {
     this.#freed = true;

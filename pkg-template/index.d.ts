@@ -548,6 +548,8 @@ export class GistClient {
     /**
      * Releases the client's wasm memory now rather than when it is garbage-collected; every later call is
      * a `GistError` (`invalid_argument`), as is a first `withResponse()`, and calling it again does nothing.
+     * Calls made before it still run to their end: one still waiting for its turn under the pacing
+     * options sends its request when the turn comes, and the memory is released after the last starts.
      */
     free(): void;
     /**

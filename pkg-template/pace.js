@@ -122,44 +122,54 @@ function queue() {
 }
 
 /**
- * Requests' starts at least `spacing` ms apart, first come first served: `now(at)` takes a start at `at`
- * where none is waiting and the last was `spacing` ago; `wait(at, deadline, signal)` queues for one.
- * One timer lets the first in line go each `spacing`; a waiter that gives up leaves the line, and those
- * behind it move up, so that calls that give up hold up no one. Each costs O(1).
+ * Requests' starts at least `spacing` ms apart on the pacer's clock, first come first served: `take()`
+ * takes a start now where `free()` (no one waits and the last was `spacing` ago); `wait(budgetMs,
+ * signal)` queues for one. One timer lets the first in line go each `spacing`; a
+ * waiter that gives up leaves the line, and those behind it move up, so that calls that give up hold up
+ * no one. Each costs O(1).
  */
 function schedule(spacing) {
   let next = 0; // the earliest the next start may be
   let count = 0; // the waiters in line
   let timer;
+  let early = false; // whether the timer was armed once more (see letOneGo)
   const line = queue();
   // Arms the timer for the first in line, unless it is armed or no one waits.
   const arm = () => {
-    if (timer === undefined && count > 0) timer = setTimeout(letOneGo, Math.max(0, next - clock()));
+    if (timer !== undefined || count === 0) return;
+    early = false;
+    timer = setTimeout(letOneGo, Math.max(0, next - clock()));
   };
+  // A timer may fire a little early (Node's counts whole ms from the time its loop last read): one that
+  // fires before the start is armed once more for what is left (a clock that stands still lets the first
+  // in line go then).
   const letOneGo = () => {
-    timer = undefined;
-    const go = line.take();
+    const at = clock();
+    early = at < next && !early;
+    timer = early ? setTimeout(letOneGo, next - at) : undefined;
+    const go = early ? undefined : line.take();
     if (go) {
       count -= 1;
-      next = clock() + spacing;
+      next = Math.max(at, next) + spacing; // from the start due, not the clock's whole ms: no drift
       go(true);
     }
     arm();
   };
   return {
-    /** Whether a start may be taken at `at` without waiting. */
-    free: (at) => count === 0 && next <= at,
-    /** Takes the start at `at` (where `free(at)`). */
-    take(at) {
-      next = at + spacing;
+    /** Whether a start may be taken now without waiting. */
+    free: () => count === 0 && next <= clock(),
+    /** Takes the start now (where `free()`). */
+    take() {
+      next = clock() + spacing;
     },
     /**
      * Resolves true at this caller's start, false when `signal` aborts first, or at once where its turn in
-     * line would come at or after `deadline` (a start it would not use). The line only moves up.
+     * line would come `budgetMs` or more from now (a start it would not use). The line only moves up.
      */
-    wait(at, deadline, signal) {
-      if (Math.max(at, next) + count * spacing >= deadline) return Promise.resolve(false);
-      return timed(deadline - at, signal, false, (go) => {
+    wait(budgetMs, signal) {
+      const at = clock();
+      if (Math.max(at, next) + count * spacing >= at + budgetMs) return Promise.resolve(false);
+      return timed(budgetMs, signal, false, (go) => {
         const ticket = line.add(go);
         count += 1;
         arm();
@@ -220,8 +230,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * holds no wasm memory while it waits.
      */
     mayGoNow(signal) {
-      const at = clock();
-      return !full() && !signal?.aborted && pausedUntil <= at && starts.free(at);
+      return !full() && !signal?.aborted && pausedUntil <= clock() && starts.free();
     },
     /**
      * A request's turn at once, where it takes no waiting (no pause, a free place, its start due): what
@@ -229,9 +238,8 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      */
     admitNow(budgetMs, signal) {
       if (full() || budgetMs <= 0 || signal?.aborted) return undefined;
-      const at = clock();
-      if (pausedUntil > at || !starts.free(at)) return undefined;
-      starts.take(at);
+      if (pausedUntil > clock() || !starts.free()) return undefined;
+      starts.take();
       inFlight += 1;
       return now;
     },
@@ -242,14 +250,18 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      */
     async admit(budgetMs, signal) {
       const started = clock();
+      const began = performance.now(); // with `started`, how long this call waited (see waitedMs below)
       const deadline = started + budgetMs;
+      let sleptUntil = 0; // the pause this call slept through: over, whatever a clock that stands still says
       // Each wait (a pause, a place, a start) can end in a pause that an answer set meanwhile: look again.
       for (;;) {
         if (signal?.aborted) return refusal(signal);
         const now = clock();
-        const paused = pausedUntil - now;
+        const paused = pausedUntil > sleptUntil ? pausedUntil - now : 0;
         if (paused > 0 && paused >= deadline - now) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });
         if (paused > 0) {
+          wakeNext(); // a place this call leaves free while it sleeps: the next waiting call sees the pause too
+          sleptUntil = pausedUntil;
           if (!(await sleep(paused, signal))) return refusal(signal);
           continue;
         }
@@ -259,17 +271,19 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           continue;
         }
         inFlight += 1;
-        if (starts.free(now)) starts.take(now);
-        else if (!(await starts.wait(now, deadline, signal))) {
+        if (starts.free()) starts.take();
+        else if (!(await starts.wait(deadline - now, signal))) {
           release();
           return refusal(signal);
         }
-        const waitedMs = clock() - started;
+        // The pacer's clock stands still while the wall clock is set back, and a test's fake clock moves
+        // while performance.now() does not: the wait is the longer of the two.
+        const waitedMs = Math.max(clock() - started, performance.now() - began);
         if (waitedMs >= budgetMs) {
           release();
           return refusal(signal);
         }
-        if (pausedUntil <= clock()) return { release, waitedMs };
+        if (pausedUntil <= Math.max(clock(), sleptUntil)) return { release, waitedMs };
         release();
       }
     },

@@ -515,7 +515,9 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
 export async function drive(call, fetchFn, signal, observe, pace, list, started, admittedFirst) {
   try {
     let step = stepOf(call.step(started, Math.random())); // the deadline counts from the call's start
-    if (step.send) step.send.timeoutMs -= Date.now() - started; // and so does its first request's budget
+    // And so does its first request's budget: less the pacer's wait where it waited (its clock is not
+    // set back with the wall clock), else the moment since.
+    if (step.send) step.send.timeoutMs -= admittedFirst?.waitedMs ?? Math.max(0, Date.now() - started);
     let attempt = 1;
     let last;
     let answerHeaders;

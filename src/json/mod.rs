@@ -62,6 +62,12 @@ impl RawJson {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The JSON text, as an owned string.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn into_string(self) -> String {
+        self.0
+    }
 }
 
 static NULL: Value = Value::Null;

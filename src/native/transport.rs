@@ -169,6 +169,22 @@ impl CallTransport<'_> {
         Ok(timeout_ms - wait)
     }
 
+    /// Waits out any pause, then for a permit and a start ([`Self::admitted`]), and again while an answer
+    /// meanwhile paused the client: the permit and the time left, else why the request is not sent.
+    async fn admitted_unpaused(
+        &self,
+        mut timeout_ms: f64,
+    ) -> Result<(Permit<'_>, f64), TransportError> {
+        loop {
+            let (permit, left) = self.admitted(self.paced(timeout_ms).await?).await?;
+            let paused_until = self.shared.paused_until_ms.load(Ordering::Relaxed) as f64;
+            if paused_until <= self.shared.now_ms() {
+                return Ok((permit, left));
+            }
+            timeout_ms = left;
+        }
+    }
+
     /// Waits for a permit (a request in flight ending) and for the request's start under the client's
     /// rate, within `timeout_ms`: the permit and the time left, else `Timeout` unsent.
     async fn admitted(&self, timeout_ms: f64) -> Result<(Permit<'_>, f64), TransportError> {
@@ -238,14 +254,13 @@ impl Transport for CallTransport<'_> {
         timeout_ms: f64,
     ) -> Result<HttpResponse, TransportError> {
         let held = self.shared.transport.now_ms();
-        let admitted = match self.paced(timeout_ms).await {
-            Ok(timeout_ms) => self.admitted(timeout_ms).await,
-            Err(error) => Err(error),
-        };
-        let (_permit, timeout_ms) = admitted.inspect_err(|error| {
-            self.held.fetch_add(1, Ordering::Relaxed);
-            unanswered(request, error, self.shared.transport.now_ms() - held);
-        })?;
+        let (_permit, timeout_ms) =
+            self.admitted_unpaused(timeout_ms)
+                .await
+                .inspect_err(|error| {
+                    self.held.fetch_add(1, Ordering::Relaxed);
+                    unanswered(request, error, self.shared.transport.now_ms() - held);
+                })?;
         let started = self.shared.transport.now_ms();
         let outcome = self
             .abortable(self.shared.transport.send(request, timeout_ms))
@@ -333,14 +348,29 @@ mod tests {
     use super::*;
     use std::time::{Duration, Instant};
 
-    /// Answers at once; sleeps and reads its clock for real.
-    struct Answering(Instant);
+    /// Answers at once, or after `answer_ms` with `headers`; sleeps and reads its clock for real.
+    struct Answering {
+        since: Instant,
+        answer_ms: u64,
+        headers: Vec<(String, String)>,
+    }
+
+    impl Answering {
+        fn at_once(since: Instant) -> Self {
+            Self {
+                since,
+                answer_ms: 0,
+                headers: Vec::new(),
+            }
+        }
+    }
 
     impl Transport for Answering {
         async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {
+            tokio::time::sleep(Duration::from_millis(self.answer_ms)).await;
             Ok(HttpResponse {
                 status: 200,
-                headers: Vec::new(),
+                headers: self.headers.clone(),
                 body: "{}".into(),
             })
         }
@@ -351,7 +381,7 @@ mod tests {
         }
 
         fn now_ms(&self) -> f64 {
-            self.0.elapsed().as_secs_f64() * 1000.0
+            self.since.elapsed().as_secs_f64() * 1000.0
         }
 
         fn random(&self) -> f64 {
@@ -384,7 +414,7 @@ mod tests {
         // 20 a second: 40 calls in line give up, and the three behind them go at the rate, not after
         // the 2 s the 40 starts would have taken.
         let since = Instant::now();
-        let shared = Shared::new(Box::new(Answering(since)), 100, Some(20.0));
+        let shared = Shared::new(Box::new(Answering::at_once(since)), 100, Some(20.0));
         let abort = AbortSignal::new();
         let given_up = (0..40).map(|_| sent(&shared, Some(&abort), since));
         let left = (0..3).map(|_| sent(&shared, None, since));
@@ -400,5 +430,28 @@ mod tests {
         let ended = left.iter().map(|at| at.unwrap_or(f64::INFINITY));
         let last = ended.fold(0.0, f64::max);
         assert!(last < 1000.0, "the three calls left ended after {last} ms");
+    }
+
+    #[tokio::test]
+    async fn a_call_waiting_for_a_permit_sees_a_pause_set_meanwhile() {
+        // One request at a time: the first's answer says none remain for a second; the call waiting
+        // behind it is not sent before then.
+        let since = Instant::now();
+        let pausing = Answering {
+            answer_ms: 20,
+            headers: vec![
+                ("x-ratelimit-remaining".into(), "0".into()),
+                ("x-ratelimit-reset".into(), "1".into()),
+            ],
+            ..Answering::at_once(since)
+        };
+        let shared = Shared::new(Box::new(pausing), 1, None);
+        let (first, second) = tokio::join!(sent(&shared, None, since), sent(&shared, None, since));
+        assert!(first.is_some() && second.is_some());
+        let second = second.unwrap_or(0.0);
+        assert!(
+            second >= 1000.0,
+            "the second was answered {second} ms after the start"
+        );
     }
 }

@@ -88,7 +88,7 @@ impl Call {
                 if !pausing {
                     answered = None;
                 }
-                json!({ "done": value, "response": response })
+                return done_step(value, &response, answered.as_ref());
             }
             Step::Failed(error) => json!({ "error": error_json(error) }),
         };
@@ -230,6 +230,28 @@ impl Call {
         };
         self.go(Input::Woke(woke), clock(now, random))
     }
+}
+
+/// The `done` step of `value`, with its `response` and what was `answered`. A value the normaliser
+/// wrote (a large answer's, say) is written around in place, not copied: the call then holds it once,
+/// not twice, in wasm memory that never shrinks.
+fn done_step(value: Value, response: &Value, answered: Option<&Value>) -> String {
+    let mut out = match value {
+        Value::Text(text) => text.into_string(),
+        value => value.to_json(),
+    };
+    out.insert_str(0, "{\"done\":");
+    for (name, field) in [
+        (",\"response\":", Some(response)),
+        (",\"answered\":", answered),
+    ] {
+        if let Some(field) = field {
+            out.push_str(name);
+            json::push_value(&mut out, field);
+        }
+    }
+    out.push('}');
+    out
 }
 
 /// Header (name, value) pairs from the runtime's `name\nvalue\n...` lines.

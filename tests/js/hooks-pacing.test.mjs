@@ -516,3 +516,89 @@ test("a call that waited for a place behind maxConcurrent still ends at its own 
   assert.equal(second.code, "timeout");
   assert.ok(second.ms >= 550 && second.ms < 900, `the waiting call ended after ${second.ms} ms, its timeoutMs 600`);
 });
+
+test("one large answer is held in the wasm about twice its size, not three times", async () => {
+  // Before: the body, the contact written from it and the step written around that (a copy) were all
+  // in wasm memory at once, which never shrinks: a 20 MB contact grew it by 64 MB for good.
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    const blob = "x".repeat(20 * 2 ** 20);
+    const text = JSON.stringify({ contact: { id: 1, type: "user", user_id: "u1", custom_properties: { blob } } });
+    const fetch = async () => new Response(text, { headers: { "content-type": "application/json" } });
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off" });
+    // What is let go only a turn or two later (the answer's buffers) is let go before each reading.
+    const external = async () => {
+      for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((resolve) => setTimeout(resolve, 20)); }
+      return process.memoryUsage().external;
+    };
+    const before = await external();
+    const user = await gist.fetchUser({ id: 1 });
+    console.log(JSON.stringify({ length: user.custom_properties.blob.length, grewMB: Math.round((await external() - before) / 2 ** 20) }));
+  `, ["--expose-gc"]);
+  assert.equal(seen.length, 20 * 2 ** 20);
+  assert.ok(seen.grewMB < 50, `the wasm grew ${seen.grewMB} MB for a 20 MB answer`);
+});
+
+test("a rate-limit pause under a clock that stands still (a test's fake Date) is waited out once, within the call's deadline", { timeout: 8000 }, async () => {
+  // Before: each look at the pause found it still ahead, and the call waited for ever, past its timeoutMs.
+  let sent = 0;
+  const fetch = async () => {
+    sent++;
+    const pausing = sent === 1 ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } : {};
+    return new Response('{"tags":[]}', { headers: { "content-type": "application/json", ...pausing } });
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, logLevel: "off" });
+  await gist.listTags({ limit: 1 });
+  const realNow = Date.now;
+  const frozen = realNow();
+  Date.now = () => frozen;
+  const started = performance.now();
+  try {
+    await gist.listTags({ limit: 1 }, { timeoutMs: 3000 });
+  } finally {
+    Date.now = realNow;
+  }
+  const waited = performance.now() - started;
+  assert.equal(sent, 2);
+  assert.ok(waited >= 900 && waited < 2500, `the call went after ${Math.round(waited)} ms; the pause was 1 s`);
+});
+
+test("a call waiting for its start when the wall clock is set back still ends at its deadline", { timeout: 10_000 }, async () => {
+  // Before: its request was given its whole timeoutMs again, plus the time the clock went back.
+  const hung = (url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", fetch: hung, requestsPerSecond: 1, maxRetries: 0, logLevel: "off" });
+  const realNow = Date.now;
+  let shift = 0;
+  Date.now = () => realNow() + shift;
+  const started = performance.now();
+  try {
+    const calls = [0, 1].map(() => gist.listTags({ limit: 1 }, { timeoutMs: 2000 }).then(() => "resolved", (error) => ({ code: error.code, ms: performance.now() - started })));
+    setTimeout(() => { shift = -8000; }, 300);
+    const [first, second] = await Promise.all(calls);
+    assert.deepEqual([first.code, second.code], ["timeout", "timeout"]);
+    assert.ok(second.ms < 2600, `the call that waited 1 s for its start ended ${Math.round(second.ms)} ms after it was made; its timeoutMs is 2000`);
+  } finally {
+    Date.now = realNow;
+  }
+});
+
+test("a pause set while calls wait behind maxConcurrent: one whose deadline comes before the reset fails rate_limited at once", async () => {
+  // Before: the call woken for the free place slept through the pause holding it, so the next waited for
+  // its whole deadline and failed timeout, with no retryAfter.
+  let sent = 0;
+  const fetch = async () => {
+    sent++;
+    if (sent > 1) return new Response('{"tags":[]}', { headers: { "content-type": "application/json" } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return new Response('{"tags":[]}', { headers: { "content-type": "application/json", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "3" } });
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, maxConcurrent: 1, maxRetries: 0, logLevel: "off" });
+  const started = Date.now();
+  const first = gist.listTags({ limit: 1 });
+  const later = gist.listTags({ limit: 1 }, { timeoutMs: 10_000 });
+  const short = await gist.listTags({ limit: 1 }, { timeoutMs: 1500 }).then(() => "resolved", (error) => ({ error, ms: Date.now() - started }));
+  assert.deepEqual([short.error?.code, short.error?.retryAfter, short.error?.mayHaveActed], ["rate_limited", 3, false]);
+  assert.ok(short.ms < 800, `it failed ${short.ms} ms after it was made, once the pause was known at about 100`);
+  await Promise.all([first, later]);
+  assert.equal(sent, 2, "the first, and the later one after the reset");
+});
