@@ -35,12 +35,13 @@ impl State {
         None
     }
 
-    /// The waker of the oldest waiter, when a permit is free for it.
+    /// The waker of the oldest waiter, when a permit is free for it (the withdrawn ones before it are
+    /// dropped either way, so that waiters that give up while every permit is held leave nothing).
     fn next_to_wake(&mut self) -> Option<Waker> {
+        let ticket = self.first()?;
         if self.free == 0 {
             return None;
         }
-        let ticket = self.first()?;
         self.waiting.get(&ticket).cloned()
     }
 }
@@ -190,5 +191,19 @@ mod tests {
         assert!(poll(&mut permits.acquire()).is_some());
         let state = permits.state();
         assert!(state.waiting.is_empty() && state.order.is_empty());
+    }
+
+    #[test]
+    fn waiters_that_give_up_while_every_permit_is_held_leave_nothing_behind() {
+        let permits = Permits::new(1);
+        let _held = poll(&mut permits.acquire()).expect("free");
+        for _ in 0..1000 {
+            let mut waiter = permits.acquire();
+            assert!(poll(&mut waiter).is_none());
+        }
+        assert!(
+            permits.state().order.is_empty(),
+            "kept while the permit is held"
+        );
     }
 }

@@ -91,8 +91,10 @@ impl Shared {
     /// The pacer's clock: the transport's, moved on by however far it was set back, so that a wall
     /// clock set back (NTP) holds back no start and no pause.
     fn now_ms(&self) -> f64 {
-        let wall = self.transport.now_ms();
+        // Read under the lock: a reading older than the last (another thread's, taken later) would
+        // look like a clock set back, and move this one on for good.
         let mut clock = self.clock.lock().unwrap_or_else(PoisonError::into_inner);
+        let wall = self.transport.now_ms();
         let (last, set_back) = &mut *clock;
         *set_back += (*last - wall).max(0.0);
         *last = wall;
@@ -156,8 +158,7 @@ impl CallTransport<'_> {
     /// Waits out a pause the rate limit asked for, when the call's time allows; else says when the
     /// window resets, unsent.
     async fn paced(&self, timeout_ms: f64) -> Result<f64, TransportError> {
-        let paused_until = self.shared.paused_until_ms.load(Ordering::Relaxed) as f64;
-        let wait = paused_until - self.shared.now_ms();
+        let wait = self.paused_until() - self.shared.now_ms();
         if wait <= 0.0 {
             return Ok(timeout_ms);
         }
@@ -175,14 +176,26 @@ impl CallTransport<'_> {
         &self,
         mut timeout_ms: f64,
     ) -> Result<(Permit<'_>, f64), TransportError> {
+        // The pause this call slept through: over, whatever a clock that stands still says.
+        let mut slept_until = 0.0;
         loop {
-            let (permit, left) = self.admitted(self.paced(timeout_ms).await?).await?;
-            let paused_until = self.shared.paused_until_ms.load(Ordering::Relaxed) as f64;
-            if paused_until <= self.shared.now_ms() {
+            let paused_until = self.paused_until();
+            if paused_until > slept_until {
+                timeout_ms = self.paced(timeout_ms).await?;
+                slept_until = paused_until;
+            }
+            let (permit, left) = self.admitted(timeout_ms).await?;
+            let paused_until = self.paused_until();
+            if paused_until <= slept_until || paused_until <= self.shared.now_ms() {
                 return Ok((permit, left));
             }
             timeout_ms = left;
         }
+    }
+
+    /// Until when, on the pacer's clock, no request may go (0: none was paused).
+    fn paused_until(&self) -> f64 {
+        self.shared.paused_until_ms.load(Ordering::Relaxed) as f64
     }
 
     /// Waits for a permit (a request in flight ending) and for the request's start under the client's
@@ -348,11 +361,13 @@ mod tests {
     use super::*;
     use std::time::{Duration, Instant};
 
-    /// Answers at once, or after `answer_ms` with `headers`; sleeps and reads its clock for real.
+    /// Answers at once, or after `answer_ms` with `headers`; sleeps and reads its clock for real, unless
+    /// its clock `stands` still (a test double's: then a sleep ends at once).
     struct Answering {
         since: Instant,
         answer_ms: u64,
         headers: Vec<(String, String)>,
+        stands: bool,
     }
 
     impl Answering {
@@ -361,6 +376,7 @@ mod tests {
                 since,
                 answer_ms: 0,
                 headers: Vec::new(),
+                stands: false,
             }
         }
     }
@@ -376,12 +392,17 @@ mod tests {
         }
 
         async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
-            tokio::time::sleep(Duration::from_secs_f64(ms.max(0.0) / 1000.0)).await;
+            if !self.stands {
+                tokio::time::sleep(Duration::from_secs_f64(ms.max(0.0) / 1000.0)).await;
+            }
             Ok(())
         }
 
         fn now_ms(&self) -> f64 {
-            self.since.elapsed().as_secs_f64() * 1000.0
+            match self.stands {
+                true => 0.0,
+                false => self.since.elapsed().as_secs_f64() * 1000.0,
+            }
         }
 
         fn random(&self) -> f64 {
@@ -452,6 +473,26 @@ mod tests {
         assert!(
             second >= 1000.0,
             "the second was answered {second} ms after the start"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_pause_under_a_clock_that_stands_still_is_waited_out_once() {
+        // Before: each look at the pause found it still ahead, until the call's time was spent.
+        let since = Instant::now();
+        let pausing = Answering {
+            headers: vec![
+                ("x-ratelimit-remaining".into(), "0".into()),
+                ("x-ratelimit-reset".into(), "1".into()),
+            ],
+            stands: true,
+            ..Answering::at_once(since)
+        };
+        let shared = Shared::new(Box::new(pausing), 1, None);
+        assert!(sent(&shared, None, since).await.is_some());
+        assert!(
+            sent(&shared, None, since).await.is_some(),
+            "sent after the pause"
         );
     }
 }
