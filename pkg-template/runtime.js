@@ -262,10 +262,15 @@ export async function readBody(response, maxBytes, race) {
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;
-  for (;;) {
+  for (let empty = 0; ;) {
     const { done, value } = await race(reader.read());
     if (done) break;
     const chunk = asBytes(value);
+    if (chunk.byteLength === 0) {
+      // A reader that hands out empty chunks at once, for ever, would starve the deadline's timer.
+      if (++empty % 1024 === 0) await race(new Promise((resolve) => setTimeout(resolve)));
+      continue;
+    }
     size += chunk.byteLength;
     if (size > maxBytes) {
       reader.cancel().catch(() => {});
@@ -332,6 +337,17 @@ export function stepOf(text) {
     everyHeader: lines[5] === "1",
   };
   return step;
+}
+
+// A raw call's `{ status, headers }` with the answer's body: parsed when it is JSON, else its text.
+function withBody(answer, body) {
+  const text = bodyText(body);
+  try {
+    answer.body = JSON.parse(text);
+  } catch {
+    answer.body = text;
+  }
+  return answer;
 }
 
 // A step's items: where the runtime read the page, the core hands out the index of each item it holds.
@@ -523,6 +539,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
     let answerHeaders;
     let mayHaveActed = false;
     let failure; // what the last request's fetch threw, if it threw
+    let rawBody; // a raw call's answer body, which the runtime reads for its value (see withBody)
     let held = 0; // requests the pacer refused: the core counted them, none was sent
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
@@ -551,7 +568,11 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         failure = got.failure;
-        step = stepOf(got.kind === "ok" ? respond(call, got, reading) : call.fail(got.kind, got.message ?? "", Date.now(), Math.random()));
+        // A raw call's answer (the one kind of step that wants every header) goes to the core without its
+        // body, which it only hands back: read here once, however large or however escaped as JSON.
+        const raw = got.kind === "ok" && step.send.everyHeader;
+        if (raw) rawBody = got.body;
+        step = stepOf(got.kind === "ok" ? respond(call, raw ? { ...got, body: "" } : got, reading) : call.fail(got.kind, got.message ?? "", Date.now(), Math.random()));
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         if (answered?.pauseUntil) pace.pauseUntil(answered.pauseUntil);
         observe.response(last, answered?.status ?? null, answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
@@ -568,7 +589,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         error.mayHaveActed = mayHaveActed;
         throw error;
       } else {
-        const done = reading ? valueOf(step.done, reading) : step.done;
+        const done = reading ? valueOf(step.done, reading) : rawBody === undefined ? step.done : withBody(step.done, rawBody);
         if (items.length > 0) for (const item of done) items.push(item);
         const response = step.response;
         if (response) {

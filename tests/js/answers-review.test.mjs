@@ -1,0 +1,90 @@
+// Findings of an outside review of hostile and large answers (2026-12-05), through the built package in
+// Node: how much wasm memory one large answer takes, an apiCall's body however it is written, and a
+// caller's fetch whose body never ends.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient } from "gist-wasm";
+import { inFreshNode } from "./fresh-node.mjs";
+
+// A program's lines that read how far the wasm grew: `external()` after what is let go a turn or two
+// later (an answer's buffers) is let go.
+const EXTERNAL = `
+  const external = async () => {
+    for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((resolve) => setTimeout(resolve, 20)); }
+    return process.memoryUsage().external;
+  };
+  const grewMB = (before, after) => Math.round((after - before) / 2 ** 20);
+`;
+
+test("one large answer is held in the wasm about twice its size, not three times", async () => {
+  // Before: the body, the contact written from it and the step written around that (a copy) were all
+  // in wasm memory at once, which never shrinks: a 20 MB contact grew it by 64 MB for good.
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    const blob = "x".repeat(20 * 2 ** 20);
+    const text = JSON.stringify({ contact: { id: 1, type: "user", user_id: "u1", custom_properties: { blob } } });
+    const fetch = async () => new Response(text, { headers: { "content-type": "application/json" } });
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off" });
+    ${EXTERNAL}
+    const before = await external();
+    const user = await gist.fetchUser({ id: 1 });
+    console.log(JSON.stringify({ length: user.custom_properties.blob.length, grewMB: grewMB(before, await external()) }));
+  `, ["--expose-gc"]);
+  assert.equal(seen.length, 20 * 2 ** 20);
+  assert.ok(seen.grewMB < 50, `the wasm grew ${seen.grewMB} MB for a 20 MB answer`);
+});
+
+test("an apiCall's body is read once, by JS: a large text of control characters or a large JSON keeps little in the wasm", async () => {
+  // Before: the core wrote the body back into its step as a JSON string, each control character as six
+  // bytes: 10 MB of them grew the wasm by about 160 MB for good (a larger one rejected with a raw
+  // RangeError), and 20 MB of JSON, parsed and written again, by 81 MB.
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    ${EXTERNAL}
+    const answer = (body, type) => async () => new Response(body, { headers: { "content-type": type } });
+    const run = async (body, type) => {
+      const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch: answer(body, type), logLevel: "off" });
+      const before = await external();
+      const got = await gist.apiCall({ url: "/export" });
+      return { got, grew: grewMB(before, await external()) };
+    };
+    const text = await run("\\u0001".repeat(10 * 2 ** 20), "application/octet-stream");
+    const json = await run(JSON.stringify({ rows: Array.from({ length: 200_000 }, (_, i) => ({ id: i, note: "x".repeat(80) })) }), "application/json");
+    console.log(JSON.stringify({
+      text: { length: text.got.body.length, same: text.got.body === "\\u0001".repeat(10 * 2 ** 20), grew: text.grew },
+      json: { rows: json.got.body.rows.length, last: json.got.body.rows.at(-1).id, grew: json.grew },
+    }));
+  `, ["--expose-gc"]);
+  assert.deepEqual([seen.text.length, seen.text.same], [10 * 2 ** 20, true]);
+  assert.deepEqual([seen.json.rows, seen.json.last], [200_000, 199_999]);
+  assert.ok(seen.text.grew < 15, `the wasm grew ${seen.text.grew} MB for a 10 MB text`);
+  assert.ok(seen.json.grew < 15, `the wasm grew ${seen.json.grew} MB for 19 MB of JSON`);
+});
+
+test("an apiCall's body is the parsed JSON, or the text when it is not JSON (empty, a JSON string, deeply nested)", async () => {
+  const bodies = ["", '"quoted"', "not json", '{"a":[1,2,{"b":null}]}', `${"[".repeat(500)}${"]".repeat(500)}`];
+  for (const body of bodies) {
+    const fetch = async () => new Response(body, { status: 418, headers: { "content-type": "text/plain" } });
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off" });
+    const answer = await gist.apiCall({ url: "/any" });
+    let expected = body;
+    try {
+      expected = JSON.parse(body);
+    } catch {
+      // not JSON: the text
+    }
+    assert.deepEqual([answer.status, answer.body], [418, expected], body.slice(0, 40));
+    gist.free();
+  }
+});
+
+test("a caller's fetch whose body hands out empty chunks at once, for ever, ends at the call's deadline", { timeout: 10_000 }, async () => {
+  // Before: only microtasks ran, so the deadline's timer never fired: the call never ended and its
+  // memory grew until the heap ran out.
+  const fetch = async () => new Response(new ReadableStream({ pull: (controller) => controller.enqueue(new Uint8Array(0)) }), { headers: { "content-type": "application/json" } });
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, maxRetries: 0, logLevel: "off" });
+  const started = Date.now();
+  const error = await gist.fetchUser({ id: 1 }, { timeoutMs: 500 }).catch((e) => e);
+  assert.equal(error.code, "timeout");
+  assert.ok(Date.now() - started < 3000, `it ended after ${Date.now() - started} ms`);
+});
