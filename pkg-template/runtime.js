@@ -262,15 +262,14 @@ export async function readBody(response, maxBytes, race) {
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;
-  for (let empty = 0; ;) {
+  for (let reads = 1; ; reads++) {
+    // A reader that hands out chunks at once (empty ones for ever, or a byte at a time) would starve the
+    // deadline's timer: it gets its turn every 1,024 reads.
+    if (reads % 1024 === 0) await race(new Promise((resolve) => setTimeout(resolve)));
     const { done, value } = await race(reader.read());
     if (done) break;
     const chunk = asBytes(value);
-    if (chunk.byteLength === 0) {
-      // A reader that hands out empty chunks at once, for ever, would starve the deadline's timer.
-      if (++empty % 1024 === 0) await race(new Promise((resolve) => setTimeout(resolve)));
-      continue;
-    }
+    if (chunk.byteLength === 0) continue;
     size += chunk.byteLength;
     if (size > maxBytes) {
       reader.cancel().catch(() => {});
@@ -296,14 +295,16 @@ const sizeOf = (body) => (typeof body === "string" ? new TextEncoder().encode(bo
 const bodyText = (body) => (typeof body === "string" ? body : new TextDecoder().decode(body));
 
 // The core's next step after an answer: its body's bytes go in as they are, unless the core asks for
-// them decoded (not UTF-8, or a byte order mark: TextDecoder's rules then apply). A 2xx page of a list
-// (`reading.list`) is read here instead, and the core given what its paging loop reads of it (normalize.js,
-// readPage); `reading.items` keeps the page's items for the step that hands them out.
+// them decoded (not UTF-8, or a byte order mark: TextDecoder's rules then apply). A raw call's body
+// (`reading.raw`) is the runtime's to read (see withBody): the core only counts its bytes. A 2xx page of a
+// list (`reading.list`) is read here instead, and the core given what its paging loop reads of it
+// (normalize.js, readPage); `reading.items` keeps the page's items for the step that hands them out.
 function respond(call, got, reading) {
+  if (reading?.raw) return call.respondRead(got.status, got.headers, "", sizeOf(got.body), Date.now(), Math.random());
   if (reading && got.status >= 200 && got.status < 300) {
     const page = readPage(bodyText(got.body), reading.list);
     reading.items = page?.items;
-    if (page) return call.respondPage(got.status, got.headers, page.digest, sizeOf(got.body), Date.now(), Math.random());
+    if (page) return call.respondRead(got.status, got.headers, page.digest, sizeOf(got.body), Date.now(), Math.random());
   }
   if (typeof got.body !== "string") {
     const step = call.respondBytes(got.status, got.headers, got.body, Date.now(), Math.random());
@@ -572,7 +573,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         // body, which it only hands back: read here once, however large or however escaped as JSON.
         const raw = got.kind === "ok" && step.send.everyHeader;
         if (raw) rawBody = got.body;
-        step = stepOf(got.kind === "ok" ? respond(call, raw ? { ...got, body: "" } : got, reading) : call.fail(got.kind, got.message ?? "", Date.now(), Math.random()));
+        step = stepOf(got.kind === "ok" ? respond(call, got, raw ? { raw } : reading) : call.fail(got.kind, got.message ?? "", Date.now(), Math.random()));
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         if (answered?.pauseUntil) pace.pauseUntil(answered.pauseUntil);
         observe.response(last, answered?.status ?? null, answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));

@@ -64,7 +64,7 @@ fn read_page(call: &mut Call, response: &mut HttpResponse) -> Vec<Value> {
     let Some((items, digest)) = page::read(listing, &response.body) else {
         return Vec::new();
     };
-    call.page_read_elsewhere(response.body.len() as u64, digest);
+    call.read_elsewhere(response.body.len() as u64, Some(digest));
     response.body = String::new();
     items
 }

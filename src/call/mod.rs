@@ -103,11 +103,14 @@ impl Call {
         }
     }
 
-    /// The next answer is a list page that its host read itself (`bytes` of it, counted against
-    /// `maxResponseBytes`) and holds: `digest` is what the paging loop reads of it.
-    pub fn page_read_elsewhere(&mut self, bytes: u64, digest: PageDigest) {
-        if let (Some(progress), Flow::Pages(pages)) = (self.progress.as_mut(), &mut self.flow) {
+    /// The next answer's body is its host's, which read it itself (`bytes` of it, counted against
+    /// `maxResponseBytes`) and holds it: a list page, of which `digest` is what the paging loop reads,
+    /// or a raw call's answer (no digest), which the host makes the value's body.
+    pub fn read_elsewhere(&mut self, bytes: u64, digest: Option<PageDigest>) {
+        if let Some(progress) = self.progress.as_mut() {
             progress.read_elsewhere(bytes);
+        }
+        if let (Some(digest), Flow::Pages(pages)) = (digest, &mut self.flow) {
             pages.read_elsewhere(digest);
         }
     }

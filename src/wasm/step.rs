@@ -158,11 +158,12 @@ impl Call {
         )
     }
 
-    /// The 2xx answer to a list's `send` step whose page the runtime read itself (`read` bytes of it)
-    /// and holds: `digest` is what the paging loop reads of it (`{count, firstId?, kept, pages?}`,
-    /// [`PageDigest`]).
-    #[wasm_bindgen(js_name = respondPage)]
-    pub fn respond_page(
+    /// The answer to a `send` step whose body the runtime read itself (`read` bytes of it) and holds:
+    /// a list's 2xx page, of which `digest` is what the paging loop reads (`{count, firstId?, kept,
+    /// pages?}`, [`PageDigest`]), or a raw call's answer (`digest` empty), whose body the runtime puts
+    /// in the value.
+    #[wasm_bindgen(js_name = respondRead)]
+    pub fn respond_read(
         &mut self,
         status: u16,
         headers: &str,
@@ -171,15 +172,21 @@ impl Call {
         now: f64,
         random: f64,
     ) -> String {
-        let Some(digest) = crate::json::from_str(digest)
-            .ok()
-            .as_ref()
-            .and_then(PageDigest::from_value)
-        else {
-            return json!({ "error": error_json(Error::invalid_argument("not a page's digest")) })
-                .to_json();
+        let digest = match digest {
+            "" => None,
+            digest => match crate::json::from_str(digest)
+                .ok()
+                .as_ref()
+                .and_then(PageDigest::from_value)
+            {
+                Some(digest) => Some(digest),
+                None => {
+                    let error = Error::invalid_argument("not a page's digest");
+                    return json!({ "error": error_json(error) }).to_json();
+                }
+            },
         };
-        self.call.page_read_elsewhere(u64::from(read), digest);
+        self.call.read_elsewhere(u64::from(read), digest);
         self.respond(status, headers, String::new(), now, random)
     }
 

@@ -88,3 +88,28 @@ test("a caller's fetch whose body hands out empty chunks at once, for ever, ends
   assert.equal(error.code, "timeout");
   assert.ok(Date.now() - started < 3000, `it ended after ${Date.now() - started} ms`);
 });
+
+test("an apiCall's answers count against maxResponseBytes across its retries, as every call's do", async () => {
+  // Before (while the runtime read an apiCall's body and handed the core none): 503s of 900 bytes each
+  // under a cap of 1,000 were retried to the end, where fetchUser stops at the second.
+  const fetch = async () => new Response(JSON.stringify({ error: "x".repeat(880) }), { status: 503, headers: { "content-type": "application/json" } });
+  for (const call of [(gist) => gist.apiCall({ url: "/contacts/1" }), (gist) => gist.fetchUser({ id: 1 })]) {
+    let sent = 0;
+    const counted = (...args) => (sent++, fetch(...args));
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch: counted, maxResponseBytes: 1000, maxRetries: 3, logLevel: "off" });
+    const error = await call(gist).catch((e) => e);
+    assert.deepEqual([error.code, sent], ["invalid_response", 2], String(error));
+    assert.match(error.message, /maxResponseBytes/);
+  }
+});
+
+test("a caller's fetch whose body hands out a byte at a time, at once, ends at the call's deadline", { timeout: 10_000 }, async () => {
+  // Before: only empty chunks let the deadline's timer run, so this read to maxResponseBytes (4 MiB:
+  // 4 to 28 s) and failed invalid_response.
+  const fetch = async () => new Response(new ReadableStream({ pull: (controller) => controller.enqueue(new Uint8Array(1).fill(32)) }), { headers: { "content-type": "application/json" } });
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, maxResponseBytes: 4 * 2 ** 20, maxRetries: 0, logLevel: "off" });
+  const started = Date.now();
+  const error = await gist.fetchUser({ id: 1 }, { timeoutMs: 300 }).catch((e) => e);
+  assert.equal(error.code, "timeout");
+  assert.ok(Date.now() - started < 2000, `it ended after ${Date.now() - started} ms`);
+});
