@@ -124,9 +124,9 @@ function queue() {
 /**
  * Requests' starts at least `spacing` ms apart on the pacer's clock, first come first served: `take()`
  * takes a start now where `free()` (no one waits and the last was `spacing` ago); `wait(budgetMs,
- * signal)` queues for one. One timer lets the first in line go each `spacing`; a
- * waiter that gives up leaves the line, and those behind it move up, so that calls that give up hold up
- * no one. Each costs O(1).
+ * signal)` queues for one. One timer lets the first in line go each `spacing`; a waiter that gives up
+ * leaves the line, and those behind it move up, so that calls that give up hold up no one. Each costs
+ * O(1).
  */
 function schedule(spacing) {
   let next = 0; // the earliest the next start may be
