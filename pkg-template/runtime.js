@@ -315,7 +315,7 @@ function respond(call, got, reading) {
 
 /**
  * A step of the core from its text (src/wasm/step.rs): JSON, but a `send` step, which comes as lines
- * (read as `{ send: { method, url, path, headers, body, timeoutMs, maxBytes, everyHeader }, answered?,
+ * (read as `{ send: { method, url, path, headers, body, timeoutMs, maxBytes, raw }, answered?,
  * items? }`), what it also tells last, as JSON that may span lines.
  */
 export function stepOf(text) {
@@ -335,7 +335,7 @@ export function stepOf(text) {
   const body = JSON.parse(lines[at]);
   step.send = {
     method: lines[0], url: lines[1], path: lines[2], headers, body, timeoutMs: Number(lines[3]), maxBytes: Number(lines[4]),
-    everyHeader: lines[5] === "1",
+    raw: lines[5] === "1",
   };
   return step;
 }
@@ -366,7 +366,7 @@ function valueOf(done, reading) {
 
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
 // status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
-// those the core reads, or every one when the step says `everyHeader`; `answerHeaders`: the response's
+// those the core reads, or every one for a raw call's step (`raw`); `answerHeaders`: the response's
 // own) or { kind: "timeout" | "aborted" | "too_large" | "unreached" | "network", message, held, failure? }
 // (`held`: the request never left, see HELD; `unreached`: no connection was made, see unreached;
 // `failure`: what the fetch threw, see failureOf); never rejects, never outlives timeoutMs.
@@ -391,7 +391,7 @@ async function fetchOnce(fetchFn, send, signal) {
     const status = response.type === "opaqueredirect" ? 0 : response.status;
     // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails.
     if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${String(status).slice(0, 40)}`);
-    const headers = headerLines(response.headers, send.everyHeader ? undefined : ANSWER_HEADERS);
+    const headers = headerLines(response.headers, send.raw ? undefined : ANSWER_HEADERS);
     return { kind: "ok", status, headers, body, answerHeaders: response.headers };
   } catch (error) {
     const held = init?.[HELD] === true;
@@ -569,9 +569,9 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         failure = got.failure;
-        // A raw call's answer (the one kind of step that wants every header) goes to the core without its
-        // body, which it only hands back: read here once, however large or however escaped as JSON.
-        const raw = got.kind === "ok" && step.send.everyHeader;
+        // A raw call's answer goes to the core without its body, which it would only hand back: read here
+        // once, however large or however escaped as JSON.
+        const raw = got.kind === "ok" && step.send.raw;
         if (raw) rawBody = got.body;
         step = stepOf(got.kind === "ok" ? respond(call, got, raw ? { raw } : reading) : call.fail(got.kind, got.message ?? "", Date.now(), Math.random()));
         const answered = step.answered ?? step.response; // a done step's response says what it answered

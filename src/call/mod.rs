@@ -123,9 +123,9 @@ impl Call {
         }
     }
 
-    /// Whether the call's value holds every header of its answer (a raw API call's does); else the
-    /// core reads only those [`answer_headers`] names.
-    pub fn reads_every_header(&self) -> bool {
+    /// Whether the call is a raw API call, whose value holds its answer's every header (a call of
+    /// another kind reads only those [`answer_headers`] names) and its body as it came.
+    pub fn is_raw(&self) -> bool {
         self.flow.takes_any_status()
     }
 

@@ -57,10 +57,10 @@ impl Call {
     fn go(&mut self, input: Input, clock: Clock) -> String {
         let mut answered = self.answered.take();
         let max_bytes = self.config.answer_bytes();
-        let every_header = self.call.reads_every_header();
+        let raw = self.call.is_raw();
         let mut step = match self.call.step(input, clock) {
             Step::Send(request, timeout_ms) => {
-                let mut step = send_step(request, timeout_ms, max_bytes, every_header);
+                let mut step = send_step(request, timeout_ms, max_bytes, raw);
                 let mut told = crate::json::Map::new();
                 if let Some(answered) = answered {
                     told.set("answered", answered);
@@ -122,7 +122,7 @@ impl Call {
     }
 
     /// The answer to a `send` step: status, headers as `name\nvalue\n...` (names in lower case: those
-    /// the core reads, or every one when the step asked for `everyHeader`), body.
+    /// the core reads, or every one for a `raw` step), body.
     pub fn respond(
         &mut self,
         status: u16,
@@ -276,13 +276,14 @@ pub fn whole(time: f64) -> u64 {
     time.max(0.0).ceil() as u64
 }
 
-/// The `send` step's text, as lines: the method, URL, path, `timeoutMs`, `maxBytes`, `everyHeader` (`1`
-/// when every answer header is wanted, not only those the core reads, else empty), the number of
+/// The `send` step's text, as lines: the method, URL, path, `timeoutMs`, `maxBytes`, `raw` (`1` for a
+/// raw API call's request, whose answer's every header is wanted, not only those the core reads, and
+/// whose body the runtime reads itself and gives with `respondRead`; else empty), the number of
 /// headers, each header's name and value, and the body as JSON (`null`, or a string); none of them holds
 /// a line break (headers refuse one; the URL and path are percent-encoded; JSON escapes one). What the
 /// step also tells (`answered`, `items`) follows last, as JSON, which may hold line breaks (an item as
 /// Gist wrote it): [`Call::go`] writes it there.
-fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, every_header: bool) -> String {
+fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, raw: bool) -> String {
     let body_len = request.body.as_ref().map_or(0, String::len);
     let mut out = String::with_capacity(body_len + body_len / 8 + request.url.len() * 2 + 256);
     for line in [request.method.as_str(), &request.url, &request.path] {
@@ -292,7 +293,7 @@ fn send_step(request: &WireRequest, timeout_ms: f64, max_bytes: u32, every_heade
     json::push_u64(&mut out, whole(timeout_ms));
     out.push('\n');
     json::push_u64(&mut out, u64::from(max_bytes));
-    out.push_str(if every_header { "\n1\n" } else { "\n\n" });
+    out.push_str(if raw { "\n1\n" } else { "\n\n" });
     json::push_u64(&mut out, request.headers.len() as u64);
     for (name, value) in &request.headers {
         out.push('\n');
