@@ -237,8 +237,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * `admit` would resolve with, without the wait for a Promise; else undefined, and `admit` decides.
      */
     admitNow(budgetMs, signal) {
-      if (full() || budgetMs <= 0 || signal?.aborted) return undefined;
-      if (pausedUntil > clock() || !starts.free()) return undefined;
+      if (budgetMs <= 0 || !this.mayGoNow(signal)) return undefined;
       starts.take();
       inFlight += 1;
       return now;
