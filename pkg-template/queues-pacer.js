@@ -4,7 +4,7 @@
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
 import { DEADLINE, HELD, NOT_PERMITTED } from "./runtime.js";
-import { whenAborted } from "./pace.js";
+import { sleep } from "./pace.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
 
@@ -132,20 +132,6 @@ function answerOf(response, now) {
 
 const PACED_OPTIONS = ["requestsPerSecond", "fallbackRequestsPerSecond", "fetch"];
 
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-  if (signal?.aborted) return reject(signal.reason);
-  const timer = setTimeout(done, ms);
-  const stopWaiting = signal && whenAborted(signal, abort);
-  function done() {
-    stopWaiting?.();
-    resolve();
-  }
-  function abort() {
-    clearTimeout(timer);
-    reject(signal.reason);
-  }
-});
-
 /**
  * A `fetch` for `new GistClient({ fetch })` whose every request (retries included) waits for a permit of
  * the GistPacer for `apiKey` in `namespace`, starting at `requestsPerSecond`; what Gist answers adapts
@@ -211,7 +197,7 @@ export function pacedFetch(namespace, apiKey, options) {
       refused[NOT_PERMITTED] = granted.refusedMs / 1000;
       throw refused;
     }
-    if (granted > 0) await sleep(granted, signal);
+    if (granted > 0 && !(await sleep(granted, signal))) throw signal.reason;
   };
 
   return async function fetchPaced(input, init) {
