@@ -69,10 +69,16 @@ function summary(payload, body, lines) {
 const withoutMark = (body) => (body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
 
 // The core's WebhookEvent of a body (it never refuses one): what fails here is a body too large for the
-// wasm's memory, or a result longer than a JS string may be.
-function coreEvent(body, lines, status) {
+// wasm's memory, or a result longer than a JS string may be. One that it cannot read in full (nested
+// past 128 levels) is `unknown`, without the body's topic: the core reads that from the parsed body's
+// topic fields alone.
+function coreEvent(body, payload, lines, status) {
   try {
-    return JSON.parse(webhookEvent(body, lines));
+    const event = JSON.parse(webhookEvent(body, lines));
+    if (event.kind !== "unknown") return event;
+    const topics = {};
+    for (const key of TOPIC_KEYS) if (typeof payload[key] === "string") topics[key] = payload[key];
+    return JSON.parse(webhookEvent(JSON.stringify(topics), lines));
   } catch (error) {
     throw invalidWebhook(`the webhook body is too large to read (${describe(error)})`, status);
   }
@@ -88,7 +94,7 @@ function eventOf(body, lines, status) {
     payload = undefined;
   }
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) throw invalidWebhook("the webhook body is not a JSON object", status);
-  const event = summary(payload, body, lines) ?? coreEvent(body, lines, status);
+  const event = summary(payload, body, lines) ?? coreEvent(body, payload, lines, status);
   if (event.kind === "conversation") event.conversation = payload.conversation;
   event.payload = payload;
   return event;

@@ -17,7 +17,7 @@ pub use number::Number;
 pub use number::{digits_value, parse_i64};
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use parse::MAX_DEPTH;
-pub use parse::{from_str, is_object, ParseError, Reader};
+pub use parse::{from_str, read_object_unbounded, ParseError, Reader};
 pub use write::string as push_string;
 pub use write::value as push_value;
 

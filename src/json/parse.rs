@@ -37,14 +37,17 @@ pub fn from_str(text: &str) -> Result<Value, ParseError> {
     }
 }
 
-/// Whether `text` is one JSON object, however deeply it nests (past the 128 levels where [`from_str`]
-/// stops): checked without building it.
-pub fn is_object(text: &str) -> bool {
-    let mut parser = Parser { text, at: 0 };
-    parser.skip_space();
-    parser.peek() == Some(b'{') && parser.skip_unbounded().is_ok() && {
-        parser.skip_space();
-        parser.at == text.len()
+/// Reads `text` as one JSON object, however deeply it nests (past the 128 levels where [`from_str`]
+/// stops), without building it: `field` gets each top-level key with the reader before its value, and
+/// reads that value (true) or leaves it to be skipped (false). Whether `text` is one JSON object.
+pub fn read_object_unbounded(
+    text: &str,
+    field: &mut dyn FnMut(&str, &mut Reader) -> Result<bool, ParseError>,
+) -> bool {
+    let mut reader = Reader::new(text);
+    reader.peek() == Some(b'{') && {
+        reader.0.at += 1;
+        reader.fields_unbounded(field).is_ok() && reader.finish().is_ok()
     }
 }
 
@@ -108,6 +111,22 @@ impl<'t> Reader<'t> {
         let start = self.0.at;
         self.0.skip(depth)?;
         self.0.text.get(start..self.0.at).ok_or(self.0.error())
+    }
+
+    /// The rest of an object just entered, to its closing brace, as [`read_object_unbounded`] reads it.
+    fn fields_unbounded(
+        &mut self,
+        field: &mut dyn FnMut(&str, &mut Reader) -> Result<bool, ParseError>,
+    ) -> Result<(), ParseError> {
+        let mut first = true;
+        while self.more(b'}', first)? {
+            first = false;
+            let (_, key) = self.key()?;
+            if !field(&key, self)? {
+                self.0.skip_unbounded()?;
+            }
+        }
+        Ok(())
     }
 
     /// Checks that nothing but white space is left.
@@ -522,9 +541,25 @@ mod tests {
     }
 
     #[test]
-    fn an_object_is_told_at_any_depth() {
+    fn an_object_is_read_at_any_depth() {
         let deep = |n| format!("{{\"a\":{}1{}}}", "[{\"b\":".repeat(n), "}]".repeat(n));
+        let is_object = |text: &str| read_object_unbounded(text, &mut |_, _| Ok(false));
         assert!(from_str(&deep(200)).is_err());
+        let mut top = Vec::new();
+        let wide = format!(
+            "{{\"z\":\"y\",{},\"c\":2}}",
+            &deep(300)[1..deep(300).len() - 1]
+        );
+        let read = read_object_unbounded(&wide, &mut |key, reader| {
+            top.push(key.to_owned());
+            Ok(key == "z" && reader.value(1)? == Value::String("y".into()))
+        });
+        assert!(read);
+        assert_eq!(
+            top,
+            ["z", "a", "c"],
+            "the top level's keys only, however deep the values"
+        );
         for text in [
             deep(0),
             deep(200),

@@ -1,7 +1,7 @@
 //! [`WebhookEvent`]: what a webhook delivery is about, read tolerantly.
 
 use crate::error::{Error, ErrorCode};
-use crate::json::{Map, Reader, Value};
+use crate::json::{Map, ParseError, Reader, Value};
 use crate::models::normalize::{self, CONTACT};
 use crate::models::{Contact, Record};
 use crate::text::text;
@@ -72,15 +72,16 @@ impl WebhookEvent {
     /// nested deeper than the JSON parser reads is [`Self::unreadable`]).
     pub fn parse(body: &str, headers: &[(String, String)]) -> Result<Self, Error> {
         let body = without_bom(body);
+        let not_an_object = || {
+            Error::new(
+                ErrorCode::InvalidWebhook,
+                "the webhook body is not a JSON object",
+            )
+        };
         let payload = match crate::json::from_str(body) {
             Ok(Value::Object(map)) => map,
-            Err(_) if crate::json::is_object(body) => return Ok(Self::unreadable(headers)),
-            _ => {
-                return Err(Error::new(
-                    ErrorCode::InvalidWebhook,
-                    "the webhook body is not a JSON object",
-                ))
-            }
+            Ok(_) => return Err(not_an_object()),
+            Err(_) => return Self::unreadable(body, headers).ok_or_else(not_an_object),
         };
         let mut from_body = TOPIC_KEYS
             .iter()
@@ -108,15 +109,17 @@ impl WebhookEvent {
     }
 
     /// An `unknown` event for a JSON object that this parser cannot read in full (nesting deeper than
-    /// the JSON parser's limit of 128): its topic can still come from a header.
-    pub fn unreadable(headers: &[(String, String)]) -> Self {
-        Self {
+    /// the JSON parser's limit of 128), with no payload: its topic from the object's top level, else a
+    /// header. `None` when `body` is not one JSON object.
+    pub fn unreadable(body: &str, headers: &[(String, String)]) -> Option<Self> {
+        let topics = top_level_topics(body)?;
+        Some(Self {
             kind: WebhookKind::Unknown,
-            topic: topic(&mut std::iter::empty(), headers),
+            topic: topic(&mut topics.iter().filter_map(Option::as_deref), headers),
             contact: None,
             conversation: None,
             payload: Value::Null,
-        }
+        })
     }
 
     /// The event as JSON: `{ kind, topic?, contact | conversation, payload }`.
@@ -202,21 +205,16 @@ fn without_bom(body: &str) -> &str {
 /// `{ kind, topic?, contact?, payload: null }` of a delivery, as [`WebhookEvent::parse`] then
 /// [`WebhookEvent::to_value`] give them (without the payload), read from the body's text in one pass by the streaming
 /// normaliser, without a tree. A body that is not a JSON object, or is nested deeper than the
-/// parser's limit, is `unknown`, its topic from the headers.
+/// parser's limit, is `unknown`, its topic from the headers: for an object too deep, unlike
+/// [`WebhookEvent::parse`], which reads its top level's topic first; the package's runtime, which has
+/// that object parsed, hands its topic fields alone back here for them.
 pub fn summary(body: &str, headers: &[(String, String)]) -> Value {
     let body = without_bom(body);
-    let mut topics: [Option<String>; TOPIC_KEYS.len()] = Default::default();
+    let mut topics = Topics::default();
     let (mut contact, mut message, mut conversation) = (None, None, false);
     let read = normalize::answer(body, &mut |name, reader| {
-        if let Some(slot) = TOPIC_KEYS
-            .iter()
-            .position(|key| *key == name)
-            .and_then(|i| topics.get_mut(i))
-        {
-            *slot = match reader.value(1)? {
-                Value::String(topic) => Some(topic),
-                _ => None,
-            };
+        if let Some(slot) = topic_slot(&mut topics, name) {
+            *slot = topic_value(reader)?;
             return Ok(true);
         }
         match name {
@@ -261,6 +259,42 @@ pub fn summary(body: &str, headers: &[(String, String)]) -> Value {
     }
     out.set("payload", Value::Null);
     Value::Object(out)
+}
+
+/// The topic fields of a body's top level, in [`TOPIC_KEYS`]' order.
+type Topics = [Option<String>; TOPIC_KEYS.len()];
+
+/// The slot in `topics` of the field `name`, when it is a topic field.
+fn topic_slot<'t>(topics: &'t mut Topics, name: &str) -> Option<&'t mut Option<String>> {
+    TOPIC_KEYS
+        .iter()
+        .position(|key| *key == name)
+        .and_then(|i| topics.get_mut(i))
+}
+
+/// A topic field's value: its text when it is a string, else none (the last one given counts, as in
+/// a tree).
+fn topic_value(reader: &mut Reader) -> Result<Option<String>, ParseError> {
+    Ok(match reader.value(1)? {
+        Value::String(topic) => Some(topic),
+        _ => None,
+    })
+}
+
+/// The topic fields of `body`'s top level, read without building it, however deeply it nests; `None`
+/// when `body` is not one JSON object.
+fn top_level_topics(body: &str) -> Option<Topics> {
+    let mut topics = Topics::default();
+    crate::json::read_object_unbounded(body, &mut |name, reader| {
+        let Some(slot) = topic_slot(&mut topics, name) else {
+            return Ok(false);
+        };
+        // Anything but a string is no topic, and may nest past the reader's limit: skipped.
+        let string = reader.peek() == Some(b'"');
+        *slot = if string { topic_value(reader)? } else { None };
+        Ok(string)
+    })
+    .then_some(topics)
 }
 
 /// The contact of an automation delivery's `message` (its JSON text), as [`message_contact`] reads it.

@@ -82,6 +82,9 @@ function body(g) {
   return `{${fields.join(",")}}`;
 }
 
+// A delivery's top-level topic fields that are strings.
+const topicFields = (payload) => Object.fromEntries(["topic", "event", "event_name", "event_type"].filter((key) => typeof payload[key] === "string").map((key) => [key, payload[key]]));
+
 const HEADERS = [undefined, { "X-Gist-Topic": " lead.created " }, { "x-gist-event": "" }, { "X-Gist-Webhook-Event": "tag\u0085" }];
 
 test("parseWebhook reads every random body as the core does, and settles most of them without it", () => {
@@ -97,7 +100,14 @@ test("parseWebhook reads every random body as the core does, and settles most of
     } catch {
       continue;
     }
-    const expected = JSON.parse(webhookEvent(text, headerLines(headers)));
+    // The core's reading: of the body, or, where it nests past the core's 128 levels, of the body's
+    // top-level topic fields alone (its kind is then unknown); the two agree on any other unknown body.
+    const lines = headerLines(headers);
+    const core = JSON.parse(webhookEvent(text, lines));
+    const topics = JSON.parse(webhookEvent(JSON.stringify(topicFields(payload)), lines));
+    const tooDeep = text.includes("[".repeat(128));
+    if (core.kind === "unknown" && !tooDeep) assert.equal(core.topic, topics.topic, `seed ${seed}: ${text}`);
+    const expected = tooDeep ? topics : core;
     if (expected.kind === "conversation") expected.conversation = payload.conversation;
     expected.payload = payload;
     const got = parseWebhook(text, headers);
