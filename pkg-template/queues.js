@@ -494,9 +494,11 @@ async function pool(items, concurrency, work) {
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-// The dead-letter entry of a failure (a GistError): its code and message, where it came from, and `about`.
+// The dead-letter entry of a failure (a GistError): its code and message, where it came from, and `about`;
+// a message's size at most: a tagContacts' targets are halved until it fits (each text is short, but
+// 100 targets of long user_ids, escaped or not ASCII, are not).
 function deadEntry(message, index, error, about) {
-  return scrubbedEntry({
+  const entry = scrubbedEntry({
     ...about,
     code: error.code,
     message: error.message,
@@ -505,6 +507,12 @@ function deadEntry(message, index, error, about) {
     messageId: message.id,
     index,
   });
+  while (entry.targets?.length > 0 && sizeOf(JSON.stringify(entry)) > MESSAGE_BYTES) {
+    const kept = entry.targets.length >> 1;
+    entry.targetsOmitted = (entry.targetsOmitted ?? 0) + entry.targets.length - kept;
+    entry.targets = entry.targets.slice(0, kept);
+  }
+  return entry;
 }
 
 // Acks or retries a message (awaiting what that returns, should it be a promise); a runtime that refuses
@@ -734,13 +742,15 @@ async function handleDelivery(run, message, { topic, text }, key) {
     await settleAs(message, run, "ack");
     return true;
   }
+  let event;
   try {
-    await handler(deliveredEvent(text, topic), message.original);
+    event = deliveredEvent(text, topic);
+    await handler(event, message.original);
   } catch (thrown) {
     const error = readError(thrown);
-    const final = error.code === "invalid_argument" || error.code === "invalid_webhook";
     const entry = () => deadEntry(message, null, error, { webhook: topic, key });
-    await settle({ message, failures: [final ? { entry } : { retry: error, delay: delayFor(error, message.attempts, read), entry }] }, run);
+    // A body that does not parse never will; a handler that throws, whatever it throws, is retried.
+    await settle({ message, failures: [event === undefined ? { entry } : { retry: error, delay: delayFor(error, message.attempts, read), entry }] }, run);
     return false;
   }
   await dedupe.put(key, "handled", read.windowSeconds).catch(() => {}); // handled: a lost mark only lets a later duplicate through
