@@ -1,7 +1,8 @@
-//! [`TagFlow`]: tag and untag contacts. Targets named by email or `user_id` are resolved to ids first,
-//! one request each, then sent in batches of at most 50 (`POST /tags {name, contacts}`). One failed
-//! batch or one unknown contact is reported in `failed` and the rest still goes through; the call
-//! rejects only when nothing could be done.
+//! [`TagFlow`]: tag and untag contacts. Targets named by email or `user_id` are resolved to ids, one
+//! request each, and each batch of at most 50 resolved targets is sent (`POST /tags {name, contacts}`)
+//! as soon as it is full, so that a deadline that comes during the lookups leaves the batches sent
+//! before it done. One failed batch or one unknown contact is reported in `failed` and the rest still
+//! goes through; the call rejects only when nothing could be done.
 
 use super::{not_json, Next};
 use crate::error::{Error, ErrorCode};
@@ -13,12 +14,14 @@ use crate::resources::contacts::{check_kind, find_request, read_single, ContactR
 use crate::resources::tags::{ContactTarget, TagFailure, TagRequest, TagResult, BATCH_SIZE};
 use crate::text::text;
 
-/// Where the flow stands.
+/// The request in flight.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Stage {
-    /// Resolving the target at this index.
-    Resolving(usize),
-    /// Sending the batch that starts at this index of the resolved targets.
+enum Sent {
+    /// None yet, or its answer was read.
+    Nothing,
+    /// The lookup of the target at this index.
+    Lookup(usize),
+    /// The batch that starts at this index of the resolved targets.
     Batch(usize),
     /// Creating the tag alone: no target could be resolved.
     CreateOnly,
@@ -28,9 +31,15 @@ enum Stage {
 #[derive(Debug)]
 pub struct TagFlow {
     request: TagRequest,
-    stage: Stage,
+    sent: Sent,
+    /// The next target to read.
+    next_target: usize,
     /// Resolved targets: the contact's id and the target's index.
     resolved: Vec<(u64, usize)>,
+    /// How many of `resolved` a batch took.
+    batched: usize,
+    /// No request may go any more (see [`Self::stop`]).
+    stopped: bool,
     failed: Vec<TagFailure>,
     tag: Option<Record>,
     last_error: Option<Error>,
@@ -43,8 +52,11 @@ impl TagFlow {
     pub fn new(request: TagRequest) -> Self {
         Self {
             request,
-            stage: Stage::Resolving(0),
+            sent: Sent::Nothing,
+            next_target: 0,
             resolved: Vec::new(),
+            batched: 0,
+            stopped: false,
             failed: Vec::new(),
             tag: None,
             last_error: None,
@@ -66,37 +78,39 @@ impl TagFlow {
         }
     }
 
-    /// The next request: a target's resolution, then each batch.
+    /// The next request: the next target's lookup, or a batch once it is full or every target is
+    /// read; the tag alone when no target could be resolved.
     pub fn next_request(&mut self) -> Next {
-        if let Stage::Resolving(mut index) = self.stage {
-            while let Some(target) = self.request.targets.get(index) {
-                match &target.reference {
-                    Ok(ContactRef::Id(id)) => self.resolved.push((*id, index)),
-                    Ok(reference) => {
-                        let request = find_request(reference);
-                        self.stage = Stage::Resolving(index);
-                        return Next::Send(request);
-                    }
-                    Err(error) => {
-                        let error = error.clone();
-                        self.fail(index, error);
-                    }
-                }
-                index += 1;
-            }
-            self.stage = match self.resolved.is_empty() {
-                true => Stage::CreateOnly,
-                false => Stage::Batch(0),
+        self.sent = Sent::Nothing;
+        while !self.stopped && self.resolved.len() - self.batched < BATCH_SIZE {
+            let Some(target) = self.request.targets.get(self.next_target) else {
+                break;
             };
+            match &target.reference {
+                Ok(ContactRef::Id(id)) => self.resolved.push((*id, self.next_target)),
+                Ok(reference) => {
+                    self.sent = Sent::Lookup(self.next_target);
+                    return Next::Send(find_request(reference));
+                }
+                Err(error) => {
+                    let error = error.clone();
+                    self.fail(self.next_target, error);
+                }
+            }
+            self.next_target += 1;
         }
-        match self.stage {
-            Stage::Batch(start) if start < self.resolved.len() => Next::Send(self.batch(start)),
-            Stage::CreateOnly if self.tag.is_none() => Next::Send(HttpRequest::post(
+        if self.batched < self.resolved.len() {
+            self.sent = Sent::Batch(self.batched);
+            return Next::Send(self.batch(self.batched));
+        }
+        if !self.stopped && self.resolved.is_empty() && self.tag.is_none() {
+            self.sent = Sent::CreateOnly;
+            return Next::Send(HttpRequest::post(
                 "/tags",
                 json!({ "name": self.request.tag.as_str() }),
-            )),
-            _ => Next::Done(self.result()),
+            ));
         }
+        Next::Done(self.result())
     }
 
     /// What follows an answer, or a request that got none (see [`super::Flow::goes_on_past`]).
@@ -111,8 +125,8 @@ impl TagFlow {
             }
             _ => None,
         };
-        match self.stage {
-            Stage::Resolving(index) => {
+        match self.sent {
+            Sent::Lookup(index) => {
                 let target = self.target(index);
                 let reference = target.and_then(|t| Some((t.reference.as_ref().ok()?, t.kind)));
                 let id = match (answer, reference) {
@@ -132,9 +146,9 @@ impl TagFlow {
                     Ok(id) => self.resolved.push((id, index)),
                     Err(error) => self.fail(index, error),
                 }
-                self.stage = Stage::Resolving(index + 1);
+                self.next_target = index + 1;
             }
-            Stage::Batch(start) => {
+            Sent::Batch(start) => {
                 let end = (start + BATCH_SIZE).min(self.resolved.len());
                 let batch = self.resolved.get(start..end).unwrap_or_default().to_vec();
                 match answer.and_then(read_tag) {
@@ -168,9 +182,10 @@ impl TagFlow {
                         self.last_error = Some(error);
                     }
                 }
-                self.stage = Stage::Batch(end);
+                self.batched = end;
             }
-            Stage::CreateOnly => self.tag = Some(answer.and_then(read_tag)?),
+            Sent::CreateOnly => self.tag = Some(answer.and_then(read_tag)?),
+            Sent::Nothing => {}
         }
         if let Some(error) = stops {
             self.stop(error);
@@ -187,21 +202,18 @@ impl TagFlow {
     /// No request may go any more (the call's deadline, a rate limit past it, or an answer refused):
     /// every target not yet looked up or sent fails with `error` (or its own), and the call ends.
     fn stop(&mut self, error: Error) {
-        let pending = match self.stage {
-            Stage::Resolving(index) => {
-                for index in index..self.request.targets.len() {
-                    let own = self.target(index).and_then(|t| t.reference.clone().err());
-                    self.fail(index, own.unwrap_or_else(|| error.clone()));
-                }
-                0
-            }
-            Stage::Batch(start) => start,
-            Stage::CreateOnly => return,
-        };
-        for (_, index) in self.resolved.split_off(pending.min(self.resolved.len())) {
+        for index in self.next_target..self.request.targets.len() {
+            let own = self.target(index).and_then(|t| t.reference.clone().err());
+            self.fail(index, own.unwrap_or_else(|| error.clone()));
+        }
+        self.next_target = self.request.targets.len();
+        for (_, index) in self
+            .resolved
+            .split_off(self.batched.min(self.resolved.len()))
+        {
             self.fail(index, error.clone());
         }
-        self.stage = Stage::Batch(self.resolved.len());
+        self.stopped = true;
         self.last_error = Some(error);
     }
 

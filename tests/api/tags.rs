@@ -230,7 +230,7 @@ fn a_bad_tag_request_is_an_invalid_argument() {
 fn a_batch_or_lookup_with_no_answer_fails_its_targets_and_the_rest_goes_on() {
     let users: Vec<Value> = (1..=60).map(|id| j!({"id": id})).collect();
     let request = j!({"tag": "t", "users": users, "leads": [{"email": "gone@example.com"}]});
-    // The lookup (a GET) is retried twice, the first batch (a POST) is not.
+    // The first batch (a POST, full before the lead's lookup) is not retried, the lookup (a GET) twice.
     let reset = || Err(TransportError::Network("reset".into()));
     let answered = json(200, &tag_answer(3, "t"));
     let fake = FakeTransport::new(vec![reset(), reset(), reset(), reset(), answered]);
@@ -241,9 +241,40 @@ fn a_batch_or_lookup_with_no_answer_fails_its_targets_and_the_rest_goes_on() {
     assert_eq!(
         codes,
         vec![&j!("network_error"); 51],
-        "the lookup, the first batch"
+        "the first batch, the lookup"
     );
     let lookup = "GET /contacts?email=gone%40example.com";
-    let sent = vec![lookup, lookup, lookup, "POST /tags", "POST /tags"];
+    let sent = vec!["POST /tags", lookup, lookup, lookup, "POST /tags"];
     assert_eq!(fake.paths(), sent);
+}
+
+#[test]
+fn a_full_batch_goes_before_the_next_lookups_so_a_deadline_among_them_keeps_it() {
+    let email = |i: u64| format!("user{i}@example.com");
+    let users: Vec<Value> = (1..=55).map(|i| j!({ "email": email(i) })).collect();
+    let found = |i: u64| {
+        let contact = j!({"contact": {"id": 1000 + i, "type": "user", "email": email(i)}});
+        json(200, &contact.to_string())
+    };
+    let mut answers: Vec<_> = (1..=50).map(found).collect();
+    answers.push(json(200, &tag_answer(3, "t")));
+    answers.extend([found(51), found(52), Err(TransportError::Timeout)]);
+    let fake = FakeTransport::new(answers);
+    let config = config();
+    let request = j!({"tag": "t", "users": users});
+    let result = call(&config, &fake, "tagContacts", j!([request])).expect("the first batch done");
+    assert_eq!(result["tagged"], 50);
+    let failed = failures(&result);
+    let timed_out: Vec<&Value> = failed.iter().map(|(target, _)| &target["email"]).collect();
+    let expected: Vec<Value> = [53, 54, 55, 51, 52].map(|i| j!(email(i))).into();
+    assert_eq!(timed_out, expected.iter().collect::<Vec<_>>());
+    assert!(failed.iter().all(|(_, code)| *code == "timeout"));
+    let paths = fake.paths();
+    assert_eq!(
+        paths.len(),
+        54,
+        "50 lookups, the batch, 3 lookups: nothing after the deadline"
+    );
+    assert_eq!(paths[50], "POST /tags");
+    assert_eq!(fake.body(50)["contacts"].as_array().map(Vec::len), Some(50));
 }

@@ -1,0 +1,30 @@
+// Findings of an outside review of the client against a hostile server (2026-12-05), in Node over real
+// HTTP on loopback: tagContacts sends each batch once it is full, so a deadline that passes during the
+// lookups keeps what was sent before it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient } from "gist-wasm";
+import { json, startServer } from "./loopback.mjs";
+
+test("tagContacts sends a full batch before the next lookups: a deadline among them leaves that batch tagged and the rest in failed", async (t) => {
+  let lookups = 0;
+  const server = await startServer(async (req, res) => {
+    const url = new URL(req.url, "http://x");
+    if (req.method === "POST") return json(res, 200, { tag: { id: 3, name: "VIP" } });
+    if (++lookups > 50) return new Promise(() => {}); // no answer: the call's deadline comes
+    const email = url.searchParams.get("email");
+    json(res, 200, { contact: { id: 1000 + lookups, type: "user", email } });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, timeoutMs: 4000 });
+  t.after(() => gist.free());
+  const users = Array.from({ length: 60 }, (_, i) => ({ email: `user${i}@example.com` }));
+  const result = await gist.tagContacts({ tag: "VIP", users });
+  assert.equal(result.tagged, 50);
+  assert.deepEqual(result.failed.map((f) => f.error.code), Array(10).fill("timeout"));
+  assert.deepEqual(new Set(result.failed.map((f) => f.target.email)), new Set(users.slice(50).map((u) => u.email)));
+  const posts = server.requests.filter((r) => r.method === "POST");
+  assert.equal(posts.length, 1);
+  assert.equal(JSON.parse(posts[0].body).contacts.length, 50);
+  assert.equal(server.requests.indexOf(posts[0]), 50, "the batch right after its 50th lookup");
+});
