@@ -143,12 +143,12 @@ pub fn start(name: &str, args: Vec<Value>) -> Result<Flow, Error> {
     match name {
         "list" => {
             let listing = listing(&args.arg())?;
-            Pages::list(listing, args.arg()).map(Flow::Pages)
+            Pages::list(listing, args.arg()).map(|pages| Flow::Pages(Box::new(pages)))
         }
         "page" => {
             let listing = listing(&args.arg())?;
             let options = args.arg();
-            Pages::page(listing, options, &args.arg()).map(Flow::Pages)
+            Pages::page(listing, options, &args.arg()).map(|pages| Flow::Pages(Box::new(pages)))
         }
         _ => match RESOURCES
             .iter()

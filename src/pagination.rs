@@ -34,6 +34,9 @@ pub struct Cursor {
     /// with another, so a walk resumed in a client of another `perPage` keeps this one.
     pub per_page: Option<u32>,
     last_first_item: Option<Value>,
+    /// The first item of the last page read whose number is a power of two: a later page that starts
+    /// with it again means the server goes round pages it has given (see [`Cursor::read_page`]).
+    landmark: Option<Value>,
     /// Whether the last page read repeated the one before it (see [`Cursor::read_page`]).
     repeated: bool,
     /// Pages a walk read in a row that held none of its items (see [`Cursor::empty_in_a_row`]).
@@ -50,14 +53,16 @@ impl Cursor {
             skip: 0,
             per_page: None,
             last_first_item: None,
+            landmark: None,
             repeated: false,
             empty_run: 0,
             done: false,
         }
     }
 
-    /// The cursor as JSON, `{ page, first, done, skip?, perPage?, repeated?, empty? }` (`skip` and
-    /// `empty` when not 0, `repeated` when true), for a host that keeps it between calls.
+    /// The cursor as JSON, `{ page, first, done, skip?, perPage?, repeated?, empty?, mark? }` (`skip`
+    /// and `empty` when not 0, `repeated` when true, `mark`: the landmark, when there is one), for a
+    /// host that keeps it between calls.
     pub fn to_value(&self) -> Value {
         Value::Object(self.fields(crate::json::Map::new()))
     }
@@ -78,6 +83,9 @@ impl Cursor {
         }
         if self.empty_run > 0 {
             map.set("empty", self.empty_run.into());
+        }
+        if let Some(landmark) = &self.landmark {
+            map.set("mark", landmark.clone());
         }
         map
     }
@@ -129,6 +137,7 @@ impl Cursor {
                     skip,
                     per_page,
                     last_first_item: value.get("first").filter(|f| !f.is_null()).cloned(),
+                    landmark: value.get("mark").filter(|m| !m.is_null()).cloned(),
                     repeated,
                     empty_run,
                     done,
@@ -192,7 +201,10 @@ impl Cursor {
     /// A page whose first item is the previous page's first item repeats it: the list grew by exactly
     /// a page since (each item moved one page on), or the server ignores `page`. Its items are not
     /// given again and the listing goes on, unless the page before was a repeat too (a server that
-    /// ignores `page`) or nothing follows: then it ends there.
+    /// ignores `page`) or nothing follows: then it ends there. A page that starts with the first item of
+    /// an earlier page further back (the last one whose number is a power of two, so that a server going
+    /// round is met within three rounds) ends the listing too: the server goes round pages it gave
+    /// (alternating replicas, say), and would never end.
     ///
     /// # Errors
     /// `invalid_response` when `key` is not an array, or an item is refused.
@@ -218,10 +230,21 @@ impl Cursor {
                 return Ok(Vec::new());
             }
         }
+        let page = self.next_page;
+        self.next_page = self.next_page.saturating_add(1);
+        if let (Some(first), Some(landmark)) = (&items.first_id, &self.landmark) {
+            if same_id(first, landmark) {
+                self.done = true;
+                self.skip = 0;
+                return Ok(Vec::new());
+            }
+        }
+        if page.is_power_of_two() {
+            self.landmark = items.first_id.clone();
+        }
         self.repeated = false;
         self.last_first_item = items.first_id;
         self.done = !has_more(items.count, per_page, pages);
-        self.next_page = self.next_page.saturating_add(1);
         let skip = std::mem::take(&mut self.skip) as usize;
         match items.error {
             Some(error) => Err(error),
@@ -361,6 +384,28 @@ mod tests {
         cursor = resumed;
         assert_eq!(read(&mut cursor, &page, "tags", 2), Ok(0));
         assert!(cursor.done);
+    }
+
+    #[test]
+    fn a_server_that_goes_round_pages_ends_the_list_within_three_rounds() {
+        let tags = |first: u32| json!({"tags": [{"id": first}, {"id": first + 1}], "pages": {"next": "more"}});
+        for round in 2..=9u32 {
+            let mut cursor = Cursor::new();
+            let mut pages = 0;
+            while !cursor.done && pages < 100 {
+                let first = 10 * (pages % round) + 1;
+                read(&mut cursor, &tags(first), "tags", 2).expect("a page");
+                cursor = Cursor::from_value(&cursor.to_value()).expect("its JSON form");
+                pages += 1;
+            }
+            assert!(cursor.done, "a round of {round} pages never ended");
+            assert!(pages <= 3 * round, "a round of {round}: {pages} pages");
+        }
+        let mut cursor = Cursor::new();
+        for first in [1, 11, 21, 31, 41, 51, 61, 71, 81] {
+            read(&mut cursor, &tags(first), "tags", 2).expect("a page");
+        }
+        assert!(!cursor.done, "pages that never come back go on");
     }
 
     #[test]

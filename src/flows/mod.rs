@@ -35,7 +35,7 @@ pub enum Flow {
     /// Find a contact, then act on it.
     Contact(ContactFlow),
     /// Pages of a list.
-    Pages(Pages),
+    Pages(Box<Pages>),
     /// Tag or untag contacts in batches.
     Tags(TagFlow),
 }

@@ -1,6 +1,7 @@
 // Findings of an outside review of the client against a hostile server (2026-12-05), in Node over real
 // HTTP on loopback: tagContacts sends each batch once it is full, so a deadline that passes during the
-// lookups keeps what was sent before it.
+// lookups keeps what was sent before it; a server that goes round pages (alternating replicas that
+// ignore `page`) ends a list, where a walk went on for ever.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
@@ -27,4 +28,27 @@ test("tagContacts sends a full batch before the next lookups: a deadline among t
   assert.equal(posts.length, 1);
   assert.equal(JSON.parse(posts[0].body).contacts.length, 50);
   assert.equal(server.requests.indexOf(posts[0]), 50, "the batch right after its 50th lookup");
+});
+
+test("a server that answers every page from two replicas in turn ends the walk and the list, each within three rounds", async (t) => {
+  let answered = 0;
+  const server = await startServer((req, res) => {
+    const replica = answered++ % 2;
+    const tags = Array.from({ length: 10 }, (_, i) => ({ id: 10 * replica + i + 1, name: `t${10 * replica + i + 1}` }));
+    json(res, 200, { tags, pages: { next: "more" } });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 10 });
+  t.after(() => gist.free());
+  const walked = [];
+  for await (const tag of gist.iterTags()) {
+    walked.push(tag.id);
+    if (walked.length > 1_000) break;
+  }
+  assert.ok(walked.length <= 60, `the walk ended after ${walked.length} tags`);
+  assert.deepEqual(new Set(walked).size, 20);
+  answered = 0;
+  const listed = await gist.listTags({ limit: 1_000 });
+  assert.ok(listed.length <= 60, `the list ended after ${listed.length} tags`);
+  assert.deepEqual(new Set(listed.map((tag) => tag.id)).size, 20);
 });
