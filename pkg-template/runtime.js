@@ -3,19 +3,13 @@
 import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
 import { sleep, whenAborted } from "./pace.js";
 import { readPage } from "./normalize.js";
-import { ANSWER_HEADERS } from "./declared.js";
+import { ANSWER_HEADERS, MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES } from "./declared.js";
 import { redactEmails } from "./gist_wasm.js";
 
 class Refused extends Error {}
 
-/** The most bytes of JSON an options object may take (the core's own cap, checked again there). */
-export const MAX_OPTIONS_BYTES = 64 * 1024;
-
-/**
- * The most bytes of JSON a method's argument may take: far past any request Gist takes, and short of
- * what, once percent-encoded into a URL, a JS string or the wasm's memory could not hold.
- */
-export const MAX_ARGUMENT_BYTES = 8 * 1024 * 1024;
+// The caps on an options object's and an argument's JSON, the core's own (checked before either crosses).
+export { MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES };
 
 // What JSON writes as an object of indexes or as `{}`: bytes, a Map or Set, a Blob, form data, a stream,
 // or a Promise (a missing `await`). Never throws.

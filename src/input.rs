@@ -12,6 +12,10 @@ use crate::text::text;
 /// more than any needs, so that one of a million keys is refused before it is read.
 pub const MAX_OPTIONS_BYTES: usize = 64 * 1024;
 
+/// The most bytes of JSON a method's argument may take: far past any request Gist takes, and short of
+/// what, once percent-encoded into a URL, a JS string or the wasm's memory could not hold.
+pub const MAX_ARGUMENT_BYTES: usize = 8 * 1024 * 1024;
+
 /// The most headers one `headers` object may set (a server takes about a hundred at most).
 pub const MAX_HEADERS: usize = 100;
 

@@ -66,7 +66,8 @@ fn suffix(listing: &Listing) -> String {
 /// The package's `declared.js`, which the build writes into `pkg/` (it is not kept in the repository):
 /// the models' rules (`MODELS`), each list's answer key, model, kept contact type and method suffix
 /// (`LISTS`), every Promise-returning method, in the order declared, with its arguments' names
-/// (`METHODS`), and the answer headers the core reads (`ANSWER_HEADERS`).
+/// (`METHODS`), the answer headers the core reads (`ANSWER_HEADERS`), and the most bytes of JSON an
+/// options object and an argument may take (`MAX_OPTIONS_BYTES`, `MAX_ARGUMENT_BYTES`).
 pub fn declared_js() -> String {
     let mut out = String::from(
         "// Made by src/bin/write-dts.rs from the Rust declarations (src/models/, src/resources/): do not edit.\n",
@@ -108,8 +109,13 @@ pub fn declared_js() -> String {
     out.push_str(&format!(
         "}};\n\
          /** The headers of an answer that the core reads; it is handed only these, unless a step asks for every one. */\n\
-         export const ANSWER_HEADERS = [{}];\n",
-        answer_headers.join(", ")
+         export const ANSWER_HEADERS = [{}];\n\
+         /** The most bytes of JSON an options object may take, and a method's argument. */\n\
+         export const MAX_OPTIONS_BYTES = {};\n\
+         export const MAX_ARGUMENT_BYTES = {};\n",
+        answer_headers.join(", "),
+        crate::input::MAX_OPTIONS_BYTES,
+        crate::input::MAX_ARGUMENT_BYTES
     ));
     out
 }

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::http::{joined_headers, Method};
+use crate::input::MAX_ARGUMENT_BYTES;
 use crate::json::{Map, Value};
 use crate::resources::contacts::ContactFields;
 use crate::text::text;
@@ -301,7 +302,7 @@ impl fmt::Debug for ContactFields {
 }
 
 /// The options of `list_users`, `list_leads`, `users` and `leads`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
@@ -356,6 +357,21 @@ impl ListContacts {
         put(&mut map, "order", self.order.as_deref());
         put(&mut map, "cursor", self.cursor.as_deref());
         Value::Object(map)
+    }
+}
+
+impl fmt::Debug for ListContacts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListContacts")
+            .field("limit", &self.limit)
+            .field("segment_id", &self.segment_id)
+            .field("tag_id", &self.tag_id)
+            .field("created_since", &self.created_since)
+            .field("status", &NoEmails(&self.status))
+            .field("order_by", &NoEmails(&self.order_by))
+            .field("order", &NoEmails(&self.order))
+            .field("cursor", &self.cursor)
+            .finish()
     }
 }
 
@@ -735,16 +751,26 @@ const MAX_ARGUMENT_DEPTH: usize = crate::json::MAX_DEPTH - 1;
 
 /// The arguments of a call, refused (`invalid_argument`, as JS refuses them) when one nests deeper than
 /// JS reads, before anything copies, writes or sends them: each of those recurses through a value and
-/// can overflow the stack. A refused value is taken apart without recursion, not dropped.
-pub(crate) fn within_depth(args: Vec<Value>) -> Result<Vec<Value>, Error> {
-    if args.iter().all(|arg| nests_within(arg, MAX_ARGUMENT_DEPTH)) {
-        return Ok(args);
+/// can overflow the stack (a refused value is taken apart without recursion, not dropped); or when one
+/// is more than [`MAX_ARGUMENT_BYTES`] as JSON.
+pub(crate) fn within_limits(args: Vec<Value>) -> Result<Vec<Value>, Error> {
+    if !args.iter().all(|arg| nests_within(arg, MAX_ARGUMENT_DEPTH)) {
+        dismantle(args);
+        return Err(Error::invalid_argument(text!(
+            "the arguments cannot be read as JSON: an argument nests arrays and objects more than {} deep",
+            MAX_ARGUMENT_DEPTH
+        )));
     }
-    dismantle(args);
-    Err(Error::invalid_argument(text!(
-        "the arguments cannot be read as JSON: an argument nests arrays and objects more than {} deep",
-        MAX_ARGUMENT_DEPTH
-    )))
+    match args
+        .iter()
+        .any(|arg| arg.to_json().len() > MAX_ARGUMENT_BYTES)
+    {
+        true => Err(Error::invalid_argument(text!(
+            "an argument is more than {} bytes as JSON",
+            MAX_ARGUMENT_BYTES
+        ))),
+        false => Ok(args),
+    }
 }
 
 /// Whether `value` nests at most `max` arrays and objects (a plain value nests none); iterative.
@@ -844,11 +870,42 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_contact_lists_options_show_no_email() {
+        let options = super::ListContacts::default()
+            .status("ada@example.com")
+            .order_by("bob@example.com")
+            .limit(5);
+        for shown in [format!("{options:?}"), format!("{options:#?}")] {
+            assert!(!shown.contains('@'), "{shown}");
+            assert!(shown.contains("limit") && shown.contains('5'), "{shown}");
+        }
+    }
+
+    #[test]
+    fn an_argument_of_more_than_8_mib_as_json_is_refused() {
+        use super::{within_limits, MAX_ARGUMENT_BYTES};
+        use crate::json::Value;
+        let string = |length: usize| Value::String("x".repeat(length));
+        assert!(
+            within_limits(vec![string(MAX_ARGUMENT_BYTES - 2)]).is_ok(),
+            "quoted: the cap"
+        );
+        let error = within_limits(vec![Value::Null, string(MAX_ARGUMENT_BYTES - 1)])
+            .expect_err("a byte past it");
+        assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
+        assert!(
+            error.message.contains("8388608 bytes as JSON"),
+            "{}",
+            error.message
+        );
+    }
+
     /// The check and the refusal look at each level in a loop: on a thread of 128 KB, far less than a
     /// recursion through 100,000 levels takes, a value that deep is refused and taken apart.
     #[test]
     fn the_depth_check_and_the_refusal_do_not_recurse() {
-        use super::{within_depth, MAX_ARGUMENT_DEPTH};
+        use super::{within_limits, MAX_ARGUMENT_DEPTH};
         use crate::json::{Map, Value};
         let nested = |depth: usize, object: bool| {
             let mut value = Value::Null;
@@ -861,14 +918,14 @@ mod tests {
             value
         };
         for object in [false, true] {
-            assert!(within_depth(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH, object)]).is_ok());
-            let error = within_depth(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH + 1, object)])
+            assert!(within_limits(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH, object)]).is_ok());
+            let error = within_limits(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH + 1, object)])
                 .expect_err("one level too deep");
             assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
             let deep = nested(100_000, object);
             let refused = std::thread::Builder::new()
                 .stack_size(128 << 10)
-                .spawn(move || within_depth(vec![deep]).is_err())
+                .spawn(move || within_limits(vec![deep]).is_err())
                 .expect("a thread")
                 .join()
                 .expect("no overflow");

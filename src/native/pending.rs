@@ -180,7 +180,7 @@ impl<T: Send + 'static> Pending<T> {
             client: client.clone(),
             method,
             flow: args
-                .and_then(super::input::within_depth)
+                .and_then(super::input::within_limits)
                 .and_then(|args| crate::endpoints::start(method, args)),
             options: RequestOptions::default(),
             decode,
