@@ -212,6 +212,10 @@ impl Error {
             ErrorCode::ServerError => {
                 text!("Gist failed with a server error ({}): retry later", status)
             }
+            ErrorCode::InvalidResponse => text!(
+                "Gist answered with a status that is no HTTP error status ({}): check baseUrl",
+                status
+            ),
             _ => text!(
                 "Gist rejected the request ({}): check the arguments",
                 status
@@ -364,13 +368,19 @@ mod tests {
             (500, "server_error"),
             (503, "server_error"),
             (302, "invalid_response"),
+            (600, "invalid_response"),
+            (999, "invalid_response"),
         ];
         for (status, code) in cases {
-            assert_eq!(
-                Error::from_status(status, "").code.as_str(),
-                code,
-                "status {status}"
-            );
+            let error = Error::from_status(status, "");
+            assert_eq!(error.code.as_str(), code, "status {status}");
+            if status >= 600 {
+                assert!(
+                    error.message.contains("no HTTP error status"),
+                    "{}",
+                    error.message
+                );
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 // Findings of an outside review of the client against a hostile server (2026-12-05), in Node over real
 // HTTP on loopback: tagContacts sends each batch once it is full, so a deadline that passes during the
 // lookups keeps what was sent before it; a server that goes round pages (alternating replicas that
-// ignore `page`) ends a list, where a walk went on for ever.
+// ignore `page`) ends a list, where a walk went on for ever; a status past 599 is not called the
+// caller's fault.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
@@ -51,4 +52,19 @@ test("a server that answers every page from two replicas in turn ends the walk a
   const listed = await gist.listTags({ limit: 1_000 });
   assert.ok(listed.length <= 60, `the list ended after ${listed.length} tags`);
   assert.deepEqual(new Set(listed.map((tag) => tag.id)).size, 20);
+});
+
+test("an answer with a status past 599 is invalid_response that says so, not 'check the arguments'", async (t) => {
+  let status = 600;
+  const server = await startServer((req, res) => json(res, status, { errors: [] }));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url });
+  t.after(() => gist.free());
+  for (status of [600, 999]) {
+    const error = await gist.fetchUser({ id: 1 }).then(() => assert.fail("resolved"), (e) => e);
+    assert.equal(error.code, "invalid_response");
+    assert.equal(error.status, status);
+    assert.match(error.message, /no HTTP error status/);
+    assert.doesNotMatch(error.message, /check the arguments/);
+  }
 });
