@@ -441,7 +441,8 @@ export interface TagResult {
     tag: Tag;
     tagged: number;
     untagged: number;
-    failed: { target: ContactTarget; error: { code: GistErrorCode; message: string } }[];
+    /** `retryAfter`: the seconds to wait, where the error says (a rate limit past the call's deadline). */
+    failed: { target: ContactTarget; error: { code: GistErrorCode; message: string; retryAfter?: number } }[];
 }
 
 /** `{ limit, cursor }` of a list call or iterator. */
@@ -527,7 +528,11 @@ export interface WebhookRequest {
 
 /** Options of `handleWebhook`: any other key is refused (`invalid_argument`), never ignored. */
 export interface HandleWebhookOptions {
-    /** Verify before parsing; an unverified delivery rejects with `invalid_webhook`. */
+    /**
+     * Verify before parsing; an unverified delivery rejects with `invalid_webhook`. Leave the key out not
+     * to verify: `verify: undefined` (a secret that was not set, say) rejects with `invalid_argument`, so
+     * that a missing secret fails closed.
+     */
     verify?: VerifyOptions;
     /** The most bytes of the body to read (1 MiB by default); a larger one rejects with `invalid_webhook`, status 413. */
     maxBodyBytes?: number;

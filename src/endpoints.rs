@@ -3,12 +3,14 @@
 
 use crate::error::Error;
 use crate::flows::{Flow, Listing, Pages};
+use crate::input::MAX_SAFE_INTEGER;
 use crate::json::Value;
 use crate::resources::{campaigns, events, leads, raw, segments, tags, users};
 use crate::text::text;
 
-/// The largest integer a JS number holds exactly (2^53 - 1).
-const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+/// What an id that is not one is told: ids are positive whole JS numbers.
+pub const NOT_AN_ID: &str =
+    "id must be a whole number from 1 to 9007199254740991 (2^53 - 1: the largest a JS number holds exactly)";
 
 #[cfg(not(target_arch = "wasm32"))]
 // Loaded by a path (src/internal.rs), this file looks for its modules beside it.
@@ -73,11 +75,7 @@ impl Args {
         self.arg()
             .as_u64()
             .filter(|id| (1..=MAX_SAFE_INTEGER).contains(id))
-            .ok_or_else(|| {
-                Error::invalid_argument(
-                    "id must be a whole number from 1 to 9007199254740991 (2^53 - 1: the largest a JS number holds exactly)",
-                )
-            })
+            .ok_or_else(|| Error::invalid_argument(NOT_AN_ID))
     }
 }
 

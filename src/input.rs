@@ -16,6 +16,18 @@ pub const MAX_OPTIONS_BYTES: usize = 64 * 1024;
 /// what, once percent-encoded into a URL, a JS string or the wasm's memory could not hold.
 pub const MAX_ARGUMENT_BYTES: usize = 8 * 1024 * 1024;
 
+/// The largest integer a JS number holds exactly (2^53 - 1).
+pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+
+/// A caller's JSON number as a whole number that a JS number holds exactly (0 to 2^53 - 1): one past
+/// it was rounded before it got here, so it is not the number the caller wrote.
+pub fn safe_whole(value: &Value) -> Option<u64> {
+    matches!(value, Value::Number(_))
+        .then(|| as_whole(value))
+        .flatten()
+        .filter(|n| *n <= MAX_SAFE_INTEGER)
+}
+
 /// The most headers one `headers` object may set (a server takes about a hundred at most).
 pub const MAX_HEADERS: usize = 100;
 
@@ -105,9 +117,9 @@ impl Fields {
     pub fn whole(&mut self, key: &str) -> Result<Option<u64>, Error> {
         match self.take(key) {
             None => Ok(None),
-            Some(value @ Value::Number(_)) => as_whole(&value)
+            Some(value @ Value::Number(_)) => safe_whole(&value)
                 .map(Some)
-                .ok_or_else(|| self.wrong(key, "a whole number")),
+                .ok_or_else(|| self.wrong(key, "a whole number from 0 to 2^53 - 1")),
             Some(_) => Err(self.wrong(key, "a whole number")),
         }
     }

@@ -37,6 +37,8 @@ pub struct Cursor {
     /// The first item of the last page read whose number is a power of two: a later page that starts
     /// with it again means the server goes round pages it has given (see [`Cursor::read_page`]).
     landmark: Option<Value>,
+    /// Whether a page since the landmark's started with it (see [`Cursor::read_page`]).
+    landmark_met: bool,
     /// Whether the last page read repeated the one before it (see [`Cursor::read_page`]).
     repeated: bool,
     /// Pages a walk read in a row that held none of its items (see [`Cursor::empty_in_a_row`]).
@@ -54,15 +56,16 @@ impl Cursor {
             per_page: None,
             last_first_item: None,
             landmark: None,
+            landmark_met: false,
             repeated: false,
             empty_run: 0,
             done: false,
         }
     }
 
-    /// The cursor as JSON, `{ page, first, done, skip?, perPage?, repeated?, empty?, mark? }` (`skip`
-    /// and `empty` when not 0, `repeated` when true, `mark`: the landmark, when there is one), for a
-    /// host that keeps it between calls.
+    /// The cursor as JSON, `{ page, first, done, skip?, perPage?, repeated?, empty?, mark? | met? }`
+    /// (`skip` and `empty` when not 0, `repeated` when true; the landmark, when there is one, as `mark`,
+    /// or as `met` once a page started with it), for a host that keeps it between calls.
     pub fn to_value(&self) -> Value {
         Value::Object(self.fields(crate::json::Map::new()))
     }
@@ -85,7 +88,10 @@ impl Cursor {
             map.set("empty", self.empty_run.into());
         }
         if let Some(landmark) = &self.landmark {
-            map.set("mark", landmark.clone());
+            map.set(
+                if self.landmark_met { "met" } else { "mark" },
+                landmark.clone(),
+            );
         }
         map
     }
@@ -119,6 +125,11 @@ impl Cursor {
             None => Some(false),
             Some(repeated) => repeated.as_bool(),
         };
+        // The landmark under `met` once a page started with it.
+        let (landmark, landmark_met) = match value.get("met").filter(|m| !m.is_null()) {
+            Some(met) => (Some(met), true),
+            None => (value.get("mark").filter(|m| !m.is_null()), false),
+        };
         let empty_run = match value.get("empty") {
             None => Some(0),
             Some(_) => whole("empty"),
@@ -137,7 +148,8 @@ impl Cursor {
                     skip,
                     per_page,
                     last_first_item: value.get("first").filter(|f| !f.is_null()).cloned(),
-                    landmark: value.get("mark").filter(|m| !m.is_null()).cloned(),
+                    landmark: landmark.cloned(),
+                    landmark_met,
                     repeated,
                     empty_run,
                     done,
@@ -201,10 +213,11 @@ impl Cursor {
     /// A page whose first item is the previous page's first item repeats it: the list grew by exactly
     /// a page since (each item moved one page on), or the server ignores `page`. Its items are not
     /// given again and the listing goes on, unless the page before was a repeat too (a server that
-    /// ignores `page`) or nothing follows: then it ends there. A page that starts with the first item of
-    /// an earlier page further back (the last one whose number is a power of two, so that a server going
-    /// round is met within three rounds) ends the listing too: the server goes round pages it gave
-    /// (alternating replicas, say), and would never end.
+    /// ignores `page`) or nothing follows: then it ends there. So too for a page that starts with the
+    /// landmark, the first item of an earlier page further back (the last one read whose number is a
+    /// power of two): the list grew by whole pages, and goes on; met a second time, the server goes
+    /// round pages it gave (alternating replicas, say) and would never end, so the listing ends (within
+    /// about six rounds of such pages). A first item with no id (or a null one) repeats nothing.
     ///
     /// # Errors
     /// `invalid_response` when `key` is not an array, or an item is refused.
@@ -221,29 +234,28 @@ impl Cursor {
                 key
             )));
         };
-        if let (Some(first), Some(last)) = (&items.first_id, &self.last_first_item) {
-            if same_id(first, last) {
-                self.done = self.repeated || !has_more(items.count, per_page, pages);
-                self.repeated = true;
-                self.next_page = self.next_page.saturating_add(1);
-                self.skip = 0;
-                return Ok(Vec::new());
-            }
-        }
+        let first_id = items.first_id.filter(|id| !id.is_null());
+        let starts_with = |earlier: &Option<Value>| matches!((&first_id, earlier), (Some(first), Some(earlier)) if same_id(first, earlier));
         let page = self.next_page;
         self.next_page = self.next_page.saturating_add(1);
-        if let (Some(first), Some(landmark)) = (&items.first_id, &self.landmark) {
-            if same_id(first, landmark) {
-                self.done = true;
-                self.skip = 0;
-                return Ok(Vec::new());
+        let met_before = match starts_with(&self.last_first_item) {
+            true => Some(std::mem::replace(&mut self.repeated, true)),
+            false if starts_with(&self.landmark) => {
+                Some(std::mem::replace(&mut self.landmark_met, true))
             }
+            false => None,
+        };
+        if let Some(met_before) = met_before {
+            self.done = met_before || !has_more(items.count, per_page, pages);
+            self.skip = 0;
+            return Ok(Vec::new());
         }
         if page.is_power_of_two() {
-            self.landmark = items.first_id.clone();
+            self.landmark = first_id.clone();
+            self.landmark_met = false;
         }
         self.repeated = false;
-        self.last_first_item = items.first_id;
+        self.last_first_item = first_id;
         self.done = !has_more(items.count, per_page, pages);
         let skip = std::mem::take(&mut self.skip) as usize;
         match items.error {
@@ -290,7 +302,7 @@ pub fn has_more(received: usize, per_page: u32, pages: Option<&Value>) -> bool {
 mod tests {
     use super::*;
     use crate::json;
-    use crate::models::normalize::{self, TAG};
+    use crate::models::normalize::{self, EVENT, TAG};
 
     /// Reads a page of tags from `page` (the answer, as a value) into `cursor`: how many it gave.
     fn read(cursor: &mut Cursor, page: &Value, key: &str, per_page: u32) -> Result<usize, Error> {
@@ -387,7 +399,7 @@ mod tests {
     }
 
     #[test]
-    fn a_server_that_goes_round_pages_ends_the_list_within_three_rounds() {
+    fn a_server_that_goes_round_pages_ends_the_list_within_six_rounds() {
         let tags = |first: u32| json!({"tags": [{"id": first}, {"id": first + 1}], "pages": {"next": "more"}});
         for round in 2..=9u32 {
             let mut cursor = Cursor::new();
@@ -399,13 +411,57 @@ mod tests {
                 pages += 1;
             }
             assert!(cursor.done, "a round of {round} pages never ended");
-            assert!(pages <= 3 * round, "a round of {round}: {pages} pages");
+            assert!(pages <= 6 * round, "a round of {round}: {pages} pages");
         }
         let mut cursor = Cursor::new();
         for first in [1, 11, 21, 31, 41, 51, 61, 71, 81] {
             read(&mut cursor, &tags(first), "tags", 2).expect("a page");
         }
         assert!(!cursor.done, "pages that never come back go on");
+    }
+
+    #[test]
+    fn a_list_grown_by_whole_pages_goes_on_past_the_landmark_without_giving_it_again() {
+        let tags = |first: u32| json!({"tags": [{"id": first}, {"id": first - 1}]});
+        let mut cursor = Cursor::new();
+        // Pages of 2 from 100 down; after page 2 (the landmark, 98), two pages were added in front.
+        for first in [100, 98] {
+            assert_eq!(read(&mut cursor, &tags(first), "tags", 2), Ok(2));
+        }
+        assert_eq!(
+            read(&mut cursor, &tags(100), "tags", 2),
+            Ok(2),
+            "given again, as before"
+        );
+        assert_eq!(
+            read(&mut cursor, &tags(98), "tags", 2),
+            Ok(0),
+            "the landmark: not again"
+        );
+        assert!(!cursor.done, "a list grown by whole pages goes on");
+        for first in [96, 94, 92] {
+            assert_eq!(read(&mut cursor, &tags(first), "tags", 2), Ok(2), "{first}");
+        }
+        assert!(!cursor.done);
+    }
+
+    #[test]
+    fn a_page_whose_first_item_has_a_null_id_repeats_nothing_in_a_list_or_a_walk() {
+        let page = json!({"events": [{"id": null, "event_name": "a"}, {"event_name": "b"}]});
+        let read = |cursor: &mut Cursor| {
+            let (items, pages) = normalize::list(&page.to_json(), "events", &EVENT, &|_| true)
+                .map_err(|_| Error::invalid_response("not JSON"))?;
+            cursor
+                .read_page(items, pages.as_ref(), "events", 2)
+                .map(|items| items.len())
+        };
+        let (mut listed, mut walked) = (Cursor::new(), Cursor::new());
+        for _ in 0..4 {
+            assert_eq!(read(&mut listed), Ok(2));
+            assert_eq!(read(&mut walked), Ok(2));
+            walked = Cursor::from_value(&walked.to_value()).expect("its JSON form");
+        }
+        assert_eq!(listed, walked);
     }
 
     #[test]

@@ -136,7 +136,13 @@ impl TagFlow {
                             .and_then(|contact| contact)
                             .and_then(|contact| {
                                 check_kind(&contact, reference, kind)?;
-                                Ok(contact.get("id").as_u64().unwrap_or_default())
+                                contact
+                                    .get("id")
+                                    .as_u64()
+                                    .filter(|id| *id > 0)
+                                    .ok_or_else(|| {
+                                        Error::invalid_response("Gist's contact has no positive id")
+                                    })
                             })
                     }
                     (Err(error), _) => Err(error),

@@ -67,6 +67,8 @@ pub struct TagFailure {
     pub code: String,
     /// What went wrong.
     pub message: String,
+    /// The seconds to wait, where the error says (a rate limit past the call's deadline).
+    pub retry_after: Option<f64>,
 }
 
 impl std::fmt::Debug for TagFailure {
@@ -75,6 +77,7 @@ impl std::fmt::Debug for TagFailure {
             .field("target", &NoEmails(&self.target))
             .field("code", &self.code)
             .field("message", &NoEmails(&self.message))
+            .field("retry_after", &self.retry_after)
             .finish()
     }
 }
@@ -94,7 +97,7 @@ pub struct TagResult {
 }
 
 impl TagResult {
-    /// Reads `{ tag, tagged, untagged, failed: [{ target, error: { code, message } }] }`.
+    /// Reads `{ tag, tagged, untagged, failed: [{ target, error: { code, message, retryAfter? } }] }`.
     ///
     /// # Errors
     /// `invalid_response` when the tag is not one.
@@ -114,6 +117,10 @@ impl TagResult {
                 .map(|mut failure| TagFailure {
                     code: text(&failure, "code"),
                     message: text(&failure, "message"),
+                    retry_after: failure
+                        .get("error")
+                        .and_then(|error| error.get("retryAfter"))
+                        .and_then(Value::as_f64),
                     target: failure
                         .get_mut("target")
                         .map(Value::take)

@@ -9,11 +9,11 @@
 use crate::error::Error;
 use crate::flows::{Act, ContactFlow, Flow, Listing, Single};
 use crate::http::HttpRequest;
+use crate::input::safe_whole;
 use crate::input::Fields;
 use crate::json::{Map, ParseError, Value};
 use crate::models::normalize::{self, Items, CONTACT};
 use crate::models::{ContactType, Record};
-use crate::serde_util::as_whole;
 use crate::text::text;
 
 /// Largest `limit` of a list call.
@@ -68,11 +68,10 @@ impl ContactRef {
         };
         match key.as_str() {
             // A number, as the types say: a string of digits is not coerced into an id.
-            "id" => matches!(value, Value::Number(_))
-                .then(|| as_whole(value))
-                .flatten()
+            "id" => safe_whole(value)
+                .filter(|id| *id > 0)
                 .map(Self::Id)
-                .ok_or_else(|| Error::invalid_argument("id must be a whole number")),
+                .ok_or_else(|| Error::invalid_argument(crate::endpoints::NOT_AN_ID)),
             "user_id" => UserId::from_value(value).map(|u| Self::UserId(u.0)),
             _ => check_email(value.as_str()).map(|e| Self::Email(e.to_owned())),
         }
@@ -100,9 +99,13 @@ impl UserId {
             Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
                 Ok(Self(s.clone()))
             }
-            Value::Number(_) => as_whole(value)
+            Value::Number(_) => safe_whole(value)
                 .map(|n| Self(text!("{}", n)))
-                .ok_or_else(|| Error::invalid_argument("user_id must be a whole number")),
+                .ok_or_else(|| {
+                    Error::invalid_argument(
+                        "user_id must be a whole number up to 2^53 - 1 (past it, a string of digits)",
+                    )
+                }),
             _ => Err(Error::invalid_argument(
                 "user_id must be a whole number (a number or a string of digits)",
             )),

@@ -192,12 +192,21 @@ pub struct TagResult {
 }
 
 impl TagResult {
-    /// The result as JSON: `{ tag, tagged, untagged, failed: [{ target, error: { code, message } }] }`.
+    /// The result as JSON: `{ tag, tagged, untagged, failed: [{ target, error: { code, message,
+    /// retryAfter? } }] }`.
     pub fn to_value(&self) -> Value {
         let failed: Vec<Value> = self
             .failed
             .iter()
-            .map(|f| json!({ "target": f.target.clone(), "error": { "code": f.error.code.as_str(), "message": f.error.message.as_str() } }))
+            .map(|f| {
+                let mut error =
+                    json!({ "code": f.error.code.as_str(), "message": f.error.message.as_str() });
+                if let (Some(seconds), Value::Object(error)) = (f.error.retry_after, &mut error) {
+                    // Whole seconds, rounded up, as an error's own `retryAfter` (no float formatting).
+                    error.set("retryAfter", (seconds.max(0.0).ceil() as u64).into());
+                }
+                json!({ "target": f.target.clone(), "error": error })
+            })
             .collect();
         json!({ "tag": Value::Text(crate::json::RawJson::new(self.tag.json.clone())), "tagged": self.tagged, "untagged": self.untagged, "failed": failed })
     }

@@ -777,6 +777,7 @@ fn the_debug_of_an_input_never_shows_an_email() {
         target: getgist::json!({"email": "ada@example.com", "untag": true}),
         code: "not_found".into(),
         message: "no user matches the given email".into(),
+        retry_after: None,
     };
     let inputs = [
         format!("{:?}", ada()),

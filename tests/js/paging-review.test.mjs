@@ -1,0 +1,80 @@
+// Findings of an outside review of paging, tags and cursors (2026-12-05), in Node over real HTTP on
+// loopback: a list that grows by whole pages while walked loses nothing; events whose id is null page
+// alike in list* and iter*; ids and numeric user_ids a JS number cannot hold exactly, or 0, are refused
+// before any request; a tagContacts target failed by a rate limit says when to retry.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient, GistError } from "gist-wasm";
+import { json, startServer } from "./loopback.mjs";
+
+const code = (expected) => (e) => e instanceof GistError && e.code === expected;
+const pageOf = (req) => Number(new URL(req.url, "http://x").searchParams.get("page") ?? 1);
+
+async function serve(t, handler) {
+  const server = await startServer(handler);
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 2 });
+  t.after(() => gist.free());
+  return { server, gist };
+}
+
+test("a list that grows by two whole pages while walked hands out every item it held (some twice), in iter* and list*", async (t) => {
+  for (const walk of ["iter", "list"]) {
+    let ids = Array.from({ length: 20 }, (_, i) => 100 - i); // newest first
+    const { gist } = await serve(t, (req, res) => {
+      const page = pageOf(req);
+      if (page === 3 && ids.length === 20) ids = [104, 103, 102, 101, ...ids]; // two pages added in front
+      const tags = ids.slice((page - 1) * 2, page * 2).map((id) => ({ id, name: `t${id}` }));
+      json(res, 200, { tags, pages: { next: page * 2 < ids.length ? "more" : null } });
+    });
+    const got = [];
+    if (walk === "iter") for await (const tag of gist.iterTags()) got.push(tag.id);
+    else for (const tag of await gist.listTags({ limit: 1000 })) got.push(tag.id);
+    for (let id = 81; id <= 100; id++) assert.ok(got.includes(id), `${walk}: ${id} missing from ${got}`);
+  }
+});
+
+test("events whose id is null page alike in listEvents and iterEvents", async (t) => {
+  const events = Array.from({ length: 7 }, (_, i) => ({ id: null, event_name: `e${i}` }));
+  const { gist } = await serve(t, (req, res) => {
+    const page = pageOf(req);
+    json(res, 200, { events: events.slice((page - 1) * 2, page * 2), pages: { next: page * 2 < events.length ? "more" : null } });
+  });
+  const listed = (await gist.listEvents({ limit: 100 })).map((e) => e.event_name);
+  const walked = [];
+  for await (const event of gist.iterEvents()) walked.push(event.event_name);
+  assert.deepEqual(listed, events.map((e) => e.event_name));
+  assert.deepEqual(walked, listed);
+});
+
+test("an id of 0 or past 2^53 - 1, and a numeric user_id past it, are invalid_argument before any request", async (t) => {
+  const { server, gist } = await serve(t, (req, res) => json(res, 200, { tag: { id: 3, name: "VIP" } }));
+  const big = 2 ** 60;
+  for (const call of [
+    () => gist.fetchUser({ id: big }),
+    () => gist.fetchUser({ id: 0 }),
+    () => gist.deleteUser({ id: big }),
+    () => gist.listUsers({ tag_id: big }),
+    () => gist.createUser({ user_id: big }),
+    () => gist.tagContacts({ tag: "VIP", users: [{ id: 0 }] }),
+    () => gist.tagContacts({ tag: "VIP", users: [{ id: big }] }),
+  ]) {
+    await assert.rejects(call(), code("invalid_argument"), String(call));
+  }
+  assert.equal(server.requests.length, 0);
+  const result = await gist.tagContacts({ tag: "VIP", users: [{ id: 0 }, { id: 7 }] });
+  assert.deepEqual([result.tagged, result.failed.map((f) => f.error.code)], [1, ["invalid_argument"]]);
+  assert.deepEqual(JSON.parse(server.requests[0].body).contacts, [{ id: 7 }], "the id 0 never sent");
+});
+
+test("a tagContacts target failed by a rate limit past the deadline carries retryAfter", async (t) => {
+  const { gist } = await serve(t, (req, res) => json(res, 200, { tag: { id: 3, name: "VIP" } }, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "100" }));
+  const users = Array.from({ length: 70 }, (_, i) => ({ id: i + 1 }));
+  const result = await gist.tagContacts({ tag: "VIP", users });
+  assert.equal(result.tagged, 50);
+  assert.equal(result.failed.length, 20);
+  for (const { error } of result.failed) {
+    assert.equal(error.code, "rate_limited");
+    assert.ok(error.retryAfter > 90 && error.retryAfter <= 100, String(error.retryAfter));
+  }
+});
