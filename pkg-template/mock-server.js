@@ -108,7 +108,7 @@ export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, allow
     server.listen(port, host, () => {
       const address = server.address();
       hosts = allowedHosts(host, address.port, allowHosts);
-      resolve({ url: `http://${bracketed(host)}:${address.port}`, mock, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://${bracketed(host)}:${address.port}`, mock, close: () => new Promise((r) => server.close(() => r())) });
     });
   });
 }

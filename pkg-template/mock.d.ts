@@ -55,7 +55,7 @@ export interface MockGist {
      * contact), or a body object; `options` sign it as
      * `verifyWebhook(…, options)` expects (the package must be loaded: import gist-wasm first). Resolves the
      * receiver's Response; rejects with `invalid_argument` for an event that is neither a topic nor an
-     * object JSON can write.
+     * object JSON can write, and with `network_error` when the receiver cannot be reached.
      */
     deliverWebhook(url: string, event: string | Record<string, unknown>, options?: MockDeliveryOptions): Promise<Response>;
   /** Answers one Fetch-API request. */

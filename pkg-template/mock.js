@@ -121,7 +121,7 @@ function wireContact(c, state, byId = tagsById(state)) {
     ...rest,
     full_name: c.name,
     unsubscribed_from_emails: String(Boolean(c.unsubscribed_from_emails)),
-    tags: tags.map((id) => byId.get(id)).filter(Boolean),
+    tags: (tags ?? []).map((id) => byId.get(id)).filter(Boolean),
   };
 }
 
@@ -366,9 +366,9 @@ export function createMockGist(options = {}) {
   function sortedContacts(q) {
     let list = state.contacts.slice();
     const tagId = q.get("tag_id");
-    if (tagId) list = list.filter((c) => c.tags.includes(Number(tagId)));
+    if (tagId) list = list.filter((c) => c.tags?.includes(Number(tagId)));
     const segmentId = q.get("segment_id");
-    if (segmentId) list = list.filter((c) => c.segments.includes(Number(segmentId)));
+    if (segmentId) list = list.filter((c) => c.segments?.includes(Number(segmentId)));
     const since = q.get("created_since");
     if (since) list = list.filter((c) => c.created_at >= Number(since));
     const orderBy = q.get("order_by") || "created_at";
@@ -460,8 +460,9 @@ export function createMockGist(options = {}) {
     if (unsubscribed_from_emails !== undefined) contact.unsubscribed_from_emails = booleanOf(unsubscribed_from_emails);
     if (userId !== undefined) contact.user_id = userId;
     contact.type = contact.user_id && type !== "lead" ? "user" : "lead";
+    if (contact.type === "lead") contact.user_id = null; // a lead is a contact without a user_id
     if (custom_properties) Object.assign(contact.custom_properties, custom_properties);
-    if (tags) contact.tags = [...new Set([...contact.tags, ...tagIds(tags)])];
+    if (tags) contact.tags = [...new Set([...(contact.tags ?? []), ...tagIds(tags)])];
     changed();
     remember(contact);
     return json(200, { contact: wireContact(contact, state) });
@@ -488,7 +489,7 @@ export function createMockGist(options = {}) {
     for (const target of Array.isArray(body.contacts) ? body.contacts : []) {
       const contact = target !== null && typeof target === "object" ? contactBy("id", idOf(target.id)) : undefined;
       if (!contact) continue;
-      contact.tags = contact.tags.filter((t) => t !== id);
+      contact.tags = (contact.tags ?? []).filter((t) => t !== id);
       if (!target.untag) contact.tags.push(id);
       changed();
     }
@@ -499,14 +500,14 @@ export function createMockGist(options = {}) {
     const tag = state.tags.find((t) => t.id === idOf(id));
     if (!tag) return gistError(404, "not_found", "Tag not found");
     state.tags = state.tags.filter((t) => t !== tag);
-    for (const c of state.contacts) c.tags = c.tags.filter((t) => t !== tag.id);
+    for (const c of state.contacts) c.tags &&= c.tags.filter((t) => t !== tag.id);
     changed();
     return json(200, { tag: tagWire(tag) });
   }
 
   function segmentWire(segment, url) {
     if (url.searchParams.get("include_count") !== "true") return { ...segment };
-    return { ...segment, count: state.contacts.filter((c) => c.segments.includes(segment.id)).length };
+    return { ...segment, count: state.contacts.filter((c) => c.segments?.includes(segment.id)).length };
   }
 
   function recordEvent(body) {
@@ -668,7 +669,8 @@ export function createMockGist(options = {}) {
     const kind = topic.startsWith("lead") ? "lead" : "user";
     const contact = [...state.contacts].reverse().find((c) => c.type === kind) ?? state.contacts.at(-1);
     const workspace = { id: 9539, name: "Mock workspace" };
-    if (!topic.startsWith("conversation")) return { topic, contact, workspace };
+    // The contact as the REST API answers it (tags as {id, name}, its flag as a string), as Gist posts it.
+    if (!topic.startsWith("conversation")) return { topic, contact: contact && wireContact(contact, state), workspace };
     const conversation = {
       id: 7001, state: topic.endsWith("closed") ? "closed" : "open", contacts: contact ? [{ id: contact.id }] : [],
       assignee: null, tags: [], custom_properties: {}, created_at: BASE_TIME, updated_at: BASE_TIME,
@@ -698,7 +700,11 @@ export function createMockGist(options = {}) {
     const body = deliveryBody(typeof event === "string" ? deliveryAbout(event) : event, GistError);
     const headers = { "content-type": "application/json" };
     if (options !== undefined && options !== null) Object.assign(headers, await signWebhook(body, options));
-    return fetch(url, { method: "POST", headers, body });
+    try {
+      return await fetch(url, { method: "POST", headers, body });
+    } catch (error) {
+      throw new GistError("network_error", `mock.deliverWebhook: the receiver at ${url} could not be reached (${error?.cause?.code ?? error?.message})`);
+    }
   }
 
   return {
