@@ -3,14 +3,9 @@
 
 use crate::error::Error;
 use crate::flows::{Flow, Listing, Pages};
-use crate::input::MAX_SAFE_INTEGER;
 use crate::json::Value;
 use crate::resources::{campaigns, events, leads, raw, segments, tags, users};
 use crate::text::text;
-
-/// What an id that is not one is told: ids are positive whole JS numbers.
-pub const NOT_AN_ID: &str =
-    "id must be a whole number from 1 to 9007199254740991 (2^53 - 1: the largest a JS number holds exactly)";
 
 #[cfg(not(target_arch = "wasm32"))]
 // Loaded by a path (src/internal.rs), this file looks for its modules beside it.
@@ -70,12 +65,9 @@ impl Args {
         self.0.next().unwrap_or(Value::Null)
     }
 
-    /// The next argument as an id: a positive whole JSON number, never coerced from anything else.
+    /// The next argument as an id ([`crate::input::positive_id`]).
     pub fn id(&mut self) -> Result<u64, Error> {
-        self.arg()
-            .as_u64()
-            .filter(|id| (1..=MAX_SAFE_INTEGER).contains(id))
-            .ok_or_else(|| Error::invalid_argument(NOT_AN_ID))
+        crate::input::positive_id(&self.arg())
     }
 }
 

@@ -17,7 +17,7 @@ pub const MAX_OPTIONS_BYTES: usize = 64 * 1024;
 pub const MAX_ARGUMENT_BYTES: usize = 8 * 1024 * 1024;
 
 /// The largest integer a JS number holds exactly (2^53 - 1).
-pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
+const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
 /// A caller's JSON number as a whole number that a JS number holds exactly (0 to 2^53 - 1): one past
 /// it was rounded before it got here, so it is not the number the caller wrote.
@@ -26,6 +26,16 @@ pub fn safe_whole(value: &Value) -> Option<u64> {
         .then(|| as_whole(value))
         .flatten()
         .filter(|n| *n <= MAX_SAFE_INTEGER)
+}
+
+/// A caller's id: a positive whole JSON number that a JS number holds exactly, never coerced from
+/// anything else (a string of digits is not an id).
+pub fn positive_id(value: &Value) -> Result<u64, Error> {
+    safe_whole(value).filter(|id| *id > 0).ok_or_else(|| {
+        Error::invalid_argument(
+            "id must be a whole number from 1 to 9007199254740991 (2^53 - 1: the largest a JS number holds exactly)",
+        )
+    })
 }
 
 /// The most headers one `headers` object may set (a server takes about a hundred at most).

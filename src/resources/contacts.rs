@@ -9,8 +9,8 @@
 use crate::error::Error;
 use crate::flows::{Act, ContactFlow, Flow, Listing, Single};
 use crate::http::HttpRequest;
-use crate::input::safe_whole;
 use crate::input::Fields;
+use crate::input::{positive_id, safe_whole};
 use crate::json::{Map, ParseError, Value};
 use crate::models::normalize::{self, Items, CONTACT};
 use crate::models::{ContactType, Record};
@@ -68,10 +68,7 @@ impl ContactRef {
         };
         match key.as_str() {
             // A number, as the types say: a string of digits is not coerced into an id.
-            "id" => safe_whole(value)
-                .filter(|id| *id > 0)
-                .map(Self::Id)
-                .ok_or_else(|| Error::invalid_argument(crate::endpoints::NOT_AN_ID)),
+            "id" => positive_id(value).map(Self::Id),
             "user_id" => UserId::from_value(value).map(|u| Self::UserId(u.0)),
             _ => check_email(value.as_str()).map(|e| Self::Email(e.to_owned())),
         }
