@@ -2,13 +2,13 @@
 // core's call of the same name and drives it (runtime.js); `list*` is one `list` call, `iter*` one
 // `page` call per page.
 import { Core } from "./gist_wasm.js";
-import { LISTS, METHODS } from "./declared.js";
+import { LISTS, MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES, METHODS } from "./declared.js";
 import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES, checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
+import { checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
 
 // A page, or a browser's worker (dedicated, shared or service), whose code reaches every visitor too: only a
 // browser's workers have importScripts (Deno's, Bun's and workerd's have none).

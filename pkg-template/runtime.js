@@ -3,13 +3,10 @@
 import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
 import { sleep, whenAborted } from "./pace.js";
 import { readPage } from "./normalize.js";
-import { ANSWER_HEADERS, MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES } from "./declared.js";
+import { ANSWER_HEADERS, MAX_OPTIONS_BYTES } from "./declared.js";
 import { redactEmails } from "./gist_wasm.js";
 
 class Refused extends Error {}
-
-// The caps on an options object's and an argument's JSON, the core's own (checked before either crosses).
-export { MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES };
 
 // What JSON writes as an object of indexes or as `{}`: bytes, a Map or Set, a Blob, form data, a stream,
 // or a Promise (a missing `await`). Never throws.

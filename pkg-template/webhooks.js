@@ -3,7 +3,8 @@
 import { checkDelivery, handleOptions, redactEmails, signingPlan, webhookEvent } from "./gist_wasm.js";
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
-import { MAX_OPTIONS_BYTES, checkOptionsObject, describe, headerLines, readBody, stopper, toJson } from "./runtime.js";
+import { MAX_OPTIONS_BYTES } from "./declared.js";
+import { checkOptionsObject, describe, headerLines, readBody, stopper, toJson } from "./runtime.js";
 import { REFUSED, UNSURE, normalized, shallowEnough, trimmed } from "./normalize.js";
 
 // For the mock's deliverWebhook, which imports this module (or, bundled, the package's entry) only when used.
