@@ -235,7 +235,10 @@ impl Cursor {
             )));
         };
         let first_id = items.first_id.filter(|id| !id.is_null());
-        let starts_with = |earlier: &Option<Value>| matches!((&first_id, earlier), (Some(first), Some(earlier)) if same_id(first, earlier));
+        let starts_with = |earlier: &Option<Value>| match (&first_id, earlier) {
+            (Some(first), Some(earlier)) => same_id(first, earlier),
+            _ => false,
+        };
         let page = self.next_page;
         self.next_page = self.next_page.saturating_add(1);
         let met_before = match starts_with(&self.last_first_item) {
