@@ -370,11 +370,14 @@ async function fetchOnce(fetchFn, send, signal) {
   const timer = setTimeout(() => { timedOut = true; controller.abort(); ends.stop(new Error("deadline")); }, send.timeoutMs);
   let stopWaiting;
   let init;
+  let connection;
   try {
     if (signal && signal.aborted) return { kind: "aborted", held: true };
     if (signal) stopWaiting = whenAborted(signal, () => { controller.abort(); ends.stop(new Error("aborted")); });
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
+    connection = connectionOfItsOwn(send.method);
+    if (connection) init.client = connection;
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
     const body = await readBody(response, send.maxBytes, ends.race);
     if (body === null) {
@@ -398,7 +401,20 @@ async function fetchOnce(fetchFn, send, signal) {
   } finally {
     clearTimeout(timer);
     stopWaiting?.();
+    connection?.close();
     if (over) giveBack(deadline);
+  }
+}
+
+// Deno's fetch resends a request whose pooled connection failed, a POST the server read in full too
+// (Node's and Bun's do not): there a write goes over a connection of its own, through a client that
+// pools none, closed once the request is over. Undefined elsewhere, and for a read.
+function connectionOfItsOwn(method) {
+  if (method === "GET" || typeof globalThis.Deno?.createHttpClient !== "function") return undefined;
+  try {
+    return globalThis.Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  } catch {
+    return undefined;
   }
 }
 

@@ -63,6 +63,15 @@ test("a write whose connection each runtime's own fetch could not make did not a
   }
 });
 
+test("in each runtime's own fetch, a write whose kept-alive connection drops once the server read it is sent once: network_error, mayHaveActed", async () => {
+  for (const runtime of runtimes) {
+    const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/dropped-write.mjs"], {
+      cwd: root, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }, timeout: 60_000,
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), ["network_error", true, 1], runtime.name);
+  }
+});
+
 test("in each runtime, a webhook whose body fails before its end (its sender went away) is aborted, not a bad argument", async () => {
   for (const runtime of runtimes) {
     const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/body-cut.mjs"], {
