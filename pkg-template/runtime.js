@@ -373,6 +373,7 @@ async function fetchOnce(fetchFn, send, signal) {
   let connection;
   try {
     if (signal && signal.aborted) return { kind: "aborted", held: true };
+    if (!(send.timeoutMs > 0)) return { kind: "timeout", held: true }; // its deadline came before its turn ended
     if (signal) stopWaiting = whenAborted(signal, () => { controller.abort(); ends.stop(new Error("aborted")); });
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
@@ -577,6 +578,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
     for (;;) {
       if (step.items) for (const item of itemsOf(step.items, reading)) items.push(item); // not push(...): a long page overflows the stack
       if (step.send) {
+        const due = performance.now() + step.send.timeoutMs; // this request's deadline, whatever comes before it goes
         // A turn taken before the call started: its wait already counts in this request's budget.
         const admitted = admittedFirst ? { ...admittedFirst, waitedMs: 0 } : pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal);
         admittedFirst = undefined;
@@ -591,6 +593,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
           step.send.timeoutMs -= admitted.waitedMs;
           last = observe.request(step.send, attempt, (text) => call.withoutKey(text));
           attempt = 1;
+          step.send.timeoutMs = Math.min(step.send.timeoutMs, due - performance.now()); // hooks and turns took their time
           sent = Date.now();
           got = await fetchOnce(fetchFn, step.send, signal);
         } finally {

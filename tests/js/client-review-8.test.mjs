@@ -1,0 +1,51 @@
+// Findings of an outside review of cancellation and deadlines (2026-12-06), in Node over real HTTP on
+// loopback: a request whose deadline passes before it goes (its turn in the pacer, or a `request` hook
+// that took its time) is not handed to fetch, so a write that fails `timeout` that way did not act.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient } from "gist-wasm";
+import { json, startServer } from "./loopback.mjs";
+
+const spin = (ms) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+};
+
+test("a write whose request hook runs past the call's deadline is never sent: timeout, mayHaveActed false", async (t) => {
+  const server = await startServer((req, res) => json(res, 200, { contact: { id: 7, type: "user", user_id: "7", email: "a@example.com" } }));
+  t.after(() => server.close());
+  const hooks = { request: () => spin(150) };
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, timeoutMs: 100, maxRetries: 0, hooks, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.createUser({ user_id: 7, email: "a@example.com" }).catch((e) => e);
+  assert.equal(error.code, "timeout");
+  assert.equal(error.mayHaveActed, false);
+  assert.equal(server.requests.length, 0);
+  hooks.request = () => {};
+  assert.equal((await gist.createUser({ user_id: 7, email: "a@example.com" })).id, 7, "the client goes on");
+});
+
+test("writes queued behind maxConcurrent with a short deadline: none reaches the server after its call failed timeout", async (t) => {
+  const received = [];
+  const server = await startServer(async (req, res, body) => {
+    received.push({ id: JSON.parse(body).user_id, at: Date.now() });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    json(res, 200, { contact: { id: 1, type: "user", user_id: String(JSON.parse(body).user_id) } });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, timeoutMs: 300, maxRetries: 0, maxConcurrent: 2, logLevel: "off" });
+  t.after(() => gist.free());
+  const failedAt = new Map();
+  const calls = Array.from({ length: 40 }, (_, id) =>
+    gist.createUser({ user_id: id + 1 }).catch((error) => {
+      failedAt.set(id + 1, Date.now());
+      return error;
+    }));
+  const outcomes = await Promise.all(calls);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const { id, at } of received) assert.ok(!failedAt.has(id) || at <= failedAt.get(id) || outcomes[id - 1].mayHaveActed, `write ${id} arrived after its call failed, said not to have acted`);
+  const unsent = outcomes.filter((o) => o instanceof Error && o.mayHaveActed === false);
+  assert.ok(unsent.length > 0);
+  for (const o of unsent) assert.equal(o.code, "timeout");
+  assert.equal(received.length + unsent.length, 40);
+});
