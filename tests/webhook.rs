@@ -343,3 +343,26 @@ fn the_debug_of_a_signing_never_shows_the_secret() {
         }
     }
 }
+
+#[test]
+fn a_header_with_a_line_break_verifies_nothing_and_parses_to_invalid_argument_as_in_js() {
+    use getgist::{parse_webhook, sign_webhook, verify_webhook, Encoding, Scheme, VerifyOptions};
+
+    let body = br#"{"topic":"contact.created"}"#;
+    for scheme in [Scheme::HmacSha256, Scheme::Token] {
+        let options =
+            VerifyOptions::new(vec!["s3cret".into()], scheme, None, Encoding::Hex).unwrap();
+        let signed = sign_webhook(body, &options);
+        assert!(verify_webhook(body, &signed, &options));
+        for broken in ["{}\n", "\r\n{}", "{}\r"] {
+            let headers: Vec<(String, String)> = signed
+                .iter()
+                .map(|(name, value)| (name.clone(), broken.replace("{}", value)))
+                .collect();
+            assert!(!verify_webhook(body, &headers, &options), "{broken:?}");
+        }
+    }
+    let topic = [("x-gist-topic".to_string(), "a\r\nb".to_string())];
+    let error = parse_webhook("{}", &topic).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidArgument);
+}

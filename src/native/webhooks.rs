@@ -5,8 +5,8 @@ use crate::error::Error;
 use crate::webhook::{self, VerifyOptions, WebhookEvent};
 
 /// Whether a delivery carries a valid token or signature for one of the secrets (JS's
-/// `verifyWebhook`). A missing or wrong one is `false`; comparisons take the same time whatever the
-/// bytes. Header names in any case.
+/// `verifyWebhook`). A missing or wrong one is `false`, and so are headers that hold a line break
+/// (which JS refuses); comparisons take the same time whatever the bytes. Header names in any case.
 ///
 /// ```
 /// use getgist::{sign_webhook, verify_webhook, Encoding, Scheme, VerifyOptions};
@@ -19,7 +19,14 @@ use crate::webhook::{self, VerifyOptions, WebhookEvent};
 /// # Ok::<(), getgist::Error>(())
 /// ```
 pub fn verify_webhook(body: &[u8], headers: &[(String, String)], options: &VerifyOptions) -> bool {
-    webhook::verify(body, headers, options)
+    !breaks_a_line(headers) && webhook::verify(body, headers, options)
+}
+
+/// Whether a header's name or value holds a line break, which no HTTP header can.
+fn breaks_a_line(headers: &[(String, String)]) -> bool {
+    headers
+        .iter()
+        .any(|(name, value)| name.contains(['\r', '\n']) || value.contains(['\r', '\n']))
 }
 
 /// A request's headers as the (name, value) pairs that [`verify_webhook`] and [`parse_webhook`] take:
@@ -48,8 +55,14 @@ pub fn header_pairs<K: AsRef<str>, V: AsRef<[u8]>>(
 /// tolerantly.
 ///
 /// # Errors
-/// `invalid_webhook` when the body is not a JSON object.
+/// `invalid_webhook` when the body is not a JSON object; `invalid_argument` when a header holds a
+/// line break.
 pub fn parse_webhook(body: &str, headers: &[(String, String)]) -> Result<WebhookEvent, Error> {
+    if breaks_a_line(headers) {
+        return Err(Error::invalid_argument(
+            "a header's name or value holds a line break, which HTTP headers cannot",
+        ));
+    }
     WebhookEvent::parse(body, headers)
 }
 
