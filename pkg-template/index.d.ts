@@ -725,6 +725,7 @@ export function signWebhook(body: string | Uint8Array, options: VerifyOptions): 
 /**
  * Not needed: every entry of the package loads the wasm on import. Kept for compatibility: resolves
  * the wasm's exports; given a URL or bytes, loads the wasm from there if loading on import failed.
+ * What cannot load (a failed fetch, bytes that are not gist-wasm's WebAssembly) rejects `invalid_argument`.
  */
 export default function init(input?: unknown): Promise<unknown>;
 

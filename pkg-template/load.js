@@ -7,25 +7,70 @@ import { describe } from "./runtime.js";
 let ready = false;
 let failure;
 
-/** Loads the wasm from `input` (every entry already did, on import); resolves the wasm's exports. */
+/**
+ * Loads the wasm from `input` (every entry already did, on import); resolves the wasm's exports. What
+ * cannot load (a failed fetch, bytes that are not WebAssembly, another module) rejects with a GistError.
+ */
 export default async function init(input) {
   if (input === undefined) assertLoaded();
-  const exports = await bindgenInit(asOptions("module_or_path", input));
-  ready = true;
-  return exports;
+  if (ready) return bindgenInit();
+  try {
+    return loaded(await bindgenInit({ module_or_path: ours(await compiled(unwrapped("module_or_path", input))) }));
+  } catch (error) {
+    throw cannotLoad(error);
+  }
 }
 
 /** Loads the wasm synchronously from its bytes or a compiled `WebAssembly.Module`; returns its exports. */
 export function initSync(input) {
-  const exports = bindgenInitSync(asOptions("module", input));
+  if (ready) return bindgenInitSync();
+  try {
+    const module = unwrapped("module", input);
+    return loaded(bindgenInitSync({ module: ours(module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module)) }));
+  } catch (error) {
+    throw cannotLoad(error);
+  }
+}
+
+/** The wasm's exports, once it is loaded. */
+function loaded(exports) {
   ready = true;
   return exports;
 }
 
-/** wasm-bindgen's options object for `input` (it logs a deprecation warning for anything else), unless it is one. */
-function asOptions(key, input) {
+/** `input` as wasm-bindgen's options object would give it under `key` (an options object is unwrapped). */
+function unwrapped(key, input) {
   const isOptions = input !== null && typeof input === "object" && Object.getPrototypeOf(input) === Object.prototype;
-  return isOptions ? input : { [key]: input };
+  return isOptions ? input[key] : input;
+}
+
+/** The module `input` names, compiled: a URL or Request is fetched, a Response's body compiled as it streams in. */
+async function compiled(input) {
+  if (input instanceof WebAssembly.Module) return input;
+  if (typeof input === "string" || input instanceof URL || (typeof Request === "function" && input instanceof Request)) input = fetch(input);
+  input = await input;
+  if (typeof Response !== "function" || !(input instanceof Response)) return WebAssembly.compile(input);
+  if (!input.ok) throw new Error(`${input.status} ${input.statusText} fetching '${input.url}'`);
+  // Streamed where served as application/wasm, as a browser requires; read whole otherwise.
+  const streams = typeof WebAssembly.compileStreaming === "function" && input.headers.get("content-type") === "application/wasm";
+  return streams ? WebAssembly.compileStreaming(input) : WebAssembly.compile(await input.arrayBuffer());
+}
+
+/**
+ * `module` if it is gist-wasm's: wasm-bindgen's glue keeps whatever it instantiated, even when its start
+ * then fails, so another module would stay loaded in place of this one.
+ */
+function ours(module) {
+  const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  if (!names.has("__wbindgen_start") || !names.has("core_new")) throw new Error("it is not gist-wasm's WebAssembly (gist_wasm_bg.wasm)");
+  return module;
+}
+
+/** The GistError of a wasm that did not load. */
+function cannotLoad(error) {
+  const refusal = invalidArgument(`gist-wasm could not load its WebAssembly: ${describe(error)}`);
+  refusal.cause = error;
+  return refusal;
 }
 
 /** What to do when a page's Content-Security-Policy refused to compile the wasm. */
@@ -40,7 +85,7 @@ export async function loadOnImport(load, advice = CSP_ADVICE) {
   try {
     await load();
   } catch (error) {
-    const what = describe(error);
+    const what = describe(error?.cause ?? error);
     // Chromium and Safari name 'unsafe-eval' in the refusal, Firefox "CSP".
     failure = `${what}; ${/unsafe-eval|\bCSP\b/.test(what) ? CSP_ADVICE : advice}`;
   }

@@ -83,6 +83,36 @@ test("where web.js's .wasm is not served, the import still works and the first c
   assert.deepEqual(problems, [`404 ${server.url}/nowasm/gist_wasm_bg.wasm`]);
 });
 
+test("where web.js's .wasm is not served, init() of what cannot load rejects a GistError, another module is refused, and init(its URL) then loads it", async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${server.url}/test/preload.html`);
+    const result = await page.evaluate(async () => {
+      const web = await import("/nowasm/web.js");
+      const outcome = (promise) => promise.then(() => "loaded", (e) => `${e.name} ${e.code}: ${e.message}`);
+      const thrown = (run) => { try { run(); return "loaded"; } catch (e) { return `${e.name} ${e.code}: ${e.message}`; } };
+      return {
+        anotherModule: await outcome(web.default(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))),
+        notWasm: await outcome(web.default(new Uint8Array([1, 2, 3]))),
+        missing: await outcome(web.default("/nowasm/gist_wasm_bg.wasm")),
+        notWasmSync: thrown(() => web.initSync(new Uint8Array([1, 2, 3]))),
+        nothing: await outcome(web.default(null)),
+        ours: await outcome(web.default("/pkg/gist_wasm_bg.wasm")),
+        name: web.normalizeEventName("user.created"),
+      };
+    });
+    assert.match(result.anotherModule, /^GistError invalid_argument: gist-wasm could not load its WebAssembly: .*not gist-wasm's WebAssembly/);
+    assert.match(result.notWasm, /^GistError invalid_argument: gist-wasm could not load its WebAssembly: CompileError/);
+    assert.match(result.missing, /^GistError invalid_argument: .*404.*\/nowasm\/gist_wasm_bg\.wasm/);
+    assert.match(result.notWasmSync, /^GistError invalid_argument: gist-wasm could not load its WebAssembly: CompileError/);
+    assert.match(result.nothing, /^GistError invalid_argument: /);
+    assert.equal(result.ours, "loaded");
+    assert.equal(result.name, "user-created");
+  } finally {
+    await page.close();
+  }
+});
+
 test("where a page's Content-Security-Policy forbids compiling WebAssembly, web.js's first call says to allow 'wasm-unsafe-eval'", async () => {
   const { result, problems } = await openSmokePage(browser, `${server.url}/test/csp.html`, `${server.url}/api/`);
   assert.match(result.error, /^GistError: invalid_argument gist-wasm could not load its WebAssembly: CompileError: .*; a page's Content-Security-Policy must allow 'wasm-unsafe-eval'$/);
