@@ -132,25 +132,28 @@ function schedule(spacing) {
   let next = 0; // the earliest the next start may be
   let count = 0; // the waiters in line
   let timer;
-  let early = false; // whether the timer was armed once more (see letOneGo)
+  let early = false; // whether the timer was armed once more (see letDueGo)
   const line = queue();
   // Arms the timer for the first in line, unless it is armed or no one waits.
   const arm = () => {
     if (timer !== undefined || count === 0) return;
     early = false;
-    timer = setTimeout(letOneGo, Math.max(0, next - clock()));
+    timer = setTimeout(letDueGo, Math.max(0, next - clock()));
   };
   // A timer may fire a little early (Node's counts whole ms from the time its loop last read): one that
   // fires before the start is armed once more for what is left (a clock that stands still lets the first
-  // in line go then).
-  const letOneGo = () => {
+  // in line go then). It fires late as often (a whole ms, or behind other work): each start falls due
+  // `spacing` after the last one fell due, not after the timer fired, so lateness adds up to no drift,
+  // and one firing lets go every start due by then (more than one a ms, where the rate asks for that).
+  // A start falls due no further back than `catchUp`: after a stall, the burst is that long at most.
+  const catchUp = Math.max(spacing, 4);
+  const letDueGo = () => {
     const at = clock();
     early = at < next && !early;
-    timer = early ? setTimeout(letOneGo, next - at) : undefined;
-    const go = early ? undefined : line.take();
-    if (go) {
+    timer = early ? setTimeout(letDueGo, next - at) : undefined;
+    for (let go = early ? undefined : line.take(); go; go = next <= at ? line.take() : undefined) {
       count -= 1;
-      next = Math.max(at, next) + spacing; // from the start due, not the clock's whole ms: no drift
+      next = Math.max(next, at - catchUp) + spacing;
       go(true);
     }
     arm();

@@ -22,7 +22,7 @@ test("a write whose request hook runs past the call's deadline is never sent: ti
   assert.equal(error.mayHaveActed, false);
   assert.equal(server.requests.length, 0);
   hooks.request = () => {};
-  assert.equal((await gist.createUser({ user_id: 7, email: "a@example.com" })).id, 7, "the client goes on");
+  assert.equal((await gist.createUser({ user_id: 7, email: "a@example.com" }, { timeoutMs: 10_000 })).id, 7, "the client goes on");
 });
 
 test("writes queued behind maxConcurrent with a short deadline: none reaches the server after its call failed timeout", async (t) => {
@@ -48,4 +48,22 @@ test("writes queued behind maxConcurrent with a short deadline: none reaches the
   assert.ok(unsent.length > 0);
   for (const o of unsent) assert.equal(o.code, "timeout");
   assert.equal(received.length + unsent.length, 40);
+});
+
+test("requestsPerSecond keeps its rate: timers firing late add up to no drift, and no second holds more than the rate and two starts", async (t) => {
+  const starts = [];
+  const fetchFn = async () => {
+    starts.push(performance.now());
+    return new Response(JSON.stringify({ contact: { id: 1, type: "user" } }), { headers: { "content-type": "application/json" } });
+  };
+  const gist = new GistClient({ apiKey: "k", baseUrl: "https://api.getgist.com", fetch: fetchFn, requestsPerSecond: 200, timeoutMs: 60_000 });
+  t.after(() => gist.free());
+  await Promise.all(Array.from({ length: 320 }, () => gist.fetchUser({ id: 1 })));
+  const took = starts.at(-1) - starts[20]; // after the first calls, which compile the code they run
+  assert.ok(took >= 299 * 5 - 5, `300 starts in ${took} ms: faster than 200 a second`);
+  assert.ok(took <= 299 * 5 * 1.04, `300 starts in ${took} ms, where 200 a second takes ${299 * 5}: the rate drifted`);
+  for (let i = 0; i < starts.length; i++) {
+    const inSecond = starts.filter((at) => at >= starts[i] && at < starts[i] + 1000).length;
+    assert.ok(inSecond <= 202, `${inSecond} starts within a second`);
+  }
 });
