@@ -3,7 +3,7 @@
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
-import { DEADLINE, HELD, NOT_PERMITTED } from "./runtime.js";
+import { DEADLINE, HELD, NOT_PERMITTED, checkOptionsObject } from "./runtime.js";
 import { sleep } from "./pace.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
@@ -143,6 +143,7 @@ export function pacedFetch(namespace, apiKey, options) {
   let fallbackRequestsPerSecond;
   let fetchFn;
   let unknown;
+  checkOptionsObject(options, "pacedFetch's options");
   try {
     ({ requestsPerSecond, fallbackRequestsPerSecond, fetch: fetchFn } = options ?? {});
     unknown = Object.keys(options ?? {}).find((key) => !PACED_OPTIONS.includes(key));

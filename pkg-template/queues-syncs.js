@@ -226,47 +226,21 @@ export async function syncStatus(namespace, id) {
   return { id, ...(await callSync(syncStub(namespace, id, "syncStatus"), "/status")) };
 }
 
-// `code` of listDeadLetters and redrive: undefined, or a code.
-function codeOf(options, what) {
-  let code;
-  try {
-    code = options?.code;
-  } catch {
-    throw invalidArgument(`${what} options cannot be read`);
-  }
-  if (code !== undefined && (typeof code !== "string" || code === "")) throw invalidArgument(`${what}'s code must be a non-empty string`);
-  return code;
-}
-
-
-/**
- * A sync's dead letters (all, or those of `options.code`): each a `DeadLetter` with its `key`, which
- * `redrive`'s `resend` names. Rejects with `invalid_argument` or `store_error`.
- */
-export async function listDeadLetters(namespace, id, options) {
-  const code = codeOf(options, "listDeadLetters");
+/** A sync's dead letters (all, or those of `code`). Rejects with `invalid_argument` or `store_error`. */
+export async function deadLettersOf(namespace, id, code) {
   return callSync(syncStub(namespace, id, "listDeadLetters"), `/dead?${new URLSearchParams(code === undefined ? {} : { code })}`);
 }
 
 /**
- * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, and
- * takes them off its list. A recordEvent whose outcome is unknown (`outcome_unknown`, `store_error`) is
- * sent only when `options.resend` names its key; the others come back in `skipped`. Resolves
+ * Sends a sync's dead letters (all, or those of `code`) to `queue` again, in the same sync, and takes
+ * them off its list. A recordEvent whose outcome is unknown (`outcome_unknown`, `store_error`) is sent
+ * only when `resend` (an array of keys) names its key; the others come back in `skipped`. Resolves
  * `{ redriven, skipped, unsent }`; `enqueue(queue, operations, ledgers)` is given as the function that sends,
  * with each operation's ledger entry (null where it is sent again whatever the ledger says).
  */
-export async function redriveWith(enqueue, namespace, queue, id, options) {
-  const code = codeOf(options, "redrive");
-  let resend;
-  try {
-    const given = options?.resend ?? [];
-    resend = Array.isArray(given) ? new Set(Array.from(given, String)) : undefined;
-  } catch {
-    resend = undefined;
-  }
-  if (!resend) throw invalidArgument("redrive's resend must be an array of dead-letter keys");
+export async function redriveWith(enqueue, namespace, queue, id, { code, resend }) {
   const stub = syncStub(namespace, id, "redrive");
-  const { chosen, skipped, token } = await callSync(stub, "/claim", { code: code ?? null, resend: [...resend] });
+  const { chosen, skipped, token } = await callSync(stub, "/claim", { code: code ?? null, resend });
   const keys = (indexes) => chosen.filter((_, index) => indexes(index)).map((letter) => letter.key);
   let result;
   try {

@@ -6,13 +6,13 @@ import "gist-wasm"; // the package's entry for this runtime, which loads the was
 import { checkArgs, isFreed } from "./client.js";
 import { redactEmails } from "./gist_wasm.js";
 import { GistError, invalidArgument } from "./errors.js";
-import { describe, refusedAnswer } from "./runtime.js";
+import { checkOptionsObject, describe, refusedAnswer } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
-import { callSync, isSyncId, redriveWith, syncStub } from "./queues-syncs.js";
+import { callSync, deadLettersOf, isSyncId, redriveWith, syncStub } from "./queues-syncs.js";
 
 import { sha256 } from "./queues-pacer.js";
 export { GistPacer, pacedFetch } from "./queues-pacer.js";
-export { GistSyncs, listDeadLetters, syncStatus } from "./queues-syncs.js";
+export { GistSyncs, syncStatus } from "./queues-syncs.js";
 
 // Each operation and the client method that runs it.
 const METHODS = { upsertUser: "createUser", upsertLead: "createLead", tagContacts: "tagContacts", recordEvent: "recordEvent" };
@@ -48,11 +48,12 @@ const isGistError = (value) => {
   }
 };
 
-// `options` with its defaults; a key it does not know, a value that is not a number in range, or options
-// that cannot be read (a throwing getter or Proxy) are refused.
+// `options` with its defaults; options that are not a plain object (a Promise of them, a Map, inherited
+// from a prototype), a key it does not know, a value that is not a number in range, or options that
+// cannot be read (a throwing getter or Proxy) are refused.
 function readOptions(options, defaults, what) {
   if (options === undefined || options === null) return { ...defaults };
-  if (typeof options !== "object") throw invalidArgument(`${what} must be an object`);
+  checkOptionsObject(options, what);
   let entries;
   try {
     entries = Object.entries(options);
@@ -318,13 +319,38 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
   return result;
 }
 
+// listDeadLetters' or redrive's options (`defaults` names the ones it takes), read and checked: `code`
+// undefined or a non-empty string, `resend` an array of dead-letter keys, [] by default.
+function deadLetterOptions(options, defaults, what) {
+  const { code, resend = [] } = readOptions(options, defaults, `${what} options`);
+  if (code !== undefined && (typeof code !== "string" || code === "")) throw invalidArgument(`${what}'s code must be a non-empty string`);
+  let keys;
+  try {
+    keys = Array.isArray(resend) ? Array.from(resend) : null;
+  } catch {
+    keys = null; // a Proxy or getter threw
+  }
+  if (keys === null || !keys.every((key) => typeof key === "string")) throw invalidArgument("redrive's resend must be an array of dead-letter keys (strings)");
+  return { code, resend: keys };
+}
+
+/**
+ * A sync's dead letters (all, or those of `options.code`): each a `DeadLetter` with its `key`, which
+ * `redrive`'s `resend` names. Rejects with `invalid_argument` or `store_error`.
+ */
+export async function listDeadLetters(progress, sync, options) {
+  const { code } = deadLetterOptions(options, { code: undefined }, "listDeadLetters");
+  return deadLettersOf(progress, sync, code);
+}
+
 /**
  * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, and
  * takes them off its list; a recordEvent whose outcome is unknown only when `options.resend` names its
  * key. Resolves `{ redriven, skipped, unsent }`; rejects with `invalid_argument` or `store_error`.
  */
-export function redrive(progress, queue, sync, options) {
-  return redriveWith((target, operations, ledgers) => send(target, operations, { perMessage: 25, delaySeconds: 0, progress, sync, ledgers }, false), progress, queue, sync, options);
+export async function redrive(progress, queue, sync, options) {
+  const read = deadLetterOptions(options, { code: undefined, resend: undefined }, "redrive");
+  return redriveWith((target, operations, ledgers) => send(target, operations, { perMessage: 25, delaySeconds: 0, progress, sync, ledgers }, false), progress, queue, sync, read);
 }
 
 
