@@ -2,6 +2,8 @@
 // sent, what consume did with each message, the dead letters), and syncStatus, listDeadLetters and
 // redrive over it. The choices are in docs/queues.md of the repository.
 import { GistError, invalidArgument } from "./errors.js";
+import { redactEmails } from "./gist_wasm.js";
+import { describe } from "./runtime.js";
 
 const RATE_WINDOW_MS = 10_000; // "rate now" is the operations done over the last 10 seconds
 // A recordEvent dead-lettered with one of these codes may have executed: redrive sends it only when told.
@@ -11,7 +13,21 @@ const SYNC_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const CLAIM_MS = 5 * 60_000;
 // The most keys one storage call of a Durable Object takes.
 const KEYS_PER_CALL = 128;
+const TEXT_CHARS = 1000; // the most characters of a text an error or a dead-letter entry quotes
 const ZERO = { enqueued: 0, invalid: 0, done: 0, retrying: 0, deadLettered: 0, redriven: 0 };
+
+/** A text for an error or a dead-letter entry: no email address (raw or percent-encoded), and not too long. */
+export const scrubbed = (text) => redactEmails(String(text)).slice(0, TEXT_CHARS);
+
+/** What was thrown, as text: an Error's message, else its description; never throws (a revoked Proxy included). */
+export function textOf(thrown) {
+  try {
+    if (thrown instanceof Error) return String(thrown.message);
+  } catch {
+    // a Proxy or a throwing getter: described below
+  }
+  return describe(thrown);
+}
 
 /** Whether `id` can name a sync: 1 to 64 letters, digits, `_` or `-`. */
 export const isSyncId = (id) => typeof id === "string" && SYNC_ID.test(id);
@@ -185,7 +201,7 @@ function chunks(items) {
 
 /**
  * `(name) => stub`: the object of that name in `namespace`, a Durable Object namespace bound to
- * `className`; invalid_argument (naming `what`) when it is not one.
+ * `className`; invalid_argument (naming `what`) when it is not one, and when its idFromName or get throws.
  */
 export function stubsOf(namespace, what, className) {
   let idFromName;
@@ -196,7 +212,13 @@ export function stubsOf(namespace, what, className) {
     idFromName = undefined;
   }
   if (typeof idFromName !== "function" || typeof get !== "function") throw invalidArgument(`${what} needs a Durable Object namespace bound to ${className}`);
-  return (name) => get.call(namespace, idFromName.call(namespace, name));
+  return (name) => {
+    try {
+      return get.call(namespace, idFromName.call(namespace, name));
+    } catch (error) {
+      throw invalidArgument(`${what}: the Durable Object namespace's idFromName or get threw (${scrubbed(textOf(error))}): is it bound to ${className}?`);
+    }
+  };
 }
 
 /** The stub of sync `id` in a namespace bound to GistSyncs; invalid_argument when either is not one. */
@@ -212,7 +234,7 @@ export async function callSync(stub, path, body) {
     response = await stub.fetch(`https://gist-syncs${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
     if (response.ok) return await response.json();
   } catch (error) {
-    throw new GistError("store_error", `the sync's Durable Object failed: ${error instanceof Error ? error.message : "unknown error"}`);
+    throw new GistError("store_error", `the sync's Durable Object failed: ${scrubbed(textOf(error))}`);
   }
   throw new GistError("store_error", `the sync's Durable Object answered ${response.status}`);
 }

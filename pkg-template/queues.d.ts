@@ -224,7 +224,7 @@ export function enqueue(queue: QueueProducer, operations: QueueOperation[], opti
  * refused unsent, and their messages retried.
  * Rejects only with `GistError`: `invalid_argument` before anything runs (a batch, client, option or
  * binding that is not one: the KV namespace needs `get`, `put` and `delete`, the queue `send` and
- * `sendBatch`; a client already freed), or `queue_error` once the rest is settled, when the runtime
+ * `sendBatch`, the progress namespace `idFromName` and `get`; a client already freed), or `queue_error` once the rest is settled, when the runtime
  * refused to ack or retry a message. A binding whose promise never settles keeps it pending (no timer of its own): the messages
  * waiting on it stay unsettled, for Queues to deliver again, and the others are settled.
  */

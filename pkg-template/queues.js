@@ -4,11 +4,10 @@
 // its operations' errors mean. The choices behind it are in docs/queues.md of the repository.
 import "gist-wasm"; // the package's entry for this runtime, which loads the wasm that checkArgs needs
 import { checkArgs, isFreed } from "./client.js";
-import { redactEmails } from "./gist_wasm.js";
 import { GistError, invalidArgument } from "./errors.js";
-import { checkOptionsObject, describe, refusedAnswer } from "./runtime.js";
+import { checkOptionsObject, refusedAnswer } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
-import { callSync, deadLettersOf, isSyncId, redriveWith, syncStub } from "./queues-syncs.js";
+import { callSync, deadLettersOf, isSyncId, redriveWith, scrubbed, stubsOf, syncStub, textOf } from "./queues-syncs.js";
 
 import { sha256 } from "./queues-pacer.js";
 export { GistPacer, pacedFetch } from "./queues-pacer.js";
@@ -31,15 +30,12 @@ const MESSAGE_KEY = new RegExp(`^${KEY_TEXT}$`);
 const LEDGER_ENTRY = new RegExp(`^${KEY_TEXT}/\\d{1,4}$`);
 const ENVELOPE = 200; // a body's bytes besides its operations: `{"ops":[]}`, the sync id and the message key
 const LEDGER_TTL = 15 * 86_400; // longer than Queues keeps a message (14 days at most)
-// A dead-letter entry keeps each text to this many characters and lists this many targets: it stays far
-// under a message's size, so the dead-letter queue can always take it.
-const ENTRY_TEXT = 1000;
+// A dead-letter entry lists this many targets (and each text is `scrubbed`, so short): it stays far under
+// a message's size, so the dead-letter queue can always take it.
 const ENTRY_TARGETS = 100;
 
 const utf8 = new TextEncoder();
 const sizeOf = (text) => utf8.encode(text).length;
-// A text for an error or a dead-letter entry: no email address (raw or percent-encoded), and not too long.
-const scrubbed = (text) => redactEmails(String(text)).slice(0, ENTRY_TEXT);
 const isGistError = (value) => {
   try {
     return value instanceof GistError;
@@ -93,16 +89,6 @@ function methodsOf(binding, names, what) {
 function producerOf(binding, what) {
   const { send, sendBatch } = methodsOf(binding, ["send", "sendBatch"], `${what} (a Queue binding)`);
   return { send: (body, options) => send.call(binding, body, options), sendBatch: (messages) => sendBatch.call(binding, messages) };
-}
-
-// What was thrown, as text: an Error's message, else its description.
-function textOf(thrown) {
-  try {
-    if (thrown instanceof Error) return String(thrown.message);
-  } catch {
-    // a Proxy or a throwing getter: described below
-  }
-  return describe(thrown);
 }
 
 const queueError = (call, thrown) => new GistError("queue_error", `the queue refused a ${call}: ${scrubbed(textOf(thrown))}`);
@@ -555,13 +541,13 @@ async function settleAs(message, run, how, delaySeconds) {
 // letters with their operations); resolves false when it failed. Messages outside a sync need nothing.
 async function report(progress, failures, dead) {
   if (!progress) return true;
-  const { stub, key, ops } = progress;
+  const { namespace, sync, key, ops } = progress;
   // Each with the ledger entry its recordEvent used, which a redrive of it keeps.
   const letters = dead.map((body) => ({ index: body.index, entry: body, operation: ops?.[body.index], ledger: ledgerOf(progress.body, body.index) }));
   const retrying = dead.length > 0 ? 0 : failures.length;
   try {
     // A message that held no operations (not one enqueue sent) fails as a whole: it did none.
-    await callSync(stub, "/settled", { message: key, done: Math.max(0, (ops?.length ?? 0) - failures.length), retrying, dead: letters });
+    await callSync(syncStub(namespace, sync, "consume's progress"), "/settled", { message: key, done: Math.max(0, (ops?.length ?? 0) - failures.length), retrying, dead: letters });
     return true;
   } catch {
     return false;
@@ -643,8 +629,9 @@ function firstLedger(body, index) {
   }
 }
 
-// Where a message of a sync reports to (with `consume`'s `progress`): the sync's object, the message's
-// key and operations; undefined for a message outside a sync.
+// Where a message of a sync reports to (with `consume`'s `progress`): the namespace and the sync (its
+// object is got when the message reports, where a namespace that throws is a failed report), the
+// message's key and operations; undefined for a message outside a sync.
 function progressOf(namespace, body, ops) {
   if (namespace === undefined) return undefined;
   let sync;
@@ -655,7 +642,7 @@ function progressOf(namespace, body, ops) {
   }
   const key = messageKey(body);
   if (!isSyncId(sync) || key === undefined) return undefined;
-  return { stub: syncStub(namespace, sync, "consume's progress"), key, ops, body };
+  return { namespace, sync, key, ops, body };
 }
 
 const CONSUME_DEFAULTS = { deadLetterQueue: undefined, ledger: undefined, progress: undefined, maxAttempts: 5, concurrency: 24, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
@@ -676,7 +663,7 @@ export async function consume(batch, client, options) {
   const methods = methodsOf(client, CLIENT_METHODS, "consume's client (a GistClient)");
   if (isFreed(client)) throw invalidArgument("consume's client was freed (free() or `using`): free it once consume has settled");
   const gist = Object.fromEntries(CLIENT_METHODS.map((name) => [name, (input) => methods[name].call(client, input)]));
-  if (read.progress !== undefined) syncStub(read.progress, "check", "consume's progress"); // refused up front, not per message
+  if (read.progress !== undefined) stubsOf(read.progress, "consume's progress", "GistSyncs"); // refused up front, not per message
   const messages = messagesOf(batch);
   const freed = () => isFreed(client);
   const run = { read, deadLetters, ledger, gist, freed, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };

@@ -1,7 +1,8 @@
 // Findings of an outside review of gist-wasm/queues (review 8), through the built package in Node: options
 // that are not a plain object (a Promise of them, a Map, inherited from a prototype) are invalid_argument,
 // not read as {}; listDeadLetters' and redrive's options are checked (a typo never redrives every dead
-// letter).
+// letter); a Durable Object namespace whose idFromName or get throws is invalid_argument (whatever it
+// throws, a revoked Proxy included), and consume still settles each message.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
@@ -27,6 +28,11 @@ const answering = (answer) => {
 // What GistSyncs answers an empty sync.
 const emptySync = answering((path) =>
   path === "/claim" ? { chosen: [], skipped: [], token: "t" } : path === "/redriven" ? { redriven: 0 } : path === "/dead" ? [] : { ok: true });
+const revoked = () => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+};
 const isInvalid = (e) => e instanceof GistError && e.code === "invalid_argument";
 const operation = { upsertUser: { user_id: 42 } };
 const notPlain = () => [
@@ -73,4 +79,34 @@ test("listDeadLetters and redrive refuse an unknown option, a code or resend of 
   assert.deepEqual(emptySync.asked, [], "the sync's object was asked nothing");
   assert.deepEqual(await listDeadLetters(emptySync, "s1", { code: "rate_limited" }), []);
   assert.deepEqual(await redrive(emptySync, q, "s1", { code: "rate_limited", resend: ["k1"] }), { redriven: 0, skipped: [], unsent: [] });
+});
+
+test("a namespace whose idFromName or get throws is invalid_argument, whatever it throws; nothing is enqueued", async () => {
+  const throwers = [
+    ["idFromName throws a TypeError", { idFromName() { throw new TypeError("idFromName: boom"); }, get() {} }],
+    ["get throws a revoked Proxy", { idFromName: (name) => name, get() { throw revoked(); } }],
+    ["idFromName throws undefined", { idFromName() { throw undefined; }, get() {} }],
+  ];
+  for (const [label, progress] of throwers) {
+    const q = queue();
+    await assert.rejects(enqueue(q, [operation], { progress }), isInvalid, `enqueue: ${label}`);
+    await assert.rejects(syncStatus(progress, "s1"), isInvalid, `syncStatus: ${label}`);
+    await assert.rejects(listDeadLetters(progress, "s1"), isInvalid, `listDeadLetters: ${label}`);
+    await assert.rejects(redrive(progress, q, "s1"), isInvalid, `redrive: ${label}`);
+    assert.deepEqual(q.sent, [], `nothing enqueued: ${label}`);
+  }
+});
+
+test("consume with a progress namespace that throws settles every message: acked when it passed, retried when its dead letter cannot reach the sync", async () => {
+  const answers = { "1": () => Response.json({ contact: { id: 1, user_id: "1", type: "user" } }), "2": () => Response.json({ errors: [{ code: "invalid", message: "no" }] }, { status: 422 }) };
+  const fetch = async (url, init) => answers[JSON.parse(init.body).user_id]();
+  const client = new GistClient({ apiKey: "k-123456789", baseUrl: "http://127.0.0.1:9", logLevel: "off", maxRetries: 0, fetch });
+  for (const progress of [{ idFromName() { throw new TypeError("boom"); }, get() {} }, { idFromName: (name) => name, get() { throw revoked(); } }]) {
+    const settled = [];
+    const message = (id, userId) => ({ id, attempts: 5, body: { ops: [{ upsertUser: { user_id: userId } }], sync: "s1", key: `k${id}-0` }, ack: () => settled.push([id, "ack"]), retry: () => settled.push([id, "retry"]) });
+    const dlq = queue();
+    const result = await consume({ messages: [message("m1", "1"), message("m2", "2")] }, client, { deadLetterQueue: dlq, progress });
+    assert.deepEqual(settled.sort(), [["m1", "ack"], ["m2", "retry"]]);
+    assert.deepEqual(result, { succeeded: 1, retried: 1, deadLettered: 0 });
+  }
 });
