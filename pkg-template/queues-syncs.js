@@ -227,28 +227,54 @@ export function syncStub(namespace, id, what) {
   return stubsOf(namespace, what, "GistSyncs")(`gist-wasm/sync/${id}`);
 }
 
-/** Calls the sync's object; resolves its JSON answer, rejects only with GistError `store_error`. */
+const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+const hasStrings = (value, keys) => isObject(value) && keys.every((key) => typeof value[key] === "string");
+const isNumberOrNull = (value) => value === null || Number.isFinite(value);
+const STATUS_NUMBERS = ["enqueued", "invalid", "done", "retrying", "deadLettered", "redriven", "pending", "ratePerSecond"];
+const isOk = (answer) => answer?.ok === true;
+// What GistSyncs answers on each path: JSON of another shape comes from an object of another class.
+const ANSWERS = {
+  "/enqueued": isOk,
+  "/settled": isOk,
+  "/released": isOk,
+  "/status": (status) => isObject(status) && STATUS_NUMBERS.every((key) => Number.isFinite(status[key])) && isNumberOrNull(status.etaSeconds) && isNumberOrNull(status.startedAt),
+  "/dead": (letters) => Array.isArray(letters) && letters.every((letter) => hasStrings(letter, ["key", "code", "message"])),
+  "/claim": (claim) => hasStrings(claim, ["token"]) && Array.isArray(claim.skipped) && claim.skipped.every((letter) => hasStrings(letter, ["key", "code", "reason"])) &&
+    Array.isArray(claim.chosen) && claim.chosen.every((letter) => hasStrings(letter, ["key"]) && (letter.ledger === null || typeof letter.ledger === "string")),
+  "/redriven": (answer) => Number.isInteger(answer?.redriven) && answer.redriven >= 0,
+};
+
+/**
+ * Calls the sync's object; resolves its JSON answer. Rejects only with GistError: `store_error` when the
+ * call fails or answers an error status, `invalid_response` when the JSON is not what GistSyncs answers.
+ */
 export async function callSync(stub, path, body) {
-  let response;
+  let refused; // the error status it answered
+  let answer;
   try {
-    response = await stub.fetch(`https://gist-syncs${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
-    if (response.ok) return await response.json();
+    const response = await stub.fetch(`https://gist-syncs${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+    if (response.ok) answer = await response.json();
+    else refused = Number(response.status);
   } catch (error) {
     throw new GistError("store_error", `the sync's Durable Object failed: ${scrubbed(textOf(error))}`);
   }
-  throw new GistError("store_error", `the sync's Durable Object answered ${response.status}`);
+  if (refused !== undefined) throw new GistError("store_error", `the sync's Durable Object answered ${refused}`);
+  const route = path.split("?")[0];
+  if (!ANSWERS[route](answer)) throw new GistError("invalid_response", `the sync's Durable Object answered ${route} with JSON that GistSyncs does not send: is the namespace bound to GistSyncs?`);
+  return answer;
 }
 
 /**
  * A sync's progress, read in one call: operations enqueued, invalid (never enqueued), done, retrying,
  * deadLettered, redriven and pending; `ratePerSecond` (operations done per second over the last 10 s)
- * and `etaSeconds` (null while nothing is being done). Rejects with `invalid_argument` or `store_error`.
+ * and `etaSeconds` (null while nothing is being done). Rejects with `invalid_argument`, `store_error` or
+ * `invalid_response`.
  */
 export async function syncStatus(namespace, id) {
   return { id, ...(await callSync(syncStub(namespace, id, "syncStatus"), "/status")) };
 }
 
-/** A sync's dead letters (all, or those of `code`). Rejects with `invalid_argument` or `store_error`. */
+/** A sync's dead letters (all, or those of `code`). Rejects with `invalid_argument`, `store_error` or `invalid_response`. */
 export async function deadLettersOf(namespace, id, code) {
   return callSync(syncStub(namespace, id, "listDeadLetters"), `/dead?${new URLSearchParams(code === undefined ? {} : { code })}`);
 }

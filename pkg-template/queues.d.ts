@@ -319,7 +319,10 @@ export interface SyncStatus {
     startedAt: number | null;
 }
 
-/** A sync's progress, in one call. Rejects with `GistError` `invalid_argument` (a bad id or namespace) or `store_error`. */
+/**
+ * A sync's progress, in one call. Rejects with `GistError` `invalid_argument` (a bad id or namespace),
+ * `store_error` (the object failed) or `invalid_response` (it answered JSON that `GistSyncs` does not send).
+ */
 export function syncStatus(progress: DurableObjectNamespaceLike, sync: string): Promise<SyncStatus>;
 
 /** A sync's dead letter: the `DeadLetter` entry (no email, no key) and its `key`, which `redrive`'s `resend` names. */
@@ -327,7 +330,7 @@ export interface SyncDeadLetter extends DeadLetter {
     key: string;
 }
 
-/** A sync's dead letters, all or those of `options.code`. Rejects with `invalid_argument` or `store_error`. */
+/** A sync's dead letters, all or those of `options.code`. Rejects with `invalid_argument`, `store_error` or `invalid_response`, as `syncStatus`. */
 export function listDeadLetters(progress: DurableObjectNamespaceLike, sync: string, options?: { code?: GistErrorCode | QueueErrorCode }): Promise<SyncDeadLetter[]>;
 
 /** Options of `redrive`. */
@@ -351,6 +354,6 @@ export interface RedriveResult {
 /**
  * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, once
  * their cause is fixed, and takes them off its list. A recordEvent whose outcome is unknown is never sent
- * again unless `options.resend` names its key. Rejects with `invalid_argument` or `store_error`.
+ * again unless `options.resend` names its key. Rejects with `invalid_argument`, `store_error` or `invalid_response`, as `syncStatus`.
  */
 export function redrive(progress: DurableObjectNamespaceLike, queue: QueueProducer, sync: string, options?: RedriveOptions): Promise<RedriveResult>;

@@ -322,7 +322,7 @@ function deadLetterOptions(options, defaults, what) {
 
 /**
  * A sync's dead letters (all, or those of `options.code`): each a `DeadLetter` with its `key`, which
- * `redrive`'s `resend` names. Rejects with `invalid_argument` or `store_error`.
+ * `redrive`'s `resend` names. Rejects with `invalid_argument`, `store_error` or `invalid_response`.
  */
 export async function listDeadLetters(progress, sync, options) {
   const { code } = deadLetterOptions(options, { code: undefined }, "listDeadLetters");
@@ -332,7 +332,7 @@ export async function listDeadLetters(progress, sync, options) {
 /**
  * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, and
  * takes them off its list; a recordEvent whose outcome is unknown only when `options.resend` names its
- * key. Resolves `{ redriven, skipped, unsent }`; rejects with `invalid_argument` or `store_error`.
+ * key. Resolves `{ redriven, skipped, unsent }`; rejects with `invalid_argument`, `store_error` or `invalid_response`.
  */
 export async function redrive(progress, queue, sync, options) {
   const read = deadLetterOptions(options, { code: undefined, resend: undefined }, "redrive");

@@ -2,7 +2,8 @@
 // that are not a plain object (a Promise of them, a Map, inherited from a prototype) are invalid_argument,
 // not read as {}; listDeadLetters' and redrive's options are checked (a typo never redrives every dead
 // letter); a Durable Object namespace whose idFromName or get throws is invalid_argument (whatever it
-// throws, a revoked Proxy included), and consume still settles each message.
+// throws, a revoked Proxy included), and consume still settles each message; an object that answers JSON
+// of another shape than GistSyncs' (a namespace bound to another class) is invalid_response.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
@@ -109,4 +110,22 @@ test("consume with a progress namespace that throws settles every message: acked
     assert.deepEqual(settled.sort(), [["m1", "ack"], ["m2", "retry"]]);
     assert.deepEqual(result, { succeeded: 1, retried: 1, deadLettered: 0 });
   }
+});
+
+test("an object that answers JSON of another shape than GistSyncs' is invalid_response: syncStatus, listDeadLetters, redrive", async () => {
+  const isInvalidResponse = (e) => e instanceof GistError && e.code === "invalid_response";
+  for (const answer of [{ ok: true }, [], null, { chosen: [{}], skipped: [], token: "t", enqueued: "1" }]) {
+    const other = answering(() => answer);
+    const q = queue();
+    await assert.rejects(syncStatus(other, "s1"), isInvalidResponse, `syncStatus: ${JSON.stringify(answer)}`);
+    // An empty array is an empty list of dead letters.
+    if (!Array.isArray(answer)) await assert.rejects(listDeadLetters(other, "s1"), isInvalidResponse, `listDeadLetters: ${JSON.stringify(answer)}`);
+    await assert.rejects(redrive(other, q, "s1"), isInvalidResponse, `redrive: ${JSON.stringify(answer)}`);
+    assert.deepEqual(q.sent, [], "redrive enqueued nothing");
+  }
+  // A dead letter without its key (listed by an object of another class).
+  await assert.rejects(listDeadLetters(answering(() => [{ code: "rate_limited" }]), "s1"), isInvalidResponse);
+  // The claim passes, its confirmation is of another shape.
+  const confirmed = answering((path) => (path === "/claim" ? { chosen: [], skipped: [], token: "t" } : { ok: true }));
+  await assert.rejects(redrive(confirmed, queue(), "s1"), isInvalidResponse, "redrive: /redriven of another shape");
 });
