@@ -4,7 +4,10 @@ export interface MockFailure {
   status?: number;
   /** The answer's body: a string as is, anything else as JSON. */
   body?: unknown;
-  /** Extra answer headers, such as `{ "retry-after": "1" }`. */
+  /**
+   * Extra answer headers, such as `{ "retry-after": "1" }`: only `content-type` (JSON or `text/plain`),
+   * `retry-after`, `location`, `x-request-id` and `x-ratelimit-limit`/`-remaining`/`-reset`.
+   */
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
@@ -58,14 +61,14 @@ export interface MockGist {
      * object JSON can write, and with `network_error` when the receiver cannot be reached.
      */
     deliverWebhook(url: string, event: string | Record<string, unknown>, options?: MockDeliveryOptions): Promise<Response>;
-  /** Answers one Fetch-API request. */
+  /** Answers one Fetch-API request; every answer has `X-Content-Type-Options: nosniff` and a sandbox CSP. */
   handle(request: Request): Promise<Response>;
   /** A `fetch` replacement served by this mock, with no network. */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /**
    * Makes the next matching request(s) fail; throws a `TypeError` for a rule it could not answer with (a
-   * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry, `times` below 1, a
-   * `fraction` outside 0-1).
+   * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry or an API answer does
+   * not have, `times` below 1, a `fraction` outside 0-1).
    */
   fail(rule: MockFailure): void;
   /**

@@ -11,6 +11,8 @@
 // not a string) is 422 `parameter_invalid`, never a dropped connection.
 // The control routes (/__mock/*) have no `*` CORS: a browser page may call them only from this server's
 // own origin or a loopback one (http://127.0.0.1:*, localhost, [::1]), so no web page can rig the mock.
+// Nor can a loopback one make the mock's origin run a script: a failure rule sets only headers an API
+// answer has (a JSON or text type), and every answer says nosniff and has a sandbox CSP.
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -163,6 +165,15 @@ const NO_BODY = new Set([204, 205, 304]);
 // What a failure rule may say (mock.d.ts, MockFailure): a misspelt key would make a rule that tests nothing.
 const RULE_KEYS = new Set(["status", "body", "headers", "delayMs", "drop", "times", "method", "path", "bodyIncludes", "fraction"]);
 
+// The headers a failure rule may set: those an API answer has, its type JSON or text. Any other (a page's
+// or a script's type, Service-Worker-Allowed, Set-Cookie) would let whoever may set rules, a page of any
+// loopback origin included, make the mock's origin serve a page or a service worker.
+const RULE_HEADERS = ["content-type", "retry-after", "location", "x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
+const RULE_CONTENT_TYPE = /^\s*(application\/([\w.+-]+\+)?json|text\/plain)\s*(;|$)/i;
+
+// What every answer carries, so that a browser never runs one as a page or a script, whatever its body.
+const INERT = { "x-content-type-options": "nosniff", "content-security-policy": "sandbox; default-src 'none'" };
+
 // Checks a failure rule when it is given, not when a request meets it: a rule the mock could not answer
 // with would drop the connection instead.
 function checkedRule(rule) {
@@ -186,6 +197,10 @@ function checkedRule(rule) {
     }
     // Headers takes control characters that Node's HTTP server then refuses to write.
     if (!Object.values(headers).every((v) => /^[\t\x20-\x7e\x80-\xff]*$/.test(String(v)))) refuse("headers cannot be sent as HTTP headers");
+    const other = Object.keys(headers).find((name) => !RULE_HEADERS.includes(name.toLowerCase()));
+    if (other !== undefined) refuse(`header ${JSON.stringify(other).slice(0, 80)} is not one an API answer has (it may set ${RULE_HEADERS.join(", ")})`);
+    const type = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+    if (type !== undefined && !RULE_CONTENT_TYPE.test(String(type))) refuse(`content-type must be JSON or text/plain, not ${JSON.stringify(String(type)).slice(0, 80)}`);
   }
   if (!writable(rule.body)) refuse("body cannot be written as JSON");
   for (const key of ["method", "path", "bodyIncludes"]) if (rule[key] !== undefined && typeof rule[key] !== "string") refuse(`${key} must be a string`);
@@ -626,8 +641,15 @@ export function createMockGist(options = {}) {
     return gistError(404, "not_found", `No route for ${request.method} ${url.pathname}`);
   }
 
-  /** Answers one Fetch-API request. */
+  /** Answers one Fetch-API request, every answer inert in a browser (INERT). */
   async function handle(request) {
+    const response = await answer(request);
+    for (const [name, value] of Object.entries(INERT)) response.headers.set(name, value);
+    return response;
+  }
+
+  // The answer to one Fetch-API request.
+  async function answer(request) {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/__mock/")) return control(request, url);
     if (request.method === "OPTIONS") {
