@@ -9,6 +9,8 @@
 // watch the stream (503 past it), and a watcher with over 1 MB unsent is dropped; /proxy/ only forwards
 // plain paths to the target's origin, never follows a redirect, refuses answers over 10 MB, gives up after
 // 60 s or when the page goes away, and serves what comes back as JSON or as plain text (never as a page).
+// It serves no service worker (403 to a request with a Service-Worker header), so that nothing but the
+// page sees the key typed into it.
 import { createServer } from "node:http";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -207,10 +209,13 @@ export function startDemoServer({
   const listener = toNodeListener(handle, { maxBodyBytes });
   const receive = toNodeListener(webhooks.receive, { maxBodyBytes: maxWebhookBytes });
   let hosts;
-  /** Checks Host (and Origin for webhooks), then routes by the raw request target. */
+  /** Checks Host (and Origin for webhooks), refuses a service worker's script, then routes by the raw request target. */
   function route(req, res) {
     if (!hosts.has(String(req.headers.host).toLowerCase())) {
       return refuse(req, res, 421, "misdirected_request", `This server answers only for ${[...hosts].join(", ")}`);
+    }
+    if (req.headers["service-worker"] !== undefined) {
+      return refuse(req, res, 403, "service_worker_refused", "This server serves no service worker");
     }
     if (req.url === "/webhooks/stream") {
       if (req.method !== "GET" || !sameOrigin(req)) return refuse(req, res, 403, "cross_origin_refused", "Only this server's own page may watch deliveries");

