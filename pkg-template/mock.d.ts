@@ -72,10 +72,11 @@ export interface MockGist {
    */
   fail(rule: MockFailure): void;
   /**
-   * Limits each API key to `perSecond` requests a second, a token bucket of `burst` tokens (default
+   * Limits the API key to `perSecond` requests a second, a token bucket of `burst` tokens (default
    * perSecond / 10, at least 1): a request past it is answered 429 with `Retry-After: 1`, before any
-   * failure rule. `limit(null)` lifts it; a new limit applies at once. A `perSecond` that is not a
-   * positive number, or a `burst` under 1, is a `TypeError`.
+   * failure rule; a request with another key is not limited (it is answered 401). `limit(null)` lifts
+   * it; a new limit applies at once. A `perSecond` that is not a positive number, or a `burst` under 1,
+   * is a `TypeError`.
    */
   limit(settings: { perSecond: number; burst?: number } | null): void;
   /** The requests the rate limit let through (`admitted`) and answered 429 (`refused`) since the last reset. */

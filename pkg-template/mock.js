@@ -274,8 +274,8 @@ export function createMockGist(options = {}) {
   let chance;
   let rules = [];
   const requests = [];
-  let rateLimit; // { perSecond, burst }: a token bucket per API key
-  let buckets;
+  let rateLimit; // { perSecond, burst }: a token bucket for the API key
+  let bucket; // { tokens, at }, from the key's first request under a limit
   let limited;
 
   function reset() {
@@ -283,7 +283,7 @@ export function createMockGist(options = {}) {
     chance = seededRandom(options.seed ?? 1);
     rules = [];
     requests.length = 0;
-    buckets = new Map();
+    bucket = undefined;
     limited = { admitted: 0, refused: 0 };
     rateLimit = undefined;
   }
@@ -332,15 +332,14 @@ export function createMockGist(options = {}) {
     return found();
   }
 
-  // Whether the key's token bucket holds a token for this request (and takes it); counted in `limited`.
+  // Whether the API key's token bucket holds a token for this request (and takes it); counted in
+  // `limited`. A request with another key is not limited (it is refused 401) and keeps no bucket.
   function admitted(request) {
-    if (!rateLimit) return true;
-    const key = request.headers.get("authorization") ?? "";
+    if (!rateLimit || request.headers.get("authorization") !== `Bearer ${apiKey}`) return true;
     const now = performance.now();
-    const bucket = buckets.get(key) ?? { tokens: rateLimit.burst, at: now };
+    bucket ??= { tokens: rateLimit.burst, at: now };
     bucket.tokens = Math.min(rateLimit.burst, bucket.tokens + ((now - bucket.at) / 1000) * rateLimit.perSecond);
     bucket.at = now;
-    buckets.set(key, bucket);
     const ok = bucket.tokens >= 1;
     if (ok) bucket.tokens -= 1;
     limited[ok ? "admitted" : "refused"] += 1;
@@ -741,9 +740,10 @@ export function createMockGist(options = {}) {
      */
     fail,
     /**
-     * Limits each API key to `perSecond` requests a second, a token bucket of `burst` tokens (default
+     * Limits the API key to `perSecond` requests a second, a token bucket of `burst` tokens (default
      * perSecond / 10, at least 1): a request past it is answered 429 with `Retry-After: 1`, before any
-     * failure rule; `limit(null)` lifts it. A new limit applies at once, to buckets as they stand.
+     * failure rule (a request with another key is not limited); `limit(null)` lifts it. A new limit
+     * applies at once, to the bucket as it stands.
      */
     limit(settings) {
       rateLimit = checkedLimit(settings);

@@ -138,3 +138,23 @@ self.addEventListener("install", () => self.skipWaiting()); self.addEventListene
   assert.ok(upstream.mock.requests.some((r) => r.path === "/contacts"), "the call went through the proxy");
   assert.deepEqual(foreign.requests.map((r) => r.url), [], "nothing reached another host");
 });
+
+test("a rate limit keeps no token bucket for a refused key: its requests are answered 401, uncounted, and hold no memory", async () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc");
+  const mock = createMockGist();
+  mock.limit({ perSecond: 1, burst: 1 });
+  for (let i = 0; i < 3; i++) assert.equal((await mock.fetch("http://mock.invalid/tags", { headers: { authorization: "Bearer wrong" } })).status, 401);
+  assert.deepEqual(mock.limited, { admitted: 0, refused: 0 }, "a refused key takes no token");
+  assert.equal((await mock.fetch("http://mock.invalid/tags", { headers: KEY })).status, 200);
+  assert.equal((await mock.fetch("http://mock.invalid/tags", { headers: KEY })).status, 429, "the mock's key is still limited");
+
+  mock.limit({ perSecond: 1e6 });
+  const pad = "k".repeat(8000);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 3000; i++) await (await mock.fetch("http://mock.invalid/contacts/1001", { headers: { authorization: `Bearer ${pad}${i}` } })).arrayBuffer();
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 8e6, `3,000 refused 8 KB keys (24 MB of them) left ${(grown / 1e6).toFixed(1)} MB behind`);
+});
