@@ -39,6 +39,11 @@ export interface MockGistOptions {
   maxLoggedRequests?: number;
   /** Seeds which requests a failure rule with a `fraction` hits, so that a run can be replayed; default 1. */
   seed?: number;
+  /**
+   * The path it is served under, such as "/api" (`/api/contacts`, `/api/__mock/reset`; other paths are
+   * 404): its pages links keep it, and failure rules and the request log see paths without it. Default "".
+   */
+  basePath?: string;
 }
 
 /** A logged request. */

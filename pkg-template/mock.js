@@ -235,6 +235,7 @@ const MOCK_OPTIONS = {
   normalizeEventNames: (v) => typeof v === "boolean",
   maxLoggedRequests: (v) => Number.isInteger(v) && v >= 0,
   seed: (v) => Number.isFinite(v),
+  basePath: (v) => typeof v === "string" && /^(\/[^/?#]+)*$/.test(v),
 };
 
 // `options` as createMockGist takes them: a typo or a value of the wrong kind is a TypeError, not ignored.
@@ -261,7 +262,8 @@ function checkedLimit(settings) {
  * Creates a mock Gist API. `apiKey` (default "mock-key") is the only key it accepts; `contacts` is the
  * size of the seeded data set (default 240, users and leads mixed); `maxPerPage` caps `per_page` (60);
  * `maxLoggedRequests` is how many of the latest requests the log keeps (1000); `seed` (1) seeds which
- * requests a failure rule with a `fraction` hits.
+ * requests a failure rule with a `fraction` hits; `basePath` ("") is the path it is served under ("/api":
+ * `/api/contacts`, `/api/__mock/reset`), which its pages links keep.
  */
 export function createMockGist(options = {}) {
   options = checkedOptions(options);
@@ -270,6 +272,7 @@ export function createMockGist(options = {}) {
   const maxPerPage = options.maxPerPage ?? 60;
   const normalizeNames = options.normalizeEventNames ?? true;
   const maxLogged = options.maxLoggedRequests ?? 1000;
+  const basePath = options.basePath ?? "";
   let state;
   let chance;
   let rules = [];
@@ -398,6 +401,7 @@ export function createMockGist(options = {}) {
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const link = (n) => {
       const u = new URL(url);
+      u.pathname = `${basePath}${url.pathname}`;
       u.searchParams.set("page", String(n));
       return u.toString();
     };
@@ -647,9 +651,13 @@ export function createMockGist(options = {}) {
     return response;
   }
 
-  // The answer to one Fetch-API request.
+  // The answer to one Fetch-API request, routed by its path under `basePath`.
   async function answer(request) {
     const url = new URL(request.url);
+    if (basePath) {
+      if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) return gistError(404, "not_found", `The mock answers only under ${basePath}`);
+      url.pathname = url.pathname.slice(basePath.length);
+    }
     if (url.pathname.startsWith("/__mock/")) return control(request, url);
     if (request.method === "OPTIONS") {
       // A browser may send any header a call adds (RequestOptions.headers): the preflight allows what it asks.

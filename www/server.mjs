@@ -186,16 +186,13 @@ export function startDemoServer({
   maxWebhookBytes = Number(process.env.GIST_DEMO_MAX_WEBHOOK_BYTES) || MB,
   maxWatchers = 20,
 } = {}) {
-  const mock = createMockGist();
+  const mock = createMockGist({ basePath: "/api" });
   const webhooks = webhookReceiver(maxWatchers);
   const target = new URL(proxyTarget ?? process.env.GIST_PROXY_TARGET ?? "https://api.getgist.com");
   const roots = { ...mounts, "/pkg/": pkg, "/reference/": reference };
   async function handle(request) {
     const url = new URL(request.url);
-    if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
-      url.pathname = url.pathname.slice(4) || "/";
-      return mock.handle(new Request(url, request));
-    }
+    if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return mock.handle(request);
     if (url.pathname.startsWith("/reference/") && !existsSync(reference)) {
       return new Response("The API reference is not built: run ./build.sh docs (./build.sh demo does)", { status: 404 });
     }

@@ -158,3 +158,14 @@ test("a rate limit keeps no token bucket for a refused key: its requests are ans
   const grown = process.memoryUsage().heapUsed - before;
   assert.ok(grown < 8e6, `3,000 refused 8 KB keys (24 MB of them) left ${(grown / 1e6).toFixed(1)} MB behind`);
 });
+
+test("the demo's mock at /api answers pages links under /api, which the demo serves", async (t) => {
+  const demo = await startDemoServer({ port: 0 });
+  t.after(() => demo.close());
+  const { contacts, pages } = await (await fetch(`${demo.url}/api/contacts?per_page=1`, { headers: KEY })).json();
+  for (const link of [pages.first, pages.last, pages.next]) assert.ok(link.startsWith(`${demo.url}/api/contacts?`), link);
+  const next = await fetch(pages.next, { headers: KEY });
+  assert.equal(next.status, 200);
+  const [second] = (await next.json()).contacts;
+  assert.notEqual(second.id, contacts[0].id, "the next page");
+});
