@@ -294,45 +294,55 @@ export function createMockGist(options = {}) {
 
   // Contacts by id, user_id and lower-cased email, so that lookups stay fast with 100,000 contacts.
   // Rebuilt whenever the list is replaced or changes length behind the index's back; a hit is checked
-  // against the contact's current field, so a changed email or user_id never finds the wrong one. Once a
-  // contact left under an email or user_id that another may share (`partial`), a miss looks again in a
-  // fresh index.
+  // against the contact's current field, so a changed email or user_id never finds the wrong one. A key
+  // whose holder the index may not name (`unsure`: one two contacts held at once, or one a contact left
+  // with) is looked for in the list once, on a miss, and filed or dropped; past as many unsure keys as
+  // contacts, the index is made afresh.
   let index;
+  const INDEXED = ["id", "user_id", "email"];
+  const keyOf = (field, contact) => (field === "email" ? contact?.email?.toLowerCase() : contact?.[field]);
   function indexed() {
     if (index?.list !== state.contacts || index.size !== state.contacts.length) {
-      index = { list: state.contacts, size: state.contacts.length, id: new Map(), user_id: new Map(), email: new Map() };
+      index = { list: state.contacts, size: state.contacts.length, unsure: {} };
+      for (const field of INDEXED) [index[field], index.unsure[field]] = [new Map(), new Set()];
       state.contacts.forEach(remember);
     }
     return index;
   }
+  // Files a contact under its current keys, noting a key another contact holds too.
   function remember(contact) {
-    index.id.set(contact.id, contact);
-    if (contact.user_id) index.user_id.set(contact.user_id, contact);
-    if (contact.email) index.email.set(contact.email.toLowerCase(), contact);
+    for (const field of INDEXED) {
+      const key = keyOf(field, contact);
+      if (!key) continue;
+      const holder = index[field].get(key);
+      if (holder !== undefined && holder !== contact && keyOf(field, holder) === key) index.unsure[field].add(key);
+      index[field].set(key, contact);
+    }
   }
   // Takes a contact about to leave the list out of the index.
   function forget(contact) {
-    const { id, user_id: userId, email } = indexed();
-    if (id.get(contact.id) === contact) id.delete(contact.id);
-    for (const [map, key] of [[userId, contact.user_id], [email, contact.email?.toLowerCase()]]) {
-      if (key && map.get(key) === contact) {
-        map.delete(key);
-        index.partial = true;
+    indexed();
+    for (const field of INDEXED) {
+      const key = keyOf(field, contact);
+      if (key && index[field].get(key) === contact) {
+        index[field].delete(key);
+        index.unsure[field].add(key);
       }
     }
     index.size -= 1;
+    if (INDEXED.reduce((sum, field) => sum + index.unsure[field].size, 0) > index.size) index = undefined;
   }
+  // The contact whose `field` is `value` (an email in any case), or undefined.
   function contactBy(field, value) {
     const key = field === "email" ? String(value).toLowerCase() : value;
-    const found = () => {
-      const contact = indexed()[field].get(key);
-      const current = field === "email" ? contact?.email?.toLowerCase() : contact?.[field];
-      return current === key ? contact : undefined;
-    };
-    const contact = found();
-    if (contact || !indexed().partial) return contact;
-    index = undefined;
-    return found();
+    const { [field]: map, unsure } = indexed();
+    const contact = map.get(key);
+    if (keyOf(field, contact) === key) return contact;
+    if (!unsure[field].has(key)) return undefined;
+    const other = state.contacts.findLast((c) => keyOf(field, c) === key);
+    if (other) map.set(key, other);
+    else unsure[field].delete(key);
+    return other;
   }
 
   // Whether the API key's token bucket holds a token for this request (and takes it); counted in

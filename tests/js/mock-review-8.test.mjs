@@ -169,3 +169,36 @@ test("the demo's mock at /api answers pages links under /api, which the demo ser
   const [second] = (await next.json()).contacts;
   assert.notEqual(second.id, contacts[0].id, "the next page");
 });
+
+test("after deletes, a lookup that misses does not rebuild the contact index: delete+create churn costs no more with 40,000 contacts", async () => {
+  const H = { ...KEY, "content-type": "application/json" };
+  const mock = createMockGist({ contacts: 40_000, maxLoggedRequests: 1 });
+  const ids = mock.state.contacts.map((c) => c.id);
+  const started = performance.now();
+  for (let i = 0; i < 300; i++) {
+    assert.equal((await mock.fetch(`http://m/contacts/${ids[i]}`, { method: "DELETE", headers: H })).status, 200);
+    const body = JSON.stringify({ user_id: String(9e9 + i), email: `new${i}@example.com` });
+    assert.equal((await mock.fetch("http://m/contacts", { method: "POST", headers: H, body })).status, 200);
+  }
+  const perPair = (performance.now() - started) / 300;
+  assert.ok(perPair < 5, `${perPair.toFixed(2)} ms per delete+create at 40,000 contacts`);
+  assert.equal(mock.state.contacts.length, 40_000);
+});
+
+test("a contact that shares an email or user_id with a deleted or changed one is still found", async () => {
+  const H = { ...KEY, "content-type": "application/json" };
+  const mock = createMockGist({ contacts: 3 });
+  const [a, b, c] = mock.state.contacts;
+  const put = (body) => mock.fetch("http://m/contacts", { method: "POST", headers: H, body: JSON.stringify(body) });
+  await put({ id: b.id, email: a.email.toUpperCase() }); // b now shares a's email
+  await put({ id: c.id, email: a.email }); // and c
+  const byEmail = async (email) => (await (await mock.fetch(`http://m/contacts?email=${encodeURIComponent(email)}`, { headers: H })).json()).contact?.id;
+  assert.equal(await byEmail(a.email), c.id);
+  await mock.fetch(`http://m/contacts/${c.id}`, { method: "DELETE", headers: H });
+  assert.ok([a.id, b.id].includes(await byEmail(a.email)), "another holder of the email is found");
+  await put({ id: b.id, email: "moved@example.com" });
+  assert.equal(await byEmail(a.email), a.id, "the one holder left");
+  await mock.fetch(`http://m/contacts/${a.id}`, { method: "DELETE", headers: H });
+  assert.equal(await byEmail(a.email), undefined, "none left");
+  assert.equal(await byEmail("moved@example.com"), b.id);
+});
