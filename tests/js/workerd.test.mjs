@@ -46,6 +46,29 @@ test("a worker lists users from the loopback mock", async () => {
   assert.deepEqual(body, { count: 65, types: ["user"] });
 });
 
+// With Node's `process` (process.versions.node is set) and without it.
+for (const compatibilityFlags of [[], ["nodejs_compat", "enable_nodejs_process_v2"]]) test(`one worker isolate (flags: ${compatibilityFlags}) serves requests one after another and at once, each call's fetch in its own request`, async () => {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: `${workerDir}dist/worker.js`,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2025-09-15",
+    compatibilityFlags,
+    bindings: { GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url },
+  });
+  try {
+    const answer = async () => {
+      const response = await mf.dispatchFetch("http://worker.test/once");
+      return { status: response.status, body: await response.json() };
+    };
+    const expected = { status: 200, body: { count: 65, types: ["user"] } };
+    for (let i = 0; i < 3; i++) assert.deepEqual(await answer(), expected);
+    assert.deepEqual(await Promise.all([answer(), answer(), answer()]), [expected, expected, expected]);
+  } finally {
+    await mf.dispose();
+  }
+});
+
 test("a worker sees GistError with its code", async () => {
   const { status, body } = await runWorker({ GIST_API_KEY: "wrong", GIST_BASE_URL: server.url });
   assert.equal(status, 502);

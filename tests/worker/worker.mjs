@@ -23,7 +23,8 @@ export default {
         const users = await new web.GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL }).listUsers({ limit: 3 });
         return Response.json({ sameModule: web.GistClient === GistClient, count: users.length });
       }
-      const users = await gist.listUsers({ limit: 65 });
+      // `/once`: no retry, so that a request that fails shows.
+      const users = await gist.listUsers({ limit: 65 }, path === "/once" ? { maxRetries: 0 } : {});
       return Response.json({ count: users.length, types: [...new Set(users.map((u) => u.type))] });
     } catch (error) {
       return Response.json({ code: error.code, message: error.message, isGistError: error instanceof GistError }, { status: 502 });
