@@ -24,14 +24,20 @@ before(async () => {
 });
 after(() => server.close());
 
-async function runWorker(bindings, path = "/") {
-  const mf = new Miniflare({
+// Miniflare running the bundled worker with `bindings`.
+function workerWith(bindings, { compatibilityDate = "2025-01-01", compatibilityFlags = [] } = {}) {
+  return new Miniflare({
     modules: true,
     scriptPath: `${workerDir}dist/worker.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2025-01-01",
+    compatibilityDate,
+    compatibilityFlags,
     bindings,
   });
+}
+
+async function runWorker(bindings, path = "/") {
+  const mf = workerWith(bindings);
   try {
     const response = await mf.dispatchFetch(`http://worker.test${path}`);
     return { status: response.status, body: await response.json() };
@@ -48,14 +54,7 @@ test("a worker lists users from the loopback mock", async () => {
 
 // With Node's `process` (process.versions.node is set) and without it.
 for (const compatibilityFlags of [[], ["nodejs_compat", "enable_nodejs_process_v2"]]) test(`one worker isolate (flags: ${compatibilityFlags}) serves requests one after another and at once, each call's fetch in its own request`, async () => {
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: `${workerDir}dist/worker.js`,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2025-09-15",
-    compatibilityFlags,
-    bindings: { GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url },
-  });
+  const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, { compatibilityDate: "2025-09-15", compatibilityFlags });
   try {
     const answer = async () => {
       const response = await mf.dispatchFetch("http://worker.test/once");
