@@ -362,9 +362,7 @@ function valueOf(done, reading) {
 // (`held`: the request never left, see HELD; `unreached`: no connection was made, see unreached;
 // `failure`: what the fetch threw, see failureOf); never rejects, never outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
-  const deadline = takeDeadline();
-  const controller = deadline.controller;
-  let over = false; // the request is over, its answer read to the end: its controller may serve another
+  const controller = new AbortController();
   let timedOut = false;
   const ends = stopper();
   const timer = setTimeout(() => { timedOut = true; controller.abort(); ends.stop(new Error("deadline")); }, send.timeoutMs);
@@ -377,7 +375,7 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal) stopWaiting = whenAborted(signal, () => { controller.abort(); ends.stop(new Error("aborted")); });
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
-    connection = connectionOfItsOwn(send.method);
+    connection = ownFetch(fetchFn) ? connectionOfItsOwn(send.method) : undefined;
     if (connection) init.client = connection;
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
     const body = await readBody(response, send.maxBytes, ends.race);
@@ -389,7 +387,6 @@ async function fetchOnce(fetchFn, send, signal) {
     // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails.
     if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${String(status).slice(0, 40)}`);
     const headers = headerLines(response.headers, send.raw ? undefined : ANSWER_HEADERS);
-    over = true;
     return { kind: "ok", status, headers, body, answerHeaders: response.headers };
   } catch (error) {
     const held = init?.[HELD] === true;
@@ -397,19 +394,18 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal && signal.aborted) return { kind: "aborted", held };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
-    const own = (fetchFn ?? globalThis.fetch) === RUNTIME_FETCH;
-    return { kind: own && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };
+    return { kind: ownFetch(fetchFn) && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };
   } finally {
     clearTimeout(timer);
     stopWaiting?.();
     connection?.close();
-    if (over) giveBack(deadline);
   }
 }
 
 // Deno's fetch resends a request whose pooled connection failed, a POST the server read in full too
-// (Node's and Bun's do not): there a write goes over a connection of its own, through a client that
-// pools none, closed once the request is over. Undefined elsewhere, and for a read.
+// (Node's and Bun's do not): there a write through it goes over a connection of its own, by a client that
+// pools none, closed once the request is over (a caller's fetch keeps its own client). Undefined
+// elsewhere, and for a read.
 function connectionOfItsOwn(method) {
   if (method === "GET" || typeof globalThis.Deno?.createHttpClient !== "function") return undefined;
   try {
@@ -417,27 +413,6 @@ function connectionOfItsOwn(method) {
   } catch {
     return undefined;
   }
-}
-
-// Deadlines' controllers not aborted, for the next requests, in Node: a new AbortController costs Node 20
-// about 2 µs (its signal is made transferable), a tenth of a call. One serves a request only once the
-// last it served is over (see fetchOnce), and at most DEADLINE_USES of them, so that what a caller's fetch
-// leaves on its signal (an abort listener never removed) stays under Node's warning at 10 and goes with
-// it. Not in workerd (whose `process` can say Node): there a controller belongs to the request
-// that made it, and another request's fetch cannot take its signal.
-const idleDeadlines = [];
-const DEADLINE_USES = globalThis.process?.versions?.node !== undefined && globalThis.navigator?.userAgent !== "Cloudflare-Workers" ? 8 : 1;
-
-// A deadline's controller for one request: `{ controller, uses }`.
-function takeDeadline() {
-  const deadline = idleDeadlines.pop() ?? { controller: new AbortController(), uses: 0 };
-  deadline.uses++;
-  return deadline;
-}
-
-// A deadline whose request is over back among the idle ones, unless it was aborted or has served enough.
-function giveBack(deadline) {
-  if (!deadline.controller.signal.aborted && deadline.uses < DEADLINE_USES && idleDeadlines.length < 16) idleDeadlines.push(deadline);
 }
 
 // The codes with which Node's fetch (undici, on the error's `cause`) and Bun's (on the error) fail when
@@ -453,6 +428,9 @@ const DENO_UNREACHED = /\bclient error \(Connect\)/;
 // The runtime's own fetch, as it was when the package was imported: a wrapper set as globalThis.fetch
 // later (one that retries, say) is a caller's fetch like another.
 const RUNTIME_FETCH = globalThis.fetch;
+
+// Whether a request goes through the runtime's own fetch (no caller's `fetchFn`, no wrapper set since).
+const ownFetch = (fetchFn) => (fetchFn ?? globalThis.fetch) === RUNTIME_FETCH;
 
 // Whether what a fetch threw says for sure that no connection was made (the core then retries the
 // request whatever its method, and it did not act). Read of the runtime's own fetch only: a caller's
