@@ -144,16 +144,16 @@ function schedule(spacing) {
   // fires before the start is armed once more for what is left (a clock that stands still lets the first
   // in line go then). It fires late as often (a whole ms, or behind other work): each start falls due
   // `spacing` after the last one fell due, not after the timer fired, so lateness adds up to no drift,
-  // and one firing lets go every start due by then (more than one a ms, where the rate asks for that).
-  // A start falls due no further back than `catchUp`: after a stall, the burst is that long at most.
-  const catchUp = Math.max(spacing, 4);
+  // and one firing lets go every start due by then. A start falls due no further back than one interval:
+  // after a stall, the burst is two starts at most (and past about 1,000 a second, timers' whole ms cap
+  // the rate).
   const letDueGo = () => {
     const at = clock();
     early = at < next && !early;
     timer = early ? setTimeout(letDueGo, next - at) : undefined;
     for (let go = early ? undefined : line.take(); go; go = next <= at ? line.take() : undefined) {
       count -= 1;
-      next = Math.max(next, at - catchUp) + spacing;
+      next = Math.max(next, at - spacing) + spacing;
       go(true);
     }
     arm();
