@@ -5,8 +5,8 @@ export interface MockFailure {
   /** The answer's body: a string as is, anything else as JSON. */
   body?: unknown;
   /**
-   * Extra answer headers, such as `{ "retry-after": "1" }`: only `content-type` (JSON or `text/plain`),
-   * `retry-after`, `location`, `x-request-id` and `x-ratelimit-limit`/`-remaining`/`-reset`.
+   * Extra answer headers, such as `{ "retry-after": "1" }`: a `content-type` is JSON or `text/plain`, and
+   * none that changes what a browser does (cookies, CORS, a service worker's scope, security policies).
    */
   headers?: Record<string, string>;
   /** Wait this long before answering. */
@@ -72,8 +72,8 @@ export interface MockGist {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /**
    * Makes the next matching request(s) fail; throws a `TypeError` for a rule it could not answer with (a
-   * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry or an API answer does
-   * not have, `times` below 1, a `fraction` outside 0-1).
+   * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry or that change what a
+   * browser does, `times` below 1, a `fraction` outside 0-1).
    */
   fail(rule: MockFailure): void;
   /**

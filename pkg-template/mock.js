@@ -165,10 +165,11 @@ const NO_BODY = new Set([204, 205, 304]);
 // What a failure rule may say (mock.d.ts, MockFailure): a misspelt key would make a rule that tests nothing.
 const RULE_KEYS = new Set(["status", "body", "headers", "delayMs", "drop", "times", "method", "path", "bodyIncludes", "fraction"]);
 
-// The headers a failure rule may set: those an API answer has, its type JSON or text. Any other (a page's
-// or a script's type, Service-Worker-Allowed, Set-Cookie) would let whoever may set rules, a page of any
-// loopback origin included, make the mock's origin serve a page or a service worker.
-const RULE_HEADERS = ["content-type", "retry-after", "location", "x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
+// The headers a failure rule may not set: those that change what a browser does with an answer (a
+// cookie, a service worker's scope, the policies that keep it inert, CORS), and a type other than JSON or
+// text. They would let whoever may set rules, a page of any loopback origin included, make the mock's
+// origin serve a page or a service worker. Any other header an API may send goes.
+const BROWSER_HEADERS = /^(set-cookie2?|service-worker-allowed|content-security-policy(-report-only)?|x-content-type-options|access-control-.*|refresh|link|content-disposition|x-frame-options|cross-origin-.*|permissions-policy|clear-site-data|origin-agent-cluster)$/i;
 const RULE_CONTENT_TYPE = /^\s*(application\/([\w.+-]+\+)?json|text\/plain)\s*(;|$)/i;
 
 // What every answer carries, so that a browser never runs one as a page or a script, whatever its body.
@@ -197,8 +198,8 @@ function checkedRule(rule) {
     }
     // Headers takes control characters that Node's HTTP server then refuses to write.
     if (!Object.values(headers).every((v) => /^[\t\x20-\x7e\x80-\xff]*$/.test(String(v)))) refuse("headers cannot be sent as HTTP headers");
-    const other = Object.keys(headers).find((name) => !RULE_HEADERS.includes(name.toLowerCase()));
-    if (other !== undefined) refuse(`header ${JSON.stringify(other).slice(0, 80)} is not one an API answer has (it may set ${RULE_HEADERS.join(", ")})`);
+    const browsers = Object.keys(headers).find((name) => BROWSER_HEADERS.test(name));
+    if (browsers !== undefined) refuse(`header ${JSON.stringify(browsers).slice(0, 80)} changes what a browser does with the answer, which the mock's rules may not`);
     const type = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
     if (type !== undefined && !RULE_CONTENT_TYPE.test(String(type))) refuse(`content-type must be JSON or text/plain, not ${JSON.stringify(String(type)).slice(0, 80)}`);
   }
