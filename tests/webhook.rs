@@ -366,3 +366,17 @@ fn a_header_with_a_line_break_verifies_nothing_and_parses_to_invalid_argument_as
     let error = parse_webhook("{}", &topic).unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidArgument);
 }
+
+#[test]
+fn the_parsers_refuse_a_header_with_a_line_break_however_they_are_reached() {
+    let headers = [(
+        "x-gist-topic".to_string(),
+        "user.created\r\nX-Injected: 1".to_string(),
+    )];
+    let error = WebhookEvent::parse("{}", &headers).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidArgument);
+    assert!(WebhookEvent::unreadable(&"[".repeat(200), &headers).is_none());
+    let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
+    assert!(WebhookEvent::unreadable(&deep, &headers).is_none());
+    assert!(WebhookEvent::unreadable(&deep, &[]).is_some());
+}

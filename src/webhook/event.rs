@@ -69,8 +69,14 @@ impl WebhookEvent {
     ///
     /// # Errors
     /// `invalid_webhook` when the body is not a JSON object; never for an unknown shape (an object
-    /// nested deeper than the JSON parser reads is [`Self::unreadable`]).
+    /// nested deeper than the JSON parser reads is [`Self::unreadable`]). `invalid_argument` when a
+    /// header holds a line break, which no HTTP header can (JS's header reader refuses one).
     pub fn parse(body: &str, headers: &[(String, String)]) -> Result<Self, Error> {
+        if breaks_a_line(headers) {
+            return Err(Error::invalid_argument(
+                "a header's name or value holds a line break, which HTTP headers cannot",
+            ));
+        }
         let body = without_bom(body);
         let not_an_object = || {
             Error::new(
@@ -110,8 +116,11 @@ impl WebhookEvent {
 
     /// An `unknown` event for a JSON object that this parser cannot read in full (nesting deeper than
     /// the JSON parser's limit of 128), with no payload: its topic from the object's top level, else a
-    /// header. `None` when `body` is not one JSON object.
+    /// header. `None` when `body` is not one JSON object, or a header holds a line break.
     pub fn unreadable(body: &str, headers: &[(String, String)]) -> Option<Self> {
+        if breaks_a_line(headers) {
+            return None;
+        }
         let topics = top_level_topics(body)?;
         Some(Self {
             kind: WebhookKind::Unknown,
@@ -357,4 +366,11 @@ fn message_contact(message: &Value) -> Option<Contact> {
     }
     let looks_like_contact = CONTACT_HINTS.iter().any(|k| message.get(k).is_some());
     looks_like_contact.then(|| as_contact(message)).flatten()
+}
+
+/// Whether a header's name or value holds a line break, which no HTTP header can.
+pub(crate) fn breaks_a_line(headers: &[(String, String)]) -> bool {
+    headers
+        .iter()
+        .any(|(name, value)| name.contains(['\r', '\n']) || value.contains(['\r', '\n']))
 }

@@ -24,5 +24,6 @@
 mod event;
 mod verify;
 
+pub(crate) use event::breaks_a_line;
 pub use event::{summary, WebhookEvent, WebhookKind};
 pub use verify::{check, sign, verify, Check, Encoding, Scheme, Signing, VerifyOptions};
