@@ -24,6 +24,7 @@
 mod event;
 mod verify;
 
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) use event::breaks_a_line;
 pub use event::{summary, WebhookEvent, WebhookKind};
 pub use verify::{check, sign, verify, Check, Encoding, Scheme, Signing, VerifyOptions};
