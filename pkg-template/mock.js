@@ -11,8 +11,9 @@
 // not a string) is 422 `parameter_invalid`, never a dropped connection.
 // The control routes (/__mock/*) have no `*` CORS: a browser page may call them only from this server's
 // own origin or a loopback one (http://127.0.0.1:*, localhost, [::1]), so no web page can rig the mock.
-// Nor can a loopback one make the mock's origin run a script: a failure rule sets only headers an API
-// answer has (a JSON or text type), and every answer says nosniff and has a sandbox CSP.
+// Nor can a loopback one make the mock's origin run a script: a failure rule sets no header that changes
+// what a browser does with an answer (and a JSON or text type), and every answer says nosniff and has a
+// sandbox CSP.
 
 const CORS = {
   "access-control-allow-origin": "*",
