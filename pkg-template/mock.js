@@ -744,7 +744,8 @@ export function createMockGist(options = {}) {
     try {
       return await fetch(url, { method: "POST", headers, body });
     } catch (error) {
-      throw new GistError("network_error", `mock.deliverWebhook: the receiver at ${url} could not be reached (${error?.cause?.code ?? error?.message})`);
+      // Not the URL, which may hold an email (the caller has it).
+      throw new GistError("network_error", `mock.deliverWebhook: the receiver could not be reached (${error?.cause?.code ?? error?.name})`);
     }
   }
 

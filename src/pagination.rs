@@ -234,7 +234,7 @@ impl Cursor {
                 key
             )));
         };
-        let first_id = items.first_id.filter(|id| !id.is_null());
+        let first_id = items.first_id.filter(|id| !id.is_null()).map(kept_id);
         let starts_with = |earlier: &Option<Value>| match (&first_id, earlier) {
             (Some(first), Some(earlier)) => same_id(first, earlier),
             _ => false,
@@ -275,6 +275,22 @@ impl Cursor {
 /// Whether two pages' first items have the same id: numbers by their value (`1e2` is `100`, as JS
 /// reads them) up to 2^53, past it as written (JS leaves those pages to the core, which reads them
 /// as Gist wrote them); anything else as written.
+/// What a cursor keeps of a page's first id, to compare with later pages' (kept as they are): a number
+/// as it is, anything else as a 53-bit FNV-1a hash of its JSON (a number JS reads exactly), so that an id
+/// a server made of the key or an email, or of a megabyte, never stands in a cursor that a caller stores.
+fn kept_id(id: Value) -> Value {
+    if matches!(id, Value::Number(_)) {
+        return id;
+    }
+    let hash = id
+        .to_json()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    Value::from(hash >> 11)
+}
+
 fn same_id(first: &Value, last: &Value) -> bool {
     match (first, last) {
         (Value::Number(a), Value::Number(b)) if first != last => {
@@ -506,6 +522,36 @@ mod tests {
             read(&mut cursor, &page(r#"{"tags": [{"id": 1e2}]}"#), "tags", 1),
             Ok(0)
         );
+    }
+
+    #[test]
+    fn a_cursor_keeps_a_hash_of_an_id_that_is_not_a_number_and_still_sees_it_repeat() {
+        let mut cursor = Cursor::new();
+        let secret = "Bearer sk_live_9fQ2 ada@example.com";
+        let huge = "x".repeat(1 << 20);
+        for (id, next) in [(secret, "next"), (huge.as_str(), "after")] {
+            let page = json!({"events": [{"id": id, "name": "a"}, {"id": next, "name": "b"}]});
+            let events = |cursor: &mut Cursor| {
+                let (items, pages) = normalize::list(&page.to_json(), "events", &EVENT, &|_| true)
+                    .expect("a page of events");
+                cursor
+                    .read_page(items, pages.as_ref(), "events", 2)
+                    .map(|items| items.len())
+            };
+            assert_eq!(events(&mut cursor), Ok(2));
+            let kept = cursor.to_value().to_json();
+            assert!(
+                !kept.contains("sk_live") && !kept.contains("example.com"),
+                "{kept}"
+            );
+            assert!(kept.len() < 200, "{} bytes", kept.len());
+            let first = cursor.to_value().get("first").and_then(Value::as_u64);
+            assert!(first.is_some_and(|hash| hash < 1 << 53), "{kept}");
+            let resumed = Cursor::from_value(&cursor.to_value()).expect("its own cursor");
+            cursor = resumed;
+            assert_eq!(events(&mut cursor), Ok(0), "a repeat");
+            cursor.repeated = false;
+        }
     }
 
     #[test]

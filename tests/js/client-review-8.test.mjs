@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
-import { json, startServer } from "./loopback.mjs";
+import { closedPort, json, startServer } from "./loopback.mjs";
 
 const spin = (ms) => {
   const end = Date.now() + ms;
@@ -71,4 +71,32 @@ test("requestsPerSecond keeps its rate: timers firing late add up to no drift, a
       assert.ok(j - i <= rate + 2, `${j - i} starts within a second, at ${rate} a second`);
     }
   }
+});
+
+test("an iterEvents cursor holds neither the key nor an email that a server made an event's id of, and a huge id keeps it small", async (t) => {
+  const key = "sk_live_9fQ2xT7vB1nM4kL8";
+  let first = `Bearer ${key} ada@example.com`;
+  const server = await startServer((req, res) => json(res, 200, { events: [{ id: first, name: "a" }, { id: "e2", name: "b" }], pages: { next: "more" } }));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: key, baseUrl: server.url, logLevel: "off" });
+  t.after(() => gist.free());
+  for (const id of [first, "x".repeat(100_000)]) {
+    first = id;
+    const walk = gist.iterEvents({ limit: 2 });
+    for await (const event of walk) assert.ok(event);
+    const cursor = Buffer.from(walk.cursor, "base64url").toString("utf8");
+    assert.ok(!cursor.includes(key) && !cursor.includes("example.com"), cursor.slice(0, 200));
+    assert.ok(walk.cursor.length < 1000, `a cursor of ${walk.cursor.length} characters`);
+    const resumed = [];
+    for await (const event of gist.iterEvents({ cursor: walk.cursor, limit: 2 })) resumed.push(event.name);
+    assert.deepEqual(resumed, [], "the server's next pages repeat the walk's last, which the cursor still tells");
+  }
+});
+
+test("mock.deliverWebhook's network_error does not quote the receiver's URL, which may hold an email", async () => {
+  const { createMockGist } = await import("gist-wasm/mock");
+  const port = await closedPort();
+  const error = await createMockGist().deliverWebhook(`http://127.0.0.1:${port}/hooks?owner=ada@example.com`, "user.created").catch((e) => e);
+  assert.equal(error.code, "network_error");
+  assert.ok(!error.message.includes("example.com"), error.message);
 });
