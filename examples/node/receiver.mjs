@@ -5,14 +5,35 @@ import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
 import { GistClient, GistError, normalizeEventName, parseWebhook, verifyWebhook } from "gist-wasm";
 
+const MAX_BODY_BYTES = 1 << 20; // as handleWebhook's default: a delivery is a few KB
+
+/**
+ * The request's raw bytes (verified as the bytes Gist signed), read to their end; null past
+ * MAX_BODY_BYTES, or when the sender went away before the end (a stream that fails, not a crash).
+ */
+async function bodyOf(req) {
+  if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) return null;
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of req) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) return null;
+      chunks.push(chunk);
+    }
+  } catch {
+    return null;
+  }
+  return Buffer.concat(chunks);
+}
+
 /** The request listener; `env` holds GIST_API_KEY, GIST_WEBHOOK_SECRET and optionally GIST_BASE_URL. */
 export function createReceiver(env) {
   const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL });
   const verify = { secret: env.GIST_WEBHOOK_SECRET.split(",") };
   return async (req, res) => {
-    const chunks = [];
-    for await (const chunk of req) chunks.push(chunk);
-    const bytes = Buffer.concat(chunks); // verified as the raw bytes Gist signed
+    const bytes = await bodyOf(req);
+    if (bytes === null) return res.writeHead(413, { connection: "close" }).end("too large, or cut short\n");
     if (!(await verifyWebhook({ body: bytes, headers: req.headers }, verify))) return res.writeHead(401).end("unverified\n");
     let event;
     try {

@@ -81,3 +81,23 @@ test("deliverWebhook of a conversation topic posts a conversation with the newes
     await sink.close();
   }
 });
+
+test("the Node receiver lives through a sender that hangs up mid-body, and answers 413 past 1 MiB without reading on", async () => {
+  const { connect } = await import("node:net");
+  const { port } = receiver.address();
+  const socket = connect(port, "127.0.0.1");
+  await new Promise((resolve) => socket.once("connect", resolve));
+  socket.write("POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\nx-gist-webhook-token: forged\r\n\r\n{\"topic\":");
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const big = new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < 3; i++) controller.enqueue(new Uint8Array(1 << 20).fill(32));
+      controller.close();
+    },
+  });
+  const tooLarge = await fetch(url, { method: "POST", body: big, duplex: "half", headers: { "x-gist-webhook-token": "s3cret" } });
+  assert.equal(tooLarge.status, 413);
+  assert.equal((await post("not json", "s3cret")).status, 400, "the receiver still answers");
+});
