@@ -742,7 +742,8 @@ export function createMockGist(options = {}) {
     const headers = { "content-type": "application/json" };
     if (options !== undefined && options !== null) Object.assign(headers, await signWebhook(body, options));
     try {
-      return await fetch(url, { method: "POST", headers, body });
+      // Not redirected: the receiver's own answer, and its secret to no other host.
+      return await fetch(url, { method: "POST", headers, body, redirect: "manual" });
     } catch (error) {
       // Not the URL, which may hold an email (the caller has it).
       throw new GistError("network_error", `mock.deliverWebhook: the receiver could not be reached (${error?.cause?.code ?? error?.name})`);

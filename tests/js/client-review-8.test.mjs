@@ -100,3 +100,17 @@ test("mock.deliverWebhook's network_error does not quote the receiver's URL, whi
   assert.equal(error.code, "network_error");
   assert.ok(!error.message.includes("example.com"), error.message);
 });
+
+test("mock.deliverWebhook resolves the receiver's own answer to a redirect, and sends nothing where it points", async (t) => {
+  const { createMockGist } = await import("gist-wasm/mock");
+  const elsewhere = await startServer((req, res) => json(res, 200, {}));
+  t.after(() => elsewhere.close());
+  const receiver = await startServer((req, res) => {
+    res.writeHead(307, { location: `${elsewhere.url}/hook` });
+    res.end();
+  });
+  t.after(() => receiver.close());
+  const answer = await createMockGist().deliverWebhook(`${receiver.url}/hook`, "user.created", { secret: "the-webhook-secret" });
+  assert.equal(answer.status, 307);
+  assert.equal(elsewhere.requests.length, 0);
+});
