@@ -65,8 +65,8 @@ function build(dir, bin, args, env = {}) {
   });
 }
 
-/** The tests of every framework's recipe; `app()` gives the started app's fetch. */
-function recipeTests(app) {
+/** The tests of every framework's recipe; `app()` gives the started app's fetch (`dir`: the recipe's folder). */
+function recipeTests(app, dir) {
   test("GET /api/users lists users through the GistClient", async () => {
     const response = await app().fetch("/api/users");
     assert.equal(response.status, 200);
@@ -74,7 +74,7 @@ function recipeTests(app) {
     assert.equal(users.length, 5);
     assert.ok(users.every((user) => user.type === "user" && user.email.endsWith("@example.com")), JSON.stringify(users));
   });
-  webhookRouteTests(app, () => mock);
+  webhookRouteTests(app, () => mock, "/api/webhook", { untyped: !["sveltekit", "astro"].includes(dir) });
 }
 
 // Each framework's recipe: its folder, how it is built (if it is), and the Node command that serves it.
@@ -95,7 +95,7 @@ for (const [name, dir, builder, serve] of SERVERS) {
       app = await startServer(dir, serve);
     });
     after(() => app?.stop());
-    recipeTests(() => app);
+    recipeTests(() => app, dir);
   });
 }
 
@@ -115,7 +115,7 @@ describe("Nuxt 4 on Cloudflare, NITRO_PRESET=cloudflare_module nuxt build, in wo
     app = { fetch: (path, init) => mf.dispatchFetch(`http://nuxt.test${path}`, init) };
   });
   after(() => mf?.dispose());
-  recipeTests(() => app);
+  recipeTests(() => app, "nuxt");
 });
 
 describe("TypeScript: typescript/contacts.ts", () => {

@@ -9,7 +9,7 @@ export default defineEventHandler(async (event) => {
     throw createError({ statusCode: 401, statusMessage: "unverified" });
   }
   try {
-    return { received: parseWebhook(new TextDecoder().decode(body), event.headers).kind };
+    return { received: parseWebhook(new TextDecoder().decode(body)).kind }; // the topic is the signed body's
   } catch (error) {
     if (error instanceof GistError) throw createError({ statusCode: 400, statusMessage: "not a JSON object" });
     throw error;
