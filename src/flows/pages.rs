@@ -145,9 +145,7 @@ impl Pages {
     /// The next page's request, or the call's value when it has read enough.
     pub fn next(&mut self, config: &Config) -> Next {
         let enough = match self.mode {
-            Mode::List(limit) => {
-                self.handed + self.items.len() >= limit || self.pages_read >= MAX_PAGES
-            }
+            Mode::List(limit) => self.handed + self.items.len() >= limit,
             Mode::Page { .. } => self.pages_read > 0,
         };
         let per_page = *self.cursor.per_page.get_or_insert(config.per_page);
@@ -233,14 +231,29 @@ impl Pages {
             .extend(records.into_iter().map(Record::into_value));
         self.pages_read += 1;
         // A walk's page can hold none of its kind (users and leads come in one list).
-        let walk = matches!(self.mode, Mode::Page { .. });
-        if walk && !self.cursor.done && self.cursor.empty_in_a_row(!self.items.is_empty()) {
-            return Err(Error::invalid_response(text!(
-                "Gist sent {} pages in a row with no item of this list",
-                MAX_PAGES
-            )));
+        let found = !self.items.is_empty();
+        if self.cursor.done {
+            return Ok(self.next(config));
         }
-        Ok(self.next(config))
+        match self.mode {
+            Mode::Page { .. } if self.cursor.empty_in_a_row(found) => {
+                Err(Error::invalid_response(text!(
+                    "Gist sent {} pages in a row with no item of this list",
+                    MAX_PAGES
+                )))
+            }
+            // A list that neither ends nor fills its limit in as many pages fails, as a walk does: a
+            // short list handed out as if it were the whole would be a wrong answer.
+            Mode::List(limit)
+                if self.pages_read >= MAX_PAGES && self.handed + self.items.len() < limit =>
+            {
+                Err(Error::invalid_response(text!(
+                    "Gist sent {} pages without the list's end or its limit",
+                    MAX_PAGES
+                )))
+            }
+            _ => Ok(self.next(config)),
+        }
     }
 }
 

@@ -249,6 +249,25 @@ test("a walk reads past the pages that hold none of its kind: next() gets the ne
   assert.equal(seen.sent, 6, "pages 4 and 5 again, none of the leads' pages");
 });
 
+test("a list* call over endless pages fails after 10,000 of them without its limit, as a walk does, not with part of the list", async () => {
+  // Before: listUsers({limit: 10}) resolved [] after 10,000 pages of leads, where iterUsers rejected.
+  const { gist, seen } = pagedClient((page) => ({ contacts: [lead(2 * page), lead(2 * page + 1)], last: false }));
+  await assert.rejects(gist.listUsers({ limit: 10 }), (error) => {
+    assert.equal(error.code, "invalid_response");
+    assert.match(error.message, /10000 pages without the list's end or its limit$/);
+    return true;
+  });
+  assert.equal(seen.sent, 10_000);
+  // A user on every 1,000th page: 9 of the 10 asked for in 10,000 pages is not the list either.
+  const sparse = pagedClient((page) => ({ contacts: page % 1_000 === 0 ? [user(page)] : [lead(page)], last: false }));
+  await assert.rejects(sparse.gist.listUsers({ limit: 11 }), (error) => error.code === "invalid_response");
+  // The 10th user on page 10,000 fills the limit: the call resolves with them.
+  const filled = pagedClient((page) => ({ contacts: page % 1_000 === 0 ? [user(page)] : [lead(page)], last: false }));
+  const users = await filled.gist.listUsers({ limit: 10 });
+  assert.equal(users.length, 10);
+  assert.equal(users.at(-1).id, 10_000);
+});
+
 test("a walk over endless pages of none of its kind: next() fails after 10,000 pages, not in a loop, and sends nothing after", async () => {
   // Before: it read pages at thousands a second for ever (each page a call of its own, with its own deadline).
   const { gist, seen } = pagedClient((page) => ({ contacts: [lead(2 * page), lead(2 * page + 1)], last: false }));
