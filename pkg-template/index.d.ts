@@ -2,15 +2,15 @@
 
 /**
  * A Gist contact (docs/gist-api.md, "The contact object"). The required fields are normalised: null when
- * Gist sent none or `""`; timestamps Unix seconds (a `0` is kept). The optional ones, and any other field
- * Gist sends, are as Gist sent them.
+ * Gist sent none or `""`; timestamps Unix seconds (a `0` is kept). The optional ones (typed as Gist is known
+ * to send them) and any other field Gist sends are as Gist sent them, unchecked.
  */
 export type Contact = {
     /** Gist's internal id. */
     id: number;
     /** `"user"` or `"lead"`: Gist's own, else `"user"` when there is a `user_id`. */
     type: ContactType;
-    /** Your own id for a user, as a string even when Gist sends a number; null for a lead. */
+    /** Your own id for a user, as a string even when Gist sends a number; null for a lead sent without one. */
     user_id: string | null;
     /** Email address. */
     email: string | null;
@@ -119,27 +119,27 @@ export interface ListContactsOptions extends LimitOptions {
     /**
      * Only contacts in this segment.
      */
-    segment_id?: number;
+    segment_id?: number | undefined;
     /**
      * Only contacts with this tag.
      */
-    tag_id?: number;
+    tag_id?: number | undefined;
     /**
      * Only contacts created at or after this Unix time (a `Date` is sent as its Unix seconds).
      */
-    created_since?: number | Date;
+    created_since?: number | Date | undefined;
     /**
      * Only contacts with this status.
      */
-    status?: string;
+    status?: string | undefined;
     /**
      * The field to sort by.
      */
-    order_by?: ContactOrderBy;
+    order_by?: ContactOrderBy | undefined;
     /**
      * The direction; default `"desc"`.
      */
-    order?: SortOrder;
+    order?: SortOrder | undefined;
 }
 
 /**
@@ -154,39 +154,39 @@ export interface ContactFields {
     /**
      * Email address.
      */
-    email?: string;
+    email?: string | undefined;
     /**
      * Full name.
      */
-    name?: string;
+    name?: string | undefined;
     /**
      * Phone number.
      */
-    phone?: string;
+    phone?: string | undefined;
     /**
      * The last IP address the contact was seen from.
      */
-    last_seen_ip?: string;
+    last_seen_ip?: string | undefined;
     /**
      * The last user agent the contact was seen with.
      */
-    last_seen_user_agent?: string;
+    last_seen_user_agent?: string | undefined;
     /**
      * Whether the contact unsubscribed from emails.
      */
-    unsubscribed_from_emails?: boolean;
+    unsubscribed_from_emails?: boolean | undefined;
     /**
      * When the user signed up, in Unix seconds (a `Date` is sent as its Unix seconds).
      */
-    signed_up_at?: number | Date;
+    signed_up_at?: number | Date | undefined;
     /**
      * Tag names to add (created when missing; case-sensitive).
      */
-    tags?: string[];
+    tags?: string[] | undefined;
     /**
      * Custom properties: strings, finite numbers, booleans or null (a `Date` as its Unix seconds).
      */
-    custom_properties?: CustomPropertiesInput;
+    custom_properties?: CustomPropertiesInput | undefined;
 }
 
 /**
@@ -346,14 +346,14 @@ export interface ListIterator<T> extends AsyncIterableIterator<T> {
 export interface RequestOptions {
     /** Aborts the call (and any retry wait): it rejects with code `aborted` and the signal's reason as
      * `cause`, or `timeout` when the reason is a `TimeoutError` (`AbortSignal.timeout(ms)`). */
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
     /** This call's deadline in ms (at most 2147483647), instead of the client's `timeoutMs`; for an
      * `iter*` iterator, each page's (a walk has no one deadline: it may pause between pages for ever). */
-    timeoutMs?: number;
+    timeoutMs?: number | undefined;
     /** This call's retries (0 to 10), instead of the client's `maxRetries`. */
-    maxRetries?: number;
+    maxRetries?: number | undefined;
     /** Headers (at most 100) for every request of this call, over the client's; never `Authorization`. */
-    headers?: Record<string, string> | Headers;
+    headers?: Record<string, string> | Headers | undefined;
 }
 
 /** Custom property values, as Gist keeps them: dates as Unix seconds. An answer's number is what `JSON.parse`
@@ -373,7 +373,7 @@ export type ContactRef =
 export type NewUser = ContactFields & { user_id: number | string };
 
 /** Changes to a user: any field of `NewUser`, all optional. */
-export type UserChanges = ContactFields & { user_id?: number | string };
+export type UserChanges = ContactFields & { user_id?: number | string | undefined };
 
 /** The stable `code` of a `GistError`. */
 export type GistErrorCode =
@@ -390,7 +390,7 @@ export declare class GistError extends Error {
     /** The stable category: switch on it, not on the message. */
     readonly code: GistErrorCode;
     /** The HTTP status, when an answer came; for `handleWebhook`'s `invalid_webhook`, the status to answer
-     * the sender with (401: did not verify, 400: not a JSON object). */
+     * the sender with (401: did not verify, 400: not a JSON object, 413: past `maxBodyBytes`). */
     readonly status?: number;
     /** Gist's own error items. */
     readonly errors?: { code: string; message: string }[];
@@ -423,13 +423,13 @@ export type NewLead = ContactFields & { email: string };
 export type LeadChanges = ContactFields;
 
 /** A contact to tag, or to untag with `untag: true`. */
-export type ContactTarget = ContactRef & { untag?: boolean };
+export type ContactTarget = ContactRef & { untag?: boolean | undefined };
 
 /** What `tagContacts` should do: the tag (created when missing) and the users and leads to (un)tag. */
 export interface TagRequest {
     tag: string;
-    users?: ContactTarget[];
-    leads?: (LeadRef & { untag?: boolean })[];
+    users?: ContactTarget[] | undefined;
+    leads?: (LeadRef & { untag?: boolean | undefined })[] | undefined;
 }
 
 /**
@@ -448,17 +448,17 @@ export interface TagResult {
 /** `{ limit, cursor }` of a list call or iterator. */
 export interface LimitOptions {
     /** How many items: a list call's default is 100 (at most 10000); an iterator's, all. */
-    limit?: number;
+    limit?: number | undefined;
     /** Go on where an iterator's `cursor` was taken; it carries the list's filters, so only `limit` may go with it. */
-    cursor?: string | null;
+    cursor?: string | null | undefined;
     /** Ends the call or the walk with `aborted`, as the request options' `signal` does (give it in one place). */
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
 }
 
 /** Options of `fetchSegment`. */
 export interface SegmentOptions {
     /** Also return the number of contacts in the segment, as `count`. */
-    include_count?: boolean;
+    include_count?: boolean | undefined;
 }
 
 /** Options of `listSegments` and `iterSegments`. */
@@ -468,9 +468,9 @@ export interface ListSegmentsOptions extends SegmentOptions, LimitOptions {}
 export type NewEvent = {
     /** Its name: every `.` and `$` becomes `-` before it is sent, as Gist stores it. */
     event_name: string;
-    properties?: Record<string, unknown>;
+    properties?: Record<string, unknown> | undefined;
     /** When it happened, Unix seconds (a `Date` is sent as its Unix seconds). */
-    occurred_at?: number | Date;
+    occurred_at?: number | Date | undefined;
 } & ({ user: ContactRef; lead?: never } | { lead: LeadRef; user?: never });
 
 /** An HTTP method of `apiCall`. */
@@ -479,12 +479,12 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** A raw API call: `url` is a path relative to `baseUrl`, such as "/contacts". */
 export interface ApiCallRequest {
     url: string;
-    method?: HttpMethod;
+    method?: HttpMethod | undefined;
     /** Extra headers (at most 100); `Authorization` is the client's own and is refused here. */
-    headers?: Record<string, string> | Headers;
-    query?: Record<string, string | number | boolean>;
+    headers?: Record<string, string> | Headers | undefined;
+    query?: Record<string, string | number | boolean> | undefined;
     /** The value to send as JSON: an object or an array, not its JSON text (a string is refused). */
-    body?: object | number | boolean | null;
+    body?: object | number | boolean | null | undefined;
 }
 
 /** The answer of `apiCall`, whatever its status: `body` is the parsed JSON, or the text. */
@@ -508,11 +508,11 @@ export interface VerifyOptions {
     secret: string | string[];
     /** `"token"` (default): the secret itself in a header you add in Gist's webhook settings;
      * `"hmac-sha256"` / `"hmac-sha1"`: a signature of the raw body. */
-    scheme?: "token" | "hmac-sha256" | "hmac-sha1";
+    scheme?: "token" | "hmac-sha256" | "hmac-sha1" | undefined;
     /** The header to read: default `x-gist-webhook-token` (token) or `x-gist-signature` (HMAC). */
-    header?: string;
+    header?: string | undefined;
     /** How the signature is written: default `"hex"` (a `sha256=` prefix is accepted). */
-    encoding?: "hex" | "base64";
+    encoding?: "hex" | "base64" | undefined;
 }
 
 /** A delivery's headers: a Fetch-API `Headers`, a record such as Node's `req.headers` (an array
@@ -535,7 +535,7 @@ export interface HandleWebhookOptions {
      */
     verify?: VerifyOptions;
     /** The most bytes of the body to read (1 MiB by default); a larger one rejects with `invalid_webhook`, status 413. */
-    maxBodyBytes?: number;
+    maxBodyBytes?: number | undefined;
 }
 
 

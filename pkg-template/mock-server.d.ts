@@ -30,7 +30,8 @@ export function bracketed(host: string): string;
  * Starts a mock Gist API over HTTP on `host:port` (default 127.0.0.1:4010; port 0 picks a free one).
  * Requests whose Host header is not one of `allowedHosts(host, port, allowHosts)` get 421 (`allowHosts`: a
  * container's service name, say); bodies over `maxBodyBytes` get 413. A handler that throws drops the
- * connection (as a `drop` failure rule does).
+ * connection (as a `drop` failure rule does). Resolves `url`, the base URL to give a client (`basePath`
+ * included), the mock, and `close()`.
  */
 export function serveMock(
   options?: MockGistOptions & NodeListenerOptions & { port?: number; host?: string; allowHosts?: string[] },

@@ -90,7 +90,7 @@ export function allowedHosts(host, port, also = []) {
   return new Set([...names, ...others].map((name) => name.toLowerCase()));
 }
 
-/** Starts a mock Gist API over HTTP; resolves `{ url, mock, close() }`. */
+/** Starts a mock Gist API over HTTP; resolves `{ url, mock, close() }`, `url` the base URL a client is given. */
 export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, allowHosts = [], ...options } = {}) {
   const mock = createMockGist(options);
   const listener = toNodeListener(mock.handle, { maxBodyBytes });
@@ -108,7 +108,7 @@ export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, allow
     server.listen(port, host, () => {
       const address = server.address();
       hosts = allowedHosts(host, address.port, allowHosts);
-      resolve({ url: `http://${bracketed(host)}:${address.port}`, mock, close: () => new Promise((r) => server.close(() => r())) });
+      resolve({ url: `http://${bracketed(host)}:${address.port}${options.basePath ?? ""}`, mock, close: () => new Promise((r) => server.close(() => r())) });
     });
   });
 }

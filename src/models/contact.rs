@@ -30,14 +30,14 @@ impl From<ContactType> for Value {
 
 model! {
     /// A Gist contact (docs/gist-api.md, "The contact object"). The required fields are normalised: null when
-    /// Gist sent none or `""`; timestamps Unix seconds (a `0` is kept). The optional ones, and any other field
-    /// Gist sends, are as Gist sent them.
+    /// Gist sent none or `""`; timestamps Unix seconds (a `0` is kept). The optional ones (typed as Gist is known
+    /// to send them) and any other field Gist sends are as Gist sent them, unchecked.
     pub struct Contact as CONTACT, "contact" {
         /// Gist's internal id.
         id: Id,
         /// `"user"` or `"lead"`: Gist's own, else `"user"` when there is a `user_id`.
         kind "type": ContactType,
-        /// Your own id for a user, as a string even when Gist sends a number; null for a lead.
+        /// Your own id for a user, as a string even when Gist sends a number; null for a lead sent without one.
         user_id: Text,
         /// Email address.
         email: Text,

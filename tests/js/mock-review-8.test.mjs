@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { GistClient } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 import { serveMock } from "gist-wasm/mock/server";
 import { launchChromium } from "./chromium.mjs";
@@ -204,4 +205,15 @@ test("a contact that shares an email or user_id with a deleted or changed one is
   await mock.fetch(`http://m/contacts/${a.id}`, { method: "DELETE", headers: H });
   assert.equal(await byEmail(a.email), undefined, "none left");
   assert.equal(await byEmail("moved@example.com"), b.id);
+});
+
+test("serveMock({ basePath }) resolves the url a client is given, basePath included (an outside review: a client given it got 404)", async (t) => {
+  const served = await serveMock({ port: 0, basePath: "/api" });
+  t.after(() => served.close());
+  assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+\/api$/);
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: served.url, logLevel: "off" });
+  const tags = await gist.listTags({ limit: 2 });
+  assert.equal(tags.length, 2);
+  const reset = await fetch(`${served.url}/__mock/reset`, { method: "POST" });
+  assert.equal(reset.status, 200, "its control routes are under basePath too");
 });

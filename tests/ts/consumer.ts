@@ -118,6 +118,20 @@ export async function useEveryOtherModule(gist: GistClient): Promise<string> {
   return normalizeEventName("completed.order");
 }
 
+// Options built from values that may be undefined, as the runtime takes them (undefined is absent): under
+// exactOptionalPropertyTypes they type-check too.
+export async function optionsMaybeUndefined(gist: GistClient, maybe: number | undefined, text: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+  const request: RequestOptions = { signal, timeoutMs: maybe, maxRetries: maybe, headers: undefined };
+  await gist.listUsers({ limit: maybe, cursor: text, signal, status: text, order: undefined }, request);
+  await gist.listSegments({ include_count: undefined, limit: maybe });
+  await gist.createUser({ user_id: 7, email: text, name: text, tags: undefined, custom_properties: undefined });
+  await gist.updateUser({ id: 1 }, { user_id: undefined, phone: text });
+  await gist.tagContacts({ tag: "VIP", users: [{ id: 1, untag: undefined }], leads: undefined });
+  await gist.recordEvent({ event_name: "x", user: { id: 1 }, properties: undefined, occurred_at: maybe });
+  await gist.apiCall({ url: "/contacts", method: undefined, headers: undefined, query: undefined, body: undefined });
+  await verifyWebhook({ body: "{}", headers: {} }, { secret: "s", scheme: undefined, header: text, encoding: undefined });
+}
+
 // @ts-expect-error an event belongs to a user or a lead, not both
 const bothContacts: NewEvent = { event_name: "x", user: { id: 1 }, lead: { id: 2 } };
 // @ts-expect-error a lead has no user_id
