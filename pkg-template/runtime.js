@@ -378,16 +378,26 @@ async function fetchOnce(fetchFn, send, signal) {
     connection = ownFetch(fetchFn) ? connectionOfItsOwn(send.method) : undefined;
     if (connection) init.client = connection;
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
-    const body = await readBody(response, send.maxBytes, ends.race);
-    if (body === null) {
-      controller.abort();
-      return { kind: "too_large" };
-    }
     const status = response.type === "opaqueredirect" ? 0 : response.status;
     // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails.
     if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${String(status).slice(0, 40)}`);
-    const headers = headerLines(response.headers, send.raw ? undefined : ANSWER_HEADERS);
-    return { kind: "ok", status, headers, body, answerHeaders: response.headers };
+    const answer = (body) => ({ kind: "ok", status, headers: headerLines(response.headers, send.raw ? undefined : ANSWER_HEADERS), body, answerHeaders: response.headers });
+    // A refusal (a 4xx, 429 included, or a 503) whose body was cut, stalled or too large is still the
+    // server's word that it did not act: the core reads it without its body, but for a raw call, whose
+    // value would be that body.
+    const refusedUnread = !send.raw && refusedAnswer(status);
+    let body;
+    try {
+      body = await readBody(response, send.maxBytes, ends.race);
+    } catch (error) {
+      if (refusedUnread && !(signal && signal.aborted)) return answer("");
+      throw error;
+    }
+    if (body === null) {
+      controller.abort();
+      return refusedUnread ? answer("") : { kind: "too_large" };
+    }
+    return answer(body);
   } catch (error) {
     const held = init?.[HELD] === true;
     if (timedOut) return { kind: "timeout", held };

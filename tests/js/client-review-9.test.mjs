@@ -1,0 +1,59 @@
+// Findings of an outside review of errors against a hostile server (2026-12-06), in Node over real HTTP on
+// loopback: a refusal (a 4xx, 429 included, or a 503) whose body is cut, stalls or is too large is still the
+// server's word that it did not act: a write so answered says so (mayHaveActed false, the status), and a
+// 429 or 503 is retried as one whose body was read; a raw call, whose value is the body, still fails.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient } from "gist-wasm";
+import { json, startServer } from "./loopback.mjs";
+
+const CONTACT = { contact: { id: 7, type: "user", user_id: "7", email: "a@example.com" } };
+
+/** Writes a status line, headers and the start of a body promising 100 bytes; then ends the connection, or (`stall`) waits. */
+function cutAnswer(res, status, { stall = false, headers = "" } = {}) {
+  const head = `HTTP/1.1 ${status} X\r\n${headers}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"errors":`;
+  if (stall) res.socket.write(head);
+  else res.socket.end(head);
+}
+
+test("a write refused with a body cut short, stalled or too large: its status, mayHaveActed false (before: may have acted)", async (t) => {
+  const cases = [
+    ["422, cut", (res) => cutAnswer(res, 422)],
+    ["422, stalls", (res) => cutAnswer(res, 422, { stall: true })],
+    ["401, too large", (res) => json(res, 401, { errors: [{ code: "unauthorized", message: "x".repeat(5000) }] })],
+  ];
+  for (const [name, answer] of cases) {
+    const server = await startServer((req, res) => answer(res));
+    t.after(() => server.close());
+    const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxResponseBytes: 1000, timeoutMs: 500, logLevel: "off" });
+    t.after(() => gist.free());
+    const error = await gist.createUser({ user_id: 7, email: "a@example.com" }).catch((e) => e);
+    assert.equal(error.mayHaveActed, false, name);
+    assert.equal(error.status, Number(name.slice(0, 3)), name);
+    assert.equal(server.requests.length, 1, name);
+  }
+});
+
+test("a write answered 429 or 503 with a body cut short is retried, as the server said it did not act (before: one request, network_error)", async (t) => {
+  for (const status of [429, 503]) {
+    const server = await startServer((req, res) => {
+      if (server.requests.length === 1) cutAnswer(res, status, { headers: "Retry-After: 0\r\n" });
+      else json(res, 200, CONTACT);
+    });
+    t.after(() => server.close());
+    const gist = new GistClient({ apiKey: "k", baseUrl: server.url, logLevel: "off" });
+    t.after(() => gist.free());
+    const user = await gist.createUser({ user_id: 7, email: "a@example.com" });
+    assert.equal(user.id, 7);
+    assert.equal(server.requests.length, 2, String(status));
+  }
+});
+
+test("a raw call refused with a body cut short still fails: its value would be the body", async (t) => {
+  const server = await startServer((req, res) => cutAnswer(res, 422));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.apiCall({ url: "/contacts", method: "POST", body: { a: 1 } }).catch((e) => e);
+  assert.equal(error.code, "network_error");
+});
