@@ -267,7 +267,7 @@ export interface OutgoingRequestHookInfo extends RequestHookInfo {
 
 /** An answer (or none) as hooks see it. */
 export interface ResponseHookInfo extends RequestHookInfo {
-    /** The HTTP status; null when no answer came (network failure, timeout, abort). */
+    /** The HTTP status; null when no answer came (network failure, timeout, abort) or its status is hidden (a browser's redirect). */
     status: number | null;
     /** The answer's request id, if it has one. */
     requestId: string | null;
@@ -365,9 +365,9 @@ export type CustomPropertiesInput = Record<string, string | number | boolean | n
 
 /** Names a contact: Gist's internal id, your user id, or the email address. */
 export type ContactRef =
-| { id: number; user_id?: never; email?: never }
-| { user_id: number | string; id?: never; email?: never }
-| { email: string; id?: never; user_id?: never };
+| { id: number; user_id?: undefined; email?: undefined }
+| { user_id: number | string; id?: undefined; email?: undefined }
+| { email: string; id?: undefined; user_id?: undefined };
 
 /** A user to create: `user_id` must be a whole number (a number or a string of digits). */
 export type NewUser = ContactFields & { user_id: number | string };
@@ -414,7 +414,7 @@ export declare class GistError extends Error {
 export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path" | "mayHaveActed">>;
 
 /** Names a lead: Gist's internal id or the email address. */
-export type LeadRef = { id: number; email?: never } | { email: string; id?: never };
+export type LeadRef = { id: number; email?: undefined } | { email: string; id?: undefined };
 
 /** A lead to create: it needs an email; it has no `user_id`. */
 export type NewLead = ContactFields & { email: string };
@@ -471,7 +471,7 @@ export type NewEvent = {
     properties?: Record<string, unknown> | undefined;
     /** When it happened, Unix seconds (a `Date` is sent as its Unix seconds). */
     occurred_at?: number | Date | undefined;
-} & ({ user: ContactRef; lead?: never } | { lead: LeadRef; user?: never });
+} & ({ user: ContactRef; lead?: undefined } | { lead: LeadRef; user?: undefined });
 
 /** An HTTP method of `apiCall`. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -3,7 +3,7 @@ import type { MockGist, MockGistOptions } from "./mock.js";
 /** Options of `toNodeListener`. */
 export interface NodeListenerOptions {
   /** The largest request body read, in bytes; a bigger one is refused with 413 without reading it all. Default 1 MB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
 }
 
 /**
@@ -34,5 +34,5 @@ export function bracketed(host: string): string;
  * included), the mock, and `close()`.
  */
 export function serveMock(
-  options?: MockGistOptions & NodeListenerOptions & { port?: number; host?: string; allowHosts?: string[] },
+  options?: MockGistOptions & NodeListenerOptions & { port?: number | undefined; host?: string | undefined; allowHosts?: string[] | undefined },
 ): Promise<{ url: string; mock: MockGist; close(): Promise<void> }>;

@@ -1,49 +1,49 @@
 /** A rule that makes the next matching request(s) fail. */
 export interface MockFailure {
   /** Answer with this status (and `body`, `headers`). */
-  status?: number;
+  status?: number | undefined;
   /** The answer's body: a string as is, anything else as JSON. */
   body?: unknown;
   /**
    * Extra answer headers, such as `{ "retry-after": "1" }`: a `content-type` is JSON or `text/plain`, and
    * none that changes what a browser does (cookies, CORS, a service worker's scope, security policies).
    */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Wait this long before answering. */
-  delayMs?: number;
+  delayMs?: number | undefined;
   /** Fail like a dropped connection instead of answering. */
-  drop?: boolean;
+  drop?: boolean | undefined;
   /** How many requests the rule applies to; default 1. */
-  times?: number;
+  times?: number | undefined;
   /** Only requests with this method. */
-  method?: string;
+  method?: string | undefined;
   /** Only requests whose path starts with this. */
-  path?: string;
+  path?: string | undefined;
   /** Only requests whose body contains this text. */
-  bodyIncludes?: string;
+  bodyIncludes?: string | undefined;
   /** Only this share (0 to 1) of the matching requests, drawn from the mock's seeded random (`seed`). */
-  fraction?: number;
+  fraction?: number | undefined;
 }
 
 /** Options of `createMockGist`: a key it does not take, or a value of the wrong kind, is a `TypeError`. */
 export interface MockGistOptions {
   /** The only API key the mock accepts; default "mock-key". */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** How many contacts to seed, users and leads mixed; default 240. */
-  contacts?: number;
+  contacts?: number | undefined;
   /** The largest `per_page` it serves; default 60. */
-  maxPerPage?: number;
+  maxPerPage?: number | undefined;
   /** Store event names with `.` and `$` turned into `-`, as Gist's docs say; default true. */
-  normalizeEventNames?: boolean;
+  normalizeEventNames?: boolean | undefined;
   /** How many of the latest requests `requests` (and `GET /__mock/requests`) keeps; default 1000. */
-  maxLoggedRequests?: number;
+  maxLoggedRequests?: number | undefined;
   /** Seeds which requests a failure rule with a `fraction` hits, so that a run can be replayed; default 1. */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * The path it is served under, such as "/api" (`/api/contacts`, `/api/__mock/reset`; other paths are
    * 404): its pages links keep it, and failure rules and the request log see paths without it. Default "".
    */
-  basePath?: string;
+  basePath?: string | undefined;
 }
 
 /** A logged request. */
@@ -109,11 +109,11 @@ export interface MockDeliveryOptions {
     /** The shared secret, or several (the first signs). */
     secret: string | string[];
     /** `"token"` (default), `"hmac-sha256"` or `"hmac-sha1"`. */
-    scheme?: "token" | "hmac-sha256" | "hmac-sha1";
+    scheme?: "token" | "hmac-sha256" | "hmac-sha1" | undefined;
     /** The header; default `x-gist-webhook-token` for a token, `x-gist-signature` for an HMAC. */
-    header?: string;
+    header?: string | undefined;
     /** How an HMAC is written: `"hex"` (default) or `"base64"`. */
-    encoding?: "hex" | "base64";
+    encoding?: "hex" | "base64" | undefined;
 }
 
 /** Creates an in-memory Gist API. */

@@ -60,19 +60,19 @@ export interface KeyValueStore {
 /** Options of `enqueue`. */
 export interface EnqueueOptions {
     /** The most operations in one message; default 25. Messages also stay under Queues' 128 KB. */
-    perMessage?: number;
+    perMessage?: number | undefined;
     /** Deliver the messages this many seconds from now; default 0. */
-    delaySeconds?: number;
+    delaySeconds?: number | undefined;
     /** A namespace bound to `GistSyncs`: the sync's progress then counts these operations (and `consume` reports to it). */
-    progress?: DurableObjectNamespaceLike;
+    progress?: DurableObjectNamespaceLike | undefined;
     /** Add to this sync (an id an earlier `enqueue` returned) rather than start one: 1 to 64 letters, digits, `_` or `-`. */
-    sync?: string;
+    sync?: string | undefined;
     /**
      * This call's key (1 to 64 letters, digits, `_` or `-`; default a new UUID): its messages' keys are made
      * from it, and `consume`'s ledger sends each recordEvent of a message key once. A call made again with
      * the same key and operations (a webhook handler run again) records each event once.
      */
-    key?: string;
+    key?: string | undefined;
 }
 
 /**
@@ -115,17 +115,17 @@ export interface RetryOptions {
     /** Where what can never pass goes, as `DeadLetter` entries (each well under a message's size). */
     deadLetterQueue: QueueProducer;
     /** After this many deliveries a failure that could still pass is dead-lettered too; default 5. */
-    maxAttempts?: number;
+    maxAttempts?: number | undefined;
     /**
      * Operations (or webhook events) run at once; default 24 for `consume` (four per connection of the
      * client's default `maxConcurrent`, so that those waiting out a Retry-After leave none idle), 6 for
      * `consumeWebhooks`.
      */
-    concurrency?: number;
+    concurrency?: number | undefined;
     /** The first retry's delay when the error gives no `retryAfter`, doubled at each attempt; default 2. */
-    retryDelaySeconds?: number;
+    retryDelaySeconds?: number | undefined;
     /** The longest such delay; default 600. */
-    maxRetryDelaySeconds?: number;
+    maxRetryDelaySeconds?: number | undefined;
 }
 
 /** Options of `consume`. */
@@ -136,13 +136,13 @@ export interface ConsumeOptions extends RetryOptions {
      * fails is skipped; a message whose dead letters the sync's object refuses is retried, as when the
      * dead-letter queue refuses them.
      */
-    progress?: DurableObjectNamespaceLike;
+    progress?: DurableObjectNamespaceLike | undefined;
     /**
      * A KV namespace that records each `recordEvent` sent, so that none is sent twice; needed for
      * recordEvent. Exact while it reads back what was written (in one location) and within an isolate;
      * best effort across locations (KV is eventually consistent): see the README's "At scale: Cloudflare Queues".
      */
-    ledger?: KeyValueStore;
+    ledger?: KeyValueStore | undefined;
 }
 
 /** Options of `consumeWebhooks`. */
@@ -150,7 +150,7 @@ export interface ConsumeWebhooksOptions extends RetryOptions {
     /** A KV namespace that remembers the events handled. */
     dedupe: KeyValueStore;
     /** How long a handled event is remembered (seconds, at least 60); default 86400. */
-    windowSeconds?: number;
+    windowSeconds?: number | undefined;
 }
 
 /**
@@ -278,9 +278,9 @@ export interface PacedFetchOptions {
     /** Where the shared rate starts, and its ceiling: Gist's limit for the key, in requests a second. */
     requestsPerSecond: number;
     /** The rate of each consumer on its own while the pacer cannot be reached (an error, or no answer in 2 s; asked again after 5 s); default a tenth of `requestsPerSecond`. */
-    fallbackRequestsPerSecond?: number;
+    fallbackRequestsPerSecond?: number | undefined;
     /** The `fetch` that sends the requests; default the runtime's global `fetch`. */
-    fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+    fetch?: ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
 }
 
 /**
@@ -331,14 +331,14 @@ export interface SyncDeadLetter extends DeadLetter {
 }
 
 /** A sync's dead letters, all or those of `options.code`. Rejects with `invalid_argument`, `store_error` or `invalid_response`, as `syncStatus`. */
-export function listDeadLetters(progress: DurableObjectNamespaceLike, sync: string, options?: { code?: GistErrorCode | QueueErrorCode }): Promise<SyncDeadLetter[]>;
+export function listDeadLetters(progress: DurableObjectNamespaceLike, sync: string, options?: { code?: GistErrorCode | QueueErrorCode | undefined }): Promise<SyncDeadLetter[]>;
 
 /** Options of `redrive`. */
 export interface RedriveOptions {
     /** Only the dead letters of this code; default all. */
-    code?: GistErrorCode | QueueErrorCode;
+    code?: GistErrorCode | QueueErrorCode | undefined;
     /** Keys of recordEvent dead letters whose outcome is unknown (`outcome_unknown`, `store_error`) to send again all the same: each may record the event twice. */
-    resend?: string[];
+    resend?: string[] | undefined;
 }
 
 /** What `redrive` did. */

@@ -358,9 +358,10 @@ function valueOf(done, reading) {
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
 // status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
 // those the core reads, or every one for a raw call's step (`raw`); `answerHeaders`: the response's
-// own) or { kind: "timeout" | "aborted" | "too_large" | "unreached" | "network", message, held, failure? }
-// (`held`: the request never left, see HELD; `unreached`: no connection was made, see unreached;
-// `failure`: what the fetch threw, see failureOf); never rejects, never outlives timeoutMs.
+// own) or { kind: "timeout" | "aborted" | "too_large" | "unreached" | "network", message, held, failure?,
+// status? } (`held`: the request never left, see HELD; `unreached`: no connection was made, see unreached;
+// `failure`: what the fetch threw, see failureOf; `status`: a too large answer's); never rejects, never
+// outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
   const controller = new AbortController();
   let timedOut = false;
@@ -382,20 +383,19 @@ async function fetchOnce(fetchFn, send, signal) {
     // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails.
     if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${String(status).slice(0, 40)}`);
     const answer = (body) => ({ kind: "ok", status, headers: headerLines(response.headers, send.raw ? undefined : ANSWER_HEADERS), body, answerHeaders: response.headers });
-    // A refusal (a 4xx, 429 included, or a 503) whose body was cut, stalled or too large is still the
-    // server's word that it did not act: the core reads it without its body, but for a raw call, whose
-    // value would be that body.
-    const refusedUnread = !send.raw && refusedAnswer(status);
     let body;
     try {
       body = await readBody(response, send.maxBytes, ends.race);
     } catch (error) {
-      if (refusedUnread && !(signal && signal.aborted)) return answer("");
+      // A refusal (a 4xx, 429 included, or a 503) whose body was cut or stalled is still the server's
+      // word that it did not act: the core reads it without its body, but for a raw call, whose value
+      // would be that body.
+      if (!send.raw && refusedAnswer(status) && !(signal && signal.aborted)) return answer("");
       throw error;
     }
     if (body === null) {
       controller.abort();
-      return refusedUnread ? answer("") : { kind: "too_large" };
+      return { kind: "too_large", status }; // its status still says whether a write acted (refusedUnheard)
     }
     return answer(body);
   } catch (error) {
@@ -434,6 +434,9 @@ const UNREACHED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CO
 // Deno's fetch says so in its cause's message: its HTTP client failed while connecting (refused, a name
 // that does not resolve, the TLS handshake), before any of the request was written.
 const DENO_UNREACHED = /\bclient error \(Connect\)/;
+// Deno refuses a fetch to a host its permissions do not allow (`--allow-net=api.getgist.com` and another
+// baseUrl) before making any connection: `Deno.errors.NotCapable` (Deno 2; `PermissionDenied` before).
+const DENO_NOT_ALLOWED = new Set(["NotCapable", "PermissionDenied"]);
 
 // The runtime's own fetch, as it was when the package was imported: a wrapper set as globalThis.fetch
 // later (one that retries, say) is a caller's fetch like another.
@@ -448,7 +451,8 @@ const ownFetch = (fetchFn) => (fetchFn ?? globalThis.fetch) === RUNTIME_FETCH;
 function unreached(error) {
   try {
     const cause = error?.cause;
-    return UNREACHED.has(cause?.code ?? error?.code) || DENO_UNREACHED.test(String(cause?.message ?? ""));
+    const denied = globalThis.Deno !== undefined && DENO_NOT_ALLOWED.has(error?.name);
+    return denied || UNREACHED.has(cause?.code ?? error?.code) || DENO_UNREACHED.test(String(cause?.message ?? ""));
   } catch {
     return false; // a getter that throws: not known
   }
@@ -490,7 +494,7 @@ function causeOf(failure, withoutKey) {
  * (a 4xx, 429 included, or a 503). Anything else (no answer, a timeout, another 5xx, a 2xx) may have
  * changed something.
  */
-const refusedUnheard = (got) => got.held === true || got.kind === "unreached" || (got.kind === "ok" && refusedAnswer(got.status));
+const refusedUnheard = (got) => got.held === true || got.kind === "unreached" || (got.status !== undefined && refusedAnswer(got.status));
 
 /** Whether an answer's status says Gist refused the request and did not act: a 4xx (429 included) or a 503 (in Rust: `http::refused_unheard`). */
 export const refusedAnswer = (status) => (status >= 400 && status < 500) || status === 503;
@@ -599,7 +603,8 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         step = stepOf(got.kind === "ok" ? respond(call, got, raw ? { raw } : reading) : call.fail(got.kind, got.message ?? "", Date.now(), Math.random()));
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         if (answered?.pauseUntil) pace.pauseUntil(answered.pauseUntil);
-        observe.response(last, answered?.status ?? null, answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
+        // A browser's redirect comes as status 0, which the core reads as a redirect: no status for the hooks.
+        observe.response(last, answered?.status || null, answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;

@@ -1,7 +1,8 @@
 // Findings of an outside review of errors against a hostile server (2026-12-06), in Node over real HTTP on
-// loopback: a refusal (a 4xx, 429 included, or a 503) whose body is cut, stalls or is too large is still the
-// server's word that it did not act: a write so answered says so (mayHaveActed false, the status), and a
-// 429 or 503 is retried as one whose body was read; a raw call, whose value is the body, still fails.
+// loopback: a refusal (a 4xx, 429 included, or a 503) whose body is cut or stalls is still the server's
+// word that it did not act: a write so answered says so (mayHaveActed false, the status), and a 429 or 503
+// is retried as one whose body was read; one past maxResponseBytes is invalid_response, unretried, but
+// did not act; a raw call, whose value is the body, still fails.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
@@ -16,11 +17,10 @@ function cutAnswer(res, status, { stall = false, headers = "" } = {}) {
   else res.socket.end(head);
 }
 
-test("a write refused with a body cut short, stalled or too large: its status, mayHaveActed false (before: may have acted)", async (t) => {
+test("a write refused with a body cut short or stalled: its status, mayHaveActed false (before: may have acted)", async (t) => {
   const cases = [
     ["422, cut", (res) => cutAnswer(res, 422)],
     ["422, stalls", (res) => cutAnswer(res, 422, { stall: true })],
-    ["401, too large", (res) => json(res, 401, { errors: [{ code: "unauthorized", message: "x".repeat(5000) }] })],
   ];
   for (const [name, answer] of cases) {
     const server = await startServer((req, res) => answer(res));
@@ -31,6 +31,19 @@ test("a write refused with a body cut short, stalled or too large: its status, m
     assert.equal(error.mayHaveActed, false, name);
     assert.equal(error.status, Number(name.slice(0, 3)), name);
     assert.equal(server.requests.length, 1, name);
+  }
+});
+
+test("a write refused with a body past maxResponseBytes: invalid_response as any answer past it, unretried, but mayHaveActed false (before: true)", async (t) => {
+  for (const status of [401, 429]) {
+    const server = await startServer((req, res) => json(res, status, { errors: [{ code: "x", message: "x".repeat(5000) }] }, { "retry-after": "0" }));
+    t.after(() => server.close());
+    const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxResponseBytes: 1000, logLevel: "off" });
+    t.after(() => gist.free());
+    const error = await gist.createUser({ user_id: 7, email: "a@example.com" }).catch((e) => e);
+    assert.equal(error.code, "invalid_response", String(status));
+    assert.equal(error.mayHaveActed, false, String(status));
+    assert.equal(server.requests.length, 1, `${status}: the cap holds for the call, so no retry reads another`);
   }
 });
 

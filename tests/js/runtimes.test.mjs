@@ -63,6 +63,18 @@ test("a write whose connection each runtime's own fetch could not make did not a
   }
 });
 
+test("under Deno, a write to a host its --allow-net does not allow was never sent: not acted, retried (before: mayHaveActed true, once)", async () => {
+  const closed = await closedPort();
+  const deno = runtimes.find((runtime) => runtime.name === "deno 2");
+  const args = ["run", "--quiet", `--allow-net=127.0.0.1:${closed === 1 ? 2 : 1}`, "--allow-env", "tests/runtimes/unreached.mjs"];
+  const { stdout } = await promisify(execFile)(deno.command, args, {
+    cwd: root,
+    env: { ...process.env, GIST_CLOSED_URL: `http://127.0.0.1:${closed}`, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    timeout: 60_000,
+  });
+  assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), ["network_error", false, 2]);
+});
+
 test("in each runtime's own fetch, a write whose kept-alive connection drops once the server read it is sent once: network_error, mayHaveActed", async () => {
   for (const runtime of runtimes) {
     const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/dropped-write.mjs"], {

@@ -130,6 +130,10 @@ export async function optionsMaybeUndefined(gist: GistClient, maybe: number | un
   await gist.recordEvent({ event_name: "x", user: { id: 1 }, properties: undefined, occurred_at: maybe });
   await gist.apiCall({ url: "/contacts", method: undefined, headers: undefined, query: undefined, body: undefined });
   await verifyWebhook({ body: "{}", headers: {} }, { secret: "s", scheme: undefined, header: text, encoding: undefined });
+  await gist.fetchUser({ id: 1, email: undefined, user_id: undefined });
+  await gist.recordEvent({ event_name: "x", user: { id: 1 }, lead: undefined });
+  const mock: MockGist = createMockGist({ seed: maybe, basePath: text, apiKey: undefined });
+  mock.fail({ path: "/tags", status: 500, times: maybe, delayMs: undefined, method: text });
 }
 
 // @ts-expect-error an event belongs to a user or a lead, not both

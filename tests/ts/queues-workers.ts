@@ -34,3 +34,15 @@ export default {
     await consume(batch, new GistClient({ apiKey: env.GIST_API_KEY, fetch }), { deadLetterQueue: env.GIST_DEAD_LETTERS, ledger: env.STATE, progress: env.GIST_SYNCS });
   },
 } satisfies ExportedHandler<Env>;
+
+// Options built from values that may be undefined, as the runtime takes them (undefined is absent): under
+// exactOptionalPropertyTypes they type-check too.
+export async function queuesOptionsMaybeUndefined(env: Env, batch: MessageBatch, maybe: number | undefined, text: string | undefined): Promise<void> {
+  const result = await enqueue(env.GIST_SYNC, [], { perMessage: maybe, delaySeconds: maybe, progress: undefined, sync: text, key: text });
+  await listDeadLetters(env.GIST_SYNCS, result.sync, { code: undefined });
+  await redrive(env.GIST_SYNCS, env.GIST_SYNC, result.sync, { code: undefined, resend: undefined });
+  const fetch = pacedFetch(env.GIST_PACER, env.GIST_API_KEY, { requestsPerSecond: 100, fallbackRequestsPerSecond: maybe, fetch: undefined });
+  const retry = { maxAttempts: maybe, concurrency: maybe, retryDelaySeconds: maybe, maxRetryDelaySeconds: maybe };
+  await consume(batch, new GistClient({ apiKey: env.GIST_API_KEY, fetch }), { deadLetterQueue: env.GIST_DEAD_LETTERS, ledger: undefined, progress: undefined, ...retry });
+  await consumeWebhooks(batch, () => undefined, { dedupe: env.STATE, deadLetterQueue: env.GIST_DEAD_LETTERS, windowSeconds: maybe, ...retry });
+}
