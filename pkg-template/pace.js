@@ -54,7 +54,7 @@ function timed(ms, signal, atTimeout, enlist) {
       leave?.();
       resolve(value);
     };
-    const timer = setTimeout(() => finish(atTimeout), ms);
+    const timer = setTimeout(() => finish(atTimeout), Math.max(0, ms)); // a negative delay warns in Node 24 and Bun
     const stopWaiting = signal && whenAborted(signal, () => finish(false));
     leave = enlist?.(finish);
     if (signal?.aborted) finish(false);

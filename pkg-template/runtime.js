@@ -363,6 +363,9 @@ function valueOf(done, reading) {
 // `failure`: what the fetch threw, see failureOf; `status`: a too large answer's); never rejects, never
 // outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
+  if (signal && signal.aborted) return { kind: "aborted", held: true };
+  // Its deadline came before its turn ended (no timer armed: a negative delay warns in Node 24 and Bun).
+  if (!(send.timeoutMs > 0)) return { kind: "timeout", held: true };
   const controller = new AbortController();
   let timedOut = false;
   const ends = stopper();
@@ -371,8 +374,6 @@ async function fetchOnce(fetchFn, send, signal) {
   let init;
   let connection;
   try {
-    if (signal && signal.aborted) return { kind: "aborted", held: true };
-    if (!(send.timeoutMs > 0)) return { kind: "timeout", held: true }; // its deadline came before its turn ended
     if (signal) stopWaiting = whenAborted(signal, () => { controller.abort(); ends.stop(new Error("aborted")); });
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;

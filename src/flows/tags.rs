@@ -6,7 +6,7 @@
 
 use super::{not_json, Next};
 use crate::error::{Error, ErrorCode};
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{refused_unheard, HttpRequest, HttpResponse};
 use crate::json;
 use crate::json::{Map, Value};
 use crate::models::normalize::{self, Record, TAG};
@@ -168,11 +168,16 @@ impl TagFlow {
                         self.tag = Some(tag);
                     }
                     Err(mut error) => {
-                        // A batch the deadline cut off, or whose answer was refused, may have gone:
-                        // unlike the targets never sent.
+                        // A batch the deadline cut off, that got no answer, whose answer was refused
+                        // or was a server error that is not a refusal (503 is) may have gone: unlike
+                        // the targets never sent, and those Gist refused.
                         let why = match error.code {
                             ErrorCode::Timeout if stops.is_some() => Some("did not come"),
+                            ErrorCode::NetworkError => Some("did not come"),
                             ErrorCode::InvalidResponse => Some("was refused"),
+                            _ if error.status.is_some_and(|status| !refused_unheard(status)) => {
+                                Some("was a server error")
+                            }
                             _ => None,
                         };
                         if let Some(why) = why {

@@ -95,3 +95,29 @@ test("over real HTTP: 100 calls, then one the server never answers times out, th
   assert.equal((await gist.fetchUser({ id: 5 })).id, 5);
   assert.equal(server.requests.length, 102);
 });
+
+test("a call whose deadline passes before its request goes arms no timer with a negative delay (Node 24 and Bun warn on stderr, whatever logLevel)", async (t) => {
+  const negative = [];
+  const original = globalThis.setTimeout;
+  globalThis.setTimeout = (fn, ms, ...rest) => {
+    if (ms < 0) negative.push(ms);
+    return original(fn, ms, ...rest);
+  };
+  t.after(() => { globalThis.setTimeout = original; });
+  const spin = (ms) => { const end = Date.now() + ms; while (Date.now() < end); };
+  // A request hook that runs past the deadline, then a turn behind maxConcurrent that outlasts it.
+  const slowHook = new GistClient({ apiKey: "k", baseUrl: "https://api.getgist.com", fetch: async () => answer(7), timeoutMs: 50, hooks: { request: () => spin(80) }, logLevel: "off" });
+  t.after(() => slowHook.free());
+  assert.equal((await slowHook.fetchUser({ id: 7 }).catch((e) => e)).code, "timeout");
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const busy = new GistClient({ apiKey: "k", baseUrl: "https://api.getgist.com", fetch: async () => (await held, answer(7)), maxConcurrent: 1, logLevel: "off" });
+  t.after(() => busy.free());
+  const first = busy.fetchUser({ id: 7 });
+  const second = busy.fetchUser({ id: 7 }, { timeoutMs: 30 }).catch((e) => e);
+  spin(60);
+  release();
+  await first;
+  assert.equal((await second).code, "timeout");
+  assert.deepEqual(negative, []);
+});

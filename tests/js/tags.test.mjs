@@ -105,3 +105,24 @@ test("a redirect on every batch rejects: nothing could be done", async () => {
   const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off" });
   await assert.rejects(gist.tagContacts({ tag: "VIP", users: [{ id: 1 }, { id: 2 }] }), { code: "invalid_response", message: /redirect/ });
 });
+
+test("a batch that got no answer, or a server error Gist did not refuse with, says its contacts may have been tagged; one Gist refused does not", async () => {
+  // Before, only a batch cut off by the deadline or refused by the client said so: a 500's said "retry later".
+  const users = Array.from({ length: 51 }, (_, i) => ({ id: 100 + i }));
+  for (const [second, tagged] of [
+    [() => new Response('{"errors":[{"code":"oops","message":"boom"}]}', { status: 500 }), true],
+    [() => { throw new TypeError("fetch failed"); }, true],
+    [() => new Response('{"errors":[{"code":"invalid","message":"no"}]}', { status: 422 }), false],
+  ]) {
+    let posts = 0;
+    const fetch = async () => {
+      posts += 1;
+      return posts === 2 ? second() : new Response(JSON.stringify({ tag: { id: 7, name: "VIP" } }), { headers: { "content-type": "application/json" } });
+    };
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off" });
+    const result = await gist.tagContacts({ tag: "VIP", users });
+    assert.equal(result.tagged, 50);
+    assert.equal(result.failed.length, 1);
+    assert.equal(/may have been tagged/.test(result.failed[0].error.message), tagged, result.failed[0].error.message);
+  }
+});
