@@ -279,16 +279,16 @@ const MAX_TEXT: usize = 1000;
 
 /// Gist's `errors` items from an error body (the first [`MAX_ERROR_ITEMS`]; their texts are cut by
 /// [`Error::scrubbed`], after the scrub, so that no cut leaves part of a secret); anything unreadable
-/// gives none.
+/// gives none, and a `code` or `message` that is no text is kept as its JSON.
 fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
     let Ok(body) = crate::json::from_str(body) else {
         return Vec::new();
     };
-    let text = |item: &Value, key: &str| {
-        item.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
+    // A text as sent; any other value as its JSON (a number, an object of field errors), not dropped.
+    let text = |item: &Value, key: &str| match item.get(key) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_json(),
     };
     body.get("errors")
         .and_then(Value::as_array)
@@ -332,6 +332,16 @@ mod tests {
         );
         assert!(first.message.ends_with("é…"));
         assert!(error.message.len() < 1200, "{}", error.message.len());
+    }
+
+    #[test]
+    fn an_item_whose_code_or_message_is_no_text_keeps_it_as_json() {
+        let body = r#"{"errors":[{"code":42,"message":{"email":["is taken"]}},{"code":null}]}"#;
+        let error = Error::from_status(422, body).scrubbed(&[]);
+        assert_eq!(error.errors[0].code, "42");
+        assert_eq!(error.errors[0].message, r#"{"email":["is taken"]}"#);
+        assert_eq!(error.errors[1].code, "");
+        assert!(error.message.ends_with(r#": {"email":["is taken"]}"#));
     }
 
     #[test]

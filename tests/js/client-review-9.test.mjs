@@ -70,3 +70,14 @@ test("a raw call refused with a body cut short still fails: its value would be t
   const error = await gist.apiCall({ url: "/contacts", method: "POST", body: { a: 1 } }).catch((e) => e);
   assert.equal(error.code, "network_error");
 });
+
+test("Gist's error items whose code or message is no text keep it as JSON, not as an empty string (before: lost)", async (t) => {
+  const server = await startServer((req, res) => json(res, 422, { errors: [{ code: 42, message: { email: ["is taken"] } }, { code: "ok", message: true }, { code: null }] }));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "key-not-in-any-word", baseUrl: server.url, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.createUser({ user_id: 7, email: "a@example.com" }).catch((e) => e);
+  assert.equal(error.code, "invalid_request");
+  assert.deepEqual(error.errors, [{ code: "42", message: '{"email":["is taken"]}' }, { code: "ok", message: "true" }, { code: "", message: "" }]);
+  assert.match(error.message, /: \{"email":\["is taken"\]\}$/);
+});
