@@ -51,7 +51,19 @@ export function rateGovernor(requestsPerSecond) {
   let decreased = -Infinity;
   let granted = 0; // permits and 429s since the last decrease
   let throttled = 0;
+  let latest = -Infinity; // the latest time seen
   const clamp = (value) => Math.min(requestsPerSecond, Math.max(floor, value));
+  // The wall clock can step back (a time sync, a machine resumed): the schedule steps back with it, so
+  // that a step neither holds every permit for its length nor reads as time that took the rate down.
+  const seen = (now) => {
+    if (now < latest) {
+      const step = now - latest;
+      next += step;
+      if (grown > 0) grown = Math.max(1, grown + step);
+      decreased += step;
+    }
+    latest = Math.max(latest, now);
+  };
   const grow = (now) => {
     const seconds = grown > 0 ? (now - grown) / 1000 : 0;
     grown = now;
@@ -62,6 +74,7 @@ export function rateGovernor(requestsPerSecond) {
       return rate;
     },
     grant(now, maxWaitMs = MAX_WAIT_MS) {
+      seen(now);
       grow(now);
       const at = Math.max(now, next);
       if (at - now > Math.min(maxWaitMs, MAX_WAIT_MS)) return { refusedMs: at - now };
@@ -74,6 +87,7 @@ export function rateGovernor(requestsPerSecond) {
      * that spreads the rest evenly; a 429 without them takes the rate down.
      */
     report({ status, remaining, resetMs }, now) {
+      seen(now);
       if (Number.isFinite(remaining) && remaining >= 0 && positive(resetMs)) {
         rate = clamp((remaining * 1000) / resetMs);
         if (remaining === 0) next = Math.max(next, now + resetMs);

@@ -6,6 +6,9 @@ import { redactEmails } from "./gist_wasm.js";
 import { describe } from "./runtime.js";
 
 const RATE_WINDOW_MS = 10_000; // "rate now" is the operations done over the last 10 seconds
+// Whether a sample that old is in the rate's window: not one from the future, where a clock that stepped
+// back left it (kept, it would stop new samples until the clock caught up).
+const inWindow = (age) => age >= 0 && age <= RATE_WINDOW_MS;
 // A recordEvent dead-lettered with one of these codes may have executed: redrive sends it only when told.
 const OUTCOME_UNKNOWN = new Set(["outcome_unknown", "store_error"]);
 const SYNC_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -63,7 +66,7 @@ export class GistSyncs {
   // Keeps a sample of `done` at most every second, over the rate's window.
   #sample(totals) {
     const now = Date.now();
-    const samples = totals.samples.filter(([at]) => now - at <= RATE_WINDOW_MS);
+    const samples = totals.samples.filter(([at]) => inWindow(now - at));
     if (samples.length === 0 || now - samples.at(-1)[0] >= 1000) samples.push([now, totals.done]);
     totals.samples = samples;
   }
@@ -115,7 +118,7 @@ export class GistSyncs {
   async #status() {
     const { samples, startedAt, ...totals } = await this.#totals();
     const now = Date.now();
-    const recent = samples.filter(([at]) => now - at <= RATE_WINDOW_MS);
+    const recent = samples.filter(([at]) => inWindow(now - at));
     const [at, done] = recent[0] ?? [now, totals.done];
     const ratePerSecond = now - at >= 1000 ? ((totals.done - done) * 1000) / (now - at) : 0;
     const pending = Math.max(0, totals.enqueued - totals.done - totals.deadLettered);

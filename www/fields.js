@@ -68,7 +68,9 @@ function parseJson(raw, control, problem) {
     return value;
   } catch (error) {
     control.setAttribute("aria-invalid", "true");
-    problem.textContent = `Invalid JSON: ${error.message}`;
+    // Not the parser's message: it quotes what was typed, a key or an email in it too.
+    const at = /position (\d+)/.exec(error.message)?.[1];
+    problem.textContent = `Invalid JSON${at === undefined ? "" : ` at character ${Number(at) + 1}`}: check its quotes, commas and brackets`;
     throw new InvalidField(problem.textContent, control);
   }
 }

@@ -53,7 +53,11 @@ async function serveFile(root, path, request) {
     return new Response("not found", { status: 404 });
   }
   const type = TYPES[extname(file)] || "application/octet-stream";
-  const headers = { "content-type": type, "cache-control": "no-cache", vary: "accept-encoding" };
+  // A page where a key is typed: no other origin may frame it (clickjacking), and nothing is sniffed.
+  const headers = {
+    "content-type": type, "cache-control": "no-cache", vary: "accept-encoding",
+    "content-security-policy": "frame-ancestors 'none'", "x-frame-options": "DENY", "x-content-type-options": "nosniff",
+  };
   if (COMPRESSIBLE.test(type) && /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "")) {
     return new Response(gzipSync(body), { headers: { ...headers, "content-encoding": "gzip" } });
   }
@@ -112,7 +116,9 @@ async function proxy(request, upstream) {
     const answer = await fetch(upstream, { method: request.method, headers, body, redirect: "manual", signal });
     if (answer.status >= 300 && answer.status < 400) {
       await answer.body?.cancel();
-      return failed("proxy_redirect", `${upstream.origin} answered a redirect (${answer.status}), which the demo proxy does not follow`);
+      // Its own status, without the Location: the client refuses a redirect unretried, as from Gist itself
+      // (a 502 would be retried, and sent the key again each time).
+      return Response.json({ errors: [{ code: "proxy_redirect", message: `${upstream.origin} answered a redirect (${answer.status}), which the demo proxy does not follow` }] }, { status: answer.status });
     }
     const bytes = await readCapped(answer.body, MAX_PROXY_ANSWER_BYTES);
     if (bytes === null) return failed("proxy_answer_too_large", `${upstream.origin} answered more than ${MAX_PROXY_ANSWER_BYTES} bytes`);

@@ -189,6 +189,9 @@ mod tests {
     fn integers_write_in_decimal() {
         assert_eq!(Number::from(0u64).as_str(), "0");
         assert_eq!(Number::from(u64::MAX).as_str(), "18446744073709551615");
+        assert_eq!(Number::from(4_294_967_295u64).as_str(), "4294967295");
+        assert_eq!(Number::from(4_294_967_296u64).as_str(), "4294967296");
+        assert_eq!(Number::from(10_000_000_000u64).as_str(), "10000000000");
         assert_eq!(Number::from(i64::MIN).as_str(), "-9223372036854775808");
         assert_eq!(Number::from(-42i32).as_str(), "-42");
     }

@@ -43,3 +43,32 @@ test("the demo proxy answers an upstream's status past 599 as its own 502 that s
   }
   assert.equal((await fetch(`${demo.url}/proxy/tags?status=599`)).status, 599);
 });
+
+test("an upstream's redirect reaches the client as a redirect, which it refuses unretried: the key is sent once (an outside review: a 502 retried it 3 times)", async (t) => {
+  const upstream = await startServer((req, res) => {
+    res.writeHead(302, { location: "http://127.0.0.1:9/elsewhere" });
+    res.end();
+  });
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
+  t.after(async () => {
+    await demo.close();
+    await upstream.close();
+  });
+  const gist = new GistClient({ apiKey: "key-for-the-proxy", baseUrl: `${demo.url}/proxy`, logLevel: "off" });
+  const error = await gist.fetchUser({ id: 1 }).catch((e) => e);
+  assert.equal(error.code, "invalid_response");
+  assert.match(error.message, /redirect/);
+  assert.equal(upstream.requests.length, 1);
+});
+
+test("the demo's files may not be framed by another origin, nor sniffed (an outside review: the page that takes a key had neither)", async (t) => {
+  const demo = await startDemoServer({ port: 0 });
+  t.after(() => demo.close());
+  for (const path of ["/", "/main.js", "/style.css"]) {
+    const answer = await fetch(`${demo.url}${path}`);
+    assert.equal(answer.status, 200, path);
+    assert.equal(answer.headers.get("content-security-policy"), "frame-ancestors 'none'", path);
+    assert.equal(answer.headers.get("x-frame-options"), "DENY", path);
+    assert.equal(answer.headers.get("x-content-type-options"), "nosniff", path);
+  }
+});

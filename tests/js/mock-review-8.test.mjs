@@ -45,7 +45,7 @@ test("a failure rule may not set a page's or a script's type, nor a header that 
     { "retry-after": "1", "x-request-id": "req_1", "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "30" },
     { "content-type": "application/json; charset=utf-8" },
     { "Content-Type": "text/plain" },
-    { location: `${demo.url}/api/contacts` },
+    { location: "/api/contacts" },
     { "x-echo": "anything", server: "cloudflare" },
   ];
   for (const headers of answers) assert.equal((await plant(demo, { status: 503, headers, path: "/never" })).status, 200, JSON.stringify(headers));
@@ -216,4 +216,15 @@ test("serveMock({ basePath }) resolves the url a client is given, basePath inclu
   assert.equal(tags.length, 2);
   const reset = await fetch(`${served.url}/__mock/reset`, { method: "POST" });
   assert.equal(reset.status, 200, "its control routes are under basePath too");
+});
+
+test("a failure rule may not send a browser elsewhere or ask it for credentials: a location off the mock, www-authenticate (an outside review: the demo's origin became an open redirect and a login prompt)", async () => {
+  const mock = createMockGist();
+  for (const headers of [{ location: "http://127.0.0.1:9/phish" }, { Location: "//evil.example/" }, { location: "/\\evil.example" }, { "www-authenticate": 'Basic realm="type your key"' }, { "Proxy-Authenticate": "Basic" }]) {
+    assert.throws(() => mock.fail({ path: "/login", status: 302, headers }), TypeError, JSON.stringify(headers));
+  }
+  mock.fail({ path: "/old", status: 307, headers: { location: "/contacts" } });
+  const answer = await mock.handle(new Request("http://mock.test/old", { headers: KEY, redirect: "manual" }));
+  assert.equal(answer.status, 307);
+  assert.equal(answer.headers.get("location"), "/contacts");
 });

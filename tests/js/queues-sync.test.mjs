@@ -399,3 +399,51 @@ test("a redriven recordEvent keeps its ledger entry: a delivery of its message t
   await consume({ messages: copies.sent.map((copy, i) => ({ id: `c${i}`, body: copy, attempts: 1, ack() {}, retry() {} })) }, client, options);
   assert.equal(mock.state.events.filter((e) => e.name === "paid").length, 2);
 });
+
+// Runs `body` with Date.now moved by what `step(ms)` adds, as a wall clock that a time sync corrects.
+async function withSteppedClock(body) {
+  const realNow = Date.now;
+  let offset = 0;
+  Date.now = () => realNow() + offset;
+  try {
+    return await body((ms) => { offset += ms; });
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+test("GistPacer after the wall clock steps back an hour: permits go at the rate, not an hour later (an outside review: waitMs 3,600,055)", async () => {
+  await withSteppedClock(async (step) => {
+    const pacer = new GistPacer();
+    const ask = async () => (await pacer.fetch(new Request("https://pacer.invalid/permit", { method: "POST", body: JSON.stringify({ requestsPerSecond: 50, maxWaitMs: 25_000 }) }))).json();
+    for (let i = 0; i < 3; i++) assert.ok((await ask()).waitMs < 1000);
+    step(-3_600_000);
+    for (let i = 0; i < 3; i++) {
+      const answer = await ask();
+      assert.ok(answer.waitMs !== undefined && answer.waitMs < 1000, JSON.stringify(answer));
+    }
+  });
+});
+
+test("GistSyncs' rate after the wall clock steps back ten minutes: the work done since counts (before: ratePerSecond 0, etaSeconds null)", async () => {
+  await withSteppedClock(async (step) => {
+    const syncs = new GistSyncs({ storage: memoryStorage() }, {});
+    const post = (path, body) => syncs.fetch(new Request(`https://sync.invalid${path}`, { method: "POST", body: JSON.stringify(body) }));
+    const status = async () => (await syncs.fetch(new Request("https://sync.invalid/status"))).json();
+    assert.equal((await post("/enqueued", { operations: 1000, invalid: 0 })).status, 200);
+    for (let s = 0; s < 5; s++) {
+      step(1000);
+      await post("/settled", { message: `m${s}`, done: 10, retrying: 0, dead: [] });
+    }
+    assert.ok((await status()).ratePerSecond > 0);
+    step(-600_000);
+    for (let s = 5; s < 15; s++) {
+      step(1000);
+      await post("/settled", { message: `m${s}`, done: 10, retrying: 0, dead: [] });
+    }
+    const after = await status();
+    assert.equal(after.done, 150);
+    assert.ok(after.ratePerSecond >= 5, JSON.stringify(after));
+    assert.ok(after.etaSeconds > 0, JSON.stringify(after));
+  });
+});
