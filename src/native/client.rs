@@ -129,6 +129,8 @@ impl Client {
             })
             .map_err(|mut error| {
                 error.may_have_acted = transport.may_have_acted.into_inner();
+                // Whole seconds, rounded up, as the JS client's `retryAfter` and a `TagFailure`'s.
+                error.retry_after = error.retry_after.map(|seconds| seconds.max(0.0).ceil());
                 wording::in_rust_terms(error.scrubbed(&key))
             })
     }

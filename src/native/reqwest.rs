@@ -65,12 +65,19 @@ impl ReqwestTransport {
         }
         let mut response = builder.send().await.map_err(failure)?;
         let status = response.status().as_u16();
+        // A name sent twice comes once, its values joined with `, `, as `fetch`'s `Headers.get` gives
+        // them to the JS client: both read a repeated `Retry-After` or rate limit alike.
         let headers = response
             .headers()
-            .iter()
-            .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                (name.as_str().to_owned(), value)
+            .keys()
+            .map(|name| {
+                let values: Vec<_> = response
+                    .headers()
+                    .get_all(name)
+                    .iter()
+                    .map(|value| String::from_utf8_lossy(value.as_bytes()))
+                    .collect();
+                (name.as_str().to_owned(), values.join(", "))
             })
             .collect();
         if response
