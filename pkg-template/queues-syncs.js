@@ -95,11 +95,15 @@ export class GistSyncs {
     return Response.json({ ok: true });
   }
 
-  // A message's latest outcome replaces its earlier one: a message delivered again counts once.
-  async #settled({ message, done, retrying, dead }) {
+  // A message's latest outcome replaces its earlier one: a message delivered again counts once. An
+  // operation of it that was redriven belongs to its copy: dead again here, it is not listed or counted
+  // twice (its consumer died after the report, and the message came again after the redrive).
+  async #settled({ message, done, retrying, dead: reported }) {
     const totals = await this.#totals();
     const before = (await this.#storage.get(`m:${message}`)) ?? { done: 0, retrying: 0, dead: 0 };
-    const after = { done, retrying, dead: dead.length };
+    const redriven = before.redriven ?? [];
+    const dead = reported.filter((letter) => !redriven.includes(letter.index));
+    const after = { done, retrying, dead: dead.length, ...(redriven.length > 0 && { redriven }) };
     totals.done += after.done - before.done;
     totals.retrying += after.retrying - before.retrying;
     totals.deadLettered += after.dead - before.dead;
@@ -183,9 +187,11 @@ export class GistSyncs {
     const totals = await this.#totals();
     const held = await this.#claimed(keys, token);
     for (const [key] of held) {
-      const message = key.slice(0, key.lastIndexOf(":"));
+      const at = key.lastIndexOf(":");
+      const message = key.slice(0, at);
       const record = await this.#storage.get(`m:${message}`);
-      if (record) await this.#storage.put(`m:${message}`, { ...record, dead: record.dead - 1 });
+      const redriven = [...(record?.redriven ?? []), Number(key.slice(at + 1))];
+      if (record) await this.#storage.put(`m:${message}`, { ...record, dead: record.dead - 1, redriven });
       await this.#storage.delete(`d:${key}`);
       totals.deadLettered -= 1;
       totals.redriven += 1;

@@ -447,3 +447,26 @@ test("GistSyncs' rate after the wall clock steps back ten minutes: the work done
     assert.ok(after.etaSeconds > 0, JSON.stringify(after));
   });
 });
+
+test("a message whose consumer died after reporting a dead letter, redriven, then delivered again: the operation is listed, counted and redriven once (before: twice)", async () => {
+  const syncs = namespace(GistSyncs);
+  const mock = createMockGist();
+  mock.fail({ method: "POST", path: "/contacts", bodyIncludes: "bad@", status: 422, body: { errors: [{ code: "parameter_invalid", message: "bad" }] }, times: 3 });
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, maxRetries: 0, logLevel: "off" });
+  const q = queue();
+  const dlq = queue();
+  const { sync } = await enqueue(q, [{ upsertUser: { user_id: 8001, email: "good@example.com" } }, { upsertUser: { user_id: 8002, email: "bad@example.com" } }], { progress: syncs });
+  const [first] = q.sent.splice(0);
+  const deliver = (id, body, attempts, ack = () => {}) => consume({ messages: [{ id, attempts, body, ack, retry() {} }] }, gist, { deadLetterQueue: dlq, progress: syncs }).catch((e) => e);
+  await deliver("M", first, 1, () => { throw new Error("the consumer died before its ack"); });
+  assert.equal((await redrive(syncs, q, sync)).redriven, 1);
+  const [copy] = q.sent.splice(0);
+  await deliver("M", first, 2); // the message again: its operation 8002 fails again
+  await deliver("R", copy, 1); // and so does the redriven copy
+  const status = await syncStatus(syncs, sync);
+  assert.equal(status.deadLettered, 1, JSON.stringify(status));
+  assert.ok(status.done + status.deadLettered <= status.enqueued, JSON.stringify(status));
+  assert.equal((await listDeadLetters(syncs, sync)).length, 1);
+  assert.equal((await redrive(syncs, q, sync)).redriven, 1);
+  assert.equal(q.sent.flatMap((body) => body.ops).filter((op) => op.upsertUser?.user_id === 8002).length, 1);
+});
