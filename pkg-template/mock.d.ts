@@ -7,7 +7,7 @@ export interface MockFailure {
   /**
    * Extra answer headers, such as `{ "retry-after": "1" }`: a `content-type` is JSON or `text/plain`, and
    * none that changes what a browser does (cookies, CORS, a service worker's scope, security policies, a
-   * request for credentials); a `location` is a path on the mock (`/contacts`), not another origin.
+   * request for credentials).
    */
   headers?: Record<string, string> | undefined;
   /** Wait this long before answering. */

@@ -171,9 +171,6 @@ const RULE_KEYS = new Set(["status", "body", "headers", "delayMs", "drop", "time
 // text. They would let whoever may set rules, a page of any loopback origin included, make the mock's
 // origin serve a page or a service worker. Any other header an API may send goes.
 const BROWSER_HEADERS = /^(set-cookie2?|service-worker-allowed|content-security-policy(-report-only)?|x-content-type-options|access-control-.*|refresh|link|content-disposition|x-frame-options|cross-origin-.*|permissions-policy|clear-site-data|origin-agent-cluster|(www|proxy)-authenticate)$/i;
-// A rule's redirect stays on the mock's origin (a path): one to another host would make the mock's
-// origin an open redirect for any page that can post a rule.
-const OWN_PATH = /^\/(?![/\\])/;
 const RULE_CONTENT_TYPE = /^\s*(application\/([\w.+-]+\+)?json|text\/plain)\s*(;|$)/i;
 
 // What every answer carries, so that a browser never runs one as a page or a script, whatever its body.
@@ -204,8 +201,6 @@ function checkedRule(rule) {
     if (!Object.values(headers).every((v) => /^[\t\x20-\x7e\x80-\xff]*$/.test(String(v)))) refuse("headers cannot be sent as HTTP headers");
     const browsers = Object.keys(headers).find((name) => BROWSER_HEADERS.test(name));
     if (browsers !== undefined) refuse(`header ${JSON.stringify(browsers).slice(0, 80)} changes what a browser does with the answer, which the mock's rules may not`);
-    const location = Object.entries(headers).find(([name]) => name.toLowerCase() === "location")?.[1];
-    if (location !== undefined && !OWN_PATH.test(String(location))) refuse("location must be a path on the mock (/contacts), not another origin");
     const type = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
     if (type !== undefined && !RULE_CONTENT_TYPE.test(String(type))) refuse(`content-type must be JSON or text/plain, not ${JSON.stringify(String(type)).slice(0, 80)}`);
   }

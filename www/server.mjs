@@ -42,6 +42,20 @@ const MAX_PROXY_ANSWER_BYTES = 10 * MB;
 const PROXY_TIMEOUT_MS = 60_000;
 const MAX_WATCHER_BACKLOG = MB;
 
+/**
+ * Whether a failure rule posted to the demo's mock redirects off the demo's origin: any page that can post
+ * a rule would make the origin where a key is typed an open redirect.
+ */
+async function offOrigin(request) {
+  try {
+    const { headers } = await request.clone().json();
+    const location = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === "location")?.[1];
+    return location !== undefined && new URL(String(location), request.url).origin !== new URL(request.url).origin;
+  } catch {
+    return false; // not a rule: the mock says why
+  }
+}
+
 /** A file of `root`, gzipped when the request accepts it. Revalidated on every load ("no-cache"): it is a dev server. */
 async function serveFile(root, path, request) {
   const file = normalize(join(root, path));
@@ -198,6 +212,9 @@ export function startDemoServer({
   const roots = { ...mounts, "/pkg/": pkg, "/reference/": reference };
   async function handle(request) {
     const url = new URL(request.url);
+    if (url.pathname === "/api/__mock/fail" && (await offOrigin(request))) {
+      return Response.json({ errors: [{ code: "parameter_invalid", message: "a rule's location must be on this server (/api/contacts): the demo's origin redirects nowhere else" }] }, { status: 400 });
+    }
     if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return mock.handle(request);
     if (url.pathname.startsWith("/reference/") && !existsSync(reference)) {
       return new Response("The API reference is not built: run ./build.sh docs (./build.sh demo does)", { status: 404 });

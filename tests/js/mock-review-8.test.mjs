@@ -45,7 +45,7 @@ test("a failure rule may not set a page's or a script's type, nor a header that 
     { "retry-after": "1", "x-request-id": "req_1", "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "30" },
     { "content-type": "application/json; charset=utf-8" },
     { "Content-Type": "text/plain" },
-    { location: "/api/contacts" },
+    { location: `${demo.url}/api/contacts` },
     { "x-echo": "anything", server: "cloudflare" },
   ];
   for (const headers of answers) assert.equal((await plant(demo, { status: 503, headers, path: "/never" })).status, 200, JSON.stringify(headers));
@@ -218,13 +218,21 @@ test("serveMock({ basePath }) resolves the url a client is given, basePath inclu
   assert.equal(reset.status, 200, "its control routes are under basePath too");
 });
 
-test("a failure rule may not send a browser elsewhere or ask it for credentials: a location off the mock, www-authenticate (an outside review: the demo's origin became an open redirect and a login prompt)", async () => {
+test("a failure rule may not ask a browser for credentials, and the demo's may not send it off its origin (an outside review: the demo's origin became a login prompt and an open redirect)", async (t) => {
   const mock = createMockGist();
-  for (const headers of [{ location: "http://127.0.0.1:9/phish" }, { Location: "//evil.example/" }, { location: "/\\evil.example" }, { "www-authenticate": 'Basic realm="type your key"' }, { "Proxy-Authenticate": "Basic" }]) {
-    assert.throws(() => mock.fail({ path: "/login", status: 302, headers }), TypeError, JSON.stringify(headers));
+  for (const headers of [{ "www-authenticate": 'Basic realm="type your key"' }, { "Proxy-Authenticate": "Basic" }]) {
+    assert.throws(() => mock.fail({ path: "/login", status: 401, headers }), TypeError, JSON.stringify(headers));
   }
-  mock.fail({ path: "/old", status: 307, headers: { location: "/contacts" } });
-  const answer = await mock.handle(new Request("http://mock.test/old", { headers: KEY, redirect: "manual" }));
-  assert.equal(answer.status, 307);
-  assert.equal(answer.headers.get("location"), "/contacts");
+  mock.fail({ path: "/old", status: 307, headers: { location: "http://elsewhere.example/contacts" } });
+  assert.equal((await mock.handle(new Request("http://mock.test/old", { headers: KEY, redirect: "manual" }))).status, 307, "the mock itself redirects anywhere: clients' redirect tests need it");
+  const demo = await startDemoServer({ port: 0 });
+  t.after(() => demo.close());
+  for (const location of ["http://127.0.0.1:9/phish", "//evil.example/", "/\\evil.example"]) {
+    const answer = await plant(demo, { path: "/login", status: 302, headers: { location } });
+    assert.equal(answer.status, 400, location);
+  }
+  assert.equal((await plant(demo, { path: "/old", status: 307, headers: { location: "/api/contacts" } })).status, 200);
+  const moved = await fetch(`${demo.url}/api/old`, { headers: KEY, redirect: "manual" });
+  assert.equal(moved.status, 307);
+  assert.equal(moved.headers.get("location"), "/api/contacts");
 });

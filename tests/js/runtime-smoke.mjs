@@ -25,7 +25,7 @@ export async function runtimeSmoke({ GistClient, GistError, parseWebhook, signWe
   await fetch(`${baseUrl}/__mock/fail`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ path: redirectPath, status: 307, headers: { location: `${new URL(baseUrl).pathname.replace(/\/$/, "")}/contacts` } }),
+    body: JSON.stringify({ path: redirectPath, status: 307, headers: { location: `${baseUrl}/contacts` } }),
   });
   const answered = [];
   const hooked = new GistClient({ apiKey: "mock-key", baseUrl, hooks: { response: (info) => answered.push(info.status) } });

@@ -126,9 +126,13 @@ impl Elsewhere {
     }
 }
 
-/// A loopback server whose every answer is a 200 with a JSON body that never ends (chunked).
-pub async fn endless() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// A loopback server that reads each request's head, then hands its socket to `answer`; its URL.
+async fn raw_server<F, Fut>(answer: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Copy + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use tokio::io::AsyncReadExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -141,36 +145,32 @@ pub async fn endless() -> String {
             tokio::spawn(async move {
                 let mut head = [0u8; 4096];
                 let _ = socket.read(&mut head).await;
-                let start = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
-                let chunk = format!("{:x}\r\n{}\r\n", 65_536, " ".repeat(65_536));
-                let mut out = socket.write_all(start.as_bytes()).await;
-                while out.is_ok() {
-                    out = socket.write_all(chunk.as_bytes()).await;
-                }
+                answer(socket).await;
             });
         }
     });
     url
 }
 
+/// A loopback server whose every answer is a 200 with a JSON body that never ends (chunked).
+pub async fn endless() -> String {
+    raw_server(|mut socket| async move {
+        use tokio::io::AsyncWriteExt;
+        let start = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        let chunk = format!("{:x}\r\n{}\r\n", 65_536, " ".repeat(65_536));
+        let mut out = socket.write_all(start.as_bytes()).await;
+        while out.is_ok() {
+            out = socket.write_all(chunk.as_bytes()).await;
+        }
+    })
+    .await
+}
+
 /// A loopback server whose every answer is `answer`, written as it is (a status line, headers, a body).
 pub async fn answering(answer: &'static str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!(
-        "http://127.0.0.1:{}",
-        listener.local_addr().expect("addr").port()
-    );
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut head = [0u8; 4096];
-                let _ = socket.read(&mut head).await;
-                let _ = socket.write_all(answer.as_bytes()).await;
-            });
-        }
-    });
-    url
+    raw_server(move |mut socket| async move {
+        use tokio::io::AsyncWriteExt;
+        let _ = socket.write_all(answer.as_bytes()).await;
+    })
+    .await
 }
