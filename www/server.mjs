@@ -42,6 +42,9 @@ const MAX_PROXY_ANSWER_BYTES = 10 * MB;
 const PROXY_TIMEOUT_MS = 60_000;
 const MAX_WATCHER_BACKLOG = MB;
 
+/** An answer in Gist's error shape: `{ errors: [{ code, message }] }` with `status`. */
+const gistError = (status, code, message) => Response.json({ errors: [{ code, message }] }, { status });
+
 /**
  * Whether a failure rule posted to the demo's mock redirects off the demo's origin: any page that can post
  * a rule would make the origin where a key is typed an open redirect.
@@ -124,7 +127,7 @@ async function proxy(request, upstream) {
     if (value) headers[name] = value;
   }
   const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
-  const failed = (code, message) => Response.json({ errors: [{ code, message }] }, { status: 502 });
+  const failed = (code, message, status = 502) => gistError(status, code, message);
   const signal = AbortSignal.any([request.signal, AbortSignal.timeout(PROXY_TIMEOUT_MS)]);
   try {
     const answer = await fetch(upstream, { method: request.method, headers, body, redirect: "manual", signal });
@@ -132,7 +135,7 @@ async function proxy(request, upstream) {
       await answer.body?.cancel();
       // Its own status, without the Location: the client refuses a redirect unretried, as from Gist itself
       // (a 502 would be retried, and sent the key again each time).
-      return Response.json({ errors: [{ code: "proxy_redirect", message: `${upstream.origin} answered a redirect (${answer.status}), which the demo proxy does not follow` }] }, { status: answer.status });
+      return failed("proxy_redirect", `${upstream.origin} answered a redirect (${answer.status}), which the demo proxy does not follow`, answer.status);
     }
     const bytes = await readCapped(answer.body, MAX_PROXY_ANSWER_BYTES);
     if (bytes === null) return failed("proxy_answer_too_large", `${upstream.origin} answered more than ${MAX_PROXY_ANSWER_BYTES} bytes`);
@@ -213,7 +216,7 @@ export function startDemoServer({
   async function handle(request) {
     const url = new URL(request.url);
     if (url.pathname === "/api/__mock/fail" && (await offOrigin(request))) {
-      return Response.json({ errors: [{ code: "parameter_invalid", message: "a rule's location must be on this server (/api/contacts): the demo's origin redirects nowhere else" }] }, { status: 400 });
+      return gistError(400, "parameter_invalid", "a rule's location must be on this server (/api/contacts): the demo's origin redirects nowhere else");
     }
     if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return mock.handle(request);
     if (url.pathname.startsWith("/reference/") && !existsSync(reference)) {
