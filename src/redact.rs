@@ -1,7 +1,7 @@
 //! The one scrubber for everything an error says: secrets (the API key in any letter case, raw,
-//! percent-encoded or JSON-escaped, and its hex and base64 forms) become `[redacted]`, and email
-//! addresses (raw, percent-encoded, and so URL credentials `user:password@host`, or escaped as JSON or
-//! HTML) become `[email]`.
+//! percent-encoded or JSON-escaped, with invisible characters inside, and its hex and base64 forms)
+//! become `[redacted]`, and email addresses (raw, percent-encoded, and so URL credentials
+//! `user:password@host`, or escaped as JSON or HTML) become `[email]`.
 
 /// Scrubs `text` of each secret, then of every email address.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
@@ -21,7 +21,8 @@ pub fn scrub_owned(text: String, secrets: &[&str]) -> String {
 
 /// Scrubs `text` of each secret, in any letter case (ASCII), raw or with any of its bytes written
 /// otherwise: percent-encoded once or twice, in either case (`~` as `%7E`, `%7e` or `%257E`; one byte or
-/// every one), or escaped as JSON writes it (`\/`, `\u002f`); and of nothing else.
+/// every one), or escaped as JSON writes it (`\/`, `\u002f`), with invisible characters between its
+/// bytes (`sk_\u{200b}live`); and of nothing else.
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
     without_secrets(text, secrets).unwrap_or_else(|| text.to_owned())
 }
@@ -142,6 +143,15 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
             at += width; // base64 wrapped in lines (Ruby's and MIME's): the key goes on after the break
             continue;
         }
+        let hidden = if matched > 0 {
+            invisible(text, at, mode)
+        } else {
+            0
+        };
+        if hidden > 0 {
+            at += hidden; // a key shown with an invisible character in it is still the key
+            continue;
+        }
         let byte = fold(byte);
         if let Some(start) = starts.get_mut(slot) {
             *start = at;
@@ -200,6 +210,34 @@ fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
         _ => None,
     };
     Some(written.unwrap_or((raw, 1)))
+}
+
+/// The length of the invisible character at `at` (a soft hyphen, a zero-width space or joiner, a
+/// direction mark, a word joiner, a byte-order mark), raw or, read with escapes, as JSON writes it
+/// (`\u200b`); 0 where there is none.
+fn invisible(text: &str, at: usize, mode: u8) -> usize {
+    let rest = text.get(at..).unwrap_or_default();
+    let hex = |from: usize| {
+        rest.get(from..from + 2)
+            .and_then(|hex| hex_byte(hex.as_bytes()))
+    };
+    let escaped = match rest.strip_prefix("\\u") {
+        Some(_) if mode != RAW => hex(2).zip(hex(4)),
+        _ => None,
+    };
+    let (code, width) = match escaped {
+        Some((high, low)) => (u32::from_be_bytes([0, 0, high, low]), 6),
+        None => rest
+            .chars()
+            .next()
+            .map_or((0, 0), |c| (u32::from(c), c.len_utf8())),
+    };
+    let hidden = matches!(code, 0xAD | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0xFEFF);
+    if hidden {
+        width
+    } else {
+        0
+    }
 }
 
 /// The byte two hex digits spell, in either case.
@@ -651,6 +689,29 @@ mod tests {
             );
         }
         assert_eq!(scrub_secrets("SK_LIVE_A1~Z", &[key]), "SK_LIVE_A1~Z");
+    }
+
+    #[test]
+    fn a_key_with_invisible_characters_in_it_goes_raw_or_json_escaped() {
+        let key = "sk_live_a1~Zq";
+        for form in [
+            "sk_\u{200b}live_a1~Zq",
+            "s\u{ad}k_live\u{2060}_a1\u{feff}~\u{200d}\u{200e}Zq",
+            "sk_live_\\u200Ba1~\\u00adZq",
+            "%73k_\\u200blive_a1%7EZq",
+        ] {
+            let text = format!("<{form}> {form}");
+            assert_eq!(scrub(&text, &[key]), "<[redacted]> [redacted]", "{form}");
+        }
+        // Around a key, or in a text that holds none, an invisible character stays.
+        for text in [
+            "\u{200b}sk_live_a1~Zq\u{200b}",
+            "sk_\u{200b}live",
+            "\\u200bsk_live_a1~Z",
+        ] {
+            let kept = text.replace("sk_live_a1~Zq", "[redacted]");
+            assert_eq!(scrub(text, &[key]), kept, "{text}");
+        }
     }
 
     /// `bytes` in hex, in lower case.
