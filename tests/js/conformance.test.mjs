@@ -2,7 +2,7 @@
 // quirks, over loopback HTTP: the facts each reports (never confirmed unseen), that it leaves nothing
 // behind or says what it left (also when interrupted), that a refused key or an unwritable --out stops it
 // before any write, and that the client works against the mock and the contrary fake through its options.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from "node:fs";
@@ -157,9 +157,18 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
   return { ...server, state };
 }
 
+// Each test's scratch folder, taken away when the file's tests end.
+const scratchDirs = [];
+after(() => scratchDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function scratchDir(prefix = "gist-check-") {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
 /** Runs the check against a fake (at `baseUrl`, by default its URL): its output and exit code, its report, and `seen(id)`: a fact's outcome and what it saw. */
 async function checkFake(fake, baseUrl = fake.url) {
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   const run = await runCheck(baseUrl, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
   const text = readFileSync(join(dir, "report.json"), "utf8");
   assert.doesNotMatch(run.stdout + run.stderr + text, /fake-key-123|@example\.(com|org)/);
@@ -177,7 +186,7 @@ function fixtures(dir) {
 
 test("check against the mock: every fact confirmed but the two no server can show, nothing left behind, no key or email in the report", async () => {
   const server = await serveMock({ port: 0 });
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", "--out", join(dir, "report.json"), "--record", join(dir, "rec")]);
     assert.equal(run.code, 0, run.stderr);
@@ -202,7 +211,7 @@ test("check against the mock: every fact confirmed but the two no server can sho
 
 test("check against a small account (the mock with 10 contacts): the page sizes not shown, nothing contradicted", async () => {
   const server = await serveMock({ port: 0, contacts: 10 });
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
     assert.equal(run.code, 0, run.stderr);
@@ -216,7 +225,7 @@ test("check against a small account (the mock with 10 contacts): the page sizes 
 
 test("check against the contrary fake: contradicted are exactly the facts the fake changed, nothing left behind", async () => {
   const fake = await serveContrary();
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const run = await runCheck(fake.url, CONTRARY_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
     // A contradicted fact fails the run, as a failed test does: exit 1.
@@ -290,7 +299,7 @@ test("a 429 shows nothing of the facts that rest on it; page sizes under a cap o
 
 test("an --out or --record that cannot be written stops the run before its first request; one lost mid-run still gets the report printed", async () => {
   const server = await serveMock({ port: 0 });
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     writeFileSync(join(dir, "file"), "");
     for (const args of [["--out", join(dir, "no", "such", "report.json")], ["--out", join(dir, "r.json"), "--record", join(dir, "file")]]) {
@@ -324,7 +333,7 @@ test("an --out or --record that cannot be written stops the run before its first
 
 test("GIST_BASE_URL is --base-url's default; [::1] is loopback for --rate; --help says so and what each exit status means", async () => {
   const server = await startServer((req, res) => json(res, 401, { errors: [{ code: "unauthorized", message: "no" }] }));
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const run = await runCheck(null, "made-up", ["--yes", "--out", join(dir, "r.json")], { env: { GIST_BASE_URL: server.url } });
     assert.equal(run.code, 1, run.stderr);
@@ -382,7 +391,7 @@ test("a made-up key against a server answering 401 stops at once with a clear me
   const server = await startServer((req, res) => {
     res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ code: "unauthorized", message: "Invalid key" }] }));
   });
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const started = Date.now();
     const run = await runCheck(server.url, "made-up-key-123", ["--yes", "--out", join(dir, "report.json")]);
@@ -404,7 +413,7 @@ test("a run interrupted (SIGINT) while its first contact is being created delete
   const server = await serveMock({ port: 0 });
   // The first create is answered 1.5 s late: the interrupt comes while it is under way.
   server.mock.fail({ method: "POST", path: "/contacts", delayMs: 1500 });
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "50", "--out", join(dir, "report.json")], {
       onStart(child) {
@@ -483,7 +492,7 @@ test("without GIST_API_KEY the check sends nothing and says what to set", async 
 
 test("without --yes and no terminal to ask in, the run reads, writes nothing and says how to allow it", async () => {
   const server = await serveMock({ port: 0 });
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const run = await runCheck(server.url, "mock-key", ["--rate", "500", "--out", join(dir, "report.json")]);
     assert.equal(run.code, 1);
@@ -522,7 +531,7 @@ test("--cleanup deletes earlier runs' contacts and tags by their prefix and noth
 test("the mock's answers have every field the recorded answers have (tests/fixtures/gist-recorded, and the contrary fake's)", async () => {
   const server = await serveMock({ port: 0 });
   const fake = await serveContrary();
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", "--out", join(dir, "m.json"), "--record", join(dir, "mock")]);
     await runCheck(fake.url, CONTRARY_KEY, ["--yes", "--rate", "500", "--out", join(dir, "c.json"), "--record", join(dir, "contrary")]);
@@ -550,7 +559,7 @@ test("the mock's answers have every field the recorded answers have (tests/fixtu
 
 test("`npx gist-wasm check` runs the bin of the package installed from its tarball; --help lists the options", async () => {
   const server = await startServer((req, res) => res.writeHead(401, { "content-type": "application/json" }).end('{"errors":[{"code":"unauthorized","message":"no"}]}'));
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-npx-"));
+  const dir = scratchDir("gist-check-npx-");
   const sh = (command, args, env = {}) => new Promise((resolve) => {
     const child = spawn(command, args, { cwd: dir, env: { ...process.env, ...env } });
     let out = "";
@@ -629,7 +638,7 @@ test("a key a server echoes lower-cased or percent-encoded in a field's name is 
   const key = "Fake/KEY+Xy9";
   for (const echo of [key.toLowerCase(), encodeURIComponent(key), encodeURIComponent(encodeURIComponent(key))]) {
     const fake = await serveFake({ echo, key });
-    const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+    const dir = scratchDir();
     try {
       const run = await runCheck(fake.url, key, ["--yes", "--rate", "500", "--out", join(dir, "report.json"), "--record", join(dir, "rec")], {
         env: { GIST_API_KEY: key },
@@ -655,7 +664,7 @@ test("--cleanup with a base URL the client refuses sends nothing and exits 2, as
 
 test("an id a server gives that is not a whole number (its echo of the key) goes in no request's path and no --record file name", async () => {
   const fake = await serveFake({ idsAreKey: true });
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const run = await runCheck(fake.url, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json"), "--record", join(dir, "rec")]);
     const paths = fake.requests.map((r) => r.url);
@@ -677,7 +686,7 @@ test("an id a server gives that is not a whole number (its echo of the key) goes
 test("a key holding a quote and a backslash, echoed by a server in a field's value, is in neither the report nor the output", async () => {
   const key = 'Zq7"Lm4\\Vt7Rw1Xp9abc';
   const fake = await serveFake({ key, echoesKey: true });
-  const dir = mkdtempSync(join(tmpdir(), "gist-check-"));
+  const dir = scratchDir();
   try {
     const run = await runCheck(fake.url, key, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
     const report = readFileSync(join(dir, "report.json"), "utf8");
