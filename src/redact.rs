@@ -1,5 +1,5 @@
 //! The one scrubber for everything an error says: secrets (the API key in any letter case, raw,
-//! percent-encoded or JSON-escaped, with invisible characters inside, and its hex and base64 forms)
+//! percent-encoded or JSON-escaped, in parts, and its hex and base64 forms)
 //! become `[redacted]`, and email addresses (raw, percent-encoded, and so URL credentials
 //! `user:password@host`, or escaped as JSON or HTML) become `[email]`.
 
@@ -21,8 +21,8 @@ pub fn scrub_owned(text: String, secrets: &[&str]) -> String {
 
 /// Scrubs `text` of each secret, in any letter case (ASCII), raw or with any of its bytes written
 /// otherwise: percent-encoded once or twice, in either case (`~` as `%7E`, `%7e` or `%257E`; one byte or
-/// every one), or escaped as JSON writes it (`\/`, `\u002f`), with invisible characters between its
-/// bytes (`sk_\u{200b}live`); and of nothing else.
+/// every one), or escaped as JSON writes it (`\/`, `\u002f`), with `, ` or invisible characters between
+/// its bytes (`sk_, live`, `sk_\u{200b}live`); and of nothing else.
 pub fn scrub_secrets(text: &str, secrets: &[&str]) -> String {
     without_secrets(text, secrets).unwrap_or_else(|| text.to_owned())
 }
@@ -143,13 +143,13 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
             at += width; // base64 wrapped in lines (Ruby's and MIME's): the key goes on after the break
             continue;
         }
-        let hidden = if matched > 0 {
-            invisible(text, at, mode)
+        let filler = if matched > 0 {
+            between_parts(text, at, mode)
         } else {
             0
         };
-        if hidden > 0 {
-            at += hidden; // a key shown with an invisible character in it is still the key
+        if filler > 0 {
+            at += filler; // a key shown in parts is still the key
             continue;
         }
         let byte = fold(byte);
@@ -212,11 +212,15 @@ fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
     Some(written.unwrap_or((raw, 1)))
 }
 
-/// The length of the invisible character at `at` (a soft hyphen, a zero-width space or joiner, a
-/// direction mark, a word joiner, a byte-order mark), raw or, read with escapes, as JSON writes it
-/// (`\u200b`); 0 where there is none.
-fn invisible(text: &str, at: usize, mode: u8) -> usize {
+/// The length of what a key shown in parts may have at `at` between two of its bytes: the `, ` that
+/// joins a header's repeated lines (`fetch` joins them so), or an invisible character (a soft hyphen,
+/// a zero-width space or joiner, a direction mark, a word joiner, a byte-order mark), raw or, read with
+/// escapes, as JSON writes it (`\u200b`); 0 where there is none.
+fn between_parts(text: &str, at: usize, mode: u8) -> usize {
     let rest = text.get(at..).unwrap_or_default();
+    if rest.starts_with(", ") {
+        return 2;
+    }
     let hex = |from: usize| {
         rest.get(from..from + 2)
             .and_then(|hex| hex_byte(hex.as_bytes()))
@@ -692,13 +696,14 @@ mod tests {
     }
 
     #[test]
-    fn a_key_with_invisible_characters_in_it_goes_raw_or_json_escaped() {
+    fn a_key_in_parts_joined_as_header_lines_or_with_invisible_characters_goes() {
         let key = "sk_live_a1~Zq";
         for form in [
             "sk_\u{200b}live_a1~Zq",
             "s\u{ad}k_live\u{2060}_a1\u{feff}~\u{200d}\u{200e}Zq",
             "sk_live_\\u200Ba1~\\u00adZq",
             "%73k_\\u200blive_a1%7EZq",
+            "sk_live_a1, ~Zq",
         ] {
             let text = format!("<{form}> {form}");
             assert_eq!(scrub(&text, &[key]), "<[redacted]> [redacted]", "{form}");
