@@ -27,11 +27,15 @@ async function bodyOf(req) {
   return Buffer.concat(chunks);
 }
 
-/** The request listener; `env` holds GIST_API_KEY, GIST_WEBHOOK_SECRET and optionally GIST_BASE_URL. */
+/**
+ * The request listener; `env` holds GIST_API_KEY, GIST_WEBHOOK_SECRET (one secret, or several while you
+ * rotate them: `old,new`) and optionally GIST_BASE_URL. It never rejects, which would make Node exit:
+ * what it did not foresee (a secret `verifyWebhook` refuses, say) answers 500 and logs why.
+ */
 export function createReceiver(env) {
   const gist = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL });
   const verify = { secret: env.GIST_WEBHOOK_SECRET.split(",") };
-  return async (req, res) => {
+  const receive = async (req, res) => {
     const bytes = await bodyOf(req);
     if (bytes === null) return res.writeHead(413, { connection: "close" }).end("too large, or cut short\n");
     if (!(await verifyWebhook({ body: bytes, headers: req.headers }, verify))) return res.writeHead(401).end("unverified\n");
@@ -49,6 +53,12 @@ export function createReceiver(env) {
       await gist.recordEvent({ event_name, ...who }).catch((error) => console.error(`recordEvent: ${error.code}`));
     }
   };
+  return (req, res) =>
+    receive(req, res).catch((error) => {
+      console.error(error instanceof GistError ? `webhook receiver: ${error.code}: ${error.message}` : error);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

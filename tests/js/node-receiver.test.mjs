@@ -101,3 +101,19 @@ test("the Node receiver lives through a sender that hangs up mid-body, and answe
   assert.equal(tooLarge.status, 413);
   assert.equal((await post("not json", "s3cret")).status, 400, "the receiver still answers");
 });
+
+test("the Node receiver given a secret verifyWebhook refuses (\"old, new\") answers 500 and lives: no stranger's POST ends the process", async (t) => {
+  const broken = createServer(createReceiver({ GIST_API_KEY: "mock-key", GIST_BASE_URL: mock.url, GIST_WEBHOOK_SECRET: "old, new" }));
+  await new Promise((r) => broken.listen(0, "127.0.0.1", r));
+  t.after(() => new Promise((r) => broken.close(r)));
+  const logged = [];
+  const { error } = console;
+  console.error = (...args) => logged.push(args.join(" "));
+  t.after(() => (console.error = error));
+  const at = `http://127.0.0.1:${broken.address().port}/`;
+  const statuses = [];
+  for (let i = 0; i < 2; i++) statuses.push((await fetch(at, { method: "POST", body: "{}" })).status);
+  assert.deepEqual(statuses, [500, 500]);
+  assert.equal(logged.length, 2);
+  assert.match(logged[0], /invalid_argument: .*white space/);
+});
