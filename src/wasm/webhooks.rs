@@ -74,7 +74,8 @@ pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsVal
     let read = || {
         let mut fields = Fields::optional(options_json(options, "options")?, "options")?;
         let verify = fields.take("verify");
-        let max_body_bytes = fields.whole("maxBodyBytes")?;
+        // Not a number, or not a whole one: out of range as 0 is, with the same message.
+        let max_body_bytes = fields.whole("maxBodyBytes").unwrap_or(Some(0));
         fields.finish()?;
         let max_body_bytes = match max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES) {
             bytes @ 1..=0xFFFF_FFFF => bytes,
