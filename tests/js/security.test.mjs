@@ -817,6 +817,33 @@ test("7: an email in a JSON document quoted in an error's message (its @ escaped
   }
 });
 
+test("7: an email the scrubber could not hide whole (white space, a comment, brackets in its local part) is refused unsent, in a ref, a contact's fields or a tag's target; others go", async (t) => {
+  // Echoed by Gist (`Email john smith@example.com is invalid`), such an address would show its first part.
+  const server = await startServer((req, res) => json(res, 422, { errors: [{ code: "invalid", message: `Email ${decodeURIComponent(req.url)} is invalid` }] }));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const calls = (email) => ({
+    fetchUser: () => gist.fetchUser({ email }),
+    createLead: () => gist.createLead({ email }),
+    tagContacts: () => gist.tagContacts({ tag: "VIP", targets: [{ email }] }),
+  });
+  const seen = {};
+  for (const email of ["john smith@example.com", "john.smith(work)@example.com", "ada<x>@example.com", "ada@example.com bob@example.com"]) {
+    for (const [name, call] of Object.entries(calls(email))) {
+      const result = await outcome(call);
+      seen[`${name} ${email}`] = [label(result), leaks(result.error, ["john", "smith", "ada", "bob"]).length];
+    }
+  }
+  const refused = Object.fromEntries(Object.keys(seen).map((key) => [key, ["rejects invalid_argument", 0]]));
+  assert.deepEqual({ seen, sent: server.requests.length }, { seen: refused, sent: 0 });
+  for (const email of ['"ada lovelace"@example.com', " ada@example.com ", "a+b@example.com", "\u00ebl\u00efse@ex\u00e4mple.com"]) {
+    const result = await outcome(() => gist.fetchUser({ email }));
+    assert.equal(label(result), "rejects invalid_request", email);
+    assert.deepEqual(leaks(result.error, [email.trim(), "ada", "lovelace", "\u00ebl\u00efse"]), [], email);
+  }
+  assert.equal(server.requests.length, 4);
+});
+
 test("7: refused input named like an email does not show it and sends nothing", async (t) => {
   const server = await startServer(gistLike);
   t.after(() => server.close());
