@@ -3,7 +3,8 @@
 // `page` call per page.
 import { Core } from "./gist_wasm.js";
 import { LISTS, MAX_ARGUMENT_BYTES, MAX_OPTIONS_BYTES, METHODS } from "./declared.js";
-import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
+import { GistError, fromCore, invalidArgument } from "./errors.js";
+import { abortedBy, isAborted } from "./signal.js";
 import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
@@ -267,7 +268,7 @@ export class GistClient {
         walk.handed = 0;
         for (const item of page) {
           // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
-          if (signal?.aborted) throw abortedBy(signal);
+          if (isAborted(signal)) throw abortedBy(signal);
           walk.handed += 1;
           yield item;
         }

@@ -19,25 +19,6 @@ export function invalidArgument(message) {
   return new GistError("invalid_argument", message);
 }
 
-/**
- * The error of a call its `signal` stopped (the core's, or a new one): the signal's reason as `cause`, and
- * `timeout` where the reason is a `TimeoutError` (an `AbortSignal.timeout()` that fired), as `fetch` says.
- */
-export function abortedBy(signal, error = new GistError("aborted", "the call was aborted by its AbortSignal")) {
-  try {
-    const reason = signal?.reason;
-    if (reason === undefined) return error;
-    error.cause = reason;
-    if (reason?.name === "TimeoutError") {
-      error.code = "timeout";
-      error.message = "the call's AbortSignal timed out (AbortSignal.timeout)";
-    }
-  } catch {
-    // a reason whose `name` getter throws: the error stays `aborted`
-  }
-  return error;
-}
-
 /** The GistError of an error the core threw (its JSON text) or described (`{ code, message, ... }`). */
 export function fromCore(error) {
   if (typeof error === "string") error = JSON.parse(error);

@@ -2,6 +2,7 @@
 // queued in the client; and no request while Gist says none remain (a rate limit with 0 remaining) until
 // its reset, unless that comes after the call's deadline: then the request is not sent at all.
 import { invalidArgument } from "./errors.js";
+import { isAborted, whenAborted } from "./signal.js";
 
 /** The client options this module reads, which the core never sees. */
 export const PACING_OPTIONS = ["maxConcurrent", "requestsPerSecond"];
@@ -15,49 +16,23 @@ function positive(name, value, fallback, whole) {
   return value;
 }
 
-// The waits on each signal: one "abort" listener on a signal, however many waits share it (an EventTarget
-// removes a listener in time of those it holds, so a listener for each of n waits costs n²), taken off
-// when the last wait ends (a listener keeps a timeout's or a combined signal alive).
-const waitsOn = new WeakMap();
-
-/** Runs `run` when `signal` aborts (not if it already has); returns how to stop waiting for that. */
-export function whenAborted(signal, run) {
-  let waits = waitsOn.get(signal);
-  if (!waits) {
-    const runs = new Set();
-    const aborted = () => {
-      waitsOn.delete(signal);
-      for (const waiting of runs) waiting();
-    };
-    waits = { runs, aborted };
-    waitsOn.set(signal, waits);
-    signal.addEventListener("abort", aborted, { once: true });
-  }
-  waits.runs.add(run);
-  return () => {
-    waits.runs.delete(run);
-    if (waits.runs.size === 0 && waitsOn.get(signal) === waits) {
-      waitsOn.delete(signal);
-      signal.removeEventListener("abort", waits.aborted);
-    }
-  };
-}
-
 // Resolves `atTimeout` once ms pass, false as soon as the signal aborts, or what the function given to
 // `enlist` (which returns how to leave) is called with first; leaves no timer, waiting or entry behind.
 function timed(ms, signal, atTimeout, enlist) {
   return new Promise((resolve) => {
     let leave;
+    let stopWaiting;
+    let timer;
     const finish = (value) => {
       clearTimeout(timer);
       stopWaiting?.();
       leave?.();
       resolve(value);
     };
-    const timer = setTimeout(() => finish(atTimeout), Math.max(0, ms)); // a negative delay warns in Node 24 and Bun
-    const stopWaiting = signal && whenAborted(signal, () => finish(false));
+    timer = setTimeout(() => finish(atTimeout), Math.max(0, ms)); // a negative delay warns in Node 24 and Bun
+    stopWaiting = signal && whenAborted(signal, () => finish(false));
     leave = enlist?.(finish);
-    if (signal?.aborted) finish(false);
+    if (isAborted(signal)) finish(false);
   });
 }
 
@@ -223,7 +198,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     wakeNext();
     return refused;
   };
-  const refusal = (signal) => giveUp({ refused: signal?.aborted ? "aborted" : "timeout" });
+  const refusal = (signal) => giveUp({ refused: isAborted(signal) ? "aborted" : "timeout" });
   // What `admitNow` gives: the turn, taken without waiting.
   const now = { release, waitedMs: 0 };
   return {
@@ -233,7 +208,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * holds no wasm memory while it waits.
      */
     mayGoNow(signal) {
-      return !full() && !signal?.aborted && pausedUntil <= clock() && starts.free();
+      return !full() && !isAborted(signal) && pausedUntil <= clock() && starts.free();
     },
     /**
      * A request's turn at once, where it takes no waiting (no pause, a free place, its start due): what
@@ -257,7 +232,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
       let sleptUntil = 0; // the pause this call slept through: over, whatever a clock that stands still says
       // Each wait (a pause, a place, a start) can end in a pause that an answer set meanwhile: look again.
       for (;;) {
-        if (signal?.aborted) return refusal(signal);
+        if (isAborted(signal)) return refusal(signal);
         const now = clock();
         const paused = pausedUntil > sleptUntil ? pausedUntil - now : 0;
         if (paused > 0 && paused >= deadline - now) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });

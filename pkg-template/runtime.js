@@ -1,7 +1,8 @@
 // The runtime's I/O: reading caller values safely, and running an operation of the core (fetch, timers,
 // AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
-import { GistError, abortedBy, fromCore, invalidArgument } from "./errors.js";
-import { sleep, whenAborted } from "./pace.js";
+import { GistError, fromCore, invalidArgument } from "./errors.js";
+import { sleep } from "./pace.js";
+import { abortedBy, isAbortSignal, isAborted, whenAborted } from "./signal.js";
 import { readPage } from "./normalize.js";
 import { ANSWER_HEADERS, MAX_OPTIONS_BYTES } from "./declared.js";
 import { redactEmails } from "./gist_wasm.js";
@@ -78,13 +79,6 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
     if (error instanceof GistError) throw error;
     throw invalidArgument(error instanceof Refused ? error.message : `${what} cannot be read as JSON (a getter threw, or it is circular)`);
   }
-}
-
-// A real AbortSignal (duck-typed only where the runtime has no AbortSignal class).
-function isAbortSignal(value) {
-  if (typeof AbortSignal === "function") return value instanceof AbortSignal && typeof value.aborted === "boolean";
-  return typeof value === "object" && value !== null && typeof value.aborted === "boolean" &&
-    typeof value.addEventListener === "function";
 }
 
 /**
@@ -363,7 +357,7 @@ function valueOf(done, reading) {
 // `failure`: what the fetch threw, see failureOf; `status`: a too large answer's); never rejects, never
 // outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
-  if (signal && signal.aborted) return { kind: "aborted", held: true };
+  if (isAborted(signal)) return { kind: "aborted", held: true };
   // Its deadline came before its turn ended (no timer armed: a negative delay warns in Node 24 and Bun).
   if (!(send.timeoutMs > 0)) return { kind: "timeout", held: true };
   const controller = new AbortController();
@@ -391,7 +385,7 @@ async function fetchOnce(fetchFn, send, signal) {
       // A refusal (a 4xx, 429 included, or a 503) whose body was cut or stalled is still the server's
       // word that it did not act: the core reads it without its body, but for a raw call, whose value
       // would be that body.
-      if (!send.raw && refusedAnswer(status) && !(signal && signal.aborted)) return answer("");
+      if (!send.raw && refusedAnswer(status) && !isAborted(signal)) return answer("");
       throw error;
     }
     if (body === null) {
@@ -402,7 +396,7 @@ async function fetchOnce(fetchFn, send, signal) {
   } catch (error) {
     const held = init?.[HELD] === true;
     if (timedOut) return { kind: "timeout", held };
-    if (signal && signal.aborted) return { kind: "aborted", held };
+    if (isAborted(signal)) return { kind: "aborted", held };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
     return { kind: ownFetch(fetchFn) && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };

@@ -84,6 +84,15 @@ test("in each runtime's own fetch, a write whose kept-alive connection drops onc
   }
 });
 
+test("in each runtime, a signal whose addEventListener, removeEventListener or aborted throws breaks neither its call, the calls beside it nor the process", async () => {
+  for (const runtime of runtimes) {
+    const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/hostile-signal.mjs"], {
+      cwd: root, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }, timeout: 60_000,
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), [["resolved", "resolved", "resolved", "resolved"], "aborted", 1, "resolved"], runtime.name);
+  }
+});
+
 test("in each runtime, a webhook whose body fails before its end (its sender went away) is aborted, not a bad argument", async () => {
   for (const runtime of runtimes) {
     const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/body-cut.mjs"], {
