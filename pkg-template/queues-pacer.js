@@ -194,9 +194,26 @@ export function pacedFetch(namespace, apiKey, options) {
   };
   const local = rateGovernor(fallbackRate);
   let unreachableUntil = 0;
-  // Waits for a permit that comes within `maxWaitMs`; throws one marked NOT_PERMITTED (the seconds it
-  // would take) when none does.
-  const permit = async (signal, maxWaitMs) => {
+  // Until when an answer in this isolate said no request remains: a permit booked before it came (its
+  // holder asleep until its time) is not used inside that pause, but waits it out and asks again.
+  let pausedUntil = 0;
+  const refusal = (seconds) => {
+    const refused = new Error("not sent: the shared pacer has no permit free before this call's deadline");
+    refused[NOT_PERMITTED] = seconds;
+    return refused;
+  };
+  // Waits for a permit that comes before `deadline` leaves its request too little time (permitBudget);
+  // throws one marked NOT_PERMITTED (the seconds it would take) when none does.
+  const permit = async (signal, deadline) => {
+    for (;;) {
+      await permitOnce(signal, Number.isFinite(deadline) ? permitBudget(deadline - Date.now()) : MAX_WAIT_MS);
+      const paused = pausedUntil - Date.now();
+      if (paused <= 0) return;
+      if (Number.isFinite(deadline) && paused >= permitBudget(deadline - Date.now())) throw refusal(paused / 1000);
+      if (!(await sleep(paused, signal))) throw signal.reason;
+    }
+  };
+  const permitOnce = async (signal, maxWaitMs) => {
     let granted;
     if (Date.now() >= unreachableUntil) {
       try {
@@ -207,25 +224,21 @@ export function pacedFetch(namespace, apiKey, options) {
       }
     }
     if (granted === undefined || (typeof granted === "number" && !(granted >= 0))) granted = local.grant(Date.now(), maxWaitMs);
-    if (typeof granted === "object") {
-      const refused = new Error("not sent: the shared pacer has no permit free before this call's deadline");
-      refused[NOT_PERMITTED] = granted.refusedMs / 1000;
-      throw refused;
-    }
+    if (typeof granted === "object") throw refusal(granted.refusedMs / 1000);
     if (granted > 0 && !(await sleep(granted, signal))) throw signal.reason;
   };
 
   return async function fetchPaced(input, init) {
     // Held until the permit comes: a call that gives up meanwhile knows its request never left.
     if (init) init[HELD] = true;
-    const deadline = init?.[DEADLINE];
-    await permit(init?.signal, Number.isFinite(deadline) ? permitBudget(deadline - Date.now()) : MAX_WAIT_MS);
+    await permit(init?.signal, init?.[DEADLINE]);
     // The call gave up while the permit came late (a fetch that does not watch its signal would send).
     if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
     if (init) init[HELD] = false;
     const response = await (fetchFn ?? globalThis.fetch)(input, init);
     const answer = answerOf(response, Date.now());
     if (answer.status === 429 || answer.remaining !== undefined) {
+      if (answer.remaining === 0) pausedUntil = Math.max(pausedUntil, Date.now() + answer.resetMs);
       local.report(answer, Date.now());
       if (Date.now() >= unreachableUntil) ask("report", answer).catch(() => (unreachableUntil = Date.now() + RECONNECT_MS));
     }
