@@ -3,6 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { startServer } from "./loopback.mjs";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
@@ -16,6 +17,7 @@ let server;
 
 before(async () => {
   server = await serveMock({ port: 0 });
+  rmSync(`${workerDir}dist`, { recursive: true, force: true }); // wrangler leaves each earlier build's .wasm there
   execFileSync(wrangler, ["deploy", "--dry-run", "--outdir", "dist"], {
     cwd: workerDir,
     stdio: "pipe",
