@@ -8,41 +8,50 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 /// A counting semaphore: [`Permits::acquire`] waits for a free permit, which its [`Permit`] gives
-/// back when dropped. Waiters are served in the order they came; one that gives up (its future
-/// dropped) passes its turn on.
+/// back when dropped. Waiters are served in the order they came: a permit given back goes to the
+/// oldest waiter at once, whether or not it is being polled, so that one left unpolled holds that one
+/// permit, never the others; one that gives up (its future dropped) passes its turn, or its permit, on.
 pub struct Permits {
     state: Mutex<State>,
 }
 
+/// Where a waiter stands.
+enum Turn {
+    /// Waiting for a permit, to be woken by this waker.
+    Waiting(Waker),
+    /// Given a permit, which it takes at its next poll (or gives back, dropped).
+    Granted,
+}
+
 struct State {
+    /// The permits no one holds and none is granted: 0 while anyone waits.
     free: usize,
     next_ticket: u64,
     /// The tickets of the waiters, oldest first; one withdrawn stays until it reaches the front.
     order: VecDeque<u64>,
-    /// The waker of each ticket still waiting.
-    waiting: HashMap<u64, Waker>,
+    /// Where each ticket still waiting stands.
+    waiting: HashMap<u64, Turn>,
 }
 
 impl State {
-    /// The oldest ticket still waiting (the withdrawn ones before it are dropped).
-    fn first(&mut self) -> Option<u64> {
+    /// Grants the free permits to the oldest waiters, dropping the withdrawn tickets before them;
+    /// returns their wakers, to wake outside the lock.
+    fn grant(&mut self) -> Vec<Waker> {
+        let mut woken = Vec::new();
         while let Some(&ticket) = self.order.front() {
-            if self.waiting.contains_key(&ticket) {
-                return Some(ticket);
+            match self.waiting.get_mut(&ticket) {
+                Some(turn) if self.free > 0 => {
+                    if let Turn::Waiting(waker) = std::mem::replace(turn, Turn::Granted) {
+                        woken.push(waker);
+                    }
+                    self.free -= 1;
+                }
+                Some(_) => break,
+                None => {}
             }
             self.order.pop_front();
         }
-        None
-    }
-
-    /// The waker of the oldest waiter, when a permit is free for it (the withdrawn ones before it are
-    /// dropped either way, so that waiters that give up while every permit is held leave nothing).
-    fn next_to_wake(&mut self) -> Option<Waker> {
-        let ticket = self.first()?;
-        if self.free == 0 {
-            return None;
-        }
-        self.waiting.get(&ticket).cloned()
+        woken
     }
 }
 
@@ -71,13 +80,11 @@ impl Permits {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Wakes the oldest waiter if a permit is free for it (outside the lock).
-    fn wake_next(&self, mut state: MutexGuard<'_, State>) {
-        let next = state.next_to_wake();
+    /// Grants what is free to the oldest waiters, and wakes them outside the lock.
+    fn grant(&self, mut state: MutexGuard<'_, State>) {
+        let woken = state.grant();
         drop(state);
-        if let Some(waker) = next {
-            waker.wake();
-        }
+        woken.into_iter().for_each(Waker::wake);
     }
 }
 
@@ -95,35 +102,33 @@ impl<'a> Future for Acquire<'a> {
         let this = self.get_mut();
         let permits = this.permits;
         let mut state = permits.state();
-        let ticket = match this.ticket {
-            Some(ticket) => ticket,
-            None if state.free > 0 && state.first().is_none() => {
+        let Some(ticket) = this.ticket else {
+            if state.free > 0 {
                 state.free -= 1;
                 return Poll::Ready(Permit(permits));
             }
-            None => {
-                let ticket = state.next_ticket;
-                state.next_ticket += 1;
-                state.order.push_back(ticket);
-                state.waiting.insert(ticket, cx.waker().clone());
-                this.ticket = Some(ticket);
-                return Poll::Pending;
-            }
+            let ticket = state.next_ticket;
+            state.next_ticket += 1;
+            state.order.push_back(ticket);
+            state
+                .waiting
+                .insert(ticket, Turn::Waiting(cx.waker().clone()));
+            this.ticket = Some(ticket);
+            return Poll::Pending;
         };
-        if state.free > 0 && state.first() == Some(ticket) {
-            state.order.pop_front();
-            state.waiting.remove(&ticket);
-            state.free -= 1;
-            this.ticket = None;
-            permits.wake_next(state);
-            return Poll::Ready(Permit(permits));
-        }
-        if let Some(waker) = state.waiting.get_mut(&ticket) {
-            if !waker.will_wake(cx.waker()) {
-                waker.clone_from(cx.waker());
+        match state.waiting.get_mut(&ticket) {
+            Some(Turn::Waiting(waker)) => {
+                if !waker.will_wake(cx.waker()) {
+                    waker.clone_from(cx.waker());
+                }
+                Poll::Pending
+            }
+            _ => {
+                state.waiting.remove(&ticket);
+                this.ticket = None;
+                Poll::Ready(Permit(permits))
             }
         }
-        Poll::Pending
     }
 }
 
@@ -131,8 +136,10 @@ impl Drop for Acquire<'_> {
     fn drop(&mut self) {
         if let Some(ticket) = self.ticket {
             let mut state = self.permits.state();
-            state.waiting.remove(&ticket);
-            self.permits.wake_next(state);
+            if let Some(Turn::Granted) = state.waiting.remove(&ticket) {
+                state.free += 1; // granted, never taken: the next waiter's
+            }
+            self.permits.grant(state);
         }
     }
 }
@@ -144,7 +151,7 @@ impl Drop for Permit<'_> {
     fn drop(&mut self) {
         let mut state = self.0.state();
         state.free += 1;
-        self.0.wake_next(state);
+        self.0.grant(state);
     }
 }
 
@@ -195,5 +202,26 @@ mod tests {
         assert!(poll(&mut permits.acquire()).is_some());
         let state = permits.state();
         assert!(state.waiting.is_empty() && state.order.is_empty());
+    }
+
+    #[test]
+    fn a_waiter_left_unpolled_holds_one_permit_not_the_others() {
+        let permits = Permits::new(2);
+        let held = [permits.acquire(), permits.acquire()].map(|mut a| poll(&mut a).expect("free"));
+        let mut parked = permits.acquire();
+        assert!(poll(&mut parked).is_none(), "both held");
+        drop(held);
+        // `parked` is never polled again: one permit is its, the other anyone's.
+        let newcomer =
+            poll(&mut permits.acquire()).expect("the permit the parked one does not hold");
+        assert!(poll(&mut permits.acquire()).is_none());
+        drop(newcomer);
+        assert!(poll(&mut parked).is_some(), "its permit waited for it");
+        drop(parked);
+        assert_eq!(
+            permits.state().free,
+            2,
+            "dropped granted, its permit comes back"
+        );
     }
 }
