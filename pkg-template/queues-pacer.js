@@ -84,13 +84,16 @@ export function rateGovernor(requestsPerSecond) {
     },
     /**
      * `{ status, remaining?, resetMs? }`: rate-limit headers (what remains until the reset) set the rate
-     * that spreads the rest evenly; a 429 without them takes the rate down.
+     * that spreads the rest evenly, or, none remaining, hold every permit until the reset; a 429 without
+     * them takes the rate down.
      */
     report({ status, remaining, resetMs }, now) {
       seen(now);
       if (Number.isFinite(remaining) && remaining >= 0 && positive(resetMs)) {
-        rate = clamp((remaining * 1000) / resetMs);
+        // None remaining: no permit until the reset, and the rate stays (the window after it is full,
+        // not spent): spreading none over the rest of this one would take it to its floor.
         if (remaining === 0) next = Math.max(next, now + resetMs);
+        else rate = clamp((remaining * 1000) / resetMs);
         grown = now;
         return;
       }
@@ -194,9 +197,10 @@ export function pacedFetch(namespace, apiKey, options) {
   };
   const local = rateGovernor(fallbackRate);
   let unreachableUntil = 0;
-  // Until when an answer in this isolate said no request remains: a permit booked before it came (its
-  // holder asleep until its time) is not used inside that pause, but waits it out and asks again.
-  let pausedUntil = 0;
+  // The last pause an answer in this isolate set (no request remains until its reset): a permit booked
+  // before that answer whose time falls inside the pause moves on by the pause's length, so that the
+  // requests held keep their spacing after the reset, as booked.
+  let pause = { from: 0, until: 0 };
   const refusal = (seconds) => {
     const refused = new Error("not sent: the shared pacer has no permit free before this call's deadline");
     refused[NOT_PERMITTED] = seconds;
@@ -205,13 +209,12 @@ export function pacedFetch(namespace, apiKey, options) {
   // Waits for a permit that comes before `deadline` leaves its request too little time (permitBudget);
   // throws one marked NOT_PERMITTED (the seconds it would take) when none does.
   const permit = async (signal, deadline) => {
-    for (;;) {
-      await permitOnce(signal, Number.isFinite(deadline) ? permitBudget(deadline - Date.now()) : MAX_WAIT_MS);
-      const paused = pausedUntil - Date.now();
-      if (paused <= 0) return;
-      if (Number.isFinite(deadline) && paused >= permitBudget(deadline - Date.now())) throw refusal(paused / 1000);
-      if (!(await sleep(paused, signal))) throw signal.reason;
-    }
+    await permitOnce(signal, Number.isFinite(deadline) ? permitBudget(deadline - Date.now()) : MAX_WAIT_MS);
+    const now = Date.now();
+    if (now >= pause.until) return;
+    const held = pause.until - pause.from; // from its time in the pause to as far after the reset
+    if (Number.isFinite(deadline) && held >= permitBudget(deadline - now)) throw refusal(held / 1000);
+    if (!(await sleep(held, signal))) throw signal.reason;
   };
   const permitOnce = async (signal, maxWaitMs) => {
     let granted;
@@ -238,7 +241,7 @@ export function pacedFetch(namespace, apiKey, options) {
     const response = await (fetchFn ?? globalThis.fetch)(input, init);
     const answer = answerOf(response, Date.now());
     if (answer.status === 429 || answer.remaining !== undefined) {
-      if (answer.remaining === 0) pausedUntil = Math.max(pausedUntil, Date.now() + answer.resetMs);
+      if (answer.remaining === 0 && Date.now() + answer.resetMs > pause.until) pause = { from: Date.now(), until: Date.now() + answer.resetMs };
       local.report(answer, Date.now());
       if (Date.now() >= unreachableUntil) ask("report", answer).catch(() => (unreachableUntil = Date.now() + RECONNECT_MS));
     }
