@@ -213,9 +213,10 @@ fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
 }
 
 /// The length of what a key shown in parts may have at `at` between two of its bytes: the `, ` that
-/// joins a header's repeated lines (`fetch` joins them so), or an invisible character (a soft hyphen,
-/// a zero-width space or joiner, a direction mark, a word joiner, a byte-order mark), raw or, read with
-/// escapes, as JSON writes it (`\u200b`); 0 where there is none.
+/// joins a header's repeated lines (`fetch` joins them so), or an invisible character (one of Unicode's
+/// default-ignorable code points: a soft hyphen, a zero-width space or joiner, a direction mark, a
+/// variation selector, a tag...), raw or, read with escapes, as JSON writes it (`\u200b`; one of the
+/// Basic Multilingual Plane); 0 where there is none.
 fn between_parts(text: &str, at: usize, mode: u8) -> usize {
     let rest = text.get(at..).unwrap_or_default();
     if rest.starts_with(", ") {
@@ -236,7 +237,11 @@ fn between_parts(text: &str, at: usize, mode: u8) -> usize {
             .next()
             .map_or((0, 0), |c| (u32::from(c), c.len_utf8())),
     };
-    let hidden = matches!(code, 0xAD | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0xFEFF);
+    // Unicode's default-ignorable code points (DerivedCoreProperties.txt): what a text shows as nothing.
+    let hidden = matches!(code, 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
+        | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164
+        | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF);
     if hidden {
         width
     } else {
@@ -704,6 +709,8 @@ mod tests {
             "sk_live_\\u200Ba1~\\u00adZq",
             "%73k_\\u200blive_a1%7EZq",
             "sk_live_a1, ~Zq",
+            "sk\u{61c}_live\u{34f}_a1\u{fe0f}~\u{e0001}Zq",
+            "sk_\\u061Clive_a1~Zq",
         ] {
             let text = format!("<{form}> {form}");
             assert_eq!(scrub(&text, &[key]), "<[redacted]> [redacted]", "{form}");

@@ -110,13 +110,20 @@ impl UserId {
     }
 }
 
-/// An email address, one the scrubber hides whole (white space around it aside): one it would show
-/// part of (`ada smith@x.io`, `ada(work)@x.io`) could reach an error or a log when Gist echoes it.
+/// An email address (white space around it aside) of the characters an unquoted address holds, one the
+/// scrubber hides whole however Gist echoes it: one it would show part of (`ada smith@x.io`,
+/// `ada(work)@x.io`, `"ada smith"@x.io` echoed as HTML) could reach an error or a log.
 fn check_email(email: Option<&str>) -> Result<&str, Error> {
+    let address = |e: &str| {
+        let e = e.trim();
+        e.bytes().all(|b| {
+            !b.is_ascii() || b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.@".contains(&b)
+        }) && crate::redact::redact_emails(e) == "[email]"
+    };
     match email {
-        Some(e) if e.contains('@') && crate::redact::redact_emails(e.trim()) == "[email]" => Ok(e),
+        Some(e) if e.contains('@') && address(e) => Ok(e),
         _ => Err(Error::invalid_argument(
-            "email must be one address (a local part, an at sign, a domain; no white space, comment or bracket outside quotes)",
+            "email must be one address (a local part, an at sign, a domain; no white space, quotes, comments or brackets)",
         )),
     }
 }
