@@ -550,6 +550,7 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
  * `admit` said of the first request before the call started (client.js, #runWhenAdmitted).
  */
 export async function drive(call, fetchFn, signal, observe, pace, list, started, admittedFirst) {
+  let mayHaveActed = false;
   try {
     let step = stepOf(call.step(started, Math.random())); // the deadline counts from the call's start
     // And so does its first request's budget: less the pacer's wait where it waited (its clock is not
@@ -558,7 +559,6 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
     let attempt = 1;
     let last;
     let answerHeaders;
-    let mayHaveActed = false;
     let failure; // what the last request's fetch threw, if it threw
     let rawBody; // a raw call's answer body, which the runtime reads for its value (see withBody)
     let held = 0; // requests the pacer refused: the core counted them, none was sent
@@ -624,12 +624,19 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         return { data: items.length > 0 ? items : done ?? undefined, response, answerHeaders };
       }
     }
+  } catch (error) {
+    if (error instanceof GistError) throw error;
+    // The wasm trapped: out of memory, all but surely, holding an answer (a panic is a bug the core has
+    // none of). The call says so as any other failure does.
+    const failed = new GistError("invalid_response", `gist-wasm's WebAssembly core failed (${describe(error)}), out of memory most likely: an answer too large for it to hold; a smaller maxResponseBytes refuses such answers before they are read`);
+    failed.mayHaveActed = mayHaveActed;
+    throw failed;
   } finally {
     admittedFirst?.release?.(); // a turn no request took
     try {
       call.free();
     } catch {
-      // A call whose wasm trapped (its memory exhausted) cannot be freed: the trap is what the call says.
+      // A call whose wasm trapped (its memory exhausted) cannot be freed: it has said so (above).
     }
   }
 }

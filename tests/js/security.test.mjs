@@ -11,6 +11,7 @@ import { isDeepStrictEqual } from "node:util";
 import init, { GistClient, GistError, parseWebhook, verifyWebhook, handleWebhook, normalizeEventName } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 import { startServer, json, closedPort, streamBody } from "./loopback.mjs";
+import { inFreshNode } from "./fresh-node.mjs";
 
 // The instance's WebAssembly.Memory: init() after the automatic initSync returns the existing exports.
 const wasm = await init();
@@ -638,6 +639,22 @@ test("6: maxResponseBytes 100000 refuses a 200 kB answer, with or without Conten
   // Under the cap, the same answer is fine.
   const roomy = new GistClient({ apiKey: "k", baseUrl: `${server.url}/content-length`, maxRetries: 0, maxResponseBytes: 300_000 });
   assert.equal((await roomy.fetchUser({ id: 1 })).pad.length, 200_000);
+});
+
+test("6: an answer too large for the wasm's memory (capped at 12.5 MiB) fails the call with a GistError, not a RuntimeError, and the client goes on", async () => {
+  const seen = await inFreshNode(`
+    import { GistClient, GistError } from "gist-wasm";
+    const contact = (x) => JSON.stringify({ contact: { id: 1, user_id: "1", type: "user", x } });
+    let big = true;
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.test", maxRetries: 0,
+      fetch: async (url, init) => new Response(big ? (init.method === "GET" ? contact("a".repeat(8 << 20)) : "x".repeat(8 << 20)) : contact("a"), { status: init.method === "GET" ? 200 : 500 }) });
+    const label = (e) => e instanceof GistError ? [e.code, e.mayHaveActed, /out of memory/.test(e.message)] : [e?.constructor?.name, e?.message];
+    const read = await gist.fetchUser({ id: 1 }).then(() => "resolved", label);
+    const written = await gist.createUser({ user_id: 1 }).then(() => "resolved", label);
+    big = false;
+    console.log(JSON.stringify({ read, written, after: (await gist.fetchUser({ id: 1 })).id }));
+  `, ["--wasm-max-mem-pages=200"]);
+  assert.deepEqual(seen, { read: ["invalid_response", false, true], written: ["invalid_response", true, true], after: 1 });
 });
 
 test("6: an error answer of 2,000 long items keeps the first 100 on the error, each cut at 1,000 bytes", async (t) => {
