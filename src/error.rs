@@ -210,7 +210,10 @@ impl Error {
                 "Gist rate-limited the request (429): slow down and retry later".to_owned()
             }
             ErrorCode::ServerError => {
-                text!("Gist failed with a server error ({}): retry later", status)
+                text!(
+                    "Gist failed with a server error ({}): retry later (a write: see mayHaveActed)",
+                    status
+                )
             }
             ErrorCode::InvalidResponse => text!(
                 "Gist answered with a status that is no HTTP error status ({}): check baseUrl",

@@ -168,7 +168,7 @@ fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Erro
 #[cfg(not(target_arch = "wasm32"))]
 fn not_sent(text: &str) -> Error {
     Error::invalid_argument(text!(
-        "the request could not be sent ({}): nothing was sent; check its URL, query and headers",
+        "the request could not be sent ({}): nothing was sent",
         text
     ))
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// (`HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are ignored: the key goes only to the base URL), and
 /// stops reading an answer larger than its cap ([`TransportError::TooLarge`]). Its calls run inside a
 /// tokio runtime with its IO and time drivers (`#[tokio::main]`, or a `Builder` with `enable_all()`):
-/// outside any tokio runtime a call fails as `network_error` and says so, but in one built without
+/// outside any tokio runtime a call fails as `invalid_argument`, unsent, and says so, but in one built without
 /// `enable_io()` or `enable_time()` tokio panics, as it does under reqwest itself (tokio has no public
 /// way to ask whether a runtime has either driver).
 #[derive(Debug, Clone)]
@@ -120,7 +120,7 @@ fn failure(error: reqwest::Error) -> TransportError {
     // never sent; nor was one whose connection failed (refused, DNS, the TLS handshake): hyper writes
     // nothing of a request before its connection is made.
     let kind: fn(String) -> TransportError = match (error.is_builder(), error.is_connect()) {
-        (true, _) => TransportError::NotSent,
+        (true, _) => |text| TransportError::NotSent(text + "; check its URL, query and headers"),
         (false, true) => TransportError::Unreached,
         (false, false) => TransportError::Network,
     };
@@ -138,13 +138,13 @@ fn failure(error: reqwest::Error) -> TransportError {
     kind(text)
 }
 
-/// Fails where no tokio runtime runs the call (`pollster::block_on`, another executor), where reqwest
-/// and tokio's timers would panic. It cannot see a tokio runtime built without its IO or time driver
-/// (tokio has no public check for either): there tokio panics.
+/// Fails, unsent, where no tokio runtime runs the call (`pollster::block_on`, another executor), where
+/// reqwest and tokio's timers would panic. It cannot see a tokio runtime built without its IO or time
+/// driver (tokio has no public check for either): there tokio panics.
 fn in_tokio() -> Result<(), TransportError> {
     match tokio::runtime::Handle::try_current() {
         Ok(_) => Ok(()),
-        Err(_) => Err(TransportError::Network(
+        Err(_) => Err(TransportError::NotSent(
             "ReqwestTransport runs only inside a tokio runtime (with IO and time enabled): run the call \
              in one, or give the client a Transport of your own"
                 .into(),

@@ -81,3 +81,13 @@ test("Gist's error items whose code or message is no text keep it as JSON, not a
   assert.deepEqual(error.errors, [{ code: "42", message: '{"email":["is taken"]}' }, { code: "ok", message: "true" }, { code: "", message: "" }]);
   assert.match(error.message, /: \{"email":\["is taken"\]\}$/);
 });
+
+test("a 5xx's message points a write to mayHaveActed before it is sent again; a read's says to retry", async (t) => {
+  const server = await startServer((req, res) => json(res, 500, { errors: [{ code: "oops", message: "boom" }] }));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+  const write = await gist.createTag("VIP").catch((e) => e);
+  const read = await gist.fetchCampaign(1).catch((e) => e);
+  assert.deepEqual([write.code, write.mayHaveActed, read.code, read.mayHaveActed], ["server_error", true, "server_error", false]);
+  assert.match(write.message, /retry later \(a write: see mayHaveActed\)/);
+});

@@ -1438,8 +1438,12 @@ fn outside_a_tokio_runtime_a_call_fails_instead_of_panicking() {
             .expect("valid");
         let error = pollster::block_on(client.list_tags(ListOptions::default()).into_future())
             .expect_err("no runtime");
-        assert_eq!(error.code, ErrorCode::NetworkError, "{error:?}");
+        assert_eq!(error.code, ErrorCode::InvalidArgument, "{error:?}");
         assert!(error.message.contains("tokio runtime"), "{}", error.message);
+        // A write so refused was never sent: it did not act.
+        let error =
+            pollster::block_on(client.create_tag("t").into_future()).expect_err("no runtime");
+        assert!(!error.may_have_acted, "{error:?}");
     }
 }
 
