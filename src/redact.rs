@@ -613,7 +613,8 @@ mod tests {
         let unit = "a=b/c?d&e`f&#x4&#64&#6 &amp;x&commat %2540y%40&#; \\u0040 `g@h` ";
         let time = |n: usize| {
             let text = unit.repeat(n) + &"&".repeat(n) + &"&#1".repeat(n) + &"x=".repeat(n) + "@";
-            (0..3)
+            // The fastest of five: a busy machine slows some runs, never all of them.
+            (0..5)
                 .map(|_| {
                     let started = std::time::Instant::now();
                     assert!(!redact_emails(&text).contains('@'));
