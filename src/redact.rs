@@ -1,7 +1,7 @@
 //! The one scrubber for everything an error says: secrets (the API key in any letter case, raw,
-//! percent-encoded or JSON-escaped, in parts, and its hex and base64 forms)
-//! become `[redacted]`, and email addresses (raw, percent-encoded, and so URL credentials
-//! `user:password@host`, or escaped as JSON or HTML) become `[email]`.
+//! percent-encoded or JSON-escaped, in parts, and its hex and base64 forms) become `[redacted]`, and
+//! email addresses (raw, percent-encoded, and so URL credentials `user:password@host`, or escaped as
+//! JSON or HTML) become `[email]`.
 
 /// Scrubs `text` of each secret, then of every email address.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
