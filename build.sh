@@ -14,7 +14,7 @@ MOCK_PORT=${GIST_MOCK_PORT:-4010}
 DEMO_PORT=${GIST_DEMO_PORT:-8080}
 # The shipped .wasm may not grow past this many gzip -9 bytes: the last measure, with a few bytes to spare.
 # Raise it only with a feature, and say so in the commit.
-SIZE_BUDGET_GZIP=56940
+SIZE_BUDGET_GZIP=56620
 export GIST_MOCK_URL="http://127.0.0.1:$MOCK_PORT"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -167,7 +167,10 @@ wasm_build() {
   # No .d.ts either: the package's types are pkg-template's, and the wasm core's are internal.
   wasm-bindgen --target web --omit-default-module-path --no-typescript --remove-name-section --remove-producers-section \
     --out-name gist_wasm --out-dir "$out" "$linked"
-  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  # --low-memory-unused: rustc puts the stack first (from 1 MiB down) and the data above it, so nothing
+  # lives in the low 1 KiB and wasm-opt may fold added constants into load offsets (330 bytes gzip less,
+  # with --converge, which runs -Oz until it gains nothing more).
+  node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue \
     "$out/gist_wasm_bg.wasm" -o "$out/gist_wasm_bg.wasm"
