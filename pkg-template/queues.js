@@ -7,7 +7,7 @@ import { checkArgs, isFreed } from "./client.js";
 import { GistError, invalidArgument } from "./errors.js";
 import { checkOptionsObject, refusedAnswer } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
-import { callSync, deadLettersOf, isSyncId, redriveWith, scrubbed, stubsOf, syncStub, textOf } from "./queues-syncs.js";
+import { MAX_LIST_LETTERS, callSync, deadLettersOf, isSyncId, redriveWith, scrubbed, stubsOf, syncStub, textOf } from "./queues-syncs.js";
 
 import { sha256 } from "./queues-pacer.js";
 export { GistPacer, pacedFetch } from "./queues-pacer.js";
@@ -71,6 +71,7 @@ function readOptions(options, defaults, what) {
 const RANGES = {
   perMessage: [1, MAX_OPS], delaySeconds: [0, MAX_DELAY_SECONDS], maxAttempts: [1, 100], concurrency: [1, 1000],
   retryDelaySeconds: [0, MAX_DELAY_SECONDS], maxRetryDelaySeconds: [0, MAX_DELAY_SECONDS], windowSeconds: [60, 365 * 86_400],
+  limit: [1, MAX_LIST_LETTERS],
 };
 
 // The named methods of a binding, read once: refused (invalid_argument) unless each is a function.
@@ -308,7 +309,7 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
 // listDeadLetters' or redrive's options (`defaults` names the ones it takes), read and checked: `code`
 // undefined or a non-empty string, `resend` an array of dead-letter keys, [] by default.
 function deadLetterOptions(options, defaults, what) {
-  const { code, resend = [] } = readOptions(options, defaults, `${what} options`);
+  const { code, resend = [], ...rest } = readOptions(options, defaults, `${what} options`);
   if (code !== undefined && (typeof code !== "string" || code === "")) throw invalidArgument(`${what}'s code must be a non-empty string`);
   let keys;
   try {
@@ -317,16 +318,18 @@ function deadLetterOptions(options, defaults, what) {
     keys = null; // a Proxy or getter threw
   }
   if (keys === null || !keys.every((key) => typeof key === "string")) throw invalidArgument("redrive's resend must be an array of dead-letter keys (strings)");
-  return { code, resend: keys };
+  return { ...rest, code, resend: keys };
 }
 
 /**
- * A sync's dead letters (all, or those of `options.code`): each a `DeadLetter` with its `key`, which
- * `redrive`'s `resend` names. Rejects with `invalid_argument`, `store_error` or `invalid_response`.
+ * A sync's dead letters (all, or those of `options.code`), in key order: at most `options.limit`
+ * (default and most MAX_LIST_LETTERS), after the one keyed `options.after`; each a `DeadLetter` with its
+ * `key`, which `redrive`'s `resend` names. Rejects with `invalid_argument`, `store_error` or `invalid_response`.
  */
 export async function listDeadLetters(progress, sync, options) {
-  const { code } = deadLetterOptions(options, { code: undefined }, "listDeadLetters");
-  return deadLettersOf(progress, sync, code);
+  const { code, after, limit = MAX_LIST_LETTERS } = deadLetterOptions(options, { code: undefined, after: undefined, limit: undefined }, "listDeadLetters");
+  if (after !== undefined && (typeof after !== "string" || after === "")) throw invalidArgument("listDeadLetters' after must be a dead letter's key (a non-empty string)");
+  return deadLettersOf(progress, sync, { code, after, limit });
 }
 
 /**
@@ -374,15 +377,17 @@ function scrubbedEntry(value) {
   return value;
 }
 
+// A number a failure says (a status, the seconds of its retryAfter), else undefined.
+const numberOf = (value) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
+
 // A failure as a GistError, read once: a GistError's code, status and retryAfter, its message scrubbed;
 // anything else thrown is `handler_error` (a webhook handler's own error, or a client stand-in's).
 function readError(thrown) {
   try {
     if (isGistError(thrown) && typeof thrown.code === "string") {
       const { status, retryAfter, mayHaveActed } = thrown;
-      const number = (value) => (typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined);
       const known = typeof mayHaveActed === "boolean" ? mayHaveActed : undefined;
-      return new GistError(thrown.code, scrubbed(thrown.message), { status: number(status), retryAfter: number(retryAfter), mayHaveActed: known });
+      return new GistError(thrown.code, scrubbed(thrown.message), { status: numberOf(status), retryAfter: numberOf(retryAfter), mayHaveActed: known });
     }
   } catch {
     // a GistError whose fields throw: described below
@@ -421,16 +426,19 @@ function verdict(name, error, attempts, { read: options, freed }) {
   return { retry: error, delay: delayFor(error, attempts, options) };
 }
 
-// tagContacts resolves with the targets it could not (un)tag: a retry when any can pass, else dead.
+// tagContacts resolves with the targets it could not (un)tag: a retry when any can pass (after the
+// longest retryAfter among them, so that a rate limit on a later batch is waited out), else dead.
 function tagFailures(result, attempts, options) {
   let failures;
   try {
-    failures = (Array.isArray(result?.failed) ? result.failed : []).map(({ error }) => new GistError(String(error.code), scrubbed(error.message)));
+    failures = (Array.isArray(result?.failed) ? result.failed : []).map(({ error }) => new GistError(String(error.code), scrubbed(error.message), { retryAfter: numberOf(error.retryAfter) }));
   } catch {
     failures = [new GistError("invalid_response", "tagContacts resolved a result that cannot be read")];
   }
-  const passing = failures.find((error) => !FINAL.has(error.code));
-  if (passing) return { retry: passing, delay: delayFor(passing, attempts, options) };
+  const passing = failures.filter((error) => !FINAL.has(error.code));
+  const wait = (error) => error.retryAfter ?? -1;
+  const longest = passing.reduce((chosen, error) => (wait(error) > wait(chosen) ? error : chosen), passing[0]);
+  if (longest) return { retry: longest, delay: delayFor(longest, attempts, options) };
   return failures.length > 0 ? { dead: failures[0] } : { ok: true };
 }
 
@@ -477,23 +485,24 @@ async function recordOnce(run, message, index, input) {
 }
 
 // Runs one operation of a message; resolves `{ ok }`, `{ retry, delay }` or `{ dead }`, never rejects.
-// After a dropped connection (`network_error`, which the client does not retry on a write) an operation
-// that is safe to repeat (all but recordEvent) is sent once more at once, if the message has attempts
-// left (so `maxAttempts: 1` still sends nothing twice): the message's retry would send it again anyway,
-// only after its retry delay, and the pacing, not that delay, keeps the key's rate.
+// After a dropped connection (`network_error`, which the client does not retry on a write; for a
+// tagContacts, thrown or in a batch it lists as failed) an operation that is safe to repeat (all but
+// recordEvent) is sent once more at once, if the message has attempts left (so `maxAttempts: 1` still
+// sends nothing twice): the message's retry would send it again anyway, only after its retry delay, and
+// the pacing, not that delay, keeps the key's rate.
 async function runOperation(run, message, index, [name, input]) {
   if (name === "recordEvent") return recordOnce(run, message, index, input);
   let resends = message.attempts < run.read.maxAttempts ? 1 : 0;
   for (;;) {
-    let result;
+    let outcome;
     try {
-      result = await run.gist[METHODS[name]](input);
+      const result = await run.gist[METHODS[name]](input);
+      outcome = name === "tagContacts" ? tagFailures(result, message.attempts, run.read) : { ok: true };
     } catch (thrown) {
-      const error = readError(thrown);
-      if (error.code === "network_error" && resends-- > 0) continue;
-      return verdict(name, error, message.attempts, run);
+      outcome = verdict(name, readError(thrown), message.attempts, run);
     }
-    return name === "tagContacts" ? tagFailures(result, message.attempts, run.read) : { ok: true };
+    if (outcome.retry?.code === "network_error" && resends-- > 0) continue;
+    return outcome;
   }
 }
 

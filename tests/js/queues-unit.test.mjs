@@ -156,6 +156,40 @@ test("consume sends an upsert or tagContacts again at once after a dropped conne
   assert.deepEqual([single.outcome, sent("/contacts", "only-once"), dead.sent.at(-1).code], [[["ack", 0]], 1, "network_error"]);
 });
 
+// A tagContacts of 60 users by id: two batches, the second naming user 900055.
+const twoBatches = (tag) => ({ tagContacts: { tag, users: Array.from({ length: 60 }, (_, i) => ({ id: 900001 + i })) } });
+
+test("a tagContacts rate-limited on its second batch is retried after that Retry-After, not the backoff (an outside review: delaySeconds 2, then 4)", async () => {
+  const mock = createMockGist();
+  const q = queue();
+  await enqueue(q, [twoBatches("limited-later")]);
+  mock.fail({ method: "POST", path: "/tags", bodyIncludes: "900055", status: 429, headers: { "retry-after": "120" } });
+  const { messages, outcome } = batchOf(q.sent);
+  await consume({ messages }, client(mock), { deadLetterQueue: queue() });
+  assert.deepEqual(outcome, [["retry", 0, 120]]);
+  assert.equal(mock.requests.filter((r) => r.path === "/tags" && r.body.includes("900055")).length, 1, "not sent again into the limit");
+});
+
+test("a tagContacts whose second batch lost its connection is sent again at once, as a thrown network_error is (an outside review: retried after 2 s)", async () => {
+  const mock = createMockGist();
+  const q = queue();
+  await enqueue(q, [twoBatches("dropped-later")]);
+  mock.fail({ method: "POST", path: "/tags", bodyIncludes: "900055", drop: true, times: 1 });
+  const { messages, outcome } = batchOf(q.sent);
+  await consume({ messages }, client(mock), { deadLetterQueue: queue() });
+  assert.deepEqual(outcome, [["ack", 0]]);
+  const sent = (id) => mock.requests.filter((r) => r.path === "/tags" && r.body.includes(id)).length;
+  assert.deepEqual([sent("900001"), sent("900055")], [2, 2]);
+
+  const other = createMockGist();
+  other.fail({ method: "POST", path: "/tags", bodyIncludes: "900055", drop: true, times: 1 });
+  const single = batchOf(q.sent);
+  const dead = queue();
+  await consume({ messages: single.messages }, client(other), { deadLetterQueue: dead, maxAttempts: 1 });
+  assert.deepEqual([single.outcome, dead.sent.map((d) => d.code)], [[["ack", 0]], ["network_error"]]);
+  assert.equal(other.requests.filter((r) => r.path === "/tags" && r.body.includes("900055")).length, 1, "maxAttempts: 1 sends nothing twice");
+});
+
 test("consumeWebhooks hands each distinct event over once, drops duplicates in and across batches, retries a failing handler", async () => {
   const dedupe = kv();
   const dead = queue();
