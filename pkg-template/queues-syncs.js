@@ -14,6 +14,12 @@ const OUTCOME_UNKNOWN = new Set(["outcome_unknown", "store_error"]);
 const SYNC_ID = /^[A-Za-z0-9_-]{1,64}$/;
 // How long a redrive holds the dead letters it claimed: until it says they were sent, or gives them back.
 const CLAIM_MS = 5 * 60_000;
+// The most dead letters one claim of a redrive takes or skips (a redrive makes as many claims as its list
+// needs), and the most letters read from storage at once.
+const CLAIM_LETTERS = 500;
+const STORAGE_PAGE = 500;
+// The most dead letters listDeadLetters hands out at once, and its default.
+export const MAX_LIST_LETTERS = 1000;
 // The most keys one storage call of a Durable Object takes.
 const KEYS_PER_CALL = 128;
 const TEXT_CHARS = 1000; // the most characters of a text an error or a dead-letter entry quotes
@@ -52,7 +58,7 @@ export class GistSyncs {
     if (pathname === "/enqueued") return this.#enqueued(body);
     if (pathname === "/settled") return this.#settled(body);
     if (pathname === "/status") return Response.json(await this.#status());
-    if (pathname === "/dead") return Response.json(await this.#dead(searchParams.get("code")));
+    if (pathname === "/dead") return Response.json(await this.#dead(searchParams.get("code"), searchParams.get("after"), Number(searchParams.get("limit"))));
     if (pathname === "/claim") return Response.json(await this.#claim(body));
     if (pathname === "/released") return this.#released(body);
     if (pathname === "/redriven") return this.#redriven(body);
@@ -130,26 +136,52 @@ export class GistSyncs {
     return { ...totals, pending, ratePerSecond: Math.round(ratePerSecond * 10) / 10, etaSeconds, startedAt: startedAt ?? null };
   }
 
-  async #dead(code) {
-    const letters = [...(await this.#storage.list({ prefix: "d:" })).entries()];
-    return letters.filter(([, { entry }]) => code === null || entry.code === code).map(([key, { entry }]) => ({ key: key.slice(2), ...entry }));
+  // The dead letters after the one keyed `after` (from the first when null), in key order, read a page
+  // of storage at a time: no call holds more than a page of a sync's list, however long.
+  async *#letters(after) {
+    let startAfter = after === null ? undefined : `d:${after}`;
+    for (;;) {
+      const page = await this.#storage.list({ prefix: "d:", limit: STORAGE_PAGE, ...(startAfter !== undefined && { startAfter }) });
+      for (const pair of page) yield pair;
+      if (page.size < STORAGE_PAGE) return;
+      startAfter = [...page.keys()].at(-1);
+    }
+  }
+
+  // At most `limit` dead letters of `code` (all codes when null) after the one keyed `after`.
+  async #dead(code, after, limit) {
+    const found = [];
+    for await (const [key, { entry }] of this.#letters(after)) {
+      if (found.length === limit) break;
+      if (code === null || entry.code === code) found.push({ key: key.slice(2), ...entry });
+    }
+    return found;
   }
 
   // Claims for a redrive, in one step (the object runs one at a time), the dead letters of `code` that it
   // may send: each is held for CLAIM_MS under the claim's `token`, so that a second redrive meanwhile skips
   // it, and only this redrive may give it back or confirm it. A recordEvent whose outcome is unknown, or
   // whose last claim ran out unconfirmed (it may have been enqueued), goes only when `resend` names it.
-  async #claim({ code, resend }) {
+  // A claim takes at most CLAIM_LETTERS letters, those after `after`; its `next` is where the next claim
+  // of the same redrive starts (null once the list is done), so that a long list goes in parts.
+  async #claim({ code, resend, after }) {
     const now = Date.now();
     const token = crypto.randomUUID();
     const chosen = [];
     const skipped = [];
     const again = new Set(resend);
     const skip = (key, entry, reason) => skipped.push({ key, code: entry.code, reason });
-    for (const [stored, letter] of await this.#storage.list({ prefix: "d:" })) {
+    let next = null;
+    let last = null; // the key of the last letter this claim took or skipped
+    for await (const [stored, letter] of this.#letters(after)) {
       const { entry, operation, claim } = letter;
       const key = stored.slice(2);
       if (code !== null && entry.code !== code) continue;
+      if (chosen.length + skipped.length === CLAIM_LETTERS) {
+        next = last;
+        break;
+      }
+      last = key;
       const unknown = OUTCOME_UNKNOWN.has(entry.code) || claim !== undefined;
       if (claim?.until > now) skip(key, entry, "another redrive is sending it");
       else if (entry.operation === "recordEvent" && unknown && !again.has(key)) skip(key, entry, claim === undefined ? "a recordEvent that may have executed: name its key in `resend` to send it again" : "a redrive that may have enqueued it never confirmed: name its key in `resend` to send it again");
@@ -161,7 +193,7 @@ export class GistSyncs {
         chosen.push({ key, queueOperation: operation, ledger });
       }
     }
-    return { chosen, skipped, token };
+    return { chosen, skipped, token, next };
   }
 
   // The letters of `keys` that the claim of `token` still holds (another may have taken one over since
@@ -248,7 +280,7 @@ const ANSWERS = {
   "/released": isOk,
   "/status": (status) => isObject(status) && STATUS_NUMBERS.every((key) => Number.isFinite(status[key])) && isNumberOrNull(status.etaSeconds) && isNumberOrNull(status.startedAt),
   "/dead": (letters) => Array.isArray(letters) && letters.every((letter) => hasStrings(letter, ["key", "code", "message"])),
-  "/claim": (claim) => hasStrings(claim, ["token"]) && Array.isArray(claim.skipped) && claim.skipped.every((letter) => hasStrings(letter, ["key", "code", "reason"])) &&
+  "/claim": (claim) => hasStrings(claim, ["token"]) && (claim.next === null || typeof claim.next === "string") && Array.isArray(claim.skipped) && claim.skipped.every((letter) => hasStrings(letter, ["key", "code", "reason"])) &&
     Array.isArray(claim.chosen) && claim.chosen.every((letter) => hasStrings(letter, ["key"]) && (letter.ledger === null || typeof letter.ledger === "string")),
   "/redriven": (answer) => Number.isInteger(answer?.redriven) && answer.redriven >= 0,
 };
@@ -283,9 +315,13 @@ export async function syncStatus(namespace, id) {
   return { id, ...(await callSync(syncStub(namespace, id, "syncStatus"), "/status")) };
 }
 
-/** A sync's dead letters (all, or those of `code`). Rejects with `invalid_argument`, `store_error` or `invalid_response`. */
-export async function deadLettersOf(namespace, id, code) {
-  return callSync(syncStub(namespace, id, "listDeadLetters"), `/dead?${new URLSearchParams(code === undefined ? {} : { code })}`);
+/**
+ * At most `limit` of a sync's dead letters (all, or those of `code`), after the one keyed `after`.
+ * Rejects with `invalid_argument`, `store_error` or `invalid_response`.
+ */
+export async function deadLettersOf(namespace, id, { code, after, limit }) {
+  const query = { limit: String(limit), ...(code !== undefined && { code }), ...(after !== undefined && { after }) };
+  return callSync(syncStub(namespace, id, "listDeadLetters"), `/dead?${new URLSearchParams(query)}`);
 }
 
 /**
@@ -293,23 +329,33 @@ export async function deadLettersOf(namespace, id, code) {
  * them off its list. A recordEvent whose outcome is unknown (`outcome_unknown`, `store_error`) is sent
  * only when `resend` (an array of keys) names its key; the others come back in `skipped`. Resolves
  * `{ redriven, skipped, unsent }`; `enqueue(queue, operations, ledgers)` is given as the function that sends,
- * with each operation's ledger entry (null where it is sent again whatever the ledger says).
+ * with each operation's ledger entry (null where it is sent again whatever the ledger says). A long list
+ * goes in parts (claims of at most CLAIM_LETTERS): a failure partway rejects, and the parts before it
+ * are sent and off the list (a redrive again sends the rest).
  */
 export async function redriveWith(enqueue, namespace, queue, id, { code, resend }) {
   const stub = syncStub(namespace, id, "redrive");
-  const { chosen, skipped, token } = await callSync(stub, "/claim", { code: code ?? null, resend });
-  const keys = (indexes) => chosen.filter((_, index) => indexes(index)).map((letter) => letter.key);
-  let result;
-  try {
-    result = await enqueue(queue, chosen.map((letter) => letter.queueOperation), chosen.map((letter) => letter.ledger));
-  } catch (error) {
-    await callSync(stub, "/released", { keys: keys(() => true), token }).catch(() => {});
-    throw error;
-  }
-  const failed = new Set([...result.invalid, ...result.unsent].map(({ index }) => index));
-  const unsent = keys((index) => failed.has(index));
-  const sent = keys((index) => !failed.has(index));
-  if (unsent.length > 0) await callSync(stub, "/released", { keys: unsent, token });
-  const { redriven } = await callSync(stub, "/redriven", { keys: sent, token });
-  return { redriven, skipped, unsent };
+  const done = { redriven: 0, skipped: [], unsent: [] };
+  let after = null;
+  do {
+    const { chosen, skipped, token, next } = await callSync(stub, "/claim", { code: code ?? null, resend, after });
+    const keys = (indexes) => chosen.filter((_, index) => indexes(index)).map((letter) => letter.key);
+    let result;
+    try {
+      result = await enqueue(queue, chosen.map((letter) => letter.queueOperation), chosen.map((letter) => letter.ledger));
+    } catch (error) {
+      await callSync(stub, "/released", { keys: keys(() => true), token }).catch(() => {});
+      throw error;
+    }
+    const failed = new Set([...result.invalid, ...result.unsent].map(({ index }) => index));
+    const unsent = keys((index) => failed.has(index));
+    const sent = keys((index) => !failed.has(index));
+    if (unsent.length > 0) await callSync(stub, "/released", { keys: unsent, token });
+    const { redriven } = await callSync(stub, "/redriven", { keys: sent, token });
+    done.redriven += redriven;
+    for (const letter of skipped) done.skipped.push(letter);
+    for (const key of unsent) done.unsent.push(key);
+    after = next;
+  } while (after !== null);
+  return done;
 }

@@ -330,8 +330,22 @@ export interface SyncDeadLetter extends DeadLetter {
     key: string;
 }
 
-/** A sync's dead letters, all or those of `options.code`. Rejects with `invalid_argument`, `store_error` or `invalid_response`, as `syncStatus`. */
-export function listDeadLetters(progress: DurableObjectNamespaceLike, sync: string, options?: { code?: GistErrorCode | QueueErrorCode | undefined }): Promise<SyncDeadLetter[]>;
+/** Options of `listDeadLetters`. */
+export interface ListDeadLettersOptions {
+    /** Only the dead letters of this code; default all. */
+    code?: GistErrorCode | QueueErrorCode | undefined;
+    /** The most letters to hand out, from 1 to 1,000; default 1,000. */
+    limit?: number | undefined;
+    /** Start after the letter of this key (the last one of the page before). */
+    after?: string | undefined;
+}
+
+/**
+ * A page of a sync's dead letters (all, or those of `options.code`), in key order: at most `options.limit`,
+ * after `options.after`. Fewer than the limit means the list is done; else pass the last one's `key` as
+ * `after` for the next page. Rejects with `invalid_argument`, `store_error` or `invalid_response`, as `syncStatus`.
+ */
+export function listDeadLetters(progress: DurableObjectNamespaceLike, sync: string, options?: ListDeadLettersOptions): Promise<SyncDeadLetter[]>;
 
 /** Options of `redrive`. */
 export interface RedriveOptions {
@@ -353,7 +367,8 @@ export interface RedriveResult {
 
 /**
  * Sends a sync's dead letters (all, or those of `options.code`) to `queue` again, in the same sync, once
- * their cause is fixed, and takes them off its list. A recordEvent whose outcome is unknown is never sent
+ * their cause is fixed, and takes them off its list, 500 at a time (a failure partway rejects; what went
+ * before it is off the list). A recordEvent whose outcome is unknown is never sent
  * again unless `options.resend` names its key. Rejects with `invalid_argument`, `store_error` or `invalid_response`, as `syncStatus`.
  */
 export function redrive(progress: DurableObjectNamespaceLike, queue: QueueProducer, sync: string, options?: RedriveOptions): Promise<RedriveResult>;

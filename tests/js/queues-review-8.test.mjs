@@ -28,7 +28,7 @@ const answering = (answer) => {
 };
 // What GistSyncs answers an empty sync.
 const emptySync = answering((path) =>
-  path === "/claim" ? { chosen: [], skipped: [], token: "t" } : path === "/redriven" ? { redriven: 0 } : path === "/dead" ? [] : { ok: true });
+  path === "/claim" ? { chosen: [], skipped: [], token: "t", next: null } : path === "/redriven" ? { redriven: 0 } : path === "/dead" ? [] : { ok: true });
 const revoked = () => {
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();

@@ -2,7 +2,7 @@
 // - POST /sync (with `Authorization: Bearer <SYNC_TOKEN>`): a JSON array of contacts, each upserted into
 //   Gist (a user when it has a user_id, else a lead) by the gist-sync queue's consumers; answers 202 with
 //   the sync's id, how many were enqueued and which were invalid. POST /sync/<id> adds to that sync.
-// - GET /sync/<id> (with the token): the sync's progress; GET /sync/<id>/dead?code=…: its dead letters;
+// - GET /sync/<id> (with the token): the sync's progress; GET /sync/<id>/dead?code=…&after=…: its dead letters;
 //   POST /sync/<id>/redrive with `{ code?, resend? }`: sends them again.
 // - Every consumer invocation paces its requests through one GistPacer (a Durable Object) per API key.
 // - POST /webhooks: Gist's deliveries, verified and enqueued before the 200; the gist-webhooks consumer
@@ -115,8 +115,10 @@ async function syncRoute(request, env, id, action) {
   }
   if (request.method === "GET" && id && action === undefined) return Response.json(await syncStatus(env.GIST_SYNCS, id));
   if (request.method === "GET" && id && action === "dead") {
-    const code = new URL(request.url).searchParams.get("code") ?? undefined;
-    return Response.json(await listDeadLetters(env.GIST_SYNCS, id, { code }));
+    // A page of at most 1,000: ?after=<the last one's key> for the next.
+    const query = new URL(request.url).searchParams;
+    const limit = query.has("limit") ? Number(query.get("limit")) : undefined;
+    return Response.json(await listDeadLetters(env.GIST_SYNCS, id, { code: query.get("code") ?? undefined, after: query.get("after") ?? undefined, limit }));
   }
   if (request.method === "POST" && id && action === "redrive") {
     const { code, resend } = (await request.json().catch(() => null)) ?? {};
