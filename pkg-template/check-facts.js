@@ -152,9 +152,9 @@ export const READS = [
       ctx.listedContacts = list.length;
       const pages = first.body.pages;
       expect(ctx, "paging.pages", isObject(pages) && "first" in pages && "last" in pages && "next" in pages,
-        isObject(pages) ? `pages ${keys(pages)}` : "no pages object");
-      if (list.length === 60) ctx.report("paging.max_per_page", "confirmed", "60 of 100 asked");
-      else if (list.length > 60) ctx.report("paging.max_per_page", "contradicted", `${list.length} of 100 asked`);
+        isObject(pages) ? `pages ${keys(pages)}` : "no pages object", first);
+      if (list.length === 60) ctx.report("paging.max_per_page", "confirmed", "60 of 100 asked", first);
+      else if (list.length > 60) ctx.report("paging.max_per_page", "contradicted", `${list.length} of 100 asked`, first);
       else {
         const second = await ctx.call("GET", "/contacts", { query: { page: 2, per_page: 100 } });
         const more = second.body?.contacts ?? [];
@@ -217,7 +217,7 @@ export const READS = [
         return;
       }
       const types = `${typeof campaign.email_open_rate}, ${typeof campaign.email_click_rate}`;
-      expect(ctx, "campaigns.rates.strings", types === "string, string", types);
+      expect(ctx, "campaigns.rates.strings", types === "string, string", types, campaigns);
       if (wholeId(campaign.id) === undefined) {
         ctx.report("campaigns.fetch.wrapper", "not shown", "the campaign's id is not a whole number");
         return;
@@ -250,14 +250,14 @@ export const WRITES = [
       expect(ctx, "contacts.upsert.wrapper", isObject(c), keys(user.body), user);
       if (!isObject(c) || wholeId(c.id) === undefined) throw new Error("could not create the run's contacts (no contact with a whole-number id answered)");
       ctx.userContactId = c.id;
-      expect(ctx, "contacts.user_id.string", c.user_id === userId, `${typeof c.user_id}`);
-      expect(ctx, "contacts.phone.string", typeof c.phone === "string", `${typeof c.phone}`);
-      expect(ctx, "contacts.unsubscribed.string", c.unsubscribed_from_emails === "true", JSON.stringify(c.unsubscribed_from_emails));
+      expect(ctx, "contacts.user_id.string", c.user_id === userId, `${typeof c.user_id}`, user);
+      expect(ctx, "contacts.phone.string", typeof c.phone === "string", `${typeof c.phone}`, user);
+      expect(ctx, "contacts.unsubscribed.string", c.unsubscribed_from_emails === "true", JSON.stringify(c.unsubscribed_from_emails), user);
       const now = Date.now() / 1000;
-      expect(ctx, "contacts.timestamps.seconds", typeof c.created_at === "number" && Math.abs(c.created_at - now) < 86400, `${typeof c.created_at}`);
+      expect(ctx, "contacts.timestamps.seconds", typeof c.created_at === "number" && Math.abs(c.created_at - now) < 86400, `${typeof c.created_at}`, user);
       const lead = await ctx.create(2, { type: "lead", unsubscribed_from_emails: true }, { tagged: false });
       ctx.leadContactId = wholeId(lead.body?.contact?.id);
-      expect(ctx, "contacts.type", c.type === "user" && lead.body?.contact?.type === "lead", `${c.type}, ${lead.body?.contact?.type}`, lead);
+      expect(ctx, "contacts.type", c.type === "user" && lead.body?.contact?.type === "lead", `${c.type}, ${lead.body?.contact?.type}`, [user, lead]);
       const bad = await ctx.call("POST", "/contacts", { body: { name: `${ctx.prefix} no email` } });
       const badId = wholeId(bad.body?.contact?.id);
       if (badId !== undefined) ctx.created.add(badId);
@@ -298,7 +298,7 @@ export const WRITES = [
       const dotted = await ctx.call("POST", "/events", { body: { event_name: `${ctx.prefix}.dot$dollar`, email: ctx.email(1) } });
       const stored = dotted.body?.event?.name;
       if (typeof stored !== "string") ctx.report("events.name.normalised", "not shown", `status ${dotted.status}, ${keys(dotted.body)}`, dotted);
-      else expect(ctx, "events.name.normalised", stored === `${ctx.prefix}-dot-dollar`, stored.replace(ctx.prefix, "<prefix>"));
+      else expect(ctx, "events.name.normalised", stored === `${ctx.prefix}-dot-dollar`, stored.replace(ctx.prefix, "<prefix>"), dotted);
       const nameless = await ctx.call("POST", "/events", { body: { email: ctx.email(1) } });
       expect(ctx, "events.missing_name", nameless.status >= 400 && nameless.status < 500, `status ${nameless.status}`, nameless);
     },
@@ -376,6 +376,6 @@ export function reportHeaders(ctx) {
   if (!ctx.headerNames.length || ctx.keyRefused) return;
   for (const [id, pattern] of Object.entries(HEADERS)) {
     const seen = [...new Set(ctx.headerNames.filter((name) => pattern.test(name)))];
-    expect(ctx, id, seen.length === 0, seen.length ? `sends ${seen.join(", ")}` : "none");
+    expect(ctx, id, seen.length === 0, seen.length ? `sends ${seen.join(", ")}` : "none", []); // every answer's headers, whatever its status
   }
 }

@@ -79,10 +79,14 @@ export function createContext(options) {
     listedContacts: undefined,
     step: "",
     email: (n) => `${ctx.prefix}-${n}@example.com`,
-    /** Reports a fact; a 429 or a 5xx among `answers`, those it rests on, shows nothing of it. */
-    report(id, outcome, seen, answers = []) {
+    /**
+     * Reports a fact; a 429 or a 5xx among `answers`, those it rests on, shows nothing of it. A fact
+     * confirmed or contradicted names them (an empty list where it rests on no one answer).
+     */
+    report(id, outcome, seen, answers) {
       if (!(id in FACTS)) throw new Error(`unknown fact ${id}`);
-      const failed = [answers].flat().find((answer) => answer.status === 429 || answer.status >= 500);
+      if (answers === undefined && outcome !== "not shown") throw new Error(`fact ${id} is ${outcome} on no answer`);
+      const failed = [answers ?? []].flat().find((answer) => answer.status === 429 || answer.status >= 500);
       // `seen` scrubbed as it is: the report's JSON would escape a key's `"` or `\` once more.
       ctx.outcomes.set(id, failed ? { outcome: "not shown", seen: `status ${failed.status}` } : { outcome, seen: seen === undefined ? seen : scrub(String(seen), options.apiKey) });
     },
@@ -148,7 +152,8 @@ export async function runSteps(ctx, steps) {
 /**
  * Deletes what this run created: its contacts by id, those whose answer never came by email, and last its
  * tag (found by name, on every page, when the answer to its creation never came), which `--cleanup` finds a
- * run by; then lists the tags to see it gone. Resolves what is left, or could not be found or deleted.
+ * run by; then lists the tags to see it gone. A contact left keeps the tag, so that `--cleanup` finds it.
+ * Resolves what is left, or could not be found or deleted.
  */
 export async function cleanUp(ctx) {
   const left = [];
@@ -168,31 +173,45 @@ export async function cleanUp(ctx) {
     if (!tags) left.push("the run's tag (the tags could not be listed)");
   }
   if (ctx.tagId !== undefined) {
-    if (!(await deleteTag(ctx))) left.push(`tag ${ctx.tagId}`);
+    if (left.length > 0) left.push(`tag ${ctx.tagId} (kept: \`--cleanup\` finds the contacts by it)`);
+    else if (!(await deleteTag(ctx))) left.push(`tag ${ctx.tagId}`);
   }
   return left;
 }
 
 /**
  * `--cleanup`, through `gist` (see client), which it frees: for every tag named like a run's, deletes that
- * run's contacts by their emails, then the tag. Reads the account's tag names only. Resolves how many
- * runs it found.
+ * run's contacts by their emails, then the tag, unless a contact could not be deleted (an answer other
+ * than a 2xx or a 404): the tag is then kept, so that `--cleanup` finds the run again. Reads the
+ * account's tag names only. Resolves `{ runs, left }`: how many runs it found, and of how many it kept
+ * the tag.
  */
 export async function cleanUpEarlierRuns(gist, log) {
   try {
     const tags = await gist.listTags({ limit: 10000 });
     const runs = tags.filter((tag) => TAG_OF_RUN.test(tag.name));
+    let left = 0;
     for (const tag of runs) {
       const run = TAG_OF_RUN.exec(tag.name)[1];
+      let kept = 0;
       for (let n = 1; n <= EMAILS; n++) {
         const email = `${PREFIX}-${run}-${n}@example.com`;
         const answer = await gist.apiCall({ method: "DELETE", url: "/contacts", query: { email } });
         if (answer.status < 300) log(`deleted contact ${n} of run ${run}`);
+        else if (answer.status !== 404) {
+          kept += 1;
+          log(`could not delete contact ${n} of run ${run} (status ${answer.status})`);
+        }
+      }
+      if (kept > 0) {
+        left += 1;
+        log(`kept the tag of run ${run}, by which --cleanup finds it: run --cleanup again`);
+        continue;
       }
       await gist.deleteTag(tag.id);
       log(`deleted the tag of run ${run}`);
     }
-    return runs.length;
+    return { runs: runs.length, left };
   } finally {
     gist.free();
   }

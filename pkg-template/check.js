@@ -54,12 +54,14 @@ function parseArgs(argv) {
   return options;
 }
 
-async function confirm(question) {
+async function confirm(question, signal) {
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
-  rl.on("SIGINT", () => rl.close());
+  // Ctrl-C at the question, which the terminal hands to readline, is the process's SIGINT: a run's handler
+  // (it aborts `signal`, so the question ends), else an exit with 130, as Node's own handler would.
+  rl.on("SIGINT", () => (process.listenerCount("SIGINT") > 0 ? process.emit("SIGINT") : process.exit(130)));
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    return /^y(es)?$/i.test((await rl.question(question, { signal })).trim());
   } catch {
     return false;
   } finally {
@@ -121,7 +123,7 @@ async function check(options) {
   let failure;
   try {
     await runSteps(ctx, READS);
-    if (!options.yes && !(await confirm(`Create 2 contacts (${ctx.prefix}-*@example.com), the tag ${ctx.tagName} and events named ${ctx.prefix}*, then delete them? [y/N] `))) {
+    if (!options.yes && !(await confirm(`Create 2 contacts (${ctx.prefix}-*@example.com), the tag ${ctx.tagName} and events named ${ctx.prefix}*, then delete them? [y/N] `, controller.signal))) {
       throw new Error("nothing written: run with --yes to allow the writes (or answer y in a terminal)");
     }
     console.log("writing...");
@@ -192,9 +194,13 @@ async function main() {
     return 1;
   }
   try {
-    const runs = await cleanUpEarlierRuns(gist, (line) => console.log(line));
-    console.log(`${runs} earlier run(s) cleaned up.`);
-    return 0;
+    const { runs, left } = await cleanUpEarlierRuns(gist, (line) => console.log(line));
+    if (left === 0) {
+      console.log(`${runs} earlier run(s) cleaned up.`);
+      return 0;
+    }
+    console.error(`Stopped: ${left} of ${runs} earlier run(s) not cleaned up (a contact could not be deleted).`);
+    return 1;
   } catch (error) {
     console.error(`Stopped: ${reason(error, options.apiKey)}`);
     return 1;

@@ -72,13 +72,15 @@ const FAKE_KEY = "fake-key-123";
  * `idsAreKey`: its segment, its campaign and its contacts have the key as their id; `echoesKey`: a
  * contact's `unsubscribed_from_emails` is the key. Resolves startServer's `{ url, requests, close }` and `state`.
  */
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey } = {}) {
+// `failing`: a status for some routes ("POST contacts", "GET contacts", ...), with their usual body.
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {} } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
   };
   let next = 1000;
-  const reply = (res, status, body, headers) => json(res, status, echo ? { ...body, [echo]: 1 } : body, headers);
+  let override; // the status `failing` gives the request under way
+  const reply = (res, status, body, headers) => json(res, override ?? status, echo ? { ...body, [echo]: 1 } : body, headers);
   const server = await startServer((req, res, raw) => {
     const url = new URL(req.url, "http://fake");
     const q = url.searchParams;
@@ -95,6 +97,7 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
     const contact = id ? state.contacts.find((c) => c.id === Number(id))
       : state.contacts.find((c) => (q.has("email") && c.email === q.get("email")) || (q.has("user_id") && c.user_id === q.get("user_id")));
     const route = `${req.method} ${resource}${id ? "/id" : ""}`;
+    override = route === "POST events" && body.event_name?.includes(".") ? failing["POST events (dotted)"] : failing[route];
     if (route === "GET tags" && repeatsTags) return reply(res, 200, { tags: state.tags.slice(0, per), pages: { first: "1", last: "x", next: "x" } });
     if (route === "GET tags" && endlessTags) {
       const page = Number(q.get("page"));
@@ -294,6 +297,92 @@ test("a 429 shows nothing of the facts that rest on it; page sizes under a cap o
   } finally {
     await limited.close();
     await capped.close();
+  }
+});
+
+test("a 5xx with its usual body shows nothing of the facts read from that body (an outside review: confirmed from a 503)", async () => {
+  const failing = await serveFake({ contacts: 120, failing: { "POST contacts": 503, "GET contacts": 503, "POST events (dotted)": 500 } });
+  try {
+    const { seen } = await checkFake(failing);
+    const facts = ["contacts.user_id.string", "contacts.phone.string", "contacts.unsubscribed.string", "contacts.timestamps.seconds", "contacts.type", "events.name.normalised"];
+    for (const id of facts) assert.equal(seen(id)[0], "not shown", id);
+    assert.deepEqual(seen("contacts.user_id.string"), ["not shown", "status 503"]);
+    assert.deepEqual(seen("events.name.normalised"), ["not shown", "status 500"]);
+  } finally {
+    await failing.close();
+  }
+  const listed = await serveFake({ contacts: 120, failing: { "GET contacts": 503 } });
+  try {
+    const { seen } = await checkFake(listed);
+    for (const id of ["contacts.list.wrapper", "paging.pages", "paging.max_per_page"]) assert.deepEqual(seen(id), ["not shown", "status 503"], id);
+  } finally {
+    await listed.close();
+  }
+});
+
+test("a contact the run's clean-up could not delete keeps the run's tag, so that --cleanup finds and deletes it (an outside review: the tag went, the contact stayed)", async () => {
+  const server = await serveMock({ port: 0 });
+  // The run's own delete of a contact (a fact it checks), then its clean-up's first: refused.
+  server.mock.fail({ method: "DELETE", path: "/contacts/", status: 429, headers: { "retry-after": "1" }, times: 2 });
+  const dir = scratchDir();
+  try {
+    const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /Left behind: contact \d+, tag \d+ \(kept/, run.stdout);
+    assert.equal(ours(server.mock.state.contacts).length, 1);
+    assert.equal(server.mock.state.tags.filter((t) => t.name.startsWith(PREFIX)).length, 1);
+    const cleanup = await runCheck(server.url, "mock-key", ["--cleanup", "--yes", "--rate", "500"]);
+    assert.equal(cleanup.code, 0, cleanup.stderr);
+    assert.deepEqual([ours(server.mock.state.contacts), server.mock.state.tags.filter((t) => t.name.startsWith(PREFIX))], [[], []]);
+  } finally {
+    await server.close();
+  }
+});
+
+test("--cleanup whose delete of a contact is refused keeps that run's tag and exits 1; run again, it finishes (an outside review: exit 0, the contact unfindable)", async () => {
+  const server = await serveMock({ port: 0 });
+  try {
+    const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url });
+    await gist.createTag("gist-wasm-check-abc1");
+    await gist.createUser({ user_id: 434343, email: "gist-wasm-check-abc1-1@example.com", tags: ["gist-wasm-check-abc1"] });
+    gist.free();
+    server.mock.fail({ method: "DELETE", path: "/contacts", status: 503, times: 1 });
+    const first = await runCheck(server.url, "mock-key", ["--cleanup", "--yes", "--rate", "500"]);
+    assert.equal(first.code, 1, first.stdout);
+    assert.match(first.stdout, /could not delete contact 1 of run abc1 \(status 503\)/);
+    assert.match(first.stderr, /1 of 1 earlier run\(s\) not cleaned up/);
+    assert.deepEqual([ours(server.mock.state.contacts).length, server.mock.state.tags.some((t) => t.name === "gist-wasm-check-abc1")], [1, true]);
+    const again = await runCheck(server.url, "mock-key", ["--cleanup", "--yes", "--rate", "500"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual([ours(server.mock.state.contacts), server.mock.state.tags.some((t) => t.name === "gist-wasm-check-abc1")], [[], false]);
+  } finally {
+    await server.close();
+  }
+});
+
+test("Ctrl-C at the [y/N] question in a terminal exits 130 with the report of the reads written, nothing written to the account (an outside review: exit 13, an empty report)", async () => {
+  const server = await serveMock({ port: 0 });
+  const dir = scratchDir();
+  const out = join(dir, "report.json");
+  try {
+    // `script` runs the check in a pseudo-terminal; ^C typed there reaches readline as a terminal's would.
+    const command = [process.execPath, join(PKG, "check.js"), "check", "--rate", "500", "--base-url", server.url, "--out", out].map((arg) => `'${arg}'`).join(" ");
+    const child = spawn("script", ["-qec", command, "/dev/null"], { env: { ...process.env, GIST_API_KEY: "mock-key" }, stdio: ["pipe", "pipe", "pipe"] });
+    let seen = "";
+    let pressed = false;
+    child.stdout.on("data", (d) => {
+      seen += d;
+      if (seen.includes("[y/N]") && !pressed) {
+        pressed = true;
+        child.stdin.write("\x03");
+      }
+    });
+    const [code] = await new Promise((resolve) => child.on("exit", (...a) => resolve(a)));
+    assert.equal(code, 130, seen);
+    assert.equal(JSON.parse(readFileSync(out, "utf8")).stopped, "interrupted");
+    assert.ok(server.mock.requests.every((r) => r.method === "GET"), "nothing written");
+  } finally {
+    await server.close();
   }
 });
 
