@@ -207,10 +207,19 @@ impl Pages {
         let Listing {
             key, model, keep, ..
         } = *self.listing;
+        // A `list*` call holds no more of a page than its limit still takes (after the items a resumed
+        // walk skips): a page of millions of small items costs a `limit: 10` call ten.
+        let wanted = match self.mode {
+            Mode::List(limit) => (self.cursor.skip as usize)
+                .saturating_add(limit.saturating_sub(self.handed + self.items.len())),
+            Mode::Page { .. } => usize::MAX,
+        };
         let (items, pages) = match self.digest.take() {
             Some(digest) => (
                 Some(Items {
-                    records: (0..digest.kept).map(|i| Record::held(model, i)).collect(),
+                    records: (0..digest.kept.min(wanted))
+                        .map(|i| Record::held(model, i))
+                        .collect(),
                     count: digest.count,
                     first_id: digest.first_id,
                     error: None,

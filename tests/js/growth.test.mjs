@@ -210,6 +210,26 @@ test("listUsers: an answer whose custom_properties have n keys", async (t) => {
   }, (users, n) => assert.equal(Object.keys(users[0].custom_properties).length, n));
 });
 
+test("listLeads({ limit: 10 }): a page of n tiny leads (an outside review: 16 MB, 1.9 million items, took 12 s, the event loop blocked)", async (t) => {
+  // The first call of a fresh process at n and at 4n (the wasm's memory, once grown, is not grown again).
+  const cpuMs = async (n) => {
+    const script = `
+      const { GistClient } = await import("gist-wasm");
+      const text = '{"contacts":[' + '{"id":1},'.repeat(${n - 1}) + '{"id":1}]}';
+      const gist = new GistClient({ apiKey: "growth-key", baseUrl: "http://gist.test", logLevel: "off", fetch: async () => new Response(text) });
+      const start = process.cpuUsage();
+      const leads = await gist.listLeads({ limit: 10 });
+      const { user, system } = process.cpuUsage(start);
+      if (leads.length !== 10) throw new Error(leads.length + " leads");
+      console.log((user + system) / 1000);`;
+    return Number((await execFileAsync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT })).stdout);
+  };
+  const n = 466_000;
+  const [small, large] = [await cpuMs(n), await cpuMs(4 * n)];
+  t.diagnostic(`${n}: ${small.toFixed(0)} ms, ${4 * n}: ${large.toFixed(0)} ms CPU`);
+  assert.ok(large / small <= MAX_GROWTH, `4× the items took ${(large / small).toFixed(1)}× the time`);
+});
+
 test("fetchUser: an answer of a contact of n fields", async (t) => {
   await assertLinear(t, 2500, (n) => {
     const text = JSON.stringify({ contact: contact(wide(n)) });
