@@ -9,6 +9,8 @@ import { FACTS, READS, WRITES, deleteTag, listTags, wholeId } from "./check-fact
 const PREFIX = "gist-wasm-check";
 /** How many contact emails a run may send (ctx.email(1..EMAILS)); `--cleanup` deletes each by email. */
 const EMAILS = 4;
+// How deep a recorded shape goes: Gist's answers nest a few levels, a hostile one thousands.
+const MAX_SHAPE_DEPTH = 32;
 const TAG_OF_RUN = new RegExp(`^${PREFIX}-([0-9a-z]+)(-renamed)?$`);
 
 const sum = (steps) => steps.reduce((n, step) => n + step.requests, 0);
@@ -46,10 +48,11 @@ export function scrub(text, apiKey) {
 }
 
 /** The shape of a JSON value: each leaf replaced by its type's name, an array by its first item's shape. */
-export function shapeOf(value) {
-  if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
+export function shapeOf(value, depth = 0) {
+  if (depth === MAX_SHAPE_DEPTH) return "nested deeper";
+  if (Array.isArray(value)) return value.length ? [shapeOf(value[0], depth + 1)] : [];
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shapeOf(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shapeOf(item, depth + 1)]));
   }
   return value === null ? null : typeof value;
 }

@@ -69,12 +69,16 @@ async function confirm(question, signal) {
   }
 }
 
-/** Why a run stopped, in one line that never holds the key or an email. */
+// A server's text as the terminal shows it: its control characters (an escape sequence that would move
+// the cursor or rewrite a line) as `\u` escapes.
+const printable = (text) => String(text ?? "").replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** Why a run stopped, in one line that never holds the key or an email, nor a control character. */
 function reason(error, apiKey) {
   if (error instanceof GistError && (error.code === "unauthorized" || error.code === "forbidden")) {
     return `Gist refused the key (${error.status}): check GIST_API_KEY`;
   }
-  return scrub(error instanceof Error ? error.message : String(error), apiKey);
+  return printable(scrub(error instanceof Error ? error.message : String(error), apiKey));
 }
 
 /** Throws when the report (--out) or the recordings (--record) cannot be written: found before the first request. */
@@ -89,7 +93,7 @@ function assertWritable({ out, record }) {
 function printReport(result) {
   const width = Math.max(...result.facts.map((f) => f.id.length));
   for (const fact of result.facts) {
-    console.log(`  ${fact.outcome.padEnd(12)} ${fact.id.padEnd(width)}  ${fact.outcome === "confirmed" ? "" : fact.seen}`);
+    console.log(`  ${fact.outcome.padEnd(12)} ${fact.id.padEnd(width)}  ${fact.outcome === "confirmed" ? "" : printable(fact.seen)}`);
     if (fact.advice) console.log(`  ${"".padEnd(12)} ${"".padEnd(width)}  -> ${fact.advice}`);
   }
   const count = (outcome) => result.facts.filter((f) => f.outcome === outcome).length;

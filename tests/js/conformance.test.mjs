@@ -72,15 +72,16 @@ const FAKE_KEY = "fake-key-123";
  * `idsAreKey`: its segment, its campaign and its contacts have the key as their id; `echoesKey`: a
  * contact's `unsubscribed_from_emails` is the key. Resolves startServer's `{ url, requests, close }` and `state`.
  */
-// `failing`: a status for some routes ("POST contacts", "GET contacts", ...), with their usual body.
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {} } = {}) {
+// `failing`: a status for some routes ("POST contacts", "GET contacts", ...), with their usual body;
+// `extra`: fields added to every answer's body; `eventName`: the name every recorded event gets.
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
   };
   let next = 1000;
   let override; // the status `failing` gives the request under way
-  const reply = (res, status, body, headers) => json(res, override ?? status, echo ? { ...body, [echo]: 1 } : body, headers);
+  const reply = (res, status, body, headers) => json(res, override ?? status, { ...body, ...extra, ...(echo && { [echo]: 1 }) }, headers);
   const server = await startServer((req, res, raw) => {
     const url = new URL(req.url, "http://fake");
     const q = url.searchParams;
@@ -134,7 +135,7 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
     if (route === "GET segments" || route === "GET campaigns" || route === "GET events") return paged(resource, []);
     if (route === "POST events") {
       if (!body.event_name) return error(422, "parameter_invalid");
-      return reply(res, 200, { event: { id: next++, name: body.event_name.replace(/[.$]/g, "-") } });
+      return reply(res, 200, { event: { id: next++, name: eventName ?? body.event_name.replace(/[.$]/g, "-") } });
     }
     if (route === "GET contacts/id" || (route === "GET contacts" && (q.has("email") || q.has("user_id")))) {
       return contact ? reply(res, 200, { contact: wire(contact) }) : error(404, "not_found");
@@ -383,6 +384,26 @@ test("Ctrl-C at the [y/N] question in a terminal exits 130 with the report of th
     assert.ok(server.mock.requests.every((r) => r.method === "GET"), "nothing written");
   } finally {
     await server.close();
+  }
+});
+
+test("a server's text reaches the terminal without its control characters, and --record keeps an answer's shape to 32 levels (an outside review: a line rewritten as confirmed; 5,000 levels overflowed the stack)", async () => {
+  let deep = "leaf";
+  for (let i = 0; i < 100; i++) deep = { d: deep };
+  const fake = await serveFake({ contacts: 3, eventName: "x\u001b[2K\r  confirmed    events.name.normalised", extra: { deep } });
+  const dir = scratchDir();
+  try {
+    const run = await runCheck(fake.url, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json"), "--record", join(dir, "shapes")]);
+    assert.doesNotMatch(run.stdout + run.stderr, /[\u001b\r]/);
+    assert.match(run.stdout, /contradicted events\.name\.normalised +x\\u001b\[2K\\u000d/, run.stderr);
+    assert.doesNotMatch(run.stderr, /Stopped/);
+    const [shape] = Object.values(fixtures(join(dir, "shapes"))).filter((f) => f.body?.deep);
+    let level = shape.body.deep;
+    let depth = 1;
+    for (; typeof level === "object"; level = level.d) depth++;
+    assert.deepEqual([depth, level], [32, "nested deeper"]);
+  } finally {
+    await fake.close();
   }
 });
 
