@@ -222,7 +222,6 @@ function contactBodyProblem(body) {
 // Whether a rule applies to a request; a rule with a `fraction` applies to that share of the requests it
 // matches, drawn from `chance` (the mock's seeded random).
 function matchesRule(rule, request, url, text, chance) {
-  if (rule.times <= 0) return false;
   if (rule.method && rule.method.toUpperCase() !== request.method) return false;
   if (rule.path && !url.pathname.startsWith(rule.path)) return false;
   if (rule.bodyIncludes && !text.includes(rule.bodyIncludes)) return false;
@@ -685,6 +684,7 @@ export function createMockGist(options = {}) {
     const rule = rules.find((r) => matchesRule(r, request, url, text, chance));
     if (rule) {
       rule.times -= 1;
+      if (rule.times <= 0) rules.splice(rules.indexOf(rule), 1); // a spent rule costs later requests nothing
       if (rule.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
       if (rule.drop) throw new TypeError("mock gist: connection dropped");
       if (rule.status) {

@@ -154,6 +154,19 @@ test("the mock: a contact given n new tags, then listed", async (t) => {
   }, (answer, n) => assert.equal(answer.contact.tags.length, n));
 });
 
+test("the mock: n failure rules, each set before the request it fails (an outside review: spent rules were kept and scanned)", async (t) => {
+  await assertLinear(t, 5_000, (n) => async () => {
+    const mock = createMockGist();
+    const headers = { authorization: "Bearer mock-key" };
+    let failed = 0;
+    for (let i = 0; i < n; i++) {
+      mock.fail({ method: "GET", path: "/tags", status: 503 });
+      if ((await mock.handle(new Request("http://mock.test/tags", { headers }))).status === 503) failed++;
+    }
+    return failed;
+  }, (failed, n) => assert.equal(failed, n));
+});
+
 test("gist-wasm check's scrubber of a server's text: a key name of n characters, and n addresses", async (t) => {
   // What a server sends goes through the scrubber before the report, the output or a --record file.
   const { scrub } = await import(new URL("check-run.js", import.meta.resolve("gist-wasm")));
