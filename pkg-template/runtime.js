@@ -390,6 +390,9 @@ async function fetchOnce(fetchFn, send, signal) {
     }
     if (body === null) {
       controller.abort();
+      // An answer that is not a 2xx says what it says by its status (a redirect, a 401, a 5xx to retry):
+      // the core reads it without its body, as a refusal whose body was cut. A raw call's value is its body.
+      if (!send.raw && (status < 200 || status >= 300)) return answer("");
       return { kind: "too_large", status }; // its status still says whether a write acted (refusedUnheard)
     }
     return answer(body);
