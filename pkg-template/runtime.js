@@ -336,16 +336,16 @@ function withBody(answer, body) {
   return answer;
 }
 
-// A step's items: where the runtime read the page, the core hands out the index of each item it holds.
-function itemsOf(held, reading) {
-  const items = reading?.items;
-  return items ? held.map((index) => items[index]) : held;
+// Items the core hands out: its own (an array), or `{ held: [from, to] }`, that range of the items of the
+// page the runtime read and holds (`reading.items`).
+function itemsOf(given, reading) {
+  return Array.isArray(given) ? given : reading.items.slice(given.held[0], given.held[1]);
 }
 
-// A list call's value with the page's own items: a `list*` call's array, or an `iter*` page's `{ items, ... }`.
+// A list call's value with the page's items: a `list*` call's items, or an `iter*` page's `{ items, ... }`.
 function valueOf(done, reading) {
-  if (Array.isArray(done)) return itemsOf(done, reading);
-  if (done !== null && typeof done === "object" && Array.isArray(done.items)) done.items = itemsOf(done.items, reading);
+  if (done?.items === undefined) return itemsOf(done, reading);
+  done.items = itemsOf(done.items, reading);
   return done;
 }
 

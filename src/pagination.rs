@@ -234,7 +234,30 @@ impl Cursor {
                 key
             )));
         };
-        let first_id = items.first_id.filter(|id| !id.is_null()).map(kept_id);
+        let Some(skip) = self.read_facts(items.count, items.first_id, pages, per_page) else {
+            return Ok(Vec::new());
+        };
+        match items.error {
+            Some(error) => Err(error),
+            None => {
+                let mut records = items.records;
+                records.drain(..skip.min(records.len()));
+                Ok(records)
+            }
+        }
+    }
+
+    /// [`Cursor::read_page`] of a page its host read and holds: from how many items its array held
+    /// (`count`) and the first one's id, where its kept items start (a resumed walk's `skip`), or
+    /// `None` for a page that repeats one read before (none of it is kept).
+    pub fn read_facts(
+        &mut self,
+        count: usize,
+        first_id: Option<Value>,
+        pages: Option<&Value>,
+        per_page: u32,
+    ) -> Option<usize> {
+        let first_id = first_id.filter(|id| !id.is_null()).map(kept_id);
         let starts_with = |earlier: &Option<Value>| match (&first_id, earlier) {
             (Some(first), Some(earlier)) => same_id(first, earlier),
             _ => false,
@@ -249,9 +272,9 @@ impl Cursor {
             false => None,
         };
         if let Some(met_before) = met_before {
-            self.done = met_before || !has_more(items.count, per_page, pages);
+            self.done = met_before || !has_more(count, per_page, pages);
             self.skip = 0;
-            return Ok(Vec::new());
+            return None;
         }
         if page.is_power_of_two() {
             self.landmark = first_id.clone();
@@ -259,16 +282,8 @@ impl Cursor {
         }
         self.repeated = false;
         self.last_first_item = first_id;
-        self.done = !has_more(items.count, per_page, pages);
-        let skip = std::mem::take(&mut self.skip) as usize;
-        match items.error {
-            Some(error) => Err(error),
-            None => {
-                let mut records = items.records;
-                records.drain(..skip.min(records.len()));
-                Ok(records)
-            }
-        }
+        self.done = !has_more(count, per_page, pages);
+        Some(std::mem::take(&mut self.skip) as usize)
     }
 }
 

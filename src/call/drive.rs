@@ -27,7 +27,9 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
         input = match call.step(input, clock(transport)) {
             Step::Send(request, timeout_ms) => {
                 let request = request.clone();
-                items.extend(fill(call.take_items(), &mut held));
+                if let Some(taken) = call.take_items() {
+                    items.extend(fill(taken, &mut held));
+                }
                 let mut answer = transport.send(&request, timeout_ms).await;
                 if let Ok(response) = &mut answer {
                     last_headers.clone_from(&response.headers);
@@ -45,7 +47,11 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                 if let Some(fields) = response.as_object_mut() {
                     fields.set("headers", Value::Object(joined_headers(&last_headers)));
                 }
-                return Ok((finish(value, items, &mut held), response));
+                let value = match call.listing() {
+                    Some(_) => finish(value, items, &mut held),
+                    None => value,
+                };
+                return Ok((value, response));
             }
             Step::Failed(error) => return Err(error),
         };
@@ -69,30 +75,40 @@ fn read_page(call: &mut Call, response: &mut HttpResponse) -> Vec<Value> {
     items
 }
 
-/// The core's items with the held ones in place of their indexes (`Record::held`).
-fn fill(items: Vec<Value>, held: &mut [Value]) -> impl Iterator<Item = Value> + '_ {
-    items.into_iter().map(|item| match item {
-        Value::Text(text) => match text.as_str().parse::<usize>() {
-            Ok(index) => held.get_mut(index).map(Value::take).unwrap_or_default(),
-            Err(_) => Value::Text(text),
-        },
-        item => item,
-    })
+/// The core's items: its own (an array), or those of `held` in the range it names
+/// ([`crate::flows::held`]).
+fn fill(items: Value, held: &mut [Value]) -> Vec<Value> {
+    match items {
+        Value::Array(items) => items,
+        range => {
+            let bound = |at: usize| {
+                let ends = range.get("held").and_then(Value::as_array);
+                let index = ends.and_then(|ends| ends.get(at));
+                index
+                    .and_then(Value::as_u64)
+                    .map_or(0, |index| index as usize)
+            };
+            let (from, to) = (bound(0), bound(1));
+            held.get_mut(from..to.max(from))
+                .map(|range| range.iter_mut().map(Value::take).collect())
+                .unwrap_or_default()
+        }
+    }
 }
 
-/// The call's value: a list's earlier pages (`before`) then its last, or a walk's page, with the
+/// A list call's value: a list's earlier pages (`before`) then its last, or a walk's page, with the
 /// held items in place.
 fn finish(value: Value, mut before: Vec<Value>, held: &mut [Value]) -> Value {
     match value {
-        Value::Array(last) => {
-            before.extend(fill(last, held));
-            Value::Array(before)
-        }
-        Value::Object(mut page) => {
-            if let Some(Value::Array(items)) = page.get_mut("items") {
-                *items = fill(std::mem::take(items), held).collect();
+        Value::Object(mut page) if page.get("items").is_some() => {
+            if let Some(items) = page.get_mut("items") {
+                *items = Value::Array(fill(items.take(), held));
             }
             Value::Object(page)
+        }
+        value if value.is_array() || value.get("held").is_some() => {
+            before.extend(fill(value, held));
+            Value::Array(before)
         }
         value => value,
     }

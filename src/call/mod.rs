@@ -130,11 +130,12 @@ impl Call {
     }
 
     /// Items of a `list*` call's pages read so far, to be handed out before its value (which holds
-    /// only the last page's): the caller's list is these, in order, then the value's.
-    pub fn take_items(&mut self) -> Vec<Value> {
+    /// only the last page's): the caller's list is these, in order, then the value's. An array, or
+    /// the range of a page the host read and holds ([`crate::flows::held`]).
+    pub fn take_items(&mut self) -> Option<Value> {
         match &mut self.flow {
             Flow::Pages(pages) => pages.take_items(),
-            _ => Vec::new(),
+            _ => None,
         }
     }
 

@@ -8,7 +8,7 @@ mod single;
 mod tags;
 
 pub use contact::{Act, ContactFlow};
-pub use pages::{Listing, PageDigest, Pages};
+pub use pages::{held, Listing, PageDigest, Pages};
 pub use single::{Read, Single};
 pub use tags::TagFlow;
 

@@ -9,11 +9,18 @@ use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json;
 use crate::json::Value;
-use crate::models::normalize::{self, Items, Model, Record};
+use crate::models::normalize::{self, Model, Record};
 use crate::models::ContactType;
 use crate::pagination::{Cursor, MAX_PAGES};
 use crate::resources::contacts::is_of_kind;
 use crate::text::text;
+use std::ops::Range;
+
+/// A range of the items of a page that the host read and holds (see [`PageDigest`]), as the core hands
+/// them out where it would the items: `{"held": [from, to]}`, for the host to put those of its own.
+pub fn held(range: &Range<usize>) -> Value {
+    json!({ "held": [range.start as u64, range.end as u64] })
+}
 
 /// A list endpoint, declared by its resource: its name (`listUsers` is `users`), the key and model of
 /// its answer's items, the contact type it keeps (when the API mixes users and leads), and how its
@@ -37,8 +44,8 @@ pub type FirstPage = (HttpRequest, Option<f64>);
 
 /// What the paging loop reads from a page, where its host read the page itself (the JS runtime, with
 /// the same rules: `normalize.js`) and holds its items: the items the page held, the first one's `id`
-/// as Gist sent it, how many the list keeps, and the page's `pages`. Each kept item is handed out as
-/// its index among them, for the host to put its own in its place.
+/// as Gist sent it, how many the list keeps, and the page's `pages`. The kept items handed out are a
+/// range of the host's (see [`held`]): the core holds none of them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageDigest {
     /// How many items the page's array held.
@@ -82,6 +89,8 @@ pub struct Pages {
     cursor: Cursor,
     mode: Mode,
     items: Vec<Value>,
+    /// The items to hand out of a page its host read and holds: a range of its kept items.
+    held: Range<usize>,
     /// Items already handed out (a `list*` call's earlier pages).
     handed: usize,
     pages_read: u32,
@@ -126,6 +135,7 @@ impl Pages {
             cursor,
             mode,
             items: Vec::new(),
+            held: 0..0,
             handed: 0,
             pages_read: 0,
             digest: None,
@@ -142,10 +152,23 @@ impl Pages {
         self.digest = Some(digest);
     }
 
+    /// How many items of the last page are still to be handed out.
+    fn kept(&self) -> usize {
+        self.items.len() + self.held.len()
+    }
+
+    /// The last page's items still to be handed out, as a value: its own, or the range the host holds.
+    fn page_items(&mut self) -> Value {
+        match std::mem::replace(&mut self.held, 0..0) {
+            range if !range.is_empty() => held(&range),
+            _ => Value::Array(std::mem::take(&mut self.items)),
+        }
+    }
+
     /// The next page's request, or the call's value when it has read enough.
     pub fn next(&mut self, config: &Config) -> Next {
         let enough = match self.mode {
-            Mode::List(limit) => self.handed + self.items.len() >= limit,
+            Mode::List(limit) => self.handed + self.kept() >= limit,
             Mode::Page { .. } => self.pages_read > 0,
         };
         let per_page = *self.cursor.per_page.get_or_insert(config.per_page);
@@ -157,12 +180,12 @@ impl Pages {
                 .query("per_page", per_page);
             return Next::Send(request);
         }
-        let mut items = std::mem::take(&mut self.items);
+        if let Mode::List(limit) = self.mode {
+            self.items.truncate(limit.saturating_sub(self.handed));
+        }
+        let items = self.page_items();
         Next::Done(match &self.mode {
-            Mode::List(limit) => {
-                items.truncate(limit.saturating_sub(self.handed));
-                Value::Array(items)
-            }
+            Mode::List(_) => items,
             Mode::Page { filters, at } => {
                 let mut at = at.clone();
                 at.per_page.get_or_insert(per_page);
@@ -176,15 +199,15 @@ impl Pages {
         })
     }
 
-    /// The items read so far that a `list*` call can hand out now (none for an `iter*` page, whose
-    /// value holds them).
-    pub fn take_items(&mut self) -> Vec<Value> {
+    /// The items read so far that a `list*` call can hand out now, as a value (see [`Pages::next`]);
+    /// none for an `iter*` page, whose value holds them.
+    pub fn take_items(&mut self) -> Option<Value> {
         match self.mode {
-            Mode::List(_) => {
-                self.handed += self.items.len();
-                std::mem::take(&mut self.items)
+            Mode::List(_) if self.kept() > 0 => {
+                self.handed += self.kept();
+                Some(self.page_items())
             }
-            Mode::Page { .. } => Vec::new(),
+            _ => None,
         }
     }
 
@@ -207,40 +230,35 @@ impl Pages {
         let Listing {
             key, model, keep, ..
         } = *self.listing;
-        // A `list*` call holds no more of a page than its limit still takes (after the items a resumed
-        // walk skips): a page of millions of small items costs a `limit: 10` call ten.
-        let wanted = match self.mode {
-            Mode::List(limit) => (self.cursor.skip as usize)
-                .saturating_add(limit.saturating_sub(self.handed + self.items.len())),
-            Mode::Page { .. } => usize::MAX,
-        };
-        let (items, pages) = match self.digest.take() {
-            Some(digest) => (
-                Some(Items {
-                    records: (0..digest.kept.min(wanted))
-                        .map(|i| Record::held(model, i))
-                        .collect(),
-                    count: digest.count,
-                    first_id: digest.first_id,
-                    error: None,
-                }),
-                digest.pages,
-            ),
-            None => {
-                let kept = |record: &Record| keep.is_none_or(|kind| is_of_kind(record, kind));
-                normalize::list(&response.body, key, model, &kept)
-                    .map_err(|_| not_json(response.status))?
-            }
-        };
         let per_page = self.cursor.per_page.unwrap_or(config.per_page);
-        let records = self
-            .cursor
-            .read_page(items, pages.as_ref(), key, per_page)?;
-        self.items
-            .extend(records.into_iter().map(Record::into_value));
+        if let Some(digest) = self.digest.take() {
+            // A `list*` call takes no more of a page than its limit still does.
+            let wanted = match self.mode {
+                Mode::List(limit) => limit.saturating_sub(self.handed + self.kept()),
+                Mode::Page { .. } => usize::MAX,
+            };
+            let start = self.cursor.read_facts(
+                digest.count,
+                digest.first_id,
+                digest.pages.as_ref(),
+                per_page,
+            );
+            if let Some(start) = start.filter(|&start| start < digest.kept) {
+                self.held = start..digest.kept.min(start.saturating_add(wanted));
+            }
+        } else {
+            let kept = |record: &Record| keep.is_none_or(|kind| is_of_kind(record, kind));
+            let (items, pages) = normalize::list(&response.body, key, model, &kept)
+                .map_err(|_| not_json(response.status))?;
+            let records = self
+                .cursor
+                .read_page(items, pages.as_ref(), key, per_page)?;
+            self.items
+                .extend(records.into_iter().map(Record::into_value));
+        }
         self.pages_read += 1;
         // A walk's page can hold none of its kind (users and leads come in one list).
-        let found = !self.items.is_empty();
+        let found = self.kept() > 0;
         if self.cursor.done {
             return Ok(self.next(config));
         }
@@ -254,7 +272,7 @@ impl Pages {
             // A list that neither ends nor fills its limit in as many pages fails, as a walk does: a
             // short list handed out as if it were the whole would be a wrong answer.
             Mode::List(limit)
-                if self.pages_read >= MAX_PAGES && self.handed + self.items.len() < limit =>
+                if self.pages_read >= MAX_PAGES && self.handed + self.kept() < limit =>
             {
                 Err(Error::invalid_response(text!(
                     "Gist sent {} pages without the list's end or its limit",

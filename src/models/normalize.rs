@@ -85,18 +85,6 @@ impl Record {
     pub fn into_value(self) -> Value {
         Value::Text(json::RawJson::new(self.json))
     }
-
-    /// The `index`th kept item of a `model` list's page that its host read and holds itself (see
-    /// [`crate::flows::PageDigest`]): written as that number, where the host puts its own.
-    pub fn held(model: &'static Model, index: usize) -> Self {
-        let mut json = String::new();
-        crate::json::push_u64(&mut json, index as u64);
-        Self {
-            json,
-            values: Vec::new(),
-            model,
-        }
-    }
 }
 
 /// An object read as a model: its `id` as Gist sent it, and the record, or why the model refuses it.

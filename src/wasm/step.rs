@@ -23,7 +23,9 @@ use wasm_bindgen::prelude::*;
 /// {code, message, ...}}`. A step that follows an answer also says `"answered": {status, requestId,
 /// pauseUntil}` (`pauseUntil`: when its rate limit resets, if it has 0 requests remaining, else null),
 /// but a `done` step, whose `response` says the same, when `pauseUntil` is null; a `send` step of a
-/// `list*` call also hands out `"items": [...]`, the items read so far, which come before its value's.
+/// `list*` call also hands out `"items"`, the items read so far, which come before its value's (an
+/// array, or `{"held": [from, to]}`: that range of a page the runtime read and holds, as a list's value
+/// and an `iter*` page's `items` may be too).
 #[wasm_bindgen]
 pub struct Call {
     call: crate::call::Call,
@@ -65,9 +67,8 @@ impl Call {
                 if let Some(answered) = answered {
                     told.set("answered", answered);
                 }
-                let items = self.call.take_items();
-                if !items.is_empty() {
-                    told.set("items", Value::Array(items));
+                if let Some(items) = self.call.take_items() {
+                    told.set("items", items);
                 }
                 if !told.is_empty() {
                     step.push_str(&Value::Object(told).to_json());
