@@ -59,7 +59,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
 }
 
 /// Reads `response` when it is a 2xx page of the call's list: its kept items, held here while the
-/// core gets the page's digest and hands out each one's index.
+/// core gets the page's digest and hands out the range of them it takes.
 fn read_page(call: &mut Call, response: &mut HttpResponse) -> Vec<Value> {
     let Some(listing) = call
         .listing()
