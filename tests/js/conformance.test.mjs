@@ -407,6 +407,19 @@ test("a server's text reaches the terminal without its control characters, and -
   }
 });
 
+test("--rate holds for every request, the made-up key's too (an outside review: 46 ms after the request before it at --rate 1)", async () => {
+  const fake = await serveFake({ contacts: 3 });
+  try {
+    const run = await runCheck(fake.url, FAKE_KEY, ["--rate", "4", "--out", join(scratchDir(), "report.json")]);
+    assert.equal(run.code, 1, run.stderr); // no --yes and no terminal: the reads only
+    const gaps = fake.requests.slice(1).map((request, i) => request.at - fake.requests[i].at);
+    assert.ok(fake.requests.some((r) => r.headers.authorization !== `Bearer ${FAKE_KEY}`), "the made-up key was sent");
+    assert.ok(gaps.every((gap) => gap >= 200), `gaps of ${gaps.map((gap) => gap.toFixed(0)).join(", ")} ms at 4 a second`);
+  } finally {
+    await fake.close();
+  }
+});
+
 test("an --out or --record that cannot be written stops the run before its first request; one lost mid-run still gets the report printed", async () => {
   const server = await serveMock({ port: 0 });
   const dir = scratchDir();

@@ -5,16 +5,18 @@ import { once } from "node:events";
 /**
  * Starts a server. `handler(req, res, body)` answers (body: the request body as a Buffer, already read);
  * without one, every request gets `200 {}`. Resolves `{ url, port, requests, close }`; `requests` holds
- * `{ method, url, headers, body }` (body as text) for every request received, oldest first.
+ * `{ method, url, headers, body, at }` (body as text; `at`: performance.now() when it came in) for every
+ * request received, oldest first.
  */
 export async function startServer(handler) {
   const requests = [];
   const sockets = new Set();
   const server = createServer(async (req, res) => {
+    const at = performance.now();
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     const body = Buffer.concat(chunks);
-    requests.push({ method: req.method, url: req.url, headers: { ...req.headers }, body: body.toString("utf8") });
+    requests.push({ method: req.method, url: req.url, headers: { ...req.headers }, body: body.toString("utf8"), at });
     try {
       if (handler) await handler(req, res, body);
       else json(res, 200, {});
