@@ -355,7 +355,7 @@ export const WRITES = [
       if (is2xx(answer.status)) ctx.created.delete(ctx.leadContactId);
       expect(ctx, "contacts.delete.answer", answer.status === 200 && isObject(answer.body?.contact), `status ${answer.status}, ${keys(answer.body)}`, answer);
       const gone = await ctx.call("GET", `/contacts/${ctx.leadContactId}`);
-      expect(ctx, "contacts.delete.effect", gone.status === 404 || gone.body?.errors?.[0]?.code === "not_found", `status ${gone.status}`, gone);
+      expect(ctx, "contacts.delete.effect", gone.status === 404 || gone.body?.errors?.[0]?.code === "not_found", `status ${gone.status}`, [answer, gone]);
       // The tag goes last, in the clean-up: a run killed before then is still found by it (--cleanup).
     },
   },
