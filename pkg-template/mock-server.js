@@ -90,9 +90,28 @@ export function allowedHosts(host, port, also = []) {
   return new Set([...names, ...others].map((name) => name.toLowerCase()));
 }
 
-/** Starts a mock Gist API over HTTP; resolves `{ url, mock, close() }`, `url` the base URL a client is given. */
+// Why serveMock's own options cannot be used, or undefined.
+function refusedServerOption({ port, host, maxBodyBytes, allowHosts }) {
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) return "port must be a whole number from 0 to 65535";
+  if (typeof host !== "string" || host === "") return "host must be a host name or address";
+  if (maxBodyBytes !== undefined && !(Number.isInteger(maxBodyBytes) && maxBodyBytes >= 1)) return "maxBodyBytes must be a whole number of bytes";
+  if (!Array.isArray(allowHosts) || !allowHosts.every((name) => typeof name === "string" && name !== "")) return "allowHosts must be an array of host names";
+  return undefined;
+}
+
+/**
+ * Starts a mock Gist API over HTTP; resolves `{ url, mock, close() }`, `url` the base URL a client is
+ * given; rejects with a TypeError for options it cannot use, as createMockGist names them.
+ */
 export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, allowHosts = [], ...options } = {}) {
-  const mock = createMockGist(options);
+  const refused = refusedServerOption({ port, host, maxBodyBytes, allowHosts });
+  let mock;
+  try {
+    if (refused) throw new TypeError(`mock gist: serveMock's ${refused}`);
+    mock = createMockGist(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const listener = toNodeListener(mock.handle, { maxBodyBytes });
   let hosts;
   // A request has 30 s to arrive whole (Node's default is 300 s): a connection that stalls its body

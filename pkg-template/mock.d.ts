@@ -69,12 +69,13 @@ export interface MockGist {
     deliverWebhook(url: string, event: string | Record<string, unknown>, options?: MockDeliveryOptions): Promise<Response>;
   /** Answers one Fetch-API request; every answer has `X-Content-Type-Options: nosniff` and a sandbox CSP. */
   handle(request: Request): Promise<Response>;
-  /** A `fetch` replacement served by this mock, with no network. */
+  /** A `fetch` replacement served by this mock, with no network: it rejects as `fetch` does (a relative URL, an aborted `signal`). */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /**
    * Makes the next matching request(s) fail; throws a `TypeError` for a rule it could not answer with (a
-   * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry or that change what a
-   * browser does, `times` below 1, a `fraction` outside 0-1).
+   * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry, that frame the answer
+   * (`content-length`, `transfer-encoding`, ...) or that change what a browser does, `times` below 1, a
+   * `fraction` outside 0-1).
    */
   fail(rule: MockFailure): void;
   /**

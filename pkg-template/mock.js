@@ -172,6 +172,9 @@ const RULE_KEYS = new Set(["status", "body", "headers", "delayMs", "drop", "time
 // origin serve a page or a service worker. Any other header an API may send goes.
 const BROWSER_HEADERS = /^(set-cookie2?|service-worker-allowed|content-security-policy(-report-only)?|x-content-type-options|access-control-.*|refresh|link|content-disposition|x-frame-options|cross-origin-.*|permissions-policy|clear-site-data|origin-agent-cluster|(www|proxy)-authenticate)$/i;
 const RULE_CONTENT_TYPE = /^\s*(application\/([\w.+-]+\+)?json|text\/plain)\s*(;|$)/i;
+// The headers that frame an answer on its connection, which the mock's server writes itself: one a rule
+// set would not match the body, and the next answer on a kept-alive connection would read as garbage.
+const FRAMING_HEADERS = /^(content-length|transfer-encoding|connection|keep-alive|upgrade|te|trailer|content-encoding)$/i;
 
 // What every answer carries, so that a browser never runs one as a page or a script, whatever its body.
 const INERT = { "x-content-type-options": "nosniff", "content-security-policy": "sandbox; default-src 'none'" };
@@ -199,6 +202,8 @@ function checkedRule(rule) {
     }
     // Headers takes control characters that Node's HTTP server then refuses to write.
     if (!Object.values(headers).every((v) => /^[\t\x20-\x7e\x80-\xff]*$/.test(String(v)))) refuse("headers cannot be sent as HTTP headers");
+    const framing = Object.keys(headers).find((name) => FRAMING_HEADERS.test(name));
+    if (framing !== undefined) refuse(`header ${JSON.stringify(framing).slice(0, 80)} frames the answer, which the mock writes itself`);
     const browsers = Object.keys(headers).find((name) => BROWSER_HEADERS.test(name));
     if (browsers !== undefined) refuse(`header ${JSON.stringify(browsers).slice(0, 80)} changes what a browser does with the answer, which the mock's rules may not`);
     const type = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
@@ -217,6 +222,24 @@ function contactBodyProblem(body) {
     return "custom_properties must be an object";
   }
   return undefined;
+}
+
+// What `fetch` does with `handle`: a request it cannot make rejects (a relative URL, a method the Fetch API
+// refuses), and its `signal` aborts it, before or while it is answered, with the signal's reason.
+async function fetchLike(handle, input, init) {
+  const request = new Request(input, init);
+  const { signal } = request;
+  signal.throwIfAborted();
+  let onAbort;
+  const aborted = new Promise((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([handle(request), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
 }
 
 // Whether a rule applies to a request; a rule with a `fraction` applies to that share of the requests it
@@ -754,7 +777,7 @@ export function createMockGist(options = {}) {
     handle,
     deliverWebhook,
     /** A `fetch` replacement that answers from this mock, with no network at all. */
-    fetch: (input, init) => handle(new Request(input, init)),
+    fetch: (input, init) => fetchLike(handle, input, init),
     /**
      * Makes the next matching request(s) fail: `{ status?, body?, headers?, delayMs?, drop?, times?, method?,
      * path?, bodyIncludes?, fraction? }` (a 204, 205 or 304 has no body); throws a TypeError for a rule it

@@ -58,3 +58,35 @@ test("deliverWebhook to a receiver nobody listens at rejects with network_error;
   assert.equal(await served.close(), undefined);
   assert.equal(await served.close(), undefined);
 });
+
+// Findings of an outside review of the mock (2026-12-06).
+test("a failure rule may not set a header that frames the answer: the server writes its own (before: content-length 5 over a 65-byte body, the next answer on the connection garbled)", async (t) => {
+  for (const name of ["content-length", "Transfer-Encoding", "connection"]) {
+    assert.throws(() => createMockGist().fail({ status: 503, headers: { [name]: "5" } }), { name: "TypeError", message: new RegExp(name, "i") });
+  }
+  const served = await serveMock({ port: 0 });
+  t.after(() => served.close());
+  const refused = await fetch(`${served.url}/__mock/fail`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ status: 503, headers: { "content-length": "5" } }) });
+  assert.equal(refused.status, 400);
+});
+
+test("serveMock rejects options it cannot use with a TypeError (before: an uncaught exception, every POST a 413, a Unix socket named abc)", async () => {
+  for (const [options, name] of [[{ allowHosts: "mock" }, "allowHosts"], [{ maxBodyBytes: "1mb" }, "maxBodyBytes"], [{ port: "abc" }, "port"], [{ port: 70000 }, "port"], [{ host: "" }, "host"], [{ contacts: -1 }, "contacts"]]) {
+    await assert.rejects(serveMock(options), (error) => error instanceof TypeError && error.message.includes(name), JSON.stringify(options));
+  }
+});
+
+test("mock.fetch rejects as fetch does: a relative URL, a method the Fetch API refuses, a signal aborted before or while it answers (before: thrown at once, or a 200)", async () => {
+  const mock = createMockGist();
+  const headers = { authorization: "Bearer mock-key" };
+  const pending = [mock.fetch("/contacts", { headers }), mock.fetch("http://mock.test/contacts", { method: "TRACE", headers })];
+  for (const call of pending) await assert.rejects(call, TypeError);
+  await assert.rejects(mock.fetch("http://mock.test/contacts", { headers, signal: AbortSignal.abort() }), { name: "AbortError" });
+  mock.fail({ path: "/contacts", status: 503, delayMs: 5000 });
+  const controller = new AbortController();
+  const started = performance.now();
+  const slow = mock.fetch("http://mock.test/contacts", { headers, signal: controller.signal });
+  setTimeout(() => controller.abort(), 50);
+  await assert.rejects(slow, { name: "AbortError" });
+  assert.ok(performance.now() - started < 2000, "aborted while it waited");
+});
