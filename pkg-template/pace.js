@@ -50,48 +50,48 @@ function clock() {
 /** Resolves true after ms, or false as soon as the signal aborts. */
 export const sleep = (ms, signal) => timed(ms, signal, true);
 
-// A first-come-first-served queue where adding, taking the first and withdrawing any one are O(1):
-// Array#shift and #splice are O(n) on a long array, so a few thousand calls queued at once would cost n².
-// What was taken or withdrawn from the front is let go at once, so a queue whose waiters give up in turn
-// holds only those still waiting.
+// A first-come-first-served queue where adding, taking the first and withdrawing any one are O(1)
+// (amortised): Array#shift and #splice are O(n) on a long array, so a few thousand calls queued at once
+// would cost n². What was taken or withdrawn, at the front or behind it, is let go once it is half the
+// line, so a queue whose waiters give up holds about those still waiting.
 function queue() {
-  let items = [];
-  let head = 0; // items before it are gone
-  let base = 0; // how many were dropped from the front of `items`
-  // Moves `head` past the items gone, and drops them from `items` once they are half of it.
-  const skipGone = () => {
-    while (head < items.length && items[head] === undefined) head++;
-    if (head * 2 > items.length) {
-      items = items.slice(head);
-      base += head;
-      head = 0;
-    }
+  let nodes = []; // { item }, oldest first; a node taken or withdrawn holds no item
+  let head = 0; // nodes before it are gone
+  let live = 0;
+  // Drops the nodes gone, wherever they are, once they are half of the line: a call withdrawn from
+  // behind a first waiter that stays leaves no slot behind for long.
+  const compact = () => {
+    if ((nodes.length - live) * 2 <= nodes.length) return;
+    nodes = nodes.slice(head).filter((node) => node.item !== undefined);
+    head = 0;
   };
   return {
     /** Adds `item`; returns its ticket, for `withdraw`. */
     add(item) {
-      items.push(item);
-      return base + items.length - 1;
+      const node = { item };
+      nodes.push(node);
+      live++;
+      return node;
     },
     /** Takes out the first item (undefined when none). */
     take() {
-      skipGone();
-      const item = items[head];
-      if (item !== undefined) {
-        items[head] = undefined;
-        skipGone();
-      }
+      while (head < nodes.length && nodes[head].item === undefined) head++;
+      const node = nodes[head];
+      if (node === undefined) return undefined;
+      const { item } = node;
+      node.item = undefined;
+      live--;
+      head++;
+      compact();
       return item;
     },
     /** Withdraws the item of `ticket`; false if it was taken already. */
     withdraw(ticket) {
-      const at = ticket - base;
-      const queued = at >= head && items[at] !== undefined;
-      if (queued) {
-        items[at] = undefined;
-        skipGone();
-      }
-      return queued;
+      if (ticket.item === undefined) return false;
+      ticket.item = undefined;
+      live--;
+      compact();
+      return true;
     },
   };
 }

@@ -572,3 +572,28 @@ test("a pause set while calls wait behind maxConcurrent: one whose deadline come
   await Promise.all([first, later]);
   assert.equal(sent, 2, "the first, and the later one after the reset");
 });
+
+test("calls that join the maxConcurrent line and give up, behind a first waiter that stays, leave no slot behind (an outside review: 7 bytes a call, for as long as that waiter waits)", async () => {
+  const grown = await inFreshNode(`
+    const { pacer } = await import(new URL("pace.js", import.meta.resolve("gist-wasm")));
+    const pace = pacer({ maxConcurrent: 1 });
+    await pace.admit(600_000); // holds the one place
+    pace.admit(600_000); // first in line, and stays
+    const round = async () => {
+      const turns = [];
+      for (let i = 0; i < 50_000; i++) {
+        const controller = new AbortController();
+        turns.push(pace.admit(600_000, controller.signal).catch(() => {}));
+        controller.abort();
+      }
+      await Promise.all(turns);
+    };
+    for (let i = 0; i < 5; i++) await round(); // what the first rounds settle (compiled code, caches) is not growth
+    globalThis.gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 10; i++) await round();
+    globalThis.gc();
+    console.log(JSON.stringify((process.memoryUsage().heapUsed - before) / 1048576));
+    process.exit(0); // the place and the first waiter would hold the process for their 600 s`, ["--expose-gc"]);
+  assert.ok(grown < 1, `half a million calls that gave up grew the heap by ${grown.toFixed(1)} MB`);
+});
