@@ -155,6 +155,8 @@ fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Erro
         TransportError::Timeout => progress.timeout_error(),
         TransportError::Aborted => aborted(),
         TransportError::TooLarge => super::progress::too_large(config),
+        #[cfg(not(target_arch = "wasm32"))]
+        TransportError::UnreadBody(_) => super::progress::too_large(config),
         TransportError::RateLimited(seconds) => paused(seconds),
         TransportError::Network(text) | TransportError::Unreached(text) => {
             progress.noted(network_error(&text))

@@ -184,6 +184,12 @@ impl Call {
     }
 
     fn answered(&mut self, outcome: Result<HttpResponse, TransportError>, clock: Clock) -> Then {
+        #[cfg(not(target_arch = "wasm32"))]
+        let outcome = match outcome {
+            Err(TransportError::UnreadBody(response)) if !self.is_raw() => Ok(response),
+            Err(TransportError::UnreadBody(_)) => Err(TransportError::TooLarge),
+            outcome => outcome,
+        };
         let (Some(exchange), Some(progress)) = (self.exchange.as_mut(), self.progress.as_mut())
         else {
             return Then::Over(Err(stalled()));

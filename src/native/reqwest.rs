@@ -80,16 +80,25 @@ impl ReqwestTransport {
                 (name.as_str().to_owned(), values.join(", "))
             })
             .collect();
+        // Past the cap, an answer that is not a 2xx still says what it says by its status.
+        let too_large = |headers| match status {
+            200..=299 => TransportError::TooLarge,
+            _ => TransportError::UnreadBody(HttpResponse {
+                status,
+                headers,
+                body: String::new(),
+            }),
+        };
         if response
             .content_length()
             .is_some_and(|length| length > self.max_response_bytes)
         {
-            return Err(TransportError::TooLarge);
+            return Err(too_large(headers));
         }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failure)? {
             if (body.len() + chunk.len()) as u64 > self.max_response_bytes {
-                return Err(TransportError::TooLarge);
+                return Err(too_large(headers));
             }
             body.extend_from_slice(&chunk);
         }

@@ -245,6 +245,15 @@ impl CallTransport<'_> {
         self.abortable(waited).await
     }
 
+    /// The answer with the key taken out of its headers' names and values (a server may echo it).
+    fn scrubbed(&self, mut response: HttpResponse) -> HttpResponse {
+        for (name, value) in &mut response.headers {
+            *name = scrub_owned(std::mem::take(name), &self.key);
+            *value = scrub_owned(std::mem::take(value), &self.key);
+        }
+        response
+    }
+
     /// Notes a pause when the answer says the window is spent.
     fn note_rate_limit(&self, response: &HttpResponse) {
         let now = self.shared.transport.now_ms();
@@ -282,7 +291,9 @@ impl Transport for CallTransport<'_> {
         // A write may have acted unless Gist refused it unheard, or it was never sent (not written, or
         // its connection never made).
         let unheard = match &outcome {
-            Ok(response) => refused_unheard(response.status),
+            Ok(response) | Err(TransportError::UnreadBody(response)) => {
+                refused_unheard(response.status)
+            }
             Err(error) => matches!(
                 error,
                 TransportError::NotSent(_) | TransportError::Unreached(_)
@@ -292,7 +303,8 @@ impl Transport for CallTransport<'_> {
             self.may_have_acted.store(true, Ordering::Relaxed);
         }
         match &outcome {
-            Ok(response) => {
+            // An answer whose body was left unread (past the cap) is an answer all the same.
+            Ok(response) | Err(TransportError::UnreadBody(response)) => {
                 tracing::debug!(target: "getgist",
                     http_method = request.method.as_str(),
                     path = request.path.as_str(),
@@ -304,13 +316,13 @@ impl Transport for CallTransport<'_> {
             }
             Err(error) => unanswered(request, error, elapsed_ms),
         }
-        outcome.map(|mut response| {
-            for (name, value) in &mut response.headers {
-                *name = scrub_owned(std::mem::take(name), &self.key);
-                *value = scrub_owned(std::mem::take(value), &self.key);
+        match outcome {
+            Ok(response) => Ok(self.scrubbed(response)),
+            Err(TransportError::UnreadBody(response)) => {
+                Err(TransportError::UnreadBody(self.scrubbed(response)))
             }
-            response
-        })
+            Err(error) => Err(error),
+        }
     }
 
     async fn sleep(&self, ms: f64) -> Result<(), TransportError> {
@@ -350,7 +362,7 @@ fn error_kind(error: &TransportError) -> &'static str {
         TransportError::Unreached(_) => "unreached",
         TransportError::Timeout => "timeout",
         TransportError::Aborted => "aborted",
-        TransportError::TooLarge => "too_large",
+        TransportError::TooLarge | TransportError::UnreadBody(_) => "too_large",
         TransportError::RateLimited(_) => "rate_limited",
         TransportError::NotSent(_) => "not_sent",
     }

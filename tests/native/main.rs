@@ -1521,3 +1521,52 @@ async fn a_rate_limit_sent_twice_is_read_as_the_js_client_reads_it_joined_so_unr
         "not paused"
     );
 }
+
+#[tokio::test]
+async fn an_answer_that_is_not_a_2xx_past_the_size_cap_is_read_by_its_status() {
+    // Found by an outside review: a 401 or a redirect past the cap failed invalid_response, no status.
+    let answer = |status: &str| -> &'static str {
+        let body = format!(
+            "{{\"errors\":[{{\"code\":\"x\",\"message\":\"{}\"}}]}}",
+            "x".repeat(5_000)
+        );
+        Box::leak(
+            format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\nlocation: http://elsewhere.test/\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len())
+                .into_boxed_str(),
+        )
+    };
+    let capped = |url: String| {
+        Client::builder(KEY)
+            .base_url(&url)
+            .max_response_bytes(1_000)
+            .max_retries(0)
+            .build()
+            .expect("valid")
+    };
+    let refused = capped(answering(answer("401 Unauthorized")).await);
+    let error = refused
+        .create_user(ContactInput::user(7).email("ada@example.com"))
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        (error.code, error.status, error.may_have_acted),
+        (ErrorCode::Unauthorized, Some(401), false)
+    );
+    let raw = refused
+        .api_call(ApiRequest::get("/contacts"))
+        .await
+        .expect_err("a raw call's value is its body");
+    assert_eq!(raw.code, ErrorCode::InvalidResponse);
+    assert!(
+        raw.message.contains("max_response_bytes"),
+        "{}",
+        raw.message
+    );
+    let redirected = capped(answering(answer("302 Found")).await);
+    let error = redirected.fetch_campaign(1).await.expect_err("a redirect");
+    assert_eq!(
+        (error.code, error.status),
+        (ErrorCode::InvalidResponse, Some(302))
+    );
+    assert!(error.message.contains("redirect"), "{}", error.message);
+}
