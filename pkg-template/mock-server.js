@@ -103,7 +103,9 @@ function refusedServerOption({ port, host, maxBodyBytes, allowHosts }) {
  * Starts a mock Gist API over HTTP; resolves `{ url, mock, close() }`, `url` the base URL a client is
  * given; rejects with a TypeError for options it cannot use, as createMockGist names them.
  */
-export function serveMock({ port = 4010, host = "127.0.0.1", maxBodyBytes, allowHosts = [], ...options } = {}) {
+export function serveMock(given) {
+  if (given !== undefined && (given === null || typeof given !== "object")) return Promise.reject(new TypeError("mock gist: serveMock's options must be an object"));
+  const { port = 4010, host = "127.0.0.1", maxBodyBytes, allowHosts = [], ...options } = given ?? {};
   const refused = refusedServerOption({ port, host, maxBodyBytes, allowHosts });
   let mock;
   try {

@@ -224,6 +224,23 @@ function contactBodyProblem(body) {
   return undefined;
 }
 
+// Waits `ms`, or rejects as soon as `signal` (the request's) aborts: a request its client gave up on holds
+// no timer, and no process, for the rest of a rule's delay.
+function delay(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+  });
+}
+
 // What `fetch` does with `handle`: a request it cannot make rejects (a relative URL, a method the Fetch API
 // refuses), and its `signal` aborts it, before or while it is answered, with the signal's reason.
 async function fetchLike(handle, input, init) {
@@ -708,7 +725,7 @@ export function createMockGist(options = {}) {
     if (rule) {
       rule.times -= 1;
       if (rule.times <= 0) rules.splice(rules.indexOf(rule), 1); // a spent rule costs later requests nothing
-      if (rule.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
+      if (rule.delayMs) await delay(rule.delayMs, request.signal);
       if (rule.drop) throw new TypeError("mock gist: connection dropped");
       if (rule.status) {
         const text = typeof rule.body === "string" ? rule.body : JSON.stringify(rule.body ?? { errors: [{ code: "mock_failure", message: `Mock failure ${rule.status}` }] });

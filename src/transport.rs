@@ -16,8 +16,10 @@ pub trait MaybeSend {}
 #[cfg(target_arch = "wasm32")]
 impl<T> MaybeSend for T {}
 
-/// Why a request got no answer.
-#[derive(Debug, Clone, PartialEq)]
+/// Why a request got no answer. Its `Debug` shows an unread answer's status only: its headers are the
+/// server's, which may echo the key (the client takes it out, but a transport of one's own wrapping
+/// another sees them first).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TransportError {
     /// The request got no answer, and may have been sent (a reset, an answer cut short, CORS, a
@@ -48,6 +50,26 @@ pub enum TransportError {
     /// no write of it acted. Native targets only (the wasm's `fetch` cannot tell it).
     #[cfg(not(target_arch = "wasm32"))]
     NotSent(String),
+}
+
+impl std::fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Network(text) => f.debug_tuple("Network").field(text).finish(),
+            Self::Unreached(text) => f.debug_tuple("Unreached").field(text).finish(),
+            Self::Timeout => f.write_str("Timeout"),
+            Self::Aborted => f.write_str("Aborted"),
+            Self::TooLarge => f.write_str("TooLarge"),
+            #[cfg(not(target_arch = "wasm32"))]
+            Self::UnreadBody(response) => f
+                .debug_struct("UnreadBody")
+                .field("status", &response.status)
+                .finish_non_exhaustive(),
+            Self::RateLimited(seconds) => f.debug_tuple("RateLimited").field(seconds).finish(),
+            #[cfg(not(target_arch = "wasm32"))]
+            Self::NotSent(text) => f.debug_tuple("NotSent").field(text).finish(),
+        }
+    }
 }
 
 /// Sends requests and waits. The wasm edge implements it with `fetch`, the native client with

@@ -8,6 +8,7 @@ import { GistClient, GistError, parseWebhook } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 import { serveMock } from "gist-wasm/mock/server";
 import { closedPort, startServer } from "./loopback.mjs";
+import { inFreshNode } from "./fresh-node.mjs";
 
 test("a delivery's contact is typed as the REST API's: tags as {id, name}, full_name, the flag as Gist writes it, no segments", async (t) => {
   const mock = createMockGist();
@@ -89,4 +90,25 @@ test("mock.fetch rejects as fetch does: a relative URL, a method the Fetch API r
   setTimeout(() => controller.abort(), 50);
   await assert.rejects(slow, { name: "AbortError" });
   assert.ok(performance.now() - started < 2000, "aborted while it waited");
+});
+
+test("a rule's delay ends when its request is given up: the process is not held for the rest of it (an outside review: 6 s after a call that timed out at 200 ms)", async () => {
+  const started = performance.now();
+  const seen = await inFreshNode(`
+    const { GistClient } = await import("gist-wasm");
+    const { createMockGist } = await import("gist-wasm/mock");
+    const { serveMock } = await import("gist-wasm/mock/server");
+    const mock = createMockGist();
+    mock.fail({ status: 503, delayMs: 60_000 });
+    const inProcess = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.test", fetch: mock.fetch, timeoutMs: 200 });
+    const served = await serveMock({ port: 0 });
+    served.mock.fail({ status: 503, delayMs: 60_000 });
+    const overHttp = new GistClient({ apiKey: "mock-key", baseUrl: served.url, timeoutMs: 200 });
+    const codes = [];
+    for (const gist of [inProcess, overHttp]) codes.push(await gist.fetchUser({ id: 1001 }).then(() => "resolved", (e) => e.code));
+    await served.close();
+    console.log(JSON.stringify(codes));`);
+  assert.deepEqual(seen, ["timeout", "timeout"]);
+  assert.ok(performance.now() - started < 20_000, "the process ended long before the rules' delay");
+  await assert.rejects(serveMock(null), (error) => error instanceof TypeError && /options must be an object/.test(error.message));
 });

@@ -1570,3 +1570,16 @@ async fn an_answer_that_is_not_a_2xx_past_the_size_cap_is_read_by_its_status() {
     );
     assert!(error.message.contains("redirect"), "{}", error.message);
 }
+
+#[test]
+fn an_unread_answer_shows_its_status_only_in_a_debug_print() {
+    // Found by an outside review: a wrapper of ReqwestTransport that logs its errors with {:?} printed
+    // the headers of an answer left unread, a key the server echoed among them.
+    let unread = getgist::TransportError::UnreadBody(getgist::HttpResponse {
+        status: 401,
+        headers: vec![("x-request-id".into(), KEY.into())],
+        body: String::new(),
+    });
+    let shown = format!("{unread:?}");
+    assert!(shown.contains("401") && !shown.contains(KEY), "{shown}");
+}
