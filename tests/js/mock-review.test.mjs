@@ -92,7 +92,7 @@ test("mock.fetch rejects as fetch does: a relative URL, a method the Fetch API r
   assert.ok(performance.now() - started < 2000, "aborted while it waited");
 });
 
-test("a rule's delay ends when its request is given up: the process is not held for the rest of it (an outside review: 6 s after a call that timed out at 200 ms)", async () => {
+test("a rule's delay no longer holds the process once its request is given up (an outside review: 6 s after a call that timed out at 200 ms)", async () => {
   const started = performance.now();
   const seen = await inFreshNode(`
     const { GistClient } = await import("gist-wasm");
