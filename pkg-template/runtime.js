@@ -371,9 +371,7 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal) stopWaiting = whenAborted(signal, () => { controller.abort(); ends.stop(new Error("aborted")); });
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
-    connection = ownFetch(fetchFn) ? connectionOfItsOwn(send.method) : undefined;
-    if (connection) init.client = connection;
-    if (ownFetch(fetchFn) && send.method !== "GET" && globalThis.Bun) init.keepalive = false; // see connectionOfItsOwn
+    connection = ownFetch(fetchFn) ? connectionOfItsOwn(init, send.method) : undefined;
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
     const status = response.type === "opaqueredirect" ? 0 : response.status;
     // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails.
@@ -412,14 +410,17 @@ async function fetchOnce(fetchFn, send, signal) {
 }
 
 // Deno's fetch resends a request whose pooled connection failed, a POST the server read in full too, and
-// Bun's a PUT or a DELETE (Node's does not): there a write through it goes over a connection of its own,
-// in Deno by a client that pools none, closed once the request is over (undefined elsewhere, and for a
-// read), in Bun by its `keepalive: false` (fetchOnce). A caller's fetch keeps its own ways. A read may
-// still be sent again by them: a GET is safe to repeat, and pooling it saves a connection a call.
-function connectionOfItsOwn(method) {
-  if (method === "GET" || typeof globalThis.Deno?.createHttpClient !== "function") return undefined;
+// Bun's a PUT or a DELETE (Node's does not): there `init`, a write's, is given a connection of its own: in
+// Bun by `keepalive: false`, in Deno by a client that pools none, returned to be closed once the request
+// is over (undefined elsewhere). A caller's fetch keeps its own ways. A read may still be sent again by
+// them: a GET is safe to repeat, and pooling it saves a connection a call.
+function connectionOfItsOwn(init, method) {
+  if (method === "GET") return undefined;
+  if (globalThis.Bun) init.keepalive = false;
+  if (typeof globalThis.Deno?.createHttpClient !== "function") return undefined;
   try {
-    return globalThis.Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+    init.client = globalThis.Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+    return init.client;
   } catch {
     return undefined;
   }
