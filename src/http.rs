@@ -196,8 +196,9 @@ impl fmt::Debug for WireRequest {
     }
 }
 
-/// An answer from the server.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// An answer from the server. Its `Debug` shows the status, the values of the plain headers only
+/// and the body's length: a server may echo the key or an email in any other header or in the body.
+#[derive(Clone, PartialEq, Default)]
 pub struct HttpResponse {
     /// The HTTP status.
     pub status: u16,
@@ -205,6 +206,16 @@ pub struct HttpResponse {
     pub headers: Vec<(String, String)>,
     /// The body text.
     pub body: String,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &shown_headers(&self.headers))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl HttpResponse {

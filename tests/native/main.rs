@@ -765,6 +765,20 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
         );
     }
     assert!(format!("{wire:?}").contains("application/json"));
+    // An answer a custom transport prints, whose server echoed the key in a header and in the body.
+    let answer = getgist::HttpResponse {
+        status: 401,
+        headers: vec![
+            ("www-authenticate".into(), format!("Bearer {KEY}")),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: format!(r#"{{"key": "{KEY}"}}"#),
+    };
+    let shown = format!("{answer:?}");
+    assert!(
+        !shown.contains(KEY) && shown.contains("401") && shown.contains("application/json"),
+        "{shown}"
+    );
 }
 
 #[test]
