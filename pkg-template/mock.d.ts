@@ -5,7 +5,7 @@ export interface MockFailure {
   /** The answer's body: a string as is, anything else as JSON. */
   body?: unknown;
   /**
-   * Extra answer headers, such as `{ "retry-after": "1" }`: a `content-type` is JSON or `text/plain`, and
+   * Extra answer headers, a plain object such as `{ "retry-after": "1" }` (not a `Headers`): a `content-type` is JSON or `text/plain`, and
    * none that changes what a browser does (cookies, CORS, a service worker's scope, security policies, a
    * request for credentials).
    */

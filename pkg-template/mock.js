@@ -195,6 +195,8 @@ function checkedRule(rule) {
   if (!(typeof fraction === "number" && fraction >= 0 && fraction <= 1)) refuse("fraction must be a number from 0 to 1");
   if (headers !== undefined) {
     if (headers === null || typeof headers !== "object" || Array.isArray(headers) || !Object.values(headers).every((v) => typeof v === "string" || typeof v === "number")) refuse("headers must be an object of strings");
+    // A Headers or a Map has no own entries to send: it would pass as an empty object.
+    if (![Object.prototype, null].includes(Object.getPrototypeOf(headers))) refuse("headers must be a plain object of strings (of a Headers: Object.fromEntries(headers))");
     try {
       new Headers(headers);
     } catch {

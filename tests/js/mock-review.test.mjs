@@ -71,6 +71,17 @@ test("a failure rule may not set a header that frames the answer: the server wri
   assert.equal(refused.status, 400);
 });
 
+// Finding of the twentieth round's review (2026-12-06).
+test("a failure rule's headers given as a Headers or a Map are refused, not sent as none (before: the 429 came without its retry-after)", async () => {
+  for (const headers of [new Headers({ "retry-after": "7" }), new Map([["retry-after", "7"]])]) {
+    assert.throws(() => createMockGist().fail({ status: 429, headers }), { name: "TypeError", message: /headers must be a plain object/ });
+  }
+  const mock = createMockGist();
+  mock.fail({ status: 429, headers: Object.create(null, { "retry-after": { value: "7", enumerable: true } }) });
+  const answer = await mock.fetch("http://mock.test/contacts", { headers: { authorization: "Bearer mock-key" } });
+  assert.deepEqual([answer.status, answer.headers.get("retry-after")], [429, "7"]);
+});
+
 test("serveMock rejects options it cannot use with a TypeError (before: an uncaught exception, every POST a 413, a Unix socket named abc)", async () => {
   for (const [options, name] of [[{ allowHosts: "mock" }, "allowHosts"], [{ maxBodyBytes: "1mb" }, "maxBodyBytes"], [{ port: "abc" }, "port"], [{ port: 70000 }, "port"], [{ host: "" }, "host"], [{ contacts: -1 }, "contacts"]]) {
     await assert.rejects(serveMock(options), (error) => error instanceof TypeError && error.message.includes(name), JSON.stringify(options));
