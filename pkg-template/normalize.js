@@ -151,7 +151,7 @@ export function normalized(object, name, context) {
 /**
  * A page of the list `name` read here from its text with the core's rules: `{ items, digest }`, the items
  * the list keeps, normalised, and for the core the JSON of what its paging loop reads of the page (how many
- * items it held, the first one's `id` as sent, how many are kept, its `pages`: src/flows/pages.rs,
+ * items it held, the first and last ones' `id` as sent, how many are kept, its `pages`: src/flows/pages.rs,
  * `PageDigest`). Undefined where only the core can tell: the text is not such a page, or an item is refused
  * or unsure. (Unlike the core's reader, `JSON.parse` has no nesting limit: a page nested deeper than 128
  * levels is read, where the core refuses it as not JSON.)
@@ -173,17 +173,17 @@ export function readPage(text, name) {
     if (item === UNSURE || item === REFUSED) return undefined;
     if (keep === null || item.type === keep) items.push(item);
   }
-  // The first id, which the core compares with the last page's: numbers by value, anything else as written.
-  const first = raw.length > 0 ? raw[0].id : undefined;
-  if (typeof first === "number" ? !Number.isSafeInteger(first) : first !== null && typeof first === "object") return undefined;
-  const firstId = first === undefined ? "" : `,"firstId":${JSON.stringify(first)}`;
+  // The first and last ids, which the core compares with earlier pages': numbers by value, anything else as written.
+  const ids = raw.length > 0 ? [["firstId", raw[0].id], ["lastId", raw[raw.length - 1].id]] : [];
+  if (ids.some(([, id]) => (typeof id === "number" ? !Number.isSafeInteger(id) : id !== null && typeof id === "object"))) return undefined;
+  const pageIds = ids.map(([name, id]) => (id === undefined ? "" : `,"${name}":${JSON.stringify(id)}`)).join("");
   let pages = "";
   try {
     if (Object.hasOwn(page, "pages")) pages = `,"pages":${JSON.stringify(page.pages)}`;
   } catch {
     return undefined; // deeper than JSON.stringify writes
   }
-  const digest = `{"count":${raw.length},"kept":${items.length}${firstId}${pages}}`;
+  const digest = `{"count":${raw.length},"kept":${items.length}${pageIds}${pages}}`;
   // A digest deeper than the core reads (its `pages`): the core reads the page itself.
   return shallowEnough(digest) ? { items, digest } : undefined;
 }

@@ -23,7 +23,7 @@ pub struct Page<T> {
 }
 
 /// Where a paged listing stands: the next page number, how many of its items were already handed
-/// out (a walk stopped within a page), and the first id of the last page seen.
+/// out (a walk stopped within a page), and what the last page seen is known by (its first and last ids).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cursor {
     /// The 1-based number of the next page to fetch.
@@ -33,9 +33,9 @@ pub struct Cursor {
     /// The page size its pages are read with, once one was asked for: page numbers mean nothing
     /// with another, so a walk resumed in a client of another `perPage` keeps this one.
     pub per_page: Option<u32>,
-    last_first_item: Option<Value>,
-    /// The first item of the last page read whose number is a power of two: a later page that starts
-    /// with it again means the server goes round pages it has given (see [`Cursor::read_page`]).
+    last_page: Option<Value>,
+    /// The last page read whose number is a power of two: a later page that is it again means the
+    /// server goes round pages it has given (see [`Cursor::read_page`]).
     landmark: Option<Value>,
     /// Whether a page since the landmark's started with it (see [`Cursor::read_page`]).
     landmark_met: bool,
@@ -54,7 +54,7 @@ impl Cursor {
             next_page: 1,
             skip: 0,
             per_page: None,
-            last_first_item: None,
+            last_page: None,
             landmark: None,
             landmark_met: false,
             repeated: false,
@@ -64,8 +64,9 @@ impl Cursor {
     }
 
     /// The cursor as JSON, `{ page, first, done, skip?, perPage?, repeated?, empty?, mark? | met? }`
-    /// (`skip` and `empty` when not 0, `repeated` when true; the landmark, when there is one, as `mark`,
-    /// or as `met` once a page started with it), for a host that keeps it between calls.
+    /// (`first`: the last page's first and last ids; `skip` and `empty` when not 0, `repeated` when
+    /// true; the landmark's ids, when there is one, as `mark`, or as `met` once a page was it again),
+    /// for a host that keeps it between calls.
     pub fn to_value(&self) -> Value {
         Value::Object(self.fields(crate::json::Map::new()))
     }
@@ -73,7 +74,7 @@ impl Cursor {
     /// `map` with the cursor's fields added.
     fn fields(&self, mut map: crate::json::Map<String, Value>) -> crate::json::Map<String, Value> {
         map.set("page", self.next_page.into());
-        map.set("first", self.last_first_item.clone().unwrap_or(Value::Null));
+        map.set("first", self.last_page.clone().unwrap_or(Value::Null));
         map.set("done", self.done.into());
         if self.skip > 0 {
             map.set("skip", self.skip.into());
@@ -147,7 +148,7 @@ impl Cursor {
                     next_page,
                     skip,
                     per_page,
-                    last_first_item: value.get("first").filter(|f| !f.is_null()).cloned(),
+                    last_page: value.get("first").filter(|f| !f.is_null()).cloned(),
                     landmark: landmark.cloned(),
                     landmark_met,
                     repeated,
@@ -210,14 +211,15 @@ impl Cursor {
     /// Takes a list answer's `items` (`None`: the answer had no array under `key`) and its `pages`,
     /// and moves the cursor on; gives the items not handed out before (see `skip`).
     ///
-    /// A page whose first item is the previous page's first item repeats it: the list grew by exactly
+    /// A page whose first and last items are the previous page's repeats it: the list grew by exactly
     /// a page since (each item moved one page on), or the server ignores `page`. Its items are not
     /// given again and the listing goes on, unless the page before was a repeat too (a server that
-    /// ignores `page`) or nothing follows: then it ends there. So too for a page that starts with the
-    /// landmark, the first item of an earlier page further back (the last one read whose number is a
-    /// power of two): the list grew by whole pages, and goes on; met a second time, the server goes
-    /// round pages it gave (alternating replicas, say) and would never end, so the listing ends (within
-    /// about six rounds of such pages). A first item with no id (or a null one) repeats nothing.
+    /// ignores `page`) or nothing follows: then it ends there. So too for a page that is the
+    /// landmark again, an earlier page further back (the last one read whose number is a power of
+    /// two): the list grew by whole pages, and goes on; met a second time, the server goes round
+    /// pages it gave (alternating replicas, say) and would never end, so the listing ends (within
+    /// about six rounds of such pages). A page whose first item has no id (or a null one) repeats
+    /// nothing; one that starts as an earlier page did but ends otherwise (a sort with ties) is new.
     ///
     /// # Errors
     /// `invalid_response` when `key` is not an array, or an item is refused.
@@ -234,7 +236,8 @@ impl Cursor {
                 key
             )));
         };
-        let Some(skip) = self.read_facts(items.count, items.first_id, pages, per_page) else {
+        let ids = (items.first_id, items.last_id);
+        let Some(skip) = self.read_facts(items.count, ids, pages, per_page) else {
             return Ok(Vec::new());
         };
         match items.error {
@@ -248,23 +251,28 @@ impl Cursor {
     }
 
     /// [`Cursor::read_page`] of a page its host read and holds: from how many items its array held
-    /// (`count`) and the first one's id, where its kept items start (a resumed walk's `skip`), or
-    /// `None` for a page that repeats one read before (none of it is kept).
+    /// (`count`) and its first and last ones' ids, where its kept items start (a resumed walk's
+    /// `skip`), or `None` for a page that repeats one read before (none of it is kept).
     pub fn read_facts(
         &mut self,
         count: usize,
-        first_id: Option<Value>,
+        (first_id, last_id): (Option<Value>, Option<Value>),
         pages: Option<&Value>,
         per_page: u32,
     ) -> Option<usize> {
-        let first_id = first_id.filter(|id| !id.is_null()).map(kept_id);
-        let starts_with = |earlier: &Option<Value>| match (&first_id, earlier) {
-            (Some(first), Some(earlier)) => same_id(first, earlier),
+        let mark = first_id.filter(|id| !id.is_null()).map(|first| {
+            let last = last_id
+                .filter(|id| !id.is_null())
+                .map_or(Value::Null, kept_id);
+            Value::Array(vec![kept_id(first), last])
+        });
+        let starts_with = |earlier: &Option<Value>| match (&mark, earlier) {
+            (Some(mark), Some(earlier)) => same_page(mark, earlier),
             _ => false,
         };
         let page = self.next_page;
         self.next_page = self.next_page.saturating_add(1);
-        let met_before = match starts_with(&self.last_first_item) {
+        let met_before = match starts_with(&self.last_page) {
             true => Some(std::mem::replace(&mut self.repeated, true)),
             false if starts_with(&self.landmark) => {
                 Some(std::mem::replace(&mut self.landmark_met, true))
@@ -277,20 +285,32 @@ impl Cursor {
             return None;
         }
         if page.is_power_of_two() {
-            self.landmark = first_id.clone();
+            self.landmark = mark.clone();
             self.landmark_met = false;
         }
         self.repeated = false;
-        self.last_first_item = first_id;
+        self.last_page = mark;
         self.done = !has_more(count, per_page, pages);
         Some(std::mem::take(&mut self.skip) as usize)
     }
 }
 
-/// Whether two pages' first items have the same id: numbers by their value (`1e2` is `100`, as JS
-/// reads them) up to 2^53, past it as written (JS leaves those pages to the core, which reads them
-/// as Gist wrote them); anything else as written.
-/// What a cursor keeps of a page's first id, to compare with later pages' (kept as they are): a number
+/// Whether a page known by `mark` (its first and last ids, as [`kept_id`] keeps them) is the
+/// `earlier` one again. An earlier mark of one id (a cursor written before pages were known by their
+/// last item) tells by the first alone.
+fn same_page(mark: &Value, earlier: &Value) -> bool {
+    fn ends(mark: &Value) -> [Option<&Value>; 2] {
+        match mark {
+            Value::Array(ids) => [ids.first(), ids.get(1)],
+            id => [Some(id), None],
+        }
+    }
+    let same = |a, b| matches!((a, b), (Some(a), Some(b)) if same_id(a, b));
+    let ([first, last], [earlier_first, earlier_last]) = (ends(mark), ends(earlier));
+    same(first, earlier_first) && (earlier_last.is_none() || same(last, earlier_last))
+}
+
+/// What a cursor keeps of a page's first or last id, to compare with later pages' (kept as they are): a number
 /// as it is, anything else as a 53-bit FNV-1a hash of its JSON (a number JS reads exactly), so that an id
 /// a server made of the key or an email, or of a megabyte, never stands in a cursor that a caller stores.
 fn kept_id(id: Value) -> Value {
@@ -306,6 +326,9 @@ fn kept_id(id: Value) -> Value {
     Value::from(hash >> 11)
 }
 
+/// Whether two ids a cursor keeps are the same: numbers by their value (`1e2` is `100`, as JS
+/// reads them) up to 2^53, past it as written (JS leaves those pages to the core, which reads them
+/// as Gist wrote them); anything else as written.
 fn same_id(first: &Value, last: &Value) -> bool {
     match (first, last) {
         (Value::Number(a), Value::Number(b)) if first != last => {
@@ -560,13 +583,33 @@ mod tests {
                 "{kept}"
             );
             assert!(kept.len() < 200, "{} bytes", kept.len());
-            let first = cursor.to_value().get("first").and_then(Value::as_u64);
-            assert!(first.is_some_and(|hash| hash < 1 << 53), "{kept}");
+            let ids = cursor
+                .to_value()
+                .get("first")
+                .and_then(Value::as_array)
+                .cloned();
+            let hashes = ids.iter().flatten().filter_map(Value::as_u64);
+            assert!(hashes.filter(|&hash| hash < 1 << 53).count() == 2, "{kept}");
             let resumed = Cursor::from_value(&cursor.to_value()).expect("its own cursor");
             cursor = resumed;
             assert_eq!(events(&mut cursor), Ok(0), "a repeat");
             cursor.repeated = false;
         }
+    }
+
+    #[test]
+    fn a_page_that_starts_as_the_one_before_but_ends_otherwise_is_new() {
+        let mut cursor = Cursor::new();
+        let page = |ids: &[u64]| json!({"tags": ids.iter().map(|&id| json!({"id": id})).collect::<Vec<_>>()});
+        assert_eq!(read(&mut cursor, &page(&[1, 2, 3]), "tags", 3), Ok(3));
+        assert_eq!(read(&mut cursor, &page(&[1, 5, 6]), "tags", 3), Ok(3));
+        assert_eq!(read(&mut cursor, &page(&[1, 9, 10]), "tags", 3), Ok(3));
+        assert_eq!(read(&mut cursor, &page(&[1, 9, 10]), "tags", 3), Ok(0));
+        assert!(!cursor.done, "one repeat goes on");
+        // A cursor written before pages were known by their last item tells by the first alone.
+        let mut old = Cursor::from_value(&json!({"page": 2, "first": 1, "done": false})).unwrap();
+        assert_eq!(read(&mut old, &page(&[1, 5, 6]), "tags", 3), Ok(0));
+        assert_eq!(Cursor::from_value(&cursor.to_value()), Ok(cursor));
     }
 
     #[test]

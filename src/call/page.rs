@@ -16,7 +16,8 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
         return None;
     };
     let count = raw.len();
-    let first_id = raw.first().and_then(|first| first.get("id")).cloned();
+    let id = |item: Option<&Value>| item.and_then(|item| item.get("id")).cloned();
+    let (first_id, last_id) = (id(raw.first()), id(raw.last()));
     let mut items = Vec::with_capacity(count);
     for item in raw {
         let (values, other) = declare::read(listing.model, item).ok()?;
@@ -29,6 +30,7 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
     let digest = PageDigest {
         count,
         first_id,
+        last_id,
         kept: items.len(),
         pages: page.remove("pages"),
     };
@@ -49,6 +51,7 @@ mod tests {
         let digest = PageDigest {
             count: items.count,
             first_id: items.first_id,
+            last_id: items.last_id,
             kept: items.records.len(),
             pages,
         };

@@ -43,8 +43,8 @@ pub struct Listing {
 pub type FirstPage = (HttpRequest, Option<f64>);
 
 /// What the paging loop reads from a page, where its host read the page itself (the JS runtime, with
-/// the same rules: `normalize.js`) and holds its items: the items the page held, the first one's `id`
-/// as Gist sent it, how many the list keeps, and the page's `pages`. The kept items handed out are a
+/// the same rules: `normalize.js`) and holds its items: the items the page held, the first and last
+/// ones' `id` as Gist sent them, how many the list keeps, and the page's `pages`. The kept items handed out are a
 /// range of the host's (see [`held`]): the core holds none of them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageDigest {
@@ -52,6 +52,8 @@ pub struct PageDigest {
     pub count: usize,
     /// The first item's `id`, as Gist sent it.
     pub first_id: Option<Value>,
+    /// The last item's `id`, as Gist sent it.
+    pub last_id: Option<Value>,
     /// How many of them the list keeps (all but those of the other contact type).
     pub kept: usize,
     /// The page's `pages` object, if it had one.
@@ -59,12 +61,13 @@ pub struct PageDigest {
 }
 
 impl PageDigest {
-    /// Reads a digest from its JSON: `{count, firstId?, kept, pages?}`.
+    /// Reads a digest from its JSON: `{count, firstId?, lastId?, kept, pages?}`.
     pub fn from_value(value: &Value) -> Option<Self> {
         let count = |key| value.get(key).and_then(Value::as_u64).map(|n| n as usize);
         Some(Self {
             count: count("count")?,
             first_id: value.get("firstId").cloned(),
+            last_id: value.get("lastId").cloned(),
             kept: count("kept")?,
             pages: value.get("pages").cloned(),
         })
@@ -239,7 +242,7 @@ impl Pages {
             };
             let start = self.cursor.read_facts(
                 digest.count,
-                digest.first_id,
+                (digest.first_id, digest.last_id),
                 digest.pages.as_ref(),
                 per_page,
             );

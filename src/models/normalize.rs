@@ -210,6 +210,8 @@ pub struct Items {
     pub count: usize,
     /// The first item's `id`, as Gist sent it.
     pub first_id: Option<Value>,
+    /// The last item's `id`, as Gist sent it.
+    pub last_id: Option<Value>,
     /// Why the model refused the first item it refused.
     pub error: Option<Error>,
 }
@@ -232,11 +234,12 @@ pub fn items(
         records: Vec::new(),
         count: 0,
         first_id: None,
+        last_id: None,
         error: None,
     };
     while reader.more(b']', items.count == 0)? {
         if items.error.is_some() {
-            reader.skip(depth + 1)?;
+            reader.skip(depth + 1)?; // the call fails: no id is read
             items.count += 1;
             continue;
         }
@@ -247,8 +250,9 @@ pub fn items(
             model,
         });
         if items.count == 0 {
-            items.first_id = id;
+            items.first_id = id.clone();
         }
+        items.last_id = id;
         items.count += 1;
         match record {
             Ok(record) if keep(&record) => items.records.push(record),

@@ -78,3 +78,23 @@ test("a tagContacts target failed by a rate limit past the deadline carries retr
     assert.ok(error.retryAfter > 90 && error.retryAfter <= 100, String(error.retryAfter));
   }
 });
+
+// Finding of an outside review of data fidelity (2026-12-06, twenty-first round).
+test("a page whose first item starts the page before too, but whose others are new, is read: a repeat is the same first and last item (before: the page dropped, and two such pages ended the list)", async (t) => {
+  const user = (id) => ({ id, type: "user", user_id: String(id), email: `u${id}@example.com` });
+  const pages = [[1, 2, 3], [1, 5, 6], [1, 9, 10], [11, 12]]; // a sort with ties: contact 1 first on three pages
+  const server = await startServer((req, res) => {
+    const page = pageOf(req);
+    json(res, 200, { contacts: (pages[page - 1] ?? []).map(user), pages: { next: page < pages.length ? `/contacts?page=${page + 1}` : null } });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 3 });
+  t.after(() => gist.free());
+  const sent = pages.flat().filter((id, i, all) => all.indexOf(id) === i);
+  const listed = (await gist.listUsers({ limit: 100 })).map((u) => u.id);
+  const walked = [];
+  for await (const u of gist.iterUsers()) walked.push(u.id);
+  for (const [how, ids] of [["listUsers", listed], ["iterUsers", walked]]) {
+    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) === i), sent, how);
+  }
+});
