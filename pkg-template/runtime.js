@@ -182,7 +182,14 @@ export function headerLines(headers, names) {
         if (value !== null) flat.push(name, value);
       }
     } else if (typeof headers.forEach === "function" && typeof headers.get === "function") {
-      headers.forEach(add);
+      // Each Set-Cookie line comes on its own, where get() joins them with ", ": as one, so that what
+      // is scrubbed is what a reader of the headers gets (a key split across two lines included).
+      let cookies;
+      headers.forEach((value, name) => {
+        if (lowerName(String(name)) !== "set-cookie") add(value, name);
+        else cookies = cookies === undefined ? String(value) : `${cookies}, ${value}`;
+      });
+      add(cookies, "set-cookie");
     } else if (Array.isArray(headers)) {
       for (const pair of headers) {
         if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError("not a [name, value] pair");

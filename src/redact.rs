@@ -215,7 +215,8 @@ fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
 /// The length of what a key shown in parts may have at `at` between two of its bytes: the `, ` that
 /// joins a header's repeated lines (`fetch` joins them so), or an invisible character (one of Unicode's
 /// default-ignorable code points: a soft hyphen, a zero-width space or joiner, a direction mark, a
-/// variation selector, a tag...), raw or, read with escapes, as JSON writes it (`\u200b`; one of the
+/// variation selector, a tag...), raw, as its UTF-8 bytes read as Latin-1 (`fetch` reads a header's
+/// bytes so: `\u{e2}\u{80}\u{8b}`) or, read with escapes, as JSON writes it (`\u200b`; one of the
 /// Basic Multilingual Plane); 0 where there is none.
 fn between_parts(text: &str, at: usize, mode: u8) -> usize {
     let rest = text.get(at..).unwrap_or_default();
@@ -232,10 +233,10 @@ fn between_parts(text: &str, at: usize, mode: u8) -> usize {
     };
     let (code, width) = match escaped {
         Some((high, low)) => (u32::from_be_bytes([0, 0, high, low]), 6),
-        None => rest
-            .chars()
-            .next()
-            .map_or((0, 0), |c| (u32::from(c), c.len_utf8())),
+        // No character a lead byte read as Latin-1 stands for (U+00C0 to U+00F7) is invisible itself.
+        None => utf8_read_as_latin1(rest)
+            .or_else(|| rest.chars().next().map(|c| (u32::from(c), c.len_utf8())))
+            .unwrap_or((0, 0)),
     };
     // Unicode's default-ignorable code points (DerivedCoreProperties.txt): what a text shows as nothing.
     let hidden = matches!(code, 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
@@ -247,6 +248,24 @@ fn between_parts(text: &str, at: usize, mode: u8) -> usize {
     } else {
         0
     }
+}
+
+/// The character that `text`'s first characters spell where each is a byte (U+0080 to U+00FF) of its
+/// UTF-8, read as Latin-1, and the length in `text` of those characters (two bytes each).
+fn utf8_read_as_latin1(text: &str) -> Option<(u32, usize)> {
+    let mut chars = text.chars().map(u32::from);
+    let lead = chars.next()?;
+    let (len, mut code) = match lead {
+        0xC0..=0xDF => (2, lead & 0x1F),
+        0xE0..=0xEF => (3, lead & 0x0F),
+        0xF0..=0xF7 => (4, lead & 0x07),
+        _ => return None,
+    };
+    for _ in 1..len {
+        let next = chars.next().filter(|c| (0x80..=0xBF).contains(c))?;
+        code = code << 6 | (next & 0x3F);
+    }
+    Some((code, len * 2))
 }
 
 /// The byte two hex digits spell, in either case.
@@ -712,6 +731,8 @@ mod tests {
             "sk_live_a1, ~Zq",
             "sk\u{61c}_live\u{34f}_a1\u{fe0f}~\u{e0001}Zq",
             "sk_\\u061Clive_a1~Zq",
+            // In a header `fetch` read as Latin-1: U+200B's, U+00AD's and U+E0001's UTF-8 bytes.
+            "sk_\u{e2}\u{80}\u{8b}live_a1\u{c2}\u{ad}~\u{f3}\u{a0}\u{80}\u{81}Zq",
         ] {
             let text = format!("<{form}> {form}");
             assert_eq!(scrub(&text, &[key]), "<[redacted]> [redacted]", "{form}");
@@ -721,6 +742,8 @@ mod tests {
             "\u{200b}sk_live_a1~Zq\u{200b}",
             "sk_\u{200b}live",
             "\\u200bsk_live_a1~Z",
+            "sk_\u{e2}\u{80}live_a1~Zq",
+            "sk_\u{c3}\u{a9}live_a1~Zq",
         ] {
             let kept = text.replace("sk_live_a1~Zq", "[redacted]");
             assert_eq!(scrub(text, &[key]), kept, "{text}");

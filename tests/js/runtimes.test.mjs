@@ -94,6 +94,15 @@ test("in each runtime, a signal whose addEventListener, removeEventListener or a
   }
 });
 
+test("in each runtime, the key a server echoes in its answer's headers (two Set-Cookie lines, an invisible character's UTF-8 bytes inside it) is in nothing the client hands out (before: in all of them)", async () => {
+  for (const runtime of runtimes) {
+    const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/echoed-key.mjs"], {
+      cwd: root, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }, timeout: 60_000,
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), ["invalid_request", false], runtime.name);
+  }
+});
+
 test("in each runtime, a webhook whose body fails before its end (its sender went away) is aborted, not a bad argument", async () => {
   for (const runtime of runtimes) {
     const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/body-cut.mjs"], {

@@ -1,0 +1,42 @@
+// Findings of outside reviews of the client against a hostile server (2026-12-06, twenty-first round), in
+// Node over real HTTP on loopback: the key echoed in answer headers is scrubbed where fetch reads a header's
+// UTF-8 bytes as Latin-1 (an invisible character inside it) and where it comes in two Set-Cookie lines.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistClient } from "gist-wasm";
+import { startServer } from "./loopback.mjs";
+
+const KEY = "sk_live_SECRETkey0123456789abcdefXYZ";
+const CONTACT = JSON.stringify({ contact: { id: 1, type: "user", user_id: "1", email: "a@example.com" } });
+
+// Each way a server may echo the key in its answer's headers, with what a reader may take out of it.
+function echoingServer() {
+  return startServer((req, res) => {
+    res.setHeader("set-cookie", [`a=${KEY.slice(0, 14)}`, `${KEY.slice(14)}; Path=/`]);
+    // Node writes a header's string as Latin-1: these are the UTF-8 bytes of U+200B and U+00AD.
+    res.setHeader("x-request-id", `${KEY.slice(0, 12)}\u00e2\u0080\u008b${KEY.slice(12)}`);
+    res.setHeader("x-other", `${KEY.slice(0, 12)}\u00c2\u00ad${KEY.slice(12)}`);
+    const refused = req.url.startsWith("/contacts/2");
+    res.writeHead(refused ? 400 : 200, { "content-type": "application/json" });
+    res.end(refused ? JSON.stringify({ errors: [{ code: "x", message: "no" }] }) : CONTACT);
+  });
+}
+
+// What a reader could rebuild the key from: the text without the joins and the invisible characters.
+const holdsKey = (text) => text.replace(/, |\u00e2\u0080\u008b|\u00c2\u00ad|; Path=\/|a=/g, "").includes(KEY) || text.includes(KEY.slice(0, 12));
+
+test("the key in answer headers, inside UTF-8 bytes fetch reads as Latin-1 or across two Set-Cookie lines, is in no error, log line, withResponse() or apiCall header (before: all of them)", async (t) => {
+  const server = await echoingServer();
+  t.after(() => server.close());
+  const lines = [];
+  const logger = { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, logLevel: "debug", logger });
+  t.after(() => gist.free());
+  const { response } = await gist.fetchUser({ id: 1 }).withResponse();
+  const error = await gist.fetchUser({ id: 2 }).catch((e) => e);
+  assert.equal(error.code, "invalid_request");
+  const raw = await gist.apiCall({ url: "/x" });
+  const shown = [...response.headers].flat().concat(response.requestId, error.requestId, error.message, lines, JSON.stringify(raw.headers));
+  for (const text of shown) assert.ok(!holdsKey(String(text)), String(text));
+  assert.match(response.headers.get("set-cookie"), /\[redacted\]/);
+});
