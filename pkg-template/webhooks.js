@@ -119,16 +119,20 @@ const VIEW = Object.getPrototypeOf(Uint8Array.prototype);
 const viewSlot = (name) => Object.getOwnPropertyDescriptor(VIEW, name).get;
 const [kindOf, bufferOf, offsetOf, lengthOf] = [Symbol.toStringTag, "buffer", "byteOffset", "byteLength"].map(viewSlot);
 
+// Whether an ArrayBuffer is resizable (undefined where the runtime has none).
+const resizableOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable")?.get;
+
 // The raw bytes of a body given as a string (its UTF-8) or a Uint8Array of any realm (a Node Buffer is
-// one; a Proxy of one is not), as a view of this realm, copied when it views a SharedArrayBuffer, which
-// Web Crypto refuses.
+// one; a Proxy of one is not), as a view of this realm, copied when it views a SharedArrayBuffer or a
+// resizable ArrayBuffer, which Web Crypto refuses (Bun's, the latter).
 function bodyBytes(body) {
   if (typeof body === "string") return utf8.encode(body);
   if (kindOf.call(body) !== "Uint8Array") throw invalidArgument("the webhook body must be the raw body, as a string or a Uint8Array");
   try {
     const buffer = bufferOf.call(body);
     const view = new Uint8Array(buffer, offsetOf.call(body), lengthOf.call(body));
-    return Object.prototype.toString.call(buffer) === "[object ArrayBuffer]" ? view : new Uint8Array(view);
+    const plain = Object.prototype.toString.call(buffer) === "[object ArrayBuffer]" && !resizableOf?.call(buffer);
+    return plain ? view : new Uint8Array(view);
   } catch {
     throw invalidArgument("the webhook body's bytes cannot be read (its buffer was detached)");
   }
