@@ -149,6 +149,9 @@ impl Call {
 
     /// Goes on after `input`, at `clock`'s time.
     pub fn step(&mut self, input: Input, clock: Clock) -> Step<'_> {
+        if let Some(progress) = self.progress.as_mut() {
+            progress.now(clock.now_ms);
+        }
         let then = match input {
             Input::Start => self.start(clock),
             Input::Answer(outcome) => self.answered(outcome, clock),

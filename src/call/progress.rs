@@ -43,6 +43,8 @@ pub struct Progress {
     timeout_ms: f64,
     /// When the call must be over (ms since the Unix epoch).
     pub deadline_ms: f64,
+    /// The latest time a step was given (see [`Progress::now`]).
+    latest_ms: f64,
     received_bytes: u64,
     /// Every request the call sent, retries included.
     pub requests: u32,
@@ -59,11 +61,19 @@ impl Progress {
             options,
             timeout_ms,
             deadline_ms: now_ms + timeout_ms,
+            latest_ms: now_ms,
             received_bytes: 0,
             requests: 0,
             last: None,
             over_budget: false,
         }
+    }
+
+    /// Notes the time a step was given: a wall clock set back (NTP, a user) moves the deadline back
+    /// with it, so that the call takes no longer than its timeout (set forward, it ends the call early).
+    pub fn now(&mut self, now_ms: f64) {
+        self.deadline_ms -= (self.latest_ms - now_ms).max(0.0);
+        self.latest_ms = now_ms;
     }
 
     /// Counts `bytes` of an answer that its host read itself and gives as a digest.

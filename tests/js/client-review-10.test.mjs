@@ -40,3 +40,22 @@ test("the key in answer headers, inside UTF-8 bytes fetch reads as Latin-1 or ac
   for (const text of shown) assert.ok(!holdsKey(String(text)), String(text));
   assert.match(response.headers.get("set-cookie"), /\[redacted\]/);
 });
+
+// Finding of an outside review of the Rust crate (2026-12-06), in JS too.
+test("a wall clock set back an hour during a call's retry wait does not stretch its timeoutMs (before: its retry was given an hour)", { timeout: 20_000 }, async (t) => {
+  let requests = 0;
+  const realNow = Date.now;
+  const server = await startServer((req, res) => {
+    if (++requests > 1) return; // never answered
+    Date.now = () => realNow() - 60 * 60 * 1000; // set back while the call waits to retry
+    res.writeHead(503, { "retry-after": "1", "content-type": "application/json" });
+    res.end("{}");
+  });
+  t.after(() => { Date.now = realNow; server.close(); });
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, timeoutMs: 2500, logLevel: "off" });
+  t.after(() => gist.free());
+  const started = performance.now();
+  const error = await gist.listTags({ limit: 1 }).catch((e) => e);
+  assert.deepEqual([error.code, requests], ["timeout", 2]);
+  assert.ok(performance.now() - started < 4000, `${performance.now() - started} ms`);
+});

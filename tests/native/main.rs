@@ -1597,3 +1597,68 @@ fn an_unread_answer_shows_its_status_only_in_a_debug_print() {
     let shown = format!("{unread:?}");
     assert!(shown.contains("401") && !shown.contains(KEY), "{shown}");
 }
+
+/// A transport whose wall clock is set back an hour with its first answer (a 503 asking for a retry
+/// after a second), and whose later requests go unanswered until their own time runs out.
+#[derive(Clone, Default)]
+struct SetBackOnce {
+    sends: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl getgist::Transport for SetBackOnce {
+    async fn send(
+        &self,
+        _: &getgist::WireRequest,
+        timeout_ms: f64,
+    ) -> Result<getgist::HttpResponse, getgist::TransportError> {
+        if self.sends.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return Ok(getgist::HttpResponse {
+                status: 503,
+                headers: vec![("retry-after".into(), "1".into())],
+                body: String::new(),
+            });
+        }
+        tokio::time::sleep(Duration::from_secs_f64(timeout_ms.max(0.0) / 1000.0)).await;
+        Err(getgist::TransportError::Timeout)
+    }
+    async fn sleep(&self, ms: f64) -> Result<(), getgist::TransportError> {
+        tokio::time::sleep(Duration::from_secs_f64(ms / 1000.0)).await;
+        Ok(())
+    }
+    fn now_ms(&self) -> f64 {
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        let set_back = match self.sends.load(std::sync::atomic::Ordering::SeqCst) {
+            0 => 0.0,
+            _ => 3_600_000.0,
+        };
+        since.map_or(0.0, |d| d.as_secs_f64() * 1000.0) - set_back
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+#[tokio::test]
+async fn a_wall_clock_set_back_during_a_call_does_not_stretch_its_timeout() {
+    let client = Client::builder(KEY)
+        .transport(SetBackOnce::default())
+        .timeout(Duration::from_millis(2500))
+        .build()
+        .expect("valid");
+    let started = Instant::now();
+    let ended = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.list_tags(ListOptions::default()),
+    )
+    .await
+    .expect("the call ends within its timeout, not an hour later");
+    assert_eq!(
+        ended.map(|_| ()).map_err(|e| e.code),
+        Err(ErrorCode::Timeout)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
