@@ -82,7 +82,9 @@ impl Progress {
     }
 
     /// Notes an answer (the `attempts`-th of its request): refuses a redirect, and counts its bytes
-    /// against `maxResponseBytes`.
+    /// against `maxResponseBytes`. An answer that is not a 2xx which would pass it is read by its
+    /// status, uncounted: its body, within what the call had left, is already read (refusals retried
+    /// until their bodies pass the cap together are still a 429, a 503).
     pub fn answered(
         &mut self,
         config: &Config,
@@ -102,10 +104,14 @@ impl Progress {
             error.status = (response.status != 0).then_some(response.status);
             return Err(error);
         }
-        self.received_bytes += response.body.len() as u64;
-        match self.received_bytes > u64::from(config.max_response_bytes) {
-            true => Err(too_large(config)),
-            false => Ok(()),
+        let received = self.received_bytes + response.body.len() as u64;
+        match received > u64::from(config.max_response_bytes) {
+            true if response.is_success() => Err(too_large(config)),
+            true => Ok(()),
+            false => {
+                self.received_bytes = received;
+                Ok(())
+            }
         }
     }
 

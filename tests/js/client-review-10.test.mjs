@@ -59,3 +59,18 @@ test("a wall clock set back an hour during a call's retry wait does not stretch 
   assert.deepEqual([error.code, requests], ["timeout", 2]);
   assert.ok(performance.now() - started < 4000, `${performance.now() - started} ms`);
 });
+
+test("refusals whose bodies together pass maxResponseBytes, none alone, are read by their status: rate_limited, 429, retryAfter (before: invalid_response, no status)", async (t) => {
+  const body = JSON.stringify({ errors: [{ code: "rate_limited", message: "x".repeat(1200) }] });
+  let requests = 0;
+  const server = await startServer((req, res) => {
+    requests++;
+    res.writeHead(429, { "content-type": "application/json", "retry-after": "0" });
+    res.end(body);
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, maxResponseBytes: 3000, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.fetchCampaign(1).catch((e) => e);
+  assert.deepEqual([error.code, error.status, error.retryAfter, requests], ["rate_limited", 429, 0, 3]);
+});

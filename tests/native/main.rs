@@ -1662,3 +1662,24 @@ async fn a_wall_clock_set_back_during_a_call_does_not_stretch_its_timeout() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn refusals_whose_bodies_together_pass_the_cap_are_read_by_their_status() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .max_response_bytes(3000)
+        .build()
+        .expect("valid settings");
+    let message = "x".repeat(1200);
+    let rule = format!(
+        r#"{{"status": 429, "times": 3, "headers": {{"retry-after": "0"}}, "body": {{"errors": [{{"code": "rate_limited", "message": "{message}"}}]}}}}"#
+    );
+    mock.fail(&rule).await;
+    let error = client.fetch_campaign(1).await.expect_err("429");
+    assert_eq!(
+        (error.code, error.status, error.retry_after),
+        (ErrorCode::RateLimited, Some(429), Some(0.0)),
+        "{error}"
+    );
+}
