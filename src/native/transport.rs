@@ -64,7 +64,8 @@ impl<T: Transport + Send + Sync> DynTransport for T {
 pub struct Shared {
     /// The client's transport.
     pub transport: Box<dyn DynTransport>,
-    /// When, on the pacer's clock ([`Shared::now_ms`]), requests may go again (0: at once).
+    /// When, on the pacer's clock ([`Shared::now_ms`]), requests may go again (0: at once), as an
+    /// `f64`'s bits (which order as the numbers do, for those from 0 up).
     paused_until_ms: AtomicU64,
     /// One per request in flight.
     permits: Permits,
@@ -195,7 +196,7 @@ impl CallTransport<'_> {
 
     /// Until when, on the pacer's clock, no request may go (0: none was paused).
     fn paused_until(&self) -> f64 {
-        self.shared.paused_until_ms.load(Ordering::Relaxed) as f64
+        f64::from_bits(self.shared.paused_until_ms.load(Ordering::Relaxed))
     }
 
     /// Waits for a permit (a request in flight ending) and for the request's start under the client's
@@ -264,7 +265,7 @@ impl CallTransport<'_> {
             let until = self.shared.now_ms() + (reset - now);
             self.shared
                 .paused_until_ms
-                .fetch_max(until.round() as u64, Ordering::Relaxed);
+                .fetch_max(until.max(0.0).to_bits(), Ordering::Relaxed);
         }
     }
 }
@@ -412,7 +413,7 @@ mod tests {
 
         fn now_ms(&self) -> f64 {
             match self.stands {
-                true => 0.0,
+                true => 1000.6, // a fraction of a ms, as a wall clock has
                 false => self.since.elapsed().as_secs_f64() * 1000.0,
             }
         }
@@ -485,6 +486,41 @@ mod tests {
         assert!(
             second >= 1000.0,
             "the second was answered {second} ms after the start"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_call_held_back_by_a_spent_window_says_its_seconds_as_js_does() {
+        // Before: the pause was kept in whole ms rounded up, so 3 s from 1000.6 ms came out as 4.
+        let since = Instant::now();
+        let pausing = Answering {
+            headers: vec![
+                ("x-ratelimit-remaining".into(), "0".into()),
+                ("x-ratelimit-reset".into(), "3".into()),
+            ],
+            stands: true,
+            ..Answering::at_once(since)
+        };
+        let shared = Shared::new(Box::new(pausing), 1, None);
+        assert!(sent(&shared, None, since).await.is_some());
+        let call = CallTransport {
+            shared: &shared,
+            abort: None,
+            key: [""; 5],
+            may_have_acted: AtomicBool::new(false),
+            held: AtomicU32::new(0),
+        };
+        let request = WireRequest {
+            method: Method::Get,
+            url: "http://gist.invalid/tags".into(),
+            path: "/tags".into(),
+            headers: Vec::new(),
+            body: None,
+        };
+        let held = Transport::send(&call, &request, 2_000.0).await;
+        assert!(
+            matches!(held, Err(TransportError::RateLimited(seconds)) if seconds == 3.0),
+            "{held:?}"
         );
     }
 
