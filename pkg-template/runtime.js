@@ -399,7 +399,7 @@ async function fetchOnce(fetchFn, send, signal) {
       // An answer that is not a 2xx says what it says by its status (a redirect, a 401, a 5xx to retry):
       // the core reads it without its body, as a refusal whose body was cut. A raw call's value is its body.
       if (!send.raw && (status < 200 || status >= 300)) return answer("");
-      return { kind: "too_large", status }; // its status still says whether a write acted (refusedUnheard)
+      return { kind: "too_large", status }; // its status says whether a write acted (refusedUnheard), and the error has it
     }
     return answer(body);
   } catch (error) {
@@ -573,6 +573,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
     let last;
     let answerHeaders;
     let failure; // what the last request's fetch threw, if it threw
+    let unread; // the status of the last answer, if its body was past the cap
     let rawBody; // a raw call's answer body, which the runtime reads for its value (see withBody)
     let held = 0; // requests the pacer refused: the core counted them, none was sent
     const items = [];
@@ -604,6 +605,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         failure = got.failure;
+        unread = got.kind === "too_large" ? got.status : undefined;
         // A raw call's answer goes to the core without its body, which it would only hand back: read here
         // once, however large or however escaped as JSON.
         const raw = got.kind === "ok" && step.send.raw;
@@ -623,6 +625,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         const error = fromCore(step.error);
         if (error.code === "aborted") abortedBy(signal, error);
         if (error.code === "network_error" && failure) error.cause = causeOf(failure, (text) => call.withoutKey(text));
+        if (error.code === "invalid_response" && unread !== undefined) error.status ??= unread;
         error.mayHaveActed = mayHaveActed;
         throw error;
       } else {

@@ -35,11 +35,11 @@ pub enum TransportError {
     Aborted,
     /// The answer was larger than the client's `maxResponseBytes`; reading it stopped there.
     TooLarge,
-    /// An answer that is not a 2xx whose body was larger than the client's `maxResponseBytes`: its
-    /// status and headers, its body left unread (empty). The call reads it by its status (a 401 is
-    /// `unauthorized`, a 429 retried, a 3xx a redirect), but a raw call, whose value would be the body:
-    /// that one fails as [`TransportError::TooLarge`]. Native targets only (the JS runtime reads such an
-    /// answer so itself).
+    /// An answer whose body was larger than the client's `maxResponseBytes`: its status and headers,
+    /// its body left unread (empty). One that is not a 2xx is read by its status (a 401 is
+    /// `unauthorized`, a 429 retried, a 3xx a redirect), but a raw call's, whose value would be the
+    /// body; that one and a 2xx fail as [`TransportError::TooLarge`] does, with the status. Native
+    /// targets only (the JS runtime reads such an answer so itself).
     #[cfg(not(target_arch = "wasm32"))]
     UnreadBody(HttpResponse),
     /// Not sent: the rate limit's window (its remaining requests 0) resets only after the call's

@@ -156,7 +156,11 @@ fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Erro
         TransportError::Aborted => aborted(),
         TransportError::TooLarge => super::progress::too_large(config),
         #[cfg(not(target_arch = "wasm32"))]
-        TransportError::UnreadBody(_) => super::progress::too_large(config),
+        TransportError::UnreadBody(response) => {
+            let mut error = super::progress::too_large(config);
+            error.status = Some(response.status);
+            error
+        }
         TransportError::RateLimited(seconds) => paused(seconds),
         TransportError::Network(text) | TransportError::Unreached(text) => {
             progress.noted(network_error(&text))

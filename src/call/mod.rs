@@ -189,8 +189,11 @@ impl Call {
     fn answered(&mut self, outcome: Result<HttpResponse, TransportError>, clock: Clock) -> Then {
         #[cfg(not(target_arch = "wasm32"))]
         let outcome = match outcome {
-            Err(TransportError::UnreadBody(response)) if !self.is_raw() => Ok(response),
-            Err(TransportError::UnreadBody(_)) => Err(TransportError::TooLarge),
+            Err(TransportError::UnreadBody(response))
+                if !self.is_raw() && !response.is_success() =>
+            {
+                Ok(response)
+            }
             outcome => outcome,
         };
         let (Some(exchange), Some(progress)) = (self.exchange.as_mut(), self.progress.as_mut())

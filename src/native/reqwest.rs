@@ -80,14 +80,13 @@ impl ReqwestTransport {
                 (name.as_str().to_owned(), values.join(", "))
             })
             .collect();
-        // Past the cap, an answer that is not a 2xx still says what it says by its status.
-        let too_large = |headers| match status {
-            200..=299 => TransportError::TooLarge,
-            _ => TransportError::UnreadBody(HttpResponse {
+        // Past the cap, an answer still says what it says by its status.
+        let too_large = |headers| {
+            TransportError::UnreadBody(HttpResponse {
                 status,
                 headers,
                 body: String::new(),
-            }),
+            })
         };
         if response
             .content_length()

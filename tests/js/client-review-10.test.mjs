@@ -74,3 +74,19 @@ test("refusals whose bodies together pass maxResponseBytes, none alone, are read
   const error = await gist.fetchCampaign(1).catch((e) => e);
   assert.deepEqual([error.code, error.status, error.retryAfter, requests], ["rate_limited", 429, 0, 3]);
 });
+
+test("a 2xx answer past maxResponseBytes fails invalid_response with its status (before: none), a write's mayHaveActed true", async (t) => {
+  const server = await startServer((req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ contact: { id: 1, type: "user", user_id: "1", email: "a@example.com", name: "x".repeat(5000) } }));
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, maxResponseBytes: 1000, logLevel: "off" });
+  t.after(() => gist.free());
+  for (const call of [() => gist.fetchUser({ id: 1 }), () => gist.createUser({ user_id: 1, email: "a@example.com" })]) {
+    const error = await call().catch((e) => e);
+    assert.deepEqual([error.code, error.status], ["invalid_response", 200]);
+  }
+  const error = await gist.createUser({ user_id: 1, email: "a@example.com" }).catch((e) => e);
+  assert.equal(error.mayHaveActed, true);
+});

@@ -1683,3 +1683,22 @@ async fn refusals_whose_bodies_together_pass_the_cap_are_read_by_their_status() 
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_2xx_answer_past_the_cap_fails_with_its_status() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .max_response_bytes(100)
+        .build()
+        .expect("valid settings");
+    let error = client
+        .list_users(ListContacts::default().limit(1))
+        .await
+        .expect_err("past the cap");
+    assert_eq!(
+        (error.code, error.status),
+        (ErrorCode::InvalidResponse, Some(200)),
+        "{error}"
+    );
+}
