@@ -134,8 +134,8 @@ pub fn check_path(path_and_query: &str) -> Result<(), Error> {
         true => Ok(()),
         false => Err(Error::invalid_argument(
             "url must be a path inside baseUrl, such as \"/contacts\": absolute URLs, `//`, `.` and `..` \
-             segments (also percent-encoded), backslashes and `#` are refused so that the API key never \
-             leaves baseUrl",
+             segments (also percent-encoded), backslashes, `#` and white space (percent-encode it) are \
+             refused so that the API key never leaves baseUrl",
         )),
     }
 }

@@ -90,3 +90,22 @@ test("a 2xx answer past maxResponseBytes fails invalid_response with its status 
   const error = await gist.createUser({ user_id: 1, email: "a@example.com" }).catch((e) => e);
   assert.equal(error.mayHaveActed, true);
 });
+
+// Findings of an outside review of data fidelity (2026-12-06).
+test("apiCall: a url ending in its query's ? or & takes query without an empty pair; white space in it is refused with a message that says so", async (t) => {
+  const seen = [];
+  const server = await startServer((req, res) => {
+    seen.push(req.url);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end("{}");
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, logLevel: "off" });
+  t.after(() => gist.free());
+  for (const url of ["/tags?", "/tags?a=1&", "/tags?a=1", "/tags"]) await gist.apiCall({ url, query: { z: 1 } });
+  assert.deepEqual(seen, ["/tags?z=1", "/tags?a=1&z=1", "/tags?a=1&z=1", "/tags?z=1"]);
+  const error = await gist.apiCall({ url: "/contacts?status=not subscribed" }).catch((e) => e);
+  assert.equal(error.code, "invalid_argument");
+  assert.match(error.message, /white space/);
+  assert.equal(seen.length, 4, "nothing sent");
+});
