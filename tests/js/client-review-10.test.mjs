@@ -109,3 +109,18 @@ test("apiCall: a url ending in its query's ? or & takes query without an empty p
   assert.match(error.message, /white space/);
   assert.equal(seen.length, 4, "nothing sent");
 });
+
+test("apiCall's body: null sends no body, as its type's comment says, also on a GET", async (t) => {
+  const seen = [];
+  const server = await startServer((req, res, body) => {
+    seen.push([req.method, req.headers["content-type"] ?? null, body.toString()]);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end("{}");
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, logLevel: "off" });
+  t.after(() => gist.free());
+  await gist.apiCall({ url: "/tags", method: "POST", body: null });
+  await gist.apiCall({ url: "/tags", body: null });
+  assert.deepEqual(seen, [["POST", null, ""], ["GET", null, ""]]);
+});
