@@ -3,7 +3,8 @@
 /**
  * A Gist contact (docs/gist-api.md, "The contact object"). The required fields are normalised: null when
  * Gist sent none or `""`; timestamps Unix seconds (a `0` is kept). The optional ones (typed as Gist is known
- * to send them) and any other field Gist sends are as Gist sent them, unchecked.
+ * to send them) and any other field Gist sends are as Gist sent them, unchecked: check their types
+ * before use where a sender may not be Gist (a webhook no secret verified).
  */
 export type Contact = {
     /** Gist's internal id. */
