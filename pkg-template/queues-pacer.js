@@ -51,10 +51,11 @@ export function rateGovernor(requestsPerSecond) {
   let decreased = -Infinity;
   let granted = 0; // permits and 429s since the last decrease
   let throttled = 0;
-  let latest = -Infinity; // the latest time seen
+  let latest = -Infinity; // the last time seen
   const clamp = (value) => Math.min(requestsPerSecond, Math.max(floor, value));
-  // The wall clock can step back (a time sync, a machine resumed): the schedule steps back with it, so
-  // that a step neither holds every permit for its length nor reads as time that took the rate down.
+  // The wall clock can step back (a time sync, a machine resumed): the schedule steps back with it, once,
+  // so that a step neither holds every permit for its length nor reads as time that took the rate down,
+  // and the permits booked before it keep their spacing after it.
   const seen = (now) => {
     if (now < latest) {
       const step = now - latest;
@@ -62,7 +63,7 @@ export function rateGovernor(requestsPerSecond) {
       if (grown > 0) grown = Math.max(1, grown + step);
       decreased += step;
     }
-    latest = Math.max(latest, now);
+    latest = now;
   };
   const grow = (now) => {
     const seconds = grown > 0 ? (now - grown) / 1000 : 0;

@@ -455,6 +455,21 @@ test("GistPacer after the wall clock steps back an hour: permits go at the rate,
   });
 });
 
+test("GistPacer after the wall clock steps back still spaces its permits at the rate (an outside review: 99 of 100 at once after the step, 888 a second after a 1 s step at 100/s)", async () => {
+  for (const back of [3_600_000, 1000, 200]) {
+    await withSteppedClock(async (step) => {
+      const pacer = new GistPacer();
+      const ask = async () => (await pacer.fetch(new Request("https://pacer.invalid/permit", { method: "POST", body: JSON.stringify({ requestsPerSecond: 50, maxWaitMs: 25_000 }) }))).json();
+      await ask();
+      step(-back);
+      const waits = [];
+      for (let i = 0; i < 100; i++) waits.push((await ask()).waitMs);
+      assert.ok(waits.filter((wait) => wait === 0).length <= 1, `${back} ms back: ${waits.slice(0, 5)}...`);
+      assert.ok(waits.at(-1) >= 1900, `${back} ms back: the 100th permit waits ${waits.at(-1)} ms at 50/s`);
+    });
+  }
+});
+
 test("GistSyncs' rate after the wall clock steps back ten minutes: the work done since counts (before: ratePerSecond 0, etaSeconds null)", async () => {
   await withSteppedClock(async (step) => {
     const syncs = new GistSyncs({ storage: memoryStorage() }, {});
