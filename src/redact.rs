@@ -238,8 +238,9 @@ fn between_parts(text: &str, at: usize, mode: u8) -> usize {
             .or_else(|| rest.chars().next().map(|c| (u32::from(c), c.len_utf8())))
             .unwrap_or((0, 0)),
     };
-    // Unicode's default-ignorable code points (DerivedCoreProperties.txt): what a text shows as nothing.
-    let hidden = matches!(code, 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
+    // Unicode's default-ignorable code points (DerivedCoreProperties.txt) and the C1 controls (a raw
+    // byte 0x80 to 0x9F in a header, as fetch reads it): what a text shows as nothing.
+    let hidden = matches!(code, 0x80..=0x9F | 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
         | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164
         | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3
         | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF);
@@ -733,6 +734,8 @@ mod tests {
             "sk_\\u061Clive_a1~Zq",
             // In a header `fetch` read as Latin-1: U+200B's, U+00AD's and U+E0001's UTF-8 bytes.
             "sk_\u{e2}\u{80}\u{8b}live_a1\u{c2}\u{ad}~\u{f3}\u{a0}\u{80}\u{81}Zq",
+            // A C1 control: a raw byte 0x80 to 0x9F in a header.
+            "sk_live\u{85}_a1~\u{9f}Zq",
         ] {
             let text = format!("<{form}> {form}");
             assert_eq!(scrub(&text, &[key]), "<[redacted]> [redacted]", "{form}");
