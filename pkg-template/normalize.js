@@ -151,7 +151,7 @@ export function normalized(object, name, context) {
 /**
  * A page of the list `name` read here from its text with the core's rules: `{ items, digest }`, the items
  * the list keeps, normalised, and for the core the JSON of what its paging loop reads of the page (how many
- * items it held, the first and last ones' `id` as sent, how many are kept, its `pages`: src/flows/pages.rs,
+ * items it held, the first one's `id` and the last `id` (not null) of them as sent, how many are kept, its `pages`: src/flows/pages.rs,
  * `PageDigest`). Undefined where only the core can tell: the text is not such a page, or an item is refused
  * or unsure. (Unlike the core's reader, `JSON.parse` has no nesting limit: a page nested deeper than 128
  * levels is read, where the core refuses it as not JSON.)
@@ -173,8 +173,11 @@ export function readPage(text, name) {
     if (item === UNSURE || item === REFUSED) return undefined;
     if (keep === null || item.type === keep) items.push(item);
   }
-  // The first and last ids, which the core compares with earlier pages': numbers by value, anything else as written.
-  const ids = raw.length > 0 ? [["firstId", raw[0].id], ["lastId", raw[raw.length - 1].id]] : [];
+  // The first id and the last one not null, which the core compares with earlier pages': numbers by value,
+  // anything else as written.
+  let last = raw.length;
+  while (last > 0 && (raw[last - 1].id === null || raw[last - 1].id === undefined)) last--;
+  const ids = raw.length > 0 ? [["firstId", raw[0].id], ["lastId", raw[last - 1]?.id]] : [];
   if (ids.some(([, id]) => (typeof id === "number" ? !Number.isSafeInteger(id) : id !== null && typeof id === "object"))) return undefined;
   const pageIds = ids.map(([name, id]) => (id === undefined ? "" : `,"${name}":${JSON.stringify(id)}`)).join("");
   let pages = "";

@@ -295,19 +295,16 @@ impl Cursor {
     }
 }
 
-/// Whether a page known by `mark` (its first and last ids, as [`kept_id`] keeps them) is the
-/// `earlier` one again. An earlier mark of one id (a cursor written before pages were known by their
-/// last item) tells by the first alone.
+/// Whether a page known by `mark` (its first id and the last one it holds, as [`kept_id`] keeps them)
+/// is the `earlier` one again. A mark of one id (a cursor written before pages were known by their last
+/// item) repeats nothing: a page may come twice after such a cursor, but none is lost.
 fn same_page(mark: &Value, earlier: &Value) -> bool {
-    fn ends(mark: &Value) -> [Option<&Value>; 2] {
-        match mark {
-            Value::Array(ids) => [ids.first(), ids.get(1)],
-            id => [Some(id), None],
+    match (mark, earlier) {
+        (Value::Array(ids), Value::Array(earlier)) => {
+            ids.len() == 2 && ids.iter().zip(earlier).all(|(id, was)| same_id(id, was))
         }
+        _ => false,
     }
-    let same = |a, b| matches!((a, b), (Some(a), Some(b)) if same_id(a, b));
-    let ([first, last], [earlier_first, earlier_last]) = (ends(mark), ends(earlier));
-    same(first, earlier_first) && (earlier_last.is_none() || same(last, earlier_last))
 }
 
 /// What a cursor keeps of a page's first or last id, to compare with later pages' (kept as they are): a number
@@ -606,8 +603,23 @@ mod tests {
         assert_eq!(read(&mut cursor, &page(&[1, 9, 10]), "tags", 3), Ok(3));
         assert_eq!(read(&mut cursor, &page(&[1, 9, 10]), "tags", 3), Ok(0));
         assert!(!cursor.done, "one repeat goes on");
-        // A cursor written before pages were known by their last item tells by the first alone.
+        // A page whose last items have no id is known by the last id it holds.
+        let mut cursor = Cursor::new();
+        let tied = |cursor: &mut Cursor, id: u64| {
+            let page = json!({"events": [{"id": 1}, {"id": id}, {"name": "no id"}]});
+            let (items, pages) =
+                normalize::list(&page.to_json(), "events", &normalize::EVENT, &|_| true)
+                    .expect("a page of events");
+            cursor
+                .read_page(items, pages.as_ref(), "events", 3)
+                .map(|items| items.len())
+        };
+        assert_eq!(tied(&mut cursor, 2), Ok(3));
+        assert_eq!(tied(&mut cursor, 5), Ok(3));
+        assert_eq!(tied(&mut cursor, 5), Ok(0));
+        // A cursor written before pages were known by their last item repeats nothing: none is lost.
         let mut old = Cursor::from_value(&json!({"page": 2, "first": 1, "done": false})).unwrap();
+        assert_eq!(read(&mut old, &page(&[1, 5, 6]), "tags", 3), Ok(3));
         assert_eq!(read(&mut old, &page(&[1, 5, 6]), "tags", 3), Ok(0));
         assert_eq!(Cursor::from_value(&cursor.to_value()), Ok(cursor));
     }

@@ -16,8 +16,12 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
         return None;
     };
     let count = raw.len();
-    let id = |item: Option<&Value>| item.and_then(|item| item.get("id")).cloned();
-    let (first_id, last_id) = (id(raw.first()), id(raw.last()));
+    let first_id = raw.first().and_then(|first| first.get("id")).cloned();
+    let last_id = raw
+        .iter()
+        .rev()
+        .find_map(|item| item.get("id").filter(|id| !id.is_null()))
+        .cloned();
     let mut items = Vec::with_capacity(count);
     for item in raw {
         let (values, other) = declare::read(listing.model, item).ok()?;

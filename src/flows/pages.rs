@@ -43,8 +43,9 @@ pub struct Listing {
 pub type FirstPage = (HttpRequest, Option<f64>);
 
 /// What the paging loop reads from a page, where its host read the page itself (the JS runtime, with
-/// the same rules: `normalize.js`) and holds its items: the items the page held, the first and last
-/// ones' `id` as Gist sent them, how many the list keeps, and the page's `pages`. The kept items handed out are a
+/// the same rules: `normalize.js`) and holds its items: the items the page held, the first one's `id`
+/// and the last `id` (not null) of them as Gist sent them, how many the list keeps, and the page's
+/// `pages`. The kept items handed out are a
 /// range of the host's (see [`held`]): the core holds none of them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageDigest {
@@ -52,7 +53,7 @@ pub struct PageDigest {
     pub count: usize,
     /// The first item's `id`, as Gist sent it.
     pub first_id: Option<Value>,
-    /// The last item's `id`, as Gist sent it.
+    /// The last `id` (not null) of its items, as Gist sent it.
     pub last_id: Option<Value>,
     /// How many of them the list keeps (all but those of the other contact type).
     pub kept: usize,

@@ -210,7 +210,7 @@ pub struct Items {
     pub count: usize,
     /// The first item's `id`, as Gist sent it.
     pub first_id: Option<Value>,
-    /// The last item's `id`, as Gist sent it.
+    /// The last `id` (not null) of its items, as Gist sent it.
     pub last_id: Option<Value>,
     /// Why the model refused the first item it refused.
     pub error: Option<Error>,
@@ -252,7 +252,9 @@ pub fn items(
         if items.count == 0 {
             items.first_id = id.clone();
         }
-        items.last_id = id;
+        if id.as_ref().is_some_and(|id| !id.is_null()) {
+            items.last_id = id;
+        }
         items.count += 1;
         match record {
             Ok(record) if keep(&record) => items.records.push(record),
