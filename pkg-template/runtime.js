@@ -292,6 +292,7 @@ const bodyText = (body) => (typeof body === "string" ? body : new TextDecoder().
 // list (`reading.list`) is read here instead, and the core given what its paging loop reads of it
 // (normalize.js, readPage); `reading.items` keeps the page's items for the step that hands them out.
 function respond(call, got, reading) {
+  if (got.unread !== undefined) return call.respondRead(got.status, got.headers, "", got.unread, Date.now(), Math.random());
   if (reading?.raw) return call.respondRead(got.status, got.headers, "", sizeOf(got.body), Date.now(), Math.random());
   if (reading && got.status >= 200 && got.status < 300) {
     const page = readPage(bodyText(got.body), reading.list);
@@ -397,8 +398,9 @@ async function fetchOnce(fetchFn, send, signal) {
     if (body === null) {
       controller.abort();
       // An answer that is not a 2xx says what it says by its status (a redirect, a 401, a 5xx to retry):
-      // the core reads it without its body, as a refusal whose body was cut. A raw call's value is its body.
-      if (!send.raw && (status < 200 || status >= 300)) return answer("");
+      // the core reads it without its body, counting what the call had left, now read: a retry reads
+      // none of its answer's body. A raw call's value is its body.
+      if (!send.raw && (status < 200 || status >= 300)) return { ...answer(""), unread: send.maxBytes };
       return { kind: "too_large", status }; // its status says whether a write acted (refusedUnheard), and the error has it
     }
     return answer(body);

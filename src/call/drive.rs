@@ -25,7 +25,7 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
     let mut last_headers = Vec::new();
     loop {
         input = match call.step(input, clock(transport)) {
-            Step::Send(request, timeout_ms) => {
+            Step::Send(request, timeout_ms, _) => {
                 let request = request.clone();
                 if let Some(taken) = call.take_items() {
                     items.extend(fill(taken, &mut held));

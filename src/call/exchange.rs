@@ -107,6 +107,7 @@ impl Exchange {
             None => backoff_ms(self.retries, clock.random),
         };
         let retry = self.retries < max_retries
+            && !progress.capped
             && is_retryable(self.request.method, failure)
             && clock.now_ms + wait_ms < progress.deadline_ms;
         if retry && !config.retry_budget.spend() {

@@ -49,8 +49,9 @@ pub enum Input {
 /// What the call needs next.
 #[derive(Debug)]
 pub enum Step<'a> {
-    /// Send this request within this many milliseconds.
-    Send(&'a WireRequest, f64),
+    /// Send this request within this many milliseconds, reading at most this many bytes of its
+    /// answer (what the call has left of `maxResponseBytes`; a Rust transport reads up to its own cap).
+    Send(&'a WireRequest, f64, u32),
     /// Wait this many milliseconds; before a retry, which attempt comes next (2 for the first
     /// retry) and the status that failed (`None`: no answer).
     Wait(f64, Option<(u32, Option<u16>)>),
@@ -129,6 +130,15 @@ impl Call {
         self.flow.takes_any_status()
     }
 
+    /// The most bytes the next answer may hold (see [`Progress::answer_budget`]).
+    pub fn answer_budget(&self) -> u32 {
+        self.progress
+            .as_ref()
+            .map_or(self.config.answer_bytes(), |progress| {
+                progress.answer_budget(&self.config)
+            })
+    }
+
     /// Items of a `list*` call's pages read so far, to be handed out before its value (which holds
     /// only the last page's): the caller's list is these, in order, then the value's. An array, or
     /// the range of a page the host read and holds ([`crate::flows::held`]).
@@ -159,7 +169,7 @@ impl Call {
         };
         match then {
             Then::Send(timeout_ms) => match &self.exchange {
-                Some(exchange) => Step::Send(&exchange.wire, timeout_ms),
+                Some(exchange) => Step::Send(&exchange.wire, timeout_ms, self.answer_budget()),
                 None => Step::Failed(stalled()),
             },
             Then::Wait(ms, attempt, status) => Step::Wait(ms, Some((attempt, status))),
@@ -330,7 +340,7 @@ mod tests {
     fn a_call_steps_send_then_done_with_the_time_it_is_given() {
         let mut call = fetch_campaign();
         match call.step(Input::Start, CLOCK) {
-            Step::Send(request, timeout_ms) => {
+            Step::Send(request, timeout_ms, _) => {
                 assert!(request.url.ends_with("/campaigns/7"));
                 assert_eq!(timeout_ms, 30_000.0);
             }

@@ -51,6 +51,9 @@ pub struct Progress {
     last: Option<LastAnswer>,
     /// Whether the retry budget refused a retry of this call.
     pub over_budget: bool,
+    /// Whether an answer took the call past `maxResponseBytes` (read by its status: it may not be
+    /// retried, since the call has read all it may).
+    pub capped: bool,
 }
 
 impl Progress {
@@ -66,6 +69,7 @@ impl Progress {
             requests: 0,
             last: None,
             over_budget: false,
+            capped: false,
         }
     }
 
@@ -76,15 +80,25 @@ impl Progress {
         self.latest_ms = now_ms;
     }
 
+    /// The most bytes the next answer may hold: what the call has left of `maxResponseBytes`, at
+    /// most what one answer may hold.
+    pub fn answer_budget(&self, config: &Config) -> u32 {
+        let left = u64::from(config.max_response_bytes).saturating_sub(self.received_bytes);
+        u32::try_from(left).map_or(config.answer_bytes(), |left| {
+            left.min(config.answer_bytes())
+        })
+    }
+
     /// Counts `bytes` of an answer that its host read itself and gives as a digest.
     pub fn read_elsewhere(&mut self, bytes: u64) {
         self.received_bytes += bytes;
     }
 
     /// Notes an answer (the `attempts`-th of its request): refuses a redirect, and counts its bytes
-    /// against `maxResponseBytes`. An answer that is not a 2xx which would pass it is read by its
-    /// status, uncounted: its body, within what the call had left, is already read (refusals retried
-    /// until their bodies pass the cap together are still a 429, a 503).
+    /// against `maxResponseBytes`. An answer that is not a 2xx which passes it is read by its status,
+    /// and not retried (refusals retried until their bodies pass the cap together are still a 429, a
+    /// 503): the JS runtime reads no more than the call has left ([`Progress::answer_budget`]), a
+    /// Rust transport a whole answer.
     pub fn answered(
         &mut self,
         config: &Config,
@@ -107,7 +121,10 @@ impl Progress {
         let received = self.received_bytes + response.body.len() as u64;
         match received > u64::from(config.max_response_bytes) {
             true if response.is_success() => Err(too_large(config)),
-            true => Ok(()),
+            true => {
+                self.capped = true;
+                Ok(())
+            }
             false => {
                 self.received_bytes = received;
                 Ok(())

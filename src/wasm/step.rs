@@ -58,10 +58,9 @@ impl Call {
     /// Goes on after `input`, at `clock`: the next step's text.
     fn go(&mut self, input: Input, clock: Clock) -> String {
         let mut answered = self.answered.take();
-        let max_bytes = self.config.answer_bytes();
         let raw = self.call.is_raw();
         let mut step = match self.call.step(input, clock) {
-            Step::Send(request, timeout_ms) => {
+            Step::Send(request, timeout_ms, max_bytes) => {
                 let mut step = send_step(request, timeout_ms, max_bytes, raw);
                 let mut told = crate::json::Map::new();
                 if let Some(answered) = answered {

@@ -124,3 +124,43 @@ test("apiCall's body: null sends no body, as its type's comment says, also on a 
   await gist.apiCall({ url: "/tags", body: null });
   assert.deepEqual(seen, [["POST", null, ""], ["GET", null, ""]]);
 });
+
+// Findings of an outside review of this round's changes (2026-12-06).
+test("a call reads at most maxResponseBytes in all: a refusal past what it has left is read by its status, its body unread, and its retries read no more (before: six 429s of 90 KB read under a cap of 100 KB)", async (t) => {
+  let pulled = 0;
+  let requests = 0;
+  const fetch = async () => {
+    requests++;
+    if (requests > 6) return new Response('{"tags":[]}', { headers: { "content-type": "application/json" } });
+    let left = 90_000;
+    const body = new ReadableStream({
+      pull(controller) {
+        if (left === 0) return controller.close();
+        const chunk = Math.min(1000, left);
+        left -= chunk;
+        pulled += chunk;
+        controller.enqueue(new TextEncoder().encode(" ".repeat(chunk)));
+      },
+    });
+    return new Response(body, { status: 429, headers: { "content-type": "application/json", "retry-after": "0" } });
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", fetch, maxResponseBytes: 100_000, maxRetries: 6, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.listTags({ limit: 1 }).catch((e) => e);
+  assert.deepEqual([error.code, error.status, requests], ["invalid_response", 200, 7], "the answer that came once all was read is past the cap too");
+  assert.ok(pulled <= 100_000 + 16_000, `${pulled} bytes read`);
+});
+
+test("a list page that takes the call past maxResponseBytes fails with its status (before: none)", async (t) => {
+  const server = await startServer((req, res) => {
+    const page = Number(new URL(req.url, "http://x").searchParams.get("page") ?? 1);
+    const tags = Array.from({ length: 20 }, (_, i) => ({ id: page * 100 + i, name: "t".repeat(80) }));
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ tags, pages: { next: "more" } }));
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, perPage: 20, maxResponseBytes: 3000, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.listTags({ limit: 100 }).catch((e) => e);
+  assert.deepEqual([error.code, error.status], ["invalid_response", 200]);
+});

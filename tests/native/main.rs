@@ -1702,3 +1702,30 @@ async fn a_2xx_answer_past_the_cap_fails_with_its_status() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_refusal_that_takes_the_call_past_its_cap_is_read_by_its_status_and_not_retried() {
+    let mock = Mock::start().await;
+    let client = Client::builder(KEY)
+        .base_url(&mock.url)
+        .max_response_bytes(1000)
+        .max_retries(3)
+        .build()
+        .expect("valid settings");
+    let message = "x".repeat(880);
+    let rule = format!(
+        r#"{{"status": 503, "times": 4, "body": {{"errors": [{{"code": "busy", "message": "{message}"}}]}}}}"#
+    );
+    mock.fail(&rule).await;
+    let before = mock.requests().await.len();
+    let error = client.fetch_campaign(1).await.expect_err("503");
+    assert_eq!(
+        (error.code, error.status),
+        (ErrorCode::ServerError, Some(503))
+    );
+    assert_eq!(
+        mock.requests().await.len() - before,
+        2,
+        "a transport reads whole answers: the call stops once they passed its cap"
+    );
+}
