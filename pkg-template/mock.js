@@ -195,8 +195,9 @@ function checkedRule(rule) {
   if (!(typeof fraction === "number" && fraction >= 0 && fraction <= 1)) refuse("fraction must be a number from 0 to 1");
   if (headers !== undefined) {
     if (headers === null || typeof headers !== "object" || Array.isArray(headers) || !Object.values(headers).every((v) => typeof v === "string" || typeof v === "number")) refuse("headers must be an object of strings");
-    // A Headers or a Map has no own entries to send: it would pass as an empty object.
-    if (![Object.prototype, null].includes(Object.getPrototypeOf(headers))) refuse("headers must be a plain object of strings (of a Headers: Object.fromEntries(headers))");
+    // A Headers or a Map has no own entries to send: it would pass as an empty object. (A plain object
+    // of another realm is one: its tag is Object's.)
+    if (Object.prototype.toString.call(headers) !== "[object Object]") refuse("headers must be a plain object of strings (of a Headers: Object.fromEntries(headers))");
     try {
       new Headers(headers);
     } catch {

@@ -47,8 +47,10 @@ pub fn read_call(value: Value) -> Result<HttpRequest, Error> {
         };
         request.query.push((name, text));
     }
-    // A url that ends with its query's `?` or an `&` takes the query's first pair at once.
-    if !request.query.is_empty() && matches!(request.path.as_bytes().last(), Some(b'?' | b'&')) {
+    // A url that ends with its query's `?` or an `&` of it takes the query's first pair at once.
+    let ends_query =
+        request.path.contains('?') && matches!(request.path.as_bytes().last(), Some(b'?' | b'&'));
+    if !request.query.is_empty() && ends_query {
         request.path.truncate(request.path.len() - 1);
     }
     if let Some(body) = fields.take("body") {

@@ -102,12 +102,13 @@ test("apiCall: a url ending in its query's ? or & takes query without an empty p
   t.after(() => server.close());
   const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, logLevel: "off" });
   t.after(() => gist.free());
-  for (const url of ["/tags?", "/tags?a=1&", "/tags?a=1", "/tags"]) await gist.apiCall({ url, query: { z: 1 } });
-  assert.deepEqual(seen, ["/tags?z=1", "/tags?a=1&z=1", "/tags?a=1&z=1", "/tags?z=1"]);
+  // An & of the path itself (no ? before it) stays (an outside review: /segments/R&D& lost it).
+  for (const url of ["/tags?", "/tags?a=1&", "/tags?a=1", "/tags", "/segments/R&D&"]) await gist.apiCall({ url, query: { z: 1 } });
+  assert.deepEqual(seen, ["/tags?z=1", "/tags?a=1&z=1", "/tags?a=1&z=1", "/tags?z=1", "/segments/R&D&?z=1"]);
   const error = await gist.apiCall({ url: "/contacts?status=not subscribed" }).catch((e) => e);
   assert.equal(error.code, "invalid_argument");
   assert.match(error.message, /white space/);
-  assert.equal(seen.length, 4, "nothing sent");
+  assert.equal(seen.length, 5, "nothing sent");
 });
 
 test("apiCall's body: null sends no body, as its type's comment says, also on a GET", async (t) => {
