@@ -167,6 +167,12 @@ impl Call {
             Input::Answer(outcome) => self.answered(outcome, clock),
             Input::Woke(waited) => self.woke(waited, clock),
         };
+        if let Some(progress) = self.progress.as_mut() {
+            progress.step_ms = match then {
+                Then::Send(ms) | Then::Wait(ms, ..) => ms,
+                Then::Over(_) => 0.0,
+            };
+        }
         match then {
             Then::Send(timeout_ms) => match &self.exchange {
                 Some(exchange) => Step::Send(&exchange.wire, timeout_ms, self.answer_budget()),

@@ -43,8 +43,13 @@ pub struct Progress {
     timeout_ms: f64,
     /// When the call must be over (ms since the Unix epoch).
     pub deadline_ms: f64,
-    /// The latest time a step was given (see [`Progress::now`]).
+    /// The time the last step was given, and the most the host could take before the next one (the
+    /// request's or the wait's time): see [`Progress::now`].
     latest_ms: f64,
+    /// See [`Progress::latest_ms`].
+    pub step_ms: f64,
+    /// How far the wall clock was set back during the call, and not yet set forward again.
+    set_back_ms: f64,
     received_bytes: u64,
     /// Every request the call sent, retries included.
     pub requests: u32,
@@ -65,6 +70,8 @@ impl Progress {
             timeout_ms,
             deadline_ms: now_ms + timeout_ms,
             latest_ms: now_ms,
+            step_ms: 0.0,
+            set_back_ms: 0.0,
             received_bytes: 0,
             requests: 0,
             last: None,
@@ -73,10 +80,21 @@ impl Progress {
         }
     }
 
-    /// Notes the time a step was given: a wall clock set back (NTP, a user) moves the deadline back
-    /// with it, so that the call takes no longer than its timeout (set forward, it ends the call early).
+    /// Notes the time a step was given. A wall clock set back (NTP, a user) moves the deadline back
+    /// with it, so that the call takes no longer than its timeout; set forward again (by more than the
+    /// last step could have taken, and a second), forward as far, so that it does not end early. (Set
+    /// forward alone, it ends the call early: nothing tells that from time that passed.)
     pub fn now(&mut self, now_ms: f64) {
-        self.deadline_ms -= (self.latest_ms - now_ms).max(0.0);
+        let elapsed = now_ms - self.latest_ms;
+        let moved = if elapsed < 0.0 {
+            elapsed
+        } else if elapsed > self.step_ms + 1000.0 {
+            elapsed.min(self.set_back_ms)
+        } else {
+            0.0
+        };
+        self.deadline_ms += moved;
+        self.set_back_ms -= moved;
         self.latest_ms = now_ms;
     }
 

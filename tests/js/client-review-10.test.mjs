@@ -165,3 +165,27 @@ test("a list page that takes the call past maxResponseBytes fails with its statu
   const error = await gist.listTags({ limit: 100 }).catch((e) => e);
   assert.deepEqual([error.code, error.status], ["invalid_response", 200]);
 });
+
+test("a wall clock stepped back during a call and then forward again does not end it early (before: timeout after a second of a 10 s call)", { timeout: 20_000 }, async (t) => {
+  const realNow = Date.now;
+  t.after(() => { Date.now = realNow; });
+  for (const steps of [[-60 * 60 * 1000, 0], [-1000, 0]]) {
+    let requests = 0;
+    const server = await startServer((req, res) => {
+      if (++requests === 1) {
+        Date.now = () => realNow() + steps[0];
+        if (steps.length > 1) setTimeout(() => { Date.now = () => realNow() + steps[1]; }, 300);
+        res.writeHead(503, { "retry-after": "1", "content-type": "application/json" });
+        return res.end("{}");
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"tags":[]}');
+    });
+    const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, timeoutMs: 10_000, logLevel: "off" });
+    const outcome = await gist.listTags({ limit: 1 }).catch((e) => e);
+    Date.now = realNow;
+    gist.free();
+    server.close();
+    assert.deepEqual([outcome, requests], [[], 2], `clock stepped ${steps}`);
+  }
+});
