@@ -62,6 +62,10 @@ export class GistSyncs {
     if (pathname === "/claim") return Response.json(await this.#claim(body));
     if (pathname === "/released") return this.#released(body);
     if (pathname === "/redriven") return this.#redriven(body);
+    if (pathname === "/forget") {
+      await this.#storage.deleteAll();
+      return Response.json({ ok: true });
+    }
     return new Response("not found", { status: 404 });
   }
 
@@ -278,6 +282,7 @@ const ANSWERS = {
   "/enqueued": isOk,
   "/settled": isOk,
   "/released": isOk,
+  "/forget": isOk,
   "/status": (status) => isObject(status) && STATUS_NUMBERS.every((key) => Number.isFinite(status[key])) && isNumberOrNull(status.etaSeconds) && isNumberOrNull(status.startedAt),
   "/dead": (letters) => Array.isArray(letters) && letters.every((letter) => hasStrings(letter, ["key", "code", "message"])),
   "/claim": (claim) => hasStrings(claim, ["token"]) && (claim.next === null || typeof claim.next === "string") && Array.isArray(claim.skipped) && claim.skipped.every((letter) => hasStrings(letter, ["key", "code", "reason"])) &&
@@ -313,6 +318,14 @@ export async function callSync(stub, path, body) {
  */
 export async function syncStatus(namespace, id) {
   return { id, ...(await callSync(syncStub(namespace, id, "syncStatus"), "/status")) };
+}
+
+/**
+ * Deletes all a sync's object keeps: its totals, its messages' outcomes and its dead letters. Rejects with
+ * `invalid_argument`, `store_error` or `invalid_response`.
+ */
+export async function forgetSync(namespace, id) {
+  await callSync(syncStub(namespace, id, "forgetSync"), "/forget", {});
 }
 
 /**

@@ -325,6 +325,14 @@ export interface SyncStatus {
  */
 export function syncStatus(progress: DurableObjectNamespaceLike, sync: string): Promise<SyncStatus>;
 
+/**
+ * Deletes all a sync's `GistSyncs` object keeps (its totals, its messages' outcomes, its dead letters),
+ * which it otherwise keeps for good: call it once the sync is over (`pending` 0) and its dead letters are
+ * dealt with. A message of the sync consumed after it counts in a new, empty sync of the same id. Rejects
+ * as `syncStatus`.
+ */
+export function forgetSync(progress: DurableObjectNamespaceLike, sync: string): Promise<void>;
+
 /** A sync's dead letter: the `DeadLetter` entry (no email, no key) and its `key`, which `redrive`'s `resend` names. */
 export interface SyncDeadLetter extends DeadLetter {
     key: string;

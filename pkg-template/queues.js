@@ -11,7 +11,7 @@ import { MAX_LIST_LETTERS, callSync, deadLettersOf, isSyncId, redriveWith, scrub
 
 import { sha256 } from "./queues-pacer.js";
 export { GistPacer, pacedFetch } from "./queues-pacer.js";
-export { GistSyncs, syncStatus } from "./queues-syncs.js";
+export { GistSyncs, forgetSync, syncStatus } from "./queues-syncs.js";
 
 // Each operation and the client method that runs it.
 const METHODS = { upsertUser: "createUser", upsertLead: "createLead", tagContacts: "tagContacts", recordEvent: "recordEvent" };

@@ -274,6 +274,12 @@ test("examples/bulk-sync in workerd: GET /sync/<id>/dead lists a sync's dead let
     const final = await waitForStatus(mf, sync, 31, (x) => x.done === 31);
     assert.deepEqual([final.enqueued, final.deadLettered, final.redriven, final.pending], [31, 0, 4, 0]);
     assert.ok(mock.state.events.some((e) => e.name === "redrive-test"));
+
+    // DELETE /sync/<id> (forgetSync): the object keeps nothing of it (an outside review: kept for good).
+    assert.equal((await mf.dispatchFetch(`http://sync.test/sync/${sync}`, { method: "DELETE", headers: auth })).status, 204);
+    const forgotten = await call(`/sync/${sync}`);
+    assert.deepEqual([forgotten.enqueued, forgotten.done, forgotten.redriven, forgotten.startedAt], [0, 0, 0, null]);
+    assert.deepEqual(await call(`/sync/${sync}/dead`), []);
   } finally {
     await mf.dispose();
   }

@@ -9,7 +9,7 @@
 //   records each contact event back in Gist as a tracked event, once, through the gist-sync queue.
 // - The gist-dead-letters consumer keeps what could never pass in KV, under dead/<message id>/<index>.
 import { GistClient, GistError } from "gist-wasm";
-import { consume, consumeWebhooks, enqueue, listDeadLetters, pacedFetch, receiveWebhook, redrive, syncStatus } from "gist-wasm/queues";
+import { consume, consumeWebhooks, enqueue, forgetSync, listDeadLetters, pacedFetch, receiveWebhook, redrive, syncStatus } from "gist-wasm/queues";
 
 export { GistPacer, GistSyncs } from "gist-wasm/queues";
 
@@ -104,7 +104,8 @@ export default {
 };
 
 // /sync routes (the token checked): POST /sync[/<id>] enqueues contacts (in a new sync, or sync <id>);
-// GET /sync/<id> is its progress, GET /sync/<id>/dead?code= its dead letters, POST /sync/<id>/redrive sends them again.
+// GET /sync/<id> is its progress, GET /sync/<id>/dead?code= its dead letters, POST /sync/<id>/redrive sends them again,
+// DELETE /sync/<id> forgets it (its object keeps it for good otherwise).
 async function syncRoute(request, env, id, action) {
   if (request.method === "POST" && action === undefined) {
     const contacts = await request.json().catch(() => null);
@@ -114,6 +115,10 @@ async function syncRoute(request, env, id, action) {
     return Response.json(result, { status: result.unsent.length > 0 ? 503 : 202 });
   }
   if (request.method === "GET" && id && action === undefined) return Response.json(await syncStatus(env.GIST_SYNCS, id));
+  if (request.method === "DELETE" && id && action === undefined) {
+    await forgetSync(env.GIST_SYNCS, id);
+    return new Response(null, { status: 204 });
+  }
   if (request.method === "GET" && id && action === "dead") {
     // A page of at most 1,000: ?after=<the last one's key> for the next.
     const query = new URL(request.url).searchParams;
@@ -124,5 +129,5 @@ async function syncRoute(request, env, id, action) {
     const { code, resend } = (await request.json().catch(() => null)) ?? {};
     return Response.json(await redrive(env.GIST_SYNCS, env.GIST_SYNC, id, { code, resend }));
   }
-  return new Response("POST /sync, GET /sync/<id>, GET /sync/<id>/dead, POST /sync/<id>/redrive\n", { status: 404 });
+  return new Response("POST /sync, GET /sync/<id>, GET /sync/<id>/dead, POST /sync/<id>/redrive, DELETE /sync/<id>\n", { status: 404 });
 }
