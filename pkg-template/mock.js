@@ -519,6 +519,7 @@ export function createMockGist(options = {}) {
     } else {
       contact.updated_at = Math.max(now, contact.created_at + 1);
     }
+    const before = INDEXED.map((field) => keyOf(field, contact));
     // What Gist keeps for itself (ids, type, times it sets, segments) is not taken from a body.
     const { id, type, user_id, tags, custom_properties, phone, segments, created_at, updated_at, unsubscribed_from_emails, ...fields } = body;
     Object.assign(contact, fields);
@@ -530,6 +531,11 @@ export function createMockGist(options = {}) {
     if (custom_properties) Object.assign(contact.custom_properties, custom_properties);
     if (tags) contact.tags = [...new Set([...(contact.tags ?? []), ...tagIds(tags)])];
     changed();
+    // A key it gave up leaves the index, where the index names it (one another contact holds too is
+    // unsure already): an email changed at every upsert would otherwise stay filed for good.
+    INDEXED.forEach((field, i) => {
+      if (before[i] && before[i] !== keyOf(field, contact) && index[field].get(before[i]) === contact) index[field].delete(before[i]);
+    });
     remember(contact);
     return json(200, { contact: wireContact(contact, state) });
   }

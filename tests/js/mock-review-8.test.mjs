@@ -13,6 +13,7 @@ import { createMockGist } from "gist-wasm/mock";
 import { serveMock } from "gist-wasm/mock/server";
 import { launchChromium } from "./chromium.mjs";
 import { startServer } from "./loopback.mjs";
+import { inFreshNode } from "./fresh-node.mjs";
 import { startDemoServer } from "../../www/server.mjs";
 
 const LOOPBACK_PAGE = "http://localhost:9";
@@ -235,4 +236,25 @@ test("a failure rule may not ask a browser for credentials, and the demo's may n
   const moved = await fetch(`${demo.url}/api/old`, { headers: KEY, redirect: "manual" });
   assert.equal(moved.status, 307);
   assert.equal(moved.headers.get("location"), "/api/contacts");
+});
+
+// Finding of an outside review of long runs (2026-12-06).
+test("a contact upserted again and again with a new email keeps one index entry, not one per email it ever had (before: 78 bytes an upsert)", async () => {
+  const grown = await inFreshNode(`
+    const { createMockGist } = await import("gist-wasm/mock");
+    const H = { authorization: "Bearer mock-key", "content-type": "application/json" };
+    const mock = createMockGist({ contacts: 10, maxLoggedRequests: 1 });
+    const upsert = (i) => mock.fetch("http://m/contacts", { method: "POST", headers: H, body: JSON.stringify({ user_id: "777", email: \`u\${i}@example.com\` }) });
+    for (let i = 0; i < 2000; i++) await upsert(i);
+    globalThis.gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 2000; i < 42000; i++) {
+      await upsert(i);
+      if (i % 1000 === 0) await new Promise((resolve) => setImmediate(resolve)); // Node lets go of a Request's clone only then
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    globalThis.gc();
+    console.log(JSON.stringify((process.memoryUsage().heapUsed - before) / 40000));
+  `, ["--expose-gc"]);
+  assert.ok(grown < 20, `${grown.toFixed(1)} bytes an upsert`);
 });
