@@ -109,7 +109,9 @@ impl Clone for RetryBudget {
 /// Exponential backoff with full jitter: a random wait up to 0.5 s, 1 s, 2 s, ... capped at 8 s.
 pub fn backoff_ms(retry_index: u32, random: f64) -> f64 {
     let ceiling = (BACKOFF_BASE_MS * 2f64.powi(retry_index.min(16) as i32)).min(BACKOFF_CAP_MS);
-    ceiling * random.clamp(0.0, 1.0)
+    // A host's random number outside [0, 1], or NaN (which `clamp` lets through, and would take the
+    // retry past any deadline), reads as no wait.
+    ceiling * random.max(0.0).min(1.0)
 }
 
 /// The longest `Retry-After` handed on (a day): past it, a caller could not sleep it (Rust's
@@ -213,6 +215,8 @@ mod tests {
         assert_eq!(backoff_ms(4, 0.999_999).round(), 8000.0);
         assert_eq!(backoff_ms(30, 0.999_999).round(), 8000.0);
         assert_eq!(backoff_ms(3, 0.0), 0.0);
+        // A host's random number that is NaN waits nothing, where it took the retry past any deadline.
+        assert_eq!(backoff_ms(3, f64::NAN), 0.0);
     }
 
     #[test]
