@@ -111,7 +111,7 @@ pub fn backoff_ms(retry_index: u32, random: f64) -> f64 {
     let ceiling = (BACKOFF_BASE_MS * 2f64.powi(retry_index.min(16) as i32)).min(BACKOFF_CAP_MS);
     // A host's random number outside [0, 1], or NaN (which `clamp` lets through, and would take the
     // retry past any deadline), reads as no wait.
-    ceiling * random.max(0.0).min(1.0)
+    ceiling * if random > 0.0 { random.min(1.0) } else { 0.0 }
 }
 
 /// The longest `Retry-After` handed on (a day): past it, a caller could not sleep it (Rust's
