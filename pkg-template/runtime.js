@@ -397,10 +397,10 @@ async function fetchOnce(fetchFn, send, signal) {
     }
     if (body === null) {
       controller.abort();
-      // An answer that is not a 2xx says what it says by its status (a redirect, a 401, a 5xx to retry):
-      // the core reads it without its body, counting what the call had left, now read: a retry reads
-      // none of its answer's body. A raw call's value is its body.
-      if (!send.raw && (status < 200 || status >= 300)) return { ...answer(""), unread: send.maxBytes };
+      // An answer that is not a 2xx says what it says by its status (a redirect, a 401, a 5xx): the core
+      // reads it without its body, counting more than the call had left, so that it is not retried (a
+      // retry could read none of its answer). A raw call's value is its body.
+      if (!send.raw && (status < 200 || status >= 300)) return { ...answer(""), unread: send.maxBytes + 1 };
       return { kind: "too_large", status }; // its status says whether a write acted (refusedUnheard), and the error has it
     }
     return answer(body);

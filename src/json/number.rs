@@ -26,7 +26,8 @@ impl Number {
     }
 
     /// The nearest `f64`: correctly rounded on native targets (a model's or a `Value`'s number goes
-    /// through serde as it came); in the `.wasm`, [`close_f64`]'s.
+    /// through serde as it came); in the `.wasm`, within a few units in the last place (exact for
+    /// whole numbers up to 2^53), without Rust's float parser's 4 KB of tables.
     pub fn as_f64(&self) -> f64 {
         #[cfg(not(target_arch = "wasm32"))]
         if let Ok(value) = self.0.parse::<f64>() {

@@ -93,10 +93,10 @@ test("an apiCall's answers count against maxResponseBytes across its retries, as
   // Before (while the runtime read an apiCall's body and handed the core none): 503s of 900 bytes each
   // under a cap of 1,000 were retried to the end, where fetchUser stopped at the second. Since a later
   // review (refusals retried until their bodies passed the cap together ended invalid_response, with no
-  // status), both fail with the refusal's status: fetchUser after its retries, which read none of their
-  // answers' bodies (the call has read all it may), apiCall at once, its value the body it cannot read.
+  // status), both fail there with the refusal's status: the call has read all it may, so a retry could
+  // read none of its answer.
   const fetch = async () => new Response(JSON.stringify({ error: "x".repeat(880) }), { status: 503, headers: { "content-type": "application/json" } });
-  const calls = [[(gist) => gist.apiCall({ url: "/contacts/1" }), 2], [(gist) => gist.fetchUser({ id: 1 }), 4]];
+  const calls = [[(gist) => gist.apiCall({ url: "/contacts/1" }), 2], [(gist) => gist.fetchUser({ id: 1 }), 2]];
   for (const [call, requests] of calls) {
     let sent = 0;
     const counted = (...args) => (sent++, fetch(...args));

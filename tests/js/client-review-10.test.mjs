@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
-import { startServer } from "./loopback.mjs";
+import { json, startServer } from "./loopback.mjs";
 
 const KEY = "sk_live_SECRETkey0123456789abcdefXYZ";
 const CONTACT = JSON.stringify({ contact: { id: 1, type: "user", user_id: "1", email: "a@example.com" } });
@@ -127,7 +127,7 @@ test("apiCall's body: null sends no body, as its type's comment says, also on a 
 });
 
 // Findings of an outside review of this round's changes (2026-12-06).
-test("a call reads at most maxResponseBytes in all: a refusal past what it has left is read by its status, its body unread, and its retries read no more (before: six 429s of 90 KB read under a cap of 100 KB)", async (t) => {
+test("a call reads at most maxResponseBytes in all: a refusal past what it has left is read by its status, its body unread, and not retried (before: six 429s of 90 KB read under a cap of 100 KB)", async (t) => {
   let pulled = 0;
   let requests = 0;
   const fetch = async () => {
@@ -148,7 +148,7 @@ test("a call reads at most maxResponseBytes in all: a refusal past what it has l
   const gist = new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", fetch, maxResponseBytes: 100_000, maxRetries: 6, logLevel: "off" });
   t.after(() => gist.free());
   const error = await gist.listTags({ limit: 1 }).catch((e) => e);
-  assert.deepEqual([error.code, error.status, requests], ["invalid_response", 200, 7], "the answer that came once all was read is past the cap too");
+  assert.deepEqual([error.code, error.status, requests], ["rate_limited", 429, 2]);
   assert.ok(pulled <= 100_000 + 16_000, `${pulled} bytes read`);
 });
 
@@ -188,4 +188,16 @@ test("a wall clock stepped back during a call and then forward again does not en
     server.close();
     assert.deepEqual([outcome, requests], [[], 2], `clock stepped ${steps}`);
   }
+});
+
+test("a write refused past what the call has left to read is not sent again: its answer could not be read (an outside review: recordEvent sent twice, then invalid_response)", async (t) => {
+  const server = await startServer((req, res) => {
+    if (server.requests.length === 1) return json(res, 429, { errors: [{ code: "x", message: "x".repeat(20_000) }] }, { "retry-after": "0" });
+    json(res, 200, { event: { id: 1, name: "paid" } });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, maxResponseBytes: 10_000, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.recordEvent({ event_name: "paid", user: { email: "a@example.com" } }).catch((e) => e);
+  assert.deepEqual([error.code, error.status, error.mayHaveActed, server.requests.length], ["rate_limited", 429, false, 1]);
 });

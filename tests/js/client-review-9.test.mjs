@@ -34,9 +34,10 @@ test("a write refused with a body cut short or stalled: its status, mayHaveActed
   }
 });
 
-test("an answer that is not a 2xx, past maxResponseBytes, is read by its status: a 401 unauthorized, a 429 retried, a 302 a redirect (an outside review: invalid_response with no status)", async (t) => {
-  // A refusal did not act; a write redirected may have, as with a short body.
-  for (const [status, code, requests, acted] of [[401, "unauthorized", 1, false], [429, "rate_limited", 3, false], [302, "invalid_response", 1, true]]) {
+test("an answer that is not a 2xx, past maxResponseBytes, is read by its status: a 401 unauthorized, a 429 rate_limited, a 302 a redirect (an outside review: invalid_response with no status)", async (t) => {
+  // A refusal did not act; a write redirected may have, as with a short body. None is retried: the call
+  // has read all it may (a later review: a write retried so was sent again, its answer then unreadable).
+  for (const [status, code, requests, acted] of [[401, "unauthorized", 1, false], [429, "rate_limited", 1, false], [302, "invalid_response", 1, true]]) {
     const server = await startServer((req, res) => json(res, status, { errors: [{ code: "x", message: "x".repeat(5000) }] }, { "retry-after": "0", location: "http://elsewhere.test/" }));
     t.after(() => server.close());
     const gist = new GistClient({ apiKey: "k", baseUrl: server.url, maxResponseBytes: 1000, logLevel: "off" });
