@@ -575,7 +575,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
     let last;
     let answerHeaders;
     let failure; // what the last request's fetch threw, if it threw
-    let unread; // the status of the last answer, if its body was past the cap
+    let tooLarge; // the status of the last answer, if it was a 2xx past what the call had left to read
     let rawBody; // a raw call's answer body, which the runtime reads for its value (see withBody)
     let held = 0; // requests the pacer refused: the core counted them, none was sent
     const items = [];
@@ -607,7 +607,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         failure = got.failure;
-        unread = got.kind === "too_large" ? got.status : undefined;
+        tooLarge = got.kind === "too_large" ? got.status : undefined;
         // A raw call's answer goes to the core without its body, which it would only hand back: read here
         // once, however large or however escaped as JSON.
         const raw = got.kind === "ok" && step.send.raw;
@@ -627,7 +627,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         const error = fromCore(step.error);
         if (error.code === "aborted") abortedBy(signal, error);
         if (error.code === "network_error" && failure) error.cause = causeOf(failure, (text) => call.withoutKey(text));
-        if (error.code === "invalid_response" && unread !== undefined) error.status ??= unread;
+        if (error.code === "invalid_response" && tooLarge !== undefined) error.status ??= tooLarge;
         error.mayHaveActed = mayHaveActed;
         throw error;
       } else {
