@@ -52,16 +52,25 @@ export function rateGovernor(requestsPerSecond) {
   let granted = 0; // permits and 429s since the last decrease
   let throttled = 0;
   let latest = -Infinity; // the last time seen
+  let setBack = 0; // how far the clock stepped back, not yet made up by time seen since
   const clamp = (value) => Math.min(requestsPerSecond, Math.max(floor, value));
   // The wall clock can step back (a time sync, a machine resumed): the schedule steps back with it, once,
   // so that a step neither holds every permit for its length nor reads as time that took the rate down,
-  // and the permits booked before it keep their spacing after it.
+  // and the permits booked before it keep their spacing after it. Until the clock has made the step up,
+  // when the rate last grew moves on with it, so that a step forward again does not read as an hour that
+  // grows the rate back (at worst, after a step back, the rate grows that much later; a 429 still takes
+  // it down at once).
   const seen = (now) => {
-    if (now < latest) {
-      const step = now - latest;
+    const step = now - latest;
+    if (step < 0) {
       next += step;
       if (grown > 0) grown = Math.max(1, grown + step);
       decreased += step;
+      setBack -= step;
+    } else if (setBack > 0) {
+      const madeUp = Math.min(step, setBack);
+      if (grown > 0) grown += madeUp;
+      setBack -= madeUp;
     }
     latest = now;
   };

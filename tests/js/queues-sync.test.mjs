@@ -470,6 +470,25 @@ test("GistPacer after the wall clock steps back still spaces its permits at the 
   }
 });
 
+test("GistPacer's rate, taken down by 429s, stays down when the wall clock steps back an hour and forward again (an outside review: back to 100/s, 99 permits in a second)", async () => {
+  await withSteppedClock(async (step) => {
+    const pacer = new GistPacer();
+    const call = async (path, extra) => (await pacer.fetch(new Request(`https://pacer.invalid${path}`, { method: "POST", body: JSON.stringify({ requestsPerSecond: 100, maxWaitMs: 25_000, ...extra }) }))).json();
+    for (let i = 0; i < 40; i++) {
+      await call("/permit");
+      await call("/report", { answer: { status: 429 } });
+      step(1000);
+    }
+    const low = (await call("/permit")).rate;
+    assert.ok(low < 10, `taken down to ${low}/s`);
+    step(-3_600_000);
+    await call("/permit");
+    step(3_601_000);
+    const after = (await call("/permit")).rate;
+    assert.ok(after < 2 * low + 5, `${low}/s before the steps, ${after}/s after`);
+  });
+});
+
 test("GistSyncs' rate after the wall clock steps back ten minutes: the work done since counts (before: ratePerSecond 0, etaSeconds null)", async () => {
   await withSteppedClock(async (step) => {
     const syncs = new GistSyncs({ storage: memoryStorage() }, {});
