@@ -392,6 +392,17 @@ mod tests {
                 stands: false,
             }
         }
+
+        /// Answers at once that no request remains until `reset` seconds from now.
+        fn pausing(since: Instant, reset: &str) -> Self {
+            Self {
+                headers: vec![
+                    ("x-ratelimit-remaining".into(), "0".into()),
+                    ("x-ratelimit-reset".into(), reset.into()),
+                ],
+                ..Self::at_once(since)
+            }
+        }
     }
 
     impl Transport for Answering {
@@ -423,8 +434,12 @@ mod tests {
         }
     }
 
-    /// Sends one request over `shared` with `abort`; the ms from `since` when it was answered, if it was.
-    async fn sent(shared: &Shared, abort: Option<&AbortSignal>, since: Instant) -> Option<f64> {
+    /// Sends one request over `shared` with `abort`, within `timeout_ms`.
+    async fn send(
+        shared: &Shared,
+        abort: Option<&AbortSignal>,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, TransportError> {
         let call = CallTransport {
             shared,
             abort,
@@ -439,7 +454,12 @@ mod tests {
             headers: Vec::new(),
             body: None,
         };
-        let answered = Transport::send(&call, &request, 10_000.0).await.ok();
+        Transport::send(&call, &request, timeout_ms).await
+    }
+
+    /// Sends one request over `shared` with `abort`; the ms from `since` when it was answered, if it was.
+    async fn sent(shared: &Shared, abort: Option<&AbortSignal>, since: Instant) -> Option<f64> {
+        let answered = send(shared, abort, 10_000.0).await.ok();
         answered.map(|_| since.elapsed().as_secs_f64() * 1000.0)
     }
 
@@ -473,11 +493,7 @@ mod tests {
         let since = Instant::now();
         let pausing = Answering {
             answer_ms: 20,
-            headers: vec![
-                ("x-ratelimit-remaining".into(), "0".into()),
-                ("x-ratelimit-reset".into(), "1".into()),
-            ],
-            ..Answering::at_once(since)
+            ..Answering::pausing(since, "1")
         };
         let shared = Shared::new(Box::new(pausing), 1, None);
         let (first, second) = tokio::join!(sent(&shared, None, since), sent(&shared, None, since));
@@ -494,30 +510,12 @@ mod tests {
         // Before: the pause was kept in whole ms rounded up, so 3 s from 1000.6 ms came out as 4.
         let since = Instant::now();
         let pausing = Answering {
-            headers: vec![
-                ("x-ratelimit-remaining".into(), "0".into()),
-                ("x-ratelimit-reset".into(), "3".into()),
-            ],
             stands: true,
-            ..Answering::at_once(since)
+            ..Answering::pausing(since, "3")
         };
         let shared = Shared::new(Box::new(pausing), 1, None);
         assert!(sent(&shared, None, since).await.is_some());
-        let call = CallTransport {
-            shared: &shared,
-            abort: None,
-            key: [""; 5],
-            may_have_acted: AtomicBool::new(false),
-            held: AtomicU32::new(0),
-        };
-        let request = WireRequest {
-            method: Method::Get,
-            url: "http://gist.invalid/tags".into(),
-            path: "/tags".into(),
-            headers: Vec::new(),
-            body: None,
-        };
-        let held = Transport::send(&call, &request, 2_000.0).await;
+        let held = send(&shared, None, 2_000.0).await;
         assert!(
             matches!(held, Err(TransportError::RateLimited(seconds)) if seconds == 3.0),
             "{held:?}"
@@ -529,12 +527,8 @@ mod tests {
         // Before: each look at the pause found it still ahead, until the call's time was spent.
         let since = Instant::now();
         let pausing = Answering {
-            headers: vec![
-                ("x-ratelimit-remaining".into(), "0".into()),
-                ("x-ratelimit-reset".into(), "1".into()),
-            ],
             stands: true,
-            ..Answering::at_once(since)
+            ..Answering::pausing(since, "1")
         };
         let shared = Shared::new(Box::new(pausing), 1, None);
         assert!(sent(&shared, None, since).await.is_some());
