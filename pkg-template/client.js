@@ -9,7 +9,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
+import { callClock, checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
 
 // A page, or a browser's worker (dedicated, shared or service), whose code reaches every visitor too: only a
 // browser's workers have importScripts (Deno's, Bun's and workerd's have none).
@@ -193,26 +193,26 @@ export class GistClient {
   #run(method, argsText, options, list) {
     const core = this.#live();
     const { signal, json } = this.#refusedWithoutKey(() => readCallOptions(options));
-    const started = Date.now();
-    if (!this.#pace.mayGoNow(signal)) return this.#runWhenAdmitted(core, method, argsText, json, signal, list, started);
+    const clock = callClock();
+    if (!this.#pace.mayGoNow(signal)) return this.#runWhenAdmitted(core, method, argsText, json, signal, list, clock);
     const call = this.#refusedWithoutKey(() => core.start(method, argsText, json));
-    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started);
+    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, clock);
   }
 
   // A call whose first request would wait (behind `maxConcurrent`, for its start under
   // `requestsPerSecond`, or for a rate-limit pause): its input is checked at once, but the core's call
   // (its arguments and request, in wasm memory that never shrinks) is made only once the pacer lets that
   // request go, or refused it (it is then refused at once, as in a call started), so that a burst of
-  // waiting calls holds none. Its deadline counts from `started` all the same; a free() meanwhile waits
+  // waiting calls holds none. Its deadline counts from its `clock`'s start all the same; a free() meanwhile waits
   // for it to start, as it would have had it started.
-  async #runWhenAdmitted(core, method, argsText, json, signal, list, started) {
+  async #runWhenAdmitted(core, method, argsText, json, signal, list, clock) {
     this.#refusedWithoutKey(() => core.check(method, argsText, json));
     const budget = JSON.parse(json)?.timeoutMs ?? core.timeoutMs;
     this.#waiting++;
     let admitted;
     let call;
     try {
-      admitted = await this.#pace.admit(budget - (Date.now() - started), signal);
+      admitted = await this.#pace.admit(budget - (clock() - clock.started), signal);
       try {
         call = core.start(method, argsText, json);
       } catch (error) {
@@ -223,7 +223,7 @@ export class GistClient {
       this.#waiting--;
       if (this.#freed) this.free();
     }
-    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, started, admitted);
+    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, clock, admitted);
   }
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages

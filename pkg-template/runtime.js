@@ -286,24 +286,24 @@ const sizeOf = (body) => (typeof body === "string" ? new TextEncoder().encode(bo
 // An answer's body (text or bytes, see readBody) as text.
 const bodyText = (body) => (typeof body === "string" ? body : new TextDecoder().decode(body));
 
-// The core's next step after an answer: its body's bytes go in as they are, unless the core asks for
+// The core's next step after an answer (at `now`, the call's clock): its body's bytes go in as they are, unless the core asks for
 // them decoded (not UTF-8, or a byte order mark: TextDecoder's rules then apply). A raw call's body
 // (`reading.raw`) is the runtime's to read (see withBody): the core only counts its bytes. A 2xx page of a
 // list (`reading.list`) is read here instead, and the core given what its paging loop reads of it
 // (normalize.js, readPage); `reading.items` keeps the page's items for the step that hands them out.
-function respond(call, got, reading) {
-  if (got.unread !== undefined) return call.respondRead(got.status, got.headers, "", got.unread, Date.now(), Math.random());
-  if (reading?.raw) return call.respondRead(got.status, got.headers, "", sizeOf(got.body), Date.now(), Math.random());
+function respond(call, got, now, reading) {
+  if (got.unread !== undefined) return call.respondRead(got.status, got.headers, "", got.unread, now, Math.random());
+  if (reading?.raw) return call.respondRead(got.status, got.headers, "", sizeOf(got.body), now, Math.random());
   if (reading && got.status >= 200 && got.status < 300) {
     const page = readPage(bodyText(got.body), reading.list);
     reading.items = page?.items;
-    if (page) return call.respondRead(got.status, got.headers, page.digest, sizeOf(got.body), Date.now(), Math.random());
+    if (page) return call.respondRead(got.status, got.headers, page.digest, sizeOf(got.body), now, Math.random());
   }
   if (typeof got.body !== "string") {
-    const step = call.respondBytes(got.status, got.headers, got.body, Date.now(), Math.random());
+    const step = call.respondBytes(got.status, got.headers, got.body, now, Math.random());
     if (step !== undefined) return step;
   }
-  return call.respond(got.status, got.headers, bodyText(got.body), Date.now(), Math.random());
+  return call.respond(got.status, got.headers, bodyText(got.body), now, Math.random());
 }
 
 /**
@@ -555,22 +555,35 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
 }
 
 /**
+ * A call's clock, in ms since the epoch: the wall clock as the call starts, moved on since by the monotonic
+ * clock (`performance.now()`), so that the wall clock set back or forward during a call (NTP, a test's
+ * frozen `Date.now`) moves none of its deadlines. `started` is where it began.
+ */
+export function callClock() {
+  const started = Date.now();
+  const began = performance.now();
+  const clock = () => started + (performance.now() - began);
+  clock.started = started;
+  return clock;
+}
+
+/**
  * Runs a call of the core to its end: performs each step it asks for, each request when the
  * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response,
  * answerHeaders }`, its value, what the last answer said (but its headers) and that answer's headers as
  * the `fetch` gave them (see readResponse). A `list*` call hands out each page's items with the step after
  * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
  * list's pages (`list`: its name), the runtime reads each page itself (see respond). The call's deadline
- * and the response's `elapsedMs` count from `started`. `admittedFirst`, where given, is what the pacer's
+ * and the response's `elapsedMs` count from the start of its `clock` (callClock), which each step reads. `admittedFirst`, where given, is what the pacer's
  * `admit` said of the first request before the call started (client.js, #runWhenAdmitted).
  */
-export async function drive(call, fetchFn, signal, observe, pace, list, started, admittedFirst) {
+export async function drive(call, fetchFn, signal, observe, pace, list, clock, admittedFirst) {
   let mayHaveActed = false;
   try {
-    let step = stepOf(call.step(started, Math.random())); // the deadline counts from the call's start
+    let step = stepOf(call.step(clock.started, Math.random())); // the deadline counts from the call's start
     // And so does its first request's budget: less the pacer's wait where it waited (its clock is not
     // set back with the wall clock), else the moment since.
-    if (step.send) step.send.timeoutMs -= admittedFirst?.waitedMs ?? Math.max(0, Date.now() - started);
+    if (step.send) step.send.timeoutMs -= admittedFirst?.waitedMs ?? clock() - clock.started;
     let attempt = 1;
     let last;
     let answerHeaders;
@@ -589,7 +602,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         admittedFirst = undefined;
         if (admitted.refused) {
           held++;
-          step = stepOf(call.fail(admitted.refused, String(admitted.retryAfter ?? ""), Date.now(), Math.random()));
+          step = stepOf(call.fail(admitted.refused, String(admitted.retryAfter ?? ""), clock(), Math.random()));
           continue;
         }
         let sent;
@@ -599,7 +612,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
           last = observe.request(step.send, attempt, (text) => call.withoutKey(text));
           attempt = 1;
           step.send.timeoutMs = Math.min(step.send.timeoutMs, due - performance.now()); // hooks and turns took their time
-          sent = Date.now();
+          sent = clock();
           got = await fetchOnce(fetchFn, step.send, signal);
         } finally {
           admitted.release();
@@ -612,17 +625,17 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         // once, however large or however escaped as JSON.
         const raw = got.kind === "ok" && step.send.raw;
         if (raw) rawBody = got.body;
-        step = stepOf(got.kind === "ok" ? respond(call, got, raw ? { raw } : reading) : call.fail(got.kind, got.message ?? "", Date.now(), Math.random()));
+        step = stepOf(got.kind === "ok" ? respond(call, got, clock(), raw ? { raw } : reading) : call.fail(got.kind, got.message ?? "", clock(), Math.random()));
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         if (answered?.pauseUntil) pace.pauseUntil(answered.pauseUntil);
         // A browser's redirect comes as status 0, which the core reads as a redirect: no status for the hooks.
-        observe.response(last, answered?.status || null, answered?.requestId ?? null, Date.now() - sent, () => got.body && call.withoutKey(bodyText(got.body)));
+        observe.response(last, answered?.status || null, answered?.requestId ?? null, Math.round(clock() - sent), () => got.body && call.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;
           observe.retry(last, step.retry, step.wait);
         }
-        step = stepOf(call.woke(!(await sleep(step.wait, signal)), Date.now(), Math.random()));
+        step = stepOf(call.woke(!(await sleep(step.wait, signal)), clock(), Math.random()));
       } else if (step.error) {
         const error = fromCore(step.error);
         if (error.code === "aborted") abortedBy(signal, error);
@@ -635,7 +648,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, started,
         if (items.length > 0) for (const item of done) items.push(item);
         const response = step.response;
         if (response) {
-          response.elapsedMs = Date.now() - started;
+          response.elapsedMs = Math.round(clock() - clock.started);
           response.requests -= held;
         }
         // The core's null is a call with no value (a delete*): `undefined`, as its `Promise<void>` says.

@@ -103,6 +103,15 @@ test("in each runtime, the key a server echoes in its answer's headers (two Set-
   }
 });
 
+test("in each runtime, a call's deadline holds with the wall clock set back during a request, frozen, or set forward (before: a retry given the whole budget again; every page read; the call ended at once)", async () => {
+  for (const runtime of runtimes) {
+    const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/wall-clock.mjs"], {
+      cwd: root, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }, timeout: 60_000,
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), [["timeout", true], ["timeout", true], ["resolved", true]], runtime.name);
+  }
+});
+
 test("in each runtime, a webhook whose body fails before its end (its sender went away) is aborted, not a bad argument", async () => {
   for (const runtime of runtimes) {
     const { stdout } = await promisify(execFile)(runtime.command, [...runtime.args.slice(0, -1), "tests/runtimes/body-cut.mjs"], {
