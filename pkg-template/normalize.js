@@ -148,10 +148,17 @@ export function normalized(object, name, context) {
   return out;
 }
 
+// 32-bit FNV-1a of a text's UTF-16 code units.
+function fnv32(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 /**
  * A page of the list `name` read here from its text with the core's rules: `{ items, digest }`, the items
  * the list keeps, normalised, and for the core the JSON of what its paging loop reads of the page (how many
- * items it held, the first one's `id` and the last `id` (not null) of them as sent, how many are kept, its `pages`: src/flows/pages.rs,
+ * items it held, the first one's `id` and the last `id` (not null) of them as sent, a hash of those after it, how many are kept, its `pages`: src/flows/pages.rs,
  * `PageDigest`). Undefined where only the core can tell: the text is not such a page, or an item is refused
  * or unsure. (Unlike the core's reader, `JSON.parse` has no nesting limit: a page nested deeper than 128
  * levels is read, where the core refuses it as not JSON.)
@@ -180,13 +187,16 @@ export function readPage(text, name) {
   const ids = raw.length > 0 ? [["firstId", raw[0].id], ["lastId", raw[last - 1]?.id]] : [];
   if (ids.some(([, id]) => (typeof id === "number" ? !Number.isSafeInteger(id) : id !== null && typeof id === "object"))) return undefined;
   const pageIds = ids.map(([name, id]) => (id === undefined ? "" : `,"${name}":${JSON.stringify(id)}`)).join("");
+  // And a hash of the items after the last id, so that pages alike in their ids but not in the items that
+  // have none are not taken for one another (the core's is its own: pages read by both may come twice).
+  const tail = last < raw.length ? `,"tail":${fnv32(JSON.stringify(raw.slice(last)))}` : "";
   let pages = "";
   try {
     if (Object.hasOwn(page, "pages")) pages = `,"pages":${JSON.stringify(page.pages)}`;
   } catch {
     return undefined; // deeper than JSON.stringify writes
   }
-  const digest = `{"count":${raw.length},"kept":${items.length}${pageIds}${pages}}`;
+  const digest = `{"count":${raw.length},"kept":${items.length}${pageIds}${tail}${pages}}`;
   // A digest deeper than the core reads (its `pages`): the core reads the page itself.
   return shallowEnough(digest) ? { items, digest } : undefined;
 }

@@ -219,7 +219,8 @@ impl Cursor {
     /// two): the list grew by whole pages, and goes on; met a second time, the server goes round
     /// pages it gave (alternating replicas, say) and would never end, so the listing ends (within
     /// about six rounds of such pages). A page whose first item has no id (or a null one) repeats
-    /// nothing; one that starts as an earlier page did but ends otherwise (a sort with ties) is new.
+    /// nothing; one that starts as an earlier page did but ends otherwise (a sort with ties), or whose
+    /// items after its last id differ, is new.
     ///
     /// # Errors
     /// `invalid_response` when `key` is not an array, or an item is refused.
@@ -236,7 +237,7 @@ impl Cursor {
                 key
             )));
         };
-        let ids = (items.first_id, items.last_id);
+        let ids = (items.first_id, items.last_id, items.tail.map(Value::from));
         let Some(skip) = self.read_facts(items.count, ids, pages, per_page) else {
             return Ok(Vec::new());
         };
@@ -251,12 +252,13 @@ impl Cursor {
     }
 
     /// [`Cursor::read_page`] of a page its host read and holds: from how many items its array held
-    /// (`count`) and its first and last ones' ids, where its kept items start (a resumed walk's
-    /// `skip`), or `None` for a page that repeats one read before (none of it is kept).
+    /// (`count`), its first and last ones' ids and the [`tail`] after the last id, where its kept
+    /// items start (a resumed walk's `skip`), or `None` for a page that repeats one read before (none
+    /// of it is kept).
     pub fn read_facts(
         &mut self,
         count: usize,
-        (first_id, last_id): (Option<Value>, Option<Value>),
+        (first_id, last_id, tail): (Option<Value>, Option<Value>, Option<Value>),
         pages: Option<&Value>,
         per_page: u32,
     ) -> Option<usize> {
@@ -264,7 +266,11 @@ impl Cursor {
             let last = last_id
                 .filter(|id| !id.is_null())
                 .map_or(Value::Null, kept_id);
-            Value::Array(vec![kept_id(first), last])
+            let mut mark = vec![kept_id(first), last];
+            if let Some(tail) = tail {
+                mark.push(tail);
+            }
+            Value::Array(mark)
         });
         let starts_with = |earlier: &Option<Value>| match (&mark, earlier) {
             (Some(mark), Some(earlier)) => same_page(mark, earlier),
@@ -295,16 +301,35 @@ impl Cursor {
     }
 }
 
-/// Whether a page known by `mark` (its first id and the last one it holds, as [`kept_id`] keeps them)
-/// is the `earlier` one again. A mark of one id (a cursor written before pages were known by their last
-/// item) repeats nothing: a page may come twice after such a cursor, but none is lost.
+/// Whether a page known by `mark` (its first id and the last one it holds, as [`kept_id`] keeps them,
+/// and the [`tail`] of items after that, if any) is the `earlier` one again. A mark of one id (a cursor
+/// written before pages were known by their last item) repeats nothing: a page may come twice after
+/// such a cursor, but none is lost.
 fn same_page(mark: &Value, earlier: &Value) -> bool {
     match (mark, earlier) {
         (Value::Array(ids), Value::Array(earlier)) => {
-            ids.len() == 2 && ids.iter().zip(earlier).all(|(id, was)| same_id(id, was))
+            ids.len() >= 2
+                && ids.len() == earlier.len()
+                && ids.iter().zip(earlier).all(|(id, was)| same_id(id, was))
         }
         _ => false,
     }
+}
+
+/// The tail of a page: a hash of its items after the last one with an id (their JSON, each given to
+/// it in turn from `None`), so that pages alike in their ids but not in the items that have none (a
+/// tie on the first item, then events without ids) are not taken for one another.
+pub fn tail(hash: Option<u64>, item: &str) -> Option<u64> {
+    Some(fnv(hash.unwrap_or(FNV_START), item.as_bytes()) >> 11)
+}
+
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// 64-bit FNV-1a of `bytes`, going on from `hash`.
+fn fnv(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// What a cursor keeps of a page's first or last id, to compare with later pages' (kept as they are): a number
@@ -314,13 +339,7 @@ fn kept_id(id: Value) -> Value {
     if matches!(id, Value::Number(_)) {
         return id;
     }
-    let hash = id
-        .to_json()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
-    Value::from(hash >> 11)
+    Value::from(fnv(FNV_START, id.to_json().as_bytes()) >> 11)
 }
 
 /// Whether two ids a cursor keeps are the same: numbers by their value (`1e2` is `100`, as JS
@@ -360,7 +379,8 @@ mod tests {
 
     /// Reads a page of tags from `page` (the answer, as a value) into `cursor`: how many it gave.
     fn read(cursor: &mut Cursor, page: &Value, key: &str, per_page: u32) -> Result<usize, Error> {
-        let (items, pages) = normalize::list(&page.to_json(), key, &TAG, &|_| true)
+        let model = if key == "events" { &EVENT } else { &TAG };
+        let (items, pages) = normalize::list(&page.to_json(), key, model, &|_| true)
             .map_err(|_| Error::invalid_response("not JSON"))?;
         cursor
             .read_page(items, pages.as_ref(), key, per_page)
@@ -450,6 +470,23 @@ mod tests {
         cursor = resumed;
         assert_eq!(read(&mut cursor, &page, "tags", 2), Ok(0));
         assert!(cursor.done);
+    }
+
+    #[test]
+    fn tied_pages_whose_other_items_have_no_id_are_new_and_the_same_page_again_repeats() {
+        let page = |names: [&str; 2]| json!({"events": [{"id": 1}, {"name": names[0]}, {"name": names[1]}], "pages": {"next": "more"}});
+        let mut cursor = Cursor::new();
+        for names in [["a", "b"], ["c", "d"], ["e", "f"]] {
+            assert_eq!(
+                read(&mut cursor, &page(names), "events", 3),
+                Ok(3),
+                "{names:?}"
+            );
+            cursor = Cursor::from_value(&cursor.to_value()).expect("its JSON form");
+        }
+        assert_eq!(read(&mut cursor, &page(["e", "f"]), "events", 3), Ok(0));
+        assert_eq!(read(&mut cursor, &page(["e", "f"]), "events", 3), Ok(0));
+        assert!(cursor.done, "a server that ignores `page` ends the list");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::flows::{Listing, PageDigest};
 use crate::json::{self, Value};
 use crate::models::declare;
+use crate::pagination;
 
 /// The items `listing` keeps from the page `text` (normalised, in order) and the page's digest;
 /// `None` for anything the core should read itself (not JSON, no array, an item its model refuses).
@@ -23,9 +24,15 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
         .find_map(|item| item.get("id").filter(|id| !id.is_null()))
         .cloned();
     let mut items = Vec::with_capacity(count);
+    let mut tail = None;
     for item in raw {
+        let has_id = item.get("id").is_some_and(|id| !id.is_null());
         let (values, other) = declare::read(listing.model, item).ok()?;
         let item = declare::write(listing.model, values, other);
+        tail = match has_id {
+            true => None,
+            false => pagination::tail(tail, &item.to_json()),
+        };
         let kind = item.get("type").and_then(Value::as_str);
         if listing.keep.is_none_or(|keep| kind == Some(keep.as_str())) {
             items.push(item);
@@ -35,6 +42,7 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
         count,
         first_id,
         last_id,
+        tail: tail.map(Value::from),
         kept: items.len(),
         pages: page.remove("pages"),
     };
@@ -45,7 +53,7 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
 mod tests {
     use super::*;
     use crate::models::normalize::{self, Record};
-    use crate::resources::{campaigns, contacts::is_of_kind, users};
+    use crate::resources::{campaigns, contacts::is_of_kind, events, users};
 
     /// What the core reads of `text` itself: the kept items as trees, and the digest's facts.
     fn core_read(listing: &Listing, text: &str) -> (Vec<Value>, PageDigest) {
@@ -56,6 +64,7 @@ mod tests {
             count: items.count,
             first_id: items.first_id,
             last_id: items.last_id,
+            tail: items.tail.map(Value::from),
             kept: items.records.len(),
             pages,
         };
@@ -72,6 +81,13 @@ mod tests {
         let (items, digest) = read(&users::LIST, text).unwrap();
         assert_eq!((items, digest), core_read(&users::LIST, text));
         assert_eq!(read(&users::LIST, text).unwrap().1.kept, 2);
+        let text =
+            r#"{"events":[{"id":1},{"name":"a","x":[1,2.50,"\u00e9é"]},{"id":null,"name":"b"}]}"#;
+        let (items, mut digest) = read(&events::LIST, text).unwrap();
+        let (core_items, mut core_digest) = core_read(&events::LIST, text);
+        // Each reader hashes the items after the last id its own way: both do.
+        assert!(digest.tail.take().is_some() && core_digest.tail.take().is_some());
+        assert_eq!((items, digest), (core_items, core_digest));
         let text = r#"{"campaigns":[{"id":3,"name":"Welcome","extra":null}]}"#;
         assert_eq!(
             read(&campaigns::LIST, text).unwrap(),

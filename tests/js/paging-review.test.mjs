@@ -118,3 +118,28 @@ test("tied pages whose last items have no id are known by the last id they hold;
   const resumed = await gist.listEvents({ cursor: legacy, limit: 100 });
   assert.deepEqual(names(resumed), sent(1));
 });
+
+// Finding of an outside review of the last round's changes (2026-12-06, twenty-second round).
+test("tied pages whose items but the first have no id are read when those items differ, and a server that ignores `page` still ends the list (before: the rest of the list lost, its cursor ended)", async (t) => {
+  const pages = [["1a", "1b"], ["2a", "2b"], ["3a", "3b"]];
+  let requests = 0;
+  let ignoresPage = false;
+  const server = await startServer((req, res) => {
+    requests++;
+    const page = ignoresPage ? 1 : pageOf(req);
+    const events = [{ id: 1, name: "signup" }, ...(pages[page - 1] ?? []).map((name) => ({ name }))];
+    json(res, 200, { events, pages: { next: page < pages.length || ignoresPage ? "more" : null } });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 3 });
+  t.after(() => gist.free());
+  const sent = pages.flatMap((names) => ["signup", ...names]); // the tied first item comes with each page
+  assert.deepEqual((await gist.listEvents({ limit: 100 })).map((e) => e.name), sent);
+  const walked = [];
+  for await (const e of gist.iterEvents()) walked.push(e.name);
+  assert.deepEqual(walked, sent);
+  ignoresPage = true;
+  requests = 0;
+  assert.deepEqual((await gist.listEvents({ limit: 100 })).map((e) => e.name), ["signup", "1a", "1b"]);
+  assert.equal(requests, 3);
+});
