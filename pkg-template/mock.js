@@ -303,6 +303,10 @@ function checkedLimit(settings) {
  * requests a failure rule with a `fraction` hits; `basePath` ("") is the path it is served under ("/api":
  * `/api/contacts`, `/api/__mock/reset`), which its pages links keep.
  */
+// A copy of `text` of its own: V8's slice of a long string keeps the whole string (a logged request's
+// first 4 KB would keep its megabyte).
+const ownCopy = (text) => JSON.parse(JSON.stringify(text));
+
 export function createMockGist(options = {}) {
   options = checkedOptions(options);
   const apiKey = options.apiKey ?? "mock-key";
@@ -730,7 +734,7 @@ export function createMockGist(options = {}) {
     // Read once, not from a clone: Node 20 holds a clone's body (about 1 KB a request) for as long as
     // the event loop gets no turn.
     const text = ["GET", "HEAD"].includes(request.method) ? "" : await request.text();
-    requests.push({ method: request.method, path: url.pathname, query: url.search, body: text.slice(0, 4096) });
+    requests.push({ method: request.method, path: url.pathname, query: url.search, body: ownCopy(text.slice(0, 4096)) });
     if (requests.length > maxLogged) requests.shift();
     if (!admitted(request)) {
       return gistError(429, "rate_limited", "Rate limit exceeded", { ...CORS, "retry-after": "1" });
@@ -792,6 +796,12 @@ export function createMockGist(options = {}) {
    */
   async function deliverWebhook(url, event, options) {
     const { GistError, signWebhook } = await import("./webhooks.js");
+    if (typeof event === "string" && event === "") throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): the topic is empty");
+    try {
+      new URL(url);
+    } catch {
+      throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): url is not an absolute URL");
+    }
     const body = deliveryBody(typeof event === "string" ? deliveryAbout(event) : event, GistError);
     const headers = { "content-type": "application/json" };
     if (options !== undefined && options !== null) Object.assign(headers, await signWebhook(body, options));

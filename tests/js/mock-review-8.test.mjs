@@ -256,3 +256,29 @@ test("a contact upserted again and again with a new email keeps one index entry,
   `, ["--expose-gc"]);
   assert.ok(grown < 20, `${grown.toFixed(1)} bytes an upsert`);
 });
+
+// Findings of outside reviews (2026-12-06, twenty-second round).
+test("the request log holds each body's first 4 KB, not the body: 100 POSTs of 1 MB leave no 100 MB behind (before: 101 MB)", async () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc");
+  const mock = createMockGist();
+  const body = JSON.stringify({ name: "x".repeat(1 << 20) });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 100; i++) {
+    const answer = await mock.fetch("http://mock.invalid/nowhere", { method: "POST", headers: { ...KEY, "content-type": "application/json" }, body: `${body} ` + i });
+    await answer.arrayBuffer();
+  }
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.equal(mock.requests.at(-1).body.length, 4096);
+  assert.ok(grown < 20e6, `100 logged 1 MB bodies left ${(grown / 1e6).toFixed(1)} MB behind`);
+});
+
+test("mock.deliverWebhook refuses an empty topic and a url that is not one: invalid_argument, nothing sent (before: an empty topic delivered, a bad url network_error)", async () => {
+  const mock = createMockGist();
+  for (const [url, event] of [["http://127.0.0.1:9/hook", ""], ["not a url", "user.created"]]) {
+    const error = await mock.deliverWebhook(url, event).catch((e) => e);
+    assert.equal(error.code, "invalid_argument", `${url} ${JSON.stringify(event)}: ${error.message}`);
+  }
+});
