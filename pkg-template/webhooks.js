@@ -187,11 +187,11 @@ export async function signWebhook(body, options) {
 
 // How a delivery verifies: `false` when it does not, else "signature" (an HMAC of its body) or "token".
 // The core reads the token or signature; an HMAC is checked here with Web Crypto (constant-time),
-// against each secret in turn.
-async function verification(bytes, lines, optionsText) {
+// against each secret in turn. `inHandle`: the options are handleWebhook's `verify` (so errors name them).
+async function verification(bytes, lines, optionsText, inHandle) {
   let plan;
   try {
-    plan = JSON.parse(checkDelivery(lines, optionsText));
+    plan = JSON.parse(checkDelivery(lines, optionsText, inHandle));
   } catch (error) {
     throw fromCore(error);
   }
@@ -210,7 +210,7 @@ async function verification(bytes, lines, optionsText) {
 export async function verifyWebhook(request, options) {
   assertLoaded();
   checkOptionsObject(options, "verifyWebhook's options");
-  const optionsText = toJson(options, "verify", { maxBytes: MAX_OPTIONS_BYTES });
+  const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
   if (typeof request !== "object" || request === null) throw invalidArgument("verifyWebhook needs { body, headers }");
   let bytes, headers;
   try {
@@ -219,7 +219,7 @@ export async function verifyWebhook(request, options) {
   } catch (error) {
     throw error instanceof GistError ? error : invalidArgument("request.body or request.headers cannot be read");
   }
-  return (await verification(bytes, headerLines(headers), optionsText)) !== false;
+  return (await verification(bytes, headerLines(headers), optionsText, false)) !== false;
 }
 
 // handleWebhook's options: `{ verify, maxBodyBytes }`, the `verify` options' JSON text (null for none) and
@@ -306,7 +306,7 @@ export async function receiveDelivery(request, options) {
   assertLoaded();
   const { verify, maxBodyBytes } = handleOptionsOf(options);
   const { bytes, lines } = await readRequest(request, maxBodyBytes);
-  const verified = verify === null || (await verification(bytes, lines, verify));
+  const verified = verify === null || (await verification(bytes, lines, verify, true));
   if (!verified) throw invalidWebhook("the webhook's token or signature did not verify", 401);
   // TextDecoder drops one byte order mark, as parseWebhook does. A signature covers the body alone:
   // a topic header beside it could be changed on a replay, so the topic then comes from the body only.

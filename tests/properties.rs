@@ -118,7 +118,7 @@ proptest! {
         prop_assert!(refused_cleanly(TagRequest::from_value(value.clone())));
         prop_assert!(refused_cleanly(NewEvent::from_value(value.clone())));
         prop_assert!(refused_cleanly(read_call(value.clone())));
-        prop_assert!(refused_cleanly(VerifyOptions::from_value(value.clone())));
+        prop_assert!(refused_cleanly(VerifyOptions::from_value(value.clone(), "verify")));
         prop_assert!(refused_cleanly(ClientOptions::from_value(value)));
     }
 

@@ -93,11 +93,18 @@ impl ContactFlow {
                 Found::Then(Single::new(request, Read::Nothing))
             }
             Act::Event(mut body) => {
-                for key in ["id", "user_id", "email"] {
+                // Its `user_id` and email name it, as Gist reads an event's contact; its Gist id
+                // only where it has neither (what Gist makes of an `id` is unknown: docs/gist-api.md).
+                let mut named = false;
+                for key in ["user_id", "email"] {
                     let value = contact.get(key);
                     if !value.is_null() {
                         body.insert(key.into(), value.clone());
+                        named = true;
                     }
+                }
+                if !named {
+                    body.insert("id".into(), contact.get("id").clone());
                 }
                 let request = HttpRequest::post("/events", Value::Object(body));
                 Found::Then(Single::new(request, Read::Model("event", &EVENT)))

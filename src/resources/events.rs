@@ -100,7 +100,8 @@ impl NewEvent {
 
 impl NewEvent {
     /// The flow that records it: the contact goes as `email` or `user_id`; one named by its Gist id
-    /// is fetched first (which also checks its type), and sent with its id, `user_id` and email.
+    /// is fetched first (which also checks its type), and sent with its `user_id` and email (its id
+    /// where it has neither).
     pub fn record(self) -> Flow {
         let mut body = Map::new();
         body.set("event_name", normalize_event_name(&self.event_name).into());

@@ -19,14 +19,20 @@ pub fn webhook_event(body: &str, headers: &str) -> String {
     summary(body, &pairs_from_lines(headers)).to_json()
 }
 
-/// What checking a delivery takes, from its headers and the options (JSON text): `{"settled": bool}`
+/// Webhook options from their JSON text, named `what` in errors.
+fn verify_options(options: &str, what: &'static str) -> Result<VerifyOptions, JsValue> {
+    options_json(options, what)
+        .and_then(|options| VerifyOptions::from_value(options, what))
+        .map_err(thrown)
+}
+
+/// What checking a delivery takes, from its headers and the options (JSON text; `handleWebhook`'s
+/// `verify` where `in_handle`, else `verifyWebhook`'s options): `{"settled": bool}`
 /// (a token, or no usable signature), or `{"hmac": {hash, signature: [bytes], secrets}}`, which the
 /// runtime checks over the raw body with Web Crypto (so that no hash function is in the wasm).
 #[wasm_bindgen(js_name = checkDelivery)]
-pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
-    let options = options_json(options, "verify")
-        .and_then(VerifyOptions::from_value)
-        .map_err(thrown)?;
+pub fn check_delivery(headers: &str, options: &str, in_handle: bool) -> Result<String, JsValue> {
+    let options = verify_options(options, if in_handle { "verify" } else { "options" })?;
     let plan = match check(&pairs_from_lines(headers), &options) {
         Check::Settled(valid) => json!({ "settled": valid }),
         Check::Hmac {
@@ -42,9 +48,7 @@ pub fn check_delivery(headers: &str, options: &str) -> Result<String, JsValue> {
 /// "hmac": {hash, secret, encoding}}`, which the runtime computes with Web Crypto.
 #[wasm_bindgen(js_name = signingPlan)]
 pub fn signing_plan(options: &str) -> Result<String, JsValue> {
-    let options = options_json(options, "options")
-        .and_then(VerifyOptions::from_value)
-        .map_err(thrown)?;
+    let options = verify_options(options, "options")?;
     let plan = match options.signing() {
         Signing::Token { header, secret } => json!({ "header": header, "token": secret }),
         Signing::Hmac {
@@ -87,7 +91,7 @@ pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsVal
         };
         let verify = match verify {
             Some(verify) => {
-                VerifyOptions::from_value(verify.clone())?;
+                VerifyOptions::from_value(verify.clone(), "verify")?;
                 Some(verify.to_json())
             }
             None if verify_named => return Err(Error::invalid_argument(

@@ -65,18 +65,18 @@ impl VerifyOptions {
     ) -> Result<Self, Error> {
         if secrets.is_empty() || secrets.iter().any(|s| s.is_empty()) {
             return Err(Error::invalid_argument(
-                "verify.secret must be a non-empty string or a non-empty array of them",
+                "the webhook secret must be a non-empty string or a non-empty array of them",
             ));
         }
         if secrets.iter().any(|s| s.trim() != s) {
             return Err(Error::invalid_argument(
-                "a verify.secret starts or ends with white space (a list split at \", \"?): trim it",
+                "a webhook secret starts or ends with white space (a list split at \", \"?): trim it",
             ));
         }
         let printable = |s: &String| s.bytes().all(|b| (b' '..=b'~').contains(&b));
         if scheme == Scheme::Token && !secrets.iter().all(printable) {
             return Err(Error::invalid_argument(
-                "a token verify.secret must be printable ASCII: servers decode other bytes of a header differently, so it would not verify",
+                "a token webhook secret must be printable ASCII: servers decode other bytes of a header differently, so it would not verify",
             ));
         }
         let default = match scheme {
@@ -86,7 +86,7 @@ impl VerifyOptions {
         let header = header.unwrap_or(default).trim().to_ascii_lowercase();
         if !crate::input::is_header_name(&header) {
             return Err(Error::invalid_argument(
-                "verify.header is not a header name HTTP allows",
+                "the webhook's header is not a header name HTTP allows",
             ));
         }
         Ok(Self {
@@ -112,9 +112,10 @@ impl VerifyOptions {
         self.encoding
     }
 
-    /// Reads `{ secret, scheme?, header?, encoding? }`.
-    pub fn from_value(value: Value) -> Result<Self, Error> {
-        let mut fields = Fields::new(value, "verify")?;
+    /// Reads `{ secret, scheme?, header?, encoding? }`, named `what` in errors (`options`, or
+    /// `handleWebhook`'s `verify`).
+    pub fn from_value(value: Value, what: &'static str) -> Result<Self, Error> {
+        let mut fields = Fields::new(value, what)?;
         let secrets = match fields.take("secret") {
             Some(Value::String(secret)) => vec![secret],
             Some(Value::Array(list)) => list
@@ -122,7 +123,7 @@ impl VerifyOptions {
                 .map(|s| match s {
                     Value::String(s) => Ok(s),
                     _ => Err(Error::invalid_argument(
-                        "verify.secret must hold strings only",
+                        "the webhook secret must be a string or an array of strings only",
                     )),
                 })
                 .collect::<Result<_, _>>()?,
@@ -538,15 +539,20 @@ mod tests {
             crate::json!({"secret": "p\u{e4}sswort"}),
             crate::json!({"secret": "tab\there"}),
         ] {
-            assert!(VerifyOptions::from_value(bad.clone()).is_err(), "{bad}");
+            assert!(
+                VerifyOptions::from_value(bad.clone(), "verify").is_err(),
+                "{bad}"
+            );
         }
-        let options =
-            VerifyOptions::from_value(crate::json!({"secret": ["s3cret"], "scheme": "hmac-sha1"}))
-                .expect("ok");
+        let options = VerifyOptions::from_value(
+            crate::json!({"secret": ["s3cret"], "scheme": "hmac-sha1"}),
+            "verify",
+        )
+        .expect("ok");
         assert_eq!(options.header, "x-gist-signature");
         let hmac = crate::json!({"secret": "p\u{e4}sswort", "scheme": "hmac-sha256"});
         assert!(
-            VerifyOptions::from_value(hmac).is_ok(),
+            VerifyOptions::from_value(hmac, "verify").is_ok(),
             "an HMAC key is bytes"
         );
         assert!(!format!("{options:?}").contains("s3cret"));

@@ -201,3 +201,19 @@ test("a write refused past what the call has left to read is not sent again: its
   const error = await gist.recordEvent({ event_name: "paid", user: { email: "a@example.com" } }).catch((e) => e);
   assert.deepEqual([error.code, error.status, error.mayHaveActed, server.requests.length], ["rate_limited", 429, false, 1]);
 });
+
+// Finding of an outside review of the contract (2026-12-06, twenty-second round).
+test("recordEvent of a contact named by its id sends its user_id and email, its id only where it has neither (before: its id too, which Gist may read as the event's)", async (t) => {
+  const contacts = { 5: { id: 5, type: "user", user_id: "u5", email: "five@example.com" }, 6: { id: 6, type: "lead", user_id: null, email: null } };
+  const server = await startServer((req, res) => {
+    const id = req.url.match(/^\/contacts\/(\d+)/)?.[1];
+    json(res, 200, id ? { contact: contacts[id] } : { event: { id: 1, name: "paid" } });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: KEY, baseUrl: server.url, logLevel: "off" });
+  t.after(() => gist.free());
+  await gist.recordEvent({ event_name: "paid", user: { id: 5 } });
+  await gist.recordEvent({ event_name: "paid", lead: { id: 6 } });
+  const sent = server.requests.filter((r) => r.method === "POST").map((r) => JSON.parse(r.body));
+  assert.deepEqual(sent, [{ event_name: "paid", user_id: "u5", email: "five@example.com" }, { event_name: "paid", id: 6 }]);
+});

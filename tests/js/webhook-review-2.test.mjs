@@ -5,7 +5,7 @@
 // post with a GistError.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistError, parseWebhook, signWebhook, verifyWebhook } from "gist-wasm";
+import { GistError, handleWebhook, parseWebhook, signWebhook, verifyWebhook } from "gist-wasm";
 import { consumeWebhooks, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
@@ -78,5 +78,21 @@ test("the mock's deliverWebhook refuses an event it cannot post with invalid_arg
   const url = "http://127.0.0.1:9/never-reached";
   for (const event of [{ topic: "user.created", id: 1n }, 5, null, ["user.created"]]) {
     await assert.rejects(mock.deliverWebhook(url, event, { secret: "s3cret" }), code("invalid_argument"), String(event));
+  }
+});
+
+// Finding of an outside review of a fresh user's first hour (2026-12-06, twenty-second round).
+test("signWebhook's and verifyWebhook's errors name their options, handleWebhook's its verify (before: all three said verify.*, which sign and verify have none of)", async () => {
+  const messageOf = (promise) => promise.then(() => "resolved", (error) => `${error.code} ${error.message}`);
+  const request = () => new Request("http://receiver.test/hooks", { method: "POST", body: "{}" });
+  for (const [bad, field] of [[{ secret: "s3cret", scheme: "md5" }, "scheme"], [{ secret: "s3cret", typo: 1 }, "typo"]]) {
+    assert.match(await messageOf(signWebhook("{}", bad)), /^invalid_argument options\b/, `sign ${field}`);
+    assert.match(await messageOf(verifyWebhook({ body: "{}", headers: {} }, bad)), /^invalid_argument options\b/, `verify ${field}`);
+    assert.match(await messageOf(handleWebhook(request(), { verify: bad })), /^invalid_argument (options\.)?verify\b/, `handle ${field}`);
+  }
+  for (const bad of [{ secret: "s3cret", header: "bad header" }, { secret: " s3cret" }, { secret: [] }]) {
+    for (const message of [await messageOf(signWebhook("{}", bad)), await messageOf(verifyWebhook({ body: "{}", headers: {} }, bad))]) {
+      assert.ok(message.startsWith("invalid_argument") && !message.includes("verify."), message);
+    }
   }
 });
