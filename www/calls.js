@@ -17,7 +17,7 @@ const contactFields = (kind, forUpdate) => {
     { kind: "text", name: "phone", label: "Phone", placeholder: "+1 555 0100", more: true },
     { kind: "text", name: "last_seen_ip", label: "Last seen IP address", placeholder: "203.0.113.7", more: true },
     { kind: "text", name: "last_seen_user_agent", label: "Last seen user agent", placeholder: "Mozilla/5.0", more: true },
-    { kind: "checkbox", name: "unsubscribed_from_emails", label: "Unsubscribed from emails", more: true },
+    { kind: "select", name: "unsubscribed_from_emails", label: "Unsubscribed from emails", bool: true, more: true, options: [["", forUpdate ? "(unchanged)" : "(not set)"], ["true", "Yes"], ["false", "No"]] },
     { kind: "props", name: "custom_properties", more: true },
   ];
 };
@@ -64,7 +64,9 @@ const iterForm = (title, fn, fields, options) => ({
       pages.push({ items, cursor: walk.cursor });
       if (pages.length >= most) return { pages, stopped: true };
     }
-    return { pages, stopped: false };
+    // A walk its limit ended may go on: its cursor resumes after the last item handed out.
+    const handed = pages.reduce((n, page) => n + page.items.length, 0);
+    return { pages, stopped: false, limited: args[0]?.limit !== undefined && handed >= args[0].limit };
   },
   code: (args, values) => [
     `const walk = gist.${fn}(${literal(args[0])});`,
@@ -232,7 +234,16 @@ export const WEBHOOK_FORMS = [
       { method: "POST", headers: v.header && v.signature ? { [v.header]: v.signature } : {}, body: v.body ?? "" },
       ...(v.secret ? [{ verify: { secret: v.secret, scheme: v.scheme } }] : []),
     ],
-    run: ({ sdk, signal }, [init, options]) => sdk.handleWebhook(new Request(`${location.origin}/webhooks`, { ...init, signal }), options),
+    run: ({ sdk, signal }, [init, options]) => {
+      let request;
+      try {
+        request = new Request(`${location.origin}/webhooks`, { ...init, signal });
+      } catch (error) {
+        // A header name or value HTTP cannot carry: the receiver could never get such a delivery.
+        throw new sdk.GistError("invalid_argument", `no delivery can carry that header: ${error.message}`);
+      }
+      return sdk.handleWebhook(request, options);
+    },
     code: ([init, options]) =>
       `const request = new Request(${literal(`${location.origin}/webhooks`)}, ${literal(init)});\nawait handleWebhook(request${options ? `, ${literal(options)}` : ""})`,
   },

@@ -89,6 +89,7 @@ export function field(spec) {
     node,
     read() {
       if (spec.kind === "checkbox") return control.checked || undefined;
+      if (spec.bool) return control.value === "" ? undefined : control.value === "true"; // a select of yes, no or neither
       const raw = spec.raw ? control.value : control.value.trim(); // `raw`: sent as typed (a body to sign)
       if (spec.json) return parseJson(raw, control, problem);
       if (raw === "") return undefined;

@@ -85,12 +85,12 @@ function tagged(value, { name }) {
   return parts;
 }
 
-/** An iterator's walk ({ pages: [{ items, cursor }], stopped }): each page with the cursor after it. */
+/** An iterator's walk ({ pages: [{ items, cursor }], stopped, limited }): each page with the cursor after it. */
 function walked(value, { name, sort, contacts }) {
   const pages = value?.pages;
   if (!Array.isArray(pages) || !pages.every((p) => isObject(p) && isRows(p.items))) return generic(value, { name });
   const items = pages.reduce((n, p) => n + p.items.length, 0);
-  const end = value.stopped ? "stopped here: the last cursor goes on from there" : "the walk ended";
+  const end = value.stopped ? "stopped here: the last cursor goes on from there" : value.limited ? "its limit reached: the last cursor goes on from there" : "the walk ended";
   const parts = [ok(`${count(pages.length, "page")}, ${count(items, "item")}; ${end}`)];
   pages.forEach((page, i) => {
     const summary = el("summary", {}, `Page ${i + 1}: ${count(page.items.length, "item")}, then cursor `, el("code", { className: "cursor", textContent: String(page.cursor) }));

@@ -199,6 +199,8 @@ test("users: create, find in the list, fetch, update, delete, then not_found", a
   await assertExplained("fetchUser", "GET", "/contacts", 200);
   await shoot("users");
   assert.match(await run("updateUser", { ref_by: "email", ref_value: `demo${userId}@example.com`, name: "Renamed User" }), /Renamed User/);
+  await run("updateUser", { ref_by: "email", ref_value: `demo${userId}@example.com`, unsubscribed_from_emails: "false" });
+  assert.match(await codeOf("updateUser"), /unsubscribed_from_emails: false/, "a contact can be subscribed again");
   await assertExplained("updateUser", "POST", "/contacts", 200);
   assert.match(await run("deleteUser", { ref_by: "user_id", ref_value: userId }), /Done/);
   await assertExplained("deleteUser", "DELETE", "/contacts", 200);
@@ -437,7 +439,7 @@ test("iterators: each walks its pages, showing the cursor after each; a cursor r
     assert.ok(await card(fn).locator("details.page code.cursor").first().innerText(), `${fn} shows a cursor`);
   }
   assert.match(await run("iterTags", { limit: "" }), /^1 page, 6 items; the walk ended/);
-  assert.match(await run("iterTags", { limit: 2 }), /^1 page, 2 items; the walk ended/);
+  assert.match(await run("iterTags", { limit: 2 }), /^1 page, 2 items; its limit reached: the last cursor goes on from there/);
   assert.equal(await codeOf("iterTags").then((c) => c.split("\n")[0]), "const walk = gist.iterTags({ limit: 2 });");
 
   // Two pages of users, then a third from the second's cursor: it goes on where they stopped.
@@ -471,6 +473,9 @@ test("webhook functions: signWebhook gives the headers, handleWebhook verifies a
   assert.match(await run("handleWebhook", { header: "x-gist-webhook-token", signature: "s3cret", scheme: "token" }), /kind\s+contact/);
   assert.match(await run("handleWebhook", { body: "<html>502</html>" }), /invalid_webhook HTTP 400 /);
   assert.match(await run("handleWebhook", { body, secret: "" }), /kind\s+contact/, "no secret: parsed, not verified");
+  for (const fill of [{ header: "bad header" }, { signature: "s3cret\u20ac" }]) {
+    assert.match(await run("handleWebhook", fill), /^invalid_argument no delivery can carry that header/, JSON.stringify(fill));
+  }
   assert.doesNotMatch(await codeOf("handleWebhook"), /verify/);
 });
 
