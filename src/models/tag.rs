@@ -5,7 +5,7 @@ model! {
     pub struct Tag as TAG, "tag" {
         /// Gist's id of the tag.
         id: Id,
-        /// The name, exactly as stored (case-sensitive).
+        /// The name, exactly as stored (case-sensitive); `""` where Gist sends none.
         name: TextOrEmpty,
     }
     as_sent {}
