@@ -96,7 +96,7 @@ export type SortOrder = "asc" | "desc";
 export type Tag = {
     /** Gist's id of the tag. */
     id: number;
-    /** The name, exactly as stored (case-sensitive). */
+    /** The name, exactly as stored (case-sensitive); `""` where Gist sends none. */
     name: string;
 } & Record<string, unknown>;
 
