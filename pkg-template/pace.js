@@ -116,16 +116,19 @@ function schedule(spacing) {
     timer = setTimeout(letDueGo, Math.max(0, next - clock()));
   };
   // A timer may fire a little early (Node's counts whole ms from the time its loop last read): one that
-  // fires before the start is armed once more for what is left (a clock that stands still lets the first
-  // in line go then). It fires late as often (a whole ms, or behind other work): each start falls due
+  // fires before the start is armed once more for what is left (a clock that stands still, a test's frozen
+  // `Date.now`, lets the first in line go then, and the next start falls due from that clock's reading, not
+  // further on). It fires late as often (a whole ms, or behind other work): each start falls due
   // `spacing` after the last one fell due, not after the timer fired, so lateness adds up to no drift,
   // and one firing lets go every start due by then. A start falls due no further back than one interval:
   // after a stall, the burst is two starts at most (and past about 1,000 a second, timers' whole ms cap
   // the rate).
   const letDueGo = () => {
     const at = clock();
+    const stands = at < next && early; // fired early twice: the clock does not move
     early = at < next && !early;
     timer = early ? setTimeout(letDueGo, next - at) : undefined;
+    if (stands) next = at;
     for (let go = early ? undefined : line.take(); go; go = next <= at ? line.take() : undefined) {
       count -= 1;
       next = Math.max(next, at - spacing) + spacing;
@@ -226,16 +229,16 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * `{ refused: "rate_limited", retryAfter }` / `{ refused: "timeout" }` / `{ refused: "aborted" }`.
      */
     async admit(budgetMs, signal) {
-      const started = clock();
-      const began = performance.now(); // with `started`, how long this call waited (see waitedMs below)
-      const deadline = started + budgetMs;
+      // The budget is spent on the monotonic clock, as the call's deadline is (runtime.js, callClock).
+      const began = performance.now();
+      const left = () => budgetMs - (performance.now() - began);
       let sleptUntil = 0; // the pause this call slept through: over, whatever a clock that stands still says
       // Each wait (a pause, a place, a start) can end in a pause that an answer set meanwhile: look again.
       for (;;) {
         if (isAborted(signal)) return refusal(signal);
         const now = clock();
         const paused = pausedUntil > sleptUntil ? pausedUntil - now : 0;
-        if (paused > 0 && paused >= deadline - now) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });
+        if (paused > 0 && paused >= left()) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });
         if (paused > 0) {
           wakeNext(); // a place this call leaves free while it sleeps: the next waiting call sees the pause too
           sleptUntil = pausedUntil;
@@ -243,19 +246,17 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           continue;
         }
         if (full()) {
-          if (!(await turn(deadline - now, signal))) return refusal(signal);
+          if (!(await turn(left(), signal))) return refusal(signal);
           kept -= 1; // the place kept for this call: taken below, with nothing awaited in between
           continue;
         }
         inFlight += 1;
         if (starts.free()) starts.take();
-        else if (!(await starts.wait(deadline - now, signal))) {
+        else if (!(await starts.wait(left(), signal))) {
           release();
           return refusal(signal);
         }
-        // The pacer's clock stands still while the wall clock is set back, and a test's fake clock moves
-        // while performance.now() does not: the wait is the longer of the two.
-        const waitedMs = Math.max(clock() - started, performance.now() - began);
+        const waitedMs = performance.now() - began;
         if (waitedMs >= budgetMs) {
           release();
           return refusal(signal);
@@ -264,9 +265,9 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
         release();
       }
     },
-    /** An answer said no request remains until `until` (ms since the epoch). */
-    pauseUntil(until) {
-      pausedUntil = Math.max(pausedUntil, clock() + until - Date.now());
+    /** An answer said no request remains for `ms`. */
+    pauseFor(ms) {
+      pausedUntil = Math.max(pausedUntil, clock() + ms);
     },
   };
 }

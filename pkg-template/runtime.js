@@ -555,14 +555,29 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
 }
 
 /**
- * A call's clock, in ms since the epoch: the wall clock as the call starts, moved on since by the monotonic
- * clock (`performance.now()`), so that the wall clock set back or forward during a call (NTP, a test's
- * frozen `Date.now`) moves none of its deadlines. `started` is where it began.
+ * A call's clock, in ms since the epoch, from `started`: moved on as the monotonic clock moves
+ * (`performance.now()`, which goes on while a test freezes `Date.now`), and on to the wall clock where
+ * that is later (set forward, or moved by a test's fake timers), but never back with it: a step back of
+ * the wall clock (NTP) is made up by the monotonic clock, and by a step forward after it.
  */
 export function callClock() {
   const started = Date.now();
-  const began = performance.now();
-  const clock = () => started + (performance.now() - began);
+  let read = started;
+  let setBack = 0;
+  let lastWall = started;
+  let lastMono = performance.now();
+  const clock = () => {
+    const wall = Date.now();
+    const mono = performance.now();
+    const passed = Math.max(0, mono - lastMono);
+    // Set back: that much is made up. Set forward past the time that passed: what was set back is given up.
+    if (wall < lastWall) setBack += lastWall - wall;
+    else setBack -= Math.min(setBack, Math.max(0, wall - lastWall - passed));
+    read = Math.max(read + passed, wall + setBack);
+    lastWall = wall;
+    lastMono = mono;
+    return read;
+  };
   clock.started = started;
   return clock;
 }
@@ -627,7 +642,8 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         if (raw) rawBody = got.body;
         step = stepOf(got.kind === "ok" ? respond(call, got, clock(), raw ? { raw } : reading) : call.fail(got.kind, got.message ?? "", clock(), Math.random()));
         const answered = step.answered ?? step.response; // a done step's response says what it answered
-        if (answered?.pauseUntil) pace.pauseUntil(answered.pauseUntil);
+        // On the call's clock, as the core read it; in whole ms, as a test's fake timers tick.
+        if (answered?.pauseUntil) pace.pauseFor(Math.floor(answered.pauseUntil - clock()));
         // A browser's redirect comes as status 0, which the core reads as a redirect: no status for the hooks.
         observe.response(last, answered?.status || null, answered?.requestId ?? null, Math.round(clock() - sent), () => got.body && call.withoutKey(bodyText(got.body)));
       } else if (step.wait !== undefined) {

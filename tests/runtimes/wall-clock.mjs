@@ -2,8 +2,8 @@
 // JSON line: for each case, the call's outcome (its error's code, or "resolved") and whether it ended in
 // time: (a) set back an hour during a request that took most of the call's budget, then answered 503
 // (before: the retry got the whole budget again); (b) `Date.now` frozen, as a test's spy freezes it,
-// through a list's pages (before: every page was read, three times the budget); (c) set forward an hour
-// during a request answered 503 (before: the call ended there, with the 503, where it would retry).
+// through a list's pages (before: every page was read, three times the budget); (d) to (f): the
+// pacer's, below.
 import { createServer } from "node:http";
 import { GistClient } from "gist-wasm";
 
@@ -13,11 +13,13 @@ let delayMs = 0;
 let statuses = [];
 let onRequest = () => {};
 let requests = 0;
+let limited = false; // the first answer says no request remains for a second
 const server = createServer(async (req, res) => {
   const status = statuses[requests++] ?? 200;
+  const rateLimit = limited && requests === 1 ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } : {};
   onRequest();
   await sleep(delayMs);
-  res.writeHead(status, { "content-type": "application/json", "retry-after": "0" });
+  res.writeHead(status, { "content-type": "application/json", "retry-after": "0", ...rateLimit });
   res.end(status === 200 ? JSON.stringify({ tags: [{ id: 2 * requests, name: "a" }, { id: 2 * requests + 1, name: "b" }], pages: { next: "more" } }) : "{}");
 });
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -31,6 +33,7 @@ async function timed(options, setUp, call) {
   Date.now = realNow;
   onRequest = () => {};
   requests = 0;
+  limited = false;
   gist.free();
   return [outcome, performance.now() - began];
 }
@@ -41,13 +44,30 @@ const setBack = await timed({ timeoutMs: 1500, maxRetries: 5 }, () => setTimeout
 delayMs = 250;
 statuses = [];
 const frozen = await timed({ timeoutMs: 1000, perPage: 2 }, () => { const at = realNow(); Date.now = () => at; }, (gist) => gist.listTags({ limit: 20 }));
-delayMs = 300;
-statuses = [503];
-const forward = await timed({ timeoutMs: 5000 }, () => { onRequest = () => { Date.now = () => realNow() + 3_600_000; }; }, (gist) => gist.listTags({ limit: 1 }));
+
+// (d) Set back an hour during a request whose answer pauses the client for a second: the next call waits
+// that second (before: an hour, so it failed rate_limited at once). (e) Set forward an hour while a call
+// waits behind maxConcurrent: it goes when its turn comes (before: timeout, unsent). (f) `Date.now` frozen
+// under requestsPerSecond: 15 calls go 50 ms apart (before: each waited longer, then all timed out).
+statuses = [];
+delayMs = 200;
+const pause = await timed({ timeoutMs: 5000 }, () => { limited = true; onRequest = () => { Date.now = () => realNow() - 3_600_000; }; }, async (gist) => {
+  await gist.listTags({ limit: 1 });
+  const next = performance.now();
+  await gist.listTags({ limit: 1 });
+  if (performance.now() - next < 900) throw Object.assign(new Error("not paused"), { code: "not paused" });
+});
+const queued = await timed({ timeoutMs: 5000, maxConcurrent: 1 }, () => { onRequest = () => { Date.now = () => realNow() + 3_600_000; }; }, (gist) => Promise.all([gist.listTags({ limit: 1 }), gist.listTags({ limit: 1 })]));
+delayMs = 0;
+const steady = await timed({ timeoutMs: 1000, requestsPerSecond: 20 }, () => { const at = realNow(); Date.now = () => at; }, async (gist) => {
+  for (let i = 0; i < 15; i++) await gist.listTags({ limit: 1 });
+});
 console.log(JSON.stringify([
   [setBack[0], setBack[1] < 2300],
   [frozen[0], frozen[1] < 1800],
-  [forward[0], forward[1] < 2000],
+  [pause[0], pause[1] < 3000],
+  [queued[0], queued[1] < 2000],
+  [steady[0], steady[1] < 2500],
 ]));
 server.close();
 globalThis.process?.exit?.(0);
