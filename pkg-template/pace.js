@@ -176,11 +176,14 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   // (it would send the woken call to the back of the queue, again at each release).
   let kept = 0;
   const waiting = queue(); // each waiting call's wake-up, oldest first
+  // The same, of calls that started (whose later requests wait here): they go first, so that calls
+  // waiting for their first request hold no wasm memory behind calls that hold theirs.
+  const ahead = queue();
   const starts = schedule(spacing);
   let pausedUntil = 0;
   const full = () => inFlight + kept >= limit;
   const wakeNext = () => {
-    const wake = full() ? undefined : waiting.take();
+    const wake = full() ? undefined : ahead.take() ?? waiting.take();
     if (wake) {
       kept += 1;
       wake(true);
@@ -192,9 +195,10 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   };
   // Resolves true once a request in flight ends and hands this call its turn (a place kept for it, which
   // it takes back as it runs), false when ms pass or the signal aborts first.
-  const turn = (ms, signal) => timed(ms, signal, false, (wake) => {
-    const ticket = waiting.add(wake);
-    return () => waiting.withdraw(ticket);
+  const turn = (ms, signal, started) => timed(ms, signal, false, (wake) => {
+    const line = started ? ahead : waiting;
+    const ticket = line.add(wake);
+    return () => line.withdraw(ticket);
   });
   // A call that gives up hands a free turn on to the next waiting one.
   const giveUp = (refused) => {
@@ -227,8 +231,9 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * Waits until a request may go, within `budgetMs`: a request whose turn would come after that is
      * never sent. Resolves `{ release, waitedMs }` (waitedMs < budgetMs) once it may go, or
      * `{ refused: "rate_limited", retryAfter }` / `{ refused: "timeout" }` / `{ refused: "aborted" }`.
+     * A `started` call's request (not its first) waits ahead of calls that have not started.
      */
-    async admit(budgetMs, signal) {
+    async admit(budgetMs, signal, started = false) {
       // The budget is spent on the monotonic clock, as the call's deadline is (runtime.js, callClock).
       const began = performance.now();
       const left = () => budgetMs - (performance.now() - began);
@@ -246,7 +251,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           continue;
         }
         if (full()) {
-          if (!(await turn(left(), signal))) return refusal(signal);
+          if (!(await turn(left(), signal, started))) return refusal(signal);
           kept -= 1; // the place kept for this call: taken below, with nothing awaited in between
           continue;
         }

@@ -471,6 +471,24 @@ test("calls waiting behind maxConcurrent or requestsPerSecond hold no wasm memor
   assert.ok(seen.timedOut.grewMB < 40, `the wasm grew ${seen.timedOut.grewMB} MB for calls timed out`);
 });
 
+test("calls of more than one request (a lookup, then the write) queued behind maxConcurrent hold no wasm memory for those not started: a started call's next request goes first (an outside review: 300 updateUser calls of 1 MB grew the wasm to 870 MB)", async () => {
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    const fetch = async (url, init) => {
+      await new Promise((r) => setTimeout(r, 1));
+      const id = Number(/contacts\\/(\\d+)/.exec(url)?.[1] ?? JSON.parse(init.body).id);
+      return new Response(JSON.stringify({ contact: { id, type: "user", user_id: String(id) } }), { headers: { "content-type": "application/json" } });
+    };
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, maxConcurrent: 2, timeoutMs: 120000, logLevel: "off" });
+    const big = "y".repeat(256 * 1024);
+    const before = process.memoryUsage().external;
+    const settled = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => gist.updateUser({ id: i + 1 }, { custom_properties: { big } })));
+    console.log(JSON.stringify({ ok: settled.filter((s) => s.status === "fulfilled").length, grewMB: Math.round((process.memoryUsage().external - before) / 2 ** 20) }));
+  `);
+  assert.equal(seen.ok, 200);
+  assert.ok(seen.grewMB < 40, `the wasm grew ${seen.grewMB} MB`);
+});
+
 test("a client freed while calls wait for a place behind maxConcurrent: they still run, and later calls reject", async () => {
   const fetch = async () => { await new Promise((r) => setTimeout(r, 20)); return new Response('{"tags":[]}', { headers: { "content-type": "application/json" } }); };
   const gist = new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", fetch, maxConcurrent: 1, logLevel: "off" });
