@@ -137,10 +137,15 @@ export class GistClient {
    * later calls reject.
    */
   free() {
+    if (typeof this !== "object" || this === null || !(#freed in this)) throw invalidArgument("free() needs its client: call it as gist.free()");
     this.#freed = true;
     freedClients.add(this);
     if (this.#asked > 0 || this.#waiting > 0) return;
-    this.#core?.free();
+    try {
+      this.#core?.free();
+    } catch {
+      // A core whose wasm trapped (its memory exhausted) cannot be freed: the call that trapped said so.
+    }
     this.#core = undefined;
   }
 

@@ -19,9 +19,13 @@ export function invalidArgument(message) {
   return new GistError("invalid_argument", message);
 }
 
-/** The GistError of an error the core threw (its JSON text) or described (`{ code, message, ... }`). */
+/**
+ * The GistError of an error the core threw (its JSON text) or described (`{ code, message, ... }`); a
+ * trap of the wasm (an Error of the runtime's: its memory or stack exhausted) is `invalid_response`.
+ */
 export function fromCore(error) {
   if (typeof error === "string") error = JSON.parse(error);
   if (error && typeof error.code === "string") return new GistError(error.code, error.message, error);
+  if (error instanceof Error) return new GistError("invalid_response", `gist-wasm's WebAssembly core failed (${String(error.message).slice(0, 200)}): its memory or stack exhausted, all but surely`);
   return invalidArgument("gist-wasm's core failed with no error code: a bug, please report it");
 }

@@ -171,6 +171,8 @@ function schedule(spacing) {
 export function pacer({ maxConcurrent, requestsPerSecond }) {
   const limit = positive("maxConcurrent", maxConcurrent, 6, true);
   const spacing = 1000 / positive("requestsPerSecond", requestsPerSecond, Infinity, false);
+  // A timer waits at most 2^31 - 1 ms: a rate below one start in that long would never be kept.
+  if (spacing > 2 ** 31 - 1) throw invalidArgument("requestsPerSecond must be at least one start in 24.8 days (4.66e-7)");
   let inFlight = 0;
   // Places kept for calls woken but not yet running: a request that comes meanwhile must not take one
   // (it would send the woken call to the back of the queue, again at each release).

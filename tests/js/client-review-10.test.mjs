@@ -217,3 +217,17 @@ test("recordEvent of a contact named by its id sends its user_id and email, its 
   const sent = server.requests.filter((r) => r.method === "POST").map((r) => JSON.parse(r.body));
   assert.deepEqual(sent, [{ event_name: "paid", user_id: "u5", email: "five@example.com" }, { event_name: "paid", id: 6 }]);
 });
+
+// Findings of an outside review of hooks and pacing (2026-12-06, twenty-second round).
+test("free() called without its client, and a requestsPerSecond below one start in 24.8 days, are invalid_argument (before: a TypeError; the second request sent at once)", () => {
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", logLevel: "off" });
+  const { free } = gist;
+  for (const detached of [() => free(), () => GistClient.prototype.free.call({}), () => GistClient.prototype.free.call(undefined)]) {
+    assert.throws(detached, (e) => e.code === "invalid_argument", String(detached));
+  }
+  gist.free();
+  for (const rate of [1e-306, Number.MIN_VALUE, 4e-7]) {
+    assert.throws(() => new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", requestsPerSecond: rate }), (e) => e.code === "invalid_argument", String(rate));
+  }
+  new GistClient({ apiKey: KEY, baseUrl: "http://gist.invalid", requestsPerSecond: 5e-7 }).free();
+});
