@@ -109,9 +109,14 @@ impl Clone for RetryBudget {
 /// Exponential backoff with full jitter: a random wait up to 0.5 s, 1 s, 2 s, ... capped at 8 s.
 pub fn backoff_ms(retry_index: u32, random: f64) -> f64 {
     let ceiling = (BACKOFF_BASE_MS * 2f64.powi(retry_index.min(16) as i32)).min(BACKOFF_CAP_MS);
-    // A host's random number outside [0, 1], or NaN (which `clamp` lets through, and would take the
+    // A host's random number outside [0, 1), or NaN (which `clamp` lets through, and would take the
     // retry past any deadline), reads as no wait.
-    ceiling * if random > 0.0 { random.min(1.0) } else { 0.0 }
+    ceiling
+        * if (0.0..1.0).contains(&random) {
+            random
+        } else {
+            0.0
+        }
 }
 
 /// The longest `Retry-After` handed on (a day): past it, a caller could not sleep it (Rust's
@@ -217,6 +222,10 @@ mod tests {
         assert_eq!(backoff_ms(3, 0.0), 0.0);
         // A host's random number that is NaN waits nothing, where it took the retry past any deadline.
         assert_eq!(backoff_ms(3, f64::NAN), 0.0);
+        // And so does one of 1 or more, as docs/rust.md says (before: the longest wait).
+        for outside in [1.0, 2.0, f64::INFINITY, -1.0] {
+            assert_eq!(backoff_ms(3, outside), 0.0, "{outside}");
+        }
     }
 
     #[test]

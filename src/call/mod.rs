@@ -203,19 +203,24 @@ impl Call {
     }
 
     fn answered(&mut self, outcome: Result<HttpResponse, TransportError>, clock: Clock) -> Then {
+        // A refusal past what the call has left to read is read by its status, and not retried (its
+        // answer could not be read: a write so retried would be sent again, as in JS).
         #[cfg(not(target_arch = "wasm32"))]
-        let outcome = match outcome {
+        let (outcome, unread) = match outcome {
             Err(TransportError::UnreadBody(response))
                 if !self.is_raw() && !response.is_success() =>
             {
-                Ok(response)
+                (Ok(response), true)
             }
-            outcome => outcome,
+            outcome => (outcome, false),
         };
+        #[cfg(target_arch = "wasm32")]
+        let unread = false;
         let (Some(exchange), Some(progress)) = (self.exchange.as_mut(), self.progress.as_mut())
         else {
             return Then::Over(Err(stalled()));
         };
+        progress.capped |= unread;
         match exchange.answered(outcome, &self.config, progress, clock) {
             Ok(exchange::Next::Answered(response)) => self.read(response, clock),
             next => self.exchanged(next, clock),

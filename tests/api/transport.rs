@@ -484,3 +484,25 @@ fn retries_stay_within_a_fifth_of_the_requests_plus_a_floor() {
     );
     assert!(refused > 0, "a call refused a retry says so");
 }
+
+// Finding of an outside review of the Rust crate (2026-12-06, twenty-second round).
+#[test]
+fn a_refusal_whose_body_the_transport_left_unread_is_read_by_its_status_and_not_retried() {
+    for status in [429, 500, 503] {
+        let unread = || {
+            let Ok(response) = json(status, "") else {
+                unreachable!("json() answers")
+            };
+            Err(TransportError::UnreadBody(response))
+        };
+        let fake = FakeTransport::new(vec![unread(), unread(), json(200, "{}")]);
+        let error =
+            send(&config(), &fake, HttpRequest::post("/events", j!({}))).expect_err("not retried");
+        assert_eq!(error.status, Some(status));
+        assert_eq!(
+            fake.sent.borrow().len(),
+            1,
+            "{status}: sent once (before: three times)"
+        );
+    }
+}
