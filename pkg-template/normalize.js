@@ -158,7 +158,7 @@ function fnv32(text) {
 /**
  * A page of the list `name` read here from its text with the core's rules: `{ items, digest }`, the items
  * the list keeps, normalised, and for the core the JSON of what its paging loop reads of the page (how many
- * items it held, the first one's `id` and the last `id` (not null) of them as sent, a hash of those after it, how many are kept, its `pages`: src/flows/pages.rs,
+ * items it held, the first one's `id` and the last `id` (not null) of them as sent, a hash of those without one, how many are kept, its `pages`: src/flows/pages.rs,
  * `PageDigest`). Undefined where only the core can tell: the text is not such a page, or an item is refused
  * or unsure. (Unlike the core's reader, `JSON.parse` has no nesting limit: a page nested deeper than 128
  * levels is read, where the core refuses it as not JSON.)
@@ -187,16 +187,23 @@ export function readPage(text, name) {
   const ids = raw.length > 0 ? [["firstId", raw[0].id], ["lastId", raw[last - 1]?.id]] : [];
   if (ids.some(([, id]) => (typeof id === "number" ? !Number.isSafeInteger(id) : id !== null && typeof id === "object"))) return undefined;
   const pageIds = ids.map(([name, id]) => (id === undefined ? "" : `,"${name}":${JSON.stringify(id)}`)).join("");
-  // And a hash of the items after the last id, so that pages alike in their ids but not in the items that
-  // have none are not taken for one another (the core's is its own: pages read by both may come twice).
-  const tail = last < raw.length ? `,"tail":${fnv32(JSON.stringify(raw.slice(last)))}` : "";
+  // And a hash of the items without an id, so that pages alike in their ids but not in the items that have
+  // none are not taken for one another (the core's is its own: pages read by both may come twice); items
+  // deeper than JSON.stringify writes are left out of it.
+  const unnamed = raw.filter((item) => item.id === null || item.id === undefined);
+  let idless = "";
+  try {
+    if (unnamed.length > 0) idless = `,"idless":${fnv32(JSON.stringify(unnamed))}`;
+  } catch {
+    // Too deep to write: the page is known by its ids alone.
+  }
   let pages = "";
   try {
     if (Object.hasOwn(page, "pages")) pages = `,"pages":${JSON.stringify(page.pages)}`;
   } catch {
     return undefined; // deeper than JSON.stringify writes
   }
-  const digest = `{"count":${raw.length},"kept":${items.length}${pageIds}${tail}${pages}}`;
+  const digest = `{"count":${raw.length},"kept":${items.length}${pageIds}${idless}${pages}}`;
   // A digest deeper than the core reads (its `pages`): the core reads the page itself.
   return shallowEnough(digest) ? { items, digest } : undefined;
 }

@@ -237,7 +237,7 @@ impl Cursor {
                 key
             )));
         };
-        let ids = (items.first_id, items.last_id, items.tail.map(Value::from));
+        let ids = (items.first_id, items.last_id, items.idless.map(Value::from));
         let Some(skip) = self.read_facts(items.count, ids, pages, per_page) else {
             return Ok(Vec::new());
         };
@@ -252,13 +252,13 @@ impl Cursor {
     }
 
     /// [`Cursor::read_page`] of a page its host read and holds: from how many items its array held
-    /// (`count`), its first and last ones' ids and the [`tail`] after the last id, where its kept
+    /// (`count`), its first and last ones' ids and the hash of those [`idless`], where its kept
     /// items start (a resumed walk's `skip`), or `None` for a page that repeats one read before (none
     /// of it is kept).
     pub fn read_facts(
         &mut self,
         count: usize,
-        (first_id, last_id, tail): (Option<Value>, Option<Value>, Option<Value>),
+        (first_id, last_id, idless): (Option<Value>, Option<Value>, Option<Value>),
         pages: Option<&Value>,
         per_page: u32,
     ) -> Option<usize> {
@@ -267,8 +267,8 @@ impl Cursor {
                 .filter(|id| !id.is_null())
                 .map_or(Value::Null, kept_id);
             let mut mark = vec![kept_id(first), last];
-            if let Some(tail) = tail {
-                mark.push(tail);
+            if let Some(idless) = idless {
+                mark.push(idless);
             }
             Value::Array(mark)
         });
@@ -302,7 +302,7 @@ impl Cursor {
 }
 
 /// Whether a page known by `mark` (its first id and the last one it holds, as [`kept_id`] keeps them,
-/// and the [`tail`] of items after that, if any) is the `earlier` one again. A mark of one id (a cursor
+/// and the hash of its items that have none, [`idless`], if any) is the `earlier` one again. A mark of one id (a cursor
 /// written before pages were known by their last item) repeats nothing: a page may come twice after
 /// such a cursor, but none is lost.
 fn same_page(mark: &Value, earlier: &Value) -> bool {
@@ -316,10 +316,10 @@ fn same_page(mark: &Value, earlier: &Value) -> bool {
     }
 }
 
-/// The tail of a page: a hash of its items after the last one with an id (their JSON, each given to
-/// it in turn from `None`), so that pages alike in their ids but not in the items that have none (a
-/// tie on the first item, then events without ids) are not taken for one another.
-pub fn tail(hash: Option<u64>, item: &str) -> Option<u64> {
+/// A hash of a page's items that have no id (their JSON, each given to it in turn from `None`), so that
+/// pages alike in their ids but not in the items that have none (a tie on the first item, then events
+/// without ids) are not taken for one another.
+pub fn idless(hash: Option<u64>, item: &str) -> Option<u64> {
     Some(fnv(hash.unwrap_or(FNV_START), item.as_bytes()) >> 11)
 }
 

@@ -55,9 +55,9 @@ pub struct PageDigest {
     pub first_id: Option<Value>,
     /// The last `id` (not null) of its items, as Gist sent it.
     pub last_id: Option<Value>,
-    /// A hash of the items after the last one with an id, if any (the host's own, see
-    /// [`crate::pagination::tail`]: a page the host read and one the core read are never alike).
-    pub tail: Option<Value>,
+    /// A hash of the items that have no id, if any (the host's own, see
+    /// [`crate::pagination::idless`]: a page the host read and one the core read are never alike).
+    pub idless: Option<Value>,
     /// How many of them the list keeps (all but those of the other contact type).
     pub kept: usize,
     /// The page's `pages` object, if it had one.
@@ -65,14 +65,14 @@ pub struct PageDigest {
 }
 
 impl PageDigest {
-    /// Reads a digest from its JSON: `{count, firstId?, lastId?, tail?, kept, pages?}`.
+    /// Reads a digest from its JSON: `{count, firstId?, lastId?, idless?, kept, pages?}`.
     pub fn from_value(value: &Value) -> Option<Self> {
         let count = |key| value.get(key).and_then(Value::as_u64).map(|n| n as usize);
         Some(Self {
             count: count("count")?,
             first_id: value.get("firstId").cloned(),
             last_id: value.get("lastId").cloned(),
-            tail: value.get("tail").cloned(),
+            idless: value.get("idless").cloned(),
             kept: count("kept")?,
             pages: value.get("pages").cloned(),
         })
@@ -247,7 +247,7 @@ impl Pages {
             };
             let start = self.cursor.read_facts(
                 digest.count,
-                (digest.first_id, digest.last_id, digest.tail),
+                (digest.first_id, digest.last_id, digest.idless),
                 digest.pages.as_ref(),
                 per_page,
             );

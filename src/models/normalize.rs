@@ -212,8 +212,8 @@ pub struct Items {
     pub first_id: Option<Value>,
     /// The last `id` (not null) of its items, as Gist sent it.
     pub last_id: Option<Value>,
-    /// A hash of the items after the last one with an id, if any ([`crate::pagination::tail`]).
-    pub tail: Option<u64>,
+    /// A hash of the items that have no id, if any ([`crate::pagination::idless`]).
+    pub idless: Option<u64>,
     /// Why the model refused the first item it refused.
     pub error: Option<Error>,
 }
@@ -237,7 +237,7 @@ pub fn items(
         count: 0,
         first_id: None,
         last_id: None,
-        tail: None,
+        idless: None,
         error: None,
     };
     while reader.more(b']', items.count == 0)? {
@@ -257,9 +257,8 @@ pub fn items(
         }
         if id.as_ref().is_some_and(|id| !id.is_null()) {
             items.last_id = id;
-            items.tail = None;
         } else if let Ok(record) = &record {
-            items.tail = crate::pagination::tail(items.tail, &record.json);
+            items.idless = crate::pagination::idless(items.idless, &record.json);
         }
         items.count += 1;
         match record {

@@ -143,3 +143,23 @@ test("tied pages whose items but the first have no id are read when those items 
   assert.deepEqual((await gist.listEvents({ limit: 100 })).map((e) => e.name), ["signup", "1a", "1b"]);
   assert.equal(requests, 3);
 });
+
+test("pages alike in their first and last ids but not in the items between that have none are both read, and an item too deep for JSON.stringify after the last id does not fail the list (before: the second page lost; a stack overflow)", async (t) => {
+  const deep = `{"name":"deep","x":${'{"x":'.repeat(20_000)}{}${"}".repeat(20_000)}}`;
+  const pages = [
+    '[{"id":1,"name":"a"},{"name":"b"},{"id":9,"name":"z"}]',
+    '[{"id":1,"name":"a"},{"name":"c"},{"id":9,"name":"z"}]',
+    `[{"id":11,"name":"end"},${deep}]`,
+  ];
+  const server = await startServer((req, res) => {
+    const page = pageOf(req);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(`{"events":${pages[page - 1] ?? "[]"},"pages":{"next":${page < pages.length ? '"more"' : "null"}}}`);
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 3 });
+  t.after(() => gist.free());
+  const events = await gist.listEvents({ limit: 100 }).catch((e) => e);
+  assert.ok(Array.isArray(events), `${events.code}: ${events.message}`);
+  assert.deepEqual(events.map((e) => e.name), ["a", "b", "z", "a", "c", "z", "end", "deep"]);
+});
