@@ -50,7 +50,9 @@ export interface MockGistOptions {
 /** A logged request. */
 export interface MockRequest {
   method: string;
+  /** The path (at most 4096 characters). */
   path: string;
+  /** The query string, `?` included (at most 4096 characters). */
   query: string;
   /** The body text (at most 4096 characters); empty for GET. */
   body: string;

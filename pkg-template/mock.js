@@ -734,7 +734,7 @@ export function createMockGist(options = {}) {
     // Read once, not from a clone: Node 20 holds a clone's body (about 1 KB a request) for as long as
     // the event loop gets no turn.
     const text = ["GET", "HEAD"].includes(request.method) ? "" : await request.text();
-    requests.push({ method: request.method, path: url.pathname, query: url.search, body: ownCopy(text.slice(0, 4096)) });
+    requests.push({ method: request.method, path: ownCopy(url.pathname.slice(0, 4096)), query: ownCopy(url.search.slice(0, 4096)), body: ownCopy(text.slice(0, 4096)) });
     if (requests.length > maxLogged) requests.shift();
     if (!admitted(request)) {
       return gistError(429, "rate_limited", "Rate limit exceeded", { ...CORS, "retry-after": "1" });
@@ -780,12 +780,16 @@ export function createMockGist(options = {}) {
   // A delivery's body: an object's JSON, as Gist posts; anything else is the package's `invalid_argument`.
   function deliveryBody(event, GistError) {
     const refused = (why) => new GistError("invalid_argument", `mock.deliverWebhook(url, event): ${why}`);
-    if (event === null || typeof event !== "object" || Array.isArray(event)) throw refused("event must be a topic or a body object");
+    const proto = event !== null && typeof event === "object" ? Object.getPrototypeOf(event) : undefined;
+    if (proto !== null && proto !== Object.prototype) throw refused("event must be a topic or a plain body object ({ ... })");
+    let body;
     try {
-      return JSON.stringify(event);
+      body = JSON.stringify(event);
     } catch {
       throw refused("the event cannot be written as JSON (a BigInt, a cycle or a getter that throws)");
     }
+    if (!body?.startsWith("{")) throw refused("the event must be written as a JSON object (its toJSON gave something else)");
+    return body;
   }
 
   /**
@@ -796,12 +800,14 @@ export function createMockGist(options = {}) {
    */
   async function deliverWebhook(url, event, options) {
     const { GistError, signWebhook } = await import("./webhooks.js");
-    if (typeof event === "string" && event === "") throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): the topic is empty");
+    if (typeof event === "string" && event.trim() === "") throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): the topic is empty");
+    let protocol;
     try {
-      new URL(url);
+      ({ protocol } = new URL(url));
     } catch {
-      throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): url is not an absolute URL");
+      // Not a URL: refused below.
     }
+    if (protocol !== "http:" && protocol !== "https:") throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): url must be an absolute http: or https: URL");
     const body = deliveryBody(typeof event === "string" ? deliveryAbout(event) : event, GistError);
     const headers = { "content-type": "application/json" };
     if (options !== undefined && options !== null) Object.assign(headers, await signWebhook(body, options));

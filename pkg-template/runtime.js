@@ -67,7 +67,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
         if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
       } else if (typeof v === "object" && !Array.isArray(v) && notJson(this[key])) throw new Refused(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(this[key])}: JSON would write it as an object of its indexes, or {}`);
       if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${nameOf(this, key)} must be a finite number, not ${v}`);
-      if (typeof v === "bigint") throw new Refused(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: give a number or a string, as the field needs`);
+      if (typeof v === "bigint") throw new Refused(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
       if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
       if (key !== "" && typeof v === "object" && v !== null) parents.set(v, [this, key]);
       return v;

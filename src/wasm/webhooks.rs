@@ -32,7 +32,14 @@ fn verify_options(options: &str, what: &'static str) -> Result<VerifyOptions, Js
 /// runtime checks over the raw body with Web Crypto (so that no hash function is in the wasm).
 #[wasm_bindgen(js_name = checkDelivery)]
 pub fn check_delivery(headers: &str, options: &str, in_handle: bool) -> Result<String, JsValue> {
-    let options = verify_options(options, if in_handle { "verify" } else { "options" })?;
+    let options = verify_options(
+        options,
+        if in_handle {
+            "options.verify"
+        } else {
+            "options"
+        },
+    )?;
     let plan = match check(&pairs_from_lines(headers), &options) {
         Check::Settled(valid) => json!({ "settled": valid }),
         Check::Hmac {
@@ -91,7 +98,7 @@ pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsVal
         };
         let verify = match verify {
             Some(verify) => {
-                VerifyOptions::from_value(verify.clone(), "verify")?;
+                VerifyOptions::from_value(verify.clone(), "options.verify")?;
                 Some(verify.to_json())
             }
             None if verify_named => return Err(Error::invalid_argument(

@@ -138,7 +138,7 @@ test("a value JSON cannot write is named by its whole path, as the core names a 
   const refused = (user) => gist.createUser(user).then(() => "sent", (e) => `${e.code} ${e.message}`);
   assert.match(await refused({ user_id: 1, custom_properties: { seats: Number.NaN } }), /^invalid_argument user\.custom_properties\.seats must be a finite number, not NaN$/);
   assert.match(await refused({ user_id: 1, custom_properties: { plan: { tiers: [1, Infinity] } } }), /^invalid_argument user\.custom_properties\.plan\.tiers\[1\] must be a finite number, not Infinity$/);
-  assert.match(await refused({ user_id: 1, custom_properties: { big: 1n } }), /^invalid_argument user\.custom_properties\.big is a BigInt, which JSON cannot hold: give a number or a string, as the field needs$/);
+  assert.match(await refused({ user_id: 1, custom_properties: { big: 1n } }), /^invalid_argument user\.custom_properties\.big is a BigInt, which JSON cannot hold: convert it to the type the field needs$/);
 });
 
 test("a refused field's name holds neither the client's key nor an email, from the runtime or the core", async () => {

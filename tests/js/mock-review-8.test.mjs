@@ -258,7 +258,7 @@ test("a contact upserted again and again with a new email keeps one index entry,
 });
 
 // Findings of outside reviews (2026-12-06, twenty-second round).
-test("the request log holds each body's first 4 KB, not the body: 100 POSTs of 1 MB leave no 100 MB behind (before: 101 MB)", async () => {
+test("the request log holds each body's, path's and query's first 4 KB, not all of it: 100 requests of 1 MB leave no 100 MB behind (before: 101 MB)", async () => {
   setFlagsFromString("--expose-gc");
   const gc = runInNewContext("gc");
   const mock = createMockGist();
@@ -266,7 +266,7 @@ test("the request log holds each body's first 4 KB, not the body: 100 POSTs of 1
   gc();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < 100; i++) {
-    const answer = await mock.fetch("http://mock.invalid/nowhere", { method: "POST", headers: { ...KEY, "content-type": "application/json" }, body: `${body} ` + i });
+    const answer = await mock.fetch(`http://mock.invalid/nowhere/${"p".repeat(i % 3 === 1 ? 1 << 20 : 1)}?q=${"q".repeat(i % 3 === 2 ? 1 << 20 : 1)}`, { method: "POST", headers: { ...KEY, "content-type": "application/json" }, body: `${body} ` + i });
     await answer.arrayBuffer();
   }
   gc();
@@ -275,10 +275,10 @@ test("the request log holds each body's first 4 KB, not the body: 100 POSTs of 1
   assert.ok(grown < 20e6, `100 logged 1 MB bodies left ${(grown / 1e6).toFixed(1)} MB behind`);
 });
 
-test("mock.deliverWebhook refuses an empty topic and a url that is not one: invalid_argument, nothing sent (before: an empty topic delivered, a bad url network_error)", async () => {
+test("mock.deliverWebhook refuses an empty topic, a url that is not http(s) and an event that is not a plain object written as one: invalid_argument, nothing sent (before: delivered, or network_error)", async () => {
   const mock = createMockGist();
-  for (const [url, event] of [["http://127.0.0.1:9/hook", ""], ["not a url", "user.created"]]) {
+  for (const [url, event] of [["http://127.0.0.1:9/hook", ""], ["http://127.0.0.1:9/hook", " \t"], ["not a url", "user.created"], ["data:,x", "user.created"], ["file:///etc/hosts", "user.created"], ["http://127.0.0.1:9/hook", new Map()], ["http://127.0.0.1:9/hook", Promise.resolve({})], ["http://127.0.0.1:9/hook", new Date()], ["http://127.0.0.1:9/hook", { toJSON: () => 5 }]]) {
     const error = await mock.deliverWebhook(url, event).catch((e) => e);
-    assert.equal(error.code, "invalid_argument", `${url} ${JSON.stringify(event)}: ${error.message}`);
+    assert.equal(error.code, "invalid_argument", `${url} ${String(event)}: ${error.message}`);
   }
 });
