@@ -197,11 +197,11 @@ export class GistClient {
   // and the async #list and #pages) turn into a rejection.
   #run(method, argsText, options, list) {
     const core = this.#live();
-    const { signal, json } = this.#refusedWithoutKey(() => readCallOptions(options));
+    const { signal, json, sending } = this.#refusedWithoutKey(() => readCallOptions(options));
     const clock = callClock();
-    if (!this.#pace.mayGoNow(signal)) return this.#runWhenAdmitted(core, method, argsText, json, signal, list, clock);
+    if (!this.#pace.mayGoNow(signal)) return this.#runWhenAdmitted(core, method, argsText, json, signal, list, clock, sending);
     const call = this.#refusedWithoutKey(() => core.start(method, argsText, json));
-    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, clock);
+    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, clock, undefined, sending);
   }
 
   // A call whose first request would wait (behind `maxConcurrent`, for its start under
@@ -210,7 +210,7 @@ export class GistClient {
   // request go, or refused it (it is then refused at once, as in a call started), so that a burst of
   // waiting calls holds none. Its deadline counts from its `clock`'s start all the same; a free() meanwhile waits
   // for it to start, as it would have had it started.
-  async #runWhenAdmitted(core, method, argsText, json, signal, list, clock) {
+  async #runWhenAdmitted(core, method, argsText, json, signal, list, clock, sending) {
     this.#refusedWithoutKey(() => core.check(method, argsText, json));
     const budget = JSON.parse(json)?.timeoutMs ?? core.timeoutMs;
     this.#waiting++;
@@ -228,7 +228,7 @@ export class GistClient {
       this.#waiting--;
       if (this.#freed) this.free();
     }
-    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, clock, admitted);
+    return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, clock, admitted, sending);
   }
 
   // An iterator over a list's items: its options are checked at once (a GistError is thrown), pages

@@ -148,12 +148,18 @@ export function normalized(object, name, context) {
   return out;
 }
 
-// 32-bit FNV-1a of a text's UTF-16 code units.
-function fnv32(text) {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
+// A 53-bit hash of a text's UTF-16 code units (two 32-bit FNV-1a of different bases), a number JSON holds.
+function fnv53(text) {
+  let low = 0x811c9dc5;
+  let high = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    low = Math.imul(low ^ unit, 0x01000193);
+    high = Math.imul(high ^ unit, 0x01000193);
+  }
+  return (high >>> 11) * 2 ** 32 + (low >>> 0);
 }
+let unlike = 0; // the marks of pages too deep to hash: each its own
 
 /**
  * A page of the list `name` read here from its text with the core's rules: `{ items, digest }`, the items
@@ -175,27 +181,29 @@ export function readPage(text, name) {
   if (!Array.isArray(raw)) return undefined;
   const context = { body: text };
   const items = [];
+  const named = []; // whether each item has an id its model keeps (not null, "" or false)
   for (const each of raw) {
     const item = normalized(each, model, context);
     if (item === UNSURE || item === REFUSED) return undefined;
+    named.push(item.id !== null && item.id !== undefined);
     if (keep === null || item.type === keep) items.push(item);
   }
-  // The first id and the last one not null, which the core compares with earlier pages': numbers by value,
-  // anything else as written.
+  // The first id and the last one kept, as sent, which the core compares with earlier pages': numbers by
+  // value, anything else as written.
   let last = raw.length;
-  while (last > 0 && (raw[last - 1].id === null || raw[last - 1].id === undefined)) last--;
-  const ids = raw.length > 0 ? [["firstId", raw[0].id], ["lastId", raw[last - 1]?.id]] : [];
+  while (last > 0 && !named[last - 1]) last--;
+  const ids = raw.length > 0 ? [["firstId", named[0] ? raw[0].id : undefined], ["lastId", raw[last - 1]?.id]] : [];
   if (ids.some(([, id]) => (typeof id === "number" ? !Number.isSafeInteger(id) : id !== null && typeof id === "object"))) return undefined;
   const pageIds = ids.map(([name, id]) => (id === undefined ? "" : `,"${name}":${JSON.stringify(id)}`)).join("");
   // And a hash of the items without an id, so that pages alike in their ids but not in the items that have
   // none are not taken for one another (the core's is its own: pages read by both may come twice); items
-  // deeper than JSON.stringify writes are left out of it.
-  const unnamed = raw.filter((item) => item.id === null || item.id === undefined);
+  // deeper than JSON.stringify writes make a page like no other.
+  const unnamed = raw.filter((_, i) => !named[i]);
   let idless = "";
   try {
-    if (unnamed.length > 0) idless = `,"idless":${fnv32(JSON.stringify(unnamed))}`;
+    if (unnamed.length > 0) idless = `,"idless":${fnv53(JSON.stringify(unnamed))}`;
   } catch {
-    // Too deep to write: the page is known by its ids alone.
+    idless = `,"idless":${--unlike}`; // below every hash
   }
   let pages = "";
   try {

@@ -233,12 +233,15 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * Waits until a request may go, within `budgetMs`: a request whose turn would come after that is
      * never sent. Resolves `{ release, waitedMs }` (waitedMs < budgetMs) once it may go, or
      * `{ refused: "rate_limited", retryAfter }` / `{ refused: "timeout" }` / `{ refused: "aborted" }`.
-     * A `started` call's request (not its first) waits ahead of calls that have not started.
+     * A started call's request (not its first: `ahead`) waits ahead of calls that have not started.
      */
-    async admit(budgetMs, signal, started = false) {
-      // The budget is spent on the monotonic clock, as the call's deadline is (runtime.js, callClock).
+    async admit(budgetMs, signal, ahead = false) {
+      const started = clock();
       const began = performance.now();
-      const left = () => budgetMs - (performance.now() - began);
+      // How long this call waited: a test's fake clock moves while performance.now() does not, and
+      // performance.now() moves while the pacer's clock stands still or is set back: the longer of the two.
+      const waited = () => Math.max(clock() - started, performance.now() - began);
+      const left = () => budgetMs - waited();
       let sleptUntil = 0; // the pause this call slept through: over, whatever a clock that stands still says
       // Each wait (a pause, a place, a start) can end in a pause that an answer set meanwhile: look again.
       for (;;) {
@@ -253,7 +256,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           continue;
         }
         if (full()) {
-          if (!(await turn(left(), signal, started))) return refusal(signal);
+          if (!(await turn(left(), signal, ahead))) return refusal(signal);
           kept -= 1; // the place kept for this call: taken below, with nothing awaited in between
           continue;
         }
@@ -263,7 +266,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           release();
           return refusal(signal);
         }
-        const waitedMs = performance.now() - began;
+        const waitedMs = waited();
         if (waitedMs >= budgetMs) {
           release();
           return refusal(signal);

@@ -5,7 +5,7 @@
 import "gist-wasm"; // the package's entry for this runtime, which loads the wasm that checkArgs needs
 import { checkArgs, isFreed } from "./client.js";
 import { GistError, invalidArgument } from "./errors.js";
-import { checkOptionsObject, refusedAnswer } from "./runtime.js";
+import { SENDING, checkOptionsObject, refusedAnswer } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
 import { MAX_LIST_LETTERS, callSync, deadLettersOf, isSyncId, redriveWith, scrubbed, stubsOf, syncStub, textOf } from "./queues-syncs.js";
 
@@ -459,15 +459,19 @@ async function recordOnce(run, message, index, input) {
     let mark;
     try {
       mark = await ledger.get(key);
-      if (mark === null) await ledger.put(key, "sent", LEDGER_TTL);
     } catch (error) {
       return { retry: error, delay: delayFor(undefined, message.attempts, read) };
     }
     if (mark === "done") return { ok: true };
     if (mark === "sent") return { dead: outcomeUnknown("recordEvent was sent by an earlier delivery (of this message, or of another with its key) whose outcome is not known here: it may have executed, so it is not sent again") };
     if (mark !== null) return { retry: new GistError("store_error", "the ledger holds a mark consume did not write"), delay: delayFor(undefined, message.attempts, read) };
+    // Marked sent as its request goes, once the client's pacing let it: a crash while it waits for its
+    // turn leaves it unmarked, so a later delivery sends it. A mark that cannot be written sends nothing.
+    const markSent = () => ledger.put(key, "sent", LEDGER_TTL).catch((error) => {
+      throw Object.assign(error, { mayHaveActed: false }); // a store_error: nothing was sent
+    });
     try {
-      await run.gist.recordEvent(input);
+      await run.gist.recordEvent(input, { [SENDING]: markSent });
     } catch (thrown) {
       const error = readError(thrown);
       try {
@@ -671,7 +675,7 @@ export async function consume(batch, client, options) {
   const ledger = read.ledger === undefined ? undefined : storeOf(read.ledger, "consume's ledger");
   const methods = methodsOf(client, CLIENT_METHODS, "consume's client (a GistClient)");
   if (isFreed(client)) throw invalidArgument("consume's client was freed (free() or `using`): free it once consume has settled");
-  const gist = Object.fromEntries(CLIENT_METHODS.map((name) => [name, (input) => methods[name].call(client, input)]));
+  const gist = Object.fromEntries(CLIENT_METHODS.map((name) => [name, (input, options) => methods[name].call(client, input, options)]));
   if (read.progress !== undefined) stubsOf(read.progress, "consume's progress", "GistSyncs"); // refused up front, not per message
   const messages = messagesOf(batch);
   const freed = () => isFreed(client);

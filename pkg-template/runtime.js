@@ -124,15 +124,23 @@ export function readCallOptions(options) {
   if (options === undefined || options === null) return { signal: undefined, json: "null" };
   checkOptionsObject(options, "request options");
   let signal;
+  let sending;
   try {
     signal = options.signal;
+    sending = options[SENDING];
     if (signal !== undefined && !isAbortSignal(signal)) throw new Refused("signal must be an AbortSignal");
   } catch (error) {
     throw invalidArgument(error instanceof Refused ? error.message : "request options cannot be read (a getter or Proxy trap threw)");
   }
   const headers = (key, value) => (key === "headers" && isHeaders(value) ? Object.fromEntries(value) : value);
-  return { signal, json: toJson(options, "request options", { omit: ["signal"], top: headers, maxBytes: MAX_OPTIONS_BYTES }) };
+  return { signal, sending, json: toJson(options, "request options", { omit: ["signal"], top: headers, maxBytes: MAX_OPTIONS_BYTES }) };
 }
+
+/**
+ * The package's own request option (gist-wasm/queues): a function awaited once, as the call's first
+ * request is about to go (its turn taken), which may refuse it by throwing a GistError: nothing is sent.
+ */
+export const SENDING = Symbol("gist-wasm.sending");
 
 // A Fetch API Headers object (or one that looks like it).
 const isHeaders = (value) => typeof value === "object" && value !== null && typeof value.forEach === "function" &&
@@ -590,9 +598,10 @@ export function callClock() {
  * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
  * list's pages (`list`: its name), the runtime reads each page itself (see respond). The call's deadline
  * and the response's `elapsedMs` count from the start of its `clock` (callClock), which each step reads. `admittedFirst`, where given, is what the pacer's
- * `admit` said of the first request before the call started (client.js, #runWhenAdmitted).
+ * `admit` said of the first request before the call started (client.js, #runWhenAdmitted); `sending`,
+ * a call's SENDING option.
  */
-export async function drive(call, fetchFn, signal, observe, pace, list, clock, admittedFirst) {
+export async function drive(call, fetchFn, signal, observe, pace, list, clock, admittedFirst, sending) {
   let mayHaveActed = false;
   try {
     let step = stepOf(call.step(clock.started, Math.random())); // the deadline counts from the call's start
@@ -624,6 +633,11 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         let got;
         try {
           step.send.timeoutMs -= admitted.waitedMs;
+          if (sending) {
+            const marking = sending;
+            sending = undefined;
+            await marking(); // a GistError it throws ends the call, unsent
+          }
           last = observe.request(step.send, attempt, (text) => call.withoutKey(text));
           attempt = 1;
           step.send.timeoutMs = Math.min(step.send.timeoutMs, due - performance.now()); // hooks and turns took their time

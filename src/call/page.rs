@@ -17,20 +17,21 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
         return None;
     };
     let count = raw.len();
-    let first_id = raw.first().and_then(|first| first.get("id")).cloned();
-    let last_id = raw
-        .iter()
-        .rev()
-        .find_map(|item| item.get("id").filter(|id| !id.is_null()))
-        .cloned();
+    let (mut first_id, mut last_id) = (None, None);
     let mut items = Vec::with_capacity(count);
     let mut idless = None;
-    for item in raw {
-        let has_id = item.get("id").is_some_and(|id| !id.is_null());
+    for (at, item) in raw.into_iter().enumerate() {
+        let id = item.get("id").cloned();
         let (values, other) = declare::read(listing.model, item).ok()?;
         let item = declare::write(listing.model, values, other);
-        if !has_id {
-            idless = pagination::idless(idless, &item.to_json());
+        // An id counts where the model keeps it: one it drops ("", false) names nothing.
+        let id = id.filter(|_| item.get("id").is_some_and(|kept| !kept.is_null()));
+        if at == 0 {
+            first_id = id.clone();
+        }
+        match id {
+            Some(id) => last_id = Some(id),
+            None => idless = pagination::idless(idless, &item.to_json()),
         }
         let kind = item.get("type").and_then(Value::as_str);
         if listing.keep.is_none_or(|keep| kind == Some(keep.as_str())) {

@@ -252,10 +252,16 @@ pub fn items(
             values,
             model,
         });
+        // An id counts where the model keeps it: one it drops ("", false) names nothing.
+        let id = id.filter(|_| {
+            record
+                .as_ref()
+                .is_ok_and(|record| !record.get("id").is_null())
+        });
         if items.count == 0 {
             items.first_id = id.clone();
         }
-        if id.as_ref().is_some_and(|id| !id.is_null()) {
+        if id.is_some() {
             items.last_id = id;
         } else if let Ok(record) = &record {
             items.idless = crate::pagination::idless(items.idless, &record.json);

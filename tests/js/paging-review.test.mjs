@@ -163,3 +163,36 @@ test("pages alike in their first and last ids but not in the items between that 
   assert.ok(Array.isArray(events), `${events.code}: ${events.message}`);
   assert.deepEqual(events.map((e) => e.name), ["a", "b", "z", "a", "c", "z", "end", "deep"]);
 });
+
+// Findings of an outside review of paging marks (2026-12-06, twenty-second round).
+test("events whose ids their model drops (\"\", false) are items without an id: every page is read (before: only the first, the cursor ended)", async (t) => {
+  for (const id of ['""', "false"]) {
+    const server = await startServer((req, res) => {
+      const page = pageOf(req);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(`{"events":[{"id":${id},"name":"p${page}a"},{"id":${id},"name":"p${page}b"}],"pages":{"next":${page < 4 ? '"more"' : "null"}}}`);
+    });
+    const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 2 });
+    const names = (await gist.listEvents({ limit: 100 })).map((e) => e.name);
+    gist.free();
+    server.close();
+    assert.deepEqual(names, ["p1a", "p1b", "p2a", "p2b", "p3a", "p3b", "p4a", "p4b"], id);
+  }
+});
+
+test("tied pages whose items without an id differ are both read: when those items hash alike in 32 bits, and when they are too deep for JSON.stringify (before: the second page lost)", async (t) => {
+  const deep = (name) => `{"name":"${name}","x":${'{"x":'.repeat(20_000)}{}${"}".repeat(20_000)}}`;
+  for (const [b, c] of [['{"name":"ev3pvu"}', '{"name":"eve3ea"}'], [deep("b"), deep("c")]]) {
+    const pages = [`[{"id":1,"name":"a"},${b},{"id":9,"name":"z"}]`, `[{"id":1,"name":"a"},${c},{"id":9,"name":"z"}]`];
+    const server = await startServer((req, res) => {
+      const page = pageOf(req);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(`{"events":${pages[page - 1] ?? "[]"},"pages":{"next":${page < pages.length ? '"more"' : "null"}}}`);
+    });
+    const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 3 });
+    const events = await gist.listEvents({ limit: 100 });
+    gist.free();
+    server.close();
+    assert.equal(events.length, 6, b.slice(0, 20));
+  }
+});

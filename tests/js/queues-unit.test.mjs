@@ -760,3 +760,26 @@ test("pacedFetch: once an answer says no request remains, a request whose permit
   assert.equal(inPause, 0, `${inPause} requests went inside the 2 s the answer said none remain`);
   assert.deepEqual(ended, Array(20).fill("ok"));
 });
+
+// Finding of an outside review of Queues (2026-12-06, twenty-second round).
+test("a recordEvent is marked sent in the ledger as its request goes, not while it waits for the client's turn: a consume that dies then leaves it to be sent by the next delivery (before: all marked, then dead-lettered outcome_unknown unsent)", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const q = queue();
+  await enqueue(q, ["a", "b", "c"].map((event_name) => ({ recordEvent: { event_name, user: { user_id: user.user_id } } })));
+  const fetch = () => new Promise(() => {}); // never answers: the consume using it dies with its isolate
+  const slow = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch, maxConcurrent: 1, maxRetries: 0, timeoutMs: 1000, logLevel: "off" });
+  const ledger = kv();
+  const dying = consume({ messages: batchOf(q.sent).messages }, slow, { deadLetterQueue: queue(), ledger });
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the first is in flight, the other two wait for its place
+  assert.equal([...ledger.store.values()].filter((mark) => mark === "sent").length, 1, "only the one in flight is marked");
+  // The consume dies here (its isolate went away): the next delivery of the message, in another isolate
+  // (the same KV namespace, another binding).
+  const dead = queue();
+  const redelivered = batchOf(q.sent, 2);
+  const elsewhere = { ...ledger };
+  await consume({ messages: redelivered.messages }, client(mock), { deadLetterQueue: dead, ledger: elsewhere });
+  assert.deepEqual(dead.sent.map((d) => d.code), ["outcome_unknown"], "only the one that went is of unknown outcome");
+  assert.deepEqual(mock.state.events.filter((e) => ["a", "b", "c"].includes(e.name)).length, 2, "the two that never went were sent, once");
+  await dying;
+});
