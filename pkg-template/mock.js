@@ -803,11 +803,11 @@ export function createMockGist(options = {}) {
     if (typeof event === "string" && event.trim() === "") throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): the topic is empty");
     let protocol;
     try {
-      ({ protocol } = new URL(url));
+      ({ protocol } = new URL(url, globalThis.location?.href)); // relative to a page, as its fetch reads it
     } catch {
       // Not a URL: refused below.
     }
-    if (protocol !== "http:" && protocol !== "https:") throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): url must be an absolute http: or https: URL");
+    if (protocol !== "http:" && protocol !== "https:") throw new GistError("invalid_argument", "mock.deliverWebhook(url, event): url must be an http: or https: URL (relative only in a page)");
     const body = deliveryBody(typeof event === "string" ? deliveryAbout(event) : event, GistError);
     const headers = { "content-type": "application/json" };
     if (options !== undefined && options !== null) Object.assign(headers, await signWebhook(body, options));

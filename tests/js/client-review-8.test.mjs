@@ -87,9 +87,11 @@ test("an iterEvents cursor holds neither the key nor an email that a server made
     const cursor = Buffer.from(walk.cursor, "base64url").toString("utf8");
     assert.ok(!cursor.includes(key) && !cursor.includes("example.com"), cursor.slice(0, 200));
     assert.ok(walk.cursor.length < 1000, `a cursor of ${walk.cursor.length} characters`);
+    // Ids the Event model drops (not whole numbers) name nothing, so the next page, the same, is read
+    // again: the cursor holds no id of them at all.
     const resumed = [];
     for await (const event of gist.iterEvents({ cursor: walk.cursor, limit: 2 })) resumed.push(event.name);
-    assert.deepEqual(resumed, [], "the server's next pages repeat the walk's last, which the cursor still tells");
+    assert.deepEqual(resumed, ["a", "b"], "an id its model drops marks no page");
   }
 });
 
