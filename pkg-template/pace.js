@@ -196,9 +196,9 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     wakeNext();
   };
   // Resolves true once a request in flight ends and hands this call its turn (a place kept for it, which
-  // it takes back as it runs), false when ms pass or the signal aborts first.
-  const turn = (ms, signal, started) => timed(ms, signal, false, (wake) => {
-    const line = started ? ahead : waiting;
+  // it takes back as it runs), false when ms pass or the signal aborts first; `goesAhead`: a started call.
+  const turn = (ms, signal, goesAhead) => timed(ms, signal, false, (wake) => {
+    const line = goesAhead ? ahead : waiting;
     const ticket = line.add(wake);
     return () => line.withdraw(ticket);
   });
