@@ -303,9 +303,9 @@ function checkedLimit(settings) {
  * requests a failure rule with a `fraction` hits; `basePath` ("") is the path it is served under ("/api":
  * `/api/contacts`, `/api/__mock/reset`), which its pages links keep.
  */
-// A copy of `text` of its own: V8's slice of a long string keeps the whole string (a logged request's
-// first 4 KB would keep its megabyte).
-const ownCopy = (text) => JSON.parse(JSON.stringify(text));
+// What the request log keeps of `text`: its first 4096 characters, copied (V8's slice of a long string
+// keeps the whole string: a logged request's first 4 KB would keep its megabyte).
+const logged = (text) => JSON.parse(JSON.stringify(text.slice(0, 4096)));
 
 export function createMockGist(options = {}) {
   options = checkedOptions(options);
@@ -734,7 +734,7 @@ export function createMockGist(options = {}) {
     // Read once, not from a clone: Node 20 holds a clone's body (about 1 KB a request) for as long as
     // the event loop gets no turn.
     const text = ["GET", "HEAD"].includes(request.method) ? "" : await request.text();
-    requests.push({ method: request.method, path: ownCopy(url.pathname.slice(0, 4096)), query: ownCopy(url.search.slice(0, 4096)), body: ownCopy(text.slice(0, 4096)) });
+    requests.push({ method: request.method, path: logged(url.pathname), query: logged(url.search), body: logged(text) });
     if (requests.length > maxLogged) requests.shift();
     if (!admitted(request)) {
       return gistError(429, "rate_limited", "Rate limit exceeded", { ...CORS, "retry-after": "1" });
