@@ -4,7 +4,7 @@ import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { sleep } from "./pace.js";
 import { abortedBy, isAbortSignal, isAborted, whenAborted } from "./signal.js";
 import { readPage } from "./normalize.js";
-import { ANSWER_HEADERS, MAX_OPTIONS_BYTES } from "./declared.js";
+import { ANSWER_HEADERS, MAX_ERROR_BODY, MAX_OPTIONS_BYTES } from "./declared.js";
 import { redactEmails } from "./gist_wasm.js";
 
 class Refused extends Error {}
@@ -296,13 +296,15 @@ const bodyText = (body) => (typeof body === "string" ? body : new TextDecoder().
 
 // The core's next step after an answer (at `now`, the call's clock): its body's bytes go in as they are, unless the core asks for
 // them decoded (not UTF-8, or a byte order mark: TextDecoder's rules then apply). A raw call's body
-// (`reading.raw`) is the runtime's to read (see withBody): the core only counts its bytes. A 2xx page of a
+// (`reading.raw`) is the runtime's to read (see withBody), and an error body past what the core reads of
+// one (MAX_ERROR_BODY) is not handed to it: the core only counts their bytes. A 2xx page of a
 // list (`reading.list`) is read here instead, and the core given what its paging loop reads of it
 // (normalize.js, readPage); `reading.items` keeps the page's items for the step that hands them out.
 function respond(call, got, now, reading) {
   if (got.unread !== undefined) return call.respondRead(got.status, got.headers, "", got.unread, now, Math.random());
-  if (reading?.raw) return call.respondRead(got.status, got.headers, "", sizeOf(got.body), now, Math.random());
-  if (reading && got.status >= 200 && got.status < 300) {
+  const failed = got.status < 200 || got.status >= 300;
+  if (reading?.raw || (failed && sizeOf(got.body) > MAX_ERROR_BODY)) return call.respondRead(got.status, got.headers, "", sizeOf(got.body), now, Math.random());
+  if (reading && !failed) {
     const page = readPage(bodyText(got.body), reading.list);
     reading.items = page?.items;
     if (page) return call.respondRead(got.status, got.headers, page.digest, sizeOf(got.body), now, Math.random());

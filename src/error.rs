@@ -280,10 +280,19 @@ const MAX_ERROR_ITEMS: usize = 100;
 /// character's edge, then `…`), once scrubbed.
 const MAX_TEXT: usize = 1000;
 
+/// The longest error body read for Gist's items: theirs are a few hundred bytes, and a JSON body's
+/// tree takes several times its size in memory (wasm memory, once grown, stays grown). The JS runtime
+/// does not hand the core a longer one.
+pub const MAX_ERROR_BODY: usize = 1 << 20;
+
 /// Gist's `errors` items from an error body (the first [`MAX_ERROR_ITEMS`]; their texts are cut by
 /// [`Error::scrubbed`], after the scrub, so that no cut leaves part of a secret); anything unreadable
-/// gives none, and a `code` or `message` that is no text is kept as its JSON.
+/// or longer than [`MAX_ERROR_BODY`] gives none, and a `code` or `message` that is no text is kept as
+/// its JSON.
 fn parse_error_items(body: &str) -> Vec<ApiErrorItem> {
+    if body.len() > MAX_ERROR_BODY {
+        return Vec::new();
+    }
     let Ok(body) = crate::json::from_str(body) else {
         return Vec::new();
     };
@@ -335,6 +344,22 @@ mod tests {
         );
         assert!(first.message.ends_with("é…"));
         assert!(error.message.len() < 1200, "{}", error.message.len());
+    }
+
+    #[test]
+    fn an_error_body_past_its_cap_is_not_read_for_items() {
+        let body = |pad: usize| {
+            format!(
+                r#"{{"errors":[{{"code":"bad"}}],"pad":"{}"}}"#,
+                "x".repeat(pad)
+            )
+        };
+        assert_eq!(Error::from_status(422, &body(1000)).errors.len(), 1);
+        let past = Error::from_status(422, &body(MAX_ERROR_BODY));
+        assert_eq!(
+            (past.code, past.errors.len()),
+            (ErrorCode::InvalidRequest, 0)
+        );
     }
 
     #[test]

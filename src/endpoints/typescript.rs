@@ -66,8 +66,9 @@ fn suffix(listing: &Listing) -> String {
 /// The package's `declared.js`, which the build writes into `pkg/` (it is not kept in the repository):
 /// the models' rules (`MODELS`), each list's answer key, model, kept contact type and method suffix
 /// (`LISTS`), every Promise-returning method, in the order declared, with its arguments' names
-/// (`METHODS`), the answer headers the core reads (`ANSWER_HEADERS`), and the most bytes of JSON an
-/// options object and an argument may take (`MAX_OPTIONS_BYTES`, `MAX_ARGUMENT_BYTES`).
+/// (`METHODS`), the answer headers the core reads (`ANSWER_HEADERS`), the most bytes of JSON an
+/// options object and an argument may take (`MAX_OPTIONS_BYTES`, `MAX_ARGUMENT_BYTES`), and of an
+/// error body the core reads for Gist's items (`MAX_ERROR_BODY`).
 pub fn declared_js() -> String {
     let mut out = String::from(
         "// Made by src/bin/write-dts.rs from the Rust declarations (src/models/, src/resources/): do not edit.\n",
@@ -112,10 +113,13 @@ pub fn declared_js() -> String {
          export const ANSWER_HEADERS = [{}];\n\
          /** The most bytes of JSON an options object may take, and a method's argument. */\n\
          export const MAX_OPTIONS_BYTES = {};\n\
-         export const MAX_ARGUMENT_BYTES = {};\n",
+         export const MAX_ARGUMENT_BYTES = {};\n\
+         /** The most bytes of an error body that the core reads for Gist's items. */\n\
+         export const MAX_ERROR_BODY = {};\n",
         answer_headers.join(", "),
         crate::input::MAX_OPTIONS_BYTES,
-        crate::input::MAX_ARGUMENT_BYTES
+        crate::input::MAX_ARGUMENT_BYTES,
+        crate::error::MAX_ERROR_BODY
     ));
     out
 }

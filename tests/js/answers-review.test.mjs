@@ -116,3 +116,26 @@ test("a caller's fetch whose body hands out a byte at a time, at once, ends at t
   assert.equal(error.code, "timeout");
   assert.ok(Date.now() - started < 2000, `it ended after ${Date.now() - started} ms`);
 });
+
+test("a large error body is not handed to the wasm: it does not grow", async () => {
+  // Before: a 19 MB 422 of JSON was parsed whole for Gist's error items, growing the wasm by 77 MB for
+  // good. An error body over 1 MiB is not read for its items; a small one still is.
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    ${EXTERNAL}
+    const failing = (body) => async () => new Response(body, { status: 422, headers: { "content-type": "application/json" } });
+    const rejection = async (body) => {
+      const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch: failing(body), logLevel: "off" });
+      const before = await external();
+      const error = await gist.fetchUser({ id: 1 }).catch((error) => error);
+      return { code: error.code, status: error.status, errors: error.errors, grew: grewMB(before, await external()) };
+    };
+    const items = [{ code: "bad", message: "no" }];
+    const large = await rejection(JSON.stringify({ errors: items, rows: Array.from({ length: 200_000 }, (_, i) => ({ id: i, note: "x".repeat(80) })) }));
+    const small = await rejection(JSON.stringify({ errors: items }));
+    console.log(JSON.stringify({ large, small }));
+  `, ["--expose-gc"]);
+  assert.deepEqual([seen.large.code, seen.large.status, seen.large.errors], ["invalid_request", 422, undefined]);
+  assert.ok(seen.large.grew < 8, `the wasm grew ${seen.large.grew} MB for a 19 MB error body`);
+  assert.deepEqual([seen.small.code, seen.small.errors], ["invalid_request", [{ code: "bad", message: "no" }]]);
+});
