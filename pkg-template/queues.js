@@ -3,7 +3,7 @@
 // limits; the consumer runs them on a GistClient and acks, retries or dead-letters each message by what
 // its operations' errors mean. The choices behind it are in docs/queues.md of the repository.
 import "gist-wasm"; // the package's entry for this runtime, which loads the wasm that checkArgs needs
-import { checkArgs, isFreed } from "./client.js";
+import { GistClient, checkArgs, isFreed } from "./client.js";
 import { GistError, invalidArgument } from "./errors.js";
 import { SENDING, checkOptionsObject, refusedAnswer } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
@@ -467,11 +467,13 @@ async function recordOnce(run, message, index, input) {
     if (mark !== null) return { retry: new GistError("store_error", "the ledger holds a mark consume did not write"), delay: delayFor(undefined, message.attempts, read) };
     // Marked sent as its request goes, once the client's pacing let it: a crash while it waits for its
     // turn leaves it unmarked, so a later delivery sends it. A mark that cannot be written sends nothing.
+    // A client whose recordEvent is its own (a subclass's) may not pass the mark on: it is marked first.
     const markSent = () => ledger.put(key, "sent", LEDGER_TTL).catch((error) => {
       throw Object.assign(error, { mayHaveActed: false }); // a store_error: nothing was sent
     });
     try {
-      await run.gist.recordEvent(input, { [SENDING]: markSent });
+      if (!run.marksAsItSends) await markSent();
+      await run.gist.recordEvent(input, run.marksAsItSends ? { [SENDING]: markSent } : undefined);
     } catch (thrown) {
       const error = readError(thrown);
       try {
@@ -679,7 +681,8 @@ export async function consume(batch, client, options) {
   if (read.progress !== undefined) stubsOf(read.progress, "consume's progress", "GistSyncs"); // refused up front, not per message
   const messages = messagesOf(batch);
   const freed = () => isFreed(client);
-  const run = { read, deadLetters, ledger, gist, freed, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
+  const marksAsItSends = methods.recordEvent === GistClient.prototype.recordEvent;
+  const run = { read, deadLetters, ledger, gist, freed, marksAsItSends, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
   const tasks = [];
   const states = messages.map((message) => {
     const ops = opsOf(message.body);

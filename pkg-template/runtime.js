@@ -138,7 +138,8 @@ export function readCallOptions(options) {
 
 /**
  * The package's own request option (gist-wasm/queues): a function awaited once, as the call's first
- * request is about to go (its turn taken), which may refuse it by throwing a GistError: nothing is sent.
+ * request that writes (not a GET) is about to go (its turn taken), which may refuse it by throwing a
+ * GistError: it is not sent.
  */
 export const SENDING = Symbol("gist-wasm.sending");
 
@@ -635,7 +636,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         let got;
         try {
           step.send.timeoutMs -= admitted.waitedMs;
-          if (sending) {
+          if (sending && step.send.method !== "GET") {
             const marking = sending;
             sending = undefined;
             await marking(); // a GistError it throws ends the call, unsent

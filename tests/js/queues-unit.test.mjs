@@ -783,3 +783,48 @@ test("a recordEvent is marked sent in the ledger as its request goes, not while 
   assert.deepEqual(mock.state.events.filter((e) => ["a", "b", "c"].includes(e.name)).length, 2, "the two that never went were sent, once");
   await dying;
 });
+
+test("a recordEvent naming its contact by id is marked sent as its POST goes, not before the lookup: one whose POST waits when the consume dies is sent by the next delivery (an outside review: marked, then dead-lettered unsent)", async () => {
+  const mock = createMockGist();
+  const id = mock.state.contacts.find((c) => c.type === "user").id;
+  const q = queue();
+  await enqueue(q, ["a", "b"].map((event_name) => ({ recordEvent: { event_name, user: { id } } })));
+  let posts = 0;
+  const fetch = (url, init) => (init?.method === "POST" ? (posts++, new Promise(() => {})) : mock.fetch(url, init)); // its POSTs never answer: the consume dies
+  const slow = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch, maxConcurrent: 1, maxRetries: 0, timeoutMs: 1000, logLevel: "off" });
+  const ledger = kv();
+  const dying = consume({ messages: batchOf(q.sent).messages }, slow, { deadLetterQueue: queue(), ledger });
+  await new Promise((resolve) => setTimeout(resolve, 50)); // a's POST in flight; b waits for the place
+  assert.equal(posts, 1);
+  assert.equal([...ledger.store.values()].filter((mark) => mark === "sent").length, 1, "only the one whose POST went is marked");
+  const dead = queue();
+  await consume({ messages: batchOf(q.sent, 2).messages }, client(mock), { deadLetterQueue: dead, ledger: { ...ledger } });
+  assert.deepEqual(dead.sent.map((d) => d.code), ["outcome_unknown"]);
+  assert.deepEqual(mock.state.events.filter((e) => ["a", "b"].includes(e.name)).length, 1, "the one that never went was sent, once");
+  await dying;
+});
+
+test("a client whose recordEvent is its own (a subclass that passes on only the event) is marked sent before the call: a consume that dies with it in flight never sends it twice (an outside review: sent twice)", async () => {
+  const mock = createMockGist();
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  class Logging extends GistClient {
+    recordEvent(input) {
+      return super.recordEvent(input);
+    }
+  }
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "once", user: { user_id: user.user_id } } }]);
+  let posts = 0;
+  const fetch = (url, init) => (posts++, new Promise(() => {})); // in flight when the consume dies
+  const logging = new Logging({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch, maxRetries: 0, timeoutMs: 1000, logLevel: "off" });
+  const ledger = kv();
+  const dying = consume({ messages: batchOf(q.sent).messages }, logging, { deadLetterQueue: queue(), ledger });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(posts, 1);
+  const dead = queue();
+  const again = new Logging({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, logLevel: "off" });
+  await consume({ messages: batchOf(q.sent, 2).messages }, again, { deadLetterQueue: dead, ledger: { ...ledger } });
+  assert.deepEqual(dead.sent.map((d) => d.code), ["outcome_unknown"]);
+  assert.equal(mock.state.events.filter((e) => e.name === "once").length, 0, "not sent again");
+  await dying;
+});
