@@ -159,7 +159,8 @@ function fnv53(text) {
   }
   return (high >>> 11) * 2 ** 32 + (low >>> 0);
 }
-let unlike = 0; // the marks of pages too deep to hash: each its own
+// The mark of a page too deep to hash: its own, in this process and in any that resumes its cursor.
+const unlike = () => -1 - Math.floor(Math.random() * 2 ** 52); // below every hash
 
 /**
  * A page of the list `name` read here from its text with the core's rules: `{ items, digest }`, the items
@@ -203,7 +204,7 @@ export function readPage(text, name) {
   try {
     if (unnamed.length > 0) idless = `,"idless":${fnv53(JSON.stringify(unnamed))}`;
   } catch {
-    idless = `,"idless":${--unlike}`; // below every hash
+    idless = `,"idless":${unlike()}`;
   }
   let pages = "";
   try {

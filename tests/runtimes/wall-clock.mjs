@@ -2,7 +2,7 @@
 // JSON line: for each case, the call's outcome (its error's code, or "resolved") and whether it ended in
 // time: (a) set back an hour during a request that took most of the call's budget, then answered 503
 // (before: the retry got the whole budget again); (b) `Date.now` frozen, as a test's spy freezes it,
-// through a list's pages (before: every page was read, three times the budget); (d) to (f): the
+// through a list's pages (before: every page was read, three times the budget); (d) and (f): the
 // pacer's, below.
 import { createServer } from "node:http";
 import { GistClient } from "gist-wasm";
