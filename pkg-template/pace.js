@@ -36,12 +36,21 @@ function timed(ms, signal, atTimeout, enlist) {
   });
 }
 
+/**
+ * `Date.now()`, or `last` where it reads no finite number (a test's spy that returns nothing): such a
+ * reading stands still, and leaves no NaN in a clock built on it.
+ */
+export function wallNow(last) {
+  const wall = Date.now();
+  return Number.isFinite(wall) ? wall : last;
+}
+
 // The pacer's clock: `Date.now()` (which a test's fake timers move), moved on by however far the wall
 // clock was ever set back (NTP), so that a step back holds up no booked start and no pause.
 let lastWall = 0;
 let setBack = 0;
 function clock() {
-  const wall = Date.now();
+  const wall = wallNow(lastWall);
   setBack += Math.max(0, lastWall - wall);
   lastWall = wall;
   return wall + setBack;

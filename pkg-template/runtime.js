@@ -1,7 +1,7 @@
 // The runtime's I/O: reading caller values safely, and running an operation of the core (fetch, timers,
 // AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
 import { GistError, fromCore, invalidArgument } from "./errors.js";
-import { sleep } from "./pace.js";
+import { sleep, wallNow } from "./pace.js";
 import { abortedBy, isAbortSignal, isAborted, whenAborted } from "./signal.js";
 import { readPage } from "./normalize.js";
 import { ANSWER_HEADERS, MAX_ERROR_BODY, MAX_OPTIONS_BYTES } from "./declared.js";
@@ -572,13 +572,13 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
  * the wall clock (NTP) is made up by the monotonic clock, and by a step forward after it.
  */
 export function callClock() {
-  const started = Date.now();
+  const started = wallNow(0);
   let read = started;
   let setBack = 0;
   let lastWall = started;
   let lastMono = performance.now();
   const clock = () => {
-    const wall = Date.now();
+    const wall = wallNow(lastWall);
     const mono = performance.now();
     const passed = Math.max(0, mono - lastMono);
     // Set back: that much is made up. Set forward past the time that passed: what was set back is given up.

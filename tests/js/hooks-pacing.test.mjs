@@ -615,3 +615,19 @@ test("calls that join the maxConcurrent line and give up, behind a first waiter 
     process.exit(0); // the place and the first waiter would hold the process for their 600 s`, ["--expose-gc"]);
   assert.ok(grown < 1, `half a million calls that gave up grew the heap by ${grown.toFixed(1)} MB`);
 });
+
+test("a call made while Date.now returns nothing (a test's bare spy) leaves no lasting harm: later calls go (an outside review: every later call failed timeout at once, unsent)", async () => {
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    let requests = 0;
+    const fetch = async () => { requests++; return new Response('{"tags":[{"id":1,"name":"a"}]}', { headers: { "content-type": "application/json" } }); };
+    const run = () => new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, requestsPerSecond: 50, logLevel: "off" }).listTags().then(() => "ok", (e) => e.code);
+    const realNow = Date.now;
+    Date.now = () => undefined;
+    const spied = await run();
+    Date.now = realNow;
+    const after = [await run(), await run()];
+    console.log(JSON.stringify({ spied, after, requests }));
+  `);
+  assert.deepEqual(seen, { spied: "ok", after: ["ok", "ok"], requests: 3 });
+});
