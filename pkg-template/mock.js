@@ -780,13 +780,14 @@ export function createMockGist(options = {}) {
   // A delivery's body: an object's JSON, as Gist posts; anything else is the package's `invalid_argument`.
   function deliveryBody(event, GistError) {
     const refused = (why) => new GistError("invalid_argument", `mock.deliverWebhook(url, event): ${why}`);
-    const proto = event !== null && typeof event === "object" ? Object.getPrototypeOf(event) : undefined;
-    if (proto !== null && proto !== Object.prototype) throw refused("event must be a topic or a plain body object ({ ... })");
     let body;
     try {
+      const proto = event !== null && typeof event === "object" ? Object.getPrototypeOf(event) : undefined;
+      if (proto !== null && proto !== Object.prototype) throw refused("event must be a topic or a plain body object ({ ... })");
       body = JSON.stringify(event);
-    } catch {
-      throw refused("the event cannot be written as JSON (a BigInt, a cycle or a getter that throws)");
+    } catch (error) {
+      if (error instanceof GistError) throw error;
+      throw refused("the event cannot be read or written as JSON (a BigInt, a cycle, or a getter or Proxy trap that throws)");
     }
     if (!body?.startsWith("{")) throw refused("the event must be written as a JSON object (its toJSON gave something else)");
     return body;

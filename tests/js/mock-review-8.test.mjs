@@ -277,7 +277,7 @@ test("the request log holds each body's, path's and query's first 4 KB, not all 
 
 test("mock.deliverWebhook refuses an empty topic, a url that is not http(s) and an event that is not a plain object written as one: invalid_argument, nothing sent (before: delivered, or network_error)", async () => {
   const mock = createMockGist();
-  for (const [url, event] of [["http://127.0.0.1:9/hook", ""], ["http://127.0.0.1:9/hook", " \t"], ["not a url", "user.created"], ["data:,x", "user.created"], ["file:///etc/hosts", "user.created"], ["http://127.0.0.1:9/hook", new Map()], ["http://127.0.0.1:9/hook", Promise.resolve({})], ["http://127.0.0.1:9/hook", new Date()], ["http://127.0.0.1:9/hook", { toJSON: () => 5 }]]) {
+  for (const [url, event] of [["http://127.0.0.1:9/hook", ""], ["http://127.0.0.1:9/hook", " \t"], ["not a url", "user.created"], ["data:,x", "user.created"], ["file:///etc/hosts", "user.created"], ["http://127.0.0.1:9/hook", new Map()], ["http://127.0.0.1:9/hook", Promise.resolve({})], ["http://127.0.0.1:9/hook", new Date()], ["http://127.0.0.1:9/hook", { toJSON: () => 5 }], ["http://127.0.0.1:9/hook", new Proxy({}, { getPrototypeOf() { throw new Error("trap"); } })]]) {
     const error = await mock.deliverWebhook(url, event).catch((e) => e);
     assert.equal(error.code, "invalid_argument", `${url} ${String(event)}: ${error.message}`);
   }
