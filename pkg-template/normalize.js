@@ -162,10 +162,16 @@ function fnv53(text) {
 // The mark of a page too deep to hash: its own, in this process and in any that resumes its cursor.
 const unlike = () => -1 - Math.floor(Math.random() * 2 ** 52); // below every hash
 
+// Whether `value` holds arrays or objects nested more than `levels` deep.
+function nestsPast(value, levels) {
+  if (value === null || typeof value !== "object") return false;
+  return levels === 0 || Object.values(value).some((inner) => nestsPast(inner, levels - 1));
+}
+
 /**
  * A page of the list `name` read here from its text with the core's rules: `{ items, digest }`, the items
  * the list keeps, normalised, and for the core the JSON of what its paging loop reads of the page (how many
- * items it held, the first one's `id` and the last `id` (not null) of them as sent, a hash of those without one, how many are kept, its `pages`: src/flows/pages.rs,
+ * items it held, the first one's `id` and the last `id` (not null) of them as sent, a hash of those without one, how many are kept, what its `pages` says of a next one: src/flows/pages.rs,
  * `PageDigest`). Undefined where only the core can tell: the text is not such a page, or an item is refused
  * or unsure. (Unlike the core's reader, `JSON.parse` has no nesting limit: a page nested deeper than 128
  * levels is read, where the core refuses it as not JSON.)
@@ -206,13 +212,11 @@ export function readPage(text, name) {
   } catch {
     idless = `,"idless":${unlike()}`;
   }
-  let pages = "";
-  try {
-    if (Object.hasOwn(page, "pages")) pages = `,"pages":${JSON.stringify(page.pages)}`;
-  } catch {
-    return undefined; // deeper than JSON.stringify writes
-  }
-  const digest = `{"count":${raw.length},"kept":${items.length}${pageIds}${idless}${pages}}`;
-  // A digest deeper than the core reads (its `pages`): the core reads the page itself.
-  return shallowEnough(digest) ? { items, digest } : undefined;
+  // What the core's paging loop reads of `pages` (src/models/normalize.rs, `paging`): for an object,
+  // whether its `next` is neither missing, null nor ""; so a large `pages` crosses as a few bytes. One
+  // nested past what the core reads (127 levels inside the page) is left to it, which refuses it.
+  const { pages } = page;
+  if (nestsPast(pages, 127)) return undefined;
+  const next = pages !== null && typeof pages === "object" && !Array.isArray(pages) ? `,"next":${Object.hasOwn(pages, "next") && pages.next !== null && pages.next !== ""}` : "";
+  return { items, digest: `{"count":${raw.length},"kept":${items.length}${pageIds}${idless}${next}}` };
 }

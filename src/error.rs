@@ -283,7 +283,7 @@ const MAX_TEXT: usize = 1000;
 /// The longest error body read for Gist's items: theirs are a few hundred bytes, and a JSON body's
 /// tree takes several times its size in memory (wasm memory, once grown, stays grown). The JS runtime
 /// does not hand the core a longer one.
-pub const MAX_ERROR_BODY: usize = 1 << 20;
+pub const MAX_ERROR_BODY: usize = 256 << 10;
 
 /// Gist's `errors` items from an error body (the first [`MAX_ERROR_ITEMS`]; their texts are cut by
 /// [`Error::scrubbed`], after the scrub, so that no cut leaves part of a secret); anything unreadable
@@ -333,7 +333,7 @@ mod tests {
     #[test]
     fn what_an_error_keeps_of_gists_items_is_bounded() {
         let item = |i: usize| format!(r#"{{"code":"c{i}","message":"{}"}}"#, "é".repeat(600));
-        let items: Vec<String> = (0..300).map(item).collect();
+        let items: Vec<String> = (0..150).map(item).collect();
         let body = format!(r#"{{"errors":[{}]}}"#, items.join(","));
         let error = Error::from_status(422, &body).scrubbed(&[]);
         assert_eq!(error.errors.len(), MAX_ERROR_ITEMS);

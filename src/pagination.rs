@@ -227,7 +227,7 @@ impl Cursor {
     pub fn read_page(
         &mut self,
         items: Option<Items>,
-        pages: Option<&Value>,
+        next: Option<bool>,
         key: &str,
         per_page: u32,
     ) -> Result<Vec<Record>, Error> {
@@ -238,7 +238,7 @@ impl Cursor {
             )));
         };
         let ids = (items.first_id, items.last_id, items.idless.map(Value::from));
-        let Some(skip) = self.read_facts(items.count, ids, pages, per_page) else {
+        let Some(skip) = self.read_facts(items.count, ids, next, per_page) else {
             return Ok(Vec::new());
         };
         match items.error {
@@ -259,7 +259,7 @@ impl Cursor {
         &mut self,
         count: usize,
         (first_id, last_id, idless): (Option<Value>, Option<Value>, Option<Value>),
-        pages: Option<&Value>,
+        next: Option<bool>,
         per_page: u32,
     ) -> Option<usize> {
         let mark = first_id.filter(|id| !id.is_null()).map(|first| {
@@ -286,7 +286,7 @@ impl Cursor {
             false => None,
         };
         if let Some(met_before) = met_before {
-            self.done = met_before || !has_more(count, per_page, pages);
+            self.done = met_before || !has_more(count, per_page, next);
             self.skip = 0;
             return None;
         }
@@ -296,7 +296,7 @@ impl Cursor {
         }
         self.repeated = false;
         self.last_page = mark;
-        self.done = !has_more(count, per_page, pages);
+        self.done = !has_more(count, per_page, next);
         Some(std::mem::take(&mut self.skip) as usize)
     }
 }
@@ -357,18 +357,11 @@ fn same_id(first: &Value, last: &Value) -> bool {
 
 /// Whether another page may follow one that held `received` items.
 ///
-/// A `pages` object is trusted when present (`next` null or missing ends the list, even after a full
-/// page; a `next` after a short page continues, since Gist may cap `per_page` below what was asked).
-pub fn has_more(received: usize, per_page: u32, pages: Option<&Value>) -> bool {
-    if received == 0 {
-        return false;
-    }
-    match pages.and_then(Value::as_object) {
-        Some(pages) => pages
-            .get("next")
-            .is_some_and(|next| !next.is_null() && next.as_str() != Some("")),
-        None => received >= per_page as usize,
-    }
+/// A `pages` object is trusted when present (`next`, as [`crate::models::normalize::paging`] reads
+/// it: null, `""` or missing ends the list, even after a full page; a `next` after a short page
+/// continues, since Gist may cap `per_page` below what was asked).
+pub fn has_more(received: usize, per_page: u32, next: Option<bool>) -> bool {
+    received > 0 && next.unwrap_or(received >= per_page as usize)
 }
 
 #[cfg(test)]
@@ -383,7 +376,7 @@ mod tests {
         let (items, pages) = normalize::list(&page.to_json(), key, model, &|_| true)
             .map_err(|_| Error::invalid_response("not JSON"))?;
         cursor
-            .read_page(items, pages.as_ref(), key, per_page)
+            .read_page(items, pages, key, per_page)
             .map(|items| items.len())
     }
 
@@ -427,27 +420,21 @@ mod tests {
 
     #[test]
     fn an_empty_page_ends_the_list() {
-        assert!(!has_more(
-            0,
-            60,
-            Some(&json!({"next": "https://x/contacts?page=2"}))
-        ));
+        assert!(!has_more(0, 60, Some(true)));
     }
 
     #[test]
     fn a_pages_object_decides_by_next() {
-        assert!(!has_more(60, 60, Some(&json!({"next": null}))));
-        assert!(!has_more(60, 60, Some(&json!({"first": "u"}))));
-        assert!(has_more(
-            60,
-            60,
-            Some(&json!({"next": "https://x/contacts?page=2"}))
-        ));
-        assert!(has_more(
-            50,
-            60,
-            Some(&json!({"next": "https://x/contacts?page=2"}))
-        ));
+        let next = |pages: &str| normalize::paging(pages).unwrap();
+        for ended in [r#"{"next": null}"#, r#"{"next": ""}"#, r#"{"first": "u"}"#] {
+            assert_eq!(next(ended), Some(false), "{ended}");
+            assert!(!has_more(60, 60, next(ended)));
+        }
+        for more in [r#"{"next": "https://x/contacts?page=2"}"#, r#"{"next": 2}"#] {
+            assert!(has_more(60, 60, next(more)), "{more}");
+            assert!(has_more(50, 60, next(more)), "{more}");
+        }
+        assert_eq!(next(r#"[{"next": 1}]"#), None, "not an object: as if none");
     }
 
     #[test]
@@ -543,7 +530,7 @@ mod tests {
             let (items, pages) = normalize::list(&page.to_json(), "events", &EVENT, &|_| true)
                 .map_err(|_| Error::invalid_response("not JSON"))?;
             cursor
-                .read_page(items, pages.as_ref(), "events", 2)
+                .read_page(items, pages, "events", 2)
                 .map(|items| items.len())
         };
         let (mut listed, mut walked) = (Cursor::new(), Cursor::new());
@@ -605,7 +592,7 @@ mod tests {
             let page = json!({"events": [{"id": id, "name": "a"}, {"id": next, "name": "b"}]});
             let (items, pages) = normalize::list(&page.to_json(), "events", &EVENT, &|_| true)
                 .expect("a page of events");
-            let read = cursor.read_page(items, pages.as_ref(), "events", 2);
+            let read = cursor.read_page(items, pages, "events", 2);
             assert_eq!(read.map(|items| items.len()), Ok(2));
             let kept = cursor.to_value().to_json();
             assert!(
@@ -634,7 +621,7 @@ mod tests {
                 normalize::list(&page.to_json(), "events", &normalize::EVENT, &|_| true)
                     .expect("a page of events");
             cursor
-                .read_page(items, pages.as_ref(), "events", 3)
+                .read_page(items, pages, "events", 3)
                 .map(|items| items.len())
         };
         assert_eq!(tied(&mut cursor, 2), Ok(3));

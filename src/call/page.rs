@@ -4,7 +4,7 @@
 
 use crate::flows::{Listing, PageDigest};
 use crate::json::{self, Value};
-use crate::models::declare;
+use crate::models::{declare, normalize};
 use crate::pagination;
 
 /// The items `listing` keeps from the page `text` (normalised, in order) and the page's digest;
@@ -44,7 +44,10 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
         last_id,
         idless: idless.map(Value::from),
         kept: items.len(),
-        pages: page.remove("pages"),
+        next: match page.remove("pages") {
+            Some(pages) => normalize::paging(&pages.to_json()).ok()?,
+            None => None,
+        },
     };
     Some((items, digest))
 }
@@ -52,13 +55,13 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::normalize::{self, Record};
+    use crate::models::normalize::Record;
     use crate::resources::{campaigns, contacts::is_of_kind, events, users};
 
     /// What the core reads of `text` itself: the kept items as trees, and the digest's facts.
     fn core_read(listing: &Listing, text: &str) -> (Vec<Value>, PageDigest) {
         let keep = |record: &Record| listing.keep.is_none_or(|kind| is_of_kind(record, kind));
-        let (items, pages) = normalize::list(text, listing.key, listing.model, &keep).unwrap();
+        let (items, next) = normalize::list(text, listing.key, listing.model, &keep).unwrap();
         let items = items.unwrap();
         let digest = PageDigest {
             count: items.count,
@@ -66,7 +69,7 @@ mod tests {
             last_id: items.last_id,
             idless: items.idless.map(Value::from),
             kept: items.records.len(),
-            pages,
+            next,
         };
         (items.records.iter().map(Record::to_value).collect(), digest)
     }

@@ -60,12 +60,12 @@ pub struct PageDigest {
     pub idless: Option<Value>,
     /// How many of them the list keeps (all but those of the other contact type).
     pub kept: usize,
-    /// The page's `pages` object, if it had one.
-    pub pages: Option<Value>,
+    /// Whether the page's `pages` names a next page (`normalize::paging`), if it is an object.
+    pub next: Option<bool>,
 }
 
 impl PageDigest {
-    /// Reads a digest from its JSON: `{count, firstId?, lastId?, idless?, kept, pages?}`.
+    /// Reads a digest from its JSON: `{count, firstId?, lastId?, idless?, kept, next?}`.
     pub fn from_value(value: &Value) -> Option<Self> {
         let count = |key| value.get(key).and_then(Value::as_u64).map(|n| n as usize);
         Some(Self {
@@ -74,7 +74,7 @@ impl PageDigest {
             last_id: value.get("lastId").cloned(),
             idless: value.get("idless").cloned(),
             kept: count("kept")?,
-            pages: value.get("pages").cloned(),
+            next: value.get("next").and_then(Value::as_bool),
         })
     }
 }
@@ -248,7 +248,7 @@ impl Pages {
             let start = self.cursor.read_facts(
                 digest.count,
                 (digest.first_id, digest.last_id, digest.idless),
-                digest.pages.as_ref(),
+                digest.next,
                 per_page,
             );
             if let Some(start) = start.filter(|&start| start < digest.kept) {
@@ -256,11 +256,9 @@ impl Pages {
             }
         } else {
             let kept = |record: &Record| keep.is_none_or(|kind| is_of_kind(record, kind));
-            let (items, pages) = normalize::list(&response.body, key, model, &kept)
+            let (items, next) = normalize::list(&response.body, key, model, &kept)
                 .map_err(|_| not_json(response.status))?;
-            let records = self
-                .cursor
-                .read_page(items, pages.as_ref(), key, per_page)?;
+            let records = self.cursor.read_page(items, next, key, per_page)?;
             self.items
                 .extend(records.into_iter().map(Record::into_value));
         }

@@ -302,23 +302,39 @@ pub fn answer<'t>(
     Ok(is_object)
 }
 
-/// Reads a list answer `{<key>: [...], pages?}`: its `model` items that `keep` accepts, and `pages`.
+/// Reads a list answer `{<key>: [...], pages?}`: its `model` items that `keep` accepts, and whether
+/// its `pages` names a next page ([`paging`]).
 pub fn list(
     text: &str,
     key: &str,
     model: &'static Model,
     keep: &dyn Fn(&Record) -> bool,
-) -> Result<(Option<Items>, Option<Value>), ParseError> {
-    let (mut items, mut pages) = (None, None);
+) -> Result<(Option<Items>, Option<bool>), ParseError> {
+    let (mut items, mut next) = (None, None);
     answer(text, &mut |name, reader| {
         match name {
             _ if name == key => items = self::items(reader, 1, model, keep)?,
-            "pages" => pages = Some(reader.value(1)?),
+            "pages" => next = paging(reader.skip(1)?)?,
             _ => return Ok(false),
         }
         Ok(true)
     })?;
-    Ok((items, pages))
+    Ok((items, next))
+}
+
+/// What the paging loop reads of a page's `pages` ([`crate::pagination::has_more`]): for an object,
+/// whether its `next` is neither missing, null nor `""`; nothing for any other value. Read without a
+/// tree, so a large `pages` costs none.
+pub fn paging(text: &str) -> Result<Option<bool>, ParseError> {
+    let mut next = false;
+    let is_object = answer(text, &mut |name, reader| {
+        if name != "next" {
+            return Ok(false);
+        }
+        next = !matches!(reader.skip(1)?, "null" | "\"\"");
+        Ok(true)
+    })?;
+    Ok(is_object.then_some(next))
 }
 
 /// Reads the answer `{<key>: {...}}` (a `model` object under `key`).

@@ -139,3 +139,26 @@ test("a large error body is not handed to the wasm: it does not grow", async () 
   assert.ok(seen.large.grew < 8, `the wasm grew ${seen.large.grew} MB for a 19 MB error body`);
   assert.deepEqual([seen.small.code, seen.small.errors], ["invalid_request", [{ code: "bad", message: "no" }]]);
 });
+
+test("a list page with a large `pages` object does not grow the wasm by many times its size, read by JS or by the core", async () => {
+  // Before: a 4 MB `pages` of small arrays was handed to the core (too many brackets for the digest) and
+  // read into a tree: the wasm grew by about 36 times the page, for good. Only its `next` is read now.
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    ${EXTERNAL}
+    const junk = "[" + "[],".repeat(1_300_000) + "[]]";
+    const run = async (id) => {
+      const body = \`{"contacts":[{"id":\${id},"type":"user","user_id":"u1"}],"pages":{"next":null,"junk":\${junk}}}\`;
+      const fetch = async () => new Response(body, { headers: { "content-type": "application/json" } });
+      const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off" });
+      const before = await external();
+      const users = await gist.listUsers({ limit: 50 });
+      return { users: users.length, grew: grewMB(before, await external()) };
+    };
+    // An id past 2^53: JS leaves the page to the core.
+    console.log(JSON.stringify({ js: await run("1"), core: await run("9007199254740993") }));
+  `, ["--expose-gc"]);
+  assert.deepEqual([seen.js.users, seen.core.users], [1, 1]);
+  assert.ok(seen.js.grew < 8, `read by JS: the wasm grew ${seen.js.grew} MB for a 4 MB page`);
+  assert.ok(seen.core.grew < 16, `read by the core: the wasm grew ${seen.core.grew} MB for a 4 MB page`);
+});
