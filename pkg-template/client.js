@@ -83,6 +83,27 @@ const freedClients = new WeakSet();
 /** Whether `client` is a GistClient that was freed: its calls fail `invalid_argument`, sending nothing. */
 export const isFreed = (client) => freedClients.has(client);
 
+// `error`, a refusal of the client's `options`, without their key in any form the core's scrubber knows
+// (a field named by it): as a call's refusal is (#refusedWithoutKey).
+function withoutKeyOf(options, error) {
+  let key;
+  try {
+    key = options.apiKey;
+  } catch {
+    // Read once before and refused there if it threw.
+  }
+  if (!(error instanceof GistError) || typeof key !== "string" || key === "" || error.code !== "invalid_argument") return error;
+  let message;
+  try {
+    const scrubber = new Core(JSON.stringify({ apiKey: key }), false, undefined);
+    message = scrubber.scrub(error.message);
+    scrubber.free();
+  } catch {
+    message = error.message.split(key).join("[redacted]"); // a key the core refuses is not in its messages
+  }
+  return message === error.message ? error : invalidArgument(message);
+}
+
 export class GistClient {
   #core;
   #freed = false;
@@ -97,6 +118,15 @@ export class GistClient {
     assertLoaded();
     if (options === undefined || options === null) throw invalidArgument("new GistClient(options) needs an options object with apiKey");
     checkOptionsObject(options, "new GistClient(options)'s options");
+    try {
+      this.#configure(options);
+    } catch (error) {
+      throw withoutKeyOf(options, error);
+    }
+  }
+
+  // The constructor's work past its first checks: a refusal may name a field (an option, a hook) that is the key.
+  #configure(options) {
     let fetchFn;
     const observed = {};
     try {

@@ -1276,3 +1276,18 @@ test("17: tagContacts with only malformed targets rejects invalid_argument and s
     received: [],
   });
 });
+
+test("the constructor's refusal of a field, an option or a hook named by the key holds no key (an outside review: named it raw)", () => {
+  const key = "gk_Live_9fQ2xYz7AbC4dEf8GhJ1";
+  for (const options of [{ apiKey: key, [key]: 1 }, { apiKey: key, hooks: { [key]: () => {} } }, { apiKey: key, [encodeURIComponent(key) + "%"]: 1 }]) {
+    let thrown;
+    try {
+      new GistClient(options);
+    } catch (error) {
+      thrown = error;
+    }
+    assert.ok(thrown instanceof GistError && thrown.code === "invalid_argument", String(thrown));
+    for (const text of [thrown.message, thrown.stack, JSON.stringify(thrown)]) assert.ok(!text.includes(key.slice(4, 20)), text);
+    assert.match(thrown.message, /\[redacted\]/);
+  }
+});
