@@ -36,13 +36,15 @@ function timed(ms, signal, atTimeout, enlist) {
   });
 }
 
+let lastFinite = 0;
 /**
- * `Date.now()`, or `last` where it reads no finite number (a test's spy that returns nothing): such a
- * reading stands still, and leaves no NaN in a clock built on it.
+ * `Date.now()`, or its last finite reading where it reads no finite number (a test's spy that returns
+ * nothing): such a reading stands still, and leaves no NaN in a clock built on it.
  */
-export function wallNow(last) {
+export function wallNow() {
   const wall = Date.now();
-  return Number.isFinite(wall) ? wall : last;
+  if (Number.isFinite(wall)) lastFinite = wall;
+  return lastFinite;
 }
 
 // The pacer's clock: `Date.now()` (which a test's fake timers move), moved on by however far the wall
@@ -50,7 +52,7 @@ export function wallNow(last) {
 let lastWall = 0;
 let setBack = 0;
 function clock() {
-  const wall = wallNow(lastWall);
+  const wall = wallNow();
   setBack += Math.max(0, lastWall - wall);
   lastWall = wall;
   return wall + setBack;

@@ -4,7 +4,7 @@
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
 import { DEADLINE, HELD, NOT_PERMITTED, checkOptionsObject } from "./runtime.js";
-import { sleep } from "./pace.js";
+import { sleep, wallNow } from "./pace.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
 
@@ -132,7 +132,7 @@ export class GistPacer {
     const { requestsPerSecond, answer, maxWaitMs } = await request.json();
     if (!positive(requestsPerSecond)) return new Response("requestsPerSecond must be a positive number", { status: 400 });
     this.#governor ??= rateGovernor(requestsPerSecond);
-    const now = Date.now();
+    const now = wallNow();
     const { pathname } = new URL(request.url);
     if (pathname === "/report" && answer) this.#governor.report(answer, now);
     const budget = typeof maxWaitMs === "number" && maxWaitMs >= 0 ? maxWaitMs : undefined;
@@ -219,8 +219,8 @@ export function pacedFetch(namespace, apiKey, options) {
   // Waits for a permit that comes before `deadline` leaves its request too little time (permitBudget);
   // throws one marked NOT_PERMITTED (the seconds it would take) when none does.
   const permit = async (signal, deadline) => {
-    await permitOnce(signal, Number.isFinite(deadline) ? permitBudget(deadline - Date.now()) : MAX_WAIT_MS);
-    const now = Date.now();
+    await permitOnce(signal, Number.isFinite(deadline) ? permitBudget(deadline - wallNow()) : MAX_WAIT_MS);
+    const now = wallNow();
     if (now >= pause.until) return;
     const held = pause.until - pause.from; // from its time in the pause to as far after the reset
     if (Number.isFinite(deadline) && held >= permitBudget(deadline - now)) throw refusal(held / 1000);
@@ -228,15 +228,15 @@ export function pacedFetch(namespace, apiKey, options) {
   };
   const permitOnce = async (signal, maxWaitMs) => {
     let granted;
-    if (Date.now() >= unreachableUntil) {
+    if (wallNow() >= unreachableUntil) {
       try {
         const { waitMs, refusedMs } = await ask("permit", undefined, maxWaitMs);
         granted = refusedMs >= 0 ? { refusedMs } : waitMs;
       } catch {
-        unreachableUntil = Date.now() + RECONNECT_MS;
+        unreachableUntil = wallNow() + RECONNECT_MS;
       }
     }
-    if (granted === undefined || (typeof granted === "number" && !(granted >= 0))) granted = local.grant(Date.now(), maxWaitMs);
+    if (granted === undefined || (typeof granted === "number" && !(granted >= 0))) granted = local.grant(wallNow(), maxWaitMs);
     if (typeof granted === "object") throw refusal(granted.refusedMs / 1000);
     if (granted > 0 && !(await sleep(granted, signal))) throw signal.reason;
   };
@@ -249,11 +249,11 @@ export function pacedFetch(namespace, apiKey, options) {
     if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
     if (init) init[HELD] = false;
     const response = await (fetchFn ?? globalThis.fetch)(input, init);
-    const answer = answerOf(response, Date.now());
+    const answer = answerOf(response, wallNow());
     if (answer.status === 429 || answer.remaining !== undefined) {
-      if (answer.remaining === 0 && Date.now() + answer.resetMs > pause.until) pause = { from: Date.now(), until: Date.now() + answer.resetMs };
-      local.report(answer, Date.now());
-      if (Date.now() >= unreachableUntil) ask("report", answer).catch(() => (unreachableUntil = Date.now() + RECONNECT_MS));
+      if (answer.remaining === 0 && wallNow() + answer.resetMs > pause.until) pause = { from: wallNow(), until: wallNow() + answer.resetMs };
+      local.report(answer, wallNow());
+      if (wallNow() >= unreachableUntil) ask("report", answer).catch(() => (unreachableUntil = wallNow() + RECONNECT_MS));
     }
     return response;
   };

@@ -572,13 +572,13 @@ export function readResponse({ data, response, answerHeaders }, scrub) {
  * the wall clock (NTP) is made up by the monotonic clock, and by a step forward after it.
  */
 export function callClock() {
-  const started = wallNow(0);
+  const started = wallNow();
   let read = started;
   let setBack = 0;
   let lastWall = started;
   let lastMono = performance.now();
   const clock = () => {
-    const wall = wallNow(lastWall);
+    const wall = wallNow();
     const mono = performance.now();
     const passed = Math.max(0, mono - lastMono);
     // Set back: that much is made up. Set forward past the time that passed: what was set back is given up.

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { GistClient, GistError, parseWebhook, signWebhook } from "gist-wasm";
 import { GistPacer, consume, consumeWebhooks, enqueue, pacedFetch, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
+import { inFreshNode } from "./fresh-node.mjs";
 
 const queue = () => {
   const sent = [];
@@ -827,4 +828,24 @@ test("a client whose recordEvent is its own (a subclass that passes on only the 
   assert.deepEqual(dead.sent.map((d) => d.code), ["outcome_unknown"]);
   assert.equal(mock.state.events.filter((e) => e.name === "once").length, 0, "not sent again");
   await dying;
+});
+
+test("pacedFetch's own pacing, while its GistPacer cannot be reached, holds after a request made while Date.now read no number (an outside review: it paced nothing after)", async () => {
+  const seen = await inFreshNode(`
+    import { GistPacer, pacedFetch } from "gist-wasm/queues";
+    let reachable = true;
+    const pacer = new GistPacer();
+    const namespace = { idFromName: (name) => name, get: () => ({ fetch: async (url, init) => { if (!reachable) throw new Error("down"); return pacer.fetch(new Request(url, init)); } }) };
+    const paced = pacedFetch(namespace, "mock-key", { requestsPerSecond: 50, fallbackRequestsPerSecond: 5, fetch: async () => new Response("{}") });
+    const request = () => paced("https://api.getgist.com/contacts", { method: "GET", headers: {} });
+    const realNow = Date.now;
+    Date.now = () => undefined;
+    await request();
+    Date.now = realNow;
+    reachable = false;
+    const started = performance.now();
+    for (let i = 0; i < 5; i++) await request();
+    console.log(JSON.stringify({ ms: Math.round(performance.now() - started) }));
+  `);
+  assert.ok(seen.ms >= 600, `5 requests at 5 a second took ${seen.ms} ms`);
 });
