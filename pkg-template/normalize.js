@@ -159,8 +159,12 @@ function fnv53(text) {
   }
   return (high >>> 11) * 2 ** 32 + (low >>> 0);
 }
-// The mark of a page too deep to hash: its own, in this process and in any that resumes its cursor.
-const unlike = () => -1 - Math.floor(Math.random() * 2 ** 52); // below every hash
+// The mark of a page too deep to hash: its own, in this process and in any that resumes its cursor, from
+// the platform's random bytes (a test's constant Math.random would make every such page alike).
+function unlike() {
+  const [high, low] = crypto.getRandomValues(new Uint32Array(2));
+  return -1 - ((high >>> 12) * 2 ** 32 + low); // below every hash: 52 random bits
+}
 
 // Whether `value` holds arrays or objects nested more than `levels` deep.
 function nestsPast(value, levels) {
