@@ -147,12 +147,20 @@ fn write_object(
             .position(|(name, _)| *name == key)
             .and_then(|i| raw.get_mut(i))
         {
-            *slot = Some(reader.value(depth + 1)?);
+            // Every rule reads an array or an object as unknown, whatever it holds: none is built.
+            *slot = Some(match reader.peek() {
+                Some(b'[' | b'{') => reader.skip(depth + 1).map(|_| Value::Array(Vec::new()))?,
+                _ => reader.value(depth + 1)?,
+            });
             continue;
         }
         let text = reader.skip(depth + 1)?;
         if Some(key.as_ref()) == kept_key {
-            kept = crate::json::from_str(text).ok();
+            // Only a text is used (the last given): no tree is made of anything else.
+            kept = text
+                .starts_with('"')
+                .then(|| crate::json::from_str(text).ok())
+                .flatten();
         }
         if out.len() > 1 {
             out.push(',');

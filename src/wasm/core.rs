@@ -3,7 +3,7 @@
 use super::error::thrown;
 use super::step::Call;
 use crate::call::CallOptions;
-use crate::config::{ClientOptions, Config};
+use crate::config::{ApiKey, ClientOptions, Config};
 use crate::error::Error;
 use crate::input::options_json;
 use crate::json::Value;
@@ -33,6 +33,17 @@ impl Core {
         let call = crate::call::Call::new(Arc::clone(&config), method, arguments(args)?, options)?;
         Ok(Call::new(call, config))
     }
+
+    /// `error` thrown without the client's key.
+    fn refused(&self, error: Error) -> JsValue {
+        refused(error, &self.config.api_key)
+    }
+}
+
+/// `error` thrown without `key`: scrubbed before its texts are cut, or a field named by a long key
+/// would leave the part of it before the cut.
+fn refused(error: Error, key: &ApiKey) -> JsValue {
+    thrown(error.scrubbed(&key.forms()))
 }
 
 #[wasm_bindgen]
@@ -42,10 +53,12 @@ impl Core {
     /// `User-Agent`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str, in_browser: bool, runtime: Option<String>) -> Result<Core, JsValue> {
-        let mut config = options_json(options, "options")
-            .and_then(ClientOptions::from_value)
+        let options = options_json(options, "options").map_err(thrown)?;
+        let key = options.get("apiKey").and_then(Value::as_str).unwrap_or("");
+        let key = ApiKey::new(key.to_owned());
+        let mut config = ClientOptions::from_value(options)
             .and_then(|options| Config::from_options(options, in_browser))
-            .map_err(thrown)?;
+            .map_err(|error| refused(error, &key))?;
         if let Some(runtime) = runtime {
             config.identify(&runtime);
         }
@@ -58,7 +71,8 @@ impl Core {
     /// `{ timeoutMs?, maxRetries?, headers? }` or `null`); `list` and `page` take a list's name, its
     /// options and (`page`) the walk's cursor.
     pub fn start(&self, method: &str, args: &str, options: &str) -> Result<Call, JsValue> {
-        self.call(method, args, options).map_err(thrown)
+        self.call(method, args, options)
+            .map_err(|error| self.refused(error))
     }
 
     /// The client's `timeoutMs`: how long a call may take where its own options do not say.
@@ -83,6 +97,6 @@ impl Core {
     ) -> Result<Option<String>, JsValue> {
         self.call(method, args, options)
             .map(|call| call.resume())
-            .map_err(thrown)
+            .map_err(|error| self.refused(error))
     }
 }

@@ -162,3 +162,21 @@ test("a list page with a large `pages` object does not grow the wasm by many tim
   assert.ok(seen.js.grew < 8, `read by JS: the wasm grew ${seen.js.grew} MB for a 4 MB page`);
   assert.ok(seen.core.grew < 16, `read by the core: the wasm grew ${seen.core.grew} MB for a 4 MB page`);
 });
+
+test("an array or object where a contact's model wants a text is not built into a tree: the wasm grows by about the answer's size", async () => {
+  // Before: nested arrays 120 deep in `name` (a 2 MB contact) were read into a tree for a rule that reads
+  // any array as unknown: the wasm grew by about 41 times the answer, for good (1.3 GB within the default cap).
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    ${EXTERNAL}
+    const unit = "[".repeat(120) + "]".repeat(120);
+    const name = "[" + Array.from({ length: 8700 }, () => unit).join(",") + "]";
+    const body = \`{"contact":{"id":1,"type":"user","user_id":"u1","name":\${name},"full_name":"Ada"}}\`;
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch: async () => new Response(body), logLevel: "off" });
+    const before = await external();
+    const user = await gist.fetchUser({ id: 1 });
+    console.log(JSON.stringify({ name: user.name, full: user.full_name, grew: grewMB(before, await external()), mb: Math.round(body.length / 2 ** 20) }));
+  `, ["--expose-gc"]);
+  assert.deepEqual([seen.name, seen.full], [null, "Ada"], "a name that is no text is unknown");
+  assert.ok(seen.grew < 10, `the wasm grew ${seen.grew} MB for a ${seen.mb} MB answer`);
+});

@@ -1291,3 +1291,23 @@ test("the constructor's refusal of a field, an option or a hook named by the key
     assert.match(thrown.message, /\[redacted\]/);
   }
 });
+
+test("a long key that names a field is scrubbed before the refusal is cut: none of it shows (an outside review: 970 characters of a 1,008-character key did)", async () => {
+  const key = `gk_live_${"Ab3dE9".repeat(167)}`;
+  const gist = new GistClient({ apiKey: key, baseUrl: "http://gist.invalid", fetch: async () => new Response("{}"), logLevel: "off" });
+  const refusals = [
+    (() => {
+      try {
+        new GistClient({ apiKey: key, [key]: 1 });
+      } catch (error) {
+        return error;
+      }
+    })(),
+    await gist.fetchUser({ id: 1 }, { [key]: 1 }).catch((error) => error),
+    await gist.fetchUser({ id: 1, [key]: 1 }).catch((error) => error),
+  ];
+  for (const error of refusals) {
+    assert.ok(error instanceof GistError && error.code === "invalid_argument", String(error));
+    assert.ok(!error.message.includes(key.slice(8, 40)), error.message.slice(0, 120));
+  }
+});
