@@ -60,7 +60,8 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
         if (omit.includes(key)) return undefined;
         if (top) v = top(key, v);
       }
-      size += key.length + (typeof v === "string" ? v.length : 1) + 3; // never more than the JSON's length
+      // Never more than the JSON it adds: a member's key with its quotes and colon (an item's index adds none), and its value.
+      size += (key === "" || Array.isArray(this) ? 0 : key.length + 3) + (typeof v === "string" ? v.length : 1);
       if (size > maxBytes) throw tooLarge();
       if (v === null || typeof v === "string") {
         v = unixSeconds(this[key], v);
