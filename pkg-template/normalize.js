@@ -3,7 +3,7 @@
 // Where `JSON.parse` may have lost what a rule needs (a number's text, past 2^53, or nesting deeper
 // than the core reads), it gives `UNSURE` and the caller lets the core read the text: the two agree,
 // which tests/js/normalize.test.mjs checks over random bodies.
-import { LISTS, MODELS } from "./declared.js";
+import { LISTS, MAX_PAGE_ITEMS, MODELS } from "./declared.js";
 
 /** The answer of a reading that `JSON.parse`'s values cannot settle: let the core read the text. */
 export const UNSURE = Symbol("unsure");
@@ -189,7 +189,7 @@ export function readPage(text, name) {
     return undefined;
   }
   const raw = page !== null && typeof page === "object" ? page[key] : undefined;
-  if (!Array.isArray(raw)) return undefined;
+  if (!Array.isArray(raw) || raw.length > MAX_PAGE_ITEMS) return undefined; // the core refuses more
   const context = { body: text };
   const items = [];
   const named = []; // whether each item has an id its model keeps (not null, "" or false)

@@ -16,6 +16,9 @@ pub fn read(listing: &Listing, text: &str) -> Option<(Vec<Value>, PageDigest)> {
     let Some(Value::Array(raw)) = page.remove(listing.key) else {
         return None;
     };
+    if raw.len() > normalize::MAX_PAGE_ITEMS {
+        return None; // the core refuses it
+    }
     let count = raw.len();
     let (mut first_id, mut last_id) = (None, None);
     let mut items = Vec::with_capacity(count);

@@ -67,8 +67,9 @@ fn suffix(listing: &Listing) -> String {
 /// the models' rules (`MODELS`), each list's answer key, model, kept contact type and method suffix
 /// (`LISTS`), every Promise-returning method, in the order declared, with its arguments' names
 /// (`METHODS`), the answer headers the core reads (`ANSWER_HEADERS`), the most bytes of JSON an
-/// options object and an argument may take (`MAX_OPTIONS_BYTES`, `MAX_ARGUMENT_BYTES`), and of an
-/// error body the core reads for Gist's items (`MAX_ERROR_BODY`).
+/// options object and an argument may take (`MAX_OPTIONS_BYTES`, `MAX_ARGUMENT_BYTES`), of an error
+/// body the core reads for Gist's items (`MAX_ERROR_BODY`), and the most items of a list answer
+/// (`MAX_PAGE_ITEMS`).
 pub fn declared_js() -> String {
     let mut out = String::from(
         "// Made by src/bin/write-dts.rs from the Rust declarations (src/models/, src/resources/): do not edit.\n",
@@ -115,11 +116,14 @@ pub fn declared_js() -> String {
          export const MAX_OPTIONS_BYTES = {};\n\
          export const MAX_ARGUMENT_BYTES = {};\n\
          /** The most bytes of an error body that the core reads for Gist's items. */\n\
-         export const MAX_ERROR_BODY = {};\n",
+         export const MAX_ERROR_BODY = {};\n\
+         /** The most items one list answer may hold (the core refuses more). */\n\
+         export const MAX_PAGE_ITEMS = {};\n",
         answer_headers.join(", "),
         crate::input::MAX_OPTIONS_BYTES,
         crate::input::MAX_ARGUMENT_BYTES,
-        crate::error::MAX_ERROR_BODY
+        crate::error::MAX_ERROR_BODY,
+        crate::models::normalize::MAX_PAGE_ITEMS
     ));
     out
 }

@@ -209,6 +209,10 @@ pub(crate) fn kept_key(model: &Model) -> Option<&'static str> {
     })
 }
 
+/// The most items one list answer may hold: ten times the largest `perPage` (Gist's cap is 60). Each
+/// item read is held, normalised, at many times its size: a hostile answer of tiny items stops here.
+pub const MAX_PAGE_ITEMS: usize = 10_000;
+
 /// The items of a list answer, read as a model.
 #[derive(Debug, Clone)]
 pub struct Items {
@@ -249,6 +253,12 @@ pub fn items(
         error: None,
     };
     while reader.more(b']', items.count == 0)? {
+        if items.count == MAX_PAGE_ITEMS && items.error.is_none() {
+            items.error = Some(Error::invalid_response(text!(
+                "Gist sent a list of more than {} items in one answer",
+                MAX_PAGE_ITEMS
+            )));
+        }
         if items.error.is_some() {
             reader.skip(depth + 1)?; // the call fails: no id is read
             items.count += 1;

@@ -180,3 +180,22 @@ test("an array or object where a contact's model wants a text is not built into 
   assert.deepEqual([seen.name, seen.full], [null, "Ada"], "a name that is no text is unknown");
   assert.ok(seen.grew < 10, `the wasm grew ${seen.grew} MB for a ${seen.mb} MB answer`);
 });
+
+test("a list answer of more than 10,000 items is invalid_response, and the wasm keeps little of it, read by JS or by the core", async () => {
+  // Before: 400,000 tiny leads (4 MB), with an id past 2^53 that leaves the page to the core, were each
+  // held normalised: the wasm grew by about 52 times the page, for good.
+  const seen = await inFreshNode(`
+    import { GistClient } from "gist-wasm";
+    ${EXTERNAL}
+    const run = async (first, count) => {
+      const body = \`{"contacts":[{"id":\${first}}\${',{"id":1}'.repeat(count - 1)}],"pages":{}}\`;
+      const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch: async () => new Response(body), logLevel: "off" });
+      const before = await external();
+      const got = await gist.listLeads({ limit: 10 }).then((leads) => leads.length, (error) => error.code);
+      return { got, grew: grewMB(before, await external()) };
+    };
+    console.log(JSON.stringify({ core: await run("9007199254740993", 400_000), js: await run("2", 10_001), fits: await run("2", 10_000) }));
+  `, ["--expose-gc"]);
+  assert.deepEqual([seen.core.got, seen.js.got, seen.fits.got], ["invalid_response", "invalid_response", 10]);
+  assert.ok(seen.core.grew < 16, `the wasm grew ${seen.core.grew} MB for a 4 MB page`);
+});
