@@ -60,9 +60,6 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
         if (omit.includes(key)) return undefined;
         if (top) v = top(key, v);
       }
-      // Never more than the JSON it adds: a member's key with its quotes and colon (an item's index adds none), and its value.
-      size += (key === "" || Array.isArray(this) ? 0 : key.length + 3) + (typeof v === "string" ? v.length : 1);
-      if (size > maxBytes) throw tooLarge();
       if (v === null || typeof v === "string") {
         v = unixSeconds(this[key], v);
         if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
@@ -71,10 +68,16 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       if (typeof v === "bigint") throw new Refused(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
       if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
       if (key !== "" && typeof v === "object" && v !== null) parents.set(v, [this, key]);
+      // Never more than the JSON it adds, as written (a Date as its seconds; a member left undefined is
+      // not written): a member's key with its quotes and colon (an item's index adds none), its value.
+      const item = Array.isArray(this);
+      if (v !== undefined || item) size += (key === "" || item ? 0 : key.length + 3) + (typeof v === "string" ? v.length : 1);
+      if (size > maxBytes) throw tooLarge();
       return v;
     });
     if (text === undefined) throw new Refused(`${what} is not a JSON value`);
-    if (text.length > maxBytes) throw tooLarge();
+    // In UTF-8 bytes, as the core and the Rust crate count them (a text's length counts UTF-16 units).
+    if (text.length > maxBytes || (text.length > maxBytes / 3 && new TextEncoder().encode(text).length > maxBytes)) throw tooLarge();
     return text;
   } catch (error) {
     if (error instanceof GistError) throw error;

@@ -80,6 +80,13 @@ test("an argument of more than 8 MiB as JSON is invalid_argument before anything
   assert.equal((await gist.apiCall({ url: "/contacts", query: { q: "é".repeat(1e6) } })).status, 200, "a large argument under the cap is sent");
   // An array's items are counted without their indexes (an outside review: 2 MB of zeros was refused as past 8 MiB).
   assert.equal((await gist.apiCall({ url: "/x", method: "POST", body: new Array(2e6).fill(0) })).status, 200, "4 MB of JSON is sent");
+  // Counted as written: a Date as its seconds, a member left undefined as nothing (an outside review:
+  // 3.85 MB of Dates and 1.3 MB of objects with undefined fields were refused), and in UTF-8 bytes.
+  const dates = Array.from({ length: 350_000 }, () => new Date(1.7e12));
+  const sparse = Array.from({ length: 100_000 }, (_, id) => ({ id, a: undefined, b: undefined, c: undefined, d: undefined, e: undefined, f: undefined }));
+  for (const body of [dates, sparse]) assert.equal((await gist.apiCall({ url: "/x", method: "POST", body })).status, 200);
+  const wide = await gist.apiCall({ url: "/x", method: "POST", body: { text: "€".repeat(3e6) } }).catch((e) => e);
+  assert.match(wide.message, /more than the 8388608 bytes as JSON/, "9 MB of UTF-8 in 3e6 UTF-16 units");
 });
 
 test("a key a server echoes as base64 wrapped in lines (Ruby's every 60 characters, MIME's every 76), raw or JSON-escaped, is in no error", async () => {
