@@ -288,27 +288,28 @@ test("a walk over endless pages of none of its kind: next() fails after 10,000 p
   assert.deepEqual(users, [10_000]);
 });
 
+// A program's lines that make `gist`, a client whose three pages of events each hold a first event of the
+// same id and a second of none, too deep for Node's JSON.stringify; `names(page)` joins a page's names.
+const DEEP_PAGES = `
+  import { GistClient } from "gist-wasm";
+  const deep = "[".repeat(12000) + "1" + "]".repeat(12000);
+  const fetch = async (url) => {
+    const page = Number(new URL(url).searchParams.get("page") ?? 1);
+    const body = page <= 3 ? \`{"events":[{"id":1,"name":"tie\${page}"},{"name":"deep\${page}","properties":{"v":\${deep}}}],"pages":{"next":"x"}}\` : '{"events":[],"pages":{}}';
+    return new Response(body, { headers: { "content-type": "application/json" } });
+  };
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", perPage: 2, fetch, logLevel: "off" });
+  const names = (page) => page.map((event) => event.name).join("+");
+`;
+
 test("a walk whose pages hold an item too deep to hash resumes in another process without losing a page (an outside review: its mark was a per-process counter, so the next page was taken for a repeat)", async () => {
-  // Events whose first has the same id on every page and whose second has none, too deep for JSON.stringify.
-  const walker = `
-    const deep = "[".repeat(12000) + "1" + "]".repeat(12000);
-    const fetch = async (url) => {
-      const page = Number(new URL(url).searchParams.get("page") ?? 1);
-      const body = page <= 3 ? \`{"events":[{"id":1,"name":"tie\${page}"},{"name":"deep\${page}","properties":{"v":\${deep}}}],"pages":{"next":"x"}}\` : '{"events":[],"pages":{}}';
-      return new Response(body, { headers: { "content-type": "application/json" } });
-    };
-    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", perPage: 2, fetch, logLevel: "off" });
-    const names = (page) => page.map((event) => event.name).join("+");
-  `;
   const first = await inFreshNode(`
-    import { GistClient } from "gist-wasm";
-    ${walker}
+    ${DEEP_PAGES}
     const walk = gist.iterEvents();
     for await (const page of walk.pages()) { console.log(JSON.stringify({ read: names(page), cursor: walk.cursor })); break; }
   `);
   const rest = await inFreshNode(`
-    import { GistClient } from "gist-wasm";
-    ${walker}
+    ${DEEP_PAGES}
     const read = [];
     for await (const page of gist.iterEvents({ cursor: ${JSON.stringify(first.cursor)} }).pages()) read.push(names(page));
     console.log(JSON.stringify(read));
@@ -319,15 +320,8 @@ test("a walk whose pages hold an item too deep to hash resumes in another proces
 
 test("pages too deep to hash stay unlike each other under a constant Math.random (a test's stub; an outside review: the list ended after its first page)", async () => {
   const read = await inFreshNode(`
-    import { GistClient } from "gist-wasm";
+    ${DEEP_PAGES}
     Math.random = () => 0.5;
-    const deep = "[".repeat(12000) + "1" + "]".repeat(12000);
-    const fetch = async (url) => {
-      const page = Number(new URL(url).searchParams.get("page") ?? 1);
-      const body = page <= 3 ? \`{"events":[{"id":1,"name":"tie\${page}"},{"name":"deep\${page}","properties":{"v":\${deep}}}],"pages":{"next":"x"}}\` : '{"events":[],"pages":{}}';
-      return new Response(body, { headers: { "content-type": "application/json" } });
-    };
-    const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", perPage: 2, fetch, logLevel: "off" });
     console.log(JSON.stringify((await gist.listEvents({ limit: 100 })).map((event) => event.name)));
   `);
   assert.deepEqual(read, ["tie1", "deep1", "tie2", "deep2", "tie3", "deep3"]);
