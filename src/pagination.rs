@@ -373,10 +373,10 @@ mod tests {
     /// Reads a page of tags from `page` (the answer, as a value) into `cursor`: how many it gave.
     fn read(cursor: &mut Cursor, page: &Value, key: &str, per_page: u32) -> Result<usize, Error> {
         let model = if key == "events" { &EVENT } else { &TAG };
-        let (items, pages) = normalize::list(&page.to_json(), key, model, &|_| true)
+        let (items, next) = normalize::list(&page.to_json(), key, model, &|_| true)
             .map_err(|_| Error::invalid_response("not JSON"))?;
         cursor
-            .read_page(items, pages, key, per_page)
+            .read_page(items, next, key, per_page)
             .map(|items| items.len())
     }
 
@@ -527,10 +527,10 @@ mod tests {
     fn a_page_whose_first_item_has_a_null_id_repeats_nothing_in_a_list_or_a_walk() {
         let page = json!({"events": [{"id": null, "event_name": "a"}, {"event_name": "b"}]});
         let read = |cursor: &mut Cursor| {
-            let (items, pages) = normalize::list(&page.to_json(), "events", &EVENT, &|_| true)
+            let (items, next) = normalize::list(&page.to_json(), "events", &EVENT, &|_| true)
                 .map_err(|_| Error::invalid_response("not JSON"))?;
             cursor
-                .read_page(items, pages, "events", 2)
+                .read_page(items, next, "events", 2)
                 .map(|items| items.len())
         };
         let (mut listed, mut walked) = (Cursor::new(), Cursor::new());
@@ -590,9 +590,9 @@ mod tests {
         let huge = "x".repeat(1 << 20);
         for (id, next) in [(secret, "next"), (huge.as_str(), "after")] {
             let page = json!({"events": [{"id": id, "name": "a"}, {"id": next, "name": "b"}]});
-            let (items, pages) = normalize::list(&page.to_json(), "events", &EVENT, &|_| true)
+            let (items, next) = normalize::list(&page.to_json(), "events", &EVENT, &|_| true)
                 .expect("a page of events");
-            let read = cursor.read_page(items, pages, "events", 2);
+            let read = cursor.read_page(items, next, "events", 2);
             assert_eq!(read.map(|items| items.len()), Ok(2));
             let kept = cursor.to_value().to_json();
             assert!(
@@ -617,11 +617,11 @@ mod tests {
         let mut cursor = Cursor::new();
         let tied = |cursor: &mut Cursor, id: u64| {
             let page = json!({"events": [{"id": 1}, {"id": id}, {"name": "no id"}]});
-            let (items, pages) =
+            let (items, next) =
                 normalize::list(&page.to_json(), "events", &normalize::EVENT, &|_| true)
                     .expect("a page of events");
             cursor
-                .read_page(items, pages, "events", 3)
+                .read_page(items, next, "events", 3)
                 .map(|items| items.len())
         };
         assert_eq!(tied(&mut cursor, 2), Ok(3));
