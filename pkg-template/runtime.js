@@ -258,6 +258,21 @@ export function stopper() {
 // The body of an answer, reading at most maxBytes (inflated) bytes: null past that; each read raced by
 // `race` (a stopper's). A streamed body comes as its bytes (the core decodes them as TextDecoder would),
 // else as text.
+// Resolves in a later task of the event loop, once timers due by then have run: through a message
+// where the runtime has MessageChannel, which a test's fake timers leave real (a faked setTimeout that is
+// never ticked would hold the read for ever); else through setTimeout.
+function nextTask() {
+  if (typeof MessageChannel !== "function") return new Promise((resolve) => setTimeout(resolve));
+  const { port1, port2 } = new MessageChannel();
+  return new Promise((resolve) => {
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(undefined);
+  });
+}
+
 export async function readBody(response, maxBytes, race) {
   if (Number(response.headers.get("content-length")) > maxBytes) return null;
   if (!response.body || typeof response.body.getReader !== "function") {
@@ -270,7 +285,7 @@ export async function readBody(response, maxBytes, race) {
   for (let reads = 1; ; reads++) {
     // A reader that hands out chunks at once (empty ones for ever, or a byte at a time) would starve the
     // deadline's timer: it gets its turn every 1,024 reads.
-    if (reads % 1024 === 0) await race(new Promise((resolve) => setTimeout(resolve)));
+    if (reads % 1024 === 0) await race(nextTask());
     const { done, value } = await race(reader.read());
     if (done) break;
     const chunk = asBytes(value);

@@ -1,7 +1,7 @@
 // Findings of an outside review of hostile and large answers (2026-12-05), through the built package in
 // Node: how much wasm memory one large answer takes, an apiCall's body however it is written, and a
 // caller's fetch whose body never ends.
-import { test } from "node:test";
+import { mock, test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
 import { inFreshNode } from "./fresh-node.mjs";
@@ -115,6 +115,28 @@ test("a caller's fetch whose body hands out a byte at a time, at once, ends at t
   const error = await gist.fetchUser({ id: 1 }, { timeoutMs: 300 }).catch((e) => e);
   assert.equal(error.code, "timeout");
   assert.ok(Date.now() - started < 2000, `it ended after ${Date.now() - started} ms`);
+});
+
+test("under a test's fake timers, never ticked, an answer read in thousands of chunks still resolves", { timeout: 10_000 }, async () => {
+  // Before: every 1,024 reads the body reader waited for a setTimeout, which fake timers never fire:
+  // the call hung, where fetch's own text() read the same body.
+  const text = JSON.stringify({ contact: { id: 1, type: "user", user_id: "u1" } }) + " ".repeat(3000);
+  const bytes = new TextEncoder().encode(text);
+  const fetch = async () => {
+    let at = 0;
+    const pull = (controller) => (at < bytes.length ? controller.enqueue(bytes.slice(at, ++at)) : controller.close());
+    return new Response(new ReadableStream({ pull }), { headers: { "content-type": "application/json" } });
+  };
+  const realTimeout = setTimeout;
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, logLevel: "off" });
+  mock.timers.enable({ apis: ["setTimeout", "Date"] });
+  try {
+    const hung = new Promise((resolve) => realTimeout(() => resolve("hung"), 5000));
+    const user = await Promise.race([gist.fetchUser({ id: 1 }), hung]);
+    assert.equal(user?.id, 1, String(user));
+  } finally {
+    mock.timers.reset();
+  }
 });
 
 test("a large error body is not handed to the wasm: it does not grow", async () => {
