@@ -3,7 +3,7 @@
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
-import { DEADLINE, HELD, NOT_PERMITTED, checkOptionsObject } from "./runtime.js";
+import { DEADLINE, HELD, NOT_PERMITTED, callClock, checkOptionsObject } from "./runtime.js";
 import { sleep, wallNow } from "./pace.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
@@ -127,12 +127,15 @@ export function rateGovernor(requestsPerSecond) {
  */
 export class GistPacer {
   #governor;
+  // The governor's clock: a `Date.now` that stands still (a test's spy) would book every permit further
+  // on, and each caller would wait longer than the last.
+  #now = callClock();
 
   async fetch(request) {
     const { requestsPerSecond, answer, maxWaitMs } = await request.json();
     if (!positive(requestsPerSecond)) return new Response("requestsPerSecond must be a positive number", { status: 400 });
     this.#governor ??= rateGovernor(requestsPerSecond);
-    const now = wallNow();
+    const now = this.#now();
     const { pathname } = new URL(request.url);
     if (pathname === "/report" && answer) this.#governor.report(answer, now);
     const budget = typeof maxWaitMs === "number" && maxWaitMs >= 0 ? maxWaitMs : undefined;
@@ -140,6 +143,15 @@ export class GistPacer {
     const given = typeof granted === "number" ? { waitMs: granted } : granted;
     return Response.json({ ...given, rate: this.#governor.rate });
   }
+}
+
+// What GistPacer's answer to `/permit` grants: a wait (past MAX_WAIT_MS, waited until the call gives up),
+// or `{ refusedMs }`; undefined where it is neither (a namespace bound to another class): paced locally.
+function grantOf(answer) {
+  const { waitMs, refusedMs } = answer ?? {};
+  if (Number.isFinite(refusedMs) && refusedMs >= 0) return { refusedMs };
+  if (Number.isFinite(waitMs) && waitMs >= 0) return Math.min(waitMs, MAX_WAIT_MS);
+  return undefined;
 }
 
 // What a response says of the rate limit: status, Retry-After, and the X-RateLimit (or RateLimit)
@@ -206,6 +218,9 @@ export function pacedFetch(namespace, apiKey, options) {
     }
   };
   const local = rateGovernor(fallbackRate);
+  // The clock of the local pacing and of a pause (as GistPacer's): a `Date.now` that stands still would
+  // book each permit further on. A reset given as a Unix time is read on the wall clock (answerOf).
+  const paceNow = callClock();
   let unreachableUntil = 0;
   // The last pause an answer in this isolate set (no request remains until its reset): a permit booked
   // before that answer whose time falls inside the pause moves on by the pause's length, so that the
@@ -220,7 +235,7 @@ export function pacedFetch(namespace, apiKey, options) {
   // throws one marked NOT_PERMITTED (the seconds it would take) when none does.
   const permit = async (signal, deadline) => {
     await permitOnce(signal, Number.isFinite(deadline) ? permitBudget(deadline - wallNow()) : MAX_WAIT_MS);
-    const now = wallNow();
+    const now = paceNow();
     if (now >= pause.until) return;
     const held = pause.until - pause.from; // from its time in the pause to as far after the reset
     if (Number.isFinite(deadline) && held >= permitBudget(deadline - now)) throw refusal(held / 1000);
@@ -228,15 +243,14 @@ export function pacedFetch(namespace, apiKey, options) {
   };
   const permitOnce = async (signal, maxWaitMs) => {
     let granted;
-    if (wallNow() >= unreachableUntil) {
+    if (paceNow() >= unreachableUntil) {
       try {
-        const { waitMs, refusedMs } = await ask("permit", undefined, maxWaitMs);
-        granted = refusedMs >= 0 ? { refusedMs } : waitMs;
+        granted = grantOf(await ask("permit", undefined, maxWaitMs));
       } catch {
-        unreachableUntil = wallNow() + RECONNECT_MS;
+        unreachableUntil = paceNow() + RECONNECT_MS;
       }
     }
-    if (granted === undefined || (typeof granted === "number" && !(granted >= 0))) granted = local.grant(wallNow(), maxWaitMs);
+    granted ??= local.grant(paceNow(), maxWaitMs);
     if (typeof granted === "object") throw refusal(granted.refusedMs / 1000);
     if (granted > 0 && !(await sleep(granted, signal))) throw signal.reason;
   };
@@ -251,9 +265,9 @@ export function pacedFetch(namespace, apiKey, options) {
     const response = await (fetchFn ?? globalThis.fetch)(input, init);
     const answer = answerOf(response, wallNow());
     if (answer.status === 429 || answer.remaining !== undefined) {
-      if (answer.remaining === 0 && wallNow() + answer.resetMs > pause.until) pause = { from: wallNow(), until: wallNow() + answer.resetMs };
-      local.report(answer, wallNow());
-      if (wallNow() >= unreachableUntil) ask("report", answer).catch(() => (unreachableUntil = wallNow() + RECONNECT_MS));
+      if (answer.remaining === 0 && paceNow() + answer.resetMs > pause.until) pause = { from: paceNow(), until: paceNow() + answer.resetMs };
+      local.report(answer, paceNow());
+      if (paceNow() >= unreachableUntil) ask("report", answer).catch(() => (unreachableUntil = paceNow() + RECONNECT_MS));
     }
     return response;
   };

@@ -849,3 +849,43 @@ test("pacedFetch's own pacing, while its GistPacer cannot be reached, holds afte
   `);
   assert.ok(seen.ms >= 600, `5 requests at 5 a second took ${seen.ms} ms`);
 });
+
+test("pacedFetch under a Date.now that stands still (a test's spy) keeps its pace: each request waits one interval, not longer than the last (an outside review)", async () => {
+  // Before: the governor booked each permit an interval after the last on a clock that did not move, so
+  // the k-th request waited k intervals (30 requests at 50 a second: 8.9 s), until calls failed unsent.
+  const seen = await inFreshNode(`
+    import { GistPacer, pacedFetch } from "gist-wasm/queues";
+    const pacer = new GistPacer();
+    const namespace = { idFromName: (name) => name, get: () => ({ fetch: async (url, init) => pacer.fetch(new Request(url, init)) }) };
+    const paced = pacedFetch(namespace, "mock-key", { requestsPerSecond: 50, fetch: async () => new Response("{}") });
+    const frozen = Date.now();
+    Date.now = () => frozen;
+    const started = performance.now();
+    for (let i = 0; i < 30; i++) await paced("https://api.getgist.com/contacts", { method: "GET", headers: {} });
+    console.log(JSON.stringify({ ms: Math.round(performance.now() - started) }));
+  `);
+  assert.ok(seen.ms >= 450 && seen.ms < 2000, `30 requests at 50 a second took ${seen.ms} ms`);
+});
+
+test("pacedFetch given answers that are not GistPacer's (a namespace bound to another class) paces on its own, and throws no TypeError (an outside review)", async () => {
+  // Before: {"waitMs": null} threw a TypeError out of the fetch (a GET was retried on it); a wait of
+  // 10^12 ms overflowed setTimeout into 1 ms, and the request went unpaced.
+  for (const answer of [{ waitMs: null }, { waitMs: "10" }, { refusedMs: "x" }, null, [], "text"]) {
+    let sent = 0;
+    const namespace = { idFromName: (name) => name, get: () => ({ fetch: async () => Response.json(answer) }) };
+    const paced = pacedFetch(namespace, "mock-key", { requestsPerSecond: 50, fallbackRequestsPerSecond: 5, fetch: async () => (sent++, new Response("{}")) });
+    const started = performance.now();
+    for (let i = 0; i < 3; i++) {
+      const response = await paced("https://api.getgist.com/contacts", { method: "GET", headers: {} });
+      assert.equal(response.status, 200, JSON.stringify(answer));
+    }
+    const ms = performance.now() - started;
+    assert.equal(sent, 3);
+    assert.ok(ms >= 350, `${JSON.stringify(answer)}: 3 requests at 5 a second took ${Math.round(ms)} ms`);
+  }
+  let sent = 0;
+  const far = { idFromName: (name) => name, get: () => ({ fetch: async () => Response.json({ waitMs: 1e12 }) }) };
+  const paced = pacedFetch(far, "mock-key", { requestsPerSecond: 50, fetch: async () => (sent++, new Response("{}")) });
+  const outcome = await paced("https://api.getgist.com/contacts", { method: "GET", headers: {}, signal: AbortSignal.timeout(300) }).then(() => "sent", (error) => error.name);
+  assert.deepEqual([outcome, sent], ["TimeoutError", 0], "a wait of 10^12 ms is waited, until the call gives up");
+});
