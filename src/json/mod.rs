@@ -270,13 +270,10 @@ impl std::str::FromStr for Value {
 
 /// A float as its shortest exact decimal, or `null` when not finite. The crate itself never calls
 /// it: `core::fmt`'s float printing would add 14 KB to the `.wasm`.
+/// NaN and ±∞ are kept (see [`Number::is_json`]): written as `null`, refused in a call's arguments.
 impl From<f64> for Value {
     fn from(n: f64) -> Self {
-        if n.is_finite() {
-            Self::Number(Number::from_checked(&n.to_string()))
-        } else {
-            Self::Null
-        }
+        Self::Number(Number::from_f64(n))
     }
 }
 

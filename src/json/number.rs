@@ -10,7 +10,19 @@ impl Number {
         Self(text.to_owned())
     }
 
-    /// The number's JSON text.
+    /// A float: finite, as Rust writes it; NaN or ±∞, which JSON has no text for, as `NaN`, `inf` or
+    /// `-inf`, written as `null` and refused in a call's arguments (as JS refuses one).
+    pub(super) fn from_f64(n: f64) -> Self {
+        Self(n.to_string())
+    }
+
+    /// Whether its text is a JSON number: false for a float that was NaN or ±∞ (a JSON number ends
+    /// in a digit; `NaN`, `inf` and `-inf` do not).
+    pub fn is_json(&self) -> bool {
+        self.0.bytes().last().is_some_and(|b| b.is_ascii_digit())
+    }
+
+    /// The number's JSON text (`NaN`, `inf` or `-inf` where [`Self::is_json`] is false).
     pub fn as_str(&self) -> &str {
         &self.0
     }

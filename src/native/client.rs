@@ -129,8 +129,12 @@ impl Client {
             })
             .map_err(|mut error| {
                 error.may_have_acted = transport.may_have_acted.into_inner();
-                // Whole seconds, rounded up, as the JS client's `retryAfter` and a `TagFailure`'s.
-                error.retry_after = error.retry_after.map(|seconds| seconds.max(0.0).ceil());
+                // Whole seconds, rounded up, as the JS client's `retryAfter` and a `TagFailure`'s (never
+                // -0: `Retry-After: -0` is 0).
+                error.retry_after =
+                    error
+                        .retry_after
+                        .map(|seconds| if seconds > 0.0 { seconds.ceil() } else { 0.0 });
                 wording::in_rust_terms(error.scrubbed(&key))
             })
     }

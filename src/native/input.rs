@@ -252,8 +252,8 @@ impl ContactInput {
         self
     }
 
-    /// Sets a custom property. A float that is not finite (NaN, ±∞) becomes `null`, as `Value::from`
-    /// (and serde_json) make it, and `null` may clear the property in Gist: check it first.
+    /// Sets a custom property. A float that is not finite (NaN, ±∞) fails the call `invalid_argument`,
+    /// unsent (as `null`, which JSON would make it, it may clear the property in Gist).
     #[must_use]
     pub fn custom(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.fields
@@ -598,8 +598,7 @@ impl NewEvent {
         }
     }
 
-    /// Sets a property. A float that is not finite (NaN, ±∞) becomes `null`, as `Value::from` (and
-    /// serde_json) make it.
+    /// Sets a property. A float that is not finite (NaN, ±∞) fails the call `invalid_argument`, unsent.
     #[must_use]
     pub fn property(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.properties
@@ -751,15 +750,24 @@ const MAX_ARGUMENT_DEPTH: usize = crate::json::MAX_DEPTH - 1;
 
 /// The arguments of a call, refused (`invalid_argument`, as JS refuses them) when one nests deeper than
 /// JS reads, before anything copies, writes or sends them: each of those recurses through a value and
-/// can overflow the stack (a refused value is taken apart without recursion, not dropped); or when one
-/// is more than [`MAX_ARGUMENT_BYTES`] as JSON.
+/// can overflow the stack (a refused value is taken apart without recursion, not dropped); when one
+/// holds a float that is NaN or ±∞ (JSON has no text for one: it would go as `null`, which may clear a
+/// field in Gist); or when one is more than [`MAX_ARGUMENT_BYTES`] as JSON.
 pub(crate) fn within_limits(args: Vec<Value>) -> Result<Vec<Value>, Error> {
-    if !args.iter().all(|arg| nests_within(arg, MAX_ARGUMENT_DEPTH)) {
+    let unsendable = args
+        .iter()
+        .find_map(|arg| unsendable(arg, MAX_ARGUMENT_DEPTH));
+    if let Some(why) = unsendable {
         dismantle(args);
-        return Err(Error::invalid_argument(text!(
-            "the arguments cannot be read as JSON: an argument nests arrays and objects more than {} deep",
-            MAX_ARGUMENT_DEPTH
-        )));
+        return Err(Error::invalid_argument(match why {
+            Unsendable::TooDeep => text!(
+                "the arguments cannot be read as JSON: an argument nests arrays and objects more than {} deep",
+                MAX_ARGUMENT_DEPTH
+            ),
+            Unsendable::NotFinite => {
+                "an argument holds a number that is not finite (NaN or ±∞), which JSON cannot carry".into()
+            }
+        }));
     }
     match args
         .iter()
@@ -773,21 +781,31 @@ pub(crate) fn within_limits(args: Vec<Value>) -> Result<Vec<Value>, Error> {
     }
 }
 
-/// Whether `value` nests at most `max` arrays and objects (a plain value nests none); iterative.
-fn nests_within(value: &Value, max: usize) -> bool {
+/// Why an argument cannot be sent as JS would send it.
+enum Unsendable {
+    /// Arrays and objects nest deeper than JS reads.
+    TooDeep,
+    /// A number is NaN or ±∞.
+    NotFinite,
+}
+
+/// What in `value` cannot be sent: arrays and objects nested more than `max` deep (a plain value nests
+/// none), or a number that is not finite; iterative.
+fn unsendable(value: &Value, max: usize) -> Option<Unsendable> {
     // Each value still to look into, with how many arrays and objects hold it.
     let mut open: Vec<(&Value, usize)> = vec![(value, 0)];
     while let Some((value, outside)) = open.pop() {
-        if matches!(value, Value::Array(_) | Value::Object(_)) && outside >= max {
-            return false;
-        }
         match value {
+            Value::Array(_) | Value::Object(_) if outside >= max => {
+                return Some(Unsendable::TooDeep)
+            }
             Value::Array(items) => open.extend(items.iter().map(|item| (item, outside + 1))),
             Value::Object(map) => open.extend(map.values().map(|item| (item, outside + 1))),
+            Value::Number(n) if !n.is_json() => return Some(Unsendable::NotFinite),
             _ => {}
         }
     }
-    true
+    None
 }
 
 /// Drops `values` one array or object at a time, emptied first: `Value`'s own drop recurses through

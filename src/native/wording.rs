@@ -26,6 +26,7 @@ const RUST_TERMS: &[(&str, &str)] = &[
     (" (Date.now())", ""),
     ("request.body", "the request's body"),
     ("maxRetries", "max_retries"),
+    ("mayHaveActed", "may_have_acted"),
     ("perPage", "per_page"),
     ("maxConcurrent", "max_concurrent"),
     ("requestsPerSecond", "requests_per_second"),

@@ -359,6 +359,36 @@ async fn an_input_nested_deeper_than_js_reads_is_refused_unsent_without_overflow
 }
 
 #[tokio::test]
+async fn a_float_that_is_not_finite_is_refused_unsent_as_js_refuses_it() {
+    // Before (an outside review): NaN and ±∞ went as `null`, which may clear a custom property.
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let user = some_user(&client).await;
+    let before = mock.requests().await.len();
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let update = ContactInput::default().custom("score", bad);
+        let error = client
+            .update_user(ContactRef::id(user.id), update)
+            .await
+            .expect_err("refused");
+        assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
+        assert!(error.message.contains("not finite"), "{error}");
+        assert!(!error.may_have_acted);
+        let event = NewEvent::user("scored", ContactRef::id(user.id)).property("x", bad);
+        let error = client.record_event(event).await.expect_err("refused");
+        assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
+    }
+    assert_eq!(mock.requests().await.len(), before, "nothing sent");
+    // Written by itself, such a number is `null`: the text stays JSON.
+    assert_eq!(getgist::json!({ "a": f64::NAN }).to_json(), r#"{"a":null}"#);
+    let event = NewEvent::user("scored", ContactRef::id(user.id)).property("x", 1.5);
+    client
+        .record_event(event)
+        .await
+        .expect("a finite float goes");
+}
+
+#[tokio::test]
 async fn a_network_error_says_what_failed_underneath() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -527,6 +557,8 @@ async fn a_write_is_not_retried_after_a_server_error() {
         (error.code, error.status),
         (ErrorCode::ServerError, Some(500))
     );
+    // In this crate's terms (an outside review: "see mayHaveActed").
+    assert!(error.message.contains("may_have_acted"), "{error}");
     assert_eq!(mock.requests().await, ["POST /tags"]);
 }
 
@@ -555,6 +587,12 @@ async fn a_retry_after_is_passed_on_as_at_most_a_day_and_never_retried_sooner() 
         let sent = mock.requests().await.len() - before;
         assert_eq!(sent, 1, "a wait past the deadline is not retried sooner");
     }
+    // `Retry-After: -0` is 0, not -0 (an outside review: `Some(-0.0)`, printed "-0.0").
+    mock.fail(r#"{"status": 429, "times": 3, "headers": {"retry-after": "-0"}}"#)
+        .await;
+    let error = client.fetch_campaign(1).await.expect_err("429");
+    let seconds = error.retry_after.expect("says when");
+    assert!(seconds == 0.0 && seconds.is_sign_positive(), "{seconds:?}");
 }
 
 #[tokio::test]
