@@ -273,7 +273,9 @@ pub fn check(headers: &[(String, String)], options: &VerifyOptions) -> Check {
         Encoding::Hex => from_hex(value),
         Encoding::Base64 => from_base64(value),
     };
-    match signature {
+    // One the hash's length or none: a longer one can match no secret, and is not handed on whole.
+    let length = if hash == "SHA-1" { 20 } else { 32 };
+    match signature.filter(|signature| signature.len() == length) {
         Some(signature) => Check::Hmac {
             hash,
             signature,

@@ -59,3 +59,23 @@ test("maxBodyBytes must be a whole number from 1 to 4294967295; receiveWebhook a
   assert.equal(answer.status, 413);
   assert.deepEqual(sent, [], "nothing over the cap is enqueued");
 });
+
+test("a signature header of megabytes does not verify, and the wasm keeps about its size, not 25 times it (an outside review)", async () => {
+  // Before: the signature was decoded whole and handed on as a JSON array of its bytes: a header of
+  // 8 MB of hex grew the wasm by 196 MB, for good. One longer than the hash's output matches no secret.
+  const { inFreshNode } = await import("./fresh-node.mjs");
+  const seen = await inFreshNode(`
+    import { verifyWebhook, signWebhook } from "gist-wasm";
+    const options = { secret: "whsec_test", scheme: "hmac-sha256", header: "x-signature" };
+    const body = '{"topic":"contact.created"}';
+    const external = () => { globalThis.gc(); return process.memoryUsage().external; };
+    const signed = await signWebhook(body, options);
+    const good = await verifyWebhook({ body, headers: signed }, options);
+    const before = external();
+    const long = await verifyWebhook({ body, headers: { "x-signature": "ab".repeat(4 * 2 ** 20) } }, options);
+    const padded = await verifyWebhook({ body, headers: { "x-signature": signed["x-signature"] + "00" } }, options);
+    console.log(JSON.stringify({ good, long, padded, grewMB: Math.round((external() - before) / 2 ** 20) }));
+  `, ["--expose-gc"]);
+  assert.deepEqual([seen.good, seen.long, seen.padded], [true, false, false]);
+  assert.ok(seen.grewMB < 40, `the wasm grew ${seen.grewMB} MB for an 8 MB header`);
+});
