@@ -69,11 +69,16 @@ function summary(payload, body, lines) {
 // A body without its byte order mark, as TextDecoder drops it.
 const withoutMark = (body) => (body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
 
+// The longest body the core reads (UTF-16 units): what it reads costs its memory some times the body's
+// size, which it never gives back, and one past 4 GiB would leave the wasm unusable.
+const MAX_CORE_BODY = 32 * 2 ** 20;
+
 // The core's WebhookEvent of a body (it never refuses one): what fails here is a body too large for the
 // wasm's memory, or a result longer than a JS string may be. One that it cannot read in full (nested
 // past 128 levels) is `unknown`, without the body's topic: the core reads that from the parsed body's
 // topic fields alone.
 function coreEvent(body, payload, lines, status) {
+  if (body.length > MAX_CORE_BODY) throw invalidWebhook(`the webhook body is too large to read: one that only the core reads exactly (nested past 127 levels, or a user_id past 2^53) is read to ${MAX_CORE_BODY} characters`, 413);
   try {
     const event = JSON.parse(webhookEvent(body, lines));
     if (event.kind !== "unknown") return event;

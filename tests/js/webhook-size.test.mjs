@@ -79,3 +79,27 @@ test("a signature header of megabytes does not verify, and the wasm keeps about 
   assert.deepEqual([seen.good, seen.long, seen.padded], [true, false, false]);
   assert.ok(seen.grewMB < 40, `the wasm grew ${seen.grewMB} MB for an 8 MB header`);
 });
+
+test("a body only the core reads exactly (a user_id past 2^53) is read to 32 Mi characters: a larger one is invalid_webhook 413, and the wasm does not grow (an outside review)", async () => {
+  // Before: the core read any such body, at about 7 times its size in wasm memory that never shrinks
+  // (and up to 40 times for some shapes): a few hundred MB of body left the wasm out of memory, and the
+  // process's later calls failing.
+  const { inFreshNode } = await import("./fresh-node.mjs");
+  const seen = await inFreshNode(`
+    import { handleWebhook, parseWebhook } from "gist-wasm";
+    const external = () => { globalThis.gc(); return process.memoryUsage().external; };
+    const body = (size) => '{"topic":"contact.created","contact":{"id":7,"type":"user","user_id":9007199254740993,"note":"' + "x".repeat(size) + '"}}';
+    const small = parseWebhook(body(2 ** 20));
+    const large = body(40 * 2 ** 20);
+    const before = external();
+    const refused = (() => { try { parseWebhook(large); return "parsed"; } catch (error) { return [error.code, error.status]; } })();
+    const grewMB = Math.round((external() - before) / 2 ** 20);
+    const request = new Request("http://127.0.0.1/webhooks", { method: "POST", body: large });
+    const handled = await handleWebhook(request, { maxBodyBytes: 64 * 2 ** 20 }).then(() => "parsed", (error) => [error.code, error.status]);
+    console.log(JSON.stringify({ id: small.contact.user_id, refused, handled, grewMB }));
+  `, ["--expose-gc"]);
+  assert.equal(seen.id, "9007199254740993", "a smaller one is read exactly");
+  assert.deepEqual(seen.refused, ["invalid_webhook", 413]);
+  assert.deepEqual(seen.handled, ["invalid_webhook", 413]);
+  assert.ok(seen.grewMB < 10, `the wasm grew ${seen.grewMB} MB`);
+});
