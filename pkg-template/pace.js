@@ -58,6 +58,13 @@ function clock() {
   return wall + setBack;
 }
 
+// What a wait before a request (a pause, a shared pacer's permit) leaves of its call's time for the request
+// itself: half of it, up to REQUEST_MS. A request sent just before the deadline would time out in flight,
+// and may have acted.
+const REQUEST_MS = 5000;
+/** How long a call with `leftMs` before its deadline may wait before its request goes. */
+export const waitBudget = (leftMs) => Math.max(0, leftMs - Math.min(leftMs / 2, REQUEST_MS));
+
 /** Resolves true after ms, or false as soon as the signal aborts. */
 export const sleep = (ms, signal) => timed(ms, signal, true);
 
@@ -259,7 +266,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
         if (isAborted(signal)) return refusal(signal);
         const now = clock();
         const paused = pausedUntil > sleptUntil ? pausedUntil - now : 0;
-        if (paused > 0 && paused >= left()) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });
+        if (paused > 0 && paused >= waitBudget(left())) return giveUp({ refused: "rate_limited", retryAfter: Math.ceil(paused / 1000) });
         if (paused > 0) {
           wakeNext(); // a place this call leaves free while it sleeps: the next waiting call sees the pause too
           sleptUntil = pausedUntil;

@@ -4,7 +4,7 @@
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
 import { DEADLINE, HELD, NOT_PERMITTED, callClock, checkOptionsObject } from "./runtime.js";
-import { sleep, wallNow } from "./pace.js";
+import { sleep, waitBudget, wallNow } from "./pace.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
 
@@ -24,11 +24,6 @@ const PACER_TIMEOUT_MS = 2000;
 const RECONNECT_MS = 5000;
 // The longest a permit is ever waited for (setTimeout's most), whatever the caller's deadline.
 const MAX_WAIT_MS = 2 ** 31 - 1;
-// What a permit leaves of its call's time for the request itself: half of it, up to REQUEST_MS. A permit
-// that came just before the deadline would send a request that times out in flight, and may have acted.
-const REQUEST_MS = 5000;
-// How long a call with `leftMs` before its deadline may wait for a permit.
-const permitBudget = (leftMs) => Math.max(0, leftMs - Math.min(leftMs / 2, REQUEST_MS));
 
 const utf8 = new TextEncoder();
 
@@ -231,14 +226,14 @@ export function pacedFetch(namespace, apiKey, options) {
     refused[NOT_PERMITTED] = seconds;
     return refused;
   };
-  // Waits for a permit that comes before `deadline` leaves its request too little time (permitBudget);
+  // Waits for a permit that comes before `deadline` leaves its request too little time (waitBudget);
   // throws one marked NOT_PERMITTED (the seconds it would take) when none does.
   const permit = async (signal, deadline) => {
-    await permitOnce(signal, Number.isFinite(deadline) ? permitBudget(deadline - wallNow()) : MAX_WAIT_MS);
+    await permitOnce(signal, Number.isFinite(deadline) ? waitBudget(deadline - wallNow()) : MAX_WAIT_MS);
     const now = paceNow();
     if (now >= pause.until) return;
     const held = pause.until - pause.from; // from its time in the pause to as far after the reset
-    if (Number.isFinite(deadline) && held >= permitBudget(deadline - now)) throw refusal(held / 1000);
+    if (Number.isFinite(deadline) && held >= waitBudget(deadline - now)) throw refusal(held / 1000);
     if (!(await sleep(held, signal))) throw signal.reason;
   };
   const permitOnce = async (signal, maxWaitMs) => {

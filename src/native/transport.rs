@@ -13,6 +13,13 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+/// How long a call with `left_ms` before its deadline may wait for a pause to end: what it leaves the
+/// request itself is half of that time, up to 5 s (as the JS client's pacer and `pacedFetch` leave it).
+/// A request sent just before the deadline would time out in flight, and may have acted.
+fn wait_budget(left_ms: f64) -> f64 {
+    (left_ms - (left_ms / 2.0).min(5000.0)).max(0.0)
+}
+
 /// A [`Transport`] behind a pointer: boxed futures, so that a `Client` is one type whatever the
 /// transport it was built with.
 pub trait DynTransport: Send + Sync {
@@ -156,14 +163,14 @@ impl CallTransport<'_> {
         }
     }
 
-    /// Waits out a pause the rate limit asked for, when the call's time allows; else says when the
-    /// window resets, unsent.
+    /// Waits out a pause the rate limit asked for, when the call's time allows it and the request after
+    /// it ([`wait_budget`]); else says when the window resets, unsent.
     async fn paced(&self, timeout_ms: f64) -> Result<f64, TransportError> {
         let wait = self.paused_until() - self.shared.now_ms();
         if wait <= 0.0 {
             return Ok(timeout_ms);
         }
-        if wait >= timeout_ms {
+        if wait >= wait_budget(timeout_ms) {
             return Err(TransportError::RateLimited((wait / 1000.0).ceil()));
         }
         tracing::debug!(target: "getgist", wait_ms = wait, "waiting for the rate limit's window");

@@ -631,3 +631,20 @@ test("a call made while Date.now returns nothing (a test's bare spy) leaves no l
   `);
   assert.deepEqual(seen, { spied: "ok", after: ["ok", "ok"], requests: 3 });
 });
+
+test("a rate-limit pause that would leave the request too little of its call's time is not waited: rate_limited, unsent (an outside review)", { timeout: 10_000 }, async () => {
+  // Before: a 1 s pause with 1.2 s left was waited out, and the request sent with the little time left,
+  // to time out in flight (mayHaveActed). A wait leaves the request half the call's time left, up to 5 s.
+  let sent = 0;
+  const fetch = async () => {
+    sent++;
+    const pausing = sent === 1 ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } : {};
+    return new Response('{"tag":{"id":1,"name":"x"},"tags":[]}', { headers: { "content-type": "application/json", ...pausing } });
+  };
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, logLevel: "off" });
+  await gist.listTags({ limit: 1 });
+  const error = await gist.createTag("late", { timeoutMs: 1200 }).catch((e) => e);
+  assert.deepEqual([error.code, error.mayHaveActed, sent], ["rate_limited", false, 1], String(error));
+  await gist.createTag("later", { timeoutMs: 3000 });
+  assert.equal(sent, 2, "with time for both, it waits and goes");
+});

@@ -1003,6 +1003,33 @@ async fn a_spent_rate_limit_window_holds_later_requests_until_it_resets() {
 }
 
 #[tokio::test]
+async fn a_pause_that_would_leave_the_request_too_little_time_is_not_waited_and_nothing_is_sent() {
+    // Before (an outside review): a 1 s pause with 1.2 s left was waited out, and the request sent with
+    // the little time left, to time out in flight (`may_have_acted`). A wait leaves the request half the
+    // call's time left, up to 5 s.
+    let mock = Mock::start().await;
+    let client = client(&mock);
+    let spent = r#"{"status": 200, "times": 1, "path": "/campaigns", "body": {"campaign": {"id": 1}},
+                    "headers": {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"}}"#;
+    mock.fail(spent).await;
+    client.fetch_campaign(1).await.expect("answered");
+    let error = client
+        .create_tag("late")
+        .timeout(Duration::from_millis(1200))
+        .await
+        .expect_err("not sent");
+    assert_eq!(error.code, ErrorCode::RateLimited, "{error}");
+    assert!(!error.may_have_acted);
+    assert_eq!(mock.requests().await.len(), 1, "not sent");
+    // With time for both, it waits and goes.
+    client
+        .create_tag("later")
+        .timeout(Duration::from_millis(3000))
+        .await
+        .expect("sent after the pause");
+}
+
+#[tokio::test]
 async fn the_retry_budget_stops_an_outage_becoming_a_retry_storm() {
     let mock = Mock::start().await;
     let client = Client::builder(KEY)
