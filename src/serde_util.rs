@@ -5,12 +5,19 @@
 
 use crate::json::Value;
 
-/// A string that may come as a number; `null`, `""` and anything else become `None`.
+/// Whether `n` is a JSON number, not a float that was NaN or ±∞: always, in the shipped `.wasm`, which
+/// reads every number from JSON (only Rust code makes one from a float).
+fn from_json(n: &crate::json::Number) -> bool {
+    cfg!(target_arch = "wasm32") || n.is_json()
+}
+
+/// A string that may come as a number; `null`, `""` and anything else (a float that was NaN or ±∞,
+/// which is `null` as JSON) become `None`.
 pub fn string(value: Option<Value>) -> Option<String> {
     match value? {
         Value::String(s) if s.is_empty() => None,
         Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.as_str().to_owned()),
+        Value::Number(n) if from_json(&n) => Some(n.as_str().to_owned()),
         _ => None,
     }
 }
@@ -24,7 +31,7 @@ pub fn boolean(value: Option<&Value>) -> Option<bool> {
             "false" | "FALSE" | "False" | "0" => Some(false),
             _ => None,
         },
-        Value::Number(n) => Some(n.as_f64() != 0.0),
+        Value::Number(n) if from_json(n) => Some(n.as_f64() != 0.0),
         _ => None,
     }
 }

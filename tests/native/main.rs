@@ -379,8 +379,18 @@ async fn a_float_that_is_not_finite_is_refused_unsent_as_js_refuses_it() {
         assert_eq!(error.code, ErrorCode::InvalidArgument, "{error}");
     }
     assert_eq!(mock.requests().await.len(), before, "nothing sent");
-    // Written by itself, such a number is `null`: the text stays JSON.
+    // Written by itself, such a number is `null`: the text stays JSON; and a model reads it as `null`.
     assert_eq!(getgist::json!({ "a": f64::NAN }).to_json(), r#"{"a":null}"#);
+    for bad in [f64::NAN, f64::INFINITY] {
+        let odd = getgist::json!({ "id": 1, "user_id": bad, "email": bad, "phone": bad, "unsubscribed_from_emails": bad });
+        let reread: getgist::Value = odd.to_json().parse().expect("JSON");
+        let contact = getgist::Contact::from_value(odd).expect("a contact");
+        assert_eq!(
+            Some(contact),
+            getgist::Contact::from_value(reread).ok(),
+            "{bad}"
+        );
+    }
     let event = NewEvent::user("scored", ContactRef::id(user.id)).property("x", 1.5);
     client
         .record_event(event)
