@@ -229,10 +229,14 @@ export function pacedFetch(namespace, apiKey, options) {
   // Waits for a permit that comes before `deadline` leaves its request too little time (waitBudget);
   // throws one marked NOT_PERMITTED (the seconds it would take) when none does.
   const permit = async (signal, deadline) => {
+    const asked = paceNow();
     await permitOnce(signal, Number.isFinite(deadline) ? waitBudget(deadline - wallNow()) : MAX_WAIT_MS);
     const now = paceNow();
     if (now >= pause.until) return;
-    const held = pause.until - pause.from; // from its time in the pause to as far after the reset
+    // A permit asked for before the pause moves on by its length (from its time in the pause to as far
+    // after the reset); one asked for during it (the pacer not yet told, or its timer a little early on
+    // this clock) waits what is left of it.
+    const held = asked < pause.from ? pause.until - pause.from : pause.until - now;
     if (Number.isFinite(deadline) && held >= waitBudget(deadline - now)) throw refusal(held / 1000);
     if (!(await sleep(held, signal))) throw signal.reason;
   };
