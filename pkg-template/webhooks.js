@@ -78,7 +78,7 @@ const MAX_CORE_BODY = 32 * 2 ** 20;
 // past 128 levels) is `unknown`, without the body's topic: the core reads that from the parsed body's
 // topic fields alone.
 function coreEvent(body, payload, lines, status) {
-  if (body.length > MAX_CORE_BODY) throw invalidWebhook(`the webhook body is too large to read: one that only the core reads exactly (nested past 127 levels, or a user_id past 2^53) is read to ${MAX_CORE_BODY} characters`, 413);
+  if (body.length > MAX_CORE_BODY) throw invalidWebhook(`the webhook body is too large to read: one that only the core reads exactly (nested past 127 levels, or a contact JS cannot read exactly: a number past 2^53, a user_id or phone given as a number, a __proto__ key) is read to ${MAX_CORE_BODY} characters`, 413);
   try {
     const event = JSON.parse(webhookEvent(body, lines));
     if (event.kind !== "unknown") return event;

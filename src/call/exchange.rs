@@ -191,12 +191,12 @@ fn network_error(text: &str) -> Error {
 }
 
 /// A request not sent because the rate limit (Gist's window, or a shared pacer's rate) lets none go
-/// before the call's deadline.
+/// while the call has time left for one.
 fn paused(seconds: f64) -> Error {
     let mut error = Error::new(
         ErrorCode::RateLimited,
-        "not sent: the rate limit (Gist's, or a shared pacer's) lets no request go before this call's \
-         deadline: retry after retryAfter seconds",
+        "not sent: the rate limit (Gist's, or a shared pacer's) lets no request go while this call has \
+         time for one: retry after retryAfter seconds",
     );
     error.retry_after = Some(seconds.min(LONGEST_RETRY_AFTER_SECONDS));
     error
