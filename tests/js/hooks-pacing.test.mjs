@@ -527,16 +527,25 @@ test("a call that waited for a place behind maxConcurrent still ends at its own 
   assert.ok(second.ms >= 550 && second.ms < 900, `the waiting call ended after ${second.ms} ms, its timeoutMs 600`);
 });
 
-test("a rate-limit pause under a clock that stands still (a test's fake Date) is waited out once, within the call's deadline", { timeout: 8000 }, async () => {
-  // Before: each look at the pause found it still ahead, and the call waited for ever, past its timeoutMs.
+/**
+ * A client whose first answer (`body`) says no request remains for 1 s, that first call made; `sent()`
+ * counts its requests.
+ */
+async function pausedClient(body) {
   let sent = 0;
   const fetch = async () => {
     sent++;
     const pausing = sent === 1 ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } : {};
-    return new Response('{"tags":[]}', { headers: { "content-type": "application/json", ...pausing } });
+    return new Response(body, { headers: { "content-type": "application/json", ...pausing } });
   };
   const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, logLevel: "off" });
   await gist.listTags({ limit: 1 });
+  return { gist, sent: () => sent };
+}
+
+test("a rate-limit pause under a clock that stands still (a test's fake Date) is waited out once, within the call's deadline", { timeout: 8000 }, async () => {
+  // Before: each look at the pause found it still ahead, and the call waited for ever, past its timeoutMs.
+  const { gist, sent } = await pausedClient('{"tags":[]}');
   const realNow = Date.now;
   const frozen = realNow();
   Date.now = () => frozen;
@@ -547,7 +556,7 @@ test("a rate-limit pause under a clock that stands still (a test's fake Date) is
     Date.now = realNow;
   }
   const waited = performance.now() - started;
-  assert.equal(sent, 2);
+  assert.equal(sent(), 2);
   assert.ok(waited >= 900 && waited < 2500, `the call went after ${Math.round(waited)} ms; the pause was 1 s`);
 });
 
@@ -639,16 +648,9 @@ test("a call made while Date.now returns nothing (a test's bare spy) leaves no l
 test("a rate-limit pause that would leave the request too little of its call's time is not waited: rate_limited, unsent (an outside review)", { timeout: 10_000 }, async () => {
   // Before: a 1 s pause with 1.2 s left was waited out, and the request sent with the little time left,
   // to time out in flight (mayHaveActed). A wait leaves the request half the call's time left, up to 5 s.
-  let sent = 0;
-  const fetch = async () => {
-    sent++;
-    const pausing = sent === 1 ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1" } : {};
-    return new Response('{"tag":{"id":1,"name":"x"},"tags":[]}', { headers: { "content-type": "application/json", ...pausing } });
-  };
-  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, logLevel: "off" });
-  await gist.listTags({ limit: 1 });
+  const { gist, sent } = await pausedClient('{"tag":{"id":1,"name":"x"},"tags":[]}');
   const error = await gist.createTag("late", { timeoutMs: 1200 }).catch((e) => e);
-  assert.deepEqual([error.code, error.mayHaveActed, sent], ["rate_limited", false, 1], String(error));
+  assert.deepEqual([error.code, error.mayHaveActed, sent()], ["rate_limited", false, 1], String(error));
   await gist.createTag("later", { timeoutMs: 3000 });
-  assert.equal(sent, 2, "with time for both, it waits and goes");
+  assert.equal(sent(), 2, "with time for both, it waits and goes");
 });
