@@ -138,7 +138,7 @@ export class GistClient {
     if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("fetch must be a function");
     this.#observe = observer(observed, (text) => this.#scrub(text));
     this.#pace = pacer(observed);
-    const json = toJson(options, "options", { omit: ["fetch", ...OBSERVER_OPTIONS, ...PACING_OPTIONS], maxBytes: MAX_OPTIONS_BYTES });
+    const json = toJson(options, "options", { omit: ["fetch", ...OBSERVER_OPTIONS, ...PACING_OPTIONS], maxBytes: MAX_OPTIONS_BYTES, options: true });
     try {
       this.#core = new Core(json, inBrowser(), inBrowser() ? undefined : runtime());
     } catch (error) {
@@ -269,7 +269,7 @@ export class GistClient {
   #iterate(list, options, callOptions) {
     checkOptionsObject(options, "options");
     [options, callOptions] = signalMoved(options, callOptions);
-    const optionsText = this.#refusedWithoutKey(() => toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES }));
+    const optionsText = this.#refusedWithoutKey(() => toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES, options: true }));
     // `resume`: the token after the last page read; `at`, `size`, `handed`: where that page started,
     // how many items it had, and how many of them were handed out; `ended`: the cursor once it ended.
     const walk = { at: null, size: 0, handed: 0 };
@@ -320,7 +320,7 @@ export class GistClient {
   async #list(list, options, callOptions) {
     checkOptionsObject(options, "options");
     [options, callOptions] = signalMoved(options, callOptions);
-    const optionsText = this.#refusedWithoutKey(() => toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES }));
+    const optionsText = this.#refusedWithoutKey(() => toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES, options: true }));
     return this.#run("list", pageArgs(list, optionsText), callOptions, list);
   }
 

@@ -35,9 +35,11 @@ function unixSeconds(raw, written) {
  * cycles are refused instead of being silently changed or dropped; so is a getter that throws. `omit`
  * names top-level fields to leave out; `top(key, value)` may check or replace a top-level field's value;
  * past `maxBytes` of JSON it stops and refuses (as more than `taker` may take), so that a huge value
- * costs no more than the cap.
+ * costs no more than the cap. `options`: the value is an options object (and so are its fields that
+ * `options` names, if an array): a key of one given as `undefined` is written as `null`, which counts as
+ * not given, so that the core still checks its name (a typo is refused whatever it holds).
  */
-export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker = "an options object" } = {}) {
+export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker = "an options object", options = false } = {}) {
   if (value === undefined || value === null) return "null";
   let size = 0;
   // Each object JSON goes into, and where: [its holder, its key]. A refused field is named by its path
@@ -53,6 +55,12 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
     }
     return what + path;
   };
+  // Whether `holder`'s keys are option names: the value's, or those of a field of it that `options` names.
+  const namesOptions = (holder) => {
+    if (holder === value) return true;
+    const [parent, key] = parents.get(holder) ?? [];
+    return parent === value && Array.isArray(options) && options.includes(key);
+  };
   const tooLarge = () => new Refused(`${what}: more than the ${maxBytes} bytes as JSON that ${taker} may take`);
   try {
     const text = JSON.stringify(value, function (key, v) {
@@ -60,6 +68,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
         if (omit.includes(key)) return undefined;
         if (top) v = top(key, v);
       }
+      if (v === undefined && options && key !== "" && namesOptions(this)) return null;
       if (v === null || typeof v === "string") {
         v = unixSeconds(this[key], v);
         if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
@@ -137,7 +146,7 @@ export function readCallOptions(options) {
     throw invalidArgument(error instanceof Refused ? error.message : "request options cannot be read (a getter or Proxy trap threw)");
   }
   const headers = (key, value) => (key === "headers" && isHeaders(value) ? Object.fromEntries(value) : value);
-  return { signal, sending, json: toJson(options, "request options", { omit: ["signal"], top: headers, maxBytes: MAX_OPTIONS_BYTES }) };
+  return { signal, sending, json: toJson(options, "request options", { omit: ["signal"], top: headers, maxBytes: MAX_OPTIONS_BYTES, options: true }) };
 }
 
 /**

@@ -177,10 +177,10 @@ const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
 export async function signWebhook(body, options) {
   assertLoaded();
   const bytes = bodyBytes(body);
-  checkOptionsObject(options, "signWebhook's options");
+  checkWebhookOptions(options, "signWebhook's options");
   let plan;
   try {
-    plan = JSON.parse(signingPlan(toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES })));
+    plan = JSON.parse(signingPlan(toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES, options: true })));
   } catch (error) {
     throw error instanceof GistError ? error : fromCore(error);
   }
@@ -188,6 +188,18 @@ export async function signWebhook(body, options) {
   const { hash, secret, encoding } = plan.hmac;
   const [mac] = await withHmacKeys([secret], hash, "sign", async (subtle, key) => new Uint8Array(await subtle.sign("HMAC", key, bytes)));
   return { [plan.header]: encoding === "hex" ? toHex(mac) : toBase64(mac) };
+}
+
+// checkOptionsObject, and no Symbol key: JSON would leave one out, and a check not understood is never skipped.
+function checkWebhookOptions(options, what) {
+  checkOptionsObject(options, what);
+  let symbols;
+  try {
+    symbols = options !== undefined && options !== null && Object.getOwnPropertySymbols(options).length > 0;
+  } catch {
+    throw invalidArgument(`${what} cannot be read (a Proxy trap threw)`);
+  }
+  if (symbols) throw invalidArgument(`${what} has a Symbol key, which names no option: it is not read, so that no check is skipped`);
 }
 
 // How a delivery verifies: `false` when it does not, else "signature" (an HMAC of its body) or "token".
@@ -214,8 +226,8 @@ async function verification(bytes, lines, optionsText, inHandle) {
  */
 export async function verifyWebhook(request, options) {
   assertLoaded();
-  checkOptionsObject(options, "verifyWebhook's options");
-  const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES });
+  checkWebhookOptions(options, "verifyWebhook's options");
+  const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES, options: true });
   if (typeof request !== "object" || request === null) throw invalidArgument("verifyWebhook needs { body, headers }");
   let bytes, headers;
   try {
@@ -231,7 +243,7 @@ export async function verifyWebhook(request, options) {
 // the most body bytes to read. Anything that is not a plain object, or a `verify` key with anything but
 // plain options, is refused: it never skips verifying.
 function handleOptionsOf(options) {
-  checkOptionsObject(options, "handleWebhook's options");
+  checkWebhookOptions(options, "handleWebhook's options");
   let named = false;
   try {
     named = options !== undefined && options !== null && "verify" in options;
@@ -239,10 +251,10 @@ function handleOptionsOf(options) {
     throw invalidArgument("handleWebhook's options cannot be read (a getter or Proxy trap threw)");
   }
   const verify = (key, value) => {
-    if (key === "verify") checkOptionsObject(value, "options.verify");
+    if (key === "verify") checkWebhookOptions(value, "options.verify");
     return value;
   };
-  const text = toJson(options, "options", { top: verify, maxBytes: MAX_OPTIONS_BYTES });
+  const text = toJson(options, "options", { top: verify, maxBytes: MAX_OPTIONS_BYTES, options: ["verify"] });
   try {
     return JSON.parse(handleOptions(text, named));
   } catch (error) {

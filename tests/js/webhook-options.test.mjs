@@ -94,3 +94,33 @@ test("a body with a byte order mark parses the same from its text (parseWebhook)
   assert.deepEqual(fromText, fromBytes);
   assert.deepEqual(fromText, parseWebhook(BODY));
 });
+
+test("an unknown option given as undefined, or under a Symbol, is refused too: a misspelled verify never skips verifying (an outside review)", async () => {
+  // Before: JSON leaves out an undefined value and a Symbol key, so `{ verfy: process.env.UNSET }` read
+  // as no options at all, and handleWebhook resolved (and receiveWebhook queued) an unsigned delivery.
+  const unset = process.env.GIST_WASM_UNSET_SECRET;
+  const typos = {
+    "verfy: undefined": { verfy: unset },
+    "Verify: undefined": { Verify: unset },
+    "secret: undefined": { secret: unset },
+    "a Symbol verify": { [Symbol("verify")]: { secret: SECRET } },
+    "verify with a scheme misspelled": { verify: { secret: SECRET, shceme: unset } },
+    "verify with a Symbol key": { verify: { secret: SECRET, [Symbol("scheme")]: "token" } },
+  };
+  for (const [what, options] of Object.entries(typos)) {
+    await assert.rejects(handleWebhook(wrongToken(), options), refused, what);
+    const sent = [];
+    const queue = { send: async (body) => sent.push(body), sendBatch: async () => {} };
+    const outcome = await receiveWebhook(wrongToken(), queue, options).then((r) => r.status, (e) => e);
+    assert.ok(refused(outcome), `${what}: ${outcome}`);
+    assert.equal(sent.length, 0, what);
+  }
+  const request = { body: BODY, headers: { "x-gist-webhook-token": SECRET } };
+  for (const options of [{ secret: SECRET, shceme: unset }, { secret: SECRET, [Symbol("scheme")]: "token" }]) {
+    await assert.rejects(verifyWebhook(request, options), refused);
+    await assert.rejects(signWebhook(BODY, options), refused);
+  }
+  // A known option given as undefined is not given, as before.
+  assert.equal(await verifyWebhook(request, { secret: SECRET, scheme: undefined }), true);
+  assert.equal((await handleWebhook(new Request("http://127.0.0.1/webhooks", { method: "POST", body: BODY }), { maxBodyBytes: undefined })).contact.id, 7);
+});
