@@ -15,15 +15,24 @@ const TWO_53 = 2 ** 53;
 const NAMED = Object.fromEntries(Object.entries(MODELS).map(([name, fields]) => [name, new Set(fields.map(([field]) => field))]));
 // Characters that JS's trim and Rust's `str::trim` do not agree on (U+0085 and U+FEFF).
 const TRIM_DIFFERS = /[\u0085\uFEFF]/;
-// The deepest nesting the core's JSON reader takes: a body with more brackets than this is left to it.
-const MAX_BRACKETS = 128;
+// The deepest nesting the core's JSON reader takes (src/json/parse.rs): a body nested deeper is left to it.
+const MAX_DEPTH = 128;
 
-/** Whether `JSON.parse` of `body` can be read here: the core's reader would take its nesting. */
+/** Whether the core's reader would take the nesting of `body`, a text `JSON.parse` read: in one pass. */
 export function shallowEnough(body) {
-  let brackets = 0;
+  let depth = 0;
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
-    if ((c === 123 || c === 91) && ++brackets > MAX_BRACKETS) return false;
+    if (c === 34) {
+      // A string, to its closing quote: its brackets are text, an escaped character is skipped.
+      for (i++; i < body.length; i++) {
+        const s = body.charCodeAt(i);
+        if (s === 92) i++;
+        else if (s === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return false;
+    } else if (c === 125 || c === 93) depth--;
   }
   return true;
 }

@@ -34,7 +34,7 @@ const NUMBERS = ["0", "-0", "1", "12", "5001", "-7", "1.5", "-1.5", "1e3", "1.0"
   "9007199254740991", "9007199254740992", "9007199254740993", "12345678901234567890", "1700000000", "1700000000.9", "1e300", "-1e300"];
 const STRINGS = ['""', '"\\ud83d"', '"a\\udc00b"', '"\\ud83d\\ude00"', '" "', '"12"', '"0012"', '" 1700000000 "', '"+5"', '"-5"', '"true"', '"TRUE"', '"False"', '"1"', '"0"',
   '"True"', '"FALSE"', '" false "', '"maybe"', '"99999999999999999999"', '"00000000000000000001"', '"user"', '"lead"', '"a@b.c"', '"9007199254740993"', '"12345678901234567890"', '"\\u0031\\u0032"', '"\\u00a012\\u00a0"',
-  '" true\\u0085"', '"\\ufefffalse"', '"x\\ny"'];
+  '" true\\u0085"', '"\\ufefffalse"', '"x\\ny"', '"[{"', '"\\\\"', '"x\\"[["'];
 const OTHERS = ["null", "true", "false", "[]", "{}", '[1,"a"]', '{"a":{"b":[1]}}'];
 const CONTACT_KEYS = ["id", "type", "user_id", "email", "name", "phone", "unsubscribed_from_emails", "created_at", "updated_at",
   "signed_up_at", "last_seen_at", "tags", "custom_properties", "extra", "123", "__proto__", "event_name"];

@@ -103,3 +103,21 @@ test("a body only the core reads exactly (a user_id past 2^53) is read to 32 Mi 
   assert.deepEqual(seen.handled, ["invalid_webhook", 413]);
   assert.ok(seen.grewMB < 10, `the wasm grew ${seen.grewMB} MB`);
 });
+
+test("a body past 32 Mi characters with hundreds of objects, or of brackets in its strings, is read by JS: only nesting counts (an outside review)", async () => {
+  // Before: every `{` and `[` counted as a level, even in a string, so such a body went to the core, past
+  // whose 32 Mi characters it was a 413 said to be "nested past 127 levels".
+  const { inFreshNode } = await import("./fresh-node.mjs");
+  const seen = await inFreshNode(`
+    import { parseWebhook } from "gist-wasm";
+    const pad = "x".repeat(33 * 2 ** 20);
+    const outcome = (body) => { try { const event = parseWebhook(body); return [event.kind, event.contact.id, event.payload.items?.length ?? null]; } catch (error) { return [error.code, error.status]; } };
+    const items = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ i })));
+    console.log(JSON.stringify({
+      objects: outcome('{"topic":"contact.created","contact":{"id":7,"type":"user"},"items":' + items + ',"note":"' + pad + '"}'),
+      inStrings: outcome('{"topic":"contact.created","contact":{"id":7,"type":"user","name":"' + "[{".repeat(200) + '\\\\"}","note":"' + pad + '"}}'),
+    }));
+  `, ["--max-old-space-size=1024"]);
+  assert.deepEqual(seen.objects, ["contact", 7, 200]);
+  assert.deepEqual(seen.inStrings, ["contact", 7, null]);
+});
