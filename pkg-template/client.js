@@ -270,9 +270,10 @@ export class GistClient {
     checkOptionsObject(options, "options");
     [options, callOptions] = signalMoved(options, callOptions);
     const optionsText = this.#refusedWithoutKey(() => toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES, options: true }));
-    // `resume`: the token after the last page read; `at`, `size`, `handed`: where that page started,
-    // how many items it had, and how many of them were handed out; `ended`: the cursor once it ended.
-    const walk = { at: null, size: 0, handed: 0 };
+    // `resume`: the token after the last page read; `at`, `size`, `page`, `handed`: where that page
+    // started, how many items it had, those within the limit, and how many of them were handed out;
+    // `ended`: the cursor once it ended.
+    const walk = { at: null, size: 0, page: [], handed: 0 };
     const check = (core, position) => core.check("page", pageArgs(list, optionsText, position), readCallOptions(callOptions).json);
     const core = this.#live();
     walk.resume = this.#refusedWithoutKey(() => check(core, null));
@@ -296,20 +297,34 @@ export class GistClient {
       }
     };
     const { signal } = readCallOptions(callOptions);
-    // However this walk ends (done, `break`, an abort), leaving `for await` ends `pages`, whose own
-    // `finally` keeps the cursor.
+    // However this walk ends (done, `break`, an abort), leaving it ends `pages`, whose own `finally`
+    // keeps the cursor. Items and pages() share the page in hand (`walk.page`, of which `walk.handed`
+    // were handed out): pages() hands out what is left of it first.
     const items = (async function* () {
-      for await (const page of pages) {
-        walk.handed = 0;
-        for (const item of page) {
+      try {
+        for (;;) {
+          if (walk.handed >= walk.page.length) {
+            const next = await pages.next();
+            if (next.done) return;
+            walk.handed = 0;
+          }
           // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
           if (isAborted(signal)) throw abortedBy(signal);
           walk.handed += 1;
-          yield item;
+          yield walk.page[walk.handed - 1];
         }
+      } finally {
+        await pages.return();
       }
     })();
-    items.pages = () => pages;
+    items.pages = async function* () {
+      if (walk.handed < walk.page.length) {
+        const rest = walk.page.slice(walk.handed);
+        walk.handed = walk.page.length;
+        yield rest;
+      }
+      yield* pages;
+    };
     Object.defineProperty(items, "cursor", { get: () => walk.ended ?? cursor(), enumerable: true });
     return items;
   }
@@ -334,7 +349,7 @@ export class GistClient {
         const { data: page } = await this.#run("page", pageArgs(list, optionsText, cursor), callOptions, list);
         cursor = page.cursor;
         const items = page.items.length > left ? page.items.slice(0, left) : page.items;
-        Object.assign(walk, { resume: page.resume, at: page.at, size: page.items.length, handed: items.length });
+        Object.assign(walk, { resume: page.resume, at: page.at, size: page.items.length, page: items, handed: items.length });
         left -= items.length;
         if (items.length > 0) yield items;
         if (cursor.done) return;

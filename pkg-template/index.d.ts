@@ -339,7 +339,7 @@ export interface ListIterator<T> extends AsyncIterableIterator<T> {
      * filters); once the list has ended, a cursor that resumes to nothing (no request).
      */
     readonly cursor: string;
-    /** The same walk, a page at a time. */
+    /** The same walk, a page at a time: after items were taken, its first page is the rest of the page in hand. */
     pages(): AsyncIterableIterator<T[]>;
 }
 

@@ -119,7 +119,8 @@ impl<T: FromCall + Unpin + Send + 'static> Walk<T> {
         self.resume.clone()
     }
 
-    /// The walk as a stream of whole pages, each with the token that resumes after it.
+    /// The walk as a stream of whole pages, each with the token that resumes after it; where items were
+    /// taken from it first, the first page is what is left of the page in hand.
     pub fn pages(self) -> Pages<T> {
         Pages(self)
     }
@@ -223,6 +224,12 @@ impl<T: FromCall + Unpin + Send + 'static> Stream for Pages<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let walk = &mut self.get_mut().0;
+        // What is left of the page in hand, where the walk handed out some of its items first.
+        if !walk.buffer.is_empty() {
+            let items = walk.buffer.drain(..).collect();
+            let cursor = walk.cursor().unwrap_or_default();
+            return Poll::Ready(Some(Ok(Page { items, cursor })));
+        }
         walk.poll_page(cx).map(|page| {
             page.map(|items| {
                 items.map(|items| Page {

@@ -495,6 +495,33 @@ fn a_write_may_have_acted_once_a_connection_was_made() {
 }
 
 #[tokio::test]
+async fn pages_after_items_hand_out_the_rest_of_the_page_in_hand_first() {
+    // An outside review: `.pages()` after items were taken went on with the next page, and the rest of
+    // the page in hand was lost.
+    let (_mock, client, all) = paged(10).await;
+    let mut walk = client.users(ListContacts::default());
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        got.push(walk.try_next().await.expect("read").expect("an item").id);
+    }
+    let mut pages = walk.pages();
+    let rest = pages.try_next().await.expect("read").expect("a page");
+    assert!(!rest.items.is_empty(), "the rest of the first page");
+    got.extend(rest.items.iter().map(|user| user.id));
+    let resumed: Vec<u64> = client
+        .users(ListContacts::default().cursor(rest.cursor.clone()))
+        .map_ok(|user| user.id)
+        .try_collect()
+        .await
+        .expect("walked");
+    assert_eq!(resumed, all[got.len()..], "its cursor resumes after it");
+    while let Some(page) = pages.try_next().await.expect("read") {
+        got.extend(page.items.iter().map(|user| user.id));
+    }
+    assert_eq!(got, all, "nothing skipped, nothing twice");
+}
+
+#[tokio::test]
 async fn a_walk_goes_on_past_pages_that_hold_none_of_its_kind() {
     // The mock lists users and leads together, as Gist's /contacts does: pages of 3 include runs of
     // leads only, which a users walk reads as pages with no item.
