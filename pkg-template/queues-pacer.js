@@ -35,8 +35,9 @@ const positive = (value) => typeof value === "number" && Number.isFinite(value) 
  * The rate of one key, from its configured requests per second: `grant(now, maxWaitMs)` schedules a
  * permit and returns how long its holder waits, or, when that would be longer than `maxWaitMs`, schedules
  * none and returns `{ refusedMs }`, how long it would have been (so that permits go only to callers that
- * will still use them: the schedule never runs past what they can wait); `report(answer, now)` adapts
- * the rate to what Gist answered.
+ * will still use them: the schedule never runs past what they can wait); `release(slot, now)` takes
+ * back a permit whose holder gave up before its time (`slot`: its time, `now` plus the wait granted),
+ * the next grant's first; `report(answer, now)` adapts the rate to what Gist answered.
  */
 export function rateGovernor(requestsPerSecond) {
   const floor = requestsPerSecond * MIN_SHARE;
@@ -48,6 +49,7 @@ export function rateGovernor(requestsPerSecond) {
   let throttled = 0;
   let latest = -Infinity; // the last time seen
   let setBack = 0; // how far the clock stepped back, not yet made up by time seen since
+  const released = minHeap(); // permits given back before their time, by their time
   const clamp = (value) => Math.min(requestsPerSecond, Math.max(floor, value));
   // The wall clock can step back (a time sync, a machine resumed): the schedule steps back with it, once,
   // so that a step neither holds every permit for its length nor reads as time that took the rate down,
@@ -59,6 +61,7 @@ export function rateGovernor(requestsPerSecond) {
     const step = now - latest;
     if (step < 0) {
       next += step;
+      released.shift(step);
       if (grown > 0) grown = Math.max(1, grown + step);
       decreased += step;
       setBack -= step;
@@ -81,11 +84,20 @@ export function rateGovernor(requestsPerSecond) {
     grant(now, maxWaitMs = MAX_WAIT_MS) {
       seen(now);
       grow(now);
-      const at = Math.max(now, next);
+      while (released.size > 0 && released.min() < now) released.pop(); // passed unused: no burst of them
+      const reuse = released.size > 0;
+      const at = reuse ? released.min() : Math.max(now, next);
       if (at - now > Math.min(maxWaitMs, MAX_WAIT_MS)) return { refusedMs: at - now };
       granted += 1;
-      next = at + 1000 / rate;
+      if (reuse) released.pop();
+      else next = at + 1000 / rate;
       return at - now;
+    },
+    release(slot, now) {
+      seen(now);
+      if (!(slot > now && slot < next) || released.size >= MAX_RELEASED) return;
+      released.push(slot);
+      granted = Math.max(0, granted - 1);
     },
     /**
      * `{ status, remaining?, resetMs? }`: rate-limit headers (what remains until the reset) set the rate
@@ -115,10 +127,48 @@ export function rateGovernor(requestsPerSecond) {
   };
 }
 
+// The most permits a governor holds given back (each a number; more are let go, as passed ones are).
+const MAX_RELEASED = 100_000;
+
+// A binary min-heap of numbers: `push`, `pop` (the least), `min()`, `size`, and `shift(by)`, which moves
+// every number by `by` (their order stays).
+function minHeap() {
+  const items = [];
+  const swap = (i, j) => ([items[i], items[j]] = [items[j], items[i]]);
+  return {
+    get size() {
+      return items.length;
+    },
+    min: () => items[0],
+    push(value) {
+      items.push(value);
+      for (let i = items.length - 1, up; i > 0 && items[(up = (i - 1) >> 1)] > items[i]; i = up) swap(i, up);
+    },
+    pop() {
+      const last = items.pop();
+      if (items.length === 0) return;
+      items[0] = last;
+      for (let i = 0; ; ) {
+        const [left, right] = [2 * i + 1, 2 * i + 2];
+        let least = i;
+        if (left < items.length && items[left] < items[least]) least = left;
+        if (right < items.length && items[right] < items[least]) least = right;
+        if (least === i) return;
+        swap(i, least);
+        i = least;
+      }
+    },
+    shift(by) {
+      for (let i = 0; i < items.length; i++) items[i] += by;
+    },
+  };
+}
+
 /**
  * A Durable Object class for a Worker's `durable_objects` bindings: one instance paces one Gist key, from
  * the `requestsPerSecond` of its first caller. `pacedFetch` is its only client; it answers POST `/permit`
- * (`{ waitMs }`, or `{ refusedMs }` past the caller's `maxWaitMs`) and `/report` (JSON bodies).
+ * (`{ waitMs, slot }`, or `{ refusedMs }` past the caller's `maxWaitMs`), `/release` (a `slot` whose
+ * caller gave up before it) and `/report` (JSON bodies).
  */
 export class GistPacer {
   #governor;
@@ -127,15 +177,16 @@ export class GistPacer {
   #now = callClock();
 
   async fetch(request) {
-    const { requestsPerSecond, answer, maxWaitMs } = await request.json();
+    const { requestsPerSecond, answer, maxWaitMs, slot } = await request.json();
     if (!positive(requestsPerSecond)) return new Response("requestsPerSecond must be a positive number", { status: 400 });
     this.#governor ??= rateGovernor(requestsPerSecond);
     const now = this.#now();
     const { pathname } = new URL(request.url);
     if (pathname === "/report" && answer) this.#governor.report(answer, now);
+    if (pathname === "/release" && typeof slot === "number") this.#governor.release(slot, now);
     const budget = typeof maxWaitMs === "number" && maxWaitMs >= 0 ? maxWaitMs : undefined;
     const granted = pathname === "/permit" ? this.#governor.grant(now, budget) : 0;
-    const given = typeof granted === "number" ? { waitMs: granted } : granted;
+    const given = typeof granted === "number" ? { waitMs: granted, slot: now + granted } : granted;
     return Response.json({ ...given, rate: this.#governor.rate });
   }
 }
@@ -199,8 +250,8 @@ export function pacedFetch(namespace, apiKey, options) {
     }
     return stub;
   };
-  const ask = async (path, answer, maxWaitMs) => {
-    const body = JSON.stringify({ requestsPerSecond, answer, maxWaitMs });
+  const ask = async (path, answer, maxWaitMs, slot) => {
+    const body = JSON.stringify({ requestsPerSecond, answer, maxWaitMs, slot });
     const call = (await pacer()).fetch(`https://gist-pacer/${path}`, { method: "POST", body });
     let timer;
     const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the pacer did not answer")), PACER_TIMEOUT_MS)));
@@ -240,18 +291,29 @@ export function pacedFetch(namespace, apiKey, options) {
     if (Number.isFinite(deadline) && held >= waitBudget(deadline - now)) throw refusal(held / 1000);
     if (!(await sleep(held, signal))) throw signal.reason;
   };
+  // A permit given up before its time goes back to whoever granted it, for the next caller.
   const permitOnce = async (signal, maxWaitMs) => {
     let granted;
+    let giveBack;
     if (paceNow() >= unreachableUntil) {
       try {
-        granted = grantOf(await ask("permit", undefined, maxWaitMs));
+        const answer = await ask("permit", undefined, maxWaitMs);
+        granted = grantOf(answer);
+        if (typeof granted === "number" && Number.isFinite(answer.slot)) giveBack = () => ask("release", undefined, undefined, answer.slot).catch(() => {});
       } catch {
         unreachableUntil = paceNow() + RECONNECT_MS;
       }
     }
-    granted ??= local.grant(paceNow(), maxWaitMs);
+    if (granted === undefined) {
+      const now = paceNow();
+      granted = local.grant(now, maxWaitMs);
+      if (typeof granted === "number") giveBack = () => local.release(now + granted, paceNow());
+    }
     if (typeof granted === "object") throw refusal(granted.refusedMs / 1000);
-    if (granted > 0 && !(await sleep(granted, signal))) throw signal.reason;
+    if (granted > 0 && !(await sleep(granted, signal))) {
+      giveBack?.();
+      throw signal.reason;
+    }
   };
 
   return async function fetchPaced(input, init) {

@@ -704,6 +704,28 @@ test("pacedFetch under more demand than its rate keeps sending at that rate: per
   assert.ok(Date.now() - started < 500, `waited ${Date.now() - started} ms`);
 });
 
+test("pacedFetch gives back the permits of calls aborted while they waited: the next caller of the key is not held behind them, through the shared pacer or its own (an outside review)", async () => {
+  // Before: 100 calls aborted while waiting at 10 a second kept their bookings, and the next call of the
+  // key, from any client, waited about 10 s.
+  const unreachable = { idFromName: (name) => name, get: () => ({ fetch: async () => { throw new Error("unreachable"); } }) };
+  for (const [pacer, rate] of [[pacerNamespace(), { requestsPerSecond: 10 }], [unreachable, { requestsPerSecond: 100, fallbackRequestsPerSecond: 10 }]]) {
+    const mock = createMockGist();
+    const fetch = pacedFetch(pacer, "mock-key", { ...rate, fetch: mock.fetch }); // the isolate's, for two clients
+    const paced = () => new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch, maxConcurrent: 200, timeoutMs: 30_000, maxRetries: 0, logLevel: "off" });
+    const waiting = paced();
+    const stop = new AbortController();
+    const calls = Array.from({ length: 100 }, () => waiting.listTags({ limit: 1 }, { signal: stop.signal }).then(() => "ok", (error) => error.code));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stop.abort();
+    const outcomes = await Promise.all(calls);
+    assert.ok(outcomes.filter((o) => o === "aborted").length >= 90, outcomes.join());
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the permits given back on their way
+    const started = Date.now();
+    await paced().listTags({ limit: 1 });
+    assert.ok(Date.now() - started < 1000, `the next call waited ${Date.now() - started} ms`);
+  }
+});
+
 test("pacedFetch sends nothing for a call that gave up while its permit came, even through a fetch that ignores the signal", async () => {
   const mock = createMockGist();
   let sent = 0;
