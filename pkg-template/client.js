@@ -84,7 +84,9 @@ const freedClients = new WeakSet();
 export const isFreed = (client) => freedClients.has(client);
 
 // `error`, a refusal of the client's `options`, without their key in any form the core's scrubber knows
-// (a field named by it): as a call's refusal is (#refusedWithoutKey).
+// (a field named by it): as a call's refusal is (#refusedWithoutKey). A key the core refuses (a space,
+// a control or non-ASCII character in it: "Bearer <key>", a line break read from a file) is taken out
+// as each run of 8 or more of its printable ASCII characters, the key such a field most likely holds.
 function withoutKeyOf(options, error) {
   let key;
   try {
@@ -93,13 +95,16 @@ function withoutKeyOf(options, error) {
     // Read once before and refused there if it threw.
   }
   if (!(error instanceof GistError) || typeof key !== "string" || key === "" || error.code !== "invalid_argument") return error;
-  let message;
-  try {
-    const scrubber = new Core(JSON.stringify({ apiKey: key }), false, undefined);
-    message = scrubber.scrub(error.message);
-    scrubber.free();
-  } catch {
-    message = error.message.split(key).join("[redacted]"); // a key the core refuses is not in its messages
+  let message = error.message;
+  for (const form of [key, ...(key.match(/[!-~]{8,}/g) ?? [])]) {
+    try {
+      const scrubber = new Core(JSON.stringify({ apiKey: form }), false, undefined);
+      message = scrubber.scrub(message);
+      scrubber.free();
+      if (form === key) break;
+    } catch {
+      // A key the core refuses: its runs follow.
+    }
   }
   return message === error.message ? error : invalidArgument(message);
 }

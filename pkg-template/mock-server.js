@@ -165,7 +165,8 @@ function runCommand() {
   const apiKey = values.key ?? "mock-key";
   // No top-level await, so that require() can load this module.
   serveMock({ port, host: values.host ?? "127.0.0.1", apiKey, allowHosts: values["allow-host"] ?? [] }).then(
-    ({ url }) => console.log(`mock Gist API on ${url} (key: ${apiKey})`),
+    // The key named only where it is the default: a real one given by --key stays out of CI logs.
+    ({ url }) => console.log(`mock Gist API on ${url} (key: ${values.key === undefined ? apiKey : "the one --key gave"})`),
     (error) => {
       console.error(`mock-server: cannot listen on ${values.host ?? "127.0.0.1"}:${port}: ${error.code ?? error.message}`);
       process.exit(1);

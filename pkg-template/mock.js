@@ -290,6 +290,9 @@ function checkedOptions(options) {
 // A rate limit as limit() takes it: a positive number of requests a second, and a burst of at least 1.
 function checkedLimit(settings) {
   if (settings === null || settings === undefined) return undefined;
+  if (typeof settings !== "object" || Array.isArray(settings)) throw new TypeError("mock gist: limit takes { perSecond, burst? } or null");
+  const unknown = Object.keys(settings).find((key) => key !== "perSecond" && key !== "burst");
+  if (unknown !== undefined) throw new TypeError(`mock gist: limit has no setting ${JSON.stringify(unknown)} (it takes perSecond, burst)`);
   const { perSecond, burst = Math.max(1, perSecond / 10) } = settings;
   if (!(typeof perSecond === "number" && perSecond > 0 && Number.isFinite(perSecond))) throw new TypeError("mock gist: limit's perSecond must be a positive number");
   if (!(typeof burst === "number" && burst >= 1 && Number.isFinite(burst))) throw new TypeError("mock gist: limit's burst must be a number from 1");

@@ -397,7 +397,7 @@ function valueOf(done, reading) {
 }
 
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
-// status 0). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
+// status 0, as does the answer of one a caller's fetch followed). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
 // those the core reads, or every one for a raw call's step (`raw`); `answerHeaders`: the response's
 // own) or { kind: "timeout" | "aborted" | "too_large" | "unreached" | "network", message, held, failure?,
 // status? } (`held`: the request never left, see HELD; `unreached`: no connection was made, see unreached;
@@ -420,9 +420,13 @@ async function fetchOnce(fetchFn, send, signal) {
     if (send.body !== null) init.body = send.body;
     connection = ownFetch(fetchFn) ? connectionOfItsOwn(init, send.method) : undefined;
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
-    const status = response.type === "opaqueredirect" ? 0 : response.status;
-    // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails.
-    if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${String(status).slice(0, 40)}`);
+    // A network error's answer (Response.error(), a caller's fetch may give one) is a failed request.
+    if (response.type === "error") throw new TypeError("the fetch answered a network error (a Response of type \"error\")");
+    // A redirect: a browser's opaque one, or one a caller's fetch followed (dropping `redirect: "manual"`).
+    const status = response.type === "opaqueredirect" || response.redirected === true ? 0 : response.status;
+    // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails,
+    // named by its number or its type (a text may hold the key or an email, and no scrubber has run yet).
+    if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${typeof status === "number" ? status : `a ${typeof status}`}`);
     const answer = (body) => ({ kind: "ok", status, headers: headerLines(response.headers, send.raw ? undefined : ANSWER_HEADERS), body, answerHeaders: response.headers });
     let body;
     try {
