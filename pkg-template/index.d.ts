@@ -484,7 +484,7 @@ export interface ApiCallRequest {
     /** Extra headers (at most 100); `Authorization` is the client's own and is refused here. */
     headers?: Record<string, string> | Headers | undefined;
     query?: Record<string, string | number | boolean> | undefined;
-    /** The value to send as JSON: an object or an array, not its JSON text (a string is refused); `null`, as absent, sends no body. */
+    /** The value to send as JSON (an object, an array, a number or a boolean), not its JSON text (a string is refused); `null`, as absent, sends no body; a `GET` or `DELETE` takes none. */
     body?: object | number | boolean | null | undefined;
 }
 

@@ -31,7 +31,8 @@ export function bracketed(host: string): string;
  * Requests whose Host header is not one of `allowedHosts(host, port, allowHosts)` get 421 (`allowHosts`: a
  * container's service name, say); bodies over `maxBodyBytes` get 413. A handler that throws drops the
  * connection (as a `drop` failure rule does). Resolves `url`, the base URL to give a client (`basePath`
- * included), the mock, and `close()`; rejects with a `TypeError` for an option it cannot use.
+ * included), the mock, and `close()`; rejects with a `TypeError` for an option it cannot use, and with
+ * the server's own error (`EADDRINUSE`, a host that does not resolve: `ENOTFOUND`) where it cannot listen.
  */
 export function serveMock(
   options?: MockGistOptions & NodeListenerOptions & { port?: number | undefined; host?: string | undefined; allowHosts?: string[] | undefined },
