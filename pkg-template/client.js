@@ -28,7 +28,7 @@ function runtime() {
 function argsJson(names, args) {
   const texts = names.map((name, i) => {
     if (name === "options") checkOptionsObject(args[i], name);
-    const text = toJson(args[i], name, { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument" });
+    const text = toJson(args[i], name, { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument", options: name === "options" });
     if (typeof args[i] === "object" && args[i] !== null && !"[{".includes(text[0])) throw invalidArgument(`${name} must be a ${typeof JSON.parse(text)}, not an object`);
     return text;
   });
@@ -86,7 +86,8 @@ export const isFreed = (client) => freedClients.has(client);
 // `error`, a refusal of the client's `options`, without their key in any form the core's scrubber knows
 // (a field named by it): as a call's refusal is (#refusedWithoutKey). A key the core refuses (a space,
 // a control or non-ASCII character in it: "Bearer <key>", a line break read from a file) is taken out
-// as each run of 8 or more of its printable ASCII characters, the key such a field most likely holds.
+// as written, then as each run of 8 or more of its characters without a space, and of its printable
+// ASCII ones: the key such a field most likely holds.
 function withoutKeyOf(options, error) {
   let key;
   try {
@@ -96,14 +97,14 @@ function withoutKeyOf(options, error) {
   }
   if (!(error instanceof GistError) || typeof key !== "string" || key === "" || error.code !== "invalid_argument") return error;
   let message = error.message;
-  for (const form of [key, ...(key.match(/[!-~]{8,}/g) ?? [])]) {
+  for (const form of new Set([key, ...(key.match(/\S{8,}/gu) ?? []), ...(key.match(/[!-~]{8,}/g) ?? [])])) {
     try {
       const scrubber = new Core(JSON.stringify({ apiKey: form }), false, undefined);
       message = scrubber.scrub(message);
       scrubber.free();
       if (form === key) break;
     } catch {
-      // A key the core refuses: its runs follow.
+      message = message.split(form).join("[redacted]"); // a form the core refuses as a key: as written
     }
   }
   return message === error.message ? error : invalidArgument(message);

@@ -3,9 +3,10 @@
 // It follows what is known of Gist's API (docs/gist-api.md in the repository): Bearer auth, `{contact}` /
 // `{contacts, pages}` wrappers, `{"errors":[{code,message}]}` bodies, Gist's quirks in answers
 // (user_id and phone as strings, unsubscribed_from_emails as "true"/"false"), CORS on every answer.
-// Choices where Gist is unknown: per_page is capped at `maxPerPage` (60); a delete answers 200 with the
-// deleted object; a create answers 200; tagging ignores contact ids it does not know; event names are
-// stored with `.` and `$` turned into `-` (switch: `normalizeEventNames: false`); a delivery of a
+// Choices where Gist is unknown: per_page is capped at `maxPerPage` (60), and it and page are read as
+// whole numbers (1.5 as 1); a delete answers 200 with the deleted object; a create answers 200; tagging
+// ignores contact ids it does not know; event names are stored with `.` and `$` turned into `-` (switch:
+// `normalizeEventNames: false`); a delivery of a
 // `conversation.*` topic carries a conversation shaped as the REST API's (`deliverWebhook`); ids in paths
 // and bodies are digits; a body it cannot read as Gist would (tags that are not names, an email that is
 // not a string) is 422 `parameter_invalid`, never a dropped connection.
@@ -290,10 +291,16 @@ function checkedOptions(options) {
 // A rate limit as limit() takes it: a positive number of requests a second, and a burst of at least 1.
 function checkedLimit(settings) {
   if (settings === null || settings === undefined) return undefined;
-  if (typeof settings !== "object" || Array.isArray(settings)) throw new TypeError("mock gist: limit takes { perSecond, burst? } or null");
-  const unknown = Object.keys(settings).find((key) => key !== "perSecond" && key !== "burst");
+  let unknown, perSecond, burst;
+  try {
+    const proto = Object.getPrototypeOf(settings);
+    if (typeof settings !== "object" || (proto !== Object.prototype && proto !== null)) throw new Error();
+    unknown = Object.keys(settings).find((key) => key !== "perSecond" && key !== "burst");
+    ({ perSecond, burst = Math.max(1, perSecond / 10) } = settings);
+  } catch {
+    throw new TypeError("mock gist: limit takes a plain object { perSecond, burst? }, or null");
+  }
   if (unknown !== undefined) throw new TypeError(`mock gist: limit has no setting ${JSON.stringify(unknown)} (it takes perSecond, burst)`);
-  const { perSecond, burst = Math.max(1, perSecond / 10) } = settings;
   if (!(typeof perSecond === "number" && perSecond > 0 && Number.isFinite(perSecond))) throw new TypeError("mock gist: limit's perSecond must be a positive number");
   if (!(typeof burst === "number" && burst >= 1 && Number.isFinite(burst))) throw new TypeError("mock gist: limit's burst must be a number from 1");
   return { perSecond, burst };
@@ -451,8 +458,10 @@ export function createMockGist(options = {}) {
 
   // A page of `items` (those of `newestFirst`: last first), each written by `wire` (a copy by default).
   function paged(url, items, key, wire = (item) => ({ ...item }), newestFirst = false) {
-    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
-    const perPage = Math.min(maxPerPage, Math.max(1, Number(url.searchParams.get("per_page")) || 50));
+    // Whole numbers: a page of 1.5 is page 1 (its next link page 2), not the page that starts at item 1.5.
+    const whole = (name) => Math.floor(Number(url.searchParams.get(name)));
+    const page = Math.max(1, whole("page") || 1);
+    const perPage = Math.min(maxPerPage, Math.max(1, whole("per_page") || 50));
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const link = (n) => {
       const u = new URL(url);

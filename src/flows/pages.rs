@@ -303,7 +303,11 @@ fn start(
     let limit = map.remove("limit");
     let (filters, start) = match map.remove("cursor") {
         None | Some(Value::Null) => (Value::Object(map), Cursor::new()),
-        Some(Value::String(token)) if map.is_empty() => Cursor::from_token(&token, listing.name)?,
+        // A filter given as null is not given (JS writes an `undefined` one as null): beside a cursor,
+        // which carries the filters, none is given.
+        Some(Value::String(token)) if map.values().all(Value::is_null) => {
+            Cursor::from_token(&token, listing.name)?
+        }
         Some(Value::String(_)) => {
             return Err(Error::invalid_argument(
                 "options.cursor carries the list's filters: pass only limit with it",

@@ -1,7 +1,8 @@
 // Findings of outside reviews of keys, redirects and a caller's fetch (2026-12-06, twenty-fifth round), in
 // Node through the built package: a caller's fetch answering a status that holds the key, following a
 // redirect, or answering Response.error(); an option named by a key the constructor refuses; the mock's
-// limit() with a misspelled setting; the mock server's command line given a real key.
+// limit() with a misspelled setting, its paging given fractions; the mock server's command line given a
+// real key.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -63,26 +64,62 @@ test("Response.error() from a caller's fetch is a network_error, not a redirect 
   gist.free();
 });
 
-test("an option named by the key, beside a key the constructor refuses, shows no run of it (an outside review)", () => {
+test("an option named by the key, beside a key the constructor refuses, shows no run of it (an outside review, and one of its fix)", () => {
+  const refusal = (options) => {
+    try {
+      return new GistClient(options);
+    } catch (thrown) {
+      return thrown;
+    }
+  };
   for (const [apiKey, field] of [[`Bearer ${KEY}`, KEY], [`${KEY}é`, KEY.toUpperCase()], [`${KEY}\n`, KEY]]) {
-    const error = (() => {
-      try {
-        return new GistClient({ apiKey, [field]: 1 });
-      } catch (thrown) {
-        return thrown;
-      }
-    })();
+    const error = refusal({ apiKey, [field]: 1 });
     assert.ok(error instanceof GistError && error.code === "invalid_argument", String(error));
     assert.ok(!leaks(error.message), error.message);
   }
+  // Keys of short runs, or of characters past ASCII, as written (the fix's first form showed them).
+  for (const apiKey of ["sk live 1234567 abcdefg", "clé-très-secrète-12345"]) {
+    const error = refusal({ apiKey, hooks: { [apiKey]: () => {} } });
+    assert.ok(error instanceof GistError && error.code === "invalid_argument", String(error));
+    assert.ok(!error.message.includes(apiKey) && !error.message.includes("secr"), error.message);
+  }
+});
+
+test("a misspelled option given as undefined is refused in a method's options too, and a filter given as undefined beside a cursor is not given (an outside review of this round's fix)", async () => {
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "https://api.getgist.com", fetch: mock.fetch });
+  const refused = (e) => e instanceof GistError && e.code === "invalid_argument";
+  await assert.rejects(gist.fetchSegment(1, { includeCont: undefined }), refused);
+  const walk = gist.iterUsers({ limit: 3 });
+  for await (const _ of walk) void _;
+  const saved = walk.cursor;
+  // Before the fix's fix: "options.cursor carries the list's filters" for each of these.
+  for (const filters of [{ tag_id: undefined }, { segment_id: undefined, order: undefined }]) {
+    assert.equal((await gist.listUsers({ cursor: saved, limit: 2, ...filters })).length, 2);
+    let n = 0;
+    for await (const _ of gist.iterUsers({ cursor: saved, limit: 2, ...filters })) n += 1;
+    assert.equal(n, 2);
+  }
+  gist.free();
 });
 
 test("the mock's limit() refuses a setting it does not have, as createMockGist and fail() do (an outside review: it was ignored)", () => {
   const mock = createMockGist();
   assert.throws(() => mock.limit({ perSecond: 5, brust: 2 }), (e) => e instanceof TypeError && /brust/.test(e.message));
   assert.throws(() => mock.limit(5), TypeError);
+  // A Proxy whose traps throw, and a setting inherited, not given (a review of the fix).
+  assert.throws(() => mock.limit(new Proxy({}, { ownKeys() { throw new Error("trap"); } })), TypeError);
+  assert.throws(() => mock.limit(Object.create({ perSecond: 5 })), TypeError);
   mock.limit({ perSecond: 5, burst: 2 });
   mock.limit(null);
+});
+
+test("the mock reads page and per_page as whole numbers: page 1.5 is page 1, whose next link is page 2 (an outside review: it was served shifted, next page=2.5)", async () => {
+  const mock = createMockGist();
+  const ask = async (query) => (await mock.fetch(`https://api.getgist.com/tags${query}`, { headers: { authorization: "Bearer mock-key" } })).json();
+  const [whole, half] = [await ask("?page=1&per_page=2"), await ask("?page=1.5&per_page=2.9")];
+  assert.deepEqual(half.tags, whole.tags);
+  assert.equal(new URL(half.pages.next).searchParams.get("page"), "2");
 });
 
 test("the mock server's command line names the default key, not one given by --key (an outside review: a CI log showed it)", async () => {
