@@ -303,12 +303,17 @@ export class GistClient {
       }
     };
     const { signal } = readCallOptions(callOptions);
-    // However this walk ends (done, `break`, an abort), leaving it ends `pages`, whose own `finally`
-    // keeps the cursor. Items and pages() share the page in hand (`walk.page`, of which `walk.handed`
-    // were handed out): pages() hands out what is left of it first.
+    // Items and pages() share the page in hand (`walk.page`, of which `walk.handed` were handed out):
+    // pages() hands out what is left of it before a page more. However either ends (done, `break`, an
+    // abort), the walk is `over` for both, and `pages` ended, whose own `finally` keeps the cursor.
+    let over = false;
+    const end = async () => {
+      over = true;
+      await pages.return();
+    };
     const items = (async function* () {
       try {
-        for (;;) {
+        while (!over) {
           if (walk.handed >= walk.page.length) {
             const next = await pages.next();
             if (next.done) return;
@@ -320,16 +325,26 @@ export class GistClient {
           yield walk.page[walk.handed - 1];
         }
       } finally {
-        await pages.return();
+        await end();
       }
     })();
     items.pages = async function* () {
-      if (walk.handed < walk.page.length) {
-        const rest = walk.page.slice(walk.handed);
-        walk.handed = walk.page.length;
-        yield rest;
+      try {
+        while (!over) {
+          if (walk.handed < walk.page.length) {
+            if (isAborted(signal)) throw abortedBy(signal);
+            const rest = walk.page.slice(walk.handed);
+            walk.handed = walk.page.length;
+            yield rest;
+          } else {
+            const next = await pages.next();
+            if (next.done) return;
+            yield next.value;
+          }
+        }
+      } finally {
+        await end();
       }
-      yield* pages;
     };
     Object.defineProperty(items, "cursor", { get: () => walk.ended ?? cursor(), enumerable: true });
     return items;
