@@ -37,7 +37,8 @@ const positive = (value) => typeof value === "number" && Number.isFinite(value) 
  * none and returns `{ refusedMs }`, how long it would have been (so that permits go only to callers that
  * will still use them: the schedule never runs past what they can wait); `release(slot, now)` takes
  * back a permit whose holder gave up before its time (`slot`: its time, `now` plus the wait granted),
- * the next grant's first; `report(answer, now)` adapts the rate to what Gist answered.
+ * the next grant's first (unless a pause or a 429 that lowered the rate came since: those are let go);
+ * `report(answer, now)` adapts the rate to what Gist answered.
  */
 export function rateGovernor(requestsPerSecond) {
   const floor = requestsPerSecond * MIN_SHARE;
@@ -109,8 +110,10 @@ export function rateGovernor(requestsPerSecond) {
       if (Number.isFinite(remaining) && remaining >= 0 && positive(resetMs)) {
         // None remaining: no permit until the reset, and the rate stays (the window after it is full,
         // not spent): spreading none over the rest of this one would take it to its floor.
-        if (remaining === 0) next = Math.max(next, now + resetMs);
-        else rate = clamp((remaining * 1000) / resetMs);
+        if (remaining === 0) {
+          next = Math.max(next, now + resetMs);
+          released.clear(); // each before the reset: in the pause
+        } else rate = clamp((remaining * 1000) / resetMs);
         grown = now;
         return;
       }
@@ -120,6 +123,7 @@ export function rateGovernor(requestsPerSecond) {
       grow(now);
       const [most, least] = DECREASE;
       rate = clamp(rate * Math.min(least, Math.max(most, 1 - throttled / Math.max(granted, 1))));
+      released.clear(); // spaced for the rate that drew 429s
       decreased = now;
       granted = 0;
       throttled = 0;
@@ -130,8 +134,8 @@ export function rateGovernor(requestsPerSecond) {
 // The most permits a governor holds given back (each a number; more are let go, as passed ones are).
 const MAX_RELEASED = 100_000;
 
-// A binary min-heap of numbers: `push`, `pop` (the least), `min()`, `size`, and `shift(by)`, which moves
-// every number by `by` (their order stays).
+// A binary min-heap of numbers: `push`, `pop` (the least), `min()`, `size`, `clear()`, and `shift(by)`,
+// which moves every number by `by` (their order stays).
 function minHeap() {
   const items = [];
   const swap = (i, j) => ([items[i], items[j]] = [items[j], items[i]]);
@@ -160,6 +164,9 @@ function minHeap() {
     },
     shift(by) {
       for (let i = 0; i < items.length; i++) items[i] += by;
+    },
+    clear() {
+      items.length = 0;
     },
   };
 }

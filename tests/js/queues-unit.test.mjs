@@ -726,6 +726,29 @@ test("pacedFetch gives back the permits of calls aborted while they waited: the 
   }
 });
 
+test("GistPacer hands a permit given back to the next caller, but not one that falls in a pause or came before a 429 that lowered the rate (a review of the fix above)", async () => {
+  const pacer = new GistPacer();
+  const ask = async (path, body = {}) => (await pacer.fetch(new Request(`https://gist-pacer/${path}`, { method: "POST", body: JSON.stringify({ requestsPerSecond: 10, ...body }) }))).json();
+  const booked = [];
+  for (let i = 0; i < 10; i++) booked.push(await ask("permit"));
+  await ask("release", { slot: booked[8].slot });
+  const reused = await ask("permit");
+  assert.ok(Math.abs(reused.slot - booked[8].slot) < 1, "the permit given back goes first");
+  await ask("release", { slot: booked[7].slot });
+  await ask("report", { answer: { status: 200, remaining: 0, resetMs: 5000 } });
+  const paused = await ask("permit");
+  assert.ok(paused.waitMs > 4900, `a permit given back before the pause went in it: ${paused.waitMs} ms`);
+  // A rate lowered by 429s lets go of what was given back before them.
+  const throttled = new GistPacer();
+  const again = async (path, body = {}) => (await throttled.fetch(new Request(`https://gist-pacer/${path}`, { method: "POST", body: JSON.stringify({ requestsPerSecond: 10, ...body }) }))).json();
+  const first = [];
+  for (let i = 0; i < 10; i++) first.push(await again("permit"));
+  await again("release", { slot: first[5].slot });
+  for (let i = 0; i < 3; i++) await again("report", { answer: { status: 429 } });
+  const after = await again("permit");
+  assert.ok(after.slot > first[9].slot, `a permit given back before the 429s was handed out: ${after.slot - first[0].slot} ms in`);
+});
+
 test("pacedFetch sends nothing for a call that gave up while its permit came, even through a fetch that ignores the signal", async () => {
   const mock = createMockGist();
   let sent = 0;
