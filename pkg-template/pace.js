@@ -167,12 +167,23 @@ function schedule(spacing) {
      */
     wait(budgetMs, signal) {
       const at = clock();
-      if (Math.max(at, next) + count * spacing >= at + budgetMs) return Promise.resolve(false);
+      const due = Math.max(at, next) + count * spacing; // this caller's start, as the line stands
+      if (due >= at + budgetMs) return Promise.resolve(false);
       return timed(budgetMs, signal, false, (go) => {
         const ticket = line.add(go);
         count += 1;
         arm();
+        // The line's timer belongs to the caller that armed it, and workerd cancels a request's timers
+        // when it ends: a client shared by requests would leave the rest of the line waiting till their
+        // deadlines. Each caller's own timer, at its start, arms the line's again where it still waits.
+        const watch = setTimeout(() => {
+          if (ticket.item === undefined) return;
+          clearTimeout(timer);
+          timer = undefined;
+          arm();
+        }, due - at + 1);
         return () => {
+          clearTimeout(watch);
           if (!line.withdraw(ticket)) return;
           count -= 1;
           if (count === 0) {

@@ -70,6 +70,23 @@ for (const compatibilityFlags of [[], ["nodejs_compat", "enable_nodejs_process_v
   }
 });
 
+test("a client shared by an isolate's requests, with requestsPerSecond, starts each of them in turn: the line's timer does not end with the request that armed it (an outside review)", async () => {
+  // Before: workerd cancels a request's timers when it ends, and with them the line's: of four requests
+  // at once, two went and two waited till their deadline (8 s), unsent.
+  const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, { compatibilityDate: "2025-09-15" });
+  try {
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 4 }, async () => {
+      const response = await mf.dispatchFetch("http://worker.test/shared");
+      return { status: response.status, body: await response.json() };
+    }));
+    assert.deepEqual(answers, Array.from({ length: 4 }, () => ({ status: 200, body: { id: 1001 } })));
+    assert.ok(Date.now() - started < 6000, `took ${Date.now() - started} ms at 2 a second`);
+  } finally {
+    await mf.dispose();
+  }
+});
+
 test("a worker sees GistError with its code", async () => {
   const { status, body } = await runWorker({ GIST_API_KEY: "wrong", GIST_BASE_URL: server.url });
   assert.equal(status, 502);

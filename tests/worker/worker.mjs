@@ -5,6 +5,8 @@ import { smoke } from "../js/smoke.mjs";
 import { runtimeSmoke } from "../js/runtime-smoke.mjs";
 
 const { GistClient, GistError } = gistWasm;
+// `/shared`: one client for every request of the isolate, pacing them all.
+let shared;
 
 export default {
   async fetch(request, env) {
@@ -18,6 +20,11 @@ export default {
         const options = { secret: "s3cret", scheme: "hmac-sha256" };
         const response = await createMockGist().deliverWebhook(env.RECEIVER_URL, "lead.created", options);
         return Response.json({ status: response.status });
+      }
+      if (path === "/shared") {
+        shared ??= new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, requestsPerSecond: 2, maxConcurrent: 6 });
+        const user = await shared.fetchUser({ id: 1001 }, { timeoutMs: 8000 });
+        return Response.json({ id: user.id });
       }
       if (path === "/web") {
         const users = await new web.GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL }).listUsers({ limit: 3 });
