@@ -303,45 +303,46 @@ export class GistClient {
       }
     };
     const { signal } = readCallOptions(callOptions);
-    // Items and pages() share the page in hand (`walk.page`, of which `walk.handed` were handed out):
-    // pages() hands out what is left of it before a page more. However either ends (done, `break`, an
-    // abort), the walk is `over` for both, and `pages` ended, whose own `finally` keeps the cursor.
+    // Items and pages() share the page in hand (`walk.page`, of which `walk.handed` were handed out), and
+    // take from it one step at a time, whichever asks (`step`): the next item, or (`whole`) what is left
+    // of the page in hand, else the next page. However either ends (done, `break`, an abort), the walk
+    // is `over` for both, and `pages` ended, whose own `finally` keeps the cursor.
     let over = false;
+    let last = Promise.resolve();
+    const step = (whole) => {
+      const taken = last.then(async () => {
+        if (over) return undefined;
+        if (walk.handed >= walk.page.length) {
+          const next = await pages.next();
+          if (next.done) return undefined;
+          if (whole) return next.value; // handed out whole (#pages)
+          walk.handed = 0;
+        }
+        // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
+        if (isAborted(signal)) throw abortedBy(signal);
+        const from = walk.handed;
+        walk.handed = whole ? walk.page.length : from + 1;
+        return walk.page.slice(from, walk.handed);
+      });
+      last = taken.catch(() => {});
+      return taken;
+    };
+    // A step under way (the other iterator's) is let finish, so that the cursor counts what it handed out.
     const end = async () => {
       over = true;
+      await last;
       await pages.return();
     };
     const items = (async function* () {
       try {
-        while (!over) {
-          if (walk.handed >= walk.page.length) {
-            const next = await pages.next();
-            if (next.done) return;
-            walk.handed = 0;
-          }
-          // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
-          if (isAborted(signal)) throw abortedBy(signal);
-          walk.handed += 1;
-          yield walk.page[walk.handed - 1];
-        }
+        for (let taken; (taken = await step(false)) !== undefined; ) yield taken[0];
       } finally {
         await end();
       }
     })();
     items.pages = async function* () {
       try {
-        while (!over) {
-          if (walk.handed < walk.page.length) {
-            if (isAborted(signal)) throw abortedBy(signal);
-            const rest = walk.page.slice(walk.handed);
-            walk.handed = walk.page.length;
-            yield rest;
-          } else {
-            const next = await pages.next();
-            if (next.done) return;
-            yield next.value;
-          }
-        }
+        for (let taken; (taken = await step(true)) !== undefined; ) yield taken;
       } finally {
         await end();
       }
