@@ -37,7 +37,7 @@ const positive = (value) => typeof value === "number" && Number.isFinite(value) 
  * none and returns `{ refusedMs }`, how long it would have been (so that permits go only to callers that
  * will still use them: the schedule never runs past what they can wait); `release(slot, now)` takes
  * back a permit whose holder gave up before its time (`slot`: its time, `now` plus the wait granted),
- * the next grant's first (unless a pause or a 429 that lowered the rate came since: those are let go);
+ * the next grant's first (unless booked before a pause, or before a fall of the rate: those are let go);
  * `report(answer, now)` adapts the rate to what Gist answered.
  */
 export function rateGovernor(requestsPerSecond) {
@@ -51,6 +51,13 @@ export function rateGovernor(requestsPerSecond) {
   let latest = -Infinity; // the last time seen
   let setBack = 0; // how far the clock stepped back, not yet made up by time seen since
   const released = minHeap(); // permits given back before their time, by their time
+  let barrier = -Infinity; // permits booked for before it are not taken back (see letGo)
+  // Lets go of the permits given back, and of those that will be, booked before now: they fall in a
+  // pause, or are spaced for a rate that has fallen.
+  const letGo = () => {
+    released.clear();
+    barrier = next;
+  };
   const clamp = (value) => Math.min(requestsPerSecond, Math.max(floor, value));
   // The wall clock can step back (a time sync, a machine resumed): the schedule steps back with it, once,
   // so that a step neither holds every permit for its length nor reads as time that took the rate down,
@@ -62,6 +69,7 @@ export function rateGovernor(requestsPerSecond) {
     const step = now - latest;
     if (step < 0) {
       next += step;
+      barrier += step;
       released.shift(step);
       if (grown > 0) grown = Math.max(1, grown + step);
       decreased += step;
@@ -96,7 +104,7 @@ export function rateGovernor(requestsPerSecond) {
     },
     release(slot, now) {
       seen(now);
-      if (!(slot > now && slot < next) || released.size >= MAX_RELEASED) return;
+      if (!(slot > now && slot >= barrier && slot < next) || released.size >= MAX_RELEASED) return;
       released.push(slot);
       granted = Math.max(0, granted - 1);
     },
@@ -110,10 +118,10 @@ export function rateGovernor(requestsPerSecond) {
       if (Number.isFinite(remaining) && remaining >= 0 && positive(resetMs)) {
         // None remaining: no permit until the reset, and the rate stays (the window after it is full,
         // not spent): spreading none over the rest of this one would take it to its floor.
-        if (remaining === 0) {
-          next = Math.max(next, now + resetMs);
-          released.clear(); // each before the reset: in the pause
-        } else rate = clamp((remaining * 1000) / resetMs);
+        const spread = clamp((remaining * 1000) / resetMs);
+        if (remaining === 0) next = Math.max(next, now + resetMs);
+        if (remaining === 0 || spread < rate) letGo();
+        if (remaining > 0) rate = spread;
         grown = now;
         return;
       }
@@ -123,7 +131,7 @@ export function rateGovernor(requestsPerSecond) {
       grow(now);
       const [most, least] = DECREASE;
       rate = clamp(rate * Math.min(least, Math.max(most, 1 - throttled / Math.max(granted, 1))));
-      released.clear(); // spaced for the rate that drew 429s
+      letGo();
       decreased = now;
       granted = 0;
       throttled = 0;

@@ -726,7 +726,7 @@ test("pacedFetch gives back the permits of calls aborted while they waited: the 
   }
 });
 
-test("GistPacer hands a permit given back to the next caller, but not one that falls in a pause or came before a 429 that lowered the rate (a review of the fix above)", async () => {
+test("GistPacer hands a permit given back to the next caller, but not one booked before a pause or a fall of the rate, whenever it comes back (reviews of the fix above)", async () => {
   const pacer = new GistPacer();
   const ask = async (path, body = {}) => (await pacer.fetch(new Request(`https://gist-pacer/${path}`, { method: "POST", body: JSON.stringify({ requestsPerSecond: 10, ...body }) }))).json();
   const booked = [];
@@ -747,6 +747,20 @@ test("GistPacer hands a permit given back to the next caller, but not one that f
   for (let i = 0; i < 3; i++) await again("report", { answer: { status: 429 } });
   const after = await again("permit");
   assert.ok(after.slot > first[9].slot, `a permit given back before the 429s was handed out: ${after.slot - first[0].slot} ms in`);
+  // Given back after the pause or the fall was told (a review of the fix): let go all the same.
+  const late = new GistPacer();
+  const ask3 = async (path, body = {}) => (await late.fetch(new Request(`https://gist-pacer/${path}`, { method: "POST", body: JSON.stringify({ requestsPerSecond: 10, ...body }) }))).json();
+  const third = [];
+  for (let i = 0; i < 5; i++) third.push(await ask3("permit"));
+  await ask3("report", { answer: { status: 200, remaining: 0, resetMs: 5000 } });
+  await ask3("release", { slot: third[3].slot });
+  assert.ok((await ask3("permit")).waitMs > 4900, "a permit booked before the pause, given back after it");
+  const fourth = [];
+  const ask4 = async (path, body = {}) => (await throttled.fetch(new Request(`https://gist-pacer/${path}`, { method: "POST", body: JSON.stringify({ requestsPerSecond: 10, ...body }) }))).json();
+  for (let i = 0; i < 3; i++) fourth.push(await ask4("permit"));
+  await ask4("report", { answer: { status: 200, remaining: 1, resetMs: 60_000 } }); // the rate falls to its floor
+  await ask4("release", { slot: fourth[1].slot });
+  assert.ok((await ask4("permit")).slot > fourth[2].slot, "a permit booked before the rate fell, given back after");
 });
 
 test("pacedFetch sends nothing for a call that gave up while its permit came, even through a fetch that ignores the signal", async () => {
