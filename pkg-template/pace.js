@@ -114,6 +114,10 @@ function queue() {
   };
 }
 
+// How late the line's timer may fire before a waiter arms it again, and how often a waiter checks after.
+const LATE_MS = 100;
+const CHECK_MS = 1000;
+
 /**
  * Requests' starts at least `spacing` ms apart on the pacer's clock, first come first served: `take()`
  * takes a start now where `free()` (no one waits and the last was `spacing` ago); `wait(budgetMs,
@@ -125,13 +129,28 @@ function schedule(spacing) {
   let next = 0; // the earliest the next start may be
   let count = 0; // the waiters in line
   let timer;
+  let firesBy = 0; // when the timer is due to fire, on the monotonic clock (performance.now())
   let early = false; // whether the timer was armed once more (see letDueGo)
   const line = queue();
+  const setTimer = (ms) => {
+    firesBy = performance.now() + ms;
+    timer = setTimeout(letDueGo, ms);
+  };
   // Arms the timer for the first in line, unless it is armed or no one waits.
   const arm = () => {
     if (timer !== undefined || count === 0) return;
     early = false;
-    timer = setTimeout(letDueGo, Math.max(0, next - clock()));
+    setTimer(Math.max(0, next - clock()));
+  };
+  // The timer belongs to the caller that armed it, and workerd cancels a request's timers when it ends:
+  // a client shared by a Worker's requests would leave the line waiting till their deadlines. A waiter
+  // still in line LATE_MS after its start was due checks, and then each CHECK_MS or `spacing`: a timer
+  // that did not fire by then is armed again from the waiter's own request, as it stood (early or not).
+  const check = () => {
+    if (timer === undefined) return arm();
+    if (performance.now() <= firesBy + LATE_MS) return;
+    clearTimeout(timer);
+    setTimer(Math.max(0, next - clock()));
   };
   // A timer may fire a little early (Node's counts whole ms from the time its loop last read): one that
   // fires before the start is armed once more for what is left (a clock that stands still, a test's frozen
@@ -145,7 +164,8 @@ function schedule(spacing) {
     const at = clock();
     const stands = at < next && early; // fired early twice: the clock does not move
     early = at < next && !early;
-    timer = early ? setTimeout(letDueGo, next - at) : undefined;
+    timer = undefined;
+    if (early) setTimer(next - at);
     if (stands) next = at;
     for (let go = early ? undefined : line.take(); go; go = next <= at ? line.take() : undefined) {
       count -= 1;
@@ -173,15 +193,13 @@ function schedule(spacing) {
         const ticket = line.add(go);
         count += 1;
         arm();
-        // The line's timer belongs to the caller that armed it, and workerd cancels a request's timers
-        // when it ends: a client shared by requests would leave the rest of the line waiting till their
-        // deadlines. Each caller's own timer, at its start, arms the line's again where it still waits.
-        const watch = setTimeout(() => {
+        let watch;
+        const watching = () => {
           if (ticket.item === undefined) return;
-          clearTimeout(timer);
-          timer = undefined;
-          arm();
-        }, due - at + 1);
+          check();
+          watch = setTimeout(watching, Math.max(spacing, CHECK_MS));
+        };
+        watch = setTimeout(watching, due - at + LATE_MS);
         return () => {
           clearTimeout(watch);
           if (!line.withdraw(ticket)) return;

@@ -381,6 +381,24 @@ test("requestsPerSecond under a clock that stands still (a test's fake Date) wai
   }
 });
 
+test("requestsPerSecond under a clock that stands still, with many calls waiting at once, lets them go at about half its rate from the first (a review: waiters' own checks held the first 3 s)", { timeout: 10_000 }, async () => {
+  const mock = createMockGist({ apiKey: KEY });
+  const started = performance.now();
+  const sentAt = [];
+  const fetch = (url, init) => (sentAt.push(performance.now() - started), mock.fetch(url, init));
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "http://mock.invalid", fetch, maxRetries: 0, logLevel: "off", requestsPerSecond: 20, maxConcurrent: 50, timeoutMs: 4000 });
+  const realNow = Date.now;
+  const frozen = realNow();
+  Date.now = () => frozen;
+  try {
+    await Promise.allSettled(Array.from({ length: 60 }, () => gist.listTags({ limit: 1 })));
+  } finally {
+    Date.now = realNow;
+  }
+  assert.ok(sentAt[0] < 500, `the first went after ${Math.round(sentAt[0])} ms`);
+  assert.ok(sentAt.length >= 30, `${sentAt.length} of 60 went within 4 s at 20 a second`);
+});
+
 test("requestsPerSecond after the wall clock is set back an hour (NTP) still lets calls go at its pace", { timeout: 5000 }, async () => {
   const { gist } = client({ requestsPerSecond: 5 });
   await gist.listTags({ limit: 1 });
