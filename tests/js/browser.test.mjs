@@ -83,6 +83,21 @@ test("where web.js's .wasm is not served, the import still works and the first c
   assert.deepEqual(problems, [`404 ${server.url}/nowasm/gist_wasm_bg.wasm`]);
 });
 
+test("where web.js's .wasm never comes (the request held open), the import goes on after 20 s and the first call throws a GistError (an outside review: the page hung)", { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  try {
+    await page.route("**/*.wasm", () => {}); // its request left unanswered
+    const started = Date.now();
+    await page.goto(`${server.url}/test/no-init.html?entry=/nowasm/web.js`);
+    await page.waitForFunction(() => window.__result, null, { timeout: 40_000 });
+    const { error } = await page.evaluate(() => window.__result);
+    assert.match(error, /^GistError: invalid_argument gist-wasm could not load its WebAssembly: .*time/i);
+    assert.ok(Date.now() - started >= 19_000, `went on after ${Date.now() - started} ms`);
+  } finally {
+    await page.close();
+  }
+});
+
 test("where web.js's .wasm is not served, init() of what cannot load rejects a GistError, another module is refused, and init(its URL) then loads it", async () => {
   const page = await browser.newPage();
   try {
