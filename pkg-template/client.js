@@ -315,7 +315,7 @@ export class GistClient {
         if (walk.handed >= walk.page.length) {
           const next = await pages.next();
           if (next.done) return undefined;
-          if (whole) return next.value; // handed out whole (#pages)
+          if (whole) return next.value.slice(); // handed out whole (#pages): a copy, the walk's own kept
           walk.handed = 0;
         }
         // An abort stops the walk at once, not after the page in hand: its cursor resumes there.
@@ -333,20 +333,29 @@ export class GistClient {
       await last;
       await pages.return();
     };
-    const items = (async function* () {
+    // Each iterator, `return()`ed, ends the walk even before its first `next()` (its `finally` does not run then).
+    const ending = (iterator) => {
+      const close = iterator.return.bind(iterator);
+      iterator.return = async (value) => {
+        await end();
+        return close(value);
+      };
+      return iterator;
+    };
+    const items = ending((async function* () {
       try {
         for (let taken; (taken = await step(false)) !== undefined; ) yield taken[0];
       } finally {
         await end();
       }
-    })();
-    items.pages = async function* () {
+    })());
+    items.pages = () => ending((async function* () {
       try {
         for (let taken; (taken = await step(true)) !== undefined; ) yield taken;
       } finally {
         await end();
       }
-    };
+    })());
     Object.defineProperty(items, "cursor", { get: () => walk.ended ?? cursor(), enumerable: true });
     return items;
   }

@@ -273,6 +273,23 @@ test("items and pages() mixed in any order, asked one at a time or at once, and 
     }
     assert.deepEqual(inOrder(got), ids, `run ${run}`);
   }
+  // A page handed out is the caller's own: changing it changes nothing the walk hands out after; and
+  // return() of an iterator never started ends the walk too (a review of the fix).
+  {
+    const walk = gist.iterTags();
+    const page = (await walk.pages().next()).value;
+    page.push({ id: 1 });
+    page.length = 1;
+    const rest = [];
+    for await (const tag of walk) rest.push(tag.id);
+    assert.deepEqual(rest, ids.slice(5));
+    const unstarted = gist.iterTags();
+    await unstarted.return();
+    assert.equal((await unstarted.pages().next()).done, true);
+    const unstartedPages = gist.iterTags();
+    await unstartedPages.pages().return();
+    assert.equal((await unstartedPages.next()).done, true);
+  }
   for (const stop of ["break", "abort"]) {
     const controller = new AbortController();
     const walk = gist.iterTags({}, { signal: controller.signal });
