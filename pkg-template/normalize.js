@@ -18,8 +18,15 @@ const TRIM_DIFFERS = /[\u0085\uFEFF]/;
 // The deepest nesting the core's JSON reader takes (src/json/parse.rs): a body nested deeper is left to it.
 const MAX_DEPTH = 128;
 
-/** Whether the core's reader would take the nesting of `body`, a text `JSON.parse` read: in one pass. */
+/** Whether the core's reader would take the nesting of `body`, a text `JSON.parse` read. */
 export function shallowEnough(body) {
+  // Most bodies hold no more brackets than the core takes levels: then there is no nesting to follow.
+  let brackets = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if ((c === 123 || c === 91) && ++brackets > MAX_DEPTH) break;
+  }
+  if (brackets <= MAX_DEPTH) return true;
   let depth = 0;
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
