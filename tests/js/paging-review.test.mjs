@@ -197,16 +197,22 @@ test("tied pages whose items without an id differ are both read: when those item
   }
 });
 
+// A client of a server that lists the tags of `ids` in pages of `perPage`.
+async function tagPages(t, ids, perPage) {
+  const server = await startServer((req, res) => {
+    const page = pageOf(req);
+    json(res, 200, { tags: ids.slice((page - 1) * perPage, page * perPage).map((id) => ({ id, name: `t${id}` })), pages: { next: page * perPage < ids.length ? "more" : null } });
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage });
+  t.after(() => gist.free());
+  return gist;
+}
+
 test("pages() after items were taken hands out the rest of the page in hand first: nothing skipped, nothing twice, and the cursor agrees (an outside review)", async (t) => {
   // Before: pages() went on with the next page, and the rest of the page in hand was lost without a word.
   const ids = Array.from({ length: 7 }, (_, i) => 100 - i);
-  const server = await startServer((req, res) => {
-    const page = pageOf(req);
-    json(res, 200, { tags: ids.slice((page - 1) * 3, page * 3).map((id) => ({ id, name: `t${id}` })), pages: { next: page * 3 < ids.length ? "more" : null } });
-  });
-  t.after(() => server.close());
-  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 3 });
-  t.after(() => gist.free());
+  const gist = await tagPages(t, ids, 3);
   for (const taken of [1, 3, 4]) {
     const walk = gist.iterTags();
     const got = [];
@@ -232,13 +238,7 @@ test("items and pages() mixed in any order, asked one at a time or at once, and 
   // later lost the rest of its page (27 of 30 random mixes lost items); after a break, pages() gave the
   // rest of the page that the cursor would give again.
   const ids = Array.from({ length: 23 }, (_, i) => 100 - i);
-  const server = await startServer((req, res) => {
-    const page = pageOf(req);
-    json(res, 200, { tags: ids.slice((page - 1) * 5, page * 5).map((id) => ({ id, name: `t${id}` })), pages: { next: page * 5 < ids.length ? "more" : null } });
-  });
-  t.after(() => server.close());
-  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, perPage: 5 });
-  t.after(() => gist.free());
+  const gist = await tagPages(t, ids, 5);
   let seed = 7;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   for (let run = 0; run < 30; run++) {

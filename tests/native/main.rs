@@ -124,6 +124,19 @@ async fn paged(per_page: u32) -> (Mock, Client, Vec<u64>) {
     (mock, client, all)
 }
 
+/// The ids of every user a walk hands out.
+async fn user_ids(walk: getgist::Walk<getgist::Contact>) -> Vec<u64> {
+    walk.map_ok(|user| user.id)
+        .try_collect()
+        .await
+        .expect("walked")
+}
+
+/// The ids of every user a walk resumed from `cursor` hands out.
+async fn resumed_ids(client: &Client, cursor: String) -> Vec<u64> {
+    user_ids(client.users(ListContacts::default().cursor(cursor))).await
+}
+
 #[tokio::test]
 async fn a_walk_reads_one_page_per_poll_and_resumes_from_its_cursor() {
     let (mock, client, all) = paged(10).await;
@@ -137,12 +150,7 @@ async fn a_walk_reads_one_page_per_poll_and_resumes_from_its_cursor() {
         2,
         "two pages, no more"
     );
-    let resumed: Vec<u64> = client
-        .users(ListContacts::default().cursor(second.cursor.clone()))
-        .map_ok(|user| user.id)
-        .try_collect()
-        .await
-        .expect("walked");
+    let resumed = resumed_ids(&client, second.cursor.clone()).await;
     let walked: Vec<u64> = first
         .items
         .iter()
@@ -180,26 +188,15 @@ async fn a_walk_stopped_within_a_page_resumes_after_its_last_item_given() {
     for _ in 0..10 {
         walk.try_next().await.expect("read").expect("a user");
     }
-    let rest: Vec<u64> = client
-        .users(ListContacts::default().cursor(walk.cursor().expect("a cursor")))
-        .map_ok(|user| user.id)
-        .try_collect()
-        .await
-        .expect("walked");
+    let rest = resumed_ids(&client, walk.cursor().expect("a cursor")).await;
     assert_eq!(rest, all.get(10..).unwrap_or_default());
 }
 
 #[tokio::test]
 async fn a_walk_that_read_no_page_resumes_where_it_starts_with_its_filters() {
     let (mock, client, all) = paged(5).await;
-    let ids = |walk: getgist::Walk<getgist::Contact>| async move {
-        walk.map_ok(|user| user.id)
-            .try_collect::<Vec<u64>>()
-            .await
-            .expect("walked")
-    };
     let filtered = ListContacts::default().tag_id(1).order("asc");
-    let expected = ids(client.users(filtered.clone())).await;
+    let expected = user_ids(client.users(filtered.clone())).await;
     assert!(
         !expected.is_empty() && expected.len() < all.len(),
         "the filter keeps some users, not all: {} of {}",
@@ -211,7 +208,7 @@ async fn a_walk_that_read_no_page_resumes_where_it_starts_with_its_filters() {
         .users(filtered.clone())
         .cursor()
         .expect("the cursor of where the walk starts");
-    let resumed = ids(client.users(ListContacts::default().cursor(token))).await;
+    let resumed = resumed_ids(&client, token).await;
     assert_eq!(resumed, expected, "resumed with the walk's filters");
     // Its first page failed.
     mock.fail(r#"{"status": 500, "times": 1, "path": "/contacts"}"#)
@@ -222,7 +219,7 @@ async fn a_walk_that_read_no_page_resumes_where_it_starts_with_its_filters() {
     let error = walk.try_next().await.expect_err("the first page failed");
     assert_eq!(error.code, ErrorCode::ServerError);
     let token = walk.cursor().expect("the cursor of where the walk starts");
-    let resumed = ids(client.users(ListContacts::default().cursor(token))).await;
+    let resumed = resumed_ids(&client, token).await;
     assert_eq!(resumed, expected, "resumed with the walk's filters");
     // A walk resumed from an ended walk's cursor, not yet polled, still resumes to nothing.
     let mut ended = client.users(filtered);
@@ -233,9 +230,7 @@ async fn a_walk_that_read_no_page_resumes_where_it_starts_with_its_filters() {
         .cursor()
         .expect("a cursor");
     let before = mock.requests().await.len();
-    assert!(ids(client.users(ListContacts::default().cursor(again)))
-        .await
-        .is_empty());
+    assert!(resumed_ids(&client, again).await.is_empty());
     assert_eq!(mock.requests().await.len(), before, "nothing sent");
 }
 
@@ -508,12 +503,7 @@ async fn pages_after_items_hand_out_the_rest_of_the_page_in_hand_first() {
     let rest = pages.try_next().await.expect("read").expect("a page");
     assert!(!rest.items.is_empty(), "the rest of the first page");
     got.extend(rest.items.iter().map(|user| user.id));
-    let resumed: Vec<u64> = client
-        .users(ListContacts::default().cursor(rest.cursor.clone()))
-        .map_ok(|user| user.id)
-        .try_collect()
-        .await
-        .expect("walked");
+    let resumed = resumed_ids(&client, rest.cursor.clone()).await;
     assert_eq!(resumed, all[got.len()..], "its cursor resumes after it");
     while let Some(page) = pages.try_next().await.expect("read") {
         got.extend(page.items.iter().map(|user| user.id));
