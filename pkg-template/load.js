@@ -47,7 +47,7 @@ function unwrapped(key, input) {
 /** The module `input` names, compiled: a URL or Request is fetched, a Response's body compiled as it streams in. */
 async function compiled(input) {
   if (input instanceof WebAssembly.Module) return input;
-  if (typeof input === "string" || input instanceof URL || (typeof Request === "function" && input instanceof Request)) input = fetch(input);
+  if (typeof input === "string" || input instanceof URL || (typeof Request === "function" && input instanceof Request)) input = fetchWatched(input);
   input = await input;
   if (typeof Response !== "function" || !(input instanceof Response)) return WebAssembly.compile(input);
   // Its status alone: the URL and the status text may hold an email, and no scrubber runs without the wasm.
@@ -55,6 +55,31 @@ async function compiled(input) {
   // Streamed where served as application/wasm, as a browser requires; read whole otherwise.
   const streams = typeof WebAssembly.compileStreaming === "function" && input.headers.get("content-type") === "application/wasm";
   return streams ? WebAssembly.compileStreaming(input) : WebAssembly.compile(await input.arrayBuffer());
+}
+
+// A .wasm that stops coming (a server that holds the request open) must not hold a load, and with it
+// web.js's import and the page's every module after it, for ever: once STALL_MS pass with nothing of it
+// (no answer, or no bytes more) its fetch is ended, and the load fails saying so. A slow one that keeps
+// coming is waited for.
+const STALL_MS = 20_000;
+
+async function fetchWatched(input) {
+  const controller = new AbortController();
+  let timer;
+  const waitMore = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(`nothing more of it came in ${STALL_MS / 1000} s`)), STALL_MS);
+  };
+  waitMore();
+  try {
+    const response = await fetch(input, { signal: controller.signal });
+    if (!response.body || typeof TransformStream !== "function") return response;
+    const watched = response.body.pipeThrough(new TransformStream({ transform: (chunk, out) => (waitMore(), out.enqueue(chunk)), flush: () => clearTimeout(timer) }));
+    return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
+  } catch (error) {
+    clearTimeout(timer);
+    throw error;
+  }
 }
 
 /**
