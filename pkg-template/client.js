@@ -322,7 +322,7 @@ export class GistClient {
         if (isAborted(signal)) throw abortedBy(signal);
         const from = walk.handed;
         walk.handed = whole ? walk.page.length : from + 1;
-        return walk.page.slice(from, walk.handed);
+        return whole ? walk.page.slice(from) : walk.page[from];
       });
       last = taken.catch(() => {});
       return taken;
@@ -333,18 +333,21 @@ export class GistClient {
       await last;
       await pages.return();
     };
-    // Each iterator, `return()`ed, ends the walk even before its first `next()` (its `finally` does not run then).
+    // Each iterator, `return()`ed or `throw()`n, ends the walk even before its first `next()` (its
+    // `finally` does not run then).
     const ending = (iterator) => {
-      const close = iterator.return.bind(iterator);
-      iterator.return = async (value) => {
-        await end();
-        return close(value);
-      };
+      for (const name of ["return", "throw"]) {
+        const close = iterator[name].bind(iterator);
+        iterator[name] = async (value) => {
+          await end();
+          return close(value);
+        };
+      }
       return iterator;
     };
     const items = ending((async function* () {
       try {
-        for (let taken; (taken = await step(false)) !== undefined; ) yield taken[0];
+        for (let item; (item = await step(false)) !== undefined; ) yield item;
       } finally {
         await end();
       }

@@ -274,7 +274,7 @@ test("items and pages() mixed in any order, asked one at a time or at once, and 
     assert.deepEqual(inOrder(got), ids, `run ${run}`);
   }
   // A page handed out is the caller's own: changing it changes nothing the walk hands out after; and
-  // return() of an iterator never started ends the walk too (a review of the fix).
+  // return() or throw() of an iterator never started ends the walk too (reviews of the fix).
   {
     const walk = gist.iterTags();
     const page = (await walk.pages().next()).value;
@@ -289,6 +289,14 @@ test("items and pages() mixed in any order, asked one at a time or at once, and 
     const unstartedPages = gist.iterTags();
     await unstartedPages.pages().return();
     assert.equal((await unstartedPages.next()).done, true);
+    // throw() too, rejecting with what it was given.
+    for (const thrown of [(walk) => walk, (walk) => walk.pages()]) {
+      const walk = gist.iterTags();
+      const reason = new Error("stop");
+      await assert.rejects(thrown(walk).throw(reason), (e) => e === reason);
+      assert.equal((await walk.next()).done, true);
+      assert.equal((await walk.pages().next()).done, true);
+    }
   }
   for (const stop of ["break", "abort"]) {
     const controller = new AbortController();
