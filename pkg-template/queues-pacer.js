@@ -3,7 +3,7 @@
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
-import { DEADLINE, HELD, NOT_PERMITTED, callClock, checkOptionsObject } from "./runtime.js";
+import { AWAITS_BEFORE_SENDING, BEFORE_SENDING, DEADLINE, HELD, NOT_PERMITTED, callClock, checkOptionsObject } from "./runtime.js";
 import { sleep, waitBudget, wallNow } from "./pace.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
@@ -331,10 +331,11 @@ export function pacedFetch(namespace, apiKey, options) {
     }
   };
 
-  return async function fetchPaced(input, init) {
+  const fetchPaced = async (input, init) => {
     // Held until the permit comes: a call that gives up meanwhile knows its request never left.
     if (init) init[HELD] = true;
     await permit(init?.signal, init?.[DEADLINE]);
+    await init?.[BEFORE_SENDING]?.(); // consume's mark that a recordEvent went: once it goes, not before
     // The call gave up while the permit came late (a fetch that does not watch its signal would send).
     if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
     if (init) init[HELD] = false;
@@ -347,4 +348,6 @@ export function pacedFetch(namespace, apiKey, options) {
     }
     return response;
   };
+  fetchPaced[AWAITS_BEFORE_SENDING] = true;
+  return fetchPaced;
 }

@@ -465,8 +465,8 @@ async function recordOnce(run, message, index, input) {
     if (mark === "done") return { ok: true };
     if (mark === "sent") return { dead: outcomeUnknown("recordEvent was sent by an earlier delivery (of this message, or of another with its key) whose outcome is not known here: it may have executed, so it is not sent again") };
     if (mark !== null) return { retry: new GistError("store_error", "the ledger holds a mark consume did not write"), delay: delayFor(undefined, message.attempts, read) };
-    // Marked sent as its request goes, once the client's pacing let it: a crash while it waits for its
-    // turn leaves it unmarked, so a later delivery sends it. A mark that cannot be written sends nothing.
+    // Marked sent as its request goes, once the client's pacing (and pacedFetch's permit) let it: a crash
+    // while it waits for its turn leaves it unmarked, so a later delivery sends it. A mark that cannot be written sends nothing.
     // A client whose recordEvent is its own (a subclass's) may not pass the mark on: it is marked first.
     const markSent = () => ledger.put(key, "sent", LEDGER_TTL).catch((error) => {
       throw Object.assign(error, { mayHaveActed: false }); // a store_error: nothing was sent

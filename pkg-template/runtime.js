@@ -151,8 +151,8 @@ export function readCallOptions(options) {
 
 /**
  * The package's own request option (gist-wasm/queues): a function awaited once, as the call's first
- * request that writes (not a GET) is about to go (its turn taken), which may refuse it by throwing a
- * GistError: it is not sent.
+ * request that writes (not a GET) is about to go (its turn taken, and a waiting fetch's wait over: see
+ * AWAITS_BEFORE_SENDING), which may refuse it by throwing a GistError: it is not sent.
  */
 export const SENDING = Symbol("gist-wasm.sending");
 
@@ -418,6 +418,7 @@ async function fetchOnce(fetchFn, send, signal) {
     if (signal) stopWaiting = whenAborted(signal, () => { controller.abort(); ends.stop(new Error("aborted")); });
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
+    if (send.beforeSending) init[BEFORE_SENDING] = send.beforeSending;
     connection = ownFetch(fetchFn) ? connectionOfItsOwn(init, send.method) : undefined;
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
     // A network error's answer (Response.error(), a caller's fetch may give one) is a failed request.
@@ -562,6 +563,16 @@ export const HELD = Symbol.for("gist-wasm.held");
 export const DEADLINE = Symbol.for("gist-wasm.deadline");
 
 /**
+ * Set to true on a `fetch` that waits before sending (pacedFetch) and awaits `init[BEFORE_SENDING]`, where
+ * given, once its wait is over and the request is about to leave: a call's SENDING runs then, not before
+ * the wait. Another `fetch` gets no BEFORE_SENDING: the call awaits its SENDING before calling it.
+ */
+export const AWAITS_BEFORE_SENDING = Symbol.for("gist-wasm.awaits-before-sending");
+
+/** On a request's `init`, for a `fetch` marked AWAITS_BEFORE_SENDING (see there). */
+export const BEFORE_SENDING = Symbol.for("gist-wasm.before-sending");
+
+/**
  * On what a waiting `fetch` (pacedFetch) throws when no permit comes before the deadline: the seconds
  * until one would. The call then fails `rate_limited`, not sent.
  */
@@ -650,6 +661,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
     let tooLarge; // the status of the last answer, if it was a 2xx past what the call had left to read
     let rawBody; // a raw call's answer body, which the runtime reads for its value (see withBody)
     let held = 0; // requests the pacer refused: the core counted them, none was sent
+    let markFailed; // what SENDING threw, run by a fetch that waits (see AWAITS_BEFORE_SENDING)
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
@@ -671,13 +683,19 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
           if (sending && step.send.method !== "GET") {
             const marking = sending;
             sending = undefined;
-            await marking(); // a GistError it throws ends the call, unsent
+            // A GistError it throws ends the call, unsent; a fetch that waits runs it once its wait is over.
+            if (fetchFn?.[AWAITS_BEFORE_SENDING] !== true) await marking();
+            else step.send.beforeSending = () => marking().catch((error) => {
+              markFailed = error;
+              throw error;
+            });
           }
           last = observe.request(step.send, attempt, (text) => call.withoutKey(text));
           attempt = 1;
           step.send.timeoutMs = Math.min(step.send.timeoutMs, due - performance.now()); // hooks and turns took their time
           sent = clock();
           got = await fetchOnce(fetchFn, step.send, signal);
+          if (markFailed) throw markFailed;
         } finally {
           admitted.release();
         }

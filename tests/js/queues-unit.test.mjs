@@ -673,6 +673,30 @@ test("consume retries a recordEvent that pacedFetch held past its deadline, or t
   assert.deepEqual([third.outcome.map(([how]) => how), recorded()], [["ack", "ack"], 2], "each sent once in the end");
 });
 
+test("consume marks a recordEvent sent only once pacedFetch's permit came: while it waits, a consume that dies leaves it unmarked (an outside review: it was dead-lettered, never sent)", async () => {
+  const mock = createMockGist();
+  const { email } = mock.state.contacts.find((c) => c.type === "user");
+  // A GistPacer whose permit comes in 400 ms.
+  const pacer = { idFromName: (name) => name, get: () => ({ fetch: async () => Response.json({ waitMs: 400, rate: 1 }) }) };
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: pacedFetch(pacer, "mock-key", { requestsPerSecond: 1, fetch: mock.fetch }), maxRetries: 0, logLevel: "off" });
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "paced.mark", user: { email } } }]);
+  const ledger = kv();
+  const batch = batchOf(q.sent);
+  const consumed = consume(batch, gist, { deadLetterQueue: queue(), ledger });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual([...ledger.store.values()], [], "nothing marked while the permit is awaited");
+  await consumed;
+  assert.deepEqual([batch.outcome, [...ledger.store.values()]], [[["ack", 0]], ["done"]]);
+  assert.equal(mock.state.events.filter((e) => e.name === "paced-mark").length, 1);
+  // A mark that cannot be written sends nothing, and the message is retried.
+  const failing = { get: async () => null, put: async () => { throw new GistError("store_error", "KV is down"); }, delete: async () => {} };
+  const again = batchOf(q.sent);
+  await consume(again, gist, { deadLetterQueue: queue(), ledger: failing });
+  assert.equal(again.outcome[0][0], "retry");
+  assert.equal(mock.state.events.filter((e) => e.name === "paced-mark").length, 1);
+});
+
 // A Durable Object namespace of one GistPacer, in this process; `delayMs` delays each of its answers.
 function pacerNamespace(delayMs = 0) {
   const instance = new GistPacer();
