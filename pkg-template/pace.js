@@ -118,6 +118,55 @@ function queue() {
 const LATE_MS = 100;
 const CHECK_MS = 1000;
 
+// How long past its request's deadline a place still counts as held where its call never let it go: in
+// workerd, a request that ends early (its sender went away) drops what its calls wait for, so a call of a
+// client shared by an isolate's requests may never run its `finally`. Past its deadline the request cannot
+// be in flight (its fetch is aborted then), so the place is free again.
+const HELD_PAST_DUE_MS = 1000;
+
+/**
+ * The places of `limit` requests at once: `take(ms)` holds one until its `release()` (which calls
+ * `onRelease`) or `free(place)` (which does not), or until `ms` (and HELD_PAST_DUE_MS) pass. `full()`
+ * counts only places still held, letting go of those past due when it is full; `nextDue()` is when the
+ * first held place falls due (Infinity when none). Each costs O(1) but `full()` past a place's due, which
+ * looks over the places once.
+ */
+function places(limit, onRelease) {
+  const held = new Set();
+  let earliest = Infinity; // no held place falls due before it
+  class Place {
+    constructor(due, waitedMs) {
+      this.due = due;
+      this.waitedMs = waitedMs;
+    }
+
+    release() {
+      if (held.delete(this)) onRelease();
+    }
+  }
+  return {
+    full() {
+      if (held.size < limit) return false;
+      const now = performance.now();
+      if (now < earliest) return true;
+      earliest = Infinity;
+      for (const place of held) {
+        if (place.due <= now) held.delete(place);
+        else earliest = Math.min(earliest, place.due);
+      }
+      return held.size >= limit;
+    },
+    nextDue: () => earliest,
+    free: (place) => held.delete(place),
+    take(ms, waitedMs = 0) {
+      const place = new Place(performance.now() + ms + HELD_PAST_DUE_MS, waitedMs);
+      held.add(place);
+      if (place.due < earliest) earliest = place.due;
+      return place;
+    },
+  };
+}
+
 /**
  * Requests' starts at least `spacing` ms apart on the pacer's clock, first come first served: `take()`
  * takes a start now where `free()` (no one waits and the last was `spacing` ago); `wait(budgetMs,
@@ -220,34 +269,40 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   const spacing = 1000 / positive("requestsPerSecond", requestsPerSecond, Infinity, false);
   // A timer waits at most 2^31 - 1 ms: a rate below one start in that long would never be kept.
   if (spacing > 2 ** 31 - 1) throw invalidArgument("requestsPerSecond must be at least one start in 24.8 days (4.66e-7)");
-  let inFlight = 0;
-  // Places kept for calls woken but not yet running: a request that comes meanwhile must not take one
-  // (it would send the woken call to the back of the queue, again at each release).
-  let kept = 0;
+  const starts = schedule(spacing);
+  let pausedUntil = 0;
+  // A request's place, and one kept for a call woken but not yet running: a request that comes meanwhile
+  // must not take it (it would send the woken call to the back of the queue, again at each release).
+  const held = places(limit, () => wakeNext());
+  const full = () => held.full();
   const waiting = queue(); // each waiting call's wake-up, oldest first
   // The same, of calls that started (whose later requests wait here): they go first, so that calls
   // waiting for their first request hold no wasm memory behind calls that hold theirs.
   const ahead = queue();
-  const starts = schedule(spacing);
-  let pausedUntil = 0;
-  const full = () => inFlight + kept >= limit;
-  const wakeNext = () => {
+  function wakeNext() {
     const wake = full() ? undefined : ahead.take() ?? waiting.take();
-    if (wake) {
-      kept += 1;
-      wake(true);
-    }
-  };
-  const release = () => {
-    inFlight -= 1;
-    wakeNext();
-  };
-  // Resolves true once a request in flight ends and hands this call its turn (a place kept for it, which
-  // it takes back as it runs), false when ms pass or the signal aborts first; `goesAhead`: a started call.
+    if (wake) wake(held.take(0));
+  }
+  // Resolves with a place kept for this call once a request in flight ends (which it lets go of as it
+  // runs), false when ms pass or the signal aborts first; `goesAhead`: a started call. While it waits,
+  // it looks again when the first held place falls due, for a holder that never lets go (see places).
   const turn = (ms, signal, goesAhead) => timed(ms, signal, false, (wake) => {
     const line = goesAhead ? ahead : waiting;
     const ticket = line.add(wake);
-    return () => line.withdraw(ticket);
+    let look;
+    const lookWhenDue = () => {
+      if (ticket.item === undefined) return;
+      if (held.nextDue() < Infinity) look = setTimeout(lookAgain, Math.max(0, held.nextDue() - performance.now()));
+    };
+    const lookAgain = () => {
+      wakeNext();
+      lookWhenDue();
+    };
+    lookWhenDue();
+    return () => {
+      clearTimeout(look);
+      line.withdraw(ticket);
+    };
   });
   // A call that gives up hands a free turn on to the next waiting one.
   const giveUp = (refused) => {
@@ -255,8 +310,6 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     return refused;
   };
   const refusal = (signal) => giveUp({ refused: isAborted(signal) ? "aborted" : "timeout" });
-  // What `admitNow` gives: the turn, taken without waiting.
-  const now = { release, waitedMs: 0 };
   return {
     /**
      * Whether a request may go now without waiting (no pause, a free place, its start due, `signal` not
@@ -273,8 +326,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     admitNow(budgetMs, signal) {
       if (budgetMs <= 0 || !this.mayGoNow(signal)) return undefined;
       starts.take();
-      inFlight += 1;
-      return now;
+      return held.take(budgetMs);
     },
     /**
      * Waits until a request may go, within `budgetMs`: a request whose turn would come after that is
@@ -303,23 +355,24 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
           continue;
         }
         if (full()) {
-          if (!(await turn(left(), signal, ahead))) return refusal(signal);
-          kept -= 1; // the place kept for this call: taken below, with nothing awaited in between
+          const kept = await turn(left(), signal, ahead);
+          if (!kept) return refusal(signal);
+          held.free(kept); // the place kept for this call: taken below, with nothing awaited in between
           continue;
         }
-        inFlight += 1;
+        const place = held.take(left(), waited());
         if (starts.free()) starts.take();
         else if (!(await starts.wait(left(), signal))) {
-          release();
+          place.release();
           return refusal(signal);
         }
-        const waitedMs = waited();
-        if (waitedMs >= budgetMs) {
-          release();
+        place.waitedMs = waited();
+        if (place.waitedMs >= budgetMs) {
+          place.release();
           return refusal(signal);
         }
-        if (pausedUntil <= Math.max(clock(), sleptUntil)) return { release, waitedMs };
-        release();
+        if (pausedUntil <= Math.max(clock(), sleptUntil)) return place;
+        place.release();
       }
     },
     /** An answer said no request remains for `ms`. */

@@ -669,7 +669,8 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
       if (step.send) {
         const due = performance.now() + step.send.timeoutMs; // this request's deadline, whatever comes before it goes
         // A turn taken before the call started: its wait already counts in this request's budget.
-        const admitted = admittedFirst ? { ...admittedFirst, waitedMs: 0 } : pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal, true);
+        if (admittedFirst) admittedFirst.waitedMs = 0;
+        const admitted = admittedFirst ?? pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal, true);
         admittedFirst = undefined;
         if (admitted.refused) {
           held++;

@@ -87,6 +87,32 @@ test("a client shared by an isolate's requests, with requestsPerSecond, starts e
   }
 });
 
+test("a client shared by an isolate's requests gets back the place of a call whose request ended, by that call's deadline (before: kept for the isolate's life)", async (t) => {
+  // workerd drops what a request's calls await once it ends: the call's `finally` never runs. With
+  // maxConcurrent 1, one call sent (it never gets an answer) and one waiting for the place, both of
+  // requests that ended at once, held every later call of the isolate till its own deadline (8 s), unsent.
+  const hang = await startServer((req, res) => {
+    if (req.url.includes("user_id=7")) return; // never answered
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ contact: { id: 1001, type: "user" } }));
+  });
+  t.after(() => hang.close());
+  const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url, GIST_HANG_URL: hang.url }, { compatibilityDate: "2025-09-15" });
+  try {
+    const answer = async (path) => {
+      const response = await mf.dispatchFetch(`http://worker.test${path}`);
+      return { status: response.status, body: await response.json() };
+    };
+    assert.deepEqual(await answer("/fire"), { status: 200, body: { fired: true } });
+    assert.deepEqual(await answer("/fire"), { status: 200, body: { fired: true } });
+    const started = Date.now();
+    assert.deepEqual(await answer("/one"), { status: 200, body: { id: 1001 } });
+    assert.ok(Date.now() - started < 6000, `took ${Date.now() - started} ms`);
+  } finally {
+    await mf.dispose();
+  }
+});
+
 test("a worker sees GistError with its code", async () => {
   const { status, body } = await runWorker({ GIST_API_KEY: "wrong", GIST_BASE_URL: server.url });
   assert.equal(status, 502);

@@ -7,6 +7,8 @@ import { runtimeSmoke } from "../js/runtime-smoke.mjs";
 const { GistClient, GistError } = gistWasm;
 // `/shared`: one client for every request of the isolate, pacing them all.
 let shared;
+// `/fire` and `/one`: one more, one request at a time, to GIST_HANG_URL (which never answers user 7).
+let one;
 
 export default {
   async fetch(request, env) {
@@ -25,6 +27,13 @@ export default {
         shared ??= new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, requestsPerSecond: 2, maxConcurrent: 6 });
         const user = await shared.fetchUser({ id: 1001 }, { timeoutMs: 8000 });
         return Response.json({ id: user.id });
+      }
+      if (path === "/fire" || path === "/one") {
+        one ??= new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_HANG_URL, maxConcurrent: 1 });
+        // A call the request does not wait for: the request ends, and workerd drops what the call awaits.
+        if (path === "/fire") one.fetchUser({ user_id: "7" }, { timeoutMs: 1000 }).catch(() => {});
+        else return Response.json({ id: (await one.fetchUser({ id: 1001 }, { timeoutMs: 8000 })).id });
+        return Response.json({ fired: true });
       }
       if (path === "/web") {
         const users = await new web.GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL }).listUsers({ limit: 3 });
