@@ -61,7 +61,7 @@ export interface KeyValueStore {
 export interface EnqueueOptions {
     /** The most operations in one message; default 25. Messages also stay under Queues' 128 KB. */
     perMessage?: number | undefined;
-    /** Deliver the messages this many seconds from now; default 0. */
+    /** Deliver the messages this many seconds from now (at most 43200, Queues' 12 hours); default 0. */
     delaySeconds?: number | undefined;
     /** A namespace bound to `GistSyncs`: the sync's progress then counts these operations (and `consume` reports to it). */
     progress?: DurableObjectNamespaceLike | undefined;
@@ -122,9 +122,9 @@ export interface RetryOptions {
      * `consumeWebhooks`.
      */
     concurrency?: number | undefined;
-    /** The first retry's delay when the error gives no `retryAfter`, doubled at each attempt; default 2. */
+    /** The first retry's delay when the error gives no `retryAfter`, doubled at each attempt (at most 43200); default 2. */
     retryDelaySeconds?: number | undefined;
-    /** The longest such delay; default 600. */
+    /** The longest such delay (at most 43200, Queues' 12 hours; a longer `retryAfter` is cut to it); default 600. */
     maxRetryDelaySeconds?: number | undefined;
 }
 

@@ -22,7 +22,7 @@ const FINAL = new Set(["invalid_request", "not_found", "invalid_argument", "inva
 const MESSAGE_BYTES = 127_000;
 const BATCH_BYTES = 250_000;
 const BATCH_MESSAGES = 100;
-const MAX_DELAY_SECONDS = 86_400;
+const MAX_DELAY_SECONDS = 43_200; // Queues delays a message (sent, or retried) at most 12 hours
 const MAX_OPS = 1000; // the most operations enqueue puts in a message (perMessage's maximum)
 // A message key enqueue makes, and a ledger entry: such a key and an operation's index.
 const KEY_TEXT = "[A-Za-z0-9_-]{1,100}";

@@ -222,7 +222,7 @@ const SLOTS = [
   slot("enqueue", "operations[3].upsertLead", inArg(1, 3, "upsertLead"), rules.data),
   slot("enqueue", "options", arg(2), rules.options),
   slot("enqueue", "options.perMessage", inArg(2, "perMessage"), rules.range(1, 1000)),
-  slot("enqueue", "options.delaySeconds", inArg(2, "delaySeconds"), rules.range(0, 86_400)),
+  slot("enqueue", "options.delaySeconds", inArg(2, "delaySeconds"), rules.range(0, 43_200)),
   slot("enqueue", "options.unknown", inArg(2, "perMesage"), rules.unknownKey),
 
   slot("consume", "batch", arg(0), rules.binding),
@@ -253,8 +253,8 @@ const SLOTS = [
   ...["get", "put", "delete"].map((m) => slot("consume", `ledger.${m}`, inArg(2, "ledger", m), rules.method)),
   slot("consume", "options.maxAttempts", inArg(2, "maxAttempts"), rules.range(1, 100)),
   slot("consume", "options.concurrency", inArg(2, "concurrency"), rules.range(1, 1000)),
-  slot("consume", "options.retryDelaySeconds", inArg(2, "retryDelaySeconds"), rules.range(0, 86_400)),
-  slot("consume", "options.maxRetryDelaySeconds", inArg(2, "maxRetryDelaySeconds"), rules.range(0, 86_400)),
+  slot("consume", "options.retryDelaySeconds", inArg(2, "retryDelaySeconds"), rules.range(0, 43_200)),
+  slot("consume", "options.maxRetryDelaySeconds", inArg(2, "maxRetryDelaySeconds"), rules.range(0, 43_200)),
   slot("consume", "options.unknown", inArg(2, "dedupe"), rules.unknownKey),
 
   slot("receiveWebhook", "request", arg(0), rules.data, { getter: ANY }),

@@ -697,6 +697,20 @@ test("consume marks a recordEvent sent only once pacedFetch's permit came: while
   assert.equal(mock.state.events.filter((e) => e.name === "paced-mark").length, 1);
 });
 
+test("a message's delay stays within Queues' 12 hours: enqueue refuses more, and consume cuts a longer retryAfter to it (an outside review: 43,201 s was taken, and every sendBatch then failed)", async () => {
+  const q = queue();
+  const upsert = [{ upsertUser: { user_id: "1" } }];
+  await assert.rejects(enqueue(q, upsert, { delaySeconds: 43_201 }), isCode("invalid_argument"));
+  await assert.rejects(consume(batchOf([]), client(createMockGist()), { deadLetterQueue: queue(), maxRetryDelaySeconds: 43_201 }), isCode("invalid_argument"));
+  await enqueue(q, upsert, { delaySeconds: 43_200 });
+  // A rate limit whose Retry-After is a day.
+  const limited = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", maxRetries: 0, logLevel: "off",
+    fetch: async () => new Response('{"errors":[{"code":"rate_limited"}]}', { status: 429, headers: { "content-type": "application/json", "retry-after": "86400" } }) });
+  const batch = batchOf(q.sent);
+  await consume(batch, limited, { deadLetterQueue: queue() });
+  assert.deepEqual(batch.outcome, [["retry", 0, 43_200]]);
+});
+
 // A Durable Object namespace of one GistPacer, in this process; `delayMs` delays each of its answers.
 function pacerNamespace(delayMs = 0) {
   const instance = new GistPacer();
