@@ -25,11 +25,19 @@ const RECONNECT_MS = 5000;
 // The longest a permit is ever waited for (setTimeout's most), whatever the caller's deadline.
 const MAX_WAIT_MS = 2 ** 31 - 1;
 
+// The slowest rate kept: one permit in MAX_WAIT_MS (a first caller's rate is the key's for good).
+const MIN_RATE = 1000 / MAX_WAIT_MS;
+// The largest body GistPacer reads: pacedFetch's are under 200 bytes.
+const MAX_PACER_BODY = 4096;
+// A reset further than a day ahead is not Gist's (answerOf reads none such).
+const MAX_RESET_MS = 86_400_000;
+
 const utf8 = new TextEncoder();
 
 /** The SHA-256 of `text`'s UTF-8, as lower-case hex. */
 export const sha256 = async (text) => toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text))));
 const positive = (value) => typeof value === "number" && Number.isFinite(value) && value > 0;
+const rateKept = (value) => positive(value) && value >= MIN_RATE;
 
 /**
  * The rate of one key, from its configured requests per second: `grant(now, maxWaitMs)` schedules a
@@ -191,20 +199,70 @@ export class GistPacer {
   // on, and each caller would wait longer than the last.
   #now = callClock();
 
+  // The permits handed out and not yet due, by their slot (a count each): only those can be given back,
+  // once each (a slot given back that was never handed out would be a permit made of nothing).
+  #out = new Map();
+
+  /** Answers pacedFetch's `/permit`, `/release` and `/report` (a JSON body); 400 or 413 to what it would not send. */
   async fetch(request) {
-    const { requestsPerSecond, answer, maxWaitMs, slot } = await request.json();
-    if (!positive(requestsPerSecond)) return new Response("requestsPerSecond must be a positive number", { status: 400 });
+    const body = await smallJson(request);
+    if (typeof body === "number") return new Response("", { status: body });
+    const { requestsPerSecond, answer, maxWaitMs, slot } = body;
+    if (!rateKept(requestsPerSecond)) return new Response(`requestsPerSecond must be a number of at least ${MIN_RATE.toPrecision(3)}`, { status: 400 });
+    const { pathname } = new URL(request.url);
+    if (pathname === "/report" && answer !== undefined && !reported(answer)) return new Response("answer must be { status, remaining?, resetMs? } as pacedFetch reads it", { status: 400 });
     this.#governor ??= rateGovernor(requestsPerSecond);
     const now = this.#now();
-    const { pathname } = new URL(request.url);
+    for (const [due] of this.#out) {
+      if (due > now) break; // in the order handed out, but for permits given back and handed out again
+      this.#out.delete(due);
+    }
     if (pathname === "/report" && answer) this.#governor.report(answer, now);
-    if (pathname === "/release" && typeof slot === "number") this.#governor.release(slot, now);
+    if (pathname === "/release" && this.#takeBack(slot)) this.#governor.release(slot, now);
     const budget = typeof maxWaitMs === "number" && maxWaitMs >= 0 ? maxWaitMs : undefined;
     const granted = pathname === "/permit" ? this.#governor.grant(now, budget) : 0;
+    if (pathname === "/permit" && typeof granted === "number") this.#out.set(now + granted, (this.#out.get(now + granted) ?? 0) + 1);
     const given = typeof granted === "number" ? { waitMs: granted, slot: now + granted } : granted;
     return Response.json({ ...given, rate: this.#governor.rate });
   }
+
+  // Whether `slot` is a permit handed out, not yet due nor given back: counted as given back.
+  #takeBack(slot) {
+    const count = this.#out.get(slot);
+    if (count === undefined) return false;
+    if (count > 1) this.#out.set(slot, count - 1);
+    else this.#out.delete(slot);
+    return true;
+  }
 }
+
+// A request's body, a JSON object of at most MAX_PACER_BODY bytes; else the status to answer (413, 400).
+async function smallJson(request) {
+  const reader = request.body?.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  try {
+    for (let chunk; reader && !(chunk = await reader.read()).done; ) {
+      size += chunk.value.byteLength;
+      if (size > MAX_PACER_BODY) {
+        reader.cancel().catch(() => {});
+        return 413;
+      }
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    const value = JSON.parse(text + decoder.decode());
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : 400;
+  } catch {
+    return 400;
+  }
+}
+
+// Whether `answer` is what answerOf writes: a status, and where given, what remains until a reset within a day.
+const reported = (answer) =>
+  typeof answer === "object" && answer !== null && Number.isInteger(answer.status) &&
+  (answer.remaining === undefined || (Number.isFinite(answer.remaining) && answer.remaining >= 0)) &&
+  (answer.resetMs === undefined || (positive(answer.resetMs) && answer.resetMs <= MAX_RESET_MS));
 
 // What GistPacer's answer to `/permit` grants: a wait (past MAX_WAIT_MS, waited until the call gives up),
 // or `{ refusedMs }`; undefined where it is neither (a namespace bound to another class): paced locally.
@@ -226,7 +284,7 @@ function answerOf(response, now) {
   const remaining = header("remaining");
   const reset = header("reset");
   const resetIn = reset === undefined ? undefined : reset >= 1e12 ? reset - now : reset >= 1e9 ? reset * 1000 - now : reset * 1000;
-  const resetMs = resetIn <= 86_400_000 ? resetIn : undefined;
+  const resetMs = resetIn <= MAX_RESET_MS ? resetIn : undefined;
   return { status: response.status, ...(remaining !== undefined && positive(resetMs) && { remaining, resetMs }) };
 }
 
@@ -251,9 +309,9 @@ export function pacedFetch(namespace, apiKey, options) {
     throw invalidArgument("pacedFetch's options cannot be read (a getter or Proxy threw)");
   }
   if (unknown !== undefined) throw invalidArgument(`pacedFetch has no option ${JSON.stringify(unknown)} (it takes ${PACED_OPTIONS.join(", ")})`);
-  if (!positive(requestsPerSecond)) throw invalidArgument("pacedFetch needs requestsPerSecond, a positive number");
-  const fallbackRate = fallbackRequestsPerSecond ?? requestsPerSecond / 10;
-  if (!positive(fallbackRate)) throw invalidArgument("fallbackRequestsPerSecond must be a positive number");
+  if (!rateKept(requestsPerSecond)) throw invalidArgument(`pacedFetch needs requestsPerSecond, a number of at least ${MIN_RATE.toPrecision(3)} (a permit in 24.8 days)`);
+  const fallbackRate = fallbackRequestsPerSecond ?? Math.max(MIN_RATE, requestsPerSecond / 10);
+  if (!rateKept(fallbackRate)) throw invalidArgument(`fallbackRequestsPerSecond must be a number of at least ${MIN_RATE.toPrecision(3)}`);
   if (fetchFn !== undefined && typeof fetchFn !== "function") throw invalidArgument("pacedFetch's fetch must be a function");
   const stubNamed = stubsOf(namespace, "pacedFetch", "GistPacer");
   if (typeof apiKey !== "string" || apiKey === "") throw invalidArgument("pacedFetch needs the Gist API key (only its SHA-256 names the pacer)");

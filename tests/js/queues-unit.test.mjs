@@ -801,6 +801,27 @@ test("GistPacer hands a permit given back to the next caller, but not one booked
   assert.ok((await ask4("permit")).slot > fourth[2].slot, "a permit booked before the rate fell, given back after");
 });
 
+test("GistPacer answers 400 or 413 to what pacedFetch would not send, and takes back only permits it handed out, once each (an outside review: a SyntaxError, a TypeError, permits made of nothing, a key frozen for good)", async () => {
+  const pacer = new GistPacer();
+  const post = (path, body) => pacer.fetch(new Request(`https://gist-pacer/${path}`, { method: "POST", body }));
+  const ask = async (path, body = {}) => (await post(path, JSON.stringify({ requestsPerSecond: 1, ...body }))).json();
+  for (const [body, status] of [["{not json", 400], ["", 400], ["null", 400], ["[]", 400], ["x".repeat(50_000), 413],
+    [JSON.stringify({ requestsPerSecond: 1e-300 }), 400], [JSON.stringify({ requestsPerSecond: 1, answer: { status: 200, remaining: 0, resetMs: 1e300 } }), 400]]) {
+    assert.equal((await post(body.length > 1000 ? "permit" : "report", body)).status, status, body.slice(0, 60));
+  }
+  // None of those set the key's rate: a caller at 1 a second gets permits a second apart.
+  const first = await ask("permit");
+  assert.equal(first.rate, 1);
+  // A slot given back many times, or one never handed out, makes no permit.
+  for (let i = 0; i < 200; i++) await ask("release", { slot: first.slot + 5000 });
+  const booked = [];
+  for (let i = 0; i < 5; i++) booked.push(await ask("permit"));
+  for (let i = 0; i < 200; i++) await ask("release", { slot: booked[4].slot });
+  const next = [];
+  for (let i = 0; i < 5; i++) next.push((await ask("permit")).waitMs);
+  assert.ok(next.filter((ms) => ms < booked[4].waitMs).length <= 1, `permits made of given-back slots: ${next}`);
+});
+
 test("pacedFetch sends nothing for a call that gave up while its permit came, even through a fetch that ignores the signal", async () => {
   const mock = createMockGist();
   let sent = 0;
