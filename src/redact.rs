@@ -238,9 +238,10 @@ fn between_parts(text: &str, at: usize, mode: u8) -> usize {
             .or_else(|| rest.chars().next().map(|c| (u32::from(c), c.len_utf8())))
             .unwrap_or((0, 0)),
     };
-    // Unicode's default-ignorable code points (DerivedCoreProperties.txt) and the C1 controls (a raw
-    // byte 0x80 to 0x9F in a header, as fetch reads it): what a text shows as nothing.
-    let hidden = matches!(code, 0x80..=0x9F | 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
+    // Unicode's default-ignorable code points (DerivedCoreProperties.txt), the C1 controls (a raw
+    // byte 0x80 to 0x9F in a header, as fetch reads it), and U+FFFD (a byte a UTF-8 reader could not
+    // read: the Rust transport's header, any body): what a text shows as nothing, or as a mark.
+    let hidden = matches!(code, 0x80..=0x9F | 0xFFFD | 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
         | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164
         | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3
         | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF);

@@ -1610,6 +1610,31 @@ fn bad_pacing_settings_are_refused() {
 }
 
 #[tokio::test]
+async fn a_key_echoed_in_a_header_with_a_raw_byte_the_reader_cannot_read_inside_is_scrubbed() {
+    // Found by an outside review: a raw byte 0x80 to 0x9F (or 0xFF) is not UTF-8, and the transport
+    // reads it as U+FFFD, which the scrubber did not skip: the key came back in two halves.
+    for byte in [0x85u8, 0x9F, 0xFF] {
+        let mut answer =
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: r-mock".to_vec();
+        answer.extend_from_slice(&[byte]);
+        answer.extend_from_slice(b"-key\r\ncontent-length: 11\r\n\r\n{\"tags\":[]}");
+        let url = answering(Box::leak(answer.into_boxed_slice())).await;
+        let client = Client::builder(KEY).base_url(&url).build().expect("valid");
+        let (_, response) = client
+            .list_tags(Default::default())
+            .with_response()
+            .await
+            .expect("answered");
+        let shown = format!("{:?} {:?}", response.request_id, response.headers);
+        assert!(shown.contains("r-[redacted]"), "{byte:#x}: {shown}");
+        assert!(
+            !shown.contains("mock") && !shown.contains("key"),
+            "{byte:#x}: {shown}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_rate_limit_sent_twice_is_read_as_the_js_client_reads_it_joined_so_unread() {
     // Before: the first of the two (0 remaining) paused the whole client for 30 s, where the JS client
     // reads "0, 57" as no number and goes on (an outside review).

@@ -167,10 +167,10 @@ pub async fn endless() -> String {
 }
 
 /// A loopback server whose every answer is `answer`, written as it is (a status line, headers, a body).
-pub async fn answering(answer: &'static str) -> String {
+pub async fn answering<A: AsRef<[u8]> + Sync + ?Sized>(answer: &'static A) -> String {
     raw_server(move |mut socket| async move {
         use tokio::io::AsyncWriteExt;
-        let _ = socket.write_all(answer.as_bytes()).await;
+        let _ = socket.write_all(answer.as_ref()).await;
     })
     .await
 }
