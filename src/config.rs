@@ -89,7 +89,7 @@ impl fmt::Debug for ClientOptions {
 }
 
 impl ClientOptions {
-    /// `base_url` as a `Debug` print shows it: without the key, and with URL credentials
+    /// `base_url` as a `Debug` print shows it: without the key or an email, and with URL credentials
     /// (`user:pass@`) as `[redacted]@`.
     pub fn shown_base_url(&self) -> Option<String> {
         let key = self.api_key.as_deref().unwrap_or_default();
@@ -105,8 +105,7 @@ impl ClientOptions {
             ),
             None => url.to_owned(),
         };
-        let key = ApiKey::new(key.to_owned());
-        Some(crate::redact::scrub_secrets(&shown, &key.forms()))
+        Some(shown_url(&shown, &ApiKey::new(key.to_owned())))
     }
 
     /// Reads the options object; `fetch`, a function, is the wasm edge's to read (and may be here).
@@ -148,10 +147,25 @@ pub struct Config {
     pub retry_budget: RetryBudget,
 }
 
-/// Shows neither the key nor, should the base URL hold it (a gateway's path), the key in the URL.
+/// `url` without `key`, nor an email in its path (a gateway's: `/ada%40example.com/`); its host, which
+/// an email's pattern would take for one's domain, is kept.
+fn shown_url(url: &str, key: &ApiKey) -> String {
+    let url = crate::redact::scrub_secrets(url, &key.forms());
+    let authority = url.find("://").map_or(0, |at| at + 3);
+    let path = url
+        .get(authority..)
+        .and_then(|rest| rest.find('/'))
+        .map_or(url.len(), |at| authority + at);
+    match (url.get(..path), url.get(path..)) {
+        (Some(origin), Some(rest)) => format!("{origin}{}", crate::redact::redact_emails(rest)),
+        _ => url,
+    }
+}
+
+/// Shows neither the key nor, should the base URL hold them (a gateway's path), the key or an email in the URL.
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let base_url = crate::redact::scrub_secrets(self.base_url.as_str(), &self.api_key.forms());
+        let base_url = shown_url(self.base_url.as_str(), &self.api_key);
         f.debug_struct("Config")
             .field("api_key", &self.api_key)
             .field("base_url", &base_url)

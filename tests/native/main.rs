@@ -791,6 +791,16 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
         .expect("valid");
     let shown = format!("{gateway:?}");
     assert!(!shown.contains(KEY) && shown.contains("/gw/"), "{shown}");
+    // Or an email, percent-encoded (an outside review: shown as it was).
+    let path = format!("{}/ada%40example.com/", mock.url);
+    let shown_builder = format!("{:?}", Client::builder(KEY).base_url(&path));
+    let client = Client::builder(KEY).base_url(&path).build().expect("valid");
+    for shown in [shown_builder, format!("{client:?}")] {
+        assert!(
+            !shown.contains("ada") && shown.contains("127.0.0.1"),
+            "{shown}"
+        );
+    }
     // A base URL with the key as its credentials is refused by build(), but may be printed first.
     let builder = Client::builder(KEY).base_url(format!("http://user:x/{KEY}@127.0.0.1:9"));
     let options = getgist::internal::config::ClientOptions {
