@@ -118,6 +118,16 @@ function fileTag(state, tag) {
     made.size += 1;
   }
 }
+// Takes `tag` out of the state's tags (and out of its map by id, where there is one): the tags after it
+// move up, in the order they were made.
+function unfileTag(state, tag) {
+  const made = tagMaps.get(state.tags);
+  state.tags.splice(state.tags.indexOf(tag), 1);
+  if (made?.size === state.tags.length + 1) {
+    made.map.delete(tag.id);
+    made.size -= 1;
+  }
+}
 
 function wireContact(c, state, byId = tagsById(state)) {
   const { tags, segments, ...rest } = c;
@@ -475,26 +485,40 @@ export function createMockGist(options = {}) {
     });
   }
 
-  // Tags by name (of several with one name, the last), made again when the list of tags is replaced or
-  // changes length; a hit is checked against the tag's current name, and a renamed tag refiled (refile).
+  // Tags by name (`map`: of several with one name, the last made; `all`: each name's tags), made again
+  // when the list of tags is replaced or changes length but through tagIds and unfile; a hit is checked
+  // against the tag's current name, and a renamed tag refiled (refile).
   let named;
   function tagsByName() {
     if (named?.of !== state.tags || named.size !== state.tags.length) {
-      named = { of: state.tags, size: state.tags.length, map: new Map(state.tags.map((tag) => [tag.name, tag])) };
+      named = { of: state.tags, size: state.tags.length, map: new Map(), all: new Map() };
+      for (const tag of state.tags) file(named, tag);
     }
     return named;
+  }
+  function file({ map, all }, tag) {
+    const holder = map.get(tag.name);
+    if (holder?.name !== tag.name || holder.id < tag.id) map.set(tag.name, tag);
+    if (!all.has(tag.name)) all.set(tag.name, new Set());
+    all.get(tag.name).add(tag);
+  }
+  // Takes `tag` off the name `was`, which goes to the last made of its other tags (costs those).
+  function unfile({ map, all }, tag, was) {
+    const others = all.get(was);
+    others?.delete(tag);
+    if (others?.size === 0) all.delete(was);
+    if (map.get(was) !== tag) return;
+    let last;
+    for (const other of others ?? []) if (!last || other.id > last.id) last = other;
+    if (last) map.set(was, last);
+    else map.delete(was);
   }
 
   // Files a tag renamed from `was` under its new name, and `was` under the last other tag of that name.
   function refile(tag, was) {
-    const { map } = tagsByName();
-    if (map.get(was) === tag) {
-      const other = state.tags.findLast((t) => t.name === was);
-      if (other) map.set(was, other);
-      else map.delete(was);
-    }
-    const holder = map.get(tag.name);
-    if (holder?.name !== tag.name || holder.id < tag.id) map.set(tag.name, tag);
+    const byName = tagsByName();
+    unfile(byName, tag, was);
+    file(byName, tag);
   }
 
   function tagIds(names) {
@@ -504,7 +528,7 @@ export function createMockGist(options = {}) {
       if (tag?.name !== name) {
         tag = { id: state.nextTagId++, name }; // a deleted tag's id is never given again
         fileTag(state, tag);
-        byName.map.set(name, tag);
+        file(byName, tag);
         byName.size += 1;
       }
       return tag.id;
@@ -563,7 +587,7 @@ export function createMockGist(options = {}) {
   function writeTag(body) {
     if (!body || typeof body !== "object") return gistError(400, "parameter_invalid", "Body must be a JSON object");
     if (body.id !== undefined) {
-      const tag = state.tags.find((t) => t.id === idOf(body.id));
+      const tag = tagsById(state).get(idOf(body.id));
       if (!tag) return gistError(404, "not_found", "Tag not found");
       if (typeof body.name === "string" && body.name) {
         const was = tag.name;
@@ -585,10 +609,13 @@ export function createMockGist(options = {}) {
   }
 
   function deleteTag(id) {
-    const tag = state.tags.find((t) => t.id === idOf(id));
+    const tag = tagsById(state).get(idOf(id));
     if (!tag) return gistError(404, "not_found", "Tag not found");
-    state.tags = state.tags.filter((t) => t !== tag);
-    for (const c of state.contacts) c.tags &&= c.tags.filter((t) => t !== tag.id);
+    const byName = tagsByName();
+    unfileTag(state, tag);
+    unfile(byName, tag, tag.name);
+    byName.size -= 1;
+    for (const c of state.contacts) if (c.tags?.includes(tag.id)) c.tags = c.tags.filter((t) => t !== tag.id);
     changed();
     return json(200, { tag: tagWire(tag) });
   }
