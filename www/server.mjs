@@ -8,7 +8,8 @@
 // (an Origin header not this server's) gets 403, as does a watch of the stream from one; at most 20 pages
 // watch the stream (503 past it), and a watcher with over 1 MB unsent is dropped; /proxy/ only forwards
 // plain paths to the target's origin, never follows a redirect, refuses answers over 10 MB, gives up after
-// 60 s or when the page goes away, and serves what comes back as JSON or as plain text (never as a page).
+// 60 s (504; GIST_DEMO_PROXY_TIMEOUT_MS changes it) or when the page goes away, and serves what comes back
+// as JSON or as plain text (never as a page).
 // It serves no service worker (403 to a request with a Service-Worker header), so that nothing but the
 // page sees the key typed into it.
 import { createServer } from "node:http";
@@ -38,8 +39,9 @@ const TYPES = {
 const COMPRESSIBLE = /^(text\/|application\/(json|wasm)|image\/svg)/;
 const MB = 1024 * 1024;
 const MAX_PROXY_ANSWER_BYTES = 10 * MB;
-// How long a proxied call may take, its answer read; it stops sooner when the page goes away.
-const PROXY_TIMEOUT_MS = 60_000;
+// How long a proxied call may take, its answer read (GIST_DEMO_PROXY_TIMEOUT_MS changes it); it stops
+// sooner when the page goes away.
+const PROXY_TIMEOUT_MS = Number(process.env.GIST_DEMO_PROXY_TIMEOUT_MS) || 60_000;
 const MAX_WATCHER_BACKLOG = MB;
 
 /** An answer in Gist's error shape: `{ errors: [{ code, message }] }` with `status`. */
@@ -120,7 +122,7 @@ const sameOrigin = (req) => req.headers.origin === undefined || req.headers.orig
 /** Statuses whose answer has no body. */
 const NO_BODY = new Set([204, 205]);
 
-async function proxy(request, upstream) {
+async function proxy(request, upstream, timeoutMs) {
   const headers = {};
   for (const name of ["authorization", "content-type", "accept"]) {
     const value = request.headers.get(name);
@@ -128,7 +130,13 @@ async function proxy(request, upstream) {
   }
   const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
   const failed = (code, message, status = 502) => gistError(status, code, message);
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(PROXY_TIMEOUT_MS)]);
+  // A timer of its own, not AbortSignal.timeout: on Node 20, one inside AbortSignal.any never fires once collected.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+  const onGone = () => controller.abort(request.signal.reason);
+  if (request.signal.aborted) onGone();
+  else request.signal.addEventListener("abort", onGone, { once: true });
+  const { signal } = controller;
   try {
     const answer = await fetch(upstream, { method: request.method, headers, body, redirect: "manual", signal });
     if (answer.status >= 300 && answer.status < 400) {
@@ -150,7 +158,11 @@ async function proxy(request, upstream) {
     // A 204 or 205 has no body (the Response constructor refuses one): the upstream acted all the same.
     return new Response(NO_BODY.has(answer.status) ? null : bytes, { status: answer.status, headers: keep });
   } catch (error) {
+    if (signal.reason?.name === "TimeoutError") return failed("proxy_timeout", `${upstream.origin} did not answer within ${timeoutMs} ms`, 504);
     return failed("proxy_failed", `the demo server could not reach ${upstream.origin} (${error.cause?.code ?? error.message})`);
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener("abort", onGone);
   }
 }
 
@@ -197,7 +209,8 @@ function webhookReceiver(maxWatchers) {
 /**
  * Starts the demo server; `mounts` adds folders (`{ "/test/": "/abs/dir/" }`), for tests;
  * `proxyTarget` is where /proxy/ forwards (default Gist's API); `maxBodyBytes` caps /api and /proxy
- * bodies, `maxWebhookBytes` webhook deliveries (1 MB each), `maxWatchers` the stream's pages (20).
+ * bodies, `maxWebhookBytes` webhook deliveries (1 MB each), `maxWatchers` the stream's pages (20),
+ * `proxyTimeoutMs` how long a proxied call may take (60 s).
  * Resolves `{ url, mock, webhooks, close() }`.
  */
 export function startDemoServer({
@@ -208,6 +221,7 @@ export function startDemoServer({
   maxBodyBytes = MB,
   maxWebhookBytes = Number(process.env.GIST_DEMO_MAX_WEBHOOK_BYTES) || MB,
   maxWatchers = 20,
+  proxyTimeoutMs = PROXY_TIMEOUT_MS,
 } = {}) {
   const mock = createMockGist({ basePath: "/api" });
   const webhooks = webhookReceiver(maxWatchers);
@@ -253,7 +267,7 @@ export function startDemoServer({
     if (req.url.startsWith("/proxy/")) {
       const upstream = upstreamUrl(req.url, target);
       if (!upstream) return refuse(req, res, 400, "proxy_refused", `The proxy forwards only plain paths to ${target.origin}`);
-      return toNodeListener((request) => proxy(request, upstream), { maxBodyBytes })(req, res);
+      return toNodeListener((request) => proxy(request, upstream, proxyTimeoutMs), { maxBodyBytes })(req, res);
     }
     return listener(req, res);
   }

@@ -1,6 +1,8 @@
 // The demo server's /proxy/ (www/server.mjs), without a browser: what it passes on of an upstream's answer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import { GistClient } from "gist-wasm";
 import { startDemoServer } from "../../www/server.mjs";
 import { startServer } from "./loopback.mjs";
@@ -71,4 +73,29 @@ test("the demo's files may not be framed by another origin, nor sniffed (an outs
     assert.equal(answer.headers.get("x-frame-options"), "DENY", path);
     assert.equal(answer.headers.get("x-content-type-options"), "nosniff", path);
   }
+});
+
+test("the demo proxy gives up on an upstream that never answers after its time limit, garbage collections or not (an outside review: AbortSignal.any's timeout never fired once collected)", async (t) => {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc");
+  let letGo;
+  const released = new Promise((resolve) => { letGo = resolve; });
+  const upstream = await startServer((req, res) => {
+    res.on("close", letGo);
+    return new Promise(() => {}); // never answers
+  });
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url, proxyTimeoutMs: 1000 });
+  const collecting = setInterval(gc, 100);
+  t.after(async () => {
+    clearInterval(collecting);
+    await demo.close();
+    await upstream.close();
+  });
+  const started = performance.now();
+  const answer = await fetch(`${demo.url}/proxy/tags`, { signal: AbortSignal.timeout(8000) });
+  const took = performance.now() - started;
+  assert.equal(answer.status, 504);
+  assert.deepEqual((await answer.json()).errors.map((e) => e.code), ["proxy_timeout"]);
+  assert.ok(took >= 900 && took < 4000, `answered after ${Math.round(took)} ms`);
+  await released; // the upstream request was let go, not left open
 });
