@@ -5,7 +5,8 @@
 // Usage: node www/server.mjs [--port 8080]   (GIST_PROXY_TARGET changes where /proxy/ forwards to)
 // Limits: a Host header that is not this server's gets 421; bodies are capped (413: 1 MB for /api and
 // /proxy, GIST_DEMO_MAX_WEBHOOK_BYTES or 1 MB for /webhooks); a POST /webhooks from another site's page
-// (an Origin header not this server's) gets 403, as does a watch of the stream from one; at most 20 pages
+// (an Origin header not this server's, or Sec-Fetch-Site cross-site or same-site) gets 403, as do a watch
+// of the stream and a /proxy/ call from one (an <img> or a no-cors fetch sends no Origin); at most 20 pages
 // watch the stream (503 past it), and a watcher with over 1 MB unsent is dropped; /proxy/ only forwards
 // plain paths to the target's origin, never follows a redirect, refuses answers over 10 MB, gives up after
 // 60 s (504; GIST_DEMO_PROXY_TIMEOUT_MS changes it) or when the page goes away, and serves what comes back
@@ -117,6 +118,8 @@ async function readCapped(body, limit) {
 
 /** Whether a request comes from no page, or from this server's own (its Origin, if any, is this server's). */
 const sameOrigin = (req) => req.headers.origin === undefined || req.headers.origin === `http://${req.headers.host}`;
+/** Whether a browser says another site's page sent it: an <img>, an <iframe> or a no-cors fetch sends no Origin. */
+const otherSite = (req) => ["cross-site", "same-site"].includes(req.headers["sec-fetch-site"]);
 
 /** Forwards a request to `upstream` with the page's own Authorization header; never follows a redirect. */
 /** Statuses whose answer has no body. */
@@ -246,7 +249,7 @@ export function startDemoServer({
   const listener = toNodeListener(handle, { maxBodyBytes });
   const receive = toNodeListener(webhooks.receive, { maxBodyBytes: maxWebhookBytes });
   let hosts;
-  /** Checks Host (and Origin for webhooks), refuses a service worker's script, then routes by the raw request target. */
+  /** Checks Host (and the sending site for webhooks and the proxy), refuses a service worker's script, then routes by the raw request target. */
   function route(req, res) {
     if (!hosts.has(String(req.headers.host).toLowerCase())) {
       return refuse(req, res, 421, "misdirected_request", `This server answers only for ${[...hosts].join(", ")}`);
@@ -255,16 +258,17 @@ export function startDemoServer({
       return refuse(req, res, 403, "service_worker_refused", "This server serves no service worker");
     }
     if (req.url === "/webhooks/stream") {
-      if (req.method !== "GET" || !sameOrigin(req)) return refuse(req, res, 403, "cross_origin_refused", "Only this server's own page may watch deliveries");
+      if (req.method !== "GET" || !sameOrigin(req) || otherSite(req)) return refuse(req, res, 403, "cross_origin_refused", "Only this server's own page may watch deliveries");
       return webhooks.watch(req, res);
     }
     if (req.url.split("?")[0] === "/webhooks" && req.method === "POST") {
-      if (!sameOrigin(req)) {
+      if (!sameOrigin(req) || otherSite(req)) {
         return refuse(req, res, 403, "cross_origin_refused", "Webhook deliveries from other sites' pages are refused");
       }
       return receive(req, res);
     }
     if (req.url.startsWith("/proxy/")) {
+      if (otherSite(req)) return refuse(req, res, 403, "cross_origin_refused", "The proxy forwards only this server's own page's calls");
       const upstream = upstreamUrl(req.url, target);
       if (!upstream) return refuse(req, res, 400, "proxy_refused", `The proxy forwards only plain paths to ${target.origin}`);
       return toNodeListener((request) => proxy(request, upstream, proxyTimeoutMs), { maxBodyBytes })(req, res);
