@@ -5,9 +5,9 @@ export interface MockFailure {
   /** The answer's body: a string as is, anything else as JSON. */
   body?: unknown;
   /**
-   * Extra answer headers, a plain object such as `{ "retry-after": "1" }` (not a `Headers`): a `content-type` is JSON or `text/plain`, and
-   * none that changes what a browser does (cookies, CORS, a service worker's scope, security policies, a
-   * request for credentials).
+   * Extra answer headers, a plain object such as `{ "retry-after": "1" }` (not a `Headers`): a `content-type` is one type, JSON or
+   * `text/plain` (no comma), no name is given twice in any case, and none changes what a browser does
+   * (cookies, CORS, a service worker's scope, security policies, a request for credentials).
    */
   headers?: Record<string, string> | undefined;
   /** Wait this long before answering. */

@@ -210,8 +210,12 @@ function checkedRule(rule) {
     if (framing !== undefined) refuse(`header ${JSON.stringify(framing).slice(0, 80)} frames the answer, which the mock writes itself`);
     const browsers = Object.keys(headers).find((name) => BROWSER_HEADERS.test(name));
     if (browsers !== undefined) refuse(`header ${JSON.stringify(browsers).slice(0, 80)} changes what a browser does with the answer, which the mock's rules may not`);
+    // A name given twice (in any case) is sent as one header of both values, joined by a comma: so is a
+    // comma in a type, which a browser may read as the last type of a list.
+    const twice = Object.keys(headers).find((name, i, names) => names.findIndex((n) => n.toLowerCase() === name.toLowerCase()) !== i);
+    if (twice !== undefined) refuse(`header ${JSON.stringify(twice).slice(0, 80)} is given twice`);
     const type = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
-    if (type !== undefined && !RULE_CONTENT_TYPE.test(String(type))) refuse(`content-type must be JSON or text/plain, not ${JSON.stringify(String(type)).slice(0, 80)}`);
+    if (type !== undefined && (!RULE_CONTENT_TYPE.test(String(type)) || String(type).includes(","))) refuse(`content-type must be JSON or text/plain, not ${JSON.stringify(String(type)).slice(0, 80)}`);
   }
   if (!writable(rule.body)) refuse("body cannot be written as JSON");
   for (const key of ["method", "path", "bodyIncludes"]) if (rule[key] !== undefined && typeof rule[key] !== "string") refuse(`${key} must be a string`);

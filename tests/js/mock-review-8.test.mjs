@@ -282,3 +282,21 @@ test("mock.deliverWebhook refuses an empty topic, a url that is not http(s) and 
     assert.equal(error.code, "invalid_argument", `${url} ${String(event)}: ${error.message}`);
   }
 });
+
+// Findings of outside reviews (2026-12-07, twenty-sixth round).
+test("a failure rule's content-type may hold no comma, and no header name may be given twice in any case: both made a JSON type that a browser read as text/html (before: accepted)", async (t) => {
+  const demo = await startDemoServer({ port: 0 });
+  t.after(() => demo.close());
+  for (const [headers, says] of [
+    [{ "content-type": "application/json; x=, text/html" }, /content-type/],
+    [{ "content-type": "text/plain;,text/html" }, /content-type/],
+    [{ "content-type": "application/json", "CONTENT-TYPE": "text/html" }, /given twice/],
+    [{ "x-echo": "a", "X-Echo": "b" }, /given twice/],
+  ]) {
+    assert.throws(() => createMockGist().fail({ status: 200, body: "<h1>hi</h1>", headers }), { name: "TypeError", message: says }, JSON.stringify(headers));
+    const answer = await plant(demo, { status: 200, path: "/contacts/rigged", headers, body: "<h1>hi</h1>" });
+    assert.equal(answer.status, 400, JSON.stringify(headers));
+    assert.match((await answer.json()).errors[0].message, says);
+    assert.equal((await fetch(`${demo.url}/api/contacts/rigged`, { headers: KEY })).headers.get("content-type"), "application/json", "no rule was set");
+  }
+});
