@@ -117,3 +117,27 @@ test("the page's live receiver makes a new EventSource after a 503, and shows de
   assert.equal(posted.status, 202);
   await page.waitForSelector("#deliveries li");
 });
+
+test("a time past Date's range shows as its number, and the rest of the result still renders (an outside review: RangeError: Invalid time value, no result)", async (t) => {
+  const demo = await startDemoServer({ port: 0 });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  t.after(async () => {
+    await page.close();
+    await demo.close();
+  });
+  const posted = await fetch(`${demo.url}/api/events`, { method: "POST", headers: { authorization: "Bearer mock-key", "content-type": "application/json" }, body: JSON.stringify({ event_name: "far_future", id: 1001, occurred_at: 1e15 }) });
+  assert.equal(posted.status, 200);
+  await page.goto(demo.url);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.click("#tab-events");
+  await page.click("#tab-listEvents");
+  await page.click("#call-listEvents button[type=submit]");
+  await page.locator("#call-listEvents .result > *").first().waitFor();
+  await page.waitForFunction(() => !document.querySelector("#call-listEvents .progress"));
+  assert.doesNotMatch(await page.locator("#call-listEvents .result").innerText(), /Invalid time value/);
+  const row = await page.locator("#call-listEvents .result tbody tr", { hasText: "far_future" }).innerText();
+  assert.match(row, /\b1000000000000000\b/);
+  assert.deepEqual(errors, []);
+});
