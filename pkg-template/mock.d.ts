@@ -77,7 +77,8 @@ export interface MockGist {
    * Makes the next matching request(s) fail; throws a `TypeError` for a rule it could not answer with (a
    * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry, that frame the answer
    * (`content-length`, `transfer-encoding`, ...) or that change what a browser does, `times` below 1, a
-   * `fraction` outside 0-1).
+   * `fraction` outside 0-1), and a `RangeError` while 1000 rules, or 10 MB of their JSON, wait to be
+   * spent (`reset()` forgets them).
    */
   fail(rule: MockFailure): void;
   /**

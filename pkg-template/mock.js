@@ -164,6 +164,11 @@ const booleanOf = (value) => (typeof value === "string" ? value.trim().toLowerCa
 // Statuses whose answer has no body (the Response constructor refuses one).
 const NO_BODY = new Set([204, 205, 304]);
 
+// How many failure rules may wait to be spent, and their JSON text in all: rules that never match would
+// otherwise hold memory till a reset (300 rules of 1 MB held 360 MB).
+const MAX_RULES = 1000;
+const MAX_RULE_BYTES = 10 * 1024 * 1024;
+
 // What a failure rule may say (mock.d.ts, MockFailure): a misspelt key would make a rule that tests nothing.
 const RULE_KEYS = new Set(["status", "body", "headers", "delayMs", "drop", "times", "method", "path", "bodyIncludes", "fraction"]);
 
@@ -415,8 +420,20 @@ export function createMockGist(options = {}) {
     return ok;
   }
 
+  const ruleBytes = new WeakMap();
+  // Keeps a checked rule, or throws a RangeError past MAX_RULES or MAX_RULE_BYTES.
+  function addRule(rule) {
+    const bytes = JSON.stringify(rule).length;
+    const held = rules.reduce((sum, r) => sum + ruleBytes.get(r), 0);
+    if (rules.length >= MAX_RULES || held + bytes > MAX_RULE_BYTES) {
+      throw new RangeError(`mock gist: at most ${MAX_RULES} failure rules, ${MAX_RULE_BYTES} bytes of JSON in all, may wait to be spent (${rules.length} wait, ${held} bytes): reset() forgets them`);
+    }
+    ruleBytes.set(rule, bytes);
+    rules.push(rule);
+  }
+
   function fail(rule) {
-    rules.push(checkedRule(rule));
+    addRule(checkedRule(rule));
   }
 
   function findContact(url) {
@@ -655,11 +672,10 @@ export function createMockGist(options = {}) {
     if (url.pathname === "/__mock/fail" && request.method === "POST") {
       let rule;
       try {
-        rule = checkedRule(await request.json());
+        addRule(checkedRule(await request.json()));
       } catch (error) {
         return gistError(400, "parameter_invalid", error instanceof SyntaxError ? "The failure rule is not JSON" : error.message, cors);
       }
-      rules.push(rule);
       return json(200, { ok: true }, cors);
     }
     if (url.pathname === "/__mock/requests" && request.method === "GET") {

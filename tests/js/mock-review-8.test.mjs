@@ -300,3 +300,24 @@ test("a failure rule's content-type may hold no comma, and no header name may be
     assert.equal((await fetch(`${demo.url}/api/contacts/rigged`, { headers: KEY })).headers.get("content-type"), "application/json", "no rule was set");
   }
 });
+
+test("failure rules waiting to be spent are capped, 1000 and 10 MB of JSON in all, with a RangeError (a 400 over HTTP) that says so; spent ones and reset() free their place (before: 300 rules of 1 MB held 360 MB)", async (t) => {
+  const mock = createMockGist();
+  for (let i = 0; i < 1000; i++) mock.fail({ status: 500, path: "/never" });
+  assert.throws(() => mock.fail({ status: 500, path: "/never" }), { name: "RangeError", message: /at most 1000 failure rules/ });
+  mock.reset();
+  mock.fail({ status: 503, path: "/tags" });
+  assert.equal((await mock.fetch("http://mock.invalid/tags", { headers: KEY })).status, 503, "a rule works after a reset");
+  const server = await serveMock({ port: 0 });
+  t.after(() => server.close());
+  const big = JSON.stringify({ status: 500, path: "/never", times: 1, body: "x".repeat(1e6) });
+  const statuses = [];
+  for (let i = 0; i < 12; i++) statuses.push((await fetch(`${server.url}/__mock/fail`, { method: "POST", body: big })).status);
+  assert.deepEqual(statuses, [...Array(10).fill(200), 400, 400]);
+  const refused = await fetch(`${server.url}/__mock/fail`, { method: "POST", body: big });
+  assert.match((await refused.json()).errors[0].message, /10485760 bytes/);
+  server.mock.fail({ status: 502, path: "/tags" });
+  assert.equal((await fetch(`${server.url}/tags`, { headers: KEY })).status, 502, "a small rule still fits, and is spent");
+  assert.equal((await fetch(`${server.url}/__mock/reset`, { method: "POST" })).status, 200);
+  assert.equal((await fetch(`${server.url}/__mock/fail`, { method: "POST", body: big })).status, 200);
+});
