@@ -121,10 +121,10 @@ const sameOrigin = (req) => req.headers.origin === undefined || req.headers.orig
 /** Whether a browser says another site's page sent it: an <img>, an <iframe> or a no-cors fetch sends no Origin. */
 const otherSite = (req) => ["cross-site", "same-site"].includes(req.headers["sec-fetch-site"]);
 
-/** Forwards a request to `upstream` with the page's own Authorization header; never follows a redirect. */
 /** Statuses whose answer has no body. */
-const NO_BODY = new Set([204, 205]);
+const NO_BODY = new Set([204, 205, 304]);
 
+/** Forwards a request to `upstream` with the page's own Authorization header; never follows a redirect. */
 async function proxy(request, upstream, timeoutMs) {
   const headers = {};
   for (const name of ["authorization", "content-type", "accept"]) {
@@ -142,7 +142,8 @@ async function proxy(request, upstream, timeoutMs) {
   const { signal } = controller;
   try {
     const answer = await fetch(upstream, { method: request.method, headers, body, redirect: "manual", signal });
-    if (answer.status >= 300 && answer.status < 400) {
+    // A 304 is no redirect: it has no Location, and passes on as itself.
+    if (answer.status >= 300 && answer.status < 400 && answer.status !== 304) {
       await answer.body?.cancel();
       // Its own status, without the Location: the client refuses a redirect unretried, as from Gist itself
       // (a 502 would be retried, and sent the key again each time).
@@ -158,7 +159,7 @@ async function proxy(request, upstream, timeoutMs) {
       if (value) keep[name] = value;
     }
     if (answer.status < 200 || answer.status > 599) return failed("proxy_status", `${upstream.origin} answered status ${answer.status}, which is no HTTP status the demo proxy passes on`);
-    // A 204 or 205 has no body (the Response constructor refuses one): the upstream acted all the same.
+    // A 204, 205 or 304 has no body (the Response constructor refuses one): the upstream acted all the same.
     return new Response(NO_BODY.has(answer.status) ? null : bytes, { status: answer.status, headers: keep });
   } catch (error) {
     if (signal.reason?.name === "TimeoutError") return failed("proxy_timeout", `${upstream.origin} did not answer within ${timeoutMs} ms`, 504);

@@ -99,3 +99,25 @@ test("the demo proxy gives up on an upstream that never answers after its time l
   assert.ok(took >= 900 && took < 4000, `answered after ${Math.round(took)} ms`);
   await released; // the upstream request was let go, not left open
 });
+
+test("the demo proxy passes on an upstream's 304 as a 304 without a body, and a client's call through it is sent once (an outside review: a 502 'could not reach', retried)", async (t) => {
+  const upstream = await startServer((req, res) => {
+    res.writeHead(304, { etag: '"1"' });
+    res.end();
+  });
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
+  t.after(async () => {
+    await demo.close();
+    await upstream.close();
+  });
+  const answer = await fetch(`${demo.url}/proxy/tags`);
+  assert.equal(answer.status, 304);
+  assert.equal(await answer.text(), "");
+  for (const method of ["GET", "POST"]) {
+    const before = upstream.requests.length;
+    const gist = new GistClient({ apiKey: "k", baseUrl: `${demo.url}/proxy`, logLevel: "off" });
+    await gist.apiCall({ method, url: "/tags" }).catch((e) => e);
+    gist.free();
+    assert.equal(upstream.requests.length - before, 1, `${method} sent once: not retried as a failed proxy`);
+  }
+});
