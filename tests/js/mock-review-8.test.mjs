@@ -8,6 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { connect } from "node:net";
+import { once } from "node:events";
 import { GistClient } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 import { serveMock } from "gist-wasm/mock/server";
@@ -320,4 +322,28 @@ test("failure rules waiting to be spent are capped, 1000 and 10 MB of JSON in al
   assert.equal((await fetch(`${server.url}/tags`, { headers: KEY })).status, 502, "a small rule still fits, and is spent");
   assert.equal((await fetch(`${server.url}/__mock/reset`, { method: "POST" })).status, 200);
   assert.equal((await fetch(`${server.url}/__mock/fail`, { method: "POST", body: big })).status, 200);
+});
+
+test("the mock server gives a request 30 s to arrive whole, within a second or two (before: Node looked every 30 s, and a dripped body held on for 52 s)", { timeout: 60_000 }, async (t) => {
+  const server = await serveMock({ port: 0 });
+  const { port } = new URL(server.url);
+  const socket = connect(Number(port), "127.0.0.1");
+  await once(socket, "connect");
+  const started = performance.now();
+  socket.write(`POST /contacts HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer mock-key\r\nContent-Length: 1000\r\n\r\n`);
+  const drip = setInterval(() => socket.writable && socket.write("x"), 2000);
+  t.after(() => {
+    clearInterval(drip);
+    socket.destroy(); // first: close() waits for the connection
+    return server.close();
+  });
+  let answer = "";
+  socket.on("data", (data) => { answer += data; });
+  socket.on("error", () => {});
+  const closed = once(socket, "close");
+  const cap = new Promise((resolve) => setTimeout(resolve, 45_000).unref());
+  await Promise.race([closed, cap]);
+  const took = (performance.now() - started) / 1000;
+  assert.ok(took >= 29 && took < 32.5, `cut after ${took.toFixed(1)} s`);
+  assert.match(answer, /^HTTP\/1\.1 408/);
 });
