@@ -82,6 +82,8 @@ export function setupWebhooks(section, { sdk, showResult, showError }) {
     item.append(el("strong", { textContent: new Date(delivery.receivedAt).toLocaleTimeString() }), ` ${summary}${verified}`,
       el("details", {}, el("summary", { textContent: "Raw body" }), scrollable(el("pre", { textContent: delivery.body }), "Raw body")));
     list.prepend(item);
+    // The last 50, as the server keeps.
+    while (list.children.length > 50) list.lastElementChild.remove();
   };
   let source;
   let wait = 1000;

@@ -141,3 +141,25 @@ test("a time past Date's range shows as its number, and the rest of the result s
   assert.match(row, /\b1000000000000000\b/);
   assert.deepEqual(errors, []);
 });
+
+test("the page's live receiver shows the last 50 deliveries, as the server keeps (an outside review: the list grew without end)", async (t) => {
+  const demo = await startDemoServer({ port: 0 });
+  const page = await browser.newPage();
+  t.after(async () => {
+    await page.close();
+    await demo.close();
+  });
+  await page.goto(demo.url);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.click("#tab-webhooks");
+  await page.waitForFunction(() => document.getElementById("receiver-status").textContent === "Listening.");
+  for (let i = 1; i <= 55; i++) {
+    const posted = await fetch(`${demo.url}/webhooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ topic: "user.created", contact: { id: i } }) });
+    assert.equal(posted.status, 202);
+  }
+  await page.waitForFunction(() => document.querySelector("#deliveries li")?.textContent.includes("contact 55"));
+  await page.waitForTimeout(500);
+  const shown = await page.$$eval("#deliveries li", (items) => items.map((li) => li.textContent));
+  assert.equal(shown.length, 50);
+  assert.ok(shown.at(-1).includes("contact 6"), shown.at(-1));
+});
