@@ -117,8 +117,9 @@ export function serveMock(given) {
   const listener = toNodeListener(mock.handle, { maxBodyBytes });
   let hosts;
   // A request has 30 s to arrive whole (Node's default is 300 s): a connection that stalls its body
-  // holds what it sent so far for no longer.
-  const server = createServer({ requestTimeout: 30_000 }, (req, res) => {
+  // holds what it sent so far for no longer. Node looks every connectionsCheckingInterval (30 s by
+  // default, which let a request run to 60 s): every second, it holds within one.
+  const server = createServer({ requestTimeout: 30_000, connectionsCheckingInterval: 1000 }, (req, res) => {
     if (hosts.has(String(req.headers.host).toLowerCase())) return listener(req, res);
     refuse(req, res, 421, "misdirected_request", `This server answers only for ${[...hosts].join(", ")}`);
   });

@@ -5,9 +5,9 @@ export interface MockFailure {
   /** The answer's body: a string as is, anything else as JSON. */
   body?: unknown;
   /**
-   * Extra answer headers, a plain object such as `{ "retry-after": "1" }` (not a `Headers`): a `content-type` is JSON or `text/plain`, and
-   * none that changes what a browser does (cookies, CORS, a service worker's scope, security policies, a
-   * request for credentials).
+   * Extra answer headers, a plain object such as `{ "retry-after": "1" }` (not a `Headers`): a `content-type` is one type, JSON or
+   * `text/plain` (no comma), no name is given twice in any case, and none changes what a browser does
+   * (cookies, CORS, a service worker's scope, security policies, a request for credentials).
    */
   headers?: Record<string, string> | undefined;
   /** Wait this long before answering. */
@@ -77,7 +77,8 @@ export interface MockGist {
    * Makes the next matching request(s) fail; throws a `TypeError` for a rule it could not answer with (a
    * key it does not know, a `status` outside 200-599, `headers` HTTP cannot carry, that frame the answer
    * (`content-length`, `transfer-encoding`, ...) or that change what a browser does, `times` below 1, a
-   * `fraction` outside 0-1).
+   * `fraction` outside 0-1), and a `RangeError` while 1000 rules, or 10 MB of their JSON, wait to be
+   * spent (`reset()` forgets them).
    */
   fail(rule: MockFailure): void;
   /**

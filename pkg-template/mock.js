@@ -174,6 +174,11 @@ const booleanOf = (value) => (typeof value === "string" ? value.trim().toLowerCa
 // Statuses whose answer has no body (the Response constructor refuses one).
 const NO_BODY = new Set([204, 205, 304]);
 
+// How many failure rules may wait to be spent, and their JSON text in all: rules that never match would
+// otherwise hold memory till a reset (300 rules of 1 MB held 360 MB).
+const MAX_RULES = 1000;
+const MAX_RULE_BYTES = 10 * 1024 * 1024;
+
 // What a failure rule may say (mock.d.ts, MockFailure): a misspelt key would make a rule that tests nothing.
 const RULE_KEYS = new Set(["status", "body", "headers", "delayMs", "drop", "times", "method", "path", "bodyIncludes", "fraction"]);
 
@@ -220,8 +225,12 @@ function checkedRule(rule) {
     if (framing !== undefined) refuse(`header ${JSON.stringify(framing).slice(0, 80)} frames the answer, which the mock writes itself`);
     const browsers = Object.keys(headers).find((name) => BROWSER_HEADERS.test(name));
     if (browsers !== undefined) refuse(`header ${JSON.stringify(browsers).slice(0, 80)} changes what a browser does with the answer, which the mock's rules may not`);
+    // A name given twice (in any case) is sent as one header of both values, joined by a comma: so is a
+    // comma in a type, which a browser may read as the last type of a list.
+    const twice = Object.keys(headers).find((name, i, names) => names.findIndex((n) => n.toLowerCase() === name.toLowerCase()) !== i);
+    if (twice !== undefined) refuse(`header ${JSON.stringify(twice).slice(0, 80)} is given twice`);
     const type = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
-    if (type !== undefined && !RULE_CONTENT_TYPE.test(String(type))) refuse(`content-type must be JSON or text/plain, not ${JSON.stringify(String(type)).slice(0, 80)}`);
+    if (type !== undefined && (!RULE_CONTENT_TYPE.test(String(type)) || String(type).includes(","))) refuse(`content-type must be JSON or text/plain, not ${JSON.stringify(String(type)).slice(0, 80)}`);
   }
   if (!writable(rule.body)) refuse("body cannot be written as JSON");
   for (const key of ["method", "path", "bodyIncludes"]) if (rule[key] !== undefined && typeof rule[key] !== "string") refuse(`${key} must be a string`);
@@ -421,8 +430,20 @@ export function createMockGist(options = {}) {
     return ok;
   }
 
+  const ruleBytes = new WeakMap();
+  // Keeps a checked rule, or throws a RangeError past MAX_RULES or MAX_RULE_BYTES.
+  function addRule(rule) {
+    const bytes = JSON.stringify(rule).length;
+    const held = rules.reduce((sum, r) => sum + ruleBytes.get(r), 0);
+    if (rules.length >= MAX_RULES || held + bytes > MAX_RULE_BYTES) {
+      throw new RangeError(`mock gist: at most ${MAX_RULES} failure rules, ${MAX_RULE_BYTES} bytes of JSON in all, may wait to be spent (${rules.length} wait, ${held} bytes): reset() forgets them`);
+    }
+    ruleBytes.set(rule, bytes);
+    rules.push(rule);
+  }
+
   function fail(rule) {
-    rules.push(checkedRule(rule));
+    addRule(checkedRule(rule));
   }
 
   function findContact(url) {
@@ -678,11 +699,10 @@ export function createMockGist(options = {}) {
     if (url.pathname === "/__mock/fail" && request.method === "POST") {
       let rule;
       try {
-        rule = checkedRule(await request.json());
+        addRule(checkedRule(await request.json()));
       } catch (error) {
         return gistError(400, "parameter_invalid", error instanceof SyntaxError ? "The failure rule is not JSON" : error.message, cors);
       }
-      rules.push(rule);
       return json(200, { ok: true }, cors);
     }
     if (url.pathname === "/__mock/requests" && request.method === "GET") {

@@ -8,9 +8,13 @@ const TIME = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short
 const isTime = (column, value) => column.endsWith("_at") && (typeof value === "number" || value === null);
 const isNamedList = (value) => Array.isArray(value) && value.every((v) => v && typeof v === "object" && "name" in v);
 
-/** A value as one line of text: Unix times as local dates (0 or null: "never"), tags by name. */
+/** A value as one line of text: Unix times as local dates (0 or null: "never"; past Date's range: the number), tags by name. */
 function cell(value, column = "") {
-  if (isTime(column, value)) return value ? TIME.format(value * 1000) : "never";
+  if (isTime(column, value)) {
+    if (!value) return "never";
+    // A time Date cannot hold (past ±8.64e15 ms) would make format() throw.
+    return Number.isNaN(new Date(value * 1000).getTime()) ? String(value) : TIME.format(value * 1000);
+  }
   if (value === null || value === undefined) return "";
   if (isNamedList(value)) return value.map((v) => v.name).join(", ");
   return typeof value === "object" ? JSON.stringify(value) : String(value);

@@ -5,10 +5,12 @@
 // Usage: node www/server.mjs [--port 8080]   (GIST_PROXY_TARGET changes where /proxy/ forwards to)
 // Limits: a Host header that is not this server's gets 421; bodies are capped (413: 1 MB for /api and
 // /proxy, GIST_DEMO_MAX_WEBHOOK_BYTES or 1 MB for /webhooks); a POST /webhooks from another site's page
-// (an Origin header not this server's) gets 403, as does a watch of the stream from one; at most 20 pages
+// (an Origin header not this server's, or Sec-Fetch-Site cross-site or same-site) gets 403, as do a watch
+// of the stream and a /proxy/ call from one (an <img> or a no-cors fetch sends no Origin); at most 20 pages
 // watch the stream (503 past it), and a watcher with over 1 MB unsent is dropped; /proxy/ only forwards
 // plain paths to the target's origin, never follows a redirect, refuses answers over 10 MB, gives up after
-// 60 s or when the page goes away, and serves what comes back as JSON or as plain text (never as a page).
+// 60 s (504; GIST_DEMO_PROXY_TIMEOUT_MS changes it) or when the page goes away, and serves what comes back
+// as JSON or as plain text (never as a page).
 // It serves no service worker (403 to a request with a Service-Worker header), so that nothing but the
 // page sees the key typed into it.
 import { createServer } from "node:http";
@@ -38,8 +40,9 @@ const TYPES = {
 const COMPRESSIBLE = /^(text\/|application\/(json|wasm)|image\/svg)/;
 const MB = 1024 * 1024;
 const MAX_PROXY_ANSWER_BYTES = 10 * MB;
-// How long a proxied call may take, its answer read; it stops sooner when the page goes away.
-const PROXY_TIMEOUT_MS = 60_000;
+// How long a proxied call may take, its answer read (GIST_DEMO_PROXY_TIMEOUT_MS changes it); it stops
+// sooner when the page goes away.
+const PROXY_TIMEOUT_MS = Number(process.env.GIST_DEMO_PROXY_TIMEOUT_MS) || 60_000;
 const MAX_WATCHER_BACKLOG = MB;
 
 /** An answer in Gist's error shape: `{ errors: [{ code, message }] }` with `status`. */
@@ -115,12 +118,14 @@ async function readCapped(body, limit) {
 
 /** Whether a request comes from no page, or from this server's own (its Origin, if any, is this server's). */
 const sameOrigin = (req) => req.headers.origin === undefined || req.headers.origin === `http://${req.headers.host}`;
+/** Whether a browser says another site's page sent it: an <img>, an <iframe> or a no-cors fetch sends no Origin. */
+const otherSite = (req) => ["cross-site", "same-site"].includes(req.headers["sec-fetch-site"]);
+
+/** Statuses whose answer has no body. */
+const NO_BODY = new Set([204, 205, 304]);
 
 /** Forwards a request to `upstream` with the page's own Authorization header; never follows a redirect. */
-/** Statuses whose answer has no body. */
-const NO_BODY = new Set([204, 205]);
-
-async function proxy(request, upstream) {
+async function proxy(request, upstream, timeoutMs) {
   const headers = {};
   for (const name of ["authorization", "content-type", "accept"]) {
     const value = request.headers.get(name);
@@ -128,10 +133,17 @@ async function proxy(request, upstream) {
   }
   const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
   const failed = (code, message, status = 502) => gistError(status, code, message);
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(PROXY_TIMEOUT_MS)]);
+  // A timer of its own, not AbortSignal.timeout: on Node 20, one inside AbortSignal.any never fires once collected.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeoutMs);
+  const onGone = () => controller.abort(request.signal.reason);
+  if (request.signal.aborted) onGone();
+  else request.signal.addEventListener("abort", onGone, { once: true });
+  const { signal } = controller;
   try {
     const answer = await fetch(upstream, { method: request.method, headers, body, redirect: "manual", signal });
-    if (answer.status >= 300 && answer.status < 400) {
+    // A 304 is no redirect: it has no Location, and passes on as itself.
+    if (answer.status >= 300 && answer.status < 400 && answer.status !== 304) {
       await answer.body?.cancel();
       // Its own status, without the Location: the client refuses a redirect unretried, as from Gist itself
       // (a 502 would be retried, and sent the key again each time).
@@ -147,10 +159,14 @@ async function proxy(request, upstream) {
       if (value) keep[name] = value;
     }
     if (answer.status < 200 || answer.status > 599) return failed("proxy_status", `${upstream.origin} answered status ${answer.status}, which is no HTTP status the demo proxy passes on`);
-    // A 204 or 205 has no body (the Response constructor refuses one): the upstream acted all the same.
+    // A 204, 205 or 304 has no body (the Response constructor refuses one): the upstream acted all the same.
     return new Response(NO_BODY.has(answer.status) ? null : bytes, { status: answer.status, headers: keep });
   } catch (error) {
+    if (signal.reason?.name === "TimeoutError") return failed("proxy_timeout", `${upstream.origin} did not answer within ${timeoutMs} ms`, 504);
     return failed("proxy_failed", `the demo server could not reach ${upstream.origin} (${error.cause?.code ?? error.message})`);
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener("abort", onGone);
   }
 }
 
@@ -197,7 +213,8 @@ function webhookReceiver(maxWatchers) {
 /**
  * Starts the demo server; `mounts` adds folders (`{ "/test/": "/abs/dir/" }`), for tests;
  * `proxyTarget` is where /proxy/ forwards (default Gist's API); `maxBodyBytes` caps /api and /proxy
- * bodies, `maxWebhookBytes` webhook deliveries (1 MB each), `maxWatchers` the stream's pages (20).
+ * bodies, `maxWebhookBytes` webhook deliveries (1 MB each), `maxWatchers` the stream's pages (20),
+ * `proxyTimeoutMs` how long a proxied call may take (60 s).
  * Resolves `{ url, mock, webhooks, close() }`.
  */
 export function startDemoServer({
@@ -208,6 +225,7 @@ export function startDemoServer({
   maxBodyBytes = MB,
   maxWebhookBytes = Number(process.env.GIST_DEMO_MAX_WEBHOOK_BYTES) || MB,
   maxWatchers = 20,
+  proxyTimeoutMs = PROXY_TIMEOUT_MS,
 } = {}) {
   const mock = createMockGist({ basePath: "/api" });
   const webhooks = webhookReceiver(maxWatchers);
@@ -232,7 +250,7 @@ export function startDemoServer({
   const listener = toNodeListener(handle, { maxBodyBytes });
   const receive = toNodeListener(webhooks.receive, { maxBodyBytes: maxWebhookBytes });
   let hosts;
-  /** Checks Host (and Origin for webhooks), refuses a service worker's script, then routes by the raw request target. */
+  /** Checks Host (and the sending site for webhooks and the proxy), refuses a service worker's script, then routes by the raw request target. */
   function route(req, res) {
     if (!hosts.has(String(req.headers.host).toLowerCase())) {
       return refuse(req, res, 421, "misdirected_request", `This server answers only for ${[...hosts].join(", ")}`);
@@ -241,19 +259,20 @@ export function startDemoServer({
       return refuse(req, res, 403, "service_worker_refused", "This server serves no service worker");
     }
     if (req.url === "/webhooks/stream") {
-      if (req.method !== "GET" || !sameOrigin(req)) return refuse(req, res, 403, "cross_origin_refused", "Only this server's own page may watch deliveries");
+      if (req.method !== "GET" || !sameOrigin(req) || otherSite(req)) return refuse(req, res, 403, "cross_origin_refused", "Only this server's own page may watch deliveries");
       return webhooks.watch(req, res);
     }
     if (req.url.split("?")[0] === "/webhooks" && req.method === "POST") {
-      if (!sameOrigin(req)) {
+      if (!sameOrigin(req) || otherSite(req)) {
         return refuse(req, res, 403, "cross_origin_refused", "Webhook deliveries from other sites' pages are refused");
       }
       return receive(req, res);
     }
     if (req.url.startsWith("/proxy/")) {
+      if (otherSite(req)) return refuse(req, res, 403, "cross_origin_refused", "The proxy forwards only this server's own page's calls");
       const upstream = upstreamUrl(req.url, target);
       if (!upstream) return refuse(req, res, 400, "proxy_refused", `The proxy forwards only plain paths to ${target.origin}`);
-      return toNodeListener((request) => proxy(request, upstream), { maxBodyBytes })(req, res);
+      return toNodeListener((request) => proxy(request, upstream, proxyTimeoutMs), { maxBodyBytes })(req, res);
     }
     return listener(req, res);
   }

@@ -82,14 +82,26 @@ export function setupWebhooks(section, { sdk, showResult, showError }) {
     item.append(el("strong", { textContent: new Date(delivery.receivedAt).toLocaleTimeString() }), ` ${summary}${verified}`,
       el("details", {}, el("summary", { textContent: "Raw body" }), scrollable(el("pre", { textContent: delivery.body }), "Raw body")));
     list.prepend(item);
+    // The last 50, as the server keeps.
+    while (list.children.length > 50) list.lastElementChild.remove();
   };
   let source;
-  const listen = () => {
-    if (source) return;
+  let wait = 1000;
+  // An EventSource refused (a 503 when 20 pages watch) stays closed: a new one is made after a wait that
+  // doubles to 30 s, and starts over at 1 s once one connects.
+  const connect = () => {
     source = new EventSource("/webhooks/stream");
-    source.addEventListener("open", () => { status.textContent = "Listening."; });
-    source.addEventListener("error", () => { status.textContent = "Reconnecting…"; });
+    source.addEventListener("open", () => { status.textContent = "Listening."; wait = 1000; });
+    source.addEventListener("error", () => {
+      status.textContent = "Reconnecting…";
+      source.close();
+      setTimeout(connect, wait);
+      wait = Math.min(wait * 2, 30_000);
+    });
     source.addEventListener("message", show);
+  };
+  const listen = () => {
+    if (!source) connect();
   };
   return { listen };
 }

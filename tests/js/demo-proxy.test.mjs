@@ -1,6 +1,8 @@
 // The demo server's /proxy/ (www/server.mjs), without a browser: what it passes on of an upstream's answer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import { GistClient } from "gist-wasm";
 import { startDemoServer } from "../../www/server.mjs";
 import { startServer } from "./loopback.mjs";
@@ -70,5 +72,52 @@ test("the demo's files may not be framed by another origin, nor sniffed (an outs
     assert.equal(answer.headers.get("content-security-policy"), "frame-ancestors 'none'", path);
     assert.equal(answer.headers.get("x-frame-options"), "DENY", path);
     assert.equal(answer.headers.get("x-content-type-options"), "nosniff", path);
+  }
+});
+
+test("the demo proxy gives up on an upstream that never answers after its time limit, garbage collections or not (an outside review: AbortSignal.any's timeout never fired once collected)", async (t) => {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc");
+  let letGo;
+  const released = new Promise((resolve) => { letGo = resolve; });
+  const upstream = await startServer((req, res) => {
+    res.on("close", letGo);
+    return new Promise(() => {}); // never answers
+  });
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url, proxyTimeoutMs: 1000 });
+  const collecting = setInterval(gc, 100);
+  t.after(async () => {
+    clearInterval(collecting);
+    await demo.close();
+    await upstream.close();
+  });
+  const started = performance.now();
+  const answer = await fetch(`${demo.url}/proxy/tags`, { signal: AbortSignal.timeout(8000) });
+  const took = performance.now() - started;
+  assert.equal(answer.status, 504);
+  assert.deepEqual((await answer.json()).errors.map((e) => e.code), ["proxy_timeout"]);
+  assert.ok(took >= 900 && took < 4000, `answered after ${Math.round(took)} ms`);
+  await released; // the upstream request was let go, not left open
+});
+
+test("the demo proxy passes on an upstream's 304 as a 304 without a body, and a client's call through it is sent once (an outside review: a 502 'could not reach', retried)", async (t) => {
+  const upstream = await startServer((req, res) => {
+    res.writeHead(304, { etag: '"1"' });
+    res.end();
+  });
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
+  t.after(async () => {
+    await demo.close();
+    await upstream.close();
+  });
+  const answer = await fetch(`${demo.url}/proxy/tags`);
+  assert.equal(answer.status, 304);
+  assert.equal(await answer.text(), "");
+  for (const method of ["GET", "POST"]) {
+    const before = upstream.requests.length;
+    const gist = new GistClient({ apiKey: "k", baseUrl: `${demo.url}/proxy`, logLevel: "off" });
+    await gist.apiCall({ method, url: "/tags" }).catch((e) => e);
+    gist.free();
+    assert.equal(upstream.requests.length - before, 1, `${method} sent once: not retried as a failed proxy`);
   }
 });

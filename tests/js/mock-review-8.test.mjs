@@ -8,6 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { connect } from "node:net";
+import { once } from "node:events";
 import { GistClient } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 import { serveMock } from "gist-wasm/mock/server";
@@ -281,4 +283,67 @@ test("mock.deliverWebhook refuses an empty topic, a url that is not http(s) and 
     const error = await mock.deliverWebhook(url, event).catch((e) => e);
     assert.equal(error.code, "invalid_argument", `${url} ${String(event)}: ${error.message}`);
   }
+});
+
+// Findings of outside reviews (2026-12-07, twenty-sixth round).
+test("a failure rule's content-type may hold no comma, and no header name may be given twice in any case: both made a JSON type that a browser read as text/html (before: accepted)", async (t) => {
+  const demo = await startDemoServer({ port: 0 });
+  t.after(() => demo.close());
+  for (const [headers, says] of [
+    [{ "content-type": "application/json; x=, text/html" }, /content-type/],
+    [{ "content-type": "text/plain;,text/html" }, /content-type/],
+    [{ "content-type": "application/json", "CONTENT-TYPE": "text/html" }, /given twice/],
+    [{ "x-echo": "a", "X-Echo": "b" }, /given twice/],
+  ]) {
+    assert.throws(() => createMockGist().fail({ status: 200, body: "<h1>hi</h1>", headers }), { name: "TypeError", message: says }, JSON.stringify(headers));
+    const answer = await plant(demo, { status: 200, path: "/contacts/rigged", headers, body: "<h1>hi</h1>" });
+    assert.equal(answer.status, 400, JSON.stringify(headers));
+    assert.match((await answer.json()).errors[0].message, says);
+    assert.equal((await fetch(`${demo.url}/api/contacts/rigged`, { headers: KEY })).headers.get("content-type"), "application/json", "no rule was set");
+  }
+});
+
+test("failure rules waiting to be spent are capped, 1000 and 10 MB of JSON in all, with a RangeError (a 400 over HTTP) that says so; spent ones and reset() free their place (before: 300 rules of 1 MB held 360 MB)", async (t) => {
+  const mock = createMockGist();
+  for (let i = 0; i < 1000; i++) mock.fail({ status: 500, path: "/never" });
+  assert.throws(() => mock.fail({ status: 500, path: "/never" }), { name: "RangeError", message: /at most 1000 failure rules/ });
+  mock.reset();
+  mock.fail({ status: 503, path: "/tags" });
+  assert.equal((await mock.fetch("http://mock.invalid/tags", { headers: KEY })).status, 503, "a rule works after a reset");
+  const server = await serveMock({ port: 0 });
+  t.after(() => server.close());
+  const big = JSON.stringify({ status: 500, path: "/never", times: 1, body: "x".repeat(1e6) });
+  const statuses = [];
+  for (let i = 0; i < 12; i++) statuses.push((await fetch(`${server.url}/__mock/fail`, { method: "POST", body: big })).status);
+  assert.deepEqual(statuses, [...Array(10).fill(200), 400, 400]);
+  const refused = await fetch(`${server.url}/__mock/fail`, { method: "POST", body: big });
+  assert.match((await refused.json()).errors[0].message, /10485760 bytes/);
+  server.mock.fail({ status: 502, path: "/tags" });
+  assert.equal((await fetch(`${server.url}/tags`, { headers: KEY })).status, 502, "a small rule still fits, and is spent");
+  assert.equal((await fetch(`${server.url}/__mock/reset`, { method: "POST" })).status, 200);
+  assert.equal((await fetch(`${server.url}/__mock/fail`, { method: "POST", body: big })).status, 200);
+});
+
+test("the mock server gives a request 30 s to arrive whole, within a second or two (before: Node looked every 30 s, and a dripped body held on for 52 s)", { timeout: 60_000 }, async (t) => {
+  const server = await serveMock({ port: 0 });
+  const { port } = new URL(server.url);
+  const socket = connect(Number(port), "127.0.0.1");
+  await once(socket, "connect");
+  const started = performance.now();
+  socket.write(`POST /contacts HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer mock-key\r\nContent-Length: 1000\r\n\r\n`);
+  const drip = setInterval(() => socket.writable && socket.write("x"), 2000);
+  t.after(() => {
+    clearInterval(drip);
+    socket.destroy(); // first: close() waits for the connection
+    return server.close();
+  });
+  let answer = "";
+  socket.on("data", (data) => { answer += data; });
+  socket.on("error", () => {});
+  const closed = once(socket, "close");
+  const cap = new Promise((resolve) => setTimeout(resolve, 45_000).unref());
+  await Promise.race([closed, cap]);
+  const took = (performance.now() - started) / 1000;
+  assert.ok(took >= 29 && took < 32.5, `cut after ${took.toFixed(1)} s`);
+  assert.match(answer, /^HTTP\/1\.1 408/);
 });
