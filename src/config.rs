@@ -147,14 +147,14 @@ pub struct Config {
     pub retry_budget: RetryBudget,
 }
 
-/// `url` without `key`, nor an email in its path (a gateway's: `/ada%40example.com/`); its host, which
-/// an email's pattern would take for one's domain, is kept.
+/// `url` without `key`, nor an email after its host (in a gateway's path, `/ada%40example.com/`, or its
+/// query); its host, which an email's pattern would take for one's domain, is kept.
 fn shown_url(url: &str, key: &ApiKey) -> String {
     let url = crate::redact::scrub_secrets(url, &key.forms());
     let authority = url.find("://").map_or(0, |at| at + 3);
     let path = url
         .get(authority..)
-        .and_then(|rest| rest.find('/'))
+        .and_then(|rest| rest.find(['/', '?', '#', '\\', ';']))
         .map_or(url.len(), |at| authority + at);
     match (url.get(..path), url.get(path..)) {
         (Some(origin), Some(rest)) => format!("{origin}{}", crate::redact::redact_emails(rest)),

@@ -217,7 +217,8 @@ fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
 /// default-ignorable code points: a soft hyphen, a zero-width space or joiner, a direction mark, a
 /// variation selector, a tag...), raw, as its UTF-8 bytes read as Latin-1 (`fetch` reads a header's
 /// bytes so: `\u{e2}\u{80}\u{8b}`) or, read with escapes, as JSON writes it (`\u200b`; one of the
-/// Basic Multilingual Plane); 0 where there is none.
+/// Basic Multilingual Plane), or one character a stray byte makes (U+0080 to U+00FF, U+FFFD); 0 where
+/// there is none.
 fn between_parts(text: &str, at: usize, mode: u8) -> usize {
     let rest = text.get(at..).unwrap_or_default();
     if rest.starts_with(", ") {
@@ -238,10 +239,11 @@ fn between_parts(text: &str, at: usize, mode: u8) -> usize {
             .or_else(|| rest.chars().next().map(|c| (u32::from(c), c.len_utf8())))
             .unwrap_or((0, 0)),
     };
-    // Unicode's default-ignorable code points (DerivedCoreProperties.txt), the C1 controls (a raw
-    // byte 0x80 to 0x9F in a header, as fetch reads it), and U+FFFD (a byte a UTF-8 reader could not
-    // read: the Rust transport's header, any body): what a text shows as nothing, or as a mark.
-    let hidden = matches!(code, 0x80..=0x9F | 0xFFFD | 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
+    // Unicode's default-ignorable code points (DerivedCoreProperties.txt), U+0080 to U+00FF (any raw
+    // byte 0x80 to 0xFF in a header, as fetch reads it: C1 controls, and a byte no UTF-8 reader would
+    // read, as one character), and U+FFFD (such a byte read as UTF-8: the Rust transport's header, any
+    // body): what a text shows as nothing, or as one stray mark.
+    let hidden = matches!(code, 0x80..=0xFF | 0xFFFD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
         | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164
         | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3
         | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF);
@@ -735,8 +737,12 @@ mod tests {
             "sk_\\u061Clive_a1~Zq",
             // In a header `fetch` read as Latin-1: U+200B's, U+00AD's and U+E0001's UTF-8 bytes.
             "sk_\u{e2}\u{80}\u{8b}live_a1\u{c2}\u{ad}~\u{f3}\u{a0}\u{80}\u{81}Zq",
-            // A C1 control: a raw byte 0x80 to 0x9F in a header.
+            // A raw byte 0x80 to 0xFF in a header (a C1 control, one no UTF-8 reader reads), or
+            // such a byte read as UTF-8 (U+FFFD).
             "sk_live\u{85}_a1~\u{9f}Zq",
+            "sk_\u{e2}\u{80}live_a1~Zq",
+            "sk_\u{c3}\u{a9}live_a1\u{ff}~Zq",
+            "sk_live\u{fffd}_a1~Zq",
         ] {
             let text = format!("<{form}> {form}");
             assert_eq!(scrub(&text, &[key]), "<[redacted]> [redacted]", "{form}");
@@ -746,8 +752,8 @@ mod tests {
             "\u{200b}sk_live_a1~Zq\u{200b}",
             "sk_\u{200b}live",
             "\\u200bsk_live_a1~Z",
-            "sk_\u{e2}\u{80}live_a1~Zq",
-            "sk_\u{c3}\u{a9}live_a1~Zq",
+            "sk_Xlive_a1~Zq",
+            "sk_\u{100}live_a1~Zq",
         ] {
             let kept = text.replace("sk_live_a1~Zq", "[redacted]");
             assert_eq!(scrub(text, &[key]), kept, "{text}");

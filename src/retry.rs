@@ -150,7 +150,8 @@ fn parse_http_date(value: &str) -> Option<f64> {
     let month = parts.next()?;
     let year = field(parts.next()?)?;
     let time = parts.next()?;
-    if parts.next()? != "GMT" || !value.ends_with("GMT") {
+    // IMF-fixdate is 29 characters, two-digit day and time fields: one longer has more in it.
+    if parts.next()? != "GMT" || value.len() != 29 {
         return None;
     }
     const MONTHS: [&str; 12] = [
@@ -249,10 +250,14 @@ mod tests {
 
     #[test]
     fn an_http_date_with_text_after_it_is_no_date_and_a_field_past_its_range_is_read_on() {
-        assert_eq!(
-            retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT extra", 0.0),
-            None
-        );
+        for value in [
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT\tGMT",
+            "Sun, 06 Nov 1994 08:49:37:01:02 GMT",
+        ] {
+            assert_eq!(retry_after_seconds(value, 0.0), None, "{value}");
+        }
         let at = |value| retry_after_seconds(value, 0.0);
         assert_eq!(
             at("Tue, 31 Feb 2026 00:00:00 GMT"),

@@ -801,6 +801,15 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
             "{shown}"
         );
     }
+    // Or in its query, printed before build() refuses it (a review of the fix).
+    let query = format!(
+        "{:?}",
+        Client::builder(KEY).base_url("https://gw.example?u=ada%40example.com")
+    );
+    assert!(
+        !query.contains("ada") && query.contains("gw.example"),
+        "{query}"
+    );
     // A base URL with the key as its credentials is refused by build(), but may be printed first.
     let builder = Client::builder(KEY).base_url(format!("http://user:x/{KEY}@127.0.0.1:9"));
     let options = getgist::internal::config::ClientOptions {
