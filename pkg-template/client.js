@@ -67,8 +67,8 @@ function signalMoved(options, callOptions) {
   try {
     if (options === undefined || options === null || !Object.hasOwn(options, "signal")) return [options, callOptions];
     const { signal, ...rest } = options;
-    if (signal === undefined) return [rest, callOptions]; // `{ signal: opts.signal }` with none given
-    if (callOptions?.signal !== undefined && callOptions.signal !== signal) {
+    if (signal === undefined || signal === null) return [rest, callOptions]; // `{ signal: opts.signal }` with none given
+    if ((callOptions?.signal ?? undefined) !== undefined && callOptions.signal !== signal) {
       throw invalidArgument("signal is given twice, in the options and in the request options: give it once");
     }
     return [rest, { ...callOptions, signal }];
@@ -136,8 +136,9 @@ export class GistClient {
     let fetchFn;
     const observed = {};
     try {
-      fetchFn = options.fetch;
-      for (const name of [...OBSERVER_OPTIONS, ...PACING_OPTIONS]) observed[name] = options[name];
+      // A field given as null counts as not given, as the core reads its own.
+      fetchFn = options.fetch ?? undefined;
+      for (const name of [...OBSERVER_OPTIONS, ...PACING_OPTIONS]) observed[name] = options[name] ?? undefined;
     } catch {
       throw invalidArgument("the options cannot be read (a getter threw)");
     }

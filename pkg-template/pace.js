@@ -114,6 +114,8 @@ function queue() {
   };
 }
 
+// The longest a timer waits (setTimeout's most: past it, Node fires at once, with a warning).
+const MAX_TIMER_MS = 2 ** 31 - 1;
 // How late the line's timer may fire before a waiter arms it again, and how often a waiter checks after.
 const LATE_MS = 100;
 const CHECK_MS = 1000;
@@ -158,8 +160,8 @@ function places(limit, onRelease) {
     },
     nextDue: () => earliest,
     free: (place) => held.delete(place),
-    take(ms, waitedMs = 0) {
-      const place = new Place(performance.now() + ms + HELD_PAST_DUE_MS, waitedMs);
+    take(ms, waitedMs = 0, now = performance.now()) {
+      const place = new Place(now + ms + HELD_PAST_DUE_MS, waitedMs);
       held.add(place);
       if (place.due < earliest) earliest = place.due;
       return place;
@@ -268,7 +270,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   const limit = positive("maxConcurrent", maxConcurrent, 6, true);
   const spacing = 1000 / positive("requestsPerSecond", requestsPerSecond, Infinity, false);
   // A timer waits at most 2^31 - 1 ms: a rate below one start in that long would never be kept.
-  if (spacing > 2 ** 31 - 1) throw invalidArgument("requestsPerSecond must be at least one start in 24.8 days (4.66e-7)");
+  if (spacing > MAX_TIMER_MS) throw invalidArgument("requestsPerSecond must be at least one start in 24.8 days (4.66e-7)");
   const starts = schedule(spacing);
   let pausedUntil = 0;
   // A request's place, and one kept for a call woken but not yet running: a request that comes meanwhile
@@ -279,20 +281,24 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   // The same, of calls that started (whose later requests wait here): they go first, so that calls
   // waiting for their first request hold no wasm memory behind calls that hold theirs.
   const ahead = queue();
+  // Wakes the first waiter whose deadline has not passed, with a place kept for it; those past theirs are
+  // let go (in workerd, one whose request ended would keep the place a second, unused, in turn).
   function wakeNext() {
-    const wake = full() ? undefined : ahead.take() ?? waiting.take();
-    if (wake) wake(held.take(0));
+    if (full()) return;
+    for (let waiter; (waiter = ahead.take() ?? waiting.take()); ) {
+      if (waiter.due > performance.now()) return waiter.wake(held.take(0));
+    }
   }
   // Resolves with a place kept for this call once a request in flight ends (which it lets go of as it
   // runs), false when ms pass or the signal aborts first; `goesAhead`: a started call. While it waits,
   // it looks again when the first held place falls due, for a holder that never lets go (see places).
   const turn = (ms, signal, goesAhead) => timed(ms, signal, false, (wake) => {
     const line = goesAhead ? ahead : waiting;
-    const ticket = line.add(wake);
+    const ticket = line.add({ wake, due: performance.now() + ms });
     let look;
     const lookWhenDue = () => {
-      if (ticket.item === undefined) return;
-      if (held.nextDue() < Infinity) look = setTimeout(lookAgain, Math.max(0, held.nextDue() - performance.now()));
+      if (ticket.item === undefined || held.nextDue() === Infinity) return;
+      look = setTimeout(lookAgain, Math.min(MAX_TIMER_MS, Math.max(0, held.nextDue() - performance.now())));
     };
     const lookAgain = () => {
       wakeNext();
@@ -322,11 +328,12 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
     /**
      * A request's turn at once, where it takes no waiting (no pause, a free place, its start due): what
      * `admit` would resolve with, without the wait for a Promise; else undefined, and `admit` decides.
+     * `now`: `performance.now()`, where the caller read it.
      */
-    admitNow(budgetMs, signal) {
+    admitNow(budgetMs, signal, now) {
       if (budgetMs <= 0 || !this.mayGoNow(signal)) return undefined;
       starts.take();
-      return held.take(budgetMs);
+      return held.take(budgetMs, 0, now);
     },
     /**
      * Waits until a request may go, within `budgetMs`: a request whose turn would come after that is

@@ -139,7 +139,7 @@ export function readCallOptions(options) {
   let signal;
   let sending;
   try {
-    signal = options.signal;
+    signal = options.signal ?? undefined; // null counts as not given
     sending = options[SENDING];
     if (signal !== undefined && !isAbortSignal(signal)) throw new Refused("signal must be an AbortSignal");
   } catch (error) {
@@ -662,15 +662,21 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
     let rawBody; // a raw call's answer body, which the runtime reads for its value (see withBody)
     let held = 0; // requests the pacer refused: the core counted them, none was sent
     let markFailed; // what SENDING threw, run by a fetch that waits (see AWAITS_BEFORE_SENDING)
+    let stepAt; // when the core gave the step after an answer (see `due`)
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
       if (step.items) for (const item of itemsOf(step.items, reading)) items.push(item); // not push(...): a long page overflows the stack
       if (step.send) {
-        const due = performance.now() + step.send.timeoutMs; // this request's deadline, whatever comes before it goes
+        // This request's deadline, whatever comes before it goes: from when the core gave the step (the
+        // response hooks and log lines of the answer before it ran since).
+        const now = performance.now();
+        const due = (stepAt ?? now) + step.send.timeoutMs;
+        if (stepAt !== undefined) step.send.timeoutMs = due - now;
+        stepAt = undefined;
         // A turn taken before the call started: its wait already counts in this request's budget.
         if (admittedFirst) admittedFirst.waitedMs = 0;
-        const admitted = admittedFirst ?? pace.admitNow(step.send.timeoutMs, signal) ?? await pace.admit(step.send.timeoutMs, signal, true);
+        const admitted = admittedFirst ?? pace.admitNow(step.send.timeoutMs, signal, now) ?? await pace.admit(step.send.timeoutMs, signal, true);
         admittedFirst = undefined;
         if (admitted.refused) {
           held++;
@@ -709,6 +715,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         const raw = got.kind === "ok" && step.send.raw;
         if (raw) rawBody = got.body;
         step = stepOf(got.kind === "ok" ? respond(call, got, clock(), raw ? { raw } : reading) : call.fail(got.kind, got.message ?? "", clock(), Math.random()));
+        if (step.send) stepAt = performance.now();
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         // On the call's clock, as the core read it; in whole ms, as a test's fake timers tick.
         if (answered?.pauseUntil) pace.pauseFor(Math.floor(answered.pauseUntil - clock()));
