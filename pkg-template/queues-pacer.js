@@ -210,14 +210,15 @@ export class GistPacer {
     const { requestsPerSecond, answer, maxWaitMs, slot } = body;
     if (!rateKept(requestsPerSecond)) return new Response(`requestsPerSecond must be a number of at least ${MIN_RATE.toPrecision(3)}`, { status: 400 });
     const { pathname } = new URL(request.url);
-    if (pathname === "/report" && answer !== undefined && !reported(answer)) return new Response("answer must be { status, remaining?, resetMs? } as pacedFetch reads it", { status: 400 });
+    const report = pathname === "/report" && answer !== undefined ? reportOf(answer) : undefined;
+    if (pathname === "/report" && answer !== undefined && !report) return new Response("answer must be { status, remaining?, resetMs? } as pacedFetch writes it", { status: 400 });
     this.#governor ??= rateGovernor(requestsPerSecond);
     const now = this.#now();
     for (const [due] of this.#out) {
       if (due > now) break; // in the order handed out, but for permits given back and handed out again
       this.#out.delete(due);
     }
-    if (pathname === "/report" && answer) this.#governor.report(answer, now);
+    if (report) this.#governor.report(report, now);
     if (pathname === "/release" && this.#takeBack(slot)) this.#governor.release(slot, now);
     const budget = typeof maxWaitMs === "number" && maxWaitMs >= 0 ? maxWaitMs : undefined;
     const granted = pathname === "/permit" ? this.#governor.grant(now, budget) : 0;
@@ -258,11 +259,14 @@ async function smallJson(request) {
   }
 }
 
-// Whether `answer` is what answerOf writes: a status, and where given, what remains until a reset within a day.
-const reported = (answer) =>
-  typeof answer === "object" && answer !== null && Number.isInteger(answer.status) &&
-  (answer.remaining === undefined || (Number.isFinite(answer.remaining) && answer.remaining >= 0)) &&
-  (answer.resetMs === undefined || (positive(answer.resetMs) && answer.resetMs <= MAX_RESET_MS));
+// What GistPacer takes of a report: its status, and what remains until a reset within a day where both
+// are numbers as answerOf writes them (else the status alone); undefined where it has no status.
+function reportOf(answer) {
+  if (typeof answer !== "object" || answer === null || !Number.isInteger(answer.status)) return undefined;
+  const { status, remaining, resetMs } = answer;
+  const spread = Number.isFinite(remaining) && remaining >= 0 && positive(resetMs) && resetMs <= MAX_RESET_MS;
+  return spread ? { status, remaining, resetMs } : { status };
+}
 
 // What GistPacer's answer to `/permit` grants: a wait (past MAX_WAIT_MS, waited until the call gives up),
 // or `{ refusedMs }`; undefined where it is neither (a namespace bound to another class): paced locally.
@@ -285,7 +289,7 @@ function answerOf(response, now) {
   const reset = header("reset");
   const resetIn = reset === undefined ? undefined : reset >= 1e12 ? reset - now : reset >= 1e9 ? reset * 1000 - now : reset * 1000;
   const resetMs = resetIn <= MAX_RESET_MS ? resetIn : undefined;
-  return { status: response.status, ...(remaining !== undefined && positive(resetMs) && { remaining, resetMs }) };
+  return { status: response.status, ...(Number.isFinite(remaining) && remaining >= 0 && positive(resetMs) && { remaining, resetMs }) };
 }
 
 const PACED_OPTIONS = ["requestsPerSecond", "fallbackRequestsPerSecond", "fetch"];

@@ -468,16 +468,20 @@ async function recordOnce(run, message, index, input) {
     // Marked sent as its request goes, once the client's pacing (and pacedFetch's permit) let it: a crash
     // while it waits for its turn leaves it unmarked, so a later delivery sends it. A mark that cannot be written sends nothing.
     // A client whose recordEvent is its own (a subclass's) may not pass the mark on: it is marked first.
-    const markSent = () => ledger.put(key, "sent", LEDGER_TTL).catch((error) => {
+    let marking; // the mark's write, awaited before it is taken back (it may land after the call ended)
+    const markSent = () => (marking = ledger.put(key, "sent", LEDGER_TTL).catch((error) => {
       throw Object.assign(error, { mayHaveActed: false }); // a store_error: nothing was sent
-    });
+    }));
     try {
       if (!run.marksAsItSends) await markSent();
       await run.gist.recordEvent(input, run.marksAsItSends ? { [SENDING]: markSent } : undefined);
     } catch (thrown) {
       const error = readError(thrown);
       try {
-        if (didNotAct(error)) await ledger.delete(key); // it did not go: a later delivery may send it
+        if (didNotAct(error)) {
+          await marking?.catch(() => {});
+          await ledger.delete(key); // it did not go: a later delivery may send it
+        }
       } catch (failed) {
         return { dead: new GistError("store_error", `Gist did not record the event (${error.code}), but ${failed.message}: it stays marked sent, so it is dead-lettered, not sent again`) };
       }
