@@ -98,35 +98,40 @@ function pageOf(items, start, count, newestFirst) {
   return items.slice(Math.max(0, end - count), end).reverse();
 }
 
-// The state's tags by id, kept for its list of tags while that list is not replaced and changes length
-// only through `fileTag`: writing a contact costs its tags, not all tags.
+// What a map made of a list stands for: the list, its length, its first and last items. A tag pushed or
+// taken out by a user (at either end, or with another pushed) changes one of these, and the map is made
+// again; one replaced in the middle of the list is not seen (replace the list: `state.tags = [...]`).
+const stampOf = (list) => ({ of: list, size: list.length, first: list[0], last: list[list.length - 1] });
+const stamped = (made, list) => made?.of === list && made.size === list.length && made.first === list[0] && made.last === list[list.length - 1];
+
+// The state's tags by id, kept while its list of tags stands (see stampOf) or changes only through
+// `fileTag` and `unfileTag`: writing a contact costs its tags, not all tags.
 const tagMaps = new WeakMap();
 function tagsById(state) {
-  let made = tagMaps.get(state.tags);
-  if (made?.size !== state.tags.length) {
-    made = { size: state.tags.length, map: new Map(state.tags.map((tag) => [tag.id, tag])) };
-    tagMaps.set(state.tags, made);
+  let made = tagMaps.get(state);
+  if (!stamped(made, state.tags)) {
+    made = { ...stampOf(state.tags), map: new Map(state.tags.map((tag) => [tag.id, tag])) };
+    tagMaps.set(state, made);
   }
   return made.map;
 }
 // Adds a new tag to the state's tags (and to its map by id, where there is one).
 function fileTag(state, tag) {
-  const made = tagMaps.get(state.tags);
+  const made = tagMaps.get(state);
+  const kept = stamped(made, state.tags);
   state.tags.push(tag);
-  if (made?.size === state.tags.length - 1) {
-    made.map.set(tag.id, tag);
-    made.size += 1;
-  }
+  if (kept) Object.assign(made, stampOf(state.tags)).map.set(tag.id, tag);
 }
 // Takes `tag` out of the state's tags (and out of its map by id, where there is one): the tags after it
-// move up, in the order they were made.
+// move up, in the order they were made. False where it is not among them.
 function unfileTag(state, tag) {
-  const made = tagMaps.get(state.tags);
-  state.tags.splice(state.tags.indexOf(tag), 1);
-  if (made?.size === state.tags.length + 1) {
-    made.map.delete(tag.id);
-    made.size -= 1;
-  }
+  const made = tagMaps.get(state);
+  const kept = stamped(made, state.tags);
+  const at = state.tags.indexOf(tag);
+  if (at < 0) return false;
+  state.tags.splice(at, 1);
+  if (kept) Object.assign(made, stampOf(state.tags)).map.delete(tag.id);
+  return true;
 }
 
 function wireContact(c, state, byId = tagsById(state)) {
@@ -511,8 +516,8 @@ export function createMockGist(options = {}) {
   // against the tag's current name, and a renamed tag refiled (refile).
   let named;
   function tagsByName() {
-    if (named?.of !== state.tags || named.size !== state.tags.length) {
-      named = { of: state.tags, size: state.tags.length, map: new Map(), all: new Map() };
+    if (!stamped(named, state.tags)) {
+      named = { ...stampOf(state.tags), map: new Map(), all: new Map() };
       for (const tag of state.tags) file(named, tag);
     }
     return named;
@@ -549,8 +554,7 @@ export function createMockGist(options = {}) {
       if (tag?.name !== name) {
         tag = { id: state.nextTagId++, name }; // a deleted tag's id is never given again
         fileTag(state, tag);
-        file(byName, tag);
-        byName.size += 1;
+        file(Object.assign(byName, stampOf(state.tags)), tag);
       }
       return tag.id;
     });
@@ -631,11 +635,9 @@ export function createMockGist(options = {}) {
 
   function deleteTag(id) {
     const tag = tagsById(state).get(idOf(id));
-    if (!tag) return gistError(404, "not_found", "Tag not found");
     const byName = tagsByName();
-    unfileTag(state, tag);
-    unfile(byName, tag, tag.name);
-    byName.size -= 1;
+    if (!tag || !unfileTag(state, tag)) return gistError(404, "not_found", "Tag not found");
+    unfile(Object.assign(byName, stampOf(state.tags)), tag, tag.name);
     for (const c of state.contacts) if (c.tags?.includes(tag.id)) c.tags = c.tags.filter((t) => t !== tag.id);
     changed();
     return json(200, { tag: tagWire(tag) });
@@ -806,7 +808,10 @@ export function createMockGist(options = {}) {
       if (rule.drop) throw new TypeError("mock gist: connection dropped");
       if (rule.status) {
         const text = typeof rule.body === "string" ? rule.body : JSON.stringify(rule.body ?? { errors: [{ code: "mock_failure", message: `Mock failure ${rule.status}` }] });
-        return new Response(NO_BODY.has(rule.status) ? null : text, { status: rule.status, headers: { "content-type": "application/json", ...CORS, ...(rule.headers || {}) } });
+        // The rule's headers replace the mock's own of the same name, whatever its case.
+        const headers = new Headers({ "content-type": "application/json", ...CORS });
+        for (const [name, value] of Object.entries(rule.headers || {})) headers.set(name, value);
+        return new Response(NO_BODY.has(rule.status) ? null : text, { status: rule.status, headers });
       }
     }
     if (request.headers.get("authorization") !== `Bearer ${apiKey}`) {

@@ -6,7 +6,8 @@
 // Limits: a Host header that is not this server's gets 421; bodies are capped (413: 1 MB for /api and
 // /proxy, GIST_DEMO_MAX_WEBHOOK_BYTES or 1 MB for /webhooks); a POST /webhooks from another site's page
 // (an Origin header not this server's, or Sec-Fetch-Site cross-site or same-site) gets 403, as do a watch
-// of the stream and a /proxy/ call from one (an <img> or a no-cors fetch sends no Origin); at most 20 pages
+// of the stream, a /proxy/ call and a call of the mock's controls (/api/__mock/...) from one (an <img> or a
+// no-cors fetch sends no Origin); at most 20 pages
 // watch the stream (503 past it), and a watcher with over 1 MB unsent is dropped; /proxy/ only forwards
 // plain paths to the target's origin, never follows a redirect, refuses answers over 10 MB, gives up after
 // 60 s (504; GIST_DEMO_PROXY_TIMEOUT_MS changes it) or when the page goes away, and serves what comes back
@@ -269,10 +270,15 @@ export function startDemoServer({
       return receive(req, res);
     }
     if (req.url.startsWith("/proxy/")) {
-      if (otherSite(req)) return refuse(req, res, 403, "cross_origin_refused", "The proxy forwards only this server's own page's calls");
+      if (!sameOrigin(req) || otherSite(req)) return refuse(req, res, 403, "cross_origin_refused", "The proxy forwards only this server's own page's calls");
       const upstream = upstreamUrl(req.url, target);
       if (!upstream) return refuse(req, res, 400, "proxy_refused", `The proxy forwards only plain paths to ${target.origin}`);
       return toNodeListener((request) => proxy(request, upstream, proxyTimeoutMs), { maxBodyBytes })(req, res);
+    }
+    // The mock's controls (its failure rules, a reset) are the page's: another site's may not set them (the
+    // mock refuses a foreign Origin itself; a request a browser marks cross-site may come with none).
+    if (req.url.startsWith("/api/__mock/") && otherSite(req)) {
+      return refuse(req, res, 403, "cross_origin_refused", "Only this server's own page may set the mock's failures or reset it");
     }
     return listener(req, res);
   }

@@ -87,7 +87,14 @@ test("Sec-Fetch-Site decides: cross-site and same-site are refused, same-origin,
     assert.equal((await fetch(`${demo.url}/proxy/tags`, { headers })).status, status, `proxy, ${site}`);
     const posted = await fetch(`${demo.url}/webhooks`, { method: "POST", headers, body: "{}" });
     assert.equal(posted.status, status === 200 ? 202 : status, `webhooks, ${site}`);
+    // The mock's controls too (a review of the fix: another site could set failures or reset the mock).
+    const reset = await fetch(`${demo.url}/api/__mock/reset`, { method: "POST", headers });
+    assert.equal(reset.status, status, `mock reset, ${site}`);
   }
+  // An Origin not this server's: refused by the proxy and the mock's controls, whatever Sec-Fetch-Site says.
+  const origin = { origin: "http://evil.example" };
+  assert.equal((await fetch(`${demo.url}/proxy/tags`, { method: "POST", headers: origin, body: "{}" })).status, 403);
+  assert.equal((await fetch(`${demo.url}/api/__mock/fail`, { method: "POST", headers: origin, body: '{"status":503}' })).status, 403);
 });
 
 test("the page's live receiver makes a new EventSource after a 503, and shows deliveries once a place frees up (an outside review: it never came back)", async (t) => {
