@@ -412,7 +412,7 @@ export declare class GistError extends Error {
 }
 
 /** The optional fields of a `GistError`, given to its constructor. */
-export type GistErrorDetails = Partial<Pick<GistError, "status" | "errors" | "requestId" | "retryAfter" | "method" | "path" | "mayHaveActed">>;
+export type GistErrorDetails = { [K in "status" | "errors" | "requestId" | "retryAfter" | "method" | "path" | "mayHaveActed"]?: GistError[K] | undefined };
 
 /** Names a lead: Gist's internal id or the email address. */
 export type LeadRef = { id: number; email?: undefined } | { email: string; id?: undefined };

@@ -88,7 +88,7 @@ export interface MockGist {
    * it; a new limit applies at once. A `perSecond` that is not a positive number, or a `burst` under 1,
    * is a `TypeError`.
    */
-  limit(settings: { perSecond: number; burst?: number } | null): void;
+  limit(settings: { perSecond: number; burst?: number | undefined } | null): void;
   /** The requests the rate limit let through (`admitted`) and answered 429 (`refused`) since the last reset. */
   readonly limited: { admitted: number; refused: number };
   /** Restores the seeded data and forgets failures, the rate limit and the request log. */

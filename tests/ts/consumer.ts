@@ -134,6 +134,8 @@ export async function optionsMaybeUndefined(gist: GistClient, maybe: number | un
   await gist.recordEvent({ event_name: "x", user: { id: 1 }, lead: undefined });
   const mock: MockGist = createMockGist({ seed: maybe, basePath: text, apiKey: undefined });
   mock.fail({ path: "/tags", status: 500, times: maybe, delayMs: undefined, method: text });
+  mock.limit({ perSecond: 5, burst: maybe });
+  void new GistError("timeout", "late", { status: maybe, requestId: undefined });
 }
 
 // @ts-expect-error an event belongs to a user or a lead, not both
