@@ -213,7 +213,7 @@ export interface GistClientOptions {
     timeoutMs?: number | undefined;
     /** The most bytes one call may read in answers (a list: all its pages; one answer: at most 268435456, 256 MiB); default 33554432 (32 MiB). */
     maxResponseBytes?: number | undefined;
-    /** How many times a failed call may be retried when that is safe; default 2. */
+    /** How many times a failed call may be retried when that is safe (0 to 10); default 2. */
     maxRetries?: number | undefined;
     /** Page size of list calls; default 60. */
     perPage?: number | undefined;
@@ -450,7 +450,7 @@ export interface TagResult {
 export interface LimitOptions {
     /** How many items: a list call's default is 100 (at most 10000); an iterator's, all. */
     limit?: number | undefined;
-    /** Go on where an iterator's `cursor` was taken; it carries the list's filters, so only `limit` may go with it. */
+    /** Go on where an iterator's `cursor` was taken; it carries the list's filters, so only `limit` (and a `signal`) may go with it. */
     cursor?: string | null | undefined;
     /** Ends the call or the walk with `aborted`, as the request options' `signal` does (give it in one place). */
     signal?: AbortSignal | undefined;
