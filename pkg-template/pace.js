@@ -134,35 +134,45 @@ const HELD_PAST_DUE_MS = 1000;
  * looks over the places once.
  */
 function places(limit, onRelease) {
-  const held = new Set();
+  // The places held, each at its `at` (an array, not a Set: a fresh object's hash costs each call);
+  // one let go moves the last into its slot.
+  const held = [];
   let earliest = Infinity; // no held place falls due before it
+  const drop = (place) => {
+    if (held[place.at] !== place) return false;
+    const last = held.pop();
+    if (last !== place) held[(last.at = place.at)] = last;
+    place.at = -1;
+    return true;
+  };
   class Place {
     constructor(due, waitedMs) {
       this.due = due;
       this.waitedMs = waitedMs;
+      this.at = held.length;
     }
 
     release() {
-      if (held.delete(this)) onRelease();
+      if (drop(this)) onRelease();
     }
   }
   return {
     full() {
-      if (held.size < limit) return false;
+      if (held.length < limit) return false;
       const now = performance.now();
       if (now < earliest) return true;
       earliest = Infinity;
-      for (const place of held) {
-        if (place.due <= now) held.delete(place);
+      for (const place of [...held]) {
+        if (place.due <= now) drop(place);
         else earliest = Math.min(earliest, place.due);
       }
-      return held.size >= limit;
+      return held.length >= limit;
     },
     nextDue: () => earliest,
-    free: (place) => held.delete(place),
+    free: drop,
     take(ms, waitedMs = 0, now = performance.now()) {
       const place = new Place(now + ms + HELD_PAST_DUE_MS, waitedMs);
-      held.add(place);
+      held.push(place);
       if (place.due < earliest) earliest = place.due;
       return place;
     },
