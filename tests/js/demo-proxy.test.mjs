@@ -7,15 +7,22 @@ import { GistClient } from "gist-wasm";
 import { startDemoServer } from "../../www/server.mjs";
 import { startServer } from "./loopback.mjs";
 
-test("the demo proxy passes on an upstream's 204 or 205 without a body, and a client's DELETE through it is sent once", async (t) => {
-  const upstream = await startServer((req, res) => {
-    res.writeHead(Number(new URL(req.url, "http://x").searchParams.get("status") ?? 204));
-    res.end();
-  });
-  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
+// A loopback upstream answering with `handler`, and the demo server proxying to it (`options` beside);
+// both closed after the test.
+async function proxying(t, handler, options = {}) {
+  const upstream = await startServer(handler);
+  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url, ...options });
   t.after(async () => {
     await demo.close();
     await upstream.close();
+  });
+  return { upstream, demo };
+}
+
+test("the demo proxy passes on an upstream's 204 or 205 without a body, and a client's DELETE through it is sent once", async (t) => {
+  const { upstream, demo } = await proxying(t, (req, res) => {
+    res.writeHead(Number(new URL(req.url, "http://x").searchParams.get("status") ?? 204));
+    res.end();
   });
   for (const status of [204, 205]) {
     const answer = await fetch(`${demo.url}/proxy/contacts/1?status=${status}`, { method: "DELETE" });
@@ -29,14 +36,9 @@ test("the demo proxy passes on an upstream's 204 or 205 without a body, and a cl
 });
 
 test("the demo proxy answers an upstream's status past 599 as its own 502 that says so", async (t) => {
-  const upstream = await startServer((req, res) => {
+  const { upstream, demo } = await proxying(t, (req, res) => {
     res.writeHead(Number(new URL(req.url, "http://x").searchParams.get("status")), { "content-type": "application/json" });
     res.end("{}");
-  });
-  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
-  t.after(async () => {
-    await demo.close();
-    await upstream.close();
   });
   for (const status of [600, 999]) {
     const answer = await fetch(`${demo.url}/proxy/tags?status=${status}`);
@@ -47,14 +49,9 @@ test("the demo proxy answers an upstream's status past 599 as its own 502 that s
 });
 
 test("an upstream's redirect reaches the client as a redirect, which it refuses unretried: the key is sent once (an outside review: a 502 retried it 3 times)", async (t) => {
-  const upstream = await startServer((req, res) => {
+  const { upstream, demo } = await proxying(t, (req, res) => {
     res.writeHead(302, { location: "http://127.0.0.1:9/elsewhere" });
     res.end();
-  });
-  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
-  t.after(async () => {
-    await demo.close();
-    await upstream.close();
   });
   const gist = new GistClient({ apiKey: "key-for-the-proxy", baseUrl: `${demo.url}/proxy`, logLevel: "off" });
   const error = await gist.fetchUser({ id: 1 }).catch((e) => e);
@@ -101,14 +98,9 @@ test("the demo proxy gives up on an upstream that never answers after its time l
 });
 
 test("the demo proxy passes on an upstream's 304 as a 304 without a body, and a client's call through it is sent once (an outside review: a 502 'could not reach', retried)", async (t) => {
-  const upstream = await startServer((req, res) => {
+  const { upstream, demo } = await proxying(t, (req, res) => {
     res.writeHead(304, { etag: '"1"' });
     res.end();
-  });
-  const demo = await startDemoServer({ port: 0, proxyTarget: upstream.url });
-  t.after(async () => {
-    await demo.close();
-    await upstream.close();
   });
   const answer = await fetch(`${demo.url}/proxy/tags`);
   assert.equal(answer.status, 304);
