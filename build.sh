@@ -134,7 +134,7 @@ EOF
   # Bun's main entry (the `bun` condition), bun.js: node.js with the .wasm imported as a file, which `bun
   # build` (--target=bun, --compile) copies beside the bundle (or into the executable), handing over its
   # path; node.js's URL beside itself would not be there. Made from node.js, it shares node.js's chunks.
-  sed -e 's#^import { readFileSync } from "node:fs";$#&\nimport wasmFile from "./gist_wasm_node.wasm" with { type: "file" };#' \
+  sed -e 's#^// pkg/node\.js$#&\nimport wasmFile from "./gist_wasm_node.wasm" with { type: "file" };#' \
     -e 's#new URL("\./gist_wasm_node\.wasm", import\.meta\.url)#new URL(wasmFile, import.meta.url)#' pkg/node.js > pkg/bun.js
   grep -q "new URL(wasmFile, import.meta.url)" pkg/bun.js && grep -q '^import wasmFile from' pkg/bun.js ||
     die "pkg/node.js no longer reads gist_wasm_node.wasm as bun.js expects"

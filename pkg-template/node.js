@@ -2,8 +2,11 @@
 // bundlers do not set): the .wasm is read from the file beside this one, gist_wasm_node.wasm, the core built
 // for speed (build.sh). build.sh ships it bundled, node.js over shared chunks (node-chunk-*.js). Bundlers, for
 // Node too, get index.js, which carries the build for size inside its JS.
-import { readFileSync } from "node:fs";
 import { initSync, loadOnImport } from "./load.js";
+
+// Node's fs without its ES module: importing "node:fs" evaluates each of its exports, and one of them loads
+// all of node:stream, about 2 ms of a cold start (docs/performance.md).
+const { readFileSync } = process.getBuiltinModule("node:fs");
 
 loadOnImport(
   () => initSync({ module: readFileSync(new URL("./gist_wasm_node.wasm", import.meta.url)) }),

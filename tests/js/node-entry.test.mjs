@@ -60,6 +60,21 @@ test("where the .wasm file is missing, the import works and each call throws a G
   assert.match(seen.error, /^GistError: gist-wasm could not load its WebAssembly: .*ENOENT.*gist_wasm_node\.wasm.*; keep gist_wasm_node\.wasm beside gist-wasm's node\.js/);
 });
 
+test("importing gist-wasm in Node and making a client loads none of Node's streams (a cold start's cost)", async () => {
+  const main = `${work}no-streams.mjs`;
+  mkdirSync(work, { recursive: true });
+  writeFileSync(main, `
+    const before = new Set(process.moduleLoadList);
+    const { GistClient } = await import(${JSON.stringify(`${installed}node.js`)});
+    new GistClient({ apiKey: "k" });
+    console.log(JSON.stringify(process.moduleLoadList.filter((name) => !before.has(name))));
+  `);
+  const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 30_000 });
+  const loaded = JSON.parse(stdout);
+  assert.ok(loaded.length > 0, "Node lists the modules it loads");
+  assert.deepEqual(loaded.filter((name) => /\bstreams?\b/.test(name)), []);
+});
+
 test("in Node, every entry of the package is its bundled copy, so that they share one runtime and its wasm", async () => {
   const { exports } = JSON.parse(readFileSync(`${installed}package.json`, "utf8"));
   const entries = Object.keys(exports).filter((entry) => entry !== "./package.json");
