@@ -4,12 +4,10 @@
 // Node too, get index.js, which carries the build for size inside its JS.
 import { initSync, loadOnImport } from "./load.js";
 
-// Node's fs without its ES module: importing "node:fs" evaluates each of its exports, and one of them loads
-// all of node:stream, about 2 ms of a cold start (docs/performance.md).
-const { readFileSync } = process.getBuiltinModule("node:fs");
-
+// Node's fs is taken without its ES module: importing "node:fs" evaluates each of its exports, and one of
+// them loads all of node:stream, about 2 ms of a cold start (docs/performance.md).
 loadOnImport(
-  () => initSync({ module: readFileSync(new URL("./gist_wasm_node.wasm", import.meta.url)) }),
+  () => initSync({ module: process.getBuiltinModule("node:fs").readFileSync(new URL("./gist_wasm_node.wasm", import.meta.url)) }),
   "keep gist_wasm_node.wasm beside gist-wasm's node.js (a bundler must not resolve gist-wasm with the `node-addons` condition)",
 );
 
