@@ -183,7 +183,7 @@ export interface ContactFields {
     /**
      * Tag names to add (created when missing; case-sensitive).
      */
-    tags?: string[] | undefined;
+    tags?: readonly string[] | undefined;
     /**
      * Custom properties: strings, finite numbers, booleans or null (a `Date` as its Unix seconds).
      */
@@ -429,8 +429,8 @@ export type ContactTarget = ContactRef & { untag?: boolean | undefined };
 /** What `tagContacts` should do: the tag (created when missing) and the users and leads to (un)tag. */
 export interface TagRequest {
     tag: string;
-    users?: ContactTarget[] | undefined;
-    leads?: (LeadRef & { untag?: boolean | undefined })[] | undefined;
+    users?: readonly ContactTarget[] | undefined;
+    leads?: readonly (LeadRef & { untag?: boolean | undefined })[] | undefined;
 }
 
 /**
@@ -506,7 +506,7 @@ export type WebhookEvent =
 /** How to check that a delivery comes from Gist. */
 export interface VerifyOptions {
     /** The shared secret, or several during a rotation. */
-    secret: string | string[];
+    secret: string | readonly string[];
     /** `"token"` (default): the secret itself in a header you add in Gist's webhook settings;
      * `"hmac-sha256"` / `"hmac-sha1"`: a signature of the raw body. */
     scheme?: "token" | "hmac-sha256" | "hmac-sha1" | undefined;

@@ -21,7 +21,7 @@ export function toNodeListener(
  * The Host header values a server listening on `host:port` should answer: `127.0.0.1`, `localhost`, `[::1]`
  * and `host`, each with `:port`, and each of `also` (with `:port` unless it names a port).
  */
-export function allowedHosts(host: string, port: number, also?: string[]): Set<string>;
+export function allowedHosts(host: string, port: number, also?: readonly string[]): Set<string>;
 
 /** A host as a URL writes it: an IPv6 address (`::1`) in brackets (`[::1]`), any other as it is. */
 export function bracketed(host: string): string;
@@ -35,5 +35,5 @@ export function bracketed(host: string): string;
  * the server's own error (`EADDRINUSE`, a host that does not resolve: `ENOTFOUND`) where it cannot listen.
  */
 export function serveMock(
-  options?: MockGistOptions & NodeListenerOptions & { port?: number | undefined; host?: string | undefined; allowHosts?: string[] | undefined },
+  options?: MockGistOptions & NodeListenerOptions & { port?: number | undefined; host?: string | undefined; allowHosts?: readonly string[] | undefined },
 ): Promise<{ url: string; mock: MockGist; close(): Promise<void> }>;

@@ -112,7 +112,7 @@ export interface MockGist {
 /** How `deliverWebhook` signs: `verifyWebhook`'s options (the first secret signs). */
 export interface MockDeliveryOptions {
     /** The shared secret, or several (the first signs). */
-    secret: string | string[];
+    secret: string | readonly string[];
     /** `"token"` (default), `"hmac-sha256"` or `"hmac-sha1"`. */
     scheme?: "token" | "hmac-sha256" | "hmac-sha1" | undefined;
     /** The header; default `x-gist-webhook-token` for a token, `x-gist-signature` for an HMAC. */

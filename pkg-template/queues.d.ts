@@ -209,7 +209,7 @@ export interface ConsumeWebhooksResult {
  * `invalid_argument`, for bad arguments (a queue without `send` and `sendBatch` functions, operations that
  * are not an array, options that cannot be read), before anything is sent.
  */
-export function enqueue(queue: QueueProducer, operations: QueueOperation[], options?: EnqueueOptions): Promise<EnqueueResult>;
+export function enqueue(queue: QueueProducer, operations: readonly QueueOperation[], options?: EnqueueOptions): Promise<EnqueueResult>;
 
 /**
  * For a Worker's `queue()` handler: runs each message's operations on `client`, within its pacing; acks
@@ -360,7 +360,7 @@ export interface RedriveOptions {
     /** Only the dead letters of this code; default all. */
     code?: GistErrorCode | QueueErrorCode | undefined;
     /** Keys of recordEvent dead letters whose outcome is unknown (`outcome_unknown`, `store_error`) to send again all the same: each may record the event twice. */
-    resend?: string[] | undefined;
+    resend?: readonly string[] | undefined;
 }
 
 /** What `redrive` did. */

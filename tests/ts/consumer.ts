@@ -118,6 +118,20 @@ export async function useEveryOtherModule(gist: GistClient): Promise<string> {
   return normalizeEventName("completed.order");
 }
 
+// Arrays given as `as const` (readonly) where the package reads an array and keeps none of it.
+export async function readonlyArrays(gist: GistClient, queue: QueueProducer): Promise<void> {
+  const secrets = ["old-secret", "new-secret"] as const;
+  await verifyWebhook({ body: "{}", headers: {} }, { secret: secrets });
+  const tags = ["customer", "beta"] as const;
+  await gist.createUser({ user_id: 7, tags });
+  const users = [{ id: 1 }, { email: "ada@example.com", untag: true }] as const;
+  const leads = [{ email: "lead@example.com" }] as const;
+  await gist.tagContacts({ tag: "VIP", users, leads });
+  const operations = [{ upsertUser: { user_id: 1 } }, { recordEvent: { event_name: "signed-in", user: { user_id: 1 } } }] as const;
+  await enqueue(queue, operations);
+  await createMockGist().deliverWebhook("http://127.0.0.1:8787/webhooks", "{}", { secret: secrets });
+}
+
 // Options built from values that may be undefined, as the runtime takes them (undefined is absent): under
 // exactOptionalPropertyTypes they type-check too.
 export async function optionsMaybeUndefined(gist: GistClient, maybe: number | undefined, text: string | undefined, signal: AbortSignal | undefined): Promise<void> {
@@ -219,7 +233,7 @@ export const twoWays: ContactRef = { id: 1, email: "a@example.com" };
 export const badLevel = new GistClient({ apiKey: "k", logLevel: "verbose" });
 
 // gist-wasm/queues with hand-made bindings (tests/ts/queues-workers.ts passes real Workers types).
-import { consume, consumeWebhooks, enqueue, receiveWebhook, type ConsumeResult, type DeadLetter, type EnqueueResult, type QueueBatch, type QueueOperation } from "gist-wasm/queues";
+import { consume, consumeWebhooks, enqueue, receiveWebhook, type ConsumeResult, type DeadLetter, type EnqueueResult, type QueueBatch, type QueueOperation, type QueueProducer } from "gist-wasm/queues";
 
 export async function useQueues(batch: QueueBatch, request: Request): Promise<number> {
   const queue = { send: async (body: unknown) => body, sendBatch: async (messages: { body: unknown }[]) => messages.length };
