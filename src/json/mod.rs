@@ -21,7 +21,8 @@ pub use parse::{from_str, read_object_unbounded, ParseError, Reader};
 pub use write::string as push_string;
 pub use write::value as push_value;
 
-/// A JSON value.
+/// A JSON value. One the crate parses is at most 128 levels deep; one built deeper by hand (tens of
+/// thousands of levels) overflows the stack where it is dropped, printed, compared or written.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
     /// `null`.

@@ -1,7 +1,7 @@
 //! [`Permits`]: at most so many requests of one client in flight at once (JS's `maxConcurrent`);
 //! the others wait in the client, first come first served.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -27,29 +27,25 @@ struct State {
     /// The permits no one holds and none is granted: 0 while anyone waits.
     free: usize,
     next_ticket: u64,
-    /// The tickets of the waiters, oldest first; one withdrawn stays until it reaches the front.
-    order: VecDeque<u64>,
-    /// Where each ticket still waiting stands.
-    waiting: HashMap<u64, Turn>,
+    /// Where each waiter stands, by ticket (oldest first); one that gives up leaves at once.
+    waiting: BTreeMap<u64, Turn>,
 }
 
 impl State {
-    /// Grants the free permits to the oldest waiters, dropping the withdrawn tickets before them;
-    /// returns their wakers, to wake outside the lock.
+    /// Grants the free permits to the oldest waiters not yet granted one (those granted hold a permit
+    /// each, so there are few); returns their wakers, to wake outside the lock.
     fn grant(&mut self) -> Vec<Waker> {
         let mut woken = Vec::new();
-        while let Some(&ticket) = self.order.front() {
-            match self.waiting.get_mut(&ticket) {
-                Some(turn) if self.free > 0 => {
-                    if let Turn::Waiting(waker) = std::mem::replace(turn, Turn::Granted) {
-                        woken.push(waker);
-                    }
-                    self.free -= 1;
-                }
-                Some(_) => break,
-                None => {}
+        for turn in self.waiting.values_mut() {
+            if self.free == 0 {
+                break;
             }
-            self.order.pop_front();
+            if let Turn::Waiting(_) = turn {
+                if let Turn::Waiting(waker) = std::mem::replace(turn, Turn::Granted) {
+                    woken.push(waker);
+                }
+                self.free -= 1;
+            }
         }
         woken
     }
@@ -62,8 +58,7 @@ impl Permits {
             state: Mutex::new(State {
                 free: count,
                 next_ticket: 0,
-                order: VecDeque::new(),
-                waiting: HashMap::new(),
+                waiting: BTreeMap::new(),
             }),
         }
     }
@@ -109,7 +104,6 @@ impl<'a> Future for Acquire<'a> {
             }
             let ticket = state.next_ticket;
             state.next_ticket += 1;
-            state.order.push_back(ticket);
             state
                 .waiting
                 .insert(ticket, Turn::Waiting(cx.waker().clone()));
@@ -195,13 +189,31 @@ mod tests {
             assert!(poll(&mut waiter).is_none());
         }
         assert!(
-            permits.state().order.is_empty(),
+            permits.state().waiting.is_empty(),
             "none kept while the permit is held"
         );
         drop(held);
         assert!(poll(&mut permits.acquire()).is_some());
-        let state = permits.state();
-        assert!(state.waiting.is_empty() && state.order.is_empty());
+        assert!(permits.state().waiting.is_empty());
+    }
+
+    #[test]
+    fn waiters_that_give_up_behind_one_still_waiting_leave_nothing_behind() {
+        let permits = Permits::new(1);
+        let held = poll(&mut permits.acquire()).expect("free");
+        let mut first = permits.acquire();
+        assert!(poll(&mut first).is_none());
+        for _ in 0..1000 {
+            let mut waiter = permits.acquire();
+            assert!(poll(&mut waiter).is_none());
+        }
+        assert_eq!(
+            permits.state().waiting.len(),
+            1,
+            "only the one still waiting"
+        );
+        drop(held);
+        assert!(poll(&mut first).is_some(), "its turn came");
     }
 
     #[test]
