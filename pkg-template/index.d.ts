@@ -442,8 +442,10 @@ export interface TagResult {
     tag: Tag;
     tagged: number;
     untagged: number;
-    /** `retryAfter`: the seconds to wait, where the error says (a rate limit past the call's deadline). */
-    failed: { target: ContactTarget; error: { code: GistErrorCode; message: string; retryAfter?: number } }[];
+    /** `mayHaveActed`: the target's batch may have (un)tagged it (no answer, one the deadline cut off, a
+     * server error other than 503, an answer refused); `retryAfter`: the seconds to wait, where the error says (a rate
+     * limit past the call's deadline). */
+    failed: { target: ContactTarget; error: { code: GistErrorCode; message: string; mayHaveActed: boolean; retryAfter?: number } }[];
 }
 
 /** `{ limit, cursor }` of a list call or iterator. */
@@ -658,7 +660,7 @@ export class GistClient {
     recordEvent(event: NewEvent, options?: RequestOptions | null): GistPromise<TrackedEvent>;
     /**
      * Tags and untags users and leads, 50 per request; what failed is listed in `failed`, and the
-     * call rejects only when nothing could be done.
+     * call rejects when no batch was answered as done (its `mayHaveActed` says whether one may have tagged).
      */
     tagContacts(request: TagRequest, options?: RequestOptions | null): GistPromise<TagResult>;
     /**

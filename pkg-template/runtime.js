@@ -224,7 +224,11 @@ export function headerLines(headers, names) {
     throw invalidArgument("headers must be a Headers, a record of strings or an array of [name, value] pairs that can be read");
   }
   if (broken) throw invalidArgument("a header's name or value holds a line break, which HTTP headers cannot");
-  return flat.join("\n");
+  try {
+    return flat.join("\n");
+  } catch {
+    throw invalidArgument("the headers are longer than a string can hold");
+  }
 }
 
 // A body stream's chunk as a Uint8Array (a stream of anything but bytes is a failed answer, or a request
@@ -401,7 +405,8 @@ function valueOf(done, reading) {
 // those the core reads, or every one for a raw call's step (`raw`); `answerHeaders`: the response's
 // own) or { kind: "timeout" | "aborted" | "too_large" | "unreached" | "network", message, held, failure?,
 // status? } (`held`: the request never left, see HELD; `unreached`: no connection was made, see unreached;
-// `failure`: what the fetch threw, see failureOf; `status`: a too large answer's); never rejects, never
+// `failure`: what the fetch threw, see failureOf; `status`: a too large answer's, or one aborted while
+// its body came); never rejects, never
 // outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
   if (isAborted(signal)) return { kind: "aborted", held: true };
@@ -414,6 +419,7 @@ async function fetchOnce(fetchFn, send, signal) {
   let stopWaiting;
   let init;
   let connection;
+  let status; // once the answer's status came
   try {
     if (signal) stopWaiting = whenAborted(signal, () => { controller.abort(); ends.stop(new Error("aborted")); });
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
@@ -424,7 +430,7 @@ async function fetchOnce(fetchFn, send, signal) {
     // A network error's answer (Response.error(), a caller's fetch may give one) is a failed request.
     if (response.type === "error") throw new TypeError("the fetch answered a network error (a Response of type \"error\")");
     // A redirect: a browser's opaque one, or one a caller's fetch followed (dropping `redirect: "manual"`).
-    const status = response.type === "opaqueredirect" || response.redirected === true ? 0 : response.status;
+    status = response.type === "opaqueredirect" || response.redirected === true ? 0 : response.status;
     // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails,
     // named by its number or its type (a text may hold the key or an email, and no scrubber has run yet).
     if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${typeof status === "number" ? status : `a ${typeof status}`}`);
@@ -451,7 +457,8 @@ async function fetchOnce(fetchFn, send, signal) {
   } catch (error) {
     const held = init?.[HELD] === true;
     if (timedOut) return { kind: "timeout", held };
-    if (isAborted(signal)) return { kind: "aborted", held };
+    // Aborted while a refusal's body came: its status still says Gist did not act (refusedUnheard).
+    if (isAborted(signal)) return { kind: "aborted", held, status };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
     return { kind: ownFetch(fetchFn) && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };

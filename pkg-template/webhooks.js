@@ -286,7 +286,9 @@ async function readRequest(request, maxBytes) {
     if (typeof request.body?.getReader === "function") {
       const gone = senderGone(request.signal);
       try {
+        // A chunk on a SharedArrayBuffer or a resizable one is copied, as Web Crypto takes neither.
         bytes = await readBody(request, maxBytes, gone.race);
+        if (bytes) bytes = bodyBytes(bytes);
       } catch (error) {
         // A body that fails before its end is one whose sender went away (Deno's server says BadResource).
         throw error instanceof GistError ? error : new GistError("aborted", `the sender went away before the webhook's body ended (${redactEmails(describe(error))})`);
@@ -296,7 +298,7 @@ async function readRequest(request, maxBytes) {
     } else {
       const buffer = await request.arrayBuffer();
       if (Object.prototype.toString.call(buffer) !== "[object ArrayBuffer]") throw invalidArgument("request.arrayBuffer() did not give an ArrayBuffer");
-      bytes = buffer.byteLength > maxBytes ? null : new Uint8Array(buffer);
+      bytes = buffer.byteLength > maxBytes ? null : bodyBytes(new Uint8Array(buffer));
     }
   } catch (error) {
     throw error instanceof GistError ? error : invalidArgument(`the request cannot be read (${redactEmails(describe(error))})`);

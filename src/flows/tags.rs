@@ -2,7 +2,7 @@
 //! request each, and each batch of at most 50 resolved targets is sent (`POST /tags {name, contacts}`)
 //! as soon as it is full, so that a deadline that comes during the lookups leaves the batches sent
 //! before it done. One failed batch or one unknown contact is reported in `failed` and the rest still
-//! goes through; the call rejects only when nothing could be done.
+//! goes through; the call rejects when no batch was answered as done.
 
 use super::{not_json, Next};
 use crate::error::{Error, ErrorCode};
@@ -181,6 +181,7 @@ impl TagFlow {
                             _ => None,
                         };
                         if let Some(why) = why {
+                            error.may_have_acted = true;
                             error.message = text!(
                                 "{} (this batch's answer {}: its contacts may have been tagged)",
                                 error.message,

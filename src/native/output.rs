@@ -67,6 +67,9 @@ pub struct TagFailure {
     pub code: String,
     /// What went wrong.
     pub message: String,
+    /// Its batch may have (un)tagged it: no answer, one the deadline cut off, a server error other
+    /// than 503, an answer refused.
+    pub may_have_acted: bool,
     /// The seconds to wait, where the error says (a rate limit past the call's deadline).
     pub retry_after: Option<f64>,
 }
@@ -77,6 +80,7 @@ impl std::fmt::Debug for TagFailure {
             .field("target", &NoEmails(&self.target))
             .field("code", &self.code)
             .field("message", &NoEmails(&self.message))
+            .field("may_have_acted", &self.may_have_acted)
             .field("retry_after", &self.retry_after)
             .finish()
     }
@@ -97,7 +101,8 @@ pub struct TagResult {
 }
 
 impl TagResult {
-    /// Reads `{ tag, tagged, untagged, failed: [{ target, error: { code, message, retryAfter? } }] }`.
+    /// Reads `{ tag, tagged, untagged, failed: [{ target, error: { code, message, mayHaveActed,
+    /// retryAfter? } }] }`.
     ///
     /// # Errors
     /// `invalid_response` when the tag is not one.
@@ -117,6 +122,11 @@ impl TagResult {
                 .map(|mut failure| TagFailure {
                     code: text(&failure, "code"),
                     message: text(&failure, "message"),
+                    may_have_acted: failure
+                        .get("error")
+                        .and_then(|error| error.get("mayHaveActed"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
                     retry_after: failure
                         .get("error")
                         .and_then(|error| error.get("retryAfter"))

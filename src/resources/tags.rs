@@ -46,7 +46,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     endpoint! {
         /// Tags and untags users and leads, 50 per request; what failed is listed in `failed`, and the
-        /// call rejects only when nothing could be done.
+        /// call rejects when no batch was answered as done (its `mayHaveActed` says whether one may have tagged).
         tagContacts("request: TagRequest") -> "TagResult",
         |args| {
             Ok(Flow::Tags(TagFlow::new(TagRequest::from_value(
@@ -193,14 +193,13 @@ pub struct TagResult {
 
 impl TagResult {
     /// The result as JSON: `{ tag, tagged, untagged, failed: [{ target, error: { code, message,
-    /// retryAfter? } }] }`.
+    /// mayHaveActed, retryAfter? } }] }`.
     pub fn to_value(&self) -> Value {
         let failed: Vec<Value> = self
             .failed
             .iter()
             .map(|f| {
-                let mut error =
-                    json!({ "code": f.error.code.as_str(), "message": f.error.message.as_str() });
+                let mut error = json!({ "code": f.error.code.as_str(), "message": f.error.message.as_str(), "mayHaveActed": f.error.may_have_acted });
                 if let (Some(seconds), Value::Object(error)) = (f.error.retry_after, &mut error) {
                     // Whole seconds, rounded up, as an error's own `retryAfter` (no float formatting).
                     error.set("retryAfter", (seconds.max(0.0).ceil() as u64).into());

@@ -885,6 +885,7 @@ fn the_debug_of_an_input_never_shows_an_email() {
         target: getgist::json!({"email": "ada@example.com", "untag": true}),
         code: "not_found".into(),
         message: "no user matches the given email".into(),
+        may_have_acted: false,
         retry_after: None,
     };
     let inputs = [
@@ -1162,6 +1163,10 @@ async fn tagging_reports_a_target_that_fails_and_tags_the_rest() {
     assert_eq!((result.tag.name.as_str(), result.tagged), ("VIP", 1));
     assert_eq!(result.failed.len(), 1);
     assert_eq!(result.failed[0].code, "not_found");
+    assert!(
+        !result.failed[0].may_have_acted,
+        "a lookup found no one: never sent"
+    );
 }
 
 #[tokio::test]
@@ -1186,6 +1191,14 @@ async fn response_info_counts_the_requests_sent_not_those_the_pacer_refused() {
     assert!(
         !result.failed.is_empty(),
         "the pacer held a batch past the deadline"
+    );
+    assert!(
+        result
+            .failed
+            .iter()
+            .all(|failure| failure.may_have_acted
+                == failure.message.contains("may have been tagged")),
+        "each failure's may_have_acted says what its message says"
     );
     assert_eq!(info.requests as usize, sent);
 }
