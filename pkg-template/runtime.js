@@ -273,9 +273,11 @@ export function stopper() {
 // else as text.
 // Resolves in a later task of the event loop, once timers due by then have run: through a message
 // where the runtime has MessageChannel, which a test's fake timers leave real (a faked setTimeout that is
-// never ticked would hold the read for ever); else through setTimeout.
+// never ticked would hold the read for ever); else, and in workerd, whose messages come before its due
+// timers, through setTimeout.
+const byTimer = typeof MessageChannel !== "function" || globalThis.navigator?.userAgent === "Cloudflare-Workers";
 function nextTask() {
-  if (typeof MessageChannel !== "function") return new Promise((resolve) => setTimeout(resolve));
+  if (byTimer) return new Promise((resolve) => setTimeout(resolve));
   const { port1, port2 } = new MessageChannel();
   return new Promise((resolve) => {
     port1.onmessage = () => {
@@ -286,6 +288,8 @@ function nextTask() {
   });
 }
 
+const YIELD_BYTES = 1024 * 1024;
+
 export async function readBody(response, maxBytes, race) {
   if (Number(response.headers.get("content-length")) > maxBytes) return null;
   if (!response.body || typeof response.body.getReader !== "function") {
@@ -295,15 +299,21 @@ export async function readBody(response, maxBytes, race) {
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;
+  let unyielded = 0; // bytes read since the last turn given
   for (let reads = 1; ; reads++) {
-    // A reader that hands out chunks at once (empty ones for ever, or a byte at a time) would starve the
-    // deadline's timer: it gets its turn every 1,024 reads.
-    if (reads % 1024 === 0) await race(nextTask());
+    // A reader that hands out chunks at once (empty ones for ever, a byte at a time, or workerd's from a
+    // server faster than the isolate) would starve the deadline's timer and the caller's abort: they get
+    // their turn every 1,024 reads and every MiB.
+    if (reads % 1024 === 0 || unyielded >= YIELD_BYTES) {
+      unyielded = 0;
+      await race(nextTask());
+    }
     const { done, value } = await race(reader.read());
     if (done) break;
     const chunk = asBytes(value);
     if (chunk.byteLength === 0) continue;
     size += chunk.byteLength;
+    unyielded += chunk.byteLength;
     if (size > maxBytes) {
       reader.cancel().catch(() => {});
       return null;

@@ -2,8 +2,9 @@
 // entry), then Miniflare runs it; the worker calls the mock over 127.0.0.1.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { once } from "node:events";
 import { startServer } from "./loopback.mjs";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
@@ -116,6 +117,47 @@ test("a client shared by an isolate's requests gets back the place of a call who
     for (let i = 0; i < 3; i++) assert.deepEqual(await answer("/one"), { status: 200, body: { id: 1001 } });
     assert.ok(Date.now() - later < 1500, `three calls after five dead waiters took ${Date.now() - later} ms`);
   } finally {
+    await mf.dispose();
+  }
+});
+
+test("in workerd, a body that comes as fast as it can is cut by the call's deadline and by its caller's abort, not read on to maxResponseBytes (an outside review: 1.7 s for a 300 ms deadline)", async (t) => {
+  // A server of its own process, as fast as the socket takes: 400 MB of one JSON string, in 64 KB writes.
+  const flooding = spawn(process.execPath, ["--input-type=module", "-e", `
+    import { createServer } from "node:http";
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const server = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"contact":{"id":1,"pad":"');
+      let sent = 0;
+      const more = () => {
+        while (sent < 400 * 1024 * 1024 && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return res.once("drain", more);
+        }
+        res.end();
+      };
+      more();
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+  `], { stdio: ["ignore", "pipe", "inherit"] });
+  t.after(() => flooding.kill());
+  const [port] = await once(flooding.stdout, "data");
+  const flood = { url: `http://127.0.0.1:${String(port).trim()}` };
+  const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url, GIST_HANG_URL: flood.url }, { compatibilityDate: "2025-09-15" });
+  // The body outruns the isolate's reads when the machine is busy: two processes keep both cores so.
+  const busy = [0, 1].map(() => spawn(process.execPath, ["-e", "for (;;);"], { stdio: "ignore" }));
+  try {
+    await mf.dispatchFetch("http://worker.test/once"); // the worker started
+    for (let round = 0; round < 3; round++) {
+      for (const [path, code] of [["/flood", "timeout"], ["/flood?abort", "aborted"]]) {
+        const seen = await (await mf.dispatchFetch(`http://worker.test${path}`)).json();
+        assert.equal(seen.code, code, `${path}: ${JSON.stringify(seen)}`);
+        assert.ok(seen.ms < 1000, `${path}: ${JSON.stringify(seen)}`);
+      }
+    }
+  } finally {
+    for (const child of busy) child.kill();
     await mf.dispose();
   }
 });

@@ -8,6 +8,7 @@ const { GistClient, GistError } = gistWasm;
 // `/shared`: one client for every request of the isolate, pacing them all.
 let shared;
 // `/fire` and `/one`: one more, one request at a time, to GIST_HANG_URL (which never answers user 7).
+// `/flood`: GIST_HANG_URL's endless body, fast, cut by a deadline or an abort.
 let one;
 
 export default {
@@ -34,6 +35,17 @@ export default {
         if (path === "/fire") one.fetchUser({ user_id: "7" }, { timeoutMs: 1000 }).catch(() => {});
         else return Response.json({ id: (await one.fetchUser({ id: 1001 }, { timeoutMs: 8000 })).id });
         return Response.json({ fired: true });
+      }
+      if (path === "/flood") {
+        // GIST_HANG_URL's answer to user 8 is a body sent as fast as it goes: the deadline, or the
+        // caller's abort, must end the call, not the body's size.
+        const flood = new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_HANG_URL, maxRetries: 0, maxResponseBytes: 200 * 1024 * 1024 });
+        const aborting = new AbortController();
+        setTimeout(() => aborting.abort(), 150);
+        const options = new URL(request.url).searchParams.has("abort") ? { signal: aborting.signal } : { timeoutMs: 300 };
+        const started = Date.now(); // workerd's clock moves on with each read
+        const code = await flood.fetchUser({ user_id: "8" }, options).then(() => "answered", (error) => error.code);
+        return Response.json({ code, ms: Date.now() - started });
       }
       if (path === "/web") {
         const users = await new web.GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL }).listUsers({ limit: 3 });
