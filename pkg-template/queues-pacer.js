@@ -397,8 +397,10 @@ export function pacedFetch(namespace, apiKey, options) {
     // Held until the permit comes: a call that gives up meanwhile knows its request never left.
     if (init) init[HELD] = true;
     await permit(init?.signal, init?.[DEADLINE]);
+    // The call gave up while the permit came late: not marked (its give-up took the mark back already),
+    // not sent (a fetch that does not watch its signal would send).
+    if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
     await init?.[BEFORE_SENDING]?.(); // consume's mark that a recordEvent went: once it goes, not before
-    // The call gave up while the permit came late (a fetch that does not watch its signal would send).
     if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
     if (init) init[HELD] = false;
     const response = await (fetchFn ?? globalThis.fetch)(input, init);

@@ -469,9 +469,13 @@ async function recordOnce(run, message, index, input) {
     // while it waits for its turn leaves it unmarked, so a later delivery sends it. A mark that cannot be written sends nothing.
     // A client whose recordEvent is its own (a subclass's) may not pass the mark on: it is marked first.
     let marking; // the mark's write, awaited before it is taken back (it may land after the call ended)
-    const markSent = () => (marking = ledger.put(key, "sent", LEDGER_TTL).catch((error) => {
-      throw Object.assign(error, { mayHaveActed: false }); // a store_error: nothing was sent
-    }));
+    let takenBack = false; // the call gave up unsent: a fetch that marks it later is refused, and sends nothing
+    const markSent = () => {
+      if (takenBack) return Promise.reject(new GistError("aborted", "the recordEvent's call ended before its request went: not marked, not sent"));
+      return (marking = ledger.put(key, "sent", LEDGER_TTL).catch((error) => {
+        throw Object.assign(error, { mayHaveActed: false }); // a store_error: nothing was sent
+      }));
+    };
     try {
       if (!run.marksAsItSends) await markSent();
       await run.gist.recordEvent(input, run.marksAsItSends ? { [SENDING]: markSent } : undefined);
@@ -479,6 +483,7 @@ async function recordOnce(run, message, index, input) {
       const error = readError(thrown);
       try {
         if (didNotAct(error)) {
+          takenBack = true;
           await marking?.catch(() => {});
           await ledger.delete(key); // it did not go: a later delivery may send it
         }

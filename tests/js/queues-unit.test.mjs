@@ -715,6 +715,31 @@ test("a mark whose write lands after its call timed out, unsent, is taken back a
   assert.equal(mock.state.events.filter((e) => e.name === "slow-mark").length, 0);
 });
 
+test("a recordEvent whose permit comes, with no wait, after its call timed out is neither marked nor sent: the next delivery sends it (an outside review: marked sent after the mark was taken back, then dead-lettered unsent)", async () => {
+  const mock = createMockGist();
+  const { email } = mock.state.contacts.find((c) => c.type === "user");
+  // A GistPacer that answers in 800 ms, with no wait: past the call's 500 ms.
+  const pacer = pacerNamespace(800);
+  const ledger = kv();
+  const writes = [];
+  const { put, delete: remove } = ledger;
+  ledger.put = (key, value) => (writes.push(`put ${value}`), put(key, value));
+  ledger.delete = (key) => (writes.push("delete"), remove(key));
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: pacedFetch(pacer, "mock-key", { requestsPerSecond: 10, fetch: mock.fetch }), timeoutMs: 500, maxRetries: 0, logLevel: "off" });
+  const q = queue();
+  await enqueue(q, [{ recordEvent: { event_name: "late.permit", user: { email } } }]);
+  const first = batchOf(q.sent);
+  await consume(first, gist, { deadLetterQueue: queue(), ledger });
+  assert.equal(first.outcome[0][0], "retry");
+  await new Promise((resolve) => setTimeout(resolve, 700)); // the permit has come meanwhile
+  assert.deepEqual([...ledger.store.values()], [], `writes: ${writes}`);
+  assert.equal(mock.state.events.filter((e) => e.name === "late-permit").length, 0);
+  const second = batchOf(q.sent);
+  await consume(second, client(mock), { deadLetterQueue: queue(), ledger });
+  assert.deepEqual(second.outcome, [["ack", 0]]);
+  assert.equal(mock.state.events.filter((e) => e.name === "late-permit").length, 1);
+});
+
 test("a message's delay stays within Queues' 12 hours: enqueue refuses more, and consume cuts a longer retryAfter to it (an outside review: 43,201 s was taken, and every sendBatch then failed)", async () => {
   const q = queue();
   const upsert = [{ upsertUser: { user_id: "1" } }];
