@@ -183,8 +183,8 @@ function places(limit, onRelease) {
  * Requests' starts at least `spacing` ms apart on the pacer's clock, first come first served: `take()`
  * takes a start now where `free()` (no one waits and the last was `spacing` ago); `wait(budgetMs,
  * signal)` queues for one. One timer lets the first in line go each `spacing`; a waiter that gives up
- * leaves the line, and those behind it move up, so that calls that give up hold up no one. Each costs
- * O(1).
+ * leaves the line, and those behind it move up, so that calls that give up hold up no one (nor do those
+ * still in line past their deadline, whose calls are gone). Each costs O(1).
  */
 function schedule(spacing) {
   let next = 0; // the earliest the next start may be
@@ -228,10 +228,13 @@ function schedule(spacing) {
     timer = undefined;
     if (early) setTimer(next - at);
     if (stands) next = at;
-    for (let go = early ? undefined : line.take(); go; go = next <= at ? line.take() : undefined) {
+    for (let waiter = early ? undefined : line.take(); waiter; waiter = next <= at ? line.take() : undefined) {
       count -= 1;
+      // Still in line past its deadline: its own timer never ran (workerd dropped it with its request),
+      // so its call is gone. Let go, with no start spent on it.
+      if (waiter.due <= performance.now()) continue;
       next = Math.max(next, at - spacing) + spacing;
-      go(true);
+      waiter.go(true);
     }
     arm();
   };
@@ -251,7 +254,7 @@ function schedule(spacing) {
       const due = Math.max(at, next) + count * spacing; // this caller's start, as the line stands
       if (due >= at + budgetMs) return Promise.resolve(false);
       return timed(budgetMs, signal, false, (go) => {
-        const ticket = line.add(go);
+        const ticket = line.add({ go, due: performance.now() + budgetMs });
         count += 1;
         arm();
         let watch;
@@ -260,7 +263,8 @@ function schedule(spacing) {
           check();
           watch = setTimeout(watching, Math.max(spacing, CHECK_MS));
         };
-        watch = setTimeout(watching, due - at + LATE_MS);
+        // First when the line's timer is due (it may be a gone call's), or at this caller's turn.
+        watch = setTimeout(watching, Math.min(due - at, Math.max(0, firesBy - performance.now())) + LATE_MS);
         return () => {
           clearTimeout(watch);
           if (!line.withdraw(ticket)) return;

@@ -162,6 +162,19 @@ test("in workerd, a body that comes as fast as it can is cut by the call's deadl
   }
 });
 
+test("a client shared by an isolate's requests, one start a second: calls whose request ended, past their deadline, hold up no later call (an outside review: a lone call waited 3.1 s behind them)", async () => {
+  const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, { compatibilityDate: "2025-09-15" });
+  try {
+    assert.deepEqual(await (await mf.dispatchFetch("http://worker.test/drop")).json(), { fired: true });
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // their 2 s deadlines have passed
+    const started = Date.now();
+    assert.deepEqual(await (await mf.dispatchFetch("http://worker.test/paced")).json(), { id: 1001 });
+    assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+  } finally {
+    await mf.dispose();
+  }
+});
+
 test("a worker sees GistError with its code", async () => {
   const { status, body } = await runWorker({ GIST_API_KEY: "wrong", GIST_BASE_URL: server.url });
   assert.equal(status, 502);

@@ -9,6 +9,8 @@ const { GistClient, GistError } = gistWasm;
 let shared;
 // `/fire` and `/one`: one more, one request at a time, to GIST_HANG_URL (which never answers user 7).
 // `/flood`: GIST_HANG_URL's endless body, fast, cut by a deadline or an abort.
+// `/drop` and `/paced`: one more, one start a second.
+let paced;
 let one;
 
 export default {
@@ -35,6 +37,16 @@ export default {
         if (path === "/fire") one.fetchUser({ user_id: "7" }, { timeoutMs: 1000 }).catch(() => {});
         else return Response.json({ id: (await one.fetchUser({ id: 1001 }, { timeoutMs: 8000 })).id });
         return Response.json({ fired: true });
+      }
+      if (path === "/drop" || path === "/paced") {
+        // One start a second, for every request of the isolate: `/drop` starts 30 calls it does not wait
+        // for (workerd drops them, and their timers, as the request ends), `/paced` one it waits for.
+        paced ??= new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, requestsPerSecond: 1, maxConcurrent: 100 });
+        if (path === "/drop") {
+          for (let i = 0; i < 30; i++) paced.fetchUser({ id: 1001 }, { timeoutMs: 2000 }).catch(() => {});
+          return Response.json({ fired: true });
+        }
+        return Response.json({ id: (await paced.fetchUser({ id: 1001 }, { timeoutMs: 10_000 })).id });
       }
       if (path === "/flood") {
         // GIST_HANG_URL's answer to user 8 is a body sent as fast as it goes: the deadline, or the
