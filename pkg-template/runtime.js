@@ -273,13 +273,14 @@ export function stopper() {
 // else as text.
 // Resolves in a later task of the event loop, once timers due by then have run: through a message
 // where the runtime has MessageChannel, which a test's fake timers leave real (a faked setTimeout that is
-// never ticked would hold the read for ever); else, and in workerd, whose messages come before its due
-// timers, through setTimeout. Decided at the first use: reading MessageChannel makes Node load its
-// worker_threads and streams (a cold start's 2 ms).
+// never ticked would hold the read for ever); in workerd, whose messages come before its due timers,
+// through `scheduler.wait(0)`, which comes after them and which fake timers leave real too; else through
+// setTimeout. Decided at the first use: reading MessageChannel makes Node load its worker_threads and
+// streams (a cold start's 2 ms).
 let byTimer;
 function nextTask() {
   byTimer ??= typeof MessageChannel !== "function" || globalThis.navigator?.userAgent === "Cloudflare-Workers";
-  if (byTimer) return new Promise((resolve) => setTimeout(resolve));
+  if (byTimer) return typeof globalThis.scheduler?.wait === "function" ? globalThis.scheduler.wait(0) : new Promise((resolve) => setTimeout(resolve));
   const { port1, port2 } = new MessageChannel();
   return new Promise((resolve) => {
     port1.onmessage = () => {

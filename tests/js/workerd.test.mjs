@@ -162,6 +162,15 @@ test("in workerd, a body that comes as fast as it can is cut by the call's deadl
   }
 });
 
+test("in workerd, under fake timers never ticked, an answer past a MiB is read whole (a review of the fix above: it hung)", async () => {
+  const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, { compatibilityDate: "2025-09-15" });
+  try {
+    assert.deepEqual(await (await mf.dispatchFetch("http://worker.test/faketimers")).json(), { outcome: 1 });
+  } finally {
+    await mf.dispose();
+  }
+});
+
 test("a client shared by an isolate's requests, one start a second: calls whose request ended, past their deadline, hold up no later call (an outside review: a lone call waited 3.1 s behind them)", async () => {
   const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, { compatibilityDate: "2025-09-15" });
   try {

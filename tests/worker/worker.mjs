@@ -48,6 +48,21 @@ export default {
         }
         return Response.json({ id: (await paced.fetchUser({ id: 1001 }, { timeoutMs: 10_000 })).id });
       }
+      if (path === "/faketimers") {
+        // A test's fake timers that are never ticked (as vi.useFakeTimers() installs them): an answer
+        // past a MiB, whose read yields on the way, still comes.
+        const big = JSON.stringify({ contact: { id: 1, type: "user", name: "x".repeat(2 * 1024 * 1024) } });
+        const client = new GistClient({ apiKey: "k", baseUrl: "https://gist.test", maxRetries: 0, fetch: async () => new Response(big, { headers: { "content-type": "application/json" } }) });
+        const real = { setTimeout: globalThis.setTimeout.bind(globalThis), clearTimeout: globalThis.clearTimeout.bind(globalThis) };
+        globalThis.setTimeout = () => 0;
+        globalThis.clearTimeout = () => {};
+        try {
+          const hung = new Promise((resolve) => real.setTimeout(() => resolve("hung"), 5000));
+          return Response.json({ outcome: await Promise.race([client.fetchUser({ id: 1 }).then((user) => user.id), hung]) });
+        } finally {
+          Object.assign(globalThis, real);
+        }
+      }
       if (path === "/flood") {
         // GIST_HANG_URL's answer to user 8 is a body sent as fast as it goes: the deadline, or the
         // caller's abort, must end the call, not the body's size.
