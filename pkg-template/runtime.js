@@ -700,7 +700,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         admittedFirst = undefined;
         if (admitted.refused) {
           held++;
-          step = stepOf(call.fail(admitted.refused, String(admitted.retryAfter ?? ""), clock(), Math.random()));
+          step = stepOf(call.fail(admitted.refused === "timeout" ? "held" : admitted.refused, String(admitted.retryAfter ?? ""), clock(), Math.random()));
           continue;
         }
         let sent;
@@ -734,7 +734,9 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         // once, however large or however escaped as JSON.
         const raw = got.kind === "ok" && step.send.raw;
         if (raw) rawBody = got.body;
-        step = stepOf(got.kind === "ok" ? respond(call, got, clock(), raw ? { raw } : reading) : call.fail(got.kind, got.message ?? "", clock(), Math.random()));
+        // A timeout while a pacing fetch held the request (or before its turn) is the core's `held`: not sent.
+        const kind = got.kind === "timeout" && got.held ? "held" : got.kind;
+        step = stepOf(got.kind === "ok" ? respond(call, got, clock(), raw ? { raw } : reading) : call.fail(kind, got.message ?? "", clock(), Math.random()));
         if (step.send) stepAt = performance.now();
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         // On the call's clock, as the core read it; in whole ms, as a test's fake timers tick.

@@ -31,6 +31,10 @@ pub enum TransportError {
     Unreached(String),
     /// The time given for the attempt ran out.
     Timeout,
+    /// Not sent: the time given ran out while the client's own pacing held the request (its turn under
+    /// `maxConcurrent` or `requestsPerSecond`, or a pacing `fetch`'s permit). A `timeout` like
+    /// `Timeout`, but no write of it acted.
+    Held,
     /// The caller's abort signal fired.
     Aborted,
     /// The answer was larger than the client's `maxResponseBytes`; reading it stopped there.
@@ -58,6 +62,7 @@ impl std::fmt::Debug for TransportError {
             Self::Network(text) => f.debug_tuple("Network").field(text).finish(),
             Self::Unreached(text) => f.debug_tuple("Unreached").field(text).finish(),
             Self::Timeout => f.write_str("Timeout"),
+            Self::Held => f.write_str("Held"),
             Self::Aborted => f.write_str("Aborted"),
             Self::TooLarge => f.write_str("TooLarge"),
             #[cfg(not(target_arch = "wasm32"))]

@@ -97,7 +97,9 @@ impl Exchange {
                     TransportError::Unreached(text) => (Failure::Unreached, text),
                     other => return Err(self.failed(config, ended_by(other, config, progress))),
                 };
-                (failure, network_error(&text), None)
+                let mut error = network_error(&text);
+                error.may_have_acted = failure == Failure::NoAnswer;
+                (failure, error, None)
             }
         };
         let status = failure.status();
@@ -153,7 +155,8 @@ fn failed(config: &Config, request: &HttpRequest, error: Error) -> Error {
 /// retry follows, as after a wait that failed).
 fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Error {
     match error {
-        TransportError::Timeout => progress.timeout_error(),
+        TransportError::Timeout => sent_unanswered(progress.timeout_error()),
+        TransportError::Held => progress.timeout_error(),
         TransportError::Aborted => aborted(),
         TransportError::TooLarge => super::progress::too_large(config),
         #[cfg(not(target_arch = "wasm32"))]
@@ -163,9 +166,8 @@ fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Erro
             error
         }
         TransportError::RateLimited(seconds) => paused(seconds),
-        TransportError::Network(text) | TransportError::Unreached(text) => {
-            progress.noted(network_error(&text))
-        }
+        TransportError::Network(text) => sent_unanswered(progress.noted(network_error(&text))),
+        TransportError::Unreached(text) => progress.noted(network_error(&text)),
         #[cfg(not(target_arch = "wasm32"))]
         TransportError::NotSent(text) => not_sent(&text),
     }
@@ -178,6 +180,13 @@ fn not_sent(text: &str) -> Error {
         "the request could not be sent ({}): nothing was sent",
         text
     ))
+}
+
+/// `error`, of a request that went and got no answer: its `may_have_acted` (for a flow that reports
+/// each request, as `tagContacts` does its batches; a call's own error gets the runtime's).
+fn sent_unanswered(mut error: Error) -> Error {
+    error.may_have_acted = true;
+    error
 }
 
 fn network_error(text: &str) -> Error {

@@ -145,7 +145,10 @@ impl TagFlow {
                                     })
                             })
                     }
-                    (Err(error), _) => Err(error),
+                    (Err(mut error), _) => {
+                        error.may_have_acted = false; // a lookup reads
+                        Err(error)
+                    }
                     (Ok(_), None) => Err(Error::invalid_response("no target to resolve")),
                 };
                 match id {
@@ -172,16 +175,20 @@ impl TagFlow {
                         // or was a server error that is not a refusal (503 is) may have gone: unlike
                         // the targets never sent, and those Gist refused.
                         let why = match error.code {
-                            ErrorCode::Timeout if stops.is_some() => Some("did not come"),
-                            ErrorCode::NetworkError => Some("did not come"),
+                            // Sent and unanswered: not held by pacing, nor unconnected.
+                            ErrorCode::Timeout | ErrorCode::NetworkError
+                                if error.may_have_acted =>
+                            {
+                                Some("did not come")
+                            }
                             ErrorCode::InvalidResponse => Some("was refused"),
                             _ if error.status.is_some_and(|status| !refused_unheard(status)) => {
                                 Some("was a server error")
                             }
                             _ => None,
                         };
+                        error.may_have_acted = why.is_some();
                         if let Some(why) = why {
-                            error.may_have_acted = true;
                             error.message = text!(
                                 "{} (this batch's answer {}: its contacts may have been tagged)",
                                 error.message,
@@ -213,7 +220,8 @@ impl TagFlow {
 
     /// No request may go any more (the call's deadline, a rate limit past it, or an answer refused):
     /// every target not yet looked up or sent fails with `error` (or its own), and the call ends.
-    fn stop(&mut self, error: Error) {
+    fn stop(&mut self, mut error: Error) {
+        error.may_have_acted = false; // for the targets never sent
         for index in self.next_target..self.request.targets.len() {
             let own = self.target(index).and_then(|t| t.reference.clone().err());
             self.fail(index, own.unwrap_or_else(|| error.clone()));

@@ -207,7 +207,7 @@ impl CallTransport<'_> {
     }
 
     /// Waits for a permit (a request in flight ending) and for the request's start under the client's
-    /// rate, within `timeout_ms`: the permit and the time left, else `Timeout` unsent.
+    /// rate, within `timeout_ms`: the permit and the time left, else `Held` (unsent).
     async fn admitted(&self, timeout_ms: f64) -> Result<(Permit<'_>, f64), TransportError> {
         let started = self.shared.now_ms();
         let permit = self
@@ -220,7 +220,7 @@ impl CallTransport<'_> {
             let now = self.shared.now_ms();
             let start = self.shared.next_start().max(now);
             if start - started >= timeout_ms {
-                return Err(TransportError::Timeout);
+                return Err(TransportError::Held);
             }
             if start > now {
                 self.abortable(self.shared.transport.sleep(start - now))
@@ -231,11 +231,11 @@ impl CallTransport<'_> {
         let left = timeout_ms - (self.shared.now_ms() - started);
         match left > 0.0 {
             true => Ok((permit, left)),
-            false => Err(TransportError::Timeout),
+            false => Err(TransportError::Held),
         }
     }
 
-    /// Waits for `acquire` until `timeout_ms` from `started` pass (`Timeout`) or the call aborts.
+    /// Waits for `acquire` until `timeout_ms` from `started` pass (`Held`) or the call aborts.
     async fn within<'p>(
         &self,
         started: f64,
@@ -247,7 +247,7 @@ impl CallTransport<'_> {
         let waited = Box::pin(async move {
             match future::select(acquire, transport.sleep(left)).await {
                 Either::Left((permit, _)) => Ok(permit),
-                Either::Right(_) => Err(TransportError::Timeout),
+                Either::Right(_) => Err(TransportError::Held),
             }
         });
         self.abortable(waited).await
@@ -369,6 +369,7 @@ fn error_kind(error: &TransportError) -> &'static str {
         TransportError::Network(_) => "network",
         TransportError::Unreached(_) => "unreached",
         TransportError::Timeout => "timeout",
+        TransportError::Held => "held",
         TransportError::Aborted => "aborted",
         TransportError::TooLarge | TransportError::UnreadBody(_) => "too_large",
         TransportError::RateLimited(_) => "rate_limited",

@@ -208,12 +208,14 @@ impl Call {
         Some(self.respond(status, headers, text, now, random))
     }
 
-    /// A `send` step that got no answer: `kind` is `timeout`, `aborted`, `too_large`, `network`
+    /// A `send` step that got no answer: `kind` is `timeout`, `held` (a timeout while the client's pacing
+    /// held it: not sent), `aborted`, `too_large`, `network`
     /// (`message`: the runtime's text), `unreached` (no connection was made, nothing sent; `message`:
     /// the runtime's text) or `rate_limited` (not sent; `message`: seconds to the reset).
     pub fn fail(&mut self, kind: &str, message: &str, now: f64, random: f64) -> String {
         let error = match kind {
             "timeout" => TransportError::Timeout,
+            "held" => TransportError::Held,
             "aborted" => TransportError::Aborted,
             "too_large" => TransportError::TooLarge,
             "unreached" => TransportError::Unreached(message.to_owned()),

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { GistClient, handleWebhook, signWebhook } from "gist-wasm";
+import { createMockGist } from "gist-wasm/mock";
 import { startServer } from "./loopback.mjs";
 
 const json = (res, status, value) => {
@@ -80,4 +81,20 @@ test("headers longer than a string can hold are a GistError, not a RangeError (a
   `;
   const { stdout } = await promisify(execFile)(process.execPath, ["--max-old-space-size=2048", "--input-type=module", "-e", program], { timeout: 60_000, cwd: new URL("../..", import.meta.url) });
   assert.deepEqual(JSON.parse(stdout), ["invalid_argument", "invalid_argument"]);
+});
+
+test("tagContacts: a batch the client's pacing held past the deadline was not sent, and its targets say so (a review of the fix above: mayHaveActed true, \"may have been tagged\")", async () => {
+  const mock = createMockGist();
+  let posts = 0;
+  const fetch = (url, init) => ((posts += init.method === "POST" ? 1 : 0), mock.fetch(url, init));
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch, requestsPerSecond: 1, maxRetries: 0, logLevel: "off" });
+  const users = Array.from({ length: 120 }, (_, i) => ({ id: i + 1 }));
+  const result = await gist.tagContacts({ tag: "Paced", users }, { timeoutMs: 1500 });
+  assert.equal(posts, 2, "two batches went, one a second");
+  assert.equal(result.failed.length, 20);
+  for (const { error } of result.failed) {
+    assert.equal(error.code, "timeout");
+    assert.equal(error.mayHaveActed, false);
+    assert.doesNotMatch(error.message, /may have been tagged/);
+  }
 });
