@@ -258,12 +258,14 @@ function schedule(spacing) {
         count += 1;
         arm();
         let watch;
+        // Checks first when the line's timer is due (it may be a gone call's), then at this caller's turn,
+        // then each CHECK_MS or `spacing`: a long line costs no timer a second per waiter.
         const watching = () => {
           if (ticket.item === undefined) return;
           check();
-          watch = setTimeout(watching, Math.max(spacing, CHECK_MS));
+          const untilTurn = due - clock();
+          watch = setTimeout(watching, untilTurn > 0 ? untilTurn + LATE_MS : Math.max(spacing, CHECK_MS));
         };
-        // First when the line's timer is due (it may be a gone call's), or at this caller's turn.
         watch = setTimeout(watching, Math.min(due - at, Math.max(0, firesBy - performance.now())) + LATE_MS);
         return () => {
           clearTimeout(watch);
