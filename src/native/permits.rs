@@ -160,6 +160,14 @@ mod tests {
         }
     }
 
+    /// `count` waiters that each wait once (none is free) and give up.
+    fn give_up(permits: &Permits, count: usize) {
+        for _ in 0..count {
+            let mut waiter = permits.acquire();
+            assert!(poll(&mut waiter).is_none());
+        }
+    }
+
     #[test]
     fn waiters_are_served_in_the_order_they_came() {
         let permits = Permits::new(1);
@@ -184,10 +192,7 @@ mod tests {
     fn waiters_that_give_up_leave_nothing_behind() {
         let permits = Permits::new(1);
         let held = poll(&mut permits.acquire()).expect("free");
-        for _ in 0..1000 {
-            let mut waiter = permits.acquire();
-            assert!(poll(&mut waiter).is_none());
-        }
+        give_up(&permits, 1000);
         assert!(
             permits.state().waiting.is_empty(),
             "none kept while the permit is held"
@@ -203,10 +208,7 @@ mod tests {
         let held = poll(&mut permits.acquire()).expect("free");
         let mut first = permits.acquire();
         assert!(poll(&mut first).is_none());
-        for _ in 0..1000 {
-            let mut waiter = permits.acquire();
-            assert!(poll(&mut waiter).is_none());
-        }
+        give_up(&permits, 1000);
         assert_eq!(
             permits.state().waiting.len(),
             1,
