@@ -173,6 +173,14 @@ function writable(value) {
 // An id in a path or a body: a whole number written in digits (`0x3e9` and `1e3` name no contact).
 const idOf = (value) => (typeof value === "number" || /^[0-9]+$/.test(String(value)) ? Number(value) : NaN);
 
+// Copies `source`'s own fields onto `target` as fields, `__proto__` too (Object.assign would set the
+// prototype with it): what a body gives is stored as given.
+function assignOwn(target, source) {
+  for (const [key, value] of Object.entries(source)) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+}
+
 // A boolean as Gist reads one ("true"/"false" strings included).
 const booleanOf = (value) => (typeof value === "string" ? value.trim().toLowerCase() === "true" : Boolean(value));
 
@@ -587,13 +595,13 @@ export function createMockGist(options = {}) {
     const before = INDEXED.map((field) => keyOf(field, contact));
     // What Gist keeps for itself (ids, type, times it sets, segments) is not taken from a body.
     const { id, type, user_id, tags, custom_properties, phone, segments, created_at, updated_at, unsubscribed_from_emails, ...fields } = body;
-    Object.assign(contact, fields);
+    assignOwn(contact, fields);
     if (phone !== undefined) contact.phone = phone === null ? null : String(phone);
     if (unsubscribed_from_emails !== undefined) contact.unsubscribed_from_emails = booleanOf(unsubscribed_from_emails);
     if (userId !== undefined) contact.user_id = userId;
     contact.type = contact.user_id && type !== "lead" ? "user" : "lead";
     if (contact.type === "lead") contact.user_id = null; // a lead is a contact without a user_id
-    if (custom_properties) Object.assign(contact.custom_properties, custom_properties);
+    if (custom_properties) assignOwn(contact.custom_properties, custom_properties);
     if (tags) contact.tags = [...new Set([...(contact.tags ?? []), ...tagIds(tags)])];
     changed();
     // A key it gave up leaves the index, where the index names it (one another contact holds too is
