@@ -271,15 +271,15 @@ export function stopper() {
 // The body of an answer, reading at most maxBytes (inflated) bytes: null past that; each read raced by
 // `race` (a stopper's). A streamed body comes as its bytes (the core decodes them as TextDecoder would),
 // else as text.
-// Resolves in a later task of the event loop, once timers due by then have run: through a message
-// where the runtime has MessageChannel, which a test's fake timers leave real (a faked setTimeout that is
-// never ticked would hold the read for ever); in workerd, whose messages come before its due timers,
-// through `scheduler.wait(0)`, which comes after them and which fake timers leave real too; else through
-// setTimeout. Decided at the first use: reading MessageChannel makes Node load its worker_threads and
-// streams (a cold start's 2 ms).
+// Resolves in a later task of the event loop, once timers due by then have run: through
+// `scheduler.wait(0)` where the runtime has it (workerd, whose messages come before its due timers,
+// with or without its `navigator`), which fake timers leave real; else through a message where the
+// runtime has MessageChannel, which a test's fake timers leave real too (a faked setTimeout that is never
+// ticked would hold the read for ever); else through setTimeout. Decided at the first use: reading
+// MessageChannel makes Node load its worker_threads and streams (a cold start's 2 ms).
 let byTimer;
 function nextTask() {
-  byTimer ??= typeof MessageChannel !== "function" || globalThis.navigator?.userAgent === "Cloudflare-Workers";
+  byTimer ??= typeof globalThis.scheduler?.wait === "function" || typeof MessageChannel !== "function";
   if (byTimer) return typeof globalThis.scheduler?.wait === "function" ? globalThis.scheduler.wait(0) : new Promise((resolve) => setTimeout(resolve));
   const { port1, port2 } = new MessageChannel();
   return new Promise((resolve) => {
@@ -680,7 +680,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
     let failure; // what the last request's fetch threw, if it threw
     let tooLarge; // the status of the last answer, if it was a 2xx past what the call had left to read
     let rawBody; // a raw call's answer body, which the runtime reads for its value (see withBody)
-    let held = 0; // requests the pacer refused: the core counted them, none was sent
+    let held = 0; // requests the pacer or a pacing fetch held: the core counted them, none was sent
     let markFailed; // what SENDING threw, run by a fetch that waits (see AWAITS_BEFORE_SENDING)
     let stepAt; // when the core gave the step after an answer (see `due`)
     const items = [];
@@ -726,6 +726,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         } finally {
           admitted.release();
         }
+        if (got.held) held++; // a pacing fetch held it: never sent
         if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         failure = got.failure;
