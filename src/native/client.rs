@@ -283,17 +283,47 @@ mod tests {
     use crate::transport::TransportError;
     use std::future::IntoFuture;
 
-    /// Answers every request 200 with a tag (or a campaign) the core reads.
+    /// An answer 200 with a tag (or a campaign) the core reads.
+    fn tag_answer() -> Result<HttpResponse, TransportError> {
+        let body = r#"{"tag": {"id": 7, "name": "x"}, "campaign": {"id": 7}}"#;
+        Ok(HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: body.into(),
+        })
+    }
+
+    /// Answers every request with [`tag_answer`].
     struct Answers;
 
     impl Transport for Answers {
         async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {
-            let body = r#"{"tag": {"id": 7, "name": "x"}, "campaign": {"id": 7}}"#;
-            Ok(HttpResponse {
-                status: 200,
-                headers: Vec::new(),
-                body: body.into(),
-            })
+            tag_answer()
+        }
+        async fn sleep(&self, _: f64) -> Result<(), TransportError> {
+            Ok(())
+        }
+        fn now_ms(&self) -> f64 {
+            0.0
+        }
+        fn random(&self) -> f64 {
+            0.5
+        }
+    }
+
+    /// Answers the first `answered` requests with [`tag_answer`]; holds the others, unsent, as a pacing
+    /// transport of the caller's would.
+    struct HoldsAfter {
+        answered: usize,
+        sent: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Transport for HoldsAfter {
+        async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {
+            if self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= self.answered {
+                return Err(TransportError::Held);
+            }
+            tag_answer()
         }
         async fn sleep(&self, _: f64) -> Result<(), TransportError> {
             Ok(())
@@ -333,5 +363,26 @@ mod tests {
             (crate::error::ErrorCode::InvalidResponse, false),
             "{read:?}"
         );
+    }
+
+    #[test]
+    fn a_request_a_transport_held_was_not_sent_nor_counted() {
+        let tag = |users: u64, answered| {
+            let client = Client::builder("key")
+                .transport(HoldsAfter {
+                    answered,
+                    sent: 0.into(),
+                })
+                .build()
+                .expect("valid");
+            let users: Vec<Value> = (1..=users).map(|id| crate::json!({ "id": id })).collect();
+            let args = vec![crate::json!({ "tag": "vip", "users": users })];
+            let pending = Pending::new(&client, "tagContacts", Ok(args), Ok);
+            pollster::block_on(pending.with_response().into_future())
+        };
+        let held = tag(3, 0).expect_err("its one batch held");
+        assert!(!held.may_have_acted, "{held:?}");
+        let (_, response) = tag(150, 1).expect("the second batch's targets failed");
+        assert_eq!(response.requests, 1, "the first batch alone was sent");
     }
 }

@@ -296,15 +296,26 @@ impl Transport for CallTransport<'_> {
             .abortable(self.shared.transport.send(request, timeout_ms))
             .await;
         let elapsed_ms = self.shared.transport.now_ms() - started;
-        // A write may have acted unless Gist refused it unheard, or it was never sent (not written, or
-        // its connection never made).
+        // Held by the transport's own pacing, never sent: not a request the call made, as the client's
+        // own pacing holding it is not.
+        if matches!(
+            outcome,
+            Err(TransportError::Held | TransportError::RateLimited(_))
+        ) {
+            self.held.fetch_add(1, Ordering::Relaxed);
+        }
+        // A write may have acted unless Gist refused it unheard, or it was never sent (not written,
+        // held, or its connection never made).
         let unheard = match &outcome {
             Ok(response) | Err(TransportError::UnreadBody(response)) => {
                 refused_unheard(response.status)
             }
             Err(error) => matches!(
                 error,
-                TransportError::NotSent(_) | TransportError::Unreached(_)
+                TransportError::NotSent(_)
+                    | TransportError::Unreached(_)
+                    | TransportError::Held
+                    | TransportError::RateLimited(_)
             ),
         };
         if request.method != Method::Get && !unheard {
