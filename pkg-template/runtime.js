@@ -294,13 +294,15 @@ function nextTask() {
 const YIELD_BYTES = 1024 * 1024;
 
 export async function readBody(response, maxBytes, race) {
-  if (Number(response.headers.get("content-length")) > maxBytes) return null;
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > maxBytes) return null;
   if (!response.body || typeof response.body.getReader !== "function") {
     const text = await race(response.text());
     return text.length > maxBytes ? null : text;
   }
   const reader = response.body.getReader();
-  const chunks = [];
+  let first; // the first chunk, kept as it came while it is the only one
+  let bytes; // from the second chunk: every chunk copied in, at most twice the size read (see grown)
   let size = 0;
   let unyielded = 0; // bytes read since the last turn given
   for (let reads = 1; ; reads++) {
@@ -315,24 +317,33 @@ export async function readBody(response, maxBytes, race) {
     if (done) break;
     const chunk = asBytes(value);
     if (chunk.byteLength === 0) continue;
-    size += chunk.byteLength;
     unyielded += chunk.byteLength;
-    if (size > maxBytes) {
+    if (size + chunk.byteLength > maxBytes) {
       reader.cancel().catch(() => {});
       return null;
     }
-    // A small view of a large buffer is copied: kept as it is, it would keep the buffer (Deno's inflater
-    // hands out 4 KB views of 64 KB buffers).
-    chunks.push(chunk.buffer.byteLength > 2 * chunk.byteLength + 4096 ? chunk.slice() : chunk);
+    // A body of more than one chunk is copied into one buffer as it comes, its chunks not kept: a small
+    // view keeps its whole buffer (workerd hands out a byte at a time in views of 4 KiB buffers, Deno
+    // in views of 64 KiB ones), and so many chunks cost their own objects besides.
+    if (size === 0) first = chunk;
+    else {
+      bytes = grown(bytes ?? first, size + chunk.byteLength, maxBytes, bytes ? 0 : declared);
+      bytes.set(chunk, size);
+    }
+    size += chunk.byteLength;
   }
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  if (bytes === undefined) return first ?? new Uint8Array(0);
+  return bytes.subarray(0, size);
+}
+
+// `bytes`, or a copy of them with room for `needed` bytes: twice as much room, or the body's declared
+// length where that is more (`declared`, for the first copy), at most `maxBytes`.
+function grown(bytes, needed, maxBytes, declared) {
+  if (needed <= bytes.byteLength) return bytes;
+  const room = Math.max(needed, 2 * bytes.byteLength, 64 * 1024, Number.isSafeInteger(declared) ? declared : 0);
+  const more = new Uint8Array(Math.min(maxBytes, room));
+  more.set(bytes);
+  return more;
 }
 
 // The size of an answer's body (text or bytes, see readBody) in bytes.

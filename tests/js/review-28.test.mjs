@@ -1,6 +1,8 @@
 // Findings of outside reviews (2026-12-07, twenty-eighth round), in Node through the built package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import { GistClient } from "gist-wasm";
 import { createMockGist } from "gist-wasm/mock";
 import { pacedFetch } from "gist-wasm/queues";
@@ -45,4 +47,37 @@ test("withResponse's `requests` leaves out a request a pacing fetch held and nev
   const { data, response } = await gist.tagContacts({ tag: "vip", users }, { timeoutMs: 1500 }).withResponse();
   assert.ok(data.failed.length > 0, "a batch was held past the deadline");
   assert.equal(response.requests, server.requests.length);
+});
+
+test("an answer that comes a byte at a time, each byte a view of a buffer of its own, holds no more than its bytes while it is read (an outside review: workerd's 4 KiB buffers kept for each byte, 100 KB took 511 MB)", async (t) => {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc");
+  const text = JSON.stringify({ contact: { id: 1, type: "user", user_id: "1", pad: "x".repeat(40_000) } });
+  const bytes = new TextEncoder().encode(text);
+  const buffers = []; // a WeakRef to each chunk's buffer
+  let alive; // how many of those the client still held when the last byte went
+  const body = () => {
+    let at = 0;
+    return new ReadableStream({
+      pull(controller) {
+        if (at === bytes.length) {
+          gc();
+          gc();
+          alive = buffers.filter((buffer) => buffer.deref() !== undefined).length;
+          return controller.close();
+        }
+        const chunk = new Uint8Array(new ArrayBuffer(4096), 0, 1);
+        chunk[0] = bytes[at++];
+        buffers.push(new WeakRef(chunk.buffer));
+        controller.enqueue(chunk);
+      },
+    });
+  };
+  const fetch = async () => new Response(body(), { headers: { "content-type": "application/json" } });
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch });
+  t.after(() => gist.free());
+  const user = await gist.fetchUser({ id: 1 });
+  assert.equal(user.pad.length, 40_000);
+  // A collection leaves some of the last ones: what is held does not grow with the body.
+  assert.ok(alive < buffers.length / 10, `${alive} of ${buffers.length} chunks' buffers held`);
 });
