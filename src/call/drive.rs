@@ -24,7 +24,8 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
     let mut held = Vec::new();
     let mut last_headers = Vec::new();
     loop {
-        input = match call.step(input, clock(transport)) {
+        let now = clock(transport);
+        input = match call.step(input, now) {
             Step::Send(request, timeout_ms, _) => {
                 let request = request.clone();
                 if let Some(taken) = call.take_items() {
@@ -43,7 +44,8 @@ pub async fn drive<T: Transport>(mut call: Call, transport: &T) -> Result<(Value
                 }
                 Input::Woke(transport.sleep(ms).await)
             }
-            Step::Done(value, mut response) => {
+            Step::Done(value) => {
+                let mut response = call.response(now.now_ms);
                 if let Some(fields) = response.as_object_mut() {
                     fields.set("headers", Value::Object(joined_headers(&last_headers)));
                 }

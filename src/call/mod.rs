@@ -55,9 +55,8 @@ pub enum Step<'a> {
     /// Wait this many milliseconds; before a retry, which attempt comes next (2 for the first
     /// retry) and the status that failed (`None`: no answer).
     Wait(f64, Option<(u32, Option<u16>)>),
-    /// The call is over: its value, and what its last answer said (`{ status, headers, requestId,
-    /// attempts, requests, rateLimit }`, or `null`).
-    Done(Value, Value),
+    /// The call is over: its value (what its last answer said is [`Call::response`]).
+    Done(Value),
     /// The call failed.
     Failed(Error),
 }
@@ -157,6 +156,22 @@ impl Call {
         }
     }
 
+    /// What the call's last answer said, at `now_ms` (the time its last step was given):
+    /// `{ status, requestId, attempts, requests, rateLimit }`, or `null` when nothing was answered.
+    pub fn response(&self, now_ms: f64) -> Value {
+        self.progress
+            .as_ref()
+            .map_or(Value::Null, |progress| progress.response(now_ms))
+    }
+
+    /// [`Call::response`]'s JSON text, appended to `out`.
+    pub fn push_response(&self, out: &mut String, now_ms: f64) {
+        match &self.progress {
+            Some(progress) => progress.push_response(out, now_ms),
+            None => out.push_str("null"),
+        }
+    }
+
     /// Goes on after `input`, at `clock`'s time.
     pub fn step(&mut self, input: Input, clock: Clock) -> Step<'_> {
         if let Some(progress) = self.progress.as_mut() {
@@ -181,12 +196,8 @@ impl Call {
             Then::Wait(ms, attempt, status) => Step::Wait(ms, Some((attempt, status))),
             Then::Over(outcome) => {
                 self.exchange = None;
-                let response = self
-                    .progress
-                    .as_ref()
-                    .map_or(Value::Null, |progress| progress.response(clock.now_ms));
                 match outcome {
-                    Ok(value) => Step::Done(value, response),
+                    Ok(value) => Step::Done(value),
                     Err(error) => Step::Failed(error),
                 }
             }
@@ -358,7 +369,38 @@ mod tests {
             other => panic!("expected a send, got {other:?}"),
         }
         let done = call.step(answer(r#"{"campaign": {"id": 7}}"#), CLOCK);
-        assert!(matches!(done, Step::Done(_, Value::Object(_))), "{done:?}");
+        assert!(matches!(done, Step::Done(_)), "{done:?}");
+        assert!(call.response(CLOCK.now_ms).is_object());
+    }
+
+    #[test]
+    fn the_response_is_written_as_its_tree_would_be() {
+        let headers = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        for headers in [
+            Vec::new(),
+            headers(&[("x-request-id", "r\"1\\"), ("x-ratelimit-remaining", "0")]),
+            headers(&[("ratelimit-limit", "10"), ("ratelimit-reset", "30")]),
+        ] {
+            let mut call = fetch_campaign();
+            let mut written = String::new();
+            call.push_response(&mut written, CLOCK.now_ms);
+            assert_eq!(written, "null", "nothing answered yet");
+            assert!(matches!(call.step(Input::Start, CLOCK), Step::Send(..)));
+            let answer = Input::Answer(Ok(HttpResponse {
+                status: 200,
+                headers,
+                body: r#"{"campaign": {"id": 7}}"#.into(),
+            }));
+            assert!(matches!(call.step(answer, CLOCK), Step::Done(_)));
+            let mut written = String::new();
+            call.push_response(&mut written, CLOCK.now_ms);
+            assert_eq!(written, call.response(CLOCK.now_ms).to_json());
+        }
     }
 
     #[test]

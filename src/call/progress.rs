@@ -5,7 +5,7 @@ use super::options::CallOptions;
 use crate::config::{Config, MAX_ANSWER_BYTES};
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
-use crate::json::{Map, Value};
+use crate::json::{self, Map, Value};
 use crate::rate_limit::RateLimit;
 use crate::retry::retry_after;
 use crate::text::text;
@@ -168,6 +168,30 @@ impl Progress {
             rate_limit.as_ref().map_or(Value::Null, RateLimit::to_value),
         );
         Value::Object(out)
+    }
+
+    /// [`Progress::response`]'s JSON text, appended to `out` without a tree.
+    pub fn push_response(&self, out: &mut String, now_ms: f64) {
+        let Some(last) = self.last.as_ref() else {
+            return out.push_str("null");
+        };
+        out.push_str("{\"status\":");
+        json::push_u64(out, last.status.into());
+        out.push_str(",\"requestId\":");
+        match request_id(&last.headers) {
+            Some(id) => json::push_string(out, &id),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"attempts\":");
+        json::push_u64(out, last.attempts.into());
+        out.push_str(",\"requests\":");
+        json::push_u64(out, self.requests.into());
+        out.push_str(",\"rateLimit\":");
+        match RateLimit::from_headers(&last.headers, now_ms) {
+            Some(limit) => json::push_value(out, &limit.to_value()),
+            None => out.push_str("null"),
+        }
+        out.push('}');
     }
 
     /// The request as sent: absolute URL, serialised body, and its headers: the request's, then the

@@ -32,9 +32,8 @@ pub struct Call {
     /// The length of the last answer's body: a step's JSON is about as long, so it is written into
     /// that much room.
     answered_bytes: usize,
-    /// What the runtime learns of the answer just given: its status and request id (for hooks and
-    /// logs), and until when no request may go (its rate limit has 0 remaining).
-    answered: Option<Value>,
+    /// What the runtime learns of the answer just given.
+    answered: Option<Answered>,
     /// The client's configuration, whose key is scrubbed from every answer's headers.
     config: Arc<Config>,
 }
@@ -57,14 +56,14 @@ impl Call {
 
     /// Goes on after `input`, at `clock`: the next step's text.
     fn go(&mut self, input: Input, clock: Clock) -> String {
-        let mut answered = self.answered.take();
+        let answered = self.answered.take();
         let raw = self.call.is_raw();
         let mut step = match self.call.step(input, clock) {
             Step::Send(request, timeout_ms, max_bytes) => {
                 let mut step = send_step(request, timeout_ms, max_bytes, raw);
                 let mut told = crate::json::Map::new();
                 if let Some(answered) = answered {
-                    told.set("answered", answered);
+                    told.set("answered", answered.into_value());
                 }
                 if let Some(items) = self.call.take_items() {
                     told.set("items", items);
@@ -78,28 +77,43 @@ impl Call {
             Step::Wait(ms, Some((attempt, status))) => {
                 json!({ "wait": whole(ms), "retry": { "attempt": attempt, "status": status } })
             }
-            Step::Done(value, response) => {
+            Step::Done(value) => {
                 // Its response says the last answer's status and request id: `answered` goes with
                 // it only to say until when to pause.
                 let pausing = answered
-                    .as_ref()
-                    .and_then(|answered| answered.get("pauseUntil"))
-                    .is_some_and(|until| !until.is_null());
-                if !pausing {
-                    answered = None;
-                }
-                return done_step(value, &response, answered.as_ref());
+                    .filter(|answered| answered.pause_until.is_some())
+                    .map(Answered::into_value);
+                return done_step(value, &self.call, clock.now_ms, pausing.as_ref());
             }
             Step::Failed(error) => json!({ "error": error_json(error) }),
         };
         if let (Some(answered), Some(fields)) = (answered, step.as_object_mut()) {
-            fields.set("answered", answered);
+            fields.set("answered", answered.into_value());
         }
         step.to_json_sized(self.answered_bytes + self.answered_bytes / 8 + 256)
     }
 
     fn answer(&mut self, answer: Result<HttpResponse, TransportError>, clock: Clock) -> String {
         self.go(Input::Answer(answer), clock)
+    }
+}
+
+/// What the runtime learns of an answer: its status and request id (for hooks and logs), and until
+/// when no request may go (its rate limit has 0 remaining).
+struct Answered {
+    status: u16,
+    request_id: Option<String>,
+    pause_until: Option<u64>,
+}
+
+impl Answered {
+    /// `{status, requestId, pauseUntil}`.
+    fn into_value(self) -> Value {
+        json!({
+            "status": self.status,
+            "requestId": self.request_id,
+            "pauseUntil": self.pause_until,
+        })
     }
 }
 
@@ -143,11 +157,11 @@ impl Call {
             .filter(|limit| limit.remaining == Some(0))
             .and_then(|limit| limit.reset_at_ms)
             .map(whole);
-        self.answered = Some(json!({
-            "status": status,
-            "requestId": request_id(&headers),
-            "pauseUntil": pause_until,
-        }));
+        self.answered = Some(Answered {
+            status,
+            request_id: request_id(&headers),
+            pause_until,
+        });
         self.answer(
             Ok(HttpResponse {
                 status,
@@ -241,23 +255,26 @@ impl Call {
     }
 }
 
-/// The `done` step of `value`, with its `response` and what was `answered`. A value the normaliser
-/// wrote (a large answer's, say) is written around in place, not copied: the call then holds it once,
-/// not twice, in wasm memory that never shrinks.
-fn done_step(value: Value, response: &Value, answered: Option<&Value>) -> String {
+/// The `done` step of `value`, with the `response` of `call` (over at `now_ms`, written without a
+/// tree) and what was `answered`. A value the normaliser wrote (a large answer's, say) is written
+/// around in place, not copied: the call then holds it once, not twice, in wasm memory that never
+/// shrinks.
+fn done_step(
+    value: Value,
+    call: &crate::call::Call,
+    now_ms: f64,
+    answered: Option<&Value>,
+) -> String {
     let mut out = match value {
         Value::Text(text) => text.into_string(),
         value => value.to_json(),
     };
     out.insert_str(0, "{\"done\":");
-    for (name, field) in [
-        (",\"response\":", Some(response)),
-        (",\"answered\":", answered),
-    ] {
-        if let Some(field) = field {
-            out.push_str(name);
-            json::push_value(&mut out, field);
-        }
+    out.push_str(",\"response\":");
+    call.push_response(&mut out, now_ms);
+    if let Some(answered) = answered {
+        out.push_str(",\"answered\":");
+        json::push_value(&mut out, answered);
     }
     out.push('}');
     out
