@@ -156,20 +156,21 @@ impl Call {
         }
     }
 
-    /// What the call's last answer said, at `now_ms` (the time its last step was given):
-    /// `{ status, requestId, attempts, requests, rateLimit }`, or `null` when nothing was answered.
-    pub fn response(&self, now_ms: f64) -> Value {
-        self.progress
-            .as_ref()
-            .map_or(Value::Null, |progress| progress.response(now_ms))
-    }
-
-    /// [`Call::response`]'s JSON text, appended to `out`.
+    /// What the call's last answer said, at `now_ms` (the time its last step was given), as JSON
+    /// appended to `out`: `{ status, requestId, attempts, requests, rateLimit }`, or `null` when
+    /// nothing was answered.
     pub fn push_response(&self, out: &mut String, now_ms: f64) {
         match &self.progress {
             Some(progress) => progress.push_response(out, now_ms),
             None => out.push_str("null"),
         }
+    }
+
+    /// [`Call::push_response`]'s value.
+    pub fn response(&self, now_ms: f64) -> Value {
+        let mut text = String::new();
+        self.push_response(&mut text, now_ms);
+        crate::json::from_str(&text).unwrap_or(Value::Null)
     }
 
     /// Goes on after `input`, at `clock`'s time.
@@ -374,22 +375,31 @@ mod tests {
     }
 
     #[test]
-    fn the_response_is_written_as_its_tree_would_be() {
+    fn the_response_says_the_last_answer_as_json() {
         let headers = |pairs: &[(&str, &str)]| {
             pairs
                 .iter()
                 .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
                 .collect::<Vec<_>>()
         };
-        for headers in [
-            Vec::new(),
-            headers(&[("x-request-id", "r\"1\\"), ("x-ratelimit-remaining", "0")]),
-            headers(&[("ratelimit-limit", "10"), ("ratelimit-reset", "30")]),
+        for (headers, request_id, rate_limited) in [
+            (Vec::new(), Value::Null, false),
+            (
+                headers(&[("x-request-id", "r\"1\\"), ("x-ratelimit-remaining", "0")]),
+                "r\"1\\".into(),
+                true,
+            ),
+            (
+                headers(&[("ratelimit-limit", "10"), ("ratelimit-reset", "30")]),
+                Value::Null,
+                true,
+            ),
         ] {
             let mut call = fetch_campaign();
-            let mut written = String::new();
-            call.push_response(&mut written, CLOCK.now_ms);
-            assert_eq!(written, "null", "nothing answered yet");
+            assert!(
+                call.response(CLOCK.now_ms).is_null(),
+                "nothing answered yet"
+            );
             assert!(matches!(call.step(Input::Start, CLOCK), Step::Send(..)));
             let answer = Input::Answer(Ok(HttpResponse {
                 status: 200,
@@ -397,9 +407,15 @@ mod tests {
                 body: r#"{"campaign": {"id": 7}}"#.into(),
             }));
             assert!(matches!(call.step(answer, CLOCK), Step::Done(_)));
-            let mut written = String::new();
-            call.push_response(&mut written, CLOCK.now_ms);
-            assert_eq!(written, call.response(CLOCK.now_ms).to_json());
+            let response = call.response(CLOCK.now_ms);
+            let field = |name| response.get(name).cloned().unwrap_or(Value::Null);
+            assert_eq!(field("status").as_u64(), Some(200));
+            assert_eq!(field("requestId"), request_id);
+            assert_eq!(
+                (field("attempts").as_u64(), field("requests").as_u64()),
+                (Some(1), Some(1))
+            );
+            assert_eq!(field("rateLimit").is_object(), rate_limited, "{response:?}");
         }
     }
 

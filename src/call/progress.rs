@@ -5,7 +5,7 @@ use super::options::CallOptions;
 use crate::config::{Config, MAX_ANSWER_BYTES};
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, WireRequest};
-use crate::json::{self, Map, Value};
+use crate::json::{self, Value};
 use crate::rate_limit::RateLimit;
 use crate::retry::retry_after;
 use crate::text::text;
@@ -150,27 +150,10 @@ impl Progress {
         }
     }
 
-    /// What the call's last answer said, as JSON: `{ status, requestId, attempts, requests, rateLimit }`
-    /// (`requests`: every request of the call; `null` when nothing was answered). Its headers are the
-    /// host's to add: it holds them all, where the core may have been handed only [`answer_headers`].
-    pub fn response(&self, now_ms: f64) -> Value {
-        let Some(last) = self.last.as_ref() else {
-            return Value::Null;
-        };
-        let rate_limit = RateLimit::from_headers(&last.headers, now_ms);
-        let mut out = Map::new();
-        out.set("status", last.status.into());
-        out.set("requestId", request_id(&last.headers).into());
-        out.set("attempts", last.attempts.into());
-        out.set("requests", self.requests.into());
-        out.set(
-            "rateLimit",
-            rate_limit.as_ref().map_or(Value::Null, RateLimit::to_value),
-        );
-        Value::Object(out)
-    }
-
-    /// [`Progress::response`]'s JSON text, appended to `out` without a tree.
+    /// What the call's last answer said, as JSON appended to `out` (written without a tree): `{ status,
+    /// requestId, attempts, requests, rateLimit }` (`requests`: every request of the call; `null` when
+    /// nothing was answered). Its headers are the host's to add: it holds them all, where the core may
+    /// have been handed only [`answer_headers`].
     pub fn push_response(&self, out: &mut String, now_ms: f64) {
         let Some(last) = self.last.as_ref() else {
             return out.push_str("null");
