@@ -32,8 +32,8 @@ pub enum TransportError {
     /// The time given for the attempt ran out.
     Timeout,
     /// Not sent: the time given ran out while the client's own pacing held the request (its turn under
-    /// `maxConcurrent` or `requestsPerSecond`, or a pacing `fetch`'s permit). A `timeout` like
-    /// `Timeout`, but no write of it acted.
+    /// `maxConcurrent` or `requestsPerSecond`, or a pacing `fetch`'s permit, or a pacing transport's
+    /// own). A `timeout` like `Timeout`, but no write of it acted, and not counted in `requests`.
     Held,
     /// The caller's abort signal fired.
     Aborted,
