@@ -294,8 +294,7 @@ function nextTask() {
 const YIELD_BYTES = 1024 * 1024;
 
 export async function readBody(response, maxBytes, race) {
-  const declared = Number(response.headers.get("content-length"));
-  if (declared > maxBytes) return null;
+  if (Number(response.headers.get("content-length")) > maxBytes) return null;
   if (!response.body || typeof response.body.getReader !== "function") {
     const text = await race(response.text());
     return text.length > maxBytes ? null : text;
@@ -327,23 +326,30 @@ export async function readBody(response, maxBytes, race) {
     // in views of 64 KiB ones), and so many chunks cost their own objects besides.
     if (size === 0) first = chunk;
     else {
-      bytes = grown(bytes ?? first, size + chunk.byteLength, maxBytes, bytes ? 0 : declared);
+      bytes = grown(bytes ?? first, size + chunk.byteLength, maxBytes);
       bytes.set(chunk, size);
     }
     size += chunk.byteLength;
   }
-  if (bytes === undefined) return first ?? new Uint8Array(0);
+  if (bytes === undefined) return first === undefined ? new Uint8Array(0) : ownBytes(first);
   return bytes.subarray(0, size);
 }
 
-// `bytes`, or a copy of them with room for `needed` bytes: twice as much room, or the body's declared
-// length where that is more (`declared`, for the first copy), at most `maxBytes`.
-function grown(bytes, needed, maxBytes, declared) {
+// `bytes`, or a copy of them with room for `needed` bytes: twice as much room, at most `maxBytes` (not
+// the body's declared length: a sender that declares much and sends little would have it held).
+function grown(bytes, needed, maxBytes) {
   if (needed <= bytes.byteLength) return bytes;
-  const room = Math.max(needed, 2 * bytes.byteLength, 64 * 1024, Number.isSafeInteger(declared) ? declared : 0);
-  const more = new Uint8Array(Math.min(maxBytes, room));
+  const more = new Uint8Array(Math.min(maxBytes, Math.max(needed, 2 * bytes.byteLength, 64 * 1024)));
   more.set(bytes);
   return more;
+}
+
+// A body's one chunk as it came, or a copy where it is a small view that would keep a larger buffer, or
+// a view of a shared or resizable buffer (TextDecoder and Web Crypto take neither).
+function ownBytes(chunk) {
+  const { buffer } = chunk;
+  const plain = buffer instanceof ArrayBuffer && buffer.resizable !== true;
+  return plain && buffer.byteLength <= 2 * chunk.byteLength + 4096 ? chunk : chunk.slice();
 }
 
 // The size of an answer's body (text or bytes, see readBody) in bytes.

@@ -565,6 +565,25 @@ export const cases = {
     eq(unverified.contact?.id, 1001, "parsed without verification when not asked");
   },
 
+  async an_answer_of_one_chunk_on_a_resizable_or_larger_buffer_reads_as_any_other(pkg) {
+    // A fetch of the caller's whose body's one chunk is a view of a resizable buffer, or a small view
+    // of a large one: TextDecoder and Web Crypto take no view of a resizable (or shared) buffer.
+    const text = JSON.stringify({ contact: { id: 7, type: "user", user_id: "7" } });
+    const bytes = new TextEncoder().encode(text);
+    for (const [label, buffer] of [["resizable", new ArrayBuffer(bytes.length, { maxByteLength: 2 * bytes.length })], ["larger", new ArrayBuffer(1 << 20)]]) {
+      const chunk = new Uint8Array(buffer, 0, bytes.length);
+      chunk.set(bytes);
+      const fetch = async () => new Response(new ReadableStream({ start(controller) { controller.enqueue(chunk); controller.close(); } }), { headers: { "content-type": "application/json" } });
+      const gist = new pkg.GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch });
+      try {
+        eq((await resolved(gist.fetchUser({ id: 7 }), `fetchUser, ${label}`)).id, 7, `fetchUser, ${label}`);
+        eq((await resolved(gist.apiCall({ url: "/contacts/7" }), `apiCall, ${label}`)).body.contact.id, 7, `apiCall, ${label}`);
+      } finally {
+        gist.free();
+      }
+    }
+  },
+
   async an_abort_cuts_a_retry_wait_short(pkg, mockUrl) {
     const gist = client(pkg, mockUrl);
     const user = await newUser(gist);

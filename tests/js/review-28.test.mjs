@@ -81,3 +81,29 @@ test("an answer that comes a byte at a time, each byte a view of a buffer of its
   // A collection leaves some of the last ones: what is held does not grow with the body.
   assert.ok(alive < buffers.length / 10, `${alive} of ${buffers.length} chunks' buffers held`);
 });
+
+test("a body that declares much and sends little holds no more than it sent (a review of the fix above: its buffer was sized by Content-Length, 1 MiB held for each stalled 2-byte webhook delivery)", async (t) => {
+  let grew; // how far the process's ArrayBuffers grew while the body had sent two bytes
+  const body = () => {
+    let pulls = 0;
+    let before;
+    return new ReadableStream({
+      pull(controller) {
+        pulls++;
+        if (pulls === 1) before = process.memoryUsage().arrayBuffers;
+        if (pulls <= 2) return controller.enqueue(new TextEncoder().encode(pulls === 1 ? "{" : "}"));
+        // Later, once the client has read the second byte in.
+        return new Promise((resolve) => setTimeout(resolve, 20)).then(() => {
+          grew = process.memoryUsage().arrayBuffers - before;
+          controller.close();
+        });
+      },
+    });
+  };
+  const fetch = async () => new Response(body(), { headers: { "content-type": "application/json", "content-length": String(30 * 2 ** 20) } });
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://gist.invalid", fetch, maxRetries: 0 });
+  t.after(() => gist.free());
+  const answer = await gist.apiCall({ url: "/contacts" });
+  assert.deepEqual(answer.body, {});
+  assert.ok(grew < 4 * 2 ** 20, `${grew} bytes of ArrayBuffers for a body of 2 bytes`);
+});
