@@ -283,47 +283,39 @@ mod tests {
     use crate::transport::TransportError;
     use std::future::IntoFuture;
 
-    /// An answer 200 with a tag (or a campaign) the core reads.
-    fn tag_answer() -> Result<HttpResponse, TransportError> {
-        let body = r#"{"tag": {"id": 7, "name": "x"}, "campaign": {"id": 7}}"#;
-        Ok(HttpResponse {
-            status: 200,
-            headers: Vec::new(),
-            body: body.into(),
-        })
-    }
-
-    /// Answers every request with [`tag_answer`].
-    struct Answers;
-
-    impl Transport for Answers {
-        async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {
-            tag_answer()
-        }
-        async fn sleep(&self, _: f64) -> Result<(), TransportError> {
-            Ok(())
-        }
-        fn now_ms(&self) -> f64 {
-            0.0
-        }
-        fn random(&self) -> f64 {
-            0.5
-        }
-    }
-
-    /// Answers the first `answered` requests with [`tag_answer`]; holds the others, unsent, as a pacing
-    /// transport of the caller's would.
-    struct HoldsAfter {
+    /// Answers the first `answered` requests 200 with a tag (or a campaign) the core reads; holds the
+    /// others, unsent, as a pacing transport of the caller's would.
+    struct Answers {
         answered: usize,
         sent: std::sync::atomic::AtomicUsize,
     }
 
-    impl Transport for HoldsAfter {
+    impl Answers {
+        /// Answers every request.
+        fn all() -> Self {
+            Self::first(usize::MAX)
+        }
+
+        /// Answers the first `answered` requests, holds the rest.
+        fn first(answered: usize) -> Self {
+            Self {
+                answered,
+                sent: 0.into(),
+            }
+        }
+    }
+
+    impl Transport for Answers {
         async fn send(&self, _: &WireRequest, _: f64) -> Result<HttpResponse, TransportError> {
             if self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= self.answered {
                 return Err(TransportError::Held);
             }
-            tag_answer()
+            let body = r#"{"tag": {"id": 7, "name": "x"}, "campaign": {"id": 7}}"#;
+            Ok(HttpResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: body.into(),
+            })
         }
         async fn sleep(&self, _: f64) -> Result<(), TransportError> {
             Ok(())
@@ -344,7 +336,7 @@ mod tests {
     #[test]
     fn a_typed_decode_that_fails_after_a_2xx_write_says_the_write_may_have_acted() {
         let client = Client::builder("key")
-            .transport(Answers)
+            .transport(Answers::all())
             .build()
             .expect("valid");
         let outcome = |method, args: Vec<Value>| {
@@ -369,10 +361,7 @@ mod tests {
     fn a_request_a_transport_held_was_not_sent_nor_counted() {
         let tag = |users: u64, answered| {
             let client = Client::builder("key")
-                .transport(HoldsAfter {
-                    answered,
-                    sent: 0.into(),
-                })
+                .transport(Answers::first(answered))
                 .build()
                 .expect("valid");
             let users: Vec<Value> = (1..=users).map(|id| crate::json!({ "id": id })).collect();
