@@ -9,7 +9,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { callClock, checkOptionsObject, drive, readCallOptions, readResponse, toJson } from "./runtime.js";
+import { callClock, checkOptionsObject, drive, readCallOptions, readResponse, startCall, toJson } from "./runtime.js";
 
 // A page, or a browser's worker (dedicated, shared or service), whose code reaches every visitor too: only a
 // browser's workers have importScripts (Deno's, Bun's and workerd's have none).
@@ -237,7 +237,7 @@ export class GistClient {
     const { signal, json, sending } = this.#refusedWithoutKey(() => readCallOptions(options));
     const clock = callClock();
     if (!this.#pace.mayGoNow(signal)) return this.#runWhenAdmitted(core, method, argsText, json, signal, list, clock, sending);
-    const call = this.#refusedWithoutKey(() => core.start(method, argsText, json));
+    const call = this.#refusedWithoutKey(() => startCall(core, method, argsText, json, clock));
     return drive(call, this.#fetch, signal, this.#observe, this.#pace, list, clock, undefined, sending);
   }
 
@@ -256,7 +256,7 @@ export class GistClient {
     try {
       admitted = await this.#pace.admit(budget - (clock() - clock.started), signal);
       try {
-        call = core.start(method, argsText, json);
+        call = startCall(core, method, argsText, json, clock);
       } catch (error) {
         admitted.release?.();
         throw fromCore(error);

@@ -5,7 +5,7 @@ import { sleep, wallNow } from "./pace.js";
 import { abortedBy, isAbortSignal, isAborted, whenAborted } from "./signal.js";
 import { readPage } from "./normalize.js";
 import { ANSWER_HEADERS, MAX_ERROR_BODY, MAX_OPTIONS_BYTES } from "./declared.js";
-import { redactEmails } from "./gist_wasm.js";
+import { callEnd, callFail, callRespond, callRespondBytes, callRespondRead, callWithoutKey, callWoke, redactEmails } from "./gist_wasm.js";
 
 class Refused extends Error {}
 
@@ -41,6 +41,8 @@ function unixSeconds(raw, written) {
  */
 export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker = "an options object", options = false } = {}) {
   if (value === undefined || value === null) return "null";
+  const flat = omit.length === 0 && top === undefined ? flatJson(value) : undefined;
+  if (flat !== undefined && flat.length <= maxBytes / 3) return flat; // under the cap in UTF-8 too
   let size = 0;
   // Each object JSON goes into, and where: [its holder, its key]. A refused field is named by its path
   // (`user.custom_properties.seats`, `[2]` for an item, as the core names one), built only then, each
@@ -91,6 +93,26 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
   } catch (error) {
     if (error instanceof GistError) throw error;
     throw invalidArgument(error instanceof Refused ? error.message : `${what} cannot be read as JSON (a getter threw, or it is circular)`);
+  }
+}
+
+// The JSON of an object literal whose fields all hold strings, finite numbers, booleans or null (such
+// as `{ id: 1001 }`, most calls' argument); undefined for any other value, which toJson's replacer
+// reads and checks. No getter is run: one is left to the replacer, which runs it once, as JSON does.
+function flatJson(value) {
+  try {
+    if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    let text = "";
+    for (const key of Object.keys(value)) {
+      const field = Object.getOwnPropertyDescriptor(value, key);
+      const v = field?.value;
+      if (field?.get !== undefined) return undefined;
+      if (!(typeof v === "string" || typeof v === "boolean" || v === null || (typeof v === "number" && Number.isFinite(v)))) return undefined;
+      text += `,${JSON.stringify(key)}:${JSON.stringify(v)}`;
+    }
+    return `{${text.slice(1)}}`;
+  } catch {
+    return undefined; // a Proxy's trap or a getter threw: the replacer's reading says so
   }
 }
 
@@ -363,20 +385,20 @@ const bodyText = (body) => (typeof body === "string" ? body : new TextDecoder().
 // one (MAX_ERROR_BODY) is not handed to it: the core only counts their bytes. A 2xx page of a
 // list (`reading.list`) is read here instead, and the core given what its paging loop reads of it
 // (normalize.js, readPage); `reading.items` keeps the page's items for the step that hands them out.
-function respond(call, got, now, reading) {
-  if (got.unread !== undefined) return call.respondRead(got.status, got.headers, "", got.unread, now, Math.random());
+function respond(id, got, now, reading) {
+  if (got.unread !== undefined) return callRespondRead(id, got.status, got.headers, "", got.unread, now, Math.random());
   const failed = got.status < 200 || got.status >= 300;
-  if (reading?.raw || (failed && sizeOf(got.body) > MAX_ERROR_BODY)) return call.respondRead(got.status, got.headers, "", sizeOf(got.body), now, Math.random());
+  if (reading?.raw || (failed && sizeOf(got.body) > MAX_ERROR_BODY)) return callRespondRead(id, got.status, got.headers, "", sizeOf(got.body), now, Math.random());
   if (reading && !failed) {
     const page = readPage(bodyText(got.body), reading.list);
     reading.items = page?.items;
-    if (page) return call.respondRead(got.status, got.headers, page.digest, sizeOf(got.body), now, Math.random());
+    if (page) return callRespondRead(id, got.status, got.headers, page.digest, sizeOf(got.body), now, Math.random());
   }
   if (typeof got.body !== "string") {
-    const step = call.respondBytes(got.status, got.headers, got.body, now, Math.random());
+    const step = callRespondBytes(id, got.status, got.headers, got.body, now, Math.random());
     if (step !== undefined) return step;
   }
-  return call.respond(got.status, got.headers, bodyText(got.body), now, Math.random());
+  return callRespond(id, got.status, got.headers, bodyText(got.body), now, Math.random());
 }
 
 /**
@@ -673,9 +695,28 @@ export function callClock() {
   return clock;
 }
 
+// The ids of the calls the core runs (see `startCall`): an ended call's is given again, so ids stay small.
+const freeCallIds = [];
+let nextCallId = 0;
+
 /**
- * Runs a call of the core to its end: performs each step it asks for, each request when the
- * client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response,
+ * Starts `method` (its arguments' JSON, `argsText`, and its request options', `json`) on `core` at the
+ * start of its `clock` (callClock), from which its deadline counts: `{ id, first }`, the call's id and
+ * its first step's text, for `drive`. Throws what the core refuses.
+ */
+export function startCall(core, method, argsText, json, clock) {
+  const id = freeCallIds.pop() ?? nextCallId++;
+  try {
+    return { id, first: core.start(id, method, argsText, json, clock.started, Math.random()) };
+  } catch (error) {
+    freeCallIds.push(id);
+    throw error;
+  }
+}
+
+/**
+ * Runs a call of the core (startCall's `{ id, first }`) to its end: performs each step it asks for,
+ * each request when the client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response,
  * answerHeaders }`, its value, what the last answer said (but its headers) and that answer's headers as
  * the `fetch` gave them (see readResponse). A `list*` call hands out each page's items with the step after
  * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
@@ -684,12 +725,12 @@ export function callClock() {
  * `admit` said of the first request before the call started (client.js, #runWhenAdmitted); `sending`,
  * a call's SENDING option.
  */
-export async function drive(call, fetchFn, signal, observe, pace, list, clock, admittedFirst, sending) {
+export async function drive({ id, first }, fetchFn, signal, observe, pace, list, clock, admittedFirst, sending) {
   let mayHaveActed = false;
   try {
-    let step = stepOf(call.step(clock.started, Math.random())); // the deadline counts from the call's start
-    // And so does its first request's budget: less the pacer's wait where it waited (its clock is not
-    // set back with the wall clock), else the moment since.
+    let step = stepOf(first);
+    // Its first request's budget counts from the call's start, as its deadline does: less the pacer's
+    // wait where it waited (its clock is not set back with the wall clock), else the moment since.
     if (step.send) step.send.timeoutMs -= admittedFirst?.waitedMs ?? clock() - clock.started;
     let attempt = 1;
     let last;
@@ -717,7 +758,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         admittedFirst = undefined;
         if (admitted.refused) {
           held++;
-          step = stepOf(call.fail(admitted.refused === "timeout" ? "held" : admitted.refused, String(admitted.retryAfter ?? ""), clock(), Math.random()));
+          step = stepOf(callFail(id, admitted.refused === "timeout" ? "held" : admitted.refused, String(admitted.retryAfter ?? ""), clock(), Math.random()));
           continue;
         }
         let sent;
@@ -734,7 +775,7 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
               throw error;
             });
           }
-          last = observe.request(step.send, attempt, (text) => call.withoutKey(text));
+          last = observe.request(step.send, attempt, (text) => callWithoutKey(id, text));
           attempt = 1;
           step.send.timeoutMs = Math.min(step.send.timeoutMs, due - performance.now()); // hooks and turns took their time
           sent = clock();
@@ -754,23 +795,24 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
         if (raw) rawBody = got.body;
         // A timeout while a pacing fetch held the request (or before its turn) is the core's `held`: not sent.
         const kind = got.kind === "timeout" && got.held ? "held" : got.kind;
-        step = stepOf(got.kind === "ok" ? respond(call, got, clock(), raw ? { raw } : reading) : call.fail(kind, got.message ?? "", clock(), Math.random()));
+        const answeredAt = clock();
+        step = stepOf(got.kind === "ok" ? respond(id, got, answeredAt, raw ? { raw } : reading) : callFail(id, kind, got.message ?? "", answeredAt, Math.random()));
         if (step.send) stepAt = performance.now();
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         // On the call's clock, as the core read it; in whole ms, as a test's fake timers tick.
         if (answered?.pauseUntil) pace.pauseFor(Math.floor(answered.pauseUntil - clock()));
         // A browser's redirect comes as status 0, which the core reads as a redirect: no status for the hooks.
-        observe.response(last, answered?.status || null, answered?.requestId ?? null, Math.round(clock() - sent), () => got.body && call.withoutKey(bodyText(got.body)));
+        observe.response(last, answered?.status || null, answered?.requestId ?? null, Math.round(answeredAt - sent), () => got.body && callWithoutKey(id, bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;
           observe.retry(last, step.retry, step.wait);
         }
-        step = stepOf(call.woke(!(await sleep(step.wait, signal)), clock(), Math.random()));
+        step = stepOf(callWoke(id, !(await sleep(step.wait, signal)), clock(), Math.random()));
       } else if (step.error) {
         const error = fromCore(step.error);
         if (error.code === "aborted") abortedBy(signal, error);
-        if (error.code === "network_error" && failure) error.cause = causeOf(failure, (text) => call.withoutKey(text));
+        if (error.code === "network_error" && failure) error.cause = causeOf(failure, (text) => callWithoutKey(id, text));
         if (error.code === "invalid_response" && tooLarge !== undefined) error.status ??= tooLarge;
         error.mayHaveActed = mayHaveActed;
         throw error;
@@ -796,9 +838,10 @@ export async function drive(call, fetchFn, signal, observe, pace, list, clock, a
   } finally {
     admittedFirst?.release?.(); // a turn no request took
     try {
-      call.free();
+      callEnd(id);
     } catch {
       // A call whose wasm trapped (its memory exhausted) cannot be freed: it has said so (above).
     }
+    freeCallIds.push(id);
   }
 }

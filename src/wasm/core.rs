@@ -1,5 +1,6 @@
 //! `Core`: one client's checked configuration, and where its calls start.
 
+use super::calls;
 use super::error::thrown;
 use super::step::Call;
 use crate::call::CallOptions;
@@ -68,11 +69,24 @@ impl Core {
     }
 
     /// Starts `method` with its arguments (a JSON array) and the call's own options (JSON:
-    /// `{ timeoutMs?, maxRetries?, headers? }` or `null`); `list` and `page` take a list's name, its
-    /// options and (`page`) the walk's cursor.
-    pub fn start(&self, method: &str, args: &str, options: &str) -> Result<Call, JsValue> {
-        self.call(method, args, options)
-            .map_err(|error| self.refused(error))
+    /// `{ timeoutMs?, maxRetries?, headers? }` or `null`), as the call `id` (see `callRespond` and the
+    /// rest), at `now` with `random` (as a call's steps take them): its first step. `list` and `page`
+    /// take a list's name, its options and (`page`) the walk's cursor.
+    pub fn start(
+        &self,
+        id: u32,
+        method: &str,
+        args: &str,
+        options: &str,
+        now: f64,
+        random: f64,
+    ) -> Result<String, JsValue> {
+        let mut call = self
+            .call(method, args, options)
+            .map_err(|error| self.refused(error))?;
+        let step = call.step(now, random);
+        calls::keep(id, call);
+        Ok(step)
     }
 
     /// The client's `timeoutMs`: how long a call may take where its own options do not say.

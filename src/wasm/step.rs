@@ -14,7 +14,6 @@ use crate::rate_limit::RateLimit;
 use crate::redact::{scrub_owned, scrub_secrets};
 use crate::transport::TransportError;
 use std::sync::Arc;
-use wasm_bindgen::prelude::*;
 
 /// One running call. Each method takes the host's clock (`now`: ms since the epoch, `Date.now()`) and a
 /// random number in [0, 1) for retry jitter (`Math.random()`), and returns the next step: a `send` step
@@ -26,7 +25,6 @@ use wasm_bindgen::prelude::*;
 /// `list*` call also hands out `"items"`, the items read so far, which come before its value's (an
 /// array, or `{"held": [from, to]}`: that range of a page the runtime read and holds, as a list's value
 /// and an `iter*` page's `items` may be too).
-#[wasm_bindgen]
 pub struct Call {
     call: crate::call::Call,
     /// The length of the last answer's body: a step's JSON is about as long, so it is written into
@@ -122,7 +120,6 @@ fn clock(now_ms: f64, random: f64) -> Clock {
     Clock { now_ms, random }
 }
 
-#[wasm_bindgen]
 impl Call {
     /// Starts the call: its first step.
     pub fn step(&mut self, now: f64, random: f64) -> String {
@@ -130,7 +127,6 @@ impl Call {
     }
 
     /// `text` (an answer's body, for a log line) without the client's key in any encoding.
-    #[wasm_bindgen(js_name = withoutKey)]
     pub fn without_key(&self, text: &str) -> String {
         scrub_secrets(text, &self.config.api_key.forms())
     }
@@ -176,7 +172,6 @@ impl Call {
     /// a list's 2xx page, of which `digest` is what the paging loop reads (`{count, firstId?, kept,
     /// pages?}`, [`PageDigest`]), or a raw call's answer (`digest` empty), whose body the runtime puts
     /// in the value.
-    #[wasm_bindgen(js_name = respondRead)]
     pub fn respond_read(
         &mut self,
         status: u16,
@@ -207,7 +202,6 @@ impl Call {
     /// [`Self::respond`] with the body as the bytes read, when they are UTF-8 without a byte order
     /// mark; else nothing (the runtime then decodes them and calls `respond`). So an answer is not
     /// decoded into a JS string only to be encoded again.
-    #[wasm_bindgen(js_name = respondBytes)]
     pub fn respond_bytes(
         &mut self,
         status: u16,
