@@ -764,22 +764,35 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
         let sent;
         let got;
         try {
-          step.send.timeoutMs -= admitted.waitedMs;
-          if (sending && step.send.method !== "GET") {
-            const marking = sending;
+          const send = step.send;
+          send.timeoutMs -= admitted.waitedMs;
+          const waits = fetchFn?.[AWAITS_BEFORE_SENDING] === true;
+          let marking;
+          if (sending && send.method !== "GET") {
+            marking = sending;
             sending = undefined;
             // A GistError it throws ends the call, unsent; a fetch that waits runs it once its wait is over.
-            if (fetchFn?.[AWAITS_BEFORE_SENDING] !== true) await marking();
-            else step.send.beforeSending = () => marking().catch((error) => {
+            if (!waits) await marking();
+          }
+          // The hooks are told of the request as it goes: where the fetch waits (pacedFetch), once its
+          // wait is over, so that one it held and never sent is told to none.
+          const told = attempt;
+          const tell = () => {
+            last = observe.request(send, told, (text) => callWithoutKey(id, text));
+            sent = clock();
+          };
+          last = undefined;
+          attempt = 1;
+          if (!waits) tell();
+          else send.beforeSending = async () => {
+            await marking?.().catch((error) => {
               markFailed = error;
               throw error;
             });
-          }
-          last = observe.request(step.send, attempt, (text) => callWithoutKey(id, text));
-          attempt = 1;
-          step.send.timeoutMs = Math.min(step.send.timeoutMs, due - performance.now()); // hooks and turns took their time
-          sent = clock();
-          got = await fetchOnce(fetchFn, step.send, signal);
+            tell();
+          };
+          send.timeoutMs = Math.min(send.timeoutMs, due - performance.now()); // hooks and turns took their time
+          got = await fetchOnce(fetchFn, send, signal);
           if (markFailed) throw markFailed;
         } finally {
           admitted.release();
@@ -802,7 +815,7 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
         // On the call's clock, as the core read it; in whole ms, as a test's fake timers tick.
         if (answered?.pauseUntil) pace.pauseFor(Math.floor(answered.pauseUntil - clock()));
         // A browser's redirect comes as status 0, which the core reads as a redirect: no status for the hooks.
-        observe.response(last, answered?.status || null, answered?.requestId ?? null, Math.round(answeredAt - sent), () => got.body && callWithoutKey(id, bodyText(got.body)));
+        if (last) observe.response(last, answered?.status || null, answered?.requestId ?? null, Math.round(answeredAt - sent), () => got.body && callWithoutKey(id, bodyText(got.body)));
       } else if (step.wait !== undefined) {
         if (step.retry && last) {
           attempt = step.retry.attempt;
