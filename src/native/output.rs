@@ -121,7 +121,7 @@ impl TagResult {
                 .into_iter()
                 .map(|mut failure| TagFailure {
                     code: text(&failure, "code"),
-                    message: text(&failure, "message"),
+                    message: super::wording::message_in_rust_terms(&text(&failure, "message")),
                     may_have_acted: failure
                         .get("error")
                         .and_then(|error| error.get("mayHaveActed"))
@@ -185,5 +185,25 @@ impl ApiResponse {
                 .map(Value::take)
                 .unwrap_or(Value::Null),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_failure_s_message_names_this_crate_s_settings_as_a_call_s_error_does() {
+        let message = "the request got no answer (connection reset): check the network, baseUrl, and CORS in a browser";
+        let value = crate::json!({
+            "tag": { "id": 7, "name": "vip" },
+            "failed": [{ "target": { "id": 1 }, "error": { "code": "network_error", "message": message } }],
+        });
+        let result = TagResult::from_value(value).expect("a tag");
+        let failure = result.failed.first().expect("one failure");
+        assert_eq!(
+            failure.message,
+            "the request got no answer (connection reset): check the network, the base URL"
+        );
     }
 }

@@ -37,13 +37,19 @@ const RUST_TERMS: &[(&str, &str)] = &[
 
 /// `error` with its message in this crate's terms.
 pub(crate) fn in_rust_terms(mut error: Error) -> Error {
+    error.message = message_in_rust_terms(&error.message);
+    error
+}
+
+/// An error's `message` (a `TagFailure`'s too) in this crate's terms.
+pub(crate) fn message_in_rust_terms(message: &str) -> String {
+    let mut message = message.to_owned();
     for (js, rust) in RUST_TERMS {
-        if error.message.contains(js) {
-            error.message = error.message.replace(js, rust);
+        if message.contains(js) {
+            message = message.replace(js, rust);
         }
     }
-    error.message = method_names_in_snake_case(&error.message);
-    error
+    method_names_in_snake_case(&message)
 }
 
 /// `message` with each JS method's name (an endpoint's: `fetchLead`, `apiCall`) in snake case; any
