@@ -124,7 +124,10 @@ export interface RetryOptions {
     concurrency?: number | undefined;
     /** The first retry's delay when the error gives no `retryAfter`, doubled at each attempt (at most 43200); default 2. */
     retryDelaySeconds?: number | undefined;
-    /** The longest such delay (at most 43200, Queues' 12 hours; a longer `retryAfter` is cut to it); default 600. */
+    /**
+     * The longest such delay, of a failure with no `retryAfter` (at most 43200, Queues' 12 hours); default
+     * 600. A rate limit's `retryAfter` is waited out as Gist asks, up to 43200: retried sooner, it would fail again.
+     */
     maxRetryDelaySeconds?: number | undefined;
 }
 
