@@ -10,10 +10,10 @@ import { fileURLToPath } from "node:url";
 const installed = fileURLToPath(new URL("../../node_modules/gist-wasm/", import.meta.url));
 // The package's default entry and its internals, in one module graph (one wasm instance).
 const { GistClient, parseWebhook } = await import(`${installed}index.js`);
-const { Core, webhookEvent } = await import(`${installed}gist_wasm.js`);
+const { Core, callEnd, callRespond, webhookEvent } = await import(`${installed}gist_wasm.js`);
 const { UNSURE, normalized, readPage, shallowEnough } = await import(`${installed}normalize.js`);
 const { LISTS: LIST_KEYS, MODELS } = await import(`${installed}declared.js`);
-const { headerLines, stepOf } = await import(`${installed}runtime.js`);
+const { headerLines, startCall, stepOf } = await import(`${installed}runtime.js`);
 
 // A small seeded generator (mulberry32), so that a failure names its seed and repeats.
 function generator(seed) {
@@ -155,17 +155,17 @@ const LISTS = {
 // `perPage` 3: its items, or its error's code.
 function coreList(name, texts) {
   const core = new Core(JSON.stringify({ apiKey: "k", perPage: 3 }), false, undefined);
-  const call = core.start("list", JSON.stringify([name, { limit: 1000 }]), "null");
+  const { id, first } = startCall(core, "list", JSON.stringify([name, { limit: 1000 }]), "null", { started: Date.now() });
   const items = [];
   try {
-    for (let step = stepOf(call.step(Date.now(), 0.5)), page = 0; ; page++) {
+    for (let step = stepOf(first), page = 0; ; page++) {
       if (step.items) items.push(...step.items);
       if (step.error) return { code: step.error.code };
       if (step.done) return [...items, ...step.done];
-      step = stepOf(call.respond(200, "content-type\napplication/json", texts[Math.min(page, texts.length - 1)], Date.now(), 0.5));
+      step = stepOf(callRespond(id, 200, "content-type\napplication/json", texts[Math.min(page, texts.length - 1)], Date.now(), 0.5));
     }
   } finally {
-    call.free();
+    callEnd(id);
     core.free();
   }
 }
