@@ -239,11 +239,11 @@ function schedule(spacing) {
     arm();
   };
   return {
-    /** Whether a start may be taken now without waiting. */
-    free: () => count === 0 && next <= clock(),
-    /** Takes the start now (where `free()`). */
+    /** Whether a start may be taken now without waiting (with no spacing, whenever no one waits). */
+    free: () => count === 0 && (spacing === 0 || next <= clock()),
+    /** Takes the start now (where `free()`); with no spacing, the next is due at once all the same. */
     take() {
-      next = clock() + spacing;
+      if (spacing > 0) next = clock() + spacing;
     },
     /**
      * Resolves true at this caller's start, false when `signal` aborts first, or at once where its turn in
@@ -339,7 +339,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
      * holds no wasm memory while it waits.
      */
     mayGoNow(signal) {
-      return !full() && !isAborted(signal) && pausedUntil <= clock() && starts.free();
+      return !full() && !isAborted(signal) && (pausedUntil === 0 || pausedUntil <= clock()) && starts.free();
     },
     /**
      * A request's turn at once, where it takes no waiting (no pause, a free place, its start due): what
