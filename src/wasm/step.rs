@@ -291,7 +291,7 @@ pub fn whole(time: f64) -> u64 {
 
 /// The `send` step's text, as lines: the method, URL, path, `timeoutMs`, `maxBytes`, `raw` (`1` for a
 /// raw API call's request, whose answer's every header is wanted, not only those the core reads, and
-/// whose body the runtime reads itself and gives with `respondRead`; else empty), the number of
+/// whose body the runtime reads itself and gives with `callRespondRead`; else empty), the number of
 /// headers, each header's name and value, and the body as JSON (`null`, or a string); none of them holds
 /// a line break (headers refuse one; the URL and path are percent-encoded; JSON escapes one). What the
 /// step also tells (`answered`, `items`) follows last, as JSON, which may hold line breaks (an item as
