@@ -41,8 +41,9 @@ function unixSeconds(raw, written) {
  */
 export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker = "an options object", options = false } = {}) {
   if (value === undefined || value === null) return "null";
-  const flat = omit.length === 0 && top === undefined ? flatJson(value) : undefined;
-  if (flat !== undefined && flat.length <= maxBytes / 3) return flat; // under the cap in UTF-8 too
+  // Under a third of the cap, in UTF-16 units: under it in UTF-8 bytes too.
+  const flat = omit.length === 0 && top === undefined ? flatJson(value, maxBytes / 3) : undefined;
+  if (flat !== undefined) return flat;
   let size = 0;
   // Each object JSON goes into, and where: [its holder, its key]. A refused field is named by its path
   // (`user.custom_properties.seats`, `[2]` for an item, as the core names one), built only then, each
@@ -97,20 +98,23 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
 }
 
 // The JSON of an object literal whose fields all hold strings, finite numbers, booleans or null (such
-// as `{ id: 1001 }`, most calls' argument); undefined for any other value, which toJson's replacer
-// reads and checks. No getter is run: one is left to the replacer, which runs it once, as JSON does.
-function flatJson(value) {
+// as `{ id: 1001 }`, most calls' argument), of at most `maxLength` UTF-16 units; undefined for any other
+// value, or a longer one, which toJson's replacer reads, checks and cuts at the cap. Each field is read
+// as JSON reads it (a Proxy's `get` says what it holds), but for a getter, which is left to the
+// replacer: it runs it once, as JSON does.
+function flatJson(value, maxLength) {
   try {
-    if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === "function") return undefined;
     let text = "";
     for (const key of Object.keys(value)) {
       const field = Object.getOwnPropertyDescriptor(value, key);
-      const v = field?.value;
-      if (field?.get !== undefined) return undefined;
+      if (field === undefined || !("value" in field)) return undefined; // a getter (or a setter alone)
+      const v = value[key];
       if (!(typeof v === "string" || typeof v === "boolean" || v === null || (typeof v === "number" && Number.isFinite(v)))) return undefined;
+      if (text.length + key.length + (typeof v === "string" ? v.length : 0) > maxLength) return undefined;
       text += `,${JSON.stringify(key)}:${JSON.stringify(v)}`;
     }
-    return `{${text.slice(1)}}`;
+    return text.length <= maxLength ? `{${text.slice(1)}}` : undefined;
   } catch {
     return undefined; // a Proxy's trap or a getter threw: the replacer's reading says so
   }
@@ -508,7 +512,7 @@ async function fetchOnce(fetchFn, send, signal) {
     return answer(body);
   } catch (error) {
     const held = init?.[HELD] === true;
-    if (timedOut) return { kind: "timeout", held };
+    if (timedOut || error === PAST_DUE) return { kind: "timeout", held };
     // Aborted while a refusal's body came: its status still says Gist did not act (refusedUnheard).
     if (isAborted(signal)) return { kind: "aborted", held, status };
     const waitSeconds = held ? notPermitted(error) : undefined;
@@ -630,6 +634,10 @@ export const AWAITS_BEFORE_SENDING = Symbol.for("gist-wasm.awaits-before-sending
 
 /** On a request's `init`, for a `fetch` marked AWAITS_BEFORE_SENDING (see there). */
 export const BEFORE_SENDING = Symbol.for("gist-wasm.before-sending");
+
+// What a request's BEFORE_SENDING throws when its hooks ran past its call's deadline: its fetch then
+// fails unsent, a timeout, as one whose turn came too late does.
+const PAST_DUE = new Error("the request hook ran past its call's deadline");
 
 /**
  * On what a waiting `fetch` (pacedFetch) throws when no permit comes before the deadline: the seconds
@@ -790,6 +798,7 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
               throw error;
             });
             tell();
+            if (due <= performance.now()) throw PAST_DUE; // the hook ran past the deadline: not sent
           };
           send.timeoutMs = Math.min(send.timeoutMs, due - performance.now()); // hooks and turns took their time
           got = await fetchOnce(fetchFn, send, signal);
