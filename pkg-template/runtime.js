@@ -724,14 +724,15 @@ export function startCall(core, method, argsText, json, clock) {
 
 /**
  * Runs a call of the core (startCall's `{ id, first }`) to its end: performs each step it asks for,
- * each request when the client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it; resolves `{ data, response,
- * answerHeaders }`, its value, what the last answer said (but its headers) and that answer's headers as
- * the `fetch` gave them (see readResponse). A `list*` call hands out each page's items with the step after
- * it (`items`), so that the wasm holds one page at a time: its data is those, then its value's. For a
- * list's pages (`list`: its name), the runtime reads each page itself (see respond). The call's deadline
- * and the response's `elapsedMs` count from the start of its `clock` (callClock), which each step reads. `admittedFirst`, where given, is what the pacer's
- * `admit` said of the first request before the call started (client.js, #runWhenAdmitted); `sending`,
- * a call's SENDING option.
+ * each request when the client's `pace` (pace.js) lets it go, telling `observe` (observe.js) about it;
+ * resolves `{ data, response, answerHeaders }`, its value, what the last answer said (but its headers)
+ * and that answer's headers as the `fetch` gave them (see readResponse). A `list*` call hands out each
+ * page's items with the step after it (`items`), so that the wasm holds one page at a time: its data is
+ * those, then its value's. For a list's pages (`list`: its name), the runtime reads each page itself
+ * (see respond). The call's deadline and the response's `elapsedMs` count from the start of its `clock`
+ * (callClock), which each step reads. `admittedFirst`, where given, is what the pacer's `admit` said of
+ * the first request before the call started (client.js, #runWhenAdmitted); `sending`, a call's SENDING
+ * option.
  */
 export async function drive({ id, first }, fetchFn, signal, observe, pace, list, clock, admittedFirst, sending) {
   let mayHaveActed = false;
