@@ -91,17 +91,29 @@ function queue() {
       live++;
       return node;
     },
-    /** Takes out the first item (undefined when none). */
-    take() {
-      while (head < nodes.length && nodes[head].item === undefined) head++;
-      const node = nodes[head];
-      if (node === undefined) return undefined;
-      const { item } = node;
-      node.item = undefined;
-      live--;
-      head++;
+    /** How many items it holds. */
+    get size() {
+      return live;
+    },
+    /**
+     * Takes out the first item whose `due` (on `performance.now()`) has not passed (undefined when none);
+     * those before it, past theirs, are let go: their calls are gone (in workerd, with their requests).
+     */
+    takeInTime() {
+      for (; head < nodes.length; head++) {
+        const node = nodes[head];
+        const { item } = node;
+        if (item === undefined) continue;
+        node.item = undefined;
+        live--;
+        if (item.due > performance.now()) {
+          head++;
+          compact();
+          return item;
+        }
+      }
       compact();
-      return item;
+      return undefined;
     },
     /** Withdraws the item of `ticket`; false if it was taken already. */
     withdraw(ticket) {
@@ -188,7 +200,6 @@ function places(limit, onRelease) {
  */
 function schedule(spacing) {
   let next = 0; // the earliest the next start may be
-  let count = 0; // the waiters in line
   let timer;
   let firesBy = 0; // when the timer is due to fire, on the monotonic clock (performance.now())
   let early = false; // whether the timer was armed once more (see letDueGo)
@@ -199,7 +210,7 @@ function schedule(spacing) {
   };
   // Arms the timer for the first in line, unless it is armed or no one waits.
   const arm = () => {
-    if (timer !== undefined || count === 0) return;
+    if (timer !== undefined || line.size === 0) return;
     early = false;
     setTimer(Math.max(0, next - clock()));
   };
@@ -228,11 +239,8 @@ function schedule(spacing) {
     timer = undefined;
     if (early) setTimer(next - at);
     if (stands) next = at;
-    for (let waiter = early ? undefined : line.take(); waiter; waiter = next <= at ? line.take() : undefined) {
-      count -= 1;
-      // Still in line past its deadline: its own timer never ran (workerd dropped it with its request),
-      // so its call is gone. Let go, with no start spent on it.
-      if (waiter.due <= performance.now()) continue;
+    // One still in line past its deadline is let go with no start spent on it: its own timer never ran.
+    for (let waiter = early ? undefined : line.takeInTime(); waiter; waiter = next <= at ? line.takeInTime() : undefined) {
       next = Math.max(next, at - spacing) + spacing;
       waiter.go(true);
     }
@@ -240,7 +248,7 @@ function schedule(spacing) {
   };
   return {
     /** Whether a start may be taken now without waiting (with no spacing, whenever no one waits). */
-    free: () => count === 0 && (spacing === 0 || next <= clock()),
+    free: () => line.size === 0 && (spacing === 0 || next <= clock()),
     /** Takes the start now (where `free()`); with no spacing, the next is due at once all the same. */
     take() {
       if (spacing > 0) next = clock() + spacing;
@@ -251,11 +259,10 @@ function schedule(spacing) {
      */
     wait(budgetMs, signal) {
       const at = clock();
-      const due = Math.max(at, next) + count * spacing; // this caller's start, as the line stands
+      const due = Math.max(at, next) + line.size * spacing; // this caller's start, as the line stands
       if (due >= at + budgetMs) return Promise.resolve(false);
       return timed(budgetMs, signal, false, (go) => {
         const ticket = line.add({ go, due: performance.now() + budgetMs });
-        count += 1;
         arm();
         let watch;
         // Checks first when the line's timer is due (it may be a gone call's), then at this caller's turn,
@@ -270,8 +277,7 @@ function schedule(spacing) {
         return () => {
           clearTimeout(watch);
           if (!line.withdraw(ticket)) return;
-          count -= 1;
-          if (count === 0) {
+          if (line.size === 0) {
             clearTimeout(timer);
             timer = undefined;
           }
@@ -301,9 +307,7 @@ export function pacer({ maxConcurrent, requestsPerSecond }) {
   // let go (in workerd, one whose request ended would keep the place a second, unused, in turn).
   function wakeNext() {
     if (full()) return;
-    for (let waiter; (waiter = ahead.take() ?? waiting.take()); ) {
-      if (waiter.due > performance.now()) return waiter.wake(held.take(0));
-    }
+    (ahead.takeInTime() ?? waiting.takeInTime())?.wake(held.take(0));
   }
   // Resolves with a place kept for this call once a request in flight ends (which it lets go of as it
   // runs), false when ms pass or the signal aborts first; `goesAhead`: a started call. While it waits,
