@@ -320,13 +320,10 @@ export function pacedFetch(namespace, apiKey, options) {
   const stubNamed = stubsOf(namespace, "pacedFetch", "GistPacer");
   if (typeof apiKey !== "string" || apiKey === "") throw invalidArgument("pacedFetch needs the Gist API key (only its SHA-256 names the pacer)");
 
-  let stub;
-  const pacer = async () => {
-    if (!stub) {
-      stub = stubNamed(`gist-wasm/pacer/${await sha256(apiKey)}`);
-    }
-    return stub;
-  };
+  // The pacer's name is kept, not its stub: in workerd a stub is an I/O object of the request that made
+  // it, and a later request's call through it fails ("on behalf of a different request").
+  let name;
+  const pacer = async () => stubNamed((name ??= `gist-wasm/pacer/${await sha256(apiKey)}`));
   const ask = async (path, answer, maxWaitMs, slot) => {
     const body = JSON.stringify({ requestsPerSecond, answer, maxWaitMs, slot });
     const call = (await pacer()).fetch(`https://gist-pacer/${path}`, { method: "POST", body });

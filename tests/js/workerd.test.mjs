@@ -36,6 +36,7 @@ function workerWith(bindings, { compatibilityDate = "2025-01-01", compatibilityF
     compatibilityDate,
     compatibilityFlags,
     bindings,
+    durableObjects: { GIST_PACER: "GistPacer" },
   });
 }
 
@@ -179,6 +180,18 @@ test("a client shared by an isolate's requests, one start a second: calls whose 
     const started = Date.now();
     assert.deepEqual(await (await mf.dispatchFetch("http://worker.test/paced")).json(), { id: 1001 });
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("a pacedFetch kept for every request of an isolate asks the shared pacer in each request (an outside review: the first request's stub failed every later one, which fell back to a tenth of the rate)", async () => {
+  const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, { compatibilityDate: "2025-09-15" });
+  try {
+    let last;
+    for (let request = 0; request < 3; request++) last = await (await mf.dispatchFetch("http://worker.test/paced-shared")).json();
+    assert.equal(last.id, 1001);
+    assert.deepEqual(last.pacerCalls, { answered: 3, failed: 0 });
   } finally {
     await mf.dispose();
   }

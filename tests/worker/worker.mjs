@@ -1,6 +1,9 @@
 import init, * as gistWasm from "gist-wasm";
 import * as web from "gist-wasm/web";
 import { createMockGist } from "gist-wasm/mock";
+import { pacedFetch } from "gist-wasm/queues";
+
+export { GistPacer } from "gist-wasm/queues";
 import { smoke } from "../js/smoke.mjs";
 import { runtimeSmoke } from "../js/runtime-smoke.mjs";
 
@@ -12,6 +15,26 @@ let shared;
 // `/drop` and `/paced`: one more, one start a second.
 let paced;
 let one;
+// `/paced-shared`: one more, through a pacedFetch kept for every request, and what its pacer's calls did.
+let pacedShared;
+const pacerCalls = { answered: 0, failed: 0 };
+
+// The namespace `namespace`, counting how each call of a stub it gives goes.
+const counted = (namespace) => ({
+  idFromName: (name) => namespace.idFromName(name),
+  get: (id) => {
+    const stub = namespace.get(id);
+    return {
+      fetch: (...args) => stub.fetch(...args).then((response) => {
+        pacerCalls.answered += 1;
+        return response;
+      }, (error) => {
+        pacerCalls.failed += 1;
+        throw error;
+      }),
+    };
+  },
+});
 
 export default {
   async fetch(request, env) {
@@ -47,6 +70,12 @@ export default {
           return Response.json({ fired: true });
         }
         return Response.json({ id: (await paced.fetchUser({ id: 1001 }, { timeoutMs: 10_000 })).id });
+      }
+      if (path === "/paced-shared") {
+        const fetch = () => pacedFetch(counted(env.GIST_PACER), env.GIST_API_KEY, { requestsPerSecond: 100 });
+        pacedShared ??= new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, fetch: fetch() });
+        const user = await pacedShared.fetchUser({ id: 1001 }, { timeoutMs: 8000 });
+        return Response.json({ id: user.id, pacerCalls });
       }
       if (path === "/faketimers") {
         // A test's fake timers that are never ticked (as vi.useFakeTimers() installs them): an answer
