@@ -487,9 +487,11 @@ async function fetchOnce(fetchFn, send, signal) {
     if (response.type === "error") throw new TypeError("the fetch answered a network error (a Response of type \"error\")");
     // A redirect: a browser's opaque one, or one a caller's fetch followed (dropping `redirect: "manual"`).
     status = response.type === "opaqueredirect" || response.redirected === true ? 0 : response.status;
-    // A caller's fetch may answer anything: a status the core would read otherwise (65736 as 200) fails,
-    // named by its number or its type (a text may hold the key or an email, and no scrubber has run yet).
-    if (!Number.isInteger(status) || status < 0 || status > 999) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${typeof status === "number" ? status : `a ${typeof status}`}`);
+    // A caller's fetch may answer anything: a status that is no whole number fails, named by its type or
+    // number (a text may hold the key or an email, and no scrubber has run yet). One past 599 is
+    // `invalid_response`, as the core reads it; past 16 bits (no Response holds one) as 65,535, not wrapped.
+    if (!Number.isInteger(status) || status < 0) throw new TypeError(`the fetch answered a status that is not an HTTP status: ${typeof status === "number" ? status : `a ${typeof status}`}`);
+    status = Math.min(status, 65_535);
     const answer = (body) => ({ kind: "ok", status, headers: headerLines(response.headers, send.raw ? undefined : ANSWER_HEADERS), body, answerHeaders: response.headers });
     let body;
     try {

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { startServer } from "./loopback.mjs";
 
 const installed = fileURLToPath(new URL("../../node_modules/gist-wasm/", import.meta.url));
 // The package's internals, in one module graph (one wasm instance): the core's calls are kept in a table
@@ -10,6 +11,7 @@ const installed = fileURLToPath(new URL("../../node_modules/gist-wasm/", import.
 await import(`${installed}index.js`);
 const { Core, callEnd, callRespond } = await import(`${installed}gist_wasm.js`);
 const { startCall, stepOf } = await import(`${installed}runtime.js`);
+const { GistClient } = await import(`${installed}index.js`);
 
 test("a call of the core driven past its end says so with a GistError step, and the calls beside it go on", () => {
   const core = new Core(JSON.stringify({ apiKey: "k" }), false, undefined);
@@ -28,5 +30,37 @@ test("a call of the core driven past its end says so with a GistError step, and 
   } finally {
     callEnd(running.id);
     core.free();
+  }
+});
+
+test("a Retry-After too large for a double is a very long wait, as one of a day: a refused write is not retried at once (an outside review: sent three times in half a second)", async (t) => {
+  let retryAfter;
+  const server = await startServer((req, res) => res.writeHead(429, { "content-type": "application/json", "retry-after": retryAfter }).end('{"errors":[{"code":"rate_limited","message":"slow down"}]}'));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, logLevel: "off" });
+  t.after(() => gist.free());
+  for (const written of ["1e309", "9".repeat(309)]) {
+    server.requests.length = 0;
+    retryAfter = written;
+    const refused = await gist.createUser({ user_id: 42 }, { timeoutMs: 10_000 }).then(() => undefined, (error) => error);
+    assert.equal(refused?.code, "rate_limited", written);
+    assert.equal(refused.retryAfter, 86_400, written);
+    assert.equal(refused.mayHaveActed, false, written);
+    assert.equal(server.requests.length, 1, written);
+  }
+});
+
+test("a status past 999 from a caller's fetch is invalid_response, as one past 599, and not retried (an outside review: network_error, the GET sent three times; 65,736 is not read as 200)", async () => {
+  for (const status of [600, 1000, 65_535, 65_736, 2 ** 40]) {
+    let requests = 0;
+    const fetch = async () => {
+      requests += 1;
+      return { status, headers: new Headers({ "content-type": "application/json" }), body: null, text: async () => '{"contact":{"id":1,"type":"user"}}' };
+    };
+    const gist = new GistClient({ apiKey: "gK7live9Qw2ErT5yU1iO3pAzXc4Vb6Nm8Lk0Jh2", baseUrl: "http://gist.test", fetch, logLevel: "off" });
+    const error = await gist.fetchUser({ id: 1 }).then(() => "resolved", (e) => e);
+    gist.free();
+    assert.equal(error?.code, "invalid_response", String(status));
+    assert.equal(requests, 1, String(status));
   }
 });
