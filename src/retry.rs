@@ -106,6 +106,13 @@ impl Clone for RetryBudget {
     }
 }
 
+/// How long a call with `left_ms` before its deadline may wait before a request: what it leaves the
+/// request itself is half of that time, up to 5 s (as the JS client's pacer and `pacedFetch` leave it).
+/// A request sent just before the deadline would time out in flight, and may have acted.
+pub fn wait_budget(left_ms: f64) -> f64 {
+    (left_ms - (left_ms / 2.0).min(5000.0)).max(0.0)
+}
+
 /// Exponential backoff with full jitter: a random wait up to 0.5 s, 1 s, 2 s, ... capped at 8 s.
 pub fn backoff_ms(retry_index: u32, random: f64) -> f64 {
     let ceiling = (BACKOFF_BASE_MS * 2f64.powi(retry_index.min(16) as i32)).min(BACKOFF_CAP_MS);

@@ -5,9 +5,9 @@ use super::progress::Progress;
 use super::Clock;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode};
-use crate::http::{HttpRequest, HttpResponse, WireRequest};
+use crate::http::{HttpRequest, HttpResponse, Method, WireRequest};
 use crate::retry::{
-    backoff_ms, is_retryable, Failure, LONGEST_RETRY_AFTER_SECONDS, MAX_RETRY_AFTER_MS,
+    backoff_ms, is_retryable, wait_budget, Failure, LONGEST_RETRY_AFTER_SECONDS, MAX_RETRY_AFTER_MS,
 };
 use crate::text::text;
 use crate::transport::TransportError;
@@ -108,10 +108,17 @@ impl Exchange {
             Some(seconds) => (seconds * 1000.0).min(MAX_RETRY_AFTER_MS),
             None => backoff_ms(self.retries, clock.random),
         };
+        // A write's retry leaves its request what pacing leaves one ([`wait_budget`]): sent just before
+        // the deadline, it would time out in flight, and may have acted where its refusal said it did not.
+        let left_ms = progress.deadline_ms - clock.now_ms;
+        let may_wait_ms = match self.request.method {
+            Method::Get => left_ms,
+            _ => wait_budget(left_ms),
+        };
         let retry = self.retries < max_retries
             && !progress.capped
             && is_retryable(self.request.method, failure)
-            && clock.now_ms + wait_ms < progress.deadline_ms;
+            && wait_ms < may_wait_ms;
         if retry && !config.retry_budget.spend() {
             progress.over_budget = true;
         } else if retry {

@@ -7,18 +7,12 @@ use super::permits::{Permit, Permits};
 use crate::http::{refused_unheard, HttpResponse, Method, WireRequest};
 use crate::rate_limit::RateLimit;
 use crate::redact::scrub_owned;
+use crate::retry::wait_budget;
 use crate::transport::{Transport, TransportError};
 use futures_util::future::{self, BoxFuture, Either};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-
-/// How long a call with `left_ms` before its deadline may wait for a pause to end: what it leaves the
-/// request itself is half of that time, up to 5 s (as the JS client's pacer and `pacedFetch` leave it).
-/// A request sent just before the deadline would time out in flight, and may have acted.
-fn wait_budget(left_ms: f64) -> f64 {
-    (left_ms - (left_ms / 2.0).min(5000.0)).max(0.0)
-}
 
 /// A [`Transport`] behind a pointer: boxed futures, so that a `Client` is one type whatever the
 /// transport it was built with.

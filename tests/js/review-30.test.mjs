@@ -64,3 +64,22 @@ test("a status past 999 from a caller's fetch is invalid_response, as one past 5
     assert.equal(requests, 1, String(status));
   }
 });
+
+test("a write refused with a Retry-After that leaves its retry a sliver of the deadline is not retried: it ends rate_limited, not acted (an outside review: sent with 20 ms left, it acted and the call said timeout)", async (t) => {
+  const server = await startServer((req, res) => {
+    if (server.requests.length === 1) return res.writeHead(429, { "content-type": "application/json", "retry-after": "0.95" }).end('{"errors":[{"code":"rate_limited","message":"slow down"}]}');
+    setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"contact":{"id":7,"type":"user","user_id":"42"}}'), 50);
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, logLevel: "off" });
+  t.after(() => gist.free());
+  const refused = await gist.createUser({ user_id: 42 }, { timeoutMs: 1000 }).then(() => undefined, (error) => error);
+  assert.equal(refused?.code, "rate_limited");
+  assert.equal(refused.mayHaveActed, false);
+  assert.equal(server.requests.length, 1);
+  // With the time to spare, the same write is retried and goes through.
+  server.requests.length = 0;
+  const user = await gist.createUser({ user_id: 42 }, { timeoutMs: 5000 });
+  assert.equal(user.id, 7);
+  assert.equal(server.requests.length, 2);
+});
