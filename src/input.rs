@@ -134,14 +134,15 @@ impl Fields {
         }
     }
 
-    /// A time in Unix seconds (a whole number). One past [`LAST_UNIX_SECOND`] is refused: it is
-    /// milliseconds (`Date.now()`), which Gist would store as a date thousands of years away.
+    /// A time in Unix seconds (a whole number). One past [`LAST_UNIX_SECOND`] is refused: most likely
+    /// milliseconds (`Date.now()`), or a `Date` past the year 5138, which Gist would store as a date
+    /// thousands of years away; its message names the bound, right for both.
     pub fn unix_seconds(&mut self, key: &str) -> Result<Option<u64>, Error> {
         let seconds = self.whole(key)?;
         if seconds.is_some_and(|seconds| seconds > LAST_UNIX_SECOND) {
             return Err(self.wrong(
                 key,
-                "Unix seconds, not milliseconds (Date.now()): divide it by 1000",
+                "Unix seconds up to 10^11 (the year 5138), not milliseconds (Date.now()): divide those by 1000",
             ));
         }
         Ok(seconds)

@@ -107,8 +107,8 @@ mod tests {
             "id 1002 is a lead, not a user: use update_lead (or delete_lead, api_call)"
         );
         assert_eq!(
-            said("Unix seconds, not milliseconds (Date.now()): divide it by 1000"),
-            "Unix seconds, not milliseconds: divide it by 1000"
+            said("Unix seconds up to 10^11 (the year 5138), not milliseconds (Date.now()): divide those by 1000"),
+            "Unix seconds up to 10^11 (the year 5138), not milliseconds: divide those by 1000"
         );
         assert_eq!(
             said("user.custom_properties.tagLine: Custom property listPrice is not a fetcher"),

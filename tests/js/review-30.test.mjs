@@ -83,3 +83,16 @@ test("a write refused with a Retry-After that leaves its retry a sliver of the d
   assert.equal(user.id, 7);
   assert.equal(server.requests.length, 2);
 });
+
+test("a Date past the year 5138 is refused with the bound it passes, not only the advice for milliseconds (an outside review: told to divide a Date by 1000)", async () => {
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9", logLevel: "off" });
+  try {
+    for (const call of [() => gist.createUser({ user_id: 1, signed_up_at: new Date("6000-01-01") }), () => gist.recordEvent({ event_name: "x", user: { id: 1 }, occurred_at: new Date("6000-01-01") })]) {
+      const refused = await call().then(() => undefined, (error) => error);
+      assert.equal(refused?.code, "invalid_argument");
+      assert.match(refused.message, /must be Unix seconds up to 10\^11 \(the year 5138\)/);
+    }
+  } finally {
+    gist.free();
+  }
+});

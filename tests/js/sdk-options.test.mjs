@@ -181,7 +181,7 @@ test("a Date is sent as Unix seconds; a time in milliseconds or an invalid Date 
   assert.equal(bodies[0].signed_up_at, 1_600_000_000);
   assert.equal(bodies[0].custom_properties.trial_ends, 1_700_000_000);
   for (const [user, pattern] of [
-    [{ user_id: 7, signed_up_at: Date.now() }, /signed_up_at must be Unix seconds, not milliseconds/],
+    [{ user_id: 7, signed_up_at: Date.now() }, /signed_up_at must be Unix seconds up to 10\^11 \(the year 5138\), not milliseconds/],
     [{ user_id: 7, custom_properties: { at: new Date(Number.NaN) } }, /^user\.custom_properties\.at is an invalid Date/],
   ]) {
     await assert.rejects(gist.createUser(user), (error) => error.code === "invalid_argument" && pattern.test(error.message));
