@@ -203,10 +203,19 @@ function schedule(spacing) {
   let timer;
   let firesBy = 0; // when the timer is due to fire, on the monotonic clock (performance.now())
   let early = false; // whether the timer was armed once more (see letDueGo)
+  // Each arming's number: a timer armed before the last does nothing when it fires (workerd may not
+  // clear a timer of another request).
+  let armings = 0;
   const line = queue();
   const setTimer = (ms) => {
     firesBy = performance.now() + ms;
-    timer = setTimeout(letDueGo, ms);
+    const arming = ++armings;
+    timer = setTimeout(() => arming === armings && letDueGo(), ms);
+  };
+  const stopTimer = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    armings += 1;
   };
   // Arms the timer for the first in line, unless it is armed or no one waits.
   const arm = () => {
@@ -214,14 +223,21 @@ function schedule(spacing) {
     early = false;
     setTimer(Math.max(0, next - clock()));
   };
-  // The timer belongs to the caller that armed it, and workerd cancels a request's timers when it ends:
-  // a client shared by a Worker's requests would leave the line waiting till their deadlines. A waiter
+  // The timer belongs to the request that armed it, and workerd cancels a request's timers when it ends:
+  // a client shared by a Worker's requests would leave the line waiting till their deadlines. So each
+  // newcomer arms it again from its own request, due when it was: the newest waiter is let go last, and
+  // its request lives till then (unless it gives up, or a Worker did not wait for its call). A waiter
   // still in line LATE_MS after its start was due checks, and then each CHECK_MS or `spacing`: a timer
   // that did not fire by then is armed again from the waiter's own request, as it stood (early or not).
+  const adopt = () => {
+    if (timer === undefined) return arm();
+    stopTimer();
+    setTimer(Math.max(0, firesBy - performance.now()));
+  };
   const check = () => {
     if (timer === undefined) return arm();
-    if (performance.now() <= firesBy + LATE_MS) return;
-    clearTimeout(timer);
+    if (performance.now() < firesBy + LATE_MS) return;
+    stopTimer();
     setTimer(Math.max(0, next - clock()));
   };
   // A timer may fire a little early (Node's counts whole ms from the time its loop last read): one that
@@ -263,7 +279,7 @@ function schedule(spacing) {
       if (due >= at + budgetMs) return Promise.resolve(false);
       return timed(budgetMs, signal, false, (go) => {
         const ticket = line.add({ go, due: performance.now() + budgetMs });
-        arm();
+        adopt();
         let watch;
         // Checks first when the line's timer is due (it may be a gone call's), then at this caller's turn,
         // then each CHECK_MS or `spacing`: a long line costs no timer a second per waiter.
@@ -277,10 +293,7 @@ function schedule(spacing) {
         return () => {
           clearTimeout(watch);
           if (!line.withdraw(ticket)) return;
-          if (line.size === 0) {
-            clearTimeout(timer);
-            timer = undefined;
-          }
+          if (line.size === 0) stopTimer();
         };
       });
     },

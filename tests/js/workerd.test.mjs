@@ -185,6 +185,26 @@ test("a client shared by an isolate's requests, one start a second: calls whose 
   }
 });
 
+test("a client shared by an isolate's requests keeps its requestsPerSecond when each request ends as its call does (an outside review: the line's timer ended with the request that armed it, and starts waited up to a second)", async () => {
+  const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, { compatibilityDate: "2025-09-15" });
+  try {
+    assert.deepEqual(await (await mf.dispatchFetch("http://worker.test/rate")).json(), { id: 1001 });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the next start is free
+    const started = Date.now();
+    const ended = await Promise.all(Array.from({ length: 20 }, async () => {
+      assert.deepEqual(await (await mf.dispatchFetch("http://worker.test/rate")).json(), { id: 1001 });
+      return Date.now() - started;
+    }));
+    ended.sort((a, b) => a - b);
+    const gaps = ended.slice(1).map((at, i) => at - ended[i]);
+    // One start each 50 ms: no gap near the second a waiter's own check would take (before: 250 ms and 850 ms gaps).
+    assert.ok(Math.max(...gaps) < 400, `ended at ${ended.join(", ")} ms`);
+    assert.ok(ended.at(-1) >= 900, `twenty starts at 20 a second take 0.95 s: ended at ${ended.join(", ")} ms`);
+  } finally {
+    await mf.dispose();
+  }
+});
+
 test("a pacedFetch kept for every request of an isolate asks the shared pacer in each request (an outside review: the first request's stub failed every later one, which fell back to a tenth of the rate)", async () => {
   const mf = workerWith({ GIST_API_KEY: "mock-key", GIST_BASE_URL: server.url }, { compatibilityDate: "2025-09-15" });
   try {

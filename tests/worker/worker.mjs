@@ -15,6 +15,8 @@ let shared;
 // `/drop` and `/paced`: one more, one start a second.
 let paced;
 let one;
+// `/rate`: one more, twenty starts a second for every request of the isolate.
+let rated;
 // `/paced-shared`: one more, through a pacedFetch kept for every request, and what its pacer's calls did.
 let pacedShared;
 const pacerCalls = { answered: 0, failed: 0 };
@@ -70,6 +72,10 @@ export default {
           return Response.json({ fired: true });
         }
         return Response.json({ id: (await paced.fetchUser({ id: 1001 }, { timeoutMs: 10_000 })).id });
+      }
+      if (path === "/rate") {
+        rated ??= new GistClient({ apiKey: env.GIST_API_KEY, baseUrl: env.GIST_BASE_URL, requestsPerSecond: 20, maxConcurrent: 100 });
+        return Response.json({ id: (await rated.fetchUser({ id: 1001 }, { timeoutMs: 10_000 })).id });
       }
       if (path === "/paced-shared") {
         const fetch = () => pacedFetch(counted(env.GIST_PACER), env.GIST_API_KEY, { requestsPerSecond: 100 });
