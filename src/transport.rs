@@ -46,6 +46,13 @@ pub enum TransportError {
     /// targets only (the JS runtime reads such an answer so itself).
     #[cfg(not(target_arch = "wasm32"))]
     UnreadBody(HttpResponse),
+    /// A refusal (a 4xx, 429 included, or a 503) whose body could not be read (cut short, or the time
+    /// ran out): its status and headers, its body left unread (empty), and the failure. It is read by
+    /// its status, as the server's word that it did not act, but a raw call's, whose value would be the
+    /// body, fails as the failure does. Native targets only (the JS runtime reads such an answer so
+    /// itself).
+    #[cfg(not(target_arch = "wasm32"))]
+    UnreadRefusal(HttpResponse, Box<TransportError>),
     /// Not sent: the rate limit's window (its remaining requests 0) resets only after the call's
     /// deadline, this many seconds from now.
     RateLimited(f64),
@@ -69,6 +76,12 @@ impl std::fmt::Debug for TransportError {
             Self::UnreadBody(response) => f
                 .debug_struct("UnreadBody")
                 .field("status", &response.status)
+                .finish_non_exhaustive(),
+            #[cfg(not(target_arch = "wasm32"))]
+            Self::UnreadRefusal(response, error) => f
+                .debug_struct("UnreadRefusal")
+                .field("status", &response.status)
+                .field("error", error)
                 .finish_non_exhaustive(),
             Self::RateLimited(seconds) => f.debug_tuple("RateLimited").field(seconds).finish(),
             #[cfg(not(target_arch = "wasm32"))]

@@ -172,6 +172,8 @@ fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Erro
             error.status = Some(response.status);
             error
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        TransportError::UnreadRefusal(_, error) => ended_by(*error, config, progress),
         TransportError::RateLimited(seconds) => paused(seconds),
         TransportError::Network(text) => sent_unanswered(progress.noted(network_error(&text))),
         TransportError::Unreached(text) => progress.noted(network_error(&text)),

@@ -216,7 +216,8 @@ impl Call {
 
     fn answered(&mut self, outcome: Result<HttpResponse, TransportError>, clock: Clock) -> Then {
         // A refusal past what the call has left to read is read by its status, and not retried (its
-        // answer could not be read: a write so retried would be sent again, as in JS).
+        // answer could not be read: a write so retried would be sent again, as in JS); so is one whose
+        // body was cut or ran out of time, which may be retried. A raw call's value would be the body.
         #[cfg(not(target_arch = "wasm32"))]
         let (outcome, unread) = match outcome {
             Err(TransportError::UnreadBody(response))
@@ -224,6 +225,10 @@ impl Call {
             {
                 (Ok(response), true)
             }
+            Err(TransportError::UnreadRefusal(response, error)) => match self.is_raw() {
+                false => (Ok(response), false),
+                true => (Err(*error), false),
+            },
             outcome => (outcome, false),
         };
         #[cfg(target_arch = "wasm32")]

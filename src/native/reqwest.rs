@@ -1,10 +1,16 @@
 //! [`ReqwestTransport`]: the default transport, reqwest on tokio with rustls.
 
 use crate::error::Error;
-use crate::http::{HttpResponse, Method, WireRequest};
+use crate::http::{refused_unheard, HttpResponse, Method, WireRequest};
 use crate::transport::{Transport, TransportError};
 use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
+
+/// The farthest deadline a request is given.
+const YEAR: Duration = Duration::from_secs(365 * 86_400);
+/// How long after a request's deadline its whole exchange is cut, past the reading of its body.
+const MARGIN: Duration = Duration::from_millis(5);
 
 /// Sends requests with reqwest (HTTP/1.1, rustls with the webpki roots), waits with tokio's timer.
 /// It never follows a redirect (the call refuses the 3xx it returns), never goes through a proxy
@@ -48,6 +54,7 @@ impl ReqwestTransport {
         &self,
         request: &WireRequest,
         timeout: Duration,
+        deadline: Instant,
     ) -> Result<HttpResponse, TransportError> {
         let method = match request.method {
             Method::Get => reqwest::Method::GET,
@@ -94,8 +101,26 @@ impl ReqwestTransport {
         {
             return Err(too_large(headers));
         }
+        // A refusal whose body is cut or runs out of time is still the server's word that it did not act.
+        let unread = |headers, error| match refused_unheard(status) {
+            true => TransportError::UnreadRefusal(
+                HttpResponse {
+                    status,
+                    headers,
+                    body: String::new(),
+                },
+                Box::new(error),
+            ),
+            false => error,
+        };
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(failure)? {
+        loop {
+            let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => chunk,
+                Ok(Ok(None)) => break,
+                Ok(Err(error)) => return Err(unread(headers, failure(error))),
+                Err(_) => return Err(unread(headers, TransportError::Timeout)),
+            };
             if (body.len() + chunk.len()) as u64 > self.max_response_bytes {
                 return Err(too_large(headers));
             }
@@ -168,8 +193,14 @@ impl Transport for ReqwestTransport {
     ) -> Result<HttpResponse, TransportError> {
         in_tokio()?;
         let timeout = duration(timeout_ms);
-        // reqwest's own timeout covers the body too; this one also covers a slow connect.
-        tokio::time::timeout(timeout, self.exchange(request, timeout))
+        // reqwest's own timeout covers the body too; this one also covers a slow connect, MARGIN after
+        // the body's reading ends at the deadline, so that a refusal keeps its status. As tokio's own
+        // timers do, a time too far to hold is a year away (a caller may pass any).
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(timeout.saturating_add(MARGIN))
+            .map_or(now + YEAR, |late| late - MARGIN);
+        tokio::time::timeout_at(deadline + MARGIN, self.exchange(request, timeout, deadline))
             .await
             .unwrap_or(Err(TransportError::Timeout))
     }

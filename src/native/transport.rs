@@ -301,9 +301,9 @@ impl Transport for CallTransport<'_> {
         // A write may have acted unless Gist refused it unheard, or it was never sent (not written,
         // held, or its connection never made).
         let unheard = match &outcome {
-            Ok(response) | Err(TransportError::UnreadBody(response)) => {
-                refused_unheard(response.status)
-            }
+            Ok(response)
+            | Err(TransportError::UnreadBody(response))
+            | Err(TransportError::UnreadRefusal(response, _)) => refused_unheard(response.status),
             Err(error) => matches!(
                 error,
                 TransportError::NotSent(_)
@@ -316,8 +316,10 @@ impl Transport for CallTransport<'_> {
             self.may_have_acted.store(true, Ordering::Relaxed);
         }
         match &outcome {
-            // An answer whose body was left unread (past the cap) is an answer all the same.
-            Ok(response) | Err(TransportError::UnreadBody(response)) => {
+            // An answer whose body was left unread (past the cap, or cut) is an answer all the same.
+            Ok(response)
+            | Err(TransportError::UnreadBody(response))
+            | Err(TransportError::UnreadRefusal(response, _)) => {
                 tracing::debug!(target: "getgist",
                     http_method = request.method.as_str(),
                     path = request.path.as_str(),
@@ -334,6 +336,9 @@ impl Transport for CallTransport<'_> {
             Err(TransportError::UnreadBody(response)) => {
                 Err(TransportError::UnreadBody(self.scrubbed(response)))
             }
+            Err(TransportError::UnreadRefusal(response, error)) => Err(
+                TransportError::UnreadRefusal(self.scrubbed(response), error),
+            ),
             Err(error) => Err(error),
         }
     }
@@ -377,6 +382,7 @@ fn error_kind(error: &TransportError) -> &'static str {
         TransportError::Held => "held",
         TransportError::Aborted => "aborted",
         TransportError::TooLarge | TransportError::UnreadBody(_) => "too_large",
+        TransportError::UnreadRefusal(_, error) => error_kind(error),
         TransportError::RateLimited(_) => "rate_limited",
         TransportError::NotSent(_) => "not_sent",
     }

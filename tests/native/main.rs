@@ -16,7 +16,7 @@ use getgist::{
     AbortSignal, ApiRequest, Client, ContactInput, ContactRef, ContactType, ErrorCode,
     ListContacts, ListOptions, NewEvent, TagFailure, TagRequest,
 };
-use mock::{answering, Elsewhere, Mock, KEY};
+use mock::{answering, stalling, Elsewhere, Mock, KEY};
 use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
@@ -1882,4 +1882,47 @@ async fn a_refusal_that_takes_the_call_past_its_cap_is_read_by_its_status_and_no
         2,
         "a transport reads whole answers: the call stops once they passed its cap"
     );
+}
+
+#[tokio::test]
+async fn a_refusal_whose_body_is_cut_or_stalls_is_read_by_its_status_and_its_write_did_not_act() {
+    // Cut: each 429 closes its connection before its body ends, and asks for no wait.
+    const CUT: &str = "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+                       retry-after: 0\r\ncontent-length: 100\r\n\r\n{\"errors\"";
+    let cut = Client::builder(KEY)
+        .base_url(answering(CUT).await)
+        .build()
+        .expect("valid");
+    let error = cut
+        .create_user(ContactInput::user(42))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::RateLimited, "{error}");
+    assert!(!error.may_have_acted, "{error}");
+    // Stalled: the 429's body never comes, and the call's deadline passes while it is awaited.
+    const HELD: &str = "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+                        content-length: 100\r\n\r\n{";
+    let stalled = Client::builder(KEY)
+        .base_url(stalling(HELD).await)
+        .timeout(Duration::from_millis(500))
+        .build()
+        .expect("valid");
+    let started = Instant::now();
+    let error = stalled
+        .create_user(ContactInput::user(42))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::RateLimited, "{error}");
+    assert!(!error.may_have_acted, "{error}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // A raw call's value would be the body: it fails as the reading did.
+    let raw = stalled
+        .api_call(ApiRequest::post("/contacts", getgist::Value::Null))
+        .await
+        .expect_err("unread");
+    assert_eq!(raw.code, ErrorCode::Timeout, "{raw}");
 }

@@ -174,3 +174,14 @@ pub async fn answering<A: AsRef<[u8]> + Sync + ?Sized>(answer: &'static A) -> St
     })
     .await
 }
+
+/// A loopback server whose every answer is `head` (a status line and headers, a body begun) and then
+/// nothing more, its connection held open.
+pub async fn stalling(head: &'static str) -> String {
+    raw_server(move |mut socket| async move {
+        use tokio::io::AsyncWriteExt;
+        let _ = socket.write_all(head.as_bytes()).await;
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+    })
+    .await
+}
