@@ -155,7 +155,8 @@ async function proxy(request, upstream, timeoutMs) {
     // Served on this server's origin: JSON as JSON, anything else (an HTML error page) as text.
     const json = /^application\/([\w.+-]+\+)?json\b/i.test(answer.headers.get("content-type") ?? "");
     const keep = { "content-type": json ? "application/json" : "text/plain; charset=utf-8", "x-content-type-options": "nosniff" };
-    for (const name of ["retry-after", "x-request-id"]) {
+    // What the client reads of an answer's headers: its wait, its id, and the rate limit it paces by.
+    for (const name of ["retry-after", "x-request-id", ...["limit", "remaining", "reset"].flatMap((part) => [`x-ratelimit-${part}`, `ratelimit-${part}`])]) {
       const value = answer.headers.get(name);
       if (value) keep[name] = value;
     }

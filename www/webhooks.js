@@ -76,8 +76,10 @@ export function setupWebhooks(section, { sdk, showResult, showError }) {
       // The raw bytes, never their text: a signature covers the bytes as sent (a byte order mark, a byte
       // that is not UTF-8), which decoding changes.
       const bytes = Uint8Array.from(atob(delivery.bodyBase64), (c) => c.charCodeAt(0));
-      const ok = await verifyWebhook({ body: bytes, headers: delivery.headers }, verifyOptions()).catch(() => false);
-      verified = ok ? " · ✔ verified" : " · ✘ not verified";
+      // A refused secret (one with white space about it) is told as the inspector tells it, not as a
+      // delivery that failed its check.
+      verified = await verifyWebhook({ body: bytes, headers: delivery.headers }, verifyOptions())
+        .then((ok) => (ok ? " · ✔ verified" : " · ✘ not verified"), (error) => ` · ✘ ${error.code}: ${error.message}`);
     }
     item.append(el("strong", { textContent: new Date(delivery.receivedAt).toLocaleTimeString() }), ` ${summary}${verified}`,
       el("details", {}, el("summary", { textContent: "Raw body" }), scrollable(el("pre", { textContent: delivery.body }), "Raw body")));

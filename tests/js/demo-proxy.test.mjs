@@ -113,3 +113,17 @@ test("the demo proxy passes on an upstream's 304 as a 304 without a body, and a 
     assert.equal(upstream.requests.length - before, 1, `${method} sent once: not retried as a failed proxy`);
   }
 });
+
+test("the demo proxy passes on an upstream's rate limit, so that a client through it pauses for a spent one (an outside review: only Retry-After and X-Request-Id went through)", async (t) => {
+  const { upstream, demo } = await proxying(t, (req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1", "x-request-id": "req-7" });
+    res.end('{"contact":{"id":1,"type":"user"}}');
+  });
+  const gist = new GistClient({ apiKey: "k", baseUrl: `${demo.url}/proxy`, logLevel: "off" });
+  const { response } = await gist.fetchUser({ id: 1 }).withResponse();
+  assert.deepEqual({ limit: response.rateLimit?.limit, remaining: response.rateLimit?.remaining }, { limit: 5, remaining: 0 });
+  const started = Date.now();
+  await gist.fetchUser({ id: 1 });
+  assert.ok(Date.now() - started >= 800, `the next request waited ${Date.now() - started} ms for the reset`);
+  assert.equal(upstream.requests.length, 2);
+});

@@ -344,6 +344,14 @@ test("webhooks: the inspector types and verifies, the live receiver shows delive
   await page.locator('#deliveries li[data-kind="contact"]').first().waitFor();
   assert.match(await page.locator("#deliveries li").first().innerText(), /contact · contact\.tagged → contact-tagged · contact 1001 · ✔ verified/);
   await shoot("webhooks");
+  // A secret the client refuses is told as its error, not as a delivery that failed its check (an outside
+  // review: "✘ not verified").
+  await inspector.locator('[name="secret"]').fill(" s3cret");
+  const count = await page.locator("#deliveries li").count();
+  assert.equal((await fetch(`${demo.url}/webhooks`, { method: "POST", body, headers: { "x-gist-webhook-token": "s3cret" } })).status, 202);
+  await page.waitForFunction((n) => document.querySelectorAll("#deliveries li").length > n, count);
+  assert.match(await page.locator("#deliveries li").first().innerText(), /✘ invalid_argument: .*white space/);
+  await inspector.locator('[name="secret"]').fill("s3cret");
 });
 
 test("the live receiver verifies the bytes that were signed: a body with a byte order mark or a byte that is not UTF-8", async () => {
