@@ -370,13 +370,13 @@ impl fmt::Debug for ListContacts {
             .field("status", &NoEmails(&self.status))
             .field("order_by", &NoEmails(&self.order_by))
             .field("order", &NoEmails(&self.order))
-            .field("cursor", &self.cursor)
+            .field("cursor", &NoEmails(&self.cursor))
             .finish()
     }
 }
 
 /// The options of `list_segments` and `segments`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
@@ -409,8 +409,19 @@ impl ListSegments {
     }
 }
 
+/// A cursor is any text a caller passes: an email given as one is shown as `[email]`.
+impl fmt::Debug for ListSegments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListSegments")
+            .field("limit", &self.limit)
+            .field("include_count", &self.include_count)
+            .field("cursor", &NoEmails(&self.cursor))
+            .finish()
+    }
+}
+
 /// The options of the lists with no filters: tags, campaigns, events.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
@@ -435,6 +446,16 @@ impl ListOptions {
         put(&mut map, "limit", self.limit);
         put(&mut map, "cursor", self.cursor.as_deref());
         Value::Object(map)
+    }
+}
+
+/// A cursor is any text a caller passes: an email given as one is shown as `[email]`.
+impl fmt::Debug for ListOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListOptions")
+            .field("limit", &self.limit)
+            .field("cursor", &NoEmails(&self.cursor))
+            .finish()
     }
 }
 

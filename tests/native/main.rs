@@ -911,6 +911,13 @@ fn the_debug_of_an_input_never_shows_an_email() {
             ApiRequest::post("/contacts", getgist::json!({"email": "ada@example.com"}))
         ),
         format!("{failure:?}"),
+        // A cursor is any text a caller passes.
+        format!("{:?}", ListContacts::default().cursor("ada@example.com")),
+        format!(
+            "{:?}",
+            getgist::ListSegments::default().cursor("ada@example.com")
+        ),
+        format!("{:?}", ListOptions::default().cursor("ada@example.com")),
     ];
     for shown in &inputs {
         assert!(!shown_raw(shown) && shown.contains("[email]"), "{shown}");
