@@ -202,6 +202,7 @@ function schedule(spacing) {
   let next = 0; // the earliest the next start may be
   let timer;
   let firesBy = 0; // when the timer is due to fire, on the monotonic clock (performance.now())
+  let firesAt = 0; // the same, on the pacer's clock
   let early = false; // whether the timer was armed once more (see letDueGo)
   // Each arming's number: a timer armed before the last does nothing when it fires (workerd may not
   // clear a timer of another request).
@@ -209,6 +210,7 @@ function schedule(spacing) {
   const line = queue();
   const setTimer = (ms) => {
     firesBy = performance.now() + ms;
+    firesAt = clock() + ms;
     const arming = ++armings;
     timer = setTimeout(() => arming === armings && letDueGo(), ms);
   };
@@ -229,10 +231,12 @@ function schedule(spacing) {
   // its request lives till then (unless it gives up, or a Worker did not wait for its call). A waiter
   // still in line LATE_MS after its start was due checks, and then each CHECK_MS or `spacing`: a timer
   // that did not fire by then is armed again from the waiter's own request, as it stood (early or not).
+  // It is due in the sooner of the two clocks' reckonings: a test's fake timers move `Date.now` and not
+  // `performance.now`, and a `Date.now` that stands still leaves `performance.now` to count.
   const adopt = () => {
     if (timer === undefined) return arm();
     stopTimer();
-    setTimer(Math.max(0, firesBy - performance.now()));
+    setTimer(Math.max(0, Math.min(firesBy - performance.now(), firesAt - clock())));
   };
   const check = () => {
     if (timer === undefined) return arm();

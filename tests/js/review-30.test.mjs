@@ -1,6 +1,6 @@
 // Findings of outside reviews (2026-12-07, thirtieth round), and what the last round left untested, in Node
 // through the built package.
-import { test } from "node:test";
+import { mock, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { startServer } from "./loopback.mjs";
@@ -95,4 +95,38 @@ test("a Date past the year 5138 is refused with the bound it passes, not only th
   } finally {
     gist.free();
   }
+});
+
+test("under a test's fake timers (Date and setTimeout faked, performance.now real), calls that keep coming still start at requestsPerSecond (an outside review of this round's fix: each newcomer pushed the line's timer back, and the line stood for a second)", async (t) => {
+  const { createMockGist } = await import(`${installed}mock.js`);
+  const gistMock = createMockGist();
+  const id = gistMock.state.contacts[0].id;
+  mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_700_000_000_000 });
+  t.after(() => mock.timers.reset());
+  const started = Date.now();
+  const sent = [];
+  const fetch = (input, init) => {
+    sent.push(Date.now() - started);
+    return gistMock.fetch(input, init);
+  };
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "https://api.getgist.com", fetch, requestsPerSecond: 10, maxConcurrent: 100, logLevel: "off" });
+  t.after(() => gist.free());
+  const settle = async () => {
+    for (let k = 0; k < 4; k++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const outcomes = [];
+  // One call each 50 fake ms for 2 s, at 10 starts a second: one start each 100 ms.
+  for (let at = 0; at < 2000; at += 10) {
+    if (at % 50 === 0) outcomes.push(gist.fetchUser({ id }, { timeoutMs: 2000 }).then(() => "ok", (error) => error.code));
+    mock.timers.tick(10);
+    await settle();
+  }
+  const gaps = sent.slice(1).map((at, i) => at - sent[i]);
+  assert.ok(sent.length >= 19, `sent at ${sent.join(", ")}`);
+  assert.ok(Math.max(...gaps) <= 150, `sent at ${sent.join(", ")}`);
+  for (let at = 0; at < 5000; at += 10) {
+    mock.timers.tick(10);
+    await settle();
+  }
+  assert.equal((await Promise.all(outcomes)).filter((outcome) => outcome === "ok").length, sent.length);
 });
