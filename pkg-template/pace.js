@@ -100,6 +100,7 @@ function queue() {
      * those before it, past theirs, are let go: their calls are gone (in workerd, with their requests).
      */
     takeInTime() {
+      if (live === 0) return undefined; // the common case, each time a request ends
       for (; head < nodes.length; head++) {
         const node = nodes[head];
         const { item } = node;
