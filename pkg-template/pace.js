@@ -127,6 +127,9 @@ function queue() {
   };
 }
 
+// Whether a request's timers end with it, as in workerd (whose global WebSocketPair no other runtime has).
+const TIMERS_END_WITH_REQUEST = typeof globalThis.WebSocketPair === "function";
+
 // The longest a timer waits (setTimeout's most: past it, Node fires at once, with a warning).
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // How late the line's timer may fire before a waiter arms it again, and how often a waiter checks after.
@@ -227,17 +230,17 @@ function schedule(spacing) {
     setTimer(Math.max(0, next - clock()));
   };
   // The timer belongs to the request that armed it, and workerd cancels a request's timers when it ends:
-  // a client shared by a Worker's requests would leave the line waiting till their deadlines. So each
+  // a client shared by a Worker's requests would leave the line waiting till their deadlines. So there each
   // newcomer arms it again from its own request, due when it was: the newest waiter is let go last, and
   // its request lives till then (unless it gives up, or a Worker did not wait for its call). A waiter
   // still in line LATE_MS after its start was due checks, and then each CHECK_MS or `spacing`: a timer
   // that did not fire by then is armed again from the waiter's own request, as it stood (early or not).
-  // It is due in the sooner of the two clocks' reckonings: a test's fake timers move `Date.now` and not
-  // `performance.now`, and a `Date.now` that stands still leaves `performance.now` to count.
+  // Only in workerd: elsewhere a timer outlives the caller that armed it, and one armed again could only
+  // be due at another time where a test's fake timers move one clock and not the other.
   const adopt = () => {
-    if (timer === undefined) return arm();
+    if (!TIMERS_END_WITH_REQUEST || timer === undefined) return arm();
     stopTimer();
-    setTimer(Math.max(0, Math.min(firesBy - performance.now(), firesAt - clock())));
+    setTimer(Math.max(0, firesAt - clock()));
   };
   const check = () => {
     if (timer === undefined) return arm();

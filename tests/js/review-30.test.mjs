@@ -130,3 +130,34 @@ test("under a test's fake timers (Date and setTimeout faked, performance.now rea
   }
   assert.equal((await Promise.all(outcomes)).filter((outcome) => outcome === "ok").length, sent.length);
 });
+
+test("under a test's fake timers whose real time runs ahead of its fake time (a slow loop), requestsPerSecond starts no faster than its rate (an outside review: 25 starts in a fake second at 10)", async (t) => {
+  const { createMockGist } = await import(`${installed}mock.js`);
+  const gistMock = createMockGist();
+  const id = gistMock.state.contacts[0].id;
+  mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_700_000_000_000 });
+  t.after(() => mock.timers.reset());
+  const started = Date.now();
+  const sent = [];
+  const fetch = (input, init) => {
+    sent.push(Date.now() - started);
+    return gistMock.fetch(input, init);
+  };
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "https://api.getgist.com", fetch, requestsPerSecond: 10, maxConcurrent: 100, logLevel: "off" });
+  t.after(() => gist.free());
+  const busy = (ms) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+  const outcomes = [];
+  // A call each 20 fake ms for 1.2 fake s, each 5 fake ms taking 10 real ms.
+  for (let at = 0; at < 1200; at += 5) {
+    if (at % 20 === 0) outcomes.push(gist.fetchUser({ id }, { timeoutMs: 60_000 }).catch(() => {}));
+    mock.timers.tick(5);
+    busy(10);
+    for (let k = 0; k < 4; k++) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const most = Math.max(...sent.map((at) => sent.filter((other) => other >= at && other < at + 1000).length));
+  assert.ok(most <= 12, `${most} starts within a fake second at 10 a second: sent at ${sent.join(", ")}`);
+  assert.ok(sent.length >= 10, `sent at ${sent.join(", ")}`);
+});
