@@ -631,13 +631,18 @@ export function createMockGist(options = {}) {
     }
     if (typeof body.name !== "string" || !body.name) return gistError(422, "parameter_invalid", "name is required");
     const [id] = tagIds([body.name]);
+    // Each contact named, and whether its last entry untags it (as the entries would leave it, one by
+    // one): each contact's tags are written once, so that a contact named many times costs no more.
+    const untagged = new Map();
     for (const target of Array.isArray(body.contacts) ? body.contacts : []) {
       const contact = target !== null && typeof target === "object" ? contactBy("id", idOf(target.id)) : undefined;
-      if (!contact) continue;
-      contact.tags = (contact.tags ?? []).filter((t) => t !== id);
-      if (!target.untag) contact.tags.push(id);
-      changed();
+      if (contact) untagged.set(contact, Boolean(target.untag));
     }
+    for (const [contact, untag] of untagged) {
+      contact.tags = (contact.tags ?? []).filter((t) => t !== id);
+      if (!untag) contact.tags.push(id);
+    }
+    if (untagged.size > 0) changed();
     return json(200, { tag: tagWire(tagsByName().map.get(body.name)) });
   }
 
