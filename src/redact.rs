@@ -32,13 +32,14 @@ fn without_secrets(text: &str, secrets: &[&str]) -> Option<String> {
     let mut scrubbed: Option<String> = None;
     // Read raw (a `%` before a secret starting with two hex digits is not its escape), then with
     // escapes read: `%2541` as `A` encoded twice, and, for a secret with a `%`, as its `%` encoded
-    // once before `41`. A text without `%` or `\` reads the same every way.
+    // once before `41`, or as JSON escapes it alone (`\"` for `"`, its `%41` as it is). A text without
+    // `%` or `\` reads the same every way.
     let escaped = text.bytes().any(|b| b == b'%' || b == b'\\');
     for secret in secrets
         .iter()
         .filter(|s| !s.is_empty() && s.len() <= text.len())
     {
-        for mode in [RAW, TWICE, ONCE] {
+        for mode in [RAW, TWICE, ONCE, JSON] {
             if mode == RAW || escaped && (mode == TWICE || secret.contains('%')) {
                 let current = scrubbed.as_deref().unwrap_or(text);
                 if let Some(out) = remove_encoded(current, secret.as_bytes(), mode) {
@@ -50,10 +51,11 @@ fn without_secrets(text: &str, secrets: &[&str]) -> Option<String> {
     scrubbed
 }
 
-/// How [`unit`] reads escapes: not at all, `%HH` once, or `%25HH` as encoded twice.
+/// How [`unit`] reads escapes: not at all, `%HH` once, `%25HH` as encoded twice, or JSON's alone.
 const RAW: u8 = 0;
 const ONCE: u8 = 1;
 const TWICE: u8 = 2;
+const JSON: u8 = 3;
 
 const REDACTED: &str = "[redacted]";
 
@@ -186,14 +188,14 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
 }
 
 /// The byte a text holds at `at` as a secret may have been written there, and how many of the text's
-/// bytes that took: `%HH`, `%25HH` (read [`TWICE`]), a JSON escape (`\/`, `\\`, `\"`, `\n`, `\r`,
+/// bytes that took: `%HH` (but read [`JSON`]), `%25HH` (read [`TWICE`]), a JSON escape (`\/`, `\\`, `\"`, `\n`, `\r`,
 /// `\u00HH` for ASCII), or the byte itself (always, read [`RAW`]).
 fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
     let raw = *bytes.get(at)?;
     let hex = |from: usize| bytes.get(from..from + 2).and_then(hex_byte);
     let written = match raw {
         _ if mode == RAW => None,
-        b'%' => match (hex(at + 1), hex(at + 3)) {
+        b'%' if mode != JSON => match (hex(at + 1), hex(at + 3)) {
             (Some(b'%'), Some(byte)) if mode == TWICE => Some((byte, 5)),
             (Some(byte), _) => Some((byte, 3)),
             _ => None,
@@ -722,6 +724,15 @@ mod tests {
             );
         }
         assert_eq!(scrub_secrets("SK_LIVE_A1~Z", &[key]), "SK_LIVE_A1~Z");
+        // A key with a `"` or `\\` and a `%`, JSON-escaped with its `%HH` as it is.
+        for key in ["ab\"cd%41", "ab\\cd%2F"] {
+            let escaped = key.replace('\\', "\\\\").replace('"', "\\\"");
+            assert_eq!(
+                scrub_secrets(&format!("<{escaped}>"), &[key]),
+                "<[redacted]>",
+                "{key}"
+            );
+        }
     }
 
     #[test]

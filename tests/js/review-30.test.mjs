@@ -161,3 +161,13 @@ test("under a test's fake timers whose real time runs ahead of its fake time (a 
   assert.ok(most <= 12, `${most} starts within a fake second at 10 a second: sent at ${sent.join(", ")}`);
   assert.ok(sent.length >= 10, `sent at ${sent.join(", ")}`);
 });
+
+test("a key with a quote or backslash and a %HH is scrubbed from a raw JSON text that echoes it escaped, as gist-wasm check records answers (an outside review: check --record wrote it)", () => {
+  for (const key of ['gk_"live%41_Q9xT7vB1', "gk_\\live%2F_Q9xT7vB1"]) {
+    const escaped = JSON.stringify(key).slice(1, -1);
+    const gist = new GistClient({ apiKey: key, baseUrl: "http://127.0.0.1:9", logLevel: "off" });
+    const scrubbed = gist[Symbol.for("gist-wasm.scrub")](`{"errors":[{"message":"no key ${escaped} here"}],"${escaped}":1}`);
+    gist.free();
+    assert.equal(scrubbed, '{"errors":[{"message":"no key [redacted] here"}],"[redacted]":1}');
+  }
+});
