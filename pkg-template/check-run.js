@@ -72,7 +72,8 @@ export function createContext(options) {
     userId: `${Date.now()}${String(Math.floor(Math.random() * 1000)).padStart(3, "0")}`,
     signal: options.signal,
     outcomes: new Map(),
-    headerNames: [],
+    headerNames: [], // of every answer but a 429 or a 5xx, which shows nothing of a fact
+    headerAnswers: 0,
     sentEmails: new Map(),
     created: new Set(),
     tagId: undefined,
@@ -110,7 +111,10 @@ export function createContext(options) {
       const via = wrongKey ? client(options, `${PREFIX}-made-up-key`) : gist;
       try {
         const answer = await via.apiCall({ method, url, query, body });
-        ctx.headerNames.push(...Object.keys(answer.headers));
+        if (answer.status !== 429 && answer.status < 500) {
+          ctx.headerAnswers += 1;
+          ctx.headerNames.push(...Object.keys(answer.headers));
+        }
         if (options.record) record(options, ctx, { method, url, query, status: answer.status, body: answer.body });
         return answer;
       } finally {

@@ -234,6 +234,35 @@ test("check against a small account (the mock with 10 contacts): the page sizes 
   }
 });
 
+test("check against accounts of exactly 60 and 50 contacts under a cap of 100: the page sizes not shown, never confirmed (an outside review: 60 on page 1 confirmed a cap of 60)", async () => {
+  for (const contacts of [60, 50]) {
+    const server = await serveMock({ port: 0, contacts, maxPerPage: 100 });
+    const dir = scratchDir();
+    try {
+      const run = await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+      const shown = contacts === 60 ? "paging.max_per_page" : "paging.default_per_page";
+      assert.ok(outcomes(report, "not shown").includes(shown), `${contacts} contacts: ${shown} not shown`);
+    } finally {
+      await server.close();
+    }
+  }
+});
+
+test("answers that are all 500s show nothing of the header facts (an outside review: confirmed and contradicted from 5xxs)", async () => {
+  const server = await serveMock({ port: 0 });
+  server.mock.fail({ status: 500, times: Infinity, headers: { "x-request-id": "r-1" } });
+  const dir = scratchDir();
+  try {
+    await runCheck(server.url, "mock-key", ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    for (const id of ["headers.rate_limit", "headers.request_id"]) assert.ok(outcomes(report, "not shown").includes(id), id);
+  } finally {
+    await server.close();
+  }
+});
+
 test("check against the contrary fake: contradicted are exactly the facts the fake changed, nothing left behind", async () => {
   const fake = await serveContrary();
   const dir = scratchDir();
