@@ -253,6 +253,8 @@ function checkedRule(rule) {
 // Why a contact body cannot be read as Gist reads one, or undefined.
 function contactBodyProblem(body) {
   if (body.email !== undefined && body.email !== null && typeof body.email !== "string") return "email must be a string";
+  // Read as text once the contact is being written: an object (whose toString may throw) is refused first.
+  if (body.phone !== undefined && body.phone !== null && typeof body.phone === "object") return "phone must be a string or a number";
   if (body.tags !== undefined && !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === "string"))) return "tags must be an array of tag names";
   if (body.custom_properties !== undefined && (body.custom_properties === null || typeof body.custom_properties !== "object" || Array.isArray(body.custom_properties))) {
     return "custom_properties must be an object";

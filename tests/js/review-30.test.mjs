@@ -171,3 +171,20 @@ test("a key with a quote or backslash and a %HH is scrubbed from a raw JSON text
     assert.equal(scrubbed, '{"errors":[{"message":"no key [redacted] here"}],"[redacted]":1}');
   }
 });
+
+test("the mock refuses a contact whose phone is an object before it stores anything (an outside review: the refused create was stored, unindexed, and a second made a duplicate)", async () => {
+  const { createMockGist } = await import(`${installed}mock.js`);
+  const mock = createMockGist();
+  const headers = { authorization: "Bearer mock-key", "content-type": "application/json" };
+  const post = (body) => mock.fetch("http://mock.test/contacts", { method: "POST", headers, body: JSON.stringify(body) });
+  const existing = mock.state.contacts[0];
+  const before = JSON.stringify(existing);
+  for (const body of [{ email: "new@example.com", phone: { toString: 5 } }, { id: existing.id, name: "changed", phone: { toString: 5 } }]) {
+    const refused = await post(body);
+    assert.equal(refused.status, 422);
+  }
+  assert.equal(mock.state.contacts.filter((c) => c.email === "new@example.com").length, 0);
+  assert.equal(JSON.stringify(existing), before, "the refused update changed nothing");
+  assert.equal((await post({ email: "new@example.com", name: "second" })).status, 200);
+  assert.equal(mock.state.contacts.filter((c) => c.email === "new@example.com").length, 1);
+});
