@@ -76,6 +76,7 @@ export function createContext(options) {
     headerAnswers: 0,
     sentEmails: new Map(),
     created: new Set(),
+    unfindable: [], // what the run may have made and cannot find: said to be left
     tagId: undefined,
     tagSent: false,
     requests: 0,
@@ -171,7 +172,7 @@ export async function runSteps(ctx, steps) {
  * cannot find: the list says so). Resolves what is left, or could not be found or deleted.
  */
 export async function cleanUp(ctx) {
-  const left = [];
+  const left = [...ctx.unfindable];
   let findable = false; // a contact left that --cleanup finds by its address
   const byEmail = [...ctx.sentEmails].filter(([, id]) => id === undefined).map(([email]) => email);
   const addressed = new Set(ctx.sentEmails.values());
