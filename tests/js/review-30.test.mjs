@@ -97,10 +97,11 @@ test("a Date past the year 5138 is refused with the bound it passes, not only th
   }
 });
 
-test("under a test's fake timers (Date and setTimeout faked, performance.now real), calls that keep coming still start at requestsPerSecond (an outside review of this round's fix: each newcomer pushed the line's timer back, and the line stood for a second)", async (t) => {
+// Node's fake timers as a test runner gives them (Date and setTimeout faked, performance.now real), and a
+// client at 10 starts a second over the mock: each request's fake time since the start is pushed on `sent`.
+async function pacedUnderFakeTimers(t) {
   const { createMockGist } = await import(`${installed}mock.js`);
   const gistMock = createMockGist();
-  const id = gistMock.state.contacts[0].id;
   mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_700_000_000_000 });
   t.after(() => mock.timers.reset());
   const started = Date.now();
@@ -111,6 +112,11 @@ test("under a test's fake timers (Date and setTimeout faked, performance.now rea
   };
   const gist = new GistClient({ apiKey: "mock-key", baseUrl: "https://api.getgist.com", fetch, requestsPerSecond: 10, maxConcurrent: 100, logLevel: "off" });
   t.after(() => gist.free());
+  return { gist, id: gistMock.state.contacts[0].id, sent };
+}
+
+test("under a test's fake timers (Date and setTimeout faked, performance.now real), calls that keep coming still start at requestsPerSecond (an outside review of this round's fix: each newcomer pushed the line's timer back, and the line stood for a second)", async (t) => {
+  const { gist, id, sent } = await pacedUnderFakeTimers(t);
   const settle = async () => {
     for (let k = 0; k < 4; k++) await new Promise((resolve) => setImmediate(resolve));
   };
@@ -132,19 +138,7 @@ test("under a test's fake timers (Date and setTimeout faked, performance.now rea
 });
 
 test("under a test's fake timers whose real time runs ahead of its fake time (a slow loop), requestsPerSecond starts no faster than its rate (an outside review: 25 starts in a fake second at 10)", async (t) => {
-  const { createMockGist } = await import(`${installed}mock.js`);
-  const gistMock = createMockGist();
-  const id = gistMock.state.contacts[0].id;
-  mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_700_000_000_000 });
-  t.after(() => mock.timers.reset());
-  const started = Date.now();
-  const sent = [];
-  const fetch = (input, init) => {
-    sent.push(Date.now() - started);
-    return gistMock.fetch(input, init);
-  };
-  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "https://api.getgist.com", fetch, requestsPerSecond: 10, maxConcurrent: 100, logLevel: "off" });
-  t.after(() => gist.free());
+  const { gist, id, sent } = await pacedUnderFakeTimers(t);
   const busy = (ms) => {
     const end = performance.now() + ms;
     while (performance.now() < end);
