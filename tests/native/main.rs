@@ -1891,6 +1891,16 @@ async fn a_refusal_that_takes_the_call_past_its_cap_is_read_by_its_status_and_no
     );
 }
 
+/// Asserts that `client`'s write is refused by a rate limit, and did not act.
+async fn a_write_refused_unacted(client: &Client) {
+    let error = client
+        .create_user(ContactInput::user(42))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code, ErrorCode::RateLimited, "{error}");
+    assert!(!error.may_have_acted, "{error}");
+}
+
 #[tokio::test]
 async fn a_refusal_whose_body_is_cut_or_stalls_is_read_by_its_status_and_its_write_did_not_act() {
     // Cut: each 429 closes its connection before its body ends, and asks for no wait.
@@ -1900,12 +1910,7 @@ async fn a_refusal_whose_body_is_cut_or_stalls_is_read_by_its_status_and_its_wri
         .base_url(answering(CUT).await)
         .build()
         .expect("valid");
-    let error = cut
-        .create_user(ContactInput::user(42))
-        .await
-        .expect_err("refused");
-    assert_eq!(error.code, ErrorCode::RateLimited, "{error}");
-    assert!(!error.may_have_acted, "{error}");
+    a_write_refused_unacted(&cut).await;
     // Stalled: the 429's body never comes, and the call's deadline passes while it is awaited.
     const HELD: &str = "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
                         content-length: 100\r\n\r\n{";
@@ -1915,12 +1920,7 @@ async fn a_refusal_whose_body_is_cut_or_stalls_is_read_by_its_status_and_its_wri
         .build()
         .expect("valid");
     let started = Instant::now();
-    let error = stalled
-        .create_user(ContactInput::user(42))
-        .await
-        .expect_err("refused");
-    assert_eq!(error.code, ErrorCode::RateLimited, "{error}");
-    assert!(!error.may_have_acted, "{error}");
+    a_write_refused_unacted(&stalled).await;
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
