@@ -506,3 +506,26 @@ fn a_refusal_whose_body_the_transport_left_unread_is_read_by_its_status_and_not_
         );
     }
 }
+
+#[test]
+fn a_retry_after_that_leaves_a_sliver_is_waited_by_a_read_but_not_by_a_write_or_a_delete() {
+    // 950 ms of a 1 s deadline: a read may wait all it has left; a write or a DELETE only half of it,
+    // since sent at the deadline it would time out in flight, and may have acted.
+    let refused = || with_header(json(429, "{}"), "retry-after", "0.95");
+    for (request, retried) in [
+        (HttpRequest::get("/tags"), true),
+        (HttpRequest::post("/tags", j!({"name": "a"})), false),
+        (HttpRequest::delete("/tags/1"), false),
+    ] {
+        let method = request.method;
+        let fake = FakeTransport::new(vec![refused(), json(200, "{}")]);
+        let result = send_with(&config(), &fake, request, timeout(1_000.0));
+        assert_eq!(result.is_ok(), retried, "{method:?}");
+        let sleeps = if retried { vec![950.0] } else { vec![] };
+        assert_eq!(*fake.sleeps.borrow(), sleeps, "{method:?}");
+        if let Err(error) = result {
+            assert_eq!(error.code, ErrorCode::RateLimited, "{method:?}");
+            assert!(!error.may_have_acted, "{method:?}");
+        }
+    }
+}
