@@ -436,7 +436,8 @@ export interface TagRequest {
 /**
  * What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why: one given by
  * email or `user_id` that matches nobody, or one whose batch failed. A target given by `id` is sent as it
- * is, so an id that names no contact counts as (un)tagged (what Gist does with it is unknown).
+ * is, so an id that names no contact counts as (un)tagged (what Gist does with it is unknown). A contact
+ * named twice counts once; named to be tagged and untagged, the later target fails (`invalid_argument`).
  */
 export interface TagResult {
     tag: Tag;

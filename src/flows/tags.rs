@@ -36,6 +36,9 @@ pub struct TagFlow {
     next_target: usize,
     /// Resolved targets: the contact's id and the target's index.
     resolved: Vec<(u64, usize)>,
+    /// Each contact id resolved (in decimal), and whether its target untags it: a contact named twice
+    /// goes once.
+    named: Map<String, Value>,
     /// How many of `resolved` a batch took.
     batched: usize,
     /// No request may go any more (see [`Self::stop`]).
@@ -55,6 +58,7 @@ impl TagFlow {
             sent: Sent::Nothing,
             next_target: 0,
             resolved: Vec::new(),
+            named: Map::new(),
             batched: 0,
             stopped: false,
             failed: Vec::new(),
@@ -78,6 +82,29 @@ impl TagFlow {
         }
     }
 
+    /// Takes the target at `index`, resolved to the contact `id`, for a batch, unless an earlier target
+    /// named the same contact: to the same end it is done (sent and counted once), to the other it fails.
+    fn resolve(&mut self, id: u64, index: usize) {
+        let untag = self.target(index).is_some_and(|t| t.untag);
+        let mut key = String::new();
+        json::push_u64(&mut key, id);
+        match self.named.get(&key).map(Value::as_bool) {
+            None => {
+                self.named.insert(key, untag.into());
+                self.resolved.push((id, index));
+            }
+            Some(earlier) if earlier == Some(untag) => {}
+            Some(_) => {
+                self.fail(
+                    index,
+                    Error::invalid_argument(
+                        "an earlier target names this contact too, with the other `untag`",
+                    ),
+                );
+            }
+        }
+    }
+
     /// The next request: the next target's lookup, or a batch once it is full or every target is
     /// read; the tag alone when no target could be resolved.
     pub fn next_request(&mut self) -> Next {
@@ -87,7 +114,7 @@ impl TagFlow {
                 break;
             };
             match &target.reference {
-                Ok(ContactRef::Id(id)) => self.resolved.push((*id, self.next_target)),
+                Ok(ContactRef::Id(id)) => self.resolve(*id, self.next_target),
                 Ok(reference) => {
                     self.sent = Sent::Lookup(self.next_target);
                     return Next::Send(find_request(reference));
@@ -152,7 +179,7 @@ impl TagFlow {
                     (Ok(_), None) => Err(Error::invalid_response("no target to resolve")),
                 };
                 match id {
-                    Ok(id) => self.resolved.push((id, index)),
+                    Ok(id) => self.resolve(id, index),
                     Err(error) => self.fail(index, error),
                 }
                 self.next_target = index + 1;

@@ -278,3 +278,26 @@ fn a_full_batch_goes_before_the_next_lookups_so_a_deadline_among_them_keeps_it()
     assert_eq!(paths[50], "POST /tags");
     assert_eq!(fake.body(50)["contacts"].as_array().map(Vec::len), Some(50));
 }
+
+#[test]
+fn a_contact_named_twice_is_sent_and_counted_once_and_named_to_both_ends_the_later_fails() {
+    // Contact 11 by id, again by id, and by email; contact 12 tagged, then untagged.
+    let request = j!({
+        "tag": "t",
+        "users": [{"id": 11}, {"id": 11}, {"email": "a@example.com"}, {"id": 12}, {"id": 12, "untag": true}]
+    });
+    let fake = FakeTransport::new(vec![
+        json(
+            200,
+            r#"{"contact": {"id": 11, "type": "user", "user_id": "1", "email": "a@example.com"}}"#,
+        ),
+        json(200, &tag_answer(3, "t")),
+    ]);
+    let result = call(&config(), &fake, "tagContacts", j!([request])).expect("done");
+    assert_eq!(fake.body(1)["contacts"], j!([{"id": 11}, {"id": 12}]));
+    assert_eq!((&result["tagged"], &result["untagged"]), (&j!(2), &j!(0)));
+    assert_eq!(
+        failures(&result),
+        vec![(&j!({"id": 12, "untag": true}), &j!("invalid_argument"))]
+    );
+}

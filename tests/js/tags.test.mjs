@@ -49,6 +49,17 @@ test("a target by id is sent as given, with no lookup: an unknown id counts as t
   assert.equal(mock.state.contacts.length, contacts, "an unknown id creates no contact");
 });
 
+test("a contact named twice (by id and by email) is sent and counted once; named to be tagged and untagged, the later target fails as invalid_argument", async () => {
+  const { gist, mock, sent } = client();
+  const [user, other] = mock.state.contacts.filter((c) => c.type === "user" && c.email);
+  const result = await gist.tagContacts({ tag: "Twice", users: [{ id: user.id }, { email: user.email }, { id: user.id }, { id: other.id }, { id: other.id, untag: true }] });
+  assert.deepEqual([result.tagged, result.untagged], [2, 0]);
+  assert.deepEqual(result.failed.map((f) => [f.target, f.error.code]), [[{ id: other.id, untag: true }, "invalid_argument"]]);
+  assert.ok(!result.failed[0].error.message.includes("@"), "no email in the message");
+  assert.deepEqual(sent.filter((s) => s.method === "POST").map((s) => s.body.contacts), [[{ id: user.id }, { id: other.id }]]);
+  assert.ok(mock.state.contacts.find((c) => c.id === other.id).tags.includes(result.tag.id), "the first target's end is kept");
+});
+
 test("a batch the deadline cuts off before its answer says its contacts may have been tagged; a batch never sent says only timeout", async () => {
   const mock = createMockGist({ contacts: 150 });
   const delayMs = 300;
