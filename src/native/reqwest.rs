@@ -136,9 +136,14 @@ impl ReqwestTransport {
     }
 }
 
-/// `ms` milliseconds as a `Duration`; zero for a negative or non-finite number.
+/// `ms` milliseconds as a `Duration`, at most a year (as tokio's timers hold a time too far); zero for
+/// a negative number or NaN.
 fn duration(ms: f64) -> Duration {
-    Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::ZERO)
+    match Duration::try_from_secs_f64(ms / 1000.0) {
+        Ok(duration) => duration.min(YEAR),
+        Err(_) if ms > 0.0 => YEAR,
+        Err(_) => Duration::ZERO,
+    }
 }
 
 /// reqwest's failure as the core's (`NotSent` where it could not build the request, `Unreached` where

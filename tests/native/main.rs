@@ -1933,3 +1933,31 @@ async fn a_refusal_whose_body_is_cut_or_stalls_is_read_by_its_status_and_its_wri
         .expect_err("unread");
     assert_eq!(raw.code, ErrorCode::Timeout, "{raw}");
 }
+
+#[tokio::test]
+async fn the_reqwest_transport_holds_a_time_too_far_for_a_duration_as_a_long_one_not_as_none() {
+    // Found by an outside review: a timeout of 1e300 ms or infinity timed out at once, and such a sleep
+    // returned at once (read as zero, where the transport's own rule is a year).
+    use getgist::Transport;
+    let url =
+        answering("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}").await;
+    let transport = getgist::ReqwestTransport::new(1 << 20).expect("a transport");
+    let request = getgist::WireRequest {
+        method: getgist::Method::Get,
+        url: format!("{url}/tags"),
+        path: "/tags".into(),
+        headers: Vec::new(),
+        body: None,
+    };
+    for ms in [1e300, f64::INFINITY] {
+        let answer = transport.send(&request, ms).await.expect("answered");
+        assert_eq!(answer.status, 200, "{ms}");
+        let slept = tokio::time::timeout(Duration::from_millis(100), transport.sleep(ms)).await;
+        assert!(slept.is_err(), "a sleep of {ms} ms still waits");
+    }
+    // A negative time or NaN is none.
+    for ms in [-1.0, f64::NAN] {
+        let slept = tokio::time::timeout(Duration::from_millis(100), transport.sleep(ms)).await;
+        assert!(slept.is_ok(), "a sleep of {ms} ms is over at once");
+    }
+}
