@@ -167,21 +167,12 @@ pub struct WireRequest {
     pub body: Option<String>,
 }
 
-/// Headers as a `Debug` shows them: the values of the client's plain ones (`Accept`, `Content-Type`,
-/// `User-Agent`), and of no other (`Authorization` holds the key, and a caller's header may hold a
-/// secret too).
+/// Headers as a `Debug` shows them: their names, and no value (`Authorization` holds the key, and any
+/// header a caller sets, `User-Agent` too, may hold a secret or an email).
 pub fn shown_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
     headers
         .iter()
-        .map(|(name, value)| {
-            let plain = ["accept", "content-type", "user-agent"]
-                .iter()
-                .any(|plain| name.eq_ignore_ascii_case(plain));
-            (
-                name.as_str(),
-                if plain { value.as_str() } else { "[redacted]" },
-            )
-        })
+        .map(|(name, _)| (name.as_str(), "[redacted]"))
         .collect()
 }
 

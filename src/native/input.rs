@@ -653,7 +653,7 @@ impl NewEvent {
 }
 
 /// Any request to a path of the API (JS's `apiCall` argument): answered whatever its status. Its
-/// `Debug` shows no custom header's value (a header may carry a secret: `http::shown_headers`), and
+/// `Debug` shows no header's value (a header may carry a secret or an email: `http::shown_headers`), and
 /// no email in its path, query or body.
 #[derive(Clone, PartialEq)]
 pub struct ApiRequest {

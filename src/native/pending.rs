@@ -14,7 +14,7 @@ use std::future::IntoFuture;
 use std::time::Duration;
 
 /// One call's own options (JS's `RequestOptions`); every one falls back to the client's. Its `Debug`
-/// shows no custom header's value (a header may carry a secret: `http::shown_headers`).
+/// shows no header's value (a header may carry a secret or an email: `http::shown_headers`).
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {

@@ -834,7 +834,11 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
         path: "/contacts".into(),
         headers: vec![
             ("X-Other-Key".into(), KEY.into()),
-            ("Accept".into(), "application/json".into()),
+            ("Accept".into(), KEY.into()),
+            (
+                "User-Agent".into(),
+                "sync/1 (+mailto:ops@acme.example)".into(),
+            ),
         ],
         body: None,
     };
@@ -848,7 +852,12 @@ async fn the_key_is_never_in_an_error_or_a_debug() {
             "{shown}"
         );
     }
-    assert!(format!("{wire:?}").contains("application/json"));
+    // Nor a plain header's value a caller set (an email in a User-Agent: an outside review).
+    let shown = format!("{wire:?}");
+    assert!(
+        shown.contains("User-Agent") && !shown.contains("acme"),
+        "{shown}"
+    );
     // An answer a custom transport prints, whose server echoed the key in a header and in the body.
     let answer = getgist::HttpResponse {
         status: 401,
