@@ -1,0 +1,31 @@
+// Findings of the thirty-first round's outside reviews, each checked through the built package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GistError, handleWebhook } from "gist-wasm";
+
+test("a delivery past the longest string the runtime holds is invalid_webhook 413, not the runtime's own error (an outside review: Node's ERR_STRING_TOO_LONG, Deno's TypeError)", async () => {
+  const length = 2 ** 29; // 512 MiB of "{", spaces and "}": a JSON object, one byte past V8's longest string
+  const bytes = new Uint8Array(length).fill(0x20);
+  bytes[0] = 0x7b;
+  bytes[length - 1] = 0x7d;
+  const error = await handleWebhook(new Request("http://hook.test/", { method: "POST", body: bytes }), { maxBodyBytes: length }).then(() => undefined, (e) => e);
+  assert.ok(error instanceof GistError, String(error));
+  assert.deepEqual([error.code, error.status], ["invalid_webhook", 413]);
+  assert.match(error.message, /too large to read/);
+});
+
+test("a decoder that cuts a delivery's text short without a word (Bun's, past its longest string) is read as too large, not as a body that is not JSON", async (t) => {
+  const Real = globalThis.TextDecoder;
+  globalThis.TextDecoder = class extends Real {
+    decode(input) {
+      return input?.byteLength > 64 ? "" : super.decode(input);
+    }
+  };
+  t.after(() => (globalThis.TextDecoder = Real));
+  const body = JSON.stringify({ topic: "user.created", contact: { id: 1, type: "user", name: "x".repeat(100) } });
+  const error = await handleWebhook(new Request("http://hook.test/", { method: "POST", body })).then(() => undefined, (e) => e);
+  assert.deepEqual([error?.code, error?.status], ["invalid_webhook", 413]);
+  // A short body still reads.
+  const event = await handleWebhook(new Request("http://hook.test/", { method: "POST", body: '{"topic":"t"}' }));
+  assert.equal(event.topic, "t");
+});
