@@ -25,8 +25,8 @@ const TOPIC_HEADERS = ["x-gist-topic", "x-gist-event", "x-gist-webhook-event"];
 const CONTACT_HINTS = ["email", "user_id", "type"];
 
 // The topic: the first of the body's topic fields, then of the topic headers (in header lines, names in
-// lower case; the first of each name), that is a string not blank, trimmed; UNSURE where only the core
-// can tell (see normalize.js).
+// lower case; each name's lines joined with ", ", as a Fetch Headers joins them), that is a string not
+// blank, trimmed; UNSURE where only the core can tell (see normalize.js).
 function topicOf(payload, lines) {
   for (const key of TOPIC_KEYS) {
     const topic = trimmed(payload[key]);
@@ -34,8 +34,8 @@ function topicOf(payload, lines) {
   }
   const flat = lines === "" ? [] : lines.split("\n");
   for (const name of TOPIC_HEADERS) {
-    const at = flat.findIndex((line, i) => i % 2 === 0 && line === name);
-    const topic = at < 0 ? undefined : trimmed(flat[at + 1]);
+    const values = flat.filter((line, i) => i % 2 === 1 && flat[i - 1] === name);
+    const topic = values.length === 0 ? undefined : trimmed(values.join(", "));
     if (topic !== undefined) return topic;
   }
   return undefined;

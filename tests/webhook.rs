@@ -220,6 +220,30 @@ fn an_http_header_map_gives_the_pairs_that_verify_and_parse_take() {
     assert_eq!(event.topic.as_deref(), Some("user.created"));
 }
 
+#[cfg(feature = "reqwest")]
+#[test]
+fn a_repeated_header_reads_as_its_lines_joined_in_any_order_as_a_fetch_headers_joins_them() {
+    // Found by outside reviews: the first line won, so a delivery verified with its right token first
+    // and not the other way round, and JS's Headers read the same delivery otherwise.
+    use getgist::{header_pairs, verify_webhook, Encoding, Scheme, VerifyOptions};
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    let options =
+        VerifyOptions::new(vec!["s3cret".into()], Scheme::Token, None, Encoding::Hex).unwrap();
+    for tokens in [["s3cret", "forged"], ["forged", "s3cret"]] {
+        let mut map = HeaderMap::new();
+        for token in tokens {
+            map.append("x-gist-webhook-token", HeaderValue::from_static(token));
+        }
+        map.append("x-gist-topic", HeaderValue::from_static("user.created"));
+        map.append("X-Gist-Topic", HeaderValue::from_static("user.deleted"));
+        let pairs = header_pairs(&map);
+        assert!(!verify_webhook(b"{}", &pairs, &options), "{tokens:?}");
+        let event = WebhookEvent::parse("{}", &pairs).unwrap();
+        assert_eq!(event.topic.as_deref(), Some("user.created, user.deleted"));
+    }
+}
+
 #[test]
 fn a_byte_order_mark_before_the_body_is_dropped_as_a_utf8_decoder_drops_it() {
     let body = r#"{"topic":"contact.created","contact":{"id":7,"user_id":"42"}}"#;

@@ -332,23 +332,26 @@ fn message_record(message: &str) -> Option<Record> {
 /// The fields that make an automation's `message` itself a contact.
 const CONTACT_HINTS: [&str; 3] = ["email", "user_id", "type"];
 
-/// The topic: the first of the body's topic fields (`from_body`), then of the topic headers (the
-/// first of each name), that is not blank, trimmed.
-fn topic<'a>(
-    from_body: &mut dyn Iterator<Item = &'a str>,
-    headers: &'a [(String, String)],
+/// The topic: the first of the body's topic fields (`from_body`), then of the topic headers (each
+/// name's lines joined, as a Fetch `Headers` joins them), that is not blank, trimmed.
+fn topic(
+    from_body: &mut dyn Iterator<Item = &str>,
+    headers: &[(String, String)],
 ) -> Option<String> {
-    let from_headers = TOPIC_HEADERS.iter().filter_map(|name| {
-        headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
-    });
-    from_body
-        .chain(from_headers)
-        .map(str::trim)
-        .find(|t| !t.is_empty())
-        .map(str::to_owned)
+    let not_blank = |topic: &str| {
+        Some(topic.trim())
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    for topic in from_body {
+        if let Some(topic) = not_blank(topic) {
+            return Some(topic);
+        }
+    }
+    TOPIC_HEADERS
+        .iter()
+        .filter_map(|name| super::header_value(headers, name))
+        .find_map(|value| not_blank(&value))
 }
 
 /// A contact object that has an id; anything else is not a contact.

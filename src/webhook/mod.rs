@@ -24,6 +24,25 @@
 mod event;
 mod verify;
 
+use std::borrow::Cow;
+
+/// A header's value: every line of that name (in any letter case) in order, joined with `, ` as a Fetch
+/// `Headers` or Node's `IncomingMessage` joins them, so that one delivery reads the same however its
+/// headers were handed in (a lone line is not copied); `None` when it has no such line.
+fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<Cow<'a, str>> {
+    let mut lines = headers
+        .iter()
+        .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str());
+    let first = Cow::Borrowed(lines.next()?);
+    Some(lines.fold(first, |mut joined, value| {
+        let joined_text = joined.to_mut();
+        joined_text.push_str(", ");
+        joined_text.push_str(value);
+        joined
+    }))
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use event::breaks_a_line;
 pub use event::{summary, WebhookEvent, WebhookKind};

@@ -242,18 +242,16 @@ impl std::fmt::Debug for Check {
     }
 }
 
-/// Reads the token or signature from the headers, trimmed (a value past ASCII, which no token or
+/// Reads the token or signature from the headers (its lines joined: two lines never verify), trimmed (a value past ASCII, which no token or
 /// signature is, does not verify: no other white space is trimmed); every token comparison takes the
 /// same time.
 pub fn check(headers: &[(String, String)], options: &VerifyOptions) -> Check {
-    let Some(given) = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(&options.header))
-        .filter(|(_, value)| value.is_ascii())
-        .map(|(_, value)| value.trim())
+    let Some(joined) =
+        super::header_value(headers, &options.header).filter(|value| value.is_ascii())
     else {
         return Check::Settled(false);
     };
+    let given = joined.trim();
     let hash = match options.scheme {
         Scheme::Token => {
             let found = options.secrets.iter().fold(false, |found, secret| {

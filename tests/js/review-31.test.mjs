@@ -1,7 +1,7 @@
 // Findings of the thirty-first round's outside reviews, each checked through the built package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistError, handleWebhook } from "gist-wasm";
+import { GistError, handleWebhook, parseWebhook, verifyWebhook } from "gist-wasm";
 
 test("a delivery past the longest string the runtime holds is invalid_webhook 413, not the runtime's own error (an outside review: Node's ERR_STRING_TOO_LONG, Deno's TypeError)", async () => {
   const length = 2 ** 29; // 512 MiB of "{", spaces and "}": a JSON object, one byte past V8's longest string
@@ -28,4 +28,17 @@ test("a decoder that cuts a delivery's text short without a word (Bun's, past it
   // A short body still reads.
   const event = await handleWebhook(new Request("http://hook.test/", { method: "POST", body: '{"topic":"t"}' }));
   assert.equal(event.topic, "t");
+});
+
+test("a repeated header reads as its lines joined, as a Fetch Headers gives it, however the headers are handed in (an outside review: [name, value] pairs took the first line, Headers the joined one)", async () => {
+  for (const tokens of [["s3cret", "forged"], ["forged", "s3cret"]]) {
+    const pairs = [...tokens.map((token) => ["x-gist-webhook-token", token]), ["x-gist-topic", "user.created"], ["X-Gist-Topic", "user.deleted"]];
+    const headers = new Headers(pairs);
+    for (const given of [pairs, headers]) {
+      assert.equal(await verifyWebhook({ body: "{}", headers: given }, { secret: "s3cret" }), false, `${tokens} ${given.constructor.name}`);
+      assert.equal(parseWebhook('{"contact":{"id":1}}', given).topic, "user.created, user.deleted");
+      // The core's reading (a body only it reads exactly) gives the same topic.
+      assert.equal(parseWebhook('{"contact":{"id":1,"user_id":5}}', given).topic, "user.created, user.deleted");
+    }
+  }
 });
