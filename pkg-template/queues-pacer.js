@@ -326,13 +326,15 @@ export function pacedFetch(namespace, apiKey, options) {
   const pacer = async () => stubNamed((name ??= `gist-wasm/pacer/${await sha256(apiKey)}`));
   const ask = async (path, answer, maxWaitMs, slot) => {
     const body = JSON.stringify({ requestsPerSecond, answer, maxWaitMs, slot });
-    const call = (await pacer()).fetch(`https://gist-pacer/${path}`, { method: "POST", body });
+    // The answer read whole within the time: its headers may come at once and its body never.
+    const answered = (await pacer()).fetch(`https://gist-pacer/${path}`, { method: "POST", body }).then((response) => {
+      if (!response.ok) throw new Error(`the pacer answered ${response.status}`);
+      return response.json();
+    });
     let timer;
     const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the pacer did not answer")), PACER_TIMEOUT_MS)));
     try {
-      const response = await Promise.race([call, late]);
-      if (!response.ok) throw new Error(`the pacer answered ${response.status}`);
-      return await response.json();
+      return await Promise.race([answered, late]);
     } finally {
       clearTimeout(timer);
     }

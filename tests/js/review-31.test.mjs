@@ -1,7 +1,8 @@
 // Findings of the thirty-first round's outside reviews, each checked through the built package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistError, handleWebhook, parseWebhook, verifyWebhook } from "gist-wasm";
+import { GistClient, GistError, handleWebhook, parseWebhook, verifyWebhook } from "gist-wasm";
+import { pacedFetch } from "gist-wasm/queues";
 
 test("a delivery past the longest string the runtime holds is invalid_webhook 413, not the runtime's own error (an outside review: Node's ERR_STRING_TOO_LONG, Deno's TypeError)", async () => {
   const length = 2 ** 29; // 512 MiB of "{", spaces and "}": a JSON object, one byte past V8's longest string
@@ -41,4 +42,17 @@ test("a repeated header reads as its lines joined, as a Fetch Headers gives it, 
       assert.equal(parseWebhook('{"contact":{"id":1,"user_id":5}}', given).topic, "user.created, user.deleted");
     }
   }
+});
+
+test("pacedFetch whose pacer answers with headers and a body that never ends falls back to its own pacing after 2 s, as when it does not answer (an outside review: every call waited its whole deadline, unsent)", async () => {
+  const stalled = new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('{"waitMs":')) });
+  const namespace = { idFromName: (name) => name, get: () => ({ fetch: async () => new Response(stalled, { headers: { "content-type": "application/json" } }) }) };
+  let sent = 0;
+  const fetch = pacedFetch(namespace, "k", { requestsPerSecond: 10, fetch: async () => (sent++, Response.json({ tags: [] })) });
+  const gist = new GistClient({ apiKey: "k", baseUrl: "https://api.getgist.com", fetch, timeoutMs: 8000, logLevel: "off" });
+  const started = performance.now();
+  assert.deepEqual(await gist.listTags(), []);
+  const ms = performance.now() - started;
+  assert.equal(sent, 1);
+  assert.ok(ms >= 1900 && ms < 4000, `sent after ${Math.round(ms)} ms`);
 });
