@@ -637,9 +637,9 @@ export const AWAITS_BEFORE_SENDING = Symbol.for("gist-wasm.awaits-before-sending
 /** On a request's `init`, for a `fetch` marked AWAITS_BEFORE_SENDING (see there). */
 export const BEFORE_SENDING = Symbol.for("gist-wasm.before-sending");
 
-// What a request's BEFORE_SENDING throws when its hooks ran past its call's deadline: its fetch then
+// What a request's BEFORE_SENDING throws when its mark or hooks ran past its call's deadline: its fetch then
 // fails unsent, a timeout, as one whose turn came too late does.
-const PAST_DUE = new Error("the request hook ran past its call's deadline");
+const PAST_DUE = new Error("the request ran past its call's deadline before it went");
 
 /**
  * On what a waiting `fetch` (pacedFetch) throws when no permit comes before the deadline: the seconds
@@ -794,16 +794,21 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
           };
           last = undefined;
           attempt = 1;
-          if (!waits) tell();
-          else send.beforeSending = async () => {
+          // What is left of the request's time: turns, a mark and the hooks take theirs.
+          const left = () => (send.timeoutMs = Math.min(send.timeoutMs, due - performance.now()));
+          // One past its deadline (a mark that ran over) is not sent, and told to none.
+          if (!waits) {
+            if (left() > 0) tell();
+          } else send.beforeSending = async () => {
             await marking?.().catch((error) => {
               markFailed = error;
               throw error;
             });
+            if (due <= performance.now()) throw PAST_DUE;
             tell();
             if (due <= performance.now()) throw PAST_DUE; // the hook ran past the deadline: not sent
           };
-          send.timeoutMs = Math.min(send.timeoutMs, due - performance.now()); // hooks and turns took their time
+          left();
           got = await fetchOnce(fetchFn, send, signal);
           if (markFailed) throw markFailed;
         } finally {
