@@ -254,7 +254,7 @@ impl Call {
     }
 
     /// Hands the exchange's last answer to the flow: a non-2xx one as its error, unless the flow
-    /// reads any status.
+    /// reads any HTTP status (one past 599 is none).
     fn read(&mut self, response: HttpResponse, clock: Clock) -> Then {
         let (Some(exchange), Some(progress)) = (self.exchange.take(), self.progress.as_ref())
         else {
@@ -262,7 +262,9 @@ impl Call {
         };
         let status = response.status;
         let request_id = request_id(&response.headers);
-        let answer = match response.is_success() || self.flow.takes_any_status() {
+        let answer = match response.is_success()
+            || (self.flow.takes_any_status() && response.status < 600)
+        {
             true => Ok(response),
             false => {
                 Err(exchange.failed(&self.config, progress.status_error(&response, clock.now_ms)))

@@ -207,3 +207,16 @@ fn api_call_answers_every_status_with_json_or_text() {
     let text = call(&config, &fake, "apiCall", j!([{"url": "/x"}])).expect("text");
     assert_eq!(text["body"], Value::String("plain text".into()));
 }
+
+#[test]
+fn api_call_refuses_a_status_past_599_which_is_no_http_status() {
+    // Found by an outside review: apiCall resolved { status: 600..999 } where every other call
+    // fails invalid_response.
+    for status in [600, 799, 999] {
+        let fake = FakeTransport::new(vec![json(status, "{}")]);
+        let error =
+            call(&config(), &fake, "apiCall", j!([{"url": "/x"}])).expect_err("no HTTP status");
+        assert_eq!(error.code, ErrorCode::InvalidResponse, "{status}");
+        assert_eq!(error.status, Some(status));
+    }
+}

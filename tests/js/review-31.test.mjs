@@ -1,6 +1,7 @@
 // Findings of the thirty-first round's outside reviews, each checked through the built package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:net";
 import { GistClient, GistError, handleWebhook, parseWebhook, verifyWebhook } from "gist-wasm";
 import { GistPacer, consume, enqueue, pacedFetch } from "gist-wasm/queues";
 
@@ -85,4 +86,14 @@ test("a recordEvent whose ledger mark runs past its call's deadline is not sent,
     await consume(batch, gist, { deadLetterQueue: { send: async () => {}, sendBatch: async () => {} }, ledger });
     assert.deepEqual({ sent, told, verdicts }, { sent: 0, told: [], verdicts: ["retry"] }, paced ? "pacedFetch" : "a plain fetch");
   }
+});
+
+test("apiCall rejects an answer whose status is past 599, no HTTP status, as every other call does (an outside review: it resolved { status: 600 })", async (t) => {
+  const server = createServer((socket) => socket.once("data", () => socket.end("HTTP/1.1 600 Odd\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: `http://127.0.0.1:${server.address().port}`, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.apiCall({ url: "/x" }).then(() => undefined, (e) => e);
+  assert.deepEqual([error?.code, error?.status], ["invalid_response", 600]);
 });
