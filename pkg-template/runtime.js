@@ -459,10 +459,10 @@ function valueOf(done, reading) {
 // One request of a `send` step; redirects are not followed (a browser's opaque redirect comes back as
 // status 0, as does the answer of one a caller's fetch followed). Resolves { kind: "ok", status, headers: "name\nvalue\n...", body, answerHeaders } (`headers`:
 // those the core reads, or every one for a raw call's step (`raw`); `answerHeaders`: the response's
-// own) or { kind: "timeout" | "aborted" | "too_large" | "unreached" | "network", message, held, failure?,
-// status? } (`held`: the request never left, see HELD; `unreached`: no connection was made, see unreached;
-// `failure`: what the fetch threw, see failureOf; `status`: a too large answer's, or one aborted while
-// its body came); never rejects, never
+// own; `unread`, for one past what the call had left to read: the bytes to count, its body unread) or
+// { kind: "timeout" | "aborted" | "unreached" | "network", message, held, failure?, status? } (`held`: the
+// request never left, see HELD; `unreached`: no connection was made, see unreached; `failure`: what the
+// fetch threw, see failureOf; `status`: one aborted while its body came); never rejects, never
 // outlives timeoutMs.
 async function fetchOnce(fetchFn, send, signal) {
   if (isAborted(signal)) return { kind: "aborted", held: true };
@@ -505,11 +505,11 @@ async function fetchOnce(fetchFn, send, signal) {
     }
     if (body === null) {
       controller.abort();
-      // An answer that is not a 2xx says what it says by its status (a redirect, a 401, a 5xx): the core
-      // reads it without its body, counting more than the call had left, so that it is not retried (a
-      // retry could read none of its answer). A raw call's value is its body.
-      if (!send.raw && (status < 200 || status >= 300)) return { ...answer(""), unread: send.maxBytes + 1 };
-      return { kind: "too_large", status }; // its status says whether a write acted (refusedUnheard), and the error has it
+      // The core reads it without its body, counting more than the call had left: an answer that is
+      // not a 2xx says what it says by its status (a redirect, a 401, a 5xx), and is not retried (a
+      // retry could read none of its answer); a 2xx, or a raw call's answer (whose value is its body),
+      // fails with its status and request id.
+      return { ...answer(""), unread: send.maxBytes + 1 };
     }
     return answer(body);
   } catch (error) {
@@ -747,7 +747,6 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
     let last;
     let answerHeaders;
     let failure; // what the last request's fetch threw, if it threw
-    let tooLarge; // the status of the last answer, if it was a 2xx past what the call had left to read
     let rawBody; // a raw call's answer body, which the runtime reads for its value (see withBody)
     let held = 0; // requests the pacer or a pacing fetch held: the core counted them, none was sent
     let markFailed; // what SENDING threw, run by a fetch that waits (see AWAITS_BEFORE_SENDING)
@@ -818,7 +817,6 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
         if (step.send.method !== "GET" && !refusedUnheard(got)) mayHaveActed = true;
         if (got.kind === "ok") answerHeaders = got.answerHeaders;
         failure = got.failure;
-        tooLarge = got.kind === "too_large" ? got.status : undefined;
         // A raw call's answer goes to the core without its body, which it would only hand back: read here
         // once, however large or however escaped as JSON.
         const raw = got.kind === "ok" && step.send.raw;
@@ -843,7 +841,6 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
         const error = fromCore(step.error);
         if (error.code === "aborted") abortedBy(signal, error);
         if (error.code === "network_error" && failure) error.cause = causeOf(failure, (text) => callWithoutKey(id, text));
-        if (error.code === "invalid_response" && tooLarge !== undefined) error.status ??= tooLarge;
         error.mayHaveActed = mayHaveActed;
         throw error;
       } else {

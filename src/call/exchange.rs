@@ -170,6 +170,7 @@ fn ended_by(error: TransportError, config: &Config, progress: &Progress) -> Erro
         TransportError::UnreadBody(response) => {
             let mut error = super::progress::too_large(config);
             error.status = Some(response.status);
+            error.request_id = super::request_id(&response.headers);
             error
         }
         #[cfg(not(target_arch = "wasm32"))]

@@ -209,7 +209,9 @@ impl Call {
         let Some(options) = self.options.take() else {
             return Then::Over(Err(stalled()));
         };
-        self.progress = Some(Progress::new(&self.config, options, clock.now_ms));
+        let mut progress = Progress::new(&self.config, options, clock.now_ms);
+        progress.reads_any_status = self.is_raw();
+        self.progress = Some(progress);
         let next = self.flow.start(&self.config);
         self.then(Ok(next), clock)
     }

@@ -51,6 +51,8 @@ pub struct Progress {
     /// How far the wall clock was set back during the call, and not yet set forward again.
     set_back_ms: f64,
     received_bytes: u64,
+    /// The bytes of the next answer that its host read (see [`Progress::read_elsewhere`]).
+    read_elsewhere: u64,
     /// Every request the call sent, retries included.
     pub requests: u32,
     last: Option<LastAnswer>,
@@ -59,6 +61,9 @@ pub struct Progress {
     /// Whether an answer took the call past `maxResponseBytes` (read by its status: it may not be
     /// retried, since the call has read all it may).
     pub capped: bool,
+    /// Whether the call's value is its answer, whatever its status (a raw API call): one past
+    /// `maxResponseBytes` then fails, as a 2xx does.
+    pub reads_any_status: bool,
 }
 
 impl Progress {
@@ -73,10 +78,12 @@ impl Progress {
             step_ms: 0.0,
             set_back_ms: 0.0,
             received_bytes: 0,
+            read_elsewhere: 0,
             requests: 0,
             last: None,
             over_budget: false,
             capped: false,
+            reads_any_status: false,
         }
     }
 
@@ -107,16 +114,18 @@ impl Progress {
         })
     }
 
-    /// Counts `bytes` of an answer that its host read itself and gives as a digest.
+    /// Counts `bytes` of the next answer, which its host read itself (or, past what the call may
+    /// read, did not read) and gives without its body.
     pub fn read_elsewhere(&mut self, bytes: u64) {
-        self.received_bytes += bytes;
+        self.read_elsewhere = bytes;
     }
 
     /// Notes an answer (the `attempts`-th of its request): refuses a redirect, and counts its bytes
-    /// against `maxResponseBytes`. An answer that is not a 2xx which passes it is read by its status,
-    /// and not retried (refusals retried until their bodies pass the cap together are still a 429, a
-    /// 503): the JS runtime reads no more than the call has left ([`Progress::answer_budget`]), a
-    /// Rust transport a whole answer.
+    /// against `maxResponseBytes` and what one answer may hold. An answer that is not a 2xx which
+    /// passes either is read by its status (but a raw call's, whose value it would be), and not
+    /// retried (refusals retried until their bodies pass the cap together are still a 429, a 503):
+    /// the JS runtime reads no more than the call has left ([`Progress::answer_budget`]), a Rust
+    /// transport a whole answer.
     pub fn answered(
         &mut self,
         config: &Config,
@@ -128,17 +137,24 @@ impl Progress {
             headers: response.headers.clone(),
             attempts,
         });
+        let size = response.body.len() as u64 + std::mem::take(&mut self.read_elsewhere);
+        // What refuses an answer says which: its status and request id.
+        let refused = |mut error: Error| {
+            error.status = (response.status != 0).then_some(response.status);
+            error.request_id = request_id(&response.headers);
+            Err(error)
+        };
         if response.status == 0 || (300..400).contains(&response.status) {
-            let mut error = Error::invalid_response(
+            return refused(Error::invalid_response(
                 "Gist answered with a redirect, which the client never follows (the API key and the \
                  body must not go to another host): check baseUrl",
-            );
-            error.status = (response.status != 0).then_some(response.status);
-            return Err(error);
+            ));
         }
-        let received = self.received_bytes + response.body.len() as u64;
-        match received > u64::from(config.max_response_bytes) {
-            true if response.is_success() => Err(too_large(config)),
+        let received = self.received_bytes + size;
+        match received > u64::from(config.max_response_bytes)
+            || size > u64::from(config.answer_bytes())
+        {
+            true if response.is_success() || self.reads_any_status => refused(too_large(config)),
             true => {
                 self.capped = true;
                 Ok(())

@@ -217,7 +217,7 @@ impl Call {
     }
 
     /// A `send` step that got no answer: `kind` is `timeout`, `held` (a timeout while the client's pacing
-    /// held it: not sent), `aborted`, `too_large`, `network`
+    /// held it: not sent), `aborted`, `network`
     /// (`message`: the runtime's text), `unreached` (no connection was made, nothing sent; `message`:
     /// the runtime's text) or `rate_limited` (not sent; `message`: seconds to the reset).
     pub fn fail(&mut self, kind: &str, message: &str, now: f64, random: f64) -> String {
@@ -225,7 +225,6 @@ impl Call {
             "timeout" => TransportError::Timeout,
             "held" => TransportError::Held,
             "aborted" => TransportError::Aborted,
-            "too_large" => TransportError::TooLarge,
             "unreached" => TransportError::Unreached(message.to_owned()),
             "rate_limited" => TransportError::RateLimited(
                 crate::json::from_str(message)

@@ -315,11 +315,33 @@ fn answers_over_max_response_bytes_fail_and_a_list_counts_every_page() {
                 listed.expect("within the cap").as_array().map(Vec::len),
                 Some(3)
             ),
-            false => assert_eq!(
-                listed.expect_err("the pages together are too large").code,
-                ErrorCode::InvalidResponse
-            ),
+            false => {
+                let error = listed.expect_err("the pages together are too large");
+                assert_eq!(error.code, ErrorCode::InvalidResponse);
+                assert_eq!(error.status, Some(200), "the answer that passed the cap");
+            }
         }
+    }
+}
+
+#[test]
+fn a_raw_call_whose_answers_together_pass_max_response_bytes_fails_whatever_the_last_status() {
+    // Found by an outside review: a 503 retried into a 404 (or a 429) past the cap resolved with
+    // the whole body, where a 200 failed, and JS failed all three.
+    for last in [200, 404, 429] {
+        let mut settings = settings();
+        settings.max_response_bytes = 100;
+        let config = Arc::new(settings);
+        let body = format!(r#"{{"pad":"{}"}}"#, "x".repeat(50));
+        let fake = FakeTransport::new(vec![
+            with_header(json(503, &body), "retry-after", "0"),
+            with_header(json(last, &body), "x-request-id", "r7"),
+        ]);
+        let error = send_raw(&config, &fake, HttpRequest::get("/x")).expect_err("past the cap");
+        assert_eq!(error.code, ErrorCode::InvalidResponse, "{last}");
+        assert_eq!(error.status, Some(last));
+        assert_eq!(error.request_id.as_deref(), Some("r7"));
+        assert_eq!(fake.sent.borrow().len(), 2);
     }
 }
 

@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
+import { startServer } from "./loopback.mjs";
 import { GistClient, GistError, handleWebhook, parseWebhook, verifyWebhook } from "gist-wasm";
 import { GistPacer, consume, enqueue, pacedFetch } from "gist-wasm/queues";
 
@@ -96,4 +97,25 @@ test("apiCall rejects an answer whose status is past 599, no HTTP status, as eve
   t.after(() => gist.free());
   const error = await gist.apiCall({ url: "/x" }).then(() => undefined, (e) => e);
   assert.deepEqual([error?.code, error?.status], ["invalid_response", 600]);
+});
+
+test("an answer refused for a redirect or for passing maxResponseBytes keeps its status and request id, and a raw call's answer of any status past it is refused too (outside reviews: requestId was dropped; apiCall resolved a 404 past the cap)", async (t) => {
+  let answer;
+  const server = await startServer((req, res) => answer(res));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "k", baseUrl: server.url, logLevel: "off", maxRetries: 0, maxResponseBytes: 1000 });
+  t.after(() => gist.free());
+  const headers = { "content-type": "application/json", "x-request-id": "req-42" };
+  const big = JSON.stringify({ contact: { id: 1, type: "user", user_id: "1" }, pad: "x".repeat(5000) });
+  const cases = [
+    [() => gist.fetchUser({ id: 1 }), (res) => res.writeHead(302, { ...headers, location: "/elsewhere" }).end(), 302],
+    [() => gist.fetchUser({ id: 1 }), (res) => res.writeHead(200, headers).end(big), 200],
+    [() => gist.apiCall({ url: "/x" }), (res) => res.writeHead(200, headers).end(big), 200],
+    [() => gist.apiCall({ url: "/x" }), (res) => res.writeHead(404, headers).end(big), 404],
+  ];
+  for (const [call, answering, status] of cases) {
+    answer = answering;
+    const error = await call().then(() => undefined, (e) => e);
+    assert.deepEqual([error?.code, error?.status, error?.requestId], ["invalid_response", status, "req-42"], String(status));
+  }
 });
