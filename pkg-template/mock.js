@@ -9,7 +9,8 @@
 // `normalizeEventNames: false`); a delivery of a
 // `conversation.*` topic carries a conversation shaped as the REST API's (`deliverWebhook`); ids in paths
 // and bodies are digits; a body it cannot read as Gist would (tags that are not names, an email that is
-// not a string) is 422 `parameter_invalid`, never a dropped connection.
+// not a string, a user_id that is neither a string nor a number) is 422 `parameter_invalid`, never a
+// dropped connection.
 // The control routes (/__mock/*) have no `*` CORS: a browser page may call them only from this server's
 // own origin or a loopback one (http://127.0.0.1:*, localhost, [::1]), so no web page can rig the mock.
 // Nor can a loopback one make the mock's origin run a script: a failure rule sets no header that changes
@@ -250,9 +251,18 @@ function checkedRule(rule) {
   return { times: 1, ...rule };
 }
 
+// Why the fields a body finds its contact by (email; user_id, a string or a number: docs/gist-api.md)
+// cannot be read as Gist reads them, or undefined.
+function lookupProblem(body) {
+  if (body.email !== undefined && body.email !== null && typeof body.email !== "string") return "email must be a string";
+  if (body.user_id !== undefined && body.user_id !== null && !["string", "number"].includes(typeof body.user_id)) return "user_id must be a string or a number";
+  return undefined;
+}
+
 // Why a contact body cannot be read as Gist reads one, or undefined.
 function contactBodyProblem(body) {
-  if (body.email !== undefined && body.email !== null && typeof body.email !== "string") return "email must be a string";
+  const lookup = lookupProblem(body);
+  if (lookup) return lookup;
   // Read as text once the contact is being written: an object (whose toString may throw) is refused first.
   if (body.phone !== undefined && body.phone !== null && typeof body.phone === "object") return "phone must be a string or a number";
   if (body.tags !== undefined && !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === "string"))) return "tags must be an array of tag names";
@@ -667,6 +677,8 @@ export function createMockGist(options = {}) {
     if (!body || typeof body !== "object" || typeof body.event_name !== "string" || !body.event_name) {
       return gistError(422, "parameter_invalid", "event_name is required");
     }
+    const problem = lookupProblem(body);
+    if (problem) return gistError(422, "parameter_invalid", problem);
     const userId = body.user_id === undefined || body.user_id === null ? undefined : String(body.user_id);
     const contact =
       (body.id !== undefined && contactBy("id", idOf(body.id))) ||

@@ -52,6 +52,31 @@ test("a body the mock cannot read as Gist would is 422 parameter_invalid, and le
   assert.equal((await clientOf(mock).listSegments({ include_count: true })).length, 3);
 });
 
+test("a user_id that is neither a string nor a number is 422 parameter_invalid in an upsert or an event, and nothing is stored (an outside review: [] made a contact with neither email nor user_id, {} a user_id \"[object Object]\", true \"true\")", async () => {
+  const mock = createMockGist({ contacts: 3 });
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const before = JSON.stringify(mock.state);
+  for (const user_id of [[], [""], ["42"], {}, true, false]) {
+    const bodies = [
+      ["/contacts", { user_id }],
+      ["/contacts", { user_id, email: "new@example.com" }],
+      ["/contacts", { id: user.id, user_id }], // [] made the user a lead
+      ["/events", { event_name: "signed-in", user_id, email: user.email }],
+    ];
+    for (const [path, body] of bodies) {
+      const answer = await post(mock, path, body);
+      assert.equal(answer.status, 422, `${path} ${JSON.stringify(body)}`);
+      assert.deepEqual((await answer.json()).errors.map((e) => e.code), ["parameter_invalid"]);
+    }
+  }
+  const listedEmail = await post(mock, "/events", { event_name: "signed-in", user_id: user.user_id, email: [user.email] });
+  assert.equal(listedEmail.status, 422, "an event's email that is not a string, as an upsert's");
+  assert.equal(JSON.stringify(mock.state), before, "nothing stored");
+  const created = await (await post(mock, "/contacts", { user_id: 77 })).json();
+  assert.deepEqual([created.contact.type, created.contact.user_id], ["user", "77"], "a number is still a user_id");
+  assert.equal((await post(mock, "/events", { event_name: "signed-in", user_id: 77 })).status, 200);
+});
+
 test("a body nested deeper than the mock stores is 422 and stores nothing: its lists and its fetches keep answering", async () => {
   const mock = createMockGist({ contacts: 3 });
   const nested = (depth) => JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`);
