@@ -146,6 +146,14 @@ const USAGE = `Serves a mock Gist API over HTTP (gist-wasm/mock).
                 Others get 421, so that no web page can reach the mock through DNS rebinding.
   --help        this text`;
 
+// Why the command's option values cannot be used (a port that is not one, an empty key, host or
+// allowed host), or undefined.
+function commandOptionProblem(values) {
+  if (!/^[0-9]{1,5}$/.test(values.port ?? "4010") || Number(values.port ?? 4010) > 65535) return `--port must be a whole number from 0 to 65535, not ${JSON.stringify(values.port)}`;
+  const empty = ["key", "host", "allow-host"].find((name) => [values[name]].flat().includes(""));
+  return empty === undefined ? undefined : `--${empty} must not be empty`;
+}
+
 // The command: its options (`--port=4010` too), or a one-line error and exit code 2 for anything else.
 function runCommand() {
   let values;
@@ -158,11 +166,12 @@ function runCommand() {
     process.exit(2);
   }
   if (values.help) return console.log(USAGE);
-  const port = /^[0-9]{1,5}$/.test(values.port ?? "4010") ? Number(values.port ?? 4010) : NaN;
-  if (!(port <= 65535)) {
-    console.error(`mock-server: --port must be a whole number from 0 to 65535, not ${JSON.stringify(values.port)}`);
+  const problem = commandOptionProblem(values);
+  if (problem) {
+    console.error(`mock-server: ${problem}`);
     process.exit(2);
   }
+  const port = Number(values.port ?? 4010);
   const apiKey = values.key ?? "mock-key";
   // No top-level await, so that require() can load this module.
   serveMock({ port, host: values.host ?? "127.0.0.1", apiKey, allowHosts: values["allow-host"] ?? [] }).then(

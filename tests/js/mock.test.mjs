@@ -201,6 +201,16 @@ test("the mock server's command line: --port=N, --help, and one line and a non-z
   }
 });
 
+test("the mock server's command line refuses an empty --key, --host or --allow-host as a wrong option: one line that names it, exit 2 (an outside review: \"cannot listen on\", exit 1)", async () => {
+  const cases = [["key", "--key", ""], ["key", "--key="], ["host", "--host", ""], ["allow-host", "--allow-host", "mock", "--allow-host", ""]];
+  for (const [name, ...args] of cases) {
+    const { code, stderr } = await run(process.execPath, [SERVER, "--port=0", ...args], { timeout: 10_000 }).then(() => ({ code: 0 }), (e) => e);
+    assert.equal(code, 2, args.join(" "));
+    assert.match(stderr, new RegExp(`^mock-server: --${name} `), stderr);
+    assert.equal(stderr.trim().split("\n").length, 1, stderr);
+  }
+});
+
 test("createMockGist and limit() refuse a typo or a value of the wrong kind with a TypeError, not silently", () => {
   for (const options of [{ contact: 5 }, { contacts: -1 }, { contacts: 1.5 }, { maxPerPage: 0 }, { apiKey: "" }, { seed: NaN }, [], "x"]) {
     assert.throws(() => createMockGist(options), TypeError, JSON.stringify(options));
