@@ -9,13 +9,22 @@ import { callEnd, callFail, callRespond, callRespondBytes, callRespondRead, call
 
 class Refused extends Error {}
 
+// The fields that name a contact, and the fields whose keys are the caller's own (a contact's custom
+// properties, an event's properties, a raw call's body): a Date or a boxed value naming a contact is
+// refused, not turned into an id or a name.
+const NAMING = ["id", "user_id", "email"];
+const FREE_FORM = ["custom_properties", "properties", "body"];
+const BOXED = ["Date", "Number", "String", "Boolean"];
+// An object's tag ("Date", "Map", ...); undefined for a plain value.
+const tagOf = (value) => (typeof value === "object" && value !== null ? Object.prototype.toString.call(value).slice(8, -1) : undefined);
+
 // What JSON writes as an object of indexes or as `{}`: bytes, a Map or Set, a Blob, form data, a stream,
-// or a Promise (a missing `await`). Never throws.
+// an Error or RegExp, or a Promise (a missing `await`). Never throws.
 const NOT_JSON = ["ArrayBuffer", "SharedArrayBuffer", "Map", "Set", "WeakMap", "WeakSet", "Blob", "File", "FormData",
-  "URLSearchParams", "ReadableStream", "Promise"];
+  "URLSearchParams", "ReadableStream", "Promise", "Error", "RegExp"];
 export function notJson(value) {
   try {
-    return ArrayBuffer.isView(value) || typeof value.then === "function" || NOT_JSON.includes(Object.prototype.toString.call(value).slice(8, -1));
+    return ArrayBuffer.isView(value) || typeof value.then === "function" || NOT_JSON.includes(tagOf(value));
   } catch {
     return false;
   }
@@ -24,7 +33,7 @@ export function notJson(value) {
 // What JSON writes for `raw`, whose JSON value is `written`: a Date (of any realm) as Unix seconds, as
 // Gist takes every time; undefined for an invalid one.
 function unixSeconds(raw, written) {
-  if (typeof raw !== "object" || raw === null || Object.prototype.toString.call(raw) !== "[object Date]") return written;
+  if (tagOf(raw) !== "Date") return written;
   const ms = Date.prototype.getTime.call(raw);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
@@ -65,6 +74,11 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
     return parent === value && Array.isArray(options) && options.includes(key);
   };
   const tooLarge = () => new Refused(`${what}: more than the ${maxBytes} bytes as JSON that ${taker} may take`);
+  // Whether `holder` is inside a field whose keys are the caller's own (FREE_FORM).
+  const freeForm = (holder) => {
+    for (let up = parents.get(holder); up !== undefined; up = parents.get(up[0])) if (FREE_FORM.includes(up[1])) return true;
+    return false;
+  };
   try {
     const text = JSON.stringify(value, function (key, v) {
       if (this === value && key !== "") {
@@ -72,6 +86,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
         if (top) v = top(key, v);
       }
       if (v === undefined && options && key !== "" && namesOptions(this)) return null;
+      if (NAMING.includes(key) && BOXED.includes(tagOf(this[key])) && !freeForm(this)) throw new Refused(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not ${describeKind(this[key])} object`);
       if (v === null || typeof v === "string") {
         v = unixSeconds(this[key], v);
         if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
@@ -147,7 +162,7 @@ export function describeKind(value) {
   try {
     if (typeof value !== "object" || value === null) return typeof value;
     if (typeof value.then === "function") return "a Promise (a missing `await`?)";
-    const tag = Object.prototype.toString.call(value).slice(8, -1);
+    const tag = tagOf(value);
     if (tag === "Object") return "an object with a prototype, toJSON or then";
     return `${/^[AEIOU]/.test(tag) ? "an" : "a"} ${tag}`;
   } catch {

@@ -119,3 +119,26 @@ test("an answer refused for a redirect or for passing maxResponseBytes keeps its
     assert.deepEqual([error?.code, error?.status, error?.requestId], ["invalid_response", status, "req-42"], String(status));
   }
 });
+
+test("a Date or a boxed value naming a contact is refused, not turned into its id; an Error or RegExp is refused where JSON would write {} (outside reviews: deleteUser({ id: new Date(1003999) }) deleted contact 1003)", async (t) => {
+  const sent = [];
+  const gist = new GistClient({ apiKey: "k", baseUrl: "https://api.getgist.com", logLevel: "off", fetch: async (url, init) => (sent.push(`${init.method} ${new URL(url).pathname}`), Response.json({ contact: { id: 1003, type: "user" } })) });
+  t.after(() => gist.free());
+  const refused = [
+    () => gist.fetchUser({ id: new Number(1001) }),
+    () => gist.deleteUser({ id: new Date(1003999) }),
+    () => gist.fetchUser({ user_id: new String("5007") }),
+    () => gist.tagContacts({ tag: "t", users: [{ id: new Date(3000) }] }),
+    () => gist.recordEvent({ event_name: "failed", user: { id: 1 }, properties: { reason: new Error("card declined") } }),
+    () => gist.recordEvent({ event_name: "failed", user: { id: 1 }, properties: { pattern: /x/ } }),
+  ];
+  for (const call of refused) {
+    const error = await call().then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument", String(call));
+  }
+  assert.deepEqual(sent, [], "nothing sent");
+  assert.match((await refused[1]().catch((e) => e)).message, /id must be a number, not a Date object/);
+  // A Date where a time goes, or in a custom property of any name, is still sent as Unix seconds.
+  await gist.createUser({ user_id: 1, signed_up_at: new Date(5000), custom_properties: { id: new Date(7000) } }).catch(() => {});
+  assert.deepEqual(sent, ["POST /contacts"]);
+});
