@@ -57,15 +57,19 @@ export function shapeOf(value, depth = 0) {
   return value === null ? null : typeof value;
 }
 
-/** The client the run calls through: no retries (so the count printed is the count sent), paced. */
-export function client(options, apiKey) {
-  return new GistClient({ apiKey, baseUrl: options.baseUrl, maxRetries: 0, requestsPerSecond: options.rate, timeoutMs: 30000 });
+/**
+ * The client the run calls through: no retries, paced. `onSent` is told of each request as it goes (its
+ * `request` hook): one the pacing holds back until the call gives up is never sent, nor counted.
+ */
+export function client(options, apiKey, onSent) {
+  return new GistClient({ apiKey, baseUrl: options.baseUrl, maxRetries: 0, requestsPerSecond: options.rate, timeoutMs: 30000, hooks: { request: onSent } });
 }
 
 /** A run's context: `call` sends one request and remembers what the clean-up and the report need. */
 export function createContext(options) {
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
-  const gist = client(options, options.apiKey);
+  const sent = () => (ctx.requests += 1);
+  const gist = client(options, options.apiKey, sent);
   const ctx = {
     prefix: `${PREFIX}-${run}`,
     tagName: `${PREFIX}-${run}`,
@@ -79,7 +83,7 @@ export function createContext(options) {
     unfindable: [], // what the run may have made and cannot find: said to be left
     tagId: undefined,
     tagSent: false,
-    requests: 0,
+    requests: 0, // sent: the clients' request hook counts them
     /** How many contacts the unfiltered list of the reads held: contacts that any filter must drop. */
     listedContacts: undefined,
     step: "",
@@ -103,13 +107,12 @@ export function createContext(options) {
       if (!cleanup) ctx.signal?.throwIfAborted();
       // Only ids in digits go in a path: one the server named otherwise (its echo of the key, say) never does.
       if (!/^\/[a-z]+(\/[0-9]+)?$/.test(url)) throw new Error("an id the server gave is not a whole number: not sent");
-      ctx.requests += 1;
       if (method === "POST" && url === "/tags") ctx.tagSent = true;
       // The made-up key's request goes through a client of its own, whose pacing knows nothing of the
       // run's requests: a pause of one request's share of a second before it and after it keeps the rate.
       const pause = () => new Promise((resolve) => setTimeout(resolve, 1000 / options.rate));
       if (wrongKey) await pause();
-      const via = wrongKey ? client(options, `${PREFIX}-made-up-key`) : gist;
+      const via = wrongKey ? client(options, `${PREFIX}-made-up-key`, sent) : gist;
       try {
         const answer = await via.apiCall({ method, url, query, body });
         if (answer.status !== 429 && answer.status < 500) {

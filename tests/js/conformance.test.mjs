@@ -918,3 +918,20 @@ test("a server whose tag pages are far longer than asked stops each listing once
     await fake.close();
   }
 });
+
+test("the report counts the requests sent, not one the client's pacing held back (an outside review: 3 counted, 2 received)", async () => {
+  // Every answer says no request is left for 20 hours: the client never sends the run's next request.
+  const headers = { "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(20 * 3600) };
+  const server = await startServer((req, res) => json(res, 200, { tags: [] }, headers));
+  const dir = scratchDir();
+  try {
+    const run = await runCheck(server.url, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    assert.match(report.stopped, /not sent/);
+    assert.equal(report.requests, server.requests.length);
+    assert.match(run.stdout, new RegExp(`; ${server.requests.length} requests\\.`));
+  } finally {
+    await server.close();
+  }
+});
