@@ -238,7 +238,8 @@ export const WRITES = [
       const answer = await ctx.call("POST", "/tags", { body: { name: ctx.tagName } });
       const tag = answer.body?.tag;
       if (isObject(tag)) ctx.tagId = wholeId(tag.id);
-      expect(ctx, "tags.create", is2xx(answer.status) && tag?.name === ctx.tagName, `status ${answer.status}, ${keys(answer.body)}`, answer);
+      const seen = isObject(tag) ? `tag ${keys(tag)}, id ${JSON.stringify(tag.id) ?? "none"}` : keys(answer.body);
+      expect(ctx, "tags.create", is2xx(answer.status) && isObject(tag) && wholeId(tag.id) > 0 && tag.name === ctx.tagName, `status ${answer.status}, ${seen}`, answer);
       if (ctx.tagId === undefined) throw new Error("could not create the run's tag: nothing else is written");
     },
   },

@@ -75,15 +75,22 @@ const FAKE_KEY = "fake-key-123";
  */
 // `failing`: a status for some routes ("POST contacts", "GET contacts", ...), with their usual body;
 // `extra`: fields added to every answer's body; `eventName`: the name every recorded event gets;
-// `undeletableNameless`: a contact posted with no email nor user_id is made (id 5555), and never deleted.
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName, undeletableNameless } = {}) {
+// `undeletableNameless`: a contact posted with no email nor user_id is made (id 5555), and never deleted;
+// `rewrite({ route, query, body, status, answer })`: given each answer (and the request's query and body),
+// returns another `[status, answer]` (never changing `answer`, which may be the fake's own state), or
+// nothing to keep it.
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName, undeletableNameless, rewrite } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
   };
   let next = 1000;
   let override; // the status `failing` gives the request under way
-  const reply = (res, status, body, headers) => json(res, override ?? status, { ...body, ...extra, ...(echo && { [echo]: 1 }) }, headers);
+  let current; // the request under way, as `rewrite` sees it
+  const reply = (res, status, body, headers) => {
+    const [said, answer] = rewrite?.({ ...current, status: override ?? status, answer: body }) ?? [override ?? status, body];
+    json(res, said, { ...answer, ...extra, ...(echo && { [echo]: 1 }) }, headers);
+  };
   const server = await startServer((req, res, raw) => {
     const url = new URL(req.url, "http://fake");
     const q = url.searchParams;
@@ -100,6 +107,7 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
     const contact = id ? state.contacts.find((c) => c.id === Number(id))
       : state.contacts.find((c) => (q.has("email") && c.email === q.get("email")) || (q.has("user_id") && c.user_id === q.get("user_id")));
     const route = `${req.method} ${resource}${id ? "/id" : ""}`;
+    current = { route, query: q, body };
     override = route === "POST events" && body.event_name?.includes(".") ? failing["POST events (dotted)"] : failing[route];
     if (route === "GET tags" && repeatsTags) return reply(res, 200, { tags: state.tags.slice(0, per), pages: { first: "1", last: "x", next: "x" } });
     if (route === "GET tags" && endlessTags) {
@@ -933,5 +941,25 @@ test("the report counts the requests sent, not one the client's pacing held back
     assert.match(run.stdout, new RegExp(`; ${server.requests.length} requests\\.`));
   } finally {
     await server.close();
+  }
+});
+
+test("a tag's creation answered without a whole-number id above 0 is contradicted (an outside review: {\"tag\":{\"name\"}} confirmed)", async () => {
+  const withId = (id) => ({ route, body, status, answer }) =>
+    (route === "POST tags" && body.id === undefined && !body.contacts ? [status, { tag: { ...(id !== undefined && { id }), name: answer.tag.name } }] : undefined);
+  for (const [id, said] of [[undefined, "tag {name}, id none"], [0, "tag {id, name}, id 0"], [7.5, "tag {id, name}, id 7.5"], ["7", 'tag {id, name}, id "7"']]) {
+    const fake = await serveFake({ rewrite: withId(id) });
+    try {
+      const { seen } = await checkFake(fake);
+      assert.deepEqual(seen("tags.create"), ["contradicted", `status 200, ${said}`], String(id));
+    } finally {
+      await fake.close();
+    }
+  }
+  const fake = await serveFake();
+  try {
+    assert.deepEqual((await checkFake(fake)).seen("tags.create"), ["confirmed", "status 200, tag {id, name}, id 1000"]);
+  } finally {
+    await fake.close();
   }
 });
