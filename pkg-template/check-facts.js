@@ -341,7 +341,7 @@ export const WRITES = [
       const leadAgain = await fetchLead();
       const still = hasTag(leadAgain);
       if (!tagged) ctx.report("tags.retag.idempotent", "not shown", "the first tag request did not tag", [first, lead]);
-      else expect(ctx, "tags.retag.idempotent", still, still ? "tagged" : "untagged by the second request", [again, leadAgain]);
+      else expect(ctx, "tags.retag.idempotent", is2xx(again.status) && still, `status ${again.status}, ${still ? "tagged" : "untagged by the second request"}`, [again, leadAgain]);
     },
   },
   {

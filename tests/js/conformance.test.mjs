@@ -963,3 +963,18 @@ test("a tag's creation answered without a whole-number id above 0 is contradicte
     await fake.close();
   }
 });
+
+test("a repeated tag request answered other than 2xx does not confirm that repeating it is harmless, though the contact stays tagged (an outside review: a 422 confirmed)", async () => {
+  let tagRequests = 0;
+  const refused = [422, { errors: [{ code: "already_tagged", message: "contacts already tagged" }] }];
+  const fake = await serveFake({ rewrite: ({ route, body }) => (route === "POST tags" && body.contacts && ++tagRequests > 1 ? refused : undefined) });
+  try {
+    const { run, seen } = await checkFake(fake);
+    assert.equal(tagRequests, 2);
+    assert.deepEqual(seen("tags.tag_contacts"), ["confirmed", "status 200, tagged"]);
+    assert.deepEqual(seen("tags.retag.idempotent"), ["contradicted", "status 422, tagged"]);
+    assert.equal(run.code, 1);
+  } finally {
+    await fake.close();
+  }
+});
