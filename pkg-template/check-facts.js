@@ -72,10 +72,16 @@ export const wholeId = (v) => (Number.isSafeInteger(v) && v >= 0 ? v : undefined
 const errorsShape = (body) =>
   isObject(body) && Array.isArray(body.errors) && body.errors.length > 0 &&
   body.errors.every((e) => isObject(e) && typeof e.code === "string" && typeof e.message === "string");
+/** A JSON value's type, in words: "a list", "an object", "a string", "null". */
+const kind = (v) => (v === null ? "null" : Array.isArray(v) ? "a list" : isObject(v) ? "an object" : `a ${typeof v}`);
 const keys = (body) => {
   if (isObject(body)) return `{${Object.keys(body).join(", ")}}`;
-  return body === "" || body === null || body === undefined ? "no body" : `a ${Array.isArray(body) ? "list" : typeof body}`;
+  return body === "" || body === null || body === undefined ? "no body" : kind(body);
 };
+/** An answer's list under `key`; undefined where it holds none, or something else there. */
+const listIn = (answer, key) => (Array.isArray(answer.body?.[key]) ? answer.body[key] : undefined);
+/** What an answer held where a list under `key` was read: its status, and what `key` held, or the body's keys. */
+const noList = (answer, key) => `status ${answer.status}, ${isObject(answer.body) && key in answer.body ? `"${key}" is ${kind(answer.body[key])}` : keys(answer.body)}`;
 const HEADERS = {
   "headers.rate_limit": /^(x-)?ratelimit-(limit|remaining|reset)$/,
   "headers.request_id": /^(x-request-id|request-id|x-amzn-requestid)$/,
@@ -87,6 +93,13 @@ const HEADERS = {
  */
 function expect(ctx, id, ok, seen, answers) {
   ctx.report(id, ok ? "confirmed" : "contradicted", seen, answers);
+}
+
+/** Reports the wrapper fact `id` of a list's answer: confirmed where it holds a list under `key`, which it returns. */
+function expectList(ctx, id, answer, key) {
+  const list = listIn(answer, key);
+  expect(ctx, id, list !== undefined, list ? keys(answer.body) : noList(answer, key), answer);
+  return list;
 }
 
 /** The most pages of tags a listing reads, and the most tags it keeps: 60,000 tags. */
@@ -133,7 +146,7 @@ export const READS = [
         throw new Error(`Gist refused the key (${ok.status}): check GIST_API_KEY. Nothing was written.`);
       }
       expect(ctx, "auth.bearer", is2xx(ok.status), `status ${ok.status}`, ok);
-      expect(ctx, "tags.list.wrapper", Array.isArray(ok.body?.tags), keys(ok.body), ok);
+      expectList(ctx, "tags.list.wrapper", ok, "tags");
       const wrong = await ctx.call("GET", "/tags", { query: { page: 1, per_page: 1 }, wrongKey: true });
       expect(ctx, "errors.unauthorized_status", wrong.status === 401, `status ${wrong.status}`, wrong);
       expect(ctx, "errors.shape", errorsShape(wrong.body), keys(wrong.body), wrong);
@@ -143,9 +156,8 @@ export const READS = [
     name: "paging", requests: 3,
     async run(ctx) {
       const first = await ctx.call("GET", "/contacts", { query: { page: 1, per_page: 100 } });
-      const list = first.body?.contacts;
-      expect(ctx, "contacts.list.wrapper", Array.isArray(list), keys(first.body), first);
-      if (!Array.isArray(list)) {
+      const list = expectList(ctx, "contacts.list.wrapper", first, "contacts");
+      if (!list) {
         for (const id of ["paging.pages", "paging.max_per_page", "paging.default_per_page"]) ctx.report(id, "not shown", "no list of contacts", first);
         return;
       }
@@ -158,17 +170,18 @@ export const READS = [
       if (list.length > 60) ctx.report("paging.max_per_page", "contradicted", `${list.length} of 100 asked`, first);
       else {
         const second = await ctx.call("GET", "/contacts", { query: { page: 2, per_page: 100 } });
-        const more = second.body?.contacts ?? [];
-        if (more.length > 0 && more[0]?.id === list[0]?.id) ctx.report("paging.max_per_page", "not shown", "page 2 repeated page 1", second);
+        const more = listIn(second, "contacts");
+        if (!more) ctx.report("paging.max_per_page", "not shown", `page 2 held no list: ${noList(second, "contacts")}`, second);
+        else if (more.length > 0 && more[0]?.id === list[0]?.id) ctx.report("paging.max_per_page", "not shown", "page 2 repeated page 1", second);
         else if (more.length > 0 && list.length === 60) ctx.report("paging.max_per_page", "confirmed", "60 of 100 asked, more on page 2", [first, second]);
         else if (more.length > 0) ctx.report("paging.max_per_page", "contradicted", `capped at ${list.length}`, [first, second]);
         else ctx.report("paging.max_per_page", "not shown", `the account has ${list.length} contacts`, second);
       }
       const plain = await ctx.call("GET", "/contacts", { query: { page: 1 } });
-      const size = plain.body?.contacts?.length;
+      const size = listIn(plain, "contacts")?.length;
       // As many as per_page=100 gave, and at most 50: a small account, or a cap, hides the default.
       if (size === list.length && size <= 50) ctx.report("paging.default_per_page", "not shown", `${size} on page 1, as many as per_page=100 gave`, plain);
-      else expect(ctx, "paging.default_per_page", size === 50, `${size ?? keys(plain.body)}`, plain);
+      else expect(ctx, "paging.default_per_page", size === 50, `${size ?? noList(plain, "contacts")}`, plain);
     },
   },
   {
@@ -180,8 +193,8 @@ export const READS = [
       else {
         const future = Math.floor(Date.now() / 1000) + 86400;
         const answer = await ctx.call("GET", "/contacts", { query: { page: 1, per_page: 1, created_since: future } });
-        const count = answer.body?.contacts?.length;
-        const seen = count === undefined ? `status ${answer.status}, ${keys(answer.body)}` : count ? "contacts created before it" : "none";
+        const count = listIn(answer, "contacts")?.length;
+        const seen = count === undefined ? noList(answer, "contacts") : count ? "contacts created before it" : "none";
         expect(ctx, "contacts.list.created_since", count === 0, seen, answer);
       }
       ctx.report("contacts.list.segment_id", "not shown", "needs a segment, which the API cannot create");
@@ -200,22 +213,23 @@ export const READS = [
     name: "lists", requests: 5,
     async run(ctx) {
       const events = await ctx.call("GET", "/events", { query: { page: 1, per_page: 1, event_type: "all" } });
-      expect(ctx, "events.list.wrapper", Array.isArray(events.body?.events), keys(events.body), events);
+      expectList(ctx, "events.list.wrapper", events, "events");
       const segments = await ctx.call("GET", "/segments", { query: { page: 1, per_page: 1 } });
-      expect(ctx, "segments.list.wrapper", Array.isArray(segments.body?.segments), keys(segments.body), segments);
-      const segment = segments.body?.segments?.[0];
-      if (!isObject(segment)) ctx.report("segments.fetch.count", "not shown", "the account has no segment", segments);
+      const segmentList = expectList(ctx, "segments.list.wrapper", segments, "segments");
+      const segment = segmentList?.[0];
+      if (!isObject(segment)) ctx.report("segments.fetch.count", "not shown", segmentList ? "the account has no segment" : "no list of segments", segments);
       else if (wholeId(segment.id) === undefined) ctx.report("segments.fetch.count", "not shown", "the segment's id is not a whole number");
       else {
         const one = await ctx.call("GET", `/segments/${segment.id}`, { query: { include_count: true } });
         expect(ctx, "segments.fetch.count", typeof one.body?.segment?.count === "number", `status ${one.status}, ${keys(one.body?.segment ?? one.body)}`, one);
       }
       const campaigns = await ctx.call("GET", "/campaigns", { query: { page: 1, per_page: 1 } });
-      expect(ctx, "campaigns.list.wrapper", Array.isArray(campaigns.body?.campaigns), keys(campaigns.body), campaigns);
-      const campaign = campaigns.body?.campaigns?.[0];
+      const campaignList = expectList(ctx, "campaigns.list.wrapper", campaigns, "campaigns");
+      const campaign = campaignList?.[0];
       if (!isObject(campaign)) {
-        ctx.report("campaigns.rates.strings", "not shown", "the account has no campaign", campaigns);
-        ctx.report("campaigns.fetch.wrapper", "not shown", "the account has no campaign", campaigns);
+        const why = campaignList ? "the account has no campaign" : "no list of campaigns";
+        ctx.report("campaigns.rates.strings", "not shown", why, campaigns);
+        ctx.report("campaigns.fetch.wrapper", "not shown", why, campaigns);
         return;
       }
       const types = `${typeof campaign.email_open_rate}, ${typeof campaign.email_click_rate}`;
@@ -292,7 +306,11 @@ export const WRITES = [
         return;
       }
       const listed = await ctx.call("GET", "/contacts", { query: { tag_id: ctx.tagId, page: 1, per_page: 100 } });
-      const ids = (listed.body?.contacts ?? []).map((contact) => contact?.id);
+      const ids = listIn(listed, "contacts")?.map((contact) => contact?.id);
+      if (!ids) {
+        ctx.report("contacts.list.tag_id", "contradicted", noList(listed, "contacts"), listed);
+        return;
+      }
       const untagged = ids.filter((id) => id !== ctx.userContactId).length;
       expect(ctx, "contacts.list.tag_id", untagged === 0 && ids.includes(ctx.userContactId),
         untagged ? `${untagged} of ${ids.length} listed without the tag` : `status ${listed.status}, ${ids.length} contacts`, listed);
@@ -332,16 +350,22 @@ export const WRITES = [
     async run(ctx) {
       const body = { name: ctx.tagName, contacts: [{ id: ctx.leadContactId }] };
       const fetchLead = () => ctx.call("GET", `/contacts/${ctx.leadContactId}`);
-      const hasTag = (lead) => (lead.body?.contact?.tags ?? []).some((t) => t?.id === ctx.tagId);
+      // What a fetch of the lead says of the run's tag: "tagged", "not tagged", or what its tags are instead of a list.
+      const tagging = (lead) => {
+        const tags = lead.body?.contact?.tags ?? [];
+        if (!Array.isArray(tags)) return `"tags" is ${kind(tags)}`;
+        return tags.some((t) => t?.id === ctx.tagId) ? "tagged" : "not tagged";
+      };
       const first = await ctx.call("POST", "/tags", { body });
       const lead = await fetchLead();
-      const tagged = is2xx(first.status) && hasTag(lead);
-      expect(ctx, "tags.tag_contacts", tagged, `status ${first.status}, ${tagged ? "tagged" : "not tagged"}`, [first, lead]);
+      const before = tagging(lead);
+      const tagged = is2xx(first.status) && before === "tagged";
+      expect(ctx, "tags.tag_contacts", tagged, `status ${first.status}, ${before}`, [first, lead]);
       const again = await ctx.call("POST", "/tags", { body });
       const leadAgain = await fetchLead();
-      const still = hasTag(leadAgain);
+      const after = tagging(leadAgain);
       if (!tagged) ctx.report("tags.retag.idempotent", "not shown", "the first tag request did not tag", [first, lead]);
-      else expect(ctx, "tags.retag.idempotent", is2xx(again.status) && still, `status ${again.status}, ${still ? "tagged" : "untagged by the second request"}`, [again, leadAgain]);
+      else expect(ctx, "tags.retag.idempotent", is2xx(again.status) && after === "tagged", `status ${again.status}, ${after === "not tagged" ? "untagged by the second request" : after}`, [again, leadAgain]);
     },
   },
   {

@@ -978,3 +978,45 @@ test("a repeated tag request answered other than 2xx does not confirm that repea
     await fake.close();
   }
 });
+
+test("an answer of another type than the one a fact reads (an object or a string for a list) contradicts that fact, and the run goes on (an outside review: a TypeError stopped it)", async () => {
+  // The review's: a list filtered by tag_id as an object keyed by index, a contact's tags as a string.
+  const objects = await serveFake({
+    rewrite: ({ route, query, status, answer }) => {
+      if (route === "GET contacts" && query.has("tag_id")) return [status, { ...answer, contacts: { 0: answer.contacts[0] } }];
+      if (route === "GET contacts/id" && answer.contact) return [status, { contact: { ...answer.contact, tags: "VIP" } }];
+    },
+  });
+  try {
+    const { run, report, seen } = await checkFake(objects);
+    assert.equal(report.stopped, null, run.stderr);
+    assert.deepEqual(seen("contacts.list.tag_id"), ["contradicted", 'status 200, "contacts" is an object']);
+    assert.deepEqual(seen("tags.tag_contacts"), ["contradicted", 'status 200, "tags" is a string']);
+    assert.deepEqual(seen("tags.retag.idempotent"), ["not shown", "the first tag request did not tag"]);
+    for (const id of ["tags.rename", "contacts.delete.effect", "tags.delete"]) assert.equal(seen(id)[0], "confirmed", id);
+    assert.deepEqual(ours(objects.state.contacts), []);
+  } finally {
+    await objects.close();
+  }
+  // Strings where lists go, whose lengths read as page sizes: 50 without per_page, 0 under created_since,
+  // and a page 2 after a page of 60.
+  const strings = await serveFake({
+    contacts: 120,
+    rewrite: ({ route, query, status, answer }) => {
+      if (route !== "GET contacts" || query.has("email") || query.has("user_id")) return undefined;
+      if (query.has("created_since")) return [status, { ...answer, contacts: "" }];
+      if (!query.has("per_page")) return [status, { ...answer, contacts: "x".repeat(50) }];
+      if (query.get("page") === "2") return [status, { ...answer, contacts: "abc" }];
+    },
+  });
+  try {
+    const { run, report, seen } = await checkFake(strings);
+    assert.equal(report.stopped, null, run.stderr);
+    assert.deepEqual(seen("contacts.list.wrapper"), ["confirmed", "{contacts, pages}"]);
+    assert.deepEqual(seen("contacts.list.created_since"), ["contradicted", 'status 200, "contacts" is a string']);
+    assert.deepEqual(seen("paging.default_per_page"), ["contradicted", 'status 200, "contacts" is a string']);
+    assert.deepEqual(seen("paging.max_per_page"), ["not shown", 'page 2 held no list: status 200, "contacts" is a string']);
+  } finally {
+    await strings.close();
+  }
+});
