@@ -74,8 +74,15 @@ const errorsShape = (body) =>
   body.errors.every((e) => isObject(e) && typeof e.code === "string" && typeof e.message === "string");
 /** A JSON value's type, in words: "a list", "an object", "a string", "null". */
 const kind = (v) => (v === null ? "null" : Array.isArray(v) ? "a list" : isObject(v) ? "an object" : `a ${typeof v}`);
+/** How many of an object's keys `keys` names; the rest it counts (an answer may hold millions). */
+const MAX_KEYS = 50;
+/** An answer's keys, as `{a, b}` (the first MAX_KEYS, then how many more), or what it is instead of an object. */
 const keys = (body) => {
-  if (isObject(body)) return `{${Object.keys(body).join(", ")}}`;
+  if (isObject(body)) {
+    const names = Object.keys(body);
+    const more = names.length > MAX_KEYS ? `, … and ${(names.length - MAX_KEYS).toLocaleString("en-US")} more` : "";
+    return `{${names.slice(0, MAX_KEYS).join(", ")}${more}}`;
+  }
   return body === "" || body === null || body === undefined ? "no body" : kind(body);
 };
 /** An answer's list under `key`; undefined where it holds none, or something else there. */

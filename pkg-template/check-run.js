@@ -9,8 +9,12 @@ import { FACTS, READS, WRITES, deleteTag, listTags, wholeId } from "./check-fact
 const PREFIX = "gist-wasm-check";
 /** How many contact emails a run may send (ctx.email(1..EMAILS)); `--cleanup` deletes each by email. */
 const EMAILS = 4;
-// How deep a recorded shape goes: Gist's answers nest a few levels, a hostile one thousands.
+// How deep a recorded shape goes, and how many keys of an object it keeps: Gist's answers nest a few
+// levels, with a few dozen fields, a hostile one thousands of levels or millions of keys.
 const MAX_SHAPE_DEPTH = 32;
+const MAX_SHAPE_KEYS = 1000;
+// The most characters a fact's seen keeps: a server's echo may be megabytes.
+const MAX_SEEN = 1000;
 const TAG_OF_RUN = new RegExp(`^${PREFIX}-([0-9a-z]+)(-renamed)?$`);
 
 const sum = (steps) => steps.reduce((n, step) => n + step.requests, 0);
@@ -47,12 +51,21 @@ export function scrub(text, apiKey) {
   return scrubbers.get(apiKey)[Symbol.for("gist-wasm.scrub")](out);
 }
 
-/** The shape of a JSON value: each leaf replaced by its type's name, an array by its first item's shape. */
+/** `text` cut to MAX_SEEN characters, saying how many more it had. */
+const clip = (text) => (text.length > MAX_SEEN ? `${text.slice(0, MAX_SEEN)}… (${(text.length - MAX_SEEN).toLocaleString("en-US")} more characters)` : text);
+
+/**
+ * The shape of a JSON value: each leaf replaced by its type's name, an array by its first item's shape, an
+ * object by its first MAX_SHAPE_KEYS keys' shapes (and, under "…", how many more it has).
+ */
 export function shapeOf(value, depth = 0) {
   if (depth === MAX_SHAPE_DEPTH) return "nested deeper";
   if (Array.isArray(value)) return value.length ? [shapeOf(value[0], depth + 1)] : [];
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shapeOf(item, depth + 1)]));
+    const names = Object.keys(value);
+    const shape = Object.fromEntries(names.slice(0, MAX_SHAPE_KEYS).map((key) => [key, shapeOf(value[key], depth + 1)]));
+    if (names.length > MAX_SHAPE_KEYS) shape["…"] = `${(names.length - MAX_SHAPE_KEYS).toLocaleString("en-US")} more keys`;
+    return shape;
   }
   return value === null ? null : typeof value;
 }
@@ -96,8 +109,8 @@ export function createContext(options) {
       if (!(id in FACTS)) throw new Error(`unknown fact ${id}`);
       if (answers === undefined && outcome !== "not shown") throw new Error(`fact ${id} is ${outcome} on no answer`);
       const failed = [answers ?? []].flat().find((answer) => answer.status === 429 || answer.status >= 500);
-      // `seen` scrubbed as it is: the report's JSON would escape a key's `"` or `\` once more.
-      ctx.outcomes.set(id, failed ? { outcome: "not shown", seen: `status ${failed.status}` } : { outcome, seen: seen === undefined ? seen : scrub(String(seen), options.apiKey) });
+      // `seen` scrubbed as it is (the report's JSON would escape a key's `"` or `\` once more), then clipped.
+      ctx.outcomes.set(id, failed ? { outcome: "not shown", seen: `status ${failed.status}` } : { outcome, seen: seen === undefined ? seen : clip(scrub(String(seen), options.apiKey)) });
     },
     /**
      * Sends one request, unless the run was interrupted (`cleanup: true` sends it all the same). A request

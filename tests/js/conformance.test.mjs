@@ -1020,3 +1020,24 @@ test("an answer of another type than the one a fact reads (an object or a string
     await strings.close();
   }
 });
+
+test("what a fact saw and --record's shapes are bounded, however wide or long the answers (an outside review: answers of 1.5 M keys printed 84 MB)", async () => {
+  const wide = Object.fromEntries(Array.from({ length: 10000 }, (_, i) => [`k${i}`, 0]));
+  const fake = await serveFake({ extra: wide, eventName: "x".repeat(100000) });
+  const dir = scratchDir();
+  try {
+    const run = await runCheck(fake.url, FAKE_KEY, ["--yes", "--rate", "500", "--out", join(dir, "report.json"), "--record", join(dir, "rec")]);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    const seen = (id) => report.facts.find((f) => f.id === id).seen;
+    assert.match(seen("tags.list.wrapper"), /^\{tags, pages, k0, k1, .*, k47, … and 9,952 more\}$/);
+    assert.match(seen("events.name.normalised"), /^x{1000}… \(99,000 more characters\)$/);
+    assert.ok(report.facts.every((f) => String(f.seen).length <= 1100), "every seen at most 1,000 characters and its tail");
+    assert.ok(run.stdout.length < 100000, `${run.stdout.length} characters printed`);
+    const shapes = fixtures(join(dir, "rec"));
+    const [tags] = Object.values(shapes).filter((f) => f.path === "/tags" && f.method === "GET");
+    assert.equal(Object.keys(tags.body).length, 1001);
+    assert.equal(tags.body["…"], "9,002 more keys");
+  } finally {
+    await fake.close();
+  }
+});
