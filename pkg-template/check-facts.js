@@ -341,15 +341,32 @@ export const WRITES = [
     },
   },
   {
-    name: "upsert", requests: 2,
+    name: "upsert", requests: 3,
     async run(ctx) {
-      // A new email beside an existing id: matching on the id changes that contact, matching on the email
-      // first would create a contact (ctx.create remembers it, for the clean-up).
-      const byId = await ctx.create(3, { id: ctx.userContactId });
-      const byUserId = await ctx.create(4, { user_id: ctx.userId });
-      const ids = [byId.body?.contact?.id, byUserId.body?.contact?.id];
-      const same = ids.every((id) => id === ctx.userContactId);
-      expect(ctx, "contacts.upsert.precedence", same, same ? "the same contact" : "a new contact: the email matched first", [byId, byUserId]);
+      // A new email beside the user's id, then beside its user_id: matching on either changes the user,
+      // matching on the email first would create a contact (ctx.create remembers each, for the clean-up).
+      const answers = [await ctx.create(3, { id: ctx.userContactId }), await ctx.create(4, { user_id: ctx.userId })];
+      if (!answers.every((answer) => answer.body?.contact?.id === ctx.userContactId)) {
+        expect(ctx, "contacts.upsert.precedence", false, "a new contact: the email matched first", answers);
+        return;
+      }
+      if (ctx.leadContactId === undefined) {
+        ctx.report("contacts.upsert.precedence", "not shown", "the lead, whose id would go against the user's user_id, has no id", answers);
+        return;
+      }
+      // The lead's id beside the user's user_id (and a new email, by which --cleanup finds a contact made of
+      // it): the contact matched takes the other's user_id or that email; both are the run's.
+      const both = await ctx.create(5, { id: ctx.leadContactId, user_id: ctx.userId }, { tagged: false });
+      answers.push(both);
+      const matched = both.body?.contact?.id;
+      if (!is2xx(both.status)) {
+        ctx.report("contacts.upsert.precedence", "not shown", `status ${both.status} to a body whose id and user_id name two contacts`, answers);
+        return;
+      }
+      const seen = matched === ctx.leadContactId ? "the id matched before the user_id, and each before a new email"
+        : matched === ctx.userContactId ? "the user_id matched before the id"
+        : isObject(both.body?.contact) ? "a contact neither the id nor the user_id names" : keys(both.body);
+      expect(ctx, "contacts.upsert.precedence", matched === ctx.leadContactId, seen, answers);
     },
   },
   {

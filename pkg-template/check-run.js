@@ -8,7 +8,7 @@ import { FACTS, READS, WRITES, deleteTag, listTags, wholeId } from "./check-fact
 /** What every name the run gives starts with; `--cleanup` finds earlier runs' tags by it. */
 const PREFIX = "gist-wasm-check";
 /** How many contact emails a run may send (ctx.email(1..EMAILS)); `--cleanup` deletes each by email. */
-const EMAILS = 4;
+const EMAILS = 5;
 // How deep a recorded shape goes, and how many keys of an object it keeps: Gist's answers nest a few
 // levels, with a few dozen fields, a hostile one thousands of levels or millions of keys.
 const MAX_SHAPE_DEPTH = 32;

@@ -76,10 +76,11 @@ const FAKE_KEY = "fake-key-123";
 // `failing`: a status for some routes ("POST contacts", "GET contacts", ...), with their usual body;
 // `extra`: fields added to every answer's body; `eventName`: the name every recorded event gets;
 // `undeletableNameless`: a contact posted with no email nor user_id is made (id 5555), and never deleted;
+// `userIdFirst`: an upsert matches on user_id before id;
 // `rewrite({ route, query, body, status, answer })`: given each answer (and the request's query and body),
 // returns another `[status, answer]` (never changing `answer`, which may be the fake's own state), or
 // nothing to keep it.
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName, undeletableNameless, rewrite } = {}) {
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName, undeletableNameless, userIdFirst, rewrite } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
@@ -159,8 +160,9 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
     if (route === "DELETE contacts/id" && Number(id) === 5555 && undeletableNameless) return error(500, "internal");
     if (route === "POST contacts") {
       if (!body.email && body.user_id === undefined) return error(422, "parameter_invalid");
-      let c = state.contacts.find((x) => x.id === body.id) ?? state.contacts.find((x) => body.user_id !== undefined && x.user_id === String(body.user_id))
-        ?? state.contacts.find((x) => x.email === body.email);
+      const byId = state.contacts.find((x) => x.id === body.id);
+      const byUserId = state.contacts.find((x) => body.user_id !== undefined && x.user_id === String(body.user_id));
+      let c = (userIdFirst ? byUserId ?? byId : byId ?? byUserId) ?? state.contacts.find((x) => x.email === body.email);
       if (!c) state.contacts.push((c = { id: next++, user_id: null, tags: [], created_at: Math.floor(Date.now() / 1000) }));
       Object.assign(c, { email: body.email ?? c.email, user_id: body.user_id === undefined ? c.user_id : String(body.user_id), phone: body.phone === undefined ? null : String(body.phone) });
       c.type = c.user_id && body.type !== "lead" ? "user" : "lead";
@@ -1039,5 +1041,33 @@ test("what a fact saw and --record's shapes are bounded, however wide or long th
     assert.equal(tags.body["…"], "9,002 more keys");
   } finally {
     await fake.close();
+  }
+});
+
+test("the upsert's precedence of id over user_id is shown by a body whose id and user_id name two of the run's contacts (an outside review: confirmed, never tried)", async () => {
+  const userIdFirst = await serveFake({ userIdFirst: true });
+  try {
+    const { seen } = await checkFake(userIdFirst);
+    assert.deepEqual(seen("contacts.upsert.precedence"), ["contradicted", "the user_id matched before the id"]);
+    const both = userIdFirst.requests.filter((r) => r.method === "POST" && r.url === "/contacts" && "id" in JSON.parse(r.body) && "user_id" in JSON.parse(r.body));
+    assert.equal(both.length, 1, "one body named two contacts");
+    assert.deepEqual(ours(userIdFirst.state.contacts), []);
+  } finally {
+    await userIdFirst.close();
+  }
+  const refused = [422, { errors: [{ code: "parameter_invalid", message: "user_id taken" }] }];
+  const refusing = await serveFake({ rewrite: ({ route, body }) => (route === "POST contacts" && body.id !== undefined && body.user_id !== undefined ? refused : undefined) });
+  try {
+    const { seen } = await checkFake(refusing);
+    assert.deepEqual(seen("contacts.upsert.precedence"), ["not shown", "status 422 to a body whose id and user_id name two contacts"]);
+    assert.deepEqual(ours(refusing.state.contacts), []);
+  } finally {
+    await refusing.close();
+  }
+  const idFirst = await serveFake();
+  try {
+    assert.deepEqual((await checkFake(idFirst)).seen("contacts.upsert.precedence"), ["confirmed", "the id matched before the user_id, and each before a new email"]);
+  } finally {
+    await idFirst.close();
   }
 });
