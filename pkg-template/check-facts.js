@@ -114,16 +114,19 @@ const MAX_TAG_PAGES = 1000;
 const MAX_TAGS = MAX_TAG_PAGES * 60;
 
 /**
- * Lists the account's tags (60 a page asked), every page, or until `until(tag)` holds for one. A page is
- * the last when its `pages` has no next, when it brings no tag not seen before (a server that repeats a
- * page, whatever its `pages` say), at page MAX_TAG_PAGES, or once MAX_TAGS are kept (a server whose pages
- * are far longer than asked).
- * Resolves `{ answers, tags }` (`answers`: each page's status only): `tags` is undefined when a page did
- * not answer a list.
+ * Lists the account's tags (60 a page asked) through `ctx.call` (check-run.js; `--cleanup` passes a `call`
+ * of its own), a request a page, every page, or until `until(tag)` holds for one. A page is the last when
+ * its `pages` has no next, when it brings no tag not seen before (an empty page, or a server that repeats
+ * a page, whatever its `pages` say), at page MAX_TAG_PAGES, or once MAX_TAGS are kept (a server whose
+ * pages are far longer than asked).
+ * Resolves `{ answers, tags, complete }` (`answers`: each page's status only): `tags` is undefined when a
+ * page did not answer a list; `complete`, whether the last page read ends the list (empty, or its `pages`
+ * with no next), so that no tag is left unread.
  */
 export async function listTags(ctx, { until, cleanup } = {}) {
   const answers = [];
   const tags = new Map();
+  let complete = false;
   for (let page = 1; page <= MAX_TAG_PAGES; page++) {
     const answer = await ctx.call("GET", "/tags", { query: { page, per_page: 60 }, cleanup });
     answers.push({ status: answer.status });
@@ -132,13 +135,14 @@ export async function listTags(ctx, { until, cleanup } = {}) {
     const fresh = items.filter((tag) => isObject(tag) && !tags.has(tag.id));
     for (const tag of fresh) tags.set(tag.id, tag);
     const pages = answer.body.pages;
-    if (fresh.some((tag) => until?.(tag)) || fresh.length === 0 || (isObject(pages) && !pages.next) || tags.size >= MAX_TAGS) break;
+    complete = items.length === 0 || (isObject(pages) && !pages.next);
+    if (fresh.some((tag) => until?.(tag)) || fresh.length === 0 || complete || tags.size >= MAX_TAGS) break;
   }
-  return { answers, tags: [...tags.values()] };
+  return { answers, tags: [...tags.values()], complete };
 }
 
 /** Why a listing of tags showed nothing. */
-const unlisted = (answers) => `the tags could not be listed (status ${answers.at(-1).status})`;
+export const unlisted = (answers) => `the tags could not be listed (status ${answers.at(-1).status})`;
 
 /** The reads: nothing here writes, and nothing of what they read is printed, only counts and field names. */
 export const READS = [

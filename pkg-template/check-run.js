@@ -2,8 +2,8 @@
 // the clean-up of what a run created, and the report, scrubbed of the key and of every email address.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { GistClient } from "gist-wasm";
-import { FACTS, READS, WRITES, deleteTag, listTags, wholeId } from "./check-facts.js";
+import { GistClient, GistError } from "gist-wasm";
+import { FACTS, READS, WRITES, deleteTag, listTags, unlisted, wholeId } from "./check-facts.js";
 
 /** What every name the run gives starts with; `--cleanup` finds earlier runs' tags by it. */
 const PREFIX = "gist-wasm-check";
@@ -222,12 +222,17 @@ export async function cleanUp(ctx) {
  * `--cleanup`, through `gist` (see client), which it frees: for every tag named like a run's, deletes that
  * run's contacts by their emails, then the tag, unless a contact could not be deleted (an answer other
  * than a 2xx or a 404): the tag is then kept, so that `--cleanup` finds the run again. Reads the
- * account's tag names only. Resolves `{ runs, left }`: how many runs it found, and of how many it kept
- * the tag.
+ * account's tag names only, as the run does (listTags: a request a page, each with its own deadline, at
+ * most MAX_TAG_PAGES). Resolves `{ runs, left, complete }`: how many runs it found, of how many it kept
+ * the tag, and whether it read every tag (else a run's tag may be among those unread).
  */
 export async function cleanUpEarlierRuns(gist, log) {
   try {
-    const tags = await gist.listTags({ limit: 10000 });
+    log("reading the account's tags...");
+    const { answers, tags, complete } = await listTags({ call: (method, url, { query }) => gist.apiCall({ method, url, query }) });
+    const { status } = answers.at(-1);
+    if (status === 401 || status === 403) throw new GistError(status === 401 ? "unauthorized" : "forbidden", "the key was refused", { status });
+    if (!tags) throw new Error(unlisted(answers));
     const runs = tags.filter((tag) => TAG_OF_RUN.test(tag.name));
     let left = 0;
     for (const tag of runs) {
@@ -250,7 +255,7 @@ export async function cleanUpEarlierRuns(gist, log) {
       await gist.deleteTag(tag.id);
       log(`deleted the tag of run ${run}`);
     }
-    return { runs: runs.length, left };
+    return { runs: runs.length, left, complete };
   } finally {
     gist.free();
   }

@@ -198,13 +198,13 @@ async function main() {
     return 1;
   }
   try {
-    const { runs, left } = await cleanUpEarlierRuns(gist, (line) => console.log(line));
-    if (left === 0) {
-      console.log(`${runs} earlier run(s) cleaned up.`);
-      return 0;
+    const { runs, left, complete } = await cleanUpEarlierRuns(gist, (line) => console.log(line));
+    if (left > 0) console.error(`Stopped: ${left} of ${runs} earlier run(s) not cleaned up (a contact could not be deleted).`);
+    else console.log(`${runs} earlier run(s) cleaned up.`);
+    if (!complete) {
+      console.error("Stopped: not every tag was read (a listing stops at 1,000 pages of 60, and at a page that brings no tag not seen before): an earlier run's tag may be among the rest.");
     }
-    console.error(`Stopped: ${left} of ${runs} earlier run(s) not cleaned up (a contact could not be deleted).`);
-    return 1;
+    return left === 0 && complete ? 0 : 1;
   } catch (error) {
     console.error(`Stopped: ${reason(error, options.apiKey)}`);
     return 1;

@@ -1071,3 +1071,40 @@ test("the upsert's precedence of id over user_id is shown by a body whose id and
     await idFirst.close();
   }
 });
+
+test("--cleanup reads the tags a page at a time, past 10,000 of them; where it cannot read them all it says so and exits 1 (an outside review: a run's tag past 10,000 tags missed, \"0 earlier run(s) cleaned up\", exit 0)", async () => {
+  const server = await serveMock({ port: 0 });
+  try {
+    const { tags } = server.mock.state;
+    for (let i = 0; i < 12000; i++) tags.push({ id: 100000 + i, name: `filler-${i}` });
+    server.mock.state.nextTagId = 100000 + 12000;
+    const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url });
+    await gist.createUser({ user_id: 454545, email: "gist-wasm-check-abc9-1@example.com", tags: ["gist-wasm-check-abc9"] });
+    gist.free();
+    const cleanup = await runCheck(server.url, "mock-key", ["--cleanup", "--yes", "--rate", "500"]);
+    assert.equal(cleanup.code, 0, cleanup.stderr);
+    assert.match(cleanup.stdout, /^1 earlier run\(s\) cleaned up\.$/m);
+    assert.deepEqual([ours(server.mock.state.contacts), server.mock.state.tags.filter((t) => t.name.startsWith(PREFIX))], [[], []]);
+    const pages = server.mock.requests.filter((r) => r.method === "GET" && r.path === "/tags");
+    assert.ok(pages.length > 200, `${pages.length} pages of tags read`);
+  } finally {
+    await server.close();
+  }
+  const endless = await serveFake({ endlessTags: true });
+  const failing = await serveFake({ tags: 3, failing: { "GET tags": 503 } });
+  try {
+    const cleanup = await runCheck(endless.url, FAKE_KEY, ["--cleanup", "--yes", "--rate", "500"]);
+    assert.equal(cleanup.code, 1, cleanup.stdout);
+    assert.match(cleanup.stderr, /Stopped: not every tag was read/);
+    assert.equal(endless.requests.filter((r) => r.url.startsWith("/tags?")).length, 1000, "at most 1,000 pages");
+    const refused = await runCheck(failing.url, FAKE_KEY, ["--cleanup", "--yes", "--rate", "500"]);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(refused.stderr, /^Stopped: the tags could not be listed \(status 503\)$/m);
+    const wrongKey = await runCheck(endless.url, "made-up-key", ["--cleanup", "--yes", "--rate", "500"]);
+    assert.equal(wrongKey.code, 1, wrongKey.stdout);
+    assert.match(wrongKey.stderr, /^Stopped: Gist refused the key \(401\): check GIST_API_KEY$/m);
+  } finally {
+    await endless.close();
+    await failing.close();
+  }
+});
