@@ -207,9 +207,10 @@ export async function cleanUp(ctx) {
   }
   if (ctx.tagId === undefined && ctx.tagSent) {
     const names = [ctx.tagName, `${ctx.tagName}-renamed`];
-    const { tags } = await listTags(ctx, { until: (tag) => names.includes(tag.name), cleanup: true });
-    ctx.tagId = wholeId(tags?.find((tag) => names.includes(tag.name))?.id);
-    if (!tags) left.push("the run's tag (the tags could not be listed)");
+    const listing = await listTags(ctx, { until: (tag) => names.includes(tag.name), cleanup: true });
+    const tag = listing.tags?.find(({ name }) => names.includes(name));
+    ctx.tagId = wholeId(tag?.id);
+    if (!tag && !listing.complete) left.push(`the run's tag (${unlisted(listing)})`);
   }
   if (ctx.tagId !== undefined) {
     if (findable) left.push(`tag ${ctx.tagId} (kept: \`--cleanup\` finds the contacts by it)`);
@@ -229,10 +230,11 @@ export async function cleanUp(ctx) {
 export async function cleanUpEarlierRuns(gist, log) {
   try {
     log("reading the account's tags...");
-    const { answers, tags, complete } = await listTags({ call: (method, url, { query }) => gist.apiCall({ method, url, query }) });
+    const listing = await listTags({ call: (method, url, { query }) => gist.apiCall({ method, url, query }) });
+    const { answers, tags, complete } = listing;
     const { status } = answers.at(-1);
     if (status === 401 || status === 403) throw new GistError(status === 401 ? "unauthorized" : "forbidden", "the key was refused", { status });
-    if (!tags) throw new Error(unlisted(answers));
+    if (!tags) throw new Error(unlisted(listing));
     const runs = tags.filter((tag) => TAG_OF_RUN.test(tag.name));
     let left = 0;
     for (const tag of runs) {

@@ -829,10 +829,16 @@ test("a server whose tag pages never end (each the first, with a next) stops the
   }
 });
 
-test("a server whose every tag page brings a new tag and a next stops each listing at its 1,000th page", async () => {
+test("a server whose every tag page brings a new tag and a next stops each listing at its 1,000th page, where a tag not read is not taken as renamed away or deleted", async () => {
   const fake = await serveFake({ endlessTags: true });
   try {
-    const { run, report } = await checkFake(fake);
+    const { run, report, seen } = await checkFake(fake);
+    // The run's tag is on none of the pages read: what they show of it is nothing (the clean-up said so
+    // little that the run said nothing of it was left; tags.delete was confirmed, tags.rename contradicted).
+    assert.deepEqual(seen("tags.rename"), ["not shown", "not every tag was read: 1000 pages"]);
+    assert.deepEqual(seen("tags.delete"), ["not shown", "not every tag was read: 1000 pages"]);
+    assert.match(run.stderr, /Left behind: tag 1000: run/);
+    assert.equal(run.code, 1);
     assert.match(run.stdout, /2 more for each 60 tags the account has past 60; a listing of tags stops at 1,000 pages/);
     const [, reads, writes] = run.stdout.match(/at most (\d+) reads, then at most (\d+) requests/);
     assert.ok(report.requests <= Number(reads) + Number(writes) + 2 * 999, `${report.requests} requests: more than its two listings of 1,000 pages`);
@@ -1099,7 +1105,7 @@ test("--cleanup reads the tags a page at a time, past 10,000 of them; where it c
     assert.equal(endless.requests.filter((r) => r.url.startsWith("/tags?")).length, 1000, "at most 1,000 pages");
     const refused = await runCheck(failing.url, FAKE_KEY, ["--cleanup", "--yes", "--rate", "500"]);
     assert.equal(refused.code, 1, refused.stdout);
-    assert.match(refused.stderr, /^Stopped: the tags could not be listed \(status 503\)$/m);
+    assert.match(refused.stderr, /^Stopped: the tags could not be listed: status 503$/m);
     const wrongKey = await runCheck(endless.url, "made-up-key", ["--cleanup", "--yes", "--rate", "500"]);
     assert.equal(wrongKey.code, 1, wrongKey.stdout);
     assert.match(wrongKey.stderr, /^Stopped: Gist refused the key \(401\): check GIST_API_KEY$/m);
