@@ -56,6 +56,17 @@ pub fn options_json(text: &str, what: &str) -> Result<Value, Error> {
         .map_err(|_| Error::invalid_argument(text!("{} cannot be read as JSON", what)))
 }
 
+/// The deepest an argument may nest: the JSON reader's depth, less the arguments' own array.
+pub const MAX_ARGUMENT_DEPTH: usize = crate::json::MAX_DEPTH - 1;
+
+/// The error of an argument nested past [`MAX_ARGUMENT_DEPTH`].
+pub fn nested_too_deep() -> Error {
+    Error::invalid_argument(text!(
+        "the arguments cannot be read as JSON: an argument nests arrays and objects more than {} deep",
+        MAX_ARGUMENT_DEPTH
+    ))
+}
+
 /// The last Unix second [`Fields::unix_seconds`] takes (in the year 5138); a time in milliseconds is
 /// past it from 1973 on.
 pub const LAST_UNIX_SECOND: u64 = 100_000_000_000;

@@ -15,7 +15,6 @@ pub use map::Map;
 pub use number::write_u64 as push_u64;
 pub use number::Number;
 pub use number::{digits_value, parse_i64};
-#[cfg(not(target_arch = "wasm32"))]
 pub(crate) use parse::MAX_DEPTH;
 pub use parse::{from_str, read_object_unbounded, ParseError, Reader};
 pub use write::string as push_string;

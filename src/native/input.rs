@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::http::{joined_headers, Method};
-use crate::input::MAX_ARGUMENT_BYTES;
+use crate::input::{nested_too_deep, MAX_ARGUMENT_BYTES, MAX_ARGUMENT_DEPTH};
 use crate::json::{Map, Value};
 use crate::resources::contacts::ContactFields;
 use crate::text::text;
@@ -762,13 +762,6 @@ impl ApiRequest {
     }
 }
 
-/// The most arrays and objects one argument of a call may nest: JS hands the core its arguments as
-/// the text of one JSON array, which the core's reader reads at most [`MAX_DEPTH`] deep, the array
-/// itself one of them.
-///
-/// [`MAX_DEPTH`]: crate::json::MAX_DEPTH
-const MAX_ARGUMENT_DEPTH: usize = crate::json::MAX_DEPTH - 1;
-
 /// The arguments of a call, refused (`invalid_argument`, as JS refuses them) when one nests deeper than
 /// JS reads, before anything copies, writes or sends them: each of those recurses through a value and
 /// can overflow the stack (a refused value is taken apart without recursion, not dropped); when one
@@ -780,15 +773,12 @@ pub(crate) fn within_limits(args: Vec<Value>) -> Result<Vec<Value>, Error> {
         .find_map(|arg| unsendable(arg, MAX_ARGUMENT_DEPTH));
     if let Some(why) = unsendable {
         dismantle(args);
-        return Err(Error::invalid_argument(match why {
-            Unsendable::TooDeep => text!(
-                "the arguments cannot be read as JSON: an argument nests arrays and objects more than {} deep",
-                MAX_ARGUMENT_DEPTH
+        return Err(match why {
+            Unsendable::TooDeep => nested_too_deep(),
+            Unsendable::NotFinite => Error::invalid_argument(
+                "an argument holds a number that is not finite (NaN or ±∞), which JSON cannot carry",
             ),
-            Unsendable::NotFinite => {
-                "an argument holds a number that is not finite (NaN or ±∞), which JSON cannot carry".into()
-            }
-        }));
+        });
     }
     match args
         .iter()

@@ -17,13 +17,12 @@ pub struct Core {
     config: Arc<Config>,
 }
 
-/// Reads the JSON text of a method's arguments: an array.
+/// Reads the JSON text of a method's arguments: an array, which the JS client writes with `JSON`, so
+/// that what the reader refuses in it is nesting past its depth.
 fn arguments(args: &str) -> Result<Vec<Value>, Error> {
     match crate::json::from_str(args) {
         Ok(Value::Array(args)) => Ok(args),
-        _ => Err(Error::invalid_argument(
-            "the arguments cannot be read as JSON",
-        )),
+        _ => Err(crate::input::nested_too_deep()),
     }
 }
 

@@ -142,3 +142,13 @@ test("a Date or a boxed value naming a contact is refused, not turned into its i
   await gist.createUser({ user_id: 1, signed_up_at: new Date(5000), custom_properties: { id: new Date(7000) } }).catch(() => {});
   assert.deepEqual(sent, ["POST /contacts"]);
 });
+
+test("an argument nested past what the core reads is refused naming the bound, not as JSON it cannot read (an outside review)", async () => {
+  const gist = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9", logLevel: "off" });
+  let deep = 1;
+  for (let i = 0; i < 200; i++) deep = { a: deep };
+  const error = await gist.recordEvent({ event_name: "x", user: { id: 1 }, properties: deep }).then(() => undefined, (e) => e);
+  gist.free();
+  assert.equal(error?.code, "invalid_argument");
+  assert.match(error.message, /nests arrays and objects more than 127 deep/);
+});
