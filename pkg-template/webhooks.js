@@ -72,6 +72,17 @@ function summary(payload, body, lines) {
 // A body without its byte order mark, as TextDecoder drops it.
 const withoutMark = (body) => (body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
 
+// The most characters of header lines a delivery's reading hands the core: far past what any HTTP
+// server takes (tens of KB), short of what would fill the wasm's memory.
+const MAX_HEADER_TEXT = 32 * 2 ** 20;
+
+// A delivery's header lines (see headerLines); `invalid_argument` past MAX_HEADER_TEXT.
+function deliveryLines(headers) {
+  const lines = headerLines(headers);
+  if (lines.length > MAX_HEADER_TEXT) throw invalidArgument(`the headers are more than ${MAX_HEADER_TEXT} characters, far more than an HTTP server takes`);
+  return lines;
+}
+
 // The longest body the core reads (UTF-16 units): what it reads costs its memory some times the body's
 // size, which it never gives back, and one past 4 GiB would leave the wasm unusable.
 const MAX_CORE_BODY = 32 * 2 ** 20;
@@ -117,7 +128,7 @@ function eventOf(body, lines, status) {
  */
 export function parseWebhook(body, headers) {
   assertLoaded();
-  const lines = headerLines(headers);
+  const lines = deliveryLines(headers);
   if (typeof body !== "string") throw invalidArgument("the webhook body must be the raw body as a string");
   return eventOf(withoutMark(body), lines, undefined);
 }
@@ -240,7 +251,7 @@ export async function verifyWebhook(request, options) {
   } catch (error) {
     throw error instanceof GistError ? error : invalidArgument("request.body or request.headers cannot be read");
   }
-  return (await verification(bytes, headerLines(headers), optionsText, false)) !== false;
+  return (await verification(bytes, deliveryLines(headers), optionsText, false)) !== false;
 }
 
 // handleWebhook's options: `{ verify, maxBodyBytes }`, the `verify` options' JSON text (null for none) and
@@ -286,7 +297,7 @@ async function readRequest(request, maxBytes) {
   try {
     if (!request || typeof request.arrayBuffer !== "function") throw invalidArgument("handleWebhook needs a Fetch-API Request");
     if (request.bodyUsed === true || request.body?.locked === true) throw invalidArgument("the request's body was already read (or is being read): pass the request to handleWebhook before reading anything of it");
-    lines = headerLines(request.headers);
+    lines = deliveryLines(request.headers);
     if (typeof request.body?.getReader === "function") {
       const gone = senderGone(request.signal);
       try {

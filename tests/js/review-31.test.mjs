@@ -152,3 +152,12 @@ test("an argument nested past what the core reads is refused naming the bound, n
   assert.equal(error?.code, "invalid_argument");
   assert.match(error.message, /nests arrays and objects more than 127 deep/);
 });
+
+test("headers of more characters than any server takes are invalid_argument, not a trap of the wasm (an outside review: a gigantic header trapped it, and parseWebhook blamed the body)", async () => {
+  const huge = { "x-other": "a".repeat(33 * 2 ** 20), "x-gist-topic": "user.created" };
+  const refused = await verifyWebhook({ body: "{}", headers: huge }, { secret: "s3cret" }).then(() => undefined, (e) => e);
+  assert.equal(refused?.code, "invalid_argument");
+  assert.match(refused.message, /headers are more than/);
+  assert.throws(() => parseWebhook('{"contact":{"id":1,"user_id":5}}', huge), (e) => e.code === "invalid_argument" && /headers are more than/.test(e.message));
+  assert.equal(parseWebhook('{"contact":{"id":1,"user_id":5}}', { "x-gist-topic": "user.created" }).topic, "user.created");
+});
