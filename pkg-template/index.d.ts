@@ -437,7 +437,8 @@ export interface TagRequest {
  * What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why: one given by
  * email or `user_id` that matches nobody, or one whose batch failed. A target given by `id` is sent as it
  * is, so an id that names no contact counts as (un)tagged (what Gist does with it is unknown). A contact
- * named twice counts once; named to be tagged and untagged, the later target fails (`invalid_argument`).
+ * named twice counts once, by its first target alone (the later is in neither the counts nor `failed`);
+ * named to be tagged and untagged, the later target fails (`invalid_argument`).
  */
 export interface TagResult {
     tag: Tag;
@@ -520,8 +521,8 @@ export interface VerifyOptions {
 }
 
 /** A delivery's headers: a Fetch-API `Headers`, a record such as Node's `req.headers` (an array
- * value, as Node gives a repeated header, is read as its values joined with commas), or an array of
- * `[name, value]` pairs. */
+ * value, as Node's `headersDistinct` gives a repeated header, is read as its values joined with `, `, as
+ * a `Headers` joins them), or an array of `[name, value]` pairs (a repeated name's values joined too). */
 export type WebhookHeaders = Headers | Record<string, string | readonly string[] | undefined> | readonly (readonly [string, string])[];
 
 /** A received delivery: the raw body (its text, or its bytes) and its headers. */

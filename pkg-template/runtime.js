@@ -19,9 +19,11 @@ const BOXED = ["Date", "Number", "String", "Boolean"];
 const tagOf = (value) => (typeof value === "object" && value !== null ? Object.prototype.toString.call(value).slice(8, -1) : undefined);
 
 // What JSON writes as an object of indexes or as `{}`: bytes, a Map or Set, a Blob, form data, a stream,
-// an Error or RegExp, or a Promise (a missing `await`). Never throws.
+// or a Promise (a missing `await`). Never throws.
 const NOT_JSON = ["ArrayBuffer", "SharedArrayBuffer", "Map", "Set", "WeakMap", "WeakSet", "Blob", "File", "FormData",
-  "URLSearchParams", "ReadableStream", "Promise", "Error", "RegExp"];
+  "URLSearchParams", "ReadableStream", "Promise"];
+// What JSON writes as `{}` unless its `toJSON` says otherwise.
+const WRITTEN_EMPTY = ["Error", "RegExp"];
 export function notJson(value) {
   try {
     return ArrayBuffer.isView(value) || typeof value.then === "function" || NOT_JSON.includes(tagOf(value));
@@ -90,7 +92,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       if (v === null || typeof v === "string") {
         v = unixSeconds(this[key], v);
         if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
-      } else if (typeof v === "object" && !Array.isArray(v) && notJson(this[key])) throw new Refused(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(this[key])}: JSON would write it as an object of its indexes, or {}`);
+      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(this[key]) || WRITTEN_EMPTY.includes(tagOf(v)))) throw new Refused(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(this[key])}: JSON would write it as an object of its indexes, or {}`);
       if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${nameOf(this, key)} must be a finite number, not ${v}`);
       if (typeof v === "bigint") throw new Refused(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
       if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
@@ -230,7 +232,7 @@ export function headerLines(headers, names) {
   const add = (value, name) => {
     const lower = lowerName(String(name));
     if (value === undefined || value === null || (names && !names.includes(lower))) return;
-    const text = String(value);
+    const text = Array.isArray(value) ? value.join(", ") : String(value); // lines, as Node's headersDistinct gives them
     // A line break would end the line early, and what follows it would read as another header.
     broken ||= LINE_BREAK.test(lower) || LINE_BREAK.test(text);
     flat.push(lower, text);

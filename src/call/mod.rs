@@ -256,7 +256,7 @@ impl Call {
     }
 
     /// Hands the exchange's last answer to the flow: a non-2xx one as its error, unless the flow
-    /// reads any HTTP status (one past 599 is none).
+    /// reads any HTTP status (one below 200 or past 599 is no final one).
     fn read(&mut self, response: HttpResponse, clock: Clock) -> Then {
         let (Some(exchange), Some(progress)) = (self.exchange.take(), self.progress.as_ref())
         else {
@@ -265,7 +265,7 @@ impl Call {
         let status = response.status;
         let request_id = request_id(&response.headers);
         let answer = match response.is_success()
-            || (self.flow.takes_any_status() && response.status < 600)
+            || (self.flow.takes_any_status() && (200..600).contains(&response.status))
         {
             true => Ok(response),
             false => {

@@ -209,10 +209,10 @@ fn api_call_answers_every_status_with_json_or_text() {
 }
 
 #[test]
-fn api_call_refuses_a_status_past_599_which_is_no_http_status() {
-    // Found by an outside review: apiCall resolved { status: 600..999 } where every other call
-    // fails invalid_response.
-    for status in [600, 799, 999] {
+fn api_call_refuses_a_status_below_200_or_past_599_which_is_no_final_http_status() {
+    // Found by outside reviews: apiCall resolved { status: 600..999 }, then { status: 42 }, where
+    // every other call fails invalid_response.
+    for status in [42, 199, 600, 799, 999] {
         let fake = FakeTransport::new(vec![json(status, "{}")]);
         let error =
             call(&config(), &fake, "apiCall", j!([{"url": "/x"}])).expect_err("no HTTP status");

@@ -161,3 +161,33 @@ test("headers of more characters than any server takes are invalid_argument, not
   assert.throws(() => parseWebhook('{"contact":{"id":1,"user_id":5}}', huge), (e) => e.code === "invalid_argument" && /headers are more than/.test(e.message));
   assert.equal(parseWebhook('{"contact":{"id":1,"user_id":5}}', { "x-gist-topic": "user.created" }).topic, "user.created");
 });
+
+test("an Error or RegExp whose toJSON says what to write is sent as that, not refused; a record of header arrays is joined as a Headers joins them (a review of this round's fixes)", async (t) => {
+  const bodies = [];
+  const fetch = async (url, init) => {
+    if (!init.body) return Response.json({ contact: { id: 1, type: "user", user_id: "1" } }); // the contact's lookup
+    bodies.push(JSON.parse(init.body));
+    return Response.json({ event: { id: 1 } });
+  };
+  const gist = new GistClient({ apiKey: "k", baseUrl: "https://api.getgist.com", logLevel: "off", fetch });
+  t.after(() => gist.free());
+  class AppError extends Error {
+    toJSON() {
+      return { name: this.name, message: this.message };
+    }
+  }
+  await gist.recordEvent({ event_name: "failed", user: { id: 1 }, properties: { error: new AppError("card declined") } });
+  assert.deepEqual(bodies[0].properties, { error: { name: "Error", message: "card declined" } });
+  const distinct = { "x-gist-topic": ["contact.created", "x"] };
+  assert.equal(parseWebhook('{"a":1}', distinct).topic, parseWebhook('{"a":1}', new Headers([["x-gist-topic", "contact.created"], ["x-gist-topic", "x"]])).topic);
+});
+
+test("apiCall through a caller's fetch rejects a status below 200, no final HTTP status, as one past 599 (a review of this round's fixes: { status: 42 } resolved)", async (t) => {
+  const fake = (status) => async () => ({ type: "default", status, headers: new Headers(), body: null, text: async () => "", arrayBuffer: async () => new ArrayBuffer(0) });
+  for (const status of [42, 99, 199]) {
+    const gist = new GistClient({ apiKey: "k", baseUrl: "https://api.getgist.com", logLevel: "off", maxRetries: 0, fetch: fake(status) });
+    const error = await gist.apiCall({ url: "/x" }).then((answer) => answer, (e) => e);
+    gist.free();
+    assert.equal(error?.code, "invalid_response", `${status}: ${JSON.stringify(error)}`);
+  }
+});
