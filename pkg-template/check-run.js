@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GistClient, GistError } from "gist-wasm";
-import { FACTS, READS, WRITES, deleteTag, listTags, unlisted, wholeId } from "./check-facts.js";
+import { FACTS, READS, WRITES, deleteTag, listTags, runContactId, unlisted, wholeId } from "./check-facts.js";
 
 /** What every name the run gives starts with; `--cleanup` finds earlier runs' tags by it. */
 const PREFIX = "gist-wasm-check";
@@ -141,18 +141,22 @@ export function createContext(options) {
         }
       }
     },
-    /** Creates or upserts the run's contact number `n`, tagged with the run's tag unless `tagged` is false. */
+    /**
+     * Creates or upserts the run's contact number `n`, tagged with the run's tag unless `tagged` is false.
+     * Resolves `{ answer, id }`: `id` where the answer shows the run's contact (runContactId), else
+     * undefined, and the clean-up deletes the contact by its email.
+     */
     async create(n, fields, { tagged = true } = {}) {
       const email = ctx.email(n);
       ctx.sentEmails.set(email, undefined);
       const body = { email, ...(tagged ? { tags: [ctx.tagName] } : {}), ...fields };
       const answer = await ctx.call("POST", "/contacts", { body });
-      const id = wholeId(answer.body?.contact?.id);
+      const id = runContactId(ctx, answer, { email });
       if (id !== undefined) {
         ctx.sentEmails.set(email, id);
         ctx.created.add(id);
       }
-      return answer;
+      return { answer, id };
     },
     free: () => gist.free(),
   };

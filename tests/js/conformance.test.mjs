@@ -153,7 +153,7 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
     }
     if (route === "GET contacts") return paged("contacts", state.contacts.map(wire));
     if (route === "POST contacts" && !body.email && body.user_id === undefined && undeletableNameless) {
-      const nameless = { id: 5555, type: "lead", user_id: null, tags: [], created_at: Math.floor(Date.now() / 1000) };
+      const nameless = { id: 5555, type: "lead", name: body.name, user_id: null, tags: [], created_at: Math.floor(Date.now() / 1000) };
       state.contacts.push(nameless);
       return reply(res, 200, { contact: wire(nameless) });
     }
@@ -375,15 +375,19 @@ test("a 429 shows nothing of the facts that rest on it; page sizes under a cap o
 });
 
 test("a 5xx with its usual body shows nothing of the facts read from that body (an outside review: confirmed from a 503)", async () => {
-  const failing = await serveFake({ contacts: 120, failing: { "POST contacts": 503, "GET contacts": 503, "POST events (dotted)": 500 } });
+  const failing = await serveFake({ contacts: 120, failing: { "POST contacts": 503, "GET contacts": 503 } });
   try {
     const { seen } = await checkFake(failing);
-    const facts = ["contacts.user_id.string", "contacts.phone.string", "contacts.unsubscribed.string", "contacts.timestamps.seconds", "contacts.type", "events.name.normalised"];
-    for (const id of facts) assert.equal(seen(id)[0], "not shown", id);
-    assert.deepEqual(seen("contacts.user_id.string"), ["not shown", "status 503"]);
-    assert.deepEqual(seen("events.name.normalised"), ["not shown", "status 500"]);
+    const facts = ["contacts.user_id.string", "contacts.phone.string", "contacts.unsubscribed.string", "contacts.timestamps.seconds"];
+    for (const id of facts) assert.deepEqual(seen(id), ["not shown", "status 503"], id);
   } finally {
     await failing.close();
+  }
+  const dotted = await serveFake({ failing: { "POST events (dotted)": 500 } });
+  try {
+    assert.deepEqual((await checkFake(dotted)).seen("events.name.normalised"), ["not shown", "status 500"]);
+  } finally {
+    await dotted.close();
   }
   const listed = await serveFake({ contacts: 120, failing: { "GET contacts": 503 } });
   try {
@@ -1112,5 +1116,32 @@ test("--cleanup reads the tags a page at a time, past 10,000 of them; where it c
   } finally {
     await endless.close();
     await failing.close();
+  }
+});
+
+test("an id the run takes from an answer is its own: a tag or a contact a server names in its stead is neither written to nor deleted, and the run's own is deleted by name or email (an outside review: the account's tag renamed and deleted, its contact upserted and deleted)", async () => {
+  const theirTag = { id: 1, name: "t0" };
+  const answersTheirTag = (status) => ({ route, body }) => (route === "POST tags" && body.id === undefined && !body.contacts ? [status, { tag: theirTag }] : undefined);
+  for (const status of [200, 422]) {
+    const fake = await serveFake({ tags: 1, contacts: 1, rewrite: answersTheirTag(status) });
+    try {
+      const { run } = await checkFake(fake);
+      assert.equal(run.code, 1, run.stdout);
+      assert.deepEqual(fake.state.tags, [theirTag], `status ${status}: their tag kept as it was, the run's deleted`);
+      assert.ok(!fake.requests.some((r) => r.url === "/tags/1" || (r.body && JSON.parse(r.body).id === 1)), `status ${status}: nothing sent to their tag`);
+    } finally {
+      await fake.close();
+    }
+  }
+  const theirContact = { id: 1, type: "lead", user_id: null, email: "p0@example.org", tags: [] };
+  const fake = await serveFake({ contacts: 1, rewrite: ({ route, body }) => (route === "POST contacts" && body.user_id !== undefined && body.id === undefined ? [200, { contact: theirContact }] : undefined) });
+  try {
+    const { run } = await checkFake(fake);
+    assert.equal(run.code, 1, run.stdout);
+    assert.equal(fake.state.contacts[0].email, "p0@example.org");
+    assert.ok(!fake.requests.some((r) => /^\/contacts\/1(\?|$)/.test(r.url) || (r.body && JSON.parse(r.body).id === 1)), "nothing sent to their contact");
+    assert.deepEqual(ours(fake.state.contacts), [], "the run's own user deleted by its email");
+  } finally {
+    await fake.close();
   }
 });
