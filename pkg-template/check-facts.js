@@ -353,6 +353,31 @@ export const WRITES = [
     },
   },
   {
+    name: "tagging", requests: 4,
+    async run(ctx) {
+      // Before the upsert naming the lead (which a server may merge the user, and its tag, into): nothing
+      // since the lead's creation, untagged, gives it the tag but this request.
+      const body = { name: ctx.tagName, contacts: [{ id: ctx.leadContactId }] };
+      const fetchLead = () => ctx.call("GET", `/contacts/${ctx.leadContactId}`);
+      // What a fetch of the lead says of the run's tag: "tagged", "not tagged", or what its tags are instead of a list.
+      const tagging = (lead) => {
+        const tags = lead.body?.contact?.tags ?? [];
+        if (!Array.isArray(tags)) return `"tags" is ${kind(tags)}`;
+        return tags.some((t) => t?.id === ctx.tagId) ? "tagged" : "not tagged";
+      };
+      const first = await ctx.call("POST", "/tags", { body });
+      const lead = await fetchLead();
+      const before = tagging(lead);
+      const tagged = is2xx(first.status) && before === "tagged";
+      expect(ctx, "tags.tag_contacts", tagged, `status ${first.status}, ${before}`, [first, lead]);
+      const again = await ctx.call("POST", "/tags", { body });
+      const leadAgain = await fetchLead();
+      const after = tagging(leadAgain);
+      if (!tagged) ctx.report("tags.retag.idempotent", "not shown", "the first tag request did not tag", [first, lead]);
+      else expect(ctx, "tags.retag.idempotent", is2xx(again.status) && after === "tagged", `status ${again.status}, ${after === "not tagged" ? "untagged by the second request" : after}`, [again, leadAgain]);
+    },
+  },
+  {
     name: "upsert", requests: 3,
     async run(ctx) {
       // A new email beside the user's id, then beside its user_id: matching on either changes the user,
@@ -375,29 +400,6 @@ export const WRITES = [
         : matched === ctx.userContactId ? "the user_id matched before the id"
         : isObject(both.body?.contact) ? "a contact neither the id nor the user_id names" : keys(both.body);
       expect(ctx, "contacts.upsert.precedence", matched === ctx.leadContactId, seen, answers);
-    },
-  },
-  {
-    name: "tagging", requests: 4,
-    async run(ctx) {
-      const body = { name: ctx.tagName, contacts: [{ id: ctx.leadContactId }] };
-      const fetchLead = () => ctx.call("GET", `/contacts/${ctx.leadContactId}`);
-      // What a fetch of the lead says of the run's tag: "tagged", "not tagged", or what its tags are instead of a list.
-      const tagging = (lead) => {
-        const tags = lead.body?.contact?.tags ?? [];
-        if (!Array.isArray(tags)) return `"tags" is ${kind(tags)}`;
-        return tags.some((t) => t?.id === ctx.tagId) ? "tagged" : "not tagged";
-      };
-      const first = await ctx.call("POST", "/tags", { body });
-      const lead = await fetchLead();
-      const before = tagging(lead);
-      const tagged = is2xx(first.status) && before === "tagged";
-      expect(ctx, "tags.tag_contacts", tagged, `status ${first.status}, ${before}`, [first, lead]);
-      const again = await ctx.call("POST", "/tags", { body });
-      const leadAgain = await fetchLead();
-      const after = tagging(leadAgain);
-      if (!tagged) ctx.report("tags.retag.idempotent", "not shown", "the first tag request did not tag", [first, lead]);
-      else expect(ctx, "tags.retag.idempotent", is2xx(again.status) && after === "tagged", `status ${again.status}, ${after === "not tagged" ? "untagged by the second request" : after}`, [again, leadAgain]);
     },
   },
   {

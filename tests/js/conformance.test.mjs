@@ -76,11 +76,12 @@ const FAKE_KEY = "fake-key-123";
 // `failing`: a status for some routes ("POST contacts", "GET contacts", ...), with their usual body;
 // `extra`: fields added to every answer's body; `eventName`: the name every recorded event gets;
 // `undeletableNameless`: a contact posted with no email nor user_id is made (id 5555), and never deleted;
-// `userIdFirst`: an upsert matches on user_id before id;
+// `userIdFirst`: an upsert matches on user_id before id; `mergesTags`: an upsert whose id and user_id name
+// two contacts gives the one its id names the other's tags too; `tagsNobody`: POST /tags {contacts} tags no one;
 // `rewrite({ route, query, body, status, answer })`: given each answer (and the request's query and body),
 // returns another `[status, answer]` (never changing `answer`, which may be the fake's own state), or
 // nothing to keep it.
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName, undeletableNameless, userIdFirst, rewrite } = {}) {
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName, undeletableNameless, userIdFirst, mergesTags, tagsNobody, rewrite } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
@@ -135,7 +136,7 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
         state.tags.push((tag = { id: next++, name: body.name }));
         if (tag500) return error(500, "internal");
       }
-      for (const { id: contactId } of body.contacts ?? []) state.contacts.find((c) => c.id === contactId)?.tags.push(tag.id);
+      for (const { id: contactId } of tagsNobody ? [] : body.contacts ?? []) state.contacts.find((c) => c.id === contactId)?.tags.push(tag.id);
       return reply(res, 200, { tag });
     }
     if (route === "DELETE tags/id") {
@@ -162,6 +163,7 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
       if (!body.email && body.user_id === undefined) return error(422, "parameter_invalid");
       const byId = state.contacts.find((x) => x.id === body.id);
       const byUserId = state.contacts.find((x) => body.user_id !== undefined && x.user_id === String(body.user_id));
+      if (mergesTags && byId && byUserId && byId !== byUserId) byId.tags.push(...byUserId.tags);
       let c = (userIdFirst ? byUserId ?? byId : byId ?? byUserId) ?? state.contacts.find((x) => x.email === body.email);
       if (!c) state.contacts.push((c = { id: next++, user_id: null, tags: [], created_at: Math.floor(Date.now() / 1000) }));
       Object.assign(c, { email: body.email ?? c.email, user_id: body.user_id === undefined ? c.user_id : String(body.user_id), phone: body.phone === undefined ? null : String(body.phone) });
@@ -1141,6 +1143,17 @@ test("an id the run takes from an answer is its own: a tag or a contact a server
     assert.equal(fake.state.contacts[0].email, "p0@example.org");
     assert.ok(!fake.requests.some((r) => /^\/contacts\/1(\?|$)/.test(r.url) || (r.body && JSON.parse(r.body).id === 1)), "nothing sent to their contact");
     assert.deepEqual(ours(fake.state.contacts), [], "the run's own user deleted by its email");
+  } finally {
+    await fake.close();
+  }
+});
+
+test("the lead is tagged before any upsert names it, so that a server merging the user's tag onto it at the precedence upsert does not pass for one whose tag request tags (an outside review: tags.tag_contacts confirmed where POST /tags {contacts} tagged no one)", async () => {
+  const fake = await serveFake({ contacts: 1, mergesTags: true, tagsNobody: true });
+  try {
+    const { seen } = await checkFake(fake);
+    assert.deepEqual(seen("tags.tag_contacts"), ["contradicted", "status 200, not tagged"]);
+    assert.deepEqual(seen("tags.retag.idempotent"), ["not shown", "the first tag request did not tag"]);
   } finally {
     await fake.close();
   }
