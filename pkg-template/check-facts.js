@@ -45,8 +45,8 @@ export const FACTS = {
   "contacts.fetch_by_user_id.wrapper": { claim: 'GET /contacts?user_id= answers {"contact":{...}}', advice: "nothing to set: the client also reads a {\"contacts\":[...]} list there" },
   "contacts.fetch_by_email.wrapper": { claim: 'GET /contacts?email= answers {"contact":{...}}', advice: "nothing to set: the client also reads a {\"contacts\":[...]} list there" },
   "contacts.upsert.precedence": {
-    claim: "the upsert matches on id, then user_id, then email",
-    advice: "do not change an email with updateUser/updateLead: they send the contact's id, and with the email matched first Gist may create a new contact",
+    claim: "the upsert matches on id before user_id, and on either beside a new email (email's place before them is not shown)",
+    advice: "do not change an email with updateUser/updateLead: they send the contact's id, which Gist may not match first (it may create a new contact)",
   },
   "tags.tag_contacts": { claim: "POST /tags {name, contacts:[{id}]} tags contacts" },
   "tags.retag.idempotent": {
@@ -384,7 +384,7 @@ export const WRITES = [
       // matching on the email first would create a contact (ctx.create remembers each, for the clean-up).
       const answers = [(await ctx.create(3, { id: ctx.userContactId })).answer, (await ctx.create(4, { user_id: ctx.userId })).answer];
       if (!answers.every((answer) => answer.body?.contact?.id === ctx.userContactId)) {
-        expect(ctx, "contacts.upsert.precedence", false, "a new contact: the email matched first", answers);
+        expect(ctx, "contacts.upsert.precedence", false, "a new contact: an id or a user_id beside a new email was not matched", answers);
         return;
       }
       // The lead's id beside the user's user_id (and a new email, by which --cleanup finds a contact made of
@@ -396,7 +396,8 @@ export const WRITES = [
         ctx.report("contacts.upsert.precedence", "not shown", `status ${both.status} to a body whose id and user_id name two contacts`, answers);
         return;
       }
-      const seen = matched === ctx.leadContactId ? "the id matched before the user_id, and each before a new email"
+      // Every email sent is new: whether an email naming another contact comes before the id is not shown.
+      const seen = matched === ctx.leadContactId ? "the id matched before the user_id, and each beside a new email; email's place before them not shown"
         : matched === ctx.userContactId ? "the user_id matched before the id"
         : isObject(both.body?.contact) ? "a contact neither the id nor the user_id names" : keys(both.body);
       expect(ctx, "contacts.upsert.precedence", matched === ctx.leadContactId, seen, answers);

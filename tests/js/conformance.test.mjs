@@ -76,12 +76,12 @@ const FAKE_KEY = "fake-key-123";
 // `failing`: a status for some routes ("POST contacts", "GET contacts", ...), with their usual body;
 // `extra`: fields added to every answer's body; `eventName`: the name every recorded event gets;
 // `undeletableNameless`: a contact posted with no email nor user_id is made (id 5555), and never deleted;
-// `userIdFirst`: an upsert matches on user_id before id; `mergesTags`: an upsert whose id and user_id name
+// `userIdFirst`: an upsert matches on user_id before id; `emailFirst`: on an email some contact has first; `mergesTags`: an upsert whose id and user_id name
 // two contacts gives the one its id names the other's tags too; `tagsNobody`: POST /tags {contacts} tags no one;
 // `rewrite({ route, query, body, status, answer })`: given each answer (and the request's query and body),
 // returns another `[status, answer]` (never changing `answer`, which may be the fake's own state), or
 // nothing to keep it.
-async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName, undeletableNameless, userIdFirst, mergesTags, tagsNobody, rewrite } = {}) {
+async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, keepsTags, keepsNames, repeatsTags, endlessTags, fatTags, echo, key = FAKE_KEY, idsAreKey, echoesKey, failing = {}, extra = {}, eventName, undeletableNameless, userIdFirst, emailFirst, mergesTags, tagsNobody, rewrite } = {}) {
   const state = {
     contacts: Array.from({ length: contacts }, (_, i) => ({ id: i + 1, type: "lead", user_id: null, email: `p${i}@example.org`, created_at: 1600000000 + i, tags: [] })),
     tags: Array.from({ length: tags }, (_, i) => ({ id: i + 1, name: `t${i}` })),
@@ -164,7 +164,8 @@ async function serveFake({ contacts = 0, tags = 0, cap = 60, first429, tag500, k
       const byId = state.contacts.find((x) => x.id === body.id);
       const byUserId = state.contacts.find((x) => body.user_id !== undefined && x.user_id === String(body.user_id));
       if (mergesTags && byId && byUserId && byId !== byUserId) byId.tags.push(...byUserId.tags);
-      let c = (userIdFirst ? byUserId ?? byId : byId ?? byUserId) ?? state.contacts.find((x) => x.email === body.email);
+      const byEmail = state.contacts.find((x) => x.email === body.email);
+      let c = (emailFirst ? byEmail : undefined) ?? (userIdFirst ? byUserId ?? byId : byId ?? byUserId) ?? byEmail;
       if (!c) state.contacts.push((c = { id: next++, user_id: null, tags: [], created_at: Math.floor(Date.now() / 1000) }));
       Object.assign(c, { email: body.email ?? c.email, user_id: body.user_id === undefined ? c.user_id : String(body.user_id), phone: body.phone === undefined ? null : String(body.phone) });
       c.type = c.user_id && body.type !== "lead" ? "user" : "lead";
@@ -1078,7 +1079,7 @@ test("the upsert's precedence of id over user_id is shown by a body whose id and
   }
   const idFirst = await serveFake();
   try {
-    assert.deepEqual((await checkFake(idFirst)).seen("contacts.upsert.precedence"), ["confirmed", "the id matched before the user_id, and each before a new email"]);
+    assert.deepEqual((await checkFake(idFirst)).seen("contacts.upsert.precedence"), ["confirmed", "the id matched before the user_id, and each beside a new email; email's place before them not shown"]);
   } finally {
     await idFirst.close();
   }
@@ -1156,5 +1157,17 @@ test("the lead is tagged before any upsert names it, so that a server merging th
     assert.deepEqual(seen("tags.retag.idempotent"), ["not shown", "the first tag request did not tag"]);
   } finally {
     await fake.close();
+  }
+});
+
+test("the upsert's precedence confirmed says what was tried: id before user_id, each beside a new email, and not email's place, which no request tries (an outside review: \"id, then user_id, then email\" confirmed on a server matching the email first)", async () => {
+  const emailFirst = await serveFake({ emailFirst: true });
+  try {
+    const { report, seen } = await checkFake(emailFirst);
+    const fact = report.facts.find((f) => f.id === "contacts.upsert.precedence");
+    assert.match(fact.claim, /^the upsert matches on id before user_id, .*email's place before them is not shown/);
+    assert.deepEqual(seen("contacts.upsert.precedence"), ["confirmed", "the id matched before the user_id, and each beside a new email; email's place before them not shown"]);
+  } finally {
+    await emailFirst.close();
   }
 });
