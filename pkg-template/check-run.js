@@ -224,9 +224,23 @@ export async function cleanUp(ctx) {
 }
 
 /**
+ * `--cleanup`'s delete of an earlier run's tag: a 404 is a tag already gone. Logs what it did; resolves
+ * whether the tag is gone (else it is kept for another `--cleanup`: an answer other than a 2xx or a 404, or
+ * an id not a whole number, which goes in no path).
+ */
+async function deleteRunTag(gist, tag, run, log) {
+  const id = wholeId(tag.id);
+  const status = id === undefined ? undefined : (await gist.apiCall({ method: "DELETE", url: `/tags/${id}` })).status;
+  if (status < 300 || status === 404) log(`deleted the tag of run ${run}${status === 404 ? " (it was already gone)" : ""}`);
+  else log(`could not delete the tag of run ${run} (${status === undefined ? "its id is not a whole number" : `status ${status}`}): run --cleanup again`);
+  return status < 300 || status === 404;
+}
+
+/**
  * `--cleanup`, through `gist` (see client), which it frees: for every tag named like a run's, deletes that
- * run's contacts by their emails, then the tag, unless a contact could not be deleted (an answer other
- * than a 2xx or a 404): the tag is then kept, so that `--cleanup` finds the run again. Reads the
+ * run's contacts by their emails, then the tag (deleteRunTag), unless a contact could not be deleted (an
+ * answer other than a 2xx or a 404): the tag is then kept, so that `--cleanup` finds the run again. A run
+ * whose contact or tag could not be deleted is counted left, and the others are cleaned up all the same. Reads the
  * account's tag names only, as the run does (listTags: a request a page, each with its own deadline, at
  * most MAX_TAG_PAGES). Resolves `{ runs, left, complete }`: how many runs it found, of how many it kept
  * the tag, and whether it read every tag (else a run's tag may be among those unread).
@@ -258,8 +272,7 @@ export async function cleanUpEarlierRuns(gist, log) {
         log(`kept the tag of run ${run}, by which --cleanup finds it: run --cleanup again`);
         continue;
       }
-      await gist.deleteTag(tag.id);
-      log(`deleted the tag of run ${run}`);
+      if (!(await deleteRunTag(gist, tag, run, log))) left += 1;
     }
     return { runs: runs.length, left, complete };
   } finally {

@@ -199,7 +199,7 @@ async function main() {
   }
   try {
     const { runs, left, complete } = await cleanUpEarlierRuns(gist, (line) => console.log(line));
-    if (left > 0) console.error(`Stopped: ${left} of ${runs} earlier run(s) not cleaned up (a contact could not be deleted).`);
+    if (left > 0) console.error(`Stopped: ${left} of ${runs} earlier run(s) not cleaned up (a contact or a tag could not be deleted: see above).`);
     else console.log(`${runs} earlier run(s) cleaned up.`);
     if (!complete) {
       console.error("Stopped: not every tag was read (a listing stops at 1,000 pages of 60, and at a page that brings no tag not seen before): an earlier run's tag may be among the rest.");

@@ -1171,3 +1171,27 @@ test("the upsert's precedence confirmed says what was tried: id before user_id, 
     await emailFirst.close();
   }
 });
+
+test("--cleanup takes a tag whose delete answers 404 as gone, and goes on past one whose delete fails, saying so, to exit 1 (an outside review: one 404 stopped the whole clean-up)", async () => {
+  const runs = [`${Date.now().toString(36)}aa`, `${Date.now().toString(36)}bb`];
+  for (const [status, code] of [[404, 0], [503, 1]]) {
+    const server = await serveMock({ port: 0 });
+    try {
+      const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url });
+      for (const [i, run] of runs.entries()) await gist.createUser({ user_id: 474700 + i, email: `gist-wasm-check-${run}-1@example.com`, tags: [`gist-wasm-check-${run}`] });
+      gist.free();
+      server.mock.fail({ method: "DELETE", path: "/tags/", status, times: 1 });
+      const cleanup = await runCheck(server.url, "mock-key", ["--cleanup", "--yes", "--rate", "500"]);
+      assert.equal(cleanup.code, code, cleanup.stdout + cleanup.stderr);
+      assert.deepEqual(ours(server.mock.state.contacts), [], `${status}: every run's contacts deleted`);
+      assert.ok(!server.mock.state.tags.some((t) => t.name === `gist-wasm-check-${runs[1]}`), `${status}: the next run's tag deleted`);
+      if (status === 404) assert.match(cleanup.stdout, /^2 earlier run\(s\) cleaned up\.$/m);
+      else {
+        assert.match(cleanup.stdout, new RegExp(`could not delete the tag of run ${runs[0]} \\(status 503\\)`));
+        assert.match(cleanup.stderr, /1 of 2 earlier run\(s\) not cleaned up/);
+      }
+    } finally {
+      await server.close();
+    }
+  }
+});
