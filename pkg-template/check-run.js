@@ -15,7 +15,11 @@ const MAX_SHAPE_DEPTH = 32;
 const MAX_SHAPE_KEYS = 1000;
 // The most characters a fact's seen keeps: a server's echo may be megabytes.
 const MAX_SEEN = 1000;
-const TAG_OF_RUN = new RegExp(`^${PREFIX}-([0-9a-z]+)(-renamed)?$`);
+// A run's tag: the prefix, the run's id (its clock, Date.now() in base 36: 8 characters until 2059, then
+// 1 to 4 random ones), and "-renamed" once renamed.
+const TAG_OF_RUN = new RegExp(`^${PREFIX}-(([0-9a-z]{8})[0-9a-z]{1,4})(-renamed)?$`);
+/** When the first run could have been made: no earlier clock is a run's. */
+const FIRST_RUN = Date.UTC(2026, 11, 1);
 
 const sum = (steps) => steps.reduce((n, step) => n + step.requests, 0);
 /**
@@ -224,6 +228,16 @@ export async function cleanUp(ctx) {
 }
 
 /**
+ * The run id in a tag's name, where the name is a run's tag: of TAG_OF_RUN's shape, its clock a time from
+ * FIRST_RUN to a day from now (so that a tag of the account's own, gist-wasm-check-newsletter, is not one).
+ */
+function runOf(name) {
+  const [, run, clock] = TAG_OF_RUN.exec(name) ?? [];
+  const time = parseInt(clock, 36);
+  return time >= FIRST_RUN && time <= Date.now() + 86400000 ? run : undefined;
+}
+
+/**
  * `--cleanup`'s delete of an earlier run's tag: a 404 is a tag already gone. Logs what it did; resolves
  * whether the tag is gone (else it is kept for another `--cleanup`: an answer other than a 2xx or a 404, or
  * an id not a whole number, which goes in no path).
@@ -253,10 +267,10 @@ export async function cleanUpEarlierRuns(gist, log) {
     const { status } = answers.at(-1);
     if (status === 401 || status === 403) throw new GistError(status === 401 ? "unauthorized" : "forbidden", "the key was refused", { status });
     if (!tags) throw new Error(unlisted(listing));
-    const runs = tags.filter((tag) => TAG_OF_RUN.test(tag.name));
+    const runs = tags.filter((tag) => runOf(tag.name) !== undefined);
     let left = 0;
     for (const tag of runs) {
-      const run = TAG_OF_RUN.exec(tag.name)[1];
+      const run = runOf(tag.name);
       let kept = 0;
       for (let n = 1; n <= EMAILS; n++) {
         const email = `${PREFIX}-${run}-${n}@example.com`;

@@ -19,6 +19,8 @@ const PKG = dirname(fileURLToPath(import.meta.resolve("gist-wasm/package.json"))
 const RECORDED = fileURLToPath(new URL("../fixtures/gist-recorded/", import.meta.url));
 const DOC = fileURLToPath(new URL("../../docs/gist-api.md", import.meta.url));
 const PREFIX = "gist-wasm-check-";
+/** A run's id as a run makes it (check-run.js): Date.now() in base 36, then 1 to 4 random characters. */
+const RUN = `${Date.now().toString(36)}x7`;
 /** The facts no loopback server can show (docs/gist-api.md says why). */
 const NEVER_SHOWN = ["contacts.list.segment_id", "contacts.list.status"];
 
@@ -446,18 +448,18 @@ test("--cleanup whose delete of a contact is refused keeps that run's tag and ex
   const server = await serveMock({ port: 0 });
   try {
     const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url });
-    await gist.createTag("gist-wasm-check-abc1");
-    await gist.createUser({ user_id: 434343, email: "gist-wasm-check-abc1-1@example.com", tags: ["gist-wasm-check-abc1"] });
+    await gist.createTag(`gist-wasm-check-${RUN}`);
+    await gist.createUser({ user_id: 434343, email: `gist-wasm-check-${RUN}-1@example.com`, tags: [`gist-wasm-check-${RUN}`] });
     gist.free();
     server.mock.fail({ method: "DELETE", path: "/contacts", status: 503, times: 1 });
     const first = await runCheck(server.url, "mock-key", ["--cleanup", "--yes", "--rate", "500"]);
     assert.equal(first.code, 1, first.stdout);
-    assert.match(first.stdout, /could not delete contact 1 of run abc1 \(status 503\)/);
+    assert.match(first.stdout, new RegExp(`could not delete contact 1 of run ${RUN} \\(status 503\\)`));
     assert.match(first.stderr, /1 of 1 earlier run\(s\) not cleaned up/);
-    assert.deepEqual([ours(server.mock.state.contacts).length, server.mock.state.tags.some((t) => t.name === "gist-wasm-check-abc1")], [1, true]);
+    assert.deepEqual([ours(server.mock.state.contacts).length, server.mock.state.tags.some((t) => t.name === `gist-wasm-check-${RUN}`)], [1, true]);
     const again = await runCheck(server.url, "mock-key", ["--cleanup", "--yes", "--rate", "500"]);
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual([ours(server.mock.state.contacts), server.mock.state.tags.some((t) => t.name === "gist-wasm-check-abc1")], [[], false]);
+    assert.deepEqual([ours(server.mock.state.contacts), server.mock.state.tags.some((t) => t.name === `gist-wasm-check-${RUN}`)], [[], false]);
   } finally {
     await server.close();
   }
@@ -731,14 +733,17 @@ test("without --yes and no terminal to ask in, the run reads, writes nothing and
   }
 });
 
-test("--cleanup deletes earlier runs' contacts and tags by their prefix and nothing else", async () => {
+test("--cleanup deletes earlier runs' contacts and tags by their prefix and run id, and nothing else (an outside review: a user's own tag gist-wasm-check-newsletter deleted)", async () => {
   const server = await serveMock({ port: 0 });
   try {
     const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url });
-    await gist.createTag("gist-wasm-check-abc123");
+    await gist.createTag(`gist-wasm-check-${RUN}`);
     await gist.createTag("gist-wasm-check-notarun!");
-    await gist.createUser({ user_id: 424242, email: "gist-wasm-check-abc123-1@example.com", tags: ["gist-wasm-check-abc123"] });
-    await gist.createLead({ email: "gist-wasm-check-abc123-2@example.com" });
+    // Names of the prefix, [0-9a-z]: a user's own tag, and one whose clock part decodes to no time a run had.
+    await gist.createTag("gist-wasm-check-newsletter");
+    await gist.createTag("gist-wasm-check-abc123");
+    await gist.createUser({ user_id: 424242, email: `gist-wasm-check-${RUN}-1@example.com`, tags: [`gist-wasm-check-${RUN}`] });
+    await gist.createLead({ email: `gist-wasm-check-${RUN}-2@example.com` });
     await gist.createLead({ email: "gist-wasm-check-other@example.com" });
     gist.free();
     const before = server.mock.state.contacts.length;
@@ -749,7 +754,7 @@ test("--cleanup deletes earlier runs' contacts and tags by their prefix and noth
     assert.equal(code, 0);
     assert.equal(server.mock.state.contacts.length, before - 2);
     assert.deepEqual(ours(server.mock.state.contacts).map((c) => c.email), ["gist-wasm-check-other@example.com"]);
-    assert.deepEqual(server.mock.state.tags.filter((t) => t.name.startsWith(PREFIX)).map((t) => t.name), ["gist-wasm-check-notarun!"]);
+    assert.deepEqual(server.mock.state.tags.filter((t) => t.name.startsWith(PREFIX)).map((t) => t.name), ["gist-wasm-check-notarun!", "gist-wasm-check-newsletter", "gist-wasm-check-abc123"]);
   } finally {
     await server.close();
   }
@@ -1092,7 +1097,7 @@ test("--cleanup reads the tags a page at a time, past 10,000 of them; where it c
     for (let i = 0; i < 12000; i++) tags.push({ id: 100000 + i, name: `filler-${i}` });
     server.mock.state.nextTagId = 100000 + 12000;
     const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url });
-    await gist.createUser({ user_id: 454545, email: "gist-wasm-check-abc9-1@example.com", tags: ["gist-wasm-check-abc9"] });
+    await gist.createUser({ user_id: 454545, email: `gist-wasm-check-${RUN}-1@example.com`, tags: [`gist-wasm-check-${RUN}`] });
     gist.free();
     const cleanup = await runCheck(server.url, "mock-key", ["--cleanup", "--yes", "--rate", "500"]);
     assert.equal(cleanup.code, 0, cleanup.stderr);
