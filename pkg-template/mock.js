@@ -8,8 +8,9 @@
 // ignores contact ids it does not know; event names are stored with `.` and `$` turned into `-` (switch:
 // `normalizeEventNames: false`); a delivery of a
 // `conversation.*` topic carries a conversation shaped as the REST API's (`deliverWebhook`); ids in paths
-// and bodies are digits; a body it cannot read as Gist would (tags that are not names, an email that is
-// not a string, a user_id that is neither a string nor a number) is 422 `parameter_invalid`, never a
+// and bodies are digits; a body it cannot read as Gist would (tags that are not names, an id that is
+// neither a number nor a string of digits, an email that is not a string, a user_id that is neither a
+// string nor a number) is 422 `parameter_invalid`, never a
 // dropped connection.
 // The control routes (/__mock/*) have no `*` CORS: a browser page may call them only from this server's
 // own origin or a loopback one (http://127.0.0.1:*, localhost, [::1]), so no web page can rig the mock.
@@ -251,9 +252,12 @@ function checkedRule(rule) {
   return { times: 1, ...rule };
 }
 
-// Why the fields a body finds its contact by (email; user_id, a string or a number: docs/gist-api.md)
-// cannot be read as Gist reads them, or undefined.
+// Why the fields a body finds its contact by (id, a number or a string of digits; email; user_id, a
+// string or a number: docs/gist-api.md) cannot be read as Gist reads them, or undefined.
 function lookupProblem(body) {
+  if (body.id !== undefined && body.id !== null && typeof body.id !== "number" && !/^[0-9]+$/.test(typeof body.id === "string" ? body.id : "")) {
+    return "id must be a number or a string of digits";
+  }
   if (body.email !== undefined && body.email !== null && typeof body.email !== "string") return "email must be a string";
   if (body.user_id !== undefined && body.user_id !== null && !["string", "number"].includes(typeof body.user_id)) return "user_id must be a string or a number";
   return undefined;

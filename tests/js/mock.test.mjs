@@ -77,6 +77,20 @@ test("a user_id that is neither a string nor a number is 422 parameter_invalid i
   assert.equal((await post(mock, "/events", { event_name: "signed-in", user_id: 77 })).status, 200);
 });
 
+test("an id that is neither a number nor a string of digits is 422 parameter_invalid, saying so, in an upsert or an event, and nothing is stored (an outside review: [1001] changed contact 1001 and recorded on it, {} was ignored, true got another message)", async () => {
+  const mock = createMockGist();
+  const before = JSON.stringify(mock.state);
+  for (const id of [[1001], ["1001"], {}, true, "10x1", ""]) {
+    for (const [path, body] of [["/contacts", { id, email: "new@example.com" }], ["/events", { event_name: "signed-in", id }]]) {
+      const answer = await post(mock, path, body);
+      assert.equal(answer.status, 422, `${path} ${JSON.stringify(body)}`);
+      assert.deepEqual((await answer.json()).errors.map((e) => [e.code, e.message]), [["parameter_invalid", "id must be a number or a string of digits"]]);
+    }
+  }
+  assert.equal(JSON.stringify(mock.state), before, "nothing stored");
+  assert.equal((await post(mock, "/events", { event_name: "signed-in", id: "1001" })).status, 200, "a string of digits is still an id");
+});
+
 test("a body nested deeper than the mock stores is 422 and stores nothing: its lists and its fetches keep answering", async () => {
   const mock = createMockGist({ contacts: 3 });
   const nested = (depth) => JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`);
