@@ -146,12 +146,14 @@ const USAGE = `Serves a mock Gist API over HTTP (gist-wasm/mock).
                 Others get 421, so that no web page can reach the mock through DNS rebinding.
   --help        this text`;
 
-// Why the command's option values cannot be used (a port that is not one, an empty key, host or
-// allowed host), or undefined.
+// Why the command's option values cannot be used (a port that is not one, an empty or blank key, host or
+// allowed host, a key that is not visible ASCII, as a header holds it and the client sends it), or undefined.
 function commandOptionProblem(values) {
   if (!/^[0-9]{1,5}$/.test(values.port ?? "4010") || Number(values.port ?? 4010) > 65535) return `--port must be a whole number from 0 to 65535, not ${JSON.stringify(values.port)}`;
-  const empty = ["key", "host", "allow-host"].find((name) => [values[name]].flat().includes(""));
-  return empty === undefined ? undefined : `--${empty} must not be empty`;
+  const blank = ["key", "host", "allow-host"].find((name) => [values[name]].flat().some((value) => value?.trim() === ""));
+  if (blank !== undefined) return `--${blank} must not be empty or blank`;
+  if (values.key !== undefined && !/^[\x21-\x7e]+$/.test(values.key)) return "--key must be visible ASCII: no space, control or non-ASCII character";
+  return undefined;
 }
 
 // The command: its options (`--port=4010` too), or a one-line error and exit code 2 for anything else.

@@ -215,8 +215,9 @@ test("the mock server's command line: --port=N, --help, and one line and a non-z
   }
 });
 
-test("the mock server's command line refuses an empty --key, --host or --allow-host as a wrong option: one line that names it, exit 2 (an outside review: \"cannot listen on\", exit 1)", async () => {
-  const cases = [["key", "--key", ""], ["key", "--key="], ["host", "--host", ""], ["allow-host", "--allow-host", "mock", "--allow-host", ""]];
+test("the mock server's command line refuses an empty or blank --key, --host or --allow-host, and a key a header cannot hold, as a wrong option: one line that names it, exit 2 (an outside review: \"cannot listen on\", exit 1; \" \" and a key with a newline taken)", async () => {
+  const cases = [["key", "--key", ""], ["key", "--key="], ["host", "--host", ""], ["allow-host", "--allow-host", "mock", "--allow-host", ""],
+    ["key", "--key", " "], ["key", "--key", "mock\nkey"], ["key", "--key", "mock key"], ["key", "--key=clé"], ["host", "--host", " "], ["allow-host", "--allow-host", " "]];
   for (const [name, ...args] of cases) {
     const { code, stderr } = await run(process.execPath, [SERVER, "--port=0", ...args], { timeout: 10_000 }).then(() => ({ code: 0 }), (e) => e);
     assert.equal(code, 2, args.join(" "));
