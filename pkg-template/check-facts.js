@@ -70,14 +70,26 @@ const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v)
 /** An id the server gave, where it is a whole number, as it may go in a path; else undefined. */
 export const wholeId = (v) => (Number.isSafeInteger(v) && v >= 0 ? v : undefined);
 /**
+ * Keeps in `listed` (ctx.listed) the ids of the tags and contacts a read's answer holds, in a list or alone:
+ * they were there before the run wrote, so none is the run's own.
+ */
+export function rememberListed(listed, body) {
+  for (const kind of ["tags", "contacts"]) {
+    const items = [body?.[kind] ?? [], body?.[kind.slice(0, -1)] ?? []].flat();
+    for (const item of items) if (isObject(item)) listed[kind].add(item.id);
+  }
+}
+/** The id a server gave for the run's own tag or contact (`kind`, "tags" or "contacts"): a whole number no read listed, else undefined. */
+export const ownId = (ctx, kind, v) => (ctx.listed[kind].has(v) ? undefined : wholeId(v));
+/**
  * The id of the run's own contact that a 2xx answer shows: its contact has the run's `email` or user_id, or
- * (for a contact sent with neither) the run's `name`. Else undefined: an answer naming another contact
- * (the account's own, say) gives the run no id to write to or delete.
+ * (for a contact sent with neither) the run's `name`, and an id no read listed (ownId). Else undefined: an
+ * answer naming another contact (the account's own, say) gives the run no id to write to or delete.
  */
 export function runContactId(ctx, answer, { email, name }) {
   const contact = answer.body?.contact;
   const ours = isObject(contact) && (email === undefined ? contact.name === name : contact.email === email || String(contact.user_id) === ctx.userId);
-  return is2xx(answer.status) && ours ? wholeId(contact.id) : undefined;
+  return is2xx(answer.status) && ours ? ownId(ctx, "contacts", contact.id) : undefined;
 }
 const errorsShape = (body) =>
   isObject(body) && Array.isArray(body.errors) && body.errors.length > 0 &&
@@ -272,8 +284,9 @@ export const WRITES = [
     async run(ctx) {
       const answer = await ctx.call("POST", "/tags", { body: { name: ctx.tagName } });
       const tag = answer.body?.tag;
-      // Only a 2xx naming the run's tag gives its id: another tag the server names is never renamed nor deleted.
-      if (is2xx(answer.status) && isObject(tag) && tag.name === ctx.tagName) ctx.tagId = wholeId(tag.id);
+      // Only a 2xx naming the run's tag, with an id no read listed, gives its id: another tag the server
+      // names is never renamed nor deleted.
+      if (is2xx(answer.status) && isObject(tag) && tag.name === ctx.tagName) ctx.tagId = ownId(ctx, "tags", tag.id);
       const seen = isObject(tag) ? `tag ${keys(tag)}, id ${JSON.stringify(tag.id) ?? "none"}` : keys(answer.body);
       expect(ctx, "tags.create", is2xx(answer.status) && isObject(tag) && wholeId(tag.id) > 0 && tag.name === ctx.tagName, `status ${answer.status}, ${seen}`, answer);
       if (ctx.tagId === undefined) throw new Error("could not create the run's tag: nothing else is written");

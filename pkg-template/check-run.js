@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GistClient, GistError } from "gist-wasm";
-import { FACTS, READS, WRITES, deleteTag, listTags, runContactId, unlisted, wholeId } from "./check-facts.js";
+import { FACTS, READS, WRITES, deleteTag, listTags, ownId, rememberListed, runContactId, unlisted, wholeId } from "./check-facts.js";
 
 /** What every name the run gives starts with; `--cleanup` finds earlier runs' tags by it. */
 const PREFIX = "gist-wasm-check";
@@ -100,6 +100,8 @@ export function createContext(options) {
     unfindable: [], // what the run may have made and cannot find: said to be left
     tagId: undefined,
     tagSent: false,
+    wrote: false, // whether a request other than a GET was sent
+    listed: { tags: new Set(), contacts: new Set() }, // ids read before the run wrote: never its own (ownId)
     requests: 0, // sent: the clients' request hook counts them
     /** How many contacts the unfiltered list of the reads held: contacts that any filter must drop. */
     listedContacts: undefined,
@@ -125,6 +127,8 @@ export function createContext(options) {
       // Only ids in digits go in a path: one the server named otherwise (its echo of the key, say) never does.
       if (!/^\/[a-z]+(\/[0-9]+)?$/.test(url)) throw new Error("an id the server gave is not a whole number: not sent");
       if (method === "POST" && url === "/tags") ctx.tagSent = true;
+      const read = method === "GET" && !ctx.wrote;
+      ctx.wrote ||= method !== "GET";
       // The made-up key's request goes through a client of its own, whose pacing knows nothing of the
       // run's requests: a pause of one request's share of a second before it and after it keeps the rate.
       const pause = () => new Promise((resolve) => setTimeout(resolve, 1000 / options.rate));
@@ -132,6 +136,7 @@ export function createContext(options) {
       const via = wrongKey ? client(options, `${PREFIX}-made-up-key`, sent) : gist;
       try {
         const answer = await via.apiCall({ method, url, query, body });
+        if (read) rememberListed(ctx.listed, answer.body);
         if (answer.status !== 429 && answer.status < 500) {
           ctx.headerAnswers += 1;
           ctx.headerNames.push(...Object.keys(answer.headers));
@@ -217,7 +222,7 @@ export async function cleanUp(ctx) {
     const names = [ctx.tagName, `${ctx.tagName}-renamed`];
     const listing = await listTags(ctx, { until: (tag) => names.includes(tag.name), cleanup: true });
     const tag = listing.tags?.find(({ name }) => names.includes(name));
-    ctx.tagId = wholeId(tag?.id);
+    ctx.tagId = ownId(ctx, "tags", tag?.id);
     if (!tag && !listing.complete) left.push(`the run's tag (${unlisted(listing)})`);
   }
   if (ctx.tagId !== undefined) {

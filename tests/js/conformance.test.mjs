@@ -1154,6 +1154,24 @@ test("an id the run takes from an answer is its own: a tag or a contact a server
   }
 });
 
+test("an answer naming the run's tag or contact with the id of one the reads listed is not taken as the run's: that one is neither written to nor deleted, the run's own is deleted by name or email (an outside review: tag 1 renamed and deleted, contact 1 overwritten and deleted)", async () => {
+  const listedTagId = ({ route, body, answer }) => (route === "POST tags" && body.id === undefined && !body.contacts ? [200, { tag: { ...answer.tag, id: 1 } }] : undefined);
+  const listedContactId = ({ route, body, answer }) => (route === "POST contacts" && body.user_id !== undefined && body.id === undefined ? [200, { contact: { ...answer.contact, id: 1 } }] : undefined);
+  for (const rewrite of [listedTagId, listedContactId]) {
+    const fake = await serveFake({ tags: 1, contacts: 1, rewrite });
+    try {
+      const { run } = await checkFake(fake);
+      assert.equal(run.code, 1, run.stdout);
+      assert.deepEqual(fake.state.tags, [{ id: 1, name: "t0" }], `${rewrite.name}: tag 1 kept as it was, the run's deleted`);
+      assert.equal(fake.state.contacts[0].email, "p0@example.org", rewrite.name);
+      assert.deepEqual(ours(fake.state.contacts), [], `${rewrite.name}: the run's own contacts deleted by email`);
+      assert.ok(!fake.requests.some((r) => /^\/(tags|contacts)\/1(\?|$)/.test(r.url) || (r.body && JSON.parse(r.body).id === 1)), `${rewrite.name}: nothing sent to tag 1 or contact 1`);
+    } finally {
+      await fake.close();
+    }
+  }
+});
+
 test("the lead is tagged before any upsert names it, so that a server merging the user's tag onto it at the precedence upsert does not pass for one whose tag request tags (an outside review: tags.tag_contacts confirmed where POST /tags {contacts} tagged no one)", async () => {
   const fake = await serveFake({ contacts: 1, mergesTags: true, tagsNobody: true });
   try {
