@@ -154,8 +154,9 @@ export async function listTags(ctx, { until, cleanup } = {}) {
     answers.push({ status: answer.status });
     const items = answer.body?.tags;
     if (!is2xx(answer.status) || !Array.isArray(items)) return { answers };
-    const fresh = items.filter((tag) => isObject(tag) && !tags.has(tag.id));
-    for (const tag of fresh) tags.set(tag.id, tag);
+    // A tag without a whole-number id is no repeat of one by id: it is kept, under a key of its own.
+    const fresh = items.filter((tag) => isObject(tag) && !tags.has(wholeId(tag.id)));
+    for (const tag of fresh) tags.set(wholeId(tag.id) ?? Symbol("no id"), tag);
     const pages = answer.body.pages;
     complete = items.length === 0 || (isObject(pages) && !pages.next);
     if (fresh.some((tag) => until?.(tag)) || fresh.length === 0 || complete || tags.size >= MAX_TAGS) break;

@@ -244,14 +244,15 @@ function runOf(name) {
 
 /**
  * `--cleanup`'s delete of an earlier run's tag: a 404 is a tag already gone. Logs what it did; resolves
- * whether the tag is gone (else it is kept for another `--cleanup`: an answer other than a 2xx or a 404, or
- * an id not a whole number, which goes in no path).
+ * whether the tag is gone (else it is kept: for another `--cleanup` after an answer other than a 2xx or a
+ * 404, for a delete by hand where its id is not a whole number, which goes in no path).
  */
 async function deleteRunTag(gist, tag, run, log) {
   const id = wholeId(tag.id);
   const status = id === undefined ? undefined : (await gist.apiCall({ method: "DELETE", url: `/tags/${id}` })).status;
   if (status < 300 || status === 404) log(`deleted the tag of run ${run}${status === 404 ? " (it was already gone)" : ""}`);
-  else log(`could not delete the tag of run ${run} (${status === undefined ? "its id is not a whole number" : `status ${status}`}): run --cleanup again`);
+  else if (status === undefined) log(`could not delete the tag of run ${run} (its id is not a whole number): delete it by hand`);
+  else log(`could not delete the tag of run ${run} (status ${status}): run --cleanup again`);
   return status < 300 || status === 404;
 }
 
