@@ -1187,6 +1187,24 @@ test("--cleanup keeps every tag listed without an id, and counts a run's tag wit
   }
 });
 
+test("a lead answered as the run's user stops the run before the facts that need two contacts, and the lead is deleted by its email (an outside review: the precedence and the tagging confirmed on the user alone, exit 0)", async () => {
+  let userId;
+  const leadIsUser = ({ route, body, answer }) => {
+    if (route === "POST contacts" && body.name === "gist-wasm check") userId = answer.contact.id;
+    return route === "POST contacts" && body.type === "lead" ? [200, { contact: { ...answer.contact, id: userId } }] : undefined;
+  };
+  const fake = await serveFake({ contacts: 1, rewrite: leadIsUser });
+  try {
+    const { run, seen } = await checkFake(fake);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stderr, /could not create the run's lead/);
+    for (const id of ["contacts.upsert.precedence", "tags.tag_contacts", "tags.retag.idempotent"]) assert.equal(seen(id)[0], "not shown", id);
+    assert.deepEqual(ours(fake.state.contacts), [], "the user deleted by id, the lead by its email");
+  } finally {
+    await fake.close();
+  }
+});
+
 test("the lead is tagged before any upsert names it, so that a server merging the user's tag onto it at the precedence upsert does not pass for one whose tag request tags (an outside review: tags.tag_contacts confirmed where POST /tags {contacts} tagged no one)", async () => {
   const fake = await serveFake({ contacts: 1, mergesTags: true, tagsNobody: true });
   try {
