@@ -224,6 +224,8 @@ export async function cleanUp(ctx) {
     const tag = listing.tags?.find(({ name }) => names.includes(name));
     ctx.tagId = ownId(ctx, "tags", tag?.id);
     if (!tag && !listing.complete) left.push(`the run's tag (${unlisted(listing)})`);
+    // Found without an id of its own, it goes in no path.
+    else if (tag && ctx.tagId === undefined) left.push(`the run's tag ${tag.name} (listed without a whole-number id of its own: delete it by hand)`);
   }
   if (ctx.tagId !== undefined) {
     if (findable) left.push(`tag ${ctx.tagId} (kept: \`--cleanup\` finds the contacts by it)`);
