@@ -55,6 +55,14 @@ export function scrub(text, apiKey) {
   return scrubbers.get(apiKey)[Symbol.for("gist-wasm.scrub")](out);
 }
 
+/** `value` with every string in it scrubbed (scrub), its keys kept: a report's keys are the tool's own. */
+export function scrubValues(value, apiKey) {
+  if (typeof value === "string") return scrub(value, apiKey);
+  if (Array.isArray(value)) return value.map((item) => scrubValues(item, apiKey));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubValues(item, apiKey)]));
+  return value;
+}
+
 /** `text` cut to MAX_SEEN characters, saying how many more it had. */
 const clip = (text) => (text.length > MAX_SEEN ? `${text.slice(0, MAX_SEEN)}… (${(text.length - MAX_SEEN).toLocaleString("en-US")} more characters)` : text);
 

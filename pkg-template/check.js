@@ -6,7 +6,7 @@ import { createInterface } from "node:readline/promises";
 import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { GistError } from "gist-wasm";
 import { READS, WRITES, reportHeaders } from "./check-facts.js";
-import { MAX_REQUESTS, cleanUp, cleanUpEarlierRuns, client, createContext, report, runSteps, scrub } from "./check-run.js";
+import { MAX_REQUESTS, cleanUp, cleanUpEarlierRuns, client, createContext, report, runSteps, scrub, scrubValues } from "./check-run.js";
 
 const USAGE = `usage: GIST_API_KEY=... npx gist-wasm check [--yes] [--cleanup] [--out FILE] [--record DIR] [--rate N] [--base-url URL]
   --yes        do not ask before writing
@@ -146,9 +146,10 @@ async function check(options) {
   const stop = interrupted ? "interrupted" : failure ? reason(failure, options.apiKey) : null;
   const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
   const result = report(ctx, { version, stopped: stop, left: left.length });
-  const text = scrub(JSON.stringify(result, null, 2), options.apiKey);
+  // Its values scrubbed once more, not its JSON text: a key that is a word of that text ("id", `"`) leaves it whole.
+  const text = JSON.stringify(scrubValues(result, options.apiKey), null, 2);
   ctx.free();
-  if (!interrupted) printReport(JSON.parse(text));
+  if (!interrupted) printReport(result);
   let written = true;
   try {
     writeFileSync(options.out, `${text}\n`);

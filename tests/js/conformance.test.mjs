@@ -1222,6 +1222,22 @@ test("a run's tag found by name in the clean-up without a whole-number id is sai
   }
 });
 
+test("a key that is a word of the report's JSON (\"id\", a quote) leaves the report whole and printed (an outside review: a TypeError, a SyntaxError)", async () => {
+  for (const key of ["id", '"']) {
+    const fake = await serveFake({ key });
+    try {
+      const dir = scratchDir();
+      const run = await runCheck(fake.url, key, ["--yes", "--rate", "500", "--out", join(dir, "report.json")]);
+      assert.doesNotMatch(run.stderr, /Error/, key);
+      assert.match(run.stdout, /^\d+ confirmed, \d+ contradicted, \d+ not shown; \d+ requests\.$/m, key);
+      const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+      assert.ok(report.facts.every((fact) => typeof fact.outcome === "string"), key);
+    } finally {
+      await fake.close();
+    }
+  }
+});
+
 test("the lead is tagged before any upsert names it, so that a server merging the user's tag onto it at the precedence upsert does not pass for one whose tag request tags (an outside review: tags.tag_contacts confirmed where POST /tags {contacts} tagged no one)", async () => {
   const fake = await serveFake({ contacts: 1, mergesTags: true, tagsNobody: true });
   try {
