@@ -207,6 +207,16 @@ async function checkFake(fake, baseUrl = fake.url) {
   return { run, report, seen };
 }
 
+/** checkFake on a fake served with `options` and closed after: its result, and the fake (its state and requests). */
+async function checkServed(options) {
+  const fake = await serveFake(options);
+  try {
+    return { ...(await checkFake(fake)), fake };
+  } finally {
+    await fake.close();
+  }
+}
+
 function fixtures(dir) {
   return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => [f, JSON.parse(readFileSync(join(dir, f), "utf8"))]));
 }
@@ -968,20 +978,10 @@ test("a tag's creation answered without a whole-number id above 0 is contradicte
   const withId = (id) => ({ route, body, status, answer }) =>
     (route === "POST tags" && body.id === undefined && !body.contacts ? [status, { tag: { ...(id !== undefined && { id }), name: answer.tag.name } }] : undefined);
   for (const [id, said] of [[undefined, "tag {name}, id none"], [0, "tag {id, name}, id 0"], [7.5, "tag {id, name}, id 7.5"], ["7", 'tag {id, name}, id "7"']]) {
-    const fake = await serveFake({ rewrite: withId(id) });
-    try {
-      const { seen } = await checkFake(fake);
-      assert.deepEqual(seen("tags.create"), ["contradicted", `status 200, ${said}`], String(id));
-    } finally {
-      await fake.close();
-    }
+    const { seen } = await checkServed({ rewrite: withId(id) });
+    assert.deepEqual(seen("tags.create"), ["contradicted", `status 200, ${said}`], String(id));
   }
-  const fake = await serveFake();
-  try {
-    assert.deepEqual((await checkFake(fake)).seen("tags.create"), ["confirmed", "status 200, tag {id, name}, id 1000"]);
-  } finally {
-    await fake.close();
-  }
+  assert.deepEqual((await checkServed()).seen("tags.create"), ["confirmed", "status 200, tag {id, name}, id 1000"]);
 });
 
 test("a repeated tag request answered other than 2xx does not confirm that repeating it is harmless, though the contact stays tagged (an outside review: a 422 confirmed)", async () => {
@@ -1074,20 +1074,10 @@ test("the upsert's precedence of id over user_id is shown by a body whose id and
     await userIdFirst.close();
   }
   const refused = [422, { errors: [{ code: "parameter_invalid", message: "user_id taken" }] }];
-  const refusing = await serveFake({ rewrite: ({ route, body }) => (route === "POST contacts" && body.id !== undefined && body.user_id !== undefined ? refused : undefined) });
-  try {
-    const { seen } = await checkFake(refusing);
-    assert.deepEqual(seen("contacts.upsert.precedence"), ["not shown", "status 422 to a body whose id and user_id name two contacts"]);
-    assert.deepEqual(ours(refusing.state.contacts), []);
-  } finally {
-    await refusing.close();
-  }
-  const idFirst = await serveFake();
-  try {
-    assert.deepEqual((await checkFake(idFirst)).seen("contacts.upsert.precedence"), ["confirmed", "the id matched before the user_id, and each beside a new email; email's place before them not shown"]);
-  } finally {
-    await idFirst.close();
-  }
+  const refusing = await checkServed({ rewrite: ({ route, body }) => (route === "POST contacts" && body.id !== undefined && body.user_id !== undefined ? refused : undefined) });
+  assert.deepEqual(refusing.seen("contacts.upsert.precedence"), ["not shown", "status 422 to a body whose id and user_id name two contacts"]);
+  assert.deepEqual(ours(refusing.fake.state.contacts), []);
+  assert.deepEqual((await checkServed()).seen("contacts.upsert.precedence"), ["confirmed", "the id matched before the user_id, and each beside a new email; email's place before them not shown"]);
 });
 
 test("--cleanup reads the tags a page at a time, past 10,000 of them; where it cannot read them all it says so and exits 1 (an outside review: a run's tag past 10,000 tags missed, \"0 earlier run(s) cleaned up\", exit 0)", async () => {
