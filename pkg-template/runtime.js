@@ -1,10 +1,10 @@
 // The runtime's I/O: reading caller values safely, and running an operation of the core (fetch, timers,
 // AbortSignal) step by step. The core decides what to send, when to retry and what a call returns.
 import { GistError, fromCore, invalidArgument } from "./errors.js";
-import { sleep, wallNow } from "./pace.js";
+import { sleep, waitBudget, wallNow } from "./pace.js";
 import { abortedBy, isAbortSignal, isAborted, whenAborted } from "./signal.js";
 import { readPage } from "./normalize.js";
-import { ANSWER_HEADERS, MAX_ERROR_BODY, MAX_OPTIONS_BYTES } from "./declared.js";
+import { ANSWER_HEADERS, MAX_ARGUMENT_DEPTH, MAX_ERROR_BODY, MAX_OPTIONS_BYTES } from "./declared.js";
 import { callEnd, callFail, callRespond, callRespondBytes, callRespondRead, callWithoutKey, callWoke, redactEmails } from "./gist_wasm.js";
 
 class Refused extends Error {}
@@ -14,7 +14,23 @@ class Refused extends Error {}
 // refused, not turned into an id or a name.
 const NAMING = ["id", "user_id", "email"];
 const FREE_FORM = ["custom_properties", "properties", "body"];
-const BOXED = ["Date", "Number", "String", "Boolean"];
+// Each boxed kind and a method that throws unless its receiver is one (of any realm, whatever its
+// `Symbol.toStringTag` says).
+const BOXED = [["Date", Date.prototype.getTime], ["Number", Number.prototype.valueOf], ["String", String.prototype.valueOf],
+  ["Boolean", Boolean.prototype.valueOf]];
+// Which of BOXED `value` is, by its internal slot; undefined for any other value.
+function boxedKind(value) {
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [kind, read] of BOXED) {
+    try {
+      read.call(value);
+      return kind;
+    } catch {
+      // not this kind
+    }
+  }
+  return undefined;
+}
 // An object's tag ("Date", "Map", ...); undefined for a plain value.
 const tagOf = (value) => (typeof value === "object" && value !== null ? Object.prototype.toString.call(value).slice(8, -1) : undefined);
 
@@ -35,7 +51,7 @@ export function notJson(value) {
 // What JSON writes for `raw`, whose JSON value is `written`: a Date (of any realm) as Unix seconds, as
 // Gist takes every time; undefined for an invalid one.
 function unixSeconds(raw, written) {
-  if (tagOf(raw) !== "Date") return written;
+  if (boxedKind(raw) !== "Date") return written;
   const ms = Date.prototype.getTime.call(raw);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
@@ -88,11 +104,14 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
         if (top) v = top(key, v);
       }
       if (v === undefined && options && key !== "" && namesOptions(this)) return null;
-      if (NAMING.includes(key) && BOXED.includes(tagOf(this[key])) && !freeForm(this)) throw new Refused(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not ${describeKind(this[key])} object`);
+      // What JSON read before any toJSON (a Date's): read once more, once, so that every check below
+      // sees one value, whatever a getter answers on each read.
+      const raw = this[key];
+      if (NAMING.includes(key) && boxedKind(raw) && !freeForm(this)) throw new Refused(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxedKind(raw)} object`);
       if (v === null || typeof v === "string") {
-        v = unixSeconds(this[key], v);
+        v = unixSeconds(raw, v);
         if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
-      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(this[key]) || WRITTEN_EMPTY.includes(tagOf(v)))) throw new Refused(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(this[key])}: JSON would write it as an object of its indexes, or {}`);
+      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(raw) || WRITTEN_EMPTY.includes(tagOf(v)))) throw new Refused(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(raw)}: JSON would write it as an object of its indexes, or {}`);
       if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${nameOf(this, key)} must be a finite number, not ${v}`);
       if (typeof v === "bigint") throw new Refused(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
       if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
@@ -110,7 +129,10 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
     return text;
   } catch (error) {
     if (error instanceof GistError) throw error;
-    throw invalidArgument(error instanceof Refused ? error.message : `${what} cannot be read as JSON (a getter threw, or it is circular)`);
+    if (error instanceof Refused) throw invalidArgument(error.message);
+    // JSON's own recursion ran out of stack: far past the depth the core takes.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw invalidArgument(`${what} nests arrays and objects more than ${MAX_ARGUMENT_DEPTH} deep`);
+    throw invalidArgument(`${what} cannot be read as JSON (a getter threw, or it is circular)`);
   }
 }
 
@@ -340,6 +362,7 @@ export async function readBody(response, maxBytes, race) {
   if (Number(response.headers.get("content-length")) > maxBytes) return null;
   if (!response.body || typeof response.body.getReader !== "function") {
     const text = await race(response.text());
+    if (typeof text !== "string") throw new TypeError(`the fetch's answer has no body stream, and its text() resolved ${text === null ? "null" : `a value of type ${typeof text}`}, not a string`);
     return text.length > maxBytes ? null : text;
   }
   const reader = response.body.getReader();
@@ -531,8 +554,8 @@ async function fetchOnce(fetchFn, send, signal) {
     return answer(body);
   } catch (error) {
     const held = init?.[HELD] === true;
-    if (timedOut || error === PAST_DUE) return { kind: "timeout", held };
-    // Aborted while a refusal's body came: its status still says Gist did not act (refusedUnheard).
+    // Timed out or aborted while a refusal's body came: its status still says Gist did not act (refusedUnheard).
+    if (timedOut || error === PAST_DUE) return { kind: "timeout", held, status };
     if (isAborted(signal)) return { kind: "aborted", held, status };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
@@ -656,7 +679,7 @@ export const BEFORE_SENDING = Symbol.for("gist-wasm.before-sending");
 
 // What a request's BEFORE_SENDING throws when its mark or hooks ran past its call's deadline: its fetch then
 // fails unsent, a timeout, as one whose turn came too late does.
-const PAST_DUE = new Error("the request ran past its call's deadline before it went");
+const PAST_DUE = new Error("the request's wait ran past the time it may wait before it goes");
 
 /**
  * On what a waiting `fetch` (pacedFetch) throws when no permit comes before the deadline: the seconds
@@ -757,9 +780,15 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
   let mayHaveActed = false;
   try {
     let step = stepOf(first);
+    // When a request's wait (its turn, a mark, the hooks) began and the time it had then, for `sendBy`.
+    let waitFrom;
     // Its first request's budget counts from the call's start, as its deadline does: less the pacer's
     // wait where it waited (its clock is not set back with the wall clock), else the moment since.
-    if (step.send) step.send.timeoutMs -= admittedFirst?.waitedMs ?? clock() - clock.started;
+    if (step.send) {
+      const waited = admittedFirst?.waitedMs ?? clock() - clock.started;
+      waitFrom = { at: performance.now() - waited, left: step.send.timeoutMs };
+      step.send.timeoutMs -= waited;
+    }
     let attempt = 1;
     let last;
     let answerHeaders;
@@ -777,6 +806,11 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
         // response hooks and log lines of the answer before it ran since).
         const now = performance.now();
         const due = (stepAt ?? now) + step.send.timeoutMs;
+        // A write goes only with what a wait before it leaves a request (waitBudget: half its time, up to
+        // 5 s), where it would time out in flight and may have acted; a read, until its deadline.
+        waitFrom ??= { at: stepAt ?? now, left: step.send.timeoutMs };
+        const sendBy = step.send.method === "GET" ? due : waitFrom.at + waitBudget(waitFrom.left);
+        waitFrom = undefined;
         if (stepAt !== undefined) step.send.timeoutMs = due - now;
         stepAt = undefined;
         // A turn taken before the call started: its wait already counts in this request's budget.
@@ -810,9 +844,10 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
           };
           last = undefined;
           attempt = 1;
-          // What is left of the request's time: turns, a mark and the hooks take theirs.
-          const left = () => (send.timeoutMs = Math.min(send.timeoutMs, due - performance.now()));
-          // One past its deadline (a mark that ran over) is not sent, and told to none.
+          // What is left of the request's time: turns, a mark and the hooks take theirs; none once it is
+          // past `sendBy`.
+          const left = () => (send.timeoutMs = performance.now() < sendBy ? Math.min(send.timeoutMs, due - performance.now()) : 0);
+          // One past its `sendBy` (a turn that came late, a mark that ran over) is not sent, and told to none.
           if (!waits) {
             if (left() > 0) tell();
           } else send.beforeSending = async () => {
@@ -820,9 +855,9 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
               markFailed = error;
               throw error;
             });
-            if (due <= performance.now()) throw PAST_DUE;
+            if (sendBy <= performance.now()) throw PAST_DUE;
             tell();
-            if (due <= performance.now()) throw PAST_DUE; // the hook ran past the deadline: not sent
+            if (sendBy <= performance.now()) throw PAST_DUE; // the hook ran past it: not sent
           };
           left();
           got = await fetchOnce(fetchFn, send, signal);

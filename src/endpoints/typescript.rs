@@ -67,7 +67,8 @@ fn suffix(listing: &Listing) -> String {
 /// the models' rules (`MODELS`), each list's answer key, model, kept contact type and method suffix
 /// (`LISTS`), every Promise-returning method, in the order declared, with its arguments' names
 /// (`METHODS`), the answer headers the core reads (`ANSWER_HEADERS`), the most bytes of JSON an
-/// options object and an argument may take (`MAX_OPTIONS_BYTES`, `MAX_ARGUMENT_BYTES`), of an error
+/// options object and an argument may take (`MAX_OPTIONS_BYTES`, `MAX_ARGUMENT_BYTES`), how deep an
+/// argument may nest (`MAX_ARGUMENT_DEPTH`), of an error
 /// body the core reads for Gist's items (`MAX_ERROR_BODY`), and the most items of a list answer
 /// (`MAX_PAGE_ITEMS`).
 pub fn declared_js() -> String {
@@ -115,6 +116,8 @@ pub fn declared_js() -> String {
          /** The most bytes of JSON an options object may take, and a method's argument. */\n\
          export const MAX_OPTIONS_BYTES = {};\n\
          export const MAX_ARGUMENT_BYTES = {};\n\
+         /** How deep an argument may nest arrays and objects. */\n\
+         export const MAX_ARGUMENT_DEPTH = {};\n\
          /** The most bytes of an error body that the core reads for Gist's items. */\n\
          export const MAX_ERROR_BODY = {};\n\
          /** The most items one list answer may hold (the core refuses more). */\n\
@@ -122,6 +125,7 @@ pub fn declared_js() -> String {
         answer_headers.join(", "),
         crate::input::MAX_OPTIONS_BYTES,
         crate::input::MAX_ARGUMENT_BYTES,
+        crate::input::MAX_ARGUMENT_DEPTH,
         crate::error::MAX_ERROR_BODY,
         crate::models::normalize::MAX_PAGE_ITEMS
     ));

@@ -1,0 +1,110 @@
+// Findings of the thirty-second round's outside reviews, each checked through the built package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { startServer } from "./loopback.mjs";
+import { GistClient } from "gist-wasm";
+import { consume, enqueue } from "gist-wasm/queues";
+
+const contact = () => Response.json({ contact: { id: 1003, type: "user", user_id: "5" } });
+
+test("a getter that answers otherwise on each read, or a boxed value whose toStringTag says otherwise, naming a contact is refused, not sent (an outside review: deleteUser deleted contact 1003, then 1005)", async (t) => {
+  const sent = [];
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", logLevel: "off", fetch: async (url, init) => (sent.push(`${init.method} ${new URL(url).pathname}`), contact()) });
+  t.after(() => gist.free());
+  let reads = 0; // JSON's read: a Date; the next: 7; the one after: a Date again
+  const changing = { get id() { return ++reads === 2 ? 7 : new Date(1003999); } };
+  const disguised = (boxed) => Object.assign(boxed, { [Symbol.toStringTag]: "Id" });
+  const refused = [
+    () => gist.deleteUser(changing),
+    () => gist.deleteUser({ id: disguised(new Number(1005)) }),
+    () => gist.fetchUser({ user_id: disguised(new String("5007")) }),
+    () => gist.fetchUser({ email: disguised(new String("a@example.com")) }),
+  ];
+  for (const call of refused) {
+    const error = await call().then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument", String(call));
+  }
+  assert.deepEqual(sent, []);
+});
+
+test("an argument nested deeper than JSON's own recursion reaches is refused naming the bound, not as circular (outside reviews: past about 5,000 levels)", async (t) => {
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "http://127.0.0.1:9", logLevel: "off" });
+  t.after(() => gist.free());
+  let deep = 1;
+  for (let i = 0; i < 50_000; i++) deep = [deep];
+  const error = await gist.recordEvent({ event_name: "x", user: { id: 1 }, properties: { deep } }).then(() => undefined, (e) => e);
+  assert.equal(error?.code, "invalid_argument");
+  assert.match(error.message, /nests arrays and objects more than 127 deep/);
+});
+
+test("a caller's fetch whose answer has no body stream and a text() that resolves no string fails naming it, not the wasm running out of memory (an outside review)", async (t) => {
+  const fetch = async () => ({ status: 200, ok: true, headers: new Headers({ "content-type": "application/json" }), body: null, text: async () => ({ tags: [] }) });
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", fetch, maxRetries: 0, logLevel: "off" });
+  t.after(() => gist.free());
+  const error = await gist.listTags().then(() => undefined, (e) => e);
+  assert.equal(error?.code, "network_error");
+  assert.match(error.message, /text\(\) resolved a value of type object, not a string/);
+  assert.doesNotMatch(error.message, /WebAssembly|memory/);
+});
+
+test("apiCall's write answered 503 whose body stalls till its timeoutMs did not act, as when a signal cuts it (an outside review: mayHaveActed true by the deadline, false by a signal)", async (t) => {
+  const server = await startServer((req, res) => void res.writeHead(503, { "content-type": "application/json" }).write("{"));
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: server.url, logLevel: "off", maxRetries: 0 });
+  t.after(() => gist.free());
+  const request = { url: "/contacts", method: "POST", body: { user_id: 5 } };
+  for (const options of [{ timeoutMs: 300 }, { signal: AbortSignal.timeout(300) }]) {
+    const error = await gist.apiCall(request, options).then(() => undefined, (e) => e);
+    assert.deepEqual([error?.code, error?.mayHaveActed], ["timeout", false], Object.keys(options)[0]);
+  }
+});
+
+test("a write whose turn comes past what a wait may take (half its time left) is not sent: a retry in the start line, a place behind maxConcurrent (an outside review: sent with milliseconds left, it acted and timed out)", async (t) => {
+  const acted = [];
+  let refusedOnce = false;
+  const fetch = async (url, init) => {
+    if (init.method === "POST" && !refusedOnce) {
+      refusedOnce = true;
+      return new Response("{}", { status: 429, headers: { "retry-after": "0" } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, init.method === "GET" ? 900 : 50));
+    if (init.signal.aborted) throw init.signal.reason;
+    acted.push(init.method);
+    return contact();
+  };
+  // A retry refused with 429 waits for its start behind a read's: due about 980 ms into its 1,000.
+  const paced = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", fetch, logLevel: "off", requestsPerSecond: 1000 / 490, timeoutMs: 1000 });
+  t.after(() => paced.free());
+  const [write] = await Promise.allSettled([paced.createUser({ user_id: 5 }), paced.fetchUser({ id: 1003 }, { timeoutMs: 5000 })]);
+  assert.deepEqual([write.reason?.code, write.reason?.mayHaveActed], ["timeout", false]);
+  // A write behind a read that holds the one place for 900 ms of its 1,000.
+  const held = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", fetch, logLevel: "off", maxConcurrent: 1, timeoutMs: 1000 });
+  t.after(() => held.free());
+  const read = held.fetchUser({ id: 1003 }, { timeoutMs: 5000 });
+  const late = await held.createUser({ user_id: 5 }).then(() => undefined, (e) => e);
+  await read;
+  assert.deepEqual([late?.code, late?.mayHaveActed], ["timeout", false]);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual(acted, ["GET", "GET"], "no write acted");
+});
+
+test("a recordEvent whose ledger mark takes more than half its time is not sent and is retried, not sent to time out in flight (an outside review: dead-lettered outcome_unknown)", async () => {
+  const messages = [];
+  await enqueue({ send: async () => {}, sendBatch: async (batch) => messages.push(...batch.map((m) => structuredClone(m.body))) }, [{ recordEvent: { event_name: "signup", user: { user_id: 1 } } }]);
+  const marks = new Map();
+  const ledger = {
+    get: async (key) => marks.get(key) ?? null,
+    put: async (key, value) => {
+      if (value === "sent") await new Promise((resolve) => setTimeout(resolve, 700));
+      marks.set(key, value);
+    },
+    delete: async (key) => marks.delete(key),
+  };
+  let sent = 0;
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", timeoutMs: 1000, logLevel: "off", fetch: async () => (sent++, Response.json({ event: { id: 1 } })) });
+  const verdicts = [];
+  const batch = { messages: messages.map((body, i) => ({ id: `m${i}`, attempts: 1, body, ack: () => verdicts.push("ack"), retry: () => verdicts.push("retry") })) };
+  await consume(batch, gist, { deadLetterQueue: { send: async () => {}, sendBatch: async () => {} }, ledger });
+  gist.free();
+  assert.deepEqual({ sent, verdicts }, { sent: 0, verdicts: ["retry"] });
+});
