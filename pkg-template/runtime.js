@@ -521,7 +521,7 @@ async function fetchOnce(fetchFn, send, signal) {
     init = { method: send.method, headers: send.headers, signal: controller.signal, redirect: "manual", [DEADLINE]: Date.now() + send.timeoutMs };
     if (send.body !== null) init.body = send.body;
     if (send.beforeSending) init[BEFORE_SENDING] = send.beforeSending;
-    connection = ownFetch(fetchFn) ? connectionOfItsOwn(init, send.method) : undefined;
+    connection = connectionOfItsOwn(init, send.method);
     const response = await ends.race(fetchFn ? fetchFn(send.url, init) : fetch(send.url, init));
     // A network error's answer (Response.error(), a caller's fetch may give one) is a failed request.
     if (response.type === "error") throw new TypeError("the fetch answered a network error (a Response of type \"error\")");
@@ -570,8 +570,9 @@ async function fetchOnce(fetchFn, send, signal) {
 // Deno's fetch resends a request whose pooled connection failed, a POST the server read in full too, and
 // Bun's a PUT or a DELETE (Node's does not): there `init`, a write's, is given a connection of its own: in
 // Bun by `keepalive: false`, in Deno by a client that pools none, returned to be closed once the request
-// is over (undefined elsewhere). A caller's fetch keeps its own ways. A read may still be sent again by
-// them: a GET is safe to repeat, and pooling it saves a connection a call.
+// is over (undefined elsewhere). A caller's fetch is given the same (most hand `init` on to the runtime's;
+// others ignore both). A read may still be sent again by them: a GET is safe to repeat, and pooling it
+// saves a connection a call.
 function connectionOfItsOwn(init, method) {
   if (method === "GET") return undefined;
   if (globalThis.Bun) init.keepalive = false;
