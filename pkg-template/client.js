@@ -9,7 +9,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { callClock, checkOptionsObject, drive, readCallOptions, readResponse, startCall, toJson } from "./runtime.js";
+import { callClock, checkOptionsObject, drive, readCallOptions, readResponse, restoreTargets, startCall, toJson } from "./runtime.js";
 
 // A page, or a browser's worker (dedicated, shared or service), whose code reaches every visitor too: only a
 // browser's workers have importScripts (Deno's, Bun's and workerd's have none).
@@ -25,10 +25,10 @@ function runtime() {
 }
 // The JSON array of a method's arguments. An object that JSON would turn into a plain value (a Date,
 // `new Number(1)`) is refused where it stands for a whole argument, such as an id or a name.
-function argsJson(names, args) {
+function argsJson(names, args, targets) {
   const texts = names.map((name, i) => {
     if (name === "options") checkOptionsObject(args[i], name);
-    const text = toJson(args[i], name, { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument", options: name === "options" });
+    const text = toJson(args[i], name, { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument", options: name === "options", targets: i === 0 ? targets : undefined });
     if (typeof args[i] === "object" && args[i] !== null && !"[{".includes(text[0])) throw invalidArgument(`${name} must be a ${typeof JSON.parse(text)}, not an object`);
     return text;
   });
@@ -210,7 +210,11 @@ export class GistClient {
   // before it starts is a rejection all the same.
   #call(method, names, args) {
     try {
-      return this.#run(method, this.#refusedWithoutKey(() => argsJson(names, args)), args[names.length]);
+      // One bad target of tagContacts (a NaN id, say) fails alone, as any the core refuses.
+      const targets = method === "tagContacts" ? { lists: ["users", "leads"], refused: [] } : undefined;
+      const run = this.#run(method, this.#refusedWithoutKey(() => argsJson(names, args, targets)), args[names.length]);
+      if (!targets?.refused.length) return run;
+      return run.then((done) => (restoreTargets(done.data, targets.refused, (text) => this.#scrub(text)), done));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -435,7 +435,8 @@ export interface TagRequest {
 
 /**
  * What `tagContacts` did; `failed` lists each target that could not be (un)tagged, and why: one given by
- * email or `user_id` that matches nobody, or one whose batch failed. A target given by `id` is sent as it
+ * email or `user_id` that matches nobody, one whose batch failed, or one refused as input (in JS, one that
+ * JSON cannot hold, such as a NaN id, is given back as it was). A target given by `id` is sent as it
  * is, so an id that names no contact counts as (un)tagged (what Gist does with it is unknown). A contact
  * named twice counts once, by its first target alone (the later is in neither the counts nor `failed`);
  * named to be tagged and untagged, the later target fails (`invalid_argument`).

@@ -64,9 +64,12 @@ function unixSeconds(raw, written) {
  * past `maxBytes` of JSON it stops and refuses (as more than `taker` may take), so that a huge value
  * costs no more than the cap. `options`: the value is an options object (and so are its fields that
  * `options` names, if an array): a key of one given as `undefined` is written as `null`, which counts as
- * not given, so that the core still checks its name (a typo is refused whatever it holds).
+ * not given, so that the core still checks its name (a typo is refused whatever it holds). `targets`
+ * (`{ lists, refused }`): a value refused inside an item of one of the top-level arrays `lists` is
+ * written as `{ [UNSENDABLE]: n }` instead, the item and the refusal's message kept as `refused[n]`,
+ * so that the core fails that item alone (see restoreTargets).
  */
-export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker = "an options object", options = false } = {}) {
+export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker = "an options object", options = false, targets } = {}) {
   if (value === undefined || value === null) return "null";
   // Under a third of the cap, in UTF-16 units: under it in UTF-8 bytes too.
   const flat = omit.length === 0 && top === undefined ? flatJson(value, maxBytes / 3) : undefined;
@@ -97,8 +100,22 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
     for (let up = parents.get(holder); up !== undefined; up = parents.get(up[0])) if (FREE_FORM.includes(up[1])) return true;
     return false;
   };
+  // The item of one of `targets.lists` that holder[key] is in, or is: `{ item }`; undefined elsewhere.
+  const targetOf = (holder, key) => {
+    for (let node = holder, name = key, up; node !== undefined; [node, name] = up ?? []) {
+      up = parents.get(node);
+      if (Array.isArray(node) && up?.[0] === value && targets.lists.includes(up[1])) return { item: node[name] };
+    }
+    return undefined;
+  };
   try {
     const text = JSON.stringify(value, function (key, v) {
+      const refuse = (message) => {
+        const target = targets && targetOf(this, key);
+        if (target === undefined) throw new Refused(message);
+        targets.refused.push({ item: target.item, message });
+        return { [UNSENDABLE]: targets.refused.length - 1 };
+      };
       if (this === value && key !== "") {
         if (omit.includes(key)) return undefined;
         if (top) v = top(key, v);
@@ -107,14 +124,14 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       // What JSON read before any toJSON (a Date's): read once more, once, so that every check below
       // sees one value, whatever a getter answers on each read.
       const raw = this[key];
-      if (NAMING.includes(key) && boxedKind(raw) && !freeForm(this)) throw new Refused(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxedKind(raw)} object`);
+      if (NAMING.includes(key) && boxedKind(raw) && !freeForm(this)) return refuse(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxedKind(raw)} object`);
       if (v === null || typeof v === "string") {
         v = unixSeconds(raw, v);
-        if (v === undefined) throw new Refused(`${nameOf(this, key)} is an invalid Date`);
-      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(raw) || WRITTEN_EMPTY.includes(tagOf(v)))) throw new Refused(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(raw)}: JSON would write it as an object of its indexes, or {}`);
-      if (typeof v === "number" && !Number.isFinite(v)) throw new Refused(`${nameOf(this, key)} must be a finite number, not ${v}`);
-      if (typeof v === "bigint") throw new Refused(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
-      if (typeof v === "function" || typeof v === "symbol") throw new Refused(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
+        if (v === undefined) return refuse(`${nameOf(this, key)} is an invalid Date`);
+      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(raw) || WRITTEN_EMPTY.includes(tagOf(v)))) return refuse(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(raw)}: JSON would write it as an object of its indexes, or {}`);
+      if (typeof v === "number" && !Number.isFinite(v)) return refuse(`${nameOf(this, key)} must be a finite number, not ${v}`);
+      if (typeof v === "bigint") return refuse(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
+      if (typeof v === "function" || typeof v === "symbol") return refuse(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
       if (key !== "" && typeof v === "object" && v !== null) parents.set(v, [this, key]);
       // Never more than the JSON it adds, as written (a Date as its seconds; a member left undefined is
       // not written): a member's key with its quotes and colon (an item's index adds none), its value.
@@ -134,6 +151,33 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
     if (error instanceof RangeError && /call stack/i.test(error.message)) throw invalidArgument(`${what} nests arrays and objects more than ${MAX_ARGUMENT_DEPTH} deep`);
     throw invalidArgument(`${what} cannot be read as JSON (a getter threw, or it is circular)`);
   }
+}
+
+// The key of the object that toJson writes for a target it refused.
+const UNSENDABLE = "gist-wasm:unsendable";
+// The `refused[n]` whose marker (toJson's `{ [UNSENDABLE]: n }`) `json` holds; undefined for none.
+function markerIn(json, refused) {
+  if (typeof json !== "object" || json === null) return undefined;
+  if (Object.hasOwn(json, UNSENDABLE)) return refused[json[UNSENDABLE]];
+  for (const field of Object.values(json)) {
+    const found = markerIn(field, refused);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A `tagContacts` value whose `failed` holds targets toJson wrote as markers (`targets.refused`): each
+ * such one is given back as the caller gave it, with the message that refused it (`scrub`bed).
+ */
+export function restoreTargets(result, refused, scrub) {
+  for (const failure of result?.failed ?? []) {
+    const found = markerIn(failure.target, refused);
+    if (found === undefined) continue;
+    failure.target = found.item;
+    failure.error.message = scrub(found.message);
+  }
+  return result;
 }
 
 // The JSON of an object literal whose fields all hold strings, finite numbers, booleans or null (such

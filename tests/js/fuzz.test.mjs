@@ -392,7 +392,8 @@ const tagRequestSlot = () => {
     field("leads", (v) => set(base, "leads", v), hostileOnly),
     // every target malformed: invalid_argument, nothing sent
     field("users[0] (only target)", (v) => ({ tag: "fuzz-tag", users: [v] }), required(["id", "user_id", "email"])),
-    field("users[0].untag", (v) => set(base, "users", [{ id: USER.id, untag: v }]), hostileOnly),
+    // one bad target among good ones fails alone, in `failed`, one JSON cannot hold too (a BigInt, a function)
+    field("users[0].untag", (v) => set(base, "users", [{ id: USER.id, untag: v }]), () => ANY),
   ], ["tag", "users", "leads"]);
 };
 const unknownKeyOrRef = relaxBoxed(nullishOr(() => IA)); // user and lead together: refused

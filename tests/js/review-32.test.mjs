@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { startServer } from "./loopback.mjs";
 import { GistClient } from "gist-wasm";
 import { consume, enqueue } from "gist-wasm/queues";
+import { createMockGist } from "gist-wasm/mock";
 
 const contact = () => Response.json({ contact: { id: 1003, type: "user", user_id: "5" } });
 
@@ -53,9 +54,9 @@ test("apiCall's write answered 503 whose body stalls till its timeoutMs did not 
   const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: server.url, logLevel: "off", maxRetries: 0 });
   t.after(() => gist.free());
   const request = { url: "/contacts", method: "POST", body: { user_id: 5 } };
-  for (const options of [{ timeoutMs: 300 }, { signal: AbortSignal.timeout(300) }]) {
-    const error = await gist.apiCall(request, options).then(() => undefined, (e) => e);
-    assert.deepEqual([error?.code, error?.mayHaveActed], ["timeout", false], Object.keys(options)[0]);
+  for (const options of [() => ({ timeoutMs: 1500 }), () => ({ signal: AbortSignal.timeout(1500) })]) {
+    const error = await gist.apiCall(request, options()).then(() => undefined, (e) => e);
+    assert.deepEqual([error?.code, error?.mayHaveActed], ["timeout", false], String(options));
   }
 });
 
@@ -107,4 +108,22 @@ test("a recordEvent whose ledger mark takes more than half its time is not sent 
   await consume(batch, gist, { deadLetterQueue: { send: async () => {}, sendBatch: async () => {} }, ledger });
   gist.free();
   assert.deepEqual({ sent, verdicts }, { sent: 0, verdicts: ["retry"] });
+});
+
+test("tagContacts with one target JSON cannot hold (a NaN, Infinity, BigInt or Date id) fails that target alone, given back as it was, and tags the rest (an outside review: the whole call was refused)", async (t) => {
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "https://api.getgist.com", fetch: mock.fetch, logLevel: "off" });
+  t.after(() => gist.free());
+  for (const [bad, message] of [[Number("abc"), /users\[1\]\.id must be a finite number, not NaN/], [Infinity, /not Infinity/], [10n, /BigInt/], [new Date(3000), /users\[1\]\.id must be a number, not a Date object/]]) {
+    const target = { id: bad };
+    const result = await gist.tagContacts({ tag: "vip", users: [{ id: 1001 }, target, { id: 1003 }] });
+    assert.equal(result.tagged, 2, String(bad));
+    assert.equal(result.failed.length, 1);
+    assert.equal(result.failed[0].target, target, "the target as given");
+    assert.equal(result.failed[0].error.code, "invalid_argument");
+    assert.match(result.failed[0].error.message, message);
+  }
+  // Queued, such an operation is still invalid whole: a message holds JSON only.
+  const queued = await enqueue({ send: async () => {}, sendBatch: async () => {} }, [{ tagContacts: { tag: "vip", users: [{ id: NaN }] } }]);
+  assert.deepEqual([queued.operations, queued.invalid.map((i) => i.code)], [0, ["invalid_argument"]]);
 });
