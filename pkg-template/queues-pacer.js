@@ -353,39 +353,46 @@ export function pacedFetch(namespace, apiKey, options) {
     refused[NOT_PERMITTED] = seconds;
     return refused;
   };
-  // Waits for a permit that comes before `deadline` leaves its request too little time (waitBudget);
-  // throws one marked NOT_PERMITTED (the seconds it would take) when none does.
+  // Waits for a permit that comes before `deadline` leaves its request too little time (waitBudget, from
+  // when it is asked for: asking the pacer, the permit's wait and a pause's all count against it); throws
+  // one marked NOT_PERMITTED (the seconds it would take) when none does.
   const permit = async (signal, deadline) => {
     const asked = paceNow();
-    await permitOnce(signal, Number.isFinite(deadline) ? waitBudget(deadline - wallNow()) : MAX_WAIT_MS);
+    const waitUntil = Number.isFinite(deadline) ? asked + waitBudget(deadline - wallNow()) : Infinity;
+    await permitOnce(signal, waitUntil);
     const now = paceNow();
     if (now >= pause.until) return;
     // A permit asked for before the pause moves on by its length (from its time in the pause to as far
     // after the reset); one asked for during it (the pacer not yet told, or its timer a little early on
     // this clock) waits what is left of it.
     const held = asked < pause.from ? pause.until - pause.from : pause.until - now;
-    if (Number.isFinite(deadline) && held >= waitBudget(deadline - now)) throw refusal(held / 1000);
+    if (held >= waitUntil - now) throw refusal(held / 1000);
     if (!(await sleep(held, signal))) throw signal.reason;
   };
-  // A permit given up before its time goes back to whoever granted it, for the next caller.
-  const permitOnce = async (signal, maxWaitMs) => {
+  // A permit given up before its time, or that comes too late once the pacer has answered (up to 2 s, or
+  // failed after them), goes back to whoever granted it, for the next caller.
+  const permitOnce = async (signal, waitUntil) => {
     let granted;
     let giveBack;
     if (paceNow() >= unreachableUntil) {
       try {
-        const answer = await ask("permit", undefined, maxWaitMs);
+        const answer = await ask("permit", undefined, Math.min(MAX_WAIT_MS, Math.max(0, waitUntil - paceNow())));
         granted = grantOf(answer);
         if (typeof granted === "number" && Number.isFinite(answer.slot)) giveBack = () => ask("release", undefined, undefined, answer.slot).catch(() => {});
       } catch {
         unreachableUntil = paceNow() + RECONNECT_MS;
       }
     }
+    const now = paceNow();
     if (granted === undefined) {
-      const now = paceNow();
-      granted = local.grant(now, maxWaitMs);
+      granted = local.grant(now, waitUntil - now);
       if (typeof granted === "number") giveBack = () => local.release(now + granted, paceNow());
     }
     if (typeof granted === "object") throw refusal(granted.refusedMs / 1000);
+    if (granted > waitUntil - now) {
+      giveBack?.();
+      throw refusal(granted / 1000);
+    }
     if (granted > 0 && !(await sleep(granted, signal))) {
       giveBack?.();
       throw signal.reason;

@@ -6,6 +6,7 @@ import { GistClient, GistError, parseWebhook, signWebhook } from "gist-wasm";
 import { GistPacer, consume, consumeWebhooks, enqueue, pacedFetch, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 import { inFreshNode } from "./fresh-node.mjs";
+import { json, startServer } from "./loopback.mjs";
 
 const queue = () => {
   const sent = [];
@@ -1075,4 +1076,35 @@ test("pacedFetch waits out a rate-limit pause once, not twice, for a permit aske
   // A timer late under load may take one past 90 ms; a pause waited twice takes 100.
   assert.ok(waits.every((ms) => ms >= 40), `waits of a 50 ms pause: ${waits.join(", ")} ms`);
   assert.ok(waits.filter((ms) => ms >= 90).length <= 3, `waits of a 50 ms pause: ${waits.join(", ")} ms`);
+});
+
+test("pacedFetch counts the time spent asking the pacer against a call's wait: a permit that then comes too late is not taken, and the request is not sent to time out in flight (an outside review: sent with 0.7 s of 5 s left, outcome_unknown)", async (t) => {
+  // Gist over loopback, answering each createUser after `ms`.
+  const slowGist = async (ms) => {
+    const gist = await startServer(async (req, res) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      json(res, 200, { contact: { id: 1, type: "user", user_id: "1" } });
+    });
+    t.after(() => gist.close());
+    return gist;
+  };
+  const twoCreates = (gist, fetch, timeoutMs) => {
+    const client_ = new GistClient({ apiKey: "mock-key", baseUrl: gist.url, fetch, timeoutMs, maxRetries: 0, logLevel: "off" });
+    return Promise.all([1, 2].map((n) => client_.createUser({ user_id: String(n) }).then(() => "ok", (error) => [error.code, error.mayHaveActed].join())));
+  };
+  // A pacer that answers in 0.6 s, at 1 permit a second: the second call's permit comes in 1 s, within its
+  // 1.2 s budget (half of 2.4 s) when asked, but not after the 0.6 s the asking took. Before: it waited it
+  // out and went with 0.8 s left, and Gist's 1.3 s answer came after the call timed out.
+  const slowPacer = await slowGist(1300);
+  // A pacer that never answers: after 2 s each call paces itself, at 1 a second, with 0.2 s of its 2.2 s
+  // budget (half of 4.4 s) left. Before: the second waited 1 s more and went with 1.4 s left, for a 1.9 s answer.
+  const stalledPacer = await slowGist(1900);
+  const stalled = { idFromName: (name) => name, get: () => ({ fetch: () => new Promise(() => {}) }) };
+  const [slow, fallback] = await Promise.all([
+    twoCreates(slowPacer, pacedFetch(pacerNamespace(600), "mock-key", { requestsPerSecond: 1 }), 2400),
+    twoCreates(stalledPacer, pacedFetch(stalled, "mock-key", { requestsPerSecond: 10, fallbackRequestsPerSecond: 1 }), 4400),
+  ]);
+  // The second call fails unsent, at once (not a timeout that may have acted); Gist gets the first only.
+  assert.deepEqual([slow, fallback], [["ok", "rate_limited,false"], ["ok", "rate_limited,false"]]);
+  assert.deepEqual([slowPacer.requests.length, stalledPacer.requests.length], [1, 1]);
 });
