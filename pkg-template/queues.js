@@ -700,8 +700,9 @@ export async function consume(batch, client, options) {
     ops?.forEach((operation, index) => tasks.push({ state, index, operation }));
     return state;
   });
-  await Promise.all(states.filter((state) => state.left === 0).map((state) => settle(state, run)));
-  await pool(tasks, read.concurrency, async ({ state, index, operation }) => {
+  // A malformed message is dead-lettered beside the others' work: each is settled as its own work ends.
+  const malformed = states.filter((state) => state.left === 0).map((state) => settle(state, run));
+  const operations = pool(tasks, read.concurrency, async ({ state, index, operation }) => {
     const { message } = state;
     let named;
     let outcome;
@@ -716,6 +717,7 @@ export async function consume(batch, client, options) {
     state.left -= 1;
     if (state.left === 0) await settle(state, run);
   });
+  await Promise.all([...malformed, operations]);
   return finish(run);
 }
 

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { GistClient, GistError, parseWebhook, signWebhook } from "gist-wasm";
 import { GistPacer, consume, consumeWebhooks, enqueue, pacedFetch, receiveWebhook } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
+import { serveMock } from "gist-wasm/mock/server";
 import { inFreshNode } from "./fresh-node.mjs";
 import { json, startServer } from "./loopback.mjs";
 
@@ -464,6 +465,21 @@ test("a bad message is dead-lettered, never fails its batch: consume resolves an
   assert.deepEqual(delivery.outcome.sort(), bad.map((_, i) => ["ack", i]).concat([["ack", bad.length]]));
   assert.deepEqual(counts, { succeeded: 1, retried: 0, deadLettered: bad.length });
   assert.ok(dead.sent.every((d) => d.code === "invalid_argument"));
+});
+
+test("a malformed message's dead-lettering runs beside the batch's other work: a dead-letter queue that never answers holds up no other message (an outside review: the valid message never ran)", async (t) => {
+  const mock = await serveMock({ port: 0 });
+  t.after(() => mock.close());
+  const q = queue();
+  await enqueue(q, [{ upsertUser: { user_id: 602 } }]);
+  const delivery = batchOf([{ ops: [] }, q.sent[0]]);
+  const hanging = { send: () => new Promise(() => {}), sendBatch: () => new Promise(() => {}) };
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: mock.url, maxRetries: 0 });
+  const consuming = consume({ messages: delivery.messages }, gist, { deadLetterQueue: hanging });
+  const settled = await Promise.race([consuming, new Promise((resolve) => setTimeout(resolve, 2000, "pending"))]);
+  assert.equal(settled, "pending", "consume waits for the dead letter");
+  assert.deepEqual(delivery.outcome, [["ack", 1]], "the valid message ran and was acked; the malformed one waits for its dead letter");
+  assert.equal(mock.mock.requests.filter((r) => r.method === "POST" && r.path === "/contacts").length, 1);
 });
 
 test("every function rejects bad arguments and bindings up front with a GistError, never a foreign error", async () => {
