@@ -252,12 +252,18 @@ function checkedRule(rule) {
   return { times: 1, ...rule };
 }
 
-// Why the fields a body finds its contact by (id, a number or a string of digits; email; user_id, a
-// string or a number: docs/gist-api.md) cannot be read as Gist reads them, or undefined.
+// Why an id in a body (a contact's or a tag's: a number or a string of digits) cannot be read as Gist
+// reads one, or undefined; none (undefined, null) is no problem.
+function idProblem(id) {
+  if (id === undefined || id === null || typeof id === "number" || /^[0-9]+$/.test(typeof id === "string" ? id : "")) return undefined;
+  return "id must be a number or a string of digits";
+}
+
+// Why the fields a body finds its contact by (id; email; user_id, a string or a number: docs/gist-api.md)
+// cannot be read as Gist reads them, or undefined.
 function lookupProblem(body) {
-  if (body.id !== undefined && body.id !== null && typeof body.id !== "number" && !/^[0-9]+$/.test(typeof body.id === "string" ? body.id : "")) {
-    return "id must be a number or a string of digits";
-  }
+  const id = idProblem(body.id);
+  if (id) return id;
   if (body.email !== undefined && body.email !== null && typeof body.email !== "string") return "email must be a string";
   if (body.user_id !== undefined && body.user_id !== null && !["string", "number"].includes(typeof body.user_id)) return "user_id must be a string or a number";
   return undefined;
@@ -635,6 +641,9 @@ export function createMockGist(options = {}) {
 
   function writeTag(body) {
     if (!body || typeof body !== "object") return gistError(400, "parameter_invalid", "Body must be a JSON object");
+    const targets = (Array.isArray(body.contacts) ? body.contacts : []).filter((target) => target !== null && typeof target === "object");
+    const problem = [body.id, ...targets.map((target) => target.id)].map(idProblem).find(Boolean);
+    if (problem) return gistError(422, "parameter_invalid", problem);
     if (body.id !== undefined) {
       const tag = tagsById(state).get(idOf(body.id));
       if (!tag) return gistError(404, "not_found", "Tag not found");
@@ -650,9 +659,9 @@ export function createMockGist(options = {}) {
     // Each contact named, and whether its last entry untags it (as the entries would leave it, one by
     // one): each contact's tags are written once, so that a contact named many times costs no more.
     const untagged = new Map();
-    for (const target of Array.isArray(body.contacts) ? body.contacts : []) {
-      const contact = target !== null && typeof target === "object" ? contactBy("id", idOf(target.id)) : undefined;
-      if (contact) untagged.set(contact, Boolean(target.untag));
+    for (const target of targets) {
+      const contact = contactBy("id", idOf(target.id));
+      if (contact) untagged.set(contact, booleanOf(target.untag));
     }
     for (const [contact, untag] of untagged) {
       contact.tags = (contact.tags ?? []).filter((t) => t !== id);

@@ -91,6 +91,30 @@ test("an id that is neither a number nor a string of digits is 422 parameter_inv
   assert.equal((await post(mock, "/events", { event_name: "signed-in", id: "1001" })).status, 200, "a string of digits is still an id");
 });
 
+test("POST /tags reads ids as POST /contacts does, and untag as a boolean: an id neither a number nor a string of digits is 422, stores nothing; untag \"false\" tags (an outside review: [1003] tagged contact 1003, { id: [3], name } renamed tag 3, untag \"false\" untagged)", async (t) => {
+  const server = await serveMock({ port: 0 });
+  t.after(() => server.close());
+  const tags = (body) => fetch(`${server.url}/tags`, { method: "POST", headers: { authorization: "Bearer mock-key", "content-type": "application/json" }, body: JSON.stringify(body) });
+  const { state } = server.mock;
+  const before = JSON.stringify(state);
+  const [tag] = state.tags;
+  const contact = state.contacts[2];
+  for (const bad of [(id) => [id], (id) => [String(id)], () => ({}), () => true, () => "10x1", () => ""]) {
+    for (const body of [{ name: "VIP", contacts: [{ id: contact.id }, { id: bad(contact.id) }] }, { id: bad(tag.id), name: "renamed" }]) {
+      const answer = await tags(body);
+      assert.equal(answer.status, 422, JSON.stringify(body));
+      assert.deepEqual((await answer.json()).errors.map((e) => [e.code, e.message]), [["parameter_invalid", "id must be a number or a string of digits"]]);
+    }
+  }
+  assert.equal(JSON.stringify(state), before, "nothing stored");
+  assert.equal((await tags({ name: "VIP", contacts: [{ id: String(contact.id) }] })).status, 200, "a string of digits is still an id");
+  const vip = state.tags.find((x) => x.name === "VIP").id;
+  for (const [untag, tagged] of [["true", false], ["false", true], [" TRUE ", false], [false, true], [1, false]]) {
+    assert.equal((await tags({ name: "VIP", contacts: [{ id: contact.id, untag }] })).status, 200);
+    assert.equal(state.contacts[2].tags.includes(vip), tagged, `untag: ${JSON.stringify(untag)}`);
+  }
+});
+
 test("a body nested deeper than the mock stores is 422 and stores nothing: its lists and its fetches keep answering", async () => {
   const mock = createMockGist({ contacts: 3 });
   const nested = (depth) => JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`);
