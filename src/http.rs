@@ -195,7 +195,7 @@ pub struct HttpResponse {
     pub status: u16,
     /// The headers, names in lower case.
     pub headers: Vec<(String, String)>,
-    /// The body text.
+    /// The body text, decoded as `fetch`'s `text()` decodes it (a byte order mark before it dropped).
     pub body: String,
 }
 

@@ -3,6 +3,7 @@
 //! `format!` links `core::fmt` into the `.wasm` (its writer, padding and integer printing: 2.4 KB);
 //! `text!("{} must be an object", what)` copies its template and puts each piece in its `{}`, strings
 //! as they are and integers in decimal with the JSON writer's [`push_u64`](crate::json::push_u64).
+//! And [`without_bom`], for text read from bytes.
 
 /// A piece of text `text!` puts in a hole: strings and chars as they are, unsigned integers in decimal.
 pub trait Piece {
@@ -69,6 +70,12 @@ macro_rules! unsigned {
     )*};
 }
 unsigned!(u16 u32 u64 usize);
+
+/// `text` without a byte order mark before it, as a UTF-8 decoder (`TextDecoder`, `fetch`'s `text()`)
+/// drops it.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
 
 /// `template` with each `{}` in it replaced by the next of `pieces`: what `text!` calls, with each
 /// piece behind a `dyn`, so that a call site passes only its template and its pieces. One allocation,

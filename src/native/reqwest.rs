@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::http::{refused_unheard, HttpResponse, Method, WireRequest};
+use crate::text::without_bom;
 use crate::transport::{Transport, TransportError};
 use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -126,8 +127,10 @@ impl ReqwestTransport {
             }
             body.extend_from_slice(&chunk);
         }
-        let body = String::from_utf8(body)
+        let mut body = String::from_utf8(body)
             .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+        // Decoded as `fetch`'s `text()` decodes it: a byte order mark before it is dropped.
+        body.replace_range(..body.len() - without_bom(&body).len(), "");
         Ok(HttpResponse {
             status,
             headers,

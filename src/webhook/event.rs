@@ -4,7 +4,7 @@ use crate::error::{Error, ErrorCode};
 use crate::json::{Map, ParseError, Reader, Value};
 use crate::models::normalize::{self, CONTACT};
 use crate::models::{Contact, Record};
-use crate::text::text;
+use crate::text::{text, without_bom};
 
 const TOPIC_KEYS: [&str; 4] = ["topic", "event", "event_name", "event_type"];
 const TOPIC_HEADERS: [&str; 3] = ["x-gist-topic", "x-gist-event", "x-gist-webhook-event"];
@@ -204,11 +204,6 @@ impl TryFrom<Value> for WebhookEvent {
     fn try_from(value: Value) -> Result<Self, Self::Error> {
         Self::from_value(value)
     }
-}
-
-/// `body` without a byte order mark before it, as a UTF-8 decoder drops it.
-fn without_bom(body: &str) -> &str {
-    body.strip_prefix('\u{feff}').unwrap_or(body)
 }
 
 /// `{ kind, topic?, contact?, payload: null }` of a delivery, as [`WebhookEvent::parse`] then

@@ -1970,3 +1970,28 @@ async fn the_reqwest_transport_holds_a_time_too_far_for_a_duration_as_a_long_one
         assert!(slept.is_ok(), "a sleep of {ms} ms is over at once");
     }
 }
+
+#[tokio::test]
+async fn an_answer_after_a_byte_order_mark_is_read_as_fetch_reads_it() {
+    // Found by an outside review: JSON after a UTF-8 byte order mark failed every typed call
+    // `invalid_response` (a write's with may_have_acted), where `fetch`'s `text()` drops the mark.
+    const CONTACT: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json; charset=utf-8\r\n\
+        content-length: 52\r\nconnection: close\r\n\r\n\
+        \xef\xbb\xbf{\"contact\":{\"id\":1,\"user_id\":\"42\",\"type\":\"user\"}}";
+    let client = Client::builder(KEY)
+        .base_url(answering(CONTACT).await)
+        .build()
+        .expect("valid");
+    let read = client.fetch_user(ContactRef::id(1)).await.expect("read");
+    assert_eq!(read.user_id.as_deref(), Some("42"));
+    let written = client
+        .create_user(ContactInput::user(42))
+        .await
+        .expect("written");
+    assert_eq!(written.id, 1);
+    let raw = client
+        .api_call(ApiRequest::get("/contacts/1"))
+        .await
+        .expect("answered");
+    assert!(raw.body.is_object(), "{:?}", raw.body);
+}
