@@ -2,6 +2,7 @@
 
 use crate::http::{HttpResponse, WireRequest};
 use std::future::Future;
+use std::sync::atomic::AtomicU16;
 
 /// `Send` on native targets, so that a multi-threaded runtime can hold a call; nothing on wasm32,
 /// which is single-threaded (its `fetch` futures are not `Send`).
@@ -103,6 +104,18 @@ pub trait Transport {
         request: &WireRequest,
         timeout_ms: f64,
     ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend;
+    /// [`Self::send`], storing the answer's status in `status` as soon as it comes, before its body:
+    /// the client reads a write aborted while a refusal's body comes as not acted on, as JS does. By
+    /// default `send`, which stores none (such a write may have acted).
+    fn send_telling_status(
+        &self,
+        request: &WireRequest,
+        timeout_ms: f64,
+        status: &AtomicU16,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend {
+        let _ = status;
+        self.send(request, timeout_ms)
+    }
     /// Waits `ms` milliseconds. It need not watch for cancellation: the client races every sleep
     /// against the call's `AbortSignal` (and a dropped call drops it).
     fn sleep(&self, ms: f64) -> impl Future<Output = Result<(), TransportError>> + MaybeSend;

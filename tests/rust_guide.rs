@@ -69,9 +69,11 @@ async fn per_call_options(client: Client, signal: AbortSignal) -> Result<(), Err
 mod documented {
     use getgist::{HttpResponse, TransportError, WireRequest};
     use std::future::Future;
+    use std::sync::atomic::AtomicU16;
 
     pub trait Transport {             // on native targets: Send futures, and a Client needs T: Send + Sync + 'static
         fn send(&self, request: &WireRequest, timeout_ms: f64) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send;
+        fn send_telling_status(&self, request: &WireRequest, timeout_ms: f64, status: &AtomicU16) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send { self.send(request, timeout_ms) }
         fn sleep(&self, ms: f64) -> impl Future<Output = Result<(), TransportError>> + Send;
         fn retrying(&self, attempt: u32, status: Option<u16>) {}
         fn now_ms(&self) -> f64;
@@ -81,6 +83,9 @@ mod documented {
     impl<T: getgist::Transport> Transport for T {
         fn send(&self, request: &WireRequest, timeout_ms: f64) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send {
             getgist::Transport::send(self, request, timeout_ms)
+        }
+        fn send_telling_status(&self, request: &WireRequest, timeout_ms: f64, status: &AtomicU16) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send {
+            getgist::Transport::send_telling_status(self, request, timeout_ms, status)
         }
         fn sleep(&self, ms: f64) -> impl Future<Output = Result<(), TransportError>> + Send {
             getgist::Transport::sleep(self, ms)

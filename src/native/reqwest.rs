@@ -5,6 +5,7 @@ use crate::http::{refused_unheard, HttpResponse, Method, WireRequest};
 use crate::text::without_bom;
 use crate::transport::{Transport, TransportError};
 use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
 
@@ -56,6 +57,7 @@ impl ReqwestTransport {
         request: &WireRequest,
         timeout: Duration,
         deadline: Instant,
+        told: &AtomicU16,
     ) -> Result<HttpResponse, TransportError> {
         let method = match request.method {
             Method::Get => reqwest::Method::GET,
@@ -73,6 +75,7 @@ impl ReqwestTransport {
         }
         let mut response = builder.send().await.map_err(failure)?;
         let status = response.status().as_u16();
+        told.store(status, Ordering::Relaxed);
         // A name sent twice comes once, its values joined with `, `, as `fetch`'s `Headers.get` gives
         // them to the JS client: both read a repeated `Retry-After` or rate limit alike.
         let headers = response
@@ -199,6 +202,16 @@ impl Transport for ReqwestTransport {
         request: &WireRequest,
         timeout_ms: f64,
     ) -> Result<HttpResponse, TransportError> {
+        self.send_telling_status(request, timeout_ms, &AtomicU16::new(0))
+            .await
+    }
+
+    async fn send_telling_status(
+        &self,
+        request: &WireRequest,
+        timeout_ms: f64,
+        status: &AtomicU16,
+    ) -> Result<HttpResponse, TransportError> {
         in_tokio()?;
         let timeout = duration(timeout_ms);
         // reqwest's own timeout covers the body too; this one also covers a slow connect, MARGIN after
@@ -208,9 +221,12 @@ impl Transport for ReqwestTransport {
         let deadline = now
             .checked_add(timeout.saturating_add(MARGIN))
             .map_or(now + YEAR, |late| late - MARGIN);
-        tokio::time::timeout_at(deadline + MARGIN, self.exchange(request, timeout, deadline))
-            .await
-            .unwrap_or(Err(TransportError::Timeout))
+        tokio::time::timeout_at(
+            deadline + MARGIN,
+            self.exchange(request, timeout, deadline, status),
+        )
+        .await
+        .unwrap_or(Err(TransportError::Timeout))
     }
 
     async fn sleep(&self, ms: f64) -> Result<(), TransportError> {

@@ -11,17 +11,18 @@ use crate::retry::wait_budget;
 use crate::transport::{Transport, TransportError};
 use futures_util::future::{self, BoxFuture, Either};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A [`Transport`] behind a pointer: boxed futures, so that a `Client` is one type whatever the
 /// transport it was built with.
 pub trait DynTransport: Send + Sync {
-    /// [`Transport::send`].
+    /// [`Transport::send_telling_status`].
     fn send<'a>(
         &'a self,
         request: &'a WireRequest,
         timeout_ms: f64,
+        status: &'a AtomicU16,
     ) -> BoxFuture<'a, Result<HttpResponse, TransportError>>;
     /// [`Transport::sleep`].
     fn sleep(&self, ms: f64) -> BoxFuture<'_, Result<(), TransportError>>;
@@ -38,8 +39,11 @@ impl<T: Transport + Send + Sync> DynTransport for T {
         &'a self,
         request: &'a WireRequest,
         timeout_ms: f64,
+        status: &'a AtomicU16,
     ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
-        Box::pin(Transport::send(self, request, timeout_ms))
+        Box::pin(Transport::send_telling_status(
+            self, request, timeout_ms, status,
+        ))
     }
 
     fn sleep(&self, ms: f64) -> BoxFuture<'_, Result<(), TransportError>> {
@@ -286,8 +290,9 @@ impl Transport for CallTransport<'_> {
                     unanswered(request, error, self.shared.transport.now_ms() - held);
                 })?;
         let started = self.shared.transport.now_ms();
+        let status = AtomicU16::new(0);
         let outcome = self
-            .abortable(self.shared.transport.send(request, timeout_ms))
+            .abortable(self.shared.transport.send(request, timeout_ms, &status))
             .await;
         let elapsed_ms = self.shared.transport.now_ms() - started;
         // Held by the transport's own pacing, never sent: not a request the call made, as the client's
@@ -298,12 +303,14 @@ impl Transport for CallTransport<'_> {
         ) {
             self.held.fetch_add(1, Ordering::Relaxed);
         }
-        // A write may have acted unless Gist refused it unheard, or it was never sent (not written,
+        // A write may have acted unless Gist refused it unheard (its status read, or told before an
+        // abort cut its body short, as a timeout there gives it), or it was never sent (not written,
         // held, or its connection never made).
         let unheard = match &outcome {
             Ok(response)
             | Err(TransportError::UnreadBody(response))
             | Err(TransportError::UnreadRefusal(response, _)) => refused_unheard(response.status),
+            Err(TransportError::Aborted) => refused_unheard(status.load(Ordering::Relaxed)),
             Err(error) => matches!(
                 error,
                 TransportError::NotSent(_)

@@ -1995,3 +1995,32 @@ async fn an_answer_after_a_byte_order_mark_is_read_as_fetch_reads_it() {
         .expect("answered");
     assert!(raw.body.is_object(), "{:?}", raw.body);
 }
+
+#[tokio::test]
+async fn a_write_aborted_while_a_refusals_body_comes_did_not_act_as_a_timeout_there_says() {
+    // Found by an outside review: the abort dropped the transport's future before it could give the
+    // 429's status, and the write said may_have_acted true (JS, and a timeout there: false).
+    const REFUSED: &str = "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+                           retry-after: 0\r\ncontent-length: 100\r\n\r\n{";
+    const ANSWERED: &str = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                            content-length: 100\r\n\r\n{";
+    for (head, acted) in [(REFUSED, false), (ANSWERED, true)] {
+        let client = Client::builder(KEY)
+            .base_url(stalling(head).await)
+            .build()
+            .expect("valid");
+        let signal = AbortSignal::new();
+        let fire = signal.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            fire.abort();
+        });
+        let error = client
+            .create_user(ContactInput::user(42))
+            .abort(&signal)
+            .await
+            .expect_err("aborted");
+        assert_eq!(error.code, ErrorCode::Aborted, "{error}");
+        assert_eq!(error.may_have_acted, acted, "{head}");
+    }
+}
