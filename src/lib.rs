@@ -96,7 +96,7 @@ pub use native::ReqwestTransport;
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{
     header_pairs, parse_webhook, sign_webhook, verify_webhook, AbortSignal, ApiRequest,
-    ApiResponse, Client, ClientBuilder, ContactInput, ContactRef, FromCall, ListContacts,
-    ListOptions, ListSegments, NewEvent, Page, Pages, Pending, RequestOptions, ResponseInfo,
-    TagFailure, TagRequest, TagResult, TagTarget, Walk, WithResponse,
+    ApiResponse, Client, ClientBuilder, ContactInput, ContactRef, FromCall, IntoUserId,
+    ListContacts, ListOptions, ListSegments, NewEvent, Page, Pages, Pending, RequestOptions,
+    ResponseInfo, TagFailure, TagRequest, TagResult, TagTarget, Walk, WithResponse,
 };

@@ -68,6 +68,48 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>)
     }
 }
 
+/// A `user_id` as [`ContactRef::user_id`] and [`ContactInput::user`] take it: a string (of digits, which
+/// the call checks) or an integer. Not a float, which does not compile: JS refuses one past 2^53 - 1
+/// (`invalid_argument`), and past it an `f64` names another id than the one written.
+#[diagnostic::on_unimplemented(
+    message = "a user_id is an integer or a string of digits, not `{Self}`",
+    note = "user_id must be a whole number up to 2^53 - 1 (past it, a string of digits): a float past it names another id"
+)]
+pub trait IntoUserId {
+    /// The `user_id` as sent: the string, or the integer's digits.
+    fn into_user_id(self) -> String;
+}
+
+/// [`IntoUserId`] for each string type, and each integer type, its reference and its `NonZero`.
+macro_rules! user_ids {
+    (strings: $($string:ty),*; integers: $($integer:ty),*) => {
+        $(impl IntoUserId for $string {
+            fn into_user_id(self) -> String {
+                self.into()
+            }
+        })*
+        $(impl IntoUserId for $integer {
+            fn into_user_id(self) -> String {
+                self.to_string()
+            }
+        }
+        impl IntoUserId for &$integer {
+            fn into_user_id(self) -> String {
+                self.to_string()
+            }
+        }
+        impl IntoUserId for std::num::NonZero<$integer> {
+            fn into_user_id(self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+user_ids! {
+    strings: &str, String, &String, Box<str>, std::borrow::Cow<'_, str>;
+    integers: u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+}
+
 /// Which contact: by Gist's id, your `user_id`, or email (`ContactRef` in JS). Its `Debug` shows no
 /// email.
 #[derive(Clone, PartialEq, Eq)]
@@ -100,9 +142,9 @@ impl ContactRef {
         Self::Id(id)
     }
 
-    /// By your own id for a user: a whole number, or a string of digits.
-    pub fn user_id(user_id: impl ToString) -> Self {
-        Self::UserId(user_id.to_string())
+    /// By your own id for a user: an integer, or a string of digits.
+    pub fn user_id(user_id: impl IntoUserId) -> Self {
+        Self::UserId(user_id.into_user_id())
     }
 
     /// By email address.
@@ -212,10 +254,10 @@ impl fmt::Debug for ContactInput {
 }
 
 impl ContactInput {
-    /// A user with your own id for it (a whole number, or a string of digits).
-    pub fn user(user_id: impl ToString) -> Self {
+    /// A user with your own id for it (an integer, or a string of digits).
+    pub fn user(user_id: impl IntoUserId) -> Self {
         Self {
-            user_id: Some(user_id.to_string()),
+            user_id: Some(user_id.into_user_id()),
             ..Self::default()
         }
     }

@@ -19,8 +19,8 @@ mod wording;
 pub use abort::AbortSignal;
 pub use client::{Client, ClientBuilder};
 pub use input::{
-    ApiRequest, ContactInput, ContactRef, ListContacts, ListOptions, ListSegments, NewEvent,
-    TagRequest, TagTarget,
+    ApiRequest, ContactInput, ContactRef, IntoUserId, ListContacts, ListOptions, ListSegments,
+    NewEvent, TagRequest, TagTarget,
 };
 pub use output::{ApiResponse, FromCall, TagFailure, TagResult};
 pub use pending::{Pending, RequestOptions, ResponseInfo, WithResponse};
@@ -40,6 +40,16 @@ pub use webhooks::{header_pairs, parse_webhook, sign_webhook, verify_webhook};
 ///         Ok(Mine)
 ///     }
 /// }
+/// ```
+///
+/// A float is no `user_id` (JS refuses one past 2^53 - 1, where an `f64` names another id):
+///
+/// ```compile_fail,E0277
+/// getgist::ContactRef::user_id(9007199254740993f64);
+/// ```
+///
+/// ```compile_fail,E0277
+/// getgist::ContactInput::user(42.0);
 /// ```
 ///
 /// Checked `VerifyOptions` stay as `new` checked them:
