@@ -2024,3 +2024,43 @@ async fn a_write_aborted_while_a_refusals_body_comes_did_not_act_as_a_timeout_th
         assert_eq!(error.may_have_acted, acted, "{head}");
     }
 }
+
+#[tokio::test]
+async fn a_raw_write_whose_refusals_body_is_cut_stalls_or_is_aborted_did_not_act() {
+    // A raw call's value would be the body, so it fails as the reading did; but the status came, and a
+    // 429 says the server did not act, as the JS client reads it past the cap and after an abort (where
+    // the body is cut or stalls, the JS runtime drops the status: see docs/rust.md).
+    const CUT: &str = "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+                       retry-after: 0\r\ncontent-length: 100\r\n\r\n{\"errors\"";
+    const HELD: &str = "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+                        retry-after: 0\r\ncontent-length: 100\r\n\r\n{";
+    let cut = Client::builder(KEY)
+        .base_url(answering(CUT).await)
+        .build()
+        .expect("valid");
+    let stalled = Client::builder(KEY)
+        .base_url(stalling(HELD).await)
+        .timeout(Duration::from_millis(500))
+        .build()
+        .expect("valid");
+    for (client, aborted, code) in [
+        (&cut, false, ErrorCode::NetworkError),
+        (&stalled, false, ErrorCode::Timeout),
+        (&stalled, true, ErrorCode::Aborted),
+    ] {
+        let signal = AbortSignal::new();
+        let fire = signal.clone();
+        if aborted {
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                fire.abort();
+            });
+        }
+        let error = client
+            .api_call(ApiRequest::post("/tags", getgist::json!({ "name": "vip" })))
+            .abort(&signal)
+            .await
+            .expect_err("unread");
+        assert_eq!((error.code, error.may_have_acted), (code, false), "{error}");
+    }
+}
