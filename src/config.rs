@@ -23,7 +23,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 32 * 1024 * 1024;
 /// (4 GiB) about three copies of an answer being read.
 pub const MAX_ANSWER_BYTES: u32 = 256 * 1024 * 1024;
 /// The longest timeout a JS timer can wait (2^31 - 1 ms, about 24.8 days).
-const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+pub(crate) const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
 /// The API key, and the forms of it that text may echo. Its `Debug` never shows it.
 #[derive(Clone, PartialEq)]

@@ -4,7 +4,7 @@ use super::pending::{Decode, RequestOptions};
 use super::transport::{CallTransport, DynTransport, Shared};
 use super::wording;
 use crate::call::{drive, Call};
-use crate::config::{ClientOptions, Config};
+use crate::config::{ClientOptions, Config, MAX_TIMEOUT_MS};
 use crate::error::Error;
 use crate::flows::Flow;
 use crate::json::Value;
@@ -205,8 +205,8 @@ impl ClientBuilder {
         self
     }
 
-    /// At most this many requests started a second (default: no limit); the others wait in the
-    /// client, within their call's deadline.
+    /// At most this many requests started a second (default: no limit; at least 4.66e-7, one start in
+    /// 24.8 days, as in JS); the others wait in the client, within their call's deadline.
     pub fn requests_per_second(mut self, rate: f64) -> Self {
         self.requests_per_second = Some(rate);
         self
@@ -222,7 +222,7 @@ impl ClientBuilder {
     ///
     /// # Errors
     /// `invalid_argument` for a blank key or a bad setting (a base URL that is not http(s), a timeout
-    /// of zero, more than 10 retries, `max_concurrent` 0, a rate that is not a positive number, ...);
+    /// of zero, more than 10 retries, `max_concurrent` 0, a rate below one start in 24.8 days, ...);
     /// without the `reqwest` feature, when no transport is given.
     pub fn build(self) -> Result<Client, Error> {
         self.checked().map_err(wording::in_rust_terms)
@@ -240,6 +240,15 @@ impl ClientBuilder {
         {
             return Err(Error::invalid_argument(
                 "requestsPerSecond must be a positive number",
+            ));
+        }
+        // As JS's pacer, whose timer waits at most that long between two starts.
+        if self
+            .requests_per_second
+            .is_some_and(|rate| 1000.0 / rate > MAX_TIMEOUT_MS)
+        {
+            return Err(Error::invalid_argument(
+                "requestsPerSecond must be at least one start in 24.8 days (4.66e-7)",
             ));
         }
         let mut config = Config::from_options(self.options, false)?;

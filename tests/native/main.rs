@@ -1658,6 +1658,27 @@ fn bad_pacing_settings_are_refused() {
     }
 }
 
+#[test]
+fn a_rate_below_one_start_in_24_8_days_is_refused_as_js_refuses_it() {
+    // Found by an outside review: 1e-7 and 5e-324 were taken, where the JS client's pacer refuses a
+    // rate its timer cannot keep (one start in 2^31 - 1 ms).
+    for rate in [1e-7, 4.6e-7, 5e-324] {
+        let error = Client::builder(KEY)
+            .requests_per_second(rate)
+            .build()
+            .expect_err("refused");
+        assert_eq!(error.code, ErrorCode::InvalidArgument);
+        assert_eq!(
+            error.message,
+            "requests_per_second must be at least one start in 24.8 days (4.66e-7)"
+        );
+    }
+    assert!(Client::builder(KEY)
+        .requests_per_second(4.7e-7)
+        .build()
+        .is_ok());
+}
+
 #[tokio::test]
 async fn a_key_echoed_in_a_header_with_a_raw_byte_the_reader_cannot_read_inside_is_scrubbed() {
     // Found by an outside review: a raw byte 0x80 to 0x9F (or 0xFF) is not UTF-8, and the transport
