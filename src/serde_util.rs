@@ -39,12 +39,13 @@ pub fn boolean(value: Option<&Value>) -> Option<bool> {
 /// Unix seconds that may come as a number (a fraction truncated) or a numeric string; `null`, `""`,
 /// junk and a number past what an `i64` holds (`1e300`) become `None`.
 pub fn timestamp(value: Option<&Value>) -> Option<i64> {
-    /// 2^63: the first `f64` past `i64::MAX`.
+    /// 2^63: the first `f64` past `i64::MAX`, and `i64::MIN`'s magnitude, onto which a number just
+    /// below `i64::MIN` rounds (`i64::MIN` itself is read exactly, as an integer).
     const PAST_I64: f64 = 9_223_372_036_854_775_808.0;
     match value? {
         Value::Number(n) => n.as_i64().or_else(|| {
             Some(n.as_f64())
-                .filter(|f| (-PAST_I64..PAST_I64).contains(f))
+                .filter(|f| f.abs() < PAST_I64)
                 .map(|f| f as i64)
         }),
         Value::String(s) => crate::json::parse_i64(s.trim()),
@@ -102,7 +103,13 @@ mod tests {
             Some(1_502_979_465)
         );
         assert_eq!(timestamp(Some(&number("-1.5"))), Some(-1));
-        for junk in ["1e300", "-1e300", "9223372036854775808", "1e19"] {
+        for junk in [
+            "1e300",
+            "-1e300",
+            "9223372036854775808",
+            "1e19",
+            "-9223372036854775809",
+        ] {
             assert_eq!(timestamp(Some(&number(junk))), None, "{junk}");
         }
     }

@@ -313,6 +313,16 @@ proptest! {
 }
 
 #[test]
+fn a_timestamp_just_below_what_an_i64_holds_is_none_as_in_js() {
+    // Found by an outside review: -9223372036854775809 rounds, as an f64, onto -2^63 and was read as
+    // i64::MIN; the JS client gives null. i64::MIN itself, written as an integer, is read exactly.
+    let read = |text| timestamp(Some(&from_str(text).expect("JSON")));
+    assert_eq!(read("-9223372036854775809"), None);
+    assert_eq!(read("-9223372036854775809.5"), None);
+    assert_eq!(read("-9223372036854775808"), Some(i64::MIN));
+}
+
+#[test]
 fn nesting_past_the_parsers_limit_is_refused_as_the_tree_path_refuses_it() {
     for depth in [120, 125, 126, 127, 128, 200] {
         let nested = "[".repeat(depth) + &"]".repeat(depth);
