@@ -598,12 +598,12 @@ async function fetchOnce(fetchFn, send, signal) {
     return answer(body);
   } catch (error) {
     const held = init?.[HELD] === true;
-    // Timed out or aborted while a refusal's body came: its status still says Gist did not act (refusedUnheard).
+    // Timed out, aborted or cut while a refusal's body came: its status still says Gist did not act (refusedUnheard).
     if (timedOut || error === PAST_DUE) return { kind: "timeout", held, status };
     if (isAborted(signal)) return { kind: "aborted", held, status };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
-    return { kind: ownFetch(fetchFn) && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error) };
+    return { kind: ownFetch(fetchFn) && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error), status };
   } finally {
     clearTimeout(timer);
     stopWaiting?.();

@@ -60,6 +60,18 @@ test("apiCall's write answered 503 whose body stalls till its timeoutMs did not 
   }
 });
 
+test("apiCall's write answered 429 whose body is cut did not act, as Rust says (an outside review of the Rust crate: JS said mayHaveActed true)", async (t) => {
+  const server = await startServer((req, res) => {
+    res.writeHead(429, { "content-type": "application/json", "content-length": "100" }).write("{");
+    setTimeout(() => res.destroy(), 50);
+  });
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: server.url, logLevel: "off", maxRetries: 0 });
+  t.after(() => gist.free());
+  const error = await gist.apiCall({ url: "/contacts", method: "POST", body: { user_id: 5 } }).then(() => undefined, (e) => e);
+  assert.deepEqual([error?.code, error?.mayHaveActed, server.requests.length], ["network_error", false, 1]);
+});
+
 test("a write whose turn comes past what a wait may take (half its time left) is not sent: a retry in the start line, a place behind maxConcurrent (an outside review: sent with milliseconds left, it acted and timed out)", async (t) => {
   const acted = [];
   let refusedOnce = false;
