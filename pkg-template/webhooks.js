@@ -205,16 +205,26 @@ export async function signWebhook(body, options) {
   return { [plan.header]: encoding === "hex" ? toHex(mac) : toBase64(mac) };
 }
 
-// checkOptionsObject, and no Symbol key: JSON would leave one out, and a check not understood is never skipped.
+// checkOptionsObject, and no key that JSON would leave out (a Symbol, one not enumerable, one inherited):
+// a check not understood is never skipped.
 function checkWebhookOptions(options, what) {
   checkOptionsObject(options, what);
-  let symbols;
+  if (options === undefined || options === null) return;
+  let unseen;
   try {
-    symbols = options !== undefined && options !== null && Object.getOwnPropertySymbols(options).length > 0;
+    unseen = Object.getOwnPropertySymbols(options).length > 0 ? "a Symbol key, which names no option"
+      : Object.getOwnPropertyNames(options).length > Object.keys(options).length ? "a key that is not enumerable"
+      : inheritsKeys(options) ? "a key it inherits" : undefined;
   } catch {
     throw invalidArgument(`${what} cannot be read (a Proxy trap threw)`);
   }
-  if (symbols) throw invalidArgument(`${what} has a Symbol key, which names no option: it is not read, so that no check is skipped`);
+  if (unseen) throw invalidArgument(`${what} has ${unseen}: JSON would not read it, so it is refused, that no check is skipped`);
+}
+
+// Whether an object inherits a key of its own parent's (not a realm's Object.prototype, whose keys name no option).
+function inheritsKeys(object) {
+  const parent = Object.getPrototypeOf(object);
+  return parent !== null && !Object.hasOwn(parent, "isPrototypeOf") && Reflect.ownKeys(parent).length > 0;
 }
 
 // How a delivery verifies: `false` when it does not, else "signature" (an HMAC of its body) or "token".

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startServer } from "./loopback.mjs";
-import { GistClient } from "gist-wasm";
+import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
 import { consume, enqueue } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
@@ -138,4 +138,22 @@ test("tagContacts with one target JSON cannot hold (a NaN, Infinity, BigInt or D
   // Queued, such an operation is still invalid whole: a message holds JSON only.
   const queued = await enqueue({ send: async () => {}, sendBatch: async () => {} }, [{ tagContacts: { tag: "vip", users: [{ id: NaN }] } }]);
   assert.deepEqual([queued.operations, queued.invalid.map((i) => i.code)], [0, ["invalid_argument"]]);
+});
+
+test("webhook options with a key JSON would not read (not enumerable, or inherited from a parent of the caller's) are refused, not read as absent (an outside review: an HMAC check became a token check)", async () => {
+  const secret = "hmac-key-1";
+  const body = '{"topic":"user.created","contact":{"id":1}}';
+  const unsigned = { "x-gist-webhook-token": secret }; // no signature
+  const hidden = Object.defineProperty({ secret }, "scheme", { value: "hmac-sha256", enumerable: false });
+  const inherited = Object.assign(Object.create(Object.assign(Object.create(null), { scheme: "hmac-sha256" })), { secret });
+  for (const options of [hidden, inherited]) {
+    for (const call of [() => verifyWebhook({ body, headers: unsigned }, options), () => signWebhook(body, options),
+      () => handleWebhook(new Request("http://receiver.test/", { method: "POST", body, headers: unsigned }), { verify: options })]) {
+      const error = await call().then(() => undefined, (e) => e);
+      assert.equal(error?.code, "invalid_argument", String(call));
+    }
+  }
+  // Plain options, of this realm or none, still read.
+  assert.equal(await verifyWebhook({ body, headers: unsigned }, { secret }), true);
+  assert.equal(await verifyWebhook({ body, headers: unsigned }, Object.assign(Object.create(null), { secret })), true);
 });
