@@ -603,7 +603,7 @@ async function fetchOnce(fetchFn, send, signal) {
     if (isAborted(signal)) return { kind: "aborted", held, status };
     const waitSeconds = held ? notPermitted(error) : undefined;
     if (waitSeconds !== undefined) return { kind: "rate_limited", message: String(waitSeconds), held };
-    return { kind: ownFetch(fetchFn) && unreached(error) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error), status };
+    return { kind: ownFetch(fetchFn) && (unreached(error) || !parses(send.url)) ? "unreached" : "network", message: describe(error), held, failure: failureOf(error), status };
   } finally {
     clearTimeout(timer);
     stopWaiting?.();
@@ -659,6 +659,18 @@ function unreached(error) {
     return denied || UNREACHED.has(cause?.code ?? error?.code) || DENO_UNREACHED.test(String(cause?.message ?? ""));
   } catch {
     return false; // a getter that throws: not known
+  }
+}
+
+// Whether the runtime's URL parser reads `url`: where it does not (a host such as `xn--a`, no IDNA name,
+// that the core's rule lets by), the runtime's own fetch failed parsing it, as the Fetch standard has it
+// do before any connection, so sent nothing.
+function parses(url) {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
   }
 }
 

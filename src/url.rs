@@ -44,11 +44,12 @@ impl BaseUrl {
         let host = host_of(authority);
         let clean = !url.contains(['?', '#', '\\']) && !url.chars().any(is_unsafe_char);
         // A URL parser reads `api%2Egetgist.com` and `api.getgist．com` as `api.getgist.com`: a host
-        // is compared (`is_gist`) only as plain ASCII, with no escape.
-        let plain_host = host.is_ascii() && !host.contains('%');
+        // is compared (`is_gist`) only as plain ASCII, with no escape; and it refuses a host holding
+        // one of WHATWG's forbidden code points (`a<b`, `a|b`).
+        let plain_host = host.is_ascii() && !host.bytes().any(|b| b"%<>^|[]".contains(&b));
         if host.is_empty() || !clean || !plain_host || !authority_is_plain(authority) {
             return Err(Error::invalid_argument(
-                "baseUrl must be an absolute URL with an unescaped ASCII host and no query, fragment, backslash or spaces",
+                "baseUrl must be an absolute URL with an unescaped ASCII host (an IP address as 127.0.0.1 or [::1]) and no query, fragment, backslash or spaces",
             ));
         }
         let prefix = path.trim_end_matches('/');
@@ -83,23 +84,23 @@ impl BaseUrl {
     }
 }
 
-/// Whether an authority's host in brackets is closed and written with an IPv6 address's characters, and
-/// its port, if it has one, is a number up to 65535 (`[::1`, `[zz]`, `h:s3c` and `h:99999` are no URL).
+/// Whether an authority is one a URL parser (WHATWG's, as `fetch` reads it) takes as written: a host in
+/// brackets an IPv6 address ([`is_ipv6`]), one whose last label is a number an IPv4 address
+/// ([`is_ipv4_if_numeric`]), and its port, if it has one, a number up to 65535 (`[::1`, `[1:2:3]`,
+/// `256.0.0.1`, `h:s3c` and `h:99999` are no URL).
 fn authority_is_plain(authority: &str) -> bool {
     let after_host = match authority.strip_prefix('[') {
         Some(ipv6) => match ipv6.split_once(']') {
-            Some((address, rest))
-                if address
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') =>
-            {
-                rest
-            }
+            Some((address, rest)) if is_ipv6(address.as_bytes()) => rest,
             _ => return false,
         },
-        None => authority
-            .find(':')
-            .map_or("", |at| authority.get(at..).unwrap_or_default()),
+        None => {
+            let at = authority.find(':').unwrap_or(authority.len());
+            if !is_ipv4_if_numeric(authority.as_bytes().get(..at).unwrap_or_default()) {
+                return false;
+            }
+            authority.get(at..).unwrap_or_default()
+        }
     };
     match after_host.strip_prefix(':') {
         // Digits of the same length compare as their numbers do.
@@ -109,6 +110,78 @@ fn authority_is_plain(authority: &str) -> bool {
         }
         None => after_host.is_empty(),
     }
+}
+
+/// Whether a host (without its brackets) is an IPv6 address as WHATWG URL and `std::net::Ipv6Addr`
+/// read one: 8 groups of 1 to 4 hex digits, fewer where one `::` stands for the rest, the last two of
+/// them written as a dotted quad if so wished (`::ffff:127.0.0.1`).
+fn is_ipv6(address: &[u8]) -> bool {
+    let all_there = |groups: usize, gap: bool| if gap { groups < 8 } else { groups == 8 };
+    let (mut groups, mut digits, mut gap, mut at) = (0, 0, false, 0);
+    while let Some(&byte) = address.get(at) {
+        at += 1;
+        match byte {
+            _ if byte.is_ascii_hexdigit() && digits < 4 => {
+                digits += 1;
+                continue;
+            }
+            // The dotted quad that ends it, from its group's start: its last two groups.
+            b'.' => {
+                let quad = address.get(at - 1 - digits..);
+                return quad.is_some_and(is_dotted_quad) && all_there(groups + 2, gap);
+            }
+            b':' if address.get(at) == Some(&b':') && !gap => {
+                gap = true;
+                at += 1;
+            }
+            // A `:` ends a group, and another follows.
+            b':' if digits > 0 && at < address.len() => {}
+            _ => return false,
+        }
+        groups += usize::from(digits > 0);
+        digits = 0;
+    }
+    all_there(groups + usize::from(digits > 0), gap)
+}
+
+/// Whether a host is no IPv4 address to a URL parser, or one written as it reads it: a host whose last
+/// label (before one trailing dot) is a number (WHATWG's "ends in a number": digits, or hex after `0x`)
+/// is an IPv4 address to it, and must be a dotted quad ([`is_dotted_quad`]). `256.0.0.1`,
+/// `127.0.0.1.1` and `a.1` are no URL; `127.1`, `0x7f.0.0.1` and `0177.0.0.1` are `127.0.0.1` to it,
+/// an address their text does not show, refused as an escaped host is.
+fn is_ipv4_if_numeric(host: &[u8]) -> bool {
+    let host = host.strip_suffix(b".").unwrap_or(host);
+    let last = match host.iter().rposition(|&b| b == b'.') {
+        Some(dot) => host.get(dot + 1..).unwrap_or_default(),
+        None => host,
+    };
+    let number = match last {
+        [b'0', b'x' | b'X', hex @ ..] => hex.iter().all(u8::is_ascii_hexdigit),
+        [] => false,
+        digits => digits.iter().all(u8::is_ascii_digit),
+    };
+    !number || is_dotted_quad(host)
+}
+
+/// Whether `text` is an IPv4 address as `std::net::Ipv4Addr` reads one, and as an IPv6 address may end
+/// with one: 4 decimal numbers up to 255, none with a leading zero.
+fn is_dotted_quad(text: &[u8]) -> bool {
+    let (mut numbers, mut number, mut digits) = (1, 0, 0);
+    for &byte in text {
+        match byte {
+            b'.' if digits > 0 => (numbers, number, digits) = (numbers + 1, 0, 0),
+            // No digit after a leading 0.
+            b'0'..=b'9' if digits == 0 || number > 0 => {
+                number = number * 10 + u32::from(byte - b'0');
+                digits += 1;
+            }
+            _ => return false,
+        }
+        if number > 255 {
+            return false;
+        }
+    }
+    numbers == 4 && digits > 0
 }
 
 /// The host of an authority, in lower case, without its port or a trailing dot.
@@ -309,6 +382,22 @@ mod tests {
             "https://api.getgist\u{ff0e}com",
             "https://api.getgist\u{3002}com",
             "https://b\u{fc}cher.example",
+            // A URL parser refuses these hosts, or reads them as another address than written.
+            "http://256.0.0.1:4010",
+            "http://127.0.0.1.1:4010",
+            "http://a.1",
+            "http://a.0x",
+            "http://127.1",
+            "http://0x7f.0.0.1",
+            "http://0177.0.0.1",
+            "http://[1:2:3]/",
+            "http://[1::2::3]",
+            "http://[1:2:3:4:5:6:7:8::]",
+            "http://[::1.2.3.04]",
+            "http://[1.2.3.4::]",
+            "http://a<b",
+            "http://a|b:1",
+            "http://a]b",
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad}");
         }
@@ -318,6 +407,12 @@ mod tests {
             "http://h:",
             "http://h:65535",
             "https://h.example",
+            "http://10.0.0.255./x",
+            "http://[::]",
+            "http://[1:2:3:4:5:6:7::]",
+            "http://[1:2:3:4:5:6:1.2.3.4]",
+            "http://a.0xg",
+            "http://1a",
         ] {
             assert!(BaseUrl::parse(good).is_ok(), "{good}");
         }

@@ -1,6 +1,7 @@
 //! Property tests: arbitrary bytes and arbitrary JSON never panic, and are either read or refused with
 //! the right `GistError` code, in the webhook parser, every reader of caller input and every model; the
-//! event-name normaliser changes `.` and `$` and nothing else (10,000 cases per property); the JSON
+//! event-name normaliser changes `.` and `$` and nothing else; a base URL's IP host is taken exactly when
+//! std reads it (10,000 cases per property); the JSON
 //! object map behaves as the scan it replaced (2,000 sequences of up to 80 calls, 300 of up to 600); a
 //! call decides the same from only the answer headers the core names as from all of them (2,000 sets).
 
@@ -26,9 +27,11 @@ use getgist::internal::resources::raw::read_call;
 use getgist::internal::resources::segments::SegmentOptions;
 use getgist::internal::resources::tags::TagRequest;
 use getgist::internal::resources::users::{NewUser, UserChanges};
+use getgist::internal::url::BaseUrl;
 use getgist::internal::webhook::{VerifyOptions, WebhookEvent, WebhookKind};
 use getgist::{Error, ErrorCode};
 use proptest::prelude::*;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Any JSON value, nested a few levels.
 fn json_value() -> impl Strategy<Value = Value> {
@@ -145,6 +148,28 @@ proptest! {
     fn normalizing_twice_changes_nothing_more(name in "[a-z.$_ -]{0,30}") {
         let once = normalize_event_name(&name);
         prop_assert_eq!(normalize_event_name(&once), once.clone());
+    }
+
+    /// A base URL's host in brackets is taken exactly when it is an IPv6 address, as std reads one
+    /// (and WHATWG URL: an outside review's `[1:2:3]` was taken, and every call failed unsent).
+    #[test]
+    fn a_bracketed_host_is_taken_exactly_when_it_is_an_ipv6_address(
+        address in "(::)?[0-9a-fA-F]{0,5}(::?[0-9a-fA-F]{0,5}){0,9}(:[0-9]{1,3}(\\.[0-9]{1,3}){2,4})?(::)?",
+    ) {
+        let taken = BaseUrl::parse(&format!("http://[{address}]:1/x")).is_ok();
+        prop_assert_eq!(taken, address.parse::<Ipv6Addr>().is_ok(), "[{}]", address);
+    }
+
+    /// A base URL's host whose last label is a number is taken exactly when it is a dotted quad, as
+    /// std reads an IPv4 address: not `256.0.0.1` or `1.2.3.4.5`, which WHATWG URL refuses, nor
+    /// `127.1` or `0127.0.0.1`, which it reads as another address than written.
+    #[test]
+    fn a_numeric_host_is_taken_exactly_when_it_is_a_dotted_quad(
+        host in "([0-9]{1,4}\\.){0,5}[0-9]{1,4}\\.?",
+    ) {
+        let taken = BaseUrl::parse(&format!("http://{host}:1/x")).is_ok();
+        let quad = host.strip_suffix('.').unwrap_or(&host).parse::<Ipv4Addr>().is_ok();
+        prop_assert_eq!(taken, quad, "{}", host);
     }
 }
 
