@@ -33,7 +33,8 @@ pub enum ContactRef {
 }
 
 impl ContactRef {
-    /// Reads `{id}`, `{user_id}` or `{email}` (exactly one); `extra` names other keys that may appear.
+    /// Reads `{id}`, `{user_id}` or `{email}` (exactly one, the others absent or `null`); `extra` names
+    /// other keys that may appear.
     pub fn from_value(value: &Value, kind: ContactType, extra: &[&str]) -> Result<Self, Error> {
         let keys: &[&str] = match kind {
             ContactType::User => &["id", "user_id", "email"],
@@ -55,9 +56,10 @@ impl ContactRef {
                 shape
             )));
         }
+        // A key given as `null` counts as not given, as in every reader of caller input.
         let given: Vec<(&String, &Value)> = object
             .iter()
-            .filter(|(k, _)| keys.contains(&k.as_str()))
+            .filter(|(k, v)| keys.contains(&k.as_str()) && !v.is_null())
             .collect();
         let [(key, value)] = given.as_slice() else {
             return Err(Error::invalid_argument(text!(

@@ -156,7 +156,10 @@ impl TagRequest {
 }
 
 fn target(given: Value, kind: ContactType) -> ContactTarget {
-    let untag = given.get("untag").map(|u| u.as_bool().ok_or(()));
+    let untag = given
+        .get("untag")
+        .filter(|u| !u.is_null())
+        .map(|u| u.as_bool().ok_or(()));
     let reference = match untag {
         Some(Err(())) => Err(Error::invalid_argument("untag must be true or false")),
         _ => ContactRef::from_value(&given, kind, &["untag"]),

@@ -226,6 +226,30 @@ fn a_bad_tag_request_is_an_invalid_argument() {
     );
 }
 
+/// A target's `untag` or naming key given as `null` counts as not given (an outside review: "untag must
+/// be true or false", and `{ id: null }` "id must be a whole number").
+#[test]
+fn a_target_field_given_as_null_counts_as_not_given() {
+    let request = TagRequest::from_value(j!({"tag": "t", "users": [
+        {"id": 1, "untag": null},
+        {"id": null, "email": "a@b.c"},
+        {"id": null},
+    ]}))
+    .expect("read");
+    let targets = &request.targets;
+    assert_eq!(
+        (targets[0].reference.is_ok(), targets[0].untag),
+        (true, false)
+    );
+    assert!(targets[1].reference.is_ok());
+    let error = targets[2].reference.clone().expect_err("none given");
+    assert!(
+        error.message.contains("exactly one of"),
+        "{}",
+        error.message
+    );
+}
+
 #[test]
 fn a_batch_or_lookup_with_no_answer_fails_its_targets_and_the_rest_goes_on() {
     let users: Vec<Value> = (1..=60).map(|id| j!({"id": id})).collect();

@@ -128,6 +128,36 @@ fn a_contact_is_named_by_exactly_one_of_id_user_id_or_email() {
     assert!(lead_ref.is_err(), "a lead has no user_id");
 }
 
+/// README (Guarantees): a field given as `null` counts as not given, in a contact's naming keys too (an
+/// outside review: `{ id, email: null }` was "name the user by exactly one of…").
+#[test]
+fn a_naming_key_given_as_null_counts_as_not_given() {
+    assert_eq!(
+        user_ref(j!({"id": 1001, "email": null})),
+        Ok(ContactRef::Id(1001))
+    );
+    assert_eq!(
+        user_ref(j!({"id": null, "user_id": null, "email": "a@b.c"})),
+        Ok(ContactRef::Email("a@b.c".into()))
+    );
+    let error = user_ref(j!({"id": null})).expect_err("none given");
+    assert!(
+        error.message.contains("exactly one of"),
+        "{}",
+        error.message
+    );
+    let contact = r#"{"contact": {"id": 1001, "type": "user", "user_id": "5"}}"#;
+    let fake = FakeTransport::new(vec![json(200, contact)]);
+    call(
+        &config(),
+        &fake,
+        "fetchUser",
+        j!([{"id": 1001, "email": null}]),
+    )
+    .expect("found");
+    assert_eq!(fake.paths(), vec!["GET /contacts/1001"]);
+}
+
 #[test]
 fn fetch_builds_the_three_requests_with_encoded_values() {
     let config = config();

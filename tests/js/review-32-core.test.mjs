@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { startServer } from "./loopback.mjs";
 import { GistClient, GistError } from "gist-wasm";
 import { consume, enqueue } from "gist-wasm/queues";
+import { serveMock } from "gist-wasm/mock/server";
 
 const KEY = "sk_test_ABCDEFGH12345678";
 
@@ -53,4 +54,20 @@ test("a write whose URL the runtime's own fetch cannot parse did not act: mayHav
   const messages = sent.map((body, i) => ({ id: `m${i}`, body, attempts: 1, ack: () => told.push("ack"), retry: () => told.push("retry") }));
   const result = await consume({ messages }, gist, { deadLetterQueue, ledger });
   assert.deepEqual([result.deadLettered, result.retried, dead.length, told], [0, 1, 0, ["retry"]]);
+});
+
+test("a contact's naming key or a tag target's untag given as null counts as not given, as README's Guarantees say (an outside review: refused)", async () => {
+  const server = await serveMock({ port: 0 });
+  try {
+    const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url, logLevel: "off" });
+    assert.equal((await gist.fetchUser({ id: 1001, email: null })).id, 1001);
+    const result = await gist.tagContacts({ tag: "T", users: [{ id: 1001, untag: null }, { id: null, user_id: null, email: null }] });
+    assert.deepEqual([result.tagged, result.untagged, result.failed.length], [1, 0, 1]);
+    assert.match(result.failed[0].error.message, /exactly one of/);
+    const [lead] = (await gist.listLeads({ limit: 10 })).filter((contact) => contact.email);
+    await gist.deleteLead({ email: lead.email, id: null });
+    await assert.rejects(gist.fetchLead({ id: lead.id }), { code: "not_found" });
+  } finally {
+    await server.close();
+  }
 });
