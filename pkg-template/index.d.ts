@@ -322,13 +322,18 @@ export interface ResponseInfo {
     rateLimit: RateLimit | null;
 }
 
-/** What every method returns: a Promise of the data that can also give the call's metadata. */
-export interface GistPromise<T> extends Promise<T> {
+/**
+ * What every method returns: a Promise of the data that can also give the call's metadata (`R`: a list
+ * call's may be null).
+ */
+export interface GistPromise<T, R extends ResponseInfo | null = ResponseInfo> extends Promise<T> {
     /**
-     * Resolves the data and what the call's last answer said. Its headers are read (and the key scrubbed
-     * from them) when this is first asked for: after the client's `free()`, it rejects (`invalid_argument`).
+     * Resolves the data and what the call's last answer said: `response` is null when the call sent no
+     * request (a list resumed from the `cursor` of a list that had ended). Its headers are read (and the
+     * key scrubbed from them) when this is first asked for: after the client's `free()`, it rejects
+     * (`invalid_argument`).
      */
-    withResponse(): Promise<{ data: T; response: ResponseInfo }>;
+    withResponse(): Promise<{ data: T; response: R }>;
 }
 
 /** An `iter*` function's iterator: items one by one, or `pages()`; `cursor` resumes it later. */
@@ -636,27 +641,27 @@ export class GistClient {
     /**
      * Lists campaigns, paging until `limit` (default 100, at most 10000) or the end.
      */
-    listCampaigns(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<Campaign[]>;
+    listCampaigns(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<Campaign[], ResponseInfo | null>;
     /**
      * Lists tracked events (`GET /events?event_type=all`), paging until `limit` or the end.
      */
-    listEvents(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<TrackedEvent[]>;
+    listEvents(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<TrackedEvent[], ResponseInfo | null>;
     /**
      * Lists leads (never users), paging until `limit` (default 100, at most 10000) or the end.
      */
-    listLeads(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Contact[]>;
+    listLeads(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Contact[], ResponseInfo | null>;
     /**
      * Lists segments, paging until `limit` (default 100, at most 10000) or the end.
      */
-    listSegments(options?: ListSegmentsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Segment[]>;
+    listSegments(options?: ListSegmentsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Segment[], ResponseInfo | null>;
     /**
      * Lists tags, paging until `limit` (default 100, at most 10000) or the end.
      */
-    listTags(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<Tag[]>;
+    listTags(options?: LimitOptions | null, requestOptions?: RequestOptions | null): GistPromise<Tag[], ResponseInfo | null>;
     /**
      * Lists users (never leads), paging until `limit` (default 100, at most 10000) or the end.
      */
-    listUsers(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Contact[]>;
+    listUsers(options?: ListContactsOptions | null, requestOptions?: RequestOptions | null): GistPromise<Contact[], ResponseInfo | null>;
     /**
      * Records a tracked event for a user or a lead; the name is normalised first (`.`/`$` -> `-`).
      */

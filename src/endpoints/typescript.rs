@@ -171,7 +171,8 @@ pub fn members() -> String {
             (
                 "list",
                 list.list_doc,
-                format!("GistPromise<{}[]>", list.item),
+                // Resumed from an ended list's cursor, it sends nothing: no response.
+                format!("GistPromise<{}[], ResponseInfo | null>", list.item),
             ),
             (
                 "iter",

@@ -71,3 +71,20 @@ test("a contact's naming key or a tag target's untag given as null counts as not
     await server.close();
   }
 });
+
+test("withResponse() of a list resumed from an ended list's cursor resolves response: null, as index.d.ts now types a list call's (an outside review: typed ResponseInfo, never null)", async () => {
+  const server = await serveMock({ port: 0 });
+  try {
+    const gist = new GistClient({ apiKey: "mock-key", baseUrl: server.url, logLevel: "off" });
+    const walk = gist.iterTags();
+    for await (const _ of walk);
+    let fetched = 0;
+    const counting = new GistClient({ apiKey: "mock-key", baseUrl: server.url, fetch: (...args) => (fetched++, fetch(...args)), logLevel: "off" });
+    assert.deepEqual(await counting.listTags({ cursor: walk.cursor }).withResponse(), { data: [], response: null });
+    assert.equal(fetched, 0);
+    const { response } = await counting.listTags().withResponse();
+    assert.deepEqual([response?.status, response?.requests, fetched], [200, 1, 1]);
+  } finally {
+    await server.close();
+  }
+});

@@ -212,9 +212,14 @@ export async function sdkFeatures(key: string): Promise<string | null> {
   const walk = gist.iterUsers({ tag_id: 3 }, { timeoutMs: 5_000 });
   for await (const page of walk.pages()) void page.map((user: Contact) => user.id);
   const again = await gist.listUsers({ cursor: walk.cursor, limit: 10 });
+  // A list resumed from an ended list's cursor sends nothing: its response may be null.
+  const resumed = await gist.listUsers({ cursor: walk.cursor }).withResponse();
+  // @ts-expect-error possibly null
+  void resumed.response.status;
+  const sent: number = resumed.response?.requests ?? 0;
   const tags = gist.iterTags({ limit: 5 });
   const headers: Record<string, string> = await signWebhook("{}", { secret: "s", scheme: "hmac-sha256" });
-  void [data, remaining, requestId, again, tags, headers, retries];
+  void [data, remaining, requestId, again, sent, tags, headers, retries];
   return walk.cursor;
 }
 
