@@ -314,7 +314,7 @@ export interface ResponseInfo {
     requestId: string | null;
     /** Attempts of the last request: 2 after one retry. */
     attempts: number;
-    /** Requests the call sent in all (every page of a list, every batch of `tagContacts`). */
+    /** Requests the call sent in all (every page of a list, every batch of `tagContacts`; not one pacing held or whose connection was never made). */
     requests: number;
     /** How long the call took, in ms. */
     elapsedMs: number;

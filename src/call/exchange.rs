@@ -94,7 +94,11 @@ impl Exchange {
             Err(error) => {
                 let (failure, text) = match error {
                     TransportError::Network(text) => (Failure::NoAnswer, text),
-                    TransportError::Unreached(text) => (Failure::Unreached, text),
+                    TransportError::Unreached(text) => {
+                        // Never sent, so not one of the call's `requests` (as one held unsent is not).
+                        progress.requests = progress.requests.saturating_sub(1);
+                        (Failure::Unreached, text)
+                    }
                     other => return Err(self.failed(config, ended_by(other, config, progress))),
                 };
                 let mut error = network_error(&text);

@@ -53,7 +53,7 @@ pub struct Progress {
     received_bytes: u64,
     /// The bytes of the next answer that its host read (see [`Progress::read_elsewhere`]).
     read_elsewhere: u64,
-    /// Every request the call sent, retries included.
+    /// Every request the call sent, retries included (not one whose connection was never made).
     pub requests: u32,
     last: Option<LastAnswer>,
     /// Whether the retry budget refused a retry of this call.
@@ -167,7 +167,7 @@ impl Progress {
     }
 
     /// What the call's last answer said, as JSON appended to `out` (written without a tree): `{ status,
-    /// requestId, attempts, requests, rateLimit }` (`requests`: every request of the call; `null` when
+    /// requestId, attempts, requests, rateLimit }` (`requests`: every request the call sent; `null` when
     /// nothing was answered). Its headers are the host's to add: it holds them all, where the core may
     /// have been handed only [`answer_headers`].
     pub fn push_response(&self, out: &mut String, now_ms: f64) {

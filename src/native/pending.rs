@@ -98,7 +98,7 @@ pub struct ResponseInfo {
     pub request_id: Option<String>,
     /// Attempts of the last request (1 when it was not retried).
     pub attempts: u32,
-    /// Requests the call sent, retries included.
+    /// Requests the call sent, retries included (not one held unsent or whose connection was never made).
     pub requests: u32,
     /// How long the call took.
     pub elapsed: Duration,

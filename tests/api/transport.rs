@@ -130,6 +130,22 @@ fn a_write_whose_connection_was_never_made_is_retried_as_a_read_is() {
     assert_eq!(fake.sent.borrow().len(), 2);
 }
 
+/// README: `requests` counts those sent; one whose connection was never made was not (an outside review:
+/// two refused connections and a success were `requests: 3`, the server saw 1). `attempts` counts tries.
+#[test]
+fn a_request_whose_connection_was_never_made_is_not_counted_in_requests() {
+    let refused = || Err(TransportError::Unreached("connection refused".into()));
+    let fake = FakeTransport::new(vec![refused(), refused(), json(200, "{}")]);
+    let request = HttpRequest::post("/events", j!({}));
+    let (_, response) =
+        send_with(&config(), &fake, request, CallOptions::default()).expect("third try");
+    assert_eq!(
+        (&response["requests"], &response["attempts"]),
+        (&j!(1), &j!(3))
+    );
+    assert_eq!(fake.sent.borrow().len(), 3);
+}
+
 #[test]
 fn reads_are_retried_after_network_failures_up_to_max_retries() {
     let fake = FakeTransport::new(vec![

@@ -2,7 +2,8 @@
 // built package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer } from "./loopback.mjs";
+import { createServer } from "node:http";
+import { closedPort, json, startServer } from "./loopback.mjs";
 import { GistClient, GistError } from "gist-wasm";
 import { consume, enqueue } from "gist-wasm/queues";
 import { serveMock } from "gist-wasm/mock/server";
@@ -86,5 +87,29 @@ test("withResponse() of a list resumed from an ended list's cursor resolves resp
     assert.deepEqual([response?.status, response?.requests, fetched], [200, 1, 1]);
   } finally {
     await server.close();
+  }
+});
+
+test("withResponse().requests counts the requests sent, not those whose connection was never made (an outside review: two refused connections and a success were requests: 3, the server saw 1)", async () => {
+  const port = await closedPort();
+  let hits = 0;
+  const server = createServer((req, res) => {
+    hits++;
+    req.resume();
+    json(res, 200, { contact: { id: 1001, user_id: "5", type: "user" } });
+  });
+  const told = [];
+  const gist = new GistClient({
+    apiKey: KEY, baseUrl: `http://127.0.0.1:${port}`, maxRetries: 10, logLevel: "off",
+    // Refused until the first retry starts the server (a refused write is retried: it was not sent).
+    hooks: { request: ({ attempt }) => told.push(attempt), retry: () => server.listening || server.listen(port, "127.0.0.1") },
+  });
+  try {
+    const { data, response } = await gist.createUser({ user_id: 5 }).withResponse();
+    assert.equal(data.id, 1001);
+    assert.ok(told.length > hits, `${told.length} tries, ${hits} reached the server`);
+    assert.deepEqual([response.requests, response.attempts], [hits, told.length]);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
   }
 });
