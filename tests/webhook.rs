@@ -213,8 +213,8 @@ fn an_http_header_map_gives_the_pairs_that_verify_and_parse_take() {
     let pairs = header_pairs(&map);
     assert!(verify_webhook(body, &pairs, &options));
     assert!(
-        pairs.iter().all(|(name, _)| name != "x-binary"),
-        "{pairs:?}"
+        pairs.contains(&("x-binary".into(), "\u{ff}\u{fe}".into())),
+        "a value that is not UTF-8 reads as latin-1: {pairs:?}"
     );
     let event = WebhookEvent::parse(std::str::from_utf8(body).unwrap(), &pairs).unwrap();
     assert_eq!(event.topic.as_deref(), Some("user.created"));
@@ -241,6 +241,41 @@ fn a_repeated_header_reads_as_its_lines_joined_in_any_order_as_a_fetch_headers_j
         assert!(!verify_webhook(b"{}", &pairs, &options), "{tokens:?}");
         let event = WebhookEvent::parse("{}", &pairs).unwrap();
         assert_eq!(event.topic.as_deref(), Some("user.created, user.deleted"));
+    }
+}
+
+#[cfg(feature = "reqwest")]
+#[test]
+fn a_repeated_header_whose_other_line_is_not_utf8_verifies_nothing() {
+    // Found by an outside review: the line that was not UTF-8 was left out, so the right token on the
+    // other line verified, where Node joins both ("s3cret, \u{ff}") and verifies nothing.
+    use getgist::{header_pairs, sign_webhook, verify_webhook, Encoding, Scheme, VerifyOptions};
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    let body = br#"{"contact":{"id":1}}"#;
+    let token =
+        VerifyOptions::new(vec!["s3cret".into()], Scheme::Token, None, Encoding::Hex).unwrap();
+    let hmac = VerifyOptions::new(
+        vec!["s3cret".into()],
+        Scheme::HmacSha256,
+        None,
+        Encoding::Hex,
+    )
+    .unwrap();
+    for options in [token, hmac] {
+        let (name, value) = sign_webhook(body, &options).remove(0);
+        for lines in [[value.as_bytes(), b"\xff"], [b"\xfe\xff", value.as_bytes()]] {
+            let mut map = HeaderMap::new();
+            for line in lines {
+                map.append(
+                    reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    HeaderValue::from_bytes(line).unwrap(),
+                );
+            }
+            let pairs = header_pairs(&map);
+            assert_eq!(pairs.len(), 2, "{pairs:?}");
+            assert!(!verify_webhook(body, &pairs, &options), "{pairs:?}");
+        }
     }
 }
 

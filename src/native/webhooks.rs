@@ -24,7 +24,8 @@ pub fn verify_webhook(body: &[u8], headers: &[(String, String)], options: &Verif
 
 /// A request's headers as the (name, value) pairs that [`verify_webhook`] and [`parse_webhook`] take:
 /// from an `http::HeaderMap` (axum's, hyper's, reqwest's) or any iterator of name and value pairs. A
-/// value that is not UTF-8 is left out: no token or signature is.
+/// value that is not UTF-8 reads as latin-1, as Node reads it: a repeated header's lines are joined
+/// and verify nothing, even when one of them is not UTF-8.
 ///
 /// ```
 /// use getgist::header_pairs;
@@ -37,9 +38,13 @@ pub fn header_pairs<K: AsRef<str>, V: AsRef<[u8]>>(
 ) -> Vec<(String, String)> {
     headers
         .into_iter()
-        .filter_map(|(name, value)| {
-            let value = std::str::from_utf8(value.as_ref()).ok()?;
-            Some((name.as_ref().to_owned(), value.to_owned()))
+        .map(|(name, value)| {
+            let bytes = value.as_ref();
+            let value = std::str::from_utf8(bytes).map_or_else(
+                |_| bytes.iter().copied().map(char::from).collect(),
+                str::to_owned,
+            );
+            (name.as_ref().to_owned(), value)
         })
         .collect()
 }
