@@ -9,7 +9,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { callClock, checkOptionsObject, drive, readCallOptions, readResponse, restoreTargets, startCall, toJson } from "./runtime.js";
+import { callClock, checkOptionsObject, drive, readCallOptions, readResponse, restoreTargets, startCall, toJson, unsendableTargets } from "./runtime.js";
 
 // A page, or a browser's worker (dedicated, shared or service), whose code reaches every visitor too: only a
 // browser's workers have importScripts (Deno's, Bun's and workerd's have none).
@@ -211,10 +211,10 @@ export class GistClient {
   #call(method, names, args) {
     try {
       // One bad target of tagContacts (a NaN id, say) fails alone, as any the core refuses.
-      const targets = method === "tagContacts" ? { lists: ["users", "leads"], refused: [] } : undefined;
+      const targets = method === "tagContacts" ? unsendableTargets(["users", "leads"]) : undefined;
       const run = this.#run(method, this.#refusedWithoutKey(() => argsJson(names, args, targets)), args[names.length]);
       if (!targets?.refused.length) return run;
-      return run.then((done) => (restoreTargets(done.data, targets.refused, (text) => this.#scrub(text)), done));
+      return run.then((done) => (restoreTargets(done.data, targets, (text) => this.#scrub(text)), done));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -312,7 +312,7 @@ export interface ResponseInfo {
     headers: Headers;
     /** Its request id, if it has one. */
     requestId: string | null;
-    /** Attempts of the last request: 2 after one retry. */
+    /** Attempts of the last request: 2 after one retry (a try whose connection was never made too, which `requests` leaves out). */
     attempts: number;
     /** Requests the call sent in all (every page of a list, every batch of `tagContacts`; not one pacing held or whose connection was never made). */
     requests: number;

@@ -3,7 +3,7 @@
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
-import { AWAITS_BEFORE_SENDING, BEFORE_SENDING, DEADLINE, HELD, NOT_PERMITTED, callClock, checkOptionsObject } from "./runtime.js";
+import { AWAITS_BEFORE_SENDING, BEFORE_SENDING, DEADLINE, HELD, NOT_PERMITTED, PAST_DUE, callClock, checkOptionsObject } from "./runtime.js";
 import { sleep, waitBudget, wallNow } from "./pace.js";
 import { stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
@@ -324,7 +324,8 @@ export function pacedFetch(namespace, apiKey, options) {
   // it, and a later request's call through it fails ("on behalf of a different request").
   let name;
   const pacer = async () => stubNamed((name ??= `gist-wasm/pacer/${await sha256(apiKey)}`));
-  const ask = async (path, answer, maxWaitMs, slot) => {
+  // `withinMs`: how long the answer may take, at most PACER_TIMEOUT_MS.
+  const ask = async (path, answer, maxWaitMs, slot, withinMs = PACER_TIMEOUT_MS) => {
     const body = JSON.stringify({ requestsPerSecond, answer, maxWaitMs, slot });
     // The answer read whole within the time: its headers may come at once and its body never.
     const answered = (await pacer()).fetch(`https://gist-pacer/${path}`, { method: "POST", body }).then((response) => {
@@ -332,7 +333,7 @@ export function pacedFetch(namespace, apiKey, options) {
       return response.json();
     });
     let timer;
-    const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the pacer did not answer")), PACER_TIMEOUT_MS)));
+    const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the pacer did not answer")), Math.min(withinMs, PACER_TIMEOUT_MS))));
     try {
       return await Promise.race([answered, late]);
     } finally {
@@ -369,14 +370,15 @@ export function pacedFetch(namespace, apiKey, options) {
     if (held >= waitUntil - now) throw refusal(held / 1000);
     if (!(await sleep(held, signal))) throw signal.reason;
   };
-  // A permit given up before its time, or that comes too late once the pacer has answered (up to 2 s, or
-  // failed after them), goes back to whoever granted it, for the next caller.
+  // A permit given up before its time, or that comes too late once the pacer has answered (within 2 s and
+  // what is left of the wait, or failed), goes back to whoever granted it, for the next caller.
   const permitOnce = async (signal, waitUntil) => {
     let granted;
     let giveBack;
     if (paceNow() >= unreachableUntil) {
       try {
-        const answer = await ask("permit", undefined, Math.min(MAX_WAIT_MS, Math.max(0, waitUntil - paceNow())));
+        const left = Math.max(0, waitUntil - paceNow());
+        const answer = await ask("permit", undefined, Math.min(MAX_WAIT_MS, left), undefined, left);
         granted = grantOf(answer);
         if (typeof granted === "number" && Number.isFinite(answer.slot)) giveBack = () => ask("release", undefined, undefined, answer.slot).catch(() => {});
       } catch {
@@ -384,6 +386,8 @@ export function pacedFetch(namespace, apiKey, options) {
       }
     }
     const now = paceNow();
+    // The time was spent asking a pacer that did not answer in it: not sent, a timeout.
+    if (granted === undefined && now >= waitUntil) throw PAST_DUE;
     if (granted === undefined) {
       granted = local.grant(now, waitUntil - now);
       if (typeof granted === "number") giveBack = () => local.release(now + granted, paceNow());

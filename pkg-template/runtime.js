@@ -65,9 +65,9 @@ function unixSeconds(raw, written) {
  * costs no more than the cap. `options`: the value is an options object (and so are its fields that
  * `options` names, if an array): a key of one given as `undefined` is written as `null`, which counts as
  * not given, so that the core still checks its name (a typo is refused whatever it holds). `targets`
- * (`{ lists, refused }`): a value refused inside an item of one of the top-level arrays `lists` is
- * written as `{ [UNSENDABLE]: n }` instead, the item and the refusal's message kept as `refused[n]`,
- * so that the core fails that item alone (see restoreTargets).
+ * (`{ lists, refused, nonce }`, see unsendableTargets): a value refused inside an item of one of the
+ * top-level arrays `lists` is written as `{ [UNSENDABLE]: nonce + n }` instead, the item and the
+ * refusal's message kept as `refused[n]`, so that the core fails that item alone (see restoreTargets).
  */
 export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker = "an options object", options = false, targets } = {}) {
   if (value === undefined || value === null) return "null";
@@ -114,21 +114,22 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
         const target = targets && targetOf(this, key);
         if (target === undefined) throw new Refused(message);
         targets.refused.push({ item: target.item, message });
-        return { [UNSENDABLE]: targets.refused.length - 1 };
+        return { [UNSENDABLE]: `${targets.nonce}${targets.refused.length - 1}` };
       };
       if (this === value && key !== "") {
         if (omit.includes(key)) return undefined;
         if (top) v = top(key, v);
       }
       if (v === undefined && options && key !== "" && namesOptions(this)) return null;
-      // What JSON read before any toJSON (a Date's): read once more, once, so that every check below
-      // sees one value, whatever a getter answers on each read.
+      // What JSON read before any toJSON (a Date's), read once more, once; the checks look at what JSON
+      // writes (`v`) where they can, so that a getter that answers otherwise on each read slips nothing by.
       const raw = this[key];
-      if (NAMING.includes(key) && boxedKind(raw) && !freeForm(this)) return refuse(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxedKind(raw)} object`);
+      const boxed = boxedKind(typeof v === "object" ? v : raw);
+      if (NAMING.includes(key) && boxed && !freeForm(this)) return refuse(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxed} object`);
       if (v === null || typeof v === "string") {
         v = unixSeconds(raw, v);
         if (v === undefined) return refuse(`${nameOf(this, key)} is an invalid Date`);
-      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(raw) || WRITTEN_EMPTY.includes(tagOf(v)))) return refuse(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(raw)}: JSON would write it as an object of its indexes, or {}`);
+      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(v) || notJson(raw) || WRITTEN_EMPTY.includes(tagOf(v)))) return refuse(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(raw)}: JSON would write it as an object of its indexes, or {}`);
       if (typeof v === "number" && !Number.isFinite(v)) return refuse(`${nameOf(this, key)} must be a finite number, not ${v}`);
       if (typeof v === "bigint") return refuse(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
       if (typeof v === "function" || typeof v === "symbol") return refuse(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
@@ -155,24 +156,33 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
 
 // The key of the object that toJson writes for a target it refused.
 const UNSENDABLE = "gist-wasm:unsendable";
-// The `refused[n]` whose marker (toJson's `{ [UNSENDABLE]: n }`) `json` holds; undefined for none.
-function markerIn(json, refused) {
+
+/**
+ * The `targets` option of toJson for the lists `lists`: its markers hold a nonce of the call's, so that
+ * a caller's own data cannot pass for one.
+ */
+export const unsendableTargets = (lists) => ({ lists, refused: [], nonce: `${Math.random().toString(36).slice(2)}:` });
+
+// The `refused[n]` whose marker (toJson's) `json` holds, where it holds one; undefined for none.
+function markerIn(json, { refused, nonce }) {
   if (typeof json !== "object" || json === null) return undefined;
-  if (Object.hasOwn(json, UNSENDABLE)) return refused[json[UNSENDABLE]];
+  const marker = json[UNSENDABLE];
+  if (typeof marker === "string" && marker.startsWith(nonce)) return refused[Number(marker.slice(nonce.length))];
   for (const field of Object.values(json)) {
-    const found = markerIn(field, refused);
+    const found = markerIn(field, { refused, nonce });
     if (found !== undefined) return found;
   }
   return undefined;
 }
 
 /**
- * A `tagContacts` value whose `failed` holds targets toJson wrote as markers (`targets.refused`): each
- * such one is given back as the caller gave it, with the message that refused it (`scrub`bed).
+ * A `tagContacts` value whose `failed` holds targets toJson wrote as markers (`targets`, see
+ * unsendableTargets): each such one is given back as the caller gave it, with the message that refused
+ * it (`scrub`bed).
  */
-export function restoreTargets(result, refused, scrub) {
+export function restoreTargets(result, targets, scrub) {
   for (const failure of result?.failed ?? []) {
-    const found = markerIn(failure.target, refused);
+    const found = markerIn(failure.target, targets);
     if (found === undefined) continue;
     failure.target = found.item;
     failure.error.message = scrub(found.message);
@@ -736,7 +746,7 @@ export const BEFORE_SENDING = Symbol.for("gist-wasm.before-sending");
 
 // What a request's BEFORE_SENDING throws when its mark or hooks ran past its call's deadline: its fetch then
 // fails unsent, a timeout, as one whose turn came too late does.
-const PAST_DUE = new Error("the request's wait ran past the time it may wait before it goes");
+export const PAST_DUE = new Error("the request's wait ran past the time it may wait before it goes");
 
 /**
  * On what a waiting `fetch` (pacedFetch) throws when no permit comes before the deadline: the seconds

@@ -221,10 +221,13 @@ function checkWebhookOptions(options, what) {
   if (unseen) throw invalidArgument(`${what} has ${unseen}: JSON would not read it, so it is refused, that no check is skipped`);
 }
 
-// Whether an object inherits a key of its own parent's (not a realm's Object.prototype, whose keys name no option).
+// The keys of a realm's Object.prototype, which name no option.
+const OBJECT_KEYS = new Set(Reflect.ownKeys(Object.prototype));
+// Whether an object inherits a key other than a realm's Object.prototype's (isPlainObject has checked
+// that its parent, if any, has no parent).
 function inheritsKeys(object) {
   const parent = Object.getPrototypeOf(object);
-  return parent !== null && !Object.hasOwn(parent, "isPrototypeOf") && Reflect.ownKeys(parent).length > 0;
+  return parent !== null && Reflect.ownKeys(parent).some((key) => !OBJECT_KEYS.has(key));
 }
 
 // How a delivery verifies: `false` when it does not, else "signature" (an HMAC of its body) or "token".

@@ -96,7 +96,8 @@ pub struct ResponseInfo {
     pub headers: Vec<(String, String)>,
     /// Its request id header, when it has one.
     pub request_id: Option<String>,
-    /// Attempts of the last request (1 when it was not retried).
+    /// Attempts of the last request (1 when it was not retried; a try whose connection was never made
+    /// counts, which `requests` leaves out).
     pub attempts: u32,
     /// Requests the call sent, retries included (not one held unsent or whose connection was never made).
     pub requests: u32,

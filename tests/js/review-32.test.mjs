@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startServer } from "./loopback.mjs";
 import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
-import { consume, enqueue } from "gist-wasm/queues";
+import { consume, enqueue, pacedFetch } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 
 const contact = () => Response.json({ contact: { id: 1003, type: "user", user_id: "5" } });
@@ -156,4 +156,61 @@ test("webhook options with a key JSON would not read (not enumerable, or inherit
   // Plain options, of this realm or none, still read.
   assert.equal(await verifyWebhook({ body, headers: unsigned }, { secret }), true);
   assert.equal(await verifyWebhook({ body, headers: unsigned }, Object.assign(Object.create(null), { secret })), true);
+});
+
+test("a review of this round's fixes: a getter that answers a boxed value to JSON's read and a number after is refused too", async (t) => {
+  const sent = [];
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", logLevel: "off", fetch: async (url, init) => (sent.push(`${init.method} ${new URL(url).pathname}`), contact()) });
+  t.after(() => gist.free());
+  const firstBoxed = (boxed, then) => {
+    let reads = 0;
+    return () => (++reads === 1 ? boxed : then);
+  };
+  const id = firstBoxed(new Number(1005), 7);
+  const userId = firstBoxed(new String("5007"), "x");
+  for (const call of [() => gist.deleteUser({ get id() { return id(); } }), () => gist.createUser({ get user_id() { return userId(); } })]) {
+    const error = await call().then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument", String(call));
+  }
+  assert.deepEqual(sent, []);
+});
+
+test("a review of this round's fixes: a caller's target that looks like a refused target's marker is not taken for one", async (t) => {
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "https://api.getgist.com", fetch: mock.fetch, logLevel: "off" });
+  t.after(() => gist.free());
+  const bad = { id: NaN };
+  const forged = [{ "gist-wasm:unsendable": 0 }, { "gist-wasm:unsendable": "0" }, { "gist-wasm:unsendable": "length" }];
+  const result = await gist.tagContacts({ tag: "vip", users: [{ id: 1001 }, bad, ...forged] });
+  assert.equal(result.failed.length, 4);
+  assert.equal(result.failed.filter((failure) => failure.target === bad).length, 1, "the NaN target once");
+  assert.match(result.failed.find((failure) => failure.target === bad).error.message, /not NaN/);
+  for (const own of forged) {
+    const failure = result.failed.find((f) => JSON.stringify(f.target) === JSON.stringify(own));
+    assert.ok(failure, JSON.stringify(own));
+    assert.doesNotMatch(failure.error.message, /NaN/);
+  }
+});
+
+test("a review of this round's fixes: webhook options inheriting a key from a parent that has Object.prototype's names too are refused", async () => {
+  const secret = "hmac-key-1";
+  const body = '{"topic":"user.created","contact":{"id":1}}';
+  const parent = Object.assign(Object.create(null), { isPrototypeOf: Object.prototype.isPrototypeOf, scheme: "hmac-sha256" });
+  const options = Object.assign(Object.create(parent), { secret });
+  const error = await verifyWebhook({ body, headers: { "x-gist-webhook-token": secret } }, options).then(() => undefined, (e) => e);
+  assert.equal(error?.code, "invalid_argument");
+});
+
+test("a review of this round's fixes: pacedFetch whose pacer never answers does not spend a call's wait asking: the call fails timeout unsent, not rate_limited, and the next goes by the fallback pacing", async () => {
+  const namespace = { idFromName: (name) => name, get: () => ({ fetch: () => new Promise(() => {}) }) };
+  let sent = 0;
+  const fetch = pacedFetch(namespace, "sk_test_review32", { requestsPerSecond: 10, fetch: async () => (sent++, Response.json({ tags: [] })) });
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", fetch, logLevel: "off", timeoutMs: 3000, maxRetries: 0 });
+  const started = performance.now();
+  const error = await gist.listTags().then(() => undefined, (e) => e);
+  assert.deepEqual([error?.code, error?.mayHaveActed, sent], ["timeout", false, 0]);
+  assert.ok(performance.now() - started < 2500, "no longer than its wait");
+  assert.deepEqual(await gist.listTags(), []);
+  assert.equal(sent, 1);
+  gist.free();
 });
