@@ -21,6 +21,8 @@ const MIN_SHARE = 0.01;
 // A consumer that cannot reach the pacer (an error, or no answer within PACER_TIMEOUT_MS) paces itself
 // for RECONNECT_MS before it asks again.
 const PACER_TIMEOUT_MS = 2000;
+// What a caller's ask rejects with once it stops waiting for the pacer.
+const LATE = new Error("the pacer did not answer in time");
 const RECONNECT_MS = 5000;
 // The longest a permit is ever waited for (setTimeout's most), whatever the caller's deadline.
 const MAX_WAIT_MS = 2 ** 31 - 1;
@@ -324,7 +326,8 @@ export function pacedFetch(namespace, apiKey, options) {
   // it, and a later request's call through it fails ("on behalf of a different request").
   let name;
   const pacer = async () => stubNamed((name ??= `gist-wasm/pacer/${await sha256(apiKey)}`));
-  // `withinMs`: how long the answer may take, at most PACER_TIMEOUT_MS.
+  // `withinMs`: how long the caller waits for the answer (rejecting LATE), at most PACER_TIMEOUT_MS; the
+  // ask is not given up for it (see waitingSince).
   const ask = async (path, answer, maxWaitMs, slot, withinMs = PACER_TIMEOUT_MS) => {
     const body = JSON.stringify({ requestsPerSecond, answer, maxWaitMs, slot });
     // The answer read whole within the time: its headers may come at once and its body never.
@@ -332,8 +335,10 @@ export function pacedFetch(namespace, apiKey, options) {
       if (!response.ok) throw new Error(`the pacer answered ${response.status}`);
       return response.json();
     });
+    waitingSince ??= paceNow();
+    answered.then(() => (waitingSince = undefined), () => (waitingSince = undefined));
     let timer;
-    const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the pacer did not answer")), Math.min(withinMs, PACER_TIMEOUT_MS))));
+    const late = new Promise((_, reject) => (timer = setTimeout(() => reject(LATE), Math.min(withinMs, PACER_TIMEOUT_MS))));
     try {
       return await Promise.race([answered, late]);
     } finally {
@@ -345,6 +350,10 @@ export function pacedFetch(namespace, apiKey, options) {
   // book each permit further on. A reset given as a Unix time is read on the wall clock (answerOf).
   const paceNow = callClock();
   let unreachableUntil = 0;
+  // When the oldest ask no answer has come for since was made: one unanswered for PACER_TIMEOUT_MS makes
+  // the pacer unreachable, though its caller stopped waiting sooner (its call's wait was shorter), and
+  // in workerd whether or not that caller's request (and its timers) lives on.
+  let waitingSince;
   // The last pause an answer in this isolate set (no request remains until its reset): a permit booked
   // before that answer whose time falls inside the pause moves on by the pause's length, so that the
   // requests held keep their spacing after the reset, as booked.
@@ -375,19 +384,20 @@ export function pacedFetch(namespace, apiKey, options) {
   const permitOnce = async (signal, waitUntil) => {
     let granted;
     let giveBack;
+    if (waitingSince !== undefined && paceNow() - waitingSince >= PACER_TIMEOUT_MS) unreachableUntil = paceNow() + RECONNECT_MS;
     if (paceNow() >= unreachableUntil) {
+      const left = Math.max(0, waitUntil - paceNow());
       try {
-        const left = Math.max(0, waitUntil - paceNow());
         const answer = await ask("permit", undefined, Math.min(MAX_WAIT_MS, left), undefined, left);
         granted = grantOf(answer);
         if (typeof granted === "number" && Number.isFinite(answer.slot)) giveBack = () => ask("release", undefined, undefined, answer.slot).catch(() => {});
-      } catch {
+      } catch (error) {
+        // The call's wait was spent before the pacer's time was: not sent, a timeout (nor is the pacer judged by it).
+        if (error === LATE && left < PACER_TIMEOUT_MS) throw PAST_DUE;
         unreachableUntil = paceNow() + RECONNECT_MS;
       }
     }
     const now = paceNow();
-    // The time was spent asking a pacer that did not answer in it: not sent, a timeout.
-    if (granted === undefined && now >= waitUntil) throw PAST_DUE;
     if (granted === undefined) {
       granted = local.grant(now, waitUntil - now);
       if (typeof granted === "number") giveBack = () => local.release(now + granted, paceNow());

@@ -40,9 +40,22 @@ const NOT_JSON = ["ArrayBuffer", "SharedArrayBuffer", "Map", "Set", "WeakMap", "
   "URLSearchParams", "ReadableStream", "Promise"];
 // What JSON writes as `{}` unless its `toJSON` says otherwise.
 const WRITTEN_EMPTY = ["Error", "RegExp"];
+// A method of each collection and buffer JSON writes as `{}`, which throws unless its receiver is one
+// (whatever its `Symbol.toStringTag` says).
+const SLOTTED = [Map.prototype.has, Set.prototype.has, WeakMap.prototype.has, WeakSet.prototype.has,
+  Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get];
 export function notJson(value) {
   try {
-    return ArrayBuffer.isView(value) || typeof value.then === "function" || NOT_JSON.includes(tagOf(value));
+    if (ArrayBuffer.isView(value) || typeof value.then === "function" || NOT_JSON.includes(tagOf(value))) return true;
+    const proto = Object.getPrototypeOf(value);
+    return proto !== null && proto !== Object.prototype && !Array.isArray(value) && SLOTTED.some((read) => {
+      try {
+        read.call(value, value);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   } catch {
     return false;
   }
@@ -100,20 +113,23 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
     for (let up = parents.get(holder); up !== undefined; up = parents.get(up[0])) if (FREE_FORM.includes(up[1])) return true;
     return false;
   };
-  // The item of one of `targets.lists` that holder[key] is in, or is: `{ item }`; undefined elsewhere.
+  // Whether `node` (whose holder and key are `up`) is one of `targets.lists`.
+  const inTargets = (node, up) => Array.isArray(node) && up?.[0] === value && targets.lists.includes(up[1]);
+  // The item of one of `targets.lists` that holder[key] is in, or is: `{ item, where }`; undefined elsewhere.
   const targetOf = (holder, key) => {
     for (let node = holder, name = key, up; node !== undefined; [node, name] = up ?? []) {
       up = parents.get(node);
-      if (Array.isArray(node) && up?.[0] === value && targets.lists.includes(up[1])) return { item: node[name] };
+      if (inTargets(node, up)) return { item: node[name], where: `${up[1]}[${name}]` };
     }
     return undefined;
   };
   try {
     const text = JSON.stringify(value, function (key, v) {
+      if (targets && key !== "" && inTargets(this, parents.get(this))) targets.items++;
       const refuse = (message) => {
         const target = targets && targetOf(this, key);
         if (target === undefined) throw new Refused(message);
-        targets.refused.push({ item: target.item, message });
+        targets.refused.push({ ...target, message });
         return { [UNSENDABLE]: `${targets.nonce}${targets.refused.length - 1}` };
       };
       if (this === value && key !== "") {
@@ -130,7 +146,9 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
         v = unixSeconds(raw, v);
         if (v === undefined) return refuse(`${nameOf(this, key)} is an invalid Date`);
       } else if (typeof v === "object" && !Array.isArray(v) && (notJson(v) || notJson(raw) || WRITTEN_EMPTY.includes(tagOf(v)))) return refuse(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(raw)}: JSON would write it as an object of its indexes, or {}`);
-      if (typeof v === "number" && !Number.isFinite(v)) return refuse(`${nameOf(this, key)} must be a finite number, not ${v}`);
+      // JSON writes a Number object as its number: NaN and Infinity as null.
+      const number = typeof v === "number" ? v : typeof v === "object" && boxed === "Number" ? Number(v) : 0;
+      if (!Number.isFinite(number)) return refuse(`${nameOf(this, key)} must be a finite number, not ${number}`);
       if (typeof v === "bigint") return refuse(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
       if (typeof v === "function" || typeof v === "symbol") return refuse(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
       if (key !== "" && typeof v === "object" && v !== null) parents.set(v, [this, key]);
@@ -142,6 +160,8 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       return v;
     });
     if (text === undefined) throw new Refused(`${what} is not a JSON value`);
+    // Every target refused here: the call would do nothing, and says why as any refusal does.
+    if (targets?.refused.length > 0 && new Set(targets.refused.map((r) => r.where)).size === targets.items) throw new Refused(targets.refused[0].message);
     // In UTF-8 bytes, as the core and the Rust crate count them (a text's length counts UTF-16 units).
     if (text.length > maxBytes || (text.length > maxBytes / 3 && new TextEncoder().encode(text).length > maxBytes)) throw tooLarge();
     return text;
@@ -161,7 +181,7 @@ const UNSENDABLE = "gist-wasm:unsendable";
  * The `targets` option of toJson for the lists `lists`: its markers hold a nonce of the call's, so that
  * a caller's own data cannot pass for one.
  */
-export const unsendableTargets = (lists) => ({ lists, refused: [], nonce: `${Math.random().toString(36).slice(2)}:` });
+export const unsendableTargets = (lists) => ({ lists, refused: [], items: 0, nonce: `${Math.random().toString(36).slice(2)}:` });
 
 // The `refused[n]` whose marker (toJson's) `json` holds, where it holds one; undefined for none.
 function markerIn(json, { refused, nonce }) {

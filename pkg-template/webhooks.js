@@ -223,11 +223,13 @@ function checkWebhookOptions(options, what) {
 
 // The keys of a realm's Object.prototype, which name no option.
 const OBJECT_KEYS = new Set(Reflect.ownKeys(Object.prototype));
-// Whether an object inherits a key other than a realm's Object.prototype's (isPlainObject has checked
-// that its parent, if any, has no parent).
+// Whether an object inherits what could be an option: a key of its parent's (isPlainObject has checked
+// that it has no parent) other than a realm's Object.prototype's, that holds no function (a polyfill's
+// method, which another realm's Object.prototype may have).
 function inheritsKeys(object) {
   const parent = Object.getPrototypeOf(object);
-  return parent !== null && Reflect.ownKeys(parent).some((key) => !OBJECT_KEYS.has(key));
+  if (parent === null || parent === Object.prototype) return false;
+  return Reflect.ownKeys(parent).some((key) => !OBJECT_KEYS.has(key) && typeof Object.getOwnPropertyDescriptor(parent, key)?.value !== "function");
 }
 
 // How a delivery verifies: `false` when it does not, else "signature" (an HMAC of its body) or "token".

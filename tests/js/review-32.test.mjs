@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startServer } from "./loopback.mjs";
+import vm from "node:vm";
 import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
 import { consume, enqueue, pacedFetch } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
@@ -210,7 +211,76 @@ test("a review of this round's fixes: pacedFetch whose pacer never answers does 
   const error = await gist.listTags().then(() => undefined, (e) => e);
   assert.deepEqual([error?.code, error?.mayHaveActed, sent], ["timeout", false, 0]);
   assert.ok(performance.now() - started < 2500, "no longer than its wait");
+  // Once an ask has gone unanswered 2 s, the pacer is unreachable: the next call goes by the fallback pacing.
+  await new Promise((resolve) => setTimeout(resolve, 2100 - (performance.now() - started)));
   assert.deepEqual(await gist.listTags(), []);
   assert.equal(sent, 1);
   gist.free();
+});
+
+test("a second review of this round's fixes: pacedFetch with a healthy pacer slower than one short call's wait fails that call alone, unsent, and keeps asking the pacer for the next", async () => {
+  let asks = 0;
+  const pacer = { fetch: async () => (asks++, await new Promise((resolve) => setTimeout(resolve, 150)), Response.json({ waitMs: 0 })) };
+  const namespace = { idFromName: (name) => name, get: () => pacer };
+  let sent = 0;
+  const fetch = pacedFetch(namespace, "sk_test_review32", { requestsPerSecond: 10, fetch: async () => (sent++, Response.json({ tags: [] })) });
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", fetch, logLevel: "off", maxRetries: 0 });
+  for (let i = 0; i < 5; i++) {
+    const error = await gist.listTags({}, { timeoutMs: 200 }).then(() => undefined, (e) => e);
+    assert.deepEqual([error?.code, error?.mayHaveActed], ["timeout", false], `short call ${i}`);
+  }
+  assert.equal(sent, 0);
+  const started = performance.now();
+  for (let i = 0; i < 3; i++) assert.deepEqual(await gist.listTags({}, { timeoutMs: 10_000 }), []);
+  assert.equal(sent, 3);
+  assert.equal(asks, 8, "each call asked the pacer");
+  assert.ok(performance.now() - started < 900, "paced by the pacer, not the fallback's tenth of the rate");
+  gist.free();
+});
+
+test("a second review of this round's fixes: a Number object JSON would write as null, and a collection whose toStringTag says otherwise, are refused, not written as null or {}", async (t) => {
+  const sent = [];
+  const fetch = async (url, init) => {
+    if (init.method === "GET") return Response.json({ contact: { id: 1, type: "user" } });
+    sent.push(init.body);
+    return Response.json({ event: { id: 1 } });
+  };
+  const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", logLevel: "off", fetch });
+  t.after(() => gist.free());
+  class Registry extends Map {
+    get [Symbol.toStringTag]() {
+      return "Registry";
+    }
+  }
+  const renamed = (value) => Object.defineProperty(value, Symbol.toStringTag, { value: "Thing" });
+  for (const value of [new Number(NaN), new Number(Infinity), { toJSON: () => new Number(NaN) }, new Registry([["plan", "pro"]]), renamed(new Set([1])), renamed(new ArrayBuffer(4))]) {
+    const error = await gist.recordEvent({ event_name: "x", user: { id: 1 }, properties: { v: value } }).then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument", String(value));
+  }
+  assert.deepEqual(sent, []);
+  // A Number object that is finite is written as its number, as JSON writes it.
+  await gist.recordEvent({ event_name: "x", user: { id: 1 }, properties: { v: new Number(3) } });
+  assert.match(sent[0], /"v":3/);
+});
+
+test("a second review of this round's fixes: tagContacts whose every target JSON cannot hold is refused saying why, not naming the marker", async (t) => {
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "https://api.getgist.com", fetch: mock.fetch, logLevel: "off" });
+  t.after(() => gist.free());
+  for (const [users, message] of [[[NaN], /request\.users\[0\] must be a finite number, not NaN/], [[{ id: NaN }, { id: Infinity }], /request\.users\[0\]\.id must be a finite number, not NaN/]]) {
+    const error = await gist.tagContacts({ tag: "vip", users }).then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument");
+    assert.match(error.message, message);
+    assert.doesNotMatch(error.message, /unsendable/);
+  }
+});
+
+test("a second review of this round's fixes: webhook options from a realm whose Object.prototype has a polyfill's method, or after a library added a key to this realm's, still verify", async (t) => {
+  const body = '{"topic":"x"}';
+  const headers = await signWebhook(body, { secret: "s3cret" });
+  const other = vm.runInNewContext('Object.defineProperty(Object.prototype, "hasOwnPropertyDeep", { value() {}, configurable: true }); ({ secret: "s3cret" })');
+  assert.equal(await verifyWebhook({ body, headers }, other), true);
+  Object.defineProperty(Object.prototype, "should", { get() { return this; }, configurable: true });
+  t.after(() => delete Object.prototype.should);
+  assert.equal(await verifyWebhook({ body, headers }, { secret: "s3cret" }), true);
 });
