@@ -218,7 +218,7 @@ function checkWebhookOptions(options, what) {
   } catch {
     throw invalidArgument(`${what} cannot be read (a Proxy trap threw)`);
   }
-  if (unseen) throw invalidArgument(`${what} has ${unseen}: JSON would not read it, so it is refused, that no check is skipped`);
+  if (unseen) throw invalidArgument(`${what} has ${unseen}: JSON would not read it, so it is refused, so that no check is skipped`);
 }
 
 // The keys of a realm's Object.prototype, which name no option.

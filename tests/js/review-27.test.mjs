@@ -89,7 +89,9 @@ test("tagContacts: a batch the client's pacing held past the deadline was not se
   const fetch = (url, init) => ((posts += init.method === "POST" ? 1 : 0), mock.fetch(url, init));
   const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch, requestsPerSecond: 1, maxRetries: 0, logLevel: "off" });
   const users = Array.from({ length: 120 }, (_, i) => ({ id: i + 1 }));
-  const result = await gist.tagContacts({ tag: "Paced", users }, { timeoutMs: 1500 });
+  // The second batch's turn comes 1 s into a wait that may take 1.25 s (half the 2.5 s left); the third's
+  // 1 s into one that may take 0.75 s: held, not sent.
+  const result = await gist.tagContacts({ tag: "Paced", users }, { timeoutMs: 2500 });
   assert.equal(posts, 2, "two batches went, one a second");
   assert.equal(result.failed.length, 20);
   for (const { error } of result.failed) {
