@@ -3,8 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { startServer } from "./loopback.mjs";
+import { recordEventBatch, slowLedger } from "./queued.mjs";
 import { GistClient, GistError, handleWebhook, parseWebhook, verifyWebhook } from "gist-wasm";
-import { GistPacer, consume, enqueue, pacedFetch } from "gist-wasm/queues";
+import { GistPacer, consume, pacedFetch } from "gist-wasm/queues";
 
 test("a delivery past the longest string the runtime holds is invalid_webhook 413, not the runtime's own error (an outside review: Node's ERR_STRING_TOO_LONG, Deno's TypeError)", async () => {
   const length = 2 ** 29; // 512 MiB of "{", spaces and "}": a JSON object, one byte past V8's longest string
@@ -61,17 +62,6 @@ test("pacedFetch whose pacer answers with headers and a body that never ends fal
 
 test("a recordEvent whose ledger mark runs past its call's deadline is not sent, and its request is told to no hook, with a fetch that waits or not (an outside review: the request hook heard of it)", async () => {
   for (const paced of [false, true]) {
-    const messages = [];
-    await enqueue({ send: async () => {}, sendBatch: async (batch) => messages.push(...batch.map((m) => structuredClone(m.body))) }, [{ recordEvent: { event_name: "signup", user: { user_id: 1 } } }]);
-    const marks = new Map();
-    const ledger = {
-      get: async (key) => marks.get(key) ?? null,
-      put: async (key, value) => {
-        if (value === "sent") await new Promise((resolve) => setTimeout(resolve, 600));
-        marks.set(key, value);
-      },
-      delete: async (key) => marks.delete(key),
-    };
     let sent = 0;
     const toGist = async () => (sent++, Response.json({ event: { id: 1 } }));
     const pacer = new GistPacer();
@@ -83,8 +73,7 @@ test("a recordEvent whose ledger mark runs past its call's deadline is not sent,
       hooks: { request: (info) => told.push(`request ${info.path}`), response: (info) => told.push(`response ${info.status}`) },
     });
     const verdicts = [];
-    const batch = { messages: messages.map((body, i) => ({ id: `m${i}`, attempts: 1, body, ack: () => verdicts.push("ack"), retry: () => verdicts.push("retry") })) };
-    await consume(batch, gist, { deadLetterQueue: { send: async () => {}, sendBatch: async () => {} }, ledger });
+    await consume(await recordEventBatch(verdicts), gist, { deadLetterQueue: { send: async () => {}, sendBatch: async () => {} }, ledger: slowLedger(600) });
     assert.deepEqual({ sent, told, verdicts }, { sent: 0, told: [], verdicts: ["retry"] }, paced ? "pacedFetch" : "a plain fetch");
   }
 });

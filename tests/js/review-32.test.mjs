@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startServer } from "./loopback.mjs";
+import { recordEventBatch, slowLedger } from "./queued.mjs";
 import vm from "node:vm";
 import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
 import { consume, enqueue, pacedFetch } from "gist-wasm/queues";
@@ -103,22 +104,10 @@ test("a write whose turn comes past what a wait may take (half its time left) is
 });
 
 test("a recordEvent whose ledger mark takes more than half its time is not sent and is retried, not sent to time out in flight (an outside review: dead-lettered outcome_unknown)", async () => {
-  const messages = [];
-  await enqueue({ send: async () => {}, sendBatch: async (batch) => messages.push(...batch.map((m) => structuredClone(m.body))) }, [{ recordEvent: { event_name: "signup", user: { user_id: 1 } } }]);
-  const marks = new Map();
-  const ledger = {
-    get: async (key) => marks.get(key) ?? null,
-    put: async (key, value) => {
-      if (value === "sent") await new Promise((resolve) => setTimeout(resolve, 700));
-      marks.set(key, value);
-    },
-    delete: async (key) => marks.delete(key),
-  };
   let sent = 0;
   const gist = new GistClient({ apiKey: "sk_test_review32", baseUrl: "https://api.getgist.com", timeoutMs: 1000, logLevel: "off", fetch: async () => (sent++, Response.json({ event: { id: 1 } })) });
   const verdicts = [];
-  const batch = { messages: messages.map((body, i) => ({ id: `m${i}`, attempts: 1, body, ack: () => verdicts.push("ack"), retry: () => verdicts.push("retry") })) };
-  await consume(batch, gist, { deadLetterQueue: { send: async () => {}, sendBatch: async () => {} }, ledger });
+  await consume(await recordEventBatch(verdicts), gist, { deadLetterQueue: { send: async () => {}, sendBatch: async () => {} }, ledger: slowLedger(700) });
   gist.free();
   assert.deepEqual({ sent, verdicts }, { sent: 0, verdicts: ["retry"] });
 });
