@@ -64,8 +64,14 @@ test("requestsPerSecond keeps its rate: timers firing late add up to no drift, a
     const spacing = 1000 / rate;
     const took = starts.at(-1) - starts[20]; // after the first calls, which compile the code they run
     assert.ok(took >= (count - 21) * spacing - 5, `${count - 20} starts in ${took} ms: faster than ${rate} a second`);
-    // 200 a second: timers' lateness costs no rate (at 1,000, their whole ms may).
-    if (rate === 200) assert.ok(took <= (count - 21) * spacing * 1.04, `${count - 20} starts in ${took} ms: the rate drifted`);
+    // 200 a second: timers' lateness costs no rate (at 1,000, their whole ms may). Drift is lateness that
+    // grows along the schedule; a stall of a loaded machine makes a few starts late, not the later half.
+    if (rate === 200) {
+      const lateness = starts.slice(20).map((at, i) => at - starts[20] - i * spacing);
+      const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+      const grown = median(lateness.slice(-100)) - median(lateness.slice(0, 100));
+      assert.ok(grown <= 25, `starts ${Math.round(grown)} ms further behind the schedule at its end than at its start: the rate drifted`);
+    }
     for (let i = 0, j = 0; i < starts.length; i++) {
       while (j < starts.length && starts[j] < starts[i] + 1000) j++;
       assert.ok(j - i <= rate + 2, `${j - i} starts within a second, at ${rate} a second`);
