@@ -341,10 +341,16 @@ export function pacedFetch(namespace, apiKey, options) {
     const late = new Promise((_, reject) => (timer = setTimeout(() => reject(LATE), Math.min(withinMs, PACER_TIMEOUT_MS))));
     try {
       return await Promise.race([answered, late]);
+    } catch (error) {
+      // A permit that comes after its caller stopped waiting goes back, for the next caller.
+      if (error === LATE && path === "permit") answered.then((answer) => releaseOf(answer)?.(), () => {});
+      throw error;
     } finally {
       clearTimeout(timer);
     }
   };
+  // How to give back the permit an answer to `/permit` grants; undefined where it grants none.
+  const releaseOf = (answer) => (typeof grantOf(answer) === "number" && Number.isFinite(answer.slot) ? () => ask("release", undefined, undefined, answer.slot).catch(() => {}) : undefined);
   const local = rateGovernor(fallbackRate);
   // The clock of the local pacing and of a pause (as GistPacer's): a `Date.now` that stands still would
   // book each permit further on. A reset given as a Unix time is read on the wall clock (answerOf).
@@ -390,7 +396,7 @@ export function pacedFetch(namespace, apiKey, options) {
       try {
         const answer = await ask("permit", undefined, Math.min(MAX_WAIT_MS, left), undefined, left);
         granted = grantOf(answer);
-        if (typeof granted === "number" && Number.isFinite(answer.slot)) giveBack = () => ask("release", undefined, undefined, answer.slot).catch(() => {});
+        giveBack = releaseOf(answer);
       } catch (error) {
         // The call's wait was spent before the pacer's time was: not sent, a timeout (nor is the pacer judged by it).
         if (error === LATE && left < PACER_TIMEOUT_MS) throw PAST_DUE;
