@@ -319,7 +319,7 @@ mod tests {
             if self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= self.answered {
                 return Err(TransportError::Held);
             }
-            let body = r#"{"tag": {"id": 7, "name": "x"}, "campaign": {"id": 7}}"#;
+            let body = r#"{"tag": {"id": 7, "name": "x"}, "campaign": {"id": 7}, "tags": []}"#;
             Ok(HttpResponse {
                 status: 200,
                 headers: Vec::new(),
@@ -363,6 +363,28 @@ mod tests {
             (read.code, read.may_have_acted),
             (crate::error::ErrorCode::InvalidResponse, false),
             "{read:?}"
+        );
+    }
+
+    #[test]
+    fn a_page_asked_past_the_lists_end_sends_nothing_and_its_response_says_status_0() {
+        use futures_util::StreamExt;
+        let client = Client::builder("key")
+            .transport(Answers::first(1))
+            .build()
+            .expect("valid");
+        let mut walk = client.tags(crate::ListOptions::default());
+        while let Some(tag) = pollster::block_on(walk.next()) {
+            tag.expect("the one page");
+        }
+        let ended = walk.cursor().expect("a cursor past the end");
+        let pending = client.list_tags(crate::ListOptions::default().cursor(ended));
+        let (tags, response) = pollster::block_on(pending.with_response().into_future())
+            .expect("nothing left to list");
+        assert!(tags.is_empty());
+        assert_eq!(
+            (response.status, response.requests, response.headers.len()),
+            (0, 0, 0)
         );
     }
 

@@ -89,7 +89,8 @@ impl RequestOptions {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseInfo {
-    /// The HTTP status of the last answer.
+    /// The HTTP status of the last answer; 0 where the call sent no request (a page asked with a
+    /// cursor past the list's end: JS's `withResponse()` gives `null` there), with `requests` 0.
     pub status: u16,
     /// Its headers, names in lower case, a repeated one's values joined with `, ` (the key scrubbed,
     /// should a server echo it).
