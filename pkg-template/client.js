@@ -9,7 +9,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { callClock, checkOptionsObject, drive, readCallOptions, readResponse, restoreTargets, startCall, toJson, unsendableTargets } from "./runtime.js";
+import { callClock, checkOptionsObject, drive, headersAsRecord, readCallOptions, readResponse, restoreTargets, startCall, toJson, unsendableTargets } from "./runtime.js";
 
 // A page, or a browser's worker (dedicated, shared or service), whose code reaches every visitor too: only a
 // browser's workers have importScripts (Deno's, Bun's and workerd's have none).
@@ -24,11 +24,13 @@ function runtime() {
   return undefined;
 }
 // The JSON array of a method's arguments. An object that JSON would turn into a plain value (a Date,
-// `new Number(1)`) is refused where it stands for a whole argument, such as an id or a name.
+// `new Number(1)`) is refused where it stands for a whole argument, such as an id or a name. apiCall's
+// request may give its headers as a `Headers`, as a call's options may.
 function argsJson(names, args, targets) {
   const texts = names.map((name, i) => {
     if (name === "options") checkOptionsObject(args[i], name);
-    const text = toJson(args[i], name, { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument", options: name === "options", targets: i === 0 ? targets : undefined });
+    const top = name === "request" ? headersAsRecord : undefined;
+    const text = toJson(args[i], name, { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument", options: name === "options", targets: i === 0 ? targets : undefined, top });
     if (typeof args[i] === "object" && args[i] !== null && !"[{".includes(text[0])) throw invalidArgument(`${name} must be a ${typeof JSON.parse(text)}, not an object`);
     return text;
   });

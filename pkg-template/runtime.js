@@ -284,9 +284,11 @@ export function readCallOptions(options) {
   } catch (error) {
     throw invalidArgument(error instanceof Refused ? error.message : "request options cannot be read (a getter or Proxy trap threw)");
   }
-  const headers = (key, value) => (key === "headers" && isHeaders(value) ? Object.fromEntries(value) : value);
-  return { signal, sending, json: toJson(options, "request options", { omit: ["signal"], top: headers, maxBytes: MAX_OPTIONS_BYTES, options: true }) };
+  return { signal, sending, json: toJson(options, "request options", { omit: ["signal"], top: headersAsRecord, maxBytes: MAX_OPTIONS_BYTES, options: true }) };
 }
+
+/** For `toJson`'s `top`: a `headers` field given as a `Headers` object becomes a record, which the core checks. */
+export const headersAsRecord = (key, value) => (key === "headers" && isHeaders(value) ? Object.fromEntries(value) : value);
 
 /**
  * The package's own request option (gist-wasm/queues): a function awaited once, as the call's first

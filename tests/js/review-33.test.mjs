@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
+import { startServer } from "./loopback.mjs";
 import { pacedFetch } from "gist-wasm/queues";
 
 test("pacedFetch gives back a permit the pacer grants after its call stopped waiting, for the next caller (left alone last round: the booked start was never returned)", async () => {
@@ -23,4 +24,16 @@ test("pacedFetch gives back a permit the pacer grants after its call stopped wai
   await new Promise((resolve) => setTimeout(resolve, 900));
   assert.deepEqual(asked, [["/permit", undefined], ["/release", 123]]);
   gist.free();
+});
+
+test("apiCall's headers given as a Headers object are sent, and an Authorization among them refused, as a call's options' are (an outside review: dropped without a word)", async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "sk_test_review33", baseUrl: server.url, logLevel: "off", maxRetries: 0 });
+  t.after(() => gist.free());
+  await gist.apiCall({ url: "/contacts", headers: new Headers({ "x-trace": "as-Headers" }) });
+  assert.equal(server.requests.at(-1).headers["x-trace"], "as-Headers");
+  const refused = await gist.apiCall({ url: "/contacts", headers: new Headers({ authorization: "Bearer other" }) }).then(() => undefined, (e) => e);
+  assert.equal(refused?.code, "invalid_argument");
+  assert.equal(server.requests.length, 1, "the refused call sent nothing");
 });
