@@ -5,7 +5,7 @@
 import { invalidArgument } from "./errors.js";
 import { AWAITS_BEFORE_SENDING, BEFORE_SENDING, DEADLINE, HELD, NOT_PERMITTED, PAST_DUE, callClock, checkOptionsObject } from "./runtime.js";
 import { sleep, waitBudget, wallNow } from "./pace.js";
-import { stubsOf } from "./queues-syncs.js";
+import { scrubbed, stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";
 
 // Additive increase, multiplicative decrease. A 429 takes the share of requests answered 429 since the
@@ -296,6 +296,12 @@ function answerOf(response, now) {
 
 const PACED_OPTIONS = ["requestsPerSecond", "fallbackRequestsPerSecond", "fetch"];
 
+// An option's name for a message, without emails, and not at all where it holds the key (any case).
+function optionNamed(name, apiKey) {
+  const text = scrubbed(JSON.stringify(name));
+  return typeof apiKey === "string" && apiKey !== "" && text.toLowerCase().includes(apiKey.toLowerCase()) ? "[redacted]" : text;
+}
+
 /**
  * A `fetch` for `new GistClient({ fetch })` whose every request (retries included) waits for a permit of
  * the GistPacer for `apiKey` in `namespace`, starting at `requestsPerSecond`; what Gist answers adapts
@@ -314,7 +320,7 @@ export function pacedFetch(namespace, apiKey, options) {
   } catch {
     throw invalidArgument("pacedFetch's options cannot be read (a getter or Proxy threw)");
   }
-  if (unknown !== undefined) throw invalidArgument(`pacedFetch has no option ${JSON.stringify(unknown)} (it takes ${PACED_OPTIONS.join(", ")})`);
+  if (unknown !== undefined) throw invalidArgument(`pacedFetch has no option ${optionNamed(unknown, apiKey)} (it takes ${PACED_OPTIONS.join(", ")})`);
   if (!rateKept(requestsPerSecond)) throw invalidArgument(`pacedFetch needs requestsPerSecond, a number of at least ${MIN_RATE.toPrecision(3)} (a permit in 24.8 days)`);
   const fallbackRate = fallbackRequestsPerSecond ?? Math.max(MIN_RATE, requestsPerSecond / 10);
   if (!rateKept(fallbackRate)) throw invalidArgument(`fallbackRequestsPerSecond must be a number of at least ${MIN_RATE.toPrecision(3)}`);

@@ -139,7 +139,9 @@ impl VerifyOptions {
             Some("base64") => Encoding::Base64,
             _ => Encoding::Hex,
         };
-        fields.finish()?;
+        // An unknown field is named in the error: never a secret used as a field's name.
+        let shown: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        fields.finish().map_err(|error| error.scrubbed(&shown))?;
         Self::new(secrets, scheme, header.as_deref(), encoding)
     }
 }

@@ -1,7 +1,7 @@
 // Findings of the thirty-third round's outside reviews, and what the last round left, each checked through the built package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistClient } from "gist-wasm";
+import { GistClient, signWebhook, verifyWebhook } from "gist-wasm";
 import { startServer } from "./loopback.mjs";
 import { pacedFetch } from "gist-wasm/queues";
 
@@ -36,4 +36,29 @@ test("apiCall's headers given as a Headers object are sent, and an Authorization
   const refused = await gist.apiCall({ url: "/contacts", headers: new Headers({ authorization: "Bearer other" }) }).then(() => undefined, (e) => e);
   assert.equal(refused?.code, "invalid_argument");
   assert.equal(server.requests.length, 1, "the refused call sent nothing");
+});
+
+test("an unknown option named by the API key or a webhook secret is refused without saying it (an outside review: pacedFetch and the webhook functions wrote it out)", async () => {
+  const key = "sk_live_AbCdEf0123456789XyZ";
+  const refusal = (run) => {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+  };
+  const paced = refusal(() => pacedFetch({ idFromName: (name) => name, get: () => ({}) }, key, { requestsPerSecond: 10, [key.toUpperCase()]: 1 }));
+  assert.equal(paced?.code, "invalid_argument");
+  assert.ok(!paced.message.toLowerCase().includes(key.toLowerCase()), paced.message);
+  const secret = "whsec_0123456789abcdefSECRET";
+  const body = JSON.stringify({ event: "contact.created" });
+  const webhookRefusals = [
+    await verifyWebhook(body, { "x-gist-signature": "x" }, { secret, [secret]: true }).then(() => undefined, (e) => e),
+    await verifyWebhook(body, {}, { secret: ["whsec_first_one", secret], [`x${secret}`]: true }).then(() => undefined, (e) => e),
+    await Promise.resolve().then(() => signWebhook(body, { secret, [secret]: true })).then(() => undefined, (e) => e),
+  ];
+  for (const error of webhookRefusals) {
+    assert.equal(error?.code, "invalid_argument");
+    assert.ok(!error.message.includes(secret), error.message);
+  }
 });
