@@ -18,9 +18,21 @@ const FREE_FORM = ["custom_properties", "properties", "body"];
 // `Symbol.toStringTag` says).
 const BOXED = [["Date", Date.prototype.getTime], ["Number", Number.prototype.valueOf], ["String", String.prototype.valueOf],
   ["Boolean", Boolean.prototype.valueOf]];
-// Which of BOXED `value` is, by its internal slot; undefined for any other value.
+// Which of BOXED `value` is, by its internal slot; undefined for any other value. An array is none; an
+// object whose tag no `Symbol.toStringTag` can set (none of its own, and its prototype Object.prototype
+// without one, or null) is told by its tag, which is then its slot's: the probes below throw for any
+// other object, and that costs microseconds an object.
 function boxedKind(value) {
-  if (typeof value !== "object" || value === null) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  try {
+    const proto = Object.getPrototypeOf(value);
+    if ((proto === null || (proto === Object.prototype && !Object.hasOwn(proto, Symbol.toStringTag))) && !Object.hasOwn(value, Symbol.toStringTag)) {
+      const tag = tagOf(value);
+      return BOXED.some(([kind]) => kind === tag) ? tag : undefined;
+    }
+  } catch {
+    // a Proxy's trap threw: the probes tell
+  }
   for (const [kind, read] of BOXED) {
     try {
       read.call(value);
@@ -141,6 +153,8 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       // writes (`v`) where they can, so that a getter that answers otherwise on each read slips nothing by.
       const raw = this[key];
       const boxed = boxedKind(typeof v === "object" ? v : raw);
+      // Options take plain values: a String object where a string is due is refused, as a number is.
+      if (options && boxed && boxed !== "Date") return refuse(`${nameOf(this, key)} must be a ${boxed.toLowerCase()}, not a ${boxed} object`);
       if (NAMING.includes(key) && boxed && !freeForm(this)) return refuse(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxed} object`);
       if (v === null || typeof v === "string") {
         v = unixSeconds(raw, v);

@@ -62,3 +62,27 @@ test("an unknown option named by the API key or a webhook secret is refused with
     assert.ok(!error.message.includes(secret), error.message);
   }
 });
+
+test("options take plain values: a String, Number or Boolean object is refused where a string, number or boolean is due (an outside review: a String object was taken as the API key and a webhook secret)", async () => {
+  const key = "sk_test_review33_boxed";
+  const refused = (run) => {
+    try {
+      run();
+      return undefined;
+    } catch (error) {
+      return error.code;
+    }
+  };
+  assert.equal(refused(() => new GistClient({ apiKey: new String(key), baseUrl: "https://api.getgist.com" })), "invalid_argument");
+  assert.equal(refused(() => new GistClient({ apiKey: key, baseUrl: "https://api.getgist.com", maxRetries: new Number(1) })), "invalid_argument");
+  const body = JSON.stringify({ event: "contact.created" });
+  const token = await verifyWebhook(body, { "x-gist-token": "whsec_review33" }, { secret: new String("whsec_review33") }).then(() => "verified", (e) => e.code);
+  assert.equal(token, "invalid_argument");
+  const listed = await verifyWebhook(body, { "x-gist-token": "whsec_review33" }, { secret: [new String("whsec_review33")] }).then(() => "verified", (e) => e.code);
+  assert.equal(listed, "invalid_argument");
+  const gist = new GistClient({ apiKey: key, baseUrl: "https://api.getgist.com", fetch: async () => Response.json({ tags: [] }), logLevel: "off" });
+  const call = await gist.listTags({}, { timeoutMs: new Number(5000) }).then(() => "sent", (e) => e.code);
+  assert.equal(call, "invalid_argument");
+  assert.deepEqual(await gist.listTags({}, { timeoutMs: 5000 }), []);
+  gist.free();
+});
