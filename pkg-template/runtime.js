@@ -136,14 +136,15 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
     return undefined;
   };
   try {
+    // What holder[key] is written as once refused: a target's marker (see `targets`), else it throws.
+    const refused = (holder, key, message) => {
+      const target = targets && targetOf(holder, key);
+      if (target === undefined) throw new Refused(message);
+      targets.refused.push({ ...target, message });
+      return { [UNSENDABLE]: `${targets.nonce}${targets.refused.length - 1}` };
+    };
     const text = JSON.stringify(value, function (key, v) {
       if (targets && key !== "" && inTargets(this, parents.get(this))) targets.items++;
-      const refuse = (message) => {
-        const target = targets && targetOf(this, key);
-        if (target === undefined) throw new Refused(message);
-        targets.refused.push({ ...target, message });
-        return { [UNSENDABLE]: `${targets.nonce}${targets.refused.length - 1}` };
-      };
       if (this === value && key !== "") {
         if (omit.includes(key)) return undefined;
         if (top) v = top(key, v);
@@ -154,17 +155,17 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       const raw = this[key];
       const boxed = boxedKind(typeof v === "object" ? v : raw);
       // Options take plain values: a String object where a string is due is refused, as a number is.
-      if (options && boxed && boxed !== "Date") return refuse(`${nameOf(this, key)} must be a ${boxed.toLowerCase()}, not a ${boxed} object`);
-      if (NAMING.includes(key) && boxed && !freeForm(this)) return refuse(`${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxed} object`);
+      if (options && boxed && boxed !== "Date") return refused(this, key, `${nameOf(this, key)} must be a ${boxed.toLowerCase()}, not a ${boxed} object`);
+      if (NAMING.includes(key) && boxed && !freeForm(this)) return refused(this, key, `${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxed} object`);
       if (v === null || typeof v === "string") {
         v = unixSeconds(raw, v);
-        if (v === undefined) return refuse(`${nameOf(this, key)} is an invalid Date`);
-      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(v) || notJson(raw) || WRITTEN_EMPTY.includes(tagOf(v)))) return refuse(`${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(raw)}: JSON would write it as an object of its indexes, or {}`);
+        if (v === undefined) return refused(this, key, `${nameOf(this, key)} is an invalid Date`);
+      } else if (typeof v === "object" && !Array.isArray(v) && (notJson(v) || (raw !== v && notJson(raw)) || WRITTEN_EMPTY.includes(tagOf(v)))) return refused(this, key, `${nameOf(this, key)} must be JSON (an object, an array or a plain value), not ${describeKind(raw)}: JSON would write it as an object of its indexes, or {}`);
       // JSON writes a Number object as its number: NaN and Infinity as null.
       const number = typeof v === "number" ? v : typeof v === "object" && boxed === "Number" ? Number(v) : 0;
-      if (!Number.isFinite(number)) return refuse(`${nameOf(this, key)} must be a finite number, not ${number}`);
-      if (typeof v === "bigint") return refuse(`${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
-      if (typeof v === "function" || typeof v === "symbol") return refuse(`${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
+      if (!Number.isFinite(number)) return refused(this, key, `${nameOf(this, key)} must be a finite number, not ${number}`);
+      if (typeof v === "bigint") return refused(this, key, `${nameOf(this, key)} is a BigInt, which JSON cannot hold: convert it to the type the field needs`);
+      if (typeof v === "function" || typeof v === "symbol") return refused(this, key, `${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
       if (key !== "" && typeof v === "object" && v !== null) parents.set(v, [this, key]);
       // Never more than the JSON it adds, as written (a Date as its seconds; a member left undefined is
       // not written): a member's key with its quotes and colon (an item's index adds none), its value.

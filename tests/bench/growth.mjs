@@ -1,9 +1,11 @@
 // Growth, run by run.mjs in a fresh Node process: how per-call cost grows with the input. listUsers over
 // pages of 10, 60 and 500 contacts (÷ fetch + JSON.parse of the same page), and parseWebhook over bodies of
 // about 1 KB, 100 KB and 1 MB in three shapes (÷ JSON.parse): wide (one object of many keys), long (an
-// array of many small objects) and deep (objects nested 100 levels, repeated). Cost must grow linearly:
-// the ratio to the floor should stay flat across sizes. Prints JSON: { listUsers: { "10": {floor, gist,
-// ratio}, ... }, parseWebhook: { wide: { "1KB": {...} }, ... } } in µs, medians of 15 runs.
+// array of many small objects) and deep (objects nested 100 levels, repeated); and recordEvent whose
+// properties hold about 1 KB, 100 KB and 1 MB of small objects (÷ JSON.stringify of its argument: what
+// reading an argument costs). Cost must grow linearly: the ratio to the floor should stay flat across
+// sizes. Prints JSON: { listUsers: { "10": {floor, gist, ratio}, ... }, parseWebhook: { wide: { "1KB":
+// {...} }, ... }, recordEvent: { "1KB": {...}, ... } } in µs, medians of 15 runs.
 import { GistClient, parseWebhook } from "gist-wasm";
 import { fixedFetch, wireContact } from "./fixtures.mjs";
 import { median } from "./util.mjs";
@@ -56,7 +58,15 @@ async function webhook(shape, bytes) {
   return row(floor, await time(() => parseWebhook(text), reps));
 }
 
-const result = { listUsers: {}, parseWebhook: {} };
+async function recordEvent(bytes) {
+  const event = { event_name: "e", lead: { id: 1 }, properties: { rows: Array.from({ length: Math.round(bytes / 8) }, (_, i) => ({ n: i % 10 })) } };
+  const gist = new GistClient({ apiKey: "k", baseUrl, fetch: fixedFetch(JSON.stringify({ contact: { id: 1, type: "lead" }, event: { id: 1, name: "e" } })) });
+  const reps = Math.max(2, Math.round(200_000 / bytes));
+  const floor = await time(() => JSON.stringify(event), reps);
+  return row(floor, await time(() => gist.recordEvent(event), reps));
+}
+
+const result = { listUsers: {}, parseWebhook: {}, recordEvent: {} };
 for (const size of [10, 60, 500]) result.listUsers[size] = await listUsers(size);
 for (const shape of ["wide", "long", "deep"]) {
   result.parseWebhook[shape] = {};
@@ -64,4 +74,5 @@ for (const shape of ["wide", "long", "deep"]) {
     result.parseWebhook[shape][label] = await webhook(shape, bytes);
   }
 }
+for (const [label, bytes] of [["1KB", 1_000], ["100KB", 100_000], ["1MB", 1_000_000]]) result.recordEvent[label] = await recordEvent(bytes);
 console.log(JSON.stringify(result));

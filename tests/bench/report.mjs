@@ -84,12 +84,13 @@ export function report({ date, machine, runSeconds, clients, download, browser, 
 }
 
 /** The growth table: each size's µs per call and its ratio to the floor (a flat ratio is linear growth). */
-export function growthTable({ listUsers, parseWebhook }) {
+export function growthTable({ listUsers, parseWebhook, recordEvent }) {
   const cell = ({ gist, ratio }) => `${gist.toFixed(gist < 100 ? 1 : 0)} µs (${ratio.toFixed(1)}×)`;
   const lines = ["| growth: µs per call (× the floor) | small | medium | large |", "|---|---|---|---|"];
   lines.push(`| listUsers, 10 / 60 / 500 contacts a page (× fetch + JSON.parse) | ${Object.values(listUsers).map(cell).join(" | ")} |`);
   for (const [shape, sizes] of Object.entries(parseWebhook)) {
     lines.push(`| parseWebhook, ${shape} body, 1 KB / 100 KB / 1 MB (× JSON.parse) | ${Object.values(sizes).map(cell).join(" | ")} |`);
   }
+  lines.push(`| recordEvent, properties of small objects, 1 KB / 100 KB / 1 MB (× JSON.stringify) | ${Object.values(recordEvent).map(cell).join(" | ")} |`);
   return lines.join("\n");
 }

@@ -61,7 +61,7 @@ const perCall = child("percall.mjs");
 progress("per-call cost again in Node 22 (fresh process)");
 const perCall22 = { node: execFileSync(NODE_22, ["--version"]).toString().trim(), ...child("percall.mjs", { node: NODE_22 }) };
 const memory = measureMemory();
-progress("growth: listUsers over 10, 60, 500 contacts a page; parseWebhook over 1 KB, 100 KB, 1 MB bodies (fresh process)");
+progress("growth: listUsers over 10, 60, 500 contacts a page; parseWebhook and recordEvent over 1 KB, 100 KB, 1 MB (fresh process)");
 const growth = child("growth.mjs");
 
 const results = {
