@@ -117,6 +117,14 @@ impl ReqwestTransport {
             ),
             false => error,
         };
+        // A 205 (Reset Content) has no body, as `fetch` reads one: what a server sends with it is left.
+        if status == 205 {
+            return Ok(HttpResponse {
+                status,
+                headers,
+                body: String::new(),
+            });
+        }
         let mut body = Vec::new();
         loop {
             let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {

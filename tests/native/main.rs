@@ -1741,6 +1741,24 @@ async fn a_key_echoed_in_a_header_with_a_raw_byte_the_reader_cannot_read_inside_
 }
 
 #[tokio::test]
+async fn a_205_answer_has_no_body_as_the_js_client_reads_it() {
+    // Before (an outside review): api_call gave the body a server sent with a 205; fetch gives "".
+    let url = answering(
+        "HTTP/1.1 205 Reset Content\r\ncontent-type: application/json\r\ncontent-length: 8\r\n\r\n{\"a\": 1}",
+    )
+    .await;
+    let client = Client::builder(KEY).base_url(&url).build().expect("valid");
+    let answer = client
+        .api_call(ApiRequest::get("/contacts"))
+        .await
+        .expect("answered");
+    assert_eq!(
+        (answer.status, answer.body),
+        (205, getgist::Value::from(""))
+    );
+}
+
+#[tokio::test]
 async fn a_rate_limit_sent_twice_is_read_as_the_js_client_reads_it_joined_so_unread() {
     // Before: the first of the two (0 remaining) paused the whole client for 30 s, where the JS client
     // reads "0, 57" as no number and goes on (an outside review).
