@@ -1,72 +1,13 @@
 // gist-wasm/queues' GistPacer, pacedFetch, sync progress, dead letters and redrive in Node: the package's
-// own Durable Object classes behind an in-memory stand-in for a namespace (one object per name, its
-// storage a Map), in-memory queues and the in-memory mock. tests/js/queues-pacer.test.mjs measures the
-// pacer in workerd.
+// own Durable Object classes behind an in-memory stand-in for a namespace (tests/js/queued.mjs: one object
+// a name, its storage a Map), in-memory queues and the in-memory mock. tests/js/queues-pacer.test.mjs
+// measures the pacer in workerd.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, GistError } from "gist-wasm";
 import { GistPacer, GistSyncs, consume, enqueue, listDeadLetters, pacedFetch, redrive, syncStatus } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
-
-// The most entries one storage list() of any object has answered.
-let largestList = 0;
-
-// Durable Object storage in memory: get (a key, or an array of at most 128: a Map of those found), put (a
-// key and value, or an object of at most 128), delete (a key, or an array of at most 128), list({ prefix,
-// startAfter, limit }).
-function memoryStorage() {
-  const map = new Map();
-  const copy = (value) => (value === undefined ? undefined : structuredClone(value));
-  return {
-    get: async (key) => {
-      if (!Array.isArray(key)) return copy(map.get(key));
-      if (key.length > 128) throw new RangeError("a Durable Object gets at most 128 keys at once");
-      return new Map(key.filter((k) => map.has(k)).map((k) => [k, copy(map.get(k))]));
-    },
-    put: async (key, value) => {
-      const entries = typeof key === "string" ? [[key, value]] : Object.entries(key);
-      if (entries.length > 128) throw new RangeError("a Durable Object puts at most 128 keys at once");
-      for (const [k, v] of entries) map.set(k, copy(v));
-    },
-    delete: async (key) => {
-      const keys = Array.isArray(key) ? key : [key];
-      if (keys.length > 128) throw new RangeError("a Durable Object deletes at most 128 keys at once");
-      return keys.filter((k) => map.delete(k)).length;
-    },
-    list: async ({ prefix, startAfter, limit = Infinity }) => {
-      const found = [...map].filter(([k]) => k.startsWith(prefix) && (startAfter === undefined || k > startAfter)).sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, limit);
-      largestList = Math.max(largestList, found.length);
-      return new Map(found.map(([k, v]) => [k, copy(v)]));
-    },
-  };
-}
-
-// A namespace of `Class`: one object per name, which handles one call at a time (as a Durable Object's
-// input gate has it, its storage calls let no other event in); `names` records each name asked for;
-// `down` makes every call fail.
-function namespace(Class) {
-  const objects = new Map();
-  const turns = new Map();
-  const names = [];
-  const ns = {
-    names,
-    down: false,
-    idFromName: (name) => {
-      names.push(name);
-      return name;
-    },
-    get: (id) => ({
-      fetch: async (url, init) => {
-        if (ns.down) throw new Error("Durable Object unreachable");
-        if (!objects.has(id)) objects.set(id, new Class({ storage: memoryStorage() }, {}));
-        const turn = (turns.get(id) ?? Promise.resolve()).then(() => objects.get(id).fetch(new Request(url, init)));
-        turns.set(id, turn.catch(() => {}));
-        return turn;
-      },
-    }),
-  };
-  return ns;
-}
+import { memoryStorage, namespace, storageLists } from "./queued.mjs";
 
 const queue = () => {
   const sent = [];
@@ -289,16 +230,16 @@ test("a sync of 1,200 dead letters is listed a page at a time and redriven in pa
   const { sync } = await enqueue(q, operations, { perMessage: 300, progress: syncs });
   mock.fail({ method: "POST", path: "/contacts", status: 422, times: 1200 });
   await drain(q, client, { deadLetterQueue: queue(), progress: syncs });
-  largestList = 0;
+  storageLists.largest = 0;
   const first = await listDeadLetters(syncs, sync);
   const rest = await listDeadLetters(syncs, sync, { after: first.at(-1).key });
   assert.deepEqual([first.length, rest.length], [1000, 200]);
   assert.equal(new Set([...first, ...rest].map((letter) => letter.key)).size, 1200, "every letter once");
   assert.deepEqual((await listDeadLetters(syncs, sync, { limit: 7, after: first[2].key })).map((letter) => letter.key), first.slice(3, 10).map((letter) => letter.key));
-  assert.ok(largestList <= 500, `a storage list of ${largestList}`);
+  assert.ok(storageLists.largest <= 500, `a storage list of ${storageLists.largest}`);
   const result = await redrive(syncs, q, sync);
   assert.deepEqual([result.redriven, result.skipped, result.unsent], [1200, [], []]);
-  assert.ok(largestList <= 500, `a storage list of ${largestList}`);
+  assert.ok(storageLists.largest <= 500, `a storage list of ${storageLists.largest}`);
   assert.equal(q.sent.flatMap((body) => body.ops).length, 1200, "each letter enqueued once");
   assert.deepEqual(await listDeadLetters(syncs, sync), []);
   await assert.rejects(listDeadLetters(syncs, sync, { limit: 1001 }), (e) => e.code === "invalid_argument" && /limit/.test(e.message));
