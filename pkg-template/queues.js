@@ -561,13 +561,25 @@ async function settleAs(message, run, how, delaySeconds) {
   }
 }
 
+// An operation as JSON writes it, for its dead letter in the sync's object; undefined where JSON cannot (a
+// BigInt or a cycle, which a body of Queues' "v8" content type can hold; a getter that throws): redrive
+// skips such a letter, whose operation cannot be sent again (its entry says why it was refused).
+function asJson(operation) {
+  try {
+    const text = JSON.stringify(operation);
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 // Tells the sync's object what became of a message's operations (`done`, `retrying`, and the dead
 // letters with their operations); resolves false when it failed. Messages outside a sync need nothing.
 async function report(progress, failures, dead) {
   if (!progress) return true;
   const { namespace, sync, key, ops } = progress;
   // Each with the ledger entry its recordEvent used, which a redrive of it keeps.
-  const letters = dead.map((body) => ({ index: body.index, entry: body, operation: ops?.[body.index], ledger: ledgerOf(progress.body, body.index) }));
+  const letters = dead.map((body) => ({ index: body.index, entry: body, operation: asJson(ops?.[body.index]), ledger: ledgerOf(progress.body, body.index) }));
   const retrying = dead.length > 0 ? 0 : failures.length;
   try {
     // A message that held no operations (not one enqueue sent) fails as a whole: it did none.
