@@ -469,10 +469,11 @@ async function recordOnce(run, message, index, input) {
     // while it waits for its turn leaves it unmarked, so a later delivery sends it. A mark that cannot be written sends nothing.
     // A client whose recordEvent is its own (a subclass's) may not pass the mark on: it is marked first.
     let marking; // the mark's write, awaited before it is taken back (it may land after the call ended)
+    let marked = false; // that write resolved: there is a mark to take back
     let takenBack = false; // the call gave up unsent: a fetch that marks it later is refused, and sends nothing
     const markSent = () => {
       if (takenBack) return Promise.reject(new GistError("aborted", "the recordEvent's call ended before its request went: not marked, not sent"));
-      return (marking = ledger.put(key, "sent", LEDGER_TTL).catch((error) => {
+      return (marking = ledger.put(key, "sent", LEDGER_TTL).then(() => { marked = true; }, (error) => {
         throw Object.assign(error, { mayHaveActed: false }); // a store_error: nothing was sent
       }));
     };
@@ -485,7 +486,9 @@ async function recordOnce(run, message, index, input) {
         if (didNotAct(error)) {
           takenBack = true;
           await marking?.catch(() => {});
-          await ledger.delete(key); // it did not go: a later delivery may send it
+          // It did not go: a later delivery may send it. A `sent` write that failed is not taken back (it
+          // most likely wrote nothing; one that landed is read back, and the event dead-lettered, unsent).
+          if (marked) await ledger.delete(key);
         }
       } catch (failed) {
         return { dead: new GistError("store_error", `Gist did not record the event (${error.code}), but ${failed.message}: it stays marked sent, so it is dead-lettered, not sent again`) };

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
 import { GistSyncs, consume, listDeadLetters, redrive } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
-import { namespace } from "./queued.mjs";
+import { namespace, recordEventBatch } from "./queued.mjs";
 
 const queue = () => {
   const sent = [];
@@ -30,5 +30,30 @@ test("an operation JSON cannot write (a BigInt, a cycle: Queues' v8 content type
   const again = queue();
   const { redriven, skipped } = await redrive(syncs, again, "s1");
   assert.deepEqual([redriven, again.sent.length, skipped.map((letter) => letter.reason)], [0, 0, Array(2).fill("the message held no operation that can be sent again")]);
+  gist.free();
+});
+
+test("a ledger whose writes fail (its reads work) leaves a recordEvent unsent: its message is retried, and dead-lettered as store_error only after maxAttempts (before: at once, on attempt 1, as if it stayed marked sent)", async () => {
+  const writes = [];
+  const down = async (key) => {
+    writes.push(key);
+    throw new Error("KV unavailable");
+  };
+  const ledger = { get: async () => null, put: down, delete: down };
+  const mock = createMockGist();
+  const gist = client(mock);
+  const events = mock.state.events.length;
+  for (const attempts of [1, 5]) {
+    const verdicts = [];
+    const batch = await recordEventBatch(verdicts);
+    batch.messages[0].attempts = attempts;
+    const dead = queue();
+    const counts = await consume(batch, gist, { deadLetterQueue: dead, ledger });
+    if (attempts === 1) assert.deepEqual([verdicts, counts.retried, dead.sent], [["retry"], 1, []]);
+    else assert.deepEqual([verdicts, dead.sent.map((entry) => entry.code)], [["ack"], ["store_error"]]);
+    assert.doesNotMatch(dead.sent[0]?.message ?? "", /marked sent/);
+  }
+  assert.equal(writes.length, 2, "its `sent` mark was tried once a delivery, and nothing deleted");
+  assert.equal(mock.state.events.length, events, "nothing recorded");
   gist.free();
 });
