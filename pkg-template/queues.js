@@ -5,6 +5,7 @@
 import "gist-wasm"; // the package's entry for this runtime, which loads the wasm that checkArgs needs
 import { GistClient, checkArgs, isFreed } from "./client.js";
 import { GistError, invalidArgument } from "./errors.js";
+import { sleep } from "./pace.js";
 import { SENDING, checkOptionsObject, refusedAnswer } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
 import { MAX_LIST_LETTERS, callSync, deadLettersOf, isSyncId, redriveWith, scrubbed, stubsOf, syncStub, textOf } from "./queues-syncs.js";
@@ -30,6 +31,9 @@ const MESSAGE_KEY = new RegExp(`^${KEY_TEXT}$`);
 const LEDGER_ENTRY = new RegExp(`^${KEY_TEXT}/\\d{1,4}$`);
 const ENVELOPE = 200; // a body's bytes besides its operations: `{"ops":[]}`, the sync id and the message key
 const LEDGER_TTL = 15 * 86_400; // longer than Queues keeps a message (14 days at most)
+// How long after a refused write of a KV key it is tried again: KV takes one write a second per key, and
+// refuses more ("429 Too Many Requests"); a tenth more for clocks' rounding.
+const KV_KEY_WRITE_MS = 1100;
 // A dead-letter entry lists this many targets (and each text is `scrubbed`, so short): it stays far under
 // a message's size, so the dead-letter queue can always take it.
 const ENTRY_TARGETS = 100;
@@ -488,17 +492,28 @@ async function recordOnce(run, message, index, input) {
           await marking?.catch(() => {});
           // It did not go: a later delivery may send it. A `sent` write that failed is not taken back (it
           // most likely wrote nothing; one that landed is read back, and the event dead-lettered, unsent).
-          if (marked) await ledger.delete(key);
+          if (marked) await rewrite(() => ledger.delete(key));
         }
       } catch (failed) {
         return { dead: new GistError("store_error", `Gist did not record the event (${error.code}), but ${failed.message}: it stays marked sent, so it is dead-lettered, not sent again`) };
       }
       return verdict("recordEvent", error, message.attempts, run);
     }
-    await ledger.put(key, "done", LEDGER_TTL).catch(() => {}); // recorded: a failed mark stays "sent", never a resend
+    await rewrite(() => ledger.put(key, "done", LEDGER_TTL)).catch(() => {}); // recorded: a failed mark stays "sent", never a resend
     return { ok: true };
   } finally {
     release();
+  }
+}
+
+// A ledger entry's second write (its `done`, or the delete that takes its `sent` back), which KV refuses
+// within a second of the `sent` mark: one that fails is tried once more, KV_KEY_WRITE_MS later.
+async function rewrite(write) {
+  try {
+    await write();
+  } catch {
+    await sleep(KV_KEY_WRITE_MS);
+    await write();
   }
 }
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient } from "gist-wasm";
-import { GistSyncs, consume, listDeadLetters, redrive } from "gist-wasm/queues";
+import { GistSyncs, consume, enqueue, listDeadLetters, redrive } from "gist-wasm/queues";
 import { createMockGist } from "gist-wasm/mock";
 import { namespace, recordEventBatch } from "./queued.mjs";
 
@@ -55,5 +55,43 @@ test("a ledger whose writes fail (its reads work) leaves a recordEvent unsent: i
   }
   assert.equal(writes.length, 2, "its `sent` mark was tried once a delivery, and nothing deleted");
   assert.equal(mock.state.events.length, events, "nothing recorded");
+  gist.free();
+});
+
+test("a ledger that takes one write a second per key, as Cloudflare KV does, still gives each recordEvent its documented outcome (before: its `done` or delete, refused, left `sent`)", async () => {
+  // KV's limit: a second write of a key within a second of the first is refused.
+  const marks = new Map();
+  const lastWrite = new Map();
+  const write = (key) => {
+    if (Date.now() - (lastWrite.get(key) ?? -Infinity) < 1000) throw new Error("KV PUT failed: 429 Too Many Requests");
+    lastWrite.set(key, Date.now());
+  };
+  const ledger = { get: async (key) => marks.get(key) ?? null, put: async (key, value) => (write(key), marks.set(key, value)), delete: async (key) => (write(key), marks.delete(key)) };
+  const mock = createMockGist();
+  const gist = client(mock);
+  const user = mock.state.contacts.find((c) => c.type === "user");
+  const deliver = async (bodies, attempts) => {
+    const verdicts = [];
+    const dead = queue();
+    const messages = bodies.map((body, i) => ({ id: `m${i}`, attempts, body, ack: () => verdicts.push("ack"), retry: () => verdicts.push("retry") }));
+    await consume({ messages }, gist, { deadLetterQueue: dead, ledger });
+    return [verdicts, dead.sent.map((entry) => entry.code)];
+  };
+  const events = mock.state.events.length;
+  // Gist refuses the event (429): the mark is taken back, and the message retried.
+  const refused = queue();
+  await enqueue(refused, [{ recordEvent: { event_name: "refused", user: { user_id: user.user_id } } }]);
+  mock.fail({ method: "POST", path: "/events", status: 429, headers: { "retry-after": "1" }, times: 1 });
+  assert.deepEqual(await deliver(refused.sent, 1), [["retry"], []]);
+  assert.deepEqual([...marks.values()], [], "the `sent` mark deleted");
+  // The event is recorded and an upsert beside it fails: marked done, so the message's next delivery
+  // counts the event as done rather than dead-lettering it as outcome_unknown.
+  const beside = queue();
+  await enqueue(beside, [{ recordEvent: { event_name: "beside", user: { user_id: user.user_id } } }, { upsertUser: { user_id: user.user_id, name: "N" } }]);
+  mock.fail({ method: "POST", path: "/contacts", status: 500, times: 1 });
+  assert.deepEqual(await deliver(beside.sent, 1), [["retry"], []]);
+  assert.deepEqual([...marks.values()], ["done"]);
+  assert.deepEqual(await deliver(beside.sent, 2), [["ack"], []]);
+  assert.deepEqual(mock.state.events.slice(events).map((e) => e.name), ["beside"]);
   gist.free();
 });
