@@ -343,6 +343,7 @@ export async function listDeadLetters(progress, sync, options) {
  */
 export async function redrive(progress, queue, sync, options) {
   const read = deadLetterOptions(options, { code: undefined, resend: undefined }, "redrive");
+  producerOf(queue, "redrive's queue"); // refused up front, before any letter is claimed
   return redriveWith((target, operations, ledgers) => send(target, operations, { perMessage: 25, delaySeconds: 0, progress, sync, ledgers }, false), progress, queue, sync, read);
 }
 

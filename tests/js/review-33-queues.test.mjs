@@ -95,3 +95,16 @@ test("a ledger that takes one write a second per key, as Cloudflare KV does, sti
   assert.deepEqual(mock.state.events.slice(events).map((e) => e.name), ["beside"]);
   gist.free();
 });
+
+test("redrive checks its queue before it claims any dead letter (before: it claimed them, then rejected invalid_argument)", async () => {
+  const syncs = namespace(GistSyncs);
+  const dead = queue();
+  const gist = client();
+  const body = { ops: [{ upsertUser: { user_id: "abc" } }], sync: "s2", key: "refused-0" };
+  await consume({ messages: [{ id: "m0", attempts: 1, body, ack() {}, retry() {} }] }, gist, { deadLetterQueue: dead, progress: syncs });
+  const asked = [];
+  const watched = { idFromName: syncs.idFromName, get: (id) => ({ fetch: (url, init) => (asked.push(new URL(url).pathname), syncs.get(id).fetch(url, init)) }) };
+  await assert.rejects(redrive(watched, { notAQueue: true }, "s2"), (e) => e.code === "invalid_argument");
+  assert.deepEqual(asked, [], "the sync's object was asked nothing");
+  gist.free();
+});
