@@ -194,7 +194,7 @@ export class GistSyncs {
         await this.#storage.put(stored, { ...letter, claim: { until: now + CLAIM_MS, token } });
         // Its ledger entry (the one its recordEvent used), unless it is sent again whatever that says.
         const ledger = entry.operation !== "recordEvent" || unknown ? null : (letter.ledger ?? key.replace(/:(\d+)$/, "/$1"));
-        chosen.push({ key, queueOperation: operation, ledger });
+        chosen.push({ key, code: entry.code, queueOperation: operation, ledger });
       }
     }
     return { chosen, skipped, token, next };
@@ -286,7 +286,7 @@ const ANSWERS = {
   "/status": (status) => isObject(status) && STATUS_NUMBERS.every((key) => Number.isFinite(status[key])) && isNumberOrNull(status.etaSeconds) && isNumberOrNull(status.startedAt),
   "/dead": (letters) => Array.isArray(letters) && letters.every((letter) => hasStrings(letter, ["key", "code", "message"])),
   "/claim": (claim) => hasStrings(claim, ["token"]) && (claim.next === null || typeof claim.next === "string") && Array.isArray(claim.skipped) && claim.skipped.every((letter) => hasStrings(letter, ["key", "code", "reason"])) &&
-    Array.isArray(claim.chosen) && claim.chosen.every((letter) => hasStrings(letter, ["key"]) && (letter.ledger === null || typeof letter.ledger === "string")),
+    Array.isArray(claim.chosen) && claim.chosen.every((letter) => hasStrings(letter, ["key", "code"]) && (letter.ledger === null || typeof letter.ledger === "string")),
   "/redriven": (answer) => Number.isInteger(answer?.redriven) && answer.redriven >= 0,
 };
 
@@ -340,7 +340,8 @@ export async function deadLettersOf(namespace, id, { code, after, limit }) {
 /**
  * Sends a sync's dead letters (all, or those of `code`) to `queue` again, in the same sync, and takes
  * them off its list. A recordEvent whose outcome is unknown (`outcome_unknown`, `store_error`) is sent
- * only when `resend` (an array of keys) names its key; the others come back in `skipped`. Resolves
+ * only when `resend` (an array of keys) names its key; the others come back in `skipped`, as do letters
+ * whose operation `enqueue` finds invalid (the client's rules refuse it: it stays listed). Resolves
  * `{ redriven, skipped, unsent }`; `enqueue(queue, operations, ledgers)` is given as the function that sends,
  * with each operation's ledger entry (null where it is sent again whatever the ledger says). A long list
  * goes in parts (claims of at most CLAIM_LETTERS): a failure partway rejects, and the parts before it
@@ -360,14 +361,17 @@ export async function redriveWith(enqueue, namespace, queue, id, { code, resend 
       await callSync(stub, "/released", { keys: keys(() => true), token }).catch(() => {});
       throw error;
     }
+    // What was not sent stays listed: what the queue refused (`unsent`), and what the client's rules
+    // refuse (`invalid`: skipped, as a redrive again would send it no more).
     const failed = new Set([...result.invalid, ...result.unsent].map(({ index }) => index));
-    const unsent = keys((index) => failed.has(index));
+    const kept = keys((index) => failed.has(index));
     const sent = keys((index) => !failed.has(index));
-    if (unsent.length > 0) await callSync(stub, "/released", { keys: unsent, token });
+    if (kept.length > 0) await callSync(stub, "/released", { keys: kept, token });
     const { redriven } = await callSync(stub, "/redriven", { keys: sent, token });
     done.redriven += redriven;
     for (const letter of skipped) done.skipped.push(letter);
-    for (const key of unsent) done.unsent.push(key);
+    for (const { index, message } of result.invalid) done.skipped.push({ key: chosen[index].key, code: chosen[index].code, reason: `the client's rules refuse its operation: ${message}` });
+    for (const { index } of result.unsent) done.unsent.push(chosen[index].key);
     after = next;
   } while (after !== null);
   return done;

@@ -370,7 +370,7 @@ export interface RedriveOptions {
 export interface RedriveResult {
     /** Dead letters enqueued again and taken off the list (one that left the list meanwhile, replaced by a delivery of its message or taken over by another redrive after this one's claim ran out, is not counted). */
     redriven: number;
-    /** Left on the list: a recordEvent whose outcome is unknown (or whose last redrive never confirmed) and not in `resend`, one another redrive is sending, or a message that held no operation. */
+    /** Left on the list: a recordEvent whose outcome is unknown (or whose last redrive never confirmed) and not in `resend`, one another redrive is sending, a message that held no operation, or an operation the client's rules refuse (never sent: a redrive again would not send it either). */
     skipped: { key: string; code: string; reason: string }[];
     /** Keys the queue refused: still on the list, redrive them again. */
     unsent: string[];

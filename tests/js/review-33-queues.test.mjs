@@ -108,3 +108,20 @@ test("redrive checks its queue before it claims any dead letter (before: it clai
   assert.deepEqual(asked, [], "the sync's object was asked nothing");
   gist.free();
 });
+
+test("redrive gives a dead letter whose operation the client's rules refuse back in `skipped`, with the refusal, not in `unsent` (before: in `unsent`, \"redrive them again\", on every redrive)", async () => {
+  const syncs = namespace(GistSyncs);
+  const bodies = [{ ops: [{ upsertUser: { user_id: "abc" } }], sync: "s3", key: "old-producer-0" }, { ops: [{ upsertUser: { user_id: 42 } }], sync: "s3", key: "old-producer-1" }];
+  const messages = bodies.map((body, i) => ({ id: `m${i}`, attempts: 5, body, ack() {}, retry() {} }));
+  // The first refused by the client, the second by Gist (404 on its last attempt): both dead letters.
+  const failing = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: async () => Response.json({ message: "nope" }, { status: 404 }), logLevel: "off", maxRetries: 0 });
+  await consume({ messages }, failing, { deadLetterQueue: queue(), progress: syncs });
+  failing.free();
+  assert.deepEqual((await listDeadLetters(syncs, "s3")).map((letter) => [letter.key, letter.code]), [["old-producer-0:0", "invalid_argument"], ["old-producer-1:0", "not_found"]]);
+  const again = queue();
+  const result = await redrive(syncs, again, "s3");
+  assert.deepEqual([result.redriven, result.unsent, again.sent.map((body) => body.ops)], [1, [], [[{ upsertUser: { user_id: 42 } }]]]);
+  assert.deepEqual(result.skipped.map(({ key, code }) => [key, code]), [["old-producer-0:0", "invalid_argument"]]);
+  assert.match(result.skipped[0].reason, /^the client's rules refuse its operation: .*user_id/);
+  assert.deepEqual((await listDeadLetters(syncs, "s3")).map((letter) => letter.key), ["old-producer-0:0"], "it stays listed");
+});
