@@ -6,7 +6,7 @@ import "gist-wasm"; // the package's entry for this runtime, which loads the was
 import { GistClient, checkArgs, isFreed } from "./client.js";
 import { GistError, invalidArgument } from "./errors.js";
 import { sleep } from "./pace.js";
-import { SENDING, checkOptionsObject, refusedAnswer } from "./runtime.js";
+import { SENDING, checkOptionsObject, refusedAnswer, toJson } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
 import { MAX_LIST_LETTERS, callSync, deadLettersOf, isSyncId, redriveWith, scrubbed, stubsOf, syncStub, textOf } from "./queues-syncs.js";
 
@@ -580,13 +580,13 @@ async function settleAs(message, run, how, delaySeconds) {
   }
 }
 
-// An operation as JSON writes it, for its dead letter in the sync's object; undefined where JSON cannot (a
-// BigInt or a cycle, which a body of Queues' "v8" content type can hold; a getter that throws): redrive
-// skips such a letter, whose operation cannot be sent again (its entry says why it was refused).
-function asJson(operation) {
+// An operation as the client writes it (a Date as Unix seconds, as it was sent), in at most `room`
+// bytes of JSON, for its dead letter in the sync's object; undefined where it cannot be (a BigInt, a
+// cycle or a getter that throws, which a body of Queues' "v8" content type can hold, or a sparse array
+// whose JSON would be millions of times its size): redrive skips such a letter, whose entry says why.
+function asJson(operation, room) {
   try {
-    const text = JSON.stringify(operation);
-    return text === undefined ? undefined : JSON.parse(text);
+    return operation === undefined ? undefined : toJson(operation, "operation", { maxBytes: room });
   } catch {
     return undefined;
   }
@@ -598,7 +598,13 @@ async function report(progress, failures, dead) {
   if (!progress) return true;
   const { namespace, sync, key, ops } = progress;
   // Each with the ledger entry its recordEvent used, which a redrive of it keeps.
-  const letters = dead.map((body) => ({ index: body.index, entry: body, operation: asJson(ops?.[body.index]), ledger: ledgerOf(progress.body, body.index) }));
+  // The operations kept take at most a message's bytes in all, as enqueue's JSON bodies do.
+  let room = MESSAGE_BYTES;
+  const letters = dead.map((body) => {
+    const text = asJson(ops?.[body.index], room);
+    room -= text?.length ?? 0;
+    return { index: body.index, entry: body, operation: text === undefined ? undefined : JSON.parse(text), ledger: ledgerOf(progress.body, body.index) };
+  });
   const retrying = dead.length > 0 ? 0 : failures.length;
   try {
     // A message that held no operations (not one enqueue sent) fails as a whole: it did none.

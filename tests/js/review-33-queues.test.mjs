@@ -125,3 +125,34 @@ test("redrive gives a dead letter whose operation the client's rules refuse back
   assert.match(result.skipped[0].reason, /^the client's rules refuse its operation: .*user_id/);
   assert.deepEqual((await listDeadLetters(syncs, "s3")).map((letter) => letter.key), ["old-producer-0:0"], "it stays listed");
 });
+
+test("a second review: a dead letter keeps its operation as the client sent it (a Date as Unix seconds), within a message's bytes; a sparse array of a v8 body is not written out millions of times its size (before: a 50 MB report the sync could not store, and the message retried past maxAttempts; a Date stored as text that every redrive refused)", async () => {
+  const syncs = namespace(GistSyncs);
+  const reports = [];
+  const stubOf = syncs.get;
+  syncs.get = (id) => {
+    const stub = stubOf(id);
+    return { fetch: (url, init) => (reports.push(String(init?.body ?? "").length), stub.fetch(url, init)) };
+  };
+  const marks = new Map();
+  const ledger = { get: async (k) => marks.get(k) ?? null, put: async (k, v) => void marks.set(k, v), delete: async (k) => void marks.delete(k) };
+  let status = 404;
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://gist.invalid", logLevel: "off", maxRetries: 0,
+    fetch: async () => (status === 404 ? Response.json({ errors: [] }, { status: 404 }) : Response.json({ event: { id: 1, name: "paid" } })) });
+  const ops = [
+    { recordEvent: { event_name: "paid", user: { user_id: 7 }, occurred_at: new Date("2024-01-02T03:04:05Z") } },
+    { upsertUser: { user_id: "not a number", custom_properties: { sparse: new Array(300_000) } } },
+  ];
+  const verdicts = [];
+  const message = { id: "m", attempts: 1, body: { ops, sync: "s1", key: "k-0" }, ack: () => verdicts.push("ack"), retry: () => verdicts.push("retry") };
+  await consume({ messages: [message] }, gist, { deadLetterQueue: queue(), ledger, progress: syncs, maxAttempts: 3 });
+  assert.deepEqual(verdicts, ["ack"]);
+  assert.ok(Math.max(...reports) < 200_000, `reports to the sync of ${Math.max(...reports)} bytes`);
+  status = 200;
+  const again = queue();
+  const { redriven, skipped } = await redrive(syncs, again, "s1");
+  assert.equal(redriven, 1);
+  assert.deepEqual(again.sent.flatMap((body) => body.ops), [{ recordEvent: { event_name: "paid", user: { user_id: 7 }, occurred_at: 1704164645 } }]);
+  assert.deepEqual(skipped.map((letter) => [letter.key, letter.reason]), [["k-0:1", "the message held no operation that can be sent again"]]);
+  gist.free();
+});
