@@ -120,5 +120,5 @@ export async function loadOnImport(load, advice = CSP_ADVICE) {
 /** Throws the GistError that says why the wasm is not loaded and what to do, unless it is loaded. */
 export function assertLoaded() {
   if (ready) return;
-  throw invalidArgument(`gist-wasm could not load its WebAssembly: ${failure ?? "it is still loading"}`);
+  throw invalidArgument(`gist-wasm could not load its WebAssembly: ${failure ?? "it is still loading, or was never imported (import \"gist-wasm\" before its other entries)"}`);
 }

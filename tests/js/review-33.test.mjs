@@ -53,8 +53,8 @@ test("an unknown option named by the API key or a webhook secret is refused with
   const secret = "whsec_0123456789abcdefSECRET";
   const body = JSON.stringify({ event: "contact.created" });
   const webhookRefusals = [
-    await verifyWebhook(body, { "x-gist-signature": "x" }, { secret, [secret]: true }).then(() => undefined, (e) => e),
-    await verifyWebhook(body, {}, { secret: ["whsec_first_one", secret], [`x${secret}`]: true }).then(() => undefined, (e) => e),
+    await verifyWebhook({ body, headers: { "x-gist-signature": "x" } }, { secret, [secret]: true }).then(() => undefined, (e) => e),
+    await verifyWebhook({ body, headers: {} }, { secret: ["whsec_first_one", secret], [`x${secret}`]: true }).then(() => undefined, (e) => e),
     await Promise.resolve().then(() => signWebhook(body, { secret, [secret]: true })).then(() => undefined, (e) => e),
   ];
   for (const error of webhookRefusals) {
@@ -76,13 +76,31 @@ test("options take plain values: a String, Number or Boolean object is refused w
   assert.equal(refused(() => new GistClient({ apiKey: new String(key), baseUrl: "https://api.getgist.com" })), "invalid_argument");
   assert.equal(refused(() => new GistClient({ apiKey: key, baseUrl: "https://api.getgist.com", maxRetries: new Number(1) })), "invalid_argument");
   const body = JSON.stringify({ event: "contact.created" });
-  const token = await verifyWebhook(body, { "x-gist-token": "whsec_review33" }, { secret: new String("whsec_review33") }).then(() => "verified", (e) => e.code);
+  assert.equal(await verifyWebhook({ body, headers: { "x-gist-webhook-token": "whsec_review33" } }, { secret: "whsec_review33" }), true, "a plain string verifies");
+  const token = await verifyWebhook({ body, headers: { "x-gist-webhook-token": "whsec_review33" } }, { secret: new String("whsec_review33") }).then(() => "verified", (e) => e.code);
   assert.equal(token, "invalid_argument");
-  const listed = await verifyWebhook(body, { "x-gist-token": "whsec_review33" }, { secret: [new String("whsec_review33")] }).then(() => "verified", (e) => e.code);
+  const listed = await verifyWebhook({ body, headers: { "x-gist-webhook-token": "whsec_review33" } }, { secret: [new String("whsec_review33")] }).then(() => "verified", (e) => e.code);
   assert.equal(listed, "invalid_argument");
   const gist = new GistClient({ apiKey: key, baseUrl: "https://api.getgist.com", fetch: async () => Response.json({ tags: [] }), logLevel: "off" });
   const call = await gist.listTags({}, { timeoutMs: new Number(5000) }).then(() => "sent", (e) => e.code);
   assert.equal(call, "invalid_argument");
   assert.deepEqual(await gist.listTags({}, { timeoutMs: 5000 }), []);
   gist.free();
+});
+
+test("without Web Crypto (a browser's page that is not secure) an HMAC check refuses whatever the delivery holds, not only a well-formed signature (an outside review: a missing or malformed signature read false, a good one rejected)", async () => {
+  const body = JSON.stringify({ event: "contact.created" });
+  const options = { secret: "whsec_review33", scheme: "hmac-sha256" };
+  const [[name, value]] = Object.entries(await signWebhook(body, options));
+  const crypto = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+  Object.defineProperty(globalThis, "crypto", { value: {}, configurable: true, writable: true });
+  try {
+    for (const headers of [{}, { [name]: "ab" }, { [name]: value }]) {
+      const outcome = await verifyWebhook({ body, headers }, options).then((valid) => valid, (e) => e.code);
+      assert.equal(outcome, "invalid_argument", JSON.stringify(headers));
+    }
+    assert.equal(await verifyWebhook({ body, headers: {} }, { secret: "whsec_review33" }), false, "a token check needs no Web Crypto");
+  } finally {
+    Object.defineProperty(globalThis, "crypto", crypto);
+  }
 });
