@@ -87,7 +87,15 @@ pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsVal
         let verify = fields.take("verify");
         // Not a number, or not a whole one: out of range as 0 is, with the same message.
         let max_body_bytes = fields.whole("maxBodyBytes").unwrap_or(Some(0));
-        fields.finish()?;
+        let checked = match &verify {
+            Some(verify) => Some(VerifyOptions::from_value(verify.clone(), "options.verify")?),
+            None => None,
+        };
+        // An unknown field is named in the error: never a secret of `verify` used as a field's name.
+        fields.finish().map_err(|error| match &checked {
+            Some(options) => options.hide(error),
+            None => error,
+        })?;
         let max_body_bytes = match max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES) {
             bytes @ 1..=0xFFFF_FFFF => bytes,
             _ => {
@@ -97,10 +105,7 @@ pub fn handle_options(options: &str, verify_named: bool) -> Result<String, JsVal
             }
         };
         let verify = match verify {
-            Some(verify) => {
-                VerifyOptions::from_value(verify.clone(), "options.verify")?;
-                Some(verify.to_json())
-            }
+            Some(verify) => Some(verify.to_json()),
             None if verify_named => return Err(Error::invalid_argument(
                 "options.verify must be VerifyOptions ({ secret, scheme?, header?, encoding? })",
             )),

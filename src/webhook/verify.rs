@@ -140,10 +140,20 @@ impl VerifyOptions {
             _ => Encoding::Hex,
         };
         // An unknown field is named in the error: never a secret used as a field's name.
-        let shown: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        fields.finish().map_err(|error| error.scrubbed(&shown))?;
+        fields.finish().map_err(|error| hidden(error, &secrets))?;
         Self::new(secrets, scheme, header.as_deref(), encoding)
     }
+
+    /// `error` without these options' secrets: for one that names a caller's field.
+    pub fn hide(&self, error: Error) -> Error {
+        hidden(error, &self.secrets)
+    }
+}
+
+/// `error` scrubbed of `secrets`.
+fn hidden(error: Error, secrets: &[String]) -> Error {
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    error.scrubbed(&secrets)
 }
 
 /// How to sign a test delivery so that these options verify it, with the first secret. `Debug` never
