@@ -2,7 +2,7 @@
 // (it can hold emails), and bodies only with `logBodies: true`. Whatever a hook or a logger does, throw
 // anything, reject, or hand back a thenable that throws, never reaches the call.
 import { GistError, invalidArgument } from "./errors.js";
-import { describe, describeKind, notJson } from "./runtime.js";
+import { boxedKind, describe, describeKind, notJson } from "./runtime.js";
 import { redactEmails } from "./gist_wasm.js";
 
 const LEVELS = ["off", "error", "warn", "info", "debug"];
@@ -12,8 +12,9 @@ const HOOKS = ["request", "response", "retry"];
 function functionsOf(object, names, what) {
   if (object === undefined) return;
   if (typeof object !== "object" || object === null) throw invalidArgument(`${what} must be an object of functions`);
-  // A Map, an array or a Promise (a missing `await`) would read as having no functions, and do nothing.
-  if (Array.isArray(object) || notJson(object)) throw invalidArgument(`${what} must be an object of functions, not ${describeKind(object)}`);
+  // A Map, an array, a Promise (a missing `await`) or a boxed value would read as having no functions,
+  // and do nothing.
+  if (Array.isArray(object) || notJson(object) || boxedKind(object)) throw invalidArgument(`${what} must be an object of functions, not ${describeKind(object)}`);
   for (const name of names) {
     const value = object[name];
     if (value !== undefined && typeof value !== "function") throw invalidArgument(`${what}.${name} must be a function`);

@@ -4,7 +4,7 @@ import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { sleep, waitBudget, wallNow } from "./pace.js";
 import { abortedBy, isAbortSignal, isAborted, whenAborted } from "./signal.js";
 import { readPage } from "./normalize.js";
-import { ANSWER_HEADERS, MAX_ARGUMENT_DEPTH, MAX_ERROR_BODY, MAX_OPTIONS_BYTES } from "./declared.js";
+import { ANSWER_HEADERS, MAX_ARGUMENT_DEPTH, MAX_ERROR_BODY, MAX_HEADERS, MAX_OPTIONS_BYTES } from "./declared.js";
 import { callEnd, callFail, callRespond, callRespondBytes, callRespondRead, callWithoutKey, callWoke, redactEmails } from "./gist_wasm.js";
 
 class Refused extends Error {}
@@ -19,29 +19,55 @@ const FREE_FORM = ["custom_properties", "properties", "body"];
 const BOXED = [["Date", Date.prototype.getTime], ["Number", Number.prototype.valueOf], ["String", String.prototype.valueOf],
   ["Boolean", Boolean.prototype.valueOf]];
 // Which of BOXED `value` is, by its internal slot; undefined for any other value. An array is none; an
-// object whose tag no `Symbol.toStringTag` can set (none of its own, and its prototype Object.prototype
-// without one, or null) is told by its tag, which is then its slot's: the probes below throw for any
-// other object, and that costs microseconds an object.
-function boxedKind(value) {
+// object whose tag no `Symbol.toStringTag` sets (see untagged) is told by its tag, which is then its
+// slot's; any other is probed (each probe throws unless it is that kind). A Proxy in a prototype chain
+// can hide a tag from untagged: JSON then writes the boxed value it is as it gives itself, once, and
+// that text is what the core checks and the request sends.
+export function boxedKind(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  try {
-    const proto = Object.getPrototypeOf(value);
-    if ((proto === null || (proto === Object.prototype && !Object.hasOwn(proto, Symbol.toStringTag))) && !Object.hasOwn(value, Symbol.toStringTag)) {
-      const tag = tagOf(value);
-      return BOXED.some(([kind]) => kind === tag) ? tag : undefined;
-    }
-  } catch {
-    // a Proxy's trap threw: the probes tell
+  if (untagged(value)) {
+    const tag = tagOf(value);
+    return BOXED.some(([kind]) => kind === tag) ? tag : undefined;
   }
-  for (const [kind, read] of BOXED) {
+  return quietly(() => BOXED.find(([, read]) => {
     try {
       read.call(value);
-      return kind;
+      return true;
     } catch {
-      // not this kind
+      return false;
     }
+  })?.[0]);
+}
+
+// Whether no object of `value`'s prototype chain (at most 8 deep) has a `Symbol.toStringTag` of its
+// own; false where a Proxy's trap throws.
+function untagged(value) {
+  try {
+    let node = value;
+    for (let depth = 0; depth < 8 && node !== null; depth++, node = Object.getPrototypeOf(node)) {
+      if (Object.hasOwn(node, Symbol.toStringTag)) return false;
+    }
+    return node === null;
+  } catch {
+    return false;
   }
-  return undefined;
+}
+
+// Runs `probes`, which throw for most objects they are given, with no stack trace kept for those throws
+// where the runtime keeps one (V8's and JavaScriptCore's `Error.stackTraceLimit`): a trace costs most of
+// a throw. No caller's code runs meanwhile.
+function quietly(probes) {
+  const limit = Error.stackTraceLimit;
+  try {
+    if (typeof limit === "number") Error.stackTraceLimit = 0;
+  } catch {
+    // frozen: the probes keep their traces
+  }
+  try {
+    return probes();
+  } finally {
+    if (typeof limit === "number" && Error.stackTraceLimit !== limit) Error.stackTraceLimit = limit;
+  }
 }
 // An object's tag ("Date", "Map", ...); undefined for a plain value.
 const tagOf = (value) => (typeof value === "object" && value !== null ? Object.prototype.toString.call(value).slice(8, -1) : undefined);
@@ -60,14 +86,16 @@ export function notJson(value) {
   try {
     if (ArrayBuffer.isView(value) || typeof value.then === "function" || NOT_JSON.includes(tagOf(value))) return true;
     const proto = Object.getPrototypeOf(value);
-    return proto !== null && proto !== Object.prototype && !Array.isArray(value) && SLOTTED.some((read) => {
+    // A chain no `Symbol.toStringTag` is set in (a class instance's, another realm's plain object) holds
+    // none of SLOTTED's prototypes, as an object literal's does not.
+    return proto !== null && proto !== Object.prototype && !Array.isArray(value) && !untagged(value) && quietly(() => SLOTTED.some((read) => {
       try {
         read.call(value, value);
         return true;
       } catch {
         return false;
       }
-    });
+    }));
   } catch {
     return false;
   }
@@ -302,8 +330,21 @@ export function readCallOptions(options) {
   return { signal, sending, json: toJson(options, "request options", { omit: ["signal"], top: headersAsRecord, maxBytes: MAX_OPTIONS_BYTES, options: true }) };
 }
 
-/** For `toJson`'s `top`: a `headers` field given as a `Headers` object becomes a record, which the core checks. */
-export const headersAsRecord = (key, value) => (key === "headers" && isHeaders(value) ? Object.fromEntries(value) : value);
+/**
+ * For `toJson`'s `top`: a `headers` field given as a `Headers` object becomes a record, which the core
+ * checks; a name it gives twice (`set-cookie`) holds its values joined with `, `, as `Headers.get` joins
+ * them. Past MAX_HEADERS entries it is refused, unread (an endless iterator included).
+ */
+export function headersAsRecord(key, value) {
+  if (key !== "headers" || !isHeaders(value)) return value;
+  const record = Object.create(null);
+  let count = 0;
+  for (const [name, text] of value) {
+    if (++count > MAX_HEADERS) throw new Refused(`headers must be at most ${MAX_HEADERS} headers`);
+    record[name] = Object.hasOwn(record, name) ? `${record[name]}, ${text}` : text;
+  }
+  return record;
+}
 
 /**
  * The package's own request option (gist-wasm/queues): a function awaited once, as the call's first

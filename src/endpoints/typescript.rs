@@ -68,7 +68,7 @@ fn suffix(listing: &Listing) -> String {
 /// (`LISTS`), every Promise-returning method, in the order declared, with its arguments' names
 /// (`METHODS`), the answer headers the core reads (`ANSWER_HEADERS`), the most bytes of JSON an
 /// options object and an argument may take (`MAX_OPTIONS_BYTES`, `MAX_ARGUMENT_BYTES`), how deep an
-/// argument may nest (`MAX_ARGUMENT_DEPTH`), of an error
+/// argument may nest (`MAX_ARGUMENT_DEPTH`), how many headers a request may add (`MAX_HEADERS`), of an error
 /// body the core reads for Gist's items (`MAX_ERROR_BODY`), and the most items of a list answer
 /// (`MAX_PAGE_ITEMS`).
 pub fn declared_js() -> String {
@@ -118,6 +118,8 @@ pub fn declared_js() -> String {
          export const MAX_ARGUMENT_BYTES = {};\n\
          /** How deep an argument may nest arrays and objects. */\n\
          export const MAX_ARGUMENT_DEPTH = {};\n\
+         /** The most headers a request's options (or an apiCall's request) may add. */\n\
+         export const MAX_HEADERS = {};\n\
          /** The most bytes of an error body that the core reads for Gist's items. */\n\
          export const MAX_ERROR_BODY = {};\n\
          /** The most items one list answer may hold (the core refuses more). */\n\
@@ -126,6 +128,7 @@ pub fn declared_js() -> String {
         crate::input::MAX_OPTIONS_BYTES,
         crate::input::MAX_ARGUMENT_BYTES,
         crate::input::MAX_ARGUMENT_DEPTH,
+        crate::input::MAX_HEADERS,
         crate::error::MAX_ERROR_BODY,
         crate::models::normalize::MAX_PAGE_ITEMS
     ));

@@ -1,7 +1,7 @@
 // Findings of the thirty-third round's outside reviews, and what the last round left, each checked through the built package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GistClient, signWebhook, verifyWebhook } from "gist-wasm";
+import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
 import { startServer } from "./loopback.mjs";
 import { pacedFetch } from "gist-wasm/queues";
 
@@ -102,5 +102,40 @@ test("without Web Crypto (a browser's page that is not secure) an HMAC check ref
     assert.equal(await verifyWebhook({ body, headers: {} }, { secret: "whsec_review33" }), false, "a token check needs no Web Crypto");
   } finally {
     Object.defineProperty(globalThis, "crypto", crypto);
+  }
+});
+
+test("a second review: handleWebhook's own options named by a verify secret are refused without saying it, in any case (before: only verify's own refusal hid it)", async () => {
+  const secret = "whsec_S3cr3tV4lue_9f8e7d6c";
+  const request = () => new Request("https://receiver.example/hook", { method: "POST", body: "{}", headers: { "x-gist-webhook-token": secret } });
+  for (const options of [{ verify: { secret }, [secret]: 1 }, { verify: { secret: ["whsec_first_one", secret] }, [secret.toUpperCase()]: 1 }]) {
+    const error = await handleWebhook(request(), options).then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument");
+    assert.ok(!error.message.toLowerCase().includes(secret.toLowerCase()), error.message);
+  }
+});
+
+test("a second review: headers given as a Headers-like object are read up to the header cap, then refused (an endless one hung the caller until the process ran out of memory), and a name given twice keeps both values, as Headers.get joins them", async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const gist = new GistClient({ apiKey: "sk_test_review33", baseUrl: server.url, logLevel: "off", maxRetries: 0 });
+  t.after(() => gist.free());
+  const endless = { get: () => null, forEach() {}, *[Symbol.iterator]() {
+    for (let i = 0; ; i++) yield [`x-h${i}`, "v"];
+  } };
+  for (const call of [() => gist.apiCall({ url: "/contacts", headers: endless }), () => gist.listTags({}, { headers: endless })]) {
+    assert.equal(await call().then(() => "sent", (e) => e.code), "invalid_argument");
+  }
+  assert.equal(server.requests.length, 0);
+  const twice = new Headers([["x-tenant", "a"], ["x-tenant", "b"]]);
+  twice.append("set-cookie", "a=1");
+  twice.append("set-cookie", "b=2");
+  await gist.apiCall({ url: "/contacts", headers: twice });
+  assert.deepEqual([server.requests[0].headers["x-tenant"], String(server.requests[0].headers["set-cookie"])], ["a, b", "a=1, b=2"]);
+});
+
+test("a second review: hooks or a logger given as a boxed value are refused, as a number or a string is (before: a Boolean object as the logger silenced every line)", () => {
+  for (const options of [{ hooks: new Number(1) }, { hooks: new String("") }, { logger: new Boolean(true) }]) {
+    assert.throws(() => new GistClient({ apiKey: "sk_test_review33", baseUrl: "https://api.getgist.com", ...options }), (e) => e.code === "invalid_argument", JSON.stringify(Object.keys(options)));
   }
 });
