@@ -85,20 +85,16 @@ const freedClients = new WeakSet();
 /** Whether `client` is a GistClient that was freed: its calls fail `invalid_argument`, sending nothing. */
 export const isFreed = (client) => freedClients.has(client);
 
-// `error`, a refusal of the client's `options`, without their key in any form the core's scrubber knows
-// (a field named by it): as a call's refusal is (#refusedWithoutKey). A key the core refuses (a space,
-// a control or non-ASCII character in it: "Bearer <key>", a line break read from a file) is taken out
-// as written, then as each run of 8 or more of its characters without a space, and of its printable
-// ASCII ones: the key such a field most likely holds.
-function withoutKeyOf(options, error) {
-  let key;
-  try {
-    key = options.apiKey;
-  } catch {
-    // Read once before and refused there if it threw.
-  }
-  if (!(error instanceof GistError) || typeof key !== "string" || key === "" || error.code !== "invalid_argument") return error;
-  let message = error.message;
+/**
+ * `text` without `key` (where it is a non-empty string) in any form the core's scrubber knows, as a
+ * client scrubs its own. A key the core refuses (a space, a control or non-ASCII character
+ * in it: "Bearer <key>", a line break read from a file) is taken out as written, then as each run of 8 or
+ * more of its characters without a space, and of its printable ASCII ones: the key such a text most
+ * likely holds.
+ */
+export function withoutKey(key, text) {
+  if (typeof key !== "string" || key === "") return text;
+  let message = text;
   for (const form of new Set([key, ...(key.match(/\S{8,}/gu) ?? []), ...(key.match(/[!-~]{8,}/g) ?? [])])) {
     try {
       const scrubber = new Core(JSON.stringify({ apiKey: form }), false, undefined);
@@ -109,6 +105,20 @@ function withoutKeyOf(options, error) {
       message = message.split(form).join("[redacted]"); // a form the core refuses as a key: as written
     }
   }
+  return message;
+}
+
+// `error`, a refusal of the client's `options`, without their key (withoutKey: a field named by it), as
+// a call's refusal is (#refusedWithoutKey).
+function withoutKeyOf(options, error) {
+  let key;
+  try {
+    key = options.apiKey;
+  } catch {
+    // Read once before and refused there if it threw.
+  }
+  if (!(error instanceof GistError) || error.code !== "invalid_argument") return error;
+  const message = withoutKey(key, error.message);
   return message === error.message ? error : invalidArgument(message);
 }
 
@@ -197,7 +207,7 @@ export class GistClient {
     }
   }
 
-  // For the package's own `gist-wasm check`, not a public API: #scrub.
+  // For the package's own `gist-wasm check` and gist-wasm/queues' consume, not a public API: #scrub.
   [Symbol.for("gist-wasm.scrub")](text) {
     return this.#scrub(text);
   }

@@ -2,6 +2,7 @@
 // permits (one instance per key, named by the key's SHA-256), and pacedFetch, the `fetch` a GistClient
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
+import { withoutKey } from "./client.js";
 import { invalidArgument } from "./errors.js";
 import { AWAITS_BEFORE_SENDING, BEFORE_SENDING, DEADLINE, HELD, NOT_PERMITTED, PAST_DUE, callClock, checkOptionsObject } from "./runtime.js";
 import { sleep, waitBudget, wallNow } from "./pace.js";
@@ -296,11 +297,8 @@ function answerOf(response, now) {
 
 const PACED_OPTIONS = ["requestsPerSecond", "fallbackRequestsPerSecond", "fetch"];
 
-// An option's name for a message, without emails, and not at all where it holds the key (any case).
-function optionNamed(name, apiKey) {
-  const text = scrubbed(JSON.stringify(name));
-  return typeof apiKey === "string" && apiKey !== "" && text.toLowerCase().includes(apiKey.toLowerCase()) ? "[redacted]" : text;
-}
+/** An option's name for a refusal: `scrubKey` takes the key out of it before it is cut short (scrubbed), and emails. */
+export const optionNamed = (name, scrubKey) => scrubbed(scrubKey(JSON.stringify(name)));
 
 /**
  * A `fetch` for `new GistClient({ fetch })` whose every request (retries included) waits for a permit of
@@ -320,7 +318,7 @@ export function pacedFetch(namespace, apiKey, options) {
   } catch {
     throw invalidArgument("pacedFetch's options cannot be read (a getter or Proxy threw)");
   }
-  if (unknown !== undefined) throw invalidArgument(`pacedFetch has no option ${optionNamed(unknown, apiKey)} (it takes ${PACED_OPTIONS.join(", ")})`);
+  if (unknown !== undefined) throw invalidArgument(`pacedFetch has no option ${optionNamed(unknown, (text) => withoutKey(apiKey, text))} (it takes ${PACED_OPTIONS.join(", ")})`);
   if (!rateKept(requestsPerSecond)) throw invalidArgument(`pacedFetch needs requestsPerSecond, a number of at least ${MIN_RATE.toPrecision(3)} (a permit in 24.8 days)`);
   const fallbackRate = fallbackRequestsPerSecond ?? Math.max(MIN_RATE, requestsPerSecond / 10);
   if (!rateKept(fallbackRate)) throw invalidArgument(`fallbackRequestsPerSecond must be a number of at least ${MIN_RATE.toPrecision(3)}`);

@@ -10,7 +10,7 @@ import { SENDING, checkOptionsObject, refusedAnswer, toJson } from "./runtime.js
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
 import { MAX_LIST_LETTERS, callSync, deadLettersOf, isSyncId, redriveWith, scrubbed, stubsOf, syncStub, textOf } from "./queues-syncs.js";
 
-import { sha256 } from "./queues-pacer.js";
+import { optionNamed, sha256 } from "./queues-pacer.js";
 export { GistPacer, pacedFetch } from "./queues-pacer.js";
 export { GistSyncs, forgetSync, syncStatus } from "./queues-syncs.js";
 
@@ -49,9 +49,9 @@ const isGistError = (value) => {
 };
 
 // `options` with its defaults; options that are not a plain object (a Promise of them, a Map, inherited
-// from a prototype), a key it does not know, a value that is not a number in range, or options that
-// cannot be read (a throwing getter or Proxy) are refused.
-function readOptions(options, defaults, what) {
+// from a prototype), a key it does not know (named `scrubKey`: its caller's API key taken out), a value
+// that is not a number in range, or options that cannot be read (a throwing getter or Proxy) are refused.
+function readOptions(options, defaults, what, scrubKey = (text) => text) {
   if (options === undefined || options === null) return { ...defaults };
   checkOptionsObject(options, what);
   let entries;
@@ -62,7 +62,7 @@ function readOptions(options, defaults, what) {
   }
   const read = { ...defaults };
   for (const [key, value] of entries) {
-    if (!Object.hasOwn(defaults, key)) throw invalidArgument(`${what} has no option ${scrubbed(JSON.stringify(key))}`);
+    if (!Object.hasOwn(defaults, key)) throw invalidArgument(`${what} has no option ${optionNamed(key, scrubKey)}`);
     if (value === undefined) continue;
     const [min, max] = Object.hasOwn(RANGES, key) ? RANGES[key] : [];
     if (min !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= min && value <= max)) {
@@ -706,6 +706,17 @@ function progressOf(namespace, body, ops) {
   return { namespace, sync, key, ops, body };
 }
 
+// `text` without `client`'s key, by its own scrubber where it is a GistClient (of any copy of the
+// package; nothing of the text once it is freed); as it is where the client has none.
+function withoutKeyOfClient(client, text) {
+  try {
+    const scrub = client?.[Symbol.for("gist-wasm.scrub")];
+    return typeof scrub === "function" ? String(scrub.call(client, text)) : text;
+  } catch {
+    return "[not shown]"; // a client that cannot be read (a Proxy, a getter that threw)
+  }
+}
+
 const CONSUME_DEFAULTS = { deadLetterQueue: undefined, ledger: undefined, progress: undefined, maxAttempts: 5, concurrency: 24, retryDelaySeconds: 2, maxRetryDelaySeconds: 600 };
 const CLIENT_METHODS = Object.values(METHODS);
 
@@ -718,7 +729,7 @@ const CLIENT_METHODS = Object.values(METHODS);
  * runtime refused to ack or retry a message, once the others are settled).
  */
 export async function consume(batch, client, options) {
-  const read = readOptions(options, CONSUME_DEFAULTS, "consume options");
+  const read = readOptions(options, CONSUME_DEFAULTS, "consume options", (text) => withoutKeyOfClient(client, text));
   const deadLetters = producerOf(read.deadLetterQueue, "consume's deadLetterQueue");
   const ledger = read.ledger === undefined ? undefined : storeOf(read.ledger, "consume's ledger");
   const methods = methodsOf(client, CLIENT_METHODS, "consume's client (a GistClient)");

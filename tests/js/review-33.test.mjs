@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
 import { startServer } from "./loopback.mjs";
-import { pacedFetch } from "gist-wasm/queues";
+import { consume, pacedFetch } from "gist-wasm/queues";
 
 test("pacedFetch gives back a permit the pacer grants after its call stopped waiting, for the next caller (left alone last round: the booked start was never returned)", async () => {
   const asked = [];
@@ -138,4 +138,23 @@ test("a second review: hooks or a logger given as a boxed value are refused, as 
   for (const options of [{ hooks: new Number(1) }, { hooks: new String("") }, { logger: new Boolean(true) }]) {
     assert.throws(() => new GistClient({ apiKey: "sk_test_review33", baseUrl: "https://api.getgist.com", ...options }), (e) => e.code === "invalid_argument", JSON.stringify(Object.keys(options)));
   }
+});
+
+test("consume and pacedFetch refuse an unknown option named by the API key without it in any form the client's scrubber knows, scrubbed before the message is cut (an outside review: consume wrote the key out; pacedFetch wrote it percent-encoded, split by a zero-width space or \", \", or 19 of its characters after 980 others)", async () => {
+  const key = "sk_live_ABCDEFGH12345678";
+  const gist = new GistClient({ apiKey: key, baseUrl: "https://api.getgist.com", fetch: async () => Response.json({}), logLevel: "off" });
+  const refusals = [await consume({ messages: [] }, gist, { [key]: true }).then(() => undefined, (e) => e)];
+  for (const name of [key.replace(/_/g, "%5F"), `${key.slice(0, 8)}\u200b${key.slice(8)}`, `${key.slice(0, 8)}, ${key.slice(8)}`, `${"x".repeat(980)}${key}`]) {
+    try {
+      pacedFetch({ idFromName: (name) => name, get: () => ({}) }, key, { requestsPerSecond: 10, [name]: 1 });
+    } catch (error) {
+      refusals.push(error);
+    }
+  }
+  assert.equal(refusals.length, 5);
+  for (const error of refusals) {
+    assert.equal(error?.code, "invalid_argument");
+    assert.ok(error.message.includes("[redacted]") && !error.message.includes("ABCDEFGH"), error.message);
+  }
+  gist.free();
 });
