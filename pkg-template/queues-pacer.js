@@ -375,22 +375,27 @@ export function pacedFetch(namespace, apiKey, options) {
   };
   // Waits for a permit that comes before `deadline` leaves its request too little time (waitBudget, from
   // when it is asked for: asking the pacer, the permit's wait and a pause's all count against it); throws
-  // one marked NOT_PERMITTED (the seconds it would take) when none does.
+  // one marked NOT_PERMITTED (the seconds it would take) when none does. Resolves how to give the permit
+  // back (as permitOnce), given back already where the pause's wait throws.
   const permit = async (signal, deadline) => {
     const asked = paceNow();
     const waitUntil = Number.isFinite(deadline) ? asked + waitBudget(deadline - wallNow()) : Infinity;
-    await permitOnce(signal, waitUntil);
+    const giveBack = await permitOnce(signal, waitUntil);
     const now = paceNow();
-    if (now >= pause.until) return;
+    if (now >= pause.until) return giveBack;
     // A permit asked for before the pause moves on by its length (from its time in the pause to as far
     // after the reset); one asked for during it (the pacer not yet told, or its timer a little early on
     // this clock) waits what is left of it.
     const held = asked < pause.from ? pause.until - pause.from : pause.until - now;
-    if (held >= waitUntil - now) throw refusal(held / 1000);
-    if (!(await sleep(held, signal))) throw signal.reason;
+    const fits = held < waitUntil - now;
+    if (fits && (await sleep(held, signal))) return giveBack;
+    giveBack?.();
+    throw fits ? signal.reason : refusal(held / 1000);
   };
   // A permit given up before its time, or that comes too late once the pacer has answered (within 2 s and
-  // what is left of the wait, or failed), goes back to whoever granted it, for the next caller.
+  // what is left of the wait, or failed), goes back to whoever granted it, for the next caller. Resolves
+  // how to give back the permit it waited for (undefined where the pacer named no slot), for a request
+  // that does not go after all.
   const permitOnce = async (signal, waitUntil) => {
     let granted;
     let giveBack;
@@ -421,17 +426,23 @@ export function pacedFetch(namespace, apiKey, options) {
       giveBack?.();
       throw signal.reason;
     }
+    return giveBack;
   };
 
   const fetchPaced = async (input, init) => {
     // Held until the permit comes: a call that gives up meanwhile knows its request never left.
     if (init) init[HELD] = true;
-    await permit(init?.signal, init?.[DEADLINE]);
-    // The call gave up while the permit came late: not marked (its give-up took the mark back already),
-    // not sent (a fetch that does not watch its signal would send).
-    if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
-    await init?.[BEFORE_SENDING]?.(); // consume's mark that a recordEvent went: once it goes, not before
-    if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
+    const giveBack = await permit(init?.signal, init?.[DEADLINE]);
+    try {
+      // The call gave up while the permit came late: not marked (its give-up took the mark back already),
+      // not sent (a fetch that does not watch its signal would send).
+      if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
+      await init?.[BEFORE_SENDING]?.(); // consume's mark that a recordEvent went: once it goes, not before
+      if (init?.signal?.aborted) throw init.signal.reason ?? new Error("aborted");
+    } catch (error) {
+      giveBack?.(); // not sent: the permit is the next caller's
+      throw error;
+    }
     if (init) init[HELD] = false;
     const response = await (fetchFn ?? globalThis.fetch)(input, init);
     const answer = answerOf(response, wallNow());

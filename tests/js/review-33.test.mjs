@@ -158,3 +158,45 @@ test("consume and pacedFetch refuse an unknown option named by the API key witho
   }
   gist.free();
 });
+
+test("pacedFetch gives back every permit whose request does not go: one granted with no wait after its call was aborted, and one a pause leaves too little time for (an outside review: neither was released)", async () => {
+  const asked = [];
+  let grantAfterMs = 0;
+  let slot = 0;
+  const pacer = {
+    fetch: async (url, init) => {
+      const { pathname } = new URL(url);
+      asked.push([pathname, JSON.parse(init.body).slot]);
+      if (pathname !== "/permit") return Response.json({});
+      await new Promise((resolve) => setTimeout(resolve, grantAfterMs));
+      return Response.json({ waitMs: 0, slot: ++slot });
+    },
+  };
+  const namespace = { idFromName: (name) => name, get: () => pacer };
+  let sent = 0;
+  let answer = () => Response.json({ tags: [] });
+  const fetch = pacedFetch(namespace, "sk_test_review33", { requestsPerSecond: 10, fetch: async () => (sent++, answer()) });
+  const client = () => new GistClient({ apiKey: "sk_test_review33", baseUrl: "https://api.getgist.com", fetch, logLevel: "off", maxRetries: 0 });
+  const settled = (call) => call.then(() => "sent", (e) => e.code);
+
+  grantAfterMs = 300;
+  const aborted = client();
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 100);
+  assert.equal(await settled(aborted.listTags({}, { signal: controller.signal })), "aborted");
+  await new Promise((resolve) => setTimeout(resolve, 400)); // the grant comes at 300 ms
+  assert.deepEqual([sent, asked], [0, [["/permit", undefined], ["/release", 1]]]);
+  aborted.free();
+
+  grantAfterMs = 0;
+  answer = () => Response.json({ tags: [] }, { headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "60" } });
+  const first = client();
+  assert.equal(await settled(first.listTags({})), "sent"); // no request remains for a minute
+  asked.length = 0;
+  const second = client();
+  assert.notEqual(await settled(second.listTags({}, { timeoutMs: 2000 })), "sent");
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual([sent, asked.filter(([path]) => path !== "/report")], [1, [["/permit", undefined], ["/release", 3]]]);
+  first.free();
+  second.free();
+});
