@@ -158,11 +158,8 @@ function bodyBytes(body) {
   }
 }
 
-// Whether the options (checked JSON text; handleWebhook's hold them as `verify`) ask for an HMAC.
-function hmacScheme(optionsText, inHandle) {
-  const options = JSON.parse(optionsText);
-  return /^hmac-/.test((inHandle ? options.verify : options).scheme);
-}
+// Whether verification options (checked JSON text) ask for an HMAC.
+const hmacScheme = (optionsText) => /^hmac-/.test(JSON.parse(optionsText).scheme);
 
 // Web Crypto, or the GistError that says why an HMAC needs it.
 function webCrypto() {
@@ -250,7 +247,7 @@ async function verification(bytes, lines, optionsText, inHandle) {
   }
   if (!plan.hmac) {
     // Without Web Crypto an HMAC check refuses whatever the delivery holds, not only a well-formed signature.
-    if (!globalThis.crypto?.subtle && hmacScheme(optionsText, inHandle)) webCrypto();
+    if (!globalThis.crypto?.subtle && hmacScheme(optionsText)) webCrypto();
     return plan.settled && "token";
   }
   const { hash, signature, secrets } = plan.hmac;

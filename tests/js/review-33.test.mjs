@@ -100,6 +100,9 @@ test("without Web Crypto (a browser's page that is not secure) an HMAC check ref
       assert.equal(outcome, "invalid_argument", JSON.stringify(headers));
     }
     assert.equal(await verifyWebhook({ body, headers: {} }, { secret: "whsec_review33" }), false, "a token check needs no Web Crypto");
+    // handleWebhook's verify too (a second look at the fix: it read the scheme from the wrong object).
+    const delivery = new Request("https://receiver.example/hook", { method: "POST", body });
+    assert.equal(await handleWebhook(delivery, { verify: options }).then(() => "handled", (e) => e.code), "invalid_argument");
   } finally {
     Object.defineProperty(globalThis, "crypto", crypto);
   }
