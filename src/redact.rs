@@ -130,6 +130,7 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
     let (fallback, starts) = table.split_at_mut(secret.len());
     fallbacks(secret, fallback);
     let (mut out, mut copied, mut matched, mut at, mut slot) = (Vec::new(), 0, 0, 0, 0);
+    let mut broken = false; // a line break came inside the match: the indentation after it is skipped too
     loop {
         // Read raw, the search skips on to the next byte that can start a match (most texts have none).
         while matched == 0
@@ -141,10 +142,15 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
         let Some((byte, width)) = unit(bytes, at, mode) else {
             break;
         };
-        if matched > 0 && matches!(byte, b'\n' | b'\r') {
-            at += width; // base64 wrapped in lines (Ruby's and MIME's): the key goes on after the break
+        // Base64 wrapped in lines (Ruby's and MIME's), folded or indented (a header's continuation, YAML's
+        // block): the key goes on after the break and the spaces or tabs that begin the next line.
+        let indent = broken && matches!(byte, b' ' | b'\t') && folded(matched) != Some(byte);
+        if matched > 0 && (matches!(byte, b'\n' | b'\r') || indent) {
+            broken = true;
+            at += width;
             continue;
         }
+        broken = false;
         let filler = if matched > 0 {
             between_parts(text, at, mode)
         } else {
@@ -188,7 +194,7 @@ fn remove_encoded(text: &str, secret: &[u8], mode: u8) -> Option<String> {
 }
 
 /// The byte a text holds at `at` as a secret may have been written there, and how many of the text's
-/// bytes that took: `%HH` (but read [`JSON`]), `%25HH` (read [`TWICE`]), a JSON escape (`\/`, `\\`, `\"`, `\n`, `\r`,
+/// bytes that took: `%HH` (but read [`JSON`]), `%25HH` (read [`TWICE`]), a JSON escape (`\/`, `\\`, `\"`, `\n`, `\r`, `\t`,
 /// `\u00HH` for ASCII), or the byte itself (always, read [`RAW`]).
 fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
     let raw = *bytes.get(at)?;
@@ -204,6 +210,7 @@ fn unit(bytes: &[u8], at: usize, mode: u8) -> Option<(u8, usize)> {
             Some(&escaped @ (b'/' | b'\\' | b'"')) => Some((escaped, 2)),
             Some(b'n') => Some((b'\n', 2)),
             Some(b'r') => Some((b'\r', 2)),
+            Some(b't') => Some((b'\t', 2)),
             Some(b'u') if bytes.get(at + 2..at + 4) == Some(b"00") => {
                 hex(at + 4).filter(u8::is_ascii).map(|byte| (byte, 6))
             }
@@ -777,7 +784,7 @@ mod tests {
     }
 
     #[test]
-    fn a_key_echoed_in_base64_wrapped_in_lines_goes_raw_or_json_escaped() {
+    fn a_key_echoed_in_base64_wrapped_in_lines_or_indented_goes_raw_or_json_escaped() {
         use crate::base64::{encode, STANDARD};
         let key = "sk_live_0123456789AbCdEf0123456789AbCdEf0123456789AbCdEf0123456789~";
         let forms = ApiKey::new(key.to_owned());
@@ -786,7 +793,16 @@ mod tests {
             format!("Authorization: Bearer {key}\r\n").as_bytes(),
             STANDARD,
         );
-        for (width, newline) in [(60, "\n"), (76, "\r\n"), (60, "\\n"), (76, "\\r\\n")] {
+        let wrapped = [(60, "\n"), (76, "\r\n"), (60, "\\n"), (76, "\\r\\n")];
+        // Folded or indented: a header's continuation, YAML's block, a tab-indented dump.
+        let indented = [
+            (64, "\r\n "),
+            (60, "\n  "),
+            (60, "\n\t"),
+            (60, "\\n  "),
+            (76, "\\r\\n\\t"),
+        ];
+        for (width, newline) in wrapped.into_iter().chain(indented) {
             let lines: Vec<&str> = blob
                 .as_bytes()
                 .chunks(width)
