@@ -9,7 +9,7 @@ import { assertLoaded } from "./load.js";
 import { OBSERVER_OPTIONS, observer } from "./observe.js";
 import { PACING_OPTIONS, pacer } from "./pace.js";
 import { GistPromise } from "./promise.js";
-import { callClock, checkOptionsObject, drive, headersAsRecord, readCallOptions, readResponse, restoreTargets, startCall, toJson, unsendableTargets } from "./runtime.js";
+import { callClock, checkOptionsObject, drive, headersAsRecord, readCallOptions, readResponse, restoreTargets, startCall, toJson, unsendableTargets, withoutKey } from "./runtime.js";
 
 // A page, or a browser's worker (dedicated, shared or service), whose code reaches every visitor too: only a
 // browser's workers have importScripts (Deno's, Bun's and workerd's have none).
@@ -84,29 +84,6 @@ const freedClients = new WeakSet();
 
 /** Whether `client` is a GistClient that was freed: its calls fail `invalid_argument`, sending nothing. */
 export const isFreed = (client) => freedClients.has(client);
-
-/**
- * `text` without `key` (where it is a non-empty string) in any form the core's scrubber knows, as a
- * client scrubs its own. A key the core refuses (a space, a control or non-ASCII character
- * in it: "Bearer <key>", a line break read from a file) is taken out as written, then as each run of 8 or
- * more of its characters without a space, and of its printable ASCII ones: the key such a text most
- * likely holds.
- */
-export function withoutKey(key, text) {
-  if (typeof key !== "string" || key === "") return text;
-  let message = text;
-  for (const form of new Set([key, ...(key.match(/\S{8,}/gu) ?? []), ...(key.match(/[!-~]{8,}/g) ?? [])])) {
-    try {
-      const scrubber = new Core(JSON.stringify({ apiKey: form }), false, undefined);
-      message = scrubber.scrub(message);
-      scrubber.free();
-      if (form === key) break;
-    } catch {
-      message = message.split(form).join("[redacted]"); // a form the core refuses as a key: as written
-    }
-  }
-  return message;
-}
 
 // `error`, a refusal of the client's `options`, without their key (withoutKey: a field named by it), as
 // a call's refusal is (#refusedWithoutKey).

@@ -2,9 +2,8 @@
 // permits (one instance per key, named by the key's SHA-256), and pacedFetch, the `fetch` a GistClient
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
-import { withoutKey } from "./client.js";
 import { invalidArgument } from "./errors.js";
-import { AWAITS_BEFORE_SENDING, BEFORE_SENDING, DEADLINE, HELD, NOT_PERMITTED, PAST_DUE, callClock, checkOptionsObject } from "./runtime.js";
+import { AWAITS_BEFORE_SENDING, BEFORE_SENDING, DEADLINE, HELD, NOT_PERMITTED, PAST_DUE, callClock, checkOptionsObject, withoutKey } from "./runtime.js";
 import { sleep, waitBudget, wallNow } from "./pace.js";
 import { scrubbed, stubsOf } from "./queues-syncs.js";
 import { toHex } from "./webhooks.js";

@@ -5,9 +5,32 @@ import { sleep, waitBudget, wallNow } from "./pace.js";
 import { abortedBy, isAbortSignal, isAborted, whenAborted } from "./signal.js";
 import { readPage } from "./normalize.js";
 import { ANSWER_HEADERS, MAX_ARGUMENT_DEPTH, MAX_ERROR_BODY, MAX_HEADERS, MAX_OPTIONS_BYTES } from "./declared.js";
-import { callEnd, callFail, callRespond, callRespondBytes, callRespondRead, callWithoutKey, callWoke, redactEmails } from "./gist_wasm.js";
+import { Core, callEnd, callFail, callRespond, callRespondBytes, callRespondRead, callWithoutKey, callWoke, redactEmails } from "./gist_wasm.js";
 
 class Refused extends Error {}
+
+/**
+ * `text` without `key` (where it is a non-empty string) in any form the core's scrubber knows, as a
+ * client scrubs its own (a webhook's secret too). A key the core refuses (a space, a control or non-ASCII character
+ * in it: "Bearer <key>", a line break read from a file) is taken out as written, then as each run of 8 or
+ * more of its characters without a space, and of its printable ASCII ones: the key such a text most
+ * likely holds.
+ */
+export function withoutKey(key, text) {
+  if (typeof key !== "string" || key === "") return text;
+  let message = text;
+  for (const form of new Set([key, ...(key.match(/\S{8,}/gu) ?? []), ...(key.match(/[!-~]{8,}/g) ?? [])])) {
+    try {
+      const scrubber = new Core(JSON.stringify({ apiKey: form }), false, undefined);
+      message = scrubber.scrub(message);
+      scrubber.free();
+      if (form === key) break;
+    } catch {
+      message = message.split(form).join("[redacted]"); // a form the core refuses as a key: as written
+    }
+  }
+  return message;
+}
 
 // The fields that name a contact, and the fields whose keys are the caller's own (a contact's custom
 // properties, an event's properties, a raw call's body): a Date or a boxed value naming a contact is

@@ -4,7 +4,7 @@ import { checkDelivery, handleOptions, redactEmails, signingPlan, webhookEvent }
 import { GistError, fromCore, invalidArgument } from "./errors.js";
 import { assertLoaded } from "./load.js";
 import { MAX_OPTIONS_BYTES } from "./declared.js";
-import { checkOptionsObject, describe, headerLines, readBody, stopper, toJson } from "./runtime.js";
+import { checkOptionsObject, describe, headerLines, readBody, stopper, toJson, withoutKey } from "./runtime.js";
 import { REFUSED, UNSURE, normalized, shallowEnough, trimmed } from "./normalize.js";
 
 // For the mock's deliverWebhook, which imports this module (or, bundled, the package's entry) only when used.
@@ -198,7 +198,7 @@ export async function signWebhook(body, options) {
   checkWebhookOptions(options, "signWebhook's options");
   let plan;
   try {
-    plan = JSON.parse(signingPlan(toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES, options: true })));
+    plan = JSON.parse(signingPlan(optionsJson(options, () => options)));
   } catch (error) {
     throw error instanceof GistError ? error : fromCore(error);
   }
@@ -206,6 +206,30 @@ export async function signWebhook(body, options) {
   const { hash, secret, encoding } = plan.hmac;
   const [mac] = await withHmacKeys([secret], hash, "sign", async (subtle, key) => new Uint8Array(await subtle.sign("HMAC", key, bytes)));
   return { [plan.header]: encoding === "hex" ? toHex(mac) : toBase64(mac) };
+}
+
+// Webhook options' JSON (toJson), refused without the secrets of the verify options `verifyOf()` gives
+// (they or those in them): a field a refusal names may be named by one, as the core's refusals hide them.
+function optionsJson(options, verifyOf, how = { options: true }) {
+  try {
+    return toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES, ...how });
+  } catch (error) {
+    if (!(error instanceof GistError)) throw error;
+    let message = error.message;
+    for (const secret of secretsOf(verifyOf)) message = withoutKey(secret, message);
+    throw message === error.message ? error : invalidArgument(message);
+  }
+}
+
+// The secrets of the verify options `verifyOf()` gives (`secret`: one or a list), as far as they can be read.
+function secretsOf(verifyOf) {
+  try {
+    const secret = verifyOf()?.secret;
+    // As many as options of MAX_OPTIONS_BYTES can hold: a Proxy's length may be anything.
+    return Array.isArray(secret) ? Array.from({ length: Math.min(secret.length, MAX_OPTIONS_BYTES) }, (_, i) => secret[i]) : [secret];
+  } catch {
+    return [];
+  }
 }
 
 // checkOptionsObject, and no key that JSON would leave out (a Symbol, one not enumerable, one inherited):
@@ -264,7 +288,7 @@ async function verification(bytes, lines, optionsText, inHandle) {
 export async function verifyWebhook(request, options) {
   assertLoaded();
   checkWebhookOptions(options, "verifyWebhook's options");
-  const optionsText = toJson(options, "options", { maxBytes: MAX_OPTIONS_BYTES, options: true });
+  const optionsText = optionsJson(options, () => options);
   if (typeof request !== "object" || request === null) throw invalidArgument("verifyWebhook needs { body, headers }");
   let bytes, headers;
   try {
@@ -287,11 +311,16 @@ function handleOptionsOf(options) {
   } catch {
     throw invalidArgument("handleWebhook's options cannot be read (a getter or Proxy trap threw)");
   }
+  let given;
   const verify = (key, value) => {
-    if (key === "verify") checkWebhookOptions(value, "options.verify");
+    if (key === "verify") {
+      checkWebhookOptions(value, "options.verify");
+      given = value;
+    }
     return value;
   };
-  const text = toJson(options, "options", { top: verify, maxBytes: MAX_OPTIONS_BYTES, options: ["verify"] });
+  // A key refused before `verify` was read: read now.
+  const text = optionsJson(options, () => given ?? options.verify, { top: verify, options: ["verify"] });
   try {
     return JSON.parse(handleOptions(text, named));
   } catch (error) {

@@ -1,0 +1,54 @@
+// Findings of the thirty-fourth round's outside reviews, each checked through the built package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
+
+const SECRET = "whsec_review34_0123456789";
+const KEY = "sk_live_review34_AbCdEf0123456789xyzQRSTUVWXYZ";
+
+test("a webhook secret used as the name of an option whose value JS refuses is hidden, as the core's refusal of an unknown one hides it (an outside review: shown raw)", async () => {
+  const delivery = { body: "{}", headers: {} };
+  const post = () => new Request("http://127.0.0.1/", { method: "POST", body: "{}" });
+  const calls = {
+    "verify, NaN": () => verifyWebhook(delivery, { secret: SECRET, [SECRET]: NaN }),
+    "verify, a BigInt, among secrets": () => verifyWebhook(delivery, { secret: ["other-secret", SECRET], [SECRET]: 1n }),
+    "handle's verify": () => handleWebhook(post(), { verify: { secret: SECRET, [SECRET]: NaN } }),
+    "handle's own, after verify": () => handleWebhook(post(), { verify: { secret: SECRET }, [SECRET]: NaN }),
+    "handle's own, before verify": () => handleWebhook(post(), { [SECRET]: NaN, verify: { secret: SECRET } }),
+    "sign, a Symbol": () => signWebhook("{}", { secret: SECRET, [SECRET]: Symbol("x") }),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    const error = await call().then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument", name);
+    assert.match(error.message, /\[redacted\]/, name);
+    assert.ok(![error.message, error.stack].join("\n").includes(SECRET), `${name}: ${error.message}`);
+  }
+});
+
+test("an API key echoed in base64 wrapped in indented or folded lines is scrubbed from an error and the body log, as one in bare lines is (an outside review: it survived whole)", async () => {
+  const dump = Buffer.from(`GET /contacts/1 HTTP/1.1\r\nAuthorization: Bearer ${KEY}\r\nAccept: application/json\r\n\r\n`).toString("base64");
+  const wrap = (text, width, joint) => text.match(new RegExp(`.{1,${width}}`, "g")).join(joint);
+  // Whether a base64 run left in `text`, its whitespace taken out, still decodes to the key.
+  const holdsKey = (text) => {
+    const flat = text.replace(/\\[nrt]|\s/g, "");
+    return flat.includes(KEY) || (flat.match(/[A-Za-z0-9+/=]{16,}/g) ?? []).some((run) =>
+      [0, 1, 2, 3].some((skip) => Buffer.from(run.slice(skip), "base64").toString("latin1").includes(KEY)));
+  };
+  for (const echo of [`dump: |\n  ${wrap(dump, 60, "\n  ")}`, `X-Debug: ${wrap(dump, 60, "\r\n ")}`, `dump:\n\t${wrap(dump, 64, "\n\t")}`, `token:\n  ${wrap(KEY, 16, "\n  ")}`]) {
+    assert.ok(holdsKey(echo), "the echo holds the key");
+    const lines = [];
+    const gist = new GistClient({
+      apiKey: KEY, baseUrl: "https://api.getgist.com", maxRetries: 0, logLevel: "debug", logBodies: true,
+      logger: { debug: (line) => lines.push(line), info: (line) => lines.push(line), warn: (line) => lines.push(line), error: (line) => lines.push(line) },
+      fetch: async () => Response.json({ errors: [{ code: "bad_request", message: echo }] }, { status: 400 }),
+    });
+    const error = await gist.fetchUser({ id: 1 }).then(() => undefined, (e) => e);
+    gist.free();
+    assert.equal(error?.code, "invalid_request");
+    const shown = error.errors?.[0]?.message ?? "";
+    assert.match(shown, /\[redacted\]/);
+    assert.ok(!holdsKey(shown), JSON.stringify(shown));
+    assert.ok(lines.length > 0 && !holdsKey(lines.join("\n")), "the log");
+  }
+});
