@@ -965,6 +965,7 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
     let held = 0; // requests the pacer or a pacing fetch held: the core counted them, none was sent
     let markFailed; // what SENDING threw, run by a fetch that waits (see AWAITS_BEFORE_SENDING)
     let stepAt; // when the core gave the step after an answer (see `due`)
+    let callDue; // the call's deadline, on performance.now()'s clock: the last request's `due`
     const items = [];
     const reading = list === undefined ? undefined : { list, items: undefined };
     for (;;) {
@@ -974,6 +975,7 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
         // response hooks and log lines of the answer before it ran since).
         const now = performance.now();
         const due = (stepAt ?? now) + step.send.timeoutMs;
+        callDue = due;
         // A write goes only with what a wait before it leaves a request (waitBudget: half its time, up to
         // 5 s), where it would time out in flight and may have acted; a read, until its deadline.
         waitFrom ??= { at: stepAt ?? now, left: step.send.timeoutMs };
@@ -1044,8 +1046,13 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
         // A timeout while a pacing fetch held the request (or before its turn) is the core's `held`: not sent.
         const kind = got.kind === "timeout" && got.held ? "held" : got.kind;
         const answeredAt = clock();
+        const wrote = step.send.method !== "GET";
         step = stepOf(got.kind === "ok" ? respond(id, got, answeredAt, raw ? { raw } : reading) : callFail(id, kind, got.message ?? "", answeredAt, Math.random()));
-        if (step.send) stepAt = performance.now();
+        const steppedAt = performance.now();
+        if (step.send) stepAt = steppedAt;
+        // A write's retry: the core let it wait so long with what the call had left now, and the hooks'
+        // time counts in that wait as its sleep's does (see sendBy).
+        if (wrote && step.retry) waitFrom = { at: steppedAt, left: callDue - steppedAt };
         const answered = step.answered ?? step.response; // a done step's response says what it answered
         // On the call's clock, as the core read it; in whole ms, as a test's fake timers tick.
         if (answered?.pauseUntil) pace.pauseFor(Math.floor(answered.pauseUntil - clock()));

@@ -52,3 +52,21 @@ test("an API key echoed in base64 wrapped in indented or folded lines is scrubbe
     assert.ok(lines.length > 0 && !holdsKey(lines.join("\n")), "the log");
   }
 });
+
+test("a write's retry counts a slow retry or response hook in its wait: one that would leave its request too little time is not sent, and says so (an outside review: sent with under a second left, and may have acted)", async () => {
+  const busy = (ms) => {
+    const start = Date.now();
+    while (Date.now() - start < ms);
+  };
+  for (const hook of ["retry", "response", undefined]) {
+    let sent = 0;
+    // A 429 that asks for 1 s: with 3 s left, the retry may wait 1.5 s (its request keeps half).
+    const fetch = async () => (++sent === 1 ? Response.json({}, { status: 429, headers: { "retry-after": "1" } }) : Response.json({ contact: { id: 1, type: "user", user_id: "7" } }));
+    const hooks = hook && { [hook]: (info) => (hook === "retry" || info.status === 429) && busy(800) };
+    const gist = new GistClient({ apiKey: KEY, baseUrl: "https://api.getgist.com", timeoutMs: 3000, logLevel: "off", fetch, ...(hooks && { hooks }) });
+    const outcome = await gist.apiCall({ url: "/contacts", method: "POST", body: { user_id: "7" } }).then((answer) => answer.status, (e) => [e.code, e.mayHaveActed]);
+    gist.free();
+    if (hook) assert.deepEqual([outcome, sent], [["timeout", false], 1], `a slow ${hook} hook`);
+    else assert.deepEqual([outcome, sent], [200, 2], "no hook: the retry goes");
+  }
+});
