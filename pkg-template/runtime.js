@@ -207,6 +207,8 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       const boxed = boxedKind(typeof v === "object" ? v : raw);
       // Options take plain values: a String object where a string is due is refused, as a number is.
       if (options && boxed && boxed !== "Date") return refused(this, key, `${nameOf(this, key)} must be a ${boxed.toLowerCase()}, not a ${boxed} object`);
+      // And are read as given: not as what a wrapper's toJSON stands in with (a secret's "<redacted>").
+      if (options && !boxed && typeof raw === "object" && raw !== null && typeof raw.toJSON === "function") return refused(this, key, `${nameOf(this, key)} must be a plain value, not an object JSON would write as its toJSON() says`);
       if (NAMING.includes(key) && boxed && !freeForm(this)) return refused(this, key, `${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxed} object`);
       if (v === null || typeof v === "string") {
         v = unixSeconds(raw, v);
@@ -722,6 +724,29 @@ async function fetchOnce(fetchFn, send, signal) {
   }
 }
 
+// Runs a call's SENDING (`marking`) before its request, waiting for it until `sendBy` (performance.now())
+// or the signal's abort: undefined once it is done, else the request's outcome, unsent (a timeout, as a
+// mark that ran over its time is once it is done, or an abort).
+async function markedBy(marking, sendBy, signal) {
+  if (isAborted(signal)) return { kind: "aborted", held: true };
+  const ends = stopper();
+  const timer = setTimeout(() => ends.stop(PAST_DUE), Math.max(0, sendBy - performance.now()));
+  const stopWaiting = signal && whenAborted(signal, () => ends.stop(ABORTED_MARK));
+  try {
+    await ends.race(marking());
+    return undefined;
+  } catch (error) {
+    if (error === PAST_DUE || error === ABORTED_MARK) return { kind: error === PAST_DUE ? "timeout" : "aborted", held: true };
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    stopWaiting?.();
+  }
+}
+
+// What markedBy's race ends with at an abort.
+const ABORTED_MARK = new Error("aborted while its mark was written");
+
 // Deno's fetch resends a request whose pooled connection failed, a POST the server read in full too, and
 // Bun's a PUT or a DELETE (Node's does not): there `init`, a write's, is given a connection of its own: in
 // Bun by `keepalive: false`, in Deno by a client that pools none, returned to be closed once the request
@@ -1003,7 +1028,7 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
             marking = sending;
             sending = undefined;
             // A GistError it throws ends the call, unsent; a fetch that waits runs it once its wait is over.
-            if (!waits) await marking();
+            if (!waits) got = await markedBy(marking, sendBy, signal);
           }
           // The hooks are told of the request as it goes: where the fetch waits (pacedFetch), once its
           // wait is over, so that one it held and never sent is told to none.
@@ -1019,7 +1044,7 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
           const left = () => (send.timeoutMs = performance.now() < sendBy ? Math.min(send.timeoutMs, due - performance.now()) : 0);
           // One past its `sendBy` (a turn that came late, a mark that ran over) is not sent, and told to none.
           if (!waits) {
-            if (left() > 0) tell();
+            if (!got && left() > 0) tell();
           } else send.beforeSending = async () => {
             await marking?.().catch((error) => {
               markFailed = error;
@@ -1030,7 +1055,7 @@ export async function drive({ id, first }, fetchFn, signal, observe, pace, list,
             if (sendBy <= performance.now()) throw PAST_DUE; // the hook ran past it: not sent
           };
           left();
-          got = await fetchOnce(fetchFn, send, signal);
+          got ??= await fetchOnce(fetchFn, send, signal);
           if (markFailed) throw markFailed;
         } finally {
           admitted.release();

@@ -3,6 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
+import { consume } from "gist-wasm/queues";
+import { recordEventBatch, slowLedger } from "./queued.mjs";
 
 const SECRET = "whsec_review34_0123456789";
 const KEY = "sk_live_review34_AbCdEf0123456789xyzQRSTUVWXYZ";
@@ -69,4 +71,67 @@ test("a write's retry counts a slow retry or response hook in its wait: one that
     if (hook) assert.deepEqual([outcome, sent], [["timeout", false], 1], `a slow ${hook} hook`);
     else assert.deepEqual([outcome, sent], [200, 2], "no hook: the retry goes");
   }
+});
+
+test("consume's ledger mark before a recordEvent counts in its call's deadline without pacedFetch too: a slow mark ends the call at its time, unsent, and the message is retried once the mark is taken back (an outside review: 4 s for a 1 s call)", async () => {
+  let sent = 0;
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "https://api.getgist.com", timeoutMs: 1000, logLevel: "off", fetch: async () => (sent++, Response.json({ event: { name: "signup" } })) });
+  const verdicts = [];
+  const batch = await recordEventBatch(verdicts);
+  // The call's own end, seen through the prototype's method (which consume takes as the client's own).
+  const own = GistClient.prototype.recordEvent;
+  let ended;
+  GistClient.prototype.recordEvent = function (...args) {
+    const started = performance.now();
+    const call = own.apply(this, args);
+    call.then(() => (ended = ["resolved"]), (e) => (ended = [e.code, e.mayHaveActed, performance.now() - started]));
+    return call;
+  };
+  try {
+    await consume(batch, gist, { ledger: slowLedger(4000), deadLetterQueue: { send: async () => {}, sendBatch: async () => {} } });
+  } finally {
+    GistClient.prototype.recordEvent = own;
+    gist.free();
+  }
+  assert.deepEqual([sent, verdicts, ended?.slice(0, 2)], [0, ["retry"], ["timeout", false]]);
+  assert.ok(ended[2] < 2500, `the call took ${Math.round(ended[2])} ms`);
+});
+
+test("an options object's field that is a wrapper with toJSON is refused, not read as what toJSON stands in with: a webhook check never verifies against a secret's placeholder (an outside review: it verified \"<redacted>\")", async () => {
+  class Redacted {
+    #value;
+    constructor(value) {
+      this.#value = value;
+    }
+    toJSON() {
+      return "<redacted>";
+    }
+  }
+  const secret = new Redacted(SECRET);
+  const forged = { "x-gist-webhook-token": "<redacted>" };
+  const post = (headers) => new Request("http://127.0.0.1/", { method: "POST", body: '{"topic":"user.created","contact":{"id":1}}', headers });
+  class WebhookConfig {
+    constructor(value) {
+      this.secret = value;
+    }
+    toJSON() {
+      return { secret: "***" };
+    }
+  }
+  const calls = {
+    "verify, secret": () => verifyWebhook({ body: "{}", headers: forged }, { secret }),
+    "verify, secret list": () => verifyWebhook({ body: "{}", headers: forged }, { secret: [secret] }),
+    "handle, verify.secret": () => handleWebhook(post(forged), { verify: { secret } }),
+    "handle, verify as a class with toJSON": () => handleWebhook(post({ "x-gist-webhook-token": "***" }), { verify: new WebhookConfig(SECRET) }),
+    "sign, secret": () => signWebhook("{}", { secret }),
+    "a client's apiKey": async () => new GistClient({ apiKey: secret, baseUrl: "https://api.getgist.com" }),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    const error = await call().then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument", name);
+  }
+  // A Date stays an option's value, as its seconds.
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "https://api.getgist.com", fetch: async () => Response.json({ contacts: [], pages: {} }) });
+  await gist.listUsers({ limit: 1 }, { timeoutMs: 1000 });
+  gist.free();
 });
