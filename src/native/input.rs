@@ -298,10 +298,8 @@ impl ContactInput {
     /// unsent (as `null`, which JSON would make it, it may clear the property in Gist).
     #[must_use]
     pub fn custom(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.fields
-            .custom_properties
-            .get_or_insert_with(Map::new)
-            .insert(name.into(), value.into());
+        let custom = self.fields.custom_properties.get_or_insert_with(Map::new);
+        dismantle(custom.insert(name.into(), value.into()));
         self
     }
 
@@ -664,9 +662,8 @@ impl NewEvent {
     /// Sets a property. A float that is not finite (NaN, ±∞) fails the call `invalid_argument`, unsent.
     #[must_use]
     pub fn property(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.properties
-            .get_or_insert_with(Map::new)
-            .insert(name.into(), value.into());
+        let properties = self.properties.get_or_insert_with(Map::new);
+        dismantle(properties.insert(name.into(), value.into()));
         self
     }
 
@@ -762,7 +759,7 @@ impl ApiRequest {
     /// Sets the JSON body.
     #[must_use]
     pub fn json(mut self, body: Value) -> Self {
-        self.body = Some(body);
+        dismantle(self.body.replace(body));
         self
     }
 
@@ -783,10 +780,12 @@ impl ApiRequest {
             let error = Error::invalid_argument(format!(
                 "request.query.{name} is given twice: name each parameter once"
             ));
-            dismantle(vec![Value::Object(self.query.into_iter().collect())]);
-            if let Some(body) = self.body {
-                dismantle(vec![body]);
-            }
+            dismantle(
+                self.query
+                    .into_iter()
+                    .map(|(_, value)| value)
+                    .chain(self.body),
+            );
             return Err(error);
         }
         let mut map = Map::new();
@@ -863,8 +862,8 @@ fn unsendable(value: &Value, max: usize) -> Option<Unsendable> {
 
 /// Drops `values` one array or object at a time, emptied first: `Value`'s own drop recurses through
 /// it, and overflows the stack on a value nested some thousands deep.
-fn dismantle(values: Vec<Value>) {
-    let mut left = values;
+fn dismantle(values: impl IntoIterator<Item = Value>) {
+    let mut left: Vec<Value> = values.into_iter().collect();
     while let Some(value) = left.pop() {
         match value {
             Value::Array(items) => left.extend(items),
@@ -974,34 +973,70 @@ mod tests {
 
     /// The check and the refusal look at each level in a loop: on a thread of 128 KB, far less than a
     /// recursion through 100,000 levels takes, a value that deep is refused and taken apart.
+    /// A value of `depth` arrays, or of objects, each in the next, built in a loop.
+    fn nested(depth: usize, object: bool) -> crate::json::Value {
+        use crate::json::{Map, Value};
+        let mut value = Value::Null;
+        for _ in 0..depth {
+            value = match object {
+                true => Value::Object(Map::from_iter([("k".to_owned(), value)])),
+                false => Value::Array(vec![value]),
+            };
+        }
+        value
+    }
+
+    /// Runs `run` on a thread of 128 KB, far less than a recursion through 100,000 levels takes.
+    fn on_a_small_stack<T: Send + 'static>(run: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(128 << 10)
+            .spawn(run)
+            .expect("a thread")
+            .join()
+            .expect("no overflow")
+    }
+
     #[test]
     fn the_depth_check_and_the_refusal_do_not_recurse() {
         use super::{within_limits, MAX_ARGUMENT_DEPTH};
-        use crate::json::{Map, Value};
-        let nested = |depth: usize, object: bool| {
-            let mut value = Value::Null;
-            for _ in 0..depth {
-                value = match object {
-                    true => Value::Object(Map::from_iter([("k".to_owned(), value)])),
-                    false => Value::Array(vec![value]),
-                };
-            }
-            value
-        };
+        use crate::json::Value;
         for object in [false, true] {
             assert!(within_limits(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH, object)]).is_ok());
             let error = within_limits(vec![Value::Null, nested(MAX_ARGUMENT_DEPTH + 1, object)])
                 .expect_err("one level too deep");
             assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
             let deep = nested(100_000, object);
-            let refused = std::thread::Builder::new()
-                .stack_size(128 << 10)
-                .spawn(move || within_limits(vec![deep]).is_err())
-                .expect("a thread")
-                .join()
-                .expect("no overflow");
-            assert!(refused);
+            assert!(on_a_small_stack(move || within_limits(vec![deep]).is_err()));
         }
+    }
+
+    /// A deep value an input lets go of (a query parameter given twice, a property or a body set
+    /// again) is taken apart in a loop, not dropped: a drop recurses through it.
+    #[test]
+    fn a_deep_value_given_twice_or_replaced_does_not_overflow_the_stack() {
+        use super::{ApiRequest, ContactRef, NewEvent};
+        let (query, body) = (nested(100_000, false), nested(100_000, true));
+        let error = on_a_small_stack(move || {
+            let request = ApiRequest::get("/tags")
+                .query("q", query)
+                .query("q", 1)
+                .json(body);
+            request.into_value().expect_err("q given twice")
+        });
+        assert_eq!(error.code, crate::error::ErrorCode::InvalidArgument);
+        assert!(error.message.contains("given twice"), "{}", error.message);
+        let (custom, property, body) = (
+            nested(100_000, true),
+            nested(100_000, false),
+            nested(100_000, false),
+        );
+        on_a_small_stack(move || {
+            let _ = ContactInput::default().custom("k", custom).custom("k", 1);
+            let _ = NewEvent::user("e", ContactRef::id(1))
+                .property("k", property)
+                .property("k", 1);
+            let _ = ApiRequest::get("/tags").json(body).json(1.into());
+        });
     }
 
     #[test]
