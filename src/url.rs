@@ -38,7 +38,7 @@ impl BaseUrl {
         // An `@` anywhere: credentials, even a password holding a `/` (which ends the authority early).
         if rest.contains('@') {
             return Err(Error::invalid_argument(
-                "baseUrl must not contain credentials (a user or password before its host): the client sends apiKey itself",
+                "baseUrl must not contain an `@`: neither credentials (a user or password before its host: the client sends apiKey itself) nor one in its path (percent-encode it: %40)",
             ));
         }
         let host = host_of(authority);
@@ -55,7 +55,9 @@ impl BaseUrl {
         let prefix = path.trim_end_matches('/');
         if !prefix.is_empty() {
             check_segments(prefix).map_err(|()| {
-                Error::invalid_argument("baseUrl's path must not hold empty, `.` or `..` segments")
+                Error::invalid_argument(
+                    "baseUrl's path must not hold, raw or percent-encoded (once or more), an empty, `.` or `..` segment, nor white space, a control character, `\\`, `#`, `?` or a `/` inside a segment; nor a `%` that starts no escape, a byte that is no UTF-8, or a full-width form of these",
+                )
             })?;
         }
         Ok(Self {
@@ -419,6 +421,39 @@ mod tests {
         let shouting = BaseUrl::parse("HTTPS://api.getgist.com").expect("a scheme in any case");
         assert_eq!(shouting.as_str(), "https://api.getgist.com");
         assert!(shouting.is_gist());
+    }
+
+    /// A refusal names the rule the URL breaks: an `@` in the path is no credentials, an encoded space
+    /// no empty or dot segment.
+    #[test]
+    fn a_refused_base_url_path_is_told_the_rule_it_breaks() {
+        let message = |url: &str| {
+            BaseUrl::parse(url)
+                .map_err(|e| e.into_fields().message)
+                .err()
+        };
+        for url in ["http://h/ada.lovelace@example.com", "http://u:p@h/"] {
+            let refused = message(url).unwrap_or_default();
+            assert!(
+                refused.starts_with("baseUrl must not contain an `@`"),
+                "{url}: {refused}"
+            );
+            assert!(refused.contains("nor one in its path"), "{url}: {refused}");
+            assert!(!refused.contains("lovelace"), "{refused}");
+        }
+        for url in ["http://h/a%20b", "http://h/a%09b", "http://h/a%2Fb"] {
+            let refused = message(url).unwrap_or_default();
+            assert!(
+                refused.starts_with("baseUrl's path must not hold"),
+                "{url}: {refused}"
+            );
+            assert!(
+                refused.contains("white space, a control character"),
+                "{url}: {refused}"
+            );
+        }
+        let refused = message("http://h/a/../b").unwrap_or_default();
+        assert!(refused.contains("`.` or `..` segment"), "{refused}");
     }
 
     #[test]
