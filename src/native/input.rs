@@ -113,14 +113,10 @@ user_ids! {
 /// Which contact: by Gist's id, your `user_id`, or email (`ContactRef` in JS). Its `Debug` shows no
 /// email.
 #[derive(Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ContactRef {
     /// Gist's internal id.
     Id(u64),
-    /// Your own id for a user (whole number, as digits). Deserialised from a whole number or a string of
-    /// digits, as JS reads it.
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "user_id"))]
+    /// Your own id for a user (whole number, as digits).
     UserId(String),
     /// The contact's email address.
     Email(String),
@@ -165,83 +161,14 @@ impl ContactRef {
 }
 
 /// A contact to create, or changes to one (JS's `NewUser`, `UserChanges`, `NewLead`, `LeadChanges`):
-/// only the fields set are sent. Its `Debug` shows no email. With the `serde` feature it is one flat
-/// object, as the JS argument; deserialising it refuses a field it does not know, as JS does, and takes
-/// `user_id` as a whole number or a string of digits.
+/// only the fields set are sent. Its `Debug` shows no email.
 #[derive(Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(default))]
 #[non_exhaustive]
 pub struct ContactInput {
     /// Your own id for the user (required to create a user; a lead has none).
     pub user_id: Option<String>,
     /// The contact's other writable fields: `email`, `name`, `tags`, `custom_properties`, ...
-    #[cfg_attr(feature = "serde", serde(flatten))]
     pub fields: ContactFields,
-}
-
-/// A [`ContactInput`] as serde reads it: one flat object whose every field is known (serde's `flatten`
-/// cannot refuse unknown fields).
-#[cfg(feature = "serde")]
-#[derive(Default, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct FlatContactInput {
-    #[serde(deserialize_with = "optional_user_id")]
-    user_id: Option<String>,
-    email: Option<String>,
-    name: Option<String>,
-    phone: Option<String>,
-    last_seen_ip: Option<String>,
-    last_seen_user_agent: Option<String>,
-    unsubscribed_from_emails: Option<bool>,
-    signed_up_at: Option<u64>,
-    tags: Option<Vec<String>>,
-    custom_properties: Option<Map<String, Value>>,
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for ContactInput {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let flat = FlatContactInput::deserialize(deserializer)?;
-        Ok(Self {
-            user_id: flat.user_id,
-            fields: ContactFields {
-                email: flat.email,
-                name: flat.name,
-                phone: flat.phone,
-                last_seen_ip: flat.last_seen_ip,
-                last_seen_user_agent: flat.last_seen_user_agent,
-                unsubscribed_from_emails: flat.unsubscribed_from_emails,
-                signed_up_at: flat.signed_up_at,
-                tags: flat.tags,
-                custom_properties: flat.custom_properties,
-            },
-        })
-    }
-}
-
-/// A `user_id` as JS reads it: a whole number (written as its digits) or a string of digits.
-#[cfg(feature = "serde")]
-fn user_id<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    use serde::Deserialize;
-    let value = Value::deserialize(deserializer)?;
-    crate::resources::contacts::UserId::from_value(&value)
-        .map(|user_id| user_id.0)
-        .map_err(|error| serde::de::Error::custom(&error.message))
-}
-
-/// [`user_id`], or `None` for `null`.
-#[cfg(feature = "serde")]
-fn optional_user_id<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<String>, D::Error> {
-    use serde::Deserialize;
-    match Value::deserialize(deserializer)? {
-        Value::Null => Ok(None),
-        value => crate::resources::contacts::UserId::from_value(&value)
-            .map(|user_id| Some(user_id.0))
-            .map_err(|error| serde::de::Error::custom(&error.message)),
-    }
 }
 
 impl fmt::Debug for ContactInput {
@@ -343,8 +270,6 @@ impl fmt::Debug for ContactFields {
 
 /// The options of `list_users`, `list_leads`, `users` and `leads`.
 #[derive(Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListContacts {
     /// The most contacts returned: for a `list_*`, 100 by default and at most 10 000; a walk has none.
@@ -417,8 +342,6 @@ impl fmt::Debug for ListContacts {
 
 /// The options of `list_segments` and `segments`.
 #[derive(Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListSegments {
     /// The most segments returned.
@@ -462,8 +385,6 @@ impl fmt::Debug for ListSegments {
 
 /// The options of the lists with no filters: tags, campaigns, events.
 #[derive(Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListOptions {
     /// The most items returned.
@@ -501,8 +422,6 @@ impl fmt::Debug for ListOptions {
 
 /// One contact to tag or untag (JS's `ContactTarget`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TagTarget {
     /// The contact.
     pub contact: ContactRef,
@@ -523,8 +442,6 @@ impl TagTarget {
 
 /// Tag or untag many users and leads at once (JS's `TagRequest`). Its `Debug` shows no email.
 #[derive(Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TagRequest {
     /// The tag's name (created when missing).
     pub tag: String,
@@ -612,8 +529,6 @@ impl TagRequest {
 /// A tracked event to record (JS's `NewEvent`); its name is normalised when sent. Its `Debug` shows no
 /// email.
 #[derive(Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NewEvent {
     /// The event's name, as given (`completed.order` is stored as `completed-order`).
     pub event_name: String,
@@ -878,68 +793,6 @@ mod tests {
     use super::ContactInput;
     use crate::json;
 
-    /// What JS refuses (`invalid_argument`, unknown field) serde refuses too; a `user_id` JS takes as a
-    /// number serde takes as well, as its digits.
-    #[cfg(feature = "serde")]
-    #[test]
-    fn deserialising_an_input_refuses_unknown_fields_and_takes_a_numeric_user_id() {
-        use super::{ContactRef, ListContacts, ListOptions, ListSegments, NewEvent};
-        use super::{TagRequest, TagTarget};
-        use crate::resources::contacts::ContactFields;
-        fn refused<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str, field: &str) {
-            let error = serde_json::from_str::<T>(text).expect_err(text).to_string();
-            assert!(
-                error.contains(&format!("unknown field `{field}`")),
-                "{text}: {error}"
-            );
-        }
-        refused::<ContactInput>(r#"{"user_id": "42", "emial": "a@b.c"}"#, "emial");
-        refused::<ContactInput>(
-            r#"{"user_id": "42", "fields": {"email": "a@b.c"}}"#,
-            "fields",
-        );
-        refused::<ContactFields>(r#"{"emial": "a@b.c"}"#, "emial");
-        refused::<ListContacts>(r#"{"limit": 5, "bogus": 1}"#, "bogus");
-        refused::<ListSegments>(r#"{"limit": 5, "bogus": 1}"#, "bogus");
-        refused::<ListOptions>(r#"{"limit": 5, "bogus": 1}"#, "bogus");
-        refused::<TagTarget>(
-            r#"{"contact": {"id": 1}, "untag": false, "bogus": 1}"#,
-            "bogus",
-        );
-        refused::<TagRequest>(
-            r#"{"tag": "t", "users": [], "leads": [], "bogus": 1}"#,
-            "bogus",
-        );
-        refused::<NewEvent>(
-            r#"{"event_name": "e", "contact": {"id": 1}, "lead": false, "bogus": 1}"#,
-            "bogus",
-        );
-
-        let input: ContactInput =
-            serde_json::from_str(r#"{"user_id": 42, "email": "a@b.c"}"#).expect("a number");
-        assert_eq!(input, ContactInput::user(42).email("a@b.c"));
-        let input: ContactInput = serde_json::from_str(r#"{"user_id": null}"#).expect("null");
-        assert_eq!(input, ContactInput::lead());
-        let reference: ContactRef = serde_json::from_str(r#"{"user_id": 42}"#).expect("a number");
-        assert_eq!(reference, ContactRef::user_id(42));
-        let reference: ContactRef = serde_json::from_str(r#"{"user_id": "42"}"#).expect("digits");
-        assert_eq!(reference, ContactRef::user_id(42));
-        for bad in [
-            r#"{"user_id": 4.5}"#,
-            r#"{"user_id": -1}"#,
-            r#"{"user_id": "ada"}"#,
-        ] {
-            let error = serde_json::from_str::<ContactInput>(bad)
-                .expect_err(bad)
-                .to_string();
-            assert!(
-                error.contains("user_id must be a whole number"),
-                "{bad}: {error}"
-            );
-            assert!(serde_json::from_str::<ContactRef>(bad).is_err(), "{bad}");
-        }
-    }
-
     #[test]
     fn a_contact_lists_options_show_no_email() {
         let options = super::ListContacts::default()
@@ -1040,7 +893,7 @@ mod tests {
     }
 
     #[test]
-    fn a_contact_input_is_one_flat_object_as_the_js_argument_and_through_serde() {
+    fn a_contact_input_is_one_flat_object_as_the_js_argument() {
         let input = ContactInput::user(42)
             .email("ada@example.com")
             .tag("vip")
@@ -1052,13 +905,5 @@ mod tests {
             "user_id": "42",
         });
         assert_eq!(input.to_value(), expected);
-        #[cfg(feature = "serde")]
-        {
-            let text = serde_json::to_value(&input).expect("serialises");
-            assert_eq!(text["email"], "ada@example.com");
-            assert_eq!(text["user_id"], "42");
-            let back: ContactInput = serde_json::from_value(text).expect("deserialises");
-            assert_eq!(back, input);
-        }
     }
 }

@@ -5,6 +5,8 @@
 mod abort;
 mod client;
 mod input;
+#[cfg(feature = "serde")]
+mod input_serde;
 mod methods;
 mod output;
 mod pending;

@@ -131,11 +131,10 @@ fn check_email(email: Option<&str>) -> Result<&str, Error> {
 }
 
 /// The writable fields of a contact but `user_id` (the seed's Create User / Create Lead fields).
-/// Off wasm32 its `Debug` shows no email (`native::input`); the wasm build never prints it.
+/// Off wasm32 its `Debug` shows no email (`native::input`), and with `serde` it (de)serialises as the JS
+/// object (`native::input_serde`); the wasm build never prints it.
 #[cfg_attr(target_arch = "wasm32", derive(Debug))]
 #[derive(Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ContactFields {
     /// Email address.

@@ -155,7 +155,8 @@ impl TagRequest {
     }
 }
 
-fn target(given: Value, kind: ContactType) -> ContactTarget {
+/// Reads one target `{ ...ref, untag? }` given as a `kind`; one that cannot be read keeps its error.
+pub fn target(given: Value, kind: ContactType) -> ContactTarget {
     let untag = given
         .get("untag")
         .filter(|u| !u.is_null())

@@ -101,7 +101,12 @@ pub struct UserChanges {
 impl UserChanges {
     /// Reads a `UserChanges` object from JS.
     pub fn from_value(value: Value) -> Result<Self, Error> {
-        let mut fields = Fields::new(value, "changes")?;
+        Self::read(value, "changes")
+    }
+
+    /// Reads `{ user_id?, ...fields }`, which messages call `what`.
+    pub fn read(value: Value, what: &'static str) -> Result<Self, Error> {
+        let mut fields = Fields::new(value, what)?;
         let user_id = fields
             .take("user_id")
             .map(|v| UserId::from_value(&v))
