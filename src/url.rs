@@ -38,7 +38,7 @@ impl BaseUrl {
         // An `@` anywhere: credentials, even a password holding a `/` (which ends the authority early).
         if rest.contains('@') {
             return Err(Error::invalid_argument(
-                "baseUrl must not contain an `@`: neither credentials (a user or password before its host: the client sends apiKey itself) nor one in its path (percent-encode it: %40)",
+                "baseUrl must not contain an `@`: no credentials (the client sends apiKey itself), and in a path write it %40",
             ));
         }
         let host = host_of(authority);
@@ -56,7 +56,7 @@ impl BaseUrl {
         if !prefix.is_empty() {
             check_segments(prefix).map_err(|()| {
                 Error::invalid_argument(
-                    "baseUrl's path must not hold, raw or percent-encoded (once or more), an empty, `.` or `..` segment, nor white space, a control character, `\\`, `#`, `?` or a `/` inside a segment; nor a `%` that starts no escape, a byte that is no UTF-8, or a full-width form of these",
+                    "baseUrl's path must hold plain segments, raw or percent-encoded: no empty, `.` or `..` one, and in one no white space, control character, `\\`, `#`, `?`, `/` or stray `%`",
                 )
             })?;
         }
@@ -438,22 +438,25 @@ mod tests {
                 refused.starts_with("baseUrl must not contain an `@`"),
                 "{url}: {refused}"
             );
-            assert!(refused.contains("nor one in its path"), "{url}: {refused}");
+            assert!(
+                refused.contains("in a path write it %40"),
+                "{url}: {refused}"
+            );
             assert!(!refused.contains("lovelace"), "{refused}");
         }
         for url in ["http://h/a%20b", "http://h/a%09b", "http://h/a%2Fb"] {
             let refused = message(url).unwrap_or_default();
             assert!(
-                refused.starts_with("baseUrl's path must not hold"),
+                refused.starts_with("baseUrl's path must hold plain segments"),
                 "{url}: {refused}"
             );
             assert!(
-                refused.contains("white space, a control character"),
+                refused.contains("no white space, control character"),
                 "{url}: {refused}"
             );
         }
         let refused = message("http://h/a/../b").unwrap_or_default();
-        assert!(refused.contains("`.` or `..` segment"), "{refused}");
+        assert!(refused.contains("no empty, `.` or `..` one"), "{refused}");
     }
 
     #[test]
