@@ -11,7 +11,9 @@ const HOOKS = ["request", "response", "retry"];
 // Each function `object` has under `names` (read once, here), or a GistError saying which is wrong.
 function functionsOf(object, names, what) {
   if (object === undefined) return;
-  if (typeof object !== "object" || object === null) throw invalidArgument(`${what} must be an object of functions`);
+  // A function that has them is one too (Roarr's logger, say), as the types take it: not one that has none.
+  const callable = typeof object === "function";
+  if (callable ? !names.some((name) => typeof object[name] === "function") : typeof object !== "object" || object === null) throw invalidArgument(`${what} must be an object of functions`);
   // A Map, an array, a Promise (a missing `await`) or a boxed value would read as having no functions,
   // and do nothing.
   if (Array.isArray(object) || notJson(object) || boxedKind(object)) throw invalidArgument(`${what} must be an object of functions, not ${describeKind(object)}`);

@@ -135,3 +135,19 @@ test("an options object's field that is a wrapper with toJSON is refused, not re
   await gist.listUsers({ limit: 1 }, { timeoutMs: 1000 });
   gist.free();
 });
+
+test("a logger or hooks that is a function with the methods (Roarr's logger is one) is taken, as the types take it; a function with none is refused (an outside review: refused though it type-checks)", async () => {
+  const lines = [];
+  const logger = Object.assign((line) => lines.push(["called", line]), { debug: (line) => lines.push(["debug", line]), warn: (line) => lines.push(["warn", line]) });
+  const told = [];
+  const hooks = Object.assign(() => {}, { request: (request) => told.push(request.method) });
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "https://api.getgist.com", logger, logLevel: "debug", hooks, maxRetries: 0, fetch: async () => Response.json({}, { status: 500 }) });
+  const error = await gist.fetchUser({ id: 1 }).then(() => undefined, (e) => e);
+  gist.free();
+  assert.equal(error?.code, "server_error");
+  assert.deepEqual(told, ["GET"]);
+  assert.ok(lines.length > 0 && lines.every(([level]) => level !== "called"), JSON.stringify(lines));
+  for (const options of [{ logger: () => {} }, { hooks: () => {} }]) {
+    assert.throws(() => new GistClient({ apiKey: KEY, ...options }), (e) => e.code === "invalid_argument" && /must be an object of functions/.test(e.message));
+  }
+});
