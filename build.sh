@@ -14,7 +14,7 @@ MOCK_PORT=${GIST_MOCK_PORT:-4010}
 DEMO_PORT=${GIST_DEMO_PORT:-8080}
 # The shipped .wasm may not grow past this many gzip -9 bytes: the last measure, with a few bytes to spare.
 # Raise it only with a feature, and say so in the commit.
-SIZE_BUDGET_GZIP=59200
+SIZE_BUDGET_GZIP=59300
 export GIST_MOCK_URL="http://127.0.0.1:$MOCK_PORT"
 
 say() { printf '\n== %s\n' "$*"; }

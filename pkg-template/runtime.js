@@ -19,7 +19,10 @@ class Refused extends Error {}
 export function withoutKey(key, text) {
   if (typeof key !== "string" || key === "") return text;
   let message = text;
-  for (const form of new Set([key, ...(key.match(/\S{8,}/gu) ?? []), ...(key.match(/[!-~]{8,}/g) ?? [])])) {
+  // A key past what options hold (refused, so never sent) is taken out as written: its runs would cost
+  // as much as the key, and a regular expression over millions of characters may overflow the stack.
+  const forms = key.length > MAX_OPTIONS_BYTES ? [key] : new Set([key, ...(key.match(/\S{8,}/gu) ?? []), ...(key.match(/[!-~]{8,}/g) ?? [])]);
+  for (const form of forms) {
     try {
       const scrubber = new Core(JSON.stringify({ apiKey: form }), false, undefined);
       message = scrubber.scrub(message);
@@ -221,9 +224,11 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       if (typeof v === "function" || typeof v === "symbol") return refused(this, key, `${nameOf(this, key)} must be a JSON value, not a ${typeof v}`);
       if (key !== "" && typeof v === "object" && v !== null) parents.set(v, [this, key]);
       // Never more than the JSON it adds, as written (a Date as its seconds; a member left undefined is
-      // not written): a member's key with its quotes and colon (an item's index adds none), its value.
+      // not written, an item so is `null`): a member's key with its quotes and colon (an item's index
+      // adds none), its value: a string with its quotes, a number as JSON writes it, an object's braces.
       const item = Array.isArray(this);
-      if (v !== undefined || item) size += (key === "" || item ? 0 : key.length + 3) + (typeof v === "string" ? v.length : 1);
+      const written = typeof v === "string" ? v.length + 2 : typeof v === "number" ? String(v).length : typeof v === "object" && v !== null ? 2 : 4;
+      if (v !== undefined || item) size += (key === "" || item ? 0 : key.length + 3) + written;
       if (size > maxBytes) throw tooLarge();
       return v;
     });

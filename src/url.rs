@@ -38,7 +38,7 @@ impl BaseUrl {
         // An `@` anywhere: credentials, even a password holding a `/` (which ends the authority early).
         if rest.contains('@') {
             return Err(Error::invalid_argument(
-                "baseUrl must not contain an `@`: no credentials (the client sends apiKey itself), and in a path write it %40",
+                "baseUrl must not contain credentials (the client sends apiKey itself), nor an at sign anywhere: percent-encode one in a path",
             ));
         }
         let host = host_of(authority);
@@ -435,11 +435,11 @@ mod tests {
         for url in ["http://h/ada.lovelace@example.com", "http://u:p@h/"] {
             let refused = message(url).unwrap_or_default();
             assert!(
-                refused.starts_with("baseUrl must not contain an `@`"),
+                refused.starts_with("baseUrl must not contain credentials"),
                 "{url}: {refused}"
             );
             assert!(
-                refused.contains("in a path write it %40"),
+                refused.contains("nor an at sign anywhere"),
                 "{url}: {refused}"
             );
             assert!(!refused.contains("lovelace"), "{refused}");

@@ -73,7 +73,10 @@ impl TagFlow {
         self.request.targets.get(index)
     }
 
-    fn fail(&mut self, index: usize, error: Error) {
+    /// Fails the target at `index` with `error`, less Gist's items: a target's failure says its code and
+    /// message, and a batch's error would otherwise be held once for each of its targets.
+    fn fail(&mut self, index: usize, mut error: Error) {
+        error.errors = Vec::new();
         if let Some(target) = self.request.targets.get(index) {
             self.failed.push(TagFailure {
                 target: target.given.clone(),

@@ -92,6 +92,10 @@ fn post_tag(body: Value) -> Result<Flow, Error> {
 /// Most contacts sent in one tagging request.
 pub const BATCH_SIZE: usize = 50;
 
+/// The most targets (users and leads together) one `tagContacts` call takes: 200 batches. Each target
+/// that fails keeps its own error until the call ends, so that many more would hold that many errors.
+pub const MAX_TARGETS: usize = 10_000;
+
 /// Checks a tag name: any text that is not blank.
 pub fn check_name(name: &str) -> Result<(), Error> {
     match name.trim().is_empty() {
@@ -143,6 +147,12 @@ impl TagRequest {
                     )))
                 }
             };
+            if targets.len() + list.len() > MAX_TARGETS {
+                const _: () = assert!(MAX_TARGETS == 10_000, "the message below names it");
+                return Err(Error::invalid_argument(
+                    "request names more than 10000 targets (users and leads together): split them into more calls",
+                ));
+            }
             targets.extend(list.into_iter().map(|given| target(given, kind)));
         }
         fields.finish()?;

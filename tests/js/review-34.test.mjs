@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
+import init, { GistClient, handleWebhook, signWebhook, verifyWebhook } from "gist-wasm";
 import { consume } from "gist-wasm/queues";
 import { recordEventBatch, slowLedger } from "./queued.mjs";
 
@@ -149,5 +149,41 @@ test("a logger or hooks that is a function with the methods (Roarr's logger is o
   assert.ok(lines.length > 0 && lines.every(([level]) => level !== "called"), JSON.stringify(lines));
   for (const options of [{ logger: () => {} }, { hooks: () => {} }]) {
     assert.throws(() => new GistClient({ apiKey: KEY, ...options }), (e) => e.code === "invalid_argument" && /must be an object of functions/.test(e.message));
+  }
+});
+
+test("tagContacts holds a batch's error once, not once for each of its targets with Gist's items, and takes at most 10,000 targets a call: wasm memory stays bounded (an outside review: 2,000 targets answered 422 grew it 394 MB, and more trapped the core for the process)", async () => {
+  const { memory } = await init();
+  const item = (i) => ({ code: "c".repeat(995) + i, message: "m".repeat(995) + i });
+  const fat = JSON.stringify({ errors: Array.from({ length: 100 }, (_, i) => item(i)) });
+  let sent = 0;
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "https://api.getgist.com", maxRetries: 0, logLevel: "off", fetch: async () => (sent++, new Response(fat, { status: 422, headers: { "content-type": "application/json" } })) });
+  const before = memory.buffer.byteLength;
+  const users = Array.from({ length: 2000 }, (_, i) => ({ id: i + 1 }));
+  const result = await gist.tagContacts({ tag: "vip", users }).catch((e) => e);
+  const grownMb = (memory.buffer.byteLength - before) / 2 ** 20;
+  assert.deepEqual([result.code, sent], ["invalid_request", 40], "every batch refused: the call says so");
+  assert.ok(grownMb < 40, `wasm memory grew ${grownMb} MB`);
+  sent = 0;
+  const tooMany = await gist.tagContacts({ tag: "vip", users: Array.from({ length: 6000 }, (_, i) => ({ id: i + 1 })), leads: Array.from({ length: 4001 }, (_, i) => ({ id: i + 1 })) }).then(() => undefined, (e) => e);
+  gist.free();
+  assert.deepEqual([tooMany?.code, sent], ["invalid_argument", 0]);
+  assert.match(tooMany.message, /more than 10000 targets/);
+});
+
+test("an argument is refused once what JSON writes of it passes the cap, counting numbers and empty objects as written: nothing far past the cap is read; a key past what options hold is refused as a GistError (an outside review: 24 times the cap written first; a RangeError for a key of 8 Mi characters)", async () => {
+  const gist = new GistClient({ apiKey: KEY, baseUrl: "https://api.getgist.com", fetch: async () => Response.json({}) });
+  for (const item of [-1.2345678901234567e-300, {}]) {
+    // 24 characters each as JSON (or 2, and a comma): the 8 MiB cap is passed long before item 5,000,000.
+    const body = new Array(6_000_000).fill(item);
+    let read = false;
+    Object.defineProperty(body, 5_000_000, { get: () => ((read = true), item), enumerable: true });
+    const error = await gist.apiCall({ url: "/x", method: "POST", body }).then(() => undefined, (e) => e);
+    assert.equal(error?.code, "invalid_argument");
+    assert.equal(read, false, `${JSON.stringify(item)}: read past the cap`);
+  }
+  gist.free();
+  for (const length of [4 << 20, 8 << 20]) {
+    assert.throws(() => new GistClient({ apiKey: "k".repeat(length), baseUrl: "https://api.getgist.com" }), (e) => e.code === "invalid_argument", `a key of ${length} characters`);
   }
 });
