@@ -211,7 +211,7 @@ export function toJson(value, what, { omit = [], top, maxBytes = Infinity, taker
       // Options take plain values: a String object where a string is due is refused, as a number is.
       if (options && boxed && boxed !== "Date") return refused(this, key, `${nameOf(this, key)} must be a ${boxed.toLowerCase()}, not a ${boxed} object`);
       // And are read as given: not as what a wrapper's toJSON stands in with (a secret's "<redacted>").
-      if (options && !boxed && typeof raw === "object" && raw !== null && typeof raw.toJSON === "function") return refused(this, key, `${nameOf(this, key)} must be a plain value, not an object JSON would write as its toJSON() says`);
+      if (options && !boxed && (typeof raw === "function" || (typeof raw === "object" && raw !== null)) && typeof raw.toJSON === "function") return refused(this, key, `${nameOf(this, key)} must be a plain value, not an object JSON would write as its toJSON() says`);
       if (NAMING.includes(key) && boxed && !freeForm(this)) return refused(this, key, `${nameOf(this, key)} must be a ${key === "id" ? "number" : "string or a number"}, not a ${boxed} object`);
       if (v === null || typeof v === "string") {
         v = unixSeconds(raw, v);

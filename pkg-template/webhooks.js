@@ -216,8 +216,18 @@ function optionsJson(options, verifyOf, how = { options: true }) {
   } catch (error) {
     if (!(error instanceof GistError)) throw error;
     let message = error.message;
-    for (const secret of secretsOf(verifyOf)) message = withoutKey(secret, message);
+    for (const secret of secretsOf(verifyOf)) for (const text of textsOf(secret)) message = withoutKey(text, message);
     throw message === error.message ? error : invalidArgument(message);
+  }
+}
+
+// The texts a secret given as anything (refused, but perhaps after another field named by it) stands for:
+// itself, a String object's string, what JSON writes of it (a wrapper's toJSON).
+function textsOf(secret) {
+  try {
+    return [secret, typeof secret === "object" && secret !== null ? String(secret) : undefined, JSON.parse(JSON.stringify(secret) ?? "null")];
+  } catch {
+    return [secret];
   }
 }
 

@@ -19,6 +19,9 @@ test("a webhook secret used as the name of an option whose value JS refuses is h
     "handle's own, after verify": () => handleWebhook(post(), { verify: { secret: SECRET }, [SECRET]: NaN }),
     "handle's own, before verify": () => handleWebhook(post(), { [SECRET]: NaN, verify: { secret: SECRET } }),
     "sign, a Symbol": () => signWebhook("{}", { secret: SECRET, [SECRET]: Symbol("x") }),
+    // Refused before the secret, itself given in a form refused: a String object, a callable wrapper.
+    "verify, a String object secret": () => verifyWebhook(delivery, { [SECRET]: NaN, secret: new String(SECRET) }),
+    "verify, a callable wrapper secret": () => verifyWebhook(delivery, { [SECRET]: NaN, secret: Object.assign(() => SECRET, { toJSON: () => SECRET }) }),
   };
   for (const [name, call] of Object.entries(calls)) {
     const error = await call().then(() => undefined, (e) => e);
@@ -125,6 +128,9 @@ test("an options object's field that is a wrapper with toJSON is refused, not re
     "handle, verify as a class with toJSON": () => handleWebhook(post({ "x-gist-webhook-token": "***" }), { verify: new WebhookConfig(SECRET) }),
     "sign, secret": () => signWebhook("{}", { secret }),
     "a client's apiKey": async () => new GistClient({ apiKey: secret, baseUrl: "https://api.getgist.com" }),
+    // A callable wrapper, which JSON asks for its toJSON too.
+    "verify, a callable secret": () => verifyWebhook({ body: "{}", headers: forged }, { secret: Object.assign(() => SECRET, { toJSON: () => "<redacted>" }) }),
+    "handle, a callable verify": () => handleWebhook(post({ "x-gist-webhook-token": "***" }), { verify: Object.assign(() => {}, { toJSON: () => ({ secret: "***" }) }) }),
   };
   for (const [name, call] of Object.entries(calls)) {
     const error = await call().then(() => undefined, (e) => e);
