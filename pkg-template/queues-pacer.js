@@ -3,6 +3,7 @@
 // takes, which asks it for a permit before each request and tells it what Gist answered. The choices are
 // in docs/queues.md of the repository.
 import { invalidArgument } from "./errors.js";
+import { assertLoaded } from "./load.js";
 import { AWAITS_BEFORE_SENDING, BEFORE_SENDING, DEADLINE, HELD, NOT_PERMITTED, PAST_DUE, callClock, checkOptionsObject, withoutKey } from "./runtime.js";
 import { sleep, waitBudget, wallNow } from "./pace.js";
 import { scrubbed, stubsOf } from "./queues-syncs.js";
@@ -306,6 +307,7 @@ export const optionNamed = (name, scrubKey) => scrubbed(scrubKey(JSON.stringify(
  * tenth of `requestsPerSecond`) on its own.
  */
 export function pacedFetch(namespace, apiKey, options) {
+  assertLoaded();
   let requestsPerSecond;
   let fallbackRequestsPerSecond;
   let fetchFn;

@@ -3,6 +3,7 @@
 // redrive over it. The choices are in docs/queues.md of the repository.
 import { GistError, invalidArgument } from "./errors.js";
 import { redactEmails } from "./gist_wasm.js";
+import { assertLoaded } from "./load.js";
 import { describe } from "./runtime.js";
 
 const RATE_WINDOW_MS = 10_000; // "rate now" is the operations done over the last 10 seconds
@@ -317,6 +318,7 @@ export async function callSync(stub, path, body) {
  * `invalid_response`.
  */
 export async function syncStatus(namespace, id) {
+  assertLoaded();
   return { id, ...(await callSync(syncStub(namespace, id, "syncStatus"), "/status")) };
 }
 
@@ -325,6 +327,7 @@ export async function syncStatus(namespace, id) {
  * `invalid_argument`, `store_error` or `invalid_response`.
  */
 export async function forgetSync(namespace, id) {
+  assertLoaded();
   await callSync(syncStub(namespace, id, "forgetSync"), "/forget", {});
 }
 

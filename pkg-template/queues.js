@@ -5,6 +5,8 @@
 import "gist-wasm"; // the package's entry for this runtime, which loads the wasm that checkArgs needs
 import { GistClient, checkArgs, isFreed } from "./client.js";
 import { GistError, invalidArgument } from "./errors.js";
+// Each function checks first that the wasm loaded (assertLoaded): it scrubs their refusals and dead letters.
+import { assertLoaded } from "./load.js";
 import { sleep } from "./pace.js";
 import { SENDING, checkOptionsObject, refusedAnswer, toJson } from "./runtime.js";
 import { parseWebhook, receiveDelivery } from "./webhooks.js";
@@ -233,6 +235,7 @@ function checkedOperation(operation) {
  * counts include them. Rejects only with `invalid_argument`, for bad arguments, before anything is sent.
  */
 export async function enqueue(queue, operations, options) {
+  assertLoaded();
   const read = readOptions(options, { perMessage: 25, delaySeconds: 0, progress: undefined, sync: undefined, key: undefined }, "enqueue options");
   if (read.sync !== undefined && !isSyncId(read.sync)) throw invalidArgument("enqueue's sync is 1 to 64 letters, digits, _ or -");
   if (read.key !== undefined && !isSyncId(read.key)) throw invalidArgument("enqueue's key is 1 to 64 letters, digits, _ or -");
@@ -331,6 +334,7 @@ function deadLetterOptions(options, defaults, what) {
  * `key`, which `redrive`'s `resend` names. Rejects with `invalid_argument`, `store_error` or `invalid_response`.
  */
 export async function listDeadLetters(progress, sync, options) {
+  assertLoaded();
   const { code, after, limit = MAX_LIST_LETTERS } = deadLetterOptions(options, { code: undefined, after: undefined, limit: undefined }, "listDeadLetters");
   if (after !== undefined && (typeof after !== "string" || after === "")) throw invalidArgument("listDeadLetters' after must be a dead letter's key (a non-empty string)");
   return deadLettersOf(progress, sync, { code, after, limit });
@@ -342,6 +346,7 @@ export async function listDeadLetters(progress, sync, options) {
  * key. Resolves `{ redriven, skipped, unsent }`; rejects with `invalid_argument`, `store_error` or `invalid_response`.
  */
 export async function redrive(progress, queue, sync, options) {
+  assertLoaded();
   const read = deadLetterOptions(options, { code: undefined, resend: undefined }, "redrive");
   producerOf(queue, "redrive's queue"); // refused up front, before any letter is claimed
   return redriveWith((target, operations, ledgers) => send(target, operations, { perMessage: 25, delaySeconds: 0, progress, sync, ledgers }, false), progress, queue, sync, read);
@@ -729,6 +734,7 @@ const CLIENT_METHODS = Object.values(METHODS);
  * runtime refused to ack or retry a message, once the others are settled).
  */
 export async function consume(batch, client, options) {
+  assertLoaded();
   const read = readOptions(options, CONSUME_DEFAULTS, "consume options", (text) => withoutKeyOfClient(client, text));
   const deadLetters = producerOf(read.deadLetterQueue, "consume's deadLetterQueue");
   const ledger = read.ledger === undefined ? undefined : storeOf(read.ledger, "consume's ledger");
@@ -777,6 +783,7 @@ export async function consume(batch, client, options) {
  * `queue_error` (the queue refused the event), scrubbed of emails.
  */
 export async function receiveWebhook(request, queue, options) {
+  assertLoaded();
   const producer = producerOf(queue, "receiveWebhook's queue");
   let delivery;
   try {
@@ -858,6 +865,7 @@ const WEBHOOK_DEFAULTS = { dedupe: undefined, deadLetterQueue: undefined, window
  * Resolves counts of messages: handled, duplicates, retried, deadLettered; rejects as `consume` does.
  */
 export async function consumeWebhooks(batch, handler, options) {
+  assertLoaded();
   const read = readOptions(options, WEBHOOK_DEFAULTS, "consumeWebhooks options");
   const deadLetters = producerOf(read.deadLetterQueue, "consumeWebhooks' deadLetterQueue");
   const dedupe = storeOf(read.dedupe, "consumeWebhooks' dedupe");

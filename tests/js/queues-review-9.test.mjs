@@ -1,0 +1,53 @@
+// Findings of outside reviews of the Queues side (r124, r128), each checked through the built package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+
+const installed = fileURLToPath(new URL("../../node_modules/gist-wasm/", import.meta.url));
+const work = fileURLToPath(new URL("../../target/queues-review-9/", import.meta.url));
+
+test("where the .wasm could not load, every gist-wasm/queues function refuses with the GistError that says so (before: enqueue, consume and the others threw the glue's TypeError)", async () => {
+  const dir = `${work}no-wasm/`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(`${dir}node_modules`, { recursive: true });
+  cpSync(installed, `${dir}node_modules/gist-wasm/`, { recursive: true });
+  rmSync(`${dir}node_modules/gist-wasm/gist_wasm_node.wasm`);
+  // Each call reaches the scrubber (a refusal or a dead letter's text) that the wasm runs.
+  writeFileSync(`${dir}main.mjs`, `
+    import { GistError } from "gist-wasm";
+    import * as q from "gist-wasm/queues";
+    const queue = { send: async () => {}, sendBatch: async () => {} };
+    const kv = { get: async () => null, put: async () => {}, delete: async () => {} };
+    const broken = { idFromName() { throw new Error("unbound"); }, get() {} };
+    const client = { createUser() {}, createLead() {}, tagContacts() {}, recordEvent() {} };
+    const batch = () => ({ messages: [{ id: "m", attempts: 1, body: "not a message", ack() {}, retry() {} }] });
+    const calls = {
+      enqueue: () => q.enqueue(queue, [{ upsertUser: { user_id: "x" } }]),
+      consume: () => q.consume(batch(), client, { deadLetterQueue: queue }),
+      consumeWebhooks: () => q.consumeWebhooks(batch(), async () => {}, { dedupe: kv, deadLetterQueue: queue }),
+      receiveWebhook: () => q.receiveWebhook(new Request("http://x/", { method: "POST", body: "{}" }), queue),
+      listDeadLetters: () => q.listDeadLetters(broken, "s"),
+      redrive: () => q.redrive(broken, queue, "s"),
+      syncStatus: () => q.syncStatus(broken, "s"),
+      forgetSync: () => q.forgetSync(broken, "s"),
+      pacedFetch: () => q.pacedFetch(broken, "key", { requestsPerSecond: 1, "a@b.co": 1 }),
+    };
+    const seen = {};
+    for (const [name, call] of Object.entries(calls)) {
+      try {
+        await call();
+        seen[name] = "resolved";
+      } catch (error) {
+        seen[name] = error instanceof GistError && /^gist-wasm could not load its WebAssembly: /.test(error.message) ? error.code : String(error);
+      }
+    }
+    console.log(JSON.stringify(seen));
+  `);
+  const { stdout } = await promisify(execFile)(process.execPath, ["main.mjs"], { cwd: dir, timeout: 30_000 });
+  const seen = JSON.parse(stdout);
+  assert.deepEqual(seen, Object.fromEntries(Object.keys(seen).map((name) => [name, "invalid_argument"])));
+  assert.equal(Object.keys(seen).length, 9);
+});
