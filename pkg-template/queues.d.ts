@@ -179,7 +179,7 @@ export interface DeadLetter {
     contact?: { id?: number; user_id?: string; email_sha256?: string } | null;
     event_name?: string;
     tag?: string;
-    /** A tagContacts' targets, masked like `contact`: the first 100. */
+    /** A tagContacts' targets, masked like `contact`: the first 100 (`users`' then `leads'`; a hole or a target that is not an object is null). */
     targets?: ({ id?: number; user_id?: string; email_sha256?: string } | null)[];
     /** How many targets past the first 100 the entry leaves out. */
     targetsOmitted?: number;
@@ -210,7 +210,8 @@ export interface ConsumeWebhooksResult {
  * how many were enqueued, the invalid ones (never enqueued) and, when a `sendBatch` fails (whatever it
  * rejects with), the valid ones it and the batches after it left `unsent`. Rejects only with `GistError`
  * `invalid_argument`, for bad arguments (a queue without `send` and `sendBatch` functions, operations that
- * are not an array, options that cannot be read), before anything is sent.
+ * are not an array of at most 100,000 (a sparse array's length counts), options that cannot be read),
+ * before anything is sent.
  */
 export function enqueue(queue: QueueProducer, operations: readonly QueueOperation[], options?: EnqueueOptions): Promise<EnqueueResult>;
 
@@ -362,7 +363,7 @@ export function listDeadLetters(progress: DurableObjectNamespaceLike, sync: stri
 export interface RedriveOptions {
     /** Only the dead letters of this code; default all. */
     code?: GistErrorCode | QueueErrorCode | undefined;
-    /** Keys of recordEvent dead letters whose outcome is unknown (`outcome_unknown`, `store_error`) to send again all the same: each may record the event twice. */
+    /** Keys of recordEvent dead letters whose outcome is unknown (`outcome_unknown`, `store_error`) to send again all the same (at most 100,000): each may record the event twice. */
     resend?: readonly string[] | undefined;
 }
 

@@ -27,6 +27,9 @@ const BATCH_BYTES = 250_000;
 const BATCH_MESSAGES = 100;
 const MAX_DELAY_SECONDS = 43_200; // Queues delays a message (sent, or retried) at most 12 hours
 const MAX_OPS = 1000; // the most operations enqueue puts in a message (perMessage's maximum)
+// The most items read of a list a caller gives (enqueue's operations, redrive's resend, a batch's
+// messages, tagContacts' failed): a sparse array's length is read index by index, however few it holds.
+const MAX_ITEMS = 100_000;
 // A message key enqueue makes, and a ledger entry: such a key and an operation's index.
 const KEY_TEXT = "[A-Za-z0-9_-]{1,100}";
 const MESSAGE_KEY = new RegExp(`^${KEY_TEXT}$`);
@@ -123,6 +126,18 @@ function storeOf(binding, what) {
   };
 }
 
+// The items of `list`, an array (or a Proxy of one) of at most `max` (its length, read once), read by
+// index; null when it is none of that, or cannot be read.
+function itemsOf(list, max) {
+  try {
+    if (!Array.isArray(list)) return null;
+    const { length } = list;
+    return Number.isInteger(length) && length <= max ? Array.from({ length }, (_, index) => list[index]) : null;
+  } catch {
+    return null;
+  }
+}
+
 // One message of a Queues batch, read once: id, attempts, body, and ack and retry called on it; null when
 // it is not one (no string id, no whole number of attempts, no ack or retry). A body that cannot be read
 // is `undefined`, which no consumer accepts.
@@ -143,12 +158,12 @@ function readMessage(message) {
 function messagesOf(batch) {
   let messages = null;
   try {
-    if (Array.isArray(batch.messages)) messages = Array.from(batch.messages, readMessage);
+    messages = itemsOf(batch.messages, MAX_ITEMS)?.map(readMessage) ?? null;
   } catch {
     messages = null; // a getter or Proxy threw
   }
   if (messages === null || messages.includes(null)) {
-    throw invalidArgument("the batch must be a Queues batch: messages, each with a string id, attempts, body, ack() and retry()");
+    throw invalidArgument(`the batch must be a Queues batch: messages (at most ${MAX_ITEMS}), each with a string id, attempts, body, ack() and retry()`);
   }
   return messages;
 }
@@ -247,13 +262,8 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
   const producer = producerOf(queue, "enqueue's queue");
   const call = crypto.randomUUID();
   const stub = progress === undefined ? undefined : syncStub(progress, sync, "enqueue's progress");
-  let list;
-  try {
-    list = Array.isArray(operations) ? Array.from(operations) : null;
-  } catch {
-    list = null;
-  }
-  if (list === null) throw invalidArgument("operations must be an array that can be read");
+  const list = itemsOf(operations, MAX_ITEMS);
+  if (list === null) throw invalidArgument(`operations must be an array that can be read, of at most ${MAX_ITEMS} (enqueue more in another call)`);
   const invalid = [];
   const groups = []; // each message's operations, as JSON text
   const indexes = []; // each message's operations, by their index in `operations`
@@ -318,13 +328,8 @@ async function send(queue, operations, { perMessage, delaySeconds, progress, syn
 function deadLetterOptions(options, defaults, what) {
   const { code, resend = [], ...rest } = readOptions(options, defaults, `${what} options`);
   if (code !== undefined && (typeof code !== "string" || code === "")) throw invalidArgument(`${what}'s code must be a non-empty string`);
-  let keys;
-  try {
-    keys = Array.isArray(resend) ? Array.from(resend) : null;
-  } catch {
-    keys = null; // a Proxy or getter threw
-  }
-  if (keys === null || !keys.every((key) => typeof key === "string")) throw invalidArgument("redrive's resend must be an array of dead-letter keys (strings)");
+  const keys = itemsOf(resend, MAX_ITEMS);
+  if (keys === null || !keys.every((key) => typeof key === "string")) throw invalidArgument(`redrive's resend must be an array of at most ${MAX_ITEMS} dead-letter keys (strings)`);
   return { ...rest, code, resend: keys };
 }
 
@@ -371,9 +376,16 @@ async function describeOperation(name, input) {
     if (name === "upsertUser" || name === "upsertLead") return { operation: name, contact: await masked(input) };
     const text = (value) => (typeof value === "string" ? value : undefined);
     if (name === "recordEvent") return { operation: name, event_name: text(input.event_name), contact: await masked(input.user ?? input.lead) };
-    const targets = [input.users, input.leads].flatMap((list) => (Array.isArray(list) ? list : []));
-    const omitted = targets.length - ENTRY_TARGETS;
-    return { operation: name, tag: text(input.tag), targets: await Promise.all(targets.slice(0, ENTRY_TARGETS).map(masked)), ...(omitted > 0 && { targetsOmitted: omitted }) };
+    // The first ENTRY_TARGETS indexes, read one by one: a sparse list's length (a v8 body's) may be 2^32 - 1.
+    const targets = [];
+    let count = 0;
+    for (const list of [input.users, input.leads]) {
+      const length = Array.isArray(list) ? Number(list.length) : 0;
+      for (let index = 0; index < length && targets.length < ENTRY_TARGETS; index++) targets.push(list[index]);
+      count += length;
+    }
+    const omitted = count - targets.length;
+    return { operation: name, tag: text(input.tag), targets: await Promise.all(targets.map(masked)), ...(omitted > 0 && { targetsOmitted: omitted }) };
   } catch {
     return { operation: name };
   }
@@ -441,7 +453,8 @@ function verdict(name, error, attempts, { read: options, freed }) {
 function tagFailures(result, attempts, options) {
   let failures;
   try {
-    failures = (Array.isArray(result?.failed) ? result.failed : []).map(({ error }) => new GistError(String(error.code), scrubbed(error.message), { retryAfter: numberOf(error.retryAfter) }));
+    const failed = Array.isArray(result?.failed) ? itemsOf(result.failed, MAX_ITEMS) : []; // null throws below
+    failures = failed.map(({ error }) => new GistError(String(error.code), scrubbed(error.message), { retryAfter: numberOf(error.retryAfter) }));
   } catch {
     failures = [new GistError("invalid_response", "tagContacts resolved a result that cannot be read")];
   }
@@ -659,8 +672,8 @@ function finish(run) {
 // A message body's operations, when it is one enqueue sent (`{ ops: [...] }`, 1 to 1000 of them), else null.
 function opsOf(body) {
   try {
-    const ops = body?.ops;
-    return Array.isArray(ops) && ops.length > 0 && ops.length <= MAX_OPS ? Array.from(ops) : null;
+    const list = itemsOf(body?.ops, MAX_OPS);
+    return list?.length > 0 ? list : null;
   } catch {
     return null;
   }

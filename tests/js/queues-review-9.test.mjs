@@ -51,3 +51,54 @@ test("where the .wasm could not load, every gist-wasm/queues function refuses wi
   assert.deepEqual(seen, Object.fromEntries(Object.keys(seen).map((name) => [name, "invalid_argument"])));
   assert.equal(Object.keys(seen).length, 9);
 });
+
+test("a sparse array of length 2^32 - 1 (a v8 message's 73 bytes, or a caller's list) costs bounded work: consume dead-letters its tagContacts with the first 100 indexes, and enqueue, redrive's resend, a batch and a tagContacts' failed are refused (before: over a minute of CPU)", async () => {
+  mkdirSync(work, { recursive: true });
+  writeFileSync(`${work}sparse.mjs`, `
+    import { GistClient } from "gist-wasm";
+    import { consume, enqueue, redrive } from "gist-wasm/queues";
+    const sparse = (item) => { const list = []; list[2 ** 32 - 2] = item; return list; };
+    const dead = [];
+    const queue = { send: async () => {}, sendBatch: async (messages) => dead.push(...messages.map((m) => m.body)) };
+    const gist = new GistClient({ apiKey: "k", baseUrl: "http://127.0.0.1:9", fetch: async () => { throw new Error("nothing is sent"); } });
+    const standIn = { createUser() {}, createLead() {}, recordEvent() {}, tagContacts: async () => ({ failed: sparse({ error: { code: "server_error" } }) }) };
+    const verdicts = [];
+    const message = (ops) => ({ id: "m", attempts: 1, body: { ops }, ack: () => verdicts.push("ack"), retry: () => verdicts.push("retry") });
+    const calls = {
+      consume: async () => {
+        const counts = await consume({ messages: [message([{ tagContacts: { tag: "vip", users: sparse({ user_id: "1" }) } }])] }, gist, { deadLetterQueue: queue });
+        const { code, targets, targetsOmitted } = dead.pop();
+        return [counts.deadLettered, code, targets.length, targetsOmitted];
+      },
+      failed: async () => {
+        await consume({ messages: [message([{ tagContacts: { tag: "vip", users: [{ id: 1 }] } }])] }, standIn, { deadLetterQueue: queue });
+        return dead.pop().code;
+      },
+      enqueue: () => enqueue(queue, sparse({ upsertUser: { user_id: 1 } })),
+      resend: () => redrive({}, queue, "s", { resend: sparse("k") }),
+      batch: () => consume({ messages: sparse(message([])) }, gist, { deadLetterQueue: queue }),
+    };
+    const seen = {};
+    for (const [name, call] of Object.entries(calls)) {
+      const started = performance.now();
+      try {
+        seen[name] = await call();
+      } catch (error) {
+        seen[name] = error.code;
+      }
+      seen[name + "Fast"] = performance.now() - started < 2000;
+    }
+    console.log(JSON.stringify({ seen, verdicts }));
+  `);
+  const { stdout } = await promisify(execFile)(process.execPath, ["sparse.mjs"], { cwd: work, timeout: 60_000 });
+  assert.deepEqual(JSON.parse(stdout), {
+    seen: {
+      consume: [1, "invalid_argument", 100, 2 ** 32 - 1 - 100], consumeFast: true,
+      failed: "invalid_response", failedFast: true,
+      enqueue: "invalid_argument", enqueueFast: true,
+      resend: "invalid_argument", resendFast: true,
+      batch: "invalid_argument", batchFast: true,
+    },
+    verdicts: ["ack", "ack"],
+  });
+});
