@@ -117,7 +117,8 @@ export interface RetryOptions {
     /** After this many deliveries a failure that could still pass is dead-lettered too; default 5. */
     maxAttempts?: number | undefined;
     /**
-     * Operations (or webhook events) run at once; default 24 for `consume` (four per connection of the
+     * Operations (or webhook events) run at once, a wait on a binding (the ledger, the dead-letter queue) not
+     * counted; default 24 for `consume` (four per connection of the
      * client's default `maxConcurrent`, so that those waiting out a Retry-After leave none idle), 6 for
      * `consumeWebhooks`.
      */
@@ -229,7 +230,7 @@ export function enqueue(queue: QueueProducer, operations: readonly QueueOperatio
  * Rejects only with `GistError`: `invalid_argument` before anything runs (a batch, client, option or
  * binding that is not one: the KV namespace needs `get`, `put` and `delete`, the queue `send` and
  * `sendBatch`, the progress namespace `idFromName` and `get`; a client already freed), or `queue_error` once the rest is settled, when the runtime
- * refused to ack or retry a message. A binding whose promise never settles keeps it pending (no timer of its own): the messages
+ * refused to ack or retry a message. A binding whose promise never settles keeps it pending (no timer of its own; a wait on a binding holds no place among `concurrency`): the messages
  * waiting on it stay unsettled, for Queues to deliver again, and the others are settled.
  */
 export function consume(batch: QueueBatch, client: GistClient, options: ConsumeOptions): Promise<ConsumeResult>;

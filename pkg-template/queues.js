@@ -481,7 +481,7 @@ async function recordOnce(run, message, index, input) {
   try {
     let mark;
     try {
-      mark = await ledger.get(key);
+      mark = await run.outside(ledger.get(key));
     } catch (error) {
       return { retry: error, delay: delayFor(undefined, message.attempts, read) };
     }
@@ -501,24 +501,24 @@ async function recordOnce(run, message, index, input) {
       }));
     };
     try {
-      if (!run.marksAsItSends) await markSent();
+      if (!run.marksAsItSends) await run.outside(markSent());
       await run.gist.recordEvent(input, run.marksAsItSends ? { [SENDING]: markSent } : undefined);
     } catch (thrown) {
       const error = readError(thrown);
       try {
         if (didNotAct(error)) {
           takenBack = true;
-          await marking?.catch(() => {});
+          await run.outside(marking?.catch(() => {}));
           // It did not go: a later delivery may send it. A `sent` write that failed is not taken back (it
           // most likely wrote nothing; one that landed is read back, and the event dead-lettered, unsent).
-          if (marked) await rewrite(() => ledger.delete(key));
+          if (marked) await run.outside(rewrite(() => ledger.delete(key)));
         }
       } catch (failed) {
         return { dead: new GistError("store_error", `Gist did not record the event (${error.code}), but ${failed.message}: it stays marked sent, so it is dead-lettered, not sent again`) };
       }
       return verdict("recordEvent", error, message.attempts, run);
     }
-    await rewrite(() => ledger.put(key, "done", LEDGER_TTL)).catch(() => {}); // recorded: a failed mark stays "sent", never a resend
+    await run.outside(rewrite(() => ledger.put(key, "done", LEDGER_TTL)).catch(() => {})); // recorded: a failed mark stays "sent", never a resend
     return { ok: true };
   } finally {
     release();
@@ -558,13 +558,39 @@ async function runOperation(run, message, index, [name, input]) {
   }
 }
 
-// Runs `work` on each item, at most `concurrency` at once.
-async function pool(items, concurrency, work) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
+// Places for at most `concurrency` works at once: `each(items, work)` runs `work` on each item, in order, as
+// places free up. A work awaits a binding through `outside(promise)`, which gives its place up meanwhile
+// and takes one again after: a binding that never answers holds up only the works that wait on it.
+function places(concurrency) {
+  let free = concurrency;
+  const waiting = []; // the resolves of works waiting for a place, first come first served
+  let first = 0;
+  const take = () => (free > 0 ? void free-- : new Promise((resolve) => waiting.push(resolve)));
+  const give = () => {
+    if (first === waiting.length) return void free++;
+    const next = waiting[first];
+    waiting[first++] = undefined;
+    if (first === waiting.length) waiting.length = first = 0;
+    next();
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return {
+    async outside(promise) {
+      give();
+      try {
+        return await promise;
+      } finally {
+        await take();
+      }
+    },
+    async each(items, work) {
+      const works = [];
+      for (const item of items) {
+        await take();
+        works.push(work(item).finally(give));
+      }
+      await Promise.all(works);
+    },
+  };
 }
 
 // The dead-letter entry of a failure (a GistError): its code and message, where it came from, and `about`;
@@ -758,7 +784,8 @@ export async function consume(batch, client, options) {
   const messages = messagesOf(batch);
   const freed = () => isFreed(client);
   const marksAsItSends = methods.recordEvent === GistClient.prototype.recordEvent;
-  const run = { read, deadLetters, ledger, gist, freed, marksAsItSends, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
+  const { each, outside } = places(read.concurrency);
+  const run = { read, deadLetters, ledger, gist, freed, marksAsItSends, outside, counts: { succeeded: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
   const tasks = [];
   const states = messages.map((message) => {
     const ops = opsOf(message.body);
@@ -769,7 +796,7 @@ export async function consume(batch, client, options) {
   });
   // A malformed message is dead-lettered beside the others' work: each is settled as its own work ends.
   const malformed = states.filter((state) => state.left === 0).map((state) => settle(state, run));
-  const operations = pool(tasks, read.concurrency, async ({ state, index, operation }) => {
+  const operations = each(tasks, async ({ state, index, operation }) => {
     const { message } = state;
     let named;
     let outcome;
@@ -782,7 +809,7 @@ export async function consume(batch, client, options) {
     if (outcome.ok) run.counts.succeeded += 1;
     else state.failures.push({ ...outcome, entry: async () => deadEntry(message, index, outcome.dead ?? outcome.retry, named ? await describeOperation(...named) : {}) });
     state.left -= 1;
-    if (state.left === 0) await settle(state, run);
+    if (state.left === 0) await outside(settle(state, run));
   });
   await Promise.all([...malformed, operations]);
   return finish(run);
@@ -837,17 +864,17 @@ function deliveredEvent(text, topic) {
 // Hands one delivery to the handler unless the dedupe store says it was handled; marks it handled after.
 // Resolves whether the delivery is handled now (by this call or before it), so not to be handled again.
 async function handleDelivery(run, message, { topic, text }, key) {
-  const { counts, read, dedupe, handler } = run;
+  const { counts, read, dedupe, handler, outside } = run;
   let mark;
   try {
-    mark = await dedupe.get(key);
+    mark = await outside(dedupe.get(key));
   } catch (error) {
-    await settle({ message, failures: [{ retry: error, delay: delayFor(error, message.attempts, read), entry: () => deadEntry(message, null, error, { webhook: topic, key }) }] }, run);
+    await outside(settle({ message, failures: [{ retry: error, delay: delayFor(error, message.attempts, read), entry: () => deadEntry(message, null, error, { webhook: topic, key }) }] }, run));
     return false;
   }
   if (mark !== null) {
     counts.duplicates += 1;
-    await settleAs(message, run, "ack");
+    await outside(settleAs(message, run, "ack"));
     return true;
   }
   let event;
@@ -858,12 +885,12 @@ async function handleDelivery(run, message, { topic, text }, key) {
     const error = readError(thrown);
     const entry = () => deadEntry(message, null, error, { webhook: topic, key });
     // A body that does not parse never will; a handler that throws, whatever it throws, is retried.
-    await settle({ message, failures: [event === undefined ? { entry } : { retry: error, delay: delayFor(error, message.attempts, read), entry }] }, run);
+    await outside(settle({ message, failures: [event === undefined ? { entry } : { retry: error, delay: delayFor(error, message.attempts, read), entry }] }, run));
     return false;
   }
-  await dedupe.put(key, "handled", read.windowSeconds).catch(() => {}); // handled: a lost mark only lets a later duplicate through
+  await outside(dedupe.put(key, "handled", read.windowSeconds).catch(() => {})); // handled: a lost mark only lets a later duplicate through
   counts.handled += 1;
-  await settleAs(message, run, "ack");
+  await outside(settleAs(message, run, "ack"));
   return true;
 }
 
@@ -884,24 +911,25 @@ export async function consumeWebhooks(batch, handler, options) {
   const dedupe = storeOf(read.dedupe, "consumeWebhooks' dedupe");
   if (typeof handler !== "function") throw invalidArgument("consumeWebhooks needs a handler function");
   const messages = messagesOf(batch);
-  const run = { read, deadLetters, dedupe, handler, counts: { handled: 0, duplicates: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
+  const { each, outside } = places(read.concurrency);
+  const run = { read, deadLetters, dedupe, handler, outside, counts: { handled: 0, duplicates: 0, retried: 0, deadLettered: 0 }, unsettled: [] };
   // Each delivery's first copy in the batch: whether it was handled (a later copy waits to know).
   const firsts = new Map();
-  await pool(messages, read.concurrency, async (message) => {
+  await each(messages, async (message) => {
     const delivery = deliveryOf(message.body);
     if (!delivery) {
-      return settle({ message, failures: [{ entry: () => deadEntry(message, null, invalidArgument("the message is not one receiveWebhook sent"), { webhook: null }) }] }, run);
+      return outside(settle({ message, failures: [{ entry: () => deadEntry(message, null, invalidArgument("the message is not one receiveWebhook sent"), { webhook: null }) }] }, run));
     }
     const key = `gist-wasm/webhook/${await sha256(`${delivery.topic ?? ""}\n${delivery.text}`)}`;
     const retryAs = (why) => {
       const busy = outcomeUnknown(why);
-      return settle({ message, failures: [{ retry: busy, delay: delayFor(undefined, message.attempts, read), entry: () => deadEntry(message, null, busy, { webhook: delivery.topic, key }) }] }, run);
+      return outside(settle({ message, failures: [{ retry: busy, delay: delayFor(undefined, message.attempts, read), entry: () => deadEntry(message, null, busy, { webhook: delivery.topic, key }) }] }, run));
     };
     const first = firsts.get(key);
     if (first) {
-      if (!(await first)) return retryAs("an earlier copy of this delivery in the batch was not handled");
+      if (!(await outside(first))) return retryAs("an earlier copy of this delivery in the batch was not handled");
       run.counts.duplicates += 1;
-      return settleAs(message, run, "ack");
+      return outside(settleAs(message, run, "ack"));
     }
     let handled = false;
     let settled;

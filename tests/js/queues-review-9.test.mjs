@@ -5,6 +5,9 @@ import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
+import { GistClient } from "gist-wasm";
+import { consume, consumeWebhooks } from "gist-wasm/queues";
+import { createMockGist } from "gist-wasm/mock";
 
 const installed = fileURLToPath(new URL("../../node_modules/gist-wasm/", import.meta.url));
 const work = fileURLToPath(new URL("../../target/queues-review-9/", import.meta.url));
@@ -101,4 +104,55 @@ test("a sparse array of length 2^32 - 1 (a v8 message's 73 bytes, or a caller's 
     },
     verdicts: ["ack", "ack"],
   });
+});
+
+const never = () => new Promise(() => {});
+// Messages of a batch whose verdicts ("<id>:ack", "<id>:retry") go into `verdicts`.
+const batchOf = (verdicts, bodies) => ({
+  messages: Object.entries(bodies).map(([id, body]) => ({ id, attempts: 1, body, ack: () => verdicts.push(`${id}:ack`), retry: () => verdicts.push(`${id}:retry`) })),
+});
+// Resolves once `verdicts` holds `verdict`, or `false` after `ms`.
+async function settledWithin(verdicts, verdict, ms) {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    if (verdicts.includes(verdict)) return true;
+  }
+  return false;
+}
+
+test("a binding that never answers holds up only the messages waiting on it, however many of their operations wait: a ledger read, a `sent` mark, the dead-letter queue, a dedupe read (before: `concurrency` of them held every place, and the other messages never ran)", async () => {
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, logLevel: "off", maxConcurrent: 24, timeoutMs: 2000 });
+  const memory = new Map();
+  // Reads of "stuck-" keys and `sent` marks of "mark-" keys never answer.
+  const ledger = {
+    get: async (key) => (key.includes("/stuck-") ? never() : memory.get(key) ?? null),
+    put: async (key, value) => (key.includes("/mark-") && value === "sent" ? never() : void memory.set(key, value)),
+    delete: async (key) => void memory.delete(key),
+  };
+  const queue = { send: async () => {}, sendBatch: async () => {} };
+  const events = (n) => Array.from({ length: n }, (_, i) => ({ recordEvent: { event_name: `e${i}`, user: { user_id: "1" } } }));
+  const upsert = { upsertUser: { user_id: 77 } };
+  const recorded = mock.state.events.length;
+  for (const stuck of ["stuck-0", "mark-0"]) {
+    const verdicts = [];
+    consume(batchOf(verdicts, { [stuck]: { ops: events(24), key: stuck }, other: { ops: [upsert], key: "other-0" } }), gist, { deadLetterQueue: queue, ledger });
+    assert.ok(await settledWithin(verdicts, "other:ack", 5000), `${stuck}: ${verdicts}`);
+    assert.deepEqual(verdicts, ["other:ack"]);
+  }
+  assert.equal(mock.state.events.length, recorded, "no event went without its mark");
+
+  // 24 messages dead-lettered into a queue whose sendBatch never answers, and one that passes.
+  const verdicts = [];
+  const hung = { send: never, sendBatch: never };
+  const bodies = Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`bad${i}`, { ops: [{ upsertUser: { user_id: "x" } }] }]));
+  consume(batchOf(verdicts, { ...bodies, good: { ops: [upsert] } }), gist, { deadLetterQueue: hung });
+  assert.ok(await settledWithin(verdicts, "good:ack", 5000), String(verdicts));
+
+  // consumeWebhooks: 6 deliveries (its concurrency) whose dedupe read never answers, and another.
+  let reads = 0;
+  const dedupe = { get: async () => (++reads <= 6 ? never() : null), put: async () => {}, delete: async () => {} };
+  const delivery = (i) => ({ webhook: { topic: "user.created", body: JSON.stringify({ topic: "user.created", contact: { id: i } }) } });
+  const webhookVerdicts = [];
+  consumeWebhooks(batchOf(webhookVerdicts, Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`d${i}`, delivery(i)]))), async () => {}, { dedupe, deadLetterQueue: queue });
+  assert.ok(await settledWithin(webhookVerdicts, "d6:ack", 5000), String(webhookVerdicts));
 });
