@@ -110,10 +110,8 @@ export interface EnqueueResult {
     progressError?: string;
 }
 
-/** How a consumer retries and where its failures go. */
+/** How a consumer retries. */
 export interface RetryOptions {
-    /** Where what can never pass goes, as `DeadLetter` entries (each well under a message's size). */
-    deadLetterQueue: QueueProducer;
     /** After this many deliveries a failure that could still pass is dead-lettered too; default 5. */
     maxAttempts?: number | undefined;
     /**
@@ -135,6 +133,13 @@ export interface RetryOptions {
 /** Options of `consume`. */
 export interface ConsumeOptions extends RetryOptions {
     /**
+     * Where what can never pass goes, as `DeadLetter` entries (each well under a message's size). Without
+     * it, such a message is retried, so that the consumer's `max_retries` and `dead_letter_queue` in
+     * wrangler.toml decide: Queues then moves the message as it is (its operations, emails included) to
+     * that queue, or deletes it where none is set.
+     */
+    deadLetterQueue?: QueueProducer | undefined;
+    /**
      * A namespace bound to `GistSyncs`: each message of a sync reports what became of its operations
      * (done, retrying, dead-lettered with the operation, for `redrive`). A report of done or retrying that
      * fails is skipped; a message whose dead letters the sync's object refuses is retried, as when the
@@ -151,6 +156,8 @@ export interface ConsumeOptions extends RetryOptions {
 
 /** Options of `consumeWebhooks`. */
 export interface ConsumeWebhooksOptions extends RetryOptions {
+    /** Where what can never pass goes, as `DeadLetter` entries (each well under a message's size). */
+    deadLetterQueue: QueueProducer;
     /** A KV namespace that remembers the events handled. */
     dedupe: KeyValueStore;
     /** How long a handled event is remembered (seconds, at least 60); default 86400. */
@@ -220,7 +227,8 @@ export function enqueue(queue: QueueProducer, operations: readonly QueueOperatio
  * For a Worker's `queue()` handler: runs each message's operations on `client`, within its pacing; acks
  * what succeeded; retries what failed for a reason that can pass (`retry({ delaySeconds })`: a rate
  * limit's `retryAfter`, else backoff); sends what never can (`invalid_request`, `not_found`, a
- * recordEvent that may have executed) to `deadLetterQueue`, then acks it. An upsert or tagContacts is
+ * recordEvent that may have executed) to `deadLetterQueue`, then acks it (without `deadLetterQueue`,
+ * retries it: the consumer's `max_retries` and `dead_letter_queue` then decide). An upsert or tagContacts is
  * sent again after any failure (at once, once, after a dropped connection, when the message has
  * deliveries left; else with the message); a recordEvent only after a failure that shows Gist did not act (a 4xx,
  * a 429 or 503, or a refusal before any request), and never after its ledger may have seen it sent.
@@ -233,7 +241,7 @@ export function enqueue(queue: QueueProducer, operations: readonly QueueOperatio
  * refused to ack or retry a message. A binding whose promise never settles keeps it pending (no timer of its own; a wait on a binding holds no place among `concurrency`): the messages
  * waiting on it stay unsettled, for Queues to deliver again, and the others are settled.
  */
-export function consume(batch: QueueBatch, client: GistClient, options: ConsumeOptions): Promise<ConsumeResult>;
+export function consume(batch: QueueBatch, client: GistClient, options?: ConsumeOptions | null): Promise<ConsumeResult>;
 
 /**
  * A durable webhook receiver for a Worker's `fetch`: verifies and parses the delivery as `handleWebhook`

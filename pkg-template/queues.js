@@ -660,7 +660,8 @@ async function report(progress, failures, dead) {
 }
 
 // Settles a message: acked when nothing failed; retried when an operation can still pass (and attempts
-// are left); else its failures go to the dead-letter queue (and the sync's object) and it is acked
+// are left), or when there is no dead-letter queue (Queues' own max_retries and dead_letter_queue then
+// decide); else its failures go to the dead-letter queue (and the sync's object) and it is acked
 // (retried when either refuses them: nothing is dropped). Each failure's `entry()` makes its dead-letter
 // entry, only then. A message of a sync reports its outcome first (best effort, but for dead letters).
 async function settle({ message, failures, progress }, run) {
@@ -670,10 +671,11 @@ async function settle({ message, failures, progress }, run) {
     await report(progress, failures, []);
     return settleAs(message, run, "ack");
   }
-  if (retries.length > 0 && message.attempts < read.maxAttempts) {
+  const retrying = retries.length > 0 && message.attempts < read.maxAttempts;
+  if (retrying || !run.deadLetters) {
     await report(progress, failures, []);
-    await settleAs(message, run, "retry", Math.max(...retries.map((f) => f.delay)));
-    counts.retried += retries.length;
+    await settleAs(message, run, "retry", retries.length > 0 ? Math.max(...retries.map((f) => f.delay)) : delayFor(undefined, message.attempts, read));
+    counts.retried += retrying ? retries.length : failures.length;
     return;
   }
   const bodies = await Promise.all(failures.map(({ entry }) => entry()));
@@ -767,15 +769,15 @@ const CLIENT_METHODS = Object.values(METHODS);
 /**
  * For a Worker's `queue()` handler: runs each message's operations on `client` (within its pacing,
  * `concurrency` at once), acks what succeeded, retries (`retry({ delaySeconds })`) what failed for a
- * reason that can pass, and sends what never can to `deadLetterQueue`, then acks it; a message that is
- * not one `enqueue` sent is dead-lettered. Resolves counts of operations: succeeded, retried,
+ * reason that can pass, and sends what never can to `deadLetterQueue`, then acks it (without one, retries
+ * it: Queues' own retries then decide); a message that is not one `enqueue` sent is dead-lettered. Resolves counts of operations: succeeded, retried,
  * deadLettered. Rejects only with `invalid_argument` (before anything runs) or `queue_error` (the
  * runtime refused to ack or retry a message, once the others are settled).
  */
 export async function consume(batch, client, options) {
   assertLoaded();
   const read = readOptions(options, CONSUME_DEFAULTS, "consume options", (text) => withoutKeyOfClient(client, text));
-  const deadLetters = producerOf(read.deadLetterQueue, "consume's deadLetterQueue");
+  const deadLetters = read.deadLetterQueue === undefined ? undefined : producerOf(read.deadLetterQueue, "consume's deadLetterQueue");
   const ledger = read.ledger === undefined ? undefined : storeOf(read.ledger, "consume's ledger");
   const methods = methodsOf(client, CLIENT_METHODS, "consume's client (a GistClient)");
   if (isFreed(client)) throw invalidArgument("consume's client was freed (free() or `using`): free it once consume has settled");

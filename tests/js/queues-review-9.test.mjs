@@ -156,3 +156,16 @@ test("a binding that never answers holds up only the messages waiting on it, how
   consumeWebhooks(batchOf(webhookVerdicts, Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`d${i}`, delivery(i)]))), async () => {}, { dedupe, deadLetterQueue: queue });
   assert.ok(await settledWithin(webhookVerdicts, "d6:ack", 5000), String(webhookVerdicts));
 });
+
+test("consume(batch, client) without options, as the API contract has it, runs the batch and retries what it would dead-letter, for Queues' own max_retries and dead_letter_queue (before: refused, a dead-letter queue missing)", async () => {
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, logLevel: "off" });
+  for (const options of [undefined, {}, { maxAttempts: 1 }]) {
+    const verdicts = [];
+    const batch = batchOf(verdicts, { good: { ops: [{ upsertUser: { user_id: 78 } }] }, bad: { ops: [{ upsertUser: { user_id: "x" } }] }, stray: "not a message" });
+    batch.messages.forEach((message) => (message.retry = (o) => verdicts.push(`${message.id}:retry ${o.delaySeconds}`)));
+    const counts = await consume(batch, gist, options);
+    assert.deepEqual([verdicts.sort(), counts], [["bad:retry 2", "good:ack", "stray:retry 2"], { succeeded: 1, retried: 2, deadLettered: 0 }], JSON.stringify(options));
+  }
+  gist.free();
+});

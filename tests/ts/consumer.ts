@@ -254,10 +254,13 @@ export async function useQueues(batch: QueueBatch, request: Request): Promise<nu
   const again: QueueOperation[] = sent.unsent.filter((x) => x.code === "queue_error").map((x) => operations[x.index]!);
   const gist = new GistClient({ apiKey: "k" });
   const done: ConsumeResult = await consume(batch, gist, { deadLetterQueue: queue, ledger: kv, maxAttempts: 3 });
+  const plain: ConsumeResult = await consume(batch, gist); // no dead-letter queue: Queues' own retries decide
+  // @ts-expect-error consumeWebhooks needs its dead-letter queue
+  void consumeWebhooks(batch, async () => {}, { dedupe: kv });
   const webhooks = await consumeWebhooks(batch, async (event) => event.topic, { dedupe: kv, deadLetterQueue: queue, windowSeconds: 3600 });
   const response: Response = await receiveWebhook(request, queue, { verify: { secret: "s" } });
   const entry = (batch.messages[0]?.body ?? null) as DeadLetter | null;
   // @ts-expect-error an operation is one of the four
   void enqueue(queue, [{ deleteUser: { id: 1 } }]);
-  return sent.operations + again.length + done.succeeded + webhooks.handled + response.status + (entry?.attempts ?? 0);
+  return sent.operations + again.length + done.succeeded + plain.retried + webhooks.handled + response.status + (entry?.attempts ?? 0);
 }
