@@ -169,3 +169,29 @@ test("consume(batch, client) without options, as the API contract has it, runs t
   }
   gist.free();
 });
+
+test("an operation's Gist requests are as docs/queues.md counts them: an upsert one, a recordEvent one (two by id), a tagContacts one per 50 targets and a lookup per target by email (r124: the docs said max_batch_size × perMessage)", async () => {
+  const mock = createMockGist();
+  const gist = new GistClient({ apiKey: "mock-key", baseUrl: "http://mock.invalid", fetch: mock.fetch, logLevel: "off" });
+  const memory = new Map();
+  const ledger = { get: async (key) => memory.get(key) ?? null, put: async (key, value) => void memory.set(key, value), delete: async (key) => void memory.delete(key) };
+  const [user] = mock.state.contacts.filter((contact) => contact.type === "user");
+  const byEmail = mock.state.contacts.filter((contact) => contact.type === "user" && contact.email).slice(0, 3).map(({ email }) => ({ email }));
+  assert.equal(byEmail.length, 3);
+  const cases = {
+    upsert: [{ upsertUser: { user_id: 79 } }, 1],
+    eventByUserId: [{ recordEvent: { event_name: "e", user: { user_id: user.user_id } } }, 1],
+    eventById: [{ recordEvent: { event_name: "e", user: { id: user.id } } }, 2],
+    tag9000ById: [{ tagContacts: { tag: "vip", users: Array.from({ length: 9000 }, (_, i) => ({ id: 100_000 + i })) } }, 180],
+    tagByEmail: [{ tagContacts: { tag: "vip", users: byEmail } }, byEmail.length + 1],
+  };
+  const seen = {};
+  for (const [name, [operation]] of Object.entries(cases)) {
+    const before = mock.requests.length;
+    const verdicts = [];
+    await consume(batchOf(verdicts, { [name]: { ops: [operation], key: `${name}-0` } }), gist, { ledger });
+    seen[name] = [verdicts[0], mock.requests.length - before];
+  }
+  assert.deepEqual(seen, Object.fromEntries(Object.entries(cases).map(([name, [, requests]]) => [name, [`${name}:ack`, requests]])));
+  gist.free();
+});
