@@ -770,9 +770,10 @@ const CLIENT_METHODS = Object.values(METHODS);
  * For a Worker's `queue()` handler: runs each message's operations on `client` (within its pacing,
  * `concurrency` at once), acks what succeeded, retries (`retry({ delaySeconds })`) what failed for a
  * reason that can pass, and sends what never can to `deadLetterQueue`, then acks it (without one, retries
- * it: Queues' own retries then decide); a message that is not one `enqueue` sent is dead-lettered. Resolves counts of operations: succeeded, retried,
- * deadLettered. Rejects only with `invalid_argument` (before anything runs) or `queue_error` (the
- * runtime refused to ack or retry a message, once the others are settled).
+ * it: Queues' own retries then decide); a message that is not one `enqueue` sent is dead-lettered.
+ * Resolves counts of operations: succeeded, retried, deadLettered. Rejects only with `invalid_argument`
+ * (before anything runs) or `queue_error` (the runtime refused to ack or retry a message, once the
+ * others are settled).
  */
 export async function consume(batch, client, options) {
   assertLoaded();
