@@ -26,11 +26,11 @@ function runtime() {
 // The JSON array of a method's arguments. An object that JSON would turn into a plain value (a Date,
 // `new Number(1)`) is refused where it stands for a whole argument, such as an id or a name. apiCall's
 // request may give its headers as a `Headers`, as a call's options may.
-function argsJson(names, args, targets) {
+function argsJson(names, args, targets, cap = { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument" }) {
   const texts = names.map((name, i) => {
     if (name === "options") checkOptionsObject(args[i], name);
     const top = name === "request" ? headersAsRecord : undefined;
-    const text = toJson(args[i], name, { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument", options: name === "options", targets: i === 0 ? targets : undefined, top });
+    const text = toJson(args[i], name, { ...cap, options: name === "options", targets: i === 0 ? targets : undefined, top });
     if (typeof args[i] === "object" && args[i] !== null && !"[{".includes(text[0])) throw invalidArgument(`${name} must be a ${typeof JSON.parse(text)}, not an object`);
     return text;
   });
@@ -45,11 +45,12 @@ const keyless = () => (checker ??= new Core('{"apiKey":"check"}', false, undefin
  * Throws the GistError that `client[method](...args)` would reject with before sending anything, or
  * returns the JSON array of the arguments as the client sends them to the core (a Date as Unix seconds):
  * the core's own checks, with no client and no request (gist-wasm/queues checks operations with it
- * before enqueueing them, and enqueues that JSON).
+ * before enqueueing them, and enqueues that JSON). `cap`, where given: `{ maxBytes, taker }`, a tighter
+ * bound on each argument's JSON than a call's, refused as it is written.
  */
-export function checkArgs(method, args) {
+export function checkArgs(method, args, cap) {
   assertLoaded();
-  const text = argsJson(METHODS[method], args);
+  const text = argsJson(METHODS[method], args, undefined, cap);
   try {
     keyless().check(method, text, "null");
   } catch (error) {

@@ -232,7 +232,8 @@ function checkedOperation(operation) {
   try {
     const [name, input] = operationOf(operation);
     // The input as the client writes it (its one argument, read once): a Date as Unix seconds.
-    const args = checkArgs(METHODS[name], [input]);
+    // Refused as soon as it is written past a message's bytes: not read by the core first.
+    const args = checkArgs(METHODS[name], [input], { maxBytes: MESSAGE_BYTES - ENVELOPE, taker: "a queue message" });
     const text = `{${JSON.stringify(name)}:${args.slice(1, -1)}}`;
     if (sizeOf(text) + ENVELOPE > MESSAGE_BYTES) throw invalidArgument(`the operation is over the ${MESSAGE_BYTES} bytes a queue message holds`);
     return { text };
