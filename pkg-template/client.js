@@ -23,14 +23,19 @@ function runtime() {
   if (g.process?.versions?.node) return `Node.js/${g.process.versions.node}`;
   return undefined;
 }
-// The JSON array of a method's arguments. An object that JSON would turn into a plain value (a Date,
-// `new Number(1)`) is refused where it stands for a whole argument, such as an id or a name. apiCall's
-// request may give its headers as a `Headers`, as a call's options may.
-function argsJson(names, args, targets, cap = { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument" }) {
+
+// What a call's argument may hold (argsJson's cap).
+const ARGUMENT_CAP = { maxBytes: MAX_ARGUMENT_BYTES, taker: "an argument" };
+
+// The JSON array of a method's arguments, each within `cap`. An object that JSON would turn into a plain
+// value (a Date, `new Number(1)`) is refused where it stands for a whole argument, such as an id or a
+// name. apiCall's request may give its headers as a `Headers`, as a call's options may.
+function argsJson(names, args, targets, { maxBytes, taker } = ARGUMENT_CAP) {
   const texts = names.map((name, i) => {
     if (name === "options") checkOptionsObject(args[i], name);
     const top = name === "request" ? headersAsRecord : undefined;
-    const text = toJson(args[i], name, { ...cap, options: name === "options", targets: i === 0 ? targets : undefined, top });
+    // Written out, not spread: a spread object here cost a call 7% (fetchUser's bench).
+    const text = toJson(args[i], name, { maxBytes, taker, options: name === "options", targets: i === 0 ? targets : undefined, top });
     if (typeof args[i] === "object" && args[i] !== null && !"[{".includes(text[0])) throw invalidArgument(`${name} must be a ${typeof JSON.parse(text)}, not an object`);
     return text;
   });
